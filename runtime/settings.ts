@@ -1,0 +1,43 @@
+/**
+ * Every setting Ficus reads, in one table: environment variable, config-file key, type,
+ * default and meaning. The README's configuration table is printed from this list
+ * (`ficus config --markdown`), so the two cannot drift apart.
+ */
+export type SettingType = 'port' | 'path' | 'url' | 'string' | 'enum' | 'duration-ms' | 'integer';
+
+export interface SettingSpec {
+  key: string;
+  env: string;
+  type: SettingType;
+  default?: string | number;
+  values?: readonly string[];
+  /** Paths that must exist, unless the predicate says the setting is unused. */
+  mustExist?: boolean;
+  description: string;
+}
+
+export const SETTINGS = [
+  { key: 'dataDir', env: 'FICUS_DATA_DIR', type: 'path', default: '.ficus', description: 'Where embedded PostgreSQL keeps its data (kept between runs). As root the server runs as user `postgres`, which gets this folder.' },
+  { key: 'postgresPort', env: 'FICUS_PG_PORT', type: 'port', default: 54329, description: 'Port of the embedded PostgreSQL (not 5432, so it never clashes with a system server).' },
+  { key: 'gatewayPort', env: 'FICUS_PORT', type: 'port', default: 8069, description: "Port of the gateway: Odoo's RPC APIs, REST, `/healthz`, `/readyz`, `/metrics`." },
+  { key: 'gatewayHost', env: 'FICUS_HOST', type: 'string', default: '127.0.0.1', description: 'Address the gateway listens on (`0.0.0.0` for every interface).' },
+  { key: 'legacyDatabaseUrl', env: 'LEGACY_DATABASE_URL', type: 'url', description: "An existing Odoo database to serve instead of the embedded copy. Ficus never changes its schema except for CDC's publication and replication slot." },
+  { key: 'legacyDumpPath', env: 'FICUS_LEGACY_DUMP', type: 'path', default: 'fixtures/hp_legacy.sql.gz', mustExist: true, description: 'Plain-SQL gzip dump restored into database `legacy` on the first embedded start.' },
+  { key: 'legacyDatabaseName', env: 'FICUS_LEGACY_DB', type: 'string', default: 'legacy', description: 'Name of the embedded legacy database.' },
+  { key: 'legacyOdooUrl', env: 'LEGACY_ODOO_URL', type: 'url', description: 'A running Odoo to proxy legacy-phase calls to (instead of answering them from the tables).' },
+  { key: 'redisUrl', env: 'REDIS_URL', type: 'url', description: 'Redis for sessions and cache; without it both live in PostgreSQL / memory.' },
+  { key: 'logLevel', env: 'LOG_LEVEL', type: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level.' },
+  { key: 'logFormat', env: 'LOG_FORMAT', type: 'enum', default: 'auto', values: ['auto', 'json', 'pretty'], description: '`json` lines, `pretty` for a terminal, `auto` picks pretty on a TTY.' },
+  { key: 'shutdownTimeoutMs', env: 'FICUS_SHUTDOWN_TIMEOUT_MS', type: 'duration-ms', default: 8000, description: 'How long a graceful shutdown waits for requests in flight before closing them.' },
+] as const satisfies readonly SettingSpec[];
+
+type SettingKey = (typeof SETTINGS)[number]['key'];
+type ValueOf<T extends SettingType> = T extends 'port' | 'duration-ms' | 'integer' ? number : string;
+type Spec<K extends SettingKey> = Extract<(typeof SETTINGS)[number], { key: K }>;
+
+/** The validated configuration: settings with a default are always present. */
+export type FicusConfig = {
+  [K in SettingKey]: Spec<K> extends { default: string | number }
+    ? ValueOf<Spec<K>['type']>
+    : ValueOf<Spec<K>['type']> | undefined;
+};

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres, type EmbeddedCluster } from '../../runtime/embedded-postgres.ts';
+import { quoteIdent, restoreInto } from '../../runtime/legacy-database.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { freePort } from './free-port.ts';
+import { clusterUrl, type TestClusterInfo } from './test-cluster.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
+const TEMPLATES = { legacy: 'tpl_hp_legacy', odooRef: 'tpl_odoo_ref' };
+
+let cluster: EmbeddedCluster | undefined;
+let dataDir: string | undefined;
+
+/**
+ * One embedded PostgreSQL for the whole run, under /tmp (as root its `postgres` user must be
+ * able to reach the folder). Both dumps are restored once into template databases; each test
+ * file then copies the one it needs (see databases.ts), which takes well under a second.
+ * fsync is off: this cluster is thrown away at the end of the run.
+ */
+export async function setup(project: TestProject): Promise<void> {
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json' });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'ficus-test-'));
+  const port = await freePort();
+  cluster = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    logger,
+    extraSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+  });
+  const info: TestClusterInfo = { port, user: cluster.user, password: cluster.password, templates: TEMPLATES };
+  const adminUrl = clusterUrl(info, 'postgres');
+  await Promise.all([
+    createTemplate(adminUrl, TEMPLATES.legacy, path.join(FIXTURES, 'hp_legacy.sql.gz')),
+    createTemplate(adminUrl, TEMPLATES.odooRef, path.join(FIXTURES, 'odoo_ref.sql.gz')),
+  ]);
+  project.provide('testCluster', info);
+}
+
+export async function teardown(): Promise<void> {
+  await cluster?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}
+
+async function createTemplate(adminUrl: string, name: string, dumpPath: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    await restoreInto(adminUrl, name, dumpPath);
+    await admin.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true`);
+  } finally {
+    await admin.end();
+  }
+}

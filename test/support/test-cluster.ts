@@ -1,0 +1,18 @@
+/** Connection facts the global setup hands to every test file through vitest's provide/inject. */
+export interface TestClusterInfo {
+  port: number;
+  user: string;
+  password: string;
+  /** Template databases, restored once per run. */
+  templates: { legacy: string; odooRef: string };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testCluster: TestClusterInfo;
+  }
+}
+
+export function clusterUrl(info: TestClusterInfo, database: string): string {
+  return `postgres://${info.user}:${encodeURIComponent(info.password)}@127.0.0.1:${info.port}/${encodeURIComponent(database)}`;
+}
