@@ -38,9 +38,13 @@ export function isHealthColumn(table: string, column: string): boolean {
   return HEALTH_VALUE_COLUMNS[table]?.includes(column) ?? false;
 }
 
-/** pino redact paths: the names at the top level and up to two levels down. */
+/**
+ * pino redact paths: secret and health-column names at the top level and up to two levels
+ * down. Names like `value` are censored wherever they appear: a lost debugging detail costs
+ * less than a blood-pressure reading in a log.
+ */
 export function redactPaths(): string[] {
-  const names = [...SECRET_FIELD_NAMES, 'healthValues'];
+  const names = [...new Set([...SECRET_FIELD_NAMES, ...HEALTH_FIELD_NAMES])];
   const quoted = names.map((n) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : `["${n}"]`));
   const join = (prefix: string, n: string) => (n.startsWith('[') ? `${prefix}${n}` : `${prefix}.${n}`);
   return quoted.flatMap((n) => [n.startsWith('[') ? n.slice(2, -2) : n, join('*', n), join('*.*', n)]);

@@ -1,0 +1,96 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createGatewayApp } from '../odoo-bridge/gateway.ts';
+import { listen, type RunningHttpServer } from '../odoo-bridge/http/http-server.ts';
+import type { FicusConfig } from './settings.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres.ts';
+import { ensureLegacyDatabase } from './legacy-database.ts';
+import type { RestoreProgress } from './sql-dump-restore.ts';
+
+export interface EmbeddedFicus {
+  readonly gatewayPort: number;
+  readonly legacyDatabaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: FicusConfig;
+  logger: Logger;
+  metrics: Registry;
+  onRestoreProgress?: (progress: RestoreProgress) => void;
+}
+
+/**
+ * `ficus start`: everything in one process. Embedded PostgreSQL holds the legacy database
+ * (restored on the first start unless LEGACY_DATABASE_URL points at an existing Odoo
+ * database) and, with later issues, one database per service; the gateway listens on 8069.
+ * Parts start in dependency order and stop in reverse.
+ */
+export async function startEmbeddedFicus({ config, logger, metrics, onRestoreProgress }: StartOptions): Promise<EmbeddedFicus> {
+  const stack = new ShutdownStack(logger);
+  try {
+    const cluster: EmbeddedCluster = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgresPort, logger });
+    stack.push('embedded PostgreSQL', () => cluster.stop());
+
+    const legacyDatabaseUrl = config.legacyDatabaseUrl ?? cluster.url(config.legacyDatabaseName);
+    if (!config.legacyDatabaseUrl) {
+      await ensureLegacyDatabase({
+        adminUrl: cluster.url('postgres'),
+        databaseName: config.legacyDatabaseName,
+        dumpPath: config.legacyDumpPath,
+        logger,
+        ...(onRestoreProgress ? { onProgress: onRestoreProgress } : {}),
+      });
+    }
+    const legacyPool = new pg.Pool({ connectionString: legacyDatabaseUrl, max: 20, application_name: 'ficus-gateway' });
+    legacyPool.on('error', (error) => logger.warn({ err: error }, 'an idle legacy database connection failed'));
+    stack.push('legacy connection pool', () => legacyPool.end());
+
+    const app = createGatewayApp({
+      logger,
+      metrics,
+      readiness: [
+        { name: 'legacy database', check: () => checkLegacyDatabase(legacyPool) },
+      ],
+    });
+    const server: RunningHttpServer = await listen(app, config.gatewayPort, config.gatewayHost);
+    stack.push('gateway', () => server.close(config.shutdownTimeoutMs));
+    logger.info({ port: server.port, host: config.gatewayHost }, 'Ficus gateway listening');
+
+    return { gatewayPort: server.port, legacyDatabaseUrl, stop: () => stack.unwind() };
+  } catch (error) {
+    await stack.unwind();
+    throw error;
+  }
+}
+
+/** Ready means: the database answers, and it is an Odoo database with its modules installed. */
+async function checkLegacyDatabase(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ installed: number }>(
+    `SELECT count(*)::int AS installed FROM ir_module_module WHERE state = 'installed'`,
+  );
+  if (!rows[0] || rows[0].installed === 0) throw new Error('no installed Odoo modules');
+}
+
+/** Stops what was started, last first; one failing part does not keep the others running. */
+class ShutdownStack {
+  private readonly parts: { name: string; stop: () => Promise<void> }[] = [];
+  constructor(private readonly logger: Logger) {}
+
+  push(name: string, stop: () => Promise<void>): void {
+    this.parts.push({ name, stop });
+  }
+
+  async unwind(): Promise<void> {
+    while (this.parts.length) {
+      const part = this.parts.pop()!;
+      try {
+        await part.stop();
+        this.logger.debug({ part: part.name }, 'stopped');
+      } catch (error) {
+        this.logger.error({ err: error, part: part.name }, 'could not stop cleanly');
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../runtime/logger.ts';
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { logger: createLogger({ level: 'info', format: 'json', destination: stream }), text: () => text };
+}
+
+describe('logging', () => {
+  it('writes JSON lines and censors secrets and health values at any of the first three levels', async () => {
+    const { logger, text } = capture();
+    logger.info(
+      {
+        password: 'hunter2',
+        call: { api_key: 'c0a6f4d02cc8fbc694b3968250ae4b42020f0840', headers: { authorization: 'bearer abc', cookie: 'session_id=xyz' } },
+        row: { value: 132.5, value2: 88, user_id: 7 },
+      },
+      'call',
+    );
+    await new Promise((r) => setImmediate(r));
+    const line = JSON.parse(text().trim());
+    expect(line.msg).toBe('call');
+    expect(text()).not.toMatch(/hunter2|c0a6f4d0|bearer abc|session_id=xyz|132\.5/);
+    expect(line.row.user_id).toBe(7);
+    expect(line.row.value).toBe('[redacted]');
+  });
+
+  it('logs errors without stack or attached objects', async () => {
+    const { logger, text } = capture();
+    const error = Object.assign(new Error('relation "x" does not exist'), { code: '42P01', client: { password: 'pw' }, query: 'SELECT 1' });
+    logger.error({ err: error }, 'failed');
+    await new Promise((r) => setImmediate(r));
+    const line = JSON.parse(text().trim());
+    expect(line.err).toEqual({ type: 'Error', message: 'relation "x" does not exist', code: '42P01' });
+    expect(text()).not.toMatch(/at .*\.ts:\d+|SELECT 1|"pw"/);
+  });
+});
