@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { legacyDatabase, odooRefDatabase, type TestDatabase } from '../support/databases.ts';
 import { startRedis } from '../support/redis.ts';
