@@ -19,7 +19,10 @@ export type OdooExceptionName =
   | 'builtins.KeyError'
   | 'builtins.AttributeError'
   | 'builtins.NameError'
+  | 'builtins.IndexError'
   | 'builtins.Exception'
+  | 'builtins.AssertionError'
+  | 'psycopg2.errors.InvalidDatetimeFormat'
   | 'psycopg2.OperationalError';
 
 export class OdooError extends Error {

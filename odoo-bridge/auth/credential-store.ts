@@ -1,0 +1,164 @@
+/**
+ * Odoo 18's RPC credential checks against the legacy tables:
+ * - `authenticate(login, secret)`: `common.login` / `common.authenticate` —
+ *   `res.users._login` + `_check_credentials(…, {'interactive': False})`.
+ * - `checkUid(uid, secret)`: what `object.execute(_kw)` runs first — `res.users.check` →
+ *   `_check_uid_passwd`.
+ * - `findApiKeyOwner(key)`: JSON-2 `Authorization: bearer` (API key alone).
+ *
+ * Rules reproduced from res_users.py:
+ * - the login matches exactly (`_get_login_domain` = `login = %s`: case-sensitive, no trimming)
+ *   among active users only (the ORM search applies `active_test`);
+ * - the secret may be the user's password or one of the user's API keys with scope NULL or
+ *   `rpc`, unexpired; an empty secret is refused; `password` may be NULL (then only keys work);
+ * - when 2FA (auth_totp) is enabled for the user (`totp_secret` set), RPC accepts API keys only
+ *   (`_rpc_api_keys_only`).
+ *
+ * Throttling is not done here (see login-throttle.ts): the caller knows the client address.
+ */
+import { sql } from 'kysely';
+import { RPC_SCOPE, findApiKeyCandidates, verifyApiKeyHash, type ApiKeyCandidate } from './api-keys.ts';
+import { toAuthDatabase, type AuthDatabase, type AuthDatabaseSource } from './auth-database.ts';
+import { verifyOdooPassword } from './odoo-password.ts';
+import { VerificationCache } from './verification-cache.ts';
+
+export interface CredentialStoreOptions {
+  /**
+   * Remembers successful verifications (see verification-cache.ts). A fresh cache by default;
+   * `false` verifies every call from scratch, as the reference behaviour for tests.
+   */
+  cache?: VerificationCache | false;
+  /** API key scope to accept besides global keys; Odoo's RPC entry points use 'rpc'. */
+  scope?: string;
+}
+
+export interface CredentialStore {
+  /** uid for (login, password or API key), or null. */
+  authenticate(login: string, secret: string): Promise<number | null>;
+  /**
+   * Interactive login (`/web/session/authenticate`, `interactive: True`): the password only,
+   * never an API key. Users with 2FA are refused here (Ficus has no second-factor page).
+   */
+  authenticatePassword(login: string, password: string): Promise<number | null>;
+  /** Whether `secret` is the password or an API key of active user `uid`. */
+  checkUid(uid: number, secret: string): Promise<boolean>;
+  /** Owner of an API key (bearer authentication), or null. */
+  findApiKeyOwner(key: string): Promise<number | null>;
+}
+
+interface UserRow {
+  id: number;
+  password: string | null;
+  /** auth_totp's `_rpc_api_keys_only`: passwords are refused over RPC. */
+  apiKeysOnly: boolean;
+}
+
+const MAX_INT4 = 0x7fffffff;
+/** Odoo's generated keys; only used to pick which check to try first, never to accept or refuse. */
+const LOOKS_LIKE_ODOO_API_KEY = /^[0-9a-f]{40}$/;
+
+export function createCredentialStore(source: AuthDatabaseSource, options: CredentialStoreOptions = {}): CredentialStore {
+  const db = toAuthDatabase(source);
+  const cache = options.cache === false ? null : (options.cache ?? new VerificationCache());
+  const scope = options.scope ?? RPC_SCOPE;
+  const hasTotpColumn = memoizeUntilSuccess(() => columnExists(db, 'res_users', 'totp_secret'));
+
+  async function loadUser(where: { login: string } | { id: number }): Promise<UserRow | null> {
+    const totp = await hasTotpColumn();
+    let query = db
+      .selectFrom('res_users')
+      .select(['id', 'password'])
+      // Selected by name only when auth_totp created the column (it is not in the base schema).
+      .select(totp ? sql<boolean>`coalesce(totp_secret, '') <> ''`.as('apiKeysOnly') : sql<boolean>`false`.as('apiKeysOnly'))
+      .where('active', '=', true)
+      .limit(1);
+    query = 'login' in where ? query.where('login', '=', where.login) : query.where('id', '=', where.id);
+    return (await query.executeTakeFirst()) ?? null;
+  }
+
+  async function passwordMatches(user: UserRow, secret: string): Promise<boolean> {
+    if (user.apiKeysOnly) return false;
+    const storedHash = user.password ?? '';
+    if (!cache) return verifyOdooPassword(secret, storedHash);
+    return cache.verify(user.id, secret, { kind: 'password', storedHash }, () => verifyOdooPassword(secret, storedHash));
+  }
+
+  async function keyMatches(uid: number, secret: string, candidates: ApiKeyCandidate[]): Promise<boolean> {
+    for (const { userId, hash } of candidates) {
+      if (userId !== uid) continue;
+      const ok = cache
+        ? await cache.verify(uid, secret, { kind: 'apikey', storedHash: hash }, () => verifyApiKeyHash(secret, hash))
+        : await verifyApiKeyHash(secret, hash);
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  async function apiKeyMatches(user: UserRow, secret: string): Promise<boolean> {
+    return keyMatches(user.id, secret, await findApiKeyCandidates(db, secret, { scope, userId: user.id }));
+  }
+
+  /**
+   * Odoo tries the password, then API keys; either one accepts, so the order only changes the
+   * cost. A known API-key caller, or a secret shaped like a key, tries the key first: its check
+   * is one indexed query plus 6,000 rounds, against 600,000 for a failing password.
+   */
+  async function credentialsMatch(user: UserRow, secret: string): Promise<boolean> {
+    if (!secret) return false;
+    const known = cache?.peek(user.id, secret);
+    const keyFirst = known ? known.kind === 'apikey' : LOOKS_LIKE_ODOO_API_KEY.test(secret);
+    const checks = keyFirst ? [apiKeyMatches, passwordMatches] : [passwordMatches, apiKeyMatches];
+    for (const check of checks) if (await check(user, secret)) return true;
+    return false;
+  }
+
+  return {
+    async authenticate(login, secret) {
+      // PostgreSQL rejects NUL in text parameters; no login can contain one.
+      if (typeof login !== 'string' || !login || login.includes('\0') || typeof secret !== 'string') return null;
+      const user = await loadUser({ login });
+      return user && (await credentialsMatch(user, secret)) ? user.id : null;
+    },
+
+    async authenticatePassword(login, password) {
+      if (typeof login !== 'string' || !login || login.includes('\0') || typeof password !== 'string' || !password) return null;
+      const user = await loadUser({ login });
+      return user && (await passwordMatches(user, password)) ? user.id : null;
+    },
+
+    async checkUid(uid, secret) {
+      if (!Number.isSafeInteger(uid) || uid <= 0 || uid > MAX_INT4 || typeof secret !== 'string') return false;
+      const user = await loadUser({ id: uid });
+      return user !== null && (await credentialsMatch(user, secret));
+    },
+
+    async findApiKeyOwner(key) {
+      if (typeof key !== 'string' || !key) return null;
+      for (const candidate of await findApiKeyCandidates(db, key, { scope })) {
+        if (await keyMatches(candidate.userId, key, [candidate])) return candidate.userId;
+      }
+      return null;
+    },
+  };
+}
+
+async function columnExists(db: AuthDatabase, table: string, column: string): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    SELECT EXISTS (
+      SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ${table} AND column_name = ${column}
+    ) AS found`.execute(db);
+  return rows[0]?.found === true;
+}
+
+/** Runs `load` once and keeps its result; a failure (database down) is retried on the next call. */
+function memoizeUntilSuccess<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Login cooldown, after Odoo's `res.users._assert_can_auth` / `_on_login_cooldown`:
+ * once a key has `failuresBeforeCooldown` failures since its last success, every attempt within
+ * `cooldownMs` of the latest failure is refused *without checking the credentials* (and without
+ * counting). When the cooldown has passed one attempt goes through; failing again starts a new
+ * cooldown at once, because the counter only resets on success.
+ *
+ * Odoo keys the counter by client address only (`request.httprequest.remote_addr`), in memory,
+ * per worker. Here each attempt is counted under its client address and, additionally, under
+ * the login (or uid) tried, so that one account guessed from many addresses also cools down.
+ * Trade-off: anyone can put a known login on cooldown by failing on purpose; pass only
+ * `clientAddress` for exact Odoo behaviour.
+ *
+ * Memory is bounded: the map is kept ordered by latest failure, entries are forgotten
+ * `forgetAfterMs` after their latest failure (Odoo keeps them until the next success), and past
+ * `maxEntries` the oldest go first.
+ */
+import { accessDenied, OdooError } from '../errors.ts';
+
+export const LOGIN_COOLDOWN_MESSAGE = 'Too many login failures, please wait a bit before trying again.';
+
+export interface LoginCooldownSettings {
+  /** `base.login_cooldown_after`; 0 disables throttling. */
+  failuresBeforeCooldown: number;
+  /** `base.login_cooldown_duration`, in milliseconds. */
+  cooldownMs: number;
+}
+
+/** Odoo's defaults when the parameters are missing. */
+export const ODOO_LOGIN_COOLDOWN_DEFAULTS: LoginCooldownSettings = { failuresBeforeCooldown: 5, cooldownMs: 60_000 };
+
+export interface LoginThrottleOptions extends Partial<LoginCooldownSettings> {
+  maxEntries?: number;
+  forgetAfterMs?: number;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+}
+
+export interface AttemptKeys {
+  clientAddress?: string;
+  /** Login for `authenticate`, uid for `execute_kw` (where only the uid is sent). */
+  login?: string | number;
+}
+
+interface Failures {
+  count: number;
+  lastFailureAt: number;
+}
+
+export class LoginThrottle {
+  readonly #failures = new Map<string, Failures>();
+  readonly #settings: LoginCooldownSettings;
+  readonly #maxEntries: number;
+  readonly #forgetAfterMs: number;
+  readonly #now: () => number;
+
+  constructor(options: LoginThrottleOptions = {}) {
+    this.#settings = {
+      failuresBeforeCooldown: options.failuresBeforeCooldown ?? ODOO_LOGIN_COOLDOWN_DEFAULTS.failuresBeforeCooldown,
+      cooldownMs: options.cooldownMs ?? ODOO_LOGIN_COOLDOWN_DEFAULTS.cooldownMs,
+    };
+    this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#forgetAfterMs = Math.max(options.forgetAfterMs ?? 24 * 3600_000, this.#settings.cooldownMs);
+    this.#now = options.now ?? Date.now;
+  }
+
+  get trackedKeys(): number {
+    return this.#failures.size;
+  }
+
+  isOnCooldown(keys: AttemptKeys): boolean {
+    const { failuresBeforeCooldown, cooldownMs } = this.#settings;
+    if (failuresBeforeCooldown <= 0) return false;
+    const now = this.#now();
+    return mapKeys(keys).some((key) => {
+      const entry = this.#failures.get(key);
+      return entry !== undefined && entry.count >= failuresBeforeCooldown && now - entry.lastFailureAt < cooldownMs;
+    });
+  }
+
+  /** Throws Odoo's AccessDenied("Too many login failures…") while on cooldown. */
+  assertCanAttempt(keys: AttemptKeys): void {
+    if (this.isOnCooldown(keys)) throw accessDenied(LOGIN_COOLDOWN_MESSAGE);
+  }
+
+  recordFailure(keys: AttemptKeys): void {
+    const now = this.#now();
+    for (const key of mapKeys(keys)) {
+      const count = (this.#failures.get(key)?.count ?? 0) + 1;
+      // Delete + set keeps the map ordered by latest failure, oldest first.
+      this.#failures.delete(key);
+      this.#failures.set(key, { count, lastFailureAt: now });
+    }
+    this.#evict(now);
+  }
+
+  recordSuccess(keys: AttemptKeys): void {
+    for (const key of mapKeys(keys)) this.#failures.delete(key);
+  }
+
+  /**
+   * Runs one attempt under the throttle: refuses it while on cooldown, otherwise counts a null
+   * or false result (or an AccessDenied thrown by `attempt`) as a failure and anything else as
+   * a success. Note that Odoo's `common.authenticate` turns the cooldown error into a plain
+   * `false` result, while `execute_kw` lets it reach the client.
+   */
+  async attempt<T>(keys: AttemptKeys, attempt: () => Promise<T>): Promise<T> {
+    this.assertCanAttempt(keys);
+    let result: T;
+    try {
+      result = await attempt();
+    } catch (error) {
+      if (isAccessDenied(error)) this.recordFailure(keys);
+      throw error;
+    }
+    if (result === null || result === false) this.recordFailure(keys);
+    else this.recordSuccess(keys);
+    return result;
+  }
+
+  #evict(now: number): void {
+    for (const [key, entry] of this.#failures) {
+      if (this.#failures.size <= this.#maxEntries && now - entry.lastFailureAt < this.#forgetAfterMs) break;
+      this.#failures.delete(key);
+    }
+  }
+}
+
+function mapKeys(keys: AttemptKeys): string[] {
+  const mapped: string[] = [];
+  if (keys.clientAddress !== undefined) mapped.push(`address:${keys.clientAddress}`);
+  if (typeof keys.login === 'number') mapped.push(`uid:${keys.login}`);
+  else if (keys.login !== undefined) mapped.push(`login:${keys.login}`);
+  return mapped;
+}
+
+function isAccessDenied(error: unknown): boolean {
+  return error instanceof OdooError && error.exceptionName === 'odoo.exceptions.AccessDenied';
+}

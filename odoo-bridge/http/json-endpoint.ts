@@ -1,0 +1,99 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { createJSONRPCErrorResponse, createJSONRPCSuccessResponse, JSONRPCServer, type JSONRPCID, type JSONRPCResponse } from 'json-rpc-2.0';
+import type { Logger } from 'pino';
+import { OdooError } from '../errors.ts';
+import { asOdooError, odooJsonError } from './odoo-json-errors.ts';
+import { decodeUtf8 } from './raw-body.ts';
+import { ANSWERED_UPSTREAM } from './forwarding.ts';
+
+export interface JsonCallContext {
+  req: Request;
+  res: Response;
+}
+
+/** A JSON route's work: its `params` object in, the Python return value out (`undefined` for None). */
+export type JsonRouteHandler = (params: Record<string, unknown>, context: JsonCallContext) => Promise<unknown>;
+
+const JSON_CONTENT_TYPES = new Set(['application/json', 'application/json-rpc']);
+
+/**
+ * An Odoo `type='json'` route (odoo/http.py JsonRPCDispatcher) on top of json-rpc-2.0.
+ * Odoo routes by URL, ignores the `method` and `jsonrpc` members, wants `params` as an object,
+ * echoes `id`, answers HTTP 200 for errors, and omits `result` when the handler returns None.
+ * Body problems are HTTP 400 in plain text, before any JSON-RPC processing, as Odoo does.
+ */
+export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logger: Logger): RequestHandler {
+  const server = new JSONRPCServer<JsonCallContext>({ errorListener: () => {} });
+  server.addMethodAdvanced('call', async (request, context): Promise<JSONRPCResponse> => {
+    const id = request.id ?? null;
+    try {
+      const result = await handler(request.params as Record<string, unknown>, context);
+      // The upstream Odoo wrote its own answer; the envelope built here is discarded.
+      if (result === ANSWERED_UPSTREAM) return createJSONRPCSuccessResponse(id, null);
+      const response = createJSONRPCSuccessResponse(id, result);
+      if (result === undefined || result === null) delete (response as { result?: unknown }).result;
+      return response;
+    } catch (thrown) {
+      const error = asOdooError(thrown, logger);
+      const { code, message, data } = odooJsonError(error);
+      return createJSONRPCErrorResponse(answersBeforeDispatch(error) ? null : id, code, message, data);
+    }
+  });
+
+  const wrongType = badRequestPage(routePath);
+  return async (req, res) => {
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (req.method !== 'POST' || !JSON_CONTENT_TYPES.has(contentType)) {
+      res.status(400).type('text/html; charset=utf-8').send(wrongType);
+      return;
+    }
+    const body = parseJsonBody(req.body);
+    if (body === INVALID_JSON) {
+      res.status(400).type('text/html; charset=utf-8').send('Invalid JSON data');
+      return;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      res.status(400).type('text/html; charset=utf-8').send('Invalid JSON-RPC data');
+      return;
+    }
+    const request = body as Record<string, unknown>;
+    const params = request.params;
+    const id = isJsonRpcId(request.id) ? request.id : null;
+    const response = await server.receive(
+      { jsonrpc: '2.0', method: 'call', params: isObject(params) ? params : {}, id },
+      { req, res },
+    );
+    if (res.headersSent) return;
+    res.status(200).type('application/json; charset=utf-8').send(JSON.stringify(response));
+  };
+}
+
+/** Session expiry and unknown routes are raised before Odoo reads the request id. */
+function answersBeforeDispatch(error: OdooError): boolean {
+  return error.exceptionName === 'odoo.http.SessionExpiredException' || error.exceptionName === 'werkzeug.exceptions.NotFound';
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function parseJsonBody(raw: unknown): unknown {
+  const text = decodeUtf8(raw);
+  if (text === undefined) return INVALID_JSON;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isJsonRpcId(value: unknown): value is JSONRPCID {
+  return typeof value === 'string' || typeof value === 'number' || value === null;
+}
+
+function badRequestPage(routePath: string): string {
+  const escaped = `Request inferred type is compatible with [&#39;http&#39;] but &#39;${routePath}&#39; is type=&#39;json&#39;.`;
+  return `<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>${escaped}</p>\n`;
+}

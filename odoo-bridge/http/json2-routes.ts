@@ -1,0 +1,142 @@
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { OdooError } from '../errors.ts';
+import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
+import { asOdooError } from './odoo-json-errors.ts';
+import { decodeUtf8, rawBody } from './raw-body.ts';
+import { clientAddress } from './rpc-routes.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
+import { withTransport } from '../observability/call-observer.ts';
+import { forwardIfRouted } from './forwarding.ts';
+import type { CallRouter } from '../routing/call-router.ts';
+
+/**
+ * Model-level methods (`@api.model` / `@api.model_create_multi` in Odoo): they take no `ids`.
+ * Every other method is a record method whose first positional argument is the ids.
+ */
+const MODEL_METHODS = new Set([
+  'search', 'search_read', 'search_count', 'search_fetch', 'create', 'name_create', 'name_search',
+  'fields_get', 'default_get', 'read_group', 'web_read_group', 'web_search_read', 'formatted_read_group',
+  'check_access_rights', 'has_access', 'context_get', 'get_views', 'get_available_models', 'load_views',
+]);
+
+/** JSON-2 parameter names of Odoo 19 that Odoo 18's signatures call differently. */
+const RENAMED_PARAMETERS: Record<string, Record<string, string>> = {
+  name_search: { domain: 'args' },
+};
+
+/** An error JSON-2 answers with its own HTTP status (werkzeug exceptions). */
+class HttpProblem extends Error {
+  constructor(readonly status: number, readonly pythonName: string, message: string, readonly headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+/**
+ * Odoo 19's JSON-2 API (`POST /json/2/<model>/<method>`), served in front of any Odoo version:
+ * a bearer API key, named arguments only, `ids` and `context` as special keys, the bare JSON
+ * result, and errors as HTTP statuses with `{name, message, arguments, context, debug}`.
+ */
+export function json2Routes(databases: DatabaseDirectory, callRouter: CallRouter, throttle: LoginThrottle, logger: Logger): Router {
+  const router = Router();
+
+  router.post('/json/2/:model/:method', rawBody, async (req, res) => {
+    try {
+      const { model: routedModel, method: routedMethod } = req.params as { model: string; method: string };
+      if (await forwardIfRouted(callRouter, { model: routedModel, method: routedMethod }, req, res)) return;
+      const database = pickDatabase(req, databases);
+      const uid = await authenticateBearer(req, database, throttle);
+      const body = parseBody(req.body);
+      const { model, method } = req.params as { model: string; method: string };
+      const result = await withTransport('json2', () => database.call(toCall(database.name, uid, model, method, body)));
+      res.status(200).type('application/json; charset=utf-8').send(JSON.stringify(result ?? null));
+    } catch (error) {
+      sendError(res, error, logger);
+    }
+  });
+
+  router.all(['/json/2', '/json/2/*rest'], (_req, res) => {
+    sendError(res, new HttpProblem(404, 'werkzeug.exceptions.NotFound', 'Did you mean POST /json/2/<model>/<method>?'), logger);
+  });
+  return router;
+}
+
+function pickDatabase(req: Request, databases: DatabaseDirectory): ServedDatabaseRuntime {
+  const header = req.headers['x-odoo-database'];
+  const named = typeof header === 'string' && header !== '' ? databases.get(header) : databases.single();
+  if (!named) throw new HttpProblem(404, 'werkzeug.exceptions.NotFound', 'No database to serve this request: set the X-Odoo-Database header.');
+  return named;
+}
+
+async function authenticateBearer(req: Request, database: ServedDatabaseRuntime, throttle: LoginThrottle): Promise<number> {
+  const match = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (!match) {
+    throw new HttpProblem(401, 'werkzeug.exceptions.Unauthorized', 'User not authenticated, use the "Authorization" header', { 'WWW-Authenticate': 'bearer' });
+  }
+  const key = match[1]!.trim();
+  const uid = await throttle.attempt({ clientAddress: clientAddress(req) }, () => database.credentials.findApiKeyOwner(key));
+  if (uid === null) throw new HttpProblem(401, 'werkzeug.exceptions.Unauthorized', 'Invalid apikey', { 'WWW-Authenticate': 'bearer' });
+  return uid;
+}
+
+function parseBody(raw: unknown): Record<string, unknown> {
+  const text = decodeUtf8(raw);
+  if (text === undefined) throw new HttpProblem(400, 'werkzeug.exceptions.BadRequest', 'could not parse the body as json: invalid UTF-8');
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new HttpProblem(400, 'werkzeug.exceptions.BadRequest', `could not parse the body as json: ${(error as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpProblem(400, 'werkzeug.exceptions.BadRequest', 'could not parse the body, expecting a json object');
+  }
+  return body as Record<string, unknown>;
+}
+
+function toCall(database: string, uid: number, model: string, method: string, body: Record<string, unknown>) {
+  const { ids, context, ...named } = body;
+  const renames = RENAMED_PARAMETERS[method] ?? {};
+  const kwargs: Record<string, unknown> = Object.fromEntries(Object.entries(named).map(([key, value]) => [renames[key] ?? key, value]));
+  if (context !== undefined) kwargs.context = context;
+  if (MODEL_METHODS.has(method)) {
+    if (Array.isArray(ids) && ids.length > 0) {
+      throw new HttpProblem(422, 'werkzeug.exceptions.UnprocessableEntity', `cannot call ${model}.${method} with ids`);
+    }
+    return { database, uid, model, method, args: [], kwargs };
+  }
+  return { database, uid, model, method, args: [Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]], kwargs };
+}
+
+function sendError(res: Response, thrown: unknown, logger: Logger): void {
+  if (thrown instanceof HttpProblem) {
+    res.set(thrown.headers);
+    res.status(thrown.status).json({
+      name: thrown.pythonName,
+      message: thrown.message,
+      arguments: [thrown.message, thrown.status],
+      context: {},
+      debug: '',
+    });
+    return;
+  }
+  const error = asOdooError(thrown, logger);
+  res.status(statusFor(error)).json({ name: error.exceptionName, message: error.message, arguments: error.arguments, context: error.context, debug: '' });
+}
+
+function statusFor(error: OdooError): number {
+  switch (error.exceptionName) {
+    case 'odoo.exceptions.AccessError':
+    case 'odoo.exceptions.AccessDenied':
+      return 403;
+    case 'odoo.exceptions.MissingError':
+    case 'werkzeug.exceptions.NotFound':
+      return 404;
+    case 'builtins.TypeError':
+    case 'builtins.ValueError':
+      return 422;
+    default:
+      return error.isUserErrorFamily ? 422 : 500;
+  }
+}

@@ -1,0 +1,87 @@
+import { Router, type Request } from 'express';
+import type { Logger } from 'pino';
+import { bindArguments } from '../rpc/python-signature.ts';
+import type { RpcDispatcher } from '../rpc/dispatch-rpc.ts';
+import { parseMethodCall, serializeFaultFor, serializeResponse, XmlRpcMarshalError, XmlRpcParseError, type FaultDialect } from '../wire/xmlrpc/index.ts';
+import { jsonEndpoint } from './json-endpoint.ts';
+import { asOdooError } from './odoo-json-errors.ts';
+import { rawBody } from './raw-body.ts';
+import { forwardIfRouted } from './forwarding.ts';
+import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
+import { withTransport } from '../observability/call-observer.ts';
+
+const SERVICES = ['common', 'object', 'db'] as const;
+
+/**
+ * The external RPC API (odoo/addons/base/controllers/rpc.py): `/jsonrpc`, `/xmlrpc/2/<service>`
+ * with integer fault codes, and the legacy `/xmlrpc/<service>` with string fault codes.
+ * All three reduce a request to `dispatch_rpc(service, method, params)`.
+ */
+export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: Logger): Router {
+  const routes = Router();
+
+  routes.all(
+    '/jsonrpc',
+    rawBody,
+    jsonEndpoint(
+      '/jsonrpc',
+      async (params, { req, res }) => {
+        const { service, method, args } = bindArguments(
+          { qualifiedName: 'RPC.jsonrpc', params: ['service', 'method', 'args'] },
+          [],
+          pickKnown(params, ['service', 'method', 'args']),
+        );
+        const forwarded = await forwardIfRouted(router, routeQuery(String(service), Array.isArray(args) ? args : []), req, res);
+        if (forwarded) return forwarded;
+        return withTransport('jsonrpc', () =>
+          dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req) }),
+        );
+      },
+      logger,
+    ),
+  );
+
+  for (const service of SERVICES) {
+    routes.post(`/xmlrpc/2/${service}`, rawBody, xmlRpcHandler(service, 'int'));
+    routes.post(`/xmlrpc/${service}`, rawBody, xmlRpcHandler(service, 'legacy'));
+  }
+
+  function xmlRpcHandler(service: string, dialect: FaultDialect) {
+    return async (req: Request, res: import('express').Response) => {
+      let body: string;
+      try {
+        const call = parseMethodCall(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+        if (await forwardIfRouted(router, routeQuery(service, call.params), req, res)) return;
+        const transport = dialect === 'int' ? 'xmlrpc' : 'xmlrpc-legacy';
+        const result = await withTransport(transport, () => dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req) }));
+        body = serializeResponse(result);
+      } catch (thrown) {
+        body = serializeFaultFor(isProtocolError(thrown) ? thrown : asOdooError(thrown, logger), dialect);
+      }
+      if (res.headersSent) return;
+      res.status(200).type('text/xml; charset=utf-8').send(body);
+    };
+  }
+
+  return routes;
+}
+
+/** For the object service the model and method are positional: `[db, uid, password, model, method, …]`. */
+function routeQuery(service: string, params: unknown[]): RouteQuery {
+  if (service !== 'object') return {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { database: text(params[0]), model: text(params[3]), method: text(params[4]) };
+}
+
+/** Parse and marshal errors are answered by the codec itself; everything else goes through asOdooError. */
+function isProtocolError(error: unknown): boolean {
+  return error instanceof XmlRpcParseError || error instanceof XmlRpcMarshalError;
+}
+
+function pickKnown(params: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([key]) => names.includes(key)));
+}
+
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? '';
+}

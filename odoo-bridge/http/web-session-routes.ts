@@ -1,0 +1,161 @@
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import { accessDenied, accessError, OdooError, sessionExpired } from '../errors.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
+import { bindArguments } from '../rpc/python-signature.ts';
+import { VERSION_INFO } from '../rpc/version.ts';
+import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
+import { currentCredentialStamp } from '../sessions/credential-stamp.ts';
+import { setSessionCookie, sessionIdOf } from '../sessions/session-cookie.ts';
+import { newSessionId } from '../sessions/session-id.ts';
+import { buildSessionInfo } from '../sessions/session-info.ts';
+import type { SessionStore, WebSession } from '../sessions/session-store.ts';
+import { jsonEndpoint, type JsonCallContext } from './json-endpoint.ts';
+import { forwardIfRouted } from './forwarding.ts';
+import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
+import { notFoundError } from './odoo-json-errors.ts';
+import { rawBody } from './raw-body.ts';
+import { withTransport } from '../observability/call-observer.ts';
+
+export interface WebRoutesDeps {
+  databases: DatabaseDirectory;
+  router: CallRouter;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  logger: Logger;
+  maxInactivitySeconds: number;
+}
+
+/** A request's logged-in session, checked against the user's current credentials. */
+export interface AuthenticatedSession {
+  sessionId: string;
+  session: WebSession;
+  database: ServedDatabaseRuntime;
+}
+
+/**
+ * The web client's JSON routes: `/web/session/*`, `/web/dataset/call_kw[/…]`,
+ * `/web/webclient/version_info`, `/web/database/list` (addons/web/controllers in Odoo 18).
+ */
+export function webSessionRoutes(deps: WebRoutesDeps): Router {
+  const { databases, sessions, throttle, logger } = deps;
+  const router = Router();
+  /**
+   * Registers a JSON route whose requests the call router may send upstream as they are: for
+   * model calls it sees model and method, for session routes nothing (the upstream Odoo then
+   * owns the session cookie).
+   */
+  const json = (path: string | string[], handler: Parameters<typeof jsonEndpoint>[1], query: (params: Record<string, unknown>) => RouteQuery = () => ({})) => {
+    for (const p of Array.isArray(path) ? path : [path]) {
+      router.all(
+        p,
+        rawBody,
+        jsonEndpoint(
+          p,
+          async (params, context) => (await forwardIfRouted(deps.router, query(params), context.req, context.res)) ?? handler(params, context),
+          logger,
+        ),
+      );
+    }
+  };
+
+  /** auth='user': no valid session is Odoo's SessionExpired (code 100). */
+  async function requireSession({ req }: JsonCallContext): Promise<AuthenticatedSession> {
+    const sessionId = sessionIdOf(req);
+    const session = sessionId ? await sessions.load(sessionId) : undefined;
+    const database = session ? databases.get(session.db) : undefined;
+    if (!sessionId || !session || !database) throw sessionExpired();
+    if ((await currentCredentialStamp(database.pool, session.uid)) !== session.credentialStamp) {
+      await sessions.destroy(sessionId);
+      throw sessionExpired();
+    }
+    return { sessionId, session, database };
+  }
+
+  json('/web/webclient/version_info', async () => VERSION_INFO);
+  json('/web/database/list', async () => databases.names());
+
+  json('/web/session/authenticate', async (params, { req, res }) => {
+    const { db, login, password } = bindArguments(
+      { qualifiedName: 'Session.authenticate', params: ['db', 'login', 'password', 'base_location'], defaults: { base_location: null } },
+      [],
+      pick(params, ['db', 'login', 'password', 'base_location']),
+    );
+    const database = databases.get(db);
+    if (!database) throw accessError('Database not found.');
+    const loginText = String(login);
+    // Interactive login: the password only, never an API key (Odoo's `interactive: True`).
+    const uid = await throttle.attempt({ clientAddress: req.ip ?? '', login: loginText }, async () => {
+      const found = await database.credentials.authenticatePassword(loginText, typeof password === 'string' ? password : '');
+      if (found === null) throw accessDenied();
+      return found;
+    });
+    const credentialStamp = await currentCredentialStamp(database.pool, uid);
+    if (!credentialStamp) throw accessDenied();
+    const info = await buildSessionInfo(database.pool, database.name, uid);
+    const sessionId = newSessionId();
+    await sessions.save(sessionId, { db: database.name, uid, login: loginText, context: info.user_context as Record<string, unknown>, credentialStamp });
+    setSessionCookie(res, sessionId, deps.maxInactivitySeconds);
+    return info;
+  });
+
+  json('/web/session/get_session_info', async (_params, context) => {
+    const { database, session } = await requireSession(context);
+    return buildSessionInfo(database.pool, database.name, session.uid);
+  });
+
+  json('/web/session/check', async (_params, context) => {
+    await requireSession(context);
+    return undefined;
+  });
+
+  json('/web/session/modules', async (_params, context) => {
+    const { database } = await requireSession(context);
+    const { rows } = await database.pool.query<{ name: string }>(`SELECT name FROM ir_module_module WHERE state = 'installed'`);
+    return rows.map((r) => r.name);
+  });
+
+  json('/web/session/destroy', async (_params, context) => {
+    const { sessionId } = await requireSession(context);
+    await sessions.destroy(sessionId);
+    return undefined;
+  });
+
+  json(['/web/dataset/call_kw', '/web/dataset/call_kw/*path', '/web/dataset/call_button', '/web/dataset/call_button/*path'], async (params, context) => {
+    const { session, database } = await requireSession(context);
+    const { model, method, args, kwargs } = bindArguments(
+      { qualifiedName: 'DataSet.call_kw', params: ['model', 'method', 'args', 'kwargs', 'path'], defaults: { path: null } },
+      [],
+      pick(params, ['model', 'method', 'args', 'kwargs', 'path']),
+    );
+    try {
+      return await withTransport('web', () => database.call({
+        database: database.name,
+        uid: session.uid,
+        model: String(model),
+        method: String(method),
+        args: Array.isArray(args) ? args : [],
+        kwargs: isObject(kwargs) ? kwargs : {},
+      }));
+    } catch (error) {
+      // The web route looks the model up while choosing its cursor: an unknown model is a 404 there.
+      if (error instanceof OdooError && isUnknownModel(error)) throw notFoundError();
+      throw error;
+    }
+  }, (params) => ({ model: typeof params.model === 'string' ? params.model : undefined, method: typeof params.method === 'string' ? params.method : undefined }));
+
+  return router;
+}
+
+/** Odoo's route wrapper drops parameters the handler does not declare (with a warning). */
+function pick(params: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([key]) => names.includes(key)));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isUnknownModel(error: OdooError): boolean {
+  return error.exceptionName === 'odoo.exceptions.UserError' && /^Object .* doesn't exist$/.test(error.message);
+}

@@ -1,0 +1,24 @@
+import type { UpstreamOdoo } from '../proxy/upstream-odoo.ts';
+
+/** Where one request is answered: by Ficus itself (ORM engine or owning service), or by the upstream Odoo. */
+export type RouteDecision = { kind: 'local' } | { kind: 'upstream'; upstream: UpstreamOdoo };
+
+/** What is known about a request when it is routed; model and method only for model calls. */
+export interface RouteQuery {
+  database?: string;
+  model?: string;
+  method?: string;
+}
+
+/**
+ * The gateway's one routing function. Every transport asks it once per request, after parsing
+ * and before authenticating (the upstream Odoo authenticates what it answers). The migration
+ * control plane replaces it with one that reads each module's phase.
+ */
+export type CallRouter = (query: RouteQuery) => RouteDecision;
+
+/** No upstream: Ficus answers everything. With one: every request goes to it, as a transparent proxy. */
+export function staticRouter(upstream: UpstreamOdoo | undefined): CallRouter {
+  const decision: RouteDecision = upstream ? { kind: 'upstream', upstream } : { kind: 'local' };
+  return () => decision;
+}

@@ -1,0 +1,35 @@
+import { accessDenied, keyError } from '../errors.ts';
+import type { DatabaseDirectory } from '../served-databases.ts';
+import { bindArguments } from './python-signature.ts';
+import { SERVER_VERSION } from './version.ts';
+
+/** Database management changes servers, not data: Ficus never does it on a client's word. */
+const MANAGEMENT_METHODS = new Set([
+  'create_database', 'duplicate_database', 'drop', 'dump', 'restore', 'rename',
+  'change_admin_password', 'migrate_databases', 'list_countries',
+]);
+
+/**
+ * Odoo's `db` service, read-only: `list` shows only the databases Ficus serves; every
+ * management method is refused with AccessDenied, as Odoo does for a wrong master password.
+ */
+export function createDbService(databases: DatabaseDirectory) {
+  return async (method: string, params: unknown[]): Promise<unknown> => {
+    if (MANAGEMENT_METHODS.has(method)) throw accessDenied();
+    switch (method) {
+      case 'list':
+        bindArguments({ qualifiedName: 'exp_list', params: ['document'], defaults: { document: false } }, params);
+        return databases.names();
+      case 'db_exist': {
+        const { db_name } = bindArguments({ qualifiedName: 'exp_db_exist', params: ['db_name'] }, params);
+        return databases.get(db_name) !== undefined;
+      }
+      case 'server_version':
+        return SERVER_VERSION;
+      case 'list_lang':
+        return [['en_US', 'English (US)']];
+      default:
+        throw keyError(method);
+    }
+  };
+}

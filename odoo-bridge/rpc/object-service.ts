@@ -1,0 +1,76 @@
+import { accessDenied, missingError, OdooError } from '../errors.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
+import type { OdooCall } from '../call.ts';
+import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
+import type { RpcRequestInfo } from './common-service.ts';
+import { bindArguments } from './python-signature.ts';
+import { unknownDatabase } from './unknown-database.ts';
+
+/** `db, uid, passwd = params[0], int(params[1]), params[2]` of odoo/service/model.py `dispatch`. */
+export interface ObjectCredentials {
+  database: ServedDatabaseRuntime;
+  uid: number;
+  password: unknown;
+}
+
+export function readObjectCredentials(databases: DatabaseDirectory, params: unknown[]): ObjectCredentials {
+  if (params.length < 3) throw new OdooError('builtins.IndexError', 'list index out of range');
+  const uid = pythonInt(params[1]);
+  const database = databases.get(params[0]);
+  if (!database) throw unknownDatabase(params[0]);
+  return { database, uid, password: params[2] };
+}
+
+/**
+ * `security.check(db, uid, password)`: before anything touches a model. A wrong secret is
+ * AccessDenied (throttled per client address and uid); a uid that does not exist is the
+ * MissingError Odoo raises while reading that user.
+ */
+export async function checkObjectCredentials(credentials: ObjectCredentials, throttle: LoginThrottle, info: RpcRequestInfo): Promise<void> {
+  const { database, uid } = credentials;
+  const secret = typeof credentials.password === 'string' ? credentials.password : '';
+  await throttle.attempt({ clientAddress: info.clientAddress, login: uid }, async () => {
+    if (await database.credentials.checkUid(uid, secret)) return true;
+    const { rows } = await database.pool.query('SELECT 1 FROM res_users WHERE id = $1', [uid]);
+    if (rows.length === 0) {
+      throw missingError(`Record does not exist or has been deleted.\n(Record: res.users(${uid},), User: ${uid})`);
+    }
+    throw accessDenied();
+  });
+}
+
+/** `execute_kw(db, uid, obj, method, args, kw=None)` and `execute(db, uid, obj, method, *args)`. */
+export function toOdooCall(credentials: ObjectCredentials, serviceMethod: string, params: unknown[]): OdooCall {
+  const rest = [credentials.database.name, credentials.uid, ...params.slice(3)];
+  if (serviceMethod === 'execute_kw') {
+    const bound = bindArguments(
+      { qualifiedName: 'execute_kw', params: ['db', 'uid', 'obj', 'method', 'args', 'kw'], defaults: { kw: null } },
+      rest,
+    );
+    return {
+      database: credentials.database.name,
+      uid: credentials.uid,
+      model: String(bound.obj),
+      method: String(bound.method),
+      args: Array.isArray(bound.args) ? bound.args : [bound.args],
+      kwargs: isPlainObject(bound.kw) ? bound.kw : {},
+    };
+  }
+  if (serviceMethod === 'execute') {
+    const bound = bindArguments({ qualifiedName: 'execute', params: ['db', 'uid', 'obj', 'method'] }, rest.slice(0, 4));
+    return { database: credentials.database.name, uid: credentials.uid, model: String(bound.obj), method: String(bound.method), args: rest.slice(4), kwargs: {} };
+  }
+  throw new OdooError('builtins.NameError', `Method not available ${serviceMethod}`);
+}
+
+/** Python's `int(uid)`: accepts "2" and 2.0; anything else is Python's ValueError. */
+function pythonInt(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
+  if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  throw new OdooError('builtins.ValueError', `invalid literal for int() with base 10: '${String(value)}'`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,190 @@
+import type pg from 'pg';
+import { VERSION_INFO } from '../rpc/version.ts';
+
+/**
+ * `ir.http.session_info()` of Odoo 18 for a logged-in user, read from the database. The web
+ * module's keys are always there; keys that installed addons add (mail, bus, web_tour,
+ * partner_autocomplete, spreadsheet, mail_bot) appear only when that addon is installed, as in
+ * Odoo. Values that only matter to Odoo's own web client and differ per run (asset hashes,
+ * the Discuss store) are given in their shape, not their content.
+ */
+export async function buildSessionInfo(pool: pg.Pool, database: string, uid: number): Promise<Record<string, unknown>> {
+  const [user, groups, modules, params, currencies, companies, settings] = await Promise.all([
+    loadUser(pool, uid),
+    loadGroupXmlIds(pool, uid),
+    loadInstalledModules(pool),
+    loadConfigParameters(pool),
+    loadCurrencies(pool),
+    loadAllowedCompanies(pool, uid),
+    loadUserSettings(pool, uid),
+  ]);
+  const lang = user.lang ?? 'en_US';
+  const info: Record<string, unknown> = {
+    uid,
+    is_system: groups.has('base.group_system'),
+    is_admin: groups.has('base.group_erp_manager') || groups.has('base.group_system'),
+    is_public: groups.has('base.group_public'),
+    is_internal_user: groups.has('base.group_user'),
+    user_context: { lang, tz: user.tz ?? false, uid },
+    db: database,
+  };
+  if (modules.has('mail')) info.user_settings = settings ?? false;
+  Object.assign(info, {
+    server_version: VERSION_INFO.server_version,
+    server_version_info: VERSION_INFO.server_version_info,
+    support_url: 'https://www.odoo.com/buy',
+    name: user.name,
+    username: user.login,
+    partner_write_date: user.partner_write_date,
+    partner_display_name: user.partner_display_name,
+    partner_id: user.partner_id,
+    'web.base.url': params.get('web.base.url') ?? 'http://localhost:8069',
+    active_ids_limit: Number(params.get('web.active_ids_limit') ?? 20000),
+    profile_session: null,
+    profile_collectors: null,
+    profile_params: null,
+    max_file_upload_size: 134217728,
+    home_action_id: user.action_id ?? false,
+    cache_hashes: { translations: '', load_menus: '' },
+    currencies,
+    bundle_params: { lang },
+    test_mode: false,
+    view_info: viewInfo(modules),
+    user_companies: {
+      current_company: user.company_id,
+      allowed_companies: Object.fromEntries(companies.map((c) => [String(c.id), c])),
+      disallowed_ancestor_companies: {},
+    },
+    show_effect: (params.get('base_setup.show_effect') ?? 'True') !== 'False',
+    display_switch_company_menu: groups.has('base.group_multi_company') && companies.length > 1,
+  });
+  if (modules.has('bus')) info.websocket_worker_version = '18.0-2';
+  if (modules.has('web_tour')) Object.assign(info, { tour_enabled: false, current_tour: null });
+  if (modules.has('mail')) info.storeData = {};
+  if (modules.has('mail_bot')) info.odoobot_initialized = !['not_initialized', null].includes(user.odoobot_state);
+  if (modules.has('partner_autocomplete')) info.iap_company_enrich = params.get('partner_autocomplete.enrich') !== 'False';
+  if (modules.has('spreadsheet_dashboard')) info.can_insert_in_spreadsheet = false;
+  return info;
+}
+
+interface UserFacts {
+  name: string;
+  login: string;
+  lang: string | null;
+  tz: string | null;
+  partner_id: number;
+  partner_write_date: string;
+  partner_display_name: string;
+  action_id: number | null;
+  company_id: number;
+  odoobot_state: string | null;
+}
+
+async function loadUser(pool: pg.Pool, uid: number): Promise<UserFacts> {
+  const hasOdoobot = await columnExists(pool, 'res_users', 'odoobot_state');
+  const { rows } = await pool.query<UserFacts>(
+    `SELECT p.name, u.login, p.lang, p.tz, p.id AS partner_id,
+            to_char(p.write_date, 'YYYY-MM-DD HH24:MI:SS') AS partner_write_date,
+            coalesce(p.complete_name, p.name) AS partner_display_name,
+            u.action_id, u.company_id, ${hasOdoobot ? 'u.odoobot_state' : 'NULL::varchar'} AS odoobot_state
+       FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = $1`,
+    [uid],
+  );
+  if (!rows[0]) throw new Error(`user ${uid} vanished`);
+  return rows[0];
+}
+
+async function loadGroupXmlIds(pool: pg.Pool, uid: number): Promise<Set<string>> {
+  // Closed over implied groups, as Odoo's has_group sees them.
+  const { rows } = await pool.query<{ xmlid: string }>(
+    `WITH RECURSIVE groups(gid) AS (
+       SELECT gid FROM res_groups_users_rel WHERE uid = $1
+       UNION SELECT r.hid FROM res_groups_implied_rel r JOIN groups g ON r.gid = g.gid)
+     SELECT d.module || '.' || d.name AS xmlid FROM groups g
+       JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = g.gid`,
+    [uid],
+  );
+  return new Set(rows.map((r) => r.xmlid));
+}
+
+async function loadInstalledModules(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ name: string }>(`SELECT name FROM ir_module_module WHERE state = 'installed'`);
+  return new Set(rows.map((r) => r.name));
+}
+
+async function loadConfigParameters(pool: pg.Pool): Promise<Map<string, string>> {
+  const { rows } = await pool.query<{ key: string; value: string }>(
+    `SELECT key, value FROM ir_config_parameter WHERE key = ANY($1::text[])`,
+    [['web.base.url', 'web.active_ids_limit', 'base_setup.show_effect', 'partner_autocomplete.enrich']],
+  );
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+async function loadCurrencies(pool: pg.Pool): Promise<Record<string, unknown>> {
+  const { rows } = await pool.query<{ id: number; symbol: string; position: string; decimal_places: number }>(
+    `SELECT id, symbol, position, decimal_places FROM res_currency WHERE active ORDER BY id`,
+  );
+  return Object.fromEntries(rows.map((c) => [String(c.id), { symbol: c.symbol, position: c.position, digits: [69, c.decimal_places] }]));
+}
+
+async function loadAllowedCompanies(pool: pg.Pool, uid: number) {
+  const { rows } = await pool.query<{ id: number; name: string; sequence: number; parent_id: number | null; child_ids: number[] }>(
+    `SELECT c.id, c.name, c.sequence, c.parent_id,
+            coalesce((SELECT array_agg(k.id ORDER BY k.id) FROM res_company k WHERE k.parent_id = c.id), '{}') AS child_ids
+       FROM res_company_users_rel r JOIN res_company c ON c.id = r.cid WHERE r.user_id = $1 ORDER BY c.sequence, c.id`,
+    [uid],
+  );
+  return rows.map((c) => ({ id: c.id, name: c.name, sequence: c.sequence, child_ids: c.child_ids, parent_id: c.parent_id ?? false }));
+}
+
+async function loadUserSettings(pool: pg.Pool, uid: number): Promise<Record<string, unknown> | undefined> {
+  if (!(await tableExists(pool, 'res_users_settings'))) return undefined;
+  const { rows } = await pool.query(
+    `SELECT id, is_discuss_sidebar_category_channel_open, is_discuss_sidebar_category_chat_open,
+            push_to_talk_key, use_push_to_talk, voice_active_duration, channel_notifications,
+            to_char(mute_until_dt, 'YYYY-MM-DD HH24:MI:SS') AS mute_until_dt
+       FROM res_users_settings WHERE user_id = $1`,
+    [uid],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    user_id: { id: uid },
+    is_discuss_sidebar_category_channel_open: row.is_discuss_sidebar_category_channel_open ?? false,
+    is_discuss_sidebar_category_chat_open: row.is_discuss_sidebar_category_chat_open ?? false,
+    push_to_talk_key: row.push_to_talk_key ?? false,
+    use_push_to_talk: row.use_push_to_talk ?? false,
+    voice_active_duration: row.voice_active_duration ?? 0,
+    channel_notifications: row.channel_notifications ?? false,
+    mute_until_dt: row.mute_until_dt ?? false,
+    volumes: [['ADD', []]],
+  };
+}
+
+function viewInfo(modules: Set<string>): Record<string, unknown> {
+  const views: Record<string, unknown> = {
+    list: { display_name: 'List', icon: 'oi oi-view-list', multi_record: true },
+    form: { display_name: 'Form', icon: 'fa fa-address-card', multi_record: false },
+    graph: { display_name: 'Graph', icon: 'fa fa-area-chart', multi_record: true },
+    pivot: { display_name: 'Pivot', icon: 'oi oi-view-pivot', multi_record: true },
+    calendar: { display_name: 'Calendar', icon: 'fa fa-calendar', multi_record: true },
+    kanban: { display_name: 'Kanban', icon: 'oi oi-view-kanban', multi_record: true },
+    search: { display_name: 'Search', icon: 'oi oi-search', multi_record: true },
+  };
+  if (modules.has('mail')) views.activity = { display_name: 'Activity', icon: 'fa fa-clock-o', multi_record: true };
+  return views;
+}
+
+async function tableExists(pool: pg.Pool, table: string): Promise<boolean> {
+  const { rows } = await pool.query(`SELECT to_regclass($1) IS NOT NULL AS found`, [table]);
+  return rows[0]?.found === true;
+}
+
+async function columnExists(pool: pg.Pool, table: string, column: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`,
+    [table, column],
+  );
+  return rows.length > 0;
+}

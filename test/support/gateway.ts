@@ -1,0 +1,56 @@
+import type pg from 'pg';
+import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
+import { listen } from '../../odoo-bridge/http/http-server.ts';
+import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
+import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
+import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
+import { createRedisSessionStore } from '../../odoo-bridge/sessions/redis-session-store.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { createMetricsRegistry } from '../../runtime/metrics.ts';
+import { emptyDatabase, type TestDatabase } from './databases.ts';
+
+export interface TestGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  /** Databases to serve, by the name clients use. */
+  serve: { name: string; database: TestDatabase }[];
+  handlerFor: (database: ServedDatabase) => CallHandler;
+  redisUrl?: string;
+  upstream?: { url: string; timeoutMs: number };
+  maxInactivitySeconds?: number;
+}
+
+/** A real gateway on a free port (HTTP, protocols, sessions), serving test database copies. */
+export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
+  const metrics = createMetricsRegistry();
+  const control: TestDatabase | undefined = options.redisUrl ? undefined : await emptyDatabase('control');
+  const maxInactivitySeconds = options.maxInactivitySeconds ?? 3600;
+  const sessions = options.redisUrl
+    ? createRedisSessionStore(options.redisUrl, maxInactivitySeconds)
+    : await createPostgresSessionStore(control!.pool as pg.Pool, maxInactivitySeconds);
+  const routers = await createOdooGateway({
+    databases: options.serve.map(({ name, database }) => ({ name, pool: database.pool })),
+    handlerFor: options.handlerFor,
+    sessions,
+    maxInactivitySeconds,
+    logger,
+    metrics,
+    ...(options.upstream ? { upstream: options.upstream } : {}),
+  });
+  const app = createGatewayApp({ logger, metrics, readiness: [], routers });
+  const server = await listen(app, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    port: server.port,
+    async stop() {
+      await server.close(1000);
+      await sessions.close();
+      await control?.drop();
+    },
+  };
+}
