@@ -54,7 +54,8 @@ export const missingError = (message: string) => new OdooError('odoo.exceptions.
 export const accessDenied = (message = 'Access Denied') => new OdooError('odoo.exceptions.AccessDenied', message);
 export const valueError = (message: string) => new OdooError('builtins.ValueError', message);
 export const typeError = (message: string) => new OdooError('builtins.TypeError', message);
-export const keyError = (key: string) => new OdooError('builtins.KeyError', `'${key}'`, { arguments: [key] });
+/** Odoo reports a KeyError's message as its key (`exception_to_unicode` takes `args[0]`). */
+export const keyError = (key: string) => new OdooError('builtins.KeyError', key, { arguments: [key] });
 export const sessionExpired = () => new OdooError('odoo.http.SessionExpiredException', 'Session expired');
 
 /**

@@ -3,14 +3,25 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
 import { listen, type RunningHttpServer } from '../odoo-bridge/http/http-server.ts';
+import { createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
+import { createOrmEngine } from '../odoo-bridge/orm/engine.ts';
+import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-session-store.ts';
+import { createRedisSessionStore } from '../odoo-bridge/sessions/redis-session-store.ts';
+import { ensureDatabase } from './ensure-database.ts';
+import { ensureFilestore } from './filestore.ts';
+import path from 'node:path';
 import type { FicusConfig } from './settings.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres.ts';
 import { ensureLegacyDatabase } from './legacy-database.ts';
 import type { RestoreProgress } from './sql-dump-restore.ts';
 
+/** Ficus's own bookkeeping (sessions, migration phases, reconciliation runs) lives here, never in the legacy database. */
+export const CONTROL_DATABASE = 'ficus_control';
+
 export interface EmbeddedFicus {
   readonly gatewayPort: number;
   readonly legacyDatabaseUrl: string;
+  readonly controlDatabaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -43,22 +54,48 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
         ...(onRestoreProgress ? { onProgress: onRestoreProgress } : {}),
       });
     }
+    const filestore = config.legacyDatabaseUrl
+      ? (config.filestoreDir ?? null)
+      : await ensureFilestore(config.legacyFilestoreArchive, path.join(config.dataDir, 'filestore', config.odooDatabaseName));
     const legacyPool = new pg.Pool({ connectionString: legacyDatabaseUrl, max: 20, application_name: 'ficus-gateway' });
     legacyPool.on('error', (error) => logger.warn({ err: error }, 'an idle legacy database connection failed'));
     stack.push('legacy connection pool', () => legacyPool.end());
+
+    await ensureDatabase(cluster.url('postgres'), CONTROL_DATABASE);
+    const controlDatabaseUrl = cluster.url(CONTROL_DATABASE);
+    const controlPool = new pg.Pool({ connectionString: controlDatabaseUrl, max: 10, application_name: 'ficus-control' });
+    controlPool.on('error', (error) => logger.warn({ err: error }, 'an idle control database connection failed'));
+    stack.push('control connection pool', () => controlPool.end());
+
+    const sessions = config.redisUrl
+      ? createRedisSessionStore(config.redisUrl, config.sessionMaxInactivitySeconds)
+      : await createPostgresSessionStore(controlPool, config.sessionMaxInactivitySeconds);
+    stack.push('session store', () => sessions.close());
+
+    const odooRouters = await createOdooGateway({
+      databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
+      handlerFor: (database) => createOrmEngine({ database, filestore }).call,
+      sessions,
+      maxInactivitySeconds: config.sessionMaxInactivitySeconds,
+      logger,
+      metrics,
+      ...(config.legacyOdooUrl ? { upstream: { url: config.legacyOdooUrl, timeoutMs: config.upstreamTimeoutMs } } : {}),
+    });
 
     const app = createGatewayApp({
       logger,
       metrics,
       readiness: [
         { name: 'legacy database', check: () => checkLegacyDatabase(legacyPool) },
+        { name: 'control database', check: async () => void (await controlPool.query('SELECT 1')) },
       ],
+      routers: odooRouters,
     });
     const server: RunningHttpServer = await listen(app, config.gatewayPort, config.gatewayHost);
     stack.push('gateway', () => server.close(config.shutdownTimeoutMs));
     logger.info({ port: server.port, host: config.gatewayHost }, 'Ficus gateway listening');
 
-    return { gatewayPort: server.port, legacyDatabaseUrl, stop: () => stack.unwind() };
+    return { gatewayPort: server.port, legacyDatabaseUrl, controlDatabaseUrl, stop: () => stack.unwind() };
   } catch (error) {
     await stack.unwind();
     throw error;

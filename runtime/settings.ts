@@ -23,6 +23,8 @@ export const SETTINGS = [
   { key: 'gatewayHost', env: 'FICUS_HOST', type: 'string', default: '127.0.0.1', description: 'Address the gateway listens on (`0.0.0.0` for every interface).' },
   { key: 'legacyDatabaseUrl', env: 'LEGACY_DATABASE_URL', type: 'url', description: "An existing Odoo database to serve instead of the embedded copy. Ficus never changes its schema except for CDC's publication and replication slot." },
   { key: 'legacyDumpPath', env: 'FICUS_LEGACY_DUMP', type: 'path', default: 'fixtures/hp_legacy.sql.gz', mustExist: true, description: 'Plain-SQL gzip dump restored into database `legacy` on the first embedded start.' },
+  { key: 'legacyFilestoreArchive', env: 'FICUS_LEGACY_FILESTORE', type: 'path', default: 'fixtures/hp_legacy_filestore.tar.gz', description: "Odoo filestore archive (attachments: avatars, images) unpacked next to the embedded database on the first start." },
+  { key: 'filestoreDir', env: 'FICUS_FILESTORE_DIR', type: 'path', description: "The Odoo filestore folder of LEGACY_DATABASE_URL's database (`<data_dir>/filestore/<db>`), for binary fields kept as attachments." },
   { key: 'legacyDatabaseName', env: 'FICUS_LEGACY_DB', type: 'string', default: 'legacy', description: 'Name of the embedded legacy database.' },
   { key: 'odooDatabaseName', env: 'FICUS_ODOO_DB', type: 'string', default: 'hp_legacy', description: 'The database name Odoo clients use for the legacy database (`db` argument, `db.list`).' },
   { key: 'legacyOdooUrl', env: 'LEGACY_ODOO_URL', type: 'url', description: 'A running Odoo to proxy legacy-phase calls to (instead of answering them from the tables).' },

@@ -22,6 +22,11 @@ export function odooRefDatabase(): Promise<TestDatabase> {
   return copyOfTemplate(inject('testCluster').templates.odooRef, 'odoo_ref');
 }
 
+/** Where the unpacked filestores (attachment files) of the two dumps are. */
+export function testFilestores(): { legacy: string; odooRef: string } {
+  return inject('testCluster').filestores;
+}
+
 /** An empty database, e.g. for a service's own tables. */
 export function emptyDatabase(prefix = 'empty'): Promise<TestDatabase> {
   return copyOfTemplate('template0', prefix);
@@ -37,6 +42,9 @@ async function copyOfTemplate(template: string, prefix: string): Promise<TestDat
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)} STRATEGY FILE_COPY`));
   const url = testClusterUrl(name);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Tests reset databases under their pools (DROP … WITH (FORCE)); an idle client losing its
+  // connection then is expected, and the pool replaces it on the next query.
+  pool.on('error', () => {});
   let dropped = false;
   return {
     name,

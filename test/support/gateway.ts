@@ -22,11 +22,17 @@ export interface TestGatewayOptions {
   redisUrl?: string;
   upstream?: { url: string; timeoutMs: number };
   maxInactivitySeconds?: number;
+  /** Where the gateway's log lines go (silent by default). */
+  logDestination?: NodeJS.WritableStream;
+  /** Odoo's login cooldown; `{ failuresBeforeCooldown: 0 }` turns throttling off. */
+  loginCooldown?: { failuresBeforeCooldown: number; cooldownMs: number };
 }
 
 /** A real gateway on a free port (HTTP, protocols, sessions), serving test database copies. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
+  const logger = options.logDestination
+    ? createLogger({ level: 'info', format: 'json', destination: options.logDestination })
+    : createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
   const metrics = createMetricsRegistry();
   const control: TestDatabase | undefined = options.redisUrl ? undefined : await emptyDatabase('control');
   const maxInactivitySeconds = options.maxInactivitySeconds ?? 3600;
@@ -41,6 +47,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     logger,
     metrics,
     ...(options.upstream ? { upstream: options.upstream } : {}),
+    ...(options.loginCooldown ? { loginCooldown: options.loginCooldown } : {}),
   });
   const app = createGatewayApp({ logger, metrics, readiness: [], routers });
   const server = await listen(app, 0, '127.0.0.1');

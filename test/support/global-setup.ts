@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../runtime/embedded-postgres.ts';
 import { quoteIdent, restoreInto } from '../../runtime/legacy-database.ts';
 import { createLogger } from '../../runtime/logger.ts';
+import { ensureFilestore } from '../../runtime/filestore.ts';
 import { freePort } from './free-port.ts';
 import { clusterUrl, type TestClusterInfo } from './test-cluster.ts';
 
@@ -31,9 +32,15 @@ export async function setup(project: TestProject): Promise<void> {
     logger,
     extraSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
   });
-  const info: TestClusterInfo = { port, user: cluster.user, password: cluster.password, templates: TEMPLATES };
+  const filestores = {
+    legacy: path.join(dataDir, 'filestore', 'hp_legacy'),
+    odooRef: path.join(dataDir, 'filestore', 'odoo_ref'),
+  };
+  const info: TestClusterInfo = { port, user: cluster.user, password: cluster.password, templates: TEMPLATES, filestores };
   const adminUrl = clusterUrl(info, 'postgres');
   await Promise.all([
+    ensureFilestore(path.join(FIXTURES, 'hp_legacy_filestore.tar.gz'), filestores.legacy),
+    ensureFilestore(path.join(FIXTURES, 'odoo_ref_filestore.tar.gz'), filestores.odooRef),
     createTemplate(adminUrl, TEMPLATES.legacy, path.join(FIXTURES, 'hp_legacy.sql.gz')),
     createTemplate(adminUrl, TEMPLATES.odooRef, path.join(FIXTURES, 'odoo_ref.sql.gz')),
   ]);

@@ -5,6 +5,8 @@ export interface TestClusterInfo {
   password: string;
   /** Template databases, restored once per run. */
   templates: { legacy: string; odooRef: string };
+  /** Unpacked Odoo filestores (attachment files) of the two databases. */
+  filestores: { legacy: string; odooRef: string };
 }
 
 declare module 'vitest' {
