@@ -5,6 +5,7 @@ import { OdooError } from '../errors.ts';
 import { asOdooError, odooJsonError } from './odoo-json-errors.ts';
 import { decodeUtf8 } from './raw-body.ts';
 import { ANSWERED_UPSTREAM } from './forwarding.ts';
+import { stringifyPythonJson } from '../wire/json/python-json.ts';
 
 export interface JsonCallContext {
   req: Request;
@@ -64,7 +65,7 @@ export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logge
       { req, res },
     );
     if (res.headersSent) return;
-    res.status(200).type('application/json; charset=utf-8').send(JSON.stringify(response));
+    res.status(200).type('application/json; charset=utf-8').send(stringifyPythonJson(response));
   };
 }
 

@@ -134,7 +134,8 @@ async function loadAllowedCompanies(pool: pg.Pool, uid: number) {
        FROM res_company_users_rel r JOIN res_company c ON c.id = r.cid WHERE r.user_id = $1 ORDER BY c.sequence, c.id`,
     [uid],
   );
-  return rows.map((c) => ({ id: c.id, name: c.name, sequence: c.sequence, child_ids: c.child_ids, parent_id: c.parent_id ?? false }));
+  // An integer field read as NULL is 0 in Odoo.
+  return rows.map((c) => ({ id: c.id, name: c.name, sequence: c.sequence ?? 0, child_ids: c.child_ids, parent_id: c.parent_id ?? false }));
 }
 
 async function loadUserSettings(pool: pg.Pool, uid: number): Promise<Record<string, unknown> | undefined> {
