@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../runtime/config.ts';
 import { PostgresStartError } from '../runtime/embedded-postgres.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerDb } from './commands/db.ts';
 import { registerStart } from './commands/start.ts';
 
 /**
@@ -15,6 +16,7 @@ const program = new Command('ficus')
 
 registerStart(program);
 registerConfig(program);
+registerDb(program);
 
 /** Exit codes: 0 fine, 1 failure while running, 2 bad usage or settings (nothing was started). */
 try {

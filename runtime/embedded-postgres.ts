@@ -32,6 +32,11 @@ export class PostgresStartError extends Error {
 const USER = 'postgres';
 const PASSWORD = 'ficus';
 
+/** URL of a database on the embedded cluster listening on `port` (started by this process or another Ficus). */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
 /**
  * Settings the CDC work needs: logical decoding, and room for one slot and WAL sender per
  * service database plus the Debezium connector and tests.
@@ -101,7 +106,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port,
     user: USER,
     password: PASSWORD,
-    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    url: (database) => embeddedUrl(port, database),
     stop: () => server.stop(),
   };
 }

@@ -62,6 +62,17 @@ describe('ficus start (embedded)', () => {
     const marker = await again.query(`SELECT note FROM ficus_start_marker`);
     await again.end();
     expect(marker.rows).toEqual([{ note: 'kept' }]);
+
+    // `ficus db reset` while Ficus runs: the change is gone, and Ficus keeps serving.
+    const reset = runFicus(['db', 'reset'], env);
+    expect(await reset.exited).toBe(0);
+    const fresh = new pg.Client({ connectionString: `postgres://postgres:ficus@127.0.0.1:${env.FICUS_PG_PORT}/legacy` });
+    await fresh.connect();
+    const gone = await fresh.query(`SELECT to_regclass('ficus_start_marker') AS marker`);
+    await fresh.end();
+    expect(gone.rows[0].marker).toBeNull();
+    await waitForHttp(readyz, 5_000);
+
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
     expect(postgresProcessesUsing(dataDir)).toEqual([]);

@@ -1,0 +1,70 @@
+/**
+ * What the wire costs: `search_read` of 80 res.partner rows through XML-RPC and JSON-RPC over
+ * HTTP (gateway in its own process, keep-alive connections), beside the ORM engine called
+ * in-process in the same run. The wire layer should cost under 30% of throughput.
+ * Run: npx tsx bench/gateway.ts [--seconds N]
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Pool } from 'undici';
+import { createOrmEngine } from '../odoo-bridge/orm/engine.ts';
+import { serializeMethodCall } from '../odoo-bridge/wire/xmlrpc/index.ts';
+import { PARTNER_CALL } from './support/partner-call.ts';
+import { startBenchCluster } from './support/bench-cluster.ts';
+import { measure, printTable, round } from './support/measure.ts';
+
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 10);
+const CONCURRENCY = 8;
+const PORT = 18169;
+
+const bench = await startBenchCluster();
+const gateway = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/gateway-process.ts'), bench.cluster.url('legacy'), String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+try {
+  await new Promise<void>((resolve, reject) => {
+    gateway.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    gateway.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+  });
+  const http = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONCURRENCY, pipelining: 1 });
+
+  const engine = createOrmEngine({ database: { name: 'hp_legacy', pool: bench.legacyPool } });
+  const inProcess = () => engine.call({ database: 'hp_legacy', uid: 2, ...PARTNER_CALL, args: [...PARTNER_CALL.args], kwargs: { ...PARTNER_CALL.kwargs } });
+
+  const executeKw = ['hp_legacy', 2, 'admin', PARTNER_CALL.model, PARTNER_CALL.method, PARTNER_CALL.args, PARTNER_CALL.kwargs];
+  const jsonBody = JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params: { service: 'object', method: 'execute_kw', args: executeKw } });
+  const xmlBody = serializeMethodCall('execute_kw', executeKw);
+  const post = async (pathName: string, body: string, contentType: string, mustContain: string) => {
+    const { statusCode, body: answer } = await http.request({ path: pathName, method: 'POST', body, headers: { 'content-type': contentType } });
+    const text = await answer.text();
+    if (statusCode !== 200 || !text.includes(mustContain) || text.includes('"error"') || text.includes('<fault>')) throw new Error(`bad answer: ${text.slice(0, 300)}`);
+  };
+  const jsonRpc = () => post('/jsonrpc', jsonBody, 'application/json', '"result"');
+  const xmlRpc = () => post('/xmlrpc/2/object', xmlBody, 'text/xml', '<methodResponse>');
+
+  const engineFigures = await measure(inProcess, { seconds, concurrency: CONCURRENCY });
+  const jsonFigures = await measure(jsonRpc, { seconds, concurrency: CONCURRENCY });
+  const xmlFigures = await measure(xmlRpc, { seconds, concurrency: CONCURRENCY });
+  const cost = (perSecond: number) => round(100 * (1 - perSecond / engineFigures.perSecond));
+  printTable(`search_read of 80 res.partner rows, ${CONCURRENCY} concurrent callers, ${seconds} s each`, [
+    { name: 'ORM engine in-process (baseline)', figures: engineFigures },
+    { name: 'JSON-RPC /jsonrpc over HTTP', figures: jsonFigures, note: `wire costs ${cost(jsonFigures.perSecond)}% of throughput` },
+    { name: 'XML-RPC /xmlrpc/2/object over HTTP', figures: xmlFigures, note: `wire costs ${cost(xmlFigures.perSecond)}% of throughput` },
+  ]);
+  console.log(
+    JSON.stringify({
+      bench: 'gateway',
+      in_process_per_s: round(engineFigures.perSecond, 0),
+      jsonrpc_per_s: round(jsonFigures.perSecond, 0),
+      jsonrpc_p50_ms: round(jsonFigures.p50Ms, 2),
+      jsonrpc_p99_ms: round(jsonFigures.p99Ms, 2),
+      xmlrpc_per_s: round(xmlFigures.perSecond, 0),
+      xmlrpc_p50_ms: round(xmlFigures.p50Ms, 2),
+      xmlrpc_p99_ms: round(xmlFigures.p99Ms, 2),
+      jsonrpc_wire_cost_pct: cost(jsonFigures.perSecond),
+      xmlrpc_wire_cost_pct: cost(xmlFigures.perSecond),
+    }),
+  );
+  await http.close();
+} finally {
+  gateway.kill('SIGTERM');
+  await bench.stop();
+}
