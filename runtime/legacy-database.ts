@@ -70,7 +70,8 @@ export async function resetLegacyDatabase(adminUrl: string, databaseName: string
     const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [pristineName(databaseName)]);
     if (!rows.length) throw new Error(`no pristine copy of ${databaseName}: it was not restored by this Ficus version; delete the data folder to restore it again`);
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${quoteIdent(databaseName)} TEMPLATE ${quoteIdent(pristineName(databaseName))} STRATEGY FILE_COPY`);
+    // WAL_LOG (the default strategy) avoids the two checkpoints FILE_COPY forces: faster on a busy server.
+    await admin.query(`CREATE DATABASE ${quoteIdent(databaseName)} TEMPLATE ${quoteIdent(pristineName(databaseName))}`);
   } finally {
     await admin.end();
   }

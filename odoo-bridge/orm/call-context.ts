@@ -1,0 +1,76 @@
+import { userError } from '../errors.ts';
+import type { AccessPolicy, UserAccess } from './access-policy.ts';
+import { newSearchEnv, type SearchEnv } from './domain/search-env.ts';
+import type { ReadEnv } from './read/display-name.ts';
+import type { ReadOptions } from './read/read-records.ts';
+import type { ModelInfo, Registry } from './registry/types.ts';
+import type { Queryable } from './sql/execute.ts';
+
+/**
+ * Everything one ORM call runs with: registry, user access, the context values that change
+ * results (`lang`, `tz`, `active_test`, `bin_size`), and the database. RPC starts from an
+ * empty context and `kwargs.context` replaces it (Odoo's `with_context(ctx)`).
+ */
+export interface CallContext {
+  readonly registry: Registry;
+  readonly db: Queryable;
+  readonly uid: number;
+  readonly access: UserAccess;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly lang: string;
+  readonly tz: string | null;
+  readonly activeTest: boolean;
+  readonly filestore: string | null;
+  /** A fresh compile environment (alias counter per statement), rules for `mode` applied. */
+  searchEnv(options?: { activeTest?: boolean; sudo?: boolean }): SearchEnv;
+  readEnv(options?: { sudo?: boolean }): ReadEnv;
+  readOptions(load?: unknown): ReadOptions;
+}
+
+export async function createCallContext(options: {
+  registry: Registry;
+  db: Queryable;
+  uid: number;
+  rawContext: unknown;
+  policy: AccessPolicy;
+  filestore: string | null;
+}): Promise<CallContext> {
+  const context = options.rawContext && typeof options.rawContext === 'object' && !Array.isArray(options.rawContext)
+    ? (options.rawContext as Record<string, unknown>)
+    : {};
+  const lang = typeof context.lang === 'string' && context.lang ? context.lang : 'en_US';
+  // env.lang: an unknown or inactive language is refused (golden read.040).
+  if (lang !== 'en_US' && !options.registry.languages.has(lang)) throw userError(`Invalid language code: ${lang}`);
+  const access = await options.policy.forUser(options.uid, context);
+  const activeTest = context.active_test !== false;
+  const ctx: CallContext = {
+    registry: options.registry,
+    db: options.db,
+    uid: options.uid,
+    access,
+    context,
+    lang,
+    tz: typeof context.tz === 'string' ? context.tz : null,
+    activeTest,
+    filestore: options.filestore,
+    searchEnv(o = {}) {
+      return newSearchEnv(options.registry, {
+        lang,
+        activeTest: o.activeTest ?? activeTest,
+        companyId: access.companyId,
+        ...(o.sudo ? {} : { ruleDomain: (model: ModelInfo) => access.ruleDomain(model, 'read') }),
+      });
+    },
+    readEnv(o = {}) {
+      return { db: options.db, search: ctx.searchEnv(o) };
+    },
+    readOptions(load = '_classic_read') {
+      return {
+        load: typeof load === 'string' ? load : null,
+        binSize: context.bin_size === true,
+        filestore: options.filestore,
+      };
+    },
+  };
+  return ctx;
+}

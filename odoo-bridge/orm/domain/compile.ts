@@ -1,0 +1,362 @@
+import { sql } from 'kysely';
+import { OdooError, valueError } from '../../errors.ts';
+import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import { fieldSql } from './field-sql.ts';
+import {
+  buildTree,
+  checkDomainShape,
+  isPlainlyFalse,
+  NEGATIVE_OPERATORS,
+  pyTruthy,
+  withActiveLeaf,
+  type DomainNode,
+  type Operator,
+} from './parse.ts';
+import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
+import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
+
+/**
+ * Odoo 18 domain → parameterised SQL condition (kysely `sql` fragments; values are always
+ * parameters, identifiers come from the registry). Relational conditions become subqueries
+ * (`IN (SELECT …)` / `EXISTS`), so the main statement needs no joins and stays one shape for
+ * prepared statements.
+ */
+
+/** A set of record ids: literal ids (one array parameter) or a subquery selecting one column. */
+export type IdSource = { kind: 'list'; ids: number[] } | { kind: 'query'; select: (column: string) => Sql };
+
+export interface WhereOptions {
+  /** Override of context.active_test (Odoo forces False in several sub-searches). */
+  activeTest?: boolean;
+  /** Sudo searches (child_of expansion, rule domains) skip record rules. */
+  sudo?: boolean;
+}
+
+/**
+ * `_search`'s WHERE for `model` under `alias`: validation, is_false short-circuit, automatic
+ * active leaf, the domain itself, and the user's record rules.
+ */
+export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, alias: string, options: WhereOptions = {}): Sql {
+  const items = checkDomainShape(domain);
+  if (isPlainlyFalse(items)) return sql`FALSE`;
+  const withActive = withActiveLeaf(model, items, options.activeTest ?? env.activeTest);
+  const tree = buildTree(env.registry, model, withActive);
+  let condition = compileNode(env, model, alias, tree);
+  const rules = options.sudo || !env.ruleDomain ? null : env.ruleDomain(model);
+  if (rules && rules.length) {
+    const ruleSql = compileWhere({ ...env, ruleDomain: undefined } as SearchEnv, model, rules, alias, { activeTest: false, sudo: true });
+    condition = sql`(${condition} AND ${ruleSql})`;
+  }
+  return condition;
+}
+
+/** `comodel._search(domain)` as a subquery source. */
+export function subSearch(env: SearchEnv, model: ModelInfo, domain: unknown, options: WhereOptions = {}): IdSource {
+  const table = requireTable(model);
+  const alias = nextAlias(env, model);
+  const where = compileWhere(env, model, domain, alias, options);
+  return {
+    kind: 'query',
+    select: (column) => sql`SELECT ${sql.ref(`${alias}.${column}`)} FROM ${sql.table(table)} AS ${sql.table(alias)} WHERE ${where}`,
+  };
+}
+
+export function requireTable(model: ModelInfo): string {
+  if (!model.table) throw new OdooError('odoo.exceptions.UserError', `Model ${model.name} has no table to search.`);
+  return model.table;
+}
+
+function idsIn(lhs: Sql, source: IdSource, negative = false): Sql {
+  if (source.kind === 'list') {
+    const ids = source.ids.filter((id) => Number.isInteger(id));
+    if (!ids.length) return negative ? sql`TRUE` : sql`FALSE`;
+    return negative ? sql`(${lhs} != ALL(${ids}::int4[]))` : sql`(${lhs} = ANY(${ids}::int4[]))`;
+  }
+  return negative ? sql`(${lhs} NOT IN (${source.select('id')}))` : sql`(${lhs} IN (${source.select('id')}))`;
+}
+
+function compileNode(env: SearchEnv, model: ModelInfo, alias: string, node: DomainNode): Sql {
+  switch (node.kind) {
+    case 'const':
+      return node.value ? sql`TRUE` : sql`FALSE`;
+    case 'and':
+    case 'or':
+      return sql`(${sql.join(node.children.map((c) => compileNode(env, model, alias, c)), sql.raw(node.kind === 'and' ? ' AND ' : ' OR '))})`;
+    case 'not':
+      return sql`(NOT ${compileNode(env, model, alias, node.child)})`;
+    case 'any':
+      return compileAny(env, model, alias, node.field, node.operator, node.sub);
+    case 'leaf':
+      return compileLeaf(env, model, alias, node.field, node.operator, node.value);
+  }
+}
+
+function fieldOf(model: ModelInfo, name: string): FieldInfo {
+  const field = model.fields.get(name);
+  if (!field) throw valueError(`Invalid field ${model.name}.${name} in leaf`);
+  return field;
+}
+
+/** A condition on an `_inherits` field runs on the parent row the delegation many2one points at. */
+function onParent(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, build: (parent: ModelInfo, parentAlias: string) => Sql): Sql {
+  const fk = fieldOf(model, field.inheritedVia!);
+  const parent = env.registry.model(fk.relation!)!;
+  const parentAlias = nextAlias(env, parent);
+  const condition = build(parent, parentAlias);
+  return sql`(${sql.ref(`${alias}.${fk.column}`)} IN (SELECT ${sql.ref(`${parentAlias}.id`)} FROM ${sql.table(requireTable(parent))} AS ${sql.table(parentAlias)} WHERE ${condition}))`;
+}
+
+/** Non-stored related fields are searched through their path (Odoo's `_search_related`). */
+function viaRelatedPath(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, operator: string, value: unknown): Sql {
+  const tree = buildTree(env.registry, model, [[field.related!, operator, value]]);
+  return compileNode(env, model, alias, tree);
+}
+
+function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: string, operator: 'any' | 'not any', sub: unknown): Sql {
+  const field = fieldOf(model, name);
+  if (field.inheritedVia) return onParent(env, model, alias, field, (p, pa) => compileAny(env, p, pa, name, operator, sub));
+  if (!field.store) {
+    if (field.related) return viaRelatedPath(env, model, alias, field, operator, sub);
+    return sql`TRUE`; // Odoo ignores conditions on non-searchable computed fields
+  }
+  const comodel = env.registry.model(field.relation ?? '');
+  if (!comodel) throw keyErrorOf(String(field.relation));
+  if (field.type === 'many2one') {
+    const ids = subSearch(env, comodel, sub, { activeTest: false });
+    const col = sql.ref(`${alias}.${field.column}`);
+    return operator === 'any' ? idsIn(col, ids) : sql`(${idsIn(col, ids, true)} OR ${col} IS NULL)`;
+  }
+  const ids = subSearch(env, comodel, sub);
+  return x2manyMembership(env, model, alias, field, comodel, operator === 'any' ? 'in' : 'not in', ids);
+}
+
+function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: string, operator: Operator, value: unknown): Sql {
+  const field = fieldOf(model, name);
+  const leaf = [name, operator, value] as const;
+  if (field.inheritedVia) return onParent(env, model, alias, field, (p, pa) => compileLeaf(env, p, pa, name, operator, value));
+
+  if (name === 'id' && (operator === 'child_of' || operator === 'parent_of')) {
+    return hierarchy(env, model, alias, 'id', operator, toIds(env, model, value), null);
+  }
+  if (!field.store) {
+    if (field.related) return viaRelatedPath(env, model, alias, field, operator, value);
+    if (name === 'display_name') return compileDisplayNameSearch(env, model, alias, operator, value);
+    return sql`TRUE`; // non-stored, no search method: Odoo logs and drops the leaf
+  }
+  const comodel = field.relation ? env.registry.model(field.relation) : undefined;
+
+  if (field.type === 'one2many' || field.type === 'many2many') {
+    if (!comodel) throw keyErrorOf(String(field.relation));
+    if (operator === 'child_of' || operator === 'parent_of') {
+      const ids = toIds(env, comodel, value);
+      const expanded = subSearch(env, comodel, [['id', 'in', hierarchyIds(env, comodel, operator, ids, null)]]);
+      return x2manyMembership(env, model, alias, field, comodel, 'in', expanded);
+    }
+    if (value === false) {
+      const negative = NEGATIVE_OPERATORS.has(operator);
+      return x2manyEmpty(env, model, alias, field, comodel, negative);
+    }
+    let ids: IdSource;
+    const op = NEGATIVE_OPERATORS.has(operator) ? 'not in' : 'in';
+    if (typeof value === 'string') {
+      const positive = (NEGATION_POSITIVE[operator] ?? operator) as Operator;
+      ids = nameSearchIds(env, comodel, value, positive, []);
+    } else if (Array.isArray(value)) {
+      ids = { kind: 'list', ids: value.filter((v): v is number => typeof v === 'number' && pyTruthy(v)) };
+    } else {
+      ids = { kind: 'list', ids: typeof value === 'number' && value ? [value] : [] };
+    }
+    return x2manyMembership(env, model, alias, field, comodel, op, ids);
+  }
+
+  if (field.type === 'many2one') {
+    if (!comodel) throw keyErrorOf(String(field.relation));
+    const col = sql.ref(`${alias}.${field.column}`);
+    if (operator === 'child_of' || operator === 'parent_of') {
+      const ids = toIds(env, comodel, value);
+      if (comodel.name !== model.name) {
+        return idsIn(col, { kind: 'query', select: (c) => idsQuery(env, comodel, hierarchyIds(env, comodel, operator, ids, null), c) });
+      }
+      return hierarchy(env, model, alias, 'id', operator, ids, name);
+    }
+    const isNames = typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'));
+    if (isNames) {
+      let op: string = ['<', '>', '<=', '>='].includes(operator) ? 'in' : operator;
+      if (!Array.isArray(value) && (op === 'in' || op === 'not in')) op = op === 'in' ? '=' : '!=';
+      const ids = nameSearchIds(env, comodel, value, op as Operator, [], false);
+      if (NEGATIVE_OPERATORS.has(op)) return sql`(${idsIn(col, ids)} OR ${col} IS NULL)`;
+      return idsIn(col, ids);
+    }
+    return scalarLeaf(env, field, col, operator, value, leaf);
+  }
+
+  if (field.type === 'binary' && field.attachment) {
+    if ((operator === '=' || operator === '!=') && !pyTruthy(value)) {
+      const attached = sql`SELECT res_id FROM ir_attachment WHERE res_model = ${model.name} AND res_field = ${name}`;
+      return operator === '=' ? sql`(${sql.ref(`${alias}.id`)} NOT IN (${attached}))` : sql`(${sql.ref(`${alias}.id`)} IN (${attached}))`;
+    }
+    return sql`TRUE`; // Odoo logs "Binary field stored in attachment: ignore …"
+  }
+
+  if (field.type === 'properties') {
+    throw new OdooError('odoo.exceptions.UserError', `Ficus cannot search properties field ${model.name}.${name} yet.`);
+  }
+
+  if (field.type === 'datetime' && typeof value === 'string' && value.length === 10) {
+    value = value + (operator === '>' || operator === '<=' ? ' 23:59:59' : ' 00:00:00');
+  }
+  return scalarLeaf(env, field, fieldSql(env, field, alias), operator, value, leaf);
+}
+
+const NEGATION_POSITIVE: Record<string, string> = { '!=': '=', 'not like': 'like', 'not ilike': 'ilike', 'not in': 'in' };
+
+/** x2many `in`/`not in` ids: "has one of" / "has none of", through the inverse or the relation table. */
+function x2manyMembership(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, comodel: ModelInfo, op: 'in' | 'not in', ids: IdSource): Sql {
+  const id = sql.ref(`${alias}.id`);
+  if (field.type === 'one2many') {
+    const inverse = inverseColumn(comodel, field);
+    if (ids.kind === 'list' && !ids.ids.length) return op === 'in' ? sql`FALSE` : sql`TRUE`;
+    const coAlias = nextAlias(env, comodel);
+    const sub =
+      ids.kind === 'list'
+        ? sql`SELECT ${sql.ref(`${coAlias}.${inverse}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.id`)} = ANY(${ids.ids}::int4[]) AND ${sql.ref(`${coAlias}.${inverse}`)} IS NOT NULL`
+        : sql`SELECT ${sql.ref(`${coAlias}.${inverse}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.id`)} IN (${ids.select('id')}) AND ${sql.ref(`${coAlias}.${inverse}`)} IS NOT NULL`;
+    return op === 'in' ? sql`(${id} IN (${sub}))` : sql`(${id} NOT IN (${sub}))`;
+  }
+  const rel = relationOf(field);
+  const relAlias = `${rel.table.slice(0, 40)}_${++env.aliasSeq}`;
+  const target =
+    ids.kind === 'list'
+      ? sql`${sql.ref(`${relAlias}.${rel.column2}`)} = ANY(${ids.ids.length ? ids.ids : [null]}::int4[])`
+      : sql`${sql.ref(`${relAlias}.${rel.column2}`)} IN (${ids.select('id')})`;
+  const exists = sql`SELECT 1 FROM ${sql.table(rel.table)} AS ${sql.table(relAlias)} WHERE ${sql.ref(`${relAlias}.${rel.column1}`)} = ${id} AND ${target}`;
+  return op === 'in' ? sql`EXISTS (${exists})` : sql`NOT EXISTS (${exists})`;
+}
+
+/** `x2many = False` (no related record) / `!= False` (at least one), archived ones included. */
+function x2manyEmpty(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, comodel: ModelInfo, negative: boolean): Sql {
+  const id = sql.ref(`${alias}.id`);
+  if (field.type === 'one2many') {
+    const inverse = inverseColumn(comodel, field);
+    const coAlias = nextAlias(env, comodel);
+    const sub = sql`SELECT ${sql.ref(`${coAlias}.${inverse}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.${inverse}`)} IS NOT NULL`;
+    return negative ? sql`(${id} IN (${sub}))` : sql`(${id} NOT IN (${sub}))`;
+  }
+  const rel = relationOf(field);
+  const relAlias = `${rel.table.slice(0, 40)}_${++env.aliasSeq}`;
+  const exists = sql`SELECT 1 FROM ${sql.table(rel.table)} AS ${sql.table(relAlias)} WHERE ${sql.ref(`${relAlias}.${rel.column1}`)} = ${id}`;
+  return negative ? sql`EXISTS (${exists})` : sql`NOT EXISTS (${exists})`;
+}
+
+function inverseColumn(comodel: ModelInfo, field: FieldInfo): string {
+  const inverse = comodel.fields.get(field.relationField ?? '');
+  if (!inverse?.column) {
+    throw new OdooError('odoo.exceptions.UserError', `Ficus cannot search ${field.model}.${field.name}: its inverse field is not stored.`);
+  }
+  return inverse.column;
+}
+
+export function relationOf(field: FieldInfo): { table: string; column1: string; column2: string } {
+  if (!field.relationTable || !field.column1 || !field.column2) {
+    throw new OdooError('odoo.exceptions.UserError', `Ficus cannot use ${field.model}.${field.name}: its relation table is unknown.`);
+  }
+  return { table: field.relationTable, column1: field.column1, column2: field.column2 };
+}
+
+/**
+ * `_name_search(value, domain, operator)` as a subquery: the display-name condition ANDed with
+ * `domain` (Odoo 17+ implements name search as a search on `display_name`).
+ */
+export function nameSearchIds(env: SearchEnv, model: ModelInfo, value: unknown, operator: Operator, domain: unknown[], activeTest?: boolean): IdSource {
+  const full = domain.length ? ['&', ...normalizedAnd(domain), ['display_name', operator, value]] : [['display_name', operator, value]];
+  return subSearch(env, model, full, activeTest === undefined ? {} : { activeTest });
+}
+
+function normalizedAnd(domain: unknown[]): unknown[] {
+  // [A, B] → ['&', A, B]: AND() of Odoo keeps domains prefix-complete before combining.
+  const items = checkDomainShape(domain);
+  const leaves = items.filter((i) => typeof i !== 'string').length;
+  const ops = items.filter((i) => i === '&' || i === '|').length;
+  const missing = leaves - 1 - ops;
+  return [...Array(Math.max(0, missing)).fill('&'), ...domain];
+}
+
+/** `_search_display_name`: the operator applied to each `_rec_names_search` field, ORed (ANDed when negative). */
+function compileDisplayNameSearch(env: SearchEnv, model: ModelInfo, alias: string, operator: Operator, value: unknown): Sql {
+  const fields = model.recNamesSearch.length ? model.recNamesSearch : model.recName ? [model.recName] : [];
+  if (!fields.length) return sql`TRUE`;
+  const joiner = NEGATIVE_OPERATORS.has(operator) ? '&' : '|';
+  const domain = [...Array(fields.length - 1).fill(joiner), ...fields.map((f) => [f, operator, value])];
+  const tree = buildTree(env.registry, model, domain.map((d) => d as never));
+  return compileNode(env, model, alias, tree);
+}
+
+/**
+ * `to_ids`: an id, a list of ids, or name(s) resolved with `_name_search(name, [], 'ilike')`;
+ * `0`/False means nothing.
+ */
+function toIds(env: SearchEnv, model: ModelInfo, value: unknown): IdSource {
+  if (typeof value === 'string') return nameSearchIds(env, model, value, 'ilike', []);
+  if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string')) {
+    const domain = [...Array(value.length - 1).fill('|'), ...value.map((v) => ['display_name', 'ilike', v])];
+    return subSearch(env, model, domain);
+  }
+  if (typeof value === 'number') return { kind: 'list', ids: value ? [value] : [] };
+  if (value === false || value === null) return { kind: 'list', ids: [] };
+  if (Array.isArray(value)) return { kind: 'list', ids: value.filter((v): v is number => typeof v === 'number') };
+  return { kind: 'list', ids: [] };
+}
+
+/** Ids of `model` matching `domain` without rules and without the active filter (Odoo's sudo search). */
+function idsQuery(env: SearchEnv, model: ModelInfo, ids: IdSource, column: string): Sql {
+  const alias = nextAlias(env, model);
+  return sql`SELECT ${sql.ref(`${alias}.${column}`)} FROM ${sql.table(requireTable(model))} AS ${sql.table(alias)} WHERE ${idsIn(sql.ref(`${alias}.id`), ids)}`;
+}
+
+function parentFieldOf(model: ModelInfo, parent: string | null): FieldInfo {
+  const name = parent ?? model.parentName ?? 'parent_id';
+  const field = model.fields.get(name);
+  if (!field) throw keyErrorOf(name);
+  if (field.relation !== model.name) throw valueError(`Invalid parent field: ${model.name}.${name}`);
+  return field;
+}
+
+/** child_of / parent_of expansion of `ids` on `model`, as an id source (sudo, archived included). */
+function hierarchyIds(env: SearchEnv, model: ModelInfo, operator: 'child_of' | 'parent_of', ids: IdSource, parent: string | null): IdSource {
+  const table = requireTable(model);
+  const seeds = (a: string) => idsIn(sql.ref(`${a}.id`), ids);
+  if (ids.kind === 'list' && !ids.ids.filter(Boolean).length) return { kind: 'list', ids: [] };
+  if (model.parentStore && parent === null) {
+    const a = nextAlias(env, model);
+    const s = nextAlias(env, model);
+    if (operator === 'child_of') {
+      return {
+        kind: 'query',
+        select: (c) => sql`SELECT ${sql.ref(`${a}.${c}`)} FROM ${sql.table(table)} AS ${sql.table(a)} WHERE EXISTS (SELECT 1 FROM ${sql.table(table)} AS ${sql.table(s)} WHERE ${seeds(s)} AND ${sql.ref(`${a}.parent_path`)} LIKE ${sql.ref(`${s}.parent_path`)} || '%')`,
+      };
+    }
+    return {
+      kind: 'query',
+      select: () => sql`SELECT unnest(string_to_array(rtrim(${sql.ref(`${s}.parent_path`)}, '/'), '/'))::int4 FROM ${sql.table(table)} AS ${sql.table(s)} WHERE ${seeds(s)}`,
+    };
+  }
+  const parentField = parentFieldOf(model, parent);
+  const col = parentField.column!;
+  const h = `h_${++env.aliasSeq}`;
+  const a = nextAlias(env, model);
+  const step =
+    operator === 'child_of'
+      ? sql`SELECT ${sql.ref(`${a}.id`)} FROM ${sql.table(table)} AS ${sql.table(a)} JOIN ${sql.table(h)} ON ${sql.ref(`${a}.${col}`)} = ${sql.ref(`${h}.id`)}`
+      : sql`SELECT ${sql.ref(`${a}.${col}`)} FROM ${sql.table(table)} AS ${sql.table(a)} JOIN ${sql.table(h)} ON ${sql.ref(`${a}.id`)} = ${sql.ref(`${h}.id`)} WHERE ${sql.ref(`${a}.${col}`)} IS NOT NULL`;
+  const seedSql = ids.kind === 'list' ? sql`SELECT unnest(${ids.ids.filter(Boolean)}::int4[])` : ids.select('id');
+  return {
+    kind: 'query',
+    select: () => sql`WITH RECURSIVE ${sql.table(h)}(id) AS (${seedSql} UNION ${step}) SELECT id FROM ${sql.table(h)}`,
+  };
+}
+
+function hierarchy(env: SearchEnv, model: ModelInfo, alias: string, _left: 'id', operator: 'child_of' | 'parent_of', ids: IdSource, parent: string | null): Sql {
+  const expanded = hierarchyIds(env, model, operator, ids, parent);
+  if (expanded.kind === 'list' && !expanded.ids.length) return sql`FALSE`;
+  return idsIn(sql.ref(`${alias}.id`), expanded);
+}

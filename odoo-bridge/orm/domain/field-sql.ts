@@ -1,0 +1,39 @@
+import { sql } from 'kysely';
+import type { FieldInfo, FieldType } from '../registry/types.ts';
+import type { SearchEnv, Sql } from './search-env.ts';
+
+/** PostgreSQL type a company-dependent value is cast to when read out of its jsonb column. */
+const COMPANY_DEPENDENT_CAST: Partial<Record<FieldType, string>> = {
+  many2one: 'int4', integer: 'int4', float: 'float8', monetary: 'float8', boolean: 'bool',
+  date: 'date', datetime: 'timestamp', char: 'text', text: 'text', html: 'text', selection: 'text',
+};
+
+/**
+ * The SQL value of a stored field, as Odoo's `_field_to_sql` gives it:
+ * - translated jsonb: the context language, falling back to en_US;
+ * - company-dependent jsonb (18): the value for env.company, cast to the field's type,
+ *   falling back to the `ir_default` of that company (or the global one).
+ */
+export function fieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
+  const ref = sql.ref(`${alias}.${field.column}`);
+  if (field.translate) {
+    return env.lang === 'en_US' ? sql`(${ref}->>'en_US')` : sql`COALESCE(${ref}->>${env.lang}::text, ${ref}->>'en_US')`;
+  }
+  if (field.companyDependent && field.columnType === 'jsonb') {
+    const cast = sql.raw(COMPANY_DEPENDENT_CAST[field.type] ?? 'text');
+    const company = String(env.companyId ?? 0);
+    const fallback = env.registry.defaults.get(`${field.model}.${field.name}@${company}`) ?? env.registry.defaults.get(`${field.model}.${field.name}`);
+    const fallbackSql = fallback === undefined || fallback === null ? sql`NULL` : sql`${String(fallback)}`;
+    return sql`COALESCE((${ref}->>${sql.lit(company)})::${cast}, ${fallbackSql}::${cast})`;
+  }
+  return ref;
+}
+
+/** The array type for `= ANY($1::type[])`, so a list is one parameter whatever its length. */
+export function arrayCast(env: SearchEnv, field: FieldInfo): Sql {
+  if (field.name === 'id' || field.type === 'many2one') return sql.raw('int4[]');
+  if (field.translate || field.companyDependent) return sql.raw(field.companyDependent ? `${COMPANY_DEPENDENT_CAST[field.type] ?? 'text'}[]` : 'text[]');
+  const type = field.columnType ?? 'text';
+  // format_type gives e.g. "character varying" / "numeric" / "timestamp without time zone".
+  return sql.raw(`${type.replace(/\(.*\)$/, '')}[]`);
+}

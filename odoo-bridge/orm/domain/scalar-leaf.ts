@@ -1,0 +1,159 @@
+import { sql } from 'kysely';
+import { OdooError, valueError } from '../../errors.ts';
+import { NUMERIC_TYPES, STRING_TYPES, type FieldInfo } from '../registry/types.ts';
+import { arrayCast } from './field-sql.ts';
+import { pyTruthy, type Operator } from './parse.ts';
+import { pyRepr, pyTuple } from './python-repr.ts';
+import type { SearchEnv, Sql } from './search-env.ts';
+
+/**
+ * A condition on one column (or column expression) with Odoo 18's NULL semantics
+ * (expression.py `__leaf_to_sql` and the per-type rules of notes §5.2):
+ *
+ * | condition                     | SQL                                                     |
+ * |-------------------------------|---------------------------------------------------------|
+ * | `= False` / `= ''` on strings | `(col = '' OR col IS NULL)`                             |
+ * | `= False` / `= 0` on numbers  | `(col = 0 OR col IS NULL)` (not on `id`)                |
+ * | `= False` on booleans         | `(col IS NULL OR col = FALSE)`                          |
+ * | `= False` elsewhere           | `col IS NULL`                                           |
+ * | `!= v` (v truthy)             | `(col != v OR col IS NULL)`                             |
+ * | `!= False`                    | strings `col != ''`, numbers `col != 0`, bool `= TRUE`, else `IS NOT NULL` |
+ * | `< > <= >=` on numbers        | NULL counts as 0 (`>= v` with v ≤ 0 matches NULL, …)    |
+ * | `like`/`ilike` v              | `col::text LIKE '%v%'`, NULL too when v is falsy (so `''` is TRUE) |
+ * | `not like`/`not ilike` v      | `NOT LIKE '%v%'`, NULL too when v is truthy             |
+ * | `in` with False inside        | `(col IN (…) OR col IS NULL)`; `in []` FALSE            |
+ * | `not in` without False        | `(col NOT IN (…) OR col IS NULL)`; with False: `AND col IS NOT NULL` |
+ */
+export function scalarLeaf(
+  env: SearchEnv,
+  field: FieldInfo,
+  lhs: Sql,
+  operator: Operator,
+  value: unknown,
+  leaf: readonly unknown[],
+): Sql {
+  const isId = field.name === 'id';
+  const isString = STRING_TYPES.has(field.type);
+  const isNumber = NUMERIC_TYPES.has(field.type) && !isId;
+  const isBool = field.type === 'boolean';
+  const emptyIs = (v: unknown) => v === false || v === null || v === undefined;
+
+  if (operator === '=?') {
+    if (emptyIs(value)) return sql`TRUE`;
+    operator = '=';
+  }
+
+  if (operator === 'in' || operator === 'not in') {
+    if (!Array.isArray(value)) throw valueError(`Invalid domain term ${pyTuple(leaf)}`);
+    let params: unknown[];
+    let checkNull: boolean;
+    if (isBool) {
+      params = [true, false].filter((b) => value.some((v) => v === b || v === (b ? 1 : 0)));
+      checkNull = value.some((v) => v === false || v === 0);
+    } else {
+      params = value.filter((v) => !emptyIs(v)).map((v) => columnValue(field, v));
+      checkNull = params.length < value.length;
+    }
+    let condition: Sql;
+    if (params.length) {
+      const list = sql`${lhs} ${sql.raw(operator === 'in' ? '= ANY' : '!= ALL')}(${params}::${arrayCast(env, field)})`;
+      condition = sql`(${list})`;
+    } else {
+      condition = operator === 'in' ? sql`FALSE` : sql`TRUE`;
+    }
+    if ((operator === 'in' && checkNull) || (operator === 'not in' && !checkNull)) {
+      const empty = checkNull && (isString || isNumber) ? sql` OR ${lhs} = ${isString ? '' : 0}` : sql``;
+      return sql`(${condition} OR ${lhs} IS NULL${empty})`;
+    }
+    if (operator === 'not in' && checkNull) return sql`(${condition} AND ${lhs} IS NOT NULL)`;
+    return condition;
+  }
+
+  if (isBool && (operator === '=' || operator === '!=') && (typeof value === 'boolean' || emptyIs(value))) {
+    const positive = operator === '=' ? !!value : !value;
+    return positive ? sql`(${lhs} = TRUE)` : sql`(${lhs} IS NULL OR ${lhs} = FALSE)`;
+  }
+
+  const falsy = !pyTruthy(value) && !Array.isArray(value);
+  if (operator === '=' && falsy && typeof value !== 'object') {
+    if (isString) return sql`(${lhs} = '' OR ${lhs} IS NULL)`;
+    if (isNumber) return sql`(${lhs} = 0 OR ${lhs} IS NULL)`;
+    if (emptyIs(value) || isId || field.type === 'many2one') return sql`${lhs} IS NULL`;
+  }
+  if (operator === '=' && emptyIs(value)) return sql`${lhs} IS NULL`;
+  if (operator === '!=' && falsy && typeof value !== 'object') {
+    if (isString) return sql`(${lhs} != '')`;
+    if (isNumber) return sql`(${lhs} != 0)`;
+    if (emptyIs(value) || isId || field.type === 'many2one') return sql`${lhs} IS NOT NULL`;
+  }
+  if (operator === '!=' && emptyIs(value)) return sql`${lhs} IS NOT NULL`;
+
+  if (operator === 'like' || operator === 'ilike' || operator === 'not like' || operator === 'not ilike') {
+    const pattern = `%${pyText(value)}%`;
+    const text = isString || field.translate ? lhs : sql`${lhs}::text`;
+    const op = sql.raw(operator.toUpperCase());
+    const condition = sql`(${text} ${op} ${pattern})`;
+    const withNull = operator.startsWith('not') ? pyTruthy(value) : !pyTruthy(value);
+    return withNull ? sql`(${condition} OR ${lhs} IS NULL)` : condition;
+  }
+  if (operator === '=like' || operator === '=ilike') {
+    const text = isString || field.translate ? lhs : sql`${lhs}::text`;
+    const condition = sql`(${text} ${sql.raw(operator === '=like' ? 'LIKE' : 'ILIKE')} ${pyText(value)})`;
+    return pyTruthy(value) ? condition : sql`(${condition} OR ${lhs} IS NULL)`;
+  }
+
+  if (operator === 'child_of' || operator === 'parent_of' || operator === 'any' || operator === 'not any') {
+    // Odoo looks the operator up in SQL_OPERATORS and fails with a bare KeyError.
+    throw keyErrorOf(operator);
+  }
+
+  const v = columnValue(field, value);
+  const op = sql.raw(operator);
+  let condition = sql`(${lhs} ${op} ${v})`;
+  const truthy = pyTruthy(value);
+  let addNull = operator === '!=' && truthy;
+  if (isNumber && typeof value === 'number') {
+    if ((operator === '>=' && value <= 0) || (operator === '<=' && value >= 0) || (operator === '<' && value > 0) || (operator === '>' && value < 0)) {
+      addNull = true;
+    }
+  }
+  if (operator === '=' && isNumber && value === 0) addNull = true;
+  if (addNull) condition = sql`(${condition} OR ${lhs} IS NULL)`;
+  return condition;
+}
+
+/** Python's KeyError as Odoo serialises it: the message is the bare key (golden case domain.138). */
+export function keyErrorOf(key: string): OdooError {
+  return new OdooError('builtins.KeyError', key, { arguments: [key] });
+}
+
+/** Python's `str()` of a value, as used to build like patterns (`'%s' % value`). */
+export function pyText(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
+}
+
+/** `convert_to_column` for a comparison value: booleans stay booleans, json goes as text. */
+function columnValue(field: FieldInfo, value: unknown): unknown {
+  if (field.type === 'boolean') return pyTruthy(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  // Python's convert_to_column(False) is None (so `< False` matches nothing), True an int 1.
+  if (value === false || value === undefined) return null;
+  if (value === true) return NUMERIC_TYPES.has(field.type) || field.type === 'many2one' || field.name === 'id' ? 1 : 'True';
+  if (field.type === 'integer' || field.type === 'many2one') {
+    // int(value): floats truncate, numeric strings parse, anything else is Python's ValueError.
+    if (typeof value === 'number') return Math.trunc(value);
+    if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return Number(value);
+    throw valueError(`invalid literal for int() with base 10: ${pyRepr(value)}`);
+  }
+  if (field.type === 'float' || field.type === 'monetary') {
+    if (typeof value === 'number') return value;
+    if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+    throw valueError(`could not convert string to float: ${pyRepr(value)}`);
+  }
+  return value;
+}

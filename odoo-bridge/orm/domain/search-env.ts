@@ -1,0 +1,45 @@
+import type { RawBuilder } from 'kysely';
+import type { ModelInfo, Registry } from '../registry/types.ts';
+
+export type Sql = RawBuilder<unknown>;
+
+/**
+ * What compiling a search needs to know about the call: the registry, the context values that
+ * change SQL (lang, active_test, company) and the record-rule hook.
+ *
+ * `ruleDomain` is how record rules get in: the access engine returns, per model, the domain
+ * Odoo would AND into every search of that model by the current user (global rules ANDed,
+ * group rules ORed), or null when none apply (superuser, no rules). The compiler applies it to
+ * the main search *and* to every sub-search Odoo runs as the user (`any`, x2many by name),
+ * never to the sudo'ed ones (child_of expansion, rule domains themselves).
+ */
+export interface SearchEnv {
+  readonly registry: Registry;
+  readonly lang: string;
+  readonly activeTest: boolean;
+  /** env.company: company-dependent columns are read for it. */
+  readonly companyId: number | null;
+  readonly ruleDomain?: (model: ModelInfo) => unknown[] | null;
+  /** Alias counter, per compiled statement. */
+  aliasSeq: number;
+}
+
+export function newSearchEnv(
+  registry: Registry,
+  options: { lang?: string; activeTest?: boolean; companyId?: number | null; ruleDomain?: SearchEnv['ruleDomain'] } = {},
+): SearchEnv {
+  return {
+    registry,
+    lang: options.lang ?? 'en_US',
+    activeTest: options.activeTest ?? true,
+    companyId: options.companyId ?? null,
+    ...(options.ruleDomain ? { ruleDomain: options.ruleDomain } : {}),
+    aliasSeq: 0,
+  };
+}
+
+export function nextAlias(env: SearchEnv, model: ModelInfo): string {
+  env.aliasSeq += 1;
+  // Short, unique, never user-controlled: safe to inline as an identifier.
+  return `${(model.table ?? 't').slice(0, 40)}_${env.aliasSeq}`;
+}

@@ -1,0 +1,69 @@
+import { accessError, OdooError, userError } from '../errors.ts';
+import type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
+import { permissivePolicy, type AccessPolicy } from './access-policy.ts';
+import { createCallContext } from './call-context.ts';
+import { bindArguments } from './dispatch/signature.ts';
+import type { MethodSpec, MethodTable } from './methods/method.ts';
+import { READ_METHODS } from './methods/index.ts';
+import { loadRegistry } from './registry/registry-cache.ts';
+import type { Registry } from './registry/types.ts';
+
+export interface OrmEngineOptions {
+  database: ServedDatabase;
+  /** Access rights and record rules; permissive (superuser view) until the access engine plugs in. */
+  access?: AccessPolicy;
+  /** Extra or overriding methods (the write engine's create/write/unlink…). */
+  methods?: MethodTable;
+  /** Odoo filestore directory of this database, for attachment-stored binaries. */
+  filestore?: string | null;
+  /** Methods not in the table (business methods registered by services, or a clear missing-behaviour error). */
+  resolveMethod?: (model: string, method: string) => MethodSpec | undefined;
+}
+
+export interface OrmEngine {
+  call: CallHandler;
+  registry(): Promise<Registry>;
+  readonly methods: MethodTable;
+}
+
+/** Odoo's `check_method_name` (models.py): private names and `init` are refused over RPC. */
+const PRIVATE_METHOD = /^(_.*|init)$/;
+
+/**
+ * Answers Odoo external API calls (`execute_kw` / `call_kw`, reduced to an OdooCall by the
+ * transports) from the database's tables, in the order Odoo 18 checks them
+ * (odoo/service/model.py `execute` → `execute_cr` → odoo/api.py `call_kw`):
+ * private method → unknown model → unknown method → argument binding → the method.
+ */
+export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
+  const methods: MethodTable = { ...READ_METHODS, ...options.methods };
+  const policy = options.access ?? permissivePolicy(options.database.pool);
+  const filestore = options.filestore ?? null;
+
+  async function call(request: OdooCall): Promise<unknown> {
+    const { method } = request;
+    if (PRIVATE_METHOD.test(method)) throw accessError(`Private methods (such as ${method}) cannot be called remotely.`);
+    const registry = await loadRegistry(options.database);
+    const model = registry.model(request.model);
+    if (!model) throw userError(`Object ${request.model} doesn't exist`);
+    const spec = Object.hasOwn(methods, method) ? methods[method] : options.resolveMethod?.(request.model, method);
+    if (!spec) {
+      throw new OdooError('builtins.AttributeError', `The method '${method}' does not exist on the model '${request.model}'`);
+    }
+    const kwargs = { ...(request.kwargs ?? {}) };
+    const rawContext = kwargs.context;
+    delete kwargs.context;
+    let args = Array.isArray(request.args) ? request.args : [];
+    let ids: unknown;
+    if (spec.api === 'records') {
+      if (!args.length) throw new OdooError('builtins.IndexError', 'list index out of range');
+      ids = args[0];
+      args = args.slice(1);
+    }
+    const bound = bindArguments(spec.signature, args, kwargs);
+    const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext, policy, filestore });
+    return spec.run(ctx, model, bound, ids);
+  }
+
+  return { call, registry: () => loadRegistry(options.database), methods };
+}

@@ -1,0 +1,17 @@
+import { ACCESS_METHODS } from './access-methods.ts';
+import type { MethodTable } from './method.ts';
+import { META_METHODS } from './meta-methods.ts';
+import { NAME_SEARCH_METHODS } from './name-search.ts';
+import { READ_GROUP_METHODS } from './read-group.ts';
+import { SEARCH_METHODS } from './search-methods.ts';
+import { WEB_METHODS } from './web-methods.ts';
+
+/** Every read-side method the engine answers, by RPC name. */
+export const READ_METHODS: MethodTable = {
+  ...SEARCH_METHODS,
+  ...NAME_SEARCH_METHODS,
+  ...READ_GROUP_METHODS,
+  ...WEB_METHODS,
+  ...META_METHODS,
+  ...ACCESS_METHODS,
+};

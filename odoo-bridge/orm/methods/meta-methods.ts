@@ -1,0 +1,115 @@
+import type { CallContext } from '../call-context.ts';
+import { NUMERIC_TYPES, translated, type FieldInfo, type ModelInfo } from '../registry/types.ts';
+import type { MethodTable } from './method.ts';
+
+/**
+ * Python field defaults Ficus knows (they are code, not data). `default_get` answers, per
+ * field: `context.default_<field>`, else the `ir_default` value, else this table, else
+ * nothing (the field is left out, as Odoo does for fields without default). Only simple,
+ * constant defaults belong here; computed defaults (sequences, current user…) do not.
+ *
+ * | model / field            | default            |
+ * |--------------------------|--------------------|
+ * | any `active`             | `true`             |
+ * | res.partner type         | `'contact'`        |
+ * | res.partner is_company   | `false`            |
+ * | res.partner color        | `0`                |
+ * | res.partner tz           | `context.tz` or `false` |
+ */
+const KNOWN_DEFAULTS: Record<string, Record<string, (ctx: CallContext) => unknown>> = {
+  'res.partner': { type: () => 'contact', is_company: () => false, color: () => 0, tz: (ctx) => ctx.tz ?? false },
+};
+
+function defaultOf(ctx: CallContext, model: ModelInfo, name: string): { found: boolean; value?: unknown } {
+  const key = `default_${name}`;
+  if (key in ctx.context) return { found: true, value: ctx.context[key] };
+  const company = ctx.access.companyId;
+  const stored = ctx.registry.defaults.get(`${model.name}.${name}@${company}`) ?? ctx.registry.defaults.get(`${model.name}.${name}`);
+  if (stored !== undefined) return { found: true, value: stored };
+  const known = KNOWN_DEFAULTS[model.name]?.[name];
+  if (known) return { found: true, value: known(ctx) };
+  if (name === model.activeField) return { found: true, value: true };
+  return { found: false };
+}
+
+/** `fields_get` description of one field (odoo/fields.py `get_description`, keys Odoo 18 emits). */
+function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<string, unknown> {
+  const relational = field.type === 'many2one' || field.type === 'one2many' || field.type === 'many2many';
+  const stored = field.store && (!!field.column || relational || field.attachment);
+  const d: Record<string, unknown> = {
+    change_default: false,
+    company_dependent: field.companyDependent,
+    default_export_compatible: false,
+    depends: field.depends,
+    exportable: true,
+    groupable: stored && field.type !== 'one2many' && field.type !== 'binary' ? true : field.name === 'display_name' ? false : stored && field.type === 'many2many',
+    manual: field.manual,
+    name: field.name,
+    readonly: field.readonly || field.name === 'id',
+    required: field.required,
+    searchable: stored || !!field.related || field.name === 'display_name',
+    sortable: stored && !!field.column,
+    store: field.store,
+    string: translated(field.label, ctx.lang),
+    type: field.type,
+  };
+  if (field.help && translated(field.help, ctx.lang)) d.help = translated(field.help, ctx.lang);
+  if (field.related) d.related = field.related;
+  if (field.type === 'char' || field.type === 'text' || field.type === 'html') d.translate = field.translate || (field.columnType === 'jsonb');
+  if (field.type === 'char') {
+    d.trim = true;
+    if (field.size) d.size = field.size;
+  }
+  // Python-only attribute; Odoo's type default ('sum') shows for stored floats/monetaries, integers
+  // mostly declare none. Per-field overrides (e.g. aggregator=False) are not in the database.
+  if (NUMERIC_TYPES.has(field.type) && field.type !== 'integer' && field.column) d.aggregator = 'sum';
+  if (field.type === 'monetary') {
+    // Python default of Monetary.currency_field: `currency_id` (or `x_currency_id`) of the model.
+    const currency = field.currencyField ?? ['currency_id', 'x_currency_id'].find((n) => model.fields.has(n));
+    if (currency) d.currency_field = currency;
+  }
+  if (relational) {
+    d.relation = field.relation;
+    d.context = {};
+    d.domain = [];
+    if (field.type === 'one2many' && field.relationField) d.relation_field = field.relationField;
+  }
+  if (field.type === 'selection') {
+    // `lang` selections are dynamic in Python (`_lang_get`): the active languages.
+    d.selection = field.selection?.length || field.name !== 'lang'
+      ? (field.selection ?? []).map(([k, label]) => [k, translated(label, ctx.lang)])
+      : [...ctx.registry.languageNames].map(([code, name]) => [code, name]);
+  }
+  return d;
+}
+
+export const META_METHODS: MethodTable = {
+  fields_get: {
+    api: 'model',
+    signature: { qualname: 'BaseModel.fields_get', params: [{ name: 'allfields', default: null }, { name: 'attributes', default: null }] },
+    async run(ctx, model, a) {
+      const wanted = Array.isArray(a.allfields) && a.allfields.length ? new Set(a.allfields.map(String)) : null;
+      const attributes = Array.isArray(a.attributes) ? new Set(a.attributes.map(String)) : null;
+      const result: Record<string, unknown> = {};
+      for (const name of model.fieldOrder) {
+        if (wanted && !wanted.has(name)) continue;
+        const full = describe(ctx, model, model.fields.get(name)!);
+        result[name] = attributes ? Object.fromEntries(Object.entries(full).filter(([k]) => attributes.has(k))) : full;
+      }
+      return result;
+    },
+  },
+  default_get: {
+    api: 'model',
+    signature: { qualname: 'BaseModel.default_get', params: [{ name: 'fields_list' }] },
+    async run(ctx, model, a) {
+      const result: Record<string, unknown> = {};
+      for (const name of Array.isArray(a.fields_list) ? a.fields_list.map(String) : []) {
+        if (!model.fields.has(name)) continue;
+        const d = defaultOf(ctx, model, name);
+        if (d.found) result[name] = d.value;
+      }
+      return result;
+    },
+  },
+};

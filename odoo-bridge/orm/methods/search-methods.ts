@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import { typeError } from '../../errors.ts';
+import { checkFieldNames, readableFields, readRecords } from '../read/read-records.ts';
+import { run } from '../sql/execute.ts';
+import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
+import { countRows, searchIds, searchSource } from './search-source.ts';
+
+/** search, search_count, search_read, search_fetch, read, exists (odoo/models.py, 18.0 signatures). */
+export const SEARCH_METHODS: MethodTable = {
+  search: {
+    api: 'model',
+    signature: { qualname: 'BaseModel.search', params: [{ name: 'domain' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }] },
+    async run(ctx, model, a) {
+      ctx.access.checkModel(model, 'read');
+      const source = searchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
+      return searchIds(ctx, model, source);
+    },
+  },
+  search_count: {
+    api: 'model',
+    signature: { qualname: 'BaseModel.search_count', params: [{ name: 'domain' }, { name: 'limit', default: null }] },
+    async run(ctx, model, a) {
+      ctx.access.checkModel(model, 'read');
+      return countRows(ctx, model, a.domain, limitOf(a.limit));
+    },
+  },
+  search_fetch: {
+    api: 'model',
+    signature: { qualname: 'BaseModel.search_fetch', params: [{ name: 'domain' }, { name: 'field_names' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }] },
+    async run(ctx, model, a) {
+      ctx.access.checkModel(model, 'read');
+      if (Array.isArray(a.field_names)) checkFieldNames(model, a.field_names);
+      const source = searchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
+      return searchIds(ctx, model, source);
+    },
+  },
+  search_read: {
+    api: 'model',
+    signature: {
+      qualname: 'BaseModel.search_read',
+      params: [{ name: 'domain', default: null }, { name: 'fields', default: null }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }],
+      varKeywords: true,
+    },
+    async run(ctx, model, a) {
+      const extra = a.__extra__ ?? {};
+      for (const key of Object.keys(extra)) {
+        if (key !== 'load') throw typeError(`BaseModel._read_format() got an unexpected keyword argument '${key}'`);
+      }
+      ctx.access.checkModel(model, 'read');
+      const fields = fieldList(model, a.fields);
+      const source = searchSource(ctx, model, a.domain ?? [], { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
+      return readRecords(ctx.readEnv(), model, source, fields, ctx.readOptions('load' in extra ? extra.load : '_classic_read'));
+    },
+  },
+  read: {
+    api: 'records',
+    signature: { qualname: 'BaseModel.read', params: [{ name: 'fields', default: null }, { name: 'load', default: '_classic_read' }] },
+    async run(ctx, model, a, rawIds) {
+      ctx.access.checkModel(model, 'read');
+      const fields = fieldList(model, a.fields);
+      const ids = idsOf(rawIds);
+      await checkRecordRules(ctx, model, ids);
+      return readRecords(ctx.readEnv(), model, { kind: 'ids', ids }, fields, ctx.readOptions(a.load));
+    },
+  },
+  exists: {
+    api: 'records',
+    signature: { qualname: 'BaseModel.exists', params: [] },
+    async run(ctx, model, _a, rawIds) {
+      const ids = idsOf(rawIds);
+      if (!ids.length || !model.table) return [];
+      const rows = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${ids}::int4[])`);
+      const found = new Set(rows.map((r) => r.id));
+      return ids.filter((id) => found.has(id));
+    },
+  },
+};
+
+/** `fields`: None/False/[] mean every readable field; otherwise each name must exist. */
+export function fieldList(model: Parameters<typeof readableFields>[0], fields: unknown): string[] {
+  if (fields === null || fields === undefined || fields === false || (Array.isArray(fields) && !fields.length)) return readableFields(model);
+  if (typeof fields === 'string') return checkFieldNames(model, [fields]);
+  if (!Array.isArray(fields)) return readableFields(model);
+  return checkFieldNames(model, fields);
+}
+
+/**
+ * Explicit ids excluded by the user's read rules make `read` fail as in Odoo
+ * (`_check_access` → AccessError), while ids that do not exist are silently skipped.
+ */
+export async function checkRecordRules(ctx: Parameters<MethodTable[string]['run']>[0], model: Parameters<typeof readableFields>[0], ids: number[]): Promise<void> {
+  if (!ids.length || !model.table || !ctx.access.ruleDomain(model, 'read')) return;
+  const source = searchSource(ctx, model, [['id', 'in', ids]], { order: null, limit: null, offset: 0 }, { activeTest: false });
+  const visible = new Set(await searchIds(ctx, model, source));
+  const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${ids}::int4[])`);
+  const denied = existing.map((r) => r.id).filter((id) => !visible.has(id));
+  if (denied.length) throw await ctx.access.ruleError(model, 'read', denied);
+}

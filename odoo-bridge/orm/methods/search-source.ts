@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { CallContext } from '../call-context.ts';
+import { compileWhere, requireTable } from '../domain/compile.ts';
+import { nextAlias, type Sql } from '../domain/search-env.ts';
+import type { RowSource } from '../read/read-records.ts';
+import type { ModelInfo } from '../registry/types.ts';
+import { run } from '../sql/execute.ts';
+import { orderToSql } from '../sql/order.ts';
+
+/**
+ * `_search(domain, offset, limit, order)` as a row source: the WHERE (domain, active leaf,
+ * record rules), ORDER BY (with its LEFT JOINs) and paging of one statement. Reads use it
+ * directly (search_read is one query), `search` selects only ids from it.
+ */
+export function searchSource(
+  ctx: CallContext,
+  model: ModelInfo,
+  domain: unknown,
+  paging: { order: string | null; limit: number | null; offset: number },
+  options: { activeTest?: boolean } = {},
+): Extract<RowSource, { kind: 'search' }> {
+  requireTable(model);
+  const env = ctx.searchEnv(options);
+  const alias = nextAlias(env, model);
+  const where = compileWhere(env, model, domain, alias);
+  const joins: Sql[] = [];
+  const order = paging.order ? orderToSql(env, model, alias, paging.order, joins) : [];
+  return { kind: 'search', alias, where, joins, order, limit: paging.limit, offset: paging.offset };
+}
+
+export async function searchIds(ctx: CallContext, model: ModelInfo, source: Extract<RowSource, { kind: 'search' }>): Promise<number[]> {
+  const { alias } = source;
+  const rows = await run<{ id: number }>(
+    ctx.db,
+    sql`SELECT ${sql.ref(`${alias}.id`)} AS id FROM ${sql.table(model.table!)} AS ${sql.table(alias)} ${sql.join(source.joins, sql` `)} WHERE ${source.where}${source.order.length ? sql` ORDER BY ${sql.join(source.order)}` : sql``}${source.limit ? sql` LIMIT ${source.limit}` : sql``}${source.offset ? sql` OFFSET ${source.offset}` : sql``}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function countRows(ctx: CallContext, model: ModelInfo, domain: unknown, limit: number | null): Promise<number> {
+  const source = searchSource(ctx, model, domain, { order: null, limit, offset: 0 });
+  const inner = sql`SELECT 1 FROM ${sql.table(model.table!)} AS ${sql.table(source.alias)} WHERE ${source.where}${limit ? sql` LIMIT ${limit}` : sql``}`;
+  const rows = await run<{ n: number }>(ctx.db, sql`SELECT count(*)::int4 AS n FROM (${inner}) AS c`);
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { missingBehaviour } from '../../errors.ts';
+import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import { run } from '../sql/execute.ts';
+import type { ReadEnv } from './display-name.ts';
+import type { ReadOptions } from './read-records.ts';
+
+/**
+ * Binary fields kept in `ir_attachment` (Odoo's default `attachment=True`): base64 of the
+ * content from `db_datas` or from the filestore file `store_fname`; with `context.bin_size`
+ * the human-readable size instead (`tools.human_size`). Without a filestore directory the
+ * content of file-stored attachments cannot be produced: that is an error, not `false`.
+ */
+export async function readAttachments(env: ReadEnv, model: ModelInfo, field: FieldInfo, ids: number[], options: ReadOptions): Promise<Map<number, unknown>> {
+  const rows = await run<{ res_id: number; store_fname: string | null; db_datas: Buffer | null; file_size: number | null }>(
+    env.db,
+    sql`SELECT res_id, store_fname, db_datas, file_size FROM ir_attachment
+         WHERE res_model = ${model.name} AND res_field = ${field.name} AND res_id = ANY(${ids}::int4[]) ORDER BY id`,
+  );
+  const result = new Map<number, unknown>();
+  for (const row of rows) {
+    if (result.has(row.res_id)) continue;
+    if (options.binSize) {
+      result.set(row.res_id, humanSize(row.file_size ?? row.db_datas?.length ?? 0));
+    } else if (row.db_datas) {
+      result.set(row.res_id, row.db_datas.toString('base64'));
+    } else if (row.store_fname) {
+      if (!options.filestore) throw missingBehaviour(model.name, `reading ${field.name} (attachment content in the filestore)`);
+      const file = path.join(options.filestore, path.normalize(row.store_fname).replace(/^(\.\.[/\\])+/, ''));
+      result.set(row.res_id, (await readFile(file)).toString('base64'));
+    }
+  }
+  return result;
+}
+
+/** odoo.tools.human_size */
+export function humanSize(size: number): string | false {
+  if (!size) return false;
+  const units = ['bytes', 'Kb', 'Mb', 'Gb', 'Tb'];
+  let s = size;
+  let i = 0;
+  while (s >= 1024 && i < units.length - 1) {
+    s /= 1024;
+    i += 1;
+  }
+  return `${s.toFixed(2)} ${units[i]}`;
+}

@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import { fieldSql } from '../domain/field-sql.ts';
+import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
+import type { ModelInfo } from '../registry/types.ts';
+import { run, type Queryable } from '../sql/execute.ts';
+import { orderToSql } from '../sql/order.ts';
+
+/**
+ * `display_name` for any model, computed as superuser (Odoo reads many2one names with sudo).
+ *
+ * | model                  | rule (Odoo 18 `_compute_display_name`)                          |
+ * |------------------------|------------------------------------------------------------------|
+ * | default                | value of `_rec_name` (many2one rec names: that record's name; selections: the key) |
+ * | no `_rec_name`         | `"<model>,<id>"`                                                 |
+ * | res.partner            | stored `complete_name` ("Company, Contact"), else `name`         |
+ * | res.partner.category   | parent chain joined with " / "                                   |
+ * | product.template       | `[default_code] name`                                            |
+ * | product.product        | `[default_code] name (values of multi-value variant attributes)` |
+ * | res.country.state      | `name (country code)`                                            |
+ * | res.groups             | `category / name`                                                |
+ *
+ * Context-dependent variants (partner `show_address`, supplier product names, …) are not
+ * reproduced. One query per model and batch of ids.
+ */
+export interface ReadEnv {
+  readonly db: Queryable;
+  readonly search: SearchEnv;
+}
+
+type SqlRule = (env: SearchEnv, model: ModelInfo, alias: string) => Sql;
+
+const SQL_RULES: Record<string, SqlRule> = {
+  'res.partner': (env, m, a) => sql`COALESCE(NULLIF(${sql.ref(`${a}.complete_name`)}, ''), ${fieldSql(env, m.fields.get('name')!, a)})`,
+  'product.template': (env, m, a) => defaultCode(sql.ref(`${a}.default_code`), fieldSql(env, m.fields.get('name')!, a)),
+  'res.country.state': (env, m, a) =>
+    sql`${fieldSql(env, m.fields.get('name')!, a)} || ' (' || (SELECT c.code FROM res_country c WHERE c.id = ${sql.ref(`${a}.country_id`)}) || ')'`,
+  'res.groups': (env, m, a) => {
+    const name = fieldSql(env, m.fields.get('name')!, a);
+    const category = env.lang === 'en_US' ? sql`c.name->>'en_US'` : sql`COALESCE(c.name->>${env.lang}::text, c.name->>'en_US')`;
+    return sql`COALESCE((SELECT ${category} || ' / ' FROM ir_module_category c WHERE c.id = ${sql.ref(`${a}.category_id`)}), '') || ${name}`;
+  },
+};
+
+function defaultCode(code: Sql, name: Sql): Sql {
+  return sql`CASE WHEN COALESCE(${code}, '') <> '' THEN '[' || ${code} || '] ' || ${name} ELSE ${name} END`;
+}
+
+export async function displayNames(env: ReadEnv, model: ModelInfo, ids: readonly number[]): Promise<Map<number, string | false>> {
+  const result = new Map<number, string | false>();
+  const unique = [...new Set(ids)].filter((id) => Number.isInteger(id));
+  if (!unique.length || !model.table) return result;
+  const alias = nextAlias(env.search, model);
+  const expr = displayNameSql(env.search, model, alias);
+  if (expr) {
+    const rows = await run<{ id: number; dn: unknown }>(
+      env.db,
+      sql`SELECT ${sql.ref(`${alias}.id`)} AS id, ${expr} AS dn FROM ${sql.table(model.table)} AS ${sql.table(alias)} WHERE ${sql.ref(`${alias}.id`)} = ANY(${unique}::int4[])`,
+    );
+    for (const row of rows) result.set(row.id, displayText(row.dn));
+    return result;
+  }
+  if (model.name === 'res.partner.category' || (model.parentName && model.name.endsWith('.category') && !model.fields.get('complete_name')?.column)) {
+    return parentChainNames(env, model, unique);
+  }
+  if (model.name === 'product.product') return productNames(env, model, unique);
+  // rec_name through a relation or an _inherits parent: read it like any field.
+  const { readFieldValues } = await import('./read-records.ts');
+  const values = await readFieldValues(env, model, unique, model.recName!);
+  for (const [id, value] of values) {
+    if (Array.isArray(value)) result.set(id, displayText(value[1]));
+    else result.set(id, displayText(value));
+  }
+  return result;
+}
+
+/** The SQL expression of the display name when it is a plain column of the model, else null. */
+export function displayNameSql(env: SearchEnv, model: ModelInfo, alias: string): Sql | null {
+  const rule = SQL_RULES[model.name];
+  if (rule) return rule(env, model, alias);
+  if (model.name === 'res.partner.category' || model.name === 'product.product') return null;
+  if (!model.recName) return sql`${model.name + ','} || ${sql.ref(`${alias}.id`)}::text`;
+  const field = model.fields.get(model.recName);
+  if (field?.column && field.type !== 'many2one') {
+    const expr = fieldSql(env, field, alias);
+    return field.type === 'char' || field.type === 'text' || field.type === 'selection' || field.translate ? expr : sql`${expr}::text`;
+  }
+  return null;
+}
+
+function displayText(value: unknown): string | false {
+  if (value === null || value === undefined || value === false || value === '') return false;
+  return String(value);
+}
+
+async function parentChainNames(env: ReadEnv, model: ModelInfo, ids: number[]): Promise<Map<number, string | false>> {
+  const nameExpr = fieldSql(env.search, model.fields.get(model.recName ?? 'name')!, 'c');
+  const parent = model.parentName ?? 'parent_id';
+  const rows = await run<{ id: number; dn: string | null }>(
+    env.db,
+    sql`WITH RECURSIVE chain(start, id, parent, depth, label) AS (
+          SELECT c.id, c.id, ${sql.ref(`c.${parent}`)}, 0, ${nameExpr} FROM ${sql.table(model.table!)} c WHERE c.id = ANY(${ids}::int4[])
+          UNION ALL
+          SELECT chain.start, c.id, ${sql.ref(`c.${parent}`)}, chain.depth + 1, ${nameExpr}
+            FROM ${sql.table(model.table!)} c JOIN chain ON c.id = chain.parent WHERE chain.depth < 50)
+        SELECT start AS id, string_agg(label, ' / ' ORDER BY depth DESC) AS dn FROM chain GROUP BY start`,
+  );
+  return new Map(rows.map((r) => [r.id, displayText(r.dn)]));
+}
+
+/** product.product: `[code] template name (multi-value variant attribute values, in ptav order)`. */
+async function productNames(env: ReadEnv, model: ModelInfo, ids: number[]): Promise<Map<number, string | false>> {
+  const ptav = env.search.registry.model('product.template.attribute.value');
+  const template = env.search.registry.model('product.template')!;
+  const tmplName = fieldSql(env.search, template.fields.get('name')!, 't');
+  const rows = await run<{ id: number; code: string | null; name: string | null }>(
+    env.db,
+    sql`SELECT p.id, p.default_code AS code, ${tmplName} AS name FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id WHERE p.id = ANY(${ids}::int4[])`,
+  );
+  const variants = new Map<number, string[]>();
+  if (ptav?.table) {
+    const joins: Sql[] = [];
+    const order = orderToSql(env.search, ptav, 'v', ptav.order, joins);
+    const valueModel = env.search.registry.model('product.attribute.value')!;
+    const valueName = fieldSql(env.search, valueModel.fields.get('name')!, 'pav');
+    const lines = await run<{ pid: number; label: string }>(
+      env.db,
+      sql`SELECT rel.product_product_id AS pid, ${valueName} AS label
+            FROM product_variant_combination rel
+            JOIN product_template_attribute_value v ON v.id = rel.product_template_attribute_value_id
+            JOIN product_attribute_value pav ON pav.id = v.product_attribute_value_id
+            JOIN product_attribute pa ON pa.id = v.attribute_id
+            ${sql.join(joins, sql` `)}
+           WHERE rel.product_product_id = ANY(${ids}::int4[])
+             AND pa.create_variant <> 'no_variant'
+             AND (SELECT count(*) FROM product_attribute_value_product_template_attribute_line_rel r
+                   WHERE r.product_template_attribute_line_id = v.attribute_line_id) > 1
+           ORDER BY ${sql.join(order)}`,
+    );
+    for (const line of lines) {
+      let list = variants.get(line.pid);
+      if (!list) variants.set(line.pid, (list = []));
+      list.push(line.label);
+    }
+  }
+  const result = new Map<number, string | false>();
+  for (const row of rows) {
+    const variant = variants.get(row.id)?.join(', ');
+    const name = variant ? `${row.name ?? ''} (${variant})` : row.name ?? '';
+    result.set(row.id, displayText(row.code ? `[${row.code}] ${name}` : name));
+  }
+  return result;
+}

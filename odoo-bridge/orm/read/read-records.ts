@@ -1,0 +1,217 @@
+import { sql } from 'kysely';
+import { missingBehaviour, valueError } from '../../errors.ts';
+import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
+import { fieldSql } from '../domain/field-sql.ts';
+import { nextAlias, type Sql } from '../domain/search-env.ts';
+import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import { run } from '../sql/execute.ts';
+import { orderToSql } from '../sql/order.ts';
+import { readAttachments } from './binary.ts';
+import { computedField } from './computed-fields.ts';
+import { displayNames, type ReadEnv } from './display-name.ts';
+import { convertColumn } from './values.ts';
+
+/** Which rows to read: explicit ids (result in that order, missing ids skipped) or a search. */
+export type RowSource =
+  | { kind: 'ids'; ids: readonly number[] }
+  | { kind: 'search'; alias: string; where: Sql; joins: Sql[]; order: Sql[]; limit: number | null; offset: number };
+
+export interface ReadOptions {
+  /** `'_classic_read'`: many2one as `[id, name]`; anything else: the bare id. */
+  load: string | null;
+  /** context.bin_size: binaries as human sizes. */
+  binSize: boolean;
+  /** Directory of the Odoo filestore of this database (`<2 hex>/<sha1>` files), if available. */
+  filestore: string | null;
+}
+
+type Row = Record<string, unknown> & { id: number };
+
+/** Fields Ficus can return for `fields=[]` / `fields=None` (Odoo: every field the user may read). */
+export function readableFields(model: ModelInfo): string[] {
+  return model.fieldOrder.filter((name) => {
+    const field = model.fields.get(name)!;
+    return (
+      field.column ||
+      field.type === 'one2many' ||
+      field.type === 'many2many' ||
+      field.attachment ||
+      field.inheritedVia ||
+      (field.related && !field.store) ||
+      name === 'display_name' ||
+      computedField(model.name, name)
+    );
+  });
+}
+
+export function checkFieldNames(model: ModelInfo, names: readonly unknown[]): string[] {
+  for (const name of names) {
+    if (typeof name !== 'string' || !model.fields.has(name)) throw valueError(`Invalid field '${String(name)}' on model '${model.name}'`);
+  }
+  return names as string[];
+}
+
+/** Odoo's `read()` / the read half of `search_read()`: one dict per record, `id` first. */
+export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSource, fieldNames: readonly string[], options: ReadOptions): Promise<Record<string, unknown>[]> {
+  const table = requireTable(model);
+  const fields = fieldNames.filter((n) => n !== 'id').map((n) => model.fields.get(n)!);
+  const columns = new Map<string, Sql>();
+  const alias = source.kind === 'search' ? source.alias : nextAlias(env.search, model);
+  const addColumn = (field: FieldInfo) => {
+    if (!columns.has(field.name)) columns.set(field.name, fieldSql(env.search, field, alias));
+  };
+  for (const field of fields) {
+    if (field.column) addColumn(field);
+    else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
+    else if (field.related && !field.store) addColumn(model.fields.get(field.related.split('.')[0]!)!.column ? model.fields.get(field.related.split('.')[0]!)! : model.fields.get('id')!);
+    else {
+      const computed = computedField(model.name, field.name);
+      if (computed) for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
+      else if (field.name !== 'display_name' && field.type !== 'one2many' && field.type !== 'many2many' && !field.attachment) {
+        throw missingBehaviour(model.name, `the computed field ${field.name}`);
+      }
+    }
+  }
+  const select = [sql`${sql.ref(`${alias}.id`)} AS id`, ...[...columns].map(([name, expr]) => sql`${expr} AS ${sql.ref(name)}`)];
+  let rows: Row[];
+  if (source.kind === 'ids') {
+    const wanted = source.ids.filter((id) => Number.isInteger(id));
+    if (!wanted.length) return [];
+    const found = await run<Row>(env.db, sql`SELECT ${sql.join(select)} FROM ${sql.table(table)} AS ${sql.table(alias)} WHERE ${sql.ref(`${alias}.id`)} = ANY(${[...new Set(wanted)]}::int4[])`);
+    const byId = new Map(found.map((r) => [r.id, r]));
+    rows = wanted.map((id) => byId.get(id)).filter((r): r is Row => !!r);
+  } else {
+    rows = await run<Row>(
+      env.db,
+      sql`SELECT ${sql.join(select)} FROM ${sql.table(table)} AS ${sql.table(alias)} ${sql.join(source.joins, sql` `)} WHERE ${source.where}${source.order.length ? sql` ORDER BY ${sql.join(source.order)}` : sql``}${source.limit ? sql` LIMIT ${source.limit}` : sql``}${source.offset ? sql` OFFSET ${source.offset}` : sql``}`,
+    );
+  }
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  const results = rows.map((r) => ({ id: r.id }) as Record<string, unknown>);
+  const setAll = (name: string, values: Map<number, unknown>, empty: unknown) => {
+    rows.forEach((r, i) => (results[i]![name] = values.has(r.id) ? values.get(r.id) : empty));
+  };
+
+  for (const field of fields) {
+    const name = field.name;
+    if (field.column) {
+      if (field.type === 'many2one') {
+        setAll(name, await many2oneValues(env, field, rows.map((r) => r[name] as number | null), ids, options), false);
+      } else {
+        rows.forEach((r, i) => (results[i]![name] = convertColumn(field, r[name])));
+      }
+    } else if (field.inheritedVia || (field.related && !field.store)) {
+      setAll(name, await relatedValues(env, model, field, rows, options), false);
+    } else if (name === 'display_name') {
+      setAll(name, await displayNames(env, model, ids), false);
+    } else if (field.type === 'one2many' || field.type === 'many2many') {
+      setAll(name, await x2manyValues(env, model, field, ids), []);
+    } else if (field.attachment) {
+      setAll(name, await readAttachments(env, model, field, ids, options), false);
+    } else {
+      const computed = computedField(model.name, name)!;
+      rows.forEach((r, i) => (results[i]![name] = computed.compute(r)));
+    }
+  }
+  return results;
+}
+
+/** Values of one field for `ids`, in read format (many2one as `[id, name]`). */
+export async function readFieldValues(env: ReadEnv, model: ModelInfo, ids: readonly number[], name: string, options?: Partial<ReadOptions>): Promise<Map<number, unknown>> {
+  const records = await readRecords(env, model, { kind: 'ids', ids }, [name], { load: '_classic_read', binSize: false, filestore: null, ...options });
+  return new Map(records.map((r) => [r.id as number, r[name]]));
+}
+
+async function many2oneValues(env: ReadEnv, field: FieldInfo, fks: Array<number | null>, ids: number[], options: ReadOptions): Promise<Map<number, unknown>> {
+  const values = new Map<number, unknown>();
+  const comodel = env.search.registry.model(field.relation ?? '');
+  const present = fks.filter((v): v is number => v !== null && v !== undefined);
+  const names = options.load === '_classic_read' && comodel ? await displayNames(env, comodel, present) : null;
+  fks.forEach((fk, i) => {
+    if (fk === null || fk === undefined) return;
+    values.set(ids[i]!, names ? [fk, names.get(fk) ?? false] : fk);
+  });
+  return values;
+}
+
+/** Related (and `_inherits`) fields: follow the many2one path, then read the target field there. */
+async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, rows: Row[], options: ReadOptions): Promise<Map<number, unknown>> {
+  const path = field.inheritedVia ? [field.inheritedVia, field.name] : field.related!.split('.');
+  const hop = model.fields.get(path[0]!);
+  if (!hop || hop.type !== 'many2one' || !hop.column) {
+    if (hop && path.length === 1) {
+      // Related to another field of the same record (e.g. an alias): read that one.
+      const values = await readFieldValues(env, model, rows.map((r) => r.id), hop.name, options);
+      return values;
+    }
+    throw missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
+  }
+  const comodel = env.search.registry.model(hop.relation!)!;
+  const targets = rows.map((r) => r[hop.name] as number | null);
+  const rest = path.slice(1).join('.');
+  const targetIds = targets.filter((v): v is number => v !== null && v !== undefined);
+  let values: Map<number, unknown>;
+  if (path.length === 2) {
+    values = await readFieldValues(env, comodel, targetIds, path[1]!, options);
+  } else {
+    // A longer path is a related field on the comodel in all but name: resolve it recursively.
+    const synthetic: FieldInfo = { ...field, related: rest, inheritedVia: null, model: comodel.name };
+    const coRows = targetIds.map((id) => ({ id }) as Row);
+    const firstHop = comodel.fields.get(path[1]!);
+    if (firstHop?.column) {
+      const fetched = await run<Row>(env.db, sql`SELECT id, ${sql.ref(firstHop.column)} FROM ${sql.table(requireTable(comodel))} WHERE id = ANY(${targetIds}::int4[])`);
+      const byId = new Map(fetched.map((r) => [r.id, r]));
+      coRows.forEach((r) => Object.assign(r, byId.get(r.id)));
+    }
+    values = await relatedValues(env, comodel, synthetic, coRows, options);
+  }
+  const result = new Map<number, unknown>();
+  rows.forEach((r, i) => {
+    const target = targets[i];
+    if (target !== null && target !== undefined && values.has(target)) result.set(r.id, values.get(target));
+  });
+  if (field.type === 'many2one' && options.load !== '_classic_read') {
+    for (const [id, value] of result) if (Array.isArray(value)) result.set(id, value[0]);
+  }
+  return result;
+}
+
+/**
+ * x2many ids of each record, in the comodel's `_order`, archived comodel records hidden
+ * (context.active_test) and the user's record rules on the comodel applied, as Odoo's
+ * one2many/many2many reads search the comodel.
+ */
+async function x2manyValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, ids: number[]): Promise<Map<number, number[]>> {
+  const comodel = env.search.registry.model(field.relation ?? '');
+  const result = new Map<number, number[]>();
+  if (!comodel?.table) return result;
+  const coAlias = nextAlias(env.search, comodel);
+  const joins: Sql[] = [];
+  const order = orderToSql(env.search, comodel, coAlias, comodel.order, joins);
+  const where = compileWhere(env.search, comodel, [], coAlias);
+  let rows: Array<{ owner: number; id: number }>;
+  if (field.type === 'one2many') {
+    const inverse = comodel.fields.get(field.relationField ?? '');
+    if (!inverse?.column) throw missingBehaviour(model.name, `the one2many ${field.name} (inverse not stored)`);
+    rows = await run(
+      env.db,
+      sql`SELECT ${sql.ref(`${coAlias}.${inverse.column}`)} AS owner, ${sql.ref(`${coAlias}.id`)} AS id FROM ${sql.table(comodel.table)} AS ${sql.table(coAlias)} ${sql.join(joins, sql` `)}
+           WHERE ${sql.ref(`${coAlias}.${inverse.column}`)} = ANY(${ids}::int4[]) AND ${where}${order.length ? sql` ORDER BY ${sql.join(order)}` : sql``}`,
+    );
+  } else {
+    const rel = relationOf(field);
+    rows = await run(
+      env.db,
+      sql`SELECT rel.${sql.ref(rel.column1)} AS owner, ${sql.ref(`${coAlias}.id`)} AS id FROM ${sql.table(rel.table)} AS rel
+           JOIN ${sql.table(comodel.table)} AS ${sql.table(coAlias)} ON ${sql.ref(`${coAlias}.id`)} = rel.${sql.ref(rel.column2)} ${sql.join(joins, sql` `)}
+           WHERE rel.${sql.ref(rel.column1)} = ANY(${ids}::int4[]) AND ${where}${order.length ? sql` ORDER BY ${sql.join(order)}` : sql``}`,
+    );
+  }
+  for (const row of rows) {
+    let list = result.get(row.owner);
+    if (!list) result.set(row.owner, (list = []));
+    list.push(row.id);
+  }
+  return result;
+}

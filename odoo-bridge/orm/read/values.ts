@@ -1,0 +1,33 @@
+import type { FieldInfo } from '../registry/types.ts';
+
+/**
+ * A column value in Odoo's read format (`convert_to_read` of odoo/fields.py, 18):
+ * empty strings stay `''` but NULL is `false`; integer/float NULL reads as `0`/`0.0`;
+ * datetimes are naive UTC `YYYY-MM-DD HH:MM:SS` (no fraction); dates `YYYY-MM-DD`;
+ * `bytea` binaries as base64. Many2one, x2many and attachment binaries are handled by the
+ * reader, which needs other queries for them.
+ */
+export function convertColumn(field: FieldInfo, raw: unknown): unknown {
+  switch (field.type) {
+    case 'integer':
+    case 'many2one_reference':
+      return raw === null || raw === undefined ? 0 : Number(raw);
+    case 'float':
+    case 'monetary':
+      return raw === null || raw === undefined ? 0 : Number(raw);
+    case 'boolean':
+      return raw === true;
+    case 'datetime':
+      return typeof raw === 'string' ? raw.slice(0, 19) : false;
+    case 'date':
+      return typeof raw === 'string' ? raw.slice(0, 10) : false;
+    case 'binary':
+      return raw instanceof Buffer ? raw.toString('base64') : raw === null || raw === undefined ? false : raw;
+    case 'json':
+    case 'properties':
+    case 'properties_definition':
+      return raw === null || raw === undefined ? false : raw;
+    default:
+      return raw === null || raw === undefined ? false : raw;
+  }
+}

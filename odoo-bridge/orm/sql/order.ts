@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import { userError, valueError } from '../../errors.ts';
+import { fieldSql } from '../domain/field-sql.ts';
+import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
+import type { ModelInfo } from '../registry/types.ts';
+
+/** Odoo's `regex_order` (models.py), one comma-separated term at a time. */
+const TERM = /^\s*(?<field>[a-z0-9_]+|"[a-z0-9_]+")(?:\.(?<property>[a-z0-9_]+))?(?::(?<func>[a-z_]+))?(?:\s+(?<direction>desc|asc))?(?:\s+(?<nulls>nulls first|nulls last))?\s*$/i;
+
+export interface OrderTerm {
+  field: string;
+  property: string | null;
+  func: string | null;
+  direction: 'ASC' | 'DESC' | '';
+  nulls: 'NULLS FIRST' | 'NULLS LAST' | '';
+}
+
+/** `_check_qorder` + split: an invalid spec is a UserError quoting it, as in Odoo. */
+export function parseOrder(spec: string): OrderTerm[] {
+  const parts = spec.split(',');
+  const terms: OrderTerm[] = [];
+  for (const part of parts) {
+    const m = TERM.exec(part);
+    if (!m?.groups) {
+      throw userError(
+        `Invalid "order" specified (${spec}). A valid "order" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)`,
+      );
+    }
+    terms.push({
+      field: m.groups.field!.replace(/"/g, ''),
+      property: m.groups.property ?? null,
+      func: m.groups.func ?? null,
+      direction: (m.groups.direction?.toUpperCase() ?? '') as OrderTerm['direction'],
+      nulls: (m.groups.nulls?.toUpperCase().replace(/\s+/, ' ') ?? '') as OrderTerm['nulls'],
+    });
+  }
+  return terms;
+}
+
+/**
+ * `_order_to_sql`: ORDER BY terms for `spec` on `model` under `alias`. Many2one terms order by
+ * the comodel's own `_order` through a LEFT JOIN (pushed onto `joins`), reversed for DESC;
+ * booleans order as `COALESCE(col, FALSE)`; translated fields by the context language;
+ * non-stored fields are skipped (Odoo only logs a warning).
+ */
+export function orderToSql(
+  env: SearchEnv,
+  model: ModelInfo,
+  alias: string,
+  spec: string,
+  joins: Sql[],
+  reverse = false,
+  seen: ReadonlySet<string> = new Set(),
+  /** false: bare expressions (for GROUP BY), no ASC/DESC/NULLS. */
+  withDirection = true,
+): Sql[] {
+  const terms: Sql[] = [];
+  for (const term of parseOrder(spec)) {
+    let direction = term.direction;
+    let nulls = term.nulls;
+    if (reverse) {
+      direction = direction === 'DESC' ? 'ASC' : 'DESC';
+      if (nulls) nulls = nulls === 'NULLS FIRST' ? 'NULLS LAST' : 'NULLS FIRST';
+    }
+    terms.push(...fieldOrder(env, model, alias, term.field, direction, nulls, joins, seen, withDirection));
+  }
+  return terms;
+}
+
+function fieldOrder(
+  env: SearchEnv,
+  model: ModelInfo,
+  alias: string,
+  name: string,
+  direction: OrderTerm['direction'],
+  nulls: OrderTerm['nulls'],
+  joins: Sql[],
+  seen: ReadonlySet<string>,
+  withDirection: boolean,
+): Sql[] {
+  const field = model.fields.get(name);
+  if (!field) throw valueError(`Invalid field '${name}' on model '${model.name}'`);
+  const tail = withDirection ? sql.raw(`${direction ? ' ' + direction : ''}${nulls ? ' ' + nulls : ''}`) : sql``;
+  if (field.inheritedVia) {
+    const fk = model.fields.get(field.inheritedVia)!;
+    const parent = env.registry.model(fk.relation!)!;
+    const parentAlias = nextAlias(env, parent);
+    joins.push(sql`LEFT JOIN ${sql.table(parent.table!)} AS ${sql.table(parentAlias)} ON ${sql.ref(`${alias}.${fk.column}`)} = ${sql.ref(`${parentAlias}.id`)}`);
+    return fieldOrder(env, parent, parentAlias, name, direction, nulls, joins, seen, withDirection);
+  }
+  if (!field.column) return [];
+  if (field.type === 'many2one') {
+    const key = `${model.name}.${name}`;
+    if (seen.has(key)) return [];
+    const comodel = env.registry.model(field.relation ?? '');
+    const col = sql.ref(`${alias}.${field.column}`);
+    if (!comodel?.table) return [sql`${col}${tail}`];
+    let coorder = comodel.order;
+    try {
+      parseOrder(coorder);
+    } catch {
+      coorder = comodel.recName ?? 'id';
+    }
+    if (coorder === 'id') return [sql`${col}${tail}`];
+    const terms: Sql[] = [];
+    if (nulls === 'NULLS FIRST') terms.push(sql`${col} IS NOT NULL`);
+    else if (nulls === 'NULLS LAST') terms.push(sql`${col} IS NULL`);
+    const coalias = nextAlias(env, comodel);
+    joins.push(sql`LEFT JOIN ${sql.table(comodel.table)} AS ${sql.table(coalias)} ON ${col} = ${sql.ref(`${coalias}.id`)}`);
+    terms.push(...orderToSql(env, comodel, coalias, coorder, joins, direction === 'DESC', new Set([...seen, key]), withDirection));
+    return terms;
+  }
+  let expr = fieldSql(env, field, alias);
+  if (field.type === 'boolean') expr = sql`COALESCE(${expr}, FALSE)`;
+  return [sql`${expr}${tail}`];
+}
