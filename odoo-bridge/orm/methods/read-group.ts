@@ -6,6 +6,7 @@ import { fieldSql } from '../domain/field-sql.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
 import { displayNames } from '../read/display-name.ts';
 import { convertColumn } from '../read/values.ts';
+import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { NUMERIC_TYPES, type FieldInfo, type ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { orderToSql, parseOrder } from '../sql/order.ts';
@@ -61,6 +62,8 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   });
 
   const aggregates = new Map<string, Sql>();
+  /** Aggregates Python computes as floats: any function of a float/monetary field, and avg of anything. */
+  const floatAggregates = new Set<string>();
   for (const item of Array.isArray(fields) ? fields : []) {
     if (typeof item !== 'string' || item === '__count') continue;
     const m = /^(\w+)(?::(\w+)(?:\((\w+)\))?)?$/.exec(item.trim());
@@ -76,6 +79,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     if (!sqlFn) throw valueError(`Invalid aggregation function ${fn}`);
     const col = fieldSql(env, field, alias);
     aggregates.set(aliasName!, sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`);
+    if (!fn.startsWith('count') && (fn === 'avg' || field.type === 'float' || field.type === 'monetary')) floatAggregates.add(aliasName!);
   }
 
   const where = compileWhere(env, model, domain ?? [], alias);
@@ -153,7 +157,10 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     });
     if (paging.lazy && groupby.length) group[`${specs[0]!.field.name}_count`] = row.__count;
     else group.__count = row.__count;
-    for (const name of aggregates.keys()) group[name] = row[`a_${name}`] ?? false;
+    for (const name of aggregates.keys()) {
+      const value = row[`a_${name}`];
+      group[name] = value === null || value === undefined ? false : floatAggregates.has(name) ? pythonFloat(Number(value)) : value;
+    }
     group.__domain = andDomains([baseDomain, ...leaves]);
     if (specs.some((s) => s.granularity)) group.__range = ranges;
     if (paging.lazy && groupbyAll.length > 1) group.__context = { group_by: groupbyAll.slice(1) };

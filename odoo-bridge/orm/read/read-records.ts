@@ -8,6 +8,7 @@ import { run } from '../sql/execute.ts';
 import { orderToSql } from '../sql/order.ts';
 import { readAttachments } from './binary.ts';
 import { computedField } from './computed-fields.ts';
+import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { displayNames, type ReadEnv } from './display-name.ts';
 import { convertColumn } from './values.ts';
 
@@ -111,7 +112,11 @@ export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSou
       setAll(name, await readAttachments(env, model, field, ids, options), false);
     } else {
       const computed = computedField(model.name, name)!;
-      rows.forEach((r, i) => (results[i]![name] = computed.compute(r)));
+      const isFloat = field.type === 'float' || field.type === 'monetary';
+      rows.forEach((r, i) => {
+        const value = computed.compute(r);
+        results[i]![name] = isFloat && typeof value === 'number' ? pythonFloat(value) : value;
+      });
     }
   }
   return results;

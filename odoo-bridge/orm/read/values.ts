@@ -1,4 +1,5 @@
 import type { FieldInfo } from '../registry/types.ts';
+import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 
 /**
  * A column value in Odoo's read format (`convert_to_read` of odoo/fields.py, 18):
@@ -14,7 +15,8 @@ export function convertColumn(field: FieldInfo, raw: unknown): unknown {
       return raw === null || raw === undefined ? 0 : Number(raw);
     case 'float':
     case 'monetary':
-      return raw === null || raw === undefined ? 0 : Number(raw);
+      // A Python float, so both wires write it as one (`0.0`, `<double>12.0</double>`).
+      return pythonFloat(raw === null || raw === undefined ? 0 : Number(raw));
     case 'boolean':
       return raw === true;
     case 'datetime':

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
 import { OdooError } from '../../../odoo-bridge/errors.ts';
 import { createOrmEngine, type OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
 import { odooRefDatabase, type TestDatabase } from '../../support/databases.ts';
@@ -70,7 +71,7 @@ async function replay(call: GoldenCall): Promise<Outcome> {
   let actual: { kind: 'result'; value: unknown } | { kind: 'error'; name: string; message: string };
   try {
     const value = await engine.call({ database: 'odoo_ref', uid: call.uid, model: call.model, method: call.method, args: call.args, kwargs: call.kwargs });
-    actual = { kind: 'result', value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) };
+    actual = { kind: 'result', value: value === undefined ? undefined : JSON.parse(stringifyPythonJson(value)) };
   } catch (error) {
     if (!(error instanceof OdooError)) return { call, pass: false, detail: `non-Odoo error: ${String(error)}` };
     actual = { kind: 'error', name: error.exceptionName, message: error.message };
