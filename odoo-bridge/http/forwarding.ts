@@ -11,7 +11,7 @@ export const ANSWERED_UPSTREAM = Symbol('answered by the upstream Odoo');
  * ANSWERED_UPSTREAM. Upstream failures become an OdooError the transport answers in its own shape.
  */
 export async function forwardIfRouted(router: CallRouter, query: RouteQuery, req: Request, res: Response): Promise<typeof ANSWERED_UPSTREAM | undefined> {
-  const decision = router(query);
+  const decision = await router(query);
   if (decision.kind !== 'upstream') return undefined;
   try {
     await decision.upstream.forward(req, res);

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import { bindArguments } from '../rpc/python-signature.ts';
+import { bindArguments } from '../orm/dispatch/signature.ts';
 import type { RpcDispatcher } from '../rpc/dispatch-rpc.ts';
 import { parseMethodCall, serializeFaultFor, serializeResponse, XmlRpcMarshalError, XmlRpcParseError, type FaultDialect } from '../wire/xmlrpc/index.ts';
 import { jsonEndpoint } from './json-endpoint.ts';
@@ -27,7 +27,7 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
       '/jsonrpc',
       async (params, { req, res }) => {
         const { service, method, args } = bindArguments(
-          { qualifiedName: 'RPC.jsonrpc', params: ['service', 'method', 'args'] },
+          { qualname: 'RPC.jsonrpc', params: [{ name: 'service' }, { name: 'method' }, { name: 'args' }] },
           [],
           pickKnown(params, ['service', 'method', 'args']),
         );

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { accessDenied, accessError, OdooError, sessionExpired } from '../errors.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import { bindArguments } from '../rpc/python-signature.ts';
+import { bindArguments } from '../orm/dispatch/signature.ts';
 import { VERSION_INFO } from '../rpc/version.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
 import { currentCredentialStamp } from '../sessions/credential-stamp.ts';
@@ -77,7 +77,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
 
   json('/web/session/authenticate', async (params, { req, res }) => {
     const { db, login, password } = bindArguments(
-      { qualifiedName: 'Session.authenticate', params: ['db', 'login', 'password', 'base_location'], defaults: { base_location: null } },
+      { qualname: 'Session.authenticate', params: [{ name: 'db' }, { name: 'login' }, { name: 'password' }, { name: 'base_location', default: null }] },
       [],
       pick(params, ['db', 'login', 'password', 'base_location']),
     );
@@ -124,7 +124,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
   json(['/web/dataset/call_kw', '/web/dataset/call_kw/*path', '/web/dataset/call_button', '/web/dataset/call_button/*path'], async (params, context) => {
     const { session, database } = await requireSession(context);
     const { model, method, args, kwargs } = bindArguments(
-      { qualifiedName: 'DataSet.call_kw', params: ['model', 'method', 'args', 'kwargs', 'path'], defaults: { path: null } },
+      { qualname: 'DataSet.call_kw', params: [{ name: 'model' }, { name: 'method' }, { name: 'args' }, { name: 'kwargs' }, { name: 'path', default: null }] },
       [],
       pick(params, ['model', 'method', 'args', 'kwargs', 'path']),
     );

@@ -1,7 +1,7 @@
 import { OdooError } from '../errors.ts';
 import type { DatabaseDirectory } from '../served-databases.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import { bindArguments } from './python-signature.ts';
+import { bindArguments } from '../orm/dispatch/signature.ts';
 import { ABOUT_TEXT, SERVER_VERSION, VERSION_INFO } from './version.ts';
 import { unknownDatabase } from './unknown-database.ts';
 
@@ -36,19 +36,19 @@ export function createCommonService(databases: DatabaseDirectory, throttle: Logi
       case 'version':
         return VERSION_INFO;
       case 'about': {
-        const { extended } = bindArguments({ qualifiedName: 'exp_about', params: ['extended'], defaults: { extended: false } }, params);
+        const { extended } = bindArguments({ qualname: 'exp_about', isFunction: true, params: [{ name: 'extended', default: false }] }, params);
         return extended ? [ABOUT_TEXT, SERVER_VERSION] : ABOUT_TEXT;
       }
       case 'login': {
-        const a = bindArguments({ qualifiedName: 'exp_login', params: ['db', 'login', 'password'] }, params);
+        const a = bindArguments({ qualname: 'exp_login', isFunction: true, params: [{ name: 'db' }, { name: 'login' }, { name: 'password' }] }, params);
         return authenticate(a.db, a.login, a.password, info);
       }
       case 'authenticate': {
-        const a = bindArguments({ qualifiedName: 'exp_authenticate', params: ['db', 'login', 'password', 'user_agent_env'] }, params);
+        const a = bindArguments({ qualname: 'exp_authenticate', isFunction: true, params: [{ name: 'db' }, { name: 'login' }, { name: 'password' }, { name: 'user_agent_env' }] }, params);
         return authenticate(a.db, a.login, a.password, info);
       }
       case 'set_loglevel':
-        bindArguments({ qualifiedName: 'exp_set_loglevel', params: ['loglevel', 'logger'], defaults: { logger: null } }, params);
+        bindArguments({ qualname: 'exp_set_loglevel', isFunction: true, params: [{ name: 'loglevel' }, { name: 'logger', default: null }] }, params);
         return true;
       default:
         throw new OdooError('builtins.Exception', `Method not found: ${method}`);

@@ -1,6 +1,6 @@
 import { accessDenied, keyError } from '../errors.ts';
 import type { DatabaseDirectory } from '../served-databases.ts';
-import { bindArguments } from './python-signature.ts';
+import { bindArguments } from '../orm/dispatch/signature.ts';
 import { SERVER_VERSION } from './version.ts';
 
 /** Database management changes servers, not data: Ficus never does it on a client's word. */
@@ -18,10 +18,10 @@ export function createDbService(databases: DatabaseDirectory) {
     if (MANAGEMENT_METHODS.has(method)) throw accessDenied();
     switch (method) {
       case 'list':
-        bindArguments({ qualifiedName: 'exp_list', params: ['document'], defaults: { document: false } }, params);
+        bindArguments({ qualname: 'exp_list', isFunction: true, params: [{ name: 'document', default: false }] }, params);
         return databases.names();
       case 'db_exist': {
-        const { db_name } = bindArguments({ qualifiedName: 'exp_db_exist', params: ['db_name'] }, params);
+        const { db_name } = bindArguments({ qualname: 'exp_db_exist', isFunction: true, params: [{ name: 'db_name' }] }, params);
         return databases.get(db_name) !== undefined;
       }
       case 'server_version':

@@ -3,7 +3,7 @@ import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { OdooCall } from '../call.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
 import type { RpcRequestInfo } from './common-service.ts';
-import { bindArguments } from './python-signature.ts';
+import { bindArguments } from '../orm/dispatch/signature.ts';
 import { unknownDatabase } from './unknown-database.ts';
 
 /** `db, uid, passwd = params[0], int(params[1]), params[2]` of odoo/service/model.py `dispatch`. */
@@ -44,7 +44,7 @@ export function toOdooCall(credentials: ObjectCredentials, serviceMethod: string
   const rest = [credentials.database.name, credentials.uid, ...params.slice(3)];
   if (serviceMethod === 'execute_kw') {
     const bound = bindArguments(
-      { qualifiedName: 'execute_kw', params: ['db', 'uid', 'obj', 'method', 'args', 'kw'], defaults: { kw: null } },
+      { qualname: 'execute_kw', isFunction: true, params: [{ name: 'db' }, { name: 'uid' }, { name: 'obj' }, { name: 'method' }, { name: 'args' }, { name: 'kw', default: null }] },
       rest,
     );
     return {
@@ -57,7 +57,7 @@ export function toOdooCall(credentials: ObjectCredentials, serviceMethod: string
     };
   }
   if (serviceMethod === 'execute') {
-    const bound = bindArguments({ qualifiedName: 'execute', params: ['db', 'uid', 'obj', 'method'] }, rest.slice(0, 4));
+    const bound = bindArguments({ qualname: 'execute', isFunction: true, params: [{ name: 'db' }, { name: 'uid' }, { name: 'obj' }, { name: 'method' }] }, rest.slice(0, 4));
     return { database: credentials.database.name, uid: credentials.uid, model: String(bound.obj), method: String(bound.method), args: rest.slice(4), kwargs: {} };
   }
   throw new OdooError('builtins.NameError', `Method not available ${serviceMethod}`);

@@ -1,9 +1,9 @@
 import { typeError } from '../../errors.ts';
 
 /**
- * Python argument binding for ORM methods called over RPC, with CPython's TypeError texts
- * (clients see them: golden cases object.022/023, meta.054, transport.021). Counts include
- * `self`, as Python's do.
+ * Python argument binding with CPython's TypeError texts, for ORM methods and the RPC
+ * services' functions alike (clients see them: golden cases object.022/023, meta.054,
+ * transport.021/022/024, common.021). Counts include `self` for methods, as Python's do.
  */
 export interface Signature {
   /** `BaseModel.search` — the qualified name Python prints. */
@@ -11,17 +11,20 @@ export interface Signature {
   readonly params: ReadonlyArray<{ readonly name: string; readonly default?: unknown }>;
   /** `**kwargs` accepted (e.g. `search_read(**read_kwargs)`). */
   readonly varKeywords?: boolean;
+  /** Plain functions (the RPC services' `exp_login`…) have no `self` in Python's counts. */
+  readonly isFunction?: boolean;
 }
 
 export type Bound = Record<string, unknown> & { __extra__?: Record<string, unknown> };
 
-export function bindArguments(signature: Signature, args: readonly unknown[], kwargs: Record<string, unknown>): Bound {
+export function bindArguments(signature: Signature, args: readonly unknown[], kwargs: Record<string, unknown> = {}): Bound {
   const { qualname, params } = signature;
+  const self = signature.isFunction ? 0 : 1;
   const required = params.filter((p) => !('default' in p)).length;
   if (args.length > params.length) {
-    const given = args.length + 1;
-    const takes = required === params.length ? `${params.length + 1}` : `from ${required + 1} to ${params.length + 1}`;
-    const plural = params.length + 1 === 1 && required === params.length ? 'argument' : 'arguments';
+    const given = args.length + self;
+    const takes = required === params.length ? `${params.length + self}` : `from ${required + self} to ${params.length + self}`;
+    const plural = params.length + self === 1 && required === params.length ? 'argument' : 'arguments';
     throw typeError(`${qualname}() takes ${takes} positional ${plural} but ${given} ${given === 1 ? 'was' : 'were'} given`);
   }
   const bound: Bound = {};
