@@ -23,6 +23,7 @@ export type OdooExceptionName =
   | 'builtins.Exception'
   | 'builtins.AssertionError'
   | 'psycopg2.errors.InvalidDatetimeFormat'
+  | 'psycopg2.errors.InvalidTextRepresentation'
   | 'psycopg2.OperationalError';
 
 export class OdooError extends Error {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createCredentialStore } from './auth/credential-store.ts';
 import { readLoginCooldownSettings } from './auth/login-cooldown-settings.ts';
-import { LoginThrottle } from './auth/login-throttle.ts';
+import { LoginThrottle, type LoginCooldownSettings } from './auth/login-throttle.ts';
 import type { CallHandler, ServedDatabase } from './call.ts';
 import { createCallObserver } from './observability/call-observer.ts';
 import { odooProtocolRouters } from './odoo-protocols.ts';
@@ -22,6 +22,8 @@ export interface OdooGatewayOptions {
   /** Replaces the static router (the migration control plane's phase-aware one). */
   router?: CallRouter;
   maxInactivitySeconds: number;
+  /** Overrides the cooldown settings read from the database (`ir_config_parameter`). */
+  loginCooldown?: LoginCooldownSettings;
   logger: Logger;
   metrics: Registry;
 }
@@ -42,7 +44,7 @@ export async function createOdooGateway(options: OdooGatewayOptions): Promise<Ro
     })),
   );
   const first = options.databases[0];
-  const cooldown = first ? await readLoginCooldownSettings(first.pool) : undefined;
+  const cooldown = options.loginCooldown ?? (first ? await readLoginCooldownSettings(first.pool) : undefined);
   const throttle = new LoginThrottle(cooldown ?? {});
   const upstream = options.upstream ? createUpstreamOdoo(options.upstream.url, options.upstream.timeoutMs) : undefined;
   return odooProtocolRouters({

@@ -13,9 +13,10 @@ export interface RouteQuery {
 /**
  * The gateway's one routing function. Every transport asks it once per request, after parsing
  * and before authenticating (the upstream Odoo authenticates what it answers). The migration
- * control plane replaces it with one that reads each module's phase.
+ * control plane replaces it with one that reads each module's phase (phase-routing.ts); that
+ * one may answer asynchronously, to hold a write of a frozen module until the freeze lifts.
  */
-export type CallRouter = (query: RouteQuery) => RouteDecision;
+export type CallRouter = (query: RouteQuery) => RouteDecision | Promise<RouteDecision>;
 
 /** No upstream: Ficus answers everything. With one: every request goes to it, as a transparent proxy. */
 export function staticRouter(upstream: UpstreamOdoo | undefined): CallRouter {
