@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Pool } from 'undici';
-import { createOrmEngine } from '../odoo-bridge/orm/engine.ts';
+import { createFullOrmEngine } from '../odoo-bridge/orm/write/full-engine.ts';
 import { serializeMethodCall } from '../odoo-bridge/wire/xmlrpc/index.ts';
 import { PARTNER_CALL } from './support/partner-call.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
@@ -26,7 +26,7 @@ try {
   });
   const http = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONCURRENCY, pipelining: 1 });
 
-  const engine = createOrmEngine({ database: { name: 'hp_legacy', pool: bench.legacyPool } });
+  const engine = createFullOrmEngine({ database: { name: 'hp_legacy', pool: bench.legacyPool } });
   const inProcess = () => engine.call({ database: 'hp_legacy', uid: 2, ...PARTNER_CALL, args: [...PARTNER_CALL.args], kwargs: { ...PARTNER_CALL.kwargs } });
 
   const executeKw = ['hp_legacy', 2, 'admin', PARTNER_CALL.model, PARTNER_CALL.method, PARTNER_CALL.args, PARTNER_CALL.kwargs];

@@ -4,7 +4,7 @@
  * written by hand in SQL (the floor any engine pays) in the same run.
  * Run: npx tsx bench/orm.ts [--seconds N]
  */
-import { createOrmEngine } from '../odoo-bridge/orm/engine.ts';
+import { createFullOrmEngine } from '../odoo-bridge/orm/write/full-engine.ts';
 import { PARTNER_CALL } from './support/partner-call.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 import { measure, printTable, round } from './support/measure.ts';
@@ -14,7 +14,7 @@ const CONCURRENCY = 4;
 
 const bench = await startBenchCluster();
 try {
-  const engine = createOrmEngine({ database: { name: 'hp_legacy', pool: bench.legacyPool } });
+  const engine = createFullOrmEngine({ database: { name: 'hp_legacy', pool: bench.legacyPool } });
   const call = () => engine.call({ database: 'hp_legacy', uid: 2, ...PARTNER_CALL, args: [...PARTNER_CALL.args], kwargs: { ...PARTNER_CALL.kwargs } });
   const sample = (await call()) as unknown[];
   if (sample.length !== 80) throw new Error(`expected 80 rows, got ${sample.length}`);

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
 import { listen, type RunningHttpServer } from '../odoo-bridge/http/http-server.ts';
 import { createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
-import { createOrmEngine } from '../odoo-bridge/orm/engine.ts';
+import { createFullOrmEngine } from '../odoo-bridge/orm/write/full-engine.ts';
 import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-session-store.ts';
 import { createRedisSessionStore } from '../odoo-bridge/sessions/redis-session-store.ts';
 import { ensureDatabase } from './ensure-database.ts';
@@ -74,7 +74,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
 
     const odooRouters = await createOdooGateway({
       databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
-      handlerFor: (database) => createOrmEngine({ database, filestore }).call,
+      handlerFor: (database) => createFullOrmEngine({ database, filestore }).call,
       sessions,
       maxInactivitySeconds: config.sessionMaxInactivitySeconds,
       logger,

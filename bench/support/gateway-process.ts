@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
 import { listen } from '../../odoo-bridge/http/http-server.ts';
 import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
-import { createOrmEngine } from '../../odoo-bridge/orm/engine.ts';
+import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
 import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { createMetricsRegistry } from '../../runtime/metrics.ts';
@@ -19,7 +19,7 @@ const pool = new pg.Pool({ connectionString: legacyUrl, max: 16 });
 const sessions = await createPostgresSessionStore(pool);
 const routers = await createOdooGateway({
   databases: [{ name: 'hp_legacy', pool }],
-  handlerFor: (database) => createOrmEngine({ database }).call,
+  handlerFor: (database) => createFullOrmEngine({ database }).call,
   sessions,
   maxInactivitySeconds: 3600,
   logger,

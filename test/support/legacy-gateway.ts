@@ -1,4 +1,4 @@
-import { createOrmEngine } from '../../odoo-bridge/orm/engine.ts';
+import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
 import { legacyDatabase, testFilestores, type TestDatabase } from './databases.ts';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from './gateway.ts';
 
@@ -9,7 +9,7 @@ export async function startLegacyGateway(options: Partial<TestGatewayOptions> = 
   const database = await legacyDatabase();
   const gateway = await startTestGateway({
     serve: [{ name: LEGACY_DB_NAME, database }],
-    handlerFor: (served) => createOrmEngine({ database: served, filestore: testFilestores().legacy }).call,
+    handlerFor: (served) => createFullOrmEngine({ database: served, filestore: testFilestores().legacy }).call,
     ...options,
   });
   return {

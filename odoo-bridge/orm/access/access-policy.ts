@@ -1,0 +1,149 @@
+import { accessDenied } from '../../errors.ts';
+import type { ServedDatabase } from '../../call.ts';
+import type { AccessMode, AccessPolicy, UserAccess } from '../access-policy.ts';
+import { loadRegistry } from '../registry/registry-cache.ts';
+import type { ModelInfo, Registry } from '../registry/types.ts';
+import { invalidCompaniesError, modelAclError, recordRuleError } from './access-messages.ts';
+import { loadAccessTables, type AccessTables } from './access-tables.ts';
+import { companyHintForFailure } from './rule-failure.ts';
+import { computeRuleDomain, ruleEvalNames } from './rule-domains.ts';
+import { loadUserFacts, type UserFacts } from './user-facts.ts';
+
+/** Odoo's SUPERUSER_ID (`__system__`): every check is bypassed, as `env.su` does. */
+export const SUPERUSER_ID = 1;
+
+export interface DatabaseAccessPolicy extends AccessPolicy {
+  /** Drop cached tables and users, e.g. after a write to res.users, res.groups, ir.model.access or ir.rule. */
+  invalidate(): void;
+}
+
+/** What the write engine needs beyond the engine's UserAccess. */
+export interface FicusUserAccess extends UserAccess {
+  readonly superuser: boolean;
+  readonly user: UserFacts | null;
+  /** env.companies ids (allowed_company_ids, or all the user's companies). */
+  readonly companyIds: readonly number[];
+}
+
+export interface AccessPolicyOptions {
+  /**
+   * How long access tables and user facts are reused. Short, because Odoo's own caches are
+   * invalidated on every write to them and other processes (the legacy Odoo) may write them.
+   */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/** Models whose writes change access decisions: the write engine invalidates on them. */
+export const ACCESS_MODELS: ReadonlySet<string> = new Set([
+  'res.users', 'res.groups', 'ir.model.access', 'ir.rule', 'res.company', 'ir.model',
+]);
+
+/**
+ * The real AccessPolicy: `ir_model_access` grants per group (NULL group = everyone, union of
+ * grants), groups closed over implied groups, record rules from `ir_rule` evaluated for the
+ * user (global rules ANDed, group rules ORed, per mode, `_inherits` parents' rules included),
+ * superuser bypass, and Odoo's exact error texts. Cached per (database, uid, companies) for `ttlMs`.
+ */
+export function createAccessPolicy(database: ServedDatabase, options: AccessPolicyOptions = {}): DatabaseAccessPolicy {
+  const ttl = options.ttlMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  let tables: { at: number; value: Promise<AccessTables> } | null = null;
+  const users = new Map<number, { at: number; value: Promise<UserFacts | null> }>();
+
+  function fresh(at: number): boolean {
+    return now() - at < ttl;
+  }
+
+  function accessTables(): Promise<AccessTables> {
+    if (!tables || !fresh(tables.at)) {
+      const value = loadAccessTables(database.pool);
+      tables = { at: now(), value };
+      value.catch(() => {
+        if (tables?.value === value) tables = null;
+      });
+    }
+    return tables.value;
+  }
+
+  function userFacts(uid: number): Promise<UserFacts | null> {
+    const cached = users.get(uid);
+    if (cached && fresh(cached.at)) return cached.value;
+    const value = loadUserFacts(database.pool, uid);
+    users.set(uid, { at: now(), value });
+    value.catch(() => users.delete(uid));
+    return value;
+  }
+
+  return {
+    invalidate() {
+      tables = null;
+      users.clear();
+    },
+    async forUser(uid, context) {
+      const [registry, access, user] = await Promise.all([loadRegistry(database), accessTables(), userFacts(uid)]);
+      if (!user) throw accessDenied();
+      const lang = typeof context.lang === 'string' && context.lang ? context.lang : 'en_US';
+      const superuser = uid === SUPERUSER_ID;
+      const companyIds = envCompanies(user, context.allowed_company_ids, superuser);
+      const companyId = Array.isArray(context.allowed_company_ids) && context.allowed_company_ids.length ? companyIds[0]! : user.companyId;
+      return userAccess({ registry, access, user, superuser, companyIds, companyId, lang, database });
+    },
+  };
+}
+
+/** odoo/api.py `Environment.companies`: allowed_company_ids must all belong to the user. */
+function envCompanies(user: UserFacts, allowed: unknown, superuser: boolean): number[] {
+  if (!Array.isArray(allowed) || !allowed.length) return [...user.companyIds];
+  const ids = allowed.filter((c): c is number => typeof c === 'number');
+  if (!superuser && (ids.length !== allowed.length || ids.some((c) => !user.companyIds.includes(c)))) throw invalidCompaniesError();
+  return ids;
+}
+
+function userAccess(o: {
+  registry: Registry;
+  access: AccessTables;
+  user: UserFacts;
+  superuser: boolean;
+  companyIds: number[];
+  companyId: number | null;
+  lang: string;
+  database: ServedDatabase;
+}): FicusUserAccess {
+  const { access, user, superuser } = o;
+  const names = ruleEvalNames(user, o.companyIds, o.companyId);
+  const domains = new Map<string, unknown[] | null>();
+
+  function hasModel(model: ModelInfo, mode: AccessMode): boolean {
+    if (superuser) return true;
+    const grant = access.grants.get(model.name)?.get(mode);
+    if (!grant) return false;
+    if (grant.everyone) return true;
+    for (const g of grant.groups) if (user.groupIds.has(g)) return true;
+    return false;
+  }
+
+  return {
+    uid: user.uid,
+    companyId: o.companyId,
+    companyIds: o.companyIds,
+    superuser,
+    user,
+    hasModel,
+    checkModel(model, mode) {
+      if (!hasModel(model, mode)) {
+        throw modelAclError(model.name, access.modelNames.get(model.name), mode, access.grants.get(model.name)?.get(mode), o.lang);
+      }
+    },
+    ruleDomain(model, mode) {
+      if (superuser) return null;
+      const key = `${model.name}\u0000${mode}`;
+      if (!domains.has(key)) domains.set(key, computeRuleDomain(o.registry, access.rules, model, mode, user, names));
+      return domains.get(key)!;
+    },
+    async ruleError(model, mode, ids) {
+      const hint = await companyHintForFailure(o.database.pool, o.registry, access.rules, model, mode, ids, user, names);
+      return recordRuleError(user.name, user.uid, model.name, access.modelNames.get(model.name), mode, hint, o.lang);
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { AccessMode } from '../access-policy.ts';
+import type { Translations } from '../registry/types.ts';
+import type { Queryable } from '../sql/execute.ts';
+
+export const ACCESS_MODES: readonly AccessMode[] = ['read', 'write', 'create', 'unlink'];
+
+/** One mode of one model in `ir_model_access`: who is granted, and how the error lists them. */
+export interface ModelGrant {
+  /** An active row with `group_id IS NULL` grants the mode to every user. */
+  everyone: boolean;
+  groups: Set<number>;
+  /** `group_names_with_access` rows, in Odoo's order (category name, group name). */
+  groupLabels: Array<{ category: Translations | null; group: Translations }>;
+}
+
+export interface RuleRow {
+  readonly id: number;
+  readonly name: string;
+  readonly model: string;
+  readonly domainForce: string | null;
+  readonly modes: ReadonlySet<AccessMode>;
+  /** Empty for global rules. */
+  readonly groups: readonly number[];
+}
+
+/**
+ * The database-wide access tables, loaded together (three queries) and shared by every user
+ * of the database until they expire or a write to them invalidates them.
+ */
+export interface AccessTables {
+  grants: Map<string, Map<AccessMode, ModelGrant>>;
+  rules: Map<string, RuleRow[]>;
+  /** `ir_model.name` per model, for the messages' "'Contact' (res.partner)". */
+  modelNames: Map<string, Translations>;
+  /** Group ids of a few xml ids the messages depend on. */
+  groupNoOne: number | null;
+}
+
+export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
+  const [access, rules, models, noOne] = await Promise.all([
+    // Odoo orders the group list by the jsonb names themselves (ORDER BY c.name, g.name).
+    db.query<{
+      model: string; group_id: number | null; perm_read: boolean; perm_write: boolean; perm_create: boolean; perm_unlink: boolean;
+      category: unknown; group_name: unknown;
+    }>(
+      `SELECT m.model, a.group_id, COALESCE(a.perm_read, false) AS perm_read, COALESCE(a.perm_write, false) AS perm_write,
+              COALESCE(a.perm_create, false) AS perm_create, COALESCE(a.perm_unlink, false) AS perm_unlink,
+              to_jsonb(c.name) AS category, to_jsonb(g.name) AS group_name
+         FROM ir_model_access a
+         JOIN ir_model m ON m.id = a.model_id
+    LEFT JOIN res_groups g ON g.id = a.group_id
+    LEFT JOIN ir_module_category c ON c.id = g.category_id
+        WHERE a.active
+        ORDER BY c.name, g.name NULLS LAST`,
+    ),
+    db.query<{
+      id: number; name: string | null; model: string; domain_force: string | null;
+      perm_read: boolean; perm_write: boolean; perm_create: boolean; perm_unlink: boolean; groups: number[] | null;
+    }>(
+      `SELECT r.id, r.name, m.model, r.domain_force, COALESCE(r.perm_read, true) AS perm_read,
+              COALESCE(r.perm_write, true) AS perm_write, COALESCE(r.perm_create, true) AS perm_create,
+              COALESCE(r.perm_unlink, true) AS perm_unlink,
+              (SELECT array_agg(g.group_id ORDER BY g.group_id) FROM rule_group_rel g WHERE g.rule_group_id = r.id) AS groups
+         FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
+        WHERE r.active
+        ORDER BY r.id`,
+    ),
+    db.query<{ model: string; name: unknown }>(`SELECT model, to_jsonb(name) AS name FROM ir_model`),
+    db.query<{ res_id: number }>(
+      `SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'group_no_one' AND model = 'res.groups'`,
+    ),
+  ]);
+
+  const grants = new Map<string, Map<AccessMode, ModelGrant>>();
+  for (const row of access.rows) {
+    let perModel = grants.get(row.model);
+    if (!perModel) grants.set(row.model, (perModel = new Map()));
+    for (const mode of ACCESS_MODES) {
+      if (!row[`perm_${mode}`]) continue;
+      let grant = perModel.get(mode);
+      if (!grant) perModel.set(mode, (grant = { everyone: false, groups: new Set(), groupLabels: [] }));
+      if (row.group_id == null) {
+        grant.everyone = true;
+      } else {
+        grant.groups.add(row.group_id);
+        grant.groupLabels.push({ category: asTranslations(row.category), group: asTranslations(row.group_name) ?? {} });
+      }
+    }
+  }
+
+  const ruleMap = new Map<string, RuleRow[]>();
+  for (const row of rules.rows) {
+    const modes = new Set<AccessMode>(ACCESS_MODES.filter((m) => row[`perm_${m}`]));
+    let list = ruleMap.get(row.model);
+    if (!list) ruleMap.set(row.model, (list = []));
+    list.push({ id: row.id, name: row.name ?? '', model: row.model, domainForce: row.domain_force, modes, groups: row.groups ?? [] });
+  }
+
+  return {
+    grants,
+    rules: ruleMap,
+    modelNames: new Map(models.rows.map((r) => [r.model, asTranslations(r.name) ?? {}])),
+    groupNoOne: noOne.rows[0]?.res_id ?? null,
+  };
+}
+
+function asTranslations(value: unknown): Translations | null {
+  if (value && typeof value === 'object') return value as Translations;
+  if (typeof value === 'string') return { en_US: value };
+  return null;
+}

@@ -1,0 +1,73 @@
+import type { CallContext } from '../call-context.ts';
+import type { MethodSpec } from '../methods/method.ts';
+
+/**
+ * Behaviour that lives in Odoo's Python (defaults, stored computes, constraints, create/write
+ * overrides, business methods) and that the database alone cannot tell. Services register
+ * what they implement, per model; the write engine calls the hooks inside the call's
+ * transaction (`ctx.db` is the transaction), and refuses with `missingBehaviour` when Python
+ * behaviour is needed and nobody provides it.
+ */
+export type Vals = Record<string, unknown>;
+
+export interface ModelBehaviour {
+  /** Python field defaults (`default=` / `default=lambda …`), applied before `ir_default` and context defaults. */
+  defaults?(ctx: CallContext): Vals | Promise<Vals>;
+  /** A `create()` override before `super().create` (may rewrite each vals, e.g. take a sequence number). */
+  beforeCreate?(ctx: CallContext, valsList: Vals[]): void | Promise<void>;
+  /** After the rows exist (x2many included): side effects, extra records. */
+  afterCreate?(ctx: CallContext, ids: number[], valsList: Vals[]): void | Promise<void>;
+  /** A `write()` override before `super().write` (may raise, may rewrite vals). */
+  beforeWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
+  afterWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
+  /** `@api.ondelete` checks and `unlink()` overrides before the rows go. */
+  beforeUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
+  /** `copy_data` adjustments (e.g. the " (copy)" name suffix), per record. */
+  copyData?(ctx: CallContext, id: number, vals: Vals): void | Promise<void>;
+  /**
+   * Stored computed fields this behaviour recomputes: field name → recompute for these ids
+   * (write the column). Called after create, and after writes touching their dependencies.
+   */
+  compute?: Readonly<Record<string, (ctx: CallContext, ids: number[]) => Promise<void>>>;
+  /** Python `@api.constrains`, run after create/write on the touched records. */
+  constraints?(ctx: CallContext, ids: number[], fields: ReadonlySet<string>): void | Promise<void>;
+  /** Public business methods (`action_confirm`…), dispatched like ORM methods. */
+  methods?: Readonly<Record<string, MethodSpec>>;
+}
+
+export class BehaviourRegistry {
+  private readonly byModel = new Map<string, ModelBehaviour[]>();
+
+  /** Adds behaviour for `model`. Several registrations stack (like `_inherit`): hooks run in order. */
+  register(model: string, behaviour: ModelBehaviour): this {
+    let list = this.byModel.get(model);
+    if (!list) this.byModel.set(model, (list = []));
+    list.push(behaviour);
+    return this;
+  }
+
+  of(model: string): readonly ModelBehaviour[] {
+    return this.byModel.get(model) ?? [];
+  }
+
+  /** The registered recompute of `field`, if any. */
+  computeOf(model: string, field: string): ((ctx: CallContext, ids: number[]) => Promise<void>) | undefined {
+    for (const b of this.of(model)) {
+      const fn = b.compute?.[field];
+      if (fn) return fn;
+    }
+    return undefined;
+  }
+
+  method(model: string, name: string): MethodSpec | undefined {
+    for (const b of [...this.of(model)].reverse()) {
+      const m = b.methods?.[name];
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  models(): string[] {
+    return [...this.byModel.keys()];
+  }
+}

@@ -1,0 +1,61 @@
+import { MAGIC_FIELDS, type ModelInfo } from '../registry/types.ts';
+import type { Vals } from './behaviour-registry.ts';
+import { createRecords } from './create-records.ts';
+import { checkExist, ident, requireTable, type WriteEnv } from './write-env.ts';
+
+/**
+ * `BaseModel.copy(default)` (18: multi-record, returns the new ids): `copy_data` keeps the
+ * fields whose `copy` flag is set (`ir_model_fields.copied`), copies one2many lines marked
+ * copy=True onto the new record, relinks many2many, applies `default`, lets registered
+ * behaviour adjust (res.partner's " (copy)" suffix is such Python), then creates.
+ */
+export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], defaults: Vals): Promise<number[]> {
+  w.ctx.access.checkModel(model, 'read');
+  await checkExist(w, model, ids);
+  const table = ident(requireTable(model));
+  const result: number[] = [];
+  for (const id of ids) {
+    const row = (await w.ctx.db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0]!;
+    const vals: Vals = {};
+    const lines: Array<[string, number[]]> = [];
+    for (const field of model.fields.values()) {
+      if (!field.copied || MAGIC_FIELDS.has(field.name) || field.name in defaults || field.inheritedVia || field.related) continue;
+      if (field.type === 'many2many' && field.store && field.relationTable && field.column1 && field.column2) {
+        const rel = await w.ctx.db.query<{ t: number }>(
+          `SELECT ${ident(field.column2)} AS t FROM ${ident(field.relationTable)} WHERE ${ident(field.column1)} = $1`,
+          [id],
+        );
+        vals[field.name] = [[6, 0, rel.rows.map((r) => r.t)]];
+      } else if (field.type === 'one2many' && field.relationField) {
+        const comodel = w.ctx.registry.model(field.relation ?? '');
+        if (!comodel?.table) continue;
+        const l = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(comodel.table)} WHERE ${ident(field.relationField)} = $1 ORDER BY id`, [id]);
+        lines.push([field.name, l.rows.map((r) => r.id)]);
+      } else if (field.column && field.name !== 'parent_path') {
+        vals[field.name] = rpcValue(row[field.name], field.translate, w.ctx.lang);
+      }
+    }
+    // copy_data overrides see only copied values; `default` wins over what they set (res.partner's " (copy)").
+    for (const b of w.behaviours.of(model.name)) await b.copyData?.(w.ctx, id, vals);
+    Object.assign(vals, defaults);
+    const [newId] = await createRecords(w, model, [vals]);
+    for (const [name, lineIds] of lines) {
+      const field = model.fields.get(name)!;
+      const comodel = w.ctx.registry.model(field.relation!)!;
+      if (lineIds.length) await copyRecords(w, comodel, lineIds, { [field.relationField!]: newId });
+    }
+    result.push(newId!);
+  }
+  return result;
+}
+
+/** A raw column value back in the form `create` takes (timestamps as text, translations in the call's language). */
+function rpcValue(raw: unknown, translate: boolean, lang: string): unknown {
+  if (raw === null || raw === undefined) return false;
+  if (raw instanceof Date) return raw.toISOString().replace('T', ' ').slice(0, 19);
+  if (translate && typeof raw === 'object') {
+    const t = raw as Record<string, string>;
+    return t[lang] ?? t.en_US ?? false;
+  }
+  return raw;
+}

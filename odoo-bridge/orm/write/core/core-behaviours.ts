@@ -1,0 +1,12 @@
+import { BehaviourRegistry } from '../behaviour-registry.ts';
+import { registerResPartner } from './res-partner.ts';
+
+/**
+ * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
+ * theirs on top: `coreBehaviours().register('hp.service.order', { … })`.
+ */
+export function coreBehaviours(): BehaviourRegistry {
+  const behaviours = new BehaviourRegistry();
+  registerResPartner(behaviours);
+  return behaviours;
+}

@@ -1,0 +1,112 @@
+import { missingBehaviour, validationError } from '../../../errors.ts';
+import type { CallContext } from '../../call-context.ts';
+import type { MethodSpec } from '../../methods/method.ts';
+import type { ModelBehaviour } from '../behaviour-registry.ts';
+import { createRecords } from '../create-records.ts';
+import { inTransaction } from '../transaction.ts';
+import { BehaviourRegistry } from '../behaviour-registry.ts';
+
+/**
+ * res.partner's Python behaviour (odoo/addons/base/models/res_partner.py, 18.0) that plain
+ * data writes depend on: defaults, the stored computes (complete_name, commercial partner,
+ * email_normalized, partner_share), the recursion constraint, the " (copy)" name and
+ * name_create's "Name <email>" parsing. phone_sanitized needs the phonenumbers library:
+ * without a phone it is empty, with one the write is refused as missing behaviour.
+ */
+async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void> {
+  // Commercial partner and complete name cascade to children: recompute the whole subtrees, parents first.
+  const tree = await ctx.db.query<{ id: number }>(
+    `WITH RECURSIVE t(id, depth) AS (
+       SELECT id, 0 FROM res_partner WHERE id = ANY($1::int4[])
+       UNION SELECT c.id, t.depth + 1 FROM res_partner c JOIN t ON c.parent_id = t.id WHERE t.depth < 50
+     ) SELECT id FROM t GROUP BY id ORDER BY max(depth), id`,
+    [ids],
+  );
+  for (const { id } of tree.rows) {
+    await ctx.db.query(
+      `UPDATE res_partner p SET
+         commercial_partner_id = CASE WHEN p.is_company OR p.parent_id IS NULL THEN p.id
+                                      ELSE COALESCE((SELECT q.commercial_partner_id FROM res_partner q WHERE q.id = p.parent_id), p.parent_id) END,
+         complete_name = CASE WHEN p.parent_id IS NOT NULL AND NOT COALESCE(p.is_company, false) AND p.name IS NOT NULL
+                              THEN COALESCE((SELECT q.commercial_company_name FROM res_partner q WHERE q.id = p.parent_id),
+                                            (SELECT q.name FROM res_partner q WHERE q.id = p.parent_id)) || ', ' || p.name
+                              ELSE p.name END,
+         email_normalized = CASE WHEN p.email IS NULL OR p.email = '' THEN NULL
+                                 ELSE lower(COALESCE(substring(p.email from '<([^>]+)>'), trim(p.email))) END,
+         partner_share = NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND NOT COALESCE(u.share, false))
+       WHERE p.id = $1`,
+      [id],
+    );
+    await ctx.db.query(
+      `UPDATE res_partner p SET commercial_company_name = CASE WHEN c.is_company THEN c.name ELSE c.company_name END
+         FROM res_partner c WHERE c.id = p.commercial_partner_id AND p.id = $1`,
+      [id],
+    );
+  }
+}
+
+async function phoneSanitized(ctx: CallContext, ids: number[]): Promise<void> {
+  const withPhone = await ctx.db.query(`SELECT 1 FROM res_partner WHERE id = ANY($1::int4[]) AND (COALESCE(phone, '') <> '' OR COALESCE(mobile, '') <> '')`, [ids]);
+  if (withPhone.rowCount) throw missingBehaviour('res.partner', 'the stored computed field phone_sanitized (phone number normalisation)');
+  await ctx.db.query(`UPDATE res_partner SET phone_sanitized = NULL WHERE id = ANY($1::int4[])`, [ids]);
+}
+
+const resPartner: ModelBehaviour = {
+  defaults(ctx) {
+    const partner = ctx.registry.model('res.partner');
+    const vals: Record<string, unknown> = { type: 'contact', is_company: false, color: 0, lang: ctx.lang, active: true };
+    // account's res.partner: `autopost_bills = fields.Selection(..., default='ask', required=True)`.
+    if (partner?.fields.has('autopost_bills')) vals.autopost_bills = 'ask';
+    return vals;
+  },
+  compute: {
+    complete_name: recomputePartners,
+    commercial_partner_id: recomputePartners,
+    commercial_company_name: recomputePartners,
+    email_normalized: recomputePartners,
+    partner_share: recomputePartners,
+    phone_sanitized: phoneSanitized,
+    invoice_ids: async () => undefined,
+    contract_ids: async () => undefined,
+  },
+  async constraints(ctx, ids, fields) {
+    if (!fields.has('parent_id')) return;
+    const loop = await ctx.db.query(
+      `WITH RECURSIVE up(id, start, depth) AS (
+         SELECT parent_id, id, 1 FROM res_partner WHERE id = ANY($1::int4[]) AND parent_id IS NOT NULL
+         UNION ALL SELECT p.parent_id, up.start, up.depth + 1 FROM res_partner p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL AND up.depth < 100
+       ) SELECT 1 FROM up WHERE id = start LIMIT 1`,
+      [ids],
+    );
+    if (loop.rowCount) throw validationError('You cannot create recursive Partner hierarchies.');
+  },
+  copyData(_ctx, _id, vals) {
+    if (typeof vals.name === 'string') vals.name = `${vals.name} (copy)`;
+  },
+};
+
+/** res.partner.name_create: "Name <email>" splits into name and email (tools.parse_contact_from_email). */
+function partnerNameCreate(behaviours: BehaviourRegistry): MethodSpec {
+  return {
+    api: 'model',
+    signature: { qualname: 'ResPartner.name_create', params: [{ name: 'name' }] },
+    async run(ctx, model, a) {
+      const raw = String(a.name ?? '');
+      const m = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(raw);
+      const bare = /^\s*([^\s@<>]+@[^\s@<>]+)\s*$/.exec(raw);
+      const name = m ? m[1]!.trim().replace(/^"|"$/g, '') || m[2]! : raw.trim();
+      const email = m ? m[2]! : bare ? bare[1]! : false;
+      return inTransaction(ctx, async (tx) => {
+        const vals: Record<string, unknown> = { name };
+        if (email) vals.email = email;
+        const [id] = await createRecords({ ctx: tx, behaviours }, model, [vals]);
+        const row = await tx.db.query<{ complete_name: string }>(`SELECT complete_name FROM res_partner WHERE id = $1`, [id]);
+        return [id, row.rows[0]?.complete_name ?? name];
+      });
+    },
+  };
+}
+
+export function registerResPartner(behaviours: BehaviourRegistry): void {
+  behaviours.register('res.partner', { ...resPartner, methods: { name_create: partnerNameCreate(behaviours) } });
+}

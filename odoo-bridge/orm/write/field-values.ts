@@ -1,0 +1,113 @@
+import { OdooError, valueError } from '../../errors.ts';
+import { pyRepr } from '../domain/python-repr.ts';
+import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+
+/**
+ * RPC value → column value, as Odoo's `convert_to_column` does per field type, with Odoo's
+ * error texts for bad input (golden seq_partner#40/#41, seq_constraints#12).
+ * Returns a value for a pg parameter (jsonb values are JSON text).
+ */
+export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, lang: string, existingJson?: unknown): unknown {
+  const empty = value === false || value === null || value === undefined;
+  switch (field.type) {
+    case 'char':
+    case 'text':
+    case 'html': {
+      if (empty) return field.translate ? null : null;
+      const text = typeof value === 'string' ? value : pyStr(value);
+      const trimmed = field.type === 'char' && field.size ? text.slice(0, field.size) : text;
+      if (field.translate) return JSON.stringify(translatedValue(existingJson, trimmed, lang));
+      return trimmed;
+    }
+    case 'integer':
+      return empty ? (field.companyDependent ? null : 0) : pyInt(value);
+    case 'float':
+    case 'monetary':
+      return empty ? (field.companyDependent ? null : 0) : pyFloat(value);
+    case 'boolean':
+      return pyTruthy(value);
+    case 'date':
+      return empty ? null : dateValue(value, 10);
+    case 'datetime':
+      return empty ? null : dateValue(value, 19);
+    case 'selection': {
+      if (empty) return null;
+      const keys = (field.selection ?? []).map(([k]) => k);
+      // Dynamic selections (a Python method, e.g. res.partner.lang) have no reflected values: nothing to check against.
+      if (keys.length && !keys.includes(String(value))) throw valueError(`Wrong value for ${model.name}.${field.name}: ${pyRepr(value)}`);
+      return String(value);
+    }
+    case 'many2one':
+    case 'many2one_reference':
+      if (empty) return null;
+      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      // Odoo hands anything else to PostgreSQL, which refuses it (golden seq_constraints#14).
+      throw new OdooError('psycopg2.errors.InvalidTextRepresentation', `invalid input syntax for type integer: "${pyStr(value)}"`);
+    case 'reference':
+      return empty ? null : String(value);
+    case 'json':
+    case 'properties':
+    case 'properties_definition':
+      return empty ? null : JSON.stringify(value);
+    case 'binary':
+      return empty ? null : String(value);
+    default:
+      throw valueError(`Ficus cannot write fields of type ${field.type} (${model.name}.${field.name})`);
+  }
+}
+
+/** A translated jsonb value after writing `text` in `lang` (18: en_US is the source; other languages keep theirs). */
+function translatedValue(existing: unknown, text: string, lang: string): Record<string, string> {
+  const base: Record<string, string> = existing && typeof existing === 'object' ? { ...(existing as Record<string, string>) } : {};
+  if (!Object.keys(base).length) return lang === 'en_US' ? { en_US: text } : { en_US: text, [lang]: text };
+  base[lang] = text;
+  return base;
+}
+
+function pyStr(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === true) return 'True';
+  if (typeof value === 'number') return String(value);
+  return pyRepr(value);
+}
+
+function pyTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value && typeof value === 'object') return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+function pyInt(value: unknown): number {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return Math.trunc(value);
+  if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number.parseInt(value, 10);
+  if (typeof value === 'string') throw valueError(`invalid literal for int() with base 10: ${pyRepr(value)}`);
+  throw new OdooError('builtins.TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${pyType(value)}'`);
+}
+
+function pyFloat(value: unknown): number {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+  if (typeof value === 'string') throw valueError(`could not convert string to float: ${pyRepr(value)}`);
+  throw new OdooError('builtins.TypeError', `float() argument must be a string or a real number, not '${pyType(value)}'`);
+}
+
+function pyType(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  return typeof value === 'object' ? 'dict' : typeof value;
+}
+
+/** fields.Date / fields.Datetime `to_date`/`to_datetime`: strict formats sliced to the input length. */
+function dateValue(value: unknown, width: 10 | 19): string {
+  if (typeof value !== 'string') throw valueError(`${pyRepr(value)} is not a valid date`);
+  if (width === 10) {
+    const head = value.slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(head)) throw valueError(`time data ${pyRepr(head)} does not match format '%Y-%m-%d'`);
+    return head;
+  }
+  const fmt = '%Y-%m-%d %H:%M:%S'.slice(0, value.length <= 10 ? 8 : value.length <= 16 ? 14 : 17);
+  if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(value)) throw valueError(`time data ${pyRepr(value)} does not match format '${fmt}'`);
+  return value.length === 10 ? `${value} 00:00:00` : value;
+}

@@ -1,0 +1,50 @@
+import type pg from 'pg';
+import { createCallContext, type CallContext } from '../call-context.ts';
+import { isRetryable, writeErrorFromPg } from './sql-errors.ts';
+
+/** Contexts already running inside a write transaction (hooks calling back into the engine). */
+const inTx = new WeakSet<CallContext>();
+
+const MAX_RETRIES = 5;
+
+/**
+ * One transaction per call, as Odoo's RPC layer does: REPEATABLE READ, commit on success,
+ * rollback on any error, and up to five retries of the whole call on serialization failures
+ * and deadlocks (odoo/service/model.py `retrying`). The work gets a CallContext whose `db` —
+ * and every search/read it compiles — is the transaction's connection.
+ */
+export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext) => Promise<T>): Promise<T> {
+  if (inTx.has(ctx)) return work(ctx);
+  const pool = ctx.db as Partial<pg.Pool>;
+  if (typeof pool.connect !== 'function') throw new Error('the ORM engine must be given a pg.Pool to write');
+  for (let attempt = 0; ; attempt += 1) {
+    const client = await pool.connect();
+    let released = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const tx = await createCallContext({
+        registry: ctx.registry,
+        db: client,
+        uid: ctx.uid,
+        rawContext: ctx.context,
+        policy: { forUser: async () => ctx.access },
+        filestore: ctx.filestore,
+      });
+      inTx.add(tx);
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (isRetryable(error) && attempt < MAX_RETRIES) {
+        client.release();
+        released = true;
+        await new Promise((r) => setTimeout(r, 10 + Math.random() * 50 * (attempt + 1)));
+        continue;
+      }
+      throw await writeErrorFromPg(error, ctx.registry, pool as pg.Pool, ctx.lang);
+    } finally {
+      if (!released) client.release();
+    }
+  }
+}

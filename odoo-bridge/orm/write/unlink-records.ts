@@ -1,0 +1,29 @@
+import { missingBehaviour } from '../../errors.ts';
+import { ACCESS_MODELS } from '../access/access-policy.ts';
+import type { ModelInfo } from '../registry/types.ts';
+import { computesAffectedElsewhere } from './python-computes.ts';
+import { checkExist, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
+
+/**
+ * `BaseModel.unlink()` (odoo/models.py 18): ACL, deleted ids (MissingError), unlink rules, the
+ * registered `@api.ondelete` hooks, then the DELETE — foreign keys decide the rest
+ * (`ondelete='cascade'` lines go, `restrict` raises the ValidationError of
+ * `_as_validation_error`) — and the records' external ids and attachment rows.
+ */
+export async function unlinkRecords(w: WriteEnv, model: ModelInfo, ids: number[], options: { checkAccess?: boolean } = {}): Promise<true> {
+  const checkAccess = options.checkAccess ?? true;
+  if (checkAccess) w.ctx.access.checkModel(model, 'unlink');
+  const unique = [...new Set(ids)];
+  if (!unique.length) return true;
+  await checkExist(w, model, unique);
+  if (checkAccess) await checkRules(w, model, 'unlink', unique);
+  for (const b of w.behaviours.of(model.name)) await b.beforeUnlink?.(w.ctx, unique);
+  const elsewhere = computesAffectedElsewhere(model.name).filter((c) => !w.behaviours.computeOf(c.model, c.field));
+  if (elsewhere.length) throw missingBehaviour(model.name, `unlink (it changes ${elsewhere.map((c) => `${c.model}.${c.field}`).join(', ')})`);
+
+  await w.ctx.db.query(`DELETE FROM ${ident(requireTable(model))} WHERE id = ANY($1::int4[])`, [unique]);
+  await w.ctx.db.query(`DELETE FROM ir_model_data WHERE model = $1 AND res_id = ANY($2::int4[])`, [model.name, unique]);
+  await w.ctx.db.query(`DELETE FROM ir_attachment WHERE res_model = $1 AND res_id = ANY($2::int4[])`, [model.name, unique]);
+  if (ACCESS_MODELS.has(model.name)) w.onAccessChange?.();
+  return true;
+}

@@ -1,0 +1,86 @@
+import { missingBehaviour } from '../../errors.ts';
+import type { ModelInfo } from '../registry/types.ts';
+import { afterChange, updateParentPath } from './after-change.ts';
+import type { Vals } from './behaviour-registry.ts';
+import { castOf, splitVals } from './create-records.ts';
+import { computesAffectedByWrite, computesAffectedElsewhere } from './python-computes.ts';
+import { applyX2manyCommands } from './x2many-commands.ts';
+import { checkExist, checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
+import { missingError } from '../../errors.ts';
+
+/**
+ * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError),
+ * write rules, the registered write override, then one UPDATE with write_uid/write_date, the
+ * `_inherits` parents' share, x2many commands, parent_path, computes and constraints.
+ *
+ * Readonly fields are written as Odoo 18 does over RPC (readonly is a view attribute):
+ * golden seq_sale#14 writes `amount_total` and reads it back.
+ */
+export async function updateRecords(w: WriteEnv, model: ModelInfo, ids: number[], vals: Vals, options: { checkAccess?: boolean } = {}): Promise<true> {
+  const checkAccess = options.checkAccess ?? true;
+  if (checkAccess) w.ctx.access.checkModel(model, 'write');
+  checkFieldNames(model, vals);
+  const unique = [...new Set(ids)];
+  await checkExist(w, model, unique);
+  if (checkAccess) await checkRules(w, model, 'write', unique);
+  if (!unique.length || !Object.keys(vals).length) return true;
+
+  for (const b of w.behaviours.of(model.name)) await b.beforeWrite?.(w.ctx, unique, vals);
+  await checkManyToOneTargets(w, model, vals);
+
+  const written = new Set(Object.keys(vals));
+  const affected = computesAffectedByWrite(model, written).filter((f) => !w.behaviours.computeOf(model.name, f));
+  if (affected.length) throw missingBehaviour(model.name, `write of ${[...written].join(', ')} (stored computed field${affected.length > 1 ? 's' : ''} ${affected.join(', ')} depend on it)`);
+  const elsewhere = computesAffectedElsewhere(model.name).filter((c) => !w.behaviours.computeOf(c.model, c.field));
+  if (elsewhere.length) throw missingBehaviour(model.name, `write (it changes ${elsewhere.map((c) => `${c.model}.${c.field}`).join(', ')})`);
+
+  const table = ident(requireTable(model));
+  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId);
+  const sets: string[] = [];
+  const params: unknown[] = [unique];
+  for (const [name, value] of columns) {
+    params.push(value);
+    const field = model.fields.get(name)!;
+    // Translated jsonb: merge the written language into the existing translations.
+    sets.push(
+      (field.translate || (field.companyDependent && field.columnType === 'jsonb')) && value !== null
+        ? `${ident(name)} = COALESCE(${ident(name)}, '{}'::jsonb) || $${params.length}::jsonb`
+        : `${ident(name)} = $${params.length}${castOf(field)}`,
+    );
+  }
+  if (model.logAccess) {
+    params.push(w.ctx.uid);
+    sets.push(`write_uid = $${params.length}`, `write_date = (now() at time zone 'UTC')`);
+  }
+  if (sets.length) await w.ctx.db.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ANY($1::int4[])`, params);
+
+  for (const [parentModel, fk] of model.inherits) {
+    const parentVals = parents.get(parentModel);
+    const parent = w.ctx.registry.model(parentModel);
+    if (!parentVals || !parent) continue;
+    const rows = await w.ctx.db.query<{ pid: number }>(`SELECT DISTINCT ${ident(fk)} AS pid FROM ${table} WHERE id = ANY($1::int4[])`, [unique]);
+    await updateRecords(w, parent, rows.rows.map((r) => r.pid), parentVals, { checkAccess: false });
+  }
+  for (const [name, commands] of x2many) await applyX2manyCommands(w, model, model.fields.get(name)!, unique, commands, 'write');
+  if (model.parentStore && model.parentName && written.has(model.parentName)) await updateParentPath(w, model, unique);
+
+  await afterChange(w, model, unique, new Set(computesAffectedByWrite(model, written)), 'write', [vals]);
+  for (const b of w.behaviours.of(model.name)) await b.afterWrite?.(w.ctx, unique, vals);
+  return true;
+}
+
+/**
+ * Writing a many2one to a record that does not exist: Odoo's write reads the target while
+ * flushing (MissingError naming the comodel record, golden seq_partner#42), where create
+ * only meets the foreign key (ValidationError, seq_constraints#13).
+ */
+async function checkManyToOneTargets(w: WriteEnv, model: ModelInfo, vals: Vals): Promise<void> {
+  for (const [name, value] of Object.entries(vals)) {
+    const field = model.fields.get(name);
+    if (field?.type !== 'many2one' || isEmptyValue(value) || typeof value !== 'number') continue;
+    const comodel = w.ctx.registry.model(field.relation ?? '');
+    if (!comodel?.table) continue;
+    const r = await w.ctx.db.query(`SELECT 1 FROM ${ident(comodel.table)} WHERE id = $1`, [value]);
+    if (!r.rowCount) throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(comodel.name, [value])}, User: ${w.ctx.uid})`);
+  }
+}
