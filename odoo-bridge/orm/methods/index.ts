@@ -1,3 +1,4 @@
+import { USER_METHODS } from './user-methods.ts';
 import { ACCESS_METHODS } from './access-methods.ts';
 import type { MethodTable } from './method.ts';
 import { META_METHODS } from './meta-methods.ts';
@@ -14,4 +15,5 @@ export const READ_METHODS: MethodTable = {
   ...WEB_METHODS,
   ...META_METHODS,
   ...ACCESS_METHODS,
+  ...USER_METHODS,
 };

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGACY_DB_NAME, startLegacyGateway } from '../../support/legacy-gateway.ts';
+import { MEMBER } from './client-flow.ts';
+
+const run = promisify(execFile);
+const script = (name: string) => path.join(import.meta.dirname, 'python', name);
+
+async function pythonFlow(name: string, args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run('python3', [script(name), ...args], { timeout: 60_000 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
+/** Python clients, unchanged: the standard library's xmlrpc.client and OCA's odoorpc. */
+describe('Python clients against Ficus', () => {
+  let legacy: Awaited<ReturnType<typeof startLegacyGateway>>;
+  beforeAll(async () => {
+    legacy = await startLegacyGateway();
+  });
+  afterAll(async () => legacy?.stop());
+
+  it('xmlrpc.client follows the external API documentation', async () => {
+    const seen = await pythonFlow('xmlrpc_flow.py', [legacy.gateway.url, LEGACY_DB_NAME, MEMBER.login, MEMBER.password]);
+    expect(seen).toMatchObject({
+      server_version: '18.0',
+      uid: MEMBER.uid,
+      written: true,
+      vendor: 'Ficus Labs',
+      unlinked: true,
+      left: 0,
+      device_type: 'selection',
+      fault: { code: 4 },
+    });
+    for (const id of seen.own_user_ids as number[]) expect(id).toBe(MEMBER.uid);
+    expect((seen.fault as { string: string }).string).toMatch(/You are not allowed to access/);
+    expect((seen.names as [number, string][]).some(([, name]) => name.includes('Wei Wu'))).toBe(true);
+  });
+
+  it('odoorpc logs in, reads, creates, writes, unlinks and sees the access error', async () => {
+    const seen = await pythonFlow('odoorpc_flow.py', ['127.0.0.1', String(legacy.gateway.port), LEGACY_DB_NAME, MEMBER.login, MEMBER.password]);
+    expect(seen).toMatchObject({ server_version: '18.0', uid: MEMBER.uid, vendor: 'Ficus Labs', unlinked: true, left: 0, device_type: 'selection' });
+    for (const id of seen.own_user_ids as number[]) expect(id).toBe(MEMBER.uid);
+    expect(String(seen.error)).toMatch(/You are not allowed to access/);
+  });
+});
