@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { opsRoutes, type ReadinessCheck } from './http/ops-routes.ts';
@@ -12,11 +12,43 @@ export interface GatewayParts {
 }
 
 /** The one HTTP front door on port 8069: Odoo's protocols, service REST, and operations routes. */
-export function createGatewayApp({ metrics, readiness, routers = [] }: GatewayParts): Express {
+export function createGatewayApp({ logger, metrics, readiness, routers = [] }: GatewayParts): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag');
   app.set('trust proxy', 'loopback');
   app.use(opsRoutes(metrics, readiness));
   for (const router of routers) app.use(router);
+  app.use(notFound);
+  app.use(httpErrorHandler(logger));
   return app;
+}
+
+/** Werkzeug's page, as Odoo answers a URL it has no route for. */
+const notFound: RequestHandler = (_req, res) => {
+  res.status(404).type('text/html; charset=utf-8').send(werkzeugPage(404, 'Not Found', NOT_FOUND_TEXT));
+};
+
+const NOT_FOUND_TEXT = 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
+
+/**
+ * Errors raised outside the protocol handlers (a body over the size limit, an aborted upload):
+ * answered with their HTTP status and a short page, logged without stack. Express's own
+ * handler would put the stack trace in the page.
+ */
+function httpErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: { status?: number; statusCode?: number; message?: string }, req, res, _next) => {
+    const status = error.status ?? error.statusCode ?? 500;
+    logger.warn({ err: error, path: req.path, status }, 'request failed before reaching a protocol handler');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const title = status === 413 ? 'Request Entity Too Large' : status < 500 ? 'Bad Request' : 'Internal Server Error';
+    res.status(status).type('text/html; charset=utf-8').send(werkzeugPage(status, title, title === 'Internal Server Error' ? 'The server encountered an internal error.' : title));
+  };
+}
+
+function werkzeugPage(status: number, title: string, text: string): string {
+  return `<!doctype html>\n<html lang=en>\n<title>${status} ${title}</title>\n<h1>${title}</h1>\n<p>${text}</p>\n`;
 }

@@ -50,6 +50,14 @@ export class VerificationCache {
   readonly #entries = new Map<string, Entry>();
   /** Concurrent first verifications of the same (uid, secret, hash) share one PBKDF2 run. */
   readonly #inFlight = new Map<string, Promise<boolean>>();
+  /**
+   * Secrets that did not verify against a given stored hash. Remembering a failure is as safe
+   * as remembering a success: the outcome is a pure function of (secret, stored hash), and the
+   * key includes the stored hash, so a changed password or key is verified afresh. It keeps a
+   * client that repeats a wrong password from costing 600,000 PBKDF2 rounds every time (the
+   * login throttle still counts each attempt).
+   */
+  readonly #failures = new Map<string, number>();
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -94,10 +102,16 @@ export class VerificationCache {
       return true;
     }
     const flightId = `${id}\0${credential.kind}\0${credential.storedHash}`;
+    const failedUntil = this.#failures.get(flightId);
+    if (failedUntil !== undefined) {
+      if (failedUntil > this.#now()) return false;
+      this.#failures.delete(flightId);
+    }
     const running = this.#inFlight.get(flightId);
     if (running) return running;
     const run = verify().then((ok) => {
       if (ok) this.#remember(id, credential);
+      else this.#rememberFailure(flightId);
       return ok;
     });
     this.#inFlight.set(flightId, run);
@@ -110,6 +124,17 @@ export class VerificationCache {
 
   clear(): void {
     this.#entries.clear();
+    this.#failures.clear();
+  }
+
+  #rememberFailure(flightId: string): void {
+    this.#failures.delete(flightId);
+    this.#failures.set(flightId, this.#now() + this.#ttlMs);
+    // Oldest first (insertion order): bounded like the successes.
+    for (const key of this.#failures.keys()) {
+      if (this.#failures.size <= this.#maxEntries) break;
+      this.#failures.delete(key);
+    }
   }
 
   #id(uid: number, secret: string): string {

@@ -31,13 +31,17 @@ describe('VerificationCache', () => {
     expect(verify).toHaveBeenCalledTimes(3);
   });
 
-  it('never remembers failures', async () => {
+  it('remembers a failure only against the same stored hash, never as a success', async () => {
     const cache = new VerificationCache();
     const verify = vi.fn(async () => false);
-    await cache.verify(6, 'guess', password('H1'), verify);
-    await cache.verify(6, 'guess', password('H1'), verify);
-    expect(verify).toHaveBeenCalledTimes(2);
+    expect(await cache.verify(6, 'guess', password('H1'), verify)).toBe(false);
+    expect(await cache.verify(6, 'guess', password('H1'), verify)).toBe(false);
+    expect(verify).toHaveBeenCalledTimes(1);
     expect(cache.size).toBe(0);
+    // The password changed (to this very guess, say): the new hash is verified afresh.
+    const now = vi.fn(async () => true);
+    expect(await cache.verify(6, 'guess', password('H2'), now)).toBe(true);
+    expect(now).toHaveBeenCalledOnce();
   });
 
   it('runs concurrent first verifications of the same credential once', async () => {
