@@ -1,0 +1,133 @@
+import { PassThrough } from 'node:stream';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGACY_DB_NAME, startLegacyGateway } from '../../support/legacy-gateway.ts';
+import { callKwBodies, HUGE_BODIES, json2Bodies, jsonRpcBodies, xmlRpcBodies, type FuzzBody } from './fuzz-bodies.ts';
+
+const BODIES_PER_TRANSPORT = Number(process.env.FUZZ_BODIES ?? 20_000);
+// Two in flight: enough to overlap network and work, few enough that a slow answer is the body's own.
+const CONCURRENCY = 2;
+const ADMIN_API_KEY = '6dbf783997b4adad487fb78491d4eb53b6d23168';
+/** A stack frame of ours, or SQL: neither may ever reach a client or a log line. */
+const LEAK = /(\bat [\w.<>]+ \(?[^)\s]*\.(ts|js|mjs):\d+)|node_modules|\b(SELECT\s.+\sFROM|INSERT INTO|DELETE FROM|UPDATE\s+\w+\s+SET)\b/;
+
+interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+  ms: number;
+}
+
+async function send(url: string, { body, contentType }: FuzzBody, headers: Record<string, string> = {}): Promise<Answer> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+  const text = await response.text();
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, ms: performance.now() - started };
+}
+
+/** Sends every body with bounded concurrency and checks each answer; returns the slowest time. */
+async function fuzz(bodies: FuzzBody[], target: (body: FuzzBody) => Promise<Answer>, isProtocolCorrect: (answer: Answer) => boolean): Promise<number> {
+  let next = 0;
+  let slowest = 0;
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const answer = await target(body);
+        slowest = Math.max(slowest, answer.ms);
+        if (!isProtocolCorrect(answer) || LEAK.test(answer.text) || answer.ms > 1000) {
+          failures.push(`${answer.status} ${answer.ms.toFixed(0)}ms ${answer.text.slice(0, 300)} ← ${body.body.subarray(0, 200).toString()}`);
+        }
+      }
+    }),
+  );
+  expect(failures.slice(0, 5)).toEqual([]);
+  return slowest;
+}
+
+const isJson = (text: string) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+const JSON_400_TEXTS = /^(Invalid JSON data|Invalid JSON-RPC data|<!doctype html>)/;
+
+/** Odoo's JSON routes: HTTP 400 text for unreadable bodies, otherwise HTTP 200 with a JSON-RPC result or error object. */
+function jsonRpcCorrect(answer: Answer): boolean {
+  if (answer.status === 400) return JSON_400_TEXTS.test(answer.text);
+  const body = isJson(answer.text);
+  if (answer.status !== 200 || body?.jsonrpc !== '2.0') return false;
+  if ('error' in body) return typeof body.error.data?.name === 'string' && typeof body.error.data?.message === 'string' && [100, 200, 404].includes(body.error.code);
+  return true;
+}
+
+function xmlRpcCorrect(answer: Answer): boolean {
+  return answer.status === 200 && answer.contentType.startsWith('text/xml') && answer.text.startsWith('<?xml version="1.0"?>\n<methodResponse>\n');
+}
+
+function json2Correct(answer: Answer): boolean {
+  const body = isJson(answer.text);
+  if (answer.status === 200) return body !== undefined;
+  return answer.status >= 400 && answer.status < 600 && typeof body?.name === 'string' && typeof body?.message === 'string';
+}
+
+function sample<T>(arbitrary: fc.Arbitrary<T>, count: number, seed: number): T[] {
+  return fc.sample(arbitrary, { numRuns: count, seed });
+}
+
+describe(`protocol fuzzing: ${BODIES_PER_TRANSPORT} random or malformed bodies per transport`, () => {
+  const logs = new PassThrough();
+  let logText = '';
+  logs.on('data', (chunk: Buffer) => (logText += chunk.toString()));
+  let legacy: Awaited<ReturnType<typeof startLegacyGateway>>;
+  let sessionCookie = '';
+
+  beforeAll(async () => {
+    legacy = await startLegacyGateway({ logDestination: logs, loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 } });
+    const login = await fetch(`${legacy.gateway.url}/web/session/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { db: LEGACY_DB_NAME, login: 'admin', password: 'admin' } }),
+    });
+    sessionCookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  });
+  afterAll(async () => legacy?.stop());
+
+  it('/jsonrpc answers every body in its own error shape within 1 s', async () => {
+    const bodies = [...sample(jsonRpcBodies(LEGACY_DB_NAME), BODIES_PER_TRANSPORT - 3, 1), HUGE_BODIES.jsonrpc(), HUGE_BODIES.jsonrpc(), HUGE_BODIES.jsonrpc()];
+    const slowest = await fuzz(bodies, (b) => send(`${legacy.gateway.url}/jsonrpc`, b), jsonRpcCorrect);
+    console.log(`/jsonrpc: ${bodies.length} bodies, slowest answer ${slowest.toFixed(0)} ms`);
+  });
+
+  it('/xmlrpc/2/object answers every body with an XML-RPC response or fault within 1 s', async () => {
+    const bodies = [...sample(xmlRpcBodies(LEGACY_DB_NAME), BODIES_PER_TRANSPORT - 3, 2), HUGE_BODIES.xmlrpc(), HUGE_BODIES.xmlrpc(), HUGE_BODIES.xmlrpc()];
+    const slowest = await fuzz(bodies, (b) => send(`${legacy.gateway.url}/xmlrpc/2/object`, b), xmlRpcCorrect);
+    console.log(`/xmlrpc/2/object: ${bodies.length} bodies, slowest answer ${slowest.toFixed(0)} ms`);
+  });
+
+  it('/web/dataset/call_kw answers every body in JSON-RPC shape within 1 s', async () => {
+    const bodies = [...sample(callKwBodies(), BODIES_PER_TRANSPORT - 1, 3), HUGE_BODIES.jsonrpc()];
+    const slowest = await fuzz(bodies, (b) => send(`${legacy.gateway.url}/web/dataset/call_kw`, b, { cookie: sessionCookie }), jsonRpcCorrect);
+    console.log(`/web/dataset/call_kw: ${bodies.length} bodies, slowest answer ${slowest.toFixed(0)} ms`);
+  });
+
+  it('/json/2 answers every body with JSON and a fitting status within 1 s', async () => {
+    const bodies = sample(json2Bodies(), BODIES_PER_TRANSPORT, 4);
+    const slowest = await fuzz(
+      bodies,
+      (b) => send(`${legacy.gateway.url}${(b as FuzzBody & { path: string }).path}`, b, { authorization: `bearer ${ADMIN_API_KEY}`, 'x-odoo-database': LEGACY_DB_NAME }),
+      json2Correct,
+    );
+    console.log(`/json/2: ${bodies.length} bodies, slowest answer ${slowest.toFixed(0)} ms`);
+  });
+
+  it('stayed up, and no log line holds a stack trace or SQL', async () => {
+    expect((await fetch(`${legacy.gateway.url}/healthz`)).status).toBe(200);
+    expect(logText.length).toBeGreaterThan(0);
+    const leaking = logText.split('\n').filter((line) => LEAK.test(line));
+    expect(leaking.slice(0, 3)).toEqual([]);
+  });
+});
