@@ -3,6 +3,7 @@ import { ConfigError } from '../runtime/config.ts';
 import { PostgresStartError } from '../runtime/embedded-postgres.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDb } from './commands/db.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
 
 /**
@@ -16,6 +17,7 @@ const program = new Command('ficus')
 
 registerStart(program);
 registerConfig(program);
+registerServe(program);
 registerDb(program);
 
 /** Exit codes: 0 fine, 1 failure while running, 2 bad usage or settings (nothing was started). */

@@ -1,0 +1,88 @@
+import { randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import type { SigningKeySet } from './keys.ts';
+
+export const TOKEN_ISSUER = 'ficus-auth';
+
+/** What a verified bearer token says about its holder. */
+export interface Principal {
+  /** res.users id. */
+  userId: number;
+  scopes: string[];
+  tokenId: string;
+}
+
+export interface TokenClaims {
+  iss: string;
+  sub: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  scope?: string;
+}
+
+/** Why a token was refused; the message is safe to show the client. */
+export class TokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenError';
+  }
+}
+
+/** Issued by the auth service only: a compact JWS (JWT) signed with EdDSA under the current key. */
+export function issueToken(keys: SigningKeySet, subject: { userId: number; scopes?: string[] }, ttlSeconds = 900, now = Date.now()): string {
+  const header = { alg: 'EdDSA', typ: 'JWT', kid: keys.current.kid };
+  const iat = Math.floor(now / 1000);
+  const claims: TokenClaims = {
+    iss: TOKEN_ISSUER,
+    sub: String(subject.userId),
+    iat,
+    exp: iat + ttlSeconds,
+    jti: randomUUID(),
+    ...(subject.scopes?.length ? { scope: subject.scopes.join(' ') } : {}),
+  };
+  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  const signature = sign(null, Buffer.from(signingInput), keys.current.privateKey);
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
+/** Finds the public key for a `kid` (a local key set, or the auth service's JWKS). */
+export type KeyLookup = (kid: string) => Promise<KeyObject | undefined>;
+
+const LEEWAY_SECONDS = 30;
+
+/** Verifies locally: no call to the auth service per request. */
+export async function verifyToken(token: string, lookup: KeyLookup, now = Date.now()): Promise<Principal> {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new TokenError('malformed token');
+  const [encodedHeader, encodedClaims, encodedSignature] = parts as [string, string, string];
+  const header = parseJson(encodedHeader) as { alg?: unknown; kid?: unknown };
+  // Only EdDSA: never let the token choose `none` or an HMAC keyed with a public key.
+  if (header.alg !== 'EdDSA') throw new TokenError('unsupported token algorithm');
+  if (typeof header.kid !== 'string') throw new TokenError('token has no key id');
+  const key = await lookup(header.kid);
+  if (!key) throw new TokenError('token signed with an unknown key');
+  const valid = verify(null, Buffer.from(`${encodedHeader}.${encodedClaims}`), key, Buffer.from(encodedSignature, 'base64url'));
+  if (!valid) throw new TokenError('bad token signature');
+  const claims = parseJson(encodedClaims) as Partial<TokenClaims>;
+  const seconds = Math.floor(now / 1000);
+  if (claims.iss !== TOKEN_ISSUER) throw new TokenError('token from another issuer');
+  if (typeof claims.exp !== 'number' || claims.exp + LEEWAY_SECONDS < seconds) throw new TokenError('token expired');
+  if (typeof claims.iat === 'number' && claims.iat - LEEWAY_SECONDS > seconds) throw new TokenError('token issued in the future');
+  const userId = Number(claims.sub);
+  if (!Number.isInteger(userId) || userId <= 0) throw new TokenError('token has no valid subject');
+  return { userId, scopes: claims.scope ? claims.scope.split(' ') : [], tokenId: String(claims.jti ?? '') };
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text).toString('base64url');
+}
+
+function parseJson(segment: string): unknown {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    if (typeof value !== 'object' || value === null) throw new Error();
+    return value;
+  } catch {
+    throw new TokenError('malformed token');
+  }
+}

@@ -1,0 +1,158 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { KitTables } from '../db/kit-tables.ts';
+import { InvalidEventError, type CloudEvent } from '../events/cloudevent.ts';
+import type { EventType } from '../events/event-types.ts';
+import { assertValidEvent } from '../events/validate-event.ts';
+import type { KitMetrics } from '../observability/kit-metrics.ts';
+import { continueTrace } from '../observability/trace-context.ts';
+import { runInWorkContext } from '../observability/work-context.ts';
+import { backoffMs, sleep } from './backoff.ts';
+import type { DeadLetterSink } from './dead-letters.ts';
+import type { ConsumerSink, EventHandler, IncomingEvent } from './types.ts';
+
+export interface ConsumerOptions {
+  service: string;
+  group: string;
+  db: Kysely<KitTables>;
+  handlers: ReadonlyMap<EventType, EventHandler<EventType, unknown>>;
+  deadLetters: DeadLetterSink;
+  logger: Logger;
+  metrics: KitMetrics;
+  /** Attempts per event before it is dead-lettered. */
+  maxAttempts?: number;
+  stopping: AbortSignal;
+}
+
+type Checked = { ok: true; event: CloudEvent; source: string; payload: string } | { ok: false; reason: string; source: string; payload: string; id: string | null; type: string | null };
+
+/**
+ * One consumer group of one service: validates each event, dedupes it by id in the inbox and
+ * runs its handler, all in one transaction of the service database. Batches go through in one
+ * transaction; if any handler fails, the batch is rolled back and replayed one event at a time,
+ * so only the failing event is retried (with backoff) and, in the end, dead-lettered.
+ */
+export class GroupConsumer implements ConsumerSink {
+  readonly group: string;
+  readonly types: ReadonlySet<EventType>;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: ConsumerOptions) {
+    this.group = options.group;
+    this.types = new Set(options.handlers.keys());
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  async deliver(events: IncomingEvent[], inTransaction?: (trx: Transaction<KitTables>, lastIndex: number) => Promise<void>): Promise<void> {
+    if (!events.length) return;
+    const checked = events.map((e) => this.check(e));
+    try {
+      await this.options.db.transaction().execute(async (trx) => {
+        await this.handleAll(trx, checked, 0, checked.length);
+        await inTransaction?.(trx, checked.length - 1);
+      });
+      return;
+    } catch (error) {
+      if (this.options.stopping.aborted) throw error;
+      this.options.logger.debug({ err: error, group: this.group }, 'batch failed; replaying it one event at a time');
+    }
+    for (let index = 0; index < checked.length; index++) {
+      await this.deliverOne(checked, index, inTransaction);
+    }
+  }
+
+  private async deliverOne(checked: Checked[], index: number, inTransaction?: (trx: Transaction<KitTables>, lastIndex: number) => Promise<void>): Promise<void> {
+    const item = checked[index]!;
+    for (let attempt = 1; ; attempt++) {
+      if (this.options.stopping.aborted) throw new Error('consumer stopping');
+      try {
+        await this.options.db.transaction().execute(async (trx) => {
+          if (attempt >= this.maxAttempts && item.ok) {
+            await this.deadLetter(trx, item, attempt, this.lastError);
+          } else {
+            await this.handleAll(trx, checked, index, index + 1);
+          }
+          await inTransaction?.(trx, index);
+        });
+        return;
+      } catch (error) {
+        this.lastError = describe(error);
+        const type = item.ok ? item.event.type : 'invalid';
+        this.options.metrics.eventsHandled.inc({ service: this.options.service, group: this.group, type, outcome: 'retried' });
+        this.options.logger.warn({ err: error, group: this.group, eventId: item.ok ? item.event.id : item.id, attempt }, 'event handling failed; retrying');
+        await sleep(backoffMs(attempt), this.options.stopping);
+      }
+    }
+  }
+
+  private lastError = '';
+
+  /** Inbox first (one statement for the slice), then the handlers of the events that were new. */
+  private async handleAll(trx: Transaction<KitTables>, checked: Checked[], from: number, to: number): Promise<void> {
+    const slice = checked.slice(from, to);
+    const valid = slice.filter((c): c is Extract<Checked, { ok: true }> => c.ok);
+    for (const invalid of slice.filter((c): c is Extract<Checked, { ok: false }> => !c.ok)) {
+      await this.deadLetter(trx, invalid, 1, invalid.reason);
+    }
+    if (!valid.length) return;
+    const { rows } = await sql<{ event_id: string }>`
+      INSERT INTO inbox (consumer_group, event_id, event_type)
+      SELECT ${this.group}, id, type FROM unnest(${valid.map((v) => v.event.id)}::text[], ${valid.map((v) => v.event.type)}::text[]) AS e(id, type)
+      ON CONFLICT DO NOTHING RETURNING event_id`.execute(trx);
+    const fresh = new Set(rows.map((r) => r.event_id));
+    const { service, metrics } = this.options;
+    for (const item of valid) {
+      const { event } = item;
+      if (!fresh.delete(event.id)) {
+        metrics.eventsHandled.inc({ service, group: this.group, type: event.type, outcome: 'duplicate' });
+        continue;
+      }
+      const handler = this.options.handlers.get(event.type)!;
+      const trace = continueTrace(event.traceparent);
+      const log = this.options.logger.child({ group: this.group, eventId: event.id, eventType: event.type, traceId: trace.traceId });
+      await runInWorkContext({ trace, log }, () => handler(event, { db: trx as Transaction<any>, log }));
+      metrics.eventsHandled.inc({ service, group: this.group, type: event.type, outcome: 'handled' });
+      metrics.eventLatency.observe({ service, group: this.group, type: event.type }, Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
+    }
+  }
+
+  private async deadLetter(trx: Transaction<KitTables>, item: Checked, attempts: number, reason: string): Promise<void> {
+    const id = item.ok ? item.event.id : item.id;
+    const type = item.ok ? item.event.type : item.type;
+    if (id !== null) {
+      const { rows } = await sql<{ event_id: string }>`INSERT INTO inbox (consumer_group, event_id, event_type, outcome)
+        VALUES (${this.group}, ${id}, ${type ?? 'unknown'}, 'dead_lettered') ON CONFLICT DO NOTHING RETURNING event_id`.execute(trx);
+      if (!rows.length) return; // already handled or dead-lettered before
+    }
+    await this.options.deadLetters.record(trx, { group: this.group, eventId: id, eventType: type, source: item.source, payload: item.payload, reason, attempts });
+    this.options.metrics.deadLetters.inc({ service: this.options.service, group: this.group, type: type ?? 'unknown' });
+    this.options.metrics.eventsHandled.inc({ service: this.options.service, group: this.group, type: type ?? 'unknown', outcome: 'dead_lettered' });
+    this.options.logger.error({ group: this.group, eventId: id, eventType: type, reason, attempts }, 'event dead-lettered');
+  }
+
+  private check({ raw, source }: IncomingEvent): Checked {
+    const payload = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    let value: unknown = raw;
+    try {
+      // Debezium's outbox router hands a jsonb payload over as a JSON string.
+      if (typeof value === 'string') value = JSON.parse(value);
+      assertValidEvent(value);
+      if (!this.types.has(value.type)) throw new InvalidEventError(value.type, [{ pointer: '/type', message: `has no handler in group ${this.group}` }]);
+      return { ok: true, event: value, source, payload };
+    } catch (error) {
+      const v = value as { id?: unknown; type?: unknown } | null;
+      return {
+        ok: false,
+        reason: `invalid event: ${describe(error)}`,
+        source,
+        payload,
+        id: typeof v?.id === 'string' ? v.id : null,
+        type: typeof v?.type === 'string' ? v.type : null,
+      };
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

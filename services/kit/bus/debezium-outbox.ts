@@ -1,0 +1,54 @@
+import { registerPostgresConnector, type PostgresConnectorOptions } from '../../../cdc/distributed/connector.ts';
+
+export const EVENTS_TOPIC_PREFIX = 'ficus.events.';
+
+export function eventTopic(type: string): string {
+  return `${EVENTS_TOPIC_PREFIX}${type}`;
+}
+
+/**
+ * A Debezium PostgreSQL connector on one service database that captures only its `outbox`
+ * table and turns each row into a Kafka message with Debezium's outbox event router: topic
+ * `ficus.events.<type>`, key = aggregate id (per-aggregate order), value = the CloudEvent.
+ * The publication is created by Ficus (FOR TABLE outbox only; see cdc/distributed/connector.ts).
+ */
+export function outboxConnectorOptions(service: string, databaseUrl: string): PostgresConnectorOptions {
+  const url = new URL(databaseUrl);
+  return {
+    name: `ficus-outbox-${service}`,
+    database: {
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      dbname: decodeURIComponent(url.pathname.slice(1)),
+    },
+    slotName: `ficus_outbox_${service}`,
+    publicationName: `ficus_outbox_${service}`,
+    publicationAutocreate: 'disabled',
+    tableIncludeList: ['public.outbox'],
+    topicPrefix: `ficus.outbox.${service}`,
+    // initial: rows written before the connector existed are relayed too; consumers dedupe.
+    snapshotMode: 'initial',
+    heartbeatIntervalMs: 10_000,
+    extra: {
+      // xid8 is only for the embedded reader; Debezium has no mapping for it.
+      'column.exclude.list': 'public\\.outbox\\.tx_id',
+      transforms: 'outbox',
+      'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
+      'transforms.outbox.table.field.event.id': 'id',
+      'transforms.outbox.table.field.event.key': 'aggregate_id',
+      'transforms.outbox.table.field.event.payload': 'payload',
+      'transforms.outbox.route.by.field': 'type',
+      'transforms.outbox.route.topic.replacement': `${EVENTS_TOPIC_PREFIX}\${routedByValue}`,
+      'transforms.outbox.table.fields.additional.placement': 'type:header:ce_type',
+      // The outbox is append-only; an update or delete would be a bug worth failing loudly on.
+      'transforms.outbox.table.op.invalid.behavior': 'error',
+      'transforms.outbox.route.tombstone.on.empty.payload': 'false',
+    },
+  };
+}
+
+export async function registerOutboxConnector(connectUrl: string, service: string, databaseUrl: string): Promise<void> {
+  await registerPostgresConnector(connectUrl, outboxConnectorOptions(service, databaseUrl));
+}

@@ -1,0 +1,19 @@
+import type { Principal, KeyLookup } from '../auth/tokens.ts';
+import { TokenError, verifyToken } from '../auth/tokens.ts';
+import { problems } from './problem.ts';
+
+/** `Authorization: Bearer <token>` → the verified principal, or a 401 problem saying why. */
+export async function authenticate(authorization: string | undefined, lookup: KeyLookup, requiredScopes: string[] = []): Promise<Principal> {
+  const match = authorization ? /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/.exec(authorization) : null;
+  if (!match) throw problems.unauthorized('a bearer token issued by the auth service is required');
+  let principal: Principal;
+  try {
+    principal = await verifyToken(match[1]!, lookup);
+  } catch (error) {
+    if (error instanceof TokenError) throw problems.unauthorized(error.message);
+    throw error;
+  }
+  const missing = requiredScopes.filter((s) => !principal.scopes.includes(s));
+  if (missing.length) throw problems.forbidden(`the token lacks scope ${missing.join(', ')}`);
+  return principal;
+}

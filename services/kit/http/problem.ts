@@ -1,0 +1,77 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: { pointer: string; detail: string }[];
+}
+
+/**
+ * An error meant for the client (RFC 9457). Handlers throw it; anything else thrown becomes a
+ * bare 500 whose details stay in the log, so no stack, SQL or secret reaches a client.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: { type?: string; errors?: { pointer: string; detail: string }[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'HttpProblem';
+  }
+
+  body(instance: string, requestId: string | undefined): ProblemBody {
+    return {
+      type: this.extra.type ?? 'about:blank',
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      instance,
+      ...(requestId ? { requestId } : {}),
+      ...(this.extra.errors ? { errors: this.extra.errors } : {}),
+    };
+  }
+}
+
+export const problems = {
+  badRequest: (detail: string, errors?: { pointer: string; detail: string }[]) =>
+    new HttpProblem(400, 'Bad Request', detail, { type: 'https://ficus.dev/problems/invalid-request', ...(errors ? { errors } : {}) }),
+  unauthorized: (detail: string) =>
+    new HttpProblem(401, 'Unauthorized', detail, { headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${detail.replace(/"/g, "'")}"` } }),
+  forbidden: (detail: string) => new HttpProblem(403, 'Forbidden', detail),
+  notFound: (detail: string) => new HttpProblem(404, 'Not Found', detail),
+  conflict: (detail: string, type?: string) => new HttpProblem(409, 'Conflict', detail, type ? { type } : {}),
+  unprocessable: (detail: string, type?: string) => new HttpProblem(422, 'Unprocessable Content', detail, type ? { type } : {}),
+};
+
+export function sendProblem(res: Response, problem: HttpProblem, requestId: string | undefined): void {
+  for (const [name, value] of Object.entries(problem.extra.headers ?? {})) res.setHeader(name, value);
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body(res.req.originalUrl, requestId)));
+}
+
+/** Last middleware of every service router: everything that went wrong becomes problem+json. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const requestId = res.getHeader('x-request-id') as string | undefined;
+    const log = (res.locals.log as Logger | undefined) ?? logger;
+    if (error instanceof HttpProblem) return sendProblem(res, error, requestId);
+    // express.json() errors: malformed JSON or a body too large. Their messages quote the input.
+    const status = (error as { status?: number; type?: string }).status;
+    if ((error as { type?: string }).type === 'entity.parse.failed') return sendProblem(res, problems.badRequest('the body is not valid JSON'), requestId);
+    if (status === 413) return sendProblem(res, new HttpProblem(413, 'Content Too Large', 'the body is larger than this endpoint accepts'), requestId);
+    if (status === 415 || (error as { type?: string }).type === 'encoding.unsupported') {
+      return sendProblem(res, new HttpProblem(415, 'Unsupported Media Type', 'send application/json'), requestId);
+    }
+    log.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    sendProblem(res, new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it'), requestId);
+  };
+}

@@ -1,0 +1,134 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { KeyLookup } from '../auth/tokens.ts';
+import type { Bus } from '../bus/types.ts';
+import type { Cache } from '../cache/cache.ts';
+import type { KitTables } from '../db/kit-tables.ts';
+import type { RouteDefinition, RouteResult, ServiceDefinition } from '../define-service.ts';
+import type { KitMetrics } from '../observability/kit-metrics.ts';
+import { continueTrace } from '../observability/trace-context.ts';
+import { runInWorkContext } from '../observability/work-context.ts';
+import type { SchemaRegistry } from '../schema-registry.ts';
+import { authenticate } from './authenticate.ts';
+import { withIdempotency } from './idempotency.ts';
+import { buildOpenApi } from './openapi.ts';
+import { HttpProblem, problemHandler, problems } from './problem.ts';
+import { requestIdOf } from './request-context.ts';
+
+export interface ServiceRouterDeps<DB> {
+  service: ServiceDefinition<DB>;
+  db: Kysely<DB & KitTables>;
+  bus: Bus<DB>;
+  cache: Cache;
+  logger: Logger;
+  metrics: KitMetrics;
+  keys: KeyLookup;
+  schemas: SchemaRegistry;
+}
+
+const UNSAFE = new Set(['post', 'put', 'patch', 'delete']);
+
+/** The service's REST API as one express Router, mounted by the gateway (embedded) or alone (serve). */
+export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
+  const { service, logger, schemas } = deps;
+  const prefix = `/${service.name}`;
+  for (const route of service.routes) checkSchemasExist(route, schemas, service.name);
+  const router = express.Router();
+  router.use(prefix, express.json({ limit: '1mb' }));
+  const openapi = buildOpenApi(service, schemas);
+  router.get(`${prefix}/openapi.json`, (_req, res) => {
+    res.json(openapi);
+  });
+  for (const route of service.routes) router[route.method](route.path, (req, res, next) => handle(deps, route, req, res).catch(next));
+  router.use(prefix, (req, _res, next) => next(problems.notFound(`no ${req.method} ${req.baseUrl}${req.path} in service ${service.name}`)));
+  router.use(prefix, problemHandler(logger));
+  return router;
+}
+
+async function handle<DB>(deps: ServiceRouterDeps<DB>, route: RouteDefinition<DB>, req: Request, res: Response): Promise<void> {
+  const { service, metrics, schemas } = deps;
+  const requestId = requestIdOf(req);
+  const trace = continueTrace(req.get('traceparent'));
+  const log = deps.logger.child({ service: service.name, requestId, traceId: trace.traceId });
+  res.locals.log = log;
+  res.setHeader('x-request-id', requestId);
+  const stopTimer = metrics.httpDuration.startTimer({ service: service.name, method: route.method, route: route.path });
+  res.once('finish', () => {
+    stopTimer();
+    metrics.httpRequests.inc({ service: service.name, method: route.method, route: route.path, status: String(res.statusCode) });
+    log.debug({ method: req.method, route: route.path, status: res.statusCode }, 'request');
+  });
+
+  await runInWorkContext({ trace, log, requestId }, async () => {
+    const principal = route.auth === 'bearer' ? await authenticate(req.get('authorization'), deps.keys, route.scopes) : null;
+    const params = validated(schemas, route.params, { ...req.params }, '/params', true);
+    const query = validated(schemas, route.query, { ...(req.query as object) }, '/query', true);
+    const body = route.body ? validated(schemas, route.body, req.body, '', false) : undefined;
+    const afterCommit: (() => Promise<void>)[] = [];
+    const context = (db: Kysely<DB & KitTables>) => ({
+      db, body, query, params, principal, log, requestId, bus: deps.bus, cache: deps.cache,
+      afterCommit: (work: () => Promise<void>) => void afterCommit.push(work),
+    });
+
+    let result: RouteResult & { replayed?: boolean };
+    if (!UNSAFE.has(route.method)) {
+      result = await route.handler(context(deps.db));
+    } else {
+      const key = req.get('idempotency-key');
+      if (!key && route.idempotency === 'required') throw problems.badRequest('this endpoint requires an Idempotency-Key header');
+      result = await deps.db.transaction().execute((tx) =>
+        key
+          ? withIdempotency(tx, { principal: principal ? String(principal.userId) : 'anonymous', key, method: route.method, path: req.originalUrl, body: req.body }, () =>
+              route.handler(context(tx)),
+            )
+          : route.handler(context(tx)),
+      );
+    }
+    for (const work of afterCommit) {
+      await work().catch((error: unknown) => log.error({ err: error }, 'after-commit work failed'));
+    }
+    send(res, route, result, schemas, log);
+  });
+}
+
+function validated(schemas: SchemaRegistry, ref: string | undefined, value: unknown, where: string, coerce: boolean): any {
+  if (!ref) return value;
+  const violations = schemas.check(ref, value, { coerce });
+  if (violations.length) {
+    throw problems.badRequest(
+      'the request does not match the schema',
+      violations.map((v) => ({ pointer: where === '' ? `#${v.pointer === '/' ? '' : v.pointer}` : `${where}${v.pointer === '/' ? '' : v.pointer}`, detail: v.message })),
+    );
+  }
+  return value;
+}
+
+function send(res: Response, route: RouteDefinition<any>, result: RouteResult & { replayed?: boolean }, schemas: SchemaRegistry, log: Logger): void {
+  if (!(result.status in route.responses)) {
+    log.error({ route: route.path, status: result.status }, 'handler returned an undocumented status');
+    throw new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it');
+  }
+  const schema = route.responses[result.status];
+  if (schema) {
+    const violations = schemas.check(schema, result.body);
+    if (violations.length) {
+      log.error({ route: route.path, violations }, 'response does not match its schema');
+      throw new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it');
+    }
+  }
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (result.replayed) res.setHeader('idempotent-replayed', 'true');
+  if (schema === null || result.body === undefined) {
+    res.status(result.status).end();
+  } else {
+    res.status(result.status).json(result.body);
+  }
+}
+
+function checkSchemasExist(route: RouteDefinition<any>, schemas: SchemaRegistry, service: string): void {
+  const refs = [route.params, route.query, route.body, ...Object.values(route.responses)].filter((r): r is string => typeof r === 'string');
+  for (const ref of refs) {
+    if (!schemas.has(ref)) throw new Error(`service ${service}: ${route.method.toUpperCase()} ${route.path} names schema ${ref}, which is not under schemas/`);
+  }
+}

@@ -1,0 +1,25 @@
+// What every service uses (DESIGN §3 services/kit). Services import from here only.
+export { defineService, defineRoute, SERVICE_NAMES } from './define-service.ts';
+export type { ServiceDefinition, RouteDefinition, RouteContext, RouteResult, SubscriptionDefinition, ServiceName, ModuleId, HttpMethod } from './define-service.ts';
+
+export { HttpProblem, problems } from './http/problem.ts';
+export { buildOpenApi, mergeOpenApi } from './http/openapi.ts';
+
+export type { Bus, EventHandler, HandlerContext } from './bus/types.ts';
+export type { CloudEvent, NewEvent } from './events/cloudevent.ts';
+export { InvalidEventError } from './events/cloudevent.ts';
+export type { EventDataMap, EventType } from './events/event-types.ts';
+export { EVENT_TYPES } from './events/event-types.ts';
+
+export type { Migration } from './db/migrations.ts';
+export { MigrationError } from './db/migrations.ts';
+export type { KitTables } from './db/kit-tables.ts';
+
+export type { Cache } from './cache/cache.ts';
+
+export { defineSaga, SagaRejected } from './saga/saga.ts';
+export type { SagaDefinition, SagaStep, SagaBoundary } from './saga/saga.ts';
+export { SagaRunner, type SagaOutcome } from './saga/saga-runner.ts';
+
+export type { Principal } from './auth/tokens.ts';
+export { outgoingHeaders } from './observability/work-context.ts';

@@ -1,0 +1,60 @@
+import express from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { opsRoutes } from '../../../odoo-bridge/http/ops-routes.ts';
+import { listen, type RunningHttpServer } from '../../../odoo-bridge/http/http-server.ts';
+import { remoteKeyLookup } from '../auth/key-sources.ts';
+import type { KeyLookup } from '../auth/tokens.ts';
+import { createCache } from '../cache/create-cache.ts';
+import { KitConfigError, type KitConfig } from '../config.ts';
+import type { ServiceDefinition } from '../define-service.ts';
+import { kitMetrics } from '../observability/kit-metrics.ts';
+import { createTransport } from './create-transport.ts';
+import { startServiceRuntime } from './service-runtime.ts';
+
+export interface ServedService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * `ficus serve <service>` (distributed): one service alone, with its own database URL, its own
+ * HTTP port (REST, /openapi.json, /healthz, /readyz, /metrics) and the configured bus and cache.
+ */
+export async function serveService(service: ServiceDefinition<any>, config: KitConfig, logger: Logger, metrics: Registry, keys?: KeyLookup): Promise<ServedService> {
+  const databaseUrl = config.databaseUrl(service.name);
+  if (!databaseUrl) throw new KitConfigError(`FICUS_SERVICE_DB_${service.name.toUpperCase()}`, `the database URL of service ${service.name} is not set`);
+  const lookup = keys ?? (config.jwksUrl ? remoteKeyLookup(config.jwksUrl) : undefined);
+  if (!lookup) throw new KitConfigError('FICUS_JWKS_URL', 'set the auth service JWKS URL so bearer tokens can be verified');
+  const transport = createTransport(config, logger, kitMetrics(metrics));
+  const cache = createCache(service.name, config.redisUrl);
+  const runtime = await startServiceRuntime(service, { databaseUrl, transport, cache, keys: lookup, logger, metrics });
+  let server: RunningHttpServer | undefined;
+  try {
+    await runtime.startPublishing();
+    await runtime.startConsuming();
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(opsRoutes(metrics, [{ name: `${service.name} database`, check: async () => void (await runtime.database.pool.query('SELECT 1')) }]));
+    app.get('/openapi.json', (_req, res) => {
+      res.json(runtime.openapi);
+    });
+    app.use(runtime.router);
+    server = await listen(app, config.servicePort, config.serviceHost);
+  } catch (error) {
+    await runtime.stop();
+    await transport.close();
+    throw error;
+  }
+  logger.info({ service: service.name, port: server.port, bus: transport.kind }, 'service listening');
+  const running = server;
+  return {
+    port: running.port,
+    async stop() {
+      await running.close(5000);
+      await runtime.stop();
+      await transport.close();
+      await cache.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { KeyLookup } from '../auth/tokens.ts';
+import { ServiceBus } from '../bus/service-bus.ts';
+import type { BusTransport } from '../bus/types.ts';
+import type { Cache } from '../cache/cache.ts';
+import { openServiceDatabase, type ServiceDatabase } from '../db/database.ts';
+import type { ServiceDefinition } from '../define-service.ts';
+import { purgeExpiredIdempotencyKeys } from '../http/idempotency.ts';
+import { buildOpenApi } from '../http/openapi.ts';
+import { serviceRouter } from '../http/service-router.ts';
+import { kitMetrics } from '../observability/kit-metrics.ts';
+import { schemaRegistry } from '../schema-registry.ts';
+
+export interface ServiceRuntimeDeps {
+  databaseUrl: string;
+  transport: BusTransport;
+  cache: Cache;
+  keys: KeyLookup;
+  logger: Logger;
+  metrics: Registry;
+}
+
+/** One service, started: its database (migrated), bus, cache and REST router. */
+export interface ServiceRuntime<DB = unknown> {
+  readonly name: string;
+  readonly database: ServiceDatabase<DB>;
+  readonly bus: ServiceBus<DB>;
+  readonly router: Router;
+  readonly openapi: Record<string, unknown>;
+  /** Embedded mode: every service publishes before any consumes, so consumers see all sources. */
+  startPublishing(): Promise<void>;
+  startConsuming(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, deps: ServiceRuntimeDeps): Promise<ServiceRuntime<DB>> {
+  const logger = deps.logger.child({ service: service.name });
+  const metrics = kitMetrics(deps.metrics);
+  const database = await openServiceDatabase<DB>({ url: deps.databaseUrl, service: service.name, logger, migrations: service.migrations });
+  const bus = new ServiceBus<DB>({ service: service.name, database: database as ServiceDatabase<unknown>, publishes: service.publishes, transport: deps.transport, logger, metrics });
+  for (const subscription of service.subscriptions) bus.subscribe(subscription.type, subscription.group ?? service.name, subscription.handler);
+  const schemas = schemaRegistry();
+  const router = serviceRouter({ service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas });
+  const purge = setInterval(() => {
+    purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
+  }, PURGE_EVERY_MS);
+  purge.unref();
+  return {
+    name: service.name,
+    database,
+    bus,
+    router,
+    openapi: buildOpenApi(service, schemas),
+    startPublishing: () => bus.startPublishing(),
+    startConsuming: () => bus.startConsuming(),
+    async stop() {
+      clearInterval(purge);
+      await bus.stop();
+      await database.close();
+    },
+  };
+}

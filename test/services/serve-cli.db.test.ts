@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { issueToken } from '../../services/kit/auth/tokens.ts';
+import { newSigningKeySet, publicJwks } from '../../services/kit/auth/keys.ts';
+import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
+import { runFicus, waitForHttp, type FicusProcess } from '../support/ficus-process.ts';
+import { freePort } from '../support/free-port.ts';
+
+let database: TestDatabase;
+let jwks: Server;
+let ficus: FicusProcess;
+const keys = newSigningKeySet();
+let port: number;
+
+beforeAll(async () => {
+  database = await emptyDatabase('serve_trade');
+  // The auth service's JWKS endpoint, as `ficus serve` finds it through FICUS_JWKS_URL.
+  jwks = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(publicJwks(keys))));
+  await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+  port = await freePort();
+  ficus = runFicus(['serve', 'trade'], {
+    FICUS_SERVICE_DB_TRADE: database.url,
+    FICUS_JWKS_URL: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json`,
+    FICUS_SERVICE_PORT: String(port),
+    FICUS_BUS: 'embedded',
+    LOG_LEVEL: 'info',
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${ficus.output()}`);
+  });
+}, 90_000);
+
+afterAll(async () => {
+  ficus?.child.kill('SIGTERM');
+  await ficus?.exited;
+  await new Promise((r) => jwks?.close(r));
+  await database?.drop();
+});
+
+it('`ficus serve trade` runs trade alone: its migrations, REST with tokens verified via JWKS, OpenAPI, readiness', async () => {
+  const base = `http://127.0.0.1:${port}`;
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  const created = await fetch(`${base}/trade/health-services`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${issueToken(keys, { userId: 250 })}`, 'idempotency-key': 'serve-1' },
+    body: JSON.stringify({ name: 'Diabetes coaching', category: 'chronic_care', price: '399.00' }),
+  });
+  expect(created.status).toBe(201);
+  const list = (await (await fetch(`${base}/trade/health-services?category=chronic_care`)).json()) as { total: number };
+  expect(list.total).toBe(1);
+  expect(((await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
+  const { rows } = await database.pool.query(`SELECT id FROM ficus_migrations ORDER BY position`);
+  expect(rows.map((r) => r.id)).toEqual(['kit_0001_outbox', 'kit_0002_inbox', 'kit_0003_idempotency_keys', 'kit_0004_sagas', 'trade_0001_marketplace_and_grab_tables']);
+  const exit = ficus.exited;
+  ficus.child.kill('SIGINT');
+  // It stops on the signal and runs its shutdown. The exit code is 130 (128 + SIGINT), not 0:
+  // tsx's signal relay exits before the async shutdown ends; an open question for the lead (see report).
+  expect([0, 130]).toContain(await exit);
+  expect(ficus.output()).toMatch(/"msg":"shutting down"/);
+});
