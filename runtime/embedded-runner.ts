@@ -1,4 +1,10 @@
+import { Router } from 'express';
 import pg from 'pg';
+import { localKeyLookup } from '../services/kit/auth/key-sources.ts';
+import { publicJwks } from '../services/kit/auth/keys.ts';
+import { startEmbeddedServices } from '../services/kit/runner/embedded.ts';
+import { loadAllServices } from './service-catalog.ts';
+import { loadOrCreateSigningKeys } from './signing-keys.ts';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
@@ -82,6 +88,18 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       ...(config.legacyOdooUrl ? { upstream: { url: config.legacyOdooUrl, timeoutMs: config.upstreamTimeoutMs } } : {}),
     });
 
+    const signingKeys = await loadOrCreateSigningKeys(config.dataDir);
+    const services = await startEmbeddedServices({
+      services: await loadAllServices(),
+      databaseUrl: (name) => cluster.url(name),
+      logger,
+      metrics,
+      keys: localKeyLookup(() => signingKeys),
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    });
+    stack.push('services', () => services.stop());
+    const jwks = publicJwks(signingKeys);
+
     const app = createGatewayApp({
       logger,
       metrics,
@@ -89,7 +107,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
         { name: 'legacy database', check: () => checkLegacyDatabase(legacyPool) },
         { name: 'control database', check: async () => void (await controlPool.query('SELECT 1')) },
       ],
-      routers: odooRouters,
+      routers: [...odooRouters, jwksRouter(jwks), ...services.routers],
     });
     const server: RunningHttpServer = await listen(app, config.gatewayPort, config.gatewayHost);
     stack.push('gateway', () => server.close(config.shutdownTimeoutMs));
@@ -100,6 +118,15 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
     await stack.unwind();
     throw error;
   }
+}
+
+/** The public half of the token keys, for services that run apart (`ficus serve`, FICUS_JWKS_URL). */
+function jwksRouter(jwks: unknown): Router {
+  const router = Router();
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.json(jwks);
+  });
+  return router;
 }
 
 /** Ready means: the database answers, and it is an Odoo database with its modules installed. */

@@ -1,18 +1,9 @@
 import type { Command } from 'commander';
+import { SERVICE_CATALOG } from '../../runtime/service-catalog.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { createMetricsRegistry } from '../../runtime/metrics.ts';
 import { loadKitConfig } from '../../services/kit/config.ts';
-import type { ServiceDefinition } from '../../services/kit/define-service.ts';
 import { serveService } from '../../services/kit/runner/serve.ts';
-
-/**
- * Where each service's definition lives. A service joins by adding its line here (and the
- * embedded runner reads the same list). Lives outside services/ because the boundary rule
- * forbids services/kit from importing a service.
- */
-export const SERVICE_CATALOG: Record<string, () => Promise<ServiceDefinition<any>>> = {
-  trade: async () => (await import('../../services/trade/index.ts')).default,
-};
 
 export function registerServe(program: Command): void {
   program
