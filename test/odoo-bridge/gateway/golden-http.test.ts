@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
+import { odooRefDatabase, testClusterUrl, testFilestores, type TestDatabase } from '../../support/databases.ts';
+import { PROJECT_ROOT } from '../../support/ficus-process.ts';
+import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
+import { categoryOf, replayGolden, type ReplayReport } from '../../support/golden/replay.ts';
+
+/** Protocol categories: every one of these cases must give the recorded answer. */
+const PROTOCOL_CATEGORIES = ['common', 'object', 'transport'];
+
+/**
+ * Every golden case, replayed over HTTP by the replayer that judges the hidden set, against a
+ * gateway serving a copy of the recorded database; sequences get a fresh copy each.
+ */
+describe('golden cases over HTTP', () => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+  let report: ReplayReport;
+
+  beforeAll(async () => {
+    database = await odooRefDatabase();
+    gateway = await startTestGateway({
+      serve: [{ name: 'odoo_ref', database }],
+      handlerFor: (served) => createFullOrmEngine({ database: served, filestore: testFilestores().odooRef }).call,
+      loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 },
+    });
+    const template = inject('testCluster').templates.odooRef;
+    const resetCmd = `cd '${PROJECT_ROOT}' && node --import tsx test/support/golden/reset-database.ts '${testClusterUrl('postgres')}' '${database.name}' '${template}'`;
+    report = await replayGolden(gateway.url, { db: 'odoo_ref', resetCmd });
+    console.log(report.printed);
+  }, 900_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  it('answers every protocol case (versions, logins, sessions, call_kw paths, errors, malformed bodies) as recorded', () => {
+    const failing = report.outcomes.filter((o) => PROTOCOL_CATEGORIES.includes(categoryOf(o.id)) && o.outcome !== 'pass');
+    expect(failing.map((o) => o.id)).toEqual([]);
+  });
+
+  it('matches the recorded answer for most model cases too', () => {
+    const model = report.outcomes.filter((o) => !PROTOCOL_CATEGORIES.includes(categoryOf(o.id)));
+    const passed = model.filter((o) => o.outcome === 'pass').length;
+    console.log(`model cases over HTTP: ${passed}/${model.length}`);
+    // Floor measured at 280/391 (sequences need Python behaviour Ficus refuses clearly); raise it as behaviour lands.
+    expect(passed).toBeGreaterThanOrEqual(275);
+  });
+});
