@@ -67,7 +67,10 @@ export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSou
     else if (field.related && !field.store) addColumn(model.fields.get(field.related.split('.')[0]!)!.column ? model.fields.get(field.related.split('.')[0]!)! : model.fields.get('id')!);
     else {
       const computed = computedField(model.name, field.name);
-      if (computed) for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
+      if (computed) {
+        for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
+        if (computed.select) columns.set(field.name, computed.select(alias));
+      }
       else if (field.name !== 'display_name' && field.type !== 'one2many' && field.type !== 'many2many' && !field.attachment) {
         throw missingBehaviour(model.name, `the computed field ${field.name}`);
       }
