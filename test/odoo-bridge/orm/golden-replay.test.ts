@@ -1,12 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
 import { OdooError } from '../../../odoo-bridge/errors.ts';
 import { createOrmEngine, type OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
-import { odooRefDatabase, type TestDatabase } from '../../support/databases.ts';
+import { odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
 import { loadGoldenCalls, type GoldenCall } from './golden-cases.ts';
 
 /**
@@ -24,42 +20,16 @@ let db: TestDatabase;
 let engine: OrmEngine;
 let filestore: string | null = null;
 /** The temporary folder this test created (and the only thing it removes). */
-let extractedTo: string | null = null;
 
 beforeAll(async () => {
   db = await odooRefDatabase();
-  filestore = extractFilestore();
+  filestore = testFilestores().odooRef;
   engine = createOrmEngine({ database: { name: 'odoo_ref', pool: db.pool }, filestore });
 });
 afterAll(async () => {
   await db?.drop();
-  if (extractedTo) rmSync(extractedTo, { recursive: true, force: true });
 });
 
-/** The pristine filestore ships next to the golden file; binaries are compared when it is there. */
-function extractFilestore(): string | null {
-  const archive = '/work/shared/odoo-golden/odoo_ref_filestore.tar.gz';
-  if (!existsSync(archive)) return null;
-  const dir = mkdtempSync(path.join(tmpdir(), 'ficus-filestore-'));
-  extractedTo = dir;
-  try {
-    execFileSync('tar', ['-xzf', archive, '-C', dir]);
-  } catch {
-    return null;
-  }
-  // Find the folder holding the `<2 hex>/` buckets.
-  const walk = (d: string, depth: number): string | null => {
-    const entries = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory());
-    if (entries.some((e) => /^[0-9a-f]{2}$/.test(e.name))) return d;
-    if (depth > 4) return null;
-    for (const e of entries) {
-      const found = walk(path.join(d, e.name), depth + 1);
-      if (found) return found;
-    }
-    return null;
-  };
-  return walk(dir, 0);
-}
 
 interface Outcome {
   call: GoldenCall;
