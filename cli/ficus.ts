@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../runtime/config.ts';
 import { PostgresStartError } from '../runtime/embedded-postgres.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerReconcile } from './commands/reconcile.ts';
+import { registerMigrate } from './commands/migrate.ts';
 import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
@@ -19,6 +21,8 @@ registerStart(program);
 registerConfig(program);
 registerServe(program);
 registerDb(program);
+registerReconcile(program);
+registerMigrate(program);
 
 /** Exit codes: 0 fine, 1 failure while running, 2 bad usage or settings (nothing was started). */
 try {

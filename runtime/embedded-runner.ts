@@ -10,7 +10,9 @@ import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
 import { listen, type RunningHttpServer } from '../odoo-bridge/http/http-server.ts';
 import { createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
-import { createFullOrmEngine } from '../odoo-bridge/orm/write/full-engine.ts';
+import { createUpstreamOdoo } from '../odoo-bridge/proxy/upstream-odoo.ts';
+import { embeddedEndpoints } from '../migration/control/endpoints.ts';
+import { startMigrationRuntime } from '../migration/control/migration-runtime.ts';
 import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-session-store.ts';
 import { createRedisSessionStore } from '../odoo-bridge/sessions/redis-session-store.ts';
 import { ensureDatabase } from './ensure-database.ts';
@@ -78,14 +80,28 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       : await createPostgresSessionStore(controlPool, config.sessionMaxInactivitySeconds);
     stack.push('session store', () => sessions.close());
 
+    // Phases per module: which side answers each model, shadow comparison, freezes, syncs.
+    const upstream = config.legacyOdooUrl ? createUpstreamOdoo(config.legacyOdooUrl, config.upstreamTimeoutMs) : undefined;
+    const migration = await startMigrationRuntime({
+      endpoints: embeddedEndpoints({ controlUrl: controlDatabaseUrl, legacyUrl: legacyDatabaseUrl, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) }),
+      odooDatabaseName: config.odooDatabaseName,
+      legacyPool,
+      filestore,
+      logger,
+      metrics,
+      runSync: true,
+      ...(upstream ? { upstream } : {}),
+    });
+    stack.push('migration runtime', () => migration.stop());
+
     const odooRouters = await createOdooGateway({
       databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
-      handlerFor: (database) => createFullOrmEngine({ database, filestore }).call,
+      handlerFor: migration.handlerFor,
+      router: migration.router,
       sessions,
       maxInactivitySeconds: config.sessionMaxInactivitySeconds,
       logger,
       metrics,
-      ...(config.legacyOdooUrl ? { upstream: { url: config.legacyOdooUrl, timeoutMs: config.upstreamTimeoutMs } } : {}),
     });
 
     const signingKeys = await loadOrCreateSigningKeys(config.dataDir);

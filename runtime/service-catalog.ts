@@ -6,6 +6,7 @@ import type { ServiceDefinition } from '../services/kit/define-service.ts';
  */
 export const SERVICE_CATALOG: Record<string, () => Promise<ServiceDefinition<any>>> = {
   trade: async () => (await import('../services/trade/index.ts')).default,
+  dynamic: async () => (await import('../services/dynamic/index.ts')).default,
 };
 
 export async function loadAllServices(): Promise<ServiceDefinition<any>[]> {

@@ -26,6 +26,8 @@ export interface TestGatewayOptions {
   logDestination?: NodeJS.WritableStream;
   /** Odoo's login cooldown; `{ failuresBeforeCooldown: 0 }` turns throttling off. */
   loginCooldown?: { failuresBeforeCooldown: number; cooldownMs: number };
+  /** Replaces the static router (the migration control plane's phase-aware one). */
+  router?: import('../../odoo-bridge/routing/call-router.ts').CallRouter;
 }
 
 /** A real gateway on a free port (HTTP, protocols, sessions), serving test database copies. */
@@ -48,6 +50,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     metrics,
     ...(options.upstream ? { upstream: options.upstream } : {}),
     ...(options.loginCooldown ? { loginCooldown: options.loginCooldown } : {}),
+    ...(options.router ? { router: options.router } : {}),
   });
   const app = createGatewayApp({ logger, metrics, readiness: [], routers });
   const server = await listen(app, 0, '127.0.0.1');

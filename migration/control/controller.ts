@@ -1,0 +1,300 @@
+import os from 'node:os';
+import pg from 'pg';
+import { runCutover, runServiceRollback, type CutoverResult } from './cutover.ts';
+import type { ControlEndpoints } from './endpoints.ts';
+import { DEFAULT_THRESHOLDS, runGates, type Gate, type GateContext, type GateThresholds } from './gates/gate.ts';
+import { backfillComplete, forwardLag, reverseLag, STEP_GATES } from './gates/gates.ts';
+import { legacyBusinessMethods } from './gates/business-methods.ts';
+import { forwardSlot, modulePlan, reverseSlot, type ModulePlan } from './module-plan.ts';
+import { STEP_FROM, type Phase, type StepName } from './phases.ts';
+import { phaseSignalFor, type PhaseSignal } from './phase-signal.ts';
+import { recoverInterruptedCutovers } from './recovery.ts';
+import { bindingFor } from './service-bindings.ts';
+import { readCutovers, type CutoverRow } from './store/cutover-journal.ts';
+import { ensureControlSchema } from './store/control-schema.ts';
+import { readPhase, readTransitions, recordTransition, type GateOutcome, type ModulePhase, type StoredTransition } from './store/phase-store.ts';
+import { requestSync } from './store/sync-store.ts';
+import { readShadowStats, resetShadowStats, type ShadowStatRow } from './shadow/shadow-stats.ts';
+
+export interface StepOptions {
+  actor?: string;
+  reason?: string;
+  force?: boolean;
+  thresholds?: Partial<GateThresholds>;
+  /** Test hook for crash drills (see cutover.ts). */
+  stallAfter?: string;
+}
+
+export interface StepResult {
+  ok: boolean;
+  module: string;
+  step: StepName;
+  from: Phase;
+  to: Phase;
+  gates: GateOutcome[];
+  forced: boolean;
+  message: string;
+  cutover?: CutoverResult;
+}
+
+export class GateRefusal extends Error {
+  constructor(readonly result: StepResult) {
+    super(result.message);
+    this.name = 'GateRefusal';
+  }
+}
+
+export interface StatusReport {
+  module: string;
+  title: string;
+  service: string;
+  phase: ModulePhase;
+  recovered: string[];
+  sync: { backfill: GateOutcome; forwardLag: GateOutcome; reverseLag: GateOutcome; pendingCommands: number | null };
+  shadow: ShadowStatRow[];
+  transitions: StoredTransition[];
+  cutovers: CutoverRow[];
+}
+
+export interface PlanReport {
+  module: string;
+  technicalName: string;
+  service: string;
+  models: { model: string; table: string }[];
+  tables: string[];
+  referencesOut: string[];
+  referencesIn: string[];
+  businessMethods: { method: string; provided: boolean }[];
+}
+
+/**
+ * The migration team's operations on one module (what `ficus migrate …` runs): each step checks
+ * its gates, refuses on a failing one unless forced with a reason, and records the transition
+ * (who, when, why, forced, every gate's result). Any process may run it: gateways learn the
+ * result through the control database.
+ */
+export class MigrationController {
+  readonly control: pg.Pool;
+  readonly legacy: pg.Pool;
+  readonly #services = new Map<string, pg.Pool>();
+  #signal: PhaseSignal | undefined;
+
+  private constructor(readonly endpoints: ControlEndpoints) {
+    this.control = new pg.Pool({ connectionString: endpoints.controlUrl, max: 4, application_name: 'ficus_migrate' });
+    this.legacy = new pg.Pool({ connectionString: endpoints.legacyUrl, max: 4, application_name: 'ficus_migrate' });
+    for (const pool of [this.control, this.legacy]) pool.on('error', () => undefined);
+  }
+
+  static async open(endpoints: ControlEndpoints): Promise<MigrationController> {
+    const controller = new MigrationController(endpoints);
+    await ensureControlSchema(controller.control);
+    return controller;
+  }
+
+  /** Redis subscribers learn of the change too (PostgreSQL listeners got the NOTIFY at commit). */
+  async #announce(module: string): Promise<void> {
+    this.#signal ??= phaseSignalFor(this.endpoints.controlUrl, this.endpoints.redisUrl);
+    await this.#signal.publish(module).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.#signal?.close();
+    await Promise.all([this.control.end(), this.legacy.end(), ...[...this.#services.values()].map((p) => p.end())]);
+  }
+
+  servicePool(service: string): pg.Pool {
+    let pool = this.#services.get(service);
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: this.endpoints.serviceUrlFor(service), max: 4, application_name: 'ficus_migrate' });
+      pool.on('error', () => undefined);
+      this.#services.set(service, pool);
+    }
+    return pool;
+  }
+
+  plan(module: string): Promise<ModulePlan> {
+    return modulePlan(this.legacy, module);
+  }
+
+  #gateContext(plan: ModulePlan, thresholds?: Partial<GateThresholds>): GateContext {
+    return {
+      plan,
+      control: this.control,
+      legacy: this.legacy,
+      legacyUrl: this.endpoints.legacyUrl,
+      service: this.servicePool(plan.service),
+      serviceUrl: this.endpoints.serviceUrlFor(plan.service),
+      thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds },
+      addonsPath: this.endpoints.addonsPath,
+      providedMethods: bindingFor(plan.service).providedMethods,
+    };
+  }
+
+  async planReport(module: string): Promise<PlanReport> {
+    const plan = await this.plan(module);
+    const legacy = await legacyBusinessMethods(this.endpoints.addonsPath, plan.technicalName).catch(() => new Map<string, string[]>());
+    const provided = bindingFor(plan.service).providedMethods;
+    return {
+      module: plan.code,
+      technicalName: plan.technicalName,
+      service: plan.service,
+      models: plan.models,
+      tables: plan.tables,
+      referencesOut: plan.module.referencesOut.map((r) => `${r.fromModel}.${r.field} → ${r.toModel} (${r.toModule})`),
+      referencesIn: plan.module.referencesIn.map((r) => `${r.fromModel}.${r.field} (${r.fromModule}) → ${r.toModel}`),
+      businessMethods: [...legacy].flatMap(([model, methods]) => methods.map((m) => ({ method: `${model}.${m}`, provided: provided[model]?.includes(m) ?? false }))),
+    };
+  }
+
+  async status(module: string): Promise<StatusReport> {
+    const recovered = await recoverInterruptedCutovers(this.control);
+    const plan = await this.plan(module);
+    const ctx = this.#gateContext(plan);
+    const [phase, backfill, fwd, rev, shadow, transitions, cutovers] = await Promise.all([
+      readPhase(this.control, plan.code),
+      backfillComplete.check(ctx).catch((e) => ({ gate: 'backfill complete', ok: false, detail: (e as Error).message })),
+      forwardLag.check(ctx).catch((e) => ({ gate: 'forward sync lag', ok: false, detail: (e as Error).message })),
+      reverseLag.check(ctx).catch((e) => ({ gate: 'reverse sync lag', ok: false, detail: (e as Error).message })),
+      readShadowStats(this.control, plan.code),
+      readTransitions(this.control, plan.code, 10),
+      readCutovers(this.control, plan.code, 5),
+    ]);
+    const pending = await ctx.service
+      .query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')
+      .then((r) => r.rows[0]?.n ?? 0)
+      .catch(() => null);
+    return {
+      module: plan.code, title: plan.module.title, service: plan.service, phase, recovered,
+      sync: { backfill, forwardLag: fwd, reverseLag: rev, pendingCommands: pending },
+      shadow, transitions, cutovers,
+    };
+  }
+
+  /**
+   * Asks the running Ficus (its sync supervisor) to start the module's readers; the forward
+   * reader's snapshot is the backfill. Waits for it when `wait` is set, reporting progress.
+   */
+  async backfill(module: string, options: StepOptions & { waitMs?: number; onProgress?: (p: { copied: number; total: number }) => void } = {}): Promise<StepResult> {
+    await recoverInterruptedCutovers(this.control);
+    const plan = await this.plan(module);
+    const phase = await readPhase(this.control, plan.code);
+    this.#assertFrom('backfill', phase.phase, plan.code);
+    await requestSync(this.control, plan.code, actorOf(options));
+    await this.control.query('SELECT pg_notify($1, $2)', ['ficus_sync_request', plan.code]);
+    await this.#announce(plan.code);
+    const ctx = this.#gateContext(plan, options.thresholds);
+    const deadline = Date.now() + (options.waitMs ?? 0);
+    let gate = await backfillComplete.check(ctx);
+    while (!gate.ok && Date.now() < deadline) {
+      options.onProgress?.(await this.#backfillProgress(plan));
+      await new Promise((r) => setTimeout(r, 200));
+      gate = await backfillComplete.check(ctx);
+    }
+    if (gate.ok) options.onProgress?.(await this.#backfillProgress(plan));
+    return {
+      ok: gate.ok, module: plan.code, step: 'backfill', from: phase.phase, to: phase.phase, gates: [gate], forced: false,
+      message: gate.ok ? `${plan.code} backfilled into ${plan.service}; forward sync streaming` : `backfill of ${plan.code} requested; a running Ficus (ficus start) performs it`,
+    };
+  }
+
+  async #backfillProgress(plan: ModulePlan): Promise<{ copied: number; total: number }> {
+    const count = async (pool: pg.Pool) => {
+      let n = 0;
+      for (const t of plan.tables) n += Number((await pool.query(`SELECT count(*) AS n FROM public."${t}"`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0]?.n ?? 0);
+      return n;
+    };
+    return { copied: await count(this.servicePool(plan.service)), total: await count(this.legacy) };
+  }
+
+  shadow(module: string, options: StepOptions = {}): Promise<StepResult> {
+    return this.#step(module, 'shadow', options, async (_plan, from) => ({ to: from === 'canary' ? 'shadow' : 'shadow', canaryPercent: 0, resetShadow: from === 'legacy' }));
+  }
+
+  canary(module: string, percent: number, options: StepOptions = {}): Promise<StepResult> {
+    if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new Error('canary percent must be a whole number 1–100');
+    return this.#step(module, 'canary', options, async () => ({ to: 'canary', canaryPercent: percent }));
+  }
+
+  cutover(module: string, options: StepOptions = {}): Promise<StepResult> {
+    return this.#step(module, 'cutover', options, async () => ({ to: 'service', canaryPercent: 0, ownershipChange: 'cutover' }));
+  }
+
+  /** One step back: service → the phase the cutover came from; canary → shadow; shadow → legacy. */
+  rollback(module: string, options: StepOptions = {}): Promise<StepResult> {
+    return this.#step(module, 'rollback', options, async (plan, from) => {
+      if (from === 'service') {
+        const last = (await readTransitions(this.control, plan.code, 50)).find((t) => t.step === 'cutover' && t.to === 'service');
+        const to = last && (last.from === 'shadow' || last.from === 'canary') ? last.from : 'shadow';
+        return { to, canaryPercent: to === 'canary' ? (last?.canaryPercent ?? (await this.#lastCanaryPercent(plan.code))) : 0, ownershipChange: 'rollback' };
+      }
+      return { to: from === 'canary' ? 'shadow' : 'legacy', canaryPercent: 0 };
+    });
+  }
+
+  retire(module: string, options: StepOptions = {}): Promise<StepResult> {
+    return this.#step(module, 'retire', options, async () => ({ to: 'retired', canaryPercent: 0 }));
+  }
+
+  async #lastCanaryPercent(module: string): Promise<number> {
+    const t = (await readTransitions(this.control, module, 50)).find((x) => x.to === 'canary' && x.canaryPercent);
+    return t?.canaryPercent ?? 0;
+  }
+
+  #assertFrom(step: StepName, phase: Phase, module: string): void {
+    if (!STEP_FROM[step].includes(phase)) throw new Error(`${step} is not possible from phase ${phase} of ${module} (possible from: ${STEP_FROM[step].join(', ')})`);
+  }
+
+  async #step(
+    module: string,
+    step: StepName,
+    options: StepOptions,
+    target: (plan: ModulePlan, from: Phase) => Promise<{ to: Phase; canaryPercent: number; ownershipChange?: 'cutover' | 'rollback'; resetShadow?: boolean }>,
+  ): Promise<StepResult> {
+    await recoverInterruptedCutovers(this.control);
+    const plan = await this.plan(module);
+    const current = await readPhase(this.control, plan.code);
+    this.#assertFrom(step, current.phase, plan.code);
+    if (current.freeze && current.freeze.until.getTime() > Date.now()) throw new Error(`${plan.code} is frozen by a cutover or rollback in progress`);
+    const { to, canaryPercent, ownershipChange, resetShadow } = await target(plan, current.phase);
+    const gates: readonly Gate[] = step === 'rollback' ? (current.phase === 'service' ? STEP_GATES.rollback : []) : STEP_GATES[step];
+    const outcomes = await runGates(gates, this.#gateContext(plan, options.thresholds));
+    const failing = outcomes.filter((g) => !g.ok);
+    const forced = failing.length > 0;
+    const base = { module: plan.code, step, from: current.phase, to, gates: outcomes, forced };
+    if (forced && !options.force) {
+      throw new GateRefusal({ ...base, ok: false, forced: false, message: `${step} of ${plan.code} refused: ${failing.map((g) => `${g.gate} (${g.detail})`).join('; ')}. Fix it, or pass --force --reason "…"` });
+    }
+    if (forced && !options.reason?.trim()) throw new Error('--force needs --reason "…" (it is recorded with the transition)');
+    const record = { actor: actorOf(options), reason: options.reason?.trim() || null, forced, gates: outcomes };
+    if (ownershipChange) {
+      const run = ownershipChange === 'cutover' ? runCutover : runServiceRollback;
+      const cutover = await run({
+        plan, control: this.control, legacy: this.legacy, service: this.servicePool(plan.service),
+        from: current.phase, to, canaryPercent, version: current.version, ...record,
+        ...(options.stallAfter ? { stallAfter: options.stallAfter } : {}),
+      });
+      await this.#announce(plan.code);
+      return { ...base, ok: true, cutover, message: `${plan.code}: ${current.phase} → ${to} (writes held ${cutover.freezeMs} ms)` };
+    }
+    const client = await this.control.connect();
+    try {
+      await client.query('BEGIN');
+      await recordTransition(client, { module: plan.code, step, from: current.phase, to, canaryPercent, ...record }, current.version || undefined);
+      if (resetShadow) await resetShadowStats(client, plan.code);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    await this.#announce(plan.code);
+    return { ...base, ok: true, message: `${plan.code}: ${current.phase} → ${to}${to === 'canary' ? ` ${canaryPercent} %` : ''}${forced ? ' (forced)' : ''}` };
+  }
+}
+
+function actorOf(options: StepOptions): string {
+  return options.actor ?? process.env.FICUS_ACTOR ?? `${os.userInfo().username}@${os.hostname()}`;
+}
+
+export { forwardSlot, reverseSlot };

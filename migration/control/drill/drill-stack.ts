@@ -1,0 +1,67 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { createGatewayApp } from '../../../odoo-bridge/gateway.ts';
+import { listen } from '../../../odoo-bridge/http/http-server.ts';
+import { createOdooGateway } from '../../../odoo-bridge/odoo-gateway.ts';
+import { createPostgresSessionStore } from '../../../odoo-bridge/sessions/postgres-session-store.ts';
+import { createMetricsRegistry } from '../../../runtime/metrics.ts';
+import { MigrationController } from '../controller.ts';
+import { embeddedEndpoints, type ControlEndpoints } from '../endpoints.ts';
+import { startMigrationRuntime, type MigrationRuntime } from '../migration-runtime.ts';
+
+export interface DrillStack {
+  endpoints: ControlEndpoints;
+  gatewayUrl: string;
+  runtime: MigrationRuntime;
+  controller: MigrationController;
+  legacyPool: pg.Pool;
+  servicePool: pg.Pool;
+  metrics: ReturnType<typeof createMetricsRegistry>;
+  stop(): Promise<void>;
+}
+
+/**
+ * What `ficus start` runs, wired the way the embedded runner should wire it: the migration
+ * runtime (phase book, freeze gate, syncs, shadow) feeding createOdooGateway its router and
+ * call handler, on real databases and a real HTTP port. Used by the cutover drill (bench and
+ * tests).
+ */
+export async function startDrillStack(o: { legacyUrl: string; controlUrl: string; serviceUrl: string; logger: Logger; database?: string }): Promise<DrillStack> {
+  const database = o.database ?? 'hp_legacy';
+  const endpoints = embeddedEndpoints({ controlUrl: o.controlUrl, legacyUrl: o.legacyUrl, serviceUrls: { dynamic: o.serviceUrl } });
+  const metrics = createMetricsRegistry();
+  const legacyPool = new pg.Pool({ connectionString: o.legacyUrl, max: 30, application_name: 'ficus-gateway' });
+  const controlPool = new pg.Pool({ connectionString: o.controlUrl, max: 4 });
+  const servicePool = new pg.Pool({ connectionString: o.serviceUrl, max: 4 });
+  for (const p of [legacyPool, controlPool, servicePool]) p.on('error', () => undefined);
+  const runtime = await startMigrationRuntime({ endpoints, odooDatabaseName: database, legacyPool, logger: o.logger, metrics, refreshMs: 1000, heartbeatIntervalMs: 500 });
+  const sessions = await createPostgresSessionStore(controlPool, 3600);
+  const routers = await createOdooGateway({
+    databases: [{ name: database, pool: legacyPool }],
+    handlerFor: runtime.handlerFor,
+    router: runtime.router,
+    sessions,
+    maxInactivitySeconds: 3600,
+    loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 },
+    logger: o.logger,
+    metrics,
+  });
+  const server = await listen(createGatewayApp({ logger: o.logger, metrics, readiness: [], routers }), 0, '127.0.0.1');
+  const controller = await MigrationController.open(endpoints);
+  return {
+    endpoints,
+    gatewayUrl: `http://127.0.0.1:${server.port}`,
+    runtime,
+    controller,
+    legacyPool,
+    servicePool,
+    metrics,
+    async stop() {
+      await server.close(1000);
+      await controller.close();
+      await runtime.stop();
+      await sessions.close();
+      for (const p of [legacyPool, controlPool, servicePool]) await p.end();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { Histogram, type Registry } from 'prom-client';
+import type { PhaseBook } from './phase-book.ts';
+import { expireFreeze, recordFreezeAck } from './store/freeze-store.ts';
+import type { ModulePhase } from './store/phase-store.ts';
+
+interface ModuleFreeze {
+  epoch: number;
+  released: Promise<void>;
+  release: () => void;
+  leaseTimer: NodeJS.Timeout;
+  acked: boolean;
+}
+
+/**
+ * The gateway's half of "writes are held, not refused": while the control database says a
+ * module is frozen, write calls of its models wait here; once writes in flight have finished
+ * the gateway acknowledges the freeze (the cutover waits for every live gateway's
+ * acknowledgement before it takes its WAL position). When the freeze ends — the phase flipped
+ * or the step aborted — held calls continue and are routed by the phase then in force. A
+ * freeze whose lease runs out (the cutover's process died) is lifted by the gateway itself.
+ */
+export class FreezeGate {
+  readonly #frozen = new Map<string, ModuleFreeze>();
+  readonly #inFlight = new Map<string, number>();
+  readonly #idle = new Map<string, (() => void)[]>();
+  readonly #held: Histogram;
+
+  constructor(private readonly options: { book: PhaseBook; control: pg.Pool; gatewayId: string; logger: Logger; metrics: Registry }) {
+    const name = 'ficus_migration_write_hold_seconds';
+    this.#held =
+      (options.metrics.getSingleMetric(name) as Histogram | undefined) ??
+      new Histogram({ name, help: 'How long write calls were held by a cutover or rollback freeze', labelNames: ['module'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers: [options.metrics] });
+    options.book.onChange((phase) => this.#onPhase(phase));
+  }
+
+  /** Applies the phases already known (call once after the book started). */
+  sync(phases: ModulePhase[]): void {
+    for (const p of phases) this.#onPhase(p);
+  }
+
+  /** Waits while the module is frozen; then the caller must `leave` once its write finished. */
+  async enterWrite(module: string): Promise<() => void> {
+    const started = Date.now();
+    let waited = false;
+    for (let freeze = this.#frozen.get(module); freeze; freeze = this.#frozen.get(module)) {
+      waited = true;
+      await freeze.released;
+    }
+    if (waited) this.#held.observe({ module }, (Date.now() - started) / 1000);
+    this.#inFlight.set(module, (this.#inFlight.get(module) ?? 0) + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const n = (this.#inFlight.get(module) ?? 1) - 1;
+      this.#inFlight.set(module, n);
+      if (n === 0) for (const wake of this.#idle.get(module)?.splice(0) ?? []) wake();
+    };
+  }
+
+  isFrozen(module: string): boolean {
+    return this.#frozen.has(module);
+  }
+
+  #onPhase(phase: ModulePhase): void {
+    const current = this.#frozen.get(phase.module);
+    if (phase.freeze && current?.epoch === phase.freeze.epoch) return;
+    if (current) this.#lift(phase.module);
+    if (!phase.freeze) return;
+    if (phase.freeze.until.getTime() <= Date.now()) {
+      void this.#expire(phase.module, phase.freeze.epoch);
+      return;
+    }
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const epoch = phase.freeze.epoch;
+    const leaseTimer = setTimeout(() => void this.#expire(phase.module, epoch), phase.freeze.until.getTime() - Date.now() + 50);
+    const freeze: ModuleFreeze = { epoch, released, release, leaseTimer, acked: false };
+    this.#frozen.set(phase.module, freeze);
+    void this.#acknowledgeWhenIdle(phase.module, freeze);
+  }
+
+  async #acknowledgeWhenIdle(module: string, freeze: ModuleFreeze): Promise<void> {
+    if ((this.#inFlight.get(module) ?? 0) > 0) {
+      await new Promise<void>((resolve) => {
+        const list = this.#idle.get(module) ?? [];
+        list.push(resolve);
+        this.#idle.set(module, list);
+      });
+    }
+    if (this.#frozen.get(module) !== freeze) return;
+    await recordFreezeAck(this.options.control, module, freeze.epoch, this.options.gatewayId).catch((error) =>
+      this.options.logger.warn({ err: error, module }, 'could not acknowledge the freeze'),
+    );
+    freeze.acked = true;
+  }
+
+  async #expire(module: string, epoch: number): Promise<void> {
+    try {
+      const expired = await expireFreeze(this.options.control, module, epoch);
+      if (expired) this.options.logger.warn({ module, epoch }, 'freeze lease ran out (the cutover stopped): writes released to the phase in force');
+      const phase = await this.options.book.refresh(module);
+      if (!phase.freeze || phase.freeze.epoch !== epoch) this.#lift(module);
+    } catch (error) {
+      this.options.logger.warn({ err: error, module }, 'could not expire the freeze; retrying');
+      setTimeout(() => void this.#expire(module, epoch), 200);
+    }
+  }
+
+  #lift(module: string): void {
+    const freeze = this.#frozen.get(module);
+    if (!freeze) return;
+    clearTimeout(freeze.leaseTimer);
+    this.#frozen.delete(module);
+    freeze.release();
+  }
+
+  close(): void {
+    for (const module of [...this.#frozen.keys()]) this.#lift(module);
+  }
+}

@@ -1,0 +1,103 @@
+import { reconcileModules } from '../../reconcile/index.ts';
+import { forwardSlot, referenceSlot, reverseSlot } from '../module-plan.ts';
+import { readShadowStats } from '../shadow/shadow-stats.ts';
+import { legacyBusinessMethods } from './business-methods.ts';
+import type { Gate, GateContext } from './gate.ts';
+
+/** The forward reader's snapshot of the module's tables is complete in the service database. */
+export const backfillComplete: Gate = {
+  name: 'backfill complete',
+  async check(ctx) {
+    const slots = [forwardSlot(ctx.plan.code), referenceSlot(ctx.plan.service)];
+    const { rows } = await ctx.service
+      .query<{ source: string; done: boolean | null }>(`SELECT source, (position->>'snapshotDone')::boolean AS done FROM ficus_cdc.checkpoint WHERE source = ANY($1)`, [slots])
+      .catch(() => ({ rows: [] as { source: string; done: boolean | null }[] }));
+    const pending = slots.filter((slot) => !rows.some((r) => r.source === slot && r.done === true));
+    return {
+      gate: this.name,
+      ok: pending.length === 0,
+      detail: pending.length ? `snapshot not complete for ${pending.join(', ')}: run \`ficus migrate backfill\` (a running Ficus performs it)` : `snapshot of ${ctx.plan.tables.length} tables and the reference copies done, streaming`,
+    };
+  },
+};
+
+async function slotLag(ctx: GateContext, source: 'legacy' | 'service', slot: string) {
+  const pool = source === 'legacy' ? ctx.legacy : ctx.service;
+  const { rows } = await pool.query<{ active: boolean; lag: string | null }>(
+    `SELECT active, (pg_current_wal_lsn() - confirmed_flush_lsn)::text AS lag FROM pg_replication_slots WHERE slot_name = $1`,
+    [slot],
+  );
+  return rows[0] ? { active: rows[0].active, lag: Number(rows[0].lag ?? 0) } : null;
+}
+
+function lagGate(direction: 'forward' | 'reverse'): Gate {
+  return {
+    name: `${direction} sync lag`,
+    async check(ctx) {
+      const slot = direction === 'forward' ? forwardSlot(ctx.plan.code) : reverseSlot(ctx.plan.code);
+      const state = await slotLag(ctx, direction === 'forward' ? 'legacy' : 'service', slot);
+      if (!state) return { gate: this.name, ok: false, detail: `slot ${slot} does not exist` };
+      const ok = state.active && state.lag <= ctx.thresholds.maxLagBytes;
+      return { gate: this.name, ok, detail: `${state.active ? 'streaming' : 'reader not connected'}, ${state.lag} bytes behind (max ${ctx.thresholds.maxLagBytes})` };
+    },
+  };
+}
+export const forwardLag = lagGate('forward');
+export const reverseLag = lagGate('reverse');
+
+/** `ficus reconcile` of the module's tables finds no difference. */
+export const reconcileClean: Gate = {
+  name: 'reconcile clean',
+  async check(ctx) {
+    const report = await reconcileModules({
+      sourceUrl: ctx.legacyUrl,
+      targetUrl: ctx.serviceUrl,
+      modules: [ctx.plan.code],
+      rules: false,
+      lag: { lagWindowMs: ctx.thresholds.reconcileLagWindowMs },
+    });
+    const s = report.summary;
+    const ok = s.tablesWithDifferences === 0;
+    return { gate: this.name, ok, detail: ok ? `${s.tables} tables, ${s.rowsSource} rows equal` : `${s.tablesWithDifferences} tables differ: ${s.missingInTarget} missing in service, ${s.missingInSource} missing in legacy, ${s.different} different` };
+  },
+};
+
+/** Shadow compared enough reads, and enough of them matched. */
+export const shadowMatchRate: Gate = {
+  name: 'shadow match rate',
+  async check(ctx) {
+    const stats = await readShadowStats(ctx.control, ctx.plan.code);
+    const matched = stats.reduce((n, s) => n + s.matched, 0);
+    const total = stats.reduce((n, s) => n + s.matched + s.unmatched + s.failed, 0);
+    const rate = total ? matched / total : 0;
+    const ok = total >= ctx.thresholds.minShadowSamples && rate >= ctx.thresholds.minMatchRate;
+    return { gate: this.name, ok, detail: `${matched}/${total} matched (${(rate * 100).toFixed(2)} %; need ≥ ${(ctx.thresholds.minMatchRate * 100).toFixed(2)} % over ≥ ${ctx.thresholds.minShadowSamples})` };
+  },
+};
+
+/** Every public business method of the addon's Python is provided by the owning service. */
+export const businessMethodsProvided: Gate = {
+  name: 'business methods provided',
+  async check(ctx) {
+    const legacy = await legacyBusinessMethods(ctx.addonsPath, ctx.plan.technicalName);
+    const missing: string[] = [];
+    let count = 0;
+    for (const [model, methods] of legacy) {
+      for (const method of methods) {
+        count++;
+        if (!ctx.providedMethods[model]?.includes(method)) missing.push(`${model}.${method}`);
+      }
+    }
+    return { gate: this.name, ok: missing.length === 0, detail: missing.length ? `missing: ${missing.join(', ')}` : `${count} of ${count} provided` };
+  },
+};
+
+/** Which gates each step checks. */
+export const STEP_GATES = {
+  backfill: [],
+  shadow: [backfillComplete, forwardLag],
+  canary: [backfillComplete, forwardLag, shadowMatchRate],
+  cutover: [backfillComplete, forwardLag, reconcileClean, shadowMatchRate, businessMethodsProvided],
+  rollback: [reverseLag],
+  retire: [reverseLag, reconcileClean],
+} as const satisfies Record<string, readonly Gate[]>;

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
+import { coreBehaviours } from '../../odoo-bridge/orm/write/core/core-behaviours.ts';
+import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
+import type { UpstreamOdoo } from '../../odoo-bridge/proxy/upstream-odoo.ts';
+import type { CallRouter } from '../../odoo-bridge/routing/call-router.ts';
+import { phaseAwareHandler, phaseAwareRouter, type PhaseDirectory } from '../../odoo-bridge/routing/phase-routing.ts';
+import { isReadMethod } from './call-kinds.ts';
+import type { ControlEndpoints } from './endpoints.ts';
+import { FreezeGate } from './freeze-gate.ts';
+import { forwardSlot, modulePlans } from './module-plan.ts';
+import { PhaseBook } from './phase-book.ts';
+import { phaseSignalFor } from './phase-signal.ts';
+import { recoverInterruptedCutovers } from './recovery.ts';
+import { SERVICE_BINDINGS } from './service-bindings.ts';
+import { ShadowComparer } from './shadow/shadow-comparer.ts';
+import { ShadowStats } from './shadow/shadow-stats.ts';
+import { ensureControlSchema } from './store/control-schema.ts';
+import { forgetGateway, heartbeatGateway } from './store/freeze-store.ts';
+import { readPhases } from './store/phase-store.ts';
+import { SyncSupervisor } from './sync/sync-supervisor.ts';
+
+export interface MigrationRuntimeOptions {
+  endpoints: ControlEndpoints;
+  /** The database name clients use for the legacy database (hp_legacy). */
+  odooDatabaseName: string;
+  legacyPool: pg.Pool;
+  filestore?: string | null;
+  upstream?: UpstreamOdoo;
+  logger: Logger;
+  metrics: Registry;
+  /** Run the module syncs in this process (the embedded `ficus start`); gateways-only processes say false. */
+  runSync?: boolean;
+  /** Safety-net re-read period of phases (ms). */
+  refreshMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+export interface MigrationRuntime {
+  router: CallRouter;
+  handlerFor(database: ServedDatabase): CallHandler;
+  book: PhaseBook;
+  supervisor: SyncSupervisor | undefined;
+  shadowIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything a gateway process needs for migration: the phase book (LISTEN/NOTIFY or Redis,
+ * plus periodic re-read), the freeze gate with its heartbeat and acknowledgements, the
+ * phase-aware router and call handler, shadow comparison, and — in the embedded process — the
+ * module syncs. `ficus start` passes `router` and `handlerFor` to createOdooGateway.
+ */
+export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise<MigrationRuntime> {
+  const control = new pg.Pool({ connectionString: o.endpoints.controlUrl, max: 6, application_name: 'ficus_gateway_control' });
+  control.on('error', () => undefined);
+  await ensureControlSchema(control);
+  const gatewayId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const book = new PhaseBook({ control, signal: phaseSignalFor(o.endpoints.controlUrl, o.endpoints.redisUrl), logger: o.logger, ...(o.refreshMs ? { refreshMs: o.refreshMs } : {}) });
+  await book.start();
+  const freeze = new FreezeGate({ book, control, gatewayId, logger: o.logger, metrics: o.metrics });
+  freeze.sync(await readPhases(control));
+  await heartbeatGateway(control, gatewayId);
+  const heartbeat = setInterval(() => {
+    void heartbeatGateway(control, gatewayId).catch(() => undefined);
+    void recoverInterruptedCutovers(control).catch(() => undefined);
+  }, 1000);
+
+  const plans = await modulePlans(o.legacyPool);
+  const moduleByModel = new Map<string, string>();
+  for (const plan of plans.values()) if (SERVICE_BINDINGS[plan.service]) for (const m of plan.models) moduleByModel.set(m.model, plan.code);
+
+  const legacyBehaviours = coreBehaviours();
+  for (const binding of Object.values(SERVICE_BINDINGS)) binding.registerLegacyBehaviours(legacyBehaviours);
+  const servicePools = new Map<string, pg.Pool>();
+  const servicePool = (service: string) => {
+    let pool = servicePools.get(service);
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: o.endpoints.serviceUrlFor(service), max: 10, application_name: `ficus_gateway_${service}` });
+      pool.on('error', () => undefined);
+      servicePools.set(service, pool);
+    }
+    return pool;
+  };
+  const serviceHandlers = new Map<string, CallHandler>();
+  const serviceFor = (module: string): CallHandler | undefined => {
+    const plan = plans.get(module);
+    const binding = plan && SERVICE_BINDINGS[plan.service];
+    if (!plan || !binding) return undefined;
+    let handler = serviceHandlers.get(plan.service);
+    if (!handler) {
+      handler = binding.engine({ name: o.odooDatabaseName, pool: servicePool(plan.service) }).call;
+      serviceHandlers.set(plan.service, handler);
+    }
+    return handler;
+  };
+
+  const stats = new ShadowStats({ control, metrics: o.metrics, logger: o.logger });
+  const comparer = new ShadowComparer({
+    stats,
+    legacyPool: o.legacyPool,
+    servicePoolFor: (module) => servicePool(plans.get(module)!.service),
+    forwardSlotFor: forwardSlot,
+  });
+  const directory: PhaseDirectory = {
+    moduleOfModel: (model) => moduleByModel.get(model),
+    phaseOf: (module) => book.get(module),
+    isFrozen: (module) => freeze.isFrozen(module),
+    enterWrite: (module) => freeze.enterWrite(module),
+    isReadMethod,
+  };
+  const handlers = new Map<string, CallHandler>();
+  const handlerFor = (database: ServedDatabase): CallHandler => {
+    let handler = handlers.get(database.name);
+    if (!handler) {
+      const legacy = createFullOrmEngine({ database, behaviours: legacyBehaviours, filestore: o.filestore ?? null }).call;
+      handler = database.name === o.odooDatabaseName ? phaseAwareHandler({ directory, legacy, serviceFor, shadow: comparer, ...(o.upstream ? { upstream: o.upstream } : {}) }) : legacy;
+      handlers.set(database.name, handler);
+    }
+    return handler;
+  };
+  const router = phaseAwareRouter({ directory, legacy: () => Promise.reject(new Error('unused')), serviceFor, ...(o.upstream ? { upstream: o.upstream } : {}) });
+
+  let supervisor: SyncSupervisor | undefined;
+  if (o.runSync !== false) {
+    supervisor = new SyncSupervisor({ endpoints: o.endpoints, control, legacy: o.legacyPool, logger: o.logger, metrics: o.metrics, ...(o.heartbeatIntervalMs ? { heartbeatIntervalMs: o.heartbeatIntervalMs } : {}) });
+    await supervisor.start();
+  }
+
+  return {
+    router,
+    handlerFor,
+    book,
+    supervisor,
+    shadowIdle: async () => {
+      await comparer.idle();
+      await stats.flush();
+    },
+    async stop() {
+      clearInterval(heartbeat);
+      await supervisor?.stop();
+      freeze.close();
+      await comparer.idle();
+      await stats.close();
+      await book.close();
+      await forgetGateway(control, gatewayId).catch(() => undefined);
+      for (const pool of servicePools.values()) await pool.end();
+      await control.end();
+    },
+  };
+}

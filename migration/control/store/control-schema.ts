@@ -1,0 +1,121 @@
+import type pg from 'pg';
+
+/**
+ * Forward-only schema of the migration control plane in `ficus_control`, schema
+ * `ficus_migration`. Applied entries are never edited: a change is a new entry. The version
+ * table records what ran, so every process (gateway, CLI) can call ensureControlSchema.
+ */
+export const CONTROL_MIGRATIONS: readonly { id: string; sql: string }[] = [
+  {
+    id: '0001_phases',
+    sql: `
+CREATE TABLE ficus_migration.module_phase (
+  module          text PRIMARY KEY,
+  phase           text NOT NULL,
+  canary_percent  integer NOT NULL DEFAULT 0 CHECK (canary_percent BETWEEN 0 AND 100),
+  -- Write freeze: gateways hold writes of the module while freeze_epoch is set and the lease runs.
+  freeze_epoch    bigint,
+  freeze_until    timestamptz,
+  version         bigint NOT NULL DEFAULT 1,
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE ficus_migration.transition (
+  id          bigserial PRIMARY KEY,
+  module      text NOT NULL,
+  step        text NOT NULL,
+  from_phase  text NOT NULL,
+  to_phase    text NOT NULL,
+  canary_percent integer,
+  actor       text NOT NULL,
+  reason      text,
+  forced      boolean NOT NULL DEFAULT false,
+  gates       jsonb NOT NULL DEFAULT '[]',
+  at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON ficus_migration.transition (module, id);
+CREATE TABLE ficus_migration.sync_request (
+  module        text PRIMARY KEY,
+  requested_at  timestamptz NOT NULL DEFAULT now(),
+  requested_by  text NOT NULL
+);
+-- LSN boundaries where a sync direction changes mode (apply rows / turn into commands / ignore).
+CREATE TABLE ficus_migration.sync_switch (
+  module     text NOT NULL,
+  direction  text NOT NULL CHECK (direction IN ('forward', 'reverse')),
+  seq        bigserial,
+  at_lsn     bigint,          -- NULL while the cutover has not taken its WAL position yet: readers wait
+  mode       text NOT NULL CHECK (mode IN ('apply', 'command', 'ignore')),
+  cutover_id bigint,
+  PRIMARY KEY (module, direction, seq)
+);
+CREATE TABLE ficus_migration.cutover (
+  id          bigserial PRIMARY KEY,
+  module      text NOT NULL,
+  kind        text NOT NULL CHECK (kind IN ('cutover', 'rollback')),
+  from_phase  text NOT NULL,
+  to_phase    text NOT NULL,
+  state       text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'completed', 'aborted', 'interrupted_before', 'interrupted_after')),
+  freeze_ms   integer,
+  outcome     text,
+  started_at  timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+);
+CREATE TABLE ficus_migration.cutover_step (
+  cutover_id bigint NOT NULL REFERENCES ficus_migration.cutover(id),
+  seq        serial,
+  step       text NOT NULL,
+  detail     jsonb NOT NULL DEFAULT '{}',
+  at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (cutover_id, seq)
+);
+CREATE TABLE ficus_migration.gateway_instance (
+  id         text PRIMARY KEY,
+  last_seen  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE ficus_migration.freeze_ack (
+  module      text NOT NULL,
+  epoch       bigint NOT NULL,
+  gateway_id  text NOT NULL,
+  at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (module, epoch, gateway_id)
+);
+CREATE TABLE ficus_migration.shadow_stat (
+  module      text NOT NULL,
+  call        text NOT NULL,   -- model.method
+  matched     bigint NOT NULL DEFAULT 0,
+  unmatched   bigint NOT NULL DEFAULT 0,
+  failed      bigint NOT NULL DEFAULT 0,
+  last_diff   jsonb,
+  last_diff_at timestamptz,
+  PRIMARY KEY (module, call)
+);`,
+  },
+];
+
+const LOCK = 0x66636d67; // "fcmg": one process migrates at a time
+
+export async function ensureControlSchema(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ficus_migration;
+      CREATE TABLE IF NOT EXISTS ficus_migration.schema_version (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ id: string }>('SELECT id FROM ficus_migration.schema_version');
+    const applied = new Set(rows.map((r) => r.id));
+    for (const migration of CONTROL_MIGRATIONS) {
+      if (applied.has(migration.id)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO ficus_migration.schema_version (id) VALUES ($1)', [migration.id]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,98 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ChangeApplier } from '../../../cdc/apply/applier.ts';
+import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.ts';
+import { EmbeddedSource } from '../../../cdc/embedded/embedded-source.ts';
+import { forwardSlot, referenceSlot, reverseSlot, type ModulePlan } from '../module-plan.ts';
+import { ENGINE_REFERENCE_TABLES } from './reference-tables.ts';
+import { SwitchingSink } from './switching-sink.ts';
+
+export interface ModuleSyncOptions {
+  plan: ModulePlan;
+  legacyUrl: string;
+  serviceUrl: string;
+  control: pg.Pool;
+  logger: Logger;
+  metrics: Registry;
+  /** Creates the service database and its tables (the service's own migrations). */
+  provision: (serviceUrl: string) => Promise<void>;
+  heartbeatIntervalMs?: number;
+}
+
+const qualified = (tables: readonly string[]) => tables.map((t) => `public.${t}`);
+
+/**
+ * The three readers that keep one module's data on both sides, all running for as long as the
+ * module is being migrated; which of them writes what is decided per change by the ownership
+ * switches (switching-sink.ts), so a cutover changes no process, only a row:
+ * - forward (legacy → service, slot ficus_fwd_<m>): its snapshot is the backfill; applies rows
+ *   while legacy owns the tables, turns legacy writes into commands once the service does;
+ * - reverse (service → legacy, slot ficus_rev_<m>): ignores everything while legacy owns the
+ *   tables, applies the service's writes to the legacy tables after cutover;
+ * - reference (legacy → service, slot ficus_ref_<service>): read-only copies of the tables the
+ *   ORM engine needs to serve the service database (registry, access, users).
+ * Each applier tags its writes with its own replication origin, and every reader skips ficus_*
+ * origins: nothing echoes.
+ */
+export class ModuleSync {
+  readonly #o: ModuleSyncOptions;
+  readonly #sources: EmbeddedSource[] = [];
+  readonly #closers: (() => Promise<void>)[] = [];
+  forward: EmbeddedSource | undefined;
+
+  constructor(options: ModuleSyncOptions) {
+    this.#o = options;
+  }
+
+  async start(): Promise<void> {
+    const { plan, legacyUrl, serviceUrl, control, logger, metrics } = this.#o;
+    await this.#o.provision(serviceUrl);
+    await this.#copyReferenceDefinitions();
+    const tables = qualified(plan.tables);
+    const code = plan.code.toLowerCase();
+
+    const forwardApplier = await ChangeApplier.open({ targetUrl: serviceUrl, sourceName: `legacy_${code}`, logger, registry: metrics, origin: forwardSlot(plan.code) });
+    const forwardSink = new SwitchingSink({ module: plan.code, direction: 'forward', initial: 'apply', applier: forwardApplier, control, targetUrl: serviceUrl, allowReset: true });
+    const reverseApplier = await ChangeApplier.open({ targetUrl: legacyUrl, sourceName: `service_${code}`, logger, registry: metrics, origin: reverseSlot(plan.code) });
+    const reverseSink = new SwitchingSink({ module: plan.code, direction: 'reverse', initial: 'ignore', applier: reverseApplier, control, targetUrl: legacyUrl, allowReset: false });
+    const referenceApplier = await ChangeApplier.open({ targetUrl: serviceUrl, sourceName: `reference_${plan.service}`, logger, registry: metrics, origin: referenceSlot(plan.service) });
+    this.#closers.push(() => forwardSink.close(), () => reverseSink.close(), () => forwardApplier.close(), () => reverseApplier.close(), () => referenceApplier.close());
+
+    const common = { logger, heartbeatIntervalMs: this.#o.heartbeatIntervalMs ?? 1000, maxDelayMs: 5 };
+    this.forward = new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: forwardSlot(plan.code).slice(6), tables, applier: forwardSink.asApplier() });
+    const reverse = new EmbeddedSource({ ...common, sourceUrl: serviceUrl, purpose: reverseSlot(plan.code).slice(6), tables, applier: reverseSink.asApplier() });
+    const reference = new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: referenceSlot(plan.service).slice(6), tables: qualified(ENGINE_REFERENCE_TABLES), applier: referenceApplier });
+    this.#sources.push(reference, this.forward, reverse);
+    // One after the other: creating a slot waits for every transaction running in the cluster,
+    // so readers created together wait on each other's snapshot transactions.
+    for (const source of this.#sources) {
+      source.start();
+      await source.ready;
+    }
+  }
+
+  /** Resolves when every reader finished its snapshot and streams. */
+  async ready(): Promise<void> {
+    await Promise.all(this.#sources.map((s) => s.ready));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#sources.map((s) => s.stop().catch(() => undefined)));
+    for (const close of this.#closers) await close().catch(() => undefined);
+  }
+
+  /** Creates the reference copies' tables in the service database (plain columns and primary keys). */
+  async #copyReferenceDefinitions(): Promise<void> {
+    const source = new pg.Client({ connectionString: this.#o.legacyUrl });
+    const target = new pg.Client({ connectionString: this.#o.serviceUrl });
+    await source.connect();
+    await target.connect();
+    try {
+      await copyTableDefinitions(source, target, qualified(ENGINE_REFERENCE_TABLES));
+    } finally {
+      await source.end();
+      await target.end();
+    }
+  }
+}

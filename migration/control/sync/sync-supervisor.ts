@@ -1,0 +1,86 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ControlEndpoints } from '../endpoints.ts';
+import { modulePlan } from '../module-plan.ts';
+import { bindingFor } from '../service-bindings.ts';
+import { syncRequests } from '../store/sync-store.ts';
+import { ModuleSync } from './module-sync.ts';
+
+/**
+ * Runs, in the long-lived Ficus process, the sync of every module a `ficus migrate backfill`
+ * asked for (ficus_migration.sync_request), and the command processor of its service. It
+ * learns of new requests by NOTIFY and by a periodic look; a restart resumes every reader from
+ * its checkpoint (a snapshot interrupted by a crash starts over, consistent with a new slot).
+ */
+export class SyncSupervisor {
+  readonly #running = new Map<string, ModuleSync>();
+  readonly #processors = new Map<string, { stop(): Promise<void> }>();
+  #listener: pg.Client | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(private readonly o: { endpoints: ControlEndpoints; control: pg.Pool; legacy: pg.Pool; logger: Logger; metrics: Registry; heartbeatIntervalMs?: number }) {}
+
+  async start(): Promise<void> {
+    const listener = new pg.Client({ connectionString: this.o.endpoints.controlUrl, application_name: 'ficus_sync_supervisor' });
+    listener.on('error', () => undefined);
+    listener.on('notification', () => this.poke());
+    await listener.connect();
+    await listener.query('LISTEN ficus_sync_request');
+    this.#listener = listener;
+    const tick = () => {
+      if (this.#closed) return;
+      this.poke();
+      this.#timer = setTimeout(tick, 2000);
+    };
+    tick();
+    await this.#chain;
+  }
+
+  poke(): void {
+    this.#chain = this.#chain.then(() => this.#reconcile()).catch((error) => this.o.logger.warn({ err: error }, 'sync supervisor: will retry'));
+  }
+
+  /** The module's sync, once started (tests and benches wait on its readiness). */
+  syncOf(module: string): ModuleSync | undefined {
+    return this.#running.get(module);
+  }
+
+  async settled(): Promise<void> {
+    await this.#chain;
+  }
+
+  async #reconcile(): Promise<void> {
+    if (this.#closed) return;
+    for (const module of await syncRequests(this.o.control)) {
+      if (this.#running.has(module)) continue;
+      const plan = await modulePlan(this.o.legacy, module);
+      const binding = bindingFor(plan.service);
+      const serviceUrl = this.o.endpoints.serviceUrlFor(plan.service);
+      const sync = new ModuleSync({
+        plan, legacyUrl: this.o.endpoints.legacyUrl, serviceUrl, control: this.o.control,
+        logger: this.o.logger, metrics: this.o.metrics, provision: binding.provision,
+        ...(this.o.heartbeatIntervalMs ? { heartbeatIntervalMs: this.o.heartbeatIntervalMs } : {}),
+      });
+      this.#running.set(module, sync);
+      await sync.start();
+      if (!this.#processors.has(plan.service)) {
+        const processor = binding.commandProcessor({ url: serviceUrl, logger: this.o.logger });
+        await processor.start();
+        this.#processors.set(plan.service, processor);
+      }
+      this.o.logger.info({ module, service: plan.service }, 'module sync started');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#chain.catch(() => undefined);
+    await this.#listener?.end().catch(() => undefined);
+    for (const p of this.#processors.values()) await p.stop();
+    for (const s of this.#running.values()) await s.stop();
+  }
+}

@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import { BUSINESS_RULES, type BusinessRule } from './business-rules.ts';
+import { groupNormalisations, isClean, summarise, type ReconcileReport } from './report-model.ts';
+import { rulesFor, runBusinessRules } from './rule-runner.ts';
+import { mapWithLimit } from './sql.ts';
+import { reconcileTable } from './table-reconciler.ts';
+import {
+  DEFAULT_NORMALISATION,
+  DEFAULT_TUNING,
+  type LagOptions,
+  type NormalisationOptions,
+  type ReconcileProgress,
+  type ReconcileTuning,
+} from './types.ts';
+
+export interface DatabaseHandle {
+  pool: pg.Pool;
+  /** Host, port and database: printed in reports, so never credentials. */
+  label: string;
+}
+
+export interface TableJob {
+  table: string;
+  targetTable?: string;
+  /** Code of the owning module, when the table belongs to one. */
+  module?: string;
+}
+
+export interface ReconcileRunOptions {
+  tables: TableJob[];
+  source: DatabaseHandle;
+  /** Where a table lives on the target side (also used for the tables business rules read). */
+  targetFor(table: string): DatabaseHandle | undefined;
+  modules?: ReconcileReport['modules'];
+  normalisation?: Partial<NormalisationOptions>;
+  lag?: Partial<LagOptions>;
+  tuning?: Partial<ReconcileTuning>;
+  /** Rules to check; by default the built-in ones that concern the reconciled tables. `false`: none. */
+  rules?: readonly BusinessRule[] | false;
+  /** Tables compared at the same time. Default 2. */
+  tableConcurrency?: number;
+  onProgress?: (progress: ReconcileProgress) => void;
+  /** Waits out the lag window; tests can pass a faster clock. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * One reconciliation run: compares every table, waits once for the lag window if any
+ * difference was still fresh, re-checks those keys, then checks the business rules.
+ */
+export async function runReconciliation(options: ReconcileRunOptions): Promise<ReconcileReport> {
+  const started = new Date();
+  const normalisation = { ...DEFAULT_NORMALISATION, ...options.normalisation };
+  const lag: LagOptions = { lagWindowMs: 0, writeDateColumn: 'write_date', ...options.lag };
+  const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  const pending = await mapWithLimit(options.tables, options.tableConcurrency ?? 2, async (job) => {
+    const target = options.targetFor(job.targetTable ?? job.table);
+    if (!target) throw new Error(`no target database for table ${job.table}`);
+    return reconcileTable(
+      {
+        table: job.table,
+        targetTable: job.targetTable ?? job.table,
+        ...(job.module ? { module: job.module } : {}),
+        source: options.source.pool,
+        target: target.pool,
+        targetLabel: target.label,
+      },
+      { tuning, normalisation, lag, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+    );
+  });
+
+  const waiting = pending.filter((p) => p.deferred > 0);
+  if (waiting.length) {
+    const wait = Math.max(...waiting.map((p) => p.readAt)) + lag.lagWindowMs - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+  const tables = [];
+  for (const p of pending) tables.push(await p.finish());
+
+  const reconciledTables = options.tables.map((t) => t.table);
+  const rules = options.rules === false ? [] : rulesFor(options.rules ?? BUSINESS_RULES, reconciledTables);
+  options.onProgress?.({ table: '(business rules)', phase: 'rules', done: 0, total: rules.length });
+  const ruleResults = await runBusinessRules(rules, {
+    source: () => options.source.pool,
+    target: (table) => options.targetFor(table)?.pool,
+  });
+  options.onProgress?.({ table: '(business rules)', phase: 'done', done: rules.length, total: rules.length });
+
+  const summary = summarise(tables, ruleResults);
+  const finished = new Date();
+  return {
+    kind: 'ficus-reconcile-report',
+    version: 1,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    source: options.source.label,
+    targets: [...new Set(tables.map((t) => t.targetLabel))],
+    modules: options.modules ?? [],
+    options: { normalisation, lag },
+    normalisations: groupNormalisations(pending.flatMap((p) => p.notes), normalisation),
+    tables,
+    rules: ruleResults,
+    summary,
+    status: isClean(summary) ? 'clean' : 'differences',
+  };
+}

@@ -1,0 +1,115 @@
+import type { CallHandler, OdooCall } from '../call.ts';
+import type { UpstreamOdoo } from '../proxy/upstream-odoo.ts';
+import { inCanary } from './canary.ts';
+import type { CallRouter, RouteDecision, RouteQuery } from './call-router.ts';
+
+export type ModulePhaseName = 'legacy' | 'shadow' | 'canary' | 'service' | 'retired';
+
+/** What routing needs from the migration control plane (migration/control implements it). */
+export interface PhaseDirectory {
+  moduleOfModel(model: string): string | undefined;
+  phaseOf(module: string): { phase: ModulePhaseName; canaryPercent: number };
+  isFrozen(module: string): boolean;
+  /** Waits while the module's writes are frozen; the returned function ends the write. */
+  enterWrite(module: string): Promise<() => void>;
+  isReadMethod(method: string): boolean;
+}
+
+export interface ShadowSink {
+  submit(job: { module: string; call: OdooCall; legacyAnswer: unknown; legacy: CallHandler; service: CallHandler }): void;
+}
+
+export interface PhaseRoutingOptions {
+  directory: PhaseDirectory;
+  /** The upstream Odoo (LEGACY_ODOO_URL), for modules in phase legacy and for models of no module. */
+  upstream?: UpstreamOdoo;
+  /** Answers from the legacy tables (ORM engine over the legacy database). */
+  legacy: CallHandler;
+  /** The owning service's handler for a module (ORM engine over its database). */
+  serviceFor(module: string): CallHandler | undefined;
+  shadow?: ShadowSink;
+}
+
+/**
+ * The phase-aware routing function. Model calls of a module past `legacy` are answered by
+ * Ficus (the handler below picks legacy tables or the service per call); a module in
+ * `legacy` goes to the upstream Odoo when there is one. Write calls routed upstream are held
+ * here during a freeze (the handler holds the ones it answers itself), and counted in flight
+ * until the upstream answered, so a freeze acknowledgement means "no write of this module is
+ * still running through this gateway".
+ */
+export function phaseAwareRouter(options: PhaseRoutingOptions): CallRouter {
+  const { directory, upstream } = options;
+  const passThrough: RouteDecision = upstream ? { kind: 'upstream', upstream } : { kind: 'local' };
+  return (query: RouteQuery): RouteDecision | Promise<RouteDecision> => {
+    if (!upstream) return passThrough;
+    const module = query.model ? directory.moduleOfModel(query.model) : undefined;
+    if (!module) return passThrough;
+    if (directory.phaseOf(module).phase !== 'legacy') return { kind: 'local' };
+    if (!query.method || directory.isReadMethod(query.method)) return passThrough;
+    return directory.enterWrite(module).then((leave) => {
+      // The freeze may have flipped the phase while this call waited.
+      if (directory.phaseOf(module).phase !== 'legacy') {
+        leave();
+        return { kind: 'local' } as const;
+      }
+      return { kind: 'upstream', upstream: trackedUpstream(upstream, leave) } as const;
+    });
+  };
+}
+
+function trackedUpstream(upstream: UpstreamOdoo, leave: () => void): UpstreamOdoo {
+  return {
+    ...upstream,
+    async forward(req, res) {
+      try {
+        return await upstream.forward(req, res);
+      } finally {
+        leave();
+      }
+    },
+  } as UpstreamOdoo;
+}
+
+/**
+ * The call handler of a served database under migration: per module phase, `legacy` answers
+ * from the legacy tables; `shadow` answers from legacy and has reads compared with the
+ * service off the hot path (writes go to legacy only, never twice); `canary` answers the
+ * reads of a sticky share of users from the service, every write from legacy (legacy stays
+ * the system of record until cutover; the forward sync carries the write to the service);
+ * `service`/`retired` answer from the service.
+ */
+export function phaseAwareHandler(options: PhaseRoutingOptions): CallHandler {
+  const { directory, legacy } = options;
+  return async (call) => {
+    const module = directory.moduleOfModel(call.model);
+    if (!module) return legacy(call);
+    const read = directory.isReadMethod(call.method);
+    const leave = read ? undefined : await directory.enterWrite(module);
+    try {
+      const { phase, canaryPercent } = directory.phaseOf(module);
+      const service = phase === 'legacy' ? undefined : options.serviceFor(module);
+      if (!service) return await legacy(call);
+      switch (phase) {
+        case 'service':
+        case 'retired':
+          return await service(call);
+        case 'canary':
+          if (read && inCanary(module, call.uid, canaryPercent)) return await service(call);
+          return await answerWithShadow(options, module, call, read, service);
+        case 'shadow':
+          return await answerWithShadow(options, module, call, read, service);
+        default:
+          return await legacy(call);
+      }
+    } finally {
+      leave?.();
+    }
+  };
+}
+
+async function answerWithShadow(options: PhaseRoutingOptions, module: string, call: OdooCall, read: boolean, service: CallHandler): Promise<unknown> {
+  const answer = await options.legacy(call);
+  if (read && options.shadow) options.shadow.submit({ module, call, legacyAnswer: answer, legacy: options.legacy, service });
+  return answer;
+}

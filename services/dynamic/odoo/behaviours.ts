@@ -1,0 +1,35 @@
+import type { MethodSpec } from '../../../odoo-bridge/orm/methods/method.ts';
+import { idsOf } from '../../../odoo-bridge/orm/methods/method.ts';
+import { BehaviourRegistry } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { inTransaction } from '../../../odoo-bridge/orm/write/transaction.ts';
+import { updateRecords } from '../../../odoo-bridge/orm/write/update-records.ts';
+
+/** Odoo's `fields.Datetime.now()` as stored: UTC, second precision, no zone. */
+function odooNow(): string {
+  return new Date().toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * hp_feed's Python behaviour (addons/hp_feed/models/hp_feed.py): field defaults and
+ * `hp.user.feed.action_mark_seen` (`self.write({'seen': True}); return True`). Registered on
+ * the registry the engine serving M19 uses, on whichever side answers.
+ */
+export function registerFeedBehaviours(behaviours: BehaviourRegistry): BehaviourRegistry {
+  behaviours.register('hp.activity', { defaults: () => ({ visibility: 'public' }) });
+  behaviours.register('hp.recommendation', { defaults: () => ({ generated_at: odooNow() }) });
+  const markSeen: MethodSpec = {
+    api: 'records',
+    signature: { qualname: 'HpUserFeed.action_mark_seen', params: [] },
+    async run(ctx, model, _args, ids) {
+      await inTransaction(ctx, (tx) => updateRecords({ ctx: tx, behaviours }, model, idsOf(ids), { seen: true }));
+      return true;
+    },
+  };
+  behaviours.register('hp.user.feed', { defaults: () => ({ seen: false }), methods: { action_mark_seen: markSeen } });
+  return behaviours;
+}
+
+/** Business methods this service provides, per model (the control plane's "methods provided" gate reads this). */
+export const DYNAMIC_BUSINESS_METHODS: Readonly<Record<string, readonly string[]>> = {
+  'hp.user.feed': ['action_mark_seen'],
+};

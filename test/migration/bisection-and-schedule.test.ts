@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { chunkWindows, childSpan, differingChunks, firstLevelSpan, slices } from '../../migration/reconcile/bisection.ts';
+import { nextOccurrence, parseTimeOfDay } from '../../migration/reconcile/schedule.ts';
+import { findModuleDefinition } from '../../migration/modules/index.ts';
+
+describe('bisection helpers', () => {
+  it('finds chunks that differ, or exist on one side only', () => {
+    const s = new Map([[1, { n: 2, h: 'a' }], [2, { n: 2, h: 'b' }], [3, { n: 1, h: 'c' }]]);
+    const t = new Map([[1, { n: 2, h: 'a' }], [2, { n: 2, h: 'x' }], [4, { n: 5, h: 'd' }]]);
+    expect(differingChunks(s, t, 8).map((c) => [c.bucket, c.rowsSource, c.rowsTarget])).toEqual([[2, 2, 2], [3, 1, 0], [4, 0, 5]]);
+  });
+
+  it('chooses power-of-two spans that nest, sized by density and the chunk limit', () => {
+    expect(firstLevelSpan(10_000_000, 10_000_000, 32, 400_000)).toBe(32);
+    expect(firstLevelSpan(1_000_000, 100_000, 32, 400_000)).toBe(512); // sparse keys: wider span, same rows per chunk
+    expect(firstLevelSpan(1e9, 1e9, 32, 400_000)).toBe(4096); // capped chunk count
+    expect(childSpan(4096, 16)).toBe(256);
+    expect(childSpan(8, 16)).toBe(1);
+  });
+
+  it('groups chunks into key windows per span, cut at wide gaps, and slices the key space without gaps', () => {
+    expect(chunkWindows([{ bucket: 3, span: 4 }, { bucket: 1, span: 4 }, { bucket: 2, span: 4 }, { bucket: 9, span: 4 }, { bucket: 5, span: 64 }], 16)).toEqual([
+      { lo: 4, hi: 16, span: 4, buckets: [1, 2, 3] },
+      { lo: 36, hi: 40, span: 4, buckets: [9] },
+      { lo: 320, hi: 384, span: 64, buckets: [5] },
+    ]);
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 1, max: 50 }), (min, width, log, parts) => {
+        const span = 2 ** log;
+        const cut = slices(min, min + width, span, parts);
+        expect(cut[0]!.lo).toBeLessThanOrEqual(min);
+        expect(cut.at(-1)!.hi).toBeGreaterThan(min + width);
+        for (let i = 1; i < cut.length; i++) expect(cut[i]!.lo).toBe(cut[i - 1]!.hi);
+        for (const c of cut) expect(((c.lo % span) + span) % span).toBe(0);
+      }),
+    );
+  });
+});
+
+describe('daily schedule', () => {
+  it('parses HH:MM and finds the next run strictly after now', () => {
+    expect(parseTimeOfDay('02:30')).toEqual([2, 30]);
+    expect(() => parseTimeOfDay('25:00')).toThrow(/time of day/);
+    expect(nextOccurrence(new Date('2026-11-25T01:00:00Z'), 2, 30, 'UTC').toISOString()).toBe('2026-11-25T02:30:00.000Z');
+    expect(nextOccurrence(new Date('2026-11-25T02:30:00Z'), 2, 30, 'UTC').toISOString()).toBe('2026-11-26T02:30:00.000Z');
+  });
+});
+
+describe('module names', () => {
+  it('accepts codes in any case and technical names', () => {
+    expect(findModuleDefinition('m4')?.technicalName).toBe('hp_marketplace');
+    expect(findModuleDefinition('M20')?.service).toBe('trade');
+    expect(findModuleDefinition('hp_points')?.code).toBe('M14');
+    expect(findModuleDefinition('M21')).toBeUndefined();
+  });
+});
