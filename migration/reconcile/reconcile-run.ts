@@ -3,6 +3,7 @@ import { BUSINESS_RULES, type BusinessRule } from './business-rules.ts';
 import { groupNormalisations, isClean, summarise, type ReconcileReport } from './report-model.ts';
 import { rulesFor, runBusinessRules } from './rule-runner.ts';
 import { mapWithLimit } from './sql.ts';
+import { checkServerVersion } from './table-introspection.ts';
 import { reconcileTable } from './table-reconciler.ts';
 import {
   DEFAULT_NORMALISATION,
@@ -54,6 +55,16 @@ export async function runReconciliation(options: ReconcileRunOptions): Promise<R
   const lag: LagOptions = { lagWindowMs: 0, writeDateColumn: 'write_date', ...options.lag };
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  // Row hashing needs PostgreSQL 14+ on every side: fail before any work, with the side named.
+  const targets = new Map(options.tables.flatMap((job) => {
+    const t = options.targetFor(job.targetTable ?? job.table);
+    return t ? [[t.pool, t.label] as const] : [];
+  }));
+  await Promise.all([
+    checkServerVersion(options.source.pool, `source (${options.source.label})`),
+    ...[...targets].map(([pool, label]) => checkServerVersion(pool, `target (${label})`)),
+  ]);
 
   const pending = await mapWithLimit(options.tables, options.tableConcurrency ?? 2, async (job) => {
     const target = options.targetFor(job.targetTable ?? job.table);
