@@ -83,6 +83,9 @@ function parseSetting(spec: SettingSpec, raw: unknown, source: string, cwd: stri
     case 'enum':
       if (!spec.values?.includes(text)) fail(`is not one of ${spec.values?.join(', ')}`);
       return text;
+    case 'time-of-day':
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(text)) fail('is not a time of day HH:MM (00:00-23:59)');
+      return text;
     case 'path':
       if (text === '') fail('is empty');
       return path.resolve(cwd, text);

@@ -16,6 +16,7 @@ import { startMigrationRuntime } from '../migration/control/migration-runtime.ts
 import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-session-store.ts';
 import { createRedisSessionStore } from '../odoo-bridge/sessions/redis-session-store.ts';
 import { ensureDatabase } from './ensure-database.ts';
+import { startDailyReconcile } from './daily-reconcile.ts';
 import { ensureFilestore } from './filestore.ts';
 import path from 'node:path';
 import type { FicusConfig } from './settings.ts';
@@ -93,6 +94,8 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       ...(upstream ? { upstream } : {}),
     });
     stack.push('migration runtime', () => migration.stop());
+    const daily = await startDailyReconcile({ at: config.reconcileAt, legacyDatabaseUrl, controlPool, phases: migration.book, logger, metrics });
+    stack.push('daily reconciliation', async () => daily.stop());
 
     const odooRouters = await createOdooGateway({
       databases: [{ name: config.odooDatabaseName, pool: legacyPool }],

@@ -3,7 +3,7 @@
  * default and meaning. The README's configuration table is printed from this list
  * (`ficus config --markdown`), so the two cannot drift apart.
  */
-export type SettingType = 'port' | 'path' | 'url' | 'string' | 'enum' | 'duration-ms' | 'integer';
+export type SettingType = 'port' | 'path' | 'url' | 'string' | 'enum' | 'duration-ms' | 'integer' | 'time-of-day';
 
 export interface SettingSpec {
   key: string;
@@ -31,6 +31,7 @@ export const SETTINGS = [
   { key: 'upstreamTimeoutMs', env: 'LEGACY_ODOO_TIMEOUT_MS', type: 'duration-ms', default: 30000, description: 'How long a call proxied to LEGACY_ODOO_URL may take before the client gets an error.' },
   { key: 'sessionMaxInactivitySeconds', env: 'FICUS_SESSION_MAX_INACTIVITY_S', type: 'integer', default: 604800, description: "Web sessions expire after this many seconds without use (Odoo's default: one week)." },
   { key: 'redisUrl', env: 'REDIS_URL', type: 'url', description: 'Redis for sessions and cache; without it both live in PostgreSQL / memory.' },
+  { key: 'reconcileAt', env: 'FICUS_RECONCILE_AT', type: 'time-of-day', default: '03:00', description: 'Time of day (UTC, `HH:MM`) of the daily reconciliation of every module that has a service copy.' },
   { key: 'logLevel', env: 'LOG_LEVEL', type: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level.' },
   { key: 'logFormat', env: 'LOG_FORMAT', type: 'enum', default: 'auto', values: ['auto', 'json', 'pretty'], description: '`json` lines, `pretty` for a terminal, `auto` picks pretty on a TTY.' },
   { key: 'shutdownTimeoutMs', env: 'FICUS_SHUTDOWN_TIMEOUT_MS', type: 'duration-ms', default: 8000, description: 'How long a graceful shutdown waits for requests in flight before closing them.' },

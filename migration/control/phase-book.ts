@@ -36,6 +36,11 @@ export class PhaseBook {
     await this.options.signal.close();
   }
 
+  /** Every module whose phase was ever recorded (the others are in phase legacy). */
+  recorded(): ModulePhase[] {
+    return [...this.#byModule.values()];
+  }
+
   get(module: string): ModulePhase {
     return this.#byModule.get(module) ?? { module, phase: 'legacy', canaryPercent: 0, freeze: null, version: 0 };
   }

@@ -17,6 +17,7 @@ describe('configuration', () => {
     ['FICUS_PG_PORT', 'abc', /FICUS_PG_PORT: "abc" is not a port number/],
     ['FICUS_PORT', '70000', /FICUS_PORT: "70000" is not a port number/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: "loud" is not one of/],
+    ['FICUS_RECONCILE_AT', '25:00', /FICUS_RECONCILE_AT: "25:00" is not a time of day/],
     ['LEGACY_DATABASE_URL', 'not a url', /LEGACY_DATABASE_URL: "not a url" is not a URL/],
     ['FICUS_LEGACY_DUMP', '/nowhere/dump.sql.gz', /FICUS_LEGACY_DUMP: dump file \/nowhere\/dump.sql.gz does not exist/],
   ])('names the bad setting %s=%s', (name, value, message) => {
