@@ -35,7 +35,8 @@ export function readableFields(model: ModelInfo): string[] {
     return (
       field.column ||
       field.type === 'one2many' ||
-      field.type === 'many2many' ||
+      // A computed many2many (mail followers…) has no relation table to read from.
+      (field.type === 'many2many' && !!field.relationTable) ||
       field.attachment ||
       field.inheritedVia ||
       (field.related && !field.store) ||
@@ -71,7 +72,10 @@ export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSou
         for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
         if (computed.select) columns.set(field.name, computed.select(alias));
       }
-      else if (field.name !== 'display_name' && field.type !== 'one2many' && field.type !== 'many2many' && !field.attachment) {
+      else if (field.type === 'many2many') {
+        // Fail before any query runs, not after the rows and the other fields were read.
+        relationOf(field);
+      } else if (field.name !== 'display_name' && field.type !== 'one2many' && !field.attachment) {
         throw missingBehaviour(model.name, `the computed field ${field.name}`);
       }
     }
