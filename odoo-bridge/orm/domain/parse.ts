@@ -258,3 +258,21 @@ export function negate(node: DomainNode): DomainNode {
     }
   }
 }
+
+/**
+ * A domain with its implicit ANDs made explicit (`[A, B]` → `['&', A, B]`), so it can be nested
+ * under another operator as Odoo's `AND()` does.
+ */
+export function explicitAnd(domain: readonly unknown[]): unknown[] {
+  let expected = 1;
+  const out: unknown[] = [];
+  for (const token of domain) {
+    if (expected === 0) {
+      out.unshift('&');
+      expected = 1;
+    }
+    expected += Array.isArray(token) ? -1 : token === '!' ? 0 : token === '&' || token === '|' ? 1 : -1;
+    out.push(token);
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import { displayNames } from '../read/display-name.ts';
+import { explicitAnd } from '../domain/parse.ts';
 import { limitOf, type MethodTable } from './method.ts';
 import { searchIds, searchSource } from './search-source.ts';
 
@@ -15,7 +16,7 @@ export const NAME_SEARCH_METHODS: MethodTable = {
       ctx.access.checkModel(model, 'read');
       const extra = Array.isArray(a.args) ? a.args : [];
       const condition = ['display_name', typeof a.operator === 'string' ? a.operator : 'ilike', a.name ?? ''];
-      const domain = extra.length ? ['&', ...prefixAnd(extra), condition] : [condition];
+      const domain = extra.length ? ['&', ...explicitAnd(extra), condition] : [condition];
       const ids = await searchIds(ctx, model, searchSource(ctx, model, domain, { order: model.order, limit: limitOf(a.limit), offset: 0 }));
       const names = await displayNames(ctx.readEnv({ sudo: true }), model, ids);
       return ids.map((id) => [id, names.get(id) ?? false]);
@@ -23,17 +24,3 @@ export const NAME_SEARCH_METHODS: MethodTable = {
   },
 };
 
-/** Make the implicit ANDs of a domain explicit so it can be nested under '&'. */
-function prefixAnd(domain: unknown[]): unknown[] {
-  let expected = 1;
-  const out: unknown[] = [];
-  for (const token of domain) {
-    if (expected === 0) {
-      out.unshift('&');
-      expected = 1;
-    }
-    expected += Array.isArray(token) ? -1 : token === '!' ? 0 : token === '&' || token === '|' ? 1 : -1;
-    out.push(token);
-  }
-  return out;
-}

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { explicitAnd } from '../domain/parse.ts';
 import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
@@ -171,23 +172,10 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
 /** Odoo's `expression.AND`: skip empty domains, prefix `&` for each extra domain. */
 function andDomains(domains: unknown[][]): unknown[] {
   const nonEmpty = domains.filter((d) => d.length);
-  const parts = nonEmpty.map(normalize);
+  const parts = nonEmpty.map(explicitAnd);
   return [...Array(Math.max(0, parts.length - 1)).fill('&'), ...parts.flat()];
 }
 
-function normalize(domain: unknown[]): unknown[] {
-  let expected = 1;
-  const out: unknown[] = [];
-  for (const token of domain) {
-    if (expected === 0) {
-      out.unshift('&');
-      expected = 1;
-    }
-    expected += Array.isArray(token) ? -1 : token === '!' ? 0 : token === '&' || token === '|' ? 1 : -1;
-    out.push(token);
-  }
-  return out;
-}
 
 function addPeriod(start: string, granularity: string): string {
   const d = new Date(start.replace(' ', 'T') + 'Z');
