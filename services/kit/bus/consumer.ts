@@ -8,6 +8,7 @@ import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { continueTrace } from '../observability/trace-context.ts';
 import { runInWorkContext } from '../observability/work-context.ts';
 import { backoffMs, sleep } from './backoff.ts';
+import { DeliveryTally } from './consumer-tally.ts';
 import type { DeadLetterSink } from './dead-letters.ts';
 import type { ConsumerSink, EventHandler, IncomingEvent } from './types.ts';
 
@@ -29,8 +30,9 @@ type Checked = { ok: true; event: CloudEvent; source: string; payload: string } 
 /**
  * One consumer group of one service: validates each event, dedupes it by id in the inbox and
  * runs its handler, all in one transaction of the service database. Batches go through in one
- * transaction; if any handler fails, the batch is rolled back and replayed one event at a time,
- * so only the failing event is retried (with backoff) and, in the end, dead-lettered.
+ * transaction (one inbox statement for the batch, then the handlers); if any handler fails, the
+ * batch is rolled back and replayed one event at a time, so only the failing event is retried
+ * (with backoff) and, in the end, dead-lettered. Metrics are recorded only for committed work.
  */
 export class GroupConsumer implements ConsumerSink {
   readonly group: string;
@@ -43,42 +45,46 @@ export class GroupConsumer implements ConsumerSink {
     this.maxAttempts = options.maxAttempts ?? 5;
   }
 
-  async deliver(events: IncomingEvent[], inTransaction?: (trx: Transaction<KitTables>, lastIndex: number) => Promise<void>): Promise<void> {
+  async deliver(events: IncomingEvent[]): Promise<void> {
     if (!events.length) return;
     const checked = events.map((e) => this.check(e));
+    const { service, metrics } = this.options;
     try {
+      const tally = new DeliveryTally();
       await this.options.db.transaction().execute(async (trx) => {
-        await this.handleAll(trx, checked, 0, checked.length);
-        await inTransaction?.(trx, checked.length - 1);
+        await this.handleAll(trx, checked, 0, checked.length, tally);
       });
+      tally.record(metrics, service, this.group);
       return;
     } catch (error) {
       if (this.options.stopping.aborted) throw error;
       this.options.logger.debug({ err: error, group: this.group }, 'batch failed; replaying it one event at a time');
     }
     for (let index = 0; index < checked.length; index++) {
-      await this.deliverOne(checked, index, inTransaction);
+      await this.deliverOne(checked, index);
     }
   }
 
-  private async deliverOne(checked: Checked[], index: number, inTransaction?: (trx: Transaction<KitTables>, lastIndex: number) => Promise<void>): Promise<void> {
+  private async deliverOne(checked: Checked[], index: number): Promise<void> {
     const item = checked[index]!;
+    const { service, metrics } = this.options;
     for (let attempt = 1; ; attempt++) {
       if (this.options.stopping.aborted) throw new Error('consumer stopping');
+      const tally = new DeliveryTally();
       try {
         await this.options.db.transaction().execute(async (trx) => {
           if (attempt >= this.maxAttempts && item.ok) {
-            await this.deadLetter(trx, item, attempt, this.lastError);
+            await this.deadLetter(trx, item, attempt, this.lastError, tally);
           } else {
-            await this.handleAll(trx, checked, index, index + 1);
+            await this.handleAll(trx, checked, index, index + 1, tally);
           }
-          await inTransaction?.(trx, index);
         });
+        tally.record(metrics, service, this.group);
         return;
       } catch (error) {
         this.lastError = describe(error);
         const type = item.ok ? item.event.type : 'invalid';
-        this.options.metrics.eventsHandled.inc({ service: this.options.service, group: this.group, type, outcome: 'retried' });
+        metrics.eventsHandled.inc({ service, group: this.group, type, outcome: 'retried' });
         this.options.logger.warn({ err: error, group: this.group, eventId: item.ok ? item.event.id : item.id, attempt }, 'event handling failed; retrying');
         await sleep(backoffMs(attempt), this.options.stopping);
       }
@@ -88,35 +94,40 @@ export class GroupConsumer implements ConsumerSink {
   private lastError = '';
 
   /** Inbox first (one statement for the slice), then the handlers of the events that were new. */
-  private async handleAll(trx: Transaction<KitTables>, checked: Checked[], from: number, to: number): Promise<void> {
-    const slice = checked.slice(from, to);
-    const valid = slice.filter((c): c is Extract<Checked, { ok: true }> => c.ok);
-    for (const invalid of slice.filter((c): c is Extract<Checked, { ok: false }> => !c.ok)) {
-      await this.deadLetter(trx, invalid, 1, invalid.reason);
+  private async handleAll(trx: Transaction<KitTables>, checked: Checked[], from: number, to: number, tally: DeliveryTally): Promise<void> {
+    const valid: CloudEvent[] = [];
+    for (let i = from; i < to; i++) {
+      const item = checked[i]!;
+      if (item.ok) valid.push(item.event);
+      else await this.deadLetter(trx, item, 1, item.reason, tally);
     }
     if (!valid.length) return;
     const { rows } = await sql<{ event_id: string }>`
       INSERT INTO inbox (consumer_group, event_id, event_type)
-      SELECT ${this.group}, id, type FROM unnest(${valid.map((v) => v.event.id)}::text[], ${valid.map((v) => v.event.type)}::text[]) AS e(id, type)
+      SELECT ${this.group}, id, type FROM unnest(${valid.map((e) => e.id)}::text[], ${valid.map((e) => e.type)}::text[]) AS e(id, type)
       ON CONFLICT DO NOTHING RETURNING event_id`.execute(trx);
     const fresh = new Set(rows.map((r) => r.event_id));
-    const { service, metrics } = this.options;
-    for (const item of valid) {
-      const { event } = item;
+    for (const event of valid) {
       if (!fresh.delete(event.id)) {
-        metrics.eventsHandled.inc({ service, group: this.group, type: event.type, outcome: 'duplicate' });
+        tally.count(event.type, 'duplicate');
         continue;
       }
       const handler = this.options.handlers.get(event.type)!;
       const trace = continueTrace(event.traceparent);
-      const log = this.options.logger.child({ group: this.group, eventId: event.id, eventType: event.type, traceId: trace.traceId });
-      await runInWorkContext({ trace, log }, () => handler(event, { db: trx as Transaction<any>, log }));
-      metrics.eventsHandled.inc({ service, group: this.group, type: event.type, outcome: 'handled' });
-      metrics.eventLatency.observe({ service, group: this.group, type: event.type }, Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
+      // A pino child logger (with redaction) per event costs more CPU than a typical handler's
+      // SQL round trip; it is made only when the handler, or code it calls, actually logs.
+      const parent = this.options.logger;
+      const group = this.group;
+      let log: Logger | undefined;
+      const eventLog = () => (log ??= parent.child({ group, eventId: event.id, eventType: event.type, traceId: trace.traceId }));
+      const context = { trace, get log() { return eventLog(); } };
+      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); } }));
+      tally.count(event.type, 'handled');
+      tally.latency(event.type, event.time);
     }
   }
 
-  private async deadLetter(trx: Transaction<KitTables>, item: Checked, attempts: number, reason: string): Promise<void> {
+  private async deadLetter(trx: Transaction<KitTables>, item: Checked, attempts: number, reason: string, tally: DeliveryTally): Promise<void> {
     const id = item.ok ? item.event.id : item.id;
     const type = item.ok ? item.event.type : item.type;
     if (id !== null) {
@@ -125,8 +136,7 @@ export class GroupConsumer implements ConsumerSink {
       if (!rows.length) return; // already handled or dead-lettered before
     }
     await this.options.deadLetters.record(trx, { group: this.group, eventId: id, eventType: type, source: item.source, payload: item.payload, reason, attempts });
-    this.options.metrics.deadLetters.inc({ service: this.options.service, group: this.group, type: type ?? 'unknown' });
-    this.options.metrics.eventsHandled.inc({ service: this.options.service, group: this.group, type: type ?? 'unknown', outcome: 'dead_lettered' });
+    tally.deadLetter(type ?? 'unknown');
     this.options.logger.error({ group: this.group, eventId: id, eventType: type, reason, attempts }, 'event dead-lettered');
   }
 

@@ -1,12 +1,12 @@
 import pg from 'pg';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventType } from '../events/event-types.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { sleep } from './backoff.ts';
 import { deadLetterTable } from './dead-letters.ts';
+import { partitionByKey } from './key-partitions.ts';
 import { OutboxListener } from './outbox-listener.ts';
-import { anyAfter, countAfter, readOutbox, START_OF_OUTBOX, type OutboxPosition } from './outbox-reader.ts';
+import { anyAfter, countAfter, readOutbox, START_OF_OUTBOX, type OutboxPosition, type OutboxRow } from './outbox-reader.ts';
 import type { BusTransport, ConsumerSink, RunningConsumer } from './types.ts';
 
 interface Source {
@@ -19,14 +19,20 @@ interface Source {
 /** Advisory-lock class of the embedded bus: one active reader per (group, source), like a Kafka partition owner. */
 const BUS_LOCK_CLASS = 0x627573; // "bus"
 const BATCH = 500;
+/** Transactions one consumer group runs at once per source (see CursorLoop.deliverConcurrently). */
+const PARTITIONS = 4;
 const IDLE_POLL_MS = 1000;
 const LAG_EVERY_MS = 2000;
+/** How long one wait for the group's lock lasts before a standby checks whether it is stopping. */
+const LOCK_WAIT_SLICE_MS = 500;
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
  * The in-process bus (DESIGN §4, embedded): each consumer group reads the outbox of every
- * service that publishes one of its types, woken by LISTEN/NOTIFY, and stores how far it got
- * in its own database, in the transaction that handled the events. So progress is durable and
- * moves exactly with the handled events; the inbox still dedupes, as it must for Kafka.
+ * service that publishes one of its types, woken by LISTEN/NOTIFY, and stores how far it got in
+ * its own database once a batch's handling transactions committed. Exactly-once is the inbox's
+ * work, as in Kafka mode: a crash before the position is stored replays events whose effects
+ * already committed, and the inbox row committed with those effects makes the replay a no-op.
  *
  * Why not the CDC reader: `cdc/embedded` did not exist when this was written. The outbox poller
  * needs no replication slot per consumer group and reads in commit-safe order (outbox-reader.ts).
@@ -101,52 +107,111 @@ class CursorLoop {
         await this.whileOwner();
       } catch (error) {
         if (!this.stopping.aborted) this.log.warn({ err: error }, 'embedded consumer failed; restarting it');
+        await sleep(IDLE_POLL_MS, this.stopping);
       }
-      await sleep(IDLE_POLL_MS, this.stopping);
     }
   }
 
-  /** Holds the group's advisory lock on a session of its own; it is released if this process dies. */
+  /**
+   * Holds the group's advisory lock on a session of its own; it is released if this process dies.
+   * A standby waits for the lock inside PostgreSQL (in slices, to notice `stopping`), so it takes
+   * over as soon as a crashed owner's session ends instead of at its next poll.
+   */
   private async whileOwner(): Promise<void> {
     const lockClient = await this.consumerPool.connect();
     const lockKey = `${this.sink.group}@${this.source.service}`;
+    let healthy = false;
     try {
-      const { rows } = await lockClient.query<{ owner: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS owner', [BUS_LOCK_CLASS, lockKey]);
-      if (!rows[0]?.owner) return; // another process reads this source for the group
+      await lockClient.query(`SET lock_timeout = ${LOCK_WAIT_SLICE_MS}`);
+      while (!(await this.tryLock(lockClient, lockKey))) {
+        if (this.stopping.aborted) {
+          healthy = true;
+          return;
+        }
+      }
       try {
         await this.consume();
       } finally {
         await lockClient.query('SELECT pg_advisory_unlock($1, hashtext($2))', [BUS_LOCK_CLASS, lockKey]).catch(() => undefined);
       }
+      healthy = true;
     } finally {
-      lockClient.release();
+      if (healthy) await lockClient.query('RESET lock_timeout').catch(() => (healthy = false));
+      // A session that failed mid-way may still hold the lock or a setting: do not hand it to others.
+      lockClient.release(!healthy);
+    }
+  }
+
+  /** Waits up to one lock_timeout slice for the lock. */
+  private async tryLock(client: pg.PoolClient, lockKey: string): Promise<boolean> {
+    try {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [BUS_LOCK_CLASS, lockKey]);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return false;
+      throw error;
     }
   }
 
   private async consume(): Promise<void> {
     let position = await this.loadPosition();
     const { listener } = this.source;
+    let next = this.read(position);
     while (!this.stopping.aborted) {
-      const seen = listener.count;
-      const rows = await readOutbox(this.source.pool, position, this.types, BATCH);
-      await this.reportLag(position);
+      const { seen, rows } = await next;
+      this.reportLag(position);
       if (!rows.length) {
         // Rows past the horizon belong to transactions still open: look again shortly.
         if (await anyAfter(this.source.pool, position, this.types)) await sleep(10, this.stopping);
         else await listener.wait(seen, IDLE_POLL_MS, this.stopping);
+        next = this.read(position);
         continue;
       }
-      await this.sink.deliver(
-        rows.map((row) => ({ raw: row.payload, source: this.source.service })),
-        async (trx, lastIndex) => {
-          const row = rows[lastIndex]!;
-          await sql`INSERT INTO bus_positions (consumer_group, source, tx_id, seq) VALUES (${this.sink.group}, ${this.source.service}, ${row.tx_id}::xid8, ${row.seq}::bigint)
-            ON CONFLICT (consumer_group, source) DO UPDATE SET tx_id = EXCLUDED.tx_id, seq = EXCLUDED.seq, updated_at = now()`.execute(trx);
-        },
-      );
       const last = rows[rows.length - 1]!;
-      position = { txId: last.tx_id, seq: last.seq };
+      const after: OutboxPosition = { txId: last.tx_id, seq: last.seq };
+      // Read the next batch (on the source's pool) while this one is handled (on the consumer's):
+      // the read's round trip and row transfer overlap the handlers' work instead of adding to it.
+      next = this.read(after);
+      try {
+        await this.deliverConcurrently(rows);
+        await this.savePosition(after);
+      } catch (error) {
+        next.catch(() => undefined); // the read-ahead is dropped with the batch
+        throw error;
+      }
+      position = after;
     }
+    await next.catch(() => undefined);
+  }
+
+  /**
+   * Handles one batch as up to PARTITIONS transactions at once, split by event key, so each key
+   * keeps its order (the guarantee Kafka's partitions give, and all the Bus promises). One chain of
+   * per-event round trips is bound by latency (each handler statement waits for PostgreSQL and,
+   * in embedded mode, for an event loop shared with the publishers), not by CPU; several chains
+   * overlap those waits. The position moves only when every part committed: a crash in between
+   * replays the batch, and the inbox skips what a committed part already handled.
+   */
+  private async deliverConcurrently(rows: OutboxRow[]): Promise<void> {
+    const parts = partitionByKey(rows, (row) => row.aggregate_id, PARTITIONS);
+    const outcomes = await Promise.allSettled(parts.map((part) => this.sink.deliver(part.map((row) => ({ raw: row.payload, source: this.source.service })))));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async savePosition(position: OutboxPosition): Promise<void> {
+    await this.consumerPool.query({
+      name: 'ficus_bus_save_position',
+      text: `INSERT INTO bus_positions (consumer_group, source, tx_id, seq) VALUES ($1, $2, $3::xid8, $4::bigint)
+        ON CONFLICT (consumer_group, source) DO UPDATE SET tx_id = EXCLUDED.tx_id, seq = EXCLUDED.seq, updated_at = now()`,
+      values: [this.sink.group, this.source.service, position.txId, position.seq],
+    });
+  }
+
+  /** `seen` is the listener's count before the read: a NOTIFY after it means there may be more. */
+  private read(after: OutboxPosition): Promise<{ seen: number; rows: OutboxRow[] }> {
+    const seen = this.source.listener.count;
+    return readOutbox(this.source.pool, after, this.types, BATCH).then((rows) => ({ seen, rows }));
   }
 
   private async loadPosition(): Promise<OutboxPosition> {
@@ -157,10 +222,13 @@ class CursorLoop {
     return rows[0] ? { txId: rows[0].tx_id, seq: rows[0].seq } : START_OF_OUTBOX;
   }
 
-  private async reportLag(position: OutboxPosition): Promise<void> {
+  /** In the background: the count is a scan of the backlog, and handling should not wait for a metric. */
+  private reportLag(position: OutboxPosition): void {
     if (Date.now() - this.lagCheckedAt < LAG_EVERY_MS) return;
     this.lagCheckedAt = Date.now();
-    const lag = await countAfter(this.source.pool, position, this.types);
-    this.metrics.consumerLag.set({ service: this.service, group: this.sink.group, source: this.source.service }, lag);
+    countAfter(this.source.pool, position, this.types).then(
+      (lag) => this.metrics.consumerLag.set({ service: this.service, group: this.sink.group, source: this.source.service }, lag),
+      (error: unknown) => this.log.debug({ err: error }, 'could not measure the consumer lag'),
+    );
   }
 }

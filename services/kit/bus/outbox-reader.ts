@@ -11,6 +11,8 @@ export const START_OF_OUTBOX: OutboxPosition = { txId: '0', seq: '0' };
 export interface OutboxRow {
   seq: string;
   tx_id: string;
+  /** The event's key (Kafka message key in distributed mode): events with one key stay in order. */
+  aggregate_id: string;
   payload: string;
 }
 
@@ -24,15 +26,17 @@ export interface OutboxRow {
  * back until it ends (Debezium in Kafka mode reads the WAL in commit order and has no such limit).
  */
 export async function readOutbox(pool: pg.Pool, after: OutboxPosition, types: readonly string[], limit: number): Promise<OutboxRow[]> {
-  const { rows } = await pool.query<OutboxRow>(
-    `SELECT seq::text, tx_id::text, payload::text FROM outbox
+  // Named: PostgreSQL parses and plans it once per connection, not once per batch.
+  const { rows } = await pool.query<OutboxRow>({
+    name: 'ficus_outbox_read',
+    text: `SELECT seq::text, tx_id::text, aggregate_id, payload::text FROM outbox
       WHERE (tx_id, seq) > ($1::xid8, $2::bigint)
         AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
         AND type = ANY($3::text[])
       ORDER BY tx_id, seq
       LIMIT $4`,
-    [after.txId, after.seq, types, limit],
-  );
+    values: [after.txId, after.seq, types, limit],
+  });
   return rows;
 }
 
@@ -47,9 +51,10 @@ export async function countAfter(pool: pg.Pool, after: OutboxPosition, types: re
 
 /** Whether anything is after the position, readable yet or not (cheap: stops at the first row). */
 export async function anyAfter(pool: pg.Pool, after: OutboxPosition, types: readonly string[]): Promise<boolean> {
-  const { rows } = await pool.query<{ found: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM outbox WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND type = ANY($3::text[])) AS found`,
-    [after.txId, after.seq, types],
-  );
+  const { rows } = await pool.query<{ found: boolean }>({
+    name: 'ficus_outbox_any_after',
+    text: `SELECT EXISTS (SELECT 1 FROM outbox WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND type = ANY($3::text[])) AS found`,
+    values: [after.txId, after.seq, types],
+  });
   return rows[0]?.found ?? false;
 }

@@ -21,7 +21,11 @@ export interface Bus<DB = unknown> {
   publish<T extends EventType>(tx: Kysely<any>, event: NewEvent<T>): Promise<CloudEvent<T>>;
   /** Several events in one statement (same rules as publish). */
   publishMany(tx: Kysely<any>, events: NewEvent[]): Promise<CloudEvent[]>;
-  /** Handles every event of `type` once per `group`, in the order published per source. */
+  /**
+   * Handles every event of `type` once per `group`. Events with the same key (NewEvent.key,
+   * by default the subject) from one publishing service are handled in the order published;
+   * events with different keys may be handled concurrently, in both modes (Kafka partitions).
+   */
   subscribe<T extends EventType>(type: T, group: string, handler: EventHandler<T, DB>): void;
 }
 
@@ -36,11 +40,10 @@ export interface ConsumerSink {
   readonly group: string;
   readonly types: ReadonlySet<EventType>;
   /**
-   * Handles the events in order, each exactly once per group; `afterEach`/`afterBatch` run inside
-   * the same transaction (the embedded transport stores its read position there). Resolves when
-   * every event is handled or dead-lettered; rejects only when stopping.
+   * Handles the events in order, each exactly once per group. Resolves when every event is
+   * handled or dead-lettered (so the transport may move past them); rejects only when stopping.
    */
-  deliver(events: IncomingEvent[], inTransaction?: (trx: Transaction<KitTables>, lastIndex: number) => Promise<void>): Promise<void>;
+  deliver(events: IncomingEvent[]): Promise<void>;
 }
 
 export interface RunningConsumer {
