@@ -28,10 +28,32 @@ export interface ReadOptions {
 
 type Row = Record<string, unknown> & { id: number };
 
+/**
+ * Whether a related field can be followed: every hop but the last a stored many2one (an
+ * x2many hop, e.g. `activity_ids.activity_type_id`, needs Odoo's Python to pick a record).
+ */
+function relatedIsReadable(registry: ReadEnv['search']['registry'], model: ModelInfo, related: string): boolean {
+  const path = related.split('.');
+  const hop = model.fields.get(path[0]!);
+  if (!hop) return false;
+  if (path.length === 1) return true;
+  if (hop.type !== 'many2one' || !hop.column) return false;
+  const comodel = registry.model(hop.relation ?? '');
+  if (!comodel) return false;
+  return relatedIsReadable(registry, comodel, path.slice(1).join('.'));
+}
+
+function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
+  const path = related.split('.');
+  const hop = model.fields.get(path[0]!);
+  return !!hop && (path.length === 1 || (hop.type === 'many2one' && !!hop.column));
+}
+
 /** Fields Ficus can return for `fields=[]` / `fields=None` (Odoo: every field the user may read). */
 export function readableFields(model: ModelInfo): string[] {
   return model.fieldOrder.filter((name) => {
     const field = model.fields.get(name)!;
+    if (field.related && !field.store && !field.inheritedVia && !firstHopIsFollowable(model, field.related)) return false;
     return (
       field.column ||
       field.type === 'one2many' ||
@@ -65,7 +87,10 @@ export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSou
   for (const field of fields) {
     if (field.column) addColumn(field);
     else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
-    else if (field.related && !field.store) addColumn(model.fields.get(field.related.split('.')[0]!)!.column ? model.fields.get(field.related.split('.')[0]!)! : model.fields.get('id')!);
+    else if (field.related && !field.store && !relatedIsReadable(env.search.registry, model, field.related)) {
+      // Refused before any query runs, not after the rows and the other fields were read.
+      throw missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
+    } else if (field.related && !field.store) addColumn(model.fields.get(field.related.split('.')[0]!)!.column ? model.fields.get(field.related.split('.')[0]!)! : model.fields.get('id')!);
     else {
       const computed = computedField(model.name, field.name);
       if (computed) {
