@@ -10,8 +10,10 @@ export interface RunningHttpServer {
 
 export async function listen(app: Express, port: number, host: string): Promise<RunningHttpServer> {
   const server: Server = createServer(app);
-  // Odoo clients keep connections alive between calls; a short idle timeout keeps shutdown quick.
-  server.keepAliveTimeout = 5000;
+  // Odoo clients keep connections alive between calls. Longer than clients' own idle timeouts
+  // (4 s in undici), so the server is not the side that closes a connection a client is reusing;
+  // shutdown closes idle connections itself.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -20,9 +20,18 @@ interface Answer {
   ms: number;
 }
 
+let connectionResets = 0;
+
 async function send(url: string, { body, contentType }: FuzzBody, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+  const post = () => fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+  // A kept-alive connection can be closed by the server just as the client reuses it; that is
+  // the transport's race, not an answer, so the request is sent once more (and counted).
+  const response = await post().catch((error: { cause?: { code?: string } }) => {
+    if (error.cause?.code !== 'ECONNRESET') throw error;
+    connectionResets++;
+    return post();
+  });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, ms: performance.now() - started };
 }
@@ -144,6 +153,8 @@ describe(`protocol fuzzing: ${BODIES_PER_TRANSPORT} random or malformed bodies p
   });
 
   it('stayed up, and no log line holds a stack trace or SQL', async () => {
+    console.log(`connection resets retried: ${connectionResets}`);
+    expect(connectionResets).toBeLessThanOrEqual(3);
     expect((await fetch(`${legacy.gateway.url}/healthz`)).status).toBe(200);
     expect(logText.length).toBeGreaterThan(0);
     const leaking = logText.split('\n').filter((line) => LEAK.test(line));
