@@ -23,18 +23,7 @@ export interface TargetTable {
  */
 export async function readTargetTable(client: pg.ClientBase, qualified: string): Promise<TargetTable> {
   const [schema, table] = splitQualified(qualified);
-  const { rows } = await client.query<{ name: string; sql_type: string; type_name: string; pk_pos: number | null }>(
-    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS sql_type, t.typname AS type_name,
-            array_position(i.indkey::int2[], a.attnum) AS pk_pos
-       FROM pg_attribute a
-       JOIN pg_class c ON c.oid = a.attrelid
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-       JOIN pg_type t ON t.oid = a.atttypid
-       LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
-      WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attnum`,
-    [schema, table],
-  );
+  const rows = await readTableColumns(client, schema, table);
   if (rows.length === 0) throw new Error(`target table ${qualified} does not exist`);
   const primaryKey = rows
     .filter((r) => r.pk_pos !== null)
@@ -47,6 +36,32 @@ export async function readTargetTable(client: pg.ClientBase, qualified: string):
     columns: new Map(rows.map((r) => [r.name, { name: r.name, sqlType: r.sql_type, typeName: r.type_name }])),
     primaryKey,
   };
+}
+
+export interface CatalogColumn {
+  name: string;
+  sql_type: string;
+  type_name: string;
+  not_null: boolean;
+  /** Position in the primary key, or null. */
+  pk_pos: number | null;
+}
+
+/** A table's columns, in order, with types, NOT NULL and primary-key position, from the catalog. */
+export async function readTableColumns(client: pg.ClientBase, schema: string, table: string): Promise<CatalogColumn[]> {
+  const { rows } = await client.query<CatalogColumn>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS sql_type, t.typname AS type_name,
+            a.attnotnull AS not_null, array_position(i.indkey::int2[], a.attnum) AS pk_pos
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_type t ON t.oid = a.atttypid
+       LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+      WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum`,
+    [schema, table],
+  );
+  return rows;
 }
 
 export function splitQualified(qualified: string): [string, string] {

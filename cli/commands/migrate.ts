@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { embeddedUrl } from '../../runtime/embedded-postgres.ts';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../../runtime/config.ts';
 import { GateRefusal, MigrationController, type StepOptions, type StepResult } from '../../migration/control/controller.ts';
@@ -172,7 +173,7 @@ async function run(o: MigrateCliOptions, work: (c: MigrationController) => Promi
 
 function endpointsOf(o: MigrateCliOptions) {
   const config = loadConfig();
-  const cluster = (db: string) => `postgres://postgres:ficus@127.0.0.1:${config.postgresPort}/${encodeURIComponent(db)}`;
+  const cluster = (db: string) => embeddedUrl(config.postgresPort, db);
   const serviceUrls: Record<string, string> = {};
   for (const entry of o.serviceUrl ?? []) {
     const at = entry.indexOf('=');

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { embeddedUrl } from '../../runtime/embedded-postgres.ts';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import pg from 'pg';
 import { loadConfig } from '../../runtime/config.ts';
@@ -161,15 +162,11 @@ function targetUrlFor(report: ReconcileReport, table: string, clusterUrl: string
 function locateDatabases(options: ReconcileCliOptions): { sourceUrl: string; clusterUrl: string } {
   if (options.source && options.target) return { sourceUrl: options.source, clusterUrl: options.source };
   const config = loadConfig();
-  const cluster = embeddedClusterUrl(config.postgresPort, 'postgres');
-  const sourceUrl = options.source ?? config.legacyDatabaseUrl ?? embeddedClusterUrl(config.postgresPort, config.legacyDatabaseName);
+  const cluster = embeddedUrl(config.postgresPort, 'postgres');
+  const sourceUrl = options.source ?? config.legacyDatabaseUrl ?? embeddedUrl(config.postgresPort, config.legacyDatabaseName);
   return { sourceUrl, clusterUrl: cluster };
 }
 
-/** The embedded cluster's URL, as runtime/embedded-postgres.ts builds it (user postgres, password ficus). */
-function embeddedClusterUrl(port: number, database: string): string {
-  return `postgres://postgres:ficus@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-}
 
 async function output(report: ReconcileReport, options: ReconcileCliOptions): Promise<void> {
   const text = renderReport(report, options.format);
