@@ -8,6 +8,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { OdooError, valueError } from '../../errors.ts';
+import { StatementNames } from './statement-names.ts';
 
 /**
  * kysely is used as a compiler only (sql`` fragments → text + parameters); statements run on
@@ -47,12 +48,26 @@ export interface Queryable {
   query: pg.Pool['query'];
 }
 
+const statementNames = new StatementNames();
+/** 26000: prepared statement does not exist; 0A000: cached plan must not change result type. */
+const LOST_PREPARED_STATEMENT = new Set(['26000', '0A000']);
+
 export async function run<R extends Record<string, unknown>>(db: Queryable, statement: RawBuilder<unknown>): Promise<R[]> {
   const compiled = statement.compile(compiler);
+  const text = compiled.sql;
+  const values = compiled.parameters as unknown[];
+  const name = statementNames.nameFor(text);
   try {
-    const result = await db.query<R>({ text: compiled.sql, values: compiled.parameters as unknown[], types: TYPES });
-    return result.rows;
+    return (await db.query<R>({ name, text, values, types: TYPES })).rows;
   } catch (error) {
+    if (name && LOST_PREPARED_STATEMENT.has((error as { code?: string }).code ?? '')) {
+      statementNames.refuse(text);
+      try {
+        return (await db.query<R>({ text, values, types: TYPES })).rows;
+      } catch (retryError) {
+        throw asOdooError(retryError);
+      }
+    }
     throw asOdooError(error);
   }
 }
