@@ -11,6 +11,7 @@ import { createFullOrmEngine } from '../odoo-bridge/orm/write/full-engine.ts';
 import { serializeMethodCall } from '../odoo-bridge/wire/xmlrpc/index.ts';
 import { PARTNER_CALL } from './support/partner-call.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
+import { cpuMsOfProcessesNamed, cpuProbe, processCpuMs } from './support/cpu-time.ts';
 import { measure, printTable, round } from './support/measure.ts';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 10);
@@ -18,7 +19,7 @@ const CONCURRENCY = 8;
 const PORT = 18169;
 
 const bench = await startBenchCluster();
-const gateway = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/gateway-process.ts'), bench.cluster.url('legacy'), String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const gateway = spawn(process.execPath, [...(process.env.GATEWAY_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(import.meta.dirname, 'support/gateway-process.ts'), bench.cluster.url('legacy'), String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
 try {
   await new Promise<void>((resolve, reject) => {
     gateway.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
@@ -40,14 +41,23 @@ try {
   const jsonRpc = () => post('/jsonrpc', jsonBody, 'application/json', '"result"');
   const xmlRpc = () => post('/xmlrpc/2/object', xmlBody, 'text/xml', '<methodResponse>');
 
-  const engineFigures = await measure(inProcess, { seconds, concurrency: CONCURRENCY });
-  const jsonFigures = await measure(jsonRpc, { seconds, concurrency: CONCURRENCY });
-  const xmlFigures = await measure(xmlRpc, { seconds, concurrency: CONCURRENCY });
+  // Where the two cores go per call: this process (the in-process engine, or the HTTP client),
+  // the gateway process, PostgreSQL.
+  const parties = { bench: () => processCpuMs(process.pid), gateway: () => processCpuMs(gateway.pid!), postgres: () => cpuMsOfProcessesNamed('postgres') };
+  const cpu = { engine: {} as Record<string, number>, json: {} as Record<string, number>, xml: {} as Record<string, number> };
+  const engineFigures = await measure(inProcess, { seconds, concurrency: CONCURRENCY, onMeasured: cpuProbe(parties, cpu.engine) });
+  const jsonFigures = await measure(jsonRpc, { seconds, concurrency: CONCURRENCY, onMeasured: cpuProbe(parties, cpu.json) });
+  const xmlFigures = await measure(xmlRpc, { seconds, concurrency: CONCURRENCY, onMeasured: cpuProbe(parties, cpu.xml) });
+  const cpuNote = (c: Record<string, number>) =>
+    Object.entries(c)
+      .filter(([, ms]) => ms > 0)
+      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+      .join(', ');
   const cost = (perSecond: number) => round(100 * (1 - perSecond / engineFigures.perSecond));
   printTable(`search_read of 80 res.partner rows, ${CONCURRENCY} concurrent callers, ${seconds} s each`, [
-    { name: 'ORM engine in-process (baseline)', figures: engineFigures },
-    { name: 'JSON-RPC /jsonrpc over HTTP', figures: jsonFigures, note: `wire costs ${cost(jsonFigures.perSecond)}% of throughput` },
-    { name: 'XML-RPC /xmlrpc/2/object over HTTP', figures: xmlFigures, note: `wire costs ${cost(xmlFigures.perSecond)}% of throughput` },
+    { name: 'ORM engine in-process (baseline)', figures: engineFigures, note: `CPU ms/call: ${cpuNote(cpu.engine)}` },
+    { name: 'JSON-RPC /jsonrpc over HTTP', figures: jsonFigures, note: `wire costs ${cost(jsonFigures.perSecond)}% of throughput; CPU ms/call: ${cpuNote(cpu.json)}` },
+    { name: 'XML-RPC /xmlrpc/2/object over HTTP', figures: xmlFigures, note: `wire costs ${cost(xmlFigures.perSecond)}% of throughput; CPU ms/call: ${cpuNote(cpu.xml)}` },
   ]);
   console.log(
     JSON.stringify({

@@ -1,5 +1,8 @@
 import type pg from 'pg';
 
+/** How a call reached the gateway, for its log line and metrics. */
+export type Transport = 'xmlrpc' | 'xmlrpc-legacy' | 'jsonrpc' | 'web' | 'json2';
+
 /**
  * One model call, whatever transport brought it: XML-RPC/JSON-RPC `execute_kw`, the web
  * client's `call_kw`, or JSON-2. Every transport reduces its request to this, and every
@@ -16,6 +19,8 @@ export interface OdooCall {
   args: unknown[];
   /** Keyword arguments; `context` lives here as in Odoo. */
   kwargs: Record<string, unknown>;
+  /** Unset for calls made inside Ficus (shadow reads, syncs). */
+  transport?: Transport;
 }
 
 /** Answers a call with the value Odoo would return, or throws an `OdooError` (odoo-bridge/errors.ts). */

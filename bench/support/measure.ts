@@ -11,12 +11,16 @@ export interface Figures {
  * Runs `call` from `concurrency` loops for `seconds` (after a warm-up) and measures each call.
  * Bounded in time and count, as load tests here must be.
  */
-export async function measure(call: () => Promise<unknown>, { seconds, concurrency, warmupSeconds = 1, maxCalls = 1_000_000 }: { seconds: number; concurrency: number; warmupSeconds?: number; maxCalls?: number }): Promise<Figures> {
+export async function measure(
+  call: () => Promise<unknown>,
+  { seconds, concurrency, warmupSeconds = 1, maxCalls = 1_000_000, onMeasured }: { seconds: number; concurrency: number; warmupSeconds?: number; maxCalls?: number; onMeasured?: Probe },
+): Promise<Figures> {
   const warmupEnd = performance.now() + warmupSeconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (performance.now() < warmupEnd) await call();
   }));
   const latencies: number[] = [];
+  const stopProbe = onMeasured?.();
   const started = performance.now();
   const end = started + seconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -27,10 +31,14 @@ export async function measure(call: () => Promise<unknown>, { seconds, concurren
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
+  stopProbe?.(latencies.length);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return { calls: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
+
+/** Started when the measured phase (after the warm-up) starts; told the call count when it ends. */
+export type Probe = () => (calls: number) => void;
 
 export function printTable(title: string, rows: { name: string; figures: Figures; note?: string }[]): void {
   console.log(`\n${title}`);

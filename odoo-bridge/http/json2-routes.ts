@@ -6,7 +6,6 @@ import { asOdooError } from './odoo-json-errors.ts';
 import { decodeUtf8, rawBody } from './raw-body.ts';
 import { clientAddress } from './rpc-routes.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import { withTransport } from '../observability/call-observer.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
 import { forwardIfRouted } from './forwarding.ts';
 import type { CallRouter } from '../routing/call-router.ts';
@@ -49,7 +48,7 @@ export function json2Routes(databases: DatabaseDirectory, callRouter: CallRouter
       const uid = await authenticateBearer(req, database, throttle);
       const body = parseBody(req.body);
       const { model, method } = req.params as { model: string; method: string };
-      const result = await withTransport('json2', () => database.call(toCall(database.name, uid, model, method, body)));
+      const result = await database.call({ ...toCall(database.name, uid, model, method, body), transport: 'json2' });
       res.status(200).type('application/json; charset=utf-8').send(stringifyPythonJson(result ?? null));
     } catch (error) {
       sendError(res, error, logger);

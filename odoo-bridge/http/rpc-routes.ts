@@ -8,7 +8,6 @@ import { asOdooError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
 import { forwardIfRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
-import { withTransport } from '../observability/call-observer.ts';
 
 const SERVICES = ['common', 'object', 'db'] as const;
 
@@ -33,9 +32,7 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
         );
         const forwarded = await forwardIfRouted(router, routeQuery(String(service), Array.isArray(args) ? args : []), req, res);
         if (forwarded) return forwarded;
-        return withTransport('jsonrpc', () =>
-          dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req) }),
-        );
+        return dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' });
       },
       logger,
     ),
@@ -53,7 +50,7 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
         const call = parseMethodCall(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
         if (await forwardIfRouted(router, routeQuery(service, call.params), req, res)) return;
         const transport = dialect === 'int' ? 'xmlrpc' : 'xmlrpc-legacy';
-        const result = await withTransport(transport, () => dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req) }));
+        const result = await dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req), transport });
         body = serializeResponse(result);
       } catch (thrown) {
         body = serializeFaultFor(isProtocolError(thrown) ? thrown : asOdooError(thrown, logger), dialect);

@@ -15,7 +15,6 @@ import { forwardIfRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
 import { notFoundError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
-import { withTransport } from '../observability/call-observer.ts';
 
 export interface WebRoutesDeps {
   databases: DatabaseDirectory;
@@ -129,14 +128,15 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
       pick(params, ['model', 'method', 'args', 'kwargs', 'path']),
     );
     try {
-      return await withTransport('web', () => database.call({
+      return await database.call({
         database: database.name,
         uid: session.uid,
         model: String(model),
         method: String(method),
         args: Array.isArray(args) ? args : [],
         kwargs: isObject(kwargs) ? kwargs : {},
-      }));
+        transport: 'web',
+      });
     } catch (error) {
       // The web route looks the model up while choosing its cursor: an unknown model is a 404 there.
       if (error instanceof OdooError && isUnknownModel(error)) throw notFoundError();

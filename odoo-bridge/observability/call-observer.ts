@@ -1,17 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { OdooError } from '../errors.ts';
 import type { CallHandler } from '../call.ts';
-
-export type Transport = 'xmlrpc' | 'xmlrpc-legacy' | 'jsonrpc' | 'web' | 'json2';
-
-const transportOfRequest = new AsyncLocalStorage<Transport>();
-
-/** Marks everything a request does with its transport, for logs and metrics. */
-export function withTransport<T>(transport: Transport, work: () => T): T {
-  return transportOfRequest.run(transport, work);
-}
 
 /**
  * Wraps a call handler with one log line and metrics per call: transport, model, method,
@@ -33,7 +23,7 @@ export function createCallObserver(logger: Logger, registry: Registry): (handler
     registers: [registry],
   });
   return (handler) => async (call) => {
-    const transport = transportOfRequest.getStore() ?? 'internal';
+    const transport = call.transport ?? 'internal';
     const started = performance.now();
     let outcome = 'ok';
     try {

@@ -1,4 +1,5 @@
 import { OdooError } from '../errors.ts';
+import type { Transport } from '../call.ts';
 import type { DatabaseDirectory } from '../served-databases.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
@@ -7,6 +8,7 @@ import { unknownDatabase } from './unknown-database.ts';
 
 export interface RpcRequestInfo {
   clientAddress: string;
+  transport: Transport;
 }
 
 /**

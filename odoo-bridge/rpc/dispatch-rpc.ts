@@ -23,7 +23,7 @@ export function createRpcDispatcher(databases: DatabaseDirectory, throttle: Logi
       case 'object': {
         const credentials = readObjectCredentials(databases, params);
         await checkObjectCredentials(credentials, throttle, info);
-        const call = toOdooCall(credentials, method, params);
+        const call = { ...toOdooCall(credentials, method, params), transport: info.transport };
         return credentials.database.call(call);
       }
       default:

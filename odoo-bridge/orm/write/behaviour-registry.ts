@@ -31,6 +31,11 @@ export interface ModelBehaviour {
   compute?: Readonly<Record<string, (ctx: CallContext, ids: number[]) => Promise<void>>>;
   /** Python `@api.constrains`, run after create/write on the touched records. */
   constraints?(ctx: CallContext, ids: number[], fields: ReadonlySet<string>): void | Promise<void>;
+  /**
+   * Where the model's `ir.sequence.next_by_code(code)` draws from when the served database is not
+   * the one holding `ir_sequence` (a service database keeps its own counter).
+   */
+  nextByCode?(ctx: CallContext, code: string): Promise<string | false>;
   /** Public business methods (`action_confirm`…), dispatched like ORM methods. */
   methods?: Readonly<Record<string, MethodSpec>>;
 }

@@ -26,6 +26,7 @@ export async function createRecords(w: WriteEnv, model: ModelInfo, valsList: Val
   for (const vals of valsList) prepared.push({ ...(await collectDefaults(w, model)), ...vals });
 
   const sequence = MODEL_SEQUENCES[model.name];
+  const drawFromOwnSource = behaviours.find((b) => b.nextByCode)?.nextByCode;
   if (sequence) {
     for (const vals of prepared) {
       const current = vals[sequence.field];
@@ -34,7 +35,8 @@ export async function createRecords(w: WriteEnv, model: ModelInfo, valsList: Val
         const seqModel = w.ctx.registry.model('ir.sequence');
         if (seqModel) w.ctx.access.checkModel(seqModel, 'read');
       }
-      vals[sequence.field] = (await nextByCode(w.ctx.db, sequence.code)) || sequence.placeholder || '/';
+      const drawn = drawFromOwnSource ? await drawFromOwnSource(w.ctx, sequence.code) : await nextByCode(w.ctx.db, sequence.code);
+      vals[sequence.field] = drawn || sequence.placeholder || '/';
     }
   }
   for (const b of behaviours) await b.beforeCreate?.(w.ctx, prepared);
