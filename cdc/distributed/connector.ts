@@ -71,7 +71,11 @@ export function postgresConnectorConfig(o: PostgresConnectorOptions): Record<str
     // adaptive/adaptive_time_microseconds/connect/microseconds all give epoch numbers (days, µs, ms).
     'time.precision.mode': 'isostring',
     'interval.handling.mode': 'string', // ISO-8601 durations instead of approximate µs
-    'binary.handling.mode': 'base64',
+    // bytes, not base64: JsonConverter writes BYTES as base64 anyway, so the JSON is the same
+    // string, but Debezium 3.5's base64 converter turns an unchanged TOASTed bytea into null
+    // (it does not know the placeholder; convertBinaryToBytes does), which an applier would write
+    // over the real value. Found by test/cdc/distributed/equivalence.test.ts.
+    'binary.handling.mode': 'bytes',
     'heartbeat.interval.ms': String(o.heartbeatIntervalMs ?? 10000),
     ...(o.heartbeatActionQuery ? { 'heartbeat.action.query': o.heartbeatActionQuery } : {}),
     // Lets pgjdbc confirm keepalive LSNs while idle, so WAL is not held on a quiet DB (>= 3.4).

@@ -106,7 +106,7 @@ export class PgoutputDecoder {
     const row: RowImage = {};
     for (const column of relation.columns) {
       const text = key[column.name];
-      row[column.name] = text === undefined || text === null ? null : encodePgText(column.typeOid, text as string);
+      row[column.name] = text === undefined || text === null ? null : encodePgText(column.typeOid, text as string, column.typeMod);
     }
     return row;
   }
@@ -119,7 +119,7 @@ export class PgoutputDecoder {
     const row: RowImage = {};
     for (const column of relation.columns) {
       const text = tuple[column.name];
-      row[column.name] = text === undefined ? unavailable(column.typeOid) : text === null ? null : encodePgText(column.typeOid, text as string);
+      row[column.name] = text === undefined ? unavailable(column.typeOid) : text === null ? null : encodePgText(column.typeOid, text as string, column.typeMod);
     }
     return row;
   }

@@ -44,7 +44,7 @@ export async function* readSnapshot(options: SnapshotOptions): AsyncGenerator<{ 
           const after: RowImage = {};
           fields.forEach((field, i) => {
             const text = values[i];
-            after[field.name] = text === null || text === undefined ? null : encodePgText(field.dataTypeID, text);
+            after[field.name] = text === null || text === undefined ? null : encodePgText(field.dataTypeID, text, field.dataTypeModifier);
           });
           return buildChangeEvent(options.identity, {
             op: 'r',

@@ -1,7 +1,7 @@
 /**
  * The one change-event model of Ficus: Debezium's PostgreSQL envelope, as Debezium 3.x writes it
  * with JsonConverter (schemas.enable=false), decimal.handling.mode=string,
- * time.precision.mode=isostring, binary.handling.mode=base64, interval.handling.mode=string.
+ * time.precision.mode=isostring, binary.handling.mode=bytes (base64 in JSON), interval.handling.mode=string.
  * The embedded reader builds exactly this; the Kafka consumer receives exactly this. The value
  * encoding per PostgreSQL type is written down in cdc/README.md ("Value encoding").
  */

@@ -9,7 +9,7 @@ import { ARRAY_ELEMENT_TYPE, PgType } from './pg-types.ts';
  * here, so a value cannot be encoded two ways. Connections must run with DateStyle=ISO,
  * TimeZone=UTC and IntervalStyle=iso_8601 (see SESSION_SETTINGS).
  */
-export function encodePgText(typeOid: number, text: string): ColumnValue {
+export function encodePgText(typeOid: number, text: string, typeMod = -1): ColumnValue {
   switch (typeOid) {
     case PgType.bool:
       return text === 't';
@@ -32,17 +32,23 @@ export function encodePgText(typeOid: number, text: string): ColumnValue {
     case PgType.date:
       return isInfinite(text) ? text : `${text}Z`;
     case PgType.timestamp:
-      return isInfinite(text) ? text : `${text.slice(0, 19).replace(' ', 'T')}${javaFraction(text.slice(19))}Z`;
+      // Debezium's isostring prints the fraction with as few digits as it needs, as PostgreSQL does.
+      return isInfinite(text) ? text : `${text.replace(' ', 'T')}Z`;
     case PgType.timestamptz:
-      return isInfinite(text) ? text : timestamptzToUtcIso(text);
+      return isInfinite(text) ? text : timestamptzToUtcIso(text, typeMod);
     case PgType.time:
-      return `${text.slice(0, 8)}${javaFraction(text.slice(8))}Z`;
+      return `${text}Z`;
+    case PgType.interval:
+      return debeziumInterval(text);
+    case PgType.numeric:
+      // Debezium names the special value (SpecialValueDecimal.NAN); numeric input reads it back.
+      return text === 'NaN' ? 'NAN' : text;
     case PgType.timetz:
       return timetzToUtcIso(text);
     default: {
       const element = ARRAY_ELEMENT_TYPE.get(typeOid);
-      if (element !== undefined) return parseArray(text, element);
-      // numeric, text, varchar, json/jsonb (JSON text), uuid, interval (iso_8601), enums, …
+      if (element !== undefined) return parseArray(text, element, typeMod);
+      // numeric, text, varchar, json/jsonb (JSON text), uuid, enums, …
       return text;
     }
   }
@@ -56,32 +62,46 @@ function isInfinite(text: string): boolean {
 }
 
 /**
- * Java's ISO_INSTANT prints fractions in groups of three digits (".120", ".123456"), PostgreSQL
- * trims trailing zeros (".12"): pad so both transports produce the same string.
+ * Debezium's ZonedTimestamp prints exactly the column's fractional precision (timestamptz(p);
+ * 6 when unconstrained), zeros included (".250000", ".000000"); with precision 0 it falls back to
+ * ISO_OFFSET_DATE_TIME, which prints only the digits needed. Observed against Debezium 3.5 in
+ * test/cdc/distributed/equivalence.test.ts.
  */
-function javaFraction(fraction: string): string {
-  if (!fraction.startsWith('.')) return '';
-  const digits = fraction.slice(1);
-  if (/^0*$/.test(digits)) return '';
-  const width = digits.length <= 3 ? 3 : digits.length <= 6 ? 6 : 9;
-  return `.${digits.padEnd(width, '0')}`;
+function zonedFraction(fraction: string, typeMod: number): string {
+  const digits = fraction.startsWith('.') ? fraction.slice(1) : '';
+  const width = typeMod < 0 ? 6 : typeMod;
+  if (width === 0) return /^0*$/.test(digits) ? '' : `.${digits.replace(/0+$/, '')}`;
+  return `.${digits.padEnd(width, '0').slice(0, width)}`;
 }
 
-/** "2024-05-01 12:00:00.5+02" → "2024-05-01T10:00:00.500Z" (ZonedTimestamp, always UTC). */
-function timestamptzToUtcIso(text: string): string {
+/** "2024-05-01 12:00:00.5+02" → "2024-05-01T10:00:00.500000Z" (ZonedTimestamp, always UTC). */
+function timestamptzToUtcIso(text: string, typeMod: number): string {
   const match = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d(?::?\d\d)?(?::?\d\d)?)$/.exec(text);
   if (!match) return text;
   const [, date, time, fraction = '', offset = '+00'] = match;
   const utc = new Date(`${date}T${time}${isoOffset(offset)}`);
-  return `${utc.toISOString().slice(0, 19)}${javaFraction(fraction)}Z`;
+  return `${utc.toISOString().slice(0, 19)}${zonedFraction(fraction, typeMod)}Z`;
 }
 
+/**
+ * PostgreSQL's iso_8601 interval ("P-1D", "PT0S", "P1Y2M3DT4H5M6.78S") → Debezium's
+ * interval.handling.mode=string, which always writes every unit: "P0Y0M-1DT0H0M0S".
+ */
+function debeziumInterval(text: string): string {
+  const match = /^P(?:(-?\d+)Y)?(?:(-?\d+)M)?(?:(-?\d+)D)?(?:T(?:(-?\d+)H)?(?:(-?\d+)M)?(?:(-?\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  if (!match) return text;
+  const [, y = '0', mo = '0', d = '0', h = '0', mi = '0', s = '0'] = match;
+  const seconds = s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+  return `P${y}Y${mo}M${d}DT${h}H${mi}M${seconds}S`;
+}
+
+/** Not compared with Debezium (no timetz column anywhere in hp_legacy or the probe). */
 function timetzToUtcIso(text: string): string {
   const match = /^(\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d(?::?\d\d)?(?::?\d\d)?)$/.exec(text);
   if (!match) return text;
   const [, time, fraction = '', offset = '+00'] = match;
   const utc = new Date(`1970-01-01T${time}${isoOffset(offset)}`);
-  return `${utc.toISOString().slice(11, 19)}${javaFraction(fraction)}Z`;
+  return `${utc.toISOString().slice(11, 19)}${fraction}Z`;
 }
 
 function isoOffset(offset: string): string {
@@ -92,9 +112,9 @@ function isoOffset(offset: string): string {
   return `${sign}${hh}:${mm}`;
 }
 
-function parseArray(text: string, elementOid: number): ColumnValue {
+function parseArray(text: string, elementOid: number, typeMod: number): ColumnValue {
   // pg-types ships postgres-array as `arrayParser.create(text, transform).parse()`; its type
   // declaration says otherwise, hence the cast.
   const parser = pg.types.arrayParser as unknown as { create(text: string, transform: (s: string) => ColumnValue): { parse(): ColumnValue[] } };
-  return parser.create(text, (element) => encodePgText(elementOid, element)).parse();
+  return parser.create(text, (element) => encodePgText(elementOid, element, typeMod)).parse();
 }

@@ -11,6 +11,7 @@ describe('value encoding (Debezium decimal=string, time=isostring, binary=base64
     [PgType.int8, '9007199254740993', '9007199254740993'],
     [PgType.int8, '12', 12],
     [PgType.numeric, '12.3400', '12.3400'],
+    [PgType.numeric, 'NaN', 'NAN'],
     [PgType.float8, '0.1', 0.1],
     [PgType.float8, 'NaN', 'NaN'],
     [PgType.bool, 't', true],
@@ -19,17 +20,30 @@ describe('value encoding (Debezium decimal=string, time=isostring, binary=base64
     [25, 'long text', 'long text'],
     [PgType.date, '2024-05-01', '2024-05-01Z'],
     [PgType.timestamp, '2024-05-01 10:00:00', '2024-05-01T10:00:00Z'],
-    [PgType.timestamp, '2024-05-01 10:00:00.12', '2024-05-01T10:00:00.120Z'],
-    [PgType.timestamp, '2024-05-01 10:00:00.1234', '2024-05-01T10:00:00.123400Z'],
-    [PgType.timestamptz, '2024-05-01 12:00:00.5+02', '2024-05-01T10:00:00.500Z'],
+    [PgType.timestamp, '2024-05-01 10:00:00.12', '2024-05-01T10:00:00.12Z'],
+    [PgType.timestamp, '2024-05-01 10:00:00.1234', '2024-05-01T10:00:00.1234Z'],
+    [PgType.timestamptz, '2024-05-01 12:00:00.5+02', '2024-05-01T10:00:00.500000Z'],
+    [PgType.timestamptz, '2024-05-01 12:00:00+00', '2024-05-01T12:00:00.000000Z'],
     [PgType.time, '04:05:11.789', '04:05:11.789Z'],
+    [PgType.time, '04:05:11.5', '04:05:11.5Z'],
     [PgType.jsonb, '{"en_US": "Azure"}', '{"en_US": "Azure"}'],
     [PgType.bytea, '\\x0001ff', 'AAH/'],
     [PgType.interval, 'P1Y2M3DT4H5M6.78S', 'P1Y2M3DT4H5M6.78S'],
+    [PgType.interval, 'P-1D', 'P0Y0M-1DT0H0M0S'],
+    [PgType.interval, 'PT0S', 'P0Y0M0DT0H0M0S'],
+    [PgType.interval, 'PT-4H-5M-6.5S', 'P0Y0M0DT-4H-5M-6.5S'],
     [1007, '{1,2,NULL}', [1, 2, null]],
     [1009, '{"a b",c}', ['a b', 'c']],
   ])('type %i: %s', (oid, text, expected) => {
     expect(encodePgText(oid, text)).toEqual(expected);
+  });
+
+  it.each([
+    [3, '2024-05-01 12:00:00+00', '2024-05-01T12:00:00.000Z'],
+    [3, '2024-05-01 12:00:00.1+00', '2024-05-01T12:00:00.100Z'],
+    [0, '2024-05-01 12:00:00+00', '2024-05-01T12:00:00Z'],
+  ])('timestamptz(%i) %s: exactly the column precision, as Debezium prints it', (typeMod, text, expected) => {
+    expect(encodePgText(PgType.timestamptz, text, typeMod)).toBe(expected);
   });
 
   it('recognises the unchanged-TOAST placeholder in every form Debezium writes it', () => {
