@@ -75,6 +75,23 @@ export function createAccessPolicy(database: ServedDatabase, options: AccessPoli
     return value;
   }
 
+  /**
+   * Evaluated rule domains, kept as long as the registry, access tables and user facts they
+   * were computed from (the WeakMaps let them go together): evaluating every rule's Python
+   * expression again on each call was a visible share of a small search. A rule reading `time`
+   * sees the time of its first evaluation, at most `ttlMs` ago.
+   */
+  const ruleDomainCache = new WeakMap<Registry, WeakMap<AccessTables, WeakMap<UserFacts, Map<string, unknown[] | null>>>>();
+  function ruleDomainsOf(registry: Registry, access: AccessTables, user: UserFacts): Map<string, unknown[] | null> {
+    let byAccess = ruleDomainCache.get(registry);
+    if (!byAccess) ruleDomainCache.set(registry, (byAccess = new WeakMap()));
+    let byUser = byAccess.get(access);
+    if (!byUser) byAccess.set(access, (byUser = new WeakMap()));
+    let domains = byUser.get(user);
+    if (!domains) byUser.set(user, (domains = new Map()));
+    return domains;
+  }
+
   return {
     invalidate() {
       tables = null;
@@ -87,7 +104,7 @@ export function createAccessPolicy(database: ServedDatabase, options: AccessPoli
       const superuser = uid === SUPERUSER_ID;
       const companyIds = envCompanies(user, context.allowed_company_ids, superuser);
       const companyId = Array.isArray(context.allowed_company_ids) && context.allowed_company_ids.length ? companyIds[0]! : user.companyId;
-      return userAccess({ registry, access, user, superuser, companyIds, companyId, lang, database });
+      return userAccess({ registry, access, user, superuser, companyIds, companyId, lang, database, ruleDomains: ruleDomainsOf(registry, access, user) });
     },
   };
 }
@@ -109,10 +126,13 @@ function userAccess(o: {
   companyId: number | null;
   lang: string;
   database: ServedDatabase;
+  /** Shared by every call of this user with the same tables (see ruleDomainsOf). */
+  ruleDomains: Map<string, unknown[] | null>;
 }): FicusUserAccess {
   const { access, user, superuser } = o;
   const names = ruleEvalNames(user, o.companyIds, o.companyId);
-  const domains = new Map<string, unknown[] | null>();
+  const domains = o.ruleDomains;
+  const companies = `${o.companyIds.join(',')}\u0000${o.companyId ?? ''}`;
 
   function hasModel(model: ModelInfo, mode: AccessMode): boolean {
     if (superuser) return true;
@@ -137,8 +157,9 @@ function userAccess(o: {
     },
     ruleDomain(model, mode) {
       if (superuser) return null;
-      const key = `${model.name}\u0000${mode}`;
-      if (!domains.has(key)) domains.set(key, computeRuleDomain(o.registry, access.rules, model, mode, user, names));
+      const key = `${companies}\u0000${model.name}\u0000${mode}`;
+      // Frozen: the same array now serves many calls, and none of them may change it.
+      if (!domains.has(key)) domains.set(key, deepFreeze(computeRuleDomain(o.registry, access.rules, model, mode, user, names)));
       return domains.get(key)!;
     },
     async ruleError(model, mode, ids) {
@@ -146,4 +167,12 @@ function userAccess(o: {
       return recordRuleError(user.name, user.uid, model.name, access.modelNames.get(model.name), mode, hint, o.lang);
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
