@@ -16,7 +16,7 @@
  *
  * Throttling is not done here (see login-throttle.ts): the caller knows the client address.
  */
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { RPC_SCOPE, findApiKeyCandidates, verifyApiKeyHash, type ApiKeyCandidate } from './api-keys.ts';
 import { toAuthDatabase, type AuthDatabase, type AuthDatabaseSource } from './auth-database.ts';
 import { verifyOdooPassword } from './odoo-password.ts';
@@ -63,17 +63,37 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
   const scope = options.scope ?? RPC_SCOPE;
   const hasTotpColumn = memoizeUntilSuccess(() => columnExists(db, 'res_users', 'totp_secret'));
 
+  /**
+   * The two user lookups, built and compiled once per shape: every RPC call reads the user row
+   * (see checkUid), and compiling a kysely query each time was a visible share of the gateway's
+   * time per call. The looked-up value is the one parameter that changes.
+   */
+  const lookups = new Map<string, CompiledQuery<UserRow>>();
+  const LOOKED_UP = Symbol('looked-up value');
+  function compiledLookup(by: 'login' | 'id', totp: boolean): CompiledQuery<UserRow> {
+    const shape = `${by}:${totp}`;
+    let compiled = lookups.get(shape);
+    if (!compiled) {
+      const query = db
+        .selectFrom('res_users')
+        .select(['id', 'password'])
+        // Selected by name only when auth_totp created the column (it is not in the base schema).
+        .select(totp ? sql<boolean>`coalesce(totp_secret, '') <> ''`.as('apiKeysOnly') : sql<boolean>`false`.as('apiKeysOnly'))
+        .where('active', '=', true)
+        .where(by, '=', LOOKED_UP as never)
+        .limit(1);
+      compiled = query.compile() as CompiledQuery<UserRow>;
+      lookups.set(shape, compiled);
+    }
+    return compiled;
+  }
+
   async function loadUser(where: { login: string } | { id: number }): Promise<UserRow | null> {
-    const totp = await hasTotpColumn();
-    let query = db
-      .selectFrom('res_users')
-      .select(['id', 'password'])
-      // Selected by name only when auth_totp created the column (it is not in the base schema).
-      .select(totp ? sql<boolean>`coalesce(totp_secret, '') <> ''`.as('apiKeysOnly') : sql<boolean>`false`.as('apiKeysOnly'))
-      .where('active', '=', true)
-      .limit(1);
-    query = 'login' in where ? query.where('login', '=', where.login) : query.where('id', '=', where.id);
-    return (await query.executeTakeFirst()) ?? null;
+    const compiled = compiledLookup('login' in where ? 'login' : 'id', await hasTotpColumn());
+    const value = 'login' in where ? where.login : where.id;
+    const parameters = compiled.parameters.map((parameter) => (parameter === LOOKED_UP ? value : parameter));
+    const { rows } = await db.executeQuery<UserRow>({ ...compiled, parameters });
+    return rows[0] ?? null;
   }
 
   async function passwordMatches(user: UserRow, secret: string): Promise<boolean> {
