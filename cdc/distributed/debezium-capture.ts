@@ -30,8 +30,12 @@ export interface DebeziumCapture {
   topics: string[];
   /** Captured tables whose replica identity is DEFAULT (deletes log the key only): KafkaSource's keyOnlyDeleteTables. */
   defaultIdentityTables: string[];
-  /** Stops the task; the slot keeps what is written meanwhile (a backlog, for the benchmark). */
-  pause(): Promise<void>;
+  /**
+   * Connect's STOPPED state (config and offsets kept, no task, no replication connection): the
+   * slot keeps what is written meanwhile, a backlog for the benchmark. (PAUSED would leave the
+   * task reading the slot into Debezium's queue.)
+   */
+  stop(): Promise<void>;
   resume(): Promise<void>;
   /** Deletes the connector, then drops its slot and publication: nothing is left in the source. */
   remove(): Promise<void>;
@@ -74,16 +78,16 @@ export async function startDebeziumCapture(o: DebeziumCaptureOptions): Promise<D
     heartbeatIntervalMs: o.heartbeatIntervalMs ?? 10_000,
     ...(o.extra ? { extra: o.extra } : {}),
   });
-  const state = (verb: 'pause' | 'resume') => async () => {
+  const state = (verb: 'stop' | 'resume') => async () => {
     const res = await fetch(`${o.connectUrl}/connectors/${encodeURIComponent(name)}/${verb}`, { method: 'PUT' });
-    if (res.status !== 202) throw new Error(`${verb} ${name}: HTTP ${res.status} ${await res.text()}`);
-    await waitForConnectorState(o.connectUrl, name, verb === 'pause' ? 'PAUSED' : 'RUNNING');
+    if (res.status !== 202 && res.status !== 204) throw new Error(`${verb} ${name}: HTTP ${res.status} ${await res.text()}`);
+    await waitForConnectorState(o.connectUrl, name, verb === 'stop' ? 'STOPPED' : 'RUNNING');
   };
   return {
     name,
     topics,
     defaultIdentityTables,
-    pause: state('pause'),
+    stop: state('stop'),
     resume: state('resume'),
     async remove() {
       await deleteConnector(o.connectUrl, name);
@@ -123,7 +127,9 @@ async function waitForConnectorState(connectUrl: string, name: string, wanted: s
   for (;;) {
     const res = await fetch(`${connectUrl}/connectors/${encodeURIComponent(name)}/status`);
     const status = res.ok ? ((await res.json()) as { connector: { state: string }; tasks: { state: string }[] }) : null;
-    if (status && status.connector.state === wanted && status.tasks.every((t) => t.state === wanted)) return;
+    // A STOPPED connector has no tasks; a RUNNING one must have them all running.
+    const tasksReady = wanted === 'STOPPED' ? status?.tasks.length === 0 : !!status && status.tasks.length > 0 && status.tasks.every((t) => t.state === wanted);
+    if (status && status.connector.state === wanted && tasksReady) return;
     if (Date.now() > deadline) throw new Error(`connector ${name} not ${wanted} after ${timeoutMs} ms: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../../cdc/embedded/reader-process.ts');
+/** The Kafka consumer applying Debezium's topics, as its own process. */
+export const KAFKA_CONSUMER_SCRIPT = path.resolve(import.meta.dirname, '../../../cdc/distributed/consumer-process.ts');
 
 export interface ReaderChild {
   child: ChildProcess;
@@ -9,9 +11,9 @@ export interface ReaderChild {
   exited: Promise<number | string>;
 }
 
-/** The embedded reader as its own OS process (`node --import tsx cdc/embedded/reader-process.ts`). */
-export function startReaderChild(env: Record<string, string>): ReaderChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+/** The embedded reader (or another CDC script) as its own OS process (`node --import tsx <script>`). */
+export function startReaderChild(env: Record<string, string>, script = SCRIPT): ReaderChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
