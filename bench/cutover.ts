@@ -35,7 +35,7 @@ await bench.stop();
 const writes = result.load.writeLatencies.map((w) => w.ms).sort((a, b) => a - b);
 const p = (q: number) => writes[Math.min(writes.length - 1, Math.ceil(q * writes.length) - 1)] ?? 0;
 console.log('\ncutover drill (M19, embedded)');
-console.log(`  load: ${result.load.calls} calls (${result.load.reads} reads, ${result.load.writes} writes) at ${result.achievedRate.toFixed(0)}/s, ${result.load.failures.length} failed`);
+console.log(`  load: ${result.load.calls} calls (${result.load.reads} reads, ${result.load.writes} writes) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${result.load.late} started late), ${result.load.failures.length} failed`);
 console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
 for (const s of result.steps) console.log(`  ${s.step.padEnd(14)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}  ${s.message}`);
 for (const t of result.timelines) console.log(`  ${t}`);
@@ -43,6 +43,8 @@ console.log(`  reconcile: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${
 console.log(JSON.stringify({
   bench: 'cutover',
   rate: Math.round(result.achievedRate),
+  offeredRate: RATE,
+  late: result.load.late,
   calls: result.load.calls,
   failed: result.load.failures.length,
   freezeMs: result.steps.filter((s) => s.freezeMs !== undefined).map((s) => s.freezeMs),

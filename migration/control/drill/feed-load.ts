@@ -19,7 +19,12 @@ export interface LoadReport {
   writeLatencies: { at: number; ms: number }[];
   /** Activities created through the gateway, by id (to check none is lost or duplicated). */
   createdActivities: number[];
+  /** Calls that started over LATE_MS after their scheduled time (a second's worth were still in flight). */
+  late: number;
 }
+
+/** A call starting this much after its slot started late (the ticker itself runs every 5 ms). */
+const LATE_MS = 100;
 
 type Exec = (model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>) => Promise<unknown>;
 
@@ -44,9 +49,15 @@ function xmlRpcClient(url: string, db: string, login: string): { exec: Exec; uid
  * Mixed M19 traffic through the gateway, as real clients send it: members over plain XML-RPC
  * (read their feed, mark an entry seen, post an activity), admin over odoo-await (read
  * activities and recommendations, post). Runs until stopped; every failure is kept.
+ *
+ * Open loop: calls start on a fixed schedule (`ratePerSecond`), whether or not earlier ones
+ * have answered, as independent clients do. A closed loop (each client waits for its answer)
+ * would slow down exactly when the gateway does — during a freeze — and hide the wait from
+ * the latencies. Calls in flight are capped at one second's worth; a call the cap holds back
+ * starts as soon as room frees up, and is counted in `late`.
  */
 export async function startFeedLoad(o: FeedLoadOptions): Promise<{ stop(): Promise<LoadReport>; report: LoadReport }> {
-  const report: LoadReport = { calls: 0, reads: 0, writes: 0, failures: [], writeLatencies: [], createdActivities: [] };
+  const report: LoadReport = { calls: 0, reads: 0, writes: 0, failures: [], writeLatencies: [], createdActivities: [], late: 0 };
   const members = await Promise.all(
     Array.from({ length: o.members }, async (_, i) => {
       const client = xmlRpcClient(o.gatewayUrl, o.database, `member${String(i + 1).padStart(3, '0')}@hp.example`);
@@ -59,7 +70,6 @@ export async function startFeedLoad(o: FeedLoadOptions): Promise<{ stop(): Promi
   const admin = new Odoo({ baseUrl: `${u.protocol}//${u.hostname}`, port: Number(u.port), db: o.database, username: 'admin', password: 'admin' });
   await admin.connect();
 
-  let stopped = false;
   const record = async (write: boolean, method: string, work: () => Promise<unknown>) => {
     const at = Date.now();
     try {
@@ -75,38 +85,43 @@ export async function startFeedLoad(o: FeedLoadOptions): Promise<{ stop(): Promi
       } else report.reads++;
     }
   };
-  const workers = members.length + 1;
-  const pause = (1000 * workers) / o.ratePerSecond;
-  let n = 0;
-  const loops = [
-    ...members.map(({ client, feeds }, i) =>
-      (async () => {
-        while (!stopped) {
-          const started = Date.now();
-          const pick = (n++ + i) % 10;
-          if (pick < 6) await record(false, 'search_read', () => client.exec('hp.user.feed', 'search_read', [[['user_id', '=', client.uid()]]], { fields: ['activity_id', 'score', 'seen'], limit: 10 }));
-          else if (pick < 8 && feeds.length) await record(true, 'action_mark_seen', () => client.exec('hp.user.feed', 'action_mark_seen', [[feeds[n % feeds.length]!]]));
-          else await record(true, 'create', () => client.exec('hp.activity', 'create', [{ actor_id: client.uid(), verb: 'posted', summary: `load ${n}`, visibility: 'public' }]));
-          await new Promise((r) => setTimeout(r, Math.max(0, pause - (Date.now() - started))));
-        }
-      })(),
-    ),
-    (async () => {
-      while (!stopped) {
-        const started = Date.now();
-        const pick = n++ % 4;
-        if (pick === 0) await record(true, 'create', () => admin.create('hp.activity', { actor_id: 2, verb: 'liked', summary: `admin ${n}` }));
-        else if (pick === 1) await record(false, 'read_group', () => admin.execute_kw('hp.recommendation', 'read_group', [[[], ['score:avg'], ['item_model']]]));
-        else await record(false, 'search_read', () => admin.searchRead('hp.activity', [['verb', '=', 'posted']], ['summary', 'actor_id', 'visibility'], { limit: 5, order: 'id desc' }));
-        await new Promise((r) => setTimeout(r, Math.max(0, pause - (Date.now() - started))));
-      }
-    })(),
-  ];
+
+  /** Call number n: members take turns, and every (members + 1)th call is admin's. */
+  const callNumber = (n: number): Promise<void> => {
+    const turn = n % (members.length + 1);
+    const round = Math.floor(n / (members.length + 1));
+    if (turn === members.length) {
+      const pick = round % 4;
+      if (pick === 0) return record(true, 'create', () => admin.create('hp.activity', { actor_id: 2, verb: 'liked', summary: `admin ${n}` }));
+      if (pick === 1) return record(false, 'read_group', () => admin.execute_kw('hp.recommendation', 'read_group', [[[], ['score:avg'], ['item_model']]]));
+      return record(false, 'search_read', () => admin.searchRead('hp.activity', [['verb', '=', 'posted']], ['summary', 'actor_id', 'visibility'], { limit: 5, order: 'id desc' }));
+    }
+    const { client, feeds } = members[turn]!;
+    const pick = (round + turn) % 10;
+    if (pick < 6) return record(false, 'search_read', () => client.exec('hp.user.feed', 'search_read', [[['user_id', '=', client.uid()]]], { fields: ['activity_id', 'score', 'seen'], limit: 10 }));
+    if (pick < 8 && feeds.length) return record(true, 'action_mark_seen', () => client.exec('hp.user.feed', 'action_mark_seen', [[feeds[round % feeds.length]!]]));
+    return record(true, 'create', () => client.exec('hp.activity', 'create', [{ actor_id: client.uid(), verb: 'posted', summary: `load ${n}`, visibility: 'public' }]));
+  };
+
+  const maxInFlight = Math.max(20, Math.ceil(o.ratePerSecond));
+  const inFlight = new Set<Promise<void>>();
+  const startedAt = performance.now();
+  const scheduledAt = (n: number) => startedAt + (n * 1000) / o.ratePerSecond;
+  let issued = 0;
+  const tick = () => {
+    const now = performance.now();
+    while (scheduledAt(issued) <= now && inFlight.size < maxInFlight) {
+      if (now - scheduledAt(issued) > LATE_MS) report.late++;
+      const call = callNumber(issued++).finally(() => inFlight.delete(call));
+      inFlight.add(call);
+    }
+  };
+  const timer = setInterval(tick, 5);
   return {
     report,
     async stop() {
-      stopped = true;
-      await Promise.all(loops);
+      clearInterval(timer);
+      await Promise.all(inFlight);
       return report;
     },
   };
