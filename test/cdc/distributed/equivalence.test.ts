@@ -14,6 +14,7 @@ import { EmbeddedSource } from '../../../cdc/embedded/embedded-source.ts';
 import { dropSlot } from '../../../cdc/embedded/slot.ts';
 import type { ChangeEvent } from '../../../cdc/events/change-event.ts';
 import { lsnToNumber } from '../../../cdc/events/lsn.ts';
+import { validateChangeEvent } from '../../../cdc/events/validate.ts';
 import { dropPublication } from '../../../cdc/setup/publication.ts';
 import { LEGACY_FULL_IDENTITY_TABLES } from '../../../cdc/setup/replica-identity.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
@@ -170,6 +171,7 @@ describe('embedded pgoutput and Debezium give the same events for the same rows'
     expect(a.length).toBeGreaterThan(10_000);
     expect(summarizeDifferences(compareEvents(a, b), columnType)).toEqual([]);
     expect(b.length).toBe(a.length);
+    expect(b.map((e) => validateChangeEvent(e)).filter((r) => !r.ok).slice(0, 3)).toEqual([]);
     expect([...typesWithValues(b, columnType)].sort()).toEqual([...HP_LEGACY_TYPES, ...PROBE_TYPES].sort());
   });
 
@@ -200,7 +202,8 @@ describe('embedded pgoutput and Debezium give the same events for the same rows'
     await q(`DELETE FROM order_lines WHERE order_id = (SELECT min(id) FROM orders)`);
     await q(`DELETE FROM orders WHERE id = (SELECT min(id) FROM orders)`);
     await q(`INSERT INTO ${PROBE} VALUES (3, '{7}', '{"{braces}","NULL"}', '{""}', '{123456789.000,-1}', '{f}', '{2000-02-29}', '{"1970-01-01 00:00:00.000001"}', '{1e300,Infinity}', -9007199254740991, 7, '2030-01-01 00:00:00-05:30', '2030-01-01 00:00:00.1-05:30', '23:59:59.999999', 'PT0S', 'NaN')`);
-    await q(`UPDATE ${PROBE} SET ints = ints || 4, stamps = NULL, at_tz = '2024-05-01 23:59:59.999+00' WHERE id = 1`);
+    await q(`UPDATE ${PROBE} SET ints = ints || 4, stamps = NULL, at_tz = '2024-05-01 23:59:59.999+00', big = 9223372036854775807 WHERE id = 1`); // int8 beyond 2^53
+    await q(`UPDATE ${PROBE} SET big = -9007199254740993, texts = '{"12345678901234567890"}' WHERE id = 3`);
     await q(`DELETE FROM ${PROBE} WHERE id = 2`);
 
     const inSync = async (target: TestDatabase) => (await compareTables(sourceClient(), target.pool as unknown as pg.ClientBase, TABLES)).length === 0;
@@ -214,6 +217,8 @@ describe('embedded pgoutput and Debezium give the same events for the same rows'
     const streamedB = streamed(fromKafka);
     expect(summarizeDifferences(compareEvents(streamedA, streamedB), columnType)).toEqual([]);
     expect(streamedB.length).toBe(streamedA.length);
+    expect(streamedB.map((e) => validateChangeEvent(e)).filter((r) => !r.ok).slice(0, 3)).toEqual([]);
+    expect(streamedB.some((e) => e.value.after?.big === '9223372036854775807')).toBe(true); // int8 past 2^53, exact
     expect([...new Set(streamedB.map((e) => e.value.op))].sort()).toEqual(['c', 'd', 'u']);
     expect([...typesWithValues(streamedB, columnType)].sort()).toEqual([...HP_LEGACY_TYPES, ...PROBE_TYPES].sort());
     // The cases the encoding rules single out did occur, so their equality above means something.
