@@ -1,11 +1,28 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { CallHandler } from '../../odoo-bridge/call.ts';
+import type { BehaviourRegistry } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { LegacyCommandProcessor } from '../../services/dynamic/commands.ts';
 import { provisionDynamicDatabase } from '../../services/dynamic/db/provision.ts';
 import { DYNAMIC_BUSINESS_METHODS, registerFeedBehaviours } from '../../services/dynamic/odoo/behaviours.ts';
 import { createDynamicOrmEngine } from '../../services/dynamic/odoo/engine.ts';
-import type { BehaviourRegistry } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { TradeLegacyCommandProcessor } from '../../services/trade/commands.ts';
+import { provisionTradeDatabase } from '../../services/trade/db/provision.ts';
+import { registerLegacyTradeBehaviours } from '../../services/trade/legacy/legacy-behaviours.ts';
+import { embeddedPointsAward, unavailablePointsAward } from '../../services/trade/legacy/points-award-adapter.ts';
+import { TRADE_BUSINESS_METHODS } from '../../services/trade/odoo/behaviours.ts';
+import { createTradeOrmEngine } from '../../services/trade/odoo/engine.ts';
+
+export interface ServiceEngineOptions {
+  /** The database name clients use (hp_legacy). */
+  name: string;
+  /** The service's own database. */
+  pool: pg.Pool;
+  /** The monolith's database, for legacy adapters performing side effects across the cut. */
+  legacyPool?: pg.Pool;
+  metrics?: Registry;
+}
 
 /**
  * What the control plane needs from a service that takes over modules: create its database,
@@ -15,7 +32,7 @@ import type { BehaviourRegistry } from '../../odoo-bridge/orm/write/behaviour-re
  */
 export interface ServiceBinding {
   provision(serviceUrl: string): Promise<void>;
-  engine(options: { name: string; pool: pg.Pool }): { call: CallHandler };
+  engine(options: ServiceEngineOptions): { call: CallHandler };
   providedMethods: Readonly<Record<string, readonly string[]>>;
   registerLegacyBehaviours(behaviours: BehaviourRegistry): BehaviourRegistry;
   commandProcessor(options: { url: string; logger: Logger }): { start(): Promise<void>; stop(): Promise<void> };
@@ -28,6 +45,14 @@ export const SERVICE_BINDINGS: Readonly<Record<string, ServiceBinding>> = {
     providedMethods: DYNAMIC_BUSINESS_METHODS,
     registerLegacyBehaviours: registerFeedBehaviours,
     commandProcessor: (options) => new LegacyCommandProcessor(options),
+  },
+  trade: {
+    provision: provisionTradeDatabase,
+    engine: ({ name, pool, legacyPool, metrics }) =>
+      createTradeOrmEngine({ name, pool, points: legacyPool ? embeddedPointsAward(legacyPool, metrics) : unavailablePointsAward(metrics) }),
+    providedMethods: TRADE_BUSINESS_METHODS,
+    registerLegacyBehaviours: registerLegacyTradeBehaviours,
+    commandProcessor: (options) => new TradeLegacyCommandProcessor(options),
   },
 };
 

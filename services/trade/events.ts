@@ -25,3 +25,5 @@ export const TRADE_SUBSCRIPTIONS: SubscriptionDefinition<TradeDatabase>[] = [
     },
   },
 ];
+
+export type TradeEvent = (typeof TRADE_PUBLISHES)[number];

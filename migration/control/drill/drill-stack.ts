@@ -26,9 +26,9 @@ export interface DrillStack {
  * call handler, on real databases and a real HTTP port. Used by the cutover drill (bench and
  * tests).
  */
-export async function startDrillStack(o: { legacyUrl: string; controlUrl: string; serviceUrl: string; logger: Logger; database?: string }): Promise<DrillStack> {
+export async function startDrillStack(o: { legacyUrl: string; controlUrl: string; serviceUrl: string; logger: Logger; database?: string; service?: string }): Promise<DrillStack> {
   const database = o.database ?? 'hp_legacy';
-  const endpoints = embeddedEndpoints({ controlUrl: o.controlUrl, legacyUrl: o.legacyUrl, serviceUrls: { dynamic: o.serviceUrl } });
+  const endpoints = embeddedEndpoints({ controlUrl: o.controlUrl, legacyUrl: o.legacyUrl, serviceUrls: { [o.service ?? 'dynamic']: o.serviceUrl } });
   const metrics = createMetricsRegistry();
   const legacyPool = new pg.Pool({ connectionString: o.legacyUrl, max: 30, application_name: 'ficus-gateway' });
   const controlPool = new pg.Pool({ connectionString: o.controlUrl, max: 4 });

@@ -18,6 +18,8 @@ export interface ModuleSyncOptions {
   /** Creates the service database and its tables (the service's own migrations). */
   provision: (serviceUrl: string) => Promise<void>;
   heartbeatIntervalMs?: number;
+  /** The reference reader is per service (one slot): false for a service's second module, whose first started it. */
+  withReferenceSync?: boolean;
 }
 
 const qualified = (tables: readonly string[]) => tables.map((t) => `public.${t}`);
@@ -56,14 +58,17 @@ export class ModuleSync {
     const forwardSink = new SwitchingSink({ module: plan.code, direction: 'forward', initial: 'apply', applier: forwardApplier, control, targetUrl: serviceUrl, allowReset: true });
     const reverseApplier = await ChangeApplier.open({ targetUrl: legacyUrl, sourceName: `service_${code}`, logger, registry: metrics, origin: reverseSlot(plan.code) });
     const reverseSink = new SwitchingSink({ module: plan.code, direction: 'reverse', initial: 'ignore', applier: reverseApplier, control, targetUrl: legacyUrl, allowReset: false });
-    const referenceApplier = await ChangeApplier.open({ targetUrl: serviceUrl, sourceName: `reference_${plan.service}`, logger, registry: metrics, origin: referenceSlot(plan.service) });
-    this.#closers.push(() => forwardSink.close(), () => reverseSink.close(), () => forwardApplier.close(), () => reverseApplier.close(), () => referenceApplier.close());
+    this.#closers.push(() => forwardSink.close(), () => reverseSink.close(), () => forwardApplier.close(), () => reverseApplier.close());
 
     const common = { logger, heartbeatIntervalMs: this.#o.heartbeatIntervalMs ?? 1000, maxDelayMs: 5 };
     this.forward = new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: forwardSlot(plan.code).slice(6), tables, applier: forwardSink.asApplier() });
     const reverse = new EmbeddedSource({ ...common, sourceUrl: serviceUrl, purpose: reverseSlot(plan.code).slice(6), tables, applier: reverseSink.asApplier() });
-    const reference = new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: referenceSlot(plan.service).slice(6), tables: qualified(ENGINE_REFERENCE_TABLES), applier: referenceApplier });
-    this.#sources.push(reference, this.forward, reverse);
+    if (this.#o.withReferenceSync !== false) {
+      const referenceApplier = await ChangeApplier.open({ targetUrl: serviceUrl, sourceName: `reference_${plan.service}`, logger, registry: metrics, origin: referenceSlot(plan.service) });
+      this.#closers.push(() => referenceApplier.close());
+      this.#sources.push(new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: referenceSlot(plan.service).slice(6), tables: qualified(ENGINE_REFERENCE_TABLES), applier: referenceApplier }));
+    }
+    this.#sources.push(this.forward, reverse);
     // One after the other: creating a slot waits for every transaction running in the cluster,
     // so readers created together wait on each other's snapshot transactions.
     for (const source of this.#sources) {

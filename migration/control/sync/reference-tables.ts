@@ -10,5 +10,5 @@ export const ENGINE_REFERENCE_TABLES = [
   'ir_default', 'ir_model', 'ir_model_access', 'ir_model_constraint', 'ir_model_data', 'ir_model_fields',
   'ir_model_fields_selection', 'ir_module_category', 'ir_module_module', 'ir_rule', 'res_company',
   'res_company_users_rel', 'res_groups', 'res_groups_implied_rel', 'res_groups_users_rel', 'res_lang',
-  'res_partner', 'res_users', 'rule_group_rel',
+  'res_currency', 'res_partner', 'res_users', 'rule_group_rel',
 ] as const;

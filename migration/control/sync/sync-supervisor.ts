@@ -16,6 +16,7 @@ import { ModuleSync } from './module-sync.ts';
 export class SyncSupervisor {
   readonly #running = new Map<string, ModuleSync>();
   readonly #processors = new Map<string, { stop(): Promise<void> }>();
+  readonly #serviceOf = new Map<string, string>();
   #listener: pg.Client | undefined;
   #timer: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
@@ -62,9 +63,11 @@ export class SyncSupervisor {
       const sync = new ModuleSync({
         plan, legacyUrl: this.o.endpoints.legacyUrl, serviceUrl, control: this.o.control,
         logger: this.o.logger, metrics: this.o.metrics, provision: binding.provision,
+        withReferenceSync: ![...this.#running.keys()].some((m) => this.#serviceOf.get(m) === plan.service),
         ...(this.o.heartbeatIntervalMs ? { heartbeatIntervalMs: this.o.heartbeatIntervalMs } : {}),
       });
       this.#running.set(module, sync);
+      this.#serviceOf.set(module, plan.service);
       await sync.start();
       if (!this.#processors.has(plan.service)) {
         const processor = binding.commandProcessor({ url: serviceUrl, logger: this.o.logger });

@@ -23,7 +23,9 @@ export async function unlinkRecords(w: WriteEnv, model: ModelInfo, ids: number[]
 
   await w.ctx.db.query(`DELETE FROM ${ident(requireTable(model))} WHERE id = ANY($1::int4[])`, [unique]);
   await w.ctx.db.query(`DELETE FROM ir_model_data WHERE model = $1 AND res_id = ANY($2::int4[])`, [model.name, unique]);
-  await w.ctx.db.query(`DELETE FROM ir_attachment WHERE res_model = $1 AND res_id = ANY($2::int4[])`, [model.name, unique]);
+  // A service database serving its models holds no attachments table of its own.
+  const attachments = await w.ctx.db.query<{ present: boolean }>(`SELECT to_regclass('ir_attachment') IS NOT NULL AS present`);
+  if (attachments.rows[0]?.present) await w.ctx.db.query(`DELETE FROM ir_attachment WHERE res_model = $1 AND res_id = ANY($2::int4[])`, [model.name, unique]);
   if (ACCESS_MODELS.has(model.name)) w.onAccessChange?.();
   return true;
 }

@@ -95,4 +95,19 @@ export const TRADE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 'trade_0002_order_names_and_no_foreign_keys',
+    // The counter behind SO/<year>/<n> names on trade's side (db/order-names.ts). The sync's
+    // snapshot truncates and fills one table at a time, which foreign keys forbid: the two
+    // rules they stood for (a service in use cannot be deleted; deleting an order deletes its
+    // appointments and grabs) are behaviour in odoo/unlink-rules.ts.
+    sql: `
+      CREATE SEQUENCE service_order_name_seq;
+      ALTER TABLE service_orders DROP CONSTRAINT IF EXISTS service_orders_service_id_fkey;
+      ALTER TABLE appointments DROP CONSTRAINT IF EXISTS appointments_order_id_fkey;
+      ALTER TABLE grab_orders DROP CONSTRAINT IF EXISTS grab_orders_service_order_id_fkey;
+      CREATE INDEX IF NOT EXISTS appointments_order_id_index ON appointments (order_id);
+      CREATE INDEX IF NOT EXISTS grab_orders_service_order_id_index ON grab_orders (service_order_id);
+    `,
+  },
 ];

@@ -29,9 +29,51 @@ export interface TradeTables {
     state: string;
     note: string | null;
     amount: string | null;
-    ordered_at: Date | null;
-    completed_at: Date | null;
-    create_date: Date | null;
-    write_date: Date | null;
+    ordered_at: Date | string | null;
+    completed_at: Date | string | null;
+    create_date: Date | string | null;
+    write_date: Date | string | null;
+  };
+  appointments: {
+    id: Generated<number>;
+    order_id: number | null;
+    customer_id: number | null;
+    health_worker_id: number | null;
+    create_uid: number | null;
+    write_uid: number | null;
+    state: string;
+    location: string | null;
+    online: boolean | null;
+    start_at: Date | string;
+    end_at: Date | string;
+    create_date: Date | string | null;
+    write_date: Date | string | null;
+  };
+  grab_orders: {
+    id: Generated<number>;
+    service_order_id: number;
+    coach_id: number;
+    create_uid: number | null;
+    write_uid: number | null;
+    state: string;
+    requested_at: Date | string | null;
+    decided_at: Date | string | null;
+    create_date: Date | string | null;
+    write_date: Date | string | null;
+  };
+  matching_rules: {
+    id: Generated<number>;
+    priority: number | null;
+    create_uid: number | null;
+    write_uid: number | null;
+    name: string;
+    category: string;
+    min_level: string;
+    active: boolean | null;
+    create_date: Date | string | null;
+    write_date: Date | string | null;
+    max_distance_km: number | null;
+    weight_rating: number | null;
+    weight_distance: number | null;
   };
 }

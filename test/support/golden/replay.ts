@@ -22,12 +22,12 @@ export interface ReplayReport {
  * Runs the golden replayer (`test/support/golden/replay_golden.py`, the same comparison that
  * judges the hidden cases) against a running gateway.
  */
-export async function replayGolden(baseUrl: string, options: { db: string; resetCmd?: string; only?: string; show?: number }): Promise<ReplayReport> {
+export async function replayGolden(baseUrl: string, options: { db: string; resetCmd?: string; only?: string; show?: number; file?: string }): Promise<ReplayReport> {
   const out = path.join(tmpdir(), `golden-${process.pid}-${Date.now()}.json`);
   const args = [
     path.join(PROJECT_ROOT, 'test/support/golden/replay_golden.py'),
     baseUrl,
-    path.join(PROJECT_ROOT, 'fixtures/odoo-golden.jsonl'),
+    options.file ?? path.join(PROJECT_ROOT, 'fixtures/odoo-golden.jsonl'),
     '--db', options.db,
     '--json', out,
     '--show', String(options.show ?? 15),

@@ -1,0 +1,75 @@
+import type pg from 'pg';
+import { Counter, type Registry } from 'prom-client';
+import { completionPoints } from '../domain/service-order-states.ts';
+import type { CompletedOrder } from '../odoo/side-effects.ts';
+import { appendPoints } from './points-ledger.ts';
+
+/**
+ * The legacy adapter for the side effect that crosses the cut when an order completes in
+ * trade: hp_points (M14, still in the monolith) awards floor(amount) points to the customer.
+ * Idempotent per order (an order is completed once; the event may be delivered more than once).
+ */
+export interface PointsAwardAdapter {
+  readonly mode: 'embedded' | 'unavailable';
+  award(orders: readonly CompletedOrder[]): Promise<void>;
+}
+
+export class LegacySideEffectUnavailable extends Error {
+  constructor(what: string) {
+    super(`legacy side effect not performed: ${what}; no legacy database or upstream Odoo is configured for trade's legacy adapter`);
+    this.name = 'LegacySideEffectUnavailable';
+  }
+}
+
+function counter(metrics: Registry | undefined): Counter<'effect' | 'outcome'> | undefined {
+  if (!metrics) return undefined;
+  const existing = metrics.getSingleMetric('ficus_trade_legacy_side_effects_total') as Counter<'effect' | 'outcome'> | undefined;
+  return existing ?? new Counter({ name: 'ficus_trade_legacy_side_effects_total', help: 'Side effects trade hands to modules still in the monolith, by outcome (done, duplicate, unavailable, failed)', labelNames: ['effect', 'outcome'], registers: [metrics] });
+}
+
+/**
+ * Embedded mode: the monolith's tables are served by the gateway's ORM engine, so the award is
+ * written there the way hp_points' Python writes it (advisory lock per user, balance_after), in
+ * one legacy transaction per order, skipped when that order's award exists already.
+ */
+export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry): PointsAwardAdapter {
+  const count = counter(metrics);
+  return {
+    mode: 'embedded',
+    async award(orders) {
+      for (const order of orders) {
+        const delta = completionPoints(order.amount);
+        if (delta <= 0) continue;
+        const client = await legacy.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query('SELECT pg_advisory_xact_lock(14, $1)', [order.customerId]);
+          const done = await client.query(`SELECT 1 FROM points_transactions WHERE ref_model = 'hp.service.order' AND ref_id = $1 AND reason = 'order'`, [order.id]);
+          if (!done.rowCount) await appendPoints(client, [{ userId: order.customerId, delta, reason: 'order', refModel: 'hp.service.order', refId: order.id }], order.completedBy);
+          await client.query('COMMIT');
+          count?.inc({ effect: 'points_award', outcome: done.rowCount ? 'duplicate' : 'done' });
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          count?.inc({ effect: 'points_award', outcome: 'failed' });
+          throw error;
+        } finally {
+          client.release();
+        }
+      }
+    },
+  };
+}
+
+/** No legacy side configured: the gap is an error and a metric, never silence. */
+export function unavailablePointsAward(metrics?: Registry): PointsAwardAdapter {
+  const count = counter(metrics);
+  return {
+    mode: 'unavailable',
+    async award(orders) {
+      const owed = orders.filter((o) => completionPoints(o.amount) > 0);
+      if (!owed.length) return;
+      count?.inc({ effect: 'points_award', outcome: 'unavailable' }, owed.length);
+      throw new LegacySideEffectUnavailable(`points for completed orders ${owed.map((o) => o.id).join(', ')}`);
+    },
+  };
+}

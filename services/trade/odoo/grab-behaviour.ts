@@ -1,0 +1,55 @@
+import type { CallContext } from '../../../odoo-bridge/orm/call-context.ts';
+import { idsOf, type MethodSpec } from '../../../odoo-bridge/orm/methods/method.ts';
+import type { BehaviourRegistry, ModelBehaviour, Vals } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { inTransaction } from '../../../odoo-bridge/orm/write/transaction.ts';
+import { checkExist, checkRules } from '../../../odoo-bridge/orm/write/write-env.ts';
+import { decideGrab, lockOrders, requestedGrabs } from '../db/grab-store.ts';
+import { build, onQueryable } from '../db/sql-runner.ts';
+import { odooNow } from './odoo-now.ts';
+import type { OrderSideEffects } from './side-effects.ts';
+
+/** Decides requested grabs in id order (`action_decide`, run as the platform: sudo). */
+export async function decideGrabs(ctx: CallContext, grabs: { id: number; serviceOrderId: number; coachId: number }[], effects: OrderSideEffects): Promise<void> {
+  const db = onQueryable(ctx.db);
+  for (const grab of grabs) {
+    const decision = await decideGrab(db, grab, ctx.uid);
+    if (decision.state === 'won') {
+      await effects.assigned(ctx, [{ id: grab.serviceOrderId, customerId: decision.customerId!, healthWorkerId: grab.coachId, via: 'grab', grabOrderId: grab.id }]);
+    }
+  }
+}
+
+function orderIdsOf(valsList: Vals[]): number[] {
+  return valsList.map((v) => Number(v.service_order_id)).filter((id) => Number.isInteger(id) && id > 0);
+}
+
+/** hp.grab.order (hp_grab/models/hp_grab_order.py): defaults, the locking create, action_decide, action_expire. */
+export function grabOrderBehaviour(effects: OrderSideEffects, behaviours: BehaviourRegistry): ModelBehaviour {
+  const recordsMethod = (qualname: string, work: (ctx: CallContext, ids: number[]) => Promise<void>): MethodSpec => ({
+    api: 'records',
+    signature: { qualname, params: [] },
+    run: (ctx, model, _args, ids) =>
+      inTransaction(ctx, async (tx) => {
+        const list = [...new Set(idsOf(ids))];
+        tx.access.checkModel(model, 'read');
+        await checkExist({ ctx: tx, behaviours }, model, list);
+        await checkRules({ ctx: tx, behaviours }, model, 'read', list);
+        await work(tx, list);
+        return true;
+      }),
+  });
+  return {
+    defaults: () => ({ state: 'requested', requested_at: odooNow() }),
+    beforeCreate: (ctx, valsList) => lockOrders(onQueryable(ctx.db), orderIdsOf(valsList)),
+    afterCreate: async (ctx, ids) => decideGrabs(ctx, await requestedGrabs(onQueryable(ctx.db), { grabIds: ids }), effects),
+    methods: {
+      action_decide: recordsMethod('HpGrabOrder.action_decide', async (ctx, ids) => decideGrabs(ctx, await requestedGrabs(onQueryable(ctx.db), { grabIds: ids }), effects)),
+      action_expire: recordsMethod('HpGrabOrder.action_expire', async (ctx, ids) => {
+        if (!ids.length) return;
+        await onQueryable(ctx.db).run(
+          build.updateTable('grab_orders').set({ state: 'expired', decided_at: odooNow(), write_uid: ctx.uid, write_date: odooNow() }).where('id', 'in', ids).where('state', '=', 'requested'),
+        );
+      }),
+    },
+  };
+}
