@@ -3,7 +3,10 @@ import type { TradeDatabase } from './db/database.ts';
 import { TRADE_MIGRATIONS } from './db/migrations.ts';
 import { TRADE_PUBLISHES, TRADE_SUBSCRIPTIONS } from './events.ts';
 import { TRADE_ODOO_MODELS } from './odoo/models.ts';
+import { availableOrders } from './routes/available-orders.ts';
+import { createGrabOrder } from './routes/grab-orders.ts';
 import { createHealthService, getHealthService, listHealthServices } from './routes/health-services.ts';
+import { changeOrderStatus, createServiceOrder } from './routes/service-orders.ts';
 
 /** Trade: the health-service marketplace (M04) and order grabbing (M20). */
 export default defineService<TradeDatabase>({
@@ -14,7 +17,7 @@ export default defineService<TradeDatabase>({
     tables: TRADE_ODOO_MODELS.map((m) => m.table),
   },
   publishes: TRADE_PUBLISHES,
-  routes: [listHealthServices, getHealthService, createHealthService],
+  routes: [listHealthServices, getHealthService, createHealthService, createServiceOrder, changeOrderStatus, createGrabOrder, availableOrders],
   subscriptions: TRADE_SUBSCRIPTIONS,
   migrations: TRADE_MIGRATIONS,
 });

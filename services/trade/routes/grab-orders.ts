@@ -1,0 +1,44 @@
+import { defineRoute, problems } from '../../kit/index.ts';
+import type { TradeDatabase } from '../db/database.ts';
+import { decideGrab, lockOrders } from '../db/grab-store.ts';
+import { build, onKysely } from '../db/sql-runner.ts';
+import { userFacts } from '../db/user-facts.ts';
+import { orderAssignedEvent } from '../odoo/outbox-events.ts';
+import { odooNow } from '../odoo/odoo-now.ts';
+
+/**
+ * POST /trade/grab-orders: the calling coach grabs an order, decided at once by the same
+ * guarded UPDATE as an Odoo client's hp.grab.order create (db/grab-store.ts): won when the order
+ * was still paid and unassigned, lost otherwise. A second grab of the same order by the same
+ * coach is the legacy unique constraint: 409.
+ */
+export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: number }>({
+  method: 'post',
+  path: '/trade/grab-orders',
+  summary: 'Grab a paid, unassigned service order as the calling coach; the answer says won or lost',
+  auth: 'bearer',
+  body: 'rest/trade/grab-order-create.json',
+  responses: { 201: 'rest/trade/grab-order.json' },
+  async handler({ db, body, principal, bus }) {
+    const run = onKysely(db);
+    const coach = principal!.userId;
+    const facts = await userFacts(run, coach);
+    if (!facts?.groups.has('hp_account.group_hp_coach')) throw problems.forbidden('only coaches can grab service orders');
+    await lockOrders(run, [body.serviceOrderId]);
+    const [order] = await run.run(build.selectFrom('service_orders').select('id').where('id', '=', body.serviceOrderId));
+    if (!order) throw problems.unprocessable(`service order ${body.serviceOrderId} does not exist`);
+    const now = odooNow();
+    const [grab] = await run.run(
+      build.insertInto('grab_orders')
+        .values({ service_order_id: body.serviceOrderId, coach_id: coach, state: 'requested', requested_at: now, create_uid: coach, write_uid: coach, create_date: now, write_date: now })
+        .onConflict((oc) => oc.columns(['service_order_id', 'coach_id']).doNothing())
+        .returning('id'),
+    );
+    if (!grab) throw problems.conflict('A coach can grab an order only once.');
+    const decision = await decideGrab(run, { id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach }, coach);
+    if (decision.state === 'won') {
+      await bus.publish(db, orderAssignedEvent({ id: body.serviceOrderId, customerId: decision.customerId!, healthWorkerId: coach, via: 'grab', grabOrderId: grab.id }));
+    }
+    return { status: 201, body: { id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach, state: decision.state }, headers: { location: `/trade/grab-orders/${grab.id}` } };
+  },
+});
