@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import trade from '../../../services/trade/index.ts';
 import { serveForTest, type ServiceUnderTest } from '../support/service-app.ts';
-import { preparePaidOrders, runGrabRace } from './support/grab-race.ts';
+import { preparePaidOrders, runGrabRace } from '../../../bench/support/grab-race.ts';
 import { startTradeCutoverStack, type TradeCutoverStack } from './support/trade-cutover-stack.ts';
 import { PROJECT_ROOT } from '../../support/ficus-process.ts';
 import { categoryOf, replayGolden, type ReplayOutcome } from '../../support/golden/replay.ts';
