@@ -6,7 +6,7 @@ import { LOAD_TABLES, runLegacyWriteLoad } from '../../../cdc/load/legacy-write-
 import { dropPublication } from '../../../cdc/setup/publication.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';
-import { slotNames, waitUntil } from '../support/cdc-fixtures.ts';
+import { slotNames, testOriginName, waitUntil } from '../support/cdc-fixtures.ts';
 import { startReaderChild, type ReaderChild } from '../support/reader-child.ts';
 
 const PURPOSE = 'test_crash';
@@ -16,7 +16,10 @@ describe('embedded reader killed with SIGKILL at random points during a load', (
   let legacy: TestDatabase;
   let target: TestDatabase;
   let reader: ReaderChild | undefined;
+  // One name for every restart, as a real reader keeps its own; no other suite uses it.
+  const origin = testOriginName('crash');
   const env = () => ({
+    FICUS_CDC_ORIGIN: origin,
     FICUS_CDC_SOURCE_URL: legacy.url,
     FICUS_CDC_TARGET_URL: target.url,
     FICUS_CDC_TABLES: TABLES.join(','),

@@ -9,7 +9,7 @@ import { validateChangeEvent } from '../../../cdc/events/validate.ts';
 import { useReplicationOrigin } from '../../../cdc/apply/replication-origin.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
 import { legacyDatabase, emptyDatabase, type TestDatabase } from '../../support/databases.ts';
-import { CAPTURED_TABLES, logger, openApplier, slotNames, waitUntil } from '../support/cdc-fixtures.ts';
+import { CAPTURED_TABLES, logger, openApplier, slotNames, testOriginName, waitUntil } from '../support/cdc-fixtures.ts';
 
 const FULL_IDENTITY = ['public.service_orders', 'public.knowledge_contents'];
 
@@ -105,17 +105,18 @@ describe('embedded CDC: snapshot, then streaming, into a target with the same DD
   });
 
   it('skips changes written under a Ficus replication origin (no loops)', async () => {
+    const reverseOrigin = testOriginName('reverse');
     const reverse = new pg.Client({ connectionString: legacy.url });
     await reverse.connect();
     try {
-      await useReplicationOrigin(reverse, 'ficus_reverse');
+      await useReplicationOrigin(reverse, reverseOrigin);
       await reverse.query(`UPDATE content_tags SET name = 'written by the reverse applier' WHERE name = 'cdc tag'`);
     } finally {
       await reverse.end();
     }
     await legacy.pool.query(`UPDATE content_tags SET create_date = create_date WHERE id = 1`); // an ordinary change after it
     await waitUntil('the ordinary change', async () => seen.some((e) => e.value.source.table === 'content_tags' && e.value.op === 'u' && e.key.id === 1));
-    const looped = seen.filter((e) => e.value.source.origin === 'ficus_reverse');
+    const looped = seen.filter((e) => e.value.source.origin === reverseOrigin);
     expect(looped.length).toBe(1);
     const { rows } = await target.pool.query(`SELECT name FROM content_tags WHERE name = 'cdc tag'`);
     expect(rows.length).toBe(1); // not applied

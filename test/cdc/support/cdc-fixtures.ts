@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { ChangeApplier } from '../../../cdc/apply/applier.ts';
@@ -19,8 +20,16 @@ export const HP_TABLES = [
 /** hp tables plus the stock tables that hold the legacy database's bytea columns. */
 export const CAPTURED_TABLES = [...HP_TABLES, 'public.res_company', 'public.ir_attachment'];
 
+/**
+ * A replication origin is cluster-wide and held by one session at a time, so every applier of
+ * a test gets its own name: suites running side by side never wait for each other's.
+ */
+export function testOriginName(purpose: string): string {
+  return `ficus_${purpose}_${randomBytes(4).toString('hex')}`;
+}
+
 export async function openApplier(targetUrl: string, registry = new Registry()): Promise<ChangeApplier> {
-  return ChangeApplier.open({ targetUrl, sourceName: 'legacy', logger, registry, origin: 'ficus_forward' });
+  return ChangeApplier.open({ targetUrl, sourceName: 'legacy', logger, registry, origin: testOriginName('forward') });
 }
 
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
