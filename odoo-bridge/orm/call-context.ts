@@ -62,7 +62,7 @@ export async function createCallContext(options: {
       });
     },
     readEnv(o = {}) {
-      return { db: options.db, search: ctx.searchEnv(o) };
+      return { db: options.db, search: ctx.searchEnv(o), ...(o.sudo ? {} : { checkRead: (model: ModelInfo) => access.checkModel(model, 'read') }) };
     },
     readOptions(load = '_classic_read') {
       return {

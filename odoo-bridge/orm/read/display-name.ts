@@ -25,6 +25,12 @@ import { orderToSql } from '../sql/order.ts';
 export interface ReadEnv {
   readonly db: Queryable;
   readonly search: SearchEnv;
+  /**
+   * The user's read right on a comodel (ir.model.access), checked before an x2many is read:
+   * Odoo reads one by searching the comodel, and that search refuses a user without the
+   * right. Absent for sudo reads.
+   */
+  readonly checkRead?: (model: ModelInfo) => void;
 }
 
 type SqlRule = (env: SearchEnv, model: ModelInfo, alias: string) => Sql;

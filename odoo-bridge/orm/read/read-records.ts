@@ -223,6 +223,7 @@ async function x2manyValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, id
   const comodel = env.search.registry.model(field.relation ?? '');
   const result = new Map<number, number[]>();
   if (!comodel?.table) return result;
+  env.checkRead?.(comodel);
   const coAlias = nextAlias(env.search, comodel);
   const joins: Sql[] = [];
   const order = orderToSql(env.search, comodel, coAlias, comodel.order, joins);
