@@ -23,3 +23,5 @@ export { SagaRunner, type SagaOutcome } from './saga/saga-runner.ts';
 
 export type { Principal } from './auth/tokens.ts';
 export { outgoingHeaders } from './observability/work-context.ts';
+
+export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
