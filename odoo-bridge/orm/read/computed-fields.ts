@@ -23,6 +23,7 @@ type Sql = RawBuilder<unknown>;
  * | `product.category.product_count` | active templates in the category and its children (`child_of`) |
  * | `product.product.price_extra` | sum of the variant's attribute value extras      |
  * | `product.product.lst_price` | template `list_price` + `price_extra` (no uom in context) |
+ * | `res.users.points_balance` | hp_points: `balance_after` of the user's latest `points_transactions` row, else 0 |
  * | related, non-stored      | resolved through the related path (read-records.ts)    |
  * | `_inherits` fields       | read on the parent record (read-records.ts)            |
  */
@@ -76,6 +77,12 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
     dependsOn: [],
     select: (a) => sql`((SELECT t.list_price FROM product_template t WHERE t.id = ${column(a, 'product_tmpl_id')}) + ${priceExtra(a)})`,
     compute: (r) => Number(r.lst_price ?? 0),
+  },
+  // hp_points (M14) res_users.py `_compute_points_balance`: the ledger's last balance.
+  'res.users.points_balance': {
+    dependsOn: [],
+    select: (a) => sql`(SELECT t.balance_after FROM points_transactions t WHERE t.user_id = ${column(a, 'id')} ORDER BY t.id DESC LIMIT 1)`,
+    compute: (r) => Number(r.points_balance ?? 0),
   },
   'uom.uom.ratio': {
     dependsOn: ['factor', 'uom_type'],
