@@ -4,10 +4,30 @@
 export type SnapshotMode =
   | 'initial' | 'always' | 'initial_only' | 'no_data' | 'when_needed' | 'configuration_based' | 'custom';
 
+export interface ConnectorDatabase {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  dbname: string;
+}
+
+/** Debezium takes the database as separate settings; Ficus passes URLs around. */
+export function connectorDatabase(databaseUrl: string): ConnectorDatabase {
+  const url = new URL(databaseUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    dbname: decodeURIComponent(url.pathname.slice(1)),
+  };
+}
+
 export interface PostgresConnectorOptions {
   /** Connector name in Connect (also used in logs/metrics). */
   name: string;
-  database: { host: string; port: number; user: string; password: string; dbname: string };
+  database: ConnectorDatabase;
   slotName: string;
   /** Ficus creates this publication itself with an explicit table list (see publicationAutocreate). */
   publicationName: string;

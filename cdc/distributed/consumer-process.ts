@@ -4,34 +4,18 @@
 // origin of the applier's writes) and FICUS_CDC_KEY_ONLY_TABLES (DEFAULT-identity tables).
 // SIGTERM/SIGINT stop it cleanly; after a SIGKILL the next start resumes from the group's
 // committed offsets, which never run ahead of what the target committed.
-import { Registry } from 'prom-client';
-import { ChangeApplier } from '../apply/applier.ts';
+import { openApplierFromEnv, requiredEnv } from '../apply/applier-from-env.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { KafkaSource } from './kafka-source.ts';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`${name} is required`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const list = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : []);
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', format: 'json' });
-const applier = await ChangeApplier.open({
-  targetUrl: required('FICUS_CDC_TARGET_URL'),
-  sourceName: 'legacy',
-  logger,
-  registry: new Registry(),
-  origin: process.env.FICUS_CDC_ORIGIN ?? 'ficus_forward',
-});
+const applier = await openApplierFromEnv(logger);
 const source = new KafkaSource({
-  brokers: required('FICUS_CDC_KAFKA_BROKERS'),
-  groupId: required('FICUS_CDC_GROUP'),
-  topics: list(required('FICUS_CDC_TOPICS')),
+  brokers: requiredEnv('FICUS_CDC_KAFKA_BROKERS'),
+  groupId: requiredEnv('FICUS_CDC_GROUP'),
+  topics: list(requiredEnv('FICUS_CDC_TOPICS')),
   keyOnlyDeleteTables: list(process.env.FICUS_CDC_KEY_ONLY_TABLES),
   applier,
   logger,

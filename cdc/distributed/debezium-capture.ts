@@ -4,7 +4,8 @@ import { dropSlot } from '../embedded/slot.ts';
 import { splitQualified } from '../apply/target-tables.ts';
 import { dropPublication, ensurePublication } from '../setup/publication.ts';
 import { ensureReplicaIdentityFull } from '../setup/replica-identity.ts';
-import { deleteConnector, registerPostgresConnector, type SnapshotMode } from './connector.ts';
+import { connectorDatabase, deleteConnector, registerPostgresConnector, type SnapshotMode } from './connector.ts';
+import { withSetupClient } from '../setup/setup-client.ts';
 
 export interface DebeziumCaptureOptions {
   connectUrl: string;
@@ -53,22 +54,15 @@ export async function startDebeziumCapture(o: DebeziumCaptureOptions): Promise<D
   const name = `ficus_${o.purpose}`;
   const prefix = o.topicPrefix ?? name;
   const topics = o.tables.map((t) => debeziumTopic(prefix, t));
-  const defaultIdentityTables = await withClient(o.sourceUrl, async (client) => {
+  const defaultIdentityTables = await withSetupClient(o.sourceUrl, async (client) => {
     await ensureReplicaIdentityFull(client, (o.replicaIdentityFull ?? []).filter((t) => o.tables.includes(t)));
     await ensurePublication(client, { name, tables: o.tables });
     return readDefaultIdentityTables(client, o.tables);
   });
   await ensureTopics(o.brokers, topics);
-  const url = new URL(o.sourceUrl);
   await registerPostgresConnector(o.connectUrl, {
     name,
-    database: {
-      host: url.hostname,
-      port: Number(url.port || 5432),
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      dbname: decodeURIComponent(url.pathname.slice(1)),
-    },
+    database: connectorDatabase(o.sourceUrl),
     slotName: name,
     publicationName: name,
     publicationAutocreate: 'disabled',
@@ -91,7 +85,7 @@ export async function startDebeziumCapture(o: DebeziumCaptureOptions): Promise<D
     resume: state('resume'),
     async remove() {
       await deleteConnector(o.connectUrl, name);
-      await withClient(o.sourceUrl, async (client) => {
+      await withSetupClient(o.sourceUrl, async (client) => {
         // The task's walsender lingers a moment after the connector is gone; dropSlot waits for it.
         await dropSlot(client, name);
         await dropPublication(client, name);
@@ -135,13 +129,3 @@ async function waitForConnectorState(connectUrl: string, name: string, wanted: s
   }
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'ficus_cdc_setup' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}

@@ -11,6 +11,7 @@ import { createSlotWithSnapshot, dropSlot, readSlot } from './slot.ts';
 import { readSnapshot } from './snapshot-reader.ts';
 import { readPrimaryKeys } from './source-tables.ts';
 import { StreamSession } from './stream-session.ts';
+import { withSetupClient } from '../setup/setup-client.ts';
 
 export interface EmbeddedSourceOptions {
   sourceUrl: string;
@@ -96,7 +97,7 @@ export class EmbeddedSource {
 
   /** Drops the slot and the publication (the reader must be stopped): nothing is left in the source. */
   async remove(): Promise<void> {
-    await withClient(this.#o.sourceUrl, async (client) => {
+    await withSetupClient(this.#o.sourceUrl, async (client) => {
       await dropSlot(client, this.slotName);
       await dropPublication(client, this.slotName);
     });
@@ -142,7 +143,7 @@ export class EmbeddedSource {
   /** Publication, replica identity, and a snapshot unless the target already holds a complete one for this slot. */
   async #prepare(): Promise<{ checkpoint: EmbeddedCheckpoint; decoder: PgoutputDecoder }> {
     const { sourceUrl, tables, applier } = this.#o;
-    return withClient(sourceUrl, async (client) => {
+    return withSetupClient(sourceUrl, async (client) => {
       const full = (this.#o.replicaIdentityFull ?? []).filter((t) => tables.includes(t));
       const altered = await ensureReplicaIdentityFull(client, full);
       if (altered.length) this.#o.logger.info({ tables: altered }, 'set REPLICA IDENTITY FULL');
@@ -214,13 +215,3 @@ function sameTables(a: readonly string[], b: readonly string[]): boolean {
   return [...a].sort().join(',') === [...b].sort().join(',');
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'ficus_cdc_setup' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}

@@ -1,4 +1,4 @@
-import { registerPostgresConnector, type PostgresConnectorOptions } from '../../../cdc/distributed/connector.ts';
+import { connectorDatabase, registerPostgresConnector, type PostgresConnectorOptions } from '../../../cdc/distributed/connector.ts';
 
 export const EVENTS_TOPIC_PREFIX = 'ficus.events.';
 
@@ -13,16 +13,9 @@ export function eventTopic(type: string): string {
  * The publication is created by Ficus (FOR TABLE outbox only; see cdc/distributed/connector.ts).
  */
 export function outboxConnectorOptions(service: string, databaseUrl: string): PostgresConnectorOptions {
-  const url = new URL(databaseUrl);
   return {
     name: `ficus-outbox-${service}`,
-    database: {
-      host: url.hostname,
-      port: Number(url.port || 5432),
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      dbname: decodeURIComponent(url.pathname.slice(1)),
-    },
+    database: connectorDatabase(databaseUrl),
     slotName: `ficus_outbox_${service}`,
     publicationName: `ficus_outbox_${service}`,
     publicationAutocreate: 'disabled',
