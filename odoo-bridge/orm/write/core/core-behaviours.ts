@@ -1,5 +1,6 @@
 import { BehaviourRegistry } from '../behaviour-registry.ts';
 import { registerResPartner } from './res-partner.ts';
+import { registerResUsers } from './res-users.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -8,5 +9,6 @@ import { registerResPartner } from './res-partner.ts';
 export function coreBehaviours(): BehaviourRegistry {
   const behaviours = new BehaviourRegistry();
   registerResPartner(behaviours);
+  registerResUsers(behaviours);
   return behaviours;
 }

@@ -1,0 +1,240 @@
+import { missingBehaviour, userError, validationError } from '../../../errors.ts';
+import type { CallContext } from '../../call-context.ts';
+import type { BehaviourRegistry, ModelBehaviour, Vals } from '../behaviour-registry.ts';
+import { computeNotificationType, computeSaleTeam, computeShare, computeSignature, computeTourEnabled } from './res-users-computes.ts';
+import { addImpliedGroups, checkOneUserType, defaultGroupIds, groupsFromCommands, internalUsers, withImplied } from './res-users-groups.ts';
+import { setPassword, takePassword, type PasswordChange } from './res-users-password.ts';
+import { giveGeneratedAvatar } from './partner-avatar.ts';
+import { configParameter, moduleInstalled, xmlidToResId } from './xmlid.ts';
+
+/**
+ * res.users' Python behaviour in a stock Odoo 18 (base res_users.py with UsersImplied, base_setup,
+ * mail, web_tour, sales_team, digest, auth_signup). The `_inherits` partner is created by the
+ * engine from the inherited vals (name, email…). Not reproduced, refused instead: auth_signup's
+ * invitation email for new users with an email, and creating/changing groups from a user's vals.
+ */
+
+/** Per-call state between a before- and an after-hook, keyed by the vals object both receive. */
+const pendingPassword = new WeakMap<Vals, PasswordChange>();
+const internalBefore = new WeakMap<Vals, Set<number>>();
+const templateGroupsBefore = new WeakMap<Vals, number[]>();
+
+const SUPERUSER_ID = 1;
+
+function hasField(ctx: CallContext, name: string): boolean {
+  return ctx.registry.model('res.users')?.fields.has(name) ?? false;
+}
+
+const resUsers: ModelBehaviour = {
+  defaults(ctx) {
+    const company = ctx.access.companyId;
+    const vals: Vals = {};
+    if (company != null) {
+      vals.company_id = company;
+      vals.company_ids = [[6, 0, [company]]];
+    }
+    if (hasField(ctx, 'notification_type')) vals.notification_type = 'email';
+    return vals;
+  },
+
+  async beforeCreate(ctx, valsList) {
+    for (const vals of valsList) {
+      const change = takePassword(vals);
+      if (change) pendingPassword.set(vals, change);
+      // UsersImplied.create completes given groups with what they imply; the default groups come as they are.
+      vals.groups_id = [[6, 0, 'groups_id' in vals ? await withImplied(ctx, groupsFromCommands(vals.groups_id)) : await defaultGroupIds(ctx)]];
+    }
+  },
+
+  async afterCreate(ctx, ids, valsList) {
+    for (const [i, id] of ids.entries()) {
+      const change = pendingPassword.get(valsList[i]!);
+      if (change) await setPassword(ctx, [id], change);
+    }
+    await checkOneUserType(ctx, ids);
+    await refreshUserComputes(ctx, ids, { signature: true, tour: true });
+    // "if partner is global we keep it that way"; the partner is as active as its user.
+    await ctx.db.query(
+      `UPDATE res_partner p SET company_id = CASE WHEN p.company_id IS NULL THEN NULL ELSE u.company_id END, active = u.active
+         FROM res_users u WHERE u.partner_id = p.id AND u.id = ANY($1::int4[])`,
+      [ids],
+    );
+    const internal = [...(await internalUsers(ctx, ids))];
+    await createUserSettings(ctx, internal);
+    await subscribeToDigest(ctx, ids);
+    await refuseSignupInvitation(ctx, ids);
+    if (internal.length && hasField(ctx, 'image_1920')) {
+      // Internal users without an image get an initials SVG avatar.
+      const bare = await ctx.db.query<{ partner_id: number }>(
+        `SELECT u.partner_id FROM res_users u WHERE u.id = ANY($1::int4[]) AND NOT u.share
+            AND NOT EXISTS (SELECT 1 FROM ir_attachment a WHERE a.res_model = 'res.partner' AND a.res_field = 'image_1920' AND a.res_id = u.partner_id)
+          ORDER BY u.id`,
+        [internal],
+      );
+      for (const row of bare.rows) await giveGeneratedAvatar(ctx, row.partner_id);
+    }
+  },
+
+  async beforeWrite(ctx, ids, vals) {
+    if (vals.active && ids.includes(SUPERUSER_ID)) throw userError('You cannot activate the superuser.');
+    if (vals.active === false && ids.includes(ctx.uid)) throw userError("You cannot deactivate the user you're currently logged in as.");
+    if (vals.active) {
+      await ctx.db.query(
+        `UPDATE res_partner p SET active = true FROM res_users u WHERE u.partner_id = p.id AND u.id = ANY($1::int4[]) AND NOT u.active AND NOT p.active`,
+        [ids],
+      );
+    }
+    const change = takePassword(vals);
+    if (change) pendingPassword.set(vals, change);
+    if (Array.isArray(vals.groups_id) ? vals.groups_id.length : vals.groups_id) {
+      groupsFromCommands(vals.groups_id);
+      internalBefore.set(vals, await internalUsers(ctx, ids));
+      const template = await xmlidToResId(ctx.db, 'base.default_user', 'res.users');
+      if (template != null && ids.includes(template) && (await appliesGroupsToEmployees(ctx))) templateGroupsBefore.set(vals, await defaultGroupIds(ctx));
+    }
+  },
+
+  async afterWrite(ctx, ids, vals) {
+    const change = pendingPassword.get(vals);
+    if (change) await setPassword(ctx, ids, change);
+    const before = internalBefore.get(vals);
+    if (before) {
+      const now = await internalUsers(ctx, ids);
+      const demoted = [...before].filter((id) => !now.has(id));
+      // Demoted users keep only the groups the write assigned: [(5,)] + the written commands.
+      const assigned = groupsFromCommands(vals.groups_id);
+      if (demoted.length) {
+        await ctx.db.query(`DELETE FROM res_groups_users_rel WHERE uid = ANY($1::int4[])`, [demoted]);
+        await ctx.db.query(`INSERT INTO res_groups_users_rel (uid, gid) SELECT u, g FROM unnest($1::int4[]) u, unnest($2::int4[]) g ON CONFLICT DO NOTHING`, [demoted, assigned]);
+      }
+      await addImpliedGroups(ctx, ids);
+      await checkOneUserType(ctx, ids);
+      await refreshUserComputes(ctx, ids, {});
+      const oldDefaults = templateGroupsBefore.get(vals);
+      if (oldDefaults) await applyNewDefaultGroups(ctx, ids, oldDefaults);
+    }
+    if ('name' in vals) await computeSignature(ctx, ids);
+    if ('company_id' in vals) {
+      await ctx.db.query(
+        `UPDATE res_partner p SET company_id = u.company_id FROM res_users u
+          WHERE u.partner_id = p.id AND u.id = ANY($1::int4[]) AND p.company_id IS NOT NULL AND p.company_id <> u.company_id`,
+        [ids],
+      );
+    }
+  },
+
+  async beforeUnlink(ctx, ids) {
+    if (ids.includes(SUPERUSER_ID)) throw userError('You can not remove the admin user as it is used internally for resources created by Odoo (updates, module installation, ...)');
+    const admin = await xmlidToResId(ctx.db, 'base.user_admin', 'res.users');
+    if (admin != null && ids.includes(admin)) {
+      throw userError('You cannot delete the admin user because it is utilized in various places (such as security configurations,...). Instead, archive it.');
+    }
+    const templates = [await xmlidToResId(ctx.db, 'base.template_portal_user_id', 'res.users'), await xmlidToResId(ctx.db, 'base.default_user', 'res.users')];
+    if (templates.some((t) => t != null && ids.includes(t))) {
+      throw userError('Deleting the template users is not allowed. Deleting this profile will compromise critical functionalities.');
+    }
+  },
+
+  compute: {
+    share: computeShare,
+    sale_team_id: computeSaleTeam,
+    // mail_bot's fields are plain readonly columns (OdooBot's onboarding sets them), not computes.
+    odoobot_state: async () => undefined,
+    odoobot_failed: async () => undefined,
+  },
+
+  async constraints(ctx, ids, fields) {
+    if (!['company_id', 'company_ids', 'active'].some((f) => fields.has(f))) return;
+    // `_check_company`: an active user's default company is one of its allowed companies.
+    const bad = await ctx.db.query<{ company: string; user: string; allowed: string | null }>(
+      `SELECT c.name AS company, p.name AS "user",
+              (SELECT string_agg(a.name, ', ' ORDER BY a.sequence, a.name) FROM res_company_users_rel r JOIN res_company a ON a.id = r.cid WHERE r.user_id = u.id) AS allowed
+         FROM res_users u JOIN res_company c ON c.id = u.company_id JOIN res_partner p ON p.id = u.partner_id
+        WHERE u.id = ANY($1::int4[]) AND u.active
+          AND NOT EXISTS (SELECT 1 FROM res_company_users_rel r WHERE r.user_id = u.id AND r.cid = u.company_id)
+        LIMIT 1`,
+      [ids],
+    );
+    const row = bad.rows[0];
+    if (row) throw validationError(`Company ${row.company} is not in the allowed companies for user ${row.user} (${row.allowed ?? ''}).`);
+  },
+};
+
+/** Stored computes that follow groups and share (and, on create, the name and create_date ones). */
+async function refreshUserComputes(ctx: CallContext, ids: number[], also: { signature?: boolean; tour?: boolean }): Promise<void> {
+  await computeShare(ctx, ids);
+  if (hasField(ctx, 'notification_type')) await computeNotificationType(ctx, ids);
+  if (also.signature && hasField(ctx, 'signature')) await computeSignature(ctx, ids);
+  if (also.tour && hasField(ctx, 'tour_enabled')) await computeTourEnabled(ctx, ids);
+}
+
+/** base `create`: internal users without settings get a res.users.settings row (its Python defaults). */
+async function createUserSettings(ctx: CallContext, userIds: number[]): Promise<void> {
+  const settings = ctx.registry.model('res.users.settings');
+  if (!settings?.table || !userIds.length) return;
+  const defaults: Record<string, unknown> = {};
+  // mail's res.users.settings defaults; the other columns have none.
+  if (settings.fields.has('voice_active_duration')) defaults.voice_active_duration = 200;
+  if (settings.fields.has('is_discuss_sidebar_category_channel_open')) defaults.is_discuss_sidebar_category_channel_open = true;
+  if (settings.fields.has('is_discuss_sidebar_category_chat_open')) defaults.is_discuss_sidebar_category_chat_open = true;
+  const names = Object.keys(defaults);
+  for (const uid of userIds) {
+    const exists = await ctx.db.query(`SELECT 1 FROM res_users_settings WHERE user_id = $1`, [uid]);
+    if (exists.rowCount) continue;
+    const cols = ['user_id', 'create_uid', 'write_uid', ...names].map((n) => `"${n}"`).join(', ');
+    const params = [uid, SUPERUSER_ID, SUPERUSER_ID, ...names.map((n) => defaults[n])];
+    const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
+    await ctx.db.query(
+      `INSERT INTO res_users_settings (${cols}, create_date, write_date) VALUES (${placeholders}, (now() at time zone 'UTC'), (now() at time zone 'UTC'))`,
+      params,
+    );
+  }
+}
+
+/** digest `create`: new internal users join the default digest when the settings say so. */
+async function subscribeToDigest(ctx: CallContext, userIds: number[]): Promise<void> {
+  if (!(await moduleInstalled(ctx.db, 'digest'))) return;
+  const emails = await configParameter(ctx.db, 'digest.default_digest_emails');
+  const digestId = Number.parseInt((await configParameter(ctx.db, 'digest.default_digest_id')) ?? '', 10);
+  if (!emails || emails === 'False' || !Number.isInteger(digestId)) return;
+  await ctx.db.query(
+    `INSERT INTO digest_digest_res_users_rel (digest_digest_id, res_users_id)
+     SELECT d.id, u.id FROM digest_digest d, res_users u WHERE d.id = $1 AND u.id = ANY($2::int4[]) AND NOT u.share
+     ON CONFLICT DO NOTHING`,
+    [digestId, userIds],
+  );
+}
+
+/** auth_signup `create` mails a signup invitation to new users that have an email, unless `no_reset_password`. */
+async function refuseSignupInvitation(ctx: CallContext, userIds: number[]): Promise<void> {
+  if (ctx.context.no_reset_password || !(await moduleInstalled(ctx.db, 'auth_signup'))) return;
+  const withEmail = await ctx.db.query(
+    `SELECT 1 FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ANY($1::int4[]) AND COALESCE(p.email, '') <> '' LIMIT 1`,
+    [userIds],
+  );
+  if (withEmail.rowCount) throw missingBehaviour('res.users', "create of a user with an email (auth_signup's invitation email; pass no_reset_password in the context to skip it)");
+}
+
+/** base_setup's `_apply_groups_to_existing_employees`: only when new users take the template's rights. */
+async function appliesGroupsToEmployees(ctx: CallContext): Promise<boolean> {
+  if (!(await moduleInstalled(ctx.db, 'base_setup'))) return true;
+  const value = await configParameter(ctx.db, 'base_setup.default_user_rights');
+  return value != null && ['y', 'yes', '1', 'true', 't', 'on'].includes(value.trim().toLowerCase());
+}
+
+/** Groups newly given to the template user are given to every other internal user too. */
+async function applyNewDefaultGroups(ctx: CallContext, written: number[], oldDefaults: number[]): Promise<void> {
+  const added = (await defaultGroupIds(ctx)).filter((g) => !oldDefaults.includes(g));
+  const employee = await xmlidToResId(ctx.db, 'base.group_user', 'res.groups');
+  if (!added.length || employee == null) return;
+  const targets = await ctx.db.query<{ uid: number }>(`SELECT uid FROM res_groups_users_rel WHERE gid = $1 AND NOT (uid = ANY($2::int4[]))`, [employee, written]);
+  const uids = targets.rows.map((r) => r.uid);
+  if (!uids.length) return;
+  await ctx.db.query(`INSERT INTO res_groups_users_rel (uid, gid) SELECT u, g FROM unnest($1::int4[]) u, unnest($2::int4[]) g ON CONFLICT DO NOTHING`, [uids, added]);
+  await addImpliedGroups(ctx, uids);
+  await refreshUserComputes(ctx, uids, {});
+}
+
+export function registerResUsers(behaviours: BehaviourRegistry): void {
+  behaviours.register('res.users', resUsers);
+}
