@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { missingBehaviour } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
+import { configParameter } from './xmlid.ts';
 
 /**
  * avatar.mixin `_avatar_generate_svg` written to a partner's `image_1920`, as res.users.create
@@ -18,18 +18,23 @@ export async function giveGeneratedAvatar(ctx: CallContext, partnerId: number): 
   );
   const row = r.rows[0];
   if (!row?.name) return;
-  if (!ctx.filestore) throw missingBehaviour('res.users', 'create of an internal user (its generated avatar goes to the filestore, which this engine has not been given)');
   const svg = Buffer.from(avatarSvg(row.name, row.epoch), 'utf8');
   const checksum = createHash('sha1').update(svg).digest('hex');
-  const storeFname = `${checksum.slice(0, 2)}/${checksum}`;
-  await mkdir(path.join(ctx.filestore, checksum.slice(0, 2)), { recursive: true });
-  await writeFile(path.join(ctx.filestore, storeFname), svg);
+  // `ir_attachment.location` decides like Odoo's _storage(); without a filestore directory the
+  // bytes go to db_datas, which Odoo (and this engine) read the same way.
+  const location = (await configParameter(ctx.db, 'ir_attachment.location')) ?? 'file';
+  let storeFname: string | null = null;
+  if (location !== 'db' && ctx.filestore) {
+    storeFname = `${checksum.slice(0, 2)}/${checksum}`;
+    await mkdir(path.join(ctx.filestore, checksum.slice(0, 2)), { recursive: true });
+    await writeFile(path.join(ctx.filestore, storeFname), svg);
+  }
   for (const field of IMAGE_FIELDS) {
     await ctx.db.query(
-      `INSERT INTO ir_attachment (name, res_model, res_field, res_id, company_id, type, store_fname, checksum, file_size, mimetype, index_content,
+      `INSERT INTO ir_attachment (name, res_model, res_field, res_id, company_id, type, store_fname, db_datas, checksum, file_size, mimetype, index_content,
                                   create_uid, write_uid, create_date, write_date)
-       VALUES ($1, 'res.partner', $1, $2, $3, 'binary', $4, $5, $6, 'image/svg+xml', 'image', $7, $7, (now() at time zone 'UTC'), (now() at time zone 'UTC'))`,
-      [field, partnerId, ctx.access.companyId, storeFname, checksum, svg.length, ctx.uid],
+       VALUES ($1, 'res.partner', $1, $2, $3, 'binary', $4, $5, $6, $7, 'image/svg+xml', 'image', $8, $8, (now() at time zone 'UTC'), (now() at time zone 'UTC'))`,
+      [field, partnerId, ctx.access.companyId, storeFname, storeFname ? null : svg, checksum, svg.length, ctx.uid],
     );
   }
 }
