@@ -1,10 +1,13 @@
 import type pg from 'pg';
+import { highestNameNumber, legacyCounter, NAME_SEQUENCES } from './name-sequences.ts';
 
 /** Size of the id block the legacy side moves to at each cutover. */
 export const LEGACY_ID_BLOCK = 10_000_000;
 
 export interface IdSplit {
   table: string;
+  /** Set for a document-name counter (the ir.sequence code), split like the ids. */
+  sequence?: string;
   /** Highest id either side had handed out. */
   boundary: number;
   /** The service's next ids: (boundary, legacyStart). */
@@ -52,5 +55,32 @@ export async function splitIdSpaces(legacy: pg.Pool, service: pg.Pool, tables: r
     await legacy.query('SELECT setval($1, $2, false)', [l.seq, legacyStart]);
     out.push({ table, boundary, serviceMax: legacyStart - 1, legacyStart });
   }
+  for (const names of NAME_SEQUENCES.filter((n) => tables.includes(n.table))) {
+    const split = await splitNameSpace(legacy, service, names);
+    if (split) out.push(split);
+  }
   return out;
+}
+
+/**
+ * The same split for a document-name counter (order names `SO/<year>/<n>` under a unique
+ * constraint): the service continues after the highest number either side handed out, capped
+ * below a fresh block; the legacy ir.sequence jumps to the block. So after a rollback legacy
+ * names continue above every name the service gave out.
+ */
+async function splitNameSpace(legacy: pg.Pool, service: pg.Pool, names: (typeof NAME_SEQUENCES)[number]): Promise<IdSplit | null> {
+  const counter = await legacyCounter(legacy, names.legacyCode);
+  if (!counter) return null;
+  const seq = `public."${names.serviceSequence.replace(/"/g, '""')}"`;
+  const exists = await service.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [seq]);
+  if (!exists.rows[0]?.ok) return null;
+  const { rows } = await service.query<{ last: string; called: boolean }>(`SELECT last_value::text AS last, is_called AS called FROM ${seq}`);
+  const serviceLast = rows[0]!.called ? Number(rows[0]!.last) : 0;
+  const boundary = Math.max((await counter.next()) - 1, serviceLast, await highestNameNumber(legacy, names), await highestNameNumber(service, names));
+  const legacyStart = (Math.floor(boundary / LEGACY_ID_BLOCK) + 1) * LEGACY_ID_BLOCK + 1;
+  await service.query(`ALTER SEQUENCE ${seq} MAXVALUE ${legacyStart - 1}`);
+  // is_called stays true, so the service's first draw continues here instead of catching up on its own.
+  if (boundary > 0) await service.query('SELECT setval($1::regclass, $2, true)', [seq, boundary]);
+  await counter.moveTo(legacyStart);
+  return { table: names.table, sequence: names.legacyCode, boundary, serviceMax: legacyStart - 1, legacyStart };
 }

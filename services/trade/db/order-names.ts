@@ -4,10 +4,16 @@ import { build, type SqlRunner } from './sql-runner.ts';
 
 const raw = <R>(query: ReturnType<typeof sql<R>>): Compilable<R> => ({ compile: () => query.compile(build) as CompiledQuery<R> });
 
-/** Moves the counter past the highest number any order name drawn from the sequence carries. */
+/**
+ * Moves the counter past the highest number any order name drawn from the sequence carries,
+ * among the numbers below the counter's cap: names above it are the legacy side's block (the
+ * cutover's name split, migration/control/sync/id-split.ts), never ours to continue.
+ */
 async function catchUp(db: SqlRunner): Promise<void> {
   await db.run(raw(sql`SELECT setval('service_order_name_seq', m.n, true)
-    FROM (SELECT max(substring(name from '[0-9]+$')::bigint) AS n FROM service_orders WHERE name ~ ${SEQUENCE_NAME_PATTERN}) m
+    FROM (SELECT max(substring(name from '[0-9]+$')::bigint) AS n FROM service_orders
+           WHERE name ~ ${SEQUENCE_NAME_PATTERN}
+             AND substring(name from '[0-9]+$')::bigint <= (SELECT max_value FROM pg_sequences WHERE schemaname = 'public' AND sequencename = 'service_order_name_seq')) m
     WHERE m.n IS NOT NULL AND m.n >= (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM service_order_name_seq)`));
 }
 
