@@ -110,4 +110,19 @@ export const TRADE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS grab_orders_service_order_id_index ON grab_orders (service_order_id);
     `,
   },
+  {
+    id: 'trade_0003_order_creation_saga',
+    // The saga's effects on trade's side, once per idempotency key: the order each creation key
+    // made, and the customers held for review after an order creation failed past verification.
+    sql: `
+      CREATE TABLE order_creation_keys (key text PRIMARY KEY, order_id integer NOT NULL);
+      CREATE TABLE customer_holds (
+        idempotency_key text PRIMARY KEY,
+        user_id integer NOT NULL,
+        reason text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX customer_holds_user_id_index ON customer_holds (user_id);
+    `,
+  },
 ];
