@@ -4,6 +4,7 @@ import type { StepResult } from '../controller.ts';
 import type { DrillStack } from './drill-stack.ts';
 import type { LoadReport } from './feed-load.ts';
 import { startFeedLoadThread } from './feed-load-thread.ts';
+import { heldWriteLatencies, journalTimelines, percentile } from './drill-figures.ts';
 
 export interface DrillOptions {
   members: number;
@@ -25,12 +26,6 @@ export interface DrillResult {
   duplicatedActivities: number;
   /** Per cutover/rollback: each journal step and the ms since the previous one. */
   timelines: string[];
-}
-
-function percentile(values: number[], p: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /**
@@ -73,21 +68,8 @@ export async function runCutoverDrill(stack: DrillStack, o: DrillOptions): Promi
   const elapsed = (Date.now() - started) / 1000;
   await stack.runtime.shadowIdle();
 
-  // Writes that overlapped a freeze window (journal timestamps) are the ones clients saw held.
-  const { rows: windows } = await stack.controller.control.query<{ start: Date; end: Date }>(
-    `SELECT min(s.at) FILTER (WHERE s.step = 'writes frozen') AS start, max(s.at) FILTER (WHERE s.step = 'phase flipped') AS end
-       FROM ficus_migration.cutover_step s GROUP BY s.cutover_id`,
-  );
-  const held = report.writeLatencies.filter((w) => windows.some((win) => win.start && win.end && w.at <= win.end.getTime() && w.at + w.ms >= win.start.getTime())).map((w) => w.ms);
-
-  const { rows: stepRows } = await stack.controller.control.query<{ cutover_id: string; step: string; at: Date }>(
-    'SELECT cutover_id, step, at FROM ficus_migration.cutover_step ORDER BY cutover_id, seq',
-  );
-  const timelines: string[] = [];
-  for (const id of [...new Set(stepRows.map((r) => r.cutover_id))]) {
-    const list = stepRows.filter((r) => r.cutover_id === id);
-    timelines.push(`#${id}: ` + list.map((r, i) => `${r.step} +${i ? r.at.getTime() - list[i - 1]!.at.getTime() : 0}`).join(', '));
-  }
+  const held = await heldWriteLatencies(stack.controller.control, report.writeLatencies);
+  const timelines = await journalTimelines(stack.controller.control);
   await settle(stack);
   const lost = await missingIds(stack.legacyPool, report.createdActivities);
   const lostInService = await missingIds(stack.servicePool, report.createdActivities);

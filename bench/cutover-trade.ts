@@ -1,0 +1,86 @@
+// The cutover drill on M04 + M20 (issue 9): `npx tsx bench/cutover-trade.ts`. Prints a table, then one JSON line.
+import pg from 'pg';
+import { createLogger } from '../runtime/logger.ts';
+import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
+import { runTradeCutoverDrill } from '../migration/control/drill/run-trade-drill.ts';
+import { issueToken } from '../services/kit/auth/tokens.ts';
+import trade from '../services/trade/index.ts';
+import { serveForTest } from '../test/services/support/service-app.ts';
+import { startBenchCluster } from './support/bench-cluster.ts';
+
+const RATE = Number(process.env.DRILL_RATE ?? 250);
+const MEMBERS = Number(process.env.DRILL_MEMBERS ?? 24);
+const COACHES = Number(process.env.DRILL_COACHES ?? 12);
+const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 4000);
+const SLOTS = ['ficus_fwd_m04', 'ficus_rev_m04', 'ficus_fwd_m20', 'ficus_rev_m20', 'ficus_ref_trade'];
+const DATABASES = ['tdrill_legacy', 'tdrill_control', 'tdrill_svc_trade'];
+
+const bench = await startBenchCluster();
+// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
+async function clean(): Promise<void> {
+  const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+  await admin.connect();
+  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [SLOTS]);
+  for (const db of DATABASES) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await admin.end();
+}
+await clean();
+const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+await admin.connect();
+await admin.query('CREATE DATABASE tdrill_legacy TEMPLATE legacy');
+await admin.query('CREATE DATABASE tdrill_control');
+await admin.end();
+
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
+const stack = await startDrillStack({ legacyUrl: bench.cluster.url('tdrill_legacy'), controlUrl: bench.cluster.url('tdrill_control'), serviceUrl: bench.cluster.url('tdrill_svc_trade'), logger, service: 'trade' });
+// trade's REST API over its database: provisioned by the first backfill, so start it after that.
+await stack.controller.backfill('M04', { waitMs: 120_000 });
+const rest = await serveForTest(trade, bench.cluster.url('tdrill_svc_trade'));
+const uids = [...Array.from({ length: MEMBERS }, (_, i) => 6 + i), ...Array.from({ length: COACHES }, (_, i) => 246 + i)];
+const restTokens = Object.fromEntries(uids.map((uid) => [String(uid), issueToken(rest.keys.current, { userId: uid }, 3600)]));
+const result = await runTradeCutoverDrill(stack, { restUrl: rest.baseUrl, restTokens, members: MEMBERS, coaches: COACHES, ratePerSecond: RATE, dwellMs: DWELL_MS, runTag: String(Date.now()), log: (l) => process.stderr.write(`${l}\n`) });
+await rest.stop();
+await stack.stop();
+await clean();
+await bench.stop();
+
+const writes = result.load.writeLatencies.map((w) => w.ms).sort((a, b) => a - b);
+const p = (q: number) => writes[Math.min(writes.length - 1, Math.ceil(q * writes.length) - 1)] ?? 0;
+const l = result.load;
+console.log('\ncutover drill (M04 + M20 → trade, embedded)');
+console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, odoo-await ${l.byChannel.odooAwait}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${l.late} started late), ${l.failures.length} failed`);
+console.log(`  lifecycles: ${l.lifecycles.started} started (${l.lifecycles.rest} REST), ${l.lifecycles.completed} finished; grabs decided ${l.grabs.won} won, ${l.grabs.lost} lost; ${l.createdOrders.length} orders created`);
+console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
+for (const s of result.steps) console.log(`  ${s.step.padEnd(18)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}  ${s.message}`);
+for (const t of result.timelines) console.log(`  ${t}`);
+console.log(`  reconcile M04 M20: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${result.reconcileDetail})`);
+for (const b of result.rules.breaches) console.log(`    breach: ${b}`);
+console.log(`  orders lost ${result.lostOrders.length}, duplicated ${result.duplicatedOrders}; points awards missing ${result.pointsMissing.length}, doubled ${result.pointsDoubled.length}`);
+for (const w of l.slowest.slice(0, 8)) console.log(`  slow: ${w.method} ${w.ms} ms at +${w.at - (l.slowest.length ? Math.min(...l.slowest.map((x) => x.at)) : 0)}`);
+for (const f of l.failures.slice(0, 5)) console.log(`  failure: ${f.method}: ${f.message}`);
+const ok = l.failures.length === 0 && result.reconcileClean && !result.lostOrders.length && !result.duplicatedOrders && !result.pointsMissing.length && !result.pointsDoubled.length && result.freezeHoldP99Ms <= 1000;
+console.log(JSON.stringify({
+  bench: 'cutover-trade',
+  rate: Math.round(result.achievedRate),
+  offeredRate: RATE,
+  late: l.late,
+  calls: l.calls,
+  byChannel: l.byChannel,
+  failed: l.failures.length,
+  ordersCreated: l.createdOrders.length,
+  lifecyclesFinished: l.lifecycles.completed,
+  freezeMs: result.steps.filter((s) => s.freezeMs !== undefined).map((s) => s.freezeMs),
+  heldWriteP99Ms: result.freezeHoldP99Ms,
+  heldWriteMaxMs: result.freezeHoldMaxMs,
+  writeP50Ms: p(0.5),
+  writeP99Ms: p(0.99),
+  reconcileClean: result.reconcileClean,
+  rulesChecked: result.rules.checked,
+  lost: result.lostOrders.length,
+  duplicated: result.duplicatedOrders,
+  pointsMissing: result.pointsMissing.length,
+  pointsDoubled: result.pointsDoubled.length,
+  ok,
+  failures: l.failures.slice(0, 5),
+}));
+process.exit(ok ? 0 : 1);

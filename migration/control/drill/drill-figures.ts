@@ -1,0 +1,29 @@
+import type pg from 'pg';
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Latencies of the writes that overlapped a freeze window (journal timestamps): what clients felt held. */
+export async function heldWriteLatencies(control: pg.Pool, writes: readonly { at: number; ms: number }[]): Promise<number[]> {
+  const { rows: windows } = await control.query<{ start: Date; end: Date }>(
+    `SELECT min(s.at) FILTER (WHERE s.step = 'writes frozen') AS start, max(s.at) FILTER (WHERE s.step = 'phase flipped') AS end
+       FROM ficus_migration.cutover_step s GROUP BY s.cutover_id`,
+  );
+  return writes.filter((w) => windows.some((win) => win.start && win.end && w.at <= win.end.getTime() && w.at + w.ms >= win.start.getTime())).map((w) => w.ms);
+}
+
+/** Per cutover/rollback: each journal step and the ms since the previous one. */
+export async function journalTimelines(control: pg.Pool): Promise<string[]> {
+  const { rows } = await control.query<{ cutover_id: string; module: string; kind: string; step: string; at: Date }>(
+    `SELECT s.cutover_id, c.module, c.kind, s.step, s.at FROM ficus_migration.cutover_step s JOIN ficus_migration.cutover c ON c.id = s.cutover_id ORDER BY s.cutover_id, s.seq`,
+  );
+  const timelines: string[] = [];
+  for (const id of [...new Set(rows.map((r) => r.cutover_id))]) {
+    const list = rows.filter((r) => r.cutover_id === id);
+    timelines.push(`#${id} ${list[0]!.module} ${list[0]!.kind}: ` + list.map((r, i) => `${r.step} +${i ? r.at.getTime() - list[i - 1]!.at.getTime() : 0}`).join(', '));
+  }
+  return timelines;
+}

@@ -1,0 +1,165 @@
+import type pg from 'pg';
+import { reconcileModules } from '../../reconcile/index.ts';
+import type { StepResult } from '../controller.ts';
+import { reverseSlot, forwardSlot } from '../module-plan.ts';
+import { emitDrainMarker, waitApplied } from '../sync/drain.ts';
+import type { DrillStack } from './drill-stack.ts';
+import { heldWriteLatencies, journalTimelines, percentile } from './drill-figures.ts';
+import type { TradeLoadReport } from './trade-load.ts';
+import { startTradeLoadThread } from './trade-load-thread.ts';
+
+/** M20's grabs write M04's orders: M04 moves first and comes back last. */
+const MODULES = ['M04', 'M20'] as const;
+
+export interface TradeDrillOptions {
+  restUrl: string;
+  restTokens: Record<string, string>;
+  members: number;
+  coaches: number;
+  ratePerSecond: number;
+  dwellMs: number;
+  runTag: string;
+  log?: (line: string) => void;
+}
+
+export interface TradeDrillResult {
+  steps: { step: string; ms: number; freezeMs?: number; message: string }[];
+  load: TradeLoadReport;
+  achievedRate: number;
+  freezeHoldP99Ms: number;
+  freezeHoldMaxMs: number;
+  reconcileClean: boolean;
+  reconcileDetail: string;
+  /** Business rules that ran (not skipped), and their breaches. */
+  rules: { checked: number; skipped: number; breaches: string[] };
+  lostOrders: number[];
+  duplicatedOrders: number;
+  /** Completed drill orders whose points award is missing from, or doubled in, the legacy ledger. */
+  pointsMissing: number[];
+  pointsDoubled: number[];
+  timelines: string[];
+}
+
+/**
+ * The cutover drill on M04 + M20 (trade), the way run-drill.ts does M19: mixed traffic
+ * (trade-load.ts) throughout backfill → shadow → canary 10 → cutover → rollback → cutover, each
+ * step taken for both modules, then: no client call failed, every order created exists once on
+ * both sides, every completed order's points were awarded once in the monolith's ledger, and
+ * `ficus reconcile M04 M20` is clean, business rules included.
+ *
+ * REST writes run only while trade owns both modules: the REST routes write trade's tables
+ * directly (they are not routed by phase nor held by a freeze), so outside `service` they would
+ * write a copy nobody owns.
+ */
+export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptions): Promise<TradeDrillResult> {
+  const log = o.log ?? (() => undefined);
+  const c = stack.controller;
+  const steps: TradeDrillResult['steps'] = [];
+  const force = { force: true, reason: 'drill: gates shown, not waited for' };
+  const thresholds = { thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
+  const timed = async (step: string, work: () => Promise<StepResult>) => {
+    const started = Date.now();
+    const r = await work();
+    steps.push({ step, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), message: r.message });
+    log(`${step}: ${r.message} (${Date.now() - started} ms)`);
+  };
+  const both = async (name: string, order: readonly string[], work: (module: string) => Promise<StepResult>) => {
+    for (const module of order) await timed(`${name} ${module}`, () => work(module));
+  };
+  const routedToService = async () => {
+    const started = Date.now();
+    while (MODULES.some((m) => stack.runtime.book.get(m).phase !== 'service')) {
+      if (Date.now() - started > 5000) throw new Error('the gateway did not learn the cutover');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  for (const module of MODULES) {
+    const bf = await c.backfill(module, { waitMs: 120_000 });
+    if (!bf.ok) throw new Error(bf.message);
+    steps.push({ step: `backfill ${module}`, ms: 0, message: bf.message });
+  }
+  const load = await startTradeLoadThread({ gatewayUrl: stack.gatewayUrl, restUrl: o.restUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, ratePerSecond: o.ratePerSecond, restTokens: o.restTokens, runTag: o.runTag });
+  const started = Date.now();
+  const dwell = () => new Promise((r) => setTimeout(r, o.dwellMs));
+  try {
+    await dwell();
+    await both('shadow', MODULES, (m) => c.shadow(m));
+    await dwell();
+    await both('canary 10', MODULES, (m) => c.canary(m, 10, { ...thresholds, ...force }));
+    await dwell();
+    await both('cutover', MODULES, (m) => c.cutover(m, { ...thresholds, ...force }));
+    await routedToService();
+    await load.setRestWrites(true);
+    await dwell();
+    await load.setRestWrites(false);
+    await both('rollback', [...MODULES].reverse(), (m) => c.rollback(m, force));
+    await dwell();
+    await both('cutover again', MODULES, (m) => c.cutover(m, { ...thresholds, ...force }));
+    await routedToService();
+    await load.setRestWrites(true);
+    await dwell();
+  } catch (error) {
+    // A step that fails stops the drill; what the clients saw until then tells why.
+    const seen = await load.stop();
+    log(`drill stopped: ${(error as Error).message}; failures ${JSON.stringify(seen.failures.slice(0, 5))}; slowest ${JSON.stringify(seen.slowest.slice(0, 8))}`);
+    throw error;
+  }
+  const report = await load.stop();
+  const elapsed = (Date.now() - started) / 1000;
+  await stack.runtime.shadowIdle();
+
+  const held = await heldWriteLatencies(c.control, report.writeLatencies);
+  const timelines = await journalTimelines(c.control);
+  await settle(stack);
+  const lost = [...new Set([...(await missingOrders(stack.legacyPool, report.createdOrders)), ...(await missingOrders(stack.servicePool, report.createdOrders))])];
+  const points = await pointsAwards(stack.legacyPool, stack.servicePool, report.createdOrders);
+  const rec = await reconcileModules({ sourceUrl: stack.endpoints.legacyUrl, targetUrl: stack.endpoints.serviceUrlFor('trade'), modules: [...MODULES], lag: { lagWindowMs: 2000 } });
+  const ruleBreaches = rec.rules.flatMap((r) => r.breaches.map((b) => `${r.id} (${r.side}): ${b.detail}`));
+  return {
+    steps,
+    load: report,
+    achievedRate: report.calls / elapsed,
+    freezeHoldP99Ms: percentile(held, 99),
+    freezeHoldMaxMs: held.length ? Math.max(...held) : 0,
+    reconcileClean: rec.summary.tablesWithDifferences === 0 && rec.summary.ruleBreaches === 0,
+    reconcileDetail: `${rec.summary.tables} tables, ${rec.summary.rowsSource} legacy rows, ${rec.summary.rowsTarget} service rows, ${rec.summary.missingInTarget + rec.summary.missingInSource + rec.summary.different} differences; rules ${rec.summary.rulesChecked} checked, ${rec.summary.rulesSkipped} skipped, ${rec.summary.ruleBreaches} breaches`,
+    rules: { checked: rec.summary.rulesChecked, skipped: rec.summary.rulesSkipped, breaches: ruleBreaches.slice(0, 10) },
+    lostOrders: lost,
+    duplicatedOrders: report.createdOrders.length - new Set(report.createdOrders).size,
+    ...points,
+    timelines,
+  };
+}
+
+/** Both directions drained: the service's writes are in legacy, legacy's commands in the service. */
+async function settle(stack: DrillStack): Promise<void> {
+  for (const module of MODULES) {
+    await waitApplied(stack.legacyPool, reverseSlot(module), await emitDrainMarker(stack.servicePool, 'drill end'), 10_000);
+    await waitApplied(stack.servicePool, forwardSlot(module), await emitDrainMarker(stack.legacyPool, 'drill end'), 10_000);
+  }
+  const deadline = Date.now() + 10_000;
+  while ((await stack.servicePool.query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')).rows[0]!.n > 0) {
+    if (Date.now() > deadline) throw new Error('legacy commands still pending after the drill');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function missingOrders(pool: pg.Pool, ids: number[]): Promise<number[]> {
+  const { rows } = await pool.query<{ id: number }>('SELECT id FROM service_orders WHERE id = ANY($1::int4[])', [ids]);
+  const present = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !present.has(id));
+}
+
+async function pointsAwards(legacy: pg.Pool, service: pg.Pool, ids: number[]): Promise<{ pointsMissing: number[]; pointsDoubled: number[] }> {
+  const { rows: completed } = await service.query<{ id: number }>(`SELECT id FROM service_orders WHERE id = ANY($1::int4[]) AND state = 'completed' AND floor(amount) > 0`, [ids]);
+  const { rows: awards } = await legacy.query<{ ref_id: number; n: number }>(
+    `SELECT ref_id, count(*)::int AS n FROM points_transactions WHERE ref_model = 'hp.service.order' AND reason = 'order' AND ref_id = ANY($1::int4[]) GROUP BY ref_id`,
+    [completed.map((r) => r.id)],
+  );
+  const byOrder = new Map(awards.map((a) => [a.ref_id, a.n]));
+  return {
+    pointsMissing: completed.filter((r) => !byOrder.has(r.id)).map((r) => r.id),
+    pointsDoubled: completed.filter((r) => (byOrder.get(r.id) ?? 0) > 1).map((r) => r.id),
+  };
+}
