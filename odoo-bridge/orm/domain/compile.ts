@@ -13,6 +13,7 @@ import {
   type Operator,
 } from './parse.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
+import { searchMethodOf } from './search-methods.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
 
 /**
@@ -44,7 +45,9 @@ export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, 
   let condition = compileNode(env, model, alias, tree);
   const rules = options.sudo || !env.ruleDomain ? null : env.ruleDomain(model);
   if (rules && rules.length) {
-    const ruleSql = compileWhere({ ...env, ruleDomain: undefined } as SearchEnv, model, rules, alias, { activeTest: false, sudo: true });
+    const ruleEnv: SearchEnv = { ...env, ruleDomain: undefined, insideRule: true };
+    const ruleSql = compileWhere(ruleEnv, model, rules, alias, { activeTest: false, sudo: true });
+    env.aliasSeq = ruleEnv.aliasSeq; // the rule's aliases are taken: later ones must not reuse them
     condition = sql`(${condition} AND ${ruleSql})`;
   }
   return condition;
@@ -106,6 +109,23 @@ function onParent(env: SearchEnv, model: ModelInfo, alias: string, field: FieldI
   return sql`(${sql.ref(`${alias}.${fk.column}`)} IN (SELECT ${sql.ref(`${parentAlias}.id`)} FROM ${sql.table(requireTable(parent))} AS ${sql.table(parentAlias)} WHERE ${condition}))`;
 }
 
+/**
+ * A condition on a non-stored computed field: its search method when Ficus has it
+ * (search-methods.ts). Without one, Odoo logs and drops the leaf (TRUE) — but inside a record
+ * rule that would grant rows the rule exists to hide, and the field may well have a search
+ * method Ficus lacks, so there the leaf matches nothing.
+ */
+function unstoredLeaf(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, operator: Operator, value: unknown): Sql {
+  const method = searchMethodOf(env.registry, field);
+  if (method) return method(env, model, alias, operator, value, sudoSearch);
+  return env.insideRule ? sql`FALSE` : sql`TRUE`;
+}
+
+function sudoSearch(env: SearchEnv, model: ModelInfo, domain: unknown[], column: string): Sql {
+  const source = subSearch(env, model, domain, { sudo: true, activeTest: false });
+  return source.kind === 'query' ? source.select(column) : sql`SELECT unnest(${source.ids}::int4[])`;
+}
+
 /** Non-stored related fields are searched through their path (Odoo's `_search_related`). */
 function viaRelatedPath(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, operator: string, value: unknown): Sql {
   const tree = buildTree(env.registry, model, [[field.related!, operator, value]]);
@@ -117,7 +137,7 @@ function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: strin
   if (field.inheritedVia) return onParent(env, model, alias, field, (p, pa) => compileAny(env, p, pa, name, operator, sub));
   if (!field.store) {
     if (field.related) return viaRelatedPath(env, model, alias, field, operator, sub);
-    return sql`TRUE`; // Odoo ignores conditions on non-searchable computed fields
+    return unstoredLeaf(env, model, alias, field, operator, sub);
   }
   const comodel = env.registry.model(field.relation ?? '');
   if (!comodel) throw keyErrorOf(String(field.relation));
@@ -141,7 +161,7 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
   if (!field.store) {
     if (field.related) return viaRelatedPath(env, model, alias, field, operator, value);
     if (name === 'display_name') return compileDisplayNameSearch(env, model, alias, operator, value);
-    return sql`TRUE`; // non-stored, no search method: Odoo logs and drops the leaf
+    return unstoredLeaf(env, model, alias, field, operator, value);
   }
   const comodel = field.relation ? env.registry.model(field.relation) : undefined;
 

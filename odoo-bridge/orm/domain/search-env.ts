@@ -20,6 +20,8 @@ export interface SearchEnv {
   /** env.company: company-dependent columns are read for it. */
   readonly companyId: number | null;
   readonly ruleDomain?: (model: ModelInfo) => unknown[] | null;
+  /** Compiling a record rule's domain: a condition Ficus cannot evaluate must deny, not allow. */
+  readonly insideRule?: boolean;
   /** Alias counter, per compiled statement. */
   aliasSeq: number;
 }
