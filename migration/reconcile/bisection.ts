@@ -28,13 +28,16 @@ export function differingChunks(source: Map<number, ChunkSum>, target: Map<numbe
 }
 
 /**
- * First-level span: wide enough that a chunk holds about `chunkRows` rows at the table's
- * density, and that the table has at most `maxChunks` chunks.
+ * First-level span: the power of two nearest (in ratio) to what holds `chunkRows` rows at the
+ * table's density, but wide enough that the table has at most `maxChunks` chunks. Nearest, not
+ * next: a table with a few deleted rows (density 0.99) must not get chunks of twice the rows,
+ * which doubles what a scattered difference costs to re-read.
  */
 export function firstLevelSpan(keySpan: number, estimatedRows: number, chunkRows: number, maxChunks: number): number {
   const density = estimatedRows > 0 ? Math.min(1, estimatedRows / Math.max(keySpan, 1)) : 1;
-  const wanted = Math.max(chunkRows / density, keySpan / maxChunks, 1);
-  return 2 ** Math.ceil(Math.log2(wanted));
+  const forRows = 2 ** Math.round(Math.log2(Math.max(chunkRows / density, 1)));
+  const forCount = 2 ** Math.ceil(Math.log2(Math.max(keySpan / maxChunks, 1)));
+  return Math.max(forRows, forCount);
 }
 
 export function childSpan(span: number, fanOut: number): number {
@@ -89,4 +92,21 @@ export function chunkWindows(chunks: readonly { bucket: number; span: number }[]
     flush();
   }
   return windows;
+}
+
+/**
+ * The key ranges the given chunks cover, sorted, with adjacent and overlapping chunks merged
+ * (a clustered difference becomes one range), cut into batches of at most `maxRanges`.
+ */
+export function chunkRanges(chunks: readonly { bucket: number; span: number }[], maxRanges = 50_000): KeyRange[][] {
+  const sorted = chunks.map((c) => ({ lo: c.bucket * c.span, hi: (c.bucket + 1) * c.span })).sort((a, b) => a.lo - b.lo);
+  const merged: KeyRange[] = [];
+  for (const r of sorted) {
+    const last = merged.at(-1);
+    if (last && r.lo <= last.hi) last.hi = Math.max(last.hi, r.hi);
+    else merged.push({ ...r });
+  }
+  const batches: KeyRange[][] = [];
+  for (let i = 0; i < merged.length; i += maxRanges) batches.push(merged.slice(i, i + maxRanges));
+  return batches;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { chunksRowsQuery, columnHashesQuery, displayValuesQuery, firstKeyOf, keyedRowsQuery } from './checksum-queries.ts';
-import type { ChunkWindow } from './bisection.ts';
+import type { Queryable } from '../modules/queryable.ts';
+import { chunksRowsQuery, columnHashesQuery, displayValuesQuery, firstKeyOf, keyedRowsQuery, rangesRowsQuery } from './checksum-queries.ts';
+import type { ChunkWindow, KeyRange } from './bisection.ts';
 import { bindUsedParameters, chunked } from './sql.ts';
 import type { TablePlan } from './table-plan.ts';
 import type { DifferenceKind, RowDifference } from './types.ts';
@@ -19,13 +20,25 @@ export interface CandidateDifference {
 
 type Side = 'source' | 'target';
 
-async function query<R extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[]): Promise<R[]> {
+async function query<R extends pg.QueryResultRow>(pool: Queryable, sql: string, values: unknown[]): Promise<R[]> {
   const bound = bindUsedParameters(sql, values);
   return (await pool.query<R>(bound.text, bound.values)).rows;
 }
 
-/** Key → (row hash, fresh) for every row of the chunks, on one side. */
-export async function rowsInChunks(pool: pg.Pool, plan: TablePlan, side: Side, windows: ChunkWindow[], lagMs: number): Promise<Map<string, RowState>> {
+/** Key → (row hash, fresh) for every row inside the key ranges (range chunking), on one side. */
+export async function rowsInRanges(db: Queryable, plan: TablePlan, side: Side, batches: KeyRange[][], lagMs: number): Promise<Map<string, RowState>> {
+  const out = new Map<string, RowState>();
+  for (const ranges of batches) {
+    const rows = await query<{ k: string; h: string; f: boolean }>(db, rangesRowsQuery(plan.side[side]), [
+      ranges.map((r) => r.lo), ranges.map((r) => r.hi), null, lagMs,
+    ]);
+    for (const r of rows) out.set(r.k, { h: r.h, f: r.f });
+  }
+  return out;
+}
+
+/** Key → (row hash, fresh) for every row of the chunks (hash chunking), on one side. */
+export async function rowsInChunks(pool: Queryable, plan: TablePlan, side: Side, windows: ChunkWindow[], lagMs: number): Promise<Map<string, RowState>> {
   const out = new Map<string, RowState>();
   for (const w of windows) {
     const rows = await query<{ k: string; h: string; f: boolean }>(pool, chunksRowsQuery(plan.side[side], w.span), [w.lo, w.hi, w.buckets, lagMs]);

@@ -30,7 +30,11 @@ export interface SidePlan {
   chunkExpr: string;
   /** Text form of the key: `id::text`, or `ROW(a, b)::text` for composite keys. */
   keyText: string;
-  /** 64-bit hash of the normalised row. */
+  /**
+   * 64-bit hash of the normalised row: `hash_record_extended` over every compared column (key
+   * included) in its lossless hash form. It is 31·h(previous columns) + h(column) mod 2^64, so a
+   * change in any one column changes it unless that column's two 64-bit hashes collide (2^-64).
+   */
   rowHash: string;
   /** SQL boolean: the row was written within the lag window (`$lag` milliseconds), or `false`. */
   fresh: string;
@@ -102,8 +106,8 @@ export function planTable(
       columns.map((c) => c.name).filter((name) => !isHealthColumn(table, name) && !SECRET_NAMES.has(name.toLowerCase())),
     ),
     side: {
-      source: side(source, table, (c) => c.sourceExpr),
-      target: side(target, targetTable, (c) => c.targetExpr),
+      source: side(source, table, (c) => c.sourceHash),
+      target: side(target, targetTable, (c) => c.targetHash),
     },
   };
 }

@@ -1,15 +1,16 @@
 import type pg from 'pg';
+import type { Queryable } from '../modules/queryable.ts';
 import {
   childSpan,
+  chunkRanges,
   chunkWindows,
   differingChunks,
   firstLevelSpan,
   slices,
   type ChunkSum,
-  type ChunkWindow,
   type DifferingChunk,
 } from './bisection.ts';
-import { chunksChecksumQuery, countQuery, keyRangeQuery, sliceChecksumQuery } from './checksum-queries.ts';
+import { chunksChecksumQuery, countQuery, keyRangeQuery, rangesChecksumQuery, sliceChecksumQuery } from './checksum-queries.ts';
 import type { NormalisationNote } from './normalisation.ts';
 import {
   classifyRows,
@@ -17,9 +18,9 @@ import {
   describeDifferences,
   rowsByKey,
   rowsInChunks,
+  rowsInRanges,
   type CandidateDifference,
 } from './row-comparison.ts';
-import { mapWithLimit } from './sql.ts';
 import { introspectTable, type TableShape } from './table-introspection.ts';
 import { planTable, type SidePlan, type TablePlan } from './table-plan.ts';
 import type {
@@ -58,7 +59,7 @@ const SIDES: Side[] = ['source', 'target'];
  *  1. chunk checksums (count + xor of row hashes per primary-key range) over the whole key
  *     space, computed inside both PostgreSQL servers at the same time, slice by slice;
  *  2. where chunks differ and hold more than `leafRows` rows, split them `fanOut` ways and
- *     compare again (bisection), only inside the differing ranges;
+ *     compare again (bisection), re-reading only the differing ranges (primary-key range scans);
  *  3. in the remaining ranges, compare (key, row hash) pairs and classify each differing key;
  *  4. keys written within the lag window are re-checked after it (`finish`).
  */
@@ -95,7 +96,8 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
   result.keyColumns = plan.keyColumns;
   result.schema = { onlyInSource: plan.onlyInSource, onlyInTarget: plan.onlyInTarget, comparedColumns: plan.columns.map((c) => c.name) };
 
-  // 1. first-level chunk checksums, slice by slice, both sides concurrently
+  // 1. first-level chunk checksums, slice by slice, both sides concurrently, each side on its
+  //    own connection(s): two server processes, so the two databases use both cores.
   const t0 = Date.now();
   const ranges = await Promise.all(SIDES.map((side) => keyRange(pools[side], plan.side[side])));
   const present = ranges.filter((r): r is { min: number; max: number } => r !== null);
@@ -112,55 +114,67 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
     const span = firstLevelSpan(max - min + 1, density > 0 ? density * (max - min + 1) : estimatedRows, tuning.chunkRows, tuning.maxChunks);
     result.chunkSpan = span;
     const parts = slices(min, max, span, Math.ceil(Math.max(estimatedRows, 1) / tuning.sliceRows));
-    const sums = { source: new Map<number, ChunkSum>(), target: new Map<number, ChunkSum>() };
-    let rowsDone = 0;
-    const total = Math.max(estimatedRows, 1);
-    await Promise.all(
-      SIDES.map((side) =>
-        mapWithLimit(parts, tuning.concurrency, async (part) => {
-          const { rows } = await pools[side].query<{ b: string; n: number; h: string }>(sliceChecksumQuery(plan.side[side], span), [part.lo, part.hi]);
-          let n = 0;
-          for (const r of rows) {
-            sums[side].set(Number(r.b), { n: r.n, h: r.h });
-            n += r.n;
-          }
-          if (side === 'source') result.rowsSource += n;
-          else result.rowsTarget += n;
-          rowsDone += n / 2;
-          progress('checksum', Math.min(rowsDone, total), total);
-        }),
-      ),
-    );
-    result.chunksCompared = new Set([...sums.source.keys(), ...sums.target.keys()]).size;
-    result.timingsMs.checksum = Date.now() - t0;
+    const sessions = { source: await openSessions(pools.source, tuning.concurrency), target: [] as pg.PoolClient[] };
+    try {
+      sessions.target = await openSessions(pools.target, tuning.concurrency);
+      const sums = { source: new Map<number, ChunkSum>(), target: new Map<number, ChunkSum>() };
+      let rowsDone = 0;
+      const total = Math.max(estimatedRows, 1);
+      await Promise.all(
+        SIDES.map((side) =>
+          eachOnSessions(sessions[side], parts, async (db, part) => {
+            const { rows } = await db.query<{ b: string; n: number; h: string }>(sliceChecksumQuery(plan.side[side], span), [part.lo, part.hi]);
+            let n = 0;
+            for (const r of rows) {
+              sums[side].set(Number(r.b), { n: r.n, h: r.h });
+              n += r.n;
+            }
+            if (side === 'source') result.rowsSource += n;
+            else result.rowsTarget += n;
+            rowsDone += n / 2;
+            progress('checksum', Math.min(rowsDone, total), total);
+          }),
+        ),
+      );
+      result.chunksCompared = new Set([...sums.source.keys(), ...sums.target.keys()]).size;
+      result.timingsMs.checksum = Date.now() - t0;
 
-    // 2. bisection of differing chunks down to ranges of at most leafRows rows
-    const t1 = Date.now();
-    let level = differingChunks(sums.source, sums.target, span);
-    result.chunksDiffering = level.length;
-    const leaves: DifferingChunk[] = [];
-    while (level.length) {
-      const split = level.filter((c) => c.span > 1 && Math.max(c.rowsSource, c.rowsTarget) > tuning.leafRows);
-      leaves.push(...level.filter((c) => !split.includes(c)));
-      if (!split.length) break;
-      result.bisectionLevels += 1;
-      const finer = childSpan(split[0]!.span, tuning.fanOut);
-      const parents = chunkWindows(split);
-      progress('bisect', result.bisectionLevels, result.bisectionLevels + 1);
-      const [s, t] = await Promise.all(SIDES.map((side) => chunksChecksum(pools[side], plan.side[side], finer, parents)));
-      level = differingChunks(s!, t!, finer);
+      // 2. bisection of differing chunks: re-read only their rows, at a finer span, until a
+      //    chunk holds at most leafRows rows
+      const t1 = Date.now();
+      let level = differingChunks(sums.source, sums.target, span);
+      result.chunksDiffering = level.length;
+      const leaves: DifferingChunk[] = [];
+      while (level.length) {
+        const split = level.filter((c) => c.span > 1 && Math.max(c.rowsSource, c.rowsTarget) > tuning.leafRows);
+        const splitSet = new Set(split);
+        leaves.push(...level.filter((c) => !splitSet.has(c)));
+        if (!split.length) break;
+        result.bisectionLevels += 1;
+        const finer = childSpan(split[0]!.span, tuning.fanOut);
+        progress('bisect', result.bisectionLevels, result.bisectionLevels + 1);
+        const [s, t] = await Promise.all(SIDES.map((side) => finerChecksums(sessions[side][0]!, plan, side, split, finer)));
+        level = differingChunks(s!, t!, finer);
+      }
+      result.timingsMs.bisect = Date.now() - t1;
+
+      // 3. row by row inside the leaf chunks
+      const t2 = Date.now();
+      progress('rows', 0, leaves.length);
+      readAt = Date.now();
+      const [s, t] = await Promise.all(
+        SIDES.map((side) =>
+          plan.rangeChunking
+            ? rowsInRanges(sessions[side][0]!, plan, side, chunkRanges(leaves), lag.lagWindowMs)
+            : rowsInChunks(sessions[side][0]!, plan, side, chunkWindows(leaves), lag.lagWindowMs),
+        ),
+      );
+      result.rowsFetched = s!.size + t!.size;
+      candidates = classifyRows(s!, t!);
+      result.timingsMs.rows = Date.now() - t2;
+    } finally {
+      await Promise.all(SIDES.map((side) => closeSessions(sessions[side])));
     }
-    result.timingsMs.bisect = Date.now() - t1;
-
-    // 3. row by row inside the leaf ranges
-    const t2 = Date.now();
-    const leafWindows = chunkWindows(leaves);
-    progress('rows', 0, leaves.length);
-    readAt = Date.now();
-    const [s, t] = await Promise.all(SIDES.map((side) => rowsInChunks(pools[side], plan, side, leafWindows, lag.lagWindowMs)));
-    result.rowsFetched = s!.size + t!.size;
-    candidates = classifyRows(s!, t!);
-    result.timingsMs.rows = Date.now() - t2;
   }
   result.timingsMs.total = Date.now() - started;
 
@@ -202,13 +216,77 @@ async function keyRange(pool: pg.Pool, side: SidePlan): Promise<{ min: number; m
   return r?.min == null || r.max == null ? null : { min: Number(r.min), max: Number(r.max) };
 }
 
-async function chunksChecksum(pool: pg.Pool, side: SidePlan, span: number, parents: ChunkWindow[]): Promise<Map<number, ChunkSum>> {
+/**
+ * Chunk sums at span `span` of the rows of the given chunks: by primary-key ranges where keys
+ * are integers (index range scans), else by key windows filtered on the hash bucket.
+ */
+async function finerChecksums(db: Queryable, plan: TablePlan, side: Side, chunks: DifferingChunk[], span: number): Promise<Map<number, ChunkSum>> {
   const out = new Map<number, ChunkSum>();
-  for (const w of parents) {
-    const { rows } = await pool.query<{ b: string; n: number; h: string }>(chunksChecksumQuery(side, w.span, span), [w.lo, w.hi, w.buckets]);
+  const add = (rows: { b: string; n: number; h: string }[]) => {
     for (const r of rows) out.set(Number(r.b), { n: r.n, h: r.h });
+  };
+  if (plan.rangeChunking) {
+    for (const batch of chunkRanges(chunks)) {
+      const { rows } = await db.query<{ b: string; n: number; h: string }>(rangesChecksumQuery(plan.side[side], span), [
+        batch.map((r) => r.lo),
+        batch.map((r) => r.hi),
+      ]);
+      add(rows);
+    }
+  } else {
+    for (const w of chunkWindows(chunks)) {
+      const { rows } = await db.query<{ b: string; n: number; h: string }>(chunksChecksumQuery(plan.side[side], w.span, span), [w.lo, w.hi, w.buckets]);
+      add(rows);
+    }
   }
   return out;
+}
+
+/**
+ * Connections of one side for the duration of a table. Grouping wide rows by chunk needs more
+ * than PostgreSQL's default 4 MB of work_mem to stay in memory (the planner cannot know that a
+ * chunk holds many rows); it is raised to 64 MB for these sessions only, never lowered.
+ */
+const SESSION_WORK_MEM_BYTES = 64 * 1024 * 1024;
+
+async function openSessions(pool: pg.Pool, count: number): Promise<pg.PoolClient[]> {
+  const clients: pg.PoolClient[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, count); i++) {
+      const client = await pool.connect();
+      clients.push(client);
+      await client.query(
+        `SELECT set_config('work_mem', '${SESSION_WORK_MEM_BYTES / 1024}kB', false) WHERE pg_size_bytes(current_setting('work_mem')) < ${SESSION_WORK_MEM_BYTES}`,
+      );
+    }
+    return clients;
+  } catch (error) {
+    await closeSessions(clients);
+    throw error;
+  }
+}
+
+async function closeSessions(clients: pg.PoolClient[]): Promise<void> {
+  await Promise.all(
+    clients.map(async (client) => {
+      try {
+        await client.query('RESET work_mem');
+        client.release();
+      } catch (error) {
+        client.release(error as Error);
+      }
+    }),
+  );
+}
+
+/** Runs `work` over `items`, each session taking the next item when it is free. */
+async function eachOnSessions<T>(sessions: pg.PoolClient[], items: readonly T[], work: (db: pg.PoolClient, item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    sessions.map(async (db) => {
+      while (next < items.length) await work(db, items[next++]!);
+    }),
+  );
 }
 
 async function countRows(pool: pg.Pool, table: string): Promise<number> {

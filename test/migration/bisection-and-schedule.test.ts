@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunkWindows, childSpan, differingChunks, firstLevelSpan, slices } from '../../migration/reconcile/bisection.ts';
+import { chunkRanges, chunkWindows, childSpan, differingChunks, firstLevelSpan, slices } from '../../migration/reconcile/bisection.ts';
 import { nextOccurrence, parseTimeOfDay } from '../../migration/reconcile/schedule.ts';
 import { findModuleDefinition } from '../../migration/modules/index.ts';
 
@@ -13,7 +13,8 @@ describe('bisection helpers', () => {
 
   it('chooses power-of-two spans that nest, sized by density and the chunk limit', () => {
     expect(firstLevelSpan(10_000_000, 10_000_000, 32, 400_000)).toBe(32);
-    expect(firstLevelSpan(1_000_000, 100_000, 32, 400_000)).toBe(512); // sparse keys: wider span, same rows per chunk
+    expect(firstLevelSpan(1_000_000, 100_000, 32, 400_000)).toBe(256); // sparse keys: wider span, about the same rows per chunk
+    expect(firstLevelSpan(10_010_000, 9_979_000, 32, 400_000)).toBe(32); // a few rows deleted: not twice the rows per chunk
     expect(firstLevelSpan(1e9, 1e9, 32, 400_000)).toBe(4096); // capped chunk count
     expect(childSpan(4096, 16)).toBe(256);
     expect(childSpan(8, 16)).toBe(1);
@@ -33,6 +34,25 @@ describe('bisection helpers', () => {
         expect(cut.at(-1)!.hi).toBeGreaterThan(min + width);
         for (let i = 1; i < cut.length; i++) expect(cut[i]!.lo).toBe(cut[i - 1]!.hi);
         for (const c of cut) expect(((c.lo % span) + span) % span).toBe(0);
+      }),
+    );
+  });
+});
+
+describe('key ranges of differing chunks', () => {
+  it('merges adjacent chunks (a clustered difference is one range scan) and batches the rest', () => {
+    expect(chunkRanges([{ bucket: 3, span: 4 }, { bucket: 1, span: 4 }, { bucket: 2, span: 4 }, { bucket: 9, span: 4 }, { bucket: -1, span: 4 }])).toEqual([
+      [{ lo: -4, hi: 0 }, { lo: 4, hi: 16 }, { lo: 36, hi: 40 }],
+    ]);
+    expect(chunkRanges([{ bucket: 0, span: 8 }, { bucket: 2, span: 8 }, { bucket: 4, span: 8 }], 2)).toEqual([[{ lo: 0, hi: 8 }, { lo: 16, hi: 24 }], [{ lo: 32, hi: 40 }]]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -500, max: 500 }), { maxLength: 200 }), fc.integer({ min: 0, max: 6 }), (buckets, log) => {
+        const span = 2 ** log;
+        const ranges = chunkRanges(buckets.map((bucket) => ({ bucket, span })), 7).flat();
+        const covered = (key: number) => ranges.some((r) => key >= r.lo && key < r.hi);
+        for (const b of buckets) for (let k = b * span; k < (b + 1) * span; k++) expect(covered(k)).toBe(true);
+        expect(ranges.reduce((n, r) => n + r.hi - r.lo, 0)).toBe(new Set(buckets).size * span); // nothing outside the chunks
+        for (let i = 1; i < ranges.length; i++) expect(ranges[i]!.lo).toBeGreaterThan(ranges[i - 1]!.hi); // sorted, disjoint, not adjacent
       }),
     );
   });
