@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { EventType } from '../events/event-types.ts';
@@ -6,7 +6,17 @@ import { EVENT_TYPES } from '../events/event-types.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import type { DeadLetterSink } from './dead-letters.ts';
 import { eventTopic, registerOutboxConnector } from './debezium-outbox.ts';
+import { backoffMs, sleep } from './backoff.ts';
+import { partitionByKey } from './key-partitions.ts';
 import type { BusTransport, ConsumerSink, RunningConsumer } from './types.ts';
+
+const DEFAULT_PARTITIONS = 3;
+/** Events per handling round (one offset commit each). */
+const CHUNK = 200;
+/** Transactions one partition's chunk is split into (by key). */
+const KEY_PARTS = 4;
+/** How long startConsumer waits for the first group join before carrying on. */
+const JOIN_WAIT_MS = 60_000;
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -88,35 +98,79 @@ export class KafkaTransport implements BusTransport {
   }
 
   private async runConsumer(service: string, sink: ConsumerSink, logger: Logger): Promise<Consumer> {
+    const groupId = `ficus.${service}.${sink.group}`;
+    const topics = [...sink.types].map(eventTopic);
+    await this.coordinatorReady(groupId, topics);
     const consumer: Consumer = this.kafka.consumer({
-      groupId: `ficus.${service}.${sink.group}`,
+      groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
     });
+    // A join is a stop for the whole group: its time and frequency explain lag spikes.
+    let joined: () => void = () => undefined;
+    const firstJoin = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      logger.info({ group: sink.group, joinMs: payload.duration, partitions: payload.memberAssignment }, 'kafka consumer joined its group');
+      joined();
+    });
+    // A consumer that crashes before its first join is restarted by startConsumer, which must not wait for a join that never comes.
+    consumer.on(consumer.events.CRASH, () => joined());
     await consumer.connect();
-    await consumer.subscribe({ topics: [...sink.types].map(eventTopic), fromBeginning: true });
+    await consumer.subscribe({ topics, fromBeginning: true });
     const { metrics } = this.options;
     await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: false,
+      // kafkajs handles one partition's batch at a time by default, and fetches again only when
+      // every batch of the last fetch is done: one slow partition held up the others, and the
+      // whole group's throughput was one chain of handler round trips. Partitions are
+      // independent (a key lives in one), so they are handled side by side.
+      partitionsConsumedConcurrently: this.options.partitions ?? DEFAULT_PARTITIONS,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const chunkSize = 200;
-        for (let from = 0; from < batch.messages.length; from += chunkSize) {
+        for (let from = 0; from < batch.messages.length; from += CHUNK) {
           if (!isRunning() || isStale()) return;
-          const chunk = batch.messages.slice(from, from + chunkSize);
-          await sink.deliver(chunk.map((m) => ({ raw: m.value ? parseValue(m.value.toString('utf8')) : null, source: batch.topic })));
+          const chunk = batch.messages.slice(from, from + CHUNK);
+          await deliverByKey(sink, chunk, batch.topic);
           const last = chunk[chunk.length - 1]!.offset;
           resolveOffset(last);
-          // After the handling transaction committed: a crash before this line means redelivery, which the inbox absorbs.
+          // After the handling transactions committed: a crash before this line means redelivery, which the inbox absorbs.
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
           await heartbeat();
         }
         metrics.consumerLag.set({ service, group: sink.group, source: `${batch.topic}/${batch.partition}` }, Number(batch.offsetLag()));
       },
     });
-    void logger;
+    // Until the first join the consumer fetches nothing: a caller that starts publishing as soon
+    // as this resolves would otherwise measure (or wait for) the join as relay lag.
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, JOIN_WAIT_MS, 'timeout').unref());
+    if ((await Promise.race([firstJoin, timeout])) === 'timeout') logger.warn({ group: sink.group, waitedMs: JOIN_WAIT_MS }, 'kafka consumer has not joined its group yet; carrying on');
     return consumer;
+  }
+
+  /**
+   * Right after the broker starts (or __consumer_offsets moves), the group coordinator answers
+   * "loading" for a while. A consumer that runs into it crashes, restarts 300 ms later and joins
+   * again: a stall of seconds while events pile up. An offset fetch goes to the same coordinator;
+   * it is repeated here (kafkajs does not retry it) until the coordinator serves the group.
+   */
+  private async coordinatorReady(groupId: string, topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + JOIN_WAIT_MS;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.fetchOffsets({ groupId, topics });
+          return;
+        } catch (error) {
+          if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+          await sleep(backoffMs(attempt));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async close(): Promise<void> {
@@ -132,7 +186,7 @@ export class KafkaTransport implements BusTransport {
         const existing = new Set(await admin.listTopics());
         const missing = EVENT_TYPES.map(eventTopic).filter((t) => !existing.has(t));
         if (missing.length) {
-          await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: 1 })) });
+          await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? DEFAULT_PARTITIONS, replicationFactor: 1 })) });
         }
       } finally {
         await admin.disconnect();
@@ -148,6 +202,21 @@ export class KafkaTransport implements BusTransport {
     }
     return this.producer;
   }
+}
+
+/**
+ * One chunk of a partition as up to KEY_PARTS transactions at once, split by record key (the
+ * outbox aggregate id), so each key keeps its order. A single chain of per-event handler round
+ * trips is bound by latency, not CPU: on a busy machine each round trip waits for a core, and a
+ * backlog built in a slow second took seconds to drain. Several chains overlap those waits (as
+ * the embedded transport does). The offset moves only after every part committed; a crash in
+ * between redelivers the chunk and the inbox skips what a committed part already handled.
+ */
+async function deliverByKey(sink: ConsumerSink, chunk: KafkaMessage[], topic: string): Promise<void> {
+  const parts = partitionByKey(chunk, (m) => m.key?.toString('utf8') ?? '', KEY_PARTS);
+  const outcomes = await Promise.allSettled(parts.map((part) => sink.deliver(part.map((m) => ({ raw: m.value ? parseValue(m.value.toString('utf8')) : null, source: topic })))));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Debezium's router sends the jsonb payload as a JSON string: one parse gives the string back. */
