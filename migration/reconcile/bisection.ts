@@ -50,17 +50,6 @@ export interface KeyRange {
   hi: number;
 }
 
-/** The key space [min, max] cut into about `parts` slices, each aligned on `span`. */
-export function slices(min: number, max: number, span: number, parts: number): KeyRange[] {
-  const first = Math.floor(min / span) * span;
-  const end = (Math.floor(max / span) + 1) * span;
-  const chunksTotal = (end - first) / span;
-  const chunksPerSlice = Math.max(1, Math.ceil(chunksTotal / Math.max(1, parts)));
-  const out: KeyRange[] = [];
-  for (let lo = first; lo < end; lo += chunksPerSlice * span) out.push({ lo, hi: Math.min(end, lo + chunksPerSlice * span) });
-  return out;
-}
-
 export interface ChunkWindow {
   /** Key range holding the chunks (exclusive end). */
   lo: number;
@@ -109,4 +98,22 @@ export function chunkRanges(chunks: readonly { bucket: number; span: number }[],
   const batches: KeyRange[][] = [];
   for (let i = 0; i < merged.length; i += maxRanges) batches.push(merged.slice(i, i + maxRanges));
   return batches;
+}
+
+/** A slice of the table's heap: pages `[from, to)`, `to` null for "to the end". */
+export interface PageSlice {
+  from: number;
+  to: number | null;
+}
+
+/**
+ * The table's pages cut into about `parts` slices; the last one is open-ended, so pages added
+ * while the pass runs are read too. An empty (or partitioned, sizeless) table is one slice.
+ */
+export function pageSlices(pages: number, parts: number): PageSlice[] {
+  const per = Math.max(1, Math.ceil(pages / Math.max(1, parts)));
+  const out: PageSlice[] = [];
+  for (let from = 0; from + per < pages; from += per) out.push({ from, to: from + per });
+  out.push({ from: out.length ? out.at(-1)!.to! : 0, to: null });
+  return out;
 }

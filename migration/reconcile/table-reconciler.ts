@@ -6,11 +6,11 @@ import {
   chunkWindows,
   differingChunks,
   firstLevelSpan,
-  slices,
+  pageSlices,
   type ChunkSum,
   type DifferingChunk,
 } from './bisection.ts';
-import { chunksChecksumQuery, countQuery, keyRangeQuery, rangesChecksumQuery, sliceChecksumQuery } from './checksum-queries.ts';
+import { chunksChecksumQuery, countQuery, keyRangeQuery, pageCountQuery, rangesChecksumQuery, sliceChecksumQuery } from './checksum-queries.ts';
 import type { NormalisationNote } from './normalisation.ts';
 import {
   classifyRows,
@@ -56,8 +56,8 @@ const SIDES: Side[] = ['source', 'target'];
 
 /**
  * Compares one table between two databases:
- *  1. chunk checksums (count + xor of row hashes per primary-key range) over the whole key
- *     space, computed inside both PostgreSQL servers at the same time, slice by slice;
+ *  1. chunk checksums (count + xor of row hashes per primary-key range) over the whole table,
+ *     computed inside both PostgreSQL servers at the same time, slice of pages by slice;
  *  2. where chunks differ and hold more than `leafRows` rows, split them `fanOut` ways and
  *     compare again (bisection), re-reading only the differing ranges (primary-key range scans);
  *  3. in the remaining ranges, compare (key, row hash) pairs and classify each differing key;
@@ -113,7 +113,11 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
     const density = Math.max(...ranges.map((r, i) => (r ? Math.min(1, shapes[i]!.estimatedRows / (r.max - r.min + 1)) : 0)));
     const span = firstLevelSpan(max - min + 1, density > 0 ? density * (max - min + 1) : estimatedRows, tuning.chunkRows, tuning.maxChunks);
     result.chunkSpan = span;
-    const parts = slices(min, max, span, Math.ceil(Math.max(estimatedRows, 1) / tuning.sliceRows));
+    const pages = await Promise.all(SIDES.map((side) => pageCount(pools[side], plan.side[side])));
+    const parts = {
+      source: pageSlices(pages[0]!, Math.ceil(Math.max(sourceShape.estimatedRows, 1) / tuning.sliceRows)),
+      target: pageSlices(pages[1]!, Math.ceil(Math.max(targetShape.estimatedRows, 1) / tuning.sliceRows)),
+    };
     const sessions = { source: await openSessions(pools.source, tuning.concurrency), target: [] as pg.PoolClient[] };
     try {
       sessions.target = await openSessions(pools.target, tuning.concurrency);
@@ -122,11 +126,16 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
       const total = Math.max(estimatedRows, 1);
       await Promise.all(
         SIDES.map((side) =>
-          eachOnSessions(sessions[side], parts, async (db, part) => {
-            const { rows } = await db.query<{ b: string; n: number; h: string }>(sliceChecksumQuery(plan.side[side], span), [part.lo, part.hi]);
+          eachOnSessions(sessions[side], parts[side], async (db, part) => {
+            const bounds = [`(${part.from},0)`, ...(part.to === null ? [] : [`(${part.to},0)`])];
+            const { rows } = await db.query<{ b: string; n: number; h: string }>(sliceChecksumQuery(plan.side[side], span, part.to === null), bounds);
             let n = 0;
+            const into = sums[side];
             for (const r of rows) {
-              sums[side].set(Number(r.b), { n: r.n, h: r.h });
+              const bucket = Number(r.b);
+              const seen = into.get(bucket);
+              // A chunk whose rows lie in several slices: combine (counts add, hashes xor).
+              into.set(bucket, seen ? { n: seen.n + r.n, h: String(BigInt(seen.h) ^ BigInt(r.h)) } : { n: r.n, h: r.h });
               n += r.n;
             }
             if (side === 'source') result.rowsSource += n;
@@ -287,6 +296,11 @@ async function eachOnSessions<T>(sessions: pg.PoolClient[], items: readonly T[],
       while (next < items.length) await work(db, items[next++]!);
     }),
   );
+}
+
+async function pageCount(pool: pg.Pool, side: SidePlan): Promise<number> {
+  const { rows } = await pool.query<{ pages: string }>(pageCountQuery(), [side.from]);
+  return Number(rows[0]?.pages ?? 0);
 }
 
 async function countRows(pool: pg.Pool, table: string): Promise<number> {

@@ -36,7 +36,7 @@ export interface ReconcileTuning {
   leafRows: number;
   /** Each bisection step splits a differing range into this many parts (a power of two). Default 8. */
   fanOut: number;
-  /** Primary-key ranges per checksum query; the first pass runs as this many slices. Default 500 000 rows' worth. */
+  /** Rows per first-pass query: the first pass reads the table's pages in slices of about this many rows. Default 500 000. */
   sliceRows: number;
   /** Connections (and so checksum queries in flight) per side. Default 1 (each side already runs on its own server process). */
   concurrency: number;

@@ -72,6 +72,7 @@ describe('planted differences', () => {
   for (const [name, tuning] of [
     ['fine first-level chunks (no bisection needed)', { chunkRows: 32 }],
     ['wide chunks, bisected down to small leaves', { chunkRows: 4096, leafRows: 4, fanOut: 4 }],
+    ['many small page slices, chunks spread over several of them', { chunkRows: 64, sliceRows: 50 }],
   ] as const) {
     it(`finds every planted difference with the right classification: ${name}`, async () => {
       const tables = await reconcile(tuning);

@@ -159,7 +159,12 @@ describe('row hash', () => {
       fc.constantFrom(...adversarial[column]!(column)).map((sql) => ({ column, sql, over: true })),
     ),
   );
-  const tuning = fc.constantFrom<Partial<ReconcileTuning>>({}, { chunkRows: 4, leafRows: 1, fanOut: 2 }, { chunkRows: 64, leafRows: 8, fanOut: 4 });
+  const tuning = fc.constantFrom<Partial<ReconcileTuning>>(
+    {},
+    { chunkRows: 4, leafRows: 1, fanOut: 2 },
+    { chunkRows: 64, leafRows: 8, fanOut: 4 },
+    { chunkRows: 16, sliceRows: 10 }, // several page slices per chunk: partial sums combined
+  );
 
   it('finds a single changed value in any column, and reports nothing when the change is only of form', async () => {
     await fc.assert(
