@@ -139,7 +139,14 @@ describe('REST kit: validation, problems, tokens, OpenAPI', () => {
   it('publishes an OpenAPI 3.1 document built from the same schemas', async () => {
     const doc = (await (await fetch(`${svc.baseUrl}/trade/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/trade/health-services', '/trade/health-services/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/trade/grab-orders',
+      '/trade/health-services',
+      '/trade/health-services/{id}',
+      '/trade/matching/available-orders',
+      '/trade/orders/{id}/status',
+      '/trade/service-orders',
+    ]);
     const create = doc.paths['/trade/health-services'].post;
     expect(create.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/rest.trade.health-service-create');
     expect(create.security).toEqual([{ bearer: [] }]);
