@@ -6,6 +6,8 @@
 export interface ChunkSum {
   n: number;
   h: string;
+  /** First-level chunks of integer keys: the positioned xor (single-difference.ts). */
+  p?: string;
 }
 
 export interface DifferingChunk {

@@ -43,10 +43,17 @@ export function countQuery(side: SidePlan): string {
  * hash) pairs: grouped directly, PostgreSQL sorts or hashes the whole wide rows, which doubled
  * the time of a pass in measurements.
  */
-function chunkSums(side: SidePlan, span: number, fromWhere: string): string {
-  return `SELECT b::text AS b, count(*)::int AS n, bit_xor(h)::text AS h
-            FROM (SELECT ${bucketOf(side, span)} AS b, ${side.rowHash} AS h ${fromWhere} OFFSET 0) AS ficus_rows
+function chunkSums(side: SidePlan, span: number, fromWhere: string, positioned = false): string {
+  // `p`: xor of the row hashes shifted by the key's offset in its chunk (single-difference.ts).
+  const offset = positioned ? `, ((${side.chunkExpr})::bigint & ${span - 1})::int AS o` : '';
+  return `SELECT b::text AS b, count(*)::int AS n, bit_xor(h)::text AS h${positioned ? ', bit_xor(h << o)::text AS p' : ''}
+            FROM (SELECT ${bucketOf(side, span)} AS b, ${side.rowHash} AS h${offset} ${fromWhere} OFFSET 0) AS ficus_rows
            GROUP BY b`;
+}
+
+/** Spans whose chunk sums also carry the positioned xor: offsets must fit a 64-bit shift. */
+export function positionedSpan(span: number): boolean {
+  return span > 1 && span <= 64 && Number.isInteger(Math.log2(span));
 }
 
 /**
@@ -59,8 +66,8 @@ function chunkSums(side: SidePlan, span: number, fromWhere: string): string {
  * UPDATE) can be read twice or not at all. Either way its chunk no longer matches, and the
  * bisection re-reads that chunk by primary key, so such a row is never reported by mistake.
  */
-export function sliceChecksumQuery(side: SidePlan, span: number, openEnded: boolean): string {
-  return chunkSums(side, span, `FROM ${side.from} WHERE ctid >= $1::tid${openEnded ? '' : ' AND ctid < $2::tid'}`);
+export function sliceChecksumQuery(side: SidePlan, span: number, openEnded: boolean, positioned = false): string {
+  return chunkSums(side, span, `FROM ${side.from} WHERE ctid >= $1::tid${openEnded ? '' : ' AND ctid < $2::tid'}`, positioned);
 }
 
 /** Pages in the table's main fork (0 for a partitioned table, which has none of its own). */

@@ -10,7 +10,8 @@ import {
   type ChunkSum,
   type DifferingChunk,
 } from './bisection.ts';
-import { chunksChecksumQuery, countQuery, keyRangeQuery, pageCountQuery, rangesChecksumQuery, sliceChecksumQuery } from './checksum-queries.ts';
+import { chunksChecksumQuery, countQuery, firstKeyOf, keyRangeQuery, pageCountQuery, positionedSpan, rangesChecksumQuery, sliceChecksumQuery } from './checksum-queries.ts';
+import { agreesWithout, singleDifferenceOffset } from './single-difference.ts';
 import type { NormalisationNote } from './normalisation.ts';
 import {
   classifyRows,
@@ -20,6 +21,7 @@ import {
   rowsInChunks,
   rowsInRanges,
   type CandidateDifference,
+  type RowState,
 } from './row-comparison.ts';
 import { introspectTable, type TableShape } from './table-introspection.ts';
 import { planTable, type SidePlan, type TablePlan } from './table-plan.ts';
@@ -118,6 +120,7 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
       source: pageSlices(pages[0]!, Math.ceil(Math.max(sourceShape.estimatedRows, 1) / tuning.sliceRows)),
       target: pageSlices(pages[1]!, Math.ceil(Math.max(targetShape.estimatedRows, 1) / tuning.sliceRows)),
     };
+    const positioned = plan.rangeChunking && positionedSpan(span);
     const sessions = { source: await openSessions(pools.source, tuning.concurrency), target: [] as pg.PoolClient[] };
     try {
       sessions.target = await openSessions(pools.target, tuning.concurrency);
@@ -128,14 +131,22 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
         SIDES.map((side) =>
           eachOnSessions(sessions[side], parts[side], async (db, part) => {
             const bounds = [`(${part.from},0)`, ...(part.to === null ? [] : [`(${part.to},0)`])];
-            const { rows } = await db.query<{ b: string; n: number; h: string }>(sliceChecksumQuery(plan.side[side], span, part.to === null), bounds);
+            const { rows } = await db.query<{ b: string; n: number; h: string; p?: string }>(
+              sliceChecksumQuery(plan.side[side], span, part.to === null, positioned),
+              bounds,
+            );
             let n = 0;
             const into = sums[side];
             for (const r of rows) {
               const bucket = Number(r.b);
               const seen = into.get(bucket);
               // A chunk whose rows lie in several slices: combine (counts add, hashes xor).
-              into.set(bucket, seen ? { n: seen.n + r.n, h: String(BigInt(seen.h) ^ BigInt(r.h)) } : { n: r.n, h: r.h });
+              into.set(
+                bucket,
+                seen
+                  ? { n: seen.n + r.n, h: xorText(seen.h, r.h), ...(r.p !== undefined ? { p: xorText(seen.p!, r.p) } : {}) }
+                  : { n: r.n, h: r.h, ...(r.p !== undefined ? { p: r.p } : {}) },
+              );
               n += r.n;
             }
             if (side === 'source') result.rowsSource += n;
@@ -153,6 +164,14 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
       const t1 = Date.now();
       let level = differingChunks(sums.source, sums.target, span);
       result.chunksDiffering = level.length;
+      const settled: CandidateDifference[] = [];
+      if (positioned && level.length) {
+        // Chunks with a single differing key: name it from the sums, check it by key.
+        const decoded = await settleSingleDifferences(sessions, plan, level, sums, lag.lagWindowMs);
+        settled.push(...decoded.candidates);
+        result.rowsFetched += decoded.rowsFetched;
+        level = decoded.rest;
+      }
       const leaves: DifferingChunk[] = [];
       while (level.length) {
         const split = level.filter((c) => c.span > 1 && Math.max(c.rowsSource, c.rowsTarget) > tuning.leafRows);
@@ -178,8 +197,8 @@ export async function reconcileTable(pair: TablePair, options: TableReconcileOpt
             : rowsInChunks(sessions[side][0]!, plan, side, chunkWindows(leaves), lag.lagWindowMs),
         ),
       );
-      result.rowsFetched = s!.size + t!.size;
-      candidates = classifyRows(s!, t!);
+      result.rowsFetched += s!.size + t!.size;
+      candidates = [...settled, ...classifyRows(s!, t!)];
       result.timingsMs.rows = Date.now() - t2;
     } finally {
       await Promise.all(SIDES.map((side) => closeSessions(sessions[side])));
@@ -249,6 +268,57 @@ async function finerChecksums(db: Queryable, plan: TablePlan, side: Side, chunks
     }
   }
   return out;
+}
+
+function xorText(a: string, b: string): string {
+  return String(BigInt.asIntN(64, BigInt(a) ^ BigInt(b)));
+}
+
+/**
+ * First-level chunks whose sums name a single differing key: fetches that key's rows on both
+ * sides (one index lookup each) and settles the chunk when it agrees without them. Returns the
+ * classified differences of settled chunks, and the chunks still to bisect.
+ */
+async function settleSingleDifferences(
+  sessions: { source: pg.PoolClient[]; target: pg.PoolClient[] },
+  plan: TablePlan,
+  chunks: DifferingChunk[],
+  sums: { source: Map<number, ChunkSum>; target: Map<number, ChunkSum> },
+  lagMs: number,
+): Promise<{ candidates: CandidateDifference[]; rest: DifferingChunk[]; rowsFetched: number }> {
+  const guesses = new Map<DifferingChunk, number>();
+  for (const c of chunks) {
+    const offset = singleDifferenceOffset(sums.source.get(c.bucket), sums.target.get(c.bucket), c.span);
+    if (offset !== null) guesses.set(c, c.bucket * c.span + offset);
+  }
+  if (!guesses.size) return { candidates: [], rest: chunks, rowsFetched: 0 };
+  const ranges = chunkRanges([...guesses.values()].map((key) => ({ bucket: key, span: 1 })));
+  const [s, t] = await Promise.all(SIDES.map((side) => rowsInRanges(sessions[side][0]!, plan, side, ranges, lagMs)));
+  // Fetched rows by first key value (composite keys may have several rows per value).
+  const byValue = (rows: Map<string, RowState>) => {
+    const out = new Map<number, Map<string, RowState>>();
+    for (const [key, row] of rows) {
+      const value = Number(firstKeyOf(key));
+      if (!out.has(value)) out.set(value, new Map());
+      out.get(value)!.set(key, row);
+    }
+    return out;
+  };
+  const fetched = { source: byValue(s!), target: byValue(t!) };
+  const candidates: CandidateDifference[] = [];
+  const rest: DifferingChunk[] = [];
+  for (const c of chunks) {
+    const value = guesses.get(c);
+    const rs = value === undefined ? undefined : (fetched.source.get(value) ?? new Map<string, RowState>());
+    const rt = value === undefined ? undefined : (fetched.target.get(value) ?? new Map<string, RowState>());
+    const hashes = (rows: Map<string, RowState>) => [...rows.values()].map((r) => r.h);
+    if (rs && rt && agreesWithout(sums.source.get(c.bucket), sums.target.get(c.bucket), hashes(rs), hashes(rt))) {
+      candidates.push(...classifyRows(rs, rt));
+    } else {
+      rest.push(c);
+    }
+  }
+  return { candidates, rest, rowsFetched: s!.size + t!.size };
 }
 
 /**

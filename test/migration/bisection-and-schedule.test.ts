@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunkRanges, chunkWindows, childSpan, differingChunks, firstLevelSpan, pageSlices } from '../../migration/reconcile/bisection.ts';
 import { nextOccurrence, parseTimeOfDay } from '../../migration/reconcile/schedule.ts';
+import { agreesWithout, singleDifferenceOffset } from '../../migration/reconcile/single-difference.ts';
 import { findModuleDefinition } from '../../migration/modules/index.ts';
 
 describe('bisection helpers', () => {
@@ -72,5 +73,56 @@ describe('module names', () => {
     expect(findModuleDefinition('M20')?.service).toBe('trade');
     expect(findModuleDefinition('hp_points')?.code).toBe('M14');
     expect(findModuleDefinition('M21')).toBeUndefined();
+  });
+});
+
+describe('single differences named from chunk sums', () => {
+  const sums = (rows: Map<number, bigint>) => {
+    let h = 0n;
+    let p = 0n;
+    for (const [offset, hash] of rows) {
+      h ^= hash;
+      p ^= BigInt.asUintN(64, hash << BigInt(offset));
+    }
+    return { n: rows.size, h: String(BigInt.asIntN(64, h)), p: String(BigInt.asIntN(64, p)) };
+  };
+  const hash = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n });
+  const chunk = fc.uniqueArray(fc.integer({ min: 0, max: 31 }), { minLength: 1, maxLength: 32 }).chain((offsets) =>
+    fc.tuple(fc.constant(offsets), fc.array(hash, { minLength: offsets.length, maxLength: offsets.length })),
+  );
+
+  it('names the key of a chunk’s only difference (changed, missing on either side), and its check passes', () => {
+    fc.assert(
+      fc.property(chunk, fc.nat(), hash, fc.constantFrom('different', 'missing-in-target', 'missing-in-source'), ([offsets, hashes], pick, other, kind) => {
+        const source = new Map(offsets.map((o, i) => [o, hashes[i]!]));
+        const target = new Map(source);
+        const offset = offsets[pick % offsets.length]!;
+        fc.pre(other !== source.get(offset));
+        if (kind === 'different') target.set(offset, other);
+        else if (kind === 'missing-in-target') target.delete(offset);
+        else source.delete(offset);
+        expect(singleDifferenceOffset(sums(source), sums(target), 32)).toBe(offset);
+        const at = (rows: Map<number, bigint>) => (rows.has(offset) ? [String(BigInt.asIntN(64, rows.get(offset)!))] : []);
+        expect(agreesWithout(sums(source), sums(target), at(source), at(target))).toBe(true);
+      }),
+    );
+  });
+
+  it('never lets a chunk with two differences pass the check', () => {
+    fc.assert(
+      fc.property(chunk, fc.nat(), fc.nat(), hash, hash, ([offsets, hashes], a, b, ha, hb) => {
+        fc.pre(offsets.length >= 2);
+        const source = new Map(offsets.map((o, i) => [o, hashes[i]!]));
+        const target = new Map(source);
+        const [oa, ob] = [offsets[a % offsets.length]!, offsets[(a + 1 + (b % (offsets.length - 1))) % offsets.length]!];
+        fc.pre(ha !== source.get(oa) && hb !== source.get(ob));
+        target.set(oa, ha);
+        target.set(ob, hb);
+        const guess = singleDifferenceOffset(sums(source), sums(target), 32);
+        if (guess === null) return;
+        const at = (rows: Map<number, bigint>) => (rows.has(guess) ? [String(BigInt.asIntN(64, rows.get(guess)!))] : []);
+        expect(agreesWithout(sums(source), sums(target), at(source), at(target))).toBe(false);
+      }),
+    );
   });
 });
