@@ -25,10 +25,6 @@ export function outboxConnectorOptions(service: string, databaseUrl: string): Po
     snapshotMode: 'initial',
     heartbeatIntervalMs: 10_000,
     extra: {
-      // Debezium hands Connect a batch when it holds max.batch.size (2048) events or poll.interval.ms
-      // has passed; at outbox rates a batch never fills, so every event waited up to the interval
-      // (connector.ts: 100 ms). bench/bus.ts, commit -> Kafka record p50: 136 ms at 20 (one run), 164-209 ms at 100 (five).
-      'poll.interval.ms': '20',
       // xid8 is only for the embedded reader; Debezium has no mapping for it.
       'column.exclude.list': 'public\\.outbox\\.tx_id',
       transforms: 'outbox',
