@@ -39,12 +39,15 @@ export function embeddedUrl(port: number, database: string): string {
 
 /**
  * Settings the CDC work needs: logical decoding, and room for one slot and WAL sender per
- * service database plus the Debezium connector and tests.
+ * service database plus the Debezium connector and tests. Every applier tags its writes with a
+ * replication origin, and PostgreSQL 18 tracks at most `max_active_replication_origins` of them
+ * (default 10, fewer than the syncs of a handful of migrated modules).
  */
 const REQUIRED_SETTINGS = {
   wal_level: 'logical',
   max_replication_slots: 32,
   max_wal_senders: 32,
+  max_active_replication_origins: 64,
   max_connections: 300,
   listen_addresses: '127.0.0.1',
 };

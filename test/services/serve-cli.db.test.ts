@@ -50,7 +50,15 @@ it('`ficus serve trade` runs trade alone: its migrations, REST with tokens verif
   expect(list.total).toBe(1);
   expect(((await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
   const { rows } = await database.pool.query(`SELECT id FROM ficus_migrations ORDER BY position`);
-  expect(rows.map((r) => r.id)).toEqual(['kit_0001_outbox', 'kit_0002_inbox', 'kit_0003_idempotency_keys', 'kit_0004_sagas', 'trade_0001_marketplace_and_grab_tables']);
+  expect(rows.map((r) => r.id)).toEqual([
+    'kit_0001_outbox',
+    'kit_0002_inbox',
+    'kit_0003_idempotency_keys',
+    'kit_0004_sagas',
+    'trade_0001_marketplace_and_grab_tables',
+    'trade_0002_order_names_and_no_foreign_keys',
+    'trade_0003_order_creation_saga',
+  ]);
   const exit = ficus.exited;
   ficus.child.kill('SIGINT');
   // A clean shutdown on Ctrl-C: the server, consumers and pools close, then exit 0 (not 130).
