@@ -23,9 +23,10 @@ import type { SidePlan, TablePlan } from './table-plan.ts';
  */
 export function bucketOf(side: SidePlan, span: number): string {
   const c = side.chunkExpr;
-  if (span === 1) return `(${c})::bigint`;
+  if (span === 1) return `(${c})`;
   const shift = Math.log2(span);
-  if (Number.isInteger(shift)) return `((${c})::bigint >> ${shift})`;
+  // In the key's own integer type: no cast per row (int2/int4 shifts are arithmetic too).
+  if (Number.isInteger(shift)) return `((${c}) >> ${shift})`;
   return `(CASE WHEN ${c} >= 0 THEN ${c} / ${span}::bigint ELSE (${c} + 1) / ${span}::bigint - 1 END)`;
 }
 
@@ -45,7 +46,7 @@ export function countQuery(side: SidePlan): string {
  */
 function chunkSums(side: SidePlan, span: number, fromWhere: string, positioned = false): string {
   // `p`: xor of the row hashes shifted by the key's offset in its chunk (single-difference.ts).
-  const offset = positioned ? `, ((${side.chunkExpr})::bigint & ${span - 1})::int AS o` : '';
+  const offset = positioned ? `, ((${side.chunkExpr}) & ${span - 1})::int AS o` : '';
   return `SELECT b::text AS b, count(*)::int AS n, bit_xor(h)::text AS h${positioned ? ', bit_xor(h << o)::text AS p' : ''}
             FROM (SELECT ${bucketOf(side, span)} AS b, ${side.rowHash} AS h${offset} ${fromWhere} OFFSET 0) AS ficus_rows
            GROUP BY b`;
