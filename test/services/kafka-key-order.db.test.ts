@@ -40,11 +40,13 @@ describe.skipIf(javaMissing)('Kafka bus: per-key order with concurrent handling'
 
   beforeAll(async () => {
     const { startKafkaStack } = await import('../../cdc/distributed/stack.ts');
-    const [started, pdb, cdb] = await Promise.all([startKafkaStack(), emptyDatabase('ko_user'), emptyDatabase('ko_dynamic')]);
+    const [started, pdb, cdb] = await Promise.all([startKafkaStack(), emptyDatabase('ko_ai'), emptyDatabase('ko_dynamic')]);
     stack = started;
     publisherDb = pdb;
     consumerDb = cdb;
-    publisher = await openServiceDatabase({ url: publisherDb.url, service: 'user', logger, migrations: [] });
+    // Not 'user': the outbox slot is named after the publishing service, slots are per cluster, and
+    // exactly-once.db.test.ts publishes as 'user' beside this file.
+    publisher = await openServiceDatabase({ url: publisherDb.url, service: 'ai', logger, migrations: [] });
     consumer = await openServiceDatabase({ url: consumerDb.url, service: 'dynamic', logger, migrations: [EFFECTS_MIGRATION] });
     transport = new KafkaTransport({ brokers: [stack.brokers], connectUrl: stack.connectUrl, logger, metrics: kitMetrics(new Registry()) });
   }, 400_000);
@@ -59,7 +61,7 @@ describe.skipIf(javaMissing)('Kafka bus: per-key order with concurrent handling'
 
   it(`${TOTAL} events over ${KEYS} keys: each key in published order, handlers overlapping`, async () => {
     const metrics = kitMetrics(new Registry());
-    const pubBus = new ServiceBus({ service: 'user', database: publisher, publishes: ['health_action_recorded'], transport, logger, metrics });
+    const pubBus = new ServiceBus({ service: 'ai', database: publisher, publishes: ['health_action_recorded'], transport, logger, metrics });
     const subBus = new ServiceBus({ service: 'dynamic', database: consumer, publishes: [], transport, logger, metrics });
     const seen = new Map<string, number[]>();
     let handled = 0;

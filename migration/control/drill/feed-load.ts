@@ -1,5 +1,6 @@
 import Odoo from 'odoo-await';
-import xmlrpc from 'xmlrpc';
+import { startOpenLoop } from './open-loop.ts';
+import { xmlRpcMember } from './xmlrpc-member.ts';
 
 export interface FeedLoadOptions {
   gatewayUrl: string;
@@ -23,44 +24,17 @@ export interface LoadReport {
   late: number;
 }
 
-/** A call starting this much after its slot started late (the ticker itself runs every 5 ms). */
-const LATE_MS = 100;
-
-type Exec = (model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>) => Promise<unknown>;
-
-function xmlRpcClient(url: string, db: string, login: string): { exec: Exec; uid: () => number; login(): Promise<void> } {
-  const u = new URL(url);
-  const common = xmlrpc.createClient({ host: u.hostname, port: Number(u.port), path: '/xmlrpc/2/common' });
-  const object = xmlrpc.createClient({ host: u.hostname, port: Number(u.port), path: '/xmlrpc/2/object' });
-  const call = (client: xmlrpc.Client, method: string, params: unknown[]) =>
-    new Promise<unknown>((resolve, reject) => client.methodCall(method, params, (error, value) => (error ? reject(error) : resolve(value))));
-  let uid = 0;
-  return {
-    async login() {
-      uid = Number(await call(common, 'authenticate', [db, login, login, {}]));
-      if (!uid) throw new Error(`login ${login} refused`);
-    },
-    uid: () => uid,
-    exec: (model, method, args, kwargs = {}) => call(object, 'execute_kw', [db, uid, login, model, method, args, kwargs]),
-  };
-}
-
 /**
  * Mixed M19 traffic through the gateway, as real clients send it: members over plain XML-RPC
  * (read their feed, mark an entry seen, post an activity), admin over odoo-await (read
- * activities and recommendations, post). Runs until stopped; every failure is kept.
- *
- * Open loop: calls start on a fixed schedule (`ratePerSecond`), whether or not earlier ones
- * have answered, as independent clients do. A closed loop (each client waits for its answer)
- * would slow down exactly when the gateway does — during a freeze — and hide the wait from
- * the latencies. Calls in flight are capped at one second's worth; a call the cap holds back
- * starts as soon as room frees up, and is counted in `late`.
+ * activities and recommendations, post), open loop (open-loop.ts). Runs until stopped; every
+ * failure is kept.
  */
 export async function startFeedLoad(o: FeedLoadOptions): Promise<{ stop(): Promise<LoadReport>; report: LoadReport }> {
   const report: LoadReport = { calls: 0, reads: 0, writes: 0, failures: [], writeLatencies: [], createdActivities: [], late: 0 };
   const members = await Promise.all(
     Array.from({ length: o.members }, async (_, i) => {
-      const client = xmlRpcClient(o.gatewayUrl, o.database, `member${String(i + 1).padStart(3, '0')}@hp.example`);
+      const client = xmlRpcMember(o.gatewayUrl, o.database, `member${String(i + 1).padStart(3, '0')}@hp.example`);
       await client.login();
       const feeds = (await client.exec('hp.user.feed', 'search', [[['user_id', '=', client.uid()]]], { limit: 20 })) as number[];
       return { client, feeds };
@@ -103,25 +77,11 @@ export async function startFeedLoad(o: FeedLoadOptions): Promise<{ stop(): Promi
     return record(true, 'create', () => client.exec('hp.activity', 'create', [{ actor_id: client.uid(), verb: 'posted', summary: `load ${n}`, visibility: 'public' }]));
   };
 
-  const maxInFlight = Math.max(20, Math.ceil(o.ratePerSecond));
-  const inFlight = new Set<Promise<void>>();
-  const startedAt = performance.now();
-  const scheduledAt = (n: number) => startedAt + (n * 1000) / o.ratePerSecond;
-  let issued = 0;
-  const tick = () => {
-    const now = performance.now();
-    while (scheduledAt(issued) <= now && inFlight.size < maxInFlight) {
-      if (now - scheduledAt(issued) > LATE_MS) report.late++;
-      const call = callNumber(issued++).finally(() => inFlight.delete(call));
-      inFlight.add(call);
-    }
-  };
-  const timer = setInterval(tick, 5);
+  const loop = startOpenLoop(o.ratePerSecond, callNumber, () => report.late++);
   return {
     report,
     async stop() {
-      clearInterval(timer);
-      await Promise.all(inFlight);
+      await loop.stop();
       return report;
     },
   };

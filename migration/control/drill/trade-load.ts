@@ -1,5 +1,6 @@
 import Odoo from 'odoo-await';
-import xmlrpc from 'xmlrpc';
+import { startOpenLoop } from './open-loop.ts';
+import { xmlRpcMember, type Exec } from './xmlrpc-member.ts';
 
 export interface TradeLoadOptions {
   gatewayUrl: string;
@@ -32,28 +33,9 @@ export interface TradeLoadReport {
   late: number;
 }
 
-const LATE_MS = 100;
 const CNY = 6;
 
-type Exec = (model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>) => Promise<unknown>;
 type Channel = keyof TradeLoadReport['byChannel'];
-
-function xmlRpcClient(url: string, db: string, login: string): { exec: Exec; uid: () => number; login(): Promise<void> } {
-  const u = new URL(url);
-  const common = xmlrpc.createClient({ host: u.hostname, port: Number(u.port), path: '/xmlrpc/2/common' });
-  const object = xmlrpc.createClient({ host: u.hostname, port: Number(u.port), path: '/xmlrpc/2/object' });
-  const call = (client: xmlrpc.Client, method: string, params: unknown[]) =>
-    new Promise<unknown>((resolve, reject) => client.methodCall(method, params, (error, value) => (error ? reject(error) : resolve(value))));
-  let uid = 0;
-  return {
-    async login() {
-      uid = Number(await call(common, 'authenticate', [db, login, login, {}]));
-      if (!uid) throw new Error(`login ${login} refused`);
-    },
-    uid: () => uid,
-    exec: (model, method, args, kwargs = {}) => call(object, 'execute_kw', [db, uid, login, model, method, args, kwargs]),
-  };
-}
 
 async function odooAwait(gatewayUrl: string, db: string, login: string): Promise<Odoo & { uid: number }> {
   const u = new URL(gatewayUrl);
@@ -94,7 +76,7 @@ export async function startTradeLoad(o: TradeLoadOptions) {
   };
   const members = await Promise.all(
     Array.from({ length: o.members }, async (_, i) => {
-      const client = xmlRpcClient(o.gatewayUrl, o.database, `member${pad(i + 1)}@hp.example`);
+      const client = xmlRpcMember(o.gatewayUrl, o.database, `member${pad(i + 1)}@hp.example`);
       await client.login();
       return client;
     }),
@@ -258,20 +240,7 @@ export async function startTradeLoad(o: TradeLoadOptions) {
     return call;
   };
 
-  const maxInFlight = Math.max(20, Math.ceil(o.ratePerSecond));
-  const inFlight = new Set<Promise<void>>();
-  const startedAt = performance.now();
-  const scheduledAt = (n: number) => startedAt + (n * 1000) / o.ratePerSecond;
-  let issued = 0;
-  const tick = () => {
-    const now = performance.now();
-    while (scheduledAt(issued) <= now && inFlight.size < maxInFlight) {
-      if (now - scheduledAt(issued) > LATE_MS) report.late++;
-      const call = callNumber(issued++).finally(() => inFlight.delete(call));
-      inFlight.add(call);
-    }
-  };
-  const timer = setInterval(tick, 5);
+  const loop = startOpenLoop(o.ratePerSecond, callNumber, () => report.late++);
   return {
     report,
     /** Off: resolves once no REST write is in flight any more. */
@@ -280,8 +249,7 @@ export async function startTradeLoad(o: TradeLoadOptions) {
       if (!on) await Promise.all(restInFlight);
     },
     async stop(): Promise<TradeLoadReport> {
-      clearInterval(timer);
-      await Promise.all(inFlight);
+      await loop.stop();
       return report;
     },
   };

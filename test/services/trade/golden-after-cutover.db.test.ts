@@ -30,14 +30,9 @@ const TRADE_CATEGORIES = ['market', 'grab', 'seq_lifecycle', 'seq_errors', 'seq_
 /**
  * Cases that still differ, none of them in trade's own behaviour: hp.payment (M13) has no
  * Python behaviour in the legacy engine yet (defaults, action_succeed → action_mark_paid across
- * the cut, action_refund), res.users.points_balance (M14) is a non-stored compute the read engine
- * refuses, and reading the one2many grab_ids as a member is not refused by the read engine
- * (Odoo checks the comodel's read right). Any other difference fails the test.
+ * the cut, action_refund). Any other difference fails the test.
  */
-const KNOWN_GAPS = new Set([
-  'seq_lifecycle#03', 'seq_lifecycle#23',
-  ...[28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map((n) => `seq_lifecycle#${n}`),
-]);
+const KNOWN_GAPS = new Set([28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map((n) => `seq_lifecycle#${n}`));
 
 const outcomes: ReplayOutcome[] = [];
 const printed: string[] = [];
