@@ -54,7 +54,7 @@ export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, 
 }
 
 /** `comodel._search(domain)` as a subquery source. */
-export function subSearch(env: SearchEnv, model: ModelInfo, domain: unknown, options: WhereOptions = {}): IdSource {
+export function subSearch(env: SearchEnv, model: ModelInfo, domain: unknown, options: WhereOptions = {}): Extract<IdSource, { kind: 'query' }> {
   const table = requireTable(model);
   const alias = nextAlias(env, model);
   const where = compileWhere(env, model, domain, alias, options);
@@ -122,8 +122,7 @@ function unstoredLeaf(env: SearchEnv, model: ModelInfo, alias: string, field: Fi
 }
 
 function sudoSearch(env: SearchEnv, model: ModelInfo, domain: unknown[], column: string): Sql {
-  const source = subSearch(env, model, domain, { sudo: true, activeTest: false });
-  return source.kind === 'query' ? source.select(column) : sql`SELECT unnest(${source.ids}::int4[])`;
+  return subSearch(env, model, domain, { sudo: true, activeTest: false }).select(column);
 }
 
 /** Non-stored related fields are searched through their path (Odoo's `_search_related`). */

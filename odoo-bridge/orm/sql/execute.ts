@@ -62,6 +62,9 @@ export async function run<R extends Record<string, unknown>>(db: Queryable, stat
   } catch (error) {
     if (name && LOST_PREPARED_STATEMENT.has((error as { code?: string }).code ?? '')) {
       statementNames.refuse(text);
+      // Inside a transaction (a client, not the pool) the failure aborted it: a retry there could
+      // only fail again and hide the cause.
+      if (!isPool(db)) throw asOdooError(error);
       try {
         return (await db.query<R>({ text, values, types: TYPES })).rows;
       } catch (retryError) {
@@ -70,6 +73,10 @@ export async function run<R extends Record<string, unknown>>(db: Queryable, stat
     }
     throw asOdooError(error);
   }
+}
+
+function isPool(db: Queryable): boolean {
+  return db instanceof pg.Pool;
 }
 
 /** For tests and diagnostics: the SQL text and parameters of a fragment. */
