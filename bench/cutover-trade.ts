@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { createLogger } from '../runtime/logger.ts';
 import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
+import { percentile } from '../migration/control/drill/drill-figures.ts';
 import { runTradeCutoverDrill } from '../migration/control/drill/run-trade-drill.ts';
 import { issueToken } from '../services/kit/auth/tokens.ts';
 import trade from '../services/trade/index.ts';
@@ -44,8 +45,8 @@ await stack.stop();
 await clean();
 await bench.stop();
 
-const writes = result.load.writeLatencies.map((w) => w.ms).sort((a, b) => a - b);
-const p = (q: number) => writes[Math.min(writes.length - 1, Math.ceil(q * writes.length) - 1)] ?? 0;
+const writes = result.load.writeLatencies.map((w) => w.ms);
+const p = (q: number) => percentile(writes, q * 100);
 const l = result.load;
 console.log('\ncutover drill (M04 + M20 → trade, embedded)');
 console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, odoo-await ${l.byChannel.odooAwait}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${l.late} started late), ${l.failures.length} failed`);

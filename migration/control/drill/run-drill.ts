@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import { reconcileModules } from '../../reconcile/index.ts';
-import type { StepResult } from '../controller.ts';
 import type { DrillStack } from './drill-stack.ts';
 import type { LoadReport } from './feed-load.ts';
 import { startFeedLoadThread } from './feed-load-thread.ts';
-import { heldWriteLatencies, journalTimelines, percentile } from './drill-figures.ts';
+import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 
 export interface DrillOptions {
   members: number;
@@ -15,7 +14,7 @@ export interface DrillOptions {
 }
 
 export interface DrillResult {
-  steps: { step: string; ms: number; freezeMs?: number; message: string }[];
+  steps: DrillStep[];
   load: LoadReport;
   achievedRate: number;
   freezeHoldP99Ms: number;
@@ -40,13 +39,7 @@ export async function runCutoverDrill(stack: DrillStack, o: DrillOptions): Promi
   const c = stack.controller;
   const steps: DrillResult['steps'] = [];
   const force = { force: true, reason: 'drill: gates shown, not waited for' };
-  const timed = async (step: string, work: () => Promise<StepResult>) => {
-    const started = Date.now();
-    const r = await work();
-    steps.push({ step, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), message: r.message });
-    log(`${step}: ${r.message} (${Date.now() - started} ms)`);
-    return r;
-  };
+  const timed = stepTimer(steps, log);
   const bf = await c.backfill('M19', { waitMs: 120_000 });
   if (!bf.ok) throw new Error(bf.message);
   steps.push({ step: 'backfill', ms: 0, message: bf.message });

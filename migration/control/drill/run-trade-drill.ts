@@ -4,7 +4,7 @@ import type { StepResult } from '../controller.ts';
 import { reverseSlot, forwardSlot } from '../module-plan.ts';
 import { emitDrainMarker, waitApplied } from '../sync/drain.ts';
 import type { DrillStack } from './drill-stack.ts';
-import { heldWriteLatencies, journalTimelines, percentile } from './drill-figures.ts';
+import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 import type { TradeLoadReport } from './trade-load.ts';
 import { startTradeLoadThread } from './trade-load-thread.ts';
 
@@ -23,7 +23,7 @@ export interface TradeDrillOptions {
 }
 
 export interface TradeDrillResult {
-  steps: { step: string; ms: number; freezeMs?: number; message: string }[];
+  steps: DrillStep[];
   load: TradeLoadReport;
   achievedRate: number;
   freezeHoldP99Ms: number;
@@ -57,12 +57,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const steps: TradeDrillResult['steps'] = [];
   const force = { force: true, reason: 'drill: gates shown, not waited for' };
   const thresholds = { thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
-  const timed = async (step: string, work: () => Promise<StepResult>) => {
-    const started = Date.now();
-    const r = await work();
-    steps.push({ step, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), message: r.message });
-    log(`${step}: ${r.message} (${Date.now() - started} ms)`);
-  };
+  const timed = stepTimer(steps, log);
   const both = async (name: string, order: readonly string[], work: (module: string) => Promise<StepResult>) => {
     for (const module of order) await timed(`${name} ${module}`, () => work(module));
   };
