@@ -22,3 +22,17 @@ export function openApplierFromEnv(logger: Logger): Promise<ChangeApplier> {
     origin: process.env.FICUS_CDC_ORIGIN ?? 'ficus_forward',
   });
 }
+
+/** SIGTERM/SIGINT stop the source, then close the applier, then exit 0 (a second signal is ignored). */
+export function stopOnSignals(source: { stop(): Promise<void> }, applier: ChangeApplier): void {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await source.stop();
+    await applier.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -4,7 +4,7 @@
 // origin of the applier's writes) and FICUS_CDC_KEY_ONLY_TABLES (DEFAULT-identity tables).
 // SIGTERM/SIGINT stop it cleanly; after a SIGKILL the next start resumes from the group's
 // committed offsets, which never run ahead of what the target committed.
-import { openApplierFromEnv, requiredEnv } from '../apply/applier-from-env.ts';
+import { openApplierFromEnv, requiredEnv, stopOnSignals } from '../apply/applier-from-env.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { KafkaSource } from './kafka-source.ts';
 
@@ -23,13 +23,4 @@ const source = new KafkaSource({
 await source.start();
 void source.ready.then(() => logger.info({ group: process.env.FICUS_CDC_GROUP }, 'cdc kafka consumer running'));
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await source.stop();
-  await applier.close();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+stopOnSignals(source, applier);

@@ -3,7 +3,7 @@
 // schema.table), FICUS_CDC_PURPOSE (slot/publication ficus_<purpose>), optional
 // FICUS_CDC_ORIGIN (replication origin of the applier's writes). SIGTERM/SIGINT stop it cleanly;
 // SIGKILL is what the crash test does, and the next start resumes from the target's checkpoint.
-import { openApplierFromEnv, requiredEnv } from '../apply/applier-from-env.ts';
+import { openApplierFromEnv, requiredEnv, stopOnSignals } from '../apply/applier-from-env.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { EmbeddedSource } from './embedded-source.ts';
 
@@ -21,13 +21,4 @@ const source = new EmbeddedSource({
 source.start();
 void source.ready.then(() => logger.info({ slot: source.slotName }, 'cdc reader ready'));
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await source.stop();
-  await applier.close();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+stopOnSignals(source, applier);

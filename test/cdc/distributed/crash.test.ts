@@ -16,7 +16,7 @@ import { dropPublication } from '../../../cdc/setup/publication.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';
 import { slotNames, waitUntil } from '../support/cdc-fixtures.ts';
-import { KAFKA_CONSUMER_SCRIPT, startReaderChild, type ReaderChild } from '../support/reader-child.ts';
+import { KAFKA_CONSUMER_SCRIPT, killTenTimes, startReaderChild, type ReaderChild } from '../support/reader-child.ts';
 
 const PURPOSE = 'test_kafka_crash';
 const SLOT = `ficus_${PURPOSE}`;
@@ -86,24 +86,17 @@ describe('Kafka consumer killed with SIGKILL at random points during a load', ()
     const flushBefore = await confirmedFlush();
     const stopLoad = new AbortController();
     const load = runLegacyWriteLoad(legacy.pool, { changes: MAX_CHANGES, perTransaction: 20, signal: stopLoad.signal, changesPerSecond: 250 });
-    const kills: number[] = [];
-    let runningKills = 0;
+    let kills: number[];
+    let runningKills: number;
     try {
-      for (let i = 0; i < 10; i++) {
-        const child = startReaderChild(env(), KAFKA_CONSUMER_SCRIPT);
-        consumer = child;
-        if (i % 2 === 0) {
-          // In the group and consuming: batches are being applied and offsets committed.
-          await waitUntil('the consumer in its group', async () => child.output().includes('"msg":"cdc kafka consumer running"'), 60_000);
-          runningKills++;
-        }
-        const lifetime = Math.floor(Math.random() * (i % 2 === 0 ? 1500 : 4000)); // odd kills: anywhere from start-up on
-        await new Promise((r) => setTimeout(r, lifetime));
-        child.child.kill('SIGKILL');
-        expect(await child.exited).toBe('SIGKILL');
-        kills.push(lifetime);
-        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
-      }
+      // Even kills in the group and consuming (batches being applied, offsets committed); odd ones anywhere from start-up on.
+      ({ kills, readyKills: runningKills } = await killTenTimes({
+        start: () => (consumer = startReaderChild(env(), KAFKA_CONSUMER_SCRIPT)),
+        readyMsg: 'cdc kafka consumer running',
+        readyWhat: 'the consumer in its group',
+        readyLifetimeMs: 1500,
+        anyLifetimeMs: 4000,
+      }));
     } finally {
       stopLoad.abort();
     }

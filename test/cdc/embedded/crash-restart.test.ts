@@ -7,7 +7,7 @@ import { dropPublication } from '../../../cdc/setup/publication.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';
 import { slotNames, testOriginName, waitUntil } from '../support/cdc-fixtures.ts';
-import { startReaderChild, type ReaderChild } from '../support/reader-child.ts';
+import { killTenTimes, startReaderChild, type ReaderChild } from '../support/reader-child.ts';
 
 const PURPOSE = 'test_crash';
 const TABLES = [...LOAD_TABLES];
@@ -53,24 +53,18 @@ describe('embedded reader killed with SIGKILL at random points during a load', (
   it('converges to a target equal to the source after 10 kills and restarts', async () => {
     const stopLoad = new AbortController();
     const load = runLegacyWriteLoad(legacy.pool, { changes: Number.MAX_SAFE_INTEGER, perTransaction: 20, signal: stopLoad.signal, changesPerSecond: 1500 });
-    const kills: number[] = [];
-    let streamingKills = 0;
+    let kills: number[];
+    let streamingKills: number;
     try {
-      for (let i = 0; i < 10; i++) {
-        const child = startReaderChild(env());
-        reader = child;
-        if (i % 2 === 0) {
-          // Mid-stream: some time after it resumed streaming (batches in flight, acks pending).
-          await waitUntil('the reader streaming', async () => child.output().includes('"msg":"cdc streaming"'), 60_000);
-          streamingKills++;
-        }
-        const lifetime = Math.floor(Math.random() * (i % 2 === 0 ? 1500 : 2500)); // odd kills: anywhere from start-up on, snapshot included
-        await new Promise((r) => setTimeout(r, lifetime));
-        child.child.kill('SIGKILL');
-        expect(await child.exited).toBe('SIGKILL');
-        kills.push(lifetime);
-        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
-      }
+      // Even kills mid-stream, some time after it resumed streaming (batches in flight, acks
+      // pending); odd ones anywhere from start-up on, snapshot included.
+      ({ kills, readyKills: streamingKills } = await killTenTimes({
+        start: () => (reader = startReaderChild(env())),
+        readyMsg: 'cdc streaming',
+        readyWhat: 'the reader streaming',
+        readyLifetimeMs: 1500,
+        anyLifetimeMs: 2500,
+      }));
     } finally {
       stopLoad.abort();
     }
