@@ -80,6 +80,23 @@ class Tally {
   }
 }
 
+/** Live, paced load (LAG_RATE changes/s) until the transport applied all of it: lag per change. */
+async function measureLag(source: pg.Pool, tally: Tally): Promise<{ paced: number; expected: number }> {
+  tally.lags = [];
+  const before = tally.streamed;
+  const load = await runLegacyWriteLoad(source, { changes: LAG_CHANGES, perTransaction: 10, changesPerSecond: LAG_RATE });
+  const paced = load.inserted + load.updated + load.deleted;
+  await tally.waitFor(before + paced);
+  return { paced, expected: before + paced };
+}
+
+type Drain = Pick<TransportResult, 'changes' | 'changesPerS' | 'drainMs' | 'loadMs'>;
+
+function transportResult(transport: string, drain: Drain, tally: Tally, rowsEqual: boolean): TransportResult {
+  const lags = tally.lags.sort((a, b) => a - b);
+  return { transport, ...drain, lagChanges: lags.length, lagP50: percentile(lags, 50), lagP99: percentile(lags, 99), rowsEqual };
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -134,11 +151,7 @@ async function measureEmbedded(sourceUrl: string, targetUrl: string): Promise<Tr
   const changesPerS = Math.round(backlog / (drainMs / 1000));
 
   logger.info({ drainMs, changesPerS }, 'drained; measuring lag');
-  // Live, paced load: lag per change.
-  tally.lags = [];
-  const before = tally.streamed;
-  const paced = await runLegacyWriteLoad(source, { changes: LAG_CHANGES, perTransaction: 10, changesPerSecond: LAG_RATE });
-  await tally.waitFor(before + paced.inserted + paced.updated + paced.deleted);
+  const { paced } = await measureLag(source, tally);
   await running.stop();
 
   const differences = await compareTables(sourceClient, target, TABLES);
@@ -149,18 +162,8 @@ async function measureEmbedded(sourceUrl: string, targetUrl: string): Promise<Tr
   await target.end();
   if (differences.length) console.error('differences', JSON.stringify(differences));
 
-  const lags = tally.lags.sort((a, b) => a - b);
-  return {
-    transport: 'embedded (pgoutput)',
-    changes: backlog,
-    changesPerS,
-    drainMs,
-    loadMs: load.ms,
-    lagChanges: lags.length,
-    lagP50: percentile(lags, 50),
-    lagP99: percentile(lags, 99),
-    rowsEqual: differences.length === 0 && tally.streamed === backlog + paced.inserted + paced.updated + paced.deleted,
-  };
+  const drain = { changes: backlog, changesPerS, drainMs, loadMs: load.ms };
+  return transportResult('embedded (pgoutput)', drain, tally, differences.length === 0 && tally.streamed === backlog + paced);
 }
 
 /**
@@ -210,30 +213,16 @@ async function measureKafka(sourceUrl: string, targetUrl: string): Promise<Trans
     logger.info({ producedMs: await produced, appliedMs: drainMs }, 'kafka drain: backlog in the topics vs applied');
 
     logger.info({ drainMs, changesPerS }, 'drained; measuring lag');
-    tally.lags = [];
-    const before = tally.streamed;
-    const paced = await runLegacyWriteLoad(source, { changes: LAG_CHANGES, perTransaction: 10, changesPerSecond: LAG_RATE });
-    const expected = before + paced.inserted + paced.updated + paced.deleted;
-    await tally.waitFor(expected);
+    const { expected } = await measureLag(source, tally);
     await consumer.stop();
     consumer = undefined;
     await applier.close();
 
     const differences = await compareTables(sourceClient, target, TABLES);
     if (differences.length) console.error('differences (kafka)', JSON.stringify(differences));
-    const lags = tally.lags.sort((a, b) => a - b);
-    return {
-      transport: 'kafka (debezium 3.5 + kafka 4.1)',
-      changes: backlog,
-      changesPerS,
-      drainMs,
-      loadMs: load.ms,
-      lagChanges: lags.length,
-      lagP50: percentile(lags, 50),
-      lagP99: percentile(lags, 99),
-      // Debezium delivers at least once; a repeat would be skipped by the applier, so equal rows are the test.
-      rowsEqual: differences.length === 0 && tally.streamed >= expected,
-    };
+    const drain = { changes: backlog, changesPerS, drainMs, loadMs: load.ms };
+    // Debezium delivers at least once; a repeat would be skipped by the applier, so equal rows are the test.
+    return transportResult('kafka (debezium 3.5 + kafka 4.1)', drain, tally, differences.length === 0 && tally.streamed >= expected);
   } finally {
     await consumer?.stop().catch(() => undefined);
     await capture?.remove().catch((error) => console.error('removing the Debezium capture failed:', error));
