@@ -207,6 +207,7 @@ async function measureKafka(sourceUrl: string, targetUrl: string): Promise<Trans
     // Which side limits the pipe: when Debezium has produced the backlog (a tombstone follows
     // every delete) versus when the consumer has applied it.
     const produced = waitForTopicMessages(stack.brokers, capture.topics, topicsBefore + backlog + load.deleted).then(() => Date.now() - drainStarted);
+    produced.catch(() => undefined); // awaited below; this only keeps a failure meanwhile from being unhandled
     await tally.waitFor(backlog);
     const drainMs = tally.lastAppliedAt - drainStarted;
     const changesPerS = Math.round(backlog / (drainMs / 1000));
@@ -254,7 +255,11 @@ const topicMessages = (brokers: string, topics: readonly string[]) => withAdmin(
 function waitForTopicMessages(brokers: string, topics: readonly string[], count: number): Promise<void> {
   return withAdmin(brokers, async (admin) => {
     const deadline = Date.now() + 600_000;
-    while ((await countMessages(admin, topics)) < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while ((await countMessages(admin, topics)) < count) {
+      // A quiet return would log a wrong "produced" time.
+      if (Date.now() > deadline) throw new Error(`the topics did not reach ${count} messages in 600 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 }
 
