@@ -1,4 +1,6 @@
-/**
+import type { ChunkSum } from './bisection.ts';
+
+/*
  * Most differing chunks hold a single differing row (at 1 % of rows changed at random, 89 % of
  * the differing 32-row chunks do). Besides its count and xor of row hashes X, each first-level
  * chunk also carries P = xor of (row hash << offset of the row's key in the chunk). If exactly
@@ -11,18 +13,10 @@
  * written meanwhile) goes on to bisection as before. The check is the same test that declares
  * any chunk equal, so decoding adds no risk of a missed difference.
  */
-export interface PositionedSum {
-  n: number;
-  /** xor of row hashes (signed 64-bit, decimal). */
-  h: string;
-  /** xor of row hashes shifted left by the key's offset in the chunk (decimal). */
-  p?: string;
-}
-
 const u64 = (text: string | undefined) => BigInt.asUintN(64, BigInt(text ?? '0'));
 
 /** The offset in the chunk of its single differing key, or null when the sums do not say. */
-export function singleDifferenceOffset(source: PositionedSum | undefined, target: PositionedSum | undefined, span: number): number | null {
+export function singleDifferenceOffset(source: ChunkSum | undefined, target: ChunkSum | undefined, span: number): number | null {
   if (!source?.p && !target?.p) return null;
   const d = u64(source?.h) ^ u64(target?.h);
   const p = u64(source?.p) ^ u64(target?.p);
@@ -42,12 +36,12 @@ export function singleDifferenceOffset(source: PositionedSum | undefined, target
  * now) are taken out of its sums: then those rows are its only difference.
  */
 export function agreesWithout(
-  source: PositionedSum | undefined,
-  target: PositionedSum | undefined,
+  source: ChunkSum | undefined,
+  target: ChunkSum | undefined,
   sourceRows: readonly string[],
   targetRows: readonly string[],
 ): boolean {
-  const rest = (sum: PositionedSum | undefined, rows: readonly string[]) => ({
+  const rest = (sum: ChunkSum | undefined, rows: readonly string[]) => ({
     n: (sum?.n ?? 0) - rows.length,
     h: rows.reduce((x, h) => x ^ u64(h), u64(sum?.h)),
   });

@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../runtime/logger.ts';
 import { Registry } from 'prom-client';
 import { EmbeddedTransport } from '../../services/kit/bus/embedded-transport.ts';
-import { KafkaTransport } from '../../services/kit/bus/kafka-transport.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../../services/kit/db/database.ts';
 import { runMigrations } from '../../services/kit/db/migrations.ts';
 import { KIT_MIGRATIONS } from '../../services/kit/db/kit-migrations.ts';
@@ -15,6 +13,7 @@ import { PROJECT_ROOT } from '../support/ficus-process.ts';
 import { bundleForChild } from './support/bundle.ts';
 import { EFFECTS_MIGRATION } from './support/effects-migration.ts';
 import { publishWhileKillingConsumers } from './support/exactly-once.ts';
+import { javaMissing, startKafkaBus, type KafkaBusStack } from './support/kafka-bus.ts';
 
 const TOTAL = Number(process.env.EXACTLY_ONCE_EVENTS ?? 100_000);
 const logger = createLogger({ level: 'warn', format: 'json' });
@@ -78,40 +77,17 @@ describe('exactly-once delivery while consumers are SIGKILLed at random', () => 
 });
 
 const stackFile = path.join(PROJECT_ROOT, 'cdc/distributed/stack.ts');
-const javaMissing = (() => {
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-})();
-if (javaMissing) console.log('[exactly-once kafka] skipped: no `java` on PATH (the Kafka + Debezium stack runs on the JVM)');
-
-describe.skipIf(!existsSync(stackFile) || javaMissing)('exactly-once over real Kafka + Debezium outbox router', () => {
-  let publisherDb: TestDatabase;
-  let consumerDb: TestDatabase;
+describe.skipIf(!existsSync(stackFile) || javaMissing('exactly-once kafka'))('exactly-once over real Kafka + Debezium outbox router', () => {
+  let kafka: KafkaBusStack;
   let publisher: ServiceDatabase<any>;
-  let stack: { brokers: string; connectUrl: string; stop(): Promise<void> };
-  let transport: KafkaTransport;
 
   beforeAll(async () => {
-    const { startKafkaStack } = await import('../../cdc/distributed/stack.ts');
-    const [started, pdb, cdb] = await Promise.all([startKafkaStack(), emptyDatabase('eok_user'), emptyDatabase('eok_dynamic')]);
-    stack = started;
-    publisherDb = pdb;
-    consumerDb = cdb;
-    await runMigrations(consumerDb.pool, [...KIT_MIGRATIONS, EFFECTS_MIGRATION]);
-    publisher = await openServiceDatabase({ url: publisherDb.url, service: 'user', logger, migrations: [] });
-    transport = new KafkaTransport({ brokers: [stack.brokers], connectUrl: stack.connectUrl, logger, metrics: kitMetrics(new Registry()) });
+    kafka = await startKafkaBus({ publisher: 'eok_user', consumer: 'eok_dynamic' }, logger);
+    await runMigrations(kafka.consumerDb.pool, [...KIT_MIGRATIONS, EFFECTS_MIGRATION]);
+    publisher = await openServiceDatabase({ url: kafka.publisherDb.url, service: 'user', logger, migrations: [] });
   }, 400_000);
   afterAll(async () => {
-    await transport?.close();
-    await publisher?.close();
-    // The connector holds a replication slot on the publisher database: stop Connect first.
-    await stack?.stop();
-    await publisherDb?.drop();
-    await consumerDb?.drop();
+    await kafka?.stop(publisher);
   }, 120_000);
 
   it(`Kafka: ${TOTAL} events through Debezium → inbox = outbox = side effects`, async () => {
@@ -119,18 +95,18 @@ describe.skipIf(!existsSync(stackFile) || javaMissing)('exactly-once over real K
       total: TOTAL,
       perTx: 100,
       publisher,
-      consumerDbUrl: consumerDb.url,
+      consumerDbUrl: kafka.consumerDb.url,
       childScript,
-      childEnv: { BUS: 'kafka', KAFKA_BROKERS: stack.brokers, KAFKA_CONNECT_URL: stack.connectUrl },
-      transport,
+      childEnv: { BUS: 'kafka', KAFKA_BROKERS: kafka.stack.brokers, KAFKA_CONNECT_URL: kafka.stack.connectUrl },
+      transport: kafka.transport,
       consumers: 2,
       killEveryMs: [3_000, 8_000],
       minUptimeMs: 3_000,
       killDuringDrainMs: 20_000,
       drainTimeoutMs: 400_000,
-      inboxCount: async () => (await counts(publisherDb, consumerDb)).inbox,
+      inboxCount: async () => (await counts(kafka.publisherDb, kafka.consumerDb)).inbox,
     });
-    const c = await counts(publisherDb, consumerDb);
+    const c = await counts(kafka.publisherDb, kafka.consumerDb);
     console.log(`[exactly-once kafka] ${JSON.stringify({ ...run, ...c })}`);
     expect(run.kills).toBeGreaterThan(2);
     expect(c).toEqual({ outbox: TOTAL, inbox: TOTAL, effects: TOTAL, distinctEffects: TOTAL, deadLetters: 0 });

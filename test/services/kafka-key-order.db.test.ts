@@ -2,67 +2,42 @@
 // by key into concurrent transactions; the Bus still promises that events with the same key are
 // handled in the order published. This checks both halves: handling really overlaps, and no key
 // ever sees its events out of order.
-import { execFileSync } from 'node:child_process';
 import { Registry } from 'prom-client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../runtime/logger.ts';
-import { KafkaTransport } from '../../services/kit/bus/kafka-transport.ts';
 import { ServiceBus } from '../../services/kit/bus/service-bus.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../../services/kit/db/database.ts';
 import type { NewEvent } from '../../services/kit/events/cloudevent.ts';
 import { kitMetrics } from '../../services/kit/observability/kit-metrics.ts';
-import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
 import { EFFECTS_MIGRATION } from './support/effects-migration.ts';
+import { javaMissing, startKafkaBus, type KafkaBusStack } from './support/kafka-bus.ts';
 
 const KEYS = 24;
 const TOTAL = 6_000;
 const PER_TX = 40;
 const logger = createLogger({ level: 'warn', format: 'json' });
 
-const javaMissing = (() => {
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-})();
-if (javaMissing) console.log('[kafka key order] skipped: no `java` on PATH (the Kafka + Debezium stack runs on the JVM)');
-
-describe.skipIf(javaMissing)('Kafka bus: per-key order with concurrent handling', () => {
-  let stack: { brokers: string; connectUrl: string; stop(): Promise<void> };
-  let publisherDb: TestDatabase;
-  let consumerDb: TestDatabase;
+describe.skipIf(javaMissing('kafka key order'))('Kafka bus: per-key order with concurrent handling', () => {
+  let kafka: KafkaBusStack;
   let publisher: ServiceDatabase<any>;
   let consumer: ServiceDatabase<any>;
-  let transport: KafkaTransport;
 
   beforeAll(async () => {
-    const { startKafkaStack } = await import('../../cdc/distributed/stack.ts');
-    const [started, pdb, cdb] = await Promise.all([startKafkaStack(), emptyDatabase('ko_ai'), emptyDatabase('ko_dynamic')]);
-    stack = started;
-    publisherDb = pdb;
-    consumerDb = cdb;
+    kafka = await startKafkaBus({ publisher: 'ko_ai', consumer: 'ko_dynamic' }, logger);
     // Not 'user': the outbox slot is named after the publishing service, slots are per cluster, and
     // exactly-once.db.test.ts publishes as 'user' beside this file.
-    publisher = await openServiceDatabase({ url: publisherDb.url, service: 'ai', logger, migrations: [] });
-    consumer = await openServiceDatabase({ url: consumerDb.url, service: 'dynamic', logger, migrations: [EFFECTS_MIGRATION] });
-    transport = new KafkaTransport({ brokers: [stack.brokers], connectUrl: stack.connectUrl, logger, metrics: kitMetrics(new Registry()) });
+    publisher = await openServiceDatabase({ url: kafka.publisherDb.url, service: 'ai', logger, migrations: [] });
+    consumer = await openServiceDatabase({ url: kafka.consumerDb.url, service: 'dynamic', logger, migrations: [EFFECTS_MIGRATION] });
   }, 400_000);
   afterAll(async () => {
-    await transport?.close();
-    await consumer?.close();
-    await publisher?.close();
-    await stack?.stop();
-    await publisherDb?.drop();
-    await consumerDb?.drop();
+    await kafka?.stop(consumer, publisher);
   }, 120_000);
 
   it(`${TOTAL} events over ${KEYS} keys: each key in published order, handlers overlapping`, async () => {
     const metrics = kitMetrics(new Registry());
-    const pubBus = new ServiceBus({ service: 'ai', database: publisher, publishes: ['health_action_recorded'], transport, logger, metrics });
-    const subBus = new ServiceBus({ service: 'dynamic', database: consumer, publishes: [], transport, logger, metrics });
+    const pubBus = new ServiceBus({ service: 'ai', database: publisher, publishes: ['health_action_recorded'], transport: kafka.transport, logger, metrics });
+    const subBus = new ServiceBus({ service: 'dynamic', database: consumer, publishes: [], transport: kafka.transport, logger, metrics });
     const seen = new Map<string, number[]>();
     let handled = 0;
     let inFlight = 0;
