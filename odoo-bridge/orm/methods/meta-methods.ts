@@ -32,6 +32,23 @@ function defaultOf(ctx: CallContext, model: ModelInfo, name: string): { found: b
   return { found: false };
 }
 
+/**
+ * `fields_get` attributes set by a field's Python definition, which the database does not keep
+ * (read from Odoo 18's sources): `aggregator=False` on a colour index, `digits=0` ("no rounding")
+ * on unit ratios, and the `@api.depends` of base computed fields (ir_model_fields.depends is only
+ * filled for manual fields). Fields not listed get their type's defaults below.
+ */
+const KNOWN_DESCRIPTION_ATTRIBUTES: Record<string, Record<string, Record<string, unknown>>> = {
+  'res.partner.category': { color: { aggregator: false }, display_name: { depends: ['parent_id', 'name'] } },
+  'uom.uom': {
+    factor: { digits: 0 },
+    factor_inv: { digits: 0, depends: ['factor'] },
+    rounding: { digits: 0 },
+    ratio: { depends: ['uom_type', 'factor'] },
+    color: { depends: ['uom_type'] },
+  },
+};
+
 /** `fields_get` description of one field (odoo/fields.py `get_description`, keys Odoo 18 emits). */
 function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<string, unknown> {
   const relational = field.type === 'many2one' || field.type === 'one2many' || field.type === 'many2many';
@@ -40,7 +57,8 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
     change_default: false,
     company_dependent: field.companyDependent,
     default_export_compatible: false,
-    depends: field.depends,
+    // BaseModel._compute_display_name depends on `_rec_name`; models overriding it are listed above.
+    depends: field.name === 'display_name' && !field.depends.length && model.recName ? [model.recName] : field.depends,
     exportable: true,
     groupable: stored && field.type !== 'one2many' && field.type !== 'binary' ? true : field.name === 'display_name' ? false : stored && field.type === 'many2many',
     manual: field.manual,
@@ -74,6 +92,7 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
     d.domain = [];
     if (field.type === 'one2many' && field.relationField) d.relation_field = field.relationField;
   }
+  Object.assign(d, KNOWN_DESCRIPTION_ATTRIBUTES[model.name]?.[field.name]);
   if (field.type === 'selection') {
     // `lang` selections are dynamic in Python (`_lang_get`): the active languages.
     d.selection = field.selection?.length || field.name !== 'lang'
