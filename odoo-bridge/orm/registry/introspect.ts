@@ -5,6 +5,7 @@ import {
   MAGIC_FIELDS,
   type FieldInfo,
   type FieldType,
+  type HtmlSanitizeFlags,
   type ModelInfo,
   type Registry,
   type Translations,
@@ -36,6 +37,7 @@ export async function introspectRegistry(database: string, pool: pg.Pool): Promi
               ${opt(fieldColumns, 'currency_field', 'NULL')} AS currency_field, domain,
               COALESCE(index, false) AS index, ${opt(fieldColumns, 'group_expand', 'false')} AS group_expand,
               ${opt(fieldColumns, 'depends', 'NULL')} AS depends, ${opt(fieldColumns, 'sanitize', 'NULL')} AS sanitize,
+              ${SANITIZE_FLAG_COLUMNS.map((c) => `${opt(fieldColumns, c, 'NULL')} AS ${c}`).join(', ')},
               state, COALESCE(copied, false) AS copied
          FROM ir_model_fields ORDER BY id`,
     ),
@@ -136,6 +138,12 @@ interface RawField {
   group_expand: boolean;
   depends: string | null;
   sanitize: boolean | null;
+  sanitize_tags: boolean | null;
+  sanitize_attributes: boolean | null;
+  sanitize_style: boolean | null;
+  sanitize_form: boolean | null;
+  strip_style: boolean | null;
+  strip_classes: boolean | null;
   state: string | null;
   copied: boolean;
 }
@@ -265,7 +273,7 @@ function buildModel(
       index: f.index,
       groupExpand: f.group_expand,
       depends: f.depends ? f.depends.split(',').map((d) => d.trim()).filter(Boolean) : [],
-      sanitize: f.sanitize,
+      htmlSanitize: f.ttype === 'html' ? htmlSanitizeFlags(f) : null,
       manual: f.state === 'manual',
       copied: f.copied,
     });
@@ -289,5 +297,23 @@ function buildModel(
     parentName,
     parentStore: !!fields.get('parent_path')?.column,
     logAccess: columns.has('create_uid') && columns.has('write_date'),
+  };
+}
+
+const SANITIZE_FLAG_COLUMNS = ['sanitize_tags', 'sanitize_attributes', 'sanitize_style', 'sanitize_form', 'strip_style', 'strip_classes'] as const;
+
+/**
+ * `fields.Html` defaults where a database does not record a flag (older schemas): sanitize on,
+ * tags sanitized, attributes kept, styles kept, forms removed.
+ */
+function htmlSanitizeFlags(f: Pick<RawField, 'sanitize' | (typeof SANITIZE_FLAG_COLUMNS)[number]>): HtmlSanitizeFlags | null {
+  if (f.sanitize === false) return null;
+  return {
+    tags: f.sanitize_tags ?? true,
+    attributes: f.sanitize_attributes ?? true,
+    style: f.sanitize_style ?? false,
+    form: f.sanitize_form ?? true,
+    stripStyle: f.strip_style ?? false,
+    stripClasses: f.strip_classes ?? false,
   };
 }

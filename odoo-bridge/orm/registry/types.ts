@@ -52,7 +52,8 @@ export interface FieldInfo {
   readonly index: boolean;
   readonly groupExpand: boolean;
   readonly depends: string[];
-  readonly sanitize: boolean | null;
+  /** How an html field cleans what it stores (`fields.Html(sanitize=…)` flags); null when it stores values as given. */
+  readonly htmlSanitize: HtmlSanitizeFlags | null;
   readonly manual: boolean;
   readonly copied: boolean;
 }
@@ -110,4 +111,14 @@ export const MAGIC_FIELDS = new Set(['id', 'create_uid', 'create_date', 'write_u
 export function translated(value: Translations | null | undefined, lang: string): string {
   if (!value) return '';
   return value[lang] ?? value.en_US ?? Object.values(value)[0] ?? '';
+}
+
+/** An Html field's sanitizer options (ir_model_fields sanitize_* / strip_* columns). */
+export interface HtmlSanitizeFlags {
+  tags: boolean;
+  attributes: boolean;
+  style: boolean;
+  form: boolean;
+  stripStyle: boolean;
+  stripClasses: boolean;
 }

@@ -1,6 +1,7 @@
 import { OdooError, valueError } from '../../errors.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import { sanitizeHtml } from './html/html-sanitize.ts';
 
 /**
  * RPC value → column value, as Odoo's `convert_to_column` does per field type, with Odoo's
@@ -13,8 +14,10 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
     case 'char':
     case 'text':
     case 'html': {
-      if (empty) return field.translate ? null : null;
-      const text = typeof value === 'string' ? value : pyStr(value);
+      if (empty) return null;
+      const given = typeof value === 'string' ? value : pyStr(value);
+      // fields.Html._convert: a sanitized field stores html_sanitize(value), never the raw markup.
+      const text = field.type === 'html' && field.htmlSanitize ? sanitizeHtml(given, field.htmlSanitize) : given;
       const trimmed = field.type === 'char' && field.size ? text.slice(0, field.size) : text;
       if (field.translate) return JSON.stringify(translatedValue(existingJson, trimmed, lang));
       return trimmed;

@@ -9,7 +9,7 @@ import { BehaviourRegistry } from '../behaviour-registry.ts';
 /**
  * res.partner's Python behaviour (odoo/addons/base/models/res_partner.py, 18.0) that plain
  * data writes depend on: defaults, the stored computes (complete_name, commercial partner,
- * email_normalized, partner_share), the recursion constraint, the " (copy)" name and
+ * email_normalized, partner_share), the website's scheme, the recursion constraint, the " (copy)" name and
  * name_create's "Name <email>" parsing. phone_sanitized needs the phonenumbers library:
  * without a phone it is empty, with one the write is refused as missing behaviour.
  */
@@ -51,7 +51,29 @@ async function phoneSanitized(ctx: CallContext, ids: number[]): Promise<void> {
   await ctx.db.query(`UPDATE res_partner SET phone_sanitized = NULL WHERE id = ANY($1::int4[])`, [ids]);
 }
 
+/**
+ * res.partner `_clean_website` (create and write): a website without a scheme gets `http://`.
+ * werkzeug's url_parse takes `host:8069` as a host and port, not as a scheme.
+ */
+export function cleanWebsite(website: string): string {
+  const colon = website.indexOf(':');
+  const rest = website.slice(colon + 1);
+  const hasScheme = colon > 0 && /^[a-zA-Z0-9+\-.]+$/.test(website.slice(0, colon)) && (!rest || /[^0-9]/.test(rest));
+  if (hasScheme) return website;
+  return website.startsWith('//') ? `http:${website}` : `http://${website}`;
+}
+
+function cleanWebsiteIn(vals: Record<string, unknown>): void {
+  if (typeof vals.website === 'string' && vals.website) vals.website = cleanWebsite(vals.website);
+}
+
 const resPartner: ModelBehaviour = {
+  beforeCreate(_ctx, valsList) {
+    valsList.forEach(cleanWebsiteIn);
+  },
+  beforeWrite(_ctx, _ids, vals) {
+    cleanWebsiteIn(vals);
+  },
   defaults(ctx) {
     const partner = ctx.registry.model('res.partner');
     const vals: Record<string, unknown> = { type: 'contact', is_company: false, color: 0, lang: ctx.lang, active: true };

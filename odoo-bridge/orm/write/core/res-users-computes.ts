@@ -1,3 +1,4 @@
+import { sanitizeHtml } from '../html/html-sanitize.ts';
 import type { CallContext } from '../../call-context.ts';
 import { xmlidToResId } from './xmlid.ts';
 
@@ -54,10 +55,12 @@ export async function computeSignature(ctx: CallContext, ids: number[]): Promise
     `SELECT u.id, p.name, u.signature FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ANY($1::int4[])`,
     [ids],
   );
+  const signatureField = ctx.registry.model('res.users')?.fields.get('signature');
   for (const row of rows.rows) {
     if (!row.name || !isHtmlEmpty(row.signature)) continue;
-    // Markup('<p>--<br />%s</p>') % name, then the Html field's sanitizer marks the signature block as a mail quote.
-    const signature = `<p data-o-mail-quote="1">--<br data-o-mail-quote="1">${escapeHtml(row.name)}</p>`;
+    // Markup('<p>--<br />%s</p>') % name, stored through the Html field's sanitizer (which marks it as a mail quote).
+    const markup = `<p>--<br />${escapeHtml(row.name)}</p>`;
+    const signature = signatureField?.htmlSanitize ? sanitizeHtml(markup, signatureField.htmlSanitize) : markup;
     await ctx.db.query(`UPDATE res_users SET signature = $2 WHERE id = $1`, [row.id, signature]);
   }
 }
@@ -93,7 +96,7 @@ function isHtmlEmpty(html: string | null): boolean {
   return !html.replace(/<\s*\/?(?:p|div|section|span|br|b|i|font)(?:(?=\s+\w*)[^/>]*|\s*)\/?\s*>/g, '').trim();
 }
 
-/** markupsafe's escape as the sanitizer re-serialises it: quotes come back literal in text. */
+/** markupsafe's escape (the sanitizer then writes quotes back literally). */
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 }
