@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
 import { coreBehaviours } from '../../odoo-bridge/orm/write/core/core-behaviours.ts';
+import type { ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
 import type { UpstreamOdoo } from '../../odoo-bridge/proxy/upstream-odoo.ts';
 import type { CallRouter } from '../../odoo-bridge/routing/call-router.ts';
 import { phaseAwareHandler, phaseAwareRouter, type PhaseDirectory } from '../../odoo-bridge/routing/phase-routing.ts';
+import { registerLegacyAddons, type LegacyAddonPorts } from '../legacy-addons/index.ts';
 import { isReadMethod } from './call-kinds.ts';
 import type { ControlEndpoints } from './endpoints.ts';
 import { FreezeGate } from './freeze-gate.ts';
@@ -73,8 +75,12 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   const moduleByModel = new Map<string, string>();
   for (const plan of plans.values()) if (SERVICE_BINDINGS[plan.service]) for (const m of plan.models) moduleByModel.set(m.model, plan.code);
 
-  const legacyBehaviours = coreBehaviours();
-  for (const binding of Object.values(SERVICE_BINDINGS)) binding.registerLegacyBehaviours(legacyBehaviours);
+  // Per served database: the legacy addons' calls into other models go through that database's own dispatch.
+  const legacyBehaviours = (ports: LegacyAddonPorts) => {
+    const behaviours = registerLegacyAddons(coreBehaviours(), ports);
+    for (const binding of Object.values(SERVICE_BINDINGS)) binding.registerLegacyBehaviours(behaviours);
+    return behaviours;
+  };
   const servicePools = new Map<string, pg.Pool>();
   const servicePool = (service: string) => {
     let pool = servicePools.get(service);
@@ -112,12 +118,24 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     enterWrite: (module) => freeze.enterWrite(module),
     isReadMethod,
   };
+  /**
+   * Where a behaviour's `callModel` goes: the same phase-aware dispatch as clients' calls, except
+   * that reads count as writes. The behaviour acts on what it reads, so it must read the system of
+   * record — in canary a read may be answered by the service, which lags legacy until cutover —
+   * and a read during a freeze waits for the flip, like the write it leads to.
+   */
+  const systemOfRecordDirectory: PhaseDirectory = { ...directory, isReadMethod: () => false };
   const handlers = new Map<string, CallHandler>();
   const handlerFor = (database: ServedDatabase): CallHandler => {
     let handler = handlers.get(database.name);
     if (!handler) {
-      const legacy = createFullOrmEngine({ database, behaviours: legacyBehaviours, filestore: o.filestore ?? null }).call;
-      handler = database.name === o.odooDatabaseName ? phaseAwareHandler({ directory, legacy, serviceFor, shadow: comparer, ...(o.upstream ? { upstream: o.upstream } : {}) }) : legacy;
+      const migrated = database.name === o.odooDatabaseName;
+      let internal: CallHandler | undefined;
+      const callModel: ModelCaller = (ctx, model, method, args, kwargs = {}) =>
+        internal!({ database: database.name, uid: ctx.uid, model, method, args, kwargs: { ...kwargs, context: ctx.context } });
+      const legacy = createFullOrmEngine({ database, behaviours: legacyBehaviours({ callModel }), filestore: o.filestore ?? null }).call;
+      internal = migrated ? phaseAwareHandler({ directory: systemOfRecordDirectory, legacy, serviceFor }) : legacy;
+      handler = migrated ? phaseAwareHandler({ directory, legacy, serviceFor, shadow: comparer, ...(o.upstream ? { upstream: o.upstream } : {}) }) : legacy;
       handlers.set(database.name, handler);
     }
     return handler;

@@ -10,6 +10,15 @@ import type { MethodSpec } from '../methods/method.ts';
  */
 export type Vals = Record<string, unknown>;
 
+/**
+ * `self.env[model].browse(ids).method(*args)` from inside a behaviour: another model's public
+ * method, as the calling user with the call's context, answered by whatever answers that model
+ * for clients (during a migration: the phase-aware dispatch, so a model whose module moved to a
+ * service is reached there). It is a call of its own, in its own transaction, not part of the
+ * caller's: the caller decides what its failure means for its own transaction.
+ */
+export type ModelCaller = (ctx: CallContext, model: string, method: string, args: unknown[], kwargs?: Readonly<Record<string, unknown>>) => Promise<unknown>;
+
 export interface ModelBehaviour {
   /** Python field defaults (`default=` / `default=lambda …`), applied before `ir_default` and context defaults. */
   defaults?(ctx: CallContext): Vals | Promise<Vals>;

@@ -1,12 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import trade from '../../../services/trade/index.ts';
 import { serveForTest, type ServiceUnderTest } from '../support/service-app.ts';
 import { preparePaidOrders, runGrabRace } from '../../../bench/support/grab-race.ts';
-import { startTradeCutoverStack, type TradeCutoverStack } from './support/trade-cutover-stack.ts';
+import { OdooError } from '../../../odoo-bridge/errors.ts';
+import { startTradeCutoverStack, TRADE_MODULES, type TradeCutoverStack } from './support/trade-cutover-stack.ts';
 import { PROJECT_ROOT } from '../../support/ficus-process.ts';
 import { categoryOf, replayGolden, type ReplayOutcome } from '../../support/golden/replay.ts';
 
@@ -26,13 +28,6 @@ const BLOCKS = [
   { name: 'seq_grab', keep: (c: { id: string }) => c.id.startsWith('seq_grab#') },
 ];
 const TRADE_CATEGORIES = ['market', 'grab', 'seq_lifecycle', 'seq_errors', 'seq_grab'];
-
-/**
- * Cases that still differ, none of them in trade's own behaviour: hp.payment (M13) has no
- * Python behaviour in the legacy engine yet (defaults, action_succeed → action_mark_paid across
- * the cut, action_refund). Any other difference fails the test.
- */
-const KNOWN_GAPS = new Set([28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map((n) => `seq_lifecycle#${n}`));
 
 const outcomes: ReplayOutcome[] = [];
 const printed: string[] = [];
@@ -72,7 +67,7 @@ describe('legacy golden cases after trade took over M04 and M20', () => {
     const failing = trade.filter((o) => o.outcome !== 'pass').map((o) => o.id);
     expect(trade.length).toBe(34 + 13 + 39 + 41 + 23);
     console.log(`M04/M20 golden cases after cutover: ${trade.length - failing.length}/${trade.length} match`);
-    expect(failing.filter((id) => !KNOWN_GAPS.has(id))).toEqual([]);
+    expect(failing).toEqual([]);
   });
 });
 
@@ -177,5 +172,76 @@ describe('trade after cutover: REST and the grab race', () => {
     expect(perOrder.rows.every((r) => r.won === 1 && r.worker_is_winner)).toBe(true);
     const states = await svc().query(`SELECT DISTINCT state FROM service_orders WHERE id = ANY($1)`, [orders]);
     expect(states.rows).toEqual([{ state: 'assigned' }]);
+  });
+});
+
+/**
+ * hp.payment stays legacy (M13), the order it pays moved to trade: action_succeed reaches the
+ * order through the phase-aware dispatch, synchronously, and a failure over there undoes the
+ * payment. After a rollback the same call pays the order in the legacy table.
+ */
+describe('hp.payment paying a trade order across the cut, and after a rollback', () => {
+  let trade_: TradeCutoverStack;
+  const ADMIN = 2;
+  const MEMBER = 6;
+  let reference = 0;
+  const call = (uid: number, model: string, method: string, args: unknown[]) =>
+    trade_.stack.runtime.handlerFor({ name: 'hp_legacy', pool: trade_.stack.legacyPool })({ database: 'hp_legacy', uid, model, method, args, kwargs: {} });
+  const pendingPaymentOrder = async () => {
+    const order = (await call(MEMBER, 'hp.service.order', 'create', [{ customer_id: MEMBER, service_id: 8 }])) as number;
+    await call(MEMBER, 'hp.service.order', 'action_submit', [[order]]);
+    const payment = (await call(ADMIN, 'hp.payment', 'create', [{ reference: `CUT-${(reference += 1)}`, payer_id: MEMBER, amount: 99, source_model: 'hp.service.order', source_id: order }])) as number;
+    return { order, payment };
+  };
+  const stateOf = async (pool: pg.Pool, table: string, id: number) =>
+    (await pool.query<{ state: string }>(`SELECT state FROM ${table} WHERE id = $1`, [id])).rows[0]?.state;
+
+  beforeAll(async () => {
+    trade_ = await startTradeCutoverStack();
+  }, 100_000);
+  afterAll(async () => {
+    await trade_?.stop();
+  });
+
+  it('after cutover: the order is paid in trade when action_succeed returns; a refusal in trade leaves the payment pending', async () => {
+    const { order, payment } = await pendingPaymentOrder();
+    expect(await stateOf(trade_.stack.servicePool, 'service_orders', order)).toBe('pending_payment');
+    expect(await call(ADMIN, 'hp.payment', 'action_succeed', [[payment]])).toBe(true);
+    expect(await stateOf(trade_.stack.servicePool, 'service_orders', order)).toBe('paid');
+    expect(await call(MEMBER, 'hp.service.order', 'read', [[order], ['state']])).toEqual([{ id: order, state: 'paid' }]);
+    expect(await stateOf(trade_.stack.legacyPool, 'payments', payment)).toBe('succeeded');
+
+    // trade's database refuses the order's write: the legacy payment transaction must not commit.
+    const refused = await pendingPaymentOrder();
+    await trade_.stack.servicePool.query(`CREATE FUNCTION test_refuse_paid() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'trade is refusing writes'; END $$`);
+    await trade_.stack.servicePool.query(`CREATE TRIGGER test_refuse_paid BEFORE UPDATE ON service_orders FOR EACH ROW WHEN (NEW.state = 'paid') EXECUTE FUNCTION test_refuse_paid()`);
+    try {
+      await expect(call(ADMIN, 'hp.payment', 'action_succeed', [[refused.payment]])).rejects.toBeInstanceOf(OdooError);
+    } finally {
+      await trade_.stack.servicePool.query(`DROP TRIGGER test_refuse_paid ON service_orders; DROP FUNCTION test_refuse_paid()`);
+    }
+    expect(await stateOf(trade_.stack.legacyPool, 'payments', refused.payment)).toBe('pending');
+    expect(await stateOf(trade_.stack.servicePool, 'service_orders', refused.order)).toBe('pending_payment');
+    // Once trade accepts again, the same call goes through.
+    expect(await call(ADMIN, 'hp.payment', 'action_succeed', [[refused.payment]])).toBe(true);
+    expect(await stateOf(trade_.stack.servicePool, 'service_orders', refused.order)).toBe('paid');
+  });
+
+  it('after rolling M04 and M20 back to legacy: action_succeed pays the order in the legacy table', { timeout: 60_000 }, async () => {
+    const force = { force: true, reason: 'test: back to the monolith', actor: 'test' };
+    for (const module of [...TRADE_MODULES].reverse()) {
+      await trade_.stack.controller.rollback(module, force);
+      await trade_.stack.controller.rollback(module, force);
+    }
+    const started = Date.now();
+    while (TRADE_MODULES.some((m) => trade_.stack.runtime.book.get(m).phase !== 'legacy')) {
+      if (Date.now() - started > 5000) throw new Error('the gateway did not learn the rollback');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const { order, payment } = await pendingPaymentOrder();
+    expect(await stateOf(trade_.stack.legacyPool, 'service_orders', order)).toBe('pending_payment');
+    expect(await call(ADMIN, 'hp.payment', 'action_succeed', [[payment]])).toBe(true);
+    expect(await stateOf(trade_.stack.legacyPool, 'service_orders', order)).toBe('paid');
+    expect(await call(MEMBER, 'hp.service.order', 'read', [[order], ['state']])).toEqual([{ id: order, state: 'paid' }]);
   });
 });

@@ -1,0 +1,19 @@
+import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { registerHpPayment } from './hp-payment.ts';
+
+/** What legacy addons may use beyond their own tables. */
+export interface LegacyAddonPorts {
+  /** Other models' public methods, through the dispatch clients' calls take. */
+  callModel: ModelCaller;
+}
+
+/**
+ * Python of modules that stay legacy but that the legacy side's engine must still answer like
+ * the monolith because flows of migrated modules run through them (M13 payments pay trade's
+ * service orders). It is nobody's service code: when the owning service joins the migration,
+ * its binding's `registerLegacyBehaviours` takes the module over and the file leaves here.
+ */
+export function registerLegacyAddons(behaviours: BehaviourRegistry, ports: LegacyAddonPorts): BehaviourRegistry {
+  registerHpPayment(behaviours, ports);
+  return behaviours;
+}
