@@ -7,6 +7,7 @@ import { recordTransition, type GateOutcome } from './store/phase-store.ts';
 import { dropOpenSwitches, fixSwitch, openSwitch } from './store/sync-store.ts';
 import { emitDrainMarker, waitApplied } from './sync/drain.ts';
 import { splitIdSpaces } from './sync/id-split.ts';
+import { holdServiceWrites, type HeldServiceWrites } from './service-write-gate.ts';
 
 export interface CutoverOptions {
   plan: ModulePlan;
@@ -28,6 +29,8 @@ export interface CutoverOptions {
   drainTimeoutMs?: number;
   /** Test hook: stop (sleep) after this journal step, so a test can SIGKILL the process there. */
   stallAfter?: string;
+  /** Test hook: awaited after each journal step, so a test can act inside the freeze. */
+  afterStep?: (step: string) => Promise<void>;
 }
 
 export interface CutoverResult {
@@ -63,14 +66,18 @@ async function runOwnershipChange(o: CutoverOptions, kind: 'cutover' | 'rollback
     steps.push(name);
     await journal.step(name, detail);
     if (o.stallAfter === name) await new Promise((r) => setTimeout(r, 120_000));
+    await o.afterStep?.(name);
   };
   await step('started', { from: o.from, to: o.to });
   const { epoch } = await beginFreeze(o.control, module, o.leaseMs ?? 5000);
   const frozenAt = Date.now();
   let flipped = false;
+  let serviceWrites: HeldServiceWrites | undefined;
   try {
     await step('writes frozen', { epoch });
     await waitForAcks(o, epoch);
+    // The service's own REST writes reach its database without a gateway: held there (service-write-gate.ts).
+    serviceWrites = await holdServiceWrites(o.service, module, journal.id, o.ackTimeoutMs ?? 2000);
     await step('writes quiesced');
 
     const toService = kind === 'cutover';
@@ -102,10 +109,12 @@ async function runOwnershipChange(o: CutoverOptions, kind: 'cutover' | 'rollback
 
     const freezeMs = await flip(o, journal, epoch, frozenAt);
     flipped = true;
+    await serviceWrites.release(toService ? 'service' : 'legacy');
     steps.push('phase flipped');
     return { cutoverId: journal.id, freezeMs, steps };
   } catch (error) {
     if (!flipped) {
+      await serviceWrites?.release().catch(() => undefined);
       await dropOpenSwitches(o.control, journal.id).catch(() => undefined);
       await endFreeze(o.control, module, epoch).catch(() => undefined);
       await journal.finish('aborted', `aborted before the flip: ${(error as Error).message}; ${module} stays ${o.from}, held writes went on to it`, Date.now() - frozenAt).catch(() => undefined);

@@ -79,11 +79,12 @@ export class FreezeGate {
     const leaseTimer = setTimeout(() => void this.#expire(phase.module, epoch), phase.freeze.until.getTime() - Date.now() + 50);
     const freeze: ModuleFreeze = { epoch, released, release, leaseTimer, acked: false };
     this.#frozen.set(phase.module, freeze);
-    void this.#acknowledgeWhenIdle(phase.module, freeze);
+    void this.#acknowledgeWhenIdle(phase.module, freeze, Date.now());
   }
 
-  async #acknowledgeWhenIdle(module: string, freeze: ModuleFreeze): Promise<void> {
-    if ((this.#inFlight.get(module) ?? 0) > 0) {
+  async #acknowledgeWhenIdle(module: string, freeze: ModuleFreeze, seenAt: number): Promise<void> {
+    const inFlight = this.#inFlight.get(module) ?? 0;
+    if (inFlight > 0) {
       await new Promise<void>((resolve) => {
         const list = this.#idle.get(module) ?? [];
         list.push(resolve);
@@ -95,6 +96,8 @@ export class FreezeGate {
       this.options.logger.warn({ err: error, module }, 'could not acknowledge the freeze'),
     );
     freeze.acked = true;
+    // The epoch is the control database's clock at the freeze: how late the signal arrived, and how long writes in flight kept the ack back.
+    this.options.logger.info({ module, epoch: freeze.epoch, signalMs: seenAt - freeze.epoch, drainMs: Date.now() - seenAt, inFlight }, 'freeze acknowledged');
   }
 
   async #expire(module: string, epoch: number): Promise<void> {

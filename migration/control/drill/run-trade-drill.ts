@@ -47,9 +47,10 @@ export interface TradeDrillResult {
  * both sides, every completed order's points were awarded once in the monolith's ledger, and
  * `ficus reconcile M04 M20` is clean, business rules included.
  *
- * REST writes run only while trade owns both modules: the REST routes write trade's tables
- * directly (they are not routed by phase nor held by a freeze), so outside `service` they would
- * write a copy nobody owns.
+ * REST writes run only while trade owns both modules: outside `service` trade's REST routes
+ * refuse writes (svc_trade is a copy the monolith owns; services/trade/routes/owned-writes.ts),
+ * and a refused call would count as failed. That they are held by a freeze and refused outside
+ * `service` is shown by test/migration/control/trade-cutover.db.test.ts.
  */
 export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptions): Promise<TradeDrillResult> {
   const log = o.log ?? (() => undefined);

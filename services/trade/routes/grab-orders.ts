@@ -5,6 +5,7 @@ import { build, onKysely } from '../db/sql-runner.ts';
 import { userFacts } from '../db/user-facts.ts';
 import { orderAssignedEvent } from '../odoo/outbox-events.ts';
 import { odooNow } from '../odoo/odoo-now.ts';
+import { assertTradeOwns } from './owned-writes.ts';
 
 /**
  * POST /trade/grab-orders: the calling coach grabs an order, decided at once by the same
@@ -20,6 +21,8 @@ export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: numb
   body: 'rest/trade/grab-order-create.json',
   responses: { 201: 'rest/trade/grab-order.json' },
   async handler({ db, body, principal, bus }) {
+    // A grab writes M20's grab and assigns M04's order.
+    await assertTradeOwns(db, ['M04', 'M20']);
     const run = onKysely(db);
     const coach = principal!.userId;
     const facts = await userFacts(run, coach);

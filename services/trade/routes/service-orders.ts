@@ -8,6 +8,7 @@ import { COMPANY_CURRENCY } from '../domain/health-service.ts';
 import { callerRefusal, stateRefusal, type OrderAction } from '../domain/service-order-states.ts';
 import { orderAssignedEvent, orderCreatedEvent, serviceCompletedEvent } from '../odoo/outbox-events.ts';
 import { odooNow } from '../odoo/odoo-now.ts';
+import { assertTradeOwns } from './owned-writes.ts';
 
 interface OrderRow { id: number; name: string; state: string; customer_id: number; health_worker_id: number | null; service_id: number | null; amount: string | null }
 
@@ -24,6 +25,7 @@ export const createServiceOrder = defineRoute<TradeDatabase, { serviceId: number
   body: 'rest/trade/service-order-create.json',
   responses: { 201: 'rest/trade/service-order.json' },
   async handler({ db, body, principal, bus }) {
+    await assertTradeOwns(db, ['M04']);
     const run = onKysely(db);
     const uid = principal!.userId;
     const [service] = await run.run(build.selectFrom('health_services').select(['id', 'price']).where('id', '=', body.serviceId));
@@ -59,6 +61,7 @@ export const changeOrderStatus = defineRoute<TradeDatabase, { action: string; wo
   body: 'rest/trade/order-status-change.json',
   responses: { 200: 'rest/trade/service-order.json' },
   async handler({ db, body, params, principal, bus }) {
+    await assertTradeOwns(db, ['M04']);
     const run = onKysely(db);
     const uid = principal!.userId;
     const action = ACTIONS[body.action]!;

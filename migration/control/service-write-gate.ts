@@ -1,0 +1,97 @@
+import type pg from 'pg';
+
+/**
+ * The service database's half of "writes are held, not refused", for the writes that do not
+ * pass through a gateway: a service's own REST routes write its tables directly. The gateway's
+ * freeze gate cannot see them, so the hold lives where they write, in one row per module:
+ *
+ * - a REST write takes the module's row FOR SHARE in its own transaction, first, and goes on
+ *   only if the row says the service owns the module (services/trade/routes/owned-writes.ts);
+ * - a cutover or rollback takes the row FOR UPDATE once the gateways acknowledged the freeze:
+ *   that waits for the REST writes in flight to commit (their rows are then in the WAL before
+ *   any marker the step takes) and holds every new one until the step ends;
+ * - the flip sets the new owner and commits, releasing the held writes, which then see it; an
+ *   aborted step rolls back, and a step whose process dies loses its connection, which ends
+ *   its transaction: either way the held writes go on with the owner as it was.
+ *
+ * The owner changes only after the control database's flip committed. A process that dies
+ * between the two commits leaves the row at the old owner: REST writes are refused although
+ * the module moved (never accepted while it did not), until the next step of the module.
+ */
+export const WRITE_OWNER_TABLE = 'ficus_cdc.write_owner';
+
+export type WriteOwner = 'legacy' | 'service';
+
+export interface HeldServiceWrites {
+  /** Ends the hold: with an owner, records it (the step flipped); without one, leaves it as it was. */
+  release(owner?: WriteOwner): Promise<void>;
+}
+
+export async function ensureWriteOwnerTable(service: pg.Pool | pg.ClientBase): Promise<void> {
+  await service.query(`CREATE SCHEMA IF NOT EXISTS ficus_cdc`);
+  await service.query(
+    `CREATE TABLE IF NOT EXISTS ${WRITE_OWNER_TABLE} (
+       module text PRIMARY KEY,
+       owner text NOT NULL CHECK (owner IN ('legacy', 'service')),
+       changed_at timestamptz NOT NULL DEFAULT now(),
+       cutover_id bigint
+     )`,
+  );
+}
+
+/**
+ * Holds the module's service-side writes; resolves once the ones in flight have committed.
+ * Refuses (and holds nothing) when they are still running after `timeoutMs`.
+ */
+export async function holdServiceWrites(service: pg.Pool, module: string, cutoverId: number, timeoutMs: number): Promise<HeldServiceWrites> {
+  const client = await service.connect();
+  try {
+    await ensureWriteOwnerTable(client).catch(async (error: { code?: string }) => {
+      // Two first steps at once: the other one created it.
+      if (error.code !== '23505' && error.code !== '42P07') throw error;
+    });
+    // Committed before the hold: a REST write that meets no row refuses, it does not wait for ours.
+    await client.query(`INSERT INTO ${WRITE_OWNER_TABLE} (module, owner) VALUES ($1, 'legacy') ON CONFLICT (module) DO NOTHING`, [module]);
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(timeoutMs))}ms`]);
+    await client.query(`SELECT owner FROM ${WRITE_OWNER_TABLE} WHERE module = $1 FOR UPDATE`, [module]);
+    await client.query(`SELECT set_config('lock_timeout', '0', true)`);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+    if ((error as { code?: string }).code === '55P03') throw new Error(`REST writes of ${module} in flight did not finish within ${timeoutMs} ms`);
+    throw error;
+  }
+  let done = false;
+  return {
+    async release(owner) {
+      if (done) return;
+      done = true;
+      try {
+        if (!owner) {
+          await client.query('ROLLBACK');
+          return;
+        }
+        await client.query(`UPDATE ${WRITE_OWNER_TABLE} SET owner = $2, changed_at = now(), cutover_id = $3 WHERE module = $1`, [module, owner, cutoverId]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        // The hold is over either way; the owner must still follow the flip that committed.
+        if (owner) await setWriteOwner(service, module, owner, cutoverId);
+        else throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/** Records the owner without a hold (after a flip whose held transaction was lost). */
+export async function setWriteOwner(service: pg.Pool, module: string, owner: WriteOwner, cutoverId: number | null): Promise<void> {
+  await ensureWriteOwnerTable(service);
+  await service.query(
+    `INSERT INTO ${WRITE_OWNER_TABLE} (module, owner, cutover_id) VALUES ($1, $2, $3)
+     ON CONFLICT (module) DO UPDATE SET owner = EXCLUDED.owner, changed_at = now(), cutover_id = EXCLUDED.cutover_id`,
+    [module, owner, cutoverId],
+  );
+}
