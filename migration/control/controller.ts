@@ -1,6 +1,6 @@
 import os from 'node:os';
 import pg from 'pg';
-import { runCutover, runServiceRollback, type CutoverResult } from './cutover.ts';
+import { runCutoverTogether, runServiceRollbackTogether, type CutoverOptions, type CutoverResult } from './cutover.ts';
 import type { ControlEndpoints } from './endpoints.ts';
 import { DEFAULT_THRESHOLDS, runGates, type Gate, type GateContext, type GateThresholds } from './gates/gate.ts';
 import { backfillComplete, forwardLag, reverseLag, STEP_GATES } from './gates/gates.ts';
@@ -216,19 +216,12 @@ export class MigrationController {
   }
 
   cutover(module: string, options: StepOptions = {}): Promise<StepResult> {
-    return this.#step(module, 'cutover', options, async () => ({ to: 'service', canaryPercent: 0, ownershipChange: 'cutover' }));
+    return this.#step(module, 'cutover', options, this.#cutoverTarget);
   }
 
   /** One step back: service → the phase the cutover came from; canary → shadow; shadow → legacy. */
   rollback(module: string, options: StepOptions = {}): Promise<StepResult> {
-    return this.#step(module, 'rollback', options, async (plan, from) => {
-      if (from === 'service') {
-        const last = (await readTransitions(this.control, plan.code, 50)).find((t) => t.step === 'cutover' && t.to === 'service');
-        const to = last && (last.from === 'shadow' || last.from === 'canary') ? last.from : 'shadow';
-        return { to, canaryPercent: to === 'canary' ? (last?.canaryPercent ?? (await this.#lastCanaryPercent(plan.code))) : 0, ownershipChange: 'rollback' };
-      }
-      return { to: from === 'canary' ? 'shadow' : 'legacy', canaryPercent: 0 };
-    });
+    return this.#step(module, 'rollback', options, this.#rollbackTarget);
   }
 
   retire(module: string, options: StepOptions = {}): Promise<StepResult> {
@@ -244,13 +237,38 @@ export class MigrationController {
     if (!STEP_FROM[step].includes(phase)) throw new Error(`${step} is not possible from phase ${phase} of ${module} (possible from: ${STEP_FROM[step].join(', ')})`);
   }
 
-  async #step(
-    module: string,
-    step: StepName,
-    options: StepOptions,
-    target: (plan: ModulePlan, from: Phase) => Promise<{ to: Phase; canaryPercent: number; ownershipChange?: 'cutover' | 'rollback'; resetShadow?: boolean }>,
-  ): Promise<StepResult> {
+  /**
+   * A cutover or a rollback of modules whose models write each other's tables, in one freeze and
+   * one flip (cutover.ts runCutoverTogether): M04 + M20. Each module's gates run and are recorded
+   * as for a step of its own; one refused gate refuses the whole step.
+   */
+  async together(step: 'cutover' | 'rollback', modules: string[], options: StepOptions = {}): Promise<StepResult[]> {
     await recoverInterruptedCutovers(this.control);
+    const prepared = [];
+    for (const module of modules) {
+      const p = await this.#prepare(module, step, options, step === 'cutover' ? this.#cutoverTarget : this.#rollbackTarget);
+      if (!p.cutoverOptions) throw new Error(`${step} of ${p.result.module} from ${p.result.from} changes no owner: step it alone`);
+      prepared.push(p as typeof p & { cutoverOptions: CutoverOptions });
+    }
+    const run = step === 'cutover' ? runCutoverTogether : runServiceRollbackTogether;
+    const cutovers = await run(prepared.map((p) => p.cutoverOptions));
+    for (const p of prepared) await this.#announce(p.result.module);
+    return prepared.map((p, i) => ({ ...p.result, cutover: cutovers[i]!, message: `${p.result.module}: ${p.result.from} → ${p.result.to} (with ${modules.filter((m) => m !== p.result.module).join(', ')}; writes held ${cutovers[i]!.freezeMs} ms)` }));
+  }
+
+  readonly #cutoverTarget = async (): Promise<StepTarget> => ({ to: 'service', canaryPercent: 0, ownershipChange: 'cutover' });
+
+  readonly #rollbackTarget = async (plan: ModulePlan, from: Phase): Promise<StepTarget> => {
+    if (from === 'service') {
+      const last = (await readTransitions(this.control, plan.code, 50)).find((t) => t.step === 'cutover' && t.to === 'service');
+      const to = last && (last.from === 'shadow' || last.from === 'canary') ? last.from : 'shadow';
+      return { to, canaryPercent: to === 'canary' ? (last?.canaryPercent ?? (await this.#lastCanaryPercent(plan.code))) : 0, ownershipChange: 'rollback' };
+    }
+    return { to: from === 'canary' ? 'shadow' : 'legacy', canaryPercent: 0 };
+  };
+
+  /** Phase, gates, force and reason checked; what the step would do, not done yet. */
+  async #prepare(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>) {
     const plan = await this.plan(module);
     const current = await readPhase(this.control, plan.code);
     this.#assertFrom(step, current.phase, plan.code);
@@ -266,15 +284,23 @@ export class MigrationController {
     }
     if (forced && !options.reason?.trim()) throw new Error('--force needs --reason "…" (it is recorded with the transition)');
     const record = { actor: actorOf(options), reason: options.reason?.trim() || null, forced, gates: outcomes };
-    if (ownershipChange) {
-      const run = ownershipChange === 'cutover' ? runCutover : runServiceRollback;
-      const cutover = await run({
-        plan, control: this.control, legacy: this.legacy, service: this.servicePool(plan.service),
-        from: current.phase, to, canaryPercent, version: current.version, ...record,
-        ...(options.stallAfter ? { stallAfter: options.stallAfter } : {}),
-      });
+    const cutoverOptions: CutoverOptions | undefined = ownershipChange
+      ? {
+          plan, control: this.control, legacy: this.legacy, service: this.servicePool(plan.service),
+          from: current.phase, to, canaryPercent, version: current.version, ...record,
+          ...(options.stallAfter ? { stallAfter: options.stallAfter } : {}),
+        }
+      : undefined;
+    return { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result: { ...base, ok: true } };
+  }
+
+  async #step(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>): Promise<StepResult> {
+    await recoverInterruptedCutovers(this.control);
+    const { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result } = await this.#prepare(module, step, options, target);
+    if (ownershipChange && cutoverOptions) {
+      const [cutover] = await (ownershipChange === 'cutover' ? runCutoverTogether : runServiceRollbackTogether)([cutoverOptions]);
       await this.#announce(plan.code);
-      return { ...base, ok: true, cutover, message: `${plan.code}: ${current.phase} → ${to} (writes held ${cutover.freezeMs} ms)` };
+      return { ...result, cutover: cutover!, message: `${plan.code}: ${current.phase} → ${to} (writes held ${cutover!.freezeMs} ms)` };
     }
     const client = await this.control.connect();
     try {
@@ -289,8 +315,15 @@ export class MigrationController {
       client.release();
     }
     await this.#announce(plan.code);
-    return { ...base, ok: true, message: `${plan.code}: ${current.phase} → ${to}${to === 'canary' ? ` ${canaryPercent} %` : ''}${forced ? ' (forced)' : ''}` };
+    return { ...result, message: `${plan.code}: ${current.phase} → ${to}${to === 'canary' ? ` ${canaryPercent} %` : ''}${record.forced ? ' (forced)' : ''}` };
   }
+}
+
+interface StepTarget {
+  to: Phase;
+  canaryPercent: number;
+  ownershipChange?: 'cutover' | 'rollback';
+  resetShadow?: boolean;
 }
 
 function actorOf(options: StepOptions): string {

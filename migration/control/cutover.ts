@@ -47,77 +47,120 @@ export interface CutoverResult {
  * id spaces are split → a marker in the service database starts reverse sync → the phase flips
  * and the freeze lifts in one conditional UPDATE (only while the lease still runs). Any failure
  * before the flip aborts: switches dropped, freeze lifted, the module stays where it was, and
- * the held writes go to legacy as before.
+ * the held writes go on to it as before.
  */
 export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
-  return runOwnershipChange(o, 'cutover');
+  return (await runOwnershipChanges([o], 'cutover'))[0]!;
 }
 
 /** The mirror image: service-owned → legacy-owned, back to the phase the cutover came from. */
 export async function runServiceRollback(o: CutoverOptions): Promise<CutoverResult> {
-  return runOwnershipChange(o, 'rollback');
+  return (await runOwnershipChanges([o], 'rollback'))[0]!;
 }
 
-async function runOwnershipChange(o: CutoverOptions, kind: 'cutover' | 'rollback'): Promise<CutoverResult> {
-  const module = o.plan.code;
-  const journal = await CutoverJournal.begin(o.control, module, kind, o.from, o.to);
-  const steps: string[] = [];
-  const step = async (name: string, detail: Record<string, unknown> = {}) => {
-    steps.push(name);
-    await journal.step(name, detail);
-    if (o.stallAfter === name) await new Promise((r) => setTimeout(r, 120_000));
-    await o.afterStep?.(name);
-  };
-  await step('started', { from: o.from, to: o.to });
-  const { epoch } = await beginFreeze(o.control, module, o.leaseMs ?? 5000);
+/**
+ * Several modules of one service in one freeze and one flip: modules whose models write each
+ * other's tables (M20's grabs assign M04's orders) must never have different owners while
+ * clients call them. Stepped one after the other, in between the monolith would decide a grab
+ * on an order trade owns (its assignment reaching trade later, as a command) or on one trade
+ * created that reverse sync has not brought over yet. The steps run per module in the order
+ * given (each module's journal records its own), the flip commits all of them or none.
+ */
+export async function runCutoverTogether(list: CutoverOptions[]): Promise<CutoverResult[]> {
+  return runOwnershipChanges(list, 'cutover');
+}
+
+export async function runServiceRollbackTogether(list: CutoverOptions[]): Promise<CutoverResult[]> {
+  return runOwnershipChanges(list, 'rollback');
+}
+
+interface ModuleChange {
+  o: CutoverOptions;
+  module: string;
+  journal: CutoverJournal;
+  steps: string[];
+  epoch?: number;
+  serviceWrites?: HeldServiceWrites;
+  step(name: string, detail?: Record<string, unknown>): Promise<void>;
+}
+
+async function runOwnershipChanges(list: CutoverOptions[], kind: 'cutover' | 'rollback'): Promise<CutoverResult[]> {
+  if (!list.length) return [];
+  const first = list[0]!;
+  const changes: ModuleChange[] = [];
+  for (const o of list) {
+    const journal = await CutoverJournal.begin(o.control, o.plan.code, kind, o.from, o.to);
+    const steps: string[] = [];
+    changes.push({
+      o, module: o.plan.code, journal, steps,
+      async step(name, detail = {}) {
+        steps.push(name);
+        await journal.step(name, detail);
+        if (o.stallAfter === name) await new Promise((r) => setTimeout(r, 120_000));
+        await o.afterStep?.(name);
+      },
+    });
+  }
+  for (const c of changes) await c.step('started', { from: c.o.from, to: c.o.to, ...(changes.length > 1 ? { together: changes.map((x) => x.module) } : {}) });
   const frozenAt = Date.now();
   let flipped = false;
-  let serviceWrites: HeldServiceWrites | undefined;
   try {
-    await step('writes frozen', { epoch });
-    await waitForAcks(o, epoch);
-    // The service's own REST writes reach its database without a gateway: held there (service-write-gate.ts).
-    serviceWrites = await holdServiceWrites(o.service, module, journal.id, o.ackTimeoutMs ?? 2000);
-    await step('writes quiesced');
+    for (const c of changes) c.epoch = (await beginFreeze(c.o.control, c.module, c.o.leaseMs ?? 5000)).epoch;
+    for (const c of changes) await c.step('writes frozen', { epoch: c.epoch });
+    await Promise.all(changes.map((c) => waitForAcks(c.o, c.epoch!)));
+    // The service's own REST writes reach its database without a gateway: held there
+    // (service-write-gate.ts), in module order as a REST write takes them, so that a write
+    // holding one module's row never waits for ours on the next while we wait for it.
+    for (const c of [...changes].sort((a, b) => a.module.localeCompare(b.module))) {
+      c.serviceWrites = await holdServiceWrites(c.o.service, c.module, c.journal.id, c.o.ackTimeoutMs ?? 2000);
+    }
+    for (const c of changes) await c.step('writes quiesced');
 
     const toService = kind === 'cutover';
-    const forwardSeq = await openSwitch(o.control, module, 'forward', toService ? 'command' : 'apply', journal.id);
-    const reverseSeq = await openSwitch(o.control, module, 'reverse', toService ? 'apply' : 'ignore', journal.id);
-    if (toService) {
-      const legacyLsn = await emitDrainMarker(o.legacy, `cutover ${journal.id}`);
-      await fixSwitch(o.control, module, 'forward', forwardSeq, legacyLsn);
-      await step('legacy WAL position taken', { lsn: legacyLsn });
-      const drainMs = await waitApplied(o.service, forwardSlot(module), legacyLsn, o.drainTimeoutMs ?? 3000);
-      await step('forward sync drained', { drainMs });
-      const split = await splitIdSpaces(o.legacy, o.service, o.plan.tables);
-      await step('id spaces split', { tables: split });
-      const serviceLsn = await emitDrainMarker(o.service, `cutover ${journal.id}`);
-      await fixSwitch(o.control, module, 'reverse', reverseSeq, serviceLsn);
-      await step('reverse sync started', { lsn: serviceLsn });
-    } else {
-      const serviceLsn = await emitDrainMarker(o.service, `rollback ${journal.id}`);
-      await fixSwitch(o.control, module, 'reverse', reverseSeq, serviceLsn);
-      await step('service WAL position taken', { lsn: serviceLsn });
-      const drainMs = await waitApplied(o.legacy, reverseSlot(module), serviceLsn, o.drainTimeoutMs ?? 3000);
-      await step('reverse sync drained', { drainMs });
-      const legacyLsn = await emitDrainMarker(o.legacy, `rollback ${journal.id}`);
-      await fixSwitch(o.control, module, 'forward', forwardSeq, legacyLsn);
-      await waitApplied(o.service, forwardSlot(module), legacyLsn, o.drainTimeoutMs ?? 3000);
-      await waitCommandsApplied(o.service, o.drainTimeoutMs ?? 3000);
-      await step('forward sync resumed', { lsn: legacyLsn });
-    }
+    // Each module has its own slots, switches and tables: their drains run side by side, inside the one freeze.
+    await Promise.all(changes.map(async ({ o, module, journal, step }) => {
+      const forwardSeq = await openSwitch(o.control, module, 'forward', toService ? 'command' : 'apply', journal.id);
+      const reverseSeq = await openSwitch(o.control, module, 'reverse', toService ? 'apply' : 'ignore', journal.id);
+      if (toService) {
+        const legacyLsn = await emitDrainMarker(o.legacy, `cutover ${journal.id}`);
+        await fixSwitch(o.control, module, 'forward', forwardSeq, legacyLsn);
+        await step('legacy WAL position taken', { lsn: legacyLsn });
+        const drainMs = await waitApplied(o.service, forwardSlot(module), legacyLsn, o.drainTimeoutMs ?? 3000);
+        await step('forward sync drained', { drainMs });
+        const split = await splitIdSpaces(o.legacy, o.service, o.plan.tables);
+        await step('id spaces split', { tables: split });
+        const serviceLsn = await emitDrainMarker(o.service, `cutover ${journal.id}`);
+        await fixSwitch(o.control, module, 'reverse', reverseSeq, serviceLsn);
+        await step('reverse sync started', { lsn: serviceLsn });
+      } else {
+        const serviceLsn = await emitDrainMarker(o.service, `rollback ${journal.id}`);
+        await fixSwitch(o.control, module, 'reverse', reverseSeq, serviceLsn);
+        await step('service WAL position taken', { lsn: serviceLsn });
+        const drainMs = await waitApplied(o.legacy, reverseSlot(module), serviceLsn, o.drainTimeoutMs ?? 3000);
+        await step('reverse sync drained', { drainMs });
+        const legacyLsn = await emitDrainMarker(o.legacy, `rollback ${journal.id}`);
+        await fixSwitch(o.control, module, 'forward', forwardSeq, legacyLsn);
+        await waitApplied(o.service, forwardSlot(module), legacyLsn, o.drainTimeoutMs ?? 3000);
+        await waitCommandsApplied(o.service, o.drainTimeoutMs ?? 3000);
+        await step('forward sync resumed', { lsn: legacyLsn });
+      }
+    }));
 
-    const freezeMs = await flip(o, journal, epoch, frozenAt);
+    const freezeMs = await flip(first.control, changes, frozenAt);
     flipped = true;
-    await serviceWrites.release(toService ? 'service' : 'legacy');
-    steps.push('phase flipped');
-    return { cutoverId: journal.id, freezeMs, steps };
+    for (const c of changes) {
+      await c.serviceWrites!.release(toService ? 'service' : 'legacy');
+      c.steps.push('phase flipped');
+    }
+    return changes.map((c) => ({ cutoverId: c.journal.id, freezeMs, steps: c.steps }));
   } catch (error) {
     if (!flipped) {
-      await serviceWrites?.release().catch(() => undefined);
-      await dropOpenSwitches(o.control, journal.id).catch(() => undefined);
-      await endFreeze(o.control, module, epoch).catch(() => undefined);
-      await journal.finish('aborted', `aborted before the flip: ${(error as Error).message}; ${module} stays ${o.from}, held writes went on to it`, Date.now() - frozenAt).catch(() => undefined);
+      for (const c of changes) {
+        await c.serviceWrites?.release().catch(() => undefined);
+        await dropOpenSwitches(c.o.control, c.journal.id).catch(() => undefined);
+        if (c.epoch !== undefined) await endFreeze(c.o.control, c.module, c.epoch).catch(() => undefined);
+        await c.journal.finish('aborted', `aborted before the flip: ${(error as Error).message}; ${c.module} stays ${c.o.from}, held writes went on to it`, Date.now() - frozenAt).catch(() => undefined);
+      }
     }
     throw error;
   }
@@ -145,30 +188,34 @@ async function waitCommandsApplied(service: pg.Pool, timeoutMs: number): Promise
   }
 }
 
-/** Phase, freeze release, transition and journal in one transaction, only while our lease runs. */
-async function flip(o: CutoverOptions, journal: CutoverJournal, epoch: number, frozenAt: number): Promise<number> {
-  const client = await o.control.connect();
+/** Phases, freeze releases, transitions and journals in one transaction, only while every lease runs. */
+async function flip(control: pg.Pool, changes: ModuleChange[], frozenAt: number): Promise<number> {
+  const client = await control.connect();
   try {
     await client.query('BEGIN');
-    const { rowCount } = await client.query(
-      `SELECT 1 FROM ficus_migration.module_phase WHERE module = $1 AND freeze_epoch = $2 AND freeze_until > clock_timestamp() FOR UPDATE`,
-      [o.plan.code, epoch],
-    );
-    if (rowCount !== 1) throw new Error('the freeze lease ran out before the flip (gateways released the writes to the old phase)');
-    await recordTransition(client, {
-      module: o.plan.code,
-      step: o.to === 'service' ? 'cutover' : 'rollback',
-      from: o.from,
-      to: o.to,
-      canaryPercent: o.canaryPercent,
-      actor: o.actor,
-      reason: o.reason,
-      forced: o.forced,
-      gates: o.gates,
-    });
+    for (const { o, epoch } of changes) {
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM ficus_migration.module_phase WHERE module = $1 AND freeze_epoch = $2 AND freeze_until > clock_timestamp() FOR UPDATE`,
+        [o.plan.code, epoch],
+      );
+      if (rowCount !== 1) throw new Error(`the freeze lease of ${o.plan.code} ran out before the flip (gateways released the writes to the old phase)`);
+    }
     const freezeMs = Date.now() - frozenAt;
-    await client.query(`INSERT INTO ficus_migration.cutover_step (cutover_id, step, detail) VALUES ($1, 'phase flipped', $2::jsonb)`, [journal.id, JSON.stringify({ to: o.to, freezeMs })]);
-    await journal.finish('completed', `${o.plan.code} is ${o.to}`, freezeMs, client);
+    for (const { o, journal } of changes) {
+      await recordTransition(client, {
+        module: o.plan.code,
+        step: o.to === 'service' ? 'cutover' : 'rollback',
+        from: o.from,
+        to: o.to,
+        canaryPercent: o.canaryPercent,
+        actor: o.actor,
+        reason: o.reason,
+        forced: o.forced,
+        gates: o.gates,
+      });
+      await client.query(`INSERT INTO ficus_migration.cutover_step (cutover_id, step, detail) VALUES ($1, 'phase flipped', $2::jsonb)`, [journal.id, JSON.stringify({ to: o.to, freezeMs })]);
+      await journal.finish('completed', `${o.plan.code} is ${o.to}`, freezeMs, client);
+    }
     await client.query('COMMIT');
     return freezeMs;
   } catch (error) {

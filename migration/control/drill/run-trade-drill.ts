@@ -43,7 +43,7 @@ export interface TradeDrillResult {
 /**
  * The cutover drill on M04 + M20 (trade), the way run-drill.ts does M19: mixed traffic
  * (trade-load.ts) throughout backfill → shadow → canary 10 → cutover → rollback → cutover, each
- * step taken for both modules, then: no client call failed, every order created exists once on
+ * step taken for both modules (the ownership changes for both at once), then: no client call failed, every order created exists once on
  * both sides, every completed order's points were awarded once in the monolith's ledger, and
  * `ficus reconcile M04 M20` is clean, business rules included.
  *
@@ -61,6 +61,14 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const timed = stepTimer(steps, log);
   const both = async (name: string, order: readonly string[], work: (module: string) => Promise<StepResult>) => {
     for (const module of order) await timed(`${name} ${module}`, () => work(module));
+  };
+  // Ownership changes move both modules in one freeze and one flip (controller.together): grabs
+  // (M20) assign orders (M04), so the two must never have different owners while clients call.
+  const together = async (name: string, step: 'cutover' | 'rollback', order: readonly string[]) => {
+    const started = Date.now();
+    const results = await c.together(step, [...order], step === 'cutover' ? { ...thresholds, ...force } : force);
+    for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), message: r.message });
+    log(`${name} ${order.join(' + ')}: ${results.map((r) => r.message).join('; ')} (${Date.now() - started} ms)`);
   };
   const routedToService = async () => {
     const started = Date.now();
@@ -84,14 +92,14 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     await dwell();
     await both('canary 10', MODULES, (m) => c.canary(m, 10, { ...thresholds, ...force }));
     await dwell();
-    await both('cutover', MODULES, (m) => c.cutover(m, { ...thresholds, ...force }));
+    await together('cutover', 'cutover', MODULES);
     await routedToService();
     await load.setRestWrites(true);
     await dwell();
     await load.setRestWrites(false);
-    await both('rollback', [...MODULES].reverse(), (m) => c.rollback(m, force));
+    await together('rollback', 'rollback', [...MODULES].reverse());
     await dwell();
-    await both('cutover again', MODULES, (m) => c.cutover(m, { ...thresholds, ...force }));
+    await together('cutover again', 'cutover', MODULES);
     await routedToService();
     await load.setRestWrites(true);
     await dwell();

@@ -65,8 +65,8 @@ interface Step {
  * is ready: a member orders and submits (XML-RPC), admin records the succeeded payment in M13
  * (still the monolith's) and an operator marks the order paid (odoo-await), two coaches grab
  * it at once, admin reads who won, the winner starts and completes it (points are awarded).
- * When REST writes are on, every third lifecycle is a REST one instead (create, submit,
- * cancel): trade's REST API writes trade's tables, so the drill turns it on only while trade
+ * When REST writes are on, every third new lifecycle and one call in ten start a REST one
+ * (create, submit, cancel): trade's REST API writes trade's tables, so the drill turns it on only while trade
  * owns them (see run-trade-drill.ts).
  */
 export async function startTradeLoad(o: TradeLoadOptions) {
@@ -226,10 +226,13 @@ export async function startTradeLoad(o: TradeLoadOptions) {
 
   const callNumber = (n: number): Promise<void> => {
     if (n % 10 < 4) return perform(readStep(n));
-    let step = ready.shift();
+    // With REST writes on, one call in ten starts a REST lifecycle even when RPC steps are ready:
+    // under a backlog new lifecycles rarely start, and REST would hardly run in a short window.
+    const restTurn = restWrites && n % 10 === 9;
+    let step = restTurn ? undefined : ready.shift();
     if (!step) {
       report.lifecycles.started += 1;
-      step = restWrites && report.lifecycles.started % 3 === 0 ? restLifecycle() : xmlrpcLifecycle();
+      step = restTurn || (restWrites && report.lifecycles.started % 3 === 0) ? restLifecycle() : xmlrpcLifecycle();
     }
     if (step.channel === 'rest' && step.write && !restWrites) return perform(readStep(3)); // REST writes were just turned off: that lifecycle stops where it is
     const call = perform(step);
