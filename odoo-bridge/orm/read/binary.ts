@@ -29,10 +29,24 @@ export async function readAttachments(env: ReadEnv, model: ModelInfo, field: Fie
     } else if (row.store_fname) {
       if (!options.filestore) throw missingBehaviour(model.name, `reading ${field.name} (attachment content in the filestore)`);
       const file = path.join(options.filestore, path.normalize(row.store_fname).replace(/^(\.\.[/\\])+/, ''));
-      result.set(row.res_id, (await readFile(file)).toString('base64'));
+      result.set(row.res_id, await readStoredFile(file));
     }
   }
   return result;
+}
+
+/**
+ * ir.attachment `_file_read`: a file missing from the filestore reads as empty (Odoo logs it and
+ * answers False), so one lost file does not make the whole record unreadable.
+ */
+async function readStoredFile(file: string): Promise<string | false> {
+  try {
+    const content = await readFile(file);
+    return content.length ? content.toString('base64') : false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 /** odoo.tools.human_size */
