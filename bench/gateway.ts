@@ -13,9 +13,9 @@ import { serializeMethodCall } from '../odoo-bridge/wire/xmlrpc/index.ts';
 import { PARTNER_CALL } from './support/partner-call.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 import { cpuMsOfProcessesNamed, cpuProbe, processCpuMs } from './support/cpu-time.ts';
-import { measure, printTable, round } from './support/measure.ts';
+import { measure, printTable, round, secondsArgument } from './support/measure.ts';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 10);
+const seconds = secondsArgument(10);
 const CONCURRENCY = 8;
 const PORT = 18169;
 const FLOOR_PORT = 18170;

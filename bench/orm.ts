@@ -7,9 +7,9 @@
 import { createFullOrmEngine } from '../odoo-bridge/orm/write/full-engine.ts';
 import { PARTNER_CALL } from './support/partner-call.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
-import { measure, printTable, round } from './support/measure.ts';
+import { measure, printTable, round, secondsArgument } from './support/measure.ts';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 10);
+const seconds = secondsArgument(10);
 const CONCURRENCY = 4;
 
 const bench = await startBenchCluster();

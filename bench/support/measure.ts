@@ -51,3 +51,12 @@ export function printTable(title: string, rows: { name: string; figures: Figures
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** `--seconds N` from the command line, else `fallback`; a missing or non-positive value is refused. */
+export function secondsArgument(fallback: number): number {
+  const at = process.argv.indexOf('--seconds');
+  if (at < 0) return fallback;
+  const seconds = Number(process.argv[at + 1]);
+  if (!(seconds > 0)) throw new Error(`--seconds needs a positive number, got ${process.argv[at + 1]}`);
+  return seconds;
+}
