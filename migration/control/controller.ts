@@ -297,7 +297,7 @@ export class MigrationController {
   async #step(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>): Promise<StepResult> {
     await recoverInterruptedCutovers(this.control);
     const { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result } = await this.#prepare(module, step, options, target);
-    if (ownershipChange && cutoverOptions) {
+    if (cutoverOptions) {
       const [cutover] = await (ownershipChange === 'cutover' ? runCutoverTogether : runServiceRollbackTogether)([cutoverOptions]);
       await this.#announce(plan.code);
       return { ...result, cutover: cutover!, message: `${plan.code}: ${current.phase} → ${to} (writes held ${cutover!.freezeMs} ms)` };

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { WRITE_OWNER_TABLE, type WriteOwner } from '../../services/kit/index.ts';
 
 /**
  * The service database's half of "writes are held, not refused", for the writes that do not
@@ -6,7 +7,7 @@ import type pg from 'pg';
  * freeze gate cannot see them, so the hold lives where they write, in one row per module:
  *
  * - a REST write takes the module's row FOR SHARE in its own transaction, first, and goes on
- *   only if the row says the service owns the module (services/trade/routes/owned-writes.ts);
+ *   only if the row says the service owns the module (services/kit/cdc/write-owner.ts);
  * - a cutover or rollback takes the row FOR UPDATE once the gateways acknowledged the freeze:
  *   that waits for the REST writes in flight to commit (their rows are then in the WAL before
  *   any marker the step takes) and holds every new one until the step ends;
@@ -18,10 +19,6 @@ import type pg from 'pg';
  * between the two commits leaves the row at the old owner: REST writes are refused although
  * the module moved (never accepted while it did not), until the next step of the module.
  */
-export const WRITE_OWNER_TABLE = 'ficus_cdc.write_owner';
-
-export type WriteOwner = 'legacy' | 'service';
-
 export interface HeldServiceWrites {
   /** Ends the hold: with an owner, records it (the step flipped); without one, leaves it as it was. */
   release(owner?: WriteOwner): Promise<void>;

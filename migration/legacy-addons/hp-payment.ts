@@ -3,7 +3,8 @@ import type { CallContext } from '../../odoo-bridge/orm/call-context.ts';
 import type { MethodSpec } from '../../odoo-bridge/orm/methods/method.ts';
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { updateRecords } from '../../odoo-bridge/orm/write/update-records.ts';
-import { companyCurrency, odooNow, pyStr, readSelf, recordsMethod, writeEnv } from './odoo-self.ts';
+import { companyCurrency, odooNow } from '../../odoo-bridge/orm/write/env-values.ts';
+import { pyStr, readSelf, recordsMethod, writeEnv } from './odoo-self.ts';
 
 interface PaymentRow {
   id: number;

@@ -32,19 +32,5 @@ export async function readSelf<Row extends { id: number }>(w: WriteEnv, model: M
 
 export const writeEnv = (ctx: CallContext, behaviours: BehaviourRegistry): WriteEnv => ({ ctx, behaviours });
 
-/** `default=lambda self: self.env.company.currency_id`. */
-export async function companyCurrency(ctx: CallContext): Promise<number | false> {
-  const r = await ctx.db.query<{ currency_id: number }>(
-    'SELECT c.currency_id FROM res_company c WHERE c.id = COALESCE($1::int, (SELECT company_id FROM res_users WHERE id = $2))',
-    [ctx.access.companyId, ctx.uid],
-  );
-  return r.rows[0]?.currency_id ?? false;
-}
-
-/** `fields.Datetime.now()` as Odoo stores it: UTC, whole seconds, no zone. */
-export function odooNow(now = new Date()): string {
-  return now.toISOString().slice(0, 19).replace('T', ' ');
-}
-
 /** `'%s' % value` of a Char column: NULL reads as False. */
 export const pyStr = (value: string | null | undefined): string => value ?? 'False';

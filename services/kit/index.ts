@@ -25,3 +25,4 @@ export type { Principal } from './auth/tokens.ts';
 export { outgoingHeaders } from './observability/work-context.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
+export { assertServiceOwns, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';

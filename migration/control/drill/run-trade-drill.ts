@@ -48,7 +48,7 @@ export interface TradeDrillResult {
  * `ficus reconcile M04 M20` is clean, business rules included.
  *
  * REST writes run only while trade owns both modules: outside `service` trade's REST routes
- * refuse writes (svc_trade is a copy the monolith owns; services/trade/routes/owned-writes.ts),
+ * refuse writes (svc_trade is a copy the monolith owns; services/kit/cdc/write-owner.ts),
  * and a refused call would count as failed. That they are held by a freeze and refused outside
  * `service` is shown by test/migration/control/trade-cutover.db.test.ts.
  */

@@ -1,13 +1,9 @@
 import type { MethodSpec } from '../../../odoo-bridge/orm/methods/method.ts';
 import { idsOf } from '../../../odoo-bridge/orm/methods/method.ts';
 import { BehaviourRegistry } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 import { inTransaction } from '../../../odoo-bridge/orm/write/transaction.ts';
 import { updateRecords } from '../../../odoo-bridge/orm/write/update-records.ts';
-
-/** Odoo's `fields.Datetime.now()` as stored: UTC, second precision, no zone. */
-function odooNow(): string {
-  return new Date().toISOString().slice(0, 19).replace('T', ' ');
-}
 
 /**
  * hp_feed's Python behaviour (addons/hp_feed/models/hp_feed.py): field defaults and

@@ -5,7 +5,7 @@ import { inTransaction } from '../../../odoo-bridge/orm/write/transaction.ts';
 import { checkExist, checkRules } from '../../../odoo-bridge/orm/write/write-env.ts';
 import { decideGrab, lockOrders, requestedGrabs } from '../db/grab-store.ts';
 import { build, onQueryable } from '../db/sql-runner.ts';
-import { odooNow } from './odoo-now.ts';
+import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 import type { OrderSideEffects } from './side-effects.ts';
 
 /** Decides requested grabs in id order (`action_decide`, run as the platform: sudo). */

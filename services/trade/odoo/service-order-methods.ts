@@ -7,7 +7,7 @@ import { updateRecords } from '../../../odoo-bridge/orm/write/update-records.ts'
 import { checkExist, checkRules } from '../../../odoo-bridge/orm/write/write-env.ts';
 import { callerRefusal, stateRefusal, TRANSITIONS, type OrderAction, type OrderFacts } from '../domain/service-order-states.ts';
 import { inTransactionWithAfterCommit } from './after-commit.ts';
-import { odooNow } from './odoo-now.ts';
+import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 import type { OrderSideEffects } from './side-effects.ts';
 import { hasGroup, OPERATOR_GROUP } from './user-groups.ts';
 

@@ -1,11 +1,10 @@
-import { defineRoute, problems } from '../../kit/index.ts';
+import { assertServiceOwns, defineRoute, problems } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
 import { decideGrab, lockOrders } from '../db/grab-store.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
 import { userFacts } from '../db/user-facts.ts';
 import { orderAssignedEvent } from '../odoo/outbox-events.ts';
-import { odooNow } from '../odoo/odoo-now.ts';
-import { assertTradeOwns } from './owned-writes.ts';
+import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 
 /**
  * POST /trade/grab-orders: the calling coach grabs an order, decided at once by the same
@@ -22,7 +21,7 @@ export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: numb
   responses: { 201: 'rest/trade/grab-order.json' },
   async handler({ db, body, principal, bus }) {
     // A grab writes M20's grab and assigns M04's order.
-    await assertTradeOwns(db, ['M04', 'M20']);
+    await assertServiceOwns(db, 'trade', ['M04', 'M20']);
     const run = onKysely(db);
     const coach = principal!.userId;
     const facts = await userFacts(run, coach);

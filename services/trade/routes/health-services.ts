@@ -1,6 +1,5 @@
-import { defineRoute, problems } from '../../kit/index.ts';
+import { assertServiceOwns, defineRoute, problems } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
-import { assertTradeOwns } from './owned-writes.ts';
 import { COMPANY_CURRENCY, DEFAULT_DURATION_MINUTES, priceOf, type HealthService, type ServiceCategory } from '../domain/health-service.ts';
 
 interface ListQuery {
@@ -47,7 +46,7 @@ export const createHealthService = defineRoute<TradeDatabase, CreateBody>({
   body: 'rest/trade/health-service-create.json',
   responses: { 201: 'rest/trade/health-service.json' },
   async handler({ db, body, principal }) {
-    await assertTradeOwns(db, ['M04']);
+    await assertServiceOwns(db, 'trade', ['M04']);
     const now = new Date();
     const uid = principal!.userId;
     const row = await db

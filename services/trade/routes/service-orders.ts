@@ -1,4 +1,4 @@
-import { defineRoute, problems } from '../../kit/index.ts';
+import { assertServiceOwns, defineRoute, problems } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
 import { nextOrderName } from '../db/order-names.ts';
 import { applyTransition, readOrder } from '../db/order-store.ts';
@@ -7,8 +7,7 @@ import { userExists, userFacts } from '../db/user-facts.ts';
 import { COMPANY_CURRENCY } from '../domain/health-service.ts';
 import { callerRefusal, stateRefusal, type OrderAction } from '../domain/service-order-states.ts';
 import { orderAssignedEvent, orderCreatedEvent, serviceCompletedEvent } from '../odoo/outbox-events.ts';
-import { odooNow } from '../odoo/odoo-now.ts';
-import { assertTradeOwns } from './owned-writes.ts';
+import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 
 interface OrderRow { id: number; name: string; state: string; customer_id: number; health_worker_id: number | null; service_id: number | null; amount: string | null }
 
@@ -25,7 +24,7 @@ export const createServiceOrder = defineRoute<TradeDatabase, { serviceId: number
   body: 'rest/trade/service-order-create.json',
   responses: { 201: 'rest/trade/service-order.json' },
   async handler({ db, body, principal, bus }) {
-    await assertTradeOwns(db, ['M04']);
+    await assertServiceOwns(db, 'trade', ['M04']);
     const run = onKysely(db);
     const uid = principal!.userId;
     const [service] = await run.run(build.selectFrom('health_services').select(['id', 'price']).where('id', '=', body.serviceId));
@@ -61,7 +60,7 @@ export const changeOrderStatus = defineRoute<TradeDatabase, { action: string; wo
   body: 'rest/trade/order-status-change.json',
   responses: { 200: 'rest/trade/service-order.json' },
   async handler({ db, body, params, principal, bus }) {
-    await assertTradeOwns(db, ['M04']);
+    await assertServiceOwns(db, 'trade', ['M04']);
     const run = onKysely(db);
     const uid = principal!.userId;
     const action = ACTIONS[body.action]!;

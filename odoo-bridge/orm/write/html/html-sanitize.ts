@@ -114,13 +114,12 @@ function clean(root: HtmlElement, flags: HtmlSanitizeFlags): void {
     for (const tag of ['html', 'body']) remove.add(tag);
   }
 
+  const dropped = (name: string) =>
+    name.startsWith('on') || (flags.attributes && !SAFE_ATTRS.has(name)) || (flags.stripClasses && name === 'class') || (flags.stripStyle && name === 'style');
   for (const el of [root, ...descendants(root.children)]) {
-    if (flags.attributes) el.attrs = el.attrs.filter(([name]) => SAFE_ATTRS.has(name) && !(flags.stripClasses && name === 'class'));
-    el.attrs = el.attrs.filter(([name]) => !name.startsWith('on'));
-    for (const pair of el.attrs) if (LINK_ATTRS.has(pair[0]) && hasJavascriptScheme(pair[1].replace(WHITESPACE, ''))) pair[1] = '';
-    if (flags.stripStyle) el.attrs = el.attrs.filter(([name]) => name !== 'style');
-    else cleanStyle(el, flags.style);
-    if (!flags.attributes && flags.stripClasses) el.attrs = el.attrs.filter(([name]) => name !== 'class');
+    el.attrs = el.attrs.filter(([name]) => !dropped(name));
+    for (const pair of el.attrs) if (LINK_ATTRS.has(pair[0]) && hasJavascriptScheme(pair[1])) pair[1] = '';
+    if (!flags.stripStyle) cleanStyle(el, flags.style);
   }
 
   // The root cannot be dropped: lxml renames it to a bare div instead.

@@ -1,0 +1,50 @@
+import { sql, type Kysely } from 'kysely';
+import type { ModuleId } from '../define-service.ts';
+import { HttpProblem } from '../http/problem.ts';
+
+/**
+ * Who may write a module's tables in a service database while a migration is under way: one row
+ * per module, held by the control plane during a cutover or rollback
+ * (migration/control/service-write-gate.ts) and read by every REST write of the service (below).
+ */
+export const WRITE_OWNER_TABLE = 'ficus_cdc.write_owner';
+
+export type WriteOwner = 'legacy' | 'service';
+
+/**
+ * Longer than a cutover's freeze lease (5 s): a REST write waits out a freeze, and is refused
+ * only when the step holding it is stuck (its process alive but not moving).
+ */
+const HOLD_LIMIT_MS = 10_000;
+
+const problem = (detail: string, retryAfterSeconds: number) =>
+  new HttpProblem(503, 'Service Unavailable', detail, { type: 'https://ficus.dev/problems/module-not-owned', headers: { 'retry-after': String(retryAfterSeconds) } });
+
+/**
+ * First statement of every REST write of a service, in its transaction: the service's REST API
+ * writes its database directly, so it may do so only while it owns the modules, and not in the
+ * middle of a cutover or rollback. While a migration is under way in this database (the sync
+ * keeps `ficus_cdc` here), the control plane records each module's owner in the table above and
+ * holds that row during a step: the FOR SHARE below waits for the step to end (held, not
+ * refused, like the gateway's RPC writes) and then reads the owner it left. A module still
+ * owned by the monolith is refused: its writes go through Odoo RPC until its cutover. A database
+ * with no migration at all is the service's own.
+ */
+export async function assertServiceOwns(db: Kysely<any>, service: string, modules: readonly ModuleId[]): Promise<void> {
+  const { rows } = await sql<{ migrating: boolean; gated: boolean }>`
+    SELECT to_regnamespace('ficus_cdc') IS NOT NULL AS migrating, to_regclass(${WRITE_OWNER_TABLE}) IS NOT NULL AS gated`.execute(db);
+  if (!rows[0]?.migrating) return;
+  if (!rows[0].gated) throw problem(`${modules.join(' and ')} are still served by Odoo (no cutover to ${service} yet): write through Odoo RPC`, 60);
+  await sql`SELECT set_config('lock_timeout', ${`${HOLD_LIMIT_MS}ms`}, true)`.execute(db);
+  let owners: { module: string; owner: string }[];
+  try {
+    owners = (await sql<{ module: string; owner: string }>`
+      SELECT module, owner FROM ${sql.raw(WRITE_OWNER_TABLE)} WHERE module = ANY(${[...modules]}::text[]) ORDER BY module FOR SHARE`.execute(db)).rows;
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03') throw problem(`a cutover or rollback of ${modules.join(' and ')} is in progress: retry shortly`, 1);
+    throw error;
+  }
+  await sql`SELECT set_config('lock_timeout', '0', true)`.execute(db);
+  const notOwned = modules.filter((m) => owners.find((o) => o.module === m)?.owner !== 'service');
+  if (notOwned.length) throw problem(`${notOwned.join(' and ')} ${notOwned.length > 1 ? 'are' : 'is'} served by Odoo, not ${service}: write through Odoo RPC`, 60);
+}
