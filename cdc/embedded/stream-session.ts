@@ -182,8 +182,9 @@ export class StreamSession {
       } finally {
         this.#flushActive = --this.#pendingFlushes > 0;
       }
-      // What arrived meanwhile and already has its commit goes next, without waiting.
-      if (!this.#failure && this.#buffer.length > 0 && this.#commitEnd > this.#acked) void this.#flush().catch(() => undefined);
+      // What arrived meanwhile and already has its commit goes next, without waiting; also a
+      // commit with no changes (a drain marker), which no later message may come to carry.
+      if (!this.#failure && this.#commitEnd > this.#acked) void this.#flush().catch(() => undefined);
     });
     return this.#flushing;
   }

@@ -17,7 +17,9 @@ const HEARTBEAT_MS = 20_000;
  * A cutover freezes writes, emits a drain marker (a transaction with no changes) and waits for
  * each sync's checkpoint to pass it. When the marker's commit arrives while a batch is being
  * applied, it must be acknowledged right after that batch, not at the next change or keepalive
- * (measured: about the in-flight batch's remaining time, 550 ms here).
+ * (measured: about the in-flight batch's remaining time, 550 ms here). The same holds for a marker
+ * arriving while another marker is applied (two modules cut over together): before this was
+ * handled it waited for the next change or heartbeat, 520–670 ms of every paired freeze.
  */
 describe('embedded CDC: a drain marker that arrives during a batch', () => {
   let legacy: TestDatabase;
@@ -74,5 +76,16 @@ describe('embedded CDC: a drain marker that arrives during a batch', () => {
     expect(waitedMs).toBeLessThan(3 * SLOW_APPLY_MS + 2_000);
     const applied = await target.pool.query<{ title: string }>('SELECT title FROM notifications WHERE id = $1', [rows[0]!.id]);
     expect(applied.rows[0]!.title.endsWith('!')).toBe(true);
+  }, 120_000);
+
+  it('acknowledges a marker that arrives while an empty batch (another marker) is applied', async () => {
+    // Two modules cut over together emit their markers back to back: the second arrives while the
+    // first one's checkpoint is being written, and no change follows it in the frozen source.
+    slowApply = true;
+    const first = await emitDrainMarker(legacy.pool as unknown as pg.Pool, 'cutover M04');
+    const second = await emitDrainMarker(legacy.pool as unknown as pg.Pool, 'cutover M20');
+    const waitedMs = await waitApplied(target.pool as unknown as pg.Pool, source.slotName, second, 3 * SLOW_APPLY_MS + 2_000);
+    console.log(`second of two back-to-back markers applied after ${waitedMs} ms (first at ${first})`);
+    expect(waitedMs).toBeLessThan(3 * SLOW_APPLY_MS + 2_000);
   }, 120_000);
 });
