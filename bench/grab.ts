@@ -36,8 +36,8 @@ for (const module of ['M04', 'M20']) {
   const backfill = await stack.controller.backfill(module, { waitMs: 120_000 });
   if (!backfill.ok) throw new Error(backfill.message);
   await stack.controller.shadow(module, force);
-  await stack.controller.cutover(module, force);
 }
+await stack.controller.together('cutover', ['M04', 'M20'], force);
 while (['M04', 'M20'].some((m) => stack.runtime.book.get(m).phase !== 'service')) await new Promise((r) => setTimeout(r, 20));
 const rest = await serveForTest(trade, bench.cluster.url('grab_svc_trade'));
 const orders = await preparePaidOrders(stack.servicePool, ORDERS);

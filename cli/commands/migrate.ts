@@ -35,8 +35,8 @@ const rate = (value: string) => {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
- * `ficus migrate status | plan | backfill | shadow | canary <percent> | cutover | rollback |
- * retire <module>`. Exit codes: 0 done, 1 refused by a gate or failed, 2 bad usage.
+ * `ficus migrate status | plan | backfill | shadow | canary <percent> | retire <module>` and
+ * `ficus migrate cutover | rollback <module...>` (coupled modules change owner in one freeze). Exit codes: 0 done, 1 refused by a gate or failed, 2 bad usage.
  */
 export function registerMigrate(program: Command): void {
   const migrate = program.command('migrate').description('move an Odoo module through legacy → shadow → canary → service → retired');
@@ -87,9 +87,15 @@ export function registerMigrate(program: Command): void {
       }),
     );
   for (const [name, description] of [
+    ['cutover', 'make the service the system of record (writes held for a short freeze); coupled modules (M04 M20) are named together'],
+    ['rollback', 'one step back (service → the phase before the cutover, canary → shadow, shadow → legacy); coupled modules are named together'],
+  ] as const) {
+    stepOptions(migrate.command(name).argument('<modules...>').description(description)).action((modules: string[], o: MigrateCliOptions) =>
+      run(o, (c) => (modules.length === 1 ? step(o, () => c[name](modules[0]!, stepOptionsOf(o))) : steps(o, () => c.together(name, modules, stepOptionsOf(o))))),
+    );
+  }
+  for (const [name, description] of [
     ['shadow', 'legacy answers; the service answers reads too and they are compared'],
-    ['cutover', 'make the service the system of record (writes held for a short freeze)'],
-    ['rollback', 'one step back (service → the phase before the cutover, canary → shadow, shadow → legacy)'],
     ['retire', 'the legacy module is no longer used'],
   ] as const) {
     stepOptions(migrate.command(name).argument('<module>').description(description)).action((m, o: MigrateCliOptions) =>
@@ -120,6 +126,22 @@ async function step(o: MigrateCliOptions, work: () => Promise<StepResult>): Prom
   try {
     const r = await work();
     print(o, r, renderStep(r));
+    return 0;
+  } catch (error) {
+    if (error instanceof GateRefusal) {
+      print(o, error.result, renderStep(error.result));
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** Modules changing owner in one freeze: one line per module, as for a step of its own. */
+async function steps(o: MigrateCliOptions, work: () => Promise<StepResult[]>): Promise<number> {
+  try {
+    const results = await work();
+    if (o.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+    else for (const r of results) process.stdout.write(renderStep(r));
     return 0;
   } catch (error) {
     if (error instanceof GateRefusal) {

@@ -5,7 +5,8 @@ import type { ControlEndpoints } from './endpoints.ts';
 import { DEFAULT_THRESHOLDS, runGates, type Gate, type GateContext, type GateThresholds } from './gates/gate.ts';
 import { backfillComplete, forwardLag, reverseLag, STEP_GATES } from './gates/gates.ts';
 import { legacyBusinessMethods } from './gates/business-methods.ts';
-import { forwardSlot, modulePlan, reverseSlot, type ModulePlan } from './module-plan.ts';
+import { couplingOf } from './coupled-modules.ts';
+import { forwardSlot, modulePlan, modulePlans, reverseSlot, type ModulePlan } from './module-plan.ts';
 import { STEP_FROM, type Phase, type StepName } from './phases.ts';
 import { phaseSignalFor, type PhaseSignal } from './phase-signal.ts';
 import { recoverInterruptedCutovers } from './recovery.ts';
@@ -244,9 +245,11 @@ export class MigrationController {
    */
   async together(step: 'cutover' | 'rollback', modules: string[], options: StepOptions = {}): Promise<StepResult[]> {
     await recoverInterruptedCutovers(this.control);
+    const codes = await Promise.all(modules.map(async (m) => (await this.plan(m)).code));
+    if (new Set(codes).size !== codes.length) throw new Error(`${step}: a module is named twice (${codes.join(', ')})`);
     const prepared = [];
-    for (const module of modules) {
-      const p = await this.#prepare(module, step, options, step === 'cutover' ? this.#cutoverTarget : this.#rollbackTarget);
+    for (const module of codes) {
+      const p = await this.#prepare(module, step, options, step === 'cutover' ? this.#cutoverTarget : this.#rollbackTarget, codes);
       if (!p.cutoverOptions) throw new Error(`${step} of ${p.result.module} from ${p.result.from} changes no owner: step it alone`);
       prepared.push(p as typeof p & { cutoverOptions: CutoverOptions });
     }
@@ -268,7 +271,7 @@ export class MigrationController {
   };
 
   /** Phase, gates, force and reason checked; what the step would do, not done yet. */
-  async #prepare(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>) {
+  async #prepare(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>, inSameStep: readonly string[] = []) {
     const plan = await this.plan(module);
     const current = await readPhase(this.control, plan.code);
     this.#assertFrom(step, current.phase, plan.code);
@@ -276,6 +279,7 @@ export class MigrationController {
     const { to, canaryPercent, ownershipChange, resetShadow } = await target(plan, current.phase);
     const gates: readonly Gate[] = step === 'rollback' ? (current.phase === 'service' ? STEP_GATES.rollback : []) : STEP_GATES[step];
     const outcomes = await runGates(gates, this.#gateContext(plan, options.thresholds));
+    if (ownershipChange) outcomes.push(await this.#couplingGate(plan, ownershipChange, inSameStep));
     const failing = outcomes.filter((g) => !g.ok);
     const forced = failing.length > 0;
     const base = { module: plan.code, step, from: current.phase, to, gates: outcomes, forced };
@@ -292,6 +296,27 @@ export class MigrationController {
         }
       : undefined;
     return { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result: { ...base, ok: true } };
+  }
+
+  /**
+   * A module whose models and a sibling module's reference each other changes owner only in the
+   * same step as that sibling (coupled-modules.ts), unless the sibling is already on that side.
+   */
+  async #couplingGate(plan: ModulePlan, change: 'cutover' | 'rollback', inSameStep: readonly string[]): Promise<GateOutcome> {
+    const gate = 'coupled modules move together';
+    const coupling = couplingOf(await modulePlans(this.legacy), plan.code);
+    const toService = change === 'cutover';
+    const apart: string[] = [];
+    for (const other of coupling.modules) {
+      if (other === plan.code || inSameStep.includes(other)) continue;
+      const { phase } = await readPhase(this.control, other);
+      if ((phase === 'service' || phase === 'retired') !== toService) apart.push(`${other} (${phase})`);
+    }
+    if (!apart.length) return { gate, ok: true, detail: coupling.modules.length > 1 ? `${coupling.modules.join(' + ')} in one freeze` : 'no coupled module' };
+    return {
+      gate, ok: false,
+      detail: `${plan.code} is tied to ${apart.join(', ')} by ${coupling.links.join('; ')}: run \`ficus migrate ${change} ${coupling.modules.join(' ')}\``,
+    };
   }
 
   async #step(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>): Promise<StepResult> {

@@ -4,6 +4,9 @@ import { legacyBusinessMethods, DEFAULT_ADDONS_PATH } from '../../../migration/c
 import { modeAt } from '../../../migration/control/store/sync-store.ts';
 import { diffAnswers } from '../../../migration/control/shadow/answer-diff.ts';
 import { isReadMethod } from '../../../migration/control/call-kinds.ts';
+import { couplingOf } from '../../../migration/control/coupled-modules.ts';
+import type { ModulePlan } from '../../../migration/control/module-plan.ts';
+import type { ModelReference } from '../../../migration/modules/types.ts';
 
 describe('migration control plane, pure parts', () => {
   it('canary membership is sticky and grows with the percentage', () => {
@@ -47,5 +50,33 @@ describe('migration control plane, pure parts', () => {
     expect(isReadMethod('search_read')).toBe(true);
     expect(isReadMethod('action_mark_seen')).toBe(false);
     expect(isReadMethod('some_new_method')).toBe(false);
+  });
+
+  it('couples modules of one service that reference each other, transitively, and never across services', () => {
+    const ref = (fromModule: string, fromModel: string, field: string, toModule: string, toModel: string): ModelReference =>
+      ({ kind: 'many2one', fromModule, fromModel, fromTable: null, field, toModule, toModel, toTable: null });
+    const links = [
+      ref('hp_grab', 'hp.grab.order', 'service_order_id', 'hp_marketplace', 'hp.service.order'),
+      ref('hp_dispatch', 'hp.dispatch', 'grab_id', 'hp_grab', 'hp.grab.order'),
+      ref('hp_payment', 'hp.payment', 'order_id', 'hp_marketplace', 'hp.service.order'),
+    ];
+    const plan = (code: string, technicalName: string, service: ModulePlan['module']['service']): ModulePlan => ({
+      code, technicalName, service, models: [], tables: [],
+      module: {
+        code, technicalName, title: code, service, installed: true, models: [], extensions: [], relationTables: [], tables: [],
+        referencesOut: links.filter((l) => l.fromModule === technicalName), referencesIn: links.filter((l) => l.toModule === technicalName),
+      },
+    });
+    const plans = new Map([
+      plan('M04', 'hp_marketplace', 'trade'), plan('M20', 'hp_grab', 'trade'), plan('M21', 'hp_dispatch', 'trade'),
+      plan('M13', 'hp_payment', 'finance'), plan('M22', 'hp_alone', 'trade'),
+    ].map((p) => [p.code, p]));
+    expect(couplingOf(plans, 'M04')).toEqual({
+      modules: ['M04', 'M20', 'M21'],
+      links: ['hp.dispatch.grab_id → hp.grab.order', 'hp.grab.order.service_order_id → hp.service.order'],
+    });
+    expect(couplingOf(plans, 'M21').modules).toEqual(['M04', 'M20', 'M21']);
+    expect(couplingOf(plans, 'M13')).toEqual({ modules: ['M13'], links: [] });
+    expect(couplingOf(plans, 'M22')).toEqual({ modules: ['M22'], links: [] });
   });
 });

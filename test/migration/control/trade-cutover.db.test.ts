@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDrillStack, type DrillStack } from '../../../migration/control/drill/drill-stack.ts';
 import { runTradeCutoverDrill } from '../../../migration/control/drill/run-trade-drill.ts';
+import { GateRefusal } from '../../../migration/control/controller.ts';
 import { runCutover, runServiceRollback, type CutoverOptions } from '../../../migration/control/cutover.ts';
 import type { Phase } from '../../../migration/control/phases.ts';
 import { readPhase } from '../../../migration/control/store/phase-store.ts';
@@ -148,5 +149,14 @@ describe('M04 + M20 cutover drill under load', () => {
     const cutM20 = await c.cutover('M20', { force: true, reason: 'back to trade after the REST freeze test', thresholds: { minShadowSamples: 1, minMatchRate: 0 } });
     expect(cutM20.to).toBe('service');
     expect((await call('POST', '/trade/grab-orders', 246, { serviceOrderId: orderId })).status).toBe(201);
+
+    // Unforced, one of the pair alone is refused: it would leave M04 and M20 with different owners.
+    const alone = await c.rollback('M20').catch((e: unknown) => e);
+    expect(alone).toBeInstanceOf(GateRefusal);
+    const coupled = (alone as GateRefusal).result.gates.find((g) => g.gate === 'coupled modules move together');
+    expect(coupled?.ok).toBe(false);
+    expect(coupled?.detail).toContain('hp.grab.order.service_order_id → hp.service.order');
+    expect(coupled?.detail).toContain('ficus migrate rollback M04 M20');
+    expect((await readPhase(c.control, 'M20')).phase).toBe('service');
   }, 120_000);
 });

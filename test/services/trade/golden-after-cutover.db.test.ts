@@ -229,10 +229,8 @@ describe('hp.payment paying a trade order across the cut, and after a rollback',
 
   it('after rolling M04 and M20 back to legacy: action_succeed pays the order in the legacy table', { timeout: 60_000 }, async () => {
     const force = { force: true, reason: 'test: back to the monolith', actor: 'test' };
-    for (const module of [...TRADE_MODULES].reverse()) {
-      await trade_.stack.controller.rollback(module, force);
-      await trade_.stack.controller.rollback(module, force);
-    }
+    await trade_.stack.controller.together('rollback', [...TRADE_MODULES].reverse(), force);
+    for (const module of [...TRADE_MODULES].reverse()) await trade_.stack.controller.rollback(module, force);
     const started = Date.now();
     while (TRADE_MODULES.some((m) => trade_.stack.runtime.book.get(m).phase !== 'legacy')) {
       if (Date.now() - started > 5000) throw new Error('the gateway did not learn the rollback');

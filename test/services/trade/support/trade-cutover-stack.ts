@@ -46,11 +46,9 @@ export async function startTradeCutoverStack(): Promise<TradeCutoverStack> {
     if (!backfill.ok) throw new Error(backfill.message);
     mark(`backfill ${module}`);
   }
-  for (const module of TRADE_MODULES) {
-    await stack.controller.shadow(module, force);
-    await stack.controller.cutover(module, force);
-    mark(`cutover ${module}`);
-  }
+  for (const module of TRADE_MODULES) await stack.controller.shadow(module, force);
+  await stack.controller.together('cutover', [...TRADE_MODULES], force);
+  mark('cutover');
   // Gateways learn the phase by NOTIFY; wait until this one routes both modules to trade.
   const started = Date.now();
   while (TRADE_MODULES.some((m) => stack.runtime.book.get(m).phase !== 'service')) {
