@@ -10,6 +10,7 @@ import { forwardSlot, modulePlan, modulePlans, reverseSlot, type ModulePlan } fr
 import { STEP_FROM, type Phase, type StepName } from './phases.ts';
 import { phaseSignalFor, type PhaseSignal } from './phase-signal.ts';
 import { recoverInterruptedCutovers } from './recovery.ts';
+import { alignWriteOwner } from './service-write-gate.ts';
 import { bindingFor } from './service-bindings.ts';
 import { readCutovers, type CutoverRow } from './store/cutover-journal.ts';
 import { ensureControlSchema } from './store/control-schema.ts';
@@ -148,8 +149,8 @@ export class MigrationController {
   }
 
   async status(module: string): Promise<StatusReport> {
-    const recovered = await recoverInterruptedCutovers(this.control);
     const plan = await this.plan(module);
+    const recovered = await this.#recover([plan]);
     const ctx = this.#gateContext(plan);
     const [phase, backfill, fwd, rev, shadow, transitions, cutovers] = await Promise.all([
       readPhase(this.control, plan.code),
@@ -244,8 +245,9 @@ export class MigrationController {
    * as for a step of its own; one refused gate refuses the whole step.
    */
   async together(step: 'cutover' | 'rollback', modules: string[], options: StepOptions = {}): Promise<StepResult[]> {
-    await recoverInterruptedCutovers(this.control);
-    const codes = await Promise.all(modules.map(async (m) => (await this.plan(m)).code));
+    const plans = await Promise.all(modules.map((m) => this.plan(m)));
+    await this.#recover(plans);
+    const codes = plans.map((p) => p.code);
     if (new Set(codes).size !== codes.length) throw new Error(`${step}: a module is named twice (${codes.join(', ')})`);
     const prepared = [];
     for (const module of codes) {
@@ -319,8 +321,18 @@ export class MigrationController {
     };
   }
 
+  /** Cutovers whose process died, then the REST-write owners of `plans` (a step stopped between its two commits). */
+  async #recover(plans: readonly ModulePlan[]): Promise<string[]> {
+    const notes = await recoverInterruptedCutovers(this.control);
+    for (const plan of plans) {
+      const repaired = await alignWriteOwner(this.control, this.servicePool(plan.service), plan.code).catch(() => null);
+      if (repaired) notes.push(repaired);
+    }
+    return notes;
+  }
+
   async #step(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>): Promise<StepResult> {
-    await recoverInterruptedCutovers(this.control);
+    await this.#recover([await this.plan(module)]);
     const { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result } = await this.#prepare(module, step, options, target);
     if (cutoverOptions) {
       const [cutover] = await (ownershipChange === 'cutover' ? runCutoverTogether : runServiceRollbackTogether)([cutoverOptions]);

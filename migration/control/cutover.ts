@@ -7,7 +7,7 @@ import { recordTransition, type GateOutcome } from './store/phase-store.ts';
 import { dropOpenSwitches, fixSwitch, openSwitch } from './store/sync-store.ts';
 import { emitDrainMarker, waitApplied } from './sync/drain.ts';
 import { splitIdSpaces } from './sync/id-split.ts';
-import { holdServiceWrites, type HeldServiceWrites } from './service-write-gate.ts';
+import { holdServiceWrites, setWriteOwner, type HeldServiceWrites } from './service-write-gate.ts';
 
 export interface CutoverOptions {
   plan: ModulePlan;
@@ -103,6 +103,7 @@ async function runOwnershipChanges(list: CutoverOptions[], kind: 'cutover' | 'ro
   }
   for (const c of changes) await c.step('started', { from: c.o.from, to: c.o.to, ...(changes.length > 1 ? { together: changes.map((x) => x.module) } : {}) });
   const frozenAt = Date.now();
+  const toService = kind === 'cutover';
   let flipped = false;
   try {
     for (const c of changes) c.epoch = (await beginFreeze(c.o.control, c.module, c.o.leaseMs ?? 5000)).epoch;
@@ -116,7 +117,6 @@ async function runOwnershipChanges(list: CutoverOptions[], kind: 'cutover' | 'ro
     }
     for (const c of changes) await c.step('writes quiesced');
 
-    const toService = kind === 'cutover';
     // Each module has its own slots, switches and tables: their drains run side by side, inside the one freeze.
     await Promise.all(changes.map(async ({ o, module, journal, step }) => {
       const forwardSeq = await openSwitch(o.control, module, 'forward', toService ? 'command' : 'apply', journal.id);
@@ -146,10 +146,13 @@ async function runOwnershipChanges(list: CutoverOptions[], kind: 'cutover' | 'ro
       }
     }));
 
+    // Take away first, grant after (service-write-gate.ts): a rollback stops the service's REST
+    // writes before the flip, a cutover allows them after it.
+    if (!toService) for (const c of changes) await c.serviceWrites!.release('legacy');
     const freezeMs = await flip(first.control, changes, frozenAt);
     flipped = true;
     for (const c of changes) {
-      await c.serviceWrites!.release(toService ? 'service' : 'legacy');
+      if (toService) await c.serviceWrites!.release('service');
       c.steps.push('phase flipped');
     }
     return changes.map((c) => ({ cutoverId: c.journal.id, freezeMs, steps: c.steps }));
@@ -157,6 +160,8 @@ async function runOwnershipChanges(list: CutoverOptions[], kind: 'cutover' | 'ro
     if (!flipped) {
       for (const c of changes) {
         await c.serviceWrites?.release().catch(() => undefined);
+        // A rollback that recorded `legacy` before a flip that failed: the service still owns it.
+        if (!toService && c.serviceWrites) await setWriteOwner(c.o.service, c.module, 'service', c.journal.id).catch(() => undefined);
         await dropOpenSwitches(c.o.control, c.journal.id).catch(() => undefined);
         if (c.epoch !== undefined) await endFreeze(c.o.control, c.module, c.epoch).catch(() => undefined);
         await c.journal.finish('aborted', `aborted before the flip: ${(error as Error).message}; ${c.module} stays ${c.o.from}, held writes went on to it`, Date.now() - frozenAt).catch(() => undefined);

@@ -17,6 +17,7 @@ import { forwardSlot, modulePlans } from './module-plan.ts';
 import { PhaseBook } from './phase-book.ts';
 import { phaseSignalFor } from './phase-signal.ts';
 import { recoverInterruptedCutovers } from './recovery.ts';
+import { alignWriteOwner } from './service-write-gate.ts';
 import { SERVICE_BINDINGS } from './service-bindings.ts';
 import { ShadowComparer } from './shadow/shadow-comparer.ts';
 import { ShadowStats } from './shadow/shadow-stats.ts';
@@ -66,12 +67,8 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   const freeze = new FreezeGate({ book, control, gatewayId, logger: o.logger, metrics: o.metrics });
   freeze.sync(await readPhases(control));
   await heartbeatGateway(control, gatewayId);
-  const heartbeat = setInterval(() => {
-    void heartbeatGateway(control, gatewayId).catch(() => undefined);
-    void recoverInterruptedCutovers(control).catch(() => undefined);
-  }, 1000);
-
   const plans = await modulePlans(o.legacyPool);
+
   const moduleByModel = new Map<string, string>();
   for (const plan of plans.values()) if (SERVICE_BINDINGS[plan.service]) for (const m of plan.models) moduleByModel.set(m.model, plan.code);
 
@@ -91,6 +88,19 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     }
     return pool;
   };
+  /** A step that died between its flip and the service's owner row left REST writes refused: put them right. */
+  const alignWriteOwners = async () => {
+    for (const plan of plans.values()) {
+      if (!SERVICE_BINDINGS[plan.service] || book.get(plan.code).phase === 'legacy') continue;
+      const repaired = await alignWriteOwner(control, servicePool(plan.service), plan.code);
+      if (repaired) o.logger.warn({ module: plan.code }, repaired);
+    }
+  };
+  const heartbeat = setInterval(() => {
+    void heartbeatGateway(control, gatewayId).catch(() => undefined);
+    void recoverInterruptedCutovers(control).catch(() => undefined);
+    void alignWriteOwners().catch(() => undefined);
+  }, 1000);
   const serviceHandlers = new Map<string, CallHandler>();
   const serviceFor = (module: string): CallHandler | undefined => {
     const plan = plans.get(module);

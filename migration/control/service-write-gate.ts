@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { WRITE_OWNER_TABLE, type WriteOwner } from '../../services/kit/index.ts';
+import type { Phase } from './phases.ts';
+import { readPhase } from './store/phase-store.ts';
 
 /**
  * The service database's half of "writes are held, not refused", for the writes that do not
@@ -15,9 +17,11 @@ import { WRITE_OWNER_TABLE, type WriteOwner } from '../../services/kit/index.ts'
  *   aborted step rolls back, and a step whose process dies loses its connection, which ends
  *   its transaction: either way the held writes go on with the owner as it was.
  *
- * The owner changes only after the control database's flip committed. A process that dies
- * between the two commits leaves the row at the old owner: REST writes are refused although
- * the module moved (never accepted while it did not), until the next step of the module.
+ * The two databases cannot commit as one, so the order is "take away first, grant after": a
+ * rollback records `legacy` before the control database's flip, a cutover records `service`
+ * after it. A process that dies between the two commits therefore leaves REST writes refused
+ * although the service owns the module, never accepted while it does not; alignWriteOwner
+ * (run by every gateway each second, and by `ficus migrate`) then sets the owner the phase says.
  */
 export interface HeldServiceWrites {
   /** Ends the hold: with an owner, records it (the step flipped); without one, leaves it as it was. */
@@ -91,4 +95,43 @@ export async function setWriteOwner(service: pg.Pool, module: string, owner: Wri
      ON CONFLICT (module) DO UPDATE SET owner = EXCLUDED.owner, changed_at = now(), cutover_id = EXCLUDED.cutover_id`,
     [module, owner, cutoverId],
   );
+}
+
+const ownerOfPhase = (phase: Phase): WriteOwner => (phase === 'service' || phase === 'retired' ? 'service' : 'legacy');
+
+/**
+ * Sets the module's REST-write owner to what its phase says, when a step died between its two
+ * commits (see above). A row a running step holds is skipped, and the phase is read again under
+ * the row's lock: a step that flipped meanwhile has also written the owner by then. Returns what
+ * it repaired, or null.
+ */
+export async function alignWriteOwner(control: pg.Pool, service: pg.Pool, module: string): Promise<string | null> {
+  const seen = await service.query<{ owner: string | null }>(
+    `SELECT CASE WHEN to_regclass('${WRITE_OWNER_TABLE}') IS NULL THEN NULL
+            ELSE (SELECT owner FROM ${WRITE_OWNER_TABLE} WHERE module = $1) END AS owner`,
+    [module],
+  );
+  const recorded = seen.rows[0]?.owner ?? null;
+  if (recorded === null) return null;
+  const phase = await readPhase(control, module);
+  if (phase.freeze || recorded === ownerOfPhase(phase.phase)) return null;
+  const client = await service.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ owner: string }>(`SELECT owner FROM ${WRITE_OWNER_TABLE} WHERE module = $1 FOR UPDATE SKIP LOCKED`, [module]);
+    const now = await readPhase(control, module);
+    const wanted = ownerOfPhase(now.phase);
+    if (!rows[0] || now.freeze || rows[0].owner === wanted) {
+      await client.query('COMMIT');
+      return null;
+    }
+    await client.query(`UPDATE ${WRITE_OWNER_TABLE} SET owner = $2, changed_at = now() WHERE module = $1`, [module, wanted]);
+    await client.query('COMMIT');
+    return `REST writes of ${module} were recorded as ${rows[0].owner}'s although ${module} is ${now.phase} (a step stopped between its two commits): set to ${wanted}`;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

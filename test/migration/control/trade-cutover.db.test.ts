@@ -158,5 +158,20 @@ describe('M04 + M20 cutover drill under load', () => {
     expect(coupled?.detail).toContain('hp.grab.order.service_order_id → hp.service.order');
     expect(coupled?.detail).toContain('ficus migrate rollback M04 M20');
     expect((await readPhase(c.control, 'M20')).phase).toBe('service');
+
+    // A step that died after its flip but before the owner row's commit leaves REST writes refused
+    // (never accepted while the service does not own the module); every gateway puts it right.
+    const owner = () => stack.servicePool.query<{ owner: string }>(`SELECT owner FROM ficus_cdc.write_owner WHERE module = 'M20'`).then((r) => r.rows[0]?.owner);
+    await stack.servicePool.query(`UPDATE ficus_cdc.write_owner SET owner = 'legacy' WHERE module = 'M20'`);
+    const since = Date.now();
+    while ((await owner()) !== 'service') {
+      if (Date.now() - since > 5000) throw new Error('the gateway did not repair the owner of M20');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    console.log(`write owner of M20 repaired by the gateway after ${Date.now() - since} ms`);
+    // Trade decides the grab again (lost: the order was won above), instead of refusing it as Odoo's.
+    const again = await call('POST', '/trade/grab-orders', 247, { serviceOrderId: orderId });
+    expect(again.status).not.toBe(503);
+    expect(((await again.json()) as { state?: string }).state).toBe('lost');
   }, 120_000);
 });
