@@ -108,7 +108,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     if (!plan || !binding) return undefined;
     let handler = serviceHandlers.get(plan.service);
     if (!handler) {
-      handler = binding.engine({ name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics }).call;
+      handler = binding.engine({ name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger }).call;
       serviceHandlers.set(plan.service, handler);
     }
     return handler;

@@ -22,6 +22,8 @@ export interface ServiceEngineOptions {
   /** The monolith's database, for legacy adapters performing side effects across the cut. */
   legacyPool?: pg.Pool;
   metrics?: Registry;
+  /** Where the engine logs what no client sees (work after a commit). */
+  logger: Logger;
 }
 
 /**
@@ -48,8 +50,8 @@ export const SERVICE_BINDINGS: Readonly<Record<string, ServiceBinding>> = {
   },
   trade: {
     provision: provisionTradeDatabase,
-    engine: ({ name, pool, legacyPool, metrics }) =>
-      createTradeOrmEngine({ name, pool, points: legacyPool ? embeddedPointsAward(legacyPool, metrics) : unavailablePointsAward(metrics) }),
+    engine: ({ name, pool, legacyPool, metrics, logger }) =>
+      createTradeOrmEngine({ name, pool, logger, points: legacyPool ? embeddedPointsAward(legacyPool, metrics) : unavailablePointsAward(metrics) }),
     providedMethods: TRADE_BUSINESS_METHODS,
     registerLegacyBehaviours: registerLegacyTradeBehaviours,
     commandProcessor: (options) => new TradeLegacyCommandProcessor(options),

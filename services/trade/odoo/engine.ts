@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
 import { coreBehaviours } from '../../../odoo-bridge/orm/write/core/core-behaviours.ts';
 import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
@@ -14,9 +15,9 @@ import { tradeSideEffects } from './outbox-events.ts';
  * names from trade's own counter, events into trade's outbox, and points for completed orders
  * through the legacy adapter.
  */
-export function createTradeOrmEngine(options: { name: string; pool: pg.Pool; points: PointsAwardAdapter }): OrmEngine {
+export function createTradeOrmEngine(options: { name: string; pool: pg.Pool; points: PointsAwardAdapter; logger: Logger }): OrmEngine {
   const behaviours = registerTradeBehaviours(coreBehaviours(), {
-    effects: tradeSideEffects((orders) => options.points.award(orders)),
+    effects: tradeSideEffects((orders) => options.points.award(orders), options.logger),
     withoutForeignKeys: true,
     nextOrderName: async (ctx) => nextOrderName(onQueryable(ctx.db)),
   });

@@ -1,10 +1,11 @@
 import type { Queryable } from '../../../odoo-bridge/orm/sql/execute.ts';
 import { toCloudEvent, type NewEvent } from '../../kit/events/cloudevent.ts';
 import { assertValidEvent } from '../../kit/events/validate-event.ts';
+import type { Logger } from 'pino';
 import { currentTraceparent } from '../../kit/observability/work-context.ts';
 import { COMPANY_CURRENCY } from '../domain/health-service.ts';
 import type { TradeEvent } from '../events.ts';
-import { afterCommit } from './after-commit.ts';
+import { afterCommit, logAfterCommitFailure } from './after-commit.ts';
 import type { AssignedOrder, CompletedOrder, CreatedOrder, OrderSideEffects } from './side-effects.ts';
 
 /**
@@ -49,16 +50,18 @@ export function serviceCompletedEvent(o: CompletedOrder): NewEvent<'service_comp
 
 /**
  * Trade's side effects: the events, in the change's transaction; completed orders are also
- * handed to `afterCompleted`, run once the call committed (the legacy adapter
- * awarding points; the outbox event is its durable retry).
+ * handed to `afterCompleted`, run once the call committed (the legacy adapter awarding points,
+ * which counts its outcomes in ficus_trade_legacy_side_effects_total). A failure there reaches
+ * no client, the change being committed: it is logged (logAfterCommitFailure, `log` outside a
+ * unit of work), and the outbox event is its durable retry.
  */
-export function tradeSideEffects(afterCompleted: (orders: CompletedOrder[]) => Promise<void>): OrderSideEffects {
+export function tradeSideEffects(afterCompleted: (orders: CompletedOrder[]) => Promise<void>, log: Logger): OrderSideEffects {
   return {
     created: (ctx, orders) => writeOutbox(ctx.db, orders.map(orderCreatedEvent)),
     assigned: (ctx, orders) => writeOutbox(ctx.db, orders.map(orderAssignedEvent)),
     async completed(ctx, orders) {
       await writeOutbox(ctx.db, orders.map(serviceCompletedEvent));
-      afterCommit(ctx, () => afterCompleted(orders));
+      afterCommit(ctx, () => afterCompleted(orders), logAfterCommitFailure(log, ctx.uid));
     },
   };
 }

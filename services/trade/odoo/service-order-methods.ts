@@ -62,15 +62,9 @@ function method(qualname: string, params: MethodSpec['signature']['params'], run
   return {
     api: 'records',
     signature: { qualname, params },
-    run: (ctx, model, args, ids) => inTransactionWithAfterCommit(ctx, (tx) => run(tx, model, idsOf(ids), args), ignoreAfterCommitFailure),
+    run: (ctx, model, args, ids) => inTransactionWithAfterCommit(ctx, (tx) => run(tx, model, idsOf(ids), args)),
   };
 }
-
-/**
- * Failures of post-commit work (the legacy adapter) reach no client: the adapter counts them
- * (ficus_trade_legacy_side_effects_total) and the outbox event is their durable retry.
- */
-const ignoreAfterCommitFailure = (): void => undefined;
 
 /** hp.service.order's public state-machine methods (hp_marketplace + hp_grab's action_decide). */
 export function serviceOrderMethods(behaviours: BehaviourRegistry, effects: OrderSideEffects, decidePendingGrabs: (ctx: CallContext, orderIds: number[]) => Promise<void>): Record<string, MethodSpec> {

@@ -6,7 +6,7 @@ import { loadRegistry } from '../../../odoo-bridge/orm/registry/registry-cache.t
 import { createLogger } from '../../../runtime/logger.ts';
 import { continueTrace } from '../../../services/kit/observability/trace-context.ts';
 import { runInWorkContext } from '../../../services/kit/observability/work-context.ts';
-import { afterCommit, inTransactionWithAfterCommit } from '../../../services/trade/odoo/after-commit.ts';
+import { afterCommit, inTransactionWithAfterCommit, logAfterCommitFailure } from '../../../services/trade/odoo/after-commit.ts';
 import { legacyDatabase, type TestDatabase } from '../../support/databases.ts';
 
 describe("trade's after-commit work", () => {
@@ -18,43 +18,54 @@ describe("trade's after-commit work", () => {
     await db?.drop();
   });
 
-  it('a failure after the commit is logged (class, message, code; no SQL, no values) and counted, the change stays and the caller gets its answer', async () => {
+  const capture = () => {
     const stream = new PassThrough();
-    let logged = '';
-    stream.on('data', (chunk: Buffer) => (logged += chunk.toString()));
-    const log = createLogger({ level: 'info', format: 'json', destination: stream });
-    const registry = await loadRegistry({ name: 'hp_legacy', pool: db.pool });
-    const ctx = await createCallContext({ registry, db: db.pool, uid: 2, rawContext: {}, policy: permissivePolicy(db.pool), filestore: null });
-    const failures: unknown[] = [];
-    const failure = Object.assign(new Error('legacy side effect unavailable'), {
-      code: 'ECONNREFUSED',
-      query: "INSERT INTO points_transactions (note) VALUES ('blood pressure 150/95')",
-      client: { password: 'hunter2' },
-    });
-
-    const answer = await runInWorkContext({ trace: continueTrace(undefined), log }, () =>
-      inTransactionWithAfterCommit(
-        ctx,
-        async (tx) => {
-          await tx.db.query(`UPDATE service_orders SET note = 'after-commit test' WHERE id = 1`);
-          afterCommit(tx, async () => {
-            throw failure;
-          });
-          return 'done';
-        },
-        (error) => failures.push(error),
-      ),
-    );
-
-    expect(answer).toBe('done');
-    expect(failures).toEqual([failure]);
-    expect((await db.pool.query(`SELECT note FROM service_orders WHERE id = 1`)).rows[0].note).toBe('after-commit test');
-    const line = JSON.parse(logged.trim().split('\n').at(-1)!) as Record<string, any>;
+    const out = { text: '' };
+    stream.on('data', (chunk: Buffer) => (out.text += chunk.toString()));
+    return { out, log: createLogger({ level: 'info', format: 'json', destination: stream }) };
+  };
+  const failure = Object.assign(new Error('legacy side effect unavailable'), {
+    code: 'ECONNREFUSED',
+    query: "INSERT INTO points_transactions (note) VALUES ('blood pressure 150/95')",
+    client: { password: 'hunter2' },
+  });
+  const expectLogged = (text: string) => {
+    const line = JSON.parse(text.trim().split('\n').at(-1)!) as Record<string, any>;
     expect(line.msg).toMatch(/after-commit work failed/);
     expect(line.level).toBe(40);
     expect(line.uid).toBe(2);
     expect(line.err).toEqual({ type: 'Error', message: 'legacy side effect unavailable', code: 'ECONNREFUSED' });
-    expect(logged).not.toContain('blood pressure');
-    expect(logged).not.toContain('hunter2');
+    expect(text).not.toContain('blood pressure');
+    expect(text).not.toContain('hunter2');
+  };
+  /** A committed change whose after-commit work fails, reported through `onFailure`. */
+  const changeWithFailingWork = async (note: string, onFailure: (error: unknown) => void) => {
+    const registry = await loadRegistry({ name: 'hp_legacy', pool: db.pool });
+    const ctx = await createCallContext({ registry, db: db.pool, uid: 2, rawContext: {}, policy: permissivePolicy(db.pool), filestore: null });
+    return inTransactionWithAfterCommit(ctx, async (tx) => {
+      await tx.db.query(`UPDATE service_orders SET note = $1 WHERE id = 1`, [note]);
+      afterCommit(tx, async () => {
+        throw failure;
+      }, onFailure);
+      return 'done';
+    });
+  };
+
+  it('a failure after the commit goes to its handler, the change stays and the caller gets its answer', async () => {
+    const failures: unknown[] = [];
+    expect(await changeWithFailingWork('after-commit test', (error) => failures.push(error))).toBe('done');
+    expect(failures).toEqual([failure]);
+    expect((await db.pool.query(`SELECT note FROM service_orders WHERE id = 1`)).rows[0].note).toBe('after-commit test');
+  });
+
+  it('logAfterCommitFailure logs class, message, code and uid (no SQL, no values) through the work logger, else the one given', async () => {
+    const work = capture();
+    const fallback = capture();
+    await runInWorkContext({ trace: continueTrace(undefined), log: work.log }, () => changeWithFailingWork('in a unit of work', logAfterCommitFailure(fallback.log, 2)));
+    expectLogged(work.out.text);
+    expect(fallback.out.text).toBe('');
+
+    await changeWithFailingWork('a gateway call', logAfterCommitFailure(fallback.log, 2));
+    expectLogged(fallback.out.text);
   });
 });
