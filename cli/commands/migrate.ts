@@ -91,7 +91,7 @@ export function registerMigrate(program: Command): void {
     ['rollback', 'one step back (service → the phase before the cutover, canary → shadow, shadow → legacy); coupled modules are named together'],
   ] as const) {
     stepOptions(migrate.command(name).argument('<modules...>').description(description)).action((modules: string[], o: MigrateCliOptions) =>
-      run(o, (c) => (modules.length === 1 ? step(o, () => c[name](modules[0]!, stepOptionsOf(o))) : steps(o, () => c.together(name, modules, stepOptionsOf(o))))),
+      run(o, (c) => step(o, () => (modules.length === 1 ? c[name](modules[0]!, stepOptionsOf(o)) : c.together(name, modules, stepOptionsOf(o))))),
     );
   }
   for (const [name, description] of [
@@ -122,26 +122,11 @@ function stepOptionsOf(o: MigrateCliOptions): StepOptions {
   };
 }
 
-async function step(o: MigrateCliOptions, work: () => Promise<StepResult>): Promise<number> {
+/** One step, or modules changing owner in one freeze (a result per module, printed as for a step of its own). */
+async function step(o: MigrateCliOptions, work: () => Promise<StepResult | StepResult[]>): Promise<number> {
   try {
     const r = await work();
-    print(o, r, renderStep(r));
-    return 0;
-  } catch (error) {
-    if (error instanceof GateRefusal) {
-      print(o, error.result, renderStep(error.result));
-      return 1;
-    }
-    throw error;
-  }
-}
-
-/** Modules changing owner in one freeze: one line per module, as for a step of its own. */
-async function steps(o: MigrateCliOptions, work: () => Promise<StepResult[]>): Promise<number> {
-  try {
-    const results = await work();
-    if (o.json) process.stdout.write(`${JSON.stringify(results)}\n`);
-    else for (const r of results) process.stdout.write(renderStep(r));
+    print(o, r, (Array.isArray(r) ? r : [r]).map(renderStep).join(''));
     return 0;
   } catch (error) {
     if (error instanceof GateRefusal) {
