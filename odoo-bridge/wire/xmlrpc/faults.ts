@@ -12,10 +12,13 @@ import type { XmlRpcFault } from './values.ts';
 export type FaultDialect = 'int' | 'legacy';
 
 /**
- * The fault Odoo 18 would answer for `error`. Odoo's UserError family keeps its message; anything
- * else is fault 1 (or, on legacy paths, the exception text as faultCode) with a Python-style
- * traceback. That traceback is synthesised from Odoo's own entry frames and the Python exception
- * line: it never holds the gateway's stack, and errors that are not `OdooError`s (gateway bugs,
+ * The fault Odoo 18 would answer for `error`, with one deliberate difference. Odoo's UserError
+ * family keeps its message and its fault code; anything else is fault 1 (or, on legacy paths, the
+ * exception text as faultCode). Where Odoo puts the formatted Python traceback into the
+ * faultString, Ficus puts only the exception line (`traceback.format_exception_only`, e.g.
+ * `ValueError: Invalid leaf ('name', '~', 'x')`): Ficus has no Python frames to show, made-up
+ * frames read as a leak to scanners and operators, and no client parses them (MIGRATION.md,
+ * "Deliberate differences from the monolith"). Errors that are not `OdooError`s (gateway bugs,
  * driver errors) are reduced to a fixed text so that no SQL, path or secret leaks.
  */
 export function faultFor(error: unknown, dialect: FaultDialect): XmlRpcFault {
@@ -28,7 +31,7 @@ export function faultFor(error: unknown, dialect: FaultDialect): XmlRpcFault {
     if (name === 'odoo.exceptions.AccessError') return { faultCode: 4, faultString: message };
     if (name === 'odoo.exceptions.AccessDenied') return { faultCode: 3, faultString: message };
     if (isUserErrorFamily(name)) return { faultCode: 2, faultString: message };
-    return { faultCode: 1, faultString: traceback(exception, 'xmlrpc_2') };
+    return { faultCode: 1, faultString: exceptionLine(exception) };
   }
 
   if (name === 'odoo.exceptions.RedirectWarning') return { faultCode: `warning -- Warning\n\n${message}`, faultString: '' };
@@ -36,7 +39,7 @@ export function faultFor(error: unknown, dialect: FaultDialect): XmlRpcFault {
   if (name === 'odoo.exceptions.AccessError') return { faultCode: `warning -- AccessError\n\n${message}`, faultString: '' };
   if (name === 'odoo.exceptions.AccessDenied') return { faultCode: 'AccessDenied', faultString: message };
   if (isUserErrorFamily(name)) return { faultCode: `warning -- UserError\n\n${message}`, faultString: '' };
-  return { faultCode: exceptionToUnicode(exception), faultString: traceback(exception, 'xmlrpc_1') };
+  return { faultCode: exceptionToUnicode(exception), faultString: exceptionLine(exception) };
 }
 
 /** `faultFor` written out as the response body Odoo would send. */
@@ -49,17 +52,15 @@ export function serializeFaultFor(error: unknown, dialect: FaultDialect): string
 interface PythonException {
   name: string;
   args: readonly unknown[];
-  /** Where Odoo's `_xmlrpc` was when it raised: decoding, dispatching, or encoding the result. */
-  stage: 'loads' | 'dispatch' | 'dumps';
 }
 
 const INTERNAL_ERROR_TEXT = 'Internal server error';
 
 function asPythonException(error: unknown): PythonException {
-  if (error instanceof OdooError) return { name: error.exceptionName, args: error.arguments, stage: 'dispatch' };
-  if (error instanceof XmlRpcParseError) return { name: error.pythonException, args: [error.message], stage: 'loads' };
-  if (error instanceof XmlRpcMarshalError) return { name: error.pythonException, args: [error.message], stage: 'dumps' };
-  return { name: 'builtins.Exception', args: [INTERNAL_ERROR_TEXT], stage: 'dispatch' };
+  if (error instanceof OdooError) return { name: error.exceptionName, args: error.arguments };
+  if (error instanceof XmlRpcParseError) return { name: error.pythonException, args: [error.message] };
+  if (error instanceof XmlRpcMarshalError) return { name: error.pythonException, args: [error.message] };
+  return { name: 'builtins.Exception', args: [INTERNAL_ERROR_TEXT] };
 }
 
 const isUserErrorFamily = (name: string) => name.startsWith('odoo.exceptions.');
@@ -75,31 +76,12 @@ function exceptionToUnicode(exception: PythonException): string {
   return exception.args.length > 0 ? exception.args.map(pythonStr).join('\n') : exceptionStr(exception);
 }
 
-/** `traceback.format_exception_only`: builtins print bare, other classes with their module. */
+/**
+ * `traceback.format_exception_only` without its closing newline: builtins print bare, other
+ * classes with their module; an exception with empty text prints just the class.
+ */
 function exceptionLine(exception: PythonException): string {
   const className = exception.name.startsWith('builtins.') ? exception.name.slice('builtins.'.length) : exception.name;
   const text = exceptionStr(exception);
   return text === '' ? className : `${className}: ${text}`;
-}
-
-// Odoo 18.0's own frames (rpc.py at the recorded commit), as its tracebacks show them.
-const RPC_PY = '/opt/odoo/src/odoo/addons/base/controllers/rpc.py';
-const ENTRY_FRAMES = {
-  xmlrpc_2: `  File "${RPC_PY}", line 161, in xmlrpc_2\n    response = self._xmlrpc(service)\n               ^^^^^^^^^^^^^^^^^^^^^\n`,
-  xmlrpc_1: `  File "${RPC_PY}", line 151, in xmlrpc_1\n    response = self._xmlrpc(service)\n               ^^^^^^^^^^^^^^^^^^^^^\n`,
-};
-const STAGE_FRAMES = {
-  loads:
-    `  File "${RPC_PY}", line 138, in _xmlrpc\n    params, method = xmlrpc.client.loads(data, use_datetime=True)\n` +
-    `                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n`,
-  dispatch:
-    `  File "${RPC_PY}", line 139, in _xmlrpc\n    result = dispatch_rpc(service, method, params)\n` +
-    `             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n` +
-    `  File "/opt/odoo/src/odoo/http.py", line 398, in dispatch_rpc\n    return dispatch(method, params)\n` +
-    `           ^^^^^^^^^^^^^^^^^^^^^^^^\n`,
-  dumps: `  File "${RPC_PY}", line 140, in _xmlrpc\n    return dumps((result,))\n           ^^^^^^^^^^^^^^^^\n`,
-};
-
-function traceback(exception: PythonException, entry: keyof typeof ENTRY_FRAMES): string {
-  return `Traceback (most recent call last):\n${ENTRY_FRAMES[entry]}${STAGE_FRAMES[exception.stage]}${exceptionLine(exception)}\n`;
 }
