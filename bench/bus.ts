@@ -20,7 +20,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres.ts';
-import { createLogger } from '../runtime/logger.ts';
+import { createLogger } from '../platform/logger.ts';
 import { EmbeddedTransport } from '../services/kit/bus/embedded-transport.ts';
 import { KafkaTransport } from '../services/kit/bus/kafka-transport.ts';
 import { ServiceBus } from '../services/kit/bus/service-bus.ts';

@@ -24,7 +24,7 @@ import { LOAD_TABLES, runLegacyWriteLoad } from '../cdc/load/legacy-write-load.t
 import { compareTables } from '../cdc/verify/compare-tables.ts';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres.ts';
 import { ensureLegacyDatabase } from '../runtime/legacy-database.ts';
-import { createLogger } from '../runtime/logger.ts';
+import { createLogger } from '../platform/logger.ts';
 import { freePort } from '../test/support/free-port.ts';
 
 const CHANGES = Number(process.env.CDC_BENCH_CHANGES ?? 100_000);

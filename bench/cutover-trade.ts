@@ -1,6 +1,6 @@
 // The cutover drill on M04 + M20 (issue 9): `npx tsx bench/cutover-trade.ts`. Prints a table, then one JSON line.
 import pg from 'pg';
-import { createLogger } from '../runtime/logger.ts';
+import { createLogger } from '../platform/logger.ts';
 import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
 import { percentile } from '../migration/control/drill/drill-figures.ts';
 import { runTradeCutoverDrill } from '../migration/control/drill/run-trade-drill.ts';

@@ -1,6 +1,6 @@
 // The cutover drill under load (issue 8): `npx tsx bench/cutover.ts`. Prints a table, then one JSON line.
 import pg from 'pg';
-import { createLogger } from '../runtime/logger.ts';
+import { createLogger } from '../platform/logger.ts';
 import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
 import { runCutoverDrill } from '../migration/control/drill/run-drill.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';

@@ -2,7 +2,7 @@
 // gateway and REST mixed, on 50 paid orders after M04+M20 moved to trade. Prints a table, then one JSON line.
 import pg from 'pg';
 import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
-import { createLogger } from '../runtime/logger.ts';
+import { createLogger } from '../platform/logger.ts';
 import { issueToken } from '../services/kit/auth/tokens.ts';
 import trade from '../services/trade/index.ts';
 import { serveForTest } from '../test/services/support/service-app.ts';

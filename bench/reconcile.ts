@@ -31,7 +31,7 @@ import { DEFAULT_NORMALISATION, runReconciliation, type DifferenceKind, type Rec
 import { introspectTable } from '../migration/reconcile/table-introspection.ts';
 import { planTable } from '../migration/reconcile/table-plan.ts';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres.ts';
-import { createLogger } from '../runtime/logger.ts';
+import { createLogger } from '../platform/logger.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {

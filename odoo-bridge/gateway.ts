@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { opsRoutes, type ReadinessCheck } from './http/ops-routes.ts';
+import { opsRoutes, type ReadinessCheck } from '../platform/ops-routes.ts';
 
 export interface GatewayParts {
   logger: Logger;

@@ -3,19 +3,19 @@ import pg from 'pg';
 import { localKeyLookup } from '../services/kit/auth/key-sources.ts';
 import { publicJwks } from '../services/kit/auth/keys.ts';
 import { startEmbeddedServices } from '../services/kit/runner/embedded.ts';
-import { loadAllServices } from './service-catalog.ts';
+import { loadBuiltServices } from '../services/catalog.ts';
 import { loadOrCreateSigningKeys } from './signing-keys.ts';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
-import { listen, type RunningHttpServer } from '../odoo-bridge/http/http-server.ts';
+import { listen, type RunningHttpServer } from '../platform/http-server.ts';
 import { createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
 import { createUpstreamOdoo } from '../odoo-bridge/proxy/upstream-odoo.ts';
 import { embeddedEndpoints } from '../migration/control/endpoints.ts';
 import { startMigrationRuntime } from '../migration/control/migration-runtime.ts';
 import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-session-store.ts';
 import { createRedisSessionStore } from '../odoo-bridge/sessions/redis-session-store.ts';
-import { ensureDatabase } from './ensure-database.ts';
+import { ensureDatabase } from '../platform/ensure-database.ts';
 import { startDailyReconcile } from './daily-reconcile.ts';
 import { ensureFilestore } from './filestore.ts';
 import path from 'node:path';
@@ -109,7 +109,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
 
     const signingKeys = await loadOrCreateSigningKeys(config.dataDir);
     const services = await startEmbeddedServices({
-      services: await loadAllServices(),
+      services: await loadBuiltServices(),
       databaseUrl: (name) => cluster.url(name),
       logger,
       metrics,

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { restoreSqlDump, type RestoreProgress } from './sql-dump-restore.ts';
+import { quoteIdent } from '../platform/quote-ident.ts';
 
 export interface EnsureLegacyOptions {
   /** URL of the maintenance database (`postgres`) of the cluster. */
@@ -92,8 +93,4 @@ export async function restoreInto(
   } finally {
     await client.end();
   }
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

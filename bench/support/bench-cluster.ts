@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../runtime/embedded-postgres.ts';
 import { ensureLegacyDatabase } from '../../runtime/legacy-database.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 const BENCH_DIR = process.env.FICUS_BENCH_DIR ?? '/tmp/ficus-bench';

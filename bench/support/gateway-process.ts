@@ -5,12 +5,12 @@
  */
 import pg from 'pg';
 import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
-import { listen } from '../../odoo-bridge/http/http-server.ts';
+import { listen } from '../../platform/http-server.ts';
 import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
 import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
 import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
-import { createLogger } from '../../runtime/logger.ts';
-import { createMetricsRegistry } from '../../runtime/metrics.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
 
 const [legacyUrl, port] = process.argv.slice(2);
 const logger = createLogger({ level: 'warn', format: 'json' });

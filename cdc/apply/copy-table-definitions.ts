@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { quoteIdent, readTableColumns, splitQualified } from './target-tables.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
+import { readTableColumns, splitQualified } from './target-tables.ts';
 
 /**
  * Creates in `target` tables with the same columns, types, NOT NULLs and primary keys as in

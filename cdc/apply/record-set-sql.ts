@@ -1,4 +1,5 @@
-import { quoteIdent, type TargetColumn, type TargetTable } from './target-tables.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
+import type { TargetColumn, TargetTable } from './target-tables.ts';
 
 /**
  * Multi-row statements over one JSON parameter: `jsonb_to_recordset($1)` turns the batch into

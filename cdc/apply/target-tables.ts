@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdent } from '../../platform/quote-ident.ts';
 
 export interface TargetColumn {
   name: string;
@@ -67,8 +68,4 @@ export async function readTableColumns(client: pg.ClientBase, schema: string, ta
 export function splitQualified(qualified: string): [string, string] {
   const dot = qualified.indexOf('.');
   return dot < 0 ? ['public', qualified] : [qualified.slice(0, dot), qualified.slice(dot + 1)];
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -5,7 +5,7 @@
 // SIGTERM/SIGINT stop it cleanly; after a SIGKILL the next start resumes from the group's
 // committed offsets, which never run ahead of what the target committed.
 import { openApplierFromEnv, requiredEnv, stopOnSignals } from '../apply/applier-from-env.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { KafkaSource } from './kafka-source.ts';
 
 const list = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : []);

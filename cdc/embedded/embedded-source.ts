@@ -4,7 +4,7 @@ import type { ApplyResult, ChangeApplier } from '../apply/applier.ts';
 import type { ChangeEvent } from '../events/change-event.ts';
 import { dropPublication, ensurePublication } from '../setup/publication.ts';
 import { ensureReplicaIdentityFull } from '../setup/replica-identity.ts';
-import { backoffDelay, sleep } from './backoff.ts';
+import { backoffDelay, sleep } from '../../platform/backoff.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { PgoutputDecoder } from './pgoutput-decoder.ts';
 import { createSlotWithSnapshot, dropSlot, readSlot } from './slot.ts';
@@ -132,7 +132,7 @@ export class EmbeddedSource {
       } catch (error) {
         if (this.#stopping.signal.aborted) break;
         if (Date.now() - started > 30_000) attempt = 0; // it was healthy for a while: start backing off from the bottom
-        const delay = backoffDelay(attempt++, this.#o.backoffBaseMs ?? 200, this.#o.backoffMaxMs ?? 10_000);
+        const delay = backoffDelay(attempt++, { baseMs: this.#o.backoffBaseMs ?? 200, maxMs: this.#o.backoffMaxMs ?? 10_000 });
         applier.metrics.errors.inc({ stage: 'source' });
         logger.warn({ err: error, slot: this.slotName, retryInMs: delay }, 'cdc reader interrupted; reconnecting');
         await sleep(delay, this.#stopping.signal);

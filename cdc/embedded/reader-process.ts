@@ -4,7 +4,7 @@
 // FICUS_CDC_ORIGIN (replication origin of the applier's writes). SIGTERM/SIGINT stop it cleanly;
 // SIGKILL is what the crash test does, and the next start resumes from the target's checkpoint.
 import { openApplierFromEnv, requiredEnv, stopOnSignals } from '../apply/applier-from-env.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { EmbeddedSource } from './embedded-source.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', format: 'json' });

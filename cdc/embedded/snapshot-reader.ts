@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { quoteIdent, splitQualified } from '../apply/target-tables.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
+import { splitQualified } from '../apply/target-tables.ts';
 import type { ChangeEvent, RowImage } from '../events/change-event.ts';
 import { encodePgText, SESSION_SETTINGS } from '../events/encode-pg-text.ts';
 import { buildChangeEvent, type SourceIdentity } from './envelope-builder.ts';

@@ -4,7 +4,7 @@ import type { ApplyResult, ChangeApplier } from '../apply/applier.ts';
 import type { ChangeEvent } from '../events/change-event.ts';
 import { SESSION_SETTINGS } from '../events/encode-pg-text.ts';
 import { lsnToNumber, numberToLsn } from '../events/lsn.ts';
-import { sleep } from './backoff.ts';
+import { sleep } from '../../platform/backoff.ts';
 import type { PgoutputDecoder } from './pgoutput-decoder.ts';
 import { RawPgoutputPlugin } from './raw-pgoutput-plugin.ts';
 

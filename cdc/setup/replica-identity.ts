@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { quoteIdent, splitQualified } from '../apply/target-tables.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
+import { splitQualified } from '../apply/target-tables.ts';
 
 /**
  * Legacy tables Ficus sets to REPLICA IDENTITY FULL (reasons in cdc/README.md, "Replica

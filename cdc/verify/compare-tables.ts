@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { quoteIdent, splitQualified } from '../apply/target-tables.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
+import { splitQualified } from '../apply/target-tables.ts';
 
 export interface TableDifference {
   table: string;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../runtime/config.ts';
 import { embeddedUrl, startEmbeddedPostgres } from '../../runtime/embedded-postgres.ts';
 import { resetLegacyDatabase } from '../../runtime/legacy-database.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('the embedded legacy database');

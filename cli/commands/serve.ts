@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { SERVICE_CATALOG } from '../../runtime/service-catalog.ts';
-import { createLogger } from '../../runtime/logger.ts';
-import { createMetricsRegistry } from '../../runtime/metrics.ts';
+import { loadService } from '../../services/catalog.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { loadKitConfig } from '../../services/kit/config.ts';
 import { serveService } from '../../services/kit/runner/serve.ts';
 
@@ -10,12 +10,11 @@ export function registerServe(program: Command): void {
     .command('serve <service>')
     .description('run one service alone (distributed mode): its own database, HTTP port, bus (FICUS_BUS) and cache (REDIS_URL)')
     .action(async (name: string) => {
-      const load = SERVICE_CATALOG[name];
-      if (!load) throw new Error(`unknown service ${name} (available: ${Object.keys(SERVICE_CATALOG).join(', ')})`);
+      const service = await loadService(name);
       // Only the logging settings of `ficus start` apply here (no legacy dump, no embedded cluster).
       const format = process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? process.env.LOG_FORMAT : 'auto';
       const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', format });
-      const served = await serveService(await load(), loadKitConfig(), logger, createMetricsRegistry());
+      const served = await serveService(service, loadKitConfig(), logger, createMetricsRegistry());
       let stopping = false;
       const stop = async (signal: NodeJS.Signals) => {
         if (stopping) {

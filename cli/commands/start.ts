@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../runtime/config.ts';
 import { startEmbeddedFicus } from '../../runtime/embedded-runner.ts';
-import { createLogger } from '../../runtime/logger.ts';
-import { createMetricsRegistry } from '../../runtime/metrics.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { restoreProgressReporter } from '../restore-progress.ts';
 
 export function registerStart(program: Command): void {

@@ -1,4 +1,4 @@
-import { quoteIdent } from './sql.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
 import type { ColumnInfo } from './table-introspection.ts';
 import type { NormalisationOptions } from './types.ts';
 

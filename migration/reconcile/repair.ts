@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { firstKeyOf } from './checksum-queries.ts';
 import type { ReconcileReport } from './report-model.ts';
-import { chunked, quoteIdent } from './sql.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
+import { chunked } from './sql.ts';
 import { introspectTable } from './table-introspection.ts';
 import { currentOwnerOf, type OwnerLookup, type TableOwner } from './table-owner.ts';
 

@@ -1,7 +1,3 @@
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /** A URL for reports and logs: host, port and database, never the user or password. */
 export function describeDatabaseUrl(url: string): string {
   try {

@@ -1,6 +1,6 @@
-import { isHealthColumn, SECRET_FIELD_NAMES } from '../../runtime/redaction.ts';
+import { isHealthColumn, SECRET_FIELD_NAMES } from '../../platform/redaction.ts';
 import { compareColumn, matchesColumnList, type ColumnComparison, type NormalisationNote } from './normalisation.ts';
-import { quoteIdent } from './sql.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
 import type { TableShape } from './table-introspection.ts';
 import type { LagOptions, NormalisationOptions } from './types.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { PostgresStartError, startEmbeddedPostgres } from '../../runtime/embedded-postgres.ts';
 import { runFicus, waitForHttp } from '../support/ficus-process.ts';
 import { freePort } from '../support/free-port.ts';

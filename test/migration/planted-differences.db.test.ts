@@ -89,7 +89,7 @@ describe('planted differences', () => {
     const orders = tables.get('service_orders')!;
     expect(orders.differences.find((d) => d.key === '10')!.values).toEqual({ state: { source: expect.any(String), target: 'cancelled' } });
     const records = tables.get('health_records')!;
-    // value, note, record_type and unit are health columns (runtime/redaction.ts): names only
+    // value, note, record_type and unit are health columns (platform/redaction.ts): names only
     for (const key of ['5', '999', '3000']) expect(records.differences.find((d) => d.key === key)!.values).toBeUndefined();
     expect(records.differences.find((d) => d.key === '5999')!.values).toEqual({ measured_at: { source: expect.any(String), target: expect.any(String) } });
     expect(JSON.stringify(records)).not.toContain('(edited)');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { GroupConsumer } from '../../services/kit/bus/consumer.ts';
 import { deadLetterTable } from '../../services/kit/bus/dead-letters.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../../services/kit/db/database.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { Registry } from 'prom-client';
 import { EmbeddedTransport } from '../../services/kit/bus/embedded-transport.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../../services/kit/db/database.ts';

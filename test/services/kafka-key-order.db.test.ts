@@ -5,7 +5,7 @@
 import { Registry } from 'prom-client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../runtime/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { ServiceBus } from '../../services/kit/bus/service-bus.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../../services/kit/db/database.ts';
 import type { NewEvent } from '../../services/kit/events/cloudevent.ts';

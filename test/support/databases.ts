@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { quoteIdent } from '../../runtime/legacy-database.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
 import { clusterUrl } from './test-cluster.ts';
 
 export interface TestDatabase {

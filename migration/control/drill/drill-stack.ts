@@ -1,10 +1,10 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { createGatewayApp } from '../../../odoo-bridge/gateway.ts';
-import { listen } from '../../../odoo-bridge/http/http-server.ts';
+import { listen } from '../../../platform/http-server.ts';
 import { createOdooGateway } from '../../../odoo-bridge/odoo-gateway.ts';
 import { createPostgresSessionStore } from '../../../odoo-bridge/sessions/postgres-session-store.ts';
-import { createMetricsRegistry } from '../../../runtime/metrics.ts';
+import { createMetricsRegistry } from '../../../platform/metrics.ts';
 import { MigrationController } from '../controller.ts';
 import { embeddedEndpoints, type ControlEndpoints } from '../endpoints.ts';
 import { startMigrationRuntime, type MigrationRuntime } from '../migration-runtime.ts';

@@ -1,4 +1,4 @@
-import { HEALTH_FIELD_NAMES, SECRET_FIELD_NAMES } from '../../../runtime/redaction.ts';
+import { HEALTH_FIELD_NAMES, SECRET_FIELD_NAMES } from '../../../platform/redaction.ts';
 
 const HIDDEN = new Set<string>([...HEALTH_FIELD_NAMES, ...SECRET_FIELD_NAMES]);
 
@@ -10,7 +10,7 @@ export interface AnswerDifference {
 
 /**
  * Where two Odoo answers differ, as paths (`[3].seen`), at most `limit` of them. Values of
- * health and secret fields are never copied into a difference (runtime/redaction.ts): a
+ * health and secret fields are never copied into a difference (platform/redaction.ts): a
  * shadow diff goes to metrics, logs and `ficus migrate status`.
  */
 export function diffAnswers(legacy: unknown, service: unknown, limit = 10): AnswerDifference[] {

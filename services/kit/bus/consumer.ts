@@ -7,7 +7,7 @@ import { assertValidEvent } from '../events/validate-event.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { continueTrace } from '../observability/trace-context.ts';
 import { runInWorkContext } from '../observability/work-context.ts';
-import { backoffMs, sleep } from './backoff.ts';
+import { backoffDelay, sleep } from '../../../platform/backoff.ts';
 import { DeliveryTally } from './consumer-tally.ts';
 import type { DeadLetterSink } from './dead-letters.ts';
 import type { ConsumerSink, EventHandler, IncomingEvent } from './types.ts';
@@ -86,7 +86,7 @@ export class GroupConsumer implements ConsumerSink {
         const type = item.ok ? item.event.type : 'invalid';
         metrics.eventsHandled.inc({ service, group: this.group, type, outcome: 'retried' });
         this.options.logger.warn({ err: error, group: this.group, eventId: item.ok ? item.event.id : item.id, attempt }, 'event handling failed; retrying');
-        await sleep(backoffMs(attempt), this.options.stopping);
+        await sleep(backoffDelay(attempt - 1, { baseMs: 50, maxMs: 5_000 }), this.options.stopping);
       }
     }
   }

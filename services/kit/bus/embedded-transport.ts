@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { EventType } from '../events/event-types.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
-import { sleep } from './backoff.ts';
+import { sleep } from '../../../platform/backoff.ts';
 import { deadLetterTable } from './dead-letters.ts';
 import { partitionByKey } from './key-partitions.ts';
 import { OutboxListener } from './outbox-listener.ts';

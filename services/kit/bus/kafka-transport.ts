@@ -6,7 +6,7 @@ import { EVENT_TYPES } from '../events/event-types.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import type { DeadLetterSink } from './dead-letters.ts';
 import { eventTopic, registerOutboxConnector } from './debezium-outbox.ts';
-import { backoffMs, sleep } from './backoff.ts';
+import { backoffDelay, sleep } from '../../../platform/backoff.ts';
 import { partitionByKey } from './key-partitions.ts';
 import type { BusTransport, ConsumerSink, RunningConsumer } from './types.ts';
 
@@ -165,7 +165,7 @@ export class KafkaTransport implements BusTransport {
           return;
         } catch (error) {
           if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-          await sleep(backoffMs(attempt));
+          await sleep(backoffDelay(attempt - 1, { baseMs: 50, maxMs: 5_000 }));
         }
       }
     } finally {

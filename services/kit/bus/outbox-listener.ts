@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { sleep } from './backoff.ts';
+import { sleep } from '../../../platform/backoff.ts';
 
 /**
  * LISTENs on one service database for the outbox trigger's NOTIFY and counts the wake-ups.

@@ -46,27 +46,6 @@ export async function openServiceDatabase<DB>({ url, service, logger, migrations
   };
 }
 
-/** Embedded mode: database `svc_<name>` in the embedded cluster, created on first start. */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) {
-      try {
-        await admin.query(`CREATE DATABASE "${name}"`);
-      } catch (error) {
-        // Two processes creating it at once: the loser sees duplicate_database, which is fine.
-        const code = (error as { code?: string }).code;
-        if (code !== '42P04' && code !== '23505') throw error;
-      }
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
 export function serviceDatabaseName(service: string): string {
   return `svc_${service}`;
 }

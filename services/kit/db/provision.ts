@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ensureDatabase } from '../../../runtime/ensure-database.ts';
+import { ensureDatabase } from '../../../platform/ensure-database.ts';
 import { KIT_MIGRATIONS } from './kit-migrations.ts';
 import { runMigrations, type Migration } from './migrations.ts';
 

@@ -1,8 +1,8 @@
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { opsRoutes } from '../../../odoo-bridge/http/ops-routes.ts';
-import { listen, type RunningHttpServer } from '../../../odoo-bridge/http/http-server.ts';
+import { opsRoutes } from '../../../platform/ops-routes.ts';
+import { listen, type RunningHttpServer } from '../../../platform/http-server.ts';
 import { remoteKeyLookup } from '../auth/key-sources.ts';
 import type { KeyLookup } from '../auth/tokens.ts';
 import { createCache } from '../cache/create-cache.ts';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { continueTrace } from '../observability/trace-context.ts';
 import { currentTraceparent, runInWorkContext } from '../observability/work-context.ts';
-import { backoffMs, sleep } from '../bus/backoff.ts';
+import { backoffDelay, sleep } from '../../../platform/backoff.ts';
 import { SagaRejected, type SagaBoundary, type SagaDefinition } from './saga.ts';
 
 export type SagaOutcome = 'completed' | 'compensated';
@@ -171,7 +171,7 @@ export class SagaRunner {
           } catch (error) {
             if (this.stopping.signal.aborted) return undefined;
             log.warn({ err: error, step: current.name, attempt }, 'compensation failed; retrying');
-            await sleep(backoffMs(attempt, 100, 30_000), this.stopping.signal);
+            await sleep(backoffDelay(attempt - 1, { baseMs: 100, maxMs: 30_000 }), this.stopping.signal);
           }
         }
         await this.boundary(saga.name, instance.id, current.name, 'after-compensation');
@@ -192,7 +192,7 @@ export class SagaRunner {
         if (error instanceof SagaRejected) return { ok: false, rejected: true, reason: error.message };
         if (attempt >= maxAttempts || this.stopping.signal.aborted) return { ok: false, rejected: false, reason: `gave up after ${attempt} attempts: ${(error as Error).message}` };
         log.warn({ err: error, step: name, attempt }, 'saga step failed; retrying');
-        await sleep(backoffMs(attempt, 50, 2_000), this.stopping.signal);
+        await sleep(backoffDelay(attempt - 1, { baseMs: 50, maxMs: 2_000 }), this.stopping.signal);
       }
     }
   }

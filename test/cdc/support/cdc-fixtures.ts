@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { ChangeApplier } from '../../../cdc/apply/applier.ts';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 
 export const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json' });
 

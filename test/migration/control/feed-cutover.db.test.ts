@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { startDrillStack, type DrillStack } from '../../../migration/control/drill/drill-stack.ts';
 import { runCutoverDrill } from '../../../migration/control/drill/run-drill.ts';
 import { emitDrainMarker, waitApplied } from '../../../migration/control/sync/drain.ts';

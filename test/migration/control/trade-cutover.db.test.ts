@@ -5,7 +5,7 @@ import { GateRefusal } from '../../../migration/control/controller.ts';
 import { runCutover, runServiceRollback, type CutoverOptions } from '../../../migration/control/cutover.ts';
 import type { Phase } from '../../../migration/control/phases.ts';
 import { readPhase } from '../../../migration/control/store/phase-store.ts';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import trade from '../../../services/trade/index.ts';
 import { serveForTest, type ServiceUnderTest } from '../../services/support/service-app.ts';

@@ -9,9 +9,9 @@ import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.
 import { registerLegacyAddons } from '../../../migration/legacy-addons/index.ts';
 import { embeddedEndpoints } from '../../../migration/control/endpoints.ts';
 import { startMigrationRuntime, type MigrationRuntime } from '../../../migration/control/migration-runtime.ts';
-import { SERVICE_BINDINGS } from '../../../migration/control/service-bindings.ts';
-import { createLogger } from '../../../runtime/logger.ts';
-import { createMetricsRegistry } from '../../../runtime/metrics.ts';
+import trade from '../../../services/trade/index.ts';
+import { createLogger } from '../../../platform/logger.ts';
+import { createMetricsRegistry } from '../../../platform/metrics.ts';
 import { PROJECT_ROOT } from '../../support/ficus-process.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
@@ -161,7 +161,7 @@ describe('action_succeed across the cut (callModel)', () => {
 
   const engineWith = (callModel: ModelCaller) => {
     const behaviours = registerLegacyAddons(coreBehaviours(), { callModel });
-    SERVICE_BINDINGS.trade!.registerLegacyBehaviours(behaviours);
+    trade.odoo!.legacyBehaviours(behaviours);
     return createFullOrmEngine({ database: { name: 'hp_legacy', pool: legacy.pool }, behaviours });
   };
   const payment = async (reference: string, sourceId: number) =>

@@ -3,7 +3,7 @@
 // so a second handling of an event would show). The test SIGKILLs it at random and starts it again.
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { EmbeddedTransport } from '../../../services/kit/bus/embedded-transport.ts';
 import { KafkaTransport } from '../../../services/kit/bus/kafka-transport.ts';
 import { ServiceBus } from '../../../services/kit/bus/service-bus.ts';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Registry } from 'prom-client';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { ServiceBus } from '../../../services/kit/bus/service-bus.ts';
 import type { BusTransport } from '../../../services/kit/bus/types.ts';
 import type { ServiceDatabase } from '../../../services/kit/db/database.ts';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Registry } from 'prom-client';
-import type { Logger } from '../../../runtime/logger.ts';
+import type { Logger } from '../../../platform/logger.ts';
 import type { KafkaStack } from '../../../cdc/distributed/stack.ts';
 import { KafkaTransport } from '../../../services/kit/bus/kafka-transport.ts';
 import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';

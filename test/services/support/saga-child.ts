@@ -4,7 +4,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
 import { SagaRunner } from '../../../services/kit/saga/saga-runner.ts';
 import { orderCreationSaga, type OrderCreationInput } from '../../../services/trade/domain/order-creation-saga.ts';

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissivePolicy } from '../../../odoo-bridge/orm/access-policy.ts';
+import { superuserPolicy } from '../../../odoo-bridge/orm/access-policy.ts';
 import { createCallContext } from '../../../odoo-bridge/orm/call-context.ts';
 import { loadRegistry } from '../../../odoo-bridge/orm/registry/registry-cache.ts';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { continueTrace } from '../../../services/kit/observability/trace-context.ts';
 import { runInWorkContext } from '../../../services/kit/observability/work-context.ts';
 import { afterCommit, inTransactionWithAfterCommit, logAfterCommitFailure } from '../../../services/trade/odoo/after-commit.ts';
@@ -41,7 +41,7 @@ describe("trade's after-commit work", () => {
   /** A committed change whose after-commit work fails, reported through `onFailure`. */
   const changeWithFailingWork = async (note: string, onFailure: (error: unknown) => void) => {
     const registry = await loadRegistry({ name: 'hp_legacy', pool: db.pool });
-    const ctx = await createCallContext({ registry, db: db.pool, uid: 2, rawContext: {}, policy: permissivePolicy(db.pool), filestore: null });
+    const ctx = await createCallContext({ registry, db: db.pool, uid: 2, rawContext: {}, policy: superuserPolicy(db.pool), filestore: null });
     return inTransactionWithAfterCommit(ctx, async (tx) => {
       await tx.db.query(`UPDATE service_orders SET note = $1 WHERE id = 1`, [note]);
       afterCommit(tx, async () => {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../runtime/logger.ts';
+import { createLogger } from '../../../platform/logger.ts';
 import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
 import { SagaRunner } from '../../../services/kit/saga/saga-runner.ts';
 import { provisionTradeDatabase } from '../../../services/trade/db/provision.ts';

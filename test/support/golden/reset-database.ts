@@ -4,7 +4,7 @@
  * Usage: node --import tsx reset-database.ts ADMIN_URL DATABASE TEMPLATE
  */
 import pg from 'pg';
-import { quoteIdent } from '../../../runtime/legacy-database.ts';
+import { quoteIdent } from '../../../platform/quote-ident.ts';
 
 const [adminUrl, database, template] = process.argv.slice(2);
 if (!adminUrl || !database || !template) {

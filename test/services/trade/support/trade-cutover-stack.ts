@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { startDrillStack, type DrillStack } from '../../../../migration/control/drill/drill-stack.ts';
-import { createLogger } from '../../../../runtime/logger.ts';
+import { createLogger } from '../../../../platform/logger.ts';
 import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../../../support/databases.ts';
 
 export const TRADE_MODULES = ['M04', 'M20'] as const;
