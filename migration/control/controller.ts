@@ -6,12 +6,11 @@ import { DEFAULT_THRESHOLDS, runGates, type Gate, type GateContext, type GateThr
 import { backfillComplete, forwardLag, reverseLag, STEP_GATES } from './gates/gates.ts';
 import { legacyBusinessMethods } from './gates/business-methods.ts';
 import { couplingOf } from './coupled-modules.ts';
-import { forwardSlot, modulePlan, modulePlans, reverseSlot, type ModulePlan } from './module-plan.ts';
+import { forwardSlot, modulePlan, modulePlans, movableService, reverseSlot, serviceTakingOver, type ModulePlan } from './module-plan.ts';
 import { STEP_FROM, type Phase, type StepName } from './phases.ts';
 import { phaseSignalFor, type PhaseSignal } from './phase-signal.ts';
 import { recoverInterruptedCutovers } from './recovery.ts';
 import { alignWriteOwner } from './service-write-gate.ts';
-import { bindingFor } from './service-bindings.ts';
 import { readCutovers, type CutoverRow } from './store/cutover-journal.ts';
 import { ensureControlSchema } from './store/control-schema.ts';
 import { readPhase, readTransitions, recordTransition, type GateOutcome, type ModulePhase, type StoredTransition } from './store/phase-store.ts';
@@ -128,14 +127,14 @@ export class MigrationController {
       serviceUrl: this.endpoints.serviceUrlFor(plan.service),
       thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds },
       addonsPath: this.endpoints.addonsPath,
-      providedMethods: bindingFor(plan.service).providedMethods,
+      providedMethods: movableService(plan)?.odoo.businessMethods ?? {},
     };
   }
 
   async planReport(module: string): Promise<PlanReport> {
     const plan = await this.plan(module);
     const legacy = await legacyBusinessMethods(this.endpoints.addonsPath, plan.technicalName).catch(() => new Map<string, string[]>());
-    const provided = bindingFor(plan.service).providedMethods;
+    const provided = movableService(plan)?.odoo.businessMethods ?? {};
     return {
       module: plan.code,
       technicalName: plan.technicalName,
@@ -179,6 +178,7 @@ export class MigrationController {
   async backfill(module: string, options: StepOptions & { waitMs?: number; onProgress?: (p: { copied: number; total: number }) => void } = {}): Promise<StepResult> {
     await recoverInterruptedCutovers(this.control);
     const plan = await this.plan(module);
+    serviceTakingOver(plan);
     const phase = await readPhase(this.control, plan.code);
     this.#assertFrom('backfill', phase.phase, plan.code);
     await requestSync(this.control, plan.code, actorOf(options));
@@ -275,6 +275,7 @@ export class MigrationController {
   /** Phase, gates, force and reason checked; what the step would do, not done yet. */
   async #prepare(module: string, step: StepName, options: StepOptions, target: (plan: ModulePlan, from: Phase) => Promise<StepTarget>, inSameStep: readonly string[] = []) {
     const plan = await this.plan(module);
+    serviceTakingOver(plan);
     const current = await readPhase(this.control, plan.code);
     this.#assertFrom(step, current.phase, plan.code);
     if (current.freeze && current.freeze.until.getTime() > Date.now()) throw new Error(`${plan.code} is frozen by a cutover or rollback in progress`);
@@ -325,6 +326,7 @@ export class MigrationController {
   async #recover(plans: readonly ModulePlan[]): Promise<string[]> {
     const notes = await recoverInterruptedCutovers(this.control);
     for (const plan of plans) {
+      if (!movableService(plan)) continue; // never left Odoo: no owner row to align
       const repaired = await alignWriteOwner(this.control, this.servicePool(plan.service), plan.code).catch(() => null);
       if (repaired) notes.push(repaired);
     }

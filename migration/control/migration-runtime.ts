@@ -3,9 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
-import { coreBehaviours } from '../../odoo-bridge/orm/write/core/core-behaviours.ts';
-import type { ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
-import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
+import { coreBehaviours, createFullOrmEngine, type ModelCaller } from '../../odoo-bridge/orm/index.ts';
 import type { UpstreamOdoo } from '../../odoo-bridge/proxy/upstream-odoo.ts';
 import type { CallRouter } from '../../odoo-bridge/routing/call-router.ts';
 import { phaseAwareHandler, phaseAwareRouter, type PhaseDirectory } from '../../odoo-bridge/routing/phase-routing.ts';
@@ -13,12 +11,12 @@ import { registerLegacyAddons, type LegacyAddonPorts } from '../legacy-addons/in
 import { isReadMethod } from './call-kinds.ts';
 import type { ControlEndpoints } from './endpoints.ts';
 import { FreezeGate } from './freeze-gate.ts';
-import { forwardSlot, modulePlans } from './module-plan.ts';
+import { createServiceEngine, type ServiceWithOdooFace } from '../../services/kit/index.ts';
+import { forwardSlot, modulePlans, movableService } from './module-plan.ts';
 import { PhaseBook } from './phase-book.ts';
 import { phaseSignalFor } from './phase-signal.ts';
 import { recoverInterruptedCutovers } from './recovery.ts';
 import { alignWriteOwner } from './service-write-gate.ts';
-import { SERVICE_BINDINGS } from './service-bindings.ts';
 import { ShadowComparer } from './shadow/shadow-comparer.ts';
 import { ShadowStats } from './shadow/shadow-stats.ts';
 import { ensureControlSchema } from './store/control-schema.ts';
@@ -69,13 +67,20 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   await heartbeatGateway(control, gatewayId);
   const plans = await modulePlans(o.legacyPool);
 
+  // What the services' definitions say: the models of a module whose service has an Odoo face route by phase.
   const moduleByModel = new Map<string, string>();
-  for (const plan of plans.values()) if (SERVICE_BINDINGS[plan.service]) for (const m of plan.models) moduleByModel.set(m.model, plan.code);
+  const movable = new Map<string, ServiceWithOdooFace>();
+  for (const plan of plans.values()) {
+    const service = movableService(plan);
+    if (!service) continue;
+    movable.set(service.name, service);
+    for (const m of plan.models) moduleByModel.set(m.model, plan.code);
+  }
 
   // Per served database: the legacy addons' calls into other models go through that database's own dispatch.
   const legacyBehaviours = (ports: LegacyAddonPorts) => {
     const behaviours = registerLegacyAddons(coreBehaviours(), ports);
-    for (const binding of Object.values(SERVICE_BINDINGS)) binding.registerLegacyBehaviours(behaviours);
+    for (const service of movable.values()) service.odoo.legacyBehaviours(behaviours);
     return behaviours;
   };
   const servicePools = new Map<string, pg.Pool>();
@@ -91,7 +96,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   /** A step that died between its flip and the service's owner row left REST writes refused: put them right. */
   const alignWriteOwners = async () => {
     for (const plan of plans.values()) {
-      if (!SERVICE_BINDINGS[plan.service] || book.get(plan.code).phase === 'legacy') continue;
+      if (!movableService(plan) || book.get(plan.code).phase === 'legacy') continue;
       const repaired = await alignWriteOwner(control, servicePool(plan.service), plan.code);
       if (repaired) o.logger.warn({ module: plan.code }, repaired);
     }
@@ -104,11 +109,11 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   const serviceHandlers = new Map<string, CallHandler>();
   const serviceFor = (module: string): CallHandler | undefined => {
     const plan = plans.get(module);
-    const binding = plan && SERVICE_BINDINGS[plan.service];
-    if (!plan || !binding) return undefined;
+    const service = plan && movableService(plan);
+    if (!plan || !service) return undefined;
     let handler = serviceHandlers.get(plan.service);
     if (!handler) {
-      handler = binding.engine({ name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger }).call;
+      handler = createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger }).call;
       serviceHandlers.set(plan.service, handler);
     }
     return handler;

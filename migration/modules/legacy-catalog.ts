@@ -11,6 +11,11 @@ export interface LegacyCatalog {
   modelDefinitions: { module: string; model: string; xmlId: number }[];
   /** Installed modules and their direct dependencies. */
   modules: Map<string, { state: string; dependsOn: string[] }>;
+  /**
+   * The platform modules M01–M20: addons whose manifest summary starts with their code
+   * (`'summary': 'M04 - health services, …'`), with the manifest name as title, by code.
+   */
+  platformModules: { code: string; technicalName: string; title: string }[];
   fields: CatalogField[];
   /** Foreign keys Odoo reflected for a model (`ir_model_constraint`, type `f`), with the table PostgreSQL says holds them. */
   foreignKeyTables: { model: string; table: string }[];
@@ -34,7 +39,7 @@ export interface CatalogField {
 }
 
 export async function readLegacyCatalog(db: Queryable): Promise<LegacyCatalog> {
-  const [definitions, modules, fields, foreignKeys, relations, tables] = await Promise.all([
+  const [definitions, modules, platform, fields, foreignKeys, relations, tables] = await Promise.all([
     db.query<{ module: string; model: string; xml_id: number }>(
       `SELECT d.module, m.model, d.id AS xml_id
          FROM ir_model_data d JOIN ir_model m ON m.id = d.res_id
@@ -45,6 +50,13 @@ export async function readLegacyCatalog(db: Queryable): Promise<LegacyCatalog> {
       `SELECT m.name, m.state, coalesce(array_agg(d.name) FILTER (WHERE d.name IS NOT NULL), '{}') AS depends_on
          FROM ir_module_module m LEFT JOIN ir_module_module_dependency d ON d.module_id = m.id
         GROUP BY m.name, m.state`,
+    ),
+    db.query<{ code: string; name: string; title: string }>(
+      `SELECT substring(m.summary->>'en_US' FROM '^(M[0-9]{2}) - ') AS code, m.name,
+              coalesce(m.shortdesc->>'en_US', m.name) AS title
+         FROM ir_module_module m
+        WHERE m.summary->>'en_US' ~ '^M[0-9]{2} - '
+        ORDER BY 1, m.name`,
     ),
     db.query<{
       model: string; name: string; ttype: string; relation: string | null; store: boolean;
@@ -84,6 +96,7 @@ export async function readLegacyCatalog(db: Queryable): Promise<LegacyCatalog> {
   return {
     modelDefinitions: definitions.rows.map((r) => ({ module: r.module, model: r.model, xmlId: Number(r.xml_id) })),
     modules: new Map(modules.rows.map((r) => [r.name, { state: r.state, dependsOn: r.depends_on }])),
+    platformModules: platform.rows.map((r) => ({ code: r.code, technicalName: r.name, title: r.title.replace(/^HP /, '') })),
     fields: fields.rows.map((r) => ({
       model: r.model, name: r.name, ttype: r.ttype, relation: r.relation, store: r.store,
       relationTable: r.relation_table, column1: r.column1, column2: r.column2, modules: r.modules,

@@ -1,6 +1,7 @@
 import { readAddonTableDeclarations } from './addon-sources.ts';
 import { readLegacyCatalog } from './legacy-catalog.ts';
-import { findModuleDefinition, MODULE_MAP, type ModuleDefinition, type ServiceName } from './module-map.ts';
+import { loadServiceRoster, type ServiceRoster } from '../../services/catalog.ts';
+import { findModuleDefinition, moduleDefinitions, type ModuleDefinition, type ServiceName } from './module-map.ts';
 import { resolveModelOwnership } from './model-ownership.ts';
 import type { Queryable } from './queryable.ts';
 import { collectCrossModuleReferences } from './references.ts';
@@ -16,7 +17,9 @@ import {
 export interface LoadRegistryOptions {
   /** Folder of the Odoo addons; `_table` declarations found there are a fallback and a cross-check. */
   addonsPath?: string;
-  /** Defaults to the M01–M20 map; a test or another Odoo database can pass its own. */
+  /** The services and the modules they take over; defaults to services/catalog.ts. */
+  services?: ServiceRoster;
+  /** Defaults to the platform modules the legacy database names (see module-map.ts); a test or another Odoo database can pass its own. */
   moduleMap?: readonly ModuleDefinition[];
 }
 
@@ -26,8 +29,8 @@ export interface LoadRegistryOptions {
  * links between modules. The migration control plane and `ficus reconcile` both start here.
  */
 export async function loadModuleRegistry(db: Queryable, options: LoadRegistryOptions = {}): Promise<ModuleRegistry> {
-  const moduleMap = options.moduleMap ?? MODULE_MAP;
   const catalog = await readLegacyCatalog(db);
+  const moduleMap = options.moduleMap ?? moduleDefinitions(catalog, options.services ?? (await loadServiceRoster()));
   const ownership = resolveModelOwnership(catalog);
   const addonTables = options.addonsPath ? await readAddonTableDeclarations(options.addonsPath) : new Map<string, string>();
   const tables = resolveModelTables(catalog, ownership.keys(), addonTables);
@@ -88,7 +91,7 @@ function createRegistry(modules: RegisteredModule[], moduleMap: readonly ModuleD
   return {
     modules,
     get(nameOrCode) {
-      const definition = moduleMap === MODULE_MAP ? findModuleDefinition(nameOrCode) : moduleMap.find((d) => d.code === nameOrCode || d.technicalName === nameOrCode);
+      const definition = findModuleDefinition(moduleMap, nameOrCode);
       const found = definition && modules.find((m) => m.code === definition.code);
       if (!found) throw new UnknownModuleError(nameOrCode, modules.map((m) => `${m.code} (${m.technicalName})`));
       return found;

@@ -6,11 +6,11 @@ import type { Cache } from './cache/cache.ts';
 import type { KitTables } from './db/kit-tables.ts';
 import type { Migration } from './db/migrations.ts';
 import type { EventType } from './events/event-types.ts';
+import type { ModuleId, OdooFace } from './odoo/odoo-face.ts';
 
 export const SERVICE_NAMES = ['auth', 'user', 'dynamic', 'trade', 'content', 'biz', 'ec', 'finance', 'ops', 'ai'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
-/** Legacy Odoo module M01–M20 (DESIGN §5 module registry). */
-export type ModuleId = `M${'0' | '1' | '2'}${number}`;
+export type { ModuleId };
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -62,15 +62,21 @@ export interface SubscriptionDefinition<DB> {
   handler: EventHandler<any, DB>;
 }
 
+/**
+ * Everything about a service, in one place (SERVICES.md): the runtime serves its routes and
+ * subscriptions, the gateway answers its Odoo models through `odoo`, and the migration control
+ * plane moves its modules with it. Nothing about a service is declared anywhere else.
+ */
 export interface ServiceDefinition<DB = any> {
   name: ServiceName;
+  /** The legacy Odoo modules it takes over. */
   modules: ModuleId[];
-  /** Odoo models and tables this service owns once its modules are at phase `service`. */
-  owns: { models: string[]; tables: string[] };
   publishes: readonly EventType[];
   routes: RouteDefinition<DB>[];
   subscriptions: SubscriptionDefinition<DB>[];
   migrations: readonly Migration[];
+  /** Its Odoo face; without one its modules stay in Odoo (they cannot leave phase `legacy`). */
+  odoo?: OdooFace;
 }
 
 /** Typed helper so each route file infers its handler's context. */
@@ -94,6 +100,16 @@ export function defineService<DB>(definition: ServiceDefinition<DB>): ServiceDef
     if (!route.path.startsWith(`/${name}/`)) fail(`route ${key} must live under /${name}/`);
     if (!Object.keys(route.responses).length) fail(`route ${key} documents no response`);
   }
-  for (const table of definition.owns.tables) if (!/^[a-z_][a-z0-9_]*$/.test(table)) fail(`table name ${table}`);
+  if (definition.odoo) {
+    const models = new Set<string>();
+    for (const served of definition.odoo.models) {
+      if (models.has(served.model)) fail(`Odoo model ${served.model} is served twice`);
+      models.add(served.model);
+      if (!modules.includes(served.module)) fail(`Odoo model ${served.model} belongs to ${served.module}, which is not one of its modules (${modules.join(', ')})`);
+      if (!/^[a-z_][a-z0-9_]*$/.test(served.table)) fail(`table name ${served.table}`);
+    }
+    for (const module of modules) if (!definition.odoo.models.some((m) => m.module === module)) fail(`its Odoo face serves no model of ${module}`);
+    for (const model of Object.keys(definition.odoo.businessMethods)) if (!models.has(model)) fail(`business methods of ${model}, a model it does not serve`);
+  }
   return definition;
 }

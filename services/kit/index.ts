@@ -26,3 +26,8 @@ export { outgoingHeaders } from './observability/work-context.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
 export { assertServiceOwns, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
+
+// The Odoo face of a service (models served, behaviours, business methods, legacy behaviours) and what hosts it.
+export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor } from './odoo/odoo-face.ts';
+export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from './odoo/service-face.ts';
+export { provisionServiceDatabase } from './db/provision.ts';

@@ -69,10 +69,16 @@ describe('daily schedule', () => {
 
 describe('module names', () => {
   it('accepts codes in any case and technical names', () => {
-    expect(findModuleDefinition('m4')?.technicalName).toBe('hp_marketplace');
-    expect(findModuleDefinition('M20')?.service).toBe('trade');
-    expect(findModuleDefinition('hp_points')?.code).toBe('M14');
-    expect(findModuleDefinition('M21')).toBeUndefined();
+    const modules = [
+      { code: 'M04', technicalName: 'hp_marketplace', title: 'Health Service Marketplace', service: 'trade' as const },
+      { code: 'M14', technicalName: 'hp_points', title: 'Points', service: 'finance' as const },
+      { code: 'M20', technicalName: 'hp_grab', title: 'Order Grabbing', service: 'trade' as const },
+    ];
+    expect(findModuleDefinition(modules, 'm4')?.technicalName).toBe('hp_marketplace');
+    expect(findModuleDefinition(modules, 'M20')?.service).toBe('trade');
+    expect(findModuleDefinition(modules, 'hp_points')?.code).toBe('M14');
+    expect(findModuleDefinition(modules, 'M21')).toBeUndefined();
+    expect(findModuleDefinition(modules, 'hp_Points')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModuleRegistry, MODULE_MAP, SERVICES, type ModuleRegistry } from '../../migration/modules/index.ts';
+import { loadModuleRegistry, SERVICES, type ModuleRegistry } from '../../migration/modules/index.ts';
 import { legacyDatabase, type TestDatabase } from '../support/databases.ts';
 
 let legacy: TestDatabase;
@@ -13,13 +13,40 @@ afterAll(() => legacy?.drop());
 
 describe('module registry from the legacy database', () => {
   it('maps all twenty modules to the services of DESIGN.md, all installed', () => {
-    expect(registry.modules.map((m) => m.code)).toEqual(MODULE_MAP.map((m) => m.code));
+    expect(registry.modules.map((m) => m.code)).toEqual(Array.from({ length: 20 }, (_, i) => `M${String(i + 1).padStart(2, '0')}`));
     expect(registry.modules.every((m) => m.installed)).toBe(true);
     const byService = Object.fromEntries(SERVICES.map((s) => [s, registry.modulesOfService(s).map((m) => m.code).sort()]));
     expect(byService).toEqual({
       auth: ['M01'], user: ['M02'], dynamic: ['M19'], trade: ['M04', 'M20'], content: ['M06', 'M11', 'M12'],
       biz: ['M03', 'M07', 'M08'], ec: ['M09', 'M10'], finance: ['M13', 'M14', 'M15'], ops: ['M05', 'M17', 'M18'], ai: ['M16'],
     });
+  });
+
+  it('names each module as the legacy database does (manifest summary "M04 - …" and name), nothing kept by hand', () => {
+    expect(registry.modules.map((m) => [m.code, m.technicalName, m.title])).toEqual([
+      ['M01', 'hp_account', 'Unified Account & Permission Center'],
+      ['M02', 'hp_personal', 'Personal Center'],
+      ['M03', 'hp_workbench', 'B-end Workbench'],
+      ['M04', 'hp_marketplace', 'Health Service Marketplace'],
+      ['M05', 'hp_growth', 'Growth & Certification'],
+      ['M06', 'hp_knowledge', 'Paid Knowledge Content'],
+      ['M07', 'hp_live', 'Live Monetization'],
+      ['M08', 'hp_community_biz', 'Community Monetization'],
+      ['M09', 'hp_mall', 'Health E-commerce Mall'],
+      ['M10', 'hp_ads', 'Advertising'],
+      ['M11', 'hp_community', 'Health Community'],
+      ['M12', 'hp_qa', 'Q&A'],
+      ['M13', 'hp_payment', 'Payment & Clearing'],
+      ['M14', 'hp_points', 'Points'],
+      ['M15', 'hp_gift', 'Gift Marketplace'],
+      ['M16', 'hp_ai', 'AI Empowerment'],
+      ['M17', 'hp_operations', 'Platform Operations'],
+      ['M18', 'hp_risk', 'Compliance & Risk'],
+      ['M19', 'hp_feed', 'Activity Feed'],
+      ['M20', 'hp_grab', 'Order Grabbing'],
+    ]);
+    expect(registry.get('m4').code).toBe('M04');
+    expect(registry.get('hp_points').code).toBe('M14');
   });
 
   it('resolves the custom _table of every hp model from the catalog, without the addon sources', () => {

@@ -2,8 +2,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ControlEndpoints } from '../endpoints.ts';
-import { modulePlan } from '../module-plan.ts';
-import { bindingFor } from '../service-bindings.ts';
+import { provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from '../../../services/kit/index.ts';
+import { modulePlan, serviceTakingOver } from '../module-plan.ts';
 import { syncRequests } from '../store/sync-store.ts';
 import { ModuleSync } from './module-sync.ts';
 
@@ -17,6 +17,7 @@ export class SyncSupervisor {
   readonly #running = new Map<string, ModuleSync>();
   readonly #processors = new Map<string, { stop(): Promise<void> }>();
   readonly #serviceOf = new Map<string, string>();
+  readonly #refused = new Set<string>();
   #listener: pg.Client | undefined;
   #timer: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
@@ -58,11 +59,19 @@ export class SyncSupervisor {
     for (const module of await syncRequests(this.o.control)) {
       if (this.#running.has(module)) continue;
       const plan = await modulePlan(this.o.legacy, module);
-      const binding = bindingFor(plan.service);
+      let service: ServiceWithOdooFace;
+      try {
+        service = serviceTakingOver(plan);
+      } catch (error) {
+        // A request recorded for a module that cannot move (backfill refuses it): say so once, keep the others going.
+        if (!this.#refused.has(module)) this.o.logger.warn({ module }, `sync not started: ${(error as Error).message}`);
+        this.#refused.add(module);
+        continue;
+      }
       const serviceUrl = this.o.endpoints.serviceUrlFor(plan.service);
       const sync = new ModuleSync({
         plan, legacyUrl: this.o.endpoints.legacyUrl, serviceUrl, control: this.o.control,
-        logger: this.o.logger, metrics: this.o.metrics, provision: binding.provision,
+        logger: this.o.logger, metrics: this.o.metrics, provision: (url) => provisionService(service, url),
         withReferenceSync: ![...this.#running.keys()].some((m) => this.#serviceOf.get(m) === plan.service),
         ...(this.o.heartbeatIntervalMs ? { heartbeatIntervalMs: this.o.heartbeatIntervalMs } : {}),
       });
@@ -70,7 +79,7 @@ export class SyncSupervisor {
       this.#serviceOf.set(module, plan.service);
       await sync.start();
       if (!this.#processors.has(plan.service)) {
-        const processor = binding.commandProcessor({ url: serviceUrl, logger: this.o.logger });
+        const processor = serviceCommandProcessor(service, { url: serviceUrl, logger: this.o.logger });
         await processor.start();
         this.#processors.set(plan.service, processor);
       }

@@ -1,9 +1,4 @@
-import type { MethodSpec } from '../../../odoo-bridge/orm/methods/method.ts';
-import { idsOf } from '../../../odoo-bridge/orm/methods/method.ts';
-import { BehaviourRegistry } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
-import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
-import { inTransaction } from '../../../odoo-bridge/orm/write/transaction.ts';
-import { updateRecords } from '../../../odoo-bridge/orm/write/update-records.ts';
+import { idsOf, inTransaction, odooNow, updateRecords, type BehaviourRegistry, type MethodSpec } from '../../../odoo-bridge/orm/index.ts';
 
 /**
  * hp_feed's Python behaviour (addons/hp_feed/models/hp_feed.py): field defaults and

@@ -1,4 +1,4 @@
-import type { BehaviourRegistry } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
+import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
 import { completionPoints } from '../domain/service-order-states.ts';
 import { registerTradeBehaviours } from '../odoo/behaviours.ts';
 import type { OrderSideEffects } from '../odoo/side-effects.ts';

@@ -1,5 +1,4 @@
-import { userError, validationError } from '../../../odoo-bridge/errors.ts';
-import type { Queryable } from '../../../odoo-bridge/orm/sql/execute.ts';
+import { type Queryable, userError, validationError } from '../../../odoo-bridge/orm/index.ts';
 
 export interface PointsEntry {
   userId: number;

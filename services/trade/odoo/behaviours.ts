@@ -1,4 +1,4 @@
-import type { BehaviourRegistry } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
+import type { BehaviourRegistry, ModelBehaviour } from '../../../odoo-bridge/orm/index.ts';
 import { SERVICE_ORDER_METHOD_NAMES } from './service-order-methods.ts';
 import { appointmentBehaviour } from './appointment-behaviour.ts';
 import { healthServiceBehaviour, matchingRuleBehaviour } from './catalogue-behaviour.ts';
@@ -15,7 +15,7 @@ import { healthServiceUnlinkRule, serviceOrderUnlinkRule } from './unlink-rules.
  */
 export function registerTradeBehaviours(
   behaviours: BehaviourRegistry,
-  options: { effects: OrderSideEffects; withoutForeignKeys?: boolean; nextOrderName?: NonNullable<import('../../../odoo-bridge/orm/write/behaviour-registry.ts').ModelBehaviour['nextByCode']> },
+  options: { effects: OrderSideEffects; withoutForeignKeys?: boolean; nextOrderName?: NonNullable<ModelBehaviour['nextByCode']> },
 ): BehaviourRegistry {
   behaviours.register('hp.health.service', healthServiceBehaviour);
   behaviours.register('hp.service.order', serviceOrderBehaviour(options.effects, behaviours));

@@ -1,5 +1,4 @@
-import type { ModelBehaviour } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
-import { companyCurrency } from '../../../odoo-bridge/orm/write/env-values.ts';
+import { companyCurrency, type ModelBehaviour } from '../../../odoo-bridge/orm/index.ts';
 
 /** hp.health.service field defaults (hp_marketplace/models/hp_health_service.py). */
 export const healthServiceBehaviour: ModelBehaviour = {

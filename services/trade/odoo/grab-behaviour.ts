@@ -1,11 +1,6 @@
-import type { CallContext } from '../../../odoo-bridge/orm/call-context.ts';
-import { idsOf, type MethodSpec } from '../../../odoo-bridge/orm/methods/method.ts';
-import type { BehaviourRegistry, ModelBehaviour, Vals } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
-import { inTransaction } from '../../../odoo-bridge/orm/write/transaction.ts';
-import { checkExist, checkRules } from '../../../odoo-bridge/orm/write/write-env.ts';
+import { type BehaviourRegistry, type CallContext, checkExist, checkRules, idsOf, inTransaction, type MethodSpec, type ModelBehaviour, odooNow, type Vals } from '../../../odoo-bridge/orm/index.ts';
 import { decideGrab, lockOrders, requestedGrabs } from '../db/grab-store.ts';
 import { build, onQueryable } from '../db/sql-runner.ts';
-import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 import type { OrderSideEffects } from './side-effects.ts';
 
 /** Decides requested grabs in id order (`action_decide`, run as the platform: sudo). */

@@ -1,8 +1,6 @@
-import { missingError } from '../../../odoo-bridge/errors.ts';
-import type { BehaviourRegistry, ModelBehaviour, Vals } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { type BehaviourRegistry, companyCurrency, missingError, type ModelBehaviour, odooNow, type Vals } from '../../../odoo-bridge/orm/index.ts';
 import { requestedGrabs } from '../db/grab-store.ts';
 import { build, onQueryable } from '../db/sql-runner.ts';
-import { companyCurrency, odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 import { decideGrabs } from './grab-behaviour.ts';
 import { serviceOrderMethods } from './service-order-methods.ts';
 import type { OrderSideEffects } from './side-effects.ts';

@@ -1,5 +1,4 @@
-import { validationError } from '../../../odoo-bridge/errors.ts';
-import type { ModelBehaviour } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { type ModelBehaviour, validationError } from '../../../odoo-bridge/orm/index.ts';
 import { build, onQueryable } from '../db/sql-runner.ts';
 
 /**

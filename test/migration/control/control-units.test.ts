@@ -61,7 +61,7 @@ describe('migration control plane, pure parts', () => {
       ref('hp_payment', 'hp.payment', 'order_id', 'hp_marketplace', 'hp.service.order'),
     ];
     const plan = (code: string, technicalName: string, service: ModulePlan['module']['service']): ModulePlan => ({
-      code, technicalName, service, models: [], tables: [],
+      code, technicalName, service, models: [], tables: [], definition: undefined,
       module: {
         code, technicalName, title: code, service, installed: true, models: [], extensions: [], relationTables: [], tables: [],
         referencesOut: links.filter((l) => l.fromModule === technicalName), referencesIn: links.filter((l) => l.toModule === technicalName),

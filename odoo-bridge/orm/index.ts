@@ -1,0 +1,43 @@
+/**
+ * The ORM engine's public entry point: what a service (and services/kit) may use to serve Odoo
+ * models from its own database. Everything else under odoo-bridge/orm/ is the engine's inside
+ * and may change without notice; a service imports this file and services/kit/index.ts only.
+ */
+
+// Creating an engine: the full engine (access rights, record rules, writes, business methods)
+// over a served database, with Odoo's own models' behaviour underneath the service's.
+export { createFullOrmEngine } from './write/full-engine.ts';
+export { coreBehaviours } from './write/core/core-behaviours.ts';
+export type { OrmEngine } from './engine.ts';
+export type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
+
+// Access rights and record rules, for a caller that checks access outside a model call.
+export { createAccessPolicy, SUPERUSER_ID, type AccessPolicyOptions, type DatabaseAccessPolicy } from './access/access-policy.ts';
+export type { AccessMode } from './access-policy.ts';
+
+// Model behaviour: Python defaults, create/write hooks, computes, constraints, business methods.
+export { BehaviourRegistry, type ModelBehaviour, type ModelCaller, type Vals } from './write/behaviour-registry.ts';
+export { idsOf, type MethodSpec } from './methods/method.ts';
+
+// What a behaviour or business method works with: the call's context, its SQL connection, the model.
+export type { CallContext } from './call-context.ts';
+export type { Queryable } from './sql/execute.ts';
+export type { ModelInfo } from './registry/types.ts';
+
+// Helpers a business method needs to act like the ORM inside the call's transaction.
+export { inTransaction } from './write/transaction.ts';
+export { updateRecords } from './write/update-records.ts';
+export { checkExist, checkRules, type WriteEnv } from './write/write-env.ts';
+export { companyCurrency, odooNow } from './write/env-values.ts';
+
+// Errors in Odoo's own classes, as clients see them (UserError, AccessError, …).
+export {
+  OdooError,
+  accessError,
+  missingError,
+  typeError,
+  userError,
+  validationError,
+  valueError,
+  type OdooExceptionName,
+} from '../errors.ts';

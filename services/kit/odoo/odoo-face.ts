@@ -1,0 +1,60 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
+
+/** Legacy Odoo module M01–M20 (DESIGN §5 module registry). */
+export type ModuleId = `M${'0' | '1' | '2'}${number}`;
+
+/** One Odoo model a service serves once its module reaches phase `service`, under its legacy table name. */
+export interface ServedModel {
+  model: string;
+  table: string;
+  module: ModuleId;
+}
+
+/** What the service's ORM engine is given when the gateway or the control plane creates it. */
+export interface ServiceEngineOptions {
+  /** The database name clients use (hp_legacy). */
+  name: string;
+  /** The service's own database (svc_<name>). */
+  pool: pg.Pool;
+  /** The monolith's database, for legacy adapters performing side effects across the cut. */
+  legacyPool?: pg.Pool;
+  metrics?: Registry;
+  /** Where the engine logs what no client sees (work after a commit). */
+  logger: Logger;
+}
+
+/** A processor of legacy writes to the service's tables after cutover (kit's LegacyCommandProcessor or a subclass). */
+export interface CommandProcessor {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Odoo face of a service: what lets the gateway answer its modules' models from the
+ * service's database and the migration control plane move those modules. A service without one
+ * serves REST only, and its modules cannot leave phase `legacy`.
+ */
+export interface OdooFace {
+  /** Every table-backed model of the service's modules, with its legacy table (checked against the legacy database's registry). */
+  models: readonly ServedModel[];
+  /**
+   * Registers the service's model behaviour (the addon's Python: defaults, hooks, business
+   * methods) on the registry of the engine over the service's database. Legacy adapters for
+   * side effects across the cut are built here from `engine` (e.g. `engine.legacyPool`).
+   */
+  behaviours(registry: BehaviourRegistry, engine: ServiceEngineOptions): BehaviourRegistry;
+  /** Business methods the service provides, per model (the control plane's "methods provided" gate). */
+  businessMethods: Readonly<Record<string, readonly string[]>>;
+  /**
+   * What the legacy side's engine needs to answer these models like the monolith while they
+   * are still in Odoo (phase legacy, or after a rollback), with no upstream Odoo.
+   */
+  legacyBehaviours(registry: BehaviourRegistry): BehaviourRegistry;
+  /** Creates the service's database before a backfill. Default: the kit's tables, then the service's migrations. */
+  provision?(serviceUrl: string): Promise<void>;
+  /** The processor of legacy writes to its tables after cutover. Default: the kit's, over `models`' tables. */
+  commandProcessor?(options: { url: string; logger: Logger }): CommandProcessor;
+}
