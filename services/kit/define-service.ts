@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AccessPort } from './access/access-port.ts';
 import type { Principal } from './auth/tokens.ts';
 import type { Bus, EventHandler } from './bus/types.ts';
 import type { Cache } from './cache/cache.ts';
@@ -22,6 +23,8 @@ export interface RouteContext<DB, Body = unknown, Query = unknown, Params = unkn
   params: Params;
   /** Set when the route requires a bearer token (and then never null). */
   principal: Principal | null;
+  /** The principal's rights as Odoo grants them (groups, ACLs, record rules); set with `principal`. */
+  access: AccessPort | null;
   log: Logger;
   requestId: string;
   bus: Bus<DB>;

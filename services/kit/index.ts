@@ -22,6 +22,11 @@ export type { SagaDefinition, SagaStep, SagaBoundary } from './saga/saga.ts';
 export { SagaRunner, type SagaOutcome } from './saga/saga-runner.ts';
 
 export type { Principal } from './auth/tokens.ts';
+export { issueToken } from './auth/tokens.ts';
+export { credentialStampOf } from './auth/credential-stamp.ts';
+export type { AccessPort, AccessMode } from './access/access-port.ts';
+export { userHasGroup } from './access/groups.ts';
+export { notReadyProblem } from './access/reference-copy.ts';
 export { outgoingHeaders } from './observability/work-context.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';

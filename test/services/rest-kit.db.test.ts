@@ -2,20 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../services/kit/auth/tokens.ts';
 import { rotate } from '../../services/kit/auth/keys.ts';
 import trade from '../../services/trade/index.ts';
-import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
 import { serveForTest, type ServiceUnderTest } from './support/service-app.ts';
+import { tradeServiceCopy, type TradeServiceCopy } from './trade/support/trade-service-copy.ts';
 
-let database: TestDatabase;
+// Bearer routes authorize against the service database's copy of the legacy users, groups, ACLs
+// and rules: svc_trade as a backfill leaves it.
+let copy: TradeServiceCopy;
+let database: TradeServiceCopy['service'];
 let svc: ServiceUnderTest;
 const coach = 246;
 
 beforeAll(async () => {
-  database = await emptyDatabase('svc_trade');
+  copy = await tradeServiceCopy();
+  database = copy.service;
   svc = await serveForTest(trade, database.url);
-});
+}, 60_000);
 afterAll(async () => {
   await svc?.stop();
-  await database?.drop();
+  await copy?.stop();
 });
 
 const token = (userId = coach) => issueToken(svc.keys.current, { userId });
@@ -141,16 +145,18 @@ describe('REST kit: validation, problems, tokens, OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/trade/grab-orders',
+      '/trade/grab-orders/{id}',
       '/trade/health-services',
       '/trade/health-services/{id}',
       '/trade/matching/available-orders',
       '/trade/orders/{id}/status',
       '/trade/service-orders',
+      '/trade/service-orders/{id}',
     ]);
     const create = doc.paths['/trade/health-services'].post;
     expect(create.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/rest.trade.health-service-create');
     expect(create.security).toEqual([{ bearer: [] }]);
-    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409', '422', '500']));
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '422', '500', '503']));
     expect(doc.components.schemas['rest.trade.health-service-list'].properties.items.items.$ref).toBe('#/components/schemas/rest.trade.health-service');
     // every internal $ref resolves inside the document
     const refs = JSON.stringify(doc).match(/"\$ref":"([^"]+)"/g)!.map((r) => r.slice(8, -1));

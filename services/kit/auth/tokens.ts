@@ -9,6 +9,12 @@ export interface Principal {
   userId: number;
   scopes: string[];
   tokenId: string;
+  /**
+   * The user's credential stamp when the token was issued (claim `cst`, see credential-stamp.ts):
+   * checked on every request, so a password change or an archive ends the token at once, as it
+   * ends an Odoo session.
+   */
+  credentialStamp?: string;
 }
 
 export interface TokenClaims {
@@ -18,6 +24,7 @@ export interface TokenClaims {
   exp: number;
   jti: string;
   scope?: string;
+  cst?: string;
 }
 
 /** Why a token was refused; the message is safe to show the client. */
@@ -29,7 +36,7 @@ export class TokenError extends Error {
 }
 
 /** Issued by the auth service only: a compact JWS (JWT) signed with EdDSA under the current key. */
-export function issueToken(keys: SigningKeySet, subject: { userId: number; scopes?: string[] }, ttlSeconds = 900, now = Date.now()): string {
+export function issueToken(keys: SigningKeySet, subject: { userId: number; scopes?: string[]; credentialStamp?: string }, ttlSeconds = 900, now = Date.now()): string {
   const header = { alg: 'EdDSA', typ: 'JWT', kid: keys.current.kid };
   const iat = Math.floor(now / 1000);
   const claims: TokenClaims = {
@@ -39,6 +46,7 @@ export function issueToken(keys: SigningKeySet, subject: { userId: number; scope
     exp: iat + ttlSeconds,
     jti: randomUUID(),
     ...(subject.scopes?.length ? { scope: subject.scopes.join(' ') } : {}),
+    ...(subject.credentialStamp ? { cst: subject.credentialStamp } : {}),
   };
   const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
   const signature = sign(null, Buffer.from(signingInput), keys.current.privateKey);
@@ -68,9 +76,16 @@ export async function verifyToken(token: string, lookup: KeyLookup, now = Date.n
   if (claims.iss !== TOKEN_ISSUER) throw new TokenError('token from another issuer');
   if (typeof claims.exp !== 'number' || claims.exp + LEEWAY_SECONDS < seconds) throw new TokenError('token expired');
   if (typeof claims.iat === 'number' && claims.iat - LEEWAY_SECONDS > seconds) throw new TokenError('token issued in the future');
-  const userId = Number(claims.sub);
-  if (!Number.isInteger(userId) || userId <= 0) throw new TokenError('token has no valid subject');
-  return { userId, scopes: claims.scope ? claims.scope.split(' ') : [], tokenId: String(claims.jti ?? '') };
+  // A res.users id written as the issuer writes it ("6"), nothing Number() would also accept (" 6", "6.0", "0x6").
+  const userId = typeof claims.sub === 'string' && /^[1-9][0-9]{0,9}$/.test(claims.sub) ? Number(claims.sub) : NaN;
+  if (!Number.isSafeInteger(userId) || userId > 2_147_483_647) throw new TokenError('token has no valid subject');
+  if (claims.cst !== undefined && typeof claims.cst !== 'string') throw new TokenError('malformed token');
+  return {
+    userId,
+    scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],
+    tokenId: String(claims.jti ?? ''),
+    ...(claims.cst ? { credentialStamp: claims.cst } : {}),
+  };
 }
 
 function b64url(text: string): string {

@@ -1,9 +1,14 @@
+import type { SubjectCheck } from '../auth/subject-check.ts';
 import type { Principal, KeyLookup } from '../auth/tokens.ts';
 import { TokenError, verifyToken } from '../auth/tokens.ts';
 import { problems } from './problem.ts';
 
-/** `Authorization: Bearer <token>` → the verified principal, or a 401 problem saying why. */
-export async function authenticate(authorization: string | undefined, lookup: KeyLookup, requiredScopes: string[] = []): Promise<Principal> {
+/**
+ * `Authorization: Bearer <token>` → the verified principal, or a 401 problem saying why: the
+ * signature and claims (locally, against the auth service's keys), then the subject against the
+ * service database (`subject`: exists, active, credentials unchanged since the token was issued).
+ */
+export async function authenticate(authorization: string | undefined, lookup: KeyLookup, requiredScopes: string[] = [], subject?: SubjectCheck): Promise<Principal> {
   const match = authorization ? /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/.exec(authorization) : null;
   if (!match) throw problems.unauthorized('a bearer token issued by the auth service is required');
   let principal: Principal;
@@ -13,6 +18,7 @@ export async function authenticate(authorization: string | undefined, lookup: Ke
     if (error instanceof TokenError) throw problems.unauthorized(error.message);
     throw error;
   }
+  if (subject) await subject(principal);
   const missing = requiredScopes.filter((s) => !principal.scopes.includes(s));
   if (missing.length) throw problems.forbidden(`the token lacks scope ${missing.join(', ')}`);
   return principal;

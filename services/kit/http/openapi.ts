@@ -78,12 +78,17 @@ function operation(route: RouteDefinition<any>, include: (ref: string) => string
   }
   const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: problem } } } });
   responses['400'] ??= problemResponse('The request does not match its schema');
-  if (route.auth === 'bearer') responses['401'] ??= problemResponse('No valid bearer token');
+  if (route.auth === 'bearer') {
+    responses['401'] ??= problemResponse('No valid bearer token, or its user does not exist, is archived or changed credentials');
+    responses['403'] ??= problemResponse("The user's groups and access rights (the addon's ACLs) do not allow this");
+    if (route.params) responses['404'] ??= problemResponse("No such record among those the user's record rules include");
+  }
   if (unsafe) {
     responses['409'] ??= problemResponse('A request with the same Idempotency-Key is in flight');
     responses['422'] ??= problemResponse('The Idempotency-Key was used with a different request');
   }
   responses['500'] ??= problemResponse('Unexpected failure (details only in the server log)');
+  responses['503'] ??= problemResponse("The service's copy of its legacy data is not ready yet (see Retry-After)");
   return {
     operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     summary: route.summary,

@@ -1,6 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Logger } from 'pino';
+import { accessPorts, type AccessPorts } from '../access/access-port.ts';
+import { copyReadiness, notReadyProblem, type CopyReadiness } from '../access/reference-copy.ts';
+import { databaseSubjectCheck, type SubjectCheck } from '../auth/subject-check.ts';
 import type { KeyLookup } from '../auth/tokens.ts';
 import type { Bus } from '../bus/types.ts';
 import type { Cache } from '../cache/cache.ts';
@@ -25,6 +29,19 @@ export interface ServiceRouterDeps<DB> {
   metrics: KitMetrics;
   keys: KeyLookup;
   schemas: SchemaRegistry;
+  /**
+   * The service database's pool and name: tokens' subjects, groups, ACLs and record rules are
+   * read from its copies of the legacy tables (access/). Without it (a service with no legacy
+   * modules) bearer routes check only the token.
+   */
+  database?: { name: string; pool: pg.Pool };
+}
+
+/** What the router derives once from the service database, for every request. */
+interface Authorization {
+  subject?: SubjectCheck;
+  access?: AccessPorts;
+  readiness?: CopyReadiness;
 }
 
 const UNSAFE = new Set(['post', 'put', 'patch', 'delete']);
@@ -40,13 +57,20 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
   router.get(`${prefix}/openapi.json`, (_req, res) => {
     res.json(openapi);
   });
-  for (const route of service.routes) router[route.method](route.path, (req, res, next) => handle(deps, route, req, res).catch(next));
+  const authorization: Authorization = deps.database && service.modules.length
+    ? {
+        subject: databaseSubjectCheck(deps.database.pool),
+        access: accessPorts(deps.database),
+        readiness: copyReadiness(deps.db, service.name, (service.odoo?.models ?? []).map((m) => m.table)),
+      }
+    : {};
+  for (const route of service.routes) router[route.method](route.path, (req, res, next) => handle(deps, authorization, route, req, res).catch(next));
   router.use(prefix, (req, _res, next) => next(problems.notFound(`no ${req.method} ${req.baseUrl}${req.path} in service ${service.name}`)));
   router.use(prefix, problemHandler(logger));
   return router;
 }
 
-async function handle<DB>(deps: ServiceRouterDeps<DB>, route: RouteDefinition<DB>, req: Request, res: Response): Promise<void> {
+async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorization, route: RouteDefinition<DB>, req: Request, res: Response): Promise<void> {
   const { service, metrics, schemas } = deps;
   const requestId = requestIdOf(req);
   const trace = continueTrace(req.get('traceparent'));
@@ -60,14 +84,17 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, route: RouteDefinition<DB
     log.debug({ method: req.method, route: route.path, status: res.statusCode }, 'request');
   });
 
-  await runInWorkContext({ trace, log, requestId }, async () => {
-    const principal = route.auth === 'bearer' ? await authenticate(req.get('authorization'), deps.keys, route.scopes) : null;
+  await runInWorkContext({ trace, log, requestId }, () => copyNotReadyAs503(async () => {
+    // Before the copy is complete nothing can be answered truthfully, not even "who are you".
+    await authorization.readiness?.assertReady();
+    const principal = route.auth === 'bearer' ? await authenticate(req.get('authorization'), deps.keys, route.scopes, authorization.subject) : null;
     const params = validated(schemas, route.params, { ...req.params }, '/params', true);
     const query = validated(schemas, route.query, { ...(req.query as object) }, '/query', true);
     const body = route.body ? validated(schemas, route.body, req.body, '', false) : undefined;
     const afterCommit: (() => Promise<void>)[] = [];
     const context = (db: Kysely<DB & KitTables>) => ({
       db, body, query, params, principal, log, requestId, bus: deps.bus, cache: deps.cache,
+      access: principal && authorization.access ? authorization.access.forUser(principal.userId, db) : null,
       afterCommit: (work: () => Promise<void>) => void afterCommit.push(work),
     });
 
@@ -89,7 +116,21 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, route: RouteDefinition<DB
       await work().catch((error: unknown) => log.error({ err: error }, 'after-commit work failed'));
     }
     send(res, route, result, schemas, log);
-  });
+  }));
+}
+
+/**
+ * A table of the copy that vanished under a running request (a rollback dropping it, a restore)
+ * is the same "not ready", never a 500 quoting the relation's name.
+ */
+async function copyNotReadyAs503(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === '42P01' || code === '3F000') throw notReadyProblem('the service database\'s copy of the legacy data is incomplete; retry later');
+    throw error;
+  }
 }
 
 function validated(schemas: SchemaRegistry, ref: string | undefined, value: unknown, where: string, coerce: boolean): any {

@@ -5,7 +5,7 @@ import type { KeyLookup } from '../auth/tokens.ts';
 import { ServiceBus } from '../bus/service-bus.ts';
 import type { BusTransport } from '../bus/types.ts';
 import type { Cache } from '../cache/cache.ts';
-import { openServiceDatabase, type ServiceDatabase } from '../db/database.ts';
+import { openServiceDatabase, serviceDatabaseName, type ServiceDatabase } from '../db/database.ts';
 import type { ServiceDefinition } from '../define-service.ts';
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.ts';
 import { buildOpenApi } from '../http/openapi.ts';
@@ -44,7 +44,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const bus = new ServiceBus<DB>({ service: service.name, database: database as ServiceDatabase<unknown>, publishes: service.publishes, transport: deps.transport, logger, metrics });
   for (const subscription of service.subscriptions) bus.subscribe(subscription.type, subscription.group ?? service.name, subscription.handler);
   const schemas = schemaRegistry();
-  const router = serviceRouter({ service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas });
+  const router = serviceRouter({ service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool } });
   const purge = setInterval(() => {
     purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
   }, PURGE_EVERY_MS);

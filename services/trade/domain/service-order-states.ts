@@ -9,6 +9,10 @@ export type OrderState = (typeof ORDER_STATES)[number];
 export const ORDER_ACTIONS = ['action_submit', 'action_mark_paid', 'action_assign', 'action_start', 'action_complete', 'action_cancel', 'action_refund'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
+/** The group `_check_operator` asks for (`env.user.has_group`). */
+export const OPERATOR_GROUP = 'hp_account.group_hp_operator';
+export const COACH_GROUP = 'hp_account.group_hp_coach';
+
 /** `operator`: back office or sudo; `worker`: the assigned health worker or an operator; `writer`: anyone who may write the order. */
 export type ActionCaller = 'operator' | 'worker' | 'writer';
 

@@ -3,13 +3,14 @@ import type { CallContext } from '../../../odoo-bridge/orm/call-context.ts';
 import { idsOf, type MethodSpec } from '../../../odoo-bridge/orm/methods/method.ts';
 import type { ModelInfo } from '../../../odoo-bridge/orm/registry/types.ts';
 import type { BehaviourRegistry } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
-import { updateRecords } from '../../../odoo-bridge/orm/write/update-records.ts';
+import { updateRecords } from '../../../odoo-bridge/orm/write/record-writes.ts';
 import { checkExist, checkRules } from '../../../odoo-bridge/orm/write/write-env.ts';
 import { callerRefusal, stateRefusal, TRANSITIONS, type OrderAction, type OrderFacts } from '../domain/service-order-states.ts';
 import { inTransactionWithAfterCommit } from './after-commit.ts';
 import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 import type { OrderSideEffects } from './side-effects.ts';
-import { hasGroup, OPERATOR_GROUP } from './user-groups.ts';
+import { userHasGroup } from '../../kit/index.ts';
+import { OPERATOR_GROUP } from '../domain/service-order-states.ts';
 
 interface OrderRow {
   id: number;
@@ -45,7 +46,7 @@ async function guard(ctx: CallContext, action: OrderAction, rows: OrderRow[]): P
   const state = stateRefusal(action, facts(rows));
   if (state) throw userError(state.message);
   if (TRANSITIONS[action].caller === 'writer') return;
-  const refusal = callerRefusal(action, facts(rows), { uid: ctx.uid, isOperator: await hasGroup(ctx.db, ctx.uid, OPERATOR_GROUP) });
+  const refusal = callerRefusal(action, facts(rows), { uid: ctx.uid, isOperator: await userHasGroup(ctx.db, ctx.access, OPERATOR_GROUP) });
   if (refusal) throw accessError(refusal.message);
 }
 

@@ -1,8 +1,9 @@
 import { defineRoute, problems } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
-import { userFacts } from '../db/user-facts.ts';
+import { coachFacts } from '../db/user-facts.ts';
 import { levelOf, rankOrders, type MatchingRule } from '../domain/matching.ts';
+import { COACH_GROUP } from '../domain/service-order-states.ts';
 
 function distances(raw: string | string[] | undefined): Map<number, number> {
   const pairs = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -21,15 +22,19 @@ export const availableOrders = defineRoute<TradeDatabase, unknown, { distance?: 
   auth: 'bearer',
   query: 'rest/trade/available-orders-query.json',
   responses: { 200: 'rest/trade/available-orders.json' },
-  async handler({ db, query, principal }) {
+  async handler({ db, query, principal, access }) {
     const run = onKysely(db);
     const coachId = principal!.userId;
-    const facts = await userFacts(run, coachId);
-    if (!facts?.groups.has('hp_account.group_hp_coach')) throw problems.forbidden('only coaches are matched with orders');
+    if (!(await access!.hasGroup(COACH_GROUP))) throw problems.forbidden('only coaches are matched with orders');
+    // What the coach reads of orders and rules over RPC, no more: the ACLs, and the orders' read rules.
+    await access!.check('hp.service.order', 'read');
+    await access!.check('hp.matching.rule', 'read');
+    const [facts, readable] = await Promise.all([coachFacts(run, coachId), access!.rules('hp.service.order', 'read', 'o')]);
+    if (!facts) throw problems.forbidden('only coaches are matched with orders');
     const [orders, rules, offered] = await Promise.all([
       run.run(
         build.selectFrom('service_orders as o').innerJoin('health_services as s', 's.id', 'o.service_id')
-          .select(['o.id', 'o.name', 's.category']).where('o.state', '=', 'paid').where('o.health_worker_id', 'is', null).orderBy('o.id'),
+          .select(['o.id', 'o.name', 's.category']).where('o.state', '=', 'paid').where('o.health_worker_id', 'is', null).where(readable).orderBy('o.id'),
       ),
       run.run(build.selectFrom('matching_rules').selectAll().where('active', '=', true)),
       run.run(build.selectFrom('health_services').select('category').distinct().where('coach_id', '=', coachId).where('active', '=', true)),

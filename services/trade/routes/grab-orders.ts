@@ -2,7 +2,6 @@ import { assertServiceOwns, defineRoute, problems } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
 import { decideGrab, lockOrders } from '../db/grab-store.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
-import { userFacts } from '../db/user-facts.ts';
 import { orderAssignedEvent } from '../odoo/outbox-events.ts';
 import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 
@@ -19,13 +18,13 @@ export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: numb
   auth: 'bearer',
   body: 'rest/trade/grab-order-create.json',
   responses: { 201: 'rest/trade/grab-order.json' },
-  async handler({ db, body, principal, bus }) {
+  async handler({ db, body, principal, bus, access }) {
     // A grab writes M20's grab and assigns M04's order.
     await assertServiceOwns(db, 'trade', ['M04', 'M20']);
     const run = onKysely(db);
     const coach = principal!.userId;
-    const facts = await userFacts(run, coach);
-    if (!facts?.groups.has('hp_account.group_hp_coach')) throw problems.forbidden('only coaches can grab service orders');
+    // hp_grab's ACL: coaches create grabs (members and operators do not).
+    await access!.check('hp.grab.order', 'create');
     await lockOrders(run, [body.serviceOrderId]);
     const [order] = await run.run(build.selectFrom('service_orders').select('id').where('id', '=', body.serviceOrderId));
     if (!order) throw problems.unprocessable(`service order ${body.serviceOrderId} does not exist`);
@@ -37,10 +36,27 @@ export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: numb
         .returning('id'),
     );
     if (!grab) throw problems.conflict('A coach can grab an order only once.');
+    await access!.check('hp.grab.order', 'create', [grab.id], 'grab');
     const decision = await decideGrab(run, { id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach }, coach);
     if (decision.state === 'won') {
       await bus.publish(db, orderAssignedEvent({ id: body.serviceOrderId, customerId: decision.customerId!, healthWorkerId: coach, via: 'grab', grabOrderId: grab.id }));
     }
     return { status: 201, body: { id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach, state: decision.state }, headers: { location: `/trade/grab-orders/${grab.id}` } };
+  },
+});
+
+/** GET /trade/grab-orders/:id: a grab, when the caller's read rules include it (coaches their own, operators all). */
+export const getGrabOrder = defineRoute<TradeDatabase, unknown, unknown, { id: number }>({
+  method: 'get',
+  path: '/trade/grab-orders/:id',
+  summary: 'Read one grab (hp.grab.order)',
+  auth: 'bearer',
+  params: 'rest/trade/id-params.json',
+  responses: { 200: 'rest/trade/grab-order.json' },
+  async handler({ db, params, access }) {
+    await access!.check('hp.grab.order', 'read', [params.id], 'grab');
+    const [grab] = await onKysely(db).run(build.selectFrom('grab_orders').select(['id', 'service_order_id', 'coach_id', 'state']).where('id', '=', params.id));
+    if (!grab) throw problems.notFound(`grab ${params.id} does not exist`);
+    return { status: 200, body: { id: grab.id, serviceOrderId: grab.service_order_id, coachId: grab.coach_id, state: grab.state } };
   },
 });

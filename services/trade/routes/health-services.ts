@@ -45,8 +45,10 @@ export const createHealthService = defineRoute<TradeDatabase, CreateBody>({
   auth: 'bearer',
   body: 'rest/trade/health-service-create.json',
   responses: { 201: 'rest/trade/health-service.json' },
-  async handler({ db, body, principal }) {
+  async handler({ db, body, principal, access }) {
     await assertServiceOwns(db, 'trade', ['M04']);
+    // hp_marketplace's ACL: coaches (and admins) create services; members and operators do not.
+    await access!.check('hp.health.service', 'create');
     const now = new Date();
     const uid = principal!.userId;
     const row = await db
@@ -66,6 +68,8 @@ export const createHealthService = defineRoute<TradeDatabase, CreateBody>({
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    // Odoo checks the create rules on the new record, after the INSERT, in the same transaction.
+    await access!.check('hp.health.service', 'create', [row.id], 'health service');
     return { status: 201, body: toResource(row), headers: { location: `/trade/health-services/${row.id}` } };
   },
 });

@@ -3,9 +3,9 @@ import type { TradeDatabase } from '../db/database.ts';
 import { nextOrderName } from '../db/order-names.ts';
 import { applyTransition, readOrder } from '../db/order-store.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
-import { userExists, userFacts } from '../db/user-facts.ts';
+import { userExists } from '../db/user-facts.ts';
 import { COMPANY_CURRENCY } from '../domain/health-service.ts';
-import { callerRefusal, stateRefusal, type OrderAction } from '../domain/service-order-states.ts';
+import { callerRefusal, OPERATOR_GROUP, stateRefusal, type OrderAction } from '../domain/service-order-states.ts';
 import { orderAssignedEvent, orderCreatedEvent, serviceCompletedEvent } from '../odoo/outbox-events.ts';
 import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 
@@ -23,8 +23,9 @@ export const createServiceOrder = defineRoute<TradeDatabase, { serviceId: number
   auth: 'bearer',
   body: 'rest/trade/service-order-create.json',
   responses: { 201: 'rest/trade/service-order.json' },
-  async handler({ db, body, principal, bus }) {
+  async handler({ db, body, principal, bus, access }) {
     await assertServiceOwns(db, 'trade', ['M04']);
+    await access!.check('hp.service.order', 'create');
     const run = onKysely(db);
     const uid = principal!.userId;
     const [service] = await run.run(build.selectFrom('health_services').select(['id', 'price']).where('id', '=', body.serviceId));
@@ -37,6 +38,7 @@ export const createServiceOrder = defineRoute<TradeDatabase, { serviceId: number
         create_uid: uid, write_uid: uid, create_date: now, write_date: now,
       }).returning(['id', 'name', 'state', 'customer_id', 'health_worker_id', 'service_id']).returning((eb) => eb.cast<string>('amount', 'text').as('amount')),
     );
+    await access!.check('hp.service.order', 'create', [row!.id], 'service order');
     await bus.publish(db, orderCreatedEvent({ id: row!.id, name: row!.name, customerId: uid, serviceId: row!.service_id, amount: row!.amount, state: row!.state, orderedAt: now }));
     return { status: 201, body: orderResource(row!), headers: { location: `/trade/service-orders/${row!.id}` } };
   },
@@ -59,19 +61,21 @@ export const changeOrderStatus = defineRoute<TradeDatabase, { action: string; wo
   params: 'rest/trade/id-params.json',
   body: 'rest/trade/order-status-change.json',
   responses: { 200: 'rest/trade/service-order.json' },
-  async handler({ db, body, params, principal, bus }) {
+  async handler({ db, body, params, principal, bus, access }) {
     await assertServiceOwns(db, 'trade', ['M04']);
     const run = onKysely(db);
     const uid = principal!.userId;
     const action = ACTIONS[body.action]!;
-    const facts = await userFacts(run, uid);
-    const isOperator = facts?.groups.has('hp_account.group_hp_operator') ?? false;
-    const order = await readOrder(run, params.id);
-    if (!order || (!isOperator && order.customer_id !== uid && order.health_worker_id !== uid)) throw problems.notFound(`service order ${params.id} does not exist`);
+    // Reading the state is a read of the order: its read rules first (404 outside them).
+    await access!.check('hp.service.order', 'read', [params.id], 'service order');
+    const isOperator = await access!.hasGroup(OPERATOR_GROUP);
+    const order = (await readOrder(run, params.id))!;
     const self = [{ id: order.id, name: order.name, state: order.state, healthWorkerId: order.health_worker_id }];
     const refusal = stateRefusal(action, self) ?? callerRefusal(action, self, { uid, isOperator });
     if (refusal) throw refusal.kind === 'state' ? problems.conflict(refusal.message) : problems.forbidden(refusal.message);
     if (action === 'action_assign' && !(await userExists(run, body.workerId!))) throw problems.unprocessable(`Health worker ${body.workerId} does not exist.`);
+    // The action writes the order: the write ACL and write rules, as `self.write` checks them.
+    await access!.check('hp.service.order', 'write', [params.id], 'service order');
     const row = await applyTransition(run, params.id, action, uid, body.workerId);
     // Another transition won the race between our read and our guarded update.
     if (!row) throw problems.conflict(`Order ${order.name}: cannot ${body.action.replace('_', ' ')} from its current state.`);
@@ -80,5 +84,45 @@ export const changeOrderStatus = defineRoute<TradeDatabase, { action: string; wo
       await bus.publish(db, serviceCompletedEvent({ id: row.id, customerId: row.customer_id, healthWorkerId: row.health_worker_id, serviceId: row.service_id, amount: row.amount, completedAt: odooNow(), completedBy: uid }));
     }
     return { status: 200, body: orderResource(row) };
+  },
+});
+
+/** GET /trade/service-orders/:id: one order, when the caller's read rules include it (404 otherwise, as for an id that does not exist). */
+export const getServiceOrder = defineRoute<TradeDatabase, unknown, unknown, { id: number }>({
+  method: 'get',
+  path: '/trade/service-orders/:id',
+  summary: 'Read one service order (customers their own, coaches assigned or grabbable ones, operators all)',
+  auth: 'bearer',
+  params: 'rest/trade/id-params.json',
+  responses: { 200: 'rest/trade/service-order.json' },
+  async handler({ db, params, access }) {
+    await access!.check('hp.service.order', 'read', [params.id], 'service order');
+    const order = await readOrder(onKysely(db), params.id);
+    if (!order) throw problems.notFound(`service order ${params.id} does not exist`);
+    return { status: 200, body: orderResource(order) };
+  },
+});
+
+/** GET /trade/service-orders: the orders the caller's read rules include, in hp.service.order's order (ordered_at desc, id desc). */
+export const listServiceOrders = defineRoute<TradeDatabase, unknown, { state?: string; limit: number; offset: number }>({
+  method: 'get',
+  path: '/trade/service-orders',
+  summary: 'List the service orders the caller may read, newest first',
+  auth: 'bearer',
+  query: 'rest/trade/service-order-query.json',
+  responses: { 200: 'rest/trade/service-order-list.json' },
+  async handler({ db, query, access }) {
+    await access!.check('hp.service.order', 'read');
+    const run = onKysely(db);
+    let select = build.selectFrom('service_orders as o').where(await access!.rules('hp.service.order', 'read', 'o'));
+    if (query.state) select = select.where('o.state', '=', query.state);
+    const [rows, count] = await Promise.all([
+      run.run(
+        select.select(['o.id', 'o.name', 'o.state', 'o.customer_id', 'o.health_worker_id', 'o.service_id']).select((eb) => eb.cast<string>('o.amount', 'text').as('amount'))
+          .orderBy('o.ordered_at', (ob) => ob.desc().nullsLast()).orderBy('o.id', 'desc').limit(query.limit).offset(query.offset),
+      ),
+      run.run(select.select((eb) => eb.fn.countAll<string>().as('n'))),
+    ]);
+    return { status: 200, body: { items: rows.map(orderResource), total: Number(count[0]!.n) } };
   },
 });
