@@ -2,7 +2,7 @@ import { userError } from '../../odoo-bridge/errors.ts';
 import type { CallContext } from '../../odoo-bridge/orm/call-context.ts';
 import type { MethodSpec } from '../../odoo-bridge/orm/methods/method.ts';
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
-import { updateRecords } from '../../odoo-bridge/orm/write/update-records.ts';
+import { updateRecords } from '../../odoo-bridge/orm/write/record-writes.ts';
 import { companyCurrency, odooNow } from '../../odoo-bridge/orm/write/env-values.ts';
 import { pyStr, readSelf, recordsMethod, writeEnv } from './odoo-self.ts';
 

@@ -3,6 +3,7 @@ import type { ModelOwnership } from './model-ownership.ts';
 import type { ResolvedTable } from './table-resolution.ts';
 import type { ModelReference } from './types.ts';
 import type { Queryable } from './queryable.ts';
+import { quoteIdent as ident } from '../../platform/quote-ident.ts';
 
 /**
  * Every stored relational field whose target model belongs to another module. many2one and
@@ -52,8 +53,4 @@ export async function collectCrossModuleReferences(
     }
   }
   return references;
-}
-
-function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -25,6 +25,7 @@ import {
 } from './row-comparison.ts';
 import { introspectTable, type TableShape } from './table-introspection.ts';
 import { planTable, type SidePlan, type TablePlan } from './table-plan.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
 import type {
   LagOptions,
   NormalisationOptions,
@@ -374,7 +375,7 @@ async function pageCount(pool: pg.Pool, side: SidePlan): Promise<number> {
 }
 
 async function countRows(pool: pg.Pool, table: string): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(countQuery({ from: `"${table.replaceAll('"', '""')}"` } as SidePlan));
+  const { rows } = await pool.query<{ n: string }>(countQuery({ from: quoteIdent(table) } as SidePlan));
   return Number(rows[0]?.n ?? 0);
 }
 

@@ -26,7 +26,7 @@ export type { ModelInfo } from './registry/types.ts';
 
 // Helpers a business method needs to act like the ORM inside the call's transaction.
 export { inTransaction } from './write/transaction.ts';
-export { updateRecords } from './write/update-records.ts';
+export { updateRecords } from './write/record-writes.ts';
 export { checkExist, checkRules, type WriteEnv } from './write/write-env.ts';
 export { companyCurrency, odooNow } from './write/env-values.ts';
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { highestNameNumber, legacyCounter, NAME_SEQUENCES } from './name-sequences.ts';
+import { quoteIdent } from '../../../platform/quote-ident.ts';
 
 /** Size of the id block the legacy side moves to at each cutover. */
 export const LEGACY_ID_BLOCK = 10_000_000;
@@ -31,7 +32,7 @@ async function sequenceState(db: pg.ClientBase | pg.Pool, table: string): Promis
 }
 
 function quote(table: string): string {
-  return `public."${table.replace(/"/g, '""')}"`;
+  return `public.${quoteIdent(table)}`;
 }
 
 /**
@@ -71,7 +72,7 @@ export async function splitIdSpaces(legacy: pg.Pool, service: pg.Pool, tables: r
 async function splitNameSpace(legacy: pg.Pool, service: pg.Pool, names: (typeof NAME_SEQUENCES)[number]): Promise<IdSplit | null> {
   const counter = await legacyCounter(legacy, names.legacyCode);
   if (!counter) return null;
-  const seq = `public."${names.serviceSequence.replace(/"/g, '""')}"`;
+  const seq = `public.${quoteIdent(names.serviceSequence)}`;
   const exists = await service.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [seq]);
   if (!exists.rows[0]?.ok) return null;
   const { rows } = await service.query<{ last: string; called: boolean }>(`SELECT last_value::text AS last, is_called AS called FROM ${seq}`);

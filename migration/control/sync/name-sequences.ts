@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdent as ident } from '../../../platform/quote-ident.ts';
 
 /**
  * Document names drawn from a counter on both sides: the legacy `ir.sequence` (by code) and the
@@ -18,7 +19,6 @@ export const NAME_SEQUENCES: readonly NameSequence[] = [
   { table: 'service_orders', column: 'name', legacyCode: 'hp.service.order', serviceSequence: 'service_order_name_seq', pattern: '^SO/[0-9]{4}/[0-9]+$' },
 ];
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Highest number a drawn name in `table` carries (0 if none). */
 export async function highestNameNumber(db: pg.Pool, s: NameSequence): Promise<number> {

@@ -1,6 +1,6 @@
 import { MAGIC_FIELDS, type ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
-import { createRecords } from './create-records.ts';
+import { createRecords } from './record-writes.ts';
 import { checkExist, ident, requireTable, type WriteEnv } from './write-env.ts';
 
 /**

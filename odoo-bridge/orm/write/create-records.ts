@@ -1,9 +1,10 @@
 import { missingBehaviour } from '../../errors.ts';
-import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import type { ModelInfo } from '../registry/types.ts';
 import { collectDefaults } from './defaults.ts';
-import { columnValue } from './field-values.ts';
 import { computesAffectedElsewhere, storedComputedFields } from './python-computes.ts';
 import { MODEL_SEQUENCES, nextByCode } from './sequences.ts';
+import type { RecordWrites } from './nested-writes.ts';
+import { castOf, splitVals } from './vals-columns.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
 import type { Vals } from './behaviour-registry.ts';
@@ -13,9 +14,10 @@ import { afterChange, updateParentPath } from './after-change.ts';
  * `BaseModel.create(vals_list)` (odoo/models.py 18): ACL, defaults, the addon's create
  * override (sequence, registered hooks), `_inherits` parents first, one INSERT per record
  * with log columns, x2many commands, stored computes and constraints through registered
- * behaviour, then the create record rules on the new rows.
+ * behaviour, then the create record rules on the new rows. `writes` carries out the nested
+ * writes (x2many lines, an existing parent's share); callers use record-writes.ts.
  */
-export async function createRecords(w: WriteEnv, model: ModelInfo, valsList: Vals[], options: { checkAccess?: boolean } = {}): Promise<number[]> {
+export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model: ModelInfo, valsList: Vals[], options: { checkAccess?: boolean } = {}): Promise<number[]> {
   const checkAccess = options.checkAccess ?? true;
   if (checkAccess) w.ctx.access.checkModel(model, 'create');
   const table = requireTable(model);
@@ -53,12 +55,12 @@ export async function createRecords(w: WriteEnv, model: ModelInfo, valsList: Val
     for (const [parentModel, fk] of model.inherits) {
       const parentVals = parents.get(parentModel) ?? {};
       if (columns.has(fk) && columns.get(fk) != null) {
-        if (Object.keys(parentVals).length) await (await import('./update-records.ts')).updateRecords(w, w.ctx.registry.model(parentModel)!, [columns.get(fk) as number], parentVals);
+        if (Object.keys(parentVals).length) await writes.update(w, w.ctx.registry.model(parentModel)!, [columns.get(fk) as number], parentVals);
         continue;
       }
       const parent = w.ctx.registry.model(parentModel);
       if (!parent) continue;
-      const [parentId] = await createRecords(w, parent, [parentVals], { checkAccess });
+      const [parentId] = await createRecordsWith(writes, w, parent, [parentVals], { checkAccess });
       columns.set(fk, parentId);
     }
     if (model.logAccess) {
@@ -79,55 +81,11 @@ export async function createRecords(w: WriteEnv, model: ModelInfo, valsList: Val
     const id = inserted.rows[0]!.id;
     ids.push(id);
     if (model.parentStore) await updateParentPath(w, model, [id]);
-    for (const [name, commands] of x2many) await applyX2manyCommands(w, model, model.fields.get(name)!, [id], commands, 'create');
+    for (const [name, commands] of x2many) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, [id], commands, 'create');
   }
 
   await afterChange(w, model, ids, new Set(storedComputedFields(model)), 'create', prepared);
   for (const b of behaviours) await b.afterCreate?.(w.ctx, ids, prepared);
   if (checkAccess) await checkRules(w, model, 'create', ids);
   return ids;
-}
-
-/** jsonb and array parameters need an explicit cast in a parameterised INSERT/UPDATE. */
-export function castOf(field: FieldInfo | undefined): string {
-  if (!field?.columnType) return '';
-  return field.columnType === 'jsonb' ? '::jsonb' : '';
-}
-
-/**
- * vals → SQL columns of this table, x2many commands, and values of `_inherits` parents.
- * Non-stored computed fields without a column (display_name…) are ignored, as Odoo does when
- * they have no inverse.
- */
-export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId: number | null, existingJson?: Map<string, unknown>): {
-  columns: Map<string, unknown>;
-  x2many: Map<string, unknown>;
-  parents: Map<string, Vals>;
-} {
-  const columns = new Map<string, unknown>();
-  const x2many = new Map<string, unknown>();
-  const parents = new Map<string, Vals>();
-  for (const [name, value] of Object.entries(vals)) {
-    const field = model.fields.get(name)!;
-    if (name === 'id' || (model.logAccess && ['create_uid', 'create_date', 'write_uid', 'write_date'].includes(name))) continue;
-    if (field.inheritedVia) {
-      const parentModel = [...model.inherits].find(([, fk]) => fk === field.inheritedVia)?.[0];
-      if (parentModel) {
-        let p = parents.get(parentModel);
-        if (!p) parents.set(parentModel, (p = {}));
-        p[name] = value;
-      }
-      continue;
-    }
-    if (field.type === 'one2many' || field.type === 'many2many') {
-      if (field.store || field.type === 'one2many') x2many.set(name, value);
-      continue;
-    }
-    if (field.attachment) throw missingBehaviour(model.name, `writing the attachment-stored binary field ${name}`);
-    if (!field.column) continue;
-    const converted = columnValue(model, field, value, lang, existingJson?.get(name));
-    // 18 company-dependent columns are jsonb keyed by company id; the write merges this company's value in.
-    columns.set(name, field.companyDependent && field.columnType === 'jsonb' ? JSON.stringify({ [String(companyId ?? 0)]: converted }) : converted);
-  }
-  return { columns, x2many, parents };
 }

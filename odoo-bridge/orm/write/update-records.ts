@@ -2,8 +2,9 @@ import { missingBehaviour } from '../../errors.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { afterChange, updateParentPath } from './after-change.ts';
 import type { Vals } from './behaviour-registry.ts';
-import { castOf, splitVals } from './create-records.ts';
+import type { RecordWrites } from './nested-writes.ts';
 import { computesAffectedByWrite, computesAffectedElsewhere } from './python-computes.ts';
+import { castOf, splitVals } from './vals-columns.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkExist, checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
 import { missingError } from '../../errors.ts';
@@ -14,9 +15,10 @@ import { missingError } from '../../errors.ts';
  * `_inherits` parents' share, x2many commands, parent_path, computes and constraints.
  *
  * Readonly fields are written as Odoo 18 does over RPC (readonly is a view attribute):
- * golden seq_sale#14 writes `amount_total` and reads it back.
+ * golden seq_sale#14 writes `amount_total` and reads it back. `writes` carries out the nested
+ * writes of x2many commands; callers use record-writes.ts.
  */
-export async function updateRecords(w: WriteEnv, model: ModelInfo, ids: number[], vals: Vals, options: { checkAccess?: boolean } = {}): Promise<true> {
+export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model: ModelInfo, ids: number[], vals: Vals, options: { checkAccess?: boolean } = {}): Promise<true> {
   const checkAccess = options.checkAccess ?? true;
   if (checkAccess) w.ctx.access.checkModel(model, 'write');
   checkFieldNames(model, vals);
@@ -59,9 +61,9 @@ export async function updateRecords(w: WriteEnv, model: ModelInfo, ids: number[]
     const parent = w.ctx.registry.model(parentModel);
     if (!parentVals || !parent) continue;
     const rows = await w.ctx.db.query<{ pid: number }>(`SELECT DISTINCT ${ident(fk)} AS pid FROM ${table} WHERE id = ANY($1::int4[])`, [unique]);
-    await updateRecords(w, parent, rows.rows.map((r) => r.pid), parentVals, { checkAccess: false });
+    await updateRecordsWith(writes, w, parent, rows.rows.map((r) => r.pid), parentVals, { checkAccess: false });
   }
-  for (const [name, commands] of x2many) await applyX2manyCommands(w, model, model.fields.get(name)!, unique, commands, 'write');
+  for (const [name, commands] of x2many) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, unique, commands, 'write');
   if (model.parentStore && model.parentName && written.has(model.parentName)) await updateParentPath(w, model, unique);
 
   await afterChange(w, model, unique, new Set(computesAffectedByWrite(model, written)), 'write', [vals]);

@@ -6,6 +6,7 @@ import { newSearchEnv } from '../domain/search-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { sql } from 'kysely';
+import { quoteIdent as ident } from '../../../platform/quote-ident.ts';
 import { normalizeDomain } from '../access/rule-domains.ts';
 import type { BehaviourRegistry } from './behaviour-registry.ts';
 
@@ -17,7 +18,8 @@ export interface WriteEnv {
   readonly onAccessChange?: () => void;
 }
 
-export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** The engine's short name for platform's quoteIdent (it quotes a table or column in almost every statement). */
+export { ident };
 
 export function requireTable(model: ModelInfo): string {
   if (!model.table) throw new OdooError('odoo.exceptions.UserError', `Model ${model.name} has no table to write to.`);

@@ -5,10 +5,9 @@ import { displayNames } from '../read/display-name.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { BehaviourRegistry, type Vals } from './behaviour-registry.ts';
 import { copyRecords } from './copy-records.ts';
-import { createRecords } from './create-records.ts';
+import { createRecords, updateRecords } from './record-writes.ts';
 import { inTransaction } from './transaction.ts';
 import { unlinkRecords } from './unlink-records.ts';
-import { updateRecords } from './update-records.ts';
 import type { WriteEnv } from './write-env.ts';
 
 export interface WriteMethodsOptions {

@@ -1,9 +1,7 @@
 import { valueError } from '../../errors.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
-import { createRecords } from './create-records.ts';
-import { unlinkRecords } from './unlink-records.ts';
-import { updateRecords } from './update-records.ts';
+import type { RecordWrites } from './nested-writes.ts';
 import { ident, requireTable, type WriteEnv } from './write-env.ts';
 
 type Command = [number, number, unknown];
@@ -11,15 +9,16 @@ type Command = [number, number, unknown];
 /**
  * x2many write commands 0–6 (odoo/fields.py `_RelationalMulti.write_batch`, One2many and
  * Many2many `write_real`), applied in order, for every written record. Shorthands: a flat id
- * list = SET, False/None = CLEAR, short tuples like `[5]` / `[4, id]`.
+ * list = SET, False/None = CLEAR, short tuples like `[5]` / `[4, id]`. Lines are created,
+ * written and deleted through `writes`, with their own access checks, hooks and computes.
  */
-export async function applyX2manyCommands(w: WriteEnv, model: ModelInfo, field: FieldInfo, ids: number[], value: unknown, _phase: 'create' | 'write'): Promise<void> {
+export async function applyX2manyCommands(writes: RecordWrites, w: WriteEnv, model: ModelInfo, field: FieldInfo, ids: number[], value: unknown, _phase: 'create' | 'write'): Promise<void> {
   const comodel = w.ctx.registry.model(field.relation ?? '');
   if (!comodel) throw valueError(`Unknown comodel ${field.relation} of ${model.name}.${field.name}`);
   for (const [code, id, arg] of normalizeCommands(value)) {
     for (const recordId of ids) {
-      if (field.type === 'one2many') await one2many(w, field, comodel, recordId, code, id, arg);
-      else await many2many(w, field, comodel, recordId, code, id, arg);
+      if (field.type === 'one2many') await one2many(writes, w, field, comodel, recordId, code, id, arg);
+      else await many2many(writes, w, field, comodel, recordId, code, id, arg);
     }
   }
 }
@@ -34,37 +33,37 @@ export function normalizeCommands(value: unknown): Command[] {
   });
 }
 
-async function one2many(w: WriteEnv, field: FieldInfo, comodel: ModelInfo, recordId: number, code: number, id: number, arg: unknown): Promise<void> {
+async function one2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, comodel: ModelInfo, recordId: number, code: number, id: number, arg: unknown): Promise<void> {
   const inverse = field.relationField;
   if (!inverse) throw valueError(`one2many ${field.model}.${field.name} has no inverse field`);
   const table = ident(requireTable(comodel));
   switch (code) {
     case 0:
-      await createRecords(w, comodel, [{ ...((arg as Vals) ?? {}), [inverse]: recordId }]);
+      await writes.create(w, comodel, [{ ...((arg as Vals) ?? {}), [inverse]: recordId }]);
       return;
     case 1:
-      await updateRecords(w, comodel, [id], (arg as Vals) ?? {});
+      await writes.update(w, comodel, [id], (arg as Vals) ?? {});
       return;
     case 2:
-      await unlinkRecords(w, comodel, [id]);
+      await writes.unlink(w, comodel, [id]);
       return;
     case 3:
-      await detachLines(w, comodel, inverse, [id]);
+      await detachLines(writes, w, comodel, inverse, [id]);
       return;
     case 4:
-      await updateRecords(w, comodel, [id], { [inverse]: recordId });
+      await writes.update(w, comodel, [id], { [inverse]: recordId });
       return;
     case 5: {
       const lines = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${ident(inverse)} = $1`, [recordId]);
-      await detachLines(w, comodel, inverse, lines.rows.map((r) => r.id));
+      await detachLines(writes, w, comodel, inverse, lines.rows.map((r) => r.id));
       return;
     }
     case 6: {
       const keep = Array.isArray(arg) ? arg.filter((v): v is number => typeof v === 'number') : [];
       const lines = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${ident(inverse)} = $1`, [recordId]);
-      await detachLines(w, comodel, inverse, lines.rows.map((r) => r.id).filter((l) => !keep.includes(l)));
+      await detachLines(writes, w, comodel, inverse, lines.rows.map((r) => r.id).filter((l) => !keep.includes(l)));
       const toLink = keep.filter((l) => !lines.rows.some((r) => r.id === l));
-      if (toLink.length) await updateRecords(w, comodel, toLink, { [inverse]: recordId });
+      if (toLink.length) await writes.update(w, comodel, toLink, { [inverse]: recordId });
       return;
     }
     default:
@@ -73,18 +72,18 @@ async function one2many(w: WriteEnv, field: FieldInfo, comodel: ModelInfo, recor
 }
 
 /** UNLINK of one2many lines: delete them when the inverse many2one is `ondelete='cascade'`, else clear it. */
-async function detachLines(w: WriteEnv, comodel: ModelInfo, inverse: string, lineIds: number[]): Promise<void> {
+async function detachLines(writes: RecordWrites, w: WriteEnv, comodel: ModelInfo, inverse: string, lineIds: number[]): Promise<void> {
   if (!lineIds.length) return;
   const cascade = await w.ctx.db.query<{ cascade: boolean }>(
     `SELECT c.confdeltype = 'c' AS cascade FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
       WHERE c.contype = 'f' AND c.conrelid = $1::regclass AND a.attname = $2 LIMIT 1`,
     [requireTable(comodel), inverse],
   );
-  if (cascade.rows[0]?.cascade) await unlinkRecords(w, comodel, lineIds);
-  else await updateRecords(w, comodel, lineIds, { [inverse]: false });
+  if (cascade.rows[0]?.cascade) await writes.unlink(w, comodel, lineIds);
+  else await writes.update(w, comodel, lineIds, { [inverse]: false });
 }
 
-async function many2many(w: WriteEnv, field: FieldInfo, comodel: ModelInfo, recordId: number, code: number, id: number, arg: unknown): Promise<void> {
+async function many2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, comodel: ModelInfo, recordId: number, code: number, id: number, arg: unknown): Promise<void> {
   const { relationTable, column1, column2 } = field;
   if (!relationTable || !column1 || !column2) throw valueError(`many2many ${field.model}.${field.name} has no relation table`);
   const rel = ident(relationTable);
@@ -99,15 +98,15 @@ async function many2many(w: WriteEnv, field: FieldInfo, comodel: ModelInfo, reco
   };
   switch (code) {
     case 0: {
-      const created = await createRecords(w, comodel, [(arg as Vals) ?? {}]);
+      const created = await writes.create(w, comodel, [(arg as Vals) ?? {}]);
       await link(created);
       return;
     }
     case 1:
-      await updateRecords(w, comodel, [id], (arg as Vals) ?? {});
+      await writes.update(w, comodel, [id], (arg as Vals) ?? {});
       return;
     case 2:
-      await unlinkRecords(w, comodel, [id]);
+      await writes.unlink(w, comodel, [id]);
       return;
     case 3:
       await w.ctx.db.query(`DELETE FROM ${rel} WHERE ${c1} = $1 AND ${c2} = $2`, [recordId, id]);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { quoteIdent } from '../../../platform/quote-ident.ts';
 
 const CHANNEL = 'ficus_legacy_command';
 
@@ -111,7 +112,7 @@ export class LegacyCommandProcessor {
     }
     const row = command.row_after ?? {};
     // Column values arrive in the change-event encoding (text for timestamps/numerics): jsonb_populate_record casts them.
-    const cols = Object.keys(row).map((c) => `"${c.replace(/"/g, '""')}"`);
+    const cols = Object.keys(row).map(quoteIdent);
     await client.query(
       `INSERT INTO ${table} (${cols.join(', ')})
        SELECT ${cols.join(', ')} FROM jsonb_populate_record(NULL::${table}, $1::jsonb)

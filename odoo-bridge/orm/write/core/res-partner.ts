@@ -2,7 +2,7 @@ import { missingBehaviour, validationError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import type { MethodSpec } from '../../methods/method.ts';
 import type { ModelBehaviour } from '../behaviour-registry.ts';
-import { createRecords } from '../create-records.ts';
+import { createRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
 import { BehaviourRegistry } from '../behaviour-registry.ts';
 

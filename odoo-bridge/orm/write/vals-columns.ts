@@ -1,0 +1,48 @@
+import { missingBehaviour } from '../../errors.ts';
+import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import type { Vals } from './behaviour-registry.ts';
+import { columnValue } from './field-values.ts';
+
+/** jsonb and array parameters need an explicit cast in a parameterised INSERT/UPDATE. */
+export function castOf(field: FieldInfo | undefined): string {
+  if (!field?.columnType) return '';
+  return field.columnType === 'jsonb' ? '::jsonb' : '';
+}
+
+/**
+ * vals → SQL columns of this table, x2many commands, and values of `_inherits` parents.
+ * Non-stored computed fields without a column (display_name…) are ignored, as Odoo does when
+ * they have no inverse.
+ */
+export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId: number | null, existingJson?: Map<string, unknown>): {
+  columns: Map<string, unknown>;
+  x2many: Map<string, unknown>;
+  parents: Map<string, Vals>;
+} {
+  const columns = new Map<string, unknown>();
+  const x2many = new Map<string, unknown>();
+  const parents = new Map<string, Vals>();
+  for (const [name, value] of Object.entries(vals)) {
+    const field = model.fields.get(name)!;
+    if (name === 'id' || (model.logAccess && ['create_uid', 'create_date', 'write_uid', 'write_date'].includes(name))) continue;
+    if (field.inheritedVia) {
+      const parentModel = [...model.inherits].find(([, fk]) => fk === field.inheritedVia)?.[0];
+      if (parentModel) {
+        let p = parents.get(parentModel);
+        if (!p) parents.set(parentModel, (p = {}));
+        p[name] = value;
+      }
+      continue;
+    }
+    if (field.type === 'one2many' || field.type === 'many2many') {
+      if (field.store || field.type === 'one2many') x2many.set(name, value);
+      continue;
+    }
+    if (field.attachment) throw missingBehaviour(model.name, `writing the attachment-stored binary field ${name}`);
+    if (!field.column) continue;
+    const converted = columnValue(model, field, value, lang, existingJson?.get(name));
+    // 18 company-dependent columns are jsonb keyed by company id; the write merges this company's value in.
+    columns.set(name, field.companyDependent && field.columnType === 'jsonb' ? JSON.stringify({ [String(companyId ?? 0)]: converted }) : converted);
+  }
+  return { columns, x2many, parents };
+}
