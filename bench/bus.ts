@@ -28,7 +28,7 @@ import type { BusTransport } from '../services/kit/bus/types.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../services/kit/db/database.ts';
 import type { NewEvent } from '../services/kit/events/cloudevent.ts';
 import { kitMetrics } from '../services/kit/observability/kit-metrics.ts';
-import { freePort } from '../test/support/free-port.ts';
+import { freePort } from './support/free-port.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {

@@ -20,12 +20,12 @@ import { startKafkaStack } from '../cdc/distributed/stack.ts';
 import { EmbeddedSource } from '../cdc/embedded/embedded-source.ts';
 import { isSnapshotEvent, type ChangeEvent } from '../cdc/events/change-event.ts';
 import type { ApplyResult } from '../cdc/apply/applier.ts';
-import { LOAD_TABLES, runLegacyWriteLoad } from '../cdc/load/legacy-write-load.ts';
+import { LOAD_TABLES, runLegacyWriteLoad } from './load/legacy-write-load.ts';
 import { compareTables } from '../cdc/verify/compare-tables.ts';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres.ts';
 import { ensureLegacyDatabase } from '../runtime/legacy-database.ts';
 import { createLogger } from '../platform/logger.ts';
-import { freePort } from '../test/support/free-port.ts';
+import { freePort } from './support/free-port.ts';
 
 const CHANGES = Number(process.env.CDC_BENCH_CHANGES ?? 100_000);
 const LAG_RATE = Number(process.env.CDC_BENCH_LAG_RATE ?? 2000);

@@ -1,12 +1,12 @@
 // The cutover drill on M04 + M20 (issue 9): `npx tsx bench/cutover-trade.ts`. Prints a table, then one JSON line.
 import pg from 'pg';
 import { createLogger } from '../platform/logger.ts';
-import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
-import { percentile } from '../migration/control/drill/drill-figures.ts';
-import { runTradeCutoverDrill } from '../migration/control/drill/run-trade-drill.ts';
+import { startDrillStack } from './drill/drill-stack.ts';
+import { percentile } from './drill/drill-figures.ts';
+import { runTradeCutoverDrill } from './drill/run-trade-drill.ts';
 import { issueToken } from '../services/kit/auth/tokens.ts';
 import trade from '../services/trade/index.ts';
-import { serveForTest } from '../test/services/support/service-app.ts';
+import { serveForTest } from './support/service-app.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 
 const RATE = Number(process.env.DRILL_RATE ?? 250);

@@ -1,8 +1,8 @@
 // The cutover drill under load (issue 8): `npx tsx bench/cutover.ts`. Prints a table, then one JSON line.
 import pg from 'pg';
 import { createLogger } from '../platform/logger.ts';
-import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
-import { runCutoverDrill } from '../migration/control/drill/run-drill.ts';
+import { startDrillStack } from './drill/drill-stack.ts';
+import { runCutoverDrill } from './drill/run-drill.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 
 const RATE = Number(process.env.DRILL_RATE ?? 250);

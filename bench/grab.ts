@@ -1,11 +1,11 @@
 // The grab race (issue 9): `npx tsx bench/grab.ts`. 500 concurrent grabs, Odoo RPC through the
 // gateway and REST mixed, on 50 paid orders after M04+M20 moved to trade. Prints a table, then one JSON line.
 import pg from 'pg';
-import { startDrillStack } from '../migration/control/drill/drill-stack.ts';
+import { startDrillStack } from './drill/drill-stack.ts';
 import { createLogger } from '../platform/logger.ts';
 import { issueToken } from '../services/kit/auth/tokens.ts';
 import trade from '../services/trade/index.ts';
-import { serveForTest } from '../test/services/support/service-app.ts';
+import { serveForTest } from './support/service-app.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 import { preparePaidOrders, runGrabRace } from './support/grab-race.ts';
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/logger.ts';
 import { PostgresStartError, startEmbeddedPostgres } from '../../runtime/embedded-postgres.ts';
 import { runFicus, waitForHttp } from '../support/ficus-process.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/support/free-port.ts';
 
 const made: string[] = [];
 async function scratchDir(): Promise<string> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../services/kit/auth/tokens.ts';
 import { rotate } from '../../services/kit/auth/keys.ts';
 import trade from '../../services/trade/index.ts';
-import { serveForTest, type ServiceUnderTest } from './support/service-app.ts';
+import { serveForTest, type ServiceUnderTest } from '../../bench/support/service-app.ts';
 import { tradeServiceCopy, type TradeServiceCopy } from './trade/support/trade-service-copy.ts';
 
 // Bearer routes authorize against the service database's copy of the legacy users, groups, ACLs

@@ -4,7 +4,7 @@ import { issueToken } from '../../services/kit/auth/tokens.ts';
 import { newSigningKeySet, publicJwks } from '../../services/kit/auth/keys.ts';
 import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
 import { runFicus, waitForHttp, type FicusProcess } from '../support/ficus-process.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/support/free-port.ts';
 
 let database: TestDatabase;
 let jwks: Server;

@@ -8,7 +8,7 @@ import { quoteIdent } from '../../platform/quote-ident.ts';
 import { restoreInto } from '../../runtime/legacy-database.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { ensureFilestore } from '../../runtime/filestore.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../bench/support/free-port.ts';
 import { clusterUrl, type TestClusterInfo } from './test-cluster.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../bench/support/free-port.ts';
 
 export interface TestRedis {
   url: string;

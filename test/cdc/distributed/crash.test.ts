@@ -11,7 +11,7 @@ import { startDebeziumCapture, type DebeziumCapture } from '../../../cdc/distrib
 import { startKafkaStack, type KafkaStack } from '../../../cdc/distributed/stack.ts';
 import { dropSlot } from '../../../cdc/embedded/slot.ts';
 import { lsnToNumber } from '../../../cdc/events/lsn.ts';
-import { LOAD_TABLES, runLegacyWriteLoad } from '../../../cdc/load/legacy-write-load.ts';
+import { LOAD_TABLES, runLegacyWriteLoad } from '../../../bench/load/legacy-write-load.ts';
 import { dropPublication } from '../../../cdc/setup/publication.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';

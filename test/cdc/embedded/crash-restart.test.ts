@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.ts';
 import { dropSlot } from '../../../cdc/embedded/slot.ts';
-import { LOAD_TABLES, runLegacyWriteLoad } from '../../../cdc/load/legacy-write-load.ts';
+import { LOAD_TABLES, runLegacyWriteLoad } from '../../../bench/load/legacy-write-load.ts';
 import { dropPublication } from '../../../cdc/setup/publication.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';

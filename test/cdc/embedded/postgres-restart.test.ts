@@ -7,12 +7,12 @@ import type { ChangeApplier } from '../../../cdc/apply/applier.ts';
 import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.ts';
 import { EmbeddedSource } from '../../../cdc/embedded/embedded-source.ts';
 import { lsnToNumber } from '../../../cdc/events/lsn.ts';
-import { LOAD_TABLES, runLegacyWriteLoad } from '../../../cdc/load/legacy-write-load.ts';
+import { LOAD_TABLES, runLegacyWriteLoad } from '../../../bench/load/legacy-write-load.ts';
 import { compareTables } from '../../../cdc/verify/compare-tables.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../../runtime/embedded-postgres.ts';
 import { ensureLegacyDatabase } from '../../../runtime/legacy-database.ts';
 import { emptyDatabase, type TestDatabase } from '../../support/databases.ts';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../../bench/support/free-port.ts';
 import { logger, openApplier, slotNames, waitUntil } from '../support/cdc-fixtures.ts';
 
 const TABLES = [...LOAD_TABLES];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.ts';
-import { startDrillStack, type DrillStack } from '../../../migration/control/drill/drill-stack.ts';
-import { runCutoverDrill } from '../../../migration/control/drill/run-drill.ts';
+import { startDrillStack, type DrillStack } from '../../../bench/drill/drill-stack.ts';
+import { runCutoverDrill } from '../../../bench/drill/run-drill.ts';
 import { emitDrainMarker, waitApplied } from '../../../migration/control/sync/drain.ts';
 import { GateRefusal } from '../../../migration/control/controller.ts';
 import { readPhase } from '../../../migration/control/store/phase-store.ts';

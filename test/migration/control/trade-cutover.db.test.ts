@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDrillStack, type DrillStack } from '../../../migration/control/drill/drill-stack.ts';
-import { runTradeCutoverDrill } from '../../../migration/control/drill/run-trade-drill.ts';
+import { startDrillStack, type DrillStack } from '../../../bench/drill/drill-stack.ts';
+import { runTradeCutoverDrill } from '../../../bench/drill/run-trade-drill.ts';
 import { GateRefusal } from '../../../migration/control/controller.ts';
 import { runCutover, runServiceRollback, type CutoverOptions } from '../../../migration/control/cutover.ts';
 import type { Phase } from '../../../migration/control/phases.ts';
@@ -8,7 +8,7 @@ import { readPhase } from '../../../migration/control/store/phase-store.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import trade from '../../../services/trade/index.ts';
-import { serveForTest, type ServiceUnderTest } from '../../services/support/service-app.ts';
+import { serveForTest, type ServiceUnderTest } from '../../../bench/support/service-app.ts';
 import { startPrivateCluster } from './support/private-cluster.ts';
 
 const MEMBERS = 16;

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import trade from '../../../services/trade/index.ts';
-import { serveForTest, type ServiceUnderTest } from '../support/service-app.ts';
+import { serveForTest, type ServiceUnderTest } from '../../../bench/support/service-app.ts';
 import { preparePaidOrders, runGrabRace } from '../../../bench/support/grab-race.ts';
 import { OdooError } from '../../../odoo-bridge/errors.ts';
 import { startTradeCutoverStack, TRADE_MODULES, type TradeCutoverStack } from './support/trade-cutover-stack.ts';

@@ -6,7 +6,7 @@ import { newSigningKeySet } from '../../../services/kit/auth/keys.ts';
 import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import trade from '../../../services/trade/index.ts';
 import { emptyDatabase, type TestDatabase } from '../../support/databases.ts';
-import { serveForTest, type ServiceUnderTest } from '../support/service-app.ts';
+import { serveForTest, type ServiceUnderTest } from '../../../bench/support/service-app.ts';
 import { tradeServiceCopy, type TradeServiceCopy } from './support/trade-service-copy.ts';
 
 // Users of the legacy database (README): members 6 and 7, coaches 246 and 247 (coach implies

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../../../runtime/embedded-postgres.ts';
 import { restoreInto } from '../../../../runtime/legacy-database.ts';
 import { createLogger } from '../../../../platform/logger.ts';
-import { freePort } from '../../../support/free-port.ts';
+import { freePort } from '../../../../bench/support/free-port.ts';
 
 const LEGACY_DUMP = path.resolve(import.meta.dirname, '../../../../fixtures/hp_legacy.sql.gz');
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startDrillStack, type DrillStack } from '../../../../migration/control/drill/drill-stack.ts';
+import { startDrillStack, type DrillStack } from '../../../../bench/drill/drill-stack.ts';
 import { createLogger } from '../../../../platform/logger.ts';
 import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../../../support/databases.ts';
 

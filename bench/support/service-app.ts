@@ -1,14 +1,14 @@
 import express from 'express';
 import { Registry } from 'prom-client';
-import { listen, type RunningHttpServer } from '../../../platform/http-server.ts';
-import { localKeyLookup } from '../../../services/kit/auth/key-sources.ts';
-import { newSigningKeySet, type SigningKeySet } from '../../../services/kit/auth/keys.ts';
-import { EmbeddedTransport } from '../../../services/kit/bus/embedded-transport.ts';
-import { MemoryCache } from '../../../services/kit/cache/memory-cache.ts';
-import type { ServiceDefinition } from '../../../services/kit/define-service.ts';
-import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
-import { startServiceRuntime, type ServiceRuntime } from '../../../services/kit/runner/service-runtime.ts';
-import { createLogger } from '../../../platform/logger.ts';
+import { listen, type RunningHttpServer } from '../../platform/http-server.ts';
+import { localKeyLookup } from '../../services/kit/auth/key-sources.ts';
+import { newSigningKeySet, type SigningKeySet } from '../../services/kit/auth/keys.ts';
+import { EmbeddedTransport } from '../../services/kit/bus/embedded-transport.ts';
+import { MemoryCache } from '../../services/kit/cache/memory-cache.ts';
+import type { ServiceDefinition } from '../../services/kit/define-service.ts';
+import { kitMetrics } from '../../services/kit/observability/kit-metrics.ts';
+import { startServiceRuntime, type ServiceRuntime } from '../../services/kit/runner/service-runtime.ts';
+import { createLogger } from '../../platform/logger.ts';
 
 export interface ServiceUnderTest {
   baseUrl: string;

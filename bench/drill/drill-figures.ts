@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { StepResult } from '../controller.ts';
+import type { StepResult } from '../../migration/control/controller.ts';
 
 export interface DrillStep { step: string; ms: number; freezeMs?: number; message: string }
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { reconcileModules } from '../../reconcile/index.ts';
+import { reconcileModules } from '../../migration/reconcile/index.ts';
 import type { DrillStack } from './drill-stack.ts';
 import type { LoadReport } from './feed-load.ts';
 import { startFeedLoadThread } from './feed-load-thread.ts';
@@ -84,7 +84,7 @@ export async function runCutoverDrill(stack: DrillStack, o: DrillOptions): Promi
 
 /** Waits until the reverse sync has applied everything the service committed so far. */
 async function settle(stack: DrillStack): Promise<void> {
-  const { emitDrainMarker, waitApplied } = await import('../sync/drain.ts');
+  const { emitDrainMarker, waitApplied } = await import('../../migration/control/sync/drain.ts');
   const marker = await emitDrainMarker(stack.servicePool, 'drill end');
   await waitApplied(stack.legacyPool, 'ficus_rev_m19', marker, 10_000);
 }

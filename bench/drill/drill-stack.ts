@@ -1,13 +1,13 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { createGatewayApp } from '../../../odoo-bridge/gateway.ts';
-import { listen } from '../../../platform/http-server.ts';
-import { createOdooGateway } from '../../../odoo-bridge/odoo-gateway.ts';
-import { createPostgresSessionStore } from '../../../odoo-bridge/sessions/postgres-session-store.ts';
-import { createMetricsRegistry } from '../../../platform/metrics.ts';
-import { MigrationController } from '../controller.ts';
-import { embeddedEndpoints, type ControlEndpoints } from '../endpoints.ts';
-import { startMigrationRuntime, type MigrationRuntime } from '../migration-runtime.ts';
+import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
+import { listen } from '../../platform/http-server.ts';
+import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
+import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
+import { MigrationController } from '../../migration/control/controller.ts';
+import { embeddedEndpoints, type ControlEndpoints } from '../../migration/control/endpoints.ts';
+import { startMigrationRuntime, type MigrationRuntime } from '../../migration/control/migration-runtime.ts';
 
 export interface DrillStack {
   endpoints: ControlEndpoints;

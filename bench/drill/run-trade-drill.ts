@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { reconcileModules } from '../../reconcile/index.ts';
-import type { StepResult } from '../controller.ts';
-import { reverseSlot, forwardSlot } from '../module-plan.ts';
-import { emitDrainMarker, waitApplied } from '../sync/drain.ts';
+import { reconcileModules } from '../../migration/reconcile/index.ts';
+import type { StepResult } from '../../migration/control/controller.ts';
+import { reverseSlot, forwardSlot } from '../../migration/control/module-plan.ts';
+import { emitDrainMarker, waitApplied } from '../../migration/control/sync/drain.ts';
 import type { DrillStack } from './drill-stack.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 import type { TradeLoadReport } from './trade-load.ts';
