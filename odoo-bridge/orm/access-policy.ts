@@ -37,10 +37,11 @@ export interface UserAccess {
 }
 
 /**
- * Everything allowed, no rules: the superuser view. Used until the access engine is plugged
- * in, and by internal callers that act as Odoo's `sudo()`.
+ * Everything allowed, no rules: Odoo's `sudo()` view, for every uid. Never the default of an
+ * engine: whoever answers calls as superuser says so by name (every call site is listed in
+ * test/odoo-bridge/orm/access/read-paths.test.ts).
  */
-export function permissivePolicy(pool: pg.Pool): AccessPolicy {
+export function superuserPolicy(pool: pg.Pool): AccessPolicy {
   const companies = new Map<number, number | null>();
   return {
     async forUser(uid) {

@@ -1,8 +1,8 @@
 import { userError } from '../errors.ts';
 import type { AccessPolicy, UserAccess } from './access-policy.ts';
 import { newSearchEnv, type SearchEnv } from './domain/search-env.ts';
-import type { ReadEnv } from './read/display-name.ts';
-import type { ReadOptions } from './read/read-records.ts';
+import type { ReadEnv } from './read/read-env.ts';
+import type { ReadOptions } from './read/read-env.ts';
 import type { ModelInfo, Registry } from './registry/types.ts';
 import type { Queryable } from './sql/execute.ts';
 

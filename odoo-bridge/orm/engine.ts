@@ -1,6 +1,6 @@
 import { accessError, OdooError, userError } from '../errors.ts';
 import type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
-import { permissivePolicy, type AccessPolicy } from './access-policy.ts';
+import type { AccessPolicy } from './access-policy.ts';
 import { createCallContext } from './call-context.ts';
 import { bindArguments } from './dispatch/signature.ts';
 import type { MethodSpec, MethodTable } from './methods/method.ts';
@@ -10,8 +10,8 @@ import type { Registry } from './registry/types.ts';
 
 export interface OrmEngineOptions {
   database: ServedDatabase;
-  /** Access rights and record rules; permissive (superuser view) until the access engine plugs in. */
-  access?: AccessPolicy;
+  /** Access rights and record rules (`createAccessPolicy`); `superuserPolicy` only where sudo is meant. */
+  access: AccessPolicy;
   /** Extra or overriding methods (the write engine's create/write/unlink…). */
   methods?: MethodTable;
   /** Odoo filestore directory of this database, for attachment-stored binaries. */
@@ -37,7 +37,7 @@ const PRIVATE_METHOD = /^(_.*|init)$/;
  */
 export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
   const methods: MethodTable = { ...READ_METHODS, ...options.methods };
-  const policy = options.access ?? permissivePolicy(options.database.pool);
+  const policy = options.access;
   const filestore = options.filestore ?? null;
 
   async function call(request: OdooCall): Promise<unknown> {

@@ -300,10 +300,15 @@ function normalizedAnd(domain: unknown[]): unknown[] {
   return [...Array(Math.max(0, missing)).fill('&'), ...domain];
 }
 
-/** `_search_display_name`: the operator applied to each `_rec_names_search` field, ORed (ANDed when negative). */
+/**
+ * `_search_display_name` (models.py 18): nothing matches on a model with no `_rec_name`; an empty
+ * `like`/`ilike` pattern matches every record (none when negated) before any field is looked at;
+ * otherwise the operator applied to each `_rec_names_search` field, ORed (ANDed when negative).
+ */
 function compileDisplayNameSearch(env: SearchEnv, model: ModelInfo, alias: string, operator: Operator, value: unknown): Sql {
   const fields = model.recNamesSearch.length ? model.recNamesSearch : model.recName ? [model.recName] : [];
-  if (!fields.length) return sql`TRUE`;
+  if (!fields.length) return sql`FALSE`;
+  if (operator.endsWith('like') && !operator.includes('=') && isFalsy(value)) return NEGATIVE_OPERATORS.has(operator) ? sql`FALSE` : sql`TRUE`;
   const joiner = NEGATIVE_OPERATORS.has(operator) ? '&' : '|';
   const domain = [...Array(fields.length - 1).fill(joiner), ...fields.map((f) => [f, operator, value])];
   const tree = buildTree(env.registry, model, domain.map((d) => d as never));
@@ -378,4 +383,9 @@ function hierarchy(env: SearchEnv, model: ModelInfo, alias: string, _left: 'id',
   const expanded = hierarchyIds(env, model, operator, ids, parent);
   if (expanded.kind === 'list' && !expanded.ids.length) return sql`FALSE`;
   return idsIn(sql.ref(`${alias}.id`), expanded);
+}
+
+/** Python truthiness of a domain value: '', False, None, 0 and empty lists are false. */
+function isFalsy(value: unknown): boolean {
+  return value === '' || value === false || value === null || value === undefined || value === 0 || (Array.isArray(value) && !value.length);
 }

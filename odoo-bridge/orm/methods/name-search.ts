@@ -1,4 +1,4 @@
-import { displayNames } from '../read/display-name.ts';
+import { displayNames } from '../read/read-records.ts';
 import { explicitAnd } from '../domain/parse.ts';
 import { limitOf, type MethodTable } from './method.ts';
 import { searchIds, searchSource } from './search-source.ts';

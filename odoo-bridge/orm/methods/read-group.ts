@@ -5,7 +5,7 @@ import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
-import { displayNames } from '../read/display-name.ts';
+import { displayNames } from '../read/read-records.ts';
 import { convertColumn } from '../read/values.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { NUMERIC_TYPES, type FieldInfo, type ModelInfo } from '../registry/types.ts';

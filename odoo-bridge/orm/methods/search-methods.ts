@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { typeError } from '../../errors.ts';
 import { checkFieldNames, readableFields, readRecords } from '../read/read-records.ts';
+import { readAsUser } from './checked-read.ts';
 import { run } from '../sql/execute.ts';
 import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
 import { countRows, searchIds, searchSource } from './search-source.ts';
@@ -57,10 +58,7 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.read', params: [{ name: 'fields', default: null }, { name: 'load', default: '_classic_read' }] },
     async run(ctx, model, a, rawIds) {
       ctx.access.checkModel(model, 'read');
-      const fields = fieldList(model, a.fields);
-      const ids = idsOf(rawIds);
-      await checkRecordRules(ctx, model, ids);
-      return readRecords(ctx.readEnv(), model, { kind: 'ids', ids }, fields, ctx.readOptions(a.load));
+      return readAsUser(ctx, model, idsOf(rawIds), fieldList(model, a.fields), a.load);
     },
   },
   exists: {
@@ -82,17 +80,4 @@ export function fieldList(model: Parameters<typeof readableFields>[0], fields: u
   if (typeof fields === 'string') return checkFieldNames(model, [fields]);
   if (!Array.isArray(fields)) return readableFields(model);
   return checkFieldNames(model, fields);
-}
-
-/**
- * Explicit ids excluded by the user's read rules make `read` fail as in Odoo
- * (`_check_access` → AccessError), while ids that do not exist are silently skipped.
- */
-export async function checkRecordRules(ctx: Parameters<MethodTable[string]['run']>[0], model: Parameters<typeof readableFields>[0], ids: number[]): Promise<void> {
-  if (!ids.length || !model.table || !ctx.access.ruleDomain(model, 'read')) return;
-  const source = searchSource(ctx, model, [['id', 'in', ids]], { order: null, limit: null, offset: 0 }, { activeTest: false });
-  const visible = new Set(await searchIds(ctx, model, source));
-  const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${ids}::int4[])`);
-  const denied = existing.map((r) => r.id).filter((id) => !visible.has(id));
-  if (denied.length) throw await ctx.access.ruleError(model, 'read', denied);
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
-import type { RowSource } from '../read/read-records.ts';
+import { vouchReadable, vouchRuled, type ReadableIds, type SearchRowSource } from '../read/read-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { orderToSql } from '../sql/order.ts';
@@ -18,23 +18,25 @@ export function searchSource(
   domain: unknown,
   paging: { order: string | null; limit: number | null; offset: number },
   options: { activeTest?: boolean } = {},
-): Extract<RowSource, { kind: 'search' }> {
+): SearchRowSource {
   requireTable(model);
   const env = ctx.searchEnv(options);
   const alias = nextAlias(env, model);
   const where = compileWhere(env, model, domain, alias);
   const joins: Sql[] = [];
   const order = paging.order ? orderToSql(env, model, alias, paging.order, joins) : [];
-  return { kind: 'search', alias, where, joins, order, limit: paging.limit, offset: paging.offset };
+  // `ctx.searchEnv` puts the user's read rules into `where` (compileWhere): the reader may trust it.
+  return vouchRuled({ kind: 'search', alias, where, joins, order, limit: paging.limit, offset: paging.offset });
 }
 
-export async function searchIds(ctx: CallContext, model: ModelInfo, source: Extract<RowSource, { kind: 'search' }>): Promise<number[]> {
+/** The ids a rule-filtered search finds, in its order: readable by the user by construction. */
+export async function searchIds(ctx: CallContext, model: ModelInfo, source: SearchRowSource): Promise<ReadableIds> {
   const { alias } = source;
   const rows = await run<{ id: number }>(
     ctx.db,
     sql`SELECT ${sql.ref(`${alias}.id`)} AS id FROM ${sql.table(model.table!)} AS ${sql.table(alias)} ${sql.join(source.joins, sql` `)} WHERE ${source.where}${source.order.length ? sql` ORDER BY ${sql.join(source.order)}` : sql``}${source.limit ? sql` LIMIT ${source.limit}` : sql``}${source.offset ? sql` OFFSET ${source.offset}` : sql``}`,
   );
-  return rows.map((r) => r.id);
+  return vouchReadable(rows.map((r) => r.id));
 }
 
 export async function countRows(ctx: CallContext, model: ModelInfo, domain: unknown, limit: number | null): Promise<number> {

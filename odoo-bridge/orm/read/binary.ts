@@ -4,8 +4,7 @@ import { sql } from 'kysely';
 import { missingBehaviour } from '../../errors.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
-import type { ReadEnv } from './display-name.ts';
-import type { ReadOptions } from './read-records.ts';
+import type { ReadEnv, ReadOptions } from './read-env.ts';
 
 /**
  * Binary fields kept in `ir_attachment` (Odoo's default `attachment=True`): base64 of the

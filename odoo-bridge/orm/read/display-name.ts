@@ -2,36 +2,9 @@ import { sql } from 'kysely';
 import { fieldSql } from '../domain/field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
-import { run, type Queryable } from '../sql/execute.ts';
+import { run } from '../sql/execute.ts';
+import type { ReadEnv } from './read-env.ts';
 import { orderToSql } from '../sql/order.ts';
-
-/**
- * `display_name` for any model, computed as superuser (Odoo reads many2one names with sudo).
- *
- * | model                  | rule (Odoo 18 `_compute_display_name`)                          |
- * |------------------------|------------------------------------------------------------------|
- * | default                | value of `_rec_name` (many2one rec names: that record's name; selections: the key) |
- * | no `_rec_name`         | `"<model>,<id>"`                                                 |
- * | res.partner            | stored `complete_name` ("Company, Contact"), else `name`         |
- * | res.partner.category   | parent chain joined with " / "                                   |
- * | product.template       | `[default_code] name`                                            |
- * | product.product        | `[default_code] name (values of multi-value variant attributes)` |
- * | res.country.state      | `name (country code)`                                            |
- * | res.groups             | `category / name`                                                |
- *
- * Context-dependent variants (partner `show_address`, supplier product names, …) are not
- * reproduced. One query per model and batch of ids.
- */
-export interface ReadEnv {
-  readonly db: Queryable;
-  readonly search: SearchEnv;
-  /**
-   * The user's read right on a comodel (ir.model.access), checked before an x2many is read:
-   * Odoo reads one by searching the comodel, and that search refuses a user without the
-   * right. Absent for sudo reads.
-   */
-  readonly checkRead?: (model: ModelInfo) => void;
-}
 
 type SqlRule = (env: SearchEnv, model: ModelInfo, alias: string) => Sql;
 
@@ -51,7 +24,26 @@ function defaultCode(code: Sql, name: Sql): Sql {
   return sql`CASE WHEN COALESCE(${code}, '') <> '' THEN '[' || ${code} || '] ' || ${name} ELSE ${name} END`;
 }
 
-export async function displayNames(env: ReadEnv, model: ModelInfo, ids: readonly number[]): Promise<Map<number, string | false>> {
+/**
+ * `display_name` for any model, computed as superuser (Odoo reads many2one names with sudo), by SQL.
+ *
+ * | model                  | rule (Odoo 18 `_compute_display_name`)                          |
+ * |------------------------|------------------------------------------------------------------|
+ * | default                | value of `_rec_name` (many2one rec names: that record's name; selections: the key) |
+ * | no `_rec_name`         | `"<model>,<id>"`                                                 |
+ * | res.partner            | stored `complete_name` ("Company, Contact"), else `name`         |
+ * | res.partner.category   | parent chain joined with " / "                                   |
+ * | product.template       | `[default_code] name`                                            |
+ * | product.product        | `[default_code] name (values of multi-value variant attributes)` |
+ * | res.country.state      | `name (country code)`                                            |
+ * | res.groups             | `category / name`                                                |
+ *
+ * Context-dependent variants (partner `show_address`, supplier product names, …) are not
+ * reproduced. One query per model and batch of ids. Models whose `_rec_name` is a relation or
+ * an inherited field answer null here: the record reader (read-records.ts `displayNames`)
+ * reads that field.
+ */
+export async function displayNamesFromSql(env: ReadEnv, model: ModelInfo, ids: readonly number[]): Promise<Map<number, string | false> | null> {
   const result = new Map<number, string | false>();
   const unique = [...new Set(ids)].filter((id) => Number.isInteger(id));
   if (!unique.length || !model.table) return result;
@@ -69,14 +61,7 @@ export async function displayNames(env: ReadEnv, model: ModelInfo, ids: readonly
     return parentChainNames(env, model, unique);
   }
   if (model.name === 'product.product') return productNames(env, model, unique);
-  // rec_name through a relation or an _inherits parent: read it like any field.
-  const { readFieldValues } = await import('./read-records.ts');
-  const values = await readFieldValues(env, model, unique, model.recName!);
-  for (const [id, value] of values) {
-    if (Array.isArray(value)) result.set(id, displayText(value[1]));
-    else result.set(id, displayText(value));
-  }
-  return result;
+  return null;
 }
 
 /** The SQL expression of the display name when it is a plain column of the model, else null. */

@@ -9,22 +9,18 @@ import { orderToSql } from '../sql/order.ts';
 import { readAttachments } from './binary.ts';
 import { computedField } from './computed-fields.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
-import { displayNames, type ReadEnv } from './display-name.ts';
+import { displayNamesFromSql } from './display-name.ts';
+import type { ReadEnv, ReadOptions, RowSource, SearchRowSource } from './read-env.ts';
 import { convertColumn } from './values.ts';
 
-/** Which rows to read: explicit ids (result in that order, missing ids skipped) or a search. */
-export type RowSource =
-  | { kind: 'ids'; ids: readonly number[] }
-  | { kind: 'search'; alias: string; where: Sql; joins: Sql[]; order: Sql[]; limit: number | null; offset: number };
+export type { ReadEnv, ReadOptions, RowSource } from './read-env.ts';
 
-export interface ReadOptions {
-  /** `'_classic_read'`: many2one as `[id, name]`; anything else: the bare id. */
-  load: string | null;
-  /** context.bin_size: binaries as human sizes. */
-  binSize: boolean;
-  /** Directory of the Odoo filestore of this database (`<2 hex>/<sha1>` files), if available. */
-  filestore: string | null;
-}
+/**
+ * Rows of the record reader: checked ids or a rule-filtered search (RowSource), or, inside this
+ * file only, ids the reader follows as superuser — the targets of related fields, which Odoo
+ * computes with `compute_sudo` (fields.py `_setup_attrs`: related fields default to sudo).
+ */
+type AnyRowSource = RowSource | { kind: 'sudo-ids'; ids: readonly number[] } | SearchRowSource;
 
 type Row = Record<string, unknown> & { id: number };
 
@@ -75,8 +71,16 @@ export function checkFieldNames(model: ModelInfo, names: readonly unknown[]): st
   return names as string[];
 }
 
-/** Odoo's `read()` / the read half of `search_read()`: one dict per record, `id` first. */
-export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSource, fieldNames: readonly string[], options: ReadOptions): Promise<Record<string, unknown>[]> {
+/**
+ * Odoo's `read()` / the read half of `search_read()`: one dict per record, `id` first. The rows
+ * are checked ids or a search under the user's rules (see ReadableIds): this is the only way to
+ * read records, so no read path can skip access rights and record rules.
+ */
+export function readRecords(env: ReadEnv, model: ModelInfo, source: RowSource, fieldNames: readonly string[], options: ReadOptions): Promise<Record<string, unknown>[]> {
+  return fetchRecords(env, model, source, fieldNames, options);
+}
+
+async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource, fieldNames: readonly string[], options: ReadOptions): Promise<Record<string, unknown>[]> {
   const table = requireTable(model);
   const fields = fieldNames.filter((n) => n !== 'id').map((n) => model.fields.get(n)!);
   const columns = new Map<string, Sql>();
@@ -107,7 +111,7 @@ export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSou
   }
   const select = [sql`${sql.ref(`${alias}.id`)} AS id`, ...[...columns].map(([name, expr]) => sql`${expr} AS ${sql.ref(name)}`)];
   let rows: Row[];
-  if (source.kind === 'ids') {
+  if (source.kind !== 'search') {
     const wanted = source.ids.filter((id) => Number.isInteger(id));
     if (!wanted.length) return [];
     const found = await run<Row>(env.db, sql`SELECT ${sql.join(select)} FROM ${sql.table(table)} AS ${sql.table(alias)} WHERE ${sql.ref(`${alias}.id`)} = ANY(${[...new Set(wanted)]}::int4[])`);
@@ -154,10 +158,30 @@ export async function readRecords(env: ReadEnv, model: ModelInfo, source: RowSou
   return results;
 }
 
-/** Values of one field for `ids`, in read format (many2one as `[id, name]`). */
-export async function readFieldValues(env: ReadEnv, model: ModelInfo, ids: readonly number[], name: string, options?: Partial<ReadOptions>): Promise<Map<number, unknown>> {
-  const records = await readRecords(env, model, { kind: 'ids', ids }, [name], { load: '_classic_read', binSize: false, filestore: null, ...options });
+/** Values of one field for `ids` read as superuser (related targets, display names), in read format. */
+async function sudoFieldValues(env: ReadEnv, model: ModelInfo, ids: readonly number[], name: string, options?: Partial<ReadOptions>): Promise<Map<number, unknown>> {
+  const records = await fetchRecords(env, model, { kind: 'sudo-ids', ids }, [name], { load: '_classic_read', binSize: false, filestore: null, ...options });
   return new Map(records.map((r) => [r.id as number, r[name]]));
+}
+
+/**
+ * `display_name` of any records, as superuser: Odoo reads the names of many2one values, group
+ * labels and name_search results with `sudo()` (fields.py Many2one.convert_to_read), since a
+ * name's visibility follows the record that points at it. It reads nothing else.
+ */
+export async function displayNames(env: ReadEnv, model: ModelInfo, ids: readonly number[]): Promise<Map<number, string | false>> {
+  const direct = await displayNamesFromSql(env, model, ids);
+  if (direct) return direct;
+  // rec_name through a relation or an _inherits parent: read it like any field.
+  const result = new Map<number, string | false>();
+  const values = await sudoFieldValues(env, model, [...new Set(ids)].filter((id) => Number.isInteger(id)), model.recName!);
+  for (const [id, value] of values) result.set(id, nameText(Array.isArray(value) ? value[1] : value));
+  return result;
+}
+
+function nameText(value: unknown): string | false {
+  if (value === null || value === undefined || value === false || value === '') return false;
+  return String(value);
 }
 
 async function many2oneValues(env: ReadEnv, field: FieldInfo, fks: Array<number | null>, ids: number[], options: ReadOptions): Promise<Map<number, unknown>> {
@@ -179,7 +203,7 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
   if (!hop || hop.type !== 'many2one' || !hop.column) {
     if (hop && path.length === 1) {
       // Related to another field of the same record (e.g. an alias): read that one.
-      const values = await readFieldValues(env, model, rows.map((r) => r.id), hop.name, options);
+      const values = await sudoFieldValues(env, model, rows.map((r) => r.id), hop.name, options);
       return values;
     }
     throw missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
@@ -190,7 +214,7 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
   const targetIds = targets.filter((v): v is number => v !== null && v !== undefined);
   let values: Map<number, unknown>;
   if (path.length === 2) {
-    values = await readFieldValues(env, comodel, targetIds, path[1]!, options);
+    values = await sudoFieldValues(env, comodel, targetIds, path[1]!, options);
   } else {
     // A longer path is a related field on the comodel in all but name: resolve it recursively.
     const synthetic: FieldInfo = { ...field, related: rest, inheritedVia: null, model: comodel.name };

@@ -1,7 +1,7 @@
 import { missingBehaviour, OdooError, userError, valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { idsOf, type MethodSpec, type MethodTable } from '../methods/method.ts';
-import { displayNames } from '../read/display-name.ts';
+import { displayNames } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { BehaviourRegistry, type Vals } from './behaviour-registry.ts';
 import { copyRecords } from './copy-records.ts';

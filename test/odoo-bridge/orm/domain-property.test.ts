@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OdooError } from '../../../odoo-bridge/errors.ts';
+import { superuserPolicy } from '../../../odoo-bridge/orm/access-policy.ts';
 import { createOrmEngine, type OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
 import type { ModelInfo } from '../../../odoo-bridge/orm/registry/types.ts';
 import { legacyDatabase, type TestDatabase } from '../../support/databases.ts';
@@ -35,7 +36,7 @@ const TYPES = { getTypeParser: (oid: number, format?: 'text' | 'binary') => ([10
 
 beforeAll(async () => {
   db = await legacyDatabase();
-  engine = createOrmEngine({ database: { name: 'hp_legacy', pool: db.pool } });
+  engine = createOrmEngine({ database: { name: 'hp_legacy', pool: db.pool }, access: superuserPolicy(db.pool) });
   const registry = await engine.registry();
   for (const name of MODELS) {
     const model = registry.model(name)!;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
 import { OdooError } from '../../../odoo-bridge/errors.ts';
+import { superuserPolicy } from '../../../odoo-bridge/orm/access-policy.ts';
 import { createOrmEngine, type OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
 import { odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
 import { loadGoldenCalls, type GoldenCall } from './golden-cases.ts';
@@ -24,7 +25,7 @@ let filestore: string | null = null;
 beforeAll(async () => {
   db = await odooRefDatabase();
   filestore = testFilestores().odooRef;
-  engine = createOrmEngine({ database: { name: 'odoo_ref', pool: db.pool }, filestore });
+  engine = createOrmEngine({ database: { name: 'odoo_ref', pool: db.pool }, access: superuserPolicy(db.pool), filestore });
 });
 afterAll(async () => {
   await db?.drop();

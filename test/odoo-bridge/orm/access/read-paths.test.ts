@@ -1,0 +1,76 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Records are read through one reader (odoo-bridge/orm/read/read-records.ts `readRecords`), which
+ * takes only ids that passed the read check or a search compiled with the user's rules. The
+ * places that vouch for ids, read as superuser, or hand out the superuser policy are few and
+ * named; this test lists every one of them with why it is right, so a new one is a reviewed
+ * decision, not an accident. Adding a call site fails this test until it is listed here.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const PRODUCTION_EXCLUDED = new Set(['node_modules', 'test', 'bench', '.git', '.ficus', 'fixtures']);
+
+const WATCHED: Record<string, RegExp> = {
+  vouchReadable: /\bvouchReadable\(/g,
+  vouchRuled: /\bvouchRuled\(/g,
+  superuserPolicy: /\bsuperuserPolicy\(/g,
+  sudoReadEnv: /readEnv\(\{\s*sudo:\s*true/g,
+  displayNames: /\bdisplayNames\(/g,
+  readRecords: /\breadRecords\(/g,
+  brandCast: /as (ReadableIds|SearchRowSource)\b/g,
+};
+
+/** file → watched name → count, with the reason it is right. */
+const EXPECTED: Record<string, Record<string, number>> = {
+  // The definitions themselves.
+  'odoo-bridge/orm/read/read-env.ts': { vouchReadable: 1, vouchRuled: 1, brandCast: 2 },
+  'odoo-bridge/orm/access-policy.ts': { superuserPolicy: 1 },
+  // The reader labels many2one values and display_name with Odoo's sudo name read (Many2one.convert_to_read).
+  'odoo-bridge/orm/read/read-records.ts': { displayNames: 2 },
+  // `read`'s check (ACL + rules on explicit ids) vouches for what passed it, and reads them.
+  'odoo-bridge/orm/methods/checked-read.ts': { vouchReadable: 2, readRecords: 1 },
+  // A search's WHERE always carries the user's rules (compileWhere with ctx.searchEnv), so its ids are readable.
+  'odoo-bridge/orm/methods/search-source.ts': { vouchRuled: 1, vouchReadable: 1 },
+  // search_read reads from a rule-filtered search source.
+  'odoo-bridge/orm/methods/search-methods.ts': { readRecords: 1 },
+  // web_search_read reads the ids its rule-filtered search found; many2one display_name is sudo in web_read.
+  'odoo-bridge/orm/methods/web-read.ts': { readRecords: 1, sudoReadEnv: 1, displayNames: 1 },
+  // name_search labels the ids its rule-filtered search found, with sudo names as Odoo does.
+  'odoo-bridge/orm/methods/name-search.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // read_group labels many2one groups with `value.sudo().display_name` (models.py _read_group_format_result).
+  'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // name_create answers the display name of the record the caller just created.
+  'odoo-bridge/orm/write/write-methods.ts': { displayNames: 1 },
+};
+
+async function productionFiles(dir = ROOT, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (PRODUCTION_EXCLUDED.has(entry.name) || entry.name.startsWith('.')) continue;
+    const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await productionFiles(path.join(dir, entry.name), relPath)));
+    else if (entry.name.endsWith('.ts')) out.push(relPath);
+  }
+  return out;
+}
+
+describe('the named paths around the record reader', () => {
+  it('are exactly the listed ones', async () => {
+    const found: Record<string, Record<string, number>> = {};
+    for (const file of await productionFiles()) {
+      const text = await readFile(path.join(ROOT, file), 'utf8');
+      for (const [name, pattern] of Object.entries(WATCHED)) {
+        const count = [...text.matchAll(pattern)].length - (name === 'displayNames' || name === 'readRecords' ? declarations(text, name) : 0);
+        if (count > 0) (found[file] ??= {})[name] = count;
+      }
+    }
+    expect(found).toEqual(EXPECTED);
+  });
+});
+
+/** `function displayNames(` / `function readRecords(` are definitions, not call sites. */
+function declarations(text: string, name: string): number {
+  return [...text.matchAll(new RegExp(`function ${name}\\(`, 'g'))].length;
+}
