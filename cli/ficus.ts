@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { ConfigError } from '../runtime/config.ts';
 import { PostgresStartError } from '../runtime/embedded-postgres.ts';
 import { registerConfig } from './commands/config.ts';
@@ -14,6 +15,7 @@ import { registerStart } from './commands/start.ts';
  */
 const program = new Command('ficus')
   .description('Split an Odoo monolith into services without stopping it')
+  .version(packageJson.version)
   .showHelpAfterError()
   .exitOverride();
 
