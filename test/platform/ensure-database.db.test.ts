@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDatabase } from '../../platform/ensure-database.ts';
 import { quoteIdent } from '../../platform/quote-ident.ts';
-import { testClusterUrl } from '../support/databases.ts';
+import { testClusterUrl, withAdmin } from '../support/databases.ts';
 
 const CONTENDERS = 6;
 const created: string[] = [];
@@ -12,16 +12,6 @@ function freshName(): string {
   const name = `t_ensure_${randomBytes(5).toString('hex')}`;
   created.push(name);
   return name;
-}
-
-async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: testClusterUrl('postgres') });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
 }
 
 /** The old, racy way: look up, then create. Here only to show the race is real in this cluster. */

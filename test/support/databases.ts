@@ -59,7 +59,8 @@ async function copyOfTemplate(template: string, prefix: string): Promise<TestDat
   };
 }
 
-async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a connection to the test cluster's `postgres` database (create, drop, inspect databases). */
+export async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: testClusterUrl('postgres') });
   await admin.connect();
   try {
