@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
-import { listen } from '../../odoo-bridge/http/http-server.ts';
+import { listen } from '../../platform/http-server.ts';
 import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
 import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
 import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
 import { createRedisSessionStore } from '../../odoo-bridge/sessions/redis-session-store.ts';
-import { createLogger } from '../../runtime/logger.ts';
-import { createMetricsRegistry } from '../../runtime/metrics.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { emptyDatabase, type TestDatabase } from './databases.ts';
 
 export interface TestGateway {
