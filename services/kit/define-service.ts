@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AccessPort } from './access/access-port.ts';
 import type { Principal } from './auth/tokens.ts';
@@ -29,6 +30,11 @@ export interface RouteContext<DB, Body = unknown, Query = unknown, Params = unkn
   requestId: string;
   bus: Bus<DB>;
   cache: Cache;
+  /**
+   * The monolith's database, for legacy adapters performing side effects across the cut (as
+   * ServiceEngineOptions.legacyPool gives the service's Odoo face); null when none is configured.
+   */
+  legacyPool: pg.Pool | null;
   /** Runs after the transaction committed (e.g. drive a saga the request started). */
   afterCommit(work: () => Promise<void>): void;
 }

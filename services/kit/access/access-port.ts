@@ -34,9 +34,22 @@ export interface AccessPort {
   hasGroup(xmlid: string): Promise<boolean>;
 }
 
+export interface PreparedUser {
+  readonly uid: number;
+  readonly registry: Registry;
+  readonly user: FicusUserAccess;
+}
+
 /** Creates each request's AccessPort; one per service database (it holds the policy's caches). */
 export interface AccessPorts {
-  forUser(uid: number, db: Kysely<any>): AccessPort;
+  /**
+   * Loads what the user's checks need (registry, access tables, the user's groups) on the pool,
+   * before the request's transaction takes a connection: loading it from inside the transaction
+   * would hold one connection while waiting for another, and a burst of requests would starve
+   * the pool (every connection held by a transaction waiting for a free one).
+   */
+  prepare(uid: number): Promise<PreparedUser>;
+  forUser(prepared: PreparedUser, db: Kysely<any>): AccessPort;
   /** After a write to users, groups, ACLs or rules in this process. */
   invalidate(): void;
 }
@@ -50,9 +63,13 @@ export function accessPorts(database: { name: string; pool: pg.Pool }, options: 
   const policy = createAccessPolicy(database, { ttlMs: options.ttlMs ?? 1_000 });
   return {
     invalidate: () => policy.invalidate(),
-    forUser(uid, db) {
-      let loaded: Promise<{ registry: Registry; user: FicusUserAccess }> | undefined;
-      const load = () => (loaded ??= Promise.all([loadRegistry(database), asProblem(policy.forUser(uid, {}))]).then(([registry, user]) => ({ registry, user: user as FicusUserAccess })));
+    async prepare(uid) {
+      const [registry, user] = await Promise.all([loadRegistry(database), asProblem(policy.forUser(uid, {}))]);
+      return { uid, registry, user: user as FicusUserAccess };
+    },
+    forUser(prepared, db) {
+      const { uid } = prepared;
+      const load = async () => prepared;
       const modelOf = (registry: Registry, name: string): ModelInfo => {
         const model = registry.models.get(name);
         if (!model?.table) throw new Error(`model ${name} is not in the service database's registry`);

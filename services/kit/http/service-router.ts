@@ -35,6 +35,8 @@ export interface ServiceRouterDeps<DB> {
    * modules) bearer routes check only the token.
    */
   database?: { name: string; pool: pg.Pool };
+  /** The monolith's database, for the service's legacy adapters (RouteContext.legacyPool). */
+  legacyPool?: pg.Pool;
 }
 
 /** What the router derives once from the service database, for every request. */
@@ -88,13 +90,16 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
     // Before the copy is complete nothing can be answered truthfully, not even "who are you".
     await authorization.readiness?.assertReady();
     const principal = route.auth === 'bearer' ? await authenticate(req.get('authorization'), deps.keys, route.scopes, authorization.subject) : null;
+    // Before the transaction takes its connection (see AccessPorts.prepare).
+    const prepared = principal && authorization.access ? await authorization.access.prepare(principal.userId) : null;
     const params = validated(schemas, route.params, { ...req.params }, '/params', true);
     const query = validated(schemas, route.query, { ...(req.query as object) }, '/query', true);
     const body = route.body ? validated(schemas, route.body, req.body, '', false) : undefined;
     const afterCommit: (() => Promise<void>)[] = [];
     const context = (db: Kysely<DB & KitTables>) => ({
       db, body, query, params, principal, log, requestId, bus: deps.bus, cache: deps.cache,
-      access: principal && authorization.access ? authorization.access.forUser(principal.userId, db) : null,
+      access: prepared && authorization.access ? authorization.access.forUser(prepared, db) : null,
+      legacyPool: deps.legacyPool ?? null,
       afterCommit: (work: () => Promise<void>) => void afterCommit.push(work),
     });
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { KeyLookup } from '../auth/tokens.ts';
@@ -22,6 +23,8 @@ export interface EmbeddedServicesOptions {
   /** Defaults to the in-process PostgreSQL bus. */
   transport?: BusTransport;
   redisUrl?: string;
+  /** The monolith's database, for the services' legacy adapters. */
+  legacyPool?: pg.Pool;
 }
 
 export interface EmbeddedServices {
@@ -49,7 +52,7 @@ export async function startEmbeddedServices(options: EmbeddedServicesOptions): P
     for (const [index, service] of options.services.entries()) {
       const name = serviceDatabaseName(service.name);
       await ensureDatabase(options.databaseUrl('postgres'), name);
-      runtimes.push(await startServiceRuntime(service, { databaseUrl: options.databaseUrl(name), transport, cache: caches[index]!, keys: options.keys, logger, metrics }));
+      runtimes.push(await startServiceRuntime(service, { databaseUrl: options.databaseUrl(name), transport, cache: caches[index]!, keys: options.keys, logger, metrics, ...(options.legacyPool ? { legacyPool: options.legacyPool } : {}) }));
     }
     for (const runtime of runtimes) await runtime.startPublishing();
     for (const runtime of runtimes) await runtime.startConsuming();

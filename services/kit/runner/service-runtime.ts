@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { KeyLookup } from '../auth/tokens.ts';
@@ -20,6 +21,8 @@ export interface ServiceRuntimeDeps {
   keys: KeyLookup;
   logger: Logger;
   metrics: Registry;
+  /** The monolith's database, for legacy adapters of REST routes (side effects across the cut). */
+  legacyPool?: pg.Pool;
 }
 
 /** One service, started: its database (migrated), bus, cache and REST router. */
@@ -44,7 +47,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const bus = new ServiceBus<DB>({ service: service.name, database: database as ServiceDatabase<unknown>, publishes: service.publishes, transport: deps.transport, logger, metrics });
   for (const subscription of service.subscriptions) bus.subscribe(subscription.type, subscription.group ?? service.name, subscription.handler);
   const schemas = schemaRegistry();
-  const router = serviceRouter({ service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool } });
+  const router = serviceRouter({ service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool }, ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}) });
   const purge = setInterval(() => {
     purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
   }, PURGE_EVERY_MS);

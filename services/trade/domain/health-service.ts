@@ -23,3 +23,12 @@ export interface HealthService {
 export function priceOf(value: string | null): string {
   return value ?? '0';
 }
+
+/**
+ * hp.service.order's amount at create (`vals.setdefault('amount', service.price)`): a Monetary
+ * field, a Python float, so 99.00 is stored as 99 and an unset price as 0, whichever edge creates
+ * the order (Odoo RPC's create, REST's POST, the creation saga).
+ */
+export function orderAmount(given: string | number | null | undefined, servicePrice: string | null): number {
+  return given === undefined || given === null ? (servicePrice === null ? 0 : Number(servicePrice)) : Number(given);
+}

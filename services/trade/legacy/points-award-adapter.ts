@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Counter, type Registry } from 'prom-client';
 import { completionPoints } from '../domain/service-order-states.ts';
-import type { CompletedOrder } from '../odoo/side-effects.ts';
+import type { CompletedOrder } from '../domain/order-effects.ts';
 import { appendPoints } from './points-ledger.ts';
 
 /**
@@ -72,4 +72,14 @@ export function unavailablePointsAward(metrics?: Registry): PointsAwardAdapter {
       throw new LegacySideEffectUnavailable(`points for completed orders ${owed.map((o) => o.id).join(', ')}`);
     },
   };
+}
+
+const adapters = new WeakMap<pg.Pool, PointsAwardAdapter>();
+
+/** The adapter for a REST request: one per legacy pool (its metric is registered once), the unavailable one without. */
+export function pointsAwardFor(legacy: pg.Pool | null, metrics?: Registry): PointsAwardAdapter {
+  if (!legacy) return unavailablePointsAward(metrics);
+  let adapter = adapters.get(legacy);
+  if (!adapter) adapters.set(legacy, (adapter = embeddedPointsAward(legacy, metrics)));
+  return adapter;
 }

@@ -6,7 +6,9 @@ import { currentTraceparent } from '../../kit/observability/work-context.ts';
 import { COMPANY_CURRENCY } from '../domain/health-service.ts';
 import type { TradeEvent } from '../events.ts';
 import { afterCommit, logAfterCommitFailure } from './after-commit.ts';
-import type { AssignedOrder, CompletedOrder, CreatedOrder, OrderSideEffects } from './side-effects.ts';
+import type { CallContext } from '../../../odoo-bridge/orm/index.ts';
+import type { AssignedOrder, CompletedOrder, CreatedOrder, OrderEffects } from '../domain/order-effects.ts';
+import type { OrderSideEffects } from './side-effects.ts';
 
 /**
  * Writes events into trade's outbox on the engine's connection, inside the call's transaction,
@@ -48,20 +50,39 @@ export function serviceCompletedEvent(o: CompletedOrder): NewEvent<'service_comp
   } as NewEvent<'service_completed'>;
 }
 
+/** Where trade's effects go, as each edge provides them. */
+export interface EffectsChannel {
+  /** Into trade's outbox, in the change's transaction. */
+  writeEvents(events: NewEvent<TradeEvent>[]): Promise<void>;
+  /** Runs `work` once the change committed; its failure goes to `onFailure`, never to the client. */
+  afterCommit(work: () => Promise<void>): void;
+}
+
 /**
- * Trade's side effects: the events, in the change's transaction; completed orders are also
- * handed to `afterCompleted`, run once the call committed (the legacy adapter awarding points,
- * which counts its outcomes in ficus_trade_legacy_side_effects_total). A failure there reaches
- * no client, the change being committed: it is logged (logAfterCommitFailure, `log` outside a
- * unit of work), and the outbox event is its durable retry.
+ * Trade's side effects, the same for REST and Odoo RPC: the events, in the change's transaction;
+ * completed orders are also handed to `afterCompleted`, run once the change committed (the
+ * legacy adapter awarding points, which counts its outcomes in
+ * ficus_trade_legacy_side_effects_total). A failure there reaches no client, the change being
+ * committed: it is logged, and the outbox event is its durable retry.
  */
-export function tradeSideEffects(afterCompleted: (orders: CompletedOrder[]) => Promise<void>, log: Logger): OrderSideEffects {
+export function tradeOrderEffects(channel: EffectsChannel, afterCompleted: (orders: CompletedOrder[]) => Promise<void>): OrderEffects {
   return {
-    created: (ctx, orders) => writeOutbox(ctx.db, orders.map(orderCreatedEvent)),
-    assigned: (ctx, orders) => writeOutbox(ctx.db, orders.map(orderAssignedEvent)),
-    async completed(ctx, orders) {
-      await writeOutbox(ctx.db, orders.map(serviceCompletedEvent));
-      afterCommit(ctx, () => afterCompleted(orders), logAfterCommitFailure(log, ctx.uid));
+    created: (orders) => channel.writeEvents(orders.map(orderCreatedEvent)),
+    assigned: (orders) => channel.writeEvents(orders.map(orderAssignedEvent)),
+    async completed(orders) {
+      await channel.writeEvents(orders.map(serviceCompletedEvent));
+      channel.afterCommit(() => afterCompleted(orders));
     },
+  };
+}
+
+/** The same effects inside an ORM call: the engine's connection, the call's after-commit list (logAfterCommitFailure, `log` outside a unit of work). */
+export function tradeSideEffects(afterCompleted: (orders: CompletedOrder[]) => Promise<void>, log: Logger): OrderSideEffects {
+  const bound = (ctx: CallContext) =>
+    tradeOrderEffects({ writeEvents: (events) => writeOutbox(ctx.db, events), afterCommit: (work) => afterCommit(ctx, work, logAfterCommitFailure(log, ctx.uid)) }, afterCompleted);
+  return {
+    created: (ctx, orders) => bound(ctx).created(orders),
+    assigned: (ctx, orders) => bound(ctx).assigned(orders),
+    completed: (ctx, orders) => bound(ctx).completed(orders),
   };
 }

@@ -1,6 +1,7 @@
 import { type BehaviourRegistry, companyCurrency, missingError, type ModelBehaviour, odooNow, type Vals } from '../../../odoo-bridge/orm/index.ts';
 import { requestedGrabs } from '../db/grab-store.ts';
 import { build, onQueryable } from '../db/sql-runner.ts';
+import { orderAmount } from '../domain/health-service.ts';
 import { decideGrabs } from './grab-behaviour.ts';
 import { serviceOrderMethods } from './service-order-methods.ts';
 import type { OrderSideEffects } from './side-effects.ts';
@@ -22,7 +23,7 @@ export function serviceOrderBehaviour(effects: OrderSideEffects, behaviours: Beh
         const serviceId = Number(vals.service_id);
         const rows = await onQueryable(ctx.db).run(build.selectFrom('health_services').select(['price']).where('id', '=', serviceId));
         if (!rows.length) throw missingError(`Record does not exist or has been deleted.\n(Record: hp.health.service(${serviceId},), User: ${ctx.uid})`);
-        vals.amount = rows[0]!.price === null ? 0 : Number(rows[0]!.price);
+        vals.amount = orderAmount(undefined, rows[0]!.price);
       }
     },
     async afterCreate(ctx, ids) {

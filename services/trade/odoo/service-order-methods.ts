@@ -1,16 +1,11 @@
-import { accessError, typeError, userError, valueError } from '../../../odoo-bridge/errors.ts';
-import type { CallContext } from '../../../odoo-bridge/orm/call-context.ts';
-import { idsOf, type MethodSpec } from '../../../odoo-bridge/orm/methods/method.ts';
-import type { ModelInfo } from '../../../odoo-bridge/orm/registry/types.ts';
-import type { BehaviourRegistry } from '../../../odoo-bridge/orm/write/behaviour-registry.ts';
-import { updateRecords } from '../../../odoo-bridge/orm/write/record-writes.ts';
-import { checkExist, checkRules } from '../../../odoo-bridge/orm/write/write-env.ts';
-import { callerRefusal, stateRefusal, TRANSITIONS, type OrderAction, type OrderFacts } from '../domain/service-order-states.ts';
+import {
+  accessError, type BehaviourRegistry, type CallContext, checkExist, checkRules, idsOf, type MethodSpec, type ModelInfo, odooNow, typeError, updateRecords, userError, valueError,
+} from '../../../odoo-bridge/orm/index.ts';
+import { OPERATOR_GROUP, type OrderAction } from '../domain/service-order-states.ts';
+import { OrderRefused, transitionOrders, type OrderStore } from '../domain/order-transitions.ts';
 import { inTransactionWithAfterCommit } from './after-commit.ts';
-import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
-import type { OrderSideEffects } from './side-effects.ts';
+import { forCall, type OrderSideEffects } from './side-effects.ts';
 import { userHasGroup } from '../../kit/index.ts';
-import { OPERATOR_GROUP } from '../domain/service-order-states.ts';
 
 interface OrderRow {
   id: number;
@@ -40,14 +35,29 @@ async function readOrders(ctx: CallContext, model: ModelInfo, ids: number[], beh
   return unique.map((id) => byId.get(id)!);
 }
 
-const facts = (rows: OrderRow[]): OrderFacts[] => rows.map((r) => ({ id: r.id, name: r.name, state: r.state, healthWorkerId: r.health_worker_id }));
+/**
+ * The domain's OrderStore inside an ORM call: reads as `self` (ACL, MissingError, read rules),
+ * writes through the engine's `write` (write ACL and rules, write_uid/write_date, stored computes).
+ */
+function rpcOrderStore(ctx: CallContext, model: ModelInfo, behaviours: BehaviourRegistry): OrderStore {
+  return {
+    read: async (ids) => (await readOrders(ctx, model, [...ids], behaviours)).map((r) => ({
+      id: r.id, name: r.name, state: r.state, customerId: r.customer_id, healthWorkerId: r.health_worker_id, serviceId: r.service_id, amount: r.amount,
+    })),
+    write: async (ids, vals) => void (await updateRecords({ ctx, behaviours }, model, [...ids], vals)),
+    callerIsOperator: () => userHasGroup(ctx.db, ctx.access, OPERATOR_GROUP),
+    userExists: async (id) => ((await ctx.db.query('SELECT 1 FROM res_users WHERE id = $1', [id])).rowCount ?? 0) > 0,
+  };
+}
 
-async function guard(ctx: CallContext, action: OrderAction, rows: OrderRow[]): Promise<void> {
-  const state = stateRefusal(action, facts(rows));
-  if (state) throw userError(state.message);
-  if (TRANSITIONS[action].caller === 'writer') return;
-  const refusal = callerRefusal(action, facts(rows), { uid: ctx.uid, isOperator: await userHasGroup(ctx.db, ctx.access, OPERATOR_GROUP) });
-  if (refusal) throw accessError(refusal.message);
+/** The domain's refusals in Odoo's exception classes. */
+async function asOdooErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof OrderRefused) throw error.kind === 'access' ? accessError(error.message) : userError(error.message);
+    throw error;
+  }
 }
 
 /** Python's `int(worker_id)`: ints, integral floats and digit strings; anything else is the TypeError/ValueError Python raises. */
@@ -67,21 +77,11 @@ function method(qualname: string, params: MethodSpec['signature']['params'], run
   };
 }
 
-/** hp.service.order's public state-machine methods (hp_marketplace + hp_grab's action_decide). */
+/** hp.service.order's public state-machine methods (hp_marketplace + hp_grab's action_decide): domain/order-transitions.ts, called as Odoo calls them. */
 export function serviceOrderMethods(behaviours: BehaviourRegistry, effects: OrderSideEffects, decidePendingGrabs: (ctx: CallContext, orderIds: number[]) => Promise<void>): Record<string, MethodSpec> {
-  const simple = (action: OrderAction) =>
-    method(`HpServiceOrder.${action}`, [], async (ctx, model, ids) => {
-      const rows = await readOrders(ctx, model, ids, behaviours);
-      await guard(ctx, action, rows);
-      const vals: Record<string, unknown> = { state: TRANSITIONS[action].to };
-      const now = odooNow();
-      if (action === 'action_complete') vals.completed_at = now;
-      if (rows.length) await updateRecords({ ctx, behaviours }, model, ids, vals);
-      if (action === 'action_complete' && rows.length) {
-        await effects.completed(ctx, rows.map((r) => ({ id: r.id, customerId: r.customer_id, healthWorkerId: r.health_worker_id, serviceId: r.service_id, amount: r.amount, completedAt: now, completedBy: ctx.uid })));
-      }
-      return true;
-    });
+  const transition = (ctx: CallContext, model: ModelInfo, action: OrderAction, ids: number[], worker?: { id: () => number; label: string }) =>
+    asOdooErrors(transitionOrders(rpcOrderStore(ctx, model, behaviours), forCall(effects, ctx), { action, ids, uid: ctx.uid, now: odooNow(), ...(worker ? { worker } : {}) })).then(() => true);
+  const simple = (action: OrderAction) => method(`HpServiceOrder.${action}`, [], (ctx, model, ids) => transition(ctx, model, action, ids));
 
   return {
     action_submit: simple('action_submit'),
@@ -90,17 +90,10 @@ export function serviceOrderMethods(behaviours: BehaviourRegistry, effects: Orde
     action_complete: simple('action_complete'),
     action_cancel: simple('action_cancel'),
     action_refund: simple('action_refund'),
-    action_assign: method('HpServiceOrder.action_assign', [{ name: 'worker_id' }], async (ctx, model, ids, args) => {
-      const rows = await readOrders(ctx, model, ids, behaviours);
-      await guard(ctx, 'action_assign', rows);
-      const workerId = pythonInt(args.worker_id);
-      const worker = await ctx.db.query('SELECT 1 FROM res_users WHERE id = $1', [workerId]);
-      if (!worker.rowCount) throw userError(`Health worker ${String(args.worker_id)} does not exist.`);
-      if (!rows.length) return true;
-      await updateRecords({ ctx, behaviours }, model, ids, { state: 'assigned', health_worker_id: workerId });
-      await effects.assigned(ctx, rows.map((r) => ({ id: r.id, customerId: r.customer_id, healthWorkerId: workerId, via: 'operator' as const, grabOrderId: null })));
-      return true;
-    }),
+    // `int(worker_id)` after the state and caller checks, as the addon does: Python's TypeError/ValueError for what int() refuses.
+    action_assign: method('HpServiceOrder.action_assign', [{ name: 'worker_id' }], (ctx, model, ids, args) =>
+      transition(ctx, model, 'action_assign', ids, { id: () => pythonInt(args.worker_id), label: String(args.worker_id) }),
+    ),
     action_decide: method('HpServiceOrder.action_decide', [], async (ctx, model, ids) => {
       await readOrders(ctx, model, ids, behaviours);
       await decidePendingGrabs(ctx, ids);

@@ -1,12 +1,13 @@
 import { assertServiceOwns, defineRoute, problems } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
 import { nextOrderName } from '../db/order-names.ts';
-import { applyTransition, readOrder } from '../db/order-store.ts';
+import { readOrder } from '../db/order-store.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
-import { userExists } from '../db/user-facts.ts';
-import { COMPANY_CURRENCY } from '../domain/health-service.ts';
-import { callerRefusal, OPERATOR_GROUP, stateRefusal, type OrderAction } from '../domain/service-order-states.ts';
-import { orderAssignedEvent, orderCreatedEvent, serviceCompletedEvent } from '../odoo/outbox-events.ts';
+import { COMPANY_CURRENCY, orderAmount } from '../domain/health-service.ts';
+import { transitionOrders } from '../domain/order-transitions.ts';
+import type { OrderAction } from '../domain/service-order-states.ts';
+import { asProblems, restOrderEffects, restOrderStore } from './rest-order-store.ts';
+import { orderCreatedEvent } from '../odoo/outbox-events.ts';
 import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
 
 interface OrderRow { id: number; name: string; state: string; customer_id: number; health_worker_id: number | null; service_id: number | null; amount: string | null }
@@ -34,7 +35,7 @@ export const createServiceOrder = defineRoute<TradeDatabase, { serviceId: number
     const [row] = await run.run(
       build.insertInto('service_orders').values({
         name: await nextOrderName(run), customer_id: uid, service_id: body.serviceId, currency_id: COMPANY_CURRENCY.id,
-        amount: body.amount ?? service.price, state: 'draft', ordered_at: now, note: body.note ?? null,
+        amount: String(orderAmount(body.amount, service.price)), state: 'draft', ordered_at: now, note: body.note ?? null,
         create_uid: uid, write_uid: uid, create_date: now, write_date: now,
       }).returning(['id', 'name', 'state', 'customer_id', 'health_worker_id', 'service_id']).returning((eb) => eb.cast<string>('amount', 'text').as('amount')),
     );
@@ -49,9 +50,10 @@ const ACTIONS: Record<string, OrderAction> = {
 };
 
 /**
- * PUT /trade/orders/:id/status: one transition of the state machine, with the legacy rules and
- * words (409 for "cannot … from state …", 403 for the caller rules), as a guarded UPDATE.
- * Who may see the order follows the record rules: its customer, its worker, operators.
+ * PUT /trade/orders/:id/status: one transition of the state machine, the same function an Odoo
+ * client's `hp.service.order.action_*` runs (domain/order-transitions.ts): the same checks in the
+ * same order, the same words (409 for "cannot … from state …", 403 for the caller rules, 404
+ * outside the read rules), the same events, and the same points when an order completes.
  */
 export const changeOrderStatus = defineRoute<TradeDatabase, { action: string; workerId?: number }, unknown, { id: number }>({
   method: 'put',
@@ -61,29 +63,15 @@ export const changeOrderStatus = defineRoute<TradeDatabase, { action: string; wo
   params: 'rest/trade/id-params.json',
   body: 'rest/trade/order-status-change.json',
   responses: { 200: 'rest/trade/service-order.json' },
-  async handler({ db, body, params, principal, bus, access }) {
+  async handler(ctx) {
+    const { db, body, params, principal, access } = ctx;
     await assertServiceOwns(db, 'trade', ['M04']);
     const run = onKysely(db);
-    const uid = principal!.userId;
-    const action = ACTIONS[body.action]!;
-    // Reading the state is a read of the order: its read rules first (404 outside them).
-    await access!.check('hp.service.order', 'read', [params.id], 'service order');
-    const isOperator = await access!.hasGroup(OPERATOR_GROUP);
-    const order = (await readOrder(run, params.id))!;
-    const self = [{ id: order.id, name: order.name, state: order.state, healthWorkerId: order.health_worker_id }];
-    const refusal = stateRefusal(action, self) ?? callerRefusal(action, self, { uid, isOperator });
-    if (refusal) throw refusal.kind === 'state' ? problems.conflict(refusal.message) : problems.forbidden(refusal.message);
-    if (action === 'action_assign' && !(await userExists(run, body.workerId!))) throw problems.unprocessable(`Health worker ${body.workerId} does not exist.`);
-    // The action writes the order: the write ACL and write rules, as `self.write` checks them.
-    await access!.check('hp.service.order', 'write', [params.id], 'service order');
-    const row = await applyTransition(run, params.id, action, uid, body.workerId);
-    // Another transition won the race between our read and our guarded update.
-    if (!row) throw problems.conflict(`Order ${order.name}: cannot ${body.action.replace('_', ' ')} from its current state.`);
-    if (action === 'action_assign') await bus.publish(db, orderAssignedEvent({ id: row.id, customerId: row.customer_id, healthWorkerId: body.workerId!, via: 'operator', grabOrderId: null }));
-    if (action === 'action_complete') {
-      await bus.publish(db, serviceCompletedEvent({ id: row.id, customerId: row.customer_id, healthWorkerId: row.health_worker_id, serviceId: row.service_id, amount: row.amount, completedAt: odooNow(), completedBy: uid }));
-    }
-    return { status: 200, body: orderResource(row) };
+    const worker = body.workerId === undefined ? undefined : { id: () => body.workerId!, label: String(body.workerId) };
+    await asProblems(transitionOrders(restOrderStore(run, access!), restOrderEffects(ctx), {
+      action: ACTIONS[body.action]!, ids: [params.id], uid: principal!.userId, now: odooNow(), ...(worker ? { worker } : {}),
+    }));
+    return { status: 200, body: orderResource((await readOrder(run, params.id))!) };
   },
 });
 
