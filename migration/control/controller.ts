@@ -6,7 +6,8 @@ import { DEFAULT_THRESHOLDS, runGates, type Gate, type GateContext, type GateThr
 import { backfillComplete, forwardLag, reverseLag, STEP_GATES } from './gates/gates.ts';
 import { legacyBusinessMethods } from './gates/business-methods.ts';
 import { couplingOf } from './coupled-modules.ts';
-import { forwardSlot, modulePlan, modulePlans, movableService, reverseSlot, serviceTakingOver, type ModulePlan } from './module-plan.ts';
+import type { ServiceRoster } from '../../services/catalog.ts';
+import { findPlan, forwardSlot, loadModulePlans, modulePlans, movableService, reverseSlot, serviceTakingOver, type ModulePlan } from './module-plan.ts';
 import { STEP_FROM, type Phase, type StepName } from './phases.ts';
 import { phaseSignalFor, type PhaseSignal } from './phase-signal.ts';
 import { recoverInterruptedCutovers } from './recovery.ts';
@@ -79,15 +80,19 @@ export class MigrationController {
   readonly legacy: pg.Pool;
   readonly #services = new Map<string, pg.Pool>();
   #signal: PhaseSignal | undefined;
+  readonly #roster: ServiceRoster | undefined;
+  #plans: Promise<Map<string, ModulePlan>> | undefined;
 
-  private constructor(readonly endpoints: ControlEndpoints) {
+  private constructor(readonly endpoints: ControlEndpoints, services?: ServiceRoster) {
+    this.#roster = services;
     this.control = new pg.Pool({ connectionString: endpoints.controlUrl, max: 4, application_name: 'ficus_migrate' });
     this.legacy = new pg.Pool({ connectionString: endpoints.legacyUrl, max: 4, application_name: 'ficus_migrate' });
     for (const pool of [this.control, this.legacy]) pool.on('error', () => undefined);
   }
 
-  static async open(endpoints: ControlEndpoints): Promise<MigrationController> {
-    const controller = new MigrationController(endpoints);
+  /** `services` replaces services/catalog.ts (a test's own service definitions). */
+  static async open(endpoints: ControlEndpoints, options: { services?: ServiceRoster } = {}): Promise<MigrationController> {
+    const controller = new MigrationController(endpoints, options.services);
     await ensureControlSchema(controller.control);
     return controller;
   }
@@ -113,8 +118,15 @@ export class MigrationController {
     return pool;
   }
 
-  plan(module: string): Promise<ModulePlan> {
-    return modulePlan(this.legacy, module);
+  /** Every module's plan: the legacy database's registry with the services' definitions. */
+  plans(): Promise<Map<string, ModulePlan>> {
+    if (!this.#roster) return modulePlans(this.legacy);
+    this.#plans ??= loadModulePlans(this.legacy, this.#roster);
+    return this.#plans;
+  }
+
+  async plan(module: string): Promise<ModulePlan> {
+    return findPlan(await this.plans(), module);
   }
 
   #gateContext(plan: ModulePlan, thresholds?: Partial<GateThresholds>): GateContext {
@@ -307,7 +319,7 @@ export class MigrationController {
    */
   async #couplingGate(plan: ModulePlan, change: 'cutover' | 'rollback', inSameStep: readonly string[]): Promise<GateOutcome> {
     const gate = 'coupled modules move together';
-    const coupling = couplingOf(await modulePlans(this.legacy), plan.code);
+    const coupling = couplingOf(await this.plans(), plan.code);
     const toService = change === 'cutover';
     const apart: string[] = [];
     for (const other of coupling.modules) {

@@ -78,7 +78,11 @@ export class ModuleNotMovable extends Error {
 
 /** `M19`, `m19` or `hp_feed` → the plan; throws with the known names otherwise. */
 export async function modulePlan(legacy: pg.Pool, nameOrCode: string): Promise<ModulePlan> {
-  const plans = await modulePlans(legacy);
+  return findPlan(await modulePlans(legacy), nameOrCode);
+}
+
+/** `M19`, `m19` or `hp_feed` among loaded plans; throws with the known names otherwise. */
+export function findPlan(plans: ReadonlyMap<string, ModulePlan>, nameOrCode: string): ModulePlan {
   const wanted = nameOrCode.trim();
   const upper = wanted.toUpperCase().replace(/^M(\d)$/, 'M0$1');
   const found = plans.get(upper) ?? [...plans.values()].find((p) => p.technicalName === wanted);

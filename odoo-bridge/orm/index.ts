@@ -11,9 +11,15 @@ export { coreBehaviours } from './write/core/core-behaviours.ts';
 export type { OrmEngine } from './engine.ts';
 export type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
 
-// Access rights and record rules, for a caller that checks access outside a model call.
-export { createAccessPolicy, SUPERUSER_ID, type AccessPolicyOptions, type DatabaseAccessPolicy } from './access/access-policy.ts';
-export type { AccessMode } from './access-policy.ts';
+// Access rights and record rules, for a caller that checks access outside a model call (REST
+// authorization in services/kit/access): the engine's own policy, the user's groups, and record
+// rules compiled to SQL over a model's table.
+export { createAccessPolicy, SUPERUSER_ID, type AccessPolicyOptions, type DatabaseAccessPolicy, type FicusUserAccess } from './access/access-policy.ts';
+export type { AccessMode, AccessPolicy, UserAccess } from './access-policy.ts';
+export { loadUserFacts, type UserFacts } from './access/user-facts.ts';
+export { loadRegistry } from './registry/registry-cache.ts';
+export { compileWhere, type WhereOptions } from './domain/compile.ts';
+export { newSearchEnv, type SearchEnv, type Sql } from './domain/search-env.ts';
 
 // Model behaviour: Python defaults, create/write hooks, computes, constraints, business methods.
 export { BehaviourRegistry, type ModelBehaviour, type ModelCaller, type Vals } from './write/behaviour-registry.ts';
@@ -22,7 +28,7 @@ export { idsOf, type MethodSpec } from './methods/method.ts';
 // What a behaviour or business method works with: the call's context, its SQL connection, the model.
 export type { CallContext } from './call-context.ts';
 export type { Queryable } from './sql/execute.ts';
-export type { ModelInfo } from './registry/types.ts';
+export type { FieldInfo, ModelInfo, Registry } from './registry/types.ts';
 
 // Helpers a business method needs to act like the ORM inside the call's transaction.
 export { inTransaction } from './write/transaction.ts';
