@@ -20,6 +20,10 @@ export interface UserAccess {
   readonly uid: number;
   /** env.company (first allowed company): company-dependent values are read for it. */
   readonly companyId: number | null;
+  /** `env.su`: every check bypassed. */
+  readonly superuser: boolean;
+  /** `env.is_system()`: superuser or member of base.group_system. */
+  readonly isSystem: boolean;
   /** Model ACL (`ir_model_access`): throw Odoo's AccessError when `mode` is not granted. */
   checkModel(model: ModelInfo, mode: AccessMode): void;
   /** Same question, as a boolean (`has_access`, `check_access_rights(raise_exception=False)`). */
@@ -54,6 +58,8 @@ export function superuserPolicy(pool: pg.Pool): AccessPolicy {
       return {
         uid,
         companyId,
+        superuser: true,
+        isSystem: true,
         checkModel() {},
         hasModel: () => true,
         ruleDomain: () => null,

@@ -43,6 +43,7 @@ export async function createCallContext(options: {
   if (lang !== 'en_US' && !options.registry.languages.has(lang)) throw userError(`Invalid language code: ${lang}`);
   const access = await options.policy.forUser(options.uid, context);
   const activeTest = context.active_test !== false;
+  const viewer = { uid: options.uid, isSystem: access.isSystem, canRead: (model: ModelInfo) => access.hasModel(model, 'read') };
   const ctx: CallContext = {
     registry: options.registry,
     db: options.db,
@@ -59,6 +60,7 @@ export async function createCallContext(options: {
         activeTest: o.activeTest ?? activeTest,
         companyId: access.companyId,
         ...(o.sudo ? {} : { ruleDomain: (model: ModelInfo) => access.ruleDomain(model, 'read') }),
+        ...(o.sudo || access.superuser ? {} : { viewer }),
       });
     },
     readEnv(o = {}) {

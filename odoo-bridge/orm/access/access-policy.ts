@@ -19,7 +19,6 @@ export interface DatabaseAccessPolicy extends AccessPolicy {
 
 /** What the write engine needs beyond the engine's UserAccess. */
 export interface FicusUserAccess extends UserAccess {
-  readonly superuser: boolean;
   readonly user: UserFacts | null;
   /** env.companies ids (allowed_company_ids, or all the user's companies). */
   readonly companyIds: readonly number[];
@@ -148,6 +147,7 @@ function userAccess(o: {
     companyId: o.companyId,
     companyIds: o.companyIds,
     superuser,
+    isSystem: superuser || (access.groupSystem !== null && user.groupIds.has(access.groupSystem)),
     user,
     hasModel,
     checkModel(model, mode) {

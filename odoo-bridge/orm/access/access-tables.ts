@@ -34,6 +34,8 @@ export interface AccessTables {
   modelNames: Map<string, Translations>;
   /** Group ids of a few xml ids the messages depend on. */
   groupNoOne: number | null;
+  /** `base.group_system` (Settings): `env.is_system()`, which ir.attachment's access check asks. */
+  groupSystem: number | null;
 }
 
 export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
@@ -66,8 +68,8 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
         ORDER BY r.id`,
     ),
     db.query<{ model: string; name: unknown }>(`SELECT model, to_jsonb(name) AS name FROM ir_model`),
-    db.query<{ res_id: number }>(
-      `SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'group_no_one' AND model = 'res.groups'`,
+    db.query<{ name: string; res_id: number }>(
+      `SELECT name, res_id FROM ir_model_data WHERE module = 'base' AND name IN ('group_no_one', 'group_system') AND model = 'res.groups'`,
     ),
   ]);
 
@@ -100,7 +102,8 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
     grants,
     rules: ruleMap,
     modelNames: new Map(models.rows.map((r) => [r.model, asTranslations(r.name) ?? {}])),
-    groupNoOne: noOne.rows[0]?.res_id ?? null,
+    groupNoOne: noOne.rows.find((r) => r.name === 'group_no_one')?.res_id ?? null,
+    groupSystem: noOne.rows.find((r) => r.name === 'group_system')?.res_id ?? null,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type DomainNode,
   type Operator,
 } from './parse.ts';
+import { ATTACHMENT_MODEL, attachmentAccessSql, withAttachmentFieldDefault } from './attachment-access.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
 import { searchMethodOf } from './search-methods.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
@@ -38,7 +39,8 @@ export interface WhereOptions {
  * active leaf, the domain itself, and the user's record rules.
  */
 export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, alias: string, options: WhereOptions = {}): Sql {
-  const items = checkDomainShape(domain);
+  const attachment = model.name === ATTACHMENT_MODEL && !env.insideRule;
+  const items = attachment ? withAttachmentFieldDefault(checkDomainShape(domain)) : checkDomainShape(domain);
   if (isPlainlyFalse(items)) return sql`FALSE`;
   const withActive = withActiveLeaf(model, items, options.activeTest ?? env.activeTest);
   const tree = buildTree(env.registry, model, withActive);
@@ -49,6 +51,10 @@ export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, 
     const ruleSql = compileWhere(ruleEnv, model, rules, alias, { activeTest: false, sudo: true });
     env.aliasSeq = ruleEnv.aliasSeq; // the rule's aliases are taken: later ones must not reuse them
     condition = sql`(${condition} AND ${ruleSql})`;
+  }
+  if (attachment && env.viewer && !options.sudo) {
+    const linked = attachmentAccessSql(env, alias, (target, targetAlias) => compileWhere(env, target, [], targetAlias, { activeTest: false }));
+    condition = sql`(${condition} AND ${linked})`;
   }
   return condition;
 }

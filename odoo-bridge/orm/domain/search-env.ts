@@ -20,15 +20,28 @@ export interface SearchEnv {
   /** env.company: company-dependent columns are read for it. */
   readonly companyId: number | null;
   readonly ruleDomain?: (model: ModelInfo) => unknown[] | null;
+  /**
+   * Who searches, for models whose `_search` filters by more than rules (ir.attachment follows
+   * the records its rows are attached to). Absent for sudo searches and the superuser.
+   */
+  readonly viewer?: SearchViewer;
   /** Compiling a record rule's domain: a condition Ficus cannot evaluate must deny, not allow. */
   readonly insideRule?: boolean;
   /** Alias counter, per compiled statement. */
   aliasSeq: number;
 }
 
+export interface SearchViewer {
+  readonly uid: number;
+  /** `env.is_system()`. */
+  readonly isSystem: boolean;
+  /** `has_access('read')` on a model (its ACL). */
+  canRead(model: ModelInfo): boolean;
+}
+
 export function newSearchEnv(
   registry: Registry,
-  options: { lang?: string; activeTest?: boolean; companyId?: number | null; ruleDomain?: SearchEnv['ruleDomain'] } = {},
+  options: { lang?: string; activeTest?: boolean; companyId?: number | null; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer } = {},
 ): SearchEnv {
   return {
     registry,
@@ -36,6 +49,7 @@ export function newSearchEnv(
     activeTest: options.activeTest ?? true,
     companyId: options.companyId ?? null,
     ...(options.ruleDomain ? { ruleDomain: options.ruleDomain } : {}),
+    ...(options.viewer ? { viewer: options.viewer } : {}),
     aliasSeq: 0,
   };
 }

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { accessError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
+import { ATTACHMENT_MODEL } from '../domain/attachment-access.ts';
 import { vouchReadable, type ReadableIds } from '../read/read-env.ts';
 import { readRecords } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
@@ -13,8 +15,10 @@ import { searchIds, searchSource } from './search-source.ts';
  * skips missing records. What passes is what the record reader accepts.
  */
 export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<ReadableIds> {
-  ctx.access.checkModel(model, 'read');
   const wanted = ids.filter((id) => Number.isInteger(id));
+  // ir.attachment's `read` runs its own `check('read')` first: the attached records decide.
+  if (model.name === ATTACHMENT_MODEL && !ctx.access.superuser) await checkAttachedRecords(ctx, wanted);
+  ctx.access.checkModel(model, 'read');
   if (!wanted.length || !model.table || !ctx.access.ruleDomain(model, 'read')) return vouchReadable(wanted);
   const visible = new Set(await searchIds(ctx, model, searchSource(ctx, model, [['id', 'in', wanted]], { order: null, limit: null, offset: 0 }, { activeTest: false })));
   const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${wanted}::int4[])`);
@@ -22,6 +26,37 @@ export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: rea
   if (denied.length) throw await ctx.access.ruleError(model, 'read', denied);
   // The rules passed for every existing id: the list keeps the caller's order and duplicates.
   return vouchReadable(wanted);
+}
+
+/**
+ * ir.attachment `check('read')` (base/models/ir_attachment.py, 18): a public attachment is
+ * readable; one attached to no record only by its creator or a system user; one attached to a
+ * record only if that record passes the user's read check (its model's right and rules, with
+ * that model's own error). Attachments of deleted records or unknown models are not held back.
+ */
+async function checkAttachedRecords(ctx: CallContext, ids: readonly number[]): Promise<void> {
+  if (!ids.length) return;
+  const rows = await run<{ res_model: string | null; res_id: number | null; create_uid: number | null; public: boolean | null }>(
+    ctx.db,
+    sql`SELECT res_model, res_id, create_uid, public FROM ir_attachment WHERE id = ANY(${[...ids]}::int4[])`,
+  );
+  const targets = new Map<string, Set<number>>();
+  for (const row of rows) {
+    if (row.public) continue;
+    if (!ctx.access.isSystem && !row.res_id && row.create_uid !== ctx.uid) throw accessError('Sorry, you are not allowed to access this document.');
+    if (!row.res_model || !row.res_id) continue;
+    let set = targets.get(row.res_model);
+    if (!set) targets.set(row.res_model, (set = new Set()));
+    set.add(row.res_id);
+  }
+  for (const [name, resIds] of targets) {
+    const target = ctx.registry.model(name);
+    if (!target?.table) continue;
+    // A user may read the attachments of their own res.users record (signature images…).
+    if (name === 'res.users' && resIds.size === 1 && resIds.has(ctx.uid)) continue;
+    const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(target.table)} WHERE id = ANY(${[...resIds]}::int4[])`);
+    if (existing.length) await checkReadable(ctx, target, existing.map((r) => r.id));
+  }
 }
 
 /** `read(ids, fields, load)` as the user: the one way to read records by id. */
