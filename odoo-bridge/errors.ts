@@ -22,6 +22,7 @@ export type OdooExceptionName =
   | 'builtins.IndexError'
   | 'builtins.Exception'
   | 'builtins.AssertionError'
+  | 'builtins.MemoryError'
   | 'psycopg2.errors.InvalidDatetimeFormat'
   | 'psycopg2.errors.InvalidTextRepresentation'
   | 'psycopg2.OperationalError';

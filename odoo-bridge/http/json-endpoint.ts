@@ -6,6 +6,7 @@ import { asOdooError, odooJsonError } from './odoo-json-errors.ts';
 import { decodeUtf8 } from './raw-body.ts';
 import { ANSWERED_UPSTREAM } from './forwarding.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
+import { checkResponseSize } from '../wire/response-budget.ts';
 
 export interface JsonCallContext {
   req: Request;
@@ -31,6 +32,7 @@ export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logge
       const result = await handler(request.params as Record<string, unknown>, context);
       // The upstream Odoo wrote its own answer; the envelope built here is discarded.
       if (result === ANSWERED_UPSTREAM) return createJSONRPCSuccessResponse(id, null);
+      checkResponseSize(result);
       const response = createJSONRPCSuccessResponse(id, result);
       if (result === undefined || result === null) delete (response as { result?: unknown }).result;
       return response;
@@ -65,8 +67,21 @@ export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logge
       { req, res },
     );
     if (res.headersSent) return;
-    res.status(200).type('application/json; charset=utf-8').send(stringifyPythonJson(response));
+    res.status(200).type('application/json; charset=utf-8').send(writeResponse(response, id, logger));
   };
+}
+
+/**
+ * The response's text; if it cannot be written (a value nested deeper than the JSON writer's
+ * stack, a string over V8's length limit), the JSON-RPC error for that instead of an HTTP 500.
+ */
+function writeResponse(response: JSONRPCResponse | null, id: JSONRPCID, logger: Logger): string {
+  try {
+    return stringifyPythonJson(response);
+  } catch (thrown) {
+    const { code, message, data } = odooJsonError(asOdooError(thrown, logger));
+    return stringifyPythonJson(createJSONRPCErrorResponse(id, code, message, data));
+  }
 }
 
 /** Session expiry and unknown routes are raised before Odoo reads the request id. */

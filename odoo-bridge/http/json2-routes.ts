@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { OdooError } from '../errors.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
@@ -7,6 +7,7 @@ import { decodeUtf8, rawBody } from './raw-body.ts';
 import { clientAddress } from './rpc-routes.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
+import { checkResponseSize } from '../wire/response-budget.ts';
 import { forwardIfRouted } from './forwarding.ts';
 import type { CallRouter } from '../routing/call-router.ts';
 
@@ -49,11 +50,21 @@ export function json2Routes(databases: DatabaseDirectory, callRouter: CallRouter
       const body = parseBody(req.body);
       const { model, method } = req.params as { model: string; method: string };
       const result = await database.call({ ...toCall(database.name, uid, model, method, body), transport: 'json2' });
+      checkResponseSize(result);
       res.status(200).type('application/json; charset=utf-8').send(stringifyPythonJson(result ?? null));
     } catch (error) {
       sendError(res, error, logger);
     }
   });
+
+  // A body over the size limit (or an aborted upload) fails in rawBody: answered as JSON-2 errors are.
+  router.use('/json/2', ((error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 400;
+    const problem = status === 413
+      ? new HttpProblem(413, 'werkzeug.exceptions.RequestEntityTooLarge', 'The data value transmitted exceeds the capacity limit.')
+      : new HttpProblem(status, 'werkzeug.exceptions.BadRequest', 'The browser (or proxy) sent a request that this server could not understand.');
+    sendError(res, problem, logger);
+  }) as ErrorRequestHandler);
 
   router.all(['/json/2', '/json/2/*rest'], (_req, res) => {
     sendError(res, new HttpProblem(404, 'werkzeug.exceptions.NotFound', 'Did you mean POST /json/2/<model>/<method>?'), logger);
@@ -135,6 +146,8 @@ function statusFor(error: OdooError): number {
       return 404;
     case 'builtins.TypeError':
     case 'builtins.ValueError':
+    // An answer too large to write: the request asked for it, so a client error, never a 5xx.
+    case 'builtins.MemoryError':
       return 422;
     default:
       return error.isUserErrorFamily ? 422 : 500;

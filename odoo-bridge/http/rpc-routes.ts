@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import type { RpcDispatcher } from '../rpc/dispatch-rpc.ts';
 import { parseMethodCall, serializeFaultFor, serializeResponse, XmlRpcMarshalError, XmlRpcParseError, type FaultDialect } from '../wire/xmlrpc/index.ts';
+import { checkResponseSize } from '../wire/response-budget.ts';
 import { jsonEndpoint } from './json-endpoint.ts';
 import { asOdooError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
@@ -51,6 +52,7 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
         if (await forwardIfRouted(router, routeQuery(service, call.params), req, res)) return;
         const transport = dialect === 'int' ? 'xmlrpc' : 'xmlrpc-legacy';
         const result = await dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req), transport });
+        checkResponseSize(result);
         body = serializeResponse(result);
       } catch (thrown) {
         body = serializeFaultFor(isProtocolError(thrown) ? thrown : asOdooError(thrown, logger), dialect);

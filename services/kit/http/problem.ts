@@ -71,7 +71,28 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (status === 415 || (error as { type?: string }).type === 'encoding.unsupported') {
       return sendProblem(res, new HttpProblem(415, 'Unsupported Media Type', 'send application/json'), requestId);
     }
+    // Any other refusal of the body by the parser (a Content-Encoding that does not inflate, an
+    // aborted or mis-sized upload) is the client's: 400, without the parser's message.
+    if (isBodyReadError(error)) return sendProblem(res, problems.badRequest('the body could not be read'), requestId);
+    // A PostgreSQL data exception (class 22: a number out of range, text the column cannot hold)
+    // means a request value got past its schema; the client's input, so 422, and no driver text.
+    if (isPostgresDataError(error)) {
+      log.warn({ code: (error as { code: string }).code, method: req.method, path: req.path }, 'request value refused by the database');
+      return sendProblem(res, problems.unprocessable('a value in the request cannot be stored'), requestId);
+    }
     log.error({ err: error, method: req.method, path: req.path }, 'request failed');
     sendProblem(res, new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it'), requestId);
   };
+}
+
+/** An error of express.json()/raw-body reading the request: 400, which http-errors marks `expose`. */
+function isBodyReadError(error: unknown): boolean {
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return status === 400 && expose === true;
+}
+
+/** node-postgres errors carry the SQLSTATE in `code`; class 22 is "data exception". */
+function isPostgresDataError(error: unknown): boolean {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && typeof severity === 'string';
 }

@@ -18,6 +18,7 @@ import { authenticate } from './authenticate.ts';
 import { withIdempotency } from './idempotency.ts';
 import { buildOpenApi } from './openapi.ts';
 import { HttpProblem, problemHandler, problems } from './problem.ts';
+import { rejectNulCharacters } from './reject-nul.ts';
 import { requestIdOf } from './request-context.ts';
 
 export interface ServiceRouterDeps<DB> {
@@ -54,7 +55,7 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
   const prefix = `/${service.name}`;
   for (const route of service.routes) checkSchemasExist(route, schemas, service.name);
   const router = express.Router();
-  router.use(prefix, express.json({ limit: '1mb' }));
+  router.use(prefix, express.json({ limit: '1mb' }), rejectNulCharacters);
   const openapi = buildOpenApi(service, schemas);
   router.get(`${prefix}/openapi.json`, (_req, res) => {
     res.json(openapi);
