@@ -36,3 +36,8 @@ export { assertServiceOwns, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/wri
 export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor } from './odoo/odoo-face.ts';
 export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from './odoo/service-face.ts';
 export { provisionServiceDatabase } from './db/provision.ts';
+
+// For a service writing its outbox on a connection it already holds (the Odoo face, inside the engine's transaction).
+export { toCloudEvent } from './events/cloudevent.ts';
+export { assertValidEvent } from './events/validate-event.ts';
+export { currentTraceparent, currentWork, type WorkContext } from './observability/work-context.ts';
