@@ -5,7 +5,7 @@ import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { VERSION_INFO } from '../rpc/version.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
-import { currentCredentialStamp } from '../sessions/credential-stamp.ts';
+import { currentCredentialStamp } from '../../platform/credential-stamp.ts';
 import { setSessionCookie, sessionIdOf } from '../sessions/session-cookie.ts';
 import { newSessionId } from '../sessions/session-id.ts';
 import { buildSessionInfo } from '../sessions/session-info.ts';

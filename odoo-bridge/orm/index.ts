@@ -20,6 +20,8 @@ export { loadUserFacts, type UserFacts } from './access/user-facts.ts';
 export { loadRegistry } from './registry/registry-cache.ts';
 export { compileWhere, type WhereOptions } from './domain/compile.ts';
 export { newSearchEnv, type SearchEnv, type Sql } from './domain/search-env.ts';
+export { recordRuleFilter } from './access/record-filter.ts';
+export { userInGroup } from './access/user-in-group.ts';
 
 // Model behaviour: Python defaults, create/write hooks, computes, constraints, business methods.
 export { BehaviourRegistry, type ModelBehaviour, type ModelCaller, type Vals } from './write/behaviour-registry.ts';

@@ -1,12 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type pg from 'pg';
-import { OdooError } from '../../../odoo-bridge/errors.ts';
-import type { AccessMode } from '../../../odoo-bridge/orm/access-policy.ts';
-import { createAccessPolicy, type FicusUserAccess } from '../../../odoo-bridge/orm/access/access-policy.ts';
-import { compileWhere } from '../../../odoo-bridge/orm/domain/compile.ts';
-import { newSearchEnv } from '../../../odoo-bridge/orm/domain/search-env.ts';
-import { loadRegistry } from '../../../odoo-bridge/orm/registry/registry-cache.ts';
-import type { ModelInfo, Registry } from '../../../odoo-bridge/orm/registry/types.ts';
+import { createAccessPolicy, loadRegistry, OdooError, recordRuleFilter, type AccessMode, type FicusUserAccess, type ModelInfo, type Registry } from '../../../odoo-bridge/orm/index.ts';
 import { problems } from '../http/problem.ts';
 import { userHasGroup } from './groups.ts';
 
@@ -75,10 +69,8 @@ export function accessPorts(database: { name: string; pool: pg.Pool }, options: 
         if (!model?.table) throw new Error(`model ${name} is not in the service database's registry`);
         return model;
       };
-      const rulesSql = (registry: Registry, user: FicusUserAccess, model: ModelInfo, mode: AccessMode, alias: string, domain: unknown[]) => {
-        const env = newSearchEnv(registry, { activeTest: false, companyId: user.companyId, ruleDomain: (m) => user.ruleDomain(m, mode) });
-        return compileWhere(env, model, domain, alias, { activeTest: false }) as RawBuilder<boolean>;
-      };
+      const rulesSql = (registry: Registry, user: FicusUserAccess, model: ModelInfo, mode: AccessMode, alias: string, domain: unknown[]) =>
+        recordRuleFilter(registry, user, model, mode, alias, domain) as RawBuilder<boolean>;
       const allowed = async (name: string, mode: AccessMode, ids: readonly number[]) => {
         const unique = [...new Set(ids)].filter((id) => Number.isSafeInteger(id));
         if (!unique.length) return new Set<number>();

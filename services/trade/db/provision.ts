@@ -1,4 +1,4 @@
-import { provisionServiceDatabase } from '../../kit/db/provision.ts';
+import { provisionServiceDatabase } from '../../kit/index.ts';
 import { TRADE_MIGRATIONS } from './migrations.ts';
 
 /** Creates svc_trade when missing and brings it to the kit's tables and trade's own. */

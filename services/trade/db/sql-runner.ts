@@ -1,5 +1,5 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from 'kysely';
-import type { Queryable } from '../../../odoo-bridge/orm/sql/execute.ts';
+import type { Queryable } from '../../../odoo-bridge/orm/index.ts';
 import type { TradeTables } from './tables.ts';
 
 /**

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { CallContext } from '../../../odoo-bridge/orm/call-context.ts';
-import { inTransaction } from '../../../odoo-bridge/orm/write/transaction.ts';
-import { currentWork } from '../../kit/observability/work-context.ts';
+import { inTransaction, type CallContext } from '../../../odoo-bridge/orm/index.ts';
+import { currentWork } from '../../kit/index.ts';
 
 interface AfterCommitJob {
   work: () => Promise<void>;
@@ -39,7 +38,7 @@ export async function inTransactionWithAfterCommit<T>(ctx: CallContext, work: (t
  * The usual failure handler: a warning through the unit of work's logger when there is one (REST
  * request, event handling), else `fallback` (gateway calls run outside a work context). Either
  * censors secrets and health values, and errors are logged as class, message and code only
- * (runtime/logger.ts), never with their SQL or connection; the uid says whose call it was.
+ * (platform/logger.ts), never with their SQL or connection; the uid says whose call it was.
  */
 export function logAfterCommitFailure(fallback: Logger, uid: number): (error: unknown) => void {
   return (error) => (currentWork()?.log ?? fallback).warn({ err: error, uid }, 'trade after-commit work failed; the change is committed and its outbox event retries it');

@@ -1,12 +1,9 @@
-import type { Queryable } from '../../../odoo-bridge/orm/sql/execute.ts';
-import { toCloudEvent, type NewEvent } from '../../kit/events/cloudevent.ts';
-import { assertValidEvent } from '../../kit/events/validate-event.ts';
 import type { Logger } from 'pino';
-import { currentTraceparent } from '../../kit/observability/work-context.ts';
+import { assertValidEvent, currentTraceparent, toCloudEvent, type NewEvent } from '../../kit/index.ts';
 import { COMPANY_CURRENCY } from '../domain/health-service.ts';
 import type { TradeEvent } from '../events.ts';
 import { afterCommit, logAfterCommitFailure } from './after-commit.ts';
-import type { CallContext } from '../../../odoo-bridge/orm/index.ts';
+import type { CallContext, Queryable } from '../../../odoo-bridge/orm/index.ts';
 import type { AssignedOrder, CompletedOrder, CreatedOrder, OrderEffects } from '../domain/order-effects.ts';
 import type { OrderSideEffects } from './side-effects.ts';
 

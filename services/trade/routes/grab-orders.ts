@@ -3,7 +3,7 @@ import type { TradeDatabase } from '../db/database.ts';
 import { decideGrab, lockOrders } from '../db/grab-store.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
 import { orderAssignedEvent } from '../odoo/outbox-events.ts';
-import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
+import { odooNow } from '../../../odoo-bridge/orm/index.ts';
 
 /**
  * POST /trade/grab-orders: the calling coach grabs an order, decided at once by the same

@@ -8,7 +8,7 @@ import { transitionOrders } from '../domain/order-transitions.ts';
 import type { OrderAction } from '../domain/service-order-states.ts';
 import { asProblems, restOrderEffects, restOrderStore } from './rest-order-store.ts';
 import { orderCreatedEvent } from '../odoo/outbox-events.ts';
-import { odooNow } from '../../../odoo-bridge/orm/write/env-values.ts';
+import { odooNow } from '../../../odoo-bridge/orm/index.ts';
 
 interface OrderRow { id: number; name: string; state: string; customer_id: number; health_worker_id: number | null; service_id: number | null; amount: string | null }
 
