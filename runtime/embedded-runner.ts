@@ -115,6 +115,9 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       metrics,
       keys: localKeyLookup(() => signingKeys),
       ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+      // Side effects across the cut (points for a completed order while M14 is the monolith's, the
+      // order-creation saga's user check while M01 is) go to the monolith's database through it.
+      legacyPool,
     });
     stack.push('services', () => services.stop());
     const jwks = publicJwks(signingKeys);

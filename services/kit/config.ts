@@ -14,6 +14,11 @@ export interface KitConfig {
   databaseUrl(service: string): string | undefined;
   servicePort: number;
   serviceHost: string;
+  /**
+   * The monolith's database (`LEGACY_DATABASE_URL`, the setting `ficus start` uses too), for a
+   * service's side effects across the cut while other modules are still the monolith's.
+   */
+  legacyDatabaseUrl: string | undefined;
 }
 
 export class KitConfigError extends Error {
@@ -40,5 +45,6 @@ export function loadKitConfig(env: NodeJS.ProcessEnv = process.env): KitConfig {
     databaseUrl: (service) => env[`FICUS_SERVICE_DB_${service.toUpperCase()}`] || undefined,
     servicePort: port,
     serviceHost: env.FICUS_SERVICE_HOST ?? '127.0.0.1',
+    legacyDatabaseUrl: env.LEGACY_DATABASE_URL || undefined,
   };
 }

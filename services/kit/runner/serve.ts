@@ -1,4 +1,5 @@
 import express from 'express';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { opsRoutes } from '../../../platform/ops-routes.ts';
@@ -28,7 +29,13 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
   if (!lookup) throw new KitConfigError('FICUS_JWKS_URL', 'set the auth service JWKS URL so bearer tokens can be verified');
   const transport = createTransport(config, logger, kitMetrics(metrics));
   const cache = createCache(service.name, config.redisUrl);
-  const runtime = await startServiceRuntime(service, { databaseUrl, transport, cache, keys: lookup, logger, metrics });
+  // Without it the service's legacy adapters have nowhere to go: they log LegacySideEffectUnavailable.
+  const legacyPool = config.legacyDatabaseUrl ? new pg.Pool({ connectionString: config.legacyDatabaseUrl, max: 5, application_name: `ficus-${service.name}-legacy` }) : undefined;
+  legacyPool?.on('error', (error) => logger.warn({ err: error }, 'an idle legacy database connection failed'));
+  const runtime = await startServiceRuntime(service, { databaseUrl, transport, cache, keys: lookup, logger, metrics, ...(legacyPool ? { legacyPool } : {}) }).catch(async (error: unknown) => {
+    await legacyPool?.end();
+    throw error;
+  });
   let server: RunningHttpServer | undefined;
   try {
     await runtime.startPublishing();
@@ -44,6 +51,7 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
   } catch (error) {
     await runtime.stop();
     await transport.close();
+    await legacyPool?.end();
     throw error;
   }
   logger.info({ service: service.name, port: server.port, bus: transport.kind }, 'service listening');
@@ -55,6 +63,7 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
       await runtime.stop();
       await transport.close();
       await cache.close();
+      await legacyPool?.end();
     },
   };
 }
