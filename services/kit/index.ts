@@ -7,7 +7,8 @@ export { buildOpenApi, mergeOpenApi } from './http/openapi.ts';
 
 export type { Bus, EventHandler, HandlerContext } from './bus/types.ts';
 export type { CloudEvent, NewEvent } from './events/cloudevent.ts';
-export { InvalidEventError } from './events/cloudevent.ts';
+export { InvalidEventError, toCloudEvent } from './events/cloudevent.ts';
+export { assertValidEvent } from './events/validate-event.ts';
 export type { EventDataMap, EventType } from './events/event-types.ts';
 export { EVENT_TYPES } from './events/event-types.ts';
 
@@ -27,7 +28,7 @@ export { credentialStampOf } from './auth/credential-stamp.ts';
 export type { AccessPort, AccessMode } from './access/access-port.ts';
 export { userHasGroup } from './access/groups.ts';
 export { notReadyProblem } from './access/reference-copy.ts';
-export { outgoingHeaders } from './observability/work-context.ts';
+export { currentTraceparent, currentWork, outgoingHeaders, type WorkContext } from './observability/work-context.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
 export { assertServiceOwns, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
@@ -36,8 +37,3 @@ export { assertServiceOwns, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/wri
 export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor } from './odoo/odoo-face.ts';
 export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from './odoo/service-face.ts';
 export { provisionServiceDatabase } from './db/provision.ts';
-
-// For a service writing its outbox on a connection it already holds (the Odoo face, inside the engine's transaction).
-export { toCloudEvent } from './events/cloudevent.ts';
-export { assertValidEvent } from './events/validate-event.ts';
-export { currentTraceparent, currentWork, type WorkContext } from './observability/work-context.ts';
