@@ -144,12 +144,14 @@ function statusFor(error: OdooError): number {
     case 'odoo.exceptions.MissingError':
     case 'werkzeug.exceptions.NotFound':
       return 404;
-    case 'builtins.TypeError':
-    case 'builtins.ValueError':
-    // An answer too large to write: the request asked for it, so a client error, never a 5xx.
-    case 'builtins.MemoryError':
-      return 422;
+    // Python errors the engine raises about the arguments it was given (a bad domain fails an
+    // assertion, a missing key a KeyError), bad values PostgreSQL refused, and an answer too large
+    // to write: all caused by the request, so 422, never a 5xx. Only a failure of the gateway
+    // itself (builtins.Exception, a lost database) is a 500.
+    case 'builtins.Exception':
+    case 'psycopg2.OperationalError':
+      return 500;
     default:
-      return error.isUserErrorFamily ? 422 : 500;
+      return error.isUserErrorFamily || error.exceptionName.startsWith('builtins.') || error.exceptionName.startsWith('psycopg2.errors.') ? 422 : 500;
   }
 }

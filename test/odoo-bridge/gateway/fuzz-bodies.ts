@@ -119,3 +119,19 @@ export const HUGE_BODIES = {
   jsonrpc: (): FuzzBody => ({ body: Buffer.from(tenMegabytes('{"jsonrpc":"2.0","params":{"service":"common","method":"version","args":["', '"]}}')), contentType: 'application/json' }),
   xmlrpc: (): FuzzBody => ({ body: Buffer.from(tenMegabytes('<?xml version="1.0"?><methodCall><methodName>version</methodName><params><param><value><string>', '</string></value></param></params></methodCall>')), contentType: 'text/xml' }),
 };
+
+/** REST bodies: near-valid resources of trade's routes, random JSON, and text that is not JSON. */
+export function restBodies(): fc.Arbitrary<FuzzBody> {
+  const field = fc.oneof(smallJson, fc.string(), fc.integer(), fc.double(), fc.constant(null));
+  const resource = fc.dictionary(
+    fc.constantFrom('name', 'category', 'price', 'serviceId', 'serviceOrderId', 'scheduledAt', 'status', 'note', 'coachId', 'bogus'),
+    field,
+    { maxKeys: 5 },
+  );
+  return fc.oneof(
+    { weight: 4, arbitrary: resource.map((value) => Buffer.from(JSON.stringify(value))) },
+    { weight: 2, arbitrary: fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value))) },
+    { weight: 2, arbitrary: fc.string().map((text) => Buffer.from(text)) },
+    { weight: 1, arbitrary: invalidUtf8 },
+  ).map((body) => ({ body, contentType: 'application/json' }));
+}

@@ -10,6 +10,8 @@ import trade from '../../../services/trade/index.ts';
 import { LEGACY_DB_NAME, startLegacyGateway } from '../../support/legacy-gateway.ts';
 import { serveForTest, type ServiceUnderTest } from '../../../bench/support/service-app.ts';
 import { tradeServiceCopy, type TradeServiceCopy } from '../../services/trade/support/trade-service-copy.ts';
+import fc from 'fast-check';
+import { callKwBodies, json2Bodies, jsonRpcBodies, restBodies, xmlRpcBodies, type FuzzBody } from './fuzz-bodies.ts';
 import { nastyCorpus, type Family, type NastyCase } from './fuzz-corpus.ts';
 import { leakIn } from './fuzz-leaks.ts';
 
@@ -21,6 +23,8 @@ import { leakIn } from './fuzz-leaks.ts';
  * own shape, and in bounded time; afterwards the gateway still answers a normal call, and the
  * process did not balloon while parsing.
  */
+/** Random bodies (fast-check) per endpoint, on top of the corpus; fuzz.test.ts sends 20,000 to the main four. */
+const RANDOM_PER_ENDPOINT = Number(process.env.FUZZ_RANDOM ?? 300);
 const ADMIN_API_KEY = '6dbf783997b4adad487fb78491d4eb53b6d23168';
 /** Small bodies must be answered fast; 20-60 MB ones may take the time to read and refuse them. */
 const SMALL_ANSWER_MS = 2_000;
@@ -195,6 +199,30 @@ describe('the nasty corpus against every wire endpoint', () => {
     expect(failures).toEqual([]);
     const wirePeak = peaks.find((p) => p.wireOnly)!;
     expect(wirePeak.growth, wirePeak.name).toBeLessThan(PEAK_GROWTH_BYTES);
+  });
+
+  it(`answers ${RANDOM_PER_ENDPOINT} random bodies per endpoint below 500, in its own shape, without internals`, { timeout: 900_000 }, async () => {
+    const generators: Record<Family, fc.Arbitrary<FuzzBody>> = {
+      xmlrpc: xmlRpcBodies(LEGACY_DB_NAME),
+      jsonrpc: fc.oneof(jsonRpcBodies(LEGACY_DB_NAME), callKwBodies()),
+      json2: json2Bodies(),
+      rest: restBodies(),
+    };
+    const failures: string[] = [];
+    let sent = 0;
+    for (const [index, endpoint] of ENDPOINTS.entries()) {
+      // Mostly the endpoint's own kind of body, some of every other kind.
+      const own = fc.sample(generators[endpoint.family], { numRuns: Math.ceil(RANDOM_PER_ENDPOINT * 0.7), seed: 100 + index });
+      const others = fc.sample(fc.oneof(...Object.values(generators)), { numRuns: Math.floor(RANDOM_PER_ENDPOINT * 0.3), seed: 200 + index });
+      for (const body of [...own, ...others]) {
+        const answer = await send(endpoint, body);
+        sent++;
+        const problems = [answer.status >= 500 ? `status ${answer.status}` : '', leakIn(answer.text) ?? '', inOwnShape(endpoint, answer) ? '' : 'not in the protocol shape'].filter(Boolean);
+        if (problems.length) failures.push(`${endpoint.method} ${endpoint.path}: ${problems.join(', ')} | ${answer.status} ${answer.text.slice(0, 200)} ← ${body.body.subarray(0, 160).toString()}`);
+      }
+    }
+    console.log(`random bodies: ${sent} requests over ${ENDPOINTS.length} endpoints, ${failures.length} failing`);
+    expect(failures.slice(0, 10)).toEqual([]);
   });
 
   it('stays up: a normal call on each protocol still works afterwards', async () => {
