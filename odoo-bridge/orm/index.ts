@@ -14,12 +14,9 @@ export type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
 // Access rights and record rules, for a caller that checks access outside a model call (REST
 // authorization in services/kit/access): the engine's own policy, the user's groups, and record
 // rules compiled to SQL over a model's table.
-export { createAccessPolicy, SUPERUSER_ID, type AccessPolicyOptions, type DatabaseAccessPolicy, type FicusUserAccess } from './access/access-policy.ts';
-export type { AccessMode, AccessPolicy, UserAccess } from './access-policy.ts';
-export { loadUserFacts, type UserFacts } from './access/user-facts.ts';
+export { createAccessPolicy, type AccessPolicyOptions, type DatabaseAccessPolicy, type FicusUserAccess } from './access/access-policy.ts';
+export type { AccessMode, UserAccess } from './access-policy.ts';
 export { loadRegistry } from './registry/registry-cache.ts';
-export { compileWhere, type WhereOptions } from './domain/compile.ts';
-export { newSearchEnv, type SearchEnv, type Sql } from './domain/search-env.ts';
 export { recordRuleFilter } from './access/record-filter.ts';
 export { userInGroup } from './access/user-in-group.ts';
 
@@ -30,7 +27,7 @@ export { idsOf, type MethodSpec } from './methods/method.ts';
 // What a behaviour or business method works with: the call's context, its SQL connection, the model.
 export type { CallContext } from './call-context.ts';
 export type { Queryable } from './sql/execute.ts';
-export type { FieldInfo, ModelInfo, Registry } from './registry/types.ts';
+export type { ModelInfo, Registry } from './registry/types.ts';
 
 // Helpers a business method needs to act like the ORM inside the call's transaction.
 export { inTransaction } from './write/transaction.ts';
@@ -47,5 +44,4 @@ export {
   userError,
   validationError,
   valueError,
-  type OdooExceptionName,
 } from '../errors.ts';
