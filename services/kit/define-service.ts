@@ -9,6 +9,8 @@ import type { KitTables } from './db/kit-tables.ts';
 import type { Migration } from './db/migrations.ts';
 import type { EventType } from './events/event-types.ts';
 import type { ModuleId, OdooFace } from './odoo/odoo-face.ts';
+import type { SagaDefinition } from './saga/saga.ts';
+import type { SagaRunner } from './saga/saga-runner.ts';
 
 export const SERVICE_NAMES = ['auth', 'user', 'dynamic', 'trade', 'content', 'biz', 'ec', 'finance', 'ops', 'ai'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -37,6 +39,8 @@ export interface RouteContext<DB, Body = unknown, Query = unknown, Params = unkn
   legacyPool: pg.Pool | null;
   /** Runs after the transaction committed (e.g. drive a saga the request started). */
   afterCommit(work: () => Promise<void>): void;
+  /** The service's saga runner (ServiceDefinition.sagas); null for a service that declares none. */
+  sagas: SagaRunner | null;
 }
 
 export interface RouteResult {
@@ -86,6 +90,19 @@ export interface ServiceDefinition<DB = any> {
   migrations: readonly Migration[];
   /** Its Odoo face; without one its modules stay in Odoo (they cannot leave phase `legacy`). */
   odoo?: OdooFace;
+  /**
+   * Its sagas, built once the runtime has their owners' connections: the runtime runs them
+   * (persisted in its database, resumed at start) and hands the runner to routes as `ctx.sagas`.
+   */
+  sagas?: (owners: SagaOwners) => SagaDefinition<any>[];
+}
+
+/** Where a service's sagas reach their steps' owners. */
+export interface SagaOwners {
+  /** The service's own database. */
+  pool: pg.Pool;
+  /** The monolith's database, for steps whose owner is still a legacy module; null when none is configured. */
+  legacyPool: pg.Pool | null;
 }
 
 /** Typed helper so each route file infers its handler's context. */

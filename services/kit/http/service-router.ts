@@ -13,6 +13,7 @@ import type { RouteDefinition, RouteResult, ServiceDefinition } from '../define-
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { continueTrace } from '../observability/trace-context.ts';
 import { runInWorkContext } from '../observability/work-context.ts';
+import type { SagaRunner } from '../saga/saga-runner.ts';
 import type { SchemaRegistry } from '../schema-registry.ts';
 import { authenticate } from './authenticate.ts';
 import { withIdempotency } from './idempotency.ts';
@@ -38,6 +39,8 @@ export interface ServiceRouterDeps<DB> {
   database?: { name: string; pool: pg.Pool };
   /** The monolith's database, for the service's legacy adapters (RouteContext.legacyPool). */
   legacyPool?: pg.Pool;
+  /** The service's saga runner (RouteContext.sagas). */
+  sagas?: SagaRunner;
 }
 
 /** What the router derives once from the service database, for every request. */
@@ -101,6 +104,7 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
       db, body, query, params, principal, log, requestId, bus: deps.bus, cache: deps.cache,
       access: prepared && authorization.access ? authorization.access.forUser(prepared, db) : null,
       legacyPool: deps.legacyPool ?? null,
+      sagas: deps.sagas ?? null,
       afterCommit: (work: () => Promise<void>) => void afterCommit.push(work),
     });
 

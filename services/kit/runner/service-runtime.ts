@@ -12,6 +12,7 @@ import { purgeExpiredIdempotencyKeys } from '../http/idempotency.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { serviceRouter } from '../http/service-router.ts';
 import { kitMetrics } from '../observability/kit-metrics.ts';
+import { SagaRunner } from '../saga/saga-runner.ts';
 import { schemaRegistry } from '../schema-registry.ts';
 
 export interface ServiceRuntimeDeps {
@@ -47,7 +48,19 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const bus = new ServiceBus<DB>({ service: service.name, database: database as ServiceDatabase<unknown>, publishes: service.publishes, transport: deps.transport, logger, metrics });
   for (const subscription of service.subscriptions) bus.subscribe(subscription.type, subscription.group ?? service.name, subscription.handler);
   const schemas = schemaRegistry();
-  const router = serviceRouter({ service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool }, ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}) });
+  // The runner keeps one connection of the pool for its advisory locks (released if the process dies).
+  const sagas = service.sagas
+    ? new SagaRunner({ service: service.name, db: database.db, pool: database.pool, sagas: service.sagas({ pool: database.pool, legacyPool: deps.legacyPool ?? null }), logger, metrics })
+    : undefined;
+  const router = serviceRouter({
+    service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool },
+    ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}), ...(sagas ? { sagas } : {}),
+  });
+  // Sagas a crash or stop left unfinished (a request's after-commit steps included) continue now, beside the traffic.
+  const resuming = sagas?.resumeAll().then(
+    (n) => void (n && logger.info({ sagas: n }, 'resumed unfinished sagas')),
+    (error: unknown) => logger.error({ err: error }, 'could not resume unfinished sagas; they resume on the next start'),
+  );
   const purge = setInterval(() => {
     purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
   }, PURGE_EVERY_MS);
@@ -62,6 +75,8 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
     startConsuming: () => bus.startConsuming(),
     async stop() {
       clearInterval(purge);
+      await sagas?.stop();
+      await resuming;
       await bus.stop();
       await database.close();
     },

@@ -5,7 +5,7 @@ import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { continueTrace } from '../observability/trace-context.ts';
 import { currentTraceparent, runInWorkContext } from '../observability/work-context.ts';
 import { backoffDelay, sleep } from '../../../platform/backoff.ts';
-import { SagaRejected, type SagaBoundary, type SagaDefinition } from './saga.ts';
+import { SagaRejected, sagaStepKey, type SagaBoundary, type SagaDefinition } from './saga.ts';
 
 export type SagaOutcome = 'completed' | 'compensated';
 
@@ -63,6 +63,50 @@ export class SagaRunner {
     const id = rows[0]!.id;
     await this.boundary(saga.name, id, '', 'created');
     return id;
+  }
+
+  /**
+   * Starts saga `name` inside the caller's transaction `tx` and runs its steps up to and including
+   * `through` there, each through its `inTransaction` (with the key `run` would give it): the
+   * saga's row records them as done, in `tx`, so the steps' effects, the row and whatever else the
+   * caller writes (a REST request's idempotency record) commit together. Once `tx` committed,
+   * `run(id)` continues with the next step, compensating these if a later one fails; a crash in
+   * between is `resumeAll`'s. A step that fails here throws (a SagaRejected names its step): the
+   * caller's transaction rolls back with everything the steps did, nothing is left to compensate.
+   * The same key twice finds the saga and its recorded outputs instead of running the steps again.
+   */
+  async startInTransaction<Input>(name: string, key: string, input: Input, tx: Kysely<any>, options: { through: string }): Promise<{ id: number; outputs: Record<string, unknown> }> {
+    const saga = this.sagas.get(name) as SagaDefinition<Input> | undefined;
+    if (!saga) throw new Error(`saga ${name} is not registered with this runner`);
+    const last = saga.steps.findIndex((s) => s.name === options.through);
+    if (last < 0) throw new Error(`saga ${name} has no step ${options.through}`);
+    const inline = saga.steps.slice(0, last + 1);
+    const missing = inline.find((s) => !s.inTransaction);
+    if (missing) throw new Error(`saga ${name}: step ${missing.name} cannot run in the caller's transaction (no inTransaction)`);
+    const { rows } = await sql<{ id: number; step: number; outputs: Record<string, unknown>; fresh: boolean }>`
+      INSERT INTO saga_instances (saga, key, status, step, input, traceparent)
+      VALUES (${name}, ${key}, 'running', 0, ${JSON.stringify(input)}::jsonb, ${currentTraceparent() ?? null})
+      ON CONFLICT (saga, key) DO UPDATE SET updated_at = saga_instances.updated_at
+      RETURNING id, step, outputs, (xmax = 0) AS fresh`.execute(tx);
+    const row = rows[0]!;
+    if (!row.fresh) return { id: row.id, outputs: row.outputs };
+    await this.boundary(name, row.id, '', 'created');
+    const outputs: Record<string, unknown> = {};
+    for (const step of inline) {
+      await this.boundary(name, row.id, step.name, 'before-action');
+      try {
+        outputs[step.name] = (await step.inTransaction!(input, outputs, sagaStepKey(name, key, step.name, 'action'), tx)) ?? null;
+      } catch (error) {
+        if (error instanceof SagaRejected) error.step ??= step.name;
+        throw error;
+      }
+      await this.boundary(name, row.id, step.name, 'after-action');
+    }
+    await sql`UPDATE saga_instances SET step = ${inline.length}, outputs = ${JSON.stringify(outputs)}::jsonb, updated_at = now() WHERE id = ${row.id}`.execute(tx);
+    for (const step of inline) {
+      await sql`INSERT INTO saga_step_log (saga_id, step, phase, outcome, detail) VALUES (${row.id}, ${step.name}, 'action', 'done', 'in the starting transaction')`.execute(tx);
+    }
+    return { id: row.id, outputs };
   }
 
   /** Drives the saga to its end; resolves with its outcome, or undefined if another process runs it. */
@@ -124,7 +168,7 @@ export class SagaRunner {
     const { steps } = saga;
     let { status, step } = instance;
     const outputs = { ...instance.outputs };
-    const keyOf = (name: string, phase: string) => `${saga.name}:${instance.key}:${name}:${phase}`;
+    const keyOf = (name: string, phase: 'action' | 'compensation') => sagaStepKey(saga.name, instance.key, name, phase);
 
     while (!this.stopping.signal.aborted) {
       if (status === 'completed' || status === 'compensated') return status;

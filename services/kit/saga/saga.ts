@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+
 /**
  * A saga is a list of named steps; each has an action and (usually) a compensation. Both get an
  * idempotency key that is the same every time the step is retried or resumed after a crash,
@@ -12,6 +14,13 @@ export interface SagaStep<Input> {
    * the runner cannot know whether the last attempt took effect, so it compensates that step as well.
    */
   compensate?(input: Input, outputs: Readonly<Record<string, unknown>>, idempotencyKey: string): Promise<void>;
+  /**
+   * The same action, made in a transaction the caller holds (SagaRunner.startInTransaction): a
+   * REST request that starts the saga runs its leading steps this way, so their effects, the
+   * saga's row and the request's own records commit together, or vanish together. Same key, same
+   * output: when the runner itself runs the step (a saga started outside a request) it calls `action`.
+   */
+  inTransaction?(input: Input, outputs: Readonly<Record<string, unknown>>, idempotencyKey: string, tx: Kysely<any>): Promise<unknown>;
 }
 
 export interface SagaDefinition<Input> {
@@ -24,10 +33,18 @@ export interface SagaDefinition<Input> {
  * effect, so only the earlier steps are compensated. Any other error is retried with backoff.
  */
 export class SagaRejected extends Error {
+  /** The step that said no; set by the runner when a step run in the caller's transaction rejects. */
+  step: string | undefined;
+
   constructor(message: string) {
     super(message);
     this.name = 'SagaRejected';
   }
+}
+
+/** A step's idempotency key: the same on every retry, resume and compensation attempt of that step of that saga. */
+export function sagaStepKey(saga: string, key: string, step: string, phase: 'action' | 'compensation'): string {
+  return `${saga}:${key}:${step}:${phase}`;
 }
 
 export function defineSaga<Input>(definition: SagaDefinition<Input>): SagaDefinition<Input> {

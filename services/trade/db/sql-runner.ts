@@ -1,4 +1,4 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from 'kysely';
+import { CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from 'kysely';
 import type { Queryable } from '../../../odoo-bridge/orm/index.ts';
 import type { TradeTables } from './tables.ts';
 
@@ -35,4 +35,9 @@ export function onKysely(db: Kysely<any>): SqlRunner {
       return (await db.executeQuery(query.compile())).rows as R[];
     },
   };
+}
+
+/** A kysely transaction as a Queryable, for the statements trade shares with the ORM engine's connection (outbox writes, locks). */
+export function queryableOf(db: Kysely<any>): Queryable {
+  return { query: (async (text: string, values?: unknown[]) => db.executeQuery(CompiledQuery.raw(text, values ?? []))) as unknown as Queryable['query'] };
 }

@@ -76,4 +76,16 @@ export interface TradeTables {
     weight_rating: number | null;
     weight_distance: number | null;
   };
+  /** The order-creation saga's orders, one per create_order key (trade_0003). */
+  order_creation_keys: {
+    key: string;
+    order_id: number;
+  };
+  /** Customers held for review after an order creation failed past verification (trade_0003). */
+  customer_holds: {
+    idempotency_key: string;
+    user_id: number;
+    reason: string;
+    created_at: Generated<Date>;
+  };
 }

@@ -1,13 +1,13 @@
-import { assertServiceOwns, defineRoute, problems } from '../../kit/index.ts';
+import { randomUUID } from 'node:crypto';
+import { assertServiceOwns, defineRoute, problems, SagaRejected } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
-import { nextOrderName } from '../db/order-names.ts';
 import { readOrder } from '../db/order-store.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
-import { COMPANY_CURRENCY, orderAmount } from '../domain/health-service.ts';
+import { COMPANY_CURRENCY } from '../domain/health-service.ts';
+import { CustomerHeld, ORDER_CREATED_STEP, ORDER_CREATION_SAGA, type OrderCreated, type OrderCreationInput } from '../domain/order-creation-saga.ts';
 import { transitionOrders } from '../domain/order-transitions.ts';
 import type { OrderAction } from '../domain/service-order-states.ts';
 import { asProblems, restOrderEffects, restOrderStore } from './rest-order-store.ts';
-import { orderCreatedEvent } from '../odoo/outbox-events.ts';
 import { odooNow } from '../../../odoo-bridge/orm/index.ts';
 
 interface OrderRow { id: number; name: string; state: string; customer_id: number; health_worker_id: number | null; service_id: number | null; amount: string | null }
@@ -16,34 +16,55 @@ export function orderResource(row: OrderRow) {
   return { id: row.id, name: row.name, state: row.state, customerId: row.customer_id, healthWorkerId: row.health_worker_id, serviceId: row.service_id, amount: row.amount === null ? '0' : String(Number(row.amount)), currency: COMPANY_CURRENCY.code };
 }
 
-/** POST /trade/service-orders: hp.service.order create for the calling member, as Odoo's create does it. */
+/**
+ * POST /trade/service-orders: an order for the calling member, made by the order-creation saga
+ * (domain/order-creation-saga.ts) started in the request's transaction. verify_user and
+ * create_order run there, so the order (a draft, as hp.service.order's create makes it), its
+ * order_created event, the saga's row and the idempotency record commit together: the answer is
+ * 201 with the order and a Location that resolves at once, and a repeated Idempotency-Key replays
+ * it without a second order. A step that says no leaves nothing behind (the transaction rolls
+ * back) and the answer says which: 403 for a user who may not order now (archived, held for
+ * review), 422 for a service that does not exist or is archived. reserve_payment runs once that
+ * committed (reserving nothing until finance exists: saga/finance-not-migrated.ts); a crash
+ * before it is resumed by the runtime's saga runner on the next start.
+ */
 export const createServiceOrder = defineRoute<TradeDatabase, { serviceId: number; amount?: string; note?: string }>({
   method: 'post',
   path: '/trade/service-orders',
-  summary: 'Order a health service as the calling member (draft, named from the order sequence)',
+  summary: 'Order a health service as the calling member (draft, named from the order sequence), through the order-creation saga',
   auth: 'bearer',
   body: 'rest/trade/service-order-create.json',
   responses: { 201: 'rest/trade/service-order.json' },
-  async handler({ db, body, principal, bus, access }) {
+  async handler({ db, body, principal, access, sagas, afterCommit, log }) {
     await assertServiceOwns(db, 'trade', ['M04']);
     await access!.check('hp.service.order', 'create');
-    const run = onKysely(db);
-    const uid = principal!.userId;
-    const [service] = await run.run(build.selectFrom('health_services').select(['id', 'price']).where('id', '=', body.serviceId));
-    if (!service) throw problems.unprocessable(`health service ${body.serviceId} does not exist`);
-    const now = odooNow();
-    const [row] = await run.run(
-      build.insertInto('service_orders').values({
-        name: await nextOrderName(run), customer_id: uid, service_id: body.serviceId, currency_id: COMPANY_CURRENCY.id,
-        amount: String(orderAmount(body.amount, service.price)), state: 'draft', ordered_at: now, note: body.note ?? null,
-        create_uid: uid, write_uid: uid, create_date: now, write_date: now,
-      }).returning(['id', 'name', 'state', 'customer_id', 'health_worker_id', 'service_id']).returning((eb) => eb.cast<string>('amount', 'text').as('amount')),
-    );
-    await access!.check('hp.service.order', 'create', [row!.id], 'service order');
-    await bus.publish(db, orderCreatedEvent({ id: row!.id, name: row!.name, customerId: uid, serviceId: row!.service_id, amount: row!.amount, state: row!.state, orderedAt: now }));
-    return { status: 201, body: orderResource(row!), headers: { location: `/trade/service-orders/${row!.id}` } };
+    if (!sagas) throw new Error('trade runs without its saga runner (ServiceDefinition.sagas)');
+    const input: OrderCreationInput = {
+      customerId: principal!.userId, serviceId: body.serviceId, currency: COMPANY_CURRENCY.code,
+      ...(body.amount !== undefined ? { amount: body.amount } : {}), ...(body.note !== undefined ? { note: body.note } : {}),
+    };
+    // A fresh key per request: a repeated Idempotency-Key never reaches here (its answer is replayed).
+    const started = await sagaRefusalsAsProblems(sagas.startInTransaction(ORDER_CREATION_SAGA, randomUUID(), input, db, { through: ORDER_CREATED_STEP }));
+    const { orderId } = started.outputs[ORDER_CREATED_STEP] as OrderCreated;
+    // Odoo checks the create rules on the new record, after the INSERT, in the same transaction.
+    await access!.check('hp.service.order', 'create', [orderId], 'service order');
+    afterCommit(async () => {
+      const outcome = await sagas.run(started.id);
+      if (outcome !== 'completed') log.warn({ sagaId: started.id, outcome: outcome ?? 'left to the runner' }, 'order creation saga did not complete after the request');
+    });
+    return { status: 201, body: orderResource((await readOrder(onKysely(db), orderId))!), headers: { location: `/trade/service-orders/${orderId}` } };
   },
 });
+
+/** A step's definite no, as a problem: the user may not order (403), or the order cannot be made (422). */
+async function sagaRefusalsAsProblems<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof SagaRejected)) throw error;
+    throw error.step === 'verify_user' || error instanceof CustomerHeld ? problems.forbidden(error.message) : problems.unprocessable(error.message);
+  }
+}
 
 const ACTIONS: Record<string, OrderAction> = {
   submit: 'action_submit', mark_paid: 'action_mark_paid', assign: 'action_assign', start: 'action_start', complete: 'action_complete', cancel: 'action_cancel', refund: 'action_refund',

@@ -1,38 +1,31 @@
+import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import { odooNow } from '../../../odoo-bridge/orm/index.ts';
 import { SagaRejected } from '../../kit/index.ts';
 import { nextOrderName } from '../db/order-names.ts';
-import { onQueryable } from '../db/sql-runner.ts';
-import type { OrderPort } from '../domain/order-creation-saga.ts';
-import { COMPANY_CURRENCY } from '../domain/health-service.ts';
+import { build, onKysely, onQueryable, queryableOf, type SqlRunner } from '../db/sql-runner.ts';
+import { COMPANY_CURRENCY, orderAmount } from '../domain/health-service.ts';
+import { CustomerHeld, type OrderCreated, type OrderCreationInput, type OrderPort } from '../domain/order-creation-saga.ts';
+import { orderCreatedEvent, writeOutbox } from '../odoo/outbox-events.ts';
 
 /**
- * The saga's "create order" on trade's own tables (trade owns M04 once cut over): a draft
- * hp.service.order named from the order sequence, once per key (order_creation_keys, in the
- * same transaction); its compensation cancels it if it is still before payment.
+ * The saga's "create order" on trade's own tables (trade owns M04 once cut over), once per key:
+ * a draft hp.service.order as hp.service.order's create makes it (named from the order sequence,
+ * the amount defaulting to the service's price, created and written by the customer), its
+ * creation key (order_creation_keys) and its order_created event, in one transaction: the
+ * request's (`createIn`, POST /trade/service-orders) or its own (`create`, a saga run by the
+ * runner alone). Its compensation cancels the order if it is still before payment.
  */
 export function tradeOrderPort(trade: pg.Pool): OrderPort {
   return {
-    async create(order, idempotencyKey) {
+    createIn: (tx, order, key) => createOrderOnce(onKysely(tx), queryableOf(tx), order, key),
+    async create(order, key) {
       const client = await trade.connect();
       try {
         await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [idempotencyKey]);
-        const done = await client.query<{ order_id: number; name: string }>('SELECT k.order_id, o.name FROM order_creation_keys k JOIN service_orders o ON o.id = k.order_id WHERE k.key = $1', [idempotencyKey]);
-        if (done.rows[0]) {
-          await client.query('COMMIT');
-          return { orderId: done.rows[0].order_id, name: done.rows[0].name };
-        }
-        const service = await client.query<{ price: string | null }>('SELECT price::text AS price FROM health_services WHERE id = $1 AND active', [order.serviceId]);
-        if (!service.rows[0]) throw new SagaRejected(`health service ${order.serviceId} does not exist or is archived`);
-        const name = await nextOrderName(onQueryable(client));
-        const { rows } = await client.query<{ id: number }>(
-          `INSERT INTO service_orders (name, customer_id, service_id, currency_id, amount, state, ordered_at, note, create_uid, write_uid, create_date, write_date)
-           VALUES ($1, $2, $3, $4, $5, 'draft', now() at time zone 'UTC', $6, $2, $2, now() at time zone 'UTC', now() at time zone 'UTC') RETURNING id`,
-          [name, order.customerId, order.serviceId, COMPANY_CURRENCY.id, order.amount, order.note ?? null],
-        );
-        await client.query('INSERT INTO order_creation_keys (key, order_id) VALUES ($1, $2)', [idempotencyKey, rows[0]!.id]);
+        const created = await createOrderOnce(onQueryable(client), client, order, key);
         await client.query('COMMIT');
-        return { orderId: rows[0]!.id, name };
+        return created;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
@@ -48,4 +41,30 @@ export function tradeOrderPort(trade: pg.Pool): OrderPort {
       );
     },
   };
+}
+
+/**
+ * The create itself, on the caller's transaction. A hold placed since the user was verified (an
+ * earlier order of theirs failed meanwhile) is seen here, in the transaction of the insert.
+ */
+async function createOrderOnce(run: SqlRunner, outbox: Parameters<typeof writeOutbox>[0], order: OrderCreationInput, key: string): Promise<OrderCreated> {
+  await outbox.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+  const [done] = await run.run(build.selectFrom('order_creation_keys as k').innerJoin('service_orders as o', 'o.id', 'k.order_id').select(['k.order_id', 'o.name']).select((eb) => eb.cast<string>('o.amount', 'text').as('amount')).where('k.key', '=', key));
+  if (done) return { orderId: done.order_id, name: done.name, amount: String(Number(done.amount ?? 0)) };
+  const [held] = await run.run(build.selectFrom('customer_holds').select('user_id').where('user_id', '=', order.customerId).limit(1));
+  if (held) throw new CustomerHeld(order.customerId);
+  const [service] = await run.run(build.selectFrom('health_services').select('price').where('id', '=', order.serviceId).where('active', '=', true));
+  if (!service) throw new SagaRejected(`health service ${order.serviceId} does not exist or is archived`);
+  const now = odooNow();
+  const uid = order.customerId;
+  const [row] = await run.run(
+    build.insertInto('service_orders').values({
+      name: await nextOrderName(run), customer_id: uid, service_id: order.serviceId, currency_id: COMPANY_CURRENCY.id,
+      amount: String(orderAmount(order.amount, service.price)), state: 'draft', ordered_at: now, note: order.note ?? null,
+      create_uid: uid, write_uid: uid, create_date: now, write_date: now,
+    }).returning(['id', 'name', 'state', 'service_id']).returning((eb) => eb.cast<string>('amount', 'text').as('amount')),
+  );
+  await run.run(build.insertInto('order_creation_keys').values({ key, order_id: row!.id }));
+  await writeOutbox(outbox, [orderCreatedEvent({ id: row!.id, name: row!.name, customerId: uid, serviceId: row!.service_id, amount: row!.amount, state: row!.state, orderedAt: now })]);
+  return { orderId: row!.id, name: row!.name, amount: String(Number(row!.amount)) };
 }

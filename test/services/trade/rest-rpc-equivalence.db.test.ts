@@ -70,6 +70,8 @@ async function footprint(orderId: number) {
   const appointments = (await svc.query('SELECT customer_id, health_worker_id, state, location, online FROM appointments WHERE order_id = $1 ORDER BY id', [orderId])).rows;
   const grabs = (await svc.query('SELECT coach_id, state, create_uid FROM grab_orders WHERE service_order_id = $1 ORDER BY id', [orderId])).rows;
   const points = (await legacy.query(`SELECT user_id, delta, reason, ref_model, create_uid, write_uid FROM points_transactions WHERE ref_model = 'hp.service.order' AND ref_id = $1 ORDER BY id`, [orderId])).rows;
+  // Creating an order writes no hp.payment on either edge (REST's saga reserves nothing until finance exists).
+  const payments = (await legacy.query(`SELECT state, amount::text FROM payments WHERE source_model = 'hp.service.order' AND source_id = $1 ORDER BY id`, [orderId])).rows;
   const events = (await svc.query<{ type: string; payload: { data: Record<string, unknown>; source: string; subject: string; type: string } }>(
     'SELECT type, payload FROM outbox WHERE aggregate_id = $1 ORDER BY seq', [`hp.service.order/${orderId}`],
   )).rows.map((e) => {
@@ -77,12 +79,12 @@ async function footprint(orderId: number) {
     expect(eventOrder).toBe(orderId);
     return { type: e.type, source: e.payload.source, data, named: name === undefined || /^SO\//.test(String(name)), timed: [orderedAt, completedAt].every((t) => t === undefined || !Number.isNaN(Date.parse(String(t)))) };
   });
-  return { order, appointments, grabs, points, events };
+  return { order, appointments, grabs, points, payments, events };
 }
 
 describe('the same order life cycle over REST and over Odoo RPC', () => {
   for (const [name, steps] of Object.entries(LIFECYCLES)) {
-    it(`${name}: same rows (orders, appointments, grabs, points) and same outbox events`, async () => {
+    it(`${name}: same rows (orders, appointments, grabs, points, payments) and same outbox events`, async () => {
       const rpc = await footprint(await viaRpc(steps));
       const overRest = await footprint(await viaRest(steps));
       expect(overRest).toEqual(rpc);
@@ -92,6 +94,7 @@ describe('the same order life cycle over REST and over Odoo RPC', () => {
         expect(rpc.events.map((e) => e.type)).toEqual(['order_created', 'order_assigned', 'service_completed']);
       }
       expect(rpc.order[0].state).toBe(name);
+      expect(rpc.payments).toEqual([]);
     });
   }
 
