@@ -1,6 +1,6 @@
 // What every service uses (DESIGN §3 services/kit). Services import from here only.
 export { defineService, defineRoute, SERVICE_NAMES } from './define-service.ts';
-export type { ServiceDefinition, RouteDefinition, RouteContext, RouteResult, SubscriptionDefinition, ServiceName, ModuleId, HttpMethod } from './define-service.ts';
+export type { ServiceDefinition, RouteDefinition, RouteContext, RouteResult, SubscriptionDefinition, ServiceName, ModuleId, HttpMethod, SagaOwners } from './define-service.ts';
 
 export { HttpProblem, problems } from './http/problem.ts';
 export { buildOpenApi, mergeOpenApi } from './http/openapi.ts';
@@ -18,7 +18,7 @@ export type { KitTables } from './db/kit-tables.ts';
 
 export type { Cache } from './cache/cache.ts';
 
-export { defineSaga, SagaRejected } from './saga/saga.ts';
+export { defineSaga, SagaRejected, sagaStepKey } from './saga/saga.ts';
 export type { SagaDefinition, SagaStep, SagaBoundary } from './saga/saga.ts';
 export { SagaRunner, type SagaOutcome } from './saga/saga-runner.ts';
 
