@@ -47,17 +47,19 @@ async function webReadWith(ctx: CallContext, model: ModelInfo, ids: readonly num
   const specification = spec as Specification;
   const names = Object.keys(specification);
   const idsOnly = !names.length || (names.length === 1 && names[0] === 'id');
+  const shared = new Map<number, Values>();
   const records: Values[] = idsOnly
-    ? ids.map((id) => ({ id }))
+    ? ids.map((id) => shared.get(id) ?? shared.set(id, { id }).get(id)!)
     : await read(checkFieldNames(model, names));
   if (!records.length) return records;
-
+  // A repeated id answers the same dict again (read shares them): nest each record once.
+  const distinct = idsOnly ? records : [...new Set(records)];
   for (const [name, fieldSpec] of Object.entries(specification)) {
     const field = model.fields.get(name);
     if (!field || !fieldSpec || typeof fieldSpec !== 'object') continue;
-    if (field.type === 'many2one') await nestMany2one(ctx, field, records, fieldSpec);
-    else if (field.type === 'one2many' || field.type === 'many2many') await nestX2many(ctx, field, records, fieldSpec);
-    else if (field.type === 'reference' || field.type === 'many2one_reference') await nestReference(ctx, model, field, records, fieldSpec);
+    if (field.type === 'many2one') await nestMany2one(ctx, field, distinct, fieldSpec);
+    else if (field.type === 'one2many' || field.type === 'many2many') await nestX2many(ctx, field, distinct, fieldSpec);
+    else if (field.type === 'reference' || field.type === 'many2one_reference') await nestReference(ctx, model, field, distinct, fieldSpec);
   }
   return records;
 }

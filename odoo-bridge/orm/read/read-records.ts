@@ -111,12 +111,15 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
   }
   const select = [sql`${sql.ref(`${alias}.id`)} AS id`, ...[...columns].map(([name, expr]) => sql`${expr} AS ${sql.ref(name)}`)];
   let rows: Row[];
+  /** Explicit ids in the caller's order, duplicates kept (Odoo answers one dict per id given). */
+  let requested: number[] | null = null;
   if (source.kind !== 'search') {
     const wanted = source.ids.filter((id) => Number.isInteger(id));
     if (!wanted.length) return [];
-    const found = await run<Row>(env.db, sql`SELECT ${sql.join(select)} FROM ${sql.table(table)} AS ${sql.table(alias)} WHERE ${sql.ref(`${alias}.id`)} = ANY(${[...new Set(wanted)]}::int4[])`);
-    const byId = new Map(found.map((r) => [r.id, r]));
-    rows = wanted.map((id) => byId.get(id)).filter((r): r is Row => !!r);
+    // Each record is computed once however often its id repeats: a million copies of one id
+    // cost a million references in the answer, not a million reads.
+    rows = await run<Row>(env.db, sql`SELECT ${sql.join(select)} FROM ${sql.table(table)} AS ${sql.table(alias)} WHERE ${sql.ref(`${alias}.id`)} = ANY(${[...new Set(wanted)]}::int4[])`);
+    requested = wanted;
   } else {
     rows = await run<Row>(
       env.db,
@@ -155,7 +158,9 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       });
     }
   }
-  return results;
+  if (!requested) return results;
+  const byId = new Map(results.map((r) => [r.id as number, r]));
+  return requested.map((id) => byId.get(id)).filter((r): r is Record<string, unknown> => !!r);
 }
 
 /** Values of one field for `ids` read as superuser (related targets, display names), in read format. */
