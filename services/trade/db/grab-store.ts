@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { grabOutcome, GRABBABLE_STATE } from '../domain/grab-decision.ts';
+import { GRABBABLE_STATE } from '../domain/grab-decision.ts';
+import type { GrabStore, RequestedGrab } from '../domain/grab-orders.ts';
 import { build, type SqlRunner } from './sql-runner.ts';
 
 const utcNow = sql<string>`(now() at time zone 'UTC')`;
@@ -14,43 +15,40 @@ export async function lockOrders(db: SqlRunner, orderIds: readonly number[]): Pr
   await db.run(build.selectFrom('service_orders').select('id').where('id', 'in', ids).orderBy('id').forUpdate());
 }
 
-export interface GrabDecision {
-  grabId: number;
-  serviceOrderId: number;
-  coachId: number;
-  state: 'won' | 'lost';
-  customerId: number | null;
-}
-
 /**
- * Decides one requested grab. The order is assigned by a single UPDATE guarded by
- * state = paid AND no worker: whichever transaction's UPDATE matches first wins, a concurrent
- * one matches nothing (READ COMMITTED re-checks the guard; REPEATABLE READ fails and the engine
- * retries the call, which then matches nothing). No read decides anything.
+ * The domain's GrabStore (domain/grab-orders.ts) on one connection. The order is assigned by a
+ * single UPDATE guarded by state = paid AND no worker: whichever transaction's UPDATE matches
+ * first wins, a concurrent one matches nothing (READ COMMITTED re-checks the guard; REPEATABLE
+ * READ fails and the engine retries the call, which then matches nothing). No read decides anything.
  */
-export async function decideGrab(db: SqlRunner, grab: { id: number; serviceOrderId: number; coachId: number }, uid: number): Promise<GrabDecision> {
-  const assigned = await db.run(
-    build
-      .updateTable('service_orders')
-      .set({ state: 'assigned', health_worker_id: grab.coachId, write_uid: uid, write_date: utcNow })
-      .where('id', '=', grab.serviceOrderId)
-      .where('state', '=', GRABBABLE_STATE)
-      .where('health_worker_id', 'is', null)
-      .returning(['id', 'customer_id']),
-  );
-  const state = grabOutcome(assigned.length === 1);
-  await db.run(
-    build
-      .updateTable('grab_orders')
-      .set({ state, decided_at: sql<string>`date_trunc('second', now() at time zone 'UTC')`, write_uid: uid, write_date: utcNow })
-      .where('id', '=', grab.id)
-      .where('state', '=', 'requested'),
-  );
-  return { grabId: grab.id, serviceOrderId: grab.serviceOrderId, coachId: grab.coachId, state, customerId: assigned[0]?.customer_id ?? null };
+export function grabStore(db: SqlRunner): GrabStore {
+  return {
+    async assignIfGrabbable(grab, uid) {
+      const [assigned] = await db.run(
+        build
+          .updateTable('service_orders')
+          .set({ state: 'assigned', health_worker_id: grab.coachId, write_uid: uid, write_date: utcNow })
+          .where('id', '=', grab.serviceOrderId)
+          .where('state', '=', GRABBABLE_STATE)
+          .where('health_worker_id', 'is', null)
+          .returning(['id', 'customer_id']),
+      );
+      return assigned ? { customerId: assigned.customer_id } : null;
+    },
+    async recordOutcome(grabId, state, uid) {
+      await db.run(
+        build
+          .updateTable('grab_orders')
+          .set({ state, decided_at: sql<string>`date_trunc('second', now() at time zone 'UTC')`, write_uid: uid, write_date: utcNow })
+          .where('id', '=', grabId)
+          .where('state', '=', 'requested'),
+      );
+    },
+  };
 }
 
 /** Requested grabs among `grabIds` (or of `orderIds`), in id order: the order they are decided in. */
-export async function requestedGrabs(db: SqlRunner, filter: { grabIds?: readonly number[]; orderIds?: readonly number[] }) {
+export async function requestedGrabs(db: SqlRunner, filter: { grabIds?: readonly number[]; orderIds?: readonly number[] }): Promise<RequestedGrab[]> {
   let q = build.selectFrom('grab_orders').select(['id', 'service_order_id', 'coach_id']).where('state', '=', 'requested');
   if (filter.grabIds) q = q.where('id', 'in', filter.grabIds.length ? [...filter.grabIds] : [0]);
   if (filter.orderIds) q = q.where('service_order_id', 'in', filter.orderIds.length ? [...filter.orderIds] : [0]);

@@ -1,17 +1,12 @@
 import { type BehaviourRegistry, type CallContext, checkExist, checkRules, idsOf, inTransaction, type MethodSpec, type ModelBehaviour, odooNow, type Vals } from '../../../odoo-bridge/orm/index.ts';
-import { decideGrab, lockOrders, requestedGrabs } from '../db/grab-store.ts';
+import { grabStore, lockOrders, requestedGrabs } from '../db/grab-store.ts';
 import { build, onQueryable } from '../db/sql-runner.ts';
-import type { OrderSideEffects } from './side-effects.ts';
+import { decideGrabs as decide, type RequestedGrab } from '../domain/grab-orders.ts';
+import { forCall, type OrderSideEffects } from './side-effects.ts';
 
-/** Decides requested grabs in id order (`action_decide`, run as the platform: sudo). */
-export async function decideGrabs(ctx: CallContext, grabs: { id: number; serviceOrderId: number; coachId: number }[], effects: OrderSideEffects): Promise<void> {
-  const db = onQueryable(ctx.db);
-  for (const grab of grabs) {
-    const decision = await decideGrab(db, grab, ctx.uid);
-    if (decision.state === 'won') {
-      await effects.assigned(ctx, [{ id: grab.serviceOrderId, customerId: decision.customerId!, healthWorkerId: grab.coachId, via: 'grab', grabOrderId: grab.id }]);
-    }
-  }
+/** Decides requested grabs in id order (`action_decide`, run as the platform: sudo): the domain's use case on the call's connection. */
+export async function decideGrabs(ctx: CallContext, grabs: RequestedGrab[], effects: OrderSideEffects): Promise<void> {
+  await decide(grabStore(onQueryable(ctx.db)), forCall(effects, ctx), grabs, ctx.uid);
 }
 
 function orderIdsOf(valsList: Vals[]): number[] {

@@ -1,15 +1,16 @@
 import { assertServiceOwns, defineRoute, problems } from '../../kit/index.ts';
 import type { TradeDatabase } from '../db/database.ts';
-import { decideGrab, lockOrders } from '../db/grab-store.ts';
+import { grabStore, lockOrders } from '../db/grab-store.ts';
 import { build, onKysely } from '../db/sql-runner.ts';
-import { orderAssignedEvent } from '../odoo/outbox-events.ts';
+import { decideGrabs } from '../domain/grab-orders.ts';
+import { restOrderEffects } from './rest-order-store.ts';
 import { odooNow } from '../../../odoo-bridge/orm/index.ts';
 
 /**
- * POST /trade/grab-orders: the calling coach grabs an order, decided at once by the same
- * guarded UPDATE as an Odoo client's hp.grab.order create (db/grab-store.ts): won when the order
- * was still paid and unassigned, lost otherwise. A second grab of the same order by the same
- * coach is the legacy unique constraint: 409.
+ * POST /trade/grab-orders: the calling coach grabs an order, decided at once by the use case an
+ * Odoo client's hp.grab.order create runs (domain/grab-orders.ts `decideGrabs`): won when the
+ * order was still paid and unassigned, lost otherwise, order_assigned published when won. A
+ * second grab of the same order by the same coach is the legacy unique constraint: 409.
  */
 export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: number }>({
   method: 'post',
@@ -18,7 +19,8 @@ export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: numb
   auth: 'bearer',
   body: 'rest/trade/grab-order-create.json',
   responses: { 201: 'rest/trade/grab-order.json' },
-  async handler({ db, body, principal, bus, access }) {
+  async handler(ctx) {
+    const { db, body, principal, access } = ctx;
     // A grab writes M20's grab and assigns M04's order.
     await assertServiceOwns(db, 'trade', ['M04', 'M20']);
     const run = onKysely(db);
@@ -37,11 +39,8 @@ export const createGrabOrder = defineRoute<TradeDatabase, { serviceOrderId: numb
     );
     if (!grab) throw problems.conflict('A coach can grab an order only once.');
     await access!.check('hp.grab.order', 'create', [grab.id], 'grab');
-    const decision = await decideGrab(run, { id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach }, coach);
-    if (decision.state === 'won') {
-      await bus.publish(db, orderAssignedEvent({ id: body.serviceOrderId, customerId: decision.customerId!, healthWorkerId: coach, via: 'grab', grabOrderId: grab.id }));
-    }
-    return { status: 201, body: { id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach, state: decision.state }, headers: { location: `/trade/grab-orders/${grab.id}` } };
+    const [decision] = await decideGrabs(grabStore(run), restOrderEffects(ctx), [{ id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach }], coach);
+    return { status: 201, body: { id: grab.id, serviceOrderId: body.serviceOrderId, coachId: coach, state: decision!.state }, headers: { location: `/trade/grab-orders/${grab.id}` } };
   },
 });
 

@@ -75,9 +75,9 @@ async function footprint(orderId: number) {
   const events = (await svc.query<{ type: string; payload: { data: Record<string, unknown>; source: string; subject: string; type: string } }>(
     'SELECT type, payload FROM outbox WHERE aggregate_id = $1 ORDER BY seq', [`hp.service.order/${orderId}`],
   )).rows.map((e) => {
-    const { orderId: eventOrder, name, orderedAt, completedAt, ...data } = e.payload.data;
+    const { orderId: eventOrder, name, orderedAt, completedAt, grabOrderId, ...data } = e.payload.data;
     expect(eventOrder).toBe(orderId);
-    return { type: e.type, source: e.payload.source, data, named: name === undefined || /^SO\//.test(String(name)), timed: [orderedAt, completedAt].every((t) => t === undefined || !Number.isNaN(Date.parse(String(t)))) };
+    return { type: e.type, source: e.payload.source, data, grab: grabOrderId === undefined || grabOrderId === null ? grabOrderId : 'a grab id', named: name === undefined || /^SO\//.test(String(name)), timed: [orderedAt, completedAt].every((t) => t === undefined || !Number.isNaN(Date.parse(String(t)))) };
   });
   return { order, appointments, grabs, points, payments, events };
 }
@@ -97,6 +97,27 @@ describe('the same order life cycle over REST and over Odoo RPC', () => {
       expect(rpc.payments).toEqual([]);
     });
   }
+
+  it('grabbed: a coach grabbing a paid order over REST and over RPC runs the same decision (same grab, order and order_assigned event)', async () => {
+    const paid = [{ action: 'submit', uid: MEMBER }, { action: 'mark_paid', uid: ADMIN }];
+    const rpcOrder = await viaRpc(paid);
+    const rpcGrab = (await trade.stack.runtime.handlerFor({ name: 'hp_legacy', pool: trade.stack.legacyPool })({
+      database: 'hp_legacy', uid: COACH, model: 'hp.grab.order', method: 'create', args: [{ service_order_id: rpcOrder, coach_id: COACH }], kwargs: {},
+    })) as number;
+    expect(rpcGrab).toBeGreaterThan(0);
+    const restOrder = await viaRest(paid);
+    const response = await fetch(`${rest.baseUrl}/trade/grab-orders`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${issueToken(rest.keys, { userId: COACH })}` }, body: JSON.stringify({ serviceOrderId: restOrder }),
+    });
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as { state: string }).state).toBe('won');
+    const rpc = await footprint(rpcOrder);
+    expect(await footprint(restOrder)).toEqual(rpc);
+    expect(rpc.grabs).toEqual([{ coach_id: COACH, state: 'won', create_uid: COACH }]);
+    expect(rpc.order[0].state).toBe('assigned');
+    expect(rpc.events.map((e) => e.type)).toEqual(['order_created', 'order_assigned']);
+    expect(rpc.events[1]!.data).toMatchObject({ assignedVia: 'grab', healthWorkerId: COACH });
+  });
 
   it('the same refusals, in each protocol\'s words', async () => {
     const call = (uid: number, method: string, args: unknown[]) =>
