@@ -1,4 +1,5 @@
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { registerHpGrowth } from './hp-growth.ts';
 import { registerHpPayment } from './hp-payment.ts';
 
 /** What legacy addons may use beyond their own tables. */
@@ -15,5 +16,6 @@ export interface LegacyAddonPorts {
  */
 export function registerLegacyAddons(behaviours: BehaviourRegistry, ports: LegacyAddonPorts): BehaviourRegistry {
   registerHpPayment(behaviours, ports);
+  registerHpGrowth(behaviours);
   return behaviours;
 }

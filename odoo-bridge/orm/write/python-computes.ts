@@ -51,6 +51,8 @@ const KNOWN_DEPENDS: Readonly<Record<string, Readonly<Record<string, ComputeDepe
   },
   'res.users': {
     share: { depends: ['groups_id'] },
+    // hp_growth: @api.depends('hp_rating_ids.score')
+    coach_rating_avg: { depends: ['hp_rating_ids'], reverse: ['hp.rating'] },
     odoobot_state: { depends: [] },
     odoobot_failed: { depends: [] },
     sale_team_id: { depends: [] },

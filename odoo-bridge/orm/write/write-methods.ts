@@ -1,5 +1,7 @@
 import { missingBehaviour, OdooError, userError, valueError } from '../../errors.ts';
+import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { CallContext } from '../call-context.ts';
+import { selfWriteValues } from './core/res-users-self-write.ts';
 import { idsOf, type MethodSpec, type MethodTable } from '../methods/method.ts';
 import { displayNames } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
@@ -46,7 +48,9 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
       signature: { qualname: 'BaseModel.write', params: [{ name: 'vals' }] },
       async run(ctx, model, a, ids) {
         if (!isVals(a.vals)) throw new OdooError('builtins.AttributeError', `'${typeName(a.vals)}' object has no attribute 'items'`);
-        return tx(ctx, (w) => updateRecords(w, model, idsOf(ids), a.vals as Vals));
+        const records = idsOf(ids);
+        const own = selfWriteValues(ctx, model, records, a.vals, (ctx.access as Partial<FicusUserAccess>).user?.companyIds ?? []);
+        return tx(ctx, (w) => (own ? updateRecords(w, model, records, own, { checkAccess: false }) : updateRecords(w, model, records, a.vals as Vals)));
       },
     },
     unlink: {

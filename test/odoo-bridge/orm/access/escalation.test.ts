@@ -75,4 +75,13 @@ describe('a member cannot escalate', () => {
     expect((await refusal(call('hp.service.order', 'write', [[foreignOrder], { state: 'completed' }]))).exceptionName).toBe('odoo.exceptions.AccessError');
     expect((await refusal(call('hp.health.record', 'unlink', [[(await db.pool.query<{ id: number }>('SELECT id FROM health_records WHERE user_id <> $1 LIMIT 1', [MEMBER])).rows[0]!.id]]))).exceptionName).toBe('odoo.exceptions.AccessError');
   });
+
+  it('may change their own safe fields (SELF_WRITEABLE_FIELDS), and only those, and only their own', async () => {
+    expect(await call('res.users', 'write', [[MEMBER], { name: 'Wei Wu Renamed', tz: 'Asia/Shanghai' }])).toBe(true);
+    const row = await db.pool.query<{ name: string; tz: string }>('SELECT p.name, p.tz FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = $1', [MEMBER]);
+    expect(row.rows[0]).toEqual({ name: 'Wei Wu Renamed', tz: 'Asia/Shanghai' });
+    expect((await refusal(call('res.users', 'write', [[MEMBER], { name: 'x', hp_user_type: 'operator' }]))).exceptionName).toBe('odoo.exceptions.AccessError');
+    expect((await refusal(call('res.users', 'write', [[7], { name: 'pwned' }]))).exceptionName).toBe('odoo.exceptions.AccessError');
+    expect((await refusal(call('res.users', 'write', [[MEMBER, 7], { name: 'pwned' }]))).exceptionName).toBe('odoo.exceptions.AccessError');
+  });
 });
