@@ -17,7 +17,7 @@ const MEMBER = 6;
 let db: TestDatabase;
 let engine: OrmEngine;
 
-const call = (uid: number, method: string, args: unknown[]) => engine.call({ database: 'hp_legacy', uid, model: 'hp.rating', method, args });
+const call = (uid: number, method: string, args: unknown[]) => engine.call({ database: 'hp_legacy', uid, model: 'hp.rating', method, args, kwargs: {} });
 
 async function stored(coach: number): Promise<number> {
   const { rows } = await db.pool.query<{ avg: string }>('SELECT coach_rating_avg::text AS avg FROM res_users WHERE id = $1', [coach]);
@@ -50,7 +50,7 @@ describe('coach_rating_avg on the legacy side', () => {
       `SELECT u.id FROM res_users u JOIN ratings r ON r.coach_id = u.id GROUP BY u.id HAVING count(*) >= 2 ORDER BY u.id LIMIT 2`,
     )).rows.map((r) => r.id) as [number, number];
     // A member rates a coach (hp.rating: members may create).
-    const rating = (await engine.call({ database: 'hp_legacy', uid: MEMBER, model: 'hp.rating', method: 'create', args: [{ coach_id: coachA, score: 1, comment: 'late' }] })) as number;
+    const rating = (await engine.call({ database: 'hp_legacy', uid: MEMBER, model: 'hp.rating', method: 'create', args: [{ coach_id: coachA, score: 1, comment: 'late' }], kwargs: {} })) as number;
     expect(await stored(coachA)).toBe(await expected(coachA));
     await call(ADMIN, 'write', [[rating], { score: 5 }]);
     expect(await stored(coachA)).toBe(await expected(coachA));
