@@ -1,4 +1,5 @@
-import { missingBehaviour, OdooError, userError, valueError } from '../../errors.ts';
+import { OdooError, userError, valueError } from '../../errors.ts';
+import { missingBehaviourMethod } from '../dispatch/missing-behaviour-method.ts';
 import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { CallContext } from '../call-context.ts';
 import { selfWriteValues } from './core/res-users-self-write.ts';
@@ -120,25 +121,12 @@ function typeName(v: unknown): string {
 }
 
 /**
- * Public methods the engine does not know: registered business methods run; names that are
- * Python business methods by Odoo's conventions (`action_*`, `button_*`, `_hp_*` hooks are
- * private anyway) give the clear missing-behaviour error rather than "does not exist".
+ * Public methods the engine does not know: registered business methods run; other public
+ * methods of the model's Python sources are bound with their real signature and get the clear
+ * missing-behaviour error (orm/dispatch/missing-behaviour-method.ts), never a made-up TypeError.
  */
 export function businessMethodResolver(behaviours: BehaviourRegistry): (model: string, method: string) => MethodSpec | undefined {
-  return (model, method) => {
-    const registered = behaviours.method(model, method);
-    if (registered) return registered;
-    if (/^(action|button)_/.test(method)) {
-      return {
-        api: 'records',
-        signature: { qualname: `${model}.${method}`, params: [], varKeywords: true },
-        async run() {
-          throw missingBehaviour(model, `the business method ${method}()`);
-        },
-      };
-    }
-    return undefined;
-  };
+  return (model, method) => behaviours.method(model, method) ?? missingBehaviourMethod(model, method);
 }
 
 /** Default table for tests and the embedded runner: no registered behaviour. */
