@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import { explicitAnd } from '../domain/parse.ts';
 import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
-import { compileWhere, requireTable } from '../domain/compile.ts';
+import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
 import { fieldSql } from '../domain/field-sql.ts';
-import { nextAlias, type Sql } from '../domain/search-env.ts';
+import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
+import { bucketEnd, bucketLabel, bucketSql, checkGranularity, dateGroupingEnv, localToUtc, TIME_GRANULARITIES, type DateGroupingEnv } from './read-group-dates.ts';
 import { displayNames } from '../read/read-records.ts';
 import { convertColumn } from '../read/values.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
@@ -24,16 +25,16 @@ import { limitOf, offsetOf, type MethodTable } from './method.ts';
  * that differ from Odoo's type defaults (numbers sum, others none), timezone-less labels are
  * English (babel en_US patterns).
  */
-const GRANULARITIES = new Set(['day', 'week', 'month', 'quarter', 'year', 'hour']);
 const AGGREGATES: Record<string, string> = {
   sum: 'SUM', min: 'MIN', max: 'MAX', avg: 'AVG', count: 'COUNT', count_distinct: 'COUNT_DISTINCT',
   bool_and: 'BOOL_AND', bool_or: 'BOOL_OR', array_agg: 'ARRAY_AGG', recordset: 'ARRAY_AGG',
 };
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 interface GroupSpec {
+  /** The groupby as the caller wrote it: the key of the group in the answer. */
   spec: string;
   field: FieldInfo;
+  /** Time granularity (buckets with a label and a range), number granularity, or null. */
   granularity: string | null;
   expr: Sql;
 }
@@ -45,22 +46,27 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   const groupby = paging.lazy && groupbyAll.length ? groupbyAll.slice(0, 1) : groupbyAll;
   const env = ctx.searchEnv();
   const alias = nextAlias(env, model);
-  const specs: GroupSpec[] = groupby.map((spec) => {
+  const joins: Sql[] = [];
+  let dates: DateGroupingEnv | null = null;
+  const specs: GroupSpec[] = [];
+  for (const spec of groupby) {
     const [name, granularity = null] = spec.split(':') as [string, string?];
     const field = model.fields.get(name);
     if (!field) throw valueError(`Invalid field '${name}' on model '${model.name}'`);
+    checkGranularity(spec, field, granularity);
+    if (field.type === 'many2many') {
+      specs.push({ spec, field, granularity: null, expr: many2manyGroupJoin(env, model, alias, field, joins) });
+      continue;
+    }
     if (!field.column) throw valueError(`Field ${model.name}.${name} is not stored and cannot be grouped on`);
     let expr = fieldSql(env, field, alias);
-    const isDate = field.type === 'date' || field.type === 'datetime';
-    const gran = isDate ? granularity ?? 'month' : null;
+    const gran = field.type === 'date' || field.type === 'datetime' ? granularity ?? 'month' : null;
     if (gran) {
-      if (!GRANULARITIES.has(gran)) throw valueError(`Invalid granularity ${gran}`);
-      if (field.type === 'datetime' && ctx.tz) expr = sql`timezone(${ctx.tz}::text, timezone('UTC', ${expr}))`;
-      // The granularity is whitelisted above; inlined so SELECT and GROUP BY are the same expression.
-      expr = sql`date_trunc(${sql.lit(gran)}, ${expr}::timestamp)`;
-    }
-    return { spec: isDate ? `${name}:${gran}` : name, field, granularity: gran, expr };
-  });
+      dates ??= await dateGroupingEnv(ctx.db, ctx.uid, ctx.context.lang, ctx.context.tz);
+      expr = bucketSql(expr, field, gran, dates);
+    } else if (field.type === 'boolean') expr = sql`COALESCE(${expr}, FALSE)`;
+    specs.push({ spec, field, granularity: gran, expr });
+  }
 
   const aggregates = new Map<string, Sql>();
   /** Aggregates Python computes as floats: any function of a float/monetary field, and avg of anything. */
@@ -84,7 +90,6 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   }
 
   const where = compileWhere(env, model, domain ?? [], alias);
-  const joins: Sql[] = [];
   const orderTerms: Sql[] = [];
   const extraGroup: Sql[] = [];
   const orderSpec = typeof paging.orderby === 'string' && paging.orderby.trim() ? paging.orderby : specs.map((s) => s.spec).join(',');
@@ -122,34 +127,57 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
 
   const names = new Map<number, Map<number, string | false>>();
   for (const [i, s] of specs.entries()) {
-    if (s.field.type !== 'many2one') continue;
+    if (s.field.type !== 'many2one' && s.field.type !== 'many2many') continue;
     const comodel = ctx.registry.model(s.field.relation!)!;
     names.set(i, await displayNames(ctx.readEnv({ sudo: true }), comodel, rows.map((r) => r[`g${i}`] as number).filter(Boolean)));
+  }
+  // Datetime buckets in a tz: their bounds go back to UTC for `__range` and `__domain`.
+  const utc = new Map<string, string>();
+  if (dates?.tz) {
+    const locals = specs.flatMap((s, i) =>
+      s.field.type === 'datetime' && s.granularity && TIME_GRANULARITIES.has(s.granularity)
+        ? rows.filter((r) => r[`g${i}`] !== null && r[`g${i}`] !== undefined).flatMap((r) => {
+            const start = String(r[`g${i}`]).slice(0, 19);
+            return [start, bucketEnd(start, s.granularity!)];
+          })
+        : [],
+    );
+    for (const [local, inUtc] of await localToUtc(ctx.db, dates.tz, locals)) utc.set(local, inUtc);
   }
   const baseDomain = Array.isArray(domain) ? domain : [];
   return rows.map((row) => {
     const group: Record<string, unknown> = {};
     const leaves: unknown[][] = [];
-    const ranges: Record<string, unknown> = {};
+    let ranges: Record<string, unknown> | null = null;
     specs.forEach((s, i) => {
       const raw = row[`g${i}`];
       const name = s.field.name;
-      if (s.granularity) {
-        if (raw === null || raw === undefined) {
+      const empty = raw === null || raw === undefined;
+      if (s.granularity && !TIME_GRANULARITIES.has(s.granularity)) {
+        // Number granularities: the number itself, filtered as `field.granularity = n`.
+        group[s.spec] = empty ? false : Number(raw);
+        leaves.push([[`${name}.${s.granularity}`, '=', empty ? false : Number(raw)]]);
+      } else if (s.granularity) {
+        ranges ??= {};
+        if (empty) {
           group[s.spec] = false;
           leaves.push([[name, '=', false]]);
           ranges[s.spec] = false;
         } else {
-          const start = String(raw).slice(0, 19);
-          const end = addPeriod(start, s.granularity);
-          const fmt = (v: string) => (s.field.type === 'date' ? v.slice(0, 10) : v);
-          group[s.spec] = dateLabel(start, s.granularity);
-          leaves.push(['&', [name, '>=', fmt(start)], [name, '<', fmt(end)]]);
-          ranges[s.spec] = { from: fmt(start), to: fmt(end) };
+          const localStart = String(raw).slice(0, s.field.type === 'date' ? 10 : 19);
+          const localEnd = bucketEnd(localStart, s.granularity);
+          const bound = (v: string) => (s.field.type === 'date' ? v.slice(0, 10) : dates?.tz ? utc.get(v) ?? v : v);
+          const [from, to] = [bound(localStart), bound(localEnd)];
+          group[s.spec] = bucketLabel(localStart, s.granularity, dates?.lang ?? 'en_US');
+          leaves.push(['&', [name, '>=', from], [name, '<', to]]);
+          ranges[s.spec] = { from, to };
         }
-      } else if (s.field.type === 'many2one') {
-        group[s.spec] = raw === null || raw === undefined ? false : [raw, names.get(i)?.get(raw as number) ?? false];
-        leaves.push([[name, '=', raw ?? false]]);
+      } else if (s.field.type === 'many2one' || s.field.type === 'many2many') {
+        group[s.spec] = empty ? false : [raw, names.get(i)?.get(raw as number) ?? false];
+        if (empty && s.field.type === 'many2many') {
+          // The records without any related record: not in any of the other groups' values.
+          leaves.push([[name, 'not in', rows.map((r) => r[`g${i}`]).filter((v) => v !== null && v !== undefined)]]);
+        } else leaves.push([[name, '=', raw ?? false]]);
       } else {
         const value = convertColumn(s.field, raw);
         group[s.spec] = s.field.type === 'boolean' ? raw === true : value;
@@ -163,10 +191,28 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
       group[name] = value === null || value === undefined ? false : floatAggregates.has(name) ? pythonFloat(Number(value)) : value;
     }
     group.__domain = andDomains([baseDomain, ...leaves]);
-    if (specs.some((s) => s.granularity)) group.__range = ranges;
+    if (ranges) group.__range = ranges;
     if (paging.lazy && groupbyAll.length > 1) group.__context = { group_by: groupbyAll.slice(1) };
     return group;
   });
+}
+
+/**
+ * Grouping by a many2many (models.py `_read_group_groupby`): a LEFT JOIN of the relation table,
+ * restricted to the comodel records the user's rules let them see (archived ones included), so a
+ * record counts once per related record and once under False when it has none.
+ */
+function many2manyGroupJoin(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, joins: Sql[]): Sql {
+  if (!field.store) throw valueError(`Group by non-stored many2many field: '${field.name}'`);
+  const rel = relationOf(field);
+  const comodel = env.registry.model(field.relation ?? '');
+  if (!comodel) throw valueError(`Invalid field '${field.name}' on model '${model.name}'`);
+  const relAlias = `${alias}__${field.name}`.slice(0, 60);
+  const coAlias = nextAlias(env, comodel);
+  const visible = compileWhere(env, comodel, [], coAlias, { activeTest: false });
+  joins.push(sql`LEFT JOIN ${sql.table(rel.table)} AS ${sql.table(relAlias)} ON ${sql.ref(`${alias}.id`)} = ${sql.ref(`${relAlias}.${rel.column1}`)}
+    AND ${sql.ref(`${relAlias}.${rel.column2}`)} IN (SELECT ${sql.ref(`${coAlias}.id`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${visible})`);
+  return sql.ref(`${relAlias}.${rel.column2}`);
 }
 
 /** Odoo's `expression.AND`: skip empty domains, prefix `&` for each extra domain. */
@@ -176,45 +222,6 @@ function andDomains(domains: unknown[][]): unknown[] {
   return [...Array(Math.max(0, parts.length - 1)).fill('&'), ...parts.flat()];
 }
 
-
-function addPeriod(start: string, granularity: string): string {
-  const d = new Date(start.replace(' ', 'T') + 'Z');
-  switch (granularity) {
-    case 'hour': d.setUTCHours(d.getUTCHours() + 1); break;
-    case 'day': d.setUTCDate(d.getUTCDate() + 1); break;
-    case 'week': d.setUTCDate(d.getUTCDate() + 7); break;
-    case 'month': d.setUTCMonth(d.getUTCMonth() + 1); break;
-    case 'quarter': d.setUTCMonth(d.getUTCMonth() + 3); break;
-    case 'year': d.setUTCFullYear(d.getUTCFullYear() + 1); break;
-  }
-  return d.toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** Babel en_US labels Odoo uses per granularity. */
-function dateLabel(start: string, granularity: string): string {
-  const d = new Date(start.replace(' ', 'T') + 'Z');
-  const y = d.getUTCFullYear();
-  const month = MONTHS[d.getUTCMonth()]!;
-  switch (granularity) {
-    case 'year': return String(y);
-    case 'quarter': return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${y}`;
-    case 'month': return `${month} ${y}`;
-    case 'week': return `W${isoWeek(d)} ${isoWeekYear(d)}`;
-    case 'day': return `${String(d.getUTCDate()).padStart(2, '0')} ${month.slice(0, 3)} ${y}`;
-    default: return `${String(d.getUTCHours()).padStart(2, '0')}:00 ${String(d.getUTCDate()).padStart(2, '0')} ${month.slice(0, 3)}`;
-  }
-}
-
-function isoWeek(d: Date): number {
-  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  t.setUTCDate(t.getUTCDate() + 4 - (t.getUTCDay() || 7));
-  return Math.ceil(((t.getTime() - Date.UTC(t.getUTCFullYear(), 0, 1)) / 86400000 + 1) / 7);
-}
-function isoWeekYear(d: Date): number {
-  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  t.setUTCDate(t.getUTCDate() + 4 - (t.getUTCDay() || 7));
-  return t.getUTCFullYear();
-}
 
 export const READ_GROUP_METHODS: MethodTable = {
   read_group: {
