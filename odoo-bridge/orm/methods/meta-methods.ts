@@ -1,33 +1,30 @@
 import type { CallContext } from '../call-context.ts';
 import { NUMERIC_TYPES, translated, type FieldInfo, type ModelInfo } from '../registry/types.ts';
 import type { MethodTable } from './method.ts';
+import { pythonFactsOf } from '../registry/python-field-facts.ts';
+import { evaluateDefault } from '../write/defaults.ts';
 
 /**
- * Python field defaults Ficus knows (they are code, not data). `default_get` answers, per
- * field: `context.default_<field>`, else the `ir_default` value, else this table, else
- * nothing (the field is left out, as Odoo does for fields without default). Only simple,
- * constant defaults belong here; computed defaults (sequences, current user…) do not.
- *
- * | model / field            | default            |
- * |--------------------------|--------------------|
- * | any `active`             | `true`             |
- * | res.partner type         | `'contact'`        |
- * | res.partner is_company   | `false`            |
- * | res.partner color        | `0`                |
- * | res.partner tz           | `context.tz` or `false` |
+ * `default_get(fields_list)`, per field: `context.default_<field>`, else the `ir_default` value,
+ * else the Python default of the field as the installed modules define it (literal, or one that
+ * only needs the environment: company, user, currency, lang, today/now; extracted from the
+ * sources, registry/python-field-facts.ts), else `tz` = the context's, else nothing (the field is
+ * left out, as Odoo does for fields without default, and for defaults computed by code Ficus
+ * does not run).
  */
-const KNOWN_DEFAULTS: Record<string, Record<string, (ctx: CallContext) => unknown>> = {
-  'res.partner': { type: () => 'contact', is_company: () => false, color: () => 0, tz: (ctx) => ctx.tz ?? false },
-};
-
-function defaultOf(ctx: CallContext, model: ModelInfo, name: string): { found: boolean; value?: unknown } {
+async function defaultOf(ctx: CallContext, model: ModelInfo, name: string): Promise<{ found: boolean; value?: unknown }> {
   const key = `default_${name}`;
   if (key in ctx.context) return { found: true, value: ctx.context[key] };
   const company = ctx.access.companyId;
   const stored = ctx.registry.defaults.get(`${model.name}.${name}@${company}`) ?? ctx.registry.defaults.get(`${model.name}.${name}`);
   if (stored !== undefined) return { found: true, value: stored };
-  const known = KNOWN_DEFAULTS[model.name]?.[name];
-  if (known) return { found: true, value: known(ctx) };
+  const python = pythonFactsOf(ctx.registry, model).defaults.get(name);
+  if (python) {
+    const value = await evaluateDefault(ctx, python);
+    if (value !== undefined) return { found: true, value };
+  }
+  // res.partner `tz = fields.Selection(_tzs, default=lambda self: self._context.get('tz'))`.
+  if (model.name === 'res.partner' && name === 'tz') return { found: true, value: ctx.tz ?? false };
   if (name === model.activeField) return { found: true, value: true };
   return { found: false };
 }
@@ -125,7 +122,7 @@ export const META_METHODS: MethodTable = {
       const result: Record<string, unknown> = {};
       for (const name of Array.isArray(a.fields_list) ? a.fields_list.map(String) : []) {
         if (!model.fields.has(name)) continue;
-        const d = defaultOf(ctx, model, name);
+        const d = await defaultOf(ctx, model, name);
         if (d.found) result[name] = d.value;
       }
       return result;

@@ -1,16 +1,35 @@
+import type { CallContext } from '../call-context.ts';
+import { pythonFactsOf, type PythonDefault } from '../registry/python-field-facts.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import type { WriteEnv } from './write-env.ts';
 
 /**
- * `default_get` for create, in Odoo's precedence (lowest first): the field defaults we can know
- * (`active` = True; Python defaults registered as behaviour), then `ir_default` (company value
- * over the global one), then `default_<field>` keys of the context. Log columns are not
- * defaults: the INSERT sets them.
+ * `default_get` for create, in Odoo's precedence (lowest first): the Python field defaults of
+ * the installed modules (literal ones and those that only need the environment, extracted from
+ * the sources: registry/python-field-facts.ts), then Python defaults registered as behaviour
+ * (the ones that run code), then `ir_default` (company value over the global one), then
+ * `default_<field>` keys of the context. Log columns are not defaults: the INSERT sets them.
  */
 export async function collectDefaults(w: WriteEnv, model: ModelInfo): Promise<Vals> {
+  return { ...(await pythonDefaults(w.ctx, model)), ...(await registeredAndStoredDefaults(w, model)) };
+}
+
+/** The Python defaults of `model`'s stored fields (or of `only` of them), evaluated for this call. */
+export async function pythonDefaults(ctx: CallContext, model: ModelInfo, only?: ReadonlySet<string>): Promise<Vals> {
   const defaults: Vals = {};
   if (model.activeField) defaults[model.activeField] = true;
+  for (const [name, value] of pythonFactsOf(ctx.registry, model).defaults) {
+    const field = model.fields.get(name);
+    if (!field?.column || (only && !only.has(name))) continue;
+    const evaluated = await evaluateDefault(ctx, value);
+    if (evaluated !== undefined) defaults[name] = evaluated;
+  }
+  return defaults;
+}
+
+async function registeredAndStoredDefaults(w: WriteEnv, model: ModelInfo): Promise<Vals> {
+  const defaults: Vals = {};
   for (const b of w.behaviours.of(model.name)) if (b.defaults) Object.assign(defaults, await b.defaults(w.ctx));
   const company = w.ctx.access.companyId;
   for (const [name, field] of model.fields) {
@@ -23,9 +42,47 @@ export async function collectDefaults(w: WriteEnv, model: ModelInfo): Promise<Va
   for (const [key, value] of Object.entries(w.ctx.context)) {
     if (!key.startsWith('default_')) continue;
     const name = key.slice('default_'.length);
-    const field = model.fields.get(name);
-    // Odoo ignores context defaults of unknown fields and of x2many command lists it cannot apply here.
-    if (field) defaults[name] = value;
+    // Odoo ignores context defaults of unknown fields.
+    if (model.fields.has(name)) defaults[name] = value;
   }
   return defaults;
+}
+
+/**
+ * A Python default's value in this call's environment: `self.env.company`, `self.env.user`,
+ * `self.env.user.partner_id`, `self.env.company.currency_id`, `self.env.lang`,
+ * `fields.Date.context_today` (the user's tz) and `fields.Datetime.now` (UTC).
+ */
+export async function evaluateDefault(ctx: CallContext, value: PythonDefault): Promise<unknown> {
+  if ('literal' in value) return value.literal;
+  switch (value.env) {
+    case 'company':
+      return ctx.access.companyId ?? undefined;
+    case 'user':
+      return ctx.uid;
+    case 'lang':
+      return ctx.lang;
+    case 'user_partner': {
+      const r = await ctx.db.query<{ partner_id: number }>(`SELECT partner_id FROM res_users WHERE id = $1`, [ctx.uid]);
+      return r.rows[0]?.partner_id ?? undefined;
+    }
+    case 'company_currency': {
+      if (ctx.access.companyId == null) return undefined;
+      const r = await ctx.db.query<{ currency_id: number | null }>(`SELECT currency_id FROM res_company WHERE id = $1`, [ctx.access.companyId]);
+      return r.rows[0]?.currency_id ?? undefined;
+    }
+    case 'today':
+      return todayIn(ctx.tz);
+    case 'now':
+      return new Date().toISOString().slice(0, 19).replace('T', ' ');
+  }
+}
+
+/** `fields.Date.context_today`: today's date in the context's timezone (UTC without one). */
+function todayIn(tz: string | null): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: tz ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
 }

@@ -1,0 +1,72 @@
+import { PYTHON_FIELD_FACTS } from './python-field-facts.generated.ts';
+import type { FieldInfo, ModelInfo, Registry } from './types.ts';
+
+/**
+ * Field facts that live in Odoo's Python, not in `ir_model_fields`: literal defaults
+ * (`default=0`, `default='no-message'`), defaults that only need the environment
+ * (`default=lambda self: self.env.company`…), `tracking=` and the `_inherit` chains.
+ * Extracted once from the installed modules' sources by scripts/extract-python-field-facts.py
+ * into python-field-facts.generated.ts; this module answers per database, keeping only the
+ * definitions of modules installed there (the last installed definer wins, as in the registry).
+ */
+export type EnvDefaultKind = 'company' | 'user' | 'user_partner' | 'company_currency' | 'lang' | 'today' | 'now';
+export type PythonDefault = { literal: string | number | boolean } | { env: EnvDefaultKind };
+
+export interface FieldFactEntry {
+  module: string;
+  default?: PythonDefault;
+  tracking?: number;
+  computed?: boolean;
+}
+
+export interface PythonFieldFacts {
+  fields: Record<string, Record<string, FieldFactEntry[]>>;
+  inherits: Record<string, string[]>;
+  mailThread: string[];
+}
+
+interface ModelFacts {
+  defaults: ReadonlyMap<string, PythonDefault>;
+  /** Tracked fields in tracking order (sequence, then name as Odoo's sorted fields_get). */
+  tracked: readonly FieldInfo[];
+}
+
+const cache = new WeakMap<Registry, Map<string, ModelFacts>>();
+
+/** `model` and its `_inherit` ancestors (mixins), nearest first. */
+function lineage(model: string): string[] {
+  const out = [model];
+  for (let i = 0; i < out.length; i++) for (const p of PYTHON_FIELD_FACTS.inherits[out[i]!] ?? []) if (!out.includes(p)) out.push(p);
+  return out;
+}
+
+/** The field's definition as the installed modules leave it: the model's own, else a mixin's. */
+function factOf(registry: Registry, model: string, field: string): FieldFactEntry | undefined {
+  for (const owner of lineage(model)) {
+    const history = PYTHON_FIELD_FACTS.fields[owner]?.[field];
+    if (!history) continue;
+    const installed = history.filter((e) => registry.modules.has(e.module));
+    if (installed.length) return installed[installed.length - 1];
+  }
+  return undefined;
+}
+
+export function pythonFactsOf(registry: Registry, model: ModelInfo): ModelFacts {
+  let byModel = cache.get(registry);
+  if (!byModel) cache.set(registry, (byModel = new Map()));
+  let facts = byModel.get(model.name);
+  if (facts) return facts;
+  const defaults = new Map<string, PythonDefault>();
+  const tracked: Array<{ field: FieldInfo; sequence: number }> = [];
+  for (const field of model.fields.values()) {
+    const fact = factOf(registry, model.name, field.name);
+    if (!fact) continue;
+    // Delegated (_inherits) fields get their defaults when the parent record is created.
+    if (fact.default && !fact.computed && !field.inheritedVia && !field.related) defaults.set(field.name, fact.default);
+    if (fact.tracking) tracked.push({ field, sequence: fact.tracking });
+  }
+  tracked.sort((a, b) => a.sequence - b.sequence || (a.field.name < b.field.name ? -1 : 1));
+  facts = { defaults, tracked: tracked.map((t) => t.field) };
+  byModel.set(model.name, facts);
+  return facts;
+}

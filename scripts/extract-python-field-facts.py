@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Extract, from the Python sources of the Odoo modules installed in the fixture databases, the
+field facts the database does not hold: literal `default=` values, environment defaults
+(company, user, currency, today/now, lang), `tracking=` and which models inherit mail.thread.
+
+Writes odoo-bridge/orm/registry/python-field-facts.generated.ts. Regenerate with
+
+    python3 scripts/extract-python-field-facts.py
+
+(defaults: --odoo-src /work/odoo-src, --legacy-addons /work/shared/legacy-odoo/addons, the dumps
+in fixtures/*.sql.gz for the installed modules). Only the standard library is used: the sources
+are parsed with `ast`, never imported.
+
+Rules (Odoo 18 semantics):
+- A class's model is `_name`, else `_inherit` (a string, or the first of a list).
+- A field redefined by a later module (dependency order, from the manifests) keeps the earlier
+  definition's attributes unless it sets them again (fields.py `_setup_attrs` merges `args`).
+- Only literal defaults (`ast.literal_eval`) and the known environment lambdas are kept; a default
+  computed by a method is left out (Ficus then stores what Odoo's default_get would not know).
+- A model "inherits" another through any `_inherit` of any of its classes, transitively.
+"""
+import argparse
+import ast
+import gzip
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Environment defaults: source text of the default (normalised) -> kind Ficus evaluates at create.
+ENV_DEFAULTS = {
+    'lambda self: self.env.company': 'company',
+    'lambda self: self.env.company.id': 'company',
+    'lambda s: s.env.company': 'company',
+    'lambda self: self.env.user': 'user',
+    'lambda self: self.env.user.id': 'user',
+    'lambda self: self.env.uid': 'user',
+    'lambda s: s.env.uid': 'user',
+    'lambda self: self.env.user.partner_id': 'user_partner',
+    'lambda self: self.env.company.currency_id': 'company_currency',
+    'lambda self: self.env.company.currency_id.id': 'company_currency',
+    'lambda self: self.env.lang': 'lang',
+    'fields.Date.context_today': 'today',
+    'fields.Date.today': 'today',
+    'lambda self: fields.Date.today()': 'today',
+    'lambda self: fields.Date.context_today(self)': 'today',
+    'fields.Datetime.now': 'now',
+    'lambda self: fields.Datetime.now()': 'now',
+}
+
+
+def installed_modules(dumps):
+    """Module names with state 'installed' in the COPY block of ir_module_module of each dump."""
+    out = {}
+    for dump in dumps:
+        label = os.path.basename(dump).split('.')[0]
+        mods = set()
+        with gzip.open(dump, 'rt', encoding='utf-8', errors='replace') as fh:
+            cols = None
+            for line in fh:
+                if cols is None:
+                    m = re.match(r'COPY public\.ir_module_module \((.*)\) FROM stdin;', line)
+                    if m:
+                        cols = [c.strip().strip('"') for c in m.group(1).split(',')]
+                    continue
+                if line.startswith('\\.'):
+                    break
+                vals = line.rstrip('\n').split('\t')
+                row = dict(zip(cols, vals))
+                if row.get('state') == 'installed':
+                    mods.add(row['name'])
+        out[label] = mods
+    return out
+
+
+def module_dirs(roots):
+    dirs = {}
+    for root in roots:
+        if not os.path.isdir(root):
+            continue
+        for name in sorted(os.listdir(root)):
+            path = os.path.join(root, name)
+            if os.path.isfile(os.path.join(path, '__manifest__.py')) and name not in dirs:
+                dirs[name] = path
+    return dirs
+
+
+def depends_of(path):
+    with open(os.path.join(path, '__manifest__.py'), encoding='utf-8') as fh:
+        manifest = ast.literal_eval(strip_comments(fh.read()))
+    return manifest.get('depends', [])
+
+
+def strip_comments(text):
+    # A manifest is one dict literal, possibly preceded by comments.
+    start = text.index('{')
+    return text[start:]
+
+
+def load_order(mods, dirs):
+    """Dependency order (base first), as the registry loads modules."""
+    order, seen = [], set()
+
+    def visit(m, stack=()):
+        if m in seen or m not in dirs:
+            return
+        if m in stack:
+            return
+        for d in (['base'] if m != 'base' else []) + depends_of(dirs[m]):
+            if d in mods:
+                visit(d, stack + (m,))
+        seen.add(m)
+        order.append(m)
+
+    for m in sorted(mods):
+        visit(m)
+    return order
+
+
+def source_of(node, text):
+    seg = ast.get_source_segment(text, node) or ''
+    return re.sub(r'\s+', ' ', seg).strip()
+
+
+def const(node):
+    try:
+        return True, ast.literal_eval(node)
+    except Exception:
+        return False, None
+
+
+def str_or_list(node):
+    ok, v = const(node)
+    if not ok:
+        return []
+    return [v] if isinstance(v, str) else [x for x in v if isinstance(x, str)]
+
+
+def classes_of(path):
+    with open(path, encoding='utf-8') as fh:
+        text = fh.read()
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return
+    constants = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            ok, v = const(stmt.value)
+            if ok and isinstance(v, (str, int, float, bool)):
+                constants[stmt.targets[0].id] = v
+    for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
+        name, inherit, fields = None, [], {}
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                target = stmt.targets[0].id
+                if target == '_name':
+                    ok, v = const(stmt.value)
+                    name = v if ok and isinstance(v, str) else name
+                elif target == '_inherit':
+                    inherit = str_or_list(stmt.value)
+                elif isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
+                        and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == 'fields':
+                    fields[target] = field_facts(stmt.value, text, constants)
+        model = name or (inherit[0] if inherit else None)
+        if model:
+            yield model, [i for i in inherit if i != model] if name else inherit[1:], fields
+
+
+def field_facts(call, text, constants):
+    facts = {'type': call.func.attr}
+    for kw in call.keywords:
+        if kw.arg == 'default':
+            ok, v = const(kw.value)
+            if not ok and isinstance(kw.value, ast.Name) and kw.value.id in constants:
+                ok, v = True, constants[kw.value.id]
+            if ok and isinstance(v, (str, int, float, bool)) and v is not None:
+                facts['default'] = {'literal': v}
+            else:
+                kind = ENV_DEFAULTS.get(source_of(kw.value, text))
+                facts['default'] = {'env': kind} if kind else {'unknown': True}
+        elif kw.arg == 'tracking':
+            ok, v = const(kw.value)
+            if ok and v:
+                facts['tracking'] = 100 if v is True else int(v)
+            elif ok:
+                facts['tracking'] = None
+        elif kw.arg in ('compute', 'related'):
+            facts['computed'] = True
+        elif kw.arg == 'store':
+            ok, v = const(kw.value)
+            if ok:
+                facts['store'] = bool(v)
+    return facts
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--odoo-src', default='/work/odoo-src')
+    ap.add_argument('--legacy-addons', default='/work/shared/legacy-odoo/addons')
+    ap.add_argument('--dumps', nargs='*', default=[os.path.join(ROOT, 'fixtures', f) for f in ('odoo_ref.sql.gz', 'hp_legacy.sql.gz')])
+    ap.add_argument('--out', default=os.path.join(ROOT, 'odoo-bridge', 'orm', 'registry', 'python-field-facts.generated.ts'))
+    a = ap.parse_args()
+
+    dirs = module_dirs([os.path.join(a.odoo_src, 'odoo', 'addons'), os.path.join(a.odoo_src, 'addons'), a.legacy_addons])
+    per_db = installed_modules(a.dumps)
+    mods = set().union(*per_db.values())
+    order = load_order(mods, dirs)
+
+    # model -> field -> list of [module, facts merged up to that module]
+    fields = {}
+    inherits = {}
+    for module in order:
+        base = dirs[module]
+        for sub in ('models', 'wizard', 'wizards', 'report'):
+            folder = os.path.join(base, sub)
+            if not os.path.isdir(folder):
+                continue
+            for fname in sorted(os.listdir(folder)):
+                if not fname.endswith('.py'):
+                    continue
+                for model, parents, facts in classes_of(os.path.join(folder, fname)):
+                    inherits.setdefault(model, set()).update(parents)
+                    for fname_, f in facts.items():
+                        history = fields.setdefault(model, {}).setdefault(fname_, [])
+                        merged = dict(history[-1][1]) if history else {}
+                        merged.update(f)
+                        history.append([module, merged])
+
+    def ancestors(model, seen=None):
+        seen = seen if seen is not None else set()
+        for p in inherits.get(model, ()):
+            if p not in seen:
+                seen.add(p)
+                ancestors(p, seen)
+        return seen
+
+    out_fields = {}
+    for model, fs in sorted(fields.items()):
+        for fname_, history in sorted(fs.items()):
+            slim = []
+            for module, f in history:
+                entry = {'module': module}
+                if 'default' in f and 'unknown' not in f['default']:
+                    entry['default'] = f['default']
+                if f.get('tracking'):
+                    entry['tracking'] = f['tracking']
+                if f.get('computed'):
+                    entry['computed'] = True
+                slim.append(entry)
+            if any('default' in e or 'tracking' in e for e in slim):
+                out_fields.setdefault(model, {})[fname_] = slim
+    mail_thread = sorted(m for m in inherits if 'mail.thread' in ancestors(m) and not m.startswith('mail.thread'))
+
+    parents = {m: sorted(p) for m, p in sorted(inherits.items()) if p}
+    body = {'fields': out_fields, 'inherits': parents, 'mailThread': mail_thread}
+    header = (
+        '// GENERATED by scripts/extract-python-field-facts.py from the Python sources of the modules installed\n'
+        '// in fixtures/odoo_ref.sql.gz and fixtures/hp_legacy.sql.gz (Odoo 18 in /work/odoo-src, hp_* addons in\n'
+        '// /work/shared/legacy-odoo/addons). Do not edit: rerun `python3 scripts/extract-python-field-facts.py`.\n'
+        '// Per model and field: each defining module in load order with the field\'s `default` (a literal, or an\n'
+        '// environment kind), `tracking` sequence and whether it is computed, as merged up to that module;\n'
+        '// `inherits`: each model\'s `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread.\n'
+        "import type { PythonFieldFacts } from './python-field-facts.ts';\n\n"
+    )
+    with open(a.out, 'w', encoding='utf-8') as fh:
+        fh.write(header)
+        fh.write('export const PYTHON_FIELD_FACTS: PythonFieldFacts = ')
+        fh.write(json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False))
+        fh.write(';\n')
+    print('%d models, %d fields, %d mail.thread models -> %s' % (
+        len(out_fields), sum(len(v) for v in out_fields.values()), len(mail_thread), os.path.relpath(a.out, ROOT)), file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
