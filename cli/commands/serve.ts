@@ -4,6 +4,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { loadKitConfig } from '../../services/kit/config.ts';
 import { serveService } from '../../services/kit/runner/serve.ts';
+import { PortInUseError } from '../../platform/http-server.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -14,7 +15,11 @@ export function registerServe(program: Command): void {
       // Only the logging settings of `ficus start` apply here (no legacy dump, no embedded cluster).
       const format = process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? process.env.LOG_FORMAT : 'auto';
       const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', format });
-      const served = await serveService(service, loadKitConfig(), logger, createMetricsRegistry());
+      const served = await serveService(service, loadKitConfig(), logger, createMetricsRegistry()).catch((error: unknown) => {
+        // The kit's listen does not know which setting chose the port; the operator must.
+        if (error instanceof PortInUseError) throw new PortInUseError('FICUS_SERVICE_PORT', error.port, error.host, 'EADDRINUSE');
+        throw error;
+      });
       let stopping = false;
       const stop = async (signal: NodeJS.Signals) => {
         if (stopping) {
