@@ -13,6 +13,7 @@ import {
   type Operator,
 } from './parse.ts';
 import { ATTACHMENT_MODEL, attachmentAccessSql, withAttachmentFieldDefault } from './attachment-access.ts';
+import { displayNameDomain } from './display-name-domains.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
 import { searchMethodOf } from './search-methods.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
@@ -307,18 +308,29 @@ function normalizedAnd(domain: unknown[]): unknown[] {
 }
 
 /**
- * `_search_display_name` (models.py 18): nothing matches on a model with no `_rec_name`; an empty
- * `like`/`ilike` pattern matches every record (none when negated) before any field is looked at;
- * otherwise the operator applied to each `_rec_names_search` field, ORed (ANDed when negative).
+ * `display_name <operator> <value>`: the model's `_search_display_name` domain
+ * (display-name-domains.ts: the base rule — no `_rec_name` matches nothing, an empty
+ * like/ilike matches all or, negated, nothing, else each `_rec_names_search` field ORed, ANDed
+ * when negative — and the per-model overrides), compiled here, plus the two overrides that
+ * run a search of their own:
+ * - res.partner (base/models/res_partner.py): for like operators, negated ones included, the
+ *   partners `child_of` those the domain matches (searched as the user, active ones);
+ * - res.users (base/models/res_users.py): `=`/`ilike` on a value that is some user's login
+ *   matches exactly those users.
  */
 function compileDisplayNameSearch(env: SearchEnv, model: ModelInfo, alias: string, operator: Operator, value: unknown): Sql {
-  const fields = model.recNamesSearch.length ? model.recNamesSearch : model.recName ? [model.recName] : [];
-  if (!fields.length) return sql`FALSE`;
-  if (operator.endsWith('like') && !operator.includes('=') && isFalsy(value)) return NEGATIVE_OPERATORS.has(operator) ? sql`FALSE` : sql`TRUE`;
-  const joiner = NEGATIVE_OPERATORS.has(operator) ? '&' : '|';
-  const domain = [...Array(fields.length - 1).fill(joiner), ...fields.map((f) => [f, operator, value])];
-  const tree = buildTree(env.registry, model, domain.map((d) => d as never));
-  return compileNode(env, model, alias, tree);
+  const domain = displayNameDomain(model, operator, value);
+  if (domain === 'FALSE') return sql`FALSE`;
+  const compileDomain = (d: unknown[]) => (d.length ? compileNode(env, model, alias, buildTree(env.registry, model, d.map((x) => x as never))) : sql`TRUE`);
+  if (model.name === 'res.partner' && operator.endsWith('like')) {
+    return hierarchy(env, model, alias, 'id', 'child_of', subSearch(env, model, domain === 'TRUE' ? [] : domain), null);
+  }
+  const condition = domain === 'TRUE' ? sql`TRUE` : compileDomain(domain);
+  if (model.name === 'res.users' && (operator === '=' || operator === 'ilike') && !isFalsy(value)) {
+    const byLogin = subSearch(env, model, [['login', '=', value]]);
+    return sql`(CASE WHEN EXISTS (${byLogin.select('id')}) THEN ${sql.ref(`${alias}.id`)} IN (${byLogin.select('id')}) ELSE ${condition} END)`;
+  }
+  return condition;
 }
 
 /**
