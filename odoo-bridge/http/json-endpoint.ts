@@ -24,7 +24,18 @@ const JSON_CONTENT_TYPES = new Set(['application/json', 'application/json-rpc'])
  * echoes `id`, answers HTTP 200 for errors, and omits `result` when the handler returns None.
  * Body problems are HTTP 400 in plain text, before any JSON-RPC processing, as Odoo does.
  */
-export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logger: Logger): RequestHandler {
+export interface JsonEndpointOptions {
+  /**
+   * The route's `auth='user'` check (ir.http `_authenticate`), which Odoo runs before the
+   * dispatcher reads the body: a request without a valid session gets SessionExpired (id null)
+   * even when its body is not JSON. Only the unreadable-body path needs it here; a readable one
+   * reaches the handler, which authenticates before binding parameters. It may also hand the
+   * raw request to the upstream Odoo (then it returns ANSWERED_UPSTREAM).
+   */
+  authenticateFirst?: (context: JsonCallContext) => Promise<unknown>;
+}
+
+export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logger: Logger, options: JsonEndpointOptions = {}): RequestHandler {
   const server = new JSONRPCServer<JsonCallContext>({ errorListener: () => {} });
   server.addMethodAdvanced('call', async (request, context): Promise<JSONRPCResponse> => {
     const id = request.id ?? null;
@@ -51,12 +62,18 @@ export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logge
       return;
     }
     const body = parseJsonBody(req.body);
-    if (body === INVALID_JSON) {
-      res.status(400).type('text/html; charset=utf-8').send('Invalid JSON data');
-      return;
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      res.status(400).type('text/html; charset=utf-8').send('Invalid JSON-RPC data');
+    const unreadable = body === INVALID_JSON ? 'Invalid JSON data' : typeof body !== 'object' || body === null || Array.isArray(body) ? 'Invalid JSON-RPC data' : undefined;
+    if (unreadable !== undefined) {
+      if (options.authenticateFirst) {
+        try {
+          if ((await options.authenticateFirst({ req, res })) === ANSWERED_UPSTREAM || res.headersSent) return;
+        } catch (thrown) {
+          const { code, message, data } = odooJsonError(asOdooError(thrown, logger));
+          res.status(200).type('application/json; charset=utf-8').send(writeResponse(createJSONRPCErrorResponse(null, code, message, data), null, logger));
+          return;
+        }
+      }
+      res.status(400).type('text/html; charset=utf-8').send(unreadable);
       return;
     }
     const request = body as Record<string, unknown>;

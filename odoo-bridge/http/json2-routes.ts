@@ -9,6 +9,7 @@ import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
 import { checkResponseSize } from '../wire/response-budget.ts';
 import { forwardIfRouted } from './forwarding.ts';
+import { docBearerRoute } from './doc-bearer-route.ts';
 import type { CallRouter } from '../routing/call-router.ts';
 
 /**
@@ -40,6 +41,7 @@ class HttpProblem extends Error {
  */
 export function json2Routes(databases: DatabaseDirectory, callRouter: CallRouter, throttle: LoginThrottle, logger: Logger): Router {
   const router = Router();
+  docBearerRoute(router, { databases, throttle, logger, pickDatabase, authenticateBearer, sendError });
 
   router.post('/json/2/:model/:method', rawBody, async (req, res) => {
     try {

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import type { RpcDispatcher } from '../rpc/dispatch-rpc.ts';
@@ -9,8 +9,6 @@ import { asOdooError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
 import { forwardIfRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
-
-const SERVICES = ['common', 'object', 'db'] as const;
 
 /**
  * The external RPC API (odoo/addons/base/controllers/rpc.py): `/jsonrpc`, `/xmlrpc/2/<service>`
@@ -39,13 +37,16 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
     ),
   );
 
-  for (const service of SERVICES) {
-    routes.post(`/xmlrpc/2/${service}`, rawBody, xmlRpcHandler(service, 'int'));
-    routes.post(`/xmlrpc/${service}`, rawBody, xmlRpcHandler(service, 'legacy'));
-  }
+  // `@route("/xmlrpc/2/<service>", methods=["POST"])`: any service name reaches dispatch_rpc,
+  // which answers an unknown one with KeyError, a fault like any other; other HTTP methods are
+  // werkzeug's 405 before any handler runs.
+  routes.post('/xmlrpc/2/:service', rawBody, xmlRpcHandler('int'));
+  routes.post('/xmlrpc/:service', rawBody, xmlRpcHandler('legacy'));
+  routes.all(['/xmlrpc/2/:service', '/xmlrpc/:service'], methodNotAllowed(['POST']));
 
-  function xmlRpcHandler(service: string, dialect: FaultDialect) {
+  function xmlRpcHandler(dialect: FaultDialect) {
     return async (req: Request, res: import('express').Response) => {
+      const service = String((req.params as { service: string }).service);
       let body: string;
       try {
         const call = parseMethodCall(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
@@ -63,6 +64,17 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
   }
 
   return routes;
+}
+
+/** werkzeug's MethodNotAllowed page, with the `Allow` header listing the route's methods. */
+function methodNotAllowed(allowed: string[]): RequestHandler {
+  return (_req, res) => {
+    res
+      .status(405)
+      .set('Allow', allowed.join(', '))
+      .type('text/html; charset=utf-8')
+      .send('<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n');
+  };
 }
 
 /** For the object service the model and method are positional: `[db, uid, password, model, method, …]`. */

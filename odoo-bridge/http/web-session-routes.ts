@@ -44,7 +44,16 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
    * model calls it sees model and method, for session routes nothing (the upstream Odoo then
    * owns the session cookie).
    */
-  const json = (path: string | string[], handler: Parameters<typeof jsonEndpoint>[1], query: (params: Record<string, unknown>) => RouteQuery = () => ({})) => {
+  const json = (
+    path: string | string[],
+    handler: Parameters<typeof jsonEndpoint>[1],
+    query: (params: Record<string, unknown>) => RouteQuery = () => ({}),
+    auth: 'none' | 'user' = 'none',
+  ) => {
+    // auth='user' routes check the session before the body is read (see jsonEndpoint).
+    const authenticateFirst = auth === 'user'
+      ? async (context: JsonCallContext) => (await forwardIfRouted(deps.router, {}, context.req, context.res)) ?? requireSession(context)
+      : undefined;
     for (const p of Array.isArray(path) ? path : [path]) {
       router.all(
         p,
@@ -53,6 +62,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
           p,
           async (params, context) => (await forwardIfRouted(deps.router, query(params), context.req, context.res)) ?? handler(params, context),
           logger,
+          authenticateFirst ? { authenticateFirst } : {},
         ),
       );
     }
@@ -101,24 +111,24 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
   json('/web/session/get_session_info', async (_params, context) => {
     const { database, session } = await requireSession(context);
     return buildSessionInfo(database.pool, database.name, session.uid);
-  });
+  }, undefined, 'user');
 
   json('/web/session/check', async (_params, context) => {
     await requireSession(context);
     return undefined;
-  });
+  }, undefined, 'user');
 
   json('/web/session/modules', async (_params, context) => {
     const { database } = await requireSession(context);
     const { rows } = await database.pool.query<{ name: string }>(`SELECT name FROM ir_module_module WHERE state = 'installed'`);
     return rows.map((r) => r.name);
-  });
+  }, undefined, 'user');
 
   json('/web/session/destroy', async (_params, context) => {
     const { sessionId } = await requireSession(context);
     await sessions.destroy(sessionId);
     return undefined;
-  });
+  }, undefined, 'user');
 
   json(['/web/dataset/call_kw', '/web/dataset/call_kw/*path', '/web/dataset/call_button', '/web/dataset/call_button/*path'], async (params, context) => {
     const { session, database } = await requireSession(context);
@@ -142,7 +152,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
       if (error instanceof OdooError && isUnknownModel(error)) throw notFoundError();
       throw error;
     }
-  }, (params) => ({ model: typeof params.model === 'string' ? params.model : undefined, method: typeof params.method === 'string' ? params.method : undefined }));
+  }, (params) => ({ model: typeof params.model === 'string' ? params.model : undefined, method: typeof params.method === 'string' ? params.method : undefined }), 'user');
 
   return router;
 }

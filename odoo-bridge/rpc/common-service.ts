@@ -1,6 +1,6 @@
 import { OdooError } from '../errors.ts';
 import type { Transport } from '../call.ts';
-import type { DatabaseDirectory } from '../served-databases.ts';
+import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { ABOUT_TEXT, SERVER_VERSION, VERSION_INFO } from './version.ts';
@@ -23,14 +23,29 @@ export function createCommonService(databases: DatabaseDirectory, throttle: Logi
     const loginText = typeof login === 'string' ? login : String(login);
     const secret = typeof password === 'string' ? password : '';
     try {
-      const uid = await throttle.attempt({ clientAddress: info.clientAddress, login: loginText }, () =>
-        served.credentials.authenticate(loginText, secret),
-      );
+      const uid = await throttle.attempt({ clientAddress: info.clientAddress, login: loginText }, async () => {
+        if (isPythonFalsy(password)) return emptyPasswordLogin(served.pool, loginText);
+        return served.credentials.authenticate(loginText, secret);
+      });
       return uid ?? false;
     } catch (error) {
       if (error instanceof OdooError && error.exceptionName === 'odoo.exceptions.AccessDenied') return false;
       throw error;
     }
+  }
+
+  /**
+   * An empty password (or None/False): res.users `_login` finds the user, the password check
+   * (`_check_credentials`: `if not credential['password']: raise AccessDenied()`) fails, and the
+   * RPC fallback to API keys (`res.users.apikeys._check_credentials`) asserts `scope and key`:
+   * Odoo answers the AssertionError, not False. A login that matches no active user is
+   * AccessDenied before that, so False.
+   */
+  async function emptyPasswordLogin(pool: ServedDatabaseRuntime['pool'], login: string): Promise<null> {
+    if (login.includes('\0')) return null;
+    const { rows } = await pool.query('SELECT 1 FROM res_users WHERE login = $1 AND active LIMIT 1', [login]);
+    if (rows.length === 0) return null;
+    throw new OdooError('builtins.AssertionError', 'scope and key required');
   }
 
   return async (method: string, params: unknown[], info: RpcRequestInfo): Promise<unknown> => {
@@ -56,4 +71,11 @@ export function createCommonService(databases: DatabaseDirectory, throttle: Logi
         throw new OdooError('builtins.Exception', `Method not found: ${method}`);
     }
   };
+}
+
+/** Python truthiness of a JSON/XML-RPC value: '', None, False, 0, [] and {} are false. */
+function isPythonFalsy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value as object).length === 0 && !(value instanceof Date) && !Buffer.isBuffer(value);
 }

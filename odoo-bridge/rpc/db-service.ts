@@ -2,6 +2,10 @@ import { accessDenied, keyError } from '../errors.ts';
 import type { DatabaseDirectory } from '../served-databases.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { SERVER_VERSION } from './version.ts';
+import { readFileSync } from 'node:fs';
+
+/** `scan_languages()`: Odoo's whole language list (data/languages.json, see data/extract_languages.py). */
+const LANGUAGES = JSON.parse(readFileSync(new URL('./data/languages.json', import.meta.url), 'utf8')) as [string, string][];
 
 /** Database management changes servers, not data: Ficus never does it on a client's word. */
 const MANAGEMENT_METHODS = new Set([
@@ -25,11 +29,15 @@ export function createDbService(databases: DatabaseDirectory) {
         return databases.get(db_name) !== undefined;
       }
       case 'server_version':
+        bindArguments({ qualname: 'exp_server_version', isFunction: true, params: [] }, params);
         return SERVER_VERSION;
       case 'list_lang':
-        return [['en_US', 'English (US)']];
+        bindArguments({ qualname: 'exp_list_lang', isFunction: true, params: [] }, params);
+        return LANGUAGES.map(([code, name]) => [code, name]);
       default:
-        throw keyError(method);
+        // odoo/service/db.py `dispatch`: any other name is checked against the master password
+        // first when `exp_<name>` exists (refused above); otherwise KeyError.
+        throw keyError(`Method not found: ${method}`);
     }
   };
 }

@@ -1,11 +1,13 @@
 import type pg from 'pg';
+import { missingBehaviour } from '../errors.ts';
 import { VERSION_INFO } from '../rpc/version.ts';
 
 /**
  * `ir.http.session_info()` of Odoo 18 for a logged-in user, read from the database. The web
- * module's keys are always there; keys that installed addons add (mail, bus, web_tour,
- * partner_autocomplete, spreadsheet, mail_bot) appear only when that addon is installed, as in
- * Odoo. Values that only matter to Odoo's own web client and differ per run (asset hashes,
+ * module's keys are always there (those for backend users only when the user is internal); keys
+ * that installed addons add (bus, web_tour, base_setup, mail, mail_bot, partner_autocomplete,
+ * spreadsheet, barcodes, cloud_storage, google_recaptcha) appear only when that addon is
+ * installed in this database, with each override's own condition, as in Odoo. Values that only matter to Odoo's own web client and differ per run (asset hashes,
  * the Discuss store) are given in their shape, not their content.
  */
 export async function buildSessionInfo(pool: pg.Pool, database: string, uid: number): Promise<Record<string, unknown>> {
@@ -19,17 +21,20 @@ export async function buildSessionInfo(pool: pg.Pool, database: string, uid: num
     loadUserSettings(pool, uid),
   ]);
   const lang = user.lang ?? 'en_US';
+  const internal = groups.has('base.group_user');
+  const isAdmin = groups.has('base.group_erp_manager') || groups.has('base.group_system');
+  // addons/web/models/ir_http.py `session_info`, then each installed module's override in
+  // dependency order (bus, web_tour, base_setup, mail, mail_bot, partner_autocomplete, …).
   const info: Record<string, unknown> = {
     uid,
     is_system: groups.has('base.group_system'),
-    is_admin: groups.has('base.group_erp_manager') || groups.has('base.group_system'),
+    is_admin: isAdmin,
     is_public: groups.has('base.group_public'),
-    is_internal_user: groups.has('base.group_user'),
+    is_internal_user: internal,
     user_context: { lang, tz: user.tz ?? false, uid },
     db: database,
-  };
-  if (modules.has('mail')) info.user_settings = settings ?? false;
-  Object.assign(info, {
+    // res.users.settings is base's; mail adds its fields (see loadUserSettings).
+    user_settings: settings ?? false,
     server_version: VERSION_INFO.server_version,
     server_version_info: VERSION_INFO.server_version_info,
     support_url: 'https://www.odoo.com/buy',
@@ -38,36 +43,76 @@ export async function buildSessionInfo(pool: pg.Pool, database: string, uid: num
     partner_write_date: user.partner_write_date,
     partner_display_name: user.partner_display_name,
     partner_id: user.partner_id,
-    'web.base.url': params.get('web.base.url') ?? 'http://localhost:8069',
+    'web.base.url': params.get('web.base.url') ?? '',
     active_ids_limit: Number(params.get('web.active_ids_limit') ?? 20000),
     profile_session: null,
     profile_collectors: null,
     profile_params: null,
-    max_file_upload_size: 134217728,
+    max_file_upload_size: Number(params.get('web.max_file_upload_size') ?? 134217728),
     home_action_id: user.action_id ?? false,
-    cache_hashes: { translations: '', load_menus: '' },
+    cache_hashes: internal ? { translations: '', load_menus: '' } : { translations: '' },
     currencies,
     bundle_params: { lang },
     test_mode: false,
     view_info: viewInfo(modules),
-    user_companies: {
-      current_company: user.company_id,
-      allowed_companies: Object.fromEntries(companies.map((c) => [String(c.id), c])),
-      disallowed_ancestor_companies: {},
-    },
-    show_effect: (params.get('base_setup.show_effect') ?? 'True') !== 'False',
-    display_switch_company_menu: groups.has('base.group_multi_company') && companies.length > 1,
-  });
+  };
+  if (internal) {
+    Object.assign(info, {
+      user_companies: {
+        current_company: user.company_id,
+        allowed_companies: Object.fromEntries(companies.map((c) => [String(c.id), c])),
+        disallowed_ancestor_companies: {},
+      },
+      show_effect: true,
+      display_switch_company_menu: groups.has('base.group_multi_company') && companies.length > 1,
+    });
+  }
   if (modules.has('bus')) info.websocket_worker_version = '18.0-2';
-  if (modules.has('web_tour')) Object.assign(info, { tour_enabled: false, current_tour: null });
+  if (modules.has('web_tour')) Object.assign(info, { tour_enabled: user.tour_enabled === true, current_tour: await currentTour(pool, user, internal) });
+  // base_setup: `bool(get_param('base_setup.show_effect'))`, any stored text is true.
+  if (modules.has('base_setup') && internal) info.show_effect = Boolean(params.get('base_setup.show_effect'));
   if (modules.has('mail')) info.storeData = {};
-  if (modules.has('mail_bot')) info.odoobot_initialized = !['not_initialized', null].includes(user.odoobot_state);
-  if (modules.has('partner_autocomplete')) info.iap_company_enrich = params.get('partner_autocomplete.enrich') !== 'False';
-  if (modules.has('spreadsheet_dashboard')) info.can_insert_in_spreadsheet = false;
+  if (modules.has('mail_bot') && internal) info.odoobot_initialized = !['not_initialized', null].includes(user.odoobot_state);
+  if (modules.has('partner_autocomplete') && isAdmin) info.iap_company_enrich = !(await companyEnrichDone(pool, user.company_id));
+  if (modules.has('spreadsheet')) info.can_insert_in_spreadsheet = false;
+  if (modules.has('barcodes') && internal) info.max_time_between_keys_in_ms = Number.parseInt(params.get('barcode.max_time_between_keys_in_ms') ?? '150', 10);
+  if (modules.has('cloud_storage') && params.get('cloud_storage_provider')) {
+    info.cloud_storage_min_file_size = params.get('cloud_storage_min_file_size') ?? 20_000_000;
+  }
+  if (modules.has('google_recaptcha') && params.get('recaptcha_public_key')) info.recaptcha_public_key = params.get('recaptcha_public_key');
+  for (const module of MODULES_NOT_REPRODUCED) {
+    if (modules.has(module)) throw missingBehaviour('ir.http', `session_info() as the module ${module} extends it`);
+  }
   return info;
 }
 
+/**
+ * Installed modules whose `session_info` override reads more than settings (timesheet UoMs per
+ * company, the GS1 nomenclature): refused rather than answered without their keys.
+ */
+const MODULES_NOT_REPRODUCED = ['hr_timesheet', 'barcodes_gs1_nomenclature'];
+
+/** web_tour `get_current_tour`: None unless the user has tours enabled and is internal. */
+async function currentTour(pool: pg.Pool, user: UserFacts, internal: boolean): Promise<unknown> {
+  if (!(user.tour_enabled === true && internal)) return null;
+  const { rows } = await pool.query(
+    `SELECT t.id FROM web_tour_tour t WHERE NOT coalesce(t.custom, false)
+        AND NOT EXISTS (SELECT 1 FROM res_users_web_tour_tour_rel r WHERE r.web_tour_tour_id = t.id AND r.res_users_id = $1) LIMIT 1`,
+    [user.id],
+  ).catch(() => ({ rows: [{ id: -1 }] }));
+  if (rows.length === 0) return false;
+  throw missingBehaviour('web_tour.tour', 'get_current_tour() (the tour steps of a running onboarding tour)');
+}
+
+async function companyEnrichDone(pool: pg.Pool, companyId: number): Promise<boolean> {
+  if (!(await columnExists(pool, 'res_company', 'iap_enrich_auto_done'))) return false;
+  const { rows } = await pool.query<{ done: boolean | null }>('SELECT iap_enrich_auto_done AS done FROM res_company WHERE id = $1', [companyId]);
+  return rows[0]?.done === true;
+}
+
 interface UserFacts {
+  id: number;
+  tour_enabled: boolean | null;
   name: string;
   login: string;
   lang: string | null;
@@ -82,8 +127,9 @@ interface UserFacts {
 
 async function loadUser(pool: pg.Pool, uid: number): Promise<UserFacts> {
   const hasOdoobot = await columnExists(pool, 'res_users', 'odoobot_state');
+  const hasTourEnabled = await columnExists(pool, 'res_users', 'tour_enabled');
   const { rows } = await pool.query<UserFacts>(
-    `SELECT p.name, u.login, p.lang, p.tz, p.id AS partner_id,
+    `SELECT u.id, ${hasTourEnabled ? 'u.tour_enabled' : 'NULL::boolean'} AS tour_enabled, p.name, u.login, p.lang, p.tz, p.id AS partner_id,
             to_char(p.write_date, 'YYYY-MM-DD HH24:MI:SS') AS partner_write_date,
             coalesce(p.complete_name, p.name) AS partner_display_name,
             u.action_id, u.company_id, ${hasOdoobot ? 'u.odoobot_state' : 'NULL::varchar'} AS odoobot_state
@@ -115,7 +161,10 @@ async function loadInstalledModules(pool: pg.Pool): Promise<Set<string>> {
 async function loadConfigParameters(pool: pg.Pool): Promise<Map<string, string>> {
   const { rows } = await pool.query<{ key: string; value: string }>(
     `SELECT key, value FROM ir_config_parameter WHERE key = ANY($1::text[])`,
-    [['web.base.url', 'web.active_ids_limit', 'base_setup.show_effect', 'partner_autocomplete.enrich']],
+    [[
+      'web.base.url', 'web.active_ids_limit', 'web.max_file_upload_size', 'base_setup.show_effect',
+      'barcode.max_time_between_keys_in_ms', 'cloud_storage_provider', 'cloud_storage_min_file_size', 'recaptcha_public_key',
+    ]],
   );
   return new Map(rows.map((r) => [r.key, r.value]));
 }
@@ -140,6 +189,11 @@ async function loadAllowedCompanies(pool: pg.Pool, uid: number) {
 
 async function loadUserSettings(pool: pg.Pool, uid: number): Promise<Record<string, unknown> | undefined> {
   if (!(await tableExists(pool, 'res_users_settings'))) return undefined;
+  // Without mail the model has base's fields only: `_res_users_settings_format` gives id and user_id.
+  if (!(await columnExists(pool, 'res_users_settings', 'is_discuss_sidebar_category_channel_open'))) {
+    const { rows } = await pool.query<{ id: number }>('SELECT id FROM res_users_settings WHERE user_id = $1', [uid]);
+    return rows[0] ? { id: rows[0].id, user_id: { id: uid } } : undefined;
+  }
   const { rows } = await pool.query(
     `SELECT id, is_discuss_sidebar_category_channel_open, is_discuss_sidebar_category_chat_open,
             push_to_talk_key, use_push_to_talk, voice_active_duration, channel_notifications,

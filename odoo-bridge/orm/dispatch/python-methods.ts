@@ -15,20 +15,31 @@ export interface PythonMethod {
   readonly signature: Signature;
   /** The model whose Python class defines the method (the model itself, a mixin, or `base`). */
   readonly definedOn: string;
+  /** What api_doc (Odoo 19 `/doc/<model>.json`) reports: parameters in order, decorators, origin. */
+  readonly doc: {
+    readonly parameters: ReadonlyArray<{ name: string; kind?: 'VAR_POSITIONAL' | 'KEYWORD_ONLY' | 'VAR_KEYWORD'; default?: unknown; defaultRepr?: string; defaultUnknown?: boolean }>;
+    readonly readonly: boolean;
+    readonly introduced: { model: string; module: string };
+  };
 }
 
 interface ExtractedParam {
   name: string;
   default?: unknown;
+  defaultRepr?: string;
+  defaultUnknown?: boolean;
 }
 
 interface ExtractedMethod {
   qualname: string;
   api: 'model' | 'records';
   params: ExtractedParam[];
-  varArgs?: boolean;
-  varKeywords?: boolean;
+  /** The names of `*args` / `**kwargs`, when the method takes them. */
+  varArgs?: string;
+  varKeywords?: string;
   keywordOnly?: ExtractedParam[];
+  readonly?: boolean;
+  introduced: { model: string; module: string };
 }
 
 interface ExtractedModel {
@@ -94,5 +105,11 @@ function toPythonMethod(name: string, owner: string, found: ExtractedMethod): Py
     ...(found.varKeywords ? { varKeywords: true } : {}),
     ...(found.keywordOnly?.length ? { keywordOnly: found.keywordOnly } : {}),
   };
-  return { name, api: found.api, signature, definedOn: owner };
+  const parameters = [
+    ...found.params,
+    ...(found.varArgs ? [{ name: found.varArgs, kind: 'VAR_POSITIONAL' as const }] : []),
+    ...(found.keywordOnly ?? []).map((p) => ({ ...p, kind: 'KEYWORD_ONLY' as const })),
+    ...(found.varKeywords ? [{ name: found.varKeywords, kind: 'VAR_KEYWORD' as const }] : []),
+  ];
+  return { name, api: found.api, signature, definedOn: owner, doc: { parameters, readonly: found.readonly === true, introduced: found.introduced } };
 }
