@@ -1,5 +1,6 @@
 import type { CallContext } from '../call-context.ts';
 import type { MethodSpec } from '../methods/method.ts';
+import { mixinCompute } from './core/mixin-computes.ts';
 
 /**
  * Behaviour that lives in Odoo's Python (defaults, stored computes, constraints, create/write
@@ -64,13 +65,13 @@ export class BehaviourRegistry {
     return this.byModel.get(model) ?? [];
   }
 
-  /** The registered recompute of `field`, if any. */
+  /** The registered recompute of `field`, else the one of the mixin that adds such a field (core/mixin-computes.ts). */
   computeOf(model: string, field: string): ((ctx: CallContext, ids: number[]) => Promise<void>) | undefined {
     for (const b of this.of(model)) {
       const fn = b.compute?.[field];
       if (fn) return fn;
     }
-    return undefined;
+    return mixinCompute(model, field);
   }
 
   method(model: string, name: string): MethodSpec | undefined {

@@ -1,4 +1,4 @@
-import { missingBehaviour, validationError } from '../../../errors.ts';
+import { validationError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import type { MethodSpec } from '../../methods/method.ts';
 import type { ModelBehaviour } from '../behaviour-registry.ts';
@@ -8,10 +8,10 @@ import { BehaviourRegistry } from '../behaviour-registry.ts';
 
 /**
  * res.partner's Python behaviour (odoo/addons/base/models/res_partner.py, 18.0) that plain
- * data writes depend on: defaults, the stored computes (complete_name, commercial partner,
- * email_normalized, partner_share), the website's scheme, the recursion constraint, the " (copy)" name and
- * name_create's "Name <email>" parsing. phone_sanitized needs the phonenumbers library:
- * without a phone it is empty, with one the write is refused as missing behaviour.
+ * data writes depend on: the stored computes (complete_name, commercial partner, partner_share),
+ * the website's scheme, the recursion constraint, the " (copy)" name and name_create's
+ * "Name <email>" parsing. email_normalized and phone_sanitized are their mixins' computes
+ * (mixin-computes.ts); literal defaults come from the sources (registry/python-field-facts.ts).
  */
 async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void> {
   // Commercial partner and complete name cascade to children: recompute the whole subtrees, parents first.
@@ -31,8 +31,6 @@ async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void>
                               THEN COALESCE((SELECT q.commercial_company_name FROM res_partner q WHERE q.id = p.parent_id),
                                             (SELECT q.name FROM res_partner q WHERE q.id = p.parent_id)) || ', ' || p.name
                               ELSE p.name END,
-         email_normalized = CASE WHEN p.email IS NULL OR p.email = '' THEN NULL
-                                 ELSE lower(COALESCE(substring(p.email from '<([^>]+)>'), trim(p.email))) END,
          partner_share = NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND NOT COALESCE(u.share, false))
        WHERE p.id = $1`,
       [id],
@@ -43,12 +41,6 @@ async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void>
       [id],
     );
   }
-}
-
-async function phoneSanitized(ctx: CallContext, ids: number[]): Promise<void> {
-  const withPhone = await ctx.db.query(`SELECT 1 FROM res_partner WHERE id = ANY($1::int4[]) AND (COALESCE(phone, '') <> '' OR COALESCE(mobile, '') <> '')`, [ids]);
-  if (withPhone.rowCount) throw missingBehaviour('res.partner', 'the stored computed field phone_sanitized (phone number normalisation)');
-  await ctx.db.query(`UPDATE res_partner SET phone_sanitized = NULL WHERE id = ANY($1::int4[])`, [ids]);
 }
 
 /**
@@ -76,18 +68,14 @@ const resPartner: ModelBehaviour = {
   },
   defaults(ctx) {
     const partner = ctx.registry.model('res.partner');
-    const vals: Record<string, unknown> = { type: 'contact', is_company: false, color: 0, lang: ctx.lang, active: true };
-    // account's res.partner: `autopost_bills = fields.Selection(..., default='ask', required=True)`.
-    if (partner?.fields.has('autopost_bills')) vals.autopost_bills = 'ask';
-    return vals;
+    // `lang = fields.Selection(_lang_get, default=lambda self: self.env.lang)`; the literal defaults come from the sources.
+    return partner ? { lang: ctx.lang } : {};
   },
   compute: {
     complete_name: recomputePartners,
     commercial_partner_id: recomputePartners,
     commercial_company_name: recomputePartners,
-    email_normalized: recomputePartners,
     partner_share: recomputePartners,
-    phone_sanitized: phoneSanitized,
     invoice_ids: async () => undefined,
     contract_ids: async () => undefined,
   },
