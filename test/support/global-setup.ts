@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -10,12 +9,14 @@ import { createLogger } from '../../platform/logger.ts';
 import { ensureFilestore } from '../../runtime/filestore.ts';
 import { freePort } from '../../bench/support/free-port.ts';
 import { clusterUrl, type TestClusterInfo } from './test-cluster.ts';
+import { endTestRun, startTestRun } from './test-run.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 const TEMPLATES = { legacy: 'tpl_hp_legacy', odooRef: 'tpl_odoo_ref' };
 
 let cluster: EmbeddedCluster | undefined;
 let dataDir: string | undefined;
+let runDir: string | undefined;
 
 /**
  * One embedded PostgreSQL for the whole run, under /tmp (as root its `postgres` user must be
@@ -25,7 +26,10 @@ let dataDir: string | undefined;
  */
 export async function setup(project: TestProject): Promise<void> {
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', format: 'json' });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'ficus-test-'));
+  // Every temporary folder of the run (test files use os.tmpdir()) and every process it starts
+  // (they inherit TMPDIR) is found again by the teardown through this one folder.
+  runDir = await startTestRun();
+  dataDir = await mkdtemp(path.join(runDir, 'ficus-test-'));
   const port = await freePort();
   cluster = await startEmbeddedPostgres({
     dataDir,
@@ -48,9 +52,15 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('testCluster', info);
 }
 
+/**
+ * Runs whether the suites passed, failed or timed out: stops the shared cluster, then whatever a
+ * failed or timed-out test left running (a Ficus child, its PostgreSQL, a redis-server), then
+ * removes every temporary folder of the run.
+ */
 export async function teardown(): Promise<void> {
-  await cluster?.stop();
+  await cluster?.stop().catch(() => undefined);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (runDir) await endTestRun(runDir);
 }
 
 async function createTemplate(adminUrl: string, name: string, dumpPath: string): Promise<void> {
