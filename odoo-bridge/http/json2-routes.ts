@@ -8,7 +8,7 @@ import { clientAddress } from './rpc-routes.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
 import { checkResponseSize } from '../wire/response-budget.ts';
-import { forwardIfRouted } from './forwarding.ts';
+import { ANSWERED_UPSTREAM, answerRouted } from './forwarding.ts';
 import { docBearerRoute } from './doc-bearer-route.ts';
 import type { CallRouter } from '../routing/call-router.ts';
 
@@ -46,12 +46,13 @@ export function json2Routes(databases: DatabaseDirectory, callRouter: CallRouter
   router.post('/json/2/:model/:method', rawBody, async (req, res) => {
     try {
       const { model: routedModel, method: routedMethod } = req.params as { model: string; method: string };
-      if (await forwardIfRouted(callRouter, { model: routedModel, method: routedMethod }, req, res)) return;
-      const database = pickDatabase(req, databases);
-      const uid = await authenticateBearer(req, database, throttle);
-      const body = parseBody(req.body);
-      const { model, method } = req.params as { model: string; method: string };
-      const result = await database.call({ ...toCall(database.name, uid, model, method, body), transport: 'json2' });
+      const result = await answerRouted(callRouter, { model: routedModel, method: routedMethod }, req, res, async () => {
+        const database = pickDatabase(req, databases);
+        const uid = await authenticateBearer(req, database, throttle);
+        const body = parseBody(req.body);
+        return database.call({ ...toCall(database.name, uid, routedModel, routedMethod, body), transport: 'json2' });
+      });
+      if (result === ANSWERED_UPSTREAM) return;
       checkResponseSize(result);
       res.status(200).type('application/json; charset=utf-8').send(stringifyPythonJson(result ?? null));
     } catch (error) {

@@ -7,7 +7,7 @@ import { checkResponseSize } from '../wire/response-budget.ts';
 import { jsonEndpoint } from './json-endpoint.ts';
 import { asOdooError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
-import { forwardIfRouted } from './forwarding.ts';
+import { ANSWERED_UPSTREAM, answerRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
 
 /**
@@ -29,9 +29,9 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
           [],
           pickKnown(params, ['service', 'method', 'args']),
         );
-        const forwarded = await forwardIfRouted(router, routeQuery(String(service), Array.isArray(args) ? args : []), req, res);
-        if (forwarded) return forwarded;
-        return dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' });
+        return answerRouted(router, routeQuery(String(service), Array.isArray(args) ? args : []), req, res, () =>
+          dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
+        );
       },
       logger,
     ),
@@ -50,9 +50,11 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
       let body: string;
       try {
         const call = parseMethodCall(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-        if (await forwardIfRouted(router, routeQuery(service, call.params), req, res)) return;
         const transport = dialect === 'int' ? 'xmlrpc' : 'xmlrpc-legacy';
-        const result = await dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req), transport });
+        const result = await answerRouted(router, routeQuery(service, call.params), req, res, () =>
+          dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req), transport }),
+        );
+        if (result === ANSWERED_UPSTREAM) return;
         checkResponseSize(result);
         body = serializeResponse(result);
       } catch (thrown) {

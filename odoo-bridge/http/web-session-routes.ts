@@ -11,7 +11,7 @@ import { newSessionId } from '../sessions/session-id.ts';
 import { buildSessionInfo } from '../sessions/session-info.ts';
 import type { SessionStore, WebSession } from '../sessions/session-store.ts';
 import { jsonEndpoint, type JsonCallContext } from './json-endpoint.ts';
-import { forwardIfRouted } from './forwarding.ts';
+import { answerRouted, forwardIfRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
 import { notFoundError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
@@ -60,7 +60,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
         rawBody,
         jsonEndpoint(
           p,
-          async (params, context) => (await forwardIfRouted(deps.router, query(params), context.req, context.res)) ?? handler(params, context),
+          async (params, context) => answerRouted(deps.router, query(params), context.req, context.res, () => handler(params, context)),
           logger,
           authenticateFirst ? { authenticateFirst } : {},
         ),

@@ -1,7 +1,14 @@
 import type { UpstreamOdoo } from '../proxy/upstream-odoo.ts';
 
 /** Where one request is answered: by Ficus itself (ORM engine or owning service), or by the upstream Odoo. */
-export type RouteDecision = { kind: 'local' } | { kind: 'upstream'; upstream: UpstreamOdoo };
+export type RouteDecision =
+  /**
+   * `fallback`: an upstream Odoo that may answer the same request when Ficus cannot answer it
+   * exactly (a missing-behaviour refusal, which changes nothing): a client never sees "Ficus
+   * cannot run" while an Odoo that can is reachable.
+   */
+  | { kind: 'local'; fallback?: UpstreamOdoo }
+  | { kind: 'upstream'; upstream: UpstreamOdoo };
 
 /** What is known about a request when it is routed; model and method only for model calls. */
 export interface RouteQuery {

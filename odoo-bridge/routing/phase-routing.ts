@@ -41,17 +41,29 @@ export interface PhaseRoutingOptions {
 export function phaseAwareRouter(options: PhaseRoutingOptions): CallRouter {
   const { directory, upstream } = options;
   const passThrough: RouteDecision = upstream ? { kind: 'upstream', upstream } : { kind: 'local' };
+  /**
+   * Ficus answers a module past `legacy`; what it cannot run exactly, the upstream Odoo answers
+   * while the legacy tables are the system of record (shadow, canary), and for reads in phase
+   * service (Odoo reads the reverse-synced tables). A write of a module in service must not go
+   * to Odoo (it would write tables the service owns), and a retired module has no Odoo.
+   */
+  const localWithFallback = (phase: ModulePhaseName, method: string | undefined): RouteDecision => {
+    const odooMayAnswer = upstream && (phase === 'shadow' || phase === 'canary' || (phase === 'service' && method !== undefined && directory.isReadMethod(method)));
+    return odooMayAnswer ? { kind: 'local', fallback: upstream } : { kind: 'local' };
+  };
   return (query: RouteQuery): RouteDecision | Promise<RouteDecision> => {
     if (!upstream) return passThrough;
     const module = query.model ? directory.moduleOfModel(query.model) : undefined;
     if (!module) return passThrough;
-    if (directory.phaseOf(module).phase !== 'legacy') return { kind: 'local' };
+    const phase = directory.phaseOf(module).phase;
+    if (phase !== 'legacy') return localWithFallback(phase, query.method);
     if (!query.method || directory.isReadMethod(query.method)) return passThrough;
     return directory.enterWrite(module).then((leave) => {
       // The freeze may have flipped the phase while this call waited.
-      if (directory.phaseOf(module).phase !== 'legacy') {
+      const now = directory.phaseOf(module).phase;
+      if (now !== 'legacy') {
         leave();
-        return { kind: 'local' } as const;
+        return localWithFallback(now, query.method);
       }
       return { kind: 'upstream', upstream: trackedUpstream(upstream, leave) } as const;
     });

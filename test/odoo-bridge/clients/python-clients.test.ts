@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEGACY_DB_NAME, startLegacyGateway } from '../../support/legacy-gateway.ts';
 import { MEMBER } from './client-flow.ts';
 
+/** The member's API key in the legacy dump (test/odoo-bridge/gateway/json2.test.ts). */
+const MEMBER_API_KEY = 'c0a6f4d02cc8fbc694b3968250ae4b42020f0840';
+
 const run = promisify(execFile);
 const script = (name: string) => path.join(import.meta.dirname, 'python', name);
 
@@ -43,5 +46,14 @@ describe('Python clients against Ficus', () => {
     expect(seen).toMatchObject({ server_version: '18.0', uid: MEMBER.uid, vendor: 'Ficus Labs', unlinked: true, left: 0, device_type: 'selection' });
     for (const id of seen.own_user_ids as number[]) expect(id).toBe(MEMBER.uid);
     expect(String(seen.error)).toMatch(/You are not allowed to access/);
+  });
+
+  it('odoo-client-lib runs over XML-RPC, and over JSON-2 names positional arguments from /doc-bearer', async () => {
+    const seen = await pythonFlow('odoolib_flow.py', ['127.0.0.1', String(legacy.gateway.port), LEGACY_DB_NAME, MEMBER.login, MEMBER.password, MEMBER_API_KEY]);
+    expect(seen).toMatchObject({ uid: MEMBER.uid, own_login: MEMBER.login, json2_context_lang: 'en_US', json2_search_limited: 1 });
+    expect(seen.search_params).toEqual(['domain', 'offset', 'limit', 'order']);
+    expect(seen.json2_binding_users).toEqual([MEMBER.uid]);
+    expect(seen.binding_users).toEqual([MEMBER.uid]);
+    expect(seen.json2_count).toBeGreaterThan(0);
   });
 });
