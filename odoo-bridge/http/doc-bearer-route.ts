@@ -5,7 +5,6 @@ import { OdooError } from '../errors.ts';
 import { pythonMethodsOf, type PythonMethod } from '../orm/dispatch/python-methods.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
-import { asOdooError } from './odoo-json-errors.ts';
 
 export interface DocBearerDeps {
   databases: DatabaseDirectory;
@@ -61,7 +60,7 @@ export function docBearerRoute(router: Router, deps: DocBearerDeps): void {
         .type('application/json; charset=utf-8')
         .send(stringifyPythonJson(body));
     } catch (error) {
-      deps.sendError(res, error instanceof OdooError ? error : asOdooError(error, deps.logger), deps.logger);
+      deps.sendError(res, error, deps.logger);
     }
   });
 }
