@@ -45,7 +45,7 @@ export async function createOdooGateway(options: OdooGatewayOptions): Promise<Ro
   );
   const first = options.databases[0];
   const cooldown = options.loginCooldown ?? (first ? await readLoginCooldownSettings(first.pool) : undefined);
-  const throttle = new LoginThrottle(cooldown ?? {});
+  const throttle = new LoginThrottle({ ...cooldown, logger: options.logger });
   const upstream = options.upstream ? createUpstreamOdoo(options.upstream.url, options.upstream.timeoutMs) : undefined;
   return odooProtocolRouters({
     databases: directory,

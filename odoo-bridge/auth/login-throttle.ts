@@ -15,6 +15,7 @@
  * `forgetAfterMs` after their latest failure (Odoo keeps them until the next success), and past
  * `maxEntries` the oldest go first.
  */
+import type { Logger } from 'pino';
 import { accessDenied, OdooError } from '../errors.ts';
 
 export const LOGIN_COOLDOWN_MESSAGE = 'Too many login failures, please wait a bit before trying again.';
@@ -34,6 +35,11 @@ export interface LoginThrottleOptions extends Partial<LoginCooldownSettings> {
   forgetAfterMs?: number;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  /**
+   * Where failed and throttled attempts are logged (login or uid tried, client address; the
+   * password or key never reaches the throttle). Operators watch these lines for guessing.
+   */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export interface AttemptKeys {
@@ -53,6 +59,7 @@ export class LoginThrottle {
   readonly #maxEntries: number;
   readonly #forgetAfterMs: number;
   readonly #now: () => number;
+  readonly #logger: Pick<Logger, 'warn'> | undefined;
 
   constructor(options: LoginThrottleOptions = {}) {
     this.#settings = {
@@ -62,6 +69,7 @@ export class LoginThrottle {
     this.#maxEntries = options.maxEntries ?? 100_000;
     this.#forgetAfterMs = Math.max(options.forgetAfterMs ?? 24 * 3600_000, this.#settings.cooldownMs);
     this.#now = options.now ?? Date.now;
+    this.#logger = options.logger;
   }
 
   get trackedKeys(): number {
@@ -80,11 +88,16 @@ export class LoginThrottle {
 
   /** Throws Odoo's AccessDenied("Too many login failures…") while on cooldown. */
   assertCanAttempt(keys: AttemptKeys): void {
-    if (this.isOnCooldown(keys)) throw accessDenied(LOGIN_COOLDOWN_MESSAGE);
+    if (this.isOnCooldown(keys)) {
+      this.#logger?.warn({ ...describe(keys), cooldownMs: this.#settings.cooldownMs }, 'login throttled: too many failures, refused without checking');
+      throw accessDenied(LOGIN_COOLDOWN_MESSAGE);
+    }
   }
 
   recordFailure(keys: AttemptKeys): void {
     const now = this.#now();
+    const failures = Math.max(0, ...mapKeys(keys).map((key) => this.#failures.get(key)?.count ?? 0)) + 1;
+    this.#logger?.warn({ ...describe(keys), failures }, 'login failed');
     for (const key of mapKeys(keys)) {
       const count = (this.#failures.get(key)?.count ?? 0) + 1;
       // Delete + set keeps the map ordered by latest failure, oldest first.
@@ -124,6 +137,14 @@ export class LoginThrottle {
       this.#failures.delete(key);
     }
   }
+}
+
+/** What a log line says about an attempt: the login (or uid) tried and the client address; nothing secret. */
+function describe(keys: AttemptKeys): Record<string, string | number> {
+  return {
+    ...(typeof keys.login === 'number' ? { uid: keys.login } : keys.login !== undefined ? { login: String(keys.login).slice(0, 128) } : {}),
+    ...(keys.clientAddress !== undefined ? { address: keys.clientAddress } : {}),
+  };
 }
 
 function mapKeys(keys: AttemptKeys): string[] {

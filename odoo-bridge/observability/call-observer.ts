@@ -2,6 +2,19 @@ import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { OdooError } from '../errors.ts';
 import type { CallHandler } from '../call.ts';
+import { KnownCallLabels, OTHER_LABEL } from './metric-labels.ts';
+
+const TRANSPORTS = new Set(['xmlrpc', 'jsonrpc', 'json2', 'web', 'internal']);
+
+/** Odoo exception classes are a code-defined set, but keep the label shape sane whatever a handler throws. */
+function knownOutcome(outcome: string): string {
+  return /^[A-Za-z_][\w.]{0,79}$/.test(outcome) ? outcome : OTHER_LABEL;
+}
+
+function clip(name: unknown): string {
+  const text = String(name);
+  return text.length > 128 ? `${text.slice(0, 128)}…` : text;
+}
 
 /**
  * Wraps a call handler with one log line and metrics per call: transport, model, method,
@@ -22,21 +35,25 @@ export function createCallObserver(logger: Logger, registry: Registry): (handler
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const known = new KnownCallLabels();
   return (handler) => async (call) => {
-    const transport = call.transport ?? 'internal';
+    const transport = TRANSPORTS.has(call.transport ?? 'internal') ? (call.transport ?? 'internal') : OTHER_LABEL;
     const started = performance.now();
     let outcome = 'ok';
+    let failure: unknown;
     try {
       return await handler(call);
     } catch (error) {
+      failure = error;
       outcome = error instanceof OdooError ? error.exceptionName : 'internal';
       throw error;
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      const labels = { transport, model: call.model, method: call.method };
-      calls.inc({ ...labels, outcome });
+      const labels = { transport, ...known.labelsFor(call.model, call.method, failure) };
+      calls.inc({ ...labels, outcome: failure === undefined || failure instanceof OdooError ? knownOutcome(outcome) : 'internal' });
       duration.observe(labels, seconds);
-      logger.info({ ...labels, db: call.database, uid: call.uid, ms: Math.round(seconds * 10000) / 10, outcome }, 'odoo call');
+      // The log line names what was asked, as asked (bounded in length); metrics only known names.
+      logger.info({ transport, model: clip(call.model), method: clip(call.method), db: call.database, uid: call.uid, ms: Math.round(seconds * 10000) / 10, outcome }, 'odoo call');
     }
   };
 }

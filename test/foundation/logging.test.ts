@@ -38,3 +38,32 @@ describe('logging', () => {
     expect(text()).not.toMatch(/at .*\.ts:\d+|SELECT 1|"pw"/);
   });
 });
+
+describe('the service key', () => {
+  it('appears once per line: ficus for the gateway, the service for its lines and their children', async () => {
+    const { logger, text } = capture();
+    logger.info('gateway line');
+    const trade = logger.child({ requestId: 'r1' }).child({ service: 'trade' });
+    trade.info('service line');
+    trade.child({ step: 'x' }).warn('grandchild line');
+    logger.child({ service: 'dynamic' }).child({ service: 'dynamic' }).info('twice named');
+    await new Promise((r) => setImmediate(r));
+    const lines = text().trim().split('\n');
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line.match(/"service":/g), line).toHaveLength(1);
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((l) => l.service)).toEqual(['ficus', 'trade', 'trade', 'dynamic']);
+    expect(parsed[1]).toMatchObject({ requestId: 'r1', msg: 'service line' });
+    expect(parsed[2]).toMatchObject({ requestId: 'r1', step: 'x' });
+  });
+
+  it('a child keeps the level of its parent', async () => {
+    const { logger, text } = capture();
+    logger.level = 'warn';
+    logger.child({ service: 'trade' }).info('hidden');
+    logger.child({ service: 'trade' }).warn('shown');
+    await new Promise((r) => setImmediate(r));
+    expect(text()).not.toContain('hidden');
+    expect(text()).toContain('shown');
+  });
+});

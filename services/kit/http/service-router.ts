@@ -85,9 +85,10 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
   res.setHeader('x-request-id', requestId);
   const stopTimer = metrics.httpDuration.startTimer({ service: service.name, method: route.method, route: route.path });
   res.once('finish', () => {
-    stopTimer();
+    const seconds = stopTimer();
     metrics.httpRequests.inc({ service: service.name, method: route.method, route: route.path, status: String(res.statusCode) });
-    log.debug({ method: req.method, route: route.path, status: res.statusCode }, 'request');
+    // One line per request (request id and trace from the child logger); never bodies, which carry personal data.
+    log.info({ method: req.method, route: route.path, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 }, 'request');
   });
 
   await runInWorkContext({ trace, log, requestId }, () => copyNotReadyAs503(async () => {
