@@ -3,7 +3,8 @@
 // /work/shared/legacy-odoo/addons). Do not edit: rerun `python3 scripts/extract-python-field-facts.py`.
 // Per model and field: each defining module in load order with the field's `default` (a literal, or an
 // environment kind), `tracking` sequence and whether it is computed, as merged up to that module;
-// `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread.
+// `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;
+// `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module.
 import type { PythonFieldFacts } from './python-field-facts.ts';
 
 export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
@@ -5912,6 +5913,29 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "spreadsheet.dashboard.share": [
    "spreadsheet.mixin"
   ]
+ },
+ "mailHooks": {
+  "account.move": {
+   "_creation_message": [
+    "account"
+   ],
+   "_creation_subtype": [
+    "account"
+   ],
+   "_track_subtype": [
+    "account"
+   ]
+  },
+  "account.tax": {
+   "_message_log": [
+    "account"
+   ]
+  },
+  "sale.order": {
+   "_track_subtype": [
+    "sale"
+   ]
+  }
  },
  "mailThread": [
   "account.account",

@@ -23,6 +23,8 @@ export interface PythonFieldFacts {
   fields: Record<string, Record<string, FieldFactEntry[]>>;
   inherits: Record<string, string[]>;
   mailThread: string[];
+  /** Per model, the mail.thread hooks its classes override, with the defining modules. */
+  mailHooks: Record<string, Record<string, string[]>>;
 }
 
 interface ModelFacts {
@@ -69,4 +71,11 @@ export function pythonFactsOf(registry: Registry, model: ModelInfo): ModelFacts 
   facts = { defaults, tracked: tracked.map((t) => t.field) };
   byModel.set(model.name, facts);
   return facts;
+}
+
+/** The installed mail.thread hooks (`_creation_subtype`, `_track_subtype`…) that `model`'s own Python overrides. */
+export function overriddenMailHooks(registry: Registry, model: string): Set<string> {
+  const out = new Set<string>();
+  for (const [hook, modules] of Object.entries(PYTHON_FIELD_FACTS.mailHooks[model] ?? {})) if (modules.some((m) => registry.modules.has(m))) out.add(hook);
+  return out;
 }

@@ -9,12 +9,14 @@ import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
 import type { Vals } from './behaviour-registry.ts';
 import { afterChange, updateParentPath } from './after-change.ts';
+import { mailThreadAfterCreate } from './mail/mail-thread.ts';
 
 /**
  * `BaseModel.create(vals_list)` (odoo/models.py 18): ACL, defaults, the addon's create
  * override (sequence, registered hooks), `_inherits` parents first, one INSERT per record
  * with log columns, x2many commands, stored computes and constraints through registered
- * behaviour, then the create record rules on the new rows. `writes` carries out the nested
+ * behaviour, then the create record rules on the new rows, and mail.thread's followers and
+ * creation note (mail/mail-thread.ts). `writes` carries out the nested
  * writes (x2many lines, an existing parent's share); callers use record-writes.ts.
  */
 export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model: ModelInfo, valsList: Vals[], options: { checkAccess?: boolean } = {}): Promise<number[]> {
@@ -87,5 +89,6 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   await afterChange(w, model, ids, new Set(storedComputedFields(model)), 'create', prepared);
   for (const b of behaviours) await b.afterCreate?.(w.ctx, ids, prepared);
   if (checkAccess) await checkRules(w, model, 'create', ids);
+  await mailThreadAfterCreate(w.ctx, model, ids, valsList);
   return ids;
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { createCallContext, type CallContext } from '../call-context.ts';
+import { beginPrecommit, runPrecommit } from './precommit.ts';
 import { isRetryable, writeErrorFromPg } from './sql-errors.ts';
 
 /** Contexts already running inside a write transaction (hooks calling back into the engine). */
@@ -11,7 +12,8 @@ const MAX_RETRIES = 5;
  * One transaction per call, as Odoo's RPC layer does: REPEATABLE READ, commit on success,
  * rollback on any error, and up to five retries of the whole call on serialization failures
  * and deadlocks (odoo/service/model.py `retrying`). The work gets a CallContext whose `db` —
- * and every search/read it compiles — is the transaction's connection.
+ * and every search/read it compiles — is the transaction's connection. The precommit queue
+ * (precommit.ts: mail tracking) runs after the work, before COMMIT, as Odoo's `cr.precommit`.
  */
 export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext) => Promise<T>): Promise<T> {
   if (inTx.has(ctx)) return work(ctx);
@@ -31,7 +33,9 @@ export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext)
         filestore: ctx.filestore,
       });
       inTx.add(tx);
+      beginPrecommit(client);
       const result = await work(tx);
+      await runPrecommit(tx);
       await client.query('COMMIT');
       return result;
     } catch (error) {

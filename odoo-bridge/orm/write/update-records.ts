@@ -8,11 +8,13 @@ import { castOf, splitVals } from './vals-columns.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkExist, checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
 import { missingError } from '../../errors.ts';
+import { mailThreadAfterWrite, mailThreadBeforeWrite } from './mail/mail-thread.ts';
 
 /**
  * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError),
  * write rules, the registered write override, then one UPDATE with write_uid/write_date, the
- * `_inherits` parents' share, x2many commands, parent_path, computes and constraints.
+ * `_inherits` parents' share, x2many commands, parent_path, computes and constraints; around
+ * it, mail.thread's tracking (first values kept, the note posted before commit) and followers.
  *
  * Readonly fields are written as Odoo 18 does over RPC (readonly is a view attribute):
  * golden seq_sale#14 writes `amount_total` and reads it back. `writes` carries out the nested
@@ -29,6 +31,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
 
   for (const b of w.behaviours.of(model.name)) await b.beforeWrite?.(w.ctx, unique, vals);
   await checkManyToOneTargets(w, model, vals);
+  await mailThreadBeforeWrite(w.ctx, model, unique);
 
   const written = new Set(Object.keys(vals));
   const affected = computesAffectedByWrite(model, written).filter((f) => !w.behaviours.computeOf(model.name, f));
@@ -68,6 +71,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
 
   await afterChange(w, model, unique, new Set(computesAffectedByWrite(model, written)), 'write', [vals]);
   for (const b of w.behaviours.of(model.name)) await b.afterWrite?.(w.ctx, unique, vals);
+  await mailThreadAfterWrite(w.ctx, model, unique, vals);
   return true;
 }
 
