@@ -31,7 +31,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
 
   for (const b of w.behaviours.of(model.name)) await b.beforeWrite?.(w.ctx, unique, vals);
   await checkManyToOneTargets(w, model, vals);
-  await mailThreadBeforeWrite(w.ctx, model, unique);
+  await mailThreadBeforeWrite(w.ctx, model, unique, vals);
 
   const written = new Set(Object.keys(vals));
   const affected = computesAffectedByWrite(model, written).filter((f) => !w.behaviours.computeOf(model.name, f));

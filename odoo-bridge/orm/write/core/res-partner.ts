@@ -1,5 +1,6 @@
 import { validationError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
+import { translated } from '../../registry/types.ts';
 import type { MethodSpec } from '../../methods/method.ts';
 import type { ModelBehaviour } from '../behaviour-registry.ts';
 import { createRecords } from '../record-writes.ts';
@@ -22,25 +23,47 @@ async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void>
      ) SELECT id FROM t GROUP BY id ORDER BY max(depth), id`,
     [ids],
   );
+  const typeLabels = new Map((ctx.registry.model('res.partner')?.fields.get('type')?.selection ?? []).map(([value, label]) => [value, translated(label, 'en_US')]));
   for (const { id } of tree.rows) {
+    // _compute_commercial_partner, then _compute_commercial_company_name (`p.is_company and p.name or partner.company_name`).
     await ctx.db.query(
       `UPDATE res_partner p SET
          commercial_partner_id = CASE WHEN p.is_company OR p.parent_id IS NULL THEN p.id
                                       ELSE COALESCE((SELECT q.commercial_partner_id FROM res_partner q WHERE q.id = p.parent_id), p.parent_id) END,
-         complete_name = CASE WHEN p.parent_id IS NOT NULL AND NOT COALESCE(p.is_company, false) AND p.name IS NOT NULL
-                              THEN COALESCE((SELECT q.commercial_company_name FROM res_partner q WHERE q.id = p.parent_id),
-                                            (SELECT q.name FROM res_partner q WHERE q.id = p.parent_id)) || ', ' || p.name
-                              ELSE p.name END,
          partner_share = NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND NOT COALESCE(u.share, false))
        WHERE p.id = $1`,
       [id],
     );
     await ctx.db.query(
-      `UPDATE res_partner p SET commercial_company_name = CASE WHEN c.is_company THEN c.name ELSE c.company_name END
+      `UPDATE res_partner p SET commercial_company_name = CASE WHEN c.is_company AND COALESCE(c.name, '') <> '' THEN c.name ELSE NULLIF(p.company_name, '') END
          FROM res_partner c WHERE c.id = p.commercial_partner_id AND p.id = $1`,
       [id],
     );
+    const row = (
+      await ctx.db.query<{ name: string | null; company_name: string | null; parent_id: number | null; type: string | null; is_company: boolean | null; ccn: string | null; parent_name: string | null }>(
+        `SELECT p.name, p.company_name, p.parent_id, p.type, p.is_company, p.commercial_company_name AS ccn, q.name AS parent_name
+           FROM res_partner p LEFT JOIN res_partner q ON q.id = p.parent_id WHERE p.id = $1`,
+        [id],
+      )
+    ).rows[0]!;
+    await ctx.db.query(`UPDATE res_partner SET complete_name = $2 WHERE id = $1`, [id, completeName(row, typeLabels) || null]);
   }
+}
+
+/**
+ * res.partner `_get_complete_name` (with_context({}): English type labels): a contact under a
+ * company is "Company, Name"; a nameless invoice/delivery/other address shows its type.
+ */
+function completeName(
+  p: { name: string | null; company_name: string | null; parent_id: number | null; type: string | null; is_company: boolean | null; ccn: string | null; parent_name: string | null },
+  typeLabels: ReadonlyMap<string, string>,
+): string {
+  let name = p.name ?? '';
+  if (p.company_name || p.parent_id) {
+    if (!name && p.type && ['invoice', 'delivery', 'other'].includes(p.type)) name = typeLabels.get(p.type) ?? p.type;
+    if (!p.is_company) name = `${p.ccn || p.parent_name || 'False'}, ${name}`;
+  }
+  return name.trim();
 }
 
 /**

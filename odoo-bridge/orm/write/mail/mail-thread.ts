@@ -35,9 +35,19 @@ export function isMailThread(model: ModelInfo): boolean {
 
 const flag = (ctx: CallContext, key: string) => !!ctx.context[key];
 
-/** Non-stored tracked fields Ficus computes (their Python compute, per model). */
-const COMPUTED_TRACKED: Readonly<Record<string, Readonly<Record<string, (ctx: CallContext, ids: number[]) => Promise<Map<number, unknown>>>>>> = {
-  'res.partner': { contact_address_inline: contactAddressInline },
+/**
+ * Non-stored tracked fields Ficus computes: their Python compute and `@api.depends`. Odoo
+ * compares the value it cached at `_track_prepare` with the value after the write, and only
+ * recomputes it when a dependency was written: a change elsewhere (is_company making the
+ * commercial company name appear in the address) is not tracked.
+ */
+interface ComputedTracked {
+  depends: readonly string[];
+  compute: (ctx: CallContext, ids: number[]) => Promise<Map<number, unknown>>;
+}
+const COMPUTED_TRACKED: Readonly<Record<string, Readonly<Record<string, ComputedTracked>>>> = {
+  // contact_address_inline ← contact_address ← _display_address_depends(): address fields, country_id, company_name, state_id.
+  'res.partner': { contact_address_inline: { depends: ['street', 'street2', 'zip', 'city', 'state_id', 'country_id', 'company_name'], compute: contactAddressInline } },
 };
 
 function trackedFields(ctx: CallContext, model: ModelInfo): readonly FieldInfo[] {
@@ -101,7 +111,8 @@ async function autoSubscribe(ctx: CallContext, model: ModelInfo, ids: number[], 
 // ---------------------------------------------------------------------------------------------
 // tracking
 
-type Initial = Map<number, Record<string, unknown> | null>;
+/** Per record: the tracked values first seen in the transaction and every field written since (null: not tracked). */
+type Initial = Map<number, { values: Record<string, unknown>; written: Set<string> } | null>;
 const trackingKey = (model: string) => `mail.tracking.${model}`;
 
 function discardTracking(ctx: CallContext, model: ModelInfo, ids: number[]): void {
@@ -111,18 +122,22 @@ function discardTracking(ctx: CallContext, model: ModelInfo, ids: number[]): voi
 }
 
 /** `_track_prepare(self._fields)` at the start of `write`: the first values of the tracked fields in this transaction. */
-export async function mailThreadBeforeWrite(ctx: CallContext, model: ModelInfo, ids: number[]): Promise<void> {
+export async function mailThreadBeforeWrite(ctx: CallContext, model: ModelInfo, ids: number[], vals: Vals): Promise<void> {
   if (!isMailThread(model) || !ids.length || flag(ctx, 'tracking_disable') || flag(ctx, 'mail_notrack')) return;
   const fields = trackedFields(ctx, model);
   if (!fields.length) return;
-  const values = await trackedValues(ctx, model, fields, ids);
+  const written = Object.keys(vals);
   if (!inPrecommitScope(ctx)) {
     // No transaction around the write (a caller on a bare pool): track right after it.
-    pendingOutsideTransaction.set(ctx, { model, initial: new Map(ids.map((id) => [id, values.get(id)!])) });
+    const values = await trackedValues(ctx, model, fields, ids);
+    pendingOutsideTransaction.set(ctx, { model, initial: new Map(ids.map((id) => [id, { values: values.get(id)!, written: new Set(written) }])) });
     return;
   }
   const initial = precommitData<Initial>(ctx, trackingKey(model.name), () => new Map(), (c) => finalizeTracking(c, model))!;
-  for (const id of ids) if (!initial.has(id)) initial.set(id, values.get(id)!);
+  const fresh = ids.filter((id) => !initial.has(id));
+  const values = await trackedValues(ctx, model, fields, fresh);
+  for (const id of fresh) initial.set(id, { values: values.get(id)!, written: new Set() });
+  for (const id of ids) for (const name of written) initial.get(id)?.written.add(name);
 }
 
 const pendingOutsideTransaction = new WeakMap<CallContext, { model: ModelInfo; initial: Initial }>();
@@ -152,8 +167,12 @@ async function postTracking(ctx: CallContext, model: ModelInfo, initial: Initial
   const alive = existing.rows.map((r) => r.id).sort((a, b) => a - b);
   const current = await trackedValues(ctx, model, fields, alive);
   for (const id of alive) {
-    const before = initial.get(id)!;
-    const after = current.get(id)!;
+    const { values: before, written } = initial.get(id)!;
+    const after = { ...current.get(id)! };
+    // A computed tracked field keeps its cached value unless one of its dependencies was written.
+    for (const [name, computed] of Object.entries(COMPUTED_TRACKED[model.name] ?? {})) {
+      if (name in before && !computed.depends.some((d) => written.has(d))) after[name] = before[name];
+    }
     const changed = fields.filter((f) => f.name in before && !sameValue(before[f.name], after[f.name]));
     if (!changed.length) continue;
     refuseHook(ctx, model, '_track_subtype', 'the tracking message');
@@ -194,9 +213,9 @@ async function trackedValues(ctx: CallContext, model: ModelInfo, fields: readonl
       for (const id of ids) out.get(id)![field.name] = r.rows.find((x) => x.id === id)?.ids ?? [];
       continue;
     }
-    const compute = COMPUTED_TRACKED[model.name]?.[field.name];
-    if (!compute) throw missingBehaviour(model.name, `the tracking of ${field.name} (a computed tracked field)`);
-    const values = await compute(ctx, ids);
+    const computed = COMPUTED_TRACKED[model.name]?.[field.name];
+    if (!computed) throw missingBehaviour(model.name, `the tracking of ${field.name} (a computed tracked field)`);
+    const values = await computed.compute(ctx, ids);
     for (const id of ids) out.get(id)![field.name] = values.get(id) ?? false;
   }
   return out;
