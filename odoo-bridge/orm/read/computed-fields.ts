@@ -24,6 +24,13 @@ type Sql = RawBuilder<unknown>;
  * | `product.product.price_extra` | sum of the variant's attribute value extras      |
  * | `product.product.lst_price` | template `list_price` + `price_extra` (no uom in context) |
  * | `res.users.points_balance` | hp_points: `balance_after` of the user's latest `points_transactions` row, else 0 |
+ * | `res.users.login_date`   | `create_date` of the user's latest `res_users_log` (log_ids, `_order` id desc) |
+ * | `res.users.totp_enabled` | auth_totp: `bool(totp_secret)` read with sudo                       |
+ * | `product.template.product_variant_count` | number of active variants             |
+ * | `res.partner.contact_address` | `_display_address()`: the country's address format filled in |
+ *
+ * A field that is none of these is left out of a read that names other fields too (read-records.ts
+ * `refusalOf`), and refused when it is all the read asks for.
  * | related, non-stored      | resolved through the related path (read-records.ts)    |
  * | `_inherits` fields       | read on the parent record (read-records.ts)            |
  */
@@ -84,6 +91,38 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
     select: (a) => sql`(SELECT t.balance_after FROM points_transactions t WHERE t.user_id = ${column(a, 'id')} ORDER BY t.id DESC LIMIT 1)`,
     compute: (r) => Number(r.points_balance ?? 0),
   },
+  // base/models/res_users.py: `login_date` is related to `log_ids.create_date`, log_ids being
+  // res.users.log by create_uid in its `_order` (id desc): the latest log's create_date.
+  'res.users.login_date': {
+    dependsOn: [],
+    select: (a) => sql`(SELECT to_char(l.create_date, 'YYYY-MM-DD HH24:MI:SS') FROM res_users_log l WHERE l.create_uid = ${column(a, 'id')} ORDER BY l.id DESC LIMIT 1)`,
+    compute: (r) => r.login_date ?? false,
+  },
+  // auth_totp/models/res_users.py `_compute_totp_enabled`: bool(totp_secret), read with sudo from
+  // the column auth_totp's init() adds (never the secret itself).
+  'res.users.totp_enabled': {
+    dependsOn: [],
+    select: (a) => sql`(SELECT coalesce(s.totp_secret, '') <> '' FROM res_users s WHERE s.id = ${column(a, 'id')})`,
+    compute: (r) => r.totp_enabled === true,
+  },
+  // product/models/product_template.py: len(product_variant_ids), the active variants.
+  'product.template.product_variant_count': {
+    dependsOn: [],
+    select: (a) => sql`(SELECT count(*)::int FROM product_product p WHERE p.product_tmpl_id = ${column(a, 'id')} AND p.active)`,
+    compute: (r) => Number(r.product_variant_count ?? 0),
+  },
+  // base/models/res_partner.py `_compute_contact_address` = `_display_address()`.
+  'res.partner.contact_address': {
+    dependsOn: [],
+    select: (a) => contactAddressArgs(a),
+    compute: (r) => displayAddress(r.contact_address as AddressArgs | null),
+  },
+  // mail/models/res_partner.py `_compute_contact_address_inline`: the address on one line.
+  'res.partner.contact_address_inline': {
+    dependsOn: [],
+    select: (a) => contactAddressArgs(a),
+    compute: (r) => inlineAddress(displayAddress(r.contact_address_inline as AddressArgs | null)),
+  },
   'uom.uom.ratio': {
     dependsOn: ['factor', 'uom_type'],
     compute: (r) => (r.uom_type === 'reference' ? 1 : r.uom_type === 'bigger' ? (r.factor ? 1 / Number(r.factor) : 0) : Number(r.factor ?? 0)),
@@ -102,6 +141,48 @@ function priceExtra(alias: string): Sql {
   return sql`coalesce((SELECT sum(v.price_extra) FROM product_variant_combination pc
     JOIN product_template_attribute_value v ON v.id = pc.product_template_attribute_value_id
     WHERE pc.product_product_id = ${column(alias, 'id')}), 0)`;
+}
+
+/** The values `_prepare_display_address` injects into the address format, read in one row. */
+interface AddressArgs {
+  format: string | null;
+  street: string | null;
+  street2: string | null;
+  zip: string | null;
+  city: string | null;
+  state_code: string | null;
+  state_name: string | null;
+  country_code: string | null;
+  country_name: string | null;
+  company_name: string | null;
+}
+
+function contactAddressArgs(alias: string): Sql {
+  const p = (name: string) => column(alias, name);
+  return sql`(SELECT json_build_object(
+      'format', c.address_format, 'street', ${p('street')}, 'street2', ${p('street2')}, 'zip', ${p('zip')}, 'city', ${p('city')},
+      'state_code', s.code, 'state_name', s.name, 'country_code', c.code, 'country_name', c.name->>'en_US',
+      'company_name', ${p('commercial_company_name')})
+    FROM (SELECT 1) AS one LEFT JOIN res_country c ON c.id = ${p('country_id')} LEFT JOIN res_country_state s ON s.id = ${p('state_id')})`;
+}
+
+/**
+ * `_display_address()`: the country's `address_format` (else
+ * `_get_default_address_format`), prefixed with the commercial company name when there is one,
+ * filled Python-`%`-style from a defaultdict(str) (unknown keys are empty), lines kept as they
+ * are. Country names are en_US (the served databases' only language).
+ */
+export function displayAddress(args: AddressArgs | null): string {
+  if (!args) return '';
+  let format = args.format || '%(street)s\n%(street2)s\n%(city)s %(state_code)s %(zip)s\n%(country_name)s';
+  if (args.company_name) format = '%(company_name)s\n' + format;
+  const values = args as unknown as Record<string, string | null>;
+  return format.replace(/%(?:\((\w+)\)s|%)/g, (match, key: string | undefined) => (key === undefined ? '%' : key === 'format' ? '' : values[key] ?? ''));
+}
+
+/** `re.sub(r'\n(\s|\n)*', ', ', address).strip().strip(',')` (Python's strip: whitespace, then commas). */
+export function inlineAddress(address: string): string {
+  return address.replace(/\n(\s|\n)*/g, ', ').replace(/^\s+|\s+$/g, '').replace(/^,+|,+$/g, '');
 }
 
 export function computedField(model: string, field: string): ComputedField | undefined {

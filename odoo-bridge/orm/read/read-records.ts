@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { missingBehaviour, valueError } from '../../errors.ts';
+import { missingBehaviour, OdooError, valueError } from '../../errors.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
@@ -45,10 +45,49 @@ function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
   return !!hop && (path.length === 1 || (hop.type === 'many2one' && !!hop.column));
 }
 
+/**
+ * Why Ficus cannot compute `field` (the clear refusal), or null when it can: stored columns,
+ * the computes of computed-fields.ts, `_inherits` and related fields whose target it can
+ * compute, display names, attachments, x2manys with a stored inverse or a relation table.
+ */
+export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelInfo, field: FieldInfo, depth = 0): OdooError | null {
+  if (field.column || computedField(model.name, field.name) || field.name === 'display_name' || field.attachment) return null;
+  if (depth > 8) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
+  if (field.inheritedVia) {
+    const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
+    const target = parent?.fields.get(field.name);
+    return parent && target ? refusalOf(registry, parent, target, depth + 1) : missingBehaviour(model.name, `the inherited field ${field.name}`);
+  }
+  if (field.related && !field.store) {
+    if (!relatedIsReadable(registry, model, field.related)) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
+    let target: ModelInfo = model;
+    const path = field.related.split('.');
+    for (const hop of path.slice(0, -1)) target = registry.model(target.fields.get(hop)!.relation!)!;
+    const last = target.fields.get(path.at(-1)!)!;
+    return last === field ? null : refusalOf(registry, target, last, depth + 1);
+  }
+  if (field.type === 'one2many') {
+    const comodel = registry.model(field.relation ?? '');
+    if (comodel?.table && !comodel.fields.get(field.relationField ?? '')?.column) return missingBehaviour(model.name, `the one2many ${field.name} (inverse not stored)`);
+    return null;
+  }
+  if (field.type === 'many2many') {
+    try {
+      relationOf(field);
+      return null;
+    } catch (error) {
+      if (error instanceof OdooError) return error;
+      throw error;
+    }
+  }
+  return missingBehaviour(model.name, `the computed field ${field.name}`);
+}
+
 /** Fields Ficus can return for `fields=[]` / `fields=None` (Odoo: every field the user may read). */
 export function readableFields(model: ModelInfo): string[] {
   return model.fieldOrder.filter((name) => {
     const field = model.fields.get(name)!;
+    if (computedField(model.name, name)) return true;
     if (field.related && !field.store && !field.inheritedVia && !firstHopIsFollowable(model, field.related)) return false;
     return (
       field.column ||
@@ -82,31 +121,28 @@ export function readRecords(env: ReadEnv, model: ModelInfo, source: RowSource, f
 
 async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource, fieldNames: readonly string[], options: ReadOptions): Promise<Record<string, unknown>[]> {
   const table = requireTable(model);
-  const fields = fieldNames.filter((n) => n !== 'id').map((n) => model.fields.get(n)!);
+  const named = fieldNames.filter((n) => n !== 'id').map((n) => model.fields.get(n)!);
+  // A field Ficus cannot compute is left out of the answer, not allowed to fail the whole read
+  // (odoorpc and the web client read every field they know of); a read that names only such
+  // fields is refused with the first one's reason, before any query runs.
+  const refusals = named.map((field) => refusalOf(env.search.registry, model, field));
+  const fields = named.filter((_, i) => !refusals[i]);
+  if (named.length && !fields.length) throw refusals[0]!;
   const columns = new Map<string, Sql>();
   const alias = source.kind === 'search' ? source.alias : nextAlias(env.search, model);
   const addColumn = (field: FieldInfo) => {
     if (!columns.has(field.name)) columns.set(field.name, fieldSql(env.search, field, alias));
   };
   for (const field of fields) {
+    const computed = field.column ? undefined : computedField(model.name, field.name);
     if (field.column) addColumn(field);
-    else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
-    else if (field.related && !field.store && !relatedIsReadable(env.search.registry, model, field.related)) {
-      // Refused before any query runs, not after the rows and the other fields were read.
-      throw missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
-    } else if (field.related && !field.store) addColumn(model.fields.get(field.related.split('.')[0]!)!.column ? model.fields.get(field.related.split('.')[0]!)! : model.fields.get('id')!);
-    else {
-      const computed = computedField(model.name, field.name);
-      if (computed) {
-        for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
-        if (computed.select) columns.set(field.name, computed.select(alias));
-      }
-      else if (field.type === 'many2many') {
-        // Fail before any query runs, not after the rows and the other fields were read.
-        relationOf(field);
-      } else if (field.name !== 'display_name' && field.type !== 'one2many' && !field.attachment) {
-        throw missingBehaviour(model.name, `the computed field ${field.name}`);
-      }
+    else if (computed) {
+      for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
+      if (computed.select) columns.set(field.name, computed.select(alias));
+    } else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
+    else if (field.related && !field.store) {
+      const hop = model.fields.get(field.related.split('.')[0]!)!;
+      addColumn(hop.column ? hop : model.fields.get('id')!);
     }
   }
   const select = [sql`${sql.ref(`${alias}.id`)} AS id`, ...[...columns].map(([name, expr]) => sql`${expr} AS ${sql.ref(name)}`)];
@@ -141,6 +177,13 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       } else {
         rows.forEach((r, i) => (results[i]![name] = convertColumn(field, r[name])));
       }
+    } else if (computedField(model.name, name)) {
+      const computed = computedField(model.name, name)!;
+      const isFloat = field.type === 'float' || field.type === 'monetary';
+      rows.forEach((r, i) => {
+        const value = computed.compute(r);
+        results[i]![name] = isFloat && typeof value === 'number' ? pythonFloat(value) : value;
+      });
     } else if (field.inheritedVia || (field.related && !field.store)) {
       setAll(name, await relatedValues(env, model, field, rows, options), false);
     } else if (name === 'display_name') {
@@ -149,13 +192,6 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       setAll(name, await x2manyValues(env, model, field, ids), []);
     } else if (field.attachment) {
       setAll(name, await readAttachments(env, model, field, ids, options), false);
-    } else {
-      const computed = computedField(model.name, name)!;
-      const isFloat = field.type === 'float' || field.type === 'monetary';
-      rows.forEach((r, i) => {
-        const value = computed.compute(r);
-        results[i]![name] = isFloat && typeof value === 'number' ? pythonFloat(value) : value;
-      });
     }
   }
   if (!requested) return results;

@@ -25,8 +25,12 @@ export function convertColumn(field: FieldInfo, raw: unknown): unknown {
       return typeof raw === 'string' ? raw.slice(0, 10) : false;
     case 'binary':
       return raw instanceof Buffer ? raw.toString('base64') : raw === null || raw === undefined ? false : raw;
-    case 'json':
     case 'properties':
+      // Properties.convert_to_read_multi: an empty value reads as the definition's properties,
+      // `[]` when the definition record defines none (every definition in the served
+      // databases is empty; a non-empty definition is not merged here).
+      return raw === null || raw === undefined || (typeof raw === 'object' && !Object.keys(raw as object).length) ? [] : raw;
+    case 'json':
     case 'properties_definition':
       return raw === null || raw === undefined ? false : raw;
     default:
