@@ -46,7 +46,7 @@ describe('golden cases over HTTP', () => {
     console.log(`model cases over HTTP: ${passed}/${model.length}`);
     // Floor measured at 318/391 with the Html sanitizer, partner websites and fields_get's Python-only
     // attributes (sequences still need sale.order and res.company Python, refused clearly); raise it as behaviour lands.
-    expect(passed).toBeGreaterThanOrEqual(318);
+    expect(passed).toBeGreaterThanOrEqual(319);
   });
 
   it('answers every pristine access case as recorded (ACLs, record rules, portal and multi-company)', () => {
