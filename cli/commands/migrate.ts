@@ -4,7 +4,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../../runtime/config.ts';
 import { GateRefusal, MigrationController, type StepOptions, type StepResult } from '../../migration/control/controller.ts';
 import { embeddedEndpoints } from '../../migration/control/endpoints.ts';
-import { renderPlan, renderStatus, renderStep } from '../../migration/control/status-text.ts';
+import { renderOverview, renderPlan, renderStatus, renderStep } from '../../migration/control/status-text.ts';
+import { statusOverview } from '../../migration/control/status-overview.ts';
+import { describeDatabases } from '../databases-used.ts';
 import { CONTROL_DATABASE } from '../../runtime/embedded-runner.ts';
 
 interface MigrateCliOptions {
@@ -57,8 +59,13 @@ export function registerMigrate(program: Command): void {
       .option('--min-samples <n>', 'shadow gate: compared reads needed at least', whole)
       .addOption(new Option('--stall-after <step>', 'test hook: pause a cutover after this step').hideHelp());
 
-  common(migrate.command('status').argument('<module>').description('phase, sync, shadow comparison, cutovers and transitions')).action((m, o) =>
+  common(migrate.command('status').argument('[module]', 'module code (M04) or addon; without it, a table of every module').description('without a module: where every module stands; with one: phase, sync, shadow comparison, cutovers and transitions')).action((m: string | undefined, o) =>
     run(o, async (c) => {
+      if (m === undefined) {
+        const rows = await statusOverview(c);
+        print(o, rows, renderOverview(rows));
+        return 0;
+      }
       const s = await c.status(m);
       print(o, s, renderStatus(s));
       return 0;
@@ -163,7 +170,10 @@ async function run(o: MigrateCliOptions, work: (c: MigrationController) => Promi
   let code: number;
   let controller: MigrationController | undefined;
   try {
-    controller = await MigrationController.open(endpointsOf(o));
+    const endpoints = endpointsOf(o);
+    // Which databases answered, so an operator with several Ficus instances knows which one this was.
+    if (!o.json) process.stderr.write(describeDatabases({ control: endpoints.controlUrl, legacy: endpoints.legacyUrl }));
+    controller = await MigrationController.open(endpoints);
     code = await work(controller);
   } catch (error) {
     console.error(`ficus migrate: ${(error as Error).message ?? error}`);

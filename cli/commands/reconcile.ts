@@ -18,7 +18,11 @@ import {
   type ReconcileReport,
   type ReportFormat,
 } from '../../migration/reconcile/index.ts';
-import { databaseUrlOn } from '../../migration/reconcile/targets.ts';
+import { databaseUrlOn, serviceDatabaseName } from '../../migration/reconcile/targets.ts';
+import type { RenderContext } from '../../migration/reconcile/report/index.ts';
+import { loadModuleRegistry } from '../../migration/modules/index.ts';
+import { SERVICE_CATALOG } from '../../services/catalog.ts';
+import { describeDatabases } from '../databases-used.ts';
 
 interface ReconcileCliOptions {
   all?: boolean;
@@ -92,13 +96,24 @@ async function runReconcileCommand(modules: string[], options: ReconcileCliOptio
   if (!options.all && !modules.length && !options.tables?.length) throw new Error('name modules (e.g. M04), use --all, or give --tables');
 
   const { sourceUrl, clusterUrl } = locateDatabases(options);
+  process.stderr.write(describeDatabases({ legacy: sourceUrl, ...(options.target ? { target: options.target } : { services: databaseUrlOn(clusterUrl, 'svc_*') }) }));
+  // Each module is compared with its service's database; a service that is only planned (or not
+  // started yet) has none, so its modules are left out and the report says why.
+  const tablesOnly = Boolean(options.tables?.length) && !options.all && !modules.length;
+  const comparable = options.target || tablesOnly ? null : await modulesWithServiceCopy(sourceUrl, clusterUrl, options.all ? 'all' : modules);
+  const context: RenderContext = { rulesDisabled: !options.rules, ...(comparable ? { notCompared: comparable.notCompared } : {}) };
+  if (comparable && !comparable.codes.length) {
+    for (const m of comparable.notCompared) process.stdout.write(`${m.code} ${m.technicalName} not compared: ${m.reason}.\n`);
+    process.stdout.write('nothing to compare yet.\n');
+    return 0;
+  }
   const pools = new DatabasePools();
   const progress = reconcileProgressReporter();
   const request: ReconcileModulesOptions = {
     sourceUrl,
     ...(options.target ? { targetUrl: options.target } : {}),
     clusterUrl,
-    modules: options.all ? 'all' : modules,
+    modules: comparable ? comparable.codes : options.all ? 'all' : modules,
     ...(options.tables ? { tables: options.tables } : {}),
     normalisation: {
       timestampPrecision: options.timestampPrecision,
@@ -132,7 +147,7 @@ async function runReconcileCommand(modules: string[], options: ReconcileCliOptio
         process.stdout.write(`after repair: ${report.status}\n`);
       }
     }
-    await output(report, options);
+    await output(report, options, context);
     if (options.controlUrl) await storeRun(options.controlUrl, report);
     return report.status === 'clean' ? 0 : 1;
   } finally {
@@ -168,8 +183,8 @@ function locateDatabases(options: ReconcileCliOptions): { sourceUrl: string; clu
 }
 
 
-async function output(report: ReconcileReport, options: ReconcileCliOptions): Promise<void> {
-  const text = renderReport(report, options.format);
+async function output(report: ReconcileReport, options: ReconcileCliOptions, context: RenderContext): Promise<void> {
+  const text = renderReport(report, options.format, context);
   if (options.out) {
     await writeFile(options.out, text);
     process.stderr.write(`report written to ${options.out} (${report.status})\n`);
@@ -186,5 +201,39 @@ async function storeRun(controlUrl: string, report: ReconcileReport): Promise<vo
     await storeReconcileRun(client, report);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * The chosen modules (all installed ones for --all) split into those whose service has a
+ * database on the cluster, and the others with the reason they cannot be compared.
+ */
+async function modulesWithServiceCopy(sourceUrl: string, clusterUrl: string, wanted: string[] | 'all'): Promise<{ codes: string[]; notCompared: NonNullable<RenderContext['notCompared']> }> {
+  const source = new pg.Pool({ connectionString: sourceUrl, max: 4, application_name: 'ficus-reconcile' });
+  const cluster = new pg.Client({ connectionString: clusterUrl, application_name: 'ficus-reconcile' });
+  try {
+    await cluster.connect();
+    const registry = await loadModuleRegistry(source);
+    const chosen = wanted === 'all' ? registry.modules.filter((m) => m.installed) : wanted.map((m) => registry.get(m));
+    const { rows } = await cluster.query<{ datname: string }>('SELECT datname FROM pg_database');
+    const existing = new Set(rows.map((r) => r.datname));
+    const codes: string[] = [];
+    const notCompared: NonNullable<RenderContext['notCompared']> = [];
+    for (const m of chosen) {
+      const database = serviceDatabaseName(m.service);
+      if (existing.has(database)) {
+        codes.push(m.code);
+        continue;
+      }
+      const planned = 'planned' in (SERVICE_CATALOG[m.service] ?? { planned: [] });
+      const reason = planned
+        ? `its service ${m.service} is planned, not built yet, so there is no service copy (${database}) to compare with`
+        : `its service's database ${database} does not exist yet (\`ficus start\` creates it)`;
+      notCompared.push({ code: m.code, technicalName: m.technicalName, service: m.service, reason });
+    }
+    return { codes, notCompared };
+  } finally {
+    await source.end();
+    await cluster.end().catch(() => undefined);
   }
 }

@@ -49,6 +49,12 @@ export async function runBusinessRules(
 
 async function tableExists(db: Queryable | undefined, table: string): Promise<boolean> {
   if (!db) return false;
-  const { rows } = await db.query<{ ok: boolean }>(`SELECT to_regclass(quote_ident($1)) IS NOT NULL AS ok`, [table]);
-  return rows[0]?.ok === true;
+  try {
+    const { rows } = await db.query<{ ok: boolean }>(`SELECT to_regclass(quote_ident($1)) IS NOT NULL AS ok`, [table]);
+    return rows[0]?.ok === true;
+  } catch (error) {
+    // The service owning the table has no database yet (planned, never started): the table is not available there.
+    if ((error as { code?: string }).code === '3D000') return false;
+    throw error;
+  }
 }

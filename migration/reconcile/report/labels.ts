@@ -1,3 +1,4 @@
+import type { ReconcileReport } from '../report-model.ts';
 import type { DifferenceKind, RowDifference, TableResult } from '../types.ts';
 
 export const KIND_LABEL: Record<DifferenceKind, string> = {
@@ -40,4 +41,41 @@ export function statusText(table: TableResult): string {
 
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A count for people: thousands separated (12,345), whatever the machine's locale. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `1 bisection level`, `3 bisection levels`, with the number formatted. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** What the command knew beyond the report itself, for its notes. */
+export interface RenderContext {
+  /** The run was asked not to check business rules (--no-rules). */
+  rulesDisabled?: boolean;
+  /** Modules left out because their service has no database to compare with, and why. */
+  notCompared?: { code: string; technicalName: string; service: string; reason: string }[];
+}
+
+/** Sentences that explain a result a newcomer would otherwise misread. */
+export function reportNotes(report: ReconcileReport, context: RenderContext = {}): string[] {
+  const notes: string[] = [];
+  for (const m of context.notCompared ?? []) notes.push(`${m.code} ${m.technicalName} not compared: ${m.reason}.`);
+  for (const m of report.modules) {
+    const tables = report.tables.filter((t) => t.module === m.code && t.status !== 'skipped');
+    const source = tables.reduce((n, t) => n + t.rowsSource, 0);
+    if (tables.length && source > 0 && tables.every((t) => t.rowsTarget === 0)) {
+      notes.push(`${m.code} ${m.technicalName}: the service copy (${m.service}) is empty — the module was never backfilled, so every row shows as missing in target. \`ficus migrate backfill ${m.code}\` copies it.`);
+    }
+  }
+  return notes;
+}
+
+/** The business-rules section when there is nothing to list. */
+export function noRulesText(context: RenderContext = {}): string {
+  return context.rulesDisabled ? 'Business rules were not checked (--no-rules).' : 'No business rule concerns these tables.';
 }

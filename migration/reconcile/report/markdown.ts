@@ -1,8 +1,8 @@
 import type { ReconcileReport } from '../report-model.ts';
-import { countByKind, describeColumns, formatMs, KIND_LABEL, LISTED_DIFFERENCES, statusText } from './labels.ts';
+import { count, countByKind, describeColumns, formatMs, KIND_LABEL, LISTED_DIFFERENCES, noRulesText, reportNotes, statusText, type RenderContext } from './labels.ts';
 
 /** A Markdown report, e.g. for a pull request or a ticket. */
-export function renderMarkdown(report: ReconcileReport): string {
+export function renderMarkdown(report: ReconcileReport, context: RenderContext = {}): string {
   const s = report.summary;
   const out: string[] = [];
   out.push(`# Reconciliation: ${report.status === 'clean' ? 'clean' : 'differences found'}`);
@@ -14,15 +14,17 @@ export function renderMarkdown(report: ReconcileReport): string {
   out.push('');
   out.push('| tables | source rows | target rows | missing in target | missing in source | different | unsettled | schema differences | rule breaches |');
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  out.push(`| ${s.tables} | ${s.rowsSource} | ${s.rowsTarget} | ${s.missingInTarget} | ${s.missingInSource} | ${s.different} | ${s.unsettled} | ${s.schemaDifferences} | ${s.ruleBreaches} |`);
+  out.push(`| ${[s.tables, s.rowsSource, s.rowsTarget, s.missingInTarget, s.missingInSource, s.different, s.unsettled, s.schemaDifferences, s.ruleBreaches].map(count).join(' | ')} |`);
   out.push('');
+  const notes = reportNotes(report, context);
+  if (notes.length) out.push(...notes.map((n) => `> ${n}`), '');
   out.push('## Tables');
   out.push('');
   out.push('| table | module | target | source rows | target rows | missing in target | missing in source | different | status |');
   out.push('|---|---|---|---:|---:|---:|---:|---:|---|');
   for (const t of report.tables) {
     const c = countByKind(t);
-    out.push(`| ${t.table} | ${t.module ?? ''} | ${t.targetLabel} | ${t.rowsSource} | ${t.rowsTarget} | ${c['missing-in-target']} | ${c['missing-in-source']} | ${c.different} | ${cell(statusText(t))} |`);
+    out.push(`| ${t.table} | ${t.module ?? ''} | ${t.targetLabel} | ${count(t.rowsSource)} | ${count(t.rowsTarget)} | ${count(c['missing-in-target'])} | ${count(c['missing-in-source'])} | ${count(c.different)} | ${cell(statusText(t))} |`);
   }
   for (const t of report.tables.filter((t) => t.differences.length || t.unsettled.length || t.schema.onlyInSource.length || t.schema.onlyInTarget.length)) {
     out.push('');
@@ -36,14 +38,14 @@ export function renderMarkdown(report: ReconcileReport): string {
       out.push(`| ${t.keyColumns.join(', ')} | difference | columns |`);
       out.push('|---|---|---|');
       for (const d of t.differences.slice(0, LISTED_DIFFERENCES)) out.push(`| ${d.key} | ${KIND_LABEL[d.kind]} | ${cell(describeColumns(d))} |`);
-      if (t.differences.length > LISTED_DIFFERENCES) out.push(`\n… and ${t.differences.length - LISTED_DIFFERENCES} more; the JSON report lists every key.`);
+      if (t.differences.length > LISTED_DIFFERENCES) out.push(`\n… and ${count(t.differences.length - LISTED_DIFFERENCES)} more; the JSON report lists every key.`);
     }
     if (t.unsettled.length) out.push(`\nStill being written after the lag window (not counted): ${t.unsettled.join(', ')}`);
   }
   out.push('');
   out.push('## Business rules');
   out.push('');
-  if (!report.rules.length) out.push('No rule concerns these tables.');
+  if (!report.rules.length) out.push(noRulesText(context));
   for (const r of report.rules) {
     out.push(`- **${r.status === 'breached' ? 'BREACHED' : r.status}** (${r.side}) — ${r.title}. ${r.description}${r.reason ? ` _${r.reason}_` : ''}`);
     for (const b of r.breaches.slice(0, LISTED_DIFFERENCES)) out.push(`  - ${b.detail} — ids ${idsText(b.ids)}`);

@@ -1,5 +1,6 @@
 import type { DifferenceKind, TableResult } from '../types.ts';
 import { firstKeyOf } from '../checksum-queries.ts';
+import { count } from './labels.ts';
 
 export const KIND_COLOURS: Record<DifferenceKind, string> = {
   'missing-in-target': '#d64545',
@@ -10,7 +11,7 @@ export const KIND_COLOURS: Record<DifferenceKind, string> = {
 const WIDTH = 720;
 const HEIGHT = 160;
 const PAD = { left: 44, right: 12, top: 12, bottom: 30 };
-const BINS = 60;
+export const BINS = 60;
 
 /**
  * Where along the primary key the differences of one table sit: stacked bars per key range
@@ -25,7 +26,7 @@ export function differenceChart(table: TableResult): string {
   const bins = Array.from({ length: BINS }, () => ({ 'missing-in-target': 0, 'missing-in-source': 0, different: 0 }) as Record<DifferenceKind, number>);
   for (const d of table.differences) {
     const key = Number(firstKeyOf(d.key));
-    const i = Number.isFinite(key) ? Math.min(BINS - 1, Math.max(0, Math.floor(((key - range.min) / span) * BINS))) : 0;
+    const i = Number.isFinite(key) ? binOf(range, span, key) : 0;
     bins[i]![d.kind] += 1;
   }
   const max = Math.max(1, ...bins.map((b) => b['missing-in-target'] + b['missing-in-source'] + b.different));
@@ -45,21 +46,40 @@ export function differenceChart(table: TableResult): string {
       if (!bin[kind]) continue;
       const h = Math.max(1, (bin[kind] / max) * innerH);
       y -= h;
-      const lo = Math.round(range.min + (i * span) / BINS);
-      const hi = Math.round(range.min + ((i + 1) * span) / BINS) - 1;
       parts.push(
         `<rect x="${(PAD.left + i * barW + 0.5).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, barW - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${KIND_COLOURS[kind]}">` +
-          `<title>${esc(`keys ${lo}–${hi}: ${bin[kind]} ${kind.replaceAll('-', ' ')}`)}</title></rect>`,
+          `<title>${esc(`${table.keyRange ? `${binLabel(range, span, i)}: ` : ''}${count(bin[kind])} ${kind.replaceAll('-', ' ')}`)}</title></rect>`,
       );
     }
   });
-  parts.push(`<text x="${PAD.left - 6}" y="${PAD.top + 10}" text-anchor="end" class="axis">${max}</text>`);
+  parts.push(`<text x="${PAD.left - 6}" y="${PAD.top + 10}" text-anchor="end" class="axis">${count(max)}</text>`);
   parts.push(`<text x="${PAD.left - 6}" y="${PAD.top + innerH}" text-anchor="end" class="axis">0</text>`);
   parts.push(`<text x="${PAD.left}" y="${HEIGHT - 10}" class="axis">${esc(String(range.min))}</text>`);
   parts.push(`<text x="${PAD.left + innerW}" y="${HEIGHT - 10}" text-anchor="end" class="axis">${esc(String(range.max))}</text>`);
   parts.push(`<text x="${PAD.left + innerW / 2}" y="${HEIGHT - 10}" text-anchor="middle" class="axis">${esc(table.keyColumns[0] ?? 'key')}</text>`);
   parts.push('</svg>');
   return parts.join('');
+}
+
+/** The bar a key is counted in. */
+export function binOf(range: { min: number; max: number }, span: number, key: number): number {
+  return Math.min(BINS - 1, Math.max(0, Math.floor(((key - range.min) * BINS) / span)));
+}
+
+/**
+ * The keys bin `i` holds: exactly those k with floor((k − min) / span × BINS) = i, i.e. from
+ * min + ⌈i·span/BINS⌉ to min + ⌈(i+1)·span/BINS⌉ − 1; the last bin also holds keys past max
+ * (none, as max is the largest key) and the first those below min.
+ */
+export function binKeys(range: { min: number; max: number }, span: number, i: number): { lo: number; hi: number } {
+  const lo = i === 0 ? range.min : range.min + Math.ceil((i * span) / BINS);
+  const hi = i === BINS - 1 ? range.max : range.min + Math.ceil(((i + 1) * span) / BINS) - 1;
+  return { lo, hi };
+}
+
+function binLabel(range: { min: number; max: number }, span: number, i: number): string {
+  const { lo, hi } = binKeys(range, span, i);
+  return lo === hi ? `key ${count(lo)}` : `keys ${count(lo)}–${count(hi)}`;
 }
 
 export function esc(text: string): string {
