@@ -8,6 +8,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
+import { registerToken } from './commands/token.ts';
 
 /**
  * The `ficus` command. Each subcommand lives in its own file under cli/commands and registers
@@ -25,6 +26,7 @@ registerServe(program);
 registerDb(program);
 registerReconcile(program);
 registerMigrate(program);
+registerToken(program);
 
 /** Exit codes: 0 fine, 1 failure while running, 2 bad usage or settings (nothing was started). */
 try {
