@@ -4,7 +4,8 @@
 // Per model and field: each defining module in load order with the field's `default` (a literal, or an
 // environment kind), `tracking` sequence and whether it is computed, as merged up to that module;
 // `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;
-// `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module.
+// `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;
+// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.
 import type { PythonFieldFacts } from './python-field-facts.ts';
 
 export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
@@ -5958,5 +5959,602 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "res.partner",
   "res.partner.bank",
   "sale.order"
- ]
+ ],
+ "readsRecords": {
+  "account.account": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.analytic.line": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.analytic.plan": {
+   "unlink": [
+    "analytic"
+   ]
+  },
+  "account.bank.statement": {
+   "write": [
+    "account"
+   ]
+  },
+  "account.bank.statement.line": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.financial.year.op": {
+   "write": [
+    "account"
+   ]
+  },
+  "account.fiscal.position": {
+   "write": [
+    "account"
+   ]
+  },
+  "account.full.reconcile": {
+   "unlink": [
+    "account"
+   ]
+  },
+  "account.group": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.journal": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.move": {
+   "unlink": [
+    "account",
+    "sale"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.move.line": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.partial.reconcile": {
+   "unlink": [
+    "account"
+   ]
+  },
+  "account.payment": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.payment.method.line": {
+   "unlink": [
+    "account",
+    "account_payment"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.report": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.report.expression": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "account.report.line": {
+   "unlink": [
+    "account"
+   ]
+  },
+  "account.tax": {
+   "write": [
+    "account"
+   ]
+  },
+  "analytic.mixin": {
+   "write": [
+    "analytic"
+   ]
+  },
+  "auth_totp.device": {
+   "unlink": [
+    "auth_totp_mail"
+   ]
+  },
+  "bus.presence": {
+   "unlink": [
+    "bus"
+   ],
+   "write": [
+    "bus"
+   ]
+  },
+  "crm.team": {
+   "unlink": [
+    "sales_team",
+    "sale"
+   ],
+   "write": [
+    "sales_team"
+   ]
+  },
+  "crm.team.member": {
+   "write": [
+    "sales_team"
+   ]
+  },
+  "fetchmail.server": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "html.field.history.mixin": {
+   "write": [
+    "web_editor"
+   ]
+  },
+  "iap.account": {
+   "write": [
+    "iap"
+   ]
+  },
+  "ir.actions.todo": {
+   "write": [
+    "base"
+   ]
+  },
+  "ir.attachment": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.config_parameter": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.cron": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.embedded.actions": {
+   "unlink": [
+    "base"
+   ]
+  },
+  "ir.mail_server": {
+   "write": [
+    "base"
+   ]
+  },
+  "ir.model": {
+   "unlink": [
+    "base",
+    "mail"
+   ],
+   "write": [
+    "base",
+    "mail"
+   ]
+  },
+  "ir.model.access": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.model.constraint": {
+   "unlink": [
+    "base"
+   ]
+  },
+  "ir.model.fields": {
+   "unlink": [
+    "base",
+    "mail"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.model.fields.selection": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.module.module": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "ir.sequence": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.sequence.date_range": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "ir.ui.menu": {
+   "write": [
+    "base"
+   ]
+  },
+  "ir.ui.view": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "mail.activity": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.alias": {
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.alias.domain": {
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.alias.mixin.optional": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.canned.response": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.followers": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.mail": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.message": {
+   "unlink": [
+    "mail",
+    "account"
+   ],
+   "write": [
+    "mail",
+    "account"
+   ]
+  },
+  "mail.render.mixin": {
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.scheduled.message": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.template": {
+   "unlink": [
+    "mail",
+    "account"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.thread": {
+   "write": [
+    "mail"
+   ]
+  },
+  "mail.tracking.value": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "onboarding.onboarding": {
+   "write": [
+    "onboarding"
+   ]
+  },
+  "onboarding.onboarding.step": {
+   "write": [
+    "onboarding"
+   ]
+  },
+  "payment.method": {
+   "write": [
+    "payment"
+   ]
+  },
+  "payment.provider": {
+   "unlink": [
+    "payment"
+   ],
+   "write": [
+    "payment"
+   ]
+  },
+  "payment.token": {
+   "write": [
+    "payment"
+   ]
+  },
+  "product.attribute": {
+   "unlink": [
+    "product"
+   ],
+   "write": [
+    "product"
+   ]
+  },
+  "product.attribute.value": {
+   "unlink": [
+    "product"
+   ],
+   "write": [
+    "product"
+   ]
+  },
+  "product.document": {
+   "unlink": [
+    "product"
+   ]
+  },
+  "product.pricelist": {
+   "write": [
+    "product"
+   ]
+  },
+  "product.product": {
+   "unlink": [
+    "product"
+   ]
+  },
+  "product.supplierinfo": {
+   "write": [
+    "product"
+   ]
+  },
+  "product.template": {
+   "write": [
+    "product"
+   ]
+  },
+  "product.template.attribute.exclusion": {
+   "unlink": [
+    "product"
+   ],
+   "write": [
+    "product"
+   ]
+  },
+  "product.template.attribute.line": {
+   "unlink": [
+    "product"
+   ],
+   "write": [
+    "product"
+   ]
+  },
+  "product.template.attribute.value": {
+   "unlink": [
+    "product"
+   ],
+   "write": [
+    "product"
+   ]
+  },
+  "res.company": {
+   "write": [
+    "base",
+    "web",
+    "account"
+   ]
+  },
+  "res.currency": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base",
+    "account"
+   ]
+  },
+  "res.currency.rate": {
+   "write": [
+    "base"
+   ]
+  },
+  "res.groups": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base",
+    "base"
+   ]
+  },
+  "res.lang": {
+   "unlink": [
+    "base"
+   ],
+   "write": [
+    "base"
+   ]
+  },
+  "res.partner": {
+   "write": [
+    "base",
+    "partner_autocomplete"
+   ]
+  },
+  "res.partner.bank": {
+   "unlink": [
+    "account"
+   ],
+   "write": [
+    "account"
+   ]
+  },
+  "res.users": {
+   "write": [
+    "base",
+    "base",
+    "base",
+    "mail",
+    "resource",
+    "auth_totp_mail"
+   ]
+  },
+  "resource.resource": {
+   "write": [
+    "resource"
+   ]
+  },
+  "sale.order": {
+   "unlink": [
+    "sale"
+   ],
+   "write": [
+    "sale"
+   ]
+  },
+  "sale.order.line": {
+   "unlink": [
+    "sale"
+   ],
+   "write": [
+    "sale"
+   ]
+  },
+  "snailmail.letter": {
+   "write": [
+    "snailmail"
+   ]
+  },
+  "spreadsheet.dashboard.group": {
+   "unlink": [
+    "spreadsheet_dashboard"
+   ]
+  },
+  "uom.uom": {
+   "unlink": [
+    "uom"
+   ],
+   "write": [
+    "uom"
+   ]
+  },
+  "utm.medium": {
+   "unlink": [
+    "utm"
+   ]
+  },
+  "utm.source.mixin": {
+   "write": [
+    "utm"
+   ]
+  }
+ }
 };

@@ -25,6 +25,8 @@ export interface PythonFieldFacts {
   mailThread: string[];
   /** Per model, the mail.thread hooks its classes override, with the defining modules. */
   mailHooks: Record<string, Record<string, string[]>>;
+  /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records. */
+  readsRecords: Record<string, Record<string, string[]>>;
 }
 
 interface ModelFacts {
@@ -78,4 +80,12 @@ export function overriddenMailHooks(registry: Registry, model: string): Set<stri
   const out = new Set<string>();
   for (const [hook, modules] of Object.entries(PYTHON_FIELD_FACTS.mailHooks[model] ?? {})) if (modules.some((m) => registry.modules.has(m))) out.add(hook);
   return out;
+}
+
+/**
+ * Whether an installed `write`/`unlink` override of `model` or of a mixin it inherits reads the
+ * records (mail.thread's own write is left to the tracking rule: it reads only tracked fields).
+ */
+export function readsRecordsOnWrite(registry: Registry, model: string, operation: 'write' | 'unlink'): boolean {
+  return lineage(model).some((owner) => owner !== 'mail.thread' && (PYTHON_FIELD_FACTS.readsRecords[owner]?.[operation] ?? []).some((m) => registry.modules.has(m)));
 }

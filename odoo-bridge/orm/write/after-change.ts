@@ -1,3 +1,4 @@
+import { userError } from '../../errors.ts';
 import { ACCESS_MODELS } from '../access/access-policy.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
@@ -20,11 +21,25 @@ export async function afterChange(w: WriteEnv, model: ModelInfo, ids: number[], 
   if (ACCESS_MODELS.has(model.name)) w.onAccessChange?.();
 }
 
-/** `_parent_store`: parent_path = parent's path + own id + '/', for the records and their descendants. */
+/**
+ * `_parent_store` (odoo/models.py `_parent_store_update`): parent_path = parent's path + own id +
+ * '/', for the records and their descendants. A new parent whose path already holds one of the
+ * records is a cycle, whichever side wrote it (`parent_id` on the child, `(4, ancestor)` into the
+ * parent's `child_ids`): UserError "Recursion Detected.", before any Python constraint (which
+ * flushes, in Odoo, through `_has_cycle`).
+ */
 export async function updateParentPath(w: WriteEnv, model: ModelInfo, ids: number[]): Promise<void> {
   const parent = model.parentName;
   if (!parent || !ids.length) return;
   const t = ident(requireTable(model));
+  const prefixes = await w.ctx.db.query<{ prefix: string | null }>(
+    `SELECT DISTINCT p.parent_path AS prefix FROM ${t} c JOIN ${t} p ON p.id = c.${ident(parent)} WHERE c.id = ANY($1::int4[])`,
+    [ids],
+  );
+  const moving = new Set(ids);
+  for (const { prefix } of prefixes.rows) {
+    if (prefix && prefix.split('/').slice(0, -1).some((label) => moving.has(Number(label)))) throw userError('Recursion Detected.');
+  }
   for (const id of ids) {
     const old = await w.ctx.db.query<{ parent_path: string | null }>(`SELECT parent_path FROM ${t} WHERE id = $1`, [id]);
     const fresh = await w.ctx.db.query<{ path: string }>(
@@ -38,4 +53,16 @@ export async function updateParentPath(w: WriteEnv, model: ModelInfo, ids: numbe
       await w.ctx.db.query(`UPDATE ${t} SET parent_path = $2 || substr(parent_path, length($1) + 1) WHERE parent_path LIKE $1 || '_%'`, [oldPath, newPath]);
     }
   }
+}
+
+/**
+ * The same cycle check before anything is written (Odoo raises it at the flush of the write,
+ * whatever else the write would need): the new parent is one of the records or below one.
+ */
+export async function refuseParentCycle(w: WriteEnv, model: ModelInfo, ids: number[], newParent: unknown): Promise<void> {
+  if (typeof newParent !== 'number' || !ids.length) return;
+  if (ids.includes(newParent)) throw userError('Recursion Detected.');
+  const r = await w.ctx.db.query<{ parent_path: string | null }>(`SELECT parent_path FROM ${ident(requireTable(model))} WHERE id = $1`, [newParent]);
+  const labels = (r.rows[0]?.parent_path ?? '').split('/').slice(0, -1).map(Number);
+  if (labels.some((id) => ids.includes(id))) throw userError('Recursion Detected.');
 }

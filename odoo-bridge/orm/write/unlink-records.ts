@@ -2,10 +2,12 @@ import { missingBehaviour } from '../../errors.ts';
 import { ACCESS_MODELS } from '../access/access-policy.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { computesAffectedElsewhere } from './python-computes.ts';
-import { checkExist, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
+import { existingOrMissingError } from './missing-records.ts';
+import { checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
 
 /**
- * `BaseModel.unlink()` (odoo/models.py 18): ACL, deleted ids (MissingError), unlink rules, the
+ * `BaseModel.unlink()` (odoo/models.py 18): ACL, deleted ids (MissingError when something reads
+ * them, else skipped: missing-records.ts), unlink rules, the
  * registered `@api.ondelete` hooks, then the DELETE — foreign keys decide the rest
  * (`ondelete='cascade'` lines go, `restrict` raises the ValidationError of
  * `_as_validation_error`) — and the records' external ids and attachment rows.
@@ -13,9 +15,8 @@ import { checkExist, checkRules, ident, requireTable, type WriteEnv } from './wr
 export async function unlinkRecords(w: WriteEnv, model: ModelInfo, ids: number[], options: { checkAccess?: boolean } = {}): Promise<true> {
   const checkAccess = options.checkAccess ?? true;
   if (checkAccess) w.ctx.access.checkModel(model, 'unlink');
-  const unique = [...new Set(ids)];
+  const unique = await existingOrMissingError(w, model, 'unlink', [...new Set(ids)], checkAccess);
   if (!unique.length) return true;
-  await checkExist(w, model, unique);
   if (checkAccess) await checkRules(w, model, 'unlink', unique);
   for (const b of w.behaviours.of(model.name)) await b.beforeUnlink?.(w.ctx, unique);
   const elsewhere = computesAffectedElsewhere(model.name).filter((c) => !w.behaviours.computeOf(c.model, c.field));

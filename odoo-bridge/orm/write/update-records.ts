@@ -1,17 +1,19 @@
 import { missingBehaviour } from '../../errors.ts';
 import type { ModelInfo } from '../registry/types.ts';
-import { afterChange, updateParentPath } from './after-change.ts';
+import { afterChange, refuseParentCycle, updateParentPath } from './after-change.ts';
 import type { Vals } from './behaviour-registry.ts';
 import type { RecordWrites } from './nested-writes.ts';
 import { computesAffectedByWrite, computesAffectedElsewhere } from './python-computes.ts';
 import { castOf, splitVals } from './vals-columns.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
-import { checkExist, checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
+import { existingOrMissingError } from './missing-records.ts';
+import { checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
 import { missingError } from '../../errors.ts';
 import { mailThreadAfterWrite, mailThreadBeforeWrite } from './mail/mail-thread.ts';
 
 /**
- * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError),
+ * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError
+ * when something reads them, else skipped: missing-records.ts),
  * write rules, the registered write override, then one UPDATE with write_uid/write_date, the
  * `_inherits` parents' share, x2many commands, parent_path, computes and constraints; around
  * it, mail.thread's tracking (first values kept, the note posted before commit) and followers.
@@ -24,8 +26,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   const checkAccess = options.checkAccess ?? true;
   if (checkAccess) w.ctx.access.checkModel(model, 'write');
   checkFieldNames(model, vals);
-  const unique = [...new Set(ids)];
-  await checkExist(w, model, unique);
+  const unique = await existingOrMissingError(w, model, 'write', [...new Set(ids)], checkAccess);
   if (checkAccess) await checkRules(w, model, 'write', unique);
   if (!unique.length || !Object.keys(vals).length) return true;
 
@@ -34,6 +35,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   await mailThreadBeforeWrite(w.ctx, model, unique, vals);
 
   const written = new Set(Object.keys(vals));
+  if (model.parentStore && model.parentName && written.has(model.parentName)) await refuseParentCycle(w, model, unique, vals[model.parentName]);
   const affected = computesAffectedByWrite(model, written).filter((f) => !w.behaviours.computeOf(model.name, f));
   if (affected.length) throw missingBehaviour(model.name, `write of ${[...written].join(', ')} (stored computed field${affected.length > 1 ? 's' : ''} ${affected.join(', ')} depend on it)`);
   const elsewhere = computesAffectedElsewhere(model.name).filter((c) => !w.behaviours.computeOf(c.model, c.field));

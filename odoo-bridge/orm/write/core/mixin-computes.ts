@@ -33,7 +33,7 @@ const BY_TABLE: Readonly<Record<string, (model: string, table: string) => Stored
     const numberFields = ['mobile', 'phone'].filter((f) => columns.rows.some((c) => c.column_name === f));
     const first = numberFields.length ? `COALESCE(${numberFields.map((f) => `NULLIF(${ident(f)}, '')`).join(', ')})` : 'NULL';
     const withNumber = await ctx.db.query(`SELECT 1 FROM ${ident(table)} WHERE id = ANY($1::int4[]) AND ${first} IS NOT NULL LIMIT 1`, [ids]);
-    if (withNumber.rowCount && (await formatsWithPhonenumbers(ctx, table, first))) {
+    if (withNumber.rowCount && (await formatsWithPhonenumbers(ctx, table, first, ids))) {
       throw missingBehaviour(model, 'the stored computed field phone_sanitized (this database formats numbers with the phonenumbers library)');
     }
     await ctx.db.query(`UPDATE ${ident(table)} SET phone_sanitized = ${first} WHERE id = ANY($1::int4[])`, [ids]);
@@ -52,8 +52,12 @@ export function mixinCompute(model: string, field: string): StoredCompute | unde
 }
 
 /** Whether stored rows show numbers formatted by `phonenumbers` (E.164 differs from the typed number). */
-async function formatsWithPhonenumbers(ctx: CallContext, table: string, first: string): Promise<boolean> {
-  const r = await ctx.db.query(`SELECT 1 FROM ${ident(table)} WHERE phone_sanitized IS NOT NULL AND phone_sanitized IS DISTINCT FROM ${first} LIMIT 1`);
+async function formatsWithPhonenumbers(ctx: CallContext, table: string, first: string, recomputing: number[]): Promise<boolean> {
+  // The rows being recomputed still hold their old value: they say nothing about the library.
+  const r = await ctx.db.query(
+    `SELECT 1 FROM ${ident(table)} WHERE phone_sanitized IS NOT NULL AND phone_sanitized IS DISTINCT FROM ${first} AND NOT (id = ANY($1::int4[])) LIMIT 1`,
+    [recomputing],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 

@@ -54,6 +54,11 @@ function trackedFields(ctx: CallContext, model: ModelInfo): readonly FieldInfo[]
   return pythonFactsOf(ctx.registry, model).tracked.filter((f) => !f.inheritedVia);
 }
 
+/** `_track_prepare` of a write reads the records: tracked fields exist and tracking is on. */
+export function tracksFields(ctx: CallContext, model: ModelInfo): boolean {
+  return trackedFields(ctx, model).length > 0 && !flag(ctx, 'tracking_disable') && !flag(ctx, 'mail_notrack');
+}
+
 function refuseHook(ctx: CallContext, model: ModelInfo, hook: string, what: string): void {
   if (overriddenMailHooks(ctx.registry, model.name).has(hook)) throw missingBehaviour(model.name, `${what} (its ${hook} override)`);
 }

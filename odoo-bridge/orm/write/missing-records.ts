@@ -1,0 +1,37 @@
+import { missingError } from '../../errors.ts';
+import { readsRecordsOnWrite } from '../registry/python-field-facts.ts';
+import type { ModelInfo } from '../registry/types.ts';
+import { isMailThread, tracksFields } from './mail/mail-thread.ts';
+import { ident, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
+
+/**
+ * Deleted ids given to `write`/`unlink`: Odoo 18 only fails when something reads the records
+ * (odoo/fields.py `__get__` raises MissingError on a record it cannot fetch); the UPDATE/DELETE
+ * itself meets zero rows and returns True. What reads them, per model:
+ *
+ * - the record rules of the operation (models.py `_check_access`: `filtered_domain` reads the
+ *   rule's fields) — not under sudo;
+ * - mail.thread's `_track_prepare` (write on a model with tracked fields, unless
+ *   tracking_disable / mail_notrack);
+ * - a `write`, `unlink` or `@api.ondelete` override of an installed module that reads `self`
+ *   (extracted from the sources: python-field-facts `readsRecords`).
+ *
+ * Returns the ids that exist (the others are a no-op), or raises MissingError naming the missing ones.
+ */
+export async function existingOrMissingError(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', ids: readonly number[], checkAccess: boolean): Promise<number[]> {
+  if (!ids.length) return [];
+  const r = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(requireTable(model))} WHERE id = ANY($1::int4[])`, [ids]);
+  const found = new Set(r.rows.map((row) => row.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (!missing.length) return [...ids];
+  if (readsTheRecords(w, model, operation, checkAccess)) {
+    throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(model.name, missing)}, User: ${w.ctx.uid})`);
+  }
+  return ids.filter((id) => found.has(id));
+}
+
+function readsTheRecords(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', checkAccess: boolean): boolean {
+  if (checkAccess && w.ctx.access.ruleDomain(model, operation)) return true;
+  if (operation === 'write' && isMailThread(model) && tracksFields(w.ctx, model)) return true;
+  return readsRecordsOnWrite(w.ctx.registry, model.name, operation);
+}

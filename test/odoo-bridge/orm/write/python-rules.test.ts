@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { OdooError } from '../../../../odoo-bridge/errors.ts';
+import type { OrmEngine } from '../../../../odoo-bridge/orm/engine.ts';
+import { emailNormalize } from '../../../../odoo-bridge/orm/write/core/mixin-computes.ts';
+import { createFullOrmEngine } from '../../../../odoo-bridge/orm/write/full-engine.ts';
+import { formataddr, partnerEmailFormatted } from '../../../../odoo-bridge/orm/write/mail/mail-format.ts';
+import { odooRefDatabase, type TestDatabase } from '../../../support/databases.ts';
+
+/**
+ * The write-side rules taken from Odoo 18's Python, for every model (not per case): Python
+ * defaults (literal and environment ones), mixin stored computes, `_parent_store` recursion,
+ * MissingError on deleted ids only when something reads them, and mail.thread's chatter with
+ * its context switches. The row-by-row comparison with real Odoo is stored-rows.test.ts.
+ */
+const ADMIN = 2;
+const DEMO = 6;
+
+let db: TestDatabase;
+let engine: OrmEngine;
+const call = (uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}) =>
+  engine.call({ database: 'odoo_ref', uid, model, method, args, kwargs });
+const errorOf = async (work: Promise<unknown>) => {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof OdooError) return { name: error.exceptionName, message: error.message };
+    throw error;
+  }
+  throw new Error('expected an Odoo error');
+};
+const row = async (sql: string, params: unknown[]) => (await db.pool.query(sql, params)).rows;
+
+beforeAll(async () => {
+  db = await odooRefDatabase();
+  engine = createFullOrmEngine({ database: { name: 'odoo_ref', pool: db.pool } });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('Python defaults of the installed modules', () => {
+  it('create stores every literal default of every module (base, account, sale, mail)', async () => {
+    const id = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Defaults Person' }])) as number;
+    const [p] = await row(`SELECT customer_rank, supplier_rank, message_bounce, invoice_warn, sale_warn, autopost_bills, type, color, is_company, lang FROM res_partner WHERE id = $1`, [id]);
+    expect(p).toEqual({ customer_rank: 0, supplier_rank: 0, message_bounce: 0, invoice_warn: 'no-message', sale_warn: 'no-message', autopost_bills: 'ask', type: 'contact', color: 0, is_company: false, lang: 'en_US' });
+  });
+
+  it('a value given, an ir_default or a context default wins over the Python default', async () => {
+    const id = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Ranked', customer_rank: 3 }], { context: { default_sale_warn: 'warning', default_sale_warn_msg: 'careful' } })) as number;
+    const [p] = await row(`SELECT customer_rank, sale_warn FROM res_partner WHERE id = $1`, [id]);
+    expect(p).toEqual({ customer_rank: 3, sale_warn: 'warning' });
+  });
+
+  it('default_get answers literal and environment defaults of the fields asked for', async () => {
+    const result = (await call(ADMIN, 'sale.order', 'default_get', [['state', 'company_id', 'locked', 'note_unknown_to_odoo', 'client_order_ref']])) as Record<string, unknown>;
+    expect(result).toEqual({ state: 'draft', company_id: 1, locked: false });
+    const partner = (await call(ADMIN, 'res.partner', 'default_get', [['customer_rank', 'invoice_warn', 'type', 'active']])) as Record<string, unknown>;
+    expect(partner).toEqual({ customer_rank: 0, invoice_warn: 'no-message', type: 'contact', active: true });
+  });
+});
+
+describe('stored computes of mixins', () => {
+  it('phone_sanitized is the first of mobile, phone, unchanged (Odoo without the phonenumbers library)', async () => {
+    const id = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Phones', phone: '+86 10 1234 5678' }])) as number;
+    expect((await row(`SELECT phone_sanitized FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ phone_sanitized: '+86 10 1234 5678' });
+    await call(ADMIN, 'res.partner', 'write', [[id], { mobile: '+86 138 0000 0002' }]);
+    expect((await row(`SELECT phone_sanitized FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ phone_sanitized: '+86 138 0000 0002' });
+    await call(ADMIN, 'res.partner', 'write', [[id], { mobile: false, phone: false }]);
+    expect((await row(`SELECT phone_sanitized FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ phone_sanitized: null });
+  });
+
+  it('email_normalized is tools.email_normalize(email, strict=False)', async () => {
+    const id = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Mails', email: '"Ann" <Ann.Lee@Example.COM>, other@example.com' }])) as number;
+    expect((await row(`SELECT email_normalized FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ email_normalized: 'ann.lee@example.com' });
+  });
+
+  it('email_normalize keeps non-ASCII local parts, lowers ASCII ones and every domain (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-zA-Z0-9._%+-]{1,12}$/), fc.stringMatching(/^[a-zA-Z0-9-]{1,10}\.[a-zA-Z]{2,4}$/), (local, domain) => {
+        expect(emailNormalize(`Name <${local}@${domain}>`)).toBe(`${local.toLowerCase()}@${domain.toLowerCase()}`);
+        expect(emailNormalize(`${local}@${domain}`)).toBe(`${local.toLowerCase()}@${domain.toLowerCase()}`);
+      }),
+    );
+    expect(emailNormalize('Ünïcode@Example.com')).toBe('Ünïcode@example.com');
+    expect(emailNormalize('no address here')).toBe(false);
+  });
+
+  it('formataddr and email_formatted quote and escape as odoo/tools/mail.py', () => {
+    expect(formataddr('Mitchell Admin', 'admin@yourcompany.example.com')).toBe('"Mitchell Admin" <admin@yourcompany.example.com>');
+    expect(formataddr('A "quoted" \\ name', 'a@b.c')).toBe('"A \\"quoted\\" \\\\ name" <a@b.c>');
+    expect(formataddr('Zoë', 'z@b.c')).toBe(`=?utf-8?b?${Buffer.from('Zoë').toString('base64')}?= <z@b.c>`);
+    expect(partnerEmailFormatted(null, 'X@Y.com')).toBe('"False" <x@y.com>');
+    expect(partnerEmailFormatted('N', null)).toBe(false);
+  });
+});
+
+describe('_parent_store hierarchies', () => {
+  it('refuse recursion from either side with "Recursion Detected." and change nothing', async () => {
+    const parent = (await call(ADMIN, 'res.partner.category', 'create', [{ name: 'Root tag' }])) as number;
+    const child = (await call(ADMIN, 'res.partner.category', 'create', [{ name: 'Child tag', parent_id: parent }])) as number;
+    const grandchild = (await call(ADMIN, 'res.partner.category', 'create', [{ name: 'Grandchild tag', parent_id: child }])) as number;
+    const before = await row(`SELECT id, parent_id, parent_path FROM res_partner_category WHERE id = ANY($1::int4[]) ORDER BY id`, [[parent, child, grandchild]]);
+    for (const attempt of [
+      () => call(ADMIN, 'res.partner.category', 'write', [[parent], { parent_id: grandchild }]),
+      () => call(ADMIN, 'res.partner.category', 'write', [[parent], { parent_id: parent }]),
+      () => call(ADMIN, 'res.partner.category', 'write', [[grandchild], { child_ids: [[4, parent]] }]),
+      // product.category's complete_name compute is not Ficus's: the cycle is still Odoo's error, not a refusal.
+      () => call(ADMIN, 'product.category', 'write', [[1], { parent_id: 1 }]),
+    ]) {
+      expect(await errorOf(attempt())).toEqual({ name: 'odoo.exceptions.UserError', message: 'Recursion Detected.' });
+    }
+    expect(await row(`SELECT id, parent_id, parent_path FROM res_partner_category WHERE id = ANY($1::int4[]) ORDER BY id`, [[parent, child, grandchild]])).toEqual(before);
+    // A legal move still rewrites the subtree's paths.
+    await call(ADMIN, 'res.partner.category', 'write', [[grandchild], { parent_id: parent }]);
+    expect((await row(`SELECT parent_path FROM res_partner_category WHERE id = $1`, [grandchild]))[0]).toEqual({ parent_path: `${parent}/${grandchild}/` });
+  });
+});
+
+describe('deleted ids on write and unlink', () => {
+  it('MissingError where Odoo reads the records first, True where it does not', async () => {
+    // res.partner: write tracks fields (mail.thread reads them); unlink checks the multi-company rule (reads it).
+    expect((await errorOf(call(ADMIN, 'res.partner', 'write', [[999999], { name: 'x' }]))).name).toBe('odoo.exceptions.MissingError');
+    expect((await errorOf(call(ADMIN, 'res.partner', 'unlink', [[999999]]))).name).toBe('odoo.exceptions.MissingError');
+    // The same write without tracking reads nothing on res.partner's side but its own write override.
+    expect((await errorOf(call(ADMIN, 'res.partner', 'write', [[999999], { name: 'x' }], { context: { tracking_disable: true } }))).name).toBe('odoo.exceptions.MissingError');
+    // res.partner.category: no rule, no override reading the records: a no-op that answers True.
+    expect(await call(ADMIN, 'res.partner.category', 'write', [[999999], { name: 'x' }])).toBe(true);
+    expect(await call(ADMIN, 'res.partner.category', 'unlink', [[999999]])).toBe(true);
+    // uom.uom reads its records in write and unlink (the reference-unit checks).
+    expect((await errorOf(call(ADMIN, 'uom.uom', 'write', [[999999], { name: 'x' }]))).name).toBe('odoo.exceptions.MissingError');
+  });
+});
+
+describe('mail.thread chatter of native writes', () => {
+  it('demo creating a contact follows it and logs "Contact created" as its own partner', async () => {
+    const id = (await call(DEMO, 'res.partner', 'create', [{ name: 'Chatter Contact' }])) as number;
+    const [demoPartner] = await row(`SELECT partner_id FROM res_users WHERE id = $1`, [DEMO]);
+    expect(await row(`SELECT partner_id FROM mail_followers WHERE res_model = 'res.partner' AND res_id = $1`, [id])).toEqual([{ partner_id: demoPartner.partner_id }]);
+    const followerSubtypes = await row(
+      `SELECT count(*)::int AS n FROM mail_followers_mail_message_subtype_rel r JOIN mail_followers f ON f.id = r.mail_followers_id WHERE f.res_model = 'res.partner' AND f.res_id = $1`,
+      [id],
+    );
+    expect(followerSubtypes[0].n).toBeGreaterThan(0);
+    const messages = await row(`SELECT body, message_type, author_id, create_uid, is_internal FROM mail_message WHERE model = 'res.partner' AND res_id = $1`, [id]);
+    expect(messages).toEqual([{ body: '<p>Contact created</p>', message_type: 'notification', author_id: demoPartner.partner_id, create_uid: DEMO, is_internal: true }]);
+  });
+
+  it('one tracking note per write of tracked fields, with values typed as mail_tracking_value stores them', async () => {
+    const id = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Tracked' }])) as number;
+    await call(ADMIN, 'res.partner', 'write', [[id], { name: 'Tracked Renamed', phone: '+1 555', user_id: ADMIN, function: 'untracked' }]);
+    const values = await row(
+      `SELECT f.name, v.old_value_char, v.new_value_char, v.old_value_integer, v.new_value_integer
+         FROM mail_tracking_value v JOIN ir_model_fields f ON f.id = v.field_id JOIN mail_message m ON m.id = v.mail_message_id
+        WHERE m.model = 'res.partner' AND m.res_id = $1 ORDER BY v.id`,
+      [id],
+    );
+    // Tracking order: phone (mail: tracking=2), user_id (4), name (account redefines it tracking=True: 100).
+    expect(values).toEqual([
+      { name: 'phone', old_value_char: null, new_value_char: '+1 555', old_value_integer: null, new_value_integer: null },
+      { name: 'user_id', old_value_char: '', new_value_char: 'Mitchell Admin', old_value_integer: 0, new_value_integer: ADMIN },
+      { name: 'name', old_value_char: 'Tracked', new_value_char: 'Tracked Renamed', old_value_integer: null, new_value_integer: null },
+    ]);
+    // Writing the same value again tracks nothing.
+    const count = async () => (await row(`SELECT count(*)::int AS n FROM mail_message WHERE model = 'res.partner' AND res_id = $1`, [id]))[0].n;
+    const before = await count();
+    await call(ADMIN, 'res.partner', 'write', [[id], { name: 'Tracked Renamed' }]);
+    expect(await count()).toBe(before);
+  });
+
+  it('tracking_disable, mail_create_nolog and mail_create_nosubscribe switch the side effects off', async () => {
+    const quiet = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Quiet' }], { context: { tracking_disable: true } })) as number;
+    const noLog = (await call(ADMIN, 'res.partner', 'create', [{ name: 'No log' }], { context: { mail_create_nolog: true, mail_create_nosubscribe: true } })) as number;
+    for (const id of [quiet, noLog]) {
+      expect(await row(`SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id = $1`, [id])).toEqual([]);
+      expect(await row(`SELECT id FROM mail_followers WHERE res_model = 'res.partner' AND res_id = $1`, [id])).toEqual([]);
+    }
+    await call(ADMIN, 'res.partner', 'write', [[quiet], { email: 'q@example.com' }], { context: { mail_notrack: true } });
+    expect(await row(`SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id = $1`, [quiet])).toEqual([]);
+  });
+
+  it('a responsible other than the writer would be notified by mail: refused, nothing written', async () => {
+    const id = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Assigned' }])) as number;
+    const error = await errorOf(call(ADMIN, 'res.partner', 'write', [[id], { user_id: DEMO }]));
+    expect(error.message).toMatch(/^Ficus cannot run the assignment notification/);
+    expect((await row(`SELECT user_id FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ user_id: null });
+  });
+});
