@@ -1,6 +1,7 @@
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { registerHpGrowth } from './hp-growth.ts';
 import { registerHpPayment } from './hp-payment.ts';
+import { registerHpPersonal } from './hp-personal.ts';
 
 /** What legacy addons may use beyond their own tables. */
 export interface LegacyAddonPorts {
@@ -17,5 +18,6 @@ export interface LegacyAddonPorts {
 export function registerLegacyAddons(behaviours: BehaviourRegistry, ports: LegacyAddonPorts): BehaviourRegistry {
   registerHpPayment(behaviours, ports);
   registerHpGrowth(behaviours);
+  registerHpPersonal(behaviours);
   return behaviours;
 }
