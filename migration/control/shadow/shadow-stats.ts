@@ -23,6 +23,21 @@ export class ShadowStats {
   readonly #pending = new Map<string, Pending>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** Call names proven real (the monolith answered them), the only ones used as metric labels. */
+  readonly #knownCalls = new Set<string>();
+
+  /**
+   * `model.method` is client input: a made-up method would be a new time series per name. A name
+   * becomes a label once the monolith answered it (matched or unmatched); the rest count as `other`.
+   */
+  #callLabel(call: string, outcome: ShadowOutcome): string {
+    if (this.#knownCalls.has(call)) return call;
+    if ((outcome === 'matched' || outcome === 'unmatched') && this.#knownCalls.size < 2000 && call.length <= 128) {
+      this.#knownCalls.add(call);
+      return call;
+    }
+    return 'other';
+  }
 
   constructor(private readonly options: { control: pg.Pool; metrics: Registry; logger: Logger; flushMs?: number }) {
     const name = 'ficus_shadow_calls_total';
@@ -36,7 +51,7 @@ export class ShadowStats {
   }
 
   record(module: string, call: string, outcome: ShadowOutcome, diff?: { uid: number; differences: AnswerDifference[] }): void {
-    this.#counter.inc({ module, call, outcome });
+    this.#counter.inc({ module, call: this.#callLabel(call, outcome), outcome });
     if (outcome === 'skipped') return;
     const key = `${module}\u0000${call}`;
     const entry = this.#pending.get(key) ?? { matched: 0, unmatched: 0, failed: 0, diff: null };
