@@ -264,10 +264,9 @@ def main():
             folder = os.path.join(base, sub)
             if not os.path.isdir(folder):
                 continue
-            for fname in sorted(os.listdir(folder)):
-                if not fname.endswith('.py'):
-                    continue
-                for model, parents, facts, hooks, readers in classes_of(os.path.join(folder, fname)):
+            files = sorted(os.path.join(d, f) for d, _dirs, fs in os.walk(folder) for f in fs if f.endswith('.py'))
+            for fname in files:
+                for model, parents, facts, hooks, readers in classes_of(fname):
                     for op in sorted(readers):
                         reads.setdefault(model, {}).setdefault(op, []).append(module)
                     inherits.setdefault(model, set()).update(parents)

@@ -1474,6 +1474,58 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ]
   },
+  "discuss.channel": {
+   "active": [
+    {
+     "default": {
+      "literal": true
+     },
+     "module": "mail"
+    }
+   ],
+   "allow_public_upload": [
+    {
+     "default": {
+      "literal": false
+     },
+     "module": "mail"
+    }
+   ],
+   "channel_type": [
+    {
+     "default": {
+      "literal": "channel"
+     },
+     "module": "mail"
+    }
+   ]
+  },
+  "discuss.channel.member": {
+   "fold_state": [
+    {
+     "default": {
+      "literal": "closed"
+     },
+     "module": "mail"
+    }
+   ],
+   "last_interest_dt": [
+    {
+     "default": {
+      "env": "now"
+     },
+     "module": "mail"
+    }
+   ],
+   "new_message_separator": [
+    {
+     "default": {
+      "literal": 0
+     },
+     "module": "mail"
+    }
+   ]
+  },
   "fetchmail.server": {
    "active": [
     {
@@ -5708,6 +5760,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "crm.team.member": [
    "mail.thread"
   ],
+  "discuss.channel": [
+   "bus.listener.mixin",
+   "mail.thread"
+  ],
+  "discuss.channel.member": [
+   "bus.listener.mixin"
+  ],
+  "discuss.channel.rtc.session": [
+   "bus.listener.mixin"
+  ],
   "fetchmail.server": [
    "google.gmail.mixin"
   ],
@@ -5806,6 +5868,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   ],
   "mail.composer.mixin": [
    "mail.render.mixin"
+  ],
+  "mail.guest": [
+   "avatar.mixin",
+   "bus.listener.mixin"
   ],
   "mail.link.preview": [
    "bus.listener.mixin"
@@ -5948,6 +6014,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "account.tax",
   "crm.team",
   "crm.team.member",
+  "discuss.channel",
   "iap.account",
   "mail.blacklist",
   "phone.blacklist",
@@ -6121,6 +6188,27 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "crm.team.member": {
    "write": [
     "sales_team"
+   ]
+  },
+  "discuss.channel": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "discuss.channel.member": {
+   "unlink": [
+    "mail"
+   ],
+   "write": [
+    "mail"
+   ]
+  },
+  "discuss.channel.rtc.session": {
+   "unlink": [
+    "mail"
    ]
   },
   "fetchmail.server": {
@@ -6498,10 +6586,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "res.users": {
+   "unlink": [
+    "mail"
+   ],
    "write": [
     "base",
     "base",
     "base",
+    "mail",
     "mail",
     "resource",
     "auth_totp_mail"

@@ -6,6 +6,8 @@ import { addImpliedGroups, checkOneUserType, defaultGroupIds, groupsFromCommands
 import { setPassword, takePassword, type PasswordChange } from './res-users-password.ts';
 import { giveGeneratedAvatar } from './partner-avatar.ts';
 import { configParameter, moduleInstalled, xmlidToResId } from './xmlid.ts';
+import { subscribeUsersToGroupChannels } from './discuss-auto-subscribe.ts';
+import { pythonDefaults } from '../defaults.ts';
 
 /**
  * res.users' Python behaviour in a stock Odoo 18 (base res_users.py with UsersImplied, base_setup,
@@ -172,17 +174,16 @@ async function refreshUserComputes(ctx: CallContext, ids: number[], also: { sign
 async function createUserSettings(ctx: CallContext, userIds: number[]): Promise<void> {
   const settings = ctx.registry.model('res.users.settings');
   if (!settings?.table || !userIds.length) return;
-  const defaults: Record<string, unknown> = {};
-  // mail's res.users.settings defaults; the other columns have none.
-  if (settings.fields.has('voice_active_duration')) defaults.voice_active_duration = 200;
-  if (settings.fields.has('is_discuss_sidebar_category_channel_open')) defaults.is_discuss_sidebar_category_channel_open = true;
-  if (settings.fields.has('is_discuss_sidebar_category_chat_open')) defaults.is_discuss_sidebar_category_chat_open = true;
+  // The settings' Python defaults (mail: voice_active_duration 200, sidebar categories open, push-to-talk off…).
+  const defaults = await pythonDefaults(ctx, settings);
+  delete defaults.user_id;
   const names = Object.keys(defaults);
   for (const uid of userIds) {
     const exists = await ctx.db.query(`SELECT 1 FROM res_users_settings WHERE user_id = $1`, [uid]);
     if (exists.rowCount) continue;
     const cols = ['user_id', 'create_uid', 'write_uid', ...names].map((n) => `"${n}"`).join(', ');
-    const params = [uid, SUPERUSER_ID, SUPERUSER_ID, ...names.map((n) => defaults[n])];
+    // Created as sudo by the creating user: create_uid is theirs.
+    const params = [uid, ctx.uid, ctx.uid, ...names.map((n) => defaults[n])];
     const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
     await ctx.db.query(
       `INSERT INTO res_users_settings (${cols}, create_date, write_date) VALUES (${placeholders}, (now() at time zone 'UTC'), (now() at time zone 'UTC'))`,
@@ -197,12 +198,14 @@ async function subscribeToDigest(ctx: CallContext, userIds: number[]): Promise<v
   const emails = await configParameter(ctx.db, 'digest.default_digest_emails');
   const digestId = Number.parseInt((await configParameter(ctx.db, 'digest.default_digest_id')) ?? '', 10);
   if (!emails || emails === 'False' || !Number.isInteger(digestId)) return;
-  await ctx.db.query(
+  const added = await ctx.db.query(
     `INSERT INTO digest_digest_res_users_rel (digest_digest_id, res_users_id)
      SELECT d.id, u.id FROM digest_digest d, res_users u WHERE d.id = $1 AND u.id = ANY($2::int4[]) AND NOT u.share
      ON CONFLICT DO NOTHING`,
     [digestId, userIds],
   );
+  // `digest.sudo().user_ids |= users` is a write of the digest: its log columns move.
+  if (added.rowCount) await ctx.db.query(`UPDATE digest_digest SET write_uid = $2, write_date = (now() at time zone 'UTC') WHERE id = $1`, [digestId, ctx.uid]);
 }
 
 /** auth_signup `create` mails a signup invitation to new users that have an email, unless `no_reset_password`. */
@@ -237,4 +240,5 @@ async function applyNewDefaultGroups(ctx: CallContext, written: number[], oldDef
 
 export function registerResUsers(behaviours: BehaviourRegistry): void {
   behaviours.register('res.users', resUsers);
+  behaviours.register('res.users', { afterCreate: (ctx, ids) => subscribeUsersToGroupChannels(ctx, behaviours, ids) });
 }
