@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isAlive, processesWithEnvironment, waitForExit } from './leftover-processes.ts';
@@ -11,11 +11,46 @@ import { isAlive, processesWithEnvironment, waitForExit } from './leftover-proce
  * shared machine. .ci/run checks the same two things after the suite.
  */
 export async function startTestRun(): Promise<string> {
-  const runDir = await mkdtemp(path.join(tmpdir(), 'ficus-run-'));
+  const parent = tmpdir();
+  await sweepAbandonedRuns(parent);
+  const runDir = await mkdtemp(path.join(parent, 'ficus-run-'));
+  await writeFile(path.join(runDir, OWNER_FILE), String(process.pid));
   // As root, embedded PostgreSQL runs as `postgres` and must reach its data folders in here.
   await chmod(runDir, 0o1777);
   process.env.TMPDIR = runDir;
   return runDir;
+}
+
+const OWNER_FILE = '.owner-pid';
+
+/**
+ * A run whose vitest was killed (SIGKILL, a CI job's timeout) never reached its teardown: the next
+ * run cleans up after it. A run folder belongs to a dead run when the process that made it is gone
+ * (a folder without its owner file is given a minute, the time between its making and the write).
+ */
+async function sweepAbandonedRuns(parent: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent).filter((name) => name.startsWith('ficus-run-'));
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const dir = path.join(parent, name);
+    try {
+      const ownerFile = path.join(dir, OWNER_FILE);
+      if (existsSync(ownerFile)) {
+        const owner = Number(readFileSync(ownerFile, 'utf8'));
+        if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) continue;
+      } else if (Date.now() - statSync(dir).mtimeMs < 60_000 || processesWithEnvironment('TMPDIR', dir).length) {
+        // Being made right now, or a run of a version without owner files that still has processes.
+        continue;
+      }
+      await endTestRun(dir);
+    } catch {
+      // another run is sweeping it at the same moment
+    }
+  }
 }
 
 export async function endTestRun(runDir: string): Promise<void> {
@@ -25,7 +60,7 @@ export async function endTestRun(runDir: string): Promise<void> {
   const stubborn = await waitForExit(left.map((p) => p.pid), 10_000);
   for (const pid of stubborn) signal(pid, 'SIGKILL');
   await waitForExit(stubborn, 5_000);
-  if (left.length) console.warn(`test teardown stopped ${left.length} process(es) left running:\n  ${left.map((p) => `${p.pid} ${p.command}`).join('\n  ')}`);
+  if (left.length) console.warn(`test run cleanup stopped ${left.length} process(es) left running:\n  ${left.map((p) => `${p.pid} ${p.command}`).join('\n  ')}`);
   await rm(runDir, { recursive: true, force: true });
 }
 
