@@ -33,6 +33,7 @@ describe('sleep', () => {
     setTimeout(() => controller.abort(), 20);
     await sleeping;
     await sleep(10_000, controller.signal);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Well under one 10 s sleep proves both ended early; a loaded machine only delays timers, it never adds seconds.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
