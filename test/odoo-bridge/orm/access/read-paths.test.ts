@@ -41,6 +41,8 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/methods/name-search.ts': { sudoReadEnv: 1, displayNames: 1 },
   // read_group labels many2one groups with `value.sudo().display_name` (models.py _read_group_format_result).
   'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
+  'odoo-bridge/orm/write/mail/mail-thread.ts': { sudoReadEnv: 2, displayNames: 2 },
   // name_create answers the display name of the record the caller just created.
   'odoo-bridge/orm/write/write-methods.ts': { displayNames: 1 },
 };
