@@ -316,7 +316,7 @@ def main():
         '// `inherits`: each model\'s `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;\n'
         '// `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;\n'
         '// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.\n'
-        "import type { PythonFieldFacts } from './python-field-facts.ts';\n\n"
+        "import type { PythonFieldFacts } from './python-field-facts-types.ts';\n\n"
     )
     with open(a.out, 'w', encoding='utf-8') as fh:
         fh.write(header)

@@ -6,7 +6,7 @@
 // `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;
 // `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;
 // `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.
-import type { PythonFieldFacts } from './python-field-facts.ts';
+import type { PythonFieldFacts } from './python-field-facts-types.ts';
 
 export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
  "fields": {

@@ -9,25 +9,8 @@ import type { FieldInfo, ModelInfo, Registry } from './types.ts';
  * into python-field-facts.generated.ts; this module answers per database, keeping only the
  * definitions of modules installed there (the last installed definer wins, as in the registry).
  */
-export type EnvDefaultKind = 'company' | 'user' | 'user_partner' | 'company_currency' | 'lang' | 'today' | 'now';
-export type PythonDefault = { literal: string | number | boolean } | { env: EnvDefaultKind };
-
-export interface FieldFactEntry {
-  module: string;
-  default?: PythonDefault;
-  tracking?: number;
-  computed?: boolean;
-}
-
-export interface PythonFieldFacts {
-  fields: Record<string, Record<string, FieldFactEntry[]>>;
-  inherits: Record<string, string[]>;
-  mailThread: string[];
-  /** Per model, the mail.thread hooks its classes override, with the defining modules. */
-  mailHooks: Record<string, Record<string, string[]>>;
-  /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records. */
-  readsRecords: Record<string, Record<string, string[]>>;
-}
+export type { EnvDefaultKind, FieldFactEntry, PythonDefault, PythonFieldFacts } from './python-field-facts-types.ts';
+import type { FieldFactEntry, PythonDefault } from './python-field-facts-types.ts';
 
 interface ModelFacts {
   defaults: ReadonlyMap<string, PythonDefault>;

@@ -1,0 +1,20 @@
+/** The shape of python-field-facts.generated.ts (kept apart so the data and its reader do not import each other). */
+export type EnvDefaultKind = 'company' | 'user' | 'user_partner' | 'company_currency' | 'lang' | 'today' | 'now';
+export type PythonDefault = { literal: string | number | boolean } | { env: EnvDefaultKind };
+
+export interface FieldFactEntry {
+  module: string;
+  default?: PythonDefault;
+  tracking?: number;
+  computed?: boolean;
+}
+
+export interface PythonFieldFacts {
+  fields: Record<string, Record<string, FieldFactEntry[]>>;
+  inherits: Record<string, string[]>;
+  mailThread: string[];
+  /** Per model, the mail.thread hooks its classes override, with the defining modules. */
+  mailHooks: Record<string, Record<string, string[]>>;
+  /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records. */
+  readsRecords: Record<string, Record<string, string[]>>;
+}
