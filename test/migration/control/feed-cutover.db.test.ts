@@ -134,10 +134,12 @@ describe('M19 migration: phases, shadow, cutover and rollback under load', () =>
       {},
     );
     const t0 = Date.now();
-    while (!cli.output().length && !(await c.control.query(`SELECT 1 FROM ficus_migration.cutover_step WHERE step = 'forward sync drained' AND cutover_id = (SELECT max(id) FROM ficus_migration.cutover)`)).rowCount) {
+    // Until the stall point, or until the CLI ends early (its output then says why; it prints the databases it uses at once).
+    while (cli.child.exitCode === null && cli.child.signalCode === null && !(await c.control.query(`SELECT 1 FROM ficus_migration.cutover_step WHERE step = 'forward sync drained' AND cutover_id = (SELECT max(id) FROM ficus_migration.cutover)`)).rowCount) {
       if (Date.now() - t0 > 60_000) throw new Error(`cutover did not reach the stall point: ${cli.output()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    if (cli.child.exitCode !== null) throw new Error(`the cutover ended before the stall point: ${cli.output()}`);
     // A write arrives during the freeze: it is held, not refused.
     const odoo = new Odoo({ baseUrl: 'http://127.0.0.1', port: Number(new URL(stack.gatewayUrl).port), db: 'hp_legacy', username: 'admin', password: 'admin' });
     await odoo.connect();
