@@ -38,7 +38,9 @@ export async function runCutoverDrill(stack: DrillStack, o: DrillOptions): Promi
   const log = o.log ?? (() => undefined);
   const c = stack.controller;
   const steps: DrillResult['steps'] = [];
-  const force = { force: true, reason: 'drill: gates shown, not waited for' };
+  // Gates are shown, not waited for; gateways under the drill's own load (a CI machine at load 10)
+  // may need more than the 2 s default to acknowledge a freeze: its correctness is what counts.
+  const force = { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000 };
   const timed = stepTimer(steps, log);
   const bf = await c.backfill('M19', { waitMs: 120_000 });
   if (!bf.ok) throw new Error(bf.message);

@@ -56,7 +56,9 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const log = o.log ?? (() => undefined);
   const c = stack.controller;
   const steps: TradeDrillResult['steps'] = [];
-  const force = { force: true, reason: 'drill: gates shown, not waited for' };
+  // Gates are shown, not waited for; gateways under the drill's own load (a CI machine at load 10)
+  // may need more than the 2 s default to acknowledge a freeze: its correctness is what counts.
+  const force = { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000 };
   const thresholds = { thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
   const timed = stepTimer(steps, log);
   const both = async (name: string, order: readonly string[], work: (module: string) => Promise<StepResult>) => {

@@ -25,6 +25,11 @@ export interface StepOptions {
   thresholds?: Partial<GateThresholds>;
   /** Test hook for crash drills (see cutover.ts). */
   stallAfter?: string;
+  /**
+   * How long a cutover or rollback waits for every live gateway to acknowledge its freeze before
+   * it aborts (default 2 s); a drill on a loaded machine gives the gateways longer.
+   */
+  ackTimeoutMs?: number;
 }
 
 export interface StepResult {
@@ -308,6 +313,7 @@ export class MigrationController {
           plan, control: this.control, legacy: this.legacy, service: this.servicePool(plan.service),
           from: current.phase, to, canaryPercent, version: current.version, ...record,
           ...(options.stallAfter ? { stallAfter: options.stallAfter } : {}),
+          ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
         }
       : undefined;
     return { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result: { ...base, ok: true } };
