@@ -68,7 +68,7 @@ export async function buildSessionInfo(pool: pg.Pool, database: string, uid: num
     });
   }
   if (modules.has('bus')) info.websocket_worker_version = '18.0-2';
-  if (modules.has('web_tour')) Object.assign(info, { tour_enabled: user.tour_enabled === true, current_tour: await currentTour(pool, user, internal) });
+  if (modules.has('web_tour')) Object.assign(info, { tour_enabled: user.tour_enabled === true, current_tour: await currentTour(pool, user, internal, lang) });
   // base_setup: `bool(get_param('base_setup.show_effect'))`, any stored text is true.
   if (modules.has('base_setup') && internal) info.show_effect = Boolean(params.get('base_setup.show_effect'));
   if (modules.has('mail')) info.storeData = {};
@@ -92,16 +92,35 @@ export async function buildSessionInfo(pool: pg.Pool, database: string, uid: num
  */
 const MODULES_NOT_REPRODUCED = ['hr_timesheet', 'barcodes_gs1_nomenclature'];
 
-/** web_tour `get_current_tour`: None unless the user has tours enabled and is internal. */
-async function currentTour(pool: pg.Pool, user: UserFacts, internal: boolean): Promise<unknown> {
+/**
+ * web_tour `get_current_tour` (addons/web_tour/models/tour.py): for an internal user with tours
+ * enabled, the first tour (in `_order` sequence, name, id) that is not custom and that the user
+ * has not consumed, as `_get_tour_json` writes it — its name, url and custom flag, its steps
+ * (trigger, run, and content when there is one; in the steps' `_order` sequence, id) and its
+ * rainbow-man message in the user's language; False when none is left; None when tours are off.
+ */
+async function currentTour(pool: pg.Pool, user: UserFacts, internal: boolean, lang: string): Promise<unknown> {
   if (!(user.tour_enabled === true && internal)) return null;
-  const { rows } = await pool.query(
-    `SELECT t.id FROM web_tour_tour t WHERE NOT coalesce(t.custom, false)
-        AND NOT EXISTS (SELECT 1 FROM res_users_web_tour_tour_rel r WHERE r.web_tour_tour_id = t.id AND r.res_users_id = $1) LIMIT 1`,
+  const { rows } = await pool.query<{ id: number; name: string; url: string | null; custom: boolean | null; message: Record<string, string> | null }>(
+    `SELECT t.id, t.name, t.url, t.custom, t.rainbow_man_message AS message FROM web_tour_tour t
+      WHERE NOT coalesce(t.custom, false)
+        AND NOT EXISTS (SELECT 1 FROM res_users_web_tour_tour_rel r WHERE r.web_tour_tour_id = t.id AND r.res_users_id = $1)
+      ORDER BY t.sequence, t.name, t.id LIMIT 1`,
     [user.id],
-  ).catch(() => ({ rows: [{ id: -1 }] }));
-  if (rows.length === 0) return false;
-  throw missingBehaviour('web_tour.tour', 'get_current_tour() (the tour steps of a running onboarding tour)');
+  );
+  const tour = rows[0];
+  if (!tour) return false;
+  const steps = await pool.query<{ trigger: string; content: string | null; run: string | null }>(
+    'SELECT trigger, content, run FROM web_tour_tour_step WHERE tour_id = $1 ORDER BY sequence, id',
+    [tour.id],
+  );
+  return {
+    name: tour.name,
+    url: tour.url ?? false,
+    custom: tour.custom === true,
+    steps: steps.rows.map((step) => ({ trigger: step.trigger, ...(step.content ? { content: step.content } : {}), run: step.run ?? false })),
+    rainbowManMessage: tour.message ? (tour.message[lang] ?? tour.message.en_US ?? false) : false,
+  };
 }
 
 async function companyEnrichDone(pool: pg.Pool, companyId: number): Promise<boolean> {

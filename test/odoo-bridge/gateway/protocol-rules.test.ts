@@ -88,6 +88,20 @@ describe('protocol rules', () => {
     expect(info.user_settings).not.toBeUndefined();
   });
 
+  it('session_info: the onboarding tour an administrator has not consumed, False once consumed, None with tours off', async () => {
+    const login = () => jsonrpc('/web/session/authenticate', { db: LEGACY_DB_NAME, login: 'admin', password: 'admin' });
+    const admin = (await login()).result as Record<string, unknown>;
+    expect(admin.tour_enabled).toBe(true);
+    expect(admin.current_tour).toEqual({
+      name: 'discuss_channel_tour', url: '/odoo', custom: false, steps: [],
+      rainbowManMessage: '<span><b>Good job!</b> You went through all steps of this tour.</span>',
+    });
+    await legacy.database.pool.query('INSERT INTO res_users_web_tour_tour_rel (web_tour_tour_id, res_users_id) SELECT id, 2 FROM web_tour_tour');
+    expect(((await login()).result as Record<string, unknown>).current_tour).toBe(false);
+    const member = (await jsonrpc('/web/session/authenticate', { db: LEGACY_DB_NAME, login: MEMBER.login, password: MEMBER.password })).result as Record<string, unknown>;
+    expect(member.current_tour).toBeNull();
+  });
+
   it('a business method the engine cannot run: Python binding first, then the clear refusal', async () => {
     const right = await execute('hp.health.goal', 'action_record_progress', [[1], 9000]);
     expect(right.error?.data.name).toBe('odoo.exceptions.UserError');
