@@ -3,7 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 
 /**
- * The stored-rows oracle (../shared/odoo-golden/stored-rows.jsonl, see STORED-ROWS.md there):
+ * The stored-rows oracle (fixtures/stored-rows.jsonl, a copy of ../shared/odoo-golden/stored-rows.jsonl; see fixtures/STORED-ROWS.md):
  * client calls recorded from real Odoo 18 with every row they stored. This module loads the
  * steps and dumps the same rows from a database Ficus wrote to, by the recorder's rules
  * (record_stored_rows.py): the rows the call touched (create/write date), the target records,
@@ -20,7 +20,7 @@ export interface StoredStep {
   volatile: string[];
 }
 
-export const STORED_ROWS_FILE = path.resolve(import.meta.dirname, '../../../../shared/odoo-golden/stored-rows.jsonl');
+export const STORED_ROWS_FILE = path.resolve(import.meta.dirname, '../../../fixtures/stored-rows.jsonl');
 
 export function loadStoredSteps(file = STORED_ROWS_FILE): StoredStep[] {
   return readFileSync(file, 'utf8')
