@@ -49,14 +49,30 @@ function ficusCommands(): string[] {
 
 beforeAll(async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ficus-readme-'));
-  env = { FICUS_DATA_DIR: dataDir, FICUS_PG_PORT: String(await freePort()), FICUS_PORT: String(await freePort()), LOG_FORMAT: 'json' };
-  ficus = spawn('npm', ['start', '--silent'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  ficus.stdout!.on('data', (chunk: Buffer) => (ficusOutput += chunk.toString()));
-  ficus.stderr!.on('data', (chunk: Buffer) => (ficusOutput += chunk.toString()));
-  await waitForHttp(`http://127.0.0.1:${env.FICUS_PORT}/readyz`, 170_000).catch((error: Error) => {
-    throw new Error(`${error.message}\n${ficusOutput.slice(-3000)}`);
-  });
-}, 200_000);
+  // A free port can be taken by a parallel test file before Ficus binds it: Ficus then stops with
+  // one line naming the setting, and this start is retried on other ports.
+  for (let attempt = 1; ; attempt++) {
+    env = { FICUS_DATA_DIR: dataDir, FICUS_PG_PORT: String(await freePort()), FICUS_PORT: String(await freePort()), LOG_FORMAT: 'json' };
+    ficusOutput = '';
+    ficus = spawn('npm', ['start', '--silent'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    ficus.stdout!.on('data', (chunk: Buffer) => (ficusOutput += chunk.toString()));
+    ficus.stderr!.on('data', (chunk: Buffer) => (ficusOutput += chunk.toString()));
+    const exited = new Promise<'exited'>((r) => ficus!.once('exit', () => r('exited')));
+    const ready = waitForHttp(`http://127.0.0.1:${env.FICUS_PORT}/readyz`, 170_000).then(() => 'ready' as const);
+    const outcome = await Promise.race([ready, exited]).catch((error: Error) => {
+      throw new Error(`${error.message}\n${ficusOutput.slice(-3000)}`);
+    });
+    // Ready means this Ficus answers on its port, not another process that took it.
+    if (outcome === 'ready' && ficus.exitCode === null && ficusOutput.includes('Ficus is ready')) return;
+    if (attempt < 3 && /is in use/.test(ficusOutput)) continue;
+    throw new Error(`Ficus did not start (${outcome}, exit ${ficus.exitCode}):\n${ficusOutput.slice(-3000)}`);
+  }
+}, 600_000);
+
+/** What Ficus printed last and whether it still runs, for a failing step's message. */
+function ficusState(): string {
+  return `\n-- Ficus ${ficus?.exitCode === null ? 'running' : `exited ${ficus?.exitCode}`}; its last output:\n${ficusOutput.slice(-2000)}`;
+}
 
 afterAll(async () => {
   if (ficus && ficus.exitCode === null) {
@@ -95,7 +111,7 @@ describe("the README's commands, on a fresh start", () => {
   it('each runs as written and does what the README says', async () => {
     // Settings and version first; `db reset` before anything has replication slots on the legacy database.
     const config = await shell('npx ficus config');
-    expect(config.code, config.output).toBe(0);
+    expect(config.code, config.output + ficusState()).toBe(0);
     expect(JSON.parse(config.output).gatewayPort).toBe(Number(env.FICUS_PORT));
 
     const table = await shell('npx ficus config --markdown');
@@ -106,17 +122,17 @@ describe("the README's commands, on a fresh start", () => {
     expect(version.output.trim()).toBe(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version);
 
     const reset = await shell('npx ficus db reset');
-    expect(reset.code, reset.output).toBe(0);
+    expect(reset.code, reset.output + ficusState()).toBe(0);
     expect(reset.output).toMatch(/legacy database legacy reset in \d+ ms/);
 
     // "Calling REST": a token works, and before a backfill the service says its copy is not ready.
     const rest = bashBlocks().find((b) => b.includes('npx ficus token'))!;
     const called = await shell(rest);
-    expect(called.code, called.output).toBe(0);
+    expect(called.code, called.output + ficusState()).toBe(0);
     expect(called.output).toContain('service-copy-not-ready');
 
     const backfill = await shell('npx ficus migrate backfill M04');
-    expect(backfill.code, backfill.output).toBe(0);
+    expect(backfill.code, backfill.output + ficusState()).toBe(0);
     expect(backfill.output).toContain('M04 backfilled into trade');
 
     // The block of migrate status and reconcile, as one script, with each command's exit code.
