@@ -116,7 +116,7 @@ function inOwnShape(endpoint: Endpoint, answer: Answer): boolean {
   const body = parseJson(answer.text);
   switch (endpoint.family) {
     case 'xmlrpc':
-      if (endpoint.path.endsWith('/nope')) return answer.status === 404;
+      // An unknown service is a fault like any other (dispatch_rpc's KeyError), as Odoo answers it.
       // 413 for a body over the transport limit is werkzeug's page, as Odoo answers it.
       if (answer.status === 413) return answer.text.includes('413');
       return answer.status === 200 && answer.contentType.startsWith('text/xml') && answer.text.startsWith('<?xml version="1.0"?>\n<methodResponse>\n');
