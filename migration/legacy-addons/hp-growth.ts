@@ -43,11 +43,12 @@ async function recomputeCoachRating(ctx: CallContext, coachIds: readonly number[
       WHERE u.id = ANY($1::int4[]) GROUP BY u.id`,
     [coachIds, leaving],
   );
-  for (const row of rows) {
-    const n = Number(row.n);
-    const average = n ? pythonRound2(Number(row.total) / n) : 0;
-    await ctx.db.query(`UPDATE res_users SET coach_rating_avg = $2, write_uid = $3, write_date = (now() at time zone 'UTC') WHERE id = $1`, [row.id, average, ctx.uid]);
-  }
+  const averages = rows.map((row) => (Number(row.n) ? pythonRound2(Number(row.total) / Number(row.n)) : 0));
+  await ctx.db.query(
+    `UPDATE res_users u SET coach_rating_avg = v.average, write_uid = $3, write_date = (now() at time zone 'UTC')
+       FROM unnest($1::int4[], $2::numeric[]) AS v(id, average) WHERE u.id = v.id`,
+    [rows.map((r) => r.id), averages, ctx.uid],
+  );
 }
 
 /** Python's `round(x, 2)`: the nearest hundredth of the float's exact value, ties to even. */
