@@ -24,6 +24,11 @@ export interface OdooGatewayOptions {
   maxInactivitySeconds: number;
   /** Overrides the cooldown settings read from the database (`ir_config_parameter`). */
   loginCooldown?: LoginCooldownSettings;
+  /**
+   * The login cooldown to count failures in, when other doors share it (the auth service's REST
+   * login, in `ficus start`); one of its own otherwise.
+   */
+  throttle?: LoginThrottle;
   logger: Logger;
   metrics: Registry;
 }
@@ -44,8 +49,7 @@ export async function createOdooGateway(options: OdooGatewayOptions): Promise<Ro
     })),
   );
   const first = options.databases[0];
-  const cooldown = options.loginCooldown ?? (first ? await readLoginCooldownSettings(first.pool) : undefined);
-  const throttle = new LoginThrottle({ ...cooldown, logger: options.logger });
+  const throttle = options.throttle ?? (await createLoginThrottle(first?.pool, options));
   const upstream = options.upstream ? createUpstreamOdoo(options.upstream.url, options.upstream.timeoutMs) : undefined;
   return odooProtocolRouters({
     databases: directory,
@@ -57,3 +61,9 @@ export async function createOdooGateway(options: OdooGatewayOptions): Promise<Ro
   });
 }
 
+
+/** A login throttle with the cooldown settings of `pool`'s `ir_config_parameter` (or `loginCooldown`). */
+export async function createLoginThrottle(pool: ServedDatabase['pool'] | undefined, options: { loginCooldown?: LoginCooldownSettings; logger: Logger }): Promise<LoginThrottle> {
+  const cooldown = options.loginCooldown ?? (pool ? await readLoginCooldownSettings(pool) : undefined);
+  return new LoginThrottle({ ...cooldown, logger: options.logger });
+}

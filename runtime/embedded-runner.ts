@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
 import { listen, type RunningHttpServer } from '../platform/http-server.ts';
-import { createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
+import { createLoginThrottle, createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
+import { keySetSigner } from '../services/kit/auth/token-signer.ts';
 import { createUpstreamOdoo } from '../odoo-bridge/proxy/upstream-odoo.ts';
 import { embeddedEndpoints } from '../migration/control/endpoints.ts';
 import { startMigrationRuntime } from '../migration/control/migration-runtime.ts';
@@ -97,7 +98,10 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
     const daily = await startDailyReconcile({ at: config.reconcileAt, legacyDatabaseUrl, controlPool, phases: migration.book, logger, metrics });
     stack.push('daily reconciliation', async () => daily.stop());
 
+    // One login cooldown for every door that checks a password: Odoo RPC, the web session, REST /auth/login.
+    const logins = await createLoginThrottle(legacyPool, { logger });
     const odooRouters = await createOdooGateway({
+      throttle: logins,
       databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
       handlerFor: migration.handlerFor,
       router: migration.router,
@@ -114,6 +118,8 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       logger,
       metrics,
       keys: localKeyLookup(() => signingKeys),
+      signer: keySetSigner(() => signingKeys),
+      logins,
       ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       // Side effects across the cut (points for a completed order while M14 is the monolith's, the
       // order-creation saga's user check while M01 is) go to the monolith's database through it.

@@ -16,7 +16,7 @@ interface PlannedService {
  * `{ load: … }`. A service never imports another; only this file knows them all.
  */
 export const SERVICE_CATALOG: Readonly<Record<ServiceName, BuiltService | PlannedService>> = {
-  auth: { planned: ['M01'] },
+  auth: { load: async () => (await import('./auth/index.ts')).default },
   user: { planned: ['M02'] },
   dynamic: { load: async () => (await import('./dynamic/index.ts')).default },
   trade: { load: async () => (await import('./trade/index.ts')).default },
@@ -58,6 +58,14 @@ export async function loadServiceRoster(catalog: Readonly<Record<string, BuiltSe
       const other = byModule.get(module);
       if (other) throw new Error(`services/catalog.ts: ${module} is taken over by both ${other.name} and ${service.name}`);
       byModule.set(module, service);
+    }
+  }
+  const claimedPaths = new Map<string, string>();
+  for (const service of services) {
+    for (const claimed of service.definition?.sharedPaths ?? []) {
+      const other = claimedPaths.get(claimed);
+      if (other) throw new Error(`services/catalog.ts: ${claimed} is claimed by both ${other} and ${service.name}`);
+      claimedPaths.set(claimed, service.name);
     }
   }
   return {

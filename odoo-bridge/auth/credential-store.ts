@@ -16,10 +16,12 @@
  *
  * Throttling is not done here (see login-throttle.ts): the caller knows the client address.
  */
+import { randomBytes } from 'node:crypto';
 import { sql, type CompiledQuery } from 'kysely';
 import { RPC_SCOPE, findApiKeyCandidates, verifyApiKeyHash, type ApiKeyCandidate } from './api-keys.ts';
 import { toAuthDatabase, type AuthDatabase, type AuthDatabaseSource } from './auth-database.ts';
-import { verifyOdooPassword } from './odoo-password.ts';
+import { ODOO_PASSWORD_MIN_ROUNDS, verifyOdooPassword } from './odoo-password.ts';
+import { formatPbkdf2Sha512, PBKDF2_SHA512_CHECKSUM_BYTES, PBKDF2_SHA512_DEFAULT_SALT_BYTES } from './passlib-pbkdf2.ts';
 import { VerificationCache } from './verification-cache.ts';
 
 export interface CredentialStoreOptions {
@@ -54,6 +56,24 @@ interface UserRow {
 }
 
 const MAX_INT4 = 0x7fffffff;
+
+/**
+ * A well-formed hash at Odoo's round count that no secret matches (its checksum is random, not
+ * derived). A login or uid that does not exist is checked against it, so it costs what a wrong
+ * password costs and the answer's timing does not tell which logins exist. Odoo itself answers
+ * an unknown login at once; only the timing differs from it, never the answer.
+ */
+const NO_SUCH_USER_HASH = formatPbkdf2Sha512({
+  rounds: ODOO_PASSWORD_MIN_ROUNDS,
+  salt: randomBytes(PBKDF2_SHA512_DEFAULT_SALT_BYTES),
+  checksum: randomBytes(PBKDF2_SHA512_CHECKSUM_BYTES),
+});
+
+/** Spends a failing password check's time, then says no. */
+async function noSuchUser(secret: string): Promise<null> {
+  if (secret) await verifyOdooPassword(secret, NO_SUCH_USER_HASH);
+  return null;
+}
 /** Odoo's generated keys; only used to pick which check to try first, never to accept or refuse. */
 const LOOKS_LIKE_ODOO_API_KEY = /^[0-9a-f]{40}$/;
 
@@ -137,19 +157,22 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
       // PostgreSQL rejects NUL in text parameters; no login can contain one.
       if (typeof login !== 'string' || !login || login.includes('\0') || typeof secret !== 'string') return null;
       const user = await loadUser({ login });
-      return user && (await credentialsMatch(user, secret)) ? user.id : null;
+      if (!user) return noSuchUser(secret);
+      return (await credentialsMatch(user, secret)) ? user.id : null;
     },
 
     async authenticatePassword(login, password) {
       if (typeof login !== 'string' || !login || login.includes('\0') || typeof password !== 'string' || !password) return null;
       const user = await loadUser({ login });
-      return user && (await passwordMatches(user, password)) ? user.id : null;
+      if (!user) return noSuchUser(password);
+      return (await passwordMatches(user, password)) ? user.id : null;
     },
 
     async checkUid(uid, secret) {
       if (!Number.isSafeInteger(uid) || uid <= 0 || uid > MAX_INT4 || typeof secret !== 'string') return false;
       const user = await loadUser({ id: uid });
-      return user !== null && (await credentialsMatch(user, secret));
+      if (!user) return (await noSuchUser(secret)) ?? false;
+      return credentialsMatch(user, secret);
     },
 
     async findApiKeyOwner(key) {

@@ -77,13 +77,20 @@ export class LoginThrottle {
   }
 
   isOnCooldown(keys: AttemptKeys): boolean {
+    return this.cooldownRemainingMs(keys) > 0;
+  }
+
+  /** Milliseconds until an attempt under `keys` is checked again (the longest of its keys); 0 when it may be now. */
+  cooldownRemainingMs(keys: AttemptKeys): number {
     const { failuresBeforeCooldown, cooldownMs } = this.#settings;
-    if (failuresBeforeCooldown <= 0) return false;
+    if (failuresBeforeCooldown <= 0) return 0;
     const now = this.#now();
-    return mapKeys(keys).some((key) => {
+    let remaining = 0;
+    for (const key of mapKeys(keys)) {
       const entry = this.#failures.get(key);
-      return entry !== undefined && entry.count >= failuresBeforeCooldown && now - entry.lastFailureAt < cooldownMs;
-    });
+      if (entry !== undefined && entry.count >= failuresBeforeCooldown) remaining = Math.max(remaining, cooldownMs - (now - entry.lastFailureAt));
+    }
+    return remaining > 0 ? remaining : 0;
   }
 
   /** Throws Odoo's AccessDenied("Too many login failures…") while on cooldown. */

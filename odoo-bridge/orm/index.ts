@@ -45,3 +45,11 @@ export {
   validationError,
   valueError,
 } from '../errors.ts';
+
+// Legacy credentials, for the auth service's REST login: the same checks as Odoo RPC logins
+// (passwords and API keys against res_users / res_users_apikeys), the login cooldown they share,
+// and hashing a password the way Odoo stores it.
+export { createCredentialStore, type CredentialStore } from '../auth/credential-store.ts';
+export { LoginThrottle } from '../auth/login-throttle.ts';
+export { readLoginCooldownSettings } from '../auth/login-cooldown-settings.ts';
+export { hashOdooPassword } from '../auth/odoo-password.ts';

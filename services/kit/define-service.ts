@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AccessPort } from './access/access-port.ts';
+import type { LoginGuard } from './auth/login-guard.ts';
+import type { SessionState } from './auth/session-check.ts';
+import type { TokenSigner } from './auth/token-signer.ts';
 import type { Principal } from './auth/tokens.ts';
 import type { Bus, EventHandler } from './bus/types.ts';
 import type { Cache } from './cache/cache.ts';
@@ -41,6 +44,18 @@ export interface RouteContext<DB, Body = unknown, Query = unknown, Params = unkn
   afterCommit(work: () => Promise<void>): void;
   /** The service's saga runner (ServiceDefinition.sagas); null for a service that declares none. */
   sagas: SagaRunner | null;
+  /** The caller's address as the gateway saw it (express `req.ip`, trusting only loopback proxies). */
+  clientAddress: string;
+  /** What the runtime shares with the token authority (the auth service): see PlatformPorts. */
+  platform: PlatformPorts;
+}
+
+/** Runtime parts only the token authority uses; every service gets them, most ignore them. */
+export interface PlatformPorts {
+  /** Signs access tokens; null where the runtime does not hold the private keys (`ficus serve` of another service). */
+  signer: TokenSigner | null;
+  /** The login cooldown shared with the gateway's Odoo RPC and web logins. */
+  logins: LoginGuard;
 }
 
 export interface RouteResult {
@@ -52,7 +67,7 @@ export interface RouteResult {
 /** One REST endpoint. Schemas are paths under `schemas/` (e.g. `rest/trade/health-service.json`). */
 export interface RouteDefinition<DB, Body = any, Query = any, Params = any> {
   method: HttpMethod;
-  /** Express path, e.g. `/trade/health-services/:id`; always under `/<service>/`. */
+  /** Express path, e.g. `/trade/health-services/:id`; under `/<service>/`, or one of ServiceDefinition.sharedPaths. */
   path: string;
   summary: string;
   auth: 'public' | 'bearer';
@@ -63,8 +78,11 @@ export interface RouteDefinition<DB, Body = any, Query = any, Params = any> {
   body?: string;
   /** Status → response body schema (null: no body). Undocumented statuses are a bug (500). */
   responses: Record<number, string | null>;
-  /** Unsafe methods honour Idempotency-Key; `required` answers 400 without one. */
-  idempotency?: 'optional' | 'required';
+  /**
+   * Unsafe methods honour Idempotency-Key; `required` answers 400 without one; `never` ignores it,
+   * for answers that must not be stored for replay (they carry secrets, such as tokens).
+   */
+  idempotency?: 'optional' | 'required' | 'never';
   handler: (ctx: RouteContext<DB, Body, Query, Params>) => Promise<RouteResult>;
 }
 
@@ -95,6 +113,25 @@ export interface ServiceDefinition<DB = any> {
    * (persisted in its database, resumed at start) and hands the runner to routes as `ctx.sagas`.
    */
   sagas?: (owners: SagaOwners) => SagaDefinition<any>[];
+  /**
+   * Route paths outside `/<service>/` that this service answers (e.g. auth's
+   * `/users/:id/permissions`, named so by the platform design). Each is claimed by exactly one
+   * service: the catalogue refuses two services claiming the same path.
+   */
+  sharedPaths?: readonly string[];
+  /**
+   * How bearer routes are authorized. 'service-copy' (the default): the kit checks the token's
+   * user and rights against the service database's copy of the legacy users, groups, ACLs and
+   * rules, and answers 503 until that copy is complete. 'self': the service checks them itself
+   * against the monolith (the auth service, whose logins must work before any copy exists).
+   */
+  restAuthorization?: 'service-copy' | 'self';
+  /**
+   * Only the token authority (auth) declares this: whether a token's login session is still alive.
+   * The runtime gives every service's bearer routes this answer (cached briefly, see
+   * session-check.ts); services that run apart ask `GET /auth/verify` instead.
+   */
+  sessionAuthority?: (owners: SagaOwners) => (principal: Principal) => Promise<SessionState>;
 }
 
 /** Where a service's sagas reach their steps' owners. */
@@ -123,7 +160,7 @@ export function defineService<DB>(definition: ServiceDefinition<DB>): ServiceDef
     const key = `${route.method} ${route.path}`;
     if (seen.has(key)) fail(`route ${key} is defined twice`);
     seen.add(key);
-    if (!route.path.startsWith(`/${name}/`)) fail(`route ${key} must live under /${name}/`);
+    if (!route.path.startsWith(`/${name}/`) && !definition.sharedPaths?.includes(route.path)) fail(`route ${key} must live under /${name}/ or be one of its sharedPaths`);
     if (!Object.keys(route.responses).length) fail(`route ${key} documents no response`);
   }
   if (definition.odoo) {

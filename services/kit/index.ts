@@ -1,6 +1,6 @@
 // What every service uses (DESIGN §3 services/kit). Services import from here only.
 export { defineService, defineRoute, SERVICE_NAMES } from './define-service.ts';
-export type { ServiceDefinition, RouteDefinition, RouteContext, RouteResult, SubscriptionDefinition, ServiceName, ModuleId, HttpMethod, SagaOwners } from './define-service.ts';
+export type { ServiceDefinition, RouteDefinition, RouteContext, RouteResult, SubscriptionDefinition, ServiceName, ModuleId, HttpMethod, SagaOwners, PlatformPorts } from './define-service.ts';
 
 export { HttpProblem, problems } from './http/problem.ts';
 export { buildOpenApi, mergeOpenApi } from './http/openapi.ts';
@@ -22,7 +22,10 @@ export { defineSaga, SagaRejected, sagaStepKey } from './saga/saga.ts';
 export type { SagaDefinition, SagaStep, SagaBoundary } from './saga/saga.ts';
 export { SagaRunner, type SagaOutcome } from './saga/saga-runner.ts';
 
-export type { Principal } from './auth/tokens.ts';
+export type { Principal, TokenSubject } from './auth/tokens.ts';
+export type { LoginGuard, LoginAttemptKeys } from './auth/login-guard.ts';
+export type { SessionState } from './auth/session-check.ts';
+export type { TokenSigner } from './auth/token-signer.ts';
 export { issueToken } from './auth/tokens.ts';
 export { credentialStampOf } from './auth/credential-stamp.ts';
 export type { AccessPort, AccessMode } from './access/access-port.ts';
@@ -31,7 +34,7 @@ export { notReadyProblem } from './access/reference-copy.ts';
 export { currentTraceparent, currentWork, outgoingHeaders, type WorkContext } from './observability/work-context.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
-export { assertServiceOwns, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
+export { assertServiceOwns, currentWriteOwners, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
 
 // The Odoo face of a service (models served, behaviours, business methods, legacy behaviours) and what hosts it.
 export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor } from './odoo/odoo-face.ts';

@@ -15,6 +15,16 @@ export interface Principal {
    * ends an Odoo session.
    */
   credentialStamp?: string;
+  /**
+   * The login session the token belongs to (claims `sid`, the auth_tokens row of the refresh
+   * token it was issued with, and `fam`, the session family every rotation of that refresh token
+   * shares): revoking the session, or reusing a rotated refresh token, ends every access token of
+   * the family within the session check's cache time. Absent on tokens not issued by a login
+   * (`ficus token`), which only the subject check covers.
+   */
+  session?: { tokenId: number; family: string };
+  /** Claim `exp`, seconds since the epoch. */
+  expiresAt: number;
 }
 
 export interface TokenClaims {
@@ -25,6 +35,8 @@ export interface TokenClaims {
   jti: string;
   scope?: string;
   cst?: string;
+  sid?: number;
+  fam?: string;
 }
 
 /** Why a token was refused; the message is safe to show the client. */
@@ -36,7 +48,14 @@ export class TokenError extends Error {
 }
 
 /** Issued by the auth service only: a compact JWS (JWT) signed with EdDSA under the current key. */
-export function issueToken(keys: SigningKeySet, subject: { userId: number; scopes?: string[]; credentialStamp?: string }, ttlSeconds = 900, now = Date.now()): string {
+export interface TokenSubject {
+  userId: number;
+  scopes?: string[];
+  credentialStamp?: string;
+  session?: { tokenId: number; family: string };
+}
+
+export function issueToken(keys: SigningKeySet, subject: TokenSubject, ttlSeconds = 900, now = Date.now()): string {
   const header = { alg: 'EdDSA', typ: 'JWT', kid: keys.current.kid };
   const iat = Math.floor(now / 1000);
   const claims: TokenClaims = {
@@ -47,6 +66,7 @@ export function issueToken(keys: SigningKeySet, subject: { userId: number; scope
     jti: randomUUID(),
     ...(subject.scopes?.length ? { scope: subject.scopes.join(' ') } : {}),
     ...(subject.credentialStamp ? { cst: subject.credentialStamp } : {}),
+    ...(subject.session ? { sid: subject.session.tokenId, fam: subject.session.family } : {}),
   };
   const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
   const signature = sign(null, Buffer.from(signingInput), keys.current.privateKey);
@@ -80,11 +100,17 @@ export async function verifyToken(token: string, lookup: KeyLookup, now = Date.n
   const userId = typeof claims.sub === 'string' && /^[1-9][0-9]{0,9}$/.test(claims.sub) ? Number(claims.sub) : NaN;
   if (!Number.isSafeInteger(userId) || userId > 2_147_483_647) throw new TokenError('token has no valid subject');
   if (claims.cst !== undefined && typeof claims.cst !== 'string') throw new TokenError('malformed token');
+  const hasSession = claims.sid !== undefined || claims.fam !== undefined;
+  if (hasSession && !(Number.isSafeInteger(claims.sid) && (claims.sid as number) > 0 && typeof claims.fam === 'string' && /^[0-9a-f-]{36}$/.test(claims.fam))) {
+    throw new TokenError('malformed token');
+  }
   return {
     userId,
     scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],
     tokenId: String(claims.jti ?? ''),
+    expiresAt: claims.exp,
     ...(claims.cst ? { credentialStamp: claims.cst } : {}),
+    ...(hasSession ? { session: { tokenId: claims.sid as number, family: claims.fam as string } } : {}),
   };
 }
 

@@ -31,20 +31,40 @@ const problem = (detail: string, retryAfterSeconds: number) =>
  * with no migration at all is the service's own.
  */
 export async function assertServiceOwns(db: Kysely<any>, service: string, modules: readonly ModuleId[]): Promise<void> {
+  const owners = await currentWriteOwners(db, modules, { hold: true });
+  if (owners === 'unmigrated') return;
+  if (owners === 'not-gated') throw problem(`${modules.join(' and ')} are still served by Odoo (no cutover to ${service} yet): write through Odoo RPC`, 60);
+  const notOwned = modules.filter((m) => owners.get(m) !== 'service');
+  if (notOwned.length) throw problem(`${notOwned.join(' and ')} ${notOwned.length > 1 ? 'are' : 'is'} served by Odoo, not ${service}: write through Odoo RPC`, 60);
+}
+
+/**
+ * The owner of each module as the control plane last recorded it in this service database:
+ * 'unmigrated' when no migration touches this database at all, 'not-gated' while a migration
+ * copies into it but no cutover has ever run (the monolith owns everything). With `hold`, inside
+ * a write transaction, the rows are read FOR SHARE: a cutover or rollback step in progress is
+ * waited out (up to HOLD_LIMIT_MS, then a 503), and none can start until the transaction ends,
+ * so what the caller writes lands on the side that owns it.
+ */
+export async function currentWriteOwners(db: Kysely<any>, modules: readonly ModuleId[], options: { hold: boolean }): Promise<Map<string, WriteOwner> | 'unmigrated' | 'not-gated'> {
   const { rows } = await sql<{ migrating: boolean; gated: boolean }>`
     SELECT to_regnamespace('ficus_cdc') IS NOT NULL AS migrating, to_regclass(${WRITE_OWNER_TABLE}) IS NOT NULL AS gated`.execute(db);
-  if (!rows[0]?.migrating) return;
-  if (!rows[0].gated) throw problem(`${modules.join(' and ')} are still served by Odoo (no cutover to ${service} yet): write through Odoo RPC`, 60);
+  if (!rows[0]?.migrating) return 'unmigrated';
+  if (!rows[0].gated) return 'not-gated';
+  if (!options.hold) {
+    const owners = await sql<{ module: string; owner: WriteOwner }>`
+      SELECT module, owner FROM ${sql.raw(WRITE_OWNER_TABLE)} WHERE module = ANY(${[...modules]}::text[])`.execute(db);
+    return new Map(owners.rows.map((o) => [o.module, o.owner]));
+  }
   await sql`SELECT set_config('lock_timeout', ${`${HOLD_LIMIT_MS}ms`}, true)`.execute(db);
-  let owners: { module: string; owner: string }[];
+  let owners: { module: string; owner: WriteOwner }[];
   try {
-    owners = (await sql<{ module: string; owner: string }>`
+    owners = (await sql<{ module: string; owner: WriteOwner }>`
       SELECT module, owner FROM ${sql.raw(WRITE_OWNER_TABLE)} WHERE module = ANY(${[...modules]}::text[]) ORDER BY module FOR SHARE`.execute(db)).rows;
   } catch (error) {
     if ((error as { code?: string }).code === '55P03') throw problem(`a cutover or rollback of ${modules.join(' and ')} is in progress: retry shortly`, 1);
     throw error;
   }
   await sql`SELECT set_config('lock_timeout', '0', true)`.execute(db);
-  const notOwned = modules.filter((m) => owners.find((o) => o.module === m)?.owner !== 'service');
-  if (notOwned.length) throw problem(`${notOwned.join(' and ')} ${notOwned.length > 1 ? 'are' : 'is'} served by Odoo, not ${service}: write through Odoo RPC`, 60);
+  return new Map(owners.map((o) => [o.module, o.owner]));
 }

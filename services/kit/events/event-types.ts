@@ -42,6 +42,7 @@ export interface EventDataMap {
     refModel?: string | null; refId?: number | null;
   };
   gift_sent: { giftOrderId: Id; giftId: Id; senderId: Id; receiverId: Id; streamId?: Id | null; quantity: number; pointsSpent: number };
+  user_registered: { userId: Id; partnerId: Id; userType: 'member'; registeredAt: Time };
 }
 
 export type EventType = keyof EventDataMap;
@@ -50,4 +51,5 @@ export const EVENT_TYPES = [
   'health_action_recorded', 'goal_achieved', 'device_data_synced', 'order_created', 'order_assigned', 'service_completed',
   'content_published', 'question_answered', 'post_liked', 'live_started', 'community_created', 'biz_activity',
   'product_purchased', 'ad_clicked', 'inventory_updated', 'payment_success', 'points_awarded', 'gift_sent',
+  'user_registered',
 ] as const satisfies readonly EventType[];

@@ -50,6 +50,11 @@ export const problems = {
   notFound: (detail: string) => new HttpProblem(404, 'Not Found', detail),
   conflict: (detail: string, type?: string) => new HttpProblem(409, 'Conflict', detail, type ? { type } : {}),
   unprocessable: (detail: string, type?: string) => new HttpProblem(422, 'Unprocessable Content', detail, type ? { type } : {}),
+  /** RFC 6585: the caller must wait `retryAfterSeconds` (a whole number, at least 1) before trying again. */
+  tooManyRequests: (detail: string, retryAfterSeconds: number) =>
+    new HttpProblem(429, 'Too Many Requests', detail, { type: 'https://ficus.dev/problems/rate-limited', headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } }),
+  unavailable: (detail: string, retryAfterSeconds = 5) =>
+    new HttpProblem(503, 'Service Unavailable', detail, { headers: { 'retry-after': String(retryAfterSeconds) } }),
 };
 
 export function sendProblem(res: Response, problem: HttpProblem, requestId: string | undefined): void {

@@ -4,12 +4,13 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { accessPorts, type AccessPorts } from '../access/access-port.ts';
 import { copyReadiness, notReadyProblem, type CopyReadiness } from '../access/reference-copy.ts';
+import type { SessionCheck } from '../auth/session-check.ts';
 import { databaseSubjectCheck, type SubjectCheck } from '../auth/subject-check.ts';
 import type { KeyLookup } from '../auth/tokens.ts';
 import type { Bus } from '../bus/types.ts';
 import type { Cache } from '../cache/cache.ts';
 import type { KitTables } from '../db/kit-tables.ts';
-import type { RouteDefinition, RouteResult, ServiceDefinition } from '../define-service.ts';
+import type { PlatformPorts, RouteDefinition, RouteResult, ServiceDefinition } from '../define-service.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { continueTrace } from '../observability/trace-context.ts';
 import { runInWorkContext } from '../observability/work-context.ts';
@@ -41,6 +42,13 @@ export interface ServiceRouterDeps<DB> {
   legacyPool?: pg.Pool;
   /** The service's saga runner (RouteContext.sagas). */
   sagas?: SagaRunner;
+  /**
+   * Whether a token's login session is alive (the token authority's answer, cached briefly);
+   * read per request because the authority may start after this service. Undefined: only the
+   * signature and the subject are checked.
+   */
+  sessions?: () => SessionCheck | undefined;
+  platform: PlatformPorts;
 }
 
 /** What the router derives once from the service database, for every request. */
@@ -58,12 +66,14 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
   const prefix = `/${service.name}`;
   for (const route of service.routes) checkSchemasExist(route, schemas, service.name);
   const router = express.Router();
-  router.use(prefix, express.json({ limit: '1mb' }), rejectNulCharacters);
+  // The service's own prefix, and each path it claims outside it, get the body parser and (below) the problem handler.
+  const mounts = [prefix, ...(service.sharedPaths ?? [])];
+  for (const mount of mounts) router.use(mount, express.json({ limit: '1mb' }), rejectNulCharacters);
   const openapi = buildOpenApi(service, schemas);
   router.get(`${prefix}/openapi.json`, (_req, res) => {
     res.json(openapi);
   });
-  const authorization: Authorization = deps.database && service.modules.length
+  const authorization: Authorization = deps.database && service.modules.length && service.restAuthorization !== 'self'
     ? {
         subject: databaseSubjectCheck(deps.database.pool),
         access: accessPorts(deps.database),
@@ -72,7 +82,7 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
     : {};
   for (const route of service.routes) router[route.method](route.path, (req, res, next) => handle(deps, authorization, route, req, res).catch(next));
   router.use(prefix, (req, _res, next) => next(problems.notFound(`no ${req.method} ${req.baseUrl}${req.path} in service ${service.name}`)));
-  router.use(prefix, problemHandler(logger));
+  for (const mount of mounts) router.use(mount, problemHandler(logger));
   return router;
 }
 
@@ -94,7 +104,7 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
   await runInWorkContext({ trace, log, requestId }, () => copyNotReadyAs503(async () => {
     // Before the copy is complete nothing can be answered truthfully, not even "who are you".
     await authorization.readiness?.assertReady();
-    const principal = route.auth === 'bearer' ? await authenticate(req.get('authorization'), deps.keys, route.scopes, authorization.subject) : null;
+    const principal = route.auth === 'bearer' ? await authenticate(req.get('authorization'), deps.keys, route.scopes, authorization.subject, deps.sessions?.()) : null;
     // Before the transaction takes its connection (see AccessPorts.prepare).
     const prepared = principal && authorization.access ? await authorization.access.prepare(principal.userId) : null;
     const params = validated(schemas, route.params, { ...req.params }, '/params', true);
@@ -106,6 +116,8 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
       access: prepared && authorization.access ? authorization.access.forUser(prepared, db) : null,
       legacyPool: deps.legacyPool ?? null,
       sagas: deps.sagas ?? null,
+      clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      platform: deps.platform,
       afterCommit: (work: () => Promise<void>) => void afterCommit.push(work),
     });
 
@@ -113,7 +125,8 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
     if (!UNSAFE.has(route.method)) {
       result = await route.handler(context(deps.db));
     } else {
-      const key = req.get('idempotency-key');
+      // A route whose answers hold secrets (tokens) never stores them for replay.
+      const key = route.idempotency === 'never' ? undefined : req.get('idempotency-key');
       if (!key && route.idempotency === 'required') throw problems.badRequest('this endpoint requires an Idempotency-Key header');
       result = await deps.db.transaction().execute((tx) =>
         key

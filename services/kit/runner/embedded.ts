@@ -2,6 +2,9 @@ import { Router } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { LoginGuard } from '../auth/login-guard.ts';
+import { cachedSessionCheck, type SessionCheck } from '../auth/session-check.ts';
+import type { TokenSigner } from '../auth/token-signer.ts';
 import type { KeyLookup } from '../auth/tokens.ts';
 import type { BusTransport } from '../bus/types.ts';
 import { createCache } from '../cache/create-cache.ts';
@@ -25,6 +28,10 @@ export interface EmbeddedServicesOptions {
   redisUrl?: string;
   /** The monolith's database, for the services' legacy adapters. */
   legacyPool?: pg.Pool;
+  /** Signs access tokens (the auth service issues them with it). */
+  signer?: TokenSigner;
+  /** The login cooldown the gateway's Odoo logins count in, shared with the auth service. */
+  logins?: LoginGuard;
 }
 
 export interface EmbeddedServices {
@@ -48,11 +55,21 @@ export async function startEmbeddedServices(options: EmbeddedServicesOptions): P
     await transport.close();
     await Promise.all(caches.map((c) => c.close()));
   };
+  // The token authority (auth) answers whether a session is alive for every service in this process.
+  let sessionCheck: SessionCheck | undefined;
+  const sessions = () => sessionCheck;
   try {
     for (const [index, service] of options.services.entries()) {
       const name = serviceDatabaseName(service.name);
       await ensureDatabase(options.databaseUrl('postgres'), name);
-      runtimes.push(await startServiceRuntime(service, { databaseUrl: options.databaseUrl(name), transport, cache: caches[index]!, keys: options.keys, logger, metrics, ...(options.legacyPool ? { legacyPool: options.legacyPool } : {}) }));
+      const runtime = await startServiceRuntime(service, {
+        databaseUrl: options.databaseUrl(name), transport, cache: caches[index]!, keys: options.keys, logger, metrics, sessions,
+        ...(options.logins ? { logins: options.logins } : {}),
+        ...(options.legacyPool ? { legacyPool: options.legacyPool } : {}), ...(options.signer ? { signer: options.signer } : {}),
+      });
+      runtimes.push(runtime);
+      const authority = runtime.sessionAuthority;
+      if (authority) sessionCheck = cachedSessionCheck((principal) => authority(principal));
     }
     for (const runtime of runtimes) await runtime.startPublishing();
     for (const runtime of runtimes) await runtime.startConsuming();

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { opsRoutes } from '../../../platform/ops-routes.ts';
 import { listen, type RunningHttpServer } from '../../../platform/http-server.ts';
 import { remoteKeyLookup } from '../auth/key-sources.ts';
+import { cachedSessionCheck, remoteSessionCheck, type SessionCheck } from '../auth/session-check.ts';
 import type { KeyLookup } from '../auth/tokens.ts';
 import { createCache } from '../cache/create-cache.ts';
 import { KitConfigError, type KitConfig } from '../config.ts';
@@ -32,10 +33,16 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
   // Without it the service's legacy adapters have nowhere to go: they log LegacySideEffectUnavailable.
   const legacyPool = config.legacyDatabaseUrl ? new pg.Pool({ connectionString: config.legacyDatabaseUrl, max: 5, application_name: `ficus-${service.name}-legacy` }) : undefined;
   legacyPool?.on('error', (error) => logger.warn({ err: error }, 'an idle legacy database connection failed'));
-  const runtime = await startServiceRuntime(service, { databaseUrl, transport, cache, keys: lookup, logger, metrics, ...(legacyPool ? { legacyPool } : {}) }).catch(async (error: unknown) => {
+  // Sessions: the token authority answers for itself; every other service asks it over HTTP (GET /auth/verify beside the JWKS).
+  let ownAuthority: SessionCheck | undefined;
+  const remote = config.jwksUrl ? remoteSessionCheck(new URL('/auth/verify', config.jwksUrl).toString()) : undefined;
+  const sessions = () => ownAuthority ?? remote;
+  const runtime = await startServiceRuntime(service, { databaseUrl, transport, cache, keys: lookup, logger, metrics, sessions, ...(legacyPool ? { legacyPool } : {}) }).catch(async (error: unknown) => {
     await legacyPool?.end();
     throw error;
   });
+  const authority = runtime.sessionAuthority;
+  if (authority) ownAuthority = cachedSessionCheck((principal) => authority(principal));
   let server: RunningHttpServer | undefined;
   try {
     await runtime.startPublishing();

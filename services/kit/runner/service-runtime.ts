@@ -2,7 +2,11 @@ import type { Router } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { KeyLookup } from '../auth/tokens.ts';
+import type { LoginGuard } from '../auth/login-guard.ts';
+import type { SessionCheck, SessionState } from '../auth/session-check.ts';
+import type { TokenSigner } from '../auth/token-signer.ts';
+import type { KeyLookup, Principal } from '../auth/tokens.ts';
+import { LoginThrottle } from '../../../odoo-bridge/orm/index.ts';
 import { ServiceBus } from '../bus/service-bus.ts';
 import type { BusTransport } from '../bus/types.ts';
 import type { Cache } from '../cache/cache.ts';
@@ -24,6 +28,12 @@ export interface ServiceRuntimeDeps {
   metrics: Registry;
   /** The monolith's database, for legacy adapters of REST routes (side effects across the cut). */
   legacyPool?: pg.Pool;
+  /** The token authority's session check (read per request; see ServiceRouterDeps.sessions). */
+  sessions?: () => SessionCheck | undefined;
+  /** Signs access tokens, where this runtime holds the private keys. */
+  signer?: TokenSigner;
+  /** The login cooldown shared with the gateway; the service's own one (Odoo's default settings) otherwise. */
+  logins?: LoginGuard;
 }
 
 /** One service, started: its database (migrated), bus, cache and REST router. */
@@ -33,6 +43,8 @@ export interface ServiceRuntime<DB = unknown> {
   readonly bus: ServiceBus<DB>;
   readonly router: Router;
   readonly openapi: Record<string, unknown>;
+  /** Set for the token authority: whether a token's login session is alive (uncached). */
+  readonly sessionAuthority?: (principal: Principal) => Promise<SessionState>;
   /** Embedded mode: every service publishes before any consumes, so consumers see all sources. */
   startPublishing(): Promise<void>;
   startConsuming(): Promise<void>;
@@ -55,6 +67,8 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const router = serviceRouter({
     service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool },
     ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}), ...(sagas ? { sagas } : {}),
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    platform: { signer: deps.signer ?? null, logins: deps.logins ?? new LoginThrottle({ logger }) },
   });
   // Sagas a crash or stop left unfinished (a request's after-commit steps included) continue now, beside the traffic.
   const resuming = sagas?.resumeAll().then(
@@ -71,6 +85,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
     bus,
     router,
     openapi: buildOpenApi(service, schemas),
+    ...(service.sessionAuthority ? { sessionAuthority: service.sessionAuthority({ pool: database.pool, legacyPool: deps.legacyPool ?? null }) } : {}),
     startPublishing: () => bus.startPublishing(),
     startConsuming: () => bus.startConsuming(),
     async stop() {
