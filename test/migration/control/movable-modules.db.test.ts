@@ -52,9 +52,9 @@ describe('a module can move when, and only when, its service definition declares
     await legacy?.drop();
   });
 
-  it('today: M04, M19 and M20 are movable, served as trade and dynamic declare; a planned service\'s module is refused by name', async () => {
+  it('today: M01, M04, M19 and M20 are movable, served as auth, trade and dynamic declare; a planned service\'s module is refused by name', async () => {
     const plans = await loadModulePlans(legacy.pool);
-    expect([...plans.values()].filter((p) => movableService(p)).map((p) => p.code)).toEqual(['M04', 'M19', 'M20']);
+    expect([...plans.values()].filter((p) => movableService(p)).map((p) => p.code)).toEqual(['M01', 'M04', 'M19', 'M20']);
     const trade = movableService(plans.get('M04')!)!;
     expect(trade.name).toBe('trade');
     expect(plans.get('M04')!.models.map((m) => m.model).sort()).toEqual(trade.odoo.models.filter((m) => m.module === 'M04').map((m) => m.model).sort());
@@ -65,7 +65,7 @@ describe('a module can move when, and only when, its service definition declares
     expect((await readPhase(controller.control, 'M02')).phase).toBe('legacy');
     // A module that cannot move still has a plan to look at.
     expect((await controller.planReport('M02')).businessMethods).toContainEqual({ method: 'hp.health.goal.action_abandon', provided: false });
-    await expect(loadService('user')).rejects.toThrow('service user is not built yet (available: dynamic, trade)');
+    await expect(loadService('user')).rejects.toThrow('service user is not built yet (available: auth, dynamic, trade)');
   });
 
   it('a built service without an Odoo face keeps its modules in Odoo, with a message that says what is missing', async () => {
