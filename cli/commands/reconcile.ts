@@ -8,6 +8,7 @@ import {
   DatabasePools,
   describeRepairPlan,
   ensureReconcileRunsTable,
+  exitCodeOf,
   planRepair,
   reconcileModules,
   reconcileProgressReporter,
@@ -18,10 +19,10 @@ import {
   type ReconcileReport,
   type ReportFormat,
 } from '../../migration/reconcile/index.ts';
-import { databaseUrlOn, serviceDatabaseName } from '../../migration/reconcile/targets.ts';
+import { databaseUrlOn } from '../../migration/reconcile/targets.ts';
 import type { RenderContext } from '../../migration/reconcile/report/index.ts';
-import { loadModuleRegistry } from '../../migration/modules/index.ts';
-import { SERVICE_CATALOG } from '../../services/catalog.ts';
+import { standingFromControl } from '../../migration/reconcile/module-standing.ts';
+import { CONTROL_DATABASE } from '../../runtime/embedded-runner.ts';
 import { describeDatabases } from '../databases-used.ts';
 import { embeddedClusterForCommand } from '../embedded-cluster-for-cli.ts';
 
@@ -43,9 +44,11 @@ interface ReconcileCliOptions {
   leafRows?: number;
   rules: boolean;
   controlUrl?: string;
+  serviceUrl?: string[];
 }
 
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 const whole = (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
   return Number(value);
@@ -53,7 +56,9 @@ const whole = (value: string) => {
 
 /**
  * `ficus reconcile`: compare modules' tables between the legacy database and the service
- * databases. Exit 0 when clean, 1 when differences or rule breaches remain, 2 on error.
+ * databases. Exit 0 when clean (or when nothing has a service copy to compare: the report says
+ * why), 1 when differences or rule breaches remain, 2 when the command cannot run as asked (bad
+ * arguments, unknown module, a database it cannot reach) — never 2 for what the data holds.
  */
 export function registerReconcile(program: Command): void {
   program
@@ -63,7 +68,8 @@ export function registerReconcile(program: Command): void {
     .option('--all', 'every installed module')
     .option('--tables <tables>', 'only these tables (comma-separated); alone, compares exactly these tables', list)
     .option('--source <url>', 'legacy database (default: the embedded legacy database, or LEGACY_DATABASE_URL)')
-    .option('--target <url>', "one target database for every table (default: each module's service database svc_<service> in the embedded cluster)")
+    .option('--target <url>', "one target database for every table, compared as named (default: each module's service database svc_<service> in the embedded cluster, if it holds a copy of the module)")
+    .option('--service-url <service=url>', 'database of a service (default: svc_<service> next to the legacy database); repeatable', collect)
     .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('table'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--repair', 'print what would be re-synced from the current owner of each table')
@@ -76,7 +82,7 @@ export function registerReconcile(program: Command): void {
     .option('--chunk-rows <n>', 'rows per first-level checksum chunk', whole)
     .option('--leaf-rows <n>', 'differing ranges of at most n rows are compared row by row', whole)
     .option('--no-rules', 'skip the business-rule checks')
-    .option('--control-url <url>', 'store the run in ficus_control.reconcile_runs of this database')
+    .option('--control-url <url>', `migration control database: module phases are read from it (default: ${CONTROL_DATABASE} in the embedded cluster), and the run is stored in its ficus_control.reconcile_runs when given`)
     .action(async (modules: string[], options: ReconcileCliOptions) => {
       try {
         const code = await runReconcileCommand(modules, options);
@@ -107,24 +113,24 @@ async function runReconcileCommand(modules: string[], options: ReconcileCliOptio
 }
 
 async function reconcileWith(modules: string[], options: ReconcileCliOptions, sourceUrl: string, clusterUrl: string): Promise<number> {
-  process.stderr.write(describeDatabases({ legacy: sourceUrl, ...(options.target ? { target: options.target } : { services: databaseUrlOn(clusterUrl, 'svc_*') }) }));
-  // Each module is compared with its service's database; a service that is only planned (or not
-  // started yet) has none, so its modules are left out and the report says why.
-  const tablesOnly = Boolean(options.tables?.length) && !options.all && !modules.length;
-  const comparable = options.target || tablesOnly ? null : await modulesWithServiceCopy(sourceUrl, clusterUrl, options.all ? 'all' : modules);
-  const context: RenderContext = { rulesDisabled: !options.rules, ...(comparable ? { notCompared: comparable.notCompared } : {}) };
-  if (comparable && !comparable.codes.length) {
-    for (const m of comparable.notCompared) process.stdout.write(`${m.code} ${m.technicalName} not compared: ${m.reason}.\n`);
-    process.stdout.write('nothing to compare yet.\n');
-    return 0;
-  }
+  const serviceUrls = parseServiceUrls(options.serviceUrl ?? []);
+  const controlUrl = options.controlUrl ?? databaseUrlOn(clusterUrl, CONTROL_DATABASE);
+  process.stderr.write(describeDatabases({
+    legacy: sourceUrl,
+    ...(options.target ? { target: options.target } : { services: databaseUrlOn(clusterUrl, 'svc_*'), control: controlUrl }),
+  }));
+  const context: RenderContext = { rulesDisabled: !options.rules };
+  const control = new pg.Pool({ connectionString: controlUrl, max: 2, application_name: 'ficus-reconcile' });
+  control.on('error', () => undefined);
   const pools = new DatabasePools();
   const progress = reconcileProgressReporter();
   const request: ReconcileModulesOptions = {
     sourceUrl,
     ...(options.target ? { targetUrl: options.target } : {}),
     clusterUrl,
-    modules: comparable ? comparable.codes : options.all ? 'all' : modules,
+    serviceUrlFor: (service) => serviceUrls[service],
+    standing: standingFromControl(control),
+    modules: options.all ? 'all' : modules,
     ...(options.tables ? { tables: options.tables } : {}),
     normalisation: {
       timestampPrecision: options.timestampPrecision,
@@ -146,12 +152,14 @@ async function reconcileWith(modules: string[], options: ReconcileCliOptions, so
       progress.stop();
     }
     if (options.repair) {
-      const plan = await planRepair(report);
+      // Each table is repaired from its module's system of record: legacy until cutover, the service after.
+      const owners = new Map((report.scope ?? []).map((m) => [m.code, m.systemOfRecord]));
+      const plan = await planRepair(report, (table) => owners.get(report.tables.find((t) => t.table === table)?.module ?? '') ?? 'legacy');
       process.stdout.write(`repair plan (owner → other side):\n${describeRepairPlan(plan)}`);
       if (options.apply) {
         const applied = await applyRepair(plan, {
           source: () => pools.handle(sourceUrl).pool,
-          target: (table) => pools.handle(targetUrlFor(report, table, clusterUrl, options.target)).pool,
+          target: (table) => pools.handle(targetUrlFor(report, table, clusterUrl, options.target, serviceUrls)).pool,
         });
         for (const r of applied) process.stdout.write(`re-synced ${r.table}: ${r.upserted} upserted, ${r.removed} deleted\n`);
         report = await reconcileModules(request);
@@ -160,10 +168,21 @@ async function reconcileWith(modules: string[], options: ReconcileCliOptions, so
     }
     await output(report, options, context);
     if (options.controlUrl) await storeRun(options.controlUrl, report);
-    return report.status === 'clean' ? 0 : 1;
+    return exitCodeOf(report);
   } finally {
-    await pools.closeAll();
+    await Promise.all([pools.closeAll(), control.end()]);
   }
+}
+
+/** `--service-url trade=postgres://…`, repeatable. */
+function parseServiceUrls(entries: string[]): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    if (at < 1) throw new InvalidArgumentError(`--service-url wants service=url, got ${entry}`);
+    urls[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return urls;
 }
 
 async function exitAfterFlush(code: number): Promise<never> {
@@ -172,8 +191,11 @@ async function exitAfterFlush(code: number): Promise<never> {
 }
 
 /** The target database of a table in a finished report: the one the report compared it with. */
-function targetUrlFor(report: ReconcileReport, table: string, clusterUrl: string, targetUrl?: string): string {
+function targetUrlFor(report: ReconcileReport, table: string, clusterUrl: string, targetUrl: string | undefined, serviceUrls: Record<string, string>): string {
   if (targetUrl) return targetUrl;
+  const module = report.tables.find((t) => t.table === table)?.module;
+  const service = report.modules.find((m) => m.code === module)?.service;
+  if (service && serviceUrls[service]) return serviceUrls[service];
   const label = report.tables.find((t) => t.table === table)?.targetLabel;
   const database = label?.split('/').pop();
   if (!database) throw new Error(`no target database known for ${table}`);
@@ -182,11 +204,12 @@ function targetUrlFor(report: ReconcileReport, table: string, clusterUrl: string
 
 /**
  * The legacy database and the cluster of the service databases. Without --source the
- * configuration decides (LEGACY_DATABASE_URL, else the embedded legacy database); the
- * service databases live in the embedded cluster.
+ * configuration decides (LEGACY_DATABASE_URL, else the embedded legacy database) and the
+ * service databases live in the embedded cluster; with --source they live next to it (the
+ * embedded cluster is not started for a run given its own source).
  */
 function locateDatabases(options: ReconcileCliOptions): { sourceUrl: string; clusterUrl: string } {
-  if (options.source && options.target) return { sourceUrl: options.source, clusterUrl: options.source };
+  if (options.source) return { sourceUrl: options.source, clusterUrl: options.source };
   const config = loadConfig();
   const cluster = embeddedUrl(config.postgresPort, 'postgres');
   const sourceUrl = options.source ?? config.legacyDatabaseUrl ?? embeddedUrl(config.postgresPort, config.legacyDatabaseName);
@@ -212,39 +235,5 @@ async function storeRun(controlUrl: string, report: ReconcileReport): Promise<vo
     await storeReconcileRun(client, report);
   } finally {
     await client.end();
-  }
-}
-
-/**
- * The chosen modules (all installed ones for --all) split into those whose service has a
- * database on the cluster, and the others with the reason they cannot be compared.
- */
-async function modulesWithServiceCopy(sourceUrl: string, clusterUrl: string, wanted: string[] | 'all'): Promise<{ codes: string[]; notCompared: NonNullable<RenderContext['notCompared']> }> {
-  const source = new pg.Pool({ connectionString: sourceUrl, max: 4, application_name: 'ficus-reconcile' });
-  const cluster = new pg.Client({ connectionString: clusterUrl, application_name: 'ficus-reconcile' });
-  try {
-    await cluster.connect();
-    const registry = await loadModuleRegistry(source);
-    const chosen = wanted === 'all' ? registry.modules.filter((m) => m.installed) : wanted.map((m) => registry.get(m));
-    const { rows } = await cluster.query<{ datname: string }>('SELECT datname FROM pg_database');
-    const existing = new Set(rows.map((r) => r.datname));
-    const codes: string[] = [];
-    const notCompared: NonNullable<RenderContext['notCompared']> = [];
-    for (const m of chosen) {
-      const database = serviceDatabaseName(m.service);
-      if (existing.has(database)) {
-        codes.push(m.code);
-        continue;
-      }
-      const planned = 'planned' in (SERVICE_CATALOG[m.service] ?? { planned: [] });
-      const reason = planned
-        ? `its service ${m.service} is planned, not built yet, so there is no service copy (${database}) to compare with`
-        : `its service's database ${database} does not exist yet (\`ficus start\` creates it)`;
-      notCompared.push({ code: m.code, technicalName: m.technicalName, service: m.service, reason });
-    }
-    return { codes, notCompared };
-  } finally {
-    await source.end();
-    await cluster.end().catch(() => undefined);
   }
 }

@@ -7,7 +7,9 @@ export { runReconciliation, type DatabaseHandle, type ReconcileRunOptions, type 
 export { reconcileTable, type PendingTable, type TableReconcileOptions } from './table-reconciler.ts';
 export { BUSINESS_RULES, PAID_ORDER_STATES, type BusinessRule, type RuleBreach } from './business-rules.ts';
 export type { RuleResult } from './rule-runner.ts';
-export type { ReconcileReport, ReportSummary } from './report-model.ts';
+export { exitCodeOf, type ReconcileReport, type ReportSummary } from './report-model.ts';
+export { surveyModuleCopies, type CopyState, type ModuleScope, type ModuleStanding, type StandingLookup } from './module-copies.ts';
+export { standingFromControl } from './module-standing.ts';
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/index.ts';
 export { serviceDatabaseName, databaseUrlOn, DatabasePools, tableJobsFor } from './targets.ts';
 export { currentOwnerOf, type OwnerLookup, type TableOwner } from './table-owner.ts';

@@ -7,7 +7,7 @@ import type { ReconcileProgress } from './types.ts';
  * breaches, and progress of a run in flight (long work reports progress as metrics).
  */
 export class ReconcileMetrics {
-  private readonly runs: Counter<'status'>;
+  private readonly runs: Counter<'result'>;
   private readonly lastRun: Gauge;
   private readonly lastClean: Gauge;
   private readonly lastDuration: Gauge;
@@ -18,7 +18,12 @@ export class ReconcileMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.runs = new Counter({ name: 'ficus_reconcile_runs_total', help: 'Reconciliation runs by outcome', labelNames: ['status'], registers });
+    this.runs = new Counter({
+      name: 'ficus_reconcile_runs_total',
+      help: 'Reconciliation runs by result: clean, differences, nothing_to_compare (no module has a service copy), failed (the run could not finish; the reason is logged)',
+      labelNames: ['result'],
+      registers,
+    });
     this.lastRun = new Gauge({ name: 'ficus_reconcile_last_run_timestamp_seconds', help: 'When the last reconciliation finished', registers });
     this.lastClean = new Gauge({ name: 'ficus_reconcile_last_run_clean', help: '1 when the last reconciliation found nothing', registers });
     this.lastDuration = new Gauge({ name: 'ficus_reconcile_last_run_duration_seconds', help: 'Duration of the last reconciliation', registers });
@@ -33,7 +38,8 @@ export class ReconcileMetrics {
   }
 
   observe(report: ReconcileReport): void {
-    this.runs.inc({ status: report.status });
+    const nothingCompared = report.status === 'clean' && !report.tables.length && report.scope !== undefined;
+    this.runs.inc({ result: nothingCompared ? 'nothing_to_compare' : report.status });
     this.lastRun.set(Date.parse(report.finishedAt) / 1000);
     this.lastClean.set(report.status === 'clean' ? 1 : 0);
     this.lastDuration.set(report.durationMs / 1000);
@@ -51,7 +57,8 @@ export class ReconcileMetrics {
     for (const r of report.rules) this.breaches.set({ rule: r.id, side: r.side }, r.breaches.length);
   }
 
+  /** A run that could not finish (a database unreachable, a query refused): counted, never silent. */
   failed(): void {
-    this.runs.inc({ status: 'error' });
+    this.runs.inc({ result: 'failed' });
   }
 }

@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import { BUSINESS_RULES, type BusinessRule } from './business-rules.ts';
+import type { ModuleScope } from './module-copies.ts';
 import { groupNormalisations, isClean, summarise, type ReconcileReport } from './report-model.ts';
 import { rulesFor, runBusinessRules } from './rule-runner.ts';
 import { mapWithLimit } from './sql.ts';
 import { checkServerVersion } from './table-introspection.ts';
-import { reconcileTable } from './table-reconciler.ts';
+import { failedTable, isTableCondition } from './table-failure.ts';
+import { reconcileTable, type PendingTable } from './table-reconciler.ts';
 import {
   DEFAULT_NORMALISATION,
   DEFAULT_TUNING,
@@ -33,6 +35,13 @@ export interface ReconcileRunOptions {
   /** Where a table lives on the target side (also used for the tables business rules read). */
   targetFor(table: string): DatabaseHandle | undefined;
   modules?: ReconcileReport['modules'];
+  /** Every module asked for, compared or not (reconcile-modules.ts), carried into the report. */
+  scope?: ModuleScope[];
+  /**
+   * Why a table cannot be read on the target side for a business rule (its module has no service
+   * copy yet); undefined when it can. Such a rule side is skipped with this reason.
+   */
+  targetUnavailable?: (table: string) => string | undefined;
   normalisation?: Partial<NormalisationOptions>;
   lag?: Partial<LagOptions>;
   tuning?: Partial<ReconcileTuning>;
@@ -66,20 +75,23 @@ export async function runReconciliation(options: ReconcileRunOptions): Promise<R
     ...[...targets].map(([pool, label]) => checkServerVersion(pool, `target (${label})`)),
   ]);
 
-  const pending = await mapWithLimit(options.tables, options.tableConcurrency ?? 2, async (job) => {
+  const pending = await mapWithLimit(options.tables, options.tableConcurrency ?? 2, async (job): Promise<PendingTable> => {
     const target = options.targetFor(job.targetTable ?? job.table);
     if (!target) throw new Error(`no target database for table ${job.table}`);
-    return reconcileTable(
-      {
-        table: job.table,
-        targetTable: job.targetTable ?? job.table,
-        ...(job.module ? { module: job.module } : {}),
-        source: options.source.pool,
-        target: target.pool,
-        targetLabel: target.label,
-      },
-      { tuning, normalisation, lag, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
-    );
+    const pair = {
+      table: job.table,
+      targetTable: job.targetTable ?? job.table,
+      ...(job.module ? { module: job.module } : {}),
+      source: options.source.pool,
+      target: target.pool,
+      targetLabel: target.label,
+    };
+    try {
+      return guarded(pair, await reconcileTable(pair, { tuning, normalisation, lag, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }));
+    } catch (error) {
+      if (!isTableCondition(error)) throw error;
+      return failedTable(pair, error);
+    }
   });
 
   const waiting = pending.filter((p) => p.deferred > 0);
@@ -93,13 +105,14 @@ export async function runReconciliation(options: ReconcileRunOptions): Promise<R
   const reconciledTables = options.tables.map((t) => t.table);
   const rules = options.rules === false ? [] : rulesFor(options.rules ?? BUSINESS_RULES, reconciledTables);
   options.onProgress?.({ table: '(business rules)', phase: 'rules', done: 0, total: rules.length });
-  const ruleResults = await runBusinessRules(rules, {
-    source: () => options.source.pool,
-    target: (table) => options.targetFor(table)?.pool,
-  });
+  const ruleResults = await runBusinessRules(
+    rules,
+    { source: () => options.source.pool, target: (table) => options.targetFor(table)?.pool },
+    options.targetUnavailable ? { target: options.targetUnavailable } : {},
+  );
   options.onProgress?.({ table: '(business rules)', phase: 'done', done: rules.length, total: rules.length });
 
-  const summary = summarise(tables, ruleResults);
+  const summary = summarise(tables, ruleResults, options.scope);
   const finished = new Date();
   return {
     kind: 'ficus-reconcile-report',
@@ -110,11 +123,27 @@ export async function runReconciliation(options: ReconcileRunOptions): Promise<R
     source: options.source.label,
     targets: [...new Set(tables.map((t) => t.targetLabel))],
     modules: options.modules ?? [],
+    ...(options.scope ? { scope: options.scope } : {}),
     options: { normalisation, lag },
     normalisations: groupNormalisations(pending.flatMap((p) => p.notes), normalisation),
     tables,
     rules: ruleResults,
     summary,
     status: isClean(summary) ? 'clean' : 'differences',
+  };
+}
+
+/** The re-check after the lag window may fail like the first pass: the same table condition, the same answer. */
+function guarded(pair: Parameters<typeof failedTable>[0], pending: PendingTable): PendingTable {
+  return {
+    ...pending,
+    finish: async () => {
+      try {
+        return await pending.finish();
+      } catch (error) {
+        if (!isTableCondition(error)) throw error;
+        return failedTable(pair, error).result;
+      }
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { RULE_DESCRIPTIONS, type NormalisationNote, type NormalisationRule } from './normalisation.ts';
+import type { ModuleScope } from './module-copies.ts';
 import type { RuleResult } from './rule-runner.ts';
 import type { LagOptions, NormalisationOptions, TableResult } from './types.ts';
 
@@ -12,7 +13,13 @@ export interface ReconcileReport {
   source: string;
   /** Target databases used (one per service unless a single target was given). */
   targets: string[];
+  /** The modules compared. */
   modules: { code: string; technicalName: string; service: string }[];
+  /**
+   * Every module asked for, compared or not, with what was compared or why nothing was (absent
+   * when one target database was given for every table: then everything named is compared).
+   */
+  scope?: ModuleScope[];
   options: { normalisation: NormalisationOptions; lag: LagOptions };
   /** Normalisations applied, each with the columns it touched. */
   normalisations: { rule: NormalisationRule; description: string; columns: string[] }[];
@@ -35,9 +42,13 @@ export interface ReportSummary {
   rulesChecked: number;
   rulesSkipped: number;
   ruleBreaches: number;
+  /** Modules asked for and left out for want of a service copy (absent in reports before this count existed). */
+  modulesNotCompared?: number;
+  /** Modules whose phase relies on a service copy that does not exist: differences too. */
+  missingCopies?: number;
 }
 
-export function summarise(tables: TableResult[], rules: RuleResult[]): ReportSummary {
+export function summarise(tables: TableResult[], rules: RuleResult[], scope: readonly ModuleScope[] = []): ReportSummary {
   const count = (kind: string) => tables.reduce((n, t) => n + t.differences.filter((d) => d.kind === kind).length, 0);
   return {
     tables: tables.length,
@@ -52,11 +63,22 @@ export function summarise(tables: TableResult[], rules: RuleResult[]): ReportSum
     rulesChecked: rules.filter((r) => r.status !== 'skipped').length,
     rulesSkipped: rules.filter((r) => r.status === 'skipped').length,
     ruleBreaches: rules.reduce((n, r) => n + r.breaches.length, 0),
+    modulesNotCompared: scope.filter((m) => !m.compared).length,
+    missingCopies: scope.filter((m) => m.finding).length,
   };
 }
 
 export function isClean(summary: ReportSummary): boolean {
-  return summary.tablesWithDifferences === 0 && summary.ruleBreaches === 0;
+  return summary.tablesWithDifferences === 0 && summary.ruleBreaches === 0 && !summary.missingCopies;
+}
+
+/**
+ * `ficus reconcile`'s exit code for a finished run: 0 clean (including "nothing to compare"), 1
+ * differences. 2 is only for a run that could not be made (bad arguments, a database out of
+ * reach), never for what the data holds.
+ */
+export function exitCodeOf(report: ReconcileReport): 0 | 1 {
+  return report.status === 'clean' ? 0 : 1;
 }
 
 export function groupNormalisations(notes: NormalisationNote[], options: NormalisationOptions): ReconcileReport['normalisations'] {

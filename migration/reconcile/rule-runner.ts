@@ -1,5 +1,6 @@
 import type { Queryable } from '../modules/queryable.ts';
 import type { BusinessRule, RuleBreach, TableLocator } from './business-rules.ts';
+import { isTableCondition } from './table-failure.ts';
 
 export interface RuleResult {
   id: string;
@@ -18,14 +19,20 @@ export function rulesFor(rules: readonly BusinessRule[], tables: readonly string
   return rules.filter((r) => r.tables.some((t) => wanted.has(t)));
 }
 
+/** Why a table cannot be used on a side although a database may hold it (e.g. its module was never backfilled there). */
+export type SideUnavailable = Partial<Record<'source' | 'target', (table: string) => string | undefined>>;
+
 /**
  * Runs each rule on the source and on the target (or across both). A side that lacks one of a
- * rule's tables skips the rule and says which table was missing: a skipped rule is visible in
- * the report, never silently passed.
+ * rule's tables skips the rule and says which table was missing, or why it cannot be used (a
+ * module not migrated yet: its empty tables would breach every rule): a skipped rule is visible
+ * in the report, never silently passed. A rule whose query fails on the data or shape of a side
+ * (a column the service's table does not have) is skipped with the database's reason too.
  */
 export async function runBusinessRules(
   rules: readonly BusinessRule[],
   sides: { source: TableLocator; target: TableLocator },
+  unavailable: SideUnavailable = {},
 ): Promise<RuleResult[]> {
   const results: RuleResult[] = [];
   for (const rule of rules) {
@@ -33,6 +40,11 @@ export async function runBusinessRules(
     for (const side of checks) {
       const base = { id: rule.id, title: rule.title, description: rule.description, side };
       const needed = side === 'across' ? (['source', 'target'] as const) : [side];
+      const notMigrated = needed.flatMap((s) => rule.tables.flatMap((t) => unavailable[s]?.(t) ?? []));
+      if (notMigrated.length) {
+        results.push({ ...base, status: 'skipped', reason: [...new Set(notMigrated)].join('; '), breaches: [] });
+        continue;
+      }
       const missing = (
         await Promise.all(needed.flatMap((s) => rule.tables.map(async (t) => ((await tableExists(sides[s](t), t)) ? null : `${t} (${s})`))))
       ).filter((m): m is string => m !== null);
@@ -40,7 +52,14 @@ export async function runBusinessRules(
         results.push({ ...base, status: 'skipped', reason: `not available: ${missing.join(', ')}`, breaches: [] });
         continue;
       }
-      const breaches = await rule.check(sides, side === 'across' ? 'target' : side);
+      let breaches: RuleBreach[];
+      try {
+        breaches = await rule.check(sides, side === 'across' ? 'target' : side);
+      } catch (error) {
+        if (!isTableCondition(error)) throw error;
+        results.push({ ...base, status: 'skipped', reason: `could not be checked: ${(error as Error).message}`, breaches: [] });
+        continue;
+      }
       results.push({ ...base, status: breaches.length ? 'breached' : 'ok', breaches });
     }
   }

@@ -44,7 +44,8 @@ export function scheduleDailyReconcile(options: DailyReconcileOptions): DailyRec
         await options.onReport?.(report);
         return report;
       } catch (error) {
-        options.logger?.error({ err: error }, 'daily reconciliation failed');
+        // The reason in plain words as its own field: what an operator greps for and an alert quotes.
+        options.logger?.error({ err: error, reason: reasonOf(error) }, 'daily reconciliation failed');
         await options.onError?.(error);
         return undefined;
       } finally {
@@ -75,6 +76,11 @@ export function scheduleDailyReconcile(options: DailyReconcileOptions): DailyRec
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+/** The error's own message (database errors name the database or relation, never a password). */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
 }
 
 export function parseTimeOfDay(text: string): [number, number] {

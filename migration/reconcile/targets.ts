@@ -45,11 +45,15 @@ export class DatabasePools {
     return handle;
   }
 
-  targetResolver(registry: ModuleRegistry | undefined, options: { targetUrl?: string; clusterUrl: string }): (table: string) => DatabaseHandle | undefined {
+  targetResolver(
+    registry: ModuleRegistry | undefined,
+    options: { targetUrl?: string; clusterUrl: string; serviceUrl?: (service: string) => string },
+  ): (table: string) => DatabaseHandle | undefined {
     return (table) => {
       if (options.targetUrl) return this.handle(options.targetUrl);
       const module = registry?.moduleOfTable(table);
-      return module ? this.handle(databaseUrlOn(options.clusterUrl, serviceDatabaseName(module.service))) : undefined;
+      if (!module) return undefined;
+      return this.handle(options.serviceUrl?.(module.service) ?? databaseUrlOn(options.clusterUrl, serviceDatabaseName(module.service)));
     };
   }
 

@@ -92,7 +92,8 @@ export interface RowDifference {
   values?: Record<string, { source: string | null; target: string | null }>;
 }
 
-export type TableStatus = 'clean' | 'differences' | 'missing-in-target' | 'missing-in-source' | 'skipped';
+/** `failed`: the table could not be compared (a database error about its data or shape); counted as a difference. */
+export type TableStatus = 'clean' | 'differences' | 'missing-in-target' | 'missing-in-source' | 'skipped' | 'failed';
 
 export interface TableResult {
   table: string;

@@ -1,6 +1,6 @@
 import type { ReconcileReport } from '../report-model.ts';
 import type { TableResult } from '../types.ts';
-import { count, countByKind, describeColumns, formatMs, KIND_LABEL, LISTED_DIFFERENCES, noRulesText, plural, reportNotes, statusText, type RenderContext } from './labels.ts';
+import { count, countByKind, describeColumns, formatMs, KIND_LABEL, LISTED_DIFFERENCES, noRulesText, plural, reportNotes, scopeLines, statusText, verdictSentence, verdictText, type RenderContext } from './labels.ts';
 import { idsText } from './markdown.ts';
 import { differenceChart, esc, KIND_COLOURS } from './svg-chart.ts';
 
@@ -36,10 +36,12 @@ export function renderHtml(report: ReconcileReport, context: RenderContext = {})
 <title>Ficus reconciliation — ${esc(report.status)}</title><style>${CSS}</style></head>
 <body>
 <section id="summary">
-<h1>Reconciliation <span class="status ${report.status}">${report.status === 'clean' ? 'clean' : 'differences found'}</span></h1>
+<h1>Reconciliation <span class="status ${report.status}">${esc(verdictText(report))}</span></h1>
 <div class="muted">source <code>${esc(report.source)}</code> → target ${report.targets.map((t) => `<code>${esc(t)}</code>`).join(', ') || '—'} ·
 ${esc(report.startedAt)} · ${esc(formatMs(report.durationMs))} · lag window ${report.options.lag.lagWindowMs} ms</div>
 <div class="muted">modules: ${esc(report.modules.map((m) => `${m.code} ${m.technicalName} (${m.service})`).join(', ') || '—')}</div>
+<p><b>${esc(verdictSentence(report))}</b></p>
+${scopeList(report)}
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 <div class="cards">
 ${card('tables', s.tables)}${card('tables with differences', s.tablesWithDifferences)}${card('source rows', s.rowsSource)}${card('target rows', s.rowsTarget)}
@@ -62,6 +64,13 @@ ${report.normalisations.length ? `<ul>${report.normalisations.map((n) => `<li>${
 </section>
 </body></html>
 `;
+}
+
+function scopeList(report: ReconcileReport): string {
+  const { compared, notCompared } = scopeLines(report);
+  if (!compared.length && !notCompared.length) return '';
+  const items = [...compared.map((l) => `<li>compared: ${esc(l)}</li>`), ...notCompared.map((l) => `<li>not compared: ${esc(l)}</li>`)];
+  return `<h2>What was compared</h2><ul class="scope">${items.join('')}</ul>`;
 }
 
 function tableRow(t: TableResult): string {

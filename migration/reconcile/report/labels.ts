@@ -35,6 +35,7 @@ function show(value: string | null): string {
 
 export function statusText(table: TableResult): string {
   if (table.status === 'skipped') return `skipped (${table.reason ?? ''})`;
+  if (table.status === 'failed') return table.reason ?? 'could not be compared';
   if (table.status === 'missing-in-target' || table.status === 'missing-in-source') return `${table.status.replaceAll('-', ' ')} (${table.reason ?? ''})`;
   return table.status;
 }
@@ -59,6 +60,50 @@ export interface RenderContext {
   rulesDisabled?: boolean;
   /** Modules left out because their service has no database to compare with, and why. */
   notCompared?: { code: string; technicalName: string; service: string; reason: string }[];
+}
+
+/** The verdict in words: `clean`, `differences found`, or `nothing to compare` (no module had a service copy). */
+export function verdictText(report: ReconcileReport): string {
+  if (report.status !== 'clean') return 'differences found';
+  return report.scope && !report.scope.some((m) => m.compared) && !report.tables.length ? 'nothing to compare' : 'clean';
+}
+
+/** Per module asked for: what was compared with what, or why it was not compared. */
+export function scopeLines(report: ReconcileReport): { compared: string[]; notCompared: string[] } {
+  const compared: string[] = [];
+  const notCompared: string[] = [];
+  for (const m of report.scope ?? []) {
+    const tables = report.tables.filter((t) => t.module === m.code).length;
+    if (m.compared) compared.push(`${m.code} ${m.technicalName} (${m.service}) — ${m.explanation}; ${plural(tables, 'table')}.`);
+    else notCompared.push(`${m.code} ${m.technicalName} (${m.service}) — ${m.finding ? 'DIFFERENCE: ' : ''}${m.explanation}.`);
+  }
+  return { compared, notCompared };
+}
+
+/** One closing sentence a finance reader can quote: what was compared, what was found, what was left out. */
+export function verdictSentence(report: ReconcileReport): string {
+  const s = report.summary;
+  const scope = report.scope;
+  const comparedModules = scope ? scope.filter((m) => m.compared).length : report.modules.length;
+  const parts: string[] = [];
+  if (s.tables) parts.push(`${plural(comparedModules, 'module')} compared (${plural(s.tables, 'table')}, ${plural(s.rowsSource, 'row')} in legacy, ${plural(s.rowsTarget, 'row')} on the service side)`);
+  else parts.push(scope ? 'no module asked for has a service copy to compare with the legacy tables' : 'no table compared');
+  const differing = s.missingInTarget + s.missingInSource + s.different;
+  if (report.status === 'clean') {
+    if (s.tables) parts.push('no differences');
+  } else {
+    const found: string[] = [];
+    const unreadable = report.tables.filter((t) => t.status === 'failed').length;
+    if (s.tablesWithDifferences > unreadable) found.push(`${plural(s.tablesWithDifferences - unreadable, 'table')} with differences (${plural(differing, 'row')})`);
+    if (unreadable) found.push(`${plural(unreadable, 'table')} that could not be compared`);
+    if (s.ruleBreaches) found.push(plural(s.ruleBreaches, 'rule breach', 'rule breaches'));
+    if (s.missingCopies) found.push(`${plural(s.missingCopies, 'module')} whose phase relies on a service copy that does not exist`);
+    parts.push(found.join(', '));
+  }
+  const leftOut = (s.modulesNotCompared ?? 0) - (s.missingCopies ?? 0);
+  if (leftOut > 0) parts.push(`${plural(leftOut, 'module')} not compared (reasons above)`);
+  if (s.rulesSkipped) parts.push(`${plural(s.rulesSkipped, 'rule check')} skipped (reasons above)`);
+  return `Verdict: ${verdictText(report)} — ${parts.join('; ')}.`;
 }
 
 /** Sentences that explain a result a newcomer would otherwise misread. */

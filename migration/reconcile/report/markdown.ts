@@ -1,11 +1,11 @@
 import type { ReconcileReport } from '../report-model.ts';
-import { count, countByKind, describeColumns, formatMs, KIND_LABEL, LISTED_DIFFERENCES, noRulesText, reportNotes, statusText, type RenderContext } from './labels.ts';
+import { count, countByKind, describeColumns, formatMs, KIND_LABEL, LISTED_DIFFERENCES, noRulesText, reportNotes, scopeLines, statusText, verdictSentence, verdictText, type RenderContext } from './labels.ts';
 
 /** A Markdown report, e.g. for a pull request or a ticket. */
 export function renderMarkdown(report: ReconcileReport, context: RenderContext = {}): string {
   const s = report.summary;
   const out: string[] = [];
-  out.push(`# Reconciliation: ${report.status === 'clean' ? 'clean' : 'differences found'}`);
+  out.push(`# Reconciliation: ${verdictText(report)}`);
   out.push('');
   out.push(`- source: \`${report.source}\``);
   out.push(`- target: ${report.targets.map((t) => `\`${t}\``).join(', ') || '—'}`);
@@ -16,6 +16,16 @@ export function renderMarkdown(report: ReconcileReport, context: RenderContext =
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   out.push(`| ${[s.tables, s.rowsSource, s.rowsTarget, s.missingInTarget, s.missingInSource, s.different, s.unsettled, s.schemaDifferences, s.ruleBreaches].map(count).join(' | ')} |`);
   out.push('');
+  out.push(`**${verdictSentence(report)}**`);
+  out.push('');
+  const scope = scopeLines(report);
+  if (scope.compared.length || scope.notCompared.length) {
+    out.push('## What was compared');
+    out.push('');
+    for (const line of scope.compared) out.push(`- compared: ${line}`);
+    for (const line of scope.notCompared) out.push(`- not compared: ${line}`);
+    out.push('');
+  }
   const notes = reportNotes(report, context);
   if (notes.length) out.push(...notes.map((n) => `> ${n}`), '');
   out.push('## Tables');

@@ -1,5 +1,5 @@
 import type { ReconcileReport } from '../report-model.ts';
-import { count, countByKind, describeColumns, formatMs, KIND_LABEL, noRulesText, plural, reportNotes, statusText, type RenderContext } from './labels.ts';
+import { count, countByKind, describeColumns, formatMs, KIND_LABEL, noRulesText, plural, reportNotes, scopeLines, statusText, verdictSentence, verdictText, type RenderContext } from './labels.ts';
 
 /** Differing rows printed per table on a terminal. */
 const TERMINAL_ROWS = 20;
@@ -8,15 +8,17 @@ const TERMINAL_ROWS = 20;
 export function renderTerminal(report: ReconcileReport, context: RenderContext = {}): string {
   const lines: string[] = [];
   const s = report.summary;
-  lines.push(`reconcile ${report.source} → ${report.targets.join(', ') || '(no target)'}   ${report.status.toUpperCase()}   ${formatMs(report.durationMs)}`);
+  lines.push(`reconcile ${report.source} → ${report.targets.join(', ') || '(no target)'}   ${verdictText(report).toUpperCase()}   ${formatMs(report.durationMs)}`);
   lines.push('');
+  const scope = scopeLines(report);
+  if (scope.compared.length) lines.push('compared:', ...scope.compared.map((l) => `  ${l}`), '');
+  if (scope.notCompared.length) lines.push('not compared:', ...scope.notCompared.map((l) => `  ${l}`), '');
   const header = ['table', 'module', 'source rows', 'target rows', 'missing in target', 'missing in source', 'different', 'status'];
   const rows = report.tables.map((t) => {
     const c = countByKind(t);
     return [t.table, t.module ?? '', count(t.rowsSource), count(t.rowsTarget), count(c['missing-in-target']), count(c['missing-in-source']), count(c.different), statusText(t)];
   });
-  lines.push(...alignedTable(header, rows));
-  lines.push('');
+  if (rows.length) lines.push(...alignedTable(header, rows), '');
   for (const t of report.tables) {
     if (t.schema.onlyInSource.length || t.schema.onlyInTarget.length) {
       lines.push(`${t.table}: columns only in source [${t.schema.onlyInSource.join(', ')}], only in target [${t.schema.onlyInTarget.join(', ')}]`);
@@ -48,6 +50,7 @@ export function renderTerminal(report: ReconcileReport, context: RenderContext =
       `${count(s.missingInSource)} missing in source, ${count(s.different)} different, ${count(s.unsettled)} unsettled, ${plural(s.schemaDifferences, 'schema difference')}; ` +
       `${plural(s.rulesChecked, 'rule check')} (${count(s.rulesSkipped)} skipped), ${plural(s.ruleBreaches, 'breach', 'breaches')}`,
   );
+  lines.push(verdictSentence(report));
   return lines.join('\n');
 }
 
