@@ -19,7 +19,7 @@ import type { CallRouter } from '../routing/call-router.ts';
 const MODEL_METHODS = new Set([
   'search', 'search_read', 'search_count', 'search_fetch', 'create', 'name_create', 'name_search',
   'fields_get', 'default_get', 'read_group', 'web_read_group', 'web_search_read', 'formatted_read_group',
-  'check_access_rights', 'has_access', 'context_get', 'get_views', 'get_available_models', 'load_views',
+  'check_access_rights', 'check_field_access_rights', 'has_access', 'context_get', 'get_views', 'get_available_models', 'load_views',
 ]);
 
 /** JSON-2 parameter names of Odoo 19 that Odoo 18's signatures call differently. */

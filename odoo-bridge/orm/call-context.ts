@@ -1,9 +1,10 @@
 import { userError } from '../errors.ts';
+import { fieldAccessFor, type FieldAccess } from './access/field-groups.ts';
 import type { AccessPolicy, UserAccess } from './access-policy.ts';
 import { newSearchEnv, type SearchEnv } from './domain/search-env.ts';
 import type { ReadEnv } from './read/read-env.ts';
 import type { ReadOptions } from './read/read-env.ts';
-import type { ModelInfo, Registry } from './registry/types.ts';
+import type { FieldInfo, ModelInfo, Registry } from './registry/types.ts';
 import type { Queryable } from './sql/execute.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface CallContext {
   readonly tz: string | null;
   readonly activeTest: boolean;
   readonly filestore: string | null;
+  /** Field-level access rights (`groups=` on fields) of this call's user: access/field-groups.ts. */
+  readonly fieldAccess: FieldAccess;
   /** A fresh compile environment (alias counter per statement), rules for `mode` applied. */
   searchEnv(options?: { activeTest?: boolean; sudo?: boolean }): SearchEnv;
   readEnv(options?: { sudo?: boolean }): ReadEnv;
@@ -42,6 +45,7 @@ export async function createCallContext(options: {
   // env.lang: an unknown or inactive language is refused (golden read.040).
   if (lang !== 'en_US' && !options.registry.languages.has(lang)) throw userError(`Invalid language code: ${lang}`);
   const access = await options.policy.forUser(options.uid, context);
+  const fieldAccess = await fieldAccessFor(options.db, options.registry, access, lang);
   const activeTest = context.active_test !== false;
   const viewer = { uid: options.uid, isSystem: access.isSystem, canRead: (model: ModelInfo) => access.hasModel(model, 'read') };
   const ctx: CallContext = {
@@ -54,13 +58,14 @@ export async function createCallContext(options: {
     tz: typeof context.tz === 'string' ? context.tz : null,
     activeTest,
     filestore: options.filestore,
+    fieldAccess,
     searchEnv(o = {}) {
       return newSearchEnv(options.registry, {
         lang,
         activeTest: o.activeTest ?? activeTest,
         companyId: access.companyId,
         ...(o.sudo ? {} : { ruleDomain: (model: ModelInfo) => access.ruleDomain(model, 'read') }),
-        ...(o.sudo || access.superuser ? {} : { viewer }),
+        ...(o.sudo || access.superuser ? {} : { viewer, checkFieldRead: (model: ModelInfo, field: FieldInfo) => fieldAccess.check(model, 'read', [field.name]) }),
       });
     },
     readEnv(o = {}) {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { OdooError, valueError } from '../../errors.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { fieldSql } from './field-sql.ts';
+import { asSudo, checkFieldRead } from './field-read-checks.ts';
 import {
   buildTree,
   checkDomainShape,
@@ -40,6 +41,7 @@ export interface WhereOptions {
  * active leaf, the domain itself, and the user's record rules.
  */
 export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, alias: string, options: WhereOptions = {}): Sql {
+  if (options.sudo && env.checkFieldRead && !env.sudoDepth) return asSudo(env, () => compileWhere(env, model, domain, alias, options));
   const attachment = model.name === ATTACHMENT_MODEL && !env.insideRule;
   const items = attachment ? withAttachmentFieldDefault(checkDomainShape(domain)) : checkDomainShape(domain);
   if (isPlainlyFalse(items)) return sql`FALSE`;
@@ -134,8 +136,25 @@ function sudoSearch(env: SearchEnv, model: ModelInfo, domain: unknown[], column:
 
 /** Non-stored related fields are searched through their path (Odoo's `_search_related`). */
 function viaRelatedPath(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, operator: string, value: unknown): Sql {
+  // `_search_related` builds `[(first hop, 'in', <sudo search of the rest>)]`: only the first
+  // hop reaches `_field_to_sql` as the user (an x2many hop never does).
+  const path = field.related!.split('.');
   const tree = buildTree(env.registry, model, [[field.related!, operator, value]]);
-  return compileNode(env, model, alias, tree);
+  if (path.length === 1) return compileNode(env, model, alias, tree);
+  const hop = model.fields.get(path[0]!);
+  if (hop) checkLeafField(env, model, hop);
+  return asSudo(env, () => compileNode(env, model, alias, tree));
+}
+
+/** The check `_field_to_sql` makes when a leaf on `field` becomes SQL: stored columns, on the `_inherits` parent for delegated fields. */
+function checkLeafField(env: SearchEnv, model: ModelInfo, field: FieldInfo): void {
+  if (field.inheritedVia) {
+    const parent = env.registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
+    const target = parent?.fields.get(field.name);
+    if (parent && target) checkLeafField(env, parent, target);
+  } else if (field.column && field.type !== 'one2many' && field.type !== 'many2many') {
+    checkFieldRead(env, model, field);
+  }
 }
 
 function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: string, operator: 'any' | 'not any', sub: unknown): Sql {
@@ -148,6 +167,7 @@ function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: strin
   const comodel = env.registry.model(field.relation ?? '');
   if (!comodel) throw keyErrorOf(String(field.relation));
   if (field.type === 'many2one') {
+    checkFieldRead(env, model, field);
     const ids = subSearch(env, comodel, sub, { activeTest: false });
     const col = sql.ref(`${alias}.${field.column}`);
     return operator === 'any' ? idsIn(col, ids) : sql`(${idsIn(col, ids, true)} OR ${col} IS NULL)`;
@@ -198,6 +218,8 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
   if (field.type === 'many2one') {
     if (!comodel) throw keyErrorOf(String(field.relation));
     const col = sql.ref(`${alias}.${field.column}`);
+    // child_of on the model's own parent field becomes an `id` leaf in Odoo (no check of the field).
+    if (!((operator === 'child_of' || operator === 'parent_of') && comodel.name === model.name)) checkFieldRead(env, model, field);
     if (operator === 'child_of' || operator === 'parent_of') {
       const ids = toIds(env, comodel, value);
       if (comodel.name !== model.name) {
@@ -228,6 +250,7 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
     throw new OdooError('odoo.exceptions.UserError', `Ficus cannot search properties field ${model.name}.${name} yet.`);
   }
 
+  checkFieldRead(env, model, field);
   if (field.type === 'datetime' && typeof value === 'string' && value.length === 10) {
     value = value + (operator === '>' || operator === '<=' ? ' 23:59:59' : ' 00:00:00');
   }
@@ -241,6 +264,7 @@ function x2manyMembership(env: SearchEnv, model: ModelInfo, alias: string, field
   const id = sql.ref(`${alias}.id`);
   if (field.type === 'one2many') {
     const inverse = inverseColumn(comodel, field);
+    checkFieldRead(env, comodel, comodel.fields.get(field.relationField!)!);
     if (ids.kind === 'list' && !ids.ids.length) return op === 'in' ? sql`FALSE` : sql`TRUE`;
     const coAlias = nextAlias(env, comodel);
     const sub =
@@ -264,6 +288,7 @@ function x2manyEmpty(env: SearchEnv, model: ModelInfo, alias: string, field: Fie
   const id = sql.ref(`${alias}.id`);
   if (field.type === 'one2many') {
     const inverse = inverseColumn(comodel, field);
+    checkFieldRead(env, comodel, comodel.fields.get(field.relationField!)!);
     const coAlias = nextAlias(env, comodel);
     const sub = sql`SELECT ${sql.ref(`${coAlias}.${inverse}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.${inverse}`)} IS NOT NULL`;
     return negative ? sql`(${id} IN (${sub}))` : sql`(${id} NOT IN (${sub}))`;

@@ -1,5 +1,5 @@
 import type { RawBuilder } from 'kysely';
-import type { ModelInfo, Registry } from '../registry/types.ts';
+import type { FieldInfo, ModelInfo, Registry } from '../registry/types.ts';
 
 export type Sql = RawBuilder<unknown>;
 
@@ -27,6 +27,14 @@ export interface SearchEnv {
   readonly viewer?: SearchViewer;
   /** Compiling a record rule's domain: a condition Ficus cannot evaluate must deny, not allow. */
   readonly insideRule?: boolean;
+  /**
+   * `_field_to_sql`'s `check_field_access_rights('read', [field])`: Odoo's AccessError for a
+   * field with `groups=` the user is not in (access/field-groups.ts). Absent for sudo searches
+   * and the superuser; not applied inside rule domains or sudo sub-searches (domain/field-read-checks.ts).
+   */
+  readonly checkFieldRead?: (model: ModelInfo, field: FieldInfo) => void;
+  /** How many sudo sub-searches are being compiled right now (no field checks inside them). */
+  sudoDepth?: number;
   /** Alias counter, per compiled statement. */
   aliasSeq: number;
 }
@@ -41,7 +49,10 @@ export interface SearchViewer {
 
 export function newSearchEnv(
   registry: Registry,
-  options: { lang?: string; activeTest?: boolean; companyId?: number | null; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer } = {},
+  options: {
+    lang?: string; activeTest?: boolean; companyId?: number | null; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer;
+    checkFieldRead?: SearchEnv['checkFieldRead'];
+  } = {},
 ): SearchEnv {
   return {
     registry,
@@ -50,6 +61,7 @@ export function newSearchEnv(
     companyId: options.companyId ?? null,
     ...(options.ruleDomain ? { ruleDomain: options.ruleDomain } : {}),
     ...(options.viewer ? { viewer: options.viewer } : {}),
+    ...(options.checkFieldRead ? { checkFieldRead: options.checkFieldRead } : {}),
     aliasSeq: 0,
   };
 }

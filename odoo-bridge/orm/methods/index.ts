@@ -1,5 +1,6 @@
 import { USER_METHODS } from './user-methods.ts';
 import { ACCESS_METHODS } from './access-methods.ts';
+import { FIELD_ACCESS_METHODS } from './field-access-methods.ts';
 import type { MethodTable } from './method.ts';
 import { META_METHODS } from './meta-methods.ts';
 import { NAME_SEARCH_METHODS } from './name-search.ts';
@@ -15,5 +16,6 @@ export const READ_METHODS: MethodTable = {
   ...WEB_METHODS,
   ...META_METHODS,
   ...ACCESS_METHODS,
+  ...FIELD_ACCESS_METHODS,
   ...USER_METHODS,
 };

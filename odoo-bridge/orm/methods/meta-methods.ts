@@ -75,9 +75,11 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
     d.trim = true;
     if (field.size) d.size = field.size;
   }
-  // Python-only attribute; Odoo's type default ('sum') shows for stored floats/monetaries, integers
-  // mostly declare none. Per-field overrides (e.g. aggregator=False) are not in the database.
-  if (NUMERIC_TYPES.has(field.type) && field.type !== 'integer' && field.column) d.aggregator = 'sum';
+  // Python-only attribute (fields.py `_description_aggregator`): the class default 'sum' of
+  // Integer/Float/Monetary shows for stored columns; a non-stored field cannot aggregate. `id` is
+  // fields.Id (no aggregator) and Integer makes a field named `sequence` None. Per-field
+  // overrides (e.g. aggregator=False) are not in the database: KNOWN_DESCRIPTION_ATTRIBUTES.
+  if (NUMERIC_TYPES.has(field.type) && field.column && field.name !== 'id' && !(field.type === 'integer' && field.name === 'sequence')) d.aggregator = 'sum';
   if (field.type === 'monetary') {
     // Python default of Monetary.currency_field: `currency_id` (or `x_currency_id`) of the model.
     const currency = field.currencyField ?? ['currency_id', 'x_currency_id'].find((n) => model.fields.has(n));
@@ -109,7 +111,10 @@ export const META_METHODS: MethodTable = {
       const result: Record<string, unknown> = {};
       for (const name of model.fieldOrder) {
         if (wanted && !wanted.has(name)) continue;
-        const full = describe(ctx, model, model.fields.get(name)!);
+        const field = model.fields.get(name)!;
+        // Fields with groups the user is not in do not exist for them (access/field-groups.ts).
+        if (!ctx.fieldAccess.accessible(model, field)) continue;
+        const full = describe(ctx, model, field);
         result[name] = attributes ? Object.fromEntries(Object.entries(full).filter(([k]) => attributes.has(k))) : full;
       }
       return result;

@@ -4,6 +4,7 @@ import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
 import { fieldSql } from '../domain/field-sql.ts';
+import { checkFieldRead } from '../domain/field-read-checks.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import { bucketEnd, bucketLabel, bucketSql, checkGranularity, dateGroupingEnv, localToUtc, TIME_GRANULARITIES, type DateGroupingEnv } from './read-group-dates.ts';
 import { displayNames } from '../read/read-records.ts';
@@ -47,6 +48,9 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   const env = ctx.searchEnv();
   const alias = nextAlias(env, model);
   const joins: Sql[] = [];
+  // Groupby and aggregate fields the user must be allowed to read (`_field_to_sql` checks them
+  // after `_search` compiled the domain; read_group validates the names before both).
+  const readChecks: FieldInfo[] = [];
   let dates: DateGroupingEnv | null = null;
   const specs: GroupSpec[] = [];
   for (const spec of groupby) {
@@ -59,6 +63,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
       continue;
     }
     if (!field.column) throw valueError(`Field ${model.name}.${name} is not stored and cannot be grouped on`);
+    readChecks.push(field);
     let expr = fieldSql(env, field, alias);
     const gran = field.type === 'date' || field.type === 'datetime' ? granularity ?? 'month' : null;
     if (gran) {
@@ -84,12 +89,14 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     if (!fn || !field.column) continue;
     const sqlFn = AGGREGATES[fn];
     if (!sqlFn) throw valueError(`Invalid aggregation function ${fn}`);
+    readChecks.push(field);
     const col = fieldSql(env, field, alias);
     aggregates.set(aliasName!, sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`);
     if (!fn.startsWith('count') && (fn === 'avg' || field.type === 'float' || field.type === 'monetary')) floatAggregates.add(aliasName!);
   }
 
   const where = compileWhere(env, model, domain ?? [], alias);
+  for (const field of readChecks) checkFieldRead(env, model, field);
   const orderTerms: Sql[] = [];
   const extraGroup: Sql[] = [];
   const orderSpec = typeof paging.orderby === 'string' && paging.orderby.trim() ? paging.orderby : specs.map((s) => s.spec).join(',');

@@ -3,6 +3,8 @@ import { typeError } from '../../errors.ts';
 import { checkFieldNames, readableFields, readRecords } from '../read/read-records.ts';
 import { readAsUser } from './checked-read.ts';
 import { run } from '../sql/execute.ts';
+import type { CallContext } from '../call-context.ts';
+import type { ModelInfo } from '../registry/types.ts';
 import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
 import { countRows, searchIds, searchSource } from './search-source.ts';
 
@@ -30,8 +32,12 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.search_fetch', params: [{ name: 'domain' }, { name: 'field_names' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }] },
     async run(ctx, model, a) {
       ctx.access.checkModel(model, 'read');
-      if (Array.isArray(a.field_names)) checkFieldNames(model, a.field_names);
       const source = searchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
+      // `_determine_fields_to_fetch` after `_search` (field groups, then unknown names).
+      if (Array.isArray(a.field_names)) {
+        ctx.fieldAccess.check(model, 'read', a.field_names);
+        checkFieldNames(model, a.field_names);
+      }
       return searchIds(ctx, model, source);
     },
   },
@@ -47,8 +53,10 @@ export const SEARCH_METHODS: MethodTable = {
       for (const key of Object.keys(extra)) {
         if (key !== 'load') throw typeError(`BaseModel._read_format() got an unexpected keyword argument '${key}'`);
       }
+      // `check_field_access_rights('read', fields)` comes first in search_read, before the model's ACL.
+      checkFieldGroups(ctx, model, a.fields);
       ctx.access.checkModel(model, 'read');
-      const fields = fieldList(model, a.fields);
+      const fields = fieldList(ctx, model, a.fields);
       const source = searchSource(ctx, model, a.domain ?? [], { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
       return readRecords(ctx.readEnv(), model, source, fields, ctx.readOptions('load' in extra ? extra.load : '_classic_read'));
     },
@@ -57,8 +65,12 @@ export const SEARCH_METHODS: MethodTable = {
     api: 'records',
     signature: { qualname: 'BaseModel.read', params: [{ name: 'fields', default: null }, { name: 'load', default: '_classic_read' }] },
     async run(ctx, model, a, rawIds) {
+      const ids = idsOf(rawIds);
+      // read checks the fields' groups first, then fetch the names, then the model's ACL and rules.
+      checkFieldGroups(ctx, model, a.fields, ids);
+      const fields = fieldList(ctx, model, a.fields);
       ctx.access.checkModel(model, 'read');
-      return readAsUser(ctx, model, idsOf(rawIds), fieldList(model, a.fields), a.load);
+      return readAsUser(ctx, model, ids, fields, a.load);
     },
   },
   exists: {
@@ -74,10 +86,23 @@ export const SEARCH_METHODS: MethodTable = {
   },
 };
 
-/** `fields`: None/False/[] mean every readable field; otherwise each name must exist. */
-export function fieldList(model: Parameters<typeof readableFields>[0], fields: unknown): string[] {
-  if (fields === null || fields === undefined || fields === false || (Array.isArray(fields) && !fields.length)) return readableFields(model);
-  if (typeof fields === 'string') return checkFieldNames(model, [fields]);
-  if (!Array.isArray(fields)) return readableFields(model);
-  return checkFieldNames(model, fields);
+/** The names a `fields` argument gives, or null for None/False/[] (every field). */
+function namedFields(fields: unknown): unknown[] | null {
+  if (typeof fields === 'string') return [fields];
+  return Array.isArray(fields) && fields.length ? fields : null;
+}
+
+/**
+ * `check_field_access_rights('read', fields)` on records `ids`: AccessError when the user may not
+ * read a named field (groups=, access/field-groups.ts). No names: nothing to refuse.
+ */
+export function checkFieldGroups(ctx: CallContext, model: ModelInfo, fields: unknown, ids: readonly number[] = []): void {
+  const names = namedFields(fields);
+  if (names) ctx.fieldAccess.check(model, 'read', names, ids);
+}
+
+/** `fields`: None/False/[] mean every field the user may read (inaccessible ones silently left out); otherwise each name must exist. */
+export function fieldList(ctx: CallContext, model: ModelInfo, fields: unknown): string[] {
+  const names = namedFields(fields);
+  return names ? checkFieldNames(model, names) : ctx.fieldAccess.accessibleOnly(model, readableFields(model));
 }

@@ -48,6 +48,8 @@ async function webReadWith(ctx: CallContext, model: ModelInfo, ids: readonly num
   const names = Object.keys(specification);
   const idsOnly = !names.length || (names.length === 1 && names[0] === 'id');
   const shared = new Map<number, Values>();
+  // `read(fields)` checks the fields' groups (access/field-groups.ts) before anything, even with no ids.
+  if (!idsOnly) ctx.fieldAccess.check(model, 'read', names, ids);
   const records: Values[] = idsOnly
     ? ids.map((id) => shared.get(id) ?? shared.set(id, { id }).get(id)!)
     : await read(checkFieldNames(model, names));

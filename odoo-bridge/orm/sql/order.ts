@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { userError, valueError } from '../../errors.ts';
 import { fieldSql } from '../domain/field-sql.ts';
+import { checkFieldRead } from '../domain/field-read-checks.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
 
@@ -92,6 +93,8 @@ function fieldOrder(
   if (field.type === 'many2one') {
     const key = `${model.name}.${name}`;
     if (seen.has(key)) return [];
+    // `_order_field_to_sql` → `_field_to_sql`: the user must be allowed to read the field (groups=).
+    checkFieldRead(env, model, field);
     const comodel = env.registry.model(field.relation ?? '');
     const col = sql.ref(`${alias}.${field.column}`);
     if (!comodel?.table) return [sql`${col}${tail}`];
@@ -110,6 +113,7 @@ function fieldOrder(
     terms.push(...orderToSql(env, comodel, coalias, coorder, joins, direction === 'DESC', new Set([...seen, key]), withDirection));
     return terms;
   }
+  checkFieldRead(env, model, field);
   let expr = fieldSql(env, field, alias);
   if (field.type === 'boolean') expr = sql`COALESCE(${expr}, FALSE)`;
   return [sql`${expr}${tail}`];

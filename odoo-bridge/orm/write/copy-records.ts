@@ -12,6 +12,7 @@ import { checkExist, ident, requireTable, type WriteEnv } from './write-env.ts';
 export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], defaults: Vals): Promise<number[]> {
   w.ctx.access.checkModel(model, 'read');
   await checkExist(w, model, ids);
+  if (ids.length) checkCopiedFieldsReadable(w, model, ids, defaults);
   const table = ident(requireTable(model));
   const result: number[] = [];
   for (const id of ids) {
@@ -47,6 +48,21 @@ export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], 
     result.push(newId!);
   }
   return result;
+}
+
+/**
+ * `copy_data` reads every field it copies (`record[name]` → `_fetch_field`, which checks the
+ * field's groups): the first copied field the user may not read fails the copy
+ * (access/field-groups.ts). Log columns, `parent_path`, `_inherits` links and what `default`
+ * gives (a given parent link gives its parent's fields) are not read.
+ */
+function checkCopiedFieldsReadable(w: WriteEnv, model: ModelInfo, ids: number[], defaults: Vals): void {
+  const links = new Set(model.inherits.values());
+  for (const field of model.fields.values()) {
+    if (!field.copied || MAGIC_FIELDS.has(field.name) || field.name === 'parent_path' || field.name in defaults || links.has(field.name)) continue;
+    if (field.inheritedVia && field.inheritedVia in defaults) continue;
+    w.ctx.fieldAccess.check(model, 'read', [field.name], ids);
+  }
 }
 
 /** A raw column value back in the form `create` takes (timestamps as text, translations in the call's language). */

@@ -28,6 +28,8 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   checkFieldNames(model, vals);
   const unique = await existingOrMissingError(w, model, 'write', [...new Set(ids)], checkAccess);
   if (checkAccess) await checkRules(w, model, 'write', unique);
+  // `check_field_access_rights('write', vals)` after the write access check: fields with groups (access/field-groups.ts).
+  if (checkAccess && ids.length) w.ctx.fieldAccess.check(model, 'write', Object.keys(vals), ids);
   if (!unique.length || !Object.keys(vals).length) return true;
 
   for (const b of w.behaviours.of(model.name)) await b.beforeWrite?.(w.ctx, unique, vals);

@@ -51,7 +51,8 @@ const COMPUTED_TRACKED: Readonly<Record<string, Readonly<Record<string, Computed
 };
 
 function trackedFields(ctx: CallContext, model: ModelInfo): readonly FieldInfo[] {
-  return pythonFactsOf(ctx.registry, model).tracked.filter((f) => !f.inheritedVia);
+  // `_track_get_fields` keeps what `fields_get` shows the writer: not fields with groups they are not in.
+  return pythonFactsOf(ctx.registry, model).tracked.filter((f) => !f.inheritedVia && ctx.fieldAccess.accessible(model, f));
 }
 
 /** `_track_prepare` of a write reads the records: tracked fields exist and tracking is on. */
