@@ -12,6 +12,7 @@ import {
 import type { UserFacts } from './user-facts.ts';
 
 export const TRUE_LEAF = [1, '=', 1] as const;
+export const FALSE_LEAF = [0, '=', 1] as const;
 
 /**
  * What `ir.rule._eval_context` offers a rule: `user` (the user record, attribute access
@@ -97,12 +98,56 @@ export function normalizeDomain(domain: readonly unknown[]): unknown[] {
   return result;
 }
 
+/**
+ * `expression.AND` / `expression.OR` (osv/expression.py `combine`): a domain equal to the unit
+ * (TRUE for AND, FALSE for OR) is left out, one equal to the zero (FALSE for AND, TRUE for OR)
+ * is the whole answer. So a user in a group whose rule is `[(1, '=', 1)]` (operators' "see all")
+ * gets exactly TRUE_DOMAIN, whatever other group rules say — and `filtered_domain` then reads
+ * no record (see `constantDomainTruth`).
+ */
 export function combineDomains(operator: '&' | '|', domains: readonly unknown[][]): unknown[] {
-  if (domains.length === 1) return normalizeDomain(domains[0]!);
+  const [unit, zero] = operator === '&' ? [TRUE_LEAF, FALSE_LEAF] : [FALSE_LEAF, TRUE_LEAF];
   const out: unknown[] = [];
-  for (let i = 1; i < domains.length; i += 1) out.push(operator);
-  for (const d of domains) out.push(...normalizeDomain(d));
-  return out;
+  let count = 0;
+  for (const domain of domains) {
+    const normal = normalizeDomain(domain);
+    if (isOnlyLeaf(normal, unit)) continue;
+    if (isOnlyLeaf(normal, zero)) return [[...zero]];
+    out.push(...normal);
+    count += 1;
+  }
+  if (!count) return [[...unit]];
+  return [...Array<string>(count - 1).fill(operator), ...out];
+}
+
+// Python's `==` on a leaf: True == 1, 1 == 1.0 (rules write tuples; a list never equals one in Python, but the evaluator does not tell them apart).
+const pyEqual = (a: unknown, b: unknown) => (a === true ? 1 : a === false ? 0 : a) === b;
+const isLeaf = (token: unknown, leaf: readonly unknown[]) => Array.isArray(token) && token.length === 3 && token.every((v, i) => pyEqual(v, leaf[i]));
+const isOnlyLeaf = (domain: readonly unknown[], leaf: readonly unknown[]) => domain.length === 1 && isLeaf(domain[0], leaf);
+
+/**
+ * What `filtered_domain` makes of a domain without reading any record: TRUE_LEAF keeps every
+ * record, FALSE_LEAF none (models.py compares each leaf with them before touching a field).
+ * Null when some leaf names a field, i.e. checking the domain reads the records.
+ */
+export function constantDomainTruth(domain: readonly unknown[]): boolean | null {
+  const stack: boolean[] = [];
+  for (let i = domain.length - 1; i >= 0; i -= 1) {
+    const token = domain[i];
+    if (token === '|' || token === '&') {
+      const a = stack.pop();
+      const b = stack.pop();
+      if (a === undefined || b === undefined) return null;
+      stack.push(token === '|' ? a || b : a && b);
+    } else if (token === '!') {
+      const a = stack.pop();
+      if (a === undefined) return null;
+      stack.push(!a);
+    } else if (isLeaf(token, TRUE_LEAF)) stack.push(true);
+    else if (isLeaf(token, FALSE_LEAF)) stack.push(false);
+    else return null;
+  }
+  return stack.length ? stack.every(Boolean) : null;
 }
 
 /** The rules of `model` for `mode` that concern this user: global ones and those of the user's groups. */

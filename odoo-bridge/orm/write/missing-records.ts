@@ -1,4 +1,5 @@
 import { missingError } from '../../errors.ts';
+import { constantDomainTruth } from '../access/rule-domains.ts';
 import { readsRecordsOnWrite } from '../registry/python-field-facts.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { isMailThread, tracksFields } from './mail/mail-thread.ts';
@@ -10,7 +11,10 @@ import { ident, recordsetRepr, requireTable, type WriteEnv } from './write-env.t
  * itself meets zero rows and returns True. What reads them, per model:
  *
  * - the record rules of the operation (models.py `_check_access`: `filtered_domain` reads the
- *   rule's fields) — not under sudo;
+ *   rule's fields) — not under sudo, and not when the rules come down to TRUE or FALSE
+ *   (`expression.OR` makes any group rule `[(1, '=', 1)]` the whole domain; `filtered_domain`
+ *   answers such leaves without a read). A FALSE domain forbids every record, deleted ones
+ *   included: they stay in the answer so that the rule check refuses them all;
  * - mail.thread's `_track_prepare` (write on a model with tracked fields, unless
  *   tracking_disable / mail_notrack);
  * - a `write`, `unlink` or `@api.ondelete` override of an installed module that reads `self`
@@ -27,11 +31,18 @@ export async function existingOrMissingError(w: WriteEnv, model: ModelInfo, oper
   if (readsTheRecords(w, model, operation, checkAccess)) {
     throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(model.name, missing)}, User: ${w.ctx.uid})`);
   }
+  if (checkAccess && ruleTruth(w, model, operation) === false) return [...ids];
   return ids.filter((id) => found.has(id));
 }
 
+/** The operation's rule domain without reading records: true/false when it is constant, null when it names fields, undefined when no rule applies. */
+function ruleTruth(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink'): boolean | null | undefined {
+  const domain = w.ctx.access.ruleDomain(model, operation);
+  return domain ? constantDomainTruth(domain) : undefined;
+}
+
 function readsTheRecords(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', checkAccess: boolean): boolean {
-  if (checkAccess && w.ctx.access.ruleDomain(model, operation)) return true;
+  if (checkAccess && ruleTruth(w, model, operation) === null) return true;
   if (operation === 'write' && isMailThread(model) && tracksFields(w.ctx, model)) return true;
   return readsRecordsOnWrite(w.ctx.registry, model.name, operation);
 }
