@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
  * places that vouch for ids, read as superuser, or hand out the superuser policy are few and
  * named; this test lists every one of them with why it is right, so a new one is a reviewed
  * decision, not an accident. Adding a call site fails this test until it is listed here.
+ * The same goes for the places that enforce field-level access rights (`fieldGroups`): a new
+ * read or write path names the fields it touches there, or says here why it need not.
  */
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const PRODUCTION_EXCLUDED = new Set(['node_modules', 'test', 'bench', '.git', '.ficus', 'fixtures']);
@@ -20,6 +22,8 @@ const WATCHED: Record<string, RegExp> = {
   displayNames: /\bdisplayNames\(/g,
   readRecords: /\breadRecords\(/g,
   brandCast: /as (ReadableIds|SearchRowSource)\b/g,
+  // Field-level access rights (groups= on fields, access/field-groups.ts): where they are enforced.
+  fieldGroups: /\bfieldAccess\.(check|accessibleOnly|accessible)\(|\bcheckFieldRead\(/g,
 };
 
 /** file → watched name → count, with the reason it is right. */
@@ -27,22 +31,34 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // The definitions themselves.
   'odoo-bridge/orm/read/read-env.ts': { vouchReadable: 1, vouchRuled: 1, brandCast: 2 },
   'odoo-bridge/orm/access-policy.ts': { superuserPolicy: 1 },
+  // Field groups: the compile hook (`_field_to_sql`'s check) is handed to user search envs only, never sudo ones.
+  'odoo-bridge/orm/call-context.ts': { fieldGroups: 1 },
+  'odoo-bridge/orm/domain/field-read-checks.ts': { fieldGroups: 2 },
+  // Stored-column leaves (scalar, many2one, many2one `any`, a related path's first hop, one2many inverses).
+  'odoo-bridge/orm/domain/compile.ts': { fieldGroups: 6 },
+  // Order terms: scalar and many2one.
+  'odoo-bridge/orm/sql/order.ts': { fieldGroups: 2 },
+  // read/search_read/search_fetch name fields; fields_get and all-fields reads leave them out.
+  'odoo-bridge/orm/methods/search-methods.ts': { readRecords: 1, fieldGroups: 3 },
+  'odoo-bridge/orm/methods/meta-methods.ts': { fieldGroups: 1 },
+  'odoo-bridge/orm/methods/field-access-methods.ts': { fieldGroups: 2 },
+  'odoo-bridge/orm/write/update-records.ts': { fieldGroups: 1 },
+  'odoo-bridge/orm/write/copy-records.ts': { fieldGroups: 1 },
   // The reader labels many2one values and display_name with Odoo's sudo name read (Many2one.convert_to_read).
   'odoo-bridge/orm/read/read-records.ts': { displayNames: 2 },
   // `read`'s check (ACL + rules on explicit ids) vouches for what passed it, and reads them.
   'odoo-bridge/orm/methods/checked-read.ts': { vouchReadable: 2, readRecords: 1 },
   // A search's WHERE always carries the user's rules (compileWhere with ctx.searchEnv), so its ids are readable.
   'odoo-bridge/orm/methods/search-source.ts': { vouchRuled: 1, vouchReadable: 1 },
-  // search_read reads from a rule-filtered search source.
-  'odoo-bridge/orm/methods/search-methods.ts': { readRecords: 1 },
+  // search_read reads from a rule-filtered search source (its field groups check is listed above).
   // web_search_read reads the ids its rule-filtered search found; many2one display_name is sudo in web_read.
-  'odoo-bridge/orm/methods/web-read.ts': { readRecords: 1, sudoReadEnv: 1, displayNames: 1 },
+  'odoo-bridge/orm/methods/web-read.ts': { readRecords: 1, sudoReadEnv: 1, displayNames: 1, fieldGroups: 1 },
   // name_search labels the ids its rule-filtered search found, with sudo names as Odoo does.
   'odoo-bridge/orm/methods/name-search.ts': { sudoReadEnv: 1, displayNames: 1 },
   // read_group labels many2one groups with `value.sudo().display_name` (models.py _read_group_format_result).
-  'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1 },
+  'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1, fieldGroups: 1 },
   // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
-  'odoo-bridge/orm/write/mail/mail-thread.ts': { sudoReadEnv: 2, displayNames: 2 },
+  'odoo-bridge/orm/write/mail/mail-thread.ts': { sudoReadEnv: 2, displayNames: 2, fieldGroups: 1 },
   // name_create answers the display name of the record the caller just created.
   'odoo-bridge/orm/write/write-methods.ts': { displayNames: 1 },
 };
