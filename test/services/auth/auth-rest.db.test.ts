@@ -234,3 +234,30 @@ describe('rate limits on /auth/*', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('a member\'s tokens are theirs alone, on every method (hp_account: read-only ACL for members, own-tokens rule)', () => {
+  it('member002 can neither see nor change member001\'s hp.auth.token rows; member001 reads their own but cannot revoke them over RPC', async () => {
+    const mine = (await rest('GET', '/auth/verify', { token: (await signIn(MEMBER.login)).body.access_token })).body.session.tokenId as number;
+    const asOther = (method: string, args: unknown[], kwargs: Record<string, unknown> = {}) =>
+      jsonRpc('object', 'execute_kw', [LEGACY_DB, OTHER_MEMBER.uid, OTHER_MEMBER.login, 'hp.auth.token', method, args, kwargs], freshAddress());
+    expect((await asOther('search', [[['id', '=', mine]]])).result).toEqual([]);
+    expect((await asOther('search_count', [[['user_id', '=', MEMBER.uid]]])).result).toBe(0);
+    expect((await asOther('read_group', [[['user_id', '=', MEMBER.uid]], ['user_id'], ['user_id']])).result).toEqual([]);
+    for (const [method, args] of [
+      ['read', [[mine], ['token_hash']]],
+      ['write', [[mine], { revoked: true }]],
+      ['unlink', [[mine]]],
+      ['action_revoke', [[mine]]],
+      ['copy', [mine]],
+      ['create', [{ user_id: MEMBER.uid, token_hash: 'planted' }]],
+    ] as const) {
+      const answer = await asOther(method, [...args]);
+      expect(answer.error?.data?.name, `${method}: ${JSON.stringify(answer).slice(0, 200)}`).toMatch(/AccessError|MissingError/);
+    }
+    const asOwner = (method: string, args: unknown[]) => jsonRpc('object', 'execute_kw', [LEGACY_DB, MEMBER.uid, MEMBER.login, 'hp.auth.token', method, args], freshAddress());
+    expect((await asOwner('read', [[mine], ['scope', 'revoked']])).result).toEqual([{ id: mine, scope: 'refresh', revoked: false }]);
+    expect((await asOwner('action_revoke', [[mine]])).error?.data?.name).toBe('odoo.exceptions.AccessError');
+    const { rows } = await platform.legacy.pool.query('SELECT revoked FROM auth_tokens WHERE id = $1', [mine]);
+    expect(rows).toEqual([{ revoked: false }]);
+  });
+});
