@@ -2,15 +2,15 @@
  * passlib's `pbkdf2_sha512` scheme: `$pbkdf2-sha512$<rounds>$<salt ab64>$<checksum ab64>`,
  * checksum = PBKDF2-HMAC-SHA512(secret as UTF-8, salt, rounds, 64 bytes).
  *
- * Everything is asynchronous: 600,000 rounds cost ~0.4–0.7 s of CPU, which must run on libuv's
- * thread pool (crypto.pbkdf2), never on the event loop (crypto.pbkdf2Sync). Pool size is
- * UV_THREADPOOL_SIZE (default 4): that many verifications run in parallel, the rest queue.
+ * Everything is asynchronous: 600,000 rounds cost ~0.4–0.7 s of CPU, which must never run on the
+ * event loop. They run on pbkdf2-pool.ts's hash threads (at most cores − 1 at once, at lowered
+ * priority), the rest queue.
  */
-import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ab64Decode, ab64Encode } from './adapted-base64.ts';
+import { pbkdf2OnHashThreads } from './pbkdf2-pool.ts';
 
-const pbkdf2Async = promisify(pbkdf2);
+const pbkdf2Async = pbkdf2OnHashThreads;
 
 export const PBKDF2_SHA512_PREFIX = '$pbkdf2-sha512$';
 /** passlib's pbkdf2_sha512.checksum_size. */
