@@ -18,17 +18,17 @@ export interface IdSplit {
 }
 
 async function sequenceState(db: pg.ClientBase | pg.Pool, table: string): Promise<{ seq: string | null; max: number; last: number }> {
-  const { rows } = await db.query<{ seq: string | null; max: string | null }>(
-    `SELECT pg_get_serial_sequence($1, 'id') AS seq, (SELECT max(id) FROM ${quote(table)})::text AS max`,
+  // A relation table (hp_account's permission_group_rel) has no id column: asking for its
+  // sequence or max(id) would be an error, and it has nothing to split.
+  const { rows } = await db.query<{ seq: string | null }>(
+    `SELECT pg_get_serial_sequence($1, 'id') AS seq FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'id' AND NOT attisdropped`,
     [`public.${table}`],
   );
   const seq = rows[0]?.seq ?? null;
-  let last = 0;
-  if (seq) {
-    const r = await db.query<{ last: string | null }>(`SELECT last_value::text AS last FROM ${seq}`);
-    last = Number(r.rows[0]?.last ?? 0);
-  }
-  return { seq, max: Number(rows[0]?.max ?? 0), last };
+  if (!seq) return { seq: null, max: 0, last: 0 };
+  const max = await db.query<{ max: string | null }>(`SELECT max(id)::text AS max FROM ${quote(table)}`);
+  const r = await db.query<{ last: string | null }>(`SELECT last_value::text AS last FROM ${seq}`);
+  return { seq, max: Number(max.rows[0]?.max ?? 0), last: Number(r.rows[0]?.last ?? 0) };
 }
 
 function quote(table: string): string {
