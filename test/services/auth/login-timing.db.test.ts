@@ -8,9 +8,9 @@
  *
  * Why the samples are taken as they are: the machine is shared (2 cores, other test files and
  * agents hashing too), so load swings by a factor of several within seconds. Each sample is a
- * pair, one unknown login and one known login with a wrong password, sent at the same moment
- * (launch order alternating), so both halves of a pair see the same load; the medians of the two
- * sides are compared. Every attempt uses its own client address, and every known login is tried
+ * pair, one unknown login and one known login with a wrong password, sent back to back (order
+ * alternating), so both halves of a pair see nearly the same load; the medians of the two sides
+ * are compared. Every attempt uses its own client address, and every known login is tried
  * once, so neither the login cooldown (10 failures per address or login in hp_legacy) nor the
  * /auth budgets (120/min per address, 20/min per login) can answer in the hash's place; each
  * answer is checked to be the 401 of a checked password.
@@ -116,14 +116,22 @@ async function timed(attempt: () => Promise<void>): Promise<number> {
  * unknown-login attempt and a wrong-password attempt started together, and compares the medians.
  */
 async function compareTiming(pairs: number, unknownLogin: () => Promise<void>, wrongPassword: () => Promise<void>): Promise<TimingVerdict> {
-  await Promise.all([unknownLogin(), wrongPassword()]);
+  await unknownLogin();
+  await wrongPassword();
   const unknown: number[] = [];
   const known: number[] = [];
   for (let i = 0; i < pairs; i++) {
-    // Alternate which request goes out first, so neither side always gets the head start.
-    const [u, k] = i % 2 === 0
-      ? await Promise.all([timed(unknownLogin), timed(wrongPassword)])
-      : await Promise.all([timed(wrongPassword), timed(unknownLogin)]).then(([k, u]) => [u, k] as const);
+    // One after the other (password hashes queue on the hash threads, so a concurrent pair would
+    // time the second request as two hashes), alternating which goes first.
+    let u: number;
+    let k: number;
+    if (i % 2 === 0) {
+      u = await timed(unknownLogin);
+      k = await timed(wrongPassword);
+    } else {
+      k = await timed(wrongPassword);
+      u = await timed(unknownLogin);
+    }
     unknown.push(u);
     known.push(k);
   }
