@@ -23,6 +23,8 @@ export interface ConsumerOptions {
   /** Attempts per event before it is dead-lettered. */
   maxAttempts?: number;
   stopping: AbortSignal;
+  /** Handed to handlers (HandlerContext.legacyPool). */
+  legacyPool?: import('pg').Pool;
 }
 
 type Checked = { ok: true; event: CloudEvent; source: string; payload: string } | { ok: false; reason: string; source: string; payload: string; id: string | null; type: string | null };
@@ -51,10 +53,12 @@ export class GroupConsumer implements ConsumerSink {
     const { service, metrics } = this.options;
     try {
       const tally = new DeliveryTally();
+      const committed: (() => Promise<void>)[] = [];
       await this.options.db.transaction().execute(async (trx) => {
-        await this.handleAll(trx, checked, 0, checked.length, tally);
+        await this.handleAll(trx, checked, 0, checked.length, tally, committed);
       });
       tally.record(metrics, service, this.group);
+      await this.runAfterCommit(committed);
       return;
     } catch (error) {
       if (this.options.stopping.aborted) throw error;
@@ -71,15 +75,17 @@ export class GroupConsumer implements ConsumerSink {
     for (let attempt = 1; ; attempt++) {
       if (this.options.stopping.aborted) throw new Error('consumer stopping');
       const tally = new DeliveryTally();
+      const committed: (() => Promise<void>)[] = [];
       try {
         await this.options.db.transaction().execute(async (trx) => {
           if (attempt >= this.maxAttempts && item.ok) {
             await this.deadLetter(trx, item, attempt, this.lastError, tally);
           } else {
-            await this.handleAll(trx, checked, index, index + 1, tally);
+            await this.handleAll(trx, checked, index, index + 1, tally, committed);
           }
         });
         tally.record(metrics, service, this.group);
+        await this.runAfterCommit(committed);
         return;
       } catch (error) {
         this.lastError = describe(error);
@@ -93,8 +99,15 @@ export class GroupConsumer implements ConsumerSink {
 
   private lastError = '';
 
+  /** Work handlers asked for once their transaction committed; a failure is logged, the events stay handled. */
+  private async runAfterCommit(work: (() => Promise<void>)[]): Promise<void> {
+    for (const step of work) {
+      await step().catch((error: unknown) => this.options.logger.warn({ err: error, group: this.group }, 'after-commit work of an event handler failed'));
+    }
+  }
+
   /** Inbox first (one statement for the slice), then the handlers of the events that were new. */
-  private async handleAll(trx: Transaction<KitTables>, checked: Checked[], from: number, to: number, tally: DeliveryTally): Promise<void> {
+  private async handleAll(trx: Transaction<KitTables>, checked: Checked[], from: number, to: number, tally: DeliveryTally, committed: (() => Promise<void>)[]): Promise<void> {
     const valid: CloudEvent[] = [];
     for (let i = from; i < to; i++) {
       const item = checked[i]!;
@@ -121,7 +134,9 @@ export class GroupConsumer implements ConsumerSink {
       let log: Logger | undefined;
       const eventLog = () => (log ??= parent.child({ group, eventId: event.id, eventType: event.type, traceId: trace.traceId }));
       const context = { trace, get log() { return eventLog(); } };
-      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); } }));
+      const legacyPool = this.options.legacyPool ?? null;
+      const afterCommit = (work: () => Promise<void>) => void committed.push(work);
+      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); }, legacyPool, afterCommit }));
       tally.count(event.type, 'handled');
       tally.latency(event.type, event.time);
     }

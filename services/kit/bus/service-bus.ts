@@ -17,6 +17,8 @@ export interface ServiceBusOptions {
   logger: Logger;
   metrics: KitMetrics;
   maxAttempts?: number;
+  /** The monolith's database, handed to event handlers (HandlerContext.legacyPool). */
+  legacyPool?: import('pg').Pool;
 }
 
 /** The bus of one service: publishes into its outbox, consumes into its inbox. */
@@ -69,6 +71,7 @@ export class ServiceBus<DB = unknown> implements Bus<DB> {
         metrics,
         stopping: this.stopping.signal,
         ...(maxAttempts ? { maxAttempts } : {}),
+        ...(this.options.legacyPool ? { legacyPool: this.options.legacyPool } : {}),
       });
       this.running.push(await transport.startConsumer({ service, pool: database.pool, sink, logger }));
     }

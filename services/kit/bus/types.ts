@@ -8,6 +8,13 @@ export interface HandlerContext<DB> {
   /** The transaction that also records the event in the inbox: effects and dedupe commit together. */
   db: Transaction<DB & KitTables>;
   log: Logger;
+  /**
+   * The monolith's database, for handlers whose effects belong on the legacy side while the
+   * module is still Odoo's (as RouteContext.legacyPool); null when none is configured.
+   */
+  legacyPool: import('pg').Pool | null;
+  /** Runs after the transaction committed (e.g. invalidate a cache); never if it rolled back. */
+  afterCommit(work: () => Promise<void>): void;
 }
 
 export type EventHandler<T extends EventType, DB> = (event: CloudEvent<T>, ctx: HandlerContext<DB>) => Promise<void>;

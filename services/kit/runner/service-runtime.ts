@@ -57,7 +57,10 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const logger = deps.logger.child({ service: service.name });
   const metrics = kitMetrics(deps.metrics);
   const database = await openServiceDatabase<DB>({ url: deps.databaseUrl, service: service.name, logger, migrations: service.migrations });
-  const bus = new ServiceBus<DB>({ service: service.name, database: database as ServiceDatabase<unknown>, publishes: service.publishes, transport: deps.transport, logger, metrics });
+  const bus = new ServiceBus<DB>({
+    service: service.name, database: database as ServiceDatabase<unknown>, publishes: service.publishes, transport: deps.transport, logger, metrics,
+    ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}),
+  });
   for (const subscription of service.subscriptions) bus.subscribe(subscription.type, subscription.group ?? service.name, subscription.handler);
   const schemas = schemaRegistry();
   // The runner keeps one connection of the pool for its advisory locks (released if the process dies).
