@@ -14,6 +14,7 @@ export type OdooExceptionName =
   | 'odoo.exceptions.RedirectWarning'
   | 'odoo.http.SessionExpiredException'
   | 'werkzeug.exceptions.NotFound'
+  | 'werkzeug.exceptions.ServiceUnavailable'
   | 'builtins.ValueError'
   | 'builtins.TypeError'
   | 'builtins.KeyError'
@@ -59,6 +60,16 @@ export const typeError = (message: string) => new OdooError('builtins.TypeError'
 /** Odoo reports a KeyError's message as its key (`exception_to_unicode` takes `args[0]`). */
 export const keyError = (key: string) => new OdooError('builtins.KeyError', key, { arguments: [key] });
 export const sessionExpired = () => new OdooError('odoo.http.SessionExpiredException', 'Session expired');
+
+/**
+ * The gateway is at its admission limit for a database and its queue is full (odoo-bridge/admission):
+ * werkzeug's 503 with its own description, as Odoo behind a saturated proxy or worker pool answers.
+ */
+export const serverBusy = (database: string, waiting: number) =>
+  new OdooError(
+    'werkzeug.exceptions.ServiceUnavailable',
+    `503 Service Unavailable: The server is temporarily unable to service your request due to capacity problems (${waiting} calls to database ${database} are already waiting). Please try again later.`,
+  );
 
 /**
  * Raised when a call needs behaviour that lives in Odoo's Python (a business method, a stored

@@ -1,6 +1,8 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { AdmissionMetrics } from './admission/admission-metrics.ts';
+import { CallAdmission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission/call-admission.ts';
 import { createCredentialStore } from './auth/credential-store.ts';
 import { readLoginCooldownSettings } from './auth/login-cooldown-settings.ts';
 import { LoginThrottle, type LoginCooldownSettings } from './auth/login-throttle.ts';
@@ -29,24 +31,33 @@ export interface OdooGatewayOptions {
    * login, in `ficus start`); one of its own otherwise.
    */
   throttle?: LoginThrottle;
+  /** Model calls answered at once per database, and how many may wait (DEFAULT_ADMISSION: sized for a 20-connection pool). */
+  admission?: Partial<AdmissionLimits>;
   logger: Logger;
   metrics: Registry;
 }
 
 /**
  * The Odoo side of the gateway: every served database with its credential store and call
- * handler, the login throttle (Odoo's cooldown settings read from the first database), the
- * routing function, and the protocol routers built on them.
+ * handler (behind its admission limit), the login throttle (Odoo's cooldown settings read from
+ * the first database), the routing function, and the protocol routers built on them.
  */
 export async function createOdooGateway(options: OdooGatewayOptions): Promise<Router[]> {
   const observe = createCallObserver(options.logger, options.metrics);
+  const limits: AdmissionLimits = { ...DEFAULT_ADMISSION, ...options.admission };
+  const admissionMetrics = new AdmissionMetrics(options.metrics);
   const directory = new DatabaseDirectory(
-    options.databases.map((database) => ({
-      name: database.name,
-      pool: database.pool,
-      credentials: createCredentialStore(database.pool),
-      call: observe(options.handlerFor(database)),
-    })),
+    options.databases.map((database) => {
+      const handler = options.handlerFor(database);
+      const admission = new CallAdmission(database.name, limits, admissionMetrics);
+      return {
+        name: database.name,
+        pool: database.pool,
+        credentials: createCredentialStore(database.pool),
+        // Observed outside the admission: a call's logged time includes its wait, and a refused call is counted.
+        call: observe((call) => admission.run(() => handler(call))),
+      };
+    }),
   );
   const first = options.databases[0];
   const throttle = options.throttle ?? (await createLoginThrottle(first?.pool, options));

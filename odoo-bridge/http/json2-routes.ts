@@ -136,6 +136,11 @@ function sendError(res: Response, thrown: unknown, logger: Logger): void {
     return;
   }
   const error = asOdooError(thrown, logger);
+  if (error.exceptionName === 'werkzeug.exceptions.ServiceUnavailable') {
+    // The gateway's admission queue is full (odoo-bridge/admission): a werkzeug 503, with a hint when to come back.
+    sendError(res, new HttpProblem(503, error.exceptionName, error.message, { 'Retry-After': '1' }), logger);
+    return;
+  }
   res.status(statusFor(error)).json({ name: error.exceptionName, message: error.message, arguments: error.arguments, context: error.context, debug: '' });
 }
 

@@ -1,3 +1,4 @@
+import { withoutAdmissionSlot } from '../admission/call-admission.ts';
 import type { CallHandler, OdooCall } from '../call.ts';
 import type { UpstreamOdoo } from '../proxy/upstream-odoo.ts';
 import { inCanary } from './canary.ts';
@@ -97,7 +98,8 @@ export function phaseAwareHandler(options: PhaseRoutingOptions): CallHandler {
     const module = directory.moduleOfModel(call.model);
     if (!module) return legacy(call);
     const read = directory.isReadMethod(call.method);
-    const leave = read ? undefined : await directory.enterWrite(module);
+    // A write held by a freeze waits without its admission slot: held writes are not in flight.
+    const leave = read ? undefined : directory.isFrozen(module) ? await withoutAdmissionSlot(() => directory.enterWrite(module)) : await directory.enterWrite(module);
     try {
       const { phase, canaryPercent } = directory.phaseOf(module);
       const service = phase === 'legacy' ? undefined : options.serviceFor(module);

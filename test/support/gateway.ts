@@ -28,6 +28,8 @@ export interface TestGatewayOptions {
   loginCooldown?: { failuresBeforeCooldown: number; cooldownMs: number };
   /** Replaces the static router (the migration control plane's phase-aware one). */
   router?: import('../../odoo-bridge/routing/call-router.ts').CallRouter;
+  /** The gateway's admission limit per database (its default otherwise). */
+  admission?: Partial<import('../../odoo-bridge/admission/call-admission.ts').AdmissionLimits>;
 }
 
 /** A real gateway on a free port (HTTP, protocols, sessions), serving test database copies. */
@@ -51,6 +53,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...(options.upstream ? { upstream: options.upstream } : {}),
     ...(options.loginCooldown ? { loginCooldown: options.loginCooldown } : {}),
     ...(options.router ? { router: options.router } : {}),
+    ...(options.admission ? { admission: options.admission } : {}),
   });
   const app = createGatewayApp({ logger, metrics, readiness: [], routers });
   const server = await listen(app, 0, '127.0.0.1');
