@@ -30,6 +30,8 @@ export const SETTINGS = [
   { key: 'legacyOdooUrl', env: 'LEGACY_ODOO_URL', type: 'url', description: 'A running Odoo to proxy legacy-phase calls to (instead of answering them from the tables).' },
   { key: 'upstreamTimeoutMs', env: 'LEGACY_ODOO_TIMEOUT_MS', type: 'duration-ms', default: 30000, description: 'How long a call proxied to LEGACY_ODOO_URL may take before the client gets an error.' },
   { key: 'sessionMaxInactivitySeconds', env: 'FICUS_SESSION_MAX_INACTIVITY_S', type: 'integer', default: 604800, description: "Web sessions expire after this many seconds without use (Odoo's default: one week)." },
+  { key: 'gatewayMaxConcurrentCalls', env: 'FICUS_GATEWAY_MAX_CALLS', type: 'integer', default: 16, description: 'Odoo model calls the gateway answers at once per database; the rest wait in order. Sized for the 20-connection legacy pool (4 left for shadow comparisons and logins); writes held by a cutover freeze do not count.' },
+  { key: 'gatewayMaxQueuedCalls', env: 'FICUS_GATEWAY_MAX_QUEUED', type: 'integer', default: 512, description: 'Model calls that may wait for a turn per database; one more is refused at once with 503 Service Unavailable (an Odoo error on JSON-RPC, a fault on XML-RPC).' },
   { key: 'redisUrl', env: 'REDIS_URL', type: 'url', description: 'Redis for sessions and cache; without it both live in PostgreSQL / memory.' },
   { key: 'reconcileAt', env: 'FICUS_RECONCILE_AT', type: 'time-of-day', default: '03:00', description: 'Time of day (UTC, `HH:MM`) of the daily reconciliation of every module that has a service copy.' },
   { key: 'logLevel', env: 'LOG_LEVEL', type: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level.' },
