@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadService } from '../../services/catalog.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -5,6 +6,7 @@ import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { loadKitConfig } from '../../services/kit/config.ts';
 import { serveService } from '../../services/kit/runner/serve.ts';
 import { PortInUseError } from '../../platform/http-server.ts';
+import { loadOrCreateSigningKeys } from '../../runtime/signing-keys.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -15,7 +17,10 @@ export function registerServe(program: Command): void {
       // Only the logging settings of `ficus start` apply here (no legacy dump, no embedded cluster).
       const format = process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? process.env.LOG_FORMAT : 'auto';
       const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', format });
-      const served = await serveService(service, loadKitConfig(), logger, createMetricsRegistry()).catch((error: unknown) => {
+      // The token authority (auth) signs with the keys `ficus start` keeps in the data folder.
+      const dataDir = process.env.FICUS_DATA_DIR ?? '.ficus';
+      const signingKeys = service.sessionAuthority ? await mkdir(dataDir, { recursive: true }).then(() => loadOrCreateSigningKeys(dataDir)) : undefined;
+      const served = await serveService(service, loadKitConfig(), logger, createMetricsRegistry(), undefined, signingKeys && (() => signingKeys)).catch((error: unknown) => {
         // The kit's listen does not know which setting chose the port; the operator must.
         if (error instanceof PortInUseError) throw new PortInUseError('FICUS_SERVICE_PORT', error.port, error.host, 'EADDRINUSE');
         throw error;

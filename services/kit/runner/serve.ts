@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { opsRoutes } from '../../../platform/ops-routes.ts';
 import { listen, type RunningHttpServer } from '../../../platform/http-server.ts';
-import { remoteKeyLookup } from '../auth/key-sources.ts';
+import { localKeyLookup, remoteKeyLookup } from '../auth/key-sources.ts';
+import { publicJwks, type SigningKeySet } from '../auth/keys.ts';
+import { keySetSigner } from '../auth/token-signer.ts';
 import { cachedSessionCheck, remoteSessionCheck, type SessionCheck } from '../auth/session-check.ts';
 import type { KeyLookup } from '../auth/tokens.ts';
 import { createCache } from '../cache/create-cache.ts';
@@ -23,10 +25,11 @@ export interface ServedService {
  * `ficus serve <service>` (distributed): one service alone, with its own database URL, its own
  * HTTP port (REST, /openapi.json, /healthz, /readyz, /metrics) and the configured bus and cache.
  */
-export async function serveService(service: ServiceDefinition<any>, config: KitConfig, logger: Logger, metrics: Registry, keys?: KeyLookup): Promise<ServedService> {
+export async function serveService(service: ServiceDefinition<any>, config: KitConfig, logger: Logger, metrics: Registry, keys?: KeyLookup, signingKeys?: () => SigningKeySet): Promise<ServedService> {
   const databaseUrl = config.databaseUrl(service.name);
   if (!databaseUrl) throw new KitConfigError(`FICUS_SERVICE_DB_${service.name.toUpperCase()}`, `the database URL of service ${service.name} is not set`);
-  const lookup = keys ?? (config.jwksUrl ? remoteKeyLookup(config.jwksUrl) : undefined);
+  // The token authority holds the private keys: it verifies with them and publishes their public half.
+  const lookup = keys ?? (signingKeys ? localKeyLookup(signingKeys) : config.jwksUrl ? remoteKeyLookup(config.jwksUrl) : undefined);
   if (!lookup) throw new KitConfigError('FICUS_JWKS_URL', 'set the auth service JWKS URL so bearer tokens can be verified');
   const transport = createTransport(config, logger, kitMetrics(metrics));
   const cache = createCache(service.name, config.redisUrl);
@@ -37,7 +40,10 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
   let ownAuthority: SessionCheck | undefined;
   const remote = config.jwksUrl ? remoteSessionCheck(new URL('/auth/verify', config.jwksUrl).toString()) : undefined;
   const sessions = () => ownAuthority ?? remote;
-  const runtime = await startServiceRuntime(service, { databaseUrl, transport, cache, keys: lookup, logger, metrics, sessions, ...(legacyPool ? { legacyPool } : {}) }).catch(async (error: unknown) => {
+  const runtime = await startServiceRuntime(service, {
+    databaseUrl, transport, cache, keys: lookup, logger, metrics, sessions,
+    ...(legacyPool ? { legacyPool } : {}), ...(signingKeys ? { signer: keySetSigner(signingKeys) } : {}),
+  }).catch(async (error: unknown) => {
     await legacyPool?.end();
     throw error;
   });
@@ -53,6 +59,11 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
     app.get('/openapi.json', (_req, res) => {
       res.json(runtime.openapi);
     });
+    if (signingKeys) {
+      app.get('/.well-known/jwks.json', (_req, res) => {
+        res.json(publicJwks(signingKeys()));
+      });
+    }
     app.use(runtime.router);
     server = await listen(app, config.servicePort, config.serviceHost);
   } catch (error) {
