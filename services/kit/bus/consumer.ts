@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { KitTables } from '../db/kit-tables.ts';
+import type { Cache } from '../cache/cache.ts';
+import { MemoryCache } from '../cache/memory-cache.ts';
 import { InvalidEventError, type CloudEvent } from '../events/cloudevent.ts';
 import type { EventType } from '../events/event-types.ts';
 import { assertValidEvent } from '../events/validate-event.ts';
@@ -25,6 +27,8 @@ export interface ConsumerOptions {
   stopping: AbortSignal;
   /** Handed to handlers (HandlerContext.legacyPool). */
   legacyPool?: import('pg').Pool;
+  /** Handed to handlers (HandlerContext.cache); a memory cache private to the group by default. */
+  cache?: Cache;
 }
 
 type Checked = { ok: true; event: CloudEvent; source: string; payload: string } | { ok: false; reason: string; source: string; payload: string; id: string | null; type: string | null };
@@ -40,11 +44,13 @@ export class GroupConsumer implements ConsumerSink {
   readonly group: string;
   readonly types: ReadonlySet<EventType>;
   private readonly maxAttempts: number;
+  private readonly cache: Cache;
 
   constructor(private readonly options: ConsumerOptions) {
     this.group = options.group;
     this.types = new Set(options.handlers.keys());
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.cache = options.cache ?? new MemoryCache(`ficus:${options.service}:`);
   }
 
   async deliver(events: IncomingEvent[]): Promise<void> {
@@ -134,9 +140,10 @@ export class GroupConsumer implements ConsumerSink {
       let log: Logger | undefined;
       const eventLog = () => (log ??= parent.child({ group, eventId: event.id, eventType: event.type, traceId: trace.traceId }));
       const context = { trace, get log() { return eventLog(); } };
+      const { cache } = this;
       const legacyPool = this.options.legacyPool ?? null;
       const afterCommit = (work: () => Promise<void>) => void committed.push(work);
-      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); }, legacyPool, afterCommit }));
+      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); }, legacyPool, afterCommit, cache }));
       tally.count(event.type, 'handled');
       tally.latency(event.type, event.time);
     }

@@ -5,6 +5,8 @@ import type { EventType } from '../events/event-types.ts';
 import type { KitTables } from '../db/kit-tables.ts';
 import type { ServiceDatabase } from '../db/database.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
+import type { Cache } from '../cache/cache.ts';
+import { MemoryCache } from '../cache/memory-cache.ts';
 import { GroupConsumer } from './consumer.ts';
 import { OutboxWriter } from './outbox-writer.ts';
 import type { Bus, BusTransport, EventHandler, RunningConsumer } from './types.ts';
@@ -19,6 +21,8 @@ export interface ServiceBusOptions {
   maxAttempts?: number;
   /** The monolith's database, handed to event handlers (HandlerContext.legacyPool). */
   legacyPool?: import('pg').Pool;
+  /** The service's cache, handed to event handlers (HandlerContext.cache); a private memory cache by default. */
+  cache?: Cache;
 }
 
 /** The bus of one service: publishes into its outbox, consumes into its inbox. */
@@ -28,9 +32,11 @@ export class ServiceBus<DB = unknown> implements Bus<DB> {
   private readonly running: RunningConsumer[] = [];
   private readonly stopping = new AbortController();
   private consuming = false;
+  private readonly cache: Cache;
 
   constructor(private readonly options: ServiceBusOptions) {
     this.writer = new OutboxWriter(options.service, new Set(options.publishes), options.metrics);
+    this.cache = options.cache ?? new MemoryCache(`ficus:${options.service}:`);
   }
 
   async publish<T extends EventType>(tx: Kysely<any>, event: NewEvent<T>): Promise<CloudEvent<T>> {
@@ -72,6 +78,7 @@ export class ServiceBus<DB = unknown> implements Bus<DB> {
         stopping: this.stopping.signal,
         ...(maxAttempts ? { maxAttempts } : {}),
         ...(this.options.legacyPool ? { legacyPool: this.options.legacyPool } : {}),
+        cache: this.cache,
       });
       this.running.push(await transport.startConsumer({ service, pool: database.pool, sink, logger }));
     }

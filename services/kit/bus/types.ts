@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CloudEvent, NewEvent } from '../events/cloudevent.ts';
 import type { EventType } from '../events/event-types.ts';
 import type { KitTables } from '../db/kit-tables.ts';
+import type { Cache } from '../cache/cache.ts';
 
 export interface HandlerContext<DB> {
   /** The transaction that also records the event in the inbox: effects and dedupe commit together. */
@@ -15,6 +16,8 @@ export interface HandlerContext<DB> {
   legacyPool: import('pg').Pool | null;
   /** Runs after the transaction committed (e.g. invalidate a cache); never if it rolled back. */
   afterCommit(work: () => Promise<void>): void;
+  /** The service's cache (RouteContext.cache); a memory cache private to the bus when none was given. */
+  cache: Cache;
 }
 
 export type EventHandler<T extends EventType, DB> = (event: CloudEvent<T>, ctx: HandlerContext<DB>) => Promise<void>;

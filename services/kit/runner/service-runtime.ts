@@ -59,7 +59,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const database = await openServiceDatabase<DB>({ url: deps.databaseUrl, service: service.name, logger, migrations: service.migrations });
   const bus = new ServiceBus<DB>({
     service: service.name, database: database as ServiceDatabase<unknown>, publishes: service.publishes, transport: deps.transport, logger, metrics,
-    ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}),
+    cache: deps.cache, ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}),
   });
   for (const subscription of service.subscriptions) bus.subscribe(subscription.type, subscription.group ?? service.name, subscription.handler);
   const schemas = schemaRegistry();
