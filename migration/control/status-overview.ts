@@ -1,6 +1,6 @@
 import type { MigrationController, StatusReport } from './controller.ts';
 import type { Phase } from './phases.ts';
-import { readShadowStats } from './shadow/shadow-stats.ts';
+import { readShadowStats, shadowTotals } from './shadow/shadow-stats.ts';
 import { readPhase, readTransitions } from './store/phase-store.ts';
 
 /** One line of `ficus migrate status` without a module: where each module of the monolith stands. */
@@ -16,8 +16,11 @@ export interface ModuleOverview {
   frozen: boolean;
   /** A short word or two: not started, streaming, behind, … */
   sync: string;
-  /** Share of shadow comparisons that matched, or null before any comparison. */
-  shadowMatch: { matched: number; total: number } | null;
+  /**
+   * Shadow comparisons so far, or null before any: `matched` are those time explains or that
+   * matched outright (the gate's numerator), `timing` those explained by time alone.
+   */
+  shadowMatch: { matched: number; total: number; timing: number; unexplained: number } | null;
   lastTransition: { at: Date; step: string; actor: string } | null;
 }
 
@@ -31,7 +34,7 @@ export async function statusOverview(controller: MigrationController): Promise<M
   const rows: ModuleOverview[] = [];
   for (const plan of plans) {
     const [phase, shadow, [last]] = await Promise.all([readPhase(controller.control, plan.code), readShadowStats(controller.control, plan.code), readTransitions(controller.control, plan.code, 1)]);
-    const totals = shadow.reduce((t, r) => ({ matched: t.matched + r.matched, total: t.total + r.matched + r.unmatched + r.failed }), { matched: 0, total: 0 });
+    const totals = shadowTotals(shadow);
     const sync = phase.phase === 'legacy' && !last ? 'not started' : summariseSync(await controller.status(plan.code).catch(() => null), phase.phase);
     rows.push({
       code: plan.code,
@@ -43,7 +46,7 @@ export async function statusOverview(controller: MigrationController): Promise<M
       canaryPercent: phase.canaryPercent,
       frozen: phase.freeze !== null,
       sync,
-      shadowMatch: totals.total ? totals : null,
+      shadowMatch: totals.compared ? { matched: totals.compared - totals.unexplained, total: totals.compared, timing: totals.counts.timing, unexplained: totals.unexplained } : null,
       lastTransition: last ? { at: last.at, step: last.step, actor: last.actor } : null,
     });
   }

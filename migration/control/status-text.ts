@@ -1,4 +1,6 @@
 import type { PlanReport, StatusReport, StepResult } from './controller.ts';
+import { describeClasses, describeSample, describeUnexplained } from './shadow/shadow-summary.ts';
+import { UNEXPLAINED_CLASSES } from './shadow/shadow-stats.ts';
 import { syncExpected, type ModuleOverview } from './status-overview.ts';
 
 const mark = (ok: boolean) => (ok ? 'ok  ' : 'FAIL');
@@ -12,7 +14,9 @@ export function renderOverview(rows: readonly ModuleOverview[]): string {
     r.serviceBuilt ? r.service : `${r.service} (planned)`,
     `${r.phase}${r.phase === 'canary' ? ` ${r.canaryPercent} %` : ''}${r.frozen ? ' FROZEN' : ''}`,
     r.sync,
-    r.shadowMatch ? `${((100 * r.shadowMatch.matched) / r.shadowMatch.total).toFixed(2)} % of ${r.shadowMatch.total.toLocaleString('en-US')}` : '—',
+    r.shadowMatch
+      ? `${((100 * r.shadowMatch.matched) / r.shadowMatch.total).toFixed(2)} % of ${r.shadowMatch.total.toLocaleString('en-US')}${r.shadowMatch.unexplained ? `, ${r.shadowMatch.unexplained.toLocaleString('en-US')} unexplained` : ''}`
+      : '—',
     r.lastTransition ? `${r.lastTransition.at.toISOString().slice(0, 16).replace('T', ' ')} ${r.lastTransition.step} by ${r.lastTransition.actor}` : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
@@ -36,12 +40,19 @@ export function renderStatus(s: StatusReport): string {
     else lines.push(`    -    ${g.gate}: not needed while ${p.phase}${kinds[i] === 'reverse' ? ' (starts with the cutover)' : ' (starts with `ficus migrate backfill`)'}`);
   });
   if (s.sync.pendingCommands !== null) lines.push(`    legacy writes waiting as commands: ${s.sync.pendingCommands}`);
-  lines.push('  shadow (model.method: matched / unmatched / failed):');
+  // A comparison counts against the service only when time does not explain it (shadow-comparer.ts).
+  lines.push('  shadow (model.method: compared, by class; timing = legacy itself changed between the answers):');
   if (!s.shadow.length) lines.push('    no comparisons yet');
   for (const row of s.shadow) {
-    const total = row.matched + row.unmatched + row.failed;
-    lines.push(`    ${row.call}: ${row.matched} / ${row.unmatched} / ${row.failed}  (${total ? ((100 * row.matched) / total).toFixed(2) : '0.00'} % matched)`);
-    if (row.lastDiff && (row.unmatched || row.failed)) lines.push(`      last difference ${row.lastDiffAt?.toISOString() ?? ''}: ${JSON.stringify((row.lastDiff as { differences?: unknown }).differences ?? row.lastDiff)}`);
+    const agree = row.compared ? ((100 * (row.compared - row.unexplained)) / row.compared).toFixed(2) : '0.00';
+    lines.push(`    ${row.call}: ${row.compared.toLocaleString('en-US')} compared, ${agree} % agree — ${describeClasses(row.counts)}`);
+    if (row.unexplained) lines.push(`      unexplained: ${describeUnexplained(row)}`);
+    if (row.notCompared.behind || row.notCompared.skipped) lines.push(`      not compared: ${row.notCompared.behind.toLocaleString('en-US')} with the service copy too far behind, ${row.notCompared.skipped.toLocaleString('en-US')} skipped (comparer full)`);
+    for (const c of UNEXPLAINED_CLASSES) {
+      const sample = row.samples[c];
+      if (row.counts[c] && sample) lines.push(`      last ${c} difference ${sample.at ?? ''}: ${describeSample(sample)}`);
+    }
+    if (row.counts.timing && row.samples.timing) lines.push(`      a timing sample: ${describeSample(row.samples.timing, 2)}`);
   }
   lines.push('  cutovers and rollbacks (latest first):');
   if (!s.cutovers.length) lines.push('    none');

@@ -1,6 +1,7 @@
 import { reconcileModules } from '../../reconcile/index.ts';
 import { forwardSlot, referenceSlot, reverseSlot } from '../module-plan.ts';
-import { readShadowStats } from '../shadow/shadow-stats.ts';
+import { describeUnexplained } from '../shadow/shadow-summary.ts';
+import { readShadowStats, shadowTotals } from '../shadow/shadow-stats.ts';
 import { legacyBusinessMethods } from './business-methods.ts';
 import type { Gate, GateContext } from './gate.ts';
 
@@ -62,16 +63,27 @@ export const reconcileClean: Gate = {
   },
 };
 
-/** Shadow compared enough reads, and enough of them matched. */
+/**
+ * Shadow compared enough reads, and few enough differed in a way time does not explain: a
+ * `timing` comparison (legacy itself changed between the answers around the service's) is not
+ * held against the service; value, missing/extra row and error are.
+ */
 export const shadowMatchRate: Gate = {
   name: 'shadow match rate',
   async check(ctx) {
-    const stats = await readShadowStats(ctx.control, ctx.plan.code);
-    const matched = stats.reduce((n, s) => n + s.matched, 0);
-    const total = stats.reduce((n, s) => n + s.matched + s.unmatched + s.failed, 0);
-    const rate = total ? matched / total : 0;
-    const ok = total >= ctx.thresholds.minShadowSamples && rate >= ctx.thresholds.minMatchRate;
-    return { gate: this.name, ok, detail: `${matched}/${total} matched (${(rate * 100).toFixed(2)} %; need ≥ ${(ctx.thresholds.minMatchRate * 100).toFixed(2)} % over ≥ ${ctx.thresholds.minShadowSamples})` };
+    const rows = await readShadowStats(ctx.control, ctx.plan.code);
+    const { compared, unexplained, counts, notCompared } = shadowTotals(rows);
+    const rate = compared ? (compared - unexplained) / compared : 0;
+    const ok = compared >= ctx.thresholds.minShadowSamples && rate >= ctx.thresholds.minMatchRate;
+    const need = `need ≥ ${(ctx.thresholds.minMatchRate * 100).toFixed(2)} % over ≥ ${ctx.thresholds.minShadowSamples}`;
+    const explained = `${counts.match} match, ${counts.timing} explained by time`;
+    const uncompared = notCompared.behind + notCompared.skipped ? `; not compared: ${notCompared.behind} copy behind, ${notCompared.skipped} skipped` : '';
+    const worst = rows.filter((r) => r.unexplained).map((r) => `${r.call}: ${describeUnexplained(r)}`);
+    return {
+      gate: this.name,
+      ok,
+      detail: `${compared - unexplained}/${compared} agree (${(rate * 100).toFixed(2)} %; ${explained}; ${unexplained} unexplained${worst.length ? `: ${worst.join('; ')}` : ''}${uncompared}; ${need})`,
+    };
   },
 };
 

@@ -1,17 +1,24 @@
 import type pg from 'pg';
 import type { CallHandler, OdooCall } from '../../../odoo-bridge/call.ts';
-import { emitDrainMarker, waitApplied } from '../sync/drain.ts';
-import { diffAnswers } from './answer-diff.ts';
-import type { ShadowStats } from './shadow-stats.ts';
+import { AppliedPosition } from './applied-position.ts';
+import { LegacyPositions } from './legacy-position.ts';
+import { WorkLimit } from './work-limit.ts';
+import { sameAnswer, unexplainedDifferences, type ShadowDifference } from './noise-aware-diff.ts';
+import type { ShadowClass, ShadowSample, ShadowStats } from './shadow-stats.ts';
 
 export interface ShadowComparerOptions {
   stats: ShadowStats;
   legacyPool: pg.Pool;
   servicePoolFor: (module: string) => pg.Pool;
   forwardSlotFor: (module: string) => string;
-  /** Comparisons running at once; beyond `maxQueued` waiting ones are skipped (counted). */
+  /** Reads of comparisons running at once (a comparison waiting for the service copy holds none). */
   concurrency?: number;
-  maxQueued?: number;
+  /** Comparisons in progress at most; a read beyond is not compared (`skipped`, counted): under overload shadow compares a sample. */
+  maxInProgress?: number;
+  /** Longest wait for the service copy to apply the legacy position of an answer. */
+  positionWaitMs?: number;
+  /** Attempts before a difference counts: it must survive every one. */
+  rounds?: number;
 }
 
 interface Job {
@@ -22,78 +29,134 @@ interface Job {
   service: CallHandler;
 }
 
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+interface Verdict {
+  outcome: ShadowClass;
+  sample?: ShadowSample;
+}
+
 /**
  * Shadow's second opinion, off the hot path: after the client has its legacy answer, the same
- * read is asked of the service and the answers are compared. The service copy trails legacy
- * by the sync's lag, so a difference is settled before it counts: the forward sync is drained
- * to a WAL marker, both sides are asked again, and only a difference that survives is
- * unmatched. A planted difference survives; a row written a millisecond ago does not.
+ * read is asked of the service and the answers are compared. A difference counts only when
+ * time does not explain it (as Diffy and GitHub's Scientist separate noise from differences):
+ *
+ * 1. The comparison is made at the same position: a marker in legacy's WAL written after the
+ *    client's answer (legacy-position.ts), and the service asked once its copy applied it
+ *    (≤ `positionWaitMs`, applied-position.ts; a copy further behind is not compared, `behind`).
+ *    The same answer is a `match`.
+ * 2. Otherwise legacy is asked again. The service's state lies between the two legacy answers;
+ *    a difference where those two agree is the service's, one where legacy itself moved is
+ *    `timing` (noise-aware-diff.ts).
+ * 3. An unexplained difference is tried again (`rounds`) from the newest legacy answer: it
+ *    counts only if it survives every round, so a race no rule foresaw cannot close the gate,
+ *    and a planted wrong field, which survives them all, does.
  */
 export class ShadowComparer {
-  readonly #queue: Job[] = [];
-  #running = 0;
+  #inProgress = 0;
   #idleWaiters: (() => void)[] = [];
+  readonly #reads: WorkLimit;
+  readonly #positions: LegacyPositions;
+  readonly #applied = new Map<string, AppliedPosition>();
 
-  constructor(private readonly options: ShadowComparerOptions) {}
+  constructor(private readonly options: ShadowComparerOptions) {
+    this.#positions = new LegacyPositions(options.legacyPool);
+    this.#reads = new WorkLimit(options.concurrency ?? 4);
+  }
 
+  /** Called right after the client's answer: any legacy WAL marker written from now on covers it. */
   submit(job: Job): void {
-    if (this.#queue.length >= (this.options.maxQueued ?? 1000)) {
+    if (this.#inProgress >= (this.options.maxInProgress ?? 64)) {
       this.options.stats.record(job.module, `${job.call.model}.${job.call.method}`, 'skipped');
       return;
     }
-    this.#queue.push(job);
-    this.#pump();
+    this.#inProgress++;
+    void this.#compare(job, performance.now()).finally(() => {
+      if (--this.#inProgress === 0) for (const w of this.#idleWaiters.splice(0)) w();
+    });
   }
 
-  /** Resolves when nothing is queued or running (tests, shutdown). */
+  /** Resolves when no comparison is in progress (tests, shutdown). */
   idle(): Promise<void> {
-    if (!this.#queue.length && !this.#running) return Promise.resolve();
+    if (!this.#inProgress) return Promise.resolve();
     return new Promise((r) => this.#idleWaiters.push(r));
   }
 
-  #pump(): void {
-    while (this.#running < (this.options.concurrency ?? 4) && this.#queue.length) {
-      const job = this.#queue.shift()!;
-      this.#running++;
-      void this.#compare(job).finally(() => {
-        this.#running--;
-        if (!this.#queue.length && !this.#running) for (const w of this.#idleWaiters.splice(0)) w();
-        this.#pump();
-      });
+  #appliedFor(module: string): AppliedPosition {
+    let applied = this.#applied.get(module);
+    if (!applied) {
+      applied = new AppliedPosition({ service: this.options.servicePoolFor(module), slot: this.options.forwardSlotFor(module) });
+      this.#applied.set(module, applied);
     }
+    return applied;
   }
 
-  async #compare(job: Job): Promise<void> {
+  async #compare(job: Job, answeredAt: number): Promise<void> {
     const name = `${job.call.model}.${job.call.method}`;
     const { stats } = this.options;
+    const ask = (handler: CallHandler) => this.#reads.run(() => settle(handler(job.call)));
     try {
-      const first = await settle(job.service(job.call));
-      if (first.ok && diffAnswers(job.legacyAnswer, first.value, 1).length === 0) return stats.record(job.module, name, 'matched');
-      // Settle: legacy first, then the service once the forward sync has applied everything
-      // committed before a marker written after that read. A "latest rows" read can still race
-      // a concurrent write, so a difference counts only if it survives every attempt.
-      let differences: ReturnType<typeof diffAnswers> = [];
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const legacy = await settle(job.legacy(job.call));
-        if (!legacy.ok) return stats.record(job.module, name, 'failed');
-        const marker = await emitDrainMarker(this.options.legacyPool, 'shadow');
-        await waitApplied(this.options.servicePoolFor(job.module), this.options.forwardSlotFor(job.module), marker, 2000);
-        const service = await settle(job.service(job.call));
-        if (!service.ok) {
-          // The service refused what legacy answered: a behaviour difference, shown as failed.
-          return stats.record(job.module, name, 'failed', { uid: job.call.uid, differences: [{ path: '(error)', legacy: 'answer', service: errorName(service.error) }] });
+      let before: Settled = { ok: true, value: job.legacyAnswer };
+      let since = answeredAt;
+      let verdict: Verdict = { outcome: 'error' };
+      const rounds = Math.max(1, this.options.rounds ?? 3);
+      for (let round = 0; round < rounds; round++) {
+        const lsn = await this.#positions.after(since);
+        const waitStarted = performance.now();
+        const reached = await this.#appliedFor(job.module).reached(lsn, this.options.positionWaitMs ?? 500);
+        stats.observePositionWait(job.module, (performance.now() - waitStarted) / 1000, reached);
+        // A copy further behind than the bound cannot be compared at the same position: the
+        // comparison proves nothing either way, and costs nothing more on a machine already behind.
+        if (!reached) return stats.record(job.module, name, 'behind');
+        const service = await ask(job.service);
+        if (service.ok && before.ok && sameAnswer(before.value, service.value)) {
+          verdict = round === 0 ? { outcome: 'match' } : { outcome: 'timing', sample: { uid: job.call.uid, differences: [], note: 'the same answer one round later' } };
+          break;
         }
-        differences = diffAnswers(legacy.value, service.value);
-        if (!differences.length) return stats.record(job.module, name, 'matched');
+        const after = await ask(job.legacy);
+        since = performance.now();
+        verdict = judge(before, service, after, job.call.uid);
+        if (verdict.outcome === 'match' || verdict.outcome === 'timing') break;
+        if (after.ok) before = after;
       }
-      stats.record(job.module, name, 'unmatched', { uid: job.call.uid, differences });
-    } catch {
-      stats.record(job.module, name, 'failed');
+      stats.record(job.module, name, verdict.outcome, verdict.sample);
+    } catch (error) {
+      // The comparison itself failed (a legacy marker, a pool): unexplained, so the gate stays shut until it works.
+      stats.record(job.module, name, 'error', { uid: job.call.uid, differences: [{ kind: 'value', path: '(comparison)', field: null, legacy: 'answer', service: errorName(error) }] });
     }
   }
 }
 
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+/**
+ * One round's verdict from the legacy answer before the service's state, the service's answer
+ * (not the same as `before`: that is settled by the caller), and the legacy answer after it.
+ */
+function judge(before: Settled, service: Settled, after: Settled, uid: number): Verdict {
+  if (!before.ok) return { outcome: 'error' }; // never: `before` is an answer legacy gave
+  if (!service.ok) {
+    // Legacy failing now as the service did: the record went away in between.
+    if (!after.ok && errorName(after.error) === errorName(service.error)) return { outcome: 'timing', sample: { uid, differences: [], note: 'legacy failed the same way after the service' } };
+    return { outcome: 'error', sample: { uid, differences: [{ kind: 'value', path: '(error)', field: null, legacy: 'answer', service: errorName(service.error) }] } };
+  }
+  const afterValue = after.ok ? after.value : before.value;
+  const timing: Verdict = { outcome: 'timing', sample: { uid, differences: firstDifferences(before.value, service.value), note: 'legacy changed in between' } };
+  if (sameAnswer(afterValue, service.value)) return timing;
+  const differences = unexplainedDifferences(before.value, service.value, afterValue);
+  return differences.length ? { outcome: classOf(differences), sample: { uid, differences } } : timing;
+}
+
+/** What a timing sample shows: where the two answers differ, as if nothing had changed in between. */
+function firstDifferences(legacy: unknown, service: unknown): ShadowDifference[] {
+  return unexplainedDifferences(legacy, service, legacy, 3);
+}
+
+function classOf(differences: readonly ShadowDifference[]): ShadowClass {
+  if (differences.some((d) => d.kind === 'value')) return 'value';
+  if (differences.some((d) => d.kind === 'missing')) return 'missing';
+  return 'extra';
+}
+
+async function settle(p: Promise<unknown>): Promise<Settled> {
   try {
     return { ok: true, value: await p };
   } catch (error) {

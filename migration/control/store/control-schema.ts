@@ -90,6 +90,35 @@ CREATE TABLE ficus_migration.shadow_stat (
   PRIMARY KEY (module, call)
 );`,
   },
+  {
+    // Shadow comparisons by class (shadow-stats.ts): time-explained differences apart from real
+    // ones, and the fields that differed. The first comparer's counts carry over as match / value / error.
+    id: '0002_shadow_classes',
+    sql: `
+CREATE TABLE ficus_migration.shadow_outcome (
+  module          text NOT NULL,
+  call            text NOT NULL,   -- model.method
+  -- a class of comparison, or why a read was not compared (skipped: comparer full; behind: copy too far behind)
+  outcome         text NOT NULL CHECK (outcome IN ('match', 'timing', 'value', 'missing', 'extra', 'error', 'skipped', 'behind')),
+  count           bigint NOT NULL DEFAULT 0,
+  last_sample     jsonb,
+  last_sample_at  timestamptz,
+  PRIMARY KEY (module, call, outcome)
+);
+CREATE TABLE ficus_migration.shadow_field (
+  module  text NOT NULL,
+  call    text NOT NULL,
+  field   text NOT NULL,
+  count   bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (module, call, field)
+);
+INSERT INTO ficus_migration.shadow_outcome (module, call, outcome, count, last_sample, last_sample_at)
+SELECT module, call, o.outcome, o.count, CASE WHEN o.outcome <> 'match' THEN last_diff END, CASE WHEN o.outcome <> 'match' THEN last_diff_at END
+  FROM ficus_migration.shadow_stat,
+       LATERAL (VALUES ('match', matched), ('value', unmatched), ('error', failed)) AS o(outcome, count)
+ WHERE o.count > 0;
+DROP TABLE ficus_migration.shadow_stat;`,
+  },
 ];
 
 const LOCK = 0x66636d67; // "fcmg": one process migrates at a time

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inCanary } from '../../../odoo-bridge/routing/canary.ts';
 import { legacyBusinessMethods, DEFAULT_ADDONS_PATH } from '../../../migration/control/gates/business-methods.ts';
 import { modeAt } from '../../../migration/control/store/sync-store.ts';
-import { diffAnswers } from '../../../migration/control/shadow/answer-diff.ts';
+import { unexplainedDifferences } from '../../../migration/control/shadow/noise-aware-diff.ts';
 import { isReadMethod } from '../../../migration/control/call-kinds.ts';
 import { couplingOf } from '../../../migration/control/coupled-modules.ts';
 import type { ModulePlan } from '../../../migration/control/module-plan.ts';
@@ -35,15 +35,16 @@ describe('migration control plane, pure parts', () => {
     expect(modeAt([...switches, { seq: 3, atLsn: null, mode: 'command' }], 250, 'apply')).toBeUndefined();
   });
 
-  it('shadow diffs name the differing paths and never carry health values', () => {
+  it('shadow differences name the differing fields and never carry health values', () => {
     // `score` is also an assessment's health value: redaction goes by name, so it is hidden too.
-    const diff = diffAnswers([{ id: 1, seen: false, score: 0.5, current_value: 80 }], [{ id: 1, seen: true, score: -1, current_value: 81 }]);
+    const legacy = [{ id: 1, seen: false, score: 0.5, current_value: 80 }];
+    const diff = unexplainedDifferences(legacy, [{ id: 1, seen: true, score: -1, current_value: 81 }], legacy);
     expect(diff).toEqual([
-      { path: '[0].current_value', legacy: '[redacted]', service: '[redacted]' },
-      { path: '[0].score', legacy: '[redacted]', service: '[redacted]' },
-      { path: '[0].seen', legacy: false, service: true },
+      { kind: 'value', path: '[id=1].current_value', field: 'current_value', legacy: '[redacted]', service: '[redacted]' },
+      { kind: 'value', path: '[id=1].score', field: 'score', legacy: '[redacted]', service: '[redacted]' },
+      { kind: 'value', path: '[id=1].seen', field: 'seen', legacy: false, service: true },
     ]);
-    expect(diffAnswers([[1, 'a']], [[1, 'a']])).toEqual([]);
+    expect(unexplainedDifferences([[1, 'a']], [[1, 'a']], [[1, 'a']])).toEqual([]);
   });
 
   it('only known read methods count as reads', () => {

@@ -7,10 +7,11 @@ import { GateRefusal } from '../../../migration/control/controller.ts';
 import { readPhase } from '../../../migration/control/store/phase-store.ts';
 import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../../support/databases.ts';
 import { runFicus } from '../../support/ficus-process.ts';
+import { holdModuleSyncs } from '../../support/module-sync-lock.ts';
 import Odoo from 'odoo-await';
 
-// Slots are named per module (ficus_fwd_m19…) and so per cluster: everything that runs the M19
-// syncs lives in this one file, whose tests run one after the other.
+// Slots are named per module (ficus_fwd_m19…) and so per cluster: the M19 syncs run here one
+// test after the other, and another file running them (shadow-under-writes) waits for the lock.
 describe('M19 migration: phases, shadow, cutover and rollback under load', () => {
   let legacy: TestDatabase;
   let control: TestDatabase;
@@ -18,12 +19,15 @@ describe('M19 migration: phases, shadow, cutover and rollback under load', () =>
   let stack: DrillStack;
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
 
+  let lock: Awaited<ReturnType<typeof holdModuleSyncs>>;
+
   beforeAll(async () => {
+    lock = await holdModuleSyncs('M19');
     legacy = await legacyDatabase();
     control = await emptyDatabase('control');
     service = await emptyDatabase('svc_dynamic');
     stack = await startDrillStack({ legacyUrl: legacy.url, controlUrl: control.url, serviceUrl: service.url, logger });
-  });
+  }, 600_000); // may wait for the other M19 file's lock
 
   afterAll(async () => {
     await stack?.stop();
@@ -32,6 +36,7 @@ describe('M19 migration: phases, shadow, cutover and rollback under load', () =>
     await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('ficus_fwd_m19', 'ficus_rev_m19', 'ficus_ref_dynamic') AND NOT active`);
     await admin.end();
     await Promise.all([service?.drop(), control?.drop(), legacy?.drop()]);
+    await lock?.release();
   });
 
   it('refuses a step whose gate fails, and records a forced one with its reason', async () => {
