@@ -10,6 +10,7 @@ import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from 
 import type { Vals } from './behaviour-registry.ts';
 import { afterChange, updateParentPath } from './after-change.ts';
 import { mailThreadAfterCreate } from './mail/mail-thread.ts';
+import { checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
 
 /**
  * `BaseModel.create(vals_list)` (odoo/models.py 18): ACL, defaults, the addon's create
@@ -23,6 +24,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   const checkAccess = options.checkAccess ?? true;
   if (checkAccess) w.ctx.access.checkModel(model, 'create');
   const table = requireTable(model);
+  await refuseWriteToCopy(w, model, 'create');
   for (const vals of valsList) checkFieldNames(model, vals);
   const behaviours = w.behaviours.of(model.name);
 
@@ -81,6 +83,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
       : `INSERT INTO ${ident(table)} DEFAULT VALUES RETURNING id`;
     const inserted = await w.ctx.db.query<{ id: number }>(text, params);
     const id = inserted.rows[0]!.id;
+    await checkReferencedRows(w, table, columns);
     ids.push(id);
     if (model.parentStore) await updateParentPath(w, model, [id]);
     for (const [name, commands] of x2many) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, [id], commands, 'create');

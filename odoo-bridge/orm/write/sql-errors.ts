@@ -1,5 +1,5 @@
 import { OdooError, validationError } from '../../errors.ts';
-import { translated, type Registry } from '../registry/types.ts';
+import { translated, type ModelInfo, type Registry } from '../registry/types.ts';
 import type { Queryable } from '../sql/execute.ts';
 
 interface PgError {
@@ -21,9 +21,7 @@ export async function writeErrorFromPg(error: unknown, registry: Registry, db: Q
   if (error instanceof OdooError) return error;
   const pg = error as PgError;
   if (!pg || typeof pg.code !== 'string') return error instanceof Error ? error : new Error(String(error));
-  // Several registry entries may map to one table (mixins resolved by columns); the model named after the table wins.
-  const candidates = [...registry.models.values()].filter((m) => m.table && m.table === pg.table);
-  const model = candidates.find((m) => m.name.replace(/\./g, '_') === pg.table) ?? candidates.find((m) => !m.transient) ?? candidates[0];
+  const model = modelOfTable(registry, pg.table);
   const modelName = model ? translated(model.description, lang) : 'Unknown';
   const modelTech = model?.name ?? 'unknown';
   if (pg.code === '23502') {
@@ -35,12 +33,7 @@ export async function writeErrorFromPg(error: unknown, registry: Registry, db: Q
     );
   }
   // 23001: PostgreSQL reports ON DELETE RESTRICT as restrict_violation; Odoo words both alike.
-  if (pg.code === '23503' || pg.code === '23001') {
-    return validationError(
-      'The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\n' +
-        `Model: ${modelName} (${modelTech})\nConstraint: ${pg.constraint ?? ''}\n`,
-    );
-  }
+  if (pg.code === '23503' || pg.code === '23001') return foreignKeyViolation(registry, pg.table, pg.constraint, lang);
   if (pg.code.startsWith('23')) {
     if (pg.constraint) {
       // `_sql_constraints` are the ones Odoo reflected with a message (type 'u', checks included).
@@ -61,6 +54,27 @@ export async function writeErrorFromPg(error: unknown, registry: Registry, db: Q
   if (pg.code === '22007' || pg.code === '22008') return new OdooError('psycopg2.errors.InvalidDatetimeFormat', firstLine(pg.message));
   if (pg.code.startsWith('22')) return new OdooError('builtins.ValueError', firstLine(pg.message));
   return new OdooError('builtins.Exception', 'Ficus could not run this write on the database.');
+}
+
+/**
+ * `_as_validation_error` of a ForeignKeyViolation: the model is the one whose table holds the
+ * key (exc.diag.table_name: the referencing table, for an insert and for a delete alike), or
+ * "Unknown (unknown)" for a many2many relation table. Also raised by the engine itself where the
+ * served database lacks a key Odoo's schema has (references/reference-guard.ts).
+ */
+export function foreignKeyViolation(registry: Registry, table: string | undefined, constraint: string | undefined, lang: string): OdooError {
+  const model = modelOfTable(registry, table);
+  return validationError(
+    'The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\n' +
+      `Model: ${model ? translated(model.description, lang) : 'Unknown'} (${model?.name ?? 'unknown'})\nConstraint: ${constraint ?? ''}\n`,
+  );
+}
+
+/** Several registry entries may map to one table (mixins resolved by columns); the model named after the table wins. */
+function modelOfTable(registry: Registry, table: string | undefined): ModelInfo | undefined {
+  if (!table) return undefined;
+  const candidates = [...registry.models.values()].filter((m) => m.table && m.table === table);
+  return candidates.find((m) => m.name.replace(/\./g, '_') === table) ?? candidates.find((m) => !m.transient) ?? candidates[0];
 }
 
 function firstLine(message: string | undefined): string {

@@ -10,6 +10,7 @@ import { existingOrMissingError } from './missing-records.ts';
 import { checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
 import { missingError } from '../../errors.ts';
 import { mailThreadAfterWrite, mailThreadBeforeWrite } from './mail/mail-thread.ts';
+import { checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
 
 /**
  * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError
@@ -31,6 +32,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   // `check_field_access_rights('write', vals)` after the write access check: fields with groups (access/field-groups.ts).
   if (checkAccess && ids.length) w.ctx.fieldAccess.check(model, 'write', Object.keys(vals), ids);
   if (!unique.length || !Object.keys(vals).length) return true;
+  await refuseWriteToCopy(w, model, 'write');
 
   for (const b of w.behaviours.of(model.name)) await b.beforeWrite?.(w.ctx, unique, vals);
   await checkManyToOneTargets(w, model, vals);
@@ -61,7 +63,10 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
     params.push(w.ctx.uid);
     sets.push(`write_uid = $${params.length}`, `write_date = (now() at time zone 'UTC')`);
   }
-  if (sets.length) await w.ctx.db.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ANY($1::int4[])`, params);
+  if (sets.length) {
+    await w.ctx.db.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ANY($1::int4[])`, params);
+    await checkReferencedRows(w, requireTable(model), columns);
+  }
 
   for (const [parentModel, fk] of model.inherits) {
     const parentVals = parents.get(parentModel);

@@ -3,6 +3,7 @@ import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import type { RecordWrites } from './nested-writes.ts';
 import { ident, requireTable, type WriteEnv } from './write-env.ts';
+import { checkReferencedRows, onDeleteOf, refuseWriteToCopy } from './references/reference-guard.ts';
 
 type Command = [number, number, unknown];
 
@@ -16,6 +17,8 @@ export async function applyX2manyCommands(writes: RecordWrites, w: WriteEnv, mod
   const comodel = w.ctx.registry.model(field.relation ?? '');
   if (!comodel) throw valueError(`Unknown comodel ${field.relation} of ${model.name}.${field.name}`);
   for (const [code, id, arg] of normalizeCommands(value)) {
+    // Commands that would create, change or delete comodel rows this database only copies.
+    if (code === 0 || code === 1 || code === 2) await refuseWriteToCopy(w, comodel, code === 0 ? 'create' : code === 1 ? 'write' : 'unlink', field);
     for (const recordId of ids) {
       if (field.type === 'one2many') await one2many(writes, w, field, comodel, recordId, code, id, arg);
       else await many2many(writes, w, field, comodel, recordId, code, id, arg);
@@ -71,9 +74,19 @@ async function one2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, com
   }
 }
 
-/** UNLINK of one2many lines: delete them when the inverse many2one is `ondelete='cascade'`, else clear it. */
+/**
+ * UNLINK of one2many lines: delete them when the inverse many2one is `ondelete='cascade'`, else
+ * clear it. The field's ondelete decides (Odoo's One2many.write_real), also where the served
+ * database has no foreign key for it; the database's own key when Odoo's schema has none here.
+ */
 async function detachLines(writes: RecordWrites, w: WriteEnv, comodel: ModelInfo, inverse: string, lineIds: number[]): Promise<void> {
   if (!lineIds.length) return;
+  const odoo = await onDeleteOf(w, requireTable(comodel), inverse);
+  if (odoo) {
+    if (odoo === 'cascade') await writes.unlink(w, comodel, lineIds);
+    else await writes.update(w, comodel, lineIds, { [inverse]: false });
+    return;
+  }
   const cascade = await w.ctx.db.query<{ cascade: boolean }>(
     `SELECT c.confdeltype = 'c' AS cascade FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
       WHERE c.contype = 'f' AND c.conrelid = $1::regclass AND a.attname = $2 LIMIT 1`,
@@ -95,6 +108,7 @@ async function many2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, co
         WHERE NOT EXISTS (SELECT 1 FROM ${rel} WHERE ${c1} = $1 AND ${c2} = t)`,
       [recordId, targets],
     );
+    await checkReferencedRows(w, relationTable, new Map([[column2, targets]]));
   };
   switch (code) {
     case 0: {
