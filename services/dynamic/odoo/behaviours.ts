@@ -1,9 +1,12 @@
 import { idsOf, inTransaction, odooNow, updateRecords, type BehaviourRegistry, type MethodSpec } from '../../../odoo-bridge/orm/index.ts';
+import { markEntriesSeen } from '../domain/mark-seen.ts';
 
 /**
  * hp_feed's Python behaviour (addons/hp_feed/models/hp_feed.py): field defaults and
- * `hp.user.feed.action_mark_seen` (`self.write({'seen': True}); return True`). Registered on
- * the registry the engine serving M19 uses, on whichever side answers.
+ * `hp.user.feed.action_mark_seen`, which runs the domain's markEntriesSeen (the same use case
+ * REST's POST /users/{id}/feed/seen runs) through the engine's `write` (ACL, MissingError,
+ * record rules, write_uid/write_date). Registered on the registry the engine serving M19 uses,
+ * on whichever side answers.
  */
 export function registerFeedBehaviours(behaviours: BehaviourRegistry): BehaviourRegistry {
   behaviours.register('hp.activity', { defaults: () => ({ visibility: 'public' }) });
@@ -12,8 +15,7 @@ export function registerFeedBehaviours(behaviours: BehaviourRegistry): Behaviour
     api: 'records',
     signature: { qualname: 'HpUserFeed.action_mark_seen', params: [] },
     async run(ctx, model, _args, ids) {
-      await inTransaction(ctx, (tx) => updateRecords({ ctx: tx, behaviours }, model, idsOf(ids), { seen: true }));
-      return true;
+      return inTransaction(ctx, (tx) => markEntriesSeen({ write: async (entries, values) => void (await updateRecords({ ctx: tx, behaviours }, model, [...entries], { ...values })) }, idsOf(ids)));
     },
   };
   behaviours.register('hp.user.feed', { defaults: () => ({ seen: false }), methods: { action_mark_seen: markSeen } });
