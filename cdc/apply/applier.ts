@@ -5,6 +5,7 @@ import { isSnapshotEvent, qualifiedTable, type ChangeEvent } from '../events/cha
 import { ensureBookkeeping, readCheckpoint, writeCheckpoint } from './bookkeeping.ts';
 import { foldBatch, type KeyedChange } from './fold-batch.ts';
 import { cdcMetrics, type CdcMetrics } from './metrics.ts';
+import { countOpenParked, openParkedKeys, parkChange, readOpenParked, refusalOf, refusedAgain, resolveParked, supersedeParked, type Refusal } from './parked-changes.ts';
 import { useReplicationOrigin } from './replication-origin.ts';
 import { deleteSql, partialUpdateSql, upsertSql } from './record-set-sql.ts';
 import { readTargetTable, type TargetColumn, type TargetTable } from './target-tables.ts';
@@ -25,6 +26,13 @@ export interface ApplierOptions {
   skipOrigin?: (origin: string) => boolean;
   /** Source `schema.table` → target `schema.table`, or null to ignore. Default: same name. */
   resolveTable?: (sourceTable: string) => string | null;
+  /**
+   * A change the target refuses (integrity or data error of that row): `halt` (default) fails
+   * the batch, which its source retries whole; `park` keeps it in ficus_cdc.parked_change
+   * (parked-changes.ts), counts and logs it (table, key, error; never the row's values), and
+   * applies the changes around it.
+   */
+  onRefused?: 'halt' | 'park';
 }
 
 export interface Checkpoint {
@@ -42,7 +50,30 @@ export interface ApplyResult {
   committedAt: number;
   /** Updates whose row was missing and whose unchanged TOAST columns could not be filled. */
   missingRows: number;
+  /** Refused by the target and parked (option `onRefused: 'park'`). */
+  parked?: number;
 }
+
+export interface RetryParkedResult {
+  applied: number;
+  /** A newer change of the row was applied meanwhile. */
+  superseded: number;
+  stillParked: number;
+}
+
+/** What a partial update of a row whose earlier change is parked is parked with. */
+const BEHIND_PARKED: Refusal = { code: 'behind', constraint: null, message: 'an earlier change of this row is parked; this update leaves columns out and needs it' };
+
+/** A pg error's DETAIL prints the row's values: what goes to logs keeps the rest. */
+function withoutRowValues(error: unknown): unknown {
+  const e = error as { detail?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object' || !e.detail) return error;
+  const { code, table, constraint, column, schema } = e as Record<string, unknown>;
+  return Object.assign(new Error(String(e.message ?? 'the target refused a change')), { code, table, constraint, column, schema });
+}
+
+const isPartial = (change: KeyedChange) => change.event.value.op !== 'd' && change.unavailable.length > 0;
+const keyOf = (change: KeyedChange) => `${change.table.qualified}\u0000${change.pk}`;
 
 /**
  * Applies change events (embedded reader or Debezium, it cannot tell) to a target database:
@@ -56,6 +87,8 @@ export class ChangeApplier {
   readonly #skipOrigin: (origin: string) => boolean;
   #client: pg.Client | undefined;
   readonly #tables = new Map<string, TargetTable | null>();
+  /** Open parked changes of this source, as of the last commit (0 lets a batch skip the parked-key lookup). */
+  #openParked = 0;
 
   private constructor(options: ApplierOptions) {
     this.#options = options;
@@ -79,23 +112,171 @@ export class ChangeApplier {
     const ownOrigin = events.length - wanted.length;
     for (const event of wanted) await this.#table(client, event);
     const { changes, superseded } = foldBatch(wanted, (e) => this.#tables.get(qualifiedTable(e.value)) ?? null);
+    let held: KeyedChange[] = [];
     try {
       await client.query('BEGIN');
-      const fresh = await this.#claimNewer(client, changes);
+      const parkedKeys = await this.#parkedKeys(client, changes);
+      held = changes.filter((c) => parkedKeys.has(keyOf(c)) && isPartial(c));
+      const fresh = await this.#claimNewer(client, held.length ? changes.filter((c) => !held.includes(c)) : changes);
       const missingRows = await this.#write(client, fresh);
+      for (const change of held) await parkChange(client, this.#options.sourceName, change, BEHIND_PARKED);
+      const settled = parkedKeys.size ? await supersedeParked(client, this.#options.sourceName, fresh.filter((c) => parkedKeys.has(keyOf(c)))) : 0;
       if (checkpoint) await writeCheckpoint(client, checkpoint.source, checkpoint.position);
       await client.query('COMMIT');
       const committedAt = Date.now();
       this.#observe(fresh, committedAt);
-      const stale = superseded + changes.length - fresh.length;
+      if (held.length || settled) await this.#afterParking(client, held.map((change) => ({ change, refusal: BEHIND_PARKED })));
+      const stale = superseded + changes.length - held.length - fresh.length;
       if (stale) this.#metrics.eventsSkipped.inc({ reason: 'stale' }, stale);
       if (ownOrigin) this.#metrics.eventsSkipped.inc({ reason: 'own_origin' }, ownOrigin);
-      return { applied: fresh.length, stale, ownOrigin, committedAt, missingRows };
+      return { applied: fresh.length, stale, ownOrigin, committedAt, missingRows, parked: held.length };
+    } catch (error) {
+      if (this.#options.onRefused === 'park' && changes.length && refusalOf(error)) {
+        // The row's own fault: apply the batch again change by change, parking what is refused.
+        await client.query('ROLLBACK');
+        return this.#applyOneByOne(client, changes, wanted, superseded, ownOrigin, checkpoint);
+      }
+      this.#metrics.errors.inc({ stage: 'apply' });
+      await this.#discardConnection(client);
+      throw withoutRowValues(error);
+    }
+  }
+
+  /**
+   * The slow path of a batch with a refused change: in source order, each change in its own
+   * savepoint; a refused one is parked instead, and the batch, its checkpoint with it, commits.
+   */
+  async #applyOneByOne(
+    client: pg.Client,
+    changes: readonly KeyedChange[],
+    wanted: readonly ChangeEvent[],
+    superseded: number,
+    ownOrigin: number,
+    checkpoint?: Checkpoint,
+  ): Promise<ApplyResult> {
+    const order = new Map(wanted.map((e, i) => [e, i]));
+    const ordered = [...changes].sort((a, b) => order.get(a.event)! - order.get(b.event)!);
+    const source = this.#options.sourceName;
+    const applied: KeyedChange[] = [];
+    const parked: { change: KeyedChange; refusal: Refusal }[] = [];
+    let missingRows = 0;
+    let stale = superseded;
+    try {
+      await client.query('BEGIN');
+      const parkedKeys = await this.#parkedKeys(client, ordered);
+      for (const change of ordered) {
+        if (parkedKeys.has(keyOf(change)) && isPartial(change)) {
+          await parkChange(client, source, change, BEHIND_PARKED);
+          parked.push({ change, refusal: BEHIND_PARKED });
+          continue;
+        }
+        await client.query('SAVEPOINT ficus_change');
+        try {
+          const fresh = await this.#claimNewer(client, [change]);
+          if (fresh.length) {
+            missingRows += await this.#write(client, fresh);
+            if (parkedKeys.has(keyOf(change))) await supersedeParked(client, source, fresh);
+            applied.push(change);
+          } else stale++;
+          await client.query('RELEASE SAVEPOINT ficus_change');
+        } catch (error) {
+          const refusal = refusalOf(error);
+          if (!refusal) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT ficus_change');
+          await parkChange(client, source, change, refusal);
+          parked.push({ change, refusal });
+        }
+      }
+      if (checkpoint) await writeCheckpoint(client, checkpoint.source, checkpoint.position);
+      await client.query('COMMIT');
     } catch (error) {
       this.#metrics.errors.inc({ stage: 'apply' });
       await this.#discardConnection(client);
-      throw error;
+      throw withoutRowValues(error);
     }
+    const committedAt = Date.now();
+    this.#observe(applied, committedAt);
+    await this.#afterParking(client, parked);
+    if (stale) this.#metrics.eventsSkipped.inc({ reason: 'stale' }, stale);
+    if (ownOrigin) this.#metrics.eventsSkipped.inc({ reason: 'own_origin' }, ownOrigin);
+    return { applied: applied.length, stale, ownOrigin, committedAt, missingRows, parked: parked.length };
+  }
+
+  /**
+   * Applies this source's open parked changes again, oldest first, once their cause is fixed (a
+   * missing row created, a constraint relaxed): applied ones are resolved, those a newer change
+   * already decided are superseded, and a key refused again keeps its later changes parked.
+   */
+  async retryParked(): Promise<RetryParkedResult> {
+    const client = await this.#connection();
+    const source = this.#options.sourceName;
+    const result: RetryParkedResult = { applied: 0, superseded: 0, stillParked: 0 };
+    const applied: KeyedChange[] = [];
+    try {
+      const open = await readOpenParked(client, source);
+      for (const { event } of open) await this.#table(client, event);
+      const blocked = new Set<string>();
+      await client.query('BEGIN');
+      for (const { id, event } of open) {
+        const [change] = foldBatch([event], (e) => this.#tables.get(qualifiedTable(e.value)) ?? null).changes;
+        if (!change) {
+          // The table is no longer one this applier writes: nothing left to apply it to.
+          await resolveParked(client, id, 'superseded');
+          result.superseded++;
+          continue;
+        }
+        if (blocked.has(keyOf(change))) {
+          result.stillParked++;
+          continue;
+        }
+        await client.query('SAVEPOINT ficus_change');
+        try {
+          const fresh = await this.#claimNewer(client, [change]);
+          if (fresh.length && (await this.#write(client, fresh))) throw Object.assign(new Error('row missing for a partial update'), { code: '23000' });
+          await resolveParked(client, id, fresh.length ? 'applied' : 'superseded');
+          await client.query('RELEASE SAVEPOINT ficus_change');
+          if (fresh.length) {
+            result.applied++;
+            applied.push(change);
+          } else result.superseded++;
+        } catch (error) {
+          const refusal = refusalOf(error);
+          if (!refusal) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT ficus_change');
+          await refusedAgain(client, id, refusal.code === '23000' ? BEHIND_PARKED : refusal);
+          blocked.add(keyOf(change));
+          result.stillParked++;
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      this.#metrics.errors.inc({ stage: 'retry_parked' });
+      await this.#discardConnection(client);
+      throw withoutRowValues(error);
+    }
+    this.#observe(applied, Date.now());
+    await this.#afterParking(await this.#connection(), []);
+    return result;
+  }
+
+  /** Open parked keys among `changes` (no query while this source has none open). */
+  async #parkedKeys(client: pg.Client, changes: readonly KeyedChange[]): Promise<Set<string>> {
+    if (this.#options.onRefused !== 'park' || this.#openParked === 0) return new Set();
+    return openParkedKeys(client, this.#options.sourceName, changes);
+  }
+
+  /** After a commit that parked or settled changes: count, log (table, key, cause: never the values), gauge. */
+  async #afterParking(client: pg.Client, parked: readonly { change: KeyedChange; refusal: Refusal }[]): Promise<void> {
+    const source = this.#options.sourceName;
+    for (const { change, refusal } of parked) {
+      this.#metrics.changesParked.inc({ source, table: change.table.qualified });
+      this.#options.logger.error(
+        { source, table: change.table.qualified, key: change.pk, lsn: change.position.lsn, op: change.event.value.op, code: refusal.code, constraint: refusal.constraint },
+        'the target refused a change: parked in ficus_cdc.parked_change, the changes after it go on (ficus migrate status shows it)',
+      );
+    }
+    this.#openParked = await countOpenParked(client, source).catch(() => this.#openParked + parked.length);
+    this.#metrics.parkedOpen.set({ source }, this.#openParked);
   }
 
   async readCheckpoint<T>(source: string): Promise<T | null> {
@@ -143,6 +324,10 @@ export class ChangeApplier {
     try {
       await ensureBookkeeping(client);
       if (this.#options.origin) await useReplicationOrigin(client, this.#options.origin);
+      if (this.#options.onRefused === 'park') {
+        this.#openParked = await countOpenParked(client, this.#options.sourceName);
+        this.#metrics.parkedOpen.set({ source: this.#options.sourceName }, this.#openParked);
+      }
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;

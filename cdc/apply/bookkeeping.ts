@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { PARKED_CHANGES_DDL } from './parked-changes.ts';
 
 /**
  * The applier's own state, in the target database next to the rows it writes (so both commit
@@ -7,7 +8,8 @@ import type pg from 'pg';
  *   kept after a delete (deleted = true) so a late or replayed older change cannot resurrect
  *   the row;
  * - checkpoint: per source, the progress the source stored with the batch (JSON, shaped by the
- *   source: the embedded reader keeps LSNs and its snapshot state there).
+ *   source: the embedded reader keeps LSNs and its snapshot state there);
+ * - parked_change: changes the target refused, kept so that nothing after them waits (parked-changes.ts).
  */
 export const BOOKKEEPING_DDL = `
 CREATE SCHEMA IF NOT EXISTS ficus_cdc;
@@ -30,6 +32,7 @@ export async function ensureBookkeeping(client: pg.ClientBase): Promise<void> {
   await client.query('SELECT pg_advisory_lock(hashtext($1))', ['ficus_cdc.bookkeeping']);
   try {
     await client.query(BOOKKEEPING_DDL);
+    await client.query(PARKED_CHANGES_DDL);
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['ficus_cdc.bookkeeping']);
   }

@@ -12,6 +12,10 @@ export interface CdcMetrics {
   lagWalBytes: Gauge<'source'>;
   errors: Counter<'stage'>;
   batchSize: Histogram;
+  /** Changes the target refused and that were parked (parked-changes.ts) instead of stopping the sync. */
+  changesParked: Counter<'source' | 'table'>;
+  /** Parked changes not yet applied or superseded, per applier source. */
+  parkedOpen: Gauge<'source'>;
 }
 
 const cache = new WeakMap<Registry, CdcMetrics>();
@@ -32,6 +36,8 @@ export function cdcMetrics(registry: Registry): CdcMetrics {
     lagWalBytes: new Gauge({ name: 'ficus_cdc_lag_wal_bytes', help: 'Source WAL written but not yet applied, bytes', labelNames: ['source'], registers: [registry] }),
     errors: new Counter({ name: 'ficus_cdc_errors_total', help: 'CDC errors by stage', labelNames: ['stage'], registers: [registry] }),
     batchSize: new Histogram({ name: 'ficus_cdc_batch_size', help: 'Events per applied batch', buckets: [1, 10, 100, 500, 1000, 2000, 5000, 10000], registers: [registry] }),
+    changesParked: new Counter({ name: 'ficus_cdc_changes_parked_total', help: 'Changes the target refused, parked in ficus_cdc.parked_change', labelNames: ['source', 'table'], registers: [registry] }),
+    parkedOpen: new Gauge({ name: 'ficus_cdc_parked_changes', help: 'Parked changes not yet applied or superseded', labelNames: ['source'], registers: [registry] }),
   };
   cache.set(registry, metrics);
   return metrics;
