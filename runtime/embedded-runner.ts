@@ -102,6 +102,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
     const logins = await createLoginThrottle(legacyPool, { logger });
     const odooRouters = await createOdooGateway({
       throttle: logins,
+      admission: { maxConcurrent: config.gatewayMaxConcurrentCalls, maxQueued: config.gatewayMaxQueuedCalls },
       databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
       handlerFor: migration.handlerFor,
       router: migration.router,
