@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { withoutAdmissionSlot } from '../admission/call-admission.ts';
 import type { CallHandler, OdooCall } from '../call.ts';
 import type { UpstreamOdoo } from '../proxy/upstream-odoo.ts';
@@ -98,28 +99,41 @@ export function phaseAwareHandler(options: PhaseRoutingOptions): CallHandler {
     const module = directory.moduleOfModel(call.model);
     if (!module) return legacy(call);
     const read = directory.isReadMethod(call.method);
+    const outer = writesInProgress.getStore();
+    // A write made by a behaviour inside a write of the same module is part of it: it is already
+    // in flight, and waiting for a freeze that waits for its outer call would never end.
+    const nested = !read && (outer?.has(module) ?? false);
     // A write held by a freeze waits without its admission slot: held writes are not in flight.
-    const leave = read ? undefined : directory.isFrozen(module) ? await withoutAdmissionSlot(() => directory.enterWrite(module)) : await directory.enterWrite(module);
+    const leave = read || nested ? undefined : directory.isFrozen(module) ? await withoutAdmissionSlot(() => directory.enterWrite(module)) : await directory.enterWrite(module);
+    const answer = () => answerByPhase(options, module, call, read);
     try {
-      const { phase, canaryPercent } = directory.phaseOf(module);
-      const service = phase === 'legacy' ? undefined : options.serviceFor(module);
-      if (!service) return await legacy(call);
-      switch (phase) {
-        case 'service':
-        case 'retired':
-          return await service(call);
-        case 'canary':
-          if (read && inCanary(module, call.uid, canaryPercent)) return await service(call);
-          return await answerWithShadow(options, module, call, read, service);
-        case 'shadow':
-          return await answerWithShadow(options, module, call, read, service);
-        default:
-          return await legacy(call);
-      }
+      return read || nested ? await answer() : await writesInProgress.run(new Set([...(outer ?? []), module]), answer);
     } finally {
       leave?.();
     }
   };
+}
+
+/** The modules whose write slot the current call (and the behaviour calls it makes) holds. */
+const writesInProgress = new AsyncLocalStorage<ReadonlySet<string>>();
+
+async function answerByPhase(options: PhaseRoutingOptions, module: string, call: OdooCall, read: boolean): Promise<unknown> {
+  const { directory, legacy } = options;
+  const { phase, canaryPercent } = directory.phaseOf(module);
+  const service = phase === 'legacy' ? undefined : options.serviceFor(module);
+  if (!service) return legacy(call);
+  switch (phase) {
+    case 'service':
+    case 'retired':
+      return service(call);
+    case 'canary':
+      if (read && inCanary(module, call.uid, canaryPercent)) return service(call);
+      return answerWithShadow(options, module, call, read, service);
+    case 'shadow':
+      return answerWithShadow(options, module, call, read, service);
+    default:
+      return legacy(call);
+  }
 }
 
 async function answerWithShadow(options: PhaseRoutingOptions, module: string, call: OdooCall, read: boolean, service: CallHandler): Promise<unknown> {

@@ -205,3 +205,45 @@ describe('gateway admission limit', () => {
     expect(await withoutAdmissionSlot(async () => 42)).toBe(42);
   });
 });
+
+describe('a behaviour\'s write inside a write of the same module, while a freeze begins', () => {
+  it('runs as part of its outer write (already in flight) instead of waiting for a freeze that waits for the outer write', async () => {
+    // The FreezeGate's contract: a freeze is acknowledged (and here, for the test, lifted) only once no write is in flight.
+    let inFlight = 0;
+    let frozen: { released: Promise<void>; release: () => void } | undefined;
+    const liftWhenIdle = () => {
+      if (inFlight === 0 && frozen) {
+        const f = frozen;
+        frozen = undefined;
+        f.release();
+      }
+    };
+    const directory: PhaseDirectory = {
+      moduleOfModel: (model) => (model.startsWith('hp.service') ? 'M04' : undefined),
+      phaseOf: () => ({ phase: 'legacy', canaryPercent: 0 }),
+      isFrozen: () => frozen !== undefined,
+      enterWrite: async () => {
+        while (frozen) await frozen.released;
+        inFlight++;
+        return () => {
+          inFlight--;
+          liftWhenIdle();
+        };
+      },
+      isReadMethod: (method) => method === 'read',
+    };
+    let handler!: CallHandler;
+    const legacy: CallHandler = async (c) => {
+      if (c.method !== 'action_complete') return true;
+      // The cutover freezes M04 while this write runs; its behaviour then writes M04 again (a nested ModelCaller call).
+      let release!: () => void;
+      frozen = { released: new Promise<void>((r) => (release = r)), release };
+      return handler(call('hp.service.order', 'write', c.uid));
+    };
+    handler = phaseAwareHandler({ directory, legacy, serviceFor: () => undefined });
+    expect(await within(3000, 'nested write under a freeze', handler(call('hp.service.order', 'action_complete')) as Promise<unknown>)).toBe(true);
+    // The freeze was acknowledged once the outer write ended, and a new write waits for it no more.
+    expect(frozen).toBeUndefined();
+    expect(await within(1000, 'a later write', handler(call('hp.service.order', 'write')) as Promise<unknown>)).toBe(true);
+  });
+});
