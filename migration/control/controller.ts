@@ -17,6 +17,8 @@ import { ensureControlSchema } from './store/control-schema.ts';
 import { readPhase, readTransitions, recordTransition, type GateOutcome, type ModulePhase, type StoredTransition } from './store/phase-store.ts';
 import { requestSync } from './store/sync-store.ts';
 import { readShadowStats, resetShadowStats, type ShadowStatRow } from './shadow/shadow-stats.ts';
+import { describeParked, summariseParked, type ParkedSummary } from '../../cdc/apply/parked-changes.ts';
+import { syncSource } from './sync/sync-source.ts';
 
 export interface StepOptions {
   actor?: string;
@@ -57,7 +59,14 @@ export interface StatusReport {
   service: string;
   phase: ModulePhase;
   recovered: string[];
-  sync: { backfill: GateOutcome; forwardLag: GateOutcome; reverseLag: GateOutcome; pendingCommands: number | null };
+  sync: {
+    backfill: GateOutcome;
+    forwardLag: GateOutcome;
+    reverseLag: GateOutcome;
+    pendingCommands: number | null;
+    /** Changes a side refused and the sync parked there (cdc/apply/parked-changes.ts): not lost, not applied yet. */
+    parked: { forward: ParkedSummary[]; reverse: ParkedSummary[] };
+  };
   shadow: ShadowStatRow[];
   transitions: StoredTransition[];
   cutovers: CutoverRow[];
@@ -181,9 +190,16 @@ export class MigrationController {
       .query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')
       .then((r) => r.rows[0]?.n ?? 0)
       .catch(() => null);
+    const [parkedForward, parkedReverse] = await Promise.all([
+      summariseParked(ctx.service, syncSource('forward', plan.code)).catch(() => []),
+      summariseParked(ctx.legacy, syncSource('reverse', plan.code)).catch(() => []),
+    ]);
     return {
       module: plan.code, title: plan.module.title, service: plan.service, phase, recovered,
-      sync: { backfill, forwardLag: fwd, reverseLag: rev, pendingCommands: pending },
+      sync: {
+        backfill, forwardLag: withParked(fwd, parkedForward), reverseLag: withParked(rev, parkedReverse), pendingCommands: pending,
+        parked: { forward: parkedForward, reverse: parkedReverse },
+      },
       shadow, transitions, cutovers,
     };
   }
@@ -388,3 +404,8 @@ function actorOf(options: StepOptions): string {
 }
 
 export { forwardSlot, reverseSlot };
+
+/** A sync with parked changes is not keeping the other side true, however small its lag: status says so. */
+function withParked(gate: GateOutcome, parked: readonly ParkedSummary[]): GateOutcome {
+  return parked.length ? { ...gate, ok: false, detail: `${gate.detail}; ${describeParked(parked)}` } : gate;
+}

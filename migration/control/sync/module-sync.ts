@@ -7,6 +7,7 @@ import { EmbeddedSource } from '../../../cdc/embedded/embedded-source.ts';
 import { forwardSlot, referenceSlot, reverseSlot, type ModulePlan } from '../module-plan.ts';
 import { ENGINE_REFERENCE_TABLES } from './reference-tables.ts';
 import { SwitchingSink } from './switching-sink.ts';
+import { syncSource } from './sync-source.ts';
 
 export interface ModuleSyncOptions {
   plan: ModulePlan;
@@ -54,9 +55,10 @@ export class ModuleSync {
     const tables = qualified(plan.tables);
     const code = plan.code.toLowerCase();
 
-    const forwardApplier = await ChangeApplier.open({ targetUrl: serviceUrl, sourceName: `legacy_${code}`, logger, registry: metrics, origin: forwardSlot(plan.code) });
+    // A change one side refuses is parked there (ficus_cdc.parked_change) and shown by status; the rest flows on.
+    const forwardApplier = await ChangeApplier.open({ targetUrl: serviceUrl, sourceName: syncSource('forward', plan.code), logger, registry: metrics, origin: forwardSlot(plan.code), onRefused: 'park' });
     const forwardSink = new SwitchingSink({ module: plan.code, direction: 'forward', initial: 'apply', applier: forwardApplier, control, targetUrl: serviceUrl, allowReset: true });
-    const reverseApplier = await ChangeApplier.open({ targetUrl: legacyUrl, sourceName: `service_${code}`, logger, registry: metrics, origin: reverseSlot(plan.code) });
+    const reverseApplier = await ChangeApplier.open({ targetUrl: legacyUrl, sourceName: syncSource('reverse', plan.code), logger, registry: metrics, origin: reverseSlot(plan.code), onRefused: 'park' });
     const reverseSink = new SwitchingSink({ module: plan.code, direction: 'reverse', initial: 'ignore', applier: reverseApplier, control, targetUrl: legacyUrl, allowReset: false });
     this.#closers.push(() => forwardSink.close(), () => reverseSink.close(), () => forwardApplier.close(), () => reverseApplier.close());
 
