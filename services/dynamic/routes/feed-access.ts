@@ -8,10 +8,10 @@ type Ctx = Pick<RouteContext<DynamicDatabase>, 'db' | 'principal' | 'access'>;
 
 /**
  * Whether the caller may act on user `userId`'s feed or preferences: their own, or anyone's for
- * an operator (hp_feed's rule_user_feed_operator). `mode` names the hp.user.feed right the
- * action needs (the ACL, as Odoo checks it first: an operator may read every feed but write
- * none). Another member's id gets the same 403 whether it exists or not; an operator asking
- * for a user that does not exist gets 404.
+ * an operator (hp_feed's rule_user_feed_operator, which Odoo ORs with the member rule). `mode`
+ * names the hp.user.feed right the action needs, checked first as Odoo checks the ACL. Another
+ * member's id gets the same 403 whether it exists or not; an operator asking for a user that
+ * does not exist gets 404.
  */
 export async function assertMayUseFeedOf(ctx: Ctx, userId: number, mode: 'read' | 'write'): Promise<void> {
   const access = ctx.access!;

@@ -47,7 +47,7 @@ async function markSeen(ctx: RouteContext<DynamicDatabase, unknown, unknown, { i
 export const markEntriesSeenRoute = defineRoute<DynamicDatabase, { entryIds: number[] }, unknown, { id: number }>({
   method: 'post',
   path: '/users/:id/feed/seen',
-  summary: 'Mark feed entries seen (hp.user.feed.action_mark_seen): own feed; administrators anyone\'s',
+  summary: 'Mark feed entries seen (hp.user.feed.action_mark_seen): own feed; operators anyone\'s',
   auth: 'bearer',
   params: 'rest/dynamic/user-id-params.json',
   body: 'rest/dynamic/mark-seen.json',
