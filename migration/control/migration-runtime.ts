@@ -120,10 +120,25 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   };
 
   const stats = new ShadowStats({ control, metrics: o.metrics, logger: o.logger });
+  // Shadow's WAL markers and applied-position polls have connections of their own: queued behind
+  // client calls in the gateway's pools, they would stretch every comparison's window.
+  const positionPools = new Map<string, pg.Pool>();
+  const positionPool = (key: string, url: string, max: number) => {
+    let pool = positionPools.get(key);
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: url, max, application_name: 'ficus_shadow_position' });
+      pool.on('error', () => undefined);
+      positionPools.set(key, pool);
+    }
+    return pool;
+  };
   const comparer = new ShadowComparer({
     stats,
-    legacyPool: o.legacyPool,
-    servicePoolFor: (module) => servicePool(plans.get(module)!.service),
+    legacyPool: positionPool('legacy', o.endpoints.legacyUrl, 2),
+    servicePoolFor: (module) => {
+      const service = plans.get(module)!.service;
+      return positionPool(`service ${service}`, o.endpoints.serviceUrlFor(service), 1);
+    },
     forwardSlotFor: forwardSlot,
   });
   const directory: PhaseDirectory = {
@@ -180,7 +195,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
       await stats.close();
       await book.close();
       await forgetGateway(control, gatewayId).catch(() => undefined);
-      for (const pool of servicePools.values()) await pool.end();
+      for (const pool of [...servicePools.values(), ...positionPools.values()]) await pool.end();
       await control.end();
     },
   };

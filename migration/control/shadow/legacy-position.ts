@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { emitDrainMarker } from '../sync/drain.ts';
 
 interface Marker {
   /** When its transaction was started (performance.now()); null while it waits for the one in flight. */
@@ -44,10 +43,32 @@ export class LegacyPositions {
     if (this.#next === marker) this.#next = null;
     marker.startedAt = performance.now();
     this.#inFlight = marker;
-    const lsn = emitDrainMarker(this.legacy, 'shadow');
+    const lsn = emitPositionMarker(this.legacy);
     void lsn.catch(() => undefined).finally(() => {
       if (this.#inFlight === marker) this.#inFlight = null;
     });
     return lsn;
+  }
+}
+
+/**
+ * A transactional logical-decoding message (as the cutover's drain marker) whose commit is
+ * synchronous even where the server's default is not: WAL is flushed in order, so the flush
+ * carries every earlier commit with it, and the forward reader (which only ever sees flushed
+ * WAL) gets them now instead of at the WAL writer's next round (`wal_writer_delay`, 200 ms).
+ */
+async function emitPositionMarker(legacy: pg.Pool): Promise<number> {
+  const client = await legacy.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL synchronous_commit = on');
+    const { rows } = await client.query<{ lsn: string }>(`SELECT (pg_logical_emit_message(true, 'ficus_shadow', '') - '0/0'::pg_lsn)::text AS lsn`);
+    await client.query('COMMIT');
+    return Number(rows[0]!.lsn);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }

@@ -8,6 +8,7 @@ import type { ShadowClass, ShadowSample, ShadowStats } from './shadow-stats.ts';
 
 export interface ShadowComparerOptions {
   stats: ShadowStats;
+  /** For WAL markers, and a module's service database for its forward reader's checkpoint: small pools of their own. */
   legacyPool: pg.Pool;
   servicePoolFor: (module: string) => pg.Pool;
   forwardSlotFor: (module: string) => string;
@@ -15,7 +16,12 @@ export interface ShadowComparerOptions {
   concurrency?: number;
   /** Comparisons in progress at most; a read beyond is not compared (`skipped`, counted): under overload shadow compares a sample. */
   maxInProgress?: number;
-  /** Longest wait for the service copy to apply the legacy position of an answer. */
+  /**
+   * Longest wait for the service copy to apply the legacy position of an answer (default 2 s).
+   * A waiting comparison holds no connection; a copy further behind is not compared. The forward
+   * sync trails by milliseconds on a healthy machine, by 0.5–1.2 s on a CI machine at load 12:
+   * 500 ms left four comparisons in five uncompared there.
+   */
   positionWaitMs?: number;
   /** Attempts before a difference counts: it must survive every one. */
   rounds?: number;
@@ -43,7 +49,7 @@ interface Verdict {
  *
  * 1. The comparison is made at the same position: a marker in legacy's WAL written after the
  *    client's answer (legacy-position.ts), and the service asked once its copy applied it
- *    (≤ `positionWaitMs`, applied-position.ts; a copy further behind is not compared, `behind`).
+ *    (≤ `positionWaitMs`, applied-position.ts; a copy further behind is not compared: `behind`).
  *    The same answer is a `match`.
  * 2. Otherwise legacy is asked again. The service's state lies between the two legacy answers;
  *    a difference where those two agree is the service's, one where legacy itself moved is
@@ -103,7 +109,7 @@ export class ShadowComparer {
       for (let round = 0; round < rounds; round++) {
         const lsn = await this.#positions.after(since);
         const waitStarted = performance.now();
-        const reached = await this.#appliedFor(job.module).reached(lsn, this.options.positionWaitMs ?? 500);
+        const reached = await this.#appliedFor(job.module).reached(lsn, this.options.positionWaitMs ?? 2000);
         stats.observePositionWait(job.module, (performance.now() - waitStarted) / 1000, reached);
         // A copy further behind than the bound cannot be compared at the same position: the
         // comparison proves nothing either way, and costs nothing more on a machine already behind.
