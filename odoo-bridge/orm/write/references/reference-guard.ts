@@ -18,8 +18,11 @@ const LOG_COLUMNS = new Set(['create_uid', 'write_uid']);
 
 /**
  * After an INSERT or UPDATE of `table` with `values` (column → id, or ids for a relation table):
- * each referenced row must exist. One indexed query per referenced table, the rows locked
- * FOR KEY SHARE as PostgreSQL's own check does (a concurrent delete waits, or this call retries).
+ * each referenced row must exist. One indexed query per referenced table and write. No
+ * FOR KEY SHARE lock as PostgreSQL's own check takes: the referenced rows here are copies the
+ * reference sync keeps updating, and locking them in a REPEATABLE READ call would fail it on
+ * every concurrent update of the row; a delete racing this write in the owner's database is
+ * caught there, by its key, and parked by the reverse sync (cdc/apply/parked-changes.ts).
  * Raises Odoo's ForeignKeyViolation text (golden seq_tokens#15) for the first key, by name, that
  * points nowhere.
  */
@@ -39,7 +42,7 @@ export async function checkReferencedRows(w: WriteEnv, table: string, values: Re
   }
   const violated: OdooForeignKey[] = [];
   for (const [target, entry] of byTarget) {
-    const found = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(target)} WHERE id = ANY($1::int4[]) FOR KEY SHARE`, [[...entry.ids]]);
+    const found = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(target)} WHERE id = ANY($1::int4[])`, [[...entry.ids]]);
     const existing = new Set(found.rows.map((r) => r.id));
     for (const { fk, ids } of entry.keys) if (ids.some((id) => !existing.has(id))) violated.push(fk);
   }

@@ -11,10 +11,7 @@ export const M01_GOLDEN_COUNTS: Record<string, number> = { account: 93, seq_toke
 export const M01_KNOWN_DIFFERENCES_IN_LEGACY: Record<string, string> = {};
 
 export const M01_KNOWN_DIFFERENCES_AFTER_CUTOVER: Record<string, string> = {
-  'seq_tokens#15':
-    "Odoo's answer is PostgreSQL's foreign key auth_tokens_user_id_fkey (user 999999 does not exist). svc_auth keeps no foreign key to res_users (those rows are the monolith's), so the token is created there; auth would have to check user_id against the monolith itself.",
-  'seq_tokens#41': 'Consequence of seq_tokens#15: the token for the missing user exists, so the count is one higher.',
   'seq_permissions#28':
-    "A (0, 0, vals) command on group_ids creates a res.groups row. res.groups stays the monolith's after cutover and svc_auth only holds a read-only copy (no id sequence), so the create fails with a ValidationError about res.groups' id instead of creating group 25.",
+    "A (0, 0, vals) command on group_ids creates a res.groups row. res.groups stays the monolith's after cutover and svc_auth only holds a read-only copy of it, so the engine refuses the command with a UserError that says so (create the group in Odoo, then link it with (4, id)) instead of creating group 25: creating it in the monolith from inside svc_auth's transaction could not be undone with it, and the copy would only learn the group later.",
   'seq_permissions#29': 'Consequence of seq_permissions#28: permission 27 was not created.',
 };
