@@ -21,7 +21,9 @@ export type OnDeleteByField = ReadonlyMap<string, string>;
  * by fields.Many2one `update_db_foreign_key` and fields.Many2many `update_db_foreign_keys`):
  * every stored, not company-dependent many2one column → the comodel's table with the field's
  * `ondelete` (Odoo's default 'set null'), and both columns of a stored many2many's relation
- * table → the two tables, ON DELETE CASCADE. Only tables present in `tables` count (a comodel
+ * table → the two tables, ON DELETE CASCADE (Odoo's default: a many2many's Python
+ * `ondelete='restrict'` is not reflected in ir_model_fields; core's ir.rule.groups and two product
+ * variant relations have one, no hp addon field does). Only tables present in `tables` count (a comodel
  * without a table here cannot be checked here, and a view gets no foreign key in Odoo either).
  *
  * `reflected` are the names `ir_model_constraint` holds with type 'f' (Odoo reflects each
