@@ -5,6 +5,7 @@ import { PostgresStartError } from '../runtime/embedded-postgres.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerReconcile } from './commands/reconcile.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerOffload } from './commands/offload.ts';
 import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
@@ -26,6 +27,7 @@ registerServe(program);
 registerDb(program);
 registerReconcile(program);
 registerMigrate(program);
+registerOffload(program);
 registerToken(program);
 
 /** Exit codes: 0 fine, 1 failure while running, 2 bad usage or settings (nothing was started). */

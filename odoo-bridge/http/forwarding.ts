@@ -24,6 +24,7 @@ export async function forwardIfRouted(router: CallRouter, query: RouteQuery, req
 export async function answerRouted<T>(router: CallRouter, query: RouteQuery, req: Request, res: Response, local: () => Promise<T>): Promise<T | typeof ANSWERED_UPSTREAM> {
   const decision = await router(query);
   if (decision.kind === 'upstream') return forwardTo(decision.upstream, req, res);
+  if (decision.kind === 'offload') return decision.answer({ req, res, local, forward: () => forwardTo(decision.upstream, req, res) });
   try {
     return await local();
   } catch (error) {

@@ -29,7 +29,7 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
           [],
           pickKnown(params, ['service', 'method', 'args']),
         );
-        return answerRouted(router, routeQuery(String(service), Array.isArray(args) ? args : []), req, res, () =>
+        return answerRouted(router, routeQuery(String(service), String(method), Array.isArray(args) ? args : []), req, res, () =>
           dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
         );
       },
@@ -51,7 +51,7 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
       try {
         const call = parseMethodCall(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
         const transport = dialect === 'int' ? 'xmlrpc' : 'xmlrpc-legacy';
-        const result = await answerRouted(router, routeQuery(service, call.params), req, res, () =>
+        const result = await answerRouted(router, routeQuery(service, call.methodName, call.params), req, res, () =>
           dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req), transport }),
         );
         if (result === ANSWERED_UPSTREAM) return;
@@ -80,10 +80,10 @@ function methodNotAllowed(allowed: string[]): RequestHandler {
 }
 
 /** For the object service the model and method are positional: `[db, uid, password, model, method, …]`. */
-function routeQuery(service: string, params: unknown[]): RouteQuery {
+function routeQuery(service: string, rpcMethod: string, params: unknown[]): RouteQuery {
   if (service !== 'object') return {};
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return { database: text(params[0]), model: text(params[3]), method: text(params[4]) };
+  return { database: text(params[0]), model: text(params[3]), method: text(params[4]), rpc: { method: rpcMethod, params } };
 }
 
 /** Parse and marshal errors are answered by the codec itself; everything else goes through asOdooError. */

@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import type { UpstreamOdoo } from '../proxy/upstream-odoo.ts';
 
 /** Where one request is answered: by Ficus itself (ORM engine or owning service), or by the upstream Odoo. */
@@ -8,13 +9,24 @@ export type RouteDecision =
    * cannot run" while an Odoo that can is reachable.
    */
   | { kind: 'local'; fallback?: UpstreamOdoo }
-  | { kind: 'upstream'; upstream: UpstreamOdoo };
+  | { kind: 'upstream'; upstream: UpstreamOdoo }
+  /**
+   * A read the upstream would answer that Ficus may answer itself once its class of call was
+   * verified equal to the upstream's answers (odoo-bridge/offload): `answer` picks, per call,
+   * the upstream (`forward`) or Ficus (`local`), and has answers compared off the hot path.
+   */
+  | { kind: 'offload'; upstream: UpstreamOdoo; answer: OffloadedAnswer };
+
+/** How an offloaded read is answered: `forward` sends the raw request upstream, `local` answers it in Ficus. */
+export type OffloadedAnswer = <T, A>(parts: { req: Request; res: Response; local: () => Promise<T>; forward: () => Promise<A> }) => Promise<T | A>;
 
 /** What is known about a request when it is routed; model and method only for model calls. */
 export interface RouteQuery {
   database?: string;
   model?: string;
   method?: string;
+  /** The object service's RPC method (`execute_kw`, `execute`) and positional params, for the read offload's class of call. */
+  rpc?: { method: string; params: readonly unknown[] };
 }
 
 /**

@@ -119,6 +119,37 @@ SELECT module, call, o.outcome, o.count, CASE WHEN o.outcome <> 'match' THEN las
  WHERE o.count > 0;
 DROP TABLE ficus_migration.shadow_stat;`,
   },
+  {
+    // Read offload in front of a live Odoo (migration/offload): one row per class of read call,
+    // its state and the evidence for it. Differences are kept as paths, never values.
+    id: '0003_read_offload',
+    sql: `
+CREATE TABLE ficus_migration.offload_class (
+  id              text PRIMARY KEY,   -- first 16 hex of the class key's SHA-256 (odoo-bridge/offload/read-class.ts)
+  database        text NOT NULL,
+  model           text NOT NULL,
+  method          text NOT NULL,
+  fields          text NOT NULL,
+  shape           text NOT NULL,
+  state           text NOT NULL DEFAULT 'learning' CHECK (state IN ('learning', 'promoted', 'demoted', 'refused')),
+  -- ficus offload reset starts a new generation: counts start over, gateways drop older counts
+  generation      integer NOT NULL DEFAULT 0,
+  matches         bigint NOT NULL DEFAULT 0,
+  timings         bigint NOT NULL DEFAULT 0,
+  differences     bigint NOT NULL DEFAULT 0,
+  unverified      bigint NOT NULL DEFAULT 0,
+  verified_since_promotion bigint NOT NULL DEFAULT 0,
+  answered_by_ficus bigint NOT NULL DEFAULT 0,
+  answered_by_odoo  bigint NOT NULL DEFAULT 0,
+  last_difference    jsonb,
+  last_difference_at timestamptz,
+  first_seen_at   timestamptz NOT NULL DEFAULT now(),
+  promoted_at     timestamptz,
+  demoted_at      timestamptz,
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON ficus_migration.offload_class (database, model, method);`,
+  },
 ];
 
 const LOCK = 0x66636d67; // "fcmg": one process migrates at a time
