@@ -33,6 +33,11 @@ export interface ApplierOptions {
    * applies the changes around it.
    */
   onRefused?: 'halt' | 'park';
+  /**
+   * With parking: how often a batch first tries the open parked changes again (their cause may
+   * have gone: the missing row arrived). Default 60 s; only while some are open.
+   */
+  retryParkedEveryMs?: number;
 }
 
 export interface Checkpoint {
@@ -89,6 +94,7 @@ export class ChangeApplier {
   readonly #tables = new Map<string, TargetTable | null>();
   /** Open parked changes of this source, as of the last commit (0 lets a batch skip the parked-key lookup). */
   #openParked = 0;
+  #lastRetry = Date.now();
 
   private constructor(options: ApplierOptions) {
     this.#options = options;
@@ -107,6 +113,7 @@ export class ChangeApplier {
   }
 
   async apply(events: readonly ChangeEvent[], checkpoint?: Checkpoint): Promise<ApplyResult> {
+    await this.#retryParkedWhenDue();
     const client = await this.#connection();
     const wanted = events.filter((e) => !(e.value.source.origin && this.#skipOrigin(e.value.source.origin)));
     const ownOrigin = events.length - wanted.length;
@@ -257,6 +264,14 @@ export class ChangeApplier {
     this.#observe(applied, Date.now());
     await this.#afterParking(await this.#connection(), []);
     return result;
+  }
+
+  async #retryParkedWhenDue(): Promise<void> {
+    if (this.#options.onRefused !== 'park' || this.#openParked === 0) return;
+    if (Date.now() - this.#lastRetry < (this.#options.retryParkedEveryMs ?? 60_000)) return;
+    this.#lastRetry = Date.now();
+    const result = await this.retryParked();
+    if (result.applied || result.superseded) this.#options.logger.info({ source: this.#options.sourceName, ...result }, 'parked changes applied on retry');
   }
 
   /** Open parked keys among `changes` (no query while this source has none open). */

@@ -32,7 +32,7 @@ let target: TestDatabase;
 let logged: string[];
 let metrics: Registry;
 
-function open(onRefused?: 'halt' | 'park'): Promise<ChangeApplier> {
+function open(onRefused?: 'halt' | 'park', retryParkedEveryMs?: number): Promise<ChangeApplier> {
   const logger = pino(
     { level: 'info' },
     new Writable({
@@ -42,7 +42,10 @@ function open(onRefused?: 'halt' | 'park'): Promise<ChangeApplier> {
       },
     }),
   );
-  return ChangeApplier.open({ targetUrl: target.url, sourceName: 'service_m01', logger, registry: metrics, ...(onRefused ? { onRefused } : {}) });
+  return ChangeApplier.open({
+    targetUrl: target.url, sourceName: 'service_m01', logger, registry: metrics,
+    ...(onRefused ? { onRefused } : {}), ...(retryParkedEveryMs !== undefined ? { retryParkedEveryMs } : {}),
+  });
 }
 
 async function rows(): Promise<Array<{ id: number; user_id: number; secret: string }>> {
@@ -132,6 +135,23 @@ describe('a change the target refuses', () => {
       // A newer change already applied makes the parked one stale: superseded, not applied over it.
       await applier.apply([change('d', 6, null)]);
       expect(await summariseParked(target.pool, 'service_m01')).toEqual([]);
+    } finally {
+      await applier.close();
+    }
+  });
+
+  it('is retried by the running applier itself once due, so a cause that went away heals without anyone', async () => {
+    const applier = await open('park', 0);
+    try {
+      await applier.apply([change('c', 8, token(8, 7))]);
+      await applier.apply([change('c', 9, token(9, 1))]); // due, but user 7 is still missing
+      expect((await rows()).map((r) => r.id)).toEqual([9]);
+      expect((await target.pool.query(`SELECT attempts FROM ficus_cdc.parked_change WHERE pk = '[8]'`)).rows).toEqual([{ attempts: 2 }]);
+      await target.pool.query('INSERT INTO users VALUES (7)');
+      await applier.apply([]);
+      expect((await rows()).map((r) => r.id)).toEqual([8, 9]);
+      expect(await summariseParked(target.pool, 'service_m01')).toEqual([]);
+      expect(await metric('ficus_cdc_parked_changes')).toBe(0);
     } finally {
       await applier.close();
     }
