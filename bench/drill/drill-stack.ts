@@ -1,8 +1,10 @@
+import type { Router } from 'express';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
 import { listen } from '../../platform/http-server.ts';
-import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
+import { createLoginThrottle, createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
+import type { LoginThrottle } from '../../odoo-bridge/auth/login-throttle.ts';
 import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
 import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { MigrationController } from '../../migration/control/controller.ts';
@@ -20,13 +22,27 @@ export interface DrillStack {
   stop(): Promise<void>;
 }
 
+/** REST routers a drill mounts on the gateway beside the Odoo routes, as `ficus start` mounts the services'. */
+export interface DrillMount {
+  routers: Router[];
+  stop(): Promise<void>;
+}
+
+/** What a mount shares with the gateway: the monolith's pool and, as in `ficus start`, one login cooldown for every door. */
+export interface DrillMountParts {
+  legacyPool: pg.Pool;
+  logins: LoginThrottle;
+  logger: Logger;
+  metrics: ReturnType<typeof createMetricsRegistry>;
+}
+
 /**
  * What `ficus start` runs, wired the way the embedded runner should wire it: the migration
  * runtime (phase book, freeze gate, syncs, shadow) feeding createOdooGateway its router and
  * call handler, on real databases and a real HTTP port. Used by the cutover drill (bench and
  * tests).
  */
-export async function startDrillStack(o: { legacyUrl: string; controlUrl: string; serviceUrl: string; logger: Logger; database?: string; service?: string }): Promise<DrillStack> {
+export async function startDrillStack(o: { legacyUrl: string; controlUrl: string; serviceUrl: string; logger: Logger; database?: string; service?: string; mount?: (parts: DrillMountParts) => Promise<DrillMount> }): Promise<DrillStack> {
   const database = o.database ?? 'hp_legacy';
   const endpoints = embeddedEndpoints({ controlUrl: o.controlUrl, legacyUrl: o.legacyUrl, serviceUrls: { [o.service ?? 'dynamic']: o.serviceUrl } });
   const metrics = createMetricsRegistry();
@@ -36,17 +52,20 @@ export async function startDrillStack(o: { legacyUrl: string; controlUrl: string
   for (const p of [legacyPool, controlPool, servicePool]) p.on('error', () => undefined);
   const runtime = await startMigrationRuntime({ endpoints, odooDatabaseName: database, legacyPool, logger: o.logger, metrics, refreshMs: 1000, heartbeatIntervalMs: 500 });
   const sessions = await createPostgresSessionStore(controlPool, 3600);
+  // A mounted service shares the gateway's login cooldown (the legacy database's settings), as in `ficus start`.
+  const logins = o.mount ? await createLoginThrottle(legacyPool, { logger: o.logger }) : undefined;
+  const mounted = o.mount ? await o.mount({ legacyPool, logins: logins!, logger: o.logger, metrics }) : undefined;
   const routers = await createOdooGateway({
     databases: [{ name: database, pool: legacyPool }],
     handlerFor: runtime.handlerFor,
     router: runtime.router,
     sessions,
     maxInactivitySeconds: 3600,
-    loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 },
+    ...(logins ? { throttle: logins } : { loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 } }),
     logger: o.logger,
     metrics,
   });
-  const server = await listen(createGatewayApp({ logger: o.logger, metrics, readiness: [], routers }), 0, '127.0.0.1');
+  const server = await listen(createGatewayApp({ logger: o.logger, metrics, readiness: [], routers: [...routers, ...(mounted?.routers ?? [])] }), 0, '127.0.0.1');
   const controller = await MigrationController.open(endpoints);
   return {
     endpoints,
@@ -58,6 +77,7 @@ export async function startDrillStack(o: { legacyUrl: string; controlUrl: string
     metrics,
     async stop() {
       await server.close(1000);
+      await mounted?.stop();
       await controller.close();
       await runtime.stop();
       await sessions.close();

@@ -1,0 +1,90 @@
+// The cutover drill on M01 (auth, issue 20): `npx tsx bench/cutover-auth.ts`. Prints a table, then one JSON line.
+import pg from 'pg';
+import { createLogger } from '../platform/logger.ts';
+import { authServiceMount } from './drill/auth-service-mount.ts';
+import { startDrillStack } from './drill/drill-stack.ts';
+import { runAuthCutoverDrill } from './drill/run-auth-drill.ts';
+import { startBenchCluster } from './support/bench-cluster.ts';
+
+const RATE = Number(process.env.DRILL_RATE ?? 200);
+const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 8000);
+const BASELINE_MS = Number(process.env.DRILL_BASELINE_MS ?? DWELL_MS);
+const SLOTS = ['ficus_fwd_m01', 'ficus_rev_m01', 'ficus_ref_auth'];
+const DATABASES = ['adrill_legacy', 'adrill_control', 'adrill_svc_auth'];
+
+const bench = await startBenchCluster();
+// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
+async function clean(): Promise<void> {
+  const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+  await admin.connect();
+  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [SLOTS]);
+  for (const db of DATABASES) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await admin.end();
+}
+await clean();
+const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+await admin.connect();
+await admin.query('CREATE DATABASE adrill_legacy TEMPLATE legacy');
+await admin.query('CREATE DATABASE adrill_control');
+await admin.end();
+
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
+const serviceUrl = bench.cluster.url('adrill_svc_auth');
+// As `ficus start`: auth runs (and answers /auth/*) on the gateway before anything is migrated.
+const stack = await startDrillStack({
+  legacyUrl: bench.cluster.url('adrill_legacy'), controlUrl: bench.cluster.url('adrill_control'), serviceUrl, logger, service: 'auth',
+  mount: authServiceMount(serviceUrl, bench.cluster.url('postgres')),
+});
+const result = await runAuthCutoverDrill(stack, {
+  ratePerSecond: RATE, dwellMs: DWELL_MS, baselineMs: BASELINE_MS,
+  // One login in 200 calls: each costs Odoo's 600,000 PBKDF2 rounds (about half a core-second).
+  load: { rpcMembers: 16, restLogins: 240, initialSessions: 16, loginEvery: 200, refreshesPerSession: 6, stepPacingMs: 1500 },
+  log: (l) => process.stderr.write(`${l}\n`),
+});
+await stack.stop();
+await clean();
+await bench.stop();
+
+const l = result.load;
+const t = result.tokens;
+const lost = t.missingInService.length + t.missingInLegacy.length + t.unbooked.length;
+const duplicated = t.extraInService + t.extraInLegacy;
+console.log('\ncutover drill (M01 → auth, embedded)');
+console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${l.late} started late), ${l.failures.length} failed`);
+console.log(`  logins: ${l.sessions.started} (${l.sessions.loggedOut} logged out, ${l.sessions.revokedOverRpc} revoked by admin over RPC, ${l.sessions.refusedAfterEnd} refusals after the end as expected); ${l.issued.length} refresh tokens issued, ${l.refreshes.length} refreshes`);
+console.log(`  baseline (M01 in Odoo, no sync, same run): ${result.baseline.calls} calls, p50 ${result.baseline.p50Ms} ms, p99 ${result.baseline.p99Ms} ms, write p99 ${result.baseline.writeP99Ms} ms`);
+console.log(`  drill (backfill on):                      ${result.drill.calls} calls, p50 ${result.drill.p50Ms} ms, p99 ${result.drill.p99Ms} ms, write p99 ${result.drill.writeP99Ms} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
+for (const s of result.steps) console.log(`  ${s.step.padEnd(14)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}  ${s.message}`);
+for (const c of result.changes) console.log(`  ${c.label}: ${c.refreshesAcross} refreshes of a token issued before the freeze, after the flip`);
+for (const line of result.timelines) console.log(`  ${line}`);
+console.log(`  reconcile M01: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${result.reconcileDetail})`);
+console.log(`  tokens lost ${lost} (svc_auth ${t.missingInService.length}, legacy ${t.missingInLegacy.length}, unbooked ${t.unbooked.length}), duplicated ${duplicated}; revocations missing ${t.notRevoked.length}, wrong ${t.wronglyRevoked.length}`);
+console.log(`  load average: ${result.loadAverage.mean} mean during the run, ${result.loadAverage.end} at the end (1 min)`);
+for (const w of l.slowest.slice(0, 8)) console.log(`  slow: ${w.method} ${w.ms} ms`);
+for (const f of l.failures.slice(0, 5)) console.log(`  failure: ${f.method}: ${f.message}`);
+const ok = l.failures.length === 0 && result.reconcileClean && lost === 0 && duplicated === 0 && !t.notRevoked.length && !t.wronglyRevoked.length && result.changes.every((c) => c.refreshesAcross > 0);
+console.log(JSON.stringify({
+  bench: 'cutover-auth',
+  rate: Math.round(result.achievedRate),
+  offeredRate: RATE,
+  late: l.late,
+  calls: l.calls,
+  byChannel: l.byChannel,
+  failed: l.failures.length,
+  lost,
+  duplicated,
+  refreshTokens: l.issued.length,
+  logins: l.sessions.started,
+  freezeMs: Object.fromEntries(result.steps.filter((s) => s.freezeMs !== undefined).map((s) => [s.step, s.freezeMs])),
+  refreshesAcross: Object.fromEntries(result.changes.map((c) => [c.label, c.refreshesAcross])),
+  heldWriteP99Ms: result.freezeHoldP99Ms,
+  heldWriteMaxMs: result.freezeHoldMaxMs,
+  baseline: result.baseline,
+  drill: result.drill,
+  p99VsBaseline: result.baseline.p99Ms ? Math.round((result.drill.p99Ms / result.baseline.p99Ms) * 100) / 100 : null,
+  reconcileClean: result.reconcileClean,
+  loadAverage: result.loadAverage,
+  ok,
+  failures: l.failures.slice(0, 5),
+}));
+process.exit(ok ? 0 : 1);
