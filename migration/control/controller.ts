@@ -32,6 +32,12 @@ export interface StepOptions {
    * it aborts (default 2 s); a drill on a loaded machine gives the gateways longer.
    */
   ackTimeoutMs?: number;
+  /**
+   * How long gateways hold writes for a cutover or rollback before they release them to the old
+   * phase (default 5 s, cutover.ts): a drill on a loaded machine, whose freeze steps each wait for
+   * the CPU, gives the freeze longer instead of aborting it.
+   */
+  leaseMs?: number;
 }
 
 export interface StepResult {
@@ -330,6 +336,7 @@ export class MigrationController {
           from: current.phase, to, canaryPercent, version: current.version, ...record,
           ...(options.stallAfter ? { stallAfter: options.stallAfter } : {}),
           ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
+          ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
         }
       : undefined;
     return { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result: { ...base, ok: true } };

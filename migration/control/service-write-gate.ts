@@ -41,18 +41,30 @@ export async function ensureWriteOwnerTable(service: pg.Pool | pg.ClientBase): P
 }
 
 /**
+ * Records the monolith as the module's REST-write owner, unless a step already recorded one. The
+ * module's sync does it when it starts (the backfill), so that every REST write of the module holds
+ * the row from then on, and the first cutover waits for the writes in flight as later ones do.
+ * Without the row a write was held by nothing until that cutover created it: auth writes tokens in
+ * the monolith while Odoo owns M01, and such a write could commit there after the forward drain,
+ * reaching svc_auth only later as a command, after the flip had made svc_auth their home.
+ */
+export async function recordLegacyWriteOwner(service: pg.Pool | pg.ClientBase, module: string): Promise<void> {
+  await ensureWriteOwnerTable(service).catch(async (error: { code?: string }) => {
+    // Two first steps (or a step and a sync) at once: the other one created it.
+    if (error.code !== '23505' && error.code !== '42P07') throw error;
+  });
+  await service.query(`INSERT INTO ${WRITE_OWNER_TABLE} (module, owner) VALUES ($1, 'legacy') ON CONFLICT (module) DO NOTHING`, [module]);
+}
+
+/**
  * Holds the module's service-side writes; resolves once the ones in flight have committed.
  * Refuses (and holds nothing) when they are still running after `timeoutMs`.
  */
 export async function holdServiceWrites(service: pg.Pool, module: string, cutoverId: number, timeoutMs: number): Promise<HeldServiceWrites> {
   const client = await service.connect();
   try {
-    await ensureWriteOwnerTable(client).catch(async (error: { code?: string }) => {
-      // Two first steps at once: the other one created it.
-      if (error.code !== '23505' && error.code !== '42P07') throw error;
-    });
     // Committed before the hold: a REST write that meets no row refuses, it does not wait for ours.
-    await client.query(`INSERT INTO ${WRITE_OWNER_TABLE} (module, owner) VALUES ($1, 'legacy') ON CONFLICT (module) DO NOTHING`, [module]);
+    await recordLegacyWriteOwner(client, module);
     await client.query('BEGIN');
     await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(timeoutMs))}ms`]);
     await client.query(`SELECT owner FROM ${WRITE_OWNER_TABLE} WHERE module = $1 FOR UPDATE`, [module]);

@@ -5,6 +5,7 @@ import { ChangeApplier } from '../../../cdc/apply/applier.ts';
 import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.ts';
 import { EmbeddedSource } from '../../../cdc/embedded/embedded-source.ts';
 import { forwardSlot, referenceSlot, reverseSlot, type ModulePlan } from '../module-plan.ts';
+import { recordLegacyWriteOwner } from '../service-write-gate.ts';
 import { ENGINE_REFERENCE_TABLES } from './reference-tables.ts';
 import { SwitchingSink } from './switching-sink.ts';
 import { syncSource } from './sync-source.ts';
@@ -51,6 +52,7 @@ export class ModuleSync {
   async start(): Promise<void> {
     const { plan, legacyUrl, serviceUrl, control, logger, metrics } = this.#o;
     await this.#o.provision(serviceUrl);
+    await this.#recordWriteOwner();
     await this.#copyReferenceDefinitions();
     const tables = qualified(plan.tables);
     const code = plan.code.toLowerCase();
@@ -87,6 +89,17 @@ export class ModuleSync {
   async stop(): Promise<void> {
     await Promise.all(this.#sources.map((s) => s.stop().catch(() => undefined)));
     for (const close of this.#closers) await close().catch(() => undefined);
+  }
+
+  /** From the backfill on, the service's REST writes of the module wait for cutovers (service-write-gate.ts). */
+  async #recordWriteOwner(): Promise<void> {
+    const service = new pg.Client({ connectionString: this.#o.serviceUrl });
+    await service.connect();
+    try {
+      await recordLegacyWriteOwner(service, this.#o.plan.code);
+    } finally {
+      await service.end();
+    }
   }
 
   /** Creates the reference copies' tables in the service database (plain columns and primary keys). */

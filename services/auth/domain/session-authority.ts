@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { credentialStampOf, type Principal, type SagaOwners, type SessionState } from '../../kit/index.ts';
 import { legacyDatabase, tokenHome } from '../db/token-home.ts';
 import type { AuthDatabase } from '../db/tables.ts';
-import { familyState } from './sessions.ts';
+import { familyTokenIds, tokensState } from './sessions.ts';
 
 /**
  * The answer every service's bearer routes get about a token (the kit caches it for half a
@@ -19,8 +19,10 @@ export function sessionAuthority({ pool, legacyPool }: SagaOwners): (principal: 
       if (stamp === undefined || (principal.credentialStamp !== undefined && principal.credentialStamp !== stamp)) return 'revoked';
     }
     if (!principal.session) return 'active';
+    // The family's tokens before their home (sessions.ts tokensState): M01 may change owner meanwhile.
+    const ids = await familyTokenIds(book, principal.session.family);
     const home = await tokenHome(book, legacyPool, { hold: false });
     const rows = home === 'service' || !legacyPool ? book : legacyDatabase(legacyPool);
-    return familyState({ rows, book }, principal.session.family);
+    return tokensState(rows, ids);
   };
 }

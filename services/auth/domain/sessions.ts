@@ -100,7 +100,17 @@ export async function familyOf({ rows, book }: SessionStores, presented: unknown
  * of its tokens) or deleted (unlink over RPC), or the family is unknown.
  */
 export async function familyState({ rows, book }: SessionStores, family: string): Promise<SessionState> {
-  const ids = await familyTokenIds(book, family);
+  return tokensState(rows, await familyTokenIds(book, family));
+}
+
+/**
+ * familyState over token ids read beforehand. Asked while M01 may change owner (the session
+ * authority does not hold the owner row), the ids must be read before the home is: every token
+ * booked by then has its row in whichever home is read next (written there, or drained there by
+ * the cutover or rollback that made it the home), whereas a token booked after the home was read
+ * may live on the other side, and reading it as missing would end a live login.
+ */
+export async function tokensState(rows: Kysely<M01Tables>, ids: readonly number[]): Promise<SessionState> {
   if (!ids.length) return 'revoked';
   const row = await rows.selectFrom('auth_tokens')
     .select([sql<number>`count(*)::int`.as('present'), sql<boolean>`coalesce(bool_or(revoked), false)`.as('revoked')])
@@ -109,7 +119,7 @@ export async function familyState({ rows, book }: SessionStores, family: string)
   return row.revoked || row.present < ids.length ? 'revoked' : 'active';
 }
 
-async function familyTokenIds(book: Kysely<AuthDatabase>, family: string): Promise<number[]> {
+export async function familyTokenIds(book: Kysely<AuthDatabase>, family: string): Promise<number[]> {
   const members = await book.selectFrom('refresh_sessions').select('token_id').where('family', '=', family).execute();
   return members.map((m) => m.token_id);
 }
