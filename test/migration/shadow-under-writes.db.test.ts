@@ -27,7 +27,9 @@ describe('M19 shadow comparison under writes: timing is not a difference, a wron
   let stack: DrillStack;
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
   const RATE = 100;
-  const drill = { actor: 'drill', ackTimeoutMs: 30_000 }; // gateways under the drill's own load may need longer than 2 s to acknowledge a freeze
+  // Gateways under the drill's own load (and CI's) may need longer than 2 s to acknowledge a
+  // freeze, and its steps longer than the 5 s lease: the gates are what this drill is about.
+  const drill = { actor: 'drill', ackTimeoutMs: 30_000, leaseMs: 15_000 };
 
   beforeAll(async () => {
     lock = await holdModuleSyncs('M19'); // feed-cutover.db.test.ts runs M19's syncs too
@@ -37,6 +39,12 @@ describe('M19 shadow comparison under writes: timing is not a difference, a wron
     stack = await startDrillStack({ legacyUrl: legacy.url, controlUrl: control.url, serviceUrl: service.url, logger });
     const backfill = await stack.controller.backfill('M19', { waitMs: 120_000 });
     expect(backfill.ok).toBe(true);
+    // The runbook's "lag: wait": the reader may still be reconnecting from its snapshot to streaming.
+    const started = Date.now();
+    while (!(await stack.controller.status('M19')).sync.forwardLag.ok) {
+      if (Date.now() - started > 60_000) throw new Error('the forward sync did not stream within 60 s of the backfill');
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }, 600_000);
 
   afterAll(async () => {
@@ -141,7 +149,7 @@ describe('M19 shadow comparison under writes: timing is not a difference, a wron
     try {
       await comparedAtLeast(220);
       steps.push(await c.canary('M19', 10, drill));
-      await new Promise((r) => setTimeout(r, 5000)); // canary answers a tenth of the users; the rest stay compared
+      await new Promise((r) => setTimeout(r, 3000)); // canary answers a tenth of the users; the rest stay compared
       steps.push(await c.cutover('M19', drill));
     } finally {
       report = await load.stop();

@@ -100,7 +100,6 @@ export class ShadowComparer {
   async #compare(job: Job, answeredAt: number): Promise<void> {
     const name = `${job.call.model}.${job.call.method}`;
     const { stats } = this.options;
-    const ask = (handler: CallHandler) => this.#reads.run(() => settle(handler(job.call)));
     try {
       let before: Settled = { ok: true, value: job.legacyAnswer };
       let since = answeredAt;
@@ -114,12 +113,18 @@ export class ShadowComparer {
         // A copy further behind than the bound cannot be compared at the same position: the
         // comparison proves nothing either way, and costs nothing more on a machine already behind.
         if (!reached) return stats.record(job.module, name, 'behind');
-        const service = await ask(job.service);
-        if (service.ok && before.ok && sameAnswer(before.value, service.value)) {
+        // The service, then (unless it gave `before`) legacy again at once, in one turn of the
+        // read limit: every moment between them widens the window time may explain.
+        const answers = await this.#reads.run(async () => {
+          const service = await settle(job.service(job.call));
+          if (service.ok && before.ok && sameAnswer(before.value, service.value)) return { service, after: null };
+          return { service, after: await settle(job.legacy(job.call)) };
+        });
+        if (!answers.after) {
           verdict = round === 0 ? { outcome: 'match' } : { outcome: 'timing', sample: { uid: job.call.uid, differences: [], note: 'the same answer one round later' } };
           break;
         }
-        const after = await ask(job.legacy);
+        const { service, after } = answers;
         since = performance.now();
         verdict = judge(before, service, after, job.call.uid);
         if (verdict.outcome === 'match' || verdict.outcome === 'timing') break;
