@@ -18,35 +18,59 @@ export interface RecordedActivity {
 const UTC_NOW = sql`(now() at time zone 'UTC')`;
 
 /**
- * Writes one activity and its feed entries (fan-out on write) into `rows`, the home of M19's
- * rows (db/feed-home.ts). A draft marked `dedupe` is recorded once per fact (actor, verb,
- * object): under a transaction-scoped advisory lock on the fact, an activity already recorded
- * for it is returned instead. This is what makes an event exactly-once on the monolith's side,
- * where the inbox's transaction (svc_dynamic) and the write (the monolith) commit apart.
+ * Writes activities and their feed entries (fan-out on write) into `rows`, the home of M19's
+ * rows (db/feed-home.ts), in two statements whatever their number: the event handler runs at
+ * the bus's rate, and every round trip counts there. A draft marked `dedupe` is recorded once
+ * per fact (actor, verb, object): with the facts' transaction-scoped advisory locks held (the
+ * first statement; the second then sees what a concurrent holder committed), an activity
+ * already recorded for the fact is returned instead of a new one. This is what makes an event
+ * exactly-once on the monolith's side, where the inbox's transaction (svc_dynamic) and the write
+ * (the monolith) commit apart. Ids come from the table's own sequence, as its default would.
  */
-export async function recordActivity(rows: Kysely<any>, draft: ActivityDraft, audience: readonly Recipient[], byUid: number): Promise<RecordedActivity> {
-  if (draft.dedupe) {
-    const fact = `dynamic.activity:${draft.actorId}:${draft.verb}:${draft.objectModel ?? ''}:${draft.objectId ?? ''}`;
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${fact}, 0))`.execute(rows);
-    const { rows: found } = await sql<{ id: number }>`
-      SELECT id FROM activities
-       WHERE actor_id = ${draft.actorId} AND verb = ${draft.verb}
-         AND object_model IS NOT DISTINCT FROM ${draft.objectModel}::varchar AND object_id IS NOT DISTINCT FROM ${draft.objectId}::int4
-       ORDER BY id LIMIT 1`.execute(rows);
-    if (found[0]) return { activityId: found[0].id, created: false, recipients: [] };
+export async function recordActivitiesIn(rows: Kysely<any>, drafts: readonly ActivityDraft[], audiences: readonly (readonly Recipient[])[], byUid: number): Promise<RecordedActivity[]> {
+  if (!drafts.length) return [];
+  const facts = drafts.filter((d) => d.dedupe).map((d) => `dynamic.activity:${d.actorId}:${d.verb}:${d.objectModel ?? ''}:${d.objectId ?? ''}`);
+  if (facts.length) {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(fact, 0)) FROM unnest(${[...new Set(facts)].sort()}::text[]) AS fact ORDER BY fact`.execute(rows);
   }
-  const { rows: inserted } = await sql<{ id: number }>`
-    INSERT INTO activities (actor_id, verb, object_model, object_id, summary, visibility, create_uid, write_uid, create_date, write_date)
-    VALUES (${draft.actorId}, ${draft.verb}, ${draft.objectModel}, ${draft.objectId}, ${draft.summary}, ${draft.visibility}, ${byUid}, ${byUid}, ${UTC_NOW}, ${UTC_NOW})
-    RETURNING id`.execute(rows);
-  const activityId = inserted[0]!.id;
-  const { rows: delivered } = await sql<{ user_id: number }>`
-    INSERT INTO user_feeds (user_id, activity_id, score, seen, create_uid, write_uid, create_date, write_date)
-    SELECT r.user_id, ${activityId}, r.score, false, ${byUid}, ${byUid}, ${UTC_NOW}, ${UTC_NOW}
-      FROM unnest(${audience.map((r) => r.userId)}::int4[], ${audience.map((r) => r.score)}::float8[]) AS r(user_id, score)
-    ON CONFLICT (user_id, activity_id) DO NOTHING
-    RETURNING user_id`.execute(rows);
-  return { activityId, created: true, recipients: delivered.map((r) => r.user_id) };
+  const column = <T>(pick: (d: ActivityDraft) => T) => drafts.map(pick);
+  const entries = audiences.flatMap((audience, index) => audience.map((r) => ({ n: index + 1, ...r })));
+  const { rows: recorded } = await sql<{ n: string; id: number; created: boolean; recipients: number[] }>`
+    WITH draft AS (
+      SELECT * FROM unnest(${column((d) => d.actorId)}::int4[], ${column((d) => d.verb)}::text[], ${column((d) => d.objectModel)}::text[],
+                           ${column((d) => d.objectId)}::int4[], ${column((d) => d.summary)}::text[], ${column((d) => d.visibility)}::text[], ${column((d) => d.dedupe)}::bool[])
+        WITH ORDINALITY AS d(actor_id, verb, object_model, object_id, summary, visibility, dedupe, n)
+    ), known AS (
+      SELECT d.n, (SELECT a.id FROM activities a
+                    WHERE d.dedupe AND a.actor_id = d.actor_id AND a.verb = d.verb
+                      AND a.object_model IS NOT DISTINCT FROM d.object_model AND a.object_id IS NOT DISTINCT FROM d.object_id
+                    ORDER BY a.id LIMIT 1) AS existing_id
+        FROM draft d
+    ), fresh AS (
+      SELECT d.*, nextval(pg_get_serial_sequence('activities', 'id'))::int4 AS id
+        FROM draft d JOIN known k ON k.n = d.n WHERE k.existing_id IS NULL ORDER BY d.n
+    ), inserted AS (
+      INSERT INTO activities (id, actor_id, verb, object_model, object_id, summary, visibility, create_uid, write_uid, create_date, write_date)
+      SELECT id, actor_id, verb, object_model, object_id, summary, visibility, ${byUid}, ${byUid}, ${UTC_NOW}, ${UTC_NOW} FROM fresh
+      RETURNING id
+    ), delivered AS (
+      INSERT INTO user_feeds (user_id, activity_id, score, seen, create_uid, write_uid, create_date, write_date)
+      SELECT r.user_id, f.id, r.score, false, ${byUid}, ${byUid}, ${UTC_NOW}, ${UTC_NOW}
+        FROM unnest(${entries.map((e) => e.n)}::int8[], ${entries.map((e) => e.userId)}::int4[], ${entries.map((e) => e.score)}::float8[]) AS r(n, user_id, score)
+        JOIN fresh f ON f.n = r.n
+      ON CONFLICT (user_id, activity_id) DO NOTHING
+      RETURNING user_id, activity_id
+    )
+    SELECT k.n, coalesce(k.existing_id, f.id) AS id, k.existing_id IS NULL AS created,
+           ARRAY(SELECT d.user_id FROM delivered d WHERE d.activity_id = f.id ORDER BY d.user_id) AS recipients
+      FROM known k LEFT JOIN fresh f ON f.n = k.n
+     ORDER BY k.n`.execute(rows);
+  return recorded.map((r) => ({ activityId: r.id, created: r.created, recipients: r.recipients }));
+}
+
+/** One activity (recordActivitiesIn for a single draft). */
+export async function recordActivity(rows: Kysely<any>, draft: ActivityDraft, audience: readonly Recipient[], byUid: number): Promise<RecordedActivity> {
+  return (await recordActivitiesIn(rows, [draft], [audience], byUid))[0]!;
 }
 
 export interface RecordedActivities {
@@ -66,10 +90,6 @@ export async function recordActivities(own: Kysely<any>, legacyPool: pg.Pool | n
   const home = await feedHome(own, legacyPool, { hold: true });
   const audiences: Recipient[][] = [];
   for (const draft of drafts) audiences.push(await audienceOf(own, draft));
-  const activities = await inFeedHome(own, legacyPool, home, async (rows) => {
-    const recorded: RecordedActivity[] = [];
-    for (const [index, draft] of drafts.entries()) recorded.push(await recordActivity(rows, draft, audiences[index]!, byUid));
-    return recorded;
-  });
+  const activities = await inFeedHome(own, legacyPool, home, (rows) => recordActivitiesIn(rows, drafts, audiences, byUid));
   return { home, activities, recipients: [...new Set(activities.flatMap((a) => a.recipients))] };
 }

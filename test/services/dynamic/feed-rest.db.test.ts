@@ -136,7 +136,7 @@ describe('marking entries seen (REST and hp.user.feed.action_mark_seen: one doma
     expect(outside.status).toBe(404);
     expect((await svc().query('SELECT seen FROM user_feeds WHERE id = $1', [mine[0]])).rows[0].seen).toBe(false); // nothing half-done
     // Over RPC, another member's entry is an AccessError (the member rule), an operator's mark succeeds (the operator rule).
-    const rpc = (uid: number, ids: number[]) => stack.serviceEngine.call({ database: 'hp_legacy', uid, model: 'hp.user.feed', method: 'action_mark_seen', args: [ids], kwargs: {} }).catch((e) => e);
+    const rpc = (uid: number, ids: number[]) => stack.serviceEngine.call({ database: 'hp_legacy', uid, model: 'hp.user.feed', method: 'action_mark_seen', args: [ids], kwargs: {} }).catch((e: unknown) => e) as Promise<any>;
     expect((await rpc(OTHER, [mine[0]])).exceptionName).toBe('odoo.exceptions.AccessError');
     expect(await rpc(OPERATOR, [mine[0]])).toBe(true);
     expect((await call('POST', `/users/${MEMBER}/feed/seen`, as(OPERATOR), { entryIds: [mine[1]] })).status).toBe(200);
