@@ -37,9 +37,21 @@ export function legacyFeedDatabase(pool: pg.Pool): Kysely<M19Tables> {
  */
 export async function feedHome(db: Kysely<any>, legacyPool: pg.Pool | null, options: { hold: boolean }): Promise<FeedHome> {
   if (!legacyPool) return 'service';
+  // Held once, the owner cannot change before the transaction ends: the other events of a
+  // consumer's batch (one transaction, one Kysely object) need not ask again. Before the first
+  // cutover there is no row to hold; a write to the monolith's tables that a first cutover
+  // overtakes still reaches svc_dynamic, as the forward sync turns it into a command.
+  const held = options.hold ? heldHomes.get(db) : undefined;
+  if (held) return held;
   const owners = await currentWriteOwners(db, ['M19'], options);
-  return typeof owners !== 'string' && owners.get('M19') === 'service' ? 'service' : 'legacy';
+  const home = typeof owners !== 'string' && owners.get('M19') === 'service' ? 'service' : 'legacy';
+  // Only a row actually held pins the owner (before any cutover there is no row to hold).
+  if (options.hold && db.isTransaction && typeof owners !== 'string') heldHomes.set(db, home);
+  return home;
 }
+
+/** The home each open transaction holds M19's owner row for (see feedHome). */
+const heldHomes = new WeakMap<Kysely<any>, FeedHome>();
 
 /**
  * Runs `work` on the home: the caller's own transaction of svc_dynamic when dynamic owns M19,
