@@ -1,6 +1,8 @@
 import { reconcileModules } from '../../reconcile/index.ts';
 import { forwardSlot, referenceSlot, reverseSlot } from '../module-plan.ts';
 import { describeUnexplained } from '../shadow/shadow-summary.ts';
+import { summariseParked } from '../../../cdc/apply/parked-changes.ts';
+import { syncSource } from '../sync/sync-source.ts';
 import { readShadowStats, shadowTotals } from '../shadow/shadow-stats.ts';
 import { legacyBusinessMethods } from './business-methods.ts';
 import type { Gate, GateContext } from './gate.ts';
@@ -45,6 +47,32 @@ function lagGate(direction: 'forward' | 'reverse'): Gate {
 }
 export const forwardLag = lagGate('forward');
 export const reverseLag = lagGate('reverse');
+
+/**
+ * No change of the sync is parked (refused by the side it writes, cdc/apply/parked-changes.ts):
+ * a parked reverse change is a write the monolith does not have yet, so rolling back or retiring
+ * would lose it; a parked forward change is one the service lacks, so cutting over would.
+ */
+function nothingParkedGate(direction: 'forward' | 'reverse'): Gate {
+  return {
+    name: `no ${direction} changes parked`,
+    async check(ctx) {
+      const target = direction === 'forward' ? ctx.service : ctx.legacy;
+      const parked = await summariseParked(target, syncSource(direction, ctx.plan.code));
+      const count = parked.reduce((n, p) => n + p.count, 0);
+      const where = parked.map((p) => `${p.table} (${p.count}, SQLSTATE ${p.code}${p.constraint ? ` ${p.constraint}` : ""})`).join(', ');
+      return {
+        gate: this.name,
+        ok: count === 0,
+        detail: count === 0
+          ? `none parked`
+          : `${count} change${count === 1 ? '' : 's'} refused by the ${direction === 'forward' ? 'service' : 'monolith'} and parked: ${where}; fix the cause (ficus migrate status), they apply by themselves`,
+      };
+    },
+  };
+}
+export const nothingParkedForward = nothingParkedGate('forward');
+export const nothingParkedReverse = nothingParkedGate('reverse');
 
 /** `ficus reconcile` of the module's tables finds no difference. */
 export const reconcileClean: Gate = {
@@ -109,7 +137,7 @@ export const STEP_GATES = {
   backfill: [],
   shadow: [backfillComplete, forwardLag],
   canary: [backfillComplete, forwardLag, shadowMatchRate],
-  cutover: [backfillComplete, forwardLag, reconcileClean, shadowMatchRate, businessMethodsProvided],
-  rollback: [reverseLag],
-  retire: [reverseLag, reconcileClean],
+  cutover: [backfillComplete, forwardLag, nothingParkedForward, reconcileClean, shadowMatchRate, businessMethodsProvided],
+  rollback: [reverseLag, nothingParkedReverse],
+  retire: [reverseLag, nothingParkedReverse, reconcileClean],
 } as const satisfies Record<string, readonly Gate[]>;

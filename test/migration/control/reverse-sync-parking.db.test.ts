@@ -86,6 +86,12 @@ describe('the reverse sync meets a row the monolith refuses', () => {
     const metric = (await stack.metrics.getMetricsAsJSON()).find((m) => m.name === 'ficus_cdc_parked_changes');
     expect(metric?.values.find((v) => v.labels.source === 'service_m01')?.value).toBe(1);
 
+    // Rolling back now would leave the monolith without that write: the rollback gate says no, naming the table.
+    await expect(stack.controller.rollback('M01', { reason: 'test: rollback with a parked change', actor: 'test' })).rejects.toThrow(
+      'rollback of M01 refused: no reverse changes parked (1 change refused by the monolith and parked: public.auth_tokens (1, SQLSTATE 23503 auth_tokens_user_id_fkey)',
+    );
+    expect((await stack.controller.status('M01')).phase.phase).toBe('service');
+
     // The service fixes the row; its newer full change reaches legacy and settles the parked one.
     await stack.servicePool.query('UPDATE auth_tokens SET user_id = 2 WHERE id = $1', [ghost.rows[0]!.id]);
     await waitFor('the fixed token in legacy', async () => ((await legacy.query('SELECT 1 FROM auth_tokens WHERE id = $1 AND user_id = 2', [ghost.rows[0]!.id])).rowCount ? true : undefined));
