@@ -54,9 +54,13 @@ export function registerOffload(program: Command): void {
 
 /** The control database, from --control-url or the embedded cluster (started for the command when Ficus is not running). */
 async function withControl(o: OffloadCliOptions, work: (control: pg.Pool) => Promise<void>): Promise<void> {
-  const config = loadConfig();
-  const stopCluster = o.controlUrl ? async () => undefined : await embeddedClusterForCommand(config);
-  const controlUrl = o.controlUrl ?? embeddedUrl(config.postgresPort, CONTROL_DATABASE);
+  let controlUrl = o.controlUrl;
+  let stopCluster: () => Promise<void> = async () => undefined;
+  if (!controlUrl) {
+    const config = loadConfig();
+    stopCluster = await embeddedClusterForCommand(config);
+    controlUrl = embeddedUrl(config.postgresPort, CONTROL_DATABASE);
+  }
   if (!o.json) process.stderr.write(describeDatabases({ control: controlUrl }));
   const control = new pg.Pool({ connectionString: controlUrl, max: 2, application_name: 'ficus_offload_cli' });
   control.on('error', () => undefined);

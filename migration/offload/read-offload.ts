@@ -157,8 +157,11 @@ export async function startReadOffload(o: ReadOffloadOptions): Promise<ReadOfflo
   const gate: ReadOffloadGate = {
     enabled: (database) => enabled.has(database),
     route(readClass: ReadClass): OffloadRoute {
-      const state = book.entry(readClass)?.state;
-      return state === 'learning' ? 'learning' : state === 'promoted' ? 'promoted' : 'upstream';
+      const entry = book.entry(readClass);
+      if (entry?.state === 'learning' || entry?.state === 'promoted') return entry.state;
+      // Demoted and refused classes go to Odoo untouched (no copy, no comparison), counted as its answers.
+      if (entry) gate.answeredBy(readClass, 'odoo');
+      return 'upstream';
     },
     sampleNow: () => random() * verifyOneIn < 1,
     submit: (job) => verifier.submit(job),

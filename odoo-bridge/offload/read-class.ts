@@ -79,12 +79,22 @@ export function offloadableCall(query: RouteQuery): OffloadableCall | undefined 
 }
 
 /** A class from its parts (as the control database keeps them). */
-export function readClassOf(parts: Omit<ReadClass, 'id' | 'key'>): ReadClass {
-  const key = [parts.database, parts.model, parts.method, parts.fields, parts.shape].join('\u001f');
-  return { id: createHash('sha256').update(key).digest('hex').slice(0, 16), key, ...parts };
+export function readClassOf({ database, model, method, fields, shape }: Omit<ReadClass, 'id' | 'key'>): ReadClass {
+  const key = `${database}\u001f${model}\u001f${method}\u001f${fields}\u001f${shape}`;
+  let id: string | undefined;
+  // The hash is needed when a class is first seen, not on every call of a known one (the hot path).
+  return {
+    get id() {
+      return (id ??= createHash('sha256').update(key).digest('hex').slice(0, 16));
+    },
+    key,
+    database,
+    model,
+    method,
+    fields,
+    shape,
+  };
 }
-
-const EXECUTE_KW: Signature = { qualname: 'execute_kw', isFunction: true, params: [{ name: 'db' }, { name: 'uid' }, { name: 'obj' }, { name: 'method' }, { name: 'args' }, { name: 'kw', default: null }] };
 
 /** `[db, uid, password, model, method, args, kw]` (execute_kw) or `[db, uid, password, model, method, *args]` (execute). */
 function objectCall(rpcMethod: string, params: readonly unknown[]): { call: OdooCall; secret: string } | undefined {
@@ -97,15 +107,11 @@ function objectCall(rpcMethod: string, params: readonly unknown[]): { call: Odoo
   let args: unknown[];
   let kwargs: Record<string, unknown>;
   if (rpcMethod === 'execute_kw') {
-    let bound;
-    try {
-      bound = bindArguments(EXECUTE_KW, [database, uid, ...params.slice(3)]);
-    } catch {
-      return undefined;
-    }
-    ({ obj: model, method } = bound);
-    args = Array.isArray(bound.args) ? bound.args : [bound.args];
-    kwargs = isPlainObject(bound.kw) ? bound.kw : {};
+    // `execute_kw(db, uid, obj, method, args, kw=None)` after the password: RPC params are positional only.
+    if (params.length < 6 || params.length > 7) return undefined; // Odoo's TypeError
+    [model, method] = [params[3], params[4]];
+    args = Array.isArray(params[5]) ? params[5] : [params[5]];
+    kwargs = isPlainObject(params[6]) ? params[6] : {};
   } else if (rpcMethod === 'execute') {
     [model, method] = [params[3], params[4]];
     args = params.slice(5);
@@ -210,7 +216,7 @@ function describe(call: OdooCall): Described | undefined {
   if (!described) return undefined;
   const contextShape = contextOf(context);
   if (contextShape === undefined) return undefined;
-  return { fields: described.fields, shape: [described.shape, `context=${contextShape}`].filter(Boolean).join(' '), asked: described.asked };
+  return { fields: described.fields, shape: [described.shape, contextShape && `context=${contextShape}`].filter(Boolean).join(' '), asked: described.asked };
 }
 
 /** search, search_count, fields_get: no field values are computed. */
@@ -218,7 +224,8 @@ const NONE: AskedFields = { names: [] };
 
 function shaped(fields: string | undefined, parts: [string, string | undefined][], asked: AskedFields): Described | undefined {
   if (fields === undefined || parts.some(([, v]) => v === undefined)) return undefined;
-  return { fields, shape: parts.map(([k, v]) => `${k}=${v}`).join(' '), asked };
+  // A part left at its default (no order, no load) is left out: each part is named, so the shape stays unambiguous.
+  return { fields, shape: parts.filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`).join(' '), asked };
 }
 
 function askedList(value: unknown): AskedFields {

@@ -31,11 +31,11 @@ describe('the class of a read call', () => {
 
   it('is the set of fields asked for: their order does not matter, another field is another class', () => {
     fc.assert(
-      fc.property(fieldNames, fc.integer(), (fields, seed) => {
+      fc.property(fieldNames, fc.integer(), (fields: string[], seed) => {
         const shuffled = [...fields].sort(() => (seed % 3) - 1);
         const read = (f: string[]) => classOf(executeKw('res.partner', 'read', [[7], f]));
         expect(read(shuffled)!.id).toBe(read(fields)!.id);
-        const other = fields.includes('vat') ? fields.filter((f) => f !== 'vat') : [...fields, 'vat'];
+        const other = [...fields, 'vat']; // never among the generated names
         expect(read(other)!.id).not.toBe(read(fields)!.id);
       }),
     );
