@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { withReadOffload, type OffloadRoute, type ReadOffloadGate, type VerificationJob } from '../../odoo-bridge/offload/offload-router.ts';
+import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
 import type { ReadClass } from '../../odoo-bridge/offload/read-class.ts';
 import type { CallRouter } from '../../odoo-bridge/routing/call-router.ts';
 import { ensureControlSchema } from '../control/store/control-schema.ts';
@@ -48,6 +49,45 @@ export function offloadDatabases(setting: string | undefined): string[] {
   return (setting ?? '').split(',').map((name) => name.trim()).filter(Boolean);
 }
 
+/** The settings read offload takes (runtime/settings.ts: FICUS_READ_OFFLOAD, FICUS_OFFLOAD_*, LEGACY_ODOO_TIMEOUT_MS). */
+export interface ReadOffloadSettings {
+  readOffloadDatabases?: string | undefined;
+  offloadMinSamples: number;
+  offloadVerifyOneIn: number;
+  upstreamTimeoutMs: number;
+}
+
+/**
+ * Read offload as `ficus start` composes it: for the served databases the setting names, over the
+ * migration runtime's own handlers (the engine that answers those databases' calls). Undefined
+ * when the setting names none of them: off, every legacy-phase call goes to Odoo.
+ */
+export async function readOffloadFromSettings(o: {
+  settings: ReadOffloadSettings;
+  controlUrl: string;
+  served: readonly ServedDatabase[];
+  handlerFor(database: ServedDatabase): CallHandler;
+  logger: Logger;
+  metrics: Registry;
+}): Promise<ReadOffload | undefined> {
+  const named = new Set(offloadDatabases(o.settings.readOffloadDatabases));
+  const served = new Map(o.served.filter((d) => named.has(d.name)).map((d) => [d.name, d] as const));
+  if (!served.size) return undefined;
+  return startReadOffload({
+    controlUrl: o.controlUrl,
+    databases: [...served.keys()],
+    engineFor: (name) => {
+      const database = served.get(name);
+      return database && { database, handler: o.handlerFor(database) };
+    },
+    upstreamTimeoutMs: o.settings.upstreamTimeoutMs,
+    minSamples: o.settings.offloadMinSamples,
+    verifyOneIn: o.settings.offloadVerifyOneIn,
+    logger: o.logger,
+    metrics: o.metrics,
+  });
+}
+
 /**
  * Read offload for a gateway in front of a live Odoo (issue 19): per class of read call, Odoo
  * answers while Ficus compares its own answer off the hot path; after `minSamples` equal
@@ -70,8 +110,8 @@ export async function startReadOffload(o: ReadOffloadOptions): Promise<ReadOfflo
   const countsOf = (entry: ClassEntry): PendingCounts => {
     let counts = pending.get(entry.readClass.id);
     if (!counts || counts.generation !== entry.generation) {
-      if (counts) void flush(); // counts of the old generation still go out; the store drops what a reset made stale
-      counts = { readClass: entry.readClass, generation: entry.generation, matches: 0, timings: 0, unverified: 0, verifiedSincePromotion: 0, byFicus: 0, byOdoo: 0 };
+      // After a reset, comparisons of the old generation no longer count; who answered still does.
+      counts = { readClass: entry.readClass, generation: entry.generation, matches: 0, timings: 0, unverified: 0, verifiedSincePromotion: 0, byFicus: counts?.byFicus ?? 0, byOdoo: counts?.byOdoo ?? 0 };
       pending.set(entry.readClass.id, counts);
     }
     return counts;

@@ -320,7 +320,7 @@ function contextOf(context: unknown): string | undefined {
   if (context === undefined || context === null) return '';
   if (!isPlainObject(context)) return undefined;
   const keys = Object.keys(context).sort();
-  if (keys.length > 64) return undefined;
+  if (keys.length > 64 || keys.some((k) => k.length > 64)) return undefined;
   return keys.map((k) => (CONTEXT_VALUES.has(k) ? `${k}:${scalar(context[k]) ?? '?'}` : k)).join(',');
 }
 

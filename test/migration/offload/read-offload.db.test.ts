@@ -9,7 +9,7 @@ import { xmlRpcMember, type Exec } from '../../../bench/drill/xmlrpc-member.ts';
 import { embeddedEndpoints } from '../../../migration/control/endpoints.ts';
 import { startMigrationRuntime, type MigrationRuntime } from '../../../migration/control/migration-runtime.ts';
 import { readOffloadStatus, type OffloadClassStatus } from '../../../migration/offload/offload-store.ts';
-import { startReadOffload, type ReadOffload } from '../../../migration/offload/read-offload.ts';
+import { readOffloadFromSettings, startReadOffload, type ReadOffload } from '../../../migration/offload/read-offload.ts';
 import type { OdooCall } from '../../../odoo-bridge/call.ts';
 import { offloadableCall } from '../../../odoo-bridge/offload/read-class.ts';
 import { createUpstreamOdoo } from '../../../odoo-bridge/proxy/upstream-odoo.ts';
@@ -332,14 +332,10 @@ describe('read offload in front of an upstream Odoo, verified per class of call'
     await gateway.stop();
     await offload.stop();
     metrics = createMetricsRegistry();
-    offload = await startReadOffload({
-      controlUrl: control.url,
-      databases: [DB],
-      engineFor: (name) => (name === DB ? { database: { name, pool: legacy.pool }, handler: front.handlerFor({ name, pool: legacy.pool }) } : undefined),
-      upstreamTimeoutMs: 20_000,
-      logger,
-      metrics,
-    });
+    // As `ficus start` composes it, from the settings (runtime/settings.ts defaults).
+    const settings = { readOffloadDatabases: ` ${DB}, not_served `, offloadMinSamples: 200, offloadVerifyOneIn: 100, upstreamTimeoutMs: 20_000 };
+    expect(await readOffloadFromSettings({ settings: { ...settings, readOffloadDatabases: undefined }, controlUrl: control.url, served: [{ name: DB, pool: legacy.pool }], handlerFor: front.handlerFor, logger, metrics })).toBeUndefined();
+    offload = (await readOffloadFromSettings({ settings, controlUrl: control.url, served: [{ name: DB, pool: legacy.pool }], handlerFor: front.handlerFor, logger, metrics }))!;
     gateway = await startTestGateway({ serve: [{ name: DB, database: legacy }], handlerFor: front.handlerFor, router: offload.wrap(front.router), loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 } });
     const admin = await login('admin', 'xmlrpc');
     // A promoted class is Ficus's at once; the planted class and the demoted one stay Odoo's.
