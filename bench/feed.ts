@@ -5,7 +5,9 @@
  * 1. The dynamic service as `ficus serve dynamic` runs it (its REST router on a real port, its
  *    consumer on the embedded bus, no monolith beside it: dynamic owns M19), over a private
  *    svc_dynamic holding the legacy database's users, groups, rules and feeds.
- * 2. Two load phases, each with a warm-up: the reads come open loop from a worker thread (each
+ * 2. Two load phases, each with a warm-up, first a closed-loop capacity probe (16 readers, each
+ *    waiting for its answer: the most the server answers, and at what latency); then the bar's
+ *    test: the reads come open loop from a worker thread (each
  *    request starts on schedule whatever the answers take, and its latency counts from then, so
  *    a slow server shows as latency, never as a quieter client), spread over the 280 members and
  *    coaches with their own bearer tokens; the events (orders created, assigned and completed,
@@ -63,6 +65,9 @@ const READS_PER_SECOND = Number(process.env.FEED_READS_PER_SECOND ?? 2000);
 const EVENTS_PER_SECOND = Number(process.env.FEED_EVENTS_PER_SECOND ?? 500);
 const PAGE = 20;
 const P99_BAR_MS = 20;
+/** The closed-loop capacity probe before each open-loop phase. */
+const CAPACITY_SECONDS = 8;
+const CAPACITY_CONCURRENCY = 16;
 /** hp_legacy: members 6 … 245, coaches 246 … 285. */
 const MEMBERS = Array.from({ length: 240 }, (_, i) => 6 + i);
 const COACHES = Array.from({ length: 40 }, (_, i) => 246 + i);
@@ -137,20 +142,43 @@ class CountingCache extends BaseCache {
   }
 }
 
-/** Open-loop reader in a worker thread (plain JS: workers do not get tsx's loader). */
+/** The readers, in a worker thread (plain JS: workers do not get tsx's loader). */
 const READER_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Agent, request } = require('undici');
-const { baseUrl, rate, seconds, warmupSeconds, readers, tokens, page } = workerData;
+const { baseUrl, rate, seconds, warmupSeconds, readers, tokens, page, concurrency } = workerData;
 const agent = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 60000 });
+const read = () => {
+  const user = readers[Math.floor(Math.random() * readers.length)];
+  return request(baseUrl + '/users/' + user + '/feed?limit=' + page, { dispatcher: agent, headers: { authorization: 'Bearer ' + tokens[user] } })
+    .then(async (res) => { await res.body.dump(); return res.statusCode; }, () => 0);
+};
+const report = (latencies, statuses, extra) => {
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] || 0;
+  parentPort.postMessage({ reads: latencies.length, statuses, perSecond: latencies.length / seconds,
+    p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), p999Ms: at(0.999), maxMs: latencies[latencies.length - 1] || 0, ...extra });
+  agent.close();
+};
+if (concurrency) {
+  // Closed loop: what the server answers at most, each of the loops waiting for its answer.
+  const latencies = [], statuses = {};
+  const windowStart = performance.now() + warmupSeconds * 1000, end = windowStart + seconds * 1000;
+  Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const status = await read();
+      if (t >= windowStart) { latencies.push(performance.now() - t); statuses[status] = (statuses[status] || 0) + 1; }
+    }
+  })).then(() => report(latencies, statuses, { unanswered: 0, maxInflight: concurrency }));
+} else {
 const latencies = [];
 const statuses = {};
-let sent = 0, inflight = 0, maxInflight = 0, completedInWindow = 0;
+let sent = 0, inflight = 0, maxInflight = 0;
 const start = performance.now();
 const windowStart = start + warmupSeconds * 1000;
 const end = windowStart + seconds * 1000;
 function fire(scheduled) {
-  const user = readers[Math.floor(Math.random() * readers.length)];
   inflight++;
   if (inflight > maxInflight) maxInflight = inflight;
   const done = (status) => {
@@ -159,11 +187,9 @@ function fire(scheduled) {
     if (scheduled >= windowStart && scheduled < end) {
       latencies.push(now - scheduled);
       statuses[status] = (statuses[status] || 0) + 1;
-      if (now < end + 5000) completedInWindow++;
     }
   };
-  request(baseUrl + '/users/' + user + '/feed?limit=' + page, { dispatcher: agent, headers: { authorization: 'Bearer ' + tokens[user] } })
-    .then(async (res) => { await res.body.dump(); done(res.statusCode); }, () => done(0));
+  read().then(done);
 }
 const timer = setInterval(() => {
   const now = performance.now();
@@ -174,23 +200,21 @@ const timer = setInterval(() => {
     const waitUntil = performance.now() + 15000;
     const finish = () => {
       if (inflight > 0 && performance.now() < waitUntil) return setTimeout(finish, 20);
-      latencies.sort((a, b) => a - b);
-      const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] || 0;
-      parentPort.postMessage({ reads: latencies.length, statuses, unanswered: inflight, maxInflight,
-        perSecond: latencies.length / seconds, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), p999Ms: at(0.999), maxMs: latencies[latencies.length - 1] || 0 });
-      agent.close();
+      report(latencies, statuses, { unanswered: inflight, maxInflight });
     };
     finish();
   }
 }, 1);
+}
 `;
 
 interface ReadFigures {
   reads: number; statuses: Record<string, number>; unanswered: number; maxInflight: number; perSecond: number; p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; maxMs: number;
 }
 
-function runReaders(baseUrl: string, tokens: Record<number, string>): Promise<ReadFigures> {
-  const worker = new Worker(READER_WORKER, { eval: true, workerData: { baseUrl, rate: READS_PER_SECOND, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, readers: READERS, tokens, page: PAGE } });
+/** Open loop at READS_PER_SECOND (`concurrency` unset), or closed loop with `concurrency` readers. */
+function runReaders(baseUrl: string, tokens: Record<number, string>, shape: { seconds: number; warmupSeconds: number; concurrency?: number }): Promise<ReadFigures> {
+  const worker = new Worker(READER_WORKER, { eval: true, workerData: { baseUrl, rate: READS_PER_SECOND, readers: READERS, tokens, page: PAGE, ...shape } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.once('message', (figures: ReadFigures) => {
@@ -253,6 +277,7 @@ const inboxCount = async (pool: pg.Pool) => Number((await pool.query(`SELECT cou
 interface PhaseFigures {
   cache: 'off' | 'memory';
   reads: ReadFigures;
+  capacity: ReadFigures;
   eventsPublishedPerSecond: number;
   eventsHandledPerSecond: number;
   eventBacklogAtEnd: number;
@@ -273,7 +298,11 @@ async function runPhase(name: 'off' | 'memory', publishers: Map<string, Publishe
   const loop = monitorEventLoopDelay({ resolution: 10 });
   try {
     const publishing = publishEvents(publishers);
-    const readers = runReaders(`http://127.0.0.1:${server.port}`, tokens);
+    const publishingSince = performance.now();
+    const baseUrl = `http://127.0.0.1:${server.port}`;
+    // Capacity first (a closed loop cannot pile up a backlog that would spill into what follows).
+    const capacity = await runReaders(baseUrl, tokens, { seconds: CAPACITY_SECONDS, warmupSeconds: 2, concurrency: CAPACITY_CONCURRENCY });
+    const readers = runReaders(baseUrl, tokens, { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
     // The measured window: reads, events handled, cache hits, the server's event loop and CPU.
     loop.enable();
@@ -289,7 +318,7 @@ async function runPhase(name: 'off' | 'memory', publishers: Map<string, Publishe
     // Over the whole phase, once every read has finished: a read counted at its lookup and at its load alike.
     const { lookups, loaded } = counting;
     const published = await publishing.stop();
-    const publishedSeconds = (performance.now() - windowStart) / 1000 + WARMUP_SECONDS;
+    const publishedSeconds = (performance.now() - publishingSince) / 1000;
     let backlog = 0;
     for (const pool of publisherPools) backlog += Number((await pool.query('SELECT count(*) AS n FROM outbox')).rows[0].n);
     backlog -= await inboxCount(runtime.database.pool);
@@ -297,6 +326,7 @@ async function runPhase(name: 'off' | 'memory', publishers: Map<string, Publishe
     return {
       cache: name,
       reads,
+      capacity,
       eventsPublishedPerSecond: round(published / publishedSeconds, 0),
       eventsHandledPerSecond: round((handledAtEnd - handledAtWindow) / windowSeconds, 0),
       eventBacklogAtEnd: backlog,
@@ -403,6 +433,11 @@ try {
   console.log(`${'phase'.padEnd(14)}${'reads/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(8)}${'errors'.padStart(8)}${'events/s'.padStart(9)}${'backlog'.padStart(9)}${'hits'.padStart(7)}${'loop p99'.padStart(9)}${'cpu %'.padStart(7)}`);
   console.log(row(off));
   console.log(row(memory));
+  const capacityRow = (p: PhaseFigures) => `${`cache ${p.cache}`.padEnd(14)}${p.capacity.perSecond.toFixed(0).padStart(8)}${p.capacity.p50Ms.toFixed(2).padStart(9)}${p.capacity.p99Ms.toFixed(2).padStart(9)}${p.capacity.maxMs.toFixed(0).padStart(8)}`;
+  console.log(`\ncapacity: ${CAPACITY_CONCURRENCY} readers in a closed loop for ${CAPACITY_SECONDS} s, events offered at ${EVENTS_PER_SECOND}/s`);
+  console.log(`${'phase'.padEnd(14)}${'reads/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(8)}`);
+  console.log(capacityRow(off));
+  console.log(capacityRow(memory));
   console.log('\nfan-out on write (hp.user.feed entries) vs on read (derived from followed actors), on the data the load left');
   console.log(`  write: page p50 ${fanOut.fanOutOnWrite.readP50Ms} ms, p99 ${fanOut.fanOutOnWrite.readP99Ms} ms; recording ${fanOut.fanOutOnWrite.recordMsPerActivity} ms per activity (${fanOut.fanOutOnWrite.meanRecipients} feeds each)`);
   console.log(`  read:  page p50 ${fanOut.fanOutOnRead.readP50Ms} ms, p99 ${fanOut.fanOutOnRead.readP99Ms} ms; recording ${fanOut.fanOutOnRead.recordMsPerActivity} ms per activity`);
@@ -411,8 +446,8 @@ try {
   const ok = memory.reads.p99Ms <= P99_BAR_MS && memory.reads.perSecond >= READS_PER_SECOND * 0.98 && errors(memory) === 0 && memory.eventsHandledPerSecond >= EVENTS_PER_SECOND * 0.95;
   result = {
     bench: 'feed', seconds: SECONDS, readsPerSecondOffered: READS_PER_SECOND, eventsPerSecondOffered: EVENTS_PER_SECOND,
-    cacheOff: { ...off.reads, statuses: undefined, errors: errors(off), eventsHandledPerSecond: off.eventsHandledPerSecond, eventBacklogAtEnd: off.eventBacklogAtEnd, serverLoopDelayP99Ms: off.serverLoopDelayP99Ms, serverCpuPercent: off.serverCpuPercent },
-    cacheOn: { ...memory.reads, statuses: undefined, errors: errors(memory), eventsHandledPerSecond: memory.eventsHandledPerSecond, eventBacklogAtEnd: memory.eventBacklogAtEnd, pageHitRatio: memory.pageHitRatio, serverLoopDelayP99Ms: memory.serverLoopDelayP99Ms, serverCpuPercent: memory.serverCpuPercent },
+    cacheOff: { ...off.reads, statuses: undefined, errors: errors(off), capacity: { readsPerSecond: round(off.capacity.perSecond, 0), p50Ms: round(off.capacity.p50Ms, 2), p99Ms: round(off.capacity.p99Ms, 2) }, eventsHandledPerSecond: off.eventsHandledPerSecond, eventBacklogAtEnd: off.eventBacklogAtEnd, serverLoopDelayP99Ms: off.serverLoopDelayP99Ms, serverCpuPercent: off.serverCpuPercent },
+    cacheOn: { ...memory.reads, statuses: undefined, errors: errors(memory), capacity: { readsPerSecond: round(memory.capacity.perSecond, 0), p50Ms: round(memory.capacity.p50Ms, 2), p99Ms: round(memory.capacity.p99Ms, 2) }, eventsHandledPerSecond: memory.eventsHandledPerSecond, eventBacklogAtEnd: memory.eventBacklogAtEnd, pageHitRatio: memory.pageHitRatio, serverLoopDelayP99Ms: memory.serverLoopDelayP99Ms, serverCpuPercent: memory.serverCpuPercent },
     feedRows: memory.feedRowsAtEnd,
     ...fanOut,
     loadAverageStart: loadAtStart, loadAverageEnd: loadAtEnd, cores: os.cpus().length,

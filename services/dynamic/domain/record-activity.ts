@@ -19,20 +19,19 @@ const UTC_NOW = sql`(now() at time zone 'UTC')`;
 
 /**
  * Writes activities and their feed entries (fan-out on write) into `rows`, the home of M19's
- * rows (db/feed-home.ts), in two statements whatever their number: the event handler runs at
- * the bus's rate, and every round trip counts there. A draft marked `dedupe` is recorded once
- * per fact (actor, verb, object): with the facts' transaction-scoped advisory locks held (the
- * first statement; the second then sees what a concurrent holder committed), an activity
- * already recorded for the fact is returned instead of a new one. This is what makes an event
- * exactly-once on the monolith's side, where the inbox's transaction (svc_dynamic) and the write
- * (the monolith) commit apart. Ids come from the table's own sequence, as its default would.
+ * rows (db/feed-home.ts), in one statement whatever their number: the event handler runs at the
+ * bus's rate, and every round trip counts there. A draft marked `dedupe` is recorded once per
+ * fact (actor, verb, object): an activity already recorded for it is returned instead of a new
+ * one. This is what makes an event exactly-once on the monolith's side, where the inbox's
+ * transaction (svc_dynamic) and the write (the monolith) commit apart: an event whose inbox row
+ * rolled back after its activities committed there comes again and finds them. No lock is needed
+ * for two deliveries at once: the inbox row is the first thing a delivery writes, so a second
+ * delivery of the same event waits for the first's transaction and then skips the event, or (the
+ * first having rolled back) runs after the monolith's commit and sees it. Ids come from the
+ * table's own sequence, as its default would.
  */
 export async function recordActivitiesIn(rows: Kysely<any>, drafts: readonly ActivityDraft[], audiences: readonly (readonly Recipient[])[], byUid: number): Promise<RecordedActivity[]> {
   if (!drafts.length) return [];
-  const facts = drafts.filter((d) => d.dedupe).map((d) => `dynamic.activity:${d.actorId}:${d.verb}:${d.objectModel ?? ''}:${d.objectId ?? ''}`);
-  if (facts.length) {
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(fact, 0)) FROM unnest(${[...new Set(facts)].sort()}::text[]) AS fact ORDER BY fact`.execute(rows);
-  }
   const column = <T>(pick: (d: ActivityDraft) => T) => drafts.map(pick);
   const entries = audiences.flatMap((audience, index) => audience.map((r) => ({ n: index + 1, ...r })));
   const { rows: recorded } = await sql<{ n: string; id: number; created: boolean; recipients: number[] }>`
