@@ -105,6 +105,10 @@ const CASES: Case[] = [
     expect: { error: DENIED_DEBUG('sfu_server_url', 'Discussion Channel', 'discuss.channel', 'write', 6, [`- sfu_server_url (${SETTINGS})`]) },
   },
   {
+    title: 'copy reads every copied field: the first of Settings fails it', user: 'hp_legacy member001', model: 'discuss.channel', method: 'copy', ids: [1], kwargs: {},
+    expect: { error: DENIED_DEBUG('sfu_channel_uuid', 'Discussion Channel', 'discuss.channel', 'read', 6, [`- sfu_channel_uuid (${SETTINGS})`]) },
+  },
+  {
     title: 'the field check comes before the model ACL in search_read', user: 'hp_legacy member001', model: 'ir.actions.server', method: 'search_read', kwargs: { domain: [], fields: ['name', 'code'] },
     expect: { error: DENIED_DEBUG('code', 'Server Action', 'ir.actions.server', 'read', 6, [`- code (${SETTINGS})`]) },
   },
