@@ -61,6 +61,11 @@ export interface AuthDrillResult {
   reconcileClean: boolean;
   reconcileDetail: string;
   timelines: string[];
+  /**
+   * M01's REST-write owner in svc_auth right after the backfill: recorded by the sync ('legacy'),
+   * so the first cutover holds auth's token writes in flight like later ones.
+   */
+  ownerAfterBackfill: string | null;
   /** 1-minute load average at the end, and the mean of samples taken every second during the run. */
   loadAverage: { end: number; mean: number };
 }
@@ -99,6 +104,7 @@ export async function runAuthCutoverDrill(stack: DrillStack, o: AuthDrillOptions
   const started = Date.now();
   const dwell = (ms = o.dwellMs) => new Promise((r) => setTimeout(r, ms));
   let backfillAt = 0;
+  let ownerAfterBackfill: string | null = null;
   try {
     await dwell(o.baselineMs);
     backfillAt = Date.now();
@@ -107,6 +113,7 @@ export async function runAuthCutoverDrill(stack: DrillStack, o: AuthDrillOptions
       if (!bf.ok) throw new Error(bf.message);
       return bf;
     });
+    ownerAfterBackfill = (await stack.servicePool.query<{ owner: string }>(`SELECT owner FROM ficus_cdc.write_owner WHERE module = $1`, [MODULE]).catch(() => ({ rows: [] }))).rows[0]?.owner ?? null;
     await dwell();
     await timed('shadow', () => c.shadow(MODULE));
     await dwell();
@@ -157,6 +164,7 @@ export async function runAuthCutoverDrill(stack: DrillStack, o: AuthDrillOptions
     reconcileClean: rec.summary.tablesWithDifferences === 0 && rec.summary.ruleBreaches === 0,
     reconcileDetail: `${rec.summary.tables} tables, ${rec.summary.rowsSource} legacy rows, ${rec.summary.rowsTarget} service rows, ${rec.summary.missingInTarget + rec.summary.missingInSource + rec.summary.different} differences; rules ${rec.summary.rulesChecked} checked, ${rec.summary.ruleBreaches} breaches`,
     timelines,
+    ownerAfterBackfill,
     loadAverage: { end: osLoad(), mean: loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : osLoad() },
   };
 }

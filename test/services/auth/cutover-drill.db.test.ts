@@ -44,6 +44,8 @@ describe('M01 (auth) cutover drill under load', () => {
     }
     expect(l.failures).toEqual([]);
     expect(result.steps.map((s) => s.step)).toEqual(['backfill', 'shadow', 'canary 10', 'cutover', 'rollback', 'cutover again']);
+    // From the backfill on, auth's REST writes hold M01's owner row, so the first cutover waits for them too.
+    expect(result.ownerAfterBackfill).toBe('legacy');
     // Every kind of call really ran.
     for (const method of ['hp.auth.token.search_read (member)', 'hp.auth.token.search_read (operator)', 'hp.permission.search_read', 'hp.permission.read', 'res.users.read', 'res.users.search_read', 'hp.auth.token.action_revoke', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/logout', 'GET /auth/verify', 'POST /auth/refresh (ended: 401)', 'GET /auth/verify (ended: 401)']) {
       expect(l.byMethod[method] ?? 0, method).toBeGreaterThan(0);
