@@ -1,4 +1,6 @@
-import type { FeedOrder } from './feed-page.ts';
+/** The orders a feed is read in: newest entry first, or most relevant first (domain/feed-page.ts). */
+export const FEED_ORDERS = ['recent', 'relevance'] as const;
+export type FeedOrder = (typeof FEED_ORDERS)[number];
 
 /** Where a page ends, in the page's own order: the entry's position key (a timestamp or a rank, as PostgreSQL prints it) and id. */
 export interface FeedPosition {

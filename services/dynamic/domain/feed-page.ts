@@ -1,10 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { FeedPosition } from './feed-cursor.ts';
+import type { FeedOrder, FeedPosition } from './feed-cursor.ts';
 import { mutedVerbs, type FeedPreferences } from './preferences.ts';
 import { visibleToSql } from './visibility.ts';
-
-export const FEED_ORDERS = ['recent', 'relevance'] as const;
-export type FeedOrder = (typeof FEED_ORDERS)[number];
 
 /** An activity as REST shows it. */
 export interface ActivityView {

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Cache } from '../../kit/index.ts';
 import type { FeedHome } from '../db/feed-home.ts';
 import { cachedUnder, FEED_PAGE_TTL_MS, feedGeneration, feedPageKey } from './feed-cache.ts';
-import { decodeCursor, encodeCursor } from './feed-cursor.ts';
-import { loadFeedPage, type FeedItem, type FeedOrder } from './feed-page.ts';
+import { decodeCursor, encodeCursor, type FeedOrder } from './feed-cursor.ts';
+import { loadFeedPage, type FeedItem } from './feed-page.ts';
 import { readFeedState } from './feed-state.ts';
 
 export interface FeedRequest {

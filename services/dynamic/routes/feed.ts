@@ -1,7 +1,7 @@
 import { defineRoute } from '../../kit/index.ts';
 import { feedHome, feedReader } from '../db/feed-home.ts';
 import type { DynamicDatabase } from '../db/tables.ts';
-import type { FeedOrder } from '../domain/feed-page.ts';
+import type { FeedOrder } from '../domain/feed-cursor.ts';
 import { readFeed } from '../domain/read-feed.ts';
 import { assertMayUseFeedOf, cursorProblems } from './feed-access.ts';
 
