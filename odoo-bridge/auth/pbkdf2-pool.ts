@@ -4,8 +4,10 @@
  * equal priority, and during a login storm a cheap request waited for a core (bench/auth.ts: the
  * p99 of GET /auth/verify rose 3.6×). Here at most `cores − 1` hashes run at once, each on a
  * thread that lowered its own priority (Linux applies setpriority(PRIO_PROCESS, 0) to the calling
- * thread only), so the event loop and PostgreSQL get the CPU first. The nice value is moderate:
- * at 19 a hash competing with busy processes would take tens of seconds.
+ * thread only), so the event loop and PostgreSQL get the CPU first. The nice value is mild (2:
+ * about two thirds of an equal share against busy threads): every failing login of every door
+ * hashes here, and at 5 or more a loaded machine stretched a suite full of wrong passwords (the
+ * gateway fuzz test) past its time limit.
  *
  * The worker is plain JavaScript evaluated in place (no file, no TypeScript loader needed), and
  * its threads are unref'd: an idle pool never keeps the process alive.
@@ -13,7 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-export const HASH_THREAD_NICE = 5;
+export const HASH_THREAD_NICE = 2;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
