@@ -83,6 +83,13 @@ export interface RouteDefinition<DB, Body = any, Query = any, Params = any> {
    * for answers that must not be stored for replay (they carry secrets, such as tokens).
    */
   idempotency?: 'optional' | 'required' | 'never';
+  /**
+   * Unsafe methods run in a transaction the kit opens before the handler ('kit', the default).
+   * 'handler': the handler gets the pool-backed `db` and opens its own, for a route that must do
+   * slow work holding no connection first (a login's password hash, half a core-second). Only
+   * with idempotency 'never': a replay record needs the kit's transaction.
+   */
+  transaction?: 'kit' | 'handler';
   handler: (ctx: RouteContext<DB, Body, Query, Params>) => Promise<RouteResult>;
 }
 
@@ -162,6 +169,7 @@ export function defineService<DB>(definition: ServiceDefinition<DB>): ServiceDef
     seen.add(key);
     if (!route.path.startsWith(`/${name}/`) && !definition.sharedPaths?.includes(route.path)) fail(`route ${key} must live under /${name}/ or be one of its sharedPaths`);
     if (!Object.keys(route.responses).length) fail(`route ${key} documents no response`);
+    if (route.transaction === 'handler' && route.idempotency !== 'never') fail(`route ${key} opens its own transaction, so it cannot honour Idempotency-Key (set idempotency: 'never')`);
   }
   if (definition.odoo) {
     const models = new Set<string>();

@@ -23,6 +23,8 @@ export const login = defineRoute<AuthDatabase, LoginCredentials>({
   body: 'rest/auth/login.json',
   responses: { 200: 'rest/auth/tokens.json' },
   idempotency: 'never',
+  // The password check (half a core-second) holds no connection; the session is written after it.
+  transaction: 'handler',
   async handler(ctx) {
     const { body, platform, clientAddress } = ctx;
     await spendAuthBudget(platform, clientAddress, 'login' in body ? body.login : undefined);
@@ -36,8 +38,11 @@ export const login = defineRoute<AuthDatabase, LoginCredentials>({
       }
       throw error;
     }
-    const home = await tokenHome(ctx.db, ctx.legacyPool, { hold: true });
-    const session = await inTokenHome(ctx, home, (rows) => startSession({ rows, book: ctx.db }, userId));
+    const session = await ctx.db.transaction().execute(async (transaction) => {
+      const tx = transaction as unknown as typeof ctx.db;
+      const home = await tokenHome(tx, ctx.legacyPool, { hold: true });
+      return inTokenHome({ db: tx, legacyPool: ctx.legacyPool }, home, (rows) => startSession({ rows, book: tx }, userId));
+    });
     ctx.log.info({ uid: userId, session: session.family }, 'signed in');
     return { status: 200, body: await tokenResponse(platform.signer, users, session), headers: NO_STORE };
   },

@@ -122,7 +122,7 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
     });
 
     let result: RouteResult & { replayed?: boolean };
-    if (!UNSAFE.has(route.method)) {
+    if (!UNSAFE.has(route.method) || route.transaction === 'handler') {
       result = await route.handler(context(deps.db));
     } else {
       // A route whose answers hold secrets (tokens) never stores them for replay.
