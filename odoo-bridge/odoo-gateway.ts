@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { AdmissionMetrics } from './admission/admission-metrics.ts';
 import { CallAdmission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission/call-admission.ts';
 import { createCredentialStore } from './auth/credential-store.ts';
+import type { CredentialChanges } from './auth/credential-changes.ts';
 import { readLoginCooldownSettings } from './auth/login-cooldown-settings.ts';
 import { LoginThrottle, type LoginCooldownSettings } from './auth/login-throttle.ts';
 import type { CallHandler, ServedDatabase } from './call.ts';
@@ -31,6 +32,12 @@ export interface OdooGatewayOptions {
    * login, in `ficus start`); one of its own otherwise.
    */
   throttle?: LoginThrottle;
+  /**
+   * Each database's credential-change feed (auth/credential-changes.ts, started and closed by the
+   * caller): with one, an RPC call whose secret was accepted before is let in without reading
+   * res_users, until a change of that user is announced. Without, credentials are read per call.
+   */
+  credentialChanges?: (database: ServedDatabase) => CredentialChanges | undefined;
   /** Model calls answered at once per database, and how many may wait (DEFAULT_ADMISSION: sized for a 20-connection pool). */
   admission?: Partial<AdmissionLimits>;
   logger: Logger;
@@ -53,12 +60,16 @@ export async function createOdooGateway(options: OdooGatewayOptions): Promise<Ro
       return {
         name: database.name,
         pool: database.pool,
-        credentials: createCredentialStore(database.pool),
+        credentials: createCredentialStore(database.pool, { ...credentialChangesOf(database) }),
         // Observed outside the admission: a call's logged time includes its wait, and a refused call is counted.
         call: observe((call) => admission.run(() => handler(call))),
       };
     }),
   );
+  function credentialChangesOf(database: ServedDatabase): { changes?: CredentialChanges } {
+    const changes = options.credentialChanges?.(database);
+    return changes ? { changes } : {};
+  }
   const first = options.databases[0];
   const throttle = options.throttle ?? (await createLoginThrottle(first?.pool, options));
   const upstream = options.upstream ? createUpstreamOdoo(options.upstream.url, options.upstream.timeoutMs) : undefined;

@@ -46,6 +46,8 @@ export async function generateApiKey(): Promise<GeneratedApiKey> {
 export interface ApiKeyCandidate {
   userId: number;
   hash: string;
+  /** `expiration_date` (naive UTC) in ms since the epoch; null for a key that never expires. */
+  expiresAtMs: number | null;
 }
 
 export interface ApiKeyLookup {
@@ -67,6 +69,8 @@ export async function findApiKeyCandidates(db: AuthDatabase, key: string, lookup
     .selectFrom('res_users_apikeys as k')
     .innerJoin('res_users as u', 'u.id', 'k.user_id')
     .select(['k.user_id as userId', 'k.key as hash'])
+    // extract(epoch …) reads a timestamp without time zone as UTC, which Odoo's naive dates are.
+    .select(sql<number | null>`(extract(epoch from k.expiration_date) * 1000)::float8`.as('expiresAtMs'))
     .where('u.active', '=', true)
     .where('k.index', '=', index)
     .where((eb) => eb.or([eb('k.scope', 'is', null), eb('k.scope', '=', lookup.scope)]))

@@ -23,6 +23,8 @@ import { toAuthDatabase, type AuthDatabase, type AuthDatabaseSource } from './au
 import { ODOO_PASSWORD_MIN_ROUNDS, verifyOdooPassword } from './odoo-password.ts';
 import { formatPbkdf2Sha512, PBKDF2_SHA512_CHECKSUM_BYTES, PBKDF2_SHA512_DEFAULT_SALT_BYTES } from './passlib-pbkdf2.ts';
 import { VerificationCache } from './verification-cache.ts';
+import { AcceptedCredentials } from './accepted-credentials.ts';
+import type { CredentialChanges } from './credential-changes.ts';
 
 export interface CredentialStoreOptions {
   /**
@@ -32,6 +34,12 @@ export interface CredentialStoreOptions {
   cache?: VerificationCache | false;
   /** API key scope to accept besides global keys; Odoo's RPC entry points use 'rpc'. */
   scope?: string;
+  /**
+   * The database's credential-change feed (credential-changes.ts). With it, `checkUid` and
+   * `findApiKeyOwner` answer a secret they accepted before from memory, without reading
+   * res_users, for as long as the feed announces no change of that user (accepted-credentials.ts).
+   */
+  changes?: CredentialChanges;
 }
 
 export interface CredentialStore {
@@ -74,6 +82,13 @@ async function noSuchUser(secret: string): Promise<null> {
   if (secret) await verifyOdooPassword(secret, NO_SUCH_USER_HASH);
   return null;
 }
+/** What a bearer key's remembered owner is filed under (an RPC check files under its uid). */
+const BEARER_SCOPE = 'bearer';
+
+function expiryOf(key: ApiKeyCandidate): { notAfter?: number } {
+  return key.expiresAtMs === null ? {} : { notAfter: key.expiresAtMs };
+}
+
 /** Odoo's generated keys; only used to pick which check to try first, never to accept or refuse. */
 const LOOKS_LIKE_ODOO_API_KEY = /^[0-9a-f]{40}$/;
 
@@ -82,6 +97,7 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
   const cache = options.cache === false ? null : (options.cache ?? new VerificationCache());
   const scope = options.scope ?? RPC_SCOPE;
   const hasTotpColumn = memoizeUntilSuccess(() => columnExists(db, 'res_users', 'totp_secret'));
+  const accepted = options.changes ? new AcceptedCredentials(options.changes) : null;
 
   /**
    * The two user lookups, built and compiled once per shape: every RPC call reads the user row
@@ -123,19 +139,29 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
     return cache.verify(user.id, secret, { kind: 'password', storedHash }, () => verifyOdooPassword(secret, storedHash));
   }
 
-  async function keyMatches(uid: number, secret: string, candidates: ApiKeyCandidate[]): Promise<boolean> {
-    for (const { userId, hash } of candidates) {
+  /** The key among `candidates` (of user `uid`) that `secret` is, if any. */
+  async function keyMatches(uid: number, secret: string, candidates: ApiKeyCandidate[]): Promise<ApiKeyCandidate | undefined> {
+    for (const candidate of candidates) {
+      const { userId, hash } = candidate;
       if (userId !== uid) continue;
       const ok = cache
         ? await cache.verify(uid, secret, { kind: 'apikey', storedHash: hash }, () => verifyApiKeyHash(secret, hash))
         : await verifyApiKeyHash(secret, hash);
-      if (ok) return true;
+      if (ok) return candidate;
     }
-    return false;
+    return undefined;
   }
 
-  async function apiKeyMatches(user: UserRow, secret: string): Promise<boolean> {
-    return keyMatches(user.id, secret, await findApiKeyCandidates(db, secret, { scope, userId: user.id }));
+  /** How long an acceptance by this password or key holds by itself: a key's expiration, a password's forever. */
+  type Acceptance = { notAfter?: number } | false;
+
+  async function apiKeyMatches(user: UserRow, secret: string): Promise<Acceptance> {
+    const key = await keyMatches(user.id, secret, await findApiKeyCandidates(db, secret, { scope, userId: user.id }));
+    return key ? expiryOf(key) : false;
+  }
+
+  async function passwordAccepts(user: UserRow, secret: string): Promise<Acceptance> {
+    return (await passwordMatches(user, secret)) ? {} : false;
   }
 
   /**
@@ -143,12 +169,15 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
    * cost. A known API-key caller, or a secret shaped like a key, tries the key first: its check
    * is one indexed query plus 6,000 rounds, against 600,000 for a failing password.
    */
-  async function credentialsMatch(user: UserRow, secret: string): Promise<boolean> {
+  async function credentialsMatch(user: UserRow, secret: string): Promise<Acceptance> {
     if (!secret) return false;
     const known = cache?.peek(user.id, secret);
     const keyFirst = known ? known.kind === 'apikey' : LOOKS_LIKE_ODOO_API_KEY.test(secret);
-    const checks = keyFirst ? [apiKeyMatches, passwordMatches] : [passwordMatches, apiKeyMatches];
-    for (const check of checks) if (await check(user, secret)) return true;
+    const checks = keyFirst ? [apiKeyMatches, passwordAccepts] : [passwordAccepts, apiKeyMatches];
+    for (const check of checks) {
+      const acceptance = await check(user, secret);
+      if (acceptance) return acceptance;
+    }
     return false;
   }
 
@@ -170,15 +199,27 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
 
     async checkUid(uid, secret) {
       if (!Number.isSafeInteger(uid) || uid <= 0 || uid > MAX_INT4 || typeof secret !== 'string') return false;
+      const scopeOfUid = `uid ${uid}`;
+      if (accepted?.acceptedUid(scopeOfUid, secret) === uid) return true;
+      const stamp = accepted?.stamp();
       const user = await loadUser({ id: uid });
       if (!user) return (await noSuchUser(secret)) ?? false;
-      return credentialsMatch(user, secret);
+      const acceptance = await credentialsMatch(user, secret);
+      if (!acceptance) return false;
+      accepted?.remember(scopeOfUid, secret, uid, stamp, acceptance.notAfter);
+      return true;
     },
 
     async findApiKeyOwner(key) {
       if (typeof key !== 'string' || !key) return null;
+      const known = accepted?.acceptedUid(BEARER_SCOPE, key);
+      if (known !== undefined) return known;
+      const stamp = accepted?.stamp();
       for (const candidate of await findApiKeyCandidates(db, key, { scope })) {
-        if (await keyMatches(candidate.userId, key, [candidate])) return candidate.userId;
+        if (await keyMatches(candidate.userId, key, [candidate])) {
+          accepted?.remember(BEARER_SCOPE, key, candidate.userId, stamp, expiryOf(candidate).notAfter);
+          return candidate.userId;
+        }
       }
       return null;
     },

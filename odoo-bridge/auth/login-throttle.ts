@@ -42,6 +42,9 @@ export interface LoginThrottleOptions extends Partial<LoginCooldownSettings> {
   logger?: Pick<Logger, 'warn'>;
 }
 
+/** A change of the cooldown counters, as one throttle tells it and another applies it. */
+export type LoginThrottleChange = { kind: 'failure'; keys: AttemptKeys; at: number } | { kind: 'success'; keys: AttemptKeys };
+
 export interface AttemptKeys {
   clientAddress?: string;
   /** Login for `authenticate`, uid for `execute_kw` (where only the uid is sent). */
@@ -60,6 +63,7 @@ export class LoginThrottle {
   readonly #forgetAfterMs: number;
   readonly #now: () => number;
   readonly #logger: Pick<Logger, 'warn'> | undefined;
+  readonly #listeners: ((change: LoginThrottleChange) => void)[] = [];
 
   constructor(options: LoginThrottleOptions = {}) {
     this.#settings = {
@@ -101,21 +105,53 @@ export class LoginThrottle {
     }
   }
 
+  /**
+   * Tells `listener` of every failure this throttle counts and of every success that clears
+   * counted failures, for other processes of the same gateway to `apply` (one cooldown across
+   * gateway processes, runtime/shared-login-cooldown.ts). A success that clears nothing is not
+   * told: the steady state of many good calls costs no message.
+   */
+  onChange(listener: (change: LoginThrottleChange) => void): void {
+    this.#listeners.push(listener);
+  }
+
   recordFailure(keys: AttemptKeys): void {
     const now = this.#now();
     const failures = Math.max(0, ...mapKeys(keys).map((key) => this.#failures.get(key)?.count ?? 0)) + 1;
     this.#logger?.warn({ ...describe(keys), failures }, 'login failed');
-    for (const key of mapKeys(keys)) {
-      const count = (this.#failures.get(key)?.count ?? 0) + 1;
-      // Delete + set keeps the map ordered by latest failure, oldest first.
-      this.#failures.delete(key);
-      this.#failures.set(key, { count, lastFailureAt: now });
-    }
-    this.#evict(now);
+    this.#countFailure(keys, now);
+    for (const listener of this.#listeners) listener({ kind: 'failure', keys, at: now });
   }
 
   recordSuccess(keys: AttemptKeys): void {
-    for (const key of mapKeys(keys)) this.#failures.delete(key);
+    if (this.#clear(keys)) for (const listener of this.#listeners) listener({ kind: 'success', keys });
+  }
+
+  /**
+   * A change told by another process's throttle: counted here as if it had happened here (a
+   * failure adds one, so concurrent failures in several processes all count), without logging
+   * it again or telling it on.
+   */
+  apply(change: LoginThrottleChange): void {
+    if (change.kind === 'failure') this.#countFailure(change.keys, change.at);
+    else this.#clear(change.keys);
+  }
+
+  #countFailure(keys: AttemptKeys, at: number): void {
+    for (const key of mapKeys(keys)) {
+      const entry = this.#failures.get(key);
+      // Delete + set keeps the map ordered by latest failure, oldest first.
+      this.#failures.delete(key);
+      this.#failures.set(key, { count: (entry?.count ?? 0) + 1, lastFailureAt: Math.max(at, entry?.lastFailureAt ?? at) });
+    }
+    this.#evict(this.#now());
+  }
+
+  /** Forgets the keys' failures; whether there were any. */
+  #clear(keys: AttemptKeys): boolean {
+    let cleared = false;
+    for (const key of mapKeys(keys)) cleared = this.#failures.delete(key) || cleared;
+    return cleared;
   }
 
   /**
