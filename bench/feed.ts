@@ -6,7 +6,9 @@
  *    consumer on the embedded bus, no monolith beside it: dynamic owns M19), over a private
  *    svc_dynamic holding the legacy database's users, groups, rules and feeds.
  * 2. Two load phases, each with a warm-up, first a closed-loop capacity probe (16 readers, each
- *    waiting for its answer: the most the server answers, and at what latency); then the bar's
+ *    waiting for its answer: the most the server answers, and at what latency), then the same
+ *    probe on GET /users/{id}/preferences (the bearer checks and one small query: the floor any
+ *    REST read of this stack stands on, on this machine at this moment); then the bar's
  *    test: the reads come open loop from a worker thread (each
  *    request starts on schedule whatever the answers take, and its latency counts from then, so
  *    a slow server shows as latency, never as a quieter client), spread over the 280 members and
@@ -146,11 +148,12 @@ class CountingCache extends BaseCache {
 const READER_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Agent, request } = require('undici');
-const { baseUrl, rate, seconds, warmupSeconds, readers, tokens, page, concurrency } = workerData;
+const { baseUrl, rate, seconds, warmupSeconds, readers, tokens, page, concurrency, floor } = workerData;
 const agent = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 60000 });
 const read = () => {
   const user = readers[Math.floor(Math.random() * readers.length)];
-  return request(baseUrl + '/users/' + user + '/feed?limit=' + page, { dispatcher: agent, headers: { authorization: 'Bearer ' + tokens[user] } })
+  const path = floor ? '/users/' + user + '/preferences' : '/users/' + user + '/feed?limit=' + page;
+  return request(baseUrl + path, { dispatcher: agent, headers: { authorization: 'Bearer ' + tokens[user] } })
     .then(async (res) => { await res.body.dump(); return res.statusCode; }, () => 0);
 };
 const report = (latencies, statuses, extra) => {
@@ -212,8 +215,12 @@ interface ReadFigures {
   reads: number; statuses: Record<string, number>; unanswered: number; maxInflight: number; perSecond: number; p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; maxMs: number;
 }
 
-/** Open loop at READS_PER_SECOND (`concurrency` unset), or closed loop with `concurrency` readers. */
-function runReaders(baseUrl: string, tokens: Record<number, string>, shape: { seconds: number; warmupSeconds: number; concurrency?: number }): Promise<ReadFigures> {
+/**
+ * Open loop at READS_PER_SECOND (`concurrency` unset), or closed loop with `concurrency` readers;
+ * `floor` reads GET /users/{id}/preferences instead (the same bearer checks, one small query: what
+ * any REST read of this stack costs on this machine, the floor under the feed's own work).
+ */
+function runReaders(baseUrl: string, tokens: Record<number, string>, shape: { seconds: number; warmupSeconds: number; concurrency?: number; floor?: boolean }): Promise<ReadFigures> {
   const worker = new Worker(READER_WORKER, { eval: true, workerData: { baseUrl, rate: READS_PER_SECOND, readers: READERS, tokens, page: PAGE, ...shape } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
@@ -278,6 +285,7 @@ interface PhaseFigures {
   cache: 'off' | 'memory';
   reads: ReadFigures;
   capacity: ReadFigures;
+  floor: ReadFigures;
   eventsPublishedPerSecond: number;
   eventsHandledPerSecond: number;
   eventBacklogAtEnd: number;
@@ -305,6 +313,7 @@ async function runPhase(name: 'off' | 'memory', publishers: Map<string, Publishe
     const baseUrl = `http://127.0.0.1:${server.port}`;
     // Capacity first (a closed loop cannot pile up a backlog that would spill into what follows).
     const capacity = await runReaders(baseUrl, tokens, { seconds: CAPACITY_SECONDS, warmupSeconds: 2, concurrency: CAPACITY_CONCURRENCY });
+    const floor = await runReaders(baseUrl, tokens, { seconds: CAPACITY_SECONDS, warmupSeconds: 2, concurrency: CAPACITY_CONCURRENCY, floor: true });
     const readers = runReaders(baseUrl, tokens, { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
     // The measured window: reads, events handled, cache hits, the server's event loop and CPU.
@@ -330,6 +339,7 @@ async function runPhase(name: 'off' | 'memory', publishers: Map<string, Publishe
       cache: name,
       reads,
       capacity,
+      floor,
       eventsPublishedPerSecond: round(published / publishedSeconds, 0),
       eventsHandledPerSecond: round((handledAtEnd - handledAtWindow) / windowSeconds, 0),
       eventBacklogAtEnd: backlog,
@@ -441,6 +451,10 @@ try {
   console.log(`${'phase'.padEnd(14)}${'reads/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(8)}`);
   console.log(capacityRow(off));
   console.log(capacityRow(memory));
+  const floorRow = (p: PhaseFigures) => `${`preferences (${p.cache})`.padEnd(20)}${p.floor.perSecond.toFixed(0).padStart(8)}${p.floor.p50Ms.toFixed(2).padStart(9)}${p.floor.p99Ms.toFixed(2).padStart(9)}`;
+  console.log('floor: GET /users/{id}/preferences the same way (bearer checks + one small query)');
+  console.log(floorRow(off));
+  console.log(floorRow(memory));
   console.log('\nfan-out on write (hp.user.feed entries) vs on read (derived from followed actors), on the data the load left');
   console.log(`  write: page p50 ${fanOut.fanOutOnWrite.readP50Ms} ms, p99 ${fanOut.fanOutOnWrite.readP99Ms} ms; recording ${fanOut.fanOutOnWrite.recordMsPerActivity} ms per activity (${fanOut.fanOutOnWrite.meanRecipients} feeds each)`);
   console.log(`  read:  page p50 ${fanOut.fanOutOnRead.readP50Ms} ms, p99 ${fanOut.fanOutOnRead.readP99Ms} ms; recording ${fanOut.fanOutOnRead.recordMsPerActivity} ms per activity`);
@@ -449,8 +463,10 @@ try {
   const ok = memory.reads.p99Ms <= P99_BAR_MS && memory.reads.perSecond >= READS_PER_SECOND * 0.98 && errors(memory) === 0 && memory.eventsHandledPerSecond >= EVENTS_PER_SECOND * 0.95;
   result = {
     bench: 'feed', seconds: SECONDS, readsPerSecondOffered: READS_PER_SECOND, eventsPerSecondOffered: EVENTS_PER_SECOND,
-    cacheOff: { ...off.reads, statuses: undefined, errors: errors(off), capacity: { readsPerSecond: round(off.capacity.perSecond, 0), p50Ms: round(off.capacity.p50Ms, 2), p99Ms: round(off.capacity.p99Ms, 2) }, eventsHandledPerSecond: off.eventsHandledPerSecond, eventBacklogAtEnd: off.eventBacklogAtEnd, serverLoopDelayP99Ms: off.serverLoopDelayP99Ms, serverCpuPercent: off.serverCpuPercent },
-    cacheOn: { ...memory.reads, statuses: undefined, errors: errors(memory), capacity: { readsPerSecond: round(memory.capacity.perSecond, 0), p50Ms: round(memory.capacity.p50Ms, 2), p99Ms: round(memory.capacity.p99Ms, 2) }, eventsHandledPerSecond: memory.eventsHandledPerSecond, eventBacklogAtEnd: memory.eventBacklogAtEnd, pageHitRatio: memory.pageHitRatio, serverLoopDelayP99Ms: memory.serverLoopDelayP99Ms, serverCpuPercent: memory.serverCpuPercent },
+    cacheOff: { ...off.reads, statuses: undefined, errors: errors(off), capacity: { readsPerSecond: round(off.capacity.perSecond, 0), p50Ms: round(off.capacity.p50Ms, 2), p99Ms: round(off.capacity.p99Ms, 2) },
+      floorCapacity: { readsPerSecond: round(off.floor.perSecond, 0), p50Ms: round(off.floor.p50Ms, 2), p99Ms: round(off.floor.p99Ms, 2) }, eventsHandledPerSecond: off.eventsHandledPerSecond, eventBacklogAtEnd: off.eventBacklogAtEnd, serverLoopDelayP99Ms: off.serverLoopDelayP99Ms, serverCpuPercent: off.serverCpuPercent },
+    cacheOn: { ...memory.reads, statuses: undefined, errors: errors(memory), capacity: { readsPerSecond: round(memory.capacity.perSecond, 0), p50Ms: round(memory.capacity.p50Ms, 2), p99Ms: round(memory.capacity.p99Ms, 2) },
+      floorCapacity: { readsPerSecond: round(memory.floor.perSecond, 0), p50Ms: round(memory.floor.p50Ms, 2), p99Ms: round(memory.floor.p99Ms, 2) }, eventsHandledPerSecond: memory.eventsHandledPerSecond, eventBacklogAtEnd: memory.eventBacklogAtEnd, pageHitRatio: memory.pageHitRatio, serverLoopDelayP99Ms: memory.serverLoopDelayP99Ms, serverCpuPercent: memory.serverCpuPercent },
     feedRows: memory.feedRowsAtEnd,
     ...fanOut,
     loadAverageStart: loadAtStart, loadAverageEnd: loadAtEnd, cores: os.cpus().length,
