@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler, t
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { opsRoutes, type ReadinessCheck } from '../platform/ops-routes.ts';
+import { fastLaneMiddleware, fastLaneOf } from './http/fast-lane.ts';
 
 export interface GatewayParts {
   logger: Logger;
@@ -18,7 +19,12 @@ export function createGatewayApp({ logger, metrics, readiness, routers = [] }: G
   app.disable('etag');
   app.set('trust proxy', 'loopback');
   app.use(opsRoutes(metrics, readiness));
-  for (const router of routers) app.use(router);
+  for (const router of routers) {
+    // A router's fast lane (http/fast-lane.ts) sits just before it: routing order is unchanged.
+    const lane = fastLaneOf(router);
+    if (lane) app.use(fastLaneMiddleware(lane));
+    app.use(router);
+  }
   app.use(notFound);
   app.use(httpErrorHandler(logger));
   return app;

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { createJSONRPCErrorResponse, createJSONRPCSuccessResponse, JSONRPCServer, type JSONRPCID, type JSONRPCResponse } from 'json-rpc-2.0';
+import { createJSONRPCErrorResponse, createJSONRPCSuccessResponse, type JSONRPCID, type JSONRPCResponse } from 'json-rpc-2.0';
 import type { Logger } from 'pino';
 import { OdooError } from '../errors.ts';
 import { asOdooError, odooJsonError } from './odoo-json-errors.ts';
@@ -18,12 +18,6 @@ export type JsonRouteHandler = (params: Record<string, unknown>, context: JsonCa
 
 const JSON_CONTENT_TYPES = new Set(['application/json', 'application/json-rpc']);
 
-/**
- * An Odoo `type='json'` route (odoo/http.py JsonRPCDispatcher) on top of json-rpc-2.0.
- * Odoo routes by URL, ignores the `method` and `jsonrpc` members, wants `params` as an object,
- * echoes `id`, answers HTTP 200 for errors, and omits `result` when the handler returns None.
- * Body problems are HTTP 400 in plain text, before any JSON-RPC processing, as Odoo does.
- */
 export interface JsonEndpointOptions {
   /**
    * The route's `auth='user'` check (ir.http `_authenticate`), which Odoo runs before the
@@ -35,12 +29,48 @@ export interface JsonEndpointOptions {
   authenticateFirst?: (context: JsonCallContext) => Promise<unknown>;
 }
 
+/** What a JSON route answers: an HTTP status, its content type and the body text. */
+export interface JsonAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+const JSON_ANSWER_TYPE = 'application/json; charset=utf-8';
+const HTML_ANSWER_TYPE = 'text/html; charset=utf-8';
+
+/**
+ * An Odoo `type='json'` route (odoo/http.py JsonRPCDispatcher) as express middleware, after
+ * `rawBody`. Odoo routes by URL, ignores the `method` and `jsonrpc` members, wants `params` as an
+ * object, echoes `id`, answers HTTP 200 for errors, and omits `result` when the handler returns
+ * None. Body problems are HTTP 400 in plain text, before any JSON-RPC processing, as Odoo does.
+ */
 export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logger: Logger, options: JsonEndpointOptions = {}): RequestHandler {
-  const server = new JSONRPCServer<JsonCallContext>({ errorListener: () => {} });
-  server.addMethodAdvanced('call', async (request, context): Promise<JSONRPCResponse> => {
-    const id = request.id ?? null;
+  const answer = jsonRouteAnswerer(routePath, handler, logger, options);
+  return async (req, res) => {
+    const answered = await answer(req.body, { req, res });
+    if (!answered || res.headersSent) return;
+    res.status(answered.status).type(answered.contentType).send(answered.text);
+  };
+}
+
+/**
+ * The work of a JSON route from the request's raw body (Buffer, UNREADABLE_BODY, or undefined
+ * when there was none) to its answer; undefined when the upstream Odoo already wrote one. Shared
+ * by the express route and the gateway's fast lane (fast-lane.ts), so both answer alike.
+ */
+export function jsonRouteAnswerer(
+  routePath: string,
+  handler: JsonRouteHandler,
+  logger: Logger,
+  options: JsonEndpointOptions = {},
+): (rawBody: unknown, context: JsonCallContext) => Promise<JsonAnswer | undefined> {
+  const wrongType: JsonAnswer = { status: 400, contentType: HTML_ANSWER_TYPE, text: badRequestPage(routePath) };
+
+  /** The JSON-RPC response to one readable request; errors become Odoo's error objects, never a throw. */
+  async function respond(params: Record<string, unknown>, id: JSONRPCID, context: JsonCallContext): Promise<JSONRPCResponse> {
     try {
-      const result = await handler(request.params as Record<string, unknown>, context);
+      const result = await handler(params, context);
       // The upstream Odoo wrote its own answer; the envelope built here is discarded.
       if (result === ANSWERED_UPSTREAM) return createJSONRPCSuccessResponse(id, null);
       checkResponseSize(result);
@@ -52,39 +82,31 @@ export function jsonEndpoint(routePath: string, handler: JsonRouteHandler, logge
       const { code, message, data } = odooJsonError(error);
       return createJSONRPCErrorResponse(answersBeforeDispatch(error) ? null : id, code, message, data);
     }
-  });
+  }
 
-  const wrongType = badRequestPage(routePath);
-  return async (req, res) => {
+  return async (rawBody, context) => {
+    const { req, res } = context;
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (req.method !== 'POST' || !JSON_CONTENT_TYPES.has(contentType)) {
-      res.status(400).type('text/html; charset=utf-8').send(wrongType);
-      return;
-    }
-    const body = parseJsonBody(req.body);
+    if (req.method !== 'POST' || !JSON_CONTENT_TYPES.has(contentType)) return wrongType;
+    const body = parseJsonBody(rawBody);
     const unreadable = body === INVALID_JSON ? 'Invalid JSON data' : typeof body !== 'object' || body === null || Array.isArray(body) ? 'Invalid JSON-RPC data' : undefined;
     if (unreadable !== undefined) {
       if (options.authenticateFirst) {
         try {
-          if ((await options.authenticateFirst({ req, res })) === ANSWERED_UPSTREAM || res.headersSent) return;
+          if ((await options.authenticateFirst(context)) === ANSWERED_UPSTREAM || res.headersSent) return undefined;
         } catch (thrown) {
           const { code, message, data } = odooJsonError(asOdooError(thrown, logger));
-          res.status(200).type('application/json; charset=utf-8').send(writeResponse(createJSONRPCErrorResponse(null, code, message, data), null, logger));
-          return;
+          return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(createJSONRPCErrorResponse(null, code, message, data), null, logger) };
         }
       }
-      res.status(400).type('text/html; charset=utf-8').send(unreadable);
-      return;
+      return { status: 400, contentType: HTML_ANSWER_TYPE, text: unreadable };
     }
     const request = body as Record<string, unknown>;
     const params = request.params;
     const id = isJsonRpcId(request.id) ? request.id : null;
-    const response = await server.receive(
-      { jsonrpc: '2.0', method: 'call', params: isObject(params) ? params : {}, id },
-      { req, res },
-    );
-    if (res.headersSent) return;
-    res.status(200).type('application/json; charset=utf-8').send(writeResponse(response, id, logger));
+    const response = await respond(isObject(params) ? params : {}, id, context);
+    if (res.headersSent) return undefined;
+    return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(response, id, logger) };
   };
 }
 

@@ -1,10 +1,11 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import type { RpcDispatcher } from '../rpc/dispatch-rpc.ts';
 import { parseMethodCall, serializeFaultFor, serializeResponse, XmlRpcMarshalError, XmlRpcParseError, type FaultDialect } from '../wire/xmlrpc/index.ts';
 import { checkResponseSize } from '../wire/response-budget.ts';
-import { jsonEndpoint } from './json-endpoint.ts';
+import { jsonEndpoint, jsonRouteAnswerer, type JsonRouteHandler } from './json-endpoint.ts';
+import { plainBody, sendText, withFastLane } from './fast-lane.ts';
 import { asOdooError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
 import { ANSWERED_UPSTREAM, answerRouted } from './forwarding.ts';
@@ -18,55 +19,62 @@ import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
 export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: Logger): Router {
   const routes = Router();
 
-  routes.all(
-    '/jsonrpc',
-    rawBody,
-    jsonEndpoint(
-      '/jsonrpc',
-      async (params, { req, res }) => {
-        const { service, method, args } = bindArguments(
-          { qualname: 'RPC.jsonrpc', params: [{ name: 'service' }, { name: 'method' }, { name: 'args' }] },
-          [],
-          pickKnown(params, ['service', 'method', 'args']),
-        );
-        return answerRouted(router, routeQuery(String(service), String(method), Array.isArray(args) ? args : []), req, res, () =>
-          dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
-        );
-      },
-      logger,
-    ),
-  );
+  const jsonRpc: JsonRouteHandler = async (params, { req, res }) => {
+    const { service, method, args } = bindArguments(
+      { qualname: 'RPC.jsonrpc', params: [{ name: 'service' }, { name: 'method' }, { name: 'args' }] },
+      [],
+      pickKnown(params, ['service', 'method', 'args']),
+    );
+    return answerRouted(router, routeQuery(String(service), String(method), Array.isArray(args) ? args : []), req, res, () =>
+      dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
+    );
+  };
+  routes.all('/jsonrpc', rawBody, jsonEndpoint('/jsonrpc', jsonRpc, logger));
 
   // `@route("/xmlrpc/2/<service>", methods=["POST"])`: any service name reaches dispatch_rpc,
   // which answers an unknown one with KeyError, a fault like any other; other HTTP methods are
   // werkzeug's 405 before any handler runs.
-  routes.post('/xmlrpc/2/:service', rawBody, xmlRpcHandler('int'));
-  routes.post('/xmlrpc/:service', rawBody, xmlRpcHandler('legacy'));
+  routes.post('/xmlrpc/2/:service', rawBody, (req, res) => answerXmlRpc(String(req.params.service), 'int', req, res));
+  routes.post('/xmlrpc/:service', rawBody, (req, res) => answerXmlRpc(String(req.params.service), 'legacy', req, res));
   routes.all(['/xmlrpc/2/:service', '/xmlrpc/:service'], methodNotAllowed(['POST']));
 
-  function xmlRpcHandler(dialect: FaultDialect) {
-    return async (req: Request, res: import('express').Response) => {
-      const service = String((req.params as { service: string }).service);
-      let body: string;
-      try {
-        const call = parseMethodCall(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-        const transport = dialect === 'int' ? 'xmlrpc' : 'xmlrpc-legacy';
-        const result = await answerRouted(router, routeQuery(service, call.methodName, call.params), req, res, () =>
-          dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req), transport }),
-        );
-        if (result === ANSWERED_UPSTREAM) return;
-        checkResponseSize(result);
-        body = serializeResponse(result);
-      } catch (thrown) {
-        body = serializeFaultFor(isProtocolError(thrown) ? thrown : asOdooError(thrown, logger), dialect);
-      }
-      if (res.headersSent) return;
-      res.status(200).type('text/xml; charset=utf-8').send(body);
-    };
+  async function answerXmlRpc(service: string, dialect: FaultDialect, req: Request, res: Response): Promise<void> {
+    let body: string;
+    try {
+      const call = parseMethodCall(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      const transport = dialect === 'int' ? 'xmlrpc' : 'xmlrpc-legacy';
+      const result = await answerRouted(router, routeQuery(service, call.methodName, call.params), req, res, () =>
+        dispatch(service, call.methodName, call.params, { clientAddress: clientAddress(req), transport }),
+      );
+      if (result === ANSWERED_UPSTREAM) return;
+      checkResponseSize(result);
+      body = serializeResponse(result);
+    } catch (thrown) {
+      body = serializeFaultFor(isProtocolError(thrown) ? thrown : asOdooError(thrown, logger), dialect);
+    }
+    if (res.headersSent) return;
+    sendText(res, 200, 'text/xml; charset=utf-8', body);
   }
 
-  return routes;
+  // The same answers without express's routing and body parsing, for the URLs clients call all day.
+  const answerJson = jsonRouteAnswerer('/jsonrpc', jsonRpc, logger);
+  return withFastLane(routes, {
+    takes: (req) => req.method === 'POST' && FAST_LANE_SERVICES.has(req.url ?? '') && plainBody(req),
+    async answer(req, res) {
+      const service = FAST_LANE_SERVICES.get(req.url)!;
+      if (service !== 'jsonrpc') return answerXmlRpc(service, 'int', req, res);
+      const answered = await answerJson(req.body, { req, res });
+      if (answered && !res.headersSent) sendText(res, answered.status, answered.contentType, answered.text);
+    },
+  });
 }
+
+/** URLs the fast lane answers, with the XML-RPC service each names (`jsonrpc` for JSON-RPC). */
+const FAST_LANE_SERVICES = new Map([
+  ['/jsonrpc', 'jsonrpc'],
+  ['/xmlrpc/2/object', 'object'],
+  ['/xmlrpc/2/common', 'common'],
+]);
 
 /** werkzeug's MethodNotAllowed page, with the `Allow` header listing the route's methods. */
 function methodNotAllowed(allowed: string[]): RequestHandler {
