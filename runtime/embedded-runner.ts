@@ -23,6 +23,8 @@ import path from 'node:path';
 import type { FicusConfig } from './settings.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres.ts';
 import { ensureLegacyDatabase } from './legacy-database.ts';
+import { startCredentialChangeFeed } from '../odoo-bridge/auth/credential-changes.ts';
+import { listenOnGatewayProcesses } from './multi-process-gateway.ts';
 import type { RestoreProgress } from './sql-dump-restore.ts';
 
 /** Ficus's own bookkeeping (sessions, migration phases, reconciliation runs) lives here, never in the legacy database. */
@@ -70,6 +72,9 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
     const legacyPool = new pg.Pool({ connectionString: legacyDatabaseUrl, max: 20, application_name: 'ficus-gateway' });
     legacyPool.on('error', (error) => logger.warn({ err: error }, 'an idle legacy database connection failed'));
     stack.push('legacy connection pool', () => legacyPool.end());
+    // Accepted RPC credentials are reused until the legacy database announces a change of that user.
+    const credentials = await startCredentialChangeFeed(legacyPool, { logger });
+    stack.push('credential changes', () => credentials.close());
 
     await ensureDatabase(cluster.url('postgres'), CONTROL_DATABASE);
     const controlDatabaseUrl = cluster.url(CONTROL_DATABASE);
@@ -108,6 +113,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       router: migration.router,
       sessions,
       maxInactivitySeconds: config.sessionMaxInactivitySeconds,
+      credentialChanges: () => credentials.changes,
       logger,
       metrics,
     });
@@ -138,7 +144,10 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       ],
       routers: [...odooRouters, jwksRouter(jwks), ...services.routers],
     });
-    const server: RunningHttpServer = await listen(app, config.gatewayPort, config.gatewayHost, 'FICUS_PORT');
+    const server: RunningHttpServer =
+      config.gatewayProcesses > 1
+        ? await listenOnGatewayProcesses({ app, config, logins, metrics, logger, legacyDatabaseUrl, controlDatabaseUrl, filestore })
+        : await listen(app, config.gatewayPort, config.gatewayHost, 'FICUS_PORT');
     stack.push('gateway', () => server.close(config.shutdownTimeoutMs));
     logger.info({ port: server.port, host: config.gatewayHost }, 'Ficus gateway listening');
 
