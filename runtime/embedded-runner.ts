@@ -14,6 +14,7 @@ import { keySetSigner } from '../services/kit/auth/token-signer.ts';
 import { createUpstreamOdoo } from '../odoo-bridge/proxy/upstream-odoo.ts';
 import { embeddedEndpoints } from '../migration/control/endpoints.ts';
 import { startMigrationRuntime } from '../migration/control/migration-runtime.ts';
+import { readOffloadFromSettings } from '../migration/offload/read-offload.ts';
 import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-session-store.ts';
 import { createRedisSessionStore } from '../odoo-bridge/sessions/redis-session-store.ts';
 import { ensureDatabase } from '../platform/ensure-database.ts';
@@ -105,12 +106,17 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
 
     // One login cooldown for every door that checks a password: Odoo RPC, the web session, REST /auth/login.
     const logins = await createLoginThrottle(legacyPool, { logger });
+    // In front of a live Odoo, legacy-phase reads Ficus has proven it answers alike (FICUS_READ_OFFLOAD).
+    const offload = upstream
+      ? await readOffloadFromSettings({ settings: config, controlUrl: controlDatabaseUrl, served: [{ name: config.odooDatabaseName, pool: legacyPool }], handlerFor: migration.handlerFor, logger, metrics })
+      : undefined;
+    if (offload) stack.push('read offload', () => offload.stop());
     const odooRouters = await createOdooGateway({
       throttle: logins,
       admission: { maxConcurrent: config.gatewayMaxConcurrentCalls, maxQueued: config.gatewayMaxQueuedCalls },
       databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
       handlerFor: migration.handlerFor,
-      router: migration.router,
+      router: offload ? offload.wrap(migration.router) : migration.router,
       sessions,
       maxInactivitySeconds: config.sessionMaxInactivitySeconds,
       credentialChanges: () => credentials.changes,

@@ -15,6 +15,7 @@
  * - `/metrics`: any process answers for all of them (cluster-metrics.ts).
  * Per process: the admission limit (FICUS_GATEWAY_MAX_CALLS applies to each) and connection pools.
  */
+import { readOffloadFromSettings } from '../migration/offload/read-offload.ts';
 import { Router } from 'express';
 import pg from 'pg';
 import { startCredentialChangeFeed } from '../odoo-bridge/auth/credential-changes.ts';
@@ -83,12 +84,17 @@ export async function startGatewayWorker(settings: FicusGatewayWorkerSettings, l
     const logins = new LoginThrottle({ ...(await readLoginCooldownSettings(legacyPool)), logger });
     shareLoginCooldownFromWorker(logins, link);
 
+    // Each gateway process runs its own read offload; verdicts are shared through the control database.
+    const offload = upstream
+      ? await readOffloadFromSettings({ settings: config, controlUrl: settings.controlDatabaseUrl, served: [{ name: config.odooDatabaseName, pool: legacyPool }], handlerFor: migration.handlerFor, logger, metrics: own })
+      : undefined;
+    if (offload) stops.push(() => offload.stop());
     const odooRouters = await createOdooGateway({
       throttle: logins,
       admission: { maxConcurrent: config.gatewayMaxConcurrentCalls, maxQueued: config.gatewayMaxQueuedCalls },
       databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
       handlerFor: migration.handlerFor,
-      router: migration.router,
+      router: offload ? offload.wrap(migration.router) : migration.router,
       credentialChanges: () => credentials.changes,
       sessions,
       maxInactivitySeconds: config.sessionMaxInactivitySeconds,
