@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler, t
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { opsRoutes, type ReadinessCheck } from '../platform/ops-routes.ts';
-import { fastLaneMiddleware, fastLaneOf } from './http/fast-lane.ts';
+import { withFastLanes } from './http/fast-lane.ts';
 
 export interface GatewayParts {
   logger: Logger;
@@ -19,14 +19,12 @@ export function createGatewayApp({ logger, metrics, readiness, routers = [] }: G
   app.disable('etag');
   app.set('trust proxy', 'loopback');
   app.use(opsRoutes(metrics, readiness));
-  for (const router of routers) {
-    // A router's fast lane (http/fast-lane.ts) sits just before it: routing order is unchanged.
-    const lane = fastLaneOf(router);
-    if (lane) app.use(fastLaneMiddleware(lane));
-    app.use(router);
-  }
+  for (const router of routers) app.use(router);
   app.use(notFound);
-  app.use(httpErrorHandler(logger));
+  const onError = httpErrorHandler(logger);
+  app.use(onError);
+  // The model calls that are most of the traffic skip express's dispatch (http/fast-lane.ts).
+  withFastLanes(app, routers, (error, req, res) => onError(error, req, res, () => undefined));
   return app;
 }
 

@@ -18,11 +18,13 @@
  * when password or active change through the ORM); Ficus's triggers also see changes made
  * around the ORM (psql, another process).
  *
- * Secrets are not kept: entries are keyed by HMAC-SHA256 under a per-instance random key, as in
- * verification-cache.ts. Memory is bounded (oldest first) and entries expire
- * after `ttlMs` regardless.
+ * Secrets are not kept: entries are keyed by SHA-256 of the secret behind a per-instance random
+ * 32-byte prefix, unpredictable outside the process as verification-cache.ts's HMAC key is (the
+ * digest is only ever a map key, so HMAC's guard against length extension buys nothing here,
+ * and node's one-shot hash costs a fraction of an Hmac object on every call). Memory is bounded
+ * (oldest first) and entries expire after `ttlMs` regardless.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { ChangeStamp, CredentialChanges } from './credential-changes.ts';
 
 export interface AcceptedCredentialsOptions {
@@ -38,7 +40,7 @@ interface Acceptance {
 }
 
 export class AcceptedCredentials {
-  readonly #hmacKey = randomBytes(32);
+  readonly #prefix = randomBytes(32).toString('base64');
   readonly #entries = new Map<string, Acceptance>();
   readonly #changes: CredentialChanges;
   readonly #maxEntries: number;
@@ -94,6 +96,6 @@ export class AcceptedCredentials {
   }
 
   #id(scope: string, secret: string): string {
-    return createHmac('sha256', this.#hmacKey).update(scope).update('\0').update(secret, 'utf8').digest('base64');
+    return hash('sha256', `${this.#prefix}\0${scope}\0${secret}`, 'base64');
   }
 }

@@ -1,18 +1,19 @@
-import type { IncomingMessage } from 'node:http';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express, Request, Response, Router } from 'express';
 import { MAX_BODY_BYTES } from './raw-body.ts';
 
 /**
  * The gateway's hot path: the few requests that are nearly all of its traffic (JSON-RPC and
  * XML-RPC model calls) are recognised from their method, URL and headers alone and answered by
- * the same code as their express route, without the router walk, body-parser and the generic
- * response helpers (bench/gateway.ts: they were a visible share of a call's CPU time).
+ * the same code as their express route, without express's dispatch (router walk, layer matching,
+ * the final handler made per request), body-parser and the generic response helpers
+ * (bench/gateway.ts: together a visible share of a call's CPU time).
  *
  * A lane only takes requests its route would take, whose body needs nothing body-parser does
  * beyond reading it: a declared Content-Length within the body limit, no Content-Encoding to
  * undo. Everything else (chunked or compressed bodies, other URLs and methods) goes the express
- * way as before. A router carries its lane (withFastLane); createGatewayApp puts the lane just
- * before its router, so routing order is unchanged.
+ * way as before. A router carries its lane (withFastLane) for URLs only that router answers;
+ * `withFastLanes` lets the app's lanes look at each request before express does.
  */
 export interface FastLane {
   /** Whether the request is this lane's, judged before its body is read. */
@@ -44,38 +45,51 @@ export function plainBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Express middleware for a lane: a request it does not take goes on to the router; one it takes
- * has its body read (one chunk is used as is, never copied) and is answered by the lane. A body
- * that does not arrive (client gone) is the same 400 error `rawBody` reports.
+ * Lets the lanes of `routers` answer the requests they take before express dispatches them: the
+ * request and response get express's prototypes (as express itself gives them, so `req.ip`,
+ * `req.path`, `res.status` work as in any route), the body is read (one chunk is used as is, never
+ * copied) and the lane answers. Everything else goes to express unchanged. A failure, including a
+ * body that does not arrive (client gone, the same 400 `rawBody` reports), goes to `onError`,
+ * the app's own error handler.
  */
-export function fastLaneMiddleware(lane: FastLane): RequestHandler {
-  return (req, res, next) => {
-    if (!lane.takes(req)) {
-      next();
-      return;
-    }
+export function withFastLanes(app: Express, routers: Router[], onError: (error: unknown, req: Request, res: Response) => void): void {
+  const taken = routers.map(fastLaneOf).filter((lane): lane is FastLane => lane !== undefined);
+  if (!taken.length) return;
+  const dispatch = app as unknown as { handle(req: IncomingMessage, res: ServerResponse, next?: unknown): void; request: object; response: object };
+  const expressHandle = dispatch.handle.bind(app);
+  dispatch.handle = (req, res, next) => {
+    const lane = taken.find((candidate) => candidate.takes(req));
+    if (!lane) return expressHandle(req, res, next);
+    Object.setPrototypeOf(req, dispatch.request);
+    Object.setPrototypeOf(res, dispatch.response);
+    const request = req as Request;
+    const response = res as Response;
+    request.res = response;
+    response.req = request;
+    response.locals = Object.create(null) as Response['locals'];
     const chunks: Buffer[] = [];
     let failed = false;
     const fail = () => {
       if (failed) return;
       failed = true;
-      next(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }));
+      onError(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }), request, response);
     };
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', fail);
     req.on('aborted', fail);
     req.on('end', () => {
       if (failed) return;
-      req.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      lane.answer(req, res).catch(next);
+      request.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      lane.answer(request, response).catch((error: unknown) => onError(error, request, response));
     });
   };
 }
 
-/** Writes a whole text answer, with what express's `res.send` would have set for it. */
+/**
+ * Writes a whole text answer with the headers express's `res.send` would have set for it (the
+ * headers as one flat list: node writes them out without keeping a header map).
+ */
 export function sendText(res: Response, status: number, contentType: string, text: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.writeHead(status, ['Content-Type', contentType, 'Content-Length', String(Buffer.byteLength(text))]);
   res.end(text);
 }

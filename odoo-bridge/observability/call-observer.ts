@@ -36,6 +36,21 @@ export function createCallObserver(logger: Logger, registry: Registry): (handler
     registers: [registry],
   });
   const known = new KnownCallLabels();
+  /**
+   * The time series of one (transport, model, method), kept once made: prom-client would
+   * otherwise sort and join the label names of every call to find them again. Bounded like the
+   * label values themselves (metric-labels.ts).
+   */
+  const series = new Map<string, { duration: Histogram.Internal<'transport' | 'model' | 'method'>; calls: Map<string, Counter.Internal> }>();
+  const seriesOf = (transport: string, model: string, method: string) => {
+    const key = `${transport}\0${model}\0${method}`;
+    let found = series.get(key);
+    if (!found) {
+      found = { duration: duration.labels({ transport, model, method }), calls: new Map() };
+      series.set(key, found);
+    }
+    return found;
+  };
   return (handler) => async (call) => {
     const transport = TRANSPORTS.has(call.transport ?? 'internal') ? (call.transport ?? 'internal') : OTHER_LABEL;
     const started = performance.now();
@@ -49,11 +64,17 @@ export function createCallObserver(logger: Logger, registry: Registry): (handler
       throw error;
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      const labels = { transport, ...known.labelsFor(call.model, call.method, failure) };
-      calls.inc({ ...labels, outcome: failure === undefined || failure instanceof OdooError ? knownOutcome(outcome) : 'internal' });
-      duration.observe(labels, seconds);
+      const { model, method } = known.labelsFor(call.model, call.method, failure);
+      const { duration: timed, calls: counted } = seriesOf(transport, model, method);
+      const outcomeLabel = failure === undefined || failure instanceof OdooError ? knownOutcome(outcome) : 'internal';
+      let counter = counted.get(outcomeLabel);
+      if (!counter) counted.set(outcomeLabel, (counter = calls.labels({ transport, model, method, outcome: outcomeLabel })));
+      counter.inc();
+      timed.observe(seconds);
       // The log line names what was asked, as asked (bounded in length); metrics only known names.
-      logger.info({ transport, model: clip(call.model), method: clip(call.method), db: call.database, uid: call.uid, ms: Math.round(seconds * 10000) / 10, outcome }, 'odoo call');
+      if (logger.isLevelEnabled('info')) {
+        logger.info({ transport, model: clip(call.model), method: clip(call.method), db: call.database, uid: call.uid, ms: Math.round(seconds * 10000) / 10, outcome }, 'odoo call');
+      }
     }
   };
 }
