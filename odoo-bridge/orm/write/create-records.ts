@@ -10,7 +10,7 @@ import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from 
 import type { Vals } from './behaviour-registry.ts';
 import { afterChange, updateParentPath } from './after-change.ts';
 import { mailThreadAfterCreate } from './mail/mail-thread.ts';
-import { checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
+import { awaitReferencedCopies, checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
 
 /**
  * `BaseModel.create(vals_list)` (odoo/models.py 18): ACL, defaults, the addon's create
@@ -81,6 +81,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     const text = names.length
       ? `INSERT INTO ${ident(table)} (${names.map(ident).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id`
       : `INSERT INTO ${ident(table)} DEFAULT VALUES RETURNING id`;
+    await awaitReferencedCopies(w, table, columns);
     const inserted = await w.ctx.db.query<{ id: number }>(text, params);
     const id = inserted.rows[0]!.id;
     await checkReferencedRows(w, table, columns);

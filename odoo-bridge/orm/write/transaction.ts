@@ -1,12 +1,19 @@
 import type pg from 'pg';
 import { createCallContext, type CallContext } from '../call-context.ts';
 import { beginPrecommit, runPrecommit } from './precommit.ts';
+import { openCopyWait, ReferenceNotCopiedYet } from './references/reference-guard.ts';
 import { isRetryable, writeErrorFromPg } from './sql-errors.ts';
 
 /** Contexts already running inside a write transaction (hooks calling back into the engine). */
 const inTx = new WeakSet<CallContext>();
 
 const MAX_RETRIES = 5;
+/**
+ * How long a write referencing a row its database only copies waits for the reference sync to
+ * copy it (references/reference-guard.ts): longer than the sync's lag under load, short enough
+ * that a reference to a row that exists nowhere is answered soon.
+ */
+const COPY_LAG_PATIENCE_MS = 3_000;
 
 /**
  * One transaction per call, as Odoo's RPC layer does: REPEATABLE READ, commit on success,
@@ -19,6 +26,7 @@ export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext)
   if (inTx.has(ctx)) return work(ctx);
   const pool = ctx.db as Partial<pg.Pool>;
   if (typeof pool.connect !== 'function') throw new Error('the ORM engine must be given a pg.Pool to write');
+  const waitForCopiesUntil = Date.now() + COPY_LAG_PATIENCE_MS;
   for (let attempt = 0; ; attempt += 1) {
     const client = await pool.connect();
     let released = false;
@@ -33,6 +41,7 @@ export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext)
         filestore: ctx.filestore,
       });
       inTx.add(tx);
+      openCopyWait(tx, waitForCopiesUntil);
       beginPrecommit(client);
       const result = await work(tx);
       await runPrecommit(tx);
@@ -40,6 +49,14 @@ export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext)
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      if (error instanceof ReferenceNotCopiedYet) {
+        // Not a retry of a conflict: the same call on a fresh snapshot, until the wait closes.
+        client.release();
+        released = true;
+        await new Promise((r) => setTimeout(r, 100));
+        attempt -= 1;
+        continue;
+      }
       if (isRetryable(error) && attempt < MAX_RETRIES) {
         client.release();
         released = true;

@@ -27,9 +27,52 @@ const LOG_COLUMNS = new Set(['create_uid', 'write_uid']);
  * points nowhere.
  */
 export async function checkReferencedRows(w: WriteEnv, table: string, values: ReadonlyMap<string, unknown>): Promise<void> {
+  const violated = await danglingReferences(w, table, values);
+  if (!violated) return;
+  if (mayWaitForCopies(w.ctx)) throw new ReferenceNotCopiedYet();
+  throw violation(w, violated, violated.table);
+}
+
+/**
+ * Before a create's INSERT: a reference to a row the copy lacks (yet) retries the call on a fresh
+ * snapshot while the wait is open (no id is spent on an attempt that is tried again); once it is
+ * closed the INSERT goes ahead and checkReferencedRows gives Odoo's error, one id spent as in Odoo.
+ */
+export async function awaitReferencedCopies(w: WriteEnv, table: string, values: ReadonlyMap<string, unknown>): Promise<void> {
+  if (!mayWaitForCopies(w.ctx)) return;
+  if (await danglingReferences(w, table, values)) throw new ReferenceNotCopiedYet();
+}
+
+/**
+ * A referenced row missing from this database's copy may exist in the monolith and not be copied
+ * yet (a user created a moment ago: the reference sync trails by milliseconds to a second). The
+ * write transaction (transaction.ts) then tries the call again on a fresh snapshot until its wait
+ * closes; only after that is the missing row Odoo's ForeignKeyViolation.
+ */
+export class ReferenceNotCopiedYet extends Error {
+  constructor() {
+    super('a referenced row is not in this database\'s copy (yet)');
+    this.name = 'ReferenceNotCopiedYet';
+  }
+}
+
+const copyWaitUntil = new WeakMap<object, number>();
+
+/** transaction.ts: this call may wait for copies until `until` (ms since the epoch). */
+export function openCopyWait(ctx: object, until: number): void {
+  copyWaitUntil.set(ctx, until);
+}
+
+function mayWaitForCopies(ctx: object): boolean {
+  const until = copyWaitUntil.get(ctx);
+  return until !== undefined && Date.now() < until;
+}
+
+/** The first of Odoo's keys (by name, as PostgreSQL checks them) whose referenced row is missing. */
+async function danglingReferences(w: WriteEnv, table: string, values: ReadonlyMap<string, unknown>): Promise<OdooForeignKey | undefined> {
   const schema = await servedSchema(w.ctx.registry, w.ctx.db);
   const keys = schema.missingFrom.get(table);
-  if (!keys) return;
+  if (!keys) return undefined;
   const byTarget = new Map<string, { ids: Set<number>; keys: { fk: OdooForeignKey; ids: number[] }[] }>();
   for (const fk of keys) {
     if (LOG_COLUMNS.has(fk.column)) continue;
@@ -48,7 +91,7 @@ export async function checkReferencedRows(w: WriteEnv, table: string, values: Re
   }
   // PostgreSQL checks a row's keys in the order they were created; by name is as close as the schema tells.
   violated.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (violated.length) throw violation(w, first(violated), first(violated).table);
+  return violated.length ? first(violated) : undefined;
 }
 
 /**
