@@ -2,8 +2,9 @@
  * PBKDF2 on a few worker threads of lower scheduling priority. A password check costs ~0.4 s of
  * CPU (600,000 rounds); on libuv's pool (crypto.pbkdf2) four of them ran beside the event loop at
  * equal priority, and during a login storm a cheap request waited for a core (bench/auth.ts: the
- * p99 of GET /auth/verify rose 3.6×). Here at most `cores − 1` hashes run at once, each on a
- * thread that lowered its own priority (Linux applies setpriority(PRIO_PROCESS, 0) to the calling
+ * p99 of GET /auth/verify rose 3.6×). Here at most one hash per core runs at once (cores − 1
+ * halved the throughput of failing logins, and a suite full of wrong passwords ran out of time),
+ * each on a thread that lowered its own priority (Linux applies setpriority(PRIO_PROCESS, 0) to the calling
  * thread only), so the event loop and PostgreSQL get the CPU first. The nice value is mild (2:
  * about two thirds of an equal share against busy threads): every failing login of every door
  * hashes here, and at 5 or more a loaded machine stretched a suite full of wrong passwords (the
@@ -110,8 +111,8 @@ class Pbkdf2Pool {
 
 let shared: Pbkdf2Pool | undefined;
 
-/** PBKDF2 off the event loop, at most `cores − 1` (at least one) at a time, at lowered priority. */
+/** PBKDF2 off the event loop, at most one per core at a time, at lowered priority. */
 export function pbkdf2OnHashThreads(secret: Buffer, salt: Buffer, rounds: number, keyLength: number, digest: string): Promise<Buffer> {
-  shared ??= new Pbkdf2Pool(Math.max(1, availableParallelism() - 1));
+  shared ??= new Pbkdf2Pool(Math.max(1, availableParallelism()));
   return shared.derive(secret, salt, rounds, keyLength, digest);
 }
