@@ -35,7 +35,7 @@ export interface ApplierOptions {
   onRefused?: 'halt' | 'park';
   /**
    * With parking: how often a batch first tries the open parked changes again (their cause may
-   * have gone: the missing row arrived). Default 60 s; only while some are open.
+   * have gone: the missing row arrived, often in the next batch of another table). Default 1 s; only while some are open.
    */
   retryParkedEveryMs?: number;
 }
@@ -268,7 +268,7 @@ export class ChangeApplier {
 
   async #retryParkedWhenDue(): Promise<void> {
     if (this.#options.onRefused !== 'park' || this.#openParked === 0) return;
-    if (Date.now() - this.#lastRetry < (this.#options.retryParkedEveryMs ?? 60_000)) return;
+    if (Date.now() - this.#lastRetry < (this.#options.retryParkedEveryMs ?? 1_000)) return;
     this.#lastRetry = Date.now();
     const result = await this.retryParked();
     if (result.applied || result.superseded) this.#options.logger.info({ source: this.#options.sourceName, ...result }, 'parked changes applied on retry');
