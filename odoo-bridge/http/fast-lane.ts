@@ -18,7 +18,11 @@ import { MAX_BODY_BYTES } from './raw-body.ts';
 export interface FastLane {
   /** Whether the request is this lane's, judged before its body is read. */
   takes(req: IncomingMessage): boolean;
-  /** Answers a request the lane took; `req.body` holds its body bytes, as after `rawBody`. */
+  /**
+   * Answers a request the lane took; `req.body` holds its body bytes, as after `rawBody`. The
+   * request has express's `ip`, `path` and `originalUrl` but none of its methods, and the
+   * response is node's: a lane writes with node's API only (sendText).
+   */
   answer(req: Request, res: Response): Promise<void>;
 }
 
@@ -45,42 +49,52 @@ export function plainBody(req: IncomingMessage): boolean {
 }
 
 /**
+ * What a lane's code reads of a request beyond node's own: the body, and express's `ip` (after
+ * the app's `trust proxy`), `path` and `originalUrl`. A lane's request keeps node's prototype (an
+ * express prototype swapped in per request slows node's own HTTP code on every response) and
+ * gets these as plain properties; the response is node's, which is all a lane writes with.
+ */
+type LaneRequest = IncomingMessage & { body?: unknown; ip?: string; path?: string; originalUrl?: string };
+
+/**
  * Lets the lanes of `routers` answer the requests they take before express dispatches them: the
- * request and response get express's prototypes (as express itself gives them, so `req.ip`,
- * `req.path`, `res.status` work as in any route), the body is read (one chunk is used as is, never
- * copied) and the lane answers. Everything else goes to express unchanged. A failure, including a
- * body that does not arrive (client gone, the same 400 `rawBody` reports), goes to `onError`,
- * the app's own error handler.
+ * body is read (one chunk is used as is, never copied) and the lane answers. Everything else goes
+ * to express unchanged. A failure, including a body that does not arrive (client gone, the same
+ * 400 `rawBody` reports), goes to `onError`, the app's own error handler, with the request and
+ * response made express's first.
  */
 export function withFastLanes(app: Express, routers: Router[], onError: (error: unknown, req: Request, res: Response) => void): void {
   const taken = routers.map(fastLaneOf).filter((lane): lane is FastLane => lane !== undefined);
   if (!taken.length) return;
   const dispatch = app as unknown as { handle(req: IncomingMessage, res: ServerResponse, next?: unknown): void; request: object; response: object };
   const expressHandle = dispatch.handle.bind(app);
-  dispatch.handle = (req, res, next) => {
-    const lane = taken.find((candidate) => candidate.takes(req));
-    if (!lane) return expressHandle(req, res, next);
+  // express's own `req.ip`, so that the client address (the login cooldown's key) is the same on both ways.
+  const expressIp = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(dispatch.request) as object, 'ip')!.get!;
+  const failWith = (error: unknown, req: LaneRequest, res: ServerResponse) => {
     Object.setPrototypeOf(req, dispatch.request);
     Object.setPrototypeOf(res, dispatch.response);
-    const request = req as Request;
-    const response = res as Response;
-    request.res = response;
-    response.req = request;
-    response.locals = Object.create(null) as Response['locals'];
+    onError(error, req as Request, res as Response);
+  };
+  dispatch.handle = (req: LaneRequest, res, next) => {
+    const lane = taken.find((candidate) => candidate.takes(req));
+    if (!lane) return expressHandle(req, res, next);
+    req.ip = expressIp.call({ app, headers: req.headers, socket: req.socket, connection: req.socket }) as string;
+    req.originalUrl = req.url!;
+    req.path = req.url!; // lanes take exact paths, without a query
     const chunks: Buffer[] = [];
     let failed = false;
     const fail = () => {
       if (failed) return;
       failed = true;
-      onError(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }), request, response);
+      failWith(Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' }), req, res);
     };
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', fail);
     req.on('aborted', fail);
     req.on('end', () => {
       if (failed) return;
-      request.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      lane.answer(request, response).catch((error: unknown) => onError(error, request, response));
+      req.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      lane.answer(req as Request, res as Response).catch((error: unknown) => failWith(error, req, res));
     });
   };
 }

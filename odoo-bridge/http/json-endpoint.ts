@@ -67,20 +67,24 @@ export function jsonRouteAnswerer(
 ): (rawBody: unknown, context: JsonCallContext) => Promise<JsonAnswer | undefined> {
   const wrongType: JsonAnswer = { status: 400, contentType: HTML_ANSWER_TYPE, text: badRequestPage(routePath) };
 
-  /** The JSON-RPC response to one readable request; errors become Odoo's error objects, never a throw. */
-  async function respond(params: Record<string, unknown>, id: JSONRPCID, context: JsonCallContext): Promise<JSONRPCResponse> {
+  /**
+   * The JSON-RPC response to one readable request; errors become Odoo's error objects, never a
+   * throw. `plain`: the answer was walked for its size and holds nothing JSON.stringify writes
+   * differently from Python (see stringifyPythonJson).
+   */
+  async function respond(params: Record<string, unknown>, id: JSONRPCID, context: JsonCallContext): Promise<{ response: JSONRPCResponse; plain: boolean }> {
     try {
       const result = await handler(params, context);
       // The upstream Odoo wrote its own answer; the envelope built here is discarded.
-      if (result === ANSWERED_UPSTREAM) return createJSONRPCSuccessResponse(id, null);
-      checkResponseSize(result);
+      if (result === ANSWERED_UPSTREAM) return { response: createJSONRPCSuccessResponse(id, null), plain: true };
+      const { plain } = checkResponseSize(result);
       const response = createJSONRPCSuccessResponse(id, result);
       if (result === undefined || result === null) delete (response as { result?: unknown }).result;
-      return response;
+      return { response, plain };
     } catch (thrown) {
       const error = asOdooError(thrown, logger);
       const { code, message, data } = odooJsonError(error);
-      return createJSONRPCErrorResponse(answersBeforeDispatch(error) ? null : id, code, message, data);
+      return { response: createJSONRPCErrorResponse(answersBeforeDispatch(error) ? null : id, code, message, data), plain: false };
     }
   }
 
@@ -104,9 +108,9 @@ export function jsonRouteAnswerer(
     const request = body as Record<string, unknown>;
     const params = request.params;
     const id = isJsonRpcId(request.id) ? request.id : null;
-    const response = await respond(isObject(params) ? params : {}, id, context);
+    const { response, plain } = await respond(isObject(params) ? params : {}, id, context);
     if (res.headersSent) return undefined;
-    return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(response, id, logger) };
+    return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(response, id, logger, plain) };
   };
 }
 
@@ -114,9 +118,9 @@ export function jsonRouteAnswerer(
  * The response's text; if it cannot be written (a value nested deeper than the JSON writer's
  * stack, a string over V8's length limit), the JSON-RPC error for that instead of an HTTP 500.
  */
-function writeResponse(response: JSONRPCResponse | null, id: JSONRPCID, logger: Logger): string {
+function writeResponse(response: JSONRPCResponse | null, id: JSONRPCID, logger: Logger, plain = false): string {
   try {
-    return stringifyPythonJson(response);
+    return stringifyPythonJson(response, { plain });
   } catch (thrown) {
     const { code, message, data } = odooJsonError(asOdooError(thrown, logger));
     return stringifyPythonJson(createJSONRPCErrorResponse(id, code, message, data));

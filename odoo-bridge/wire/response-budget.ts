@@ -1,4 +1,5 @@
 import { OdooError } from '../errors.ts';
+import { PythonFloat } from './xmlrpc/values.ts';
 
 /**
  * The largest answer the gateway writes, in characters of its JSON or XML text (roughly). One
@@ -17,19 +18,30 @@ const OVERHEAD = 4;
  * Throws a MemoryError when the answer to `value` would be longer than `budget`. Walks the value
  * without recursion (results can be deep) and stops as soon as the budget is spent, so refusing
  * a huge answer costs about as much as writing the largest allowed one.
+ *
+ * Returns whether the value holds something JSON.stringify writes differently from Python's
+ * json (a PythonFloat, a bigint, a Map): the JSON writer can then skip a walk of its own
+ * (json/python-json.ts `stringifyPythonJson(value, { plain: true })`).
  */
-export function checkResponseSize(value: unknown, budget = MAX_RESPONSE_CHARS): void {
+export function checkResponseSize(value: unknown, budget = MAX_RESPONSE_CHARS): { plain: boolean } {
   let remaining = budget;
+  let plain = true;
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const current = pending.pop();
     if (typeof current === 'string') remaining -= current.length + OVERHEAD;
-    else if (typeof current !== 'object' || current === null) remaining -= 24;
-    else if (ArrayBuffer.isView(current)) remaining -= Math.ceil((current.byteLength * 4) / 3) + OVERHEAD;
+    else if (typeof current !== 'object' || current === null) {
+      if (typeof current === 'bigint') plain = false;
+      remaining -= 24;
+    } else if (current instanceof PythonFloat) {
+      plain = false;
+      remaining -= 24;
+    } else if (ArrayBuffer.isView(current)) remaining -= Math.ceil((current.byteLength * 4) / 3) + OVERHEAD;
     else if (Array.isArray(current)) {
       remaining -= OVERHEAD;
       for (const item of current) pending.push(item);
     } else if (current instanceof Map) {
+      plain = false;
       for (const [key, item] of current) {
         remaining -= String(key).length + OVERHEAD;
         pending.push(item);
@@ -43,6 +55,7 @@ export function checkResponseSize(value: unknown, budget = MAX_RESPONSE_CHARS): 
     }
     if (remaining < 0) throw responseTooLarge(budget);
   }
+  return { plain };
 }
 
 export const responseTooLarge = (budget = MAX_RESPONSE_CHARS) =>

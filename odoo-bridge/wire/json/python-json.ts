@@ -17,8 +17,12 @@ const TOKEN = randomBytes(12).toString('hex');
 const MARKER_PREFIX = `\u0000${TOKEN}:`;
 const MARKER_PATTERN = new RegExp(`"\\\\u0000${TOKEN}:([^"]*)"`, 'g');
 
-export function stringifyPythonJson(value: unknown): string {
-  if (!needsReplacer(value)) return JSON.stringify(value);
+/**
+ * `plain: true` says the caller already knows `value` holds nothing the replacer rewrites (it
+ * walked it, response-budget.ts), so it is not walked again.
+ */
+export function stringifyPythonJson(value: unknown, known: { plain?: boolean } = {}): string {
+  if (known.plain === true || !needsReplacer(value)) return JSON.stringify(value);
   let sawFloat = false;
   const text = JSON.stringify(value, function replace(_key, current: unknown) {
     if (current instanceof PythonFloat) {

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
-import { pythonFloat } from '../../../odoo-bridge/wire/xmlrpc/values.ts';
+import { PythonFloat, pythonFloat } from '../../../odoo-bridge/wire/xmlrpc/values.ts';
+import { checkResponseSize } from '../../../odoo-bridge/wire/response-budget.ts';
 
 describe('JSON as Odoo writes it', () => {
   it('keeps Python floats as floats, and everything else as JSON.stringify does', () => {
@@ -60,6 +61,38 @@ describe('JSON without Python floats', () => {
         expect(stringifyPythonJson(asMaps(value))).toBe(JSON.stringify(value));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the size walk tells the JSON writer when it may skip its own walk', () => {
+  // Any JSON value, with Python floats, bigints and Maps sprinkled in at any depth.
+  const answer: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.jsonValue({ maxDepth: 1 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(pythonFloat),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 4 }),
+      fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 3 }).map((o) => new Map(Object.entries(o))),
+    ),
+  })).value;
+
+  const special = (value: unknown): boolean =>
+    typeof value === 'bigint' ||
+    value instanceof Map ||
+    value instanceof PythonFloat ||
+    (Array.isArray(value) ? value.some(special) : typeof value === 'object' && value !== null && Object.values(value).some(special));
+
+  it('says plain exactly when nothing needs the replacer, and then skipping it writes the same text', () => {
+    fc.assert(
+      fc.property(answer, (value) => {
+        const { plain } = checkResponseSize(value);
+        expect(plain).toBe(!special(value));
+        if (plain) expect(stringifyPythonJson(value, { plain: true })).toBe(stringifyPythonJson(value));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
