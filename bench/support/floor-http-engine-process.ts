@@ -1,17 +1,18 @@
 /**
  * The floor under any HTTP front end on this machine: the same ORM engine behind bare node:http,
- * answering the benchmark's JSON-RPC body with JSON.stringify of the result. No authentication,
+ * answering a JSON-RPC `execute_kw` body with JSON.stringify of the result. No authentication,
  * routing, Odoo envelope rules, metrics or express. What the gateway costs above this row is its
  * own; what this row costs below the in-process engine is HTTP on loopback itself.
- * Usage: node --import tsx bare-http-engine-process.ts PG_URL PORT ; prints "ready" when listening.
+ * Usage: node --import tsx floor-http-engine-process.ts PG_URL DATABASE_NAME PORT ; prints "ready" when listening.
  */
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
 
-const [legacyUrl, port] = process.argv.slice(2);
-const pool = new pg.Pool({ connectionString: legacyUrl, max: 16 });
-const engine = createFullOrmEngine({ database: { name: 'hp_legacy', pool } });
+const [databaseUrl, databaseName, port] = process.argv.slice(2) as [string, string, string];
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 20, idleTimeoutMillis: 0 });
+pool.on('error', () => undefined); // the benchmark's cluster stops under it at the end
+const engine = createFullOrmEngine({ database: { name: databaseName, pool } });
 
 createServer((req, res) => {
   const chunks: Buffer[] = [];
