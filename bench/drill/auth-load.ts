@@ -1,5 +1,5 @@
 import { authRestClient, expectStatus, issuedTokens, type IssuedTokens } from './auth-rest-client.ts';
-import { odooJsonRpcUser } from './odoo-json-rpc-user.ts';
+import { jsonRpcMember } from './jsonrpc-member.ts';
 import { startOpenLoop } from './open-loop.ts';
 import { xmlRpcMember } from './xmlrpc-member.ts';
 
@@ -119,11 +119,11 @@ export async function startAuthLoad(o: AuthLoadOptions) {
     return client;
   }));
   const operators = await Promise.all([2, 3, 4, 5].map(async (i) => {
-    const client = odooJsonRpcUser(o.gatewayUrl, o.database, `operator${pad(i)}@hp.example`);
+    const client = jsonRpcMember(o.gatewayUrl, o.database, `operator${pad(i)}@hp.example`);
     await client.login();
     return client;
   }));
-  const admin = odooJsonRpcUser(o.gatewayUrl, o.database, 'admin');
+  const admin = jsonRpcMember(o.gatewayUrl, o.database, 'admin');
   await admin.login();
   const permissionIds = (await admin.exec('hp.permission', 'search', [[]])) as number[];
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restCall, type Answer } from './support/rest-call.ts';
 import { startAuthPlatform, LEGACY_DB, type AuthPlatform } from './support/auth-platform.ts';
 
 // hp_legacy demo users (legacy README): password = login. member001 uid 6, member002 uid 7, operator001 uid 301 (operator + admin).
@@ -19,24 +20,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function rest(method: string, path: string, options: { body?: unknown; token?: string; address?: string } = {}): Promise<Answer> {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      'x-forwarded-for': options.address ?? '203.0.113.1',
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+function rest(method: string, path: string, options: { body?: unknown; token?: string; address?: string } = {}): Promise<Answer> {
+  return restCall(platform.url, method, path, { ...options, address: options.address ?? '203.0.113.1' });
 }
 
 async function jsonRpc(service: string, method: string, args: unknown[], address = '203.0.113.1'): Promise<any> {

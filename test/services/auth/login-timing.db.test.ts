@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SigningKeySet } from '../../../services/kit/auth/keys.ts';
 import { issueToken, type TokenClaims } from '../../../services/kit/auth/tokens.ts';
 import { createCredentialStore, type CredentialStore } from '../../../odoo-bridge/orm/index.ts';
+import { restCall, type Answer } from './support/rest-call.ts';
 import { startAuthPlatform, type AuthPlatform } from './support/auth-platform.ts';
 
 /**
@@ -71,24 +72,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function rest(method: string, path: string, options: { body?: unknown; token?: string; address?: string } = {}): Promise<Answer> {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      'x-forwarded-for': options.address ?? freshAddress(),
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+function rest(method: string, path: string, options: { body?: unknown; token?: string; address?: string } = {}): Promise<Answer> {
+  return restCall(platform.url, method, path, { ...options, address: options.address ?? freshAddress() });
 }
 
 interface TimingVerdict {
