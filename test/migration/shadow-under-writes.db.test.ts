@@ -158,7 +158,9 @@ describe('M19 shadow comparison under writes: timing is not a difference, a wron
     await figures('newest first under writes', report, (Date.now() - started) / 1000, steps.flatMap((s) => s.gates));
     expect(steps.map((s) => [s.to, s.forced])).toEqual([['canary', false], ['service', false]]);
     expect(report.failures).toEqual([]);
-    expect(report.writes).toBeGreaterThan(300);
+    // Under writes: the mix (30 % writes) held whatever rate a loaded machine managed.
+    expect(report.writes).toBeGreaterThan(50);
+    expect(report.writes / report.calls).toBeGreaterThan(0.2);
     const totals = shadowTotals((await c.status('M19')).shadow);
     expect(totals.unexplained).toBeLessThanOrEqual(totals.compared * 0.001); // what the gate allowed
     expect((await readPhase(c.control, 'M19')).phase).toBe('service');
