@@ -1,14 +1,14 @@
 import type pg from 'pg';
 import type { StepResult } from '../../migration/control/controller.ts';
 
-export interface DrillStep { step: string; ms: number; freezeMs?: number; message: string }
+export interface DrillStep { step: string; ms: number; freezeMs?: number; forced: boolean; message: string }
 
 /** Runs one controller step, recording its duration (and freeze, for a cutover or rollback) in `steps`. */
 export function stepTimer(steps: DrillStep[], log: (line: string) => void) {
   return async (step: string, work: () => Promise<StepResult>): Promise<StepResult> => {
     const started = Date.now();
     const r = await work();
-    steps.push({ step, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), message: r.message });
+    steps.push({ step, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
     log(`${step}: ${r.message} (${Date.now() - started} ms)`);
     return r;
   };

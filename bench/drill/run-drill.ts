@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { reconcileModules } from '../../migration/reconcile/index.ts';
+import { DEFAULT_THRESHOLDS } from '../../migration/control/gates/gate.ts';
+import { shadowTotals } from '../../migration/control/shadow/shadow-stats.ts';
 import type { DrillStack } from './drill-stack.ts';
 import type { LoadReport } from './feed-load.ts';
 import { startFeedLoadThread } from './feed-load-thread.ts';
@@ -10,6 +12,11 @@ export interface DrillOptions {
   ratePerSecond: number;
   /** Traffic before each step, so shadow collects samples and canary has something to answer. */
   dwellMs: number;
+  /**
+   * Steps go through their gates at the default thresholds (no --force): canary waits until
+   * shadow has compared what the gate needs. Off, the gates are shown and forced (a short CI drill).
+   */
+  gated?: boolean;
   log?: (line: string) => void;
 }
 
@@ -40,24 +47,26 @@ export async function runCutoverDrill(stack: DrillStack, o: DrillOptions): Promi
   const steps: DrillResult['steps'] = [];
   // Gates are shown, not waited for; gateways under the drill's own load (a CI machine at load 10)
   // may need more than the 2 s default to acknowledge a freeze: its correctness is what counts.
-  const force = { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000 };
+  const forced = { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000, thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
+  const step = o.gated ? { actor: 'drill', ackTimeoutMs: 30_000, leaseMs: 15_000 } : forced;
   const timed = stepTimer(steps, log);
   const bf = await c.backfill('M19', { waitMs: 120_000 });
   if (!bf.ok) throw new Error(bf.message);
-  steps.push({ step: 'backfill', ms: 0, message: bf.message });
+  steps.push({ step: 'backfill', ms: 0, forced: false, message: bf.message });
   const load = await startFeedLoadThread({ gatewayUrl: stack.gatewayUrl, database: 'hp_legacy', members: o.members, ratePerSecond: o.ratePerSecond });
   const started = Date.now();
   const dwell = () => new Promise((r) => setTimeout(r, o.dwellMs));
   await dwell();
-  await timed('shadow', () => c.shadow('M19'));
+  await timed('shadow', () => c.shadow('M19', step));
   await dwell();
-  await timed('canary 10', () => c.canary('M19', 10, { thresholds: { minShadowSamples: 1, minMatchRate: 0.99 }, ...force }));
+  if (o.gated) await shadowCompared(stack, DEFAULT_THRESHOLDS.minShadowSamples);
+  await timed('canary 10', () => c.canary('M19', 10, step));
   await dwell();
-  await timed('cutover', () => c.cutover('M19', { thresholds: { minShadowSamples: 1, minMatchRate: 0.99 }, ...force }));
+  await timed('cutover', () => c.cutover('M19', step));
   await dwell();
-  await timed('rollback', () => c.rollback('M19', force));
+  await timed('rollback', () => c.rollback('M19', step));
   await dwell();
-  await timed('cutover again', () => c.cutover('M19', { thresholds: { minShadowSamples: 1, minMatchRate: 0.99 }, ...force }));
+  await timed('cutover again', () => c.cutover('M19', step));
   await dwell();
   const report = await load.stop();
   const elapsed = (Date.now() - started) / 1000;
@@ -82,6 +91,17 @@ export async function runCutoverDrill(stack: DrillStack, o: DrillOptions): Promi
     duplicatedActivities: duplicated,
     timelines,
   };
+}
+
+/** Waits (a hang guard of 150 s, not a timing claim) until shadow has compared `samples` reads of M19. */
+async function shadowCompared(stack: DrillStack, samples: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const totals = shadowTotals((await stack.controller.status('M19')).shadow);
+    if (totals.compared >= samples) return;
+    if (Date.now() - started > 150_000) throw new Error(`shadow compared only ${totals.compared} of ${samples} reads in 150 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Waits until the reverse sync has applied everything the service committed so far. */

@@ -69,7 +69,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const together = async (name: string, step: 'cutover' | 'rollback', order: readonly string[]) => {
     const started = Date.now();
     const results = await c.together(step, [...order], step === 'cutover' ? { ...thresholds, ...force } : force);
-    for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), message: r.message });
+    for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
     log(`${name} ${order.join(' + ')}: ${results.map((r) => r.message).join('; ')} (${Date.now() - started} ms)`);
   };
   const routedToService = async () => {
@@ -83,7 +83,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   for (const module of MODULES) {
     const bf = await c.backfill(module, { waitMs: 120_000 });
     if (!bf.ok) throw new Error(bf.message);
-    steps.push({ step: `backfill ${module}`, ms: 0, message: bf.message });
+    steps.push({ step: `backfill ${module}`, ms: 0, forced: false, message: bf.message });
   }
   const load = await startTradeLoadThread({ gatewayUrl: stack.gatewayUrl, restUrl: o.restUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, ratePerSecond: o.ratePerSecond, restTokens: o.restTokens, runTag: o.runTag });
   const started = Date.now();
