@@ -68,7 +68,9 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
   const router = express.Router();
   // The service's own prefix, and each path it claims outside it, get the body parser and (below) the problem handler.
   const mounts = [prefix, ...(service.sharedPaths ?? [])];
-  for (const mount of mounts) router.use(mount, express.json({ limit: '1mb' }), rejectNulCharacters);
+  // `verify` keeps the bytes as received (RouteContext.rawBody): a webhook's signature is over them, not over re-serialised JSON.
+  const keepRawBody = (req: Request, _res: Response, bytes: Buffer) => void ((req as Request & { rawBody?: Buffer }).rawBody = bytes);
+  for (const mount of mounts) router.use(mount, express.json({ limit: '1mb', verify: keepRawBody as never }), rejectNulCharacters);
   const openapi = buildOpenApi(service, schemas);
   router.get(`${prefix}/openapi.json`, (_req, res) => {
     res.json(openapi);
@@ -119,6 +121,8 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
       clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       platform: deps.platform,
       afterCommit: (work: () => Promise<void>) => void afterCommit.push(work),
+      header: (name: string) => req.get(name),
+      rawBody: (req as Request & { rawBody?: Buffer }).rawBody,
     });
 
     let result: RouteResult & { replayed?: boolean };
@@ -173,6 +177,16 @@ function send(res: Response, route: RouteDefinition<any>, result: RouteResult & 
   if (!(result.status in route.responses)) {
     log.error({ route: route.path, status: result.status }, 'handler returned an undocumented status');
     throw new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it');
+  }
+  if (result.text !== undefined) {
+    const mediaType = route.textResponses?.[result.status];
+    if (!mediaType) {
+      log.error({ route: route.path, status: result.status }, 'handler answered text for a status without a text representation');
+      throw new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it');
+    }
+    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+    res.status(result.status).type(mediaType).send(result.text);
+    return;
   }
   const schema = route.responses[result.status];
   if (schema) {
