@@ -3,7 +3,10 @@ import type { ModulePlan } from './module-plan.ts';
 /** A group of one service's modules that must change owner in one freeze, and the links that tie them. */
 export interface ModuleCoupling {
   modules: string[];
-  /** `hp.grab.order.order_id → hp.service.order`, one per link inside the group. */
+  /**
+   * `hp.grab.order.service_order_id → hp.service.order`, one per stored link inside the group,
+   * and `M14 + M15 declared: <because>` for each tie the service's definition declares.
+   */
   links: string[];
 }
 
@@ -13,14 +16,31 @@ export interface ModuleCoupling {
  * the other (M20's grab assigning an M04 order trade already owns, or pointing at one that
  * reverse sync has not brought over yet). Modules of other services never join a group: their
  * links cross the cut by design, through sync and commands.
+ *
+ * References only tie what the rows show: a polymorphic pair (`ref_model`/`ref_id`) is known
+ * from its distinct values, so a ledger with no gift rows yet shows no link to gift orders,
+ * although every gift order debits the ledger in its own transaction. Such ties are declared by
+ * the service (`odoo.movesTogether`) and join the group the same way.
  */
 export function couplingOf(plans: ReadonlyMap<string, ModulePlan>, code: string): ModuleCoupling {
   const start = plans.get(code);
   if (!start) throw new Error(`unknown module '${code}'`);
   const sameService = [...plans.values()].filter((p) => p.service === start.service);
   const byTechnicalName = new Map(sameService.map((p) => [p.technicalName, p]));
+  const byCode = new Map(sameService.map((p) => [p.code, p]));
+  const declared = declaredTies(sameService);
   const members = new Set([start.code]);
   const links = new Set<string>();
+  const join = (group: readonly (ModulePlan | undefined)[]): boolean => {
+    let grew = false;
+    for (const p of group) {
+      if (p && !members.has(p.code)) {
+        members.add(p.code);
+        grew = true;
+      }
+    }
+    return grew;
+  };
   for (let grew = true; grew; ) {
     grew = false;
     for (const plan of sameService.filter((p) => members.has(p.code))) {
@@ -29,14 +49,20 @@ export function couplingOf(plans: ReadonlyMap<string, ModulePlan>, code: string)
         const to = byTechnicalName.get(r.toModule);
         if (!from || !to) continue;
         links.add(`${r.fromModel}.${r.field} → ${r.toModel}`);
-        for (const p of [from, to]) {
-          if (!members.has(p.code)) {
-            members.add(p.code);
-            grew = true;
-          }
-        }
+        if (join([from, to])) grew = true;
       }
+    }
+    for (const tie of declared) {
+      if (!tie.modules.some((m) => members.has(m))) continue;
+      links.add(`${tie.modules.join(' + ')} declared: ${tie.because}`);
+      if (join(tie.modules.map((m) => byCode.get(m)))) grew = true;
     }
   }
   return { modules: [...members].sort(), links: [...links].sort() };
+}
+
+/** The ties the service's definition declares, once per service (every module's plan carries the same definition). */
+function declaredTies(sameService: readonly ModulePlan[]): readonly { modules: readonly string[]; because: string }[] {
+  const definition = sameService.find((p) => p.definition)?.definition;
+  return definition?.odoo?.movesTogether ?? [];
 }

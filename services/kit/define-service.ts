@@ -48,6 +48,10 @@ export interface RouteContext<DB, Body = unknown, Query = unknown, Params = unkn
   clientAddress: string;
   /** What the runtime shares with the token authority (the auth service): see PlatformPorts. */
   platform: PlatformPorts;
+  /** A request header (case-insensitive), e.g. Accept for content negotiation or a webhook's signature. */
+  header(name: string): string | undefined;
+  /** The JSON body's bytes as received (before parsing), for a signature over them (webhooks); undefined without a JSON body. */
+  rawBody: Buffer | undefined;
 }
 
 /** Runtime parts only the token authority uses; every service gets them, most ignore them. */
@@ -62,6 +66,8 @@ export interface RouteResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Instead of `body`: a body that is not JSON (e.g. CSV), sent as is with the media type the route's `textResponses` gives its status. */
+  text?: string;
 }
 
 /** One REST endpoint. Schemas are paths under `schemas/` (e.g. `rest/trade/health-service.json`). */
@@ -78,6 +84,8 @@ export interface RouteDefinition<DB, Body = any, Query = any, Params = any> {
   body?: string;
   /** Status → response body schema (null: no body). Undocumented statuses are a bug (500). */
   responses: Record<number, string | null>;
+  /** Statuses that may also answer a non-JSON representation (RouteResult.text), and its media type, e.g. `{ 200: 'text/csv' }`. */
+  textResponses?: Record<number, string>;
   /**
    * Unsafe methods honour Idempotency-Key; `required` answers 400 without one; `never` ignores it,
    * for answers that must not be stored for replay (they carry secrets, such as tokens).
@@ -181,6 +189,12 @@ export function defineService<DB>(definition: ServiceDefinition<DB>): ServiceDef
     }
     for (const module of modules) if (!definition.odoo.models.some((m) => m.module === module)) fail(`its Odoo face serves no model of ${module}`);
     for (const model of Object.keys(definition.odoo.businessMethods)) if (!models.has(model)) fail(`business methods of ${model}, a model it does not serve`);
+    for (const tie of definition.odoo.movesTogether ?? []) {
+      const named = tie.modules.join(' + ');
+      if (new Set(tie.modules).size < 2) fail(`movesTogether ${named} names fewer than two modules`);
+      for (const module of tie.modules) if (!modules.includes(module)) fail(`movesTogether ${named}: ${module} is not one of its modules (${modules.join(', ')})`);
+      if (!tie.because.trim()) fail(`movesTogether ${named} gives no reason`);
+    }
   }
   return definition;
 }

@@ -57,4 +57,20 @@ export interface OdooFace {
   provision?(serviceUrl: string): Promise<void>;
   /** The processor of legacy writes to its tables after cutover. Default: the kit's, over `models`' tables. */
   commandProcessor?(options: { url: string; logger: Logger }): CommandProcessor;
+  /**
+   * Modules of this service that must change owner in one freeze although the data may show no
+   * reference between them. The control plane derives ties from stored references (many2one,
+   * many2many, and `x_model`/`x_id` pairs as far as rows hold them: an empty ledger shows none);
+   * a method that writes another module's table in its own transaction (a gift order debiting
+   * the points ledger) ties them whatever the rows say. A cutover or rollback of one of them
+   * alone is refused by the "coupled modules move together" gate.
+   */
+  movesTogether?: readonly ModuleTie[];
+}
+
+/** Modules that change owner together, and why (shown in the coupling gate's detail). */
+export interface ModuleTie {
+  modules: readonly ModuleId[];
+  /** What one module does to the other's rows in a single transaction, e.g. `hp.gift.order.create debits hp.points.transaction`. */
+  because: string;
 }
