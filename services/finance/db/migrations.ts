@@ -97,4 +97,23 @@ CREATE INDEX gift_orders__live_stream_id_index ON gift_orders (live_stream_id);
 CREATE INDEX gift_orders__receiver_id_index ON gift_orders (receiver_id);
 CREATE INDEX gift_orders__sender_id_index ON gift_orders (sender_id);`,
   },
+  {
+    // The payment provider's webhook deliveries finance acted on (domain/webhook-events.ts): the
+    // primary key is the replay protection, one row per provider event id, written in the same
+    // transaction as the payment's transition, so a redelivery (the provider retries until it
+    // sees a 2xx, re-signing each attempt) is answered from here and never acts twice. Kept, not
+    // purged: providers retry for days with fresh timestamps, so the signature's 5-minute
+    // tolerance alone cannot tell a redelivery from a first delivery.
+    id: '0002_payment_webhooks',
+    sql: `
+CREATE TABLE payment_webhook_events (
+  event_id text PRIMARY KEY,
+  event_type text NOT NULL,
+  payment_id integer,
+  outcome text NOT NULL,
+  signed_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX payment_webhook_events__payment_id_index ON payment_webhook_events (payment_id);`,
+  },
 ];
