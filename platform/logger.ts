@@ -30,8 +30,15 @@ export function createLogger({ level, format, destination }: LoggerOptions): Log
   const stream: pino.DestinationStream = pretty
     ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } })
     : ((destination as pino.DestinationStream | undefined) ?? pino.destination({ fd: 1, sync: true }));
-  const rootFor = (service: string, currentLevel: string): Logger =>
-    serviceAwareChildren(pino({ ...options, level: currentLevel, base: { pid: process.pid, hostname: hostname(), service } }, stream), rootFor);
+  // One root per service and level, made once: a root compiles its redaction paths, which cost
+  // more than the rest of a small REST request when a root was made per request's child.
+  const roots = new Map<string, Logger>();
+  const rootFor = (service: string, currentLevel: string): Logger => {
+    const key = `${currentLevel}\u0000${service}`;
+    let root = roots.get(key);
+    if (!root) roots.set(key, (root = serviceAwareChildren(pino({ ...options, level: currentLevel, base: { pid: process.pid, hostname: hostname(), service } }, stream), rootFor)));
+    return root;
+  };
   return rootFor('ficus', level);
 }
 

@@ -66,4 +66,19 @@ describe('the service key', () => {
     expect(text()).not.toContain('hidden');
     expect(text()).toContain('shown');
   });
+
+  it('a service child names its service once and censors as the root does; per-request children share one root per service', async () => {
+    const { logger, text } = capture();
+    const first = logger.child({ service: 'trade', requestId: 'a' });
+    const second = logger.child({ service: 'trade', requestId: 'b' });
+    // Making a root compiles its redaction: a request's child must not make one.
+    expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
+    expect(Object.getPrototypeOf(logger.child({ service: 'auth' }))).not.toBe(Object.getPrototypeOf(first));
+    second.info({ password: 'hunter2' }, 'request');
+    await new Promise((r) => setImmediate(r));
+    const raw = text().trim();
+    expect(raw.match(/"service":/g)).toHaveLength(1);
+    const line = JSON.parse(raw);
+    expect([line.service, line.requestId, line.password]).toEqual(['trade', 'b', '[redacted]']);
+  });
 });
