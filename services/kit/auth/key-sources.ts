@@ -1,12 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { publicKeyFromJwk, publicJwks, type PublicJwk, type SigningKeySet } from './keys.ts';
+import { publicKeyFromJwk, type PublicJwk, type SigningKeySet } from './keys.ts';
 import type { KeyLookup } from './tokens.ts';
 
 /** Embedded mode: the auth service's key set is in the same process. */
 export function localKeyLookup(keys: () => SigningKeySet): KeyLookup {
+  // The set's own key objects: exporting them to JWKs and importing those back cost more per
+  // request than the signature check itself.
   return async (kid) => {
-    const jwk = publicJwks(keys()).keys.find((k) => k.kid === kid);
-    return jwk ? publicKeyFromJwk(jwk) : undefined;
+    const set = keys();
+    return [set.current, ...set.previous].find((k) => k.kid === kid)?.publicKey;
   };
 }
 
