@@ -116,4 +116,78 @@ CREATE TABLE payment_webhook_events (
 );
 CREATE INDEX payment_webhook_events__payment_id_index ON payment_webhook_events (payment_id);`,
   },
+  {
+    // The order-creation saga's payment step (trade's reserve_payment / release_payment,
+    // domain/payment-reservation.ts). Trade may not import finance, and the kit gives a saga no
+    // REST client for another service, so finance offers the step as two functions in its own
+    // database: the one implementation of "reserve" and "release", called by finance's own code
+    // and by trade's port on this database alike. payment_reservations is the idempotency record:
+    // one row per reserve key, written with the payment in one transaction; a release that comes
+    // first (the reserve gave up and is compensated) leaves a row without payment, so a late
+    // reserve with that key reserves nothing.
+    id: '0003_payment_reservations',
+    sql: `
+CREATE TABLE payment_reservations (
+  reserve_key text PRIMARY KEY,
+  order_id integer NOT NULL,
+  payment_id integer,
+  reserved_at timestamptz NOT NULL DEFAULT now(),
+  release_key text,
+  released_at timestamptz
+);
+CREATE INDEX payment_reservations__payment_id_index ON payment_reservations (payment_id);
+CREATE INDEX payment_reservations__order_id_index ON payment_reservations (order_id);
+
+-- A pending hp.payment for a service order, paid by its customer, once per key: the payment as
+-- hp.payment's create makes it (method and state defaults wechat / pending, created and written by
+-- the payer), with a reference of its own namespace (RSV/SO/<order>/<key digest>) so it can never
+-- meet a reference the monolith or the REST API hands out. Returns the payment, or NULL when this
+-- key was released before it reserved anything.
+CREATE FUNCTION finance_reserve_payment(p_key text, p_order_id integer, p_payer_id integer, p_amount numeric, p_currency_id integer)
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_payment integer;
+  v_now timestamp := now() at time zone 'UTC';
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('payment_reservations'), hashtext(p_key));
+  SELECT payment_id INTO v_payment FROM payment_reservations WHERE reserve_key = p_key;
+  IF FOUND THEN
+    RETURN v_payment;
+  END IF;
+  INSERT INTO payments (reference, payer_id, currency_id, amount, method, state, source_model, source_id, create_uid, write_uid, create_date, write_date)
+  VALUES ('RSV/SO/' || p_order_id || '/' || substr(md5(p_key), 1, 10), p_payer_id, p_currency_id, p_amount, 'wechat', 'pending', 'hp.service.order', p_order_id,
+          p_payer_id, p_payer_id, v_now, v_now)
+  RETURNING id INTO v_payment;
+  INSERT INTO payment_reservations (reserve_key, order_id, payment_id) VALUES (p_key, p_order_id, v_payment);
+  RETURN v_payment;
+END
+$fn$;
+
+-- Releases what the reserve under p_reserve_key made: its payment, still pending, fails
+-- (hp.payment.action_fail's pending -> failed); one already succeeded, failed or refunded is left
+-- as it is (the customer paid meanwhile: a refund is an operator's decision, not a compensation's).
+-- Without a reservation, records the release so the key can no longer reserve. Returns the
+-- payment's state afterwards ('none' without a payment); the same call again changes nothing.
+CREATE FUNCTION finance_release_payment(p_reserve_key text, p_release_key text, p_order_id integer)
+RETURNS text LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_payment integer;
+  v_state text;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('payment_reservations'), hashtext(p_reserve_key));
+  SELECT payment_id INTO v_payment FROM payment_reservations WHERE reserve_key = p_reserve_key;
+  IF NOT FOUND THEN
+    INSERT INTO payment_reservations (reserve_key, order_id, payment_id, release_key, released_at) VALUES (p_reserve_key, p_order_id, NULL, p_release_key, now());
+    RETURN 'none';
+  END IF;
+  UPDATE payment_reservations SET release_key = COALESCE(release_key, p_release_key), released_at = COALESCE(released_at, now()) WHERE reserve_key = p_reserve_key;
+  IF v_payment IS NULL THEN
+    RETURN 'none';
+  END IF;
+  UPDATE payments SET state = 'failed', write_date = now() at time zone 'UTC' WHERE id = v_payment AND state = 'pending';
+  SELECT state INTO v_state FROM payments WHERE id = v_payment;
+  RETURN COALESCE(v_state, 'none');
+END
+$fn$;`,
+  },
 ];
