@@ -1,8 +1,58 @@
-import type { EventType, SubscriptionDefinition } from '../kit/index.ts';
+import { sql, type Kysely } from 'kysely';
+import { assertValidEvent, currentTraceparent, toCloudEvent, type EventType, type HandlerContext, type NewEvent, type SubscriptionDefinition } from '../kit/index.ts';
+import { financeHome } from './db/finance-home.ts';
+import { onKysely } from './db/sql-runner.ts';
 import type { FinanceDatabase } from './db/tables.ts';
+import { awardCompletionPoints, type CompletedServiceOrder } from './domain/completion-points.ts';
+import { addCompletionToSettlement } from './domain/completion-settlement.ts';
+import type { FinanceEventSink } from './domain/finance-events.ts';
 
 /** What finance publishes (DESIGN §5 event list). */
 export const FINANCE_PUBLISHES = ['payment_success', 'points_awarded', 'gift_sent'] as const satisfies readonly EventType[];
 
-/** What finance consumes: order_created (reserve the payment) and service_completed (points, settlement lines). */
-export const FINANCE_SUBSCRIPTIONS: SubscriptionDefinition<FinanceDatabase>[] = [];
+/** The company currency's id in the legacy database (res_currency 6, CNY): a new settlement's default. */
+const COMPANY_CURRENCY_ID = 6;
+
+/**
+ * An event handler's sink: finance's outbox, in the transaction that also records the event in
+ * the inbox, so what the handler changed, what it announces and "handled" commit together.
+ */
+export function handlerEventSink(tx: Kysely<any>): FinanceEventSink {
+  return {
+    async publish(events: NewEvent[]) {
+      for (const event of events) {
+        const cloudEvent = toCloudEvent('finance', event, currentTraceparent());
+        assertValidEvent(cloudEvent);
+        await sql`INSERT INTO outbox (id, type, aggregate_id, payload)
+          VALUES (${cloudEvent.id}, ${cloudEvent.type}, ${event.key ?? event.subject ?? cloudEvent.id}, ${JSON.stringify(cloudEvent)}::jsonb)`.execute(tx);
+      }
+    },
+  };
+}
+
+/**
+ * service_completed (trade, M04): the customer's points and the coach's settlement line, once per
+ * order, in the transaction of the inbox record. Only while finance owns M13–M15: before the cut
+ * the monolith owns the ledger and trade's legacy adapter awards the points there (the monolith
+ * keeps no settlement lines), and finance doing it too would count the order twice. The owner rows
+ * are held FOR SHARE meanwhile (financeHome), so a cutover or rollback waits for this handling,
+ * and the trade adapter reads the same rows: exactly one of the two awards each order.
+ */
+export async function onServiceCompleted(event: { data: CompletedServiceOrder }, { db, legacyPool }: Pick<HandlerContext<FinanceDatabase>, 'db' | 'legacyPool'>): Promise<void> {
+  if ((await financeHome(db, legacyPool, { hold: true })) === 'legacy') return;
+  const order = event.data;
+  const run = onKysely(db);
+  await awardCompletionPoints({ sql: run }, handlerEventSink(db), order);
+  await addCompletionToSettlement(run, order, COMPANY_CURRENCY_ID, order.healthWorkerId);
+}
+
+/**
+ * What finance consumes. service_completed: above. order_created is not subscribed: the
+ * order-creation saga reserves the payment synchronously through finance's reservation function
+ * (trade's saga/finance-payment-port.ts, finance migration 0003), with the saga's key and its
+ * compensation; an order created otherwise (Odoo RPC) gets its payment the monolith's way, when
+ * the customer pays, so the event carries nothing finance must act on.
+ */
+export const FINANCE_SUBSCRIPTIONS: SubscriptionDefinition<FinanceDatabase>[] = [
+  { type: 'service_completed', handler: (event, ctx) => onServiceCompleted(event as { data: CompletedServiceOrder }, ctx) },
+];

@@ -117,7 +117,7 @@ CREATE TABLE payment_webhook_events (
 CREATE INDEX payment_webhook_events__payment_id_index ON payment_webhook_events (payment_id);`,
   },
   {
-    // The order-creation saga's payment step (trade's reserve_payment / release_payment,
+    // settlement_lines: see below. The order-creation saga's payment step (trade's reserve_payment / release_payment,
     // domain/payment-reservation.ts). Trade may not import finance, and the kit gives a saga no
     // REST client for another service, so finance offers the step as two functions in its own
     // database: the one implementation of "reserve" and "release", called by finance's own code
@@ -125,11 +125,11 @@ CREATE INDEX payment_webhook_events__payment_id_index ON payment_webhook_events 
     // one row per reserve key, written with the payment in one transaction; a release that comes
     // first (the reserve gave up and is compensated) leaves a row without payment, so a late
     // reserve with that key reserves nothing.
-    id: '0003_payment_reservations',
+    id: '0003_reservations_and_settlement_lines',
     sql: `
 CREATE TABLE payment_reservations (
   reserve_key text PRIMARY KEY,
-  order_id integer NOT NULL,
+  order_id integer,
   payment_id integer,
   reserved_at timestamptz NOT NULL DEFAULT now(),
   release_key text,
@@ -137,6 +137,17 @@ CREATE TABLE payment_reservations (
 );
 CREATE INDEX payment_reservations__payment_id_index ON payment_reservations (payment_id);
 CREATE INDEX payment_reservations__order_id_index ON payment_reservations (order_id);
+
+-- The completed service orders each settlement holds (domain/completion-settlement.ts): one row
+-- per order, so an order adds its amount to its coach's settlement once, whatever redelivers it.
+CREATE TABLE settlement_lines (
+  order_id integer PRIMARY KEY,
+  settlement_id integer NOT NULL,
+  amount numeric NOT NULL,
+  completed_at timestamp without time zone NOT NULL,
+  added_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX settlement_lines__settlement_id_index ON settlement_lines (settlement_id);
 
 -- A pending hp.payment for a service order, paid by its customer, once per key: the payment as
 -- hp.payment's create makes it (method and state defaults wechat / pending, created and written by
@@ -168,7 +179,7 @@ $fn$;
 -- as it is (the customer paid meanwhile: a refund is an operator's decision, not a compensation's).
 -- Without a reservation, records the release so the key can no longer reserve. Returns the
 -- payment's state afterwards ('none' without a payment); the same call again changes nothing.
-CREATE FUNCTION finance_release_payment(p_reserve_key text, p_release_key text, p_order_id integer)
+CREATE FUNCTION finance_release_payment(p_reserve_key text, p_release_key text)
 RETURNS text LANGUAGE plpgsql AS $fn$
 DECLARE
   v_payment integer;
@@ -177,7 +188,7 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('payment_reservations'), hashtext(p_reserve_key));
   SELECT payment_id INTO v_payment FROM payment_reservations WHERE reserve_key = p_reserve_key;
   IF NOT FOUND THEN
-    INSERT INTO payment_reservations (reserve_key, order_id, payment_id, release_key, released_at) VALUES (p_reserve_key, p_order_id, NULL, p_release_key, now());
+    INSERT INTO payment_reservations (reserve_key, order_id, payment_id, release_key, released_at) VALUES (p_reserve_key, NULL, NULL, p_release_key, now());
     RETURN 'none';
   END IF;
   UPDATE payment_reservations SET release_key = COALESCE(release_key, p_release_key), released_at = COALESCE(released_at, now()) WHERE reserve_key = p_reserve_key;

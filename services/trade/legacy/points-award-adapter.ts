@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { Counter, type Registry } from 'prom-client';
 import { completionPoints } from '../domain/service-order-states.ts';
 import type { CompletedOrder } from '../domain/order-effects.ts';
+import { financeFor, financeOwnership, type FinanceReach } from '../saga/finance-reach.ts';
 import { appendPoints } from './points-ledger.ts';
 
 /**
@@ -24,36 +25,55 @@ export class LegacySideEffectUnavailable extends Error {
 function counter(metrics: Registry | undefined): Counter<'effect' | 'outcome'> | undefined {
   if (!metrics) return undefined;
   const existing = metrics.getSingleMetric('ficus_trade_legacy_side_effects_total') as Counter<'effect' | 'outcome'> | undefined;
-  return existing ?? new Counter({ name: 'ficus_trade_legacy_side_effects_total', help: 'Side effects trade hands to modules still in the monolith, by outcome (done, duplicate, unavailable, failed)', labelNames: ['effect', 'outcome'], registers: [metrics] });
+  return existing ?? new Counter({ name: 'ficus_trade_legacy_side_effects_total', help: 'Side effects trade hands to modules still in the monolith, by outcome (done, duplicate, finance: left to finance, which owns the module now; unavailable, failed)', labelNames: ['effect', 'outcome'], registers: [metrics] });
 }
 
 /**
  * Embedded mode: the monolith's tables are served by the gateway's ORM engine, so the award is
  * written there the way hp_points' Python writes it (advisory lock per user, balance_after), in
  * one legacy transaction per order, skipped when that order's award exists already.
+ *
+ * Only while the monolith owns the ledger (M14). Once finance does, finance awards the points
+ * itself from service_completed (finance's events.ts), and a write here would reach finance a
+ * second time as a legacy command: the award is left to finance (outcome `finance`). The owner is
+ * read in finance's database with M14's owner row held FOR SHARE until the legacy write
+ * committed, so a cutover of M14 waits for the write, and the forward sync carries it into
+ * finance before the flip, where finance's award finds it by its reference and adds nothing.
  */
-export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry): PointsAwardAdapter {
+export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry, finance: FinanceReach = financeFor(legacy)): PointsAwardAdapter {
   const count = counter(metrics);
+  const awardInLegacy = async (order: CompletedOrder, delta: number): Promise<'done' | 'duplicate'> => {
+    const client = await legacy.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(14, $1)', [order.customerId]);
+      const done = await client.query(`SELECT 1 FROM points_transactions WHERE ref_model = 'hp.service.order' AND ref_id = $1 AND reason = 'order'`, [order.id]);
+      if (!done.rowCount) await appendPoints(client, [{ userId: order.customerId, delta, reason: 'order', refModel: 'hp.service.order', refId: order.id }], order.completedBy);
+      await client.query('COMMIT');
+      return done.rowCount ? 'duplicate' : 'done';
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   return {
     mode: 'embedded',
     async award(orders) {
       for (const order of orders) {
         const delta = completionPoints(order.amount);
         if (delta <= 0) continue;
-        const client = await legacy.connect();
         try {
-          await client.query('BEGIN');
-          await client.query('SELECT pg_advisory_xact_lock(14, $1)', [order.customerId]);
-          const done = await client.query(`SELECT 1 FROM points_transactions WHERE ref_model = 'hp.service.order' AND ref_id = $1 AND reason = 'order'`, [order.id]);
-          if (!done.rowCount) await appendPoints(client, [{ userId: order.customerId, delta, reason: 'order', refModel: 'hp.service.order', refId: order.id }], order.completedBy);
-          await client.query('COMMIT');
-          count?.inc({ effect: 'points_award', outcome: done.rowCount ? 'duplicate' : 'done' });
+          const financeDb = await finance.database();
+          const outcome = financeDb
+            ? await financeDb.transaction().execute(async (tx) =>
+                (await financeOwnership(tx, { hold: true, legacyConfigured: true })) === 'finance' ? 'finance' : awardInLegacy(order, delta))
+            : await awardInLegacy(order, delta);
+          count?.inc({ effect: 'points_award', outcome });
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
           count?.inc({ effect: 'points_award', outcome: 'failed' });
           throw error;
-        } finally {
-          client.release();
         }
       }
     },

@@ -8,8 +8,8 @@ export const NO_RESERVATION = 'no reservation: finance (M13) not yet migrated';
  * the payment flow, `action_succeed` marking the order paid): creating an order writes no payment,
  * over RPC or REST. So the step reserves nothing and says so in its recorded output (the saga's
  * row, saga_instances.outputs.reserve_payment); it never writes an hp.payment, and never refuses,
- * so there is nothing to release. When finance takes M13 over, its reservation call replaces this
- * port (saga/order-creation-ports.ts), with a release as its compensation.
+ * so there is nothing to release. finance-payment-port.ts answers this way for as long as the
+ * monolith owns M13, and reserves in finance once finance does.
  */
 export function financeNotMigrated(): PaymentPort {
   return {
