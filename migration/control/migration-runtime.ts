@@ -80,7 +80,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   // Per served database: the legacy addons' calls into other models go through that database's own dispatch.
   const legacyBehaviours = (ports: LegacyAddonPorts) => {
     const behaviours = registerLegacyAddons(coreBehaviours(), ports);
-    for (const service of movable.values()) service.odoo.legacyBehaviours(behaviours);
+    for (const service of movable.values()) service.odoo.legacyBehaviours(behaviours, ports);
     return behaviours;
   };
   const servicePools = new Map<string, pg.Pool>();
@@ -106,6 +106,12 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     void recoverInterruptedCutovers(control).catch(() => undefined);
     void alignWriteOwners().catch(() => undefined);
   }, 1000);
+  /** The migrated database's internal dispatch (set by handlerFor): how a service engine's behaviour reaches other models, as the legacy side's do. */
+  let systemOfRecordCall: CallHandler | undefined;
+  const serviceCallModel: ModelCaller = (ctx, model, method, args, kwargs = {}) =>
+    systemOfRecordCall
+      ? systemOfRecordCall({ database: o.odooDatabaseName, uid: ctx.uid, model, method, args, kwargs: { ...kwargs, context: ctx.context } })
+      : Promise.reject(new Error(`no dispatch for ${o.odooDatabaseName} yet: ${model}.${method} cannot be reached`));
   const serviceHandlers = new Map<string, CallHandler>();
   const serviceFor = (module: string): CallHandler | undefined => {
     const plan = plans.get(module);
@@ -113,7 +119,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     if (!plan || !service) return undefined;
     let handler = serviceHandlers.get(plan.service);
     if (!handler) {
-      handler = createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger }).call;
+      handler = createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger, callModel: serviceCallModel }).call;
       serviceHandlers.set(plan.service, handler);
     }
     return handler;
@@ -165,6 +171,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
         internal!({ database: database.name, uid: ctx.uid, model, method, args, kwargs: { ...kwargs, context: ctx.context } });
       const legacy = createFullOrmEngine({ database, behaviours: legacyBehaviours({ callModel }), filestore: o.filestore ?? null }).call;
       internal = migrated ? phaseAwareHandler({ directory: systemOfRecordDirectory, legacy, serviceFor }) : legacy;
+      if (migrated) systemOfRecordCall = internal;
       handler = migrated ? phaseAwareHandler({ directory, legacy, serviceFor, shadow: comparer, ...(o.upstream ? { upstream: o.upstream } : {}) }) : legacy;
       handlers.set(database.name, handler);
     }

@@ -37,6 +37,6 @@ export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cd
 export { assertServiceOwns, currentWriteOwners, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
 
 // The Odoo face of a service (models served, behaviours, business methods, legacy behaviours) and what hosts it.
-export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor, ModuleTie } from './odoo/odoo-face.ts';
+export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor, ModuleTie, LegacyBehaviourPorts } from './odoo/odoo-face.ts';
 export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from './odoo/service-face.ts';
 export { provisionServiceDatabase } from './db/provision.ts';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
+import type { BehaviourRegistry, ModelCaller } from '../../../odoo-bridge/orm/index.ts';
 
 /** Legacy Odoo module M01–M20 (DESIGN §5 module registry). */
 export type ModuleId = `M${'0' | '1' | '2'}${number}`;
@@ -24,6 +24,18 @@ export interface ServiceEngineOptions {
   metrics?: Registry;
   /** Where the engine logs what no client sees (work after a commit). */
   logger: Logger;
+  /**
+   * Other models' public methods as a client call reaches them (the gateway's phase-aware
+   * dispatch), for a behaviour that acts on another module's records: finance's
+   * hp.payment.action_succeed marks the paid service order paid, wherever M04 lives. Absent
+   * where no gateway hosts the engine.
+   */
+  callModel?: ModelCaller;
+}
+
+/** What the legacy side's engine gives a service's legacy behaviours: other models' methods through the dispatch clients' calls take. */
+export interface LegacyBehaviourPorts {
+  callModel: ModelCaller;
 }
 
 /** A processor of legacy writes to the service's tables after cutover (kit's LegacyCommandProcessor or a subclass). */
@@ -52,7 +64,7 @@ export interface OdooFace {
    * What the legacy side's engine needs to answer these models like the monolith while they
    * are still in Odoo (phase legacy, or after a rollback), with no upstream Odoo.
    */
-  legacyBehaviours(registry: BehaviourRegistry): BehaviourRegistry;
+  legacyBehaviours(registry: BehaviourRegistry, ports?: LegacyBehaviourPorts): BehaviourRegistry;
   /** Creates the service's database before a backfill. Default: the kit's tables, then the service's migrations. */
   provision?(serviceUrl: string): Promise<void>;
   /** The processor of legacy writes to its tables after cutover. Default: the kit's, over `models`' tables. */
