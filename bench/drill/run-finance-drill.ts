@@ -1,0 +1,371 @@
+import type pg from 'pg';
+import { GateRefusal, type StepResult } from '../../migration/control/controller.ts';
+import { forwardSlot, reverseSlot } from '../../migration/control/module-plan.ts';
+import { emitDrainMarker, waitApplied } from '../../migration/control/sync/drain.ts';
+import { reconcileModules } from '../../migration/reconcile/index.ts';
+import type { DrillStack } from './drill-stack.ts';
+import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
+import type { AcceptedDelta, DrillPayment, FinanceLoadReport } from './finance-load.ts';
+import { startFinanceLoadThread } from './finance-load-thread.ts';
+
+/**
+ * M14 and M15 are tied (a gift order debits the ledger in its own transaction; finance declares
+ * it, services/finance/index.ts `movesTogether`); M13 is not tied to them but moves in the same
+ * step of the runbook, so the drill changes the owner of all three in one freeze.
+ */
+export const FINANCE_DRILL_MODULES = ['M13', 'M14', 'M15'] as const;
+
+export interface FinanceDrillOptions {
+  /** finance's REST API; REST calls run only when given (reads from the start, writes while finance owns the modules). */
+  restUrl?: string;
+  restTokens?: Record<string, string>;
+  members: number;
+  ratePerSecond: number;
+  dwellMs: number;
+  runTag: string;
+  /** Steps through their gates without --force (canary waits for the shadow samples the gate needs); default: forced, gates shown. */
+  strictGates?: boolean;
+  log?: (line: string) => void;
+}
+
+/** One side's view of the ledger of the drill's users after the drill. */
+export interface LedgerCheck {
+  side: 'legacy' | 'service';
+  /** Accepted rows absent on this side (by id, or by the gift order that wrote them). */
+  missing: string[];
+  /** Accepted rows present more than once, or rows of drill users no client was told about. */
+  extra: string[];
+  /** Rows whose delta or user differs from what the client was answered. */
+  wrong: string[];
+  /** Users whose `balance_after` chain breaks (previous + delta) or goes below zero. */
+  brokenChains: string[];
+  /** Users whose last balance_after is not their balance before the drill plus the deltas accepted during it. */
+  balanceMismatches: string[];
+}
+
+export interface PaymentCheck {
+  side: 'legacy' | 'service';
+  missing: string[];
+  duplicated: string[];
+  /** Payments whose state is not the one their last accepted step left. */
+  wrongState: string[];
+}
+
+export interface FinanceDrillResult {
+  steps: DrillStep[];
+  load: FinanceLoadReport;
+  achievedRate: number;
+  freezeHoldP99Ms: number;
+  freezeHoldMaxMs: number;
+  /** What the controller answered to a cutover of M15 alone (it must refuse: M14 is tied to it). */
+  loneCutoverRefusal: string;
+  ledger: LedgerCheck[];
+  payments: PaymentCheck[];
+  /** Refusals whose figures do not show an overdraft (balance < 0, or balance + delta ≥ 0). */
+  inconsistentRefusals: string[];
+  /** Service orders paid by a succeeded payment that the monolith does not show paid (or the reverse). */
+  sourcesNotPaid: string[];
+  reconcileClean: boolean;
+  reconcileDetail: string;
+  rules: { checked: number; skipped: number; breaches: string[] };
+  timelines: string[];
+}
+
+/**
+ * The cutover drill on M13 + M14 + M15 (finance), the way run-trade-drill.ts does M04 + M20:
+ * mixed traffic (finance-load.ts: payments, credits, debits with refused overdrafts, gift orders,
+ * reads) throughout backfill → shadow → canary 10 → cutover → rollback → cutover, the ownership
+ * changes of the three in one freeze; before the first cutover, a cutover of M15 alone, which
+ * the coupling gate must refuse. Then: no client call failed, every ledger row and payment a
+ * client was answered with exists exactly once on both sides (and nothing else of the drill's
+ * users), every user's balance is the balance before plus the accepted deltas on both sides with
+ * an unbroken, never negative chain, refusals really were overdrafts, payments on service orders
+ * left those orders paid in the monolith, and `ficus reconcile M13 M14 M15` is clean, business
+ * rules included.
+ *
+ * REST writes run only while finance owns the modules (outside `service` svc_finance is a copy
+ * the monolith owns and finance's REST writes are refused, services/kit/cdc/write-owner.ts).
+ */
+export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillOptions): Promise<FinanceDrillResult> {
+  const log = o.log ?? (() => undefined);
+  const c = stack.controller;
+  const steps: DrillStep[] = [];
+  const gates = o.strictGates
+    ? { ackTimeoutMs: 30_000 }
+    : { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000, thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
+  const timed = stepTimer(steps, log);
+  const each = async (name: string, order: readonly string[], work: (module: string) => Promise<StepResult>) => {
+    for (const module of order) await timed(`${name} ${module}`, () => work(module));
+  };
+  const together = async (name: string, step: 'cutover' | 'rollback', order: readonly string[]) => {
+    const started = Date.now();
+    const results = await c.together(step, [...order], gates);
+    for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
+    log(`${name} ${order.join(' + ')}: ${results.map((r) => r.message).join('; ')} (${Date.now() - started} ms)`);
+  };
+  const routedTo = async (phase: 'service' | 'legacy') => {
+    const started = Date.now();
+    while (FINANCE_DRILL_MODULES.some((m) => (stack.runtime.book.get(m).phase === 'service') !== (phase === 'service'))) {
+      if (Date.now() - started > 5000) throw new Error(`the gateway did not learn the ${phase === 'service' ? 'cutover' : 'rollback'}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  for (const module of FINANCE_DRILL_MODULES) {
+    const bf = await c.backfill(module, { waitMs: 120_000 });
+    if (!bf.ok) throw new Error(bf.message);
+    steps.push({ step: `backfill ${module}`, ms: 0, forced: false, message: bf.message });
+  }
+  const userIds = await memberIds(stack.legacyPool, o.members);
+  const before = await ledgerBaseline(stack.legacyPool, userIds);
+  const paymentsBefore = await paymentBaseline(stack.legacyPool, userIds);
+  const load = await startFinanceLoadThread({
+    gatewayUrl: stack.gatewayUrl, database: 'hp_legacy', members: o.members, ratePerSecond: o.ratePerSecond, runTag: o.runTag,
+    ...(o.restUrl ? { restUrl: o.restUrl, restTokens: o.restTokens ?? {} } : {}),
+  });
+  const started = Date.now();
+  const dwell = () => new Promise((r) => setTimeout(r, o.dwellMs));
+  let loneCutoverRefusal = '';
+  try {
+    await dwell();
+    await each('shadow', FINANCE_DRILL_MODULES, (m) => c.shadow(m));
+    await dwell();
+    await each('canary 10', FINANCE_DRILL_MODULES, (m) => (o.strictGates ? canaryWhenGateOpens(c, m, log) : c.canary(m, 10, gates)));
+    await dwell();
+    loneCutoverRefusal = await refusedLoneCutover(stack, 'M15');
+    log(`cutover M15 alone: ${loneCutoverRefusal}`);
+    await together('cutover', 'cutover', FINANCE_DRILL_MODULES);
+    await routedTo('service');
+    await load.setRestWrites(true);
+    await dwell();
+    await load.setRestWrites(false);
+    await together('rollback', 'rollback', [...FINANCE_DRILL_MODULES].reverse());
+    await routedTo('legacy');
+    await dwell();
+    await together('cutover again', 'cutover', FINANCE_DRILL_MODULES);
+    await routedTo('service');
+    await load.setRestWrites(true);
+    await dwell();
+  } catch (error) {
+    // A step that fails stops the drill; what the clients saw until then tells why.
+    const seen = await load.stop();
+    log(`drill stopped: ${(error as Error).message}; failures ${JSON.stringify(seen.failures.slice(0, 5))}; slowest ${JSON.stringify(seen.slowest.slice(0, 8))}`);
+    throw error;
+  }
+  const report = await load.stop();
+  const elapsed = (Date.now() - started) / 1000;
+  await stack.runtime.shadowIdle();
+
+  const held = await heldWriteLatencies(c.control, report.writeLatencies);
+  const timelines = await journalTimelines(c.control);
+  await settle(stack);
+  const ledger = [
+    await checkLedger('legacy', stack.legacyPool, before, report.accepted),
+    await checkLedger('service', stack.servicePool, before, report.accepted),
+  ];
+  const payments = [
+    await checkPayments('legacy', stack.legacyPool, paymentsBefore, report.payments),
+    await checkPayments('service', stack.servicePool, paymentsBefore, report.payments),
+  ];
+  const rec = await reconcileModules({ sourceUrl: stack.endpoints.legacyUrl, targetUrl: stack.endpoints.serviceUrlFor('finance'), modules: [...FINANCE_DRILL_MODULES], lag: { lagWindowMs: 2000 } });
+  const ruleBreaches = rec.rules.flatMap((r) => r.breaches.map((b) => `${r.id} (${r.side}): ${b.detail}`));
+  return {
+    steps,
+    load: report,
+    achievedRate: report.calls / elapsed,
+    freezeHoldP99Ms: percentile(held, 99),
+    freezeHoldMaxMs: held.length ? Math.max(...held) : 0,
+    loneCutoverRefusal,
+    ledger,
+    payments,
+    inconsistentRefusals: report.refusals
+      .filter((r) => r.kind === 'overdraft' && r.balance !== undefined && r.delta !== undefined && (r.balance < 0 || r.balance + r.delta >= 0))
+      .map((r) => `${r.method} user ${r.userId}: balance ${r.balance}, delta ${r.delta}`),
+    sourcesNotPaid: await unpaidSources(stack.legacyPool, report.payments),
+    reconcileClean: rec.summary.tablesWithDifferences === 0 && rec.summary.ruleBreaches === 0,
+    reconcileDetail: `${rec.summary.tables} tables, ${rec.summary.rowsSource} legacy rows, ${rec.summary.rowsTarget} service rows, ${rec.summary.missingInTarget + rec.summary.missingInSource + rec.summary.different} differences; rules ${rec.summary.rulesChecked} checked, ${rec.summary.rulesSkipped} skipped, ${rec.summary.ruleBreaches} breaches`,
+    rules: { checked: rec.summary.rulesChecked, skipped: rec.summary.rulesSkipped, breaches: ruleBreaches.slice(0, 10) },
+    timelines,
+  };
+}
+
+/** Whether a result holds every invariant the drill checks (failures, losses, balances, refusals, sources, reconcile). */
+export function financeDrillClean(r: FinanceDrillResult): boolean {
+  return r.load.failures.length === 0
+    && r.ledger.every((l) => !l.missing.length && !l.extra.length && !l.wrong.length && !l.brokenChains.length && !l.balanceMismatches.length)
+    && r.payments.every((p) => !p.missing.length && !p.duplicated.length && !p.wrongState.length)
+    && !r.inconsistentRefusals.length && !r.sourcesNotPaid.length && r.reconcileClean;
+}
+
+/** Lost (missing on a side) and duplicated (extra) rows over both checks, for the one-line summaries. */
+export function lostAndDuplicated(r: FinanceDrillResult): { lost: number; duplicated: number } {
+  return {
+    lost: r.ledger.reduce((n, l) => n + l.missing.length, 0) + r.payments.reduce((n, p) => n + p.missing.length, 0),
+    duplicated: r.ledger.reduce((n, l) => n + l.extra.length, 0) + r.payments.reduce((n, p) => n + p.duplicated.length, 0),
+  };
+}
+
+/** The coupling gate must refuse a cutover of one tied module alone; the refusal's text is returned (a step that goes through is an error). */
+async function refusedLoneCutover(stack: DrillStack, module: string): Promise<string> {
+  try {
+    const r = await stack.controller.cutover(module, { ackTimeoutMs: 30_000 });
+    throw new Error(`cutover of ${module} alone was not refused: ${r.message}`);
+  } catch (error) {
+    if (!(error instanceof GateRefusal)) throw error;
+    const coupling = error.result.gates.find((g) => g.gate === 'coupled modules move together');
+    if (!coupling || coupling.ok) throw new Error(`cutover of ${module} alone was refused, but not by the coupling gate: ${error.message}`);
+    return coupling.detail;
+  }
+}
+
+/** Strict drills: canary once the shadow match-rate gate opens (it needs its samples), at most a minute. */
+async function canaryWhenGateOpens(c: DrillStack['controller'], module: string, log: (line: string) => void): Promise<StepResult> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await c.canary(module, 10);
+    } catch (error) {
+      if (!(error instanceof GateRefusal) || Date.now() > deadline) throw error;
+      log(`canary 10 ${module} waits: ${error.message}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+async function memberIds(legacy: pg.Pool, members: number): Promise<number[]> {
+  const logins = Array.from({ length: members }, (_, i) => `member${String(i + 1).padStart(3, '0')}@hp.example`);
+  const { rows } = await legacy.query<{ id: number }>('SELECT id FROM res_users WHERE login = ANY($1) ORDER BY login', [logins]);
+  if (rows.length !== members) throw new Error(`expected ${members} demo members, found ${rows.length}`);
+  return rows.map((r) => r.id);
+}
+
+interface LedgerBaseline {
+  /** Ledger rows up to this id were there before the drill. */
+  maxId: number;
+  balances: Map<number, number>;
+}
+
+async function ledgerBaseline(legacy: pg.Pool, userIds: number[]): Promise<LedgerBaseline> {
+  const { rows: [max] } = await legacy.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM points_transactions');
+  const { rows } = await legacy.query<{ user_id: number; balance_after: number }>(
+    'SELECT DISTINCT ON (user_id) user_id, balance_after FROM points_transactions WHERE user_id = ANY($1) ORDER BY user_id, id DESC',
+    [userIds],
+  );
+  const balances = new Map(userIds.map((u) => [u, 0]));
+  for (const r of rows) balances.set(r.user_id, r.balance_after ?? 0);
+  return { maxId: max!.id, balances };
+}
+
+/** Both directions drained: the service's writes are in legacy, legacy's commands applied in the service. */
+async function settle(stack: DrillStack): Promise<void> {
+  for (const module of FINANCE_DRILL_MODULES) {
+    await waitApplied(stack.legacyPool, reverseSlot(module), await emitDrainMarker(stack.servicePool, 'drill end'), 10_000);
+    await waitApplied(stack.servicePool, forwardSlot(module), await emitDrainMarker(stack.legacyPool, 'drill end'), 10_000);
+  }
+  const deadline = Date.now() + 10_000;
+  while ((await stack.servicePool.query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')).rows[0]!.n > 0) {
+    if (Date.now() > deadline) throw new Error('legacy commands still pending after the drill');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface LedgerRow { id: number; user_id: number; delta: number; balance_after: number; ref_model: string | null; ref_id: number | null }
+
+/**
+ * One side's ledger of the drill's users against what the clients were answered: every accepted
+ * row once, nothing else written for them since the drill began, and each user's chain of
+ * balance_after unbroken and never negative, ending at the balance before plus the accepted deltas.
+ */
+async function checkLedger(side: LedgerCheck['side'], pool: pg.Pool, before: LedgerBaseline, accepted: readonly AcceptedDelta[]): Promise<LedgerCheck> {
+  const userIds = [...before.balances.keys()];
+  const { rows } = await pool.query<LedgerRow>(
+    'SELECT id, user_id, delta, balance_after, ref_model, ref_id FROM points_transactions WHERE user_id = ANY($1) AND id > $2 ORDER BY id',
+    [userIds, before.maxId],
+  );
+  const check: LedgerCheck = { side, missing: [], extra: [], wrong: [], brokenChains: [], balanceMismatches: [] };
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const giftRows = new Map<number, LedgerRow[]>();
+  for (const r of rows) if (r.ref_model === 'hp.gift.order' && r.ref_id !== null) giftRows.set(r.ref_id, [...(giftRows.get(r.ref_id) ?? []), r]);
+  const claimed = new Set<number>();
+  for (const a of accepted) {
+    let row: LedgerRow | undefined;
+    if (a.giftOrderId !== undefined) {
+      const found = giftRows.get(a.giftOrderId) ?? [];
+      if (found.length > 1) check.extra.push(`gift order ${a.giftOrderId}: ${found.length} ledger rows`);
+      row = found[0];
+    } else row = byId.get(a.id);
+    const what = a.giftOrderId !== undefined ? `gift order ${a.giftOrderId} (${a.via})` : `row ${a.id} (${a.via})`;
+    if (!row) {
+      check.missing.push(what);
+      continue;
+    }
+    if (claimed.has(row.id)) check.extra.push(`${what}: row ${row.id} answered twice`);
+    claimed.add(row.id);
+    if (row.user_id !== a.userId || row.delta !== a.delta) check.wrong.push(`${what}: user ${row.user_id} delta ${row.delta}, answered user ${a.userId} delta ${a.delta}`);
+  }
+  for (const r of rows) if (!claimed.has(r.id)) check.extra.push(`row ${r.id} (user ${r.user_id}, delta ${r.delta}, ${r.ref_model ?? '-'}/${r.ref_id ?? '-'}) answered to no client`);
+  for (const user of userIds) {
+    let balance = before.balances.get(user)!;
+    for (const r of rows.filter((x) => x.user_id === user)) {
+      if (r.balance_after !== balance + r.delta || r.balance_after < 0) {
+        check.brokenChains.push(`user ${user} row ${r.id}: ${balance} ${r.delta >= 0 ? '+' : '−'} ${Math.abs(r.delta)} → balance_after ${r.balance_after}`);
+        break;
+      }
+      balance = r.balance_after;
+    }
+    const expected = before.balances.get(user)! + accepted.filter((a) => a.userId === user).reduce((s, a) => s + a.delta, 0);
+    const last = rows.filter((x) => x.user_id === user).at(-1)?.balance_after ?? before.balances.get(user)!;
+    if (last !== expected) check.balanceMismatches.push(`user ${user}: ${last}, expected ${expected}`);
+  }
+  return check;
+}
+
+/**
+ * One side's payments of the drill's payers since the drill began against what the clients were
+ * answered: each once with its id and the state of its last accepted step, none that no client
+ * was told about, no reference twice.
+ */
+async function checkPayments(side: PaymentCheck['side'], pool: pg.Pool, before: PaymentBaseline, payments: readonly DrillPayment[]): Promise<PaymentCheck> {
+  const { rows } = await pool.query<{ id: number; reference: string; state: string }>(
+    'SELECT id, reference, state FROM payments WHERE id > $1 AND payer_id = ANY($2)',
+    [before.maxId, before.payerIds],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const check: PaymentCheck = { side, missing: [], duplicated: [], wrongState: [] };
+  for (const p of payments) {
+    const found = byId.get(p.id);
+    if (!found) check.missing.push(`${p.reference} id ${p.id} (${p.via})`);
+    else if (found.reference !== p.reference) check.missing.push(`id ${p.id}: reference ${found.reference}, answered ${p.reference}`);
+    else if (found.state !== p.state) check.wrongState.push(`${p.reference}: ${found.state}, expected ${p.state}`);
+  }
+  const answered = new Set(payments.map((p) => p.id));
+  for (const r of rows) if (!answered.has(r.id)) check.duplicated.push(`${r.reference} (id ${r.id}): created, answered to no client`);
+  const references = new Map<string, number>();
+  for (const r of rows) references.set(r.reference, (references.get(r.reference) ?? 0) + 1);
+  for (const [reference, count] of references) if (count > 1) check.duplicated.push(`${reference} ×${count}`);
+  return check;
+}
+
+interface PaymentBaseline {
+  maxId: number;
+  payerIds: number[];
+}
+
+async function paymentBaseline(legacy: pg.Pool, payerIds: number[]): Promise<PaymentBaseline> {
+  const { rows: [max] } = await legacy.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM payments');
+  return { maxId: max!.id, payerIds };
+}
+
+/** A succeeded (or later refunded) payment leaves its service order paid in the monolith (M04 stays there); a failed one leaves it awaiting payment. */
+async function unpaidSources(legacy: pg.Pool, payments: readonly DrillPayment[]): Promise<string[]> {
+  const sourced = payments.filter((p) => p.sourceOrderId);
+  const { rows } = await legacy.query<{ id: number; state: string }>('SELECT id, state FROM service_orders WHERE id = ANY($1::int4[])', [sourced.map((p) => p.sourceOrderId)]);
+  const stateOf = new Map(rows.map((r) => [r.id, r.state]));
+  const wrong: string[] = [];
+  for (const p of sourced) {
+    const expected = p.state === 'succeeded' || p.state === 'refunded' ? 'paid' : 'pending_payment';
+    const state = stateOf.get(p.sourceOrderId!);
+    if (state !== expected) wrong.push(`order ${p.sourceOrderId} (${p.reference}, payment ${p.state}): ${state ?? 'missing'}, expected ${expected}`);
+  }
+  return wrong;
+}
