@@ -8,6 +8,8 @@ import { giveGeneratedAvatar } from './partner-avatar.ts';
 import { configParameter, moduleInstalled, xmlidToResId } from './xmlid.ts';
 import { subscribeUsersToGroupChannels } from './discuss-auto-subscribe.ts';
 import { pythonDefaults } from '../defaults.ts';
+import { notifySecuritySettingUpdate } from '../mail/security-update-mail.ts';
+import { emailNormalize } from './mixin-computes.ts';
 
 /**
  * res.users' Python behaviour in a stock Odoo 18 (base res_users.py with UsersImplied, base_setup,
@@ -20,6 +22,8 @@ import { pythonDefaults } from '../defaults.ts';
 const pendingPassword = new WeakMap<Vals, PasswordChange>();
 const internalBefore = new WeakMap<Vals, Set<number>>();
 const templateGroupsBefore = new WeakMap<Vals, number[]>();
+/** Users whose email a write changes, with the address they had (mail's res.users write notifies the old one). */
+const previousEmails = new WeakMap<Vals, Map<number, string>>();
 
 const SUPERUSER_ID = 1;
 
@@ -88,6 +92,7 @@ const resUsers: ModelBehaviour = {
     }
     const change = takePassword(vals);
     if (change) pendingPassword.set(vals, change);
+    if ('email' in vals) previousEmails.set(vals, await changedEmails(ctx, ids, vals.email));
     if (Array.isArray(vals.groups_id) ? vals.groups_id.length : vals.groups_id) {
       groupsFromCommands(vals.groups_id);
       internalBefore.set(vals, await internalUsers(ctx, ids));
@@ -123,6 +128,7 @@ const resUsers: ModelBehaviour = {
         [ids],
       );
     }
+    await notifySecurityChanges(ctx, ids, vals, change !== undefined);
   },
 
   async beforeUnlink(ctx, ids) {
@@ -241,4 +247,29 @@ async function applyNewDefaultGroups(ctx: CallContext, written: number[], oldDef
 export function registerResUsers(behaviours: BehaviourRegistry): void {
   behaviours.register('res.users', resUsers);
   behaviours.register('res.users', { afterCreate: (ctx, ids) => subscribeUsersToGroupChannels(ctx, behaviours, ids) });
+}
+
+/** The users whose normalized email differs from the one written, with their current address. */
+async function changedEmails(ctx: CallContext, ids: number[], email: unknown): Promise<Map<number, string>> {
+  const written = emailNormalize(typeof email === 'string' ? email : null);
+  const { rows } = await ctx.db.query<{ id: number; email: string | null }>(
+    `SELECT u.id, p.email FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ANY($1::int4[]) ORDER BY u.id`,
+    [ids],
+  );
+  return new Map(rows.filter((r) => emailNormalize(r.email) && emailNormalize(r.email) !== written).map((r) => [r.id, r.email!]));
+}
+
+/** mail's res.users `write`: a security email per user for a changed login, password or email (the old address for the email). */
+async function notifySecurityChanges(ctx: CallContext, ids: number[], vals: Vals, passwordChanged: boolean): Promise<void> {
+  if ('login' in vals) await notifySecuritySettingUpdate(ctx, ids, { subject: 'Security Update: Login Changed', content: 'Your account login has been updated' });
+  if (passwordChanged) await notifySecuritySettingUpdate(ctx, ids, { subject: 'Security Update: Password Changed', content: 'Your account password has been updated' });
+  for (const [id, previous] of previousEmails.get(vals) ?? []) {
+    const { rows } = await ctx.db.query<{ email: string | null }>(`SELECT p.email FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = $1`, [id]);
+    await notifySecuritySettingUpdate(ctx, ids, {
+      subject: 'Security Update: Email Changed',
+      content: `Your account email has been changed from ${previous} to ${rows[0]?.email ?? 'False'}.`,
+      emailTo: previous,
+      suggestPasswordReset: false,
+    });
+  }
 }

@@ -24,7 +24,7 @@ export async function currentAuthor(ctx: CallContext): Promise<Author> {
 }
 
 /** `_notify_get_reply_to(default=email_from)[False]` on the void recordset: the company catchall, formatted with its name. */
-async function replyTo(ctx: CallContext, emailFrom: string | false): Promise<string | false> {
+export async function replyTo(ctx: CallContext, emailFrom: string | false): Promise<string | false> {
   if (ctx.access.companyId == null) return emailFrom;
   const r = await ctx.db
     .query<{ name: string; catchall: string | null }>(

@@ -186,3 +186,47 @@ describe('mail.thread chatter of native writes', () => {
     expect((await row(`SELECT user_id FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ user_id: null });
   });
 });
+
+describe("mail's security emails on res.users writes (addons/mail/models/res_users.py)", () => {
+  const mails = async (after: number) =>
+    row(
+      `SELECT m.subject, m.message_type, m.body, m.model, m.res_id, m.author_id, mm.state, mm.auto_delete, mm.email_to, mm.body_html
+         FROM mail_mail mm JOIN mail_message m ON m.id = mm.mail_message_id WHERE mm.id > $1 ORDER BY mm.id`,
+      [after],
+    );
+  const lastMail = async () => Number((await row(`SELECT coalesce(max(id), 0) AS id FROM mail_mail`, []))[0]!.id);
+  const admin = async () => Number((await row(`SELECT partner_id FROM res_users WHERE id = $1`, [ADMIN]))[0]!.partner_id);
+
+  it('a password change queues one private outgoing email per user, written by the current user; other writes none', async () => {
+    const user = (await call(ADMIN, 'res.users', 'create', [{ name: 'Mail Guard', login: 'mail.guard' }], { context: { no_reset_password: true } })) as number;
+    const before = await lastMail();
+    await call(ADMIN, 'res.users', 'write', [[user], { name: 'Mail Guard II' }]);
+    expect(await mails(before)).toEqual([]);
+    await call(ADMIN, 'res.users', 'write', [[user], { password: 'a-new-secret' }]);
+    const [mail] = await mails(before);
+    expect({ ...mail, body_html: undefined }).toEqual({
+      subject: 'Security Update: Password Changed', message_type: 'email_outgoing', body: '', model: null, res_id: null,
+      author_id: await admin(), state: 'outgoing', auto_delete: true, email_to: null, body_html: undefined,
+    });
+    expect(mail!.body_html).toMatch(/Dear Mail Guard II,[\s\S]*Your account password has been updated[\s\S]*\/web\/reset_password/);
+  });
+
+  it('a login change notifies its user at the current address; an email change notifies the previous address, for every user written', async () => {
+    const a = (await call(ADMIN, 'res.users', 'create', [{ name: 'Ann Old', login: 'ann.old' }], { context: { no_reset_password: true } })) as number;
+    const b = (await call(ADMIN, 'res.users', 'create', [{ name: 'Bob Old', login: 'bob.old' }], { context: { no_reset_password: true } })) as number;
+    await row(`UPDATE res_partner SET email = 'ann@old.example' WHERE id = (SELECT partner_id FROM res_users WHERE id = $1)`, [a]);
+    let before = await lastMail();
+    await call(ADMIN, 'res.users', 'write', [[a], { login: 'ann.new' }]);
+    expect((await mails(before)).map((m) => [m.subject, m.email_to])).toEqual([['Security Update: Login Changed', '"Ann Old" <ann@old.example>']]);
+    before = await lastMail();
+    // Odoo sends the old address's notice once per user of the write (it loops over `self` for each changed user).
+    await call(ADMIN, 'res.users', 'write', [[a, b], { email: 'both@new.example' }]);
+    const sent = await mails(before);
+    expect(sent.map((m) => [m.subject, m.email_to])).toEqual([
+      ['Security Update: Email Changed', 'ann@old.example'],
+      ['Security Update: Email Changed', 'ann@old.example'],
+    ]);
+    expect(sent[0]!.body_html).toContain('Your account email has been changed from ann@old.example to both@new.example.');
+    expect(sent[0]!.body_html).not.toContain('reset_password');
+  });
+});
