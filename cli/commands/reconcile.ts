@@ -5,6 +5,10 @@ import pg from 'pg';
 import { loadConfig } from '../../runtime/config.ts';
 import {
   applyRepair,
+  applyRuleRepairs,
+  describeRuleRepairPlan,
+  planRuleRepairs,
+  ruleRepairSides,
   DatabasePools,
   describeRepairPlan,
   ensureReconcileRunsTable,
@@ -152,6 +156,15 @@ async function reconcileWith(modules: string[], options: ReconcileCliOptions, so
       progress.stop();
     }
     if (options.repair) {
+      // Rule breaches first, each written on its table's system of record (the points award on the
+      // ledger's owner, ...); the copies of what they wrote are then re-synced with the tables below.
+      const ruleSides = ruleRepairSides({ ...request, pools });
+      const rulePlan = await planRuleRepairs(report, ruleSides.ownerOf);
+      process.stdout.write(describeRuleRepairPlan(rulePlan));
+      if (options.apply && rulePlan.steps.length) {
+        for (const r of await applyRuleRepairs(rulePlan, ruleSides.pools)) process.stdout.write(`${r.written ? 'repaired' : 'already mended'} (${r.rule}, ${r.table}): ${r.detail}\n`);
+        report = await reconcileModules(request);
+      }
       // Each table is repaired from its module's system of record: legacy until cutover, the service after.
       const owners = new Map((report.scope ?? []).map((m) => [m.code, m.systemOfRecord]));
       const plan = await planRepair(report, (table) => owners.get(report.tables.find((t) => t.table === table)?.module ?? '') ?? 'legacy');

@@ -1,4 +1,8 @@
-import type { Queryable } from '../modules/queryable.ts';
+import { FINANCE_RULES, unlinkedPaymentFor } from './finance-rules.ts';
+import { canonicalDecimal, on, PAID_ORDER_STATES, type BusinessRule, type RuleBreach } from './rule-model.ts';
+
+export { canonicalDecimal, PAID_ORDER_STATES };
+export type { BreachRepair, BusinessRule, RuleBreach, RuleSide, TableLocator } from './rule-model.ts';
 
 /**
  * Business invariants of the legacy platform (legacy README, "Business methods" and "Data"),
@@ -9,41 +13,6 @@ import type { Queryable } from '../modules/queryable.ts';
  * the side being checked (`locate`), and combines them here; so a rule spanning two services
  * (orders in trade, payments in finance) needs no cross-database SQL.
  */
-export interface RuleBreach {
-  /** Ids involved, per table. */
-  ids: Record<string, number[]>;
-  /** Plain words; ids, states and amounts only (none of these tables hold health data). */
-  detail: string;
-}
-
-export type RuleSide = 'source' | 'target';
-export type TableLocator = (table: string) => Queryable | undefined;
-
-export interface BusinessRule {
-  id: string;
-  title: string;
-  /** The rule in plain words, as printed in the report. */
-  description: string;
-  tables: string[];
-  /** `per-side` rules run on the source and on the target; `across` rules compare the two. */
-  scope: 'per-side' | 'across';
-  check(sides: { [S in RuleSide]: TableLocator }, side: RuleSide): Promise<RuleBreach[]>;
-}
-
-/** States in which a service order has been paid and not given back (README: the order state machine). */
-export const PAID_ORDER_STATES = ['paid', 'assigned', 'in_service', 'completed'] as const;
-
-const on = (locate: TableLocator, table: string): Queryable => {
-  const db = locate(table);
-  if (!db) throw new Error(`table ${table} is not available`);
-  return db;
-};
-
-/** Decimal text without trailing zeros, so 199.00 and 199 compare equal. */
-export function canonicalDecimal(text: string): string {
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-}
-
 const serviceOrderPaidOnce: BusinessRule = {
   id: 'service-order-paid-once',
   title: 'Every paid service order has exactly one succeeded payment of its amount',
@@ -56,8 +25,8 @@ const serviceOrderPaidOnce: BusinessRule = {
   async check(sides, side) {
     const locate = sides[side];
     const [orders, payments] = await Promise.all([
-      on(locate, 'service_orders').query<{ id: number; state: string; amount: string | null }>(
-        `SELECT id, state, amount::text AS amount FROM service_orders WHERE state = ANY($1::text[]) ORDER BY id`,
+      on(locate, 'service_orders').query<{ id: number; state: string; amount: string | null; customer_id: number }>(
+        `SELECT id, state, amount::text AS amount, customer_id FROM service_orders WHERE state = ANY($1::text[]) ORDER BY id`,
         [PAID_ORDER_STATES],
       ),
       on(locate, 'payments').query<{ source_id: number; ids: number[]; amounts: (string | null)[] }>(
@@ -77,7 +46,7 @@ const serviceOrderPaidOnce: BusinessRule = {
         breaches.push({ ids, detail: `payment ${p.ids[0]} amount ${p.amounts[0]} differs from order ${order.id} amount ${order.amount}` });
       }
     }
-    return breaches;
+    return unlinkedPaymentFor(locate, orders.rows, breaches);
   },
 };
 
@@ -230,4 +199,5 @@ export const BUSINESS_RULES: readonly BusinessRule[] = [
   pointsBalanceAgrees,
   inventoryReserved,
   giftDebit,
+  ...FINANCE_RULES,
 ];

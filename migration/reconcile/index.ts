@@ -5,7 +5,8 @@
 export { reconcileModules, ReconcileUsageError, type ReconcileModulesOptions } from './reconcile-modules.ts';
 export { runReconciliation, type DatabaseHandle, type ReconcileRunOptions, type TableJob } from './reconcile-run.ts';
 export { reconcileTable, type PendingTable, type TableReconcileOptions } from './table-reconciler.ts';
-export { BUSINESS_RULES, PAID_ORDER_STATES, type BusinessRule, type RuleBreach } from './business-rules.ts';
+export { BUSINESS_RULES, PAID_ORDER_STATES, type BreachRepair, type BusinessRule, type RuleBreach } from './business-rules.ts';
+export { FINANCE_RULES } from './finance-rules.ts';
 export type { RuleResult } from './rule-runner.ts';
 export { exitCodeOf, type ReconcileReport, type ReportSummary } from './report-model.ts';
 export { surveyModuleCopies, type CopyState, type ModuleScope, type ModuleStanding, type StandingLookup } from './module-copies.ts';
@@ -14,6 +15,8 @@ export { renderReport, REPORT_FORMATS, type ReportFormat } from './report/index.
 export { serviceDatabaseName, databaseUrlOn, DatabasePools, tableJobsFor } from './targets.ts';
 export { currentOwnerOf, type OwnerLookup, type TableOwner } from './table-owner.ts';
 export { planRepair, applyRepair, describeRepairPlan, type TableRepair, type RepairResult } from './repair.ts';
+export { planRuleRepairs, applyRuleRepairs, describeRuleRepairPlan, type RuleRepairPlan, type RuleRepairStep, type RuleRepairResult } from './rule-repair.ts';
+export { ruleRepairSides } from './rule-repair-sides.ts';
 export { ensureReconcileRunsTable, storeReconcileRun, storeFailedRun } from './control-store.ts';
 export { ReconcileMetrics } from './metrics.ts';
 export { scheduleDailyReconcile, type DailyReconcile, type DailyReconcileOptions } from './schedule.ts';

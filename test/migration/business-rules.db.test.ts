@@ -63,6 +63,9 @@ describe('business rules', () => {
         'points-balance-agrees/across: ok',
         'inventory-reserved-within-quantity/source: ok', 'inventory-reserved-within-quantity/target: ok',
         'gift-order-debited-once/source: ok', 'gift-order-debited-once/target: ok',
+        'payment-marks-order-paid/source: ok', 'payment-marks-order-paid/target: ok',
+        'order-points-awarded-once/source: ok', 'order-points-awarded-once/target: ok',
+        'points-balance-is-sum/source: ok', 'points-balance-is-sum/target: ok',
       ]);
       expect(report.status).toBe('clean');
       for (const r of report.rules) expect(r.description.length).toBeGreaterThan(40); // stated in plain words
