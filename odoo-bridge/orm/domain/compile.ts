@@ -184,6 +184,11 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
   if (name === 'id' && (operator === 'child_of' || operator === 'parent_of')) {
     return hierarchy(env, model, alias, 'id', operator, toIds(env, model, value), null);
   }
+  // The engine's own sub-searches put an id query in a leaf (Odoo's `('id', 'in', Query)`); a
+  // client's JSON cannot carry one (its select is a function).
+  if (name === 'id' && (operator === 'in' || operator === 'not in') && isIdQuery(value)) {
+    return idsIn(sql.ref(`${alias}.id`), value, operator === 'not in');
+  }
   if (!field.store) {
     if (field.related) return viaRelatedPath(env, model, alias, field, operator, value);
     if (name === 'display_name') return compileDisplayNameSearch(env, model, alias, operator, value);
@@ -426,6 +431,10 @@ function hierarchy(env: SearchEnv, model: ModelInfo, alias: string, _left: 'id',
   const expanded = hierarchyIds(env, model, operator, ids, parent);
   if (expanded.kind === 'list' && !expanded.ids.length) return sql`FALSE`;
   return idsIn(sql.ref(`${alias}.id`), expanded);
+}
+
+function isIdQuery(value: unknown): value is Extract<IdSource, { kind: 'query' }> {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'query' && typeof (value as { select?: unknown }).select === 'function';
 }
 
 /** Python truthiness of a domain value: '', False, None, 0 and empty lists are false. */
