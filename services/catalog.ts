@@ -23,7 +23,7 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, BuiltService | Planne
   content: { planned: ['M06', 'M11', 'M12'] },
   biz: { planned: ['M03', 'M07', 'M08'] },
   ec: { planned: ['M09', 'M10'] },
-  finance: { planned: ['M13', 'M14', 'M15'] },
+  finance: { load: async () => (await import('./finance/index.ts')).default },
   ops: { planned: ['M05', 'M17', 'M18'] },
   ai: { planned: ['M16'] },
 };

@@ -1,6 +1,5 @@
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { registerHpGrowth } from './hp-growth.ts';
-import { registerHpPayment } from './hp-payment.ts';
 import { registerHpPersonal } from './hp-personal.ts';
 
 /** What legacy addons may use beyond their own tables. */
@@ -11,12 +10,11 @@ export interface LegacyAddonPorts {
 
 /**
  * Python of modules that stay legacy but that the legacy side's engine must still answer like
- * the monolith because flows of migrated modules run through them (M13 payments pay trade's
- * service orders). It is nobody's service code: when the owning service joins the migration,
- * its binding's `registerLegacyBehaviours` takes the module over and the file leaves here.
+ * the monolith because flows of migrated modules run through them. It is nobody's service code:
+ * when the owning service joins the migration, its definition's `legacyBehaviours` takes the
+ * module over and the file leaves here (hp_payment went to finance).
  */
 export function registerLegacyAddons(behaviours: BehaviourRegistry, ports: LegacyAddonPorts): BehaviourRegistry {
-  registerHpPayment(behaviours, ports);
   registerHpGrowth(behaviours);
   registerHpPersonal(behaviours);
   return behaviours;

@@ -2,7 +2,7 @@ import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
 import { completionPoints } from '../domain/service-order-states.ts';
 import { registerTradeBehaviours } from '../odoo/behaviours.ts';
 import type { OrderSideEffects } from '../odoo/side-effects.ts';
-import { APPEND_ONLY_FIELDS, appendOnlyError, appendPoints, ledgerBalances } from './points-ledger.ts';
+import { appendPoints } from './points-ledger.ts';
 
 /**
  * In the monolith, completing an order runs hp_points' `_hp_after_complete` in the same
@@ -21,23 +21,11 @@ const monolithEffects: OrderSideEffects = {
 
 /**
  * What the legacy side's engine needs to answer M04/M20 like the monolith (before cutover, or
- * after a rollback): the marketplace and grab behaviour, and the points ledger rules of hp_points
- * that completing an order relies on (M14 has no service yet; when finance takes M14 over, this
- * ledger registration moves there).
+ * after a rollback): the marketplace and grab behaviour, with completion's points written into
+ * the monolith's ledger in the same transaction. hp_points' ledger rules themselves
+ * (hp.points.transaction's create and write) are finance's, which registers them on the same
+ * engine (services/finance/legacy/legacy-behaviours.ts).
  */
 export function registerLegacyTradeBehaviours(behaviours: BehaviourRegistry): BehaviourRegistry {
-  registerTradeBehaviours(behaviours, { effects: monolithEffects });
-  behaviours.register('hp.points.transaction', {
-    async beforeCreate(ctx, valsList) {
-      const entries = valsList.filter((v) => v.user_id);
-      const balances = await ledgerBalances(ctx.db, entries.map((v) => ({ userId: Number(v.user_id), delta: Number(v.delta ?? 0) || 0 })));
-      entries.forEach((v, i) => (v.balance_after = balances[i]));
-    },
-    beforeWrite(_ctx, _ids, vals) {
-      if (APPEND_ONLY_FIELDS.some((f) => f in vals)) throw appendOnlyError();
-    },
-    // balance_after is fixed at create; writes of other fields leave it as it is.
-    compute: { balance_after: async () => undefined },
-  });
-  return behaviours;
+  return registerTradeBehaviours(behaviours, { effects: monolithEffects });
 }

@@ -9,6 +9,7 @@ import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.
 import { registerLegacyAddons } from '../../../migration/legacy-addons/index.ts';
 import { embeddedEndpoints } from '../../../migration/control/endpoints.ts';
 import { startMigrationRuntime, type MigrationRuntime } from '../../../migration/control/migration-runtime.ts';
+import finance from '../../../services/finance/index.ts';
 import trade from '../../../services/trade/index.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { createMetricsRegistry } from '../../../platform/metrics.ts';
@@ -162,6 +163,8 @@ describe('action_succeed across the cut (callModel)', () => {
   const engineWith = (callModel: ModelCaller) => {
     const behaviours = registerLegacyAddons(coreBehaviours(), { callModel });
     trade.odoo!.legacyBehaviours(behaviours);
+    // hp_payment's legacy behaviour is finance's (services/finance/legacy), given the same model caller.
+    finance.odoo!.legacyBehaviours(behaviours, { callModel });
     return createFullOrmEngine({ database: { name: 'hp_legacy', pool: legacy.pool }, behaviours });
   };
   const payment = async (reference: string, sourceId: number) =>
