@@ -18,11 +18,14 @@ export function paymentWebhookSecrets(env: NodeJS.ProcessEnv = process.env): str
 
 /**
  * The documents a payment pays, as the webhook tells them: through payment_success, which
- * succeedPayments publishes in this transaction and trade consumes (a pending_payment service
- * order becomes paid, trade's own rule), not by a synchronous call. A REST request has no way
- * to call another service's business methods as an Odoo call does (the ORM engine's
- * ModelCaller, which the RPC face of action_succeed uses); so for the webhook no source model is
- * "in the environment" and the domain calls none.
+ * succeedPayments publishes in this transaction once finance owns M13, and which trade consumes
+ * (a pending_payment service order becomes paid: trade's rule, its events.ts) — not by a
+ * synchronous call, because a REST request has no way to call another module's business methods
+ * as an Odoo call does (the gateway's ModelCaller, which the RPC face of action_succeed is given).
+ * So for the webhook no source model is "in the environment" and the domain calls none. Left
+ * open until routes get that caller: a mall order (hp_mall, still the monolith's, consumes no
+ * event) is not paid by its payment's webhook, and before finance's cutover (the monolith as
+ * home, no events) neither is a service order.
  */
 const SOURCES_TOLD_BY_EVENT: PaidDocuments = {
   knows: () => false,
