@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Extract, from the Python sources of the Odoo modules installed in the fixture databases, the
 field facts the database does not hold: literal `default=` values, environment defaults
-(company, user, currency, today/now, lang), `tracking=` and which models inherit mail.thread.
+(company, user, currency, today/now, lang), `tracking=`, the `domain=` of x2many fields, the
+`model_field` of Many2oneReference fields and which models inherit mail.thread.
 
 Writes odoo-bridge/orm/registry/python-field-facts.generated.ts. Regenerate with
 
@@ -237,7 +238,39 @@ def field_facts(call, text, constants):
             ok, v = const(kw.value)
             if ok:
                 facts['store'] = bool(v)
+        elif kw.arg == 'domain' and call.func.attr in ('One2many', 'Many2many'):
+            ok, v = const(kw.value)
+            if ok and isinstance(v, str):
+                continue  # a string domain is the web client's; get_domain_list() reads it as []
+            domain = domain_literal(kw.value.body if isinstance(kw.value, ast.Lambda) else kw.value)
+            facts['domain'] = domain if domain is not None else {'unknown': source_of(kw.value, text)}
+        elif kw.arg == 'model_field' and call.func.attr == 'Many2oneReference':
+            ok, v = const(kw.value)
+            if ok and isinstance(v, str):
+                facts['modelField'] = v
     return facts
+
+
+class NotLiteral(Exception):
+    pass
+
+
+def domain_literal(node):
+    """A domain written as literals, `self._name` allowed (as {"$model": true}); None otherwise."""
+    def walk(n):
+        if isinstance(n, (ast.List, ast.Tuple)):
+            return [walk(e) for e in n.elts]
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == 'self' and n.attr == '_name':
+            return {'$model': True}
+        ok, v = const(n)
+        if ok and (v is None or isinstance(v, (str, int, float, bool))):
+            return v
+        raise NotLiteral()
+    try:
+        value = walk(node)
+    except NotLiteral:
+        return None
+    return value if isinstance(value, list) else None
 
 
 def main():
@@ -299,8 +332,12 @@ def main():
                     entry['tracking'] = f['tracking']
                 if f.get('computed'):
                     entry['computed'] = True
+                if 'domain' in f:
+                    entry['domain'] = f['domain']
+                if 'modelField' in f:
+                    entry['modelField'] = f['modelField']
                 slim.append(entry)
-            if any('default' in e or 'tracking' in e for e in slim):
+            if any('default' in e or 'tracking' in e or 'domain' in e or 'modelField' in e for e in slim):
                 out_fields.setdefault(model, {})[fname_] = slim
     mail_thread = sorted(m for m in inherits if 'mail.thread' in ancestors(m) and not m.startswith('mail.thread'))
 
@@ -316,6 +353,8 @@ def main():
         '// `inherits`: each model\'s `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;\n'
         '// `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;\n'
         '// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.\n'
+        '// x2many fields carry their Python `domain` (literals, `self._name` as {"$model": true}; {"unknown": source} otherwise),\n'
+        '// Many2oneReference fields their `modelField`.\n'
         "import type { PythonFieldFacts } from './python-field-facts-types.ts';\n\n"
     )
     with open(a.out, 'w', encoding='utf-8') as fh:

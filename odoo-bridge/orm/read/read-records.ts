@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { missingBehaviour, OdooError, valueError } from '../../errors.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
+import { explicitAnd } from '../domain/parse.ts';
+import { x2manyDomains } from '../registry/python-field-facts.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
@@ -279,6 +281,14 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
   return result;
 }
 
+/** The field's `get_domain_list` as one domain (the comodel search of Odoo's x2many read). */
+function x2manyReadDomain(env: ReadEnv, model: ModelInfo, field: FieldInfo): unknown[] {
+  const domains = x2manyDomains(env.search.registry, model, field);
+  if (!domains) throw missingBehaviour(model.name, `the ${field.type} ${field.name} (its domain is computed in Python)`);
+  const parts = domains.filter((d) => d.length).map((d) => explicitAnd(d));
+  return [...Array.from({ length: Math.max(0, parts.length - 1) }, () => '&'), ...parts.flat()];
+}
+
 /**
  * x2many ids of each record, in the comodel's `_order`, archived comodel records hidden
  * (context.active_test) and the user's record rules on the comodel applied, as Odoo's
@@ -292,7 +302,7 @@ async function x2manyValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, id
   const coAlias = nextAlias(env.search, comodel);
   const joins: Sql[] = [];
   const order = orderToSql(env.search, comodel, coAlias, comodel.order, joins);
-  const where = compileWhere(env.search, comodel, [], coAlias);
+  const where = compileWhere(env.search, comodel, x2manyReadDomain(env, model, field), coAlias);
   let rows: Array<{ owner: number; id: number }>;
   if (field.type === 'one2many') {
     const inverse = comodel.fields.get(field.relationField ?? '');

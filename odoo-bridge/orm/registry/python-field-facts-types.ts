@@ -7,6 +7,10 @@ export interface FieldFactEntry {
   default?: PythonDefault;
   tracking?: number;
   computed?: boolean;
+  /** An x2many's Python `domain=` as literals (`self._name` as `{ $model: true }`), or `{ unknown }` when it is not. */
+  domain?: unknown[] | { unknown: string };
+  /** A Many2oneReference's `model_field`: the field naming the model its id belongs to. */
+  modelField?: string;
 }
 
 export interface PythonFieldFacts {

@@ -6,6 +6,8 @@
 // `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;
 // `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;
 // `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.
+// x2many fields carry their Python `domain` (literals, `self._name` as {"$model": true}; {"unknown": source} otherwise),
+// Many2oneReference fields their `modelField`.
 import type { PythonFieldFacts } from './python-field-facts-types.ts';
 
 export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
@@ -349,11 +351,37 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "account"
     }
    ],
+   "inbound_payment_method_line_ids": [
+    {
+     "computed": true,
+     "domain": [
+      [
+       "payment_type",
+       "=",
+       "inbound"
+      ]
+     ],
+     "module": "account"
+    }
+   ],
    "invoice_reference_type": [
     {
      "default": {
       "literal": "invoice"
      },
+     "module": "account"
+    }
+   ],
+   "outbound_payment_method_line_ids": [
+    {
+     "computed": true,
+     "domain": [
+      [
+       "payment_type",
+       "=",
+       "outbound"
+      ]
+     ],
      "module": "account"
     }
    ],
@@ -436,6 +464,35 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "tracking": 100
     }
    ],
+   "attachment_ids": [
+    {
+     "domain": [
+      [
+       "res_model",
+       "=",
+       "account.move"
+      ]
+     ],
+     "module": "account"
+    }
+   ],
+   "audit_trail_message_ids": [
+    {
+     "domain": [
+      [
+       "model",
+       "=",
+       "account.move"
+      ],
+      [
+       "message_type",
+       "=",
+       "notification"
+      ]
+     ],
+     "module": "account"
+    }
+   ],
    "auto_post": [
     {
      "default": {
@@ -462,6 +519,22 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "computed": true,
      "module": "account",
      "tracking": 100
+    }
+   ],
+   "invoice_line_ids": [
+    {
+     "domain": [
+      [
+       "display_type",
+       "in",
+       [
+        "product",
+        "line_section",
+        "line_note"
+       ]
+      ]
+     ],
+     "module": "account"
     }
    ],
    "invoice_origin": [
@@ -611,6 +684,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "env": "today"
      },
+     "module": "account"
+    }
+   ],
+   "move_ids": [
+    {
+     "domain": [
+      [
+       "state",
+       "=",
+       "posted"
+      ]
+     ],
      "module": "account"
     }
    ]
@@ -1146,6 +1231,19 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "tracking": 100
     }
    ],
+   "invoice_repartition_line_ids": [
+    {
+     "computed": true,
+     "domain": [
+      [
+       "document_type",
+       "=",
+       "invoice"
+      ]
+     ],
+     "module": "account"
+    }
+   ],
    "is_base_affected": [
     {
      "default": {
@@ -1165,6 +1263,19 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "module": "account",
      "tracking": 100
+    }
+   ],
+   "refund_repartition_line_ids": [
+    {
+     "computed": true,
+     "domain": [
+      [
+       "document_type",
+       "=",
+       "refund"
+      ]
+     ],
+     "module": "account"
     }
    ],
    "repartition_lines_str": [
@@ -1242,6 +1353,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "account"
     }
+   ],
+   "tag_ids": [
+    {
+     "domain": [
+      [
+       "applicability",
+       "=",
+       "taxes"
+      ]
+     ],
+     "module": "account"
+    }
    ]
   },
   "base.document.layout": {
@@ -1294,6 +1417,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": "__new__"
      },
+     "module": "base"
+    }
+   ],
+   "modules": [
+    {
+     "domain": [
+      [
+       "state",
+       "=",
+       "installed"
+      ]
+     ],
      "module": "base"
     }
    ],
@@ -1496,6 +1631,23 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": "channel"
      },
+     "module": "mail"
+    }
+   ],
+   "pinned_message_ids": [
+    {
+     "domain": [
+      [
+       "model",
+       "=",
+       "discuss.channel"
+      ],
+      [
+       "pinned_at",
+       "!=",
+       false
+      ]
+     ],
      "module": "mail"
     }
    ]
@@ -2594,6 +2746,12 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "base"
     }
    ],
+   "res_id": [
+    {
+     "modelField": "res_model",
+     "module": "base"
+    }
+   ],
    "type": [
     {
      "default": {
@@ -2870,6 +3028,12 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": false
      },
+     "module": "base"
+    }
+   ],
+   "res_id": [
+    {
+     "modelField": "model",
      "module": "base"
     }
    ]
@@ -3247,6 +3411,12 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "mail"
     }
    ],
+   "res_id": [
+    {
+     "modelField": "res_model",
+     "module": "mail"
+    }
+   ],
    "user_id": [
     {
      "default": {
@@ -3496,6 +3666,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ]
   },
+  "mail.followers": {
+   "res_id": [
+    {
+     "modelField": "res_model",
+     "module": "mail"
+    }
+   ]
+  },
   "mail.ice.server": {
    "server_type": [
     {
@@ -3568,6 +3746,12 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": "comment"
      },
      "module": "snailmail"
+    }
+   ],
+   "res_id": [
+    {
+     "modelField": "model",
+     "module": "mail"
     }
    ]
   },
@@ -3647,6 +3831,12 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "mail"
     }
+   ],
+   "res_id": [
+    {
+     "modelField": "model",
+     "module": "mail"
+    }
    ]
   },
   "mail.template": {
@@ -3664,6 +3854,43 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": true
      },
      "module": "mail"
+    }
+   ]
+  },
+  "mail.thread": {
+   "message_ids": [
+    {
+     "domain": [
+      [
+       "message_type",
+       "!=",
+       "user_notification"
+      ]
+     ],
+     "module": "mail"
+    }
+   ],
+   "website_message_ids": [
+    {
+     "domain": [
+      [
+       "model",
+       "=",
+       {
+        "$model": true
+       }
+      ],
+      [
+       "message_type",
+       "in",
+       [
+        "comment",
+        "email",
+        "email_outgoing"
+       ]
+      ]
+     ],
+     "module": "portal"
     }
    ]
   },
@@ -3812,6 +4039,23 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "payment.transaction": {
+   "invoice_ids": [
+    {
+     "domain": [
+      [
+       "move_type",
+       "in",
+       [
+        "out_invoice",
+        "out_refund",
+        "in_invoice",
+        "in_refund"
+       ]
+      ]
+     ],
+     "module": "account_payment"
+    }
+   ],
    "last_state_change": [
     {
      "default": {
@@ -4077,6 +4321,36 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "tracking": 1
     }
    ],
+   "item_ids": [
+    {
+     "domain": [
+      "&",
+      "|",
+      [
+       "product_tmpl_id",
+       "=",
+       null
+      ],
+      [
+       "product_tmpl_id.active",
+       "=",
+       true
+      ],
+      "|",
+      [
+       "product_id",
+       "=",
+       null
+      ],
+      [
+       "product_id.active",
+       "=",
+       true
+      ]
+     ],
+     "module": "product"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -4150,6 +4424,32 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": true
      },
+     "module": "product"
+    }
+   ],
+   "product_document_ids": [
+    {
+     "domain": [
+      [
+       "res_model",
+       "=",
+       {
+        "$model": true
+       }
+      ]
+     ],
+     "module": "product"
+    }
+   ],
+   "product_template_variant_value_ids": [
+    {
+     "domain": [
+      [
+       "attribute_line_id.value_count",
+       ">",
+       1
+      ]
+     ],
      "module": "product"
     }
    ]
@@ -4256,6 +4556,20 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "tracking": 100
     }
    ],
+   "product_document_ids": [
+    {
+     "domain": [
+      [
+       "res_model",
+       "=",
+       {
+        "$model": true
+       }
+      ]
+     ],
+     "module": "product"
+    }
+   ],
    "purchase_ok": [
     {
      "computed": true,
@@ -4296,6 +4610,30 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": "no"
      },
      "module": "product"
+    }
+   ],
+   "supplier_taxes_id": [
+    {
+     "domain": [
+      [
+       "type_tax_use",
+       "=",
+       "purchase"
+      ]
+     ],
+     "module": "account"
+    }
+   ],
+   "taxes_id": [
+    {
+     "domain": [
+      [
+       "type_tax_use",
+       "=",
+       "sale"
+      ]
+     ],
+     "module": "account"
     }
    ],
    "type": [
@@ -4483,6 +4821,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": true
      },
+     "module": "account"
+    }
+   ],
+   "bank_journal_ids": [
+    {
+     "domain": [
+      [
+       "type",
+       "=",
+       "bank"
+      ]
+     ],
      "module": "account"
     }
    ],
@@ -5057,6 +5407,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "tracking": 100
     }
    ],
+   "journal_id": [
+    {
+     "domain": [
+      [
+       "type",
+       "=",
+       "bank"
+      ]
+     ],
+     "module": "account"
+    }
+   ],
    "partner_id": [
     {
      "module": "base"
@@ -5216,6 +5578,19 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "env": "company"
      },
+     "module": "resource"
+    }
+   ],
+   "global_leave_ids": [
+    {
+     "computed": true,
+     "domain": [
+      [
+       "resource_id",
+       "=",
+       false
+      ]
+     ],
      "module": "resource"
     }
    ]
@@ -5553,6 +5928,20 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": true
      },
+     "module": "spreadsheet_dashboard"
+    }
+   ]
+  },
+  "spreadsheet.dashboard.group": {
+   "published_dashboard_ids": [
+    {
+     "domain": [
+      [
+       "is_published",
+       "=",
+       true
+      ]
+     ],
      "module": "spreadsheet_dashboard"
     }
    ]

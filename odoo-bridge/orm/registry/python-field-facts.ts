@@ -72,3 +72,45 @@ export function overriddenMailHooks(registry: Registry, model: string): Set<stri
 export function readsRecordsOnWrite(registry: Registry, model: string, operation: 'write' | 'unlink'): boolean {
   return lineage(model).some((owner) => owner !== 'mail.thread' && (PYTHON_FIELD_FACTS.readsRecords[owner]?.[operation] ?? []).some((m) => registry.modules.has(m)));
 }
+
+/**
+ * `field.get_domain_list(records)` of an x2many (fields.py `_RelationalMulti` / `One2many`), as
+ * domains to AND: its Python domain (a string one is the web client's: none), and
+ * `(model_field, '=', model)` when the inverse is a Many2oneReference (message_ids,
+ * activity_ids, attachment_ids… whose res_id names records of many models). Undefined when the
+ * domain is computed by code Ficus does not evaluate.
+ */
+export function x2manyDomains(registry: Registry, model: ModelInfo, field: FieldInfo): unknown[][] | undefined {
+  const fact = factOf(registry, model.name, field.name);
+  const domains: unknown[][] = [];
+  if (fact?.domain) {
+    if (!Array.isArray(fact.domain)) return undefined;
+    domains.push(substituteModel(fact.domain, model.name) as unknown[]);
+  }
+  if (field.type === 'one2many' && field.relation && field.relationField) {
+    const comodel = registry.model(field.relation);
+    const inverse = comodel?.fields.get(field.relationField);
+    if (comodel && inverse?.type === 'many2one_reference') {
+      const modelField = referenceModelField(registry, comodel, inverse);
+      if (!modelField) return undefined;
+      domains.push([[modelField, '=', model.name]]);
+    }
+  }
+  return domains;
+}
+
+/** The `model_field` of a Many2oneReference (inherited ones through `_inherits`: mail.mail's res_id is mail.message's). */
+export function referenceModelField(registry: Registry, model: ModelInfo, field: FieldInfo): string | undefined {
+  if (field.inheritedVia) {
+    const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
+    const target = parent?.fields.get(field.name);
+    return parent && target ? referenceModelField(registry, parent, target) : undefined;
+  }
+  return factOf(registry, model.name, field.name)?.modelField;
+}
+
+function substituteModel(value: unknown, model: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => substituteModel(v, model));
+  if (value && typeof value === 'object' && (value as { $model?: unknown }).$model === true) return model;
+  return value;
+}
