@@ -38,6 +38,8 @@ export interface DrillPayment {
   state: 'pending' | 'succeeded' | 'failed' | 'refunded';
   /** The hp.service.order it pays (M04, still the monolith's): paid once the payment succeeded. */
   sourceOrderId?: number;
+  /** The order was refunded after its payment was (hp.service.order.action_refund). */
+  sourceRefunded?: boolean;
   via: string;
 }
 
@@ -113,11 +115,11 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * steps of payment lifecycles: a member creates a pending payment (over XML-RPC or JSON-RPC), a
  * third of them for a service order of its own it created and submitted first (M04, the
  * monolith's), then admin marks it succeeded (which pays the order), failed, or succeeded and
- * later refunded. With REST writes on, one call in ten starts a REST lifecycle instead: a gift
- * purchase (POST /gifts/purchase, one in three beyond the sender's points), or a payment of a
- * service order over POST /payments (order created and submitted over RPC, the payment marked
- * succeeded by admin over RPC). A refusal the drill expects (an overdraft, a gift to oneself) is
- * an answer, not a
+ * later refunded. With REST on, one call in ten starts a REST lifecycle instead: a gift purchase
+ * (POST /gifts/purchase, one in three beyond the sender's points), or a payment of a service
+ * order over POST /payments (order created and submitted over RPC, the payment marked succeeded
+ * by admin over RPC). A refusal the drill expects (an overdraft, a gift to oneself) is an answer,
+ * not a
  * failure; any other error is a failure.
  */
 export async function startFinanceLoad(o: FinanceLoadOptions) {
@@ -262,6 +264,22 @@ export async function startFinanceLoad(o: FinanceLoadOptions) {
         then?.();
       },
     });
+    // A refunded payment's service order is refunded too, first (paid → refunded, a back-office
+    // step), as in the legacy data: a paid order keeps exactly one succeeded payment, and a drill
+    // stopped between the two calls leaves a refunded order with its succeeded payment, which no
+    // reconcile rule minds (reconcile/business-rules.ts).
+    const refund = () => {
+      const refundPayment = adminStep('action_refund', 'refunded');
+      if (!payment.sourceOrderId) return void ready.push(refundPayment);
+      ready.push({
+        method: 'hp.service.order.action_refund', channel: 'odooAwait', write: true,
+        run: async () => {
+          await admin.execute_kw('hp.service.order', 'action_refund', [[[payment.sourceOrderId]]]);
+          payment.sourceRefunded = true;
+          ready.push(refundPayment);
+        },
+      });
+    };
     const createPayment: Call = {
       method: 'hp.payment.create', channel: member.channel, write: true,
       run: async () => {
@@ -271,7 +289,7 @@ export async function startFinanceLoad(o: FinanceLoadOptions) {
         }]));
         report.payments.push(payment);
         if (ending === 'fail') ready.push(adminStep('action_fail', 'failed'));
-        else ready.push(adminStep('action_succeed', 'succeeded', ending === 'refund' ? () => ready.push(adminStep('action_refund', 'refunded')) : undefined));
+        else ready.push(adminStep('action_succeed', 'succeeded', ending === 'refund' ? refund : undefined));
       },
     };
     if (k % 3 !== 0) return createPayment;
@@ -406,7 +424,7 @@ export async function startFinanceLoad(o: FinanceLoadOptions) {
   const loop = startOpenLoop(o.ratePerSecond, callNumber, () => report.late++);
   return {
     report,
-    /** REST writes go to svc_finance: only while finance owns the modules. Off resolves once none is in flight. */
+    /** REST writes on or off (the drill turns them on for the whole run); off resolves once none is in flight. */
     async setRestWrites(on: boolean): Promise<void> {
       restWrites = on;
       if (!on) await Promise.all(restInFlight);

@@ -9,14 +9,14 @@ import type { AcceptedDelta, DrillPayment, FinanceLoadReport } from './finance-l
 import { startFinanceLoadThread } from './finance-load-thread.ts';
 
 /**
- * M14 and M15 are tied (a gift order debits the ledger in its own transaction; finance declares
- * it, services/finance/index.ts `movesTogether`); M13 is not tied to them but moves in the same
- * step of the runbook, so the drill changes the owner of all three in one freeze.
+ * Finance's modules change owner together (services/finance/index.ts `movesTogether`): a gift
+ * order (M15) debits the ledger (M14) in its own transaction, and finance's REST routes and
+ * event handlers write payments (M13) and the ledger on one side at a time.
  */
 export const FINANCE_DRILL_MODULES = ['M13', 'M14', 'M15'] as const;
 
 export interface FinanceDrillOptions {
-  /** finance's REST API; REST calls run only when given (reads from the start, writes while finance owns the modules). */
+  /** finance's REST API; REST calls run only when given. */
   restUrl?: string;
   restTokens?: Record<string, string>;
   members: number;
@@ -25,6 +25,11 @@ export interface FinanceDrillOptions {
   runTag: string;
   /** Steps through their gates without --force (canary waits for the shadow samples the gate needs); default: forced, gates shown. */
   strictGates?: boolean;
+  /**
+   * How long gateways hold writes before releasing them to the old phase (default 5 s, cutover.ts):
+   * a CI machine at load 10 may need longer for the freeze's steps, whose correctness is what counts there.
+   */
+  leaseMs?: number;
   log?: (line: string) => void;
 }
 
@@ -83,16 +88,18 @@ export interface FinanceDrillResult {
  * left those orders paid in the monolith, and `ficus reconcile M13 M14 M15` is clean, business
  * rules included.
  *
- * REST writes run only while finance owns the modules (outside `service` svc_finance is a copy
- * the monolith owns and finance's REST writes are refused, services/kit/cdc/write-owner.ts).
+ * REST calls run throughout: finance's REST API answers in every phase, writing on the side that
+ * owns the modules at that moment (services/finance/db/finance-home.ts), held by a freeze like RPC
+ * writes.
  */
 export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillOptions): Promise<FinanceDrillResult> {
   const log = o.log ?? (() => undefined);
   const c = stack.controller;
   const steps: DrillStep[] = [];
+  const freeze = { ackTimeoutMs: 30_000, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) };
   const gates = o.strictGates
-    ? { ackTimeoutMs: 30_000 }
-    : { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000, thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
+    ? freeze
+    : { ...freeze, force: true, reason: 'drill: gates shown, not waited for', thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
   const timed = stepTimer(steps, log);
   const each = async (name: string, order: readonly string[], work: (module: string) => Promise<StepResult>) => {
     for (const module of order) await timed(`${name} ${module}`, () => work(module));
@@ -123,6 +130,9 @@ export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillO
     gatewayUrl: stack.gatewayUrl, database: 'hp_legacy', members: o.members, ratePerSecond: o.ratePerSecond, runTag: o.runTag,
     ...(o.restUrl ? { restUrl: o.restUrl, restTokens: o.restTokens ?? {} } : {}),
   });
+  // Finance's REST writes land wherever its rows live (the monolith's tables until it owns the three
+  // modules, db/finance-home.ts), holding the modules' owner rows: they run in every phase, through every freeze.
+  await load.setRestWrites(true);
   const started = Date.now();
   const dwell = () => new Promise((r) => setTimeout(r, o.dwellMs));
   let loneCutoverRefusal = '';
@@ -136,20 +146,18 @@ export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillO
     log(`cutover M15 alone: ${loneCutoverRefusal}`);
     await together('cutover', 'cutover', FINANCE_DRILL_MODULES);
     await routedTo('service');
-    await load.setRestWrites(true);
     await dwell();
-    await load.setRestWrites(false);
     await together('rollback', 'rollback', [...FINANCE_DRILL_MODULES].reverse());
     await routedTo('legacy');
     await dwell();
     await together('cutover again', 'cutover', FINANCE_DRILL_MODULES);
     await routedTo('service');
-    await load.setRestWrites(true);
     await dwell();
   } catch (error) {
     // A step that fails stops the drill; what the clients saw until then tells why.
     const seen = await load.stop();
     log(`drill stopped: ${(error as Error).message}; failures ${JSON.stringify(seen.failures.slice(0, 5))}; slowest ${JSON.stringify(seen.slowest.slice(0, 8))}`);
+    for (const line of await journalTimelines(c.control).catch(() => [])) log(line);
     throw error;
   }
   const report = await load.stop();
@@ -356,14 +364,17 @@ async function paymentBaseline(legacy: pg.Pool, payerIds: number[]): Promise<Pay
   return { maxId: max!.id, payerIds };
 }
 
-/** A succeeded (or later refunded) payment leaves its service order paid in the monolith (M04 stays there); a failed one leaves it awaiting payment. */
+/**
+ * A succeeded payment leaves its service order paid in the monolith (M04 stays there), unless
+ * admin refunded the order (before refunding the payment); a failed or pending one leaves it awaiting payment.
+ */
 async function unpaidSources(legacy: pg.Pool, payments: readonly DrillPayment[]): Promise<string[]> {
   const sourced = payments.filter((p) => p.sourceOrderId);
   const { rows } = await legacy.query<{ id: number; state: string }>('SELECT id, state FROM service_orders WHERE id = ANY($1::int4[])', [sourced.map((p) => p.sourceOrderId)]);
   const stateOf = new Map(rows.map((r) => [r.id, r.state]));
   const wrong: string[] = [];
   for (const p of sourced) {
-    const expected = p.state === 'succeeded' || p.state === 'refunded' ? 'paid' : 'pending_payment';
+    const expected = p.sourceRefunded ? 'refunded' : p.state === 'succeeded' || p.state === 'refunded' ? 'paid' : 'pending_payment';
     const state = stateOf.get(p.sourceOrderId!);
     if (state !== expected) wrong.push(`order ${p.sourceOrderId} (${p.reference}, payment ${p.state}): ${state ?? 'missing'}, expected ${expected}`);
   }

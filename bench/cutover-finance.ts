@@ -1,0 +1,104 @@
+// The cutover drill on M13 + M14 + M15 (finance, issue 21): `npx tsx bench/cutover-finance.ts`. Prints a table, then one JSON line.
+// DRILL_RATE (200), DRILL_MEMBERS (24), DRILL_DWELL_MS (6000); DRILL_STRICT=1 steps through the gates without --force.
+import os from 'node:os';
+import pg from 'pg';
+import { createLogger } from '../platform/logger.ts';
+import { startDrillStack } from './drill/drill-stack.ts';
+import { percentile } from './drill/drill-figures.ts';
+import { financeServiceMount, type FinanceMount } from './drill/finance-service-mount.ts';
+import { financeDrillClean, lostAndDuplicated, runFinanceCutoverDrill } from './drill/run-finance-drill.ts';
+import { startBenchCluster } from './support/bench-cluster.ts';
+
+const RATE = Number(process.env.DRILL_RATE ?? 200);
+const MEMBERS = Number(process.env.DRILL_MEMBERS ?? 24);
+const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 6000);
+const STRICT = process.env.DRILL_STRICT === '1';
+const SLOTS = ['ficus_fwd_m13', 'ficus_rev_m13', 'ficus_fwd_m14', 'ficus_rev_m14', 'ficus_fwd_m15', 'ficus_rev_m15', 'ficus_ref_finance'];
+const DATABASES = ['fdrill_legacy', 'fdrill_control', 'fdrill_svc_finance'];
+
+const bench = await startBenchCluster();
+// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
+async function clean(): Promise<void> {
+  const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+  await admin.connect();
+  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [SLOTS]);
+  for (const db of DATABASES) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await admin.end();
+}
+await clean();
+const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
+await admin.connect();
+await admin.query('CREATE DATABASE fdrill_legacy TEMPLATE legacy');
+await admin.query('CREATE DATABASE fdrill_control');
+await admin.end();
+
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
+const serviceUrl = bench.cluster.url('fdrill_svc_finance');
+let finance: FinanceMount | undefined;
+// As `ficus start`: finance runs (its REST API on the gateway) before anything is migrated.
+const stack = await startDrillStack({
+  legacyUrl: bench.cluster.url('fdrill_legacy'), controlUrl: bench.cluster.url('fdrill_control'), serviceUrl, logger, service: 'finance',
+  mount: financeServiceMount(serviceUrl, bench.cluster.url('postgres'), (m) => (finance = m)),
+});
+const loads: number[] = [];
+const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 1000);
+const memberIds = Array.from({ length: MEMBERS }, (_, i) => 6 + i);
+const result = await runFinanceCutoverDrill(stack, {
+  restUrl: stack.gatewayUrl, restTokens: finance!.tokensFor(memberIds), members: MEMBERS, ratePerSecond: RATE, dwellMs: DWELL_MS,
+  runTag: String(Date.now()), strictGates: STRICT, log: (l) => process.stderr.write(`${l}\n`),
+});
+clearInterval(sampler);
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const loadAverage = { mean: round2(loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : os.loadavg()[0]!), end: round2(os.loadavg()[0]!), cores: os.cpus().length };
+await stack.stop();
+await clean();
+await bench.stop();
+
+const l = result.load;
+const writes = l.writeLatencies.map((w) => w.ms);
+const p = (q: number) => percentile(writes, q * 100);
+const { lost, duplicated } = lostAndDuplicated(result);
+const refusals = { overdraft: l.refusals.filter((r) => r.kind === 'overdraft').length, selfGift: l.refusals.filter((r) => r.kind === 'self-gift').length };
+console.log(`\ncutover drill (M13 + M14 + M15 → finance, embedded${STRICT ? ', gates not forced' : ''})`);
+console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, odoo-await ${l.byChannel.odooAwait}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${l.late} started late), ${l.failures.length} failed`);
+console.log(`  ledger: ${l.accepted.length} rows accepted (${l.accepted.filter((a) => a.giftOrderId !== undefined).length} gift debits), ${refusals.overdraft} overdrafts and ${refusals.selfGift} gifts to oneself refused; ${l.payments.length} payments (${l.payments.filter((x) => x.sourceOrderId).length} paying service orders)`);
+console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
+for (const s of result.steps) console.log(`  ${s.step.padEnd(20)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}${s.forced ? '  (forced)' : ''}  ${s.message}`);
+console.log(`  cutover M15 alone: refused: ${result.loneCutoverRefusal}`);
+for (const t of result.timelines) console.log(`  ${t}`);
+console.log(`  reconcile M13 M14 M15: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${result.reconcileDetail})`);
+for (const b of result.rules.breaches) console.log(`    breach: ${b}`);
+for (const side of result.ledger) console.log(`  ledger ${side.side}: missing ${side.missing.length}, extra ${side.extra.length}, wrong ${side.wrong.length}, broken chains ${side.brokenChains.length}, balance mismatches ${side.balanceMismatches.length}${[...side.missing, ...side.extra, ...side.wrong, ...side.brokenChains, ...side.balanceMismatches].slice(0, 3).map((x) => `; ${x}`).join('')}`);
+for (const side of result.payments) console.log(`  payments ${side.side}: missing ${side.missing.length}, duplicated ${side.duplicated.length}, wrong state ${side.wrongState.length}${[...side.missing, ...side.duplicated, ...side.wrongState].slice(0, 3).map((x) => `; ${x}`).join('')}`);
+if (result.inconsistentRefusals.length) console.log(`  refusals that were no overdraft: ${result.inconsistentRefusals.slice(0, 3).join('; ')}`);
+if (result.sourcesNotPaid.length) console.log(`  service orders not paid as their payment says: ${result.sourcesNotPaid.slice(0, 3).join('; ')}`);
+console.log(`  load average: ${loadAverage.mean} mean during the run, ${loadAverage.end} at the end (1 min, ${loadAverage.cores} cores)`);
+for (const w of l.slowest.slice(0, 8)) console.log(`  slow: ${w.method} ${w.ms} ms`);
+for (const f of l.failures.slice(0, 5)) console.log(`  failure: ${f.method}: ${f.message}`);
+const ok = financeDrillClean(result);
+console.log(JSON.stringify({
+  bench: 'cutover-finance',
+  rate: Math.round(result.achievedRate),
+  offeredRate: RATE,
+  late: l.late,
+  calls: l.calls,
+  byChannel: l.byChannel,
+  failed: l.failures.length,
+  lost,
+  duplicated,
+  ledgerRows: l.accepted.length,
+  refusals,
+  payments: l.payments.length,
+  freezeMs: Object.fromEntries(result.steps.filter((s) => s.freezeMs !== undefined).map((s) => [s.step, s.freezeMs])),
+  heldWriteP99Ms: result.freezeHoldP99Ms,
+  heldWriteMaxMs: result.freezeHoldMaxMs,
+  writeP50Ms: p(0.5),
+  writeP99Ms: p(0.99),
+  gatesForced: result.steps.some((s) => s.forced),
+  reconcileClean: result.reconcileClean,
+  rulesChecked: result.rules.checked,
+  loadAverage,
+  ok,
+  failures: l.failures.slice(0, 5),
+}));
+process.exit(ok ? 0 : 1);
