@@ -4,6 +4,7 @@ import type { ModulePlan } from '../../../migration/control/module-plan.ts';
 import type { ModelReference } from '../../../migration/modules/types.ts';
 import { defineService, type ServiceDefinition } from '../../../services/kit/index.ts';
 import type { ModuleTie } from '../../../services/kit/index.ts';
+import financeService from '../../../services/finance/index.ts';
 
 const FINANCE_MODELS = [
   { model: 'hp.payment', table: 'payments', module: 'M13' },
@@ -65,6 +66,16 @@ describe('declared coupling (odoo.movesTogether)', () => {
       'M14 + M15 declared: hp.gift.order.create debits hp.points.transaction in its transaction',
       'hp.payment.source_model/source_id → hp.gift.order',
     ]);
+  });
+
+  it("finance's own definition moves M13, M14 and M15 as one, whatever the rows show", () => {
+    const coupling = couplingOf(plans(financeService), 'M15');
+    expect(coupling.modules).toEqual(['M13', 'M14', 'M15']);
+    expect(coupling.links).toEqual([
+      expect.stringMatching(/^M13 \+ M14 declared: /),
+      expect.stringMatching(/^M14 \+ M15 declared: hp\.gift\.order\.create debits hp\.points\.transaction/),
+    ]);
+    expect(couplingOf(plans(financeService), 'M13').modules).toEqual(['M13', 'M14', 'M15']);
   });
 
   it('defineService refuses a tie that names a module of another service, a single module or no reason', () => {
