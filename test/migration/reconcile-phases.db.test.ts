@@ -201,7 +201,7 @@ describe('business rules whose other side is not migrated yet', () => {
     const paidOnce = report.rules.filter((r) => r.id === 'service-order-paid-once');
     expect(paidOnce.map((r) => `${r.side}: ${r.status}`)).toEqual(['source: ok', 'target: skipped']);
     expect(paidOnce[1]!.reason).toBe(
-      'payments belongs to M13 hp_payment, which has no service copy yet (its service finance is planned, not built yet, so there is no service database (t_service_database_that_does_not_exist)); this side of the rule is checked once it has one',
+      "payments belongs to M13 hp_payment, which has no service copy yet (its service's database t_service_database_that_does_not_exist does not exist yet (`ficus start` creates it)); this side of the rule is checked once it has one",
     );
     const text = renderReport(report, 'table');
     expect(text).toContain('[skipped] target Every paid service order has exactly one succeeded payment of its amount — payments belongs to M13 hp_payment');
