@@ -1,6 +1,6 @@
 import type { ModelBehaviour, Vals } from '../../../odoo-bridge/orm/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
-import { pointsAwardedEvent } from '../domain/finance-events.ts';
+import { NO_EVENTS, pointsAwardedEvent } from '../domain/finance-events.ts';
 import { appendOnlyRefusal, ledgerBalancesAfter, type LedgerRow, type PointsReason } from '../domain/points-ledger.ts';
 import { asOdooErrors, ledgerOfCall, odooErrorOf } from './odoo-calls.ts';
 import type { EventsOfCall } from './outbox.ts';
@@ -35,6 +35,7 @@ export function pointsTransactionBehaviour(options: { events: EventsOfCall }): M
     },
     async afterCreate(ctx, ids) {
       const sink = options.events(ctx);
+      if (sink === NO_EVENTS) return;
       const rows = await onQueryable(ctx.db).raw<{ id: number; user_id: number; delta: number; balance_after: number | null; reason: PointsReason; ref_model: string | null; ref_id: number | null }>(
         'SELECT id, user_id, delta, balance_after, reason, ref_model, ref_id FROM points_transactions WHERE id = ANY($1::int4[]) ORDER BY id',
         [ids],
