@@ -162,7 +162,7 @@ async function reconcileWith(modules: string[], options: ReconcileCliOptions, so
       const rulePlan = await planRuleRepairs(report, ruleSides.ownerOf);
       process.stdout.write(describeRuleRepairPlan(rulePlan));
       if (options.apply && rulePlan.steps.length) {
-        for (const r of await applyRuleRepairs(rulePlan, ruleSides.pools)) process.stdout.write(`${r.written ? 'repaired' : 'already mended'} (${r.rule}, ${r.table}): ${r.detail}\n`);
+        for (const r of await applyRuleRepairs(rulePlan, ruleSides.pools)) process.stdout.write(`${r.failed ? `not repaired — ${r.failed}` : r.written ? 'repaired' : 'already mended'} (${r.rule}, ${r.table}): ${r.detail}\n`);
         report = await reconcileModules(request);
       }
       // Each table is repaired from its module's system of record: legacy until cutover, the service after.

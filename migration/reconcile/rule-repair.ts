@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ReconcileReport } from './report-model.ts';
+import { isTableCondition } from './table-failure.ts';
 import type { BreachRepair, RuleSide } from './rule-model.ts';
 import type { OwnerLookup, TableOwner } from './table-owner.ts';
 
@@ -98,9 +99,11 @@ export interface RuleRepairResult {
   rule: string;
   side: RuleSide;
   table: string;
-  /** False when the breach no longer stood (mended meanwhile, e.g. by a sync or a repair run twice). */
+  /** False when the breach no longer stood (mended meanwhile, e.g. by a sync or a repair run twice), or the write failed. */
   written: boolean;
   detail: string;
+  /** The database's reason when the write failed (a constraint, a lock timeout): the breach stays and the next reconcile reports it. */
+  failed?: string;
 }
 
 /** The legacy database and the service database holding a table (found lazily: the module registry may be read first). */
@@ -128,7 +131,9 @@ export async function applyRuleRepairs(
       results.push({ rule: step.rule, side: step.side, table: step.repair.table, written: (written.rowCount ?? 0) > 0, detail: step.detail });
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      // What the data holds (a constraint, a value) is reported with the other results, never a failed run (exit 2).
+      if (!isTableCondition(error)) throw error;
+      results.push({ rule: step.rule, side: step.side, table: step.repair.table, written: false, detail: step.detail, failed: (error as Error).message });
     } finally {
       client.release();
     }

@@ -210,6 +210,25 @@ describe('trade ↔ finance rules', () => {
     expect(await one(legacy, `SELECT id FROM points_transactions WHERE reason = 'order' AND ref_id = ANY($1)`, [[lost.id, lagging.id]])).toBeUndefined();
   });
 
+  it('a repair write the database refuses is reported with its reason and the breach stays: never a failed run (exit 2)', async () => {
+    const order = (await legacy.pool.query(`SELECT id, customer_id FROM service_orders WHERE state = 'in_service' ORDER BY id LIMIT 1`)).rows[0];
+    await onBoth([trade, legacy], `UPDATE service_orders SET state = 'completed', completed_at = ${STAMP}, write_date = ${STAMP} WHERE id = $1`, [order.id]);
+    // M14 is finance's by now (the test before): its ledger refuses this award, as a constraint added by hand would
+    await finance.pool.query(`ALTER TABLE points_transactions ADD CONSTRAINT refuse_this_award CHECK (ref_id IS DISTINCT FROM ${order.id}) NOT VALID`);
+    try {
+      const sides = ruleRepairSides(request());
+      const plan = await planRuleRepairs(await reconcile(), sides.ownerOf);
+      expect(plan.steps.map((s) => s.repair.kind === 'append-points' && s.repair.refId)).toEqual([order.id]);
+      const [result] = await applyRuleRepairs(plan, sides.pools);
+      expect(result).toMatchObject({ written: false, failed: expect.stringContaining('refuse_this_award') });
+      const report = await reconcile();
+      expect(rule(report, 'order-points-awarded-once', 'target').breaches.map((b) => b.ids.service_orders![0])).toEqual([order.id]);
+      expect(exitCodeOf(report)).toBe(1);
+    } finally {
+      await finance.pool.query(`ALTER TABLE points_transactions DROP CONSTRAINT refuse_this_award`);
+    }
+  });
+
   it('breaches a machine must not mend are reported with the reason and left alone: a rewritten ledger balance', async () => {
     const row = await one(finance, `SELECT id, user_id FROM points_transactions WHERE id = (SELECT max(id) FROM points_transactions WHERE reason = 'checkin')`);
     await onBoth([finance, legacy], `UPDATE points_transactions SET balance_after = balance_after + 5 WHERE id = $1`, [row.id]);
