@@ -66,6 +66,7 @@ console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; write
 for (const s of result.steps) console.log(`  ${s.step.padEnd(20)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}${s.forced ? '  (forced)' : ''}  ${s.message}`);
 console.log(`  cutover M15 alone: refused: ${result.loneCutoverRefusal}`);
 for (const t of result.timelines) console.log(`  ${t}`);
+for (const r of result.shadow) console.log(`  shadow ${r.module} ${r.call}: ${r.compared} compared, ${r.unexplained} unexplained${r.fields.length ? ` (${r.fields.join(', ')})` : ''}${r.lastDiff ? `; last ${r.lastDiff}` : ''}`);
 console.log(`  reconcile M13 M14 M15: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${result.reconcileDetail})`);
 for (const b of result.rules.breaches) console.log(`    breach: ${b}`);
 for (const side of result.ledger) console.log(`  ledger ${side.side}: missing ${side.missing.length}, extra ${side.extra.length}, wrong ${side.wrong.length}, broken chains ${side.brokenChains.length}, balance mismatches ${side.balanceMismatches.length}${[...side.missing, ...side.extra, ...side.wrong, ...side.brokenChains, ...side.balanceMismatches].slice(0, 3).map((x) => `; ${x}`).join('')}`);
@@ -95,6 +96,7 @@ console.log(JSON.stringify({
   writeP50Ms: p(0.5),
   writeP99Ms: p(0.99),
   gatesForced: result.steps.some((s) => s.forced),
+  shadow: { compared: result.shadow.reduce((n, r) => n + r.compared, 0), unexplained: result.shadow.reduce((n, r) => n + r.unexplained, 0) },
   reconcileClean: result.reconcileClean,
   rulesChecked: result.rules.checked,
   loadAverage,

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { GateRefusal, type StepResult } from '../../migration/control/controller.ts';
 import { forwardSlot, reverseSlot } from '../../migration/control/module-plan.ts';
 import { emitDrainMarker, waitApplied } from '../../migration/control/sync/drain.ts';
+import { readShadowStats } from '../../migration/control/shadow/shadow-stats.ts';
 import { reconcileModules } from '../../migration/reconcile/index.ts';
 import type { DrillStack } from './drill-stack.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
@@ -70,6 +71,8 @@ export interface FinanceDrillResult {
   inconsistentRefusals: string[];
   /** Service orders paid by a succeeded payment that the monolith does not show paid (or the reverse). */
   sourcesNotPaid: string[];
+  /** Shadow and canary comparisons per module and call: compared, unexplained, the fields that differed. */
+  shadow: { module: string; call: string; compared: number; unexplained: number; fields: string[]; lastDiff: string | null }[];
   reconcileClean: boolean;
   reconcileDetail: string;
   rules: { checked: number; skipped: number; breaches: string[] };
@@ -190,6 +193,7 @@ export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillO
       .filter((r) => r.kind === 'overdraft' && r.balance !== undefined && r.delta !== undefined && (r.balance < 0 || r.balance + r.delta >= 0))
       .map((r) => `${r.method} user ${r.userId}: balance ${r.balance}, delta ${r.delta}`),
     sourcesNotPaid: await unpaidSources(stack.legacyPool, report.payments),
+    shadow: await shadowSummary(c.control),
     reconcileClean: rec.summary.tablesWithDifferences === 0 && rec.summary.ruleBreaches === 0,
     reconcileDetail: `${rec.summary.tables} tables, ${rec.summary.rowsSource} legacy rows, ${rec.summary.rowsTarget} service rows, ${rec.summary.missingInTarget + rec.summary.missingInSource + rec.summary.different} differences; rules ${rec.summary.rulesChecked} checked, ${rec.summary.rulesSkipped} skipped, ${rec.summary.ruleBreaches} breaches`,
     rules: { checked: rec.summary.rulesChecked, skipped: rec.summary.rulesSkipped, breaches: ruleBreaches.slice(0, 10) },
@@ -379,4 +383,17 @@ async function unpaidSources(legacy: pg.Pool, payments: readonly DrillPayment[])
     if (state !== expected) wrong.push(`order ${p.sourceOrderId} (${p.reference}, payment ${p.state}): ${state ?? 'missing'}, expected ${expected}`);
   }
   return wrong;
+}
+
+async function shadowSummary(control: pg.Pool): Promise<FinanceDrillResult['shadow']> {
+  const rows: FinanceDrillResult['shadow'] = [];
+  for (const module of FINANCE_DRILL_MODULES) {
+    for (const r of await readShadowStats(control, module)) {
+      rows.push({
+        module, call: r.call, compared: r.compared, unexplained: r.unexplained, fields: r.fields.slice(0, 5).map((f) => `${f.field} ×${f.count}`),
+        lastDiff: r.lastDiff ? JSON.stringify(r.lastDiff).slice(0, 300) : null,
+      });
+    }
+  }
+  return rows;
 }

@@ -45,6 +45,7 @@ describe('M13 + M14 + M15 (finance) cutover drill under load', () => {
     const { lost, duplicated } = lostAndDuplicated(result);
     console.log(`finance drill: ${l.calls} calls at ${result.achievedRate.toFixed(0)}/s (${l.late} late; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, odoo-await ${l.byChannel.odooAwait}, REST ${l.byChannel.rest}); ${l.accepted.length} ledger rows, ${l.refusals.length} refusals, ${l.payments.length} payments; lost ${lost}, duplicated ${duplicated}; freezes ${result.steps.map((s) => s.freezeMs).filter((f) => f !== undefined).join('/')} ms, held p99 ${result.freezeHoldP99Ms} ms; ${result.reconcileDetail}${l.failures.length ? `; failures ${JSON.stringify(l.failures.slice(0, 5))}` : ''}`);
     if (process.env.DRILL_LOG) for (const t of result.timelines) console.log(t);
+    for (const r of result.shadow) if (r.unexplained) console.log(`shadow ${r.module} ${r.call}: ${r.compared} compared, ${r.unexplained} unexplained (${r.fields.join(', ')}); last ${r.lastDiff}`);
 
     expect(l.failures).toEqual([]);
     expect(result.steps.map((s) => s.step)).toEqual([
