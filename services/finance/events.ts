@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import { assertValidEvent, currentTraceparent, toCloudEvent, type EventType, type HandlerContext, type NewEvent, type SubscriptionDefinition } from '../kit/index.ts';
-import { financeHome } from './db/finance-home.ts';
+import { financeHome, inFinanceHome } from './db/finance-home.ts';
 import { onKysely } from './db/sql-runner.ts';
 import type { FinanceDatabase } from './db/tables.ts';
 import { awardCompletionPoints, type CompletedServiceOrder } from './domain/completion-points.ts';
 import { addCompletionToSettlement } from './domain/completion-settlement.ts';
-import type { FinanceEventSink } from './domain/finance-events.ts';
+import { NO_EVENTS, type FinanceEventSink } from './domain/finance-events.ts';
 
 /** What finance publishes (DESIGN §5 event list). */
 export const FINANCE_PUBLISHES = ['payment_success', 'points_awarded', 'gift_sent'] as const satisfies readonly EventType[];
@@ -32,18 +32,24 @@ export function handlerEventSink(tx: Kysely<any>): FinanceEventSink {
 
 /**
  * service_completed (trade, M04): the customer's points and the coach's settlement line, once per
- * order, in the transaction of the inbox record. Only while finance owns M13–M15: before the cut
- * the monolith owns the ledger and trade's legacy adapter awards the points there (the monolith
- * keeps no settlement lines), and finance doing it too would count the order twice. The owner rows
- * are held FOR SHARE meanwhile (financeHome), so a cutover or rollback waits for this handling,
- * and the trade adapter reads the same rows: exactly one of the two awards each order.
+ * order, where finance's rows live (db/finance-home.ts). Once finance owns M13–M15: both in
+ * svc_finance, in the transaction of the inbox record, points_awarded announced. Before: the
+ * monolith owns the ledger, so the award is written there (silently, as the monolith writes it),
+ * in a transaction of the monolith's database that commits before the inbox record; trade's legacy
+ * adapter writes the same award after the order's commit, and whichever comes second finds the
+ * first by its reference under the user's ledger lock, so each order gets one row even when one of
+ * the two never runs (a crash after the commit). No settlement line then: the monolith keeps none.
+ * The owner rows are held FOR SHARE meanwhile, so a cutover or rollback waits for this handling,
+ * and a legacy write made before the flip reaches svc_finance through the forward sync before it.
  */
 export async function onServiceCompleted(event: { data: CompletedServiceOrder }, { db, legacyPool }: Pick<HandlerContext<FinanceDatabase>, 'db' | 'legacyPool'>): Promise<void> {
-  if ((await financeHome(db, legacyPool, { hold: true })) === 'legacy') return;
+  const home = await financeHome(db, legacyPool, { hold: true });
   const order = event.data;
-  const run = onKysely(db);
-  await awardCompletionPoints({ sql: run }, handlerEventSink(db), order);
-  await addCompletionToSettlement(run, order, COMPANY_CURRENCY_ID, order.healthWorkerId);
+  await inFinanceHome(db, legacyPool, home, async (rows) => {
+    const run = onKysely(rows);
+    await awardCompletionPoints({ sql: run }, home === 'service' ? handlerEventSink(db) : NO_EVENTS, order);
+    if (home === 'service') await addCompletionToSettlement(run, order, COMPANY_CURRENCY_ID, order.healthWorkerId);
+  });
 }
 
 /**

@@ -33,12 +33,14 @@ function counter(metrics: Registry | undefined): Counter<'effect' | 'outcome'> |
  * written there the way hp_points' Python writes it (advisory lock per user, balance_after), in
  * one legacy transaction per order, skipped when that order's award exists already.
  *
- * Only while the monolith owns the ledger (M14). Once finance does, finance awards the points
- * itself from service_completed (finance's events.ts), and a write here would reach finance a
- * second time as a legacy command: the award is left to finance (outcome `finance`). The owner is
- * read in finance's database with M14's owner row held FOR SHARE until the legacy write
- * committed, so a cutover of M14 waits for the write, and the forward sync carries it into
- * finance before the flip, where finance's award finds it by its reference and adds nothing.
+ * Only while the monolith owns the ledger (M14, with M13 and M15: they move together). Finance's
+ * service_completed handler writes the same award there meanwhile; whichever of the two comes
+ * second finds the first's row by its reference under the user's lock, so the order gets one row
+ * even when one of them never runs. Once finance owns the modules, finance awards in its own
+ * database and a write here would reach finance a second time as a legacy command: the award is
+ * left to finance (outcome `finance`). The owner rows are read in finance's database and held FOR
+ * SHARE until the legacy write committed, so a cutover waits for the write, and the forward sync
+ * carries it into finance before the flip, where finance's award finds it and adds nothing.
  */
 export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry, finance: FinanceReach = financeFor(legacy)): PointsAwardAdapter {
   const count = counter(metrics);

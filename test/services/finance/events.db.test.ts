@@ -66,21 +66,31 @@ describe('finance consumes service_completed', () => {
   const legacyAwards = async (orderIds: number[]) =>
     Number((await legacy.pool.query(`SELECT count(*) AS n FROM points_transactions WHERE reason = 'order' AND ref_model = 'hp.service.order' AND ref_id = ANY($1::int4[])`, [orderIds])).rows[0].n);
 
-  it('while the monolith owns the ledger: finance records the events and changes nothing; the legacy adapter awards in the monolith', async () => {
+  it('while the monolith owns the ledger: the award goes into the monolith\'s ledger, once, whether finance or trade\'s legacy adapter writes it first', async () => {
     // No cutover yet: the database holds no owner rows, and a monolith is configured beside finance.
-    const orders = [completion(6, 3, '199'), completion(7, 3, '99.5')];
-    await publishAndWait(orders);
-    expect((await ledgerFacts(finance.service.pool)).awards).toEqual([]);
-    expect(Number((await finance.service.pool.query('SELECT count(*) AS n FROM settlements')).rows[0].n)).toBe(0);
-
     const adapter = embeddedPointsAward(legacy.pool, undefined, financeOnPool(finance.service.pool));
-    await adapter.award(orders.map((o) => ({ id: o.orderId, customerId: o.customerId, healthWorkerId: o.healthWorkerId, serviceId: null, amount: o.amount, completedAt: o.completedAt, completedBy: o.healthWorkerId })));
-    expect(await legacyAwards(orders.map((o) => o.orderId))).toBe(2);
+    const asCompleted = (o: Completion) => ({ id: o.orderId, customerId: o.customerId, healthWorkerId: o.healthWorkerId, serviceId: null, amount: o.amount, completedAt: o.completedAt, completedBy: o.healthWorkerId });
+    const financeFirst = [completion(6, 3, '199'), completion(7, 3, '99.5')];
+    await publishAndWait(financeFirst);
+    expect(await legacyAwards(financeFirst.map((o) => o.orderId))).toBe(2);
+    await adapter.award(financeFirst.map(asCompleted));
+    expect(await legacyAwards(financeFirst.map((o) => o.orderId))).toBe(2);
+    const adapterFirst = [completion(8, 4, '300')];
+    await adapter.award(adapterFirst.map(asCompleted));
+    await publishAndWait(adapterFirst);
+    expect(await legacyAwards(adapterFirst.map((o) => o.orderId))).toBe(1);
+    const [row] = (await legacy.pool.query(`SELECT user_id, delta, reason FROM points_transactions WHERE ref_model = 'hp.service.order' AND ref_id = $1`, [financeFirst[1]!.orderId])).rows;
+    expect(row).toEqual({ user_id: 7, delta: 99, reason: 'order' });
+    // The monolith publishes nothing and keeps no settlement lines; finance's own tables stay untouched.
+    const facts = await ledgerFacts(finance.service.pool);
+    expect({ awards: facts.awards, events: facts.awardedEvents }).toEqual({ awards: [], events: [] });
+    expect(Number((await finance.service.pool.query('SELECT count(*) AS n FROM settlements')).rows[0].n)).toBe(0);
 
     // Recorded as "legacy" by a sync that started (backfill) but no cutover: still the monolith's.
     await financeModulesOwnedBy(finance.service.pool, 'legacy');
-    const later = [completion(8, 4, '300')];
+    const later = [completion(9, 4, '42')];
     await publishAndWait(later);
+    expect(await legacyAwards(later.map((o) => o.orderId))).toBe(1);
     expect((await ledgerFacts(finance.service.pool)).awards).toEqual([]);
   });
 
