@@ -140,6 +140,20 @@ async function checkMixes(home: pg.Pool): Promise<void> {
       const failures = outcomes.filter((o) => o.kind === 'failed');
       expect(failures.slice(0, 5)).toEqual([]);
       checkInvariants(outcomes, before, after);
+
+      // The checks catch a ledger written around the lock: a row appended after the same head as
+      // the user's last one (what two writers not serialised by the lock leave) fails them.
+      const [user, rows] = [...after.newRows].find(([, r]) => r.length > 0)!;
+      const last = rows.at(-1)!;
+      const { rows: [forked] } = await home.query<{ id: number }>(
+        `INSERT INTO points_transactions (user_id, delta, balance_after, reason) VALUES ($1, 7, $2, 'adjust') RETURNING id`, [user, last.balance_after - last.delta + 7]);
+      try {
+        expect(() => checkInvariants(outcomes, before, after)).not.toThrow();
+        const forkedState = await ledgerState(home, users, before.maxId);
+        expect(() => checkInvariants(outcomes, before, forkedState)).toThrow();
+      } finally {
+        await home.query('DELETE FROM points_transactions WHERE id = $1', [forked!.id]);
+      }
     }),
     { numRuns: 1, endOnFailure: true },
   );
