@@ -42,7 +42,7 @@ function counter(metrics: Registry | undefined): Counter<'effect' | 'outcome'> |
  * SHARE until the legacy write committed, so a cutover waits for the write, and the forward sync
  * carries it into finance before the flip, where finance's award finds it and adds nothing.
  */
-export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry, finance: FinanceReach = financeFor(legacy)): PointsAwardAdapter {
+export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry, finance?: FinanceReach): PointsAwardAdapter {
   const count = counter(metrics);
   const awardInLegacy = async (order: CompletedOrder, delta: number): Promise<'done' | 'duplicate'> => {
     const client = await legacy.connect();
@@ -67,7 +67,8 @@ export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry, finance
         const delta = completionPoints(order.amount);
         if (delta <= 0) continue;
         try {
-          const financeDb = await finance.database();
+          // Looked up per award: trade's runtime registers where finance is after the gateway built this adapter.
+          const financeDb = await (finance ?? financeFor(legacy)).database();
           const outcome = financeDb
             ? await financeDb.transaction().execute(async (tx) =>
                 (await financeOwnership(tx, { hold: true, legacyConfigured: true })) === 'finance' ? 'finance' : awardInLegacy(order, delta))
