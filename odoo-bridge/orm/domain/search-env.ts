@@ -19,6 +19,8 @@ export interface SearchEnv {
   readonly activeTest: boolean;
   /** env.company: company-dependent columns are read for it. */
   readonly companyId: number | null;
+  /** `env.uid` (kept under sudo, as Odoo's sudo keeps the user): computes that depend on who reads (message_is_follower). */
+  readonly uid?: number;
   readonly ruleDomain?: (model: ModelInfo) => unknown[] | null;
   /**
    * Who searches, for models whose `_search` filters by more than rules (ir.attachment follows
@@ -50,7 +52,7 @@ export interface SearchViewer {
 export function newSearchEnv(
   registry: Registry,
   options: {
-    lang?: string; activeTest?: boolean; companyId?: number | null; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer;
+    lang?: string; activeTest?: boolean; companyId?: number | null; uid?: number; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer;
     checkFieldRead?: SearchEnv['checkFieldRead'];
   } = {},
 ): SearchEnv {
@@ -59,6 +61,7 @@ export function newSearchEnv(
     lang: options.lang ?? 'en_US',
     activeTest: options.activeTest ?? true,
     companyId: options.companyId ?? null,
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.ruleDomain ? { ruleDomain: options.ruleDomain } : {}),
     ...(options.viewer ? { viewer: options.viewer } : {}),
     ...(options.checkFieldRead ? { checkFieldRead: options.checkFieldRead } : {}),

@@ -1,4 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { ModelInfo } from '../registry/types.ts';
+import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
+import { mailMixinComputedField } from './mail-mixin-computes.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -28,12 +31,20 @@ type Sql = RawBuilder<unknown>;
  * | `res.users.totp_enabled` | auth_totp: `bool(totp_secret)` read with sudo                       |
  * | `product.template.product_variant_count` | number of active variants             |
  * | `res.partner.contact_address` | `_display_address()`: the country's address format filled in |
+ * | `<model>.active_lang_count` | res.partner / res.users: the active languages                 |
+ * | mail.thread / mail.activity.mixin / mail.thread.blacklist computes | see mail-mixin-computes.ts |
  *
  * A field that is none of these is left out of a read that names other fields too (read-records.ts
  * `refusalOf`), and refused when it is all the read asks for.
  * | related, non-stored      | resolved through the related path (read-records.ts)    |
  * | `_inherits` fields       | read on the parent record (read-records.ts)            |
  */
+/** What a compute may depend on besides the row: the model read (mixin computes) and the reading user (`env.uid`). */
+export interface ComputeScope {
+  readonly model: string;
+  readonly uid: number;
+}
+
 export interface ComputedField {
   /** Stored fields of the same model the value is computed from. */
   readonly dependsOn: readonly string[];
@@ -41,11 +52,14 @@ export interface ComputedField {
    * A correlated SQL expression over the record's row (aliased `alias`), selected under the
    * field's name, for computes that aggregate other tables.
    */
-  readonly select?: (alias: string) => Sql;
+  readonly select?: (alias: string, scope: ComputeScope) => Sql;
   compute(row: Record<string, unknown>): unknown;
+  /** A many2one compute's comodel: its value is an id, answered as many2one values are (`[id, name]`). */
+  readonly many2one?: string;
 }
 
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
+const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
 
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   'res.partner.company_type': { dependsOn: ['is_company'], compute: (r) => (r.is_company ? 'company' : 'person') },
@@ -54,6 +68,9 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
     compute: (r) => (r.code ? `/base/static/img/country_flags/${String(r.code).toLowerCase()}.png` : false),
   },
   'res.users.password': { dependsOn: [], compute: () => '' },
+  // base res_partner.py / res_users.py `_compute_active_lang_count`: len(res.lang.get_installed()).
+  'res.partner.active_lang_count': { dependsOn: [], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
+  'res.users.active_lang_count': { dependsOn: [], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
   'res.users.new_password': { dependsOn: [], compute: () => '' },
   'uom.uom.factor_inv': { dependsOn: ['factor'], compute: (r) => (r.factor ? 1 / Number(r.factor) : 0) },
   'ir.model.modules': {
@@ -123,6 +140,44 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
     select: (a) => contactAddressArgs(a),
     compute: (r) => inlineAddress(displayAddress(r.contact_address_inline as AddressArgs | null)),
   },
+  // base res_partner.py `_compute_tz_offset`: now in the partner's timezone (GMT without one), as `%z`.
+  'res.partner.tz_offset': { dependsOn: ['tz'], compute: (r) => tzOffset(typeof r.tz === 'string' ? r.tz : null) },
+  // base res_partner.py `_compute_same_vat_partner_id`: another partner (archived ones too, sudo) with the same
+  // VAT, outside this one's descendants, in a shared or no company; first by _order (complete_name, id desc).
+  'res.partner.same_vat_partner_id': {
+    dependsOn: [],
+    many2one: 'res.partner',
+    select: (a) => sql`(CASE WHEN ${column(a, 'vat')} IS NOT NULL AND length(${column(a, 'vat')}) <> 1 AND ${column(a, 'parent_id')} IS NULL THEN
+      (SELECT p.id FROM res_partner p WHERE p.vat = ${column(a, 'vat')}
+          AND (${column(a, 'company_id')} IS NULL OR p.company_id IS NULL OR p.company_id = ${column(a, 'company_id')})
+          AND p.id NOT IN (${descendants(a)})
+        ORDER BY p.complete_name, p.id DESC LIMIT 1) END)`,
+    compute: (r) => r.same_vat_partner_id ?? false,
+  },
+  'res.partner.same_company_registry_partner_id': {
+    dependsOn: [],
+    many2one: 'res.partner',
+    select: (a) => sql`(CASE WHEN coalesce(${column(a, 'company_registry')}, '') <> '' AND ${column(a, 'parent_id')} IS NULL THEN
+      (SELECT p.id FROM res_partner p WHERE p.company_registry = ${column(a, 'company_registry')}
+          AND p.company_id IS NOT DISTINCT FROM ${column(a, 'company_id')} AND p.id NOT IN (${descendants(a)})
+        ORDER BY p.complete_name, p.id DESC LIMIT 1) END)`,
+    compute: (r) => r.same_company_registry_partner_id ?? false,
+  },
+  // base res_partner.py `_compute_email_formatted`: "Name" <normalized emails>, the raw email, else ''.
+  'res.partner.email_formatted': {
+    dependsOn: ['name', 'email'],
+    compute: (r) => partnerEmailFormatted((r.name as string | null) ?? null, (r.email as string | null) ?? null) || '',
+  },
+  // base res_partner.py `_compute_is_public`: one of its users (archived ones too) is in base.group_public.
+  'res.partner.is_public': {
+    dependsOn: [],
+    select: (a) => sql`EXISTS (SELECT 1 FROM res_users u JOIN res_groups_users_rel r ON r.uid = u.id
+      JOIN ir_model_data d ON d.model = 'res.groups' AND d.module = 'base' AND d.name = 'group_public' AND d.res_id = r.gid
+      WHERE u.partner_id = ${column(a, 'id')})`,
+    compute: (r) => r.is_public === true,
+  },
+  // base res_partner.py `_compute_get_ids`: the record itself.
+  'res.partner.self': { dependsOn: [], many2one: 'res.partner', compute: (r) => r.id },
   'uom.uom.ratio': {
     dependsOn: ['factor', 'uom_type'],
     compute: (r) => (r.uom_type === 'reference' ? 1 : r.uom_type === 'bigger' ? (r.factor ? 1 / Number(r.factor) : 0) : Number(r.factor ?? 0)),
@@ -136,6 +191,26 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
 export const COMPUTED_AS_RELATED: Record<string, string> = Object.fromEntries(
   ['street', 'street2', 'zip', 'city', 'state_id', 'country_id'].map((f) => [`res.company.${f}`, `partner_id.${f}`]),
 );
+
+/** The partner and its descendants through parent_id (`child_of`; res.partner keeps no parent_path). */
+function descendants(alias: string): Sql {
+  return sql`WITH RECURSIVE tree(id) AS (SELECT ${column(alias, 'id')} UNION SELECT c.id FROM res_partner c JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree`;
+}
+
+/** `datetime.now(pytz.timezone(tz or 'GMT')).strftime('%z')`: `+0800`, `-0330`. */
+export function tzOffset(tz: string | null, now = new Date()): string {
+  let minutes = 0;
+  try {
+    const part = new Intl.DateTimeFormat('en-US', { timeZone: tz || 'GMT', timeZoneName: 'longOffset' }).formatToParts(now).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
+    if (m) minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  } catch {
+    // An unknown timezone name: pytz raises there; the partner's stored tz comes from Odoo's list.
+  }
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+}
 
 function priceExtra(alias: string): Sql {
   return sql`coalesce((SELECT sum(v.price_extra) FROM product_variant_combination pc
@@ -185,6 +260,10 @@ export function inlineAddress(address: string): string {
   return address.replace(/\n(\s|\n)*/g, ', ').replace(/^\s+|\s+$/g, '').replace(/^,+|,+$/g, '');
 }
 
-export function computedField(model: string, field: string): ComputedField | undefined {
-  return COMPUTED_FIELDS[`${model}.${field}`];
+/**
+ * The compute Ficus runs for `model.field`: one of the table above, or a mail.thread /
+ * mail.activity.mixin compute of a model inheriting the mixin (mail-mixin-computes.ts).
+ */
+export function computedField(model: ModelInfo, field: string): ComputedField | undefined {
+  return COMPUTED_FIELDS[`${model.name}.${field}`] ?? mailMixinComputedField(model, field);
 }

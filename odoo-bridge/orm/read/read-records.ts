@@ -30,12 +30,17 @@ type Row = Record<string, unknown> & { id: number };
  * Whether a related field can be followed: every hop but the last a stored many2one (an
  * x2many hop, e.g. `activity_ids.activity_type_id`, needs Odoo's Python to pick a record).
  */
+/** A hop a related path can follow: a stored many2one, or an x2many (its first record, as `first(record[name])`). */
+function followableHop(hop: FieldInfo): boolean {
+  return (hop.type === 'many2one' && !!hop.column) || ((hop.type === 'one2many' || hop.type === 'many2many') && !hop.related && (hop.type === 'many2many' ? !!hop.relationTable : !!hop.relationField));
+}
+
 function relatedIsReadable(registry: ReadEnv['search']['registry'], model: ModelInfo, related: string): boolean {
   const path = related.split('.');
   const hop = model.fields.get(path[0]!);
   if (!hop) return false;
   if (path.length === 1) return true;
-  if (hop.type !== 'many2one' || !hop.column) return false;
+  if (!followableHop(hop)) return false;
   const comodel = registry.model(hop.relation ?? '');
   if (!comodel) return false;
   return relatedIsReadable(registry, comodel, path.slice(1).join('.'));
@@ -44,7 +49,7 @@ function relatedIsReadable(registry: ReadEnv['search']['registry'], model: Model
 function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
   const path = related.split('.');
   const hop = model.fields.get(path[0]!);
-  return !!hop && (path.length === 1 || (hop.type === 'many2one' && !!hop.column));
+  return !!hop && (path.length === 1 || followableHop(hop));
 }
 
 /**
@@ -53,7 +58,7 @@ function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
  * compute, display names, attachments, x2manys with a stored inverse or a relation table.
  */
 export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelInfo, field: FieldInfo, depth = 0): OdooError | null {
-  if (field.column || computedField(model.name, field.name) || field.name === 'display_name' || field.attachment) return null;
+  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment) return null;
   if (depth > 8) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
   if (field.inheritedVia) {
     const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
@@ -89,7 +94,7 @@ export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelI
 export function readableFields(model: ModelInfo): string[] {
   return model.fieldOrder.filter((name) => {
     const field = model.fields.get(name)!;
-    if (computedField(model.name, name)) return true;
+    if (computedField(model, name)) return true;
     if (field.related && !field.store && !field.inheritedVia && !firstHopIsFollowable(model, field.related)) return false;
     return (
       field.column ||
@@ -100,7 +105,7 @@ export function readableFields(model: ModelInfo): string[] {
       field.inheritedVia ||
       (field.related && !field.store) ||
       name === 'display_name' ||
-      computedField(model.name, name)
+      computedField(model, name)
     );
   });
 }
@@ -136,11 +141,11 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     if (!columns.has(field.name)) columns.set(field.name, fieldSql(env.search, field, alias));
   };
   for (const field of fields) {
-    const computed = field.column ? undefined : computedField(model.name, field.name);
+    const computed = field.column ? undefined : computedField(model, field.name);
     if (field.column) addColumn(field);
     else if (computed) {
       for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
-      if (computed.select) columns.set(field.name, computed.select(alias));
+      if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1 }));
     } else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
     else if (field.related && !field.store) {
       const hop = model.fields.get(field.related.split('.')[0]!)!;
@@ -179,8 +184,12 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       } else {
         rows.forEach((r, i) => (results[i]![name] = convertColumn(field, r[name])));
       }
-    } else if (computedField(model.name, name)) {
-      const computed = computedField(model.name, name)!;
+    } else if (computedField(model, name)?.many2one) {
+      const computed = computedField(model, name)!;
+      const values = rows.map((r) => (computed.compute(r) || null) as number | null);
+      setAll(name, await many2oneValues(env, field, values, ids, options), false);
+    } else if (computedField(model, name)) {
+      const computed = computedField(model, name)!;
       const isFloat = field.type === 'float' || field.type === 'monetary';
       rows.forEach((r, i) => {
         const value = computed.compute(r);
@@ -243,7 +252,7 @@ async function many2oneValues(env: ReadEnv, field: FieldInfo, fks: Array<number 
 async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, rows: Row[], options: ReadOptions): Promise<Map<number, unknown>> {
   const path = field.inheritedVia ? [field.inheritedVia, field.name] : field.related!.split('.');
   const hop = model.fields.get(path[0]!);
-  if (!hop || hop.type !== 'many2one' || !hop.column) {
+  if (!hop || path.length === 1 || !followableHop(hop)) {
     if (hop && path.length === 1) {
       // Related to another field of the same record (e.g. an alias): read that one.
       const values = await sudoFieldValues(env, model, rows.map((r) => r.id), hop.name, options);
@@ -252,7 +261,13 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
     throw missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
   }
   const comodel = env.search.registry.model(hop.relation!)!;
-  const targets = rows.map((r) => r[hop.name] as number | null);
+  let targets: Array<number | null>;
+  if (hop.type === 'many2one') targets = rows.map((r) => r[hop.name] as number | null);
+  else {
+    // fields.py `_compute_related`: `first(record[name])` — the x2many's first record in its read order.
+    const lists = await x2manyValues(env, model, hop, rows.map((r) => r.id));
+    targets = rows.map((r) => lists.get(r.id)?.[0] ?? null);
+  }
   const rest = path.slice(1).join('.');
   const targetIds = targets.filter((v): v is number => v !== null && v !== undefined);
   let values: Map<number, unknown>;
