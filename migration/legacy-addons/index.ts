@@ -1,5 +1,6 @@
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { registerHpGrowth } from './hp-growth.ts';
+import { registerHpMall } from './hp-mall.ts';
 import { registerHpPersonal } from './hp-personal.ts';
 
 /** What legacy addons may use beyond their own tables. */
@@ -16,6 +17,7 @@ export interface LegacyAddonPorts {
  */
 export function registerLegacyAddons(behaviours: BehaviourRegistry, ports: LegacyAddonPorts): BehaviourRegistry {
   registerHpGrowth(behaviours);
+  registerHpMall(behaviours);
   registerHpPersonal(behaviours);
   return behaviours;
 }

@@ -123,13 +123,23 @@ describe('hp.payment and hp.settlement in phase legacy (migration runtime)', () 
     expect((await errorOf(as(MEMBER, 'hp.payment', 'action_fail', [[other.id]]))).name).toBe('odoo.exceptions.AccessError');
   });
 
-  it('a payment of a draft mall order asks hp.mall.order for action_pay, which nobody provides yet: nothing is half done', async () => {
-    const mall = (await legacy.pool.query<{ id: number }>(`SELECT id FROM orders WHERE state = 'draft' ORDER BY id LIMIT 1`)).rows[0];
+  it("a payment of a draft mall order pays it (hp_mall's action_pay, migration/legacy-addons/hp-mall.ts); an order without lines refuses, and nothing is half done", async () => {
+    const mall = (await legacy.pool.query<{ id: number }>(`SELECT o.id FROM orders o WHERE o.state = 'draft' AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id) ORDER BY o.id LIMIT 1`)).rows[0];
     expect(mall).toBeDefined();
     const pay = (await as(ADMIN, 'hp.payment', 'create', [{ reference: 'T-MALL', payer_id: MEMBER, amount: 1, source_model: 'hp.mall.order', source_id: mall!.id }])) as number;
-    const refused = await errorOf(as(ADMIN, 'hp.payment', 'action_succeed', [[pay]]));
-    expect(refused.message).toMatch(/^Ficus cannot run the business method action_pay\(\) of hp\.mall\.order/);
-    expect((await row('payments', pay)).state).toBe('pending');
+    expect(await as(ADMIN, 'hp.payment', 'action_succeed', [[pay]])).toBe(true);
+    expect(await row('orders', mall!.id)).toMatchObject({ state: 'paid', paid_at: expect.any(Date) });
+    // An order without lines (written directly: creating one over RPC needs hp_mall's create, which Ficus does not serve).
+    const empty = (await legacy.pool.query<{ id: number }>(`INSERT INTO orders (name, buyer_id, currency_id, state, amount_total) VALUES ('T-MO-EMPTY', $1, $2, 'draft', 0) RETURNING id`, [MEMBER, CNY])).rows[0]!.id;
+    const unpaid = (await as(ADMIN, 'hp.payment', 'create', [{ reference: 'T-MALL-EMPTY', payer_id: MEMBER, amount: 1, source_model: 'hp.mall.order', source_id: empty }])) as number;
+    expect(await errorOf(as(ADMIN, 'hp.payment', 'action_succeed', [[unpaid]]))).toEqual({ name: 'odoo.exceptions.UserError', message: 'An order without lines cannot be paid.' });
+    expect((await row('payments', unpaid)).state).toBe('pending');
+    expect((await row('orders', empty)).state).toBe('draft');
+    // The order's own state machine, with hp_mall's words.
+    expect(await errorOf(as(ADMIN, 'hp.mall.order', 'action_deliver', [[mall!.id]]))).toEqual({ name: 'odoo.exceptions.UserError', message: `Order ${(await row('orders', mall!.id)).name}: cannot deliver from state 'paid'.` });
+    expect(await as(ADMIN, 'hp.mall.order', 'action_ship', [[mall!.id]])).toBe(true);
+    expect(await as(ADMIN, 'hp.mall.order', 'action_deliver', [[mall!.id]])).toBe(true);
+    expect(await errorOf(as(ADMIN, 'hp.mall.order', 'action_cancel', [[mall!.id]]))).toEqual({ name: 'odoo.exceptions.UserError', message: `Order ${(await row('orders', mall!.id)).name}: cannot cancel from state 'delivered'.` });
   });
 
   it('hp.settlement: defaults, stored net = gross - fee in the currency decimals, draft → confirmed → paid', async () => {

@@ -95,13 +95,17 @@ for (const sideName of ['legacy', 'finance'] as const) {
       expect(await odooErrorOf(call(ADMIN, 'hp.payment', 'action_refund', [[a]]))).toEqual({ name: 'odoo.exceptions.UserError', message: 'Only succeeded payments can be refunded.' });
     });
 
-    it("a refusal where the paid document lives rolls the payment back (a draft mall order's action_pay, which no one serves yet)", async () => {
-      const mall = (await side.legacy.query<{ id: number }>(`SELECT id FROM orders WHERE state = 'draft' ORDER BY id LIMIT 1`)).rows[0]!;
+    it("a draft mall order is paid by its payment (action_pay where M09 lives); a refusal there rolls the payment back", async () => {
+      const mall = (await side.legacy.query<{ id: number }>(`SELECT o.id FROM orders o WHERE o.state = 'draft' AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id) ORDER BY o.id LIMIT 1`)).rows[0]!;
       const pay = (await call(ADMIN, 'hp.payment', 'create', [{ reference: ref('MALL'), payer_id: MEMBER, amount: 1, source_model: 'hp.mall.order', source_id: mall.id }])) as number;
-      const refused = await odooErrorOf(call(ADMIN, 'hp.payment', 'action_succeed', [[pay]]));
-      expect(refused.message).toMatch(/^Ficus cannot run the business method action_pay\(\) of hp\.mall\.order/);
-      expect(await payment(pay)).toMatchObject({ state: 'pending', paid_at: null });
-      if (sideName === 'finance') expect((await side.rows.query(`SELECT 1 FROM outbox WHERE type = 'payment_success' AND payload->'data'->>'paymentId' = $1`, [String(pay)])).rowCount).toBe(0);
+      expect(await call(ADMIN, 'hp.payment', 'action_succeed', [[pay]])).toBe(true);
+      expect((await side.legacy.query('SELECT state FROM orders WHERE id = $1', [mall.id])).rows[0].state).toBe('paid');
+      // hp_mall refuses an order without lines: the payment stays pending, and on finance's side nothing is announced.
+      const empty = (await side.legacy.query<{ id: number }>(`INSERT INTO orders (name, buyer_id, currency_id, state, amount_total) VALUES ($1, $2, $3, 'draft', 0) RETURNING id`, [ref('MO-EMPTY'), MEMBER, CNY])).rows[0]!.id;
+      const unpaid = (await call(ADMIN, 'hp.payment', 'create', [{ reference: ref('MALL-EMPTY'), payer_id: MEMBER, amount: 1, source_model: 'hp.mall.order', source_id: empty }])) as number;
+      expect(await odooErrorOf(call(ADMIN, 'hp.payment', 'action_succeed', [[unpaid]]))).toEqual({ name: 'odoo.exceptions.UserError', message: 'An order without lines cannot be paid.' });
+      expect(await payment(unpaid)).toMatchObject({ state: 'pending', paid_at: null });
+      if (sideName === 'finance') expect((await side.rows.query(`SELECT 1 FROM outbox WHERE type = 'payment_success' AND payload->'data'->>'paymentId' = $1`, [String(unpaid)])).rowCount).toBe(0);
     });
 
     it('hp.settlement: defaults, stored net = gross - fee in the currency decimals, draft → confirmed → paid with the texts', async () => {
