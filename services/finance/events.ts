@@ -10,8 +10,14 @@ import { NO_EVENTS, type FinanceEventSink } from './domain/finance-events.ts';
 /** What finance publishes (DESIGN §5 event list). */
 export const FINANCE_PUBLISHES = ['payment_success', 'points_awarded', 'gift_sent'] as const satisfies readonly EventType[];
 
-/** The company currency's id in the legacy database (res_currency 6, CNY): a new settlement's default. */
-const COMPANY_CURRENCY_ID = 6;
+/** The company currency's id in the legacy database (res_currency 6, CNY), for a database holding no copy of res_currency. */
+const LEGACY_COMPANY_CURRENCY_ID = 6;
+
+/** The id of the order's currency (ISO code) in the copy of res_currency the sync keeps here; a new settlement is in it. */
+async function currencyIdOf(run: ReturnType<typeof onKysely>, code: string): Promise<number> {
+  const [row] = await run.raw<{ id: number | null }>(`SELECT CASE WHEN to_regclass('res_currency') IS NULL THEN NULL ELSE (SELECT id FROM res_currency WHERE name = $1) END AS id`, [code]);
+  return row?.id ?? LEGACY_COMPANY_CURRENCY_ID;
+}
 
 /**
  * An event handler's sink: finance's outbox, in the transaction that also records the event in
@@ -42,13 +48,13 @@ export function handlerEventSink(tx: Kysely<any>): FinanceEventSink {
  * The owner rows are held FOR SHARE meanwhile, so a cutover or rollback waits for this handling,
  * and a legacy write made before the flip reaches svc_finance through the forward sync before it.
  */
-export async function onServiceCompleted(event: { data: CompletedServiceOrder }, { db, legacyPool }: Pick<HandlerContext<FinanceDatabase>, 'db' | 'legacyPool'>): Promise<void> {
+export async function onServiceCompleted(event: { data: CompletedServiceOrder & { currency: string } }, { db, legacyPool }: Pick<HandlerContext<FinanceDatabase>, 'db' | 'legacyPool'>): Promise<void> {
   const home = await financeHome(db, legacyPool, { hold: true });
   const order = event.data;
   await inFinanceHome(db, legacyPool, home, async (rows) => {
     const run = onKysely(rows);
     await awardCompletionPoints({ sql: run }, home === 'service' ? handlerEventSink(db) : NO_EVENTS, order);
-    if (home === 'service') await addCompletionToSettlement(run, order, COMPANY_CURRENCY_ID, order.healthWorkerId);
+    if (home === 'service') await addCompletionToSettlement(run, order, await currencyIdOf(run, event.data.currency), order.healthWorkerId);
   });
 }
 
@@ -60,5 +66,5 @@ export async function onServiceCompleted(event: { data: CompletedServiceOrder },
  * the customer pays, so the event carries nothing finance must act on.
  */
 export const FINANCE_SUBSCRIPTIONS: SubscriptionDefinition<FinanceDatabase>[] = [
-  { type: 'service_completed', handler: (event, ctx) => onServiceCompleted(event as { data: CompletedServiceOrder }, ctx) },
+  { type: 'service_completed', handler: (event, ctx) => onServiceCompleted(event as { data: CompletedServiceOrder & { currency: string } }, ctx) },
 ];

@@ -149,6 +149,7 @@ describe('finance consumes service_completed', () => {
       expect(d.period_end.slice(0, 7)).toBe(d.period_start.slice(0, 7));
       expect(d.period_start.endsWith('-01')).toBe(true);
     }
+    expect((await pool.query(`SELECT DISTINCT currency_id FROM settlements WHERE state = 'draft'`)).rows).toEqual([{ currency_id: 6 }]);
     // The confirmed one is untouched.
     expect((await pool.query(`SELECT gross::text, fee::text, net::text FROM settlements WHERE state = 'confirmed'`)).rows).toEqual([{ gross: '1000', fee: '200', net: '800' }]);
   });
