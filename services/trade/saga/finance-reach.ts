@@ -32,7 +32,8 @@ const reaches = new Map<string, FinanceReach>();
 export function financeAt(url: string): FinanceReach {
   let reach = reaches.get(url);
   if (reach) return reach;
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'ficus-trade-to-finance' });
+  // Lives as long as the process, which it never holds open: idle connections close and let it exit.
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'ficus-trade-to-finance', idleTimeoutMillis: 2000, allowExitOnIdle: true });
   pool.on('error', () => undefined);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   let absentUntil = 0;
