@@ -111,10 +111,11 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       ? await readOffloadFromSettings({ settings: config, controlUrl: controlDatabaseUrl, served: [{ name: config.odooDatabaseName, pool: legacyPool }], handlerFor: migration.handlerFor, logger, metrics })
       : undefined;
     if (offload) stack.push('read offload', () => offload.stop());
+    const servedLegacy = { name: config.odooDatabaseName, pool: legacyPool };
     const odooRouters = await createOdooGateway({
       throttle: logins,
       admission: { maxConcurrent: config.gatewayMaxConcurrentCalls, maxQueued: config.gatewayMaxQueuedCalls },
-      databases: [{ name: config.odooDatabaseName, pool: legacyPool }],
+      databases: [servedLegacy],
       handlerFor: migration.handlerFor,
       router: offload ? offload.wrap(migration.router) : migration.router,
       sessions,
@@ -137,6 +138,8 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       // Side effects across the cut (points for a completed order while M14 is the monolith's, the
       // order-creation saga's user check while M01 is) go to the monolith's database through it.
       legacyPool,
+      // A REST use case reaching another module's business method takes the path a client's call takes.
+      odoo: (call) => migration.handlerFor(servedLegacy)({ database: config.odooDatabaseName, kwargs: {}, ...call }),
     });
     stack.push('services', () => services.stop());
     const jwks = publicJwks(signingKeys);

@@ -60,7 +60,16 @@ export interface PlatformPorts {
   signer: TokenSigner | null;
   /** The login cooldown shared with the gateway's Odoo RPC and web logins. */
   logins: LoginGuard;
+  /**
+   * A model's method run as an Odoo client's call of `uid` would run it, wherever its module
+   * lives now (the gateway's phase-aware dispatch): for a REST handler whose use case reaches
+   * another module's business method (a payment webhook paying a mall order). Null where the
+   * runtime has no gateway beside it (`ficus serve`).
+   */
+  odoo: OdooCalls | null;
 }
+
+export type OdooCalls = (call: { uid: number; model: string; method: string; args: unknown[]; kwargs?: Record<string, unknown> }) => Promise<unknown>;
 
 export interface RouteResult {
   status: number;

@@ -1,7 +1,7 @@
-import { HttpProblem, defineRoute, problems } from '../../kit/index.ts';
+import { HttpProblem, defineRoute, problems, type OdooCalls } from '../../kit/index.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { FinanceDatabase } from '../db/tables.ts';
-import { failPayments, succeedPayments, type PaidDocuments } from '../domain/payments.ts';
+import { failPayments, PAYMENT_SOURCE_REACTIONS, succeedPayments, type PaidDocuments } from '../domain/payments.ts';
 import { claimWebhookEvent, PAYMENT_EVENT_TYPES, recordWebhookOutcome, type PaymentEventType, type WebhookOutcome } from '../domain/webhook-events.ts';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import { odooNow } from '../../../odoo-bridge/orm/index.ts';
@@ -16,22 +16,30 @@ export function paymentWebhookSecrets(env: NodeJS.ProcessEnv = process.env): str
   return [env.FICUS_PAYMENT_WEBHOOK_SECRET, env.FICUS_PAYMENT_WEBHOOK_SECRET_PREVIOUS].filter((s): s is string => !!s);
 }
 
+/** OdooBot: the webhook acts as the system, as a provider's server-to-server callback does in Odoo. */
+const SYSTEM_UID = 1;
+
 /**
- * The documents a payment pays, as the webhook tells them: through payment_success, which
- * succeedPayments publishes in this transaction once finance owns M13, and which trade consumes
- * (a pending_payment service order becomes paid: trade's rule, its events.ts) — not by a
- * synchronous call, because a REST request has no way to call another module's business methods
- * as an Odoo call does (the gateway's ModelCaller, which the RPC face of action_succeed is given).
- * So for the webhook no source model is "in the environment" and the domain calls none. Left
- * open until routes get that caller: a mall order (hp_mall, still the monolith's, consumes no
- * event) is not paid by its payment's webhook, and before finance's cutover (the monolith as
- * home, no events) neither is a service order.
+ * The documents a payment pays, reached as an Odoo call of the system reaches them: the
+ * gateway's phase-aware dispatch (PlatformPorts.odoo) runs `action_mark_paid` of a service order
+ * wherever M04 lives and `action_pay` of a mall order wherever M09 does, exactly as
+ * hp.payment.action_succeed over RPC does. Without a gateway beside the service (`ficus serve
+ * finance`) no document is in reach: payment_success, which succeedPayments publishes once
+ * finance owns M13, is then the only news (trade pays its service orders from it).
  */
-const SOURCES_TOLD_BY_EVENT: PaidDocuments = {
-  knows: () => false,
-  stateOf: async () => undefined,
-  call: async () => undefined,
-};
+function paidDocumentsThrough(odoo: OdooCalls | null): PaidDocuments {
+  if (!odoo) return { knows: () => false, stateOf: async () => undefined, call: async () => undefined };
+  return {
+    knows: (model) => model in PAYMENT_SOURCE_REACTIONS,
+    async stateOf(model, id) {
+      const [row] = (await odoo({ uid: SYSTEM_UID, model, method: 'search_read', args: [[['id', '=', id]], ['state']], kwargs: { context: { active_test: false } } })) as { state?: string }[];
+      return row?.state;
+    },
+    async call(model, method, id) {
+      await odoo({ uid: SYSTEM_UID, model, method, args: [[id]] });
+    },
+  };
+}
 
 interface ProviderEvent {
   id: string;
@@ -103,7 +111,7 @@ export const paymentWebhook = defineRoute<FinanceDatabase, ProviderEvent>({
       } else {
         const request = { ids: [payment.id], now: odooNow() };
         await asProblems(transition === 'succeeded'
-          ? succeedPayments(systemPaymentStore(run), SOURCES_TOLD_BY_EVENT, restEventSink(ctx, home), request)
+          ? succeedPayments(systemPaymentStore(run), paidDocumentsThrough(ctx.platform.odoo), restEventSink(ctx, home), request)
           : failPayments(systemPaymentStore(run), request));
         outcome = transition;
       }

@@ -10,7 +10,7 @@ import type { BusTransport } from '../bus/types.ts';
 import { createCache } from '../cache/create-cache.ts';
 import { ensureDatabase } from '../../../platform/ensure-database.ts';
 import { serviceDatabaseName } from '../db/database.ts';
-import type { ServiceDefinition } from '../define-service.ts';
+import type { OdooCalls, ServiceDefinition } from '../define-service.ts';
 import { mergeOpenApi } from '../http/openapi.ts';
 import { kitMetrics } from '../observability/kit-metrics.ts';
 import { EmbeddedTransport } from '../bus/embedded-transport.ts';
@@ -32,6 +32,8 @@ export interface EmbeddedServicesOptions {
   signer?: TokenSigner;
   /** The login cooldown the gateway's Odoo logins count in, shared with the auth service. */
   logins?: LoginGuard;
+  /** The gateway's dispatch of model calls (PlatformPorts.odoo). */
+  odoo?: OdooCalls;
 }
 
 export interface EmbeddedServices {
@@ -66,6 +68,7 @@ export async function startEmbeddedServices(options: EmbeddedServicesOptions): P
         databaseUrl: options.databaseUrl(name), transport, cache: caches[index]!, keys: options.keys, logger, metrics, sessions,
         ...(options.logins ? { logins: options.logins } : {}),
         ...(options.legacyPool ? { legacyPool: options.legacyPool } : {}), ...(options.signer ? { signer: options.signer } : {}),
+        ...(options.odoo ? { odoo: options.odoo } : {}),
       });
       runtimes.push(runtime);
       const authority = runtime.sessionAuthority;

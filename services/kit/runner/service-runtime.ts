@@ -11,7 +11,7 @@ import { ServiceBus } from '../bus/service-bus.ts';
 import type { BusTransport } from '../bus/types.ts';
 import type { Cache } from '../cache/cache.ts';
 import { openServiceDatabase, serviceDatabaseName, type ServiceDatabase } from '../db/database.ts';
-import type { ServiceDefinition } from '../define-service.ts';
+import type { OdooCalls, ServiceDefinition } from '../define-service.ts';
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { serviceRouter } from '../http/service-router.ts';
@@ -34,6 +34,8 @@ export interface ServiceRuntimeDeps {
   signer?: TokenSigner;
   /** The login cooldown shared with the gateway; the service's own one (Odoo's default settings) otherwise. */
   logins?: LoginGuard;
+  /** The gateway's dispatch of model calls, when it runs beside the service (PlatformPorts.odoo). */
+  odoo?: OdooCalls;
 }
 
 /** One service, started: its database (migrated), bus, cache and REST router. */
@@ -71,7 +73,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
     service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool },
     ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}), ...(sagas ? { sagas } : {}),
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
-    platform: { signer: deps.signer ?? null, logins: deps.logins ?? new LoginThrottle({ logger }) },
+    platform: { signer: deps.signer ?? null, logins: deps.logins ?? new LoginThrottle({ logger }), odoo: deps.odoo ?? null },
   });
   // Sagas a crash or stop left unfinished (a request's after-commit steps included) continue now, beside the traffic.
   const resuming = sagas?.resumeAll().then(

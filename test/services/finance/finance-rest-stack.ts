@@ -8,6 +8,7 @@ import { createLogger } from '../../../platform/logger.ts';
 import { FINANCE_MIGRATIONS } from '../../../services/finance/db/migrations.ts';
 import type { FinanceDatabase } from '../../../services/finance/db/tables.ts';
 import finance from '../../../services/finance/index.ts';
+import type { OdooCalls } from '../../../services/kit/index.ts';
 import { localKeyLookup } from '../../../services/kit/auth/key-sources.ts';
 import { newSigningKeySet } from '../../../services/kit/auth/keys.ts';
 import { issueToken } from '../../../services/kit/auth/tokens.ts';
@@ -44,7 +45,7 @@ export interface FinanceRestStack {
  * tables and M13–M15's rows copied from a fresh monolith), the service runtime on a real port
  * with the monolith's pool beside it, and the owner rows a cutover would leave (FinanceOwner).
  */
-export async function startFinanceRestStack(options: { owner: FinanceOwner }): Promise<FinanceRestStack> {
+export async function startFinanceRestStack(options: { owner: FinanceOwner; odoo?: OdooCalls }): Promise<FinanceRestStack> {
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
   const legacy = await legacyDatabase();
   const service = await emptyDatabase('svc_finance');
@@ -69,6 +70,7 @@ export async function startFinanceRestStack(options: { owner: FinanceOwner }): P
   const transport = new EmbeddedTransport(logger, kitMetrics(metrics));
   const runtime = await startServiceRuntime<FinanceDatabase>(finance, {
     databaseUrl: service.url, transport, cache: new MemoryCache('ficus:finance:'), keys: localKeyLookup(() => keys), logger, metrics, legacyPool: legacy.pool,
+    ...(options.odoo ? { odoo: options.odoo } : {}),
   });
   const app = express();
   app.use(runtime.router);

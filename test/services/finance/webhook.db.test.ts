@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature, webhookSignature, webhookSignatureHeader } from '../../../services/finance/domain/webhook-signature.ts';
+import { embeddedEndpoints } from '../../../migration/control/endpoints.ts';
+import { startMigrationRuntime, type MigrationRuntime } from '../../../migration/control/migration-runtime.ts';
+import { createLogger } from '../../../platform/logger.ts';
+import { createMetricsRegistry } from '../../../platform/metrics.ts';
+import type { OdooCalls } from '../../../services/kit/index.ts';
+import { emptyDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startFinanceRestStack, type FinanceRestStack } from './finance-rest-stack.ts';
 
 const SECRET = 'whsec_test_4f9d2c1b8a7e6d5c';
@@ -177,5 +183,48 @@ describe('POST /payments/webhook', () => {
     } finally {
       await stack.setOwner('service');
     }
+  });
+});
+
+/**
+ * Where the gateway runs beside the service (`ficus start`), the webhook tells the paid document
+ * as hp.payment.action_succeed over RPC does: through the gateway's phase-aware dispatch
+ * (PlatformPorts.odoo), here the migration runtime with every module in phase legacy.
+ */
+describe('POST /payments/webhook with the gateway beside it', () => {
+  let paying: FinanceRestStack;
+  let control: TestDatabase;
+  let runtime: MigrationRuntime;
+  let dispatch: OdooCalls | undefined;
+
+  beforeAll(async () => {
+    process.env.FICUS_PAYMENT_WEBHOOK_SECRET = SECRET;
+    paying = await startFinanceRestStack({ owner: 'legacy', odoo: (call) => dispatch!(call) });
+    control = await emptyDatabase('control');
+    const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
+    const endpoints = embeddedEndpoints({ controlUrl: control.url, legacyUrl: paying.legacy.url, serviceUrls: {} });
+    runtime = await startMigrationRuntime({ endpoints, odooDatabaseName: 'hp_legacy', legacyPool: paying.legacy.pool, logger, metrics: createMetricsRegistry(), runSync: false });
+    const served = { name: 'hp_legacy', pool: paying.legacy.pool };
+    dispatch = (call) => runtime.handlerFor(served)({ database: 'hp_legacy', kwargs: {}, ...call });
+  }, 180_000);
+  afterAll(async () => {
+    await runtime?.stop();
+    await paying?.stop();
+    await control?.drop();
+  });
+
+  it('a succeeded payment of a service order awaiting payment marks the order paid, as action_succeed does', async () => {
+    const order = (await dispatch!({ uid: MEMBER, model: 'hp.service.order', method: 'create', args: [{ service_id: 1, customer_id: MEMBER }] })) as number;
+    await dispatch!({ uid: MEMBER, model: 'hp.service.order', method: 'action_submit', args: [[order]] });
+    const created = await paying.call('POST', '/payments', paying.token(MEMBER), { sourceModel: 'hp.service.order', sourceId: order, amount: '10' }, { 'idempotency-key': `paid-by-webhook-${order}` });
+    expect(created.status).toBe(201);
+    const event = { id: `evt_pays_${order}`, type: 'payment.succeeded', data: { reference: created.body.reference } };
+    const text = JSON.stringify(event);
+    const response = await fetch(`${paying.baseUrl}/payments/webhook`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'payment-signature': webhookSignatureHeader(SECRET, Math.floor(Date.now() / 1000), text) }, body: text,
+    });
+    expect(response.status).toBe(200);
+    const state = async (table: string, id: number) => (await paying.legacy.pool.query(`SELECT state FROM ${table} WHERE id = $1`, [id])).rows[0]?.state;
+    expect([await state('payments', created.body.id), await state('service_orders', order)]).toEqual(['succeeded', 'paid']);
   });
 });
