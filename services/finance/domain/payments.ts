@@ -170,7 +170,7 @@ export async function createPayment(sql: SqlRunner, payment: NewPayment, uid: nu
   const taken = await sql.run(build.selectFrom('payments').select('id').where('reference', '=', payment.reference));
   if (taken.length) throw new FinanceRefused('invalid', DUPLICATE_REFERENCE_MESSAGE);
   const utcNow = sqlText<string>`(now() at time zone 'UTC')`;
-  const [row] = await sql.run(
+  const [row] = await insertRefusingDuplicates(() => sql.run(
     build
       .insertInto('payments')
       .values({
@@ -179,6 +179,17 @@ export async function createPayment(sql: SqlRunner, payment: NewPayment, uid: nu
         create_uid: uid, write_uid: uid, create_date: utcNow, write_date: utcNow,
       })
       .returning(['id', 'reference', 'payer_id', 'amount', 'method', 'state', 'source_model', 'source_id', 'paid_at']),
-  );
+  ));
   return paymentRecordOf(row!);
+}
+
+/** A concurrent create of the same reference passes the check above and loses at the constraint: the same refusal. */
+async function insertRefusingDuplicates<T>(insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    const e = error as { code?: string; constraint?: string };
+    if (e.code === '23505' && e.constraint === 'payments_reference_uniq') throw new FinanceRefused('invalid', DUPLICATE_REFERENCE_MESSAGE);
+    throw error;
+  }
 }
