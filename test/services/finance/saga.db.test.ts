@@ -141,6 +141,26 @@ describe('the order-creation saga reserves and releases the payment in finance',
     expect((await paymentsOf(990_002)).map((p) => p.state)).toEqual(['succeeded']);
   });
 
+  it('a release after M13 went back to the monolith (a rollback) fails the payment where it lives now, pending only', async () => {
+    await financeModulesOwnedBy(finance.service.pool, 'service');
+    // Ids from the block the cutover's id split gives the service, so the reverse sync's copy keeps them.
+    await finance.service.pool.query(`SELECT setval('payments_id_seq', 950000)`);
+    const port = ports().payments;
+    const reserved = await port.reserve({ orderId: 990_003, customerId: 6, amount: '20', currency: 'CNY' }, 'rolled-back-key');
+    const columns = 'id, reference, payer_id, currency_id, amount, method, state, source_model, source_id, create_uid, write_uid, create_date, write_date';
+    const { rows: [copy] } = await finance.service.pool.query(`SELECT ${columns} FROM payments WHERE id = $1`, [reserved.reservationId]);
+    await legacy.pool.query(`INSERT INTO payments (${columns}) VALUES (${columns.split(', ').map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(copy));
+    await financeModulesOwnedBy(finance.service.pool, 'legacy');
+    try {
+      await port.release({ reserveKey: 'rolled-back-key' }, 'rolled-back-key:compensation');
+      expect((await legacy.pool.query('SELECT state FROM payments WHERE id = $1', [reserved.reservationId])).rows).toEqual([{ state: 'failed' }]);
+      // Finance's copy is the monolith's to overwrite now (forward sync); the release did not write it.
+      expect((await paymentsOf(990_003)).map((p) => p.state)).toEqual(['pending']);
+    } finally {
+      await legacy.pool.query('DELETE FROM payments WHERE id = $1', [reserved.reservationId]);
+    }
+  });
+
   it('the reserved payment succeeds in finance (action_succeed publishes payment_success) and trade marks the order paid from the event', async () => {
     await financeModulesOwnedBy(finance.service.pool, 'service');
     expect(await runner.startAndRun(orderCreationSaga(ports()), 'pay-1', input(6))).toBe('completed');
