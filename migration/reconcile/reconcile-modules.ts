@@ -106,6 +106,7 @@ async function reconcileModuleCopies(
     modules: compared.map((m) => ({ code: m.code, technicalName: m.technicalName, service: m.service })),
     scope,
     targetUnavailable: (table) => ruleSideUnavailable(table, known.get(o.registry.moduleOfTable(table)?.code ?? '')),
+    tableOwner: (table) => known.get(o.registry.moduleOfTable(table)?.code ?? '')?.systemOfRecord ?? 'legacy',
     ...commonRunOptions({ ...options, rules }),
   });
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { BUSINESS_RULES, type BusinessRule } from './business-rules.ts';
 import type { ModuleScope } from './module-copies.ts';
 import { groupNormalisations, isClean, summarise, type ReconcileReport } from './report-model.ts';
-import { rulesFor, runBusinessRules } from './rule-runner.ts';
+import { rulesFor, runBusinessRules, type TableOwnerLookup } from './rule-runner.ts';
 import { mapWithLimit } from './sql.ts';
 import { checkServerVersion } from './table-introspection.ts';
 import { failedTable, isTableCondition } from './table-failure.ts';
@@ -42,6 +42,8 @@ export interface ReconcileRunOptions {
    * copy yet); undefined when it can. Such a rule side is skipped with this reason.
    */
   targetUnavailable?: (table: string) => string | undefined;
+  /** Each table's system of record (its module's phase): rules over tables of differently owned modules are also checked on the owners' rows. */
+  tableOwner?: TableOwnerLookup;
   normalisation?: Partial<NormalisationOptions>;
   lag?: Partial<LagOptions>;
   tuning?: Partial<ReconcileTuning>;
@@ -109,6 +111,7 @@ export async function runReconciliation(options: ReconcileRunOptions): Promise<R
     rules,
     { source: () => options.source.pool, target: (table) => options.targetFor(table)?.pool },
     options.targetUnavailable ? { target: options.targetUnavailable } : {},
+    options.tableOwner,
   );
   options.onProgress?.({ table: '(business rules)', phase: 'done', done: rules.length, total: rules.length });
 

@@ -26,7 +26,7 @@ export interface RuleRepairStep {
 
 export interface RuleRepairLeftOver {
   rule: string;
-  side: RuleSide | 'across';
+  side: RuleSide | 'across' | 'owners';
   detail: string;
   reason: string;
 }
@@ -47,7 +47,7 @@ const keyOf = (r: BreachRepair): string => JSON.stringify(r);
  */
 export async function planRuleRepairs(report: ReconcileReport, ownerOf: OwnerLookup): Promise<RuleRepairPlan> {
   const plan: RuleRepairPlan = { steps: [], leftOver: [] };
-  const candidates: { rule: string; side: RuleSide; detail: string; repair: BreachRepair; owner: TableOwner }[] = [];
+  const candidates: { rule: string; side: RuleSide | 'owners'; detail: string; repair: BreachRepair; owner: TableOwner }[] = [];
   for (const result of report.rules) {
     for (const breach of result.breaches) {
       if (result.side === 'across') {
@@ -60,11 +60,12 @@ export async function planRuleRepairs(report: ReconcileReport, ownerOf: OwnerLoo
     }
   }
   const planned = new Set<string>();
-  const onOwner = candidates.filter((c) => c.side === sideOf(c.owner));
+  // Seen on the owners' rows (`owners`: each table read on its system of record) or on the side that owns the table written.
+  const onOwner = candidates.filter((c) => c.side === 'owners' || c.side === sideOf(c.owner));
   for (const c of onOwner) {
     if (planned.has(keyOf(c.repair))) continue;
     planned.add(keyOf(c.repair));
-    plan.steps.push({ ...c, sql: statementOf(c.repair).readable });
+    plan.steps.push({ ...c, side: sideOf(c.owner), sql: statementOf(c.repair).readable });
   }
   for (const c of candidates.filter((x) => !onOwner.includes(x))) {
     if (planned.has(keyOf(c.repair))) continue;
@@ -72,7 +73,7 @@ export async function planRuleRepairs(report: ReconcileReport, ownerOf: OwnerLoo
       rule: c.rule,
       side: c.side,
       detail: c.detail,
-      reason: `seen in the copy of ${c.repair.table} in ${sideWords(c.side)}, whose system of record is ${c.owner === 'legacy' ? 'the legacy database' : 'its service'}: not written there (the sync carries the owner's rows; a drifted copy is re-synced by the table repair)`,
+      reason: `seen in the copy of ${c.repair.table} in ${sideWords(c.side as RuleSide)}, whose system of record is ${c.owner === 'legacy' ? 'the legacy database' : 'its service'}: not written there (the sync carries the owner's rows; a drifted copy is re-synced by the table repair)`,
     });
   }
   return plan;
@@ -90,7 +91,8 @@ export function describeRuleRepairPlan(plan: RuleRepairPlan): string {
   }
   if (plan.leftOver.length) {
     lines.push(`business rules: ${plan.leftOver.length} breach(es) not repaired automatically:`);
-    for (const l of plan.leftOver) lines.push(`  ${l.rule} (${l.side === 'across' ? 'across both sides' : sideWords(l.side)}): ${l.detail} — ${l.reason}`);
+    const where = (side: RuleRepairLeftOver['side']) => (side === 'across' ? 'across both sides' : side === 'owners' ? 'the systems of record' : sideWords(side));
+    for (const l of plan.leftOver) lines.push(`  ${l.rule} (${where(l.side)}): ${l.detail} — ${l.reason}`);
   }
   return lines.join('\n') + '\n';
 }

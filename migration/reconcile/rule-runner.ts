@@ -6,8 +6,11 @@ export interface RuleResult {
   id: string;
   title: string;
   description: string;
-  /** Which data was checked: the source, the target, or the two against each other. */
-  side: 'source' | 'target' | 'across';
+  /**
+   * Which data was checked: the source, the target, the two against each other, or `owners`:
+   * each table on its system of record (a rule over tables of modules in different phases).
+   */
+  side: 'source' | 'target' | 'across' | 'owners';
   status: 'ok' | 'breached' | 'skipped';
   reason?: string;
   breaches: RuleBreach[];
@@ -22,6 +25,9 @@ export function rulesFor(rules: readonly BusinessRule[], tables: readonly string
 /** Why a table cannot be used on a side although a database may hold it (e.g. its module was never backfilled there). */
 export type SideUnavailable = Partial<Record<'source' | 'target', (table: string) => string | undefined>>;
 
+/** Whose rows are the truth for a table now (its module's phase): the legacy database (source) or its service (target). */
+export type TableOwnerLookup = (table: string) => 'legacy' | 'service';
+
 /**
  * Runs each rule on the source and on the target (or across both). A side that lacks one of a
  * rule's tables skips the rule and says which table was missing, or why it cannot be used (a
@@ -33,20 +39,27 @@ export async function runBusinessRules(
   rules: readonly BusinessRule[],
   sides: { source: TableLocator; target: TableLocator },
   unavailable: SideUnavailable = {},
+  ownerOf?: TableOwnerLookup,
 ): Promise<RuleResult[]> {
   const results: RuleResult[] = [];
+  const ownerSide = (t: string): 'source' | 'target' => (ownerOf?.(t) === 'service' ? 'target' : 'source');
+  // Each table read where its system of record is: the legacy database, or the service that owns it now.
+  const onOwners: TableLocator = (t) => sides[ownerSide(t)](t);
   for (const rule of rules) {
-    const checks = rule.scope === 'across' ? (['across'] as const) : (['source', 'target'] as const);
+    // A per-side rule over tables whose owners differ (orders cut over to trade, payments still Odoo's) is also
+    // checked on the owners' own rows; when one side owns them all, that side's check already is that.
+    const mixed = ownerOf !== undefined && new Set(rule.tables.map(ownerSide)).size > 1;
+    const checks = rule.scope === 'across' ? (['across'] as const) : mixed ? (['source', 'target', 'owners'] as const) : (['source', 'target'] as const);
     for (const side of checks) {
       const base = { id: rule.id, title: rule.title, description: rule.description, side };
-      const needed = side === 'across' ? (['source', 'target'] as const) : [side];
-      const notMigrated = needed.flatMap((s) => rule.tables.flatMap((t) => unavailable[s]?.(t) ?? []));
+      const needed = (t: string): readonly ('source' | 'target')[] => (side === 'across' ? ['source', 'target'] : side === 'owners' ? [ownerSide(t)] : [side]);
+      const notMigrated = rule.tables.flatMap((t) => needed(t).flatMap((s) => unavailable[s]?.(t) ?? []));
       if (notMigrated.length) {
         results.push({ ...base, status: 'skipped', reason: [...new Set(notMigrated)].join('; '), breaches: [] });
         continue;
       }
       const missing = (
-        await Promise.all(needed.flatMap((s) => rule.tables.map(async (t) => ((await tableExists(sides[s](t), t)) ? null : `${t} (${s})`))))
+        await Promise.all(rule.tables.flatMap((t) => needed(t).map(async (s) => ((await tableExists(sides[s](t), t)) ? null : `${t} (${s})`))))
       ).filter((m): m is string => m !== null);
       if (missing.length) {
         results.push({ ...base, status: 'skipped', reason: `not available: ${missing.join(', ')}`, breaches: [] });
@@ -54,7 +67,9 @@ export async function runBusinessRules(
       }
       let breaches: RuleBreach[];
       try {
-        breaches = await rule.check(sides, side === 'across' ? 'target' : side);
+        breaches = side === 'owners'
+          ? await rule.check({ source: onOwners, target: onOwners }, 'target')
+          : await rule.check(sides, side === 'across' ? 'target' : side);
       } catch (error) {
         if (!isTableCondition(error)) throw error;
         results.push({ ...base, status: 'skipped', reason: `could not be checked: ${(error as Error).message}`, breaches: [] });

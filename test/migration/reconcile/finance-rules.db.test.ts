@@ -77,11 +77,12 @@ describe('trade ↔ finance rules', () => {
     const report = await reconcile();
     const finance = report.rules.filter((r) => ['payment-marks-order-paid', 'order-points-awarded-once', 'service-order-paid-once', 'points-balance-is-sum', 'points-ledger-chain'].includes(r.id));
     expect(finance.map((r) => `${r.id}/${r.side}: ${r.status}`).sort()).toEqual([
-      'order-points-awarded-once/source: ok', 'order-points-awarded-once/target: ok',
-      'payment-marks-order-paid/source: ok', 'payment-marks-order-paid/target: ok',
+      // orders are trade's, payments and points Odoo's: the rules over both are also checked on the owners' rows
+      'order-points-awarded-once/owners: ok', 'order-points-awarded-once/source: ok', 'order-points-awarded-once/target: ok',
+      'payment-marks-order-paid/owners: ok', 'payment-marks-order-paid/source: ok', 'payment-marks-order-paid/target: ok',
       'points-balance-is-sum/source: ok', 'points-balance-is-sum/target: ok',
       'points-ledger-chain/source: ok', 'points-ledger-chain/target: ok',
-      'service-order-paid-once/source: ok', 'service-order-paid-once/target: ok',
+      'service-order-paid-once/owners: ok', 'service-order-paid-once/source: ok', 'service-order-paid-once/target: ok',
     ]);
     expect(report.status).toBe('clean');
     expect(exitCodeOf(report)).toBe(0);
@@ -110,7 +111,7 @@ describe('trade ↔ finance rules', () => {
 
     const report = await reconcile();
     expect(report.tables.filter((t) => t.status !== 'clean').map((t) => t.table)).toEqual([]); // every copy equals its owner: only the rules see it
-    for (const side of ['source', 'target'] as const) {
+    for (const side of ['source', 'target', 'owners'] as const) {
       expect(rule(report, 'order-points-awarded-once', side).breaches, side).toEqual([{
         ids: { service_orders: [planted.completed], points_transactions: [] },
         detail: `order ${planted.completed} is completed but customer ${planted.customer} was never credited its ${planted.points} points`,
@@ -128,6 +129,7 @@ describe('trade ↔ finance rules', () => {
       }]);
       expect(rule(report, 'payment-order-exists', side).breaches.map((b) => b.ids.payments), side).toEqual([[planted.unlinked]]);
     }
+    expect(report.rules.filter((r) => r.side === 'owners').map((r) => r.id).sort()).toEqual(['order-points-awarded-once', 'payment-marks-order-paid', 'payment-order-exists', 'service-order-paid-once']);
     expect(exitCodeOf(report)).toBe(1);
     expect(renderReport(report, 'table')).toContain(`order ${planted.completed} is completed but customer ${planted.customer} was never credited its ${planted.points} points`);
   });
@@ -142,7 +144,7 @@ describe('trade ↔ finance rules', () => {
     ]);
     // each breach is seen in the owner and in its copy: one write, on the owner (the sync mends the copy)
     expect(plan.leftOver.filter((l) => l.reason.startsWith('seen in the copy'))).toEqual([]);
-    expect(plan.leftOver.filter((l) => l.rule === 'payment-order-exists')).toHaveLength(2); // mended by the link, not by a write of its own
+    expect(plan.leftOver.filter((l) => l.rule === 'payment-order-exists')).toHaveLength(3); // source, target, owners: mended by the link, not by a write of its own
 
     const text = describeRuleRepairPlan(plan);
     expect(text).toContain(`SELECT pg_advisory_xact_lock(14, ${planted.customer});`);
@@ -177,6 +179,21 @@ describe('trade ↔ finance rules', () => {
     // A plan applied twice (or after the sync mended the breach) writes nothing more.
     expect((await applyRuleRepairs(plan, sides.pools)).map((r) => r.written)).toEqual([false, false, false]);
     expect((await one(legacy, `SELECT count(*)::int AS n FROM points_transactions WHERE reason = 'order' AND ref_id = $1`, [planted.completed])).n).toBe(1);
+  });
+
+  it('an order completed in trade that the reverse sync has not carried into Odoo yet: only the owners\' rows show the award missing, and the write goes to Odoo\'s ledger', async () => {
+    const order = (await trade.pool.query(`SELECT id, completed_at, write_date FROM service_orders WHERE state = 'in_service' ORDER BY id LIMIT 1`)).rows[0];
+    await trade.pool.query(`UPDATE service_orders SET state = 'completed', completed_at = ${STAMP}, write_date = ${STAMP} WHERE id = $1`, [order.id]);
+    try {
+      const report = await reconcile();
+      const breachedOn = (side: RuleResult['side']) => rule(report, 'order-points-awarded-once', side).breaches.map((b) => b.ids.service_orders![0]);
+      expect({ source: breachedOn('source'), target: breachedOn('target'), owners: breachedOn('owners') }).toEqual({ source: [], target: [order.id], owners: [order.id] });
+      const plan = await planRuleRepairs(report, ruleRepairSides(request()).ownerOf);
+      // the service side saw it in finance's copy of the ledger; the owners' rows say where it is written: Odoo's ledger (M14 legacy)
+      expect(plan.steps.map((s) => `${s.rule} → ${s.side} (${s.owner})`)).toEqual(['order-points-awarded-once → source (legacy)']);
+    } finally {
+      await trade.pool.query(`UPDATE service_orders SET state = 'in_service', completed_at = $2, write_date = $3 WHERE id = $1`, [order.id, order.completed_at, order.write_date]);
+    }
   });
 
   it('the ledger owned by finance (M14 cut over): a lost award is written into svc_finance under the ledger lock, never into Odoo', async () => {
