@@ -1,5 +1,6 @@
 // The cutover drill on M13 + M14 + M15 (finance, issue 21): `npx tsx bench/cutover-finance.ts`. Prints a table, then one JSON line.
-// DRILL_RATE (200), DRILL_MEMBERS (24), DRILL_DWELL_MS (6000); DRILL_STRICT=1 steps through the gates without --force.
+// DRILL_RATE (200), DRILL_MEMBERS (24), DRILL_DWELL_MS (6000); DRILL_STRICT=1 steps through the gates without --force;
+// DRILL_LEASE_MS gives a freeze longer than the production 5 s before gateways release held writes (a loaded machine).
 import os from 'node:os';
 import pg from 'pg';
 import { createLogger } from '../platform/logger.ts';
@@ -13,6 +14,7 @@ const RATE = Number(process.env.DRILL_RATE ?? 200);
 const MEMBERS = Number(process.env.DRILL_MEMBERS ?? 24);
 const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 6000);
 const STRICT = process.env.DRILL_STRICT === '1';
+const LEASE_MS = process.env.DRILL_LEASE_MS ? Number(process.env.DRILL_LEASE_MS) : undefined;
 const SLOTS = ['ficus_fwd_m13', 'ficus_rev_m13', 'ficus_fwd_m14', 'ficus_rev_m14', 'ficus_fwd_m15', 'ficus_rev_m15', 'ficus_ref_finance'];
 const DATABASES = ['fdrill_legacy', 'fdrill_control', 'fdrill_svc_finance'];
 
@@ -45,7 +47,7 @@ const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 1000);
 const memberIds = Array.from({ length: MEMBERS }, (_, i) => 6 + i);
 const result = await runFinanceCutoverDrill(stack, {
   restUrl: stack.gatewayUrl, restTokens: finance!.tokensFor(memberIds), members: MEMBERS, ratePerSecond: RATE, dwellMs: DWELL_MS,
-  runTag: String(Date.now()), strictGates: STRICT, log: (l) => process.stderr.write(`${l}\n`),
+  runTag: String(Date.now()), strictGates: STRICT, ...(LEASE_MS ? { leaseMs: LEASE_MS } : {}), log: (l) => process.stderr.write(`${l}\n`),
 });
 clearInterval(sampler);
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -81,6 +83,7 @@ console.log(JSON.stringify({
   bench: 'cutover-finance',
   rate: Math.round(result.achievedRate),
   offeredRate: RATE,
+  leaseMs: LEASE_MS ?? 5000,
   late: l.late,
   calls: l.calls,
   byChannel: l.byChannel,
@@ -93,6 +96,8 @@ console.log(JSON.stringify({
   freezeMs: Object.fromEntries(result.steps.filter((s) => s.freezeMs !== undefined).map((s) => [s.step, s.freezeMs])),
   heldWriteP99Ms: result.freezeHoldP99Ms,
   heldWriteMaxMs: result.freezeHoldMaxMs,
+  // issue 18's bar for held writes; reported, not part of ok (a loaded machine's backlog shows here, not a lost write).
+  heldWriteWithin1s: result.freezeHoldP99Ms <= 1000,
   writeP50Ms: p(0.5),
   writeP99Ms: p(0.99),
   gatesForced: result.steps.some((s) => s.forced),

@@ -62,6 +62,8 @@ export interface FinanceLoadReport {
   byMethod: Record<string, number>;
   failures: { method: string; message: string; at: number }[];
   writeLatencies: { at: number; ms: number }[];
+  /** Latencies by method (ms, in call order), to tell which call is slow. */
+  latencyByMethod: Record<string, number[]>;
   slowest: { method: string; at: number; ms: number }[];
   /** Every ledger row a client was told it wrote (credits, debits, gift debits). */
   accepted: AcceptedDelta[];
@@ -125,7 +127,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export async function startFinanceLoad(o: FinanceLoadOptions) {
   const report: FinanceLoadReport = {
     calls: 0, reads: 0, writes: 0, late: 0, byChannel: { xmlrpc: 0, jsonrpc: 0, odooAwait: 0, rest: 0 }, byMethod: {},
-    failures: [], writeLatencies: [], slowest: [], accepted: [], refusals: [], payments: [], userIds: [],
+    failures: [], writeLatencies: [], latencyByMethod: {}, slowest: [], accepted: [], refusals: [], payments: [], userIds: [],
   };
   const members: MemberClient[] = await Promise.all(
     Array.from({ length: o.members }, async (_, i) => {
@@ -399,6 +401,7 @@ export async function startFinanceLoad(o: FinanceLoadOptions) {
       report.calls++;
       report.byChannel[call.channel]++;
       report.byMethod[call.method] = (report.byMethod[call.method] ?? 0) + 1;
+      (report.latencyByMethod[call.method] ??= []).push(ms);
       if (call.write) {
         report.writes++;
         report.writeLatencies.push({ at, ms });

@@ -38,7 +38,7 @@ describe('M13 + M14 + M15 (finance) cutover drill under load', () => {
     // this one on two cores, where a freeze's steps may outlast the 5 s production lease, so the lease
     // is longer here. Timings are printed, not asserted; failures, rows, balances and reconcile are.
     const result = await runFinanceCutoverDrill(stack, {
-      restUrl: stack.gatewayUrl, restTokens: finance!.tokensFor(memberIds), members: MEMBERS, ratePerSecond: 100, dwellMs: 3000, runTag: 'test', leaseMs: 30_000,
+      restUrl: stack.gatewayUrl, restTokens: finance!.tokensFor(memberIds), members: MEMBERS, ratePerSecond: 100, dwellMs: 2000, runTag: 'test', leaseMs: 30_000,
       ...(process.env.DRILL_LOG ? { log: (line: string) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) } : {}),
     });
     const l = result.load;
