@@ -25,9 +25,8 @@ const order = (orderId: number) => ({ objectModel: 'hp.service.order', objectId:
  *
  * Consumed today: order_created, order_assigned, service_completed (trade) and user_registered
  * (auth). The others are the platform design's events that services still to be built will
- * publish; their handlers are ready. Events not listed carry health measurements, money or
- * operations (health_action_recorded, device_data_synced, biz_activity, product_purchased,
- * payment_success, points_awarded, gift_sent, ad_clicked, inventory_updated): no feed item.
+ * publish; their handlers are ready. Events carrying health measurements, money or operations
+ * make no feed item (NOT_FEED_ITEMS below says why for each).
  */
 export const FEED_FACTS = {
   order_created: (d: EventDataMap['order_created']): FeedFacts => ({
@@ -94,6 +93,23 @@ export const FEED_FACTS = {
 
 export type FeedEventType = keyof typeof FEED_FACTS;
 export const FEED_EVENT_TYPES = Object.keys(FEED_FACTS) as FeedEventType[];
+
+/**
+ * The platform's events that make no feed item, and why: health measurements are private health
+ * data, money (payments, points, gifts bought) is nobody's news, and operations are the
+ * back office's. Every event type is either here or in FEED_FACTS (feed-units.test.ts checks it).
+ */
+export const NOT_FEED_ITEMS = {
+  health_action_recorded: 'health measurements are private health data',
+  device_data_synced: 'health measurements are private health data',
+  payment_success: 'money: a payment is nobody else\'s news',
+  points_awarded: 'money: points balances are private',
+  gift_sent: 'money: what a member spends on gifts is private',
+  product_purchased: 'money: purchases are private',
+  biz_activity: 'operations: the back office\'s, not the members\'',
+  ad_clicked: 'operations: the back office\'s, not the members\'',
+  inventory_updated: 'operations: the back office\'s, not the members\'',
+} as const satisfies { [T in EventType]?: string };
 
 export function feedFactsOf(event: CloudEvent): FeedFacts {
   const facts = (FEED_FACTS as Record<string, ((data: unknown) => FeedFacts) | undefined>)[event.type];
