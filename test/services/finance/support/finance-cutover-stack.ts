@@ -1,3 +1,4 @@
+import { holdModuleSyncs } from '../../../support/module-sync-lock.ts';
 import pg from 'pg';
 import { startDrillStack, type DrillMount, type DrillMountParts, type DrillStack } from '../../../../bench/drill/drill-stack.ts';
 import { createLogger } from '../../../../platform/logger.ts';
@@ -42,18 +43,32 @@ async function dropFinanceSlots(): Promise<void> {
  * beside the point here). Every other module stays in phase legacy, answered by the gateway's
  * engine over the legacy database (no upstream Odoo).
  */
+/** The lock every test running M13–M15's syncs holds (test/support/module-sync-lock.ts). */
+export const FINANCE_SYNC_LOCK = 'finance M13 M14 M15';
+
 export async function startFinanceCutoverStack(options: FinanceCutoverOptions = {}): Promise<FinanceCutoverStack> {
   const upTo = options.upTo ?? 'cutover';
-  await dropFinanceSlots();
+  // One finance stack per cluster at a time: the replication slots are named after the modules.
+  const lock = await holdModuleSyncs(FINANCE_SYNC_LOCK);
+  try {
+    await dropFinanceSlots();
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
   const legacy = await legacyDatabase();
   const control = await emptyDatabase('control');
   const service = await emptyDatabase('svc_finance');
   const dropAll = async () => {
-    await control.drop();
-    await service.drop();
-    await legacy.drop();
-    await dropFinanceSlots();
+    try {
+      await control.drop();
+      await service.drop();
+      await legacy.drop();
+      await dropFinanceSlots();
+    } finally {
+      await lock.release();
+    }
   };
   let stack: DrillStack;
   try {

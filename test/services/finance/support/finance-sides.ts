@@ -8,7 +8,6 @@ import { createMetricsRegistry } from '../../../../platform/metrics.ts';
 import { closeCommittedLedgerReaders } from '../../../../services/finance/db/committed-ledger-heads.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../../support/databases.ts';
 import { startTestGateway, type TestGateway } from '../../../support/gateway.ts';
-import { holdModuleSyncs } from '../../../support/module-sync-lock.ts';
 import { startFinanceCutoverStack } from './finance-cutover-stack.ts';
 
 /**
@@ -56,29 +55,19 @@ export async function startLegacySide(): Promise<FinanceSide> {
 
 /** M13, M14 and M15 cut over to finance on a fresh legacy copy (one finance stack per cluster at a time: the slots are per module). */
 export async function startFinanceSide(): Promise<FinanceSide> {
-  const lock = await holdModuleSyncs('finance M13 M14 M15');
-  try {
-    const finance = await startFinanceCutoverStack();
-    const handler = finance.stack.runtime.handlerFor({ name: 'hp_legacy', pool: finance.stack.legacyPool });
-    return {
-      name: 'finance',
-      call: (uid, model, method, args, kwargs = {}) => handler({ database: 'hp_legacy', uid, model, method, args, kwargs }),
-      gatewayUrl: finance.stack.gatewayUrl,
-      rows: finance.service.pool,
-      legacy: finance.legacy.pool,
-      async stop() {
-        try {
-          await finance.stop();
-          await closeCommittedLedgerReaders();
-        } finally {
-          await lock.release();
-        }
-      },
-    };
-  } catch (error) {
-    await lock.release();
-    throw error;
-  }
+  const finance = await startFinanceCutoverStack();
+  const handler = finance.stack.runtime.handlerFor({ name: 'hp_legacy', pool: finance.stack.legacyPool });
+  return {
+    name: 'finance',
+    call: (uid, model, method, args, kwargs = {}) => handler({ database: 'hp_legacy', uid, model, method, args, kwargs }),
+    gatewayUrl: finance.stack.gatewayUrl,
+    rows: finance.service.pool,
+    legacy: finance.legacy.pool,
+    async stop() {
+      await finance.stop();
+      await closeCommittedLedgerReaders();
+    },
+  };
 }
 
 /** The Odoo error a call ends with, as class and message. */
