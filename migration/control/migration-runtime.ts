@@ -15,6 +15,7 @@ import { createServiceEngine, type ServiceWithOdooFace } from '../../services/ki
 import { forwardSlot, modulePlans, movableService } from './module-plan.ts';
 import { PhaseBook } from './phase-book.ts';
 import { phaseSignalFor } from './phase-signal.ts';
+import { ReadYourWrites } from './read-your-writes/read-your-writes.ts';
 import { recoverInterruptedCutovers } from './recovery.ts';
 import { alignWriteOwner } from './service-write-gate.ts';
 import { ShadowComparer } from './shadow/shadow-comparer.ts';
@@ -38,6 +39,8 @@ export interface MigrationRuntimeOptions {
   /** Safety-net re-read period of phases (ms). */
   refreshMs?: number;
   heartbeatIntervalMs?: number;
+  /** Longest hold of a legacy-side read of service-owned tables for the reverse sync (ms, default 2000; 0 turns the hold off). */
+  readYourWritesWaitMs?: number;
 }
 
 export interface MigrationRuntime {
@@ -45,6 +48,7 @@ export interface MigrationRuntime {
   handlerFor(database: ServedDatabase): CallHandler;
   book: PhaseBook;
   supervisor: SyncSupervisor | undefined;
+  readYourWrites: ReadYourWrites;
   shadowIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -147,6 +151,16 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     },
     forwardSlotFor: forwardSlot,
   });
+  // Legacy-side reads of tables a service owns wait for the reverse sync (read-your-writes/).
+  const readYourWrites = new ReadYourWrites({
+    plans,
+    phaseOf: (module) => book.get(module),
+    isReadMethod,
+    legacyPositionPool: positionPool('legacy reverse checkpoints', o.endpoints.legacyUrl, 2),
+    servicePositionPool: (service) => positionPool(`service ${service} markers`, o.endpoints.serviceUrlFor(service), 1),
+    metrics: o.metrics,
+    ...(o.readYourWritesWaitMs !== undefined ? { waitMs: o.readYourWritesWaitMs } : {}),
+  });
   const directory: PhaseDirectory = {
     moduleOfModel: (model) => moduleByModel.get(model),
     phaseOf: (module) => book.get(module),
@@ -172,7 +186,9 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
       const legacy = createFullOrmEngine({ database, behaviours: legacyBehaviours({ callModel }), filestore: o.filestore ?? null }).call;
       internal = migrated ? phaseAwareHandler({ directory: systemOfRecordDirectory, legacy, serviceFor }) : legacy;
       if (migrated) systemOfRecordCall = internal;
-      handler = migrated ? phaseAwareHandler({ directory, legacy, serviceFor, shadow: comparer, ...(o.upstream ? { upstream: o.upstream } : {}) }) : legacy;
+      // Clients' reads only: a behaviour's read runs inside its call, which was held (or not) as a whole.
+      const legacyForClients = o.readYourWritesWaitMs === 0 ? legacy : readYourWrites.wrap(legacy, database);
+      handler = migrated ? phaseAwareHandler({ directory, legacy: legacyForClients, serviceFor, shadow: comparer, ...(o.upstream ? { upstream: o.upstream } : {}) }) : legacy;
       handlers.set(database.name, handler);
     }
     return handler;
@@ -190,6 +206,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     handlerFor,
     book,
     supervisor,
+    readYourWrites,
     shadowIdle: async () => {
       await comparer.idle();
       await stats.flush();

@@ -53,12 +53,21 @@ export interface ComputedField {
    * field's name, for computes that aggregate other tables.
    */
   readonly select?: (alias: string, scope: ComputeScope) => Sql;
+  /**
+   * Every table `select` reads (the record's own table included when it reads it again). Declared
+   * so that whoever must know what a read touches knows it from data: the migration runtime holds
+   * a legacy read of a table a service now owns until the reverse sync has caught up
+   * (migration/control/read-your-writes/). Every compute with a `select` declares it.
+   */
+  readonly readsTables?: readonly string[];
   compute(row: Record<string, unknown>): unknown;
   /** A many2one compute's comodel: its value is an id, answered as many2one values are (`[id, name]`). */
   readonly many2one?: string;
 }
 
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
+const PRICE_EXTRA_TABLES = ['product_variant_combination', 'product_template_attribute_value'];
+const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];
 const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
 
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
@@ -69,74 +78,74 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
   'res.users.password': { dependsOn: [], compute: () => '' },
   // base res_partner.py / res_users.py `_compute_active_lang_count`: len(res.lang.get_installed()).
-  'res.partner.active_lang_count': { dependsOn: [], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
-  'res.users.active_lang_count': { dependsOn: [], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
+  'res.partner.active_lang_count': { dependsOn: [], readsTables: ['res_lang'], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
+  'res.users.active_lang_count': { dependsOn: [], readsTables: ['res_lang'], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
   'res.users.new_password': { dependsOn: [], compute: () => '' },
   'uom.uom.factor_inv': { dependsOn: ['factor'], compute: (r) => (r.factor ? 1 / Number(r.factor) : 0) },
   'ir.model.modules': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['ir_model_data', 'ir_module_module'],
     select: (a) => sql`(SELECT string_agg(DISTINCT d.module, ', ' ORDER BY d.module) FROM ir_model_data d
       JOIN ir_module_module m ON m.name = d.module AND m.state = 'installed'
       WHERE d.model = 'ir.model' AND d.res_id = ${column(a, 'id')})`,
     compute: (r) => r.modules ?? '',
   },
   'res.currency.rate': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['res_currency_rate'],
     select: (a) => sql`(SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = ${column(a, 'id')}
       AND r.name <= current_date ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1)`,
     compute: (r) => (r.rate === null || r.rate === undefined ? 1 : Number(r.rate)),
   },
   'product.category.product_count': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['product_template', 'product_category'],
     select: (a) => sql`(SELECT count(*)::int FROM product_template t JOIN product_category c ON c.id = t.categ_id
       WHERE t.active AND c.parent_path LIKE ${column(a, 'parent_path')} || '%')`,
     compute: (r) => Number(r.product_count ?? 0),
   },
   'product.product.price_extra': {
-    dependsOn: [],
+    dependsOn: [], readsTables: PRICE_EXTRA_TABLES,
     select: (a) => priceExtra(a),
     compute: (r) => Number(r.price_extra ?? 0),
   },
   'product.product.lst_price': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['product_template', ...PRICE_EXTRA_TABLES],
     select: (a) => sql`((SELECT t.list_price FROM product_template t WHERE t.id = ${column(a, 'product_tmpl_id')}) + ${priceExtra(a)})`,
     compute: (r) => Number(r.lst_price ?? 0),
   },
   // hp_points (M14) res_users.py `_compute_points_balance`: the ledger's last balance.
   'res.users.points_balance': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['points_transactions'],
     select: (a) => sql`(SELECT t.balance_after FROM points_transactions t WHERE t.user_id = ${column(a, 'id')} ORDER BY t.id DESC LIMIT 1)`,
     compute: (r) => Number(r.points_balance ?? 0),
   },
   // base/models/res_users.py: `login_date` is related to `log_ids.create_date`, log_ids being
   // res.users.log by create_uid in its `_order` (id desc): the latest log's create_date.
   'res.users.login_date': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['res_users_log'],
     select: (a) => sql`(SELECT to_char(l.create_date, 'YYYY-MM-DD HH24:MI:SS') FROM res_users_log l WHERE l.create_uid = ${column(a, 'id')} ORDER BY l.id DESC LIMIT 1)`,
     compute: (r) => r.login_date ?? false,
   },
   // auth_totp/models/res_users.py `_compute_totp_enabled`: bool(totp_secret), read with sudo from
   // the column auth_totp's init() adds (never the secret itself).
   'res.users.totp_enabled': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['res_users'],
     select: (a) => sql`(SELECT coalesce(s.totp_secret, '') <> '' FROM res_users s WHERE s.id = ${column(a, 'id')})`,
     compute: (r) => r.totp_enabled === true,
   },
   // product/models/product_template.py: len(product_variant_ids), the active variants.
   'product.template.product_variant_count': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['product_product'],
     select: (a) => sql`(SELECT count(*)::int FROM product_product p WHERE p.product_tmpl_id = ${column(a, 'id')} AND p.active)`,
     compute: (r) => Number(r.product_variant_count ?? 0),
   },
   // base/models/res_partner.py `_compute_contact_address` = `_display_address()`.
   'res.partner.contact_address': {
-    dependsOn: [],
+    dependsOn: [], readsTables: CONTACT_ADDRESS_TABLES,
     select: (a) => contactAddressArgs(a),
     compute: (r) => displayAddress(r.contact_address as AddressArgs | null),
   },
   // mail/models/res_partner.py `_compute_contact_address_inline`: the address on one line.
   'res.partner.contact_address_inline': {
-    dependsOn: [],
+    dependsOn: [], readsTables: CONTACT_ADDRESS_TABLES,
     select: (a) => contactAddressArgs(a),
     compute: (r) => inlineAddress(displayAddress(r.contact_address_inline as AddressArgs | null)),
   },
@@ -145,7 +154,7 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   // base res_partner.py `_compute_same_vat_partner_id`: another partner (archived ones too, sudo) with the same
   // VAT, outside this one's descendants, in a shared or no company; first by _order (complete_name, id desc).
   'res.partner.same_vat_partner_id': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['res_partner'],
     many2one: 'res.partner',
     select: (a) => sql`(CASE WHEN ${column(a, 'vat')} IS NOT NULL AND length(${column(a, 'vat')}) <> 1 AND ${column(a, 'parent_id')} IS NULL THEN
       (SELECT p.id FROM res_partner p WHERE p.vat = ${column(a, 'vat')}
@@ -155,7 +164,7 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
     compute: (r) => r.same_vat_partner_id ?? false,
   },
   'res.partner.same_company_registry_partner_id': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['res_partner'],
     many2one: 'res.partner',
     select: (a) => sql`(CASE WHEN coalesce(${column(a, 'company_registry')}, '') <> '' AND ${column(a, 'parent_id')} IS NULL THEN
       (SELECT p.id FROM res_partner p WHERE p.company_registry = ${column(a, 'company_registry')}
@@ -170,7 +179,7 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
   // base res_partner.py `_compute_is_public`: one of its users (archived ones too) is in base.group_public.
   'res.partner.is_public': {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['res_users', 'res_groups_users_rel', 'ir_model_data'],
     select: (a) => sql`EXISTS (SELECT 1 FROM res_users u JOIN res_groups_users_rel r ON r.uid = u.id
       JOIN ir_model_data d ON d.model = 'res.groups' AND d.module = 'base' AND d.name = 'group_public' AND d.res_id = r.gid
       WHERE u.partner_id = ${column(a, 'id')})`,
