@@ -31,7 +31,7 @@ export type { ModelInfo, Registry } from './registry/types.ts';
 
 // Helpers a business method needs to act like the ORM inside the call's transaction.
 export { inTransaction } from './write/transaction.ts';
-export { updateRecords } from './write/record-writes.ts';
+export { createRecords, updateRecords } from './write/record-writes.ts';
 export { checkExist, checkRules, type WriteEnv } from './write/write-env.ts';
 export { companyCurrency, odooNow } from './write/env-values.ts';
 
@@ -39,6 +39,7 @@ export { companyCurrency, odooNow } from './write/env-values.ts';
 export {
   OdooError,
   accessError,
+  missingBehaviour,
   missingError,
   typeError,
   userError,

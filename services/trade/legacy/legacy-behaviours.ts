@@ -1,23 +1,29 @@
-import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
+import { createRecords, missingBehaviour, type BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
 import { completionPoints } from '../domain/service-order-states.ts';
 import { registerTradeBehaviours } from '../odoo/behaviours.ts';
 import type { OrderSideEffects } from '../odoo/side-effects.ts';
-import { appendPoints } from './points-ledger.ts';
 
 /**
  * In the monolith, completing an order runs hp_points' `_hp_after_complete` in the same
- * transaction: floor(amount) points for the customer. Nothing is published there.
+ * transaction: `hp.points.transaction.sudo().create(...)` of floor(amount) points for the
+ * customer, so the ledger's own create rule (the per-user lock and balance_after, registered by
+ * finance, which owns M14) applies to it as to any other credit. Nothing is published there.
  */
-const monolithEffects: OrderSideEffects = {
-  created: async () => undefined,
-  assigned: async () => undefined,
-  async completed(ctx, orders) {
-    const entries = orders
-      .map((o) => ({ userId: o.customerId, delta: completionPoints(o.amount), reason: 'order', refModel: 'hp.service.order', refId: o.id }))
-      .filter((e) => e.delta > 0);
-    await appendPoints(ctx.db, entries, ctx.uid);
-  },
-};
+function monolithEffects(behaviours: BehaviourRegistry): OrderSideEffects {
+  return {
+    created: async () => undefined,
+    assigned: async () => undefined,
+    async completed(ctx, orders) {
+      const valsList = orders
+        .map((o) => ({ user_id: o.customerId, delta: completionPoints(o.amount), reason: 'order', ref_model: 'hp.service.order', ref_id: o.id }))
+        .filter((v) => v.delta > 0);
+      if (!valsList.length) return;
+      const ledger = ctx.registry.model('hp.points.transaction');
+      if (!ledger || !behaviours.of('hp.points.transaction').length) throw missingBehaviour('hp.service.order', 'the points award of a completed order (no points ledger on this engine)');
+      await createRecords({ ctx, behaviours }, ledger, valsList, { checkAccess: false });
+    },
+  };
+}
 
 /**
  * What the legacy side's engine needs to answer M04/M20 like the monolith (before cutover, or
@@ -27,5 +33,5 @@ const monolithEffects: OrderSideEffects = {
  * engine (services/finance/legacy/legacy-behaviours.ts).
  */
 export function registerLegacyTradeBehaviours(behaviours: BehaviourRegistry): BehaviourRegistry {
-  return registerTradeBehaviours(behaviours, { effects: monolithEffects });
+  return registerTradeBehaviours(behaviours, { effects: monolithEffects(behaviours) });
 }
