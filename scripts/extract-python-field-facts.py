@@ -2,9 +2,13 @@
 """Extract, from the Python sources of the Odoo modules installed in the fixture databases, the
 field facts the database does not hold: literal `default=` values, environment defaults
 (company, user, currency, today/now, lang), `tracking=`, the `domain=` of x2many fields, the
-`model_field` of Many2oneReference fields and which models inherit mail.thread.
+`model_field` of Many2oneReference fields and which models inherit mail.thread; and, for
+fields_get `depends` (fields.py `get_depends`), each class's `_inherit`, the `@api.depends` of its
+methods and its fields' `compute` / `related` / `depends` / literal x2many domain, with odoo/models.py
+BaseModel's decorated methods and MetaModel's automatic `display_name`.
 
-Writes odoo-bridge/orm/registry/python-field-facts.generated.ts. Regenerate with
+Writes odoo-bridge/orm/registry/python-field-facts.generated.ts and
+python-field-facts-depends.generated.ts. Regenerate with
 
     python3 scripts/extract-python-field-facts.py
 
@@ -19,6 +23,9 @@ Rules (Odoo 18 semantics):
 - Only literal defaults (`ast.literal_eval`) and the known environment lambdas are kept; a default
   computed by a method is left out (Ficus then stores what Odoo's default_get would not know).
 - A model "inherits" another through any `_inherit` of any of its classes, transitively.
+- `@api.depends` with string paths is kept as written; BaseModel's `_rec_name` lambda as
+  {"recName": true}; any other callable as {"unknown": source}. The outermost decorator wins. A
+  `compute=` given as a function is resolved in its class; a lambda compute has no dependencies.
 """
 import argparse
 import ast
@@ -198,6 +205,9 @@ def classes_of(path):
                 readers.add('write')
             if (stmt.name == 'unlink' or is_ondelete(stmt)) and reads_records(stmt):
                 readers.add('unlink')
+        method_depends = {stmt.name: deps for stmt in cls.body if isinstance(stmt, ast.FunctionDef)
+                          for deps in [depends_of_method(stmt, text)] if deps is not None}
+        depends_fields = {}
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 target = stmt.targets[0].id
@@ -209,9 +219,15 @@ def classes_of(path):
                 elif isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
                         and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == 'fields':
                     fields[target] = field_facts(stmt.value, text, constants)
+                    facts = field_depends_facts(stmt.value, text, method_depends)
+                    if facts:
+                        depends_fields[target] = facts
         model = name or (inherit[0] if inherit else None)
         if model:
-            yield model, [i for i in inherit if i != model] if name else inherit[1:], fields, methods & MAIL_HOOKS, readers
+            # For the registry's method resolution order: the class's `_inherit` as written (the model
+            # itself included when the class extends it), its decorated compute methods and fields.
+            klass = {'inherit': inherit, 'methods': method_depends, 'fields': depends_fields}
+            yield model, [i for i in inherit if i != model] if name else inherit[1:], fields, methods & MAIL_HOOKS, readers, klass
 
 
 def field_facts(call, text, constants):
@@ -251,6 +267,97 @@ def field_facts(call, text, constants):
     return facts
 
 
+# BaseModel._compute_display_name's `@api.depends(lambda self: (self._rec_name,) if self._rec_name else ())`.
+REC_NAME_DEPENDS = 'lambda self: (self._rec_name,) if self._rec_name else ()'
+
+
+def depends_of_method(fn, text):
+    """The `@api.depends(...)` of a method: its string paths, {"recName": true} for BaseModel's
+    `_rec_name` lambda, {"unknown": source} for another callable; None when undecorated. With
+    several, the outermost wins (decorators apply bottom-up and each sets `_depends`)."""
+    for d in fn.decorator_list:
+        if not (isinstance(d, ast.Call) and ((isinstance(d.func, ast.Attribute) and d.func.attr == 'depends'
+                                              and isinstance(d.func.value, ast.Name) and d.func.value.id == 'api')
+                                             or (isinstance(d.func, ast.Name) and d.func.id == 'depends'))):
+            continue
+        if len(d.args) == 1 and not isinstance(d.args[0], ast.Constant):
+            source = source_of(d.args[0], text)
+            return {'recName': True} if source == REC_NAME_DEPENDS else {'unknown': source}
+        paths = []
+        for arg in d.args:
+            ok, v = const(arg)
+            if not (ok and isinstance(v, str)):
+                return {'unknown': source_of(d, text)}
+            paths.append(v)
+        return paths
+    return None
+
+
+def field_depends_facts(call, text, method_depends):
+    """What fields.py `get_depends` needs of one field definition: `compute` (a method name, looked
+    up in the model's MRO; a function given directly is resolved in its class: `computeDepends`),
+    `related`, an explicit `depends=` (Properties: its definition record), and for an x2many the
+    fields of a literal list `domain` (`domainFields`; [] for a lambda or string domain, which
+    `_RelationalMulti.get_depends` ignores). Only the attributes the definition sets, so that
+    later definitions merge over earlier ones as `_setup_attrs` does."""
+    facts = {}
+    for kw in call.keywords:
+        if kw.arg == 'compute':
+            ok, v = const(kw.value)
+            if ok and isinstance(v, str):
+                facts['compute'] = v
+            elif isinstance(kw.value, ast.Name) and kw.value.id in method_depends:
+                facts['computeDepends'] = method_depends[kw.value.id]
+            elif isinstance(kw.value, (ast.Name, ast.Lambda)):
+                facts['computeDepends'] = []  # an undecorated function or a lambda: no `_depends`
+            else:
+                facts['computeDepends'] = {'unknown': source_of(kw.value, text)}
+        elif kw.arg == 'related':
+            ok, v = const(kw.value)
+            if ok and isinstance(v, str):
+                facts['related'] = v
+        elif kw.arg == 'depends':
+            ok, v = const(kw.value)
+            facts['depends'] = list(v) if ok and isinstance(v, (list, tuple)) else {'unknown': source_of(kw.value, text)}
+        elif kw.arg == 'definition' and call.func.attr == 'Properties':
+            ok, v = const(kw.value)
+            if ok and isinstance(v, str) and v.count('.') == 1:
+                facts['depends'] = [v.split('.')[0]]  # fields.Properties `_setup_definition_attrs`
+        elif kw.arg == 'domain' and call.func.attr in ('One2many', 'Many2many'):
+            facts['domainFields'] = []
+            if isinstance(kw.value, (ast.List, ast.Tuple)):
+                ok, v = const(kw.value)
+                if ok:
+                    facts['domainFields'] = [t[0] for t in v if isinstance(t, (list, tuple)) and t and isinstance(t[0], str)]
+    return facts
+
+
+def base_model_facts(odoo_src):
+    """odoo/models.py: the `@api.depends` of BaseModel's methods (the last class of every model's
+    MRO) and the automatic fields MetaModel adds to each model class (`display_name` computed by
+    `_compute_display_name`)."""
+    path = os.path.join(odoo_src, 'odoo', 'models.py')
+    with open(path, encoding='utf-8') as fh:
+        text = fh.read()
+    tree = ast.parse(text)
+    methods, magic = {}, {}
+    for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:
+        if cls.name == 'BaseModel':
+            for stmt in cls.body:
+                if isinstance(stmt, ast.FunctionDef):
+                    deps = depends_of_method(stmt, text)
+                    if deps is not None:
+                        methods[stmt.name] = deps
+        elif cls.name == 'MetaModel':
+            for node in ast.walk(cls):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ('add', 'add_default') \
+                        and len(node.args) == 2 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[1], ast.Call):
+                    facts = field_depends_facts(node.args[1], text, methods)
+                    if facts:
+                        magic[node.args[0].value] = facts
+    return methods, magic
+
+
 class NotLiteral(Exception):
     pass
 
@@ -279,6 +386,7 @@ def main():
     ap.add_argument('--legacy-addons', default='/work/shared/legacy-odoo/addons')
     ap.add_argument('--dumps', nargs='*', default=[os.path.join(ROOT, 'fixtures', f) for f in ('odoo_ref.sql.gz', 'hp_legacy.sql.gz')])
     ap.add_argument('--out', default=os.path.join(ROOT, 'odoo-bridge', 'orm', 'registry', 'python-field-facts.generated.ts'))
+    ap.add_argument('--depends-out', default=os.path.join(ROOT, 'odoo-bridge', 'orm', 'registry', 'python-field-facts-depends.generated.ts'))
     a = ap.parse_args()
 
     dirs = module_dirs([os.path.join(a.odoo_src, 'odoo', 'addons'), os.path.join(a.odoo_src, 'addons'), a.legacy_addons])
@@ -291,6 +399,7 @@ def main():
     inherits = {}
     mail_hooks = {}
     reads = {}
+    classes = {}  # model -> its classes in load order, for fields_get `depends` (get_depends over the MRO)
     for module in order:
         base = dirs[module]
         for sub in ('models', 'wizard', 'wizards', 'report'):
@@ -299,7 +408,13 @@ def main():
                 continue
             files = sorted(os.path.join(d, f) for d, _dirs, fs in os.walk(folder) for f in fs if f.endswith('.py'))
             for fname in files:
-                for model, parents, facts, hooks, readers in classes_of(fname):
+                for model, parents, facts, hooks, readers, klass in classes_of(fname):
+                    # Classes that change nothing for get_depends are left out: no parent beyond the
+                    # model itself, no decorated method, no computed/related field.
+                    if [i for i in klass['inherit'] if i != model] or klass['methods'] or klass['fields']:
+                        entry = {'module': module}
+                        entry.update({k: v for k, v in klass.items() if v})
+                        classes.setdefault(model, []).append(entry)
                     for op in sorted(readers):
                         reads.setdefault(model, {}).setdefault(op, []).append(module)
                     inherits.setdefault(model, set()).update(parents)
@@ -362,6 +477,27 @@ def main():
         fh.write('export const PYTHON_FIELD_FACTS: PythonFieldFacts = ')
         fh.write(json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False))
         fh.write(';\n')
+    base_methods, magic_fields = base_model_facts(a.odoo_src)
+    depends_body = {'classes': classes, 'baseModel': base_methods, 'magicFields': magic_fields}
+    depends_header = (
+        '// GENERATED by scripts/extract-python-field-facts.py from the Python sources of the modules installed\n'
+        '// in fixtures/odoo_ref.sql.gz and fixtures/hp_legacy.sql.gz. Do not edit: rerun\n'
+        '// `python3 scripts/extract-python-field-facts.py`.\n'
+        '// What fields.py `get_depends` reads, for fields_get `depends`: per model, its classes in module load\n'
+        '// order (only those that matter), each with its `_inherit` as written, the `@api.depends` of its\n'
+        '// methods (paths; {"recName": true} for BaseModel\'s _rec_name lambda; {"unknown": source} for other\n'
+        '// callables) and its fields\' `compute`, `related`, explicit `depends`, and x2many literal-domain fields;\n'
+        '// `baseModel`: odoo/models.py BaseModel\'s decorated methods; `magicFields`: the automatic fields\n'
+        '// MetaModel adds to every model (display_name).\n'
+        "import type { PythonDependsFacts } from './python-field-facts-types.ts';\n\n"
+    )
+    with open(a.depends_out, 'w', encoding='utf-8') as fh:
+        fh.write(depends_header)
+        fh.write('export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = ')
+        fh.write(json.dumps(depends_body, indent=1, sort_keys=True, ensure_ascii=False))
+        fh.write(';\n')
+    print('%d models with compute facts (%d classes) -> %s' % (
+        len(classes), sum(len(v) for v in classes.values()), os.path.relpath(a.depends_out, ROOT)), file=sys.stderr)
     print('%d models, %d fields, %d mail.thread models -> %s' % (
         len(out_fields), sum(len(v) for v in out_fields.values()), len(mail_thread), os.path.relpath(a.out, ROOT)), file=sys.stderr)
 

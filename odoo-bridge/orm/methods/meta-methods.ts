@@ -2,6 +2,7 @@ import type { CallContext } from '../call-context.ts';
 import { NUMERIC_TYPES, translated, type FieldInfo, type ModelInfo } from '../registry/types.ts';
 import type { MethodTable } from './method.ts';
 import { pythonFactsOf } from '../registry/python-field-facts.ts';
+import { fieldDepends } from '../registry/python-field-facts-depends.ts';
 import { evaluateDefault } from '../write/defaults.ts';
 
 /**
@@ -32,18 +33,12 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string): Prom
 /**
  * `fields_get` attributes set by a field's Python definition, which the database does not keep
  * (read from Odoo 18's sources): `aggregator=False` on a colour index, `digits=0` ("no rounding")
- * on unit ratios, and the `@api.depends` of base computed fields (ir_model_fields.depends is only
- * filled for manual fields). Fields not listed get their type's defaults below.
+ * on unit ratios. Fields not listed get their type's defaults below. (`depends` is the rule of
+ * registry/python-field-facts-depends.ts, for every model.)
  */
 const KNOWN_DESCRIPTION_ATTRIBUTES: Record<string, Record<string, Record<string, unknown>>> = {
-  'res.partner.category': { color: { aggregator: false }, display_name: { depends: ['parent_id', 'name'] } },
-  'uom.uom': {
-    factor: { digits: 0 },
-    factor_inv: { digits: 0, depends: ['factor'] },
-    rounding: { digits: 0 },
-    ratio: { depends: ['uom_type', 'factor'] },
-    color: { depends: ['uom_type'] },
-  },
+  'res.partner.category': { color: { aggregator: false } },
+  'uom.uom': { factor: { digits: 0 }, factor_inv: { digits: 0 }, rounding: { digits: 0 } },
 };
 
 /** `fields_get` description of one field (odoo/fields.py `get_description`, keys Odoo 18 emits). */
@@ -54,8 +49,9 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
     change_default: false,
     company_dependent: field.companyDependent,
     default_export_compatible: false,
-    // BaseModel._compute_display_name depends on `_rec_name`; models overriding it are listed above.
-    depends: field.name === 'display_name' && !field.depends.length && model.recName ? [model.recName] : field.depends,
+    // Odoo answers the compute's `@api.depends` (get_depends), which ir_model_fields keeps only for
+    // manual fields; a callable Ficus does not evaluate leaves the database's answer.
+    depends: [...(fieldDepends(ctx.registry, model, field) ?? field.depends)],
     exportable: true,
     groupable: stored && field.type !== 'one2many' && field.type !== 'binary' ? true : field.name === 'display_name' ? false : stored && field.type === 'many2many',
     manual: field.manual,

@@ -22,3 +22,40 @@ export interface PythonFieldFacts {
   /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records. */
   readsRecords: Record<string, Record<string, string[]>>;
 }
+
+/**
+ * A compute method's `@api.depends(...)`: its paths, `{ recName: true }` for BaseModel's
+ * `lambda self: (self._rec_name,) if self._rec_name else ()`, `{ unknown }` for other callables.
+ */
+export type MethodDepends = string[] | { recName: true } | { unknown: string };
+
+/** The attributes of one field definition that fields.py `get_depends` reads (only those it sets). */
+export interface FieldDependsFacts {
+  /** `compute='_method'`: looked up along the model's MRO. */
+  compute?: string;
+  /** `compute=<function or lambda>`: that function's `@api.depends` ([] when undecorated). */
+  computeDepends?: MethodDepends;
+  related?: string;
+  /** `depends=[...]` (fields.Properties: `[definition_record]`). */
+  depends?: string[] | { unknown: string };
+  /** x2many: the fields of its literal list `domain` ([] for a lambda or string domain). */
+  domainFields?: string[];
+}
+
+/** One Python class defining or extending a model. */
+export interface ClassDependsFacts {
+  module: string;
+  /** `_inherit` as written (the model itself included when the class extends it). */
+  inherit?: string[];
+  methods?: Record<string, MethodDepends>;
+  fields?: Record<string, FieldDependsFacts>;
+}
+
+export interface PythonDependsFacts {
+  /** Per model, its classes in module load order (classes that change nothing here are left out). */
+  classes: Record<string, ClassDependsFacts[]>;
+  /** odoo/models.py BaseModel's decorated methods: the last class of every model's MRO. */
+  baseModel: Record<string, MethodDepends>;
+  /** The automatic fields MetaModel adds to each model unless a class defines them (display_name). */
+  magicFields: Record<string, FieldDependsFacts>;
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
+import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
+import { legacyDatabase, odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
+
+/**
+ * fields_get `depends` is Odoo 18's `registry.field_depends[field]` (fields.py `get_depends`), not
+ * `ir_model_fields.depends` (filled for manual fields only): the `@api.depends` of the compute
+ * method along the model's MRO, the path of a related field, the literal-domain fields of a plain
+ * x2many. Expected values are read off the Python sources named in each case.
+ */
+const ADMIN = 2;
+let legacy: TestDatabase;
+let ref: TestDatabase;
+let legacyEngine: OrmEngine;
+let refEngine: OrmEngine;
+
+const dependsOf = async (engine: OrmEngine, database: string, model: string, fields: string[]) => {
+  const got = (await engine.call({ database, uid: ADMIN, model, method: 'fields_get', args: [fields], kwargs: { attributes: ['depends'] } })) as Record<string, { depends: string[] }>;
+  return Object.fromEntries(Object.entries(got).map(([name, d]) => [name, d.depends]));
+};
+
+beforeAll(async () => {
+  [legacy, ref] = await Promise.all([legacyDatabase(), odooRefDatabase()]);
+  // A manual computed field: its ir_model_fields.depends is what Odoo's make_compute decorates with.
+  await ref.pool.query(
+    `INSERT INTO ir_model_fields (name, model, model_id, field_description, ttype, state, store, readonly, compute, depends)
+     SELECT 'x_upper_name', 'res.partner.category', id, '{"en_US": "Upper name"}', 'char', 'manual', false, true,
+            'for r in self: r[''x_upper_name''] = (r.name or '''').upper()', 'name, parent_id.name'
+       FROM ir_model WHERE model = 'res.partner.category'`,
+  );
+  const files = testFilestores();
+  legacyEngine = createFullOrmEngine({ database: { name: 'hp_legacy', pool: legacy.pool }, filestore: files.legacy });
+  refEngine = createFullOrmEngine({ database: { name: 'odoo_ref', pool: ref.pool }, filestore: files.odooRef });
+});
+afterAll(async () => {
+  await Promise.all([legacy?.drop(), ref?.drop()]);
+});
+
+describe('fields_get depends: the compute dependencies Odoo answers, for every model', () => {
+  it('hp_* computes answer their @api.depends (ir_model_fields.depends is empty for them)', async () => {
+    const { rows } = await legacy.pool.query(
+      `SELECT count(*)::int AS n FROM ir_model_fields WHERE model IN ('hp.gift.order', 'hp.settlement') AND name IN ('points_spent', 'net') AND COALESCE(depends, '') = ''`,
+    );
+    expect(rows[0].n).toBe(2);
+    // hp_gift: @api.depends('gift_id.price_points', 'quantity'); _rec_name = 'gift_id'.
+    expect(await dependsOf(legacyEngine, 'hp_legacy', 'hp.gift.order', ['points_spent', 'display_name', 'quantity', 'gift_id'])).toEqual({
+      points_spent: ['gift_id.price_points', 'quantity'],
+      display_name: ['gift_id'],
+      quantity: [],
+      gift_id: [],
+    });
+    // hp_payment: @api.depends('gross', 'fee') on _compute_net.
+    expect(await dependsOf(legacyEngine, 'hp_legacy', 'hp.settlement', ['net', 'gross'])).toEqual({ net: ['gross', 'fee'], gross: [] });
+  });
+
+  it('an _inherits field depends on its delegation path; a mixin compute is found along the MRO', async () => {
+    // res.users _inherits res.partner: `name` is related to partner_id.name.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.users', ['name', 'login'])).toEqual({ name: ['partner_id.name'], login: [] });
+    // mail.thread: @api.depends('message_follower_ids') on _compute_message_is_follower.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['message_is_follower'])).toEqual({ message_is_follower: ['message_follower_ids'] });
+  });
+
+  it('an override decorated again adds its paths before those of the method it overrides', async () => {
+    // base res.partner.category `@api.depends('parent_id')`, then BaseModel's `_rec_name` lambda.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner.category', ['display_name'])).toEqual({ display_name: ['parent_id', 'name'] });
+    // uom.uom does not override _compute_display_name: BaseModel's only.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'uom.uom', ['display_name', 'ratio', 'factor_inv', 'color'])).toEqual({
+      display_name: ['name'],
+      ratio: ['uom_type', 'factor'],
+      factor_inv: ['factor'],
+      color: ['uom_type'],
+    });
+  });
+
+  it('a plain x2many depends on the fields of its literal domain; one with a lambda domain on nothing', async () => {
+    expect(await dependsOf(refEngine, 'odoo_ref', 'account.move', ['invoice_line_ids', 'line_ids'])).toEqual({
+      invoice_line_ids: ['invoice_line_ids.display_type'],
+      line_ids: [],
+    });
+    // mail.thread message_ids: `domain=lambda self: [...]` is not a list.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['message_ids'])).toEqual({ message_ids: [] });
+  });
+
+  it('a manual field keeps the dependencies recorded in ir_model_fields', async () => {
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner.category', ['x_upper_name'])).toEqual({ x_upper_name: ['name', 'parent_id.name'] });
+  });
+});
