@@ -6,7 +6,7 @@ import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.
 import { EmbeddedSource } from '../../../cdc/embedded/embedded-source.ts';
 import { forwardSlot, referenceSlot, reverseSlot, type ModulePlan } from '../module-plan.ts';
 import { recordLegacyWriteOwner } from '../service-write-gate.ts';
-import { ENGINE_REFERENCE_TABLES } from './reference-tables.ts';
+import { serviceReferenceTablesAt } from './reference-tables.ts';
 import { SwitchingSink } from './switching-sink.ts';
 import { syncSource } from './sync-source.ts';
 
@@ -22,6 +22,11 @@ export interface ModuleSyncOptions {
   heartbeatIntervalMs?: number;
   /** The reference reader is per service (one slot): false for a service's second module, whose first started it. */
   withReferenceSync?: boolean;
+  /**
+   * The service's reference tables (reference-tables.ts serviceReferenceTables over every module
+   * plan); read from the legacy database when not given. Every module of a service uses the same list.
+   */
+  referenceTables?: readonly string[];
 }
 
 const qualified = (tables: readonly string[]) => tables.map((t) => `public.${t}`);
@@ -35,9 +40,15 @@ const qualified = (tables: readonly string[]) => tables.map((t) => `public.${t}`
  * - reverse (service → legacy, slot ficus_rev_<m>): ignores everything while legacy owns the
  *   tables, applies the service's writes to the legacy tables after cutover;
  * - reference (legacy → service, slot ficus_ref_<service>): read-only copies of the tables the
- *   ORM engine needs to serve the service database (registry, access, users).
- * Each applier tags its writes with its own replication origin, and every reader skips ficus_*
- * origins: nothing echoes.
+ *   ORM engine needs to serve the service database (registry, access, users) and of the tables
+ *   the service's models point at (reference-tables.ts serviceReferenceTables). When that list
+ *   changed since the slot was made (a new reference, a module joining the service), the reader
+ *   re-aims the publication and, its checkpoint naming other tables, takes a new snapshot of the
+ *   whole list on a new slot (cdc/embedded/embedded-source.ts #prepare).
+ * Each applier tags its writes with its own replication origin, and the forward and reverse
+ * readers skip ficus_* origins: nothing echoes. The reference reader applies every origin: its
+ * tables are other modules', whose rows another service's reverse sync may write into the
+ * monolith after that module's cutover, and the copy must follow them too.
  */
 export class ModuleSync {
   readonly #o: ModuleSyncOptions;
@@ -53,7 +64,8 @@ export class ModuleSync {
     const { plan, legacyUrl, serviceUrl, control, logger, metrics } = this.#o;
     await this.#o.provision(serviceUrl);
     await this.#recordWriteOwner();
-    await this.#copyReferenceDefinitions();
+    const referenceTables = qualified(this.#o.referenceTables ?? (await serviceReferenceTablesAt(legacyUrl, plan.service)));
+    await this.#copyReferenceDefinitions(referenceTables);
     const tables = qualified(plan.tables);
     const code = plan.code.toLowerCase();
 
@@ -68,9 +80,11 @@ export class ModuleSync {
     this.forward = new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: forwardSlot(plan.code).slice(6), tables, applier: forwardSink.asApplier() });
     const reverse = new EmbeddedSource({ ...common, sourceUrl: serviceUrl, purpose: reverseSlot(plan.code).slice(6), tables, applier: reverseSink.asApplier() });
     if (this.#o.withReferenceSync !== false) {
-      const referenceApplier = await ChangeApplier.open({ targetUrl: serviceUrl, sourceName: `reference_${plan.service}`, logger, registry: metrics, origin: referenceSlot(plan.service) });
+      const referenceApplier = await ChangeApplier.open({
+        targetUrl: serviceUrl, sourceName: `reference_${plan.service}`, logger, registry: metrics, origin: referenceSlot(plan.service), skipOrigin: () => false,
+      });
       this.#closers.push(() => referenceApplier.close());
-      this.#sources.push(new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: referenceSlot(plan.service).slice(6), tables: qualified(ENGINE_REFERENCE_TABLES), applier: referenceApplier }));
+      this.#sources.push(new EmbeddedSource({ ...common, sourceUrl: legacyUrl, purpose: referenceSlot(plan.service).slice(6), tables: referenceTables, applier: referenceApplier }));
     }
     this.#sources.push(this.forward, reverse);
     // One after the other: creating a slot waits for every transaction running in the cluster,
@@ -102,14 +116,17 @@ export class ModuleSync {
     }
   }
 
-  /** Creates the reference copies' tables in the service database (plain columns and primary keys). */
-  async #copyReferenceDefinitions(): Promise<void> {
+  /**
+   * Creates the reference copies' tables in the service database (plain columns and primary keys,
+   * no id default: the engine refuses writes to such a table, odoo-bridge/orm/write/references/served-schema.ts).
+   */
+  async #copyReferenceDefinitions(tables: readonly string[]): Promise<void> {
     const source = new pg.Client({ connectionString: this.#o.legacyUrl });
     const target = new pg.Client({ connectionString: this.#o.serviceUrl });
     await source.connect();
     await target.connect();
     try {
-      await copyTableDefinitions(source, target, qualified(ENGINE_REFERENCE_TABLES));
+      await copyTableDefinitions(source, target, tables);
     } finally {
       await source.end();
       await target.end();
