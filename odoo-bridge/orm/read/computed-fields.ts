@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ModelInfo } from '../registry/types.ts';
+import type { ComputedField } from './computed-field.ts';
 import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import { mailMixinComputedField } from './mail-mixin-computes.ts';
 
@@ -39,32 +40,6 @@ type Sql = RawBuilder<unknown>;
  * | related, non-stored      | resolved through the related path (read-records.ts)    |
  * | `_inherits` fields       | read on the parent record (read-records.ts)            |
  */
-/** What a compute may depend on besides the row: the model read (mixin computes) and the reading user (`env.uid`). */
-export interface ComputeScope {
-  readonly model: string;
-  readonly uid: number;
-}
-
-export interface ComputedField {
-  /** Stored fields of the same model the value is computed from. */
-  readonly dependsOn: readonly string[];
-  /**
-   * A correlated SQL expression over the record's row (aliased `alias`), selected under the
-   * field's name, for computes that aggregate other tables.
-   */
-  readonly select?: (alias: string, scope: ComputeScope) => Sql;
-  /**
-   * Every table `select` reads (the record's own table included when it reads it again). Declared
-   * so that whoever must know what a read touches knows it from data: the migration runtime holds
-   * a legacy read of a table a service now owns until the reverse sync has caught up
-   * (migration/control/read-your-writes/). Every compute with a `select` declares it.
-   */
-  readonly readsTables?: readonly string[];
-  compute(row: Record<string, unknown>): unknown;
-  /** A many2one compute's comodel: its value is an id, answered as many2one values are (`[id, name]`). */
-  readonly many2one?: string;
-}
-
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const PRICE_EXTRA_TABLES = ['product_variant_combination', 'product_template_attribute_value'];
 const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];

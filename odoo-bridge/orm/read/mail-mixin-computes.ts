@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ModelInfo } from '../registry/types.ts';
-import type { ComputedField, ComputeScope } from './computed-fields.ts';
+import type { ComputedField, ComputeScope } from './computed-field.ts';
 
 type Sql = RawBuilder<unknown>;
 

@@ -9,7 +9,7 @@ import { configParameter, moduleInstalled, xmlidToResId } from './xmlid.ts';
 import { subscribeUsersToGroupChannels } from './discuss-auto-subscribe.ts';
 import { pythonDefaults } from '../defaults.ts';
 import { notifySecuritySettingUpdate } from '../mail/security-update-mail.ts';
-import { emailNormalize } from './mixin-computes.ts';
+import { emailNormalize } from '../mail/email-address.ts';
 
 /**
  * res.users' Python behaviour in a stock Odoo 18 (base res_users.py with UsersImplied, base_setup,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { domainToASCII } from 'node:url';
-import { emailSplit, emailNormalize } from '../core/mixin-computes.ts';
+import { emailSplit, emailNormalize } from './email-address.ts';
 
 /**
  * The string helpers of odoo/tools/mail.py that mail.thread uses to fill `mail_message`:

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OdooError } from '../../../../odoo-bridge/errors.ts';
 import type { OrmEngine } from '../../../../odoo-bridge/orm/engine.ts';
-import { emailNormalize } from '../../../../odoo-bridge/orm/write/core/mixin-computes.ts';
+import { emailNormalize } from '../../../../odoo-bridge/orm/write/mail/email-address.ts';
 import { createFullOrmEngine } from '../../../../odoo-bridge/orm/write/full-engine.ts';
 import { formataddr, partnerEmailFormatted } from '../../../../odoo-bridge/orm/write/mail/mail-format.ts';
 import { odooRefDatabase, type TestDatabase } from '../../../support/databases.ts';
