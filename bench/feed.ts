@@ -35,7 +35,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { copyTableDefinitions } from '../cdc/apply/copy-table-definitions.ts';
-import { ENGINE_REFERENCE_TABLES } from '../migration/control/sync/reference-tables.ts';
+import { serviceReferenceTablesIn } from '../migration/control/sync/reference-tables.ts';
 import { listen } from '../platform/http-server.ts';
 import { createLogger } from '../platform/logger.ts';
 import dynamic from '../services/dynamic/index.ts';
@@ -96,8 +96,10 @@ async function prepareServiceDatabase(url: string): Promise<void> {
   const target = new pg.Client({ connectionString: url });
   await target.connect();
   try {
-    await copyTableDefinitions(source, target, ENGINE_REFERENCE_TABLES);
-    for (const table of [...ENGINE_REFERENCE_TABLES, 'activities', 'user_feeds', 'recommendations']) {
+    // The engine's reference tables and those dynamic's models point at, as its reference sync copies them.
+    const referenceTables = await serviceReferenceTablesIn(bench.legacyPool, 'dynamic');
+    await copyTableDefinitions(source, target, referenceTables);
+    for (const table of [...referenceTables, 'activities', 'user_feeds', 'recommendations']) {
       const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
       await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
     }

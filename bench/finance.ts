@@ -39,7 +39,7 @@ import pg from 'pg';
 import { Registry } from 'prom-client';
 import { Pool } from 'undici';
 import { copyTableDefinitions } from '../cdc/apply/copy-table-definitions.ts';
-import { ENGINE_REFERENCE_TABLES } from '../migration/control/sync/reference-tables.ts';
+import { serviceReferenceTablesIn } from '../migration/control/sync/reference-tables.ts';
 import { BUSINESS_RULES } from '../migration/reconcile/business-rules.ts';
 import { runBusinessRules } from '../migration/reconcile/rule-runner.ts';
 import { listen } from '../platform/http-server.ts';
@@ -100,8 +100,10 @@ async function prepareServiceDatabase(): Promise<void> {
   const target = new pg.Client({ connectionString: serviceUrl });
   await target.connect();
   try {
-    await copyTableDefinitions(source, target, ENGINE_REFERENCE_TABLES);
-    for (const table of [...ENGINE_REFERENCE_TABLES, ...FINANCE_TABLES]) {
+    // The engine's reference tables and those finance's models point at, as its reference sync copies them.
+    const referenceTables = await serviceReferenceTablesIn(bench.legacyPool, 'finance');
+    await copyTableDefinitions(source, target, referenceTables);
+    for (const table of [...referenceTables, ...FINANCE_TABLES]) {
       const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
       await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
     }

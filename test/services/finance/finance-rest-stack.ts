@@ -2,7 +2,7 @@ import express from 'express';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
 import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.ts';
-import { ENGINE_REFERENCE_TABLES } from '../../../migration/control/sync/reference-tables.ts';
+import { serviceReferenceTablesIn } from '../../../migration/control/sync/reference-tables.ts';
 import { listen } from '../../../platform/http-server.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { FINANCE_MIGRATIONS } from '../../../services/finance/db/migrations.ts';
@@ -53,8 +53,10 @@ export async function startFinanceRestStack(options: { owner: FinanceOwner; odoo
   const source = await legacy.pool.connect();
   const target = await service.pool.connect();
   try {
-    await copyTableDefinitions(source, target, ENGINE_REFERENCE_TABLES);
-    for (const table of [...ENGINE_REFERENCE_TABLES, ...FINANCE_TABLES]) {
+    // The engine's reference tables and those finance's models point at, as its reference sync copies them.
+    const referenceTables = await serviceReferenceTablesIn(legacy.pool, 'finance');
+    await copyTableDefinitions(source, target, referenceTables);
+    for (const table of [...referenceTables, ...FINANCE_TABLES]) {
       const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
       await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
     }

@@ -1,5 +1,5 @@
 import { copyTableDefinitions } from '../../../../cdc/apply/copy-table-definitions.ts';
-import { ENGINE_REFERENCE_TABLES } from '../../../../migration/control/sync/reference-tables.ts';
+import { serviceReferenceTablesIn } from '../../../../migration/control/sync/reference-tables.ts';
 import { DYNAMIC_MIGRATIONS } from '../../../../services/dynamic/db/migrations.ts';
 import { provisionServiceDatabase } from '../../../../services/kit/db/provision.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../../support/databases.ts';
@@ -24,8 +24,10 @@ export async function dynamicServiceCopy(): Promise<DynamicServiceCopy> {
   const source = await legacy.pool.connect();
   const target = await service.pool.connect();
   try {
-    await copyTableDefinitions(source, target, ENGINE_REFERENCE_TABLES);
-    for (const table of [...ENGINE_REFERENCE_TABLES, ...M19_TABLES]) {
+    // The engine's reference tables and those dynamic's models point at, as its reference sync copies them.
+    const referenceTables = await serviceReferenceTablesIn(legacy.pool, 'dynamic');
+    await copyTableDefinitions(source, target, referenceTables);
+    for (const table of [...referenceTables, ...M19_TABLES]) {
       const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
       await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
     }

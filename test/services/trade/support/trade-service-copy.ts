@@ -1,5 +1,5 @@
 import { copyTableDefinitions } from '../../../../cdc/apply/copy-table-definitions.ts';
-import { ENGINE_REFERENCE_TABLES } from '../../../../migration/control/sync/reference-tables.ts';
+import { serviceReferenceTablesIn } from '../../../../migration/control/sync/reference-tables.ts';
 import { provisionTradeDatabase } from '../../../../services/trade/db/provision.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../../support/databases.ts';
 
@@ -24,8 +24,10 @@ export async function tradeServiceCopy(): Promise<TradeServiceCopy> {
   const source = await legacy.pool.connect();
   const target = await service.pool.connect();
   try {
-    await copyTableDefinitions(source, target, ENGINE_REFERENCE_TABLES);
-    for (const table of [...ENGINE_REFERENCE_TABLES, ...TRADE_TABLES]) {
+    // The engine's reference tables and those trade's models point at, as its reference sync copies them.
+    const referenceTables = await serviceReferenceTablesIn(legacy.pool, 'trade');
+    await copyTableDefinitions(source, target, referenceTables);
+    for (const table of [...referenceTables, ...TRADE_TABLES]) {
       const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
       await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
     }
