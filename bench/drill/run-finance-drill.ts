@@ -109,7 +109,7 @@ export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillO
   };
   const together = async (name: string, step: 'cutover' | 'rollback', order: readonly string[]) => {
     const started = Date.now();
-    const results = await c.together(step, [...order], gates);
+    const results = await whenGatesOpen(() => c.together(step, [...order], gates), `${name} ${order.join(' + ')}`, o.strictGates ? 60_000 : 0, log);
     for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
     log(`${name} ${order.join(' + ')}: ${results.map((r) => r.message).join('; ')} (${Date.now() - started} ms)`);
   };
@@ -143,7 +143,7 @@ export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillO
     await dwell();
     await each('shadow', FINANCE_DRILL_MODULES, (m) => c.shadow(m));
     await dwell();
-    await each('canary 10', FINANCE_DRILL_MODULES, (m) => (o.strictGates ? canaryWhenGateOpens(c, m, log) : c.canary(m, 10, gates)));
+    await each('canary 10', FINANCE_DRILL_MODULES, (m) => whenGatesOpen(() => c.canary(m, 10, gates), `canary 10 ${m}`, o.strictGates ? 60_000 : 0, log));
     await dwell();
     loneCutoverRefusal = await refusedLoneCutover(stack, 'M15');
     log(`cutover M15 alone: ${loneCutoverRefusal}`);
@@ -230,15 +230,19 @@ async function refusedLoneCutover(stack: DrillStack, module: string): Promise<st
   }
 }
 
-/** Strict drills: canary once the shadow match-rate gate opens (it needs its samples), at most a minute. */
-async function canaryWhenGateOpens(c: DrillStack['controller'], module: string, log: (line: string) => void): Promise<StepResult> {
-  const deadline = Date.now() + 60_000;
+/**
+ * Strict drills take each step as an operator following the runbook would: a refused gate (the
+ * shadow gate still short of its samples, reconcile meeting a row the forward sync had not copied
+ * yet) is shown and the step asked again a second later, for at most `patienceMs`.
+ */
+async function whenGatesOpen<T>(step: () => Promise<T>, name: string, patienceMs: number, log: (line: string) => void): Promise<T> {
+  const deadline = Date.now() + patienceMs;
   for (;;) {
     try {
-      return await c.canary(module, 10);
+      return await step();
     } catch (error) {
       if (!(error instanceof GateRefusal) || Date.now() > deadline) throw error;
-      log(`canary 10 ${module} waits: ${error.message}`);
+      log(`${name} waits: ${error.message}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
