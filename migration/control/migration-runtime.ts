@@ -193,7 +193,9 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     }
     return handler;
   };
-  const router = phaseAwareRouter({ directory, legacy: () => Promise.reject(new Error('unused')), serviceFor, ...(o.upstream ? { upstream: o.upstream } : {}) });
+  const phaseRouter = phaseAwareRouter({ directory, legacy: () => Promise.reject(new Error('unused')), serviceFor, ...(o.upstream ? { upstream: o.upstream } : {}) });
+  // With an upstream Odoo, reads of models of no module (res.users.points_balance) go to it: held alike.
+  const router = o.upstream && o.readYourWritesWaitMs !== 0 ? readYourWrites.holdRoute(phaseRouter, { name: o.odooDatabaseName, pool: o.legacyPool }) : phaseRouter;
 
   let supervisor: SyncSupervisor | undefined;
   if (o.runSync !== false) {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { Counter, Histogram, type Registry as MetricsRegistry } from 'prom-client';
 import type { CallHandler, OdooCall, ServedDatabase } from '../../../odoo-bridge/call.ts';
+import type { CallRouter, RouteDecision, RouteQuery } from '../../../odoo-bridge/routing/call-router.ts';
 import { loadRegistry } from '../../../odoo-bridge/orm/registry/registry-cache.ts';
 import type { ModulePlan } from '../module-plan.ts';
 import { reverseSlot } from '../module-plan.ts';
@@ -70,6 +71,26 @@ export class ReadYourWrites {
       const modules = await this.modulesToAwait(call, database);
       if (modules.length) await this.awaitReverseSync(modules, performance.now());
       return legacy(call);
+    };
+  }
+
+  /**
+   * The router of `database`, holding a read the upstream Odoo will answer (a model of no module,
+   * like res.users, passes through to it) the same way: Odoo computes points_balance from the same
+   * legacy copy. Decided from the object service's positional params when the transport gives
+   * them (execute_kw, execute); otherwise from model and method, as a read of every field.
+   */
+  holdRoute(router: CallRouter, database: ServedDatabase): CallRouter {
+    return (query) => {
+      const decided = router(query);
+      if (!query.model || !query.method || (query.database !== undefined && query.database !== database.name)) return decided;
+      const hold = async (decision: RouteDecision): Promise<RouteDecision> => {
+        if (decision.kind === 'local') return decision; // the call handler holds what Ficus answers itself
+        const modules = await this.modulesToAwait(callOfQuery(query), database);
+        if (modules.length) await this.awaitReverseSync(modules, performance.now());
+        return decision;
+      };
+      return decided instanceof Promise ? decided.then(hold) : decided.kind === 'local' ? decided : hold(decided);
     };
   }
 
@@ -152,4 +173,17 @@ export class ReadYourWrites {
       },
     } as unknown as pg.Pool;
   }
+}
+
+/** The model call a routed request carries, as far as the route query tells it (no args: every field). */
+function callOfQuery(query: RouteQuery): Pick<OdooCall, 'model' | 'method' | 'args' | 'kwargs'> {
+  const params = query.rpc?.params ?? [];
+  const positional = query.rpc?.method === 'execute_kw' ? params[5] : query.rpc?.method === 'execute' ? params.slice(5) : undefined;
+  const keywords = query.rpc?.method === 'execute_kw' ? params[6] : undefined;
+  return {
+    model: query.model!,
+    method: query.method!,
+    args: Array.isArray(positional) ? positional : [],
+    kwargs: keywords && typeof keywords === 'object' && !Array.isArray(keywords) ? (keywords as Record<string, unknown>) : {},
+  };
 }

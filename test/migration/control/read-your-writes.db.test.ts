@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '../../../odoo-bridge/orm/registry/registry-cache.ts';
 import { COMPUTED_FIELDS } from '../../../odoo-bridge/orm/read/computed-fields.ts';
 import type { Registry } from '../../../odoo-bridge/orm/registry/types.ts';
+import type { UpstreamOdoo } from '../../../odoo-bridge/proxy/upstream-odoo.ts';
+import type { CallRouter, RouteQuery } from '../../../odoo-bridge/routing/call-router.ts';
 import { tablesReadBy } from '../../../migration/control/read-your-writes/call-footprint.ts';
 import { startFinanceCutoverStack, type FinanceCutoverStack } from '../../services/finance/support/finance-cutover-stack.ts';
 
@@ -24,6 +26,13 @@ async function jsonRpcUser(url: string, login: string) {
   const uid = Number(await call('common', 'authenticate', [DATABASE, login, login, {}]));
   if (!uid) throw new Error(`login ${login} refused`);
   return { uid, exec: (model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}) => call('object', 'execute_kw', [DATABASE, uid, login, model, method, args, kwargs]) };
+}
+
+/** The read-your-writes holds so far: their count and total seconds. */
+async function holds(metrics: FinanceCutoverStack['stack']['metrics']): Promise<{ waitSum: number; waitCount: number }> {
+  const values = (await metrics.getSingleMetric('ficus_read_your_writes_wait_seconds')!.get()).values as { metricName?: string; value: number }[];
+  const of = (suffix: string) => values.find((v) => v.metricName === `ficus_read_your_writes_wait_seconds_${suffix}`)?.value ?? 0;
+  return { waitSum: of('sum'), waitCount: of('count') };
 }
 
 const balanceSql = 'SELECT coalesce((SELECT balance_after FROM points_transactions WHERE user_id = $1 ORDER BY id DESC LIMIT 1), 0) AS balance';
@@ -82,7 +91,8 @@ describe('read-your-writes across the cut: legacy reads of tables finance owns (
       if (copyRead !== expected) staleWithoutRule++;
       answered.push({ expected, read, copyRead });
     }
-    console.log(`read-your-writes: ${GIFTS} gifts; the monolith's copy read without the rule was stale ${staleWithoutRule} times; position queries so far ${ryw.positionQueries}`);
+    const { waitSum, waitCount } = await holds(stack.metrics);
+    console.log(`read-your-writes: ${GIFTS} gifts; the monolith's copy read without the rule was stale ${staleWithoutRule} times; ${waitCount} reads held ${((1000 * waitSum) / waitCount).toFixed(1)} ms on average; position queries ${ryw.positionQueries}`);
     expect(answered.map((a) => a.read)).toEqual(answered.map((a) => [{ id: member.uid, points_balance: a.expected }]));
     expect(answered.at(-1)!.expected).toBe(head + 10);
     expect(staleWithoutRule).toBeGreaterThan(0);
@@ -101,9 +111,31 @@ describe('read-your-writes across the cut: legacy reads of tables finance owns (
       await member.exec('res.users', 'fields_get', [['points_balance']]);
     }
     expect(ryw.positionQueries).toBe(before);
+    const held = await holds(finance.stack.metrics);
     await member.exec('res.users', 'read', [[member.uid], ['points_balance']]);
     // A service marker and at least one checkpoint poll.
     expect(ryw.positionQueries - before).toBeGreaterThanOrEqual(2);
     expect(ryw.positionQueries - before).toBeLessThan(20);
+    // With nothing of the member's pending: what the hold costs on its own.
+    for (let i = 0; i < 9; i++) await member.exec('res.users', 'read', [[member.uid], ['points_balance']]);
+    const after = await holds(finance.stack.metrics);
+    console.log(`read-your-writes with no write pending: ${after.waitCount - held.waitCount} reads held ${((1000 * (after.waitSum - held.waitSum)) / (after.waitCount - held.waitCount)).toFixed(1)} ms on average, ${(ryw.positionQueries - before) / 10} position queries each`);
+  });
+
+  it('holds a read the upstream Odoo would answer (execute_kw params) the same way; a local decision or a read of no migrated table passes at once', async () => {
+    const ryw = finance.stack.runtime.readYourWrites;
+    const upstream = { kind: 'upstream', upstream: {} as UpstreamOdoo } as const;
+    const routed: CallRouter = (query) => (query.method === 'search' ? { kind: 'local' } : upstream);
+    const router = ryw.holdRoute(routed, { name: DATABASE, pool: finance.stack.legacyPool });
+    const query = (method: string, args: unknown[], kwargs: Record<string, unknown>): RouteQuery => ({
+      database: DATABASE, model: 'res.users', method, rpc: { method: 'execute_kw', params: [DATABASE, 7, 'pw', 'res.users', method, args, kwargs] },
+    });
+    const before = ryw.positionQueries;
+    expect(await router(query('read', [[7]], { fields: ['login'] }))).toBe(upstream);
+    expect(await router(query('search', [[]], {}))).toEqual({ kind: 'local' });
+    expect(ryw.positionQueries).toBe(before);
+    expect(await router(query('read', [[7], ['points_balance']], {}))).toBe(upstream);
+    expect(ryw.positionQueries).toBeGreaterThan(before);
   });
 });
+
