@@ -1,4 +1,5 @@
 import type { RawBuilder } from 'kysely';
+import type { SearchEnv } from '../domain/search-env.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -6,6 +7,8 @@ type Sql = RawBuilder<unknown>;
 export interface ComputeScope {
   readonly model: string;
   readonly uid: number;
+  /** The reading call's search environment (env.company for company-dependent values, the language). */
+  readonly env: SearchEnv;
 }
 
 export interface ComputedField {

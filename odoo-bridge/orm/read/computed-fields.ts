@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ModelInfo } from '../registry/types.ts';
+import { fieldSql } from '../domain/field-sql.ts';
 import type { ComputedField } from './computed-field.ts';
 import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import { mailMixinComputedField } from './mail-mixin-computes.ts';
@@ -162,6 +163,28 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
   // base res_partner.py `_compute_get_ids`: the record itself.
   'res.partner.self': { dependsOn: [], many2one: 'res.partner', compute: (r) => r.id },
+  // product product_template.py `_compute_currency_id`: the company's currency, else the main company's.
+  'product.template.currency_id': {
+    dependsOn: [], readsTables: ['res_company', 'ir_model_data'],
+    many2one: 'res.currency',
+    select: (a) => sql`coalesce((SELECT c.currency_id FROM res_company c WHERE c.id = ${column(a, 'company_id')}),
+      (SELECT c.currency_id FROM res_company c WHERE c.id = coalesce((SELECT d.res_id FROM ir_model_data d WHERE d.module = 'base' AND d.name = 'main_company'), (SELECT min(id) FROM res_company))))`,
+    compute: (r) => r.currency_id ?? false,
+  },
+  // product_template.py `_compute_standard_price` (`_compute_template_field_from_variant_field`):
+  // the single variant's cost for env.company (archived variants counted only when none is active), else 0.
+  'product.template.standard_price': {
+    dependsOn: [], readsTables: ['product_product'],
+    select: (a, scope) => {
+      const variant = scope.env.registry.model('product.product')?.fields.get('standard_price');
+      if (!variant) return sql`NULL`;
+      const cost = fieldSql(scope.env, variant, 'v');
+      return sql`(SELECT CASE WHEN count(*) FILTER (WHERE v.active) = 1 THEN max(${cost}) FILTER (WHERE v.active)
+                              WHEN count(*) FILTER (WHERE v.active) = 0 AND count(*) = 1 THEN max(${cost}) END
+                    FROM product_product v WHERE v.product_tmpl_id = ${column(a, 'id')})`;
+    },
+    compute: (r) => Number(r.standard_price ?? 0),
+  },
   'uom.uom.ratio': {
     dependsOn: ['factor', 'uom_type'],
     compute: (r) => (r.uom_type === 'reference' ? 1 : r.uom_type === 'bigger' ? (r.factor ? 1 / Number(r.factor) : 0) : Number(r.factor ?? 0)),

@@ -145,7 +145,7 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     if (field.column) addColumn(field);
     else if (computed) {
       for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
-      if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1 }));
+      if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1, env: env.search }));
     } else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
     else if (field.related && !field.store) {
       const hop = model.fields.get(field.related.split('.')[0]!)!;
