@@ -82,6 +82,29 @@ describe('fields_get depends: the compute dependencies Odoo answers, for every m
     expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['message_ids'])).toEqual({ message_ids: [] });
   });
 
+  it('on every model of both databases, each dependency starts with a field of the model', async () => {
+    // Odoo resolves every path at setup (`_setup_dependencies`); a path picked from another
+    // model's class (a wrong MRO) would name a field the model does not have. Abstract mixins
+    // (no automatic display_name) are left out: their paths may name their inheritors' fields
+    // (spreadsheet.mixin depends on display_name), and fields hidden by groups still count.
+    for (const [engine, database, pool] of [[refEngine, 'odoo_ref', ref.pool], [legacyEngine, 'hp_legacy', legacy.pool]] as const) {
+      const { rows } = await pool.query<{ model: string; names: string[] }>(
+        `SELECT model, array_agg(name) AS names FROM ir_model_fields GROUP BY model HAVING bool_or(name = 'display_name') ORDER BY model`,
+      );
+      let withDepends = 0;
+      const strays: string[] = [];
+      for (const { model, names } of rows) {
+        const got = (await engine.call({ database, uid: ADMIN, model, method: 'fields_get', args: [], kwargs: { attributes: ['depends'] } })) as Record<string, { depends: string[] }>;
+        for (const [name, { depends }] of Object.entries(got)) {
+          if (depends.length) withDepends++;
+          for (const path of depends) if (!names.includes(path.split('.')[0]!)) strays.push(`${model}.${name}: ${path}`);
+        }
+      }
+      expect(strays).toEqual([]);
+      expect(withDepends).toBeGreaterThan(rows.length);
+    }
+  });
+
   it('a manual field keeps the dependencies recorded in ir_model_fields', async () => {
     expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner.category', ['x_upper_name'])).toEqual({ x_upper_name: ['name', 'parent_id.name'] });
   });
