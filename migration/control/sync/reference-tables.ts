@@ -67,12 +67,26 @@ export async function serviceReferenceTablesIn(legacy: pg.Pool, service: string)
   return serviceReferenceTables(await modulePlans(legacy), service);
 }
 
-/** serviceReferenceTables read from the legacy database at `legacyUrl`, for a caller without a pool on it. */
+const plansByUrl = new Map<string, Promise<Map<string, ModulePlan>>>();
+
+/**
+ * serviceReferenceTables read from the legacy database at `legacyUrl`, for a caller without a
+ * pool on it (a module sync): the plans are read once per database and process, as modulePlans
+ * does per pool, so a service's modules starting one after the other pay for one registry read.
+ */
 export async function serviceReferenceTablesAt(legacyUrl: string, service: string): Promise<string[]> {
-  const pool = new pg.Pool({ connectionString: legacyUrl, max: 2 });
-  try {
-    return serviceReferenceTables(await loadModulePlans(pool), service);
-  } finally {
-    await pool.end();
+  let plans = plansByUrl.get(legacyUrl);
+  if (!plans) {
+    plans = (async () => {
+      const pool = new pg.Pool({ connectionString: legacyUrl, max: 2 });
+      try {
+        return await loadModulePlans(pool);
+      } finally {
+        await pool.end();
+      }
+    })();
+    plansByUrl.set(legacyUrl, plans);
+    plans.catch(() => plansByUrl.delete(legacyUrl));
   }
+  return serviceReferenceTables(await plans, service);
 }
