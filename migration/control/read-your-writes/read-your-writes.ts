@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { Counter, Histogram, type Registry as MetricsRegistry } from 'prom-client';
 import type { CallHandler, OdooCall, ServedDatabase } from '../../../odoo-bridge/call.ts';
 import type { CallRouter, RouteDecision, RouteQuery } from '../../../odoo-bridge/routing/call-router.ts';
-import { loadRegistry } from '../../../odoo-bridge/orm/registry/registry-cache.ts';
+import { loadRegistry } from '../../../odoo-bridge/orm/index.ts';
 import type { ModulePlan } from '../module-plan.ts';
 import { reverseSlot } from '../module-plan.ts';
 import { AppliedPosition } from '../shadow/applied-position.ts';
