@@ -24,7 +24,8 @@ Rules (Odoo 18 semantics):
   computed by a method is left out (Ficus then stores what Odoo's default_get would not know).
 - A model "inherits" another through any `_inherit` of any of its classes, transitively.
 - `@api.depends` with string paths is kept as written; BaseModel's `_rec_name` lambda as
-  {"recName": true}; any other callable as {"unknown": source}. The outermost decorator wins. A
+  {"recName": true}; a lambda listing literals and `self._attribute`s as {"paths": [...]} (the
+  class attributes read along the MRO); any other callable as {"unknown": source}. The outermost decorator wins. A
   `compute=` given as a function is resolved in its class; a lambda compute has no dependencies.
 """
 import argparse
@@ -208,6 +209,7 @@ def classes_of(path):
         method_depends = {stmt.name: deps for stmt in cls.body if isinstance(stmt, ast.FunctionDef)
                           for deps in [depends_of_method(stmt, text)] if deps is not None}
         depends_fields = {}
+        class_attrs = {}
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 target = stmt.targets[0].id
@@ -222,11 +224,15 @@ def classes_of(path):
                     facts = field_depends_facts(stmt.value, text, method_depends)
                     if facts:
                         depends_fields[target] = facts
+                elif target.startswith('_'):
+                    ok, v = const(stmt.value)
+                    if ok and isinstance(v, str):
+                        class_attrs[target] = v
         model = name or (inherit[0] if inherit else None)
         if model:
             # For the registry's method resolution order: the class's `_inherit` as written (the model
             # itself included when the class extends it), its decorated compute methods and fields.
-            klass = {'inherit': inherit, 'methods': method_depends, 'fields': depends_fields}
+            klass = {'inherit': inherit, 'methods': method_depends, 'fields': depends_fields, 'attrs': class_attrs}
             yield model, [i for i in inherit if i != model] if name else inherit[1:], fields, methods & MAIL_HOOKS, readers, klass
 
 
@@ -282,7 +288,10 @@ def depends_of_method(fn, text):
             continue
         if len(d.args) == 1 and not isinstance(d.args[0], ast.Constant):
             source = source_of(d.args[0], text)
-            return {'recName': True} if source == REC_NAME_DEPENDS else {'unknown': source}
+            if source == REC_NAME_DEPENDS:
+                return {'recName': True}
+            paths = attribute_paths(d.args[0])
+            return {'paths': paths} if paths is not None else {'unknown': source}
         paths = []
         for arg in d.args:
             ok, v = const(arg)
@@ -291,6 +300,23 @@ def depends_of_method(fn, text):
             paths.append(v)
         return paths
     return None
+
+
+def attribute_paths(node):
+    """`lambda self: [self._avatar_name_field, 'image_128']`: the list, class attributes as
+    {"attr": name} (resolved along the model's MRO); None for any other callable."""
+    if not (isinstance(node, ast.Lambda) and isinstance(node.body, (ast.List, ast.Tuple))):
+        return None
+    out = []
+    for e in node.body.elts:
+        ok, v = const(e)
+        if ok and isinstance(v, str):
+            out.append(v)
+        elif isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name) and e.value.id == node.args.args[0].arg:
+            out.append({'attr': e.attr})
+        else:
+            return None
+    return out
 
 
 def field_depends_facts(call, text, method_depends):
@@ -409,12 +435,9 @@ def main():
             files = sorted(os.path.join(d, f) for d, _dirs, fs in os.walk(folder) for f in fs if f.endswith('.py'))
             for fname in files:
                 for model, parents, facts, hooks, readers, klass in classes_of(fname):
-                    # Classes that change nothing for get_depends are left out: no parent beyond the
-                    # model itself, no decorated method, no computed/related field.
-                    if [i for i in klass['inherit'] if i != model] or klass['methods'] or klass['fields']:
-                        entry = {'module': module}
-                        entry.update({k: v for k, v in klass.items() if v})
-                        classes.setdefault(model, []).append(entry)
+                    entry = {'module': module}
+                    entry.update({k: v for k, v in klass.items() if v})
+                    classes.setdefault(model, []).append(entry)
                     for op in sorted(readers):
                         reads.setdefault(model, {}).setdefault(op, []).append(module)
                     inherits.setdefault(model, set()).update(parents)
@@ -477,6 +500,22 @@ def main():
         fh.write('export const PYTHON_FIELD_FACTS: PythonFieldFacts = ')
         fh.write(json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False))
         fh.write(';\n')
+    # Classes that change nothing for get_depends are left out: no parent beyond the model itself,
+    # no decorated method, no computed/related field, no class attribute a depends lambda reads.
+    referenced = {p['attr'] for cs in classes.values() for c in cs for d in c.get('methods', {}).values()
+                  if isinstance(d, dict) for p in d.get('paths', []) if isinstance(p, dict)}
+    for model in list(classes):
+        kept = []
+        for c in classes[model]:
+            attrs = {k: v for k, v in c.pop('attrs', {}).items() if k in referenced}
+            if attrs:
+                c['attrs'] = attrs
+            if [i for i in c.get('inherit', []) if i != model] or c.get('methods') or c.get('fields') or attrs:
+                kept.append(c)
+        if kept:
+            classes[model] = kept
+        else:
+            del classes[model]
     base_methods, magic_fields = base_model_facts(a.odoo_src)
     depends_body = {'classes': classes, 'baseModel': base_methods, 'magicFields': magic_fields}
     depends_header = (
@@ -485,8 +524,10 @@ def main():
         '// `python3 scripts/extract-python-field-facts.py`.\n'
         '// What fields.py `get_depends` reads, for fields_get `depends`: per model, its classes in module load\n'
         '// order (only those that matter), each with its `_inherit` as written, the `@api.depends` of its\n'
-        '// methods (paths; {"recName": true} for BaseModel\'s _rec_name lambda; {"unknown": source} for other\n'
-        '// callables) and its fields\' `compute`, `related`, explicit `depends`, and x2many literal-domain fields;\n'
+        '// methods (paths; {"recName": true} for BaseModel\'s _rec_name lambda; {"paths": [...]} for a lambda\n'
+        '// listing literals and class attributes; {"unknown": source} for other callables), its fields\'\n'
+        '// `compute`, `related`, explicit `depends` and x2many literal-domain fields, the string class\n'
+        '// attributes those lambdas read (`attrs`);\n'
         '// `baseModel`: odoo/models.py BaseModel\'s decorated methods; `magicFields`: the automatic fields\n'
         '// MetaModel adds to every model (display_name).\n'
         "import type { PythonDependsFacts } from './python-field-facts-types.ts';\n\n"

@@ -3,8 +3,10 @@
 // `python3 scripts/extract-python-field-facts.py`.
 // What fields.py `get_depends` reads, for fields_get `depends`: per model, its classes in module load
 // order (only those that matter), each with its `_inherit` as written, the `@api.depends` of its
-// methods (paths; {"recName": true} for BaseModel's _rec_name lambda; {"unknown": source} for other
-// callables) and its fields' `compute`, `related`, explicit `depends`, and x2many literal-domain fields;
+// methods (paths; {"recName": true} for BaseModel's _rec_name lambda; {"paths": [...]} for a lambda
+// listing literals and class attributes; {"unknown": source} for other callables), its fields'
+// `compute`, `related`, explicit `depends` and x2many literal-domain fields, the string class
+// attributes those lambdas read (`attrs`);
 // `baseModel`: odoo/models.py BaseModel's decorated methods; `magicFields`: the automatic fields
 // MetaModel adds to every model (display_name).
 import type { PythonDependsFacts } from './python-field-facts-types.ts';
@@ -3461,6 +3463,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "avatar.mixin": [
    {
+    "attrs": {
+     "_avatar_name_field": "name"
+    },
     "fields": {
      "avatar_1024": {
       "compute": "_compute_avatar_1024"
@@ -3483,19 +3488,44 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     ],
     "methods": {
      "_compute_avatar_1024": {
-      "unknown": "lambda self: [self._avatar_name_field, 'image_1024']"
+      "paths": [
+       {
+        "attr": "_avatar_name_field"
+       },
+       "image_1024"
+      ]
      },
      "_compute_avatar_128": {
-      "unknown": "lambda self: [self._avatar_name_field, 'image_128']"
+      "paths": [
+       {
+        "attr": "_avatar_name_field"
+       },
+       "image_128"
+      ]
      },
      "_compute_avatar_1920": {
-      "unknown": "lambda self: [self._avatar_name_field, 'image_1920']"
+      "paths": [
+       {
+        "attr": "_avatar_name_field"
+       },
+       "image_1920"
+      ]
      },
      "_compute_avatar_256": {
-      "unknown": "lambda self: [self._avatar_name_field, 'image_256']"
+      "paths": [
+       {
+        "attr": "_avatar_name_field"
+       },
+       "image_256"
+      ]
      },
      "_compute_avatar_512": {
-      "unknown": "lambda self: [self._avatar_name_field, 'image_512']"
+      "paths": [
+       {
+        "attr": "_avatar_name_field"
+       },
+       "image_512"
+      ]
      }
     },
     "module": "base"
@@ -5897,6 +5927,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.guest": [
    {
+    "attrs": {
+     "_avatar_name_field": "name"
+    },
     "fields": {
      "im_status": {
       "compute": "_compute_im_status"
@@ -6229,6 +6262,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.thread": [
    {
+    "attrs": {
+     "_primary_email": "email"
+    },
     "fields": {
      "has_message": {
       "compute": "_compute_has_message"
@@ -6293,6 +6329,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.thread.blacklist": [
    {
+    "attrs": {
+     "_primary_email": "email"
+    },
     "fields": {
      "email_normalized": {
       "compute": "_compute_email_normalized"
@@ -6306,7 +6345,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     ],
     "methods": {
      "_compute_email_normalized": {
-      "unknown": "lambda self: [self._primary_email]"
+      "paths": [
+       {
+        "attr": "_primary_email"
+       }
+      ]
      },
      "_compute_is_blacklisted": [
       "email_normalized"
@@ -10060,6 +10103,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sequence.mixin": [
    {
+    "attrs": {
+     "_sequence_field": "name"
+    },
     "fields": {
      "sequence_number": {
       "compute": "_compute_split_sequence"
@@ -10070,7 +10116,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     },
     "methods": {
      "_compute_split_sequence": {
-      "unknown": "lambda self: [self._sequence_field]"
+      "paths": [
+       {
+        "attr": "_sequence_field"
+       }
+      ]
      }
     },
     "module": "account"

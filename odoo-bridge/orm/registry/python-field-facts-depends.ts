@@ -16,7 +16,9 @@ import type { FieldInfo, ModelInfo, Registry } from './types.ts';
  * - anything else on nothing. `depends_context` is not part of the answer.
  *
  * `ir_model_fields.depends` is only filled for manual fields; when it is, it is the answer.
- * Undefined when a compute's dependencies are a callable Ficus does not evaluate.
+ * Undefined when a compute's dependencies are a callable Ficus does not evaluate (one calling a
+ * method, such as res.partner's `_display_address_depends`); a lambda listing class attributes
+ * (`[self._avatar_name_field, 'image_128']`) is read with the model's values of those attributes.
  */
 export function fieldDepends(registry: Registry, model: ModelInfo, field: FieldInfo): readonly string[] | undefined {
   if (field.depends.length) return field.depends;
@@ -26,13 +28,13 @@ export function fieldDepends(registry: Registry, model: ModelInfo, field: FieldI
   const computed = facts.compute !== undefined || facts.computeDepends !== undefined;
   const related = facts.related ?? (computed ? null : field.related);
   if (related) return [related];
-  if (facts.computeDepends) return resolved(facts.computeDepends, model);
+  if (facts.computeDepends) return resolved(facts.computeDepends, model, classes);
   if (facts.compute) {
     const out: string[] = [];
     const definitions = [...classes.map((c) => c.methods?.[facts.compute!]), PYTHON_DEPENDS_FACTS.baseModel[facts.compute]];
     for (const depends of definitions) {
       if (!depends) continue;
-      const paths = resolved(depends, model);
+      const paths = resolved(depends, model, classes);
       if (!paths) return undefined;
       out.push(...paths);
     }
@@ -44,9 +46,19 @@ export function fieldDepends(registry: Registry, model: ModelInfo, field: FieldI
   return [];
 }
 
-function resolved(depends: MethodDepends, model: ModelInfo): string[] | undefined {
+/** A method's dependencies on `model`: the callables known here are evaluated (class attributes along its MRO). */
+function resolved(depends: MethodDepends, model: ModelInfo, classes: readonly ClassDependsFacts[]): string[] | undefined {
   if (Array.isArray(depends)) return depends;
   if ('recName' in depends) return model.recName ? [model.recName] : [];
+  if ('paths' in depends) {
+    const out: string[] = [];
+    for (const p of depends.paths) {
+      const value = typeof p === 'string' ? p : classes.find((c) => c.attrs?.[p.attr] !== undefined)?.attrs?.[p.attr];
+      if (value === undefined) return undefined;
+      out.push(value);
+    }
+    return out;
+  }
   return undefined;
 }
 

@@ -25,9 +25,11 @@ export interface PythonFieldFacts {
 
 /**
  * A compute method's `@api.depends(...)`: its paths, `{ recName: true }` for BaseModel's
- * `lambda self: (self._rec_name,) if self._rec_name else ()`, `{ unknown }` for other callables.
+ * `lambda self: (self._rec_name,) if self._rec_name else ()`, `{ paths }` for a lambda listing
+ * literals and class attributes (`[self._avatar_name_field, 'image_128']`), `{ unknown }` for
+ * other callables.
  */
-export type MethodDepends = string[] | { recName: true } | { unknown: string };
+export type MethodDepends = string[] | { recName: true } | { paths: Array<string | { attr: string }> } | { unknown: string };
 
 /** The attributes of one field definition that fields.py `get_depends` reads (only those it sets). */
 export interface FieldDependsFacts {
@@ -49,6 +51,8 @@ export interface ClassDependsFacts {
   inherit?: string[];
   methods?: Record<string, MethodDepends>;
   fields?: Record<string, FieldDependsFacts>;
+  /** String class attributes a `{ paths }` lambda reads (`_avatar_name_field = 'name'`). */
+  attrs?: Record<string, string>;
 }
 
 export interface PythonDependsFacts {

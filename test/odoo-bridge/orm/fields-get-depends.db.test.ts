@@ -73,6 +73,18 @@ describe('fields_get depends: the compute dependencies Odoo answers, for every m
     });
   });
 
+  it("a depends lambda listing class attributes reads the model's values; one calling a method stays unanswered", async () => {
+    // avatar.mixin `@api.depends(lambda self: [self._avatar_name_field, 'image_128'])`, `_avatar_name_field = "name"`;
+    // res.partner overrides it with its own paths first; mail.thread.blacklist `[self._primary_email]`.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['avatar_128', 'email_normalized'])).toEqual({
+      avatar_128: ['name', 'user_ids.share', 'image_128', 'is_company', 'type', 'name', 'image_128'],
+      email_normalized: ['email'],
+    });
+    expect(await dependsOf(refEngine, 'odoo_ref', 'mail.guest', ['avatar_128'])).toEqual({ avatar_128: ['name', 'image_128'] });
+    // `lambda self: self._display_address_depends()` is code Ficus does not run: the database's (empty) answer.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['contact_address'])).toEqual({ contact_address: [] });
+  });
+
   it('a plain x2many depends on the fields of its literal domain; one with a lambda domain on nothing', async () => {
     expect(await dependsOf(refEngine, 'odoo_ref', 'account.move', ['invoice_line_ids', 'line_ids'])).toEqual({
       invoice_line_ids: ['invoice_line_ids.display_type'],
