@@ -29,32 +29,32 @@ function firstActivity(column: string) {
 const THREAD: Record<string, ComputedField> = {
   // _compute_message_is_follower: the reading user's partner follows the record.
   message_is_follower: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_followers', 'res_users'],
     select: (a, scope) => sql`EXISTS (SELECT 1 FROM mail_followers f WHERE f.res_model = ${scope.model} AND f.res_id = ${id(a)} AND f.partner_id = ${userPartner(scope)})`,
     compute: (r) => r.message_is_follower === true,
   },
   // _compute_message_partner_ids: message_follower_ids.mapped('partner_id'), followers by id.
   message_partner_ids: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_followers'],
     select: (a, scope) => sql`(SELECT coalesce(json_agg(p ORDER BY first), '[]') FROM (SELECT f.partner_id AS p, min(f.id) AS first FROM mail_followers f
       WHERE f.res_model = ${scope.model} AND f.res_id = ${id(a)} AND f.partner_id IS NOT NULL GROUP BY f.partner_id) AS followers)`,
     compute: (r) => r.message_partner_ids ?? [],
   },
   // _compute_has_message: any message posted on the record.
   has_message: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_message'],
     select: (a, scope) => sql`EXISTS (SELECT 1 FROM mail_message m WHERE m.model = ${scope.model} AND m.res_id = ${id(a)})`,
     compute: (r) => r.has_message === true,
   },
   // _compute_message_needaction: unread notifications of the reading user's partner.
-  message_needaction_counter: { dependsOn: [], select: (a, scope) => needaction(a, scope), compute: (r) => Number(r.message_needaction_counter ?? 0) },
-  message_needaction: { dependsOn: [], select: (a, scope) => needaction(a, scope), compute: (r) => Number(r.message_needaction ?? 0) > 0 },
+  message_needaction_counter: { dependsOn: [], readsTables: ['mail_message', 'mail_notification', 'res_users'], select: (a, scope) => needaction(a, scope), compute: (r) => Number(r.message_needaction_counter ?? 0) },
+  message_needaction: { dependsOn: [], readsTables: ['mail_message', 'mail_notification', 'res_users'], select: (a, scope) => needaction(a, scope), compute: (r) => Number(r.message_needaction ?? 0) > 0 },
   // _compute_message_has_error: notifications in exception or bounce of messages the reading user's partner wrote.
-  message_has_error_counter: { dependsOn: [], select: (a, scope) => hasError(a, scope), compute: (r) => Number(r.message_has_error_counter ?? 0) },
-  message_has_error: { dependsOn: [], select: (a, scope) => hasError(a, scope), compute: (r) => Number(r.message_has_error ?? 0) > 0 },
+  message_has_error_counter: { dependsOn: [], readsTables: ['mail_message', 'mail_notification', 'res_users'], select: (a, scope) => hasError(a, scope), compute: (r) => Number(r.message_has_error_counter ?? 0) },
+  message_has_error: { dependsOn: [], readsTables: ['mail_message', 'mail_notification', 'res_users'], select: (a, scope) => hasError(a, scope), compute: (r) => Number(r.message_has_error ?? 0) > 0 },
   // sms's _compute_message_has_sms_error: SMS notifications in exception of messages the reading user's partner wrote.
   message_has_sms_error: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_message', 'mail_notification', 'res_users'],
     select: (a, scope) => sql`EXISTS (SELECT 1 FROM mail_message msg JOIN mail_notification notif ON notif.mail_message_id = msg.id
       WHERE notif.notification_type = 'sms' AND notif.notification_status = 'exception' AND notif.author_id = ${userPartner(scope)}
         AND msg.model = ${scope.model} AND msg.res_id = ${id(a)} AND msg.message_type <> 'user_notification')`,
@@ -62,7 +62,7 @@ const THREAD: Record<string, ComputedField> = {
   },
   // _compute_message_attachment_count: the record's attachments (not those of binary fields).
   message_attachment_count: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['ir_attachment'],
     select: (a, scope) => sql`(SELECT count(*)::int FROM ir_attachment t WHERE t.res_model = ${scope.model} AND t.res_id = ${id(a)} AND t.res_field IS NULL)`,
     compute: (r) => Number(r.message_attachment_count ?? 0),
   },
@@ -106,27 +106,27 @@ const ACTIVITY: Record<string, ComputedField> = {
   // _compute_activity_state: the most urgent of the activities' states, each from its deadline and
   // today in the assignee's timezone (user_tz), as _search_activity_state computes it in SQL.
   activity_state: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_activity'],
     select: (a, scope) => sql`(SELECT min(sign(extract(day FROM (a.date_deadline - date_trunc('day', now() AT TIME ZONE coalesce(a.user_tz, 'utc'))))))::int FROM ${activities(a, scope)})`,
     compute: (r) => (r.activity_state === null || r.activity_state === undefined ? false : ({ '-1': 'overdue', '0': 'today', '1': 'planned' } as Record<string, string>)[String(r.activity_state)] ?? false),
   },
   // _compute_activity_user_id: the first activity's assignee.
-  activity_user_id: { dependsOn: [], select: firstActivity('user_id'), compute: (r) => r.activity_user_id ?? false, many2one: 'res.users' },
+  activity_user_id: { dependsOn: [], readsTables: ['mail_activity'], select: firstActivity('user_id'), compute: (r) => r.activity_user_id ?? false, many2one: 'res.users' },
   // _compute_activity_date_deadline: the first activity's deadline.
-  activity_date_deadline: { dependsOn: [], select: (a, scope) => sql`to_char(${firstActivity('date_deadline')(a, scope)}, 'YYYY-MM-DD')`, compute: (r) => r.activity_date_deadline ?? false },
+  activity_date_deadline: { dependsOn: [], readsTables: ['mail_activity'], select: (a, scope) => sql`to_char(${firstActivity('date_deadline')(a, scope)}, 'YYYY-MM-DD')`, compute: (r) => r.activity_date_deadline ?? false },
   // _compute_my_activity_date_deadline: the first activity assigned to the reading user.
   my_activity_date_deadline: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_activity'],
     select: (a, scope) => sql`(SELECT to_char(a.date_deadline, 'YYYY-MM-DD') FROM ${activities(a, scope)} AND a.user_id = ${scope.uid} ORDER BY a.date_deadline, a.id LIMIT 1)`,
     compute: (r) => r.my_activity_date_deadline ?? false,
   },
   activity_exception_decoration: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_activity', 'mail_activity_type'],
     select: (a, scope) => typesOf(a, scope),
     compute: (r) => exceptionType(r.activity_exception_decoration as ActivityType[] | null)?.d ?? false,
   },
   activity_exception_icon: {
-    dependsOn: [],
+    dependsOn: [], readsTables: ['mail_activity', 'mail_activity_type'],
     select: (a, scope) => typesOf(a, scope),
     compute: (r) => exceptionType(r.activity_exception_icon as ActivityType[] | null)?.i ?? false,
   },
@@ -140,14 +140,14 @@ function typesOf(alias: string, scope: ComputeScope): Sql {
 
 // mail.thread.blacklist `_compute_is_blacklisted`: the normalized email is on the (active) blacklist, read with sudo.
 const IS_BLACKLISTED: ComputedField = {
-  dependsOn: [],
+  dependsOn: [], readsTables: ['mail_blacklist'],
   select: (a) => sql`EXISTS (SELECT 1 FROM mail_blacklist b WHERE b.email = ${sql.ref(`${a}.email_normalized`)} AND b.active)`,
   compute: (r) => r.is_blacklisted === true,
 };
 
 // mail.thread.phone `_compute_blacklisted`: the sanitized number is on the (active) phone blacklist, read with sudo.
 const PHONE_SANITIZED_BLACKLISTED: ComputedField = {
-  dependsOn: [],
+  dependsOn: [], readsTables: ['phone_blacklist'],
   select: (a) => sql`EXISTS (SELECT 1 FROM phone_blacklist b WHERE b.number = ${sql.ref(`${a}.phone_sanitized`)} AND b.active)`,
   compute: (r) => r.phone_sanitized_blacklisted === true,
 };
