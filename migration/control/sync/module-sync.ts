@@ -55,6 +55,13 @@ export class ModuleSync {
   readonly #sources: EmbeddedSource[] = [];
   readonly #closers: (() => Promise<void>)[] = [];
   forward: EmbeddedSource | undefined;
+  /**
+   * Reference tables this start created in the service database (none when the list is the one
+   * the database already had). An engine serving that database keeps the registry it loaded
+   * (odoo-bridge/orm/registry/registry-cache.ts): one loaded before them must be forgotten
+   * (forgetRegistry) to see them, or their many2one values read `[id, false]` until a restart.
+   */
+  addedReferenceTables: readonly string[] = [];
 
   constructor(options: ModuleSyncOptions) {
     this.#o = options;
@@ -65,7 +72,7 @@ export class ModuleSync {
     await this.#o.provision(serviceUrl);
     await this.#recordWriteOwner();
     const referenceTables = qualified(this.#o.referenceTables ?? (await serviceReferenceTablesAt(legacyUrl, plan.service)));
-    await this.#copyReferenceDefinitions(referenceTables);
+    this.addedReferenceTables = await this.#copyReferenceDefinitions(referenceTables);
     const tables = qualified(plan.tables);
     const code = plan.code.toLowerCase();
 
@@ -120,13 +127,15 @@ export class ModuleSync {
    * Creates the reference copies' tables in the service database (plain columns and primary keys,
    * no id default: the engine refuses writes to such a table, odoo-bridge/orm/write/references/served-schema.ts).
    */
-  async #copyReferenceDefinitions(tables: readonly string[]): Promise<void> {
+  async #copyReferenceDefinitions(tables: readonly string[]): Promise<string[]> {
     const source = new pg.Client({ connectionString: this.#o.legacyUrl });
     const target = new pg.Client({ connectionString: this.#o.serviceUrl });
     await source.connect();
     await target.connect();
     try {
+      const absent = await target.query<{ name: string }>('SELECT t AS name FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NULL', [tables]);
       await copyTableDefinitions(source, target, tables);
+      return absent.rows.map((r) => r.name);
     } finally {
       await source.end();
       await target.end();

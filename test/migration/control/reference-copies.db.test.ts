@@ -226,6 +226,7 @@ describe("finance's reference slot follows its list", () => {
   it('an older slot without live_streams: gift orders read [id, false]', async () => {
     await startSync(ENGINE_REFERENCE_TABLES);
     expect(await present('live_streams')).toBe(false);
+    expect([...sync!.addedReferenceTables].sort()).toEqual(ENGINE.map((t) => `public.${t}`));
     const order = await giftOrderWithStream();
     const engine = freshEngine();
     const [row] = (await engine.call({ database: 'hp_legacy', uid: 2, model: 'hp.gift.order', method: 'read', args: [[order.id], ['live_stream_id']], kwargs: {} })) as { live_stream_id: unknown }[];
@@ -235,14 +236,21 @@ describe("finance's reference slot follows its list", () => {
 
   it('started again with the service list: the publication and a new snapshot take live_streams in, and it streams', async () => {
     const order = await giftOrderWithStream();
+    const before = await service.pool.query<{ lsn: string }>(`SELECT position->>'snapshotLsn' AS lsn FROM ficus_cdc.checkpoint WHERE source = 'ficus_ref_finance'`);
+    const snapshotLsnBeforeGrowth = before.rows[0]!.lsn;
     // Changed while no reader ran: only a snapshot taken now can show it.
     await legacy.pool.query(`UPDATE live_streams SET title = 'Renamed while the sync was down' WHERE id = $1`, [order.live_stream_id]);
     await startSync();
+    expect(sync!.addedReferenceTables).toEqual(['public.live_streams']);
 
     const published = await legacy.pool.query<{ tablename: string }>(`SELECT tablename FROM pg_publication_tables WHERE pubname = 'ficus_ref_finance' ORDER BY 1`);
     expect(published.rows.map((r) => r.tablename)).toEqual([...ENGINE, 'live_streams'].sort());
-    const checkpoint = await service.pool.query<{ tables: string[] }>(`SELECT position->'tables' AS tables FROM ficus_cdc.checkpoint WHERE source = 'ficus_ref_finance'`);
+    const checkpoint = await service.pool.query<{ tables: string[]; lsn: string }>(
+      `SELECT position->'tables' AS tables, position->>'snapshotLsn' AS lsn FROM ficus_cdc.checkpoint WHERE source = 'ficus_ref_finance'`,
+    );
     expect(checkpoint.rows[0]!.tables).toContain('public.live_streams');
+    expect(checkpoint.rows[0]!.lsn).not.toBe(snapshotLsnBeforeGrowth);
+    const snapshotLsnAfterGrowth = checkpoint.rows[0]!.lsn;
     const counts = async (db: pg.Pool) => (await db.query<{ n: number; titles: string }>(`SELECT count(*)::int AS n, string_agg(title, '|' ORDER BY id) AS titles FROM live_streams`)).rows[0];
     expect(await counts(service.pool)).toEqual(await counts(legacy.pool));
 
@@ -264,6 +272,13 @@ describe("finance's reference slot follows its list", () => {
       await writer.end();
     }
     await vi.waitFor(async () => expect(await read()).toEqual([order.live_stream_id, 'Renamed by the biz service']), { timeout: 15_000, interval: 100 });
+    await stopSync();
+
+    // A restart with the same list finds every copy there and keeps the slot: no new snapshot.
+    await startSync();
+    expect(sync!.addedReferenceTables).toEqual([]);
+    const snapshotAt = await service.pool.query<{ lsn: string }>(`SELECT position->>'snapshotLsn' AS lsn FROM ficus_cdc.checkpoint WHERE source = 'ficus_ref_finance'`);
+    expect(snapshotAt.rows[0]!.lsn).toBe(snapshotLsnAfterGrowth);
   }, 180_000);
 
   it('the new copy is read-only to the engine, like the others', async () => {
