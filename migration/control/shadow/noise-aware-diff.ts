@@ -1,4 +1,5 @@
 import { HEALTH_FIELD_NAMES, SECRET_FIELD_NAMES } from '../../../platform/redaction.ts';
+import { explainedByChurn, groupKey, groupSize, groupsOf, movedBy, type AggregateWindow } from './aggregate-diff.ts';
 
 const HIDDEN = new Set<string>([...HEALTH_FIELD_NAMES, ...SECRET_FIELD_NAMES]);
 
@@ -31,12 +32,18 @@ export interface ShadowDifference {
  * between); a row both legacy answers have and the service lacks is missing; a row only one
  * legacy answer has came or went in between.
  *
+ * read_group's groups are aligned by the rows they stand for (aggregate-diff.ts), a group only
+ * one legacy answer has came or went in between. Given `churn` (rows of the service copy that
+ * changed between the service's answer and legacy's later one), an aggregate answer's counts
+ * are judged by aggregate-diff.ts's rule instead of Diffy's: a count moves both ways in between,
+ * so "both legacy answers agree" does not mean it held still.
+ *
  * Values of health and secret fields are never copied (platform/redaction.ts): a difference
  * goes to metrics, logs and `ficus migrate status`.
  */
-export function unexplainedDifferences(before: unknown, service: unknown, after: unknown, limit = 10): ShadowDifference[] {
+export function unexplainedDifferences(before: unknown, service: unknown, after: unknown, limit = 10, churn?: number): ShadowDifference[] {
   const out: ShadowDifference[] = [];
-  compareAnswer(before, service, after, '', out, limit);
+  compareAnswer(before, service, after, '', out, limit, churn === undefined ? undefined : { churn, moved: 0 });
   return out;
 }
 
@@ -60,19 +67,55 @@ function isPlainObject(x: unknown): x is Plain {
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
-function compareAnswer(a: unknown, s: unknown, b: unknown, path: string, out: ShadowDifference[], limit: number): void {
+function compareAnswer(a: unknown, s: unknown, b: unknown, path: string, out: ShadowDifference[], limit: number, window?: AggregateWindow): void {
   if (out.length >= limit || sameAnswer(s, a) || sameAnswer(s, b)) return;
+  const groups = [groupListOf(a), groupListOf(s), groupListOf(b)] as const;
+  if (groups[0] && groups[1] && groups[2] && (groups[0].length || groups[1].length || groups[2].length)) return compareGroups(groups[0], groups[1], groups[2], path, out, limit, window);
   const rows = [rowsOf(a), rowsOf(s), rowsOf(b)] as const;
   if (rows[0] && rows[1] && rows[2] && compatible(rows[0], rows[1], rows[2])) return compareRows(rows[0], rows[1], rows[2], path, out, limit);
   if (isPlainObject(a) && isPlainObject(s) && isPlainObject(b)) {
-    // web_search_read / web_read_group: { length, records | groups }; the list inside is aligned by id too.
+    // web_search_read / web_read_group: { length, records | groups }; the list inside is aligned by id (records) or by what each group holds.
     for (const key of unionKeys(a, s, b)) {
-      if (key === 'records') compareAnswer(a[key], s[key], b[key], join(path, key), out, limit);
-      else compareValue(a[key], s[key], b[key], join(path, key), key, out, limit);
+      if (key === 'records' || key === 'groups') compareAnswer(a[key], s[key], b[key], join(path, key), out, limit, window);
+      else compareValue(a[key], s[key], b[key], join(path, key), key, out, limit, window);
     }
     return;
   }
-  compareValue(a, s, b, path, null, out, limit);
+  compareValue(a, s, b, path, null, out, limit, window);
+}
+
+/** read_group's groups, or no group at all (an empty list, which is no other kind of list either). */
+function groupListOf(x: unknown): Plain[] | null {
+  return Array.isArray(x) && x.length === 0 ? [] : groupsOf(x);
+}
+
+/**
+ * Groups aligned by the rows they stand for. A group only one legacy answer has came or went in
+ * between; one both have and the service lacks is missing, one the service alone has extra —
+ * unless, with the window's churn known, it holds no more rows than changed in between.
+ */
+function compareGroups(a: Plain[], s: Plain[], b: Plain[], path: string, out: ShadowDifference[], limit: number, window?: AggregateWindow): void {
+  const byKey = (groups: Plain[]) => new Map(groups.map((g) => [groupKey(g), g]));
+  const [ma, ms, mb] = [byKey(a), byKey(s), byKey(b)];
+  const at = (g: Plain) => `${path}[${groupLabel(g)}]`;
+  const cameOrWent = (g: Plain) => window !== undefined && groupSize(g) <= window.churn && movedBy(window, groupSize(g));
+  for (const [key, gs] of ms) {
+    if (out.length >= limit) return;
+    const [ga, gb] = [ma.get(key), mb.get(key)];
+    if (ga && gb) {
+      for (const field of unionKeys(ga, gs, gb)) compareValue(ga[field], gs[field], gb[field], `${at(gs)}.${field}`, field, out, limit, window);
+    } else if (!ga && !gb && !cameOrWent(gs)) out.push({ kind: 'extra', path: at(gs), field: null, legacy: 'absent', service: 'present' });
+  }
+  for (const [key, ga] of ma) {
+    if (out.length >= limit) return;
+    if (mb.has(key) && !ms.has(key) && !cameOrWent(mb.get(key)!)) out.push({ kind: 'missing', path: at(ga), field: null, legacy: 'present', service: 'absent' });
+  }
+}
+
+/** `visibility="public"`: a group's values, as a path in a difference. */
+function groupLabel(group: Plain): string {
+  const values = Object.entries(group).filter(([key, value]) => !key.startsWith('__') && typeof value !== 'number');
+  return values.length ? values.map(([key, value]) => `${key}=${JSON.stringify(Array.isArray(value) ? value[0] : value)}`).join(',') : JSON.stringify(group.__domain);
 }
 
 /** A list of rows by id: records (objects with an integer id), [id, name] pairs, or bare ids. */
@@ -137,7 +180,7 @@ function compareRows(a: Rows, s: Rows, b: Rows, path: string, out: ShadowDiffere
 }
 
 /** Diffy's rule on one value: it counts only where both legacy answers agree and the service differs from them. */
-function compareValue(a: unknown, s: unknown, b: unknown, path: string, field: string | null, out: ShadowDifference[], limit: number): void {
+function compareValue(a: unknown, s: unknown, b: unknown, path: string, field: string | null, out: ShadowDifference[], limit: number, window?: AggregateWindow): void {
   if (out.length >= limit || sameAnswer(s, a) || sameAnswer(s, b)) return;
   if (Array.isArray(a) && Array.isArray(s) && Array.isArray(b)) {
     const n = Math.max(a.length, s.length, b.length);
@@ -149,6 +192,7 @@ function compareValue(a: unknown, s: unknown, b: unknown, path: string, field: s
     return;
   }
   if (!sameAnswer(a, b)) return; // it changed between the two legacy answers: time explains it
+  if (window && explainedByChurn(b, s, field, window)) return; // a count the rows that changed in between could have moved
   const hidden = (field !== null && HIDDEN.has(field)) || HIDDEN.has(path.replace(/^.*[.\]]/, ''));
   out.push({ kind: 'value', path: path || '(answer)', field, legacy: shown(a, hidden), service: shown(s, hidden) });
 }

@@ -4,6 +4,8 @@ import { AppliedPosition } from './applied-position.ts';
 import { LegacyPositions } from './legacy-position.ts';
 import { WorkLimit } from './work-limit.ts';
 import { sameAnswer, unexplainedDifferences, type ShadowDifference } from './noise-aware-diff.ts';
+import { AGGREGATE_METHODS } from './aggregate-diff.ts';
+import { rowsChangedSince } from './copy-churn.ts';
 import type { ShadowClass, ShadowSample, ShadowStats } from './shadow-stats.ts';
 
 export interface ShadowComparerOptions {
@@ -54,6 +56,10 @@ interface Verdict {
  * 2. Otherwise legacy is asked again. The service's state lies between the two legacy answers;
  *    a difference where those two agree is the service's, one where legacy itself moved is
  *    `timing` (noise-aware-diff.ts).
+ *    An aggregate (read_group, search_count) is judged by the rows that changed instead: a
+ *    count moves both ways between the two legacy answers, so their agreeing proves nothing.
+ *    The copy is followed to a marker past the later legacy answer, and a count within the
+ *    number of rows it changed since the service's position is `timing` (aggregate-diff.ts).
  * 3. An unexplained difference is tried again (`rounds`) from the newest legacy answer: it
  *    counts only if it survives every round, so a race no rule foresaw cannot close the gate,
  *    and a planted wrong field, which survives them all, does.
@@ -97,6 +103,17 @@ export class ShadowComparer {
     return applied;
   }
 
+  /**
+   * Rows of the module's copy changed after position `lsn` (at or before the service's answer)
+   * up to a marker written now, past legacy's later answer: how far an aggregate may have moved
+   * in between. Null when the copy does not reach the marker within the position wait.
+   */
+  async #churnSince(module: string, lsn: number): Promise<number | null> {
+    const marker = await this.#positions.after(performance.now());
+    if (!(await this.#appliedFor(module).reached(marker, this.options.positionWaitMs ?? 2000))) return null;
+    return rowsChangedSince(this.options.servicePoolFor(module), lsn);
+  }
+
   async #compare(job: Job, answeredAt: number): Promise<void> {
     const name = `${job.call.model}.${job.call.method}`;
     const { stats } = this.options;
@@ -127,6 +144,11 @@ export class ShadowComparer {
         const { service, after } = answers;
         since = performance.now();
         verdict = judge(before, service, after, job.call.uid);
+        if (isUnexplained(verdict) && after.ok && AGGREGATE_METHODS.has(job.call.method)) {
+          const churn = await this.#churnSince(job.module, lsn);
+          if (churn === null) return stats.record(job.module, name, 'behind');
+          verdict = judge(before, service, after, job.call.uid, churn);
+        }
         if (verdict.outcome === 'match' || verdict.outcome === 'timing') break;
         if (after.ok) before = after;
       }
@@ -142,7 +164,7 @@ export class ShadowComparer {
  * One round's verdict from the legacy answer before the service's state, the service's answer
  * (not the same as `before`: that is settled by the caller), and the legacy answer after it.
  */
-function judge(before: Settled, service: Settled, after: Settled, uid: number): Verdict {
+function judge(before: Settled, service: Settled, after: Settled, uid: number, churn?: number): Verdict {
   if (!before.ok) return { outcome: 'error' }; // never: `before` is an answer legacy gave
   if (!service.ok) {
     // Legacy failing now as the service did: the record went away in between.
@@ -150,15 +172,20 @@ function judge(before: Settled, service: Settled, after: Settled, uid: number): 
     return { outcome: 'error', sample: { uid, differences: [{ kind: 'value', path: '(error)', field: null, legacy: 'answer', service: errorName(service.error) }] } };
   }
   const afterValue = after.ok ? after.value : before.value;
-  const timing: Verdict = { outcome: 'timing', sample: { uid, differences: firstDifferences(before.value, service.value), note: 'legacy changed in between' } };
+  const note = churn === undefined ? 'legacy changed in between' : `within the ${churn} rows changed in between`;
+  const timing: Verdict = { outcome: 'timing', sample: { uid, differences: firstDifferences(before.value, service.value), note } };
   if (sameAnswer(afterValue, service.value)) return timing;
-  const differences = unexplainedDifferences(before.value, service.value, afterValue);
+  const differences = unexplainedDifferences(before.value, service.value, afterValue, 10, churn);
   return differences.length ? { outcome: classOf(differences), sample: { uid, differences } } : timing;
 }
 
 /** What a timing sample shows: where the two answers differ, as if nothing had changed in between. */
 function firstDifferences(legacy: unknown, service: unknown): ShadowDifference[] {
   return unexplainedDifferences(legacy, service, legacy, 3);
+}
+
+function isUnexplained(verdict: Verdict): boolean {
+  return verdict.outcome === 'value' || verdict.outcome === 'missing' || verdict.outcome === 'extra';
 }
 
 function classOf(differences: readonly ShadowDifference[]): ShadowClass {
