@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { registerHpGrowth } from './hp-growth.ts';
 import { registerHpMall } from './hp-mall.ts';
@@ -7,6 +9,9 @@ import { registerHpPersonal } from './hp-personal.ts';
 export interface LegacyAddonPorts {
   /** Other models' public methods, through the dispatch clients' calls take. */
   callModel: ModelCaller;
+  /** The gateway's logger and metrics (services' legacy behaviours report side effects with them). */
+  logger?: Logger;
+  metrics?: Registry;
 }
 
 /**

@@ -36,6 +36,9 @@ export interface ServiceEngineOptions {
 /** What the legacy side's engine gives a service's legacy behaviours: other models' methods through the dispatch clients' calls take. */
 export interface LegacyBehaviourPorts {
   callModel: ModelCaller;
+  /** The gateway's logger and metrics, for side effects a legacy behaviour reports (a failed award after commit). */
+  logger?: Logger;
+  metrics?: Registry;
 }
 
 /** A processor of legacy writes to the service's tables after cutover (kit's LegacyCommandProcessor or a subclass). */

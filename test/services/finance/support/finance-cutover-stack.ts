@@ -2,6 +2,8 @@ import { holdModuleSyncs } from '../../../support/module-sync-lock.ts';
 import pg from 'pg';
 import { startDrillStack, type DrillMount, type DrillMountParts, type DrillStack } from '../../../../bench/drill/drill-stack.ts';
 import { createLogger } from '../../../../platform/logger.ts';
+import { financeOnPool } from '../../../../services/trade/saga/finance-reach.ts';
+import { rememberFinanceForLegacy } from '../../../../services/trade/legacy/ledger-owner.ts';
 import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../../../support/databases.ts';
 
 /** hp_payment, hp_points and hp_gift: coupled (a gift order debits the ledger, a payment pays its source), so they move together. */
@@ -77,6 +79,8 @@ export async function startFinanceCutoverStack(options: FinanceCutoverOptions = 
     await dropAll();
     throw error;
   }
+  // Where `ficus start` finds finance beside the monolith (svc_finance): this finance database has another name.
+  rememberFinanceForLegacy(stack.legacyPool, financeOnPool(service.pool));
   const stop = async () => {
     await stack.stop();
     await dropAll();
