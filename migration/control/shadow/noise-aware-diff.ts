@@ -102,13 +102,14 @@ function compareGroups(a: Plain[], s: Plain[], b: Plain[], path: string, out: Sh
   for (const [key, gs] of ms) {
     if (out.length >= limit) return;
     const [ga, gb] = [ma.get(key), mb.get(key)];
-    if (ga && gb) {
-      for (const field of unionKeys(ga, gs, gb)) compareValue(ga[field], gs[field], gb[field], `${at(gs)}.${field}`, field, out, limit, window);
-    } else if (!ga && !gb && !cameOrWent(gs)) out.push({ kind: 'extra', path: at(gs), field: null, legacy: 'absent', service: 'present' });
+    // With the window measured, the later answer alone bounds the service's (aggregate-diff.ts).
+    if (gb && (ga || window)) {
+      for (const field of unionKeys(ga ?? {}, gs, gb)) compareValue(ga?.[field], gs[field], gb[field], `${at(gs)}.${field}`, field, out, limit, window);
+    } else if ((window || !ga) && !cameOrWent(gs)) out.push({ kind: 'extra', path: at(gs), field: null, legacy: 'absent', service: 'present' });
   }
-  for (const [key, ga] of ma) {
+  for (const [key, gb] of mb) {
     if (out.length >= limit) return;
-    if (mb.has(key) && !ms.has(key) && !cameOrWent(mb.get(key)!)) out.push({ kind: 'missing', path: at(ga), field: null, legacy: 'present', service: 'absent' });
+    if (!ms.has(key) && (window || ma.has(key)) && !cameOrWent(gb)) out.push({ kind: 'missing', path: at(gb), field: null, legacy: 'present', service: 'absent' });
   }
 }
 
@@ -191,8 +192,10 @@ function compareValue(a: unknown, s: unknown, b: unknown, path: string, field: s
     for (const key of unionKeys(a, s, b)) compareValue(a[key], s[key], b[key], join(path, key), field ?? key, out, limit);
     return;
   }
-  if (!sameAnswer(a, b)) return; // it changed between the two legacy answers: time explains it
-  if (window && explainedByChurn(b, s, field, window)) return; // a count the rows that changed in between could have moved
+  if (window && typeof s === 'number' && typeof b === 'number') {
+    // An aggregate's number: the rows that changed in between bound it, whatever the earlier legacy answer said.
+    if (explainedByChurn(b, s, field, window)) return;
+  } else if (!sameAnswer(a, b)) return; // it changed between the two legacy answers: time explains it
   const hidden = (field !== null && HIDDEN.has(field)) || HIDDEN.has(path.replace(/^.*[.\]]/, ''));
   out.push({ kind: 'value', path: path || '(answer)', field, legacy: shown(a, hidden), service: shown(s, hidden) });
 }
