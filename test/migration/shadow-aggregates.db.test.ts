@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDrillStack, type DrillStack } from '../../bench/drill/drill-stack.ts';
 import type { CallHandler } from '../../odoo-bridge/call.ts';
 import { describeSample } from '../../migration/control/shadow/shadow-summary.ts';
+import type { ShadowStatRow } from '../../migration/control/shadow/shadow-stats.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../support/databases.ts';
 import { holdModuleSyncs } from '../support/module-sync-lock.ts';
@@ -28,7 +29,7 @@ describe('M19 shadow comparison of read_group while rows move between groups', (
   const drill = { actor: 'drill', ackTimeoutMs: 30_000, leaseMs: 15_000 };
   const VISIBILITIES = ['public', 'followers', 'private'] as const;
   const readGroup = () =>
-    call({ database: 'hp_legacy', uid: 2, model: 'hp.activity', method: 'read_group', args: [[['id', 'in', ids]], ['visibility'], ['visibility']], kwargs: { lazy: true } });
+    call({ database: 'hp_legacy', uid: 2, model: 'hp.activity', method: 'read_group', args: [[['id', 'in', [...ids]]], ['visibility'], ['visibility']], kwargs: { lazy: true } });
 
   beforeAll(async () => {
     lock = await holdModuleSyncs('M19');
@@ -68,11 +69,13 @@ describe('M19 shadow comparison of read_group while rows move between groups', (
     return (await stack.controller.status('M19')).shadow.find((r) => r.call === 'hp.activity.read_group');
   };
 
-  it('moves between groups at ~400/s while read_group is compared: no unexplained difference', async () => {
+  /**
+   * Four writers, each moving one random row of the set to another group, ~100 moves/s each: a
+   * comparison's window (the service copy trails by tens of milliseconds) holds several moves.
+   */
+  const startMoving = () => {
     let moving = true;
     let moves = 0;
-    // Four writers, each moving one random row of the set to another group, ~100 moves/s each:
-    // a comparison's window (the service copy trails by tens of milliseconds) holds several moves.
     const writers = [0, 1, 2, 3].map(async () => {
       const client = new pg.Client({ connectionString: legacy.url });
       await client.connect();
@@ -88,27 +91,45 @@ describe('M19 shadow comparison of read_group while rows move between groups', (
         await client.end();
       }
     });
-    const COMPARISONS = Number(process.env.SHADOW_AGGREGATE_COMPARISONS ?? 400); // more for a measurement run
-    try {
-      for (let i = 0; i < COMPARISONS; i += 4) {
-        await Promise.all([readGroup(), readGroup(), readGroup(), readGroup()]);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    } finally {
+    return async () => {
       moving = false;
       await Promise.all(writers);
+      return moves;
+    };
+  };
+
+  /** `count` read_groups, four at a time, each compared by the runtime's shadow comparer. */
+  const readGroups = async (count: number) => {
+    for (let i = 0; i < count; i += 4) {
+      await Promise.all([readGroup(), readGroup(), readGroup(), readGroup()]);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  const describeRow = (label: string, row: ShadowStatRow, since: ShadowStatRow['counts'] | undefined) => {
+    const counts = Object.fromEntries(Object.entries(row.counts).map(([c, n]) => [c, n - (since?.[c as keyof typeof since] ?? 0)]));
+    return (
+      `${label}: ${Object.entries(counts).map(([c, n]) => `${c} ${n}`).join(', ')} (${row.notCompared.behind} behind, ${row.notCompared.skipped} skipped in the phase)` +
+      (row.samples.value ? `\n  a value sample: ${describeSample(row.samples.value, 3)}` : '') +
+      (row.samples.timing ? `\n  a timing sample: ${describeSample(row.samples.timing, 3)}` : '')
+    );
+  };
+
+  it('moves between groups at ~400/s while read_group is compared: no unexplained difference', async () => {
+    const COMPARISONS = Number(process.env.SHADOW_AGGREGATE_COMPARISONS ?? 400); // more for a measurement run
+    const stop = startMoving();
+    let moves = 0;
+    try {
+      await readGroups(COMPARISONS);
+    } finally {
+      moves = await stop();
     }
     const row = await readGroupRow();
     expect(row).toBeDefined();
-    const { counts, notCompared } = row!;
+    const { counts } = row!;
     const compared = Object.values(counts).reduce((a, b) => a + b, 0);
     const unexplained = counts.value + counts.missing + counts.extra + counts.error;
-    console.log(
-      `read_group under moves: ${moves} moves, ${compared} compared (${notCompared.behind} behind, ${notCompared.skipped} skipped): ` +
-        `match ${counts.match}, timing ${counts.timing}, value ${counts.value}, missing ${counts.missing}, extra ${counts.extra}, error ${counts.error}` +
-        (row!.samples.value ? `\n  a value sample: ${describeSample(row!.samples.value, 3)}` : '') +
-        (row!.samples.timing ? `\n  a timing sample: ${describeSample(row!.samples.timing, 3)}` : ''),
-    );
+    console.log(describeRow(`read_group under ${moves} moves, ${compared} compared`, row!, undefined));
     expect(moves).toBeGreaterThan(200);
     expect(compared).toBeGreaterThan(COMPARISONS * 0.5);
     expect(counts.timing).toBeGreaterThan(0); // the moves were seen: the test exercised the window
@@ -116,7 +137,7 @@ describe('M19 shadow comparison of read_group while rows move between groups', (
   }, 300_000);
 
   it('one group count off in the service copy while nothing moves is a value difference', async () => {
-    const before = (await readGroupRow())?.counts.value ?? 0;
+    const before = (await readGroupRow())!.counts.value;
     // The planted bug: the service copy has one row in another group than legacy (written past the forward sync).
     const moved = ids[0]!;
     const { rows } = await stack.servicePool.query<{ visibility: string }>('SELECT visibility FROM activities WHERE id = $1', [moved]);
@@ -125,7 +146,7 @@ describe('M19 shadow comparison of read_group while rows move between groups', (
     try {
       for (let i = 0; i < 5; i++) await readGroup();
       const row = await readGroupRow();
-      console.log(`planted count: ${JSON.stringify(row!.counts)}${row!.samples.value ? `\n  value sample: ${describeSample(row!.samples.value, 3)}` : ''}`);
+      console.log(describeRow('one row in another group in the service, nothing moving', row!, undefined));
       expect(row!.counts.value - before).toBe(5);
       expect(describeSample(row!.samples.value!, 3)).toMatch(/visibility_count/);
     } finally {
@@ -133,4 +154,37 @@ describe('M19 shadow comparison of read_group while rows move between groups', (
       await stack.servicePool.query('UPDATE activities SET visibility = $2 WHERE id = $1', [moved, legacyValue]);
     }
   }, 120_000);
+
+  it('a count planted far off (60 rows the service alone has) is a value difference even while rows move', async () => {
+    const since = (await readGroupRow())!.counts;
+    const PLANTED = 60; // more than a comparison's window sees change here (5–30 rows)
+    const client = await stack.servicePool.connect();
+    try {
+      // The planted bug: rows the service copy has and legacy never had, in the domain read.
+      await client.query('CREATE TEMP TABLE planted AS SELECT a.* FROM activities a CROSS JOIN generate_series(1, $2::int) WHERE a.id = $1', [ids[0], PLANTED]);
+      await client.query('UPDATE planted p SET id = s.n FROM (SELECT ctid, 900000 + row_number() OVER () AS n FROM planted) s WHERE p.ctid = s.ctid');
+      await client.query('INSERT INTO activities SELECT * FROM planted');
+    } finally {
+      client.release();
+    }
+    ids.push(...Array.from({ length: PLANTED }, (_, i) => 900001 + i));
+    const stop = startMoving();
+    let moves = 0;
+    try {
+      await readGroups(100);
+    } finally {
+      moves = await stop();
+      ids.splice(-PLANTED);
+      await stack.runtime.shadowIdle(); // the comparisons still running read the planted rows too
+      await stack.servicePool.query('DELETE FROM activities WHERE id > 900000');
+    }
+    const row = (await readGroupRow())!;
+    console.log(describeRow(`${PLANTED} rows planted in one group, read_group under ${moves} moves`, row, since));
+    const value = row.counts.value - since.value;
+    const compared = Object.values(row.counts).reduce((a, b) => a + b, 0) - Object.values(since).reduce((a, b) => a + b, 0);
+    expect(moves).toBeGreaterThan(50);
+    // Every comparison sees the planted rows; the moves in its window (fewer rows) cannot explain them.
+    expect(value).toBeGreaterThan(compared * 0.8);
+    expect(row.counts.match - since.match).toBe(0);
+  }, 180_000);
 });

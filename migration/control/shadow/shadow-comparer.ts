@@ -57,8 +57,8 @@ interface Verdict {
  *    a difference where those two agree is the service's, one where legacy itself moved is
  *    `timing` (noise-aware-diff.ts).
  *    An aggregate (read_group, search_count) is judged by the rows that changed instead: a
- *    count moves both ways between the two legacy answers, so their agreeing proves nothing.
- *    The copy is followed to a marker past the later legacy answer, and a count within the
+ *    count moves both ways between the two legacy answers, so their agreeing proves nothing
+ *    (and their disagreeing excuses any count, however far off). The copy is followed to a marker past the later legacy answer, and a count within the
  *    number of rows it changed since the service's position is `timing` (aggregate-diff.ts).
  * 3. An unexplained difference is tried again (`rounds`) from the newest legacy answer: it
  *    counts only if it survives every round, so a race no rule foresaw cannot close the gate,
@@ -143,12 +143,11 @@ export class ShadowComparer {
         }
         const { service, after } = answers;
         since = performance.now();
-        verdict = judge(before, service, after, job.call.uid);
-        if (isUnexplained(verdict) && after.ok && AGGREGATE_METHODS.has(job.call.method)) {
-          const churn = await this.#churnSince(job.module, lsn);
-          if (churn === null) return stats.record(job.module, name, 'behind');
-          verdict = judge(before, service, after, job.call.uid, churn);
-        }
+        // An aggregate the service answered otherwise than legacy's later answer is judged by the
+        // rows changed in between, never by the legacy answers' agreeing or not: a count moves both ways.
+        const churn = AGGREGATE_METHODS.has(job.call.method) && service.ok && after.ok && !sameAnswer(service.value, after.value) ? await this.#churnSince(job.module, lsn) : undefined;
+        if (churn === null) return stats.record(job.module, name, 'behind');
+        verdict = judge(before, service, after, job.call.uid, churn);
         if (verdict.outcome === 'match' || verdict.outcome === 'timing') break;
         if (after.ok) before = after;
       }
@@ -182,10 +181,6 @@ function judge(before: Settled, service: Settled, after: Settled, uid: number, c
 /** What a timing sample shows: where the two answers differ, as if nothing had changed in between. */
 function firstDifferences(legacy: unknown, service: unknown): ShadowDifference[] {
   return unexplainedDifferences(legacy, service, legacy, 3);
-}
-
-function isUnexplained(verdict: Verdict): boolean {
-  return verdict.outcome === 'value' || verdict.outcome === 'missing' || verdict.outcome === 'extra';
 }
 
 function classOf(differences: readonly ShadowDifference[]): ShadowClass {
