@@ -169,7 +169,7 @@ function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: strin
   if (field.type === 'many2one') {
     checkFieldRead(env, model, field);
     const ids = subSearch(env, comodel, sub, { activeTest: false });
-    const col = sql.ref(`${alias}.${field.column}`);
+    const col = fieldSql(env, field, alias); // a company-dependent many2one is its jsonb value for env.company
     return operator === 'any' ? idsIn(col, ids) : sql`(${idsIn(col, ids, true)} OR ${col} IS NULL)`;
   }
   const ids = subSearch(env, comodel, sub);
@@ -222,7 +222,7 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
 
   if (field.type === 'many2one') {
     if (!comodel) throw keyErrorOf(String(field.relation));
-    const col = sql.ref(`${alias}.${field.column}`);
+    const col = fieldSql(env, field, alias); // a company-dependent many2one is its jsonb value for env.company
     // child_of on the model's own parent field becomes an `id` leaf in Odoo (no check of the field).
     if (!((operator === 'child_of' || operator === 'parent_of') && comodel.name === model.name)) checkFieldRead(env, model, field);
     if (operator === 'child_of' || operator === 'parent_of') {

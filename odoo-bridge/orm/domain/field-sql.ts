@@ -23,7 +23,8 @@ export function fieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
     const cast = sql.raw(COMPANY_DEPENDENT_CAST[field.type] ?? 'text');
     const company = String(env.companyId ?? 0);
     const fallback = env.registry.defaults.get(`${field.model}.${field.name}@${company}`) ?? env.registry.defaults.get(`${field.model}.${field.name}`);
-    const fallbackSql = fallback === undefined || fallback === null ? sql`NULL` : sql`${String(fallback)}`;
+    // A literal, not a parameter: the same expression in SELECT and GROUP BY must be the same text.
+    const fallbackSql = fallback === undefined || fallback === null ? sql`NULL` : sql.lit(String(fallback));
     return sql`COALESCE((${ref}->>${sql.lit(company)})::${cast}, ${fallbackSql}::${cast})`;
   }
   return ref;

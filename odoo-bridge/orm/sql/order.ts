@@ -96,7 +96,8 @@ function fieldOrder(
     // `_order_field_to_sql` → `_field_to_sql`: the user must be allowed to read the field (groups=).
     checkFieldRead(env, model, field);
     const comodel = env.registry.model(field.relation ?? '');
-    const col = sql.ref(`${alias}.${field.column}`);
+    // `_field_to_sql`: a company-dependent many2one orders and joins by its value for env.company.
+    const col = fieldSql(env, field, alias);
     if (!comodel?.table) return [sql`${col}${tail}`];
     let coorder = comodel.order;
     try {
