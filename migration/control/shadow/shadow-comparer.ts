@@ -56,10 +56,11 @@ interface Verdict {
  * 2. Otherwise legacy is asked again. The service's state lies between the two legacy answers;
  *    a difference where those two agree is the service's, one where legacy itself moved is
  *    `timing` (noise-aware-diff.ts).
- *    An aggregate (read_group, search_count) is judged by the rows that changed instead: a
- *    count moves both ways between the two legacy answers, so their agreeing proves nothing
- *    (and their disagreeing excuses any count, however far off). The copy is followed to a marker past the later legacy answer, and a count within the
- *    number of rows it changed since the service's position is `timing` (aggregate-diff.ts).
+ *    An aggregate (read_group, web_read_group, search_count) is judged by the rows that
+ *    changed instead: a count moves both ways between the two legacy answers, so their
+ *    agreeing proves nothing (and their disagreeing excuses no count however far off). The
+ *    copy is followed to a marker past the later legacy answer, and a count within the number
+ *    of rows it changed since the service's position is `timing` (aggregate-diff.ts).
  * 3. An unexplained difference is tried again (`rounds`) from the newest legacy answer: it
  *    counts only if it survives every round, so a race no rule foresaw cannot close the gate,
  *    and a planted wrong field, which survives them all, does.
