@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
-import { coreBehaviours, createFullOrmEngine, type ModelCaller } from '../../odoo-bridge/orm/index.ts';
+import { coreBehaviours, createFullOrmEngine, forgetRegistry, type ModelCaller } from '../../odoo-bridge/orm/index.ts';
 import type { UpstreamOdoo } from '../../odoo-bridge/proxy/upstream-odoo.ts';
 import type { CallRouter } from '../../odoo-bridge/routing/call-router.ts';
 import { phaseAwareHandler, phaseAwareRouter, type PhaseDirectory } from '../../odoo-bridge/routing/phase-routing.ts';
@@ -199,7 +199,11 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
 
   let supervisor: SyncSupervisor | undefined;
   if (o.runSync !== false) {
-    supervisor = new SyncSupervisor({ endpoints: o.endpoints, control, legacy: o.legacyPool, logger: o.logger, metrics: o.metrics, ...(o.heartbeatIntervalMs ? { heartbeatIntervalMs: o.heartbeatIntervalMs } : {}) });
+    supervisor = new SyncSupervisor({
+      endpoints: o.endpoints, control, legacy: o.legacyPool, logger: o.logger, metrics: o.metrics, ...(o.heartbeatIntervalMs ? { heartbeatIntervalMs: o.heartbeatIntervalMs } : {}),
+      // The service engine's registry knows a model's table only if it existed when it loaded.
+      onReferenceTablesAdded: (service) => forgetRegistry({ name: o.odooDatabaseName, pool: servicePool(service) }),
+    });
     await supervisor.start();
   }
 

@@ -16,7 +16,7 @@ export type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
 // rules compiled to SQL over a model's table.
 export { createAccessPolicy, type AccessPolicyOptions, type DatabaseAccessPolicy, type FicusUserAccess } from './access/access-policy.ts';
 export type { AccessMode, UserAccess } from './access-policy.ts';
-export { loadRegistry } from './registry/registry-cache.ts';
+export { forgetRegistry, loadRegistry } from './registry/registry-cache.ts';
 export { recordRuleFilter } from './access/record-filter.ts';
 export { userInGroup } from './access/user-in-group.ts';
 

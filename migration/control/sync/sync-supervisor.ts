@@ -23,7 +23,13 @@ export class SyncSupervisor {
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(private readonly o: { endpoints: ControlEndpoints; control: pg.Pool; legacy: pg.Pool; logger: Logger; metrics: Registry; heartbeatIntervalMs?: number }) {}
+  constructor(
+    private readonly o: {
+      endpoints: ControlEndpoints; control: pg.Pool; legacy: pg.Pool; logger: Logger; metrics: Registry; heartbeatIntervalMs?: number;
+      /** A module sync created reference copies the service database lacked: an engine registry loaded before them must be loaded again. */
+      onReferenceTablesAdded?: (service: string, tables: readonly string[]) => void;
+    },
+  ) {}
 
   async start(): Promise<void> {
     const listener = new pg.Client({ connectionString: this.o.endpoints.controlUrl, application_name: 'ficus_sync_supervisor' });
@@ -78,6 +84,7 @@ export class SyncSupervisor {
       this.#running.set(module, sync);
       this.#serviceOf.set(module, plan.service);
       await sync.start();
+      if (sync.addedReferenceTables.length) this.o.onReferenceTablesAdded?.(plan.service, sync.addedReferenceTables);
       if (!this.#processors.has(plan.service)) {
         const processor = serviceCommandProcessor(service, { url: serviceUrl, logger: this.o.logger });
         await processor.start();
