@@ -1,38 +1,23 @@
 // The cutover drill on M01 (auth, issue 20): `npx tsx bench/cutover-auth.ts`. Prints a table, then one JSON line.
-import pg from 'pg';
 import { createLogger } from '../platform/logger.ts';
 import { authServiceMount } from './drill/auth-service-mount.ts';
 import { startDrillStack } from './drill/drill-stack.ts';
 import { runAuthCutoverDrill } from './drill/run-auth-drill.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
+import { freshDrillDatabases } from './support/drill-databases.ts';
 
 const RATE = Number(process.env.DRILL_RATE ?? 200);
 const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 8000);
 const BASELINE_MS = Number(process.env.DRILL_BASELINE_MS ?? DWELL_MS);
-const SLOTS = ['ficus_fwd_m01', 'ficus_rev_m01', 'ficus_ref_auth'];
-const DATABASES = ['adrill_legacy', 'adrill_control', 'adrill_svc_auth'];
 
 const bench = await startBenchCluster();
-// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
-async function clean(): Promise<void> {
-  const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-  await admin.connect();
-  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [SLOTS]);
-  for (const db of DATABASES) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-  await admin.end();
-}
-await clean();
-const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-await admin.connect();
-await admin.query('CREATE DATABASE adrill_legacy TEMPLATE legacy');
-await admin.query('CREATE DATABASE adrill_control');
-await admin.end();
+const drill = await freshDrillDatabases(bench, { prefix: 'adrill', service: 'auth', modules: ['M01'] });
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
-const serviceUrl = bench.cluster.url('adrill_svc_auth');
+const serviceUrl = drill.serviceUrl;
 // As `ficus start`: auth runs (and answers /auth/*) on the gateway before anything is migrated.
 const stack = await startDrillStack({
-  legacyUrl: bench.cluster.url('adrill_legacy'), controlUrl: bench.cluster.url('adrill_control'), serviceUrl, logger, service: 'auth',
+  legacyUrl: drill.legacyUrl, controlUrl: drill.controlUrl, serviceUrl, logger, service: 'auth',
   mount: authServiceMount(serviceUrl, bench.cluster.url('postgres')),
 });
 const result = await runAuthCutoverDrill(stack, {
@@ -43,7 +28,7 @@ const result = await runAuthCutoverDrill(stack, {
   log: (l) => process.stderr.write(`${l}\n`),
 });
 await stack.stop();
-await clean();
+await drill.clean();
 await bench.stop();
 
 const l = result.load;

@@ -2,44 +2,29 @@
 // DRILL_RATE (200), DRILL_MEMBERS (24), DRILL_DWELL_MS (6000); DRILL_STRICT=1 steps through the gates without --force;
 // DRILL_LEASE_MS gives a freeze longer than the production 5 s before gateways release held writes (a loaded machine).
 import os from 'node:os';
-import pg from 'pg';
 import { createLogger } from '../platform/logger.ts';
 import { startDrillStack } from './drill/drill-stack.ts';
 import { percentile } from './drill/drill-figures.ts';
 import { financeServiceMount, type FinanceMount } from './drill/finance-service-mount.ts';
 import { financeDrillClean, lostAndDuplicated, runFinanceCutoverDrill } from './drill/run-finance-drill.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
+import { freshDrillDatabases } from './support/drill-databases.ts';
 
 const RATE = Number(process.env.DRILL_RATE ?? 200);
 const MEMBERS = Number(process.env.DRILL_MEMBERS ?? 24);
 const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 6000);
 const STRICT = process.env.DRILL_STRICT === '1';
 const LEASE_MS = process.env.DRILL_LEASE_MS ? Number(process.env.DRILL_LEASE_MS) : undefined;
-const SLOTS = ['ficus_fwd_m13', 'ficus_rev_m13', 'ficus_fwd_m14', 'ficus_rev_m14', 'ficus_fwd_m15', 'ficus_rev_m15', 'ficus_ref_finance'];
-const DATABASES = ['fdrill_legacy', 'fdrill_control', 'fdrill_svc_finance'];
 
 const bench = await startBenchCluster();
-// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
-async function clean(): Promise<void> {
-  const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-  await admin.connect();
-  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [SLOTS]);
-  for (const db of DATABASES) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-  await admin.end();
-}
-await clean();
-const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-await admin.connect();
-await admin.query('CREATE DATABASE fdrill_legacy TEMPLATE legacy');
-await admin.query('CREATE DATABASE fdrill_control');
-await admin.end();
+const drill = await freshDrillDatabases(bench, { prefix: 'fdrill', service: 'finance', modules: ['M13', 'M14', 'M15'] });
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
-const serviceUrl = bench.cluster.url('fdrill_svc_finance');
+const serviceUrl = drill.serviceUrl;
 let finance: FinanceMount | undefined;
 // As `ficus start`: finance runs (its REST API on the gateway) before anything is migrated.
 const stack = await startDrillStack({
-  legacyUrl: bench.cluster.url('fdrill_legacy'), controlUrl: bench.cluster.url('fdrill_control'), serviceUrl, logger, service: 'finance',
+  legacyUrl: drill.legacyUrl, controlUrl: drill.controlUrl, serviceUrl, logger, service: 'finance',
   mount: financeServiceMount(serviceUrl, bench.cluster.url('postgres'), (m) => (finance = m)),
 });
 const loads: number[] = [];
@@ -53,7 +38,7 @@ clearInterval(sampler);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const loadAverage = { mean: round2(loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : os.loadavg()[0]!), end: round2(os.loadavg()[0]!), cores: os.cpus().length };
 await stack.stop();
-await clean();
+await drill.clean();
 await bench.stop();
 
 const l = result.load;

@@ -1,5 +1,4 @@
 // The cutover drill on M04 + M20 (issue 9): `npx tsx bench/cutover-trade.ts`. Prints a table, then one JSON line.
-import pg from 'pg';
 import { createLogger } from '../platform/logger.ts';
 import { startDrillStack } from './drill/drill-stack.ts';
 import { percentile } from './drill/drill-figures.ts';
@@ -8,41 +7,27 @@ import { issueToken } from '../services/kit/auth/tokens.ts';
 import trade from '../services/trade/index.ts';
 import { serveForTest } from './support/service-app.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
+import { freshDrillDatabases } from './support/drill-databases.ts';
 
 const RATE = Number(process.env.DRILL_RATE ?? 250);
 const MEMBERS = Number(process.env.DRILL_MEMBERS ?? 24);
 const COACHES = Number(process.env.DRILL_COACHES ?? 12);
 const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 4000);
-const SLOTS = ['ficus_fwd_m04', 'ficus_rev_m04', 'ficus_fwd_m20', 'ficus_rev_m20', 'ficus_ref_trade'];
-const DATABASES = ['tdrill_legacy', 'tdrill_control', 'tdrill_svc_trade'];
 
 const bench = await startBenchCluster();
-// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
-async function clean(): Promise<void> {
-  const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-  await admin.connect();
-  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [SLOTS]);
-  for (const db of DATABASES) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-  await admin.end();
-}
-await clean();
-const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-await admin.connect();
-await admin.query('CREATE DATABASE tdrill_legacy TEMPLATE legacy');
-await admin.query('CREATE DATABASE tdrill_control');
-await admin.end();
+const drill = await freshDrillDatabases(bench, { prefix: 'tdrill', service: 'trade', modules: ['M04', 'M20'] });
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
-const stack = await startDrillStack({ legacyUrl: bench.cluster.url('tdrill_legacy'), controlUrl: bench.cluster.url('tdrill_control'), serviceUrl: bench.cluster.url('tdrill_svc_trade'), logger, service: 'trade' });
+const stack = await startDrillStack({ legacyUrl: drill.legacyUrl, controlUrl: drill.controlUrl, serviceUrl: drill.serviceUrl, logger, service: 'trade' });
 // trade's REST API over its database: provisioned by the first backfill, so start it after that.
 await stack.controller.backfill('M04', { waitMs: 120_000 });
-const rest = await serveForTest(trade, bench.cluster.url('tdrill_svc_trade'));
+const rest = await serveForTest(trade, drill.serviceUrl);
 const uids = [...Array.from({ length: MEMBERS }, (_, i) => 6 + i), ...Array.from({ length: COACHES }, (_, i) => 246 + i)];
 const restTokens = Object.fromEntries(uids.map((uid) => [String(uid), issueToken(rest.keys.current, { userId: uid }, 3600)]));
 const result = await runTradeCutoverDrill(stack, { restUrl: rest.baseUrl, restTokens, members: MEMBERS, coaches: COACHES, ratePerSecond: RATE, dwellMs: DWELL_MS, runTag: String(Date.now()), log: (l) => process.stderr.write(`${l}\n`) });
 await rest.stop();
 await stack.stop();
-await clean();
+await drill.clean();
 await bench.stop();
 
 const writes = result.load.writeLatencies.map((w) => w.ms);

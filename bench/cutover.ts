@@ -1,10 +1,10 @@
 // The cutover drill under load (issue 8): `npx tsx bench/cutover.ts`. Prints a table, then one JSON line.
 import { loadavg } from 'node:os';
-import pg from 'pg';
 import { createLogger } from '../platform/logger.ts';
 import { startDrillStack } from './drill/drill-stack.ts';
 import { runCutoverDrill } from './drill/run-drill.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
+import { freshDrillDatabases } from './support/drill-databases.ts';
 import { startCpuHogs } from './support/cpu-hogs.ts';
 
 const RATE = Number(process.env.DRILL_RATE ?? 250);
@@ -16,27 +16,14 @@ const CPU_HOGS = Number(process.env.DRILL_CPU_HOGS ?? 0);
 const GATED = process.env.DRILL_FORCE !== '1';
 
 const bench = await startBenchCluster();
-const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-await admin.connect();
-for (const slot of ['ficus_fwd_m19', 'ficus_rev_m19', 'ficus_ref_dynamic']) {
-  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
-}
-for (const db of ['drill_legacy', 'drill_control', 'drill_svc_dynamic']) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-await admin.query('CREATE DATABASE drill_legacy TEMPLATE legacy');
-await admin.query('CREATE DATABASE drill_control');
-await admin.end();
+const drill = await freshDrillDatabases(bench, { prefix: 'drill', service: 'dynamic', modules: ['M19'] });
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
-const stack = await startDrillStack({ legacyUrl: bench.cluster.url('drill_legacy'), controlUrl: bench.cluster.url('drill_control'), serviceUrl: bench.cluster.url('drill_svc_dynamic'), logger });
+const stack = await startDrillStack({ legacyUrl: drill.legacyUrl, controlUrl: drill.controlUrl, serviceUrl: drill.serviceUrl, logger });
 const hogs = startCpuHogs(CPU_HOGS);
 const result = await runCutoverDrill(stack, { members: MEMBERS, ratePerSecond: RATE, dwellMs: DWELL_MS, gated: GATED, log: (l) => process.stderr.write(`${l}\n`) }).finally(() => hogs.stop());
 await stack.stop();
-// Leave nothing behind in the shared bench cluster: slots would hold its WAL.
-const cleanup = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-await cleanup.connect();
-await cleanup.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('ficus_fwd_m19', 'ficus_rev_m19', 'ficus_ref_dynamic')`);
-for (const db of ['drill_legacy', 'drill_control', 'drill_svc_dynamic']) await cleanup.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-await cleanup.end();
+await drill.clean();
 await bench.stop();
 
 const writes = result.load.writeLatencies.map((w) => w.ms).sort((a, b) => a - b);

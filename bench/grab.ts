@@ -1,36 +1,22 @@
 // The grab race (issue 9): `npx tsx bench/grab.ts`. 500 concurrent grabs, Odoo RPC through the
 // gateway and REST mixed, on 50 paid orders after M04+M20 moved to trade. Prints a table, then one JSON line.
-import pg from 'pg';
 import { startDrillStack } from './drill/drill-stack.ts';
 import { createLogger } from '../platform/logger.ts';
 import { issueToken } from '../services/kit/auth/tokens.ts';
 import trade from '../services/trade/index.ts';
 import { serveForTest } from './support/service-app.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
+import { freshDrillDatabases } from './support/drill-databases.ts';
 import { preparePaidOrders, runGrabRace } from './support/grab-race.ts';
 
 const ORDERS = Number(process.env.GRAB_ORDERS ?? 50);
 const PER_ORDER = Number(process.env.GRAB_PER_ORDER ?? 10);
-const SLOTS = ['ficus_fwd_m04', 'ficus_rev_m04', 'ficus_fwd_m20', 'ficus_rev_m20', 'ficus_ref_trade'];
-const DATABASES = ['grab_legacy', 'grab_control', 'grab_svc_trade'];
 
 const bench = await startBenchCluster();
-async function clean(): Promise<void> {
-  const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-  await admin.connect();
-  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [SLOTS]);
-  for (const db of DATABASES) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-  await admin.end();
-}
-await clean();
-const admin = new pg.Client({ connectionString: bench.cluster.url('postgres') });
-await admin.connect();
-await admin.query('CREATE DATABASE grab_legacy TEMPLATE legacy');
-await admin.query('CREATE DATABASE grab_control');
-await admin.end();
+const drill = await freshDrillDatabases(bench, { prefix: 'grab', service: 'trade', modules: ['M04', 'M20'] });
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
-const stack = await startDrillStack({ legacyUrl: bench.cluster.url('grab_legacy'), controlUrl: bench.cluster.url('grab_control'), serviceUrl: bench.cluster.url('grab_svc_trade'), logger, service: 'trade' });
+const stack = await startDrillStack({ legacyUrl: drill.legacyUrl, controlUrl: drill.controlUrl, serviceUrl: drill.serviceUrl, logger, service: 'trade' });
 const force = { force: true, reason: 'bench: grab race after cutover', actor: 'bench' };
 for (const module of ['M04', 'M20']) {
   const backfill = await stack.controller.backfill(module, { waitMs: 120_000 });
@@ -39,7 +25,7 @@ for (const module of ['M04', 'M20']) {
 }
 await stack.controller.together('cutover', ['M04', 'M20'], force);
 while (['M04', 'M20'].some((m) => stack.runtime.book.get(m).phase !== 'service')) await new Promise((r) => setTimeout(r, 20));
-const rest = await serveForTest(trade, bench.cluster.url('grab_svc_trade'));
+const rest = await serveForTest(trade, drill.serviceUrl);
 const orders = await preparePaidOrders(stack.servicePool, ORDERS);
 const result = await runGrabRace({ gatewayUrl: stack.gatewayUrl, restUrl: rest.baseUrl, tokenFor: (uid) => issueToken(rest.keys.current, { userId: uid }), orders, perOrder: PER_ORDER });
 const check = await stack.servicePool.query<{ orders_assigned_once: number; winners: number }>(
@@ -50,7 +36,7 @@ const check = await stack.servicePool.query<{ orders_assigned_once: number; winn
 );
 await rest.stop();
 await stack.stop();
-await clean();
+await drill.clean();
 await bench.stop();
 
 const throughput = result.requests / (result.ms / 1000);

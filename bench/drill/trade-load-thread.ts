@@ -1,34 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import { startLoadThread, type LoadThread } from './load-thread.ts';
 import type { TradeLoadOptions, TradeLoadReport } from './trade-load.ts';
 
 /** startTradeLoad in a worker thread. */
-export async function startTradeLoadThread(options: TradeLoadOptions): Promise<{ setRestWrites(on: boolean): Promise<void>; stop(): Promise<TradeLoadReport> }> {
-  const worker = new Worker(new URL('./trade-load-worker.mjs', import.meta.url), { workerData: options });
-  await new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', () => resolve());
-  });
-  const answer = <T>(pick: (m: Record<string, unknown>) => T | undefined, message: unknown) =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (m: Record<string, unknown>) => {
-        const value = pick(m);
-        if (value === undefined) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        resolve(value);
-      };
-      worker.once('error', reject);
-      worker.on('message', onMessage);
-      worker.postMessage(message);
-    });
-  return {
-    setRestWrites: async (on) => {
-      await answer((m) => (m.restWrites === on ? true : undefined), { op: 'rest-writes', on });
-    },
-    stop: async () => {
-      const report = await answer((m) => m.report as TradeLoadReport | undefined, { op: 'stop' });
-      await worker.terminate();
-      return report;
-    },
-  };
+export function startTradeLoadThread(options: TradeLoadOptions): Promise<LoadThread<TradeLoadReport>> {
+  return startLoadThread<TradeLoadReport>(new URL('./trade-load-worker.mjs', import.meta.url), options);
 }

@@ -1,12 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { serveLoad } from './load-worker.ts';
 import { startTradeLoad, type TradeLoadOptions } from './trade-load.ts';
 
-// As feed-load-worker.ts: the clients' XML parsing stays off the gateway's event loop.
-const load = await startTradeLoad(workerData as TradeLoadOptions);
-parentPort!.postMessage({ started: true });
-parentPort!.on('message', async (message: { op: 'stop' } | { op: 'rest-writes'; on: boolean }) => {
-  if (message.op === 'rest-writes') {
-    await load.setRestWrites(message.on);
-    parentPort!.postMessage({ restWrites: message.on });
-  } else parentPort!.postMessage({ report: await load.stop() });
-});
+await serveLoad(() => startTradeLoad(workerData as TradeLoadOptions));

@@ -40,3 +40,4 @@ export { assertServiceOwns, currentWriteOwners, WRITE_OWNER_TABLE, type WriteOwn
 export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor, ModuleTie, LegacyBehaviourPorts } from './odoo/odoo-face.ts';
 export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from './odoo/service-face.ts';
 export { provisionServiceDatabase } from './db/provision.ts';
+export { onKysely, onQueryable, queryableOf, sqlBuilder, type SqlRunner } from './db/sql-runner.ts';
