@@ -1,14 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { embeddedEndpoints } from '../../../migration/control/endpoints.ts';
-import { startMigrationRuntime, type MigrationRuntime } from '../../../migration/control/migration-runtime.ts';
-import { createLogger } from '../../../platform/logger.ts';
-import { createMetricsRegistry } from '../../../platform/metrics.ts';
-import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../../support/databases.ts';
-import { PROJECT_ROOT } from '../../support/ficus-process.ts';
-import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLegacyPhaseGateway, type LegacyPhaseGateway } from '../../support/golden/legacy-phase-gateway.ts';
 import { replayGolden, type ReplayOutcome } from '../../support/golden/replay.ts';
 import { FINANCE_MODULES } from './support/finance-cutover-stack.ts';
 import {
@@ -31,35 +25,22 @@ import {
  * sequence.
  */
 describe('M13–M15 golden cases in phase legacy (no upstream Odoo)', () => {
-  let legacy: TestDatabase;
-  let control: TestDatabase;
-  let runtime: MigrationRuntime;
-  let gateway: TestGateway;
+  let side: LegacyPhaseGateway;
   let outcomes: ReplayOutcome[] = [];
 
   beforeAll(async () => {
-    legacy = await legacyDatabase();
-    control = await emptyDatabase('control');
-    const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-    const endpoints = embeddedEndpoints({ controlUrl: control.url, legacyUrl: legacy.url });
-    runtime = await startMigrationRuntime({ endpoints, odooDatabaseName: 'hp_legacy', legacyPool: legacy.pool, logger, metrics: createMetricsRegistry(), runSync: false });
-    gateway = await startTestGateway({ serve: [{ name: 'hp_legacy', database: legacy }], handlerFor: runtime.handlerFor, router: runtime.router, loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 } });
+    side = await startLegacyPhaseGateway();
   }, 120_000);
   afterAll(async () => {
-    await gateway?.stop();
-    await runtime?.stop();
-    await control?.drop();
-    await legacy?.drop();
+    await side?.stop();
   });
 
   it('replays every recorded case', { timeout: 400_000 }, async () => {
-    for (const module of FINANCE_MODULES) expect(runtime.book.get(module).phase).toBe('legacy');
+    for (const module of FINANCE_MODULES) expect(side.runtime.book.get(module).phase).toBe('legacy');
     // One file: the replayer runs its pristine cases after one reset and each sequence after its own.
     const file = path.join(tmpdir(), `finance-golden-legacy-${process.pid}.jsonl`);
     writeFileSync(file, FINANCE_REPLAY_BLOCKS.map((b) => readFileSync(blockFile(b), 'utf8')).join(''));
-    const template = inject('testCluster').templates.legacy;
-    const resetCmd = `cd '${PROJECT_ROOT}' && node --import tsx test/support/golden/reset-database.ts '${testClusterUrl('postgres')}' '${legacy.name}' '${template}'`;
-    const report = await replayGolden(gateway.url, { db: 'hp_legacy', file, resetCmd, show: 60 });
+    const report = await replayGolden(side.gateway.url, { db: 'hp_legacy', file, resetCmd: side.resetCmd, show: 60 });
     outcomes = report.outcomes;
     console.log(`${printTable('M13–M15 golden in phase legacy (category: matched/total)', outcomes)}\n${report.printed}`);
     expect(countsByCategory(outcomes)).toEqual(REPLAY_COUNTS);
