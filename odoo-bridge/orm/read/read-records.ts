@@ -184,12 +184,13 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       } else {
         rows.forEach((r, i) => (results[i]![name] = convertColumn(field, r[name])));
       }
-    } else if (computedField(model, name)?.many2one) {
-      const computed = computedField(model, name)!;
-      const values = rows.map((r) => (computed.compute(r) || null) as number | null);
-      setAll(name, await many2oneValues(env, field, values, ids, options), false);
     } else if (computedField(model, name)) {
       const computed = computedField(model, name)!;
+      if (computed.many2one) {
+        const values = rows.map((r) => (computed.compute(r) || null) as number | null);
+        setAll(name, await many2oneValues(env, field, values, ids, options), false);
+        continue;
+      }
       const isFloat = field.type === 'float' || field.type === 'monetary';
       rows.forEach((r, i) => {
         const value = computed.compute(r);

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
 import type { CallContext, ModelCaller } from '../../../odoo-bridge/orm/index.ts';
-import { currentWork } from '../../kit/index.ts';
+import { currentWork, type LegacyBehaviourPorts } from '../../kit/index.ts';
 
 /** Odoo's SUPERUSER_ID: a call as this uid has every check bypassed (`env.su`), as `.sudo()` does. */
 const SUPERUSER_ID = 1;
@@ -42,11 +42,8 @@ export async function awardThroughDispatch(callModel: ModelCaller, ctx: CallCont
   return outcomes;
 }
 
-/** Where the legacy side's award reports: the gateway's logger and metrics when its runtime passes them. */
-export interface AwardReporting {
-  logger?: Logger;
-  metrics?: Registry;
-}
+/** Where the legacy side's award reports: the gateway's logger and metrics, which its runtime passes with the dispatch. */
+export type AwardReporting = Pick<LegacyBehaviourPorts, 'logger' | 'metrics'>;
 
 /** Counts of awards when no registry was passed (read by tests and by whoever merges it). */
 export const FALLBACK_AWARD_METRICS = new Registry();

@@ -4,11 +4,9 @@ import { completionPoints } from '../domain/service-order-states.ts';
 import { afterCommit } from '../odoo/after-commit.ts';
 import { registerTradeBehaviours } from '../odoo/behaviours.ts';
 import type { CompletedOrder, OrderSideEffects } from '../odoo/side-effects.ts';
-import { completionAwardJob, type AwardReporting, type OrderAward } from './completion-award.ts';
+import { completionAwardJob, type OrderAward } from './completion-award.ts';
 import { ledgerOwnerFor } from './ledger-owner.ts';
 
-/** What the legacy side's engine gives trade's legacy behaviours: the dispatch, and where to report (when its runtime passes them). */
-export type LegacyTradePorts = LegacyBehaviourPorts & AwardReporting;
 
 const awardsOf = (orders: readonly CompletedOrder[]): OrderAward[] =>
   orders.map((o) => ({ orderId: o.id, customerId: o.customerId, delta: completionPoints(o.amount) })).filter((a) => a.delta > 0);
@@ -34,7 +32,7 @@ async function awardInTransaction(ctx: CallContext, behaviours: BehaviourRegistr
  * `ports.callModel`), right after the completion commits and before the call answers. Without a
  * dispatch (an engine built outside the gateway) there is no other side to reach.
  */
-function monolithEffects(behaviours: BehaviourRegistry, ports: LegacyTradePorts | undefined): OrderSideEffects {
+function monolithEffects(behaviours: BehaviourRegistry, ports: LegacyBehaviourPorts | undefined): OrderSideEffects {
   const job = ports?.callModel ? completionAwardJob(ports.callModel, ports) : undefined;
   return {
     created: async () => undefined,
@@ -58,6 +56,6 @@ function monolithEffects(behaviours: BehaviourRegistry, ports: LegacyTradePorts 
  * the ledger lives. hp_points' ledger rules themselves (hp.points.transaction's create and write)
  * are finance's, which registers them on the same engine (services/finance/legacy/legacy-behaviours.ts).
  */
-export function registerLegacyTradeBehaviours(behaviours: BehaviourRegistry, ports?: LegacyTradePorts): BehaviourRegistry {
+export function registerLegacyTradeBehaviours(behaviours: BehaviourRegistry, ports?: LegacyBehaviourPorts): BehaviourRegistry {
   return registerTradeBehaviours(behaviours, { effects: monolithEffects(behaviours, ports) });
 }

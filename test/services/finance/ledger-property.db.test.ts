@@ -159,11 +159,21 @@ async function checkMixes(home: pg.Pool): Promise<void> {
   );
 }
 
+interface LedgerRow {
+  id: number;
+  user_id: number;
+  delta: number;
+  balance_after: number;
+  reason: string;
+  ref_model: string | null;
+  ref_id: number | null;
+}
+
 interface LedgerState {
   maxId: number;
   balances: Map<number, number>;
   /** Rows written after `since`, per user, in id order. */
-  newRows: Map<number, { id: number; delta: number; balance_after: number; reason: string; ref_model: string | null; ref_id: number | null }[]>;
+  newRows: Map<number, LedgerRow[]>;
   /** Breaks in the whole chain of each user: balance_after ≠ previous + delta, or negative. */
   brokenChains: string[];
 }
@@ -179,12 +189,12 @@ async function ledgerState(db: pg.Pool, users: number[], since?: number): Promis
       [users],
     ),
     since === undefined
-      ? Promise.resolve({ rows: [] as never[] })
-      : db.query(`SELECT id, user_id, delta, balance_after, reason, ref_model, ref_id FROM points_transactions WHERE id > $1 AND user_id = ANY($2) ORDER BY id`, [since, users]),
+      ? Promise.resolve({ rows: [] as LedgerRow[] })
+      : db.query<LedgerRow>(`SELECT id, user_id, delta, balance_after, reason, ref_model, ref_id FROM points_transactions WHERE id > $1 AND user_id = ANY($2) ORDER BY id`, [since, users]),
   ]);
   const balances = new Map(users.map((u) => [u, heads.find((h) => h.user_id === u)?.balance ?? 0]));
   const newRows: LedgerState['newRows'] = new Map(users.map((u) => [u, []]));
-  for (const r of fresh as any[]) newRows.get(r.user_id)!.push(r);
+  for (const r of fresh) newRows.get(r.user_id)!.push(r);
   return { maxId: max!.id, balances, newRows, brokenChains: breaks.map((b) => `user ${b.user_id} row ${b.id}: ${b.previous ?? 0} ${b.delta >= 0 ? '+' : ''}${b.delta} → ${b.balance_after}`) };
 }
 

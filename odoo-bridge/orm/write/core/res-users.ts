@@ -263,11 +263,12 @@ async function changedEmails(ctx: CallContext, ids: number[], email: unknown): P
 async function notifySecurityChanges(ctx: CallContext, ids: number[], vals: Vals, passwordChanged: boolean): Promise<void> {
   if ('login' in vals) await notifySecuritySettingUpdate(ctx, ids, { subject: 'Security Update: Login Changed', content: 'Your account login has been updated' });
   if (passwordChanged) await notifySecuritySettingUpdate(ctx, ids, { subject: 'Security Update: Password Changed', content: 'Your account password has been updated' });
-  for (const [id, previous] of previousEmails.get(vals) ?? []) {
-    const { rows } = await ctx.db.query<{ email: string | null }>(`SELECT p.email FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = $1`, [id]);
+  // Every user of the write now has the email written (Python's f-string shows a falsy one as False).
+  const written = typeof vals.email === 'string' && vals.email ? vals.email : 'False';
+  for (const previous of (previousEmails.get(vals) ?? new Map<number, string>()).values()) {
     await notifySecuritySettingUpdate(ctx, ids, {
       subject: 'Security Update: Email Changed',
-      content: `Your account email has been changed from ${previous} to ${rows[0]?.email ?? 'False'}.`,
+      content: `Your account email has been changed from ${previous} to ${written}.`,
       emailTo: previous,
       suggestPasswordReset: false,
     });
