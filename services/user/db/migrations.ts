@@ -1,0 +1,85 @@
+import type { Migration } from '../../kit/index.ts';
+
+/**
+ * svc_user keeps M02's tables (hp_personal) under their legacy names and columns, so the ORM
+ * engine serves hp.health.record, hp.device.binding, hp.health.goal and hp.assessment from here
+ * exactly as from Odoo, and forward and reverse sync copy rows without mapping. Ids come from the
+ * tables' own sequences; at cutover the control plane moves them into a range the legacy side
+ * never uses. No foreign keys: the sync applies a batch per table (the engine checks Odoo's
+ * references itself). hp_personal declares no _sql_constraints.
+ */
+export const USER_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001_user_legacy_tables',
+    sql: `
+CREATE TABLE health_records (
+  id serial PRIMARY KEY,
+  user_id integer NOT NULL,
+  device_binding_id integer,
+  create_uid integer,
+  write_uid integer,
+  record_type character varying NOT NULL,
+  unit character varying,
+  source character varying,
+  note text,
+  measured_at timestamp without time zone NOT NULL,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  value double precision,
+  value2 double precision
+);
+CREATE INDEX health_records__measured_at_index ON health_records (measured_at);
+CREATE INDEX health_records__record_type_index ON health_records (record_type);
+CREATE INDEX health_records__user_id_index ON health_records (user_id);
+CREATE TABLE device_bindings (
+  id serial PRIMARY KEY,
+  user_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  device_type character varying NOT NULL,
+  vendor character varying,
+  serial character varying,
+  active boolean,
+  bound_at timestamp without time zone,
+  last_sync_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX device_bindings__serial_index ON device_bindings (serial);
+CREATE INDEX device_bindings__user_id_index ON device_bindings (user_id);
+CREATE TABLE health_goals (
+  id serial PRIMARY KEY,
+  user_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  goal_type character varying NOT NULL,
+  state character varying NOT NULL,
+  start_date date,
+  end_date date,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  target_value double precision,
+  current_value double precision,
+  progress double precision
+);
+CREATE INDEX health_goals__state_index ON health_goals (state);
+CREATE INDEX health_goals__user_id_index ON health_goals (user_id);
+CREATE TABLE assessments (
+  id serial PRIMARY KEY,
+  user_id integer NOT NULL,
+  coach_id integer,
+  score integer,
+  create_uid integer,
+  write_uid integer,
+  assessment_type character varying NOT NULL,
+  risk_level character varying,
+  answers jsonb,
+  summary text,
+  assessed_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX assessments__coach_id_index ON assessments (coach_id);
+CREATE INDEX assessments__user_id_index ON assessments (user_id);`,
+  },
+];
