@@ -82,4 +82,28 @@ CREATE TABLE assessments (
 CREATE INDEX assessments__coach_id_index ON assessments (coach_id);
 CREATE INDEX assessments__user_id_index ON assessments (user_id);`,
   },
+  {
+    // The health-data read side: the index GET /users/{id}/health-data's range scans and per-period
+    // aggregates walk (one member, one type, a time range), and the audit of every read of M02's rows.
+    // The audit keeps who read whose rows of which model, how and when — never a value. `subject_uids`
+    // is null for an RPC aggregate (read_group, search_count) whose rows the call does not name.
+    id: '0002_health_read_side',
+    sql: `
+CREATE INDEX health_records__user_type_measured_index ON health_records (user_id, record_type, measured_at);
+CREATE TABLE health_read_audit (
+  id bigserial PRIMARY KEY,
+  read_at timestamptz NOT NULL,
+  actor_uid integer NOT NULL,
+  subject_uids integer[],
+  model character varying NOT NULL,
+  query_kind character varying NOT NULL,
+  protocol character varying NOT NULL CHECK (protocol IN ('rest', 'fhir', 'xmlrpc', 'xmlrpc-legacy', 'jsonrpc', 'web', 'json2', 'internal')),
+  outcome character varying NOT NULL CHECK (outcome IN ('granted', 'refused')),
+  row_count integer,
+  request_id character varying
+);
+CREATE INDEX health_read_audit__read_at_index ON health_read_audit (read_at);
+CREATE INDEX health_read_audit__actor_uid_index ON health_read_audit (actor_uid, read_at);
+CREATE INDEX health_read_audit__subject_uids_index ON health_read_audit USING gin (subject_uids);`,
+  },
 ];
