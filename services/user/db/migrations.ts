@@ -106,4 +106,18 @@ CREATE INDEX health_read_audit__read_at_index ON health_read_audit (read_at);
 CREATE INDEX health_read_audit__actor_uid_index ON health_read_audit (actor_uid, read_at);
 CREATE INDEX health_read_audit__subject_uids_index ON health_read_audit USING gin (subject_uids);`,
   },
+  {
+    // Device bindings and device-data sync (domain/device-*.ts). Both indexes only speed up the
+    // guards, which run under a lock (an advisory lock per device identity for binding, the
+    // binding's row lock for a sync) and hold on the monolith's tables too, where no index of
+    // ours may be added. Neither is UNIQUE on purpose: hp.device.binding and hp.health.record
+    // declare no uniqueness, Odoo RPC creates a second active binding of a device (or a second
+    // reading at the same time) without complaint, and so must the engine after cutover; a
+    // unique index here would also stop the forward sync on such legacy rows (MIGRATION.md, user).
+    // The expressions are the device identity of domain/device-identity.ts.
+    id: '0003_device_sync_guards',
+    sql: `
+CREATE INDEX device_bindings__active_identity_index ON device_bindings (device_type, (lower(btrim(coalesce(vendor, '')))), (btrim(serial))) WHERE active;
+CREATE INDEX health_records__device_reading_index ON health_records (device_binding_id, measured_at, record_type) WHERE device_binding_id IS NOT NULL;`,
+  },
 ];
