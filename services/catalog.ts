@@ -17,7 +17,7 @@ interface PlannedService {
  */
 export const SERVICE_CATALOG: Readonly<Record<ServiceName, BuiltService | PlannedService>> = {
   auth: { load: async () => (await import('./auth/index.ts')).default },
-  user: { planned: ['M02'] },
+  user: { load: async () => (await import('./user/index.ts')).default },
   dynamic: { load: async () => (await import('./dynamic/index.ts')).default },
   trade: { load: async () => (await import('./trade/index.ts')).default },
   content: { planned: ['M06', 'M11', 'M12'] },
