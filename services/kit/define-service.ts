@@ -11,6 +11,7 @@ import type { Cache } from './cache/cache.ts';
 import type { KitTables } from './db/kit-tables.ts';
 import type { Migration } from './db/migrations.ts';
 import type { EventType } from './events/event-types.ts';
+import type { ProblemRepresentation } from './http/problem.ts';
 import type { ModuleId, OdooFace } from './odoo/odoo-face.ts';
 import type { SagaDefinition } from './saga/saga.ts';
 import type { SagaRunner } from './saga/saga-runner.ts';
@@ -107,6 +108,14 @@ export interface RouteDefinition<DB, Body = any, Query = any, Params = any> {
    * with idempotency 'never': a replay record needs the kit's transaction.
    */
   transaction?: 'kit' | 'handler';
+  /**
+   * For a route speaking a protocol with its own media type and error format (FHIR:
+   * application/fhir+json and OperationOutcome): its JSON answers go out with `mediaType` (still
+   * checked against the response schemas), and every error of the request (authentication,
+   * validation, the handler's problems, 500, 503) is written by `problem` instead of RFC 9457,
+   * described in OpenAPI by `problemSchema`. Default: application/json and problem+json.
+   */
+  representation?: ProblemRepresentation & { problemSchema: string };
   handler: (ctx: RouteContext<DB, Body, Query, Params>) => Promise<RouteResult>;
 }
 

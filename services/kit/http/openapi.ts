@@ -74,14 +74,20 @@ function operation(route: RouteDefinition<any>, include: (ref: string) => string
   }
   const responses: Json = {};
   for (const [status, ref] of Object.entries(route.responses)) {
-    responses[status] = ref ? { description: describeStatus(Number(status)), content: { 'application/json': { schema: { $ref: include(ref) } } } } : { description: describeStatus(Number(status)) };
+    const mediaType = route.representation?.mediaType ?? 'application/json';
+    responses[status] = ref ? { description: describeStatus(Number(status)), content: { [mediaType]: { schema: { $ref: include(ref) } } } } : { description: describeStatus(Number(status)) };
     const text = route.textResponses?.[Number(status)];
     if (text) {
       const response = responses[status] as { content?: Json };
       response.content = { ...(response.content ?? {}), [text]: { schema: { type: 'string' } } };
     }
   }
-  const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: problem } } } });
+  const problemResponse = (description: string) => ({
+    description,
+    content: route.representation
+      ? { [route.representation.mediaType]: { schema: { $ref: include(route.representation.problemSchema) } } }
+      : { 'application/problem+json': { schema: { $ref: problem } } },
+  });
   responses['400'] ??= problemResponse('The request does not match its schema');
   if (route.auth === 'bearer') {
     responses['401'] ??= problemResponse('No valid bearer token, or its user does not exist, is archived or changed credentials');

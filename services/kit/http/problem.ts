@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -57,9 +57,20 @@ export const problems = {
     new HttpProblem(503, 'Service Unavailable', detail, { headers: { 'retry-after': String(retryAfterSeconds) } }),
 };
 
-export function sendProblem(res: Response, problem: HttpProblem, requestId: string | undefined): void {
+/**
+ * How a route whose protocol has its own error format (FHIR's OperationOutcome) writes a problem:
+ * its media type and the body made from the RFC 9457 fields (RouteDefinition.representation).
+ */
+export interface ProblemRepresentation {
+  mediaType: string;
+  problem(problem: ProblemBody): unknown;
+}
+
+export function sendProblem(res: Response, problem: HttpProblem, requestId: string | undefined, representation?: ProblemRepresentation): void {
   for (const [name, value] of Object.entries(problem.extra.headers ?? {})) res.setHeader(name, value);
-  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body(res.req.originalUrl, requestId)));
+  const body = problem.body(res.req.originalUrl, requestId);
+  if (representation) res.status(problem.status).type(representation.mediaType).send(JSON.stringify(representation.problem(body)));
+  else res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 /** Last middleware of every service router: everything that went wrong becomes problem+json. */
@@ -67,27 +78,29 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const requestId = res.getHeader('x-request-id') as string | undefined;
-    const log = (res.locals.log as Logger | undefined) ?? logger;
-    if (error instanceof HttpProblem) return sendProblem(res, error, requestId);
-    // express.json() errors: malformed JSON or a body too large. Their messages quote the input.
-    const status = (error as { status?: number; type?: string }).status;
-    if ((error as { type?: string }).type === 'entity.parse.failed') return sendProblem(res, problems.badRequest('the body is not valid JSON'), requestId);
-    if (status === 413) return sendProblem(res, new HttpProblem(413, 'Content Too Large', 'the body is larger than this endpoint accepts'), requestId);
-    if (status === 415 || (error as { type?: string }).type === 'encoding.unsupported') {
-      return sendProblem(res, new HttpProblem(415, 'Unsupported Media Type', 'send application/json'), requestId);
-    }
-    // Any other refusal of the body by the parser (a Content-Encoding that does not inflate, an
-    // aborted or mis-sized upload) is the client's: 400, without the parser's message.
-    if (isBodyReadError(error)) return sendProblem(res, problems.badRequest('the body could not be read'), requestId);
-    // A PostgreSQL data exception (class 22: a number out of range, text the column cannot hold)
-    // means a request value got past its schema; the client's input, so 422, and no driver text.
-    if (isPostgresDataError(error)) {
-      log.warn({ code: (error as { code: string }).code, method: req.method, path: req.path }, 'request value refused by the database');
-      return sendProblem(res, problems.unprocessable('a value in the request cannot be stored'), requestId);
-    }
-    log.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    sendProblem(res, new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it'), requestId);
+    sendProblem(res, problemOf(error, req, (res.locals.log as Logger | undefined) ?? logger), requestId);
   };
+}
+
+/** Anything thrown while answering `req`, as the problem the client gets (logged when it is not the client's). */
+export function problemOf(error: unknown, req: Request, log: Logger): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  // express.json() errors: malformed JSON or a body too large. Their messages quote the input.
+  const status = (error as { status?: number; type?: string }).status;
+  if ((error as { type?: string }).type === 'entity.parse.failed') return problems.badRequest('the body is not valid JSON');
+  if (status === 413) return new HttpProblem(413, 'Content Too Large', 'the body is larger than this endpoint accepts');
+  if (status === 415 || (error as { type?: string }).type === 'encoding.unsupported') return new HttpProblem(415, 'Unsupported Media Type', 'send application/json');
+  // Any other refusal of the body by the parser (a Content-Encoding that does not inflate, an
+  // aborted or mis-sized upload) is the client's: 400, without the parser's message.
+  if (isBodyReadError(error)) return problems.badRequest('the body could not be read');
+  // A PostgreSQL data exception (class 22: a number out of range, text the column cannot hold)
+  // means a request value got past its schema; the client's input, so 422, and no driver text.
+  if (isPostgresDataError(error)) {
+    log.warn({ code: (error as { code: string }).code, method: req.method, path: req.path }, 'request value refused by the database');
+    return problems.unprocessable('a value in the request cannot be stored');
+  }
+  log.error({ err: error, method: req.method, path: req.path }, 'request failed');
+  return new HttpProblem(500, 'Internal Server Error', 'the request could not be completed; quote the request id when reporting it');
 }
 
 /** An error of express.json()/raw-body reading the request: 400, which http-errors marks `expose`. */

@@ -19,7 +19,7 @@ import type { SchemaRegistry } from '../schema-registry.ts';
 import { authenticate } from './authenticate.ts';
 import { withIdempotency } from './idempotency.ts';
 import { buildOpenApi } from './openapi.ts';
-import { HttpProblem, problemHandler, problems } from './problem.ts';
+import { HttpProblem, problemHandler, problemOf, problems, sendProblem } from './problem.ts';
 import { rejectNulCharacters } from './reject-nul.ts';
 import { requestIdOf } from './request-context.ts';
 
@@ -82,7 +82,15 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
         readiness: copyReadiness(deps.db, service.name, (service.odoo?.models ?? []).map((m) => m.table)),
       }
     : {};
-  for (const route of service.routes) router[route.method](route.path, (req, res, next) => handle(deps, authorization, route, req, res).catch(next));
+  for (const route of service.routes) {
+    router[route.method](route.path, (req, res, next) =>
+      handle(deps, authorization, route, req, res).catch((error: unknown) => {
+        // A route with its own representation writes every error in its protocol's format.
+        if (!route.representation || res.headersSent) return next(error);
+        sendProblem(res, problemOf(error, req, (res.locals.log as Logger | undefined) ?? logger), res.getHeader('x-request-id') as string | undefined, route.representation);
+      }),
+    );
+  }
   router.use(prefix, (req, _res, next) => next(problems.notFound(`no ${req.method} ${req.baseUrl}${req.path} in service ${service.name}`)));
   for (const mount of mounts) router.use(mount, problemHandler(logger));
   return router;
@@ -200,13 +208,15 @@ function send(res: Response, route: RouteDefinition<any>, result: RouteResult & 
   if (result.replayed) res.setHeader('idempotent-replayed', 'true');
   if (schema === null || result.body === undefined) {
     res.status(result.status).end();
+  } else if (route.representation) {
+    res.status(result.status).type(route.representation.mediaType).send(JSON.stringify(result.body));
   } else {
     res.status(result.status).json(result.body);
   }
 }
 
 function checkSchemasExist(route: RouteDefinition<any>, schemas: SchemaRegistry, service: string): void {
-  const refs = [route.params, route.query, route.body, ...Object.values(route.responses)].filter((r): r is string => typeof r === 'string');
+  const refs = [route.params, route.query, route.body, route.representation?.problemSchema, ...Object.values(route.responses)].filter((r): r is string => typeof r === 'string');
   for (const ref of refs) {
     if (!schemas.has(ref)) throw new Error(`service ${service}: ${route.method.toUpperCase()} ${route.path} names schema ${ref}, which is not under schemas/`);
   }
