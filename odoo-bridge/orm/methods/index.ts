@@ -3,6 +3,7 @@ import { ACCESS_METHODS } from './access-methods.ts';
 import { FIELD_ACCESS_METHODS } from './field-access-methods.ts';
 import type { MethodTable } from './method.ts';
 import { META_METHODS } from './meta-methods.ts';
+import { MODEL_SELECTOR_METHODS } from './model-selector-methods.ts';
 import { NAME_SEARCH_METHODS } from './name-search.ts';
 import { READ_GROUP_METHODS } from './read-group.ts';
 import { SEARCH_METHODS } from './search-methods.ts';
@@ -18,4 +19,5 @@ export const READ_METHODS: MethodTable = {
   ...ACCESS_METHODS,
   ...FIELD_ACCESS_METHODS,
   ...USER_METHODS,
+  ...MODEL_SELECTOR_METHODS,
 };

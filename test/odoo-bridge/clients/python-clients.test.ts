@@ -16,7 +16,7 @@ async function pythonFlow(name: string, args: string[]): Promise<Record<string, 
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
-/** Python clients, unchanged: the standard library's xmlrpc.client and OCA's odoorpc. */
+/** Python clients, unchanged: the standard library's xmlrpc.client, OCA's odoorpc, odoo-client-lib, odooly and ERPpeek. */
 describe('Python clients against Ficus', () => {
   let legacy: Awaited<ReturnType<typeof startLegacyGateway>>;
   beforeAll(async () => {
@@ -55,5 +55,25 @@ describe('Python clients against Ficus', () => {
     expect(seen.json2_binding_users).toEqual([MEMBER.uid]);
     expect(seen.binding_users).toEqual([MEMBER.uid]);
     expect(seen.json2_count).toBeGreaterThan(0);
+  });
+
+  it('odooly works over JSON-RPC and over the web session, learning its models from ir.model.get_available_models', async () => {
+    const seen = await pythonFlow('odooly_flow.py', [legacy.gateway.url, LEGACY_DB_NAME, MEMBER.login, MEMBER.password]);
+    for (const transport of ['jsonrpc', 'web'] as const) {
+      const flow = seen[transport] as Record<string, unknown>;
+      expect(flow).toMatchObject({ server_version: '18.0', uid: MEMBER.uid, vendor: 'Ficus Labs', found: 1, left: 0, device_type: 'selection', login: MEMBER.login });
+      expect(flow.own_user_ids).toEqual([MEMBER.uid]);
+      // A member reads these three hp.health* models; odooly refuses a model get_available_models left out, before any call.
+      expect(flow.models).toEqual(['hp.health.goal', 'hp.health.record', 'hp.health.service']);
+      expect(flow.error).toBe('Model not found: hp.risk.rule');
+      expect((flow.names as [number, string][]).some(([, name]) => name.includes('Wei Wu'))).toBe(true);
+    }
+  });
+
+  it('ERPpeek (object.execute with positional arguments) reads, creates, writes, unlinks and gets the fault of a missing required field', async () => {
+    const seen = await pythonFlow('erppeek_flow.py', [legacy.gateway.url, LEGACY_DB_NAME, 'admin', 'admin']);
+    expect(seen).toMatchObject({ server_version: '18.0', uid: 2, vendor: 'Ficus Labs', found: 1, left: 0, device_type: 'selection' });
+    // The string fault codes of /xmlrpc/ (not /xmlrpc/2): Odoo's class and message in faultCode, faultString empty.
+    expect(seen.error).toEqual({ code: expect.stringMatching(/^warning -- UserError\n\nThe operation cannot be completed:[\s\S]*Field: Device Type \(device_type\)/), string: '' });
   });
 });
