@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BehaviourRegistry, ModelCaller } from '../../../odoo-bridge/orm/index.ts';
+import type { BehaviourRegistry, ModelCaller, OdooCall } from '../../../odoo-bridge/orm/index.ts';
 
 /** Legacy Odoo module M01–M20 (DESIGN §5 module registry). */
 export type ModuleId = `M${'0' | '1' | '2'}${number}`;
@@ -72,6 +72,14 @@ export interface OdooFace {
   provision?(serviceUrl: string): Promise<void>;
   /** The processor of legacy writes to its tables after cutover. Default: the kit's, over `models`' tables. */
   commandProcessor?(options: { url: string; logger: Logger }): CommandProcessor;
+  /**
+   * Sees every call of one of `models` the service's engine answered without an error, with its
+   * answer, before the answer goes back to the client (e.g. an audit of who read health records,
+   * on which protocol: `call.transport`). The observer picks the methods it cares about. A failing
+   * observer fails the call: what must be recorded is never answered unrecorded. Created once per
+   * engine, with the engine's options (its pool is the service database).
+   */
+  callObserver?(engine: ServiceEngineOptions): (call: OdooCall, answer: unknown) => Promise<void>;
   /**
    * Modules of this service that must change owner in one freeze although the data may show no
    * reference between them. The control plane derives ties from stored references (many2one,

@@ -14,10 +14,21 @@ export function hasOdooFace(definition: ServiceDefinition<any>): definition is S
 
 /** The ORM engine over the service's database: Odoo's core behaviour, then the service's. */
 export function createServiceEngine(definition: ServiceWithOdooFace, options: ServiceEngineOptions): OrmEngine {
-  return createFullOrmEngine({
+  const engine = createFullOrmEngine({
     database: { name: options.name, pool: options.pool },
     behaviours: definition.odoo.behaviours(coreBehaviours(), options),
   });
+  const observe = definition.odoo.callObserver?.(options);
+  if (!observe) return engine;
+  const served = new Set(definition.odoo.models.map((m) => m.model));
+  return {
+    ...engine,
+    async call(request) {
+      const answer = await engine.call(request);
+      if (served.has(request.model)) await observe(request, answer);
+      return answer;
+    },
+  };
 }
 
 /** Creates the service's database when missing and migrates it (the face's own provisioning, or the kit's). */

@@ -1,0 +1,242 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { HealthRecordType } from '../db/tables.ts';
+import type { HealthReadGrant } from './health-read-access.ts';
+
+export type AggregatePeriod = 'day' | 'week' | 'month';
+
+/**
+ * A range bound: an instant (RFC 3339 date-time with its offset), or a calendar date, which means
+ * that date's local midnight in the user's time zone. `from` is inclusive, `to` exclusive.
+ */
+export type RangeBound = { instant: string } | { date: string };
+
+export interface HealthDataQuery {
+  type?: HealthRecordType;
+  from?: RangeBound;
+  to?: RangeBound;
+  limit: number;
+  /** The previous page's `next` cursor (opaque to clients). */
+  cursor?: string;
+}
+
+/** One hp.health.record as REST shows it. `measuredAt` is UTC (Odoo stores UTC). */
+export interface HealthReading {
+  id: number;
+  type: HealthRecordType;
+  value: number | null;
+  value2: number | null;
+  unit: string | null;
+  measuredAt: string;
+  source: string | null;
+  deviceBindingId: number | null;
+  note: string | null;
+}
+
+export interface ValueStats {
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  last: number | null;
+}
+
+/**
+ * The readings of one type and unit in one period of the user's calendar. `period` is the local
+ * date the period starts on (a week starts on Monday, ISO); `start`/`end` are the instants it spans
+ * (a day is 23 or 25 hours across a DST change). `count` counts readings; the statistics are over
+ * the readings that have a value; `last` is the latest one's (Odoo's `measured_at desc, id desc`).
+ * Blood pressure also has `value2` (diastolic), aggregated the same way.
+ */
+export interface PeriodAggregate extends ValueStats {
+  period: string;
+  start: string;
+  end: string;
+  type: HealthRecordType;
+  unit: string | null;
+  count: number;
+  value2?: ValueStats;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The cursor of the next page, or null on the last one. */
+  next: string | null;
+}
+
+/** Input the schema cannot judge (a cursor that is not ours, a range that ends before it starts): the edge's 400. */
+export class HealthDataQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HealthDataQueryError';
+  }
+}
+
+/** A stored timestamp (UTC, without time zone) as an RFC 3339 instant; microseconds only when it has them. */
+const instantOf = (column: RawBuilder<unknown>) =>
+  sql<string>`CASE WHEN date_part('microseconds', ${column})::bigint % 1000000 = 0
+    THEN to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') ELSE to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END`;
+
+/** The local wall-clock time of stored UTC `measured_at` in `tz`. */
+const localTime = (tz: string) => sql`((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE ${tz})`;
+
+/**
+ * The range as conditions on `r`. An instant compares to the stored UTC column directly (the
+ * index). A date compares the local time, with a UTC prefilter one day wider than any offset so
+ * the index still narrows the scan.
+ */
+function rangeConditions(tz: string, from: RangeBound | undefined, to: RangeBound | undefined): RawBuilder<unknown>[] {
+  const conditions: RawBuilder<unknown>[] = [];
+  if (from && 'instant' in from) conditions.push(sql`r.measured_at >= (${from.instant}::timestamptz AT TIME ZONE 'UTC')`);
+  if (from && 'date' in from) conditions.push(sql`r.measured_at >= ${from.date}::timestamp - interval '1 day'`, sql`${localTime(tz)} >= ${from.date}::timestamp`);
+  if (to && 'instant' in to) conditions.push(sql`r.measured_at < (${to.instant}::timestamptz AT TIME ZONE 'UTC')`);
+  if (to && 'date' in to) conditions.push(sql`r.measured_at < ${to.date}::timestamp + interval '1 day'`, sql`${localTime(tz)} < ${to.date}::timestamp`);
+  return conditions;
+}
+
+async function baseConditions(grant: HealthReadGrant, query: HealthDataQuery, tz: string): Promise<RawBuilder<unknown>[]> {
+  return [await grant.where('r'), ...(query.type ? [sql`r.record_type = ${query.type}`] : []), ...rangeConditions(tz, query.from, query.to)];
+}
+
+const and = (conditions: readonly RawBuilder<unknown>[]) => (conditions.length ? sql.join(conditions, sql` AND `) : sql`TRUE`);
+
+/**
+ * The subject's readings newest first (hp.health.record's `_order`), a page at a time: the
+ * cursor is the last reading's (measured_at, id), so rows recorded meanwhile never shift a page.
+ */
+export async function healthReadings(rows: Kysely<any>, grant: HealthReadGrant, query: HealthDataQuery, tz: string): Promise<Page<HealthReading>> {
+  const conditions = await baseConditions(grant, query, tz);
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor, 'raw');
+    conditions.push(sql`(r.measured_at, r.id) < (${cursor.at}::timestamp, ${cursor.id}::int)`);
+  }
+  const { rows: found } = await sql<HealthReading & { cursorAt: string }>`
+    SELECT r.id, r.record_type AS type, r.value, r.value2, r.unit, ${instantOf(sql`r.measured_at`)} AS "measuredAt",
+           r.source, r.device_binding_id AS "deviceBindingId", r.note,
+           to_char(r.measured_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "cursorAt"
+      FROM health_records AS r
+     WHERE ${and(conditions)}
+     ORDER BY r.measured_at DESC, r.id DESC
+     LIMIT ${query.limit + 1}`.execute(rows);
+  const page = found.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ cursorAt: _cursorAt, ...reading }) => reading),
+    next: found.length > query.limit && last ? encodeCursor({ k: 'raw', at: last.cursorAt, id: last.id }) : null,
+  };
+}
+
+/**
+ * Per-period aggregates of the subject's readings in their time zone, newest period first, one
+ * item per (period, type, unit): readings in different units are never averaged together. A page
+ * spans at most `limit` periods back from the newest reading below the cursor, so the query
+ * reads only those periods' rows (the (user_id, record_type, measured_at) index); a page over
+ * sparse data may hold fewer than `limit` items, and `next` is null only on the last page. Every
+ * row comes through the grant's condition: the subject's rows that the reader's rules allow.
+ */
+export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant, query: HealthDataQuery & { period: AggregatePeriod }, tz: string): Promise<Page<PeriodAggregate>> {
+  const unit = sql.raw(`'${query.period}'`);
+  const oneUnit = sql.raw(`interval '1 ${query.period}'`);
+  const bucketOf = sql`date_trunc(${unit}, ${localTime(tz)})`;
+  const conditions = await baseConditions(grant, query, tz);
+  const cursor = query.cursor ? decodeCursor(query.cursor, 'agg') : undefined;
+  if (cursor) {
+    // Rows of the cursor's period or earlier: a UTC prefilter a day wider than any offset, then the local period.
+    conditions.push(sql`r.measured_at < ${cursor.bucket}::timestamp + ${oneUnit} + interval '1 day'`, sql`${bucketOf} <= ${cursor.bucket}::timestamp`);
+  }
+  const where = and(conditions);
+  const after = cursor
+    ? sql`WHERE b.bucket < ${cursor.bucket}::timestamp OR (b.bucket = ${cursor.bucket}::timestamp AND (b.type, coalesce(b.unit, '')) > (${cursor.type}::varchar, ${cursor.unit}::varchar))`
+    : sql``;
+  const { rows: found } = await sql<PeriodAggregate & { bucketKey: string; older: boolean; count: string | number }>`
+    WITH newest AS (
+      SELECT max(r.measured_at) AS at FROM health_records AS r WHERE ${where}
+    ), window_start AS (
+      SELECT date_trunc(${unit}, (newest.at AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) - ${oneUnit} * ${query.limit - 1} AS bucket FROM newest
+    ), picked AS (
+      SELECT r.id, r.record_type, r.unit, r.value, r.value2, r.measured_at, ${bucketOf} AS bucket
+        FROM health_records AS r, window_start AS w
+       WHERE ${where}
+         AND r.measured_at >= w.bucket - interval '1 day'
+         AND ${bucketOf} >= w.bucket
+    ), buckets AS (
+      SELECT p.bucket, p.record_type AS type, p.unit, count(*) AS count,
+             min(p.value) AS min, max(p.value) AS max, avg(p.value) AS mean,
+             (array_agg(p.value ORDER BY p.measured_at DESC, p.id DESC) FILTER (WHERE p.value IS NOT NULL))[1] AS last,
+             min(p.value2) AS min2, max(p.value2) AS max2, avg(p.value2) AS mean2,
+             (array_agg(p.value2 ORDER BY p.measured_at DESC, p.id DESC) FILTER (WHERE p.value2 IS NOT NULL))[1] AS last2
+        FROM picked AS p
+       GROUP BY p.bucket, p.record_type, p.unit
+    )
+    SELECT to_char(b.bucket, 'YYYY-MM-DD') AS period,
+           to_char((b.bucket AT TIME ZONE ${tz}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS start,
+           to_char(((b.bucket + ${oneUnit}) AT TIME ZONE ${tz}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "end",
+           b.type, b.unit, b.count, b.min, b.max, b.mean, b.last, b.min2, b.max2, b.mean2, b.last2,
+           to_char(b.bucket, 'YYYY-MM-DD"T"HH24:MI:SS') AS "bucketKey",
+           EXISTS (SELECT 1 FROM health_records AS r, window_start AS w
+                    WHERE ${where} AND r.measured_at < w.bucket + interval '1 day' AND ${bucketOf} < w.bucket) AS older
+      FROM buckets AS b
+      ${after}
+     ORDER BY b.bucket DESC, b.type, coalesce(b.unit, '')
+     LIMIT ${query.limit + 1}`.execute(rows);
+  const page = found.slice(0, query.limit);
+  const last = page[page.length - 1];
+  const more = found.length > query.limit || Boolean(last?.older);
+  return {
+    items: page.map((b) => aggregateOf(b as unknown as BucketRow)),
+    next: more && last ? encodeCursor({ k: 'agg', bucket: last.bucketKey, type: last.type, unit: last.unit ?? '' }) : null,
+  };
+}
+
+interface BucketRow {
+  period: string;
+  start: string;
+  end: string;
+  type: HealthRecordType;
+  unit: string | null;
+  count: string | number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  last: number | null;
+  min2: number | null;
+  max2: number | null;
+  mean2: number | null;
+  last2: number | null;
+}
+
+function aggregateOf(b: BucketRow): PeriodAggregate {
+  return {
+    period: b.period,
+    start: b.start,
+    end: b.end,
+    type: b.type,
+    unit: b.unit,
+    count: Number(b.count),
+    min: b.min,
+    max: b.max,
+    mean: b.mean,
+    last: b.last,
+    ...(b.type === 'blood_pressure' ? { value2: { min: b.min2, max: b.max2, mean: b.mean2, last: b.last2 } } : {}),
+  };
+}
+
+type Cursor = { k: 'raw'; at: string; id: number } | { k: 'agg'; bucket: string; type: string; unit: string };
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
+
+function decodeCursor<K extends Cursor['k']>(text: string, kind: K): Extract<Cursor, { k: K }> {
+  let cursor: any;
+  try {
+    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    cursor = null;
+  }
+  const valid = cursor && cursor.k === kind && (kind === 'raw'
+    ? typeof cursor.at === 'string' && TIMESTAMP.test(cursor.at) && Number.isSafeInteger(cursor.id) && cursor.id > 0 && cursor.id <= 2147483647
+    : typeof cursor.bucket === 'string' && TIMESTAMP.test(cursor.bucket) && typeof cursor.type === 'string' && typeof cursor.unit === 'string');
+  if (!valid) throw new HealthDataQueryError(`cursor is not a cursor of this listing (${kind === 'raw' ? 'raw readings' : 'aggregates'}): start again without it`);
+  return cursor;
+}
