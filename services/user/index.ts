@@ -5,6 +5,7 @@ import { USER_PUBLISHES, USER_SUBSCRIPTIONS } from './events.ts';
 import { registerLegacyUserBehaviours } from './legacy/legacy-behaviours.ts';
 import { USER_BUSINESS_METHODS, registerUserEngineBehaviours } from './odoo/behaviours.ts';
 import { USER_ODOO_MODELS } from './odoo/models.ts';
+import { auditOdooReads } from './domain/health-read-audit.ts';
 import { USER_ROUTES, USER_SHARED_PATHS } from './routes/index.ts';
 
 /**
@@ -29,5 +30,6 @@ export default defineService<UserDatabase>({
     behaviours: registerUserEngineBehaviours,
     businessMethods: USER_BUSINESS_METHODS,
     legacyBehaviours: registerLegacyUserBehaviours,
+    callObserver: (engine) => auditOdooReads(engine.pool),
   },
 });

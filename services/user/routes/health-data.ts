@@ -1,7 +1,7 @@
 import { defineRoute, problems, type RouteDefinition } from '../../kit/index.ts';
 import type { HealthRecordType, UserDatabase } from '../db/tables.ts';
+import { userHome, userReader } from '../db/user-home.ts';
 import { healthAggregates, healthReadings, HealthDataQueryError, type AggregatePeriod, type HealthDataQuery, type HealthReading, type Page, type PeriodAggregate, type RangeBound } from '../domain/health-data.ts';
-import { healthDataReader } from '../domain/health-data-home.ts';
 import { userTimeZone } from '../domain/health-data-zone.ts';
 import { decideHealthRead, refusalProblem } from '../domain/health-read-access.ts';
 import { healthReadAudit } from '../domain/health-read-audit.ts';
@@ -37,7 +37,7 @@ export const getHealthData = defineRoute<UserDatabase, unknown, HealthDataQueryP
   async handler(ctx) {
     const { access, params, query } = ctx;
     const subject = params.id;
-    const rows = await healthDataReader(ctx.db, ctx.legacyPool);
+    const rows = userReader(ctx.db, ctx.legacyPool, await userHome(ctx.db, ctx.legacyPool, { hold: false }));
     const decision = await decideHealthRead(access!, rows, subject, 'hp.health.record');
     const audit = healthReadAudit(ctx.db);
     const queryKind = query.aggregate ? `aggregate:${query.aggregate}` : 'raw';

@@ -1,12 +1,17 @@
 import type { RouteDefinition } from '../../kit/index.ts';
 import type { UserDatabase } from '../db/tables.ts';
+import { DEVICE_ROUTES } from './device-routes.ts';
+import { HEALTH_DATA_ROUTES } from './health-data.ts';
 
 /**
  * The user service's REST API, in the order the OpenAPI document lists it. Each part exports an
  * array of routes from its own file and adds one import and one spread here. Express matches in
  * this order: fixed paths come before the `:id` ones beside them.
  */
-export const USER_ROUTES: RouteDefinition<UserDatabase>[] = [];
+export const USER_ROUTES: RouteDefinition<UserDatabase>[] = [
+  ...HEALTH_DATA_ROUTES,
+  ...DEVICE_ROUTES,
+];
 
 /** The platform design's paths outside /user/ that the user service answers (/users/{id}/…, /fhir/…); the catalogue refuses a path claimed twice. */
 export const USER_SHARED_PATHS = [...new Set(USER_ROUTES.map((route) => route.path).filter((path) => !path.startsWith('/user/')))];
