@@ -19,7 +19,7 @@ export interface DeviceIdentity {
 
 /** The identity in its compared form; the key of the advisory lock that serialises binding one device. */
 export function deviceIdentityKey(identity: DeviceIdentity): string {
-  return `${identity.deviceType}\u0000${(identity.vendor ?? '').trim().toLowerCase()}\u0000${identity.serial.trim()}`;
+  return `${identity.deviceType}\u001f${(identity.vendor ?? '').trim().toLowerCase()}\u001f${identity.serial.trim()}`;
 }
 
 /** The identity columns of `device_bindings` under `alias`, in the compared form (= migration 0003's index expressions). */
