@@ -1,0 +1,114 @@
+import { sql, type Kysely } from 'kysely';
+import { problems, type AccessMode, type AccessPort, type RouteContext } from '../../kit/index.ts';
+import { userHome, userReader, inUserHome, type UserHome } from '../db/user-home.ts';
+import { onKysely } from '../db/sql-runner.ts';
+import type { UserDatabase, UserLegacyTables } from '../db/tables.ts';
+import { readGoalFacts, recomputeGoalProgress, type GoalStore, type GoalWrite } from '../domain/goals.ts';
+import type { UserEventSink } from '../domain/user-events.ts';
+import { UserRefused } from '../domain/user-refusal.ts';
+
+type HomeContext = Pick<RouteContext<UserDatabase>, 'db' | 'legacyPool'>;
+
+/**
+ * The ACL of `mode` (the access port), then the record rules on the rows where they live now
+ * (`rows`: the home, svc_user or the monolith; the port's own checks would read svc_user's copy,
+ * which lags the monolith before cutover): outside the read rules is 404, as for an id that does
+ * not exist; readable but outside the mode's rules is 403. For `create`, only the create rules,
+ * on the new rows (Odoo's create never asks whether its author may read them).
+ */
+export async function checkRecords(access: AccessPort, rows: Kysely<any>, model: string, table: string, mode: AccessMode, ids: readonly number[], label: string): Promise<void> {
+  await access.check(model, mode);
+  const unique = [...new Set(ids)];
+  if (!unique.length) return;
+  const allowed = async (ruleMode: AccessMode) => {
+    const rules = await access.rules(model, ruleMode, 'r');
+    const { rows: found } = await sql<{ id: number }>`SELECT r.id FROM ${sql.table(table)} AS r WHERE r.id = ANY(${unique}::int4[]) AND ${rules}`.execute(rows);
+    return new Set(found.map((f) => f.id));
+  };
+  if (mode !== 'create') {
+    const readable = await allowed('read');
+    const hidden = unique.find((id) => !readable.has(id));
+    if (hidden !== undefined) throw problems.notFound(`${label} ${hidden} does not exist`);
+    if (mode === 'read') return;
+  }
+  const permitted = await allowed(mode);
+  const denied = unique.filter((id) => !permitted.has(id));
+  if (denied.length) throw problems.forbidden(`The record rules of ${model} do not allow user ${access.uid} to ${mode} ${label} ${denied.join(', ')}.`);
+}
+
+const utcNow = sql<string>`(now() at time zone 'UTC')`;
+
+/**
+ * The domain's GoalStore on a REST request, checking what the ORM engine checks over RPC:
+ * reading `self` needs the read ACL and rules (404 outside them), a write the write ACL and rules
+ * (403), after the state check as in Python. A write stamps write_uid/write_date and stores the
+ * progress again when a field it depends on changed, as the engine's compute does.
+ */
+export function restGoalStore(rows: Kysely<any>, access: AccessPort): GoalStore {
+  const run = onKysely(rows);
+  return {
+    async read(ids) {
+      await checkRecords(access, rows, 'hp.health.goal', 'health_goals', 'read', ids, 'goal');
+      return readGoalFacts(run, ids);
+    },
+    async write(ids, vals) {
+      await checkRecords(access, rows, 'hp.health.goal', 'health_goals', 'write', ids, 'goal');
+      await writeGoals(rows, access.uid, ids, vals);
+    },
+  };
+}
+
+/** Writes goal fields as the ORM would (write_uid, write_date, then the stored progress when its dependencies changed). */
+export async function writeGoals(rows: Kysely<any>, uid: number, ids: readonly number[], vals: GoalWrite & { target_value?: number | null; end_date?: string | null; start_date?: string | null }): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return;
+  await (rows as Kysely<UserLegacyTables>).updateTable('health_goals').set({ ...vals, write_uid: uid, write_date: utcNow as never }).where('id', 'in', unique).execute();
+  if ('current_value' in vals || 'target_value' in vals) await recomputeGoalProgress(onKysely(rows), unique);
+}
+
+/**
+ * Events of a REST request: the service's outbox in the request's transaction. After cutover
+ * that is the transaction of the change itself. Before it the change is on the monolith, in a
+ * transaction that commits just before the request's (inUserHome), so the event commits with the
+ * request's idempotency record: the monolith publishes nothing for M02, so this is the only
+ * announcement of a health action made through REST on either side (MIGRATION.md, user).
+ */
+export function restEventSink(ctx: Pick<RouteContext<UserDatabase>, 'db' | 'bus'>): UserEventSink {
+  return { publish: async (events) => void (events.length && (await ctx.bus.publishMany(ctx.db, events))) };
+}
+
+/**
+ * A REST write on M02's rows: the home is decided holding M02's owner row (a cutover or rollback
+ * waits for this request), then `work` runs on it — the request's own transaction of svc_user,
+ * or a transaction of the monolith's database that commits just before it.
+ */
+export async function writeInHome<T>(ctx: HomeContext, work: (rows: Kysely<UserLegacyTables>, home: UserHome) => Promise<T>): Promise<T> {
+  const home = await userHome(ctx.db, ctx.legacyPool, { hold: true });
+  return inUserHome(ctx.db, ctx.legacyPool, home, (rows) => work(rows, home));
+}
+
+/** Where a REST read finds M02's rows now (svc_user after cutover, the monolith before). */
+export async function readerOfHome(ctx: HomeContext): Promise<Kysely<UserLegacyTables>> {
+  return userReader(ctx.db, ctx.legacyPool, await userHome(ctx.db, ctx.legacyPool, { hold: false }));
+}
+
+/**
+ * The domain's refusals as problems: a wrong state 409, a value Python cannot convert 422, a
+ * caller refusal 403; the addon's text as the detail.
+ */
+export async function asProblems<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof UserRefused)) throw error;
+    if (error.kind === 'state') throw problems.conflict(error.message, 'https://ficus.dev/problems/wrong-state');
+    if (error.kind === 'access') throw problems.forbidden(error.message);
+    throw problems.unprocessable(error.message, 'https://ficus.dev/problems/refused-by-rule');
+  }
+}
+
+/** The subject of `/users/{id}/…` must be a user (404 otherwise), read where the request's rows are. */
+export async function assertUserExists(rows: Kysely<any>, userId: number): Promise<void> {
+  const { rows: found } = await sql<{ id: number }>`SELECT id FROM res_users WHERE id = ${userId}`.execute(rows);
+  if (!found.length) throw problems.notFound(`user ${userId} does not exist`);
+}
