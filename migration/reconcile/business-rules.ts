@@ -1,5 +1,6 @@
 import { FINANCE_RULES, unlinkedPaymentFor } from './finance-rules.ts';
 import { canonicalDecimal, on, PAID_ORDER_STATES, type BusinessRule, type RuleBreach } from './rule-model.ts';
+import { USER_RULES } from './user-rules.ts';
 
 export { canonicalDecimal, PAID_ORDER_STATES };
 export type { BreachRepair, BusinessRule, RuleBreach, RuleSide, TableLocator } from './rule-model.ts';
@@ -200,4 +201,5 @@ export const BUSINESS_RULES: readonly BusinessRule[] = [
   inventoryReserved,
   giftDebit,
   ...FINANCE_RULES,
+  ...USER_RULES,
 ];

@@ -7,6 +7,7 @@ export { runReconciliation, type DatabaseHandle, type ReconcileRunOptions, type 
 export { reconcileTable, type PendingTable, type TableReconcileOptions } from './table-reconciler.ts';
 export { BUSINESS_RULES, PAID_ORDER_STATES, type BreachRepair, type BusinessRule, type RuleBreach } from './business-rules.ts';
 export { FINANCE_RULES } from './finance-rules.ts';
+export { USER_RULES } from './user-rules.ts';
 export type { RuleResult } from './rule-runner.ts';
 export { exitCodeOf, type ReconcileReport, type ReportSummary } from './report-model.ts';
 export { surveyModuleCopies, type CopyState, type ModuleScope, type ModuleStanding, type StandingLookup } from './module-copies.ts';

@@ -8,7 +8,7 @@ import type { Queryable } from '../modules/queryable.ts';
 export interface RuleBreach {
   /** Ids involved, per table. */
   ids: Record<string, number[]>;
-  /** Plain words; ids, states and amounts only (none of these tables hold health data). */
+  /** Plain words; ids, states and amounts only, never a health value (M02's rules name rows, not what they measure). */
   detail: string;
   /** The one write that mends this breach, when there is one a machine may make (`--repair` proposes it, `--apply` makes it). */
   repair?: BreachRepair;
@@ -46,6 +46,28 @@ export type BreachRepair =
       orderId: number;
       /** The source_id the payment holds now (null, or an order that does not exist). */
       previousSourceId: number | null;
+    }
+  | {
+      /** hp.health.goal's stored `progress` as `_compute_progress` gives it (user-rules.ts), while the goal is unchanged since the check. */
+      kind: 'recompute-goal-progress';
+      table: 'health_goals';
+      goalId: number;
+      progress: number;
+      /** The goal's write_date when checked (text): a goal written since is left for the next check. */
+      writeDate: string | null;
+    }
+  | {
+      /** hp.assessment's stored `risk_level` from the row's own score (`_compute_risk_level`). */
+      kind: 'recompute-risk-level';
+      table: 'assessments';
+      assessmentId: number;
+    }
+  | {
+      /** What the monolith's foreign key (ondelete='set null') does when a device binding goes. */
+      kind: 'unlink-missing-device';
+      table: 'health_records';
+      recordId: number;
+      deviceBindingId: number;
     };
 
 export type RuleSide = 'source' | 'target';

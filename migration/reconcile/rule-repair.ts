@@ -3,6 +3,7 @@ import type { ReconcileReport } from './report-model.ts';
 import { isTableCondition } from './table-failure.ts';
 import type { BreachRepair, RuleSide } from './rule-model.ts';
 import type { OwnerLookup, TableOwner } from './table-owner.ts';
+import { RISK_LEVEL_SQL } from './user-rules.ts';
 
 /**
  * `--repair` for business-rule breaches: the writes that mend them (a missing points award, an
@@ -188,6 +189,25 @@ function statementOf(r: BreachRepair): Statement {
         `UPDATE payments SET source_id = :2::int4, write_uid = :4::int4, write_date = ${now}\n` +
           ` WHERE id = :1::int4 AND state = 'succeeded' AND source_model = 'hp.service.order' AND source_id IS NOT DISTINCT FROM :3::int4`,
         [r.paymentId, r.orderId, r.previousSourceId, REPAIR_UID],
+      );
+    case 'recompute-goal-progress':
+      return statement(
+        `UPDATE health_goals SET progress = :2::float8, write_uid = :4::int4, write_date = ${now}\n` +
+          ` WHERE id = :1::int4 AND progress IS DISTINCT FROM :2::float8 AND write_date IS NOT DISTINCT FROM :3::timestamp`,
+        [r.goalId, r.progress, r.writeDate, REPAIR_UID],
+      );
+    case 'recompute-risk-level':
+      // From the row's own score in the statement: the plan prints no score or level (health data).
+      return statement(
+        `UPDATE assessments SET risk_level = ${RISK_LEVEL_SQL}, write_uid = :2::int4, write_date = ${now}\n` +
+          ` WHERE id = :1::int4 AND risk_level IS DISTINCT FROM ${RISK_LEVEL_SQL}`,
+        [r.assessmentId, REPAIR_UID],
+      );
+    case 'unlink-missing-device':
+      return statement(
+        `UPDATE health_records SET device_binding_id = NULL\n` +
+          ` WHERE id = :1::int4 AND device_binding_id = :2::int4 AND NOT EXISTS (SELECT 1 FROM device_bindings WHERE id = :2::int4)`,
+        [r.recordId, r.deviceBindingId],
       );
   }
 }
