@@ -127,9 +127,10 @@ export async function healthReadings(rows: Kysely<any>, grant: HealthReadGrant, 
 /**
  * Per-period aggregates of the subject's readings in their time zone, newest period first, one
  * item per (period, type, unit): readings in different units are never averaged together. A page
- * spans at most `limit` periods back from the newest reading below the cursor, so the query
- * reads only those periods' rows (the (user_id, record_type, measured_at) index); a page over
- * sparse data may hold fewer than `limit` items, and `next` is null only on the last page. Every
+ * spans the rest of the cursor's period and at most `limit` periods back from the newest reading
+ * before it, so the query reads only those periods' rows (the (user_id, record_type, measured_at)
+ * index); a page over sparse data may hold fewer than `limit` items, and `next` is null only on
+ * the last page. Every
  * row comes through the grant's condition: the subject's rows that the reader's rules allow.
  */
 export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant, query: HealthDataQuery & { period: AggregatePeriod }, tz: string): Promise<Page<PeriodAggregate>> {
@@ -143,14 +144,18 @@ export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant
     conditions.push(sql`r.measured_at < ${cursor.bucket}::timestamp + ${oneUnit} + interval '1 day'`, sql`${bucketOf} <= ${cursor.bucket}::timestamp`);
   }
   const where = and(conditions);
+  // The page's periods: the cursor's own (its items not yet shown), then `limit` periods back from
+  // the newest reading before it; without a cursor, `limit` periods back from the newest reading.
+  const beforeCursor = cursor ? sql`AND ${bucketOf} < ${cursor.bucket}::timestamp` : sql``;
+  const cursorBucket = cursor ? sql`${cursor.bucket}::timestamp` : sql`NULL::timestamp`;
   const after = cursor
     ? sql`WHERE b.bucket < ${cursor.bucket}::timestamp OR (b.bucket = ${cursor.bucket}::timestamp AND (b.type, coalesce(b.unit, '')) > (${cursor.type}::varchar, ${cursor.unit}::varchar))`
     : sql``;
   const { rows: found } = await sql<PeriodAggregate & { bucketKey: string; older: boolean; count: string | number }>`
     WITH newest AS (
-      SELECT max(r.measured_at) AS at FROM health_records AS r WHERE ${where}
+      SELECT max(r.measured_at) AS at FROM health_records AS r WHERE ${where} ${beforeCursor}
     ), window_start AS (
-      SELECT date_trunc(${unit}, (newest.at AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) - ${oneUnit} * ${query.limit - 1} AS bucket FROM newest
+      SELECT coalesce(date_trunc(${unit}, (newest.at AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) - ${oneUnit} * ${query.limit - 1}, ${cursorBucket}) AS bucket FROM newest
     ), picked AS (
       SELECT r.id, r.record_type, r.unit, r.value, r.value2, r.measured_at, ${bucketOf} AS bucket
         FROM health_records AS r, window_start AS w
