@@ -1,4 +1,7 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accessPorts } from '../../../services/kit/access/access-port.ts';
+import { decideHealthRead } from '../../../services/user/domain/health-read-access.ts';
 import { startHealthDataStack, type HealthDataStack } from './health-data-stack.ts';
 
 // Users of the legacy database (README): members 6.., coaches 246.., merchants 286.., operator 302 (not admin), admin 2.
@@ -50,7 +53,8 @@ describe('GET /users/{id}/health-data: who may read whose', () => {
     const other = await get(MEMBER, `/users/${OTHER}/health-data?aggregate=day`);
     expect(other.status).toBe(403);
     expect(other.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(other.text).not.toContain('77');
+    // A problem, nothing of the records: no items, no value in the detail.
+    expect(Object.keys(other.body).sort()).toEqual(['detail', 'instance', 'requestId', 'status', 'title', 'type']);
     expect(other.body.detail).toBe(`the record rules of hp.health.record do not allow user ${MEMBER} to read the records of user ${OTHER}`);
     const merchant = await get(MERCHANT, `/users/${OTHER}/health-data`);
     expect(merchant.status).toBe(403);
@@ -159,5 +163,30 @@ describe('GET /users/{id}/health-data: where the rows live', () => {
       await stack.setOwner('service');
     }
     expect((await get(MEMBER, `/users/${MEMBER}/health-data`)).body.items.map((r: any) => r.value)).toEqual([2222]);
+  });
+});
+
+describe('decideHealthRead on the other M02 models (what the FHIR view builds on)', () => {
+  const decide = async (uid: number, subject: number, model: 'hp.assessment' | 'hp.device.binding' | 'hp.health.goal') => {
+    const ports = accessPorts({ name: stack.service.name, pool: svc() });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: svc() }) });
+    return decideHealthRead(ports.forUser(await ports.prepare(uid), db), db, subject, model);
+  };
+
+  it('a coach reads the assessments they coach (rules scope, the rows filtered by the engine\'s rule), not others; no device bindings (no ACL: 403 in Odoo\'s words); members their own goals', async () => {
+    await svc().query('DELETE FROM assessments WHERE user_id = ANY($1)', [[MEMBER, OTHER]]);
+    await svc().query(`INSERT INTO assessments (user_id, coach_id, assessment_type, score) VALUES ($1, $3, 'general', 10), ($1, NULL, 'sleep', 20), ($2, NULL, 'cardio', 30)`, [MEMBER, OTHER, COACH]);
+    const coached = await decide(COACH, MEMBER, 'hp.assessment');
+    expect(coached).toMatchObject({ allowed: true, scope: 'rules', subject: MEMBER });
+    if (!coached.allowed) throw new Error('unreachable');
+    const { rows } = await sql<{ score: number }>`SELECT score FROM assessments AS a WHERE ${await coached.where('a')} ORDER BY score`.execute(new Kysely<any>({ dialect: new PostgresDialect({ pool: svc() }) }));
+    expect(rows.map((r) => r.score)).toEqual([10]);
+    expect(await decide(COACH, OTHER, 'hp.assessment')).toMatchObject({ allowed: false, status: 403 });
+    const devices = await decide(COACH, MEMBER, 'hp.device.binding');
+    expect(devices).toMatchObject({ allowed: false, status: 403 });
+    expect(devices.allowed ? '' : devices.detail).toMatch(/hp\.device\.binding|Device/);
+    expect(await decide(MEMBER, MEMBER, 'hp.health.goal')).toMatchObject({ allowed: true, scope: 'all' });
+    expect(await decide(MEMBER, OTHER, 'hp.health.goal')).toMatchObject({ allowed: false, status: 403 });
+    expect(await decide(OPERATOR, OTHER, 'hp.device.binding')).toMatchObject({ allowed: true, scope: 'all' });
   });
 });
