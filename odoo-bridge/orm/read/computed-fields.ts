@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ModelInfo } from '../registry/types.ts';
 import { fieldSql } from '../domain/field-sql.ts';
+import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import type { ComputedField } from './computed-field.ts';
 import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import { mailMixinComputedField } from './mail-mixin-computes.ts';
@@ -20,6 +21,7 @@ type Sql = RawBuilder<unknown>;
  * | `res.country.image_url`  | `/base/static/img/country_flags/<code>.png`            |
  * | `res.users.password`     | `''` (Odoo never reads passwords back)                 |
  * | `res.users.new_password` | `''`                                                   |
+ * | `ir.model.data.complete_name` / `reference` | `module.name` (empty parts left out) / `model,res_id` |
  * | `uom.uom.factor_inv`     | `1 / factor` (0 when factor is 0)                      |
  * | `uom.uom.ratio`          | 1 (reference), factor_inv (bigger), factor (smaller)   |
  * | `res.company` address    | the company partner's street, street2, zip, city, state_id, country_id (`_compute_address`) |
@@ -47,12 +49,38 @@ const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];
 const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
 
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
+  // account/models/account_account.py `_compute_code`: code_store for env.company.root_id (sudo);
+  // `_compute_placeholder_code`: that code, else `<code> (<company>)` of the first of the account's
+  // companies the user has (the user's companies); `_compute_internal_group`: account_type's prefix.
+  'account.account.code': {
+    dependsOn: [], readsTables: ['account_account', 'res_company'],
+    select: (a, scope) => pythonFieldSql(scope.env, scope.env.registry.model('account.account')!, 'code', a) ?? sql`NULL`,
+    compute: (r) => r.code ?? false,
+  },
+  'account.account.placeholder_code': {
+    dependsOn: [], readsTables: ['account_account', 'res_company', 'account_account_res_company_rel', 'res_company_users_rel'],
+    select: (a, scope) => sql`COALESCE(${pythonFieldSql(scope.env, scope.env.registry.model('account.account')!, 'code', a) ?? sql`NULL`}, (
+      SELECT ${sql.ref(`${a}.code_store`)} ->> split_part(c.parent_path, '/', 1) || ' (' || c.name || ')'
+        FROM account_account_res_company_rel rel JOIN res_company c ON c.id = rel.res_company_id
+       WHERE rel.account_account_id = ${sql.ref(`${a}.id`)}
+         AND rel.res_company_id IN (SELECT cid FROM res_company_users_rel WHERE user_id = ${sql.lit(scope.uid)})
+       ORDER BY rel.res_company_id LIMIT 1))`,
+    compute: (r) => r.placeholder_code ?? false,
+  },
+  'account.account.internal_group': {
+    dependsOn: ['account_type'],
+    compute: (r) => (r.account_type ? String(r.account_type).split('_')[0] : false),
+  },
   'res.partner.company_type': { dependsOn: ['is_company'], compute: (r) => (r.is_company ? 'company' : 'person') },
   'res.country.image_url': {
     dependsOn: ['code'],
     compute: (r) => (r.code ? `/base/static/img/country_flags/${String(r.code).toLowerCase()}.png` : false),
   },
   'res.users.password': { dependsOn: [], compute: () => '' },
+  // base ir_model.py IrModelData: `_compute_complete_name` joins the non-empty module and name with
+  // '.'; `_compute_reference` is "%s,%s" % (model, res_id), an unset res_id reading as 0.
+  'ir.model.data.complete_name': { dependsOn: ['module', 'name'], compute: (r) => [r.module, r.name].filter((part) => part).join('.') },
+  'ir.model.data.reference': { dependsOn: ['model', 'res_id'], compute: (r) => `${r.model === null || r.model === undefined ? 'False' : r.model},${r.res_id ?? 0}` },
   // base res_partner.py / res_users.py `_compute_active_lang_count`: len(res.lang.get_installed()).
   'res.partner.active_lang_count': { dependsOn: [], readsTables: ['res_lang'], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
   'res.users.active_lang_count': { dependsOn: [], readsTables: ['res_lang'], select: () => activeLanguages, compute: (r) => Number(r.active_lang_count ?? 0) },
