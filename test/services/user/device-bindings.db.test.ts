@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../platform/logger.ts';
+import { createServiceEngine, type ServiceWithOdooFace } from '../../../services/kit/index.ts';
+import user from '../../../services/user/index.ts';
 import { ADMIN, COACH, MEMBER, OPERATOR, OTHER_MEMBER, startDeviceRestStack, type DeviceRestStack, type UserOwner } from './device-rest-stack.ts';
 
 let serialSeq = 0;
@@ -141,15 +144,17 @@ describe.each<UserOwner>(['service', 'legacy'])('device bindings, M02 owned by %
 });
 
 describe('no uniqueness where Odoo has none', () => {
-  it('svc_user keeps two active bindings of one device written as Odoo RPC writes them (migration 0003 adds no unique index)', async () => {
+  it('after cutover, Odoo RPC on hp.device.binding creates a second active binding of a device as the addon does (migration 0003 adds no unique index); REST refuses a third', async () => {
     const stack = await startDeviceRestStack({ owner: 'service' });
+    const engine = createServiceEngine(user as ServiceWithOdooFace, { name: 'hp_legacy', pool: stack.service.pool, logger: createLogger({ level: 'silent', format: 'json' }) });
     try {
-      const insert = `INSERT INTO device_bindings (user_id, device_type, vendor, serial, active, bound_at) VALUES ($1, 'watch', 'Xiaomi', 'WA-SAME', true, now() at time zone 'UTC') RETURNING id`;
-      await stack.service.pool.query(insert, [MEMBER]);
-      await stack.service.pool.query(insert, [OTHER_MEMBER]);
+      const create = (uid: number) => engine.call({ database: 'hp_legacy', uid, model: 'hp.device.binding', method: 'create', args: [{ user_id: uid, device_type: 'watch', vendor: 'Xiaomi', serial: 'WA-SAME' }], kwargs: {} });
+      const first = await create(MEMBER);
+      const second = await create(OTHER_MEMBER);
+      const rows = (await stack.service.pool.query(`SELECT id, user_id, active FROM device_bindings WHERE serial = 'WA-SAME' ORDER BY id`)).rows;
+      expect(rows).toEqual([{ id: first, user_id: MEMBER, active: true }, { id: second, user_id: OTHER_MEMBER, active: true }]);
       const unique = await stack.service.pool.query(`SELECT indexname FROM pg_indexes WHERE tablename IN ('device_bindings', 'health_records') AND indexdef LIKE 'CREATE UNIQUE%' AND indexname NOT LIKE '%_pkey'`);
       expect(unique.rows).toEqual([]);
-      // The REST guard still refuses a third.
       const third = await stack.call('POST', `/users/${MEMBER}/device-bindings`, stack.token(MEMBER), { deviceType: 'watch', vendor: 'xiaomi', serial: 'WA-SAME' });
       expect(third.status).toBe(409);
     } finally {
