@@ -1,47 +1,10 @@
-import { localKeyLookup } from '../../services/kit/auth/key-sources.ts';
-import { newSigningKeySet, type SigningKeySet } from '../../services/kit/auth/keys.ts';
-import { issueToken } from '../../services/kit/auth/tokens.ts';
-import { EmbeddedTransport } from '../../services/kit/bus/embedded-transport.ts';
-import { MemoryCache } from '../../services/kit/cache/memory-cache.ts';
-import { kitMetrics } from '../../services/kit/observability/kit-metrics.ts';
-import { startServiceRuntime, type ServiceRuntime } from '../../services/kit/runner/service-runtime.ts';
-import { ensureDatabase } from '../../platform/ensure-database.ts';
 import finance from '../../services/finance/index.ts';
-import type { DrillMount, DrillMountParts } from './drill-stack.ts';
+import type { DrillMountParts } from './drill-stack.ts';
+import { serviceMount, type ServiceMount } from './service-mount.ts';
 
-export interface FinanceMount extends DrillMount {
-  runtime: ServiceRuntime<any>;
-  /** Access tokens for `uids`, signed by the key set finance's routes verify against (the auth service's part in `ficus start`). */
-  tokensFor(uids: readonly number[]): Record<string, string>;
-}
+export type FinanceMount = ServiceMount;
 
-/**
- * The finance service as `ficus start` runs it (services/kit/runner/embedded.ts), for a drill
- * stack: started before any backfill, over its own database (migrated at start; the backfill's
- * provisioning finds it done), with the gateway's legacy pool for its side effects across the
- * cut, its router mounted on the gateway beside the Odoo routes. An in-process key set stands in
- * for the auth service's.
- */
+/** The finance service as `ficus start` runs it, for a drill stack (service-mount.ts). */
 export function financeServiceMount(serviceUrl: string, adminUrl: string, onMounted?: (mount: FinanceMount) => void): (parts: DrillMountParts) => Promise<FinanceMount> {
-  return async ({ legacyPool, logins, logger, metrics }) => {
-    await ensureDatabase(adminUrl, new URL(serviceUrl).pathname.slice(1));
-    const keys: SigningKeySet = newSigningKeySet();
-    const transport = new EmbeddedTransport(logger, kitMetrics(metrics));
-    const runtime = await startServiceRuntime(finance, {
-      databaseUrl: serviceUrl, transport, cache: new MemoryCache('ficus:finance:'), keys: localKeyLookup(() => keys), logger, metrics, legacyPool, logins,
-    });
-    await runtime.startPublishing();
-    await runtime.startConsuming();
-    const mount: FinanceMount = {
-      routers: [runtime.router],
-      runtime,
-      tokensFor: (uids) => Object.fromEntries(uids.map((uid) => [String(uid), issueToken(keys, { userId: uid }, 3600)])),
-      async stop() {
-        await runtime.stop();
-        await transport.close();
-      },
-    };
-    onMounted?.(mount);
-    return mount;
-  };
+  return serviceMount(finance, serviceUrl, adminUrl, onMounted);
 }
