@@ -4,6 +4,7 @@ import { FIELD_ACCESS_METHODS } from './field-access-methods.ts';
 import type { MethodTable } from './method.ts';
 import { META_METHODS } from './meta-methods.ts';
 import { MODEL_SELECTOR_METHODS } from './model-selector-methods.ts';
+import { XMLID_METHODS } from './xmlid-methods.ts';
 import { NAME_SEARCH_METHODS } from './name-search.ts';
 import { READ_GROUP_METHODS } from './read-group.ts';
 import { SEARCH_METHODS } from './search-methods.ts';
@@ -20,4 +21,5 @@ export const READ_METHODS: MethodTable = {
   ...FIELD_ACCESS_METHODS,
   ...USER_METHODS,
   ...MODEL_SELECTOR_METHODS,
+  ...XMLID_METHODS,
 };

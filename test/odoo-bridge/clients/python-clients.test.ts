@@ -44,6 +44,8 @@ describe('Python clients against Ficus', () => {
   it('odoorpc logs in, reads, creates, writes, unlinks and sees the access error', async () => {
     const seen = await pythonFlow('odoorpc_flow.py', ['127.0.0.1', String(legacy.gateway.port), LEGACY_DB_NAME, MEMBER.login, MEMBER.password]);
     expect(seen).toMatchObject({ server_version: '18.0', uid: MEMBER.uid, vendor: 'Ficus Labs', unlinked: true, left: 0, device_type: 'selection' });
+    const { rows } = await legacy.database.pool.query<{ name: string }>(`SELECT name FROM res_company WHERE id = 1`);
+    expect(seen.company).toBe(rows[0]!.name); // env.ref('base.main_company')
     for (const id of seen.own_user_ids as number[]) expect(id).toBe(MEMBER.uid);
     expect(String(seen.error)).toMatch(/You are not allowed to access/);
   });

@@ -23,6 +23,7 @@ unlinked = Binding.unlink([new_id])
 left = Binding.search_count([('serial', '=', serial)])
 fields = Binding.fields_get()
 names = odoo.env['res.partner'].name_search('Wei Wu')
+company = odoo.env.ref('base.main_company').name  # ir.model.data.check_object_reference
 try:
     odoo.env['hp.risk.rule'].search_read([], ['name'])
     error = None
@@ -32,5 +33,5 @@ except odoorpc.error.RPCError as exc:
 print(json.dumps({
     'server_version': odoo.version, 'uid': uid, 'own_user_ids': sorted({r['user_id'][0] for r in own}),
     'created': new_id, 'vendor': vendor, 'unlinked': unlinked, 'left': left,
-    'device_type': fields['device_type']['type'], 'names': names, 'error': error,
+    'device_type': fields['device_type']['type'], 'names': names, 'error': error, 'company': company,
 }))

@@ -52,7 +52,7 @@ const PERSONAL: Record<string, Personal> = {
 const PERSONAL_MODELS = Object.keys(PERSONAL);
 
 /** Engine methods that return no record data (metadata, rights, existence as Odoo answers it). */
-const NOT_RECORD_DATA = new Set(['fields_get', 'default_get', 'check_access_rights', 'check_field_access_rights', 'has_access', 'check_access', 'context_get', 'exists', 'get_available_models', 'display_name_for']);
+const NOT_RECORD_DATA = new Set(['fields_get', 'default_get', 'check_access_rights', 'check_field_access_rights', 'has_access', 'check_access', 'context_get', 'exists', 'get_available_models', 'display_name_for', 'check_object_reference']);
 /** The record-data methods this test drives; a method served later must be added here or above. */
 const DRIVEN = ['read', 'web_read', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'name_search'] as const;
 type Driven = (typeof DRIVEN)[number];
