@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deviceOf } from '../../../services/user/domain/fhir/device.ts';
+import { goalOf } from '../../../services/user/domain/fhir/goal.ts';
+import { observationOf } from '../../../services/user/domain/fhir/observation.ts';
 import { fhirSchemaValidator } from './fhir-schema.ts';
 import { startHealthDataStack, type HealthDataStack } from './health-data-stack.ts';
 
@@ -140,6 +143,45 @@ describe('every resource the FHIR routes return validates against the official F
     // Searching by code tells the two glucose concepts apart by unit.
     expect(ids(expectFhir(await get(OTHER, '/fhir/Observation?code=2339-0'), 200, 'Bundle'))).toEqual([planted[0]]);
     expect(ids(expectFhir(await get(OTHER, '/fhir/Observation?code=http://loinc.org|15074-8'), 200, 'Bundle'))).toEqual([planted[1]]);
+  });
+});
+
+describe('the mapping of any row a legacy column can hold validates (property)', () => {
+  // What the view's SQL hands the mappers: instants as to_char(…, 'YYYY-MM-DD"T"HH24:MI:SS.US'), dates as YYYY-MM-DD.
+  const instant = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+    .chain((d) => fc.integer({ min: 0, max: 999 }).map((us) => `${d.toISOString().slice(0, 23)}${String(us).padStart(3, '0')}`));
+  const day = instant.map((t) => t.slice(0, 10));
+  const float = fc.oneof(fc.double(), fc.constant(null), fc.integer({ min: 0, max: 30_000 }));
+  const text = fc.option(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('', ' ', '\u00a0', 'mg/dL', 'kg', 'a\fb')), { nil: null });
+  const id = fc.integer({ min: 1, max: 2_147_483_647 });
+
+  it('hp.health.record → Observation, hp.health.goal → Goal, hp.device.binding → Device', () => {
+    const record = fc.record({
+      id, user_id: id, device_binding_id: fc.option(id, { nil: null }),
+      record_type: fc.constantFrom('steps', 'heart_rate', 'blood_pressure', 'blood_glucose', 'weight', 'sleep_hours') as fc.Arbitrary<any>,
+      unit: text, note: text, measured_at: instant, write_date: fc.option(instant, { nil: null }), value: float, value2: float,
+    });
+    const goal = fc.record({
+      id, user_id: id, goal_type: fc.constantFrom('steps', 'weight', 'sleep', 'glucose') as fc.Arbitrary<any>, state: fc.constantFrom('active', 'achieved', 'abandoned') as fc.Arbitrary<any>,
+      start_date: fc.option(day, { nil: null }), end_date: fc.option(day, { nil: null }), write_date: fc.option(instant, { nil: null }),
+      target_value: float, current_value: float, progress: float,
+    });
+    const device = fc.record({
+      id, user_id: id, device_type: fc.constantFrom('watch', 'band', 'scale', 'glucometer', 'bp_monitor') as fc.Arbitrary<any>,
+      vendor: text, serial: text, active: fc.constantFrom(true, false, null), write_date: fc.option(instant, { nil: null }),
+    });
+    // Through JSON, as the answer travels (a double that is not finite must never reach it as a number).
+    const sent = (value: unknown) => JSON.parse(JSON.stringify(value));
+    fc.assert(fc.property(record, (row) => void expect(validate('Observation', sent(observationOf(row))), JSON.stringify(row)).toEqual([])), { numRuns: 1500 });
+    fc.assert(fc.property(goal, (row) => void expect(validate('Goal', sent(goalOf(row))), JSON.stringify(row)).toEqual([])), { numRuns: 1000 });
+    fc.assert(fc.property(device, (row) => void expect(validate('Device', sent(deviceOf(row))), JSON.stringify(row)).toEqual([])), { numRuns: 1000 });
+    fc.assert(fc.property(record, (row) => {
+      const observation = sent(observationOf(row));
+      // Nothing is lost: every finite value is in the answer exactly, every other one is a dataAbsentReason.
+      const values = row.record_type === 'blood_pressure' ? observation.component.map((c: any) => c.valueQuantity?.value ?? null) : [observation.valueQuantity?.value ?? null];
+      const expected = (row.record_type === 'blood_pressure' ? [row.value, row.value2] : [row.value]).map((v) => (v !== null && Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : null));
+      expect(values).toEqual(expected);
+    }), { numRuns: 500 });
   });
 });
 

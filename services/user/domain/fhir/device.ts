@@ -3,6 +3,7 @@ import type { DeviceType } from '../../db/tables.ts';
 import { fhirInstant, instantText } from './instants.ts';
 import type { Device } from './resources.ts';
 import { DEVICE_TYPES } from './terminology.ts';
+import { fhirString } from './text.ts';
 
 /** An hp.device.binding row as the FHIR view reads it (device_bindings under alias d). */
 export interface DeviceBindingRow {
@@ -25,13 +26,15 @@ export const DEVICE_BINDING_COLUMNS = sql`d.id, d.user_id, d.device_type, d.vend
  */
 export function deviceOf(row: DeviceBindingRow): Device {
   const type = DEVICE_TYPES[row.device_type];
+  const manufacturer = fhirString(row.vendor);
+  const serialNumber = fhirString(row.serial);
   return {
     resourceType: 'Device',
     id: String(row.id),
     ...(row.write_date ? { meta: { lastUpdated: fhirInstant(row.write_date) } } : {}),
     status: row.active ? 'active' : 'inactive',
-    ...(row.vendor?.trim() ? { manufacturer: row.vendor } : {}),
-    ...(row.serial?.trim() ? { serialNumber: row.serial } : {}),
+    ...(manufacturer ? { manufacturer } : {}),
+    ...(serialNumber ? { serialNumber } : {}),
     deviceName: [{ name: type.display, type: 'user-friendly-name' }],
     type: { coding: [{ ...type }], text: type.display },
     patient: { reference: `Patient/${row.user_id}` },

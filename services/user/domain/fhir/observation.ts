@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { HealthRecordType } from '../../db/tables.ts';
 import { fhirInstant, instantText } from './instants.ts';
+import { fhirString } from './text.ts';
 import type { CodeableConcept, Observation, Quantity } from './resources.ts';
 import { CATEGORY_DISPLAY, DATA_ABSENT_REASON, OBSERVATION_CATEGORY, observationConcept, UCUM, ucumOf, type Coding, type UcumUnit } from './terminology.ts';
 
@@ -51,7 +52,8 @@ export function observationOf(row: HealthRecordRow): Observation {
     Object.assign(observation, valueOrAbsence(row.value, ucumOf(row.unit, concept)));
   }
   if (row.device_binding_id !== null) observation.device = { reference: `Device/${row.device_binding_id}` };
-  if (row.note?.trim()) observation.note = [{ text: row.note }];
+  const note = fhirString(row.note);
+  if (note) observation.note = [{ text: note }];
   return observation;
 }
 
@@ -76,9 +78,8 @@ function valueOrAbsence(value: number | null, unit: UcumUnit | { unit: string } 
   const absence = absenceOf(value);
   if (absence) return { dataAbsentReason: { coding: [{ system: DATA_ABSENT_REASON, code: absence, display: ABSENCE_DISPLAY[absence]! }] } };
   const quantity: Quantity = { value: value! };
-  if (unit) {
-    quantity.unit = unit.unit;
-    if ('code' in unit) Object.assign(quantity, { system: UCUM, code: unit.code });
-  }
+  const label = fhirString(unit?.unit);
+  if (label) quantity.unit = label;
+  if (unit && 'code' in unit) Object.assign(quantity, { system: UCUM, code: unit.code });
   return { valueQuantity: quantity };
 }

@@ -43,11 +43,17 @@ export function parseSearch(query: RawQuery, supported: ReadonlySet<string>, opt
   const ignored: string[] = [];
   let count = DEFAULT_PAGE_SIZE;
   let offset = 0;
+  let summaryCount = false;
   for (const [key, raw] of Object.entries(query)) {
     const occurrences = (Array.isArray(raw) ? raw : [raw]).map((v) => {
       if (typeof v !== 'string') throw new FhirSearchError('invalid', `parameter ${key} must be text`);
       return v;
     });
+    // _summary=count: the total only (the one summary the view has; others are not understood).
+    if (key === '_summary' && occurrences.length === 1 && occurrences[0] === 'count') {
+      summaryCount = true;
+      continue;
+    }
     if (key === '_count' || key === '_offset') {
       if (occurrences.length !== 1 || !/^\d{1,9}$/.test(occurrences[0]!)) throw new FhirSearchError('invalid', `${key} must be one whole number ≥ 0`);
       const n = Number(occurrences[0]);
@@ -72,7 +78,7 @@ export function parseSearch(query: RawQuery, supported: ReadonlySet<string>, opt
     }
     params.set(name, list);
   }
-  return { params, count, offset, ignored };
+  return { params, count: summaryCount ? 0 : count, offset, ignored };
 }
 
 /** One occurrence's comma-separated values, with FHIR's escapes undone. */
