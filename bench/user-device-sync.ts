@@ -44,7 +44,7 @@ import { USER_MIGRATIONS } from '../services/user/db/migrations.ts';
 import { onKysely } from '../services/user/db/sql-runner.ts';
 import type { UserDatabase } from '../services/user/db/tables.ts';
 import { syncDeviceReadings, type DeviceReading } from '../services/user/domain/device-readings.ts';
-import { RECORD_TYPE_UNITS } from '../services/user/domain/device-identity.ts';
+import { UNIT_OF_RECORD } from '../services/user/domain/health-actions.ts';
 import user from '../services/user/index.ts';
 import { processCpuMs } from './support/cpu-time.ts';
 import { interleave, type InterleavedFigures, type Variant } from './support/interleaved.ts';
@@ -207,7 +207,7 @@ try {
            SELECT $1, $2, r.record_type, r.unit, 'device', r.measured_at, r.value, 0, $1, $1, now() at time zone 'UTC', now() at time zone 'UTC'
              FROM unnest($3::varchar[], $4::varchar[], $5::timestamp[], $6::float8[]) AS r(record_type, unit, measured_at, value)
            ON CONFLICT (device_binding_id, measured_at, record_type) DO NOTHING`,
-          [b.userId, b.id, batch.map((r) => r.recordType), batch.map((r) => RECORD_TYPE_UNITS[r.recordType]), batch.map((r) => r.measuredAt.slice(0, 19).replace('T', ' ')), batch.map((r) => r.value)],
+          [b.userId, b.id, batch.map((r) => r.recordType), batch.map((r) => UNIT_OF_RECORD[r.recordType]), batch.map((r) => r.measuredAt.slice(0, 19).replace('T', ' ')), batch.map((r) => r.value)],
         );
       },
     },

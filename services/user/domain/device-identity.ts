@@ -43,16 +43,3 @@ export const DEVICE_RECORD_TYPES: Readonly<Record<DeviceType, readonly HealthRec
   bp_monitor: ['blood_pressure'],
 };
 
-/**
- * The unit of each record type, exactly as every row of the monolith's health_records holds it
- * (whatever its source): a synced reading is stored with it, so that a record reads the same
- * whichever way it arrived. schemas/rest/user/device-readings.json accepts only these.
- */
-export const RECORD_TYPE_UNITS: Readonly<Record<HealthRecordType, string>> = {
-  steps: 'steps',
-  heart_rate: 'bpm',
-  blood_pressure: 'mmHg',
-  blood_glucose: 'mmol/L',
-  weight: 'kg',
-  sleep_hours: 'h',
-};

@@ -2,13 +2,17 @@ import type { SqlRunner } from '../db/sql-runner.ts';
 import type { HealthRecordType } from '../db/tables.ts';
 import { bindingColumns, toDeviceBinding, type BindingRow, type DeviceBinding } from './device-bindings.ts';
 import { deviceDataSyncedEvent } from './device-events.ts';
-import { DEVICE_RECORD_TYPES, RECORD_TYPE_UNITS } from './device-identity.ts';
+import { DEVICE_RECORD_TYPES } from './device-identity.ts';
+import { UNIT_OF_RECORD } from './health-actions.ts';
 import type { UserEventSink } from './user-events.ts';
 import { UserRefused } from './user-refusal.ts';
 
 /**
  * Device-data sync: a bound device delivers a batch of readings, each stored once as an
  * hp.health.record (source 'device', device_binding_id the binding, the record type's unit).
+ *
+ * Each is stored with the unit every monolith row of its type carries (health-actions.ts
+ * UNIT_OF_RECORD: steps, bpm, mmHg, mmol/L, kg, h), as a health action's record is.
  *
  * A reading's natural key is (binding, record type, reading time to the second: Odoo's Datetime
  * keeps no fractions, so two readings within one second are one reading). A reading whose key is
@@ -103,7 +107,7 @@ export async function syncDeviceReadings(
        RETURNING id`,
       [
         binding.userId, binding.id, actor,
-        batch.map((r) => r.recordType), batch.map((r) => RECORD_TYPE_UNITS[r.recordType]), batch.map((r) => r.measuredAt),
+        batch.map((r) => r.recordType), batch.map((r) => UNIT_OF_RECORD[r.recordType]), batch.map((r) => r.measuredAt),
         batch.map((r) => r.value), batch.map((r) => r.value2),
       ],
     )
