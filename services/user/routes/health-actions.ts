@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { defineRoute, problems } from '../../kit/index.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { HealthRecordType, UserDatabase } from '../db/tables.ts';
+import { healthReadAudit } from '../domain/health-read-audit.ts';
 import { recordHealthAction, UNIT_OF_RECORD, type HealthRecordSource } from '../domain/health-actions.ts';
-import { authorizeHealthRead } from '../domain/health-read-access.ts';
 import { readGoalResources, readHealthActionResource } from './health-resources.ts';
-import { asProblems, assertUserExists, checkRecords, readerOfHome, restEventSink, restGoalStore, writeInHome } from './rest-access.ts';
+import { asProblems, assertUserExists, auditedHealthRead, checkRecords, readerOfHome, restEventSink, restGoalStore, writeInHome } from './rest-access.ts';
 
 interface HealthActionBody {
   recordType: HealthRecordType; value: number; value2?: number; unit?: string; measuredAt?: string; source?: HealthRecordSource; deviceBindingId?: number; note?: string;
@@ -24,9 +24,10 @@ function odooUtc(at: Date): string {
  * (domain/health-actions.ts): the hp.health.record row an Odoo client would create, then, when
  * it advances the member's active goal of the matching type, the goal progressed as
  * hp.health.goal.action_record_progress(value) does; health_action_recorded and goal_achieved go
- * out through the outbox. Who may: whoever may create that record over RPC (the member for
- * themselves; admins; coaches and operators only read health records: 403), and write the goals
- * it advances. Idempotency-Key honoured (a retried upload records once).
+ * out through the outbox. Who may: whoever may create that record over RPC and write the goals it
+ * advances: the member (and a coach, who is a member too) for themselves, operators and admins
+ * for anyone; anyone else's record is 403 (coaches only read every health record).
+ * Idempotency-Key honoured (a retried upload records once).
  */
 export const recordHealthActionRoute = defineRoute<UserDatabase, HealthActionBody, unknown, { id: number }>({
   method: 'post',
@@ -64,6 +65,11 @@ export const recordHealthActionRoute = defineRoute<UserDatabase, HealthActionBod
       }));
       const record = (await readHealthActionResource(rows, recorded.recordId))!;
       const goalsAdvanced = await readGoalResources(rows, recorded.advancedGoalIds);
+      // The answer shows health data (the goals as they are now): audited as a read, committed with the request.
+      const audit = healthReadAudit(ctx.db);
+      const entry = { actorUid: access!.uid, subjectUids: [subject], queryKind: 'write_answer', protocol: 'rest' as const, outcome: 'granted' as const, requestId: ctx.requestId };
+      await audit.record({ ...entry, model: 'hp.health.record', rowCount: 1 });
+      if (goalsAdvanced.length) await audit.record({ ...entry, model: 'hp.health.goal', rowCount: goalsAdvanced.length });
       return { status: 201, body: { ...record, goalsAdvanced }, headers: { location: `/users/${subject}/health-actions/${recorded.recordId}` } };
     });
   },
@@ -84,8 +90,9 @@ export const getHealthAction = defineRoute<UserDatabase, unknown, unknown, { id:
   async handler(ctx) {
     const { params, access } = ctx;
     const rows = await readerOfHome(ctx);
-    const grant = await authorizeHealthRead(access!, rows, params.id, 'hp.health.record');
+    const { grant, granted } = await auditedHealthRead({ ...ctx, access: access! }, rows, params.id, 'hp.health.record', 'by_id');
     const record = await readHealthActionResource(rows, params.actionId, await grant.where('r'));
+    await granted(record ? 1 : 0);
     if (!record) throw problems.notFound(`health action ${params.actionId} of user ${params.id} does not exist`);
     return { status: 200, body: record };
   },

@@ -2,9 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { defineRoute, problems, type AccessPort } from '../../kit/index.ts';
 import type { GoalType, UserDatabase } from '../db/tables.ts';
 import { abandonGoals, goalDefaults } from '../domain/goals.ts';
-import { authorizeHealthRead } from '../domain/health-read-access.ts';
 import { GOAL_COLUMNS, goalResourceOf, readGoalResources } from './health-resources.ts';
-import { asProblems, assertUserExists, checkRecords, readerOfHome, restGoalStore, writeGoals, writeInHome } from './rest-access.ts';
+import { asProblems, auditedHealthRead, checkRecords, readerOfHome, restGoalStore, writeGoals, writeInHome } from './rest-access.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import { recomputeGoalProgress } from '../domain/goals.ts';
 
@@ -51,8 +50,10 @@ async function writeAsCaller(rows: Kysely<any>, access: AccessPort, ids: readonl
  * - `{goalType, targetValue, …}` sets the target of the member's active goals of that type, or
  *   creates one (state active, start_date today in UTC, as the model's defaults) when none is;
  * - `{goalType, state: "abandoned"}` abandons the member's active goals of that type.
- * With the rights of Odoo RPC: the member for themselves, admins for anyone; operators only read
- * goals and coaches have no right on them (403). A period ending before it starts is 422.
+ * With the rights of Odoo RPC (hp_personal's ACLs and rules): the member for themselves,
+ * operators and admins for anyone (operator implies member, whose ACL is full CRUD, and the
+ * operator rule lifts the member rule); a coach only for themselves (403 for anyone else's). A
+ * period ending before it starts is 422.
  * Answers 201 (Location: the first goal created) when it created any, else 200.
  */
 export const putHealthGoals = defineRoute<UserDatabase, { goals: GoalItem[] }, unknown, { id: number }>({
@@ -68,7 +69,8 @@ export const putHealthGoals = defineRoute<UserDatabase, { goals: GoalItem[] }, u
     const { params, body, access } = ctx;
     const subject = params.id;
     return writeInHome(ctx, async (rows) => {
-      await assertUserExists(rows, subject);
+      // As GET: no such user is 404, a caller who may read none of the member's goals 403 (audited, the answer shows goals).
+      const { granted } = await auditedHealthRead({ ...ctx, access: access! }, rows, subject, GOAL, 'write_answer');
       const store = restGoalStore(rows, access!);
       const touched: number[] = [];
       const created: number[] = [];
@@ -98,6 +100,7 @@ export const putHealthGoals = defineRoute<UserDatabase, { goals: GoalItem[] }, u
       const { rows: inverted } = await sql<{ id: number }>`SELECT id FROM health_goals WHERE id = ANY(${[...new Set(touched)]}::int4[]) AND end_date < start_date ORDER BY id`.execute(rows);
       if (inverted.length) throw problems.unprocessable(`goal ${inverted.map((g) => g.id).join(', ')} would end before it starts`);
       const goals = await readGoalResources(rows, touched);
+      await granted(goals.length);
       const answer = { goals, created, abandoned: [...new Set(abandoned)] };
       if (!created.length) return { status: 200, body: answer };
       return { status: 201, body: answer, headers: { location: `/users/${subject}/health-goals/${created[0]}` } };
@@ -138,7 +141,7 @@ export const listHealthGoals = defineRoute<UserDatabase, unknown, GoalQuery, { i
   async handler(ctx) {
     const { params, query, access } = ctx;
     const rows = await readerOfHome(ctx);
-    const grant = await authorizeHealthRead(access!, rows, params.id, GOAL);
+    const { grant, granted } = await auditedHealthRead({ ...ctx, access: access! }, rows, params.id, GOAL, 'list');
     const where = sql.join([await grant.where('g'), ...(query.state ? [sql`g.state = ${query.state}`] : []), ...(query.goal_type ? [sql`g.goal_type = ${query.goal_type}`] : [])], sql` AND `);
     const { rows: page } = await sql<Parameters<typeof goalResourceOf>[0] & { total: string }>`
       SELECT ${GOAL_COLUMNS}, count(*) OVER () AS total FROM health_goals g WHERE ${where}
@@ -148,6 +151,7 @@ export const listHealthGoals = defineRoute<UserDatabase, unknown, GoalQuery, { i
       const { rows: counted } = await sql<{ n: string }>`SELECT count(*) AS n FROM health_goals g WHERE ${where}`.execute(rows);
       total = Number(counted[0]!.n);
     }
+    await granted(page.length);
     return { status: 200, body: { items: page.map(goalResourceOf), total, limit: query.limit, offset: query.offset } };
   },
 });
@@ -163,8 +167,9 @@ export const getHealthGoal = defineRoute<UserDatabase, unknown, unknown, { id: n
   async handler(ctx) {
     const { params, access } = ctx;
     const rows = await readerOfHome(ctx);
-    const grant = await authorizeHealthRead(access!, rows, params.id, GOAL);
+    const { grant, granted } = await auditedHealthRead({ ...ctx, access: access! }, rows, params.id, GOAL, 'by_id');
     const { rows: found } = await sql<Parameters<typeof goalResourceOf>[0]>`SELECT ${GOAL_COLUMNS} FROM health_goals g WHERE g.id = ${params.goalId} AND ${await grant.where('g')}`.execute(rows);
+    await granted(found.length);
     if (!found[0]) throw problems.notFound(`goal ${params.goalId} of user ${params.id} does not exist`);
     return { status: 200, body: goalResourceOf(found[0]) };
   },

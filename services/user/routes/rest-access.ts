@@ -6,6 +6,8 @@ import type { UserDatabase, UserLegacyTables } from '../db/tables.ts';
 import { readGoalFacts, recomputeGoalProgress, type GoalStore, type GoalWrite } from '../domain/goals.ts';
 import type { UserEventSink } from '../domain/user-events.ts';
 import { UserRefused } from '../domain/user-refusal.ts';
+import { decideHealthRead, refusalProblem, type HealthModel, type HealthReadGrant } from '../domain/health-read-access.ts';
+import { healthReadAudit } from '../domain/health-read-audit.ts';
 
 type HomeContext = Pick<RouteContext<UserDatabase>, 'db' | 'legacyPool'>;
 
@@ -111,4 +113,27 @@ export async function asProblems<T>(work: Promise<T>): Promise<T> {
 export async function assertUserExists(rows: Kysely<any>, userId: number): Promise<void> {
   const { rows: found } = await sql<{ id: number }>`SELECT id FROM res_users WHERE id = ${userId}`.execute(rows);
   if (!found.length) throw problems.notFound(`user ${userId} does not exist`);
+}
+
+/**
+ * A REST read of member `subject`'s rows of `model`: the grant (domain/health-read-access.ts,
+ * the engine's ACLs and read rules on the rows' home), every decision in svc_user's
+ * health_read_audit (who, whose, which model, what kind, REST; never a value) before the answer
+ * leaves: a refusal at once, a granted read through `granted(rowCount)` once its rows are known.
+ */
+export async function auditedHealthRead(
+  ctx: Pick<RouteContext<UserDatabase>, 'db' | 'requestId'> & { access: AccessPort },
+  rows: Kysely<any>,
+  subject: number,
+  model: HealthModel,
+  queryKind: string,
+): Promise<{ grant: HealthReadGrant; granted(rowCount: number): Promise<void> }> {
+  const decision = await decideHealthRead(ctx.access, rows, subject, model);
+  const audit = healthReadAudit(ctx.db);
+  const entry = { actorUid: ctx.access.uid, subjectUids: [subject], model, queryKind, protocol: 'rest' as const, requestId: ctx.requestId };
+  if (!decision.allowed) {
+    await audit.record({ ...entry, outcome: 'refused' });
+    throw refusalProblem(decision);
+  }
+  return { grant: decision, granted: (rowCount) => audit.record({ ...entry, outcome: 'granted', rowCount }) };
 }
