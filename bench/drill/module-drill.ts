@@ -219,7 +219,8 @@ export async function settleModules(stack: DrillStack, modules: readonly string[
   }
 }
 
-async function shadowSummary(control: pg.Pool, modules: readonly string[]): Promise<ShadowSummary[]> {
+/** Shadow and canary comparisons per module and call: compared, unexplained, the fields that differed. */
+export async function shadowSummary(control: pg.Pool, modules: readonly string[]): Promise<ShadowSummary[]> {
   const rows: ShadowSummary[] = [];
   for (const module of modules) {
     for (const r of await readShadowStats(control, module)) {

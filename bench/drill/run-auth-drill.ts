@@ -1,11 +1,10 @@
 import os from 'node:os';
 import type pg from 'pg';
-import { reverseSlot, forwardSlot } from '../../migration/control/module-plan.ts';
-import { emitDrainMarker, waitApplied } from '../../migration/control/sync/drain.ts';
 import { reconcileModules } from '../../migration/reconcile/index.ts';
 import type { AuthLoadOptions, AuthLoadReport } from './auth-load.ts';
 import { startAuthLoadThread } from './auth-load-thread.ts';
 import type { DrillStack } from './drill-stack.ts';
+import { settleModules } from './module-drill.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 
 const MODULE = 'M01';
@@ -142,7 +141,7 @@ export async function runAuthCutoverDrill(stack: DrillStack, o: AuthDrillOptions
   const held = await heldWriteLatencies(c.control, report.latencies.filter((l) => l.write));
   const timelines = await journalTimelines(c.control);
   const changes = await ownershipChanges(c.control, report);
-  await settle(stack);
+  await settleModules(stack, [MODULE]);
   const tokens = await checkTokens(stack, report, preexisting);
   const rec = await reconcileModules({ sourceUrl: stack.endpoints.legacyUrl, targetUrl: stack.endpoints.serviceUrlFor('auth'), modules: [MODULE], lag: { lagWindowMs: 2000 } });
   const window = (from: number, to: number) => {
@@ -171,17 +170,6 @@ export async function runAuthCutoverDrill(stack: DrillStack, o: AuthDrillOptions
 
 function osLoad(): number {
   return Math.round(os.loadavg()[0]! * 100) / 100;
-}
-
-/** Both directions drained: the service's writes are in legacy, legacy's in the service, and no command is pending. */
-async function settle(stack: DrillStack): Promise<void> {
-  await waitApplied(stack.legacyPool, reverseSlot(MODULE), await emitDrainMarker(stack.servicePool, 'drill end'), 10_000);
-  await waitApplied(stack.servicePool, forwardSlot(MODULE), await emitDrainMarker(stack.legacyPool, 'drill end'), 10_000);
-  const deadline = Date.now() + 10_000;
-  while ((await stack.servicePool.query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')).rows[0]!.n > 0) {
-    if (Date.now() > deadline) throw new Error('legacy commands still pending after the drill');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** auth_tokens rows a REST login or refresh wrote (scope 'refresh'). */

@@ -1,10 +1,8 @@
 import type pg from 'pg';
 import { GateRefusal, type StepResult } from '../../migration/control/controller.ts';
-import { forwardSlot, reverseSlot } from '../../migration/control/module-plan.ts';
-import { emitDrainMarker, waitApplied } from '../../migration/control/sync/drain.ts';
-import { readShadowStats } from '../../migration/control/shadow/shadow-stats.ts';
 import { reconcileModules } from '../../migration/reconcile/index.ts';
 import type { DrillStack } from './drill-stack.ts';
+import { settleModules, shadowSummary, whenGatesOpen, type ShadowSummary } from './module-drill.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 import { checkLedger, checkPayments, ledgerBaseline, paymentBaseline, unpaidSources, type LedgerCheck, type PaymentCheck } from './finance-drill-checks.ts';
 import type { FinanceLoadReport } from './finance-load.ts';
@@ -52,7 +50,7 @@ export interface FinanceDrillResult {
   /** Service orders paid by a succeeded payment that the monolith does not show paid (or the reverse). */
   sourcesNotPaid: string[];
   /** Shadow and canary comparisons per module and call: compared, unexplained, the fields that differed. */
-  shadow: { module: string; call: string; compared: number; unexplained: number; fields: string[]; lastDiff: string | null }[];
+  shadow: ShadowSummary[];
   reconcileClean: boolean;
   reconcileDetail: string;
   rules: { checked: number; skipped: number; breaches: string[] };
@@ -149,7 +147,7 @@ export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillO
 
   const held = await heldWriteLatencies(c.control, report.writeLatencies);
   const timelines = await journalTimelines(c.control);
-  await settle(stack);
+  await settleModules(stack, FINANCE_DRILL_MODULES);
   const ledger = [
     await checkLedger('legacy', stack.legacyPool, before, report.accepted),
     await checkLedger('service', stack.servicePool, before, report.accepted),
@@ -173,7 +171,7 @@ export async function runFinanceCutoverDrill(stack: DrillStack, o: FinanceDrillO
       .filter((r) => r.kind === 'overdraft' && r.balance !== undefined && r.delta !== undefined && (r.balance < 0 || r.balance + r.delta >= 0))
       .map((r) => `${r.method} user ${r.userId}: balance ${r.balance}, delta ${r.delta}`),
     sourcesNotPaid: await unpaidSources(stack.legacyPool, report.payments),
-    shadow: await shadowSummary(c.control),
+    shadow: await shadowSummary(c.control, FINANCE_DRILL_MODULES),
     reconcileClean: rec.summary.tablesWithDifferences === 0 && rec.summary.ruleBreaches === 0,
     reconcileDetail: `${rec.summary.tables} tables, ${rec.summary.rowsSource} legacy rows, ${rec.summary.rowsTarget} service rows, ${rec.summary.missingInTarget + rec.summary.missingInSource + rec.summary.different} differences; rules ${rec.summary.rulesChecked} checked, ${rec.summary.rulesSkipped} skipped, ${rec.summary.ruleBreaches} breaches`,
     rules: { checked: rec.summary.rulesChecked, skipped: rec.summary.rulesSkipped, breaches: ruleBreaches.slice(0, 10) },
@@ -210,53 +208,9 @@ async function refusedLoneCutover(stack: DrillStack, module: string): Promise<st
   }
 }
 
-/**
- * Strict drills take each step as an operator following the runbook would: a refused gate (the
- * shadow gate still short of its samples, reconcile meeting a row the forward sync had not copied
- * yet) is shown and the step asked again a second later, for at most `patienceMs`.
- */
-async function whenGatesOpen<T>(step: () => Promise<T>, name: string, patienceMs: number, log: (line: string) => void): Promise<T> {
-  const deadline = Date.now() + patienceMs;
-  for (;;) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof GateRefusal) || Date.now() > deadline) throw error;
-      log(`${name} waits: ${error.message}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
 async function memberIds(legacy: pg.Pool, members: number): Promise<number[]> {
   const logins = Array.from({ length: members }, (_, i) => `member${String(i + 1).padStart(3, '0')}@hp.example`);
   const { rows } = await legacy.query<{ id: number }>('SELECT id FROM res_users WHERE login = ANY($1) ORDER BY login', [logins]);
   if (rows.length !== members) throw new Error(`expected ${members} demo members, found ${rows.length}`);
   return rows.map((r) => r.id);
-}
-
-/** Both directions drained: the service's writes are in legacy, legacy's commands applied in the service. */
-async function settle(stack: DrillStack): Promise<void> {
-  for (const module of FINANCE_DRILL_MODULES) {
-    await waitApplied(stack.legacyPool, reverseSlot(module), await emitDrainMarker(stack.servicePool, 'drill end'), 10_000);
-    await waitApplied(stack.servicePool, forwardSlot(module), await emitDrainMarker(stack.legacyPool, 'drill end'), 10_000);
-  }
-  const deadline = Date.now() + 10_000;
-  while ((await stack.servicePool.query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')).rows[0]!.n > 0) {
-    if (Date.now() > deadline) throw new Error('legacy commands still pending after the drill');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function shadowSummary(control: pg.Pool): Promise<FinanceDrillResult['shadow']> {
-  const rows: FinanceDrillResult['shadow'] = [];
-  for (const module of FINANCE_DRILL_MODULES) {
-    for (const r of await readShadowStats(control, module)) {
-      rows.push({
-        module, call: r.call, compared: r.compared, unexplained: r.unexplained, fields: r.fields.slice(0, 5).map((f) => `${f.field} ×${f.count}`),
-        lastDiff: r.lastDiff ? JSON.stringify(r.lastDiff).slice(0, 300) : null,
-      });
-    }
-  }
-  return rows;
 }

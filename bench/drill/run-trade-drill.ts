@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { reconcileModules } from '../../migration/reconcile/index.ts';
 import type { StepResult } from '../../migration/control/controller.ts';
-import { reverseSlot, forwardSlot } from '../../migration/control/module-plan.ts';
-import { emitDrainMarker, waitApplied } from '../../migration/control/sync/drain.ts';
 import type { DrillStack } from './drill-stack.ts';
+import { settleModules } from './module-drill.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 import type { TradeLoadReport } from './trade-load.ts';
 import { startTradeLoadThread } from './trade-load-thread.ts';
@@ -117,7 +116,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
 
   const held = await heldWriteLatencies(c.control, report.writeLatencies);
   const timelines = await journalTimelines(c.control);
-  await settle(stack);
+  await settleModules(stack, MODULES);
   const lost = [...new Set([...(await missingOrders(stack.legacyPool, report.createdOrders)), ...(await missingOrders(stack.servicePool, report.createdOrders))])];
   const points = await pointsAwards(stack.legacyPool, stack.servicePool, report.createdOrders);
   const rec = await reconcileModules({ sourceUrl: stack.endpoints.legacyUrl, targetUrl: stack.endpoints.serviceUrlFor('trade'), modules: [...MODULES], lag: { lagWindowMs: 2000 } });
@@ -136,19 +135,6 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     ...points,
     timelines,
   };
-}
-
-/** Both directions drained: the service's writes are in legacy, legacy's commands in the service. */
-async function settle(stack: DrillStack): Promise<void> {
-  for (const module of MODULES) {
-    await waitApplied(stack.legacyPool, reverseSlot(module), await emitDrainMarker(stack.servicePool, 'drill end'), 10_000);
-    await waitApplied(stack.servicePool, forwardSlot(module), await emitDrainMarker(stack.legacyPool, 'drill end'), 10_000);
-  }
-  const deadline = Date.now() + 10_000;
-  while ((await stack.servicePool.query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')).rows[0]!.n > 0) {
-    if (Date.now() > deadline) throw new Error('legacy commands still pending after the drill');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function missingOrders(pool: pg.Pool, ids: number[]): Promise<number[]> {
