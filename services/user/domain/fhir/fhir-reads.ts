@@ -52,12 +52,13 @@ export async function searchResources(access: AccessPort, rows: Kysely<any>, spe
   }
   const from = sql`${sql.table(spec.table)} AS ${sql.raw(spec.alias)}`;
   const where = sql.join(conditions, sql` AND `);
-  const [counted, page] = await Promise.all([
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`.execute(rows),
-    request.count === 0
-      ? Promise.resolve({ rows: [] as any[] })
-      : sql<any>`SELECT ${spec.columns} FROM ${from} WHERE ${where} ORDER BY ${spec.order} LIMIT ${request.count} OFFSET ${request.offset}`.execute(rows),
-  ]);
+  // The total and the page from one snapshot, so `total` counts the very rows the pages are cut from.
+  const { counted, page } = await inOneSnapshot(rows, async (db) => ({
+    counted: await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`.execute(db),
+    page: request.count === 0
+      ? { rows: [] as any[] }
+      : await sql<any>`SELECT ${spec.columns} FROM ${from} WHERE ${where} ORDER BY ${spec.order} LIMIT ${request.count} OFFSET ${request.offset}`.execute(db),
+  }));
   const subjects = requested.length ? requested : [...new Set(page.rows.map((row: { user_id: number }) => row.user_id))];
   await audit({ outcome: 'granted', subjectUids: subjects, rowCount: page.rows.length });
   return { resources: page.rows.map((row) => spec.toResource(row)), total: counted.rows[0]!.n };
@@ -94,4 +95,10 @@ export async function readResource(access: AccessPort, rows: Kysely<any>, spec: 
   }
   await audit({ outcome: 'granted', subjectUids: [owner], rowCount: 1 });
   return spec.toResource(found);
+}
+
+/** `work` in one read-only REPEATABLE READ transaction (one snapshot), or in the caller's transaction when it holds one. */
+async function inOneSnapshot<T>(rows: Kysely<any>, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
+  if (rows.isTransaction) return work(rows);
+  return rows.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
 }
