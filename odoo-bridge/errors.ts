@@ -23,6 +23,7 @@ export type OdooExceptionName =
   | 'builtins.IndexError'
   | 'builtins.Exception'
   | 'builtins.AssertionError'
+  | 'builtins.NotImplementedError'
   | 'builtins.MemoryError'
   | 'psycopg2.errors.InvalidDatetimeFormat'
   | 'psycopg2.errors.InvalidTextRepresentation'

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { OdooError, valueError } from '../../errors.ts';
+import { missingBehaviour, OdooError, valueError } from '../../errors.ts';
+import { x2manyDomains } from '../registry/python-field-facts.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { fieldSql } from './field-sql.ts';
 import { asSudo, checkFieldRead } from './field-read-checks.ts';
@@ -17,6 +18,7 @@ import { ATTACHMENT_MODEL, attachmentAccessSql, withAttachmentFieldDefault } fro
 import { displayNameDomain } from './display-name-domains.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
 import { searchMethodOf } from './search-methods.ts';
+import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
 
 /**
@@ -125,9 +127,26 @@ function onParent(env: SearchEnv, model: ModelInfo, alias: string, field: FieldI
  * method Ficus lacks, so there the leaf matches nothing.
  */
 function unstoredLeaf(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, operator: Operator, value: unknown): Sql {
+  const viaSql = pythonFieldSearch(env, model, alias, field, operator, value);
+  if (viaSql) return viaSql;
   const method = searchMethodOf(env.registry, field);
   if (method) return method(env, model, alias, operator, value, sudoSearch);
   return env.insideRule ? sql`FALSE` : sql`TRUE`;
+}
+
+/**
+ * account.account's `search=` methods, which compare the SQL of its `_field_to_sql` override
+ * (sql/python-field-sql.ts): `_search_code` any operator on the root company's code (sudo),
+ * `_search_placeholder_code` `=like` only, `_search_internal_group` `=`, `!=`, `in`, `not in`
+ * (as `account_type =like '<group>%'`, the same rows as comparing the group). Other operators
+ * raise as Odoo's do.
+ */
+function pythonFieldSearch(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, operator: Operator, value: unknown): Sql | undefined {
+  const expression = pythonFieldSql(env, model, field.name, alias);
+  if (!expression) return undefined;
+  if (field.name === 'placeholder_code' && operator !== '=like') throw new OdooError('builtins.NotImplementedError', '');
+  if (field.name === 'internal_group' && !['=', '!=', 'in', 'not in'].includes(operator)) throw new OdooError('odoo.exceptions.UserError', 'Operation not supported');
+  return scalarLeaf(env, field, expression, operator, value, [field.name, operator, value]);
 }
 
 function sudoSearch(env: SearchEnv, model: ModelInfo, domain: unknown[], column: string): Sql {
@@ -172,7 +191,9 @@ function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: strin
     const col = fieldSql(env, field, alias); // a company-dependent many2one is its jsonb value for env.company
     return operator === 'any' ? idsIn(col, ids) : sql`(${idsIn(col, ids, true)} OR ${col} IS NULL)`;
   }
-  const ids = subSearch(env, comodel, sub);
+  // expression.py: `domain = AND([field.get_domain_list(model), right])` before the comodel search.
+  const fieldDomain = x2manyFieldDomain(env, model, field);
+  const ids = subSearch(env, comodel, fieldDomain.length ? andDomains(fieldDomain, checkDomainShape(sub)) : sub);
   return x2manyMembership(env, model, alias, field, comodel, operator === 'any' ? 'in' : 'not in', ids);
 }
 
@@ -203,19 +224,28 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
       const expanded = subSearch(env, comodel, [['id', 'in', hierarchyIds(env, comodel, operator, ids, null)]]);
       return x2manyMembership(env, model, alias, field, comodel, 'in', expanded);
     }
+    // expression.py applies `field.get_domain_list(model)` (the Python domain, plus the model
+    // condition of a Many2oneReference inverse) to names always, and to ids and `= False` only
+    // when the one2many's inverse is an integer (a Many2oneReference): message_ids, activity_ids…
+    const fieldDomain = x2manyFieldDomain(env, model, field);
+    const intInverse = field.type === 'one2many' && INT_INVERSE_TYPES.has(comodel.fields.get(field.relationField ?? '')?.type ?? '');
+    const negative = NEGATIVE_OPERATORS.has(operator);
     if (value === false) {
-      const negative = NEGATIVE_OPERATORS.has(operator);
+      if (intInverse && fieldDomain.length) return x2manyWithLinesInDomain(env, alias, field, comodel, fieldDomain, negative);
       return x2manyEmpty(env, model, alias, field, comodel, negative);
     }
     let ids: IdSource;
-    const op = NEGATIVE_OPERATORS.has(operator) ? 'not in' : 'in';
+    const op = negative ? 'not in' : 'in';
     if (typeof value === 'string') {
       const positive = (NEGATION_POSITIVE[operator] ?? operator) as Operator;
-      ids = nameSearchIds(env, comodel, value, positive, []);
+      ids = nameSearchIds(env, comodel, value, positive, fieldDomain);
     } else if (Array.isArray(value)) {
       ids = { kind: 'list', ids: value.filter((v): v is number => typeof v === 'number' && pyTruthy(v)) };
     } else {
       ids = { kind: 'list', ids: typeof value === 'number' && value ? [value] : [] };
+    }
+    if (intInverse && fieldDomain.length && typeof value !== 'string' && ids.kind === 'list' && ids.ids.length) {
+      ids = subSearch(env, comodel, andDomains([['id', 'in', ids.ids]], fieldDomain));
     }
     return x2manyMembership(env, model, alias, field, comodel, op, ids);
   }
@@ -302,6 +332,38 @@ function x2manyEmpty(env: SearchEnv, model: ModelInfo, alias: string, field: Fie
   const relAlias = `${rel.table.slice(0, 40)}_${++env.aliasSeq}`;
   const exists = sql`SELECT 1 FROM ${sql.table(rel.table)} AS ${sql.table(relAlias)} WHERE ${sql.ref(`${relAlias}.${rel.column1}`)} = ${id}`;
   return negative ? sql`EXISTS (${exists})` : sql`NOT EXISTS (${exists})`;
+}
+
+/** Inverse types Odoo reads as plain ids (`inverse_is_int` in expression.py). */
+const INT_INVERSE_TYPES: ReadonlySet<string> = new Set(['integer', 'many2one_reference']);
+
+/**
+ * `field.get_domain_list(model)` of an x2many as one domain ([] when it has none); a domain its
+ * Python computes is refused clearly rather than searched without.
+ */
+function x2manyFieldDomain(env: SearchEnv, model: ModelInfo, field: FieldInfo): unknown[] {
+  const domains = x2manyDomains(env.registry, model, field);
+  if (!domains) throw missingBehaviour(model.name, `a search on the ${field.type} ${field.name} (its domain is computed in Python)`);
+  return domains.filter((d) => d.length).reduce<unknown[]>((acc, d) => (acc.length ? andDomains(acc, d) : normalizedAnd(d)), []);
+}
+
+/** `AND([a, b])` of two domains, each made prefix-complete first. */
+function andDomains(a: unknown[], b: unknown[]): unknown[] {
+  if (!a.length) return b;
+  if (!b.length) return a;
+  return ['&', ...normalizedAnd(a), ...normalizedAnd(b)];
+}
+
+/**
+ * `one2many = False` / `!= False` when the inverse is an integer and the field has a domain:
+ * Odoo searches the comodel as the user (`comodel.search([(inverse, '!=', False)] + domain)`,
+ * active records, record rules) and keeps the records without / with such lines.
+ */
+function x2manyWithLinesInDomain(env: SearchEnv, alias: string, field: FieldInfo, comodel: ModelInfo, fieldDomain: unknown[], negative: boolean): Sql {
+  const inverse = inverseColumn(comodel, field);
+  const lines = subSearch(env, comodel, andDomains([[field.relationField!, '!=', false]], fieldDomain));
+  const id = sql.ref(`${alias}.id`);
+  return negative ? sql`(${id} IN (${lines.select(inverse)}))` : sql`(${id} NOT IN (${lines.select(inverse)}))`;
 }
 
 function inverseColumn(comodel: ModelInfo, field: FieldInfo): string {

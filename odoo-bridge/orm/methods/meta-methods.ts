@@ -1,3 +1,5 @@
+import { hasFieldSql } from '../sql/related-sql.ts';
+import { isSearchable } from './field-searchable.ts';
 import type { CallContext } from '../call-context.ts';
 import { NUMERIC_TYPES, translated, type FieldInfo, type ModelInfo } from '../registry/types.ts';
 import type { MethodTable } from './method.ts';
@@ -53,13 +55,15 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
     // manual fields; a callable Ficus does not evaluate leaves the database's answer.
     depends: [...(fieldDepends(ctx.registry, model, field) ?? field.depends)],
     exportable: true,
-    groupable: stored && field.type !== 'one2many' && field.type !== 'binary' ? true : field.name === 'display_name' ? false : stored && field.type === 'many2many',
+    // fields.py `_description_groupable` / `_description_sortable`: a stored column, else whether
+    // `_field_to_sql` gives the field SQL (sudo related paths of many2ones, Python overrides).
+    groupable: hasFieldSql(ctx.registry, model, field).groupable,
     manual: field.manual,
     name: field.name,
     readonly: field.readonly || field.name === 'id',
     required: field.required,
-    searchable: stored || !!field.related || field.name === 'display_name',
-    sortable: stored && !!field.column,
+    searchable: isSearchable(ctx.registry, model, field),
+    sortable: hasFieldSql(ctx.registry, model, field).sortable,
     store: field.store,
     string: translated(field.label, ctx.lang),
     type: field.type,
@@ -67,6 +71,19 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
   if (field.help && translated(field.help, ctx.lang)) d.help = translated(field.help, ctx.lang);
   if (field.related) d.related = field.related;
   if (field.type === 'char' || field.type === 'text' || field.type === 'html') d.translate = field.translate || (field.columnType === 'jsonb');
+  if (field.type === 'html') {
+    // fields.Html `_description_sanitize*` / `_description_strip_*` (sanitize_form is not described);
+    // a field that does not sanitize keeps the class defaults of the other flags.
+    const flags = field.htmlSanitize;
+    Object.assign(d, {
+      sanitize: !!flags,
+      sanitize_tags: flags?.tags ?? true,
+      sanitize_attributes: flags?.attributes ?? true,
+      sanitize_style: flags?.style ?? false,
+      strip_style: flags?.stripStyle ?? false,
+      strip_classes: flags?.stripClasses ?? false,
+    });
+  }
   if (field.type === 'char') {
     d.trim = true;
     if (field.size) d.size = field.size;

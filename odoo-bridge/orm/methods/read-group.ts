@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { explicitAnd } from '../domain/parse.ts';
+import { pythonFieldSql } from '../sql/python-field-sql.ts';
+import { joinRelatedPath, relatedTarget } from '../sql/related-sql.ts';
 import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
@@ -62,9 +64,13 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
       specs.push({ spec, field, granularity: null, expr: many2manyGroupJoin(env, model, alias, field, joins) });
       continue;
     }
-    if (!field.column) throw valueError(`Field ${model.name}.${name} is not stored and cannot be grouped on`);
-    readChecks.push(field);
-    let expr = fieldSql(env, field, alias);
+    // A model's Python `_field_to_sql` makes a non-stored field groupable (account.account.code).
+    const python = field.column ? undefined : pythonFieldSql(env, model, name, alias);
+    // A non-stored related field groups by its target through LEFT JOINs (`_traverse_related_sql`).
+    const related = field.column || python ? undefined : relatedTarget(env.registry, model, field);
+    if (!field.column && !python && !related?.field.column) throw valueError(`Field ${model.name}.${name} is not stored and cannot be grouped on`);
+    if (field.column) readChecks.push(field);
+    let expr = python ?? (related ? fieldSql(env, related.field, joinRelatedPath(env, related, alias, joins)) : fieldSql(env, field, alias));
     const gran = field.type === 'date' || field.type === 'datetime' ? granularity ?? 'month' : null;
     if (gran) {
       dates ??= await dateGroupingEnv(ctx.db, ctx.uid, ctx.context.lang, ctx.context.tz);
@@ -92,7 +98,9 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     readChecks.push(field);
     const col = fieldSql(env, field, alias);
     aggregates.set(aliasName!, sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`);
+    // A name given twice ('score:avg', 'score:max') is Odoo's dict key: the last spec wins, its type too.
     if (!fn.startsWith('count') && (fn === 'avg' || field.type === 'float' || field.type === 'monetary')) floatAggregates.add(aliasName!);
+    else floatAggregates.delete(aliasName!);
   }
 
   const where = compileWhere(env, model, domain ?? [], alias);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
 import { KNOWN_INHERITS, MODEL_OVERRIDES } from './model-overrides.ts';
+import { pythonNameFacts } from './python-model-facts.ts';
 import {
   MAGIC_FIELDS,
   type FieldInfo,
@@ -84,11 +85,12 @@ export async function introspectRegistry(database: string, pool: pg.Pool): Promi
 
   const fkTables = tablesFromForeignKeys(fkNames.rows, rawByModel, tables);
   const built = new Map<string, ModelInfo>();
+  const installed = new Set(modules.rows.map((r) => r.name));
   for (const m of models.rows) {
     const raw = rawByModel.get(m.model) ?? [];
     const table = resolveTable(m.model, raw, tables, fkTables);
     const inherits = detectInherits(m.model, raw, rawByModel);
-    built.set(m.model, buildModel(m, raw, table, table ? tables.get(table)! : new Map(), inherits, selectionByField));
+    built.set(m.model, buildModel(m, raw, table, table ? tables.get(table)! : new Map(), inherits, selectionByField, installed));
   }
 
   const defaultValues = new Map<string, unknown>();
@@ -236,8 +238,11 @@ function buildModel(
   columns: Map<string, string>,
   inherits: Map<string, string>,
   selectionByField: Map<number, Array<readonly [string, Translations]>>,
+  installed: ReadonlySet<string>,
 ): ModelInfo {
-  const override = MODEL_OVERRIDES[m.model] ?? {};
+  // `_rec_name` / `_rec_names_search` from the addons' sources (every model); the hand-kept
+  // overrides still win, for databases whose modules the extraction did not see.
+  const override = { ...pythonNameFacts(m.model, installed), ...MODEL_OVERRIDES[m.model] };
   const delegations = [...inherits.values()];
   const fields = new Map<string, FieldInfo>();
   for (const f of raw) {

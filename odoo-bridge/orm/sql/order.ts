@@ -3,6 +3,8 @@ import { userError, valueError } from '../../errors.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { checkFieldRead } from '../domain/field-read-checks.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
+import { pythonFieldSql } from './python-field-sql.ts';
+import { joinRelatedPath, relatedTarget } from './related-sql.ts';
 import type { ModelInfo } from '../registry/types.ts';
 
 /** Odoo's `regex_order` (models.py), one comma-separated term at a time. */
@@ -89,7 +91,16 @@ function fieldOrder(
     joins.push(sql`LEFT JOIN ${sql.table(parent.table!)} AS ${sql.table(parentAlias)} ON ${sql.ref(`${alias}.${fk.column}`)} = ${sql.ref(`${parentAlias}.id`)}`);
     return fieldOrder(env, parent, parentAlias, name, direction, nulls, joins, seen, withDirection);
   }
-  if (!field.column) return [];
+  if (!field.column) {
+    // A model's Python `_field_to_sql` may give a non-stored field SQL (account.account.code).
+    const python = pythonFieldSql(env, model, name, alias);
+    if (python) return [sql`${python}${tail}`];
+    // A non-stored related field orders by its target through LEFT JOINs (`_traverse_related_sql`).
+    const target = relatedTarget(env.registry, model, field);
+    if (!target) return [];
+    const targetAlias = joinRelatedPath(env, target, alias, joins);
+    return fieldOrder(env, target.model, targetAlias, target.field.name, direction, nulls, joins, seen, withDirection);
+  }
   if (field.type === 'many2one') {
     const key = `${model.name}.${name}`;
     if (seen.has(key)) return [];
