@@ -11,7 +11,7 @@ import { copyRecords } from './copy-records.ts';
 import { createRecords, updateRecords } from './record-writes.ts';
 import { inTransaction } from './transaction.ts';
 import { unlinkRecords } from './unlink-records.ts';
-import type { WriteEnv } from './write-env.ts';
+import { checkExist, checkRules, type WriteEnv } from './write-env.ts';
 
 export interface WriteMethodsOptions {
   behaviours?: BehaviourRegistry;
@@ -94,6 +94,15 @@ function archiveMethod(active: boolean, tx: <T>(ctx: CallContext, work: (w: Writ
     async run(ctx, model, _a, ids) {
       if (!model.activeField) throw userError(`No 'active' field on model ${model.name}`);
       await tx(ctx, async (w) => {
+        // `self.filtered(lambda r: r[active])` reads the flag through the ORM first: the read ACL,
+        // deleted ids and the read record rules apply before anything is toggled (another
+        // member's binding is an AccessError even when it is already in the asked state).
+        const unique = [...new Set(idsOf(ids))];
+        if (unique.length) {
+          w.ctx.access.checkModel(model, 'read');
+          await checkExist(w, model, unique);
+          await checkRules(w, model, 'read', unique);
+        }
         const rows = await w.ctx.db.query<{ id: number }>(
           `SELECT id FROM "${model.table}" WHERE id = ANY($1::int4[]) AND ${active ? 'NOT' : ''} COALESCE("${model.activeField}", false)`,
           [idsOf(ids)],
