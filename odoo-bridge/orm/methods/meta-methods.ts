@@ -84,19 +84,6 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
       strip_classes: flags?.stripClasses ?? false,
     });
   }
-  if (field.type === 'html') {
-    // fields.Html `_description_sanitize*` / `_description_strip_*` (sanitize_form is not described);
-    // a field that does not sanitize keeps the class defaults of the other flags.
-    const flags = field.htmlSanitize;
-    Object.assign(d, {
-      sanitize: !!flags,
-      sanitize_tags: flags?.tags ?? true,
-      sanitize_attributes: flags?.attributes ?? true,
-      sanitize_style: flags?.style ?? false,
-      strip_style: flags?.stripStyle ?? false,
-      strip_classes: flags?.stripClasses ?? false,
-    });
-  }
   if (field.type === 'char') {
     d.trim = true;
     if (field.size) d.size = field.size;

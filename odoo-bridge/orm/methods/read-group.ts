@@ -99,9 +99,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     const col = fieldSql(env, field, alias);
     aggregates.set(aliasName!, sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`);
     // A name given twice ('score:avg', 'score:max') is Odoo's dict key: the last spec wins, its type too.
-    // A name given twice ('score:avg', 'score:max') is Odoo's dict key: the last spec wins, its type too.
     if (!fn.startsWith('count') && (fn === 'avg' || field.type === 'float' || field.type === 'monetary')) floatAggregates.add(aliasName!);
-    else floatAggregates.delete(aliasName!);
     else floatAggregates.delete(aliasName!);
   }
 
