@@ -257,7 +257,14 @@ try {
     ok,
   }));
 } finally {
-  for (const r of resources.reverse()) await r.close().catch(() => undefined);
+  for (const r of resources.reverse()) await r.close().catch((error: unknown) => console.error('closing failed:', error));
+  // Idle connections of a pool the runtime leaves behind close on their idle timeout (10 s); dropping
+  // the database WITH (FORCE) before that would kill them under a pool with no error listener.
+  for (let waited = 0; waited < 15_000; waited += 250) {
+    const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [SERVICE_DATABASE]);
+    if (!rows[0]!.n) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   await admin.query(`DROP DATABASE IF EXISTS ${SERVICE_DATABASE} WITH (FORCE)`).catch(() => undefined);
   await admin.end();
   await bench.stop();

@@ -46,10 +46,8 @@ export interface SyncOutcome {
 /** How far ahead of the server's clock a reading may be dated (device clocks drift). */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-/** A reading time as Odoo stores a Datetime: UTC, whole seconds, `YYYY-MM-DD HH:MM:SS`; null when it is no time. */
-export function odooDatetime(rfc3339: string): string | null {
-  const ms = Date.parse(rfc3339);
-  if (!Number.isFinite(ms)) return null;
+/** A time in ms as Odoo stores a Datetime: UTC, whole seconds, `YYYY-MM-DD HH:MM:SS`. */
+export function odooDatetime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
@@ -69,9 +67,10 @@ function keyedReadings(binding: DeviceBinding, readings: readonly DeviceReading[
     if (!measures.includes(reading.recordType)) {
       throw new UserRefused('validation', `Reading ${index}: a ${binding.deviceType} does not measure ${reading.recordType} (it measures ${measures.join(', ')}).`);
     }
-    const measuredAt = odooDatetime(reading.measuredAt);
-    if (measuredAt === null) throw new UserRefused('validation', `Reading ${index}: measuredAt is not a valid time.`);
-    if (Date.parse(reading.measuredAt) > now + FUTURE_TOLERANCE_MS) throw new UserRefused('validation', `Reading ${index}: measuredAt lies in the future.`);
+    const ms = Date.parse(reading.measuredAt);
+    if (!Number.isFinite(ms)) throw new UserRefused('validation', `Reading ${index}: measuredAt is not a valid time.`);
+    if (ms > now + FUTURE_TOLERANCE_MS) throw new UserRefused('validation', `Reading ${index}: measuredAt lies in the future.`);
+    const measuredAt = odooDatetime(ms);
     const key = `${reading.recordType} ${measuredAt}`;
     if (seen.has(key)) return;
     seen.add(key);
