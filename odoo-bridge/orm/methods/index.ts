@@ -5,6 +5,7 @@ import type { MethodTable } from './method.ts';
 import { META_METHODS } from './meta-methods.ts';
 import { MODEL_SELECTOR_METHODS } from './model-selector-methods.ts';
 import { XMLID_METHODS } from './xmlid-methods.ts';
+import { RECORD_METADATA_METHODS } from './record-metadata-methods.ts';
 import { NAME_SEARCH_METHODS } from './name-search.ts';
 import { READ_GROUP_METHODS } from './read-group.ts';
 import { SEARCH_METHODS } from './search-methods.ts';
@@ -22,4 +23,5 @@ export const READ_METHODS: MethodTable = {
   ...USER_METHODS,
   ...MODEL_SELECTOR_METHODS,
   ...XMLID_METHODS,
+  ...RECORD_METADATA_METHODS,
 };

@@ -1,5 +1,6 @@
-import { OdooError, userError, valueError } from '../../errors.ts';
+import { missingBehaviour, OdooError, userError, valueError } from '../../errors.ts';
 import { missingBehaviourMethod } from '../dispatch/missing-behaviour-method.ts';
+import { pythonMethod } from '../dispatch/python-methods.ts';
 import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { CallContext } from '../call-context.ts';
 import { selfWriteValues } from './core/res-users-self-write.ts';
@@ -84,6 +85,41 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
     },
     action_archive: archiveMethod(false, tx),
     action_unarchive: archiveMethod(true, tx),
+    toggle_active: toggleActiveMethod(behaviours, tx),
+  };
+}
+
+/** Reads the records' active flags as `self.filtered(active_name)` does: read ACL, deleted ids, read rules. */
+async function activeFlags(w: WriteEnv, model: ModelInfo, ids: readonly number[]): Promise<Map<number, boolean>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  w.ctx.access.checkModel(model, 'read');
+  await checkExist(w, model, unique);
+  await checkRules(w, model, 'read', unique);
+  const rows = await w.ctx.db.query<{ id: number; active: boolean }>(`SELECT id, COALESCE("${model.activeField}", false) AS active FROM "${model.table}" WHERE id = ANY($1::int4[])`, [unique]);
+  return new Map(rows.rows.map((r) => [r.id, r.active]));
+}
+
+/** `toggle_active()` (18): the active records archived, then the others unarchived; None. */
+function toggleActiveMethod(behaviours: BehaviourRegistry, tx: <T>(ctx: CallContext, work: (w: WriteEnv) => Promise<T>) => Promise<T>): MethodSpec {
+  return {
+    api: 'records',
+    signature: { qualname: 'BaseModel.toggle_active', params: [] },
+    async run(ctx, model, a, ids) {
+      const override = behaviours.method(model.name, 'toggle_active');
+      if (override) return override.run(ctx, model, a, ids);
+      // mail.activity.mixin, product.product, res.lang and res.users override it in Python.
+      if (pythonMethod(model.name, 'toggle_active')?.definedOn !== 'base') throw missingBehaviour(model.name, 'the business method toggle_active()');
+      if (!model.activeField) throw new OdooError('builtins.AssertionError', `No 'active' field on model ${model.name}`);
+      await tx(ctx, async (w) => {
+        const flags = await activeFlags(w, model, idsOf(ids));
+        const active = [...flags].filter(([, on]) => on).map(([id]) => id);
+        const inactive = [...flags].filter(([, on]) => !on).map(([id]) => id);
+        if (active.length) await updateRecords(w, model, active, { [model.activeField!]: false });
+        if (inactive.length) await updateRecords(w, model, inactive, { [model.activeField!]: true });
+      });
+      return undefined;
+    },
   };
 }
 

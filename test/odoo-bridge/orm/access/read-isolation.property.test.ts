@@ -52,12 +52,12 @@ const PERSONAL: Record<string, Personal> = {
 const PERSONAL_MODELS = Object.keys(PERSONAL);
 
 /** Engine methods that return no record data (metadata, rights, existence as Odoo answers it). */
-const NOT_RECORD_DATA = new Set(['fields_get', 'default_get', 'check_access_rights', 'check_field_access_rights', 'has_access', 'check_access', 'context_get', 'exists', 'get_available_models', 'display_name_for', 'check_object_reference']);
+const NOT_RECORD_DATA = new Set(['fields_get', 'default_get', 'check_access_rights', 'check_field_access_rights', 'has_access', 'check_access', 'context_get', 'exists', 'get_available_models', 'display_name_for', 'check_object_reference', 'get_external_id', 'fetch', 'get_base_url', 'check_access_rule']);
 /** The record-data methods this test drives; a method served later must be added here or above. */
-const DRIVEN = ['read', 'web_read', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'name_search'] as const;
+const DRIVEN = ['read', 'web_read', 'get_metadata', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'name_search'] as const;
 type Driven = (typeof DRIVEN)[number];
 /** Write-side methods: they answer ids/True, never rows (covered by the write rules' tests). */
-const WRITE_SIDE = new Set(['create', 'write', 'unlink', 'copy', 'name_create', 'action_archive', 'action_unarchive']);
+const WRITE_SIDE = new Set(['create', 'write', 'unlink', 'copy', 'name_create', 'action_archive', 'action_unarchive', 'toggle_active']);
 
 let db: TestDatabase;
 let engine: OrmEngine;
@@ -171,8 +171,13 @@ async function checkCall(method: Driven, model: string, who: { role: Role; uid: 
   let result: Awaited<ReturnType<typeof outcome>>;
   switch (method) {
     case 'read':
-    case 'web_read': {
-      result = await outcome(method === 'read' ? call(uid, model, 'read', [ids, fields]) : call(uid, model, 'web_read', [ids], { specification: spec }));
+    case 'web_read':
+    case 'get_metadata': {
+      result = await outcome(
+        method === 'read' ? call(uid, model, 'read', [ids, fields])
+        : method === 'web_read' ? call(uid, model, 'web_read', [ids], { specification: spec })
+        : call(uid, model, 'get_metadata', [ids]),
+      );
       const visible = await allowed(model, role, uid, ids);
       const existing = new Set((await db.pool.query<{ id: number }>(`SELECT id FROM ${info.table} WHERE id = ANY($1::int4[])`, [ids])).rows.map((r) => r.id));
       const denied = [...existing].filter((id) => !visible.has(id));
