@@ -56,6 +56,20 @@ describe.each<UserOwner>(['service', 'legacy'])('device bindings, M02 owned by %
     expect((await bind(OTHER_MEMBER, OTHER_MEMBER, { deviceType: 'bp_monitor', serial })).status).toBe(201);
   });
 
+  it('an Idempotency-Key replays the first answer (201, the same binding) instead of meeting the guard; the key with another body is 422', async () => {
+    const serial = newSerial();
+    const key = `bind-${serial}`;
+    const first = await call('POST', `/users/${MEMBER}/device-bindings`, as(MEMBER), { deviceType: 'scale', vendor: 'Withings', serial }, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    const replay = await call('POST', `/users/${MEMBER}/device-bindings`, as(MEMBER), { deviceType: 'scale', vendor: 'Withings', serial }, { 'idempotency-key': key });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    expect((await call('POST', `/users/${MEMBER}/device-bindings`, as(MEMBER), { deviceType: 'scale', vendor: 'Withings', serial }, { 'idempotency-key': `${key}-2` })).status).toBe(409);
+    expect((await call('POST', `/users/${MEMBER}/device-bindings`, as(MEMBER), { deviceType: 'scale', serial }, { 'idempotency-key': key })).status).toBe(422);
+    expect(await activeBindings(serial)).toEqual([{ id: first.body.id, user_id: MEMBER }]);
+  });
+
   it('race: twelve members binding one new device at once get one 201 and eleven 409, one active binding stored', async () => {
     for (let round = 0; round < 3; round++) {
       const serial = newSerial();
