@@ -84,12 +84,18 @@ CREATE INDEX assessments__user_id_index ON assessments (user_id);`,
   },
   {
     // The health-data read side: the index GET /users/{id}/health-data's range scans and per-period
-    // aggregates walk (one member, one type, a time range), and the audit of every read of M02's rows.
+    // aggregates walk (one member, one type, a time range), covering what an aggregate reads so a
+    // year of one member's readings is an index-only scan (no heap page per reading: a device's
+    // readings arrive interleaved with every other member's); statistics on (user_id, record_type)
+    // so the planner does not take a member's share of a type for the table's (heart rate is most
+    // rows, but not most of every member's) and prefer the user_id index; and the audit of every
+    // read of M02's rows.
     // The audit keeps who read whose rows of which model, how and when — never a value. `subject_uids`
     // is null for an RPC aggregate (read_group, search_count) whose rows the call does not name.
     id: '0002_health_read_side',
     sql: `
-CREATE INDEX health_records__user_type_measured_index ON health_records (user_id, record_type, measured_at);
+CREATE INDEX health_records__user_type_measured_index ON health_records (user_id, record_type, measured_at) INCLUDE (id, value, value2, unit);
+CREATE STATISTICS health_records__user_type_statistics (mcv, dependencies) ON user_id, record_type FROM health_records;
 CREATE TABLE health_read_audit (
   id bigserial PRIMARY KEY,
   read_at timestamptz NOT NULL,

@@ -92,6 +92,17 @@ function rangeConditions(tz: string, from: RangeBound | undefined, to: RangeBoun
   return conditions;
 }
 
+/**
+ * The instant a local period starts (RFC 3339, UTC): the first moment the wall clock shows
+ * `bucket`. PostgreSQL reads an ambiguous wall-clock time as the later of its two moments; where
+ * midnight happens twice (Havana falls back from 01:00 to 00:00) the day starts at the first, up to
+ * an hour (or half an hour, Lord Howe) earlier, which the candidates below catch.
+ */
+const periodStart = (bucket: RawBuilder<unknown>, tz: string) => sql<string>`(
+  SELECT to_char(min(e) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    FROM unnest(ARRAY[(${bucket}) AT TIME ZONE ${tz} - interval '1 hour', (${bucket}) AT TIME ZONE ${tz} - interval '30 minutes', (${bucket}) AT TIME ZONE ${tz}]) AS e
+   WHERE e AT TIME ZONE ${tz} >= (${bucket}))`;
+
 async function baseConditions(grant: HealthReadGrant, query: HealthDataQuery, tz: string): Promise<RawBuilder<unknown>[]> {
   return [await grant.where('r'), ...(query.type ? [sql`r.record_type = ${query.type}`] : []), ...rangeConditions(tz, query.from, query.to)];
 }
@@ -163,25 +174,37 @@ export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant
          AND r.measured_at >= w.bucket - interval '1 day'
          AND ${bucketOf} >= w.bucket
     ), buckets AS (
+      -- The latest reading's time only: its value is looked up for the page's items alone (below),
+      -- cheaper than ordering every period's readings to take the first.
       SELECT p.bucket, p.record_type AS type, p.unit, count(*) AS count,
-             min(p.value) AS min, max(p.value) AS max, avg(p.value) AS mean,
-             (array_agg(p.value ORDER BY p.measured_at DESC, p.id DESC) FILTER (WHERE p.value IS NOT NULL))[1] AS last,
-             min(p.value2) AS min2, max(p.value2) AS max2, avg(p.value2) AS mean2,
-             (array_agg(p.value2 ORDER BY p.measured_at DESC, p.id DESC) FILTER (WHERE p.value2 IS NOT NULL))[1] AS last2
+             min(p.value) AS min, max(p.value) AS max, avg(p.value) AS mean, max(p.measured_at) FILTER (WHERE p.value IS NOT NULL) AS last_at,
+             min(p.value2) AS min2, max(p.value2) AS max2, avg(p.value2) AS mean2, max(p.measured_at) FILTER (WHERE p.value2 IS NOT NULL) AS last2_at
         FROM picked AS p
        GROUP BY p.bucket, p.record_type, p.unit
+    ), page AS (
+      SELECT b.* FROM buckets AS b
+      ${after}
+      ORDER BY b.bucket DESC, b.type, coalesce(b.unit, '')
+      LIMIT ${query.limit + 1}
     )
     SELECT to_char(b.bucket, 'YYYY-MM-DD') AS period,
-           to_char((b.bucket AT TIME ZONE ${tz}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS start,
-           to_char(((b.bucket + ${oneUnit}) AT TIME ZONE ${tz}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "end",
-           b.type, b.unit, b.count, b.min, b.max, b.mean, b.last, b.min2, b.max2, b.mean2, b.last2,
+           ${periodStart(sql`b.bucket`, tz)} AS start,
+           ${periodStart(sql`b.bucket + ${oneUnit}`, tz)} AS "end",
+           b.type, b.unit, b.count, b.min, b.max, b.mean, b.min2, b.max2, b.mean2,
+           -- Odoo's order (measured_at desc, id desc) among the readings of that latest second.
+           (SELECT r.value FROM health_records AS r
+             WHERE ${where} AND r.record_type = b.type AND r.unit IS NOT DISTINCT FROM b.unit AND r.measured_at = b.last_at AND r.value IS NOT NULL
+             ORDER BY r.id DESC LIMIT 1) AS last,
+           CASE WHEN b.last2_at IS NOT NULL THEN
+             (SELECT r.value2 FROM health_records AS r
+               WHERE ${where} AND r.record_type = b.type AND r.unit IS NOT DISTINCT FROM b.unit AND r.measured_at = b.last2_at AND r.value2 IS NOT NULL
+               ORDER BY r.id DESC LIMIT 1)
+           END AS last2,
            to_char(b.bucket, 'YYYY-MM-DD"T"HH24:MI:SS') AS "bucketKey",
            EXISTS (SELECT 1 FROM health_records AS r, window_start AS w
                     WHERE ${where} AND r.measured_at < w.bucket + interval '1 day' AND ${bucketOf} < w.bucket) AS older
-      FROM buckets AS b
-      ${after}
-     ORDER BY b.bucket DESC, b.type, coalesce(b.unit, '')
-     LIMIT ${query.limit + 1}`.execute(rows);
+      FROM page AS b
+     ORDER BY b.bucket DESC, b.type, coalesce(b.unit, '')`.execute(rows);
   const page = found.slice(0, query.limit);
   const last = page[page.length - 1];
   const more = found.length > query.limit || Boolean(last?.older);

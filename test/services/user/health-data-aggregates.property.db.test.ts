@@ -7,10 +7,10 @@ const OTHER = 7;
 const COACH = 246;
 
 /** Zones with and without DST, north and south, with half- and quarter-hour offsets; null: no tz set (UTC). */
-const ZONES = [null, 'UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'America/St_Johns', 'Pacific/Chatham', 'Asia/Kolkata', 'Asia/Tokyo', 'Europe/London'] as const;
+const ZONES = [null, 'UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'America/St_Johns', 'Pacific/Chatham', 'Asia/Kolkata', 'Asia/Tokyo', 'Europe/London', 'America/Havana'] as const;
 
 /** DST changes of 2025–2026 in those zones (UTC), around which readings cluster: a local day or week there is not 24 × n hours. */
-const TRANSITIONS = ['2025-03-30T01:00:00Z', '2025-10-26T01:00:00Z', '2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z', '2026-04-04T16:00:00Z', '2026-10-03T16:00:00Z', '2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-03-08T05:30:00Z']
+const TRANSITIONS = ['2025-03-30T01:00:00Z', '2025-10-26T01:00:00Z', '2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z', '2026-04-04T16:00:00Z', '2026-10-03T16:00:00Z', '2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-03-08T05:30:00Z', '2026-03-08T05:00:00Z', '2026-11-01T05:00:00Z']
   .map((t) => Date.parse(t) / 1000);
 const SPAN_START = Date.parse('2025-01-01T00:00:00Z') / 1000;
 const SPAN_END = Date.parse('2026-12-31T00:00:00Z') / 1000;

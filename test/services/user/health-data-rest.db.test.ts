@@ -134,6 +134,25 @@ describe('GET /users/{id}/health-data: readings and pages', () => {
     await setTz(MEMBER, null);
   });
 
+  it('where midnight happens twice (Havana falls back from 01:00 to 00:00) the day starts at the first; where it never happens (00:00 becomes 01:00), at 01:00', async () => {
+    await setTz(MEMBER, 'America/Havana');
+    await plant(svc(), MEMBER, [
+      { type: 'weight', value: 70, unit: 'kg', at: '2026-11-01 03:59:59' }, // 23:59:59 CDT, 31 October
+      { type: 'weight', value: 71, unit: 'kg', at: '2026-11-01 04:30:00' }, // 00:30 CDT, 1 November (the first pass)
+      { type: 'weight', value: 72, unit: 'kg', at: '2026-11-01 05:30:00' }, // 00:30 CST, 1 November (the second)
+      { type: 'weight', value: 60, unit: 'kg', at: '2026-03-08 04:59:59' }, // 23:59:59 CST, 7 March; then 00:00 becomes 01:00 CDT
+      { type: 'weight', value: 61, unit: 'kg', at: '2026-03-08 05:00:00' }, // 01:00 CDT, 8 March (its first moment)
+    ]);
+    const days = await get(MEMBER, `/users/${MEMBER}/health-data?aggregate=day&limit=400`);
+    expect(days.body.items.map((d: any) => [d.period, d.start, d.end, d.count, d.last])).toEqual([
+      ['2026-11-01', '2026-11-01T04:00:00Z', '2026-11-02T05:00:00Z', 2, 72],
+      ['2026-10-31', '2026-10-31T04:00:00Z', '2026-11-01T04:00:00Z', 1, 70],
+      ['2026-03-08', '2026-03-08T05:00:00Z', '2026-03-09T04:00:00Z', 1, 61],
+      ['2026-03-07', '2026-03-07T05:00:00Z', '2026-03-08T05:00:00Z', 1, 60],
+    ]);
+    await setTz(MEMBER, null);
+  });
+
   it('aggregates blood pressure\'s value2 too; another member\'s readings at the same times never enter an aggregate, even a coach\'s', async () => {
     await setTz(MEMBER, null);
     await plant(svc(), MEMBER, [
