@@ -187,7 +187,8 @@ export function userRestCalls(c: RestCallContext) {
           return { recordType: plan.recordType, measuredAt: rfc3339(86_400 + k * 10 + i), value: plan.value(), ...(value2 === undefined ? {} : { value2 }) };
         }),
       };
-      // A retried batch carries no Idempotency-Key of its own: the natural key (binding, type, second) is what stores it once.
+      // A batch sent again carries a new Idempotency-Key (a device that lost the answer builds the request anew): the
+      // readings' natural key (binding, type, second) is what stores them once.
       const answer = await c.rest.syncReadings(uid, batch.bindingId, batch.readings, again ? `${batch.key}-again` : batch.key);
       const expected = again ? { accepted: 0, duplicates: batch.readings.length } : { accepted: batch.readings.length, duplicates: 0 };
       if (answer.accepted !== expected.accepted || answer.duplicates !== expected.duplicates) {
