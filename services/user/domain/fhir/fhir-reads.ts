@@ -52,16 +52,17 @@ export async function searchResources(access: AccessPort, rows: Kysely<any>, spe
   }
   const from = sql`${sql.table(spec.table)} AS ${sql.raw(spec.alias)}`;
   const where = sql.join(conditions, sql` AND `);
-  // The total and the page from one snapshot, so `total` counts the very rows the pages are cut from.
-  const { counted, page } = await inOneSnapshot(rows, async (db) => ({
-    counted: await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`.execute(db),
-    page: request.count === 0
-      ? { rows: [] as any[] }
-      : await sql<any>`SELECT ${spec.columns} FROM ${from} WHERE ${where} ORDER BY ${spec.order} LIMIT ${request.count} OFFSET ${request.offset}`.execute(db),
-  }));
-  const subjects = requested.length ? requested : [...new Set(page.rows.map((row: { user_id: number }) => row.user_id))];
-  await audit({ outcome: 'granted', subjectUids: subjects, rowCount: page.rows.length });
-  return { resources: page.rows.map((row) => spec.toResource(row)), total: counted.rows[0]!.n };
+  // The page carries the total (an uncorrelated subquery, run once): one statement, one snapshot,
+  // so `total` counts the very rows the page is cut from. Only an empty page (past the end, _count=0,
+  // nothing matches) needs the count on its own.
+  const total = sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`;
+  const page = request.count === 0
+    ? []
+    : (await sql<any>`SELECT ${spec.columns}, ${total} AS total FROM ${from} WHERE ${where} ORDER BY ${spec.order} LIMIT ${request.count} OFFSET ${request.offset}`.execute(rows)).rows;
+  const matches: number = page.length ? page[0].total : (await sql<{ total: number }>`SELECT ${total} AS total`.execute(rows)).rows[0]!.total;
+  const subjects = requested.length ? requested : [...new Set(page.map((row: { user_id: number }) => row.user_id))];
+  await audit({ outcome: 'granted', subjectUids: subjects, rowCount: page.length });
+  return { resources: page.map((row) => spec.toResource(row)), total: matches };
 }
 
 /**
@@ -97,8 +98,3 @@ export async function readResource(access: AccessPort, rows: Kysely<any>, spec: 
   return spec.toResource(found);
 }
 
-/** `work` in one read-only REPEATABLE READ transaction (one snapshot), or in the caller's transaction when it holds one. */
-async function inOneSnapshot<T>(rows: Kysely<any>, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  if (rows.isTransaction) return work(rows);
-  return rows.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
-}
