@@ -167,6 +167,19 @@ for (const owner of ['legacy', 'service'] as UserOwner[]) {
       expect((await call('POST', `/users/${MEMBER}/health-actions`, MEMBER, { ...body, value: 62 }, { 'idempotency-key': key })).status).toBe(422);
     });
 
+    it('OpenAPI documents the health-action and goal routes, with the optional Idempotency-Key on the writes', async () => {
+      const doc = await call('GET', '/user/openapi.json', null);
+      expect(doc.status).toBe(200);
+      const paths = doc.body.paths as Record<string, Record<string, any>>;
+      const ops = Object.entries(paths).flatMap(([path, byMethod]) => Object.keys(byMethod).map((m) => `${m.toUpperCase()} ${path}`));
+      expect(ops).toEqual(expect.arrayContaining([
+        'POST /users/{id}/health-actions', 'GET /users/{id}/health-actions/{actionId}', 'GET /users/{id}/health-goals', 'PUT /users/{id}/health-goals', 'GET /users/{id}/health-goals/{goalId}',
+      ]));
+      const keyOf = (op: any) => op.parameters.find((p: any) => p.name === 'Idempotency-Key');
+      expect(keyOf(paths['/users/{id}/health-actions']!.post).required).toBe(false);
+      expect(keyOf(paths['/users/{id}/health-goals']!.put).required).toBe(false);
+    });
+
     it('PUT goals: create, update the active goal of a type, abandon by id and by type; the list filters and pages', async () => {
       await putGoals(MEMBER, MEMBER, [{ goalType: 'weight', state: 'abandoned' }]);
       const created = await putGoals(MEMBER, MEMBER, [{ goalType: 'weight', targetValue: 65, currentValue: 70, endDate: '2027-06-30' }]);
