@@ -11,12 +11,13 @@ import { asDeviceProblems, assertRulesAllowValues, assertUserExists, bindingFor 
 /**
  * A member's device bindings (hp.device.binding) over REST: bind, list, read, unbind and bind
  * again. Rows are read and written where M02 lives now (db/user-home.ts). Reads of bindings are
- * reads of health data: each is audited (who, whose, when, REST), granted or refused.
+ * reads of health data: each is audited (who, whose, when, REST), granted or refused, and so is
+ * the answer of a bind or unbind, which shows the binding (committed with the request).
  */
 
 const bindingPath = (userId: number, bindingId: number) => `/users/${userId}/device-bindings/${bindingId}`;
 
-/** Audits a REST read of a member's bindings. */
+/** Audits a REST read of a member's bindings (`ctx.db`: the pool for a GET, the request's transaction for a write). */
 function auditRead(ctx: Pick<RouteContext<UserDatabase>, 'db' | 'requestId'>, actorUid: number, subject: number, queryKind: string, outcome: 'granted' | 'refused', rowCount?: number) {
   return healthReadAudit(ctx.db).record({
     actorUid, model: 'hp.device.binding', queryKind, protocol: 'rest', outcome, subjectUids: [subject], requestId: ctx.requestId,
@@ -51,6 +52,7 @@ export const createDeviceBinding = defineRoute<UserDatabase, { deviceType: Devic
       await assertRulesAllowValues(access!, rows, 'hp.device.binding', 'device_bindings', 'create',
         { user_id: params.id, device_type: body.deviceType, vendor, serial, active: true }, `a device binding of user ${params.id}`);
       const binding = await asDeviceProblems(bindDevice(onKysely(rows), principal!.userId, params.id, { deviceType: body.deviceType, vendor, serial }));
+      await auditRead(ctx, principal!.userId, params.id, 'write_answer', 'granted', 1);
       return { status: 201, body: binding, headers: { location: bindingPath(params.id, binding.id) } };
     });
   },
@@ -70,7 +72,7 @@ export const listDeviceBindings = defineRoute<UserDatabase, unknown, { active: '
     const rows = userReader(ctx.db, ctx.legacyPool, await userHome(ctx.db, ctx.legacyPool, { hold: false }));
     const decision = await decideHealthRead(access!, rows, params.id, 'hp.device.binding');
     if (!decision.allowed) {
-      await auditRead(ctx, access!.uid, params.id, 'device-bindings', 'refused');
+      await auditRead(ctx, access!.uid, params.id, 'list', 'refused');
       throw refusalProblem(decision);
     }
     const conditions = [await decision.where('b')];
@@ -82,7 +84,7 @@ export const listDeviceBindings = defineRoute<UserDatabase, unknown, { active: '
         ORDER BY b.bound_at DESC, b.id DESC LIMIT ${query.limit} OFFSET ${query.offset}`.execute(rows),
       sql<{ n: number }>`SELECT count(*)::int AS n FROM device_bindings b WHERE ${where}`.execute(rows),
     ]);
-    await auditRead(ctx, access!.uid, params.id, 'device-bindings', 'granted', page.rows.length);
+    await auditRead(ctx, access!.uid, params.id, 'list', 'granted', page.rows.length);
     return { status: 200, body: { items: page.rows.map(toDeviceBinding), total: count.rows[0]!.n } };
   },
 });
@@ -100,10 +102,10 @@ export const getDeviceBinding = defineRoute<UserDatabase, unknown, unknown, { id
     const rows = userReader(ctx.db, ctx.legacyPool, await userHome(ctx.db, ctx.legacyPool, { hold: false }));
     try {
       const binding = await bindingFor(access!, rows, params.id, params.bindingId, 'read');
-      await auditRead(ctx, access!.uid, params.id, 'device-binding', 'granted', 1);
+      await auditRead(ctx, access!.uid, params.id, 'by_id', 'granted', 1);
       return { status: 200, body: binding };
     } catch (error) {
-      await auditRead(ctx, access!.uid, params.id, 'device-binding', 'refused');
+      await auditRead(ctx, access!.uid, params.id, 'by_id', 'refused');
       throw error;
     }
   },
@@ -129,7 +131,9 @@ export const updateDeviceBinding = defineRoute<UserDatabase, { active: boolean }
     const home = await userHome(ctx.db, ctx.legacyPool, { hold: true });
     return inUserHome(ctx.db, ctx.legacyPool, home, async (rows) => {
       const binding = await bindingFor(access!, rows, params.id, params.bindingId, 'write');
-      return { status: 200, body: await asDeviceProblems(setBindingActive(onKysely(rows), principal!.userId, binding, body.active)) };
+      const updated = await asDeviceProblems(setBindingActive(onKysely(rows), principal!.userId, binding, body.active));
+      await auditRead(ctx, principal!.userId, params.id, 'write_answer', 'granted', 1);
+      return { status: 200, body: updated };
     });
   },
 });

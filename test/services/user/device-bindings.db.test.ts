@@ -132,16 +132,19 @@ describe.each<UserOwner>(['service', 'legacy'])('device bindings, M02 owned by %
     expect((await call('PATCH', `/users/${OTHER_MEMBER}/device-bindings/${byOperator.body.id}`, as(ADMIN), { active: false })).status).toBe(200);
   });
 
-  it('every read of bindings is audited in svc_user (who, whose, REST, granted or refused), never a value', async () => {
+  it('every read of bindings is audited in svc_user (who, whose, REST, granted or refused), and the answer of a bind', async () => {
     const count = async () => (await stack.service.pool.query(`SELECT count(*)::int AS n FROM health_read_audit WHERE model = 'hp.device.binding' AND protocol = 'rest'`)).rows[0].n;
     const before = await count();
     await call('GET', `/users/${MEMBER}/device-bindings`, as(MEMBER));
     await call('GET', `/users/${OTHER_MEMBER}/device-bindings`, as(MEMBER));
-    expect(await count()).toBe(before + 2);
-    const rows = (await stack.service.pool.query(`SELECT actor_uid, subject_uids, outcome FROM health_read_audit WHERE model = 'hp.device.binding' ORDER BY id DESC LIMIT 2`)).rows;
+    const bound = await bind(OPERATOR, OTHER_MEMBER, { deviceType: 'band', vendor: 'Huawei', serial: newSerial() });
+    expect(bound.status).toBe(201);
+    expect(await count()).toBe(before + 3);
+    const rows = (await stack.service.pool.query(`SELECT actor_uid, subject_uids, query_kind, outcome, row_count FROM health_read_audit WHERE model = 'hp.device.binding' ORDER BY id DESC LIMIT 3`)).rows;
     expect(rows).toEqual([
-      { actor_uid: MEMBER, subject_uids: [OTHER_MEMBER], outcome: 'refused' },
-      { actor_uid: MEMBER, subject_uids: [MEMBER], outcome: 'granted' },
+      { actor_uid: OPERATOR, subject_uids: [OTHER_MEMBER], query_kind: 'write_answer', outcome: 'granted', row_count: 1 },
+      { actor_uid: MEMBER, subject_uids: [OTHER_MEMBER], query_kind: 'list', outcome: 'refused', row_count: null },
+      { actor_uid: MEMBER, subject_uids: [MEMBER], query_kind: 'list', outcome: 'granted', row_count: expect.any(Number) },
     ]);
   });
 
