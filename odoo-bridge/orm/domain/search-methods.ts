@@ -29,7 +29,36 @@ const messagePartnerIds: SearchMethod = (env, model, alias, operator, value, sea
 
 const POSITIVE: Partial<Record<Operator, Operator>> = { '!=': '=', 'not in': 'in', 'not like': 'like', 'not ilike': 'ilike', 'not any': 'any' };
 
+/**
+ * base res_users.py ResGroups `_search_full_name` ("Category / Group"): per value, the group part
+ * (after the last `/`) on `name` and the category part on the category's name (searched as
+ * superuser), ANDed or ORed as Odoo combines them for positive and negative operators.
+ */
+const groupFullName: SearchMethod = (env, model, alias, operator, value, search) => {
+  const domain = groupFullNameDomain(operator, value);
+  return sql`(${sql.ref(`${alias}.id`)} IN (${search(env, model, domain, 'id')}))`;
+};
+
+export function groupFullNameDomain(operator: Operator, operand: unknown): unknown[] {
+  if (typeof operand === 'boolean') return [['name', operator, operand]];
+  const list = typeof operand !== 'string';
+  const values = (list ? (Array.isArray(operand) ? operand : [operand]) : [operand]).map(String);
+  const negative = NEGATIVE_OPERATORS.has(operator);
+  const domains = values.map((group) => {
+    const parts = group.split('/').filter((v) => v);
+    const groupName = (parts.pop() ?? '').trim();
+    const categoryName = parts.length ? parts.join('/').trim() : groupName;
+    const groupDomain = [['name', operator, list ? [groupName] : groupName]];
+    let categoryDomain: unknown[] = [['category_id', 'any', [['name', operator, list ? [categoryName] : categoryName]]]];
+    if (negative && !parts.length) categoryDomain = ['|', ...categoryDomain, ['category_id', '=', false]];
+    return negative === !parts.length ? ['&', ...groupDomain, ...categoryDomain] : ['|', ...groupDomain, ...categoryDomain];
+  });
+  const joiner = negative ? '&' : '|';
+  return [...Array(Math.max(0, domains.length - 1)).fill(joiner), ...domains.flat()];
+}
+
 export function searchMethodOf(registry: Registry, field: FieldInfo): SearchMethod | undefined {
   if (field.name === 'message_partner_ids' && field.relation === 'res.partner' && registry.model('mail.followers')?.table) return messagePartnerIds;
+  if (field.model === 'res.groups' && field.name === 'full_name') return groupFullName;
   return undefined;
 }

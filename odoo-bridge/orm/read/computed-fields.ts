@@ -49,6 +49,18 @@ const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];
 const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
 
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
+  // base res_users.py ResGroups `_compute_full_name`: "<category> / <name>" (sudo), else the name;
+  // the same text as its display_name (display-name.ts), which it is the `_rec_name` of.
+  'res.groups.full_name': {
+    dependsOn: [], readsTables: ['ir_module_category'],
+    select: (a, scope) => {
+      const name = fieldSql(scope.env, scope.env.registry.model('res.groups')!.fields.get('name')!, a);
+      const lang = scope.env.lang;
+      const category = lang === 'en_US' ? sql`c.name->>'en_US'` : sql`COALESCE(c.name->>${lang}::text, c.name->>'en_US')`;
+      return sql`COALESCE((SELECT ${category} || ' / ' FROM ir_module_category c WHERE c.id = ${sql.ref(`${a}.category_id`)}), '') || ${name}`;
+    },
+    compute: (r) => r.full_name ?? false,
+  },
   // account/models/account_account.py `_compute_code`: code_store for env.company.root_id (sudo);
   // `_compute_placeholder_code`: that code, else `<code> (<company>)` of the first of the account's
   // companies the user has (the user's companies); `_compute_internal_group`: account_type's prefix.

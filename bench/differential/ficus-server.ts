@@ -3,20 +3,20 @@
  * from two databases of a PostgreSQL the developer runs (the same one the oracle Odoo uses), answered
  * by the full ORM engine exactly as the tests wire it (test/support/gateway.ts). Development only.
  *
- * Usage: node --import tsx scripts/differential-ficus-server.ts PORT POSTGRES_URL_PREFIX
+ * Usage: node --import tsx bench/differential/ficus-server.ts PORT POSTGRES_URL_PREFIX
  *          odoo_ref=DATABASE[:FILESTORE] hp_legacy=DATABASE[:FILESTORE] ...
  *   POSTGRES_URL_PREFIX ends where the database name goes, e.g. postgres://odoo:odoo@127.0.0.1:55497/
  *   A database `<first>_control` holds the web sessions (created if missing).
  */
 import pg from 'pg';
-import { createGatewayApp } from '../odoo-bridge/gateway.ts';
-import { createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
-import { createFullOrmEngine } from '../odoo-bridge/orm/write/full-engine.ts';
-import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-session-store.ts';
-import { listen } from '../platform/http-server.ts';
-import { createLogger } from '../platform/logger.ts';
-import { createMetricsRegistry } from '../platform/metrics.ts';
-import { quoteIdent } from '../platform/quote-ident.ts';
+import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
+import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
+import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
+import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
+import { listen } from '../../platform/http-server.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
+import { quoteIdent } from '../../platform/quote-ident.ts';
 
 const [portText, urlPrefix, ...served] = process.argv.slice(2);
 if (!portText || !urlPrefix || served.length === 0) {
