@@ -16,7 +16,8 @@
  * 2. The same, the member reading their own (the member's record rule instead of the coach's).
  * 3. Baseline: the same per-day aggregation in plain SQL on a pool (no HTTP, no authorization,
  *    no audit, no cursor window): the floor of what the database does for this answer.
- * 4. The audit alone: HealthReadAudit.record, as concurrent reads call it (its cost per read).
+ * 4. REST: the coach's first page without a range (the newest 100 days, next link to the rest).
+ * 5. The audit alone: HealthReadAudit.record, as concurrent reads call it (its cost per read).
  * The REST answer is checked against the baseline's (days, counts, min, max, mean, last).
  *
  * The service runs as `ficus serve user` does with no monolith beside it (it owns M02), the router
@@ -53,14 +54,14 @@ import user from '../services/user/index.ts';
 import { processCpuMs } from './support/cpu-time.ts';
 import { interleave, type InterleavedFigures } from './support/interleaved.ts';
 import { round, secondsArgument } from './support/measure.ts';
-import { cpuMsOfProcessTree } from './support/process-tree-cpu.ts';
+import { cpuMsOfTreeWithReaped } from './support/tree-cpu-with-reaped.ts';
 
 process.env.FICUS_BENCH_DIR ??= '/tmp/ficus-bench-user';
 const { startBenchCluster } = await import('./support/bench-cluster.ts');
 
 const SLICE_SECONDS = secondsArgument(3);
 const ROUNDS = 3;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 const MEMBER = 6;
 const COACH = 246;
 const OTHER_MEMBERS = 60;
@@ -166,6 +167,12 @@ try {
     if (answer.statusCode !== 200) throw new Error(`GET ${yearPath} answered ${answer.statusCode}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as { items: { period: string; count: number; min: number; max: number; mean: number; last: number }[]; next: string | null };
   };
+  const pagePath = `/users/${MEMBER}/health-data?aggregate=day&type=heart_rate`;
+  const getDefaultPage = async () => {
+    const answer = await http.request({ path: pagePath, method: 'GET', headers: { authorization: `Bearer ${tokens.get(COACH)}` } });
+    const text = await answer.body.text();
+    if (answer.statusCode !== 200) throw new Error(`GET ${pagePath} answered ${answer.statusCode}: ${text.slice(0, 300)}`);
+  };
   const baseline = async () => (await pool.query(BASELINE_SQL, [MEMBER, YEAR_FROM, YEAR_TO, TIME_ZONE])).rows as { period: string; count: number; min: number; max: number; mean: number; last: number }[];
 
   // The answer first: the REST aggregate is the plain SQL's, day for day.
@@ -176,12 +183,13 @@ try {
   }).length + Math.abs(rest.items.length - plain.length);
   const readsBefore = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM health_read_audit')).rows[0]!.n);
 
-  const cpu = () => ({ node: processCpuMs(process.pid), postgres: cpuMsOfProcessTree(postmasterPid) });
+  const cpu = () => ({ node: processCpuMs(process.pid), postgres: cpuMsOfTreeWithReaped(postmasterPid) });
   let auditNo = 0;
   const figures = await interleave([
     { name: 'REST: coach, a year per day (365 days, 1 page)', call: () => getYear(COACH), cpu },
     { name: 'REST: member, own year per day', call: () => getYear(MEMBER), cpu },
     { name: 'baseline: the same aggregation in plain SQL', call: baseline, cpu },
+    { name: 'REST: coach, first page (newest 100 days)', call: getDefaultPage, cpu },
     {
       name: 'audit row alone (group commit)',
       call: () => audit.record({ actorUid: COACH, subjectUids: [MEMBER], model: 'hp.health.record', queryKind: 'aggregate:day', protocol: 'rest', outcome: 'granted', requestId: `bench-${auditNo++}` }),
@@ -189,7 +197,7 @@ try {
     },
   ], { rounds: ROUNDS, sliceSeconds: SLICE_SECONDS, concurrency: CONCURRENCY, warmupCalls: 100, warmupSeconds: 3 });
   const loadAtEnd = loadAverage();
-  const restReads = figures['REST: coach, a year per day (365 days, 1 page)']!.calls + figures['REST: member, own year per day']!.calls;
+  const restReads = figures['REST: coach, a year per day (365 days, 1 page)']!.calls + figures['REST: member, own year per day']!.calls + figures['REST: coach, first page (newest 100 days)']!.calls;
   // Warm-up calls are audited too: at least every measured REST read has its row.
   const audited = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM health_read_audit WHERE protocol = 'rest'`)).rows[0]!.n) - readsBefore;
 
@@ -201,7 +209,7 @@ try {
   console.log(`\nchecks: days ${rest.items.length} (plain SQL ${plain.length}), mismatching days ${mismatches}, REST reads measured ${restReads}, audit rows written ${audited}`);
   console.log(`load average (1, 5, 15 min): start ${loadAtStart.join(' ')}, end ${loadAtEnd.join(' ')}`);
 
-  const [coach, member, plainSql, auditAlone] = Object.values(figures) as InterleavedFigures[];
+  const [coach, member, plainSql, firstPage, auditAlone] = Object.values(figures) as InterleavedFigures[];
   const cpuOf = (f: InterleavedFigures) => ({ node: round(f.cpuMsPerCall.node ?? 0, 2), postgres: round(f.cpuMsPerCall.postgres ?? 0, 2) });
   ok = mismatches === 0 && rest.next === null && audited >= restReads && coach!.p99Ms <= P99_BAR_MS && member!.p99Ms <= P99_BAR_MS;
   console.log(JSON.stringify({
@@ -224,6 +232,9 @@ try {
     baseline_sql_p99_ms: round(plainSql!.p99Ms, 2),
     baseline_sql_cpu_ms: cpuOf(plainSql!),
     rest_over_baseline_per_s: round(coach!.perSecond / plainSql!.perSecond, 2),
+    rest_first_page_per_s: round(firstPage!.perSecond, 1),
+    rest_first_page_p99_ms: round(firstPage!.p99Ms, 2),
+    rest_first_page_cpu_ms: cpuOf(firstPage!),
     audit_alone_per_s: round(auditAlone!.perSecond, 1),
     audit_alone_p99_ms: round(auditAlone!.p99Ms, 2),
     audit_alone_cpu_ms: cpuOf(auditAlone!),

@@ -5,6 +5,20 @@ import { HEALTH_MODEL_TABLES, isHealthModel, type HealthModel } from './health-r
 /** How a read reached the service: its REST or FHIR routes, or an Odoo client's call (the gateway's transport). */
 export type ReadProtocol = 'rest' | 'fhir' | 'xmlrpc' | 'xmlrpc-legacy' | 'jsonrpc' | 'web' | 'json2' | 'internal';
 
+/*
+ * Export to ops (later; not a published event yet). The audit is svc_user's table, written before
+ * each read is answered. Ops will receive it as events once the contract exists: a
+ * `health_data_read` CloudEvent whose data is one row's columns (actor_uid, subject_uids, model,
+ * query_kind, protocol, outcome, row_count, read_at, request_id; never values), with its JSON
+ * Schema in schemas/events/ and its type in the kit's EVENT_TYPES, published through the outbox.
+ * The exporter is then a loop in the user service that reads rows past the last exported id
+ * (kept in svc_user), only those whose inserting transaction is older than every one still open
+ * (xmin against pg_snapshot_xmin(pg_current_snapshot()): bigserial ids commit out of order), and
+ * publishes them in id order, in batches: the read path
+ * stays one INSERT, and ops gets each read once. Until then ops reads the table itself
+ * (read_at and actor/subject indexes) or through a dump.
+ */
+
 /**
  * One read of M02's rows, as svc_user's health_read_audit keeps it (migration 0002): who read
  * (`actorUid`), whose rows (`subjectUids`, or `recordIds` to resolve them from when the reader
@@ -167,13 +181,16 @@ export function auditOdooReads(pool: pg.Pool): (call: { uid: number; model: stri
   return async (call, answer) => {
     if (!isHealthModel(call.model) || !AUDITED_READ_METHODS.has(call.method)) return;
     const recordIds = recordIdsOfAnswer(call.method, answer);
+    // A count is what search_count read (not a value of anyone's health data).
+    const rowCount = recordIds ? recordIds.length : call.method === 'search_count' && typeof answer === 'number' ? answer : undefined;
     await audit.record({
       actorUid: call.uid,
       model: call.model,
       queryKind: call.method,
       protocol: (call.transport ?? 'internal') as ReadProtocol,
       outcome: 'granted',
-      ...(recordIds ? { recordIds, rowCount: recordIds.length } : {}),
+      ...(recordIds ? { recordIds } : {}),
+      ...(rowCount !== undefined ? { rowCount } : {}),
     });
   };
 }

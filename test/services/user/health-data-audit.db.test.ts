@@ -105,7 +105,8 @@ describe('Odoo RPC reads of M02 after cutover (the service engine\'s call observ
     const ids = ((await svc().query('SELECT id FROM health_records WHERE user_id = ANY($1) ORDER BY id', [[MEMBER, OTHER]])).rows as { id: number }[]).map((r) => r.id);
     await call(COACH, 'hp.health.record', 'read', [ids, ['value']], {}, 'xmlrpc');
     await call(COACH, 'hp.health.record', 'read_group', [[], ['value:avg'], ['record_type']], {}, 'web');
-    await call(MEMBER, 'hp.health.goal', 'search_count', [[]], {}, 'jsonrpc');
+    const goals = await call(MEMBER, 'hp.health.goal', 'search_count', [[]], {}, 'jsonrpc');
+    expect(goals).toBe(Number((await svc().query('SELECT count(*) AS n FROM health_goals WHERE user_id = $1', [MEMBER])).rows[0].n));
     await call(MEMBER, 'hp.health.record', 'fields_get', [], { attributes: ['type'] }, 'jsonrpc');
     await call(MEMBER, 'res.partner', 'search_read', [[['id', '=', 1]]], { fields: ['name'] }, 'jsonrpc');
     const rows = await auditRows();
@@ -113,7 +114,7 @@ describe('Odoo RPC reads of M02 after cutover (the service engine\'s call observ
       [MEMBER, [MEMBER], 'hp.health.record', 'search_read', 'jsonrpc', 'granted', 2],
       [COACH, [MEMBER, OTHER], 'hp.health.record', 'read', 'xmlrpc', 'granted', 3],
       [COACH, null, 'hp.health.record', 'read_group', 'web', 'granted', null],
-      [MEMBER, null, 'hp.health.goal', 'search_count', 'jsonrpc', 'granted', null],
+      [MEMBER, null, 'hp.health.goal', 'search_count', 'jsonrpc', 'granted', goals],
     ]);
     const text = JSON.stringify(rows);
     for (const value of SECRET_VALUES) expect(text).not.toContain(String(value));
