@@ -34,6 +34,8 @@ describe('FHIR search parameters (pure)', () => {
     expect(refusal(() => parseSearch({ _count: ['1', '2'] }, supported, { strict: false }))).toBe('invalid');
     expect(refusal(() => parseSearch({ code: 'a,' }, supported, { strict: false }))).toBe('invalid');
     expect(refusal(() => parseSearch({ 'code:not': 'a' }, supported, { strict: false }))).toBe('not-supported');
+    expect(refusal(() => parseSearch({ 'subject:Group': '1' }, new Set(['subject']), { strict: false }))).toBe('not-supported');
+    expect([...parseSearch({ 'subject:Patient': '6', subject: 'Patient/7' }, new Set(['subject']), { strict: false }).params]).toEqual([['subject', [['6'], ['Patient/7']]]]);
     expect(refusal(() => parseSearch({ _sort: 'date' }, supported, { strict: true }))).toBe('not-supported');
     expect(refusal(() => parseSearch({ code: { nested: 'x' } }, supported, { strict: false }))).toBe('invalid');
   });

@@ -227,6 +227,7 @@ describe('FHIR search parameters', () => {
     expect(await search('subject=6')).toEqual(all);
     expect(await search(`subject=${encodeURIComponent(`${stack.baseUrl}/fhir/Patient/6`)}`)).toEqual(all);
     expect(await search('patient=6')).toEqual(all);
+    expect(await search('subject:Patient=6')).toEqual(all);
     expect(await search('')).toEqual(all);
     const group = expectFhir(await get(MEMBER, '/fhir/Observation?subject=Group/6'), 400, 'OperationOutcome');
     expect(group.issue[0]).toMatchObject({ severity: 'error', code: 'invalid', diagnostics: 'Group/6 is not a Patient reference (Patient/<id> or <id>)' });
@@ -398,6 +399,19 @@ describe('authorization: the REST health-data endpoint\'s (members their own, co
     expectFhir(await get(COACH, `/fhir/Device/${MEMBER_DEVICE}`), 404, 'OperationOutcome');
     expectFhir(await get(OPERATOR, `/fhir/Goal?subject=187`), 200, 'Bundle');
     expectFhir(await get(OPERATOR, `/fhir/Device/${MEMBER_DEVICE}`), 200, 'Device');
+  });
+
+  it('a user in none of hp_personal\'s groups is refused every search and read, with the engine\'s AccessError text (403)', async () => {
+    const STRANGER = 900_001;
+    // A copy of member 7's user row with no group at all (every real user of the fixture is a member).
+    await svc().query(
+      `INSERT INTO res_users SELECT (jsonb_populate_record(NULL::res_users, to_jsonb(u) || jsonb_build_object('id', $1::int, 'login', 'fhir-stranger'))).* FROM res_users u WHERE u.id = $2
+       ON CONFLICT (id) DO NOTHING`, [STRANGER, OTHER]);
+    for (const path of ['/fhir/Observation', `/fhir/Observation?subject=${MEMBER}`, '/fhir/Goal', '/fhir/Device', '/fhir/Observation/2749', `/fhir/Device/${MEMBER_DEVICE}`]) {
+      const refused = expectFhir(await get(STRANGER, path), 403, 'OperationOutcome');
+      expect(refused.issue[0].code, path).toBe('forbidden');
+      expect(refused.issue[0].diagnostics, path).toMatch(/not allowed to access/);
+    }
   });
 
   it('a member\'s bundle never holds another member\'s resource, whatever the parameters (property)', async () => {

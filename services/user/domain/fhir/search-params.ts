@@ -30,13 +30,16 @@ export interface SearchRequest {
 export const DEFAULT_PAGE_SIZE = 50;
 /** A bigger _count is answered with this many (FHIR lets a server return fewer than asked). */
 export const MAX_PAGE_SIZE = 200;
+/** The reference parameters that designate the member (Patient) in every resource of the view. */
+const PATIENT_REFERENCES = new Set(['subject', 'patient']);
 /** Result parameters the view always honours the same way (JSON is its only format): not "unknown". */
 const FORMAT_PARAMS = new Set(['_format', '_pretty']);
 
 /**
  * Splits the query into the parameters `supported` names, paging, and what is ignored. With
  * `strict` (the client sent `Prefer: handling=strict`) an unknown parameter is refused instead.
- * No modifier (`code:text`, `subject:Patient`…) is supported: FHIR says to refuse those.
+ * No modifier but a member reference's type (`subject:Patient`) is supported: FHIR says to refuse
+ * the others (`code:text`, `date:missing`…).
  */
 export function parseSearch(query: RawQuery, supported: ReadonlySet<string>, options: { strict: boolean }): SearchRequest {
   const params = new Map<string, string[][]>();
@@ -68,8 +71,11 @@ export function parseSearch(query: RawQuery, supported: ReadonlySet<string>, opt
       ignored.push(key);
       continue;
     }
-    // FHIR: a modifier the server does not support is an error whatever the handling.
-    if (modifier !== undefined) throw new FhirSearchError('not-supported', `the modifier :${modifier} of ${name} is not supported`);
+    // FHIR: a modifier the server does not support is an error whatever the handling. A reference
+    // to a member may name its type (`subject:Patient=6`): the same search.
+    if (modifier !== undefined && !(modifier === 'Patient' && PATIENT_REFERENCES.has(name))) {
+      throw new FhirSearchError('not-supported', `the modifier :${modifier} of ${name} is not supported`);
+    }
     const list = params.get(name) ?? [];
     for (const occurrence of occurrences) {
       const values = splitValues(occurrence);
