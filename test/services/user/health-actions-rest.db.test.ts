@@ -95,6 +95,17 @@ for (const owner of ['legacy', 'service'] as UserOwner[]) {
       expect(await goalRow(goal)).toMatchObject({ state: 'active', current_value: 7 });
     });
 
+    it('concurrent actions of one member: the goal ends at the newest reading, whatever order they commit in', async () => {
+      const goal = await freshGoal(OTHER, 'sleep', 1_000_000);
+      const base = Date.parse('2026-11-01T00:00:00Z');
+      // Distinct times, sent in a shuffled order, all at once.
+      const readings = Array.from({ length: 12 }, (_, i) => ({ value: 5 + i / 10, at: new Date(base + i * 3_600_000).toISOString() }));
+      const shuffled = [...readings].sort(() => Math.random() - 0.5);
+      const answers = await Promise.all(shuffled.map((r) => call('POST', `/users/${OTHER}/health-actions`, OTHER, { recordType: 'sleep_hours', value: r.value, measuredAt: r.at })));
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+      expect((await goalRow(goal)).current_value).toBe(readings.at(-1)!.value);
+    });
+
     it('rights as over RPC: a member only for themselves, a coach reads records but neither writes others\' nor reads goals, operators do all', async () => {
       const goal = await freshGoal(OTHER, 'steps', 5000);
       const before = (await rows().query('SELECT count(*)::int AS n FROM health_records')).rows[0].n;
