@@ -1,11 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { defineRoute, problems, type AccessPort } from '../../kit/index.ts';
+import { onKysely } from '../db/sql-runner.ts';
 import type { GoalType, UserDatabase } from '../db/tables.ts';
-import { abandonGoals, goalDefaults } from '../domain/goals.ts';
+import { abandonGoals, goalDefaults, recomputeGoalProgress } from '../domain/goals.ts';
 import { GOAL_COLUMNS, goalResourceOf, readGoalResources } from './health-resources.ts';
 import { asProblems, auditedHealthRead, checkRecords, readerOfHome, restGoalStore, writeGoals, writeInHome } from './rest-access.ts';
-import { onKysely } from '../db/sql-runner.ts';
-import { recomputeGoalProgress } from '../domain/goals.ts';
 
 type GoalItem =
   | { id: number; targetValue?: number; startDate?: string; endDate?: string; state?: 'abandoned' }
