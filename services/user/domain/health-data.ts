@@ -75,33 +75,29 @@ const instantOf = (column: RawBuilder<unknown>) =>
   sql<string>`CASE WHEN date_part('microseconds', ${column})::bigint % 1000000 = 0
     THEN to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') ELSE to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END`;
 
-/** The local wall-clock time of stored UTC `measured_at` in `tz`. */
-const localTime = (tz: string) => sql`((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE ${tz})`;
+/**
+ * The first instant (stored form: UTC, without time zone) at which the wall clock in `tz` shows
+ * `local` or later: where a local period starts. PostgreSQL reads an ambiguous wall-clock time as
+ * the later of its two moments; where midnight happens twice (Havana falls back from 01:00 to
+ * 00:00) the day starts at the first, up to an hour (half an hour on Lord Howe) earlier, which the
+ * candidates catch. A wall-clock time that never happens (00:00 becoming 01:00) is read with the
+ * offset before the change: the moment of the change, the day's first.
+ */
+const firstInstantAt = (local: RawBuilder<unknown>, tz: string) => sql<string>`(
+  SELECT min(e) AT TIME ZONE 'UTC'
+    FROM unnest(ARRAY[(${local}) AT TIME ZONE ${tz} - interval '1 hour', (${local}) AT TIME ZONE ${tz} - interval '30 minutes', (${local}) AT TIME ZONE ${tz}]) AS e
+   WHERE e AT TIME ZONE ${tz} >= (${local}))`;
+
+const rfc3339 = (stored: RawBuilder<unknown>) => sql<string>`to_char(${stored}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 /**
- * The range as conditions on `r`. An instant compares to the stored UTC column directly (the
- * index). A date compares the local time, with a UTC prefilter one day wider than any offset so
- * the index still narrows the scan.
+ * The range as conditions on `r`, all on the stored UTC column (the index, and no time zone
+ * arithmetic per row): an instant as is, a date as the first instant of that local day.
  */
 function rangeConditions(tz: string, from: RangeBound | undefined, to: RangeBound | undefined): RawBuilder<unknown>[] {
-  const conditions: RawBuilder<unknown>[] = [];
-  if (from && 'instant' in from) conditions.push(sql`r.measured_at >= (${from.instant}::timestamptz AT TIME ZONE 'UTC')`);
-  if (from && 'date' in from) conditions.push(sql`r.measured_at >= ${from.date}::timestamp - interval '1 day'`, sql`${localTime(tz)} >= ${from.date}::timestamp`);
-  if (to && 'instant' in to) conditions.push(sql`r.measured_at < (${to.instant}::timestamptz AT TIME ZONE 'UTC')`);
-  if (to && 'date' in to) conditions.push(sql`r.measured_at < ${to.date}::timestamp + interval '1 day'`, sql`${localTime(tz)} < ${to.date}::timestamp`);
-  return conditions;
+  const bound = (b: RangeBound) => ('instant' in b ? sql`(${b.instant}::timestamptz AT TIME ZONE 'UTC')` : firstInstantAt(sql`${b.date}::timestamp`, tz));
+  return [...(from ? [sql`r.measured_at >= ${bound(from)}`] : []), ...(to ? [sql`r.measured_at < ${bound(to)}`] : [])];
 }
-
-/**
- * The instant a local period starts (RFC 3339, UTC): the first moment the wall clock shows
- * `bucket`. PostgreSQL reads an ambiguous wall-clock time as the later of its two moments; where
- * midnight happens twice (Havana falls back from 01:00 to 00:00) the day starts at the first, up to
- * an hour (or half an hour, Lord Howe) earlier, which the candidates below catch.
- */
-const periodStart = (bucket: RawBuilder<unknown>, tz: string) => sql<string>`(
-  SELECT to_char(min(e) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-    FROM unnest(ARRAY[(${bucket}) AT TIME ZONE ${tz} - interval '1 hour', (${bucket}) AT TIME ZONE ${tz} - interval '30 minutes', (${bucket}) AT TIME ZONE ${tz}]) AS e
-   WHERE e AT TIME ZONE ${tz} >= (${bucket}))`;
 
 async function baseConditions(grant: HealthReadGrant, query: HealthDataQuery, tz: string): Promise<RawBuilder<unknown>[]> {
   return [await grant.where('r'), ...(query.type ? [sql`r.record_type = ${query.type}`] : []), ...rangeConditions(tz, query.from, query.to)];
@@ -147,32 +143,36 @@ export async function healthReadings(rows: Kysely<any>, grant: HealthReadGrant, 
 export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant, query: HealthDataQuery & { period: AggregatePeriod }, tz: string): Promise<Page<PeriodAggregate>> {
   const unit = sql.raw(`'${query.period}'`);
   const oneUnit = sql.raw(`interval '1 ${query.period}'`);
-  const bucketOf = sql`date_trunc(${unit}, ${localTime(tz)})`;
   const conditions = await baseConditions(grant, query, tz);
   const cursor = query.cursor ? decodeCursor(query.cursor, 'agg') : undefined;
-  if (cursor) {
-    // Rows of the cursor's period or earlier: a UTC prefilter a day wider than any offset, then the local period.
-    conditions.push(sql`r.measured_at < ${cursor.bucket}::timestamp + ${oneUnit} + interval '1 day'`, sql`${bucketOf} <= ${cursor.bucket}::timestamp`);
-  }
+  // Rows of the cursor's period or earlier (its items not yet shown come first on this page).
+  if (cursor) conditions.push(sql`r.measured_at < ${firstInstantAt(sql`${cursor.bucket}::timestamp + ${oneUnit}`, tz)}`);
   const where = and(conditions);
-  // The page's periods: the cursor's own (its items not yet shown), then `limit` periods back from
-  // the newest reading before it; without a cursor, `limit` periods back from the newest reading.
-  const beforeCursor = cursor ? sql`AND ${bucketOf} < ${cursor.bucket}::timestamp` : sql``;
+  const beforeCursor = cursor ? sql`AND r.measured_at < ${firstInstantAt(sql`${cursor.bucket}::timestamp`, tz)}` : sql``;
   const cursorBucket = cursor ? sql`${cursor.bucket}::timestamp` : sql`NULL::timestamp`;
   const after = cursor
     ? sql`WHERE b.bucket < ${cursor.bucket}::timestamp OR (b.bucket = ${cursor.bucket}::timestamp AND (b.type, coalesce(b.unit, '')) > (${cursor.type}::varchar, ${cursor.unit}::varchar))`
     : sql``;
+  // The page's periods: the cursor's own, then `limit` periods back from the newest reading before
+  // it (without a cursor: from the newest reading). Each period's first instant is computed once,
+  // in `tz`; a reading finds its period by binary search over them (width_bucket), with no time
+  // zone arithmetic per reading.
   const { rows: found } = await sql<PeriodAggregate & { bucketKey: string; older: boolean; count: string | number }>`
     WITH newest AS (
       SELECT max(r.measured_at) AS at FROM health_records AS r WHERE ${where} ${beforeCursor}
-    ), window_start AS (
-      SELECT coalesce(date_trunc(${unit}, (newest.at AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) - ${oneUnit} * ${query.limit - 1}, ${cursorBucket}) AS bucket FROM newest
+    ), span AS (
+      SELECT coalesce(date_trunc(${unit}, (newest.at AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) - ${oneUnit} * ${query.limit - 1}, ${cursorBucket}) AS first_bucket,
+             coalesce(${cursorBucket}, date_trunc(${unit}, (newest.at AT TIME ZONE 'UTC') AT TIME ZONE ${tz})) AS last_bucket
+        FROM newest
+    ), periods AS (
+      -- One more start than periods: the last is where the last period ends.
+      SELECT array_agg(${firstInstantAt(sql`s.bucket`, tz)} ORDER BY s.bucket) AS starts, array_agg(s.bucket ORDER BY s.bucket) AS buckets
+        FROM span, generate_series(span.first_bucket, span.last_bucket + ${oneUnit}, ${oneUnit}) AS s(bucket)
     ), picked AS (
-      SELECT r.id, r.record_type, r.unit, r.value, r.value2, r.measured_at, ${bucketOf} AS bucket
-        FROM health_records AS r, window_start AS w
+      SELECT r.id, r.record_type, r.unit, r.value, r.value2, r.measured_at, p.buckets[width_bucket(r.measured_at, p.starts)] AS bucket
+        FROM health_records AS r, periods AS p
        WHERE ${where}
-         AND r.measured_at >= w.bucket - interval '1 day'
-         AND ${bucketOf} >= w.bucket
+         AND r.measured_at >= p.starts[1] AND r.measured_at < p.starts[array_length(p.starts, 1)]
     ), buckets AS (
       -- The latest reading's time only: its value is looked up for the page's items alone (below),
       -- cheaper than ordering every period's readings to take the first.
@@ -188,8 +188,8 @@ export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant
       LIMIT ${query.limit + 1}
     )
     SELECT to_char(b.bucket, 'YYYY-MM-DD') AS period,
-           ${periodStart(sql`b.bucket`, tz)} AS start,
-           ${periodStart(sql`b.bucket + ${oneUnit}`, tz)} AS "end",
+           ${rfc3339(firstInstantAt(sql`b.bucket`, tz))} AS start,
+           ${rfc3339(firstInstantAt(sql`b.bucket + ${oneUnit}`, tz))} AS "end",
            b.type, b.unit, b.count, b.min, b.max, b.mean, b.min2, b.max2, b.mean2,
            -- Odoo's order (measured_at desc, id desc) among the readings of that latest second.
            (SELECT r.value FROM health_records AS r
@@ -201,8 +201,7 @@ export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant
                ORDER BY r.id DESC LIMIT 1)
            END AS last2,
            to_char(b.bucket, 'YYYY-MM-DD"T"HH24:MI:SS') AS "bucketKey",
-           EXISTS (SELECT 1 FROM health_records AS r, window_start AS w
-                    WHERE ${where} AND r.measured_at < w.bucket + interval '1 day' AND ${bucketOf} < w.bucket) AS older
+           EXISTS (SELECT 1 FROM health_records AS r, periods AS p WHERE ${where} AND r.measured_at < p.starts[1]) AS older
       FROM page AS b
      ORDER BY b.bucket DESC, b.type, coalesce(b.unit, '')`.execute(rows);
   const page = found.slice(0, query.limit);
