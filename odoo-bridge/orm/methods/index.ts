@@ -6,6 +6,7 @@ import { META_METHODS } from './meta-methods.ts';
 import { MODEL_SELECTOR_METHODS } from './model-selector-methods.ts';
 import { XMLID_METHODS } from './xmlid-methods.ts';
 import { RECORD_METADATA_METHODS } from './record-metadata-methods.ts';
+import { PROGRESS_BAR_METHODS } from './progress-bar-methods.ts';
 import { NAME_SEARCH_METHODS } from './name-search.ts';
 import { READ_GROUP_METHODS } from './read-group.ts';
 import { SEARCH_METHODS } from './search-methods.ts';
@@ -24,4 +25,5 @@ export const READ_METHODS: MethodTable = {
   ...MODEL_SELECTOR_METHODS,
   ...XMLID_METHODS,
   ...RECORD_METADATA_METHODS,
+  ...PROGRESS_BAR_METHODS,
 };

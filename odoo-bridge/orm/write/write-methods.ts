@@ -5,6 +5,7 @@ import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { CallContext } from '../call-context.ts';
 import { selfWriteValues } from './core/res-users-self-write.ts';
 import { idsOf, type MethodSpec, type MethodTable } from '../methods/method.ts';
+import { WEB_METHODS } from '../methods/web-methods.ts';
 import { displayNames } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { BehaviourRegistry, type Vals } from './behaviour-registry.ts';
@@ -33,7 +34,7 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
   const env = (ctx: CallContext): WriteEnv => ({ ctx, behaviours, ...(options.onAccessChange ? { onAccessChange: options.onAccessChange } : {}) });
   const tx = <T>(ctx: CallContext, work: (w: WriteEnv) => Promise<T>) => inTransaction(ctx, (t) => work(env(t)));
 
-  return {
+  const methods: Record<string, MethodSpec> = {
     create: {
       api: 'model',
       signature: { qualname: 'BaseModel.create', params: [{ name: 'vals_list' }] },
@@ -86,6 +87,30 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
     action_archive: archiveMethod(false, tx),
     action_unarchive: archiveMethod(true, tx),
     toggle_active: toggleActiveMethod(behaviours, tx),
+  };
+  methods.web_save = webSaveMethod(methods);
+  return methods;
+}
+
+/**
+ * `web_save(vals, specification, next_id=None)` (web/models/models.py): write `vals` on the
+ * records, or create one record from them when there are none, then `web_read(specification)`
+ * of those records (or of `next_id`) with bin_size. One transaction: a read the caller may not
+ * make undoes the write, as in Odoo.
+ */
+function webSaveMethod(methods: MethodTable): MethodSpec {
+  return {
+    api: 'records',
+    signature: { qualname: 'Base.web_save', params: [{ name: 'vals' }, { name: 'specification' }, { name: 'next_id', default: null }] },
+    run: (ctx, model, a, rawIds) =>
+      inTransaction(ctx, async (t) => {
+        let ids = idsOf(rawIds);
+        if (ids.length) await methods.write!.run(t, model, { vals: a.vals }, ids);
+        else ids = [(await methods.create!.run(t, model, { vals_list: a.vals }, undefined)) as number];
+        if (a.next_id) ids = idsOf(a.next_id);
+        const binSized: CallContext = { ...t, readOptions: (load) => ({ ...t.readOptions(load), binSize: true }) };
+        return WEB_METHODS.web_read!.run(binSized, model, { specification: a.specification }, ids);
+      }),
   };
 }
 

@@ -54,10 +54,10 @@ const PERSONAL_MODELS = Object.keys(PERSONAL);
 /** Engine methods that return no record data (metadata, rights, existence as Odoo answers it). */
 const NOT_RECORD_DATA = new Set(['fields_get', 'default_get', 'check_access_rights', 'check_field_access_rights', 'has_access', 'check_access', 'context_get', 'exists', 'get_available_models', 'display_name_for', 'check_object_reference', 'get_external_id', 'fetch', 'get_base_url', 'check_access_rule']);
 /** The record-data methods this test drives; a method served later must be added here or above. */
-const DRIVEN = ['read', 'web_read', 'get_metadata', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'name_search'] as const;
+const DRIVEN = ['read', 'web_read', 'get_metadata', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'read_progress_bar', 'name_search'] as const;
 type Driven = (typeof DRIVEN)[number];
 /** Write-side methods: they answer ids/True, never rows (covered by the write rules' tests). */
-const WRITE_SIDE = new Set(['create', 'write', 'unlink', 'copy', 'name_create', 'action_archive', 'action_unarchive', 'toggle_active']);
+const WRITE_SIDE = new Set(['create', 'write', 'unlink', 'copy', 'name_create', 'action_archive', 'action_unarchive', 'toggle_active', 'web_save']);
 
 let db: TestDatabase;
 let engine: OrmEngine;
@@ -217,6 +217,21 @@ async function checkCall(method: Driven, model: string, who: { role: Role; uid: 
         : value;
       const expected = await oracleFor(model, role, uid, shape);
       expect(new Set(got), `${method} ${model} ${JSON.stringify(domain)} as ${role} ${uid}`).toEqual(expected);
+      return;
+    }
+    case 'read_progress_bar': {
+      // The columns (group_by values) it answers are the owners of the rows the caller may read.
+      const owner = PERSONAL[model]!.owner;
+      result = await outcome(call(uid, model, method, [domain, owner, { field: owner, colors: {} }]));
+      if (noRight) {
+        expect(result.ok).toBe(false);
+        return;
+      }
+      expect(result.ok, !result.ok ? result.error.message : '').toBe(true);
+      const visible = [...(await oracleFor(model, role, uid, shape))];
+      const { rows } = await db.pool.query<{ owner: number | null }>(`SELECT DISTINCT ${owner} AS owner FROM ${info.table} WHERE id = ANY($1::int4[])`, [visible]);
+      const columns = Object.keys((result as { value: Record<string, unknown> }).value);
+      expect(new Set(columns), `${method} ${model} ${JSON.stringify(domain)} as ${role} ${uid}`).toEqual(new Set(rows.map((r) => (r.owner === null ? 'False' : String(r.owner)))));
       return;
     }
     case 'search_count':
