@@ -97,15 +97,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     if (!sqlFn) throw valueError(`Invalid aggregation function ${fn}`);
     readChecks.push(field);
     const col = fieldSql(env, field, alias);
-    // A float8 sum or mean depends on the order PostgreSQL adds the values in (its last digits:
-    // 8.049999999999999 or 8.05). Odoo's answer follows the monolith's heap, where rows lie in id
-    // order until updated; adding in id order keeps that answer whatever plan or copy serves the
-    // table (a service's covering index, a backfilled table after cutover).
-    const inIdOrder = (fn === 'sum' || fn === 'avg') && field.columnType === 'double precision';
-    aggregates.set(
-      aliasName!,
-      sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : inIdOrder ? sql`${sql.raw(sqlFn)}(${col} ORDER BY ${sql.ref(`${alias}.id`)})` : sql`${sql.raw(sqlFn)}(${col})`,
-    );
+    aggregates.set(aliasName!, sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`);
     // A name given twice ('score:avg', 'score:max') is Odoo's dict key: the last spec wins, its type too.
     if (!fn.startsWith('count') && (fn === 'avg' || field.type === 'float' || field.type === 'monetary')) floatAggregates.add(aliasName!);
     else floatAggregates.delete(aliasName!);
