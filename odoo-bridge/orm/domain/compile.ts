@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { missingBehaviour, OdooError, valueError } from '../../errors.ts';
 import { x2manyDomains } from '../registry/python-field-facts.ts';
+import { pythonSearchFields } from '../registry/python-model-facts.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { fieldSql } from './field-sql.ts';
 import { asSudo, checkFieldRead } from './field-read-checks.ts';
@@ -131,6 +132,11 @@ function unstoredLeaf(env: SearchEnv, model: ModelInfo, alias: string, field: Fi
   if (viaSql) return viaSql;
   const method = searchMethodOf(env.registry, field);
   if (method) return method(env, model, alias, operator, value, sudoSearch);
+  // The field has a Python `search=` method (addons' sources) Ficus does not have: matching every
+  // record, as for a field without one, would be a made-up answer.
+  if (pythonSearchFields(model.name, env.registry.modules).has(field.name)) {
+    throw missingBehaviour(model.name, `a search on the computed field ${field.name} (its search method is in Python)`);
+  }
   return env.insideRule ? sql`FALSE` : sql`TRUE`;
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { OdooError } from '../../errors.ts';
 import type { FieldInfo, ModelInfo, Registry } from '../registry/types.ts';
 import { NEGATIVE_OPERATORS, type Operator } from './parse.ts';
 import type { SearchEnv, Sql } from './search-env.ts';
@@ -57,7 +58,51 @@ export function groupFullNameDomain(operator: Operator, operand: unknown): unkno
   return [...Array(Math.max(0, domains.length - 1)).fill(joiner), ...domains.flat()];
 }
 
+/**
+ * mail_activity_mixin.py `_search_activity_state`: the records whose active activities' earliest
+ * deadline (against today in the activity user's timezone, else UTC) is overdue (-1), today (0)
+ * or planned (1); a set holding False is searched as NOT IN its complement.
+ */
+const activityState: SearchMethod = (_env, model, alias, operator, value) => {
+  const all = ['overdue', 'today', 'planned', false] as const;
+  const asSet = (v: unknown) => new Set<unknown>((Array.isArray(v) ? v : [v]).map((x) => (x === null ? false : x)));
+  let states: Set<unknown>;
+  if (operator === '=') states = asSet(value);
+  else if (operator === '!=') states = new Set(all.filter((s) => !asSet(value).has(s)));
+  else if (operator === 'in') states = asSet(value);
+  else if (operator === 'not in') states = new Set(all.filter((s) => !asSet(value).has(s)));
+  else throw new OdooError('builtins.NameError', "cannot access local variable 'search_states' where it is not associated with a value");
+  const reverse = states.has(false);
+  if (reverse) states = new Set(all.filter((s) => !states.has(s)));
+  const codes = [...states].map((s) => ({ overdue: -1, today: 0, planned: 1 })[s as 'overdue'] ?? null);
+  const ids = sql`SELECT res_id FROM (SELECT res_id, MIN(SIGN(EXTRACT(day from (a.date_deadline - DATE_TRUNC('day', now() AT TIME ZONE COALESCE(a.user_tz, 'utc'))))))::INT AS activity_state
+      FROM mail_activity a WHERE a.res_model = ${model.name} AND a.active = true GROUP BY res_id) AS res_record
+    WHERE ${codes}::int4[] @> ARRAY[activity_state]`;
+  return sql`(${sql.ref(`${alias}.id`)} ${reverse ? sql`NOT IN` : sql`IN`} (${ids}))`;
+};
+
+/** mail_thread.py `_search_message_is_follower`: records the user's partner follows (sudo), or the others. */
+const messageIsFollower: SearchMethod = (env, model, alias, operator, value) => {
+  const positive = (operator === '=' && pyTruthyValue(value)) || (operator === '!=' && !pyTruthyValue(value));
+  const followed = sql`SELECT f.res_id FROM mail_followers f WHERE f.res_model = ${model.name} AND f.res_id IS NOT NULL
+    AND f.partner_id = (SELECT u.partner_id FROM res_users u WHERE u.id = ${env.uid ?? 0})`;
+  return sql`(${sql.ref(`${alias}.id`)} ${positive ? sql`IN` : sql`NOT IN`} (${followed}))`;
+};
+
+/** mail_thread.py `_search_has_message`: records with (`= True`, `!= False`) or without a message of their model. */
+const hasMessage: SearchMethod = (_env, model, alias, operator, value) => {
+  const positive = (operator === '=' && value === true) || (operator === '!=' && value === false);
+  const posted = sql`SELECT m.res_id FROM mail_message m WHERE m.model = ${model.name}`;
+  return sql`(${sql.ref(`${alias}.id`)} ${positive ? sql`IN` : sql`NOT IN`} (${posted}))`;
+};
+
+const pyTruthyValue = (v: unknown) => !(v === false || v === null || v === undefined || v === 0 || v === '' || (Array.isArray(v) && !v.length));
+
 export function searchMethodOf(registry: Registry, field: FieldInfo): SearchMethod | undefined {
+  const mail = registry.model('mail.followers')?.table && registry.model('mail.message')?.table;
+  if (mail && field.name === 'message_is_follower' && field.type === 'boolean') return messageIsFollower;
+  if (mail && field.name === 'has_message' && field.type === 'boolean') return hasMessage;
+  if (field.name === 'activity_state' && field.type === 'selection' && registry.model('mail.activity')?.table) return activityState;
   if (field.name === 'message_partner_ids' && field.relation === 'res.partner' && registry.model('mail.followers')?.table) return messagePartnerIds;
   if (field.model === 'res.groups' && field.name === 'full_name') return groupFullName;
   return undefined;

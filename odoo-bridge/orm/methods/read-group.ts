@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { explicitAnd } from '../domain/parse.ts';
-import { pythonFieldSql } from '../sql/python-field-sql.ts';
+import { pythonFieldSql, pythonGroupbySql } from '../sql/python-field-sql.ts';
 import { joinRelatedPath, relatedTarget } from '../sql/related-sql.ts';
 import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
@@ -65,7 +65,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
       continue;
     }
     // A model's Python `_field_to_sql` makes a non-stored field groupable (account.account.code).
-    const python = field.column ? undefined : pythonFieldSql(env, model, name, alias);
+    const python = field.column ? undefined : pythonGroupbySql(env, model, name, alias, ctx.context.tz as string | undefined) ?? pythonFieldSql(env, model, name, alias);
     // A non-stored related field groups by its target through LEFT JOINs (`_traverse_related_sql`).
     const related = field.column || python ? undefined : relatedTarget(env.registry, model, field);
     if (!field.column && !python && !related?.field.column) throw valueError(`Field ${model.name}.${name} is not stored and cannot be grouped on`);

@@ -43,3 +43,25 @@ export function pythonFieldSql(env: SearchEnv, model: ModelInfo, field: string, 
 export function hasPythonFieldSql(model: ModelInfo, field: string): boolean {
   return !!OVERRIDES[`${model.name}.${field}`] && !!model.fields.get('code_store')?.column;
 }
+
+/**
+ * mail/models/mail_activity_mixin.py `_read_group_groupby('activity_state')`: records group by
+ * the state of their active activities (the earliest deadline against today in the activity's
+ * user timezone, else the context's, else UTC): 'overdue', 'today', 'planned', or none.
+ */
+export function pythonGroupbySql(env: SearchEnv, model: ModelInfo, field: string, alias: string, tz: string | undefined): Sql | undefined {
+  if (!isActivityState(env, model, field)) return undefined;
+  const zone = sql.lit(tz && /^[A-Za-z_+\-/0-9]+$/.test(tz) ? tz : 'UTC');
+  const days = sql`min(EXTRACT(day from (a.date_deadline - DATE_TRUNC('day', now() AT TIME ZONE COALESCE(a.user_tz, ${zone})))))`;
+  return sql`(SELECT CASE WHEN ${days} > 0 THEN 'planned' WHEN ${days} < 0 THEN 'overdue' WHEN ${days} = 0 THEN 'today' ELSE NULL END
+    FROM mail_activity a WHERE a.res_model = ${sql.lit(model.name)} AND a.active = true AND a.res_id = ${sql.ref(`${alias}.id`)})`;
+}
+
+/** Whether `_read_group_groupby` of `model` has a Python override for `field`. */
+export function hasPythonGroupby(registry: { model(name: string): ModelInfo | undefined }, model: ModelInfo, field: string): boolean {
+  return field === 'activity_state' && model.fields.get('activity_state')?.type === 'selection' && !!model.table && !!registry.model('mail.activity')?.table;
+}
+
+function isActivityState(env: SearchEnv, model: ModelInfo, field: string): boolean {
+  return hasPythonGroupby(env.registry, model, field);
+}

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { fieldSql } from '../domain/field-sql.ts';
 import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
-import { hasPythonFieldSql } from './python-field-sql.ts';
+import { hasPythonFieldSql, hasPythonGroupby } from './python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import type { FieldInfo, ModelInfo, Registry } from '../registry/types.ts';
 
@@ -72,6 +72,7 @@ export function hasFieldSql(registry: Registry, model: ModelInfo, field: FieldIn
   if (field.store && (field.column || (columnType && !model.table))) return { sortable: true, groupable: !(viaRelated && field.type === 'properties') };
   if (field.store && field.type === 'many2many') return { sortable: false, groupable: true };
   if (hasPythonFieldSql(model, field.name)) return { sortable: true, groupable: true };
+  if (hasPythonGroupby(registry, model, field.name)) return { sortable: false, groupable: true };
   const target = relatedTarget(registry, model, field);
   if (!target) return { sortable: false, groupable: false };
   return hasFieldSql(registry, target.model, target.field, true);
