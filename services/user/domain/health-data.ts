@@ -204,7 +204,8 @@ export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant
                ORDER BY r.id DESC LIMIT 1)
            END AS last2,
            to_char(b.bucket, 'YYYY-MM-DD"T"HH24:MI:SS') AS "bucketKey",
-           EXISTS (SELECT 1 FROM health_records AS r, periods AS p WHERE ${where} AND r.measured_at < p.starts[1]) AS older
+           -- A scalar bound (not a join with periods), so the index stops at it instead of filtering every row above it.
+           EXISTS (SELECT 1 FROM health_records AS r WHERE ${where} AND r.measured_at < (SELECT p.starts[1] FROM periods AS p)) AS older
       FROM page AS b
      ORDER BY b.bucket DESC, b.type, coalesce(b.unit, '')`.execute(rows);
   const page = found.slice(0, query.limit);
