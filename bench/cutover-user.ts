@@ -50,7 +50,7 @@ console.log(`\ncutover drill (M02 → user, embedded${STRICT ? ', gates not forc
 console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${l.late} started late), ${l.failures.length} failed`);
 console.log(`  REST routes in the load: ${l.restRoutesUsed.join(', ') || 'none'}`);
 console.log(`  rows: ${l.records.length} health records (${l.records.filter((r) => r.via === 'rest').length} over REST) and ${l.syncedReadings.length} synced readings, ${l.goals.length} goals (${l.goals.filter((g) => g.state === 'achieved').length} achieved), ${l.bindings.length} bindings, ${l.assessments.length} assessments; ${l.refusals.length} progress refusals on goals no longer active`);
-console.log(`  read-backs: ${l.readBacks}, stale ${l.staleReads.length} ${JSON.stringify(result.staleByPhase)}`);
+console.log(`  read-backs: ${l.readBacks}, stale ${l.staleReads.length} ${JSON.stringify(result.staleByPhase)} (${result.staleInCanary.length} while routed by canary, ${result.staleOutsideCanary.length} outside)`);
 console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
 for (const s of result.steps) console.log(`  ${s.step.padEnd(20)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}${s.forced ? '  (forced)' : ''}  ${s.message}`);
 for (const t of result.timelines) console.log(`  ${t}`);
@@ -78,6 +78,7 @@ console.log(JSON.stringify({
   wrong,
   readBacks: l.readBacks,
   staleReads: l.staleReads.length,
+  staleReadsInCanary: result.staleInCanary.length,
   rows: { records: l.records.length, syncedReadings: l.syncedReadings.length, goals: l.goals.length, bindings: l.bindings.length, assessments: l.assessments.length },
   freezeMs: Object.fromEntries(result.steps.filter((s) => s.freezeMs !== undefined).map((s) => [s.step, s.freezeMs])),
   heldWriteP99Ms: result.freezeHoldP99Ms,

@@ -8,9 +8,14 @@ import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type Drill
 import type { DrillStack } from './drill-stack.ts';
 import type { LoadThread } from './load-thread.ts';
 
-/** The phase every module of the drill was in over a span of wall-clock time (epoch ms), to place what a client saw. */
+/**
+ * The phase every module of the drill was in over a span of wall-clock time (epoch ms), to place
+ * what a client saw: `backfilled`, `shadow`, `canary`, `service`, the phase a rollback returned
+ * to (`canary after rollback`), or `freeze after <phase>` for a cutover or rollback step from its
+ * start to the gateway learning its flip (reads are still routed by the phase before).
+ */
 export interface PhaseWindow {
-  phase: 'backfilled' | 'shadow' | 'canary' | 'service' | 'legacy after rollback' | 'freeze';
+  phase: string;
   from: number;
   to: number;
 }
@@ -85,8 +90,8 @@ export async function runModuleDrill<Report>(stack: DrillStack, o: ModuleDrillOp
   const patienceMs = o.strictGates ? 60_000 : 0;
   const timed = stepTimer(steps, log);
   const phases: PhaseWindow[] = [];
-  let current: { phase: PhaseWindow['phase']; from: number } = { phase: 'backfilled', from: Date.now() };
-  const enter = (phase: PhaseWindow['phase']) => {
+  let current: { phase: string; from: number } = { phase: 'backfilled', from: Date.now() };
+  const enter = (phase: string) => {
     const now = Date.now();
     phases.push({ ...current, to: now });
     current = { phase, from: now };
@@ -98,7 +103,7 @@ export async function runModuleDrill<Report>(stack: DrillStack, o: ModuleDrillOp
   const ownerChange = async (name: string, step: 'cutover' | 'rollback') => {
     const order = step === 'cutover' ? [...o.modules] : [...o.modules].reverse();
     const started = Date.now();
-    enter('freeze');
+    enter(`freeze after ${current.phase}`);
     const results = await whenGatesOpen(
       () => (order.length === 1 ? (step === 'cutover' ? c.cutover(order[0]!, gates) : c.rollback(order[0]!, gates)).then((r) => [r]) : c.together(step, order, gates)),
       `${name} ${order.join(' + ')}`, patienceMs, log,
@@ -106,7 +111,7 @@ export async function runModuleDrill<Report>(stack: DrillStack, o: ModuleDrillOp
     for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
     log(`${name} ${order.join(' + ')}: ${results.map((r) => r.message).join('; ')} (${Date.now() - started} ms)`);
     await routedTo(stack, o.modules, step === 'cutover' ? 'service' : 'legacy');
-    enter(step === 'cutover' ? 'service' : 'legacy after rollback');
+    enter(step === 'cutover' ? 'service' : `${results[0]!.to} after rollback`);
   };
 
   for (const module of o.modules) {
@@ -175,7 +180,7 @@ export async function runModuleDrill<Report>(stack: DrillStack, o: ModuleDrillOp
 }
 
 /** The phase the drill's modules were in at `at` (epoch ms), from the windows the drill recorded. */
-export function phaseAt(phases: readonly PhaseWindow[], at: number): PhaseWindow['phase'] {
+export function phaseAt(phases: readonly PhaseWindow[], at: number): string {
   return phases.find((w) => at >= w.from && at < w.to)?.phase ?? phases.at(-1)?.phase ?? 'backfilled';
 }
 

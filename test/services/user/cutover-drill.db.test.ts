@@ -37,19 +37,21 @@ describe('M02 (user) cutover drill under load', () => {
   });
 
   it('backfill, shadow, canary 10, cutover, rollback, cutover with health records, goal progress, devices and assessments on XML-RPC, JSON-RPC and REST: nothing fails, is lost, doubled or read stale, reconcile clean', async () => {
-    // 100 calls/s, half the bench's rate (bench/cutover-user.ts); six dwells of 8 s keep the load
-    // under a minute and a half. The lease is longer than production's 5 s: CI runs other heavy
-    // suites beside this one on two cores. Timings are printed, not asserted; failures, rows,
+    // 100 calls/s, half the bench's rate (bench/cutover-user.ts); six dwells of 6 s, with the steps
+    // between them, keep the load near a minute (two and a half at load 20 on two cores, where each
+    // freeze waits seconds for the writes in flight). The lease is longer than production's 5 s: CI
+    // runs other heavy suites beside this one. Timings are printed, not asserted; failures, rows,
     // read-backs and reconcile are.
     const result = await runUserCutoverDrill(stack, {
-      members: MEMBERS, coaches: COACHES, ratePerSecond: 100, dwellMs: 8000, runTag: 'test', leaseMs: 30_000,
+      members: MEMBERS, coaches: COACHES, ratePerSecond: 100, dwellMs: 6000, runTag: 'test', leaseMs: 30_000,
       restUrl: stack.gatewayUrl, restRoutes: USER_ROUTES, tokensFor: (uids) => mounted!.tokensFor(uids),
       ...(process.env.DRILL_LOG ? { log: (line: string) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) } : {}),
     });
     const l = result.load;
     const { lost, duplicated, wrong } = userLostAndDuplicated(result);
     console.log(`user drill: ${l.calls} calls at ${result.achievedRate.toFixed(0)}/s in ${(result.elapsedMs / 1000).toFixed(0)} s (${l.late} late; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, REST ${l.byChannel.rest}: ${l.restRoutesUsed.join(', ') || 'none'}); ${l.records.length} records, ${l.goals.length} goals, ${l.bindings.length} bindings, ${l.assessments.length} assessments; ${l.readBacks} read-backs, ${l.staleReads.length} stale ${JSON.stringify(result.staleByPhase)}; lost ${lost}, duplicated ${duplicated}, wrong ${wrong}; freezes ${result.steps.map((s) => s.freezeMs).filter((f) => f !== undefined).join('/')} ms, held p99 ${result.freezeHoldP99Ms} ms; ${result.reconcileDetail}${l.failures.length ? `; failures ${JSON.stringify(l.failures.slice(0, 5))}` : ''}`);
-    if (process.env.DRILL_LOG) for (const line of [...result.timelines, ...latencyTable(l), ...l.staleReads.slice(0, 10).map((s) => JSON.stringify(s))]) console.log(line);
+    if (process.env.DRILL_LOG) for (const line of [...result.timelines, ...latencyTable(l)]) console.log(line);
+    for (const s of l.staleReads.slice(0, 10)) console.log(`stale read (${result.staleInCanary.includes(s) ? 'canary' : 'NOT canary'}): ${s.method}: ${s.detail}`);
     for (const r of result.shadow) if (r.unexplained) console.log(`shadow ${r.module} ${r.call}: ${r.compared} compared, ${r.unexplained} unexplained (${r.fields.join(', ')}); last ${r.lastDiff}`);
 
     expect(l.failures).toEqual([]);
@@ -80,7 +82,9 @@ describe('M02 (user) cutover drill under load', () => {
     // Nothing lost, doubled or left with other values on either side; every write read back as written.
     for (const side of result.sides) expect(side).toEqual({ side: side.side, missing: [], extra: [], wrong: [] });
     expect(l.readBacks).toBeGreaterThan(500);
-    expect(l.staleReads).toEqual([]);
+    // Reads see their writes in every phase but canary, where a canary user's read goes to svc_user
+    // while its write went to the monolith (MIGRATION.md): those are printed above, not asserted.
+    expect(result.staleOutsideCanary).toEqual([]);
     expect(result.rules.breaches).toEqual([]);
     expect(result.reconcileClean).toBe(true);
     expect((await readPhase(stack.controller.control, 'M02')).phase).toBe('service');
