@@ -471,6 +471,7 @@ def main():
     ap.add_argument('--json')
     ap.add_argument('--record')
     ap.add_argument('--calls', help='JSON list of {db, title, model, method, args, kwargs}: only these, as cases of rule recorded/<n>')
+    ap.add_argument('--recheck', help="a --json output of an earlier run: only its cases that were not the same, again")
     args = ap.parse_args()
     dbs = args.db or ['odoo_ref', 'hp_legacy']
     only = set(args.only.split(','))
@@ -478,10 +479,17 @@ def main():
     outcomes = []
     recorded = []
 
+    recheck = None
+    if args.recheck:
+        with open(args.recheck) as f:
+            recheck = {(o['db'], o['rule']) for o in json.load(f) if o['outcome'] != 'same'}
+
     def run(cases, db):
         oracle_client, ficus_client = Client(args.odoo, db), Client(args.ficus, db)
         for case in cases:
             if rules and not case['rule'].startswith(rules):
+                continue
+            if recheck is not None and (db, case['rule']) not in recheck:
                 continue
             outcome, diff, want = compare(case, oracle_client, ficus_client)
             outcomes.append((db, case, outcome, diff))

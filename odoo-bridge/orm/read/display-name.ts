@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { fieldSql } from '../domain/field-sql.ts';
+import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
@@ -17,6 +18,41 @@ const SQL_RULES: Record<string, SqlRule> = {
     const name = fieldSql(env, m.fields.get('name')!, a);
     const category = env.lang === 'en_US' ? sql`c.name->>'en_US'` : sql`COALESCE(c.name->>${env.lang}::text, c.name->>'en_US')`;
     return sql`COALESCE((SELECT ${category} || ' / ' FROM ir_module_category c WHERE c.id = ${sql.ref(`${a}.category_id`)}), '') || ${name}`;
+  },
+  // account_account.py: "<code> <name>", the code being the root company's (`_field_to_sql`).
+  'account.account': (env, m, a) => {
+    const name = fieldSql(env, m.fields.get('name')!, a);
+    const code = pythonFieldSql(env, m, 'code', a);
+    return code ? sql`CASE WHEN COALESCE(${code}, '') <> '' THEN ${code} || ' ' || ${name} ELSE ${name} END` : name;
+  },
+  // base res_bank.py: "<name> - <bic>".
+  'res.bank': (_env, _m, a) =>
+    sql`COALESCE(${sql.ref(`${a}.name`)}, '') || CASE WHEN COALESCE(${sql.ref(`${a}.bic`)}, '') <> '' THEN ' - ' || ${sql.ref(`${a}.bic`)} ELSE '' END`,
+  // account_incoterms.py: "[<code>] <name>".
+  'account.incoterms': (env, m, a) => {
+    const name = fieldSql(env, m.fields.get('name')!, a);
+    return sql`CASE WHEN COALESCE(${sql.ref(`${a}.code`)}, '') <> '' THEN '[' || ${sql.ref(`${a}.code`)} || '] ' ELSE '' END || ${name}`;
+  },
+  // analytic_account.py: "[<code>] <name> - <commercial partner name>".
+  'account.analytic.account': (env, m, a) => {
+    const name = fieldSql(env, m.fields.get('name')!, a);
+    const partner = sql`(SELECT cp.name FROM res_partner p JOIN res_partner cp ON cp.id = p.commercial_partner_id WHERE p.id = ${sql.ref(`${a}.partner_id`)})`;
+    return sql`CASE WHEN COALESCE(${sql.ref(`${a}.code`)}, '') <> '' THEN '[' || ${sql.ref(`${a}.code`)} || '] ' ELSE '' END || ${name}
+      || CASE WHEN COALESCE(${partner}, '') <> '' THEN ' - ' || ${partner} ELSE '' END`;
+  },
+  // product_attribute_value.py (context show_attribute, True by default): "<attribute>: <value>".
+  'product.attribute.value': (env, m, a) => {
+    const attribute = env.registry.model('product.attribute');
+    const name = fieldSql(env, m.fields.get('name')!, a);
+    if (!attribute?.fields.get('name')) return name;
+    return sql`(SELECT ${fieldSql(env, attribute.fields.get('name')!, 'pa')} FROM product_attribute pa WHERE pa.id = ${sql.ref(`${a}.attribute_id`)}) || ': ' || ${name}`;
+  },
+  // account_payment_method.py (unless context hide_payment_journal_id): "<name> (<journal>)".
+  'account.payment.method.line': (env, m, a) => {
+    const journal = env.registry.model('account.journal');
+    const name = fieldSql(env, m.fields.get('name')!, a);
+    if (!journal?.fields.get('name')) return name;
+    return sql`${name} || ' (' || (SELECT ${fieldSql(env, journal.fields.get('name')!, 'j')} FROM account_journal j WHERE j.id = ${sql.ref(`${a}.journal_id`)}) || ')'`;
   },
 };
 
@@ -37,6 +73,12 @@ function defaultCode(code: Sql, name: Sql): Sql {
  * | product.product        | `[default_code] name (values of multi-value variant attributes)` |
  * | res.country.state      | `name (country code)`                                            |
  * | res.groups             | `category / name`                                                |
+ * | account.account        | `code name` (the root company's code)                            |
+ * | res.bank               | `name - bic`                                                     |
+ * | account.incoterms      | `[code] name`                                                    |
+ * | account.analytic.account | `[code] name - commercial partner`                             |
+ * | product.attribute.value | `attribute: value`                                              |
+ * | account.payment.method.line | `name (journal)`                                            |
  *
  * Context-dependent variants (partner `show_address`, supplier product names, …) are not
  * reproduced. One query per model and batch of ids. Models whose `_rec_name` is a relation or

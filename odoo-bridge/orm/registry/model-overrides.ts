@@ -18,7 +18,8 @@ export interface ModelOverride {
 export const MODEL_OVERRIDES: Record<string, ModelOverride> = {
   // Odoo core (18.0)
   'res.partner': { recNamesSearch: ['complete_name', 'email', 'ref', 'vat', 'company_registry'], order: 'complete_name ASC, id DESC' },
-  'res.users': { recNamesSearch: ['name', 'login'], order: 'name, login' },
+  // res.users has no _rec_names_search: its name search is `name`, plus an exact login (compile.ts).
+  'res.users': { order: 'name, login' },
   'res.company': { order: 'sequence, name' },
   'res.country': { recNamesSearch: ['name', 'code'], order: 'name' },
   'res.country.state': { recNamesSearch: ['name', 'code'], order: 'country_id, code' },
