@@ -83,6 +83,8 @@ class Oracle:
 
 HP_SAMPLES = 12
 VALUES_PER_OPERATOR = 2
+# Set by --quick: a smaller sample that runs in minutes on a loaded machine.
+QUICK = False
 SAMPLE_MODELS = ['res.partner', 'res.users', 'res.partner.category', 'res.company', 'res.country', 'res.currency',
                  'product.template', 'product.product', 'product.category', 'sale.order', 'sale.order.line',
                  'account.move', 'account.account', 'account.journal', 'crm.lead', 'project.task', 'hr.employee',
@@ -92,7 +94,7 @@ SAMPLE_MODELS = ['res.partner', 'res.users', 'res.partner.category', 'res.compan
 def discover(oracle):
     models = [m['model'] for m in oracle.call('ir.model', 'search_read', [['transient', '=', False]], fields=['model'], order='model')]
     # hp_legacy's own models: the first HP_SAMPLES in name order keep a run under half an hour.
-    samples = [m for m in SAMPLE_MODELS if m in models] + sorted(m for m in models if m.startswith('hp.'))[:HP_SAMPLES]
+    samples = [m for m in SAMPLE_MODELS if m in models and m not in SLOW_ON_FICUS] + sorted(m for m in models if m.startswith('hp.'))[:4 if QUICK else HP_SAMPLES]
     metas = {}
     for model in samples:
         fields = oracle.call(model, 'fields_get', attributes=['type', 'relation', 'store', 'selection', 'relation_field'])
@@ -107,7 +109,7 @@ def discover(oracle):
 
 def gen_meta(db, models, metas):
     cases = []
-    for model in models:
+    for model in (list(metas) if QUICK else models):
         cases.append(kw_case(db, f'meta/fields_get/{model}', f'{model} fields_get', model, 'fields_get', []))
     for model in metas:
         cases.append(kw_case(db, f'meta/default_get/{model}', f'{model} default_get all fields', model, 'default_get',
@@ -193,6 +195,8 @@ def values_for(ftype, op, value):
 def gen_domain(db, metas):
     cases = []
     for model, meta in metas.items():
+        if model in GROUP_SKIP:
+            continue
         fields, rows = meta['fields'], meta['rows']
         by_type = collections.defaultdict(list)
         for name, f in sorted(fields.items()):
@@ -202,7 +206,7 @@ def gen_domain(db, metas):
             for name in names[:1]:
                 value = sample_value(rows, name)
                 for op in OPS_BY_TYPE.get(ftype, []):
-                    for i, rhs in enumerate(values_for(ftype, op, value)[:VALUES_PER_OPERATOR]):
+                    for i, rhs in enumerate(values_for(ftype, op, value)[:1 if QUICK else VALUES_PER_OPERATOR]):
                         rule = f'domain/{ftype}/{op}'
                         cases.append(kw_case(db, f'{rule}/{model}.{name}/{i}', f'{model} {name} {op} {rhs!r}', model,
                                              'search', [[[name, op, rhs]]], {'order': 'id'}))
@@ -233,7 +237,9 @@ def gen_domain(db, metas):
 
 # ir.attachment's read_group takes Ficus minutes on odoo_ref (its access CASE over every model): a
 # performance finding of its own, left out so that one model does not stall the whole comparison.
-GROUP_SKIP = {'ir.attachment'}
+# Its searches and name_search take Ficus 10-30 s each as well (same access CASE): left out of the
+# samples altogether (fields_get still covers it).
+GROUP_SKIP = SLOW_ON_FICUS = {'ir.attachment'}
 
 
 def gen_group(db, metas):
@@ -257,7 +263,7 @@ def gen_group(db, metas):
             if f['type'] == 'many2many' and f.get('store'):
                 groupbys.append(n)
                 break
-        for gb in groupbys[:10]:
+        for gb in groupbys[:4 if QUICK else 10]:
             for lazy in (True, False):
                 cases.append(kw_case(db, f'group/{gb.split(":")[-1] if ":" in gb else fields[gb]["type"]}/{model}.{gb}/lazy={lazy}',
                                      f'{model} read_group {gb} lazy={lazy}', model, 'read_group', [[], aggs[:6], [gb]],
@@ -458,6 +464,33 @@ def compare(case, oracle_client, ficus_client):
     return ('same', None, raw) if diff is None else ('different', diff, raw)
 
 
+def compare_runs(before_file, after_file):
+    """Differences per category and per rule group before and after, on the cases both runs hold."""
+    def load(path):
+        with open(path) as f:
+            return {(o['db'], o['rule']): o for o in map(json.loads, f) if o['outcome'] != 'oracle-error'}
+    before, after = load(before_file), load(after_file)
+    common = sorted(set(before) & set(after))
+    per_category = collections.defaultdict(lambda: collections.Counter())
+    groups = collections.defaultdict(lambda: collections.Counter())
+    for key in common:
+        category = key[1].split('/')[0]
+        per_category[category]['cases'] += 1
+        for label, run_ in (('before', before), ('after', after)):
+            o = run_[key]
+            if o['outcome'] != 'same':
+                per_category[category][label] += 1
+                where = generalise(o['diff'][0]) if o['outcome'] == 'different' else o['outcome']
+                rule = '/'.join(key[1].split('/')[:3])
+                groups[(rule, where)][label] += 1
+    print(f"{'category':<12}{'cases':>7}{'diff before':>13}{'diff after':>12}")
+    for category, c in sorted(per_category.items()):
+        print(f"{category:<12}{c['cases']:>7}{c['before']:>13}{c['after']:>12}")
+    print(f"rule groups with differences: before {sum(1 for g in groups.values() if g['before'])}, after {sum(1 for g in groups.values() if g['after'])}")
+    for (rule, where), c in sorted(groups.items(), key=lambda kv: -max(kv[1]['before'], kv[1]['after'])):
+        print(f"  {c['before']:>5} -> {c['after']:<5} {rule} at {where}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--odoo', default='http://127.0.0.1:8579')
@@ -471,8 +504,17 @@ def main():
     ap.add_argument('--json')
     ap.add_argument('--record')
     ap.add_argument('--calls', help='JSON list of {db, title, model, method, args, kwargs}: only these, as cases of rule recorded/<n>')
+    ap.add_argument('--quick', action='store_true', help='sampled models only for fields_get, one value per operator, four groupbys, four hp models')
+    ap.add_argument('--progress', help='append each outcome to this JSON-lines file as it comes (a run can be cut short)')
+    ap.add_argument('--compare', nargs=2, metavar=('BEFORE', 'AFTER'),
+                    help='two --progress files: differences per category and per rule group, on the cases both hold')
     ap.add_argument('--recheck', help="a --json output of an earlier run: only its cases that were not the same, again")
     args = ap.parse_args()
+    if args.compare:
+        return compare_runs(*args.compare)
+    global QUICK
+    QUICK = args.quick
+    progress = open(args.progress, 'a') if args.progress else None
     dbs = args.db or ['odoo_ref', 'hp_legacy']
     only = set(args.only.split(','))
     rules = tuple(r for r in args.rule.split(',') if r)
@@ -493,6 +535,10 @@ def main():
                 continue
             outcome, diff, want = compare(case, oracle_client, ficus_client)
             outcomes.append((db, case, outcome, diff))
+            if progress:
+                progress.write(json.dumps({'db': db, 'rule': case['rule'], 'title': case['title'], 'outcome': outcome,
+                                           'diff': list(diff) if isinstance(diff, tuple) else diff}, default=str) + '\n')
+                progress.flush()
             if args.record and want is not None and outcome != 'oracle-error':
                 line = {k: v for k, v in case.items() if k not in ('rule', 'db')}
                 line['id'] = f"{db}:{case['rule']}"
@@ -511,14 +557,14 @@ def main():
         oracle = Oracle(args.odoo, db)
         models, metas = discover(oracle)
         print(f'{db}: {len(models)} models, {len(metas)} sampled', file=sys.stderr)
-        if 'meta' in only:
-            run(gen_meta(db, models, metas), db)
-        if 'domain' in only:
-            run(gen_domain(db, metas), db)
-        if 'group' in only:
-            run(gen_group(db, metas), db)
         if 'protocol' in only:
             run(gen_protocol(db), db)
+        if 'meta' in only:
+            run(gen_meta(db, models, metas), db)
+        if 'group' in only:
+            run(gen_group(db, metas), db)
+        if 'domain' in only:
+            run(gen_domain(db, metas), db)
         if 'write' in only:
             for name, cases in gen_writes(db, metas):
                 if rules and not any(c['rule'].startswith(rules) for c in cases):
