@@ -18,7 +18,7 @@ import {
 import { ATTACHMENT_MODEL, attachmentAccessSql, withAttachmentFieldDefault } from './attachment-access.ts';
 import { displayNameDomain } from './display-name-domains.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
-import { searchMethodOf } from './search-methods.ts';
+import { domainSearchMethodOf, searchMethodOf } from './search-methods.ts';
 import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
 
@@ -132,6 +132,8 @@ function unstoredLeaf(env: SearchEnv, model: ModelInfo, alias: string, field: Fi
   if (viaSql) return viaSql;
   const method = searchMethodOf(env.registry, field);
   if (method) return method(env, model, alias, operator, value, sudoSearch);
+  const rewrite = domainSearchMethodOf(model, field);
+  if (rewrite) return compileNode(env, model, alias, buildTree(env.registry, model, rewrite(operator, value) as never[]));
   // The field has a Python `search=` method (addons' sources) Ficus does not have: matching every
   // record, as for a field without one, would be a made-up answer.
   if (pythonSearchFields(model.name, env.registry.modules).has(field.name)) {

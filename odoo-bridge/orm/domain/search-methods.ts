@@ -107,3 +107,29 @@ export function searchMethodOf(registry: Registry, field: FieldInfo): SearchMeth
   if (field.model === 'res.groups' && field.name === 'full_name') return groupFullName;
   return undefined;
 }
+
+/**
+ * `search=` methods that only rewrite the leaf into another domain on the same model, compiled as
+ * the user (compile.ts). mail/models/mail_activity_mixin.py and mail_thread.py.
+ */
+export type DomainSearchMethod = (operator: Operator, value: unknown) => unknown[];
+
+const ACTIVITY_DOMAIN_SEARCHES: Record<string, DomainSearchMethod> = {
+  activity_user_id: (operator, value) =>
+    typeof value === 'boolean' && ((operator === '=' && !value) || (operator === '!=' && value))
+      ? [['activity_ids', '=', false]]
+      : [['activity_ids', 'any', [['active', 'in', [true, false]], ['user_id', operator, value]]]],
+  activity_type_id: (operator, value) => [['activity_ids.activity_type_id', operator, value]],
+  activity_summary: (operator, value) => [['activity_ids.summary', operator, value]],
+  activity_date_deadline: (operator, value) =>
+    operator === '=' && !pyTruthyValue(value) ? [['activity_ids', '=', false]] : [['activity_ids.date_deadline', operator, value]],
+  activity_exception_decoration: (operator, value) => [['activity_ids.activity_type_id.decoration_type', operator, value]],
+};
+
+export function domainSearchMethodOf(model: ModelInfo, field: FieldInfo): DomainSearchMethod | undefined {
+  if (ACTIVITY_DOMAIN_SEARCHES[field.name] && model.fields.get('activity_ids')?.relation === 'mail.activity') return ACTIVITY_DOMAIN_SEARCHES[field.name];
+  if (field.name === 'message_needaction' && model.fields.get('message_ids')?.relation === 'mail.message') {
+    return (operator, value) => [['message_ids.needaction', operator, value]];
+  }
+  return undefined;
+}
