@@ -12,6 +12,7 @@ import {
   USER_REPLAY_COUNTS,
   type GoldenBlock,
 } from './support/golden-user.ts';
+import { equalUpToFloatOrder, goldenCases, isResendableReadGroup } from './support/golden-float-order.ts';
 import { startUserCutoverStack } from './support/user-core-sides.ts';
 
 /**
@@ -32,6 +33,9 @@ const RUNS: { name: string; blocks: readonly GoldenBlock[] }[] = [
 
 const outcomes: ReplayOutcome[] = [];
 const printed: string[] = [];
+/** Pristine read_groups that differ from the recording only by float rounding (support/golden-float-order.ts). */
+const floatOrderOnly = new Set<string>();
+const CASES = goldenCases([...new Set(USER_REPLAY_BLOCKS.map((b) => b.file))]);
 
 afterAll(() => {
   console.log([printTable('M02 golden after cutover to user (category: matched/total)', outcomes), ...printed].join('\n'));
@@ -49,6 +53,10 @@ describe('M02 golden cases after the user service took over M02', () => {
         const report = await replayGolden(user.stack.gatewayUrl, { db: 'hp_legacy', file, resetCmd: 'true', show: 40 });
         outcomes.push(...report.outcomes);
         printed.push(`--- ${run.name}\n${report.printed}`);
+        for (const o of report.outcomes) {
+          const recorded = CASES.get(o.id);
+          if (o.outcome === 'fail' && recorded && isResendableReadGroup(recorded) && (await equalUpToFloatOrder(user.stack.gatewayUrl, recorded))) floatOrderOnly.add(o.id);
+        }
         expect(report.outcomes.length).toBeGreaterThan(0);
       } finally {
         await user.stop();
@@ -59,8 +67,8 @@ describe('M02 golden cases after the user service took over M02', () => {
   it('answers as the monolith did, apart from the listed known differences', () => {
     expect(countsByCategory(outcomes)).toEqual(USER_REPLAY_COUNTS);
     expect(outcomes.filter((o) => o.outcome === 'skip')).toEqual([]);
-    const differing = outcomes.filter((o) => o.outcome !== 'pass').map((o) => o.id);
-    console.log(`M02 golden cases after cutover: ${outcomes.length - differing.length}/${outcomes.length} match`);
+    const differing = outcomes.filter((o) => o.outcome !== 'pass' && !floatOrderOnly.has(o.id)).map((o) => o.id);
+    console.log(`M02 golden cases after cutover: ${outcomes.length - differing.length - floatOrderOnly.size}/${outcomes.length} match exactly, ${floatOrderOnly.size} up to float summation order (${[...floatOrderOnly].join(', ') || 'none'})`);
     expect(differing.filter((id) => !(id in KNOWN_DIFFERENCES))).toEqual([]);
     // A known difference that now matches must leave the list: the hole would be open again.
     expect(Object.keys(KNOWN_DIFFERENCES).filter((id) => !differing.includes(id))).toEqual([]);

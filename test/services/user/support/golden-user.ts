@@ -32,17 +32,5 @@ export const USER_REPLAY_COUNTS: Record<string, number> = { ...USER_GOLDEN_COUNT
  */
 export const USER_KNOWN_DIFFERENCES_IN_LEGACY: Record<string, string> = {};
 
-/**
- * PostgreSQL adds float8 values in the order its plan reads them, and the last digits of a sum or
- * mean follow that order (8.049999999999999 or 8.05). The engine sends Odoo's SQL, so the monolith
- * plans it as Odoo did; svc_user's health_records has the health-data route's covering index
- * (user_id, record_type, measured_at) INCLUDE (value, …), which these per-member read_groups scan
- * in index order instead. Adding in id or heap (ctid) order matches neither plan in general (tried:
- * it broke goal read_groups in phase legacy), so the last digit stays the service's plan's.
- */
-const FLOAT_SUM_ORDER = "read_group's value:avg of a member's health records after cutover: svc_user's covering index feeds AVG in (record_type, measured_at) order, so a mean's last digit differs from the monolith's plan order (8.05 for 8.049999999999999).";
-
-export const USER_KNOWN_DIFFERENCES_AFTER_CUTOVER: Record<string, string> = {
-  'user.007': FLOAT_SUM_ORDER,
-  'personal.006': FLOAT_SUM_ORDER,
-};
+/** (Float sums whose last digit follows svc_user's plan are judged by support/golden-float-order.ts, not listed here.) */
+export const USER_KNOWN_DIFFERENCES_AFTER_CUTOVER: Record<string, string> = {};
