@@ -6,101 +6,10 @@ import { startOpenLoop } from './open-loop.ts';
 import { rpcLogins, type RpcLogin } from './rpc-logins.ts';
 import { userRestCalls } from './user-rest-calls.ts';
 import { userRestClient } from './user-rest-client.ts';
+import { CHANNELS, type UserChannel, type CreatedRecord, type StaleRead, type SyncedReading, type TrackedAssessment, type TrackedBinding, type TrackedGoal, type UserLoadOptions, type UserLoadReport } from './user-load-types.ts';
 
-export interface UserLoadOptions {
-  gatewayUrl: string;
-  database: string;
-  /** Members member001… and coaches coach001…, alternately over XML-RPC and JSON-RPC (rpc-logins.ts). */
-  members: number;
-  coaches: number;
-  ratePerSecond: number;
-  /** Makes serials, notes and idempotency keys unique per run. */
-  runTag: string;
-  /** The user service's REST API (mounted on the gateway) and bearer tokens by uid; REST calls run only when given. */
-  restUrl?: string;
-  restTokens?: Record<string, string>;
-  /** The user service's routes (`POST /users/:id/health-actions`, …): the load calls those it knows of them. */
-  restRoutes?: readonly string[];
-}
+export type { CreatedRecord, StaleRead, SyncedReading, TrackedAssessment, TrackedBinding, TrackedGoal, UserChannel, UserLoadOptions, UserLoadReport } from './user-load-types.ts';
 
-const CHANNELS = ['xmlrpc', 'jsonrpc', 'rest'] as const;
-export type UserChannel = (typeof CHANNELS)[number];
-
-/** A health record a client was told it created: it must exist once, with these values, on both sides. */
-export interface CreatedRecord {
-  id: number;
-  userId: number;
-  recordType: string;
-  value: number;
-  value2: number | null;
-  deviceBindingId: number | null;
-  via: string;
-}
-
-/** A goal as the last accepted write left it: what both sides must hold at the end. */
-export interface TrackedGoal {
-  id: number;
-  userId: number;
-  goalType: string;
-  target: number;
-  current: number;
-  state: 'active' | 'achieved' | 'abandoned';
-  via: string;
-}
-
-export interface TrackedBinding {
-  id: number;
-  userId: number;
-  deviceType: string;
-  serial: string;
-  active: boolean;
-  via: string;
-}
-
-export interface TrackedAssessment {
-  id: number;
-  userId: number;
-  coachId: number;
-  score: number;
-  via: string;
-}
-
-/** A read right after the client's own write that did not show it (read-your-writes); times are epoch ms. */
-export interface StaleRead {
-  method: string;
-  /** When the write was sent, when it was answered, when the read was sent. */
-  writtenAt: number;
-  answeredAt: number;
-  readAt: number;
-  detail: string;
-}
-
-/** A reading a device sync stored (binding + record type + second is its natural key): exactly one row on each side. */
-export interface SyncedReading {
-  userId: number;
-  bindingId: number;
-  recordType: string;
-  /** Odoo's UTC text, to the second. */
-  measuredAt: string;
-  value: number;
-}
-
-export interface UserLoadReport extends CallFigures<UserChannel> {
-  records: CreatedRecord[];
-  syncedReadings: SyncedReading[];
-  goals: TrackedGoal[];
-  bindings: TrackedBinding[];
-  assessments: TrackedAssessment[];
-  /** Reads of a row right after its write (the same client, protocol and row): how many, and those that missed the write. */
-  readBacks: number;
-  staleReads: StaleRead[];
-  /** Answers the drill asks for on purpose (progress on a goal no longer active): the addon's UserError, not a failure. */
-  refusals: { method: string; message: string }[];
-  /** The REST calls the load made (method and route), whichever routes the service had. */
-  restRoutesUsed: string[];
-  memberIds: number[];
-  coachIds: number[];
-}
 
 /** What a read of a row that is not (yet) where it was read answers: Odoo's MissingError, the rules' AccessError, REST's 404. */
 const NOT_VISIBLE = /Record does not exist or has been deleted|doesn't have 'read' access to|: 404 /;

@@ -1,5 +1,5 @@
 import type { DrillCall } from './call-recorder.ts';
-import type { TrackedGoal, UserChannel, UserLoadReport } from './user-load.ts';
+import type { TrackedGoal, UserChannel, UserLoadReport } from './user-load-types.ts';
 import type { RestGoal, RestReading, UserRestClient } from './user-rest-client.ts';
 
 /** What the REST calls share with the rest of the user load. */
