@@ -89,6 +89,19 @@ const messageIsFollower: SearchMethod = (env, model, alias, operator, value) => 
   return sql`(${sql.ref(`${alias}.id`)} ${positive ? sql`IN` : sql`NOT IN`} (${followed}))`;
 };
 
+/**
+ * mail discuss_channel.py `_search_is_member`: the channels of the caller's partner
+ * (`current_partner.sudo().channel_ids`, the discuss_channel_member rows), `in` for `= True` and
+ * `!= False`, `not in` for anything else. mail's record rules on channels and channel members
+ * are written with it.
+ */
+const channelIsMember: SearchMethod = (env, _model, alias, operator, value) => {
+  const isIn = (operator === '=' && pyTruthyValue(value)) || (operator === '!=' && !pyTruthyValue(value));
+  const joined = sql`SELECT cm.channel_id FROM discuss_channel_member cm WHERE cm.channel_id IS NOT NULL
+    AND cm.partner_id = (SELECT u.partner_id FROM res_users u WHERE u.id = ${env.uid ?? 0})`;
+  return sql`(${sql.ref(`${alias}.id`)} ${isIn ? sql`IN` : sql`NOT IN`} (${joined}))`;
+};
+
 /** mail_thread.py `_search_has_message`: records with (`= True`, `!= False`) or without a message of their model. */
 const hasMessage: SearchMethod = (_env, model, alias, operator, value) => {
   const positive = (operator === '=' && value === true) || (operator === '!=' && value === false);
@@ -105,6 +118,7 @@ export function searchMethodOf(registry: Registry, field: FieldInfo): SearchMeth
   if (field.name === 'activity_state' && field.type === 'selection' && registry.model('mail.activity')?.table) return activityState;
   if (field.name === 'message_partner_ids' && field.relation === 'res.partner' && registry.model('mail.followers')?.table) return messagePartnerIds;
   if (field.model === 'res.groups' && field.name === 'full_name') return groupFullName;
+  if (field.model === 'discuss.channel' && field.name === 'is_member' && registry.model('discuss.channel.member')?.table) return channelIsMember;
   return undefined;
 }
 

@@ -98,6 +98,8 @@ for (const owner of ['legacy', 'service'] as UserOwner[]) {
     it('concurrent actions of one member: the goal ends at the newest reading, whatever order they commit in', async () => {
       const goal = await freshGoal(OTHER, 'sleep', 1_000_000);
       const base = Date.parse('2026-11-01T00:00:00Z');
+      // Only a member's newest reading moves a goal: earlier tests of this file recorded sleep for this member at "now".
+      await rows().query(`DELETE FROM health_records WHERE user_id = $1 AND record_type = 'sleep_hours' AND measured_at >= $2`, [OTHER, new Date(base).toISOString()]);
       // Distinct times, sent in a shuffled order, all at once.
       const readings = Array.from({ length: 12 }, (_, i) => ({ value: 5 + i / 10, at: new Date(base + i * 3_600_000).toISOString() }));
       const shuffled = [...readings].sort(() => Math.random() - 0.5);
