@@ -28,8 +28,6 @@ import express from 'express';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
-import { copyTableDefinitions } from '../cdc/apply/copy-table-definitions.ts';
-import { serviceReferenceTablesIn } from '../migration/control/sync/reference-tables.ts';
 import { listen } from '../platform/http-server.ts';
 import { createLogger } from '../platform/logger.ts';
 import { localKeyLookup } from '../services/kit/auth/key-sources.ts';
@@ -53,6 +51,7 @@ import { round, secondsArgument } from './support/measure.ts';
 
 process.env.FICUS_BENCH_DIR ??= '/tmp/ficus-bench-user-device';
 const { startBenchCluster } = await import('./support/bench-cluster.ts');
+const { copyServiceBackfill } = await import('./support/service-backfill-copy.ts');
 
 const SLICE_SECONDS = secondsArgument(3);
 const ROUNDS = 3;
@@ -81,24 +80,14 @@ const serviceUrl = bench.cluster.url(SERVICE_DATABASE);
 async function prepareServiceDatabase(): Promise<void> {
   await admin.query(`CREATE DATABASE ${SERVICE_DATABASE}`);
   await provisionServiceDatabase(serviceUrl, USER_MIGRATIONS);
-  const source = await bench.legacyPool.connect();
+  await copyServiceBackfill(bench.legacyPool, serviceUrl, 'user', USER_TABLES);
   const target = new pg.Client({ connectionString: serviceUrl });
   await target.connect();
   try {
-    const referenceTables = await serviceReferenceTablesIn(bench.legacyPool, 'user');
-    await copyTableDefinitions(source, target, referenceTables);
-    for (const table of [...referenceTables, ...USER_TABLES]) {
-      const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
-      await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
-    }
-    for (const table of USER_TABLES) {
-      await target.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT coalesce(max(id), 0) + 1 FROM "${table}"), false)`, [table]);
-    }
     await target.query('CREATE TABLE bench_plain_readings (LIKE health_records INCLUDING DEFAULTS INCLUDING INDEXES)');
     await target.query('CREATE UNIQUE INDEX bench_plain_readings__key ON bench_plain_readings (device_binding_id, measured_at, record_type)');
     await target.query('ANALYZE');
   } finally {
-    source.release();
     await target.end();
   }
 }

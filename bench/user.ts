@@ -35,8 +35,6 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { Pool } from 'undici';
-import { copyTableDefinitions } from '../cdc/apply/copy-table-definitions.ts';
-import { serviceReferenceTablesIn } from '../migration/control/sync/reference-tables.ts';
 import { listen } from '../platform/http-server.ts';
 import { createLogger } from '../platform/logger.ts';
 import { localKeyLookup } from '../services/kit/auth/key-sources.ts';
@@ -58,6 +56,7 @@ import { cpuMsOfTreeWithReaped } from './support/tree-cpu-with-reaped.ts';
 
 process.env.FICUS_BENCH_DIR ??= '/tmp/ficus-bench-user';
 const { startBenchCluster } = await import('./support/bench-cluster.ts');
+const { copyServiceBackfill } = await import('./support/service-backfill-copy.ts');
 
 const SLICE_SECONDS = secondsArgument(3);
 const ROUNDS = 3;
@@ -89,19 +88,10 @@ const serviceUrl = bench.cluster.url(SERVICE_DATABASE);
 async function prepareServiceDatabase(): Promise<number> {
   await admin.query(`CREATE DATABASE ${SERVICE_DATABASE}`);
   await provisionServiceDatabase(serviceUrl, USER_MIGRATIONS);
-  const source = await bench.legacyPool.connect();
+  await copyServiceBackfill(bench.legacyPool, serviceUrl, 'user', USER_TABLES);
   const target = new pg.Client({ connectionString: serviceUrl });
   await target.connect();
   try {
-    const referenceTables = await serviceReferenceTablesIn(bench.legacyPool, 'user');
-    await copyTableDefinitions(source, target, referenceTables);
-    for (const table of [...referenceTables, ...USER_TABLES]) {
-      const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
-      await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
-    }
-    for (const table of USER_TABLES) {
-      await target.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT coalesce(max(id), 0) + 1 FROM "${table}"), false)`, [table]);
-    }
     await target.query('UPDATE res_partner SET tz = $2 WHERE id = (SELECT partner_id FROM res_users WHERE id = $1)', [MEMBER, TIME_ZONE]);
     // The member: 24 readings a day of each type over the year.
     await target.query(
@@ -122,7 +112,6 @@ async function prepareServiceDatabase(): Promise<number> {
     await target.query('VACUUM ANALYZE health_records');
     return Number((await target.query<{ n: string }>('SELECT count(*) AS n FROM health_records')).rows[0]!.n);
   } finally {
-    source.release();
     await target.end();
   }
 }

@@ -225,16 +225,25 @@ export class MigrationController {
     await this.#announce(plan.code);
     const ctx = this.#gateContext(plan, options.thresholds);
     const deadline = Date.now() + (options.waitMs ?? 0);
-    let gate = await backfillComplete.check(ctx);
-    while (!gate.ok && Date.now() < deadline) {
+    // Done means what the answer says: the rows copied and the forward sync streaming (its reader
+    // connects to the slot once the copy is over; the next step's lag gate needs it connected).
+    const check = async () => {
+      const copied = await backfillComplete.check(ctx);
+      return copied.ok ? [copied, await forwardLag.check(ctx)] : [copied];
+    };
+    let gates = await check();
+    while (!gates.every((g) => g.ok) && Date.now() < deadline) {
       options.onProgress?.(await this.#backfillProgress(plan));
       await new Promise((r) => setTimeout(r, 200));
-      gate = await backfillComplete.check(ctx);
+      gates = await check();
     }
+    const gate = gates.find((g) => !g.ok) ?? gates[0]!;
     if (gate.ok) options.onProgress?.(await this.#backfillProgress(plan));
     return {
-      ok: gate.ok, module: plan.code, step: 'backfill', from: phase.phase, to: phase.phase, gates: [gate], forced: false,
-      message: gate.ok ? `${plan.code} backfilled into ${plan.service}; forward sync streaming` : `backfill of ${plan.code} requested; a running Ficus (ficus start) performs it`,
+      ok: gate.ok, module: plan.code, step: 'backfill', from: phase.phase, to: phase.phase, gates, forced: false,
+      message: gate.ok ? `${plan.code} backfilled into ${plan.service}; forward sync streaming`
+        : gates.length > 1 ? `${plan.code} backfilled into ${plan.service}; forward sync not caught up yet (${gate.detail})`
+        : `backfill of ${plan.code} requested; a running Ficus (ficus start) performs it`,
     };
   }
 

@@ -1,97 +1,17 @@
-import express from 'express';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
-import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.ts';
-import { serviceReferenceTablesIn } from '../../../migration/control/sync/reference-tables.ts';
-import { listen } from '../../../platform/http-server.ts';
-import { createLogger } from '../../../platform/logger.ts';
-import { localKeyLookup } from '../../../services/kit/auth/key-sources.ts';
-import { newSigningKeySet } from '../../../services/kit/auth/keys.ts';
-import { issueToken } from '../../../services/kit/auth/tokens.ts';
-import { EmbeddedTransport } from '../../../services/kit/bus/embedded-transport.ts';
-import { MemoryCache } from '../../../services/kit/cache/memory-cache.ts';
-import { provisionServiceDatabase } from '../../../services/kit/db/provision.ts';
-import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
-import { startServiceRuntime, type ServiceRuntime } from '../../../services/kit/runner/service-runtime.ts';
-import { USER_MIGRATIONS } from '../../../services/user/db/migrations.ts';
-import type { UserDatabase } from '../../../services/user/db/tables.ts';
-import user from '../../../services/user/index.ts';
-import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';
-import { restClient } from '../finance/finance-rest-stack.ts';
+import { startHealthDataStack, type HealthDataStack, type UserOwner } from './health-data-stack.ts';
 
-/** M02's tables. */
-export const USER_TABLES = ['health_records', 'device_bindings', 'health_goals', 'assessments'] as const;
+export { USER_TABLES, type UserOwner } from './health-data-stack.ts';
 
-/** Who owns M02 as svc_user's write-owner row says: its rows live in svc_user ('service') or in the monolith ('legacy'). */
-export type UserOwner = 'legacy' | 'service';
-
-export interface DeviceRestStack {
-  legacy: TestDatabase;
-  service: TestDatabase;
-  runtime: ServiceRuntime<UserDatabase>;
+/** The user service's REST stack (health-data-stack.ts) with M02's owner fixed for the whole file, and the database holding its rows. */
+export interface DeviceRestStack extends Omit<HealthDataStack, 'home' | 'setOwner'> {
   /** The database holding M02's rows now. */
   home: pg.Pool;
-  token(userId: number): string;
-  call: ReturnType<typeof restClient>;
-  stop(): Promise<void>;
 }
 
-/**
- * The user service's REST API as `ficus start` serves it, without a sync running: svc_user as
- * the forward sync leaves it after a backfill (its migrations, the engine's reference tables and
- * M02's rows copied from a fresh monolith), the service runtime on a real port with the
- * monolith's pool beside it, and M02's owner row as a cutover ('service') or a backfill before
- * any cutover ('legacy') leaves it.
- */
 export async function startDeviceRestStack(options: { owner: UserOwner }): Promise<DeviceRestStack> {
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-  const legacy = await legacyDatabase();
-  const service = await emptyDatabase('svc_user');
-  await provisionServiceDatabase(service.url, USER_MIGRATIONS);
-  const source = await legacy.pool.connect();
-  const target = await service.pool.connect();
-  try {
-    const referenceTables = await serviceReferenceTablesIn(legacy.pool, 'user');
-    await copyTableDefinitions(source, target, referenceTables);
-    for (const table of [...referenceTables, ...USER_TABLES]) {
-      const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
-      await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
-    }
-    for (const table of USER_TABLES) {
-      await target.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT coalesce(max(id), 0) + 1 FROM "${table}"), false)`, [table]);
-    }
-    await target.query('CREATE SCHEMA IF NOT EXISTS ficus_cdc');
-    await target.query('CREATE TABLE IF NOT EXISTS ficus_cdc.write_owner (module text PRIMARY KEY, owner text NOT NULL, changed_at timestamptz NOT NULL DEFAULT now(), cutover_id bigint)');
-    await target.query('INSERT INTO ficus_cdc.write_owner (module, owner) VALUES ($1, $2)', ['M02', options.owner]);
-  } finally {
-    source.release();
-    target.release();
-  }
-  const metrics = new Registry();
-  const keys = newSigningKeySet();
-  const transport = new EmbeddedTransport(logger, kitMetrics(metrics));
-  const runtime = await startServiceRuntime<UserDatabase>(user, {
-    databaseUrl: service.url, transport, cache: new MemoryCache('ficus:user:'), keys: localKeyLookup(() => keys), logger, metrics, legacyPool: legacy.pool,
-  });
-  const app = express();
-  app.use(runtime.router);
-  const server = await listen(app, 0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${server.port}`;
-  return {
-    legacy,
-    service,
-    runtime,
-    home: options.owner === 'service' ? service.pool : legacy.pool,
-    token: (userId) => issueToken(keys, { userId }),
-    call: restClient(baseUrl),
-    async stop() {
-      await server.close(1000);
-      await runtime.stop();
-      await transport.close();
-      await service.drop();
-      await legacy.drop();
-    },
-  };
+  const stack = await startHealthDataStack(options);
+  return { ...stack, home: stack.home(options.owner) };
 }
 
 // Users of the legacy database (its README): members 6…245, coaches 246…285, operator 302, admin 2.

@@ -1,8 +1,7 @@
 import express from 'express';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.ts';
-import { serviceReferenceTablesIn } from '../../../migration/control/sync/reference-tables.ts';
+import { copyServiceBackfill } from '../../../bench/support/service-backfill-copy.ts';
 import { listen } from '../../../platform/http-server.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { USER_MIGRATIONS } from '../../../services/user/db/migrations.ts';
@@ -49,22 +48,7 @@ export async function startHealthDataStack(options: { owner: UserOwner }): Promi
   const legacy = await legacyDatabase();
   const service = await emptyDatabase('svc_user');
   await provisionServiceDatabase(service.url, USER_MIGRATIONS);
-  const source = await legacy.pool.connect();
-  const target = await service.pool.connect();
-  try {
-    const referenceTables = await serviceReferenceTablesIn(legacy.pool, 'user');
-    await copyTableDefinitions(source, target, referenceTables);
-    for (const table of [...referenceTables, ...USER_TABLES]) {
-      const { rows } = await source.query<{ rows: unknown }>(`SELECT coalesce(json_agg(t), '[]') AS rows FROM "${table}" t`);
-      await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
-    }
-    for (const table of USER_TABLES) {
-      await target.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT coalesce(max(id), 0) + 1 FROM "${table}"), false)`, [table]);
-    }
-  } finally {
-    source.release();
-    target.release();
-  }
+  await copyServiceBackfill(legacy.pool, service.url, 'user', USER_TABLES);
   const metrics = new Registry();
   const keys = newSigningKeySet();
   const transport = new EmbeddedTransport(logger, kitMetrics(metrics));
