@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { problems, type AccessMode, type AccessPort, type RouteContext } from '../../kit/index.ts';
+import { checkRecords, problems, type AccessPort, type RouteContext } from '../../kit/index.ts';
 import { userHome, userReader, inUserHome, type UserHome } from '../db/user-home.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { UserDatabase, UserLegacyTables } from '../db/tables.ts';
@@ -11,32 +11,7 @@ import { healthReadAudit } from '../domain/health-read-audit.ts';
 
 type HomeContext = Pick<RouteContext<UserDatabase>, 'db' | 'legacyPool'>;
 
-/**
- * The ACL of `mode` (the access port), then the record rules on the rows where they live now
- * (`rows`: the home, svc_user or the monolith; the port's own checks would read svc_user's copy,
- * which lags the monolith before cutover): outside the read rules is 404, as for an id that does
- * not exist; readable but outside the mode's rules is 403. For `create`, only the create rules,
- * on the new rows (Odoo's create never asks whether its author may read them).
- */
-export async function checkRecords(access: AccessPort, rows: Kysely<any>, model: string, table: string, mode: AccessMode, ids: readonly number[], label: string): Promise<void> {
-  await access.check(model, mode);
-  const unique = [...new Set(ids)];
-  if (!unique.length) return;
-  const allowed = async (ruleMode: AccessMode) => {
-    const rules = await access.rules(model, ruleMode, 'r');
-    const { rows: found } = await sql<{ id: number }>`SELECT r.id FROM ${sql.table(table)} AS r WHERE r.id = ANY(${unique}::int4[]) AND ${rules}`.execute(rows);
-    return new Set(found.map((f) => f.id));
-  };
-  if (mode !== 'create') {
-    const readable = await allowed('read');
-    const hidden = unique.find((id) => !readable.has(id));
-    if (hidden !== undefined) throw problems.notFound(`${label} ${hidden} does not exist`);
-    if (mode === 'read') return;
-  }
-  const permitted = await allowed(mode);
-  const denied = unique.filter((id) => !permitted.has(id));
-  if (denied.length) throw problems.forbidden(`The record rules of ${model} do not allow user ${access.uid} to ${mode} ${label} ${denied.join(', ')}.`);
-}
+export { checkRecords };
 
 const utcNow = sql<string>`(now() at time zone 'UTC')`;
 
