@@ -83,11 +83,17 @@ render() {
       -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" -e "s#@CONNECT_PORT@#$CONNECT_PORT#g" "$1" > "$2"
 }
 # wait_for <what> <pidname> <timeout_s> <command...>: poll, failing fast if the JVM died.
-# On failure it stops whatever was started, so a failed `start` never leaks a JVM.
+# Returns 2 when the JVM died because a port it was given got taken between free_port choosing it
+# and the JVM binding it (another test's server, under parallel CI): the caller may retry on new
+# ports. Any other failure stops whatever was started, so a failed `start` never leaks a JVM.
 wait_for() {
   local what=$1 name=$2 secs=$3; shift 3
   local deadline=$(( $(date +%s) + secs ))
   until "$@" >/dev/null 2>&1; do
+    if ! alive "$name" && lost_port_race "$name"; then
+      log "$what lost a port to another process; retrying on new ports"
+      return 2
+    fi
     if ! alive "$name" || [ "$(date +%s)" -ge "$deadline" ]; then
       tail -40 "$STATE/logs/$name.log" >&2
       stop_one connect; stop_one kafka
@@ -96,6 +102,7 @@ wait_for() {
     sleep 0.2
   done
 }
+lost_port_race() { grep -qE 'Address already in use|BindException' "$STATE/logs/$1.log"; }
 broker_ready() { port_busy "$KAFKA_PORT" && grep -q 'Kafka Server started' "$STATE/logs/kafka.log"; }
 # KRaft cluster id = 16 random bytes, base64url without padding (what `StorageTool random-uuid`
 # prints), made in bash to save a JVM start. One in 64 starts with '-', which the option parser
@@ -103,19 +110,39 @@ broker_ready() { port_busy "$KAFKA_PORT" && grep -q 'Kafka Server started' "$STA
 cluster_id() { head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
 connect_ready() { curl -fsS "http://127.0.0.1:$CONNECT_PORT/connectors" >/dev/null; }
 
-start() {
-  fetch
-  mkdir -p "$STATE/logs"
-  if alive kafka || alive connect; then log "already running"; status; return 0; fi
-  KAFKA_PORT=${KAFKA_PORT:-$(free_port)}
-  CONTROLLER_PORT=${CONTROLLER_PORT:-$(free_port)}
-  CONNECT_PORT=${CONNECT_PORT:-$(free_port)}
+# Ports the caller fixed stay fixed; the others are chosen afresh on every attempt.
+choose_ports() {
+  KAFKA_PORT=${FIXED_KAFKA_PORT:-$(free_port)}
+  CONTROLLER_PORT=${FIXED_CONTROLLER_PORT:-$(free_port)}
+  CONNECT_PORT=${FIXED_CONNECT_PORT:-$(free_port)}
   render "$HERE/config/server.properties.tmpl" "$STATE/server.properties"
   render "$HERE/config/connect-standalone.properties.tmpl" "$STATE/connect.properties"
   echo "$KAFKA_PORT" > "$STATE/kafka.port"; echo "$CONNECT_PORT" > "$STATE/connect.port"
   echo "$CONTROLLER_PORT" > "$STATE/controller.port"
+}
+launch_broker() {
+  nohup "$JAVA" $KAFKA_HEAP $JVM_OPTS -Dkafka.logs.dir="$STATE/logs" -cp "$LIBS/*" \
+    kafka.Kafka "$STATE/server.properties" > "$STATE/logs/kafka.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/kafka.pid"
+  wait_for "kafka broker" kafka 120 broker_ready
+}
+launch_connect() {
+  nohup "$JAVA" $CONNECT_HEAP $JVM_OPTS -Dkafka.logs.dir="$STATE/logs" -cp "$LIBS/*" \
+    org.apache.kafka.connect.cli.ConnectStandalone "$STATE/connect.properties" \
+    > "$STATE/logs/connect.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/connect.pid"
+  wait_for "kafka connect" connect 180 connect_ready
+}
 
-  local t0 t1; t0=$(now_ms)
+start() {
+  fetch
+  mkdir -p "$STATE/logs"
+  if alive kafka || alive connect; then log "already running"; status; return 0; fi
+  FIXED_KAFKA_PORT=${KAFKA_PORT:-} FIXED_CONTROLLER_PORT=${CONTROLLER_PORT:-}
+  FIXED_CONNECT_PORT=${CONNECT_PORT:-}
+  choose_ports
+
+  local t0 t1 attempt rc; t0=$(now_ms)
   # KRaft refuses to start on unformatted storage ("No readable meta.properties files found").
   # Keep existing data: a restart on the same state dir resumes topics and Connect offsets.
   if [ ! -f "$STATE/kraft-logs/meta.properties" ]; then
@@ -125,21 +152,25 @@ start() {
       || { cat "$STATE/logs/format.log" >&2; die "kafka storage format failed"; }
   fi
   # nohup + & on a simple command: $! is the JVM's own pid, so stop can signal it directly.
-  nohup "$JAVA" $KAFKA_HEAP $JVM_OPTS -Dkafka.logs.dir="$STATE/logs" -cp "$LIBS/*" \
-    kafka.Kafka "$STATE/server.properties" > "$STATE/logs/kafka.log" 2>&1 < /dev/null &
-  echo $! > "$STATE/kafka.pid"
-  wait_for "kafka broker" kafka 120 broker_ready
+  for attempt in 1 2 3; do
+    rc=0; launch_broker || rc=$?
+    [ "$rc" -eq 0 ] && break
+    [ "$attempt" -lt 3 ] || die "kafka broker kept losing its ports; log: $STATE/logs/kafka.log"
+    choose_ports
+  done
   t1=$(now_ms); log "broker ready on 127.0.0.1:$KAFKA_PORT in $(( t1 - t0 )) ms"
 
-  nohup "$JAVA" $CONNECT_HEAP $JVM_OPTS -Dkafka.logs.dir="$STATE/logs" -cp "$LIBS/*" \
-    org.apache.kafka.connect.cli.ConnectStandalone "$STATE/connect.properties" \
-    > "$STATE/logs/connect.log" 2>&1 < /dev/null &
-  echo $! > "$STATE/connect.pid"
-  wait_for "kafka connect" connect 180 connect_ready
+  for attempt in 1 2 3; do
+    rc=0; launch_connect || rc=$?
+    [ "$rc" -eq 0 ] && break
+    [ "$attempt" -lt 3 ] || { stop_one kafka; die "kafka connect kept losing its port; log: $STATE/logs/connect.log"; }
+    CONNECT_PORT=${FIXED_CONNECT_PORT:-$(free_port)}
+    render "$HERE/config/connect-standalone.properties.tmpl" "$STATE/connect.properties"
+    echo "$CONNECT_PORT" > "$STATE/connect.port"
+  done
   log "connect ready on http://127.0.0.1:$CONNECT_PORT in $(( $(now_ms) - t1 )) ms (total $(( $(now_ms) - t0 )) ms)"
   status
 }
-
 stop_one() {
   local name=$1 pid
   [ -f "$STATE/$name.pid" ] || return 0
