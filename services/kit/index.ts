@@ -42,3 +42,4 @@ export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor, Mod
 export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from './odoo/service-face.ts';
 export { provisionServiceDatabase } from './db/provision.ts';
 export { onKysely, onQueryable, queryableOf, sqlBuilder, type SqlRunner } from './db/sql-runner.ts';
+export { moduleHome, type ModuleHome, type RowHome } from './db/module-home.ts';
