@@ -21,7 +21,7 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, BuiltService | Planne
   dynamic: { load: async () => (await import('./dynamic/index.ts')).default },
   trade: { load: async () => (await import('./trade/index.ts')).default },
   content: { planned: ['M06', 'M11', 'M12'] },
-  biz: { planned: ['M03', 'M07', 'M08'] },
+  biz: { load: async () => (await import('./biz/index.ts')).default },
   ec: { planned: ['M09', 'M10'] },
   finance: { load: async () => (await import('./finance/index.ts')).default },
   ops: { planned: ['M05', 'M17', 'M18'] },

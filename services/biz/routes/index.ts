@@ -1,0 +1,13 @@
+import type { RouteDefinition } from '../../kit/index.ts';
+import type { BizDatabase } from '../db/tables.ts';
+
+/**
+ * The biz service's REST API, in the order the OpenAPI document lists it. Each part exports an
+ * array of routes from its own file and adds one import and one spread here. Express matches in
+ * this order: fixed paths come before the `:id` ones beside them.
+ */
+export const BIZ_ROUTES: RouteDefinition<BizDatabase>[] = [
+];
+
+/** The platform design's paths outside /biz/ that biz answers (/live-streams, /communities/…); the catalogue refuses a path claimed twice. */
+export const BIZ_SHARED_PATHS = [...new Set(BIZ_ROUTES.map((route) => route.path).filter((path) => !path.startsWith('/biz/')))];

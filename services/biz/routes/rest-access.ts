@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import { checkRecords, problems, type RouteContext } from '../../kit/index.ts';
+import type { BizHome, BizModuleHome } from '../db/biz-home.ts';
+import type { BizDatabase, BizLegacyTables } from '../db/tables.ts';
+import type { BizEventSink } from '../domain/biz-events.ts';
+import { BizRefused } from '../domain/biz-refusal.ts';
+
+type HomeContext = Pick<RouteContext<BizDatabase>, 'db' | 'legacyPool'>;
+
+/** The ACL, then the record rules on the rows where the module lives now (404 outside read, 403 outside the mode): the kit's. */
+export { checkRecords };
+
+/**
+ * A REST write on one module's rows: the home is decided holding the module's owner row (its
+ * cutover or rollback waits for this request), then `work` runs on it: the request's own
+ * transaction of svc_biz, or a transaction of the monolith's database that commits just before it.
+ */
+export async function writeInHome<T>(rows: BizModuleHome, ctx: HomeContext, work: (db: Kysely<BizLegacyTables>, home: BizHome) => Promise<T>): Promise<T> {
+  const home = await rows.home(ctx.db, ctx.legacyPool, { hold: true });
+  return rows.inHome(ctx.db, ctx.legacyPool, home, (db) => work(db, home));
+}
+
+/** Where a REST read finds one module's rows now (svc_biz after its cutover, the monolith before). */
+export async function readerOfHome(rows: BizModuleHome, ctx: HomeContext): Promise<Kysely<BizLegacyTables>> {
+  return rows.reader(ctx.db, ctx.legacyPool, await rows.home(ctx.db, ctx.legacyPool, { hold: false }));
+}
+
+/**
+ * Events of a REST request: svc_biz's outbox in the request's transaction. After cutover that is
+ * the transaction of the change itself; before it the change is on the monolith, in a transaction
+ * that commits just before the request's, so the event commits with the request's idempotency
+ * record (the monolith publishes nothing for biz's modules: this is the only announcement).
+ */
+export function restEventSink(ctx: Pick<RouteContext<BizDatabase>, 'db' | 'bus'>): BizEventSink {
+  return { publish: async (events) => void (events.length && (await ctx.bus.publishMany(ctx.db, events))) };
+}
+
+/** The domain's refusals as problems: a wrong state 409, a caller refusal 403, anything else the rules refuse 422; the addon's text as the detail. */
+export async function asProblems<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof BizRefused)) throw error;
+    if (error.kind === 'state') throw problems.conflict(error.message, 'https://ficus.dev/problems/wrong-state');
+    if (error.kind === 'access') throw problems.forbidden(error.message);
+    throw problems.unprocessable(error.message, 'https://ficus.dev/problems/refused-by-rule');
+  }
+}
