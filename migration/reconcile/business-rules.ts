@@ -1,3 +1,4 @@
+import { BIZ_RULES } from './biz-rules.ts';
 import { FINANCE_RULES, unlinkedPaymentFor } from './finance-rules.ts';
 import { canonicalDecimal, on, PAID_ORDER_STATES, type BusinessRule, type RuleBreach } from './rule-model.ts';
 import { USER_RULES } from './user-rules.ts';
@@ -202,4 +203,5 @@ export const BUSINESS_RULES: readonly BusinessRule[] = [
   giftDebit,
   ...FINANCE_RULES,
   ...USER_RULES,
+  ...BIZ_RULES,
 ];

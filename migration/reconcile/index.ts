@@ -8,6 +8,7 @@ export { reconcileTable, type PendingTable, type TableReconcileOptions } from '.
 export { BUSINESS_RULES, PAID_ORDER_STATES, type BreachRepair, type BusinessRule, type RuleBreach } from './business-rules.ts';
 export { FINANCE_RULES } from './finance-rules.ts';
 export { USER_RULES } from './user-rules.ts';
+export { BIZ_RULES } from './biz-rules.ts';
 export type { RuleResult } from './rule-runner.ts';
 export { exitCodeOf, type ReconcileReport, type ReportSummary } from './report-model.ts';
 export { surveyModuleCopies, type CopyState, type ModuleScope, type ModuleStanding, type StandingLookup } from './module-copies.ts';

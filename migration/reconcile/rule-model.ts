@@ -68,6 +68,12 @@ export type BreachRepair =
       table: 'health_records';
       recordId: number;
       deviceBindingId: number;
+    }
+  | {
+      /** hp.community.group's stored `member_count` from its members (biz-rules.ts), as Odoo's recompute writes it. */
+      kind: 'recompute-member-count';
+      table: 'community_groups';
+      groupId: number;
     };
 
 export type RuleSide = 'source' | 'target';

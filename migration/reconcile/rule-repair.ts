@@ -3,6 +3,7 @@ import type { ReconcileReport } from './report-model.ts';
 import { isTableCondition } from './table-failure.ts';
 import type { BreachRepair, RuleSide } from './rule-model.ts';
 import type { OwnerLookup, TableOwner } from './table-owner.ts';
+import { MEMBER_COUNT_SQL } from './biz-rules.ts';
 import { RISK_LEVEL_SQL } from './user-rules.ts';
 
 /**
@@ -208,6 +209,12 @@ function statementOf(r: BreachRepair): Statement {
         `UPDATE health_records SET device_binding_id = NULL\n` +
           ` WHERE id = :1::int4 AND device_binding_id = :2::int4 AND NOT EXISTS (SELECT 1 FROM device_bindings WHERE id = :2::int4)`,
         [r.recordId, r.deviceBindingId],
+      );
+    case 'recompute-member-count':
+      return statement(
+        `UPDATE community_groups SET member_count = ${MEMBER_COUNT_SQL}, write_uid = :2::int4, write_date = ${now}\n` +
+          ` WHERE id = :1::int4 AND member_count IS DISTINCT FROM ${MEMBER_COUNT_SQL}`,
+        [r.groupId, REPAIR_UID],
       );
   }
 }
