@@ -1,5 +1,7 @@
 import type { BehaviourRegistry, ModelCaller } from '../../../odoo-bridge/orm/index.ts';
 import type { ServiceEngineOptions } from '../../kit/index.ts';
+import { LIVE_BUSINESS_METHODS, liveStreamBehaviour } from './live-behaviour.ts';
+import { COMMUNITY_BUSINESS_METHODS, registerCommunityBehaviours } from './community-behaviour.ts';
 import { serviceEvents, type EventsOfCall } from './outbox.ts';
 
 /**
@@ -17,6 +19,8 @@ export interface BizBehaviourOptions {
  * sides of the cut; only what `options` carries differs. Each part adds its one line here.
  */
 export function registerBizBehaviours(behaviours: BehaviourRegistry, options: BizBehaviourOptions): BehaviourRegistry {
+  behaviours.register('hp.live.stream', liveStreamBehaviour(behaviours, options));
+  registerCommunityBehaviours(behaviours, options);
   return behaviours;
 }
 
@@ -27,4 +31,6 @@ export function registerBizEngineBehaviours(behaviours: BehaviourRegistry, engin
 
 /** Business methods biz provides, per model (the control plane's "methods provided" gate reads this); each part adds its line. */
 export const BIZ_BUSINESS_METHODS: Readonly<Record<string, readonly string[]>> = {
+  ...LIVE_BUSINESS_METHODS,
+  ...COMMUNITY_BUSINESS_METHODS,
 };

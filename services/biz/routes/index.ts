@@ -1,5 +1,7 @@
 import type { RouteDefinition } from '../../kit/index.ts';
 import type { BizDatabase } from '../db/tables.ts';
+import { LIVE_CALLBACK_ROUTES } from './live-callbacks.ts';
+import { LIVE_STREAM_ROUTES } from './live-streams.ts';
 
 /**
  * The biz service's REST API, in the order the OpenAPI document lists it. Each part exports an
@@ -7,6 +9,8 @@ import type { BizDatabase } from '../db/tables.ts';
  * this order: fixed paths come before the `:id` ones beside them.
  */
 export const BIZ_ROUTES: RouteDefinition<BizDatabase>[] = [
+  ...LIVE_CALLBACK_ROUTES,
+  ...LIVE_STREAM_ROUTES,
 ];
 
 /** The platform design's paths outside /biz/ that biz answers (/live-streams, /communities/…); the catalogue refuses a path claimed twice. */
