@@ -77,11 +77,6 @@ const NO_SUCH_USER_HASH = formatPbkdf2Sha512({
   checksum: randomBytes(PBKDF2_SHA512_CHECKSUM_BYTES),
 });
 
-/** Spends a failing password check's time, then says no. */
-async function noSuchUser(secret: string): Promise<null> {
-  if (secret) await verifyOdooPassword(secret, NO_SUCH_USER_HASH);
-  return null;
-}
 /** What a bearer key's remembered owner is filed under (an RPC check files under its uid). */
 const BEARER_SCOPE = 'bearer';
 
@@ -132,20 +127,28 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
     return rows[0] ?? null;
   }
 
-  async function passwordMatches(user: UserRow, secret: string): Promise<boolean> {
+  async function passwordMatches(user: UserRow, secret: string, askedAs: string): Promise<boolean> {
     if (user.apiKeysOnly) return false;
     const storedHash = user.password ?? '';
     if (!cache) return verifyOdooPassword(secret, storedHash);
-    return cache.verify(user.id, secret, { kind: 'password', storedHash }, () => verifyOdooPassword(secret, storedHash));
+    return cache.verify(user.id, secret, { kind: 'password', storedHash }, () => verifyOdooPassword(secret, storedHash), askedAs);
+  }
+
+  /** Spends a failing password check's time (or, for a repeat, a remembered failure's, as a real user's repeat would), then says no. */
+  async function noSuchUser(secret: string, askedAs: string): Promise<null> {
+    if (!secret) return null;
+    const check = () => verifyOdooPassword(secret, NO_SUCH_USER_HASH);
+    await (cache ? cache.verify(0, secret, { kind: 'password', storedHash: NO_SUCH_USER_HASH }, check, askedAs) : check());
+    return null;
   }
 
   /** The key among `candidates` (of user `uid`) that `secret` is, if any. */
-  async function keyMatches(uid: number, secret: string, candidates: ApiKeyCandidate[]): Promise<ApiKeyCandidate | undefined> {
+  async function keyMatches(uid: number, secret: string, candidates: ApiKeyCandidate[], askedAs = `uid ${uid}`): Promise<ApiKeyCandidate | undefined> {
     for (const candidate of candidates) {
       const { userId, hash } = candidate;
       if (userId !== uid) continue;
       const ok = cache
-        ? await cache.verify(uid, secret, { kind: 'apikey', storedHash: hash }, () => verifyApiKeyHash(secret, hash))
+        ? await cache.verify(uid, secret, { kind: 'apikey', storedHash: hash }, () => verifyApiKeyHash(secret, hash), askedAs)
         : await verifyApiKeyHash(secret, hash);
       if (ok) return candidate;
     }
@@ -155,13 +158,13 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
   /** How long an acceptance by this password or key holds by itself: a key's expiration, a password's forever. */
   type Acceptance = { notAfter?: number } | false;
 
-  async function apiKeyMatches(user: UserRow, secret: string): Promise<Acceptance> {
-    const key = await keyMatches(user.id, secret, await findApiKeyCandidates(db, secret, { scope, userId: user.id }));
+  async function apiKeyMatches(user: UserRow, secret: string, askedAs: string): Promise<Acceptance> {
+    const key = await keyMatches(user.id, secret, await findApiKeyCandidates(db, secret, { scope, userId: user.id }), askedAs);
     return key ? expiryOf(key) : false;
   }
 
-  async function passwordAccepts(user: UserRow, secret: string): Promise<Acceptance> {
-    return (await passwordMatches(user, secret)) ? {} : false;
+  async function passwordAccepts(user: UserRow, secret: string, askedAs: string): Promise<Acceptance> {
+    return (await passwordMatches(user, secret, askedAs)) ? {} : false;
   }
 
   /**
@@ -169,13 +172,13 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
    * cost. A known API-key caller, or a secret shaped like a key, tries the key first: its check
    * is one indexed query plus 6,000 rounds, against 600,000 for a failing password.
    */
-  async function credentialsMatch(user: UserRow, secret: string): Promise<Acceptance> {
+  async function credentialsMatch(user: UserRow, secret: string, askedAs: string): Promise<Acceptance> {
     if (!secret) return false;
     const known = cache?.peek(user.id, secret);
     const keyFirst = known ? known.kind === 'apikey' : LOOKS_LIKE_ODOO_API_KEY.test(secret);
     const checks = keyFirst ? [apiKeyMatches, passwordAccepts] : [passwordAccepts, apiKeyMatches];
     for (const check of checks) {
-      const acceptance = await check(user, secret);
+      const acceptance = await check(user, secret, askedAs);
       if (acceptance) return acceptance;
     }
     return false;
@@ -186,15 +189,15 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
       // PostgreSQL rejects NUL in text parameters; no login can contain one.
       if (typeof login !== 'string' || !login || login.includes('\0') || typeof secret !== 'string') return null;
       const user = await loadUser({ login });
-      if (!user) return noSuchUser(secret);
-      return (await credentialsMatch(user, secret)) ? user.id : null;
+      if (!user) return noSuchUser(secret, `login ${login}`);
+      return (await credentialsMatch(user, secret, `login ${login}`)) ? user.id : null;
     },
 
     async authenticatePassword(login, password) {
       if (typeof login !== 'string' || !login || login.includes('\0') || typeof password !== 'string' || !password) return null;
       const user = await loadUser({ login });
-      if (!user) return noSuchUser(password);
-      return (await passwordMatches(user, password)) ? user.id : null;
+      if (!user) return noSuchUser(password, `login ${login}`);
+      return (await passwordMatches(user, password, `login ${login}`)) ? user.id : null;
     },
 
     async checkUid(uid, secret) {
@@ -203,8 +206,8 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
       if (accepted?.acceptedUid(scopeOfUid, secret) === uid) return true;
       const stamp = accepted?.stamp();
       const user = await loadUser({ id: uid });
-      if (!user) return (await noSuchUser(secret)) ?? false;
-      const acceptance = await credentialsMatch(user, secret);
+      if (!user) return (await noSuchUser(secret, scopeOfUid)) ?? false;
+      const acceptance = await credentialsMatch(user, secret, scopeOfUid);
       if (!acceptance) return false;
       accepted?.remember(scopeOfUid, secret, uid, stamp, acceptance.notAfter);
       return true;

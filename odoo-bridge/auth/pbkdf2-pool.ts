@@ -2,13 +2,15 @@
  * PBKDF2 on a few worker threads of lower scheduling priority. A password check costs ~0.4 s of
  * CPU (600,000 rounds); on libuv's pool (crypto.pbkdf2) four of them ran beside the event loop at
  * equal priority, and during a login storm a cheap request waited for a core (bench/auth.ts: the
- * p99 of GET /auth/verify rose 3.6×). Here at most one hash per core runs at once (cores − 1
- * halved the throughput of failing logins, and a suite full of wrong passwords ran out of time),
- * each on a thread that lowered its own priority (Linux applies setpriority(PRIO_PROCESS, 0) to the calling
- * thread only), so the event loop and PostgreSQL get the CPU first. The nice value is mild (2:
- * about two thirds of an equal share against busy threads): every failing login of every door
- * hashes here, and at 5 or more a loaded machine stretched a suite full of wrong passwords (the
- * gateway fuzz test) past its time limit.
+ * p99 of GET /auth/verify rose 3.6×). Here at most cores − 1 hashes run at once, so one core is
+ * always left to the event loop and PostgreSQL: with one hash thread per core, a cheap request
+ * during a storm waited for the scheduler to preempt a hash (common.version p99 3–5× quiet),
+ * whatever the threads' nice value short of starving logins on a busy machine. Halving the
+ * hash throughput of a 2-core machine was affordable once repeated wrong secrets stopped costing
+ * a hash each (verification-cache.ts remembers failures, for unknown logins too). Each thread
+ * lowers its own priority (Linux applies setpriority(PRIO_PROCESS, 0) to the calling thread
+ * only) mildly (nice 2: about two thirds of an equal share against busy threads): at 5 or more a
+ * loaded machine stretched a suite full of logins past its time limit.
  *
  * The worker is plain JavaScript evaluated in place (no file, no TypeScript loader needed), and
  * its threads are unref'd: an idle pool never keeps the process alive.
@@ -111,8 +113,8 @@ class Pbkdf2Pool {
 
 let shared: Pbkdf2Pool | undefined;
 
-/** PBKDF2 off the event loop, at most one per core at a time, at lowered priority. */
+/** PBKDF2 off the event loop, at most cores − 1 at a time (at least one), at lowered priority. */
 export function pbkdf2OnHashThreads(secret: Buffer, salt: Buffer, rounds: number, keyLength: number, digest: string): Promise<Buffer> {
-  shared ??= new Pbkdf2Pool(Math.max(1, availableParallelism()));
+  shared ??= new Pbkdf2Pool(Math.max(1, availableParallelism() - 1));
   return shared.derive(secret, salt, rounds, keyLength, digest);
 }

@@ -87,13 +87,19 @@ export class VerificationCache {
   /**
    * True if `secret` verifies against `storedHash`: from memory when that exact pair was
    * verified before, otherwise by running `verify` (once, however many callers ask at the same
-   * time) and remembering a success.
+   * time) and remembering the outcome. A failure is remembered under `askedAs`, the user as the
+   * caller named them (`login alice`, `uid 5`), never under the uid the name led to: otherwise
+   * a fast second failure by login after one by uid would tell which login is which uid. A
+   * login or uid that does not exist is asked with uid 0 (no user has it) against a hash no
+   * secret matches, so its repeated failures are remembered and answer as fast as a real
+   * user's: the timing never tells which logins exist.
    */
   async verify(
     uid: number,
     secret: string,
     credential: VerifiedCredential,
     verify: () => Promise<boolean>,
+    askedAs = `uid ${uid}`,
   ): Promise<boolean> {
     const id = this.#id(uid, secret);
     const entry = this.#entries.get(id);
@@ -102,16 +108,17 @@ export class VerificationCache {
       return true;
     }
     const flightId = `${id}\0${credential.kind}\0${credential.storedHash}`;
-    const failedUntil = this.#failures.get(flightId);
+    const failureId = `${this.#id(askedAs, secret)}\0${credential.kind}\0${credential.storedHash}`;
+    const failedUntil = this.#failures.get(failureId);
     if (failedUntil !== undefined) {
       if (failedUntil > this.#now()) return false;
-      this.#failures.delete(flightId);
+      this.#failures.delete(failureId);
     }
     const running = this.#inFlight.get(flightId);
     if (running) return running;
     const run = verify().then((ok) => {
       if (ok) this.#remember(id, credential);
-      else this.#rememberFailure(flightId);
+      else this.#rememberFailure(failureId);
       return ok;
     });
     this.#inFlight.set(flightId, run);
@@ -127,9 +134,9 @@ export class VerificationCache {
     this.#failures.clear();
   }
 
-  #rememberFailure(flightId: string): void {
-    this.#failures.delete(flightId);
-    this.#failures.set(flightId, this.#now() + this.#ttlMs);
+  #rememberFailure(failureId: string): void {
+    this.#failures.delete(failureId);
+    this.#failures.set(failureId, this.#now() + this.#ttlMs);
     // Oldest first (insertion order): bounded like the successes.
     for (const key of this.#failures.keys()) {
       if (this.#failures.size <= this.#maxEntries) break;
@@ -137,7 +144,7 @@ export class VerificationCache {
     }
   }
 
-  #id(uid: number, secret: string): string {
+  #id(uid: number | string, secret: string): string {
     return createHmac('sha256', this.#hmacKey).update(`${uid}\0${secret}`, 'utf8').digest('base64');
   }
 

@@ -128,6 +128,29 @@ describe('credential store on the legacy database', () => {
     expect(await cached.checkUid(286, 'changed')).toBe(true);
   });
 
+
+  it('with a cache, a repeated wrong secret answers as fast for a login or uid that does not exist as for a real one, and one form never speeds up the other', async () => {
+    const cached = createCredentialStore(database.pool, { cache: new VerificationCache() });
+    const timed = async (attempt: () => Promise<unknown>) => {
+      const started = performance.now();
+      expect(await attempt()).toBeFalsy();
+      return performance.now() - started;
+    };
+    for (const attempt of [
+      () => cached.authenticate('member001@hp.example', 'wrong'),
+      () => cached.authenticate('nobody@hp.example', 'wrong'),
+      () => cached.checkUid(6, 'wrong'),
+      () => cached.checkUid(999_999, 'wrong'),
+    ]) {
+      const firstMs = await timed(attempt);
+      // The first failure costs a full PBKDF2 whether the user exists or not; a repeat is remembered for both.
+      expect(await timed(attempt)).toBeLessThan(firstMs / 3);
+    }
+    // member001 is uid 6, and both failed with 'wrong' above. A new secret tried by uid first must
+    // still cost a full check by login: a fast answer would tell which uid a login is.
+    const byUidMs = await timed(() => cached.checkUid(6, 'wrong-2'));
+    expect(await timed(() => cached.authenticate('member001@hp.example', 'wrong-2'))).toBeGreaterThan(byUidMs / 3);
+  });
   it('with a cache, notices a revoked API key at once', async () => {
     const cached = createCredentialStore(database.pool);
     expect(await cached.checkUid(2, ADMIN_KEY)).toBe(true);
