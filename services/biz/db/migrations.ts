@@ -83,4 +83,46 @@ CREATE INDEX members__state_index ON members (state);
 CREATE INDEX members__user_id_index ON members (user_id);
 `,
   },
+  {
+    id: '0002_dashboard_facts',
+    // The workbench's figures are kept from the other services' events (domain/dashboard-events.ts):
+    // each event's business fact is kept once, keyed by the record it is about, so a fact that
+    // changes (a stream's takings at its end, a member who leaves) replaces its earlier version and
+    // a month's figures are always the sum of the facts, whatever the order or repetition of the
+    // events. performance_reports holds POST /biz/performance, one row per reported activity
+    // (its natural key), published as biz_activity.
+    sql: `
+CREATE TABLE dashboard_facts (
+  fact varchar NOT NULL,
+  ref_model varchar NOT NULL,
+  ref_id integer NOT NULL,
+  owner_id integer NOT NULL,
+  period date,
+  occurred_at timestamp without time zone,
+  amount numeric,
+  party_id integer,
+  score smallint,
+  order_id integer,
+  counted boolean NOT NULL DEFAULT true,
+  PRIMARY KEY (fact, ref_model, ref_id)
+);
+CREATE INDEX dashboard_facts_owner_period ON dashboard_facts (owner_id, period);
+CREATE INDEX dashboard_facts_rated_order ON dashboard_facts (order_id) WHERE fact = 'rating';
+CREATE TABLE performance_reports (
+  id serial PRIMARY KEY,
+  owner_id integer NOT NULL,
+  period date NOT NULL,
+  kind varchar NOT NULL,
+  ref_model varchar NOT NULL,
+  ref_id integer NOT NULL,
+  amount numeric,
+  currency varchar,
+  occurred_at timestamp without time zone NOT NULL,
+  reported_by integer NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT performance_reports_activity_uniq UNIQUE (owner_id, kind, ref_model, ref_id)
+);
+CREATE INDEX performance_reports_owner_period ON performance_reports (owner_id, period);
+`,
+  },
 ];

@@ -109,6 +109,9 @@ export const NOT_FEED_ITEMS = {
   biz_activity: 'operations: the back office\'s, not the members\'',
   ad_clicked: 'operations: the back office\'s, not the members\'',
   inventory_updated: 'operations: the back office\'s, not the members\'',
+  service_rated: 'operations: a coach\'s ratings feed the workbench, not the members\' feeds',
+  live_ended: 'operations: takings and audience are the host\'s workbench figures',
+  community_member_changed: 'operations: membership changes feed the owner\'s workbench',
 } as const satisfies { [T in EventType]?: string };
 
 export function feedFactsOf(event: CloudEvent): FeedFacts {

@@ -43,6 +43,11 @@ export interface EventDataMap {
   };
   gift_sent: { giftOrderId: Id; giftId: Id; senderId: Id; receiverId: Id; streamId?: Id | null; quantity: number; pointsSpent: number };
   user_registered: { userId: Id; partnerId: Id; userType: 'member'; registeredAt: Time };
+  service_rated: { ratingId: Id; coachId: Id; orderId: Id | null; raterId?: Id | null; score: 1 | 2 | 3 | 4 | 5; ratedAt: Time };
+  live_ended: { streamId: Id; hostId: Id; startedAt: Time; endedAt: Time; revenue: Money; currency: string; viewerPeak?: number | null };
+  community_member_changed: {
+    memberId: Id; groupId: Id; userId: Id; groupOwnerId: Id | null; role?: 'owner' | 'admin' | 'member'; state: 'active' | 'left' | 'banned'; joinedAt: Time;
+  };
 }
 
 export type EventType = keyof EventDataMap;
@@ -51,5 +56,5 @@ export const EVENT_TYPES = [
   'health_action_recorded', 'goal_achieved', 'device_data_synced', 'order_created', 'order_assigned', 'service_completed',
   'content_published', 'question_answered', 'post_liked', 'live_started', 'community_created', 'biz_activity',
   'product_purchased', 'ad_clicked', 'inventory_updated', 'payment_success', 'points_awarded', 'gift_sent',
-  'user_registered',
+  'user_registered', 'service_rated', 'live_ended', 'community_member_changed',
 ] as const satisfies readonly EventType[];
