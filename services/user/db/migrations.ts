@@ -126,4 +126,191 @@ CREATE INDEX health_read_audit__subject_uids_index ON health_read_audit USING gi
 CREATE INDEX device_bindings__active_identity_index ON device_bindings (device_type, (lower(btrim(coalesce(vendor, '')))), (btrim(serial))) WHERE active;
 CREATE INDEX health_records__device_reading_index ON health_records (device_binding_id, measured_at, record_type) WHERE device_binding_id IS NOT NULL;`,
   },
+  {
+    // The daily rollup GET /users/{id}/health-data?aggregate=… reads in svc_user (domain/health-data-rollup.ts).
+    // Why local days of the member's zone and not UTC hour buckets: a zone whose offset is not whole hours
+    // (Asia/Kolkata, America/St_Johns, Pacific/Chatham, Lord Howe's half-hour DST) cuts hours, so only
+    // 15-minute buckets would serve every zone, and those (96 a day) are more rows than the readings of
+    // most members (a device reading per hour, or a few a day): no gain for the read. Days of one zone are
+    // exact for that zone with DST (a row's day is its local date, as the raw path computes it) and few
+    // (a year is 365 rows per type); weeks and months are unions of days. A zone change moves the rollup:
+    // health_rollup_zones says which zone a member's rows are kept in; a read in another zone (a tz change)
+    // takes the raw path and asks health_rollup_rezone to rebuild in the new one (one member's rows, once).
+    //
+    // Kept exact by statement triggers on health_records (every writer: the ORM engine's RPC, REST health
+    // actions, device sync, the forward sync's and the legacy commands' appliers, a reconcile repair under
+    // session_replication_role = replica: ENABLE ALWAYS). Each statement recomputes the (member, type, unit,
+    // local day) groups it touched from the raw rows, so deletes and updates (min, max, last) are as exact
+    // as inserts. Concurrency: a writer first locks the member's zone row, so in READ COMMITTED the
+    // recomputation (a later statement, a later snapshot) sees every write committed before it; in the
+    // engine's REPEATABLE READ a concurrent write of the same day makes the second upsert fail with a
+    // serialization error, which the engine retries. That is also why a group that loses its last reading
+    // keeps a row with count 0 (a deleted row would let a stale snapshot insert it again unnoticed).
+    //
+    // Sums are numeric over each value's shortest round-trip decimal (float8 as text, extra_float_digits = 1):
+    // exact, so a mean is the same whatever the order readings were summed in and however many updates
+    // and deletes came between (a float sum would keep the rounding of every value once added and removed).
+    id: '0004_health_daily_rollup',
+    sql: `
+CREATE TABLE health_rollup_zones (
+  user_id integer PRIMARY KEY,
+  time_zone text NOT NULL
+);
+CREATE TABLE health_daily_rollup (
+  user_id integer NOT NULL,
+  time_zone text NOT NULL,
+  record_type character varying NOT NULL,
+  unit character varying,
+  day date NOT NULL,
+  count integer NOT NULL,
+  value_count integer NOT NULL,
+  value_sum numeric,
+  value_min double precision,
+  value_max double precision,
+  value_last double precision,
+  value_last_at timestamp without time zone,
+  value2_count integer NOT NULL,
+  value2_sum numeric,
+  value2_min double precision,
+  value2_max double precision,
+  value2_last double precision,
+  value2_last_at timestamp without time zone
+);
+-- A unit may be NULL and is still one group (the read groups by unit as GROUP BY does).
+CREATE UNIQUE INDEX health_daily_rollup__key ON health_daily_rollup (user_id, time_zone, record_type, day, unit) NULLS NOT DISTINCT;
+CREATE INDEX health_daily_rollup__day_index ON health_daily_rollup (user_id, time_zone, day);
+
+-- The member's zone as the REST read resolves it (domain/health-data-zone.ts): res.partner.tz when it is a
+-- zone name PostgreSQL knows, else UTC (also while res_users is not copied yet: the read then rezones).
+CREATE FUNCTION health_member_zone(member integer) RETURNS text LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+  zone text;
+BEGIN
+  SELECT p.tz INTO zone FROM res_users AS u JOIN res_partner AS p ON p.id = u.partner_id WHERE u.id = member;
+  IF zone IS NULL OR zone !~ '^[A-Za-z][A-Za-z0-9_+/-]*$' OR zone ~ '^(UTC|GMT)[+-]' THEN
+    RETURN 'UTC';
+  END IF;
+  PERFORM now() AT TIME ZONE zone;
+  RETURN zone;
+EXCEPTION WHEN OTHERS THEN
+  RETURN 'UTC';
+END $fn$;
+
+-- Every group of one member, from the raw rows, in \`zone\` (a new member, a zone change, this migration).
+CREATE FUNCTION health_rollup_rebuild(member integer, zone text) RETURNS void LANGUAGE plpgsql SET extra_float_digits = 1 AS $fn$
+BEGIN
+  DELETE FROM health_daily_rollup WHERE user_id = member;
+  INSERT INTO health_daily_rollup
+  SELECT member, zone, r.record_type, r.unit, ((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE zone)::date, ${dayStats('r')}
+    FROM health_records AS r
+   WHERE r.user_id = member
+   GROUP BY r.record_type, r.unit, ((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE zone)::date;
+END $fn$;
+
+-- Moves a member's rollup to \`zone\` (the read found another zone than the member's): under the zone row's lock.
+CREATE FUNCTION health_rollup_rezone(member integer, zone text) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO health_rollup_zones (user_id, time_zone) VALUES (member, zone) ON CONFLICT (user_id) DO NOTHING;
+  PERFORM 1 FROM health_rollup_zones WHERE user_id = member FOR UPDATE;
+  UPDATE health_rollup_zones SET time_zone = zone WHERE user_id = member;
+  PERFORM health_rollup_rebuild(member, zone);
+END $fn$;
+
+-- The groups the changed rows belong to (one entry per changed row, old and new versions), recomputed.
+CREATE FUNCTION health_rollup_refresh(users integer[], types text[], units text[], instants timestamp[]) RETURNS void
+LANGUAGE plpgsql SET extra_float_digits = 1 AS $fn$
+DECLARE
+  members integer[];
+  fresh integer[];
+BEGIN
+  IF users IS NULL THEN
+    RETURN;
+  END IF;
+  members := ARRAY(SELECT DISTINCT unnest(users) ORDER BY 1);
+  -- A member's first rows: their zone row, in the zone their partner has now, and all their groups.
+  WITH added AS (
+    INSERT INTO health_rollup_zones (user_id, time_zone)
+    SELECT m, health_member_zone(m) FROM unnest(members) AS m
+    ON CONFLICT (user_id) DO NOTHING
+    RETURNING user_id, time_zone
+  ), rebuilt AS (
+    SELECT a.user_id, health_rollup_rebuild(a.user_id, a.time_zone) FROM added AS a
+  )
+  SELECT coalesce(array_agg(user_id), '{}') INTO fresh FROM rebuilt;
+  -- One writer of a member's rollup at a time (ordered: two statements never wait on each other in a circle).
+  PERFORM 1 FROM health_rollup_zones WHERE user_id = ANY (members) AND NOT user_id = ANY (fresh) ORDER BY user_id FOR UPDATE;
+  INSERT INTO health_daily_rollup AS d
+  SELECT k.user_id, k.time_zone, k.record_type, k.unit, k.day, s.*
+    FROM (SELECT DISTINCT c.user_id, z.time_zone, c.record_type, c.unit, ((c.at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date AS day
+            FROM unnest(users, types, units, instants) AS c(user_id, record_type, unit, at)
+            JOIN health_rollup_zones AS z ON z.user_id = c.user_id
+           WHERE NOT c.user_id = ANY (fresh)) AS k
+   CROSS JOIN LATERAL (
+     -- The local day's rows: its UTC span with a margin wider than any DST shift, then the exact local date.
+     SELECT ${dayStats('r')}
+       FROM health_records AS r
+      WHERE r.user_id = k.user_id AND r.record_type = k.record_type AND r.unit IS NOT DISTINCT FROM k.unit
+        AND r.measured_at >= (k.day::timestamp AT TIME ZONE k.time_zone) AT TIME ZONE 'UTC' - interval '3 hours'
+        AND r.measured_at < ((k.day + 1)::timestamp AT TIME ZONE k.time_zone) AT TIME ZONE 'UTC' + interval '3 hours'
+        AND ((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE k.time_zone)::date = k.day
+   ) AS s
+  ON CONFLICT (user_id, time_zone, record_type, day, unit) DO UPDATE SET
+    count = EXCLUDED.count, value_count = EXCLUDED.value_count, value_sum = EXCLUDED.value_sum, value_min = EXCLUDED.value_min,
+    value_max = EXCLUDED.value_max, value_last = EXCLUDED.value_last, value_last_at = EXCLUDED.value_last_at,
+    value2_count = EXCLUDED.value2_count, value2_sum = EXCLUDED.value2_sum, value2_min = EXCLUDED.value2_min,
+    value2_max = EXCLUDED.value2_max, value2_last = EXCLUDED.value2_last, value2_last_at = EXCLUDED.value2_last_at;
+END $fn$;
+
+CREATE FUNCTION health_rollup_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM health_rollup_refresh(array_agg(n.user_id), array_agg(n.record_type::text), array_agg(n.unit::text), array_agg(n.measured_at)) FROM new_rows AS n;
+  RETURN NULL;
+END $fn$;
+CREATE FUNCTION health_rollup_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM health_rollup_refresh(array_agg(o.user_id), array_agg(o.record_type::text), array_agg(o.unit::text), array_agg(o.measured_at)) FROM old_rows AS o;
+  RETURN NULL;
+END $fn$;
+-- An update counts where it changes what the rollup keeps (a note or write_date alone does not): both the
+-- group the row left and the one it joined.
+CREATE FUNCTION health_rollup_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM health_rollup_refresh(array_agg(c.user_id), array_agg(c.record_type::text), array_agg(c.unit::text), array_agg(c.measured_at))
+     FROM (SELECT o.user_id, o.record_type, o.unit, o.measured_at, o.id, o.value, o.value2 FROM old_rows AS o
+           UNION ALL
+           SELECT n.user_id, n.record_type, n.unit, n.measured_at, n.id, n.value, n.value2 FROM new_rows AS n) AS c
+    WHERE NOT EXISTS (SELECT 1 FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id
+                       WHERE o.id = c.id AND (n.user_id, n.record_type, n.unit, n.measured_at, n.value, n.value2)
+                             IS NOT DISTINCT FROM (o.user_id, o.record_type, o.unit, o.measured_at, o.value, o.value2));
+  RETURN NULL;
+END $fn$;
+CREATE FUNCTION health_rollup_truncated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  TRUNCATE health_daily_rollup;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER health_rollup_inserted AFTER INSERT ON health_records REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION health_rollup_inserted();
+CREATE TRIGGER health_rollup_deleted AFTER DELETE ON health_records REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION health_rollup_deleted();
+CREATE TRIGGER health_rollup_updated AFTER UPDATE ON health_records REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION health_rollup_updated();
+CREATE TRIGGER health_rollup_truncated AFTER TRUNCATE ON health_records FOR EACH STATEMENT EXECUTE FUNCTION health_rollup_truncated();
+ALTER TABLE health_records ENABLE ALWAYS TRIGGER health_rollup_inserted;
+ALTER TABLE health_records ENABLE ALWAYS TRIGGER health_rollup_deleted;
+ALTER TABLE health_records ENABLE ALWAYS TRIGGER health_rollup_updated;
+ALTER TABLE health_records ENABLE ALWAYS TRIGGER health_rollup_truncated;
+
+-- Rows already here (a database migrated after its backfill).
+SELECT health_rollup_rezone(m.user_id, health_member_zone(m.user_id)) FROM (SELECT DISTINCT user_id FROM health_records) AS m;`,
+  },
 ];
+
+/**
+ * A day group's statistics over the rows under \`alias\`: count, and per value column the count of
+ * values, their exact sum (numeric of the shortest round-trip decimal), min, max and the latest one
+ * with its time (Odoo's order: measured_at desc, id desc). An empty group gives count 0 and nulls.
+ */
+function dayStats(alias: string): string {
+  const stats = (column: string) => `count(${alias}.${column})::int, sum(${alias}.${column}::text::numeric), min(${alias}.${column}), max(${alias}.${column}),
+           (array_agg(${alias}.${column} ORDER BY ${alias}.measured_at DESC, ${alias}.id DESC) FILTER (WHERE ${alias}.${column} IS NOT NULL))[1],
+           max(${alias}.measured_at) FILTER (WHERE ${alias}.${column} IS NOT NULL)`;
+  return `count(*)::int, ${stats('value')}, ${stats('value2')}`;
+}

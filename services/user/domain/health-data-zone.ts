@@ -11,7 +11,22 @@ const known = new Map<string, boolean>();
 export async function userTimeZone(rows: Kysely<any>, userId: number): Promise<string> {
   const { rows: found } = await sql<{ tz: string | null }>`
     SELECT p.tz FROM res_users AS u JOIN res_partner AS p ON p.id = u.partner_id WHERE u.id = ${userId}`.execute(rows);
-  const tz = found[0]?.tz;
+  return resolvedZone(rows, found[0]?.tz);
+}
+
+/**
+ * In svc_user: the user's time zone (as userTimeZone) and the zone their daily rollup is kept in
+ * (health_rollup_zones, migration 0004; null before they have one), in one round trip. The rollup
+ * answers for the user only while the two are the same.
+ */
+export async function userZoneAndRollupZone(rows: Kysely<any>, userId: number): Promise<{ tz: string; rollupZone: string | null }> {
+  const { rows: found } = await sql<{ tz: string | null; rollup_zone: string | null }>`
+    SELECT (SELECT p.tz FROM res_users AS u JOIN res_partner AS p ON p.id = u.partner_id WHERE u.id = ${userId}) AS tz,
+           (SELECT z.time_zone FROM health_rollup_zones AS z WHERE z.user_id = ${userId}) AS rollup_zone`.execute(rows);
+  return { tz: await resolvedZone(rows, found[0]?.tz), rollupZone: found[0]?.rollup_zone ?? null };
+}
+
+async function resolvedZone(rows: Kysely<any>, tz: string | null | undefined): Promise<string> {
   if (!tz) return 'UTC';
   return (await isKnownZone(rows, tz)) ? tz : 'UTC';
 }

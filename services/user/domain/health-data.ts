@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { HealthRecordType } from '../db/tables.ts';
+import { exactMean, exactSum } from './health-data-mean.ts';
 import type { HealthReadGrant } from './health-read-access.ts';
 
 export type AggregatePeriod = 'day' | 'week' | 'month';
@@ -83,7 +84,7 @@ const instantOf = (column: RawBuilder<unknown>) =>
  * candidates catch. A wall-clock time that never happens (00:00 becoming 01:00) is read with the
  * offset before the change: the moment of the change, the day's first.
  */
-const firstInstantAt = (local: RawBuilder<unknown>, tz: string) => {
+export const firstInstantAt = (local: RawBuilder<unknown>, tz: string) => {
   // A plain expression, not a subquery: it runs once per period of a page (hundreds per request).
   const at = sql`((${local}) AT TIME ZONE ${tz})`;
   return sql<string>`(CASE WHEN (${at} - interval '1 hour') AT TIME ZONE ${tz} >= (${local}) THEN ${at} - interval '1 hour'
@@ -91,7 +92,7 @@ const firstInstantAt = (local: RawBuilder<unknown>, tz: string) => {
     ELSE ${at} END AT TIME ZONE 'UTC')`;
 };
 
-const rfc3339 = (stored: RawBuilder<unknown>) => sql<string>`to_char(${stored}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+export const rfc3339 = (stored: RawBuilder<unknown>) => sql<string>`to_char(${stored}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 /**
  * The range as conditions on `r`, all on the stored UTC column (the index, and no time zone
@@ -102,11 +103,11 @@ function rangeConditions(tz: string, from: RangeBound | undefined, to: RangeBoun
   return [...(from ? [sql`r.measured_at >= ${bound(from)}`] : []), ...(to ? [sql`r.measured_at < ${bound(to)}`] : [])];
 }
 
-async function baseConditions(grant: HealthReadGrant, query: HealthDataQuery, tz: string): Promise<RawBuilder<unknown>[]> {
+export async function baseConditions(grant: HealthReadGrant, query: HealthDataQuery, tz: string): Promise<RawBuilder<unknown>[]> {
   return [await grant.where('r'), ...(query.type ? [sql`r.record_type = ${query.type}`] : []), ...rangeConditions(tz, query.from, query.to)];
 }
 
-const and = (conditions: readonly RawBuilder<unknown>[]) => (conditions.length ? sql.join(conditions, sql` AND `) : sql`TRUE`);
+export const and = (conditions: readonly RawBuilder<unknown>[]) => (conditions.length ? sql.join(conditions, sql` AND `) : sql`TRUE`);
 
 /**
  * The subject's readings newest first (hp.health.record's `_order`), a page at a time: the
@@ -180,8 +181,10 @@ export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant
       -- The latest reading's time only: its value is looked up for the page's items alone (below),
       -- cheaper than ordering every period's readings to take the first.
       SELECT p.bucket, p.record_type AS type, p.unit, count(*) AS count,
-             min(p.value) AS min, max(p.value) AS max, avg(p.value) AS mean, max(p.measured_at) FILTER (WHERE p.value IS NOT NULL) AS last_at,
-             min(p.value2) AS min2, max(p.value2) AS max2, avg(p.value2) AS mean2, max(p.measured_at) FILTER (WHERE p.value2 IS NOT NULL) AS last2_at
+             min(p.value) AS min, max(p.value) AS max, ${exactMean(exactSum(sql`p.value`), sql`count(p.value)`)} AS mean,
+             max(p.measured_at) FILTER (WHERE p.value IS NOT NULL) AS last_at,
+             min(p.value2) AS min2, max(p.value2) AS max2, ${exactMean(exactSum(sql`p.value2`), sql`count(p.value2)`)} AS mean2,
+             max(p.measured_at) FILTER (WHERE p.value2 IS NOT NULL) AS last2_at
         FROM picked AS p
        GROUP BY p.bucket, p.record_type, p.unit
     ), page AS (
@@ -217,7 +220,7 @@ export async function healthAggregates(rows: Kysely<any>, grant: HealthReadGrant
   };
 }
 
-interface BucketRow {
+export interface BucketRow {
   period: string;
   start: string;
   end: string;
@@ -234,7 +237,7 @@ interface BucketRow {
   last2: number | null;
 }
 
-function aggregateOf(b: BucketRow): PeriodAggregate {
+export function aggregateOf(b: BucketRow): PeriodAggregate {
   return {
     period: b.period,
     start: b.start,
@@ -250,15 +253,15 @@ function aggregateOf(b: BucketRow): PeriodAggregate {
   };
 }
 
-type Cursor = { k: 'raw'; at: string; id: number } | { k: 'agg'; bucket: string; type: string; unit: string };
+export type Cursor = { k: 'raw'; at: string; id: number } | { k: 'agg'; bucket: string; type: string; unit: string };
 
-function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
-function decodeCursor<K extends Cursor['k']>(text: string, kind: K): Extract<Cursor, { k: K }> {
+export function decodeCursor<K extends Cursor['k']>(text: string, kind: K): Extract<Cursor, { k: K }> {
   let cursor: any;
   try {
     cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));

@@ -2,7 +2,9 @@ import { defineRoute, problems, type RouteDefinition } from '../../kit/index.ts'
 import type { HealthRecordType, UserDatabase } from '../db/tables.ts';
 import { userHome, userReader } from '../db/user-home.ts';
 import { healthAggregates, healthReadings, HealthDataQueryError, type AggregatePeriod, type HealthDataQuery, type HealthReading, type Page, type PeriodAggregate, type RangeBound } from '../domain/health-data.ts';
-import { userTimeZone } from '../domain/health-data-zone.ts';
+import { healthAggregatesFromRollup, rollupAnswers } from '../domain/health-data-rollup.ts';
+import { rezoneRollup } from '../domain/health-data-rezone.ts';
+import { userTimeZone, userZoneAndRollupZone } from '../domain/health-data-zone.ts';
 import { decideHealthRead, refusalProblem } from '../domain/health-read-access.ts';
 import { healthReadAudit } from '../domain/health-read-audit.ts';
 
@@ -21,7 +23,8 @@ const boundOf = (text: string | undefined): RangeBound | undefined => (text === 
 /**
  * GET /users/{id}/health-data: the user's hp.health.record rows, raw (newest first) or per day,
  * week or month of their own calendar (res.partner.tz), with min, max, mean, last, count and the
- * unit. Who may read is hp_personal's security as the ORM engine applies it (members their own,
+ * unit; aggregates come from svc_user's daily rollup once M02 is the service's (migration 0004,
+ * domain/health-data-rollup.ts), from the readings before. Who may read is hp_personal's security as the ORM engine applies it (members their own,
  * coaches and operators anyone's: domain/health-read-access.ts); the rows are read where they
  * live (the monolith until M02's cutover, svc_user after). Every read, refused ones included, is
  * in svc_user's health_read_audit before the answer leaves: who, whose, what kind, over REST.
@@ -37,8 +40,15 @@ export const getHealthData = defineRoute<UserDatabase, unknown, HealthDataQueryP
   async handler(ctx) {
     const { access, params, query } = ctx;
     const subject = params.id;
-    const rows = userReader(ctx.db, ctx.legacyPool, await userHome(ctx.db, ctx.legacyPool, { hold: false }));
-    const decision = await decideHealthRead(access!, rows, subject, 'hp.health.record');
+    const home = await userHome(ctx.db, ctx.legacyPool, { hold: false });
+    const rows = userReader(ctx.db, ctx.legacyPool, home);
+    // Round trips: the access decision and the zone (with the rollup's zone in svc_user) side by
+    // side, then the query and the audit row side by side (bench/user.ts measures each alone).
+    const [decision, zones] = await Promise.all([
+      decideHealthRead(access!, rows, subject, 'hp.health.record'),
+      // The monolith has no rollup (and needs none: it answers only until M02's cutover).
+      home === 'service' ? userZoneAndRollupZone(rows, subject) : userTimeZone(rows, subject).then((tz) => ({ tz, rollupZone: null })),
+    ]);
     const audit = healthReadAudit(ctx.db);
     const queryKind = query.aggregate ? `aggregate:${query.aggregate}` : 'raw';
     const entry = { actorUid: access!.uid, subjectUids: [subject], model: 'hp.health.record' as const, queryKind, protocol: 'rest' as const, requestId: ctx.requestId };
@@ -46,7 +56,7 @@ export const getHealthData = defineRoute<UserDatabase, unknown, HealthDataQueryP
       await audit.record({ ...entry, outcome: 'refused' });
       throw refusalProblem(decision);
     }
-    const tz = await userTimeZone(rows, subject);
+    const { tz, rollupZone } = zones;
     const filters: HealthDataQuery = {
       limit: query.limit,
       ...(query.type ? { type: query.type } : {}),
@@ -56,8 +66,18 @@ export const getHealthData = defineRoute<UserDatabase, unknown, HealthDataQueryP
     };
     // The audit row is written while the query runs (its commit is not added to the read's time);
     // the answer still waits for both. So it records the granted read, not how many rows it returned.
+    const fromRollup = home === 'service' && rollupAnswers(decision, tz, rollupZone);
+    // A member whose rollup is in another zone than theirs (their tz changed; their first rows came
+    // before res_users was copied) is answered from the readings while it is rebuilt in theirs.
+    if (home === 'service' && query.aggregate && !fromRollup && rollupZone !== tz) rezoneRollup(ctx.db, subject, tz, ctx.log);
     const [page] = await Promise.all([
-      asBadRequest<Page<HealthReading> | Page<PeriodAggregate>>(query.aggregate ? healthAggregates(rows, decision, { ...filters, period: query.aggregate }, tz) : healthReadings(rows, decision, filters, tz)),
+      asBadRequest<Page<HealthReading> | Page<PeriodAggregate>>(
+        !query.aggregate
+          ? healthReadings(rows, decision, filters, tz)
+          : fromRollup
+            ? healthAggregatesFromRollup(rows, decision, { ...filters, period: query.aggregate }, tz)
+            : healthAggregates(rows, decision, { ...filters, period: query.aggregate }, tz),
+      ),
       audit.record({ ...entry, outcome: 'granted' }),
     ]);
     return {
