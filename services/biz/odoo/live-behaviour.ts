@@ -4,8 +4,8 @@ import { onQueryable } from '../db/sql-runner.ts';
 import { OPERATOR_GROUP, streamCreateRefusal, streamWriteRefusal, type LiveCaller } from '../domain/live-stream-hosts.ts';
 import { readStreamHosts } from '../domain/live-stream-records.ts';
 import { endStreams, goLive, type LiveStreamFacts, type LiveStreamStore } from '../domain/live-streams.ts';
-import type { BizBehaviourOptions } from './behaviours.ts';
 import { odooErrorOf, readSelf, recordsMethod } from './odoo-calls.ts';
+import type { EventsOfCall } from './outbox.ts';
 
 /** The caller of an ORM call as the host rule sees it: the superuser, settings administrators and operators (admins) manage every stream. */
 export async function liveCallerOf(ctx: CallContext): Promise<LiveCaller> {
@@ -28,7 +28,7 @@ function rpcStreamStore(ctx: CallContext, behaviours: BehaviourRegistry, model: 
  * create and write, the business methods' writes included: after the ACL, as an AccessError.
  * Defaults (state, the company's currency) come from the addon's sources through the engine.
  */
-export function liveStreamBehaviour(behaviours: BehaviourRegistry, options: BizBehaviourOptions): ModelBehaviour {
+export function liveStreamBehaviour(behaviours: BehaviourRegistry, options: { events: EventsOfCall }): ModelBehaviour {
   return {
     async beforeCreate(ctx, valsList) {
       const caller = await liveCallerOf(ctx);
