@@ -1,0 +1,80 @@
+import type { CallFigures } from './call-recorder.ts';
+
+/** The biz drill load's options and report (biz-load.ts runs it; biz-rest-calls.ts and the checks read them). */
+export interface BizLoadOptions {
+  gatewayUrl: string;
+  database: string;
+  /** Members member001…, coaches coach001… and operators operator002…, alternately over XML-RPC and JSON-RPC (rpc-logins.ts). */
+  members: number;
+  coaches: number;
+  operators: number;
+  ratePerSecond: number;
+  /** Makes titles, stream keys, group names and idempotency keys unique per run. */
+  runTag: string;
+  /** The biz service's REST API (mounted on the gateway) and bearer tokens by uid; REST calls run only when given. */
+  restUrl?: string;
+  restTokens?: Record<string, string>;
+  /** The biz service's routes (`POST /live-streams`, …): the load calls those it knows of them. */
+  restRoutes?: readonly string[];
+}
+
+export const BIZ_CHANNELS = ['xmlrpc', 'jsonrpc', 'rest'] as const;
+export type BizChannel = (typeof BIZ_CHANNELS)[number];
+
+export type StreamState = 'scheduled' | 'live' | 'ended';
+
+/** A live stream as the last accepted write left it: what both sides must hold at the end. */
+export interface TrackedStream {
+  id: number;
+  hostId: number;
+  title: string;
+  /** The key the client sent, or the one the answer showed (REST signs its URLs with one it makes); null when none was sent over RPC. */
+  streamKey: string | null;
+  state: StreamState;
+  viewerPeak: number;
+  via: string;
+}
+
+/** A community group a coach created in the drill (its members are the drill's only). */
+export interface TrackedGroup {
+  id: number;
+  ownerId: number;
+  name: string;
+  via: string;
+}
+
+export type MembershipState = 'active' | 'left' | 'banned';
+
+/** A membership (hp.community.member) as the last accepted write left it. */
+export interface TrackedMembership {
+  id: number;
+  groupId: number;
+  userId: number;
+  state: MembershipState;
+  via: string;
+}
+
+/** A read right after the client's own write that did not show it (read-your-writes); times are epoch ms. */
+export interface StaleRead {
+  method: string;
+  /** When the write was sent, when it was answered, when the read was sent. */
+  writtenAt: number;
+  answeredAt: number;
+  readAt: number;
+  detail: string;
+}
+
+export interface BizLoadReport extends CallFigures<BizChannel> {
+  streams: TrackedStream[];
+  groups: TrackedGroup[];
+  memberships: TrackedMembership[];
+  /** Reads of a row right after its write (the same client, protocol and row): how many, and those that missed the write. */
+  readBacks: number;
+  staleReads: StaleRead[];
+  /** Answers the drill asks for on purpose (a stream put live twice, a second join of a group): the addon's error, not a failure. */
+  refusals: { method: string; message: string }[];
+  /** The REST calls the load made (method and route), whichever routes the service had. */
+  restRoutesUsed: string[];
+  memberIds: number[];
+  coachIds: number[];
+}

@@ -1,0 +1,70 @@
+/** A live stream as the biz service's REST API shows it (schemas/rest/biz/live-stream.json). */
+export interface RestStream {
+  id: number;
+  title: string;
+  hostId: number;
+  streamKey: string | null;
+  state: 'scheduled' | 'live' | 'ended';
+  startedAt: string | null;
+  endedAt: string | null;
+  viewerPeak: number;
+  pushUrl?: string | null;
+}
+
+/** A community group (schemas/rest/biz/community-group.json). */
+export interface RestGroup {
+  id: number;
+  name: string;
+  ownerId: number | null;
+  memberCount: number;
+}
+
+/** A membership (schemas/rest/biz/community-member.json). */
+export interface RestMember {
+  id: number;
+  groupId: number;
+  userId: number;
+  role: string;
+  state: 'active' | 'left' | 'banned';
+}
+
+/**
+ * The biz service's REST API as a coach's or member's app calls it (bearer token per user,
+ * Idempotency-Key on every create). Any answer other than the documented success throws: the
+ * drill counts it as failed (a 404 says so in its message, for read-backs of rows not there).
+ */
+export function bizRestClient(baseUrl: string, tokens: Record<string, string>) {
+  const call = async <T>(method: 'GET' | 'POST', path: string, uid: number, expected: number[], body?: unknown, idempotencyKey?: string): Promise<T> => {
+    const token = tokens[String(uid)];
+    if (!token) throw new Error(`no REST token for user ${uid}`);
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!expected.includes(response.status)) throw new Error(`REST ${method} ${path.replace(/\/\d+/g, '/:id').replace(/\?.*/, '')}: ${response.status} ${text.slice(0, 200)}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  const member = (groupId: number, userId: number) => `/communities/groups/${groupId}/members/${userId}`;
+  return {
+    createStream: (uid: number, body: { title: string; scheduledAt: string }, key: string) => call<RestStream>('POST', '/live-streams', uid, [201], body, key),
+    stream: (uid: number, id: number) => call<RestStream>('GET', `/live-streams/${id}`, uid, [200]),
+    streams: (uid: number, query: string) => call<{ items: RestStream[] }>('GET', `/live-streams${query}`, uid, [200]),
+    streamAction: (uid: number, id: number, action: 'go-live' | 'end', key: string) => call<RestStream>('POST', `/live-streams/${id}/${action}`, uid, [200], undefined, key),
+    createGroup: (uid: number, body: { name: string; description: string; privacy: 'public' }, key: string) => call<RestGroup>('POST', '/communities/groups', uid, [201], body, key),
+    group: (uid: number, id: number) => call<RestGroup>('GET', `/communities/groups/${id}`, uid, [200]),
+    groups: (uid: number, query: string) => call<{ items: RestGroup[] }>('GET', `/communities/groups${query}`, uid, [200]),
+    members: (uid: number, groupId: number, query: string) => call<{ items: RestMember[] }>('GET', `/communities/groups/${groupId}/members${query}`, uid, [200]),
+    /** A join: 201 for a new membership, 200 for one's own `left` membership active again. */
+    join: (uid: number, groupId: number, key: string) => call<RestMember>('POST', `/communities/groups/${groupId}/members`, uid, [200, 201], {}, key),
+    member: (uid: number, groupId: number, userId: number) => call<RestMember>('GET', member(groupId, userId), uid, [200]),
+    memberAction: (uid: number, groupId: number, userId: number, action: 'leave' | 'ban', key: string) => call<RestMember>('POST', `${member(groupId, userId)}/${action}`, uid, [200], undefined, key),
+  };
+}
+
+export type BizRestClient = ReturnType<typeof bizRestClient>;
