@@ -217,6 +217,21 @@ for (const owner of ['legacy', 'service'] as const) {
       expect((await callback('live_not_ours_123', 1)).body).toEqual({ code: 0, outcome: 'ignored', streamId: null });
     });
 
+    it('concurrent starts of one stream (REST and callbacks racing): exactly one goes live, one live_started; the others see it live', async () => {
+      const s = await create(COACH);
+      const answers = await Promise.all([
+        ...Array.from({ length: 4 }, () => call('POST', `/live-streams/${s.id}/go-live`, COACH)),
+        ...Array.from({ length: 4 }, () => callback(s.streamKey, 1)),
+      ]);
+      const wentLive = answers.filter((a) => a.status === 200 && (a.body.outcome === undefined || a.body.outcome === 'went-live'));
+      expect(wentLive).toHaveLength(1);
+      for (const a of answers.filter((x) => !wentLive.includes(x))) {
+        if (a.body.outcome !== undefined) expect(a.body).toEqual({ code: 0, outcome: 'already-live', streamId: s.id });
+        else expect([a.status, a.body.detail]).toEqual([409, `Stream '${s.title}' is not scheduled.`]);
+      }
+      expect(await startedEvents(s.id)).toHaveLength(1);
+    });
+
     it('the Tencent callback refuses an expired or tampered notification with 403 problem+json, and changes nothing', async () => {
       const s = await create(COACH);
       const past = Math.floor(Date.now() / 1000) - 1;
