@@ -254,6 +254,14 @@ def field_facts(call, text, constants):
                 facts['tracking'] = 100 if v is True else int(v)
             elif ok:
                 facts['tracking'] = None
+        elif kw.arg == 'digits' and call.func.attr == 'Float':
+            # fields_get `digits` (fields.py Float.get_digits): a (precision, scale) literal, or a
+            # decimal.precision name, whose digits the database holds.
+            ok, v = const(kw.value)
+            if ok and isinstance(v, (tuple, list)) and len(v) == 2 and all(isinstance(x, int) for x in v):
+                facts['digits'] = list(v)
+            elif ok and isinstance(v, str):
+                facts['digits'] = {'precision': v}
         elif kw.arg in ('compute', 'related'):
             facts['computed'] = True
         elif kw.arg == 'store':
@@ -474,8 +482,10 @@ def main():
                     entry['domain'] = f['domain']
                 if 'modelField' in f:
                     entry['modelField'] = f['modelField']
+                if 'digits' in f:
+                    entry['digits'] = f['digits']
                 slim.append(entry)
-            if any('default' in e or 'tracking' in e or 'domain' in e or 'modelField' in e for e in slim):
+            if any('default' in e or 'tracking' in e or 'domain' in e or 'modelField' in e or 'digits' in e for e in slim):
                 out_fields.setdefault(model, {})[fname_] = slim
     mail_thread = sorted(m for m in inherits if 'mail.thread' in ancestors(m) and not m.startswith('mail.thread'))
 

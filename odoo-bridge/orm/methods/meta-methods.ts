@@ -3,7 +3,7 @@ import { isSearchable } from './field-searchable.ts';
 import type { CallContext } from '../call-context.ts';
 import { NUMERIC_TYPES, translated, type FieldInfo, type ModelInfo } from '../registry/types.ts';
 import type { MethodTable } from './method.ts';
-import { pythonFactsOf } from '../registry/python-field-facts.ts';
+import { pythonDigitsOf, pythonFactsOf } from '../registry/python-field-facts.ts';
 import { fieldDepends } from '../registry/python-field-facts-depends.ts';
 import { evaluateDefault } from '../write/defaults.ts';
 
@@ -44,7 +44,7 @@ const KNOWN_DESCRIPTION_ATTRIBUTES: Record<string, Record<string, Record<string,
 };
 
 /** `fields_get` description of one field (odoo/fields.py `get_description`, keys Odoo 18 emits). */
-function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<string, unknown> {
+function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo, precisions: ReadonlyMap<string, number>): Record<string, unknown> {
   const relational = field.type === 'many2one' || field.type === 'one2many' || field.type === 'many2many';
   const stored = field.store && (!!field.column || relational || field.attachment);
   const d: Record<string, unknown> = {
@@ -93,6 +93,13 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
   // fields.Id (no aggregator) and Integer makes a field named `sequence` None. Per-field
   // overrides (e.g. aggregator=False) are not in the database: KNOWN_DESCRIPTION_ATTRIBUTES.
   if (NUMERIC_TYPES.has(field.type) && field.column && field.name !== 'id' && !(field.type === 'integer' && field.name === 'sequence')) d.aggregator = 'sum';
+  if (field.type === 'float') {
+    // fields.py Float.get_digits: the (precision, scale) given, or (16, the named decimal.precision's
+    // digits, 2 when no such record); no `digits` when the field sets none.
+    const digits = pythonDigitsOf(ctx.registry, model.name, field.name);
+    if (Array.isArray(digits)) d.digits = [...digits];
+    else if (digits) d.digits = [16, precisions.get(digits.precision) ?? 2];
+  }
   if (field.type === 'monetary') {
     // Python default of Monetary.currency_field: `currency_id` (or `x_currency_id`) of the model.
     const currency = field.currencyField ?? ['currency_id', 'x_currency_id'].find((n) => model.fields.has(n));
@@ -114,6 +121,17 @@ function describe(ctx: CallContext, model: ModelInfo, field: FieldInfo): Record<
   return d;
 }
 
+/** decimal.precision digits by name, read only when one of the model's Float fields names one. */
+async function decimalPrecisionsFor(ctx: CallContext, model: ModelInfo): Promise<ReadonlyMap<string, number>> {
+  const namesPrecision = (f: FieldInfo) => {
+    const digits = f.type === 'float' ? pythonDigitsOf(ctx.registry, model.name, f.name) : undefined;
+    return !!digits && !Array.isArray(digits);
+  };
+  if (![...model.fields.values()].some(namesPrecision)) return new Map();
+  const rows = (await ctx.db.query<{ name: string; digits: number }>('SELECT name, digits FROM decimal_precision')).rows;
+  return new Map(rows.map((r) => [r.name, r.digits]));
+}
+
 export const META_METHODS: MethodTable = {
   fields_get: {
     api: 'model',
@@ -122,12 +140,13 @@ export const META_METHODS: MethodTable = {
       const wanted = Array.isArray(a.allfields) && a.allfields.length ? new Set(a.allfields.map(String)) : null;
       const attributes = Array.isArray(a.attributes) ? new Set(a.attributes.map(String)) : null;
       const result: Record<string, unknown> = {};
+      const precisions = await decimalPrecisionsFor(ctx, model);
       for (const name of model.fieldOrder) {
         if (wanted && !wanted.has(name)) continue;
         const field = model.fields.get(name)!;
         // Fields with groups the user is not in do not exist for them (access/field-groups.ts).
         if (!ctx.fieldAccess.accessible(model, field)) continue;
-        const full = describe(ctx, model, field);
+        const full = describe(ctx, model, field, precisions);
         result[name] = attributes ? Object.fromEntries(Object.entries(full).filter(([k]) => attributes.has(k))) : full;
       }
       return result;

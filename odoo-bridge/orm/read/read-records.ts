@@ -138,7 +138,9 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
   const columns = new Map<string, Sql>();
   const alias = source.kind === 'search' ? source.alias : nextAlias(env.search, model);
   const addColumn = (field: FieldInfo) => {
-    if (!columns.has(field.name)) columns.set(field.name, fieldSql(env.search, field, alias));
+    if (columns.has(field.name)) return;
+    // A Json field as text: its floats must stay floats (json-column.ts).
+    columns.set(field.name, field.type === 'json' ? sql`(${fieldSql(env.search, field, alias)})::text` : fieldSql(env.search, field, alias));
   };
   for (const field of fields) {
     const computed = field.column ? undefined : computedField(model, field.name);

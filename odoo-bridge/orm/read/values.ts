@@ -1,5 +1,6 @@
 import type { FieldInfo } from '../registry/types.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
+import { parseJsonColumn } from './json-column.ts';
 
 /**
  * A column value in Odoo's read format (`convert_to_read` of odoo/fields.py, 18):
@@ -31,6 +32,8 @@ export function convertColumn(field: FieldInfo, raw: unknown): unknown {
       // databases is empty; a non-empty definition is not merged here).
       return raw === null || raw === undefined || (typeof raw === 'object' && !Object.keys(raw as object).length) ? [] : raw;
     case 'json':
+      // The reader selects a Json column as text (json-column.ts); a parsed value is kept as it is.
+      return raw === null || raw === undefined ? false : typeof raw === 'string' ? parseJsonColumn(raw) : raw;
     case 'properties_definition':
       return raw === null || raw === undefined ? false : raw;
     default:

@@ -11,6 +11,8 @@ export interface FieldFactEntry {
   domain?: unknown[] | { unknown: string };
   /** A Many2oneReference's `model_field`: the field naming the model its id belongs to. */
   modelField?: string;
+  /** A Float's `digits=`: (precision, scale) as written, or the decimal.precision record it names. */
+  digits?: [number, number] | { precision: string };
 }
 
 export interface PythonFieldFacts {

@@ -654,6 +654,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": 0.0
      },
+     "digits": {
+      "precision": "Discount"
+     },
      "module": "account"
     }
    ],
@@ -662,6 +665,24 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "computed": true,
      "module": "account",
      "tracking": 100
+    }
+   ],
+   "price_unit": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "account"
+    }
+   ],
+   "quantity": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Unit of Measure"
+     },
+     "module": "account"
     }
    ],
    "tax_ids": [
@@ -877,6 +898,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": "percent"
+     },
+     "module": "account"
+    }
+   ],
+   "value_amount": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Payment Terms"
      },
      "module": "account"
     }
@@ -1201,6 +1231,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": 0.0
      },
+     "digits": [
+      16,
+      4
+     ],
      "module": "account",
      "tracking": 100
     }
@@ -1888,6 +1922,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "env": "company_currency"
      },
+     "module": "hp_workbench"
+    }
+   ],
+   "rating_avg": [
+    {
+     "digits": [
+      3,
+      2
+     ],
      "module": "hp_workbench"
     }
    ]
@@ -4194,6 +4237,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "product.combo": {
+   "base_price": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -4208,6 +4260,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": 0.0
+     },
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
+   "lst_price": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Price"
      },
      "module": "product"
     }
@@ -4270,6 +4334,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": 1
+     },
+     "digits": {
+      "precision": "Product Unit of Measure"
      },
      "module": "product"
     }
@@ -4393,10 +4460,21 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "product"
     }
    ],
+   "fixed_price": [
+    {
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
    "min_quantity": [
     {
      "default": {
       "literal": 0
+     },
+     "digits": {
+      "precision": "Product Unit of Measure"
      },
      "module": "product"
     }
@@ -4406,6 +4484,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": 0
      },
+     "digits": [
+      16,
+      2
+     ],
      "module": "product"
     }
    ],
@@ -4413,6 +4495,42 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": 0
+     },
+     "digits": [
+      16,
+      2
+     ],
+     "module": "product"
+    }
+   ],
+   "price_max_margin": [
+    {
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
+   "price_min_margin": [
+    {
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
+   "price_round": [
+    {
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
+   "price_surcharge": [
+    {
+     "digits": {
+      "precision": "Product Price"
      },
      "module": "product"
     }
@@ -4423,6 +4541,24 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": true
+     },
+     "module": "product"
+    }
+   ],
+   "lst_price": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
+   "price_extra": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Price"
      },
      "module": "product"
     }
@@ -4452,6 +4588,39 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      ],
      "module": "product"
     }
+   ],
+   "sales_count": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Unit of Measure"
+     },
+     "module": "sale"
+    }
+   ],
+   "standard_price": [
+    {
+     "digits": {
+      "precision": "Product Price"
+     },
+     "module": "product"
+    }
+   ],
+   "volume": [
+    {
+     "digits": {
+      "precision": "Volume"
+     },
+     "module": "product"
+    }
+   ],
+   "weight": [
+    {
+     "digits": {
+      "precision": "Stock Weight"
+     },
+     "module": "product"
+    }
    ]
   },
   "product.supplierinfo": {
@@ -4479,10 +4648,21 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "product"
     }
    ],
+   "discount": [
+    {
+     "digits": {
+      "precision": "Discount"
+     },
+     "module": "product"
+    }
+   ],
    "min_qty": [
     {
      "default": {
       "literal": 0.0
+     },
+     "digits": {
+      "precision": "Product Unit of Measure"
      },
      "module": "product"
     }
@@ -4491,6 +4671,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": 0.0
+     },
+     "digits": {
+      "precision": "Product Price"
      },
      "module": "product"
     }
@@ -4552,6 +4735,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": 1.0
      },
+     "digits": {
+      "precision": "Product Price"
+     },
      "module": "product",
      "tracking": 100
     }
@@ -4595,6 +4781,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "product"
     }
    ],
+   "sales_count": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Unit of Measure"
+     },
+     "module": "sale"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -4608,6 +4803,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "computed": true,
      "default": {
       "literal": "no"
+     },
+     "module": "product"
+    }
+   ],
+   "standard_price": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Price"
      },
      "module": "product"
     }
@@ -4643,6 +4847,24 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "product"
     }
+   ],
+   "volume": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Volume"
+     },
+     "module": "product"
+    }
+   ],
+   "weight": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Stock Weight"
+     },
+     "module": "product"
+    }
    ]
   },
   "product.template.attribute.line": {
@@ -4668,6 +4890,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": 0.0
+     },
+     "digits": {
+      "precision": "Product Price"
      },
      "module": "product"
     }
@@ -5101,6 +5326,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": 0.01
      },
+     "digits": [
+      12,
+      6
+     ],
      "module": "base"
     }
    ]
@@ -5263,6 +5492,24 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "module": "mail",
      "tracking": 3
+    }
+   ],
+   "partner_latitude": [
+    {
+     "digits": [
+      10,
+      7
+     ],
+     "module": "base"
+    }
+   ],
+   "partner_longitude": [
+    {
+     "digits": [
+      10,
+      7
+     ],
+     "module": "base"
     }
    ],
    "peppol_eas": [
@@ -5466,6 +5713,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "base"
     }
    ],
+   "coach_rating_avg": [
+    {
+     "computed": true,
+     "digits": [
+      3,
+      2
+     ],
+     "module": "hp_growth"
+    }
+   ],
    "company_id": [
     {
      "default": {
@@ -5590,6 +5847,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
        "=",
        false
       ]
+     ],
+     "module": "resource"
+    }
+   ],
+   "hours_per_day": [
+    {
+     "computed": true,
+     "digits": [
+      2,
+      2
      ],
      "module": "resource"
     }
@@ -5815,10 +6082,28 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "sale.order.line": {
+   "discount": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Discount"
+     },
+     "module": "sale"
+    }
+   ],
    "display_type": [
     {
      "default": {
       "literal": false
+     },
+     "module": "sale"
+    }
+   ],
+   "price_unit": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Price"
      },
      "module": "sale"
     }
@@ -5829,6 +6114,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "default": {
       "literal": 1.0
      },
+     "digits": {
+      "precision": "Product Unit of Measure"
+     },
      "module": "sale"
     }
    ],
@@ -5837,6 +6125,36 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "computed": true,
      "default": {
       "literal": 0.0
+     },
+     "digits": {
+      "precision": "Product Unit of Measure"
+     },
+     "module": "sale"
+    }
+   ],
+   "qty_invoiced": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Unit of Measure"
+     },
+     "module": "sale"
+    }
+   ],
+   "qty_invoiced_posted": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Unit of Measure"
+     },
+     "module": "sale"
+    }
+   ],
+   "qty_to_invoice": [
+    {
+     "computed": true,
+     "digits": {
+      "precision": "Product Unit of Measure"
      },
      "module": "sale"
     }
@@ -6031,6 +6349,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": 1
      },
      "module": "utm"
+    }
+   ]
+  },
+  "web_editor.converter.test": {
+   "numeric": [
+    {
+     "digits": [
+      16,
+      2
+     ],
+     "module": "web_editor"
     }
    ]
   },

@@ -114,3 +114,8 @@ function substituteModel(value: unknown, model: string): unknown {
   if (value && typeof value === 'object' && (value as { $model?: unknown }).$model === true) return model;
   return value;
 }
+
+/** A Float field's Python `digits=` as the installed modules leave it (fields_get's `digits`). */
+export function pythonDigitsOf(registry: Registry, model: string, field: string): FieldFactEntry['digits'] {
+  return factOf(registry, model, field)?.digits;
+}
