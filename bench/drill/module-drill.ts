@@ -37,6 +37,12 @@ export interface ModuleDrillOptions<Report> {
    * turned on after each cutover, off before the rollback), or `never`.
    */
   restWrites: 'always' | 'in service' | 'never';
+  /**
+   * How several modules change owner: `together` (default: one freeze for all, controller.together, as coupled modules
+   * must) or `one at a time` (each its own cutover or rollback, back to back, as modules that change owner on their own
+   * do in production; the others keep their phase meanwhile). In the phase windows the whole sequence is one freeze.
+   */
+  ownerChanges?: 'together' | 'one at a time';
   /** Steps through their gates without --force (canary waits for the shadow samples the gate needs); default: forced, gates shown. */
   strictGates?: boolean;
   /** How long gateways hold writes before releasing them to the old phase (default 5 s, cutover.ts). */
@@ -104,10 +110,13 @@ export async function runModuleDrill<Report>(stack: DrillStack, o: ModuleDrillOp
     const order = step === 'cutover' ? [...o.modules] : [...o.modules].reverse();
     const started = Date.now();
     enter(`freeze after ${current.phase}`);
-    const results = await whenGatesOpen(
-      () => (order.length === 1 ? (step === 'cutover' ? c.cutover(order[0]!, gates) : c.rollback(order[0]!, gates)).then((r) => [r]) : c.together(step, order, gates)),
-      `${name} ${order.join(' + ')}`, patienceMs, log,
-    );
+    const alone = (module: string) => (step === 'cutover' ? c.cutover(module, gates) : c.rollback(module, gates));
+    const results: StepResult[] = [];
+    if (order.length > 1 && o.ownerChanges === 'one at a time') {
+      for (const module of order) results.push(await whenGatesOpen(() => alone(module), `${name} ${module}`, patienceMs, log));
+    } else {
+      results.push(...(await whenGatesOpen(() => (order.length === 1 ? alone(order[0]!).then((r) => [r]) : c.together(step, order, gates)), `${name} ${order.join(' + ')}`, patienceMs, log)));
+    }
     for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
     log(`${name} ${order.join(' + ')}: ${results.map((r) => r.message).join('; ')} (${Date.now() - started} ms)`);
     await routedTo(stack, o.modules, step === 'cutover' ? 'service' : 'legacy');

@@ -44,9 +44,10 @@ export interface BizDrillResult extends ModuleDrillRun<BizLoadReport> {
  * The cutover drill on M03, M07 and M08 (the biz service): the biz load (biz-load.ts: coaches'
  * live streams through go-live and end, community groups and memberships joined, left and banned,
  * reads of dashboards, streams, groups and members, and the REST routes the service has, on
- * XML-RPC, JSON-RPC and REST) through every phase (module-drill.ts). Biz's REST writes work where
- * each module's rows are owned at that moment (services/biz/db/biz-home.ts), so they run in every
- * phase and through every freeze. Then, on both sides: every row a client was answered with
+ * XML-RPC, JSON-RPC and REST) through every phase (module-drill.ts), each module changing owner in
+ * its own freeze while the others keep their phase. Biz's REST writes work where each module's
+ * rows are owned at that moment (services/biz/db/biz-home.ts), so they run in every phase and
+ * through every freeze. Then, on both sides: every row a client was answered with
  * exists once with the values its last accepted write gave it, no other row of the drill's users
  * appeared, and `ficus reconcile M03 M07 M08` is clean, business rules (biz-rules.ts) included.
  */
@@ -59,6 +60,8 @@ export async function runBizCutoverDrill(stack: DrillStack, o: BizDrillOptions):
   const run = await runModuleDrill(stack, {
     service: 'biz',
     modules: BIZ_DRILL_MODULES,
+    // M03, M07 and M08 change owner on their own (no movesTogether): each its own freeze, back to back.
+    ownerChanges: 'one at a time',
     dwellMs: o.dwellMs,
     restWrites: withRest ? 'always' : 'never',
     writesOf: (report) => report.writeLatencies,
