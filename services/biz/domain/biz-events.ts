@@ -1,7 +1,7 @@
 import type { NewEvent } from '../../kit/index.ts';
 
 /** The events biz's use cases publish (events.ts declares them; schemas/events/ holds their contracts). */
-export type BizEventType = 'live_started' | 'community_created' | 'biz_activity';
+export type BizEventType = 'live_started' | 'live_ended' | 'community_created' | 'community_member_changed' | 'biz_activity';
 
 /**
  * Where a use case's events go, given by the edge: svc_biz's outbox in the change's transaction

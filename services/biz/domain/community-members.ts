@@ -1,6 +1,8 @@
 import type { SqlRunner } from '../db/sql-runner.ts';
 import type { MemberRole, MemberState } from '../db/tables.ts';
+import type { BizEventSink } from './biz-events.ts';
 import { BizRefused } from './biz-refusal.ts';
+import { announceMemberChanges } from './community-member-events.ts';
 import { recomputeMemberCount, groupsOfMemberships } from './community-member-count.ts';
 import { assertMembershipCreate, assertMembershipWrite, type MembershipCaller } from './community-membership-rule.ts';
 
@@ -27,9 +29,10 @@ export async function banMemberships(writer: MembershipWriter, ids: readonly num
 /**
  * A write of memberships where no ORM runs (REST): the membership rule (nothing is written when
  * it refuses), then the rows with write_uid and write_date, then member_count of every group the
- * write touched. The ACL and record rules are the caller's to check first.
+ * write touched, and community_member_changed for a change of state. The ACL and record rules are
+ * the caller's to check first.
  */
-export async function writeMemberships(sql: SqlRunner, caller: MembershipCaller, ids: readonly number[], vals: { state?: MemberState; role?: MemberRole }): Promise<void> {
+export async function writeMemberships(sql: SqlRunner, events: BizEventSink, caller: MembershipCaller, ids: readonly number[], vals: { state?: MemberState; role?: MemberRole }): Promise<void> {
   const unique = [...new Set(ids)];
   if (!unique.length || !Object.keys(vals).length) return;
   await assertMembershipWrite(sql, caller, unique, vals);
@@ -39,6 +42,7 @@ export async function writeMemberships(sql: SqlRunner, caller: MembershipCaller,
     [unique, vals.state ?? null, vals.role ?? null, caller.uid],
   );
   await recomputeMemberCount(sql, groups, caller.uid);
+  if (vals.state) await announceMemberChanges(sql, events, unique);
 }
 
 /** A membership to create where no ORM runs (REST), the model's defaults applied by the caller of `createMembership`. */
@@ -51,10 +55,11 @@ export interface NewMembership {
 
 /**
  * hp.community.member create where no ORM runs (REST): the membership rule, the row with the
- * model's defaults (joined_at now), then the group's member_count. A second membership of the
- * same user in the group is refused as Odoo's unique constraint refuses it.
+ * model's defaults (joined_at now), then the group's member_count and community_member_changed.
+ * A second membership of the same user in the group is refused as Odoo's unique constraint
+ * refuses it.
  */
-export async function createMembership(sql: SqlRunner, caller: MembershipCaller, membership: NewMembership): Promise<number> {
+export async function createMembership(sql: SqlRunner, events: BizEventSink, caller: MembershipCaller, membership: NewMembership): Promise<number> {
   await assertMembershipCreate(sql, caller, [{ group_id: membership.groupId, user_id: membership.userId, role: membership.role, state: membership.state }]);
   const inserted = await sql.raw<{ id: number }>(
     `INSERT INTO members (group_id, user_id, role, state, joined_at, create_uid, write_uid, create_date, write_date)
@@ -65,6 +70,7 @@ export async function createMembership(sql: SqlRunner, caller: MembershipCaller,
   );
   if (!inserted[0]) throw new BizRefused('state', ALREADY_MEMBER_MESSAGE);
   await recomputeMemberCount(sql, [membership.groupId], caller.uid);
+  await announceMemberChanges(sql, events, [inserted[0].id]);
   return inserted[0].id;
 }
 

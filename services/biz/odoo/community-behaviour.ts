@@ -3,10 +3,16 @@ import { userHasGroup } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { announceCreatedGroups } from '../domain/community-groups.ts';
 import { groupsOfMemberships, recomputeMemberCount } from '../domain/community-member-count.ts';
+import { announceMemberChanges } from '../domain/community-member-events.ts';
 import { banMemberships, leaveMemberships, type MembershipWriter } from '../domain/community-members.ts';
 import { assertMembershipCreate, assertMembershipWrite, type MembershipCaller } from '../domain/community-membership-rule.ts';
-import type { BizBehaviourOptions } from './behaviours.ts';
 import { asOdooErrors, recordsMethod } from './odoo-calls.ts';
+import type { EventsOfCall } from './outbox.ts';
+
+/** What M08's behaviour is given: where its events go (svc_biz's outbox, or nowhere on the monolith). */
+export interface CommunityBehaviourOptions {
+  events: EventsOfCall;
+}
 
 /** hp_account's operator group (admins imply it) and Odoo's settings group: they keep Odoo's rights on every membership. */
 export const PRIVILEGED_GROUPS = ['hp_account.group_hp_operator', 'base.group_system'] as const;
@@ -28,7 +34,7 @@ function rpcMembershipWriter(ctx: CallContext, behaviours: BehaviourRegistry, mo
  * (active members), and community_created for each group created (svc_biz's outbox after M08's
  * cutover; nothing on the monolith, which never published it).
  */
-export function communityGroupBehaviour(options: BizBehaviourOptions): ModelBehaviour {
+export function communityGroupBehaviour(options: CommunityBehaviourOptions): ModelBehaviour {
   return {
     compute: { member_count: (ctx, ids) => recomputeMemberCount(onQueryable(ctx.db), ids, ctx.uid) },
     afterCreate: (ctx, ids) => announceCreatedGroups(onQueryable(ctx.db), options.events(ctx), ids),
@@ -38,11 +44,12 @@ export function communityGroupBehaviour(options: BizBehaviourOptions): ModelBeha
 /**
  * hp.community.member (hp_community_biz/models/hp_community_member.py): action_leave and
  * action_ban (domain/community-members.ts, the same use cases REST runs), the group's
- * member_count after every create, write of state or group and unlink, and before any row is
- * written the membership rule the monolith lacks (domain/community-membership-rule.ts), on both
- * sides of the cut.
+ * member_count after every create, write of state or group and unlink, community_member_changed
+ * after a create or a change of state or group (svc_biz's outbox; nothing on the monolith), and
+ * before any row is written the membership rule the monolith lacks
+ * (domain/community-membership-rule.ts), on both sides of the cut.
  */
-export function communityMemberBehaviour(behaviours: BehaviourRegistry): ModelBehaviour {
+export function communityMemberBehaviour(behaviours: BehaviourRegistry, options: CommunityBehaviourOptions): ModelBehaviour {
   // Groups a write moves memberships out of, between beforeWrite and afterWrite of one call.
   const previousGroups = new WeakMap<CallContext, number[]>();
   const movesCount = (vals: Readonly<Record<string, unknown>>) => 'state' in vals || 'group_id' in vals;
@@ -53,6 +60,7 @@ export function communityMemberBehaviour(behaviours: BehaviourRegistry): ModelBe
     async afterCreate(ctx, ids) {
       const sql = onQueryable(ctx.db);
       await recomputeMemberCount(sql, await groupsOfMemberships(sql, ids), ctx.uid);
+      await announceMemberChanges(sql, options.events(ctx), ids);
     },
     async beforeWrite(ctx, ids, vals) {
       const sql = onQueryable(ctx.db);
@@ -65,6 +73,7 @@ export function communityMemberBehaviour(behaviours: BehaviourRegistry): ModelBe
       const before = previousGroups.get(ctx) ?? [];
       previousGroups.delete(ctx);
       await recomputeMemberCount(sql, [...before, ...(await groupsOfMemberships(sql, ids))], ctx.uid);
+      await announceMemberChanges(sql, options.events(ctx), ids);
     },
     async beforeUnlink(ctx, ids) {
       const sql = onQueryable(ctx.db);
@@ -78,9 +87,9 @@ export function communityMemberBehaviour(behaviours: BehaviourRegistry): ModelBe
 }
 
 /** Registers hp_community_biz's behaviour (M08). */
-export function registerCommunityBehaviours(behaviours: BehaviourRegistry, options: BizBehaviourOptions): BehaviourRegistry {
+export function registerCommunityBehaviours(behaviours: BehaviourRegistry, options: CommunityBehaviourOptions): BehaviourRegistry {
   behaviours.register('hp.community.group', communityGroupBehaviour(options));
-  behaviours.register('hp.community.member', communityMemberBehaviour(behaviours));
+  behaviours.register('hp.community.member', communityMemberBehaviour(behaviours, options));
   return behaviours;
 }
 

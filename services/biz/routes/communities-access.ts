@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { problems, type AccessPort } from '../../kit/index.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import { createMembership, writeMemberships, type MembershipStore } from '../domain/community-members.ts';
+import type { BizEventSink } from '../domain/biz-events.ts';
 import type { MembershipCaller } from '../domain/community-membership-rule.ts';
 import { checkRecords } from './rest-access.ts';
 
@@ -37,9 +38,10 @@ export async function membershipIdOf(access: AccessPort, rows: Kysely<any>, grou
  * The domain's MembershipStore on a REST request, checking what the ORM engine checks over RPC:
  * a create needs the create ACL (and the create rules on the new row), a write the write ACL and
  * rules (403), each then the membership rule (domain/community-membership-rule.ts, 403), as the
- * model's create and write hooks run it over RPC; member_count follows every write.
+ * model's create and write hooks run it over RPC; member_count and community_member_changed
+ * (into `events`, svc_biz's outbox) follow every write.
  */
-export function restMembershipStore(rows: Kysely<any>, access: AccessPort, caller: MembershipCaller): MembershipStore {
+export function restMembershipStore(rows: Kysely<any>, access: AccessPort, caller: MembershipCaller, events: BizEventSink): MembershipStore {
   const run = onKysely(rows);
   return {
     async find(groupId, userId) {
@@ -53,13 +55,13 @@ export function restMembershipStore(rows: Kysely<any>, access: AccessPort, calle
       await access.check(MEMBER_MODEL, 'create');
       const { rows: users } = await sql<{ id: number }>`SELECT id FROM res_users WHERE id = ${membership.userId}`.execute(rows);
       if (!users.length) throw problems.unprocessable(`user ${membership.userId} does not exist`);
-      const id = await createMembership(run, caller, membership);
+      const id = await createMembership(run, events, caller, membership);
       await checkRecords(access, rows, MEMBER_MODEL, MEMBER_TABLE, 'create', [id], 'membership');
       return id;
     },
     async write(ids, vals) {
       await checkRecords(access, rows, MEMBER_MODEL, MEMBER_TABLE, 'write', ids, 'membership');
-      await writeMemberships(run, caller, ids, vals);
+      await writeMemberships(run, events, caller, ids, vals);
     },
   };
 }

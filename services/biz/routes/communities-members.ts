@@ -4,7 +4,7 @@ import type { BizDatabase } from '../db/tables.ts';
 import { banMemberships, joinGroup, leaveMemberships } from '../domain/community-members.ts';
 import { assertGroupReadable, MEMBER_MODEL, membershipCallerOfRest, membershipIdOf, restMembershipStore } from './communities-access.ts';
 import { listMemberResources, readMemberResource, type MemberFilters } from './communities-resource.ts';
-import { asProblems, readerOfHome, writeInHome } from './rest-access.ts';
+import { asProblems, readerOfHome, restEventSink, writeInHome } from './rest-access.ts';
 
 const memberPath = (groupId: number, userId: number) => `/communities/groups/${groupId}/members/${userId}`;
 
@@ -49,7 +49,7 @@ export const joinCommunityGroup = defineRoute<BizDatabase, { userId?: number }, 
     const caller = await membershipCallerOfRest(access!);
     return writeInHome(communityHome, ctx, async (rows) => {
       await assertGroupReadable(access!, rows, params.id);
-      const joined = await asProblems(joinGroup(restMembershipStore(rows, access!, caller), params.id, userId));
+      const joined = await asProblems(joinGroup(restMembershipStore(rows, access!, caller, restEventSink(ctx)), params.id, userId));
       const member = (await readMemberResource(rows, params.id, userId))!;
       if (!joined.created) return { status: 200, body: member };
       return { status: 201, body: member, headers: { location: memberPath(params.id, userId) } };
@@ -100,7 +100,7 @@ function membershipAction(action: 'leave' | 'ban') {
       return writeInHome(communityHome, ctx, async (rows) => {
         await assertGroupReadable(access!, rows, params.id);
         const id = await membershipIdOf(access!, rows, params.id, params.userId);
-        const store = restMembershipStore(rows, access!, caller);
+        const store = restMembershipStore(rows, access!, caller, restEventSink(ctx));
         await asProblems(action === 'leave' ? leaveMemberships(store, [id]) : banMemberships(store, [id]));
         return { status: 200, body: (await readMemberResource(rows, params.id, params.userId))! };
       });

@@ -6,7 +6,9 @@ interface MemberRow { id: number; group_id: number; user_id: number; role: Membe
 
 const utc = (column: RawBuilder<unknown>) => sql<string | null>`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
-const GROUP_COLUMNS = sql`g.id, g.name, g.description, g.privacy, g.owner_id, g.fee::text AS fee, g.currency_id, COALESCE(g.member_count, 0)::int AS member_count, ${utc(sql`g.create_date`)} AS created_at`;
+// The fee with its currency's decimal places, as a Monetary field shows it (a copied numeric may have lost its scale).
+const GROUP_COLUMNS = sql`g.id, g.name, g.description, g.privacy, g.owner_id,
+  round(g.fee, COALESCE((SELECT c.decimal_places FROM res_currency c WHERE c.id = g.currency_id), 2))::text AS fee, g.currency_id, COALESCE(g.member_count, 0)::int AS member_count, ${utc(sql`g.create_date`)} AS created_at`;
 const MEMBER_COLUMNS = sql`m.id, m.group_id, m.user_id, m.role, m.state, ${utc(sql`m.joined_at`)} AS joined_at`;
 
 /** A group as REST shows it. */

@@ -20,6 +20,8 @@ for (const owner of ['legacy', 'service'] as const) {
     const membership = async (groupId: number, userId: number) => (await side.rows.query('SELECT id, state, role, write_uid FROM members WHERE group_id = $1 AND user_id = $2', [groupId, userId])).rows[0];
     const createdEvents = async (groupId: number) =>
       (await side.stack.service.pool.query(`SELECT payload FROM outbox WHERE type = 'community_created' AND payload->>'subject' = $1`, [`hp.community.group/${groupId}`])).rows.map((r) => r.payload);
+    const memberChangedEvents = async (memberId: number) =>
+      (await side.stack.service.pool.query(`SELECT payload FROM outbox WHERE type = 'community_member_changed' AND payload->>'subject' = $1 ORDER BY seq`, [`hp.community.member/${memberId}`])).rows.map((r) => r.payload);
     /** A fresh group owned by COACH, with `members` (user ids) active in it, created as the coach and an operator would. */
     const freshGroup = async (members: number[] = []) => {
       const id = (await rpc(COACH, 'hp.community.group', 'create', [{ name: `Fresh ${owner} ${Date.now()}`, owner_id: COACH }])) as number;
@@ -138,11 +140,21 @@ for (const owner of ['legacy', 'service'] as const) {
       expect((await group(GROUP_1.id)).member_count).toBe(GROUP_1.activeCount);
     });
 
-    it(owner === 'service' ? 'community_created in svc_biz outbox for each group created over RPC' : 'the monolith publishes nothing for a group created over RPC', async () => {
+    it(owner === 'service' ? "community_created and community_member_changed (state after the change, the group's owner) in svc_biz's outbox" : 'the monolith publishes nothing for groups and memberships changed over RPC', async () => {
       const id = await freshGroup();
+      const joiner = GROUP_1.active[7];
+      const memberId = (await rpc(joiner, 'hp.community.member', 'create', [{ group_id: id, user_id: joiner }])) as number;
+      await rpc(joiner, 'hp.community.member', 'action_leave', [[memberId]]);
+      await rpc(joiner, 'hp.community.member', 'write', [[memberId], { joined_at: '2026-11-01 08:00:00' }]);
       const events = await createdEvents(id);
-      if (owner === 'legacy') return expect(events).toEqual([]);
+      const memberEvents = await memberChangedEvents(memberId);
+      if (owner === 'legacy') return expect([events, memberEvents]).toEqual([[], []]);
       expect(events).toEqual([expect.objectContaining({ type: 'community_created', source: '/ficus/biz', subject: `hp.community.group/${id}`, data: { groupId: id, ownerId: COACH, name: expect.stringMatching(/^Fresh /), privacy: 'public' } })]);
+      // One per create and per change of state; a write of joined_at alone announces nothing.
+      expect(memberEvents.map((e) => e.data)).toEqual([
+        { memberId, groupId: id, userId: joiner, groupOwnerId: COACH, role: 'member', state: 'active', joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/) },
+        { memberId, groupId: id, userId: joiner, groupOwnerId: COACH, role: 'member', state: 'left', joinedAt: expect.any(String) },
+      ]);
     });
   });
 }
