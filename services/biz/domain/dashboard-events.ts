@@ -1,7 +1,7 @@
 import type { CloudEvent, EventDataMap, EventType, HandlerContext, SubscriptionDefinition } from '../../kit/index.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { BizDatabase } from '../db/tables.ts';
-import { lockOwnerDashboards, previousOwnerOf, recordFact, type DashboardFact, type DashboardKey } from './dashboard-facts.ts';
+import { knownFact, lockOwnerDashboards, orderMonth, recordFact, type DashboardFact, type DashboardKey } from './dashboard-facts.ts';
 import { periodOf } from './dashboard-period.ts';
 import { projectDashboards } from './dashboard-projection.ts';
 
@@ -52,27 +52,29 @@ export function dashboardFactsOf(event: Pick<CloudEvent, 'type' | 'data' | 'time
 
 /**
  * One event, handled once (the kit's inbox, in the transaction `db`): its facts kept in svc_biz,
- * then the dashboards they change projected where M03's rows live, under the owners' lock.
+ * then the dashboards they change projected where M03's rows live, under the owners' lock. The
+ * owners the event names are locked first (in id order); what the facts held before is read
+ * under that lock, and an owner only that tells (a fact moving to another owner, a rating whose
+ * order counts for someone else) is locked after (a rare deadlock with such a move is retried
+ * by the consumer).
  */
 export async function handleDashboardEvent(event: Pick<CloudEvent, 'type' | 'data' | 'time'>, { db, legacyPool }: Pick<HandlerContext<BizDatabase>, 'db' | 'legacyPool'>): Promise<void> {
   const facts = dashboardFactsOf(event);
   if (!facts.length) return;
   const run = onKysely(db);
-  const owners = facts.map((f) => f.ownerId);
+  const locked = new Set(facts.map((f) => f.ownerId));
+  await lockOwnerDashboards(run, [...locked]);
+  const plans = [];
   for (const fact of facts) {
-    const before = await previousOwnerOf(run, fact);
-    if (before !== null) owners.push(before);
+    const before = await knownFact(run, fact);
+    const ratedOrders = fact.fact === 'rating' ? [await orderMonth(run, fact.orderId), before?.orderId !== fact.orderId ? await orderMonth(run, before?.orderId) : null] : [];
+    plans.push({ fact, before, ratedOrders });
   }
-  // A rating counts in its order's month, whose owner is the order's worker: lock that one too.
-  for (const fact of facts) {
-    if (fact.fact !== 'rating' || !fact.orderId) continue;
-    const [order] = await run.raw<{ owner_id: number }>(`SELECT owner_id FROM dashboard_facts WHERE fact = 'order' AND ref_model = 'hp.service.order' AND ref_id = $1`, [fact.orderId]);
-    if (order) owners.push(order.owner_id);
-  }
-  await lockOwnerDashboards(run, owners);
+  const more = plans.flatMap((p) => [p.before?.ownerId, ...p.ratedOrders.map((k) => k?.ownerId)]).filter((id): id is number => id !== undefined && !locked.has(id));
+  await lockOwnerDashboards(run, more);
   const keys: DashboardKey[] = [];
-  for (const fact of facts) {
-    for (const key of await recordFact(run, fact)) if (!keys.some((k) => k.ownerId === key.ownerId && k.period === key.period)) keys.push(key);
+  for (const { fact, before, ratedOrders } of plans) {
+    for (const key of await recordFact(run, fact, before, ratedOrders)) if (!keys.some((k) => k.ownerId === key.ownerId && k.period === key.period)) keys.push(key);
   }
   await projectDashboards(run, db, legacyPool, keys);
 }

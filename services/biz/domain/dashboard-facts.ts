@@ -49,18 +49,37 @@ export async function lockOwnerDashboards(sql: SqlRunner, ownerIds: readonly num
   for (const id of [...new Set(ownerIds)].sort((a, b) => a - b)) await sql.raw('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [DASHBOARD_LOCK_CLASS, id]);
 }
 
-/**
- * Keeps `fact` (replacing an earlier version of it) and returns the dashboards whose figures it
- * changes: its own, the one it counted in before when its owner or month changed, and for a
- * rating the month of its order, when that order's completion is known (a rating told before its
- * order counts once the order arrives: the order's projection joins it). Callers hold the owner
- * lock of both the old and the new owner (see ownersOf).
- */
-export async function recordFact(sql: SqlRunner, fact: DashboardFact): Promise<DashboardKey[]> {
-  const [before] = await sql.raw<{ owner_id: number; period: string | null; order_id: number | null }>(
+/** What is kept of a fact already: the dashboard it counted in (and a rating's order). */
+export interface KnownFact {
+  ownerId: number;
+  period: PeriodDate | null;
+  orderId: number | null;
+}
+
+export async function knownFact(sql: SqlRunner, fact: Pick<DashboardFact, 'fact' | 'refModel' | 'refId'>): Promise<KnownFact | null> {
+  const [row] = await sql.raw<{ owner_id: number; period: string | null; order_id: number | null }>(
     'SELECT owner_id, period::text AS period, order_id FROM dashboard_facts WHERE fact = $1 AND ref_model = $2 AND ref_id = $3',
     [fact.fact, fact.refModel, fact.refId],
   );
+  return row ? { ownerId: row.owner_id, period: row.period, orderId: row.order_id } : null;
+}
+
+/** The month a completed order counts in, when its completion is known. */
+export async function orderMonth(sql: SqlRunner, orderId: number | null | undefined): Promise<DashboardKey | null> {
+  if (!orderId) return null;
+  const [row] = await sql.raw<{ owner_id: number; period: string }>(
+    `SELECT owner_id, period::text AS period FROM dashboard_facts WHERE fact = 'order' AND ref_model = 'hp.service.order' AND ref_id = $1`, [orderId]);
+  return row ? { ownerId: row.owner_id, period: row.period } : null;
+}
+
+/**
+ * Keeps `fact` (replacing `before`, its earlier version) and returns the dashboards whose
+ * figures it changes: its own, the one it counted in before when its owner or month changed,
+ * and for a rating the months of its order now and before (`ratedOrders`: a rating told before
+ * its order counts once the order arrives, the order's projection joining it). The caller holds
+ * the dashboard lock of every owner concerned.
+ */
+export async function recordFact(sql: SqlRunner, fact: DashboardFact, before: KnownFact | null, ratedOrders: readonly (DashboardKey | null)[] = []): Promise<DashboardKey[]> {
   if (before && fact.onlyIfNew) return [];
   await sql.raw(
     `INSERT INTO dashboard_facts (fact, ref_model, ref_id, owner_id, period, occurred_at, amount, party_id, score, order_id, counted)
@@ -70,25 +89,14 @@ export async function recordFact(sql: SqlRunner, fact: DashboardFact): Promise<D
     [fact.fact, fact.refModel, fact.refId, fact.ownerId, fact.period, fact.occurredAt, fact.amount ?? null, fact.partyId ?? null, fact.score ?? null, fact.orderId ?? null, fact.counted ?? true],
   );
   const keys: DashboardKey[] = [];
-  const add = (ownerId: number, period: string | null) => {
-    if (period && !keys.some((k) => k.ownerId === ownerId && k.period === period)) keys.push({ ownerId, period });
+  const add = (key: { ownerId: number; period: string | null } | null) => {
+    if (key?.period && !keys.some((k) => k.ownerId === key.ownerId && k.period === key.period)) keys.push({ ownerId: key.ownerId, period: key.period });
   };
   if (fact.fact === 'rating') {
-    for (const id of [fact.orderId, before?.order_id]) {
-      if (!id) continue;
-      const [order] = await sql.raw<{ owner_id: number; period: string }>(
-        `SELECT owner_id, period::text AS period FROM dashboard_facts WHERE fact = 'order' AND ref_model = 'hp.service.order' AND ref_id = $1`, [id]);
-      if (order) add(order.owner_id, order.period);
-    }
+    ratedOrders.forEach(add);
     return keys;
   }
-  add(fact.ownerId, fact.period);
-  if (before) add(before.owner_id, before.period);
+  add(fact);
+  add(before);
   return keys;
-}
-
-/** The owner a fact counted for before (to lock it too when the new event moves the fact to another owner). */
-export async function previousOwnerOf(sql: SqlRunner, fact: Pick<DashboardFact, 'fact' | 'refModel' | 'refId'>): Promise<number | null> {
-  const [row] = await sql.raw<{ owner_id: number }>('SELECT owner_id FROM dashboard_facts WHERE fact = $1 AND ref_model = $2 AND ref_id = $3', [fact.fact, fact.refModel, fact.refId]);
-  return row?.owner_id ?? null;
 }
