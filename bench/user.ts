@@ -18,7 +18,17 @@
  *    no audit, no cursor window): the floor of what the database does for this answer.
  * 4. REST: the coach's first page without a range (the newest 100 days, next link to the rest).
  * 5. The audit alone: HealthReadAudit.record, as concurrent reads call it (its cost per read).
- * The REST answer is checked against the baseline's (days, counts, min, max, mean, last).
+ * Then each round trip of the REST read alone, on a pool (what the route's two steps are made of:
+ * the access decision beside the zone lookup, then the query beside the audit row):
+ * 6. the access decision (domain/health-read-access.ts: the engine's ACL and read rules, 1 query);
+ * 7. the zone lookup (the member's tz and the zone their rollup is kept in, 1 query);
+ * 8. the query from svc_user's daily rollup (migration 0004, domain/health-data-rollup.ts), as REST runs it;
+ * 9. the same answer from the readings (domain/health-data.ts: the path before cutover, and after a tz change);
+ * 10. baseline: the same per-day answer read from the rollup in plain SQL (the floor for the rollup path);
+ * and the write side the rollup adds to:
+ * 11. one reading inserted (another member's, a day of the year; the statement trigger recomputes its day).
+ * The REST answer is checked against the baseline's (days, counts, min, max, mean, last), and the
+ * rollup is checked to be kept in the member's zone (the REST variants answer from it).
  *
  * The service runs as `ficus serve user` does with no monolith beside it (it owns M02), the router
  * the gateway mounts for REST in embedded mode, on a real port over svc_user: a copy of the legacy
@@ -47,6 +57,12 @@ import { kitMetrics } from '../services/kit/observability/kit-metrics.ts';
 import { startServiceRuntime } from '../services/kit/runner/service-runtime.ts';
 import { USER_MIGRATIONS } from '../services/user/db/migrations.ts';
 import type { UserDatabase } from '../services/user/db/tables.ts';
+import { accessPorts } from '../services/kit/access/access-port.ts';
+import { healthAggregates } from '../services/user/domain/health-data.ts';
+import { rezonesDone } from '../services/user/domain/health-data-rezone.ts';
+import { healthAggregatesFromRollup } from '../services/user/domain/health-data-rollup.ts';
+import { userZoneAndRollupZone } from '../services/user/domain/health-data-zone.ts';
+import { decideHealthRead, type HealthReadGrant } from '../services/user/domain/health-read-access.ts';
 import { HealthReadAudit } from '../services/user/domain/health-read-audit.ts';
 import user from '../services/user/index.ts';
 import { processCpuMs } from './support/cpu-time.ts';
@@ -64,6 +80,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 const MEMBER = 6;
 const COACH = 246;
 const OTHER_MEMBERS = 60;
+/** Whose readings the insert variant writes (one of the other members: the measured reads' answer stays the same). */
+const OTHER_MEMBER_WRITTEN = 7;
 const TIME_ZONE = 'Europe/Berlin';
 const YEAR_FROM = '2025-12-01';
 const YEAR_TO = '2026-12-01';
@@ -127,6 +145,14 @@ const BASELINE_SQL = `
            GROUP BY 1) AS d
    ORDER BY d.day DESC`;
 
+/** The rollup's baseline: the same per-day answer read from health_daily_rollup in plain SQL (whole days of the member's zone). */
+const ROLLUP_BASELINE_SQL = `
+  SELECT to_char(day, 'YYYY-MM-DD') AS period, count, value_min AS min, value_max AS max,
+         (round(value_sum, 40) / nullif(value_count, 0))::float8 AS mean, value_last AS last
+    FROM health_daily_rollup
+   WHERE user_id = $1 AND time_zone = $4 AND record_type = 'heart_rate' AND count > 0 AND day >= $2::date AND day < $3::date
+   ORDER BY day DESC`;
+
 const resources: { close(): Promise<unknown> }[] = [];
 let ok = false;
 try {
@@ -164,6 +190,12 @@ try {
   };
   const baseline = async () => (await pool.query(BASELINE_SQL, [MEMBER, YEAR_FROM, YEAR_TO, TIME_ZONE])).rows as { period: string; count: number; min: number; max: number; mean: number; last: number }[];
 
+  // The member's rows were backfilled before their tz was set: the first read answers from the
+  // readings and moves the rollup to their zone; every measured REST read answers from the rollup.
+  await getYear(COACH);
+  await rezonesDone();
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const rollupZoneNow = (await userZoneAndRollupZone(db, MEMBER)).rollupZone;
   // The answer first: the REST aggregate is the plain SQL's, day for day.
   const [rest, plain] = [await getYear(COACH), await baseline()];
   const mismatches = rest.items.filter((a, i) => {
@@ -173,6 +205,27 @@ try {
   const readsBefore = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM health_read_audit')).rows[0]!.n);
 
   const cpu = () => ({ node: processCpuMs(process.pid), postgres: cpuMsOfTreeWithReaped(postmasterPid) });
+  // The route's pieces, each alone on the pool, with the coach's rights as the route has them.
+  const ports = accessPorts({ name: SERVICE_DATABASE, pool });
+  const coachAccess = ports.forUser(await ports.prepare(COACH), db);
+  const decide = () => decideHealthRead(coachAccess, db, MEMBER, 'hp.health.record');
+  const grant = (await decide()) as HealthReadGrant;
+  if (!grant.allowed || grant.scope !== 'all') throw new Error('the coach should read all of the member\'s health records');
+  const yearQuery = { type: 'heart_rate' as const, from: { date: YEAR_FROM }, to: { date: YEAR_TO }, limit: 366, period: 'day' as const };
+  const rollupYear = () => healthAggregatesFromRollup(db, grant, yearQuery, TIME_ZONE);
+  const rawYear = () => healthAggregates(db, grant, yearQuery, TIME_ZONE);
+  const rollupBaseline = async () => (await pool.query(ROLLUP_BASELINE_SQL, [MEMBER, YEAR_FROM, YEAR_TO, TIME_ZONE])).rows as typeof plain;
+  type Day = { period: string; count: number | string; min: number | null; max: number | null; mean: number | null; last: number | null };
+  const daysOf = (days: readonly Day[]) => JSON.stringify(days.map(({ period, count, min, max, mean, last }) => [period, Number(count), min, max, mean, last]));
+  const sameDays = (a: { items: readonly Day[] }, b: readonly Day[]) => daysOf(a.items) === daysOf(b);
+  const pathsAgree = sameDays(await rollupYear(), rest.items) && sameDays(await rawYear(), rest.items)
+    && sameDays({ items: await rollupBaseline() }, rest.items);
+  let insertNo = 0;
+  const insertReading = () => pool.query(
+    `INSERT INTO health_records (user_id, record_type, value, unit, measured_at, source)
+     VALUES ($1, 'heart_rate', 70, 'bpm', $2::timestamp + interval '1 hour' * $3, 'device')`,
+    [OTHER_MEMBER_WRITTEN, YEAR_FROM, (insertNo++ * 7919) % (365 * 24)],
+  );
   let auditNo = 0;
   const figures = await interleave([
     { name: 'REST: coach, a year per day (365 days, 1 page)', call: () => getYear(COACH), cpu },
@@ -184,6 +237,12 @@ try {
       call: () => audit.record({ actorUid: COACH, subjectUids: [MEMBER], model: 'hp.health.record', queryKind: 'aggregate:day', protocol: 'rest', outcome: 'granted', requestId: `bench-${auditNo++}` }),
       cpu,
     },
+    { name: 'access decision alone (ACL + read rules)', call: decide, cpu },
+    { name: 'zone lookup alone (tz + rollup zone)', call: () => userZoneAndRollupZone(db, MEMBER), cpu },
+    { name: 'query alone: a year per day from the rollup', call: rollupYear, cpu },
+    { name: 'query alone: a year per day from the readings', call: rawYear, cpu },
+    { name: 'baseline: the year per day from the rollup in plain SQL', call: rollupBaseline, cpu },
+    { name: 'insert one reading (rollup trigger)', call: insertReading, cpu },
   ], { rounds: ROUNDS, sliceSeconds: SLICE_SECONDS, concurrency: CONCURRENCY, warmupCalls: 100, warmupSeconds: 3 });
   const loadAtEnd = loadAverage();
   const restReads = figures['REST: coach, a year per day (365 days, 1 page)']!.calls + figures['REST: member, own year per day']!.calls + figures['REST: coach, first page (newest 100 days)']!.calls;
@@ -191,16 +250,18 @@ try {
   const audited = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM health_read_audit WHERE protocol = 'rest'`)).rows[0]!.n) - readsBefore;
 
   console.log(`\nGET /users/{id}/health-data?aggregate=day over a year; ${rowsPlanted} health records (member: 24/day × ${TYPES.length} types; ${OTHER_MEMBERS} others: 24/day heart rate); ${CONCURRENCY} at a time, ${ROUNDS} interleaved rounds of ${SLICE_SECONDS} s; ${os.cpus().length} cores`);
-  console.log(`${'case'.padEnd(52)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ops'.padStart(8)}  CPU ms/op (node | postgres)`);
+  console.log(`${'case'.padEnd(58)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ops'.padStart(8)}  CPU ms/op (node | postgres)`);
   for (const [name, f] of Object.entries(figures)) {
-    console.log(`${name.padEnd(52)}${f.perSecond.toFixed(0).padStart(9)}${f.p50Ms.toFixed(2).padStart(9)}${f.p99Ms.toFixed(2).padStart(9)}${String(f.calls).padStart(8)}  ${(f.cpuMsPerCall.node ?? 0).toFixed(2)} | ${(f.cpuMsPerCall.postgres ?? 0).toFixed(2)}`);
+    console.log(`${name.padEnd(58)}${f.perSecond.toFixed(0).padStart(9)}${f.p50Ms.toFixed(2).padStart(9)}${f.p99Ms.toFixed(2).padStart(9)}${String(f.calls).padStart(8)}  ${(f.cpuMsPerCall.node ?? 0).toFixed(2)} | ${(f.cpuMsPerCall.postgres ?? 0).toFixed(2)}`);
   }
-  console.log(`\nchecks: days ${rest.items.length} (plain SQL ${plain.length}), mismatching days ${mismatches}, REST reads measured ${restReads}, audit rows written ${audited}`);
+  console.log(`\nchecks: days ${rest.items.length} (plain SQL ${plain.length}), mismatching days ${mismatches}, REST reads measured ${restReads}, audit rows written ${audited}, rollup zone ${rollupZoneNow}, rollup/readings/plain-SQL rollup answers equal to REST's ${pathsAgree}`);
   console.log(`load average (1, 5, 15 min): start ${loadAtStart.join(' ')}, end ${loadAtEnd.join(' ')}`);
 
-  const [coach, member, plainSql, firstPage, auditAlone] = Object.values(figures) as InterleavedFigures[];
+  const [coach, member, plainSql, firstPage, auditAlone, decisionAlone, zoneAlone, rollupAlone, rawAlone, rollupSql, insertOne] = Object.values(figures) as InterleavedFigures[];
   const cpuOf = (f: InterleavedFigures) => ({ node: round(f.cpuMsPerCall.node ?? 0, 2), postgres: round(f.cpuMsPerCall.postgres ?? 0, 2) });
-  ok = mismatches === 0 && rest.next === null && audited >= restReads && coach!.p99Ms <= P99_BAR_MS && member!.p99Ms <= P99_BAR_MS;
+  const alone = (f: InterleavedFigures) => ({ per_s: round(f.perSecond, 1), p50_ms: round(f.p50Ms, 2), p99_ms: round(f.p99Ms, 2), cpu_ms: cpuOf(f) });
+  ok = mismatches === 0 && rest.next === null && audited >= restReads && rollupZoneNow === TIME_ZONE && pathsAgree
+    && coach!.p99Ms <= P99_BAR_MS && member!.p99Ms <= P99_BAR_MS;
   console.log(JSON.stringify({
     bench: 'user',
     cores: os.cpus().length,
@@ -227,8 +288,15 @@ try {
     audit_alone_per_s: round(auditAlone!.perSecond, 1),
     audit_alone_p99_ms: round(auditAlone!.p99Ms, 2),
     audit_alone_cpu_ms: cpuOf(auditAlone!),
+    access_decision_alone: alone(decisionAlone!),
+    zone_lookup_alone: alone(zoneAlone!),
+    rollup_query_alone: alone(rollupAlone!),
+    readings_query_alone: alone(rawAlone!),
+    rollup_baseline_sql: alone(rollupSql!),
+    insert_one_reading: alone(insertOne!),
+    rest_round_trips: { sequential_steps: 2, steps: ['access decision || zone lookup', 'query || audit row'] },
     p99_bar_ms: P99_BAR_MS,
-    checks: { mismatching_days: mismatches, rest_reads: restReads, audit_rows: audited },
+    checks: { mismatching_days: mismatches, rest_reads: restReads, audit_rows: audited, rollup_zone: rollupZoneNow, paths_agree: pathsAgree },
     load_avg: { start: loadAtStart, end: loadAtEnd },
     ok,
   }));

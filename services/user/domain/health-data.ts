@@ -86,8 +86,12 @@ const instantOf = (column: RawBuilder<unknown>) =>
  */
 export const firstInstantAt = (local: RawBuilder<unknown>, tz: string) => {
   // A plain expression, not a subquery: it runs once per period of a page (hundreds per request).
+  // Time zone conversions are most of its cost: the first branch settles the usual case (the
+  // clock showed an hour less an hour before: no change in that hour, so none of the candidates
+  // shows `local` yet) with two.
   const at = sql`((${local}) AT TIME ZONE ${tz})`;
-  return sql<string>`(CASE WHEN (${at} - interval '1 hour') AT TIME ZONE ${tz} >= (${local}) THEN ${at} - interval '1 hour'
+  return sql<string>`(CASE WHEN (${at} - interval '1 hour') AT TIME ZONE ${tz} = (${local}) - interval '1 hour' THEN ${at}
+    WHEN (${at} - interval '1 hour') AT TIME ZONE ${tz} >= (${local}) THEN ${at} - interval '1 hour'
     WHEN (${at} - interval '30 minutes') AT TIME ZONE ${tz} >= (${local}) THEN ${at} - interval '30 minutes'
     ELSE ${at} END AT TIME ZONE 'UTC')`;
 };
