@@ -89,7 +89,9 @@ CREATE INDEX members__user_id_index ON members (user_id);
     // each event's business fact is kept once, keyed by the record it is about, so a fact that
     // changes (a stream's takings at its end, a member who leaves) replaces its earlier version and
     // a month's figures are always the sum of the facts, whatever the order or repetition of the
-    // events. performance_reports holds POST /biz/performance, one row per reported activity
+    // events. dashboard_dirty lists the months whose facts changed and that are not projected into
+    // biz_dashboards yet (a rating names its order: its month is known once the order's is); an
+    // append-only log, so concurrent handlers never wait on one another. performance_reports holds POST /biz/performance, one row per reported activity
     // (its natural key), published as biz_activity.
     sql: `
 CREATE TABLE dashboard_facts (
@@ -108,6 +110,12 @@ CREATE TABLE dashboard_facts (
 );
 CREATE INDEX dashboard_facts_owner_period ON dashboard_facts (owner_id, period);
 CREATE INDEX dashboard_facts_rated_order ON dashboard_facts (order_id) WHERE fact = 'rating';
+CREATE TABLE dashboard_dirty (
+  id bigserial PRIMARY KEY,
+  owner_id integer,
+  period date,
+  order_id integer
+);
 CREATE TABLE performance_reports (
   id serial PRIMARY KEY,
   owner_id integer NOT NULL,

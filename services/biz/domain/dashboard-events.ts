@@ -1,9 +1,10 @@
+import type { Kysely } from 'kysely';
 import type { CloudEvent, EventDataMap, EventType, HandlerContext, SubscriptionDefinition } from '../../kit/index.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { BizDatabase } from '../db/tables.ts';
-import { knownFact, lockOwnerDashboards, orderMonth, recordFact, type DashboardFact, type DashboardKey } from './dashboard-facts.ts';
+import { knownFact, markDirty, recordFact, type DashboardFact } from './dashboard-facts.ts';
 import { periodOf } from './dashboard-period.ts';
-import { projectDashboards } from './dashboard-projection.ts';
+import { projectDirtyDashboards } from './dashboard-projection.ts';
 
 /**
  * The workbench's events: what each says about a coach's or merchant's month, as a fact
@@ -50,33 +51,44 @@ export function dashboardFactsOf(event: Pick<CloudEvent, 'type' | 'data' | 'time
   return of(event.data, event.time ?? new Date().toISOString());
 }
 
+/** Handling transactions that already asked for a projection after their commit (one per transaction, whatever its number of events). */
+const projectionAsked = new WeakSet<object>();
+
 /**
- * One event, handled once (the kit's inbox, in the transaction `db`): its facts kept in svc_biz,
- * then the dashboards they change projected where M03's rows live, under the owners' lock. The
- * owners the event names are locked first (in id order); what the facts held before is read
- * under that lock, and an owner only that tells (a fact moving to another owner, a rating whose
- * order counts for someone else) is locked after (a rare deadlock with such a move is retried
- * by the consumer).
+ * One event, handled once (the kit's inbox, in the transaction `db`): its facts kept in svc_biz
+ * with the months they change marked dirty, both committing with the inbox record. The months
+ * are projected into biz_dashboards once the transaction committed (domain/dashboard-projection.ts,
+ * one projection for all the events of the transaction, any marks left by an earlier failure
+ * included); a failed projection leaves its marks for the next one. Handlers take no lock, so
+ * the bus's concurrent partitions never wait on each other; called directly (no `database`), the
+ * handler projects in its own transaction.
  */
-export async function handleDashboardEvent(event: Pick<CloudEvent, 'type' | 'data' | 'time'>, { db, legacyPool }: Pick<HandlerContext<BizDatabase>, 'db' | 'legacyPool'>): Promise<void> {
+export async function handleDashboardEvent(
+  event: Pick<CloudEvent, 'type' | 'data' | 'time'>,
+  ctx: Pick<HandlerContext<BizDatabase>, 'db' | 'legacyPool' | 'database' | 'afterCommit' | 'log'>,
+): Promise<void> {
   const facts = dashboardFactsOf(event);
   if (!facts.length) return;
-  const run = onKysely(db);
-  const locked = new Set(facts.map((f) => f.ownerId));
-  await lockOwnerDashboards(run, [...locked]);
-  const plans = [];
-  for (const fact of facts) {
-    const before = await knownFact(run, fact);
-    const ratedOrders = fact.fact === 'rating' ? [await orderMonth(run, fact.orderId), before?.orderId !== fact.orderId ? await orderMonth(run, before?.orderId) : null] : [];
-    plans.push({ fact, before, ratedOrders });
+  const run = onKysely(ctx.db);
+  for (const fact of facts) await markDirty(run, await recordFact(run, fact, await knownFact(run, fact)));
+  const { database, legacyPool } = ctx;
+  if (!database) {
+    await projectDirtyDashboards(ctx.db, legacyPool, ctx.db);
+    return;
   }
-  const more = plans.flatMap((p) => [p.before?.ownerId, ...p.ratedOrders.map((k) => k?.ownerId)]).filter((id): id is number => id !== undefined && !locked.has(id));
-  await lockOwnerDashboards(run, more);
-  const keys: DashboardKey[] = [];
-  for (const { fact, before, ratedOrders } of plans) {
-    for (const key of await recordFact(run, fact, before, ratedOrders)) if (!keys.some((k) => k.ownerId === key.ownerId && k.period === key.period)) keys.push(key);
+  if (projectionAsked.has(ctx.db)) return;
+  projectionAsked.add(ctx.db);
+  ctx.afterCommit(() => projectAfterCommit(database, legacyPool, ctx.log));
+}
+
+/** The projection after a handling commit; on failure (the monolith unreachable, say) tried again a little later, the marks waiting meanwhile. */
+async function projectAfterCommit(database: Kysely<any>, legacyPool: import('pg').Pool | null, log: { warn(o: object, m: string): void }, attempt = 1): Promise<void> {
+  try {
+    await projectDirtyDashboards(database, legacyPool);
+  } catch (error) {
+    log.warn({ err: error, attempt }, 'projecting the workbench dashboards failed; the months stay marked and are projected again');
+    if (attempt < 5) setTimeout(() => void projectAfterCommit(database, legacyPool, log, attempt + 1), 500 * attempt).unref();
   }
-  await projectDashboards(run, db, legacyPool, keys);
 }
 
 /** The workbench's subscriptions (events.ts lists them in BIZ_SUBSCRIPTIONS), one consumer group: each owner's facts in one place. */

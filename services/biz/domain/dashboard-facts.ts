@@ -39,9 +39,11 @@ export interface DashboardKey {
 }
 
 /**
- * Serialises everything that changes one owner's dashboards (the facts and the projected rows):
- * events of one owner may be handled concurrently (they have other keys), and a projection must
- * see every fact committed before it. Held until the handling transaction ends.
+ * Serialises the projections of one owner's dashboards (domain/dashboard-projection.ts): a
+ * projection computes a month from every fact committed before it took the lock, so the last
+ * projection of a month always writes its latest figures. Held until the projecting transaction
+ * ends; taken in owner order, so two projections never wait on each other in a cycle. Handlers
+ * take no lock: they only add facts and dirty marks.
  */
 const DASHBOARD_LOCK_CLASS = 3;
 
@@ -64,22 +66,15 @@ export async function knownFact(sql: SqlRunner, fact: Pick<DashboardFact, 'fact'
   return row ? { ownerId: row.owner_id, period: row.period, orderId: row.order_id } : null;
 }
 
-/** The month a completed order counts in, when its completion is known. */
-export async function orderMonth(sql: SqlRunner, orderId: number | null | undefined): Promise<DashboardKey | null> {
-  if (!orderId) return null;
-  const [row] = await sql.raw<{ owner_id: number; period: string }>(
-    `SELECT owner_id, period::text AS period FROM dashboard_facts WHERE fact = 'order' AND ref_model = 'hp.service.order' AND ref_id = $1`, [orderId]);
-  return row ? { ownerId: row.owner_id, period: row.period } : null;
-}
+/** A month to project again: an owner's month, or the month of an order (a rating's; known once the order's completion is). */
+export type DirtyMark = DashboardKey | { orderId: number };
 
 /**
- * Keeps `fact` (replacing `before`, its earlier version) and returns the dashboards whose
- * figures it changes: its own, the one it counted in before when its owner or month changed,
- * and for a rating the months of its order now and before (`ratedOrders`: a rating told before
- * its order counts once the order arrives, the order's projection joining it). The caller holds
- * the dashboard lock of every owner concerned.
+ * Keeps `fact` (replacing `before`, its earlier version, read in the same transaction) and
+ * returns the months it changes: its own and the one it counted in before when its owner or
+ * month changed; for a rating, its order's month now and before.
  */
-export async function recordFact(sql: SqlRunner, fact: DashboardFact, before: KnownFact | null, ratedOrders: readonly (DashboardKey | null)[] = []): Promise<DashboardKey[]> {
+export async function recordFact(sql: SqlRunner, fact: DashboardFact, before: KnownFact | null): Promise<DirtyMark[]> {
   if (before && fact.onlyIfNew) return [];
   await sql.raw(
     `INSERT INTO dashboard_facts (fact, ref_model, ref_id, owner_id, period, occurred_at, amount, party_id, score, order_id, counted)
@@ -88,15 +83,46 @@ export async function recordFact(sql: SqlRunner, fact: DashboardFact, before: Kn
        amount = EXCLUDED.amount, party_id = EXCLUDED.party_id, score = EXCLUDED.score, order_id = EXCLUDED.order_id, counted = EXCLUDED.counted`,
     [fact.fact, fact.refModel, fact.refId, fact.ownerId, fact.period, fact.occurredAt, fact.amount ?? null, fact.partyId ?? null, fact.score ?? null, fact.orderId ?? null, fact.counted ?? true],
   );
-  const keys: DashboardKey[] = [];
-  const add = (key: { ownerId: number; period: string | null } | null) => {
-    if (key?.period && !keys.some((k) => k.ownerId === key.ownerId && k.period === key.period)) keys.push({ ownerId: key.ownerId, period: key.period });
-  };
   if (fact.fact === 'rating') {
-    ratedOrders.forEach(add);
-    return keys;
+    return [fact.orderId, before?.orderId].filter((id, i, all): id is number => !!id && all.indexOf(id) === i).map((orderId) => ({ orderId }));
   }
-  add(fact);
-  add(before);
-  return keys;
+  const marks: DashboardKey[] = [{ ownerId: fact.ownerId, period: fact.period! }];
+  if (before?.period && (before.ownerId !== fact.ownerId || before.period !== fact.period)) marks.push({ ownerId: before.ownerId, period: before.period });
+  return marks;
+}
+
+/** Adds the marks to dashboard_dirty (append-only: concurrent handlers never wait on each other). */
+export async function markDirty(sql: SqlRunner, marks: readonly DirtyMark[]): Promise<void> {
+  if (!marks.length) return;
+  await sql.raw(
+    'INSERT INTO dashboard_dirty (owner_id, period, order_id) SELECT * FROM unnest($1::int4[], $2::date[], $3::int4[])',
+    [marks.map((m) => ('ownerId' in m ? m.ownerId : null)), marks.map((m) => ('period' in m ? m.period : null)), marks.map((m) => ('orderId' in m ? m.orderId : null))],
+  );
+}
+
+/**
+ * Takes up to `limit` dirty marks no other projection holds (FOR UPDATE SKIP LOCKED), deleting
+ * them in the caller's transaction (they come back if it rolls back), and resolves them into the
+ * months to project: an order's mark becomes its completion month when that is known (else the
+ * order's own projection, later, includes the rating).
+ */
+export async function claimDirtyMonths(sql: SqlRunner, limit: number): Promise<{ keys: DashboardKey[]; claimed: number }> {
+  const rows = await sql.raw<{ owner_id: number | null; period: string | null; order_id: number | null }>(
+    `DELETE FROM dashboard_dirty WHERE id IN (SELECT id FROM dashboard_dirty ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING owner_id, period::text AS period, order_id`,
+    [limit],
+  );
+  const keys = new Map<string, DashboardKey>();
+  const add = (ownerId: number, period: string) => keys.set(`${ownerId}/${period}`, { ownerId, period });
+  const orders = new Set<number>();
+  for (const row of rows) {
+    if (row.order_id !== null) orders.add(row.order_id);
+    else if (row.owner_id !== null && row.period !== null) add(row.owner_id, row.period);
+  }
+  if (orders.size) {
+    const months = await sql.raw<{ owner_id: number; period: string }>(
+      `SELECT DISTINCT owner_id, period::text AS period FROM dashboard_facts WHERE fact = 'order' AND ref_model = 'hp.service.order' AND ref_id = ANY($1::int4[])`, [[...orders]]);
+    for (const m of months) add(m.owner_id, m.period);
+  }
+  return { keys: [...keys.values()], claimed: rows.length };
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { dashboardHome } from '../db/biz-home.ts';
 import { onKysely, type SqlRunner } from '../db/sql-runner.ts';
-import type { DashboardKey } from './dashboard-facts.ts';
+import { claimDirtyMonths, lockOwnerDashboards, type DashboardKey } from './dashboard-facts.ts';
 import { baselineOf, factTotals, figuresOf, type DashboardRowValues } from './dashboard-figures.ts';
 
 /** Odoo's superuser (SUPERUSER_ID): the dashboards are written by the platform, as a cron would, not by a person. */
@@ -10,23 +10,40 @@ const PLATFORM_UID = 1;
 /** The company currency of the monolith (res_currency 6, CNY) for a database holding no res_company. */
 const LEGACY_COMPANY_CURRENCY_ID = 6;
 
+/** Marks taken per projecting transaction: enough to coalesce a burst, few enough to keep the transaction short. */
+const CLAIM_LIMIT = 2000;
+
 /**
- * Writes the figures of `keys` into biz_dashboards where M03's rows live now (db/biz-home.ts):
- * svc_biz from M03's cutover on, in the handling transaction; before it the monolith, in its own
- * transaction committing just before the handling one. Each row gets absolute values computed
- * from all facts kept (facts: the caller's svc_biz transaction), so writing it twice writes the
- * same row: a legacy write whose handling then rolls back is simply written again by the replay.
- * The caller holds the owners' dashboard lock, so two projections of one owner follow each other
- * on the monolith in the order of their facts. Returns the figures written.
+ * Projects every month marked dirty into biz_dashboards, where M03's rows live now
+ * (db/biz-home.ts): svc_biz from M03's cutover on, in the projecting transaction; before it the
+ * monolith, in its own transaction committing just before. Each row gets absolute values
+ * computed from all facts committed when the owner's lock was taken, so writing it twice writes
+ * the same row: a legacy write whose svc_biz transaction then rolls back leaves its marks in
+ * place and is simply written again. Many events' marks of one month become one write.
+ * `database` opens the transactions (the service database); with `within`, the caller's open
+ * transaction is used instead (a handler called directly, without the bus's after-commit).
  */
-export async function projectDashboards(facts: SqlRunner, db: Kysely<any>, legacyPool: pg.Pool | null, keys: readonly DashboardKey[]): Promise<void> {
-  if (!keys.length) return;
-  const totals = await Promise.all(keys.map((key) => factTotals(facts, key)));
-  const home = await dashboardHome.home(db, legacyPool, { hold: true });
-  await dashboardHome.inHome(db, legacyPool, home, async (rows) => {
-    const run = onKysely(rows);
-    for (const [index, key] of keys.entries()) await writeDashboard(run, key, totals[index]!);
-  });
+export async function projectDirtyDashboards(database: Kysely<any>, legacyPool: pg.Pool | null, within?: Kysely<any>): Promise<number> {
+  let projected = 0;
+  for (;;) {
+    const project = async (tx: Kysely<any>) => {
+      const run = onKysely(tx);
+      const { keys, claimed } = await claimDirtyMonths(run, CLAIM_LIMIT);
+      if (!keys.length) return claimed;
+      await lockOwnerDashboards(run, keys.map((k) => k.ownerId));
+      const totals: Awaited<ReturnType<typeof factTotals>>[] = [];
+      for (const key of keys) totals.push(await factTotals(run, key));
+      const home = await dashboardHome.home(tx, legacyPool, { hold: true });
+      await dashboardHome.inHome(tx, legacyPool, home, async (rows) => {
+        const target = onKysely(rows);
+        for (const [index, key] of keys.entries()) await writeDashboard(target, key, totals[index]!);
+      });
+      projected += keys.length;
+      return claimed;
+    };
+    const claimed = within ? await project(within) : await database.transaction().execute(project);
+    if (claimed < CLAIM_LIMIT) return projected;
+  }
 }
 
 async function writeDashboard(run: SqlRunner, key: DashboardKey, totals: Awaited<ReturnType<typeof factTotals>>): Promise<void> {

@@ -143,7 +143,8 @@ export class GroupConsumer implements ConsumerSink {
       const { cache } = this;
       const legacyPool = this.options.legacyPool ?? null;
       const afterCommit = (work: () => Promise<void>) => void committed.push(work);
-      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); }, legacyPool, afterCommit, cache }));
+      const database = this.options.db as Kysely<any>;
+      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); }, legacyPool, afterCommit, cache, database }));
       tally.count(event.type, 'handled');
       tally.latency(event.type, event.time);
     }

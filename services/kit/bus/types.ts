@@ -18,6 +18,12 @@ export interface HandlerContext<DB> {
   afterCommit(work: () => Promise<void>): void;
   /** The service's cache (RouteContext.cache); a memory cache private to the bus when none was given. */
   cache: Cache;
+  /**
+   * The service database outside the handling transaction, for after-commit work that needs its
+   * own transaction (e.g. a projection that coalesces the facts of many events); absent where a
+   * handler is called directly.
+   */
+  database?: Kysely<DB & KitTables>;
 }
 
 export type EventHandler<T extends EventType, DB> = (event: CloudEvent<T>, ctx: HandlerContext<DB>) => Promise<void>;
