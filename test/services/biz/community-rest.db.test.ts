@@ -154,6 +154,23 @@ for (const owner of ['legacy', 'service'] as const) {
       expect(await side.rpc(ADMIN, 'hp.community.group', 'read', [[group.id], ['member_count']])).toEqual([{ id: group.id, member_count: 1 }]);
     });
 
+    it('concurrent joins over REST and RPC all count: member_count ends at the number of active members', async () => {
+      const group = await newGroup();
+      const restJoiners = GROUP_1.active.slice(0, 6);
+      const rpcJoiners = [GROUP_1.admins[0], GROUP_1.admins[1], GROUP_1.left[0]];
+      const answers = await Promise.all([
+        ...restJoiners.map((uid) => rest('POST', `/communities/groups/${group.id}/members`, uid, {}, key())),
+        ...rpcJoiners.map((uid) => side.rpc(uid, 'hp.community.member', 'create', [{ group_id: group.id, user_id: uid }]).then(() => ({ status: 201 }))),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual(Array(restJoiners.length + rpcJoiners.length).fill(201));
+      expect(await memberCount(group.id)).toBe(restJoiners.length + rpcJoiners.length);
+      // And leaving at once, half of them on each protocol.
+      await Promise.all(restJoiners.map((uid, i) => i % 2
+        ? rest('POST', `/communities/groups/${group.id}/members/${uid}/leave`, uid, undefined, key())
+        : side.rpc(uid, 'hp.community.member', 'search', [[['group_id', '=', group.id], ['user_id', '=', uid]]]).then((ids) => side.rpc(uid, 'hp.community.member', 'action_leave', [ids]))));
+      expect(await memberCount(group.id)).toBe(rpcJoiners.length);
+    });
+
     it('members list and one membership: the group\'s rows in hp.community.member\'s order, filtered; 404 for a user who never joined', async () => {
       const banned = await rest('GET', `/communities/groups/${GROUP_1.id}/members?state=banned`, MEMBER);
       expect(banned.status).toBe(200);
