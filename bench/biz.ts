@@ -196,9 +196,11 @@ try {
     into.cpuNode += processCpuMs(process.pid) - cpuBefore.node;
     into.cpuPostgres += cpuMsOfTreeWithReaped(postmasterPid) - cpuBefore.postgres;
   };
+  const dirty = async () => Number((await servicePool.query<{ n: string }>('SELECT count(*) AS n FROM dashboard_dirty')).rows[0]!.n);
+  /** Until every event published is handled and every month it marked is projected (a projection's claim commits with its writes). */
   const drain = async (target: number, limitMs: number) => {
     const started = performance.now();
-    while ((await handled()) < target && performance.now() - started < limitMs) await new Promise((r) => setTimeout(r, 100));
+    while (((await handled()) < target || (await dirty()) > 0) && performance.now() - started < limitMs) await new Promise((r) => setTimeout(r, 100));
     return (performance.now() - started) / 1000;
   };
 
@@ -241,6 +243,11 @@ try {
     const row = byOwner.get(coach);
     return !row || row.orders_count !== t.orders || Math.round(Number(row.revenue) * 100) !== t.revenueCents || row.new_clients !== t.clients.size;
   }).length;
+  const firstWrong = [...sent].find(([coach, t]) => {
+    const row = byOwner.get(coach);
+    return !row || row.orders_count !== t.orders || Math.round(Number(row.revenue) * 100) !== t.revenueCents || row.new_clients !== t.clients.size;
+  });
+  if (firstWrong) console.log('first differing month:', JSON.stringify({ coach: firstWrong[0], sent: { orders: firstWrong[1].orders, revenueCents: firstWrong[1].revenueCents, clients: firstWrong[1].clients.size }, row: byOwner.get(firstWrong[0]) ?? null }));
   const handledTotal = await handled();
   const deadLetters = Number((await servicePool.query<{ n: string }>('SELECT count(*) AS n FROM dead_letters')).rows[0]!.n);
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CloudEvent, EventDataMap, EventType, HandlerContext, SubscriptionDefinition } from '../../kit/index.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { BizDatabase } from '../db/tables.ts';
-import { knownFact, markDirty, recordFact, type DashboardFact } from './dashboard-facts.ts';
+import { recordFact, type DashboardFact } from './dashboard-facts.ts';
 import { periodOf } from './dashboard-period.ts';
 import { projectDirtyDashboards } from './dashboard-projection.ts';
 
@@ -70,7 +70,7 @@ export async function handleDashboardEvent(
   const facts = dashboardFactsOf(event);
   if (!facts.length) return;
   const run = onKysely(ctx.db);
-  for (const fact of facts) await markDirty(run, await recordFact(run, fact, await knownFact(run, fact)));
+  for (const fact of facts) await recordFact(run, fact);
   const { database, legacyPool } = ctx;
   if (!database) {
     await projectDirtyDashboards(ctx.db, legacyPool, ctx.db);

@@ -51,52 +51,30 @@ export async function lockOwnerDashboards(sql: SqlRunner, ownerIds: readonly num
   for (const id of [...new Set(ownerIds)].sort((a, b) => a - b)) await sql.raw('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [DASHBOARD_LOCK_CLASS, id]);
 }
 
-/** What is kept of a fact already: the dashboard it counted in (and a rating's order). */
-export interface KnownFact {
-  ownerId: number;
-  period: PeriodDate | null;
-  orderId: number | null;
-}
-
-export async function knownFact(sql: SqlRunner, fact: Pick<DashboardFact, 'fact' | 'refModel' | 'refId'>): Promise<KnownFact | null> {
-  const [row] = await sql.raw<{ owner_id: number; period: string | null; order_id: number | null }>(
-    'SELECT owner_id, period::text AS period, order_id FROM dashboard_facts WHERE fact = $1 AND ref_model = $2 AND ref_id = $3',
-    [fact.fact, fact.refModel, fact.refId],
-  );
-  return row ? { ownerId: row.owner_id, period: row.period, orderId: row.order_id } : null;
-}
-
-/** A month to project again: an owner's month, or the month of an order (a rating's; known once the order's completion is). */
-export type DirtyMark = DashboardKey | { orderId: number };
-
 /**
- * Keeps `fact` (replacing `before`, its earlier version, read in the same transaction) and
- * returns the months it changes: its own and the one it counted in before when its owner or
- * month changed; for a rating, its order's month now and before.
+ * Keeps `fact`, replacing its earlier version, and marks dirty the months it changes: its own
+ * and the one it counted in before when its owner or month changed; for a rating, its order's
+ * month now and before (by the order: known once the order's completion is). One statement (a
+ * handler's round trips are what bounds the bus's throughput): the earlier version is read from
+ * the statement's snapshot, so the marks name what the row held before this change.
  */
-export async function recordFact(sql: SqlRunner, fact: DashboardFact, before: KnownFact | null): Promise<DirtyMark[]> {
-  if (before && fact.onlyIfNew) return [];
+export async function recordFact(sql: SqlRunner, fact: DashboardFact): Promise<void> {
   await sql.raw(
-    `INSERT INTO dashboard_facts (fact, ref_model, ref_id, owner_id, period, occurred_at, amount, party_id, score, order_id, counted)
-     VALUES ($1, $2, $3, $4, $5::date, $6::timestamptz AT TIME ZONE 'UTC', $7::numeric, $8, $9, $10, $11)
-     ON CONFLICT (fact, ref_model, ref_id) DO UPDATE SET owner_id = EXCLUDED.owner_id, period = EXCLUDED.period, occurred_at = EXCLUDED.occurred_at,
-       amount = EXCLUDED.amount, party_id = EXCLUDED.party_id, score = EXCLUDED.score, order_id = EXCLUDED.order_id, counted = EXCLUDED.counted`,
-    [fact.fact, fact.refModel, fact.refId, fact.ownerId, fact.period, fact.occurredAt, fact.amount ?? null, fact.partyId ?? null, fact.score ?? null, fact.orderId ?? null, fact.counted ?? true],
-  );
-  if (fact.fact === 'rating') {
-    return [fact.orderId, before?.orderId].filter((id, i, all): id is number => !!id && all.indexOf(id) === i).map((orderId) => ({ orderId }));
-  }
-  const marks: DashboardKey[] = [{ ownerId: fact.ownerId, period: fact.period! }];
-  if (before?.period && (before.ownerId !== fact.ownerId || before.period !== fact.period)) marks.push({ ownerId: before.ownerId, period: before.period });
-  return marks;
-}
-
-/** Adds the marks to dashboard_dirty (append-only: concurrent handlers never wait on each other). */
-export async function markDirty(sql: SqlRunner, marks: readonly DirtyMark[]): Promise<void> {
-  if (!marks.length) return;
-  await sql.raw(
-    'INSERT INTO dashboard_dirty (owner_id, period, order_id) SELECT * FROM unnest($1::int4[], $2::date[], $3::int4[])',
-    [marks.map((m) => ('ownerId' in m ? m.ownerId : null)), marks.map((m) => ('period' in m ? m.period : null)), marks.map((m) => ('orderId' in m ? m.orderId : null))],
+    `WITH before AS (SELECT owner_id, period, order_id FROM dashboard_facts WHERE fact = $1 AND ref_model = $2 AND ref_id = $3),
+     kept AS (
+       INSERT INTO dashboard_facts (fact, ref_model, ref_id, owner_id, period, occurred_at, amount, party_id, score, order_id, counted)
+       SELECT $1, $2, $3, $4, $5::date, $6::timestamptz AT TIME ZONE 'UTC', $7::numeric, $8, $9, $10, $11
+        WHERE NOT ($12::boolean AND EXISTS (SELECT 1 FROM before))
+       ON CONFLICT (fact, ref_model, ref_id) DO UPDATE SET owner_id = EXCLUDED.owner_id, period = EXCLUDED.period, occurred_at = EXCLUDED.occurred_at,
+         amount = EXCLUDED.amount, party_id = EXCLUDED.party_id, score = EXCLUDED.score, order_id = EXCLUDED.order_id, counted = EXCLUDED.counted
+       RETURNING fact, owner_id, period, order_id)
+     INSERT INTO dashboard_dirty (owner_id, period, order_id)
+     SELECT k.owner_id, k.period, NULL::int4 FROM kept k WHERE k.fact <> 'rating'
+     UNION ALL SELECT b.owner_id, b.period, NULL::int4 FROM before b, kept k
+      WHERE k.fact <> 'rating' AND b.period IS NOT NULL AND (b.owner_id, b.period) IS DISTINCT FROM (k.owner_id, k.period)
+     UNION ALL SELECT NULL::int4, NULL::date, k.order_id FROM kept k WHERE k.fact = 'rating' AND k.order_id IS NOT NULL
+     UNION ALL SELECT NULL::int4, NULL::date, b.order_id FROM before b, kept k WHERE k.fact = 'rating' AND b.order_id IS NOT NULL AND b.order_id IS DISTINCT FROM k.order_id`,
+    [fact.fact, fact.refModel, fact.refId, fact.ownerId, fact.period, fact.occurredAt, fact.amount ?? null, fact.partyId ?? null, fact.score ?? null, fact.orderId ?? null, fact.counted ?? true, fact.onlyIfNew ?? false],
   );
 }
 
