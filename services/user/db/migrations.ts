@@ -162,6 +162,9 @@ CREATE TABLE health_daily_rollup (
   record_type character varying NOT NULL,
   unit character varying,
   day date NOT NULL,
+  -- Where the local day starts and ends (UTC, as measured_at): computed once here, not per read.
+  day_start timestamp without time zone NOT NULL,
+  day_end timestamp without time zone NOT NULL,
   count integer NOT NULL,
   value_count integer NOT NULL,
   value_sum numeric,
@@ -196,15 +199,26 @@ EXCEPTION WHEN OTHERS THEN
   RETURN 'UTC';
 END $fn$;
 
+-- The first instant (UTC) at which the wall clock in \`zone\` shows \`day\`'s midnight or later: the REST read's
+-- firstInstantAt (domain/health-data.ts) for a day, the same candidates in the same order.
+CREATE FUNCTION health_local_day_start(day date, zone text) RETURNS timestamp LANGUAGE sql STABLE AS $fn$
+  SELECT (CASE WHEN (a.at - interval '1 hour') AT TIME ZONE zone = day::timestamp - interval '1 hour' THEN a.at
+               WHEN (a.at - interval '1 hour') AT TIME ZONE zone >= day::timestamp THEN a.at - interval '1 hour'
+               WHEN (a.at - interval '30 minutes') AT TIME ZONE zone >= day::timestamp THEN a.at - interval '30 minutes'
+               ELSE a.at END) AT TIME ZONE 'UTC'
+    FROM (SELECT day::timestamp AT TIME ZONE zone AS at) AS a
+$fn$;
+
 -- Every group of one member, from the raw rows, in \`zone\` (a new member, a zone change, this migration).
 CREATE FUNCTION health_rollup_rebuild(member integer, zone text) RETURNS void LANGUAGE plpgsql SET extra_float_digits = 1 AS $fn$
 BEGIN
   DELETE FROM health_daily_rollup WHERE user_id = member;
   INSERT INTO health_daily_rollup
-  SELECT member, zone, r.record_type, r.unit, ((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE zone)::date, ${dayStats('r')}
+  SELECT member, zone, r.record_type, r.unit, d.day, health_local_day_start(d.day, zone), health_local_day_start(d.day + 1, zone), ${dayStats('r')}
     FROM health_records AS r
+   CROSS JOIN LATERAL (SELECT ((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE zone)::date AS day) AS d
    WHERE r.user_id = member
-   GROUP BY r.record_type, r.unit, ((r.measured_at AT TIME ZONE 'UTC') AT TIME ZONE zone)::date;
+   GROUP BY r.record_type, r.unit, d.day;
 END $fn$;
 
 -- Moves a member's rollup to \`zone\` (the read found another zone than the member's): under the zone row's lock.
@@ -240,7 +254,7 @@ BEGIN
   -- One writer of a member's rollup at a time (ordered: two statements never wait on each other in a circle).
   PERFORM 1 FROM health_rollup_zones WHERE user_id = ANY (members) AND NOT user_id = ANY (fresh) ORDER BY user_id FOR UPDATE;
   INSERT INTO health_daily_rollup AS d
-  SELECT k.user_id, k.time_zone, k.record_type, k.unit, k.day, s.*
+  SELECT k.user_id, k.time_zone, k.record_type, k.unit, k.day, health_local_day_start(k.day, k.time_zone), health_local_day_start(k.day + 1, k.time_zone), s.*
     FROM (SELECT DISTINCT c.user_id, z.time_zone, c.record_type, c.unit, ((c.at AT TIME ZONE 'UTC') AT TIME ZONE z.time_zone)::date AS day
             FROM unnest(users, types, units, instants) AS c(user_id, record_type, unit, at)
             JOIN health_rollup_zones AS z ON z.user_id = c.user_id

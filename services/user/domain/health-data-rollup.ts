@@ -54,17 +54,19 @@ export async function healthAggregatesFromRollup(
     const notFromDay = query.from && 'instant' in query.from ? sql` AND ${localDay(query.to.instant)} <> ${localDay(query.from.instant)}` : sql``;
     cut.push(sql`r.measured_at >= (${query.to.instant}::timestamptz AT TIME ZONE 'UTC') - interval '2 days' AND ${rowDay} = ${localDay(query.to.instant)}${notFromDay}`);
   }
-  const stats = (column: 'value' | 'value2') => {
+  const stats = (column: 'value' | 'value2', n: '1' | '2') => {
     const c = sql.ref(`r.${column}`);
-    return sql`count(${c})::int, ${exactSum(c)}, min(${c}), max(${c}),
-      (array_agg(${c} ORDER BY r.measured_at DESC, r.id DESC) FILTER (WHERE ${c} IS NOT NULL))[1]`;
+    return sql`count(${c})::int AS ${sql.ref(`n${n}`)}, ${exactSum(c)} AS ${sql.ref(`s${n}`)}, min(${c}) AS ${sql.ref(`min${n}`)}, max(${c}) AS ${sql.ref(`max${n}`)},
+      (array_agg(${c} ORDER BY r.measured_at DESC, r.id DESC) FILTER (WHERE ${c} IS NOT NULL))[1] AS ${sql.ref(`last${n}`)}`;
   };
   const cutDays = cut.map((condition) => sql`
     UNION ALL
-    SELECT ${rowDay}, r.record_type, r.unit, count(*)::int, ${stats('value')}, ${stats('value2')}
-      FROM health_records AS r
-     WHERE ${readings} AND ${condition}
-     GROUP BY 1, 2, 3`);
+    SELECT c.day, ${firstInstantAt(sql`c.day::timestamp`, tz)}, ${firstInstantAt(sql`(c.day + 1)::timestamp`, tz)},
+           c.record_type, c.unit, c.count, c.n1, c.s1, c.min1, c.max1, c.last1, c.n2, c.s2, c.min2, c.max2, c.last2
+      FROM (SELECT ${rowDay} AS day, r.record_type, r.unit, count(*)::int AS count, ${stats('value', '1')}, ${stats('value2', '2')}
+              FROM health_records AS r
+             WHERE ${readings} AND ${condition}
+             GROUP BY 1, 2, 3) AS c`);
 
   const cursorBucket = cursor ? sql`${cursor.bucket}::timestamp` : sql`NULL::timestamp`;
   // Days of the cursor's period or earlier (its items not yet shown come first on this page).
@@ -75,7 +77,7 @@ export async function healthAggregatesFromRollup(
     : sql``;
   const { rows: found } = await sql<BucketRow & { bucketKey: string; older: boolean }>`
     WITH days AS (
-      SELECT d.day, d.record_type AS type, d.unit, d.count,
+      SELECT d.day, d.day_start, d.day_end, d.record_type AS type, d.unit, d.count,
              d.value_count AS n1, d.value_sum AS s1, d.value_min AS min1, d.value_max AS max1, d.value_last AS last1,
              d.value2_count AS n2, d.value2_sum AS s2, d.value2_min AS min2, d.value2_max AS max2, d.value2_last AS last2
         FROM health_daily_rollup AS d
@@ -89,6 +91,8 @@ export async function healthAggregatesFromRollup(
         FROM eligible AS d ${beforeCursor}
     ), buckets AS (
       SELECT date_trunc(${unit}, d.day::timestamp) AS bucket, d.type, d.unit, sum(d.count) AS count,
+             -- A day's bounds are the rollup's (a week's or month's first day may have no row: computed below).
+             min(d.day_start) AS day_start, max(d.day_end) AS day_end,
              min(d.min1) AS min, max(d.max1) AS max, ${exactMean(sql`sum(d.s1)`, sql`sum(d.n1)`)} AS mean,
              (array_agg(d.last1 ORDER BY d.day DESC) FILTER (WHERE d.n1 > 0))[1] AS last,
              min(d.min2) AS min2, max(d.max2) AS max2, ${exactMean(sql`sum(d.s2)`, sql`sum(d.n2)`)} AS mean2,
@@ -103,8 +107,8 @@ export async function healthAggregatesFromRollup(
       LIMIT ${query.limit + 1}
     )
     SELECT to_char(b.bucket, 'YYYY-MM-DD') AS period,
-           ${rfc3339(firstInstantAt(sql`b.bucket`, tz))} AS start,
-           ${rfc3339(firstInstantAt(sql`b.bucket + ${oneUnit}`, tz))} AS "end",
+           ${rfc3339(query.period === 'day' ? sql`b.day_start` : firstInstantAt(sql`b.bucket`, tz))} AS start,
+           ${rfc3339(query.period === 'day' ? sql`b.day_end` : firstInstantAt(sql`b.bucket + ${oneUnit}`, tz))} AS "end",
            b.type, b.unit, b.count, b.min, b.max, b.mean, b.last, b.min2, b.max2, b.mean2, b.last2,
            to_char(b.bucket, 'YYYY-MM-DD"T"HH24:MI:SS') AS "bucketKey",
            EXISTS (SELECT 1 FROM eligible AS d, span WHERE d.day < span.first_bucket::date) AS older
