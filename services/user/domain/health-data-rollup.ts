@@ -90,16 +90,10 @@ export async function healthAggregatesFromRollup(
       SELECT coalesce(date_trunc(${unit}, max(d.day)::timestamp) - ${oneUnit} * ${query.limit - 1}, ${cursorBucket}) AS first_bucket
         FROM eligible AS d ${beforeCursor}
     ), buckets AS (
-      SELECT date_trunc(${unit}, d.day::timestamp) AS bucket, d.type, d.unit, sum(d.count) AS count,
-             -- A day's bounds are the rollup's (a week's or month's first day may have no row: computed below).
-             min(d.day_start) AS day_start, max(d.day_end) AS day_end,
-             min(d.min1) AS min, max(d.max1) AS max, ${exactMean(sql`sum(d.s1)`, sql`sum(d.n1)`)} AS mean,
-             (array_agg(d.last1 ORDER BY d.day DESC) FILTER (WHERE d.n1 > 0))[1] AS last,
-             min(d.min2) AS min2, max(d.max2) AS max2, ${exactMean(sql`sum(d.s2)`, sql`sum(d.n2)`)} AS mean2,
-             (array_agg(d.last2 ORDER BY d.day DESC) FILTER (WHERE d.n2 > 0))[1] AS last2
+      ${query.period === 'day' ? daysAsBuckets : daysIntoBuckets(unit)}
         FROM eligible AS d, span
        WHERE d.day >= span.first_bucket::date
-       GROUP BY 1, 2, 3
+       ${query.period === 'day' ? sql`` : sql`GROUP BY 1, 2, 3`}
     ), page AS (
       SELECT b.* FROM buckets AS b
       ${after}
@@ -122,3 +116,22 @@ export async function healthAggregatesFromRollup(
     next: more && last ? encodeCursor({ k: 'agg', bucket: last.bucketKey, type: last.type, unit: last.unit ?? '' }) : null,
   };
 }
+
+/**
+ * A period's statistics from its days: count, min and max of the days', the exact sums over the
+ * summed counts, `last` of its latest day with a value; a day's bounds are the rollup's (a week's
+ * or month's first day may have no row: those are computed from the bucket instead).
+ */
+const daysIntoBuckets = (unit: RawBuilder<unknown>) => sql`
+      SELECT date_trunc(${unit}, d.day::timestamp) AS bucket, d.type, d.unit, sum(d.count) AS count,
+             min(d.day_start) AS day_start, max(d.day_end) AS day_end,
+             min(d.min1) AS min, max(d.max1) AS max, ${exactMean(sql`sum(d.s1)`, sql`sum(d.n1)`)} AS mean,
+             (array_agg(d.last1 ORDER BY d.day DESC) FILTER (WHERE d.n1 > 0))[1] AS last,
+             min(d.min2) AS min2, max(d.max2) AS max2, ${exactMean(sql`sum(d.s2)`, sql`sum(d.n2)`)} AS mean2,
+             (array_agg(d.last2 ORDER BY d.day DESC) FILTER (WHERE d.n2 > 0))[1] AS last2`;
+
+/** Per day, each day is its own period: one row per day, type and unit (the rollup's key; the cut days are other days). */
+const daysAsBuckets = sql`
+      SELECT d.day::timestamp AS bucket, d.type, d.unit, d.count, d.day_start, d.day_end,
+             d.min1 AS min, d.max1 AS max, ${exactMean(sql`d.s1`, sql`d.n1`)} AS mean, d.last1 AS last,
+             d.min2, d.max2, ${exactMean(sql`d.s2`, sql`d.n2`)} AS mean2, d.last2`;
