@@ -200,7 +200,15 @@ try {
   /** Until every event published is handled and every month it marked is projected (a projection's claim commits with its writes). */
   const drain = async (target: number, limitMs: number) => {
     const started = performance.now();
-    while (((await handled()) < target || (await dirty()) > 0) && performance.now() - started < limitMs) await new Promise((r) => setTimeout(r, 100));
+    let last = -1;
+    let still = started;
+    for (;;) {
+      const now = await handled();
+      if (now !== last) [last, still] = [now, performance.now()];
+      const settled = (now >= target || performance.now() - still > 5000) && (await dirty()) === 0;
+      if (settled || performance.now() - started > limitMs) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     return (performance.now() - started) / 1000;
   };
 
@@ -212,7 +220,7 @@ try {
 
   const quiet = { latencies: [] as number[], seconds: 0, cpuNode: 0, cpuPostgres: 0 };
   const streaming = { latencies: [] as number[], seconds: 0, cpuNode: 0, cpuPostgres: 0 };
-  const stream = { produced: 0, producedSeconds: 0, handledDuring: 0, lagAtStop: [] as number[], drainSeconds: [] as number[] };
+  const stream = { produced: 0, producedSeconds: 0, handledDuring: 0, lagAtStop: [] as number[], drainSeconds: [] as number[], drainHandled: 0, drainBusySeconds: 0, drainCpuNode: 0, drainCpuPostgres: 0 };
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? ['quiet', 'streaming'] : ['streaming', 'quiet'];
     for (const condition of order) {
@@ -230,7 +238,15 @@ try {
       stream.producedSeconds += seconds;
       stream.handledDuring += handledAtStop - handledBefore;
       stream.lagAtStop.push(published - handledAtStop);
-      stream.drainSeconds.push(await drain(published, 120_000));
+      // The drain: only the consumer works (no reads, no producer): its CPU per event handled.
+      const cpuBefore = { node: processCpuMs(process.pid), postgres: cpuMsOfTreeWithReaped(postmasterPid) };
+      const drainSeconds = await drain(published, 120_000);
+      const handledInDrain = (await handled()) - handledAtStop;
+      stream.drainSeconds.push(drainSeconds);
+      stream.drainHandled += handledInDrain;
+      stream.drainBusySeconds += drainSeconds;
+      stream.drainCpuNode += processCpuMs(process.pid) - cpuBefore.node;
+      stream.drainCpuPostgres += cpuMsOfTreeWithReaped(postmasterPid) - cpuBefore.postgres;
     }
   }
   const loadAtEnd = loadAverage();
@@ -266,6 +282,9 @@ try {
   const producedPerSecond = stream.produced / stream.producedSeconds;
   const handledPerSecond = stream.handledDuring / stream.producedSeconds;
   console.log(`\nevents: published ${stream.produced} in streaming slices (${producedPerSecond.toFixed(0)}/s), handled meanwhile ${stream.handledDuring} (${handledPerSecond.toFixed(0)}/s), lag at stop ${stream.lagAtStop.join(', ')}, drained in ${stream.drainSeconds.map((d) => d.toFixed(1)).join(', ')} s`);
+  const drainRate = stream.drainHandled / Math.max(0.001, stream.drainBusySeconds);
+  const cpuPerEvent = { node: stream.drainCpuNode / Math.max(1, stream.drainHandled), postgres: stream.drainCpuPostgres / Math.max(1, stream.drainHandled) };
+  console.log(`consumer alone (drains): ${stream.drainHandled} events at ${drainRate.toFixed(0)}/s, CPU ms/event ${cpuPerEvent.node.toFixed(2)} node | ${cpuPerEvent.postgres.toFixed(2)} postgres`);
   console.log(`checks: coaches' months differing from the events sent ${wrong} of ${sent.size}; handled ${handledTotal} of ${published}; dead letters ${deadLetters}`);
   console.log(`load average (1, 5, 15 min): start ${loadAtStart.join(' ')}, end ${loadAtEnd.join(' ')}`);
   ok = wrong === 0 && handledTotal === published && deadLetters === 0;
@@ -280,6 +299,9 @@ try {
     events_handled_per_s: round(handledPerSecond, 1),
     events_lag_at_stop: stream.lagAtStop,
     events_drain_s: stream.drainSeconds.map((d) => round(d, 1)),
+    consumer_alone_events_per_s: round(drainRate, 1),
+    consumer_cpu_ms_per_event: { node: round(cpuPerEvent.node, 3), postgres: round(cpuPerEvent.postgres, 3) },
+    events_lost: published - handledTotal,
     baseline_reads_per_s: round(q.perSecond, 1),
     baseline_p50_ms: round(q.p50, 2),
     baseline_p99_ms: round(q.p99, 2),
