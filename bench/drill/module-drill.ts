@@ -112,12 +112,21 @@ export async function runModuleDrill<Report>(stack: DrillStack, o: ModuleDrillOp
     enter(`freeze after ${current.phase}`);
     const alone = (module: string) => (step === 'cutover' ? c.cutover(module, gates) : c.rollback(module, gates));
     const results: StepResult[] = [];
+    /** When each result's step ended (one at a time: each module's step is timed from the previous one's end). */
+    const ended: number[] = [];
     if (order.length > 1 && o.ownerChanges === 'one at a time') {
-      for (const module of order) results.push(await whenGatesOpen(() => alone(module), `${name} ${module}`, patienceMs, log));
+      for (const module of order) {
+        results.push(await whenGatesOpen(() => alone(module), `${name} ${module}`, patienceMs, log));
+        ended.push(Date.now());
+      }
     } else {
       results.push(...(await whenGatesOpen(() => (order.length === 1 ? alone(order[0]!).then((r) => [r]) : c.together(step, order, gates)), `${name} ${order.join(' + ')}`, patienceMs, log)));
+      ended.push(...results.map(() => Date.now()));
     }
-    for (const r of results) steps.push({ step: `${name} ${r.module}`, ms: Date.now() - started, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
+    for (const [i, r] of results.entries()) {
+      const from = o.ownerChanges === 'one at a time' && i > 0 ? ended[i - 1]! : started;
+      steps.push({ step: `${name} ${r.module}`, ms: ended[i]! - from, ...(r.cutover ? { freezeMs: r.cutover.freezeMs } : {}), forced: r.forced, message: r.message });
+    }
     log(`${name} ${order.join(' + ')}: ${results.map((r) => r.message).join('; ')} (${Date.now() - started} ms)`);
     await routedTo(stack, o.modules, step === 'cutover' ? 'service' : 'legacy');
     enter(step === 'cutover' ? 'service' : `${results[0]!.to} after rollback`);
