@@ -25,6 +25,8 @@ export type OdooExceptionName =
   | 'builtins.AssertionError'
   | 'builtins.NotImplementedError'
   | 'builtins.MemoryError'
+  | 'builtins.RecursionError'
+  | 'json.decoder.JSONDecodeError'
   | 'psycopg2.errors.InvalidDatetimeFormat'
   | 'psycopg2.errors.InvalidTextRepresentation'
   | 'psycopg2.OperationalError';

@@ -3,7 +3,8 @@ import { createJSONRPCErrorResponse, createJSONRPCSuccessResponse, type JSONRPCI
 import type { Logger } from 'pino';
 import { OdooError } from '../errors.ts';
 import { asOdooError, odooJsonError } from './odoo-json-errors.ts';
-import { decodeUtf8 } from './raw-body.ts';
+import { decodeJsonBodyText } from './raw-body.ts';
+import { parsePythonJson, PythonJsonDecodeError, type PythonJsonResult } from '../wire/json/python-json-parse.ts';
 import { ANSWERED_UPSTREAM } from './forwarding.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
 import { checkResponseSize } from '../wire/response-budget.ts';
@@ -27,6 +28,11 @@ export interface JsonEndpointOptions {
    * raw request to the upstream Odoo (then it returns ANSWERED_UPSTREAM).
    */
   authenticateFirst?: (context: JsonCallContext) => Promise<unknown>;
+  /**
+   * A route whose `readonly` is a function reads the body before Odoo authenticates or
+   * dispatches (call-kw-pre-read.ts): what that read raises is the answer, with id null.
+   */
+  readBeforeDispatch?: (body: PythonJsonResult, context: JsonCallContext) => Promise<OdooError | undefined>;
 }
 
 /** What a JSON route answers: an HTTP status, its content type and the body text. */
@@ -92,7 +98,15 @@ export function jsonRouteAnswerer(
     const { req, res } = context;
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (req.method !== 'POST' || !JSON_CONTENT_TYPES.has(contentType)) return wrongType;
-    const body = parseJsonBody(rawBody);
+    const parsed = parseJsonBody(rawBody);
+    if (options.readBeforeDispatch) {
+      const raised = await options.readBeforeDispatch(parsed, context);
+      if (raised) {
+        const { code, message, data } = odooJsonError(raised);
+        return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(createJSONRPCErrorResponse(null, code, message, data), null, logger) };
+      }
+    }
+    const body = parsed.ok ? parsed.value : INVALID_JSON;
     const unreadable = body === INVALID_JSON ? 'Invalid JSON data' : typeof body !== 'object' || body === null || Array.isArray(body) ? 'Invalid JSON-RPC data' : undefined;
     if (unreadable !== undefined) {
       if (options.authenticateFirst) {
@@ -110,7 +124,8 @@ export function jsonRouteAnswerer(
     const id = isJsonRpcId(request.id) ? request.id : null;
     const { response, plain } = await respond(isObject(params) ? params : {}, id, context);
     if (res.headersSent) return undefined;
-    return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(response, id, logger, plain) };
+    const plainId = typeof id !== 'number' || Number.isFinite(id);
+    return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(response, id, logger, plain && plainId) };
   };
 }
 
@@ -134,14 +149,11 @@ function answersBeforeDispatch(error: OdooError): boolean {
 
 const INVALID_JSON = Symbol('invalid JSON');
 
-function parseJsonBody(raw: unknown): unknown {
-  const text = decodeUtf8(raw);
-  if (text === undefined) return INVALID_JSON;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return INVALID_JSON;
-  }
+/** The body as Python's json.loads reads it; a body whose encoding could not be undone reads as bytes no JSON value starts with. */
+function parseJsonBody(raw: unknown): PythonJsonResult {
+  const text = decodeJsonBodyText(raw);
+  if (text === undefined) return { ok: false, error: new PythonJsonDecodeError('Expecting value', 0, 1, 1) };
+  return parsePythonJson(text);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

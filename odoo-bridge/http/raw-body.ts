@@ -49,3 +49,16 @@ export function decodeUtf8(body: unknown): string | undefined {
     return undefined;
   }
 }
+
+const utf8Replacing = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/**
+ * A JSON route's body as Odoo's `request.get_json_data()` reads it: Werkzeug 2.2's
+ * `get_data(as_text=True)` decodes with errors='replace' (an invalid byte becomes U+FFFD and the
+ * JSON around it still parses) and keeps a byte-order mark, which json.loads then refuses.
+ */
+export function decodeJsonBodyText(body: unknown): string | undefined {
+  if (body === UNREADABLE_BODY) return undefined;
+  if (!Buffer.isBuffer(body)) return '';
+  return utf8Replacing.decode(body);
+}

@@ -10,7 +10,8 @@ import { setSessionCookie, sessionIdOf } from '../sessions/session-cookie.ts';
 import { newSessionId } from '../sessions/session-id.ts';
 import { buildSessionInfo } from '../sessions/session-info.ts';
 import type { SessionStore, WebSession } from '../sessions/session-store.ts';
-import { jsonEndpoint, type JsonCallContext } from './json-endpoint.ts';
+import { jsonEndpoint, type JsonCallContext, type JsonEndpointOptions } from './json-endpoint.ts';
+import { callKwPreRead } from './call-kw-pre-read.ts';
 import { answerRouted, forwardIfRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
 import { notFoundError } from './odoo-json-errors.ts';
@@ -49,6 +50,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     handler: Parameters<typeof jsonEndpoint>[1],
     query: (params: Record<string, unknown>) => RouteQuery = () => ({}),
     auth: 'none' | 'user' = 'none',
+    readBeforeDispatch?: JsonEndpointOptions['readBeforeDispatch'],
   ) => {
     // auth='user' routes check the session before the body is read (see jsonEndpoint).
     const authenticateFirst = auth === 'user'
@@ -62,7 +64,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
           p,
           async (params, context) => answerRouted(deps.router, query(params), context.req, context.res, () => handler(params, context)),
           logger,
-          authenticateFirst ? { authenticateFirst } : {},
+          { ...(authenticateFirst ? { authenticateFirst } : {}), ...(readBeforeDispatch ? { readBeforeDispatch } : {}) },
         ),
       );
     }
@@ -130,13 +132,35 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     return undefined;
   }, undefined, 'user');
 
+  /**
+   * The database a request's registry comes from before it is authenticated: its session's, or
+   * Odoo's monodb (the one database served).
+   */
+  async function databaseOfRequest({ req }: JsonCallContext): Promise<ServedDatabaseRuntime | undefined> {
+    const sessionId = sessionIdOf(req);
+    const session = sessionId ? await sessions.load(sessionId) : undefined;
+    return (session ? databases.get(session.db) : undefined) ?? databases.single();
+  }
+
+  /** `request.registry[model]`: the models installed in that database (ir_model holds one row per registry model). */
+  async function modelInstalled(database: ServedDatabaseRuntime | undefined, model: string): Promise<boolean> {
+    if (!database) return true;
+    const { rowCount } = await database.pool.query('SELECT 1 FROM ir_model WHERE model = $1', [model]);
+    return (rowCount ?? 0) > 0;
+  }
+
   json(['/web/dataset/call_kw', '/web/dataset/call_kw/*path', '/web/dataset/call_button', '/web/dataset/call_button/*path'], async (params, context) => {
-    const { session, database } = await requireSession(context);
-    const { model, method, args, kwargs } = bindArguments(
-      { qualname: 'DataSet.call_kw', params: [{ name: 'model' }, { name: 'method' }, { name: 'args' }, { name: 'kwargs' }, { name: 'path', default: null }] },
-      [],
-      pick(params, ['model', 'method', 'args', 'kwargs', 'path']),
-    );
+    const { session, database } = await requireSession(context).catch(async (error: unknown) => {
+      // Odoo looks the model up before it authenticates: an unknown one is a 404 even without a session.
+      if (typeof params.model === 'string' && !(await modelInstalled(await databaseOfRequest(context), params.model))) throw notFoundError();
+      throw error;
+    });
+    const { model, method, args, kwargs } = await bindCallKw(params).catch(async (error: unknown) => {
+      // Odoo finds the model while picking the cursor, before binding the handler's arguments;
+      // a call that binds reaches the engine, which says so itself.
+      if (!(await modelInstalled(database, String(params.model)))) throw notFoundError();
+      throw error;
+    });
     try {
       return await database.call({
         database: database.name,
@@ -152,9 +176,19 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
       if (error instanceof OdooError && isUnknownModel(error)) throw notFoundError();
       throw error;
     }
-  }, (params) => ({ model: typeof params.model === 'string' ? params.model : undefined, method: typeof params.method === 'string' ? params.method : undefined }), 'user');
+  }, (params) => ({ model: typeof params.model === 'string' ? params.model : undefined, method: typeof params.method === 'string' ? params.method : undefined }), 'user',
+  // A well-formed call (params with a model and a method name) reads nothing from the database here.
+  (body, context) => (isWellFormedCall(body) ? Promise.resolve(undefined) : callKwPreRead(body, async (model) => modelInstalled(await databaseOfRequest(context), model))));
 
   return router;
+}
+
+async function bindCallKw(params: Record<string, unknown>) {
+  return bindArguments(
+    { qualname: 'DataSet.call_kw', params: [{ name: 'model' }, { name: 'method' }, { name: 'args' }, { name: 'kwargs' }, { name: 'path', default: null }] },
+    [],
+    pick(params, ['model', 'method', 'args', 'kwargs', 'path']),
+  );
 }
 
 /** Odoo's route wrapper drops parameters the handler does not declare (with a warning). */
@@ -164,6 +198,11 @@ function pick(params: Record<string, unknown>, names: string[]): Record<string, 
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isWellFormedCall(body: { ok: boolean; value?: unknown }): boolean {
+  const params = body.ok && isObject(body.value) ? body.value.params : undefined;
+  return isObject(params) && typeof params.model === 'string' && typeof params.method === 'string';
 }
 
 function isUnknownModel(error: OdooError): boolean {

@@ -20,7 +20,7 @@ const OVERHEAD = 4;
  * a huge answer costs about as much as writing the largest allowed one.
  *
  * Returns whether the value holds something JSON.stringify writes differently from Python's
- * json (a PythonFloat, a bigint, a Map): the JSON writer can then skip a walk of its own
+ * json (a PythonFloat, a bigint, a Map, NaN or an infinity): the JSON writer can then skip a walk of its own
  * (json/python-json.ts `stringifyPythonJson(value, { plain: true })`).
  */
 export function checkResponseSize(value: unknown, budget = MAX_RESPONSE_CHARS): { plain: boolean } {
@@ -31,7 +31,7 @@ export function checkResponseSize(value: unknown, budget = MAX_RESPONSE_CHARS): 
     const current = pending.pop();
     if (typeof current === 'string') remaining -= current.length + OVERHEAD;
     else if (typeof current !== 'object' || current === null) {
-      if (typeof current === 'bigint') plain = false;
+      if (typeof current === 'bigint' || (typeof current === 'number' && !Number.isFinite(current))) plain = false;
       remaining -= 24;
     } else if (current instanceof PythonFloat) {
       plain = false;

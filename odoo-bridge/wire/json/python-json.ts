@@ -33,6 +33,11 @@ export function stringifyPythonJson(value: unknown, known: { plain?: boolean } =
       sawFloat = true;
       return MARKER_PREFIX + current.toString();
     }
+    // JSON.stringify writes null; a request's own NaN (json.loads reads it) goes back as Python writes it.
+    if (typeof current === 'number' && !Number.isFinite(current)) {
+      sawFloat = true;
+      return MARKER_PREFIX + pythonJsonNumber(current);
+    }
     if (current instanceof Map) return Object.fromEntries(current);
     return current;
   });
@@ -42,6 +47,7 @@ export function stringifyPythonJson(value: unknown, known: { plain?: boolean } =
 /** Whether `value` holds anything the replacer must rewrite. */
 function needsReplacer(value: unknown): boolean {
   if (typeof value === 'bigint') return true;
+  if (typeof value === 'number') return !Number.isFinite(value);
   if (typeof value !== 'object' || value === null) return false;
   if (value instanceof PythonFloat || value instanceof Map) return true;
   if (Array.isArray(value)) {

@@ -23,6 +23,11 @@ describe('protocol rules', () => {
     const response = await fetch(`${legacy.gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params, id: 7 }) });
     return (await response.json()) as { id: unknown; result?: unknown; error?: { code: number; data: { name: string; message: string } } };
   };
+  /** A web session of MEMBER, as its cookie. */
+  const memberCookie = async () => {
+    const login = await fetch(`${legacy.gateway.url}/web/session/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { db: LEGACY_DB_NAME, login: MEMBER.login, password: MEMBER.password }, id: 1 }) });
+    return login.headers.get('set-cookie')!.split(';')[0]!;
+  };
   const execute = (model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}) =>
     jsonrpc('/jsonrpc', { service: 'object', method: 'execute_kw', args: [LEGACY_DB_NAME, MEMBER.uid, MEMBER.password, model, method, args, kwargs] });
 
@@ -55,18 +60,63 @@ describe('protocol rules', () => {
     }
   });
 
-  it('malformed JSON on an auth="user" route: SessionExpired without a session, 400 with one', async () => {
+  it('an auth="user" route reads a malformed body after the session check: SessionExpired without a session, 400 with one', async () => {
     const broken = (cookie?: string) =>
-      fetch(`${legacy.gateway.url}/web/dataset/call_kw`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: '{"jsonrpc": "2.0", "params": {' });
+      fetch(`${legacy.gateway.url}/web/session/get_session_info`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: '{"jsonrpc": "2.0", "params": {' });
     const anonymous = await broken();
     expect(anonymous.status).toBe(200);
     expect(await anonymous.json()).toMatchObject({ id: null, error: { code: 100, data: { name: 'odoo.http.SessionExpiredException' } } });
-
-    const login = await fetch(`${legacy.gateway.url}/web/session/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { db: LEGACY_DB_NAME, login: MEMBER.login, password: MEMBER.password }, id: 1 }) });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const withSession = await broken(cookie);
+    const withSession = await broken(await memberCookie());
     expect(withSession.status).toBe(400);
     expect(await withSession.text()).toBe('Invalid JSON data');
+  });
+
+  // Recorded from Odoo 18 (Python 3.11, Werkzeug 2.2): DataSet._call_kw_readonly reads the body
+  // while Odoo picks the cursor, before authentication and before the request id is read.
+  it('call_kw and call_button read the body before the session check: the Python error of that read, id null, with or without a session', async () => {
+    const cookie = await memberCookie();
+    const cases: [string, Record<string, unknown>][] = [
+      ['{"jsonrpc": "2.0", "params": {', { name: 'json.decoder.JSONDecodeError', message: 'Expecting property name enclosed in double quotes: line 1 column 31 (char 30)' }],
+      ['', { name: 'json.decoder.JSONDecodeError', message: 'Expecting value: line 1 column 1 (char 0)' }],
+      ['[1 2]', { name: 'json.decoder.JSONDecodeError', message: "Expecting ',' delimiter: line 1 column 4 (char 3)" }],
+      ['{"a":1}}', { name: 'json.decoder.JSONDecodeError', message: 'Extra data: line 1 column 8 (char 7)' }],
+      ['[1,2]', { name: 'builtins.TypeError', message: 'list indices must be integers or slices, not str' }],
+      ['"x"', { name: 'builtins.TypeError', message: "string indices must be integers, not 'str'" }],
+      ['null', { name: 'builtins.TypeError', message: "'NoneType' object is not subscriptable" }],
+      ['{}', { name: 'builtins.KeyError', message: 'params', arguments: ['params'] }],
+      ['{"params": {}}', { name: 'werkzeug.exceptions.NotFound' }],
+      ['{"params": {"model": "nope", "method": "search"}, "id": 4}', { name: 'werkzeug.exceptions.NotFound' }],
+      ['{"params": {"model": ["a"]}}', { name: 'builtins.TypeError', message: "unhashable type: 'list'" }],
+      ['{"params": {"model": "res.partner"}}', { name: 'builtins.KeyError', message: 'method' }],
+      ['{"params": {"model": "res.partner", "method": 5}}', { name: 'builtins.TypeError', message: "attribute name must be string, not 'int'" }],
+    ];
+    for (const path of ['/web/dataset/call_kw', '/web/dataset/call_button/x']) {
+      for (const [body, data] of cases) {
+        for (const session of [undefined, cookie]) {
+          const response = await fetch(`${legacy.gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(session ? { cookie: session } : {}) }, body });
+          expect(response.status, `${path} ${body}`).toBe(200);
+          expect(await response.json(), `${path} ${body} ${session ? 'with' : 'without'} a session`).toMatchObject({ id: null, error: { data } });
+        }
+      }
+    }
+    // A well-formed call without a session is SessionExpired; with one, it is dispatched (the request id is read).
+    const wellFormed = '{"params": {"model": "res.partner", "method": "search_count", "args": [[]], "kwargs": {}}, "id": 9}';
+    const anonymous = await fetch(`${legacy.gateway.url}/web/dataset/call_kw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: wellFormed });
+    expect(await anonymous.json()).toMatchObject({ id: null, error: { code: 100 } });
+    const answered = await fetch(`${legacy.gateway.url}/web/dataset/call_kw`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: wellFormed });
+    expect(await answered.json()).toMatchObject({ id: 9, result: expect.any(Number) });
+  });
+
+  it('a JSON body is read as Werkzeug 2.2 and json.loads read it: invalid UTF-8 becomes U+FFFD, NaN is a value, a byte-order mark is refused', async () => {
+    const post = (body: Buffer) => fetch(`${legacy.gateway.url}/jsonrpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const version = (id: string) => Buffer.from(`{"jsonrpc":"2.0","method":"call","params":{"service":"common","method":"version","args":[]},"id":${id}}`);
+    const replaced = await post(Buffer.concat([version('"a').subarray(0, -1), Buffer.from([0xff]), Buffer.from('b"}')]));
+    expect(await replaced.json()).toMatchObject({ id: 'a\ufffdb', result: { server_version: '18.0' } });
+    const nan = await post(version('NaN'));
+    expect(await nan.text()).toMatch(/^\{"jsonrpc":"2.0","id":NaN,"result":/);
+    const bom = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), version('1')]));
+    expect(bom.status).toBe(400);
+    expect(await bom.text()).toBe('Invalid JSON data');
   });
 
   it('common.login with an empty password: AssertionError for a user, False for no user', async () => {

@@ -40,12 +40,17 @@ describe('JSON without Python floats', () => {
     return value;
   };
 
-  it('is byte for byte what JSON.stringify writes, for any JSON-like value, plain or held in Maps', () => {
+  it('writes NaN and the infinities as Python json does (JSON.stringify writes null), wherever they are', () => {
+    expect(stringifyPythonJson({ id: NaN, result: [Infinity, -Infinity, 1.5] })).toBe('{"id":NaN,"result":[Infinity,-Infinity,1.5]}');
+    expect(stringifyPythonJson(new Map([['x', NaN]]))).toBe('{"x":NaN}');
+  });
+
+  it('is byte for byte what JSON.stringify writes, for any JSON-like value of finite numbers, plain or held in Maps', () => {
     const values = fc.letrec((tie) => ({
       value: fc.oneof(
         { depthSize: 'small' },
         fc.string({ unit: 'binary' }),
-        fc.double(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
         fc.integer(),
         fc.boolean(),
         fc.constant(null),
