@@ -63,30 +63,44 @@ interface FactTotals {
   reported: Record<string, { count: number; amount: string }> | null;
 }
 
-/** The month's totals over the facts kept (svc_biz), one statement. */
-export async function factTotals(sql: SqlRunner, key: DashboardKey): Promise<FactTotals> {
-  const [row] = await sql.raw<FactTotals>(
-    `WITH f AS (SELECT * FROM dashboard_facts WHERE owner_id = $1 AND period = $2::date)
-     SELECT (SELECT count(*) FROM f WHERE fact = 'order')::int AS orders_count,
-            (SELECT COALESCE(sum(amount), 0)::text FROM f WHERE fact = 'order') AS revenue,
-            (SELECT count(DISTINCT party_id) FROM f WHERE fact = 'order')::int AS new_clients,
-            r.rated, r.score_sum,
-            ARRAY(SELECT COALESCE(sum(o.amount), 0)::text FROM generate_series(0, 3) AS w
-                    LEFT JOIN f AS o ON o.fact = 'order' AND least(3, (extract(day FROM o.occurred_at)::int - 1) / 7) = w
-                   GROUP BY w ORDER BY w) AS by_week,
-            (SELECT count(*) FROM f WHERE fact = 'live')::int AS live_sessions,
-            (SELECT COALESCE(sum(amount) FILTER (WHERE counted), 0)::text FROM f WHERE fact = 'live') AS live_revenue,
-            (SELECT count(*) FILTER (WHERE counted) FROM f WHERE fact = 'member')::int AS new_members,
-            (SELECT count(*) FROM f WHERE fact = 'gift')::int AS gifts,
-            (SELECT COALESCE(sum(amount), 0)::text FROM f WHERE fact = 'gift') AS gift_points,
-            (SELECT jsonb_object_agg(substr(fact, 10), jsonb_build_object('count', n, 'amount', total))
-               FROM (SELECT fact, count(*)::int AS n, COALESCE(sum(amount), 0)::text AS total FROM f WHERE fact LIKE 'reported:%' GROUP BY fact) AS k) AS reported
-       FROM (SELECT count(*)::int AS rated, COALESCE(sum(r.score), 0)::int AS score_sum
-               FROM dashboard_facts AS r JOIN f AS o ON o.fact = 'order' AND o.ref_model = 'hp.service.order' AND o.ref_id = r.order_id
-              WHERE r.fact = 'rating' AND r.owner_id = o.owner_id) AS r`,
-    [key.ownerId, key.period],
+/** The totals of each month of `keys` over the facts kept (svc_biz), in one statement (one pass over each month's facts). */
+export async function factTotalsOf(sql: SqlRunner, keys: readonly DashboardKey[]): Promise<FactTotals[]> {
+  const rows = await sql.raw<FactTotals & { owner_id: number; period: string }>(
+    `WITH k AS (SELECT * FROM unnest($1::int4[], $2::date[]) AS k(owner_id, period)),
+     f AS (SELECT f.* FROM dashboard_facts f JOIN k USING (owner_id, period)),
+     totals AS (
+       SELECT owner_id, period,
+              count(*) FILTER (WHERE fact = 'order')::int AS orders_count,
+              COALESCE(sum(amount) FILTER (WHERE fact = 'order'), 0)::text AS revenue,
+              count(DISTINCT party_id) FILTER (WHERE fact = 'order')::int AS new_clients,
+              ARRAY[COALESCE(sum(amount) FILTER (WHERE fact = 'order' AND extract(day FROM occurred_at) < 8), 0)::text,
+                    COALESCE(sum(amount) FILTER (WHERE fact = 'order' AND extract(day FROM occurred_at) BETWEEN 8 AND 14), 0)::text,
+                    COALESCE(sum(amount) FILTER (WHERE fact = 'order' AND extract(day FROM occurred_at) BETWEEN 15 AND 21), 0)::text,
+                    COALESCE(sum(amount) FILTER (WHERE fact = 'order' AND extract(day FROM occurred_at) > 21), 0)::text] AS by_week,
+              count(*) FILTER (WHERE fact = 'live')::int AS live_sessions,
+              COALESCE(sum(amount) FILTER (WHERE fact = 'live' AND counted), 0)::text AS live_revenue,
+              count(*) FILTER (WHERE fact = 'member' AND counted)::int AS new_members,
+              count(*) FILTER (WHERE fact = 'gift')::int AS gifts,
+              COALESCE(sum(amount) FILTER (WHERE fact = 'gift'), 0)::text AS gift_points
+         FROM f GROUP BY owner_id, period),
+     rated AS (
+       SELECT o.owner_id, o.period, count(*)::int AS rated, sum(r.score)::int AS score_sum
+         FROM f AS o JOIN dashboard_facts AS r ON r.fact = 'rating' AND r.order_id = o.ref_id AND r.owner_id = o.owner_id
+        WHERE o.fact = 'order' AND o.ref_model = 'hp.service.order' GROUP BY o.owner_id, o.period),
+     reported AS (
+       SELECT owner_id, period, jsonb_object_agg(substr(fact, 10), jsonb_build_object('count', n, 'amount', total)) AS reported
+         FROM (SELECT owner_id, period, fact, count(*)::int AS n, COALESCE(sum(amount), 0)::text AS total FROM f WHERE fact LIKE 'reported:%' GROUP BY owner_id, period, fact) AS r
+        GROUP BY owner_id, period)
+     SELECT k.owner_id, k.period::text AS period,
+            COALESCE(t.orders_count, 0) AS orders_count, COALESCE(t.revenue, '0') AS revenue, COALESCE(t.new_clients, 0) AS new_clients,
+            COALESCE(r.rated, 0) AS rated, COALESCE(r.score_sum, 0) AS score_sum, COALESCE(t.by_week, ARRAY['0', '0', '0', '0']) AS by_week,
+            COALESCE(t.live_sessions, 0) AS live_sessions, COALESCE(t.live_revenue, '0') AS live_revenue, COALESCE(t.new_members, 0) AS new_members,
+            COALESCE(t.gifts, 0) AS gifts, COALESCE(t.gift_points, '0') AS gift_points, p.reported
+       FROM k LEFT JOIN totals t USING (owner_id, period) LEFT JOIN rated r USING (owner_id, period) LEFT JOIN reported p USING (owner_id, period)`,
+    [keys.map((k) => k.ownerId), keys.map((k) => k.period)],
   );
-  return row!;
+  const byKey = new Map(rows.map((r) => [`${r.owner_id}/${r.period}`, r]));
+  return keys.map((k) => byKey.get(`${k.ownerId}/${k.period}`)!);
 }
 
 const money = (value: string | number) => Math.round(Number(value) * 100) / 100;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { dashboardHome } from '../db/biz-home.ts';
 import { onKysely, type SqlRunner } from '../db/sql-runner.ts';
 import { claimDirtyMonths, lockOwnerDashboards, type DashboardKey } from './dashboard-facts.ts';
-import { baselineOf, factTotals, figuresOf, type DashboardRowValues } from './dashboard-figures.ts';
+import { baselineOf, factTotalsOf, figuresOf, type DashboardRowValues } from './dashboard-figures.ts';
 
 /** Odoo's superuser (SUPERUSER_ID): the dashboards are written by the platform, as a cron would, not by a person. */
 const PLATFORM_UID = 1;
@@ -31,8 +31,7 @@ export async function projectDirtyDashboards(database: Kysely<any>, legacyPool: 
       const { keys, claimed } = await claimDirtyMonths(run, CLAIM_LIMIT);
       if (!keys.length) return claimed;
       await lockOwnerDashboards(run, keys.map((k) => k.ownerId));
-      const totals: Awaited<ReturnType<typeof factTotals>>[] = [];
-      for (const key of keys) totals.push(await factTotals(run, key));
+      const totals = await factTotalsOf(run, keys);
       const home = await dashboardHome.home(tx, legacyPool, { hold: true });
       await dashboardHome.inHome(tx, legacyPool, home, async (rows) => {
         const target = onKysely(rows);
@@ -46,7 +45,7 @@ export async function projectDirtyDashboards(database: Kysely<any>, legacyPool: 
   }
 }
 
-async function writeDashboard(run: SqlRunner, key: DashboardKey, totals: Awaited<ReturnType<typeof factTotals>>): Promise<void> {
+async function writeDashboard(run: SqlRunner, key: DashboardKey, totals: Awaited<ReturnType<typeof factTotalsOf>>[number]): Promise<void> {
   const [row] = await run.raw<DashboardRowValues & { id: number }>(
     'SELECT id, orders_count, revenue::text AS revenue, new_clients, rating_avg::text AS rating_avg, data FROM biz_dashboards WHERE owner_id = $1 AND period = $2::date FOR UPDATE',
     [key.ownerId, key.period],
