@@ -36,6 +36,9 @@ const JOIN = 'POST /communities/groups/:id/members';
 const MEMBER_READ = 'GET /communities/groups/:id/members/:userId';
 const LEAVE = 'POST /communities/groups/:id/members/:userId/leave';
 const BAN = 'POST /communities/groups/:id/members/:userId/ban';
+const DASHBOARD = 'GET /biz/dashboard';
+const REPORT = 'POST /biz/performance';
+const REPORT_READ = 'GET /biz/performance/:id';
 
 const rand = (max: number) => Math.floor(Math.random() * max);
 /** RFC 3339 to the second, `seconds` from now. */
@@ -52,7 +55,11 @@ const rfc3339 = (seconds: number) => new Date(Math.floor(Date.now() / 1000) * 10
  * - a REST member's membership of an open group it never joined: `POST …/members` (201), then by
  *   turns stays, leaves (`…/leave`), leaves and joins again (200: its own membership active
  *   again), or is banned by the group's owner (`…/ban`), read back by `GET …/members/{userId}`;
- * - reads: streams live or newest, public groups, a group's active members.
+ * - a coach's performance report of this month (`POST /biz/performance`, an activity no event
+ *   tells the workbench), read back by `GET /biz/performance/{id}`, and every other one the same
+ *   activity reported again under a new Idempotency-Key: the same report (200), never a second;
+ * - reads: streams live or newest, public groups, a group's active members, a coach's dashboard
+ *   of this month.
  */
 export function bizRestCalls(c: BizRestContext) {
   const has = (route: string) => c.routes.has(route);
@@ -184,11 +191,41 @@ export function bizRestCalls(c: BizRestContext) {
     return first!;
   };
 
+  let reportNo = 0;
+  /** The activities reported, by id: one report each, whatever was sent twice. */
+  const reported = new Map<number, string>();
+  const reportPerformance = (k: number): DrillCall<BizChannel> => {
+    const uid = c.coaches[(k * 7 + 3) % c.coaches.length]!;
+    const r = reportNo++;
+    const now = new Date();
+    const body = {
+      period: now.toISOString().slice(0, 7), kind: ['live_income', 'community_joined', 'service_sold'][r % 3]!, refModel: 'hp.live.stream', refId: 1_000_000 + r,
+      amount: `${10 + (r % 90)}.50`, occurredAt: now.toISOString(),
+    };
+    const send = (again: boolean, next?: () => DrillCall<BizChannel> | undefined): DrillCall<BizChannel> => ({
+      method: again ? `${REPORT} (again)` : REPORT, channel: 'rest', write: true,
+      run: async () => {
+        const writtenAt = Date.now();
+        const answer = await used(REPORT, () => c.rest.report(uid, body, `${c.runTag}-report-${r}${again ? '-again' : ''}`));
+        const natural = `${uid}/${body.kind}/${body.refModel}/${body.refId}`;
+        if (again ? reported.get(answer.id) !== natural : reported.has(answer.id)) throw new Error(`POST /biz/performance ${again ? 'sent again answered report' : 'answered an existing report'} ${answer.id} for ${natural}`);
+        reported.set(answer.id, natural);
+        const wrong = (p: { ownerId: number; refId: number; kind: string; amount: string | null }) =>
+          p.ownerId !== uid || p.refId !== body.refId || p.kind !== body.kind || Number(p.amount) !== Number(body.amount) ? `report ${answer.id}: shows owner ${p.ownerId} ${p.kind} ref ${p.refId} ${p.amount}, sent ${uid} ${body.kind} ${body.refId} ${body.amount}` : undefined;
+        if (wrong(answer)) throw new Error(`the answer ${wrong(answer)}`);
+        if (!has(REPORT_READ)) return void queue(next?.());
+        c.queueReadBack(REPORT_READ, 'rest', `rest-report#${answer.id}`, writtenAt, async () => wrong(await used(REPORT_READ, () => c.rest.performance(uid, answer.id))), () => queue(next?.()));
+      },
+    });
+    return send(false, r % 2 === 0 ? () => send(true) : undefined);
+  };
+
   const queue = (call: DrillCall<BizChannel> | undefined) => {
     if (call) steps.push(call);
   };
 
   let n = 0;
+  let readNo = 0;
   let groupsMade = 0;
   return {
     /** A REST read of the routes the service has, or undefined without any. */
@@ -199,10 +236,13 @@ export function bizRestCalls(c: BizRestContext) {
         [STREAM_LIST, () => c.rest.streams(uid, k % 2 ? '?state=live&limit=10' : '?limit=20')],
         [GROUP_LIST, () => c.rest.groups(uid, k % 2 ? '?privacy=public&limit=20' : '?name=Drill&limit=10')],
         ...(groups.length ? [[MEMBER_LIST, () => c.rest.members(uid, groups[k % groups.length]!.id, '?state=active&limit=50')] as [string, () => Promise<unknown>]] : []),
+        // a coach's own workbench of this month (the record rule shows its own)
+        [DASHBOARD, () => c.rest.dashboard(c.coaches[k % c.coaches.length]!, new Date().toISOString().slice(0, 7))],
       ];
       const available = reads.filter(([route]) => has(route));
       if (!available.length) return undefined;
-      const [route, run] = available[k % available.length]!;
+      // its own turn: the load asks with k of one residue (every tenth read), which would pick the same few
+      const [route, run] = available[readNo++ % available.length]!;
       return { method: route, channel: 'rest', write: false, run: async () => void (await used(route, run)) };
     },
     /** The next REST write: a lifecycle's next step, else a new stream, group or membership; undefined without such routes. */
@@ -214,6 +254,7 @@ export function bizRestCalls(c: BizRestContext) {
       const groupDue = has(GROUP_CREATE) && groupsMade < 2 + k / 60;
       if (k % 3 === 0 && has(STREAM_CREATE)) return streamLifecycle(k);
       if (k % 3 === 2 && groupDue) return (groupsMade++, createGroup(k));
+      if (k % 6 === 5 && has(REPORT)) return reportPerformance(k);
       const membership = has(JOIN) ? membershipLifecycle(k) : undefined;
       if (membership) return membership;
       if (groupDue) return (groupsMade++, createGroup(k));

@@ -28,6 +28,17 @@ export interface RestMember {
   state: 'active' | 'left' | 'banned';
 }
 
+/** A performance report (schemas/rest/biz/performance.json). */
+export interface RestPerformance {
+  id: number;
+  ownerId: number;
+  period: string;
+  kind: string;
+  refModel: string;
+  refId: number;
+  amount: string | null;
+}
+
 /**
  * The biz service's REST API as a coach's or member's app calls it (bearer token per user,
  * Idempotency-Key on every create). Any answer other than the documented success throws: the
@@ -63,6 +74,11 @@ export function bizRestClient(baseUrl: string, tokens: Record<string, string>) {
     /** A join: 201 for a new membership, 200 for one's own `left` membership active again. */
     join: (uid: number, groupId: number, key: string) => call<RestMember>('POST', `/communities/groups/${groupId}/members`, uid, [200, 201], {}, key),
     member: (uid: number, groupId: number, userId: number) => call<RestMember>('GET', member(groupId, userId), uid, [200]),
+    dashboard: (uid: number, month: string) => call<{ ownerId: number }>('GET', `/biz/dashboard?period=${month}`, uid, [200]),
+    /** 201 for a new report, 200 for the same activity reported again (its natural key). */
+    report: (uid: number, body: { period: string; kind: string; refModel: string; refId: number; amount: string; occurredAt: string }, key: string) =>
+      call<RestPerformance>('POST', '/biz/performance', uid, [200, 201], body, key),
+    performance: (uid: number, id: number) => call<RestPerformance>('GET', `/biz/performance/${id}`, uid, [200]),
     memberAction: (uid: number, groupId: number, userId: number, action: 'leave' | 'ban', key: string) => call<RestMember>('POST', `${member(groupId, userId)}/${action}`, uid, [200], undefined, key),
   };
 }

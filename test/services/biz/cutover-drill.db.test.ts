@@ -75,7 +75,7 @@ describe('M03, M07, M08 (biz) cutover drill under load', () => {
     expect(l.restRoutesUsed).toEqual([
       'GET /communities/groups', 'GET /communities/groups/:id', 'GET /communities/groups/:id/members', 'GET /communities/groups/:id/members/:userId', 'GET /live-streams', 'GET /live-streams/:id',
       'POST /communities/groups', 'POST /communities/groups/:id/members', 'POST /communities/groups/:id/members/:userId/ban', 'POST /communities/groups/:id/members/:userId/leave',
-      'POST /live-streams', 'POST /live-streams/:id/end', 'POST /live-streams/:id/go-live',
+      'POST /live-streams', 'POST /live-streams/:id/end', 'POST /live-streams/:id/go-live', 'GET /biz/dashboard', 'POST /biz/performance', 'GET /biz/performance/:id',
     ].filter((route) => BIZ_ROUTES.includes(route)).sort());
     expect(l.byChannel.rest).toBeGreaterThan(100);
     expect(l.streams.filter((s) => s.via === 'rest').length).toBeGreaterThan(5);
