@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { exactMean, exactSum } from './health-data-mean.ts';
 import {
-  aggregateOf, and, baseConditions, decodeCursor, encodeCursor, firstInstantAt, rfc3339,
+  and, baseConditions, decodeCursor, encodeCursor, firstInstantAt, rfc3339,
   type AggregatePeriod, type BucketRow, type HealthDataQuery, type Page, type PeriodAggregate,
 } from './health-data.ts';
 import type { HealthReadGrant } from './health-read-access.ts';
@@ -75,7 +75,7 @@ export async function healthAggregatesFromRollup(
   const after = cursor
     ? sql`WHERE b.bucket < ${cursor.bucket}::timestamp OR (b.bucket = ${cursor.bucket}::timestamp AND (b.type, coalesce(b.unit, '')) > (${cursor.type}::varchar, ${cursor.unit}::varchar))`
     : sql``;
-  const { rows: found } = await sql<Omit<BucketRow, 'min2' | 'max2' | 'mean2' | 'last2'> & { value2: (number | null)[] | null; older: boolean }>`
+  const { rows: found } = await sql<RollupRow>`
     WITH days AS (
       SELECT d.day, d.day_start, d.day_end, d.record_type AS type, d.unit, d.count,
              d.value_count AS n1, d.value_sum AS s1, d.value_min AS min1, d.value_max AS max1, d.value_last AS last1,
@@ -113,11 +113,23 @@ export async function healthAggregatesFromRollup(
   const last = page[page.length - 1];
   const more = found.length > query.limit || Boolean(last?.older);
   return {
-    items: page.map(({ value2, ...b }) => aggregateOf({ ...b, min2: value2?.[0] ?? null, max2: value2?.[1] ?? null, mean2: value2?.[2] ?? null, last2: value2?.[3] ?? null })),
+    items: page.map(itemOf),
     // The period's local date is its bucket (a period starts at local midnight): the raw path's cursor form.
     next: more && last ? encodeCursor({ k: 'agg', bucket: `${last.period}T00:00:00`, type: last.type, unit: last.unit ?? '' }) : null,
   };
 }
+
+/** A row of the page as REST shows it (aggregateOf's shape: value2 for blood pressure only; no object spread, see there). */
+function itemOf(b: RollupRow): PeriodAggregate {
+  const item: PeriodAggregate = {
+    period: b.period, start: b.start, end: b.end, type: b.type, unit: b.unit, count: Number(b.count),
+    min: b.min, max: b.max, mean: b.mean, last: b.last,
+  };
+  if (b.value2) item.value2 = { min: b.value2[0] ?? null, max: b.value2[1] ?? null, mean: b.value2[2] ?? null, last: b.value2[3] ?? null };
+  return item;
+}
+
+type RollupRow = Omit<BucketRow, 'min2' | 'max2' | 'mean2' | 'last2'> & { value2: (number | null)[] | null; older: boolean };
 
 /**
  * A period's statistics from its days: count, min and max of the days', the exact sums over the
