@@ -6,6 +6,7 @@ import type { MethodTable } from './method.ts';
 import { pythonDigitsOf, pythonFactsOf } from '../registry/python-field-facts.ts';
 import { fieldDepends } from '../registry/python-field-facts-depends.ts';
 import { evaluateDefault } from '../write/defaults.ts';
+import { reifiedGroupFields } from './user-reified-groups.ts';
 
 /**
  * `default_get(fields_list)`, per field: `context.default_<field>`, else the `ir_default` value,
@@ -148,6 +149,10 @@ export const META_METHODS: MethodTable = {
         if (!ctx.fieldAccess.accessible(model, field)) continue;
         const full = describe(ctx, model, field, precisions);
         result[name] = attributes ? Object.fromEntries(Object.entries(full).filter(([k]) => attributes.has(k))) : full;
+      }
+      // res.users adds its reified group fields, described in full whatever `attributes` asks.
+      if (model.name === 'res.users') {
+        for (const reified of await reifiedGroupFields(ctx)) if (!wanted || wanted.has(reified.name)) result[reified.name] = reified.description;
       }
       return result;
     },

@@ -7,6 +7,7 @@ import type { CallContext } from '../call-context.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
 import { countRows, searchIds, searchSource } from './search-source.ts';
+import { isReifiedGroupName, readWithReifiedGroups } from './user-reified-groups.ts';
 
 /** search, search_count, search_read, search_fetch, read, exists (odoo/models.py, 18.0 signatures). */
 export const SEARCH_METHODS: MethodTable = {
@@ -66,11 +67,15 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.read', params: [{ name: 'fields', default: null }, { name: 'load', default: '_classic_read' }] },
     async run(ctx, model, a, rawIds) {
       const ids = idsOf(rawIds);
-      // read checks the fields' groups first, then fetch the names, then the model's ACL and rules.
-      checkFieldGroups(ctx, model, a.fields, ids);
-      const fields = fieldList(ctx, model, a.fields);
-      ctx.access.checkModel(model, 'read');
-      return readAsUser(ctx, model, ids, fields, a.load);
+      const readFields = (names: unknown) => {
+        // read checks the fields' groups first, then fetch the names, then the model's ACL and rules.
+        checkFieldGroups(ctx, model, names, ids);
+        const fields = fieldList(ctx, model, names);
+        ctx.access.checkModel(model, 'read');
+        return readAsUser(ctx, model, ids, fields, a.load);
+      };
+      if (model.name === 'res.users') return readWithReifiedGroups(ctx, namedFields(a.fields), readFields);
+      return readFields(a.fields);
     },
   },
   exists: {
@@ -103,6 +108,7 @@ export function checkFieldGroups(ctx: CallContext, model: ModelInfo, fields: unk
 
 /** `fields`: None/False/[] mean every field the user may read (inaccessible ones silently left out); otherwise each name must exist. */
 export function fieldList(ctx: CallContext, model: ModelInfo, fields: unknown): string[] {
-  const names = namedFields(fields);
+  // res.users fetches and formats no reified group field (user-reified-groups.ts): they drop out.
+  const names = model.name === 'res.users' ? namedFields(fields)?.filter((name) => !(typeof name === 'string' && isReifiedGroupName(name))) ?? null : namedFields(fields);
   return names ? checkFieldNames(model, names) : ctx.fieldAccess.accessibleOnly(model, readableFields(model));
 }
