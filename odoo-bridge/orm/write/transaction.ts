@@ -7,7 +7,8 @@ import { isRetryable, writeErrorFromPg } from './sql-errors.ts';
 /** Contexts already running inside a write transaction (hooks calling back into the engine). */
 const inTx = new WeakSet<CallContext>();
 
-const MAX_RETRIES = 5;
+/** `MAX_TRIES_ON_CONCURRENCY_FAILURE` (odoo/service/model.py): a call is tried five times in all. */
+const MAX_TRIES = 5;
 /**
  * How long a write referencing a row its database only copies waits for the reference sync to
  * copy it (references/reference-guard.ts): longer than the sync's lag under load, short enough
@@ -17,8 +18,10 @@ const COPY_LAG_PATIENCE_MS = 3_000;
 
 /**
  * One transaction per call, as Odoo's RPC layer does: REPEATABLE READ, commit on success,
- * rollback on any error, and up to five retries of the whole call on serialization failures
- * and deadlocks (odoo/service/model.py `retrying`). The work gets a CallContext whose `db` —
+ * rollback on any error, and up to five tries of the whole call on serialization failures
+ * and deadlocks, each after a random wait of up to 2^n seconds (odoo/service/model.py
+ * `retrying`): writes that clash on one row (members joining one group, whose member count
+ * each recomputes) spread out and pass, where short fixed waits kept clashing until they gave up. The work gets a CallContext whose `db` —
  * and every search/read it compiles — is the transaction's connection. The precommit queue
  * (precommit.ts: mail tracking) runs after the work, before COMMIT, as Odoo's `cr.precommit`.
  */
@@ -57,10 +60,10 @@ export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext)
         attempt -= 1;
         continue;
       }
-      if (isRetryable(error) && attempt < MAX_RETRIES) {
+      if (isRetryable(error) && attempt + 1 < MAX_TRIES) {
         client.release();
         released = true;
-        await new Promise((r) => setTimeout(r, 10 + Math.random() * 50 * (attempt + 1)));
+        await new Promise((r) => setTimeout(r, Math.random() * 1000 * 2 ** (attempt + 1)));
         continue;
       }
       throw await writeErrorFromPg(error, ctx.registry, pool as pg.Pool, ctx.lang);
