@@ -78,13 +78,17 @@ export class GroupConsumer implements ConsumerSink {
   private async deliverOne(checked: Checked[], index: number): Promise<void> {
     const item = checked[index]!;
     const { service, metrics } = this.options;
+    // Only failures of the event's own handling count toward the dead-letter budget: a deadlock,
+    // a serialization failure or a lock wait that ran out says nothing about the event, and an
+    // event dead-lettered for one would be lost to its consumer under contention.
+    let failures = 0;
     for (let attempt = 1; ; attempt++) {
       if (this.options.stopping.aborted) throw new Error('consumer stopping');
       const tally = new DeliveryTally();
       const committed: (() => Promise<void>)[] = [];
       try {
         await this.options.db.transaction().execute(async (trx) => {
-          if (attempt >= this.maxAttempts && item.ok) {
+          if (failures >= this.maxAttempts - 1 && failures > 0 && item.ok) {
             await this.deadLetter(trx, item, attempt, this.lastError, tally);
           } else {
             await this.handleAll(trx, checked, index, index + 1, tally, committed);
@@ -94,11 +98,12 @@ export class GroupConsumer implements ConsumerSink {
         await this.runAfterCommit(committed);
         return;
       } catch (error) {
+        if (!isTransientDatabaseFailure(error)) failures++;
         this.lastError = describe(error);
         const type = item.ok ? item.event.type : 'invalid';
         metrics.eventsHandled.inc({ service, group: this.group, type, outcome: 'retried' });
         this.options.logger.warn({ err: error, group: this.group, eventId: item.ok ? item.event.id : item.id, attempt }, 'event handling failed; retrying');
-        await sleep(backoffDelay(attempt - 1, { baseMs: 50, maxMs: 5_000 }), this.options.stopping);
+        await sleep(backoffDelay(Math.min(attempt, 8) - 1, { baseMs: 50, maxMs: 5_000 }), this.options.stopping);
       }
     }
   }
@@ -188,4 +193,13 @@ export class GroupConsumer implements ConsumerSink {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * PostgreSQL's "try again" answers: serialization failure and deadlock (class 40), a lock wait
+ * over lock_timeout (55P03), or the connection going away (class 08). Retrying is their cure.
+ */
+function isTransientDatabaseFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('40') || code === '55P03' || code.startsWith('08'));
 }
