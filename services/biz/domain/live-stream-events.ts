@@ -21,3 +21,35 @@ export function liveStartedEvent(stream: StartedStream): NewEvent<'live_started'
     data: { streamId: stream.streamId, hostId: stream.hostId, title: stream.title, startedAt: isoUtc(stream.startedAt) },
   };
 }
+
+/** What live_ended reports of a stream (live-streams.ts LiveStreamFacts). */
+export interface EndedStream {
+  id: number;
+  host_id: number;
+  started_at: string | Date | null;
+  revenue: string | number | null;
+  viewer_peak: number | null;
+  currency: string | null;
+}
+
+/**
+ * live_ended (schemas/events/live_ended.json) for a stream that just ended at `endedAt`, keyed by
+ * the host as live_started is. A stream put live without a start time (by SQL, never by
+ * action_go_live) reports its end as its start.
+ */
+export function liveEndedEvent(stream: EndedStream, endedAt: string | Date): NewEvent<'live_ended'> {
+  return {
+    type: 'live_ended',
+    subject: `hp.live.stream/${stream.id}`,
+    key: `user/${stream.host_id}`,
+    data: {
+      streamId: stream.id,
+      hostId: stream.host_id,
+      startedAt: isoUtc(stream.started_at ?? endedAt),
+      endedAt: isoUtc(endedAt),
+      revenue: stream.revenue === null ? '0' : String(stream.revenue),
+      currency: stream.currency ?? 'CNY',
+      viewerPeak: stream.viewer_peak,
+    },
+  };
+}

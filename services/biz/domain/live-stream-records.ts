@@ -36,11 +36,15 @@ export async function insertLiveStream(sql: SqlRunner, stream: NewLiveStream, ui
   }
 }
 
-/** The stream columns the rules read, by id. */
+/** The stream columns the rules and the events read, by id (the currency as its code). */
 export async function readLiveStreamFacts(sql: SqlRunner, ids: readonly number[]): Promise<Map<number, LiveStreamFacts>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
-  const rows = await sql.run(build.selectFrom('live_streams').select(['id', 'host_id', 'title', 'state']).where('id', 'in', unique));
+  const rows = await sql.raw<LiveStreamFacts>(
+    `SELECT s.id, s.host_id, s.title, s.state, s.started_at, s.revenue, s.viewer_peak, c.name AS currency
+       FROM live_streams s LEFT JOIN res_currency c ON c.id = s.currency_id WHERE s.id = ANY($1::int4[])`,
+    [unique],
+  );
   return new Map(rows.map((r) => [r.id, r]));
 }
 

@@ -1,7 +1,7 @@
 import type { LiveStreamState } from '../db/tables.ts';
 import type { BizEventSink } from './biz-events.ts';
 import { BizRefused } from './biz-refusal.ts';
-import { liveStartedEvent } from './live-stream-events.ts';
+import { liveEndedEvent, liveStartedEvent } from './live-stream-events.ts';
 
 /**
  * hp.live.stream's state machine (hp_live/models/hp_live_stream.py): action_go_live
@@ -22,6 +22,11 @@ export interface LiveStreamFacts {
   host_id: number;
   title: string;
   state: LiveStreamState;
+  /** What live_ended reports: when it went live, its takings (numeric, as pg returns it), audience and currency code. */
+  started_at: string | Date | null;
+  revenue: string | number | null;
+  viewer_peak: number | null;
+  currency: string | null;
 }
 
 /** What the state machine writes. Datetimes as Odoo stores them (UTC, `YYYY-MM-DD HH:MM:SS`). */
@@ -64,8 +69,12 @@ export async function goLive(store: LiveStreamStore, events: BizEventSink, ids: 
   return started.map((s) => ({ ...s, state: 'live' as const }));
 }
 
-/** `action_end`: every stream must be live ("Stream '<title>' is not live."), then one write of state ended and ended_at now. */
-export async function endStreams(store: LiveStreamStore, ids: readonly number[], now: string): Promise<LiveStreamFacts[]> {
+/**
+ * `action_end`: every stream must be live ("Stream '<title>' is not live."), then one write of
+ * state ended and ended_at now; live_ended (with the takings and audience as they stand) is
+ * announced for each stream through `events`: the workbench counts a host's live revenue from it.
+ */
+export async function endStreams(store: LiveStreamStore, events: BizEventSink, ids: readonly number[], now: string): Promise<LiveStreamFacts[]> {
   const streams = await store.read(ids);
   for (const id of ids) {
     const stream = streams.get(id)!;
@@ -73,5 +82,6 @@ export async function endStreams(store: LiveStreamStore, ids: readonly number[],
   }
   const ended = distinct(ids, streams);
   await store.write(ended, { state: 'ended', ended_at: now });
+  await events.publish(ended.map((s) => liveEndedEvent(s, now)));
   return ended.map((s) => ({ ...s, state: 'ended' as const }));
 }

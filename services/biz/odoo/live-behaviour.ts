@@ -2,8 +2,8 @@ import { odooNow, updateRecords, type BehaviourRegistry, type CallContext, type 
 import { userHasGroup } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { OPERATOR_GROUP, streamCreateRefusal, streamWriteRefusal, type LiveCaller } from '../domain/live-stream-hosts.ts';
-import { readStreamHosts } from '../domain/live-stream-records.ts';
-import { endStreams, goLive, type LiveStreamFacts, type LiveStreamStore } from '../domain/live-streams.ts';
+import { readLiveStreamFacts, readStreamHosts } from '../domain/live-stream-records.ts';
+import { endStreams, goLive, type LiveStreamStore } from '../domain/live-streams.ts';
 import { odooErrorOf, readSelf, recordsMethod } from './odoo-calls.ts';
 import type { EventsOfCall } from './outbox.ts';
 
@@ -16,7 +16,8 @@ export async function liveCallerOf(ctx: CallContext): Promise<LiveCaller> {
 /** `self` of an hp.live.stream method inside an ORM call: reads and writes through the engine (ACLs, rules, and the host rule of beforeWrite). */
 function rpcStreamStore(ctx: CallContext, behaviours: BehaviourRegistry, model: ModelInfo): LiveStreamStore {
   return {
-    read: (ids) => readSelf<LiveStreamFacts>(ctx, behaviours, model, 'live_streams', ids, ['host_id', 'title', 'state']),
+    // Python's first read of `self` (ACL, existence, rules), then the columns the rules and events need.
+    read: async (ids) => (await readSelf(ctx, behaviours, model, 'live_streams', ids, []), readLiveStreamFacts(onQueryable(ctx.db), ids)),
     write: async (streams, vals) => void (await updateRecords({ ctx, behaviours }, model, streams.map((s) => s.id), { ...vals })),
   };
 }
@@ -49,7 +50,7 @@ export function liveStreamBehaviour(behaviours: BehaviourRegistry, options: { ev
         return true;
       }),
       action_end: recordsMethod('HpLiveStream.action_end', [], async (ctx, model, ids) => {
-        await endStreams(rpcStreamStore(ctx, behaviours, model), ids, odooNow());
+        await endStreams(rpcStreamStore(ctx, behaviours, model), options.events(ctx), ids, odooNow());
         return true;
       }),
     },

@@ -89,7 +89,7 @@ export const tencentLiveCallback = defineRoute<BizDatabase, TencentStreamCallbac
         await asProblems(goLive(store, restEventSink(ctx), [stream.id], odooNow()));
         return answer('went-live', stream.id);
       }
-      await asProblems(endStreams(store, [stream.id], odooNow()));
+      await asProblems(endStreams(store, restEventSink(ctx), [stream.id], odooNow()));
       return answer('ended', stream.id);
     });
   },

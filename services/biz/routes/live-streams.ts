@@ -128,7 +128,7 @@ function transitionRoute(action: 'go-live' | 'end', summary: string) {
       return writeInHome(liveStreamHome, ctx, async (rows) => {
         const store = restStreamStore(rows, access!);
         const now = odooNow();
-        await asProblems(action === 'go-live' ? goLive(store, restEventSink(ctx), [params.id], now) : endStreams(store, [params.id], now));
+        await asProblems(action === 'go-live' ? goLive(store, restEventSink(ctx), [params.id], now) : endStreams(store, restEventSink(ctx), [params.id], now));
         return { status: 200, body: (await readLiveStreamResource(rows, params.id, signing))! };
       });
     },

@@ -21,7 +21,7 @@ const expectedQuery = (key: string, stream: string, expiresAt: string) => {
  * live_streams; service, svc_biz's): POST/GET /live-streams with signed Tencent Cloud URLs,
  * go-live/end as hp_live's action_go_live/action_end (same checks and texts), the host rule the
  * monolith lacks, and Tencent's signed live-event callback (refused when expired or tampered,
- * idempotent when replayed). live_started lands in svc_biz's outbox in both phases.
+ * idempotent when replayed). live_started and live_ended land in svc_biz's outbox in both phases.
  */
 for (const owner of ['legacy', 'service'] as const) {
   describe(`live streams over REST, M07 owned by ${owner}`, () => {
@@ -163,6 +163,9 @@ for (const owner of ['legacy', 'service'] as const) {
       const ended = await call('POST', `/live-streams/${s.id}/end`, COACH);
       expect(ended.status).toBe(200);
       expect(ended.body).toMatchObject({ state: 'ended', endedAt: expect.stringMatching(/Z$/) });
+      // live_ended with the takings and audience as they stand: the workbench's live revenue.
+      const endedEvents = (await stack.service.pool.query(`SELECT payload FROM outbox WHERE type = 'live_ended' AND payload->>'subject' = $1`, [`hp.live.stream/${s.id}`])).rows.map((r) => r.payload.data);
+      expect(endedEvents).toEqual([{ streamId: s.id, hostId: COACH, startedAt: live.body.startedAt.replace('Z', '.000Z'), endedAt: ended.body.endedAt.replace('Z', '.000Z'), revenue: '0', currency: 'CNY', viewerPeak: null }]);
       const endAgain = await call('POST', `/live-streams/${s.id}/end`, COACH);
       expect(endAgain.status).toBe(409);
       expect(endAgain.body.detail).toBe(`Stream '${s.title}' is not live.`);
