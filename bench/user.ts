@@ -76,7 +76,13 @@ const { copyServiceBackfill } = await import('./support/service-backfill-copy.ts
 
 const SLICE_SECONDS = secondsArgument(3);
 const ROUNDS = 3;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
+/**
+ * One request at a time by default: the bench's client, the service and PostgreSQL share this
+ * machine's 2 cores, and a second concurrent reader measures their queueing more than the read
+ * (quiet, 2 at a time: p99 27–32 ms at ~140/s; 1 at a time: p99 16–19 ms at ~115–123/s).
+ * BENCH_CONCURRENCY=2 measures the other.
+ */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
 const MEMBER = 6;
 const COACH = 246;
 const OTHER_MEMBERS = 60;
