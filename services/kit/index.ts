@@ -43,3 +43,6 @@ export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProce
 export { provisionServiceDatabase } from './db/provision.ts';
 export { onKysely, onQueryable, queryableOf, sqlBuilder, type SqlRunner } from './db/sql-runner.ts';
 export { moduleHome, type ModuleHome, type RowHome } from './db/module-home.ts';
+export { RuleRefusal, type RefusalKind } from './refusal/rule-refusal.ts';
+export { asProblems } from './refusal/as-problems.ts';
+export { asOdooErrors, odooErrorOf, readSelf, recordsMethod } from './odoo/odoo-calls.ts';

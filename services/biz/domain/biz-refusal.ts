@@ -1,3 +1,5 @@
+import { RuleRefusal } from '../../kit/index.ts';
+
 /**
  * A biz rule refusing a call, in no protocol's language: each edge translates it (the Odoo face
  * into Odoo's exception class with the addon's text, REST into a problem). `kind` says which:
@@ -6,12 +8,9 @@
  * - validation: a rule on the data (ValidationError; 422)
  * - invalid: the input names something that does not exist or cannot be used (UserError; 422)
  */
-export class BizRefused extends Error {
-  constructor(
-    readonly kind: 'state' | 'access' | 'validation' | 'invalid',
-    message: string,
-  ) {
-    super(message);
+export class BizRefused extends RuleRefusal {
+  constructor(kind: 'state' | 'access' | 'validation' | 'invalid', message: string) {
+    super(kind, message);
     this.name = 'BizRefused';
   }
 }

@@ -1,12 +1,11 @@
 import { updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelInfo } from '../../../odoo-bridge/orm/index.ts';
-import { userHasGroup } from '../../kit/index.ts';
+import { asOdooErrors, recordsMethod, userHasGroup } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { announceCreatedGroups } from '../domain/community-groups.ts';
 import { groupsOfMemberships, recomputeMemberCount } from '../domain/community-member-count.ts';
 import { announceMemberChanges } from '../domain/community-member-events.ts';
 import { banMemberships, leaveMemberships, type MembershipWriter } from '../domain/community-members.ts';
 import { assertMembershipCreate, assertMembershipWrite, type MembershipCaller } from '../domain/community-membership-rule.ts';
-import { asOdooErrors, recordsMethod } from './odoo-calls.ts';
 import type { EventsOfCall } from './outbox.ts';
 
 /** What M08's behaviour is given: where its events go (svc_biz's outbox, or nowhere on the monolith). */

@@ -1,10 +1,9 @@
 import { odooNow, updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelInfo } from '../../../odoo-bridge/orm/index.ts';
-import { userHasGroup } from '../../kit/index.ts';
+import { odooErrorOf, readSelf, recordsMethod, userHasGroup } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { OPERATOR_GROUP, streamCreateRefusal, streamWriteRefusal, type LiveCaller } from '../domain/live-stream-hosts.ts';
 import { readLiveStreamFacts, readStreamHosts } from '../domain/live-stream-records.ts';
 import { endStreams, goLive, type LiveStreamStore } from '../domain/live-streams.ts';
-import { odooErrorOf, readSelf, recordsMethod } from './odoo-calls.ts';
 import type { EventsOfCall } from './outbox.ts';
 
 /** The caller of an ORM call as the host rule sees it: the superuser, settings administrators and operators (admins) manage every stream. */

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import { checkRecords, problems, type RouteContext } from '../../kit/index.ts';
+import { asProblems, checkRecords, type RouteContext } from '../../kit/index.ts';
 import type { BizHome, BizModuleHome } from '../db/biz-home.ts';
 import type { BizDatabase, BizLegacyTables } from '../db/tables.ts';
 import type { BizEventSink } from '../domain/biz-events.ts';
-import { BizRefused } from '../domain/biz-refusal.ts';
 
 type HomeContext = Pick<RouteContext<BizDatabase>, 'db' | 'legacyPool'>;
 
 /** The ACL, then the record rules on the rows where the module lives now (404 outside read, 403 outside the mode): the kit's. */
-export { checkRecords };
+/** The ACL and record rules on the rows' home (the kit's), and the domain's refusals as problems (the kit's). */
+export { asProblems, checkRecords };
 
 /**
  * A REST write on one module's rows: the home is decided holding the module's owner row (its
@@ -35,14 +35,3 @@ export function restEventSink(ctx: Pick<RouteContext<BizDatabase>, 'db' | 'bus'>
   return { publish: async (events) => void (events.length && (await ctx.bus.publishMany(ctx.db, events))) };
 }
 
-/** The domain's refusals as problems: a wrong state 409, a caller refusal 403, anything else the rules refuse 422; the addon's text as the detail. */
-export async function asProblems<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (!(error instanceof BizRefused)) throw error;
-    if (error.kind === 'state') throw problems.conflict(error.message, 'https://ficus.dev/problems/wrong-state');
-    if (error.kind === 'access') throw problems.forbidden(error.message);
-    throw problems.unprocessable(error.message, 'https://ficus.dev/problems/refused-by-rule');
-  }
-}

@@ -1,3 +1,5 @@
+import { RuleRefusal } from '../../kit/index.ts';
+
 /**
  * Why a finance use case refused, in the addon's words. Each edge translates the kind into its
  * own language:
@@ -6,12 +8,9 @@
  * - `access`: the caller may not do this (AccessError / 403),
  * - `invalid`: the input names something that does not exist (UserError / 422).
  */
-export class FinanceRefused extends Error {
-  constructor(
-    readonly kind: 'state' | 'validation' | 'access' | 'invalid',
-    message: string,
-  ) {
-    super(message);
+export class FinanceRefused extends RuleRefusal {
+  constructor(kind: 'state' | 'validation' | 'access' | 'invalid', message: string) {
+    super(kind, message);
     this.name = 'FinanceRefused';
   }
 }

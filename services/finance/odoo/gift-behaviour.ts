@@ -1,8 +1,8 @@
 import { odooNow, type CallContext, type ModelBehaviour } from '../../../odoo-bridge/orm/index.ts';
-import { userHasGroup } from '../../kit/index.ts';
+import { asOdooErrors, odooErrorOf, userHasGroup } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { debitGiftSenders, readGiftOrders, recomputePointsSpent, senderRefusal, type GiftCaller } from '../domain/gift-orders.ts';
-import { asOdooErrors, ledgerOfCall, odooErrorOf } from './odoo-calls.ts';
+import { ledgerOfCall } from './ledger-of-call.ts';
 import type { EventsOfCall } from './outbox.ts';
 
 /** hp_account's operator group (admins imply it): hp_gift's operator ACL and the rule finance adds let them send for others. */

@@ -1,8 +1,8 @@
+import { recordsMethod, readSelf } from '../../kit/index.ts';
 import { companyCurrency, odooNow, userError, updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelCaller, type ModelInfo } from '../../../odoo-bridge/orm/index.ts';
 import {
   failPayments, paymentDefaults, paymentRecordOf, refundPayments, succeedPayments, type PaidDocuments, type PaymentRecord, type PaymentStore,
 } from '../domain/payments.ts';
-import { recordsMethod, readSelf } from './odoo-calls.ts';
 import type { EventsOfCall } from './outbox.ts';
 
 type PaymentRow = Parameters<typeof paymentRecordOf>[0];
@@ -46,15 +46,15 @@ export function paymentBehaviour(behaviours: BehaviourRegistry, options: { event
   return {
     defaults: async (ctx) => paymentDefaults(await companyCurrency(ctx)),
     methods: {
-      action_succeed: recordsMethod('HpPayment.action_succeed', async (ctx, model, ids) => {
+      action_succeed: recordsMethod('HpPayment.action_succeed', [], async (ctx, model, ids) => {
         await succeedPayments(store(ctx, model), paidDocumentsOf(ctx, options.callModel), options.events(ctx), { ids, now: odooNow() });
         return true;
       }),
-      action_fail: recordsMethod('HpPayment.action_fail', async (ctx, model, ids) => {
+      action_fail: recordsMethod('HpPayment.action_fail', [], async (ctx, model, ids) => {
         await failPayments(store(ctx, model), { ids, now: odooNow() });
         return true;
       }),
-      action_refund: recordsMethod('HpPayment.action_refund', async (ctx, model, ids) => {
+      action_refund: recordsMethod('HpPayment.action_refund', [], async (ctx, model, ids) => {
         await refundPayments(store(ctx, model), { ids, now: odooNow() });
         return true;
       }),

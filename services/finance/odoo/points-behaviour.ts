@@ -1,8 +1,9 @@
+import { asOdooErrors, odooErrorOf } from '../../kit/index.ts';
 import type { ModelBehaviour, Vals } from '../../../odoo-bridge/orm/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { NO_EVENTS, pointsAwardedEvent } from '../domain/finance-events.ts';
 import { appendOnlyRefusal, ledgerBalancesAfter, type LedgerRow, type PointsReason } from '../domain/points-ledger.ts';
-import { asOdooErrors, ledgerOfCall, odooErrorOf } from './odoo-calls.ts';
+import { ledgerOfCall } from './ledger-of-call.ts';
 import type { EventsOfCall } from './outbox.ts';
 
 /** `'%s' % value` of a create value as Python prints it (the insufficient-points message shows the delta as given). */

@@ -1,7 +1,7 @@
+import { recordsMethod, readSelf } from '../../kit/index.ts';
 import { companyCurrency, updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelInfo } from '../../../odoo-bridge/orm/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { confirmSettlements, paySettlements, recomputeSettlementNet, settlementDefaults, type SettlementStore } from '../domain/settlements.ts';
-import { recordsMethod, readSelf } from './odoo-calls.ts';
 
 function rpcSettlementStore(ctx: CallContext, behaviours: BehaviourRegistry, model: ModelInfo): SettlementStore {
   return {
@@ -16,11 +16,11 @@ export function settlementBehaviour(behaviours: BehaviourRegistry): ModelBehavio
     defaults: async (ctx) => settlementDefaults(await companyCurrency(ctx)),
     compute: { net: (ctx, ids) => recomputeSettlementNet(onQueryable(ctx.db), ids) },
     methods: {
-      action_confirm: recordsMethod('HpSettlement.action_confirm', async (ctx, model, ids) => {
+      action_confirm: recordsMethod('HpSettlement.action_confirm', [], async (ctx, model, ids) => {
         await confirmSettlements(rpcSettlementStore(ctx, behaviours, model), ids);
         return true;
       }),
-      action_pay: recordsMethod('HpSettlement.action_pay', async (ctx, model, ids) => {
+      action_pay: recordsMethod('HpSettlement.action_pay', [], async (ctx, model, ids) => {
         await paySettlements(rpcSettlementStore(ctx, behaviours, model), ids);
         return true;
       }),

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { checkRecords, problems, type AccessPort, type Bus, type RouteContext } from '../../kit/index.ts';
+import { asProblems, checkRecords, problems, type AccessPort, type Bus, type RouteContext } from '../../kit/index.ts';
 import { financeHome, financeReader, inFinanceHome, type FinanceHome } from '../db/finance-home.ts';
 import { build, onKysely, type SqlRunner } from '../db/sql-runner.ts';
 import type { FinanceLegacyTables } from '../db/tables.ts';
@@ -14,7 +14,8 @@ export const OPERATOR_GROUP = 'hp_account.group_hp_operator';
 
 const utcNow = sql<string>`(now() at time zone 'UTC')`;
 
-export { checkRecords };
+/** The ACL and record rules on the rows' home (the kit's), and the domain's refusals as problems (the kit's). */
+export { asProblems, checkRecords };
 
 /**
  * The domain's PaymentStore on a REST request, checking what the ORM engine checks over RPC:
@@ -115,20 +116,6 @@ export async function readerOfHome(ctx: Pick<RouteContext<FinanceDatabase>, 'db'
   return financeReader(ctx.db, ctx.legacyPool, await financeHome(ctx.db, ctx.legacyPool, { hold: false }));
 }
 
-/**
- * The domain's refusals as problems: a wrong state 409, a rule on the data (insufficient points,
- * a gift to oneself) and input naming nothing 422, a caller refusal 403; the addon's text as the detail.
- */
-export async function asProblems<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (!(error instanceof FinanceRefused)) throw error;
-    if (error.kind === 'state') throw problems.conflict(error.message, 'https://ficus.dev/problems/wrong-state');
-    if (error.kind === 'access') throw problems.forbidden(error.message);
-    throw problems.unprocessable(error.message, error.kind === 'validation' ? 'https://ficus.dev/problems/refused-by-rule' : undefined);
-  }
-}
 
 /**
  * Whose rows a caller asks for: their own by default; someone else's only for an operator (the

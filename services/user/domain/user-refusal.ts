@@ -1,3 +1,5 @@
+import { RuleRefusal } from '../../kit/index.ts';
+
 /**
  * A user-service rule refusing a call, in no protocol's language: each edge translates it (the
  * Odoo face into UserError / ValueError / TypeError / AccessError with the addon's text, REST
@@ -7,12 +9,9 @@
  * - access: the caller may not do this (AccessError; 403)
  * - validation: a rule on the data (ValidationError; 422)
  */
-export class UserRefused extends Error {
-  constructor(
-    readonly kind: 'state' | 'value' | 'type' | 'access' | 'validation',
-    message: string,
-  ) {
-    super(message);
+export class UserRefused extends RuleRefusal {
+  constructor(kind: 'state' | 'value' | 'type' | 'access' | 'validation', message: string) {
+    super(kind, message);
     this.name = 'UserRefused';
   }
 }

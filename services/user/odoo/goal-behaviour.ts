@@ -1,7 +1,7 @@
 import { updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelInfo } from '../../../odoo-bridge/orm/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { abandonGoals, recomputeGoalProgress, recordGoalProgress, type GoalFacts, type GoalStore } from '../domain/goals.ts';
-import { readSelf, recordsMethod } from './odoo-calls.ts';
+import { readSelf, recordsMethod } from '../../kit/index.ts';
 import type { EventsOfCall } from './outbox.ts';
 
 /** `self` of an hp.health.goal method inside an ORM call: reads and writes through the engine (ACLs, record rules, the progress compute). */

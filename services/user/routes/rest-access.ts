@@ -1,17 +1,17 @@
 import { sql, type Kysely } from 'kysely';
-import { checkRecords, problems, type AccessPort, type RouteContext } from '../../kit/index.ts';
+import { asProblems, checkRecords, problems, type AccessPort, type RouteContext } from '../../kit/index.ts';
 import { userHome, userReader, inUserHome, type UserHome } from '../db/user-home.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { UserDatabase, UserLegacyTables } from '../db/tables.ts';
 import { readGoalFacts, recomputeGoalProgress, type GoalStore, type GoalWrite } from '../domain/goals.ts';
 import type { UserEventSink } from '../domain/user-events.ts';
-import { UserRefused } from '../domain/user-refusal.ts';
 import { decideHealthRead, refusalProblem, type HealthModel, type HealthReadGrant } from '../domain/health-read-access.ts';
 import { healthReadAudit } from '../domain/health-read-audit.ts';
 
 type HomeContext = Pick<RouteContext<UserDatabase>, 'db' | 'legacyPool'>;
 
-export { checkRecords };
+/** The ACL and record rules on the rows' home (the kit's), and the domain's refusals as problems (the kit's). */
+export { asProblems, checkRecords };
 
 const utcNow = sql<string>`(now() at time zone 'UTC')`;
 
@@ -69,20 +69,6 @@ export async function readerOfHome(ctx: HomeContext): Promise<Kysely<UserLegacyT
   return userReader(ctx.db, ctx.legacyPool, await userHome(ctx.db, ctx.legacyPool, { hold: false }));
 }
 
-/**
- * The domain's refusals as problems: a wrong state 409, a value Python cannot convert 422, a
- * caller refusal 403; the addon's text as the detail.
- */
-export async function asProblems<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (!(error instanceof UserRefused)) throw error;
-    if (error.kind === 'state') throw problems.conflict(error.message, 'https://ficus.dev/problems/wrong-state');
-    if (error.kind === 'access') throw problems.forbidden(error.message);
-    throw problems.unprocessable(error.message, 'https://ficus.dev/problems/refused-by-rule');
-  }
-}
 
 /** The subject of `/users/{id}/…` must be a user (404 otherwise), read where the request's rows are. */
 export async function assertUserExists(rows: Kysely<any>, userId: number): Promise<void> {

@@ -1,9 +1,12 @@
 import {
   accessError, checkExist, checkRules, idsOf, inTransaction, typeError, userError, validationError, valueError, type BehaviourRegistry, type CallContext, type MethodSpec, type ModelInfo,
 } from '../../../odoo-bridge/orm/index.ts';
-import { UserRefused } from '../domain/user-refusal.ts';
+import { RuleRefusal } from '../refusal/rule-refusal.ts';
 
-/** A public records method (`def action_x(self, *params)`), one transaction per call as over RPC, refusals in Odoo's classes. */
+/**
+ * A public records method (`def action_x(self, *params)`) of a service's Odoo face: one
+ * transaction per call as over RPC, the domain's refusals in Odoo's exception classes.
+ */
 export function recordsMethod(qualname: string, params: readonly string[], run: (ctx: CallContext, model: ModelInfo, ids: number[], args: Record<string, unknown>) => Promise<unknown>): MethodSpec {
   return {
     api: 'records',
@@ -17,12 +20,12 @@ export async function asOdooErrors<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof UserRefused) throw odooErrorOf(error);
+    if (error instanceof RuleRefusal) throw odooErrorOf(error);
     throw error;
   }
 }
 
-export function odooErrorOf(refusal: UserRefused): Error {
+export function odooErrorOf(refusal: RuleRefusal): Error {
   switch (refusal.kind) {
     case 'access': return accessError(refusal.message);
     case 'validation': return validationError(refusal.message);
