@@ -185,10 +185,13 @@ async function selectionOrders(ctx: CallContext, groupFields: readonly string[])
   const names = groupFields.filter((name) => name.startsWith('sel_groups_'));
   const orders = new Map<string, number[]>();
   if (!names.length) return orders;
-  const implied = await transitivelyImplied(ctx);
-  for (const name of names) {
-    const ids = name.slice('sel_groups_'.length).split('_').map(pythonInt);
-    const existing = new Set((await run<{ id: number }>(ctx.db, sql`SELECT id FROM res_groups WHERE id = ANY(${ids}::int4[])`)).map((r) => r.id));
+  const wanted = new Map(names.map((name) => [name, name.slice('sel_groups_'.length).split('_').map(pythonInt)]));
+  const [implied, existingRows] = await Promise.all([
+    transitivelyImplied(ctx),
+    run<{ id: number }>(ctx.db, sql`SELECT id FROM res_groups WHERE id = ANY(${[...new Set([...wanted.values()].flat())]}::int4[])`),
+  ]);
+  const existing = new Set(existingRows.map((r) => r.id));
+  for (const [name, ids] of wanted) {
     const members = ids.filter((id) => existing.has(id));
     const inSelection = new Set(members);
     const order = new Map(members.map((id) => [id, [...(implied.get(id) ?? [])].filter((other) => inSelection.has(other)).length]));

@@ -15,14 +15,13 @@ export { asProblems, checkRecords };
  * cutover or rollback waits for this request), then `work` runs on it: the request's own
  * transaction of svc_biz, or a transaction of the monolith's database that commits just before it.
  */
-export async function writeInHome<T>(rows: BizModuleHome, ctx: HomeContext, work: (db: Kysely<BizLegacyTables>, home: BizHome) => Promise<T>): Promise<T> {
-  const home = await rows.home(ctx.db, ctx.legacyPool, { hold: true });
-  return rows.inHome(ctx.db, ctx.legacyPool, home, (db) => work(db, home));
+export function writeInHome<T>(rows: BizModuleHome, ctx: HomeContext, work: (db: Kysely<BizLegacyTables>, home: BizHome) => Promise<T>): Promise<T> {
+  return rows.writeIn(ctx, work);
 }
 
 /** Where a REST read finds one module's rows now (svc_biz after its cutover, the monolith before). */
-export async function readerOfHome(rows: BizModuleHome, ctx: HomeContext): Promise<Kysely<BizLegacyTables>> {
-  return rows.reader(ctx.db, ctx.legacyPool, await rows.home(ctx.db, ctx.legacyPool, { hold: false }));
+export function readerOfHome(rows: BizModuleHome, ctx: HomeContext): Promise<Kysely<BizLegacyTables>> {
+  return rows.readerNow(ctx);
 }
 
 /**

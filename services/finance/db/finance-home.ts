@@ -13,9 +13,10 @@ export const FINANCE_MODULES: readonly ModuleId[] = ['M13', 'M14', 'M15'];
  */
 export type FinanceHome = RowHome;
 
-const rows = moduleHome<FinanceLegacyTables>(FINANCE_MODULES);
+/** The modules' rows (the kit's moduleHome): where they are, and a request's read or write there. */
+export const financeRows = moduleHome<FinanceLegacyTables>(FINANCE_MODULES);
 
-export const financeHome: (db: Kysely<any>, legacyPool: pg.Pool | null, options: { hold: boolean }) => Promise<FinanceHome> = rows.home;
-export const inFinanceHome = rows.inHome;
-export const financeReader = rows.reader;
-export const legacyFinanceDatabase = rows.legacyDatabase;
+export const financeHome: (db: Kysely<any>, legacyPool: pg.Pool | null, options: { hold: boolean }) => Promise<FinanceHome> = financeRows.home;
+export const inFinanceHome = financeRows.inHome;
+export const financeReader = financeRows.reader;
+export const legacyFinanceDatabase = financeRows.legacyDatabase;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { asProblems, checkRecords, problems, type AccessPort, type Bus, type RouteContext } from '../../kit/index.ts';
-import { financeHome, financeReader, inFinanceHome, type FinanceHome } from '../db/finance-home.ts';
+import { financeRows, type FinanceHome } from '../db/finance-home.ts';
 import { build, onKysely, type SqlRunner } from '../db/sql-runner.ts';
 import type { FinanceLegacyTables } from '../db/tables.ts';
 import type { FinanceDatabase } from '../db/tables.ts';
@@ -106,14 +106,13 @@ export function restEventSink(ctx: Pick<RouteContext<FinanceDatabase>, 'db'> & {
  * or rollback waits for this request), then `work` runs on it — the request's own transaction of
  * svc_finance, or a transaction of the monolith's database that commits just before it.
  */
-export async function writeInHome<T>(ctx: Pick<RouteContext<FinanceDatabase>, 'db' | 'legacyPool'>, work: (rows: Kysely<FinanceLegacyTables>, home: FinanceHome) => Promise<T>): Promise<T> {
-  const home = await financeHome(ctx.db, ctx.legacyPool, { hold: true });
-  return inFinanceHome(ctx.db, ctx.legacyPool, home, (rows) => work(rows, home));
+export function writeInHome<T>(ctx: Pick<RouteContext<FinanceDatabase>, 'db' | 'legacyPool'>, work: (rows: Kysely<FinanceLegacyTables>, home: FinanceHome) => Promise<T>): Promise<T> {
+  return financeRows.writeIn(ctx, work);
 }
 
 /** Where a REST read finds finance's rows now (svc_finance after cutover, the monolith before). */
-export async function readerOfHome(ctx: Pick<RouteContext<FinanceDatabase>, 'db' | 'legacyPool'>): Promise<Kysely<FinanceLegacyTables>> {
-  return financeReader(ctx.db, ctx.legacyPool, await financeHome(ctx.db, ctx.legacyPool, { hold: false }));
+export function readerOfHome(ctx: Pick<RouteContext<FinanceDatabase>, 'db' | 'legacyPool'>): Promise<Kysely<FinanceLegacyTables>> {
+  return financeRows.readerNow(ctx);
 }
 
 

@@ -36,6 +36,19 @@ export interface ModuleHome<Tables> {
   reader(db: Kysely<any>, legacyPool: pg.Pool | null, home: RowHome): Kysely<Tables>;
   /** The monolith's database as a query builder (one per pool). */
   legacyDatabase(pool: pg.Pool): Kysely<Tables>;
+  /**
+   * A request's write: the home decided holding the owner rows (a cutover or rollback waits for
+   * the request), then `work` on it (`inHome`).
+   */
+  writeIn<T>(ctx: HomeContext, work: (rows: Kysely<Tables>, home: RowHome) => Promise<T>): Promise<T>;
+  /** Where a request reads the rows now, without holding anything. */
+  readerNow(ctx: HomeContext): Promise<Kysely<Tables>>;
+}
+
+/** What a request brings to find the rows: its transaction (or pool) of the service's database and the monolith's pool, if any. */
+export interface HomeContext {
+  db: Kysely<any>;
+  legacyPool: pg.Pool | null;
 }
 
 /** The home of the rows of `modules`, which change owner together (one freeze). */
@@ -52,7 +65,7 @@ export function moduleHome<Tables>(modules: readonly ModuleId[]): ModuleHome<Tab
     }
     return db;
   };
-  return {
+  const moduleHomeOf: ModuleHome<Tables> = {
     modules,
     legacyDatabase,
     async home(db, legacyPool, options) {
@@ -72,5 +85,13 @@ export function moduleHome<Tables>(modules: readonly ModuleId[]): ModuleHome<Tab
     reader(db, legacyPool, home) {
       return home === 'service' || !legacyPool ? (db as Kysely<Tables>) : legacyDatabase(legacyPool);
     },
+    async writeIn(ctx, work) {
+      const home = await moduleHomeOf.home(ctx.db, ctx.legacyPool, { hold: true });
+      return moduleHomeOf.inHome(ctx.db, ctx.legacyPool, home, (rows) => work(rows, home));
+    },
+    async readerNow(ctx) {
+      return moduleHomeOf.reader(ctx.db, ctx.legacyPool, await moduleHomeOf.home(ctx.db, ctx.legacyPool, { hold: false }));
+    },
   };
+  return moduleHomeOf;
 }

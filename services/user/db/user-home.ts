@@ -12,9 +12,10 @@ export const USER_MODULES: readonly ModuleId[] = ['M02'];
  */
 export type UserHome = RowHome;
 
-const rows = moduleHome<UserLegacyTables>(USER_MODULES);
+/** The modules' rows (the kit's moduleHome): where they are, and a request's read or write there. */
+export const userRows = moduleHome<UserLegacyTables>(USER_MODULES);
 
-export const userHome: (db: Kysely<any>, legacyPool: pg.Pool | null, options: { hold: boolean }) => Promise<UserHome> = rows.home;
-export const inUserHome = rows.inHome;
-export const userReader = rows.reader;
-export const legacyUserDatabase = rows.legacyDatabase;
+export const userHome: (db: Kysely<any>, legacyPool: pg.Pool | null, options: { hold: boolean }) => Promise<UserHome> = userRows.home;
+export const inUserHome = userRows.inHome;
+export const userReader = userRows.reader;
+export const legacyUserDatabase = userRows.legacyDatabase;

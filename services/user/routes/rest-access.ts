@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { asProblems, checkRecords, problems, type AccessPort, type RouteContext } from '../../kit/index.ts';
-import { userHome, userReader, inUserHome, type UserHome } from '../db/user-home.ts';
+import { userRows, type UserHome } from '../db/user-home.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { UserDatabase, UserLegacyTables } from '../db/tables.ts';
 import { readGoalFacts, recomputeGoalProgress, type GoalStore, type GoalWrite } from '../domain/goals.ts';
@@ -59,14 +59,13 @@ export function restEventSink(ctx: Pick<RouteContext<UserDatabase>, 'db' | 'bus'
  * waits for this request), then `work` runs on it — the request's own transaction of svc_user,
  * or a transaction of the monolith's database that commits just before it.
  */
-export async function writeInHome<T>(ctx: HomeContext, work: (rows: Kysely<UserLegacyTables>, home: UserHome) => Promise<T>): Promise<T> {
-  const home = await userHome(ctx.db, ctx.legacyPool, { hold: true });
-  return inUserHome(ctx.db, ctx.legacyPool, home, (rows) => work(rows, home));
+export function writeInHome<T>(ctx: HomeContext, work: (rows: Kysely<UserLegacyTables>, home: UserHome) => Promise<T>): Promise<T> {
+  return userRows.writeIn(ctx, work);
 }
 
 /** Where a REST read finds M02's rows now (svc_user after cutover, the monolith before). */
-export async function readerOfHome(ctx: HomeContext): Promise<Kysely<UserLegacyTables>> {
-  return userReader(ctx.db, ctx.legacyPool, await userHome(ctx.db, ctx.legacyPool, { hold: false }));
+export function readerOfHome(ctx: HomeContext): Promise<Kysely<UserLegacyTables>> {
+  return userRows.readerNow(ctx);
 }
 
 
