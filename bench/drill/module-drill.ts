@@ -229,12 +229,24 @@ export async function whenGatesOpen<T>(step: () => Promise<T>, name: string, pat
   }
 }
 
-/** Both directions drained for every module (the service's writes are in legacy, legacy's in the service), and no legacy command pending. */
+/**
+ * Both directions drained for every module (the service's writes are in legacy, legacy's in the
+ * service), and no legacy command pending. A legacy command applied in the service (a payment
+ * succeeding in Odoo that marks a trade order paid) is itself a service write the reverse sync
+ * must then carry back: so the commands are waited for first, and the reverse direction drained
+ * once more after the last of them.
+ */
 export async function settleModules(stack: DrillStack, modules: readonly string[]): Promise<void> {
+  await waitLegacyCommandsDone(stack);
   for (const module of modules) {
     await waitApplied(stack.legacyPool, reverseSlot(module), await emitDrainMarker(stack.servicePool, 'drill end'), 10_000);
     await waitApplied(stack.servicePool, forwardSlot(module), await emitDrainMarker(stack.legacyPool, 'drill end'), 10_000);
   }
+  await waitLegacyCommandsDone(stack);
+  for (const module of modules) await waitApplied(stack.legacyPool, reverseSlot(module), await emitDrainMarker(stack.servicePool, 'drill end, after commands'), 10_000);
+}
+
+async function waitLegacyCommandsDone(stack: DrillStack): Promise<void> {
   const deadline = Date.now() + 10_000;
   while ((await stack.servicePool.query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')).rows[0]!.n > 0) {
     if (Date.now() > deadline) throw new Error('legacy commands still pending after the drill');
