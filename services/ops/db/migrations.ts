@@ -1,0 +1,126 @@
+import type { Migration } from '../../kit/index.ts';
+
+/**
+ * svc_ops keeps the tables of M05 (hp_growth), M17 (hp_operations) and M18 (hp_risk) under their
+ * legacy names and columns, so the ORM engine serves hp.rating, hp.certification, hp.operation,
+ * hp.notification, hp.risk.rule, hp.risk.alert and hp.audit.log from here exactly as from Odoo,
+ * and forward and reverse sync copy rows without mapping. Ids come from the tables' own
+ * sequences; at cutover the control plane moves them into a range the legacy side never uses.
+ * No foreign keys: the sync applies a batch per table (the engine checks Odoo's references
+ * itself). The addons' _sql_constraints are kept under Odoo's constraint names
+ * (ratings_score_range, risk_rules_code_uniq), so a violation answers as Odoo does.
+ */
+export const OPS_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001_ops_legacy_tables',
+    sql: `
+CREATE TABLE ratings (
+  id serial PRIMARY KEY,
+  coach_id integer NOT NULL,
+  order_id integer,
+  rater_id integer,
+  score integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  comment text,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  CONSTRAINT ratings_score_range CHECK (score >= 1 AND score <= 5)
+);
+CREATE INDEX ratings__coach_id_index ON ratings (coach_id);
+CREATE INDEX ratings__order_id_index ON ratings (order_id);
+CREATE INDEX ratings__rater_id_index ON ratings (rater_id);
+CREATE TABLE certifications (
+  id serial PRIMARY KEY,
+  coach_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  level character varying NOT NULL,
+  state character varying NOT NULL,
+  certified_on date,
+  expires_on date,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX certifications__coach_id_index ON certifications (coach_id);
+CREATE INDEX certifications__state_index ON certifications (state);
+CREATE TABLE operations (
+  id serial PRIMARY KEY,
+  operator_id integer,
+  create_uid integer,
+  write_uid integer,
+  name character varying NOT NULL,
+  operation_type character varying NOT NULL,
+  target character varying,
+  state character varying NOT NULL,
+  scheduled_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX operations__operator_id_index ON operations (operator_id);
+CREATE INDEX operations__state_index ON operations (state);
+CREATE TABLE notifications (
+  id serial PRIMARY KEY,
+  user_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  channel character varying NOT NULL,
+  title character varying NOT NULL,
+  body text,
+  is_read boolean,
+  sent_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX notifications__is_read_index ON notifications (is_read);
+CREATE INDEX notifications__user_id_index ON notifications (user_id);
+CREATE TABLE risk_rules (
+  id serial PRIMARY KEY,
+  create_uid integer,
+  write_uid integer,
+  name character varying NOT NULL,
+  code character varying NOT NULL,
+  model_name character varying NOT NULL,
+  severity character varying NOT NULL,
+  condition text,
+  active boolean,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  CONSTRAINT risk_rules_code_uniq UNIQUE (code)
+);
+CREATE TABLE risk_alerts (
+  id serial PRIMARY KEY,
+  rule_id integer,
+  user_id integer,
+  res_id integer,
+  create_uid integer,
+  write_uid integer,
+  res_model character varying,
+  severity character varying NOT NULL,
+  state character varying NOT NULL,
+  detected_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX risk_alerts__rule_id_index ON risk_alerts (rule_id);
+CREATE INDEX risk_alerts__state_index ON risk_alerts (state);
+CREATE INDEX risk_alerts__user_id_index ON risk_alerts (user_id);
+CREATE TABLE audit_logs (
+  id serial PRIMARY KEY,
+  user_id integer,
+  res_id integer,
+  create_uid integer,
+  write_uid integer,
+  action character varying NOT NULL,
+  res_model character varying,
+  ip character varying,
+  details jsonb,
+  at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX audit_logs__at_index ON audit_logs (at);
+CREATE INDEX audit_logs__user_id_index ON audit_logs (user_id);
+`,
+  },
+];
