@@ -35,6 +35,11 @@ export { createRecords, updateRecords } from './write/record-writes.ts';
 export { checkExist, checkRules, type WriteEnv } from './write/write-env.ts';
 export { companyCurrency, odooNow } from './write/env-values.ts';
 
+// Python literals as Odoo stores them in text (a risk rule's condition, read like safe_eval reads
+// it, without evaluating code) and Python's repr() of values, for error texts that quote them.
+export { evaluatePythonExpression, UnsupportedRuleExpression, type PyObject, type PyValue } from './access/python-expression.ts';
+export { pyRepr } from './domain/python-repr.ts';
+
 // Errors in Odoo's own classes, as clients see them (UserError, AccessError, …).
 export {
   OdooError,
