@@ -24,7 +24,7 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, BuiltService | Planne
   biz: { load: async () => (await import('./biz/index.ts')).default },
   ec: { planned: ['M09', 'M10'] },
   finance: { load: async () => (await import('./finance/index.ts')).default },
-  ops: { planned: ['M05', 'M17', 'M18'] },
+  ops: { load: async () => (await import('./ops/index.ts')).default },
   ai: { planned: ['M16'] },
 };
 
