@@ -1,21 +1,11 @@
-import type { BehaviourRegistry, ModelCaller } from '../../../odoo-bridge/orm/index.ts';
+import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
 import type { ServiceEngineOptions } from '../../kit/index.ts';
 import { GROWTH_BUSINESS_METHODS, registerGrowthBehaviours } from './growth-behaviour.ts';
 import { RISK_BUSINESS_METHODS, registerRiskBehaviours } from './risk-behaviour.ts';
-import { serviceEvents, type EventsOfCall } from './outbox.ts';
+import type { OpsBehaviourOptions } from './behaviour-options.ts';
+import { serviceEvents } from './outbox.ts';
 
-/**
- * What every part's behaviour is given: where its events go (svc_ops's outbox, or nowhere on the
- * monolith), which side of the cut it runs on, and, where a gateway hosts the engine, other
- * models' methods as a client reaches them (the legacy adapters for res.users, hp.service.order).
- */
-export interface OpsBehaviourOptions {
-  events: EventsOfCall;
-  side: 'service' | 'legacy';
-  callModel?: ModelCaller;
-  /** The engine's options on the service side (its pool, logger, metrics), for work after a commit. */
-  engine?: ServiceEngineOptions;
-}
+export type { OpsBehaviourOptions };
 
 /**
  * hp_growth's, hp_operations' and hp_risk's Python behaviour on a BehaviourRegistry, one

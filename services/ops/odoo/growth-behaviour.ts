@@ -1,7 +1,7 @@
 import { updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelInfo } from '../../../odoo-bridge/orm/index.ts';
 import { recordsMethod } from '../../kit/index.ts';
 import { revokeCertifications, type CertificationWriter } from '../domain/certifications.ts';
-import type { OpsBehaviourOptions } from './behaviours.ts';
+import type { OpsBehaviourOptions } from './behaviour-options.ts';
 
 /** `self.write(vals)` inside an ORM call: the engine's write (ACL, rules, missing records). */
 function rpcCertificationWriter(ctx: CallContext, behaviours: BehaviourRegistry, model: ModelInfo): CertificationWriter {
