@@ -43,6 +43,11 @@ export interface RouteContext<DB, Body = unknown, Query = unknown, Params = unkn
   legacyPool: pg.Pool | null;
   /** Runs after the transaction committed (e.g. drive a saga the request started). */
   afterCommit(work: () => Promise<void>): void;
+  /**
+   * The service database outside the request's transaction (as HandlerContext.database), for
+   * after-commit work that needs its own connection (e.g. a dispatcher of queued deliveries).
+   */
+  database?: Kysely<DB & KitTables>;
   /** The service's saga runner (ServiceDefinition.sagas); null for a service that declares none. */
   sagas: SagaRunner | null;
   /** The caller's address as the gateway saw it (express `req.ip`, trusting only loopback proxies). */

@@ -1,5 +1,6 @@
 import type { EventType, SubscriptionDefinition } from '../kit/index.ts';
 import type { OpsDatabase } from './db/tables.ts';
+import { AUDIT_LOG_SUBSCRIPTIONS } from './domain/audit-log-events.ts';
 
 /**
  * What the ops service publishes, each a contract in schemas/events/:
@@ -13,4 +14,5 @@ export const OPS_PUBLISHES = ['service_rated'] as const satisfies readonly Event
  * coach's rating): each part exports its subscriptions from its domain file and adds one spread.
  */
 export const OPS_SUBSCRIPTIONS: SubscriptionDefinition<OpsDatabase>[] = [
+  ...AUDIT_LOG_SUBSCRIPTIONS,
 ];

@@ -48,6 +48,11 @@ export interface EventDataMap {
   community_member_changed: {
     memberId: Id; groupId: Id; userId: Id; groupOwnerId: Id | null; role?: 'owner' | 'admin' | 'member'; state: 'active' | 'left' | 'banned'; joinedAt: Time;
   };
+  health_data_accessed: {
+    auditId: Id; actorUid: Id; subjectUids: Id[] | null; model: 'hp.health.record' | 'hp.device.binding' | 'hp.health.goal' | 'hp.assessment';
+    queryKind: string; protocol: 'rest' | 'fhir' | 'xmlrpc' | 'xmlrpc-legacy' | 'jsonrpc' | 'web' | 'json2' | 'internal'; outcome: 'granted' | 'refused';
+    rowCount: number | null; readAt: Time; requestId: string | null;
+  };
 }
 
 export type EventType = keyof EventDataMap;
@@ -56,5 +61,5 @@ export const EVENT_TYPES = [
   'health_action_recorded', 'goal_achieved', 'device_data_synced', 'order_created', 'order_assigned', 'service_completed',
   'content_published', 'question_answered', 'post_liked', 'live_started', 'community_created', 'biz_activity',
   'product_purchased', 'ad_clicked', 'inventory_updated', 'payment_success', 'points_awarded', 'gift_sent',
-  'user_registered', 'service_rated', 'live_ended', 'community_member_changed',
+  'user_registered', 'service_rated', 'live_ended', 'community_member_changed', 'health_data_accessed',
 ] as const satisfies readonly EventType[];

@@ -129,6 +129,7 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
       clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       platform: deps.platform,
       afterCommit: (work: () => Promise<void>) => void afterCommit.push(work),
+      database: deps.db,
       header: (name: string) => req.get(name),
       rawBody: (req as Request & { rawBody?: Buffer }).rawBody,
     });

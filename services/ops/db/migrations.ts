@@ -123,4 +123,42 @@ CREATE INDEX audit_logs__at_index ON audit_logs (at);
 CREATE INDEX audit_logs__user_id_index ON audit_logs (user_id);
 `,
   },
+  {
+    id: '0003_notification_deliveries',
+    // POST /ops/notifications (domain/notification-sends.ts): each send, and one delivery per
+    // recipient and outside channel (e-mail, SMS, push), svc_ops's own tables whatever the phase
+    // of M17 (the in-app rows are hp.notification's, in M17's home). A delivery is an outbox row
+    // the channel dispatcher (domain/channel-dispatcher.ts) claims when due, hands to the
+    // channel's sender and marks delivered, or retries with backoff until it is dead. last_error
+    // holds an error code, never an address or a body.
+    sql: `
+CREATE TABLE notification_sends (
+  id bigserial PRIMARY KEY,
+  sent_by integer NOT NULL,
+  title character varying NOT NULL,
+  channels character varying[] NOT NULL,
+  user_ids integer[] NOT NULL,
+  notification_ids integer[] NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE notification_deliveries (
+  id bigserial PRIMARY KEY,
+  send_id bigint NOT NULL REFERENCES notification_sends (id),
+  notification_id integer,
+  user_id integer NOT NULL,
+  channel character varying NOT NULL CHECK (channel IN ('email', 'sms', 'push')),
+  title character varying NOT NULL,
+  body text,
+  state character varying NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  last_error character varying,
+  provider_message_id character varying,
+  delivered_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX notification_deliveries__due_index ON notification_deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX notification_deliveries__send_id_index ON notification_deliveries (send_id);
+`,
+  },
 ];

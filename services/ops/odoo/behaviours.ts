@@ -1,6 +1,7 @@
 import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
 import type { ServiceEngineOptions } from '../../kit/index.ts';
 import { GROWTH_BUSINESS_METHODS, registerGrowthBehaviours } from './growth-behaviour.ts';
+import { OPERATIONS_BUSINESS_METHODS, registerOperationsBehaviours } from './operations-behaviour.ts';
 import { RISK_BUSINESS_METHODS, registerRiskBehaviours } from './risk-behaviour.ts';
 import type { OpsBehaviourOptions } from './behaviour-options.ts';
 import { serviceEvents } from './outbox.ts';
@@ -14,6 +15,7 @@ export type { OpsBehaviourOptions };
  */
 export function registerOpsBehaviours(behaviours: BehaviourRegistry, options: OpsBehaviourOptions): BehaviourRegistry {
   registerGrowthBehaviours(behaviours, options);
+  registerOperationsBehaviours(behaviours);
   registerRiskBehaviours(behaviours, options);
   return behaviours;
 }
@@ -26,5 +28,6 @@ export function registerOpsEngineBehaviours(behaviours: BehaviourRegistry, engin
 /** Business methods ops provides, per model (the control plane's "methods provided" gate reads this); each part adds its line. */
 export const OPS_BUSINESS_METHODS: Readonly<Record<string, readonly string[]>> = {
   ...GROWTH_BUSINESS_METHODS,
+  ...OPERATIONS_BUSINESS_METHODS,
   ...RISK_BUSINESS_METHODS,
 };

@@ -1,5 +1,10 @@
 import type { RouteDefinition } from '../../kit/index.ts';
 import type { OpsDatabase } from '../db/tables.ts';
+import { AUDIT_LOG_ROUTES } from './audit-logs.ts';
+import { NOTIFICATION_ROUTES } from './notifications.ts';
+import { OPERATION_ROUTES } from './operations.ts';
+import { RISK_ALERT_ROUTES } from './risk-alerts.ts';
+import { RISK_RULE_ROUTES } from './risk-rules.ts';
 
 /**
  * The ops service's REST API, in the order the OpenAPI document lists it. Each part exports an
@@ -7,6 +12,11 @@ import type { OpsDatabase } from '../db/tables.ts';
  * this order: fixed paths come before the `:id` ones beside them.
  */
 export const OPS_ROUTES: RouteDefinition<OpsDatabase>[] = [
+  ...NOTIFICATION_ROUTES,
+  ...OPERATION_ROUTES,
+  ...AUDIT_LOG_ROUTES,
+  ...RISK_ALERT_ROUTES,
+  ...RISK_RULE_ROUTES,
 ];
 
 /** The platform design's paths outside /ops/ that ops answers (/risk/…, /analytics/…); the catalogue refuses a path claimed twice. */

@@ -6,17 +6,13 @@ import { HEALTH_MODEL_TABLES, isHealthModel, type HealthModel } from './health-r
 export type ReadProtocol = 'rest' | 'fhir' | 'xmlrpc' | 'xmlrpc-legacy' | 'jsonrpc' | 'web' | 'json2' | 'internal';
 
 /*
- * Export to ops (later; not a published event yet). The audit is svc_user's table, written before
- * each read is answered. Ops will receive it as events once the contract exists: a
- * `health_data_read` CloudEvent whose data is one row's columns (actor_uid, subject_uids, model,
- * query_kind, protocol, outcome, row_count, read_at, request_id; never values), with its JSON
- * Schema in schemas/events/ and its type in the kit's EVENT_TYPES, published through the outbox.
- * The exporter is then a loop in the user service that reads rows past the last exported id
- * (kept in svc_user), only those whose inserting transaction is older than every one still open
- * (xmin against pg_snapshot_xmin(pg_current_snapshot()): bigserial ids commit out of order), and
- * publishes them in id order, in batches: the read path
- * stays one INSERT, and ops gets each read once. Until then ops reads the table itself
- * (read_at and actor/subject indexes) or through a dump.
+ * Export to ops: every audit row is published as a `health_data_accessed` CloudEvent (its
+ * contract in schemas/events/health_data_accessed.json, its type in the kit's EVENT_TYPES) by
+ * the same statement that inserts the row, into svc_user's outbox: the row and its event commit
+ * together, and the read path stays one statement per batch. The event's id is derived from the
+ * row's id (`user-health-read-<id>`), so it names that row once whatever relays it; ops keeps it
+ * in hp.audit.log (audit_logs) exactly once. The data is the row's columns (actor, subjects,
+ * model, query kind, protocol, outcome, row count, time, request id): never a value.
  */
 
 /**
@@ -114,10 +110,25 @@ export class HealthReadAudit {
   }
 }
 
+/** The outbox rows of the inserted audit rows (alias i): health_data_accessed CloudEvents, as the kit's OutboxWriter would write them. */
+const AUDIT_EVENTS = sql`
+  SELECT 'user-health-read-' || i.id, 'health_data_accessed', 'res.users/' || i.actor_uid,
+         jsonb_build_object(
+           'specversion', '1.0', 'id', 'user-health-read-' || i.id, 'source', '/ficus/user', 'type', 'health_data_accessed',
+           'time', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'subject', 'res.users/' || i.actor_uid, 'datacontenttype', 'application/json',
+           'dataschema', 'https://schemas.ficus.dev/events/health_data_accessed.json',
+           'data', jsonb_build_object(
+             'auditId', i.id, 'actorUid', i.actor_uid, 'subjectUids', to_jsonb(i.subject_uids), 'model', i.model,
+             'queryKind', i.query_kind, 'protocol', i.protocol, 'outcome', i.outcome, 'rowCount', i.row_count,
+             'readAt', to_char(i.read_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'requestId', i.request_id))
+    FROM inserted i ORDER BY i.id`;
+
 /**
- * One INSERT for a batch. An entry that names records instead of users gets the records' owners
- * from the model's table in the same statement (the rows are in svc_user whenever an Odoo call
- * reaches the service's engine).
+ * One statement for a batch: the audit rows and their health_data_accessed events in the outbox
+ * (one transaction, so neither exists without the other). An entry that names records instead
+ * of users gets the records' owners from the model's table in the same statement (the rows are
+ * in svc_user whenever an Odoo call reaches the service's engine).
  */
 async function insertAuditRows(db: Kysely<any>, rows: readonly AuditRow[]): Promise<void> {
   const owners = sql.join(
@@ -126,13 +137,16 @@ async function insertAuditRows(db: Kysely<any>, rows: readonly AuditRow[]): Prom
     sql` `,
   );
   await sql`
+    WITH inserted AS (
     INSERT INTO health_read_audit (read_at, actor_uid, subject_uids, model, query_kind, protocol, outcome, row_count, request_id)
     SELECT e.read_at, e.actor_uid,
            CASE WHEN e.record_ids IS NULL THEN e.subject_uids ELSE CASE e.model ${owners} END END,
            e.model, e.query_kind, e.protocol, e.outcome, e.row_count, e.request_id
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS e(
         read_at timestamptz, actor_uid integer, subject_uids integer[], record_ids integer[], model text,
-        query_kind text, protocol text, outcome text, row_count integer, request_id text)`.execute(db);
+        query_kind text, protocol text, outcome text, row_count integer, request_id text)
+    RETURNING id, read_at, actor_uid, subject_uids, model, query_kind, protocol, outcome, row_count, request_id)
+    INSERT INTO outbox (id, type, aggregate_id, payload) ${AUDIT_EVENTS}`.execute(db);
 }
 
 const writers = new WeakMap<object, HealthReadAudit>();

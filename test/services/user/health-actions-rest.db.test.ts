@@ -111,7 +111,8 @@ for (const owner of ['legacy', 'service'] as UserOwner[]) {
     it('rights as over RPC: a member only for themselves, a coach reads records but neither writes others\' nor reads goals, operators do all', async () => {
       const goal = await freshGoal(OTHER, 'steps', 5000);
       const before = (await rows().query('SELECT count(*)::int AS n FROM health_records')).rows[0].n;
-      const eventsBefore = (await stack.service.pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n;
+      // Reads are audited, and each audit row is a health_data_accessed event: only the writes' events count here.
+      const eventsBefore = (await stack.service.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE type <> 'health_data_accessed'`)).rows[0].n;
       const forOther = await call('POST', `/users/${OTHER}/health-actions`, MEMBER, { recordType: 'steps', value: 6000 });
       expect(forOther.status).toBe(403);
       expect(forOther.headers.get('content-type')).toMatch(/application\/problem\+json/);
@@ -129,7 +130,7 @@ for (const owner of ['legacy', 'service'] as UserOwner[]) {
       expect((await putGoals(COACH, OTHER, [{ id: goal, state: 'abandoned' }])).status).toBe(403);
       expect(await goalRow(goal)).toMatchObject({ state: 'active', target_value: 5000 });
       // A refused request leaves no event: the outbox row would have been in its transaction.
-      expect((await stack.service.pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n).toBe(eventsBefore);
+      expect((await stack.service.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE type <> 'health_data_accessed'`)).rows[0].n).toBe(eventsBefore);
       const byOperator = await call('POST', `/users/${OTHER}/health-actions`, OPERATOR, { recordType: 'steps', value: 6000, source: 'coach' });
       expect(byOperator.status).toBe(201);
       expect(byOperator.body.goalsAdvanced).toEqual([expect.objectContaining({ id: goal, state: 'achieved' })]);
