@@ -182,11 +182,26 @@ def str_or_list(node):
     return [v] if isinstance(v, str) else [x for x in v if isinstance(x, str)]
 
 
+class _AnnotatedToPlain(ast.NodeTransformer):
+    """`name: Type = value` as `name = value`: Odoo 18 annotates some fields
+    (`child_ids: Partner = fields.One2many(...)`), which are definitions like any other."""
+
+    def visit_AnnAssign(self, node):
+        if node.value is None or not isinstance(node.target, ast.Name):
+            return node
+        return ast.copy_location(ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno), node)
+
+
+def parse_module(text):
+    """`ast.parse` with annotated assignments made plain (see _AnnotatedToPlain)."""
+    return ast.fix_missing_locations(_AnnotatedToPlain().visit(ast.parse(text)))
+
+
 def classes_of(path):
     with open(path, encoding='utf-8') as fh:
         text = fh.read()
     try:
-        tree = ast.parse(text)
+        tree = parse_module(text)
     except SyntaxError:
         return
     constants = {}

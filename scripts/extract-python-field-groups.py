@@ -71,7 +71,7 @@ def definitions(path):
     with open(path, encoding='utf-8') as fh:
         text = fh.read()
     try:
-        tree = ast.parse(text)
+        tree = facts.parse_module(text)
     except SyntaxError:
         return
     constants = {}

@@ -36,7 +36,7 @@ def model_classes(path):
     with open(path, encoding='utf-8') as fh:
         text = fh.read()
     try:
-        tree = ast.parse(text)
+        tree = field_facts.parse_module(text)
     except SyntaxError:
         return
     for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:

@@ -87,7 +87,7 @@ function declaredGroups(registry: Registry, model: string, field: string): strin
 }
 
 /** The field a related / `_inherits` field reads, or null for other fields. */
-function relatedTarget(registry: Registry, model: ModelInfo, field: FieldInfo): { model: ModelInfo; field: FieldInfo } | null {
+export function relatedTarget(registry: Registry, model: ModelInfo, field: FieldInfo): { model: ModelInfo; field: FieldInfo } | null {
   if (field.inheritedVia) {
     const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
     const target = parent?.fields.get(field.name);

@@ -8510,8 +8510,16 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "active_lang_count": {
       "compute": "_compute_active_lang_count"
      },
+     "child_ids": {
+      "domainFields": [
+       "active"
+      ]
+     },
      "commercial_company_name": {
       "compute": "_compute_commercial_company_name"
+     },
+     "commercial_partner_id": {
+      "compute": "_compute_commercial_partner"
      },
      "company_registry": {
       "compute": "_compute_company_registry"
@@ -8540,8 +8548,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "partner_share": {
       "compute": "_compute_partner_share"
      },
+     "same_company_registry_partner_id": {
+      "compute": "_compute_same_vat_partner_id"
+     },
+     "same_vat_partner_id": {
+      "compute": "_compute_same_vat_partner_id"
+     },
+     "self": {
+      "compute": "_compute_get_ids"
+     },
      "tz_offset": {
       "compute": "_compute_tz_offset"
+     },
+     "user_id": {
+      "compute": "_compute_user_id"
      }
     },
     "inherit": [

@@ -5427,6 +5427,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "account"
     }
    ],
+   "child_ids": [
+    {
+     "domain": [
+      [
+       "active",
+       "=",
+       true
+      ]
+     ],
+     "module": "base"
+    }
+   ],
    "color": [
     {
      "default": {
@@ -5489,6 +5501,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ],
    "parent_id": [
+    {
+     "module": "base"
+    },
     {
      "module": "mail",
      "tracking": 3
@@ -5561,6 +5576,11 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ],
    "user_id": [
     {
+     "computed": true,
+     "module": "base"
+    },
+    {
+     "computed": true,
      "module": "mail",
      "tracking": 4
     }
