@@ -1,64 +1,30 @@
 // The cutover drill on M02 (the user service, issue 22): `npx tsx bench/cutover-user.ts`. Prints a table, then one JSON line.
 // DRILL_RATE (200), DRILL_MEMBERS (24), DRILL_COACHES (8), DRILL_DWELL_MS (6000); DRILL_STRICT=1 steps through the gates
 // without --force; DRILL_LEASE_MS gives a freeze longer than the production 5 s before gateways release held writes (a loaded machine).
-import os from 'node:os';
-import { createLogger } from '../platform/logger.ts';
 import user from '../services/user/index.ts';
-import { startDrillStack } from './drill/drill-stack.ts';
-import { percentile } from './drill/drill-figures.ts';
-import { latencyTable, runUserCutoverDrill, userDrillClean, userLostAndDuplicated } from './drill/run-user-drill.ts';
-import { serviceMount, type ServiceMount } from './drill/service-mount.ts';
-import { startBenchCluster } from './support/bench-cluster.ts';
-import { freshDrillDatabases } from './support/drill-databases.ts';
+import { benchServiceDrill, drillFigures, drillSettings, drillTable, routeNames } from './drill/bench-drill.ts';
+import { latencyTable, runUserCutoverDrill, userDrillClean, userLostAndDuplicated, USER_DRILL_MODULES } from './drill/run-user-drill.ts';
 
-const RATE = Number(process.env.DRILL_RATE ?? 200);
-const MEMBERS = Number(process.env.DRILL_MEMBERS ?? 24);
-const COACHES = Number(process.env.DRILL_COACHES ?? 8);
-const DWELL_MS = Number(process.env.DRILL_DWELL_MS ?? 6000);
-const STRICT = process.env.DRILL_STRICT === '1';
-const LEASE_MS = process.env.DRILL_LEASE_MS ? Number(process.env.DRILL_LEASE_MS) : undefined;
-
-const bench = await startBenchCluster();
-const drill = await freshDrillDatabases(bench, { prefix: 'udrill', service: 'user', modules: ['M02'] });
-
-const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', format: 'json' });
-let mounted: ServiceMount | undefined;
-// As `ficus start`: the user service runs (its REST API on the gateway) before anything is migrated.
-const stack = await startDrillStack({
-  legacyUrl: drill.legacyUrl, controlUrl: drill.controlUrl, serviceUrl: drill.serviceUrl, logger, service: 'user',
-  mount: serviceMount(user, drill.serviceUrl, bench.cluster.url('postgres'), (m) => (mounted = m)),
+const settings = drillSettings({ rate: 200, members: 24, coaches: 8, dwellMs: 6000 });
+const { result, loadAverage } = await benchServiceDrill({
+  prefix: 'udrill', definition: user, modules: USER_DRILL_MODULES,
+  run: (stack, mount) => runUserCutoverDrill(stack, {
+    members: settings.members, coaches: settings.coaches, ratePerSecond: settings.rate, dwellMs: settings.dwellMs, runTag: String(Date.now()),
+    restUrl: stack.gatewayUrl, restRoutes: routeNames(user), tokensFor: (uids) => mount().tokensFor(uids),
+    strictGates: settings.strict, ...(settings.leaseMs ? { leaseMs: settings.leaseMs } : {}), log: (l) => process.stderr.write(`${l}\n`),
+  }),
 });
-const loads: number[] = [];
-const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 1000);
-const result = await runUserCutoverDrill(stack, {
-  members: MEMBERS, coaches: COACHES, ratePerSecond: RATE, dwellMs: DWELL_MS, runTag: String(Date.now()),
-  restUrl: stack.gatewayUrl, restRoutes: user.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`), tokensFor: (uids) => mounted!.tokensFor(uids),
-  strictGates: STRICT, ...(LEASE_MS ? { leaseMs: LEASE_MS } : {}), log: (l) => process.stderr.write(`${l}\n`),
-});
-clearInterval(sampler);
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const loadAverage = { mean: round2(loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : os.loadavg()[0]!), end: round2(os.loadavg()[0]!), cores: os.cpus().length };
-await stack.stop();
-await drill.clean();
-await bench.stop();
 
 const l = result.load;
-const writes = l.writeLatencies.map((w) => w.ms);
-const p = (q: number) => percentile(writes, q * 100);
+const figures = drillFigures(result, settings);
 const { lost, duplicated, wrong } = userLostAndDuplicated(result);
-console.log(`\ncutover drill (M02 → user, embedded${STRICT ? ', gates not forced' : ''})`);
-console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${l.late} started late), ${l.failures.length} failed`);
+console.log(`\ncutover drill (M02 → user, embedded${settings.strict ? ', gates not forced' : ''})`);
+console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${settings.rate}/s, ${l.late} started late), ${l.failures.length} failed`);
 console.log(`  REST routes in the load: ${l.restRoutesUsed.join(', ') || 'none'}`);
 console.log(`  rows: ${l.records.length} health records (${l.records.filter((r) => r.via === 'rest').length} over REST) and ${l.syncedReadings.length} synced readings, ${l.goals.length} goals (${l.goals.filter((g) => g.state === 'achieved').length} achieved), ${l.bindings.length} bindings, ${l.assessments.length} assessments; ${l.refusals.length} progress refusals on goals no longer active`);
 console.log(`  read-backs: ${l.readBacks}, stale ${l.staleReads.length} ${JSON.stringify(result.staleByPhase)} (${result.staleInCanary.length} while routed by canary, ${result.staleOutsideCanary.length} outside)`);
-console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
-for (const s of result.steps) console.log(`  ${s.step.padEnd(20)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}${s.forced ? '  (forced)' : ''}  ${s.message}`);
-for (const t of result.timelines) console.log(`  ${t}`);
-for (const r of result.shadow) console.log(`  shadow ${r.module} ${r.call}: ${r.compared} compared, ${r.unexplained} unexplained${r.fields.length ? ` (${r.fields.join(', ')})` : ''}${r.lastDiff ? `; last ${r.lastDiff}` : ''}`);
-console.log(`  reconcile M02: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${result.reconcileDetail})`);
-for (const b of result.rules.breaches) console.log(`    breach: ${b}`);
-for (const side of result.sides) console.log(`  ${side.side}: missing ${side.missing.length}, extra ${side.extra.length}, wrong ${side.wrong.length}${[...side.missing, ...side.extra, ...side.wrong].slice(0, 3).map((x) => `; ${x}`).join('')}`);
-console.log(`  load average: ${loadAverage.mean} mean during the run, ${loadAverage.end} at the end (1 min, ${loadAverage.cores} cores)`);
+console.log(`  write latency all run: p50 ${figures.writeP50Ms} ms, p99 ${figures.writeP99Ms} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
+for (const line of drillTable(result, USER_DRILL_MODULES, loadAverage)) console.log(line);
 for (const line of latencyTable(l).slice(0, 8)) console.log(`  latency ${line}`);
 for (const s of l.staleReads.slice(0, 5)) console.log(`  stale: ${s.method}: ${s.detail}`);
 for (const f of l.failures.slice(0, 5)) console.log(`  failure: ${f.method}: ${f.message}`);
@@ -66,8 +32,8 @@ const ok = userDrillClean(result);
 console.log(JSON.stringify({
   bench: 'cutover-user',
   rate: Math.round(result.achievedRate),
-  offeredRate: RATE,
-  leaseMs: LEASE_MS ?? 5000,
+  offeredRate: settings.rate,
+  leaseMs: settings.leaseMs ?? 5000,
   late: l.late,
   calls: l.calls,
   byChannel: l.byChannel,
@@ -80,16 +46,7 @@ console.log(JSON.stringify({
   staleReads: l.staleReads.length,
   staleReadsInCanary: result.staleInCanary.length,
   rows: { records: l.records.length, syncedReadings: l.syncedReadings.length, goals: l.goals.length, bindings: l.bindings.length, assessments: l.assessments.length },
-  freezeMs: Object.fromEntries(result.steps.filter((s) => s.freezeMs !== undefined).map((s) => [s.step, s.freezeMs])),
-  heldWriteP99Ms: result.freezeHoldP99Ms,
-  heldWriteMaxMs: result.freezeHoldMaxMs,
-  writeP50Ms: p(0.5),
-  writeP99Ms: p(0.99),
-  gates: STRICT ? 'default thresholds, no --force' : '--force offered, shadow gate relaxed to 1 sample and 99 %',
-  gatesOverridden: result.steps.some((s) => s.forced),
-  shadow: { compared: result.shadow.reduce((n, r) => n + r.compared, 0), unexplained: result.shadow.reduce((n, r) => n + r.unexplained, 0) },
-  reconcileClean: result.reconcileClean,
-  rulesChecked: result.rules.checked,
+  ...figures,
   loadAverage,
   ok,
   failures: l.failures.slice(0, 5),

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/** One answer of auth's REST API: status and parsed body (problem+json included). */
-export interface RestAnswer {
-  status: number;
-  body: any;
-}
+import type { RestAnswer } from './bearer-rest.ts';
+
+export type { RestAnswer };
 
 /**
  * Auth's REST API as an app calls it, from a given client address: the gateway trusts

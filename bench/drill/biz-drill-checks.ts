@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { BizLoadReport } from './biz-load-types.ts';
+import { baselineIds, sideChecker, type SideCheck } from './side-check.ts';
 
 /** The tables the drill writes, and the rows of the drill's users each held before the drill (ids), on the monolith. */
 export type BizBaseline = Record<BizTable, Set<number>>;
@@ -10,26 +11,14 @@ const OWNER_COLUMN: Record<BizTable, 'host_id' | 'owner_id' | 'user_id'> = { liv
 const TABLES = Object.keys(OWNER_COLUMN) as BizTable[];
 
 /** One side's rows against what the clients were answered. */
-export interface BizSideCheck {
-  side: 'legacy' | 'service';
-  /** `table #id`: a row a client was told it wrote, absent. */
-  missing: string[];
-  /** `table #id`: a row of the drill's users the drill did not write (a write applied twice, or a stray one). */
-  extra: string[];
-  /** A row present with other values than the last accepted write left it. */
-  wrong: string[];
-}
+export type BizSideCheck = SideCheck;
 
 /** The ids of the rows each table holds for the drill's coaches (streams, groups) and members (memberships), before the drill writes any. */
 export async function bizBaseline(pool: pg.Pool, users: { members: readonly number[]; coaches: readonly number[] }): Promise<BizBaseline> {
-  const baseline = {} as BizBaseline;
-  for (const table of TABLES) {
-    const owners = table === 'members' ? users.members : users.coaches;
-    const { rows } = await pool.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${OWNER_COLUMN[table]} = ANY($1::int4[])`, [owners]);
-    baseline[table] = new Set(rows.map((r) => r.id));
-  }
-  return baseline;
+  return (await baselineIds(pool, TABLES.map((table) => ({ table, where: ofOwners(table), owners: table === 'members' ? users.members : users.coaches })))) as BizBaseline;
 }
+
+const ofOwners = (table: BizTable) => `${OWNER_COLUMN[table]} = ANY($1::int4[])`;
 
 /**
  * Every row the load was answered with, on one side: present exactly once with the values its
@@ -39,26 +28,8 @@ export async function bizBaseline(pool: pg.Pool, users: { members: readonly numb
  * new row of the drill's users in these tables.
  */
 export async function checkBizSide(side: BizSideCheck['side'], pool: pg.Pool, baseline: BizBaseline, report: BizLoadReport): Promise<BizSideCheck> {
-  const check: BizSideCheck = { side, missing: [], extra: [], wrong: [] };
-  const newRows = async <R extends { id: number }>(table: BizTable, columns: string): Promise<Map<number, R>> => {
-    const owners = table === 'members' ? report.memberIds : report.coachIds;
-    const { rows } = await pool.query<R>(`SELECT id, ${columns} FROM ${table} WHERE ${OWNER_COLUMN[table]} = ANY($1::int4[]) ORDER BY id`, [owners]);
-    return new Map(rows.filter((r) => !baseline[table].has(r.id)).map((r) => [r.id, r]));
-  };
-  const compare = <T extends { id: number }, R extends { id: number }>(table: BizTable, tracked: readonly T[], rows: Map<number, R>, wrong: (t: T, r: R) => string | undefined) => {
-    const seen = new Set<number>();
-    for (const t of tracked) {
-      if (seen.has(t.id)) check.extra.push(`${table} #${t.id} answered twice`);
-      seen.add(t.id);
-      const row = rows.get(t.id);
-      if (!row) check.missing.push(`${table} #${t.id}`);
-      else {
-        const why = wrong(t, row);
-        if (why) check.wrong.push(`${table} #${t.id}: ${why}`);
-      }
-    }
-    for (const row of rows.values()) if (!seen.has(row.id)) check.extra.push(`${table} #${row.id}`);
-  };
+  const { check, newRows: rowsOf, compare } = sideChecker(side, pool, baseline);
+  const newRows = <R extends { id: number }>(table: BizTable, columns: string) => rowsOf<R>(table, columns, ofOwners(table), table === 'members' ? report.memberIds : report.coachIds);
 
   const streams = await newRows<{ id: number; host_id: number; title: string; stream_key: string | null; state: string; viewer_peak: number | null; started: boolean; ended: boolean }>(
     'live_streams', 'host_id, title, stream_key, state, viewer_peak, started_at IS NOT NULL AS started, ended_at IS NOT NULL AS ended',

@@ -1,4 +1,7 @@
 import type { CallFigures } from './call-recorder.ts';
+import type { ReadBackFigures, StaleRead } from './read-backs.ts';
+
+export type { StaleRead };
 
 /** The biz drill load's options and report (biz-load.ts runs it; biz-rest-calls.ts and the checks read them). */
 export interface BizLoadOptions {
@@ -54,23 +57,10 @@ export interface TrackedMembership {
   via: string;
 }
 
-/** A read right after the client's own write that did not show it (read-your-writes); times are epoch ms. */
-export interface StaleRead {
-  method: string;
-  /** When the write was sent, when it was answered, when the read was sent. */
-  writtenAt: number;
-  answeredAt: number;
-  readAt: number;
-  detail: string;
-}
-
-export interface BizLoadReport extends CallFigures<BizChannel> {
+export interface BizLoadReport extends CallFigures<BizChannel>, ReadBackFigures {
   streams: TrackedStream[];
   groups: TrackedGroup[];
   memberships: TrackedMembership[];
-  /** Reads of a row right after its write (the same client, protocol and row): how many, and those that missed the write. */
-  readBacks: number;
-  staleReads: StaleRead[];
   /** Answers the drill asks for on purpose (a stream put live twice, a second join of a group): the addon's error, not a failure. */
   refusals: { method: string; message: string }[];
   /** The REST calls the load made (method and route), whichever routes the service had. */

@@ -1,14 +1,13 @@
-import { callRecorder, emptyCallFigures, messageOf, type DrillCall } from './call-recorder.ts';
+import { emptyCallFigures, type DrillCall } from './call-recorder.ts';
 import { bizRestCalls } from './biz-rest-calls.ts';
 import { bizRestClient } from './biz-rest-client.ts';
 import { BIZ_CHANNELS, type BizChannel, type BizLoadOptions, type BizLoadReport, type MembershipState, type StreamState, type TrackedGroup, type TrackedMembership, type TrackedStream } from './biz-load-types.ts';
-import { startOpenLoop } from './open-loop.ts';
+import { pacedLoad } from './paced-load.ts';
+import { expectRefusal, readBackQueue } from './read-backs.ts';
 import { rpcLogins, type RpcLogin } from './rpc-logins.ts';
 
 export type { BizChannel, BizLoadOptions, BizLoadReport, StaleRead, TrackedGroup, TrackedMembership, TrackedStream } from './biz-load-types.ts';
 
-/** What a read of a row that is not (yet) where it was read answers: Odoo's MissingError, the rules' AccessError, REST's 404. */
-const NOT_VISIBLE = /Record does not exist or has been deleted|doesn't have 'read' access to|: 404 /;
 /** hp_live's refusals (action_go_live of a stream not scheduled, action_end of one not live). */
 const NOT_SCHEDULED = /is not scheduled/;
 const NOT_LIVE = /is not live/;
@@ -49,7 +48,6 @@ export async function startBizLoad(o: BizLoadOptions) {
   const report: BizLoadReport = {
     ...emptyCallFigures(BIZ_CHANNELS), streams: [], groups: [], memberships: [], readBacks: 0, staleReads: [], refusals: [], restRoutesUsed: [], memberIds: [], coachIds: [],
   };
-  const record = callRecorder<BizChannel>(report);
   const members = await rpcLogins(o.gatewayUrl, o.database, 'member', o.members);
   const coaches = await rpcLogins(o.gatewayUrl, o.database, 'coach', o.coaches);
   // operator001 is also an admin: the drill's operators are operator002… (operator rights only).
@@ -57,63 +55,15 @@ export async function startBizLoad(o: BizLoadOptions) {
   report.memberIds = members.map((m) => m.uid);
   report.coachIds = coaches.map((c) => c.uid);
   const restUsed = new Set<string>();
-  let restWrites = false;
 
-  /** Read-backs waiting for a read slot, and the next steps of lifecycles. */
-  const readBacks: DrillCall<BizChannel>[] = [];
+  /** The next steps of lifecycles. */
   const streamSteps: DrillCall<BizChannel>[] = [];
   const membershipSteps: DrillCall<BizChannel>[] = [];
   /** Members with a membership write or its read-back in flight: one at a time each, so a read-back that differs is the gateway's doing. */
   const busy = new Set<string>();
-
-  /**
-   * Queues a read by the client that wrote, of what it wrote; `read` answers what differs from
-   * the write (undefined when the read shows it). `key` stays busy until the read is answered;
-   * then `then` runs (a lifecycle goes on).
-   */
-  const queueReadBack = (method: string, channel: BizChannel, key: string, writtenAt: number, read: () => Promise<string | undefined>, then?: () => void) => {
-    const answeredAt = Date.now();
-    busy.add(key);
-    readBacks.push({
-      method: `${method} (read-back)`, channel, write: false,
-      run: async () => {
-        const readAt = Date.now();
-        try {
-          report.readBacks++;
-          let wrong: string | undefined;
-          try {
-            wrong = await read();
-          } catch (error) {
-            // The row not there to read is a read that missed its write; any other error fails the call.
-            if (!NOT_VISIBLE.test(messageOf(error))) throw error;
-            wrong = `${key} not visible: ${messageOf(error).slice(0, 160)}`;
-          }
-          if (wrong) report.staleReads.push({ method, writtenAt, answeredAt, readAt, detail: wrong });
-        } finally {
-          busy.delete(key);
-          then?.();
-        }
-      },
-    });
-  };
-  /** A read-back over Odoo RPC of `id`; `check` holds the values as the write left them. */
-  const readBack = (who: RpcLogin, model: string, id: number, fields: string[], writtenAt: number, check: (row: Record<string, unknown>) => string | undefined, then?: () => void) =>
-    queueReadBack(`${model}.read`, who.channel, `${model}#${id}`, writtenAt, async () => {
-      const rows = (await who.exec(model, 'read', [[id], fields])) as Record<string, unknown>[];
-      const wrong = rows.length ? check(rows[0]!) : `not found by ${who.login}`;
-      return wrong && `${model} ${id}: ${wrong}`;
-    }, then);
+  const { queue: readBacks, queueReadBack, readBack } = readBackQueue<BizChannel>(report, busy);
   /** Runs `call`, turning the addon's refusal `expected` into an answer (recorded); anything else, or no refusal, fails. */
-  const refused = async (method: string, expected: RegExp, call: () => Promise<unknown>, what: string) => {
-    try {
-      await call();
-    } catch (error) {
-      if (!expected.test(messageOf(error))) throw error;
-      report.refusals.push({ method, message: messageOf(error).slice(0, 120) });
-      return;
-    }
-    throw new Error(`${what} was accepted`);
-  };
+  const refused = (method: string, expected: RegExp, call: () => Promise<unknown>, what: string) => expectRefusal(report.refusals, method, expected, call, what);
 
   const member = (k: number) => members[k % members.length]!;
   const coach = (k: number) => coaches[k % coaches.length]!;
@@ -348,20 +298,11 @@ export async function startBizLoad(o: BizLoadOptions) {
 
   const streamCall = () => streamSteps.shift() ?? streamLifecycle();
   const membershipCall = () => membershipSteps.shift() ?? membershipLifecycle() ?? streamCall();
-  const restCall = (): DrillCall<BizChannel> | undefined => (rest && restWrites ? rest.write() : undefined);
+  const restCall = (): DrillCall<BizChannel> | undefined => (rest && load.restWrites() ? rest.write() : undefined);
 
-  const inFlightRest = new Set<Promise<void>>();
   let n = 0;
-  const perform = (call: DrillCall<BizChannel>): Promise<void> => {
-    const done = record(call);
-    if (call.channel === 'rest' && call.write) {
-      inFlightRest.add(done);
-      void done.finally(() => inFlightRest.delete(done));
-    }
-    return done;
-  };
   // Four writes in ten, each read back once by its client: the read-backs take four read slots.
-  const callNumber = (i: number): Promise<void> => {
+  const callNumber = (i: number, perform: (call: DrillCall<BizChannel>) => Promise<void>): Promise<void> => {
     const slot = i % 10;
     if (slot < 2) return perform(readCall(n++));
     if (slot < 6) return perform(readBacks.shift() ?? readCall(n++));
@@ -371,20 +312,7 @@ export async function startBizLoad(o: BizLoadOptions) {
     return perform(restCall() ?? (i % 20 < 10 ? membershipCall() : streamCall()));
   };
 
-  const loop = startOpenLoop(o.ratePerSecond, callNumber, () => report.late++);
-  return {
-    report,
-    /** REST writes on or off; off resolves once none is in flight. */
-    async setRestWrites(on: boolean): Promise<void> {
-      restWrites = on;
-      if (!on) await Promise.all(inFlightRest);
-    },
-    async stop(): Promise<BizLoadReport> {
-      await loop.stop();
-      // Read-backs still queued are asked now: every write is read back once (their lifecycles' next steps are not sent).
-      while (readBacks.length) await perform(readBacks.shift()!);
-      report.restRoutesUsed = [...restUsed].sort();
-      return report;
-    },
-  };
+  // Read-backs still queued when the load stops are asked then (their lifecycles' next steps are not sent).
+  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, restUsed, callNumber });
+  return load;
 }

@@ -1,3 +1,5 @@
+import { bearerRest, type RestVerb } from './bearer-rest.ts';
+
 /** A live stream as the biz service's REST API shows it (schemas/rest/biz/live-stream.json). */
 export interface RestStream {
   id: number;
@@ -45,22 +47,8 @@ export interface RestPerformance {
  * drill counts it as failed (a 404 says so in its message, for read-backs of rows not there).
  */
 export function bizRestClient(baseUrl: string, tokens: Record<string, string>) {
-  const call = async <T>(method: 'GET' | 'POST', path: string, uid: number, expected: number[], body?: unknown, idempotencyKey?: string): Promise<T> => {
-    const token = tokens[String(uid)];
-    if (!token) throw new Error(`no REST token for user ${uid}`);
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!expected.includes(response.status)) throw new Error(`REST ${method} ${path.replace(/\/\d+/g, '/:id').replace(/\?.*/, '')}: ${response.status} ${text.slice(0, 200)}`);
-    return (text ? JSON.parse(text) : {}) as T;
-  };
+  const api = bearerRest(baseUrl, tokens);
+  const call = <T>(method: RestVerb, path: string, uid: number, expected: number[], body?: unknown, idempotencyKey?: string): Promise<T> => api.expect<T>(method, path, uid, expected, body, idempotencyKey);
   const member = (groupId: number, userId: number) => `/communities/groups/${groupId}/members/${userId}`;
   return {
     createStream: (uid: number, body: { title: string; scheduledAt: string }, key: string) => call<RestStream>('POST', '/live-streams', uid, [201], body, key),

@@ -41,3 +41,13 @@ export async function journalTimelines(control: pg.Pool): Promise<string[]> {
   }
   return timelines;
 }
+
+/** p50 / p99 of every call a load made (ms), and per kind of call (`method: n calls, p50, p99`), slowest p99 first: which call a saturated gateway spends its time on. */
+export function callLatencies(report: { latencyByMethod: Record<string, number[]> }): { p50: number; p99: number; byMethod: string[] } {
+  const all = Object.values(report.latencyByMethod).flat();
+  const byMethod = Object.entries(report.latencyByMethod)
+    .map(([method, ms]) => ({ method, ms, p50: percentile(ms, 50), p99: percentile(ms, 99) }))
+    .sort((a, b) => b.p99 - a.p99)
+    .map(({ method, ms, p50, p99 }) => `${method}: ${ms.length} calls, p50 ${p50} ms, p99 ${p99} ms`);
+  return { p50: percentile(all, 50), p99: percentile(all, 99), byMethod };
+}

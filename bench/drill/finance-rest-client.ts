@@ -1,3 +1,5 @@
+import { bearerRest } from './bearer-rest.ts';
+
 /** The addon's overdraft refusal, as a REST problem's detail carries it. */
 const OVERDRAFT = /Insufficient points: user (\d+) has (-?\d+) points, (-?\d+) requested/;
 
@@ -22,24 +24,7 @@ export interface FinanceRestClient {
  * purchase, throws: the drill counts it as failed.
  */
 export function financeRestClient(baseUrl: string, tokens: Record<string, string>): FinanceRestClient {
-  const call = async (method: 'GET' | 'POST', path: string, uid: number, body?: unknown, idempotencyKey?: string) => {
-    const token = tokens[String(uid)];
-    if (!token) throw new Error(`no REST token for user ${uid}`);
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  };
-  const fail = (what: string, answer: { status: number; body: unknown }): never => {
-    throw new Error(`REST ${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
-  };
+  const { send: call, fail } = bearerRest(baseUrl, tokens);
   return {
     async balance(uid) {
       const answer = await call('GET', '/points/balance', uid);

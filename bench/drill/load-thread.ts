@@ -2,14 +2,33 @@ import { Worker } from 'node:worker_threads';
 
 /** A drill load running in a worker thread, so the clients' XML and JSON work stays off the gateway's event loop. */
 export interface LoadThread<Report> {
-  /** REST writes on or off (the service's writes wait for its cutover). */
+  /** REST writes on or off (the service's writes wait for its cutover); a load without REST writes ignores it. */
   setRestWrites(on: boolean): Promise<void>;
   stop(): Promise<Report>;
 }
 
-/** Starts the load `workerUrl` runs (a load-worker.ts `serveLoad`) with `options`, once it says it started. */
-export async function startLoadThread<Report>(workerUrl: URL, options: unknown): Promise<LoadThread<Report>> {
-  const worker = new Worker(workerUrl, { workerData: options });
+/** What a drill load module exports by name: starts the load in the calling thread (the worker's). */
+export type LoadStarter = (options: any) => Promise<{ setRestWrites?(on: boolean): Promise<void>; stop(): Promise<unknown> }>;
+type ReportOf<S extends LoadStarter> = Awaited<ReturnType<S>> extends { stop(): Promise<infer Report> } ? Report : never;
+
+/** What the one worker (load-worker.ts) is given: the load's module, the name of its starter, and the starter's options. */
+export interface LoadWorkerData {
+  module: string;
+  start: string;
+  options: unknown;
+}
+
+/**
+ * Runs the load `start` of the module at `moduleUrl` (its options `options`) in a worker thread
+ * of its own, once it says it started. Every drill's load goes through this one worker: the
+ * module and the starter's name are typed against each other (`typeof import('./x-load.ts')`).
+ */
+export async function startLoadThread<Module extends Record<Name, LoadStarter>, Name extends string & keyof Module>(
+  moduleUrl: URL, start: Name, options: Parameters<Module[Name]>[0],
+): Promise<LoadThread<ReportOf<Module[Name]>>> {
+  type Report = ReportOf<Module[Name]>;
+  const workerData: LoadWorkerData = { module: moduleUrl.href, start, options };
+  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData });
   await new Promise<void>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('message', () => resolve());
@@ -32,7 +51,7 @@ export async function startLoadThread<Report>(workerUrl: URL, options: unknown):
       await answer((m) => (m.restWrites === on ? true : undefined), { op: 'rest-writes', on });
     },
     stop: async () => {
-      const report = await answer((m) => m.report as Report | undefined, { op: 'stop' });
+      const report = await answer<Report>((m) => m.report as Report | undefined, { op: 'stop' });
       await worker.terminate();
       return report;
     },

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import { reconcileModules } from '../../migration/reconcile/index.ts';
 import type { AuthLoadOptions, AuthLoadReport } from './auth-load.ts';
-import { startAuthLoadThread } from './auth-load-thread.ts';
+import { startLoadThread } from './load-thread.ts';
 import type { DrillStack } from './drill-stack.ts';
 import { settleModules } from './module-drill.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
@@ -99,7 +99,7 @@ export async function runAuthCutoverDrill(stack: DrillStack, o: AuthDrillOptions
   const loads: number[] = [];
   const sampler = setInterval(() => loads.push(osLoad()), 1000);
 
-  const load = await startAuthLoadThread({ gatewayUrl: stack.gatewayUrl, database: 'hp_legacy', ratePerSecond: o.ratePerSecond, ...o.load });
+  const load = await startLoadThread<typeof import('./auth-load.ts'), 'startAuthLoad'>(new URL('./auth-load.ts', import.meta.url), 'startAuthLoad', { gatewayUrl: stack.gatewayUrl, database: 'hp_legacy', ratePerSecond: o.ratePerSecond, ...o.load });
   const started = Date.now();
   const dwell = (ms = o.dwellMs) => new Promise((r) => setTimeout(r, ms));
   let backfillAt = 0;

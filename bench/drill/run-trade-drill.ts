@@ -5,7 +5,7 @@ import type { DrillStack } from './drill-stack.ts';
 import { settleModules } from './module-drill.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 import type { TradeLoadReport } from './trade-load.ts';
-import { startTradeLoadThread } from './trade-load-thread.ts';
+import { startLoadThread } from './load-thread.ts';
 
 /** M20's grabs write M04's orders: M04 moves first and comes back last. */
 const MODULES = ['M04', 'M20'] as const;
@@ -84,7 +84,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     if (!bf.ok) throw new Error(bf.message);
     steps.push({ step: `backfill ${module}`, ms: 0, forced: false, message: bf.message });
   }
-  const load = await startTradeLoadThread({ gatewayUrl: stack.gatewayUrl, restUrl: o.restUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, ratePerSecond: o.ratePerSecond, restTokens: o.restTokens, runTag: o.runTag });
+  const load = await startLoadThread<typeof import('./trade-load.ts'), 'startTradeLoad'>(new URL('./trade-load.ts', import.meta.url), 'startTradeLoad', { gatewayUrl: stack.gatewayUrl, restUrl: o.restUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, ratePerSecond: o.ratePerSecond, restTokens: o.restTokens, runTag: o.runTag });
   const started = Date.now();
   const dwell = () => new Promise((r) => setTimeout(r, o.dwellMs));
   try {

@@ -1,31 +1,20 @@
 import type pg from 'pg';
 import { goalProgress } from '../../migration/reconcile/user-rules.ts';
+import { baselineIds, sideChecker, type SideCheck } from './side-check.ts';
 import type { UserLoadReport } from './user-load.ts';
 
 /** M02's tables, and the rows of the drill's users each held before the drill (ids), on the monolith. */
 export type M02Baseline = Record<M02Table, Set<number>>;
 type M02Table = 'health_records' | 'health_goals' | 'device_bindings' | 'assessments';
 const TABLES: readonly M02Table[] = ['health_records', 'health_goals', 'device_bindings', 'assessments'];
+const OF_USERS = 'user_id = ANY($1::int4[])';
 
 /** One side's rows against what the clients were answered. */
-export interface M02SideCheck {
-  side: 'legacy' | 'service';
-  /** `table #id`: a row a client was told it wrote, absent. */
-  missing: string[];
-  /** `table #id`: a row of the drill's users the drill did not write (a write applied twice, a reading synced twice, or a stray one). */
-  extra: string[];
-  /** A row present with other values than the last accepted write left it. */
-  wrong: string[];
-}
+export type M02SideCheck = SideCheck;
 
 /** The ids of the rows each M02 table holds for `userIds`, before the drill writes any. */
 export async function m02Baseline(pool: pg.Pool, userIds: readonly number[]): Promise<M02Baseline> {
-  const baseline = {} as M02Baseline;
-  for (const table of TABLES) {
-    const { rows } = await pool.query<{ id: number }>(`SELECT id FROM ${table} WHERE user_id = ANY($1::int4[])`, [userIds]);
-    baseline[table] = new Set(rows.map((r) => r.id));
-  }
-  return baseline;
+  return (await baselineIds(pool, TABLES.map((table) => ({ table, where: OF_USERS, owners: userIds })))) as M02Baseline;
 }
 
 const differs = (a: number | null, b: number | null) => (a === null || b === null ? a !== b : Math.abs(a - b) > 1e-9);
@@ -37,26 +26,8 @@ const differs = (a: number | null, b: number | null) => (a === null || b === nul
  * other new row of the drill's members in M02's tables.
  */
 export async function checkM02Side(side: M02SideCheck['side'], pool: pg.Pool, baseline: M02Baseline, report: UserLoadReport): Promise<M02SideCheck> {
-  const check: M02SideCheck = { side, missing: [], extra: [], wrong: [] };
-  const users = report.memberIds;
-  const newRows = async <R extends { id: number }>(table: M02Table, columns: string): Promise<Map<number, R>> => {
-    const { rows } = await pool.query<R>(`SELECT id, ${columns} FROM ${table} WHERE user_id = ANY($1::int4[]) ORDER BY id`, [users]);
-    return new Map(rows.filter((r) => !baseline[table].has(r.id)).map((r) => [r.id, r]));
-  };
-  const compare = <T extends { id: number }, R extends { id: number }>(table: M02Table, tracked: readonly T[], rows: Map<number, R>, wrong: (t: T, r: R) => string | undefined, untracked: (rows: R[]) => R[] = (r) => r) => {
-    const seen = new Set<number>();
-    for (const t of tracked) {
-      if (seen.has(t.id)) check.extra.push(`${table} #${t.id} answered twice`);
-      seen.add(t.id);
-      const row = rows.get(t.id);
-      if (!row) check.missing.push(`${table} #${t.id}`);
-      else {
-        const why = wrong(t, row);
-        if (why) check.wrong.push(`${table} #${t.id}: ${why}`);
-      }
-    }
-    for (const row of untracked([...rows.values()].filter((r) => !seen.has(r.id)))) check.extra.push(`${table} #${row.id}`);
-  };
+  const { check, newRows: rowsOf, compare } = sideChecker(side, pool, baseline);
+  const newRows = <R extends { id: number }>(table: M02Table, columns: string) => rowsOf<R>(table, columns, OF_USERS, report.memberIds);
 
   type RecordRow = { id: number; user_id: number; record_type: string; value: number | null; value2: number | null; device_binding_id: number | null; measured_at: string };
   const records = await newRows<RecordRow>('health_records', 'user_id, record_type, value, value2, device_binding_id, measured_at::text AS measured_at');

@@ -1,4 +1,7 @@
 import type { CallFigures } from './call-recorder.ts';
+import type { ReadBackFigures, StaleRead } from './read-backs.ts';
+
+export type { StaleRead };
 
 /** The M02 drill load's options and report (user-load.ts runs it; user-rest-calls.ts and the checks read them). */
 export interface UserLoadOptions {
@@ -59,16 +62,6 @@ export interface TrackedAssessment {
   via: string;
 }
 
-/** A read right after the client's own write that did not show it (read-your-writes); times are epoch ms. */
-export interface StaleRead {
-  method: string;
-  /** When the write was sent, when it was answered, when the read was sent. */
-  writtenAt: number;
-  answeredAt: number;
-  readAt: number;
-  detail: string;
-}
-
 /** A reading a device sync stored (binding + record type + second is its natural key): exactly one row on each side. */
 export interface SyncedReading {
   userId: number;
@@ -79,15 +72,12 @@ export interface SyncedReading {
   value: number;
 }
 
-export interface UserLoadReport extends CallFigures<UserChannel> {
+export interface UserLoadReport extends CallFigures<UserChannel>, ReadBackFigures {
   records: CreatedRecord[];
   syncedReadings: SyncedReading[];
   goals: TrackedGoal[];
   bindings: TrackedBinding[];
   assessments: TrackedAssessment[];
-  /** Reads of a row right after its write (the same client, protocol and row): how many, and those that missed the write. */
-  readBacks: number;
-  staleReads: StaleRead[];
   /** Answers the drill asks for on purpose (progress on a goal no longer active): the addon's UserError, not a failure. */
   refusals: { method: string; message: string }[];
   /** The REST calls the load made (method and route), whichever routes the service had. */

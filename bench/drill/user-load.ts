@@ -1,18 +1,15 @@
 import type { DeviceType, HealthRecordType } from '../../services/user/db/tables.ts';
 import { DEVICE_RECORD_TYPES } from '../../services/user/domain/device-identity.ts';
 import { goalProgress } from '../../migration/reconcile/user-rules.ts';
-import { callRecorder, emptyCallFigures, messageOf, type CallFigures, type DrillCall } from './call-recorder.ts';
-import { startOpenLoop } from './open-loop.ts';
-import { rpcLogins, type RpcLogin } from './rpc-logins.ts';
+import { emptyCallFigures, messageOf, type DrillCall } from './call-recorder.ts';
+import { pacedLoad } from './paced-load.ts';
+import { readBackQueue } from './read-backs.ts';
+import { rpcLogins } from './rpc-logins.ts';
 import { userRestCalls } from './user-rest-calls.ts';
 import { userRestClient } from './user-rest-client.ts';
 import { CHANNELS, type UserChannel, type CreatedRecord, type StaleRead, type SyncedReading, type TrackedAssessment, type TrackedBinding, type TrackedGoal, type UserLoadOptions, type UserLoadReport } from './user-load-types.ts';
 
 export type { CreatedRecord, StaleRead, SyncedReading, TrackedAssessment, TrackedBinding, TrackedGoal, UserChannel, UserLoadOptions, UserLoadReport } from './user-load-types.ts';
-
-
-/** What a read of a row that is not (yet) where it was read answers: Odoo's MissingError, the rules' AccessError, REST's 404. */
-const NOT_VISIBLE = /Record does not exist or has been deleted|doesn't have 'read' access to|: 404 /;
 
 /** The addon's refusal of progress on a goal that is not active (hp_health_goal.py). */
 const NOT_ACTIVE = /Only active goals can record progress/;
@@ -67,20 +64,17 @@ export async function startUserLoad(o: UserLoadOptions) {
   const report: UserLoadReport = {
     ...figures, records: [], syncedReadings: [], goals: [], bindings: [], assessments: [], readBacks: 0, staleReads: [], refusals: [], restRoutesUsed: [], memberIds: [], coachIds: [],
   };
-  const record = callRecorder<UserChannel>(report);
   const members = await rpcLogins(o.gatewayUrl, o.database, 'member', o.members);
   const coaches = await rpcLogins(o.gatewayUrl, o.database, 'coach', o.coaches);
   report.memberIds = members.map((m) => m.uid);
   report.coachIds = coaches.map((c) => c.uid);
   const restUsed = new Set<string>();
-  let restWrites = false;
   // With REST, a quarter of the members (at least two) are REST's: a health action advances the
   // member's active goal of its type, so RPC's goal lifecycles keep to the other members.
   const restMembers = o.restUrl ? members.slice(members.length - Math.max(2, Math.floor(members.length / 4))) : [];
   const rpcGoalMembers = members.slice(0, members.length - restMembers.length);
 
-  /** Calls ready to run before any new one: read-backs and the next steps of lifecycles. */
-  const readBacks: DrillCall<UserChannel>[] = [];
+  /** The next steps of lifecycles, ready to run before any new one. */
   const ready: DrillCall<UserChannel>[] = [];
   /**
    * Rows with a write or its read-back in flight: the drill never writes a row again before the
@@ -88,43 +82,7 @@ export async function startUserLoad(o: UserLoadOptions) {
    */
   const busy = new Set<string>();
   const rowKey = (model: string, id: number) => `${model}#${id}`;
-  /**
-   * Queues a read by the client that wrote, of what it wrote; `read` answers what differs from
-   * the write (undefined when the read shows it). The row (`key`) stays busy until the read is
-   * answered; then `then` runs (a lifecycle goes on).
-   */
-  const queueReadBack = (method: string, channel: UserChannel, key: string, writtenAt: number, read: () => Promise<string | undefined>, then?: () => void) => {
-    const answeredAt = Date.now();
-    busy.add(key);
-    readBacks.push({
-      method: `${method} (read-back)`, channel, write: false,
-      run: async () => {
-        const readAt = Date.now();
-        try {
-          report.readBacks++;
-          let wrong: string | undefined;
-          try {
-            wrong = await read();
-          } catch (error) {
-            // The row not there to read (Odoo's MissingError, or its AccessError for a row the rules cannot find; REST's 404) is a read that missed its write; any other error fails the call.
-            if (!NOT_VISIBLE.test(messageOf(error))) throw error;
-            wrong = `${key} not visible: ${messageOf(error).slice(0, 160)}`;
-          }
-          if (wrong) report.staleReads.push({ method, writtenAt, answeredAt, readAt, detail: wrong });
-        } finally {
-          busy.delete(key);
-          then?.();
-        }
-      },
-    });
-  };
-  /** A read-back over Odoo RPC of `id`; `check` holds the values as the write left them (taken when the write was answered). */
-  const readBack = (who: RpcLogin, model: string, id: number, fields: string[], writtenAt: number, check: (row: Record<string, unknown>) => string | undefined, then?: () => void) =>
-    queueReadBack(`${model}.read`, who.channel, rowKey(model, id), writtenAt, async () => {
-      const rows = (await who.exec(model, 'read', [[id], fields])) as Record<string, unknown>[];
-      const wrong = rows.length ? check(rows[0]!) : `not found by ${who.login}`;
-      return wrong && `${model} ${id}: ${wrong}`;
-    }, then);
+  const { queue: readBacks, queueReadBack, readBack } = readBackQueue<UserChannel>(report, busy);
 
   const member = (k: number) => members[k % members.length]!;
   const rest = o.restUrl
@@ -351,22 +309,13 @@ export async function startUserLoad(o: UserLoadOptions) {
     };
   };
 
-  const restCall = (): DrillCall<UserChannel> | undefined => (rest && restWrites ? rest.write() : undefined);
+  const restCall = (): DrillCall<UserChannel> | undefined => (rest && load.restWrites() ? rest.write() : undefined);
 
-  const inFlightRest = new Set<Promise<void>>();
   let n = 0;
-  const perform = (call: DrillCall<UserChannel>): Promise<void> => {
-    const done = record(call);
-    if (call.channel === 'rest' && call.write) {
-      inFlightRest.add(done);
-      void done.finally(() => inFlightRest.delete(done));
-    }
-    return done;
-  };
   // Four writes in ten, each read back once by its client: the read-backs take four read slots, so
   // none waits for long and the load stays at its rate.
   const counters = { record: 0, other: 0 };
-  const callNumber = (i: number): Promise<void> => {
+  const callNumber = (i: number, perform: (call: DrillCall<UserChannel>) => Promise<void>): Promise<void> => {
     const slot = i % 10;
     if (slot < 2) return perform(readCall(n++));
     if (slot < 6) return perform(readBacks.shift() ?? readCall(n++));
@@ -376,20 +325,6 @@ export async function startUserLoad(o: UserLoadOptions) {
     return perform(restCall() ?? (counters.other++ % 2 === 0 ? healthRecord(counters.record++) : ready.shift() ?? goalLifecycle()));
   };
 
-  const loop = startOpenLoop(o.ratePerSecond, callNumber, () => report.late++);
-  return {
-    report,
-    /** REST writes on or off; off resolves once none is in flight. */
-    async setRestWrites(on: boolean): Promise<void> {
-      restWrites = on;
-      if (!on) await Promise.all(inFlightRest);
-    },
-    async stop(): Promise<UserLoadReport> {
-      await loop.stop();
-      // Read-backs still queued are asked now: every write is read back once.
-      while (readBacks.length) await perform(readBacks.shift()!);
-      report.restRoutesUsed = [...restUsed].sort();
-      return report;
-    },
-  };
+  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, restUsed, callNumber });
+  return load;
 }

@@ -1,3 +1,5 @@
+import { bearerRest, type RestVerb } from './bearer-rest.ts';
+
 /** A goal as the user service's REST API shows it (schemas/rest/user/health-goal.json). */
 export interface RestGoal {
   id: number;
@@ -55,22 +57,8 @@ export interface UserRestClient {
  * drill counts it as failed.
  */
 export function userRestClient(baseUrl: string, tokens: Record<string, string>): UserRestClient {
-  const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, uid: number, expected: number[], body?: unknown, idempotencyKey?: string) => {
-    const token = tokens[String(uid)];
-    if (!token) throw new Error(`no REST token for user ${uid}`);
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!expected.includes(response.status)) throw new Error(`REST ${method} ${path.replace(/\/\d+/g, '/:id')}: ${response.status} ${text.slice(0, 200)}`);
-    return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-  };
+  const api = bearerRest(baseUrl, tokens);
+  const call = (method: RestVerb, path: string, uid: number, expected: number[], body?: unknown, idempotencyKey?: string) => api.expect<Record<string, unknown>>(method, path, uid, expected, body, idempotencyKey);
   return {
     async healthData(uid, query) {
       await call('GET', `/users/${uid}/health-data${query}`, uid, [200]);

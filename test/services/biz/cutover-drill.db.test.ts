@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDrillStack, type DrillStack } from '../../../bench/drill/drill-stack.ts';
-import { serviceMount, type ServiceMount } from '../../../bench/drill/service-mount.ts';
+import { describe, expect, it } from 'vitest';
 import { bizLatencies, bizLostAndDuplicated, runBizCutoverDrill } from '../../../bench/drill/run-biz-drill.ts';
 import { readPhase } from '../../../migration/control/store/phase-store.ts';
-import { createLogger } from '../../../platform/logger.ts';
 import biz from '../../../services/biz/index.ts';
-import { startPrivateCluster } from '../../migration/control/support/private-cluster.ts';
+import { drillLog, serviceDrillStack } from '../support/service-drill-stack.ts';
 
 const MEMBERS = 12;
 const COACHES = 6;
@@ -17,35 +14,18 @@ const BIZ_ROUTES = biz.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`);
 // The M03/M07/M08 syncs run in a cluster of this file's own (as the user and finance drills do):
 // slot names are fixed per module, and the biz goldens run the same ones in the shared test cluster.
 describe('M03, M07, M08 (biz) cutover drill under load', () => {
-  let cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
-  let stack: DrillStack;
-  let mounted: ServiceMount | undefined;
-
-  beforeAll(async () => {
-    cluster = await startPrivateCluster();
-    const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-    const serviceUrl = cluster.cluster.url('svc_biz');
-    // As `ficus start`: the biz service runs (its REST API mounted on the gateway) before anything is migrated.
-    stack = await startDrillStack({
-      legacyUrl: cluster.legacyUrl, controlUrl: cluster.cluster.url('control'), serviceUrl, logger, service: 'biz',
-      mount: serviceMount(biz, serviceUrl, cluster.cluster.url('postgres'), (m) => (mounted = m)),
-    });
-  }, 300_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    await cluster?.stop();
-  });
+  const drill = serviceDrillStack(biz);
 
   it('backfill, shadow, canary 10, cutover, rollback, cutover with live streams, groups and memberships on XML-RPC, JSON-RPC and REST: nothing fails, is lost, doubled or read stale, reconcile clean', async () => {
     // 100 calls/s, half the bench's rate (bench/cutover-biz.ts); dwells of 4 s and one freeze per module keep the load near
     // a minute on a quiet machine (the suite's wall time counts). The lease is longer than production's 5 s: CI runs other
     // heavy suites beside this one. Timings are printed, not asserted; failures, rows, read-backs
     // and reconcile are.
+    const stack = drill.stack();
     const result = await runBizCutoverDrill(stack, {
       members: MEMBERS, coaches: COACHES, operators: OPERATORS, ratePerSecond: 100, dwellMs: 4000, runTag: 'test', leaseMs: 30_000,
-      restUrl: stack.gatewayUrl, restRoutes: BIZ_ROUTES, tokensFor: (uids) => mounted!.tokensFor(uids),
-      ...(process.env.DRILL_LOG ? { log: (line: string) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) } : {}),
+      restUrl: stack.gatewayUrl, restRoutes: BIZ_ROUTES, tokensFor: (uids) => drill.mount().tokensFor(uids),
+      ...drillLog,
     });
     const l = result.load;
     const { lost, duplicated, wrong } = bizLostAndDuplicated(result);

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDrillStack, type DrillStack } from '../../../bench/drill/drill-stack.ts';
-import { financeServiceMount, type FinanceMount } from '../../../bench/drill/finance-service-mount.ts';
+import { describe, expect, it } from 'vitest';
 import { lostAndDuplicated, runFinanceCutoverDrill } from '../../../bench/drill/run-finance-drill.ts';
 import { readPhase } from '../../../migration/control/store/phase-store.ts';
-import { createLogger } from '../../../platform/logger.ts';
-import { startPrivateCluster } from '../../migration/control/support/private-cluster.ts';
+import finance from '../../../services/finance/index.ts';
+import { drillLog, serviceDrillStack } from '../support/service-drill-stack.ts';
 
 const MEMBERS = 16;
 
@@ -12,34 +10,17 @@ const MEMBERS = 16;
 // names are fixed per module, and the finance golden tests (support/finance-cutover-stack.ts)
 // run the same ones in the shared test cluster.
 describe('M13 + M14 + M15 (finance) cutover drill under load', () => {
-  let cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
-  let stack: DrillStack;
-  let finance: FinanceMount | undefined;
-
-  beforeAll(async () => {
-    cluster = await startPrivateCluster();
-    const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-    const serviceUrl = cluster.cluster.url('svc_finance');
-    // As `ficus start`: finance runs (its REST API mounted on the gateway) before anything is migrated.
-    stack = await startDrillStack({
-      legacyUrl: cluster.legacyUrl, controlUrl: cluster.cluster.url('control'), serviceUrl, logger, service: 'finance',
-      mount: financeServiceMount(serviceUrl, cluster.cluster.url('postgres'), (m) => (finance = m)),
-    });
-  }, 240_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    await cluster?.stop();
-  });
+  const drill = serviceDrillStack(finance, 240_000);
 
   it('backfill, shadow, canary 10, cutover, rollback, cutover with payments, credits, refused overdrafts and gift orders running on RPC and REST: nothing fails, is lost or doubled, balances add up on both sides, reconcile clean', async () => {
     const memberIds = Array.from({ length: MEMBERS }, (_, i) => 6 + i);
     // 100 calls/s, half the bench's rate (bench/cutover-finance.ts): CI runs other heavy suites beside
     // this one on two cores, where a freeze's steps may outlast the 5 s production lease, so the lease
     // is longer here. Timings are printed, not asserted; failures, rows, balances and reconcile are.
+    const stack = drill.stack();
     const result = await runFinanceCutoverDrill(stack, {
-      restUrl: stack.gatewayUrl, restTokens: finance!.tokensFor(memberIds), members: MEMBERS, ratePerSecond: 100, dwellMs: 2000, runTag: 'test', leaseMs: 30_000,
-      ...(process.env.DRILL_LOG ? { log: (line: string) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) } : {}),
+      restUrl: stack.gatewayUrl, restTokens: drill.mount().tokensFor(memberIds), members: MEMBERS, ratePerSecond: 100, dwellMs: 2000, runTag: 'test', leaseMs: 30_000,
+      ...drillLog,
     });
     const l = result.load;
     const { lost, duplicated } = lostAndDuplicated(result);

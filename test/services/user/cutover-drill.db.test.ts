@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDrillStack, type DrillStack } from '../../../bench/drill/drill-stack.ts';
-import { serviceMount, type ServiceMount } from '../../../bench/drill/service-mount.ts';
+import { describe, expect, it } from 'vitest';
 import { latencyTable, runUserCutoverDrill, userLostAndDuplicated } from '../../../bench/drill/run-user-drill.ts';
 import { readPhase } from '../../../migration/control/store/phase-store.ts';
-import { createLogger } from '../../../platform/logger.ts';
 import user from '../../../services/user/index.ts';
-import { startPrivateCluster } from '../../migration/control/support/private-cluster.ts';
+import { drillLog, serviceDrillStack } from '../support/service-drill-stack.ts';
 
 const MEMBERS = 16;
 const COACHES = 6;
@@ -16,25 +13,7 @@ const USER_ROUTES = user.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`
 // The M02 syncs run in a cluster of this file's own (as the finance and trade drills do): slot
 // names are fixed per module, and the user goldens run the same ones in the shared test cluster.
 describe('M02 (user) cutover drill under load', () => {
-  let cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
-  let stack: DrillStack;
-  let mounted: ServiceMount | undefined;
-
-  beforeAll(async () => {
-    cluster = await startPrivateCluster();
-    const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-    const serviceUrl = cluster.cluster.url('svc_user');
-    // As `ficus start`: the user service runs (its REST API mounted on the gateway) before anything is migrated.
-    stack = await startDrillStack({
-      legacyUrl: cluster.legacyUrl, controlUrl: cluster.cluster.url('control'), serviceUrl, logger, service: 'user',
-      mount: serviceMount(user, serviceUrl, cluster.cluster.url('postgres'), (m) => (mounted = m)),
-    });
-  }, 300_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    await cluster?.stop();
-  });
+  const drill = serviceDrillStack(user);
 
   it('backfill, shadow, canary 10, cutover, rollback, cutover with health records, goal progress, devices and assessments on XML-RPC, JSON-RPC and REST: nothing fails, is lost, doubled or read stale, reconcile clean', async () => {
     // 100 calls/s, half the bench's rate (bench/cutover-user.ts); six dwells of 6 s, with the steps
@@ -42,10 +21,11 @@ describe('M02 (user) cutover drill under load', () => {
     // freeze waits seconds for the writes in flight). The lease is longer than production's 5 s: CI
     // runs other heavy suites beside this one. Timings are printed, not asserted; failures, rows,
     // read-backs and reconcile are.
+    const stack = drill.stack();
     const result = await runUserCutoverDrill(stack, {
       members: MEMBERS, coaches: COACHES, ratePerSecond: 100, dwellMs: 6000, runTag: 'test', leaseMs: 30_000,
-      restUrl: stack.gatewayUrl, restRoutes: USER_ROUTES, tokensFor: (uids) => mounted!.tokensFor(uids),
-      ...(process.env.DRILL_LOG ? { log: (line: string) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) } : {}),
+      restUrl: stack.gatewayUrl, restRoutes: USER_ROUTES, tokensFor: (uids) => drill.mount().tokensFor(uids),
+      ...drillLog,
     });
     const l = result.load;
     const { lost, duplicated, wrong } = userLostAndDuplicated(result);

@@ -1,0 +1,53 @@
+import { callRecorder, type CallFigures, type DrillCall } from './call-recorder.ts';
+import { startOpenLoop } from './open-loop.ts';
+
+/** What every paced load reports beside its call figures: the REST routes it called. */
+export interface RestRoutesUsed {
+  restRoutesUsed: string[];
+}
+
+export type Perform<Channel extends string> = (call: DrillCall<Channel>) => Promise<void>;
+
+/**
+ * A drill load's open loop (open-loop.ts) and the controls a drill runner holds it by: call
+ * number `i` is `callNumber(i, perform)`, each call recorded (call-recorder.ts); REST writes are
+ * off until `setRestWrites(true)` (off resolves once none is in flight, so a rollback starts with
+ * none pending); `stop` waits for the calls in flight, then asks every read-back still queued
+ * (each write is read back once) and lists the REST routes called.
+ */
+export function pacedLoad<Channel extends string, Report extends CallFigures<Channel> & RestRoutesUsed>(o: {
+  report: Report;
+  ratePerSecond: number;
+  /** Read-backs still queued when the loop stops (read-backs.ts). */
+  readBacks: DrillCall<Channel>[];
+  /** The REST routes the load's calls used (`METHOD /path`). */
+  restUsed: ReadonlySet<string>;
+  callNumber(i: number, perform: Perform<Channel>): Promise<void>;
+}): { report: Report; restWrites(): boolean; setRestWrites(on: boolean): Promise<void>; stop(): Promise<Report> } {
+  const record = callRecorder<Channel>(o.report);
+  const inFlightRest = new Set<Promise<void>>();
+  let restWrites = false;
+  const perform: Perform<Channel> = (call) => {
+    const done = record(call);
+    if (call.channel === 'rest' && call.write) {
+      inFlightRest.add(done);
+      void done.finally(() => inFlightRest.delete(done));
+    }
+    return done;
+  };
+  const loop = startOpenLoop(o.ratePerSecond, (i) => o.callNumber(i, perform), () => o.report.late++);
+  return {
+    report: o.report,
+    restWrites: () => restWrites,
+    async setRestWrites(on) {
+      restWrites = on;
+      if (!on) await Promise.all(inFlightRest);
+    },
+    async stop() {
+      await loop.stop();
+      while (o.readBacks.length) await perform(o.readBacks.shift()!);
+      o.report.restRoutesUsed = [...o.restUsed].sort();
+      return o.report;
+    },
+  };
+}
