@@ -161,4 +161,32 @@ CREATE INDEX notification_deliveries__due_index ON notification_deliveries (next
 CREATE INDEX notification_deliveries__send_id_index ON notification_deliveries (send_id);
 `,
   },
+  {
+    id: '0004_analytics',
+    // Analytics (domain/analytics-*.ts): ops consumes every business event (DESIGN: ops ← all) and
+    // keeps only how many of each type happened per UTC hour, counted once per event (the inbox);
+    // POST /analytics/reports computes a period's counts and rates from those hours and stores the
+    // report under its request's canonical key, so the same request answers the same report.
+    sql: `
+CREATE TABLE analytics_event_hours (
+  event_type character varying NOT NULL,
+  hour timestamptz NOT NULL,
+  events bigint NOT NULL,
+  PRIMARY KEY (event_type, hour)
+);
+CREATE TABLE analytics_reports (
+  id bigserial PRIMARY KEY,
+  request_key character varying NOT NULL,
+  period_from timestamptz NOT NULL,
+  period_to timestamptz NOT NULL,
+  event_types character varying[] NOT NULL,
+  total_events bigint NOT NULL,
+  per_type jsonb NOT NULL,
+  requested_by integer NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT analytics_reports_request_uniq UNIQUE (request_key)
+);
+CREATE INDEX analytics_reports__period_index ON analytics_reports (period_from, period_to);
+`,
+  },
 ];

@@ -25,7 +25,7 @@ export interface ConditionProblem {
  */
 export function readCondition(text: string | null | undefined): { domain: RiskDomain } | { problem: ConditionProblem } {
   const source = text || '[]';
-  const unclosed = firstUnclosedBracket(source);
+  const unclosed = innermostUnclosedBracket(source);
   if (unclosed) return { problem: { text: `'${unclosed}' was never closed (, line 1)`, notAList: false } };
   const missing: string[] = [];
   const names = undefinedNames(missing);
@@ -76,8 +76,8 @@ function undefinedNames(missing: string[]): Readonly<Record<string, PyValue>> {
   });
 }
 
-/** The first opening bracket never closed (outside strings), as CPython's tokenizer names it. */
-function firstUnclosedBracket(source: string): string | null {
+/** The innermost opening bracket never closed (outside strings): the one CPython's tokenizer names at the end of input. */
+function innermostUnclosedBracket(source: string): string | null {
   const stack: string[] = [];
   let quote: string | null = null;
   for (let i = 0; i < source.length; i++) {
@@ -95,5 +95,5 @@ function firstUnclosedBracket(source: string): string | null {
       stack.pop();
     }
   }
-  return quote ? null : (stack[0] ?? null);
+  return quote ? null : (stack[stack.length - 1] ?? null);
 }

@@ -66,7 +66,7 @@ for (const owner of ['legacy', 'service'] as const) {
 
     it('_check_condition: ValidationError with the addon\'s texts on create and write, nothing written', async () => {
       const create = (code: string, condition: string) => odooErrorOf(rpc(OPERATOR, RULE, 'create', [{ name: 'Bad', code, model_name: 'hp.payment', condition }]));
-      expect(await create(`B1${owner}`, "[('amount', '>', ")).toEqual({ name: 'odoo.exceptions.ValidationError', message: `Invalid domain for rule B1${owner}: '[' was never closed (, line 1)` });
+      expect(await create(`B1${owner}`, "[('amount', '>', ")).toEqual({ name: 'odoo.exceptions.ValidationError', message: `Invalid domain for rule B1${owner}: '(' was never closed (, line 1)` });
       expect(await create(`B2${owner}`, '42')).toEqual({ name: 'odoo.exceptions.ValidationError', message: `The condition of rule B2${owner} must be a list.` });
       expect(await create(`B3${owner}`, "[('state', '=', draft)]")).toEqual({
         name: 'odoo.exceptions.ValidationError',
