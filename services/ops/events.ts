@@ -1,5 +1,6 @@
 import type { EventType, SubscriptionDefinition } from '../kit/index.ts';
 import type { OpsDatabase } from './db/tables.ts';
+import { ANALYTICS_SUBSCRIPTIONS } from './domain/analytics-events.ts';
 import { AUDIT_LOG_SUBSCRIPTIONS } from './domain/audit-log-events.ts';
 
 /**
@@ -15,4 +16,5 @@ export const OPS_PUBLISHES = ['service_rated'] as const satisfies readonly Event
  */
 export const OPS_SUBSCRIPTIONS: SubscriptionDefinition<OpsDatabase>[] = [
   ...AUDIT_LOG_SUBSCRIPTIONS,
+  ...ANALYTICS_SUBSCRIPTIONS,
 ];

@@ -1,5 +1,6 @@
 import type { RouteDefinition } from '../../kit/index.ts';
 import type { OpsDatabase } from '../db/tables.ts';
+import { ANALYTICS_ROUTES } from './analytics.ts';
 import { AUDIT_LOG_ROUTES } from './audit-logs.ts';
 import { NOTIFICATION_ROUTES } from './notifications.ts';
 import { OPERATION_ROUTES } from './operations.ts';
@@ -17,6 +18,7 @@ export const OPS_ROUTES: RouteDefinition<OpsDatabase>[] = [
   ...AUDIT_LOG_ROUTES,
   ...RISK_ALERT_ROUTES,
   ...RISK_RULE_ROUTES,
+  ...ANALYTICS_ROUTES,
 ];
 
 /** The platform design's paths outside /ops/ that ops answers (/risk/…, /analytics/…); the catalogue refuses a path claimed twice. */
