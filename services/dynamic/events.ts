@@ -1,7 +1,7 @@
 import type { EventType, SubscriptionDefinition } from '../kit/index.ts';
 import type { DynamicDatabase } from './db/tables.ts';
 import { feedFactsOf, FEED_EVENT_TYPES } from './domain/event-activities.ts';
-import { touchFeeds } from './domain/feed-cache.ts';
+import { deliverToFeeds } from './domain/feed-cache.ts';
 import { recordActivities, SYSTEM_UID } from './domain/record-activity.ts';
 import { learnRelations } from './domain/relations.ts';
 
@@ -22,6 +22,6 @@ export const DYNAMIC_SUBSCRIPTIONS: SubscriptionDefinition<DynamicDatabase>[] = 
     await learnRelations(db, facts);
     if (!facts.activities.length) return;
     const recorded = await recordActivities(db, legacyPool, facts.activities, SYSTEM_UID);
-    if (recorded.recipients.length) afterCommit(() => touchFeeds(cache, recorded.recipients));
+    if (recorded.recipients.length) afterCommit(() => deliverToFeeds(cache, recorded));
   },
 }));

@@ -112,6 +112,7 @@ export const NOT_FEED_ITEMS = {
   service_rated: 'operations: a coach\'s ratings feed the workbench, not the members\' feeds',
   live_ended: 'operations: takings and audience are the host\'s workbench figures',
   community_member_changed: 'operations: membership changes feed the owner\'s workbench',
+  health_data_accessed: 'an audit record of who read someone\'s health data: the ops service\'s, never anyone\'s feed',
 } as const satisfies { [T in EventType]?: string };
 
 export function feedFactsOf(event: CloudEvent): FeedFacts {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cache } from '../../kit/index.ts';
+import { feedMemoryFor } from './feed-memory.ts';
+import type { RecordedActivities } from './record-activity.ts';
 
 /**
  * The feed's cache entries and when one may be served. An entry is tagged with what it was
@@ -51,6 +53,28 @@ export async function feedGeneration(cache: Cache, userId: number): Promise<stri
 /** After a commit that added entries to these users' feeds: their cached pages are stale. */
 export async function touchFeeds(cache: Cache, userIds: Iterable<number>): Promise<void> {
   await Promise.all([...new Set(userIds)].map((userId) => cache.set(feedGenerationKey(userId), randomUUID(), GENERATION_TTL_MS)));
+}
+
+/**
+ * After the commit of recorded activities: each recipient's feed gets a new generation (their
+ * cached pages, and the lists of other processes sharing the cache, are stale), and in svc_dynamic
+ * this process's feed memory gets the new entries and activities instead of losing the lists
+ * (domain/feed-memory.ts), under the epochs the recording read.
+ */
+export async function deliverToFeeds(cache: Cache, recorded: RecordedActivities): Promise<void> {
+  const epochs = recorded.home === 'service' ? recorded.epochs : null;
+  const memory = epochs ? feedMemoryFor(cache) : undefined;
+  if (memory && epochs) memory.rememberActivities(epochs.removalEpoch, recorded.activities.flatMap((a) => (a.view ? [a.view] : [])));
+  const byUser = new Map<number, RecordedActivities['activities'][number]['entries']>();
+  for (const activity of recorded.activities) {
+    for (const entry of activity.entries) byUser.set(entry.userId, [...(byUser.get(entry.userId) ?? []), entry]);
+  }
+  await Promise.all([...byUser].map(async ([userId, entries]) => {
+    const generation = randomUUID();
+    const userEpoch = epochs?.userEpochs.get(userId);
+    if (memory && userEpoch !== undefined) memory.append(userId, entries, generation, userEpoch);
+    await cache.set(feedGenerationKey(userId), generation, GENERATION_TTL_MS);
+  }));
 }
 
 /**

@@ -3,6 +3,8 @@ import type pg from 'pg';
 import { feedHome, inFeedHome, type FeedHome } from '../db/feed-home.ts';
 import type { ActivityDraft } from './activity-draft.ts';
 import { audienceOf, type Recipient } from './audience.ts';
+import type { ListedEntry } from './feed-memory.ts';
+import { ACTIVITY_COLUMNS, activityView, type ActivityRow, type ActivityView } from './feed-page.ts';
 
 /** Odoo's SUPERUSER_ID: the author the platform writes on its own behalf (create_uid of activities made from events). */
 export const SYSTEM_UID = 1;
@@ -13,6 +15,21 @@ export interface RecordedActivity {
   created: boolean;
   /** The users whose feeds got a new entry. */
   recipients: number[];
+  /** The activity as REST shows it, when it was created now. */
+  view: ActivityView | null;
+  /** The new feed entries, as a feed list keeps them (domain/feed-memory.ts), by recipient. */
+  entries: DeliveredEntry[];
+}
+
+export interface DeliveredEntry extends ListedEntry {
+  userId: number;
+}
+
+/** svc_dynamic's epochs as the recording statement read them (db/migrations.ts 0002). */
+export interface RecordingEpochs {
+  removalEpoch: bigint;
+  /** Each recipient's feed epoch. */
+  userEpochs: Map<number, bigint>;
 }
 
 const UTC_NOW = sql`(now() at time zone 'UTC')`;
@@ -31,10 +48,20 @@ const UTC_NOW = sql`(now() at time zone 'UTC')`;
  * table's own sequence, as its default would.
  */
 export async function recordActivitiesIn(rows: Kysely<any>, drafts: readonly ActivityDraft[], audiences: readonly (readonly Recipient[])[], byUid: number): Promise<RecordedActivity[]> {
-  if (!drafts.length) return [];
+  return (await recordWithEpochs(rows, drafts, audiences, byUid, false)).activities;
+}
+
+/**
+ * recordActivitiesIn, and with `epochs` (in svc_dynamic only: the monolith has no epoch tables)
+ * the epochs as that statement's snapshot saw them (at its start; it moves none), so that what it recorded can
+ * be added to the feed memory under exactly those tags (feed-memory.ts).
+ */
+async function recordWithEpochs(rows: Kysely<any>, drafts: readonly ActivityDraft[], audiences: readonly (readonly Recipient[])[], byUid: number, epochs: boolean): Promise<{ activities: RecordedActivity[]; epochs: RecordingEpochs | null }> {
+  if (!drafts.length) return { activities: [], epochs: null };
   const column = <T>(pick: (d: ActivityDraft) => T) => drafts.map(pick);
   const entries = audiences.flatMap((audience, index) => audience.map((r) => ({ n: index + 1, ...r })));
-  const { rows: recorded } = await sql<{ n: string; id: number; created: boolean; recipients: number[] }>`
+  type Delivery = { u: number; e: number; s: number | null; p: string; ue?: string };
+  const { rows: recorded } = await sql<{ n: string; recorded_id: number; created: boolean; deliveries: Delivery[]; removal_epoch?: string } & Partial<ActivityRow>>`
     WITH draft AS (
       SELECT * FROM unnest(${column((d) => d.actorId)}::int4[], ${column((d) => d.verb)}::text[], ${column((d) => d.objectModel)}::text[],
                            ${column((d) => d.objectId)}::int4[], ${column((d) => d.summary)}::text[], ${column((d) => d.visibility)}::text[], ${column((d) => d.dedupe)}::bool[])
@@ -51,20 +78,33 @@ export async function recordActivitiesIn(rows: Kysely<any>, drafts: readonly Act
     ), inserted AS (
       INSERT INTO activities (id, actor_id, verb, object_model, object_id, summary, visibility, create_uid, write_uid, create_date, write_date)
       SELECT id, actor_id, verb, object_model, object_id, summary, visibility, ${byUid}, ${byUid}, ${UTC_NOW}, ${UTC_NOW} FROM fresh
-      RETURNING id
+      RETURNING id, actor_id, verb, object_model, object_id, summary, visibility, create_date
     ), delivered AS (
       INSERT INTO user_feeds (user_id, activity_id, score, seen, create_uid, write_uid, create_date, write_date)
       SELECT r.user_id, f.id, r.score, false, ${byUid}, ${byUid}, ${UTC_NOW}, ${UTC_NOW}
         FROM unnest(${entries.map((e) => e.n)}::int8[], ${entries.map((e) => e.userId)}::int4[], ${entries.map((e) => e.score)}::float8[]) AS r(n, user_id, score)
         JOIN fresh f ON f.n = r.n
       ON CONFLICT (user_id, activity_id) DO NOTHING
-      RETURNING user_id, activity_id
+      RETURNING id, user_id, activity_id, score, coalesce(create_date, '-infinity'::timestamp)::text AS position
     )
-    SELECT k.n, coalesce(k.existing_id, f.id) AS id, k.existing_id IS NULL AS created,
-           ARRAY(SELECT d.user_id FROM delivered d WHERE d.activity_id = f.id ORDER BY d.user_id) AS recipients
-      FROM known k LEFT JOIN fresh f ON f.n = k.n
+    SELECT k.n, coalesce(k.existing_id, f.id) AS recorded_id, k.existing_id IS NULL AS created,
+           coalesce((SELECT json_agg(json_build_object('u', d.user_id, 'e', d.id, 's', d.score, 'p', d.position
+                                     ${epochs ? sql`, 'ue', (SELECT coalesce(max(ue.epoch), 0)::text FROM feed_user_epochs ue WHERE ue.user_id = d.user_id)` : sql``}) ORDER BY d.user_id)
+                       FROM delivered d WHERE d.activity_id = f.id), '[]') AS deliveries,
+           ${epochs ? sql`(SELECT epoch FROM feed_removal_epoch)::text AS removal_epoch,` : sql``}
+           ${ACTIVITY_COLUMNS}
+      FROM known k LEFT JOIN fresh f ON f.n = k.n LEFT JOIN inserted a ON a.id = f.id
      ORDER BY k.n`.execute(rows);
-  return recorded.map((r) => ({ activityId: r.id, created: r.created, recipients: r.recipients }));
+  const userEpochs = new Map<number, bigint>();
+  const activities = recorded.map((r): RecordedActivity => {
+    const entries = r.deliveries.map((d): DeliveredEntry => {
+      if (d.ue !== undefined) userEpochs.set(d.u, BigInt(d.ue));
+      return { userId: d.u, entryId: d.e, activityId: r.recorded_id, seen: false, score: d.s, position: d.p };
+    });
+    return { activityId: r.recorded_id, created: r.created, recipients: entries.map((e) => e.userId), view: r.created ? activityView(r as ActivityRow) : null, entries };
+  });
+  const removal = recorded[0]?.removal_epoch;
+  return { activities, epochs: epochs && removal !== undefined ? { removalEpoch: BigInt(removal), userEpochs } : null };
 }
 
 /** One activity (recordActivitiesIn for a single draft). */
@@ -77,6 +117,8 @@ export interface RecordedActivities {
   activities: RecordedActivity[];
   /** Every user whose feed got a new entry (their cached pages are stale). */
   recipients: number[];
+  /** The epochs the recording read (home 'service' only), for the feed memory. */
+  epochs: RecordingEpochs | null;
 }
 
 /**
@@ -89,6 +131,6 @@ export async function recordActivities(own: Kysely<any>, legacyPool: pg.Pool | n
   const home = await feedHome(own, legacyPool, { hold: true });
   const audiences: Recipient[][] = [];
   for (const draft of drafts) audiences.push(await audienceOf(own, draft));
-  const activities = await inFeedHome(own, legacyPool, home, (rows) => recordActivitiesIn(rows, drafts, audiences, byUid));
-  return { home, activities, recipients: [...new Set(activities.flatMap((a) => a.recipients))] };
+  const recorded = await inFeedHome(own, legacyPool, home, (rows) => recordWithEpochs(rows, drafts, audiences, byUid, home === 'service'));
+  return { home, activities: recorded.activities, recipients: [...new Set(recorded.activities.flatMap((a) => a.recipients))], epochs: recorded.epochs };
 }

@@ -3,7 +3,7 @@ import { defineRoute, problems } from '../../kit/index.ts';
 import { feedHome, feedReader } from '../db/feed-home.ts';
 import type { DynamicDatabase } from '../db/tables.ts';
 import { headline, type ActivityDraft } from '../domain/activity-draft.ts';
-import { touchFeeds } from '../domain/feed-cache.ts';
+import { deliverToFeeds } from '../domain/feed-cache.ts';
 import { ACTIVITY_COLUMNS, activityView, type ActivityRow } from '../domain/feed-page.ts';
 import { recordActivities } from '../domain/record-activity.ts';
 import type { Visibility } from '../domain/visibility.ts';
@@ -45,7 +45,7 @@ export const createActivity = defineRoute<DynamicDatabase, ActivityCreate>({
       visibility, participants: audience, toFollowers: body.toFollowers ?? true, dedupe: false,
     };
     const recorded = await recordActivities(db, legacyPool, [draft], principal!.userId);
-    afterCommit(() => touchFeeds(cache, recorded.recipients));
+    afterCommit(() => deliverToFeeds(cache, recorded));
     const activityId = recorded.activities[0]!.activityId;
     const { rows } = await sql<ActivityRow>`SELECT ${ACTIVITY_COLUMNS} FROM activities a WHERE a.id = ${activityId}`.execute(recorded.home === 'service' ? db : feedReader(db, legacyPool, recorded.home));
     return { status: 201, body: activityView(rows[0]!), headers: { location: `/activities/${activityId}` } };

@@ -76,7 +76,9 @@ export function issueToken(keys: SigningKeySet, subject: TokenSubject, ttlSecond
 /** Finds the public key for a `kid` (a local key set, or the auth service's JWKS). */
 export type KeyLookup = (kid: string) => Promise<KeyObject | undefined>;
 
-const LEEWAY_SECONDS = 30;
+/** How far a clock may be off: a token is accepted this long past `exp` (and before `iat`). */
+export const TOKEN_LEEWAY_SECONDS = 30;
+const LEEWAY_SECONDS = TOKEN_LEEWAY_SECONDS;
 
 /** Verifies locally: no call to the auth service per request. */
 export async function verifyToken(token: string, lookup: KeyLookup, now = Date.now()): Promise<Principal> {

@@ -1,12 +1,14 @@
 import type { SessionCheck } from '../auth/session-check.ts';
 import type { SubjectCheck } from '../auth/subject-check.ts';
 import type { Principal, KeyLookup } from '../auth/tokens.ts';
-import { TokenError, verifyToken } from '../auth/tokens.ts';
+import { TokenError } from '../auth/tokens.ts';
+import { verifiedTokensFor } from '../auth/verified-tokens.ts';
 import { problems } from './problem.ts';
 
 /**
  * `Authorization: Bearer <token>` → the verified principal, or a 401 problem saying why: the
- * signature and claims (locally, against the auth service's keys), then the subject against the
+ * signature and claims (locally, against the auth service's keys; remembered per token until it
+ * expires, auth/verified-tokens.ts), then the subject against the
  * service database (`subject`: exists, active, credentials unchanged since the token was issued),
  * then its login session with the token authority (`session`: not logged out, not revoked).
  */
@@ -15,7 +17,7 @@ export async function authenticate(authorization: string | undefined, lookup: Ke
   if (!match) throw problems.unauthorized('a bearer token issued by the auth service is required');
   let principal: Principal;
   try {
-    principal = await verifyToken(match[1]!, lookup);
+    principal = await verifiedTokensFor(lookup).verify(match[1]!);
   } catch (error) {
     if (error instanceof TokenError) throw problems.unauthorized(error.message);
     throw error;

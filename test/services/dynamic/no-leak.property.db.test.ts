@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedGeneration, sameTags, type Tagged } from '../../../services/dynamic/domain/feed-cache.ts';
+import { feedMemoryFor } from '../../../services/dynamic/domain/feed-memory.ts';
 import type { FeedAnswer } from '../../../services/dynamic/domain/read-feed.ts';
 import { readFeedState } from '../../../services/dynamic/domain/feed-state.ts';
 import type { TrendingList } from '../../../services/dynamic/domain/trending.ts';
@@ -84,8 +85,40 @@ describe.each(['service', 'legacy'] as M19Owner[])('no leak while %s owns M19', 
     for (const shown of activities) expect(now.get(shown.id)?.visibility, `${where}: activity ${shown.id} is not public now`).toBe('public');
   }
 
+  /**
+   * The feed memory (domain/feed-memory.ts) likewise: under the removal epoch now, every activity
+   * it holds is as the table has it (gone ones gone), and every list a read could be served from
+   * (its tags are the user's now) holds exactly the user's newest entries with their seen markers.
+   */
+  async function assertMemoryClean(): Promise<void> {
+    const memory = feedMemoryFor(stack.cache)!.snapshot();
+    if (owner === 'legacy') {
+      expect(memory.lists.size + memory.activities.size, 'feed memory used while the monolith owns M19').toBe(0);
+      return;
+    }
+    const removalNow = BigInt((await readFeedState(stack.runtime.database.db, ADMIN)).removalEpoch);
+    if (memory.removalEpoch !== removalNow) return; // the next read drops it all
+    const now = await truth([...memory.activities.keys()]);
+    for (const [id, view] of memory.activities) {
+      const row = now.get(id);
+      expect(row, `feed memory: activity ${id} was deleted`).toBeDefined();
+      expect({ visibility: view.visibility, actorId: view.actorId, summary: view.summary }, `feed memory: activity ${id}`).toEqual({ visibility: row!.visibility, actorId: row!.actor_id, summary: row!.summary });
+    }
+    for (const [userId, list] of memory.lists) {
+      const state = await readFeedState(stack.runtime.database.db, userId);
+      const servable = list.userEpoch === BigInt(state.userEpoch) && list.generation === (await feedGeneration(stack.cache, userId)) && list.expiresAt > Date.now();
+      if (!servable) continue;
+      const { rows } = await home().query(
+        `SELECT id, activity_id, coalesce(seen, false) AS seen FROM user_feeds WHERE user_id = $1 ORDER BY coalesce(create_date, '-infinity'::timestamp) DESC, id DESC LIMIT $2`,
+        [userId, list.entries.length],
+      );
+      expect(list.entries.map((e) => ({ id: e.entryId, activity_id: e.activityId, seen: e.seen })), `feed memory: list of ${userId}`).toEqual(rows);
+    }
+  }
+
   /** Every cache entry a read could still be served from holds nothing its reader may not see now. */
   async function assertCacheClean(): Promise<void> {
+    await assertMemoryClean();
     for (const [key, stored] of stack.cache.stored) {
       const page = /^ficus:dynamic:feed:page:(\d+):/.exec(`ficus:dynamic:${key}`);
       if (page) {
@@ -196,5 +229,9 @@ describe.each(['service', 'legacy'] as M19Owner[])('no leak while %s owns M19', 
       }),
       { numRuns: Number(process.env.FEED_PROPERTY_RUNS ?? 15), endOnFailure: true },
     );
+    // The memory was really in play (served reads, lists loaded) where dynamic owns M19, never elsewhere.
+    const counts = feedMemoryFor(stack.cache)!.counts;
+    if (owner === 'service') expect(Math.min(counts.served, counts.listLoads)).toBeGreaterThan(0);
+    else expect(counts.lookups).toBe(0);
   }, 600_000);
 });
