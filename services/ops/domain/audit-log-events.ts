@@ -31,13 +31,13 @@ export async function recordHealthAccess(run: SqlRunner, event: Pick<HealthAcces
   await run.raw(`SELECT pg_advisory_xact_lock(hashtextextended('ops.audit_logs.health_read:' || $1::text, 0))`, [d.auditId]);
   const inserted = await run.raw<{ id: number }>(
     `INSERT INTO audit_logs (user_id, action, res_model, res_id, ip, details, at, create_uid, write_uid, create_date, write_date)
-     SELECT $1, $2, $3, NULL, NULL, $4::jsonb, $5::timestamp, 1, 1, (now() at time zone 'UTC'), (now() at time zone 'UTC')
-      WHERE NOT EXISTS (SELECT 1 FROM audit_logs WHERE at = $5::timestamp AND action = $2 AND (details->>'auditId')::bigint = $6::bigint)
+     SELECT $1::int4, $2::varchar, $3::varchar, NULL, NULL, $4::jsonb, $5::timestamp, 1, 1, (now() at time zone 'UTC'), (now() at time zone 'UTC')
+      WHERE NOT EXISTS (SELECT 1 FROM audit_logs WHERE at = $5::timestamp AND action = $2::varchar AND details->>'auditId' = $6::text)
      RETURNING id`,
     [d.actorUid, HEALTH_READ_ACTION, d.model, JSON.stringify({
       auditId: d.auditId, eventId: event.id, subjectUids: d.subjectUids, queryKind: d.queryKind, protocol: d.protocol,
       outcome: d.outcome, rowCount: d.rowCount, requestId: d.requestId, readAt: d.readAt,
-    }), at, d.auditId],
+    }), at, String(d.auditId)],
   );
   return inserted.length > 0;
 }
