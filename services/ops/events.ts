@@ -2,6 +2,7 @@ import type { EventType, SubscriptionDefinition } from '../kit/index.ts';
 import type { OpsDatabase } from './db/tables.ts';
 import { ANALYTICS_SUBSCRIPTIONS } from './domain/analytics-events.ts';
 import { AUDIT_LOG_SUBSCRIPTIONS } from './domain/audit-log-events.ts';
+import { COACH_RATING_SUBSCRIPTIONS } from './domain/coach-rating-completions.ts';
 
 /**
  * What the ops service publishes, each a contract in schemas/events/:
@@ -17,4 +18,5 @@ export const OPS_PUBLISHES = ['service_rated'] as const satisfies readonly Event
 export const OPS_SUBSCRIPTIONS: SubscriptionDefinition<OpsDatabase>[] = [
   ...AUDIT_LOG_SUBSCRIPTIONS,
   ...ANALYTICS_SUBSCRIPTIONS,
+  ...COACH_RATING_SUBSCRIPTIONS,
 ];

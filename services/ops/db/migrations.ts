@@ -162,6 +162,34 @@ CREATE INDEX notification_deliveries__send_id_index ON notification_deliveries (
 `,
   },
   {
+    id: '0002_coach_rating_projection',
+    // Listed after 0003: migrations apply in list order and are append-only, and 0003 was
+    // committed first. Each coach's figures in svc_ops whatever the phase of M05: their ratings
+    // as of the last change ops made or saw (domain/coach-rating-refresh.ts; on svc_ops's engine
+    // the row is also what makes concurrent recomputes of one coach conflict and retry), and
+    // what completed services change (domain/coach-rating-completions.ts). A completion is kept once per service order (the event's id
+    // beside it): a redelivered or republished service_completed changes nothing the second time.
+    sql: `
+CREATE TABLE coach_rating_stats (
+  coach_id integer PRIMARY KEY,
+  completed_services integer NOT NULL DEFAULT 0,
+  ratings_count integer NOT NULL DEFAULT 0,
+  ratings_sum integer NOT NULL DEFAULT 0,
+  rating_avg numeric(3, 2) NOT NULL DEFAULT 0,
+  last_completed_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE coach_rating_completions (
+  order_id integer PRIMARY KEY,
+  coach_id integer NOT NULL,
+  event_id text NOT NULL UNIQUE,
+  completed_at timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX coach_rating_completions__coach_id_index ON coach_rating_completions (coach_id);
+`,
+  },
+  {
     id: '0004_analytics',
     // Analytics (domain/analytics-*.ts): ops consumes every business event (DESIGN: ops ← all) and
     // keeps only how many of each type happened per UTC hour, counted once per event (the inbox);

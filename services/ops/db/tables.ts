@@ -90,4 +90,24 @@ export interface OpsLegacyTables {
 }
 
 /** Everything svc_ops holds that the ops service's code queries (own tables join here as they are added). */
-export type OpsDatabase = OpsLegacyTables;
+export type OpsDatabase = OpsLegacyTables & OpsCoachRatingTables;
+
+/** Migration 0002: what completed services change in ops (domain/coach-rating-completions.ts), svc_ops only. */
+export interface OpsCoachRatingTables {
+  coach_rating_stats: {
+    coach_id: number;
+    completed_services: Generated<number>;
+    ratings_count: Generated<number>;
+    ratings_sum: Generated<number>;
+    rating_avg: Generated<string>;
+    last_completed_at: Date | null;
+    updated_at: Generated<Date>;
+  };
+  coach_rating_completions: {
+    order_id: number;
+    coach_id: number;
+    event_id: string;
+    completed_at: Date;
+    recorded_at: Generated<Date>;
+  };
+}

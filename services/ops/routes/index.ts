@@ -2,8 +2,10 @@ import type { RouteDefinition } from '../../kit/index.ts';
 import type { OpsDatabase } from '../db/tables.ts';
 import { ANALYTICS_ROUTES } from './analytics.ts';
 import { AUDIT_LOG_ROUTES } from './audit-logs.ts';
+import { CERTIFICATION_ROUTES } from './certifications.ts';
 import { NOTIFICATION_ROUTES } from './notifications.ts';
 import { OPERATION_ROUTES } from './operations.ts';
+import { RATING_ROUTES } from './ratings.ts';
 import { RISK_ALERT_ROUTES } from './risk-alerts.ts';
 import { RISK_RULE_ROUTES } from './risk-rules.ts';
 
@@ -13,6 +15,8 @@ import { RISK_RULE_ROUTES } from './risk-rules.ts';
  * this order: fixed paths come before the `:id` ones beside them.
  */
 export const OPS_ROUTES: RouteDefinition<OpsDatabase>[] = [
+  ...RATING_ROUTES,
+  ...CERTIFICATION_ROUTES,
   ...NOTIFICATION_ROUTES,
   ...OPERATION_ROUTES,
   ...AUDIT_LOG_ROUTES,
