@@ -1,5 +1,6 @@
 import { BIZ_RULES } from './biz-rules.ts';
 import { FINANCE_RULES, unlinkedPaymentFor } from './finance-rules.ts';
+import { OPS_RULES } from './ops-rules.ts';
 import { canonicalDecimal, on, PAID_ORDER_STATES, type BusinessRule, type RuleBreach } from './rule-model.ts';
 import { USER_RULES } from './user-rules.ts';
 
@@ -204,4 +205,5 @@ export const BUSINESS_RULES: readonly BusinessRule[] = [
   ...FINANCE_RULES,
   ...USER_RULES,
   ...BIZ_RULES,
+  ...OPS_RULES,
 ];
