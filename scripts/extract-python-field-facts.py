@@ -144,23 +144,22 @@ def strip_comments(text):
 
 
 def load_order(mods, dirs):
-    """Dependency order (base first), as the registry loads modules."""
-    order, seen = [], set()
+    """The order the registry loads modules in (odoo/modules/graph.py): `base` first, then by depth in
+    the dependency graph (1 + the deepest dependency, a module without dependencies at 0), then by
+    name within a depth."""
+    depth = {}
 
-    def visit(m, stack=()):
-        if m in seen or m not in dirs:
-            return
-        if m in stack:
-            return
-        for d in (['base'] if m != 'base' else []) + depends_of(dirs[m]):
-            if d in mods:
-                visit(d, stack + (m,))
-        seen.add(m)
-        order.append(m)
+    def depth_of(m, stack=()):
+        if m in depth:
+            return depth[m]
+        deps = [d for d in (depends_of(dirs[m]) if m in dirs else []) if d in mods and d not in stack]
+        depth[m] = 1 + max(depth_of(d, stack + (m,)) for d in deps) if deps else 0
+        return depth[m]
 
-    for m in sorted(mods):
-        visit(m)
-    return order
+    present = [m for m in mods if m in dirs]
+    for m in present:
+        depth_of(m)
+    return sorted(present, key=lambda m: (m != 'base', depth[m], m))
 
 
 def source_of(node, text):
@@ -248,7 +247,40 @@ def classes_of(path):
             # For the registry's method resolution order: the class's `_inherit` as written (the model
             # itself included when the class extends it), its decorated compute methods and fields.
             klass = {'inherit': inherit, 'methods': method_depends, 'fields': depends_fields, 'attrs': class_attrs}
+            # For the order of `_fields` (models.py `_setup_base`: each class's field definitions in
+            # declaration order, along the reversed MRO): the names it declares, and the automatic
+            # fields MetaModel appends when the class defines a non-abstract model.
+            declared = [stmt.targets[0].id for stmt in cls.body
+                        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                        and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+                        and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == 'fields']
+            if declared:
+                klass['declared'] = declared
+            magic = automatic_fields(cls, name, inherit, declared)
+            if magic:
+                klass['automatic'] = magic
             yield model, [i for i in inherit if i != model] if name else inherit[1:], fields, methods & MAIL_HOOKS, readers, klass
+
+
+def automatic_fields(cls, name, inherit, declared):
+    """The fields MetaModel.__init__ appends to a class defining a non-abstract model (`_name` not
+    in its `_inherit`): `id`, `display_name` unless declared, and the four log-access fields when
+    `_log_access` (default: `_auto`, True for Model and TransientModel) unless declared."""
+    bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, 'id', None) for b in cls.bases}
+    if not name or name in inherit or 'AbstractModel' in bases or not bases & {'Model', 'TransientModel'}:
+        return []
+    attrs = {}
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            ok, v = const(stmt.value)
+            if ok:
+                attrs[stmt.targets[0].id] = v
+    if attrs.get('_register', True) is False:
+        return []
+    out = ['id'] + (['display_name'] if 'display_name' not in declared else [])
+    if attrs.get('_log_access', attrs.get('_auto', True)):
+        out += [f for f in ('create_uid', 'create_date', 'write_uid', 'write_date') if f not in declared]
+    return out
 
 
 def field_facts(call, text, constants):
@@ -535,7 +567,8 @@ def main():
             attrs = {k: v for k, v in c.pop('attrs', {}).items() if k in referenced}
             if attrs:
                 c['attrs'] = attrs
-            if [i for i in c.get('inherit', []) if i != model] or c.get('methods') or c.get('fields') or attrs:
+            if [i for i in c.get('inherit', []) if i != model] or c.get('methods') or c.get('fields') or attrs \
+                    or c.get('declared') or c.get('automatic'):
                 kept.append(c)
         if kept:
             classes[model] = kept
@@ -552,7 +585,8 @@ def main():
         '// methods (paths; {"recName": true} for BaseModel\'s _rec_name lambda; {"paths": [...]} for a lambda\n'
         '// listing literals and class attributes; {"unknown": source} for other callables), its fields\'\n'
         '// `compute`, `related`, explicit `depends` and x2many literal-domain fields, the string class\n'
-        '// attributes those lambdas read (`attrs`);\n'
+        '// attributes those lambdas read (`attrs`), the field names it declares in order (`declared`) and the\n'
+        '// automatic fields MetaModel appends when it defines a non-abstract model (`automatic`);\n'
         '// `baseModel`: odoo/models.py BaseModel\'s decorated methods; `magicFields`: the automatic fields\n'
         '// MetaModel adds to every model (display_name).\n'
         "import type { PythonDependsFacts } from './python-field-facts-types.ts';\n\n"

@@ -3,6 +3,7 @@ import type { ModelInfo } from '../registry/types.ts';
 import type { MethodTable } from './method.ts';
 import { pythonFactsOf } from '../registry/python-field-facts.ts';
 import { describeField, descriptionEnv } from './field-description.ts';
+import { pythonFieldOrder } from '../registry/python-field-order.ts';
 import { evaluateDefault } from '../write/defaults.ts';
 import { reifiedGroupFields } from './user-reified-groups.ts';
 
@@ -40,7 +41,7 @@ export const META_METHODS: MethodTable = {
       const attributes = Array.isArray(a.attributes) ? new Set(a.attributes.map(String)) : null;
       const result: Record<string, unknown> = {};
       const env = await descriptionEnv(ctx);
-      for (const name of model.fieldOrder) {
+      for (const name of pythonFieldOrder(ctx.registry, model)) {
         if (wanted && !wanted.has(name)) continue;
         const field = model.fields.get(name)!;
         // Fields with groups the user is not in do not exist for them (access/field-groups.ts).

@@ -6,7 +6,8 @@
 // methods (paths; {"recName": true} for BaseModel's _rec_name lambda; {"paths": [...]} for a lambda
 // listing literals and class attributes; {"unknown": source} for other callables), its fields'
 // `compute`, `related`, explicit `depends` and x2many literal-domain fields, the string class
-// attributes those lambdas read (`attrs`);
+// attributes those lambdas read (`attrs`), the field names it declares in order (`declared`) and the
+// automatic fields MetaModel appends when it defines a non-abstract model (`automatic`);
 // `baseModel`: odoo/models.py BaseModel's decorated methods; `magicFields`: the automatic fields
 // MetaModel adds to every model (display_name).
 import type { PythonDependsFacts } from './python-field-facts-types.ts';
@@ -20,6 +21,44 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
  "classes": {
   "account.account": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "currency_id",
+     "company_currency_id",
+     "company_fiscal_country_code",
+     "code",
+     "code_store",
+     "placeholder_code",
+     "deprecated",
+     "used",
+     "account_type",
+     "include_initial_balance",
+     "internal_group",
+     "reconcile",
+     "tax_ids",
+     "note",
+     "company_ids",
+     "code_mapping_ids",
+     "tag_ids",
+     "group_id",
+     "root_id",
+     "allowed_journal_ids",
+     "opening_debit",
+     "opening_credit",
+     "opening_balance",
+     "current_balance",
+     "related_taxes_amount",
+     "non_trade",
+     "display_mapping_tab"
+    ],
     "fields": {
      "account_type": {
       "compute": "_compute_account_type"
@@ -113,6 +152,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.account.tag": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "applicability",
+     "color",
+     "active",
+     "tax_negate",
+     "country_id"
+    ],
     "methods": {
      "_compute_display_name": [
       "applicability",
@@ -124,6 +179,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.accrued.orders.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "company_id",
+     "journal_id",
+     "date",
+     "reversal_date",
+     "amount",
+     "currency_id",
+     "account_id",
+     "preview_data",
+     "display_amount"
+    ],
     "fields": {
      "currency_id": {
       "related": "company_id.currency_id"
@@ -164,6 +238,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.analytic.account": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "active",
+     "plan_id",
+     "root_plan_id",
+     "color",
+     "line_ids",
+     "company_id",
+     "partner_id",
+     "balance",
+     "debit",
+     "credit",
+     "currency_id"
+    ],
     "fields": {
      "balance": {
       "compute": "_compute_debit_credit_balance"
@@ -199,6 +296,12 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "analytic"
    },
    {
+    "declared": [
+     "invoice_count",
+     "vendor_bill_count",
+     "debit",
+     "credit"
+    ],
     "fields": {
      "invoice_count": {
       "compute": "_compute_invoice_count"
@@ -223,6 +326,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.analytic.applicability": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "analytic_plan_id",
+     "business_domain",
+     "applicability",
+     "company_id"
+    ],
+    "module": "analytic"
+   },
+   {
+    "declared": [
+     "business_domain",
+     "account_prefix",
+     "product_categ_id",
+     "display_account_prefix"
+    ],
     "fields": {
      "display_account_prefix": {
       "compute": "_compute_display_account_prefix"
@@ -237,16 +363,45 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "account"
+   },
+   {
+    "declared": [
+     "business_domain"
+    ],
+    "inherit": [
+     "account.analytic.applicability"
+    ],
+    "module": "sale"
    }
   ],
   "account.analytic.distribution.model": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sequence",
+     "partner_id",
+     "partner_category_id",
+     "company_id"
+    ],
     "inherit": [
      "analytic.mixin"
     ],
     "module": "analytic"
    },
    {
+    "declared": [
+     "account_prefix",
+     "product_id",
+     "product_categ_id",
+     "prefix_placeholder"
+    ],
     "fields": {
      "prefix_placeholder": {
       "compute": "_compute_prefix_placeholder"
@@ -265,6 +420,27 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.analytic.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "date",
+     "amount",
+     "unit_amount",
+     "product_uom_id",
+     "product_uom_category_id",
+     "partner_id",
+     "user_id",
+     "company_id",
+     "currency_id",
+     "category"
+    ],
     "fields": {
      "currency_id": {
       "related": "company_id.currency_id"
@@ -279,6 +455,16 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "analytic"
    },
    {
+    "declared": [
+     "product_id",
+     "general_account_id",
+     "journal_id",
+     "partner_id",
+     "move_line_id",
+     "code",
+     "ref",
+     "category"
+    ],
     "fields": {
      "general_account_id": {
       "compute": "_compute_general_account_id"
@@ -302,10 +488,44 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "account"
+   },
+   {
+    "declared": [
+     "so_line"
+    ],
+    "inherit": [
+     "account.analytic.line"
+    ],
+    "module": "sale"
    }
   ],
   "account.analytic.plan": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "description",
+     "parent_id",
+     "parent_path",
+     "root_id",
+     "children_ids",
+     "children_count",
+     "complete_name",
+     "account_ids",
+     "account_count",
+     "all_account_count",
+     "color",
+     "sequence",
+     "default_applicability",
+     "applicability_ids"
+    ],
     "fields": {
      "account_count": {
       "compute": "_compute_analytic_account_count"
@@ -351,6 +571,32 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.automatic.entry.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "action",
+     "move_data",
+     "preview_move_data",
+     "move_line_ids",
+     "date",
+     "company_id",
+     "company_currency_id",
+     "percentage",
+     "total_amount",
+     "journal_id",
+     "account_type",
+     "expense_accrual_account",
+     "revenue_accrual_account",
+     "lock_date_message",
+     "destination_account_id",
+     "display_currency_helper"
+    ],
     "fields": {
      "account_type": {
       "compute": "_compute_account_type"
@@ -434,6 +680,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.autopost.bills.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partner_id",
+     "partner_name",
+     "nb_unmodified_bills"
+    ],
     "fields": {
      "partner_name": {
       "related": "partner_id.name"
@@ -444,6 +703,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.bank.statement": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "reference",
+     "date",
+     "first_line_index",
+     "balance_start",
+     "balance_end",
+     "balance_end_real",
+     "company_id",
+     "currency_id",
+     "journal_id",
+     "line_ids",
+     "is_complete",
+     "is_valid",
+     "problem_description",
+     "attachment_ids"
+    ],
     "fields": {
      "balance_end": {
       "compute": "_compute_balance_end"
@@ -527,6 +811,41 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.bank.statement.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "move_id",
+     "journal_id",
+     "company_id",
+     "statement_id",
+     "payment_ids",
+     "sequence",
+     "partner_id",
+     "account_number",
+     "partner_name",
+     "transaction_type",
+     "payment_ref",
+     "currency_id",
+     "amount",
+     "running_balance",
+     "foreign_currency_id",
+     "amount_currency",
+     "amount_residual",
+     "country_code",
+     "internal_index",
+     "is_reconciled",
+     "statement_complete",
+     "statement_valid",
+     "statement_balance_end_real",
+     "statement_name",
+     "transaction_details"
+    ],
     "fields": {
      "amount_currency": {
       "compute": "_compute_amount_currency"
@@ -600,8 +919,38 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "account.cash.rounding": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "rounding",
+     "strategy",
+     "profit_account_id",
+     "loss_account_id",
+     "rounding_method"
+    ],
+    "module": "account"
+   }
+  ],
   "account.code.mapping": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "account_id",
+     "company_id",
+     "code"
+    ],
     "fields": {
      "account_id": {
       "compute": "_compute_account_id"
@@ -695,6 +1044,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.financial.year.op": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "company_id",
+     "opening_move_posted",
+     "opening_date",
+     "fiscalyear_last_day",
+     "fiscalyear_last_month"
+    ],
     "fields": {
      "fiscalyear_last_day": {
       "related": "company_id.fiscalyear_last_day"
@@ -719,6 +1083,37 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.fiscal.position": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sequence",
+     "name",
+     "active",
+     "company_id",
+     "account_ids",
+     "account_map",
+     "tax_ids",
+     "tax_map",
+     "note",
+     "auto_apply",
+     "vat_required",
+     "company_country_id",
+     "fiscal_country_codes",
+     "country_id",
+     "country_group_id",
+     "state_ids",
+     "zip_from",
+     "zip_to",
+     "states_count",
+     "foreign_vat",
+     "foreign_vat_header_mode"
+    ],
     "fields": {
      "account_map": {
       "compute": "_compute_account_map"
@@ -758,6 +1153,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.fiscal.position.account": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "position_id",
+     "company_id",
+     "account_src_id",
+     "account_dest_id"
+    ],
     "fields": {
      "company_id": {
       "related": "position_id.company_id"
@@ -768,6 +1177,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.fiscal.position.tax": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "position_id",
+     "company_id",
+     "tax_src_id",
+     "tax_dest_id",
+     "tax_dest_active"
+    ],
     "fields": {
      "company_id": {
       "related": "position_id.company_id"
@@ -779,8 +1203,41 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "account.full.reconcile": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partial_reconcile_ids",
+     "reconciled_line_ids",
+     "exchange_move_id"
+    ],
+    "module": "account"
+   }
+  ],
   "account.group": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "parent_id",
+     "name",
+     "code_prefix_start",
+     "code_prefix_end",
+     "company_id"
+    ],
     "fields": {
      "code_prefix_end": {
       "compute": "_compute_code_prefix_end"
@@ -806,6 +1263,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.incoterms": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "active"
+    ],
     "methods": {
      "_compute_display_name": [
       "code"
@@ -814,8 +1284,98 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "account.invoice.report": [
+   {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "move_id",
+     "journal_id",
+     "company_id",
+     "company_currency_id",
+     "partner_id",
+     "commercial_partner_id",
+     "country_id",
+     "invoice_user_id",
+     "move_type",
+     "state",
+     "payment_state",
+     "fiscal_position_id",
+     "invoice_date",
+     "quantity",
+     "product_id",
+     "product_uom_id",
+     "product_categ_id",
+     "invoice_date_due",
+     "account_id",
+     "price_subtotal_currency",
+     "price_subtotal",
+     "price_total",
+     "price_average",
+     "price_margin",
+     "inventory_value",
+     "currency_id"
+    ],
+    "module": "account"
+   },
+   {
+    "declared": [
+     "team_id"
+    ],
+    "inherit": [
+     "account.invoice.report"
+    ],
+    "module": "sale"
+   }
+  ],
   "account.journal": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "active",
+     "type",
+     "autocheck_on_post",
+     "account_control_ids",
+     "default_account_type",
+     "default_account_id",
+     "suspense_account_id",
+     "restrict_mode_hash_table",
+     "sequence",
+     "invoice_reference_type",
+     "invoice_reference_model",
+     "currency_id",
+     "company_id",
+     "country_code",
+     "refund_sequence",
+     "payment_sequence",
+     "sequence_override_regex",
+     "inbound_payment_method_line_ids",
+     "outbound_payment_method_line_ids",
+     "profit_account_id",
+     "loss_account_id",
+     "company_partner_id",
+     "bank_account_id",
+     "bank_statements_source",
+     "bank_acc_number",
+     "bank_id",
+     "alias_id",
+     "journal_group_ids",
+     "available_payment_method_ids",
+     "selected_payment_method_codes",
+     "accounting_date",
+     "display_alias_fields"
+    ],
     "fields": {
      "account_control_ids": {
       "domainFields": []
@@ -922,6 +1482,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "kanban_dashboard",
+     "kanban_dashboard_graph",
+     "json_activity_data",
+     "show_on_dashboard",
+     "color",
+     "current_statement_balance",
+     "has_statement_lines",
+     "entries_count",
+     "has_posted_entries",
+     "has_entries",
+     "has_sequence_holes",
+     "has_unhashed_entries",
+     "last_statement_id"
+    ],
     "fields": {
      "current_statement_balance": {
       "compute": "_compute_current_statement_balance"
@@ -968,8 +1543,50 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "account.journal.group": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "company_id",
+     "excluded_journal_ids",
+     "sequence"
+    ],
+    "module": "account"
+   }
+  ],
   "account.lock_exception": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "active",
+     "state",
+     "company_id",
+     "user_id",
+     "reason",
+     "end_datetime",
+     "lock_date_field",
+     "lock_date",
+     "company_lock_date",
+     "fiscalyear_lock_date",
+     "tax_lock_date",
+     "sale_lock_date",
+     "purchase_lock_date"
+    ],
     "fields": {
      "fiscalyear_lock_date": {
       "compute": "_compute_lock_dates"
@@ -1002,6 +1619,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.merge.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "account_ids",
+     "is_group_by_name",
+     "wizard_line_ids",
+     "disable_merge_button"
+    ],
     "fields": {
      "disable_merge_button": {
       "compute": "_compute_disable_merge_button"
@@ -1025,6 +1656,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.merge.wizard.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "wizard_id",
+     "grouping_key",
+     "sequence",
+     "display_type",
+     "is_selected",
+     "account_id",
+     "company_ids",
+     "info",
+     "account_has_hashed_entries"
+    ],
     "fields": {
      "account_has_hashed_entries": {
       "compute": "_compute_account_has_hashed_entries"
@@ -1051,6 +1701,144 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.move": [
    {
+    "declared": [
+     "statement_line_ids"
+    ],
+    "inherit": [
+     "account.move"
+    ],
+    "module": "account"
+   },
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "ref",
+     "date",
+     "state",
+     "move_type",
+     "is_storno",
+     "journal_id",
+     "journal_group_id",
+     "company_id",
+     "line_ids",
+     "origin_payment_id",
+     "matched_payment_ids",
+     "payment_count",
+     "statement_line_id",
+     "statement_id",
+     "tax_cash_basis_rec_id",
+     "tax_cash_basis_origin_move_id",
+     "tax_cash_basis_created_move_ids",
+     "always_tax_exigible",
+     "auto_post",
+     "auto_post_until",
+     "auto_post_origin_id",
+     "hide_post_button",
+     "checked",
+     "posted_before",
+     "suitable_journal_ids",
+     "highest_name",
+     "made_sequence_gap",
+     "show_name_warning",
+     "type_name",
+     "country_code",
+     "company_price_include",
+     "attachment_ids",
+     "audit_trail_message_ids",
+     "restrict_mode_hash_table",
+     "secure_sequence_number",
+     "inalterable_hash",
+     "secured",
+     "invoice_line_ids",
+     "invoice_date",
+     "invoice_date_due",
+     "delivery_date",
+     "show_delivery_date",
+     "invoice_payment_term_id",
+     "needed_terms",
+     "needed_terms_dirty",
+     "tax_calculation_rounding_method",
+     "partner_id",
+     "commercial_partner_id",
+     "partner_shipping_id",
+     "partner_bank_id",
+     "fiscal_position_id",
+     "payment_reference",
+     "display_qr_code",
+     "qr_code_method",
+     "invoice_outstanding_credits_debits_widget",
+     "invoice_has_outstanding",
+     "invoice_payments_widget",
+     "preferred_payment_method_line_id",
+     "company_currency_id",
+     "currency_id",
+     "invoice_currency_rate",
+     "direction_sign",
+     "amount_untaxed",
+     "amount_tax",
+     "amount_total",
+     "amount_residual",
+     "amount_untaxed_signed",
+     "amount_untaxed_in_currency_signed",
+     "amount_tax_signed",
+     "amount_total_signed",
+     "amount_total_in_currency_signed",
+     "amount_residual_signed",
+     "tax_totals",
+     "payment_state",
+     "status_in_payment",
+     "amount_total_words",
+     "reversed_entry_id",
+     "reversal_move_ids",
+     "invoice_vendor_bill_id",
+     "invoice_source_email",
+     "invoice_partner_display_name",
+     "is_manually_modified",
+     "quick_edit_mode",
+     "quick_edit_total_amount",
+     "quick_encoding_vals",
+     "narration",
+     "is_move_sent",
+     "is_being_sent",
+     "move_sent_values",
+     "invoice_user_id",
+     "user_id",
+     "invoice_origin",
+     "invoice_incoterm_id",
+     "incoterm_location",
+     "invoice_cash_rounding_id",
+     "sending_data",
+     "invoice_pdf_report_id",
+     "invoice_pdf_report_file",
+     "invoice_filter_type_domain",
+     "bank_partner_id",
+     "tax_lock_date_message",
+     "display_inactive_currency_warning",
+     "tax_country_id",
+     "tax_country_code",
+     "has_reconciled_entries",
+     "show_reset_to_draft_button",
+     "partner_credit_warning",
+     "partner_credit",
+     "duplicated_ref_ids",
+     "need_cancel_request",
+     "show_update_fpos",
+     "payment_term_details",
+     "show_payment_term_details",
+     "show_discount_details",
+     "abnormal_amount_warning",
+     "abnormal_date_warning",
+     "taxes_legal_notes",
+     "next_payment_date"
+    ],
     "fields": {
      "abnormal_amount_warning": {
       "compute": "_compute_abnormal_warnings"
@@ -1593,6 +2381,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "payment_ids"
+    ],
+    "inherit": [
+     "account.move"
+    ],
+    "module": "account"
+   },
+   {
+    "declared": [
+     "ubl_cii_xml_id",
+     "ubl_cii_xml_file"
+    ],
     "fields": {
      "ubl_cii_xml_id": {
       "computeDepends": [],
@@ -1607,6 +2408,12 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account_edi_ubl_cii"
    },
    {
+    "declared": [
+     "transaction_ids",
+     "authorized_transaction_ids",
+     "transaction_count",
+     "amount_paid"
+    ],
     "fields": {
      "amount_paid": {
       "compute": "_compute_amount_paid"
@@ -1635,6 +2442,13 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account_payment"
    },
    {
+    "declared": [
+     "team_id",
+     "campaign_id",
+     "medium_id",
+     "source_id",
+     "sale_order_count"
+    ],
     "fields": {
      "sale_order_count": {
       "compute": "_compute_origin_so_count"
@@ -1666,6 +2480,90 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.move.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "move_id",
+     "journal_id",
+     "journal_group_id",
+     "company_id",
+     "company_currency_id",
+     "move_name",
+     "parent_state",
+     "date",
+     "invoice_date",
+     "ref",
+     "is_storno",
+     "sequence",
+     "move_type",
+     "account_id",
+     "name",
+     "debit",
+     "credit",
+     "balance",
+     "cumulated_balance",
+     "currency_rate",
+     "amount_currency",
+     "currency_id",
+     "is_same_currency",
+     "partner_id",
+     "is_imported",
+     "reconcile_model_id",
+     "payment_id",
+     "statement_line_id",
+     "statement_id",
+     "tax_ids",
+     "group_tax_id",
+     "tax_line_id",
+     "tax_group_id",
+     "tax_base_amount",
+     "tax_repartition_line_id",
+     "tax_tag_ids",
+     "tax_tag_invert",
+     "amount_residual",
+     "amount_residual_currency",
+     "reconciled",
+     "full_reconcile_id",
+     "matched_debit_ids",
+     "matched_credit_ids",
+     "matching_number",
+     "is_account_reconcile",
+     "account_type",
+     "account_internal_group",
+     "account_root_id",
+     "product_category_id",
+     "display_type",
+     "product_id",
+     "product_uom_id",
+     "product_uom_category_id",
+     "quantity",
+     "date_maturity",
+     "price_unit",
+     "price_subtotal",
+     "price_total",
+     "discount",
+     "tax_calculation_rounding_method",
+     "term_key",
+     "epd_key",
+     "epd_needed",
+     "epd_dirty",
+     "discount_allocation_key",
+     "discount_allocation_needed",
+     "discount_allocation_dirty",
+     "analytic_line_ids",
+     "analytic_distribution",
+     "discount_date",
+     "discount_amount_currency",
+     "discount_balance",
+     "payment_date",
+     "is_refund"
+    ],
     "fields": {
      "account_id": {
       "compute": "_compute_account_id"
@@ -1960,10 +2858,41 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "account"
+   },
+   {
+    "declared": [
+     "is_downpayment",
+     "sale_line_ids"
+    ],
+    "inherit": [
+     "account.move.line"
+    ],
+    "module": "sale"
    }
   ],
   "account.move.reversal": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "move_ids",
+     "new_move_ids",
+     "date",
+     "reason",
+     "journal_id",
+     "company_id",
+     "available_journal_ids",
+     "country_code",
+     "residual",
+     "currency_id",
+     "move_type"
+    ],
     "fields": {
      "available_journal_ids": {
       "compute": "_compute_available_journal_ids"
@@ -2005,6 +2934,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.move.send.batch.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "move_ids",
+     "summary_data",
+     "alerts"
+    ],
     "fields": {
      "alerts": {
       "compute": "_compute_alerts"
@@ -2027,6 +2969,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "send_by_post_stamps"
+    ],
     "fields": {
      "send_by_post_stamps": {
       "compute": "_compute_send_by_post_stamps"
@@ -2040,6 +2985,33 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.move.send.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "move_id",
+     "company_id",
+     "alerts",
+     "sending_methods",
+     "sending_method_checkboxes",
+     "extra_edis",
+     "extra_edi_checkboxes",
+     "invoice_edi_format",
+     "pdf_report_id",
+     "display_pdf_report_id",
+     "is_download_only",
+     "mail_template_id",
+     "mail_lang",
+     "mail_partner_ids",
+     "mail_subject",
+     "mail_body",
+     "mail_attachments_widget"
+    ],
     "fields": {
      "alerts": {
       "compute": "_compute_alerts"
@@ -2140,6 +3112,28 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.partial.reconcile": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "debit_move_id",
+     "credit_move_id",
+     "full_reconcile_id",
+     "exchange_move_id",
+     "company_currency_id",
+     "debit_currency_id",
+     "credit_currency_id",
+     "amount",
+     "debit_amount_currency",
+     "credit_amount_currency",
+     "company_id",
+     "max_date"
+    ],
     "fields": {
      "company_currency_id": {
       "related": "company_id.currency_id"
@@ -2172,6 +3166,61 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.payment": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "date",
+     "move_id",
+     "journal_id",
+     "company_id",
+     "state",
+     "is_reconciled",
+     "is_matched",
+     "is_sent",
+     "available_partner_bank_ids",
+     "partner_bank_id",
+     "qr_code",
+     "paired_internal_transfer_payment_id",
+     "payment_method_line_id",
+     "available_payment_method_line_ids",
+     "payment_method_id",
+     "available_journal_ids",
+     "amount",
+     "payment_type",
+     "partner_type",
+     "memo",
+     "payment_reference",
+     "currency_id",
+     "company_currency_id",
+     "partner_id",
+     "outstanding_account_id",
+     "destination_account_id",
+     "invoice_ids",
+     "reconciled_invoice_ids",
+     "reconciled_invoices_count",
+     "reconciled_invoices_type",
+     "reconciled_bill_ids",
+     "reconciled_bills_count",
+     "reconciled_statement_line_ids",
+     "reconciled_statement_lines_count",
+     "payment_method_code",
+     "payment_receipt_title",
+     "need_cancel_request",
+     "show_partner_bank_account",
+     "require_partner_bank_account",
+     "country_code",
+     "amount_signed",
+     "amount_company_currency_signed",
+     "duplicate_payment_ids",
+     "attachment_ids"
+    ],
     "fields": {
      "amount_company_currency_signed": {
       "compute": "_compute_amount_company_currency_signed"
@@ -2378,6 +3427,15 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "payment_transaction_id",
+     "payment_token_id",
+     "amount_available_for_refund",
+     "suitable_payment_token_ids",
+     "use_electronic_payment_method",
+     "source_payment_id",
+     "refunds_count"
+    ],
     "fields": {
      "amount_available_for_refund": {
       "compute": "_compute_amount_available_for_refund"
@@ -2409,8 +3467,45 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account_payment"
    }
   ],
+  "account.payment.method": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "payment_type"
+    ],
+    "module": "account"
+   }
+  ],
   "account.payment.method.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "payment_method_id",
+     "payment_account_id",
+     "journal_id",
+     "code",
+     "payment_type",
+     "company_id",
+     "available_payment_method_ids"
+    ],
     "fields": {
      "available_payment_method_ids": {
       "related": "journal_id.available_payment_method_ids"
@@ -2439,6 +3534,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "payment_provider_id",
+     "payment_provider_state"
+    ],
     "fields": {
      "payment_provider_id": {
       "compute": "_compute_payment_provider_id"
@@ -2463,6 +3562,63 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.payment.register": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "payment_date",
+     "amount",
+     "hide_writeoff_section",
+     "communication",
+     "group_payment",
+     "early_payment_discount_mode",
+     "currency_id",
+     "journal_id",
+     "available_journal_ids",
+     "available_partner_bank_ids",
+     "partner_bank_id",
+     "company_currency_id",
+     "qr_code",
+     "batches",
+     "installments_mode",
+     "installments_switch_html",
+     "installments_switch_amount",
+     "custom_user_amount",
+     "custom_user_currency_id",
+     "line_ids",
+     "payment_type",
+     "partner_type",
+     "source_amount",
+     "source_amount_currency",
+     "source_currency_id",
+     "can_edit_wizard",
+     "can_group_payments",
+     "company_id",
+     "partner_id",
+     "payment_method_line_id",
+     "available_payment_method_line_ids",
+     "payment_difference",
+     "payment_difference_handling",
+     "writeoff_account_id",
+     "writeoff_label",
+     "writeoff_is_exchange_account",
+     "show_payment_difference",
+     "show_partner_bank_account",
+     "require_partner_bank_account",
+     "country_code",
+     "duplicate_payment_ids",
+     "is_register_payment_on_draft",
+     "actionable_errors",
+     "untrusted_bank_ids",
+     "total_payments_amount",
+     "untrusted_payments_count",
+     "missing_account_partners"
+    ],
     "fields": {
      "actionable_errors": {
       "compute": "_compute_actionable_errors"
@@ -2711,6 +3867,12 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "payment_token_id",
+     "suitable_payment_token_ids",
+     "use_electronic_payment_method",
+     "payment_method_code"
+    ],
     "fields": {
      "payment_method_code": {
       "related": "payment_method_line_id.code"
@@ -2741,6 +3903,34 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.payment.term": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "note",
+     "line_ids",
+     "company_id",
+     "fiscal_country_codes",
+     "sequence",
+     "currency_id",
+     "display_on_invoice",
+     "example_amount",
+     "example_date",
+     "example_invalid",
+     "example_preview",
+     "example_preview_discount",
+     "discount_percentage",
+     "discount_days",
+     "early_pay_discount_computation",
+     "early_discount"
+    ],
     "fields": {
      "currency_id": {
       "compute": "_compute_currency_id"
@@ -2791,6 +3981,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.payment.term.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "value",
+     "value_amount",
+     "delay_type",
+     "display_days_next_month",
+     "days_next_month",
+     "nb_days",
+     "payment_id"
+    ],
     "fields": {
      "display_days_next_month": {
       "compute": "_compute_display_days_next_month"
@@ -2818,6 +4025,52 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.reconcile.model": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "active",
+     "name",
+     "sequence",
+     "company_id",
+     "rule_type",
+     "auto_reconcile",
+     "to_check",
+     "matching_order",
+     "counterpart_type",
+     "match_text_location_label",
+     "match_text_location_note",
+     "match_text_location_reference",
+     "match_journal_ids",
+     "match_nature",
+     "match_amount",
+     "match_amount_min",
+     "match_amount_max",
+     "match_label",
+     "match_label_param",
+     "match_note",
+     "match_note_param",
+     "match_transaction_type",
+     "match_transaction_type_param",
+     "match_same_currency",
+     "allow_payment_tolerance",
+     "payment_tolerance_param",
+     "payment_tolerance_type",
+     "match_partner",
+     "match_partner_ids",
+     "match_partner_category_ids",
+     "line_ids",
+     "partner_mapping_line_ids",
+     "past_months_limit",
+     "decimal_separator",
+     "show_decimal_separator",
+     "number_entries"
+    ],
     "fields": {
      "match_journal_ids": {
       "domainFields": []
@@ -2849,6 +4102,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.reconcile.model.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "model_id",
+     "allow_payment_tolerance",
+     "payment_tolerance_param",
+     "rule_type",
+     "company_id",
+     "sequence",
+     "account_id",
+     "journal_id",
+     "label",
+     "amount_type",
+     "show_force_tax_included",
+     "force_tax_included",
+     "amount",
+     "amount_string",
+     "tax_ids"
+    ],
     "fields": {
      "allow_payment_tolerance": {
       "related": "model_id.allow_payment_tolerance"
@@ -2908,6 +4186,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.reconcile.model.partner.mapping": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "model_id",
+     "company_id",
+     "partner_id",
+     "payment_ref_regex",
+     "narration_regex"
+    ],
     "fields": {
      "company_id": {
       "related": "model_id.company_id"
@@ -2918,6 +4211,52 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.report": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "active",
+     "line_ids",
+     "column_ids",
+     "root_report_id",
+     "variant_report_ids",
+     "section_report_ids",
+     "section_main_report_ids",
+     "use_sections",
+     "chart_template",
+     "country_id",
+     "only_tax_exigible",
+     "availability_condition",
+     "load_more_limit",
+     "search_bar",
+     "prefix_groups_threshold",
+     "integer_rounding",
+     "default_opening_date_filter",
+     "currency_translation",
+     "filter_multi_company",
+     "filter_date_range",
+     "filter_show_draft",
+     "filter_unreconciled",
+     "filter_unfold_all",
+     "filter_hide_0_lines",
+     "filter_period_comparison",
+     "filter_growth_comparison",
+     "filter_journals",
+     "filter_analytic",
+     "filter_hierarchy",
+     "filter_account_type",
+     "filter_partner",
+     "filter_fiscal_position",
+     "filter_aml_ir_filters",
+     "filter_budgets"
+    ],
     "fields": {
      "availability_condition": {
       "compute": "_compute_default_availability_condition"
@@ -3073,8 +4412,53 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "account.report.column": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "expression_label",
+     "sequence",
+     "report_id",
+     "sortable",
+     "figure_type",
+     "blank_if_zero",
+     "custom_audit_action_id"
+    ],
+    "module": "account"
+   }
+  ],
   "account.report.expression": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "report_line_id",
+     "report_line_name",
+     "label",
+     "engine",
+     "formula",
+     "subformula",
+     "date_scope",
+     "figure_type",
+     "green_on_positive",
+     "blank_if_zero",
+     "auditable",
+     "carryover_target"
+    ],
     "fields": {
      "auditable": {
       "compute": "_compute_auditable"
@@ -3097,6 +4481,28 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.report.external.value": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "value",
+     "text_value",
+     "date",
+     "target_report_expression_id",
+     "target_report_line_id",
+     "target_report_expression_label",
+     "report_country_id",
+     "company_id",
+     "foreign_vat_fiscal_position_id",
+     "carryover_origin_expression_label",
+     "carryover_origin_report_line_id"
+    ],
     "fields": {
      "report_country_id": {
       "related": "target_report_line_id.report_id.country_id"
@@ -3113,6 +4519,36 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.report.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "expression_ids",
+     "report_id",
+     "hierarchy_level",
+     "parent_id",
+     "children_ids",
+     "groupby",
+     "user_groupby",
+     "sequence",
+     "code",
+     "foldable",
+     "print_on_new_page",
+     "action_id",
+     "hide_if_zero",
+     "domain_formula",
+     "account_codes_formula",
+     "aggregation_formula",
+     "external_formula",
+     "horizontal_split_side",
+     "tax_tags_formula"
+    ],
     "fields": {
      "hierarchy_level": {
       "compute": "_compute_hierarchy_level"
@@ -3147,6 +4583,24 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.resequence.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sequence_number_reset",
+     "first_date",
+     "end_date",
+     "first_name",
+     "ordering",
+     "move_ids",
+     "new_values",
+     "preview_moves"
+    ],
     "fields": {
      "first_name": {
       "compute": "_compute_first_name"
@@ -3183,6 +4637,14 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.root": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "name",
+     "parent_id"
+    ],
     "fields": {
      "name": {
       "compute": "_compute_root"
@@ -3196,6 +4658,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.secure.entries.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "company_id",
+     "country_code",
+     "hash_date",
+     "chains_to_hash_with_gaps",
+     "max_hash_date",
+     "unreconciled_bank_statement_line_ids",
+     "not_hashable_unlocked_move_ids",
+     "move_to_hash_ids",
+     "warnings"
+    ],
     "fields": {
      "chains_to_hash_with_gaps": {
       "compute": "_compute_data"
@@ -3249,6 +4730,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.setup.bank.manual.config": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_partner_bank_id",
+     "new_journal_name",
+     "linked_journal_id",
+     "bank_bic",
+     "num_journals_without_account",
+     "company_id"
+    ],
     "fields": {
      "bank_bic": {
       "related": "bank_id.bic"
@@ -3270,6 +4767,47 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.tax": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "name_searchable",
+     "type_tax_use",
+     "tax_scope",
+     "amount_type",
+     "active",
+     "company_id",
+     "children_tax_ids",
+     "sequence",
+     "amount",
+     "description",
+     "invoice_label",
+     "price_include",
+     "company_price_include",
+     "price_include_override",
+     "include_base_amount",
+     "is_base_affected",
+     "analytic",
+     "tax_group_id",
+     "hide_tax_exigibility",
+     "tax_exigibility",
+     "cash_basis_transition_account_id",
+     "invoice_repartition_line_ids",
+     "refund_repartition_line_ids",
+     "repartition_line_ids",
+     "country_id",
+     "country_code",
+     "is_used",
+     "repartition_lines_str",
+     "invoice_legal_notes",
+     "has_negative_factor"
+    ],
     "fields": {
      "company_price_include": {
       "related": "company_id.account_price_include"
@@ -3352,6 +4890,26 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.tax.group": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "company_id",
+     "tax_payable_account_id",
+     "tax_receivable_account_id",
+     "advance_tax_payment_account_id",
+     "country_id",
+     "country_code",
+     "preceding_subtotal",
+     "pos_receipt_label"
+    ],
     "fields": {
      "country_code": {
       "related": "country_id.code"
@@ -3370,6 +4928,27 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "account.tax.repartition.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "factor_percent",
+     "factor",
+     "repartition_type",
+     "document_type",
+     "account_id",
+     "tag_ids",
+     "tax_id",
+     "company_id",
+     "sequence",
+     "use_in_tax_closing",
+     "tag_ids_domain"
+    ],
     "fields": {
      "company_id": {
       "related": "tax_id.company_id"
@@ -3407,6 +4986,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "analytic.mixin": [
    {
+    "declared": [
+     "analytic_distribution",
+     "analytic_precision",
+     "distribution_analytic_account_ids"
+    ],
     "fields": {
      "analytic_distribution": {
       "compute": "_compute_analytic_distribution"
@@ -3425,6 +5009,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "analytic.plan.fields.mixin": [
    {
+    "declared": [
+     "account_id",
+     "auto_account_id"
+    ],
     "fields": {
      "auto_account_id": {
       "compute": "_compute_auto_account"
@@ -3435,6 +5023,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "auth_totp.device": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
     "inherit": [
      "res.users.apikeys"
     ],
@@ -3443,6 +5035,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "auth_totp.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "secret",
+     "url",
+     "qrcode",
+     "code"
+    ],
     "fields": {
      "qrcode": {
       "compute": "_compute_qrcode"
@@ -3466,6 +5073,13 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "attrs": {
      "_avatar_name_field": "name"
     },
+    "declared": [
+     "avatar_1920",
+     "avatar_1024",
+     "avatar_512",
+     "avatar_256",
+     "avatar_128"
+    ],
     "fields": {
      "avatar_1024": {
       "compute": "_compute_avatar_1024"
@@ -3533,6 +5147,42 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "base.document.layout": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "company_id",
+     "logo",
+     "preview_logo",
+     "report_header",
+     "report_footer",
+     "company_details",
+     "is_company_details_empty",
+     "paperformat_id",
+     "external_report_layout_id",
+     "font",
+     "primary_color",
+     "secondary_color",
+     "custom_colors",
+     "logo_primary_color",
+     "logo_secondary_color",
+     "layout_background",
+     "layout_background_image",
+     "report_layout_id",
+     "preview",
+     "partner_id",
+     "phone",
+     "email",
+     "website",
+     "vat",
+     "name",
+     "country_id"
+    ],
     "fields": {
      "company_details": {
       "related": "company_id.company_details"
@@ -3636,6 +5286,12 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "web"
    },
    {
+    "declared": [
+     "from_invoice",
+     "qr_code",
+     "vat",
+     "account_number"
+    ],
     "fields": {
      "account_number": {
       "compute": "_compute_account_number"
@@ -3661,6 +5317,18 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "base.enable.profiling.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "duration",
+     "expiration"
+    ],
     "fields": {
      "expiration": {
       "compute": "_compute_expiration"
@@ -3674,8 +5342,49 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "base.import.module": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "module_file",
+     "state",
+     "import_message",
+     "force",
+     "with_demo",
+     "modules_dependencies"
+    ],
+    "module": "base_import_module"
+   }
+  ],
   "base.language.export": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "lang",
+     "format",
+     "export_type",
+     "modules",
+     "model_id",
+     "model_name",
+     "domain",
+     "data",
+     "state"
+    ],
     "fields": {
      "model_name": {
       "related": "model_id.model"
@@ -3689,8 +5398,41 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "base.language.import": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "data",
+     "filename",
+     "overwrite"
+    ],
+    "module": "base"
+   }
+  ],
   "base.language.install": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "lang_ids",
+     "overwrite",
+     "first_lang_id"
+    ],
     "fields": {
      "first_lang_id": {
       "compute": "_compute_first_lang_id"
@@ -3701,6 +5443,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "base.module.install.request": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "module_id",
+     "user_id",
+     "user_ids",
+     "body_html"
+    ],
     "fields": {
      "user_ids": {
       "compute": "_compute_user_ids"
@@ -3716,6 +5472,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "base.module.install.review": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "module_id",
+     "module_ids",
+     "modules_description"
+    ],
     "fields": {
      "module_ids": {
       "compute": "_compute_modules_description"
@@ -3734,6 +5503,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "base.module.uninstall": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "show_all",
+     "module_id",
+     "module_ids",
+     "model_ids"
+    ],
     "fields": {
      "model_ids": {
       "compute": "_compute_model_ids"
@@ -3754,8 +5537,263 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "base.module.update": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "updated",
+     "added",
+     "state"
+    ],
+    "module": "base"
+   }
+  ],
+  "base.module.upgrade": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "module_info"
+    ],
+    "module": "base"
+   }
+  ],
+  "base.partner.merge.automatic.wizard": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "group_by_email",
+     "group_by_name",
+     "group_by_is_company",
+     "group_by_vat",
+     "group_by_parent_id",
+     "state",
+     "number_group",
+     "current_line_id",
+     "line_ids",
+     "partner_ids",
+     "dst_partner_id",
+     "exclude_contact",
+     "exclude_journal_item",
+     "maximum_group"
+    ],
+    "module": "base"
+   }
+  ],
+  "base.partner.merge.line": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "wizard_id",
+     "min_id",
+     "aggr_ids"
+    ],
+    "module": "base"
+   }
+  ],
+  "base_import.import": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_model",
+     "file",
+     "file_name",
+     "file_type"
+    ],
+    "module": "base_import"
+   }
+  ],
+  "base_import.mapping": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_model",
+     "column_name",
+     "field_name"
+    ],
+    "module": "base_import"
+   }
+  ],
+  "bus.bus": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "channel",
+     "message"
+    ],
+    "module": "bus"
+   }
+  ],
+  "bus.presence": [
+   {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "user_id",
+     "last_poll",
+     "last_presence",
+     "status"
+    ],
+    "module": "bus"
+   },
+   {
+    "declared": [
+     "guest_id"
+    ],
+    "inherit": [
+     "bus.presence"
+    ],
+    "module": "mail"
+   }
+  ],
+  "change.password.own": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "new_password",
+     "confirm_password"
+    ],
+    "module": "base"
+   }
+  ],
+  "change.password.user": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "wizard_id",
+     "user_id",
+     "user_login",
+     "new_passwd"
+    ],
+    "module": "base"
+   }
+  ],
+  "change.password.wizard": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_ids"
+    ],
+    "module": "base"
+   }
+  ],
+  "crm.tag": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "color"
+    ],
+    "module": "sales_team"
+   }
+  ],
   "crm.team": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "active",
+     "company_id",
+     "currency_id",
+     "user_id",
+     "is_membership_multi",
+     "member_ids",
+     "member_company_ids",
+     "member_warning",
+     "crm_team_member_ids",
+     "crm_team_member_all_ids",
+     "color",
+     "favorite_user_ids",
+     "is_favorite",
+     "dashboard_button_name",
+     "dashboard_graph_data"
+    ],
     "fields": {
      "currency_id": {
       "related": "company_id.currency_id"
@@ -3805,6 +5843,14 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "sales_team"
    },
    {
+    "declared": [
+     "invoiced",
+     "invoiced_target",
+     "quotations_count",
+     "quotations_amount",
+     "sales_to_invoice_count",
+     "sale_order_count"
+    ],
     "fields": {
      "invoiced": {
       "compute": "_compute_invoiced"
@@ -3830,6 +5876,30 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "crm.team.member": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "crm_team_id",
+     "user_id",
+     "user_in_teams_ids",
+     "user_company_ids",
+     "active",
+     "is_membership_multi",
+     "member_warning",
+     "image_1920",
+     "image_128",
+     "name",
+     "email",
+     "phone",
+     "mobile",
+     "company_id"
+    ],
     "fields": {
      "company_id": {
       "related": "user_id.company_id"
@@ -3890,8 +5960,48 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "sales_team"
    }
   ],
+  "decimal.precision": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "digits"
+    ],
+    "module": "base"
+   }
+  ],
   "digest.digest": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "user_ids",
+     "periodicity",
+     "next_run_date",
+     "currency_id",
+     "company_id",
+     "available_fields",
+     "is_subscribed",
+     "state",
+     "kpi_res_users_connected",
+     "kpi_res_users_connected_value",
+     "kpi_mail_message_total",
+     "kpi_mail_message_total_value"
+    ],
     "fields": {
      "available_fields": {
       "compute": "_compute_available_fields"
@@ -3920,6 +6030,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "digest"
    },
    {
+    "declared": [
+     "kpi_account_total_revenue",
+     "kpi_account_total_revenue_value"
+    ],
     "fields": {
      "kpi_account_total_revenue_value": {
       "compute": "_compute_kpi_account_total_revenue_value"
@@ -3931,8 +6045,64 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "digest.tip": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sequence",
+     "name",
+     "user_ids",
+     "tip_description",
+     "group_id"
+    ],
+    "module": "digest"
+   }
+  ],
   "discuss.channel": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "channel_type",
+     "is_editable",
+     "default_display_mode",
+     "description",
+     "image_128",
+     "avatar_128",
+     "avatar_cache_key",
+     "channel_partner_ids",
+     "channel_member_ids",
+     "parent_channel_id",
+     "sub_channel_ids",
+     "from_message_id",
+     "pinned_message_ids",
+     "sfu_channel_uuid",
+     "sfu_server_url",
+     "rtc_session_ids",
+     "is_member",
+     "member_count",
+     "last_interest_dt",
+     "group_ids",
+     "uuid",
+     "group_public_id",
+     "invitation_url",
+     "allow_public_upload"
+    ],
     "fields": {
      "avatar_128": {
       "compute": "_compute_avatar_128"
@@ -4004,6 +6174,34 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "discuss.channel.member": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partner_id",
+     "guest_id",
+     "is_self",
+     "channel_id",
+     "custom_channel_name",
+     "fetched_message_id",
+     "seen_message_id",
+     "new_message_separator",
+     "message_unread_counter",
+     "fold_state",
+     "custom_notifications",
+     "mute_until_dt",
+     "is_pinned",
+     "unpin_dt",
+     "last_interest_dt",
+     "last_seen_dt",
+     "rtc_session_ids",
+     "rtc_inviting_session_id"
+    ],
     "fields": {
      "is_pinned": {
       "compute": "_compute_is_pinned"
@@ -4039,6 +6237,24 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "discuss.channel.rtc.session": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid"
+    ],
+    "declared": [
+     "channel_member_id",
+     "channel_id",
+     "partner_id",
+     "guest_id",
+     "write_date",
+     "is_screen_sharing_on",
+     "is_camera_on",
+     "is_muted",
+     "is_deaf"
+    ],
     "fields": {
      "channel_id": {
       "related": "channel_member_id.channel_id"
@@ -4056,8 +6272,68 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    }
   ],
+  "discuss.gif.favorite": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "tenor_gif_id"
+    ],
+    "module": "mail"
+   }
+  ],
+  "discuss.voice.metadata": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "attachment_id"
+    ],
+    "module": "mail"
+   }
+  ],
   "fetchmail.server": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "state",
+     "server",
+     "port",
+     "server_type",
+     "server_type_info",
+     "is_ssl",
+     "attach",
+     "original",
+     "date",
+     "user",
+     "password",
+     "object_id",
+     "priority",
+     "message_ids",
+     "configuration",
+     "script"
+    ],
     "fields": {
      "server_type_info": {
       "compute": "_compute_server_type_info"
@@ -4071,6 +6347,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    },
    {
+    "declared": [
+     "server_type"
+    ],
     "inherit": [
      "fetchmail.server",
      "google.gmail.mixin"
@@ -4080,6 +6359,13 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "google.gmail.mixin": [
    {
+    "declared": [
+     "google_gmail_authorization_code",
+     "google_gmail_refresh_token",
+     "google_gmail_access_token",
+     "google_gmail_access_token_expiration",
+     "google_gmail_uri"
+    ],
     "fields": {
      "google_gmail_uri": {
       "compute": "_compute_gmail_uri"
@@ -4093,8 +6379,50 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "google_gmail"
    }
   ],
+  "hp.activity": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "actor_id",
+     "verb",
+     "object_model",
+     "object_id",
+     "summary",
+     "visibility"
+    ],
+    "module": "hp_feed"
+   }
+  ],
   "hp.ad.campaign": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "advertiser_id",
+     "currency_id",
+     "budget",
+     "spent",
+     "bid_cpm",
+     "start_date",
+     "end_date",
+     "state",
+     "target_tags",
+     "impression_ids"
+    ],
     "fields": {
      "spent": {
       "compute": "_compute_spent"
@@ -4110,6 +6438,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "hp.ad.impression": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "campaign_id",
+     "user_id",
+     "shown_at",
+     "clicked",
+     "currency_id",
+     "cost"
+    ],
     "fields": {
      "currency_id": {
       "related": "campaign_id.currency_id"
@@ -4118,8 +6462,113 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_ads"
    }
   ],
+  "hp.ai.generation.task": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "model_id",
+     "requester_id",
+     "task_type",
+     "prompt",
+     "result",
+     "state",
+     "error",
+     "finished_at"
+    ],
+    "module": "hp_ai"
+   }
+  ],
+  "hp.ai.insight": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "insight_type",
+     "summary",
+     "severity",
+     "generated_at",
+     "data"
+    ],
+    "module": "hp_ai"
+   }
+  ],
+  "hp.ai.model": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "provider",
+     "version",
+     "capability",
+     "active"
+    ],
+    "module": "hp_ai"
+   }
+  ],
+  "hp.appointment": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "order_id",
+     "customer_id",
+     "health_worker_id",
+     "start_at",
+     "end_at",
+     "state",
+     "location",
+     "online"
+    ],
+    "module": "hp_marketplace"
+   }
+  ],
   "hp.assessment": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "coach_id",
+     "assessment_type",
+     "score",
+     "risk_level",
+     "answers",
+     "summary",
+     "assessed_at"
+    ],
     "fields": {
      "risk_level": {
       "compute": "_compute_risk_level"
@@ -4133,8 +6582,132 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_personal"
    }
   ],
+  "hp.audit.log": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "action",
+     "res_model",
+     "res_id",
+     "ip",
+     "at",
+     "details"
+    ],
+    "module": "hp_risk"
+   }
+  ],
+  "hp.auth.token": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "token_hash",
+     "scope",
+     "expires_at",
+     "revoked",
+     "last_used_at"
+    ],
+    "module": "hp_account"
+   }
+  ],
+  "hp.biz.dashboard": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "owner_id",
+     "period",
+     "currency_id",
+     "revenue",
+     "orders_count",
+     "new_clients",
+     "rating_avg",
+     "data"
+    ],
+    "module": "hp_workbench"
+   }
+  ],
+  "hp.certification": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "coach_id",
+     "level",
+     "certified_on",
+     "expires_on",
+     "state"
+    ],
+    "module": "hp_growth"
+   }
+  ],
+  "hp.comment": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "post_id",
+     "author_id",
+     "body",
+     "parent_id",
+     "child_ids"
+    ],
+    "module": "hp_community"
+   }
+  ],
   "hp.community.group": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "owner_id",
+     "description",
+     "privacy",
+     "currency_id",
+     "fee",
+     "member_ids",
+     "member_count"
+    ],
     "fields": {
      "member_count": {
       "compute": "_compute_member_count"
@@ -4148,8 +6721,143 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_community_biz"
    }
   ],
+  "hp.community.member": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "group_id",
+     "user_id",
+     "role",
+     "joined_at",
+     "state"
+    ],
+    "module": "hp_community_biz"
+   }
+  ],
+  "hp.community.post": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "author_id",
+     "group_id",
+     "title",
+     "body",
+     "like_count",
+     "state",
+     "comment_ids"
+    ],
+    "module": "hp_community"
+   }
+  ],
+  "hp.content.purchase": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "content_id",
+     "buyer_id",
+     "currency_id",
+     "amount",
+     "purchased_at"
+    ],
+    "module": "hp_knowledge"
+   }
+  ],
+  "hp.content.tag": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name"
+    ],
+    "module": "hp_knowledge"
+   }
+  ],
+  "hp.device.binding": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "device_type",
+     "vendor",
+     "serial",
+     "bound_at",
+     "last_sync_at",
+     "active"
+    ],
+    "module": "hp_personal"
+   }
+  ],
+  "hp.gift": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "price_points",
+     "active"
+    ],
+    "module": "hp_gift"
+   }
+  ],
   "hp.gift.order": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sender_id",
+     "receiver_id",
+     "gift_id",
+     "quantity",
+     "points_spent",
+     "live_stream_id",
+     "sent_at"
+    ],
     "fields": {
      "points_spent": {
       "compute": "_compute_points_spent"
@@ -4164,8 +6872,46 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_gift"
    }
   ],
+  "hp.grab.order": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "service_order_id",
+     "coach_id",
+     "state",
+     "requested_at",
+     "decided_at"
+    ],
+    "module": "hp_grab"
+   }
+  ],
   "hp.health.goal": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "goal_type",
+     "target_value",
+     "current_value",
+     "progress",
+     "start_date",
+     "end_date",
+     "state"
+    ],
     "fields": {
      "progress": {
       "compute": "_compute_progress"
@@ -4181,8 +6927,94 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_personal"
    }
   ],
+  "hp.health.record": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "record_type",
+     "value",
+     "value2",
+     "unit",
+     "measured_at",
+     "source",
+     "device_binding_id",
+     "note"
+    ],
+    "module": "hp_personal"
+   }
+  ],
+  "hp.health.service": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "coach_id",
+     "category",
+     "currency_id",
+     "price",
+     "duration_minutes",
+     "active"
+    ],
+    "module": "hp_marketplace"
+   }
+  ],
+  "hp.inventory": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "product_id",
+     "warehouse",
+     "quantity",
+     "reserved"
+    ],
+    "module": "hp_mall"
+   }
+  ],
   "hp.knowledge.content": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "title",
+     "author_id",
+     "content_type",
+     "currency_id",
+     "price",
+     "body",
+     "tag_ids",
+     "published",
+     "published_at",
+     "purchase_ids",
+     "purchase_count"
+    ],
     "fields": {
      "purchase_count": {
       "compute": "_compute_purchase_count"
@@ -4196,8 +7028,50 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_knowledge"
    }
   ],
+  "hp.live.stream": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "title",
+     "host_id",
+     "stream_key",
+     "state",
+     "scheduled_at",
+     "started_at",
+     "ended_at",
+     "viewer_peak",
+     "currency_id",
+     "revenue"
+    ],
+    "module": "hp_live"
+   }
+  ],
   "hp.mall.order": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "buyer_id",
+     "line_ids",
+     "currency_id",
+     "amount_total",
+     "state",
+     "paid_at"
+    ],
     "fields": {
      "amount_total": {
       "compute": "_compute_amount_total"
@@ -4213,6 +7087,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "hp.mall.order.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "order_id",
+     "product_id",
+     "quantity",
+     "currency_id",
+     "price_unit",
+     "subtotal"
+    ],
     "fields": {
      "currency_id": {
       "related": "order_id.currency_id"
@@ -4230,8 +7120,318 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_mall"
    }
   ],
+  "hp.matching.rule": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "category",
+     "min_level",
+     "max_distance_km",
+     "priority",
+     "weight_rating",
+     "weight_distance",
+     "active"
+    ],
+    "module": "hp_grab"
+   }
+  ],
+  "hp.notification": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "channel",
+     "title",
+     "body",
+     "sent_at",
+     "is_read"
+    ],
+    "module": "hp_operations"
+   }
+  ],
+  "hp.operation": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "operator_id",
+     "operation_type",
+     "target",
+     "state",
+     "scheduled_at"
+    ],
+    "module": "hp_operations"
+   }
+  ],
+  "hp.payment": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "reference",
+     "payer_id",
+     "currency_id",
+     "amount",
+     "method",
+     "state",
+     "source_model",
+     "source_id",
+     "paid_at",
+     "provider_txn_id"
+    ],
+    "module": "hp_payment"
+   }
+  ],
+  "hp.permission": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "description",
+     "group_ids"
+    ],
+    "module": "hp_account"
+   }
+  ],
+  "hp.points.transaction": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "delta",
+     "balance_after",
+     "reason",
+     "ref_model",
+     "ref_id"
+    ],
+    "module": "hp_points"
+   }
+  ],
+  "hp.qa.answer": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "question_id",
+     "answerer_id",
+     "body",
+     "votes"
+    ],
+    "module": "hp_qa"
+   }
+  ],
+  "hp.qa.question": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "asker_id",
+     "title",
+     "body",
+     "tag_ids",
+     "state",
+     "bounty_points",
+     "accepted_answer_id",
+     "answer_ids"
+    ],
+    "module": "hp_qa"
+   }
+  ],
+  "hp.rating": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "coach_id",
+     "order_id",
+     "rater_id",
+     "score",
+     "comment"
+    ],
+    "module": "hp_growth"
+   }
+  ],
+  "hp.recommendation": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "item_model",
+     "item_id",
+     "score",
+     "reason",
+     "generated_at"
+    ],
+    "module": "hp_feed"
+   }
+  ],
+  "hp.risk.alert": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "rule_id",
+     "user_id",
+     "res_model",
+     "res_id",
+     "severity",
+     "state",
+     "detected_at"
+    ],
+    "module": "hp_risk"
+   }
+  ],
+  "hp.risk.rule": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "model_name",
+     "condition",
+     "severity",
+     "active"
+    ],
+    "module": "hp_risk"
+   }
+  ],
+  "hp.service.order": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "customer_id",
+     "health_worker_id",
+     "service_id",
+     "currency_id",
+     "amount",
+     "state",
+     "ordered_at",
+     "completed_at",
+     "rating",
+     "note",
+     "appointment_ids"
+    ],
+    "module": "hp_marketplace"
+   },
+   {
+    "declared": [
+     "grab_ids"
+    ],
+    "inherit": [
+     "hp.service.order"
+    ],
+    "module": "hp_grab"
+   }
+  ],
   "hp.settlement": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "payee_id",
+     "period_start",
+     "period_end",
+     "currency_id",
+     "gross",
+     "fee",
+     "net",
+     "state"
+    ],
     "fields": {
      "net": {
       "compute": "_compute_net"
@@ -4246,8 +7446,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_payment"
    }
   ],
+  "hp.user.feed": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "activity_id",
+     "score",
+     "seen"
+    ],
+    "module": "hp_feed"
+   }
+  ],
   "html.field.history.mixin": [
    {
+    "declared": [
+     "html_field_history",
+     "html_field_history_metadata"
+    ],
     "fields": {
      "html_field_history_metadata": {
       "compute": "_compute_metadata"
@@ -4263,6 +7486,27 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "iap.account": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "service_id",
+     "service_name",
+     "service_locked",
+     "description",
+     "account_token",
+     "company_ids",
+     "balance",
+     "warning_threshold",
+     "warning_user_ids",
+     "state"
+    ],
     "fields": {
      "description": {
       "related": "service_id.description"
@@ -4274,15 +7518,56 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "iap"
    },
    {
+    "declared": [
+     "company_ids",
+     "warning_threshold",
+     "warning_user_ids"
+    ],
     "inherit": [
      "iap.account",
      "mail.thread"
     ],
     "module": "iap_mail"
+   },
+   {
+    "declared": [
+     "sender_name"
+    ],
+    "inherit": [
+     "iap.account"
+    ],
+    "module": "sms"
+   }
+  ],
+  "iap.service": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "technical_name",
+     "description",
+     "unit_name",
+     "integer_balance"
+    ],
+    "module": "iap"
    }
   ],
   "image.mixin": [
    {
+    "declared": [
+     "image_1920",
+     "image_1024",
+     "image_512",
+     "image_256",
+     "image_128"
+    ],
     "fields": {
      "image_1024": {
       "related": "image_1920"
@@ -4302,6 +7587,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.actions.act_url": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "type",
+     "url",
+     "target"
+    ],
     "inherit": [
      "ir.actions.actions"
     ],
@@ -4310,6 +7608,33 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.actions.act_window": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "type",
+     "view_id",
+     "domain",
+     "context",
+     "res_id",
+     "res_model",
+     "target",
+     "view_mode",
+     "mobile_view_mode",
+     "usage",
+     "view_ids",
+     "views",
+     "limit",
+     "groups_id",
+     "search_view_id",
+     "embedded_action_ids",
+     "filter"
+    ],
     "fields": {
      "embedded_action_ids": {
       "compute": "_compute_embedded_actions"
@@ -4331,8 +7656,48 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "ir.actions.act_window.view": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sequence",
+     "view_id",
+     "view_mode",
+     "act_window_id",
+     "multi"
+    ],
+    "module": "base"
+   },
+   {
+    "declared": [
+     "view_mode"
+    ],
+    "inherit": [
+     "ir.actions.act_window.view"
+    ],
+    "module": "mail"
+   }
+  ],
   "ir.actions.act_window_close": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "type"
+    ],
     "inherit": [
      "ir.actions.actions"
     ],
@@ -4341,6 +7706,24 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.actions.actions": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "type",
+     "xml_id",
+     "path",
+     "help",
+     "binding_model_id",
+     "binding_type",
+     "binding_view_types"
+    ],
     "fields": {
      "xml_id": {
       "compute": "_compute_xml_id"
@@ -4351,6 +7734,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.actions.client": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "type",
+     "tag",
+     "target",
+     "res_model",
+     "context",
+     "params",
+     "params_store"
+    ],
     "fields": {
      "params": {
       "compute": "_compute_params"
@@ -4369,6 +7769,30 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.actions.report": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "type",
+     "binding_type",
+     "model",
+     "model_id",
+     "report_type",
+     "report_name",
+     "report_file",
+     "groups_id",
+     "multi",
+     "paperformat_id",
+     "print_report_name",
+     "attachment_use",
+     "attachment",
+     "domain"
+    ],
     "fields": {
      "model_id": {
       "compute": "_compute_model_id"
@@ -4383,10 +7807,57 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "base"
+   },
+   {
+    "declared": [
+     "is_invoice_report"
+    ],
+    "inherit": [
+     "ir.actions.report"
+    ],
+    "module": "account"
    }
   ],
   "ir.actions.server": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "type",
+     "usage",
+     "state",
+     "sequence",
+     "model_id",
+     "available_model_ids",
+     "model_name",
+     "code",
+     "child_ids",
+     "crud_model_id",
+     "crud_model_name",
+     "link_field_id",
+     "groups_id",
+     "update_field_id",
+     "update_path",
+     "update_related_model_id",
+     "update_field_type",
+     "update_m2m_operation",
+     "update_boolean_value",
+     "value",
+     "evaluation_type",
+     "resource_ref",
+     "selection_value",
+     "value_field_to_show",
+     "webhook_url",
+     "webhook_field_ids",
+     "webhook_sample_payload"
+    ],
     "fields": {
      "available_model_ids": {
       "compute": "_compute_available_model_ids"
@@ -4448,6 +7919,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "state",
+     "partner_ids",
+     "template_id",
+     "mail_post_autofollow",
+     "mail_post_method",
+     "activity_type_id",
+     "activity_summary",
+     "activity_note",
+     "activity_date_deadline_range",
+     "activity_date_deadline_range_type",
+     "activity_user_type",
+     "activity_user_id",
+     "activity_user_field_name"
+    ],
     "fields": {
      "activity_date_deadline_range": {
       "compute": "_compute_activity_info"
@@ -4519,6 +8005,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    },
    {
+    "declared": [
+     "state",
+     "sms_template_id",
+     "sms_method"
+    ],
     "fields": {
      "sms_method": {
       "compute": "_compute_sms_method"
@@ -4545,8 +8036,78 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "sms"
    }
   ],
+  "ir.actions.todo": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "action_id",
+     "sequence",
+     "state",
+     "name"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.asset": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "bundle",
+     "directive",
+     "path",
+     "target",
+     "active",
+     "sequence"
+    ],
+    "module": "base"
+   }
+  ],
   "ir.attachment": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "description",
+     "res_name",
+     "res_model",
+     "res_field",
+     "res_id",
+     "company_id",
+     "type",
+     "url",
+     "public",
+     "access_token",
+     "raw",
+     "datas",
+     "db_datas",
+     "store_fname",
+     "file_size",
+     "checksum",
+     "mimetype",
+     "index_content"
+    ],
     "fields": {
      "datas": {
       "compute": "_compute_datas"
@@ -4579,6 +8140,13 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "bus"
    },
    {
+    "declared": [
+     "local_url",
+     "image_src",
+     "image_width",
+     "image_height",
+     "original_id"
+    ],
     "fields": {
      "image_height": {
       "compute": "_compute_image_size"
@@ -4607,10 +8175,57 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "html_editor"
+   },
+   {
+    "declared": [
+     "voice_ids"
+    ],
+    "inherit": [
+     "ir.attachment"
+    ],
+    "module": "mail"
+   }
+  ],
+  "ir.config_parameter": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "key",
+     "value"
+    ],
+    "module": "base"
    }
   ],
   "ir.cron": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "ir_actions_server_id",
+     "cron_name",
+     "user_id",
+     "active",
+     "interval_number",
+     "interval_type",
+     "nextcall",
+     "lastcall",
+     "priority",
+     "failure_count",
+     "first_failure_date"
+    ],
     "fields": {
      "cron_name": {
       "compute": "_compute_cron_name"
@@ -4624,8 +8239,108 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "ir.cron.progress": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "cron_id",
+     "remaining",
+     "done",
+     "deactivate",
+     "timed_out_counter"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.cron.trigger": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "cron_id",
+     "call_at"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.default": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "field_id",
+     "user_id",
+     "company_id",
+     "condition",
+     "json_value"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.demo": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.demo_failure": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "module_id",
+     "error",
+     "wizard_id"
+    ],
+    "module": "base"
+   }
+  ],
   "ir.demo_failure.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "failure_ids",
+     "failures_count"
+    ],
     "fields": {
      "failures_count": {
       "compute": "_compute_failures_count"
@@ -4641,6 +8356,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.embedded.actions": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "parent_action_id",
+     "parent_res_id",
+     "parent_res_model",
+     "action_id",
+     "python_method",
+     "user_id",
+     "is_deletable",
+     "default_view_mode",
+     "filter_ids",
+     "is_visible",
+     "domain",
+     "context",
+     "groups_ids"
+    ],
     "fields": {
      "is_deletable": {
       "compute": "_compute_is_deletable"
@@ -4652,8 +8392,117 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "ir.exports": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "resource",
+     "export_fields"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.exports.line": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "export_id"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.filters": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "user_id",
+     "domain",
+     "context",
+     "sort",
+     "model_id",
+     "is_default",
+     "action_id",
+     "embedded_action_id",
+     "embedded_parent_res_id",
+     "active"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.logging": [
+   {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date",
+     "name",
+     "type",
+     "dbname",
+     "level",
+     "message",
+     "path",
+     "func",
+     "line"
+    ],
+    "module": "base"
+   }
+  ],
   "ir.mail_server": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "from_filter",
+     "smtp_host",
+     "smtp_port",
+     "smtp_authentication",
+     "smtp_authentication_info",
+     "smtp_user",
+     "smtp_pass",
+     "smtp_encryption",
+     "smtp_ssl_certificate",
+     "smtp_ssl_private_key",
+     "smtp_debug",
+     "max_email_size",
+     "sequence",
+     "active"
+    ],
     "fields": {
      "smtp_authentication_info": {
       "compute": "_compute_smtp_authentication_info"
@@ -4667,6 +8516,18 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "mail_template_ids"
+    ],
+    "inherit": [
+     "ir.mail_server"
+    ],
+    "module": "mail"
+   },
+   {
+    "declared": [
+     "smtp_authentication"
+    ],
     "inherit": [
      "ir.mail_server",
      "google.gmail.mixin"
@@ -4676,6 +8537,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.model": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "model",
+     "order",
+     "info",
+     "field_id",
+     "inherited_model_ids",
+     "state",
+     "access_ids",
+     "rule_ids",
+     "transient",
+     "modules",
+     "view_ids",
+     "count"
+    ],
     "fields": {
      "count": {
       "compute": "_compute_count"
@@ -4699,6 +8583,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "is_mail_thread",
+     "is_mail_activity",
+     "is_mail_blacklist"
+    ],
+    "inherit": [
+     "ir.model"
+    ],
+    "module": "mail"
+   },
+   {
+    "declared": [
+     "is_mail_thread_sms"
+    ],
     "fields": {
      "is_mail_thread_sms": {
       "compute": "_compute_is_mail_thread_sms"
@@ -4715,8 +8613,69 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "sms"
    }
   ],
+  "ir.model.access": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "model_id",
+     "group_id",
+     "perm_read",
+     "perm_write",
+     "perm_create",
+     "perm_unlink"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.model.constraint": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "write_uid"
+    ],
+    "declared": [
+     "name",
+     "definition",
+     "message",
+     "model",
+     "module",
+     "type",
+     "write_date",
+     "create_date"
+    ],
+    "module": "base"
+   }
+  ],
   "ir.model.data": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "complete_name",
+     "model",
+     "module",
+     "res_id",
+     "noupdate",
+     "reference"
+    ],
     "fields": {
      "complete_name": {
       "compute": "_compute_complete_name"
@@ -4745,6 +8704,59 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.model.fields": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "complete_name",
+     "model",
+     "relation",
+     "relation_field",
+     "relation_field_id",
+     "model_id",
+     "field_description",
+     "help",
+     "ttype",
+     "selection",
+     "selection_ids",
+     "copied",
+     "related",
+     "related_field_id",
+     "required",
+     "readonly",
+     "index",
+     "translate",
+     "company_dependent",
+     "size",
+     "state",
+     "on_delete",
+     "domain",
+     "groups",
+     "group_expand",
+     "selectable",
+     "modules",
+     "relation_table",
+     "column1",
+     "column2",
+     "compute",
+     "depends",
+     "store",
+     "currency_field",
+     "sanitize",
+     "sanitize_overridable",
+     "sanitize_tags",
+     "sanitize_attributes",
+     "sanitize_style",
+     "sanitize_form",
+     "strip_style",
+     "strip_classes"
+    ],
     "fields": {
      "copied": {
       "compute": "_compute_copied"
@@ -4785,10 +8797,89 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "_in_modules": []
     },
     "module": "base"
+   },
+   {
+    "declared": [
+     "tracking"
+    ],
+    "inherit": [
+     "ir.model.fields"
+    ],
+    "module": "mail"
+   }
+  ],
+  "ir.model.fields.selection": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "field_id",
+     "value",
+     "name",
+     "sequence"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.model.inherit": [
+   {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "model_id",
+     "parent_id",
+     "parent_field_id"
+    ],
+    "module": "base"
+   }
+  ],
+  "ir.model.relation": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "write_uid"
+    ],
+    "declared": [
+     "name",
+     "model",
+     "module",
+     "write_date",
+     "create_date"
+    ],
+    "module": "base"
    }
   ],
   "ir.module.category": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "parent_id",
+     "child_ids",
+     "module_ids",
+     "description",
+     "sequence",
+     "visible",
+     "exclusive",
+     "xml_id"
+    ],
     "fields": {
      "xml_id": {
       "compute": "_compute_xml_id"
@@ -4799,6 +8890,47 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.module.module": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "category_id",
+     "shortdesc",
+     "summary",
+     "description",
+     "description_html",
+     "author",
+     "maintainer",
+     "contributors",
+     "website",
+     "installed_version",
+     "latest_version",
+     "published_version",
+     "url",
+     "sequence",
+     "dependencies_id",
+     "country_ids",
+     "exclusion_ids",
+     "auto_install",
+     "state",
+     "demo",
+     "license",
+     "menus_by_module",
+     "reports_by_module",
+     "views_by_module",
+     "application",
+     "icon",
+     "icon_image",
+     "icon_flag",
+     "to_buy",
+     "has_iap"
+    ],
     "fields": {
      "description_html": {
       "compute": "_get_desc"
@@ -4844,6 +8976,27 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "imported",
+     "module_type"
+    ],
+    "inherit": [
+     "ir.module.module"
+    ],
+    "methods": {
+     "_get_icon_image": [
+      "icon"
+     ],
+     "_get_latest_version": [
+      "name"
+     ]
+    },
+    "module": "base_import_module"
+   },
+   {
+    "declared": [
+     "account_templates"
+    ],
     "fields": {
      "account_templates": {
       "compute": "_compute_account_templates"
@@ -4858,24 +9011,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "account"
-   },
-   {
-    "inherit": [
-     "ir.module.module"
-    ],
-    "methods": {
-     "_get_icon_image": [
-      "icon"
-     ],
-     "_get_latest_version": [
-      "name"
-     ]
-    },
-    "module": "base_import_module"
    }
   ],
   "ir.module.module.dependency": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "name",
+     "module_id",
+     "depend_id",
+     "state",
+     "auto_install_required"
+    ],
     "fields": {
      "depend_id": {
       "compute": "_compute_depend"
@@ -4897,6 +9047,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.module.module.exclusion": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "module_id",
+     "exclusion_id",
+     "state"
+    ],
     "fields": {
      "exclusion_id": {
       "compute": "_compute_exclusion"
@@ -4918,6 +9082,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.profile": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "create_date",
+     "session",
+     "name",
+     "duration",
+     "init_stack_trace",
+     "sql",
+     "sql_count",
+     "traces_async",
+     "traces_sync",
+     "qweb",
+     "entry_count",
+     "speedscope",
+     "speedscope_url"
+    ],
     "fields": {
      "speedscope": {
       "compute": "_compute_speedscope"
@@ -5083,6 +9266,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.rule": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "model_id",
+     "groups",
+     "domain_force",
+     "perm_read",
+     "perm_write",
+     "perm_create",
+     "perm_unlink"
+    ],
     "methods": {
      "_compute_global": [
       "groups"
@@ -5093,6 +9295,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.sequence": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "implementation",
+     "active",
+     "prefix",
+     "suffix",
+     "number_next",
+     "number_next_actual",
+     "number_increment",
+     "padding",
+     "company_id",
+     "use_date_range",
+     "date_range_ids"
+    ],
     "fields": {
      "number_next_actual": {
       "compute": "_get_number_next_actual"
@@ -5103,6 +9328,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.sequence.date_range": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "date_from",
+     "date_to",
+     "sequence_id",
+     "number_next",
+     "number_next_actual"
+    ],
     "fields": {
      "number_next_actual": {
       "compute": "_get_number_next_actual"
@@ -5113,6 +9353,27 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.ui.menu": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "sequence",
+     "child_id",
+     "parent_id",
+     "parent_path",
+     "groups_id",
+     "complete_name",
+     "web_icon",
+     "action",
+     "web_icon_data"
+    ],
     "fields": {
      "complete_name": {
       "compute": "_compute_complete_name"
@@ -5132,6 +9393,36 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "ir.ui.view": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "model",
+     "key",
+     "priority",
+     "type",
+     "arch",
+     "arch_base",
+     "arch_db",
+     "arch_fs",
+     "arch_updated",
+     "arch_prev",
+     "inherit_id",
+     "inherit_children_ids",
+     "model_data_id",
+     "xml_id",
+     "groups_id",
+     "mode",
+     "warning_info",
+     "active",
+     "model_id"
+    ],
     "fields": {
      "arch": {
       "compute": "_compute_arch"
@@ -5172,10 +9463,81 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "base"
+   },
+   {
+    "declared": [
+     "type"
+    ],
+    "inherit": [
+     "ir.ui.view"
+    ],
+    "module": "mail"
+   },
+   {
+    "declared": [
+     "customize_show"
+    ],
+    "inherit": [
+     "ir.ui.view"
+    ],
+    "module": "portal"
+   }
+  ],
+  "ir.ui.view.custom": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "ref_id",
+     "user_id",
+     "arch"
+    ],
+    "module": "base"
    }
   ],
   "mail.activity": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_model_id",
+     "res_model",
+     "res_id",
+     "res_name",
+     "activity_type_id",
+     "activity_category",
+     "activity_decoration",
+     "icon",
+     "summary",
+     "note",
+     "date_deadline",
+     "date_done",
+     "automated",
+     "attachment_ids",
+     "user_id",
+     "user_tz",
+     "request_partner_id",
+     "state",
+     "recommended_activity_type_id",
+     "previous_activity_type_id",
+     "has_recommended_activities",
+     "mail_template_ids",
+     "chaining_type",
+     "can_write",
+     "active"
+    ],
     "fields": {
      "activity_category": {
       "related": "activity_type_id.category"
@@ -5241,6 +9603,18 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.activity.mixin": [
    {
+    "declared": [
+     "activity_ids",
+     "activity_state",
+     "activity_user_id",
+     "activity_type_id",
+     "activity_type_icon",
+     "activity_date_deadline",
+     "my_activity_date_deadline",
+     "activity_summary",
+     "activity_exception_decoration",
+     "activity_exception_icon"
+    ],
     "fields": {
      "activity_date_deadline": {
       "compute": "_compute_activity_date_deadline"
@@ -5294,6 +9668,24 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.activity.plan": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "company_id",
+     "template_ids",
+     "active",
+     "res_model_id",
+     "res_model",
+     "steps_count",
+     "has_user_on_demand"
+    ],
     "fields": {
      "has_user_on_demand": {
       "compute": "_compute_has_user_on_demand"
@@ -5321,6 +9713,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.activity.plan.template": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "plan_id",
+     "res_model",
+     "company_id",
+     "sequence",
+     "activity_type_id",
+     "delay_count",
+     "delay_unit",
+     "delay_from",
+     "icon",
+     "summary",
+     "responsible_type",
+     "responsible_id",
+     "note"
+    ],
     "fields": {
      "company_id": {
       "related": "plan_id.company_id"
@@ -5364,6 +9779,36 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.activity.schedule": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_model_id",
+     "res_model",
+     "res_ids",
+     "is_batch_mode",
+     "company_id",
+     "error",
+     "has_error",
+     "plan_available_ids",
+     "plan_id",
+     "plan_has_user_on_demand",
+     "plan_summary",
+     "plan_on_demand_user_id",
+     "plan_date",
+     "activity_type_id",
+     "activity_category",
+     "date_deadline",
+     "summary",
+     "note",
+     "activity_user_id",
+     "chaining_type"
+    ],
     "fields": {
      "activity_category": {
       "related": "activity_type_id.category"
@@ -5477,6 +9922,38 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.activity.type": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "summary",
+     "sequence",
+     "active",
+     "create_uid",
+     "delay_count",
+     "delay_unit",
+     "delay_label",
+     "delay_from",
+     "icon",
+     "decoration_type",
+     "res_model",
+     "triggered_next_type_id",
+     "chaining_type",
+     "suggested_next_type_ids",
+     "previous_type_ids",
+     "category",
+     "mail_template_ids",
+     "default_user_id",
+     "default_note",
+     "keep_done",
+     "initial_res_model",
+     "res_model_change"
+    ],
     "fields": {
      "delay_label": {
       "compute": "_compute_delay_label"
@@ -5512,6 +9989,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.alias": [
    {
+    "automatic": [
+     "id",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "alias_name",
+     "alias_full_name",
+     "display_name",
+     "alias_domain_id",
+     "alias_domain",
+     "alias_model_id",
+     "alias_defaults",
+     "alias_force_thread_id",
+     "alias_parent_model_id",
+     "alias_parent_thread_id",
+     "alias_contact",
+     "alias_incoming_local",
+     "alias_bounced_content",
+     "alias_status"
+    ],
     "fields": {
      "alias_domain": {
       "related": "alias_domain_id.name"
@@ -5546,6 +10046,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.alias.domain": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "company_ids",
+     "sequence",
+     "bounce_alias",
+     "bounce_email",
+     "catchall_alias",
+     "catchall_email",
+     "default_from",
+     "default_from_email"
+    ],
     "fields": {
      "bounce_email": {
       "compute": "_compute_bounce_email"
@@ -5576,6 +10095,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.alias.mixin": [
    {
+    "declared": [
+     "alias_id",
+     "alias_name",
+     "alias_defaults"
+    ],
     "inherit": [
      "mail.alias.mixin.optional"
     ],
@@ -5584,6 +10108,14 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.alias.mixin.optional": [
    {
+    "declared": [
+     "alias_id",
+     "alias_name",
+     "alias_domain_id",
+     "alias_domain",
+     "alias_defaults",
+     "alias_email"
+    ],
     "fields": {
      "alias_defaults": {
       "related": "alias_id.alias_defaults"
@@ -5612,14 +10144,60 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.blacklist": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "email",
+     "active"
+    ],
     "inherit": [
      "mail.thread"
     ],
     "module": "mail"
    }
   ],
+  "mail.blacklist.remove": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "email",
+     "reason"
+    ],
+    "module": "mail"
+   }
+  ],
   "mail.canned.response": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "source",
+     "substitution",
+     "description",
+     "last_used",
+     "group_ids",
+     "is_shared",
+     "is_editable"
+    ],
     "fields": {
      "is_editable": {
       "compute": "_compute_is_editable"
@@ -5641,6 +10219,50 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.compose.message": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "subject",
+     "body",
+     "parent_id",
+     "template_id",
+     "attachment_ids",
+     "email_layout_xmlid",
+     "email_add_signature",
+     "email_from",
+     "author_id",
+     "composition_mode",
+     "composition_batch",
+     "model",
+     "model_is_thread",
+     "res_ids",
+     "res_domain",
+     "res_domain_user_id",
+     "record_alias_domain_id",
+     "record_company_id",
+     "record_name",
+     "message_type",
+     "subtype_id",
+     "subtype_is_log",
+     "mail_activity_type_id",
+     "reply_to",
+     "reply_to_force_new",
+     "reply_to_mode",
+     "partner_ids",
+     "auto_delete",
+     "auto_delete_keep_log",
+     "force_send",
+     "mail_server_id",
+     "scheduled_date",
+     "use_exclusion_list",
+     "template_name"
+    ],
     "fields": {
      "attachment_ids": {
       "compute": "_compute_attachment_ids"
@@ -5849,6 +10471,15 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.composer.mixin": [
    {
+    "declared": [
+     "subject",
+     "body",
+     "body_has_template_value",
+     "template_id",
+     "lang",
+     "is_mail_template_editor",
+     "can_edit_body"
+    ],
     "fields": {
      "body": {
       "compute": "_compute_body"
@@ -5896,6 +10527,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.followers": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "res_model",
+     "res_id",
+     "partner_id",
+     "subtype_ids",
+     "name",
+     "email",
+     "is_active"
+    ],
     "fields": {
      "email": {
       "related": "partner_id.email"
@@ -5912,6 +10556,18 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.gateway.allowed": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "email",
+     "email_normalized"
+    ],
     "fields": {
      "email_normalized": {
       "compute": "_compute_email_normalized"
@@ -5930,6 +10586,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "attrs": {
      "_avatar_name_field": "name"
     },
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "access_token",
+     "country_id",
+     "lang",
+     "timezone",
+     "channel_ids",
+     "im_status"
+    ],
     "fields": {
      "im_status": {
       "compute": "_compute_im_status"
@@ -5942,8 +10615,47 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    }
   ],
+  "mail.ice.server": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "server_type",
+     "uri",
+     "username",
+     "credential"
+    ],
+    "module": "mail"
+   }
+  ],
   "mail.link.preview": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "message_id",
+     "is_hidden",
+     "source_url",
+     "og_type",
+     "og_title",
+     "og_site_name",
+     "og_image",
+     "og_description",
+     "og_mimetype",
+     "image_mimetype",
+     "create_date"
+    ],
     "inherit": [
      "bus.listener.mixin"
     ],
@@ -5952,6 +10664,35 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.mail": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "mail_message_id",
+     "mail_message_id_int",
+     "message_type",
+     "body_html",
+     "body_content",
+     "references",
+     "headers",
+     "restricted_attachment_count",
+     "unrestricted_attachment_ids",
+     "is_notification",
+     "email_to",
+     "email_cc",
+     "recipient_ids",
+     "state",
+     "failure_type",
+     "failure_reason",
+     "auto_delete",
+     "scheduled_date",
+     "fetchmail_server_id"
+    ],
     "fields": {
      "body_content": {
       "compute": "_compute_body_content"
@@ -5979,6 +10720,55 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.message": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "subject",
+     "date",
+     "body",
+     "preview",
+     "link_preview_ids",
+     "reaction_ids",
+     "attachment_ids",
+     "parent_id",
+     "child_ids",
+     "model",
+     "res_id",
+     "record_name",
+     "record_alias_domain_id",
+     "record_company_id",
+     "message_type",
+     "subtype_id",
+     "mail_activity_type_id",
+     "is_internal",
+     "email_from",
+     "author_id",
+     "author_avatar",
+     "author_guest_id",
+     "is_current_user_or_guest_author",
+     "partner_ids",
+     "notified_partner_ids",
+     "needaction",
+     "has_error",
+     "notification_ids",
+     "starred_partner_ids",
+     "pinned_at",
+     "starred",
+     "tracking_value_ids",
+     "reply_to_force_new",
+     "message_id",
+     "reply_to",
+     "mail_server_id",
+     "email_layout_xmlid",
+     "email_add_signature",
+     "mail_ids"
+    ],
     "fields": {
      "author_avatar": {
       "depends": [
@@ -6030,6 +10820,52 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    },
    {
+    "declared": [
+     "message_type",
+     "has_sms_error"
+    ],
+    "fields": {
+     "has_sms_error": {
+      "compute": "_compute_has_sms_error"
+     }
+    },
+    "inherit": [
+     "mail.message"
+    ],
+    "module": "sms"
+   },
+   {
+    "declared": [
+     "snailmail_error",
+     "letter_ids",
+     "message_type"
+    ],
+    "fields": {
+     "snailmail_error": {
+      "compute": "_compute_snailmail_error"
+     }
+    },
+    "inherit": [
+     "mail.message"
+    ],
+    "methods": {
+     "_compute_snailmail_error": [
+      "letter_ids",
+      "letter_ids.state"
+     ]
+    },
+    "module": "snailmail"
+   },
+   {
+    "declared": [
+     "account_audit_log_preview",
+     "account_audit_log_move_id",
+     "account_audit_log_partner_id",
+     "account_audit_log_account_id",
+     "account_audit_log_tax_id",
+     "account_audit_log_company_id",
+     "account_audit_log_activated"
+    ],
     "fields": {
      "account_audit_log_account_id": {
       "compute": "_compute_account_audit_log_account_id"
@@ -6062,38 +10898,114 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "account"
-   },
+   }
+  ],
+  "mail.message.reaction": [
    {
-    "fields": {
-     "has_sms_error": {
-      "compute": "_compute_has_sms_error"
-     }
-    },
-    "inherit": [
-     "mail.message"
+    "automatic": [
+     "id",
+     "display_name"
     ],
-    "module": "sms"
-   },
+    "declared": [
+     "message_id",
+     "content",
+     "partner_id",
+     "guest_id"
+    ],
+    "module": "mail"
+   }
+  ],
+  "mail.message.schedule": [
    {
-    "fields": {
-     "snailmail_error": {
-      "compute": "_compute_snailmail_error"
-     }
-    },
-    "inherit": [
-     "mail.message"
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
     ],
-    "methods": {
-     "_compute_snailmail_error": [
-      "letter_ids",
-      "letter_ids.state"
-     ]
-    },
-    "module": "snailmail"
+    "declared": [
+     "mail_message_id",
+     "notification_parameters",
+     "scheduled_datetime"
+    ],
+    "module": "mail"
+   }
+  ],
+  "mail.message.subtype": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "description",
+     "internal",
+     "parent_id",
+     "relation_field",
+     "res_model",
+     "default",
+     "sequence",
+     "hidden",
+     "track_recipients"
+    ],
+    "module": "mail"
+   }
+  ],
+  "mail.message.translation": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "message_id",
+     "source_lang",
+     "target_lang",
+     "body",
+     "create_date"
+    ],
+    "module": "mail"
    }
   ],
   "mail.notification": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "author_id",
+     "mail_message_id",
+     "mail_mail_id",
+     "res_partner_id",
+     "notification_type",
+     "notification_status",
+     "is_read",
+     "read_date",
+     "failure_type",
+     "failure_reason"
+    ],
+    "module": "mail"
+   },
+   {
+    "declared": [
+     "notification_type",
+     "sms_id_int",
+     "sms_id",
+     "sms_tracker_ids",
+     "sms_number",
+     "failure_type"
+    ],
     "fields": {
      "sms_id": {
       "compute": "_compute_sms_id"
@@ -6109,10 +11021,61 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "sms"
+   },
+   {
+    "declared": [
+     "notification_type",
+     "letter_id",
+     "failure_type"
+    ],
+    "inherit": [
+     "mail.notification"
+    ],
+    "module": "snailmail"
+   }
+  ],
+  "mail.push": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "mail_push_device_id",
+     "payload"
+    ],
+    "module": "mail"
+   }
+  ],
+  "mail.push.device": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partner_id",
+     "endpoint",
+     "keys",
+     "expiration_time"
+    ],
+    "module": "mail"
    }
   ],
   "mail.render.mixin": [
    {
+    "declared": [
+     "lang",
+     "render_model"
+    ],
     "fields": {
      "render_model": {
       "compute": "_compute_render_model"
@@ -6123,6 +11086,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.resend.message": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "mail_message_id",
+     "partner_ids",
+     "notification_ids",
+     "can_cancel",
+     "can_resend",
+     "partner_readonly"
+    ],
     "fields": {
      "can_cancel": {
       "compute": "_compute_can_cancel"
@@ -6147,6 +11126,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.resend.partner": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "notification_id",
+     "partner_id",
+     "name",
+     "email",
+     "failure_reason",
+     "resend",
+     "resend_wizard_id",
+     "message",
+     "partner_readonly"
+    ],
     "fields": {
      "email": {
       "related": "partner_id.email"
@@ -6167,8 +11165,67 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    }
   ],
+  "mail.scheduled.message": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "subject",
+     "body",
+     "scheduled_date",
+     "attachment_ids",
+     "model",
+     "res_id",
+     "author_id",
+     "partner_ids",
+     "is_note",
+     "notification_parameters"
+    ],
+    "module": "mail"
+   }
+  ],
   "mail.template": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "description",
+     "active",
+     "template_category",
+     "model_id",
+     "model",
+     "subject",
+     "email_from",
+     "user_id",
+     "use_default_to",
+     "email_to",
+     "partner_to",
+     "email_cc",
+     "reply_to",
+     "body_html",
+     "attachment_ids",
+     "report_template_ids",
+     "email_layout_xmlid",
+     "mail_server_id",
+     "scheduled_date",
+     "auto_delete",
+     "ref_ir_act_window",
+     "can_write",
+     "is_template_editor"
+    ],
     "fields": {
      "can_write": {
       "compute": "_compute_can_write"
@@ -6204,6 +11261,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.template.preview": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "mail_template_id",
+     "model_id",
+     "resource_ref",
+     "lang",
+     "no_record",
+     "error_msg",
+     "subject",
+     "email_from",
+     "email_to",
+     "email_cc",
+     "reply_to",
+     "scheduled_date",
+     "body_html",
+     "attachment_ids",
+     "partner_ids"
+    ],
     "fields": {
      "attachment_ids": {
       "compute": "_compute_mail_template_fields"
@@ -6260,11 +11342,39 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    }
   ],
+  "mail.template.reset": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "template_ids"
+    ],
+    "module": "mail"
+   }
+  ],
   "mail.thread": [
    {
     "attrs": {
      "_primary_email": "email"
     },
+    "declared": [
+     "message_is_follower",
+     "message_follower_ids",
+     "message_partner_ids",
+     "message_ids",
+     "has_message",
+     "message_needaction",
+     "message_needaction_counter",
+     "message_has_error",
+     "message_has_error_counter",
+     "message_attachment_count"
+    ],
     "fields": {
      "has_message": {
       "compute": "_compute_has_message"
@@ -6305,6 +11415,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    },
    {
+    "declared": [
+     "website_message_ids"
+    ],
     "fields": {
      "website_message_ids": {
       "domainFields": []
@@ -6316,6 +11429,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "portal"
    },
    {
+    "declared": [
+     "message_has_sms_error"
+    ],
     "fields": {
      "message_has_sms_error": {
       "compute": "_compute_message_has_sms_error"
@@ -6332,6 +11448,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "attrs": {
      "_primary_email": "email"
     },
+    "declared": [
+     "email_normalized",
+     "is_blacklisted",
+     "message_bounce"
+    ],
     "fields": {
      "email_normalized": {
       "compute": "_compute_email_normalized"
@@ -6360,6 +11481,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.thread.cc": [
    {
+    "declared": [
+     "email_cc"
+    ],
     "inherit": [
      "mail.thread"
     ],
@@ -6368,6 +11492,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.thread.main.attachment": [
    {
+    "declared": [
+     "message_main_attachment_id"
+    ],
     "inherit": [
      "mail.thread"
     ],
@@ -6376,6 +11503,13 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.thread.phone": [
    {
+    "declared": [
+     "phone_sanitized",
+     "phone_sanitized_blacklisted",
+     "phone_blacklisted",
+     "mobile_blacklisted",
+     "phone_mobile_search"
+    ],
     "fields": {
      "mobile_blacklisted": {
       "compute": "_compute_blacklisted"
@@ -6406,6 +11540,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "mail.tracking.duration.mixin": [
    {
+    "declared": [
+     "duration_tracking"
+    ],
     "fields": {
      "duration_tracking": {
       "compute": "_compute_duration_tracking"
@@ -6414,8 +11551,78 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    }
   ],
+  "mail.tracking.value": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "field_id",
+     "field_info",
+     "old_value_integer",
+     "old_value_float",
+     "old_value_char",
+     "old_value_text",
+     "old_value_datetime",
+     "new_value_integer",
+     "new_value_float",
+     "new_value_char",
+     "new_value_text",
+     "new_value_datetime",
+     "currency_id",
+     "mail_message_id"
+    ],
+    "module": "mail"
+   }
+  ],
+  "mail.wizard.invite": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_model",
+     "res_id",
+     "partner_ids",
+     "message",
+     "notify"
+    ],
+    "module": "mail"
+   }
+  ],
   "onboarding.onboarding": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "route_name",
+     "step_ids",
+     "text_completed",
+     "is_per_company",
+     "panel_close_action_name",
+     "current_progress_id",
+     "current_onboarding_state",
+     "is_onboarding_closed",
+     "progress_ids",
+     "sequence"
+    ],
     "fields": {
      "current_onboarding_state": {
       "compute": "_compute_current_progress"
@@ -6449,6 +11656,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "onboarding.onboarding.step": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "onboarding_ids",
+     "title",
+     "description",
+     "button_text",
+     "done_icon",
+     "done_text",
+     "step_image",
+     "step_image_filename",
+     "step_image_alt",
+     "panel_step_open_action_name",
+     "current_progress_step_id",
+     "current_step_state",
+     "progress_ids",
+     "is_per_company",
+     "sequence"
+    ],
     "fields": {
      "current_progress_step_id": {
       "compute": "_compute_current_progress"
@@ -6468,6 +11700,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "onboarding.progress": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "onboarding_state",
+     "is_onboarding_closed",
+     "company_id",
+     "onboarding_id",
+     "progress_step_ids"
+    ],
     "fields": {
      "onboarding_state": {
       "compute": "_compute_onboarding_state"
@@ -6483,8 +11730,49 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "onboarding"
    }
   ],
+  "onboarding.progress.step": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "progress_ids",
+     "step_state",
+     "step_id",
+     "company_id"
+    ],
+    "module": "onboarding"
+   }
+  ],
   "payment.capture.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "transaction_ids",
+     "authorized_amount",
+     "captured_amount",
+     "voided_amount",
+     "available_amount",
+     "amount_to_capture",
+     "is_amount_to_capture_valid",
+     "void_remaining_amount",
+     "currency_id",
+     "support_partial_capture",
+     "has_draft_children",
+     "has_remaining_amount"
+    ],
     "fields": {
      "amount_to_capture": {
       "compute": "_compute_amount_to_capture"
@@ -6555,6 +11843,26 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "payment.link.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_model",
+     "res_id",
+     "amount",
+     "amount_max",
+     "currency_id",
+     "partner_id",
+     "partner_email",
+     "link",
+     "company_id",
+     "warning_message"
+    ],
     "fields": {
      "company_id": {
       "compute": "_compute_company_id"
@@ -6588,6 +11896,15 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "payment"
    },
    {
+    "declared": [
+     "invoice_amount_due",
+     "open_installments",
+     "open_installments_preview",
+     "display_open_installments",
+     "has_eligible_epd",
+     "discount_date",
+     "epd_info"
+    ],
     "fields": {
      "display_open_installments": {
       "compute": "_compute_display_open_installments"
@@ -6622,6 +11939,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account_payment"
    },
    {
+    "declared": [
+     "amount_paid",
+     "confirmation_message"
+    ],
     "fields": {
      "confirmation_message": {
       "compute": "_compute_confirmation_message"
@@ -6640,6 +11961,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "payment.method": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "sequence",
+     "primary_payment_method_id",
+     "brand_ids",
+     "is_primary",
+     "provider_ids",
+     "active",
+     "image",
+     "image_payment_form",
+     "support_tokenization",
+     "support_express_checkout",
+     "support_refund",
+     "supported_country_ids",
+     "supported_currency_ids"
+    ],
     "fields": {
      "image_payment_form": {
       "related": "image"
@@ -6653,6 +11999,48 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "payment.provider": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "code",
+     "state",
+     "is_published",
+     "company_id",
+     "main_currency_id",
+     "payment_method_ids",
+     "allow_tokenization",
+     "capture_manually",
+     "allow_express_checkout",
+     "redirect_form_view_id",
+     "inline_form_view_id",
+     "token_inline_form_view_id",
+     "express_checkout_form_view_id",
+     "available_country_ids",
+     "available_currency_ids",
+     "maximum_amount",
+     "pre_msg",
+     "pending_msg",
+     "auth_msg",
+     "done_msg",
+     "cancel_msg",
+     "support_tokenization",
+     "support_manual_capture",
+     "support_express_checkout",
+     "support_refund",
+     "image_128",
+     "color",
+     "module_id",
+     "module_state",
+     "module_to_buy"
+    ],
     "fields": {
      "available_currency_ids": {
       "compute": "_compute_available_currency_ids"
@@ -6697,6 +12085,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "payment"
    },
    {
+    "declared": [
+     "journal_id"
+    ],
     "fields": {
      "journal_id": {
       "compute": "_compute_journal_id"
@@ -6713,10 +12104,60 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "account_payment"
+   },
+   {
+    "declared": [
+     "so_reference_type"
+    ],
+    "inherit": [
+     "payment.provider"
+    ],
+    "module": "sale"
+   }
+  ],
+  "payment.provider.onboarding.wizard": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "payment_method",
+     "paypal_email_account",
+     "manual_name",
+     "journal_name",
+     "acc_number",
+     "manual_post_msg",
+     "_data_fetched"
+    ],
+    "module": "payment"
    }
   ],
   "payment.refund.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "payment_id",
+     "transaction_id",
+     "payment_amount",
+     "refunded_amount",
+     "amount_available_for_refund",
+     "amount_to_refund",
+     "currency_id",
+     "support_refund",
+     "has_pending_refund"
+    ],
     "fields": {
      "amount_available_for_refund": {
       "related": "payment_id.amount_available_for_refund"
@@ -6763,6 +12204,26 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "payment.token": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "provider_id",
+     "provider_code",
+     "company_id",
+     "payment_method_id",
+     "payment_method_code",
+     "payment_details",
+     "partner_id",
+     "provider_ref",
+     "transaction_ids",
+     "active"
+    ],
     "fields": {
      "company_id": {
       "related": "provider_id.company_id"
@@ -6785,6 +12246,46 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "payment.transaction": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "provider_id",
+     "provider_code",
+     "company_id",
+     "payment_method_id",
+     "payment_method_code",
+     "reference",
+     "provider_reference",
+     "amount",
+     "currency_id",
+     "token_id",
+     "state",
+     "state_message",
+     "last_state_change",
+     "operation",
+     "source_transaction_id",
+     "child_transaction_ids",
+     "refunds_count",
+     "is_post_processed",
+     "tokenize",
+     "landing_route",
+     "partner_id",
+     "partner_name",
+     "partner_lang",
+     "partner_email",
+     "partner_address",
+     "partner_zip",
+     "partner_city",
+     "partner_state_id",
+     "partner_country_id",
+     "partner_phone"
+    ],
     "fields": {
      "company_id": {
       "related": "provider_id.company_id"
@@ -6802,6 +12303,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "payment"
    },
    {
+    "declared": [
+     "payment_id",
+     "invoice_ids",
+     "invoices_count"
+    ],
     "fields": {
      "invoice_ids": {
       "domainFields": [
@@ -6823,6 +12329,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account_payment"
    },
    {
+    "declared": [
+     "sale_order_ids",
+     "sale_order_ids_nbr"
+    ],
     "fields": {
      "sale_order_ids_nbr": {
       "compute": "_compute_sale_order_ids_nbr"
@@ -6841,14 +12351,48 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "phone.blacklist": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "number",
+     "active"
+    ],
     "inherit": [
      "mail.thread"
     ],
     "module": "phone_validation"
    }
   ],
+  "phone.blacklist.remove": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "phone",
+     "reason"
+    ],
+    "module": "phone_validation"
+   }
+  ],
   "portal.mixin": [
    {
+    "declared": [
+     "access_url",
+     "access_token",
+     "access_warning"
+    ],
     "fields": {
      "access_url": {
       "compute": "_compute_access_url"
@@ -6862,6 +12406,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "portal.share": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "res_model",
+     "res_id",
+     "resource_ref",
+     "partner_ids",
+     "note",
+     "share_link",
+     "access_warning"
+    ],
     "fields": {
      "access_warning": {
       "compute": "_compute_access_warning"
@@ -6892,6 +12453,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "portal.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partner_ids",
+     "user_ids",
+     "welcome_message"
+    ],
     "fields": {
      "user_ids": {
       "compute": "_compute_user_ids"
@@ -6907,6 +12481,24 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "portal.wizard.user": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "wizard_id",
+     "partner_id",
+     "email",
+     "user_id",
+     "login_date",
+     "is_portal",
+     "is_internal",
+     "email_state"
+    ],
     "fields": {
      "email_state": {
       "compute": "_compute_email_state"
@@ -6939,8 +12531,47 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "portal"
    }
   ],
+  "privacy.log": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "date",
+     "anonymized_name",
+     "anonymized_email",
+     "user_id",
+     "execution_details",
+     "records_description",
+     "additional_note"
+    ],
+    "module": "privacy_lookup"
+   }
+  ],
   "privacy.lookup.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "email",
+     "line_ids",
+     "execution_details",
+     "log_id",
+     "records_description",
+     "line_count"
+    ],
     "fields": {
      "execution_details": {
       "compute": "_compute_execution_details"
@@ -6968,6 +12599,26 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "privacy.lookup.wizard.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "wizard_id",
+     "res_id",
+     "res_name",
+     "res_model_id",
+     "res_model",
+     "resource_ref",
+     "has_active",
+     "is_active",
+     "is_unlinked",
+     "execution_details"
+    ],
     "fields": {
      "has_active": {
       "compute": "_compute_has_active"
@@ -7001,6 +12652,26 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.attribute": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "create_variant",
+     "display_type",
+     "sequence",
+     "value_ids",
+     "template_value_ids",
+     "attribute_line_ids",
+     "product_tmpl_ids",
+     "number_related_products"
+    ],
     "fields": {
      "number_related_products": {
       "compute": "_compute_number_related_products"
@@ -7023,6 +12694,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.attribute.custom.value": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "custom_product_template_attribute_value_id",
+     "custom_value"
+    ],
     "fields": {
      "name": {
       "compute": "_compute_name"
@@ -7035,10 +12719,42 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "product"
+   },
+   {
+    "declared": [
+     "sale_order_line_id"
+    ],
+    "inherit": [
+     "product.attribute.custom.value"
+    ],
+    "module": "sale"
    }
   ],
   "product.attribute.value": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "attribute_id",
+     "pav_attribute_line_ids",
+     "default_extra_price",
+     "is_custom",
+     "html_color",
+     "display_type",
+     "color",
+     "image",
+     "active",
+     "is_used_on_products",
+     "default_extra_price_changed"
+    ],
     "fields": {
      "default_extra_price_changed": {
       "compute": "_compute_default_extra_price_changed"
@@ -7066,6 +12782,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.category": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "complete_name",
+     "parent_id",
+     "parent_path",
+     "child_id",
+     "product_count",
+     "product_properties_definition"
+    ],
     "fields": {
      "complete_name": {
       "compute": "_compute_complete_name"
@@ -7084,10 +12817,46 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "product"
+   },
+   {
+    "declared": [
+     "property_account_income_categ_id",
+     "property_account_expense_categ_id"
+    ],
+    "inherit": [
+     "product.category"
+    ],
+    "module": "account"
+   },
+   {
+    "declared": [
+     "property_account_downpayment_categ_id"
+    ],
+    "inherit": [
+     "product.category"
+    ],
+    "module": "sale"
    }
   ],
   "product.combo": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "company_id",
+     "combo_item_ids",
+     "combo_item_count",
+     "currency_id",
+     "base_price"
+    ],
     "fields": {
      "base_price": {
       "compute": "_compute_base_price"
@@ -7115,6 +12884,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.combo.item": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "company_id",
+     "combo_id",
+     "product_id",
+     "currency_id",
+     "lst_price",
+     "extra_price"
+    ],
     "fields": {
      "company_id": {
       "related": "combo_id.company_id"
@@ -7129,8 +12914,53 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "product"
    }
   ],
+  "product.document": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "ir_attachment_id",
+     "active",
+     "sequence"
+    ],
+    "module": "product"
+   },
+   {
+    "declared": [
+     "attached_on_sale"
+    ],
+    "inherit": [
+     "product.document"
+    ],
+    "module": "sale"
+   }
+  ],
   "product.label.layout": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "print_format",
+     "custom_quantity",
+     "product_ids",
+     "product_tmpl_ids",
+     "extra_html",
+     "rows",
+     "columns",
+     "pricelist_id"
+    ],
     "fields": {
      "columns": {
       "compute": "_compute_dimensions"
@@ -7149,16 +12979,59 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.packaging": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "product_id",
+     "qty",
+     "barcode",
+     "product_uom_id",
+     "company_id"
+    ],
     "fields": {
      "product_uom_id": {
       "related": "product_id.uom_id"
      }
     },
     "module": "product"
+   },
+   {
+    "declared": [
+     "sales"
+    ],
+    "inherit": [
+     "product.packaging"
+    ],
+    "module": "sale"
    }
   ],
   "product.pricelist": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "sequence",
+     "currency_id",
+     "company_id",
+     "country_group_ids",
+     "item_ids"
+    ],
     "fields": {
      "item_ids": {
       "domainFields": [
@@ -7183,6 +13056,43 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.pricelist.item": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "pricelist_id",
+     "company_id",
+     "currency_id",
+     "date_start",
+     "date_end",
+     "min_quantity",
+     "applied_on",
+     "display_applied_on",
+     "categ_id",
+     "product_tmpl_id",
+     "product_id",
+     "product_uom",
+     "product_variant_count",
+     "base",
+     "base_pricelist_id",
+     "compute_price",
+     "fixed_price",
+     "percent_price",
+     "price_discount",
+     "price_round",
+     "price_surcharge",
+     "price_markup",
+     "price_min_margin",
+     "price_max_margin",
+     "name",
+     "price",
+     "rule_tip"
+    ],
     "fields": {
      "company_id": {
       "related": "pricelist_id.company_id"
@@ -7236,6 +13146,49 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.product": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid"
+    ],
+    "declared": [
+     "price_extra",
+     "lst_price",
+     "default_code",
+     "code",
+     "partner_ref",
+     "active",
+     "product_tmpl_id",
+     "barcode",
+     "product_template_attribute_value_ids",
+     "product_template_variant_value_ids",
+     "combination_indices",
+     "is_product_variant",
+     "standard_price",
+     "volume",
+     "weight",
+     "pricelist_item_count",
+     "product_document_ids",
+     "product_document_count",
+     "packaging_ids",
+     "additional_product_tag_ids",
+     "all_product_tag_ids",
+     "image_variant_1920",
+     "image_variant_1024",
+     "image_variant_512",
+     "image_variant_256",
+     "image_variant_128",
+     "can_image_variant_1024_be_zoomed",
+     "image_1920",
+     "image_1024",
+     "image_512",
+     "image_256",
+     "image_128",
+     "can_image_1024_be_zoomed",
+     "write_date"
+    ],
     "fields": {
      "additional_product_tag_ids": {
       "domainFields": []
@@ -7347,6 +13300,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "product"
    },
    {
+    "declared": [
+     "tax_string"
+    ],
     "fields": {
      "tax_string": {
       "compute": "_compute_tax_string"
@@ -7365,6 +13321,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "sales_count",
+     "product_catalog_product_is_in_sale_order"
+    ],
     "fields": {
      "product_catalog_product_is_in_sale_order": {
       "compute": "_compute_product_is_in_sale_order"
@@ -7381,6 +13341,33 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.supplierinfo": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partner_id",
+     "product_name",
+     "product_code",
+     "sequence",
+     "product_uom",
+     "min_qty",
+     "price",
+     "price_discounted",
+     "company_id",
+     "currency_id",
+     "date_start",
+     "date_end",
+     "product_id",
+     "product_tmpl_id",
+     "product_variant_count",
+     "delay",
+     "discount"
+    ],
     "fields": {
      "price_discounted": {
       "compute": "_compute_price_discounted"
@@ -7403,6 +13390,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.tag": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "color",
+     "product_template_ids",
+     "product_product_ids",
+     "product_ids"
+    ],
     "fields": {
      "product_ids": {
       "compute": "_compute_product_ids"
@@ -7422,6 +13425,61 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.template": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence",
+     "description",
+     "description_purchase",
+     "description_sale",
+     "type",
+     "combo_ids",
+     "service_tracking",
+     "categ_id",
+     "currency_id",
+     "cost_currency_id",
+     "list_price",
+     "standard_price",
+     "volume",
+     "volume_uom_name",
+     "weight",
+     "weight_uom_name",
+     "sale_ok",
+     "purchase_ok",
+     "uom_id",
+     "uom_name",
+     "uom_po_id",
+     "company_id",
+     "packaging_ids",
+     "seller_ids",
+     "variant_seller_ids",
+     "active",
+     "color",
+     "is_product_variant",
+     "attribute_line_ids",
+     "valid_product_template_attribute_line_ids",
+     "product_variant_ids",
+     "product_variant_id",
+     "product_variant_count",
+     "barcode",
+     "default_code",
+     "pricelist_item_count",
+     "product_document_ids",
+     "product_document_count",
+     "can_image_1024_be_zoomed",
+     "has_configurable_attributes",
+     "product_tooltip",
+     "is_favorite",
+     "product_tag_ids",
+     "product_properties"
+    ],
     "fields": {
      "barcode": {
       "compute": "_compute_barcode"
@@ -7575,6 +13633,24 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "product"
    },
    {
+    "declared": [
+     "hp_health_category"
+    ],
+    "inherit": [
+     "product.template"
+    ],
+    "module": "hp_mall"
+   },
+   {
+    "declared": [
+     "taxes_id",
+     "tax_string",
+     "supplier_taxes_id",
+     "property_account_income_id",
+     "property_account_expense_id",
+     "account_tag_ids",
+     "fiscal_country_codes"
+    ],
     "fields": {
      "account_tag_ids": {
       "domainFields": []
@@ -7611,6 +13687,16 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "service_type",
+     "sale_line_warn",
+     "sale_line_warn_msg",
+     "expense_policy",
+     "visible_expense_policy",
+     "sales_count",
+     "invoice_policy",
+     "optional_product_ids"
+    ],
     "fields": {
      "expense_policy": {
       "compute": "_compute_expense_policy"
@@ -7661,6 +13747,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.template.attribute.exclusion": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "product_template_attribute_value_id",
+     "product_tmpl_id",
+     "value_ids"
+    ],
     "fields": {
      "value_ids": {
       "domainFields": []
@@ -7671,6 +13770,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.template.attribute.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "active",
+     "product_tmpl_id",
+     "sequence",
+     "attribute_id",
+     "value_ids",
+     "value_count",
+     "product_template_value_ids"
+    ],
     "fields": {
      "value_count": {
       "compute": "_compute_value_count"
@@ -7689,6 +13805,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "product.template.attribute.value": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "ptav_active",
+     "name",
+     "product_attribute_value_id",
+     "attribute_line_id",
+     "price_extra",
+     "currency_id",
+     "exclude_for",
+     "product_tmpl_id",
+     "attribute_id",
+     "ptav_product_variant_ids",
+     "html_color",
+     "is_custom",
+     "display_type",
+     "color",
+     "image"
+    ],
     "fields": {
      "attribute_id": {
       "related": "attribute_line_id.attribute_id"
@@ -7731,8 +13872,56 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "report.layout": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "view_id",
+     "image",
+     "pdf",
+     "sequence",
+     "name"
+    ],
+    "module": "base"
+   }
+  ],
   "report.paperformat": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "default",
+     "format",
+     "margin_top",
+     "margin_bottom",
+     "margin_left",
+     "margin_right",
+     "page_height",
+     "page_width",
+     "orientation",
+     "header_line",
+     "header_spacing",
+     "disable_shrinking",
+     "dpi",
+     "report_ids",
+     "print_page_width",
+     "print_page_height",
+     "css_margins"
+    ],
     "fields": {
      "print_page_height": {
       "compute": "_compute_print_page_size"
@@ -7746,6 +13935,28 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.bank": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "street",
+     "street2",
+     "zip",
+     "city",
+     "state",
+     "country",
+     "country_code",
+     "email",
+     "phone",
+     "active",
+     "bic"
+    ],
     "fields": {
      "country_code": {
       "related": "country.code"
@@ -7761,6 +13972,58 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.company": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "sequence",
+     "parent_id",
+     "child_ids",
+     "all_child_ids",
+     "parent_path",
+     "parent_ids",
+     "root_id",
+     "partner_id",
+     "report_header",
+     "report_footer",
+     "company_details",
+     "is_company_details_empty",
+     "logo",
+     "logo_web",
+     "uses_default_logo",
+     "currency_id",
+     "user_ids",
+     "street",
+     "street2",
+     "zip",
+     "city",
+     "state_id",
+     "bank_ids",
+     "country_id",
+     "country_code",
+     "email",
+     "phone",
+     "mobile",
+     "website",
+     "vat",
+     "company_registry",
+     "paperformat_id",
+     "external_report_layout_id",
+     "font",
+     "primary_color",
+     "secondary_color",
+     "color",
+     "layout_background",
+     "layout_background_image",
+     "uninstalled_l10n_module_ids"
+    ],
     "fields": {
      "bank_ids": {
       "related": "partner_id.bank_ids"
@@ -7865,6 +14128,28 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "resource_calendar_ids",
+     "resource_calendar_id"
+    ],
+    "inherit": [
+     "res.company"
+    ],
+    "module": "resource"
+   },
+   {
+    "declared": [
+     "alias_domain_id",
+     "alias_domain_name",
+     "bounce_email",
+     "bounce_formatted",
+     "catchall_email",
+     "catchall_formatted",
+     "default_from_email",
+     "email_formatted",
+     "email_primary_color",
+     "email_secondary_color"
+    ],
     "fields": {
      "alias_domain_name": {
       "related": "alias_domain_id.name"
@@ -7920,6 +14205,105 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    },
    {
+    "declared": [
+     "partner_gid",
+     "iap_enrich_auto_done"
+    ],
+    "fields": {
+     "partner_gid": {
+      "related": "partner_id.partner_gid"
+     }
+    },
+    "inherit": [
+     "res.company"
+    ],
+    "module": "partner_autocomplete"
+   },
+   {
+    "declared": [
+     "snailmail_color",
+     "snailmail_cover",
+     "snailmail_duplex"
+    ],
+    "inherit": [
+     "res.company"
+    ],
+    "module": "snailmail"
+   },
+   {
+    "declared": [
+     "payment_onboarding_payment_method"
+    ],
+    "inherit": [
+     "res.company"
+    ],
+    "module": "payment"
+   },
+   {
+    "declared": [
+     "fiscalyear_last_day",
+     "fiscalyear_last_month",
+     "fiscalyear_lock_date",
+     "tax_lock_date",
+     "sale_lock_date",
+     "purchase_lock_date",
+     "hard_lock_date",
+     "user_fiscalyear_lock_date",
+     "user_tax_lock_date",
+     "user_sale_lock_date",
+     "user_purchase_lock_date",
+     "user_hard_lock_date",
+     "transfer_account_id",
+     "expects_chart_of_accounts",
+     "chart_template",
+     "bank_account_code_prefix",
+     "cash_account_code_prefix",
+     "default_cash_difference_income_account_id",
+     "default_cash_difference_expense_account_id",
+     "account_journal_suspense_account_id",
+     "account_journal_early_pay_discount_gain_account_id",
+     "account_journal_early_pay_discount_loss_account_id",
+     "transfer_account_code_prefix",
+     "account_sale_tax_id",
+     "account_purchase_tax_id",
+     "tax_calculation_rounding_method",
+     "currency_exchange_journal_id",
+     "income_currency_exchange_account_id",
+     "expense_currency_exchange_account_id",
+     "anglo_saxon_accounting",
+     "bank_journal_ids",
+     "incoterm_id",
+     "qr_code",
+     "display_invoice_amount_total_words",
+     "display_invoice_tax_company_currency",
+     "account_use_credit_limit",
+     "batch_payment_sequence_id",
+     "account_opening_move_id",
+     "account_opening_journal_id",
+     "account_opening_date",
+     "invoice_terms",
+     "terms_type",
+     "invoice_terms_html",
+     "account_default_pos_receivable_account_id",
+     "expense_accrual_account_id",
+     "revenue_accrual_account_id",
+     "automatic_entry_default_journal_id",
+     "account_fiscal_country_id",
+     "account_enabled_tax_country_ids",
+     "tax_exigibility",
+     "tax_cash_basis_journal_id",
+     "account_cash_basis_base_account_id",
+     "account_storno",
+     "fiscal_position_ids",
+     "multi_vat_foreign_country_ids",
+     "quick_edit_mode",
+     "account_discount_income_allocation_id",
+     "account_discount_expense_allocation_id",
+     "check_account_audit_trail",
+     "autopost_bills",
+     "account_price_include",
+     "company_vat_placeholder"
+    ],
     "fields": {
      "account_enabled_tax_country_ids": {
       "compute": "_compute_account_enabled_tax_country_ids"
@@ -8000,19 +14384,86 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
-    "fields": {
-     "partner_gid": {
-      "related": "partner_id.partner_gid"
-     }
-    },
+    "declared": [
+     "portal_confirmation_sign",
+     "portal_confirmation_pay",
+     "prepayment_percent",
+     "quotation_validity_days",
+     "sale_discount_product_id",
+     "sale_onboarding_payment_method"
+    ],
     "inherit": [
      "res.company"
     ],
-    "module": "partner_autocomplete"
+    "module": "sale"
+   }
+  ],
+  "res.config": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "module": "base"
    }
   ],
   "res.config.settings": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "module": "base"
+   },
+   {
+    "declared": [
+     "web_app_name"
+    ],
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "web"
+   },
+   {
+    "declared": [
+     "company_id",
+     "is_root_company",
+     "user_default_rights",
+     "module_base_import",
+     "module_google_calendar",
+     "module_microsoft_calendar",
+     "module_mail_plugin",
+     "module_auth_oauth",
+     "module_auth_ldap",
+     "module_account_inter_company_rules",
+     "module_voip",
+     "module_web_unsplash",
+     "module_sms",
+     "module_partner_autocomplete",
+     "module_base_geolocalize",
+     "module_google_recaptcha",
+     "module_website_cf_turnstile",
+     "report_footer",
+     "group_multi_currency",
+     "external_report_layout_id",
+     "show_effect",
+     "company_count",
+     "active_user_count",
+     "language_count",
+     "company_name",
+     "company_informations",
+     "company_country_code",
+     "profiling_enabled_until",
+     "module_product_images"
+    ],
     "fields": {
      "active_user_count": {
       "compute": "_compute_active_user_count"
@@ -8065,6 +14516,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base_setup"
    },
    {
+    "declared": [
+     "external_email_server_default",
+     "fail_counter",
+     "alias_domain_id",
+     "module_google_gmail",
+     "module_microsoft_outlook",
+     "restrict_template_rendering",
+     "use_twilio_rtc_servers",
+     "twilio_account_sid",
+     "twilio_account_token",
+     "sfu_server_url",
+     "sfu_server_key",
+     "email_primary_color",
+     "email_secondary_color",
+     "tenor_api_key",
+     "tenor_content_filter",
+     "tenor_gif_limit",
+     "google_translate_api_key"
+    ],
     "fields": {
      "alias_domain_id": {
       "related": "company_id.alias_domain_id"
@@ -8085,6 +14555,78 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    },
    {
+    "declared": [
+     "group_analytic_accounting"
+    ],
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "analytic"
+   },
+   {
+    "declared": [
+     "auth_signup_reset_password",
+     "auth_signup_uninvited",
+     "auth_signup_template_user_id"
+    ],
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "auth_signup"
+   },
+   {
+    "declared": [
+     "google_gmail_client_identifier",
+     "google_gmail_client_secret"
+    ],
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "google_gmail"
+   },
+   {
+    "declared": [
+     "group_uom",
+     "group_product_variant",
+     "module_loyalty",
+     "group_stock_packaging",
+     "group_product_pricelist",
+     "product_weight_in_lbs",
+     "product_volume_volume_in_cubic_feet"
+    ],
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "product"
+   },
+   {
+    "declared": [
+     "unsplash_access_key",
+     "unsplash_app_id"
+    ],
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "web_unsplash"
+   },
+   {
+    "declared": [
+     "partner_autocomplete_insufficient_credit"
+    ],
+    "fields": {
+     "partner_autocomplete_insufficient_credit": {
+      "compute": "_compute_partner_autocomplete_insufficient_credit"
+     }
+    },
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "partner_autocomplete"
+   },
+   {
+    "declared": [
+     "portal_allow_api_keys"
+    ],
     "fields": {
      "portal_allow_api_keys": {
       "compute": "_compute_portal_allow_api_keys"
@@ -8096,6 +14638,113 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "portal"
    },
    {
+    "declared": [
+     "snailmail_color",
+     "snailmail_cover",
+     "snailmail_duplex",
+     "snailmail_cover_readonly"
+    ],
+    "fields": {
+     "snailmail_color": {
+      "related": "company_id.snailmail_color"
+     },
+     "snailmail_cover": {
+      "related": "company_id.snailmail_cover"
+     },
+     "snailmail_cover_readonly": {
+      "compute": "_compute_cover_readonly"
+     },
+     "snailmail_duplex": {
+      "related": "company_id.snailmail_duplex"
+     }
+    },
+    "inherit": [
+     "res.config.settings"
+    ],
+    "methods": {
+     "_compute_cover_readonly": [
+      "external_report_layout_id"
+     ]
+    },
+    "module": "snailmail"
+   },
+   {
+    "declared": [
+     "digest_emails",
+     "digest_id"
+    ],
+    "inherit": [
+     "res.config.settings"
+    ],
+    "module": "digest"
+   },
+   {
+    "declared": [
+     "has_accounting_entries",
+     "currency_id",
+     "currency_exchange_journal_id",
+     "income_currency_exchange_account_id",
+     "expense_currency_exchange_account_id",
+     "has_chart_of_accounts",
+     "chart_template",
+     "sale_tax_id",
+     "purchase_tax_id",
+     "account_price_include",
+     "tax_calculation_rounding_method",
+     "account_journal_suspense_account_id",
+     "transfer_account_id",
+     "module_account_accountant",
+     "group_warning_account",
+     "group_cash_rounding",
+     "group_show_sale_receipts",
+     "group_show_purchase_receipts",
+     "module_account_budget",
+     "module_account_payment",
+     "module_account_reports",
+     "module_account_check_printing",
+     "module_account_batch_payment",
+     "module_account_iso20022",
+     "module_account_sepa_direct_debit",
+     "module_account_bank_statement_import_qif",
+     "module_account_bank_statement_import_ofx",
+     "module_account_bank_statement_import_csv",
+     "module_account_bank_statement_import_camt",
+     "module_currency_rate_live",
+     "module_account_intrastat",
+     "module_product_margin",
+     "module_l10n_eu_oss",
+     "module_account_extract",
+     "module_account_invoice_extract",
+     "module_account_bank_statement_extract",
+     "module_snailmail_account",
+     "module_account_peppol",
+     "tax_exigibility",
+     "tax_cash_basis_journal_id",
+     "account_cash_basis_base_account_id",
+     "account_fiscal_country_id",
+     "qr_code",
+     "incoterm_id",
+     "invoice_terms",
+     "invoice_terms_html",
+     "terms_type",
+     "display_invoice_amount_total_words",
+     "display_invoice_tax_company_currency",
+     "preview_ready",
+     "use_invoice_terms",
+     "account_use_credit_limit",
+     "account_default_credit_limit",
+     "country_code",
+     "account_storno",
+     "group_sale_delivery_address",
+     "quick_edit_mode",
+     "account_journal_early_pay_discount_loss_account_id",
+     "account_journal_early_pay_discount_gain_account_id",
+     "account_discount_income_allocation_id",
+     "account_discount_expense_allocation_id",
+     "is_account_peppol_eligible",
+     "check_account_audit_trail",
+     "autopost_bills"
+    ],
     "fields": {
      "account_cash_basis_base_account_id": {
       "related": "company_id.account_cash_basis_base_account_id"
@@ -8238,17 +14887,45 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
-    "fields": {
-     "partner_autocomplete_insufficient_credit": {
-      "compute": "_compute_partner_autocomplete_insufficient_credit"
-     }
-    },
+    "declared": [
+     "pay_invoices_online"
+    ],
     "inherit": [
      "res.config.settings"
     ],
-    "module": "partner_autocomplete"
+    "module": "account_payment"
    },
    {
+    "declared": [
+     "default_invoice_policy",
+     "group_auto_done_setting",
+     "group_discount_per_so_line",
+     "group_proforma_sales",
+     "group_warning_sale",
+     "automatic_invoice",
+     "invoice_mail_template_id",
+     "quotation_validity_days",
+     "portal_confirmation_sign",
+     "portal_confirmation_pay",
+     "prepayment_percent",
+     "module_delivery",
+     "module_delivery_bpost",
+     "module_delivery_dhl",
+     "module_delivery_easypost",
+     "module_delivery_fedex",
+     "module_delivery_sendcloud",
+     "module_delivery_shiprocket",
+     "module_delivery_ups",
+     "module_delivery_usps",
+     "module_delivery_starshipit",
+     "module_product_email_template",
+     "module_sale_amazon",
+     "module_sale_loyalty",
+     "module_sale_margin",
+     "module_sale_product_matrix",
+     "module_sale_pdf_quote_builder",
+     "module_sale_commission"
+    ],
     "fields": {
      "portal_confirmation_pay": {
       "related": "company_id.portal_confirmation_pay"
@@ -8272,35 +14949,33 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "sale"
-   },
-   {
-    "fields": {
-     "snailmail_color": {
-      "related": "company_id.snailmail_color"
-     },
-     "snailmail_cover": {
-      "related": "company_id.snailmail_cover"
-     },
-     "snailmail_cover_readonly": {
-      "compute": "_compute_cover_readonly"
-     },
-     "snailmail_duplex": {
-      "related": "company_id.snailmail_duplex"
-     }
-    },
-    "inherit": [
-     "res.config.settings"
-    ],
-    "methods": {
-     "_compute_cover_readonly": [
-      "external_report_layout_id"
-     ]
-    },
-    "module": "snailmail"
    }
   ],
   "res.country": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "address_format",
+     "address_view_id",
+     "currency_id",
+     "image_url",
+     "phone_code",
+     "country_group_ids",
+     "state_ids",
+     "name_position",
+     "vat_label",
+     "state_required",
+     "zip_required"
+    ],
     "fields": {
      "image_url": {
       "compute": "_compute_image_url"
@@ -8314,6 +14989,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "is_stripe_supported_country"
+    ],
     "fields": {
      "is_stripe_supported_country": {
       "compute": "_compute_is_stripe_supported_country"
@@ -8330,8 +15008,47 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "payment"
    }
   ],
+  "res.country.group": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "country_ids"
+    ],
+    "module": "base"
+   },
+   {
+    "declared": [
+     "pricelist_ids"
+    ],
+    "inherit": [
+     "res.country.group"
+    ],
+    "module": "product"
+   }
+  ],
   "res.country.state": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "country_id",
+     "name",
+     "code"
+    ],
     "methods": {
      "_compute_display_name": [
       "country_id"
@@ -8342,6 +15059,32 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.currency": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "iso_numeric",
+     "full_name",
+     "symbol",
+     "rate",
+     "inverse_rate",
+     "rate_string",
+     "rate_ids",
+     "rounding",
+     "decimal_places",
+     "active",
+     "position",
+     "date",
+     "currency_unit_label",
+     "currency_subunit_label",
+     "is_current_company_currency"
+    ],
     "fields": {
      "date": {
       "compute": "_compute_date"
@@ -8376,6 +15119,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "display_rounding_warning",
+     "fiscal_country_codes"
+    ],
     "fields": {
      "display_rounding_warning": {
       "compute": "_compute_display_rounding_warning"
@@ -8394,6 +15141,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.currency.rate": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "rate",
+     "company_rate",
+     "inverse_company_rate",
+     "currency_id",
+     "company_id"
+    ],
     "fields": {
      "company_rate": {
       "compute": "_compute_company_rate"
@@ -8424,6 +15187,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.device": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
     "inherit": [
      "res.device.log"
     ],
@@ -8432,6 +15199,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.device.log": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "session_identifier",
+     "platform",
+     "browser",
+     "ip_address",
+     "country",
+     "city",
+     "device_type",
+     "user_id",
+     "first_activity",
+     "last_activity",
+     "revoked",
+     "is_current",
+     "linked_ip_addresses"
+    ],
     "fields": {
      "is_current": {
       "compute": "_compute_is_current"
@@ -8445,6 +15235,28 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.groups": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "users",
+     "model_access",
+     "rule_groups",
+     "menu_access",
+     "view_access",
+     "comment",
+     "category_id",
+     "color",
+     "full_name",
+     "share",
+     "api_key_duration"
+    ],
     "fields": {
      "full_name": {
       "compute": "_compute_full_name"
@@ -8462,6 +15274,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "implied_ids",
+     "trans_implied_ids"
+    ],
     "fields": {
      "trans_implied_ids": {
       "compute": "_compute_trans_implied"
@@ -8487,6 +15303,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.lang": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "code",
+     "iso_code",
+     "url_code",
+     "active",
+     "direction",
+     "date_format",
+     "time_format",
+     "short_time_format",
+     "week_start",
+     "grouping",
+     "decimal_point",
+     "thousands_sep",
+     "flag_image",
+     "flag_image_url"
+    ],
     "fields": {
      "flag_image_url": {
       "computeDepends": [
@@ -8506,6 +15347,67 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.partner": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "complete_name",
+     "title",
+     "parent_id",
+     "parent_name",
+     "child_ids",
+     "ref",
+     "lang",
+     "active_lang_count",
+     "tz",
+     "tz_offset",
+     "user_id",
+     "vat",
+     "same_vat_partner_id",
+     "same_company_registry_partner_id",
+     "company_registry",
+     "bank_ids",
+     "website",
+     "comment",
+     "category_id",
+     "active",
+     "employee",
+     "function",
+     "type",
+     "street",
+     "street2",
+     "zip",
+     "city",
+     "state_id",
+     "country_id",
+     "country_code",
+     "partner_latitude",
+     "partner_longitude",
+     "email",
+     "email_formatted",
+     "phone",
+     "mobile",
+     "is_company",
+     "is_public",
+     "industry_id",
+     "company_type",
+     "company_id",
+     "color",
+     "user_ids",
+     "partner_share",
+     "contact_address",
+     "commercial_partner_id",
+     "commercial_company_name",
+     "company_name",
+     "barcode",
+     "self"
+    ],
     "fields": {
      "active_lang_count": {
       "compute": "_compute_active_lang_count"
@@ -8662,6 +15564,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "im_status"
+    ],
     "fields": {
      "im_status": {
       "compute": "_compute_im_status"
@@ -8674,6 +15579,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "bus"
    },
    {
+    "declared": [
+     "channel_ids"
+    ],
+    "inherit": [
+     "res.partner"
+    ],
+    "module": "mail"
+   },
+   {
+    "declared": [
+     "name",
+     "email",
+     "phone",
+     "parent_id",
+     "user_id",
+     "vat",
+     "contact_address_inline",
+     "starred_message_ids"
+    ],
     "fields": {
      "contact_address_inline": {
       "compute": "_compute_contact_address_inline"
@@ -8692,6 +15616,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "mail"
    },
    {
+    "declared": [
+     "signup_type"
+    ],
+    "inherit": [
+     "res.partner"
+    ],
+    "module": "auth_signup"
+   },
+   {
+    "declared": [
+     "property_product_pricelist",
+     "specific_property_product_pricelist"
+    ],
     "fields": {
      "property_product_pricelist": {
       "compute": "_compute_product_pricelist"
@@ -8709,6 +15646,85 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "product"
    },
    {
+    "declared": [
+     "partner_gid",
+     "additional_info"
+    ],
+    "inherit": [
+     "res.partner"
+    ],
+    "module": "partner_autocomplete"
+   },
+   {
+    "inherit": [
+     "mail.thread.phone",
+     "res.partner"
+    ],
+    "module": "sms"
+   },
+   {
+    "declared": [
+     "payment_token_ids",
+     "payment_token_count"
+    ],
+    "fields": {
+     "payment_token_count": {
+      "compute": "_compute_payment_token_count"
+     }
+    },
+    "inherit": [
+     "res.partner"
+    ],
+    "methods": {
+     "_compute_payment_token_count": [
+      "payment_token_ids"
+     ]
+    },
+    "module": "payment"
+   },
+   {
+    "declared": [
+     "fiscal_country_codes",
+     "partner_vat_placeholder",
+     "name",
+     "credit",
+     "credit_to_invoice",
+     "credit_limit",
+     "use_partner_credit_limit",
+     "show_credit_limit",
+     "days_sales_outstanding",
+     "debit",
+     "debit_limit",
+     "total_invoiced",
+     "currency_id",
+     "journal_item_count",
+     "property_account_payable_id",
+     "property_account_receivable_id",
+     "property_account_position_id",
+     "property_payment_term_id",
+     "property_supplier_payment_term_id",
+     "ref_company_ids",
+     "invoice_ids",
+     "contract_ids",
+     "bank_account_count",
+     "trust",
+     "ignore_abnormal_invoice_date",
+     "ignore_abnormal_invoice_amount",
+     "invoice_warn",
+     "invoice_warn_msg",
+     "invoice_sending_method",
+     "invoice_edi_format",
+     "invoice_edi_format_store",
+     "display_invoice_edi_format",
+     "invoice_template_pdf_report_id",
+     "display_invoice_template_pdf_report_id",
+     "supplier_rank",
+     "customer_rank",
+     "autopost_bills",
+     "duplicated_bank_account_partners_count",
+     "property_outbound_payment_method_line_id",
+     "property_inbound_payment_method_line_id"
+    ],
     "fields": {
      "bank_account_count": {
       "compute": "_compute_bank_count"
@@ -8773,6 +15789,13 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    },
    {
+    "declared": [
+     "invoice_edi_format",
+     "is_ubl_format",
+     "is_peppol_edi_format",
+     "peppol_endpoint",
+     "peppol_eas"
+    ],
     "fields": {
      "is_peppol_edi_format": {
       "compute": "_compute_is_peppol_edi_format"
@@ -8810,22 +15833,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account_edi_ubl_cii"
    },
    {
-    "fields": {
-     "payment_token_count": {
-      "compute": "_compute_payment_token_count"
-     }
-    },
+    "declared": [
+     "invoice_sending_method"
+    ],
     "inherit": [
      "res.partner"
     ],
-    "methods": {
-     "_compute_payment_token_count": [
-      "payment_token_ids"
-     ]
-    },
-    "module": "payment"
+    "module": "snailmail_account"
    },
    {
+    "declared": [
+     "sale_order_count",
+     "sale_order_ids",
+     "sale_warn",
+     "sale_warn_msg"
+    ],
     "fields": {
      "sale_order_count": {
       "compute": "_compute_sale_order_count"
@@ -8835,17 +15857,51 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "res.partner"
     ],
     "module": "sale"
-   },
+   }
+  ],
+  "res.partner.autocomplete.sync": [
    {
-    "inherit": [
-     "mail.thread.phone",
-     "res.partner"
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
     ],
-    "module": "sms"
+    "declared": [
+     "partner_id",
+     "synched"
+    ],
+    "module": "partner_autocomplete"
    }
   ],
   "res.partner.bank": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "active",
+     "acc_type",
+     "acc_number",
+     "sanitized_acc_number",
+     "acc_holder_name",
+     "partner_id",
+     "allow_out_payment",
+     "bank_id",
+     "bank_name",
+     "bank_bic",
+     "sequence",
+     "currency_id",
+     "company_id",
+     "country_code"
+    ],
     "fields": {
      "acc_holder_name": {
       "compute": "_compute_account_holder_name"
@@ -8887,6 +15943,34 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "aba_routing"
+    ],
+    "inherit": [
+     "res.partner.bank"
+    ],
+    "module": "l10n_us"
+   },
+   {
+    "declared": [
+     "journal_id",
+     "has_iban_warning",
+     "partner_country_name",
+     "has_money_transfer_warning",
+     "money_transfer_service",
+     "partner_supplier_rank",
+     "partner_customer_rank",
+     "related_moves",
+     "bank_id",
+     "active",
+     "acc_number",
+     "acc_holder_name",
+     "partner_id",
+     "user_has_group_validate_bank_account",
+     "allow_out_payment",
+     "currency_id",
+     "lock_trust_fields"
+    ],
     "fields": {
      "has_iban_warning": {
       "compute": "_compute_display_account_warning"
@@ -8951,6 +16035,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "res.partner.category": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "color",
+     "parent_id",
+     "child_ids",
+     "active",
+     "parent_path",
+     "partner_ids"
+    ],
     "methods": {
      "_compute_display_name": [
       "parent_id"
@@ -8959,8 +16060,77 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "res.partner.industry": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "full_name",
+     "active"
+    ],
+    "module": "base"
+   }
+  ],
+  "res.partner.title": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "shortcut"
+    ],
+    "module": "base"
+   }
+  ],
   "res.users": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partner_id",
+     "login",
+     "password",
+     "new_password",
+     "signature",
+     "active",
+     "active_partner",
+     "action_id",
+     "groups_id",
+     "log_ids",
+     "device_ids",
+     "login_date",
+     "share",
+     "companies_count",
+     "tz_offset",
+     "res_users_settings_ids",
+     "res_users_settings_id",
+     "company_id",
+     "company_ids",
+     "name",
+     "email",
+     "accesses_count",
+     "rules_count",
+     "groups_count"
+    ],
     "fields": {
      "accesses_count": {
       "compute": "_compute_accesses_count"
@@ -9028,6 +16198,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
+    "declared": [
+     "user_group_warning"
+    ],
     "fields": {
      "user_group_warning": {
       "compute": "_compute_user_group_warning"
@@ -9045,73 +16218,30 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    },
    {
-    "fields": {
-     "im_status": {
-      "compute": "_compute_im_status"
-     }
-    },
-    "inherit": [
-     "res.users",
-     "bus.listener.mixin"
+    "declared": [
+     "api_key_ids"
     ],
-    "module": "bus"
-   },
-   {
-    "fields": {
-     "tour_enabled": {
-      "compute": "_compute_tour_enabled"
-     }
-    },
     "inherit": [
      "res.users"
     ],
-    "methods": {
-     "_compute_tour_enabled": [
-      "create_date"
-     ]
-    },
-    "module": "web_tour"
+    "module": "base"
    },
    {
-    "fields": {
-     "notification_type": {
-      "compute": "_compute_notification_type"
-     }
-    },
+    "declared": [
+     "hp_user_type",
+     "hp_level"
+    ],
     "inherit": [
      "res.users"
     ],
-    "methods": {
-     "_compute_notification_type": [
-      "share",
-      "groups_id"
-     ]
-    },
-    "module": "mail"
+    "module": "hp_account"
    },
    {
-    "fields": {
-     "state": {
-      "compute": "_compute_state"
-     }
-    },
-    "inherit": [
-     "res.users"
+    "declared": [
+     "totp_secret",
+     "totp_enabled",
+     "totp_trusted_device_ids"
     ],
-    "module": "auth_signup"
-   },
-   {
-    "fields": {
-     "resource_calendar_id": {
-      "related": "resource_ids.calendar_id"
-     }
-    },
-    "inherit": [
-     "res.users"
-    ],
-    "module": "resource"
-   },
-   {
     "fields": {
      "totp_enabled": {
       "compute": "_compute_totp_enabled"
@@ -9131,17 +16261,59 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "auth_totp"
    },
    {
+    "declared": [
+     "im_status"
+    ],
     "fields": {
-     "points_balance": {
-      "compute": "_compute_points_balance"
+     "im_status": {
+      "compute": "_compute_im_status"
+     }
+    },
+    "inherit": [
+     "res.users",
+     "bus.listener.mixin"
+    ],
+    "module": "bus"
+   },
+   {
+    "declared": [
+     "resource_ids",
+     "resource_calendar_id"
+    ],
+    "fields": {
+     "resource_calendar_id": {
+      "related": "resource_ids.calendar_id"
      }
     },
     "inherit": [
      "res.users"
     ],
-    "module": "hp_points"
+    "module": "resource"
    },
    {
+    "declared": [
+     "tour_enabled"
+    ],
+    "fields": {
+     "tour_enabled": {
+      "compute": "_compute_tour_enabled"
+     }
+    },
+    "inherit": [
+     "res.users"
+    ],
+    "methods": {
+     "_compute_tour_enabled": [
+      "create_date"
+     ]
+    },
+    "module": "web_tour"
+   },
+   {
+    "declared": [
+     "hp_rating_ids",
+     "coach_rating_avg"
+    ],
     "fields": {
      "coach_rating_avg": {
       "compute": "_compute_coach_rating_avg"
@@ -9158,6 +16330,69 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "hp_growth"
    },
    {
+    "declared": [
+     "points_balance"
+    ],
+    "fields": {
+     "points_balance": {
+      "compute": "_compute_points_balance"
+     }
+    },
+    "inherit": [
+     "res.users"
+    ],
+    "module": "hp_points"
+   },
+   {
+    "declared": [
+     "notification_type"
+    ],
+    "fields": {
+     "notification_type": {
+      "compute": "_compute_notification_type"
+     }
+    },
+    "inherit": [
+     "res.users"
+    ],
+    "methods": {
+     "_compute_notification_type": [
+      "share",
+      "groups_id"
+     ]
+    },
+    "module": "mail"
+   },
+   {
+    "declared": [
+     "state"
+    ],
+    "fields": {
+     "state": {
+      "compute": "_compute_state"
+     }
+    },
+    "inherit": [
+     "res.users"
+    ],
+    "module": "auth_signup"
+   },
+   {
+    "declared": [
+     "odoobot_state",
+     "odoobot_failed"
+    ],
+    "inherit": [
+     "res.users"
+    ],
+    "module": "mail_bot"
+   },
+   {
+    "declared": [
+     "crm_team_ids",
+     "crm_team_member_ids",
+     "sale_team_id"
+    ],
     "fields": {
      "crm_team_ids": {
       "compute": "_compute_crm_team_ids"
@@ -9182,8 +16417,37 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "sales_team"
    }
   ],
+  "res.users.apikeys": [
+   {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "name",
+     "user_id",
+     "scope",
+     "create_date",
+     "expiration_date"
+    ],
+    "module": "base"
+   }
+  ],
   "res.users.apikeys.description": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "duration",
+     "expiration_date"
+    ],
     "fields": {
      "expiration_date": {
       "compute": "_compute_expiration_date"
@@ -9197,8 +16461,30 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "res.users.apikeys.show": [
+   {
+    "declared": [
+     "id",
+     "key"
+    ],
+    "module": "base"
+   }
+  ],
   "res.users.deletion": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "user_id_int",
+     "state"
+    ],
     "fields": {
      "user_id_int": {
       "compute": "_compute_user_id_int"
@@ -9212,17 +16498,92 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "base"
    }
   ],
+  "res.users.identitycheck": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "request",
+     "auth_method",
+     "password"
+    ],
+    "module": "base"
+   }
+  ],
+  "res.users.log": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "module": "base"
+   }
+  ],
   "res.users.settings": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id"
+    ],
+    "module": "base"
+   },
    {
     "inherit": [
      "res.users.settings",
      "bus.listener.mixin"
     ],
     "module": "bus"
+   },
+   {
+    "declared": [
+     "is_discuss_sidebar_category_channel_open",
+     "is_discuss_sidebar_category_chat_open",
+     "push_to_talk_key",
+     "use_push_to_talk",
+     "voice_active_duration",
+     "volume_settings_ids",
+     "channel_notifications",
+     "mute_until_dt"
+    ],
+    "inherit": [
+     "res.users.settings"
+    ],
+    "module": "mail"
    }
   ],
   "res.users.settings.volumes": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_setting_id",
+     "partner_id",
+     "guest_id",
+     "volume"
+    ],
     "methods": {
      "_compute_display_name": [
       "user_setting_id",
@@ -9235,6 +16596,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "reset.view.arch.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "view_id",
+     "view_name",
+     "has_diff",
+     "arch_diff",
+     "reset_mode",
+     "compare_view_id",
+     "arch_to_compare"
+    ],
     "fields": {
      "arch_diff": {
       "compute": "_compute_arch_diff"
@@ -9261,6 +16639,29 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "resource.calendar": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "company_id",
+     "attendance_ids",
+     "leave_ids",
+     "global_leave_ids",
+     "hours_per_day",
+     "tz",
+     "tz_offset",
+     "two_weeks_calendar",
+     "two_weeks_explanation",
+     "flexible_hours",
+     "full_time_required_hours"
+    ],
     "fields": {
      "attendance_ids": {
       "compute": "_compute_attendance_ids"
@@ -9307,6 +16708,31 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "resource.calendar.attendance": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "dayofweek",
+     "date_from",
+     "date_to",
+     "hour_from",
+     "hour_to",
+     "duration_hours",
+     "duration_days",
+     "calendar_id",
+     "day_period",
+     "resource_id",
+     "week_type",
+     "two_weeks_calendar",
+     "display_type",
+     "sequence"
+    ],
     "fields": {
      "duration_days": {
       "compute": "_compute_duration_days"
@@ -9336,6 +16762,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "resource.calendar.leaves": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "company_id",
+     "calendar_id",
+     "date_from",
+     "date_to",
+     "resource_id",
+     "time_type"
+    ],
     "fields": {
      "calendar_id": {
       "compute": "_compute_calendar_id"
@@ -9363,6 +16806,12 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "resource.mixin": [
    {
+    "declared": [
+     "resource_id",
+     "company_id",
+     "resource_calendar_id",
+     "tz"
+    ],
     "fields": {
      "company_id": {
       "related": "resource_id.company_id"
@@ -9379,6 +16828,28 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "resource.resource": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active",
+     "company_id",
+     "resource_type",
+     "user_id",
+     "avatar_128",
+     "share",
+     "email",
+     "phone",
+     "time_efficiency",
+     "calendar_id",
+     "tz"
+    ],
     "fields": {
      "avatar_128": {
       "compute": "_compute_avatar_128"
@@ -9401,6 +16872,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "resource"
    },
    {
+    "declared": [
+     "im_status"
+    ],
     "fields": {
      "im_status": {
       "related": "user_id.im_status"
@@ -9414,6 +16888,30 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sale.advance.payment.inv": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "advance_payment_method",
+     "count",
+     "sale_order_ids",
+     "has_down_payments",
+     "deduct_down_payments",
+     "amount",
+     "fixed_amount",
+     "currency_id",
+     "company_id",
+     "amount_invoiced",
+     "amount_to_invoice",
+     "display_draft_invoice_warning",
+     "display_invoice_amount_warning",
+     "consolidated_billing"
+    ],
     "fields": {
      "amount_invoiced": {
       "compute": "_compute_invoice_amounts"
@@ -9488,6 +16986,19 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sale.mass.cancel.orders": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sale_order_ids",
+     "sale_orders_count",
+     "has_confirmed_order"
+    ],
     "fields": {
      "has_confirmed_order": {
       "compute": "_compute_has_confirmed_order"
@@ -9509,6 +17020,76 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sale.order": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "company_id",
+     "partner_id",
+     "state",
+     "locked",
+     "has_archived_products",
+     "client_order_ref",
+     "create_date",
+     "commitment_date",
+     "date_order",
+     "origin",
+     "reference",
+     "require_signature",
+     "require_payment",
+     "prepayment_percent",
+     "signature",
+     "signed_by",
+     "signed_on",
+     "validity_date",
+     "journal_id",
+     "note",
+     "partner_invoice_id",
+     "partner_shipping_id",
+     "fiscal_position_id",
+     "payment_term_id",
+     "pricelist_id",
+     "currency_id",
+     "currency_rate",
+     "user_id",
+     "team_id",
+     "order_line",
+     "amount_untaxed",
+     "amount_tax",
+     "amount_total",
+     "amount_to_invoice",
+     "amount_invoiced",
+     "invoice_count",
+     "invoice_ids",
+     "invoice_status",
+     "transaction_ids",
+     "authorized_transaction_ids",
+     "amount_paid",
+     "campaign_id",
+     "medium_id",
+     "source_id",
+     "tag_ids",
+     "amount_undiscounted",
+     "country_code",
+     "company_price_include",
+     "duplicated_order_ids",
+     "expected_date",
+     "is_expired",
+     "partner_credit_warning",
+     "tax_calculation_rounding_method",
+     "tax_country_id",
+     "tax_totals",
+     "terms_type",
+     "type_name",
+     "show_update_fpos",
+     "has_active_pricelist",
+     "show_update_pricelist"
+    ],
     "fields": {
      "amount_invoiced": {
       "compute": "_compute_amount_invoiced"
@@ -9751,10 +17332,33 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "sale"
+   },
+   {
+    "declared": [
+     "pending_email_template_id"
+    ],
+    "inherit": [
+     "sale.order"
+    ],
+    "module": "sale_async_emails"
    }
   ],
   "sale.order.cancel": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "author_id",
+     "recipient_ids",
+     "order_id",
+     "display_invoice_alert"
+    ],
     "fields": {
      "display_invoice_alert": {
       "compute": "_compute_display_invoice_alert"
@@ -9785,6 +17389,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sale.order.discount": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sale_order_id",
+     "company_id",
+     "currency_id",
+     "discount_amount",
+     "discount_percentage",
+     "discount_type",
+     "tax_ids"
+    ],
     "fields": {
      "company_id": {
       "related": "sale_order_id.company_id"
@@ -9801,6 +17422,75 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sale.order.line": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "order_id",
+     "sequence",
+     "company_id",
+     "currency_id",
+     "order_partner_id",
+     "salesman_id",
+     "state",
+     "tax_country_id",
+     "display_type",
+     "is_configurable_product",
+     "is_downpayment",
+     "is_expense",
+     "product_id",
+     "product_template_id",
+     "product_uom_category_id",
+     "product_template_attribute_value_ids",
+     "product_custom_attribute_value_ids",
+     "product_no_variant_attribute_value_ids",
+     "is_product_archived",
+     "name",
+     "product_uom_qty",
+     "product_uom",
+     "linked_line_id",
+     "linked_line_ids",
+     "virtual_id",
+     "linked_virtual_id",
+     "selected_combo_items",
+     "combo_item_id",
+     "tax_id",
+     "pricelist_item_id",
+     "price_unit",
+     "technical_price_unit",
+     "discount",
+     "price_subtotal",
+     "price_tax",
+     "price_total",
+     "price_reduce_taxexcl",
+     "price_reduce_taxinc",
+     "product_packaging_id",
+     "product_packaging_qty",
+     "customer_lead",
+     "qty_delivered_method",
+     "qty_delivered",
+     "qty_invoiced",
+     "qty_invoiced_posted",
+     "qty_to_invoice",
+     "analytic_line_ids",
+     "invoice_lines",
+     "invoice_status",
+     "untaxed_amount_invoiced",
+     "amount_invoiced",
+     "untaxed_amount_to_invoice",
+     "amount_to_invoice",
+     "product_type",
+     "service_tracking",
+     "product_updatable",
+     "product_uom_readonly",
+     "tax_calculation_rounding_method",
+     "company_price_include"
+    ],
     "fields": {
      "amount_invoiced": {
       "compute": "_compute_amount_invoiced"
@@ -10105,6 +17795,17 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sale.payment.provider.onboarding.wizard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "payment_method"
+    ],
     "inherit": [
      "payment.provider.onboarding.wizard"
     ],
@@ -10113,6 +17814,51 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sale.report": [
    {
+    "automatic": [
+     "id",
+     "display_name"
+    ],
+    "declared": [
+     "name",
+     "date",
+     "partner_id",
+     "company_id",
+     "pricelist_id",
+     "team_id",
+     "user_id",
+     "state",
+     "invoice_status",
+     "campaign_id",
+     "medium_id",
+     "source_id",
+     "commercial_partner_id",
+     "country_id",
+     "industry_id",
+     "partner_zip",
+     "state_id",
+     "order_reference",
+     "categ_id",
+     "product_id",
+     "product_tmpl_id",
+     "product_uom",
+     "product_uom_qty",
+     "qty_to_deliver",
+     "qty_delivered",
+     "qty_to_invoice",
+     "qty_invoiced",
+     "price_subtotal",
+     "price_total",
+     "untaxed_amount_to_invoice",
+     "untaxed_amount_invoiced",
+     "line_invoice_status",
+     "weight",
+     "volume",
+     "price_unit",
+     "discount",
+     "discount_amount",
+     "nbr",
+     "currency_id"
+    ],
     "fields": {
      "currency_id": {
       "compute": "_compute_currency_id"
@@ -10126,6 +17872,10 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "attrs": {
      "_sequence_field": "name"
     },
+    "declared": [
+     "sequence_prefix",
+     "sequence_number"
+    ],
     "fields": {
      "sequence_number": {
       "compute": "_compute_split_sequence"
@@ -10146,8 +17896,90 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "sms.account.code": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "account_id",
+     "verification_code"
+    ],
+    "module": "sms"
+   }
+  ],
+  "sms.account.phone": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "account_id",
+     "phone_number"
+    ],
+    "module": "sms"
+   }
+  ],
+  "sms.account.sender": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "account_id",
+     "sender_name"
+    ],
+    "module": "sms"
+   }
+  ],
   "sms.composer": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "composition_mode",
+     "res_model",
+     "res_model_description",
+     "res_id",
+     "res_ids",
+     "res_ids_count",
+     "comment_single_recipient",
+     "mass_keep_log",
+     "mass_force_send",
+     "mass_use_blacklist",
+     "recipient_valid_count",
+     "recipient_invalid_count",
+     "recipient_single_description",
+     "recipient_single_number",
+     "recipient_single_number_itf",
+     "recipient_single_valid",
+     "number_field_name",
+     "numbers",
+     "sanitized_numbers",
+     "template_id",
+     "body"
+    ],
     "fields": {
      "body": {
       "compute": "_compute_body"
@@ -10239,6 +18071,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sms.resend": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "mail_message_id",
+     "recipient_ids",
+     "can_cancel",
+     "can_resend",
+     "has_insufficient_credit",
+     "has_unregistered_account"
+    ],
     "fields": {
      "can_cancel": {
       "compute": "_compute_can_cancel"
@@ -10272,6 +18120,23 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sms.resend.recipient": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sms_resend_id",
+     "notification_id",
+     "resend",
+     "failure_type",
+     "partner_id",
+     "partner_name",
+     "sms_number"
+    ],
     "fields": {
      "failure_type": {
       "related": "notification_id.failure_type"
@@ -10285,6 +18150,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sms.sms": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "uuid",
+     "number",
+     "body",
+     "partner_id",
+     "mail_message_id",
+     "state",
+     "failure_type",
+     "sms_tracker_id",
+     "to_delete"
+    ],
     "fields": {
      "sms_tracker_id": {
       "compute": "_compute_sms_tracker_id"
@@ -10300,6 +18184,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sms.template": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "model_id",
+     "model",
+     "body",
+     "sidebar_action_id"
+    ],
     "fields": {
      "model": {
       "related": "model_id.model"
@@ -10319,6 +18218,22 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "sms.template.preview": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sms_template_id",
+     "lang",
+     "model_id",
+     "body",
+     "resource_ref",
+     "no_record"
+    ],
     "fields": {
      "body": {
       "compute": "_compute_sms_template_fields"
@@ -10342,8 +18257,75 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "sms"
    }
   ],
+  "sms.template.reset": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "template_ids"
+    ],
+    "module": "sms"
+   }
+  ],
+  "sms.tracker": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "sms_uuid",
+     "mail_notification_id"
+    ],
+    "module": "sms"
+   }
+  ],
   "snailmail.letter": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "user_id",
+     "model",
+     "res_id",
+     "partner_id",
+     "company_id",
+     "report_template",
+     "attachment_id",
+     "attachment_datas",
+     "attachment_fname",
+     "color",
+     "cover",
+     "duplex",
+     "state",
+     "error_code",
+     "info_msg",
+     "reference",
+     "message_id",
+     "notification_ids",
+     "street",
+     "street2",
+     "zip",
+     "city",
+     "state_id",
+     "country_id"
+    ],
     "fields": {
      "attachment_datas": {
       "related": "attachment_id.datas"
@@ -10368,8 +18350,66 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "snailmail"
    }
   ],
+  "snailmail.letter.format.error": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "message_id",
+     "snailmail_cover"
+    ],
+    "module": "snailmail"
+   }
+  ],
+  "snailmail.letter.missing.required.fields": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "partner_id",
+     "letter_id",
+     "street",
+     "street2",
+     "zip",
+     "city",
+     "state_id",
+     "country_id"
+    ],
+    "module": "snailmail"
+   }
+  ],
   "spreadsheet.dashboard": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "dashboard_group_id",
+     "sequence",
+     "sample_dashboard_file_path",
+     "is_published",
+     "company_id",
+     "group_ids",
+     "main_data_model_ids"
+    ],
     "inherit": [
      "spreadsheet.mixin"
     ],
@@ -10378,6 +18418,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "spreadsheet.dashboard.group": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "dashboard_ids",
+     "published_dashboard_ids",
+     "sequence"
+    ],
     "fields": {
      "published_dashboard_ids": {
       "domainFields": [
@@ -10390,6 +18444,21 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "spreadsheet.dashboard.share": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "dashboard_id",
+     "excel_export",
+     "access_token",
+     "full_url",
+     "name"
+    ],
     "fields": {
      "full_url": {
       "compute": "_compute_full_url"
@@ -10411,6 +18480,12 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "spreadsheet.mixin": [
    {
+    "declared": [
+     "spreadsheet_binary_data",
+     "spreadsheet_data",
+     "spreadsheet_file_name",
+     "thumbnail"
+    ],
     "fields": {
      "spreadsheet_data": {
       "compute": "_compute_spreadsheet_data"
@@ -10430,8 +18505,53 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "spreadsheet"
    }
   ],
+  "template.reset.mixin": [
+   {
+    "declared": [
+     "template_fs"
+    ],
+    "module": "mail"
+   }
+  ],
+  "uom.category": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "uom_ids",
+     "reference_uom_id"
+    ],
+    "module": "uom"
+   }
+  ],
   "uom.uom": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "category_id",
+     "factor",
+     "factor_inv",
+     "rounding",
+     "active",
+     "uom_type",
+     "ratio",
+     "color"
+    ],
     "fields": {
      "color": {
       "compute": "_compute_color"
@@ -10458,6 +18578,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "uom"
    },
    {
+    "declared": [
+     "fiscal_country_codes"
+    ],
     "fields": {
      "fiscal_country_codes": {
       "compute": "_compute_fiscal_country_codes"
@@ -10471,6 +18594,20 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "update.product.attribute.value": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "attribute_value_id",
+     "mode",
+     "message",
+     "product_count"
+    ],
     "fields": {
      "message": {
       "compute": "_compute_message"
@@ -10494,6 +18631,24 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
   ],
   "utm.campaign": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "active",
+     "name",
+     "title",
+     "user_id",
+     "stage_id",
+     "tag_ids",
+     "is_auto_campaign",
+     "color"
+    ],
     "fields": {
      "name": {
       "compute": "_compute_name"
@@ -10507,6 +18662,12 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "utm"
    },
    {
+    "declared": [
+     "quotation_count",
+     "invoiced_amount",
+     "company_id",
+     "currency_id"
+    ],
     "fields": {
      "currency_id": {
       "related": "company_id.currency_id"
@@ -10524,8 +18685,55 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "sale"
    }
   ],
+  "utm.medium": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "active"
+    ],
+    "module": "utm"
+   }
+  ],
+  "utm.mixin": [
+   {
+    "declared": [
+     "campaign_id",
+     "source_id",
+     "medium_id"
+    ],
+    "module": "utm"
+   }
+  ],
+  "utm.source": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name"
+    ],
+    "module": "utm"
+   }
+  ],
   "utm.source.mixin": [
    {
+    "declared": [
+     "name",
+     "source_id"
+    ],
     "fields": {
      "name": {
       "related": "source_id.name"
@@ -10534,8 +18742,60 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "utm"
    }
   ],
+  "utm.stage": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "sequence"
+    ],
+    "module": "utm"
+   }
+  ],
+  "utm.tag": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "color"
+    ],
+    "module": "utm"
+   }
+  ],
   "validate.account.move": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "move_ids",
+     "force_post",
+     "display_force_post",
+     "is_entries",
+     "abnormal_date_partner_ids",
+     "ignore_abnormal_date",
+     "abnormal_amount_partner_ids",
+     "ignore_abnormal_amount"
+    ],
     "fields": {
      "abnormal_amount_partner_ids": {
       "compute": "_compute_abnormal_amount_partner_ids"
@@ -10567,8 +18827,68 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "module": "account"
    }
   ],
+  "web_editor.converter.test": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "char",
+     "integer",
+     "float",
+     "numeric",
+     "many2one",
+     "binary",
+     "date",
+     "datetime",
+     "selection_str",
+     "html",
+     "text"
+    ],
+    "module": "web_editor"
+   }
+  ],
+  "web_editor.converter.test.sub": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name"
+    ],
+    "module": "web_editor"
+   }
+  ],
   "web_tour.tour": [
    {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "name",
+     "step_ids",
+     "url",
+     "sharing_url",
+     "rainbow_man_message",
+     "sequence",
+     "custom",
+     "user_consumed_ids"
+    ],
     "fields": {
      "sharing_url": {
       "compute": "_compute_sharing_url"
@@ -10580,6 +18900,43 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      ]
     },
     "module": "web_tour"
+   }
+  ],
+  "web_tour.tour.step": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "trigger",
+     "content",
+     "tour_id",
+     "run",
+     "sequence"
+    ],
+    "module": "web_tour"
+   }
+  ],
+  "wizard.ir.model.menu.create": [
+   {
+    "automatic": [
+     "id",
+     "display_name",
+     "create_uid",
+     "create_date",
+     "write_uid",
+     "write_date"
+    ],
+    "declared": [
+     "menu_id",
+     "name"
+    ],
+    "module": "base"
    }
   ]
  },

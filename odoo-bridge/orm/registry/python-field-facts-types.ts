@@ -55,6 +55,10 @@ export interface ClassDependsFacts {
   fields?: Record<string, FieldDependsFacts>;
   /** String class attributes a `{ paths }` lambda reads (`_avatar_name_field = 'name'`). */
   attrs?: Record<string, string>;
+  /** The field names the class declares, in order (models.py `_setup_base` collects them along the reversed MRO). */
+  declared?: string[];
+  /** The automatic fields MetaModel appends to a class defining a non-abstract model (id, display_name, log access). */
+  automatic?: string[];
 }
 
 export interface PythonDependsFacts {

@@ -7331,9 +7331,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "base",
     "base",
     "base",
-    "mail",
-    "mail",
     "resource",
+    "mail",
+    "mail",
     "auth_totp_mail"
    ]
   },

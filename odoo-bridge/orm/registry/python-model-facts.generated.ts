@@ -706,17 +706,6 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
    ]
   },
   {
-   "module": "account",
-   "searchFields": [
-    "account_audit_log_move_id",
-    "account_audit_log_partner_id",
-    "account_audit_log_account_id",
-    "account_audit_log_tax_id",
-    "account_audit_log_company_id",
-    "account_audit_log_activated"
-   ]
-  },
-  {
    "module": "sms",
    "searchFields": [
     "has_sms_error"
@@ -726,6 +715,17 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
    "module": "snailmail",
    "searchFields": [
     "snailmail_error"
+   ]
+  },
+  {
+   "module": "account",
+   "searchFields": [
+    "account_audit_log_move_id",
+    "account_audit_log_partner_id",
+    "account_audit_log_account_id",
+    "account_audit_log_tax_id",
+    "account_audit_log_company_id",
+    "account_audit_log_activated"
    ]
   }
  ],
@@ -1063,17 +1063,17 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
    "module": "mail"
   },
   {
+   "inherit": [
+    "mail.thread.phone"
+   ],
+   "module": "sms"
+  },
+  {
    "module": "account",
    "searchFields": [
     "credit",
     "debit"
    ]
-  },
-  {
-   "inherit": [
-    "mail.thread.phone"
-   ],
-   "module": "sms"
   }
  ],
  "res.partner.bank": [
@@ -1097,6 +1097,12 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
    ]
   },
   {
+   "module": "auth_totp",
+   "searchFields": [
+    "totp_enabled"
+   ]
+  },
+  {
    "inherit": [
     "bus.listener.mixin"
    ],
@@ -1106,12 +1112,6 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
    "module": "auth_signup",
    "searchFields": [
     "state"
-   ]
-  },
-  {
-   "module": "auth_totp",
-   "searchFields": [
-    "totp_enabled"
    ]
   },
   {
