@@ -3,7 +3,9 @@
  * (Odoo runs them with `safe_eval`). Only what record rules actually use is understood:
  *
  *   literals      'x' "x" 12 -3 1.5 True False None
- *   containers    [a, b]  (a, b)  (a,)  ()
+ *   containers    [a, b]  (a, b)  (a,)  ()  {k: v}  {a, b}  (dicts and sets as opaque objects:
+ *                 what reads them needs only to know they are no list, e.g. a risk rule's
+ *                 condition that safe_eval reads as a dict is "not a list", not a SyntaxError)
  *   names         user  company_ids  company_id  time   (values come from the caller)
  *   attributes    user.id  user.partner_id.id  user.groups_id.ids  …  (resolved by the caller)
  *   calls         time.strftime('%Y-%m-%d')  (only this one)
@@ -77,7 +79,7 @@ function tokenize(source: string): Token[] {
       i += m[0].length;
       continue;
     }
-    if ('[](),.+-'.includes(ch)) {
+    if ('[](),.+-{}:'.includes(ch)) {
       tokens.push({ t: 'op', v: ch });
       i += 1;
       continue;
@@ -205,6 +207,7 @@ class Parser {
       }
       case 'op': {
         if (tok.v === '[') return this.sequence(']');
+        if (tok.v === '{') return this.display();
         if (tok.v === '(') {
           // Parenthesised expression or tuple: a trailing comma (or none at all) makes a tuple.
           if (this.isOp(')')) {
@@ -225,6 +228,26 @@ class Parser {
       default:
         throw new UnsupportedRuleExpression('unexpected end of expression');
     }
+  }
+
+  /** A dict display `{k: v, …}` or a set display `{a, …}` after its `{`, as an object with no attributes. */
+  private display(): PyValue {
+    const items: PyValue[] = [];
+    let kind: 'dict' | 'set' = 'dict';
+    let first = true;
+    while (!this.isOp('}')) {
+      items.push(this.expression());
+      if (first) kind = this.isOp(':') ? 'dict' : 'set';
+      first = false;
+      if (kind === 'dict') {
+        this.expectOp(':');
+        items.push(this.expression());
+      }
+      if (this.isOp(',')) this.pos += 1;
+      else if (!this.isOp('}')) throw new UnsupportedRuleExpression("expected ',' or '}'");
+    }
+    this.pos += 1;
+    return { kind: 'object', attribute: () => undefined, [kind === 'dict' ? 'pythonDict' : 'pythonSet']: items } as PyObject;
   }
 
   /** Items up to `close`, comma-separated, trailing comma allowed. */

@@ -164,7 +164,20 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     const group: Record<string, unknown> = {};
     const leaves: unknown[][] = [];
     let ranges: Record<string, unknown> | null = null;
+    const aggregateValue = (name: string) => {
+      const value = row[`a_${name}`];
+      return value === null || value === undefined ? false : floatAggregates.has(name) ? pythonFloat(Number(value)) : value;
+    };
     specs.forEach((s, i) => {
+      if (aggregates.has(s.spec)) {
+        // Odoo's read_group zips the groupby keys, then the aggregates, into one dict: an aggregate
+        // named as a groupby (`score:count` grouped by `score`) replaces the group's value, and
+        // `_read_group_format_result` builds the group's __domain from that replaced value.
+        const value = aggregateValue(s.spec);
+        group[s.spec] = value;
+        leaves.push([[s.field.name, '=', value]]);
+        return;
+      }
       const raw = row[`g${i}`];
       const name = s.field.name;
       const empty = raw === null || raw === undefined;
@@ -201,10 +214,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     });
     if (paging.lazy && groupby.length) group[`${specs[0]!.field.name}_count`] = row.__count;
     else group.__count = row.__count;
-    for (const name of aggregates.keys()) {
-      const value = row[`a_${name}`];
-      group[name] = value === null || value === undefined ? false : floatAggregates.has(name) ? pythonFloat(Number(value)) : value;
-    }
+    for (const name of aggregates.keys()) group[name] = aggregateValue(name);
     group.__domain = andDomains([baseDomain, ...leaves]);
     if (ranges) group.__range = ranges;
     if (paging.lazy && groupbyAll.length > 1) group.__context = { group_by: groupbyAll.slice(1) };
