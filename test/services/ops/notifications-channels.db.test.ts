@@ -84,7 +84,7 @@ describe('notification deliveries: channels, retries, dead state', () => {
   it('transient failures are retried after the backoff until delivered; after the last attempt the delivery is dead; a permanent failure is dead at once', async () => {
     const sendId = await queue([MEMBER, OTHER], ['email', 'push']);
     await parkOthers(sendId);
-    const [memberEmail, memberPush, otherEmail, otherPush] = (await deliveries(sendId)).map((r) => r.id as number);
+    const [memberEmail, memberPush, otherEmail, otherPush] = (await deliveries(sendId)).map((r) => r.id as number) as [number, number, number, number];
     const flaky = senders(async (m, attempt) => {
       if (m.deliveryId === memberEmail && attempt < 3) throw new Error(`SMTP 451 for ${m.address}: ${m.body}`);
       if (m.deliveryId === memberPush) throw new ChannelFailure('rate_limited', false);
