@@ -170,6 +170,24 @@ export interface ServiceDefinition<DB = any> {
    * session-check.ts); services that run apart ask `GET /auth/verify` instead.
    */
   sessionAuthority?: (owners: SagaOwners) => (principal: Principal) => Promise<SessionState>;
+  /**
+   * Work the service keeps doing while it runs, beside requests and events (e.g. a dispatcher of
+   * queued deliveries that must also retry what a stop or crash left pending): started once the
+   * service database is open, stopped before it closes.
+   */
+  background?: (ports: BackgroundPorts<DB>) => BackgroundWork;
+}
+
+/** What a service's background work is given: its database (query builder and pool), the monolith's pool if any, a logger. */
+export interface BackgroundPorts<DB> {
+  db: Kysely<DB & KitTables>;
+  pool: pg.Pool;
+  legacyPool: pg.Pool | null;
+  logger: Logger;
+}
+
+export interface BackgroundWork {
+  stop(): Promise<void>;
 }
 
 /** Where a service's sagas reach their steps' owners. */

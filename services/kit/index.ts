@@ -1,6 +1,6 @@
 // What every service uses (DESIGN §3 services/kit). Services import from here only.
 export { defineService, defineRoute, SERVICE_NAMES } from './define-service.ts';
-export type { ServiceDefinition, RouteDefinition, RouteContext, RouteResult, SubscriptionDefinition, ServiceName, ModuleId, HttpMethod, SagaOwners, PlatformPorts, OdooCalls } from './define-service.ts';
+export type { ServiceDefinition, RouteDefinition, RouteContext, RouteResult, SubscriptionDefinition, ServiceName, ModuleId, HttpMethod, SagaOwners, PlatformPorts, OdooCalls, BackgroundPorts, BackgroundWork } from './define-service.ts';
 
 export { HttpProblem, problems } from './http/problem.ts';
 export { buildOpenApi, mergeOpenApi } from './http/openapi.ts';

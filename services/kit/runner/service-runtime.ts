@@ -80,6 +80,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
     (n) => void (n && logger.info({ sagas: n }, 'resumed unfinished sagas')),
     (error: unknown) => logger.error({ err: error }, 'could not resume unfinished sagas; they resume on the next start'),
   );
+  const background = service.background?.({ db: database.db, pool: database.pool, legacyPool: deps.legacyPool ?? null, logger });
   const purge = setInterval(() => {
     purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
   }, PURGE_EVERY_MS);
@@ -95,6 +96,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
     startConsuming: () => bus.startConsuming(),
     async stop() {
       clearInterval(purge);
+      await background?.stop();
       await sagas?.stop();
       await resuming;
       await bus.stop();

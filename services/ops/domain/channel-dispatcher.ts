@@ -149,3 +149,19 @@ export function deliveryDispatcherOf(db: Kysely<any>, log: Pick<Logger, 'warn' |
   if (!dispatcher) dispatchers.set(db, (dispatcher = new DeliveryDispatcher(db, log)));
   return dispatcher;
 }
+
+/**
+ * The dispatcher as the ops service's background work (ServiceDefinition.background): at start it
+ * delivers what a stop or crash left due and sets its timer for the next retry; stopping it waits
+ * for the round in progress.
+ */
+export function notificationDelivery(ports: { db: Kysely<any>; logger: Pick<Logger, 'warn' | 'error'> }): { stop(): Promise<void> } {
+  const dispatcher = deliveryDispatcherOf(ports.db, ports.logger);
+  dispatcher.kick();
+  return {
+    async stop() {
+      dispatcher.stop();
+      await dispatcher.idle();
+    },
+  };
+}

@@ -7,6 +7,14 @@ import { ChannelFailure, type ChannelMessage, type ChannelSender, type ChannelSe
 import { DeliveryDispatcher, dispatchDueDeliveries, type DispatchPolicy } from '../../../services/ops/domain/channel-dispatcher.ts';
 import { LOCAL_CHANNELS } from '../../../services/ops/domain/channel-local.ts';
 import { recordSend } from '../../../services/ops/domain/notification-sends.ts';
+import { Registry } from 'prom-client';
+import { createLogger } from '../../../platform/logger.ts';
+import { localKeyLookup } from '../../../services/kit/auth/key-sources.ts';
+import { newSigningKeySet } from '../../../services/kit/auth/keys.ts';
+import { EmbeddedTransport } from '../../../services/kit/bus/embedded-transport.ts';
+import { MemoryCache } from '../../../services/kit/cache/memory-cache.ts';
+import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
+import { startServiceRuntime } from '../../../services/kit/runner/service-runtime.ts';
 import { startServiceRestStack, type ServiceRestStack } from '../../support/service-rest-stack.ts';
 import { OPS_TABLES } from './risk-sides.ts';
 
@@ -161,6 +169,24 @@ describe('notification deliveries: channels, retries, dead state', () => {
     expect(rows.every((r) => r.state === 'delivered' && r.attempts === 1)).toBe(true);
     expect([...counted.calls.values()].every((n) => n === 1)).toBe(true);
     expect(counted.calls.size).toBe(20);
+  });
+
+  it('a start of the ops service delivers what an earlier process left pending (its background work), and its stop waits for the round', async () => {
+    const sendId = await queue([MEMBER, OTHER, ADMIN], ['email', 'push']);
+    await parkOthers(sendId);
+    const logger = createLogger({ level: 'silent', format: 'json' });
+    const transport = new EmbeddedTransport(logger, kitMetrics(new Registry()));
+    const keys = newSigningKeySet();
+    const runtime = await startServiceRuntime(ops, {
+      databaseUrl: stack.service.url, transport, cache: new MemoryCache('ficus:ops-restart:'), keys: localKeyLookup(() => keys), logger, metrics: new Registry(), legacyPool: stack.legacy.pool,
+    });
+    try {
+      for (let i = 0; i < 100 && (await deliveries(sendId)).some((r) => r.state === 'pending'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await deliveries(sendId)).map((r) => [r.channel, r.state, r.attempts])).toEqual([MEMBER, OTHER, ADMIN].flatMap(() => [['email', 'delivered', 1], ['push', 'delivered', 1]]));
+    } finally {
+      await runtime.stop();
+      await transport.close();
+    }
   });
 
   it('the dispatcher: a kick delivers what is due, and its timer comes back for a retry when the backoff ends', async () => {
