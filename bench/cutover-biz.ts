@@ -2,8 +2,8 @@
 // DRILL_RATE (200), DRILL_MEMBERS (20), DRILL_COACHES (8), DRILL_OPERATORS (2), DRILL_DWELL_MS (6000); DRILL_STRICT=1 steps through the
 // gates without --force; DRILL_LEASE_MS gives a freeze longer than the production 5 s before gateways release held writes (a loaded machine).
 import biz from '../services/biz/index.ts';
-import { benchServiceDrill, drillFigures, drillSettings, drillTable, routeNames } from './drill/bench-drill.ts';
-import { bizDrillClean, bizLatencies, bizLostAndDuplicated, runBizCutoverDrill, BIZ_DRILL_MODULES } from './drill/run-biz-drill.ts';
+import { benchServiceDrill, drillFigures, drillSettings, drillTable, routeNames, serviceLoadFigures, serviceLoadLines } from './drill/bench-drill.ts';
+import { bizDrillClean, bizLatencies, runBizCutoverDrill, BIZ_DRILL_MODULES } from './drill/run-biz-drill.ts';
 
 const settings = drillSettings({ rate: 200, members: 20, coaches: 8, operators: 2, dwellMs: 6000 });
 const { result, loadAverage } = await benchServiceDrill({
@@ -18,12 +18,8 @@ const { result, loadAverage } = await benchServiceDrill({
 const l = result.load;
 const figures = drillFigures(result, settings);
 const latency = bizLatencies(l);
-const { lost, duplicated, wrong } = bizLostAndDuplicated(result);
-console.log(`\ncutover drill (M03, M07, M08 → biz, embedded, one freeze per module${settings.strict ? ', gates not forced' : ''})`);
-console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${settings.rate}/s, ${l.late} started late), ${l.failures.length} failed`);
-console.log(`  REST routes in the load: ${l.restRoutesUsed.join(', ') || 'none'}`);
+for (const line of serviceLoadLines(result, settings, 'M03, M07, M08 → biz, embedded, one freeze per module')) console.log(line);
 console.log(`  rows: ${l.streams.length} live streams (${l.streams.filter((s) => s.via === 'rest').length} over REST; ${l.streams.filter((s) => s.state === 'ended').length} ended, ${l.streams.filter((s) => s.state === 'live').length} live), ${l.groups.length} groups, ${l.memberships.length} memberships (${['active', 'left', 'banned'].map((st) => `${l.memberships.filter((m) => m.state === st).length} ${st}`).join(', ')}); ${l.refusals.length} refusals asked for`);
-console.log(`  read-backs: ${l.readBacks}, stale ${l.staleReads.length} ${JSON.stringify(result.staleByPhase)} (${result.staleInCanary.length} while routed by canary, ${result.staleOutsideCanary.length} outside)`);
 console.log(`  latency all calls: p50 ${latency.p50} ms, p99 ${latency.p99} ms; writes p50 ${figures.writeP50Ms} ms, p99 ${figures.writeP99Ms} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
 for (const line of drillTable(result, BIZ_DRILL_MODULES, loadAverage)) console.log(line);
 for (const line of latency.byMethod.slice(0, 8)) console.log(`  latency ${line}`);
@@ -33,20 +29,7 @@ const ok = bizDrillClean(result);
 console.log(JSON.stringify({
   bench: 'cutover-biz',
   modules: BIZ_DRILL_MODULES,
-  rate: Math.round(result.achievedRate),
-  offeredRate: settings.rate,
-  leaseMs: settings.leaseMs ?? 5000,
-  late: l.late,
-  calls: l.calls,
-  byChannel: l.byChannel,
-  restRoutes: l.restRoutesUsed,
-  failed: l.failures.length,
-  lost,
-  duplicated,
-  wrong,
-  readBacks: l.readBacks,
-  staleReads: l.staleReads.length,
-  staleReadsInCanary: result.staleInCanary.length,
+  ...serviceLoadFigures(result, settings),
   rows: { streams: l.streams.length, groups: l.groups.length, memberships: l.memberships.length, refusals: l.refusals.length },
   ...figures,
   p50Ms: latency.p50,

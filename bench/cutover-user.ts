@@ -2,8 +2,8 @@
 // DRILL_RATE (200), DRILL_MEMBERS (24), DRILL_COACHES (8), DRILL_DWELL_MS (6000); DRILL_STRICT=1 steps through the gates
 // without --force; DRILL_LEASE_MS gives a freeze longer than the production 5 s before gateways release held writes (a loaded machine).
 import user from '../services/user/index.ts';
-import { benchServiceDrill, drillFigures, drillSettings, drillTable, routeNames } from './drill/bench-drill.ts';
-import { latencyTable, runUserCutoverDrill, userDrillClean, userLostAndDuplicated, USER_DRILL_MODULES } from './drill/run-user-drill.ts';
+import { benchServiceDrill, drillFigures, drillSettings, drillTable, routeNames, serviceLoadFigures, serviceLoadLines } from './drill/bench-drill.ts';
+import { latencyTable, runUserCutoverDrill, userDrillClean, USER_DRILL_MODULES } from './drill/run-user-drill.ts';
 
 const settings = drillSettings({ rate: 200, members: 24, coaches: 8, dwellMs: 6000 });
 const { result, loadAverage } = await benchServiceDrill({
@@ -17,12 +17,8 @@ const { result, loadAverage } = await benchServiceDrill({
 
 const l = result.load;
 const figures = drillFigures(result, settings);
-const { lost, duplicated, wrong } = userLostAndDuplicated(result);
-console.log(`\ncutover drill (M02 → user, embedded${settings.strict ? ', gates not forced' : ''})`);
-console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, JSON-RPC ${l.byChannel.jsonrpc}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${settings.rate}/s, ${l.late} started late), ${l.failures.length} failed`);
-console.log(`  REST routes in the load: ${l.restRoutesUsed.join(', ') || 'none'}`);
+for (const line of serviceLoadLines(result, settings, 'M02 → user, embedded')) console.log(line);
 console.log(`  rows: ${l.records.length} health records (${l.records.filter((r) => r.via === 'rest').length} over REST) and ${l.syncedReadings.length} synced readings, ${l.goals.length} goals (${l.goals.filter((g) => g.state === 'achieved').length} achieved), ${l.bindings.length} bindings, ${l.assessments.length} assessments; ${l.refusals.length} progress refusals on goals no longer active`);
-console.log(`  read-backs: ${l.readBacks}, stale ${l.staleReads.length} ${JSON.stringify(result.staleByPhase)} (${result.staleInCanary.length} while routed by canary, ${result.staleOutsideCanary.length} outside)`);
 console.log(`  write latency all run: p50 ${figures.writeP50Ms} ms, p99 ${figures.writeP99Ms} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
 for (const line of drillTable(result, USER_DRILL_MODULES, loadAverage)) console.log(line);
 for (const line of latencyTable(l).slice(0, 8)) console.log(`  latency ${line}`);
@@ -31,20 +27,7 @@ for (const f of l.failures.slice(0, 5)) console.log(`  failure: ${f.method}: ${f
 const ok = userDrillClean(result);
 console.log(JSON.stringify({
   bench: 'cutover-user',
-  rate: Math.round(result.achievedRate),
-  offeredRate: settings.rate,
-  leaseMs: settings.leaseMs ?? 5000,
-  late: l.late,
-  calls: l.calls,
-  byChannel: l.byChannel,
-  restRoutes: l.restRoutesUsed,
-  failed: l.failures.length,
-  lost,
-  duplicated,
-  wrong,
-  readBacks: l.readBacks,
-  staleReads: l.staleReads.length,
-  staleReadsInCanary: result.staleInCanary.length,
+  ...serviceLoadFigures(result, settings),
   rows: { records: l.records.length, syncedReadings: l.syncedReadings.length, goals: l.goals.length, bindings: l.bindings.length, assessments: l.assessments.length },
   ...figures,
   loadAverage,

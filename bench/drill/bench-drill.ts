@@ -7,7 +7,9 @@ import { percentile } from './drill-figures.ts';
 import { startDrillStack, type DrillStack } from './drill-stack.ts';
 import type { ModuleDrillRun } from './module-drill.ts';
 import { serviceMount, type ServiceMount } from './service-mount.ts';
-import type { SideCheck } from './side-check.ts';
+import type { RestRoutesUsed } from './paced-load.ts';
+import type { ServiceDrillResult, ServiceLoadReport } from './service-drill.ts';
+import { lostAndDuplicated, type SideCheck } from './side-check.ts';
 
 /** The knobs every bench/cutover-<service>.ts takes from the environment, with the service's defaults. */
 export interface DrillSettings {
@@ -111,5 +113,38 @@ export function drillFigures(run: ModuleDrillRun<{ writeLatencies: { ms: number 
     shadow: { compared: run.shadow.reduce((n, r) => n + r.compared, 0), unexplained: run.shadow.reduce((n, r) => n + r.unexplained, 0) },
     reconcileClean: run.reconcileClean,
     rulesChecked: run.rules.checked,
+  };
+}
+
+/** The figures of a service drill's load (service-drill.ts) every bench prints first: calls by channel, rate, REST routes, read-backs. */
+export function serviceLoadLines(result: ServiceDrillResult<ServiceLoadReport & RestRoutesUsed>, settings: DrillSettings, title: string): string[] {
+  const l = result.load;
+  const channels = Object.entries(l.byChannel).map(([channel, n]) => `${CHANNEL_NAMES[channel] ?? channel} ${n}`).join(', ');
+  return [
+    `\ncutover drill (${title}${settings.strict ? ', gates not forced' : ''})`,
+    `  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; ${channels}) at ${result.achievedRate.toFixed(0)}/s (offered ${settings.rate}/s, ${l.late} started late), ${l.failures.length} failed`,
+    `  REST routes in the load: ${l.restRoutesUsed.join(', ') || 'none'}`,
+    `  read-backs: ${l.readBacks}, stale ${l.staleReads.length} ${JSON.stringify(result.staleByPhase)} (${result.staleInCanary.length} while routed by canary, ${result.staleOutsideCanary.length} outside)`,
+  ];
+}
+
+const CHANNEL_NAMES: Record<string, string> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', rest: 'REST' };
+
+/** The fields of a service drill's JSON line about its load and rows (rate, calls, failures, lost, duplicated, stale reads). */
+export function serviceLoadFigures(result: ServiceDrillResult<ServiceLoadReport & RestRoutesUsed>, settings: DrillSettings) {
+  const l = result.load;
+  return {
+    rate: Math.round(result.achievedRate),
+    offeredRate: settings.rate,
+    leaseMs: settings.leaseMs ?? 5000,
+    late: l.late,
+    calls: l.calls,
+    byChannel: l.byChannel,
+    restRoutes: l.restRoutesUsed,
+    failed: l.failures.length,
+    ...lostAndDuplicated(result.sides),
+    readBacks: l.readBacks,
+    staleReads: l.staleReads.length,
+    staleReadsInCanary: result.staleInCanary.length,
   };
 }

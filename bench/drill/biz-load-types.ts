@@ -1,24 +1,13 @@
 import type { CallFigures } from './call-recorder.ts';
+import type { ServiceLoadOptions } from './paced-load.ts';
 import type { ReadBackFigures, StaleRead } from './read-backs.ts';
 
 export type { StaleRead };
 
 /** The biz drill load's options and report (biz-load.ts runs it; biz-rest-calls.ts and the checks read them). */
-export interface BizLoadOptions {
-  gatewayUrl: string;
-  database: string;
-  /** Members member001…, coaches coach001… and operators operator002…, alternately over XML-RPC and JSON-RPC (rpc-logins.ts). */
-  members: number;
-  coaches: number;
+export interface BizLoadOptions extends ServiceLoadOptions {
+  /** Operators operator002… (operator001 is also an admin), alternately over XML-RPC and JSON-RPC. */
   operators: number;
-  ratePerSecond: number;
-  /** Makes titles, stream keys, group names and idempotency keys unique per run. */
-  runTag: string;
-  /** The biz service's REST API (mounted on the gateway) and bearer tokens by uid; REST calls run only when given. */
-  restUrl?: string;
-  restTokens?: Record<string, string>;
-  /** The biz service's routes (`POST /live-streams`, …): the load calls those it knows of them. */
-  restRoutes?: readonly string[];
 }
 
 export const BIZ_CHANNELS = ['xmlrpc', 'jsonrpc', 'rest'] as const;

@@ -1,6 +1,23 @@
 import { callRecorder, type CallFigures, type DrillCall } from './call-recorder.ts';
 import { startOpenLoop } from './open-loop.ts';
 
+/** What a service's drill load takes (user-load.ts, biz-load.ts, ops-load.ts …). */
+export interface ServiceLoadOptions {
+  gatewayUrl: string;
+  database: string;
+  /** Members member001… and coaches coach001…, alternately over XML-RPC and JSON-RPC (rpc-logins.ts). */
+  members: number;
+  coaches: number;
+  ratePerSecond: number;
+  /** Makes names, serials, titles and idempotency keys unique per run. */
+  runTag: string;
+  /** The service's REST API (mounted on the gateway) and bearer tokens by uid; REST calls run only when given. */
+  restUrl?: string;
+  restTokens?: Record<string, string>;
+  /** The service's routes (`METHOD /path`): the load calls those it knows of them. */
+  restRoutes?: readonly string[];
+}
+
 /** What every paced load reports beside its call figures: the REST routes it called. */
 export interface RestRoutesUsed {
   restRoutesUsed: string[];

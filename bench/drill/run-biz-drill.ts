@@ -3,26 +3,13 @@ import type { BizLoadReport } from './biz-load.ts';
 import type { DrillStack } from './drill-stack.ts';
 import { callLatencies } from './drill-figures.ts';
 import { startLoadThread } from './load-thread.ts';
-import { runServiceDrill, serviceDrillClean, serviceLostAndDuplicated, type ServiceDrillResult } from './service-drill.ts';
+import { drillPassThrough, hasRest, restLoadOptions, runServiceDrill, serviceDrillClean, serviceLostAndDuplicated, type ServiceDrillResult, type ServiceDrillRunOptions } from './service-drill.ts';
 
 /** M03 (hp_workbench), M07 (hp_live), M08 (hp_community_biz): the biz service's modules, in cutover order. */
 export const BIZ_DRILL_MODULES = ['M03', 'M07', 'M08'] as const;
 
-export interface BizDrillOptions {
-  members: number;
-  coaches: number;
+export interface BizDrillOptions extends ServiceDrillRunOptions {
   operators: number;
-  ratePerSecond: number;
-  dwellMs: number;
-  runTag: string;
-  /** The biz service's REST API and its routes (`POST /live-streams`, …); REST calls run only when given. */
-  restUrl?: string;
-  restRoutes?: readonly string[];
-  /** Bearer tokens for the drill's users (the mount's key set, service-mount.ts). */
-  tokensFor?: (uids: readonly number[]) => Record<string, string>;
-  strictGates?: boolean;
-  leaseMs?: number;
-  log?: (line: string) => void;
 }
 
 export type BizDrillResult = ServiceDrillResult<BizLoadReport>;
@@ -39,7 +26,6 @@ export type BizDrillResult = ServiceDrillResult<BizLoadReport>;
  * users appeared, and `ficus reconcile M03 M07 M08` is clean, business rules (biz-rules.ts) included.
  */
 export function runBizCutoverDrill(stack: DrillStack, o: BizDrillOptions): Promise<BizDrillResult> {
-  const withRest = o.restUrl !== undefined && (o.restRoutes?.length ?? 0) > 0;
   return runServiceDrill(stack, {
     service: 'biz',
     modules: BIZ_DRILL_MODULES,
@@ -47,17 +33,15 @@ export function runBizCutoverDrill(stack: DrillStack, o: BizDrillOptions): Promi
     ownerChanges: 'one at a time',
     users: { members: o.members, coaches: o.coaches },
     dwellMs: o.dwellMs,
-    restWrites: withRest ? 'always' : 'never',
+    restWrites: hasRest(o) ? 'always' : 'never',
     baseline: (legacy, users) => bizBaseline(legacy, { members: users.members, coaches: users.coaches }),
     startLoad: (users) =>
       startLoadThread<typeof import('./biz-load.ts'), 'startBizLoad'>(new URL('./biz-load.ts', import.meta.url), 'startBizLoad', {
         gatewayUrl: stack.gatewayUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, operators: o.operators, ratePerSecond: o.ratePerSecond, runTag: o.runTag,
-        ...(withRest ? { restUrl: o.restUrl!, restRoutes: o.restRoutes!, restTokens: o.tokensFor?.([...users.members, ...users.coaches]) ?? {} } : {}),
+        ...restLoadOptions(o, [...users.members, ...users.coaches]),
       }),
     checkSide: checkBizSide,
-    ...(o.strictGates ? { strictGates: true } : {}),
-    ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}),
-    ...(o.log ? { log: o.log } : {}),
+    ...drillPassThrough(o),
   });
 }
 

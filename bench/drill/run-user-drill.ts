@@ -1,27 +1,13 @@
 import type { DrillStack } from './drill-stack.ts';
 import { callLatencies } from './drill-figures.ts';
 import { startLoadThread } from './load-thread.ts';
-import { runServiceDrill, serviceDrillClean, serviceLostAndDuplicated, type ServiceDrillResult } from './service-drill.ts';
+import { drillPassThrough, hasRest, restLoadOptions, runServiceDrill, serviceDrillClean, serviceLostAndDuplicated, type ServiceDrillResult, type ServiceDrillRunOptions } from './service-drill.ts';
 import { checkM02Side, m02Baseline } from './user-drill-checks.ts';
 import type { UserLoadReport } from './user-load.ts';
 
 export const USER_DRILL_MODULES = ['M02'] as const;
 
-export interface UserDrillOptions {
-  members: number;
-  coaches: number;
-  ratePerSecond: number;
-  dwellMs: number;
-  runTag: string;
-  /** The user service's REST API and its routes (`POST /users/:id/health-actions`, …); REST calls run only when given. */
-  restUrl?: string;
-  restRoutes?: readonly string[];
-  /** Bearer tokens for the drill's members and coaches (the mount's key set, service-mount.ts). */
-  tokensFor?: (uids: readonly number[]) => Record<string, string>;
-  strictGates?: boolean;
-  leaseMs?: number;
-  log?: (line: string) => void;
-}
+export type UserDrillOptions = ServiceDrillRunOptions;
 
 export type UserDrillResult = ServiceDrillResult<UserLoadReport>;
 
@@ -36,23 +22,20 @@ export type UserDrillResult = ServiceDrillResult<UserLoadReport>;
  * `ficus reconcile M02` is clean, business rules included.
  */
 export function runUserCutoverDrill(stack: DrillStack, o: UserDrillOptions): Promise<UserDrillResult> {
-  const withRest = o.restUrl !== undefined && (o.restRoutes?.length ?? 0) > 0;
   return runServiceDrill(stack, {
     service: 'user',
     modules: USER_DRILL_MODULES,
     users: { members: o.members, coaches: o.coaches },
     dwellMs: o.dwellMs,
-    restWrites: withRest ? 'always' : 'never',
+    restWrites: hasRest(o) ? 'always' : 'never',
     baseline: (legacy, users) => m02Baseline(legacy, users.members),
     startLoad: (users) =>
       startLoadThread<typeof import('./user-load.ts'), 'startUserLoad'>(new URL('./user-load.ts', import.meta.url), 'startUserLoad', {
         gatewayUrl: stack.gatewayUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, ratePerSecond: o.ratePerSecond, runTag: o.runTag,
-        ...(withRest ? { restUrl: o.restUrl!, restRoutes: o.restRoutes!, restTokens: o.tokensFor?.([...users.members, ...users.coaches]) ?? {} } : {}),
+        ...restLoadOptions(o, [...users.members, ...users.coaches]),
       }),
     checkSide: checkM02Side,
-    ...(o.strictGates ? { strictGates: true } : {}),
-    ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}),
-    ...(o.log ? { log: o.log } : {}),
+    ...drillPassThrough(o),
   });
 }
 

@@ -9,6 +9,35 @@ import { lostAndDuplicated, sideClean, type SideCheck } from './side-check.ts';
 /** What a service drill's load reports: its calls, and its writes read back. */
 export type ServiceLoadReport = CallFigures<string> & ReadBackFigures;
 
+/** What a service's drill runner takes (run-<service>-drill.ts): its load's users and rate, the REST API, the gates. */
+export interface ServiceDrillRunOptions {
+  members: number;
+  coaches: number;
+  ratePerSecond: number;
+  dwellMs: number;
+  runTag: string;
+  /** The service's REST API and its routes (`METHOD /path`); REST calls run only when given. */
+  restUrl?: string;
+  restRoutes?: readonly string[];
+  /** Bearer tokens for the drill's users (the mount's key set, service-mount.ts). */
+  tokensFor?: (uids: readonly number[]) => Record<string, string>;
+  strictGates?: boolean;
+  leaseMs?: number;
+  log?: (line: string) => void;
+}
+
+/** The module-drill options every runner passes on as it was given them. */
+export function drillPassThrough(o: ServiceDrillRunOptions): { strictGates?: true; leaseMs?: number; log?: (line: string) => void } {
+  return { ...(o.strictGates ? { strictGates: true } : {}), ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}), ...(o.log ? { log: o.log } : {}) };
+}
+
+/** The REST part of a load's options, when the drill was given a REST API with routes: its URL, routes and the users' tokens. */
+export function restLoadOptions(o: ServiceDrillRunOptions, uids: readonly number[]): { restUrl?: string; restRoutes?: readonly string[]; restTokens?: Record<string, string> } {
+  return hasRest(o) ? { restUrl: o.restUrl!, restRoutes: o.restRoutes!, restTokens: o.tokensFor?.(uids) ?? {} } : {};
+}
+
+export const hasRest = (o: ServiceDrillRunOptions): boolean => o.restUrl !== undefined && (o.restRoutes?.length ?? 0) > 0;
+
 /** The demo users a drill's load logs in as, by role (`member001@hp.example`…), their uids on the monolith. */
 export interface DrillUsers {
   members: number[];

@@ -1,24 +1,11 @@
 import type { CallFigures } from './call-recorder.ts';
+import type { ServiceLoadOptions } from './paced-load.ts';
 import type { ReadBackFigures, StaleRead } from './read-backs.ts';
 
 export type { StaleRead };
 
 /** The M02 drill load's options and report (user-load.ts runs it; user-rest-calls.ts and the checks read them). */
-export interface UserLoadOptions {
-  gatewayUrl: string;
-  database: string;
-  /** Members member001… and coaches coach001…, alternately over XML-RPC and JSON-RPC (rpc-logins.ts). */
-  members: number;
-  coaches: number;
-  ratePerSecond: number;
-  /** Makes serials, notes and idempotency keys unique per run. */
-  runTag: string;
-  /** The user service's REST API (mounted on the gateway) and bearer tokens by uid; REST calls run only when given. */
-  restUrl?: string;
-  restTokens?: Record<string, string>;
-  /** The user service's routes (`POST /users/:id/health-actions`, …): the load calls those it knows of them. */
-  restRoutes?: readonly string[];
-}
+export type UserLoadOptions = ServiceLoadOptions;
 
 export const CHANNELS = ['xmlrpc', 'jsonrpc', 'rest'] as const;
 export type UserChannel = (typeof CHANNELS)[number];
