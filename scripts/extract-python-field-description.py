@@ -23,7 +23,9 @@ drops what was collected) along the model's `_inherit` chain
 - a literal (`ast.literal_eval`) as JSON; for `domain` also Python's `repr` of it (`{"list", "repr"}`),
   which fields_get embeds in the string domain of a `check_company` field;
 - a string domain as `{"str": ...}` (a client-side expression, described as is);
-- `lambda self: <literal domain>` as `{"lambda": [...]}` (`self._name` as {"$model": true});
+- `lambda self: <literal domain>` as `{"lambda": [...]}` (`self._name` as {"$model": true}, the current
+  company / allowed companies / user as {"$env": "company" | "companies" | "uid"});
+- `lambda self: "...{}...".format(self.env.ref('x.y').id)` as `{"format": ..., "refs": [...]}`;
 - `translate=<callable>` (html_translate, xml_translate) as true (`_description_translate` is bool());
 - a selection method name as `{"method": name}`, another callable as `{"callable": source}`;
 - anything else as `{"unknown": source}`.
@@ -75,9 +77,12 @@ def value_of(key, node, text, constants):
         if ok and isinstance(v, (list, tuple)):
             return {'list': json.loads(json.dumps(v)), 'repr': repr(v)}
         if isinstance(node, ast.Lambda):
-            lit = facts.domain_literal(node.body)
+            lit = env_domain_literal(node.body)
             if lit is not None:
                 return {'lambda': lit}
+            fmt = format_domain(node.body)
+            if fmt is not None:
+                return fmt
         return {'unknown': src}
     if key == 'selection':
         if ok and isinstance(v, str):
@@ -88,6 +93,56 @@ def value_of(key, node, text, constants):
             return {'method': node.id}
         return {'callable': src}
     return {'unknown': src}
+
+
+# `self.<path>` values a domain lambda may read, evaluated per call by the engine.
+ENV_VALUES = {'self._name': {'$model': True}, 'self.env.company.id': {'$env': 'company'},
+              'self.env.companies.ids': {'$env': 'companies'}, 'self.env.uid': {'$env': 'uid'},
+              'self.env.user.id': {'$env': 'uid'}}
+
+
+def dotted(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = dotted(node.value)
+        return inner + '.' + node.attr if inner else None
+    return None
+
+
+def env_domain_literal(node):
+    """`lambda self: [...]` whose body is literals and the ENV_VALUES (tuples become lists, as
+    fields_get sends them); None otherwise."""
+    def walk(n):
+        if isinstance(n, (ast.List, ast.Tuple)):
+            return [walk(e) for e in n.elts]
+        path = dotted(n)
+        if path in ENV_VALUES:
+            return ENV_VALUES[path]
+        ok, v = facts.const(n)
+        if ok and (v is None or isinstance(v, (str, int, float, bool))):
+            return v
+        raise facts.NotLiteral()
+    try:
+        value = walk(node)
+    except facts.NotLiteral:
+        return None
+    return value if isinstance(value, list) else None
+
+
+def format_domain(node):
+    """`lambda self: "...{}...".format(self.env.ref('xml.id').id, ...)`: a string domain with record ids."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == 'format'
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) and not node.keywords):
+        return None
+    refs = []
+    for arg in node.args:
+        if not (isinstance(arg, ast.Attribute) and arg.attr == 'id' and isinstance(arg.value, ast.Call)
+                and dotted(arg.value.func) == 'self.env.ref' and len(arg.value.args) == 1
+                and isinstance(arg.value.args[0], ast.Constant) and isinstance(arg.value.args[0].value, str)):
+            return None
+        refs.append(arg.value.args[0].value)
+    return {'format': node.func.value.value, 'refs': refs}
 
 
 KEYS = BOOL_KEYS | STR_KEYS | {'translate', 'compute', 'context', 'domain', 'selection', 'digits'}
@@ -102,6 +157,8 @@ def check_company_kind(cls, text):
                 and stmt.targets[0].id == '_check_company_domain':
             if isinstance(stmt.value, ast.Attribute) and stmt.value.attr == 'check_company_domain_parent_of':
                 return 'parent_of'
+            if isinstance(stmt.value, ast.Attribute) and stmt.value.attr == 'check_companies_domain_parent_of':
+                return 'companies_parent_of'
             return {'unknown': facts.source_of(stmt.value, text)}
         if isinstance(stmt, ast.FunctionDef) and stmt.name == '_check_company_domain':
             src = facts.source_of(stmt, text)
@@ -138,6 +195,15 @@ def definitions(path):
         model = name or (inherit[0] if inherit else None)
         if not model:
             continue
+        # Methods that only return a literal (`domain=_get_default_account_domain`), usable as values.
+        known = dict(constants)
+        for fn in cls.body:
+            if isinstance(fn, ast.FunctionDef):
+                body = [b for b in fn.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+                if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+                    ok, v = facts.const(body[0].value)
+                    if ok and isinstance(v, str):
+                        known[fn.name] = v
         kind = check_company_kind(cls, text)
         if kind is not None:
             yield model, None, '_check_company_domain', kind
@@ -156,7 +222,7 @@ def definitions(path):
                     params['selection'] = sel
             for kw in call.keywords:
                 if kw.arg in KEYS:
-                    v = value_of(kw.arg, kw.value, text, constants)
+                    v = value_of(kw.arg, kw.value, text, known if kw.arg == 'domain' else constants)
                     if kw.arg == 'selection' and v is None:
                         continue
                     params['aggregator' if kw.arg == 'group_operator' else kw.arg] = v

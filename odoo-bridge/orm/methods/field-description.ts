@@ -5,6 +5,7 @@ import { compileWhere } from '../domain/compile.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
 import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
+import { PYTHON_FIELD_DESCRIPTIONS } from '../registry/python-field-description.generated.ts';
 import { checkCompanyDomainKind, pythonDescriptionOf, type DescriptionParams, type MergedDefinition } from '../registry/python-field-description.ts';
 import { fieldDepends } from '../registry/python-field-facts-depends.ts';
 import { pythonDigitsOf } from '../registry/python-field-facts.ts';
@@ -32,15 +33,25 @@ import { isSearchable } from './field-searchable.ts';
 export interface DescriptionEnv {
   readonly ctx: CallContext;
   readonly precisions: ReadonlyMap<string, number>;
+  /** Record ids of the xml ids string-domain lambdas format in (`self.env.ref(...).id`). */
+  readonly xmlids: ReadonlyMap<string, number>;
   readonly selections: Map<string, Promise<Array<[string, string]> | undefined>>;
 }
 
 export async function descriptionEnv(ctx: CallContext): Promise<DescriptionEnv> {
   const rows = (await ctx.db.query<{ name: string; digits: number }>('SELECT name, digits FROM decimal_precision')).rows;
-  return { ctx, precisions: new Map(rows.map((r) => [r.name, r.digits])), selections: new Map() };
+  const refs = (await ctx.db.query<{ xmlid: string; res_id: number }>(
+    `SELECT module || '.' || name AS xmlid, res_id FROM ir_model_data WHERE module || '.' || name = ANY($1)`,
+    [FORMATTED_DOMAIN_XMLIDS],
+  )).rows;
+  return { ctx, precisions: new Map(rows.map((r) => [r.name, r.digits])), xmlids: new Map(refs.map((r) => [r.xmlid, r.res_id])), selections: new Map() };
 }
 
 type Target = { model: ModelInfo; field: FieldInfo } | null;
+
+/** Every xml id a formatted string domain of the installed sources names (read once per fields_get). */
+const FORMATTED_DOMAIN_XMLIDS: string[] = [...new Set(Object.values(PYTHON_FIELD_DESCRIPTIONS).flatMap((fields) =>
+  Object.values(fields).flatMap((defs) => defs.flatMap((d) => (d.params?.domain && 'format' in d.params.domain ? d.params.domain.refs : [])))))];
 
 function targetOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo): Target {
   return relatedTarget(env.ctx.registry, model, field);
@@ -107,33 +118,53 @@ function digitsOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, depth
  * `_description_domain` starts from: a list, a string, or null (absent). `viaRelated`: asked by a
  * related field, which takes a target's string domain only when the target is inherited.
  */
-function rawDomainOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, depth = 0): { value: unknown[] | string | null; repr?: string } {
+function rawDomainOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, depth = 0): { value: unknown[] | string | null; repr?: string; callable?: boolean } {
   const merged = paramsOf(env, model, field);
   const own = merged?.params.domain;
   if (own) {
     if ('list' in own) return { value: own.list, repr: own.repr };
     if ('str' in own) return { value: own.str };
-    if ('lambda' in own) return { value: substituteModel(own.lambda, model.name) as unknown[] };
+    if ('lambda' in own) return { value: evaluateLambda(env, own.lambda, model.name) as unknown[] };
+    if ('format' in own) {
+      const ids = own.refs.map((xmlid) => env.xmlids.get(xmlid));
+      if (ids.every((id) => id !== undefined)) return { value: pythonFormat(own.format, ids as number[]), callable: true };
+    }
     return { value: [] };
   }
   const target = depth < 16 ? targetOf(env, model, field) : null;
   if (!target) return { value: [] };
   const inner = rawDomainOf(env, target.model, target.field, depth + 1);
   // `_related_domain`: a string domain is an expression over the target's model, meaningless here
-  // unless the target is itself an inherited field.
+  // unless the target is itself an inherited field (a callable's string result likewise).
   if (typeof inner.value === 'string' && !target.field.inheritedVia) return { value: null };
   return inner;
 }
 
-function substituteModel(value: unknown, model: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => substituteModel(v, model));
-  if (value && typeof value === 'object' && (value as { $model?: unknown }).$model === true) return model;
+/** A domain lambda's literals with `self._name` and the environment's company, companies and user. */
+function evaluateLambda(env: DescriptionEnv, value: unknown, model: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => evaluateLambda(env, v, model));
+  if (value && typeof value === 'object') {
+    if ((value as { $model?: unknown }).$model === true) return model;
+    const kind = (value as { $env?: string }).$env;
+    const access = env.ctx.access as { companyId: number | null; companyIds?: readonly number[]; uid: number };
+    if (kind === 'company') return access.companyId ?? false;
+    if (kind === 'companies') return [...(access.companyIds ?? (access.companyId ? [access.companyId] : []))];
+    if (kind === 'uid') return access.uid;
+  }
   return value;
+}
+
+/** Python's `str.format` with positional `{}` / `{n}` fields, as the string domain lambdas use it. */
+function pythonFormat(template: string, args: readonly number[]): string {
+  let next = 0;
+  return template.replace(/\{(\d*)\}/g, (_m, index: string) => String(args[index === '' ? next++ : Number(index)]));
 }
 
 /** `comodel._check_company_domain(companies)` as the string fields_get embeds (companies: an `unquote` expression, or '' for none). */
 function checkCompanyDomain(env: DescriptionEnv, comodel: string, companies: string): string {
   const kind = checkCompanyDomainKind(env.ctx.registry, comodel);
+  // account.account: `models.check_companies_domain_parent_of`.
+  if (kind === 'companies_parent_of') return companies === '' ? "[('company_ids', 'parent_of', '')]" : `[('company_ids', 'parent_of', ${companies})]`;
   if (kind === 'parent_of') return `['|', ('company_id', '=', False), ('company_id', 'parent_of', ${companies === '' ? "''" : companies})]`;
   if (kind === 'company_ids') return companies === '' ? '[]' : `[('company_ids', 'in', ${companies})]`;
   // BaseModel's (models.py): no companies → shared records only.
@@ -167,8 +198,8 @@ async function selectionOf(env: DescriptionEnv, model: ModelInfo, field: FieldIn
   const target = depth < 16 ? targetOf(env, model, field) : null;
   if (target && (target.field.type === 'selection' || target.field.type === 'reference')) return selectionOf(env, target.model, target.field, depth + 1);
   const spec = paramsOf(env, model, field)?.params.selection;
-  if (spec && 'method' in spec) {
-    const dynamic = await dynamicSelection(env, model, spec.method);
+  if (spec) {
+    const dynamic = await dynamicSelection(env, model, 'method' in spec ? spec.method : spec.callable);
     if (dynamic) return dynamic;
   }
   // `lang` selections are dynamic in Python (`_lang_get`): the active languages.
@@ -211,6 +242,26 @@ const DYNAMIC_SELECTIONS: Record<string, (env: DescriptionEnv, model: ModelInfo)
   },
   // base/wizard/base_export_language.py: a new template, then the installed languages.
   _get_languages: async (env) => [['__new__', 'New Language (Empty translation template)'], ...env.ctx.registry.languageNames],
+  // base/models/res_partner.py `_lang_get`: `res.lang.get_installed()`.
+  _lang_get: async (env) => [...env.ctx.registry.languageNames],
+  // account/models/account_journal.py: the sources modules add to "Undefined Yet" (none installed here adds one).
+  _get_bank_statements_available_sources: async () => [['undefined', 'Undefined Yet']],
+  // base/models/res_users.py `_selection_duration`: every duration for the system group, else up to
+  // the longest `api_key_duration` of the user's groups (1 day when none), then "Custom Date".
+  _selection_duration: async (env) => {
+    const durations: Array<[string, string]> = [['1', '1 Day'], ['7', '1 Week'], ['30', '1 Month'], ['90', '3 Months'], ['180', '6 Months'], ['365', '1 Year']];
+    const custom: [string, string] = ['-1', 'Custom Date'];
+    if (env.ctx.access.isSystem) return [...durations, ['0', 'Persistent Key'], custom];
+    const rows = (await env.ctx.db.query<{ max: string | null }>(
+      'SELECT max(g.api_key_duration) AS max FROM res_groups g JOIN res_groups_users_rel r ON r.gid = g.id WHERE r.uid = $1',
+      [env.ctx.access.uid],
+    )).rows;
+    const longest = Number(rows[0]?.max ?? 0) || 1;
+    return [...durations.filter(([days]) => Number(days) <= longest), custom];
+  },
+  // base/models/res_bank.py `get_supported_account_types` (base_iban adds IBAN).
+  "lambda x: x.env['res.partner.bank'].get_supported_account_types()": async (env) =>
+    [['bank', 'Normal'], ...(env.ctx.registry.modules.has('base_iban') ? [['iban', 'IBAN'] as [string, string]] : [])],
   // base/models/res_partner.py `_tz_get` returns `_tzs`, res.partner.tz's literal selection.
   _tz_get: async (env) => {
     const tz = env.ctx.registry.model('res.partner')?.fields.get('tz');

@@ -1,10 +1,15 @@
 /** The shape of python-field-description.generated.ts (kept apart so the data and its reader do not import each other). */
 
-/** A field's Python `domain=`: a literal list (with Python's repr), a client-side string, a literal lambda, or code. */
+/**
+ * A field's Python `domain=`: a literal list (with Python's repr), a client-side string, a lambda of
+ * literals (`{ $model: true }` for `self._name`, `{ $env: 'company' | 'companies' | 'uid' }`), a string
+ * lambda formatting xml ids' record ids, or code.
+ */
 export type PythonDomain =
   | { list: unknown[]; repr: string }
   | { str: string }
   | { lambda: unknown[] }
+  | { format: string; refs: string[] }
   | { unknown: string };
 
 /** A Selection's `selection=` when it is not a literal list: a method or module name, or another callable. */
@@ -44,5 +49,5 @@ export interface DescriptionDefinition {
 export type PythonFieldDescriptions = Record<string, Record<string, DescriptionDefinition[]>>;
 
 /** A model's `_check_company_domain`: models.check_company_domain_parent_of, res.users' (company_ids), or code. */
-export type CheckCompanyDomainKind = 'parent_of' | 'company_ids' | { unknown: string };
+export type CheckCompanyDomainKind = 'parent_of' | 'companies_parent_of' | 'company_ids' | { unknown: string };
 export type PythonCheckCompanyDomains = Record<string, Array<{ module: string; kind: CheckCompanyDomainKind }>>;
