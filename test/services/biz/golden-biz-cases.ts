@@ -1,28 +1,10 @@
-import type { GoldenBlock } from '../finance/support/finance-golden.ts';
-
-export { blockFile, countsByCategory, printTable } from '../finance/support/finance-golden.ts';
-export type { GoldenBlock } from '../finance/support/finance-golden.ts';
+import type { GoldenBlock, KnownDifference, KnownDifferences, ModuleGolden } from '../../support/golden/module-golden.ts';
 
 /** M03/M07/M08 (hp_workbench, hp_live, hp_community_biz) golden cases recorded from the real Odoo 18 by scripts/record-biz-golden.py. */
-export const BIZ_GOLDEN = 'fixtures/hp-legacy-golden-biz.jsonl';
+const BIZ_GOLDEN_FILE = 'fixtures/hp-legacy-golden-biz.jsonl';
 
 /** The pristine block (category `biz`) and the sequences, each replayed from a fresh database. */
-export const BIZ_BLOCKS = ['pristine', 'seq_streams', 'seq_dashboards', 'seq_community'] as const;
-
-export const BIZ_REPLAY_BLOCKS: readonly GoldenBlock[] = BIZ_BLOCKS.map((block) => ({ file: BIZ_GOLDEN, block }));
-
-/** How many cases each category holds: a re-recording that loses or adds cases shows here. */
-export const BIZ_REPLAY_COUNTS: Record<string, number> = { biz: 84, seq_streams: 53, seq_dashboards: 31, seq_community: 62 };
-
-/**
- * A case the biz service answers otherwise than the monolith on purpose: why, and a fragment of
- * the service's answer as the replayer prints it (`actual:`, the normalised JSON with sorted keys),
- * so that the case shows the new refusal (or its consequence), not just any other answer.
- */
-export interface KnownDifference {
-  why: string;
-  answer: string;
-}
+const BIZ_BLOCKS = ['pristine', 'seq_streams', 'seq_dashboards', 'seq_community'] as const;
 
 const ACCESS_ERROR = '"name": "odoo.exceptions.AccessError"';
 const FAULT_4 = '"faultCode": 4';
@@ -49,7 +31,7 @@ const ROLE = "can change a member's role.";
 const MOVE = 'Only an operator can move a membership to another group or user.';
 const JOIN_OTHERS = 'can add another user to a group.';
 
-export const BIZ_KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
+const BIZ_KNOWN_DIFFERENCES: KnownDifferences = {
   // hp.live.stream: only the host, operators and admins change a stream; a coach schedules its own.
   'seq_streams#16': hole(STREAM_HOLE, NOT_HOST),
   'seq_streams#17': consequence('seq_streams#16', "coach006's stream 22 is still scheduled.", '"state": "scheduled"'),
@@ -83,29 +65,18 @@ export const BIZ_KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
   'seq_community#62': consequence('seq_community#61', 'group 3 did not gain member002: 17 active members.', '"member_count": 17'),
 };
 
-/** The replayer's `actual:` line of each failing case it printed (run it with `show` above the number of failures). */
-export function actualAnswers(printed: string): Map<string, string> {
-  const answers = new Map<string, string>();
-  for (const block of printed.split(/^FAIL /m).slice(1)) {
-    const id = block.slice(0, block.indexOf(':'));
-    const actual = /^ {2}actual: {2}(.*)$/m.exec(block);
-    if (actual) answers.set(id, actual[1]!);
-  }
-  return answers;
-}
-
 /**
- * The judgement both replay tests make: every case matches the recording except the known
- * differences, each of which answers as listed. Returns what is wrong (empty when all is well).
+ * M03, M07 and M08 as the monolith answered them. The deliberate differences are the same in both
+ * phases: the embedded engine runs biz's behaviours over the legacy database too (SERVICES.md §2),
+ * host and membership rules included.
  */
-export function judgeAgainstKnownDifferences(differing: readonly string[], answers: ReadonlyMap<string, string>): { unexpected: string[]; nowMatching: string[]; wrongAnswer: string[] } {
-  const known = BIZ_KNOWN_DIFFERENCES;
-  return {
-    unexpected: differing.filter((id) => !(id in known)),
-    // A known difference that now matches must leave the list: the hole would be open again.
-    nowMatching: Object.keys(known).filter((id) => !differing.includes(id)),
-    wrongAnswer: Object.entries(known)
-      .filter(([id, k]) => differing.includes(id) && !(answers.get(id) ?? '').includes(k.answer))
-      .map(([id, k]) => `${id}: expected an answer with ${k.answer}, got ${answers.get(id) ?? '(not printed)'}`),
-  };
-}
+export const BIZ_GOLDEN: ModuleGolden = {
+  label: 'M03/M07/M08',
+  service: 'biz',
+  modules: ['M03', 'M07', 'M08'],
+  blocks: BIZ_BLOCKS.map((block): GoldenBlock => ({ file: BIZ_GOLDEN_FILE, block })),
+  counts: { biz: 84, seq_streams: 53, seq_dashboards: 31, seq_community: 62 },
+  knownInLegacy: BIZ_KNOWN_DIFFERENCES,
+  knownAfterCutover: BIZ_KNOWN_DIFFERENCES,
+  show: 300,
+};

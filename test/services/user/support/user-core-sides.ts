@@ -1,13 +1,12 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { CallHandler } from '../../../../odoo-bridge/call.ts';
 import { OdooError } from '../../../../odoo-bridge/errors.ts';
-import { startDrillStack, type DrillStack } from '../../../../bench/drill/drill-stack.ts';
 import { embeddedEndpoints } from '../../../../migration/control/endpoints.ts';
 import { startMigrationRuntime, type MigrationRuntime } from '../../../../migration/control/migration-runtime.ts';
 import { createLogger } from '../../../../platform/logger.ts';
 import { createMetricsRegistry } from '../../../../platform/metrics.ts';
-import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../../../support/databases.ts';
-import { holdModuleSyncs } from '../../../support/module-sync-lock.ts';
+import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../../support/databases.ts';
+import { startServiceCutoverStack, type ServiceStack } from '../../../support/service-cutover-stack.ts';
 
 /**
  * One side of the user service's cut, as Odoo clients reach it: `legacy` (every module in phase
@@ -47,63 +46,10 @@ export async function startLegacyUserSide(): Promise<UserSide> {
 
 /** M02's replication slots are named after it, so one M02 stack per cluster at a time (test/support/module-sync-lock.ts). */
 export const USER_SYNC_LOCK = 'M02';
-const USER_SLOTS = ['ficus_fwd_m02', 'ficus_rev_m02', 'ficus_ref_user'];
-
-async function dropUserSlots(): Promise<void> {
-  const admin = new pg.Client({ connectionString: testClusterUrl('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active`, [USER_SLOTS]);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** A fresh legacy copy with M02 moved to the user service: `ficus start`'s stack, backfill, a forced shadow, cutover. */
-export async function startUserCutoverStack(): Promise<{ stack: DrillStack; legacy: TestDatabase; service: TestDatabase; stop(): Promise<void> }> {
-  const lock = await holdModuleSyncs(USER_SYNC_LOCK);
-  const legacy = await legacyDatabase();
-  const control = await emptyDatabase('control');
-  const service = await emptyDatabase('svc_user');
-  const dropAll = async () => {
-    try {
-      await control.drop();
-      await service.drop();
-      await legacy.drop();
-      await dropUserSlots();
-    } finally {
-      await lock.release();
-    }
-  };
-  let stack: DrillStack;
-  try {
-    await dropUserSlots();
-    stack = await startDrillStack({ legacyUrl: legacy.url, controlUrl: control.url, serviceUrl: service.url, logger: quietLogger(), service: 'user' });
-  } catch (error) {
-    await dropAll();
-    throw error;
-  }
-  const stop = async () => {
-    await stack.stop();
-    await dropAll();
-  };
-  try {
-    const force = { force: true, reason: 'test: the user service takes over M02', actor: 'test' };
-    const backfill = await stack.controller.backfill('M02', { waitMs: 120_000 });
-    if (!backfill.ok) throw new Error(`backfill M02: ${backfill.message}`);
-    await stack.controller.shadow('M02', force);
-    const cutover = await stack.controller.cutover('M02', force);
-    if (!cutover.ok) throw new Error(`cutover M02: ${cutover.message}`);
-    const started = Date.now();
-    while (stack.runtime.book.get('M02').phase !== 'service') {
-      if (Date.now() - started > 5000) throw new Error('the gateway did not learn the cutover of M02');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { stack, legacy, service, stop };
+export function startUserCutoverStack(): Promise<ServiceStack> {
+  return startServiceCutoverStack({ service: 'user', modules: ['M02'], lock: USER_SYNC_LOCK, reason: 'test: the user service takes over M02' });
 }
 
 export async function startUserSide(): Promise<UserSide> {
