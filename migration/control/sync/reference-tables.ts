@@ -9,9 +9,11 @@ import { loadModulePlans, modulePlans, type ModulePlan } from '../module-plan.ts
  * services later) and are only ever synced forward. The list is what the engine reads for
  * search/read/read_group/create/write/unlink and business methods (measured by logging its SQL).
  * Every service needs these; serviceReferenceTables adds what its own models point at.
+ * decimal_precision: fields_get reads the named precisions of float fields' digits
+ * (odoo-bridge/orm/methods/field-description.ts), for every model.
  */
 export const ENGINE_REFERENCE_TABLES = [
-  'ir_default', 'ir_model', 'ir_model_access', 'ir_model_constraint', 'ir_model_data', 'ir_model_fields',
+  'decimal_precision', 'ir_default', 'ir_model', 'ir_model_access', 'ir_model_constraint', 'ir_model_data', 'ir_model_fields',
   'ir_model_fields_selection', 'ir_module_category', 'ir_module_module', 'ir_rule', 'res_company',
   'res_company_users_rel', 'res_groups', 'res_groups_implied_rel', 'res_groups_users_rel', 'res_lang',
   'res_currency', 'res_partner', 'res_users', 'rule_group_rel',
