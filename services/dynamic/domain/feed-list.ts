@@ -79,13 +79,13 @@ export async function pageFromMemory(memory: FeedMemory, rows: Kysely<any>, requ
   const local = new Map<number, ActivityView>();
   let loadedAnything = false;
   if (!list) {
-    const appendsBefore = memory.appendCount(userId);
+    const mark = memory.appendMark(userId);
     const loaded = await loadFeedList(rows, userId);
     memory.counts.listLoads++;
     loadedAnything = true;
     for (const view of loaded.activities) local.set(view.id, view);
     memory.rememberActivities(tags.removalEpoch, loaded.activities);
-    memory.storeList(userId, { ...tags, entries: loaded.entries, complete: loaded.complete }, appendsBefore);
+    memory.storeList(userId, { ...tags, entries: loaded.entries, complete: loaded.complete }, mark);
     list = loaded;
   } else {
     const missing = list.entries.filter((e) => !memory.activity(e.activityId)).map((e) => e.activityId);

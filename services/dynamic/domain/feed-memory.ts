@@ -82,13 +82,36 @@ export function isAfter(entry: ListedEntry, after: FeedPosition): boolean {
   return byPosition < 0 || (byPosition === 0 && entry.entryId < after.id);
 }
 
+/** Where a user's appends stood when a load began (appendMark). */
+export interface AppendMark {
+  clears: number;
+  serial: number;
+}
+
+interface Append {
+  serial: number;
+  entries: readonly ListedEntry[];
+  generation: string;
+  userEpoch: bigint;
+}
+
+/** How many of a user's latest appends are kept for loads in flight to catch up with. */
+const RECENT_APPENDS = 64;
+/** How many generations a list remembers having taken in (its own appends since its load). */
+const ABSORBED_GENERATIONS = 64;
+
+interface StoredList extends FeedList {
+  /** The generations whose entries the list holds: the one it was loaded under and each append's since. */
+  absorbed: string[];
+}
+
 export class FeedMemory {
   readonly counts: FeedMemoryCounts = { lookups: 0, served: 0, listLoads: 0, activityLoads: 0, fallbacks: 0 };
   private activitiesEpoch = -1n;
   private readonly activities = new Map<number, ActivityView>();
-  private readonly lists = new Map<number, FeedList>();
-  /** Bumped by every append to a user's feed (present list or not): a load that saw another value stores nothing. */
-  private readonly appends = new Map<number, number>();
+  private readonly lists = new Map<number, StoredList>();
+  /** Per user: appends so far (serial) and the latest of them, for loads that began before them. */
+  private readonly appends = new Map<number, { serial: number; recent: Append[] }>();
   private appendClears = 0;
 
   /**
@@ -121,7 +144,11 @@ export class FeedMemory {
     }
   }
 
-  /** The user's list when it was loaded under exactly these tags and has not expired. */
+  /**
+   * The user's list when it was loaded under exactly these epochs and holds the entries of
+   * generation `tags.generation` (the one the read found first: the list's own, or one this
+   * process published since with the entries it added), and has not expired.
+   */
   list(userId: number, tags: { removalEpoch: bigint; userEpoch: bigint; generation: string }, now = Date.now()): FeedList | undefined {
     const list = this.lists.get(userId);
     if (!list) return undefined;
@@ -129,58 +156,86 @@ export class FeedMemory {
       this.lists.delete(userId);
       return undefined;
     }
-    return list.removalEpoch === tags.removalEpoch && list.userEpoch === tags.userEpoch && list.generation === tags.generation ? list : undefined;
+    return list.removalEpoch === tags.removalEpoch && list.userEpoch === tags.userEpoch && list.absorbed.includes(tags.generation) ? list : undefined;
   }
 
-  /** Where the user's appends stand: a load compares it before and after (the clears count in, so a count reset never looks unchanged). */
-  appendCount(userId: number): string {
-    return `${this.appendClears}:${this.appends.get(userId) ?? 0}`;
+  /** Where the user's appends stand: taken before a load, so that storeList adds what was appended meanwhile. */
+  appendMark(userId: number): AppendMark {
+    return { clears: this.appendClears, serial: this.appends.get(userId)?.serial ?? 0 };
   }
 
   /**
-   * Keeps a list loaded under `tags` unless the feed was appended to since the load began
-   * (`appendsBefore`) or the list in memory is newer (a higher user epoch).
+   * Keeps a list loaded under `list`'s tags, with whatever was appended to the feed since the load
+   * began (`mark`): those entries committed after the load's snapshot or are in it already (an
+   * entry is appended only after its commit, and the mark was taken before the load). Nothing is
+   * kept when those appends are no longer all known, were recorded under another user epoch, or
+   * memory moved to another removal epoch, or holds a list under a newer user epoch.
    */
-  storeList(userId: number, list: Omit<FeedList, 'expiresAt'>, appendsBefore: string, now = Date.now()): void {
-    if (list.removalEpoch !== this.activitiesEpoch || this.appendCount(userId) !== appendsBefore) return;
+  storeList(userId: number, list: Omit<FeedList, 'expiresAt'>, mark: AppendMark, now = Date.now()): void {
+    if (list.removalEpoch !== this.activitiesEpoch || mark.clears !== this.appendClears) return;
     const current = this.lists.get(userId);
     if (current && current.userEpoch > list.userEpoch) return;
+    const user = this.appends.get(userId);
+    const since = user ? user.recent.filter((a) => a.serial > mark.serial) : [];
+    if (user && user.serial - mark.serial !== since.length) return; // some were forgotten
+    if (since.some((a) => a.userEpoch !== list.userEpoch)) return;
+    const stored: StoredList = { ...list, entries: [...list.entries], absorbed: [list.generation], expiresAt: now + LIST_TTL_MS };
+    for (const append of since) absorb(stored, append);
     this.lists.delete(userId);
-    this.lists.set(userId, { ...list, expiresAt: now + LIST_TTL_MS });
+    this.lists.set(userId, stored);
     if (this.lists.size > MAX_LISTS) this.lists.delete(this.lists.keys().next().value!);
   }
 
   /**
    * After the commit that delivered `entries` to `userId`'s feed: added to their list, which now
-   * holds generation `generation` (the one just published for their feed). `userEpoch` is the
+   * also holds generation `generation` (the one just published for their feed). `userEpoch` is the
    * user's feed epoch the recording statement read: a list under another epoch saw a change of
    * the user's entries the recording did not (an entry deleted since), so it is dropped rather
    * than given entries that may be gone.
    */
   append(userId: number, entries: readonly ListedEntry[], generation: string, userEpoch: bigint): void {
-    this.appends.set(userId, (this.appends.get(userId) ?? 0) + 1);
-    if (this.appends.size > MAX_LISTS * 4) {
-      // Counts only matter against a load in flight, which the clear count tells apart.
-      this.appends.clear();
-      this.appendClears++;
+    let user = this.appends.get(userId);
+    if (!user) {
+      if (this.appends.size >= MAX_LISTS * 4) {
+        // Marks of loads in flight tell a cleared count apart by the clear count.
+        this.appends.clear();
+        this.appendClears++;
+      }
+      user = { serial: 0, recent: [] };
+      this.appends.set(userId, user);
     }
+    const append: Append = { serial: ++user.serial, entries, generation, userEpoch };
+    user.recent.push(append);
+    if (user.recent.length > RECENT_APPENDS) user.recent.shift();
     const list = this.lists.get(userId);
     if (!list) return;
     if (list.userEpoch !== userEpoch) {
       this.lists.delete(userId);
       return;
     }
-    const known = new Set(list.entries.map((e) => e.entryId));
-    const merged = [...list.entries, ...entries.filter((e) => !known.has(e.entryId))].sort(compareNewestFirst);
-    list.entries = merged.slice(0, LIST_DEPTH);
-    list.complete &&= merged.length <= LIST_DEPTH;
-    list.generation = generation;
+    absorb(list, append);
   }
 
   /** What a test may look at: every list and activity a read could be served from now. */
-  snapshot(): { removalEpoch: bigint; lists: Map<number, FeedList>; activities: Map<number, ActivityView> } {
+  snapshot(): { removalEpoch: bigint; lists: Map<number, FeedList & { absorbed: readonly string[] }>; activities: Map<number, ActivityView> } {
     return { removalEpoch: this.activitiesEpoch, lists: new Map(this.lists), activities: new Map(this.activities) };
   }
+}
+
+/** Adds an append's entries to a list in order (they are nearly always the newest: a short scan from the head), once each. */
+function absorb(list: StoredList, append: Append): void {
+  for (const entry of append.entries) {
+    let at = 0;
+    while (at < list.entries.length && compareNewestFirst(list.entries[at]!, entry) < 0) at++;
+    if (list.entries[at]?.entryId === entry.entryId) continue;
+    list.entries.splice(at, 0, entry);
+  }
+  if (list.entries.length > LIST_DEPTH) {
+    list.entries.length = LIST_DEPTH;
+    list.complete = false;
+  }
+  list.absorbed.push(append.generation);
+  if (list.absorbed.length > ABSORBED_GENERATIONS) list.absorbed.shift();
 }
 
 const memories = new WeakMap<Cache, FeedMemory>();

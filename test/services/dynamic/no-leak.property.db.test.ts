@@ -106,7 +106,7 @@ describe.each(['service', 'legacy'] as M19Owner[])('no leak while %s owns M19', 
     }
     for (const [userId, list] of memory.lists) {
       const state = await readFeedState(stack.runtime.database.db, userId);
-      const servable = list.userEpoch === BigInt(state.userEpoch) && list.generation === (await feedGeneration(stack.cache, userId)) && list.expiresAt > Date.now();
+      const servable = list.userEpoch === BigInt(state.userEpoch) && list.absorbed.includes(await feedGeneration(stack.cache, userId)) && list.expiresAt > Date.now();
       if (!servable) continue;
       const { rows } = await home().query(
         `SELECT id, activity_id, coalesce(seen, false) AS seen FROM user_feeds WHERE user_id = $1 ORDER BY coalesce(create_date, '-infinity'::timestamp) DESC, id DESC LIMIT $2`,
