@@ -13,7 +13,8 @@ export const DYNAMIC_PUBLISHES = [] as const satisfies readonly EventType[];
  * exactly once through the kit's inbox: relations are learnt and, on the service side, the
  * activities recorded in the inbox's transaction; on the monolith's side (M19 still legacy)
  * they commit just before it and are deduped by fact if the event comes again. Once committed,
- * the recipients' cached feed pages are marked stale.
+ * the recipients' feeds get a new generation (cached pages stale) and, in svc_dynamic, the new
+ * entries join their lists in the feed memory (domain/feed-cache.ts deliverToFeeds).
  */
 export const DYNAMIC_SUBSCRIPTIONS: SubscriptionDefinition<DynamicDatabase>[] = FEED_EVENT_TYPES.map((type) => ({
   type,
