@@ -36,11 +36,22 @@ export class RiskStreamHost {
     this.#engine = createFullOrmEngine({ database: { name: options.odooDatabaseName, pool: options.legacyPool }, behaviours: coreBehaviours() });
   }
 
-  /** The tables whose changes rules may watch: every model's table the registry knows (rules may name any model). */
+  /**
+   * The tables whose changes rules may watch: every model's table the registry knows (a rule may
+   * name any model), as far as it is a table of the monolith with a primary key (some models are
+   * SQL views, e.g. res.device: no rows change there, their tables' changes are what to watch).
+   */
   async watchedTables(models?: readonly string[]): Promise<string[]> {
     const registry = await this.#engine.registry();
     const names = models ?? [...registry.models.keys()];
-    return [...new Set(names.map((m) => registry.model(m)?.table).filter((t): t is string => !!t))].sort();
+    const wanted = [...new Set(names.map((m) => registry.model(m)?.table).filter((t): t is string => !!t))];
+    const { rows } = await this.#o.legacyPool.query<{ relname: string }>(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[])
+          AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)`,
+      [wanted],
+    );
+    return rows.map((r) => r.relname).sort();
   }
 
   /** Evaluates one batch of row changes (ports below). */
