@@ -5,6 +5,8 @@ import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import type { ComputedField } from './computed-field.ts';
 import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import { mailMixinComputedField } from './mail-mixin-computes.ts';
+import { USER_COMPUTED_FIELDS } from './user-computes.ts';
+import { isPlainNonStored } from '../registry/python-field-description.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -37,6 +39,7 @@ type Sql = RawBuilder<unknown>;
  * | `res.partner.contact_address` | `_display_address()`: the country's address format filled in |
  * | `<model>.active_lang_count` | res.partner / res.users: the active languages                 |
  * | mail.thread / mail.activity.mixin / mail.thread.blacklist computes | see mail-mixin-computes.ts |
+ * | res.users counts, tz_offset, state, settings, im_status; res.partner im_status; res.groups trans_implied_ids | see user-computes.ts |
  *
  * A field that is none of these is left out of a read that names other fields too (read-records.ts
  * `refusalOf`), and refused when it is all the read asks for.
@@ -188,10 +191,10 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
         ORDER BY p.complete_name, p.id DESC LIMIT 1) END)`,
     compute: (r) => r.same_company_registry_partner_id ?? false,
   },
-  // base res_partner.py `_compute_email_formatted`: "Name" <normalized emails>, the raw email, else ''.
+  // base res_partner.py `_compute_email_formatted`: "Name" <normalized emails>, the raw email, else False ("void email").
   'res.partner.email_formatted': {
     dependsOn: ['name', 'email'],
-    compute: (r) => partnerEmailFormatted((r.name as string | null) ?? null, (r.email as string | null) ?? null) || '',
+    compute: (r) => partnerEmailFormatted((r.name as string | null) ?? null, (r.email as string | null) ?? null) || false,
   },
   // base res_partner.py `_compute_is_public`: one of its users (archived ones too) is in base.group_public.
   'res.partner.is_public': {
@@ -312,5 +315,14 @@ export function inlineAddress(address: string): string {
  * mail.activity.mixin compute of a model inheriting the mixin (mail-mixin-computes.ts).
  */
 export function computedField(model: ModelInfo, field: string): ComputedField | undefined {
-  return COMPUTED_FIELDS[`${model.name}.${field}`] ?? mailMixinComputedField(model, field);
+  const key = `${model.name}.${field}`;
+  const known = COMPUTED_FIELDS[key] ?? USER_COMPUTED_FIELDS[key] ?? mailMixinComputedField(model, field);
+  if (known) return known;
+  // A non-stored field nothing computes (a search-only field) reads as its empty value.
+  const info = model.fields.get(field);
+  if (info && !info.store && !info.related && !info.inheritedVia && isPlainNonStored(model.name, field)) {
+    const empty = info.type === 'one2many' || info.type === 'many2many' ? [] : false;
+    return { dependsOn: [], compute: () => (Array.isArray(empty) ? [] : empty) };
+  }
+  return undefined;
 }

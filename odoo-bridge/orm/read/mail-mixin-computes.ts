@@ -152,10 +152,28 @@ const PHONE_SANITIZED_BLACKLISTED: ComputedField = {
   compute: (r) => r.phone_sanitized_blacklisted === true,
 };
 
+/**
+ * mail.thread.phone `_compute_blacklisted`, phone_blacklisted / mobile_blacklisted: the sanitized
+ * number is blacklisted and `_phone_format(fname)` of the `phone` (resp. `mobile`) field equals it.
+ * `_phone_format` is the number unchanged without the `phonenumbers` library, as on the databases
+ * Ficus serves (write/core/mixin-computes.ts refuses to store phone_sanitized where rows show the
+ * library's E.164 formatting).
+ */
+const numberBlacklisted = (numberField: 'phone' | 'mobile'): ComputedField => ({
+  dependsOn: [], readsTables: ['phone_blacklist'],
+  select: (a) => sql`(${sql.ref(`${a}.${numberField}`)} = ${sql.ref(`${a}.phone_sanitized`)}
+    AND EXISTS (SELECT 1 FROM phone_blacklist b WHERE b.number = ${sql.ref(`${a}.phone_sanitized`)} AND b.active))`,
+  compute: (r) => r[`${numberField}_blacklisted`] === true,
+});
+const PHONE_BLACKLISTED = numberBlacklisted('phone');
+const MOBILE_BLACKLISTED = numberBlacklisted('mobile');
+
 /** The mixin compute of `field` on `model`, when the model inherits the mixin that defines it. */
 export function mailMixinComputedField(model: ModelInfo, field: string): ComputedField | undefined {
   if (field === 'is_blacklisted' && model.fields.get('email_normalized')?.column) return IS_BLACKLISTED;
   if (field === 'phone_sanitized_blacklisted' && model.fields.get('phone_sanitized')?.column) return PHONE_SANITIZED_BLACKLISTED;
+  if (field === 'phone_blacklisted' && model.fields.get('phone_sanitized')?.column && model.fields.get('phone')?.column) return PHONE_BLACKLISTED;
+  if (field === 'mobile_blacklisted' && model.fields.get('phone_sanitized')?.column && model.fields.get('mobile')?.column) return MOBILE_BLACKLISTED;
   if (field in THREAD && model.fields.get('message_ids')?.relation === 'mail.message') return THREAD[field];
   if (field in ACTIVITY && model.fields.get('activity_ids')?.relation === 'mail.activity') return ACTIVITY[field];
   return undefined;
