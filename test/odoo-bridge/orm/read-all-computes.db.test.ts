@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
+import { transitiveImplied } from '../../../odoo-bridge/orm/read/user-computes.ts';
+import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
+import { legacyDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
+
+/**
+ * The computes an all-fields read of res.users / res.partner / res.groups asks for (odoorpc's
+ * browse reads every field), against what real Odoo 18 answered on the same hp_legacy data and
+ * the Python they come from (named per case). A read with no field list carries them all.
+ */
+const ADMIN = 2;
+let legacy: TestDatabase;
+let engine: OrmEngine;
+
+const read = async (model: string, ids: number[], fields: string[] | null) =>
+  (await engine.call({ database: 'hp_legacy', uid: ADMIN, model, method: 'read', args: fields ? [ids, fields] : [ids], kwargs: {} })) as Record<string, unknown>[];
+
+beforeAll(async () => {
+  legacy = await legacyDatabase();
+  engine = createFullOrmEngine({ database: { name: 'hp_legacy', pool: legacy.pool }, filestore: testFilestores().legacy });
+});
+afterAll(async () => {
+  await legacy?.drop();
+});
+
+describe('res.users computes', () => {
+  it('counts of companies, access rows, rules and groups; the settings record; tz_offset (values Odoo answered)', async () => {
+    const [admin] = await read('res.users', [ADMIN], ['companies_count', 'accesses_count', 'rules_count', 'groups_count', 'res_users_settings_id', 'tz_offset']);
+    expect(admin).toEqual({
+      id: ADMIN, companies_count: 1, accesses_count: 421, rules_count: 77, groups_count: 15,
+      res_users_settings_id: [1, 'Administrator'], tz_offset: '+0000',
+    });
+    const [member] = await read('res.users', [6], ['accesses_count', 'rules_count', 'groups_count', 'tz_offset']);
+    expect(member).toEqual({ id: 6, accesses_count: 138, rules_count: 40, groups_count: 5, tz_offset: '+0800' });
+  });
+
+  it("state is 'new' until the user has a login (auth_signup _compute_state on login_date)", async () => {
+    await legacy.pool.query('DELETE FROM res_users_log WHERE create_uid = 7');
+    expect((await read('res.users', [7], ['state']))[0]!.state).toBe('new');
+    await legacy.pool.query(`INSERT INTO res_users_log (create_uid, create_date, write_uid, write_date) VALUES (7, now(), 7, now())`);
+    expect((await read('res.users', [7], ['state']))[0]!.state).toBe('active');
+  });
+
+  it("im_status: the user's bus presence, 'offline' without; a partner's from its users, 'im_partner' without, OdooBot 'bot'", async () => {
+    await legacy.pool.query('DELETE FROM bus_presence WHERE user_id = 6');
+    expect((await read('res.users', [6], ['im_status']))[0]!.im_status).toBe('offline');
+    const partnerOf6 = (await legacy.pool.query<{ partner_id: number }>('SELECT partner_id FROM res_users WHERE id = 6')).rows[0]!.partner_id;
+    expect(await read('res.partner', [1, 2, partnerOf6], ['im_status'])).toEqual([
+      { id: 1, im_status: 'im_partner' },
+      { id: 2, im_status: 'bot' },
+      { id: partnerOf6, im_status: 'offline' },
+    ]);
+    await legacy.pool.query(`INSERT INTO bus_presence (user_id, status, last_poll, last_presence) VALUES (6, 'online', now(), now())`);
+    expect((await read('res.users', [6], ['im_status']))[0]!.im_status).toBe('online');
+    expect((await read('res.partner', [partnerOf6], ['im_status']))[0]!.im_status).toBe('online');
+  });
+});
+
+describe('res.partner and res.groups computes', () => {
+  it('a void email formats to False; blacklist flags; a search-only field reads False', async () => {
+    expect(await read('res.partner', [1, 3], ['email_formatted', 'phone_blacklisted', 'mobile_blacklisted', 'phone_mobile_search'])).toEqual([
+      { id: 1, email_formatted: false, phone_blacklisted: false, mobile_blacklisted: false, phone_mobile_search: false },
+      { id: 3, email_formatted: '"Administrator" <admin@example.com>', phone_blacklisted: false, mobile_blacklisted: false, phone_mobile_search: false },
+    ]);
+    // mail.thread.phone _compute_blacklisted: the sanitized number is blacklisted and the phone field formats to it
+    await legacy.pool.query(`UPDATE res_partner SET phone = '+8613800000000', mobile = NULL, phone_sanitized = '+8613800000000' WHERE id = 3`);
+    await legacy.pool.query(`INSERT INTO phone_blacklist (number, active) VALUES ('+8613800000000', true)`);
+    expect(await read('res.partner', [3], ['phone_blacklisted', 'mobile_blacklisted'])).toEqual([{ id: 3, phone_blacklisted: true, mobile_blacklisted: false }]);
+  });
+
+  it('trans_implied_ids: implied_ids, then each one\'s closure, first occurrence kept (values Odoo answered)', async () => {
+    expect(await read('res.groups', [1, 2, 3], ['trans_implied_ids'])).toEqual([
+      { id: 1, trans_implied_ids: [21, 6, 7] },
+      { id: 2, trans_implied_ids: [1, 21, 6, 7] },
+      { id: 3, trans_implied_ids: [] },
+    ]);
+    // implied_ids | implied_ids.trans_implied_ids: 1 → [3, 2] then 3's [4, 5] then 2's [4] (already there)
+    const implied = new Map([[1, [3, 2]], [2, [4]], [3, [4, 5]], [5, [6]]]);
+    expect(transitiveImplied(1, implied)).toEqual([3, 2, 4, 5, 6]);
+  });
+
+  it('an all-fields read carries these computes', async () => {
+    const [user] = await read('res.users', [ADMIN], null);
+    for (const name of ['companies_count', 'accesses_count', 'rules_count', 'groups_count', 'res_users_settings_id', 'state', 'im_status', 'tz_offset', 'phone_blacklisted', 'phone_mobile_search']) {
+      expect(user, name).toHaveProperty(name);
+    }
+    const [group] = await read('res.groups', [2], null);
+    expect(group!.trans_implied_ids).toEqual([1, 21, 6, 7]);
+  });
+});
