@@ -184,6 +184,18 @@ describe('after M05\'s cutover', () => {
     expect(await storedAverage(sides.legacy, coach)).toBe(await expectedAverage(sides.service, coach));
   });
 
+  it('is order-safe across protocols: REST ratings (their own transactions) and RPC creates (REPEATABLE READ) of one coach at once', async () => {
+    const byCoach = new Map<number, typeof orders>();
+    for (const o of orders.slice(6)) byCoach.set(o.coach, [...(byCoach.get(o.coach) ?? []), o]);
+    const [coach, theirs] = [...byCoach.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
+    expect(theirs.length).toBeGreaterThanOrEqual(2);
+    const rest = theirs.slice(0, 4).map((o, i) => sides.rest('POST', '/ops/ratings', o.customer, { orderId: o.id, score: 1 + (i % 5) }, { 'idempotency-key': `mixed-${o.id}` }));
+    const rpc = [5, 1, 5, 2].map((score) => sides.serviceRpc(ADMIN, 'hp.rating', 'create', [{ coach_id: coach, score }]));
+    const answers = await Promise.all([...rest, ...rpc]);
+    expect(answers.slice(0, rest.length).map((a: any) => a.status)).toEqual(rest.map(() => 201));
+    expect(await storedAverage(sides.legacy, coach)).toBe(await expectedAverage(sides.service, coach));
+  });
+
   it('hp.certification.action_revoke over RPC on svc_ops, and REST revokes there', async () => {
     const { rows: [cert, next] } = await sides.service.query<{ id: number }>(`SELECT id FROM certifications WHERE state <> 'revoked' ORDER BY id LIMIT 2`);
     await expect(sides.serviceRpc(orders[0]!.customer, 'hp.certification', 'action_revoke', [[cert!.id]])).rejects.toMatchObject({ exceptionName: 'odoo.exceptions.AccessError' });
