@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
+import type { OdooCalls } from '../../services/kit/index.ts';
 import { listen } from '../../platform/http-server.ts';
 import { createLoginThrottle, createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
 import type { LoginThrottle } from '../../odoo-bridge/auth/login-throttle.ts';
@@ -34,6 +35,8 @@ export interface DrillMountParts {
   logins: LoginThrottle;
   logger: Logger;
   metrics: ReturnType<typeof createMetricsRegistry>;
+  /** The gateway's dispatch of model calls, as `ficus start` gives the services (PlatformPorts.odoo): a REST use case reaching another module's business method takes a client's path. */
+  odoo: OdooCalls;
 }
 
 /**
@@ -54,9 +57,11 @@ export async function startDrillStack(o: { legacyUrl: string; controlUrl: string
   const sessions = await createPostgresSessionStore(controlPool, 3600);
   // A mounted service shares the gateway's login cooldown (the legacy database's settings), as in `ficus start`.
   const logins = o.mount ? await createLoginThrottle(legacyPool, { logger: o.logger }) : undefined;
-  const mounted = o.mount ? await o.mount({ legacyPool, logins: logins!, logger: o.logger, metrics }) : undefined;
+  const served = { name: database, pool: legacyPool };
+  const odoo: OdooCalls = (call) => runtime.handlerFor(served)({ database, kwargs: {}, ...call });
+  const mounted = o.mount ? await o.mount({ legacyPool, logins: logins!, logger: o.logger, metrics, odoo }) : undefined;
   const routers = await createOdooGateway({
-    databases: [{ name: database, pool: legacyPool }],
+    databases: [served],
     handlerFor: runtime.handlerFor,
     router: runtime.router,
     sessions,

@@ -24,12 +24,12 @@ export interface ServiceMount extends DrillMount {
  * stands in for the auth service's.
  */
 export function serviceMount(definition: ServiceDefinition<any>, serviceUrl: string, adminUrl: string, onMounted?: (mount: ServiceMount) => void): (parts: DrillMountParts) => Promise<ServiceMount> {
-  return async ({ legacyPool, logins, logger, metrics }) => {
+  return async ({ legacyPool, logins, logger, metrics, odoo }) => {
     await ensureDatabase(adminUrl, new URL(serviceUrl).pathname.slice(1));
     const keys: SigningKeySet = newSigningKeySet();
     const transport = new EmbeddedTransport(logger, kitMetrics(metrics));
     const runtime = await startServiceRuntime(definition, {
-      databaseUrl: serviceUrl, transport, cache: new MemoryCache(`ficus:${definition.name}:`), keys: localKeyLookup(() => keys), logger, metrics, legacyPool, logins,
+      databaseUrl: serviceUrl, transport, cache: new MemoryCache(`ficus:${definition.name}:`), keys: localKeyLookup(() => keys), logger, metrics, legacyPool, logins, odoo,
     });
     await runtime.startPublishing();
     await runtime.startConsuming();
