@@ -518,8 +518,11 @@ try {
   const perRead = (p: PhaseFigures, r: WindowFigures) => cpuPerRead(r.server, p.eventsOnly, r.reads, r.eventsHandled);
   const readRow = (label: string, p: PhaseFigures, r: WindowFigures) => {
     const cpu = perRead(p, r);
+    // Per read means nothing over a handful of reads (a saturated open loop answers almost none).
+    const few = r.reads < 100;
+    const per = (v: number) => (few ? '-' : v.toFixed(3));
     return `${label.padEnd(22)}${r.perSecond.toFixed(0).padStart(8)}${ms(r.p50Ms).padStart(9)}${ms(r.p99Ms).padStart(9)}${String(errors(r)).padStart(8)}`
-      + `${cpu.serverMs.toFixed(3).padStart(10)}${cpu.postgresMs.toFixed(3).padStart(9)}${(r.clientCpuMs / Math.max(1, r.reads)).toFixed(3).padStart(9)}`
+      + `${per(cpu.serverMs).padStart(10)}${per(cpu.postgresMs).padStart(9)}${per(r.clientCpuMs / Math.max(1, r.reads)).padStart(9)}`
       + `${(100 * (r.server.nodeMs + r.server.postgresMs + r.clientCpuMs) / (r.server.seconds * 1000)).toFixed(0).padStart(7)}`;
   };
   console.log(`\nfeed reads: GET /users/{id}/feed?limit=${PAGE} over ${READERS.length} users while events arrive at ${EVENTS_PER_SECOND}/s; load average ${loadAtStart.join(' ')} at start`);

@@ -162,4 +162,15 @@ ALTER TABLE user_feeds ENABLE ALWAYS TRIGGER user_feeds_truncated;
 CREATE INDEX user_feeds__user_recent_index ON user_feeds (user_id, (coalesce(create_date, '-infinity'::timestamp)) DESC, id DESC);
 CREATE INDEX activities__public_recent_index ON activities (create_date) WHERE visibility = 'public';`,
   },
+  {
+    id: '0003_feed_write_indexes',
+    sql: `
+-- What recording an event's activities costs in this database (bench/feed.ts: 500 events/s).
+-- The dedupe of a fact (domain/record-activity.ts) looks it up by its object: one index range,
+-- where activities__actor_id_index visited every activity of the actor (hundreds per member).
+CREATE INDEX activities__object_index ON activities (object_id, object_model) WHERE object_id IS NOT NULL;
+-- Every read by user starts with user_id in user_feeds_user_activity_uniq and
+-- user_feeds__user_recent_index already: one index less to maintain per feed entry.
+DROP INDEX IF EXISTS user_feeds__user_id_index;`,
+  },
 ];

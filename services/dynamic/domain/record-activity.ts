@@ -67,10 +67,17 @@ async function recordWithEpochs(rows: Kysely<any>, drafts: readonly ActivityDraf
                            ${column((d) => d.objectId)}::int4[], ${column((d) => d.summary)}::text[], ${column((d) => d.visibility)}::text[], ${column((d) => d.dedupe)}::bool[])
         WITH ORDINALITY AS d(actor_id, verb, object_model, object_id, summary, visibility, dedupe, n)
     ), known AS (
-      SELECT d.n, (SELECT a.id FROM activities a
-                    WHERE d.dedupe AND a.actor_id = d.actor_id AND a.verb = d.verb
-                      AND a.object_model IS NOT DISTINCT FROM d.object_model AND a.object_id IS NOT DISTINCT FROM d.object_id
-                    ORDER BY a.id LIMIT 1) AS existing_id
+      -- A fact with an object is found by its object (svc_dynamic's activities__object_index: a
+      -- row or two, where the actor's index visited every activity of the actor); one without, by its actor.
+      SELECT d.n, coalesce(
+               (SELECT a.id FROM activities a
+                 WHERE d.dedupe AND d.object_id IS NOT NULL AND a.object_id = d.object_id
+                   AND a.object_model IS NOT DISTINCT FROM d.object_model AND a.actor_id = d.actor_id AND a.verb = d.verb
+                 ORDER BY a.id LIMIT 1),
+               (SELECT a.id FROM activities a
+                 WHERE d.dedupe AND d.object_id IS NULL AND a.actor_id = d.actor_id AND a.verb = d.verb
+                   AND a.object_model IS NOT DISTINCT FROM d.object_model AND a.object_id IS NULL
+                 ORDER BY a.id LIMIT 1)) AS existing_id
         FROM draft d
     ), fresh AS (
       SELECT d.*, nextval(pg_get_serial_sequence('activities', 'id'))::int4 AS id
