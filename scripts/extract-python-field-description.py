@@ -221,6 +221,10 @@ def definitions(path):
                 if sel is not None:
                     params['selection'] = sel
             for kw in call.keywords:
+                if kw.arg == 'default':
+                    # only its presence: a non-stored field without compute reads as its default
+                    # (fields.py __get__), the empty value only when it has none
+                    params['default'] = True
                 if kw.arg in KEYS:
                     v = value_of(kw.arg, kw.value, text, known if kw.arg == 'domain' else constants)
                     if kw.arg == 'selection' and v is None:

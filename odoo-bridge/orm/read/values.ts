@@ -6,7 +6,7 @@ import { parseJsonColumn } from './json-column.ts';
  * A column value in Odoo's read format (`convert_to_read` of odoo/fields.py, 18):
  * empty strings stay `''` but NULL is `false`; integer/float NULL reads as `0`/`0.0`;
  * datetimes are naive UTC `YYYY-MM-DD HH:MM:SS` (no fraction); dates `YYYY-MM-DD`;
- * `bytea` binaries as base64. Many2one, x2many and attachment binaries are handled by the
+ * `bytea` binaries as the base64 text they hold. Many2one, x2many and attachment binaries are handled by the
  * reader, which needs other queries for them.
  */
 export function convertColumn(field: FieldInfo, raw: unknown): unknown {
@@ -25,7 +25,9 @@ export function convertColumn(field: FieldInfo, raw: unknown): unknown {
     case 'date':
       return typeof raw === 'string' ? raw.slice(0, 10) : false;
     case 'binary':
-      return raw instanceof Buffer ? raw.toString('base64') : raw === null || raw === undefined ? false : raw;
+      // A column binary holds what was written to it: the base64 text (fields.Binary stores the
+      // value's bytes; the RPC layer decodes bytes back to str), not raw content to encode again.
+      return raw instanceof Buffer ? raw.toString('utf8') : raw === null || raw === undefined ? false : raw;
     case 'properties':
       // Properties.convert_to_read_multi: an empty value reads as the definition's properties,
       // `[]` when the definition record defines none (every definition in the served

@@ -27,6 +27,8 @@ export interface DescriptionParams {
   company_dependent?: boolean | { unknown: string };
   translate?: boolean;
   compute?: boolean;
+  /** The definition sets `default=` (its value is python-field-facts' business). */
+  default?: boolean;
   model_field?: string | null | { unknown: string };
   definition?: string | null | { unknown: string };
   related?: string | null | { unknown: string };

@@ -68,15 +68,16 @@ export function checkCompanyDomainKind(registry: Registry, model: string): Check
 }
 
 /**
- * Whether the field is `store=False` with neither `compute` nor `related` in any of its
- * definitions (a search-only field such as mail.thread.phone's `phone_mobile_search`): nothing
- * ever puts a value in its cache, so reading it gives the type's empty value (False, or [] for an
- * x2many). Installation-independent: every known definition along the `_inherit` chain must agree.
+ * Whether the field is `store=False` with neither `compute`, `related` nor `default` in any of its
+ * definitions (a search-only field such as mail.thread.phone's `phone_mobile_search`): fields.py
+ * `__get__` reads a non-stored, non-computed field as its default, so without one reading it gives
+ * the type's empty value (False, or [] for an x2many). Installation-independent: every known
+ * definition along the `_inherit` chain must agree.
  */
 export function isPlainNonStored(model: string, field: string): boolean {
   const definitions = ancestorsFirst(model).flatMap((owner) => PYTHON_FIELD_DESCRIPTIONS[owner]?.[field] ?? []);
   if (!definitions.length) return false;
   const merged: DescriptionParams = {};
   for (const d of definitions) Object.assign(merged, d.params);
-  return merged.store === false && !merged.compute && !merged.related;
+  return merged.store === false && !merged.compute && !merged.related && !merged.default;
 }

@@ -88,4 +88,11 @@ describe('res.partner and res.groups computes', () => {
     const [group] = await read('res.groups', [2], null);
     expect(group!.trans_implied_ids).toEqual([1, 21, 6, 7]);
   });
+
+  it('a binary stored in a column (attachment=False) reads as the base64 text it holds, not encoded again', async () => {
+    // res.company: logo_web = fields.Binary(compute='_compute_logo_web', store=True, attachment=False)
+    const { rows } = await legacy.pool.query<{ text: string }>(`SELECT convert_from(logo_web, 'UTF8') AS text FROM res_company WHERE id = 1`);
+    expect(rows[0]!.text).toMatch(/^iVBOR/); // a PNG's base64
+    expect((await read('res.company', [1], ['logo_web']))[0]!.logo_web).toBe(rows[0]!.text);
+  });
 });
