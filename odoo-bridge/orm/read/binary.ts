@@ -58,5 +58,17 @@ export function humanSize(size: number): string | false {
     s /= 1024;
     i += 1;
   }
-  return `${s.toFixed(2)} ${units[i]}`;
+  return `${pythonFixed2(s)} ${units[i]}`;
+}
+
+/**
+ * Python's `'%0.2f' % x`: the exact binary value rounded to 2 places, an exact tie to even
+ * (3.125 → '3.12'); JavaScript's toFixed rounds such ties up ('3.13').
+ */
+export function pythonFixed2(x: number): string {
+  const scaled = x * 100;
+  const floor = Math.floor(scaled);
+  // x * 100 is exact when x is a tie (a multiple of 1/8 or 1/1024… times a short decimal); then round half to even.
+  if (scaled - floor === 0.5 && floor / 100 + 0.005 === x) return ((floor % 2 === 0 ? floor : floor + 1) / 100).toFixed(2);
+  return x.toFixed(2);
 }

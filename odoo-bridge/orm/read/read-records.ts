@@ -1,3 +1,4 @@
+import { AVATAR_FACTS_COLUMN as AVATAR_FACTS, avatarFactsSql, avatarImageField, avatarValue, type AvatarFacts } from './avatar.ts';
 import { sql } from 'kysely';
 import { missingBehaviour, OdooError, valueError } from '../../errors.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
@@ -58,7 +59,7 @@ function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
  * compute, display names, attachments, x2manys with a stored inverse or a relation table.
  */
 export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelInfo, field: FieldInfo, depth = 0): OdooError | null {
-  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment) return null;
+  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment || avatarImageField(model, field.name)) return null;
   if (depth > 8) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
   if (field.inheritedVia) {
     const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
@@ -105,7 +106,8 @@ export function readableFields(model: ModelInfo): string[] {
       field.inheritedVia ||
       (field.related && !field.store) ||
       name === 'display_name' ||
-      computedField(model, name)
+      computedField(model, name) ||
+      avatarImageField(model, name)
     );
   });
 }
@@ -148,7 +150,8 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     else if (computed) {
       for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
       if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1, env: env.search }));
-    } else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
+    } else if (avatarImageField(model, field.name)) columns.set(AVATAR_FACTS, avatarFactsSql(env.search.registry, model, alias));
+    else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
     else if (field.related && !field.store) {
       const hop = model.fields.get(field.related.split('.')[0]!)!;
       addColumn(hop.column ? hop : model.fields.get('id')!);
@@ -197,6 +200,14 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       rows.forEach((r, i) => {
         const value = computed.compute(r);
         results[i]![name] = isFloat && typeof value === 'number' ? pythonFloat(value) : value;
+      });
+    } else if (avatarImageField(model, name)) {
+      // avatar.ts: the image when there is one, else what avatar.mixin / res.partner generate.
+      const image = model.fields.get(avatarImageField(model, name)!)!;
+      const images = await readAttachments(env, model, image, ids, { ...options, binSize: false });
+      rows.forEach((r, i) => {
+        const facts = (typeof r[AVATAR_FACTS] === 'string' ? JSON.parse(r[AVATAR_FACTS] as string) : r[AVATAR_FACTS]) as AvatarFacts;
+        results[i]![name] = avatarValue(model, r.id, facts, images.get(r.id), options.binSize);
       });
     } else if (field.inheritedVia || (field.related && !field.store)) {
       setAll(name, await relatedValues(env, model, field, rows, options), false);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
+import { AVATAR_PLACEHOLDERS } from '../../../odoo-bridge/orm/read/avatar-placeholders.generated.ts';
+import { humanSize } from '../../../odoo-bridge/orm/read/binary.ts';
 import { transitiveImplied } from '../../../odoo-bridge/orm/read/user-computes.ts';
 import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
 import { legacyDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
@@ -94,5 +96,34 @@ describe('res.partner and res.groups computes', () => {
     const { rows } = await legacy.pool.query<{ text: string }>(`SELECT convert_from(logo_web, 'UTF8') AS text FROM res_company WHERE id = 1`);
     expect(rows[0]!.text).toMatch(/^iVBOR/); // a PNG's base64
     expect((await read('res.company', [1], ['logo_web']))[0]!.logo_web).toBe(rows[0]!.text);
+  });
+
+  it('avatar_*: the image, else res.partner placeholders by kind, else the generated SVG for internal users', async () => {
+    const q = async (text: string) => (await legacy.pool.query(text)).rows;
+    // a contact without image and without internal user: the grey placeholder (res.partner `_avatar_get_placeholder_path`)
+    const [plain] = await q(`SELECT p.id FROM res_partner p WHERE NOT p.is_company AND p.type = 'contact'
+      AND NOT EXISTS (SELECT 1 FROM ir_attachment a WHERE a.res_model = 'res.partner' AND a.res_field = 'image_128' AND a.res_id = p.id)
+      AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND NOT u.share AND u.active) ORDER BY p.id LIMIT 1`);
+    await legacy.pool.query(`UPDATE res_partner SET type = 'delivery' WHERE id = $1`, [plain.id]);
+    const [truck] = await read('res.partner', [plain.id], ['avatar_128']);
+    expect(truck!.avatar_128).toBe(AVATAR_PLACEHOLDERS['base/static/img/truck.png']);
+    await legacy.pool.query(`UPDATE res_partner SET type = 'contact' WHERE id = $1`, [plain.id]);
+    const [grey] = await read('res.partner', [plain.id], ['avatar_128']);
+    expect(grey!.avatar_128).toBe(AVATAR_PLACEHOLDERS['base/static/img/avatar_grey.png']);
+    expect(Buffer.from(grey!.avatar_128 as string, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    // an internal user's partner without image: avatar.mixin `_avatar_generate_svg` (its initial)
+    await legacy.pool.query(`DELETE FROM ir_attachment WHERE res_model = 'res.partner' AND res_field LIKE 'image_%' AND res_id = 3`);
+    const [admin] = await read('res.partner', [3], ['name', 'avatar_128']);
+    const svg = Buffer.from(admin!.avatar_128 as string, 'base64').toString();
+    expect(svg).toMatch(/^<\?xml version='1.0' encoding='UTF-8' \?><svg height='180'/);
+    expect(svg).toContain(`>${(admin!.name as string)[0]!.toUpperCase()}</text>`);
+    // bin_size: the size of the decoded value, Python's %0.2f (an exact tie rounds to even)
+    const sized = (await engine.call({ database: 'hp_legacy', uid: ADMIN, model: 'res.partner', method: 'read', args: [[plain.id], ['avatar_128']], kwargs: { context: { bin_size: true } } })) as Record<string, unknown>[];
+    expect(sized[0]!.avatar_128).toBe(humanSize(Buffer.from(AVATAR_PLACEHOLDERS['base/static/img/avatar_grey.png']!, 'base64').length));
+    expect(humanSize(3200)).toBe('3.12 Kb');
+    expect(humanSize(3210)).toBe('3.13 Kb');
+    // res.users reads them through _inherits
+    const [user] = await read('res.users', [ADMIN], null);
+    expect(user!.avatar_128).toBe(admin!.avatar_128);
   });
 });

@@ -39,7 +39,8 @@ export async function giveGeneratedAvatar(ctx: CallContext, partnerId: number): 
   }
 }
 
-function avatarSvg(name: string, epoch: string | null): string {
+/** avatar.mixin `_avatar_generate_svg`: the initial on a colour seeded by the name and the creation time. */
+export function avatarSvg(name: string, epoch: string | null): string {
   const initial = escapeXml([...name][0]!.toUpperCase());
   const bgcolor = hslFromSeed(name + (epoch == null ? '' : pythonFloat(Number(epoch))));
   return (
