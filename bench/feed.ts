@@ -555,7 +555,8 @@ try {
   const summary = (p: PhaseFigures) => {
     const figures = (r: WindowFigures) => ({
       readsPerSecond: round(r.perSecond, 0), p50Ms: round(r.p50Ms, 2), p99Ms: Number.isFinite(r.p99Ms) ? round(r.p99Ms, 2) : 'inf', errors: errors(r), dropped: r.dropped, aborted: r.aborted,
-      cpuPerRead: { ...perRead(p, r), clientMs: round(r.clientCpuMs / Math.max(1, r.reads), 3) },
+      // Per read means nothing over a handful of reads (a saturated open loop answers almost none).
+      cpuPerRead: r.reads < 100 ? null : { ...perRead(p, r), clientMs: round(r.clientCpuMs / Math.max(1, r.reads), 3) },
     });
     return {
       open: figures(p.reads), capacity: figures(p.capacity), floor: figures(p.floor),
