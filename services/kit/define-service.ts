@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { Registry as PromRegistry } from 'prom-client';
 import type { AccessPort } from './access/access-port.ts';
 import type { LoginGuard } from './auth/login-guard.ts';
 import type { SessionState } from './auth/session-check.ts';
@@ -178,12 +179,14 @@ export interface ServiceDefinition<DB = any> {
   background?: (ports: BackgroundPorts<DB>) => BackgroundWork;
 }
 
-/** What a service's background work is given: its database (query builder and pool), the monolith's pool if any, a logger. */
+/** What a service's background work is given: its database (query builder and pool), the monolith's pool if any, a logger, the process's metrics. */
 export interface BackgroundPorts<DB> {
   db: Kysely<DB & KitTables>;
   pool: pg.Pool;
   legacyPool: pg.Pool | null;
   logger: Logger;
+  /** The runtime's metrics registry (e.g. a change feed's lag). */
+  metrics?: PromRegistry;
 }
 
 export interface BackgroundWork {

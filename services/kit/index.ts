@@ -36,6 +36,7 @@ export { currentTraceparent, currentWork, outgoingHeaders, type WorkContext } fr
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
 export { assertServiceOwns, currentWriteOwners, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
+export { RowChangeFeed, rowChangesOf, type RowChange, type RowChangeFeedOptions } from './cdc/row-change-feed.ts';
 
 // The Odoo face of a service (models served, behaviours, business methods, legacy behaviours) and what hosts it.
 export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor, ModuleTie, LegacyBehaviourPorts } from './odoo/odoo-face.ts';

@@ -1,6 +1,7 @@
 import { defineService } from '../kit/index.ts';
 import { OPS_MIGRATIONS } from './db/migrations.ts';
 import { notificationDelivery } from './domain/channel-dispatcher.ts';
+import { withRiskStream } from './domain/risk-stream-work.ts';
 import type { OpsDatabase } from './db/tables.ts';
 import { OPS_PUBLISHES, OPS_SUBSCRIPTIONS } from './events.ts';
 import { registerLegacyOpsBehaviours } from './legacy/legacy-behaviours.ts';
@@ -25,7 +26,7 @@ export default defineService<OpsDatabase>({
   sharedPaths: OPS_SHARED_PATHS,
   subscriptions: OPS_SUBSCRIPTIONS,
   migrations: OPS_MIGRATIONS,
-  background: notificationDelivery,
+  background: withRiskStream(notificationDelivery),
   odoo: {
     models: OPS_ODOO_MODELS,
     behaviours: registerOpsEngineBehaviours,

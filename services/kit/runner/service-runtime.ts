@@ -80,7 +80,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
     (n) => void (n && logger.info({ sagas: n }, 'resumed unfinished sagas')),
     (error: unknown) => logger.error({ err: error }, 'could not resume unfinished sagas; they resume on the next start'),
   );
-  const background = service.background?.({ db: database.db, pool: database.pool, legacyPool: deps.legacyPool ?? null, logger });
+  const background = service.background?.({ db: database.db, pool: database.pool, legacyPool: deps.legacyPool ?? null, logger, metrics: deps.metrics });
   const purge = setInterval(() => {
     purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) => logger.warn({ err: error }, 'could not purge idempotency keys'));
   }, PURGE_EVERY_MS);

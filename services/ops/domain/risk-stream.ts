@@ -1,18 +1,10 @@
+import type { RowChange } from '../../kit/index.ts';
 import type { RiskSeverity } from '../db/tables.ts';
 import { readCondition, type RiskDomain } from './risk-condition.ts';
 import { newAlerts, type NewRiskAlert } from './risk-scan.ts';
 
-/**
- * One row change of a watched table as it arrives off the monolith's change stream (the embedded
- * logical-replication reader or Debezium): which row, what happened, and when its transaction
- * committed at the source (for lag).
- */
-export interface RowChange {
-  table: string;
-  id: number;
-  op: 'c' | 'u' | 'd';
-  committedAtMs: number;
-}
+/** One row change of a watched table as it arrives off the monolith's change stream (the kit's RowChangeFeed). */
+export type { RowChange };
 
 /** An active rule as the stream evaluates it. */
 export interface StreamRule {
