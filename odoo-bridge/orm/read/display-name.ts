@@ -25,6 +25,9 @@ const SQL_RULES: Record<string, SqlRule> = {
     const code = pythonFieldSql(env, m, 'code', a);
     return code ? sql`CASE WHEN COALESCE(${code}, '') <> '' THEN ${code} || ' ' || ${name} ELSE ${name} END` : name;
   },
+  // product product_pricelist.py: "<name or 'New'> (<currency name>)".
+  'product.pricelist': (env, m, a) =>
+    sql`COALESCE(NULLIF(${fieldSql(env, m.fields.get('name')!, a)}, ''), 'New') || ' (' || COALESCE((SELECT c.name FROM res_currency c WHERE c.id = ${sql.ref(`${a}.currency_id`)}), 'False') || ')'`,
   // base res_bank.py: "<name> - <bic>".
   'res.bank': (_env, _m, a) =>
     sql`COALESCE(${sql.ref(`${a}.name`)}, '') || CASE WHEN COALESCE(${sql.ref(`${a}.bic`)}, '') <> '' THEN ' - ' || ${sql.ref(`${a}.bic`)} ELSE '' END`,

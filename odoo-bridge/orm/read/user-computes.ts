@@ -38,7 +38,40 @@ export function transitiveImplied(group: number, implied: ReadonlyMap<number, re
   return out;
 }
 
+/**
+ * product res_partner.py `_compute_product_pricelist` = product.pricelist `_get_partner_pricelist_multi`
+ * for env.company: the partner's own (company-dependent) `specific_property_product_pricelist` when
+ * active; else the first pricelist (`_order` sequence, id) of the company or shared, active, whose
+ * country groups hold the partner's country (none when it has no country); else the fallback: the
+ * first such pricelist without country groups, the `res.partner.property_product_pricelist[_<company>]`
+ * parameters, the first such pricelist at all.
+ */
+function partnerPricelist(a: string, company: number | null): ReturnType<typeof sql> {
+  const p = (name: string) => column(a, name);
+  const companyId = company ?? 0;
+  const eligible = sql`pl.active AND (pl.company_id = ${companyId} OR pl.company_id IS NULL)`;
+  const param = (key: string) => sql`(SELECT pl.id FROM product_pricelist pl JOIN ir_config_parameter c ON c.key = ${key}
+      WHERE c.value ~ '^\s*[0-9]+\s*$' AND pl.id = trim(c.value)::int4)`;
+  return sql`COALESCE(
+    (SELECT pl.id FROM product_pricelist pl WHERE pl.active AND pl.id = (${p('specific_property_product_pricelist')}->>${String(companyId)})::int4),
+    (SELECT pl.id FROM product_pricelist pl WHERE ${eligible} AND (CASE WHEN ${p('country_id')} IS NULL
+        THEN NOT EXISTS (SELECT 1 FROM res_country_group_pricelist_rel r JOIN res_country_res_country_group_rel cg ON cg.res_country_group_id = r.res_country_group_id WHERE r.pricelist_id = pl.id)
+        ELSE EXISTS (SELECT 1 FROM res_country_group_pricelist_rel r JOIN res_country_res_country_group_rel cg ON cg.res_country_group_id = r.res_country_group_id WHERE r.pricelist_id = pl.id AND cg.res_country_id = ${p('country_id')}) END)
+      ORDER BY pl.sequence, pl.id LIMIT 1),
+    (SELECT pl.id FROM product_pricelist pl WHERE ${eligible}
+        AND NOT EXISTS (SELECT 1 FROM res_country_group_pricelist_rel r WHERE r.pricelist_id = pl.id) ORDER BY pl.sequence, pl.id LIMIT 1),
+    ${param(`res.partner.property_product_pricelist_${companyId}`)},
+    ${param('res.partner.property_product_pricelist')},
+    (SELECT pl.id FROM product_pricelist pl WHERE ${eligible} ORDER BY pl.sequence, pl.id LIMIT 1))`;
+}
+
 export const USER_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'res.partner.property_product_pricelist': {
+    dependsOn: [], readsTables: ['product_pricelist', 'res_country_group_pricelist_rel', 'res_country_res_country_group_rel', 'ir_config_parameter'],
+    many2one: 'product.pricelist',
+    select: (a, scope) => partnerPricelist(a, scope.env.companyId),
+    compute: (r) => r.property_product_pricelist ?? false,
+  },
   // base res_users.py `_compute_companies_count`: `res.company.sudo().search_count([])` (active companies).
   'res.users.companies_count': {
     dependsOn: [], readsTables: ['res_company'],

@@ -126,4 +126,23 @@ describe('res.partner and res.groups computes', () => {
     const [user] = await read('res.users', [ADMIN], null);
     expect(user!.avatar_128).toBe(admin!.avatar_128);
   });
+
+  it("property_product_pricelist: the partner's own, else its country group's, else the fallback (_get_partner_pricelist_multi)", async () => {
+    const q = async (text: string, values: unknown[] = []) => (await legacy.pool.query(text, values)).rows;
+    // value Odoo answered: every partner on the one pricelist, shown as "<name> (<currency>)"
+    expect((await read('res.partner', [3], ['property_product_pricelist']))[0]!.property_product_pricelist).toEqual([1, 'Default (USD)']);
+    const [{ id: cn }] = await q(`SELECT id FROM res_country WHERE code = 'CN'`);
+    const [{ id: usd }] = await q(`SELECT currency_id AS id FROM product_pricelist WHERE id = 1`);
+    const [{ id: asia }] = await q(`INSERT INTO product_pricelist (name, currency_id, active, sequence) VALUES ('{"en_US": "Asia"}', $1, true, 20) RETURNING id`, [usd]);
+    const [{ id: group }] = await q(`INSERT INTO res_country_group (name) VALUES ('{"en_US": "Asia"}') RETURNING id`);
+    await q(`INSERT INTO res_country_res_country_group_rel (res_country_group_id, res_country_id) VALUES ($1, $2)`, [group, cn]);
+    await q(`INSERT INTO res_country_group_pricelist_rel (pricelist_id, res_country_group_id) VALUES ($1, $2)`, [asia, group]);
+    await q(`UPDATE res_partner SET country_id = $1 WHERE id = 3`, [cn]);
+    expect((await read('res.partner', [3], ['property_product_pricelist']))[0]!.property_product_pricelist).toEqual([asia, 'Asia (USD)']);
+    // the company-dependent specific pricelist wins, if active
+    await q(`UPDATE res_partner SET specific_property_product_pricelist = '{"1": 1}' WHERE id = 3`);
+    expect((await read('res.partner', [3], ['property_product_pricelist']))[0]!.property_product_pricelist).toEqual([1, 'Default (USD)']);
+    await q(`UPDATE product_pricelist SET active = false WHERE id = 1`);
+    expect((await read('res.partner', [3], ['property_product_pricelist']))[0]!.property_product_pricelist).toEqual([asia, 'Asia (USD)']);
+  });
 });
