@@ -27,6 +27,8 @@ export function readCondition(text: string | null | undefined): { domain: RiskDo
   const source = text || '[]';
   const unclosed = innermostUnclosedBracket(source);
   if (unclosed) return { problem: { text: `'${unclosed}' was never closed (, line 1)`, notAList: false } };
+  // A dict or set literal: Python reads it, and it is no list (the reader knows no braces).
+  if (/^\s*\{[\s\S]*\}\s*$/.test(source)) return { problem: { text: 'not a list', notAList: true } };
   const missing: string[] = [];
   const names = undefinedNames(missing);
   let value: PyValue;
