@@ -28,7 +28,7 @@ import type { ActivityView } from './feed-page.ts';
 export const LIST_DEPTH = 100;
 export const LIST_TTL_MS = 30_000;
 const MAX_LISTS = 20_000;
-const MAX_ACTIVITIES = 200_000;
+const MAX_ACTIVITIES = 100_000;
 
 export interface ListedEntry {
   entryId: number;
@@ -95,8 +95,13 @@ interface Append {
   userEpoch: bigint;
 }
 
-/** How many of a user's latest appends are kept for loads in flight to catch up with. */
-const RECENT_APPENDS = 64;
+/**
+ * How many of a user's latest appends are kept for loads in flight to catch up with (a load takes
+ * milliseconds; one that missed more stores nothing). Bounded with the users tracked: at most
+ * MAX_APPENDING users × RECENT_APPENDS appends of a few entries each, some tens of MB at worst.
+ */
+const RECENT_APPENDS = 16;
+const MAX_APPENDING = MAX_LISTS * 2;
 /** How many generations a list remembers having taken in (its own appends since its load). */
 const ABSORBED_GENERATIONS = 64;
 
@@ -196,7 +201,7 @@ export class FeedMemory {
   append(userId: number, entries: readonly ListedEntry[], generation: string, userEpoch: bigint): void {
     let user = this.appends.get(userId);
     if (!user) {
-      if (this.appends.size >= MAX_LISTS * 4) {
+      if (this.appends.size >= MAX_APPENDING) {
         // Marks of loads in flight tell a cleared count apart by the clear count.
         this.appends.clear();
         this.appendClears++;
