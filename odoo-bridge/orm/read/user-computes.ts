@@ -65,7 +65,45 @@ function partnerPricelist(a: string, company: number | null): ReturnType<typeof 
     (SELECT pl.id FROM product_pricelist pl WHERE ${eligible} ORDER BY pl.sequence, pl.id LIMIT 1))`;
 }
 
+/** res.company's root: the first id of `parent_path` (the company itself without one). */
+const companyRoot = (a: string) => sql`COALESCE(NULLIF(split_part(${column(a, 'parent_path')}, '/', 1), '')::int4, ${column(a, 'id')})`;
+
+/**
+ * odoo/tools/mail.py `html2plaintext(html).strip()` is empty: no text once tags, comments and
+ * whitespace (entities such as &nbsp; included) are gone.
+ */
+export function htmlIsBlank(html: string | null | undefined): boolean {
+  if (!html) return true;
+  const text = html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1>/gi, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(nbsp|#160|#xa0);/gi, ' ');
+  return text.trim() === '';
+}
+
 export const USER_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  // base res_company.py `_compute_parent_ids` (sudo, archived too): the companies of parent_path, root first.
+  'res.company.parent_ids': {
+    dependsOn: ['parent_path'],
+    compute: (r) => (typeof r.parent_path === 'string' && r.parent_path ? r.parent_path.split('/').filter((id) => id).map(Number) : [r.id]),
+  },
+  'res.company.root_id': {
+    dependsOn: [], readsTables: ['res_company'], many2one: 'res.company',
+    select: (a) => companyRoot(a),
+    compute: (r) => r.root_id ?? false,
+  },
+  // base res_company.py `_compute_color`: the root company's partner colour, else the root id % 12.
+  'res.company.color': {
+    dependsOn: [], readsTables: ['res_company', 'res_partner'],
+    select: (a) => sql`COALESCE(NULLIF((SELECT p.color FROM res_company c JOIN res_partner p ON p.id = c.partner_id WHERE c.id = ${companyRoot(a)}), 0), ${companyRoot(a)} % 12)`,
+    compute: (r) => Number(r.color ?? 0),
+  },
+  // base res_company.py `_compute_empty_company_details`: `not html2plaintext(company_details or '')`.
+  'res.company.is_company_details_empty': {
+    dependsOn: ['company_details'],
+    compute: (r) => htmlIsBlank(r.company_details as string | null),
+  },
   'res.partner.property_product_pricelist': {
     dependsOn: [], readsTables: ['product_pricelist', 'res_country_group_pricelist_rel', 'res_country_res_country_group_rel', 'ir_config_parameter'],
     many2one: 'product.pricelist',

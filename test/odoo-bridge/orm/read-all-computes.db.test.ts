@@ -145,4 +145,17 @@ describe('res.partner and res.groups computes', () => {
     await q(`UPDATE product_pricelist SET active = false WHERE id = 1`);
     expect((await read('res.partner', [3], ['property_product_pricelist']))[0]!.property_product_pricelist).toEqual([asia, 'Asia (USD)']);
   });
+
+  it('res.company parent_ids, root_id, color and is_company_details_empty (values Odoo answered, then the rules)', async () => {
+    const [company] = await read('res.company', [1], ['name', 'parent_ids', 'root_id', 'color', 'is_company_details_empty']);
+    expect(company).toEqual({ id: 1, name: company!.name, parent_ids: [1], root_id: [1, company!.name], color: 1, is_company_details_empty: true });
+    // html2plaintext: markup alone is empty, text is not (company_details is translated: jsonb)
+    await legacy.pool.query(`UPDATE res_company SET company_details = '{"en_US": "<p><br></p>"}' WHERE id = 1`);
+    expect((await read('res.company', [1], ['is_company_details_empty']))[0]!.is_company_details_empty).toBe(true);
+    await legacy.pool.query(`UPDATE res_company SET company_details = '{"en_US": "<p>HealthPlus &amp; Co</p>"}' WHERE id = 1`);
+    expect((await read('res.company', [1], ['is_company_details_empty']))[0]!.is_company_details_empty).toBe(false);
+    // `root_id.partner_id.color or root_id.id % 12`
+    await legacy.pool.query(`UPDATE res_partner SET color = 7 WHERE id = (SELECT partner_id FROM res_company WHERE id = 1)`);
+    expect((await read('res.company', [1], ['color']))[0]!.color).toBe(7);
+  });
 });
