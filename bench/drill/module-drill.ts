@@ -10,8 +10,9 @@ import type { LoadThread } from './load-thread.ts';
 
 /**
  * The phase every module of the drill was in over a span of wall-clock time (epoch ms), to place
- * what a client saw: `backfilled`, `shadow`, `canary`, `service`, the phase a rollback returned
- * to (`canary after rollback`), or `freeze after <phase>` for a cutover or rollback step from its
+ * what a client saw: `backfilled`, `shadow`, `canary steps` (the modules taken to canary one by
+ * one: some routed by canary, the others still by shadow), `canary`, `service`, the phase a
+ * rollback returned to (`canary after rollback`), or `freeze after <phase>` for a cutover or rollback step from its
  * start to the gateway learning its flip (reads are still routed by the phase before).
  */
 export interface PhaseWindow {
@@ -151,6 +152,8 @@ export async function runModuleDrill<Report>(stack: DrillStack, o: ModuleDrillOp
     await each('shadow', (m) => c.shadow(m));
     enter('shadow');
     await dwell();
+    // From the first canary step on, a module's reads may be routed by canary (the others' still by shadow).
+    enter('canary steps');
     await each('canary 10', (m) => c.canary(m, 10, gates));
     enter('canary');
     await dwell();

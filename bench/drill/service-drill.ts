@@ -62,8 +62,8 @@ export interface ServiceDrillResult<Report extends ServiceLoadReport> extends Mo
   /** Read-backs that missed their own write, by the phases the modules were in when the write was sent and when the read was (`canary → service`). */
   staleByPhase: Record<string, number>;
   /**
-   * Those read while reads were routed by phase canary (canary, a freeze from it, canary after a
-   * rollback): a canary user's reads go to the service while writes stay on the monolith, so a
+   * Those read while reads were routed by phase canary (the canary steps, canary, a freeze from it,
+   * canary after a rollback): a canary user's reads go to the service while writes stay on the monolith, so a
    * read right after a write may trail it by the forward sync's lag (MIGRATION.md, "In canary,
    * writes stay on legacy"). Every other stale read is a broken read-your-writes.
    */
