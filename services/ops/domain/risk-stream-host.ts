@@ -73,6 +73,18 @@ export class RiskStreamHost {
       },
       search: async (model, domain) =>
         (await this.#engine.call({ database: odooDatabaseName, uid: SUPERUSER_ID, model, method: 'search', args: [domain], kwargs: {} })) as number[],
+      alertedAmong: async (ruleIds, ids) => {
+        const rows = await riskHome.readerNow(ctx);
+        const found = await rows.selectFrom('risk_alerts').select(['rule_id', 'res_id']).where('rule_id', 'in', [...ruleIds]).where('res_id', 'in', [...ids]).execute();
+        const byRule = new Map<number, Set<number>>();
+        for (const { rule_id: ruleId, res_id: resId } of found) {
+          if (ruleId === null || resId === null) continue;
+          let set = byRule.get(ruleId);
+          if (!set) byRule.set(ruleId, (set = new Set()));
+          set.add(resId);
+        }
+        return byRule;
+      },
       createAlertsOnce: (alerts) => db.transaction().execute((tx) => riskHome.writeIn({ db: tx, legacyPool }, (rows) => insertAlertsOnce(onKysely(rows), alerts, SUPERUSER_ID))),
     };
   }

@@ -27,12 +27,17 @@ export interface RiskStreamPorts {
    * stream exactly the records action_scan's search selects.
    */
   search(model: string, domain: RiskDomain): Promise<readonly number[]>;
+  /** Which of `ids` each of `ruleIds` has alerted already (where M18's alerts live now), to search only the others. */
+  alertedAmong(ruleIds: readonly number[], ids: readonly number[]): Promise<ReadonlyMap<number, ReadonlySet<number>>>;
   /**
    * In one transaction where M18's alerts live: takes each rule's alert lock (risk-scan.ts), then
    * inserts the alerts whose (rule, record) has none yet. Returns those inserted.
    */
   createAlertsOnce(alerts: readonly NewRiskAlert[]): Promise<readonly NewRiskAlert[]>;
 }
+
+/** Keyed searches in flight at once (each is a statement of its own on the monolith's pool). */
+export const SEARCH_CONCURRENCY = 4;
 
 export interface StreamOutcome {
   /** Row changes looked at (deletes included). */
@@ -68,18 +73,31 @@ export async function evaluateChanges(ports: RiskStreamPorts, changes: readonly 
   }
   const wanted: NewRiskAlert[] = [];
   const skipped: string[] = [];
+  const due: { rule: StreamRule; domain: RiskDomain; ids: number[] }[] = [];
   for (const rule of await ports.activeRules()) {
     const ids = changedByModel.get(rule.model_name);
     if (!ids) continue;
     const read = readCondition(rule.condition);
-    if (!('domain' in read)) {
-      skipped.push(rule.code);
-      continue;
-    }
-    const matched = await ports.search(rule.model_name, keyedDomain(ids, read.domain));
-    outcome.searches += 1;
-    wanted.push(...newAlerts(rule, matched, new Set()));
+    if ('domain' in read) due.push({ rule, domain: read.domain, ids });
+    else skipped.push(rule.code);
   }
+  // A record a rule has alerted needs no search for that rule (its alert would not be created
+  // again): one query for the batch, and only the rest is searched.
+  const allIds = [...new Set(due.flatMap((d) => d.ids))];
+  const alerted = due.length ? await ports.alertedAmong(due.map((d) => d.rule.id), allIds) : new Map<number, ReadonlySet<number>>();
+  let next = 0;
+  const searchNext = async (): Promise<void> => {
+    while (next < due.length) {
+      const { rule, domain, ids } = due[next++]!;
+      const done = alerted.get(rule.id);
+      const open = done ? ids.filter((id) => !done.has(id)) : ids;
+      if (!open.length) continue;
+      const matched = await ports.search(rule.model_name, keyedDomain(open, domain));
+      outcome.searches += 1;
+      wanted.push(...newAlerts(rule, matched, new Set()));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEARCH_CONCURRENCY, due.length) }, searchNext));
   const created = wanted.length ? await ports.createAlertsOnce(wanted) : [];
   return { ...outcome, created, skippedRules: skipped };
 }
