@@ -50,6 +50,8 @@ def model_classes(path):
                 name = value
             elif target == '_inherit':
                 inherit = field_facts.str_or_list(stmt.value)
+            elif target == '_table' and ok and isinstance(value, str):
+                facts['table'] = value
             elif target == '_rec_name' and ok and (value is None or isinstance(value, str)):
                 facts['recName'] = value
             elif target == '_rec_names_search' and ok and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
@@ -94,7 +96,7 @@ def main():
                     models.setdefault(model, []).append({'module': module, **facts})
     # Only models whose resolution can differ from the default need an entry: those setting an
     # attribute somewhere, and those inheriting (transitively) from one that does.
-    setting = {m for m, classes in models.items() if any('recName' in c or 'recNamesSearch' in c or 'searchFields' in c for c in classes)}
+    setting = {m for m, classes in models.items() if any('recName' in c or 'recNamesSearch' in c or 'searchFields' in c or 'table' in c for c in classes)}
     changed = True
     while changed:
         changed = False

@@ -1,3 +1,4 @@
+import { pythonTable } from './python-model-facts.ts';
 import type pg from 'pg';
 import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
 import { KNOWN_INHERITS, MODEL_OVERRIDES } from './model-overrides.ts';
@@ -201,6 +202,9 @@ function resolveTable(
   fkTables: Map<string, string>,
 ): string | null {
   const wanted = raw.filter((f) => f.store && f.ttype !== 'one2many' && f.ttype !== 'many2many' && f.name !== 'id').map((f) => f.name);
+  // The class's own `_table` (ir.actions.actions → ir_actions), when the database has it.
+  const declared = pythonTable(model);
+  if (declared && tables.has(declared)) return declared;
   const conventional = model.replace(/\./g, '_');
   if (tables.has(conventional)) return conventional;
   // Foreign keys of many2many tables are recorded under the model too: the table must look

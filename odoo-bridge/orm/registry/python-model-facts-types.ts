@@ -7,6 +7,8 @@ export interface ModelClassFacts {
   recNamesSearch?: string[];
   /** Fields this class defines with a `search=` method (searchable although not stored). */
   searchFields?: string[];
+  /** `_table` as the class sets it (ir.actions.actions: `ir_actions`). */
+  table?: string;
   /** `_inherit` parents other than the model itself (where unset attributes come from). */
   inherit?: string[];
 }

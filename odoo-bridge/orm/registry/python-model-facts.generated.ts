@@ -283,199 +283,304 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
  "hp.activity": [
   {
    "module": "hp_feed",
-   "recName": "summary"
+   "recName": "summary",
+   "table": "activities"
+  }
+ ],
+ "hp.ad.campaign": [
+  {
+   "module": "hp_ads",
+   "table": "ad_campaigns"
   }
  ],
  "hp.ad.impression": [
   {
    "module": "hp_ads",
-   "recName": "campaign_id"
+   "recName": "campaign_id",
+   "table": "ad_impressions"
   }
  ],
  "hp.ai.generation.task": [
   {
    "module": "hp_ai",
-   "recName": "task_type"
+   "recName": "task_type",
+   "table": "generation_tasks"
   }
  ],
  "hp.ai.insight": [
   {
    "module": "hp_ai",
-   "recName": "insight_type"
+   "recName": "insight_type",
+   "table": "insights"
+  }
+ ],
+ "hp.ai.model": [
+  {
+   "module": "hp_ai",
+   "table": "ai_models"
   }
  ],
  "hp.appointment": [
   {
    "module": "hp_marketplace",
-   "recName": "order_id"
+   "recName": "order_id",
+   "table": "appointments"
   }
  ],
  "hp.assessment": [
   {
    "module": "hp_personal",
-   "recName": "assessment_type"
+   "recName": "assessment_type",
+   "table": "assessments"
   }
  ],
  "hp.audit.log": [
   {
    "module": "hp_risk",
-   "recName": "action"
+   "recName": "action",
+   "table": "audit_logs"
   }
  ],
  "hp.auth.token": [
   {
    "module": "hp_account",
-   "recName": "scope"
+   "recName": "scope",
+   "table": "auth_tokens"
   }
  ],
  "hp.biz.dashboard": [
   {
    "module": "hp_workbench",
-   "recName": "owner_id"
+   "recName": "owner_id",
+   "table": "biz_dashboards"
   }
  ],
  "hp.certification": [
   {
    "module": "hp_growth",
-   "recName": "coach_id"
+   "recName": "coach_id",
+   "table": "certifications"
   }
  ],
  "hp.comment": [
   {
    "module": "hp_community",
-   "recName": "post_id"
+   "recName": "post_id",
+   "table": "comments"
+  }
+ ],
+ "hp.community.group": [
+  {
+   "module": "hp_community_biz",
+   "table": "community_groups"
   }
  ],
  "hp.community.member": [
   {
    "module": "hp_community_biz",
-   "recName": "user_id"
+   "recName": "user_id",
+   "table": "members"
   }
  ],
  "hp.community.post": [
   {
    "module": "hp_community",
-   "recName": "title"
+   "recName": "title",
+   "table": "community_posts"
   }
  ],
  "hp.content.purchase": [
   {
    "module": "hp_knowledge",
-   "recName": "content_id"
+   "recName": "content_id",
+   "table": "content_purchases"
+  }
+ ],
+ "hp.content.tag": [
+  {
+   "module": "hp_knowledge",
+   "table": "content_tags"
   }
  ],
  "hp.device.binding": [
   {
    "module": "hp_personal",
-   "recName": "serial"
+   "recName": "serial",
+   "table": "device_bindings"
+  }
+ ],
+ "hp.gift": [
+  {
+   "module": "hp_gift",
+   "table": "gifts"
   }
  ],
  "hp.gift.order": [
   {
    "module": "hp_gift",
-   "recName": "gift_id"
+   "recName": "gift_id",
+   "table": "gift_orders"
   }
  ],
  "hp.grab.order": [
   {
    "module": "hp_grab",
-   "recName": "service_order_id"
+   "recName": "service_order_id",
+   "table": "grab_orders"
   }
  ],
  "hp.health.goal": [
   {
    "module": "hp_personal",
-   "recName": "goal_type"
+   "recName": "goal_type",
+   "table": "health_goals"
   }
  ],
  "hp.health.record": [
   {
    "module": "hp_personal",
-   "recName": "record_type"
+   "recName": "record_type",
+   "table": "health_records"
+  }
+ ],
+ "hp.health.service": [
+  {
+   "module": "hp_marketplace",
+   "table": "health_services"
   }
  ],
  "hp.inventory": [
   {
    "module": "hp_mall",
-   "recName": "product_id"
+   "recName": "product_id",
+   "table": "inventories"
   }
  ],
  "hp.knowledge.content": [
   {
    "module": "hp_knowledge",
-   "recName": "title"
+   "recName": "title",
+   "table": "knowledge_contents"
   }
  ],
  "hp.live.stream": [
   {
    "module": "hp_live",
-   "recName": "title"
+   "recName": "title",
+   "table": "live_streams"
+  }
+ ],
+ "hp.mall.order": [
+  {
+   "module": "hp_mall",
+   "table": "orders"
   }
  ],
  "hp.mall.order.line": [
   {
    "module": "hp_mall",
-   "recName": "product_id"
+   "recName": "product_id",
+   "table": "order_lines"
+  }
+ ],
+ "hp.matching.rule": [
+  {
+   "module": "hp_grab",
+   "table": "matching_rules"
   }
  ],
  "hp.notification": [
   {
    "module": "hp_operations",
-   "recName": "title"
+   "recName": "title",
+   "table": "notifications"
+  }
+ ],
+ "hp.operation": [
+  {
+   "module": "hp_operations",
+   "table": "operations"
   }
  ],
  "hp.payment": [
   {
    "module": "hp_payment",
-   "recName": "reference"
+   "recName": "reference",
+   "table": "payments"
+  }
+ ],
+ "hp.permission": [
+  {
+   "module": "hp_account",
+   "table": "permissions"
   }
  ],
  "hp.points.transaction": [
   {
    "module": "hp_points",
-   "recName": "reason"
+   "recName": "reason",
+   "table": "points_transactions"
   }
  ],
  "hp.qa.answer": [
   {
    "module": "hp_qa",
-   "recName": "question_id"
+   "recName": "question_id",
+   "table": "qa_answers"
   }
  ],
  "hp.qa.question": [
   {
    "module": "hp_qa",
-   "recName": "title"
+   "recName": "title",
+   "table": "qa_questions"
   }
  ],
  "hp.rating": [
   {
    "module": "hp_growth",
-   "recName": "coach_id"
+   "recName": "coach_id",
+   "table": "ratings"
   }
  ],
  "hp.recommendation": [
   {
    "module": "hp_feed",
-   "recName": "reason"
+   "recName": "reason",
+   "table": "recommendations"
   }
  ],
  "hp.risk.alert": [
   {
    "module": "hp_risk",
-   "recName": "rule_id"
+   "recName": "rule_id",
+   "table": "risk_alerts"
+  }
+ ],
+ "hp.risk.rule": [
+  {
+   "module": "hp_risk",
+   "table": "risk_rules"
+  }
+ ],
+ "hp.service.order": [
+  {
+   "module": "hp_marketplace",
+   "table": "service_orders"
   }
  ],
  "hp.settlement": [
   {
    "module": "hp_payment",
-   "recName": "payee_id"
+   "recName": "payee_id",
+   "table": "settlements"
   }
  ],
  "hp.user.feed": [
   {
    "module": "hp_feed",
-   "recName": "activity_id"
+   "recName": "activity_id",
+   "table": "user_feeds"
   }
  ],
  "iap.account": [
@@ -486,10 +591,53 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
    "module": "iap_mail"
   }
  ],
+ "ir.actions.act_url": [
+  {
+   "inherit": [
+    "ir.actions.actions"
+   ],
+   "module": "base",
+   "table": "ir_act_url"
+  }
+ ],
+ "ir.actions.act_window": [
+  {
+   "inherit": [
+    "ir.actions.actions"
+   ],
+   "module": "base",
+   "table": "ir_act_window"
+  }
+ ],
  "ir.actions.act_window.view": [
   {
    "module": "base",
-   "recName": "view_id"
+   "recName": "view_id",
+   "table": "ir_act_window_view"
+  }
+ ],
+ "ir.actions.act_window_close": [
+  {
+   "inherit": [
+    "ir.actions.actions"
+   ],
+   "module": "base",
+   "table": "ir_actions"
+  }
+ ],
+ "ir.actions.actions": [
+  {
+   "module": "base",
+   "table": "ir_actions"
+  }
+ ],
+ "ir.actions.client": [
+  {
+   "inherit": [
+    "ir.actions.actions"
+   ],
+   "module": "base",
+   "table": "ir_act_client"
   }
  ],
  "ir.actions.report": [
@@ -500,7 +648,17 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
    "module": "base",
    "searchFields": [
     "model_id"
-   ]
+   ],
+   "table": "ir_act_report_xml"
+  }
+ ],
+ "ir.actions.server": [
+  {
+   "inherit": [
+    "ir.actions.actions"
+   ],
+   "module": "base",
+   "table": "ir_act_server"
   }
  ],
  "ir.actions.todo": [
@@ -738,7 +896,8 @@ export const PYTHON_MODEL_FACTS: Record<string, ModelClassFacts[]> = {
  "mail.notification": [
   {
    "module": "mail",
-   "recName": "res_partner_id"
+   "recName": "res_partner_id",
+   "table": "mail_notification"
   }
  ],
  "mail.template": [

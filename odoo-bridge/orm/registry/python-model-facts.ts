@@ -51,3 +51,10 @@ export function pythonSearchFields(model: string, installed: ReadonlySet<string>
   }
   return found;
 }
+
+/** The `_table` a class of `model` sets (the last one that does), whatever is installed: the table to look for first. */
+export function pythonTable(model: string): string | undefined {
+  const classes = PYTHON_MODEL_FACTS[model] ?? [];
+  for (let i = classes.length - 1; i >= 0; i--) if (classes[i]!.table) return classes[i]!.table;
+  return undefined;
+}

@@ -158,4 +158,10 @@ describe('res.partner and res.groups computes', () => {
     await legacy.pool.query(`UPDATE res_partner SET color = 7 WHERE id = (SELECT partner_id FROM res_company WHERE id = 1)`);
     expect((await read('res.company', [1], ['color']))[0]!.color).toBe(7);
   });
+
+  it("a model read from the `_table` its class sets (ir.actions.actions: ir_actions), not refused for want of ir_actions_actions", async () => {
+    const { rows } = await legacy.pool.query<{ id: number; type: string }>('SELECT id, type FROM ir_actions ORDER BY id LIMIT 2');
+    const got = (await engine.call({ database: 'hp_legacy', uid: ADMIN, model: 'ir.actions.actions', method: 'search_read', args: [[]], kwargs: { fields: ['type'], order: 'id', limit: 2 } })) as Record<string, unknown>[];
+    expect(got).toEqual(rows.map((r) => ({ id: r.id, type: r.type })));
+  });
 });
