@@ -204,11 +204,14 @@ def classes_of(path):
     except SyntaxError:
         return
     constants = {}
+    sequences = {}
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             ok, v = const(stmt.value)
             if ok and isinstance(v, (str, int, float, bool)):
                 constants[stmt.targets[0].id] = v
+            if ok and isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
+                sequences[stmt.targets[0].id] = list(v)
     for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
         name, inherit, fields = None, [], {}
         methods = {stmt.name for stmt in cls.body if isinstance(stmt, ast.FunctionDef)}
@@ -221,7 +224,10 @@ def classes_of(path):
             if (stmt.name == 'unlink' or is_ondelete(stmt)) and reads_records(stmt):
                 readers.add('unlink')
         method_depends = {stmt.name: deps for stmt in cls.body if isinstance(stmt, ast.FunctionDef)
-                          for deps in [depends_of_method(stmt, text)] if deps is not None}
+                          for deps in [depends_of_method(stmt, text, sequences)] if deps is not None}
+        # Methods a depends lambda may call: their body as a list_expr tree, or None (opaque).
+        list_methods = {stmt.name: method_list_expr(stmt, sequences) for stmt in cls.body
+                        if isinstance(stmt, ast.FunctionDef) and stmt.name.startswith('_')}
         depends_fields = {}
         class_attrs = {}
         for stmt in cls.body:
@@ -246,7 +252,8 @@ def classes_of(path):
         if model:
             # For the registry's method resolution order: the class's `_inherit` as written (the model
             # itself included when the class extends it), its decorated compute methods and fields.
-            klass = {'inherit': inherit, 'methods': method_depends, 'fields': depends_fields, 'attrs': class_attrs}
+            klass = {'inherit': inherit, 'methods': method_depends, 'fields': depends_fields, 'attrs': class_attrs,
+                     'listMethods': list_methods}
             # For the order of `_fields` (models.py `_setup_base`: each class's field definitions in
             # declaration order, along the reversed MRO): the names it declares, and the automatic
             # fields MetaModel appends when the class defines a non-abstract model.
@@ -332,7 +339,109 @@ def field_facts(call, text, constants):
 REC_NAME_DEPENDS = 'lambda self: (self._rec_name,) if self._rec_name else ()'
 
 
-def depends_of_method(fn, text):
+class NotListExpr(Exception):
+    pass
+
+
+def list_expr(node, constants, local=None):
+    """A method body or depends lambda computing a list of field names from literals, module
+    constants, `self.<method>()` / `super().<method>()` calls, `+`, `list()`, `[... for x in ...]`
+    f-string maps and `if` on `'field' in self` or truthiness, as a tree the engine evaluates
+    along the model's MRO (python-field-facts-depends.ts); NotListExpr for anything else."""
+    local = local or {}
+    if isinstance(node, ast.Constant) and (isinstance(node.value, str) or node.value is False or node.value is None):
+        return {'const': node.value if node.value is not None else False}
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return {'list': [list_expr(e, constants, local) for e in node.elts]}
+    if isinstance(node, ast.Name):
+        if node.id in local:
+            return local[node.id]
+        if node.id in constants and isinstance(constants[node.id], (list, tuple)):
+            return {'list': [{'const': v} for v in constants[node.id]]}
+        raise NotListExpr()
+    if isinstance(node, ast.Call) and not node.keywords:
+        f = node.func
+        if isinstance(f, ast.Name) and f.id in ('list', 'tuple') and len(node.args) == 1:
+            return list_expr(node.args[0], constants, local)
+        if isinstance(f, ast.Attribute) and not node.args:
+            if isinstance(f.value, ast.Name) and f.value.id == 'self':
+                return {'call': f.attr}
+            if isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) and f.value.func.id == 'super':
+                return {'super': f.attr}
+        raise NotListExpr()
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return {'add': [list_expr(node.left, constants, local), list_expr(node.right, constants, local)]}
+    if isinstance(node, ast.IfExp):
+        return {'if': test_expr(node.test, constants, local), 'then': list_expr(node.body, constants, local),
+                'else': list_expr(node.orelse, constants, local)}
+    if isinstance(node, ast.ListComp) and len(node.generators) == 1 and isinstance(node.generators[0].target, ast.Name) \
+            and isinstance(node.elt, ast.Name) and node.elt.id == node.generators[0].target.id \
+            and len(node.generators[0].ifs) == 1:
+        # `[f for f in (...) if f in self]`: the names that are fields of the model
+        cond = node.generators[0].ifs[0]
+        if isinstance(cond, ast.Compare) and len(cond.ops) == 1 and isinstance(cond.ops[0], ast.In) \
+                and isinstance(cond.left, ast.Name) and cond.left.id == node.elt.id \
+                and isinstance(cond.comparators[0], ast.Name) and cond.comparators[0].id == 'self':
+            return {'fieldsOnly': list_expr(node.generators[0].iter, constants, local)}
+        raise NotListExpr()
+    if isinstance(node, ast.ListComp) and len(node.generators) == 1 and not node.generators[0].ifs \
+            and isinstance(node.generators[0].target, ast.Name) and isinstance(node.elt, ast.JoinedStr):
+        var = node.generators[0].target.id
+        parts = node.elt.values
+        pre, post, seen = '', '', False
+        for part in parts:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                if seen:
+                    post += part.value
+                else:
+                    pre += part.value
+            elif isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name) and part.value.id == var \
+                    and part.format_spec is None and part.conversion == -1 and not seen:
+                seen = True
+            else:
+                raise NotListExpr()
+        if not seen:
+            raise NotListExpr()
+        return {'map': [pre, post], 'of': list_expr(node.generators[0].iter, constants, local)}
+    raise NotListExpr()
+
+
+def test_expr(node, constants, local):
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In) \
+            and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == 'self' \
+            and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+        return {'hasField': node.left.value}
+    return {'truthy': list_expr(node, constants, local)}
+
+
+def method_list_expr(fn, constants):
+    """A method whose body is assignments to local names, `if <test>: return <expr>` and a final
+    `return <expr>`, as a list_expr tree; None when it is anything else."""
+    body = [b for b in fn.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+    if [a for a in fn.args.args[1:]] or fn.args.vararg or fn.args.kwarg:
+        return None
+    local = {}
+
+    def build(stmts):
+        if not stmts:
+            raise NotListExpr()
+        head, rest = stmts[0], stmts[1:]
+        if isinstance(head, ast.Return) and head.value is not None and not rest:
+            return list_expr(head.value, constants, local)
+        if isinstance(head, ast.Assign) and len(head.targets) == 1 and isinstance(head.targets[0], ast.Name):
+            local[head.targets[0].id] = list_expr(head.value, constants, local)
+            return build(rest)
+        if isinstance(head, ast.If) and len(head.body) == 1 and isinstance(head.body[0], ast.Return) and not head.orelse:
+            return {'if': test_expr(head.test, constants, local), 'then': list_expr(head.body[0].value, constants, local),
+                    'else': build(rest)}
+        raise NotListExpr()
+    try:
+        return build(body)
+    except NotListExpr:
+        return None
+
+
+def depends_of_method(fn, text, constants=None):
     """The `@api.depends(...)` of a method: its string paths, {"recName": true} for BaseModel's
     `_rec_name` lambda, {"unknown": source} for another callable; None when undecorated. With
     several, the outermost wins (decorators apply bottom-up and each sets `_depends`)."""
@@ -346,7 +455,14 @@ def depends_of_method(fn, text):
             if source == REC_NAME_DEPENDS:
                 return {'recName': True}
             paths = attribute_paths(d.args[0])
-            return {'paths': paths} if paths is not None else {'unknown': source}
+            if paths is not None:
+                return {'paths': paths}
+            if isinstance(d.args[0], ast.Lambda):
+                try:
+                    return {'expr': list_expr(d.args[0].body, constants or {})}
+                except NotListExpr:
+                    pass
+            return {'unknown': source}
         paths = []
         for arg in d.args:
             ok, v = const(arg)
@@ -561,6 +677,40 @@ def main():
     # no decorated method, no computed/related field, no class attribute a depends lambda reads.
     referenced = {p['attr'] for cs in classes.values() for c in cs for d in c.get('methods', {}).values()
                   if isinstance(d, dict) for p in d.get('paths', []) if isinstance(p, dict)}
+
+    # Methods reachable from a depends expression (calls, transitively): only those are kept.
+    def calls_of(tree, out):
+        if isinstance(tree, dict):
+            for k in ('call', 'super'):
+                if k in tree:
+                    out.add(tree[k])
+            for v in tree.values():
+                calls_of(v, out)
+        elif isinstance(tree, list):
+            for v in tree:
+                calls_of(v, out)
+        return out
+    reachable = set()
+    for cs in classes.values():
+        for c in cs:
+            for d in c.get('methods', {}).values():
+                if isinstance(d, dict) and 'expr' in d:
+                    calls_of(d['expr'], reachable)
+    grown = True
+    while grown:
+        grown = False
+        for cs in classes.values():
+            for c in cs:
+                for name, tree in c.get('listMethods', {}).items():
+                    if name in reachable and tree is not None:
+                        before = len(reachable)
+                        calls_of(tree, reachable)
+                        grown = grown or len(reachable) > before
+    for cs in classes.values():
+        for c in cs:
+            kept_methods = {n: (t if t is not None else {'unknown': n}) for n, t in c.pop('listMethods', {}).items() if n in reachable}
+            if kept_methods:
+                c['listMethods'] = kept_methods
     for model in list(classes):
         kept = []
         for c in classes[model]:
@@ -568,7 +718,7 @@ def main():
             if attrs:
                 c['attrs'] = attrs
             if [i for i in c.get('inherit', []) if i != model] or c.get('methods') or c.get('fields') or attrs \
-                    or c.get('declared') or c.get('automatic'):
+                    or c.get('declared') or c.get('automatic') or c.get('listMethods'):
                 kept.append(c)
         if kept:
             classes[model] = kept
@@ -586,7 +736,8 @@ def main():
         '// listing literals and class attributes; {"unknown": source} for other callables), its fields\'\n'
         '// `compute`, `related`, explicit `depends` and x2many literal-domain fields, the string class\n'
         '// attributes those lambdas read (`attrs`), the field names it declares in order (`declared`) and the\n'
-        '// automatic fields MetaModel appends when it defines a non-abstract model (`automatic`);\n'
+        '// automatic fields MetaModel appends when it defines a non-abstract model (`automatic`), and the methods\n'
+        '// depends lambdas call (`listMethods`: a list expression tree, {"unknown": name} when opaque);\n'
         '// `baseModel`: odoo/models.py BaseModel\'s decorated methods; `magicFields`: the automatic fields\n'
         '// MetaModel adds to every model (display_name).\n'
         "import type { PythonDependsFacts } from './python-field-facts-types.ts';\n\n"

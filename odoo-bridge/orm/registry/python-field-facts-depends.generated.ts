@@ -7,7 +7,8 @@
 // listing literals and class attributes; {"unknown": source} for other callables), its fields'
 // `compute`, `related`, explicit `depends` and x2many literal-domain fields, the string class
 // attributes those lambdas read (`attrs`), the field names it declares in order (`declared`) and the
-// automatic fields MetaModel appends when it defines a non-abstract model (`automatic`);
+// automatic fields MetaModel appends when it defines a non-abstract model (`automatic`), and the methods
+// depends lambdas call (`listMethods`: a list expression tree, {"unknown": name} when opaque);
 // `baseModel`: odoo/models.py BaseModel's decorated methods; `magicFields`: the automatic fields
 // MetaModel adds to every model (display_name).
 import type { PythonDependsFacts } from './python-field-facts-types.ts';
@@ -5143,6 +5144,39 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      }
     },
     "module": "base"
+   }
+  ],
+  "base": [
+   {
+    "inherit": [
+     "base"
+    ],
+    "listMethods": {
+     "_phone_get_country_field": {
+      "else": {
+       "const": false
+      },
+      "if": {
+       "hasField": "country_id"
+      },
+      "then": {
+       "const": "country_id"
+      }
+     },
+     "_phone_get_number_fields": {
+      "fieldsOnly": {
+       "list": [
+        {
+         "const": "mobile"
+        },
+        {
+         "const": "phone"
+        }
+       ]
+      }
+     }
+    },
+    "module": "phone_validation"
    }
   ],
   "base.document.layout": [
@@ -11527,12 +11561,40 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "inherit": [
      "mail.thread"
     ],
+    "listMethods": {
+     "_phone_get_sanitize_triggers": {
+      "add": [
+       {
+        "else": {
+         "list": []
+        },
+        "if": {
+         "truthy": {
+          "call": "_phone_get_country_field"
+         }
+        },
+        "then": {
+         "list": [
+          {
+           "call": "_phone_get_country_field"
+          }
+         ]
+        }
+       },
+       {
+        "call": "_phone_get_number_fields"
+       }
+      ]
+     }
+    },
     "methods": {
      "_compute_blacklisted": [
       "phone_sanitized"
      ],
      "_compute_phone_sanitized": {
-      "unknown": "lambda self: self._phone_get_sanitize_triggers()"
+      "expr": {
+       "call": "_phone_get_sanitize_triggers"
+      }
      }
     },
     "module": "phone_validation"
@@ -14102,9 +14164,41 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "format.address.mixin",
      "format.vat.label.mixin"
     ],
+    "listMethods": {
+     "_get_company_address_field_names": {
+      "list": [
+       {
+        "const": "street"
+       },
+       {
+        "const": "street2"
+       },
+       {
+        "const": "city"
+       },
+       {
+        "const": "zip"
+       },
+       {
+        "const": "state_id"
+       },
+       {
+        "const": "country_id"
+       }
+      ]
+     }
+    },
     "methods": {
      "_compute_address": {
-      "unknown": "lambda self: [f'partner_id.{fname}' for fname in self._get_company_address_field_names()]"
+      "expr": {
+       "map": [
+        "partner_id.",
+        ""
+       ],
+       "of": {
+        "call": "_get_company_address_field_names"
+       }
+      }
      },
      "_compute_color": [
       "root_id"
@@ -15471,6 +15565,53 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "format.vat.label.mixin",
      "avatar.mixin"
     ],
+    "listMethods": {
+     "_address_fields": {
+      "list": [
+       {
+        "const": "street"
+       },
+       {
+        "const": "street2"
+       },
+       {
+        "const": "zip"
+       },
+       {
+        "const": "city"
+       },
+       {
+        "const": "state_id"
+       },
+       {
+        "const": "country_id"
+       }
+      ]
+     },
+     "_display_address_depends": {
+      "add": [
+       {
+        "call": "_formatting_address_fields"
+       },
+       {
+        "list": [
+         {
+          "const": "country_id"
+         },
+         {
+          "const": "company_name"
+         },
+         {
+          "const": "state_id"
+         }
+        ]
+       }
+      ]
+     },
+     "_formatting_address_fields": {
+      "call": "_address_fields"
+     }
+    },
     "methods": {
      "_compute_active_lang_count": [
       "lang"
@@ -15531,7 +15672,9 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
       "commercial_company_name"
      ],
      "_compute_contact_address": {
-      "unknown": "lambda self: self._display_address_depends()"
+      "expr": {
+       "call": "_display_address_depends"
+      }
      },
      "_compute_display_name": [
       "complete_name",
@@ -15813,9 +15956,26 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
     "inherit": [
      "res.partner"
     ],
+    "listMethods": {
+     "_peppol_eas_endpoint_depends": {
+      "list": [
+       {
+        "const": "country_code"
+       },
+       {
+        "const": "vat"
+       },
+       {
+        "const": "company_registry"
+       }
+      ]
+     }
+    },
     "methods": {
      "_compute_invoice_edi_format": {
-      "unknown": "lambda self: self._peppol_eas_endpoint_depends()"
+      "expr": {
+       "call": "_peppol_eas_endpoint_depends"
+      }
      },
      "_compute_is_peppol_edi_format": [
       "invoice_edi_format"
@@ -15824,10 +15984,25 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
       "invoice_edi_format"
      ],
      "_compute_peppol_eas": {
-      "unknown": "lambda self: self._peppol_eas_endpoint_depends()"
+      "expr": {
+       "call": "_peppol_eas_endpoint_depends"
+      }
      },
      "_compute_peppol_endpoint": {
-      "unknown": "lambda self: self._peppol_eas_endpoint_depends() + ['peppol_eas']"
+      "expr": {
+       "add": [
+        {
+         "call": "_peppol_eas_endpoint_depends"
+        },
+        {
+         "list": [
+          {
+           "const": "peppol_eas"
+          }
+         ]
+        }
+       ]
+      }
      }
     },
     "module": "account_edi_ubl_cii"
@@ -17219,6 +17394,11 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "mail.activity.mixin",
      "utm.mixin"
     ],
+    "listMethods": {
+     "_phone_get_number_fields": {
+      "list": []
+     }
+    },
     "methods": {
      "_compute_amount_invoiced": [
       "order_line.amount_invoiced"

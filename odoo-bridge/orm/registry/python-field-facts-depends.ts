@@ -1,5 +1,5 @@
 import { PYTHON_DEPENDS_FACTS } from './python-field-facts-depends.generated.ts';
-import type { ClassDependsFacts, FieldDependsFacts, MethodDepends } from './python-field-facts-types.ts';
+import type { ClassDependsFacts, FieldDependsFacts, ListExpr, MethodDepends } from './python-field-facts-types.ts';
 import type { FieldInfo, ModelInfo, Registry } from './types.ts';
 
 /**
@@ -59,7 +59,64 @@ function resolved(depends: MethodDepends, model: ModelInfo, classes: readonly Cl
     }
     return out;
   }
+  if ('expr' in depends) {
+    try {
+      const value = evaluateList(depends.expr, model, classes, 0);
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+    } catch (error) {
+      if (error instanceof Opaque) return undefined;
+      throw error;
+    }
+  }
   return undefined;
+}
+
+/** A method (or construct) the extraction could not read: the dependencies stay unanswered. */
+class Opaque extends Error {}
+
+type ListValue = string | false | ListValue[];
+
+/** Evaluates a depends expression on `model`; `self.m()` is looked up along the MRO from `from` (super: after the caller's class). */
+function evaluateList(expr: ListExpr, model: ModelInfo, classes: readonly ClassDependsFacts[], from: number, depth = 0): ListValue {
+  if (depth > 32) throw new Opaque();
+  const again = (e: ListExpr, start = from) => evaluateList(e, model, classes, start, depth + 1);
+  if ('const' in expr) return expr.const;
+  if ('list' in expr) return expr.list.map((e) => again(e));
+  if ('call' in expr || 'super' in expr) {
+    const name = 'call' in expr ? expr.call : expr.super;
+    const start = 'call' in expr ? 0 : from;
+    for (let i = start; i < classes.length; i++) {
+      const body = classes[i]!.listMethods?.[name];
+      if (!body) continue;
+      if ('unknown' in body) throw new Opaque();
+      return again(body, i + 1);
+    }
+    throw new Opaque();
+  }
+  if ('add' in expr) {
+    const [left, right] = [again(expr.add[0]), again(expr.add[1])];
+    if (!Array.isArray(left) || !Array.isArray(right)) throw new Opaque();
+    return [...left, ...right];
+  }
+  if ('if' in expr) {
+    const test = 'hasField' in expr.if ? model.fields.has(expr.if.hasField) : truthy(again(expr.if.truthy));
+    return again(test ? expr.then : expr.else);
+  }
+  if ('map' in expr) {
+    const items = again(expr.of);
+    if (!Array.isArray(items)) throw new Opaque();
+    return items.map((x) => `${expr.map[0]}${String(x)}${expr.map[1]}`);
+  }
+  if ('fieldsOnly' in expr) {
+    const items = again(expr.fieldsOnly);
+    if (!Array.isArray(items)) throw new Opaque();
+    return items.filter((x) => typeof x === 'string' && model.fields.has(x));
+  }
+  throw new Opaque();
+}
+
+function truthy(value: ListValue): boolean {
+  return Array.isArray(value) ? value.length > 0 : !!value;
 }
 
 /**

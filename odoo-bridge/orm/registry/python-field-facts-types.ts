@@ -31,7 +31,22 @@ export interface PythonFieldFacts {
  * literals and class attributes (`[self._avatar_name_field, 'image_128']`), `{ unknown }` for
  * other callables.
  */
-export type MethodDepends = string[] | { recName: true } | { paths: Array<string | { attr: string }> } | { unknown: string };
+export type MethodDepends = string[] | { recName: true } | { paths: Array<string | { attr: string }> } | { expr: ListExpr } | { unknown: string };
+
+/**
+ * A list of field names computed by a depends lambda or a method it calls (scripts/extract-python-field-facts.py
+ * `list_expr`): literals, `self.m()` / `super().m()` along the MRO, `+`, conditionals on `'f' in self`
+ * or truthiness, `[f'pre{x}post' for x in ...]` and `[f for f in ... if f in self]`.
+ */
+export type ListExpr =
+  | { const: string | false }
+  | { list: ListExpr[] }
+  | { call: string }
+  | { super: string }
+  | { add: [ListExpr, ListExpr] }
+  | { if: { hasField: string } | { truthy: ListExpr }; then: ListExpr; else: ListExpr }
+  | { map: [string, string]; of: ListExpr }
+  | { fieldsOnly: ListExpr };
 
 /** The attributes of one field definition that fields.py `get_depends` reads (only those it sets). */
 export interface FieldDependsFacts {
@@ -55,6 +70,8 @@ export interface ClassDependsFacts {
   fields?: Record<string, FieldDependsFacts>;
   /** String class attributes a `{ paths }` lambda reads (`_avatar_name_field = 'name'`). */
   attrs?: Record<string, string>;
+  /** Methods depends lambdas call (transitively): their list expression, `{ unknown }` when opaque. */
+  listMethods?: Record<string, ListExpr | { unknown: string }>;
   /** The field names the class declares, in order (models.py `_setup_base` collects them along the reversed MRO). */
   declared?: string[];
   /** The automatic fields MetaModel appends to a class defining a non-abstract model (id, display_name, log access). */

@@ -73,7 +73,7 @@ describe('fields_get depends: the compute dependencies Odoo answers, for every m
     });
   });
 
-  it("a depends lambda listing class attributes reads the model's values; one calling a method stays unanswered", async () => {
+  it("a depends lambda listing class attributes reads the model's values", async () => {
     // avatar.mixin `@api.depends(lambda self: [self._avatar_name_field, 'image_128'])`, `_avatar_name_field = "name"`;
     // res.partner overrides it with its own paths first; mail.thread.blacklist `[self._primary_email]`.
     expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['avatar_128', 'email_normalized'])).toEqual({
@@ -81,8 +81,22 @@ describe('fields_get depends: the compute dependencies Odoo answers, for every m
       email_normalized: ['email'],
     });
     expect(await dependsOf(refEngine, 'odoo_ref', 'mail.guest', ['avatar_128'])).toEqual({ avatar_128: ['name', 'image_128'] });
-    // `lambda self: self._display_address_depends()` is code Ficus does not run: the database's (empty) answer.
-    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['contact_address'])).toEqual({ contact_address: [] });
+  });
+
+  it('a depends lambda calling methods evaluates them along the MRO (values real Odoo 18 answers)', async () => {
+    // base res_partner.py: `lambda self: self._display_address_depends()` = `_formatting_address_fields()`
+    // (= `_address_fields()` = list(ADDRESS_FIELDS)) + ['country_id', 'company_name', 'state_id'].
+    // phone_validation: `lambda self: self._phone_get_sanitize_triggers()`: the country field when the model has
+    // one (`'country_id' in self`), then base's `[f for f in ('mobile', 'phone') if f in self]`.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['contact_address', 'phone_sanitized'])).toEqual({
+      contact_address: ['street', 'street2', 'zip', 'city', 'state_id', 'country_id', 'country_id', 'company_name', 'state_id'],
+      phone_sanitized: ['country_id', 'mobile', 'phone'],
+    });
+    // base res_company.py: `lambda self: [f'partner_id.{fname}' for fname in self._get_company_address_field_names()]`.
+    const address = ['partner_id.street', 'partner_id.street2', 'partner_id.city', 'partner_id.zip', 'partner_id.state_id', 'partner_id.country_id'];
+    expect(await dependsOf(legacyEngine, 'hp_legacy', 'res.company', ['street', 'country_id'])).toEqual({ street: address, country_id: address });
+    // account_edi_ubl_cii: `self._peppol_eas_endpoint_depends() + ['peppol_eas']`.
+    expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['peppol_endpoint'])).toEqual({ peppol_endpoint: ['country_code', 'vat', 'company_registry', 'peppol_eas'] });
   });
 
   it('a plain x2many depends on the fields of its literal domain; one with a lambda domain on nothing', async () => {
