@@ -1,4 +1,5 @@
 import { PYTHON_DEPENDS_FACTS } from './python-field-facts-depends.generated.ts';
+import { pythonDescriptionOf } from './python-field-description.ts';
 import type { ClassDependsFacts, FieldDependsFacts, ListExpr, MethodDepends } from './python-field-facts-types.ts';
 import type { FieldInfo, ModelInfo, Registry } from './types.ts';
 
@@ -22,6 +23,13 @@ import type { FieldInfo, ModelInfo, Registry } from './types.ts';
  */
 export function fieldDepends(registry: Registry, model: ModelInfo, field: FieldInfo): readonly string[] | undefined {
   if (field.depends.length) return field.depends;
+  // fields.Properties `setup_related`: an inherited Properties field takes its target's `definition`
+  // and so depends on the definition record (`_setup_definition_attrs`), not on its related path.
+  if (field.type === 'properties' && field.inheritedVia) {
+    const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
+    const definition = parent ? pythonDescriptionOf(registry, parent.name, field.name)?.params.definition : undefined;
+    if (typeof definition === 'string' && definition.includes('.')) return [definition.split('.')[0]!];
+  }
   const classes = classesInMro(registry, model.name);
   const facts = mergedFieldFacts(classes, field.name);
   if (facts.depends) return Array.isArray(facts.depends) ? facts.depends : undefined;

@@ -99,6 +99,12 @@ describe('fields_get depends: the compute dependencies Odoo answers, for every m
     expect(await dependsOf(refEngine, 'odoo_ref', 'res.partner', ['peppol_endpoint'])).toEqual({ peppol_endpoint: ['country_code', 'vat', 'company_registry', 'peppol_eas'] });
   });
 
+  it("an inherited Properties field depends on its definition record, not its delegation path", async () => {
+    // product.template: product_properties = fields.Properties(definition='categ_id.product_properties_definition');
+    // product.product inherits it through product_tmpl_id (fields.Properties.setup_related).
+    expect(await dependsOf(refEngine, 'odoo_ref', 'product.product', ['product_properties'])).toEqual({ product_properties: ['categ_id'] });
+  });
+
   it('a plain x2many depends on the fields of its literal domain; one with a lambda domain on nothing', async () => {
     expect(await dependsOf(refEngine, 'odoo_ref', 'account.move', ['invoice_line_ids', 'line_ids'])).toEqual({
       invoice_line_ids: ['invoice_line_ids.display_type'],
