@@ -283,9 +283,14 @@ export async function describeField(env: DescriptionEnv, model: ModelInfo, field
   const relational = field.type === 'many2one' || field.type === 'one2many' || field.type === 'many2many';
   const merged = paramsOf(env, model, field);
   const own = merged?.params ?? {};
-  const fieldSql = hasFieldSql(ctx.registry, model, field);
   // Computes Ficus reads through a path (read/computed-fields.ts) are computed fields in Odoo, not related ones.
   const related = field.related && COMPUTED_AS_RELATED[`${model.name}.${field.name}`] !== field.related ? field.related : null;
+  // models.py `_traverse_related_sql`: a related field gives no SQL (not sortable, not groupable)
+  // unless it computes as superuser (`compute_sudo`, by default `related_sudo`, True) or is inherited,
+  // or the caller is the superuser.
+  const relatedNotSudo = !!related && !field.store && !field.inheritedVia && !ctx.access.superuser
+    && (known(own.compute_sudo) ? own.compute_sudo === false : known(own.related_sudo) && own.related_sudo === false);
+  const fieldSql = relatedNotSudo ? { sortable: false, groupable: false } : hasFieldSql(ctx.registry, model, field);
   const d: Record<string, unknown> = {
     change_default: known(own.change_default) ? own.change_default : false,
     company_dependent: field.companyDependent,

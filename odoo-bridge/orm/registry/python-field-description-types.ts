@@ -25,6 +25,9 @@ export interface DescriptionParams {
   default_export_compatible?: boolean | { unknown: string };
   exportable?: boolean | { unknown: string };
   company_dependent?: boolean | { unknown: string };
+  /** A related field's `related_sudo=` / `compute_sudo=` (fields.py: a related field computes as superuser unless told not to). */
+  related_sudo?: boolean | { unknown: string };
+  compute_sudo?: boolean | { unknown: string };
   translate?: boolean;
   compute?: boolean;
   /** The definition sets `default=` (its value is python-field-facts' business). */

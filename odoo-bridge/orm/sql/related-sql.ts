@@ -72,7 +72,11 @@ export function hasFieldSql(registry: Registry, model: ModelInfo, field: FieldIn
   if (field.store && (field.column || (columnType && !model.table))) return { sortable: true, groupable: !(viaRelated && field.type === 'properties') };
   if (field.store && field.type === 'many2many') return { sortable: false, groupable: true };
   if (hasPythonFieldSql(model, field.name)) return { sortable: true, groupable: true };
-  if (hasPythonGroupby(registry, model, field.name)) return { sortable: false, groupable: true };
+  // A `_read_group_groupby` override answers for the model's own field (an abstract mixin's too:
+  // the description only builds the SQL), never through a related or `_inherits` path (`_field_to_sql` there).
+  if (!viaRelated && !field.inheritedVia && (hasPythonGroupby(registry, model, field.name) || (!model.table && hasPythonGroupby(registry, { ...model, table: '-' } as ModelInfo, field.name)))) {
+    return { sortable: false, groupable: true };
+  }
   const target = relatedTarget(registry, model, field);
   if (!target) return { sortable: false, groupable: false };
   return hasFieldSql(registry, target.model, target.field, true);

@@ -135,6 +135,19 @@ describe('fields_get: what related and _inherits fields take from their target',
   });
 });
 
+describe('fields_get: sortable and groupable', () => {
+  it("a related field computed without sudo gives no SQL; an _inherits field gets no _read_group_groupby override", async () => {
+    // mail.resend.partner: name = fields.Char(related='partner_id.name', related_sudo=False): `_traverse_related_sql` refuses
+    const resend = await refFields('mail.resend.partner', ['name', 'email']);
+    expect(resend.name).toMatchObject({ sortable: false, groupable: false });
+    // mail.activity.mixin overrides _read_group_groupby for activity_state: its own field (even abstract) groups,
+    // res.users' (read through partner_id) does not
+    expect((await refFields('mail.activity.mixin', ['activity_state'])).activity_state!.groupable).toBe(true);
+    expect((await refFields('res.partner', ['activity_state'])).activity_state!.groupable).toBe(true);
+    expect((await refFields('res.users', ['activity_state'])).activity_state!.groupable).toBe(false);
+  });
+});
+
 describe('fields_get: field order', () => {
   it("follows the model's _fields: mixins first, an extension of a mixin after its fields, automatic fields after the defining class", async () => {
     const names = Object.keys(await describeFields(refEngine, 'odoo_ref', 'res.partner.category', []));
