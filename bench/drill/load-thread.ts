@@ -1,4 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import type { LoadStarter, LoadWorkerData } from './load-protocol.ts';
+
+export type { LoadStarter } from './load-protocol.ts';
 
 /** A drill load running in a worker thread, so the clients' XML and JSON work stays off the gateway's event loop. */
 export interface LoadThread<Report> {
@@ -7,16 +10,7 @@ export interface LoadThread<Report> {
   stop(): Promise<Report>;
 }
 
-/** What a drill load module exports by name: starts the load in the calling thread (the worker's). */
-export type LoadStarter = (options: any) => Promise<{ setRestWrites?(on: boolean): Promise<void>; stop(): Promise<unknown> }>;
 type ReportOf<S extends LoadStarter> = Awaited<ReturnType<S>> extends { stop(): Promise<infer Report> } ? Report : never;
-
-/** What the one worker (load-worker.ts) is given: the load's module, the name of its starter, and the starter's options. */
-export interface LoadWorkerData {
-  module: string;
-  start: string;
-  options: unknown;
-}
 
 /**
  * Runs the load `start` of the module at `moduleUrl` (its options `options`) in a worker thread

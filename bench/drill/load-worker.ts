@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LoadStarter, LoadWorkerData } from './load-thread.ts';
+import type { LoadStarter, LoadWorkerData } from './load-protocol.ts';
 
 /** The worker side of load-thread.ts: starts the load it was given, then answers its thread's messages. */
 const given = workerData as LoadWorkerData;

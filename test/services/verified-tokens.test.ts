@@ -5,8 +5,8 @@ import { issueToken, TOKEN_LEEWAY_SECONDS, TokenError, type KeyLookup } from '..
 import { verifiedTokens } from '../../services/kit/auth/verified-tokens.ts';
 
 /** A key lookup that counts how often it is asked (the memo asks once per hit, to see the key is still there). */
-function countingLookup(lookup: KeyLookup) {
-  const counted = { calls: 0, lookup: (async (kid: string) => (counted.calls++, lookup(kid))) as KeyLookup };
+function countingLookup(lookup: KeyLookup): { calls: number; lookup: KeyLookup } {
+  const counted: { calls: number; lookup: KeyLookup } = { calls: 0, lookup: async (kid) => (counted.calls++, lookup(kid)) };
   return counted;
 }
 
