@@ -20,7 +20,9 @@ export interface ModuleCoupling {
  * References only tie what the rows show: a polymorphic pair (`ref_model`/`ref_id`) is known
  * from its distinct values, so a ledger with no gift rows yet shows no link to gift orders,
  * although every gift order debits the ledger in its own transaction. Such ties are declared by
- * the service (`odoo.movesTogether`) and join the group the same way.
+ * the service (`odoo.movesTogether`) and join the group the same way. The reverse, a stored link
+ * that only names a record (an alert about a rating), is declared loose (`odoo.looseLinks`) and
+ * ties nothing.
  */
 export function couplingOf(plans: ReadonlyMap<string, ModulePlan>, code: string): ModuleCoupling {
   const start = plans.get(code);
@@ -29,6 +31,7 @@ export function couplingOf(plans: ReadonlyMap<string, ModulePlan>, code: string)
   const byTechnicalName = new Map(sameService.map((p) => [p.technicalName, p]));
   const byCode = new Map(sameService.map((p) => [p.code, p]));
   const declared = declaredTies(sameService);
+  const loose = looseLinks(sameService);
   const members = new Set([start.code]);
   const links = new Set<string>();
   const join = (group: readonly (ModulePlan | undefined)[]): boolean => {
@@ -47,7 +50,7 @@ export function couplingOf(plans: ReadonlyMap<string, ModulePlan>, code: string)
       for (const r of [...plan.module.referencesOut, ...plan.module.referencesIn]) {
         const from = byTechnicalName.get(r.fromModule);
         const to = byTechnicalName.get(r.toModule);
-        if (!from || !to) continue;
+        if (!from || !to || loose.has(`${r.fromModel}.${r.field}`)) continue;
         links.add(`${r.fromModel}.${r.field} → ${r.toModel}`);
         if (join([from, to])) grew = true;
       }
@@ -59,6 +62,12 @@ export function couplingOf(plans: ReadonlyMap<string, ModulePlan>, code: string)
     }
   }
   return { modules: [...members].sort(), links: [...links].sort() };
+}
+
+/** The links the service's definition declares loose (they name a record, never act on it), once per service. */
+function looseLinks(sameService: readonly ModulePlan[]): ReadonlySet<string> {
+  const definition = sameService.find((p) => p.definition)?.definition;
+  return new Set((definition?.odoo?.looseLinks ?? []).map((l) => l.link));
 }
 
 /** The ties the service's definition declares, once per service (every module's plan carries the same definition). */

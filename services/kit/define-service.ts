@@ -239,6 +239,11 @@ export function defineService<DB>(definition: ServiceDefinition<DB>): ServiceDef
       for (const module of tie.modules) if (!modules.includes(module)) fail(`movesTogether ${named}: ${module} is not one of its modules (${modules.join(', ')})`);
       if (!tie.because.trim()) fail(`movesTogether ${named} gives no reason`);
     }
+    for (const loose of definition.odoo.looseLinks ?? []) {
+      const model = [...models].filter((m) => loose.link.startsWith(`${m}.`)).sort((a, b) => b.length - a.length)[0];
+      if (!model) fail(`looseLinks ${loose.link}: the link starts from no model it serves`);
+      if (!loose.because.trim()) fail(`looseLinks ${loose.link} gives no reason`);
+    }
   }
   return definition;
 }

@@ -32,5 +32,8 @@ export default defineService<OpsDatabase>({
     behaviours: registerOpsEngineBehaviours,
     businessMethods: OPS_BUSINESS_METHODS,
     legacyBehaviours: registerLegacyOpsBehaviours,
+    // M18's alerts name hp.rating records (rule RATING_LOW) but never read or write them in a
+    // transaction of their own: M05 and M18 keep their own steps in the module order.
+    looseLinks: [{ link: 'hp.risk.alert.res_model/res_id', because: 'an alert only names the record it is about; hp_risk never reads or writes it in its own transaction' }],
   },
 });

@@ -89,6 +89,21 @@ export interface OdooFace {
    * alone is refused by the "coupled modules move together" gate.
    */
   movesTogether?: readonly ModuleTie[];
+  /**
+   * Stored links between this service's modules that do not tie them: a record that only names
+   * another module's record (an alert's `res_model`/`res_id`, an audit entry) and never reads or
+   * writes it in a transaction of its own can point across the cut, like any link to another
+   * service. The coupling gate leaves these out; every other link still ties.
+   */
+  looseLinks?: readonly LooseLink[];
+}
+
+/** A stored link that does not tie its two modules, and why. */
+export interface LooseLink {
+  /** The link as the coupling gate names it: `<model>.<field>` (`hp.risk.alert.res_model/res_id`). */
+  link: string;
+  /** Why it may point across the cut, e.g. `an alert only names the record it is about`. */
+  because: string;
 }
 
 /** Modules that change owner together, and why (shown in the coupling gate's detail). */

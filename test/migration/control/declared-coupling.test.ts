@@ -83,4 +83,29 @@ describe('declared coupling (odoo.movesTogether)', () => {
     expect(() => finance([{ modules: ['M14', 'M14'], because: 'x' }])).toThrow('names fewer than two modules');
     expect(() => finance([{ modules: ['M14', 'M15'], because: ' ' }])).toThrow('gives no reason');
   });
+
+  it("a link declared loose ties nothing, while the other links still tie (ops: an alert naming a rating)", () => {
+    const alertNamesRating = polymorphic('hp_payment', 'hp.payment', 'source_model/source_id', 'hp_gift', 'hp.gift.order');
+    const loose = defineService({
+      name: 'finance', modules: ['M13', 'M14', 'M15'], publishes: [], routes: [], subscriptions: [], migrations: [],
+      odoo: {
+        models: FINANCE_MODELS, behaviours: (r) => r, legacyBehaviours: (r) => r, businessMethods: {},
+        looseLinks: [{ link: 'hp.payment.source_model/source_id', because: 'test: a payment that only names its source' }],
+      },
+    });
+    expect(couplingOf(plans(loose, [alertNamesRating]), 'M13')).toEqual({ modules: ['M13'], links: [] });
+    expect(couplingOf(plans(finance(), [alertNamesRating]), 'M13').modules).toEqual(['M13', 'M15']);
+    const ledgerNamesGift = polymorphic('hp_points', 'hp.points.transaction', 'ref_model/ref_id', 'hp_gift', 'hp.gift.order');
+    expect(couplingOf(plans(loose, [alertNamesRating, ledgerNamesGift]), 'M15').modules).toEqual(['M14', 'M15']);
+  });
+
+  it('refuses a loose link from a model the service does not serve, or without a reason', () => {
+    const define = (link: string, because: string) => () =>
+      defineService({
+        name: 'finance', modules: ['M13', 'M14', 'M15'], publishes: [], routes: [], subscriptions: [], migrations: [],
+        odoo: { models: FINANCE_MODELS, behaviours: (r) => r, legacyBehaviours: (r) => r, businessMethods: {}, looseLinks: [{ link, because }] },
+      });
+    expect(define('hp.service.order.x_model/x_id', 'a reason')).toThrow(/starts from no model it serves/);
+    expect(define('hp.payment.source_model/source_id', ' ')).toThrow(/gives no reason/);
+  });
 });

@@ -6,6 +6,7 @@ import { readPhase } from '../../../migration/control/store/phase-store.ts';
 import { loadService, loadServiceRoster, SERVICE_CATALOG } from '../../../services/catalog.ts';
 import { defineService, type OdooFace, type ServiceDefinition } from '../../../services/kit/index.ts';
 import { emptyDatabase, legacyDatabase, type TestDatabase } from '../../support/databases.ts';
+import { couplingOf } from '../../../migration/control/coupled-modules.ts';
 
 /** M02 (hp_personal) as the legacy database has it: what a user service would declare. */
 const M02_MODELS: OdooFace['models'] = [
@@ -55,6 +56,9 @@ describe('a module can move when, and only when, its service definition declares
   it('today: M01-M05, M07, M08, M13-M15 and M17-M20 are movable, served as auth, user, biz, trade, finance, ops and dynamic declare; a planned service\'s module is refused by name', async () => {
     const plans = await loadModulePlans(legacy.pool);
     expect([...plans.values()].filter((p) => movableService(p)).map((p) => p.code)).toEqual(['M01', 'M02', 'M03', 'M04', 'M05', 'M07', 'M08', 'M13', 'M14', 'M15', 'M17', 'M18', 'M19', 'M20']);
+    // Ops's alerts name hp.rating records in the seed (rule RATING_LOW), a link ops declares loose: M05 and M18 move on their own.
+    expect(couplingOf(plans, 'M05').modules).toEqual(['M05']);
+    expect(couplingOf(plans, 'M18')).toEqual({ modules: ['M18'], links: [] });
     const trade = movableService(plans.get('M04')!)!;
     expect(trade.name).toBe('trade');
     expect(plans.get('M04')!.models.map((m) => m.model).sort()).toEqual(trade.odoo.models.filter((m) => m.module === 'M04').map((m) => m.model).sort());

@@ -21,6 +21,7 @@ describe('the ops service definition', () => {
     expect(ops.name).toBe('ops');
     expect(ops.modules).toEqual(['M05', 'M17', 'M18']);
     expect(ops.odoo?.movesTogether ?? []).toEqual([]);
+    expect(ops.odoo?.looseLinks?.map((l) => l.link)).toEqual(['hp.risk.alert.res_model/res_id']);
     expect([growthHome.modules, operationsHome.modules, riskHome.modules]).toEqual([['M05'], ['M17'], ['M18']]);
   });
 
