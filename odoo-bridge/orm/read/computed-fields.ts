@@ -5,6 +5,7 @@ import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import type { ComputedField } from './computed-field.ts';
 import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import { mailMixinComputedField } from './mail-mixin-computes.ts';
+import { tzOffset } from './tz-offset.ts';
 import { USER_COMPUTED_FIELDS } from './user-computes.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 
@@ -245,21 +246,6 @@ export const COMPUTED_AS_RELATED: Record<string, string> = Object.fromEntries(
 /** The partner and its descendants through parent_id (`child_of`; res.partner keeps no parent_path). */
 function descendants(alias: string): Sql {
   return sql`WITH RECURSIVE tree(id) AS (SELECT ${column(alias, 'id')} UNION SELECT c.id FROM res_partner c JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree`;
-}
-
-/** `datetime.now(pytz.timezone(tz or 'GMT')).strftime('%z')`: `+0800`, `-0330`. */
-export function tzOffset(tz: string | null, now = new Date()): string {
-  let minutes = 0;
-  try {
-    const part = new Intl.DateTimeFormat('en-US', { timeZone: tz || 'GMT', timeZoneName: 'longOffset' }).formatToParts(now).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
-    if (m) minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-  } catch {
-    // An unknown timezone name: pytz raises there; the partner's stored tz comes from Odoo's list.
-  }
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
 }
 
 function priceExtra(alias: string): Sql {

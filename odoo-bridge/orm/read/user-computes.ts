@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ComputedField } from './computed-field.ts';
-import { tzOffset } from './computed-fields.ts';
+import { tzOffset } from './tz-offset.ts';
 
 /**
  * Computes of res.users, res.groups and res.partner that an all-fields read (odoorpc's browse,

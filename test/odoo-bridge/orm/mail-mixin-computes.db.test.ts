@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
-import { tzOffset } from '../../../odoo-bridge/orm/read/computed-fields.ts';
+import { tzOffset } from '../../../odoo-bridge/orm/read/tz-offset.ts';
 import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
 import { odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
 
