@@ -1,7 +1,23 @@
 """What the golden-case recorders of scripts/record-*-golden.py share: the steps a block is made
 of, sending them to a real Odoo 18 over JSON-RPC, XML-RPC and call_kw (web session), and recording
-every block twice from a restore to find the volatile paths (see record-m01-golden.py's docstring
-for how a recorder is run). Only the standard library is used.
+every block twice from a restore to find the volatile paths. Only the standard library is used,
+so any python3 runs a recorder.
+
+How the recorders are run (2026-12, Odoo 18.0 community source as in ../shared/notes/real-odoo.md,
+Debian python3 with the Debian packages that note lists, a private PostgreSQL 15, hp_legacy
+restored from fixtures/hp_legacy.sql.gz into a template `hp_pristine`, the filestore from
+fixtures/hp_legacy_filestore.tar.gz, addons from fixtures/legacy-addons):
+
+    odoo.conf: db_host=127.0.0.1 db_port=<pg port> db_user=odoo db_password=odoo
+               addons_path=<odoo>/odoo/addons,<odoo>/addons,<repo>/fixtures/legacy-addons
+               http_interface=127.0.0.1 http_port=<port> gevent_port=<port + 3> workers=2
+               max_cron_threads=0 list_db=False dbfilter=^hp_legacy$ db_name=hp_legacy
+               data_dir=<dir with filestore/hp_legacy>
+    reset (stop Odoo, copy the template again, start Odoo, so that no registry cache survives):
+        kill -- -<odoo pid>; dropdb --force hp_legacy; createdb -T hp_pristine hp_legacy;
+        setsid odoo-bin -c odoo.conf &
+    /usr/bin/python3 scripts/record-<part>-golden.py http://127.0.0.1:<port> \\
+        --reset-cmd '<the reset above>' --out fixtures/hp-legacy-golden-<part>.jsonl
 """
 import argparse
 import collections

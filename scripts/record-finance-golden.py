@@ -17,23 +17,8 @@ so do, by hand, a JSON-RPC error's Python traceback (`error.data.debug`) and an 
 (a traceback) with its raw_xml. The requests of the two runs must be identical (the ids that
 sequences create are deterministic after a restore); the recorder stops otherwise.
 
-How it was run (2026-12-06, Odoo 18.0 community source as in ../shared/notes/real-odoo.md, Debian
-python3 with the Debian packages that note lists, a private PostgreSQL 15 on 127.0.0.1:55493,
-hp_legacy restored from fixtures/hp_legacy.sql.gz into a template `hp_pristine`, the filestore
-from fixtures/hp_legacy_filestore.tar.gz, addons from fixtures/legacy-addons):
-
-    odoo.conf: db_host=127.0.0.1 db_port=55493 db_user=odoo db_password=odoo
-               addons_path=<odoo>/odoo/addons,<odoo>/addons,<repo>/fixtures/legacy-addons
-               http_interface=127.0.0.1 http_port=8479 gevent_port=8482 workers=2
-               max_cron_threads=0 list_db=False dbfilter=^hp_legacy$ db_name=hp_legacy
-               data_dir=<dir with filestore/hp_legacy>
-    reset (stop Odoo, copy the template again, start Odoo, so that no registry cache survives):
-        kill -- -<odoo pid>; dropdb --force hp_legacy; createdb -T hp_pristine hp_legacy;
-        setsid odoo-bin -c odoo.conf &
-    /usr/bin/python3 scripts/record-finance-golden.py http://127.0.0.1:8479 \\
-        --reset-cmd '<the reset above>' --out fixtures/hp-legacy-golden-finance.jsonl
-
-Only the standard library is used, so any python3 runs it.
+How it was run (2026-12-06): as scripts/golden_recorder.py says, with Odoo on port 8479 over PostgreSQL
+on port 55493, and `--out fixtures/hp-legacy-golden-finance.jsonl`.
 """
 import os
 import sys
