@@ -25,8 +25,8 @@ export interface ConditionProblem {
  */
 export function readCondition(text: string | null | undefined): { domain: RiskDomain } | { problem: ConditionProblem } {
   const source = text || '[]';
-  const unclosed = innermostUnclosedBracket(source);
-  if (unclosed) return { problem: { text: `'${unclosed}' was never closed (, line 1)`, notAList: false } };
+  const bracket = bracketError(source);
+  if (bracket) return { problem: { text: bracket, notAList: false } };
   // A dict or set literal: Python reads it, and it is no list (the reader knows no braces).
   if (/^\s*\{[\s\S]*\}\s*$/.test(source)) return { problem: { text: 'not a list', notAList: true } };
   const missing: string[] = [];
@@ -78,24 +78,39 @@ function undefinedNames(missing: string[]): Readonly<Record<string, PyValue>> {
   });
 }
 
-/** The innermost opening bracket never closed (outside strings): the one CPython's tokenizer names at the end of input. */
-function innermostUnclosedBracket(source: string): string | null {
-  const stack: string[] = [];
+const CLOSER_OF: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * The bracket error CPython's tokenizer reports before any syntax error, scanning outside strings
+ * and comments: a closer with nothing open (`unmatched ']'`), a closer that does not match the
+ * last opener (`closing parenthesis ']' does not match opening parenthesis '('`, with ` on line N`
+ * when the opener is on another line), or, at the end, the innermost opener never closed. The
+ * SyntaxError's text ends with `(<file>, line N)`, the file being '' for safe_eval.
+ */
+function bracketError(source: string): string | null {
+  const open: { ch: string; line: number }[] = [];
   let quote: string | null = null;
+  let line = 1;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i]!;
+    if (ch === '\n') line += 1;
     if (quote) {
       if (ch === '\\') i += 1;
       else if (ch === quote) quote = null;
       continue;
     }
     if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '#') while (i < source.length && source[i] !== '\n') i += 1;
-    else if ('([{'.includes(ch)) stack.push(ch);
-    else if (')]}'.includes(ch)) {
-      if (!stack.length) return null;
-      stack.pop();
+    else if (ch === '#') while (i + 1 < source.length && source[i + 1] !== '\n') i += 1;
+    else if (ch in CLOSER_OF) open.push({ ch, line });
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      const last = open.pop();
+      if (!last) return `unmatched '${ch}' (, line ${line})`;
+      if (CLOSER_OF[last.ch] !== ch) {
+        const where = last.line === line ? '' : ` on line ${last.line}`;
+        return `closing parenthesis '${ch}' does not match opening parenthesis '${last.ch}'${where} (, line ${line})`;
+      }
     }
   }
-  return quote ? null : (stack[stack.length - 1] ?? null);
+  const innermost = open[open.length - 1];
+  return quote || !innermost ? null : `'${innermost.ch}' was never closed (, line ${innermost.line})`;
 }
