@@ -1,5 +1,6 @@
 import type { CallContext } from '../../odoo-bridge/orm/call-context.ts';
 import type { BehaviourRegistry } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
+import { pyRound2 } from '../../odoo-bridge/orm/python-round.ts';
 
 /**
  * hp_growth (M05, hp_growth/models/res_users.py) for the legacy side's engine while ops has not
@@ -51,20 +52,5 @@ async function recomputeCoachRating(ctx: CallContext, coachIds: readonly number[
   );
 }
 
-/**
- * Python's `round(x, 2)`: the nearest hundredth of the float's exact value, ties to even.
- * `toFixed(2)` also rounds the exact value, but a tie upwards. A double is exactly halfway
- * between two hundredths only when it is an odd number of eighths (x = (2k+1)/200 is a binary
- * fraction only if 25 divides 2k+1), and x·8 is exact in floating point: those take the even one.
- * (Testing `x * 100` for .5 instead took near-ties such as 43/40 = 1.075, a float just below
- * 1.075, for ties and gave 1.08 where Python gives 1.07.) The ops service rounds the same way
- * after M05's cutover (services/ops/domain/coach-rating-average.ts; both checked against python3).
- */
-export function pythonRound2(x: number): number {
-  const eighths = x * 8;
-  if (Number.isInteger(eighths) && eighths % 2 !== 0) {
-    const floor = Math.floor(x * 100);
-    return (floor % 2 === 0 ? floor : floor + 1) / 100;
-  }
-  return Number(x.toFixed(2));
-}
+/** Python's `round(x, 2)` (the ORM's pyRound2), the rounding hp_growth's compute stores. */
+export const pythonRound2 = pyRound2;

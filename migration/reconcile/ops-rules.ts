@@ -1,4 +1,4 @@
-import { pythonRound2 } from '../legacy-addons/hp-growth.ts';
+import { pyRound2 } from '../../odoo-bridge/orm/python-round.ts';
 import { on, type BusinessRule, type RuleBreach } from './rule-model.ts';
 
 /**
@@ -40,7 +40,7 @@ const coachRatingAverage: BusinessRule = {
         `SELECT id, coach_rating_avg::text AS average FROM res_users WHERE coach_rating_avg IS NOT NULL AND coach_rating_avg <> 0`,
       ),
     ]);
-    const expected = new Map(ratings.rows.map((r) => [r.coach_id, pythonRound2(Number(r.total) / r.n)]));
+    const expected = new Map(ratings.rows.map((r) => [r.coach_id, pyRound2(Number(r.total) / r.n)]));
     const storedBy = new Map(stored.rows.map((r) => [r.id, Number(r.average)]));
     const coaches = [...new Set([...expected.keys(), ...storedBy.keys()])].sort((a, b) => a - b);
     return coaches.flatMap((coach): RuleBreach[] => {

@@ -1,3 +1,4 @@
+import { pyRound2 } from '../../odoo-bridge/orm/python-round.ts';
 import { on, type BusinessRule, type RuleBreach } from './rule-model.ts';
 
 /**
@@ -22,23 +23,11 @@ import { on, type BusinessRule, type RuleBreach } from './rule-model.ts';
 
 const lowerIsBetter = (goalType: string) => goalType === 'weight' || goalType === 'glucose';
 
-/**
- * Python's `round(x, 2)`: the hundredth nearest to the float's exact value; an exact tie (only
- * eighths are exactly halfway between two hundredths) goes to the even one. `toFixed` rounds the
- * exact value too, but a tie upwards.
- */
-export function pythonRound2(x: number): number {
-  if (Number.isInteger(x * 8) && !Number.isInteger(x * 100)) {
-    const floor = Math.floor(x * 100);
-    return (floor % 2 === 0 ? floor : floor + 1) / 100;
-  }
-  return Number(x.toFixed(2));
-}
 
 /** `_compute_progress` of hp_health_goal.py, in floats as Python computes it. */
 export function goalProgress(goalType: string, target: number | null, current: number | null): number {
   if (!target || !current) return 0;
-  return Math.min(100, pythonRound2(lowerIsBetter(goalType) ? (target / current) * 100 : (current / target) * 100));
+  return Math.min(100, pyRound2(lowerIsBetter(goalType) ? (target / current) * 100 : (current / target) * 100));
 }
 
 /** `_compute_risk_level` of hp_assessment.py. */

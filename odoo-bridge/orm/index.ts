@@ -39,6 +39,7 @@ export { companyCurrency, odooNow } from './write/env-values.ts';
 // it, without evaluating code) and Python's repr() of values, for error texts that quote them.
 export { evaluatePythonExpression, UnsupportedRuleExpression, type PyObject, type PyValue } from './access/python-expression.ts';
 export { pyRepr } from './domain/python-repr.ts';
+export { pyRound2 } from './python-round.ts';
 
 // Errors in Odoo's own classes, as clients see them (UserError, AccessError, …).
 export {

@@ -1,3 +1,5 @@
+import { pyRound2 } from '../../../odoo-bridge/orm/index.ts';
+
 /**
  * A coach's rating figures, from the scores they received.
  *
@@ -14,24 +16,12 @@ export const RATING_PRIOR_WEIGHT = 5;
 /** The prior's mean when the platform has no rating yet: the middle of the 1…5 scale. */
 export const EMPTY_PLATFORM_MEAN = 3;
 
-/**
- * Python's `round(x, 2)`: the nearest hundredth of the float's exact value, ties to even.
- * `toFixed(2)` also rounds the exact value, but a tie upwards. A double is exactly halfway
- * between two hundredths only when it is an odd number of eighths (x = (2k+1)/200 is a binary
- * fraction only if 25 divides 2k+1), and x·8 is exact in floating point: those take the even one.
- */
-export function pythonRound2(x: number): number {
-  const eighths = x * 8;
-  if (Number.isInteger(eighths) && eighths % 2 !== 0) {
-    const floor = Math.floor(x * 100);
-    return (floor % 2 === 0 ? floor : floor + 1) / 100;
-  }
-  return Number(x.toFixed(2));
-}
+/** Python's `round(x, 2)` (the ORM's pyRound2), under the name this module's callers know. */
+export const pythonRound2 = pyRound2;
 
 /** res.users.coach_rating_avg of a coach with `count` ratings summing to `sum`. */
 export function coachRatingAvg(sum: number, count: number): number {
-  return count ? pythonRound2(sum / count) : 0;
+  return count ? pyRound2(sum / count) : 0;
 }
 
 export interface RatingPrior {

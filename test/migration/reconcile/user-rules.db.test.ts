@@ -13,7 +13,8 @@ import {
   type ReconcileReport,
   type RuleResult,
 } from '../../../migration/reconcile/index.ts';
-import { goalProgress, pythonRound2, riskLevel } from '../../../migration/reconcile/user-rules.ts';
+import { pyRound2 as pythonRound2 } from '../../../odoo-bridge/orm/python-round.ts';
+import { goalProgress, riskLevel } from '../../../migration/reconcile/user-rules.ts';
 import { USER_MIGRATIONS } from '../../../services/user/db/migrations.ts';
 import { emptyDatabase, legacyDatabase, testClusterUrl, type TestDatabase } from '../../support/databases.ts';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CoachRatingSummary } from '../../../services/ops/domain/coach-rating-summaries.ts';
 import { pythonAverages, scoresOf, startGrowthSides, storedAverage, unratedCompletedOrders, userOfGroup, type GrowthSides } from './ratings-sides.ts';
 
 /**
@@ -88,18 +89,19 @@ describe('GET /ops/ratings', () => {
     expect(page.body.total).toBe(rows.length);
     expect(page.body.prior).toMatchObject({ weight: 5, mean: Math.round(m * 10_000) / 10_000 });
     const python = pythonAverages(rows.map((r) => r.scores));
-    const byCoach = new Map(page.body.items.map((i: any) => [i.coachId, i]));
+    const items = page.body.items as CoachRatingSummary[];
+    const byCoach = new Map(items.map((i) => [i.coachId, i]));
     rows.forEach((r, index) => {
-      const item = byCoach.get(r.coach_id) as any;
+      const item = byCoach.get(r.coach_id)!;
       const sum = r.scores.reduce((a, b) => a + b, 0);
       expect(item, `coach ${r.coach_id}`).toMatchObject({ ratingsCount: r.scores.length, coachRatingAvg: python[index] });
       expect(item.bayesianAvg).toBeCloseTo((5 * m + sum) / (5 + r.scores.length), 4);
     });
     // The stored column agrees with the figure shown (the seed was written by Odoo itself).
-    for (const r of rows.slice(0, 10)) expect(await storedAverage(sides.legacy, r.coach_id)).toBe((byCoach.get(r.coach_id) as any).coachRatingAvg);
+    for (const r of rows.slice(0, 10)) expect(await storedAverage(sides.legacy, r.coach_id)).toBe(byCoach.get(r.coach_id)!.coachRatingAvg);
     // Sorted by the Bayesian average, highest first; ties by coach id.
-    const bayes = page.body.items.map((i: any) => i.bayesianAvg);
-    expect(bayes).toEqual([...bayes].sort((a: number, b: number) => b - a));
+    const bayes = items.map((i) => i.bayesianAvg);
+    expect(bayes).toEqual([...bayes].sort((a, b) => b - a));
   });
 
   it('filters by coach and minimum count, sorts by the legacy average or count either way, pages with a stable total', async () => {

@@ -11,6 +11,7 @@ import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import { EmbeddedTransport } from '../../../services/kit/bus/embedded-transport.ts';
 import { MemoryCache } from '../../../services/kit/cache/memory-cache.ts';
 import { provisionServiceDatabase } from '../../../services/kit/db/provision.ts';
+import type { ServiceDefinition } from '../../../services/kit/index.ts';
 import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
 import { startServiceRuntime, type ServiceRuntime } from '../../../services/kit/runner/service-runtime.ts';
 import ops from '../../../services/ops/index.ts';
@@ -43,8 +44,8 @@ beforeAll(async () => {
   await copyServiceBackfill(copy.legacy.pool, opsDb.url, 'ops', ['ratings', 'certifications']);
   const metrics = new Registry();
   transport = new EmbeddedTransport(logger, kitMetrics(metrics));
-  const start = (definition: typeof trade | typeof ops, databaseUrl: string) =>
-    startServiceRuntime(definition as any, {
+  const start = <DB>(definition: ServiceDefinition<DB>, databaseUrl: string) =>
+    startServiceRuntime(definition, {
       databaseUrl, transport, cache: new MemoryCache(`ficus:${definition.name}:`), keys: localKeyLookup(() => keys), logger, metrics, legacyPool: copy.legacy.pool,
     });
   runtimes = [await start(trade, copy.service.url), await start(ops, opsDb.url)];
