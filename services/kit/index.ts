@@ -9,6 +9,7 @@ export type { Bus, EventHandler, HandlerContext } from './bus/types.ts';
 export type { CloudEvent, NewEvent } from './events/cloudevent.ts';
 export { InvalidEventError, toCloudEvent } from './events/cloudevent.ts';
 export { assertValidEvent } from './events/validate-event.ts';
+export { busEventSink, callEventSink, isoUtc, NO_EVENTS, type EventSink } from './events/event-sink.ts';
 export type { EventDataMap, EventType } from './events/event-types.ts';
 export { EVENT_TYPES } from './events/event-types.ts';
 

@@ -1,22 +1,11 @@
-import type { NewEvent } from '../../kit/index.ts';
+import type { EventSink, NewEvent } from '../../kit/index.ts';
 
 /** The events biz's use cases publish (events.ts declares them; schemas/events/ holds their contracts). */
 export type BizEventType = 'live_started' | 'live_ended' | 'community_created' | 'community_member_changed' | 'biz_activity';
 
-/**
- * Where a use case's events go, given by the edge: svc_biz's outbox in the change's transaction
- * (REST through the bus, Odoo RPC through the engine's connection), or nowhere on the legacy side
- * (the monolith has no outbox and published nothing for M03, M07 or M08).
- */
-export interface BizEventSink {
-  publish(events: NewEvent<BizEventType>[]): Promise<void>;
-}
+/** Where a use case's events go (the kit's EventSink): svc_biz's outbox, or nowhere on the legacy side. */
+export type BizEventSink = EventSink<BizEventType>;
 
-/** The legacy side's sink. */
-export const NO_EVENTS: BizEventSink = { publish: async () => undefined };
+export { NO_EVENTS } from '../../kit/index.ts';
 
-/** Odoo datetimes ("2026-11-25 11:46:25", UTC, or a Date from pg) as RFC 3339. */
-export function isoUtc(value: string | Date): string {
-  if (value instanceof Date) return value.toISOString();
-  return value.includes('T') ? new Date(value.endsWith('Z') ? value : `${value}Z`).toISOString() : new Date(`${value.replace(' ', 'T')}Z`).toISOString();
-}
+export { isoUtc } from '../../kit/index.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { asProblems, checkRecords, type RouteContext } from '../../kit/index.ts';
+import { asProblems, busEventSink, checkRecords, type RouteContext } from '../../kit/index.ts';
 import type { BizHome, BizModuleHome } from '../db/biz-home.ts';
 import type { BizDatabase, BizLegacyTables } from '../db/tables.ts';
 import type { BizEventSink } from '../domain/biz-events.ts';
@@ -31,6 +31,6 @@ export function readerOfHome(rows: BizModuleHome, ctx: HomeContext): Promise<Kys
  * record (the monolith publishes nothing for biz's modules: this is the only announcement).
  */
 export function restEventSink(ctx: Pick<RouteContext<BizDatabase>, 'db' | 'bus'>): BizEventSink {
-  return { publish: async (events) => void (events.length && (await ctx.bus.publishMany(ctx.db, events))) };
+  return busEventSink(ctx);
 }
 

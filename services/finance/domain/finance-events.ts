@@ -1,20 +1,13 @@
-import type { NewEvent } from '../../kit/index.ts';
+import { isoUtc, type EventSink, type NewEvent } from '../../kit/index.ts';
 import type { LedgerRow } from './points-ledger.ts';
 
 /** The events finance's use cases publish (events.ts declares them; schemas/events/ holds their contracts). */
 export type FinanceEventType = 'payment_success' | 'points_awarded' | 'gift_sent';
 
-/**
- * Where a use case's events go, given by the edge: the service's outbox in the change's
- * transaction (REST through the bus, Odoo RPC through the engine's connection), or nowhere on
- * the legacy side (the monolith publishes nothing).
- */
-export interface FinanceEventSink {
-  publish(events: NewEvent<FinanceEventType>[]): Promise<void>;
-}
+/** Where a use case's events go (the kit's EventSink): svc_finance's outbox, or nowhere on the legacy side. */
+export type FinanceEventSink = EventSink<FinanceEventType>;
 
-/** The legacy side's sink: the monolith has no outbox, and Odoo published nothing. */
-export const NO_EVENTS: FinanceEventSink = { publish: async () => undefined };
+export { NO_EVENTS } from '../../kit/index.ts';
 
 /** The company currency's ISO code (res_currency 6, CNY, in the legacy database). */
 export const COMPANY_CURRENCY_CODE = 'CNY';
@@ -26,12 +19,7 @@ export function decimalText(value: string | number | null): string {
   return Number.isFinite(n) ? String(n) : '0';
 }
 
-/** Odoo datetimes ("2026-11-25 11:46:25", UTC) as RFC 3339. */
-export function isoUtc(value: string | Date | null): string {
-  if (value === null) return new Date().toISOString();
-  if (value instanceof Date) return value.toISOString();
-  return value.includes('T') ? new Date(value).toISOString() : `${value.replace(' ', 'T')}Z`;
-}
+export { isoUtc };
 
 export interface SucceededPayment {
   id: number;

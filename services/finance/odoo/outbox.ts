@@ -1,5 +1,5 @@
 import type { CallContext } from '../../../odoo-bridge/orm/index.ts';
-import { assertValidEvent, currentTraceparent, toCloudEvent } from '../../kit/index.ts';
+import { callEventSink } from '../../kit/index.ts';
 import { NO_EVENTS, type FinanceEventSink } from '../domain/finance-events.ts';
 
 /**
@@ -8,15 +8,7 @@ import { NO_EVENTS, type FinanceEventSink } from '../domain/finance-events.ts';
  * publishes the same payment_success a REST call does.
  */
 export function outboxOfCall(ctx: CallContext): FinanceEventSink {
-  return {
-    async publish(events) {
-      for (const event of events) {
-        const cloudEvent = toCloudEvent('finance', event, currentTraceparent());
-        assertValidEvent(cloudEvent);
-        await ctx.db.query('INSERT INTO outbox (id, type, aggregate_id, payload) VALUES ($1, $2, $3, $4::jsonb)', [cloudEvent.id, cloudEvent.type, event.key ?? event.subject ?? cloudEvent.id, JSON.stringify(cloudEvent)]);
-      }
-    },
-  };
+  return callEventSink('finance', ctx.db);
 }
 
 /** Which events a side publishes: svc_finance's outbox, or nothing on the monolith (Odoo published nothing). */

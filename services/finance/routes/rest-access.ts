@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { asProblems, checkRecords, problems, type AccessPort, type Bus, type RouteContext } from '../../kit/index.ts';
+import { type AccessPort, asProblems, type Bus, busEventSink, checkRecords, problems, type RouteContext } from '../../kit/index.ts';
 import { financeRows, type FinanceHome } from '../db/finance-home.ts';
 import { build, onKysely, type SqlRunner } from '../db/sql-runner.ts';
 import type { FinanceLegacyTables } from '../db/tables.ts';
@@ -98,7 +98,7 @@ async function guardedUpdate(run: SqlRunner, table: 'payments' | 'settlements', 
  */
 export function restEventSink(ctx: Pick<RouteContext<FinanceDatabase>, 'db'> & { bus: Bus<FinanceDatabase> }, home: FinanceHome): FinanceEventSink {
   if (home === 'legacy') return NO_EVENTS;
-  return { publish: async (events) => void (events.length && (await ctx.bus.publishMany(ctx.db, events))) };
+  return busEventSink(ctx);
 }
 
 /**

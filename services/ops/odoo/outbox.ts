@@ -1,5 +1,5 @@
 import type { CallContext } from '../../../odoo-bridge/orm/index.ts';
-import { assertValidEvent, currentTraceparent, toCloudEvent } from '../../kit/index.ts';
+import { callEventSink } from '../../kit/index.ts';
 import { NO_EVENTS, type OpsEventSink } from '../domain/ops-events.ts';
 
 /**
@@ -8,15 +8,7 @@ import { NO_EVENTS, type OpsEventSink } from '../domain/ops-events.ts';
  * announces the same service_rated a REST POST does.
  */
 export function outboxOfCall(ctx: CallContext): OpsEventSink {
-  return {
-    async publish(events) {
-      for (const event of events) {
-        const cloudEvent = toCloudEvent('ops', event, currentTraceparent());
-        assertValidEvent(cloudEvent);
-        await ctx.db.query('INSERT INTO outbox (id, type, aggregate_id, payload) VALUES ($1, $2, $3, $4::jsonb)', [cloudEvent.id, cloudEvent.type, event.key ?? event.subject ?? cloudEvent.id, JSON.stringify(cloudEvent)]);
-      }
-    },
-  };
+  return callEventSink('ops', ctx.db);
 }
 
 /** Which events a side publishes: svc_ops's outbox, or nothing on the monolith (Odoo published nothing for M05, M17, M18). */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { asProblems, checkRecords, type RouteContext } from '../../kit/index.ts';
+import { asProblems, busEventSink, checkRecords, type RouteContext } from '../../kit/index.ts';
 import type { OpsHome, OpsModuleHome } from '../db/ops-home.ts';
 import type { OpsDatabase, OpsLegacyTables } from '../db/tables.ts';
 import type { OpsEventSink } from '../domain/ops-events.ts';
@@ -30,5 +30,5 @@ export function readerOfHome(rows: OpsModuleHome, ctx: HomeContext): Promise<Kys
  * record (the monolith publishes nothing for ops's modules: this is the only announcement).
  */
 export function restEventSink(ctx: Pick<RouteContext<OpsDatabase>, 'db' | 'bus'>): OpsEventSink {
-  return { publish: async (events) => void (events.length && (await ctx.bus.publishMany(ctx.db, events))) };
+  return busEventSink(ctx);
 }

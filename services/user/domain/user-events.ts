@@ -1,26 +1,15 @@
-import type { NewEvent } from '../../kit/index.ts';
+import { isoUtc, type EventSink, type NewEvent } from '../../kit/index.ts';
 import type { GoalType, HealthRecordType } from '../db/tables.ts';
 
 /** The events the user service's use cases publish (events.ts declares them; schemas/events/ holds their contracts). */
 export type UserEventType = 'health_action_recorded' | 'goal_achieved' | 'device_data_synced';
 
-/**
- * Where a use case's events go, given by the edge: the service's outbox in the change's
- * transaction (REST through the bus, Odoo RPC through the engine's connection), or nowhere on the
- * legacy side (the monolith has no outbox and published nothing for M02).
- */
-export interface UserEventSink {
-  publish(events: NewEvent<UserEventType>[]): Promise<void>;
-}
+/** Where a use case's events go (the kit's EventSink): svc_user's outbox, or nowhere on the legacy side. */
+export type UserEventSink = EventSink<UserEventType>;
 
-/** The legacy side's sink. */
-export const NO_EVENTS: UserEventSink = { publish: async () => undefined };
+export { NO_EVENTS } from '../../kit/index.ts';
 
-/** Odoo datetimes ("2026-11-25 11:46:25", UTC, or a Date from pg) as RFC 3339. */
-export function isoUtc(value: string | Date): string {
-  if (value instanceof Date) return value.toISOString();
-  return value.includes('T') ? new Date(value.endsWith('Z') ? value : `${value}Z`).toISOString() : new Date(`${value.replace(' ', 'T')}Z`).toISOString();
-}
+export { isoUtc };
 
 export interface AchievedGoal {
   id: number;

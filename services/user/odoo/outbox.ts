@@ -1,5 +1,5 @@
 import type { CallContext } from '../../../odoo-bridge/orm/index.ts';
-import { assertValidEvent, currentTraceparent, toCloudEvent } from '../../kit/index.ts';
+import { callEventSink } from '../../kit/index.ts';
 import { NO_EVENTS, type UserEventSink } from '../domain/user-events.ts';
 
 /**
@@ -8,15 +8,7 @@ import { NO_EVENTS, type UserEventSink } from '../domain/user-events.ts';
  * action_record_progress announces the same goal_achieved a REST health action does.
  */
 export function outboxOfCall(ctx: CallContext): UserEventSink {
-  return {
-    async publish(events) {
-      for (const event of events) {
-        const cloudEvent = toCloudEvent('user', event, currentTraceparent());
-        assertValidEvent(cloudEvent);
-        await ctx.db.query('INSERT INTO outbox (id, type, aggregate_id, payload) VALUES ($1, $2, $3, $4::jsonb)', [cloudEvent.id, cloudEvent.type, event.key ?? event.subject ?? cloudEvent.id, JSON.stringify(cloudEvent)]);
-      }
-    },
-  };
+  return callEventSink('user', ctx.db);
 }
 
 /** Which events a side publishes: svc_user's outbox, or nothing on the monolith (Odoo's `_hp_on_goal_achieved` hook does nothing). */

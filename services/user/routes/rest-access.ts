@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { asProblems, checkRecords, problems, type AccessPort, type RouteContext } from '../../kit/index.ts';
+import { type AccessPort, asProblems, busEventSink, checkRecords, problems, type RouteContext } from '../../kit/index.ts';
 import { userRows, type UserHome } from '../db/user-home.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { UserDatabase, UserLegacyTables } from '../db/tables.ts';
@@ -51,7 +51,7 @@ export async function writeGoals(rows: Kysely<any>, uid: number, ids: readonly n
  * announcement of a health action made through REST on either side (MIGRATION.md, user).
  */
 export function restEventSink(ctx: Pick<RouteContext<UserDatabase>, 'db' | 'bus'>): UserEventSink {
-  return { publish: async (events) => void (events.length && (await ctx.bus.publishMany(ctx.db, events))) };
+  return busEventSink(ctx);
 }
 
 /**
