@@ -40,10 +40,13 @@ export interface DescriptionEnv {
 
 export async function descriptionEnv(ctx: CallContext): Promise<DescriptionEnv> {
   const rows = (await ctx.db.query<{ name: string; digits: number }>('SELECT name, digits FROM decimal_precision')).rows;
-  const refs = (await ctx.db.query<{ xmlid: string; res_id: number }>(
-    `SELECT module || '.' || name AS xmlid, res_id FROM ir_model_data WHERE module || '.' || name = ANY($1)`,
-    [FORMATTED_DOMAIN_XMLIDS],
-  )).rows;
+  // (module, name) pairs, so the lookup uses ir_model_data's unique index, not a scan of every xml id.
+  const refs = FORMATTED_DOMAIN_XMLIDS.length
+    ? (await ctx.db.query<{ xmlid: string; res_id: number }>(
+        `SELECT d.module || '.' || d.name AS xmlid, d.res_id FROM ir_model_data d JOIN unnest($1::text[], $2::text[]) AS x(module, name) ON d.module = x.module AND d.name = x.name`,
+        [FORMATTED_DOMAIN_XMLIDS.map((x) => x.slice(0, x.indexOf('.'))), FORMATTED_DOMAIN_XMLIDS.map((x) => x.slice(x.indexOf('.') + 1))],
+      )).rows
+    : [];
   return { ctx, precisions: new Map(rows.map((r) => [r.name, r.digits])), xmlids: new Map(refs.map((r) => [r.xmlid, r.res_id])), selections: new Map() };
 }
 
