@@ -23,6 +23,8 @@ export interface CoachRatingQuery {
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
+  /** The caller's read rules on hp.rating as SQL over alias `r` (the access port's), with their parameters: only ratings they let through count. */
+  visible?: { sql: string; parameters: readonly unknown[] };
 }
 
 export interface CoachRatingPage {
@@ -52,7 +54,9 @@ const sortKey: Record<CoachRatingSort, (s: CoachRatingSummary) => number> = {
  */
 export async function coachRatingPage(ratings: SqlRunner, completions: CompletionCounts, query: CoachRatingQuery): Promise<CoachRatingPage> {
   const totals = await ratings.raw<{ coach_id: number; n: string; total: string }>(
-    'SELECT coach_id, count(*)::text AS n, sum(score)::text AS total FROM ratings WHERE coach_id IS NOT NULL GROUP BY coach_id',
+    `SELECT r.coach_id, count(*)::text AS n, sum(r.score)::text AS total FROM ratings r
+      WHERE r.coach_id IS NOT NULL${query.visible ? ` AND (${query.visible.sql})` : ''} GROUP BY r.coach_id`,
+    query.visible?.parameters ?? [],
   );
   const platform = totals.reduce((acc, t) => ({ sum: acc.sum + Number(t.total), count: acc.count + Number(t.n) }), { sum: 0, count: 0 });
   const prior = platformPrior(platform.sum, platform.count, RATING_PRIOR_WEIGHT);

@@ -8,7 +8,7 @@ import { completionCounts } from '../domain/coach-rating-completions.ts';
 import { monolithUsers, SUPERUSER_ID, usersThroughOdoo, type CoachRatingOwner } from '../domain/coach-rating-owner.ts';
 import { coachRatingPage, type CoachRatingSort } from '../domain/coach-rating-summaries.ts';
 import { rateOrder, readRating, type RatedOrder, type ServiceOrders } from '../domain/ratings.ts';
-import { asProblems, readerOfHome, restEventSink, writeInHome } from './rest-access.ts';
+import { asProblems, checkRecords, readerOfHome, restEventSink, writeInHome } from './rest-access.ts';
 
 const RATING_MODEL = 'hp.rating';
 const BAYESIAN_FORMULA = 'bayesianAvg = (C·m + sum of the coach\'s scores) / (C + n), m = mean score of every rating on the platform, C = prior.weight, n = the coach\'s ratings';
@@ -110,8 +110,10 @@ export const getRating = defineRoute<OpsDatabase, unknown, unknown, { id: number
   responses: { 200: 'rest/ops/rating.json' },
   async handler(ctx) {
     const access = ctx.access!;
-    await access.check(RATING_MODEL, 'read');
-    const rating = await readRating(onKysely(await readerOfHome(growthHome, ctx)), ctx.params.id);
+    const rows = await readerOfHome(growthHome, ctx);
+    // The ACL and the read rules on the rows' home (404 outside them), then the narrower REST rule.
+    await checkRecords(access, rows, RATING_MODEL, 'ratings', 'read', [ctx.params.id], 'rating');
+    const rating = await readRating(onKysely(rows), ctx.params.id);
     const visible = rating && (rating.raterId === access.uid || rating.coachId === access.uid || (await access.may(RATING_MODEL, 'write')));
     if (!rating || !visible) throw problems.notFound(`rating ${ctx.params.id} does not exist`);
     return { status: 200, body: rating };
@@ -143,9 +145,13 @@ export const listCoachRatings = defineRoute<OpsDatabase, unknown, CoachRatingQue
   query: 'rest/ops/coach-rating-query.json',
   responses: { 200: 'rest/ops/coach-rating-list.json' },
   async handler(ctx) {
-    await ctx.access!.check(RATING_MODEL, 'read');
+    const access = ctx.access!;
+    await access.check(RATING_MODEL, 'read');
     const { query } = ctx;
-    const page = await coachRatingPage(onKysely(await readerOfHome(growthHome, ctx)), completionCounts(onKysely(ctx.db)), {
+    const rows = await readerOfHome(growthHome, ctx);
+    const visible = (await access.rules(RATING_MODEL, 'read', 'r')).compile(rows);
+    const page = await coachRatingPage(onKysely(rows), completionCounts(onKysely(ctx.db)), {
+      visible: { sql: visible.sql, parameters: visible.parameters },
       ...(query.coach !== undefined ? { coachIds: [query.coach] } : {}),
       ...(query.minRatings !== undefined ? { minRatings: query.minRatings } : {}),
       sort: query.sort, order: query.order, limit: query.limit, offset: query.offset,
