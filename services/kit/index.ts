@@ -31,7 +31,7 @@ export { issueToken } from './auth/tokens.ts';
 export { credentialStampOf } from './auth/credential-stamp.ts';
 export type { AccessPort, AccessMode } from './access/access-port.ts';
 export { userHasGroup } from './access/groups.ts';
-export { checkRecords } from './access/record-checks.ts';
+export { checkRecords, rulesSql, type RulesSql } from './access/record-checks.ts';
 export { notReadyProblem } from './access/reference-copy.ts';
 export { currentTraceparent, currentWork, outgoingHeaders, type WorkContext } from './observability/work-context.ts';
 

@@ -29,3 +29,19 @@ export async function checkRecords(access: AccessPort, rows: Kysely<any>, model:
   const denied = unique.filter((id) => !permitted.has(id));
   if (denied.length) throw problems.forbidden(`The record rules of ${model} do not allow user ${access.uid} to ${mode} ${label} ${denied.join(', ')}.`);
 }
+
+/** Record rules as SQL text for list queries written as text: the condition, and its parameters to append. */
+export interface RulesSql {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/**
+ * The caller's `mode` rules over `alias` (a row of the model's table) as SQL text whose
+ * placeholders come after the query's own `before` ones: `... WHERE <own conditions> AND (${sql})`
+ * with `[...own values, ...parameters]`. The rules are the port's, compiled for `rows`.
+ */
+export async function rulesSql(access: AccessPort, rows: Kysely<any>, model: string, mode: AccessMode, alias: string, before = 0): Promise<RulesSql> {
+  const compiled = (await access.rules(model, mode, alias)).compile(rows);
+  return { sql: compiled.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + before}`), parameters: compiled.parameters };
+}

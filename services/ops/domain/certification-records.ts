@@ -1,3 +1,4 @@
+import type { RulesSql } from '../../kit/index.ts';
 import type { SqlRunner } from '../db/sql-runner.ts';
 import type { CertificationLevel, CertificationState } from '../db/tables.ts';
 import type { CertificationWriter } from './certifications.ts';
@@ -25,10 +26,14 @@ export async function readCertification(sql: SqlRunner, id: number): Promise<Cer
 }
 
 /** A coach's certifications in hp.certification's `_order` (certified_on desc, id desc; Odoo puts NULLs first descending, as PostgreSQL does). */
-export async function coachCertifications(sql: SqlRunner, query: { coachId: number; state?: CertificationState; limit: number; offset: number }): Promise<{ items: CertificationRecord[]; total: number }> {
-  const where = 'coach_id = $1 AND ($2::varchar IS NULL OR state = $2)';
-  const rows = await sql.raw<CertificationRow>(`SELECT ${COLUMNS} FROM certifications WHERE ${where} ORDER BY certified_on DESC, id DESC LIMIT $3 OFFSET $4`, [query.coachId, query.state ?? null, query.limit, query.offset]);
-  const [count] = await sql.raw<{ n: string }>(`SELECT count(*)::text AS n FROM certifications WHERE ${where}`, [query.coachId, query.state ?? null]);
+export async function coachCertifications(
+  sql: SqlRunner,
+  query: { coachId: number; state?: CertificationState; limit: number; offset: number; /** Read rules over alias `c`, placeholders after the two filters (the kit's rulesSql). */ visible?: RulesSql },
+): Promise<{ items: CertificationRecord[]; total: number }> {
+  const where = `c.coach_id = $1 AND ($2::varchar IS NULL OR c.state = $2)${query.visible ? ` AND (${query.visible.sql})` : ''}`;
+  const values = [query.coachId, query.state ?? null, ...(query.visible?.parameters ?? [])];
+  const rows = await sql.raw<CertificationRow>(`SELECT ${COLUMNS} FROM certifications c WHERE ${where} ORDER BY c.certified_on DESC, c.id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`, [...values, query.limit, query.offset]);
+  const [count] = await sql.raw<{ n: string }>(`SELECT count(*)::text AS n FROM certifications c WHERE ${where}`, values);
   return { items: rows.map(recordOf), total: Number(count?.n ?? 0) };
 }
 

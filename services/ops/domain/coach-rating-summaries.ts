@@ -1,3 +1,4 @@
+import type { RulesSql } from '../../kit/index.ts';
 import type { SqlRunner } from '../db/sql-runner.ts';
 import { bayesianAverage, coachRatingAvg, platformPrior, RATING_PRIOR_WEIGHT, type RatingPrior } from './coach-rating-average.ts';
 
@@ -24,7 +25,7 @@ export interface CoachRatingQuery {
   limit: number;
   offset: number;
   /** The caller's read rules on hp.rating as SQL over alias `r` (the access port's), with their parameters: only ratings they let through count. */
-  visible?: { sql: string; parameters: readonly unknown[] };
+  visible?: RulesSql;
 }
 
 export interface CoachRatingPage {

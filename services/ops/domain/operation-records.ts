@@ -1,3 +1,4 @@
+import type { RulesSql } from '../../kit/index.ts';
 import type { OperationState, OperationType } from '../db/tables.ts';
 import type { SqlRunner } from '../db/sql-runner.ts';
 import type { OperationAction, OperationFacts } from './operations.ts';
@@ -89,14 +90,17 @@ export interface OperationFilter {
   operatorId?: number;
   limit: number;
   offset: number;
+  /** The caller's read rules over alias `o`, placeholders after the filter's three (the kit's rulesSql). */
+  visible?: RulesSql;
 }
 
 /** A page of operations in hp.operation's `_order` (scheduled_at desc, id desc; Odoo puts NULLs first on desc, as PostgreSQL does). */
 export async function listOperationResources(run: SqlRunner, filter: OperationFilter): Promise<{ items: OperationResource[]; total: number; limit: number; offset: number }> {
-  const where = `($1::varchar IS NULL OR o.state = $1) AND ($2::varchar IS NULL OR o.operation_type = $2) AND ($3::int4 IS NULL OR o.operator_id = $3)`;
-  const values = [filter.state ?? null, filter.operationType ?? null, filter.operatorId ?? null];
+  const rules = filter.visible ? ` AND (${filter.visible.sql})` : '';
+  const where = `($1::varchar IS NULL OR o.state = $1) AND ($2::varchar IS NULL OR o.operation_type = $2) AND ($3::int4 IS NULL OR o.operator_id = $3)${rules}`;
+  const values = [filter.state ?? null, filter.operationType ?? null, filter.operatorId ?? null, ...(filter.visible?.parameters ?? [])];
   const [rows, count] = await Promise.all([
-    run.raw<OperationRow>(`SELECT ${COLUMNS} FROM operations o WHERE ${where} ORDER BY o.scheduled_at DESC, o.id DESC LIMIT $4 OFFSET $5`, [...values, filter.limit, filter.offset]),
+    run.raw<OperationRow>(`SELECT ${COLUMNS} FROM operations o WHERE ${where} ORDER BY o.scheduled_at DESC, o.id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`, [...values, filter.limit, filter.offset]),
     run.raw<{ n: number }>(`SELECT count(*)::int AS n FROM operations o WHERE ${where}`, values),
   ]);
   return { items: rows.map(resourceOf), total: count[0]!.n, limit: filter.limit, offset: filter.offset };

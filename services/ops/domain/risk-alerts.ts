@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { RiskAlertState, RiskSeverity } from '../db/tables.ts';
 import { build, type SqlRunner } from '../db/sql-runner.ts';
 import { isoUtc } from './ops-events.ts';
@@ -51,11 +52,14 @@ export interface AlertFilter {
   model?: string;
   limit: number;
   offset: number;
+  /** The caller's read rules over alias `r` (the access port's). */
+  visible?: RawBuilder<boolean>;
 }
 
 /** A page of alerts in hp.risk.alert's `_order` (detected_at desc, id desc; Odoo puts NULLs first in desc), with the total. */
 export async function listAlerts(sql: SqlRunner, filter: AlertFilter): Promise<{ items: RiskAlertView[]; total: number }> {
-  let q = build.selectFrom('risk_alerts');
+  let q = build.selectFrom('risk_alerts as r');
+  if (filter.visible) q = q.where(filter.visible);
   if (filter.state) q = q.where('state', '=', filter.state);
   if (filter.severity) q = q.where('severity', '=', filter.severity);
   if (filter.ruleId !== undefined) q = q.where('rule_id', '=', filter.ruleId);

@@ -6,7 +6,7 @@ import { onKysely } from '../db/sql-runner.ts';
 import type { OperationState, OperationType, OpsDatabase } from '../db/tables.ts';
 import { insertOperation, listOperationResources, readOperationFacts, readOperationResource, writeOperationState } from '../domain/operation-records.ts';
 import { OPERATION_METHODS, runOperationAction, type OperationAction, type OperationStore } from '../domain/operations.ts';
-import { asProblems, checkRecords, readerOfHome, writeInHome } from './rest-access.ts';
+import { asProblems, checkRecords, readerOfHome, rulesSql, writeInHome } from './rest-access.ts';
 
 export const OPERATION_MODEL = 'hp.operation';
 const TABLE = 'operations';
@@ -79,8 +79,11 @@ export const listOperationsRoute = defineRoute<OpsDatabase, unknown, OperationQu
   responses: { 200: 'rest/ops/operation-list.json' },
   async handler(ctx) {
     const { query } = ctx;
-    await ctx.access!.check(OPERATION_MODEL, 'read');
-    const page = await listOperationResources(onKysely(await readerOfHome(operationsHome, ctx)), {
+    const access = ctx.access!;
+    await access.check(OPERATION_MODEL, 'read');
+    const rows = await readerOfHome(operationsHome, ctx);
+    const page = await listOperationResources(onKysely(rows), {
+      visible: await rulesSql(access, rows, OPERATION_MODEL, 'read', 'o', 3),
       ...(query.state ? { state: query.state } : {}), ...(query.operation_type ? { operationType: query.operation_type } : {}),
       ...(query.operator_id ? { operatorId: query.operator_id } : {}), limit: query.limit, offset: query.offset,
     });

@@ -8,7 +8,7 @@ import { completionCounts } from '../domain/coach-rating-completions.ts';
 import { monolithUsers, SUPERUSER_ID, usersThroughOdoo, type CoachRatingOwner } from '../domain/coach-rating-owner.ts';
 import { coachRatingPage, type CoachRatingSort } from '../domain/coach-rating-summaries.ts';
 import { rateOrder, readRating, type RatedOrder, type ServiceOrders } from '../domain/ratings.ts';
-import { asProblems, checkRecords, readerOfHome, restEventSink, writeInHome } from './rest-access.ts';
+import { asProblems, checkRecords, readerOfHome, restEventSink, rulesSql, writeInHome } from './rest-access.ts';
 
 const RATING_MODEL = 'hp.rating';
 const BAYESIAN_FORMULA = 'bayesianAvg = (C·m + sum of the coach\'s scores) / (C + n), m = mean score of every rating on the platform, C = prior.weight, n = the coach\'s ratings';
@@ -149,9 +149,8 @@ export const listCoachRatings = defineRoute<OpsDatabase, unknown, CoachRatingQue
     await access.check(RATING_MODEL, 'read');
     const { query } = ctx;
     const rows = await readerOfHome(growthHome, ctx);
-    const visible = (await access.rules(RATING_MODEL, 'read', 'r')).compile(rows);
     const page = await coachRatingPage(onKysely(rows), completionCounts(onKysely(ctx.db)), {
-      visible: { sql: visible.sql, parameters: visible.parameters },
+      visible: await rulesSql(access, rows, RATING_MODEL, 'read', 'r'),
       ...(query.coach !== undefined ? { coachIds: [query.coach] } : {}),
       ...(query.minRatings !== undefined ? { minRatings: query.minRatings } : {}),
       sort: query.sort, order: query.order, limit: query.limit, offset: query.offset,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { asProblems, busEventSink, checkRecords, type RouteContext } from '../../kit/index.ts';
+import { asProblems, busEventSink, checkRecords, rulesSql, type RouteContext } from '../../kit/index.ts';
 import type { OpsHome, OpsModuleHome } from '../db/ops-home.ts';
 import type { OpsDatabase, OpsLegacyTables } from '../db/tables.ts';
 import type { OpsEventSink } from '../domain/ops-events.ts';
@@ -7,7 +7,7 @@ import type { OpsEventSink } from '../domain/ops-events.ts';
 type HomeContext = Pick<RouteContext<OpsDatabase>, 'db' | 'legacyPool'>;
 
 /** The ACL and record rules on the rows' home (the kit's), and the domain's refusals as problems (the kit's). */
-export { asProblems, checkRecords };
+export { asProblems, checkRecords, rulesSql };
 
 /**
  * A REST write on one module's rows: the home is decided holding the module's owner row (its

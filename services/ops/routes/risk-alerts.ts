@@ -26,8 +26,10 @@ export const listRiskAlertsRoute = defineRoute<OpsDatabase, unknown, AlertQuery>
   responses: { 200: 'rest/ops/risk-alert-list.json' },
   async handler(ctx) {
     const { query } = ctx;
-    await ctx.access!.check(ALERT_MODEL, 'read');
+    const access = ctx.access!;
+    await access.check(ALERT_MODEL, 'read');
     const page = await listAlerts(onKysely(await readerOfHome(riskHome, ctx)), {
+      visible: await access.rules(ALERT_MODEL, 'read', 'r'),
       ...(query.state ? { state: query.state } : {}), ...(query.severity ? { severity: query.severity } : {}),
       ...(query.rule !== undefined ? { ruleId: query.rule } : {}), ...(query.model ? { model: query.model } : {}), limit: query.limit, offset: query.offset,
     });
