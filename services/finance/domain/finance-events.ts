@@ -1,4 +1,4 @@
-import { isoUtc, type EventSink, type NewEvent } from '../../kit/index.ts';
+import type { EventSink, NewEvent } from '../../kit/index.ts';
 import type { LedgerRow } from './points-ledger.ts';
 
 /** The events finance's use cases publish (events.ts declares them; schemas/events/ holds their contracts). */
@@ -19,7 +19,15 @@ export function decimalText(value: string | number | null): string {
   return Number.isFinite(n) ? String(n) : '0';
 }
 
-export { isoUtc };
+/**
+ * Odoo datetimes ("2026-11-25 11:46:25", UTC) as RFC 3339, to the second as Odoo stores them
+ * (finance's events carry no milliseconds; the kit's isoUtc normalises through Date and adds them).
+ */
+export function isoUtc(value: string | Date | null): string {
+  if (value === null) return new Date().toISOString();
+  if (value instanceof Date) return value.toISOString();
+  return value.includes('T') ? new Date(value).toISOString() : `${value.replace(' ', 'T')}Z`;
+}
 
 export interface SucceededPayment {
   id: number;
