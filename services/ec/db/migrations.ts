@@ -1,0 +1,102 @@
+import type { Migration } from '../../kit/index.ts';
+
+/**
+ * svc_ec keeps the tables of M09 (hp_mall: orders, order_lines, inventories) and M10 (hp_ads:
+ * ad_campaigns, ad_impressions) under their legacy names and columns, so the ORM engine serves
+ * hp.mall.order, hp.mall.order.line, hp.inventory, hp.ad.campaign and hp.ad.impression from here
+ * exactly as from Odoo, and forward and reverse sync copy rows without mapping. Ids come from the
+ * tables' own sequences; at cutover the control plane moves them into a range the legacy side
+ * never uses. No foreign keys: the sync applies a batch per table (the engine checks Odoo's
+ * references itself). The addons' _sql_constraints keep Odoo's constraint names
+ * (inventories_reserved_le_quantity, inventories_product_warehouse_uniq, orders_name_uniq), so a
+ * violation answers as Odoo does. product.template and product.product are not here: they are
+ * Odoo's own tables, which other Odoo modules read (see the ec service's notes on products).
+ */
+export const EC_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001_ec_legacy_tables',
+    sql: `
+CREATE TABLE orders (
+  id serial PRIMARY KEY,
+  buyer_id integer NOT NULL,
+  currency_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  name character varying NOT NULL,
+  state character varying NOT NULL,
+  amount_total numeric,
+  paid_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  CONSTRAINT orders_name_uniq UNIQUE (name)
+);
+CREATE INDEX orders__buyer_id_index ON orders (buyer_id);
+CREATE INDEX orders__name_index ON orders (name);
+CREATE INDEX orders__state_index ON orders (state);
+CREATE TABLE order_lines (
+  id serial PRIMARY KEY,
+  order_id integer NOT NULL,
+  product_id integer NOT NULL,
+  currency_id integer,
+  create_uid integer,
+  write_uid integer,
+  price_unit numeric,
+  subtotal numeric,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  quantity double precision
+);
+CREATE INDEX order_lines__order_id_index ON order_lines (order_id);
+CREATE INDEX order_lines__product_id_index ON order_lines (product_id);
+CREATE TABLE inventories (
+  id serial PRIMARY KEY,
+  product_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  warehouse character varying NOT NULL,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  quantity double precision,
+  reserved double precision,
+  CONSTRAINT inventories_reserved_le_quantity CHECK (reserved <= quantity),
+  CONSTRAINT inventories_product_warehouse_uniq UNIQUE (product_id, warehouse)
+);
+CREATE INDEX inventories__product_id_index ON inventories (product_id);
+CREATE TABLE ad_campaigns (
+  id serial PRIMARY KEY,
+  advertiser_id integer,
+  currency_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  name character varying NOT NULL,
+  state character varying NOT NULL,
+  target_tags character varying,
+  start_date date,
+  end_date date,
+  budget numeric,
+  spent numeric,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  bid_cpm double precision
+);
+CREATE INDEX ad_campaigns__advertiser_id_index ON ad_campaigns (advertiser_id);
+CREATE INDEX ad_campaigns__state_index ON ad_campaigns (state);
+CREATE TABLE ad_impressions (
+  id serial PRIMARY KEY,
+  campaign_id integer NOT NULL,
+  user_id integer,
+  currency_id integer,
+  create_uid integer,
+  write_uid integer,
+  cost numeric,
+  clicked boolean,
+  shown_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX ad_impressions__campaign_id_index ON ad_impressions (campaign_id);
+CREATE INDEX ad_impressions__shown_at_index ON ad_impressions (shown_at);
+CREATE INDEX ad_impressions__user_id_index ON ad_impressions (user_id);
+`,
+  },
+];
