@@ -22,10 +22,10 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, BuiltService | Planne
   trade: { load: async () => (await import('./trade/index.ts')).default },
   content: { planned: ['M06', 'M11', 'M12'] },
   biz: { load: async () => (await import('./biz/index.ts')).default },
-  ec: { planned: ['M09', 'M10'] },
+  ec: { load: async () => (await import('./ec/index.ts')).default },
   finance: { load: async () => (await import('./finance/index.ts')).default },
   ops: { load: async () => (await import('./ops/index.ts')).default },
-  ai: { planned: ['M16'] },
+  ai: { load: async () => (await import('./ai/index.ts')).default },
 };
 
 /** One service as the catalogue knows it: its modules and, once built, its definition. */

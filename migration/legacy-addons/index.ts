@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
 import { registerHpGrowth } from './hp-growth.ts';
-import { registerHpMall } from './hp-mall.ts';
 
 /** What legacy addons may use beyond their own tables. */
 export interface LegacyAddonPorts {
@@ -17,10 +16,9 @@ export interface LegacyAddonPorts {
  * Python of modules that stay legacy but that the legacy side's engine must still answer like
  * the monolith because flows of migrated modules run through them. It is nobody's service code:
  * when the owning service joins the migration, its definition's `legacyBehaviours` takes the
- * module over and the file leaves here (hp_payment went to finance, hp_personal to user).
+ * module over and the file leaves here (hp_payment went to finance, hp_personal to user, hp_mall to ec).
  */
 export function registerLegacyAddons(behaviours: BehaviourRegistry, ports: LegacyAddonPorts): BehaviourRegistry {
   registerHpGrowth(behaviours);
-  registerHpMall(behaviours);
   return behaviours;
 }

@@ -17,6 +17,7 @@ export interface NameSequence {
 
 export const NAME_SEQUENCES: readonly NameSequence[] = [
   { table: 'service_orders', column: 'name', legacyCode: 'hp.service.order', serviceSequence: 'service_order_name_seq', pattern: '^SO/[0-9]{4}/[0-9]+$' },
+  { table: 'orders', column: 'name', legacyCode: 'hp.mall.order', serviceSequence: 'mall_order_name_seq', pattern: '^MO/[0-9]{4}/[0-9]+$' },
 ];
 
 

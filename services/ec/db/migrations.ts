@@ -99,4 +99,23 @@ CREATE INDEX ad_impressions__shown_at_index ON ad_impressions (shown_at);
 CREATE INDEX ad_impressions__user_id_index ON ad_impressions (user_id);
 `,
   },
+  {
+    // M09's stock reservations (services/ec/domain/inventory-reservations.ts): which warehouse row
+    // each order line holds units of, so a cancel gives exactly those back and a delivery takes
+    // exactly those out of stock. svc_ec only, in both phases (hp_mall never reserved: Odoo sees
+    // only inventories.reserved). And svc_ec's counter of mall order names (`next_by_code
+    // ('hp.mall.order')` after cutover, domain/order-names.ts), split from the legacy
+    // ir.sequence at cutover like trade's (migration/control/sync/name-sequences.ts).
+    id: '0002_ec_mall_reservations',
+    sql: `
+CREATE TABLE mall_reservations (
+  line_id integer PRIMARY KEY,
+  order_id integer NOT NULL,
+  inventory_id integer NOT NULL,
+  quantity double precision NOT NULL CHECK (quantity > 0)
+);
+CREATE INDEX mall_reservations__order_id_index ON mall_reservations (order_id);
+CREATE SEQUENCE mall_order_name_seq;
+`,
+  },
 ];

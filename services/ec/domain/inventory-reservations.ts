@@ -1,0 +1,104 @@
+import type { SqlRunner } from '../db/sql-runner.ts';
+import type { InventoryState } from './mall-events.ts';
+import { MallRefused } from './mall-refusal.ts';
+
+/**
+ * Stock reservations of mall order lines (ec's addition: hp_mall itself never touches
+ * hp.inventory). Each line of a stocked product reserves its whole quantity in one warehouse,
+ * with one conditional UPDATE that re-checks `reserved + q <= quantity` on the row it locks, so
+ * the legacy CHECK inventories_reserved_le_quantity can never fail under a race: a request that
+ * loses the race finds no row and tries the next warehouse, or is refused (never oversold).
+ * Lines are taken in product order and, within a product, warehouses in id order, so two
+ * multi-line orders lock inventory rows in the same order and cannot deadlock each other.
+ * A product without any inventory row is not stock-managed and sells as in Odoo (no reservation).
+ *
+ * Which line holds what is kept in svc_ec's mall_reservations (ec migration 0002), on `ledger`;
+ * the inventory rows are on `stock` (the rows' home: svc_ec after M09's cutover, the monolith
+ * before). After cutover both are the same transaction.
+ */
+export interface LineToReserve {
+  lineId: number;
+  orderId: number;
+  productId: number;
+  quantity: number;
+}
+
+const NOW = `(now() at time zone 'UTC')`;
+const INVENTORY_COLUMNS = 'id, product_id, warehouse, quantity, reserved';
+/** How often a line retries after losing a warehouse to a concurrent order before it looks again whether any can still cover it. */
+const ATTEMPTS = 8;
+
+/** The refusal when no single warehouse can cover a line. */
+export function notEnoughStockMessage(product: string, requested: number, available: number): string {
+  return `Not enough stock of ${product}: ${requested} requested, at most ${available} available in one warehouse.`;
+}
+
+/** Reserves each line of a stocked product; returns the inventory rows as changed (for inventory_updated). */
+export async function reserveLines(stock: SqlRunner, ledger: SqlRunner, lines: readonly LineToReserve[], uid: number): Promise<InventoryState[]> {
+  const ordered = [...lines].filter((l) => l.quantity > 0).sort((a, b) => a.productId - b.productId || a.lineId - b.lineId);
+  if (!ordered.length) return [];
+  const stocked = new Set(
+    (await stock.raw<{ product_id: number }>('SELECT DISTINCT product_id FROM inventories WHERE product_id = ANY($1::int4[])', [[...new Set(ordered.map((l) => l.productId))]])).map((r) => r.product_id),
+  );
+  const changed = new Map<number, InventoryState>();
+  for (const line of ordered) {
+    if (!stocked.has(line.productId)) continue;
+    const row = await reserveOne(stock, line, uid);
+    await ledger.raw('INSERT INTO mall_reservations (line_id, order_id, inventory_id, quantity) VALUES ($1, $2, $3, $4)', [line.lineId, line.orderId, row.id, line.quantity]);
+    changed.set(row.id, row);
+  }
+  return [...changed.values()];
+}
+
+async function reserveOne(stock: SqlRunner, line: LineToReserve, uid: number): Promise<InventoryState> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const [row] = await stock.raw<InventoryState>(
+      `UPDATE inventories SET reserved = COALESCE(reserved, 0) + $2, write_uid = $3, write_date = ${NOW}
+        WHERE id = (SELECT id FROM inventories WHERE product_id = $1 AND COALESCE(quantity, 0) - COALESCE(reserved, 0) >= $2 ORDER BY id LIMIT 1)
+          AND COALESCE(reserved, 0) + $2 <= COALESCE(quantity, 0)
+        RETURNING ${INVENTORY_COLUMNS}`,
+      [line.productId, line.quantity, uid],
+    );
+    if (row) return row;
+    // Lost the row to a concurrent order between the choice and the lock: look again, unless no warehouse can cover it any more.
+    const [best] = await stock.raw<{ available: number | null }>(
+      'SELECT max(COALESCE(quantity, 0) - COALESCE(reserved, 0)) AS available FROM inventories WHERE product_id = $1',
+      [line.productId],
+    );
+    if (Number(best?.available ?? 0) < line.quantity) break;
+  }
+  const [facts] = await stock.raw<{ name: string | null; available: number | null }>(
+    `SELECT COALESCE(pt.name->>'en_US', pt.name->>(SELECT k FROM jsonb_object_keys(pt.name) k LIMIT 1)) AS name,
+            (SELECT max(COALESCE(i.quantity, 0) - COALESCE(i.reserved, 0)) FROM inventories i WHERE i.product_id = pp.id) AS available
+       FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id WHERE pp.id = $1`,
+    [line.productId],
+  );
+  throw new MallRefused('state', notEnoughStockMessage(facts?.name ?? `product ${line.productId}`, line.quantity, Math.max(0, Number(facts?.available ?? 0))));
+}
+
+/** Which inventory rows a finished reservation changes, and how. */
+type Settlement = 'release' | 'consume';
+
+/**
+ * Ends the reservations of these orders' lines (or of these lines): `release` gives the units
+ * back (a cancelled order), `consume` takes them out of stock too (a delivered order: quantity
+ * and reserved both drop). The ledger rows are deleted first, so two concurrent calls never
+ * settle the same reservation twice. Returns the inventory rows as changed.
+ */
+export async function settleReservations(stock: SqlRunner, ledger: SqlRunner, of: { orderIds?: readonly number[]; lineIds?: readonly number[] }, how: Settlement, uid: number): Promise<InventoryState[]> {
+  const byOrders = of.orderIds?.length ? await ledger.raw<{ inventory_id: number; quantity: number }>('DELETE FROM mall_reservations WHERE order_id = ANY($1::int4[]) RETURNING inventory_id, quantity', [of.orderIds]) : [];
+  const byLines = of.lineIds?.length ? await ledger.raw<{ inventory_id: number; quantity: number }>('DELETE FROM mall_reservations WHERE line_id = ANY($1::int4[]) RETURNING inventory_id, quantity', [of.lineIds]) : [];
+  const totals = new Map<number, number>();
+  for (const r of [...byOrders, ...byLines]) totals.set(r.inventory_id, (totals.get(r.inventory_id) ?? 0) + Number(r.quantity));
+  if (!totals.size) return [];
+  const ids = [...totals.keys()].sort((a, b) => a - b);
+  const quantities = ids.map((id) => totals.get(id)!);
+  // Never below zero (a manual write may have lowered reserved since), and reserved never above quantity.
+  const quantityAfter = how === 'consume' ? 'GREATEST(COALESCE(i.quantity, 0) - v.q, 0)' : 'i.quantity';
+  return stock.raw<InventoryState>(
+    `UPDATE inventories i SET quantity = ${quantityAfter}, reserved = LEAST(GREATEST(COALESCE(i.reserved, 0) - v.q, 0), COALESCE(${quantityAfter}, 0)), write_uid = $3, write_date = ${NOW}
+       FROM unnest($1::int4[], $2::float8[]) AS v(id, q) WHERE i.id = v.id
+     RETURNING i.id, i.product_id, i.warehouse, i.quantity, i.reserved`,
+    [ids, quantities, uid],
+  );
+}

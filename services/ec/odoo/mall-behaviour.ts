@@ -1,0 +1,144 @@
+import { missingError, odooNow, updateRecords, type BehaviourRegistry, type CallContext, type ModelInfo, type Vals } from '../../../odoo-bridge/orm/index.ts';
+import { readSelf, recordsMethod } from '../../kit/index.ts';
+import { onQueryable } from '../db/sql-runner.ts';
+import { reserveLines, settleReservations } from '../domain/inventory-reservations.ts';
+import { inventoryUpdatedEvents } from '../domain/mall-events.ts';
+import { NO_ORDER_EFFECTS, orderEffects, runOrderAction, type OrderFacts, type OrderStore } from '../domain/order-actions.ts';
+import { nextMallOrderName } from '../domain/order-names.ts';
+import { ORDER_METHODS, type OrderAction } from '../domain/order-states.ts';
+import { lstPrices } from '../domain/product-prices.ts';
+import type { EcBehaviourOptions } from './behaviour-options.ts';
+
+/** `self` of an hp.mall.order method inside an ORM call: Python's first read through the engine (ACL, MissingError, rules), and `self.write` through it. */
+function rpcOrderStore(ctx: CallContext, behaviours: BehaviourRegistry, model: ModelInfo): OrderStore {
+  return {
+    read: (ids) => readSelf<OrderFacts>(ctx, behaviours, model, 'orders', ids, ['name', 'state']),
+    async withLines(ids) {
+      const { rows } = await ctx.db.query<{ order_id: number }>('SELECT DISTINCT order_id FROM order_lines WHERE order_id = ANY($1::int4[])', [ids]);
+      return new Set(rows.map((r) => r.order_id));
+    },
+    write: async (ids, vals) => void (await updateRecords({ ctx, behaviours }, model, [...ids], vals)),
+  };
+}
+
+const QUALNAMES: Record<OrderAction, string> = {
+  pay: 'HpMallOrder.action_pay',
+  ship: 'HpMallOrder.action_ship',
+  deliver: 'HpMallOrder.action_deliver',
+  cancel: 'HpMallOrder.action_cancel',
+};
+
+/** Orders whose lines hold stock: a line added to a cancelled or delivered order reserves nothing. */
+const RESERVING_STATES = ['draft', 'paid', 'shipped'];
+
+/**
+ * hp_mall's Python (M09, hp_mall/models/hp_mall_order.py) on the ORM engine, the same rules on
+ * both sides of the cut (domain/order-actions.ts): the state machine's four methods with the
+ * addon's UserError texts; `amount_total = sum(line_ids.subtotal)` and `subtotal = quantity *
+ * price_unit` stored in the currency's decimals (with the line's stored related currency_id);
+ * hp.mall.order.line's create defaulting price_unit to the product's lst_price. The order name
+ * comes from the engine's sequence draw: Odoo's ir.sequence on the monolith, svc_ec's counter
+ * after cutover (`nextByCode`).
+ *
+ * The service side adds what the monolith never did (MIGRATION.md, deliberate differences): a
+ * line of a stocked product reserves its quantity in one warehouse when it is created (refused
+ * with a UserError when no warehouse can cover it), gives it back when the line is deleted, its
+ * quantity or product changes, or the order is cancelled, and takes it out of stock when the
+ * order is delivered; every inventory change publishes inventory_updated, a payment
+ * product_purchased. Answers to clients stay Odoo's: only a sale the stock cannot cover differs.
+ */
+export function registerMallBehaviours(behaviours: BehaviourRegistry, options: EcBehaviourOptions): BehaviourRegistry {
+  const service = options.side === 'service';
+  const stockOf = (ctx: CallContext) => onQueryable(ctx.db);
+  const reserve = async (ctx: CallContext, lineIds: readonly number[]) => {
+    if (!service || !lineIds.length) return;
+    const { rows } = await ctx.db.query<{ id: number; order_id: number; product_id: number; quantity: number | null }>(
+      `SELECT l.id, l.order_id, l.product_id, l.quantity FROM order_lines l JOIN orders o ON o.id = l.order_id
+        WHERE l.id = ANY($1::int4[]) AND o.state = ANY($2::text[])`,
+      [lineIds, RESERVING_STATES],
+    );
+    const changed = await reserveLines(stockOf(ctx), stockOf(ctx), rows.map((r) => ({ lineId: r.id, orderId: r.order_id, productId: r.product_id, quantity: Number(r.quantity ?? 0) })), ctx.uid);
+    await options.events(ctx).publish(inventoryUpdatedEvents(changed));
+  };
+  const release = async (ctx: CallContext, of: { orderIds?: number[]; lineIds?: number[] }) => {
+    if (!service) return;
+    const changed = await settleReservations(stockOf(ctx), stockOf(ctx), of, 'release', ctx.uid);
+    await options.events(ctx).publish(inventoryUpdatedEvents(changed));
+  };
+
+  const orderMethods = Object.fromEntries(
+    (Object.keys(ORDER_METHODS) as OrderAction[]).map((action) => [
+      ORDER_METHODS[action],
+      recordsMethod(QUALNAMES[action], [], (ctx, model, ids) => {
+        const effects = service ? orderEffects(stockOf(ctx), stockOf(ctx), options.events(ctx)) : NO_ORDER_EFFECTS;
+        return runOrderAction(rpcOrderStore(ctx, behaviours, model), effects, action, ids, { uid: ctx.uid, now: odooNow() });
+      }),
+    ]),
+  );
+
+  behaviours.register('hp.mall.order', {
+    ...(service ? { nextByCode: (ctx: CallContext) => nextMallOrderName(onQueryable(ctx.db)) } : {}),
+    compute: {
+      // `amount_total = sum(line_ids.subtotal)` (@api.depends('line_ids.subtotal')), as a Monetary stores it.
+      amount_total: async (ctx, ids) => {
+        await ctx.db.query(
+          `UPDATE orders o
+              SET amount_total = COALESCE(round(t.total, (SELECT c.decimal_places FROM res_currency c WHERE c.id = o.currency_id)), t.total)
+             FROM (SELECT o2.id, COALESCE((SELECT sum(l.subtotal) FROM order_lines l WHERE l.order_id = o2.id), 0) AS total FROM orders o2 WHERE o2.id = ANY($1::int4[])) t
+            WHERE o.id = t.id`,
+          [ids],
+        );
+      },
+    },
+    async afterWrite(ctx, ids, vals) {
+      // order_lines.currency_id is `related='order_id.currency_id', store=True`.
+      if ('currency_id' in vals) await ctx.db.query('UPDATE order_lines SET currency_id = o.currency_id FROM orders o WHERE o.id = order_lines.order_id AND o.id = ANY($1::int4[])', [ids]);
+    },
+    // ondelete='cascade' takes the lines with the order: their stock goes back first.
+    beforeUnlink: (ctx, ids) => release(ctx, { orderIds: ids }),
+    methods: orderMethods,
+  });
+
+  behaviours.register('hp.mall.order.line', {
+    async beforeCreate(ctx, valsList: Vals[]) {
+      const wanted = valsList.filter((vals) => vals.product_id && !('price_unit' in vals)).map((vals) => Number(vals.product_id));
+      if (!wanted.length) return;
+      const prices = await lstPrices(onQueryable(ctx.db), wanted);
+      for (const vals of valsList) {
+        if (!vals.product_id || 'price_unit' in vals) continue;
+        const productId = Number(vals.product_id);
+        const price = prices.get(productId);
+        // `Product.browse(id).lst_price` of an id that does not exist.
+        if (price === undefined) throw missingError(`Record does not exist or has been deleted.\n(Record: product.product(${productId},), User: ${ctx.uid})`);
+        vals.price_unit = Number(price);
+      }
+    },
+    compute: {
+      // `subtotal = quantity * price_unit` (@api.depends('quantity', 'price_unit')), with the stored related currency_id beside it.
+      subtotal: async (ctx, ids) => {
+        await ctx.db.query(
+          `UPDATE order_lines l
+              SET currency_id = o.currency_id,
+                  subtotal = COALESCE(round(COALESCE(l.quantity, 0)::numeric * COALESCE(l.price_unit, 0), c.decimal_places), COALESCE(l.quantity, 0)::numeric * COALESCE(l.price_unit, 0))
+             FROM orders o LEFT JOIN res_currency c ON c.id = o.currency_id
+            WHERE o.id = l.order_id AND l.id = ANY($1::int4[])`,
+          [ids],
+        );
+      },
+    },
+    afterCreate: (ctx, ids) => reserve(ctx, ids),
+    async beforeWrite(ctx, ids, vals) {
+      if ('quantity' in vals || 'product_id' in vals || 'order_id' in vals) await release(ctx, { lineIds: ids });
+    },
+    async afterWrite(ctx, ids, vals) {
+      if ('quantity' in vals || 'product_id' in vals || 'order_id' in vals) await reserve(ctx, ids);
+    },
+    beforeUnlink: (ctx, ids) => release(ctx, { lineIds: ids }),
+  });
+  return behaviours;
+}
+
+/** The business methods hp_mall defines (the ec face's business methods line). */
+export const MALL_BUSINESS_METHODS = {
+  'hp.mall.order': ['action_pay', 'action_ship', 'action_deliver', 'action_cancel'],
+} as const;
