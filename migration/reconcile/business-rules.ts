@@ -1,4 +1,6 @@
+import { AI_RULES } from './ai-rules.ts';
 import { BIZ_RULES } from './biz-rules.ts';
+import { EC_RULES } from './ec-rules.ts';
 import { FINANCE_RULES, unlinkedPaymentFor } from './finance-rules.ts';
 import { OPS_RULES } from './ops-rules.ts';
 import { canonicalDecimal, on, PAID_ORDER_STATES, type BusinessRule, type RuleBreach } from './rule-model.ts';
@@ -206,4 +208,6 @@ export const BUSINESS_RULES: readonly BusinessRule[] = [
   ...USER_RULES,
   ...BIZ_RULES,
   ...OPS_RULES,
+  ...EC_RULES,
+  ...AI_RULES,
 ];

@@ -10,6 +10,8 @@ export { FINANCE_RULES } from './finance-rules.ts';
 export { USER_RULES } from './user-rules.ts';
 export { BIZ_RULES } from './biz-rules.ts';
 export { OPS_RULES } from './ops-rules.ts';
+export { EC_RULES } from './ec-rules.ts';
+export { AI_RULES } from './ai-rules.ts';
 export type { RuleResult } from './rule-runner.ts';
 export { exitCodeOf, type ReconcileReport, type ReportSummary } from './report-model.ts';
 export { surveyModuleCopies, type CopyState, type ModuleScope, type ModuleStanding, type StandingLookup } from './module-copies.ts';
