@@ -58,4 +58,44 @@ CREATE TABLE insights (
 CREATE INDEX insights__user_id_index ON insights (user_id);
 `,
   },
+  {
+    // ai's own queue of generation tasks (not a legacy table): one run per task POST
+    // /ai/content/generate enqueued, claimed by a worker under a lease it renews while it works,
+    // retried with backoff, and a log of every attempt. The task itself (state, result, error)
+    // stays in generation_tasks wherever M16 lives now; task_id names it there.
+    id: '0002_ai_task_runs',
+    sql: `
+CREATE TABLE ai_task_runs (
+  task_id integer PRIMARY KEY,
+  requester_id integer NOT NULL,
+  state character varying NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'claimed', 'finished')),
+  attempts integer NOT NULL DEFAULT 0,
+  max_attempts integer NOT NULL CHECK (max_attempts >= 1),
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_token uuid,
+  lease_until timestamptz,
+  last_error character varying,
+  cancelled boolean NOT NULL DEFAULT false,
+  provider character varying,
+  method character varying,
+  provider_model character varying,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+);
+CREATE INDEX ai_task_runs_due ON ai_task_runs (next_attempt_at, task_id) WHERE state = 'pending';
+CREATE INDEX ai_task_runs_leased ON ai_task_runs (lease_until) WHERE state = 'claimed';
+CREATE TABLE ai_task_attempts (
+  id bigserial PRIMARY KEY,
+  task_id integer NOT NULL REFERENCES ai_task_runs (task_id) ON DELETE CASCADE,
+  attempt integer NOT NULL,
+  lease_token uuid NOT NULL,
+  worker character varying NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  ended_at timestamptz,
+  outcome character varying CHECK (outcome IN ('done', 'retry', 'failed', 'lost', 'superseded')),
+  error character varying,
+  UNIQUE (task_id, attempt)
+);
+`,
+  },
 ];

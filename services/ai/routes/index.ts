@@ -1,0 +1,9 @@
+import type { RouteDefinition } from '../../kit/index.ts';
+import type { AiDatabase } from '../db/tables.ts';
+
+/**
+ * The ai service's REST API, in the order the OpenAPI document lists it. Each part exports an
+ * array of routes from its own file and adds one import and one spread here. Express matches in
+ * this order: fixed paths come before the `:id` ones beside them.
+ */
+export const AI_ROUTES: RouteDefinition<AiDatabase>[] = [];
