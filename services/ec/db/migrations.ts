@@ -118,4 +118,22 @@ CREATE INDEX mall_reservations__order_id_index ON mall_reservations (order_id);
 CREATE SEQUENCE mall_order_name_seq;
 `,
   },
+  {
+    // M10's impression ledger (services/ec/domain/impression-batches.ts): the client event id of
+    // every impression POST /ads/impressions recorded, so a replayed batch or a repeated id is
+    // recorded once. svc_ec only, in both phases (the REST path writes it in its own transaction
+    // whichever side holds ad_impressions); the monolith's ad_impressions has no such column and
+    // Odoo never sees this table. impression_id resolves a later click to its impression.
+    id: '0003_ec_impression_ledger',
+    sql: `
+CREATE TABLE ec_impression_events (
+  campaign_id integer NOT NULL,
+  event_id character varying(128) NOT NULL,
+  impression_id integer NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (campaign_id, event_id)
+);
+CREATE INDEX ec_impression_events__recorded_at_index ON ec_impression_events (recorded_at);
+`,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
 import type { ServiceEngineOptions } from '../../kit/index.ts';
 import { serviceEvents, type EcBehaviourOptions } from './behaviour-options.ts';
+import { ADS_BUSINESS_METHODS, registerAdsBehaviours } from './ads-behaviour.ts';
 import { MALL_BUSINESS_METHODS, registerMallBehaviours } from './mall-behaviour.ts';
 
 export type { EcBehaviourOptions };
@@ -12,6 +13,7 @@ export type { EcBehaviourOptions };
  */
 export function registerEcBehaviours(behaviours: BehaviourRegistry, options: EcBehaviourOptions): BehaviourRegistry {
   registerMallBehaviours(behaviours, options);
+  registerAdsBehaviours(behaviours, options);
   return behaviours;
 }
 
@@ -23,4 +25,5 @@ export function registerEcEngineBehaviours(behaviours: BehaviourRegistry, engine
 /** Business methods ec provides, per model (the control plane's "methods provided" gate reads this); each part adds its line. */
 export const EC_BUSINESS_METHODS: Readonly<Record<string, readonly string[]>> = {
   ...MALL_BUSINESS_METHODS,
+  ...ADS_BUSINESS_METHODS,
 };

@@ -1,5 +1,7 @@
 import type { RouteDefinition } from '../../kit/index.ts';
 import type { EcDatabase } from '../db/tables.ts';
+import { AD_CAMPAIGN_ROUTES } from './ad-campaigns.ts';
+import { IMPRESSION_ROUTES } from './impressions.ts';
 
 /**
  * The ec service's REST API, in the order the OpenAPI document lists it. Each part exports an
@@ -7,6 +9,8 @@ import type { EcDatabase } from '../db/tables.ts';
  * this order: fixed paths come before the `:id` ones beside them.
  */
 export const EC_ROUTES: RouteDefinition<EcDatabase>[] = [
+  ...AD_CAMPAIGN_ROUTES,
+  ...IMPRESSION_ROUTES,
 ];
 
 /** The platform design's paths outside /ec/ that ec answers (/products, /orders, …); the catalogue refuses a path claimed twice. */

@@ -1,0 +1,145 @@
+import type { SqlRunner } from '../db/sql-runner.ts';
+import { adClickedEvent, type AdEventSink, type ClickedImpression } from './ad-events.ts';
+import { claimImpressionKeys } from './impression-claims.ts';
+import { impressionsOfKeys, ledgerKeyText, releaseLedgerClaims } from './impression-ledger.ts';
+import { addToSpent, existingImpressions, existingUsers, insertImpressions, lockCampaigns, markClicked, type LockedCampaign, type NewImpression } from './impression-rows.ts';
+import { formatDecimal, parseDecimal, roundToCurrency } from './pacing-decimal.ts';
+import { admitImpressions, type PacingRefusal } from './pacing.ts';
+
+/**
+ * POST /ads/impressions's use case: a batch of impressions and clicks recorded at once, each
+ * impression at most once (its client event id, per campaign), each campaign's `spent` kept equal
+ * to the sum of its impressions' costs and never past its budget. One statement per step for the
+ * whole batch; the campaigns' row locks are taken after the keys are claimed and held only for
+ * the admission, the spent update and the insert.
+ */
+
+/** One item of a batch: an impression shown (possibly clicked already), or a click on an impression reported earlier. */
+export interface ImpressionReport {
+  kind: 'impression' | 'click';
+  /** The client's id of the impression (a click names the impression it clicked). */
+  eventId: string;
+  campaignId: number;
+  userId?: number | null;
+  /** Odoo's naive UTC timestamp text; absent: now. */
+  shownAt?: string | null;
+  clicked?: boolean;
+  /** The cost as a decimal; absent: the campaign's bid_cpm / 1000. Rounded to the currency as Odoo stores a Monetary. */
+  cost?: string | null;
+}
+
+export type ItemRefusal = PacingRefusal | 'unknown_campaign' | 'not_running' | 'unknown_user' | 'unknown_impression';
+
+export type ItemOutcome = { outcome: 'accepted' } | { outcome: 'duplicate' } | { outcome: 'refused'; reason: ItemRefusal };
+
+export interface BatchOutcome {
+  /** Per item, in the batch's order. */
+  outcomes: ItemOutcome[];
+  accepted: number;
+  duplicates: number;
+  refused: number;
+  /** ad_clicked events published (impressions that turned clicked). */
+  clicks: number;
+}
+
+export interface BatchPorts {
+  /** Where ad_campaigns and ad_impressions live now (svc_ec after M10's cutover, the monolith before). */
+  rows: SqlRunner;
+  /** svc_ec, which keeps the impression ledger in both phases. */
+  ledger: SqlRunner;
+  events: AdEventSink;
+  uid: number;
+}
+
+const ACCEPTED: ItemOutcome = { outcome: 'accepted' };
+const DUPLICATE: ItemOutcome = { outcome: 'duplicate' };
+const refused = (reason: ItemRefusal): ItemOutcome => ({ outcome: 'refused', reason });
+
+export async function recordImpressionBatch(ports: BatchPorts, items: readonly ImpressionReport[]): Promise<BatchOutcome> {
+  const outcomes: ItemOutcome[] = new Array(items.length);
+  const clicked: ClickedImpression[] = [];
+  await recordImpressions(ports, items, outcomes, clicked);
+  await recordClicks(ports, items, outcomes, clicked);
+  await ports.events.publish(clicked.map(adClickedEvent));
+  return {
+    outcomes,
+    accepted: outcomes.filter((o) => o.outcome === 'accepted').length,
+    duplicates: outcomes.filter((o) => o.outcome === 'duplicate').length,
+    refused: outcomes.filter((o) => o.outcome === 'refused').length,
+    clicks: clicked.length,
+  };
+}
+
+async function recordImpressions(ports: BatchPorts, items: readonly ImpressionReport[], outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<void> {
+  const shown = items.map((item, index) => ({ item, index })).filter(({ item }) => item.kind === 'impression');
+  if (!shown.length) return;
+  const claims = await claimImpressionKeys(ports, shown);
+  for (const { index } of shown) if (!claims.has(index)) outcomes[index] = DUPLICATE;
+  const claimed = shown.filter(({ index }) => claims.has(index));
+  if (!claimed.length) return;
+
+  const campaigns = await lockCampaigns(ports.rows, [...new Set(claimed.map(({ item }) => item.campaignId))]);
+  const users = await existingUsers(ports.rows, [...new Set(claimed.flatMap(({ item }) => (item.userId == null ? [] : [item.userId])))]);
+  const byCampaign = new Map<number, { index: number; cost: string }[]>();
+  for (const { item, index } of claimed) {
+    const campaign = campaigns.get(item.campaignId);
+    const refusal = !campaign ? 'unknown_campaign' : campaign.state !== 'running' ? 'not_running' : item.userId != null && !users.has(item.userId) ? 'unknown_user' : null;
+    if (refusal) {
+      outcomes[index] = refused(refusal);
+      continue;
+    }
+    let queue = byCampaign.get(item.campaignId);
+    if (!queue) byCampaign.set(item.campaignId, (queue = []));
+    queue.push({ index, cost: impressionCost(item, campaign!) });
+  }
+
+  const additions = new Map<number, string>();
+  const inserts: NewImpression[] = [];
+  for (const [campaignId, queue] of byCampaign) {
+    const campaign = campaigns.get(campaignId)!;
+    const admission = admitImpressions(campaign, queue.map((q) => q.cost));
+    queue.forEach(({ index, cost }, n) => {
+      const verdict = admission.outcomes[n]!;
+      if (verdict !== true) {
+        outcomes[index] = refused(verdict);
+        return;
+      }
+      outcomes[index] = ACCEPTED;
+      const item = items[index]!;
+      const impression = { id: claims.get(index)!, campaignId, userId: item.userId ?? null, currencyId: campaign.currencyId, cost, clicked: item.clicked === true, shownAt: item.shownAt ?? null };
+      inserts.push(impression);
+      if (impression.clicked) clicked.push({ impressionId: impression.id, campaignId, userId: impression.userId, cost, currency: campaign.currency });
+    });
+    if (parseDecimal(admission.added).units > 0n) additions.set(campaignId, admission.added);
+  }
+  await addToSpent(ports.rows, additions, ports.uid);
+  await insertImpressions(ports.rows, inserts, ports.uid);
+  await releaseLedgerClaims(ports.ledger, claimed.filter(({ index }) => outcomes[index]!.outcome === 'refused').map(({ index }) => claims.get(index)!));
+}
+
+/** The item's cost, or bid_cpm / 1000, rounded to the campaign's currency (Odoo stores a Monetary so). */
+function impressionCost(item: ImpressionReport, campaign: LockedCampaign): string {
+  const rounded = roundToCurrency(parseDecimal(item.cost ?? campaign.bidCost ?? '0'), parseDecimal(campaign.rounding));
+  return formatDecimal(rounded.units, rounded.scale);
+}
+
+async function recordClicks(ports: BatchPorts, items: readonly ImpressionReport[], outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<void> {
+  const clicks = items.map((item, index) => ({ item, index })).filter(({ item }) => item.kind === 'click');
+  if (!clicks.length) return;
+  const recorded = await impressionsOfKeys(ports.ledger, clicks.map(({ item }) => item));
+  const first = new Map<number, number>(); // impression id → index of the batch's first click on it
+  for (const { item, index } of clicks) {
+    const impressionId = recorded.get(ledgerKeyText(item.campaignId, item.eventId));
+    if (impressionId === undefined) outcomes[index] = refused('unknown_impression');
+    else if (first.has(impressionId)) outcomes[index] = DUPLICATE;
+    else first.set(impressionId, index);
+  }
+  const moved = await markClicked(ports.rows, [...first.keys()], ports.uid);
+  const movedIds = new Set(moved.map((m) => m.impressionId));
+  const stayed = [...first.keys()].filter((id) => !movedIds.has(id));
+  const still = await existingImpressions(ports.rows, stayed);
+  for (const [impressionId, index] of first) {
+    outcomes[index] = movedIds.has(impressionId) ? ACCEPTED : still.has(impressionId) ? DUPLICATE : refused('unknown_impression');
+  }
+  clicked.push(...moved);
+}

@@ -1,0 +1,124 @@
+import type { SqlRunner } from '../db/sql-runner.ts';
+import type { AdCampaignState } from '../db/tables.ts';
+import type { ClickedImpression } from './ad-events.ts';
+
+/**
+ * ad_campaigns and ad_impressions as the impression path reads and writes them, on whichever
+ * database holds M10 now (svc_ec or the monolith: same tables, same columns). Set-based: one
+ * statement per step for the whole batch, whatever its size.
+ */
+
+/** A campaign as pacing needs it, read under its row lock. */
+export interface LockedCampaign {
+  id: number;
+  state: AdCampaignState;
+  budget: string | null;
+  spent: string | null;
+  currencyId: number;
+  /** res_currency.name (ISO code) and rounding, as numeric text. */
+  currency: string;
+  rounding: string;
+  /** bid_cpm / 1000 as numeric text (not rounded yet), or null without a bid. */
+  bidCost: string | null;
+}
+
+/**
+ * Locks the campaigns (FOR UPDATE, in id order: two batches never wait on each other in a cycle)
+ * and reads what pacing needs. A campaign whose row is locked by another batch is read once that
+ * batch committed, with the spent it left.
+ */
+export async function lockCampaigns(rows: SqlRunner, ids: readonly number[]): Promise<Map<number, LockedCampaign>> {
+  if (!ids.length) return new Map();
+  const found = await rows.raw<{ id: number; state: AdCampaignState; budget: string | null; spent: string | null; currency_id: number; currency: string; rounding: string; bid_cost: string | null }>(
+    `SELECT a.id, a.state, a.budget::text AS budget, a.spent::text AS spent, a.currency_id, c.name AS currency, c.rounding::text AS rounding,
+            (a.bid_cpm::numeric / 1000)::text AS bid_cost
+       FROM ad_campaigns a JOIN res_currency c ON c.id = a.currency_id
+      WHERE a.id = ANY($1::int4[]) ORDER BY a.id FOR UPDATE OF a`,
+    [[...ids]],
+  );
+  return new Map(found.map((r) => [r.id, { id: r.id, state: r.state, budget: r.budget, spent: r.spent, currencyId: r.currency_id, currency: r.currency, rounding: r.rounding, bidCost: r.bid_cost }]));
+}
+
+/** Ids for new impressions from ad_impressions' own sequence, so the ledger can name them before they are inserted. */
+export async function drawImpressionIds(rows: SqlRunner, count: number): Promise<number[]> {
+  if (!count) return [];
+  const drawn = await rows.raw<{ id: number }>(
+    `SELECT nextval(s.seq)::int4 AS id FROM (SELECT pg_get_serial_sequence('ad_impressions', 'id')::regclass AS seq) s, generate_series(1, $1::int4)`,
+    [count],
+  );
+  return drawn.map((r) => r.id);
+}
+
+/** The users among `ids` that exist (user_id is a many2one to res.users). */
+export async function existingUsers(rows: SqlRunner, ids: readonly number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const found = await rows.raw<{ id: number }>('SELECT id FROM res_users WHERE id = ANY($1::int4[])', [[...ids]]);
+  return new Set(found.map((r) => r.id));
+}
+
+/**
+ * Adds each campaign's admitted costs to its spent, as hp.ad.campaign's stored compute would
+ * (write_uid, write_date: Odoo's recompute writes them too), guarded by the budget: under the row
+ * lock the guard always holds, and a row it would not update means the lock was not held, which
+ * is a defect, never a silent overspend.
+ */
+export async function addToSpent(rows: SqlRunner, additions: ReadonlyMap<number, string>, uid: number): Promise<void> {
+  if (!additions.size) return;
+  const ids = [...additions.keys()];
+  const updated = await rows.raw<{ id: number }>(
+    `UPDATE ad_campaigns a SET spent = COALESCE(a.spent, 0) + d.added, write_uid = $3, write_date = (now() at time zone 'UTC')
+       FROM unnest($1::int4[], $2::numeric[]) AS d(id, added)
+      WHERE a.id = d.id AND COALESCE(a.spent, 0) + d.added <= COALESCE(a.budget, 0)
+      RETURNING a.id`,
+    [ids, ids.map((id) => additions.get(id)!), uid],
+  );
+  if (updated.length !== ids.length) throw new Error('ad campaign spent moved under its row lock: the batch is abandoned');
+}
+
+export interface NewImpression {
+  id: number;
+  campaignId: number;
+  userId: number | null;
+  currencyId: number;
+  cost: string;
+  clicked: boolean;
+  /** Odoo's naive UTC timestamp text, or null for now (the field's default, to the second). */
+  shownAt: string | null;
+}
+
+/** One INSERT for the batch's admitted impressions, with the audit columns of `uid`. */
+export async function insertImpressions(rows: SqlRunner, impressions: readonly NewImpression[], uid: number): Promise<void> {
+  if (!impressions.length) return;
+  await rows.raw(
+    `INSERT INTO ad_impressions (id, campaign_id, user_id, currency_id, cost, clicked, shown_at, create_uid, write_uid, create_date, write_date)
+     SELECT t.id, t.campaign_id, t.user_id, t.currency_id, t.cost, t.clicked, COALESCE(t.shown_at, date_trunc('second', now() at time zone 'UTC')),
+            $8, $8, (now() at time zone 'UTC'), (now() at time zone 'UTC')
+       FROM unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::numeric[], $6::bool[], $7::timestamp[]) AS t(id, campaign_id, user_id, currency_id, cost, clicked, shown_at)`,
+    [
+      impressions.map((i) => i.id), impressions.map((i) => i.campaignId), impressions.map((i) => i.userId), impressions.map((i) => i.currencyId),
+      impressions.map((i) => i.cost), impressions.map((i) => i.clicked), impressions.map((i) => i.shownAt), uid,
+    ],
+  );
+}
+
+/**
+ * Marks impressions clicked, each once: only rows not clicked yet move (a repeated click finds the
+ * row clicked and is answered as a duplicate). Answers the impressions that moved, for ad_clicked.
+ */
+export async function markClicked(rows: SqlRunner, impressionIds: readonly number[], uid: number): Promise<ClickedImpression[]> {
+  if (!impressionIds.length) return [];
+  const moved = await rows.raw<{ id: number; campaign_id: number; user_id: number | null; cost: string | null; currency: string | null }>(
+    `UPDATE ad_impressions i SET clicked = true, write_uid = $2, write_date = (now() at time zone 'UTC')
+      WHERE i.id = ANY($1::int4[]) AND i.clicked IS NOT TRUE
+      RETURNING i.id, i.campaign_id, i.user_id, i.cost::text AS cost, (SELECT c.name FROM res_currency c WHERE c.id = i.currency_id) AS currency`,
+    [[...impressionIds], uid],
+  );
+  return moved.map((r) => ({ impressionId: r.id, campaignId: r.campaign_id, userId: r.user_id, cost: r.cost, currency: r.currency }));
+}
+
+/** The impressions among `ids` that still exist. */
+export async function existingImpressions(rows: SqlRunner, ids: readonly number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const found = await rows.raw<{ id: number }>('SELECT id FROM ad_impressions WHERE id = ANY($1::int4[])', [[...ids]]);
+  return new Set(found.map((r) => r.id));
+}
