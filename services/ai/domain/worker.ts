@@ -9,31 +9,11 @@ import { guardedTaskStore, readTaskToRun, WORKER_UID, type TaskToRun } from './g
 import { failTasks, finishTasks, startTasks } from './generation-tasks.ts';
 import { providerChoice, type ProviderChoice } from './provider-choice.ts';
 import { openAiSettingsFromEnv } from './provider-config.ts';
+import { DEFAULT_WORKER_POLICY, workerPolicyFromEnv, type WorkerPolicy } from './worker-settings.ts';
 import { ProviderFailure, type GenerationAnswer } from './provider.ts';
 import { claimRuns, closeLostAttempts, endAttempt, finishRun, holdRun, nextWakeAt, renewLease, retryRun, type ClaimedRun } from './task-runs.ts';
 
-/** How the worker runs tasks. */
-export interface WorkerPolicy {
-  /** Attempts in all; the last failed one fails the task. */
-  maxAttempts: number;
-  /** The wait after the `attempt`-th failed attempt (1-based). */
-  backoffMs(attempt: number): number;
-  /** How long a claim holds without a heartbeat: a crashed worker's task is claimed again once it passes. */
-  leaseMs: number;
-  /** How often a working worker renews its lease (well inside leaseMs). */
-  heartbeatMs: number;
-  /** Tasks in flight at once (provider calls wait on the network, not the CPU). */
-  concurrency: number;
-}
-
-/** 2 s, 4 s, 8 s … up to five minutes, with up to a fifth more at random so failed tasks do not retry in lockstep; four attempts; a 30 s lease renewed every 10 s. */
-export const DEFAULT_WORKER_POLICY: WorkerPolicy = {
-  maxAttempts: 4,
-  backoffMs: (attempt) => Math.min(2000 * 2 ** (attempt - 1), 300_000) * (1 + Math.random() / 5),
-  leaseMs: 30_000,
-  heartbeatMs: 10_000,
-  concurrency: 8,
-};
+export { DEFAULT_WORKER_POLICY, type WorkerPolicy };
 
 export interface WorkerPorts {
   /** svc_ai (the queue; M16's rows too after its cutover). */
@@ -265,7 +245,7 @@ export function taskWorker(ports: { db: Kysely<any>; legacyPool: pg.Pool | null;
   const worker = new TaskWorker({
     db: ports.db, legacyPool: ports.legacyPool, log: ports.logger,
     providers: options.providers ?? providerChoice(openAiSettingsFromEnv()),
-    policy: options.policy ?? DEFAULT_WORKER_POLICY,
+    policy: options.policy ?? workerPolicyFromEnv(),
     ...(options.name ? { name: options.name } : {}),
   });
   workers.set(ports.db, worker);

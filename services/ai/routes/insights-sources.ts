@@ -1,0 +1,54 @@
+import { OdooError } from '../../../odoo-bridge/orm/index.ts';
+import { problems, type OdooCalls } from '../../kit/index.ts';
+import { AiRefused } from '../domain/generation-refusal.ts';
+import { SERVED_ORDER_STATES, type MemberDataPorts } from '../domain/insight-access.ts';
+import { HEALTH_RECORD_TYPES, type HealthReading, type HealthRecordType } from '../domain/series-readings.ts';
+
+type Many2one = [number, string] | false;
+
+/** An Odoo datetime as the ORM reads and writes it: UTC, `YYYY-MM-DD HH:MM:SS`. */
+export const odooDatetime = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ');
+export const fromOdooDatetime = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
+
+/**
+ * A model call as `uid` makes it over Odoo RPC, wherever its module lives now (PlatformPorts.odoo:
+ * the gateway's phase-aware dispatch, so the owner's record rules decide what comes back). An
+ * AccessError is the caller's refusal (403); no gateway beside the service is 503.
+ */
+export function callAs(odoo: OdooCalls | null) {
+  return async <T>(uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<T> => {
+    if (!odoo) throw problems.unavailable('No gateway runs beside the ai service: the member data it analyses is read as the caller through it (ficus start).');
+    try {
+      return (await odoo({ uid, model, method, args, kwargs })) as T;
+    } catch (error) {
+      if (error instanceof OdooError && /AccessError/.test(error.exceptionName)) throw new AiRefused('access', error.message);
+      throw error;
+    }
+  };
+}
+
+/** The member data the ai service analyses, read through the gateway as the caller. */
+export function memberDataThrough(odoo: OdooCalls | null): MemberDataPorts {
+  const call = callAs(odoo);
+  return {
+    async healthRecords(uid, memberId, from, to) {
+      const rows = await call<Array<{ id: number; user_id: Many2one; record_type: string; value: number | false; value2: number | false; unit: string | false; measured_at: string }>>(
+        uid, 'hp.health.record', 'search_read',
+        [[['user_id', '=', memberId], ['measured_at', '>=', odooDatetime(from)], ['measured_at', '<', odooDatetime(to)]], ['user_id', 'record_type', 'value', 'value2', 'unit', 'measured_at']],
+        { order: 'measured_at asc, id asc' },
+      );
+      return rows
+        .filter((r) => (HEALTH_RECORD_TYPES as readonly string[]).includes(r.record_type))
+        .map((r): HealthReading => ({
+          id: r.id, userId: r.user_id ? r.user_id[0] : 0, recordType: r.record_type as HealthRecordType,
+          // fields.Float reads an unset value as 0.0 (False only for a missing column); value2 0.0 means "no second value".
+          value: typeof r.value === 'number' ? r.value : null, value2: typeof r.value2 === 'number' ? r.value2 : null,
+          unit: r.unit || null, measuredAt: fromOdooDatetime(r.measured_at),
+        }));
+    },
+    async coachServes(coachId, memberId) {
+      const count = await call<number>(coachId, 'hp.service.order', 'search_count', [[['customer_id', '=', memberId], ['health_worker_id', '=', coachId], ['state', 'in', [...SERVED_ORDER_STATES]]]]);
+      return count > 0;
+    },
+  };
+}
