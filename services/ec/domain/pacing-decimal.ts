@@ -57,5 +57,6 @@ export function roundToCurrency(value: Decimal, rounding: Decimal): Decimal {
   const v = atScale(value, scale);
   const r = atScale(rounding, scale);
   const steps = (2n * v + r) / (2n * r); // floor((v + r/2) / r): half-up for v ≥ 0
-  return { units: steps * r, scale };
+  // A multiple of the rounding holds exactly at the rounding's own scale ("0.03", not "0.0300000").
+  return { units: steps * rounding.units, scale: rounding.scale };
 }
