@@ -86,6 +86,11 @@ export function pythonMethod(model: string, method: string): PythonMethod | unde
   return undefined;
 }
 
+/** Every model of the lineage whose Python class defines `method` (overrides and `base`), most derived first. */
+export function pythonMethodOwners(model: string, method: string): string[] {
+  return lineage(model).filter((owner) => Object.hasOwn(models()[owner]?.methods ?? {}, method));
+}
+
 /** Every public Python method of a model (own, mixins', BaseModel's), by name. */
 export function pythonMethodsOf(model: string): Map<string, PythonMethod> {
   const all = new Map<string, PythonMethod>();

@@ -32,8 +32,11 @@ export interface ModelBehaviour {
   afterWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
   /** `@api.ondelete` checks and `unlink()` overrides before the rows go. */
   beforeUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
-  /** `copy_data` adjustments (e.g. the " (copy)" name suffix), per record. */
-  copyData?(ctx: CallContext, id: number, vals: Vals): void | Promise<void>;
+  /**
+   * A `copy_data` override after `super().copy_data(default)`, per record (e.g. the " (copy)"
+   * name suffix): `vals` is what the record copies, `defaults` the caller's `default`.
+   */
+  copyData?(ctx: CallContext, id: number, vals: Vals, defaults: Vals): void | Promise<void>;
   /**
    * Stored computed fields this behaviour recomputes: field name → recompute for these ids
    * (write the column). Called after create, and after writes touching their dependencies.

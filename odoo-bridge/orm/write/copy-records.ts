@@ -37,7 +37,7 @@ export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], 
       }
     }
     // copy_data overrides see only copied values; `default` wins over what they set (res.partner's " (copy)").
-    for (const b of w.behaviours.of(model.name)) await b.copyData?.(w.ctx, id, vals);
+    for (const b of w.behaviours.of(model.name)) await b.copyData?.(w.ctx, id, vals, defaults);
     Object.assign(vals, defaults);
     const [newId] = await createRecords(w, model, [vals]);
     for (const [name, lineIds] of lines) {

@@ -9,7 +9,9 @@ import { WEB_METHODS } from '../methods/web-methods.ts';
 import { displayNames } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { BehaviourRegistry, type Vals } from './behaviour-registry.ts';
+import { copyData } from './copy-data.ts';
 import { copyRecords } from './copy-records.ts';
+import { exportData } from './export-data.ts';
 import { createRecords, updateRecords } from './record-writes.ts';
 import { inTransaction } from './transaction.ts';
 import { unlinkRecords } from './unlink-records.ts';
@@ -69,6 +71,21 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
       async run(ctx, model, a, ids) {
         const defaults = isVals(a.default) ? a.default : {};
         return tx(ctx, (w) => copyRecords(w, model, idsOf(ids), defaults));
+      },
+    },
+    copy_data: {
+      api: 'records',
+      signature: { qualname: 'BaseModel.copy_data', params: [{ name: 'default', default: null }] },
+      async run(ctx, model, a, ids) {
+        return copyData(ctx, behaviours, model, idsOf(ids), isVals(a.default) ? a.default : {});
+      },
+    },
+    export_data: {
+      api: 'records',
+      signature: { qualname: 'BaseModel.export_data', params: [{ name: 'fields_to_export' }] },
+      // A transaction: exporting `id` creates the missing `__export__` external ids.
+      async run(ctx, model, a, ids) {
+        return inTransaction(ctx, (t) => exportData(t, model, idsOf(ids), a.fields_to_export));
       },
     },
     name_create: {

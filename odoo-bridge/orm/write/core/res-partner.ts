@@ -113,8 +113,11 @@ const resPartner: ModelBehaviour = {
     );
     if (loop.rowCount) throw validationError('You cannot create recursive Partner hierarchies.');
   },
-  copyData(_ctx, _id, vals) {
-    if (typeof vals.name === 'string') vals.name = `${vals.name} (copy)`;
+  // Partner.copy_data: a truthy `default['name']` is kept, else the record's name + " (copy)".
+  async copyData(ctx, id, vals, defaults) {
+    if (defaults.name) return;
+    const row = await ctx.db.query<{ name: string | null }>('SELECT name FROM res_partner WHERE id = $1', [id]);
+    vals.name = `${pythonStr(row.rows[0]?.name)} (copy)`;
   },
 };
 
@@ -142,4 +145,9 @@ function partnerNameCreate(behaviours: BehaviourRegistry): MethodSpec {
 
 export function registerResPartner(behaviours: BehaviourRegistry): void {
   behaviours.register('res.partner', { ...resPartner, methods: { name_create: partnerNameCreate(behaviours) } });
+}
+
+/** Python's `'%s' % value` of a nullable text column (None reads as False in the ORM). */
+function pythonStr(value: string | null | undefined): string {
+  return value ?? 'False';
 }

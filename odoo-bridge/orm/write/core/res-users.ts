@@ -32,6 +32,13 @@ function hasField(ctx: CallContext, name: string): boolean {
 }
 
 const resUsers: ModelBehaviour = {
+  // Users.copy_data (base/models/res_users.py): the name unless `default` gives a name or a
+  // partner, the login unless it gives one, each as the user's own + " (copy)".
+  async copyData(ctx, id, vals, defaults) {
+    const row = await ctx.db.query<{ name: string | null; login: string }>('SELECT p.name, u.login FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = $1', [id]);
+    if (!('name' in defaults) && !('partner_id' in defaults)) vals.name = `${row.rows[0]?.name ?? 'False'} (copy)`;
+    if (!('login' in defaults)) vals.login = `${row.rows[0]?.login ?? 'False'} (copy)`;
+  },
   defaults(ctx) {
     const company = ctx.access.companyId;
     const vals: Vals = {};
