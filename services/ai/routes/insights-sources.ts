@@ -6,6 +6,17 @@ import { HEALTH_RECORD_TYPES, type HealthReading, type HealthRecordType } from '
 
 type Many2one = [number, string] | false;
 
+/**
+ * A number as the gateway's dispatch returns it: a float field comes wrapped (the wire's
+ * PythonFloat, `{ value }`, so XML-RPC can say <double>), an integer plain, an unset value False.
+ */
+export function numberOf(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value && typeof value === 'object' && typeof (value as { value?: unknown }).value === 'number') return (value as { value: number }).value;
+  return null;
+}
+
 /** An Odoo datetime as the ORM reads and writes it: UTC, `YYYY-MM-DD HH:MM:SS`. */
 export const odooDatetime = (at: Date) => at.toISOString().slice(0, 19).replace('T', ' ');
 export const fromOdooDatetime = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
@@ -32,7 +43,7 @@ export function memberDataThrough(odoo: OdooCalls | null): MemberDataPorts {
   const call = callAs(odoo);
   return {
     async healthRecords(uid, memberId, from, to) {
-      const rows = await call<Array<{ id: number; user_id: Many2one; record_type: string; value: number | false; value2: number | false; unit: string | false; measured_at: string }>>(
+      const rows = await call<Array<{ id: number; user_id: Many2one; record_type: string; value: unknown; value2: unknown; unit: string | false; measured_at: string }>>(
         uid, 'hp.health.record', 'search_read',
         [[['user_id', '=', memberId], ['measured_at', '>=', odooDatetime(from)], ['measured_at', '<', odooDatetime(to)]], ['user_id', 'record_type', 'value', 'value2', 'unit', 'measured_at']],
         { order: 'measured_at asc, id asc' },
@@ -42,13 +53,13 @@ export function memberDataThrough(odoo: OdooCalls | null): MemberDataPorts {
         .map((r): HealthReading => ({
           id: r.id, userId: r.user_id ? r.user_id[0] : 0, recordType: r.record_type as HealthRecordType,
           // fields.Float reads an unset value as 0.0 (False only for a missing column); value2 0.0 means "no second value".
-          value: typeof r.value === 'number' ? r.value : null, value2: typeof r.value2 === 'number' ? r.value2 : null,
+          value: numberOf(r.value), value2: numberOf(r.value2),
           unit: r.unit || null, measuredAt: fromOdooDatetime(r.measured_at),
         }));
     },
     async coachServes(coachId, memberId) {
-      const count = await call<number>(coachId, 'hp.service.order', 'search_count', [[['customer_id', '=', memberId], ['health_worker_id', '=', coachId], ['state', 'in', [...SERVED_ORDER_STATES]]]]);
-      return count > 0;
+      const count = numberOf(await call<unknown>(coachId, 'hp.service.order', 'search_count', [[['customer_id', '=', memberId], ['health_worker_id', '=', coachId], ['state', 'in', [...SERVED_ORDER_STATES]]]]));
+      return (count ?? 0) > 0;
     },
   };
 }
