@@ -15,8 +15,8 @@ interface ContentGenerate { prompt: string; modelId?: number }
 
 /**
  * POST /ai/content/generate: hp.ai.generation.task's create over REST for those its ACL lets
- * create (members; operators have read and write but no create: 403 with Odoo's AccessError
- * text), task type content, state queued, the caller as requester; and the task's run queued in
+ * create (members, and every hp group implies member; a user without one gets 403 with Odoo's
+ * AccessError text), task type content, state queued, the caller as requester; and the task's run queued in
  * svc_ai for the worker, in the request's transaction. 202 with the status URL: the text comes
  * later (GET /ai/tasks/{id}). On M16's home: the monolith before cutover (committed just before
  * svc_ai's queue row), svc_ai after (one transaction).
