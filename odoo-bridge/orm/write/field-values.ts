@@ -49,6 +49,8 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
     case 'reference':
       return empty ? null : String(value);
     case 'json':
+      // fields.Json.convert_to_column: `if not value: return None`, so {}, [], 0 and '' are stored as NULL (read back False).
+      return pyTruthy(value) ? JSON.stringify(value) : null;
     case 'properties':
     case 'properties_definition':
       return empty ? null : JSON.stringify(value);
