@@ -1,5 +1,6 @@
 import type { RouteDefinition } from '../../kit/index.ts';
 import type { AiDatabase } from '../db/tables.ts';
+import { CONSULT_ROUTES } from './consult.ts';
 import { CONTENT_ROUTES } from './content.ts';
 import { INSIGHT_ROUTES } from './insights.ts';
 import { TASK_ROUTES } from './tasks.ts';
@@ -13,4 +14,5 @@ export const AI_ROUTES: RouteDefinition<AiDatabase>[] = [
   ...CONTENT_ROUTES,
   ...TASK_ROUTES,
   ...INSIGHT_ROUTES,
+  ...CONSULT_ROUTES,
 ];

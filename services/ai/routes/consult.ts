@@ -1,0 +1,53 @@
+import { defineRoute } from '../../kit/index.ts';
+import type { AiDatabase } from '../db/tables.ts';
+import { CONSULT_DEFAULT_DAYS, consultAssist, type ConsultPorts } from '../domain/consult-assist.ts';
+import { OpenAiCompatibleProvider } from '../domain/provider-openai.ts';
+import { openAiSettingsFromEnv } from '../domain/provider-config.ts';
+import { callerOf } from './insights.ts';
+import { callAs, memberDataThrough, numberOf } from './insights-sources.ts';
+import { asProblems } from './rest-access.ts';
+
+type Many2one = [number, string] | false;
+
+interface ConsultBody {
+  memberId: number;
+  days?: number;
+}
+
+/**
+ * POST /ai/consult/assist: suggestions for a coach from a member's recent data, each with the
+ * finding or fact behind it (domain/consult-suggestions.ts). The coach must serve the member (an
+ * order of theirs assigned to the coach) or be an operator; a member, or a coach without such an
+ * order, is 403 and nothing of the member is read. Readings and the coach's own latest assessment
+ * are read through the gateway as the coach. When AI_OPENAI_BASE_URL is set, that provider phrases
+ * the suggestions as one note (`phrasing`); the suggestions and their numbers stay the rules'.
+ */
+export const consultAssistRoute = defineRoute<AiDatabase, ConsultBody>({
+  method: 'post',
+  path: '/ai/consult/assist',
+  summary: "Suggestions for a coach from a member they serve (statistics and rules over the member's recent data; optionally phrased by an OpenAI-compatible provider)",
+  auth: 'bearer',
+  idempotency: 'optional',
+  body: 'rest/ai/consult-assist-request.json',
+  responses: { 200: 'rest/ai/consult-assist.json' },
+  async handler(ctx) {
+    const caller = await callerOf(ctx);
+    const call = callAs(ctx.platform.odoo);
+    const settings = openAiSettingsFromEnv();
+    const ports: ConsultPorts = {
+      ...memberDataThrough(ctx.platform.odoo),
+      async latestAssessment(coachId, memberId) {
+        const [row] = await call<Array<{ id: number; score: unknown; risk_level: string | false; assessed_at: string | false; user_id: Many2one }>>(
+          coachId, 'hp.assessment', 'search_read', [[['user_id', '=', memberId]], ['score', 'risk_level', 'assessed_at', 'user_id']], { order: 'assessed_at desc, id desc', limit: 1 },
+        );
+        if (!row || !row.user_id || row.user_id[0] !== memberId) return null;
+        return { id: row.id, score: numberOf(row.score), riskLevel: row.risk_level || null, assessedAt: row.assessed_at || null };
+      },
+      phrasing: settings ? new OpenAiCompatibleProvider(settings) : null,
+    };
+    const answer = await asProblems(consultAssist(ports, caller, ctx.body.memberId, ctx.body.days ?? CONSULT_DEFAULT_DAYS));
+    return { status: 200, body: answer };
+  },
+});
+
+export const CONSULT_ROUTES = [consultAssistRoute];
