@@ -3,7 +3,7 @@ import { adClickedEvent, type AdEventSink, type ClickedImpression } from './ad-e
 import { claimImpressionKeys } from './impression-claims.ts';
 import { impressionsOfKeys, ledgerKeyText, releaseLedgerClaims } from './impression-ledger.ts';
 import { addToSpent, existingImpressions, existingUsers, insertImpressions, lockCampaigns, markClicked, type LockedCampaign, type NewImpression } from './impression-rows.ts';
-import { formatDecimal, parseDecimal, roundToCurrency } from './pacing-decimal.ts';
+import { formatDecimal, parseDecimal, roundToCurrency, withScale } from './pacing-decimal.ts';
 import { admitImpressions, type PacingRefusal } from './pacing.ts';
 
 /**
@@ -119,7 +119,7 @@ async function recordImpressions(ports: BatchPorts, items: readonly ImpressionRe
 
 /** The item's cost, or bid_cpm / 1000, rounded to the campaign's currency (Odoo stores a Monetary so). */
 function impressionCost(item: ImpressionReport, campaign: LockedCampaign): string {
-  const rounded = roundToCurrency(parseDecimal(item.cost ?? campaign.bidCost ?? '0'), parseDecimal(campaign.rounding));
+  const rounded = withScale(roundToCurrency(parseDecimal(item.cost ?? campaign.bidCost ?? '0'), parseDecimal(campaign.rounding)), campaign.decimalPlaces);
   return formatDecimal(rounded.units, rounded.scale);
 }
 

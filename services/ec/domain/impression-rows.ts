@@ -15,9 +15,10 @@ export interface LockedCampaign {
   budget: string | null;
   spent: string | null;
   currencyId: number;
-  /** res_currency.name (ISO code) and rounding, as numeric text. */
+  /** res_currency.name (ISO code), rounding (numeric text) and decimal places. */
   currency: string;
   rounding: string;
+  decimalPlaces: number;
   /** bid_cpm / 1000 as numeric text (not rounded yet), or null without a bid. */
   bidCost: string | null;
 }
@@ -29,14 +30,14 @@ export interface LockedCampaign {
  */
 export async function lockCampaigns(rows: SqlRunner, ids: readonly number[]): Promise<Map<number, LockedCampaign>> {
   if (!ids.length) return new Map();
-  const found = await rows.raw<{ id: number; state: AdCampaignState; budget: string | null; spent: string | null; currency_id: number; currency: string; rounding: string; bid_cost: string | null }>(
+  const found = await rows.raw<{ id: number; state: AdCampaignState; budget: string | null; spent: string | null; currency_id: number; currency: string; rounding: string; decimal_places: number; bid_cost: string | null }>(
     `SELECT a.id, a.state, a.budget::text AS budget, a.spent::text AS spent, a.currency_id, c.name AS currency, c.rounding::text AS rounding,
-            (a.bid_cpm::numeric / 1000)::text AS bid_cost
+            c.decimal_places, (a.bid_cpm::numeric / 1000)::text AS bid_cost
        FROM ad_campaigns a JOIN res_currency c ON c.id = a.currency_id
       WHERE a.id = ANY($1::int4[]) ORDER BY a.id FOR UPDATE OF a`,
     [[...ids]],
   );
-  return new Map(found.map((r) => [r.id, { id: r.id, state: r.state, budget: r.budget, spent: r.spent, currencyId: r.currency_id, currency: r.currency, rounding: r.rounding, bidCost: r.bid_cost }]));
+  return new Map(found.map((r) => [r.id, { id: r.id, state: r.state, budget: r.budget, spent: r.spent, currencyId: r.currency_id, currency: r.currency, rounding: r.rounding, decimalPlaces: r.decimal_places, bidCost: r.bid_cost }]));
 }
 
 /** Ids for new impressions from ad_impressions' own sequence, so the ledger can name them before they are inserted. */

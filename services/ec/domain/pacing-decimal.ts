@@ -45,18 +45,32 @@ export function formatDecimal(units: bigint, scale: number): string {
 }
 
 /**
- * `currency.round(value)` for a non-negative value: Odoo's float_round with the currency's
- * `rounding` (0.01 for CNY), half-up, here on exact decimals. Odoo applies it whenever it stores
- * a Monetary (fields.Monetary.convert_to_column), so a cost the REST path stores is the cost
- * Odoo would have stored for the same value.
+ * `currency.round(value)`: Odoo's float_round with the currency's `rounding` (0.01 for CNY),
+ * HALF-UP (ties away from zero), here on exact decimals. Odoo applies it whenever it stores a
+ * Monetary (fields.Monetary.convert_to_column), so a cost the REST path stores is the cost Odoo
+ * would have stored for the same value.
  */
 export function roundToCurrency(value: Decimal, rounding: Decimal): Decimal {
-  if (value.units < 0n) throw new RangeError('a cost is never negative');
   if (rounding.units <= 0n) throw new RangeError('a currency rounding is positive');
+  if (value.units < 0n) {
+    const mirrored = roundToCurrency({ units: -value.units, scale: value.scale }, rounding);
+    return { units: -mirrored.units, scale: mirrored.scale };
+  }
   const scale = Math.max(value.scale, rounding.scale);
   const v = atScale(value, scale);
   const r = atScale(rounding, scale);
   const steps = (2n * v + r) / (2n * r); // floor((v + r/2) / r): half-up for v ≥ 0
   // A multiple of the rounding holds exactly at the rounding's own scale ("0.03", not "0.0300000").
   return { units: steps * rounding.units, scale: rounding.scale };
+}
+
+/**
+ * `d` written with exactly `scale` fraction digits, as Odoo writes a Monetary (float_repr with the
+ * currency's decimal places): more digits only if they are zeros, else a RangeError.
+ */
+export function withScale(d: Decimal, scale: number): Decimal {
+  if (scale >= d.scale) return { units: atScale(d, scale), scale };
+  const factor = 10n ** BigInt(d.scale - scale);
+  if (d.units % factor !== 0n) throw new RangeError(`${formatDecimal(d.units, d.scale)} does not fit ${scale} decimal places`);
+  return { units: d.units / factor, scale };
 }

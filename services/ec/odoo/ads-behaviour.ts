@@ -1,9 +1,10 @@
-import { updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelInfo } from '../../../odoo-bridge/orm/index.ts';
+import { updateRecords, type BehaviourRegistry, type CallContext, type ModelBehaviour, type ModelInfo, type Vals } from '../../../odoo-bridge/orm/index.ts';
 import { readSelf, recordsMethod } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { adClickedEvent, type ClickedImpression } from '../domain/ad-events.ts';
 import { CAMPAIGN_METHODS, runCampaignAction, type CampaignAction, type CampaignStore } from '../domain/ad-campaigns.ts';
 import { campaignsOfImpressions, recomputeSpent } from '../domain/ad-spent.ts';
+import { formatDecimal, parseDecimal, roundToCurrency, withScale } from '../domain/pacing-decimal.ts';
 import type { EcBehaviourOptions } from './behaviour-options.ts';
 
 /** `self` of an hp.ad.campaign method inside an ORM call: Python's first read through the engine (ACL, MissingError, rules), and `self.write` through it. */
@@ -32,6 +33,27 @@ async function clickedOf(ctx: CallContext, ids: readonly number[]): Promise<Clic
 }
 
 /**
+ * fields.Monetary.convert_to_column for `cost`: rounded to the impression's currency (its
+ * campaign's: currency_id is related campaign_id.currency_id), as Odoo stores it, so that spent,
+ * the sum, is the sum of what is stored (the engine writes a Monetary as a plain float today). A
+ * value that is not a plain decimal number is left to the engine's own conversion and errors.
+ */
+async function roundCost(ctx: CallContext, vals: Vals, campaignId: number | null): Promise<void> {
+  if (typeof vals.cost !== 'number' || !Number.isFinite(vals.cost) || campaignId === null) return;
+  const { rows } = await ctx.db.query<{ rounding: string; decimal_places: number }>(
+    'SELECT c.rounding::text AS rounding, c.decimal_places FROM ad_campaigns a JOIN res_currency c ON c.id = a.currency_id WHERE a.id = $1', [campaignId]);
+  if (!rows[0]) return;
+  let value;
+  try {
+    value = parseDecimal(vals.cost);
+  } catch {
+    return;
+  }
+  const rounded = withScale(roundToCurrency(value, parseDecimal(rows[0].rounding)), rows[0].decimal_places);
+  vals.cost = Number(formatDecimal(rounded.units, rounded.scale));
+}
+
+/**
  * hp.ad.impression on the engine: every create, write of cost or campaign_id, and unlink
  * recomputes the stored spent of the campaigns concerned (old and new), in the call's
  * transaction, as Odoo's @api.depends('impression_ids.cost') does. No budget check: Odoo's addon
@@ -44,11 +66,15 @@ function impressionBehaviour(options: EcBehaviourOptions): ModelBehaviour {
   const before = new WeakMap<CallContext, { campaigns: number[]; unclicked: number[] }>();
   const run = (ctx: CallContext) => onQueryable(ctx.db);
   return {
+    async beforeCreate(ctx, valsList) {
+      for (const vals of valsList) await roundCost(ctx, vals, typeof vals.campaign_id === 'number' ? vals.campaign_id : null);
+    },
     async afterCreate(ctx, ids) {
       await recomputeSpent(run(ctx), await campaignsOfImpressions(run(ctx), ids), ctx.uid);
       if (service) await options.events(ctx).publish((await clickedOf(ctx, ids)).map(adClickedEvent));
     },
     async beforeWrite(ctx, ids, vals) {
+      if ('cost' in vals) await roundCost(ctx, vals, typeof vals.campaign_id === 'number' ? vals.campaign_id : ((await campaignsOfImpressions(run(ctx), ids.slice(0, 1)))[0] ?? null));
       const campaigns = 'cost' in vals || 'campaign_id' in vals ? await campaignsOfImpressions(run(ctx), ids) : [];
       let unclicked: number[] = [];
       if (service && vals.clicked) {
