@@ -3,6 +3,7 @@ import type { AiDatabase } from '../db/tables.ts';
 import { CONSULT_ROUTES } from './consult.ts';
 import { CONTENT_ROUTES } from './content.ts';
 import { INSIGHT_ROUTES } from './insights.ts';
+import { MATCHING_ROUTES } from './matching.ts';
 import { TASK_ROUTES } from './tasks.ts';
 
 /**
@@ -15,4 +16,5 @@ export const AI_ROUTES: RouteDefinition<AiDatabase>[] = [
   ...TASK_ROUTES,
   ...INSIGHT_ROUTES,
   ...CONSULT_ROUTES,
+  ...MATCHING_ROUTES,
 ];
