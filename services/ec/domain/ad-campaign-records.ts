@@ -38,8 +38,10 @@ interface CampaignRow {
 }
 
 const utc = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
-const COLUMNS = `a.id, a.name, a.advertiser_id, a.state, c.name AS currency, COALESCE(a.budget, 0)::text AS budget, COALESCE(a.spent, 0)::text AS spent,
-  (COALESCE(a.budget, 0) - COALESCE(a.spent, 0))::text AS remaining, a.bid_cpm, to_char(a.start_date, 'YYYY-MM-DD') AS start_date,
+// Money at the currency's decimal places ("5000.00"), as Odoo writes a Monetary, whatever scale the column's copy kept.
+const money = (expression: string) => `round(${expression}, COALESCE(c.decimal_places, 2))::text`;
+const COLUMNS = `a.id, a.name, a.advertiser_id, a.state, c.name AS currency, ${money('COALESCE(a.budget, 0)')} AS budget, ${money('COALESCE(a.spent, 0)')} AS spent,
+  ${money('COALESCE(a.budget, 0) - COALESCE(a.spent, 0)')} AS remaining, a.bid_cpm, to_char(a.start_date, 'YYYY-MM-DD') AS start_date,
   to_char(a.end_date, 'YYYY-MM-DD') AS end_date, a.target_tags, ${utc('a.create_date')} AS created_at, ${utc('a.write_date')} AS updated_at`;
 const FROM = 'ad_campaigns a LEFT JOIN res_currency c ON c.id = a.currency_id';
 
