@@ -26,7 +26,7 @@ export const ENGINE_REFERENCE_TABLES = [
  * too, or its value reads `[id, false]`.
  */
 const DISPLAY_NAME_TABLES: Readonly<Record<string, readonly string[]>> = {
-  'product.product': ['product_template', 'product_template_attribute_value', 'product_attribute_value', 'product_variant_combination'],
+  'product.product': ['product_template', 'product_template_attribute_value', 'product_attribute_value', 'product_variant_combination', 'product_attribute', 'product_attribute_value_product_template_attribute_line_rel'],
   'res.country.state': ['res_country'],
 };
 

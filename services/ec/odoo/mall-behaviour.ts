@@ -1,5 +1,5 @@
 import { missingError, odooNow, updateRecords, type BehaviourRegistry, type CallContext, type ModelInfo, type Vals } from '../../../odoo-bridge/orm/index.ts';
-import { readSelf, recordsMethod } from '../../kit/index.ts';
+import { asOdooErrors, readSelf, recordsMethod } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { reserveLines, settleReservations } from '../domain/inventory-reservations.ts';
 import { inventoryUpdatedEvents } from '../domain/mall-events.ts';
@@ -57,7 +57,8 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
         WHERE l.id = ANY($1::int4[]) AND o.state = ANY($2::text[])`,
       [lineIds, RESERVING_STATES],
     );
-    const changed = await reserveLines(stockOf(ctx), stockOf(ctx), rows.map((r) => ({ lineId: r.id, orderId: r.order_id, productId: r.product_id, quantity: Number(r.quantity ?? 0) })), ctx.uid);
+    // A line the stock cannot cover: Python would raise a UserError from create/write.
+    const changed = await asOdooErrors(reserveLines(stockOf(ctx), stockOf(ctx), rows.map((r) => ({ lineId: r.id, orderId: r.order_id, productId: r.product_id, quantity: Number(r.quantity ?? 0) })), ctx.uid));
     await options.events(ctx).publish(inventoryUpdatedEvents(changed));
   };
   const release = async (ctx: CallContext, of: { orderIds?: number[]; lineIds?: number[] }) => {
@@ -115,11 +116,14 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
     },
     compute: {
       // `subtotal = quantity * price_unit` (@api.depends('quantity', 'price_unit')), with the stored related currency_id beside it.
+      // Both Monetary columns hold `currency.round(value)`, as Monetary.convert_to_column stores them.
       subtotal: async (ctx, ids) => {
         await ctx.db.query(
           `UPDATE order_lines l
               SET currency_id = o.currency_id,
-                  subtotal = COALESCE(round(COALESCE(l.quantity, 0)::numeric * COALESCE(l.price_unit, 0), c.decimal_places), COALESCE(l.quantity, 0)::numeric * COALESCE(l.price_unit, 0))
+                  price_unit = COALESCE(round(l.price_unit, c.decimal_places), l.price_unit),
+                  subtotal = COALESCE(round(COALESCE(l.quantity, 0)::numeric * COALESCE(round(l.price_unit, c.decimal_places), l.price_unit, 0), c.decimal_places),
+                                      COALESCE(l.quantity, 0)::numeric * COALESCE(l.price_unit, 0))
              FROM orders o LEFT JOIN res_currency c ON c.id = o.currency_id
             WHERE o.id = l.order_id AND l.id = ANY($1::int4[])`,
           [ids],

@@ -2,6 +2,8 @@ import type { RouteDefinition } from '../../kit/index.ts';
 import type { EcDatabase } from '../db/tables.ts';
 import { AD_CAMPAIGN_ROUTES } from './ad-campaigns.ts';
 import { IMPRESSION_ROUTES } from './impressions.ts';
+import { ORDER_ROUTES } from './orders.ts';
+import { PRODUCT_ROUTES } from './products.ts';
 
 /**
  * The ec service's REST API, in the order the OpenAPI document lists it. Each part exports an
@@ -9,6 +11,8 @@ import { IMPRESSION_ROUTES } from './impressions.ts';
  * this order: fixed paths come before the `:id` ones beside them.
  */
 export const EC_ROUTES: RouteDefinition<EcDatabase>[] = [
+  ...PRODUCT_ROUTES,
+  ...ORDER_ROUTES,
   ...AD_CAMPAIGN_ROUTES,
   ...IMPRESSION_ROUTES,
 ];

@@ -39,7 +39,7 @@ describe('serviceReferenceTables on the legacy database', () => {
     expect(serviceReferenceTables(plans, 'content')).toEqual([...ENGINE, 'community_groups'].sort());
     // product.product is named from its template and attribute values (display-name.ts).
     expect(serviceReferenceTables(plans, 'ec')).toEqual(
-      [...ENGINE, 'product_attribute_value', 'product_product', 'product_template', 'product_template_attribute_value', 'product_variant_combination'].sort(),
+      [...ENGINE, 'product_attribute', 'product_attribute_value', 'product_attribute_value_product_template_attribute_line_rel', 'product_product', 'product_template', 'product_template_attribute_value', 'product_variant_combination'].sort(),
     );
     // Models pointing only at users, currencies or each other: the engine's list alone. M20 → M04 is inside trade.
     for (const service of ['trade', 'dynamic', 'auth', 'user', 'biz', 'ai']) expect(serviceReferenceTables(plans, service)).toEqual(ENGINE);
@@ -136,7 +136,7 @@ describe('serviceReferenceTables, over any module plans (property)', () => {
         for (const r of own.flatMap((p) => p.module.referencesOut)) {
           if (r.kind === 'polymorphic') continue;
           expected.add(r.toTable!);
-          if (r.toModel === 'product.product') for (const t of ['product_template', 'product_template_attribute_value', 'product_attribute_value', 'product_variant_combination']) expected.add(t);
+          if (r.toModel === 'product.product') for (const t of ['product_template', 'product_template_attribute_value', 'product_attribute_value', 'product_variant_combination', 'product_attribute', 'product_attribute_value_product_template_attribute_line_rel']) expected.add(t);
           if (r.kind === 'many2many') {
             const relation = [...plans.values()].flatMap((p) => p.module.relationTables).find((x) => x.model === r.fromModel && x.field === r.field);
             if (relation) expected.add(relation.table);
