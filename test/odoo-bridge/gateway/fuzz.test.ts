@@ -5,10 +5,14 @@ import { LEGACY_DB_NAME, startLegacyGateway } from '../../support/legacy-gateway
 import { callKwBodies, HUGE_BODIES, json2Bodies, jsonRpcBodies, xmlRpcBodies, type FuzzBody } from './fuzz-bodies.ts';
 import { leakIn } from './fuzz-leaks.ts';
 
-const BODIES_PER_TRANSPORT = Number(process.env.FUZZ_BODIES ?? 20_000);
+/**
+ * CI sends 5,000 bodies per transport (the first 5,000 of the same seeded samples, about 50 s of
+ * the suite); issue 4's full 20,000 (about 200 s) is a bench: `npx tsx bench/long-checks.ts fuzz`.
+ */
+const BODIES_PER_TRANSPORT = Number(process.env.FUZZ_BODIES ?? 5_000);
 // Two in flight: enough to overlap network and work, few enough that a slow answer is the body's own.
 const CONCURRENCY = 2;
-/** 20,000 bodies take minutes on two cores; each answer still has its own 1 s limit. */
+/** 20,000 bodies take minutes on two cores; each answer still has its own hang limit (HANG_MS). */
 const FUZZ_TIMEOUT_MS = 600_000;
 const ADMIN_API_KEY = '6dbf783997b4adad487fb78491d4eb53b6d23168';
 /** A stack frame of ours, or SQL, in a log line (answers are checked by fuzz-leaks.ts's stricter list). */
