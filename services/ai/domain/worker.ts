@@ -25,7 +25,17 @@ export interface WorkerPorts {
   policy: WorkerPolicy;
   /** Names the worker in ai_task_attempts (host:pid:random by default). */
   name?: string;
+  /**
+   * Called at each point a crash could split a run (tests kill the process there): `claimed`
+   * (leased, nothing read), `started` (action_run committed), `answered` (the provider answered,
+   * nothing written), `run-written` / `outcome-written` (action_run, or the outcome, written on
+   * M16's home and svc_ai's run not yet committed: on the monolith's side that write has already
+   * committed).
+   */
+  onBoundary?: (at: WorkerBoundary, taskId: number) => void;
 }
+
+export type WorkerBoundary = 'claimed' | 'run-written' | 'started' | 'answered' | 'outcome-written';
 
 /** What one claimed run came to. */
 export type RunOutcome = 'done' | 'retry' | 'failed' | 'superseded' | 'lost';
@@ -115,8 +125,10 @@ export class TaskWorker {
 
   /** One claimed run, start to outcome. */
   async process(run: ClaimedRun): Promise<RunOutcome> {
+    this.ports.onBoundary?.('claimed', run.taskId);
     const started = await this.begin(run);
     if (typeof started === 'string') return started;
+    this.ports.onBoundary?.('started', run.taskId);
     const abort = new AbortController();
     this.aborts.add(abort);
     const heartbeat = setInterval(() => {
@@ -137,6 +149,7 @@ export class TaskWorker {
       clearInterval(heartbeat);
       this.aborts.delete(abort);
     }
+    this.ports.onBoundary?.('answered', run.taskId);
     return this.settle(run, answer, failure);
   }
 
@@ -145,7 +158,7 @@ export class TaskWorker {
    * moves it queued → running. A task already finished, missing, or out of attempts ends here.
    */
   private async begin(run: ClaimedRun): Promise<TaskToRun | RunOutcome> {
-    return this.underLease(run, async (queue, rows) => {
+    return this.underLease(run, 'run-written', async (queue, rows) => {
       if (run.takenOver) await closeLostAttempts(queue, run.taskId, run.leaseToken);
       const task = await readTaskToRun(rows, run.taskId);
       if (!task) {
@@ -170,7 +183,7 @@ export class TaskWorker {
 
   /** Under the lease: the provider's answer as action_done, or the failure as a retry or action_fail. */
   private async settle(run: ClaimedRun, answer: GenerationAnswer | undefined, failure: ProviderFailure | undefined): Promise<RunOutcome> {
-    return this.underLease(run, async (queue, rows) => {
+    return this.underLease(run, 'outcome-written', async (queue, rows) => {
       const store = guardedTaskStore(rows, WORKER_UID);
       try {
         if (answer) {
@@ -203,7 +216,7 @@ export class TaskWorker {
    * transaction of the monolith committing just before it otherwise. A lost lease or a
    * cancellation ends the attempt here, writing nothing.
    */
-  private async underLease<T>(run: ClaimedRun, work: (queue: ReturnType<typeof onKysely>, rows: ReturnType<typeof onKysely>) => Promise<T>): Promise<T | 'lost'> {
+  private async underLease<T>(run: ClaimedRun, written: WorkerBoundary, work: (queue: ReturnType<typeof onKysely>, rows: ReturnType<typeof onKysely>) => Promise<T>): Promise<T | 'lost'> {
     const { db, legacyPool } = this.ports;
     return db.transaction().execute(async (trx) => {
       const queue = onKysely(trx);
@@ -212,7 +225,9 @@ export class TaskWorker {
         return 'lost' as const;
       }
       const home = await aiHome.home(trx, legacyPool, { hold: true });
-      return aiHome.inHome(trx, legacyPool, home, (rows) => work(queue, onKysely(rows)));
+      const outcome = await aiHome.inHome(trx, legacyPool, home, (rows) => work(queue, onKysely(rows)));
+      this.ports.onBoundary?.(written, run.taskId);
+      return outcome;
     });
   }
 
