@@ -57,7 +57,7 @@ function logGamma(x: number): number {
 }
 
 /** Regularised incomplete beta I_x(a, b) (continued fraction, Numerical Recipes' betacf). */
-function incompleteBeta(x: number, a: number, b: number): number {
+export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
@@ -320,4 +320,16 @@ export function localRobustZ(values: readonly number[], halfWidth: number): { z:
   const scale = MAD_TO_SIGMA * mad(residuals, 0);
   const z = residuals.map((r) => (scale > 0 ? r / scale : 0));
   return { z, expected, scale };
+}
+
+/** The q-quantile of Beta(a, b), by bisection on the regularised incomplete beta (60 halvings: below 1e-15). */
+export function betaQuantile(q: number, a: number, b: number): number {
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (incompleteBeta(mid, a, b) < q) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

@@ -4,10 +4,8 @@ import { CONSULT_DEFAULT_DAYS, consultAssist, type ConsultPorts } from '../domai
 import { OpenAiCompatibleProvider } from '../domain/provider-openai.ts';
 import { openAiSettingsFromEnv } from '../domain/provider-config.ts';
 import { callerOf } from './insights.ts';
-import { callAs, memberDataThrough, numberOf } from './insights-sources.ts';
+import { latestAssessmentThrough, memberDataThrough } from './insights-sources.ts';
 import { asProblems } from './rest-access.ts';
-
-type Many2one = [number, string] | false;
 
 interface ConsultBody {
   memberId: number;
@@ -32,17 +30,10 @@ export const consultAssistRoute = defineRoute<AiDatabase, ConsultBody>({
   responses: { 200: 'rest/ai/consult-assist.json' },
   async handler(ctx) {
     const caller = await callerOf(ctx);
-    const call = callAs(ctx.platform.odoo);
     const settings = openAiSettingsFromEnv();
     const ports: ConsultPorts = {
       ...memberDataThrough(ctx.platform.odoo),
-      async latestAssessment(coachId, memberId) {
-        const [row] = await call<Array<{ id: number; score: unknown; risk_level: string | false; assessed_at: string | false; user_id: Many2one }>>(
-          coachId, 'hp.assessment', 'search_read', [[['user_id', '=', memberId]], ['score', 'risk_level', 'assessed_at', 'user_id']], { order: 'assessed_at desc, id desc', limit: 1 },
-        );
-        if (!row || !row.user_id || row.user_id[0] !== memberId) return null;
-        return { id: row.id, score: numberOf(row.score), riskLevel: row.risk_level || null, assessedAt: row.assessed_at || null };
-      },
+      latestAssessment: latestAssessmentThrough(ctx.platform.odoo),
       phrasing: settings ? new OpenAiCompatibleProvider(settings) : null,
     };
     const answer = await asProblems(consultAssist(ports, caller, ctx.body.memberId, ctx.body.days ?? CONSULT_DEFAULT_DAYS));

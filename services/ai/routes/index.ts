@@ -4,6 +4,7 @@ import { CONSULT_ROUTES } from './consult.ts';
 import { CONTENT_ROUTES } from './content.ts';
 import { INSIGHT_ROUTES } from './insights.ts';
 import { MATCHING_ROUTES } from './matching.ts';
+import { SCORING_ROUTES } from './scoring.ts';
 import { TASK_ROUTES } from './tasks.ts';
 
 /**
@@ -17,4 +18,5 @@ export const AI_ROUTES: RouteDefinition<AiDatabase>[] = [
   ...INSIGHT_ROUTES,
   ...CONSULT_ROUTES,
   ...MATCHING_ROUTES,
+  ...SCORING_ROUTES,
 ];

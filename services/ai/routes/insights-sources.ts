@@ -63,3 +63,15 @@ export function memberDataThrough(odoo: OdooCalls | null): MemberDataPorts {
     },
   };
 }
+
+/** The latest hp.assessment of `memberId` that `uid` may read (hp_personal: a coach the ones they run, operators all), read as `uid`. */
+export function latestAssessmentThrough(odoo: OdooCalls | null) {
+  const call = callAs(odoo);
+  return async (uid: number, memberId: number): Promise<{ id: number; score: number | null; riskLevel: string | null; assessedAt: string | null } | null> => {
+    const [row] = await call<Array<{ id: number; score: unknown; risk_level: string | false; assessed_at: string | false; user_id: Many2one }>>(
+      uid, 'hp.assessment', 'search_read', [[['user_id', '=', memberId]], ['score', 'risk_level', 'assessed_at', 'user_id']], { order: 'assessed_at desc, id desc', limit: 1 },
+    );
+    if (!row || !row.user_id || row.user_id[0] !== memberId) return null;
+    return { id: row.id, score: numberOf(row.score), riskLevel: row.risk_level || null, assessedAt: row.assessed_at || null };
+  };
+}
