@@ -8,6 +8,7 @@ import { restoreInto } from '../../runtime/legacy-database.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { ensureFilestore } from '../../runtime/filestore.ts';
 import { freePort } from '../../bench/support/free-port.ts';
+import { THROWAWAY_SETTINGS } from './private-cluster-seed.ts';
 import { clusterUrl, type TestClusterInfo } from './test-cluster.ts';
 import { endTestRun, startTestRun } from './test-run.ts';
 
@@ -35,13 +36,17 @@ export async function setup(project: TestProject): Promise<void> {
     dataDir,
     port,
     logger,
-    extraSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    extraSettings: THROWAWAY_SETTINGS,
   });
   const filestores = {
     legacy: path.join(dataDir, 'filestore', 'hp_legacy'),
     odooRef: path.join(dataDir, 'filestore', 'odoo_ref'),
   };
-  const info: TestClusterInfo = { port, user: cluster.user, password: cluster.password, templates: TEMPLATES, filestores };
+  // Tests that run module syncs beside others' start a cluster of their own (replication slots are
+  // named per module and live per cluster); each copies one stopped cluster kept at this path,
+  // which the first of them builds (private-cluster-seed.ts): a run that starts none pays nothing.
+  const privateClusterSeed = path.join(runDir, 'ficus-private-seed');
+  const info: TestClusterInfo = { port, user: cluster.user, password: cluster.password, templates: TEMPLATES, filestores, privateClusterSeed };
   const adminUrl = clusterUrl(info, 'postgres');
   await Promise.all([
     ensureFilestore(path.join(FIXTURES, 'hp_legacy_filestore.tar.gz'), filestores.legacy),

@@ -7,6 +7,8 @@ export interface TestClusterInfo {
   templates: { legacy: string; odooRef: string };
   /** Unpacked Odoo filestores (attachment files) of the two databases. */
   filestores: { legacy: string; odooRef: string };
+  /** A stopped cluster with `legacy` restored and an empty `control`, copied by each private cluster (private-cluster-seed.ts). */
+  privateClusterSeed: string;
 }
 
 declare module 'vitest' {
