@@ -16,7 +16,7 @@ const pad = (n: number) => String(n).padStart(3, '0');
  * XML-RPC (odd numbers) and JSON-RPC's `/jsonrpc` (even), as Odoo's external API documentation
  * writes both clients.
  */
-export async function rpcLogins(gatewayUrl: string, database: string, role: 'member' | 'coach' | 'operator', count: number): Promise<RpcLogin[]> {
+export async function rpcLogins(gatewayUrl: string, database: string, role: 'member' | 'coach' | 'operator' | 'merchant', count: number): Promise<RpcLogin[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const login = `${role}${pad(i + 1)}@hp.example`;

@@ -109,7 +109,7 @@ export function serviceDrillClean(r: ServiceDrillResult<ServiceLoadReport>): boo
 export const serviceLostAndDuplicated = (r: { sides: readonly SideCheck[] }) => lostAndDuplicated(r.sides);
 
 /** The uids of the demo users `<role>001@hp.example`… (`count` of them), in login order. */
-export async function demoUids(legacy: pg.Pool, role: 'member' | 'coach' | 'operator', count: number): Promise<number[]> {
+export async function demoUids(legacy: pg.Pool, role: 'member' | 'coach' | 'operator' | 'merchant', count: number): Promise<number[]> {
   if (count === 0) return [];
   const logins = Array.from({ length: count }, (_, i) => `${role}${String(i + 1).padStart(3, '0')}@hp.example`);
   const { rows } = await legacy.query<{ id: number }>('SELECT id FROM res_users WHERE login = ANY($1) ORDER BY login', [logins]);
