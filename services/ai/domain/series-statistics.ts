@@ -306,15 +306,19 @@ export function stepRss(ys: readonly number[], index: number): number {
 export function localRobustZ(values: readonly number[], halfWidth: number): { z: number[]; expected: number[]; scale: number } {
   const n = values.length;
   const expected: number[] = new Array(n);
+  const buffer = new Float64Array(2 * halfWidth);
   for (let i = 0; i < n; i++) {
     let from = Math.max(0, i - halfWidth);
     let to = Math.min(n - 1, i + halfWidth);
     // Near either end, keep the window's width by reaching further to the other side.
     if (i - halfWidth < 0) to = Math.min(n - 1, to + (halfWidth - i));
     if (i + halfWidth > n - 1) from = Math.max(0, from - (i + halfWidth - (n - 1)));
-    const neighbours: number[] = [];
-    for (let j = from; j <= to; j++) if (j !== i) neighbours.push(values[j]!);
-    expected[i] = median(neighbours);
+    // One reused buffer: this runs once per reading (a year of hourly readings is 8,760 per metric).
+    let k = 0;
+    for (let j = from; j <= to; j++) if (j !== i) buffer[k++] = values[j]!;
+    const neighbours = buffer.subarray(0, k).sort();
+    const mid = k >> 1;
+    expected[i] = k === 0 ? values[i]! : k % 2 ? neighbours[mid]! : (neighbours[mid - 1]! + neighbours[mid]!) / 2;
   }
   const residuals = values.map((v, i) => v - expected[i]!);
   const scale = MAD_TO_SIGMA * mad(residuals, 0);
