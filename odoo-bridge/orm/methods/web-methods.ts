@@ -1,8 +1,10 @@
 import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
 import { countRows, searchIds, searchSource } from './search-source.ts';
 import { webRead, webReadFound } from './web-read.ts';
+import { ONCHANGE_METHOD } from './onchange.ts';
 
 export const WEB_METHODS: MethodTable = {
+  onchange: ONCHANGE_METHOD,
   web_read: {
     api: 'records',
     signature: { qualname: 'Base.web_read', params: [{ name: 'specification' }] },

@@ -9,7 +9,7 @@ import { readAsUser } from './checked-read.ts';
 import { searchIds, searchSource } from './search-source.ts';
 
 export type Specification = Record<string, FieldSpec | null>;
-interface FieldSpec {
+export interface FieldSpec {
   fields?: Specification;
   limit?: number;
   order?: string;
@@ -66,7 +66,8 @@ async function webReadWith(ctx: CallContext, model: ModelInfo, ids: readonly num
   return records;
 }
 
-async function nestMany2one(ctx: CallContext, field: FieldInfo, records: Values[], fieldSpec: FieldSpec): Promise<void> {
+/** Many2one ids in `records` replaced by the `{id, ...}` dicts web_read answers for `fieldSpec.fields` (left as ids without it). */
+export async function nestMany2one(ctx: CallContext, field: FieldInfo, records: Values[], fieldSpec: FieldSpec): Promise<void> {
   if (!fieldSpec.fields || typeof fieldSpec.fields !== 'object') return;
   const comodel = comodelOf(ctx, field);
   const targets = unique(records.map((r) => r[field.name]).filter((v): v is number => typeof v === 'number'));

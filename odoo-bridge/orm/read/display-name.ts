@@ -109,6 +109,15 @@ export async function displayNamesFromSql(env: ReadEnv, model: ModelInfo, ids: r
   return null;
 }
 
+/**
+ * Whether the model's display name is BaseModel's `_compute_display_name` (the `_rec_name`
+ * value through the field's `convert_to_display_name`), not an override listed above.
+ */
+export function usesBaseDisplayName(model: ModelInfo): boolean {
+  if (SQL_RULES[model.name] || model.name === 'res.partner.category' || model.name === 'product.product') return false;
+  return !(model.parentName && model.name.endsWith('.category') && !model.fields.get('complete_name')?.column);
+}
+
 /** The SQL expression of the display name when it is a plain column of the model, else null. */
 export function displayNameSql(env: SearchEnv, model: ModelInfo, alias: string): Sql | null {
   const rule = SQL_RULES[model.name];

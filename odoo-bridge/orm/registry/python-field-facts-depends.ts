@@ -54,6 +54,13 @@ export function fieldDepends(registry: Registry, model: ModelInfo, field: FieldI
   return [];
 }
 
+/** Whether the field's value comes from Python code (`compute=`, `related=`, a manual compute) rather than from what was written. */
+export function isPythonComputed(registry: Registry, model: ModelInfo, field: FieldInfo): boolean {
+  if (field.computed || field.related) return true;
+  const facts = mergedFieldFacts(classesInMro(registry, model.name), field.name);
+  return facts.compute !== undefined || facts.computeDepends !== undefined || facts.related !== undefined;
+}
+
 /** A method's dependencies on `model`: the callables known here are evaluated (class attributes along its MRO). */
 function resolved(depends: MethodDepends, model: ModelInfo, classes: readonly ClassDependsFacts[]): string[] | undefined {
   if (Array.isArray(depends)) return depends;

@@ -23,6 +23,8 @@ export interface PythonFieldFacts {
   mailHooks: Record<string, Record<string, string[]>>;
   /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records. */
   readsRecords: Record<string, Record<string, string[]>>;
+  /** Per model (its own classes), the fields its `@api.onchange` methods watch, with the defining modules (`*`: names not literal). */
+  onchange: Record<string, Record<string, string[]>>;
 }
 
 /**

@@ -6,6 +6,7 @@
 // `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;
 // `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;
 // `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.
+// `onchange`: per model (its own classes, not its mixins), the fields its `@api.onchange` methods watch, by module (`*`: not literal).
 // x2many fields carry their Python `domain` (literals, `self._name` as {"$model": true}; {"unknown": source} otherwise),
 // Many2oneReference fields their `modelField`.
 import type { PythonFieldFacts } from './python-field-facts-types.ts';
@@ -6765,6 +6766,592 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "res.partner.bank",
   "sale.order"
  ],
+ "onchange": {
+  "account.account": {
+   "account_type": [
+    "account"
+   ],
+   "name": [
+    "account"
+   ]
+  },
+  "account.analytic.line": {
+   "currency_id": [
+    "account"
+   ],
+   "product_id": [
+    "account"
+   ],
+   "product_uom_id": [
+    "account"
+   ],
+   "unit_amount": [
+    "account"
+   ]
+  },
+  "account.fiscal.position": {
+   "country_group_id": [
+    "account"
+   ],
+   "country_id": [
+    "account"
+   ]
+  },
+  "account.journal": {
+   "type": [
+    "account"
+   ]
+  },
+  "account.move": {
+   "company_id": [
+    "account"
+   ],
+   "currency_id": [
+    "account"
+   ],
+   "date": [
+    "account"
+   ],
+   "fiscal_position_id": [
+    "account"
+   ],
+   "highest_name": [
+    "account"
+   ],
+   "invoice_cash_rounding_id": [
+    "account"
+   ],
+   "invoice_line_ids": [
+    "account"
+   ],
+   "invoice_payment_term_id": [
+    "account"
+   ],
+   "invoice_vendor_bill_id": [
+    "account"
+   ],
+   "journal_id": [
+    "account"
+   ],
+   "name": [
+    "account"
+   ],
+   "partner_id": [
+    "account"
+   ],
+   "payment_reference": [
+    "account"
+   ],
+   "quick_edit_mode": [
+    "account"
+   ],
+   "quick_edit_total_amount": [
+    "account"
+   ]
+  },
+  "account.move.line": {
+   "account_id": [
+    "account"
+   ],
+   "amount_currency": [
+    "account"
+   ],
+   "credit": [
+    "account"
+   ],
+   "currency_id": [
+    "account"
+   ],
+   "debit": [
+    "account"
+   ],
+   "partner_id": [
+    "account"
+   ],
+   "product_id": [
+    "account"
+   ]
+  },
+  "account.payment": {
+   "journal_id": [
+    "account_payment"
+   ],
+   "partner_id": [
+    "account",
+    "account_payment"
+   ],
+   "payment_method_line_id": [
+    "account_payment"
+   ]
+  },
+  "account.payment.register": {
+   "amount": [
+    "account"
+   ],
+   "can_edit_wizard": [
+    "account_payment"
+   ],
+   "currency_id": [
+    "account"
+   ],
+   "journal_id": [
+    "account_payment"
+   ],
+   "payment_date": [
+    "account"
+   ],
+   "payment_method_line_id": [
+    "account_payment"
+   ]
+  },
+  "account.reconcile.model.line": {
+   "amount_type": [
+    "account"
+   ],
+   "tax_ids": [
+    "account"
+   ]
+  },
+  "account.report": {
+   "availability_condition": [
+    "account"
+   ]
+  },
+  "account.setup.bank.manual.config": {
+   "acc_number": [
+    "account"
+   ],
+   "linked_journal_id": [
+    "account"
+   ]
+  },
+  "account.tax": {
+   "amount": [
+    "account"
+   ],
+   "amount_type": [
+    "account"
+   ],
+   "price_include": [
+    "account"
+   ]
+  },
+  "account.tax.repartition.line": {
+   "repartition_type": [
+    "account"
+   ]
+  },
+  "base.document.layout": {
+   "company_id": [
+    "web"
+   ],
+   "custom_colors": [
+    "web"
+   ],
+   "logo": [
+    "web"
+   ],
+   "report_layout_id": [
+    "web"
+   ]
+  },
+  "base.module.uninstall": {
+   "module_id": [
+    "base"
+   ]
+  },
+  "decimal.precision": {
+   "digits": [
+    "base",
+    "product"
+   ]
+  },
+  "digest.digest": {
+   "periodicity": [
+    "digest"
+   ]
+  },
+  "fetchmail.server": {
+   "is_ssl": [
+    "mail",
+    "google_gmail"
+   ],
+   "object_id": [
+    "mail",
+    "google_gmail"
+   ],
+   "server_type": [
+    "mail",
+    "google_gmail"
+   ]
+  },
+  "ir.actions.server": {
+   "resource_ref": [
+    "base"
+   ],
+   "selection_value": [
+    "base"
+   ]
+  },
+  "ir.mail_server": {
+   "smtp_authentication": [
+    "google_gmail"
+   ],
+   "smtp_encryption": [
+    "base",
+    "google_gmail"
+   ],
+   "smtp_user": [
+    "google_gmail"
+   ]
+  },
+  "ir.model.fields": {
+   "compute": [
+    "base"
+   ],
+   "model_id": [
+    "base"
+   ],
+   "related": [
+    "base"
+   ],
+   "relation": [
+    "base"
+   ],
+   "relation_table": [
+    "base"
+   ],
+   "ttype": [
+    "base"
+   ]
+  },
+  "mail.activity": {
+   "activity_type_id": [
+    "mail"
+   ],
+   "previous_activity_type_id": [
+    "mail"
+   ],
+   "recommended_activity_type_id": [
+    "mail"
+   ]
+  },
+  "mail.activity.type": {
+   "res_model": [
+    "mail"
+   ]
+  },
+  "payment.method": {
+   "active": [
+    "payment"
+   ],
+   "provider_ids": [
+    "payment"
+   ],
+   "support_tokenization": [
+    "payment"
+   ]
+  },
+  "payment.provider": {
+   "company_id": [
+    "payment"
+   ],
+   "state": [
+    "payment"
+   ]
+  },
+  "payment.provider.onboarding.wizard": {
+   "acc_number": [
+    "payment"
+   ],
+   "journal_name": [
+    "payment"
+   ]
+  },
+  "privacy.lookup.wizard.line": {
+   "is_active": [
+    "privacy_lookup"
+   ]
+  },
+  "product.attribute": {
+   "display_type": [
+    "product"
+   ]
+  },
+  "product.document": {
+   "url": [
+    "product"
+   ]
+  },
+  "product.pricelist.item": {
+   "base": [
+    "product"
+   ],
+   "base_pricelist_id": [
+    "product"
+   ],
+   "categ_id": [
+    "product"
+   ],
+   "compute_price": [
+    "product"
+   ],
+   "date_end": [
+    "product"
+   ],
+   "date_start": [
+    "product"
+   ],
+   "display_applied_on": [
+    "product"
+   ],
+   "price_markup": [
+    "product"
+   ],
+   "price_round": [
+    "product"
+   ],
+   "product_id": [
+    "product"
+   ],
+   "product_tmpl_id": [
+    "product"
+   ]
+  },
+  "product.product": {
+   "default_code": [
+    "product"
+   ],
+   "lst_price": [
+    "product"
+   ],
+   "type": [
+    "sale"
+   ],
+   "uom_id": [
+    "product"
+   ],
+   "uom_po_id": [
+    "product"
+   ]
+  },
+  "product.supplierinfo": {
+   "product_tmpl_id": [
+    "product"
+   ]
+  },
+  "product.template": {
+   "default_code": [
+    "product"
+   ],
+   "type": [
+    "product",
+    "account",
+    "sale"
+   ],
+   "uom_id": [
+    "product"
+   ]
+  },
+  "product.template.attribute.line": {
+   "attribute_id": [
+    "product"
+   ]
+  },
+  "res.bank": {
+   "country": [
+    "base"
+   ],
+   "state": [
+    "base"
+   ]
+  },
+  "res.company": {
+   "country_id": [
+    "base"
+   ],
+   "parent_id": [
+    "base"
+   ],
+   "state_id": [
+    "base"
+   ]
+  },
+  "res.config.settings": {
+   "external_report_layout_id": [
+    "snailmail"
+   ],
+   "group_analytic_accounting": [
+    "account"
+   ],
+   "group_product_pricelist": [
+    "product"
+   ],
+   "group_product_variant": [
+    "sale"
+   ],
+   "module_account_budget": [
+    "account"
+   ],
+   "portal_confirmation_pay": [
+    "sale"
+   ],
+   "prepayment_percent": [
+    "sale"
+   ],
+   "quotation_validity_days": [
+    "sale"
+   ],
+   "tax_exigibility": [
+    "account"
+   ]
+  },
+  "res.currency.rate": {
+   "company_rate": [
+    "base"
+   ],
+   "inverse_company_rate": [
+    "base"
+   ]
+  },
+  "res.lang": {
+   "date_format": [
+    "base"
+   ],
+   "time_format": [
+    "base"
+   ]
+  },
+  "res.partner": {
+   "company_id": [
+    "base",
+    "phone_validation"
+   ],
+   "company_type": [
+    "base"
+   ],
+   "country_id": [
+    "base",
+    "phone_validation"
+   ],
+   "email": [
+    "base"
+   ],
+   "mobile": [
+    "phone_validation"
+   ],
+   "parent_id": [
+    "base"
+   ],
+   "phone": [
+    "phone_validation"
+   ],
+   "state_id": [
+    "base"
+   ]
+  },
+  "res.users": {
+   "login": [
+    "base"
+   ],
+   "parent_id": [
+    "base"
+   ]
+  },
+  "res.users.apikeys.description": {
+   "expiration_date": [
+    "base"
+   ]
+  },
+  "resource.calendar": {
+   "attendance_ids": [
+    "resource"
+   ]
+  },
+  "resource.calendar.attendance": {
+   "hour_from": [
+    "resource"
+   ],
+   "hour_to": [
+    "resource"
+   ]
+  },
+  "resource.resource": {
+   "company_id": [
+    "resource"
+   ],
+   "user_id": [
+    "resource"
+   ]
+  },
+  "sale.advance.payment.inv": {
+   "advance_payment_method": [
+    "sale"
+   ]
+  },
+  "sale.order": {
+   "commitment_date": [
+    "sale"
+   ],
+   "company_id": [
+    "sale"
+   ],
+   "expected_date": [
+    "sale"
+   ],
+   "fiscal_position_id": [
+    "sale"
+   ],
+   "order_line": [
+    "sale"
+   ],
+   "partner_id": [
+    "sale"
+   ],
+   "prepayment_percent": [
+    "sale"
+   ],
+   "pricelist_id": [
+    "sale"
+   ]
+  },
+  "sale.order.line": {
+   "product_id": [
+    "sale"
+   ],
+   "product_packaging_id": [
+    "sale"
+   ]
+  },
+  "spreadsheet.mixin": {
+   "spreadsheet_binary_data": [
+    "spreadsheet"
+   ]
+  },
+  "uom.category": {
+   "uom_ids": [
+    "uom"
+   ]
+  },
+  "uom.uom": {
+   "category_id": [
+    "uom"
+   ],
+   "factor": [
+    "uom"
+   ],
+   "factor_inv": [
+    "uom"
+   ],
+   "rounding": [
+    "uom",
+    "product"
+   ],
+   "uom_type": [
+    "uom"
+   ]
+  }
+ },
  "readsRecords": {
   "account.account": {
    "unlink": [

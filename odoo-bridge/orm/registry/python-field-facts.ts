@@ -74,6 +74,18 @@ export function readsRecordsOnWrite(registry: Registry, model: string, operation
 }
 
 /**
+ * The field names the installed `@api.onchange` methods of `model` and its mixins watch
+ * (models.py `_onchange_methods`); `*` stands for a method whose names are not literal.
+ */
+export function onchangeWatchedFields(registry: Registry, model: string): Set<string> {
+  const out = new Set<string>();
+  for (const owner of lineage(model)) {
+    for (const [field, modules] of Object.entries(PYTHON_FIELD_FACTS.onchange[owner] ?? {})) if (modules.some((m) => registry.modules.has(m))) out.add(field);
+  }
+  return out;
+}
+
+/**
  * `field.get_domain_list(records)` of an x2many (fields.py `_RelationalMulti` / `One2many`), as
  * domains to AND: its Python domain (a string one is the web client's: none), and
  * `(model_field, '=', model)` when the inverse is a Many2oneReference (message_ids,

@@ -101,7 +101,7 @@ class Exporter {
             }
           }
           if (wanted === 'id') current[index] = subIds.length ? (await this.xmlIds(comodel!, subIds)).join(',') : '';
-          else current[index] = subIds.length ? (await this.displayNames(comodel!, subIds)).join(',') : '';
+          else current[index] = subIds.length ? (await this.namesAsUser(comodel!, subIds)).join(',') : '';
           continue;
         }
         const subLines = comodel && subIds.length ? await this.rows(comodel, subIds, subPaths) : [];
@@ -138,7 +138,7 @@ class Exporter {
     return byId;
   }
 
-  private async displayNames(model: ModelInfo, ids: number[]): Promise<string[]> {
+  private async namesAsUser(model: ModelInfo, ids: number[]): Promise<string[]> {
     const byId = await this.read(model, ids, ['display_name']);
     return ids.map((id) => String(byId.get(id)!.display_name || ''));
   }

@@ -55,6 +55,8 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/methods/web-read.ts': { readRecords: 1, sudoReadEnv: 1, displayNames: 1, fieldGroups: 1 },
   // name_search labels the ids its rule-filtered search found, with sudo names as Odoo does.
   'odoo-bridge/orm/methods/name-search.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // onchange checks the spec's field groups on the record it reads (the rest goes through readAsUser/web_read).
+  'odoo-bridge/orm/methods/onchange.ts': { fieldGroups: 1 },
   // read_group labels many2one groups with `value.sudo().display_name` (models.py _read_group_format_result).
   'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1, fieldGroups: 1 },
   // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
