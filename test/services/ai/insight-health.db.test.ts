@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plantedSeries, seededRandom } from './insight-synthetic.ts';
 import { startAiAnalysisSide, type AiAnalysisSide } from './insight-sides.ts';
@@ -100,6 +101,17 @@ describe('GET /ai/insights/health (M02 and M16 in phase legacy)', () => {
     expect(side.calls.slice(before).filter((c) => c.model === 'hp.health.record')).toEqual([]);
     const { rows: [count] } = await side.legacy.query<{ n: string }>('SELECT count(*) AS n FROM insights WHERE user_id = $1 AND data ? \'key\'', [OTHER_MEMBER]);
     expect(Number(count!.n)).toBe(0);
+  });
+
+  it('for any two members, one asking for the other is refused and nothing of the other is read (property)', async () => {
+    const members = fc.integer({ min: 6, max: 245 });
+    await fc.assert(fc.asyncProperty(members, members, async (caller, member) => {
+      fc.pre(caller !== member);
+      const before = side.calls.length;
+      const answer = await ask(caller, member);
+      expect(answer.status).toBe(403);
+      expect(side.calls.slice(before).filter((c) => c.model === 'hp.health.record')).toEqual([]);
+    }), { numRuns: 25, seed: 28 });
   });
 
   it('answers the operator for anyone, and the coach only for a member they serve', async () => {
