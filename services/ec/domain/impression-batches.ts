@@ -2,7 +2,7 @@ import type { SqlRunner } from '../db/sql-runner.ts';
 import { adClickedEvent, type AdEventSink, type ClickedImpression } from './ad-events.ts';
 import { claimImpressionKeys } from './impression-claims.ts';
 import { impressionsOfKeys, ledgerKeyText, releaseLedgerClaims } from './impression-ledger.ts';
-import { addToSpent, existingImpressions, existingUsers, insertImpressions, lockCampaigns, markClicked, type LockedCampaign, type NewImpression } from './impression-rows.ts';
+import { addToSpent, existingImpressions, existingUsers, insertImpressions, markClicked, readCampaigns, repriceImpressions, withdrawImpressions, type LockedCampaign, type NewImpression } from './impression-rows.ts';
 import { formatDecimal, parseDecimal, roundToCurrency, withScale } from './pacing-decimal.ts';
 import { admitImpressions, type PacingRefusal } from './pacing.ts';
 
@@ -10,8 +10,8 @@ import { admitImpressions, type PacingRefusal } from './pacing.ts';
  * POST /ads/impressions's use case: a batch of impressions and clicks recorded at once, each
  * impression at most once (its client event id, per campaign), each campaign's `spent` kept equal
  * to the sum of its impressions' costs and never past its budget. One statement per step for the
- * whole batch; the campaigns' row locks are taken after the keys are claimed and held only for
- * the admission, the spent update and the insert.
+ * whole batch; the campaigns' row locks are taken after the keys are claimed and the impressions
+ * inserted, and held for the admission and the spent update (and until commit).
  */
 
 /** One item of a batch: an impression shown (possibly clicked already), or a click on an impression reported earlier. */
@@ -70,6 +70,13 @@ export async function recordImpressionBatch(ports: BatchPorts, items: readonly I
   };
 }
 
+/**
+ * The batch's impressions: keys claimed, then priced and inserted in one INSERT against the
+ * campaigns as they are now, and only then the campaigns' row locks (held to commit), under which
+ * each campaign is read again and paced: what its lock shows decides (a campaign paused or
+ * re-priced meanwhile is honoured), spent moves once per campaign, and the impressions pacing
+ * refused are taken back. The lock is so held for a few small statements, not for the insert.
+ */
 async function recordImpressions(ports: BatchPorts, items: readonly ImpressionReport[], outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<void> {
   const shown = items.map((item, index) => ({ item, index })).filter(({ item }) => item.kind === 'impression');
   if (!shown.length) return;
@@ -78,48 +85,89 @@ async function recordImpressions(ports: BatchPorts, items: readonly ImpressionRe
   const claimed = shown.filter(({ index }) => claims.has(index));
   if (!claimed.length) return;
 
-  const campaigns = await lockCampaigns(ports.rows, [...new Set(claimed.map(({ item }) => item.campaignId))]);
+  const current = await readCampaigns(ports.rows, [...new Set(claimed.map(({ item }) => item.campaignId))], { lock: false });
   const users = await existingUsers(ports.rows, [...new Set(claimed.flatMap(({ item }) => (item.userId == null ? [] : [item.userId])))]);
-  const byCampaign = new Map<number, { index: number; cost: string }[]>();
+  const prices = new CostBook();
+  const candidates: { index: number; impression: NewImpression }[] = [];
   for (const { item, index } of claimed) {
-    const campaign = campaigns.get(item.campaignId);
+    const campaign = current.get(item.campaignId);
     const refusal = !campaign ? 'unknown_campaign' : campaign.state !== 'running' ? 'not_running' : item.userId != null && !users.has(item.userId) ? 'unknown_user' : null;
     if (refusal) {
       outcomes[index] = refused(refusal);
       continue;
     }
-    let queue = byCampaign.get(item.campaignId);
-    if (!queue) byCampaign.set(item.campaignId, (queue = []));
-    queue.push({ index, cost: impressionCost(item, campaign!) });
+    const impression = {
+      id: claims.get(index)!, campaignId: item.campaignId, userId: item.userId ?? null, currencyId: campaign!.currencyId,
+      cost: prices.costOf(item, campaign!), clicked: item.clicked === true, shownAt: item.shownAt ?? null,
+    };
+    candidates.push({ index, impression });
+  }
+  await insertImpressions(ports.rows, candidates.map((c) => c.impression), ports.uid);
+
+  const locked = await readCampaigns(ports.rows, [...new Set(candidates.map((c) => c.impression.campaignId))], { lock: true });
+  const withdrawn: number[] = [];
+  const repriced: NewImpression[] = [];
+  const byCampaign = new Map<number, { index: number; impression: NewImpression }[]>();
+  for (const candidate of candidates) {
+    const { index, impression } = candidate;
+    const campaign = locked.get(impression.campaignId);
+    if (!campaign || campaign.state !== 'running') {
+      outcomes[index] = refused(!campaign ? 'unknown_campaign' : 'not_running');
+      withdrawn.push(impression.id);
+      continue;
+    }
+    const cost = prices.costOf(items[index]!, campaign);
+    if (cost !== impression.cost || campaign.currencyId !== impression.currencyId) {
+      impression.cost = cost;
+      impression.currencyId = campaign.currencyId;
+      repriced.push(impression);
+    }
+    let queue = byCampaign.get(campaign.id);
+    if (!queue) byCampaign.set(campaign.id, (queue = []));
+    queue.push(candidate);
   }
 
   const additions = new Map<number, string>();
-  const inserts: NewImpression[] = [];
   for (const [campaignId, queue] of byCampaign) {
-    const campaign = campaigns.get(campaignId)!;
-    const admission = admitImpressions(campaign, queue.map((q) => q.cost));
-    queue.forEach(({ index, cost }, n) => {
+    const campaign = locked.get(campaignId)!;
+    const admission = admitImpressions(campaign, queue.map((q) => q.impression.cost));
+    queue.forEach(({ index, impression }, n) => {
       const verdict = admission.outcomes[n]!;
       if (verdict !== true) {
         outcomes[index] = refused(verdict);
+        withdrawn.push(impression.id);
         return;
       }
       outcomes[index] = ACCEPTED;
-      const item = items[index]!;
-      const impression = { id: claims.get(index)!, campaignId, userId: item.userId ?? null, currencyId: campaign.currencyId, cost, clicked: item.clicked === true, shownAt: item.shownAt ?? null };
-      inserts.push(impression);
-      if (impression.clicked) clicked.push({ impressionId: impression.id, campaignId, userId: impression.userId, cost, currency: campaign.currency });
+      if (impression.clicked) clicked.push({ impressionId: impression.id, campaignId, userId: impression.userId, cost: impression.cost, currency: campaign.currency });
     });
     if (parseDecimal(admission.added).units > 0n) additions.set(campaignId, admission.added);
   }
   await addToSpent(ports.rows, additions, ports.uid);
-  await insertImpressions(ports.rows, inserts, ports.uid);
+  const gone = new Set(withdrawn);
+  await repriceImpressions(ports.rows, repriced.filter((r) => !gone.has(r.id)));
+  await withdrawImpressions(ports.rows, withdrawn);
   await releaseLedgerClaims(ports.ledger, claimed.filter(({ index }) => outcomes[index]!.outcome === 'refused').map(({ index }) => claims.get(index)!));
 }
 
-/** The item's cost, or bid_cpm / 1000, rounded to the campaign's currency (Odoo stores a Monetary so). */
-function impressionCost(item: ImpressionReport, campaign: LockedCampaign): string {
-  const rounded = withScale(roundToCurrency(parseDecimal(item.cost ?? campaign.bidCost ?? '0'), parseDecimal(campaign.rounding)), campaign.decimalPlaces);
+/**
+ * Impression costs: the item's own, or bid_cpm / 1000, rounded to the campaign's currency (Odoo
+ * stores a Monetary so). A campaign's bid price is worked out once per batch and campaign facts.
+ */
+class CostBook {
+  private readonly bidPrices = new Map<string, string>();
+
+  costOf(item: ImpressionReport, campaign: LockedCampaign): string {
+    if (item.cost != null) return currencyAmount(item.cost, campaign);
+    const key = `${campaign.bidCost}|${campaign.rounding}|${campaign.decimalPlaces}`;
+    let price = this.bidPrices.get(key);
+    if (price === undefined) this.bidPrices.set(key, (price = currencyAmount(campaign.bidCost ?? '0', campaign)));
+    return price;
+  }
+}
+
+function currencyAmount(value: string, campaign: LockedCampaign): string {
+  const rounded = withScale(roundToCurrency(parseDecimal(value), parseDecimal(campaign.rounding)), campaign.decimalPlaces);
   return formatDecimal(rounded.units, rounded.scale);
 }
 

@@ -8,7 +8,7 @@ import type { ClickedImpression } from './ad-events.ts';
  * statement per step for the whole batch, whatever its size.
  */
 
-/** A campaign as pacing needs it, read under its row lock. */
+/** A campaign as pacing needs it. */
 export interface LockedCampaign {
   id: number;
   state: AdCampaignState;
@@ -24,17 +24,21 @@ export interface LockedCampaign {
 }
 
 /**
- * Locks the campaigns (FOR UPDATE, in id order: two batches never wait on each other in a cycle)
- * and reads what pacing needs. A campaign whose row is locked by another batch is read once that
- * batch committed, with the spent it left.
+ * Reads what pacing needs of the campaigns. With `lock`, takes their row locks, in id order (two
+ * batches never wait on each other in a cycle), held until the caller's transaction ends; a
+ * campaign locked by another batch is read once that batch committed, with the spent it left.
+ * FOR NO KEY UPDATE, the lock an UPDATE of spent takes anyway: it does not conflict with the KEY
+ * SHARE locks that inserting impressions takes on the monolith (ad_impressions.campaign_id has a
+ * foreign key there), so batches that inserted before locking never deadlock on each other.
+ * Without `lock`, the campaigns as they are now (to price and insert impressions before locking).
  */
-export async function lockCampaigns(rows: SqlRunner, ids: readonly number[]): Promise<Map<number, LockedCampaign>> {
+export async function readCampaigns(rows: SqlRunner, ids: readonly number[], options: { lock: boolean }): Promise<Map<number, LockedCampaign>> {
   if (!ids.length) return new Map();
   const found = await rows.raw<{ id: number; state: AdCampaignState; budget: string | null; spent: string | null; currency_id: number; currency: string; rounding: string; decimal_places: number; bid_cost: string | null }>(
     `SELECT a.id, a.state, a.budget::text AS budget, a.spent::text AS spent, a.currency_id, c.name AS currency, c.rounding::text AS rounding,
             c.decimal_places, (a.bid_cpm::numeric / 1000)::text AS bid_cost
        FROM ad_campaigns a JOIN res_currency c ON c.id = a.currency_id
-      WHERE a.id = ANY($1::int4[]) ORDER BY a.id FOR UPDATE OF a`,
+      WHERE a.id = ANY($1::int4[]) ORDER BY a.id${options.lock ? ' FOR NO KEY UPDATE OF a' : ''}`,
     [[...ids]],
   );
   return new Map(found.map((r) => [r.id, { id: r.id, state: r.state, budget: r.budget, spent: r.spent, currencyId: r.currency_id, currency: r.currency, rounding: r.rounding, decimalPlaces: r.decimal_places, bidCost: r.bid_cost }]));
@@ -115,6 +119,21 @@ export async function markClicked(rows: SqlRunner, impressionIds: readonly numbe
     [[...impressionIds], uid],
   );
   return moved.map((r) => ({ impressionId: r.id, campaignId: r.campaign_id, userId: r.user_id, cost: r.cost, currency: r.currency }));
+}
+
+/** Takes back impressions this transaction inserted before its admission refused them. */
+export async function withdrawImpressions(rows: SqlRunner, ids: readonly number[]): Promise<void> {
+  if (!ids.length) return;
+  await rows.raw('DELETE FROM ad_impressions WHERE id = ANY($1::int4[])', [[...ids]]);
+}
+
+/** Re-prices impressions this transaction inserted when their campaign's bid or currency changed before its lock was taken. */
+export async function repriceImpressions(rows: SqlRunner, impressions: readonly Pick<NewImpression, 'id' | 'cost' | 'currencyId'>[]): Promise<void> {
+  if (!impressions.length) return;
+  await rows.raw(
+    'UPDATE ad_impressions i SET cost = t.cost, currency_id = t.currency_id FROM unnest($1::int4[], $2::numeric[], $3::int4[]) AS t(id, cost, currency_id) WHERE i.id = t.id',
+    [impressions.map((i) => i.id), impressions.map((i) => i.cost), impressions.map((i) => i.currencyId)],
+  );
 }
 
 /** The impressions among `ids` that still exist. */
