@@ -93,6 +93,38 @@ for (const owner of ['service', 'legacy'] as const) {
       expect(row.spent).toBe(row.sum);
     });
 
+    it('a campaign paused or re-priced while a batch waits for its lock: the lock\'s view decides (withdrawn, or re-priced), nothing else kept', async () => {
+      const [pausing, repricing] = [await side.campaign({ budget: '10.00', bidCpm: 20 }), await side.campaign({ budget: '10.00', bidCpm: 20 })];
+      const holder = await side.rows.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT id FROM ad_campaigns WHERE id = ANY($1::int4[]) FOR NO KEY UPDATE', [[pausing, repricing]]);
+        const pending = post([{ eventId: 'w-1', campaignId: pausing }, { eventId: 'w-2', campaignId: repricing }, { eventId: 'w-3', campaignId: repricing, cost: '0.05' }]);
+        // The batch has priced (0.02) and inserted its impressions, and waits for the locks.
+        let waiting = false;
+        for (let waited = 0; waited < 200 && !waiting; waited += 1) {
+          const { rows } = await side.rows.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = $1 AND query LIKE $2', ['Lock', '%FOR NO KEY UPDATE OF a%']);
+          waiting = rows[0]!.n > 0;
+          if (!waiting) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(waiting, 'the batch waits for the campaigns\' locks').toBe(true);
+        expect((await side.rows.query('SELECT count(*)::int AS n FROM ad_impressions WHERE campaign_id = ANY($1::int4[])', [[pausing, repricing]])).rows[0].n).toBe(0); // not committed yet
+        await holder.query(`UPDATE ad_campaigns SET state = 'paused' WHERE id = $1`, [pausing]);
+        await holder.query('UPDATE ad_campaigns SET bid_cpm = 70 WHERE id = $1', [repricing]);
+        await holder.query('COMMIT');
+        const answer = await pending;
+        expect(answer.body).toMatchObject({ accepted: 2, refused: 1, rejected: [{ index: 0, eventId: 'w-1', outcome: 'refused', reason: 'not_running' }] });
+      } finally {
+        holder.release();
+      }
+      const kept = await side.rows.query<{ campaign_id: number; cost: string }>('SELECT campaign_id, cost::text FROM ad_impressions WHERE campaign_id = ANY($1::int4[]) ORDER BY id', [[pausing, repricing]]);
+      expect(kept.rows).toEqual([{ campaign_id: repricing, cost: '0.07' }, { campaign_id: repricing, cost: '0.05' }]);
+      expect(await campaignRow(pausing)).toMatchObject({ spent: '0.00', sum: '0' });
+      expect(await campaignRow(repricing)).toMatchObject({ spent: '0.12', sum: '0.12' });
+      const ledger = await side.stack.service.pool.query('SELECT event_id FROM ec_impression_events WHERE campaign_id = ANY($1::int4[]) ORDER BY event_id', [[pausing, repricing]]);
+      expect(ledger.rows.map((r) => r.event_id)).toEqual(['w-2', 'w-3']);
+    });
+
     it('hp.ad.impression\'s ACL: only administrators create; merchants, operators and members are refused (403), nothing recorded; no token 401', async () => {
       const count = async () => (await side.rows.query<{ n: number }>('SELECT count(*)::int AS n FROM ad_impressions')).rows[0]!.n;
       const n = await count();
