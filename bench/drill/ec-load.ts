@@ -17,7 +17,7 @@ export type { EcChannel, EcLoadOptions, EcLoadReport, StaleRead, TrackedCampaign
  * ledger), and UNSTOCKED ones, which have no row at all (sold as Odoo sells them); the merchants'
  * inventory lifecycles keep rows of KEPT products, which no order buys. None has a seed row.
  */
-export const STOCKED_PRODUCTS = [5, 11, 21] as const;
+export const STOCKED_PRODUCTS = [5, 11, 21, 31, 42, 46] as const;
 export const UNSTOCKED_PRODUCTS = [12, 25, 32, 41] as const;
 export const KEPT_PRODUCTS = [6, 7, 8, 9, 13, 15, 16, 17] as const;
 /** Units on the drill's stocked rows: more than any drill reserves. */
