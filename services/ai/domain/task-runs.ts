@@ -91,6 +91,20 @@ export async function retryRun(run: SqlRunner, taskId: number, token: string, er
   await endAttempt(run, taskId, token, 'retry', error);
 }
 
+/**
+ * Gives a claimed run back at once because its worker is stopping (a deploy, a SIGTERM): pending
+ * and due now, so the next worker need not wait for the lease to end. The attempt ended through
+ * no fault of the task, so its allowance grows by one (attempt numbers stay unique in the log).
+ */
+export async function releaseRun(run: SqlRunner, taskId: number, token: string): Promise<void> {
+  await run.raw(
+    `UPDATE ai_task_runs SET state = 'pending', lease_token = NULL, lease_until = NULL, next_attempt_at = now(), max_attempts = max_attempts + 1
+      WHERE task_id = $1 AND lease_token = $2::uuid AND state = 'claimed'`,
+    [taskId, token],
+  );
+  await endAttempt(run, taskId, token, 'lost', 'worker stopped');
+}
+
 /** Closes the attempt made under `token` (an attempt a crash left open is closed `lost` when its run is taken over). */
 export async function endAttempt(run: SqlRunner, taskId: number, token: string, outcome: AttemptOutcome, error: string | null): Promise<void> {
   await run.raw(`UPDATE ai_task_attempts SET ended_at = now(), outcome = $3, error = $4 WHERE task_id = $1 AND lease_token = $2::uuid AND ended_at IS NULL`, [taskId, token, outcome, error?.slice(0, 200) ?? null]);

@@ -11,7 +11,7 @@ import { providerChoice, type ProviderChoice } from './provider-choice.ts';
 import { openAiSettingsFromEnv } from './provider-config.ts';
 import { DEFAULT_WORKER_POLICY, workerPolicyFromEnv, type WorkerPolicy } from './worker-settings.ts';
 import { ProviderFailure, type GenerationAnswer } from './provider.ts';
-import { claimRuns, closeLostAttempts, endAttempt, finishRun, holdRun, nextWakeAt, renewLease, retryRun, type ClaimedRun } from './task-runs.ts';
+import { claimRuns, closeLostAttempts, endAttempt, finishRun, holdRun, nextWakeAt, releaseRun, renewLease, retryRun, type ClaimedRun } from './task-runs.ts';
 
 export { DEFAULT_WORKER_POLICY, type WorkerPolicy };
 
@@ -61,6 +61,7 @@ export class TaskWorker {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private abandoning = false;
   private readonly aborts = new Set<AbortController>();
 
   constructor(private readonly ports: WorkerPorts) {
@@ -85,11 +86,18 @@ export class TaskWorker {
     }
   }
 
-  /** Stops claiming; tasks in flight finish (or, with `abandon`, are aborted and left to their lease, as a crash would). */
+  /**
+   * Stops claiming; tasks in flight finish. With `abandon` (a service stopping: a slow provider
+   * must not hold the shutdown) their provider calls are aborted and their runs given back, due
+   * at once and the attempt not counted, for the next worker.
+   */
   async stop(options: { abandon?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (options.abandon) for (const abort of this.aborts) abort.abort();
+    if (options.abandon) {
+      this.abandoning = true;
+      for (const abort of this.aborts) abort.abort();
+    }
     await this.idle();
   }
 
@@ -148,6 +156,10 @@ export class TaskWorker {
     } finally {
       clearInterval(heartbeat);
       this.aborts.delete(abort);
+    }
+    if (this.abandoning) {
+      await this.underLease(run, 'outcome-written', async (queue) => void (await releaseRun(queue, run.taskId, run.leaseToken)));
+      return 'lost';
     }
     this.ports.onBoundary?.('answered', run.taskId);
     return this.settle(run, answer, failure);
@@ -254,7 +266,7 @@ export function taskWorkerOf(db: Kysely<any>): TaskWorker | undefined {
 /**
  * The task worker as the ai service's background work (ServiceDefinition.background): at start
  * it runs what a stop or crash left due (leases that ended included) and sets its timer; stopping
- * waits for the tasks in flight.
+ * aborts the provider calls in flight and gives their runs back for the next start.
  */
 export function taskWorker(ports: { db: Kysely<any>; legacyPool: pg.Pool | null; logger: Pick<Logger, 'info' | 'warn' | 'error'> }, options: { policy?: WorkerPolicy; providers?: ProviderChoice; name?: string } = {}): { stop(): Promise<void>; worker: TaskWorker } {
   const worker = new TaskWorker({
@@ -268,7 +280,7 @@ export function taskWorker(ports: { db: Kysely<any>; legacyPool: pg.Pool | null;
   return {
     worker,
     async stop() {
-      await worker.stop();
+      await worker.stop({ abandon: true });
       if (workers.get(ports.db) === worker) workers.delete(ports.db);
     },
   };

@@ -47,7 +47,7 @@ describe('the ai task worker on svc_ai', () => {
   const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
     const end = Date.now() + timeoutMs;
     while (!(await check())) {
-      if (Date.now() > end) throw new Error('timed out');
+      if (Date.now() > end) throw new Error(`timed out; worker log: ${logLines.slice(-5).join(' ')}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
@@ -116,6 +116,29 @@ describe('the ai task worker on svc_ai', () => {
     await w.stop();
     expect((await task(id!)).error).toMatch(/^attempts_exhausted/);
     expect(standIn.requests.length).toBe(before);
+  });
+
+  it('a stopping service gives its runs back at once: provider calls aborted, runs due again, the attempt given back; the next worker finishes them', async () => {
+    standIn.always({ kind: 'answer', delayMs: 3_000 });
+    const ids = await enqueue(2);
+    const before = standIn.requests.length;
+    const stopping = worker({ name: 'stopping' });
+    stopping.kick();
+    await until(async () => standIn.requests.length - before === 2);
+    const started = Date.now();
+    await stopping.stop({ abandon: true });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const { rows: runs } = await database.pool.query(`SELECT state, attempts, max_attempts, lease_token, next_attempt_at <= now() AS due FROM ai_task_runs WHERE task_id = ANY($1)`, [ids]);
+    const givenBack = { state: 'pending', attempts: 1, max_attempts: 4, lease_token: null, due: true };
+    expect(runs).toEqual([givenBack, givenBack]);
+    expect((await task(ids[0]!)).state).toBe('running');
+    standIn.always({ kind: 'answer' });
+    const next = worker({ name: 'next start' });
+    next.kick();
+    await until(async () => (await task(ids[0]!)).state === 'done' && (await task(ids[1]!)).state === 'done');
+    await next.stop();
+    const { rows: attempts } = await database.pool.query(`SELECT worker, outcome, error FROM ai_task_attempts WHERE task_id = $1 ORDER BY id`, [ids[0]]);
+    expect(attempts).toEqual([{ worker: 'stopping', outcome: 'lost', error: 'worker stopped' }, { worker: 'next start', outcome: 'done', error: null }]);
   });
 
   it('an Odoo client\'s action_fail while the provider works stands: the worker\'s answer is dropped (superseded)', async () => {
