@@ -169,6 +169,21 @@ for (const owner of ['service', 'legacy'] as const) {
       expect(row.spent).toBe(row.sum);
     });
 
+    it('RPC clicks: after cutover an impression created clicked, or written clicked, publishes ad_clicked once into svc_ec\'s outbox; in phase legacy nothing (Odoo published nothing)', async () => {
+      const before = (await events()).length;
+      const shownClicked = (await side.rpc(ADMIN, 'hp.ad.impression', 'create', [{ campaign_id: running, cost: 0.02, clicked: true, user_id: MEMBER }])) as number;
+      const later = (await side.rpc(ADMIN, 'hp.ad.impression', 'create', [{ campaign_id: running, cost: 0.02 }])) as number;
+      await side.rpc(ADMIN, 'hp.ad.impression', 'write', [[later, shownClicked], { clicked: true }]);
+      await side.rpc(ADMIN, 'hp.ad.impression', 'write', [[later], { clicked: true }]);
+      const published = (await events()).slice(before);
+      if (owner === 'legacy') {
+        expect(published).toEqual([]);
+      } else {
+        expect(published.map((e) => e.data.impressionId)).toEqual([shownClicked, later]);
+        expect(published[0]).toMatchObject({ subject: `hp.ad.campaign/${running}`, data: { campaignId: running, userId: MEMBER, cost: '0.02', currency: 'CNY' } });
+      }
+    });
+
     it('RPC: creating, re-costing, moving and deleting hp.ad.impression keeps spent = sum(cost) as Odoo\'s stored compute (no budget check, as Odoo)', async () => {
       const small = await side.campaign({ budget: '0.05', bidCpm: 10 });
       const [a, b] = [
