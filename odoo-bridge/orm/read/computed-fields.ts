@@ -6,6 +6,7 @@ import type { ComputedField } from './computed-field.ts';
 import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import { mailMixinComputedField } from './mail-mixin-computes.ts';
 import { tzOffset } from './tz-offset.ts';
+import { menuFullName } from './display-name.ts';
 import { USER_COMPUTED_FIELDS } from './user-computes.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 
@@ -53,6 +54,12 @@ const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];
 const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
 
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
+  // base ir_ui_menu.py `_compute_complete_name` = `_get_full_name()`, the menu's display name too (display-name.ts).
+  'ir.ui.menu.complete_name': {
+    dependsOn: [], readsTables: ['ir_ui_menu'],
+    select: (a, scope) => menuFullName(scope.env, scope.env.registry.model('ir.ui.menu')!, a),
+    compute: (r) => r.complete_name ?? false,
+  },
   // base res_users.py ResGroups `_compute_full_name`: "<category> / <name>" (sudo), else the name;
   // the same text as its display_name (display-name.ts), which it is the `_rec_name` of.
   'res.groups.full_name': {

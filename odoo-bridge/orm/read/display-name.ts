@@ -57,7 +57,46 @@ const SQL_RULES: Record<string, SqlRule> = {
     if (!journal?.fields.get('name')) return name;
     return sql`${name} || ' (' || (SELECT ${fieldSql(env, journal.fields.get('name')!, 'j')} FROM account_journal j WHERE j.id = ${sql.ref(`${a}.journal_id`)}) || ')'`;
   },
+  // base ir_model.py IrModelFields (unless context hide_model): "<field_description> (<model's name>)".
+  'ir.model.fields': (env, m, a) => {
+    const irModel = env.registry.model('ir.model');
+    const label = fieldSql(env, m.fields.get('field_description')!, a);
+    const modelName = irModel?.fields.get('name') ? sql`(SELECT ${fieldSql(env, irModel.fields.get('name')!, 'im')} FROM ir_model im WHERE im.model = ${sql.ref(`${a}.model`)})` : sql`NULL`;
+    return sql`COALESCE(${label}, 'False') || ' (' || COALESCE(${modelName}, '') || ')'`;
+  },
+  // base res_device.py: "<Platform> <Browser>", each `or _("Unknown")` then str.capitalize().
+  'res.device.log': (_env, _m, a) => deviceName(a),
+  'res.device': (_env, _m, a) => deviceName(a),
+  // mail discuss_channel_member.py: "“<partner or guest name>” in “<channel>”".
+  'discuss.channel.member': (env, _m, a) => {
+    const partner = sql`(SELECT NULLIF(p.name, '') FROM res_partner p WHERE p.id = ${sql.ref(`${a}.partner_id`)})`;
+    const guest = sql`(SELECT NULLIF(g.name, '') FROM mail_guest g WHERE g.id = ${sql.ref(`${a}.guest_id`)})`;
+    const channelModel = env.registry.model('discuss.channel');
+    const channel = channelModel?.fields.get('name')
+      ? sql`(SELECT ${fieldSql(env, channelModel.fields.get('name')!, 'dc')} FROM discuss_channel dc WHERE dc.id = ${sql.ref(`${a}.channel_id`)})`
+      : sql`NULL`;
+    return sql`'“' || COALESCE(${partner}, ${guest}, 'False') || '” in “' || COALESCE(${channel}, 'False') || '”'`;
+  },
+  // base ir_ui_menu.py `_get_full_name(level=6)`: the parents' names joined with "/", "..." past six levels.
+  'ir.ui.menu': (env, m, a) => menuFullName(env, m, a),
 };
+
+function deviceName(a: string): Sql {
+  const capitalized = (column: string) => {
+    const value = sql`COALESCE(NULLIF(${sql.ref(`${a}.${column}`)}, ''), 'Unknown')`;
+    return sql`upper(left(${value}, 1)) || lower(substr(${value}, 2))`;
+  };
+  return sql`${capitalized('platform')} || ' ' || ${capitalized('browser')}`;
+}
+
+/** ir.ui.menu `_get_full_name(level)`: `parent._get_full_name(level - 1) + "/" + (name or "")`, the root's bare name. */
+export function menuFullName(env: SearchEnv, model: ModelInfo, alias: string, level = 6): Sql {
+  if (level <= 0) return sql`'...'`;
+  const name = fieldSql(env, model.fields.get('name')!, alias);
+  const parent = `${alias}_up${level}`;
+  return sql`CASE WHEN ${sql.ref(`${alias}.parent_id`)} IS NULL THEN ${name}
+    ELSE (SELECT ${menuFullName(env, model, parent, level - 1)} FROM ir_ui_menu ${sql.table(parent)} WHERE ${sql.ref(`${parent}.id`)} = ${sql.ref(`${alias}.parent_id`)}) || '/' || COALESCE(${name}, '') END`;
+}
 
 function defaultCode(code: Sql, name: Sql): Sql {
   return sql`CASE WHEN COALESCE(${code}, '') <> '' THEN '[' || ${code} || '] ' || ${name} ELSE ${name} END`;
@@ -82,6 +121,11 @@ function defaultCode(code: Sql, name: Sql): Sql {
  * | account.analytic.account | `[code] name - commercial partner`                             |
  * | product.attribute.value | `attribute: value`                                              |
  * | account.payment.method.line | `name (journal)`                                            |
+ * | ir.model.fields        | `field_description (model name)`                                 |
+ * | res.device(.log)       | `Platform Browser` (capitalized, "Unknown" when empty)           |
+ * | discuss.channel.member | `“partner or guest name” in “channel”`                           |
+ * | ir.ui.menu             | parents' names joined with "/" (six levels, then "...")          |
+ * | ir.model.data          | the named record's display name, else `module.name` (read-records.ts) |
  *
  * Context-dependent variants (partner `show_address`, supplier product names, …) are not
  * reproduced. One query per model and batch of ids. Models whose `_rec_name` is a relation or

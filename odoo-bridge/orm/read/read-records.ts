@@ -236,12 +236,42 @@ async function sudoFieldValues(env: ReadEnv, model: ModelInfo, ids: readonly num
  * name's visibility follows the record that points at it. It reads nothing else.
  */
 export async function displayNames(env: ReadEnv, model: ModelInfo, ids: readonly number[]): Promise<Map<number, string | false>> {
+  if (model.name === 'ir.model.data') return externalIdNames(env, ids);
   const direct = await displayNamesFromSql(env, model, ids);
   if (direct) return direct;
   // rec_name through a relation or an _inherits parent: read it like any field.
   const result = new Map<number, string | false>();
   const values = await sudoFieldValues(env, model, [...new Set(ids)].filter((id) => Number.isInteger(id)), model.recName!);
   for (const [id, value] of values) result.set(id, nameText(Array.isArray(value) ? value[1] : value));
+  return result;
+}
+
+/**
+ * base ir_model.py IrModelData `_compute_display_name`: the display name of the record the
+ * external id names, else (no res_id, an unknown model, a deleted record, an empty name) its
+ * `complete_name` (module and name joined with ".", empty parts left out).
+ */
+async function externalIdNames(env: ReadEnv, ids: readonly number[]): Promise<Map<number, string | false>> {
+  const unique = [...new Set(ids)].filter((id) => Number.isInteger(id));
+  const rows = unique.length
+    ? await run<{ id: number; model: string | null; res_id: number | null; module: string | null; name: string | null }>(
+        env.db,
+        sql`SELECT id, model, res_id, module, name FROM ir_model_data WHERE id = ANY(${unique}::int4[])`,
+      )
+    : [];
+  const byModel = new Map<string, number[]>();
+  for (const row of rows) if (row.res_id && row.model) (byModel.get(row.model) ?? byModel.set(row.model, []).get(row.model)!).push(row.res_id);
+  const targets = new Map<string, Map<number, string | false>>();
+  for (const [name, resIds] of byModel) {
+    const target = env.search.registry.model(name);
+    if (target?.table) targets.set(name, await displayNames(env, target, resIds));
+  }
+  const result = new Map<number, string | false>();
+  for (const row of rows) {
+    const completeName = [row.module, row.name].filter((part) => part).join('.');
+    const target = row.res_id && row.model ? targets.get(row.model)?.get(row.res_id) : undefined;
+    result.set(row.id, target || completeName || false);
+  }
   return result;
 }
 

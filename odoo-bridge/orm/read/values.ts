@@ -37,7 +37,8 @@ export function convertColumn(field: FieldInfo, raw: unknown): unknown {
       // The reader selects a Json column as text (json-column.ts); a parsed value is kept as it is.
       return raw === null || raw === undefined ? false : typeof raw === 'string' ? parseJsonColumn(raw) : raw;
     case 'properties_definition':
-      return raw === null || raw === undefined ? false : raw;
+      // PropertiesDefinition.convert_to_record: an empty definition is `[]` (what read answers too).
+      return raw === null || raw === undefined || (Array.isArray(raw) && !raw.length) ? [] : raw;
     default:
       return raw === null || raw === undefined ? false : raw;
   }
