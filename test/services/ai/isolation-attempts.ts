@@ -23,6 +23,8 @@ export interface Target {
   victimIds: readonly number[];
   /** A task (or insight) of the attacker's own, for mixed calls. */
   ownId?: number;
+  /** A service order of the victim's that the attacker's rules do not show (REST matching). */
+  serviceOrderId?: number;
 }
 
 const refused: Expectation = { refused: true };

@@ -27,4 +27,8 @@ export const REST_ATTEMPTS: Record<string, RestAttempt> = {
   // The body has no requester: a task is always the caller's. Naming the victim is refused by the schema; the victim's rows are checked unchanged either way.
   "a task generated in the victim's name": task('POST /ai/content/generate', (t) => ({ method: 'POST', path: '/ai/content/generate', body: { prompt: 'In your name', requesterId: t.victim } }), (status, body) => ([400, 403, 422].includes(status) ? undefined : show(status, body))),
   "the victim's health insights computed": insight('GET /ai/insights/health', (t) => ({ method: 'GET', path: `/ai/insights/health?member=${t.victim}` }), forbidden),
+  "consultation help on the victim's readings": insight('POST /ai/consult/assist', (t) => ({ method: 'POST', path: '/ai/consult/assist', body: { memberId: t.victim } }), forbidden),
+  "coaches ranked for the victim's service order": insight('POST /ai/matching/smart', (t) => ({ method: 'POST', path: '/ai/matching/smart', body: { orderId: t.serviceOrderId ?? 1 } })),
+  "the victim's health-risk score": insight('POST /ai/scoring/risk', (t) => ({ method: 'POST', path: '/ai/scoring/risk', body: { memberIds: [t.victim] } }), forbidden),
+  'ad campaigns scored': insight('POST /ai/scoring/ads', () => ({ method: 'POST', path: '/ai/scoring/ads', body: { campaignIds: [1, 2] } }), forbidden),
 };

@@ -73,7 +73,11 @@ async function targetOf(d: { area: Area; attacker: number; victim: number; row: 
   const victimIds = (await pool.query<{ id: number }>(of, [d.victim])).rows.map((r) => r.id);
   expect(victimIds.length, `user ${d.victim} has ${d.area}`).toBeGreaterThan(0);
   const ownId = (await pool.query<{ id: number }>(of, [d.attacker])).rows[0]?.id;
-  return { attacker: d.attacker, victim: d.victim, rowId: victimIds[d.row % victimIds.length]!, victimIds, ...(ownId ? { ownId } : {}) };
+  // Service orders stay the monolith's (M04): the victim's first (or, when it has none, another member's) that no rule shows the attacker (not its own, not paid-and-unassigned, not assigned to it).
+  const serviceOrderId = (await stack.legacy.pool.query<{ id: number }>(
+    `SELECT id FROM service_orders WHERE customer_id <> $2 AND state <> 'paid' AND health_worker_id IS DISTINCT FROM $2
+      ORDER BY (customer_id = $1) DESC, id LIMIT 1`, [d.victim, d.attacker])).rows[0]?.id;
+  return { attacker: d.attacker, victim: d.victim, rowId: victimIds[d.row % victimIds.length]!, victimIds, ...(ownId ? { ownId } : {}), ...(serviceOrderId ? { serviceOrderId } : {}) };
 }
 
 const SERVICE_ROUTES = ai.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`);
