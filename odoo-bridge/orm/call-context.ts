@@ -65,6 +65,7 @@ export async function createCallContext(options: {
         activeTest: o.activeTest ?? activeTest,
         companyId: access.companyId,
         uid: options.uid,
+        context,
         ...(o.sudo ? {} : { ruleDomain: (model: ModelInfo) => access.ruleDomain(model, 'read') }),
         ...(o.sudo || access.superuser ? {} : { viewer, checkFieldRead: (model: ModelInfo, field: FieldInfo) => fieldAccess.check(model, 'read', [field.name]) }),
       });

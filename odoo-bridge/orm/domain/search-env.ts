@@ -37,6 +37,8 @@ export interface SearchEnv {
   readonly checkFieldRead?: (model: ModelInfo, field: FieldInfo) => void;
   /** How many sudo sub-searches are being compiled right now (no field checks inside them). */
   sudoDepth?: number;
+  /** The call's context, for computes that depend on it (`@api.depends_context`). */
+  readonly context?: Readonly<Record<string, unknown>>;
   /** Alias counter, per compiled statement. */
   aliasSeq: number;
 }
@@ -53,7 +55,7 @@ export function newSearchEnv(
   registry: Registry,
   options: {
     lang?: string; activeTest?: boolean; companyId?: number | null; uid?: number; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer;
-    checkFieldRead?: SearchEnv['checkFieldRead'];
+    checkFieldRead?: SearchEnv['checkFieldRead']; context?: SearchEnv['context'];
   } = {},
 ): SearchEnv {
   return {
@@ -65,6 +67,7 @@ export function newSearchEnv(
     ...(options.ruleDomain ? { ruleDomain: options.ruleDomain } : {}),
     ...(options.viewer ? { viewer: options.viewer } : {}),
     ...(options.checkFieldRead ? { checkFieldRead: options.checkFieldRead } : {}),
+    ...(options.context ? { context: options.context } : {}),
     aliasSeq: 0,
   };
 }

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { missingBehaviour } from '../../errors.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { pythonFieldSql } from '../sql/python-field-sql.ts';
@@ -54,6 +55,16 @@ const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];
 const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
 
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
+  // base res_users.py UsersView `_compute_user_group_warning` (depends_context show_user_group_warning):
+  // False unless the context asks for the group-inheritance warnings, which Ficus does not compose.
+  'res.users.user_group_warning': {
+    dependsOn: [], readsTables: [],
+    select: (_a, scope) => {
+      if (scope.env.context?.show_user_group_warning) throw missingBehaviour('res.users', 'the computed field user_group_warning with show_user_group_warning');
+      return sql`NULL`;
+    },
+    compute: () => false,
+  },
   // base ir_ui_menu.py `_compute_complete_name` = `_get_full_name()`, the menu's display name too (display-name.ts).
   'ir.ui.menu.complete_name': {
     dependsOn: [], readsTables: ['ir_ui_menu'],
