@@ -15,7 +15,14 @@ import { EFFECTS_MIGRATION } from './support/effects-migration.ts';
 import { publishWhileKillingConsumers } from './support/exactly-once.ts';
 import { javaMissing, startKafkaBus, type KafkaBusStack } from './support/kafka-bus.ts';
 
-const TOTAL = Number(process.env.EXACTLY_ONCE_EVENTS ?? 100_000);
+/**
+ * Issue 7's 100,000 events per transport. CI sends 30,000 through the embedded bus (about 15 s,
+ * still ten or so kills); the full count there is a bench: `npx tsx bench/long-checks.ts
+ * exactly-once`. Kafka keeps 100,000 in CI: its consumers need seconds to rejoin, so fewer
+ * events would leave too few kills to mean anything. EXACTLY_ONCE_EVENTS sets both.
+ */
+const KAFKA_TOTAL = Number(process.env.EXACTLY_ONCE_EVENTS ?? 100_000);
+const EMBEDDED_TOTAL = Number(process.env.EXACTLY_ONCE_EVENTS ?? 30_000);
 const logger = createLogger({ level: 'warn', format: 'json' });
 
 let childScript: string;
@@ -51,10 +58,10 @@ describe('exactly-once delivery while consumers are SIGKILLed at random', () => 
     await consumerDb?.drop();
   });
 
-  it(`embedded bus: ${TOTAL} events → inbox = outbox = side effects`, async () => {
+  it(`embedded bus: ${EMBEDDED_TOTAL} events → inbox = outbox = side effects`, async () => {
     const transport = new EmbeddedTransport(logger, kitMetrics(new Registry()));
     const run = await publishWhileKillingConsumers({
-      total: TOTAL,
+      total: EMBEDDED_TOTAL,
       perTx: 100,
       publisher,
       consumerDbUrl: consumerDb.url,
@@ -72,7 +79,7 @@ describe('exactly-once delivery while consumers are SIGKILLed at random', () => 
     const c = await counts(publisherDb, consumerDb);
     console.log(`[exactly-once embedded] ${JSON.stringify({ ...run, ...c })}`);
     expect(run.kills).toBeGreaterThanOrEqual(3);
-    expect(c).toEqual({ outbox: TOTAL, inbox: TOTAL, effects: TOTAL, distinctEffects: TOTAL, deadLetters: 0 });
+    expect(c).toEqual({ outbox: EMBEDDED_TOTAL, inbox: EMBEDDED_TOTAL, effects: EMBEDDED_TOTAL, distinctEffects: EMBEDDED_TOTAL, deadLetters: 0 });
   }, 600_000);
 });
 
@@ -90,9 +97,9 @@ describe.skipIf(!existsSync(stackFile) || javaMissing('exactly-once kafka'))('ex
     await kafka?.stop(publisher);
   }, 120_000);
 
-  it(`Kafka: ${TOTAL} events through Debezium → inbox = outbox = side effects`, async () => {
+  it(`Kafka: ${KAFKA_TOTAL} events through Debezium → inbox = outbox = side effects`, async () => {
     const run = await publishWhileKillingConsumers({
-      total: TOTAL,
+      total: KAFKA_TOTAL,
       perTx: 100,
       publisher,
       consumerDbUrl: kafka.consumerDb.url,
@@ -109,6 +116,6 @@ describe.skipIf(!existsSync(stackFile) || javaMissing('exactly-once kafka'))('ex
     const c = await counts(kafka.publisherDb, kafka.consumerDb);
     console.log(`[exactly-once kafka] ${JSON.stringify({ ...run, ...c })}`);
     expect(run.kills).toBeGreaterThan(2);
-    expect(c).toEqual({ outbox: TOTAL, inbox: TOTAL, effects: TOTAL, distinctEffects: TOTAL, deadLetters: 0 });
+    expect(c).toEqual({ outbox: KAFKA_TOTAL, inbox: KAFKA_TOTAL, effects: KAFKA_TOTAL, distinctEffects: KAFKA_TOTAL, deadLetters: 0 });
   }, 900_000);
 });
