@@ -103,7 +103,7 @@ export async function checkEcSide(side: SideCheck['side'], pool: pg.Pool, baseli
  * the drill still holds units (a cancel gives them back, a delivery takes them out of stock), as
  * `wrong` lines of a side check.
  */
-export async function reservedAgreesWithLedger(side: pg.Pool, service: pg.Pool, report: EcLoadReport): Promise<string[]> {
+export async function reservedAgreesWithLedger(side: pg.Pool, service: pg.Pool, report: EcLoadReport, phaseAt: (at: number) => string = () => '?'): Promise<string[]> {
   const rows = Object.values(report.stockedRows);
   const [{ rows: inventories }, { rows: ledger }] = await Promise.all([
     side.query<{ id: number; quantity: number | null; reserved: number | null }>('SELECT id, quantity, reserved FROM inventories WHERE id = ANY($1::int4[])', [rows]),
@@ -114,7 +114,10 @@ export async function reservedAgreesWithLedger(side: pg.Pool, service: pg.Pool, 
     const held = ledger.filter((l) => l.inventory_id === inv.id).reduce((sum, l) => sum + Number(l.quantity), 0);
     if ((inv.reserved ?? 0) !== held) wrong.push(`inventories #${inv.id}: reserved ${inv.reserved}, the reservation ledger holds ${held}`);
   }
-  const finished = new Map(report.orders.filter((o) => o.state === 'cancelled' || o.state === 'delivered').map((o) => [o.id, o.state]));
-  for (const l of ledger) if (finished.has(l.order_id)) wrong.push(`mall_reservations of line ${l.line_id}: its order ${l.order_id} is ${finished.get(l.order_id)} and still holds ${l.quantity} units`);
+  const finished = new Map(report.orders.filter((o) => o.state === 'cancelled' || o.state === 'delivered').map((o) => [o.id, o]));
+  for (const l of ledger) {
+    const order = finished.get(l.order_id);
+    if (order) wrong.push(`mall_reservations of line ${l.line_id}: its order ${l.order_id} (made over ${order.via}) is ${order.state} (${order.lastAction ? `${order.lastAction.via} in phase ${phaseAt(order.lastAction.at)}` : 'how unknown'}) and still holds ${l.quantity} units`);
+  }
   return wrong;
 }

@@ -31,6 +31,8 @@ export interface TrackedOrder {
   /** sum(quantity × price), rounded to the cent: amount_total. */
   amountTotal: number;
   via: string;
+  /** The last accepted action (create included): its channel and when it was sent (epoch ms), to place it in a phase. */
+  lastAction?: { via: string; at: number };
 }
 
 /** An inventory row the drill's merchants created (a warehouse of the drill's own) and keep, as the last accepted write left it. */

@@ -159,6 +159,7 @@ export async function startEcLoad(o: EcLoadOptions) {
         const writtenAt = Date.now();
         await who.exec('hp.mall.order', name, [[order.id]]);
         order.state = to;
+        order.lastAction = { via: `${name} over ${who.channel}`, at: writtenAt };
         check(who, writtenAt, next);
       },
     });
@@ -181,6 +182,7 @@ export async function startEcLoad(o: EcLoadOptions) {
       run: async () => {
         const writtenAt = Date.now();
         order.id = Number(await m.exec('hp.mall.order', 'create', [{ buyer_id: m.uid, line_ids: lines.map((l) => [0, 0, { product_id: l.productId, quantity: l.quantity }]) }]));
+        order.lastAction = { via: `create over ${m.channel}`, at: writtenAt };
         report.orders.push(order);
         check(m, writtenAt, plans[k % plans.length]);
       },
@@ -196,6 +198,7 @@ export async function startEcLoad(o: EcLoadOptions) {
         const writtenAt = Date.now();
         await m.exec('hp.mall.order', 'action_pay', [[order.id]]);
         order.state = 'paid';
+        order.lastAction = { via: `action_pay over ${m.channel}`, at: writtenAt };
         readBack(m, 'hp.mall.order', order.id, ['state', 'amount_total'], writtenAt, (r) =>
           r.state !== 'paid' || cents(r.amount_total) !== Math.round(order.amountTotal * 100) ? `reads ${String(r.state)} total ${String(r.amount_total)}, wrote paid total ${order.amountTotal}` : undefined, then(next));
       },

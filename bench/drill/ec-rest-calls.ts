@@ -158,6 +158,7 @@ export function ecRestCalls(c: EcRestContext) {
         const row = await c.rest.expect<RestOrder>('POST', `/orders/${order.id}/${segment}`, uid, [200], undefined, `ec-drill-${c.runTag}-${segment}-${order.id}`);
         if (row.state !== to) throw new Error(`${segment} of order ${order.id} answered state ${row.state}`);
         order.state = to;
+        order.lastAction = { via: `${segment} over REST`, at: writtenAt };
         readOrder(order, uid, writtenAt, next);
       },
     };
@@ -194,6 +195,7 @@ export function ecRestCalls(c: EcRestContext) {
           if (again.id !== created.id) throw new Error(`a retried order answered order ${again.id}, first ${created.id}`);
         }
         tracked.id = created.id;
+        tracked.lastAction = { via: 'create over REST', at: writtenAt };
         c.report.orders.push(tracked);
         readOrder(tracked, buyer, writtenAt, plan);
       },

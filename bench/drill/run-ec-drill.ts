@@ -3,6 +3,7 @@ import { callLatencies } from './drill-figures.ts';
 import { checkEcSide, ecBaseline, reservedAgreesWithLedger } from './ec-drill-checks.ts';
 import type { EcLoadReport } from './ec-load.ts';
 import { startLoadThread } from './load-thread.ts';
+import { phaseAt } from './module-drill.ts';
 import { demoUids, drillPassThrough, hasRest, restLoadOptions, runServiceDrill, serviceDrillClean, serviceLostAndDuplicated, type ServiceDrillResult, type ServiceDrillRunOptions } from './service-drill.ts';
 
 /** M09 (hp_mall) and M10 (hp_ads): the ec service's modules, in cutover order. */
@@ -51,8 +52,9 @@ export async function runEcCutoverDrill(stack: DrillStack, o: EcDrillOptions): P
     ...drillPassThrough(o),
   });
   const [legacy, service] = result.sides;
-  legacy!.wrong.push(...(await reservedAgreesWithLedger(stack.legacyPool, stack.servicePool, result.load)));
-  service!.wrong.push(...(await reservedAgreesWithLedger(stack.servicePool, stack.servicePool, result.load)));
+  const phase = (at: number) => phaseAt(result.phases, at);
+  legacy!.wrong.push(...(await reservedAgreesWithLedger(stack.legacyPool, stack.servicePool, result.load, phase)));
+  service!.wrong.push(...(await reservedAgreesWithLedger(stack.servicePool, stack.servicePool, result.load, phase)));
   return result;
 }
 
