@@ -54,7 +54,31 @@ const PRICE_EXTRA_TABLES = ['product_variant_combination', 'product_template_att
 const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];
 const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
 
+/**
+ * `xml_id` computes: the record's first external id (`module.name`) on the model being read,
+ * '' when it has none. ir.actions' goes through `get_external_id()` (ir.model.data by id);
+ * ir.ui.view's and ir.module.category's search ir.model.data in its `_order` (module, model, name).
+ */
+function externalIdField(order: 'id' | 'model order'): ComputedField {
+  return {
+    dependsOn: [], readsTables: ['ir_model_data'],
+    select: (a, scope) => sql`(SELECT d.module || '.' || d.name FROM ir_model_data d WHERE d.model = ${scope.model} AND d.res_id = ${column(a, 'id')}
+      ORDER BY ${order === 'id' ? sql`d.id` : sql`d.module, d.model, d.name, d.id`} LIMIT 1)`,
+    compute: (r) => r.xml_id ?? '',
+  };
+}
+const ACTION_MODELS = ['ir.actions.actions', 'ir.actions.act_window', 'ir.actions.act_window_close', 'ir.actions.act_url', 'ir.actions.server', 'ir.actions.client', 'ir.actions.report'];
+
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
+  ...Object.fromEntries(ACTION_MODELS.map((model) => [`${model}.xml_id`, externalIdField('id')])),
+  'ir.ui.view.xml_id': externalIdField('model order'),
+  'ir.module.category.xml_id': externalIdField('model order'),
+  // base ir_ui_view.py `_compute_model_data_id`: the view's external id record of lowest id.
+  'ir.ui.view.model_data_id': {
+    dependsOn: [], readsTables: ['ir_model_data'], many2one: 'ir.model.data',
+    select: (a) => sql`(SELECT min(d.id) FROM ir_model_data d WHERE d.model = 'ir.ui.view' AND d.res_id = ${column(a, 'id')})`,
+    compute: (r) => r.model_data_id ?? false,
+  },
   // base res_users.py UsersView `_compute_user_group_warning` (depends_context show_user_group_warning):
   // False unless the context asks for the group-inheritance warnings, which Ficus does not compose.
   'res.users.user_group_warning': {
