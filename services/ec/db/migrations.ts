@@ -136,4 +136,16 @@ CREATE TABLE ec_impression_events (
 CREATE INDEX ec_impression_events__recorded_at_index ON ec_impression_events (recorded_at);
 `,
   },
+  {
+    // M09's reservations made for an Odoo call (services/ec/domain/inventory-reservations.ts): the
+    // engine's calls run in REPEATABLE READ, where updating an inventory row another call changed
+    // since the snapshot fails the call; so the stock is taken in a short READ COMMITTED statement
+    // of its own and the ledger row names the call's transaction, which decides whether it stands:
+    // a reservation of a transaction that rolled back is given back by the next one that looks.
+    id: '0004_ec_reservation_owner_xact',
+    sql: `
+ALTER TABLE mall_reservations ADD COLUMN pending_xid xid8;
+CREATE INDEX mall_reservations__pending_index ON mall_reservations (pending_xid) WHERE pending_xid IS NOT NULL;
+`,
+  },
 ];

@@ -28,26 +28,63 @@ const INVENTORY_COLUMNS = 'id, product_id, warehouse, quantity, reserved';
 /** How often a line retries after losing a warehouse to a concurrent order before it looks again whether any can still cover it. */
 const ATTEMPTS = 8;
 
-/** The refusal when no single warehouse can cover a line. */
-export function notEnoughStockMessage(product: string, requested: number, available: number): string {
-  return `Not enough stock of ${product}: ${requested} requested, at most ${available} available in one warehouse.`;
+/** The refusal when no single warehouse can cover a line (no count: concurrent orders change it while the answer travels). */
+export function notEnoughStockMessage(product: string, requested: number): string {
+  return `Not enough stock of ${product}: ${requested} requested, no warehouse has that many available.`;
 }
 
-/** Reserves each line of a stocked product; returns the inventory rows as changed (for inventory_updated). */
-export async function reserveLines(stock: SqlRunner, ledger: SqlRunner, lines: readonly LineToReserve[], uid: number): Promise<InventoryState[]> {
+/**
+ * Reserves each line of a stocked product; returns the inventory rows as changed (for
+ * inventory_updated). With `owner` (an Odoo call: `stock` and `ledger` are then one autocommit
+ * runner beside the call's REPEATABLE READ transaction, whose id `owner` is), each reservation
+ * commits at once and its ledger row names the call's transaction: it stands when that
+ * transaction commits and is given back (sweepAbandonedReservations) when it rolls back. A line
+ * refused after others were reserved gives theirs back before the refusal, as the rollback would.
+ */
+export async function reserveLines(stock: SqlRunner, ledger: SqlRunner, lines: readonly LineToReserve[], uid: number, owner?: string): Promise<InventoryState[]> {
   const ordered = [...lines].filter((l) => l.quantity > 0).sort((a, b) => a.productId - b.productId || a.lineId - b.lineId);
   if (!ordered.length) return [];
   const stocked = new Set(
     (await stock.raw<{ product_id: number }>('SELECT DISTINCT product_id FROM inventories WHERE product_id = ANY($1::int4[])', [[...new Set(ordered.map((l) => l.productId))]])).map((r) => r.product_id),
   );
   const changed = new Map<number, InventoryState>();
+  const held: number[] = [];
   for (const line of ordered) {
     if (!stocked.has(line.productId)) continue;
-    const row = await reserveOne(stock, line, uid);
-    await ledger.raw('INSERT INTO mall_reservations (line_id, order_id, inventory_id, quantity) VALUES ($1, $2, $3, $4)', [line.lineId, line.orderId, row.id, line.quantity]);
+    let row: InventoryState;
+    try {
+      row = await reserveOne(stock, line, uid);
+    } catch (refusal) {
+      if (owner && held.length) await settleReservations(stock, ledger, { lineIds: held }, 'release', uid);
+      throw refusal;
+    }
+    await ledger.raw('INSERT INTO mall_reservations (line_id, order_id, inventory_id, quantity, pending_xid) VALUES ($1, $2, $3, $4, $5::xid8)', [line.lineId, line.orderId, row.id, line.quantity, owner ?? null]);
+    held.push(line.lineId);
     changed.set(row.id, row);
   }
   return [...changed.values()];
+}
+
+/**
+ * Gives back every reservation an Odoo call's transaction (`owner`) made beside it: the call is
+ * being refused and will roll back, so its units are free again at once.
+ */
+export async function releaseReservationsOf(side: SqlRunner, owner: string, uid: number): Promise<InventoryState[]> {
+  const lineIds = (await side.raw<{ line_id: number }>('SELECT line_id FROM mall_reservations WHERE pending_xid = $1::xid8', [owner])).map((r) => r.line_id);
+  return lineIds.length ? settleReservations(side, side, { lineIds }, 'release', uid) : [];
+}
+
+/**
+ * Gives back what reservations of Odoo calls whose transaction rolled back still hold (a call
+ * refused later, a retried attempt), and forgets the owner of those whose transaction committed:
+ * run before each such reservation, on the autocommit runner. One statement each, so two
+ * sweepers never give the same units back twice.
+ */
+export async function sweepAbandonedReservations(side: SqlRunner): Promise<void> {
+  await side.raw(`WITH gone AS (DELETE FROM mall_reservations WHERE pending_xid IS NOT NULL AND pg_xact_status(pending_xid) = 'aborted' RETURNING inventory_id, quantity),
+                       per AS (SELECT inventory_id, sum(quantity) AS q FROM gone GROUP BY inventory_id)
+                  UPDATE inventories i SET reserved = GREATEST(COALESCE(i.reserved, 0) - per.q, 0), write_date = ${NOW} FROM per WHERE i.id = per.inventory_id`);
+  await side.raw(`UPDATE mall_reservations SET pending_xid = NULL WHERE pending_xid IS NOT NULL AND pg_xact_status(pending_xid) = 'committed'`);
 }
 
 async function reserveOne(stock: SqlRunner, line: LineToReserve, uid: number): Promise<InventoryState> {
@@ -67,13 +104,12 @@ async function reserveOne(stock: SqlRunner, line: LineToReserve, uid: number): P
     );
     if (Number(best?.available ?? 0) < line.quantity) break;
   }
-  const [facts] = await stock.raw<{ name: string | null; available: number | null }>(
-    `SELECT COALESCE(pt.name->>'en_US', pt.name->>(SELECT k FROM jsonb_object_keys(pt.name) k LIMIT 1)) AS name,
-            (SELECT max(COALESCE(i.quantity, 0) - COALESCE(i.reserved, 0)) FROM inventories i WHERE i.product_id = pp.id) AS available
+  const [facts] = await stock.raw<{ name: string | null }>(
+    `SELECT COALESCE(pt.name->>'en_US', pt.name->>(SELECT k FROM jsonb_object_keys(pt.name) k LIMIT 1)) AS name
        FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id WHERE pp.id = $1`,
     [line.productId],
   );
-  throw new MallRefused('state', notEnoughStockMessage(facts?.name ?? `product ${line.productId}`, line.quantity, Math.max(0, Number(facts?.available ?? 0))));
+  throw new MallRefused('state', notEnoughStockMessage(facts?.name ?? `product ${line.productId}`, line.quantity));
 }
 
 /** Which inventory rows a finished reservation changes, and how. */

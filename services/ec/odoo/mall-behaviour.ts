@@ -1,13 +1,31 @@
 import { missingError, odooNow, updateRecords, type BehaviourRegistry, type CallContext, type ModelInfo, type Vals } from '../../../odoo-bridge/orm/index.ts';
 import { asOdooErrors, readSelf, recordsMethod } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
-import { reserveLines, settleReservations } from '../domain/inventory-reservations.ts';
+import pg from 'pg';
+import { releaseReservationsOf, reserveLines, settleReservations, sweepAbandonedReservations } from '../domain/inventory-reservations.ts';
 import { inventoryUpdatedEvents } from '../domain/mall-events.ts';
 import { NO_ORDER_EFFECTS, orderEffects, runOrderAction, type OrderFacts, type OrderStore } from '../domain/order-actions.ts';
 import { nextMallOrderName } from '../domain/order-names.ts';
 import { ORDER_METHODS, type OrderAction } from '../domain/order-states.ts';
 import { lstPrices } from '../domain/product-prices.ts';
 import type { EcBehaviourOptions } from './behaviour-options.ts';
+
+/**
+ * Where an Odoo call's stock reservations run: short READ COMMITTED statements of their own on
+ * svc_ec, beside the call's REPEATABLE READ transaction (domain/inventory-reservations.ts says
+ * why). A small pool of its own, so a burst of calls each holding the engine's connections never
+ * waits for one of those to reserve.
+ */
+const reservationPools = new WeakMap<pg.Pool, pg.Pool>();
+function reservationPool(engine: pg.Pool): pg.Pool {
+  let pool = reservationPools.get(engine);
+  if (!pool) {
+    pool = new pg.Pool({ ...engine.options, max: 4, idleTimeoutMillis: 2000, allowExitOnIdle: true, application_name: 'ficus_ec_reservations' });
+    pool.on('error', () => undefined);
+    reservationPools.set(engine, pool);
+  }
+  return pool;
+}
 
 /** `self` of an hp.mall.order method inside an ORM call: Python's first read through the engine (ACL, MissingError, rules), and `self.write` through it. */
 function rpcOrderStore(ctx: CallContext, behaviours: BehaviourRegistry, model: ModelInfo): OrderStore {
@@ -50,15 +68,32 @@ const RESERVING_STATES = ['draft', 'paid', 'shipped'];
 export function registerMallBehaviours(behaviours: BehaviourRegistry, options: EcBehaviourOptions): BehaviourRegistry {
   const service = options.side === 'service';
   const stockOf = (ctx: CallContext) => onQueryable(ctx.db);
-  const reserve = async (ctx: CallContext, lineIds: readonly number[]) => {
+  const reserve = async (ctx: CallContext, lineIds: readonly number[], how: { beside: boolean }) => {
     if (!service || !lineIds.length) return;
     const { rows } = await ctx.db.query<{ id: number; order_id: number; product_id: number; quantity: number | null }>(
       `SELECT l.id, l.order_id, l.product_id, l.quantity FROM order_lines l JOIN orders o ON o.id = l.order_id
         WHERE l.id = ANY($1::int4[]) AND o.state = ANY($2::text[])`,
       [lineIds, RESERVING_STATES],
     );
+    const lines = rows.map((r) => ({ lineId: r.id, orderId: r.order_id, productId: r.product_id, quantity: Number(r.quantity ?? 0) }));
+    const enginePool = options.engine?.pool;
+    let reserving: Promise<Awaited<ReturnType<typeof reserveLines>>>;
+    // Beside the call only for new lines: a changed line's old units were released inside the call, whose row lock the side statement would wait for.
+    if (enginePool && how.beside) {
+      const side = onQueryable(reservationPool(enginePool));
+      await sweepAbandonedReservations(side);
+      const { rows: xact } = await ctx.db.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+      const owner = xact[0]!.xid;
+      // Refused: the call rolls back, so what it reserved for its earlier lines is given back now.
+      reserving = reserveLines(side, side, lines, ctx.uid, owner).catch(async (refusal: unknown) => {
+        await releaseReservationsOf(side, owner, ctx.uid);
+        throw refusal;
+      });
+    } else {
+      reserving = reserveLines(stockOf(ctx), stockOf(ctx), lines, ctx.uid);
+    }
     // A line the stock cannot cover: Python would raise a UserError from create/write.
-    const changed = await asOdooErrors(reserveLines(stockOf(ctx), stockOf(ctx), rows.map((r) => ({ lineId: r.id, orderId: r.order_id, productId: r.product_id, quantity: Number(r.quantity ?? 0) })), ctx.uid));
+    const changed = await asOdooErrors(reserving);
     await options.events(ctx).publish(inventoryUpdatedEvents(changed));
   };
   const release = async (ctx: CallContext, of: { orderIds?: number[]; lineIds?: number[] }) => {
@@ -130,12 +165,12 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
         );
       },
     },
-    afterCreate: (ctx, ids) => reserve(ctx, ids),
+    afterCreate: (ctx, ids) => reserve(ctx, ids, { beside: true }),
     async beforeWrite(ctx, ids, vals) {
       if ('quantity' in vals || 'product_id' in vals || 'order_id' in vals) await release(ctx, { lineIds: ids });
     },
     async afterWrite(ctx, ids, vals) {
-      if ('quantity' in vals || 'product_id' in vals || 'order_id' in vals) await reserve(ctx, ids);
+      if ('quantity' in vals || 'product_id' in vals || 'order_id' in vals) await reserve(ctx, ids, { beside: false });
     },
     beforeUnlink: (ctx, ids) => release(ctx, { lineIds: ids }),
   });
