@@ -67,12 +67,55 @@ function externalIdField(order: 'id' | 'model order'): ComputedField {
     compute: (r) => r.xml_id ?? '',
   };
 }
+/** `self.env['ir.model']._get(record[column])`: the ir.model row of that name. */
+function modelIdOf(name: string): ComputedField {
+  return {
+    dependsOn: [], readsTables: ['ir_model'], many2one: 'ir.model',
+    select: (a) => sql`(SELECT im.id FROM ir_model im WHERE im.model = ${column(a, name)})`,
+    compute: (r) => r.model_id ?? false,
+  };
+}
 const ACTION_MODELS = ['ir.actions.actions', 'ir.actions.act_window', 'ir.actions.act_window_close', 'ir.actions.act_url', 'ir.actions.server', 'ir.actions.client', 'ir.actions.report'];
 
 export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   ...Object.fromEntries(ACTION_MODELS.map((model) => [`${model}.xml_id`, externalIdField('id')])),
   'ir.ui.view.xml_id': externalIdField('model order'),
   'ir.module.category.xml_id': externalIdField('model order'),
+  // base ir_ui_view.py / ir_actions_report.py `_compute_model_id`: `ir.model._get(model)`.
+  'ir.ui.view.model_id': modelIdOf('model'),
+  'ir.actions.report.model_id': modelIdOf('model'),
+  // base ir_module.py ModuleDependency: the module of that name, and its state ('unknown' without one).
+  'ir.module.module.dependency.depend_id': {
+    dependsOn: [], readsTables: ['ir_module_module'], many2one: 'ir.module.module',
+    select: (a) => sql`(SELECT m.id FROM ir_module_module m WHERE m.name = ${column(a, 'name')} ORDER BY m.id LIMIT 1)`,
+    compute: (r) => r.depend_id ?? false,
+  },
+  'ir.module.module.dependency.state': {
+    dependsOn: [], readsTables: ['ir_module_module'],
+    select: (a) => sql`(SELECT m.state FROM ir_module_module m WHERE m.name = ${column(a, 'name')} ORDER BY m.id LIMIT 1)`,
+    compute: (r) => r.state || 'unknown',
+  },
+  // base res_lang.py `_compute_field_flag_image_url`: its own flag image, else the country flag of the code's last part.
+  'res.lang.flag_image_url': {
+    dependsOn: ['code'], readsTables: ['ir_attachment'],
+    select: (a) => sql`EXISTS (SELECT 1 FROM ir_attachment i WHERE i.res_model = 'res.lang' AND i.res_field = 'flag_image' AND i.res_id = ${column(a, 'id')})`,
+    compute: (r) => (r.flag_image_url ? `/web/image/res.lang/${r.id}/flag_image` : `/base/static/img/country_flags/${String(r.code).toLowerCase().split('_').pop()}.png`),
+  },
+  // uom uom_uom.py `_compute_color`: 7 for the reference unit of its category, else 0.
+  'uom.uom.color': { dependsOn: ['uom_type'], compute: (r) => (r.uom_type === 'reference' ? 7 : 0) },
+  // mail mail_activity_type.py: initial_res_model = res_model; res_model_change is a plain non-stored
+  // field (default False) only an onchange sets.
+  'mail.activity.type.initial_res_model': { dependsOn: ['res_model'], compute: (r) => r.res_model ?? false },
+  'mail.activity.type.res_model_change': { dependsOn: [], compute: () => false },
+  // base ir_sequence.py `_get_number_next_actual` / `_predict_nextval`: a standard sequence's next
+  // PostgreSQL value (last_value + increment once called; number_next, what it was (re)started
+  // with, before), a no-gap one's number_next.
+  'ir.sequence.number_next_actual': {
+    dependsOn: ['implementation', 'number_next'], readsTables: ['ir_sequence'],
+    select: (a) => sql`CASE WHEN ${column(a, 'implementation')} = 'standard' THEN (SELECT s.last_value + s.increment_by FROM pg_sequences s
+        WHERE s.schemaname = current_schema() AND s.sequencename = 'ir_sequence_' || CASE WHEN ${column(a, 'id')} < 1000 THEN lpad(${column(a, 'id')}::text, 3, '0') ELSE ${column(a, 'id')}::text END) END`,
+    compute: (r) => Number(r.number_next_actual ?? r.number_next ?? 0),
+  },
   // base ir_ui_view.py `_compute_model_data_id`: the view's external id record of lowest id.
   'ir.ui.view.model_data_id': {
     dependsOn: [], readsTables: ['ir_model_data'], many2one: 'ir.model.data',
