@@ -131,12 +131,8 @@ export class TaskWorker {
     this.inflight.add(work);
   }
 
-  /** One claimed run, start to outcome. */
+  /** One claimed run, start to outcome, its lease renewed from the claim to the end (a slow start must not lose it). */
   async process(run: ClaimedRun): Promise<RunOutcome> {
-    this.ports.onBoundary?.('claimed', run.taskId);
-    const started = await this.begin(run);
-    if (typeof started === 'string') return started;
-    this.ports.onBoundary?.('started', run.taskId);
     const abort = new AbortController();
     this.aborts.add(abort);
     const heartbeat = setInterval(() => {
@@ -145,6 +141,19 @@ export class TaskWorker {
         .catch((error: unknown) => this.ports.log.warn({ err: error, taskId: run.taskId }, 'ai task worker: lease renewal failed'));
     }, this.ports.policy.heartbeatMs);
     heartbeat.unref();
+    try {
+      return await this.attempt(run, abort);
+    } finally {
+      clearInterval(heartbeat);
+      this.aborts.delete(abort);
+    }
+  }
+
+  private async attempt(run: ClaimedRun, abort: AbortController): Promise<RunOutcome> {
+    this.ports.onBoundary?.('claimed', run.taskId);
+    const started = await this.begin(run);
+    if (typeof started === 'string') return started;
+    this.ports.onBoundary?.('started', run.taskId);
     let answer: GenerationAnswer | undefined;
     let failure: ProviderFailure | undefined;
     try {
@@ -153,9 +162,6 @@ export class TaskWorker {
     } catch (error) {
       failure = error instanceof ProviderFailure ? error : new ProviderFailure('provider_error', false, 'the provider failed unexpectedly');
       if (!(error instanceof ProviderFailure)) this.ports.log.warn({ err: error, taskId: run.taskId }, 'ai task worker: provider threw');
-    } finally {
-      clearInterval(heartbeat);
-      this.aborts.delete(abort);
     }
     if (this.abandoning) {
       await this.underLease(run, 'outcome-written', async (queue) => void (await releaseRun(queue, run.taskId, run.leaseToken)));

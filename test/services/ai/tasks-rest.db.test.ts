@@ -42,7 +42,7 @@ for (const owner of ['legacy', 'service'] as const) {
     beforeAll(async () => {
       standIn = await startOpenAiStandIn();
       // The worker reads its settings when the service starts: the stand-in as the vendor endpoint, quick backoff and leases.
-      Object.assign(process.env, { AI_OPENAI_BASE_URL: standIn.baseUrl, AI_OPENAI_API_KEY: standIn.apiKey, AI_OPENAI_TIMEOUT_MS: '5000', AI_TASK_BACKOFF_MS: '100', AI_TASK_MAX_ATTEMPTS: '3', AI_TASK_LEASE_MS: '1500' });
+      Object.assign(process.env, { AI_OPENAI_BASE_URL: standIn.baseUrl, AI_OPENAI_API_KEY: standIn.apiKey, AI_OPENAI_TIMEOUT_MS: '5000', AI_TASK_BACKOFF_MS: '100', AI_TASK_MAX_ATTEMPTS: '3', AI_TASK_LEASE_MS: '3000' });
       side = await startAiSide(owner);
       vendorModel = (await home().query(
         `INSERT INTO ai_models (name, provider, version, capability, active, create_uid, write_uid, create_date, write_date)
