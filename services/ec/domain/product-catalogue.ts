@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { HealthCategory } from '../db/tables.ts';
-import { LST_PRICE_SQL } from './product-prices.ts';
+import { LST_PRICE_SQL, PRICE_EXTRA_SQL } from './product-prices.ts';
 
 /**
  * The mall's catalogue: product variants (product.product, Odoo's own table with its template
@@ -72,7 +72,7 @@ export async function listProducts(db: Kysely<any>, visible: RawBuilder<boolean>
   const { rows } = await sql<ProductRow>`
     WITH s AS (SELECT product_id, sum(COALESCE(quantity, 0)) AS quantity, sum(COALESCE(reserved, 0)) AS reserved FROM inventories GROUP BY product_id)
     SELECT pp.id, pp.product_tmpl_id AS template_id, ${name} AS name, pp.default_code, pt.hp_health_category AS health_category,
-           COALESCE(pt.list_price, 0)::text AS list_price, (${sql.raw(LST_PRICE_SQL)} - COALESCE(pt.list_price, 0))::text AS price_extra,
+           COALESCE(pt.list_price, 0)::text AS list_price, (${sql.raw(PRICE_EXTRA_SQL)})::text AS price_extra,
            ${sql.raw(LST_PRICE_SQL)} AS lst_price_value, ${sql.raw(LST_PRICE_SQL)}::text AS lst_price,
            (SELECT c.name FROM res_company co JOIN res_currency c ON c.id = co.currency_id WHERE co.id = COALESCE(pt.company_id, (SELECT min(id) FROM res_company))) AS currency,
            pt.sale_ok, s.product_id IS NOT NULL AS stocked,

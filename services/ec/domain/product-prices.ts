@@ -6,9 +6,10 @@ import type { SqlRunner } from '../db/sql-runner.ts';
  * variant's `price_extra`, the sum of its template attribute values' `price_extra`. Read where the
  * product tables are (the monolith, or svc_ec's read-only copy of them).
  */
-export const LST_PRICE_SQL = `(pt.list_price + COALESCE((SELECT sum(v.price_extra) FROM product_variant_combination c
+export const PRICE_EXTRA_SQL = `COALESCE((SELECT sum(v.price_extra) FROM product_variant_combination c
      JOIN product_template_attribute_value v ON v.id = c.product_template_attribute_value_id
-    WHERE c.product_product_id = pp.id), 0))`;
+    WHERE c.product_product_id = pp.id), 0)`;
+export const LST_PRICE_SQL = `(COALESCE(pt.list_price, 0) + ${PRICE_EXTRA_SQL})`;
 
 /** The variants among `ids` that exist, with their lst_price as a decimal string. */
 export async function lstPrices(db: SqlRunner, ids: readonly number[]): Promise<Map<number, string>> {
