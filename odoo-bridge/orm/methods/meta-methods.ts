@@ -26,10 +26,40 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string): Prom
     const value = await evaluateDefault(ctx, python);
     if (value !== undefined) return { found: true, value };
   }
+  // res.partner `category_id = fields.Many2many(default=_default_category)`: `browse(context.get('category_id'))`,
+  // in write form (default_get's convert_to_cache + convert_to_write).
+  if (model.name === 'res.partner' && name === 'category_id') {
+    const given = ctx.context.category_id;
+    return { found: true, value: [[6, 0, typeof given === 'number' && given ? [given] : []]] };
+  }
   // res.partner `tz = fields.Selection(_tzs, default=lambda self: self._context.get('tz'))`.
   if (model.name === 'res.partner' && name === 'tz') return { found: true, value: ctx.tz ?? false };
   if (name === model.activeField) return { found: true, value: true };
   return { found: false };
+}
+
+/**
+ * models.py `default_get`: each field's own default (defaultOf); an `_inherits` field without one
+ * is asked of its parent model's `default_get`, whose answers come after the model's own.
+ */
+async function defaultGet(ctx: CallContext, model: ModelInfo, names: readonly string[]): Promise<Record<string, unknown>> {
+  const result: Record<string, unknown> = {};
+  const parents = new Map<string, string[]>();
+  for (const name of names) {
+    const field = model.fields.get(name);
+    if (!field) continue;
+    const d = await defaultOf(ctx, model, name);
+    if (d.found) result[name] = d.value;
+    else if (field.inheritedVia) {
+      const parent = model.fields.get(field.inheritedVia)?.relation;
+      if (parent) (parents.get(parent) ?? parents.set(parent, []).get(parent)!).push(name);
+    }
+  }
+  for (const [parent, fields] of parents) {
+    const parentModel = ctx.registry.model(parent);
+    if (parentModel) Object.assign(result, await defaultGet(ctx, parentModel, fields));
+  }
+  return result;
 }
 
 export const META_METHODS: MethodTable = {
@@ -60,13 +90,7 @@ export const META_METHODS: MethodTable = {
     api: 'model',
     signature: { qualname: 'BaseModel.default_get', params: [{ name: 'fields_list' }] },
     async run(ctx, model, a) {
-      const result: Record<string, unknown> = {};
-      for (const name of Array.isArray(a.fields_list) ? a.fields_list.map(String) : []) {
-        if (!model.fields.has(name)) continue;
-        const d = await defaultOf(ctx, model, name);
-        if (d.found) result[name] = d.value;
-      }
-      return result;
+      return defaultGet(ctx, model, Array.isArray(a.fields_list) ? a.fields_list.map(String) : []);
     },
   },
 };
