@@ -7,7 +7,7 @@
  * SKIP LOCKED claims, 30 s leases renewed by heartbeat) runs them to done: action_run, the
  * provider, action_done, each under the lease. Timed from the worker's start to the last task done.
  * Two providers: the local one (templates, in process) and the OpenAI-compatible one against
- * the local stand-in over real HTTP (test/support/openai-stand-in.ts; answering at once, or after
+ * the local stand-in over real HTTP (bench/support/openai-stand-in.ts; answering at once, or after
  * STAND_IN_DELAY_MS, 50 by default, as a fast model would).
  *
  * Baseline, measured in the same run, slices alternating: the same prompts through the same
@@ -33,7 +33,7 @@ import type { AiProvider } from '../services/ai/domain/provider.ts';
 import { DEFAULT_WORKER_POLICY, TaskWorker } from '../services/ai/domain/worker.ts';
 import { runMigrations } from '../services/kit/db/migrations.ts';
 import { KIT_MIGRATIONS } from '../services/kit/db/kit-migrations.ts';
-import { startOpenAiStandIn } from '../test/support/openai-stand-in.ts';
+import { startOpenAiStandIn } from './support/openai-stand-in.ts';
 import { measureInsightLatency } from './ai-insights.ts';
 import { round } from './support/measure.ts';
 
