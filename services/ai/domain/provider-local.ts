@@ -30,7 +30,7 @@ function topicsOf(prompt: string): typeof TOPICS[number][] {
 export function localContent(prompt: string): string {
   const topics = topicsOf(prompt);
   const chinese = HAN.test(prompt);
-  const words = prompt.trim().split(/\s+/u).filter(Boolean).length;
+  const characters = [...prompt.trim()].length;
   const title = prompt.trim().replace(/\s+/gu, ' ').slice(0, 80);
   const lines = [`# ${title}`, ''];
   if (topics.length) {
@@ -38,7 +38,7 @@ export function localContent(prompt: string): string {
   } else {
     lines.push('- No health topic the templates know was named; a coach or an editor should write this piece.');
   }
-  lines.push('', `(Assembled from templates by rules, not written by a language model: ${topics.length} topic(s) recognised in a ${chinese ? 'Chinese' : 'non-Chinese'} prompt of ${words} word(s).)`);
+  lines.push('', `(Assembled from templates by rules, not written by a language model: ${topics.length} topic(s) recognised in a ${chinese ? 'Chinese' : 'non-Chinese'} prompt of ${characters} character(s).)`);
   return lines.join('\n');
 }
 
