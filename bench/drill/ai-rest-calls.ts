@@ -24,6 +24,10 @@ const GENERATE = 'POST /ai/content/generate';
 const TASK = 'GET /ai/tasks/:id';
 const CANCEL = 'POST /ai/tasks/:id/cancel';
 const HEALTH = 'GET /ai/insights/health';
+const CONSULT = 'POST /ai/consult/assist';
+const MATCHING = 'POST /ai/matching/smart';
+const RISK = 'POST /ai/scoring/risk';
+const ADS = 'POST /ai/scoring/ads';
 
 interface RestTask { id: number; state: TaskState; requesterId: number | null; prompt: string | null; result: string | null; error: string | null; finishedAt: string | null }
 
@@ -37,7 +41,9 @@ const SETTLE_MS = 60_000;
  * member's own task, queued, running or already done by the worker); every fifth cancelled by its
  * requester (`POST /ai/tasks/{id}/cancel`: 200 failed 'cancelled', or 409 when the worker finished
  * it first), read back. Reads: a member's health analysis (`GET /ai/insights/health`, whose
- * findings the service stores once each), a task's status. `settle` follows every REST task to
+ * findings the service stores once each), a task's status, and an operator's consultation help
+ * for a member, coaches ranked for one of the monolith's service orders, members' risk scores
+ * and the ad campaigns' scores (statistics answered, nothing written). `settle` follows every REST task to
  * done or failed once the load stopped, as the tasks' last state.
  */
 export function aiRestCalls(c: AiRestContext) {
@@ -127,6 +133,18 @@ export function aiRestCalls(c: AiRestContext) {
       },
     },
   ];
+  const operator = (k: number) => c.operators[k % c.operators.length]!;
+  const post = (route: string, path: string, uid: (k: number) => number, body: (k: number) => unknown) => ({
+    route,
+    call: (k: number): DrillCall<AiChannel> => ({ method: route, channel: 'rest', write: false, run: async () => void (mark(route), await c.rest.expect('POST', path, uid(k), [200], body(k))) }),
+  });
+  reads.push(
+    post(CONSULT, '/ai/consult/assist', operator, (k) => ({ memberId: c.members[k % c.members.length]!, days: 60 })),
+    // The monolith's service orders 1…50 (each names its health service).
+    post(MATCHING, '/ai/matching/smart', operator, (k) => ({ orderId: 1 + (k % 50), limit: 5 })),
+    post(RISK, '/ai/scoring/risk', operator, (k) => ({ memberIds: c.members.slice(k % 3, (k % 3) + 5), days: 90 })),
+    post(ADS, '/ai/scoring/ads', operator, () => ({})),
+  );
   const readable = reads.filter((r) => has(r.route));
   let readNo = 0;
 

@@ -50,7 +50,9 @@ describe('M16 (ai) cutover drill under load', () => {
     ]) expect(l.byMethod[method] ?? 0, method).toBeGreaterThan(0);
     for (const channel of ['xmlrpc', 'jsonrpc'] as const) expect(l.byChannel[channel], channel).toBeGreaterThan(200);
     // REST: every route of the service the drill knows was called; the worker ran the REST tasks to the end wherever M16 lived.
-    expect(l.restRoutesUsed).toEqual(['POST /ai/content/generate', 'GET /ai/tasks/:id', 'POST /ai/tasks/:id/cancel', 'GET /ai/insights/health'].filter((route) => AI_ROUTES.includes(route)).sort());
+    expect(l.restRoutesUsed).toEqual([
+      'POST /ai/content/generate', 'GET /ai/tasks/:id', 'POST /ai/tasks/:id/cancel', 'GET /ai/insights/health', 'POST /ai/consult/assist', 'POST /ai/matching/smart', 'POST /ai/scoring/risk', 'POST /ai/scoring/ads',
+    ].filter((route) => AI_ROUTES.includes(route)).sort());
     if (AI_ROUTES.includes('POST /ai/content/generate')) {
       expect(l.restTasks).toBeGreaterThan(20);
       expect(count('done', 'rest')).toBeGreaterThan(0);
