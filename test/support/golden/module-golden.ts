@@ -173,23 +173,25 @@ export interface AfterCutoverOptions {
 
 /**
  * The replay test after cutover: each sequence against a fresh stack (its ids assume a freshly
- * restored database), so the replayer's reset is a no-op; the pristine cases run first on the
- * first sequence's stack (the replayer runs pristine cases before any sequence). They only read
- * (search_read, read, read_group, fields_get… in every recording so far), so that sequence still
- * meets the database as restored, and a run saves one stack (a fresh copy, backfill and cutover:
- * about 8 s of the suite each). Stacks that run the modules' syncs take the service's sync lock
- * one at a time (test/support/module-sync-lock.ts).
+ * restored database), so the replayer's reset is a no-op; the pristine cases are replayed first
+ * on the first sequence's stack, and their failing cases asked again (`equivalent`) before the
+ * sequence runs. They only read (search_read, read, read_group, fields_get… in every recording so
+ * far), so that sequence still meets the database as restored, and a run saves one stack (a fresh
+ * copy, backfill and cutover: about 8 s of the suite each). Stacks that run the modules' syncs
+ * take the service's sync lock one at a time (test/support/module-sync-lock.ts).
  */
 export function describeGoldenAfterCutover(golden: ModuleGolden, options: AfterCutoverOptions): void {
   const together = options.pristineTogether ?? true;
   const pristine = golden.blocks.filter((b) => !b.block.startsWith('seq_'));
-  const sequences = golden.blocks.filter((b) => b.block.startsWith('seq_')).map((b) => ({ name: b.block, blocks: [b] as readonly GoldenBlock[] }));
-  const runs: { name: string; blocks: readonly GoldenBlock[] }[] =
+  const sequences = golden.blocks.filter((b) => b.block.startsWith('seq_')).map((b) => ({ name: b.block, parts: [[b]] }));
+  // Each part is replayed on the run's stack in turn, and its failing cases are asked again
+  // (`equivalent`) before the next part changes the database.
+  const runs: { name: string; parts: (readonly GoldenBlock[])[] }[] =
     together && pristine.length
       ? sequences.length
-        ? [{ name: `pristine, then ${sequences[0]!.name}`, blocks: [...pristine, ...sequences[0]!.blocks] }, ...sequences.slice(1)]
-        : [{ name: 'pristine', blocks: pristine }]
-      : [...pristine.map((b) => ({ name: b.block, blocks: [b] })), ...sequences];
+        ? [{ name: `pristine, then ${sequences[0]!.name}`, parts: [pristine, ...sequences[0]!.parts] }, ...sequences.slice(1)]
+        : [{ name: 'pristine', parts: [pristine] }]
+      : [...pristine.map((b) => ({ name: b.block, parts: [[b]] })), ...sequences];
   const outcomes: ReplayOutcome[] = [];
   const printed: string[] = [];
   const answers = new Map<string, string>();
@@ -202,18 +204,21 @@ export function describeGoldenAfterCutover(golden: ModuleGolden, options: AfterC
   describe(`${golden.label} golden cases after ${golden.service} took over ${golden.modules.join(', ')}`, () => {
     for (const run of runs) {
       it(`replays ${run.name}`, { timeout: options.timeoutMs ?? 300_000 }, async () => {
-        const file = blocksFile(`${golden.service}-after-${run.name.replace(/\W+/g, '-')}`, run.blocks);
         const side = await options.start();
         try {
           for (const module of golden.modules) expect(side.phaseOf(module)).toBe('service');
-          const report = await replayGolden(side.gatewayUrl, { db: 'hp_legacy', file, resetCmd: 'true', show: golden.show ?? 60 });
-          outcomes.push(...report.outcomes);
-          for (const [id, answer] of actualAnswers(report.printed)) answers.set(id, answer);
-          printed.push(`--- ${run.name}\n${report.printed}`);
-          if (options.equivalent) {
-            for (const o of report.outcomes) if (o.outcome === 'fail' && (await options.equivalent(o, side.gatewayUrl))) equivalent.add(o.id);
+          for (const blocks of run.parts) {
+            const name = blocks.length === 1 ? blocks[0]!.block : 'pristine';
+            const file = blocksFile(`${golden.service}-after-${name}`, blocks);
+            const report = await replayGolden(side.gatewayUrl, { db: 'hp_legacy', file, resetCmd: 'true', show: golden.show ?? 60 });
+            outcomes.push(...report.outcomes);
+            for (const [id, answer] of actualAnswers(report.printed)) answers.set(id, answer);
+            printed.push(`--- ${name}\n${report.printed}`);
+            if (options.equivalent) {
+              for (const o of report.outcomes) if (o.outcome === 'fail' && (await options.equivalent(o, side.gatewayUrl))) equivalent.add(o.id);
+            }
+            expect(report.outcomes.length).toBeGreaterThan(0);
           }
-          expect(report.outcomes.length).toBeGreaterThan(0);
         } finally {
           await side.stop();
         }
