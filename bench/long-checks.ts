@@ -17,8 +17,6 @@ interface LongCheck {
   /** What the full size checks, and which bar names it. */
   what: string;
   files: readonly string[];
-  /** Only the tests whose names match (vitest -t), when the file holds others CI runs whole anyway. */
-  only?: string;
   /** The test files' size knobs at the bar's figures (CI's smaller defaults are in the files). */
   env: Readonly<Record<string, string>>;
 }
@@ -39,12 +37,6 @@ export const LONG_CHECKS: Readonly<Record<string, LongCheck>> = {
     files: ['test/services/exactly-once.db.test.ts'],
     env: { EXACTLY_ONCE_EVENTS: '100000' },
   },
-  grab: {
-    what: 'issue 9 bar 3: 500 concurrent grabs over RPC and REST on 50 paid orders after the cutover (CI: 200 on 20; bench/grab.ts times it)',
-    files: ['test/services/trade/golden-after-cutover.db.test.ts'],
-    only: 'concurrent grabs',
-    env: { GRAB_RACE_ORDERS: '50' },
-  },
 };
 // The cutover drills run shorter dwells in CI; their long runs are bench/cutover-<service>.ts.
 
@@ -57,7 +49,7 @@ function reapedChildrenCpuMs(): number {
 
 function runVitest(check: LongCheck): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...check.files, ...(check.only ? ['-t', check.only] : [])], {
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...check.files], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...check.env },
       stdio: 'inherit',
@@ -76,7 +68,7 @@ const rows: string[] = [];
 let failed = 0;
 for (const name of asked.length ? asked : Object.keys(LONG_CHECKS)) {
   const check = LONG_CHECKS[name]!;
-  console.log(`\n== ${name}: ${check.what}\n   ${Object.entries(check.env).map(([k, v]) => `${k}=${v}`).join(' ')} vitest run ${check.files.join(' ')}${check.only ? ` -t '${check.only}'` : ''}`);
+  console.log(`\n== ${name}: ${check.what}\n   ${Object.entries(check.env).map(([k, v]) => `${k}=${v}`).join(' ')} vitest run ${check.files.join(' ')}`);
   const cpuBefore = reapedChildrenCpuMs();
   const started = performance.now();
   const code = await runVitest(check);
