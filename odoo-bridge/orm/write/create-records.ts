@@ -9,6 +9,7 @@ import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
 import type { Vals } from './behaviour-registry.ts';
 import { afterChange, updateParentPath } from './after-change.ts';
+import { refreshStoredRelated } from './stored-related.ts';
 import { mailThreadAfterCreate } from './mail/mail-thread.ts';
 import { awaitReferencedCopies, checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
 
@@ -90,6 +91,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     for (const [name, commands] of x2many) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, [id], commands, 'create');
   }
 
+  await refreshStoredRelated(w, model, ids, { create: prepared });
   await afterChange(w, model, ids, new Set(storedComputedFields(model)), 'create', prepared);
   for (const b of behaviours) await b.afterCreate?.(w.ctx, ids, prepared);
   if (checkAccess) await checkRules(w, model, 'create', ids);

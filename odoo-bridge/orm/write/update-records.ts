@@ -1,6 +1,7 @@
 import { missingBehaviour } from '../../errors.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { afterChange, refuseParentCycle, updateParentPath } from './after-change.ts';
+import { refreshStoredRelated } from './stored-related.ts';
 import type { Vals } from './behaviour-registry.ts';
 import type { RecordWrites } from './nested-writes.ts';
 import { computesAffectedByWrite, computesAffectedElsewhere } from './python-computes.ts';
@@ -78,6 +79,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   for (const [name, commands] of x2many) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, unique, commands, 'write');
   if (model.parentStore && model.parentName && written.has(model.parentName)) await updateParentPath(w, model, unique);
 
+  await refreshStoredRelated(w, model, unique, { write: vals });
   await afterChange(w, model, unique, new Set(computesAffectedByWrite(model, written)), 'write', [vals]);
   for (const b of w.behaviours.of(model.name)) await b.afterWrite?.(w.ctx, unique, vals);
   await mailThreadAfterWrite(w.ctx, model, unique, vals);

@@ -1,4 +1,4 @@
-import { missingError, odooNow, updateRecords, type BehaviourRegistry, type CallContext, type ModelInfo, type Vals } from '../../../odoo-bridge/orm/index.ts';
+import { missingError, odooNow, updateRecords, validationError, type BehaviourRegistry, type CallContext, type ModelInfo, type Vals } from '../../../odoo-bridge/orm/index.ts';
 import { asOdooErrors, readSelf, recordsMethod } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import pg from 'pg';
@@ -114,18 +114,7 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
 
   behaviours.register('hp.mall.order', {
     ...(service ? { nextByCode: (ctx: CallContext) => nextMallOrderName(onQueryable(ctx.db)) } : {}),
-    compute: {
-      // `amount_total = sum(line_ids.subtotal)` (@api.depends('line_ids.subtotal')), as a Monetary stores it.
-      amount_total: async (ctx, ids) => {
-        await ctx.db.query(
-          `UPDATE orders o
-              SET amount_total = COALESCE(round(t.total, (SELECT c.decimal_places FROM res_currency c WHERE c.id = o.currency_id)), t.total)
-             FROM (SELECT o2.id, COALESCE((SELECT sum(l.subtotal) FROM order_lines l WHERE l.order_id = o2.id), 0) AS total FROM orders o2 WHERE o2.id = ANY($1::int4[])) t
-            WHERE o.id = t.id`,
-          [ids],
-        );
-      },
-    },
+    compute: { amount_total: (ctx, ids) => recomputeAmountTotal(ctx, ids) },
     async afterWrite(ctx, ids, vals) {
       // order_lines.currency_id is `related='order_id.currency_id', store=True`.
       if ('currency_id' in vals) await ctx.db.query('UPDATE order_lines SET currency_id = o.currency_id FROM orders o WHERE o.id = order_lines.order_id AND o.id = ANY($1::int4[])', [ids]);
@@ -165,16 +154,69 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
         );
       },
     },
-    afterCreate: (ctx, ids) => reserve(ctx, ids, { beside: true }),
+    // The order's amount_total follows its lines however they change (@api.depends('line_ids.subtotal')),
+    // not only through the order's line_ids: a line created, written or deleted on its own too.
+    async afterCreate(ctx, ids) {
+      await reserve(ctx, ids, { beside: true });
+      await recomputeAmountTotal(ctx, await ordersOfLines(ctx, ids));
+    },
     async beforeWrite(ctx, ids, vals) {
+      if ('order_id' in vals) ordersBeforeMove.set(ctx, await ordersOfLines(ctx, ids));
       if ('quantity' in vals || 'product_id' in vals || 'order_id' in vals) await release(ctx, { lineIds: ids });
     },
     async afterWrite(ctx, ids, vals) {
       if ('quantity' in vals || 'product_id' in vals || 'order_id' in vals) await reserve(ctx, ids, { beside: false });
+      const before = ordersBeforeMove.get(ctx) ?? [];
+      ordersBeforeMove.delete(ctx);
+      await recomputeAmountTotal(ctx, [...before, ...(await ordersOfLines(ctx, ids))]);
     },
-    beforeUnlink: (ctx, ids) => release(ctx, { lineIds: ids }),
+    async beforeUnlink(ctx, ids) {
+      await release(ctx, { lineIds: ids });
+      await recomputeAmountTotal(ctx, await ordersOfLines(ctx, ids), ids);
+    },
+  });
+
+  behaviours.register('hp.inventory', {
+    // hp_mall's @api.constrains('reserved', 'quantity'). Odoo's write validates the new values in
+    // the cache before it flushes, so a write answers this ValidationError and never reaches the
+    // CHECK; create inserts first, so there the CHECK's IntegrityError answers (the engine's).
+    async beforeWrite(ctx, ids, vals) {
+      if (!('reserved' in vals) && !('quantity' in vals)) return;
+      const given = (name: string) => (name in vals ? Number(vals[name] || 0) : null);
+      const { rowCount } = await ctx.db.query(
+        'SELECT 1 FROM inventories WHERE id = ANY($1::int4[]) AND COALESCE($2::float8, reserved, 0) > COALESCE($3::float8, quantity, 0)',
+        [ids, given('reserved'), given('quantity')],
+      );
+      if (rowCount) throw validationError('Reserved quantity cannot exceed the quantity on hand.');
+    },
   });
   return behaviours;
+}
+
+/** Orders whose lines a write moves elsewhere, between beforeWrite and afterWrite of one call. */
+const ordersBeforeMove = new WeakMap<CallContext, number[]>();
+
+async function ordersOfLines(ctx: CallContext, lineIds: readonly number[]): Promise<number[]> {
+  if (!lineIds.length) return [];
+  const { rows } = await ctx.db.query<{ order_id: number }>('SELECT DISTINCT order_id FROM order_lines WHERE id = ANY($1::int4[]) AND order_id IS NOT NULL', [[...lineIds]]);
+  return rows.map((r) => r.order_id);
+}
+
+/**
+ * `amount_total = sum(line_ids.subtotal)` (@api.depends('line_ids.subtotal')), as a Monetary
+ * stores it (rounded to the currency). `leaving`: lines about to be deleted.
+ */
+async function recomputeAmountTotal(ctx: CallContext, orderIds: readonly number[], leaving: readonly number[] = []): Promise<void> {
+  const ids = [...new Set(orderIds)];
+  if (!ids.length) return;
+  await ctx.db.query(
+    `UPDATE orders o
+        SET amount_total = COALESCE(round(t.total, (SELECT c.decimal_places FROM res_currency c WHERE c.id = o.currency_id)), t.total)
+       FROM (SELECT o2.id, COALESCE((SELECT sum(l.subtotal) FROM order_lines l WHERE l.order_id = o2.id AND l.id <> ALL($2::int4[])), 0) AS total
+               FROM orders o2 WHERE o2.id = ANY($1::int4[])) t
+      WHERE o.id = t.id`,
+    [ids, [...leaving]],
+  );
 }
 
 /** The business methods hp_mall defines (the ec face's business methods line). */
