@@ -5,7 +5,8 @@ import { pythonFactsOf } from '../registry/python-field-facts.ts';
 import { describeField, descriptionEnv } from './field-description.ts';
 import { pythonFieldOrder } from '../registry/python-field-order.ts';
 import { evaluateDefault } from '../write/defaults.ts';
-import { reifiedGroupFields } from './user-reified-groups.ts';
+import { isReifiedGroupName, readWithReifiedGroups, reifiedGroupFields } from './user-reified-groups.ts';
+import { defaultGroupIds, groupsFromCommands } from '../write/core/res-users-groups.ts';
 
 /**
  * `default_get(fields_list)`, per field: `context.default_<field>`, else the `ir_default` value,
@@ -32,6 +33,12 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string): Prom
     const given = ctx.context.category_id;
     return { found: true, value: [[6, 0, typeof given === 'number' && given ? [given] : []]] };
   }
+  if (model.name === 'res.users') {
+    // base res_users.py: `company_ids` default `self.env.company.ids`; `groups_id` default
+    // `_default_groups()` (base_setup's: the template user's groups, read in res.groups' _order).
+    if (name === 'company_ids') return { found: true, value: [[6, 0, ctx.access.companyId != null ? [ctx.access.companyId] : []]] };
+    if (name === 'groups_id') return { found: true, value: [[6, 0, await groupsByName(ctx, await defaultGroupIds(ctx))]] };
+  }
   // res.partner `tz = fields.Selection(_tzs, default=lambda self: self._context.get('tz'))`.
   if (model.name === 'res.partner' && name === 'tz') return { found: true, value: ctx.tz ?? false };
   if (name === model.activeField) return { found: true, value: true };
@@ -43,6 +50,15 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string): Prom
  * is asked of its parent model's `default_get`, whose answers come after the model's own.
  */
 async function defaultGet(ctx: CallContext, model: ModelInfo, names: readonly string[]): Promise<Record<string, unknown>> {
+  if (model.name === 'res.users' && names.some(isReifiedGroupName)) {
+    // UsersView.default_get: the reified group fields answered from the default groups_id, which stays in the answer.
+    const reified = names.filter(isReifiedGroupName);
+    const others = names.filter((name) => !isReifiedGroupName(name));
+    const values = await defaultGet(ctx, model, others.includes('groups_id') ? others : [...others, 'groups_id']);
+    const [row] = await readWithReifiedGroups(ctx, reified, async () => [{ groups_id: groupsFromCommands(values.groups_id) }]);
+    for (const name of reified) values[name] = row![name];
+    return values;
+  }
   const result: Record<string, unknown> = {};
   const parents = new Map<string, string[]>();
   for (const name of names) {
@@ -60,6 +76,13 @@ async function defaultGet(ctx: CallContext, model: ModelInfo, names: readonly st
     if (parentModel) Object.assign(result, await defaultGet(ctx, parentModel, fields));
   }
   return result;
+}
+
+/** Group ids in res.groups' `_order` (name, in the call's language). */
+async function groupsByName(ctx: CallContext, ids: readonly number[]): Promise<number[]> {
+  if (!ids.length) return [];
+  const rows = await ctx.db.query<{ id: number }>(`SELECT id FROM res_groups WHERE id = ANY($1::int4[]) ORDER BY COALESCE(name->>$2, name->>'en_US'), id`, [[...ids], ctx.lang]);
+  return rows.rows.map((r) => r.id);
 }
 
 export const META_METHODS: MethodTable = {

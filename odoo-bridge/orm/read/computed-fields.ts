@@ -7,7 +7,7 @@ import type { ComputedField } from './computed-field.ts';
 import { partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import { mailMixinComputedField } from './mail-mixin-computes.ts';
 import { tzOffset } from './tz-offset.ts';
-import { menuFullName } from './display-name.ts';
+import { menuFullName } from './menu-full-name.ts';
 import { USER_COMPUTED_FIELDS } from './user-computes.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 

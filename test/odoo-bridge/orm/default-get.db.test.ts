@@ -34,3 +34,15 @@ it('res.users: inherited fields take res.partner\'s defaults, after the model\'s
   // A context default wins over the parent's.
   expect(await defaultGet('res.users', ['color'], { default_color: 4 })).toEqual({ color: 4 });
 });
+
+it('res.users: company_ids the current company, groups_id the default groups in res.groups order, reified fields from them', async () => {
+  const template = (await db.pool.query<{ id: number }>(
+    `SELECT g.id FROM res_groups g JOIN res_groups_users_rel r ON r.gid = g.id JOIN ir_model_data d ON d.model = 'res.users' AND d.module = 'base' AND d.name = 'default_user' AND d.res_id = r.uid
+      ORDER BY g.name->>'en_US', g.id`,
+  )).rows.map((r) => r.id);
+  const outside = (await db.pool.query<{ id: number }>('SELECT id FROM res_groups WHERE NOT (id = ANY($1::int4[])) ORDER BY id LIMIT 1', [template])).rows[0]!.id;
+  const got = await defaultGet('res.users', ['company_ids', 'groups_id']);
+  expect(got).toEqual({ company_ids: [[6, 0, [1]]], groups_id: [[6, 0, template]] });
+  const reified = await defaultGet('res.users', [`in_group_${template[0]}`, `in_group_${outside}`]);
+  expect(reified).toEqual({ groups_id: [[6, 0, template]], [`in_group_${template[0]}`]: true, [`in_group_${outside}`]: false });
+});
