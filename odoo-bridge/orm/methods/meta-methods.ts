@@ -1,7 +1,7 @@
 import type { CallContext } from '../call-context.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import type { MethodTable } from './method.ts';
-import { pythonFactsOf } from '../registry/python-field-facts.ts';
+import { computedFieldDefault, pythonFactsOf } from '../registry/python-field-facts.ts';
 import { describeField, descriptionEnv } from './field-description.ts';
 import { pythonFieldOrder } from '../registry/python-field-order.ts';
 import { evaluateDefault } from '../write/defaults.ts';
@@ -22,7 +22,8 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string): Prom
   const company = ctx.access.companyId;
   const stored = ctx.registry.defaults.get(`${model.name}.${name}@${company}`) ?? ctx.registry.defaults.get(`${model.name}.${name}`);
   if (stored !== undefined) return { found: true, value: stored };
-  const python = pythonFactsOf(ctx.registry, model).defaults.get(name);
+  const field = model.fields.get(name);
+  const python = pythonFactsOf(ctx.registry, model).defaults.get(name) ?? (field ? computedFieldDefault(ctx.registry, model, field) : undefined);
   if (python) {
     const value = await evaluateDefault(ctx, python);
     if (value !== undefined) return { found: true, value };

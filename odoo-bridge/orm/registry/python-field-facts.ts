@@ -58,6 +58,16 @@ export function pythonFactsOf(registry: Registry, model: ModelInfo): ModelFacts 
   return facts;
 }
 
+/**
+ * The `default=` of a computed field (`pythonFactsOf` leaves those out: create does not apply
+ * them in Ficus), which `default_get` still answers (models.py: `if field.default`).
+ */
+export function computedFieldDefault(registry: Registry, model: ModelInfo, field: FieldInfo): PythonDefault | undefined {
+  if (field.inheritedVia || field.related) return undefined;
+  const fact = factOf(registry, model.name, field.name);
+  return fact?.computed ? fact.default : undefined;
+}
+
 /** The installed mail.thread hooks (`_creation_subtype`, `_track_subtype`…) that `model`'s own Python overrides. */
 export function overriddenMailHooks(registry: Registry, model: string): Set<string> {
   const out = new Set<string>();

@@ -46,3 +46,7 @@ it('res.users: company_ids the current company, groups_id the default groups in 
   const reified = await defaultGet('res.users', [`in_group_${template[0]}`, `in_group_${outside}`]);
   expect(reified).toEqual({ groups_id: [[6, 0, template]], [`in_group_${template[0]}`]: true, [`in_group_${outside}`]: false });
 });
+
+it('a computed field\'s own default= is answered too (mail res.users notification_type)', async () => {
+  expect(await defaultGet('res.users', ['notification_type'])).toEqual({ notification_type: 'email' });
+});
