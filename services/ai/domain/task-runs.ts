@@ -115,6 +115,15 @@ export async function closeLostAttempts(run: SqlRunner, taskId: number, currentT
   await run.raw(`UPDATE ai_task_attempts SET ended_at = now(), outcome = 'lost' WHERE task_id = $1 AND lease_token <> $2::uuid AND ended_at IS NULL`, [taskId, currentToken]);
 }
 
+/**
+ * Locks a task's run before its task is written (REST's cancellation): the worker holds the run
+ * (holdRun) and then writes the task, so a writer of the task that took the run after it would
+ * deadlock with it — across two databases before cutover, where PostgreSQL cannot see the cycle.
+ */
+export async function lockRun(run: SqlRunner, taskId: number): Promise<void> {
+  await run.raw('SELECT task_id FROM ai_task_runs WHERE task_id = $1 FOR UPDATE', [taskId]);
+}
+
 /** Cancels a run (REST's cancellation): finished at once, so no worker claims it again and a running one's heartbeat and outcome are refused. */
 export async function cancelRun(run: SqlRunner, taskId: number): Promise<void> {
   await run.raw(`UPDATE ai_task_runs SET cancelled = true, state = 'finished', finished_at = coalesce(finished_at, now()), last_error = 'cancelled', lease_until = NULL WHERE task_id = $1 AND state <> 'finished'`, [taskId]);

@@ -5,7 +5,7 @@ import { onKysely } from '../db/sql-runner.ts';
 import type { AiDatabase } from '../db/tables.ts';
 import { guardedTaskStore, readTaskResource, type TaskResource } from '../domain/generation-records.ts';
 import { failTasks } from '../domain/generation-tasks.ts';
-import { cancelRun, readRunStatus } from '../domain/task-runs.ts';
+import { cancelRun, lockRun, readRunStatus } from '../domain/task-runs.ts';
 import { TASK_MODEL, TASK_TABLE } from './content.ts';
 import { asProblems, checkRecords, readerOfHome, writeInHome } from './rest-access.ts';
 
@@ -75,6 +75,7 @@ export const cancelTaskRoute = defineRoute<AiDatabase, unknown, unknown, { id: n
   async handler(ctx) {
     const access = ctx.access!;
     const { id } = ctx.params;
+    await lockRun(onKysely(ctx.db), id);
     const task = await writeInHome(aiHome, ctx, async (rows) => {
       await checkMayCancel(access, rows, id);
       await asProblems(failTasks(guardedTaskStore(onKysely(rows), access.uid), [id], CANCELLED));
