@@ -1,10 +1,12 @@
-import type { SqlRunner } from '../db/sql-runner.ts';
-import { adClickedEvent, type AdEventSink, type ClickedImpression } from './ad-events.ts';
+import { adClickedEvent, type ClickedImpression } from './ad-events.ts';
+import type { BatchPorts, ImpressionReport } from './impression-batch-ports.ts';
 import { claimImpressionKeys } from './impression-claims.ts';
 import { impressionsOfKeys, ledgerKeyText, releaseLedgerClaims } from './impression-ledger.ts';
 import { addToSpent, existingImpressions, existingUsers, insertImpressions, markClicked, readCampaigns, repriceImpressions, withdrawImpressions, type LockedCampaign, type NewImpression } from './impression-rows.ts';
 import { formatDecimal, parseDecimal, roundToCurrency, withScale } from './pacing-decimal.ts';
 import { admitImpressions, type PacingRefusal } from './pacing.ts';
+
+export type { BatchPorts, ImpressionReport } from './impression-batch-ports.ts';
 
 /**
  * POST /ads/impressions's use case: a batch of impressions and clicks recorded at once, each
@@ -13,20 +15,6 @@ import { admitImpressions, type PacingRefusal } from './pacing.ts';
  * whole batch; the campaigns' row locks are taken after the keys are claimed and the impressions
  * inserted, and held for the admission and the spent update (and until commit).
  */
-
-/** One item of a batch: an impression shown (possibly clicked already), or a click on an impression reported earlier. */
-export interface ImpressionReport {
-  kind: 'impression' | 'click';
-  /** The client's id of the impression (a click names the impression it clicked). */
-  eventId: string;
-  campaignId: number;
-  userId?: number | null;
-  /** Odoo's naive UTC timestamp text; absent: now. */
-  shownAt?: string | null;
-  clicked?: boolean;
-  /** The cost as a decimal; absent: the campaign's bid_cpm / 1000. Rounded to the currency as Odoo stores a Monetary. */
-  cost?: string | null;
-}
 
 export type ItemRefusal = PacingRefusal | 'unknown_campaign' | 'not_running' | 'unknown_user' | 'unknown_impression';
 
@@ -40,15 +28,6 @@ export interface BatchOutcome {
   refused: number;
   /** ad_clicked events published (impressions that turned clicked). */
   clicks: number;
-}
-
-export interface BatchPorts {
-  /** Where ad_campaigns and ad_impressions live now (svc_ec after M10's cutover, the monolith before). */
-  rows: SqlRunner;
-  /** svc_ec, which keeps the impression ledger in both phases. */
-  ledger: SqlRunner;
-  events: AdEventSink;
-  uid: number;
 }
 
 const ACCEPTED: ItemOutcome = { outcome: 'accepted' };

@@ -1,4 +1,4 @@
-import type { ImpressionReport, BatchPorts } from './impression-batches.ts';
+import type { ImpressionReport, BatchPorts } from './impression-batch-ports.ts';
 import { claimLedgerKeys, ledgerKeyText, type LedgerClaim } from './impression-ledger.ts';
 import { drawImpressionIds } from './impression-rows.ts';
 
