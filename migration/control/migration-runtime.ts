@@ -183,7 +183,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
       let internal: CallHandler | undefined;
       const callModel: ModelCaller = (ctx, model, method, args, kwargs = {}) =>
         internal!({ database: database.name, uid: ctx.uid, model, method, args, kwargs: { ...kwargs, context: ctx.context } });
-      const legacy = createFullOrmEngine({ database, behaviours: legacyBehaviours({ callModel, logger: o.logger, metrics: o.metrics }), filestore: o.filestore ?? null }).call;
+      const legacy = createFullOrmEngine({ database, behaviours: legacyBehaviours({ callModel, logger: o.logger, metrics: o.metrics, ...(migrated ? { legacyPool: database.pool, servicePool } : {}) }), filestore: o.filestore ?? null }).call;
       internal = migrated ? phaseAwareHandler({ directory: systemOfRecordDirectory, legacy, serviceFor }) : legacy;
       if (migrated) systemOfRecordCall = internal;
       // Clients' reads only: a behaviour's read runs inside its call, which was held (or not) as a whole.

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BehaviourRegistry, ModelCaller } from '../../odoo-bridge/orm/write/behaviour-registry.ts';
@@ -10,6 +11,9 @@ export interface LegacyAddonPorts {
   /** The gateway's logger and metrics (services' legacy behaviours report side effects with them). */
   logger?: Logger;
   metrics?: Registry;
+  /** The monolith's database this engine serves and the services' databases (LegacyBehaviourPorts says why). */
+  legacyPool?: pg.Pool;
+  servicePool?: (service: string) => pg.Pool;
 }
 
 /**

@@ -81,10 +81,23 @@ export async function releaseReservationsOf(side: SqlRunner, owner: string, uid:
  * sweepers never give the same units back twice.
  */
 export async function sweepAbandonedReservations(side: SqlRunner): Promise<void> {
+  // The inventory rows are locked in the fixed order first (lockInventoriesInOrder says why), in the same statement as the ledger's delete.
   await side.raw(`WITH gone AS (DELETE FROM mall_reservations WHERE pending_xid IS NOT NULL AND pg_xact_status(pending_xid) = 'aborted' RETURNING inventory_id, quantity),
-                       per AS (SELECT inventory_id, sum(quantity) AS q FROM gone GROUP BY inventory_id)
-                  UPDATE inventories i SET reserved = GREATEST(COALESCE(i.reserved, 0) - per.q, 0), write_date = ${NOW} FROM per WHERE i.id = per.inventory_id`);
+                       per AS (SELECT inventory_id, sum(quantity) AS q FROM gone GROUP BY inventory_id),
+                       locked AS (SELECT i.id FROM inventories i WHERE i.id IN (SELECT inventory_id FROM per) ORDER BY i.product_id, i.id FOR UPDATE)
+                  UPDATE inventories i SET reserved = GREATEST(COALESCE(i.reserved, 0) - per.q, 0), write_date = ${NOW} FROM per, locked WHERE i.id = per.inventory_id AND locked.id = i.id`);
   await side.raw(`UPDATE mall_reservations SET pending_xid = NULL WHERE pending_xid IS NOT NULL AND pg_xact_status(pending_xid) = 'committed'`);
+}
+
+/**
+ * Locks these inventory rows in the one order every multi-row stock statement takes them in:
+ * product, then id, as reserveLines reserves (lines in product order, a product's warehouses in
+ * id order). Two deliveries, cancels or orders touching the same rows then wait for each other
+ * instead of deadlocking (40P01: two deliveries settling several rows in one UPDATE, whose row
+ * order the plan chose, were seen answering 500).
+ */
+async function lockInventoriesInOrder(stock: SqlRunner, ids: readonly number[]): Promise<void> {
+  await stock.raw('SELECT id FROM inventories WHERE id = ANY($1::int4[]) ORDER BY product_id, id FOR UPDATE', [[...ids]]);
 }
 
 async function reserveOne(stock: SqlRunner, line: LineToReserve, uid: number): Promise<InventoryState> {
@@ -113,7 +126,7 @@ async function reserveOne(stock: SqlRunner, line: LineToReserve, uid: number): P
 }
 
 /** Which inventory rows a finished reservation changes, and how. */
-type Settlement = 'release' | 'consume';
+export type Settlement = 'release' | 'consume';
 
 /**
  * Ends the reservations of these orders' lines (or of these lines): `release` gives the units
@@ -129,6 +142,7 @@ export async function settleReservations(stock: SqlRunner, ledger: SqlRunner, of
   if (!totals.size) return [];
   const ids = [...totals.keys()].sort((a, b) => a - b);
   const quantities = ids.map((id) => totals.get(id)!);
+  await lockInventoriesInOrder(stock, ids);
   // Never below zero (a manual write may have lowered reserved since), and reserved never above quantity.
   const quantityAfter = how === 'consume' ? 'GREATEST(COALESCE(i.quantity, 0) - v.q, 0)' : 'i.quantity';
   return stock.raw<InventoryState>(

@@ -1,7 +1,7 @@
 import type { SqlRunner } from '../db/sql-runner.ts';
 import type { MallOrderState } from '../db/tables.ts';
-import { settleReservations } from './inventory-reservations.ts';
-import { inventoryUpdatedEvents, productPurchasedEvent, type MallEventSink } from './mall-events.ts';
+import { settleReservations, type Settlement } from './inventory-reservations.ts';
+import { inventoryUpdatedEvents, productPurchasedEvent, type InventoryState, type MallEventSink } from './mall-events.ts';
 import { MallRefused } from './mall-refusal.ts';
 import { ORDER_TRANSITIONS, ORDER_WITHOUT_LINES, wrongStateMessage, type OrderAction } from './order-states.ts';
 
@@ -57,14 +57,21 @@ export async function runOrderAction(store: OrderStore, effects: OrderEffects, a
 }
 
 /**
+ * How the orders' reservations end: by default on `stock` and `ledger` themselves (REST, in the
+ * request's transaction); an Odoo call settles beside its REPEATABLE READ transaction instead
+ * (odoo/mall-behaviour.ts says why).
+ */
+export type SettleOrders = (orderIds: readonly number[], how: Settlement, uid: number) => Promise<InventoryState[]>;
+
+/**
  * ec's effects of a transition: `stock` is where the inventory and order rows live (the home),
  * `ledger` svc_ec (the reservations), `events` the sink of the side that runs it.
  */
-export function orderEffects(stock: SqlRunner, ledger: SqlRunner, events: MallEventSink): OrderEffects {
+export function orderEffects(stock: SqlRunner, ledger: SqlRunner, events: MallEventSink, settle: SettleOrders = (orderIds, how, uid) => settleReservations(stock, ledger, { orderIds }, how, uid)): OrderEffects {
   return {
     async after(action, orderIds, uid) {
       if (action === 'cancel' || action === 'deliver') {
-        const changed = await settleReservations(stock, ledger, { orderIds }, action === 'cancel' ? 'release' : 'consume', uid);
+        const changed = await settle(orderIds, action === 'cancel' ? 'release' : 'consume', uid);
         await events.publish(inventoryUpdatedEvents(changed));
       }
       if (action === 'pay') await events.publish((await purchasedOrders(stock, orderIds)).map(productPurchasedEvent));

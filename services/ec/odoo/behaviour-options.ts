@@ -1,4 +1,5 @@
 import type { CallContext, ModelCaller } from '../../../odoo-bridge/orm/index.ts';
+import type { AcrossTheCut } from './mall-settlement.ts';
 import { callEventSink, NO_EVENTS, type EventSink, type EventType, type ServiceEngineOptions } from '../../kit/index.ts';
 
 /** The events ec publishes from Odoo calls (product_purchased, inventory_updated, ad_clicked). */
@@ -25,4 +26,6 @@ export interface EcBehaviourOptions {
   callModel?: ModelCaller;
   /** The engine's options on the service side (its pool, the monolith's pool, logger, metrics). */
   engine?: ServiceEngineOptions;
+  /** The legacy side's svc_ec (reservation ledger) and monolith (inventory rows), where a gateway hosts the engine: a cancel, delivery or line change there ends ec's reservations. */
+  acrossTheCut?: AcrossTheCut;
 }

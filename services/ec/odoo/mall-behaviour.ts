@@ -1,31 +1,14 @@
 import { missingError, odooNow, updateRecords, validationError, type BehaviourRegistry, type CallContext, type ModelInfo, type Vals } from '../../../odoo-bridge/orm/index.ts';
 import { asOdooErrors, readSelf, recordsMethod } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
-import pg from 'pg';
 import { releaseReservationsOf, reserveLines, settleReservations, sweepAbandonedReservations } from '../domain/inventory-reservations.ts';
 import { inventoryUpdatedEvents } from '../domain/mall-events.ts';
-import { NO_ORDER_EFFECTS, orderEffects, runOrderAction, type OrderFacts, type OrderStore } from '../domain/order-actions.ts';
+import { NO_ORDER_EFFECTS, orderEffects, runOrderAction, type OrderEffects, type OrderFacts, type OrderStore, type SettleOrders } from '../domain/order-actions.ts';
 import { nextMallOrderName } from '../domain/order-names.ts';
 import { ORDER_METHODS, type OrderAction } from '../domain/order-states.ts';
 import { lstPrices } from '../domain/product-prices.ts';
 import type { EcBehaviourOptions } from './behaviour-options.ts';
-
-/**
- * Where an Odoo call's stock reservations run: short READ COMMITTED statements of their own on
- * svc_ec, beside the call's REPEATABLE READ transaction (domain/inventory-reservations.ts says
- * why). A small pool of its own, so a burst of calls each holding the engine's connections never
- * waits for one of those to reserve.
- */
-const reservationPools = new WeakMap<pg.Pool, pg.Pool>();
-function reservationPool(engine: pg.Pool): pg.Pool {
-  let pool = reservationPools.get(engine);
-  if (!pool) {
-    pool = new pg.Pool({ ...engine.options, max: 4, idleTimeoutMillis: 2000, allowExitOnIdle: true, application_name: 'ficus_ec_reservations' });
-    pool.on('error', () => undefined);
-    reservationPools.set(engine, pool);
-  }
-  return pool;
-}
+import { reservationPool, settleAcrossTheCut, settleBeside, type AcrossTheCut } from './mall-settlement.ts';
 
 /** `self` of an hp.mall.order method inside an ORM call: Python's first read through the engine (ACL, MissingError, rules), and `self.write` through it. */
 function rpcOrderStore(ctx: CallContext, behaviours: BehaviourRegistry, model: ModelInfo): OrderStore {
@@ -36,6 +19,18 @@ function rpcOrderStore(ctx: CallContext, behaviours: BehaviourRegistry, model: M
       return new Set(rows.map((r) => r.order_id));
     },
     write: async (ids, vals) => void (await updateRecords({ ctx, behaviours }, model, [...ids], vals)),
+  };
+}
+
+/**
+ * A cancel or delivery on the legacy side answers as the monolith (no events) but ends what ec
+ * reserved for the order in svc_ec's ledger (mall-settlement.ts), so a rollback strands nothing.
+ */
+function legacySideEffects(pools: AcrossTheCut): OrderEffects {
+  return {
+    async after(action, orderIds, uid) {
+      if (action === 'cancel' || action === 'deliver') await settleAcrossTheCut(pools, { orderIds }, action === 'cancel' ? 'release' : 'consume', uid);
+    },
   };
 }
 
@@ -96,7 +91,9 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
     const changed = await asOdooErrors(reserving);
     await options.events(ctx).publish(inventoryUpdatedEvents(changed));
   };
+  const acrossTheCut = service ? undefined : options.acrossTheCut;
   const release = async (ctx: CallContext, of: { orderIds?: number[]; lineIds?: number[] }) => {
+    if (acrossTheCut) await settleAcrossTheCut(acrossTheCut, of, 'release', ctx.uid);
     if (!service) return;
     const changed = await settleReservations(stockOf(ctx), stockOf(ctx), of, 'release', ctx.uid);
     await options.events(ctx).publish(inventoryUpdatedEvents(changed));
@@ -106,7 +103,9 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
     (Object.keys(ORDER_METHODS) as OrderAction[]).map((action) => [
       ORDER_METHODS[action],
       recordsMethod(QUALNAMES[action], [], (ctx, model, ids) => {
-        const effects = service ? orderEffects(stockOf(ctx), stockOf(ctx), options.events(ctx)) : NO_ORDER_EFFECTS;
+        const enginePool = options.engine?.pool;
+        const settle: SettleOrders | undefined = enginePool ? (orderIds, how, uid) => settleBeside(reservationPool(enginePool), { orderIds }, how, uid) : undefined;
+        const effects = service ? orderEffects(stockOf(ctx), stockOf(ctx), options.events(ctx), settle) : acrossTheCut ? legacySideEffects(acrossTheCut) : NO_ORDER_EFFECTS;
         return runOrderAction(rpcOrderStore(ctx, behaviours, model), effects, action, ids, { uid: ctx.uid, now: odooNow() });
       }),
     ]),

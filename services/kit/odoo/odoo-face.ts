@@ -39,6 +39,13 @@ export interface LegacyBehaviourPorts {
   /** The gateway's logger and metrics, for side effects a legacy behaviour reports (a failed award after commit). */
   logger?: Logger;
   metrics?: Registry;
+  /**
+   * The monolith's database this engine serves, and the services' own databases: for a legacy
+   * behaviour whose side effect spans the cut (ec's stock reservations, kept in svc_ec's ledger,
+   * released when an order is cancelled on the monolith). Absent where no gateway hosts the engine.
+   */
+  legacyPool?: pg.Pool;
+  servicePool?: (service: string) => pg.Pool;
 }
 
 /** A processor of legacy writes to the service's tables after cutover (kit's LegacyCommandProcessor or a subclass). */
