@@ -1,16 +1,9 @@
 import type pg from 'pg';
-import type { CallHandler } from '../../../odoo-bridge/call.ts';
-import { OdooError } from '../../../odoo-bridge/errors.ts';
 import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
-import { embeddedEndpoints } from '../../../migration/control/endpoints.ts';
-import { startMigrationRuntime, type MigrationRuntime } from '../../../migration/control/migration-runtime.ts';
-import { createLogger } from '../../../platform/logger.ts';
-import { createMetricsRegistry } from '../../../platform/metrics.ts';
 import type { EcDatabase } from '../../../services/ec/db/tables.ts';
 import ec from '../../../services/ec/index.ts';
-import { createServiceEngine, type ServiceWithOdooFace } from '../../../services/kit/index.ts';
-import { emptyDatabase } from '../../support/databases.ts';
-import { startServiceRestStack, type ModuleOwner, type ServiceRestStack } from '../../support/service-rest-stack.ts';
+import type { ModuleOwner } from '../../support/service-rest-stack.ts';
+import { odooErrorOf, startServiceSides, type ServiceSides } from '../../support/service-sides.ts';
 
 /** M09's tables. */
 export const MALL_TABLES = ['orders', 'order_lines', 'inventories'] as const;
@@ -22,62 +15,16 @@ export const MALL_TABLES = ['orders', 'order_lines', 'inventories'] as const;
  * in phase legacy) and `serviceRpc` (ec's own engine over svc_ec, as the gateway answers M09 after
  * cutover, reaching other models through the same dispatch).
  */
-export interface MallSides {
-  stack: ServiceRestStack<EcDatabase>;
-  legacy: pg.Pool;
-  service: pg.Pool;
-  legacyRpc(uid: number, model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
-  serviceRpc(uid: number, model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
-  rest(method: string, path: string, uid: number | null, body?: unknown, headers?: Record<string, string>): ReturnType<ServiceRestStack<EcDatabase>['call']>;
-  setOwner(owner: ModuleOwner): Promise<void>;
-  stop(): Promise<void>;
-}
+export type MallSides = ServiceSides<EcDatabase>;
 
-const quietLogger = () => createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-
-export async function startMallSides(owner: ModuleOwner = 'legacy'): Promise<MallSides> {
-  let dispatch: CallHandler | undefined;
-  const stack = await startServiceRestStack<EcDatabase>({
-    definition: ec, tables: MALL_TABLES, owner,
-    odoo: (call) => dispatch!({ database: 'hp_legacy', uid: call.uid, model: call.model, method: call.method, args: call.args, kwargs: call.kwargs ?? {} }),
-  });
-  const control = await emptyDatabase('control');
-  const endpoints = embeddedEndpoints({ controlUrl: control.url, legacyUrl: stack.legacy.url, serviceUrls: { ec: stack.service.url } });
-  const runtime: MigrationRuntime = await startMigrationRuntime({ endpoints, odooDatabaseName: 'hp_legacy', legacyPool: stack.legacy.pool, logger: quietLogger(), metrics: createMetricsRegistry(), runSync: false });
-  dispatch = runtime.handlerFor({ name: 'hp_legacy', pool: stack.legacy.pool });
-  const engine = createServiceEngine(ec as ServiceWithOdooFace, {
-    name: 'hp_legacy', pool: stack.service.pool, legacyPool: stack.legacy.pool, logger: quietLogger(),
-    callModel: (ctx, model, method, args, kwargs) => dispatch!({ database: 'hp_legacy', uid: ctx.uid, model, method, args, kwargs: { ...(kwargs ?? {}) } }),
-  });
-  return {
-    stack,
-    legacy: stack.legacy.pool,
-    service: stack.service.pool,
-    legacyRpc: (uid, model, method, args, kwargs = {}) => dispatch!({ database: 'hp_legacy', uid, model, method, args, kwargs }),
-    serviceRpc: (uid, model, method, args, kwargs = {}) => engine.call({ database: 'hp_legacy', uid, model, method, args, kwargs }),
-    rest: (method, path, uid, body, headers = {}) => stack.call(method, path, uid === null ? null : stack.token(uid), body, headers),
-    setOwner: (o) => stack.setOwner(o),
-    async stop() {
-      await runtime.stop();
-      await control.drop();
-      await stack.stop();
-    },
-  };
+export function startMallSides(owner: ModuleOwner = 'legacy'): Promise<MallSides> {
+  return startServiceSides<EcDatabase>({ definition: ec, tables: MALL_TABLES, owner, engineLegacyPool: true });
 }
 
 /** What a JSON-RPC client receives (floats arrive as numbers). */
 export const wire = (value: unknown): any => JSON.parse(stringifyPythonJson(value));
 
-/** What a client of an Odoo call receives when it fails: the exception's class and text. */
-export async function odooErrorOf(work: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof OdooError) return { name: error.exceptionName, message: error.message };
-    throw error;
-  }
-  throw new Error('expected an Odoo error');
-}
+export { odooErrorOf };
 
 /** Active members of hp_account's group_hp_member only (no merchant, operator, admin or system rights), lowest ids first. */
 export async function plainMembers(pool: pg.Pool, count: number): Promise<number[]> {

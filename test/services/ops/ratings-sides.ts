@@ -1,15 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import type pg from 'pg';
-import type { CallHandler } from '../../../odoo-bridge/call.ts';
-import { embeddedEndpoints } from '../../../migration/control/endpoints.ts';
-import { startMigrationRuntime, type MigrationRuntime } from '../../../migration/control/migration-runtime.ts';
-import { createLogger } from '../../../platform/logger.ts';
-import { createMetricsRegistry } from '../../../platform/metrics.ts';
-import { createServiceEngine, type ServiceWithOdooFace } from '../../../services/kit/index.ts';
 import type { OpsDatabase } from '../../../services/ops/db/tables.ts';
 import ops from '../../../services/ops/index.ts';
-import { emptyDatabase } from '../../support/databases.ts';
-import { startServiceRestStack, type ModuleOwner, type ServiceRestStack } from '../../support/service-rest-stack.ts';
+import type { ModuleOwner } from '../../support/service-rest-stack.ts';
+import { startServiceSides, type ServiceSides } from '../../support/service-sides.ts';
 
 /** M05's tables. */
 export const GROWTH_TABLES = ['ratings', 'certifications'] as const;
@@ -23,47 +17,10 @@ export const GROWTH_TABLES = ['ratings', 'certifications'] as const;
  * `serviceRpc` (ops's own engine over svc_ops, its hp.rating recompute reaching res.users
  * through the same dispatch, as the gateway answers M05 after cutover).
  */
-export interface GrowthSides {
-  stack: ServiceRestStack<OpsDatabase>;
-  legacy: pg.Pool;
-  service: pg.Pool;
-  legacyRpc(uid: number, model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
-  serviceRpc(uid: number, model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
-  rest(method: string, path: string, uid: number | null, body?: unknown, headers?: Record<string, string>): ReturnType<ServiceRestStack<OpsDatabase>['call']>;
-  setOwner(owner: ModuleOwner): Promise<void>;
-  stop(): Promise<void>;
-}
+export type GrowthSides = ServiceSides<OpsDatabase>;
 
-const quietLogger = () => createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-
-export async function startGrowthSides(owner: ModuleOwner = 'legacy'): Promise<GrowthSides> {
-  let dispatch: CallHandler | undefined;
-  const stack = await startServiceRestStack<OpsDatabase>({
-    definition: ops, tables: GROWTH_TABLES, owner,
-    odoo: (call) => dispatch!({ database: 'hp_legacy', uid: call.uid, model: call.model, method: call.method, args: call.args, kwargs: call.kwargs ?? {} }),
-  });
-  const control = await emptyDatabase('control');
-  const endpoints = embeddedEndpoints({ controlUrl: control.url, legacyUrl: stack.legacy.url, serviceUrls: { ops: stack.service.url } });
-  const runtime: MigrationRuntime = await startMigrationRuntime({ endpoints, odooDatabaseName: 'hp_legacy', legacyPool: stack.legacy.pool, logger: quietLogger(), metrics: createMetricsRegistry(), runSync: false });
-  dispatch = runtime.handlerFor({ name: 'hp_legacy', pool: stack.legacy.pool });
-  const engine = createServiceEngine(ops as ServiceWithOdooFace, {
-    name: 'hp_legacy', pool: stack.service.pool, logger: quietLogger(),
-    callModel: (ctx, model, method, args, kwargs) => dispatch!({ database: 'hp_legacy', uid: ctx.uid, model, method, args, kwargs: { ...(kwargs ?? {}) } }),
-  });
-  return {
-    stack,
-    legacy: stack.legacy.pool,
-    service: stack.service.pool,
-    legacyRpc: (uid, model, method, args, kwargs = {}) => dispatch!({ database: 'hp_legacy', uid, model, method, args, kwargs }),
-    serviceRpc: (uid, model, method, args, kwargs = {}) => engine.call({ database: 'hp_legacy', uid, model, method, args, kwargs }),
-    rest: (method, path, uid, body, headers = {}) => stack.call(method, path, uid === null ? null : stack.token(uid), body, headers),
-    setOwner: (o) => stack.setOwner(o),
-    async stop() {
-      await runtime.stop();
-      await control.drop();
-      await stack.stop();
-    },
-  };
+export function startGrowthSides(owner: ModuleOwner = 'legacy'): Promise<GrowthSides> {
+  return startServiceSides<OpsDatabase>({ definition: ops, tables: GROWTH_TABLES, owner });
 }
 
 /** res_users.coach_rating_avg as stored on the monolith. */
