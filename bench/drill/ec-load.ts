@@ -302,15 +302,19 @@ export async function startEcLoad(o: EcLoadOptions) {
     return campaignAction(who, c, 'action_pause', 'paused', againRefused);
   };
   /** A running campaign no impression or pause holds. */
-  const servingCampaign = (k: number) => {
-    const free = report.campaigns.filter((c) => c.state === 'running' && !busy.has(lockOf(c)));
+  const servingCampaign = (k: number, over: 'rpc' | 'rest' = 'rest') => {
+    // With REST in the load, every third campaign is REST's and the others RPC's: sharing them, the
+    // more frequent side took every free one and the other starved on a quiet machine (no REST
+    // impression batch or pause ran, or too few RPC spends were read back).
+    const ours = (c: TrackedCampaign): boolean => !o.restUrl || (report.campaigns.indexOf(c) % 3 === 0) === (over === 'rest');
+    const free = report.campaigns.filter((c) => c.state === 'running' && !busy.has(lockOf(c)) && ours(c));
     return free.length ? free[k % free.length] : undefined;
   };
 
   let impressionNo = 0;
   const impressionCall = (): DrillCall<EcChannel> | undefined => {
     const k = impressionNo++;
-    const c = servingCampaign(k);
+    const c = servingCampaign(k, 'rpc');
     if (!c) return undefined;
     busy.add(lockOf(c));
     const userId = report.memberIds[k % report.memberIds.length]!;
@@ -339,7 +343,7 @@ export async function startEcLoad(o: EcLoadOptions) {
 
   const adsCall = (i: number): DrillCall<EcChannel> | undefined => {
     if (report.campaigns.length < Math.max(2, o.merchants) || (i % 40 === 0 && report.campaigns.length < 12)) return campaignCreate();
-    const c = servingCampaign(i);
+    const c = servingCampaign(i, 'rpc');
     if (c && i % 10 === 3) return pauseCycle(merchant(i), c);
     return impressionCall();
   };
