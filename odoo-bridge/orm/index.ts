@@ -18,6 +18,7 @@ export { createAccessPolicy, type AccessPolicyOptions, type DatabaseAccessPolicy
 export type { AccessMode, UserAccess } from './access-policy.ts';
 export { forgetRegistry, loadRegistry } from './registry/registry-cache.ts';
 export { recordRuleFilter } from './access/record-filter.ts';
+export { declareRecordRules, declaredRecordRules, type DeclaredRecordRule } from './access/declared-rules.ts';
 export { userInGroup } from './access/user-in-group.ts';
 
 // Model behaviour: Python defaults, create/write hooks, computes, constraints, business methods.

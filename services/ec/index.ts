@@ -5,6 +5,7 @@ import { EC_PUBLISHES, EC_SUBSCRIPTIONS } from './events.ts';
 import { registerLegacyEcBehaviours } from './legacy/legacy-behaviours.ts';
 import { EC_BUSINESS_METHODS, registerEcEngineBehaviours } from './odoo/behaviours.ts';
 import { EC_ODOO_MODELS } from './odoo/models.ts';
+import { EC_RECORD_RULES } from './odoo/record-rules.ts';
 import { EC_ROUTES, EC_SHARED_PATHS } from './routes/index.ts';
 
 /**
@@ -31,5 +32,7 @@ export default defineService<EcDatabase>({
     behaviours: registerEcEngineBehaviours,
     businessMethods: EC_BUSINESS_METHODS,
     legacyBehaviours: registerLegacyEcBehaviours,
+    // hp_mall has no rule on order lines: members could read and change other members' lines.
+    recordRules: EC_RECORD_RULES,
   },
 });

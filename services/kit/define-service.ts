@@ -14,6 +14,7 @@ import type { Migration } from './db/migrations.ts';
 import type { EventType } from './events/event-types.ts';
 import type { ProblemRepresentation } from './http/problem.ts';
 import type { ModuleId, OdooFace } from './odoo/odoo-face.ts';
+import { declareRecordRules } from '../../odoo-bridge/orm/index.ts';
 import type { SagaDefinition } from './saga/saga.ts';
 import type { SagaRunner } from './saga/saga-runner.ts';
 
@@ -244,6 +245,13 @@ export function defineService<DB>(definition: ServiceDefinition<DB>): ServiceDef
       if (!model) fail(`looseLinks ${loose.link}: the link starts from no model it serves`);
       if (!loose.because.trim()) fail(`looseLinks ${loose.link} gives no reason`);
     }
+    for (const rule of definition.odoo.recordRules ?? []) {
+      if (!models.has(rule.model)) fail(`record rule '${rule.name}' is on ${rule.model}, a model it does not serve`);
+      if (!rule.domain.trim()) fail(`record rule '${rule.name}' has no domain`);
+      for (const group of rule.groups) if (!/^[a-z0-9_]+\.[a-z0-9_]+$/.test(group)) fail(`record rule '${rule.name}': ${group} is not a group's xml id`);
+    }
+    // Every access decision of a process that loads this definition evaluates them.
+    if (definition.odoo.recordRules?.length) declareRecordRules(definition.odoo.recordRules);
   }
   return definition;
 }

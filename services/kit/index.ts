@@ -41,6 +41,7 @@ export { RowChangeFeed, rowChangesOf, type RowChange, type RowChangeFeedOptions 
 
 // The Odoo face of a service (models served, behaviours, business methods, legacy behaviours) and what hosts it.
 export type { OdooFace, ServedModel, ServiceEngineOptions, CommandProcessor, ModuleTie, LooseLink, LegacyBehaviourPorts } from './odoo/odoo-face.ts';
+export type { DeclaredRecordRule } from '../../odoo-bridge/orm/index.ts';
 export { createServiceEngine, hasOdooFace, provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from './odoo/service-face.ts';
 export { provisionServiceDatabase } from './db/provision.ts';
 export { onKysely, onQueryable, queryableOf, sqlBuilder, type SqlRunner } from './db/sql-runner.ts';

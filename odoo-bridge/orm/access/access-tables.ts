@@ -1,6 +1,7 @@
 import type { AccessMode } from '../access-policy.ts';
 import type { Translations } from '../registry/types.ts';
 import type { Queryable } from '../sql/execute.ts';
+import { declaredRecordRules, type DeclaredRecordRule } from './declared-rules.ts';
 
 export const ACCESS_MODES: readonly AccessMode[] = ['read', 'write', 'create', 'unlink'];
 
@@ -98,6 +99,8 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
     list.push({ id: row.id, name: row.name ?? '', model: row.model, domainForce: row.domain_force, modes, groups: row.groups ?? [] });
   }
 
+  await addDeclaredRules(db, ruleMap, declaredRecordRules());
+
   return {
     grants,
     rules: ruleMap,
@@ -105,6 +108,32 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
     groupNoOne: noOne.rows.find((r) => r.name === 'group_no_one')?.res_id ?? null,
     groupSystem: noOne.rows.find((r) => r.name === 'group_system')?.res_id ?? null,
   };
+}
+
+/**
+ * The rules the code declares (declared-rules.ts), after the database's: negative ids, so they
+ * never meet an `ir_rule` row's, and their groups' xml ids resolved here. A group this database
+ * does not have leaves the rule without it; a group rule left with no group at all is dropped
+ * rather than turned into a global one.
+ */
+async function addDeclaredRules(db: Queryable, ruleMap: Map<string, RuleRow[]>, declared: readonly DeclaredRecordRule[]): Promise<void> {
+  if (!declared.length) return;
+  const xmlIds = [...new Set(declared.flatMap((rule) => rule.groups))];
+  const { rows } = xmlIds.length
+    ? await db.query<{ xml_id: string; res_id: number }>(
+        `SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data
+          WHERE model = 'res.groups' AND (module, name) IN (SELECT split_part(x, '.', 1), split_part(x, '.', 2) FROM unnest($1::text[]) AS x)`,
+        [xmlIds],
+      )
+    : { rows: [] };
+  const groupIds = new Map(rows.map((row) => [row.xml_id, row.res_id]));
+  declared.forEach((rule, index) => {
+    const groups = rule.groups.map((xmlId) => groupIds.get(xmlId)).filter((id): id is number => id !== undefined).sort((a, b) => a - b);
+    if (rule.groups.length && !groups.length) return;
+    let list = ruleMap.get(rule.model);
+    if (!list) ruleMap.set(rule.model, (list = []));
+    list.push({ id: -(index + 1), name: rule.name, model: rule.model, domainForce: rule.domain, modes: new Set(rule.modes ?? ACCESS_MODES), groups });
+  });
 }
 
 function asTranslations(value: unknown): Translations | null {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BehaviourRegistry, ModelCaller, OdooCall } from '../../../odoo-bridge/orm/index.ts';
+import type { BehaviourRegistry, DeclaredRecordRule, ModelCaller, OdooCall } from '../../../odoo-bridge/orm/index.ts';
 
 /** Legacy Odoo module M01–M20 (DESIGN §5 module registry). */
 export type ModuleId = `M${'0' | '1' | '2'}${number}`;
@@ -103,6 +103,13 @@ export interface OdooFace {
    * service. The coupling gate leaves these out; every other link still ties.
    */
   looseLinks?: readonly LooseLink[];
+  /**
+   * Record rules the monolith lacks on this service's models, which the service adds (SERVICES.md
+   * §6: a hole must not cross the cut): evaluated with the database's own `ir_rule` rows by every
+   * engine and REST access port of the process, on every protocol, in both phases. Listed in
+   * MIGRATION.md as deliberate differences.
+   */
+  recordRules?: readonly DeclaredRecordRule[];
 }
 
 /** A stored link that does not tie its two modules, and why. */

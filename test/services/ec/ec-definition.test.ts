@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BehaviourRegistry } from '../../../odoo-bridge/orm/index.ts';
+import { BehaviourRegistry, declaredRecordRules } from '../../../odoo-bridge/orm/index.ts';
 import { registerLegacyAddons } from '../../../migration/legacy-addons/index.ts';
 import { SERVICE_CATALOG, loadServiceRoster } from '../../../services/catalog.ts';
 import { adsHome, mallHome } from '../../../services/ec/db/ec-home.ts';
 import ec from '../../../services/ec/index.ts';
-import { EVENT_TYPES, type ServiceEngineOptions } from '../../../services/kit/index.ts';
+import { defineService, EVENT_TYPES, type ServiceEngineOptions } from '../../../services/kit/index.ts';
 
 const schemaFile = (ref: string) => new URL(`../../../schemas/${ref}`, import.meta.url);
 
@@ -14,6 +14,19 @@ const schemaFile = (ref: string) => new URL(`../../../schemas/${ref}`, import.me
  * control plane learn from it, checked against the files it names.
  */
 describe('the ec service definition', () => {
+  it("closes hp_mall's order-line hole with declared record rules that mirror the order's, declared for every access decision of the process", () => {
+    expect(ec.odoo!.recordRules!.map((r) => [r.model, r.domain, r.groups])).toEqual([
+      ['hp.mall.order.line', "[('order_id.buyer_id', '=', user.id)]", ['hp_account.group_hp_member']],
+      ['hp.mall.order.line', "[(1, '=', 1)]", ['hp_account.group_hp_merchant', 'hp_account.group_hp_operator']],
+    ]);
+    for (const rule of ec.odoo!.recordRules!) expect(declaredRecordRules()).toContainEqual(rule);
+    // A rule on a model the service does not serve, or naming a group by anything but its xml id, stops the definition.
+    const withRule = (rule: { model: string; domain: string; groups: string[] }) => () =>
+      defineService({ ...ec, odoo: { ...ec.odoo!, recordRules: [{ name: 'planted', ...rule }] } });
+    expect(withRule({ model: 'res.partner', domain: '[]', groups: [] })).toThrow("record rule 'planted' is on res.partner, a model it does not serve");
+    expect(withRule({ model: 'hp.mall.order.line', domain: '[]', groups: ['group_hp_member'] })).toThrow('group_hp_member is not a group\'s xml id');
+  });
+
   it('is built in the catalogue and takes over M09 and M10, each moving alone', async () => {
     expect('load' in SERVICE_CATALOG.ec).toBe(true);
     const roster = await loadServiceRoster();

@@ -5,25 +5,14 @@ import { shownIds } from './isolation-protocols.ts';
 /**
  * The Odoo calls of the ec isolation property (isolation.property.db.test.ts): what a member
  * tries on another member's mall orders (hp_mall's record rule: a buyer reads and changes only its
- * own) and on their order lines, and on the models a member has no access to at all (hp.inventory,
+ * own) and on their order lines (no record rule in the monolith: a hole ec closes, the lines being
+ * as personal as their order), and on the models a member has no access to at all (hp.inventory,
  * hp.ad.campaign, hp.ad.impression: merchants, operators and administrators only), and what must
  * come of it.
- *
- * Order lines over Odoo RPC answer as Odoo does with the record rules in the database
- * (`LineRules`): the monolith has none on hp.mall.order.line, so members (full CRUD on lines by
- * their ACL) read and change any member's lines, as in Odoo; once an operator adds the rule
- * `[('order_id.buyer_id', '=', user.id)]` for members, the lines are as personal as their order.
  */
 
-/**
- * What the attempt must end in: an AccessError that changes nothing, an answer that shows none
- * of the victim's rows (or, `present`, shows the target), or (`allowed`) anything but an
- * AccessError, the rows free to change (a line the stock cannot cover is the service's UserError).
- */
-export type Expectation = { refused: true } | { shows: (result: unknown) => string | undefined } | { allowed: true };
-
-/** The record rules on hp.mall.order.line in the database: none (the ACL decides), or the buyer's rule planted by the test. */
-export type LineRules = 'acl' | 'buyer';
+/** What the attempt must end in: an AccessError that changes nothing, or an answer that shows none of the victim's rows. */
+export type Expectation = { refused: true } | { shows: (result: unknown) => string | undefined };
 
 export interface Attempt {
   model: string;
@@ -62,20 +51,8 @@ function showsNone(victimIds: readonly number[]) {
   };
 }
 
-/** A search or read answer that shows the attacked row (a count: at least one). */
-function showsRow(rowId: number) {
-  return (result: unknown): string | undefined => {
-    if (typeof result === 'number') return result > 0 ? undefined : 'counted 0';
-    return shownIds(result).includes(rowId) ? undefined : `did not show ${rowId}: ${JSON.stringify(result).slice(0, 200)}`;
-  };
-}
-
-/** read_group over a domain that names the victim's rows: some group. */
-const someGroups: Expectation = { shows: (r) => (Array.isArray(r) && r.length ? undefined : `no group: ${JSON.stringify(r).slice(0, 200)}`) };
-const allowed: Expectation = { allowed: true };
-
 /** read_group over a domain that names only the victim's rows: no group at all. */
-const noGroupsAtAll: Expectation = { shows: (r) => (Array.isArray(r) && r.length ? `grouped ${JSON.stringify(r).slice(0, 200)}` : undefined) };
+const noGroups: Expectation = { shows: (r) => (Array.isArray(r) && r.length ? `grouped ${JSON.stringify(r).slice(0, 200)}` : undefined) };
 
 /** read_group by buyer_id: no group but the attacker's own. */
 function groupsOnlyOwn(attacker: number) {
@@ -103,7 +80,7 @@ export function orderAttempts(t: Target): Record<string, Attempt> {
     search_count: on('search_count', [theirs], none),
     web_search_read: on('web_search_read', [theirs], none, { specification: { name: {}, state: {} } }),
     name_search: on('name_search', [''], none, { limit: 1000 }),
-    read_group_theirs: on('read_group', [theirs, [], ['state']], noGroupsAtAll),
+    read_group_theirs: on('read_group', [theirs, [], ['state']], noGroups),
     read_group_buyers: on('read_group', [[], [], ['buyer_id']], { shows: groupsOnlyOwn(t.attacker) }),
     write_state: on('write', [[t.rowId], { state: 'cancelled' }], refused),
     write_buyer: on('write', [[t.rowId], { buyer_id: t.attacker }], refused),
@@ -120,37 +97,23 @@ export function orderAttempts(t: Target): Record<string, Attempt> {
   };
 }
 
-export function lineAttempts(t: Target, rules: LineRules = 'buyer'): Record<string, Attempt> {
+export function lineAttempts(t: Target): Record<string, Attempt> {
   const theirs = [['order_id.buyer_id', '=', t.victim]];
-  const ruled = rules === 'buyer';
-  const hidden = { shows: showsNone(t.victimIds) };
-  // Without a rule on lines the ACL answers: the reads show the attacked line, the changes go through.
-  const direct: Expectation = ruled ? hidden : { shows: showsRow(t.rowId) };
-  // A domain through order_id.buyer_id: Odoo searches the orders under their own rule
-  // (expression.py: `comodel._search(right)`), so no member finds another's lines that way, rule on lines or not.
-  const throughOrders: Expectation = hidden;
-  const refused: Expectation = ruled ? { refused: true } : allowed;
-  const readRefused: Expectation = ruled ? { refused: true } : { shows: showsRow(t.rowId) };
+  const none = { shows: showsNone(t.victimIds) };
   const on = (method: string, args: unknown[], expect: Expectation, kwargs?: Record<string, unknown>): Attempt => ({ model: LINE, method, args, expect, ...(kwargs ? { kwargs } : {}) });
-  const ofOrder = [['order_id', '=', t.victimOrderId]];
-  const byIds = [['id', 'in', [...t.victimIds]]];
   return {
-    read: on('read', [[t.rowId], ['order_id', 'product_id', 'quantity', 'subtotal']], readRefused),
-    read_with_own: on('read', [ids(t), ['quantity']], readRefused),
-    web_read: on('web_read', [[t.rowId]], readRefused, { specification: { quantity: {}, price_unit: {} } }),
-    search_read: on('search_read', [theirs, ['product_id', 'quantity']], throughOrders),
-    search_read_order: on('search_read', [ofOrder, ['quantity']], direct),
-    search_read_ids: on('search_read', [byIds, ['quantity']], direct),
-    search: on('search', [theirs], throughOrders),
-    search_ids: on('search', [byIds], direct),
-    search_count: on('search_count', [theirs], throughOrders),
-    search_count_order: on('search_count', [ofOrder], direct),
-    web_search_read: on('web_search_read', [theirs], throughOrders, { specification: { quantity: {} } }),
-    web_search_read_order: on('web_search_read', [ofOrder], direct, { specification: { quantity: {} } }),
-    name_search: on('name_search', [''], direct, { limit: 5000 }),
-    read_group_theirs: on('read_group', [theirs, ['subtotal:sum'], ['product_id']], noGroupsAtAll),
-    read_group_order: on('read_group', [ofOrder, ['subtotal:sum'], ['product_id']], ruled ? noGroupsAtAll : someGroups),
-    write_quantity: on('write', [[t.rowId], { quantity: ruled ? 99 : 2 }], refused),
+    read: on('read', [[t.rowId], ['order_id', 'product_id', 'quantity', 'subtotal']], refused),
+    read_with_own: on('read', [ids(t), ['quantity']], refused),
+    web_read: on('web_read', [[t.rowId]], refused, { specification: { quantity: {}, price_unit: {} } }),
+    search_read: on('search_read', [theirs, ['product_id', 'quantity']], none),
+    search_read_order: on('search_read', [[['order_id', '=', t.victimOrderId]], ['quantity']], none),
+    search_read_ids: on('search_read', [[['id', 'in', [...t.victimIds]]], ['quantity']], none),
+    search: on('search', [theirs], none),
+    search_count: on('search_count', [theirs], none),
+    web_search_read: on('web_search_read', [theirs], none, { specification: { quantity: {} } }),
+    name_search: on('name_search', [''], none, { limit: 5000 }),
+    read_group_theirs: on('read_group', [theirs, ['subtotal:sum'], ['product_id']], noGroups),
+    write_quantity: on('write', [[t.rowId], { quantity: 99 }], refused),
     write_price: on('write', [[t.rowId], { price_unit: 0 }], refused),
     write_with_own: on('write', [ids(t), { quantity: 2 }], refused),
     write_to_own_order: on('write', [[t.rowId], { order_id: t.ownOrderId ?? t.victimOrderId }], refused),
@@ -194,9 +157,9 @@ export function staffAttempts(model: StaffModel, t: Target): Record<string, Atte
 export type Area = 'orders' | 'order_lines' | StaffModel;
 export const AREA_NAMES: readonly Area[] = ['orders', 'order_lines', ...(Object.keys(STAFF_MODELS) as StaffModel[])];
 
-export function attemptsOf(area: Area, t: Target, lineRules: LineRules = 'buyer'): Record<string, Attempt> {
+export function attemptsOf(area: Area, t: Target): Record<string, Attempt> {
   if (area === 'orders') return orderAttempts(t);
-  if (area === 'order_lines') return lineAttempts(t, lineRules);
+  if (area === 'order_lines') return lineAttempts(t);
   return staffAttempts(area, t);
 }
 
@@ -223,13 +186,6 @@ export async function guardedRows(pool: pg.Pool, area: Area, victim: number): Pr
 
 /** What is wrong with the answer and the rows after it, or undefined. */
 export function breachOf(attempt: Attempt, answer: OdooAnswer, before: string, after: string): string | undefined {
-  if ('allowed' in attempt.expect) {
-    if (answer.ok) return undefined;
-    if (answer.error === ACCESS_ERROR) return `refused with an AccessError though no record rule forbids it: ${answer.raw.slice(0, 200)}`;
-    // The service side's stock refusal of a line it cannot cover (Odoo's UserError; XML-RPC's fault 2).
-    if (/UserError|^fault 2:/.test(answer.error)) return undefined;
-    return `failed: ${answer.error} ${answer.raw.slice(0, 200)}`;
-  }
   if (before !== after) return `the guarded rows changed (answer ${answer.raw.slice(0, 200)})`;
   if ('refused' in attempt.expect) {
     if (answer.ok) return `accepted: ${answer.raw.slice(0, 200)}`;

@@ -5,7 +5,7 @@ import { createLogger } from '../../../platform/logger.ts';
 import ec from '../../../services/ec/index.ts';
 import { startIsolationStack, type IsolationStack } from '../../support/isolation-stack.ts';
 import { EC_SYNC_LOCK } from './golden-ec-cutover-stack.ts';
-import { AREA_NAMES, attemptLabels, attemptsOf, breachOf, guardedRows, lineAttempts, STAFF_MODELS, type Area, type LineRules, type Target } from './isolation-attempts.ts';
+import { AREA_NAMES, attemptLabels, attemptsOf, breachOf, guardedRows, STAFF_MODELS, type Area, type Target } from './isolation-attempts.ts';
 import { ISOLATION_PROTOCOLS, type IsolationProtocolName } from './isolation-protocols.ts';
 import { REST_ATTEMPTS } from './isolation-rest.ts';
 
@@ -18,10 +18,9 @@ import { REST_ATTEMPTS } from './isolation-rest.ts';
  *   mall orders: reads are AccessErrors, searches, counts, groups and name searches show none of
  *   them, writes, action_pay/ship/deliver/cancel, copies, deletes and creates in their name are
  *   AccessErrors (hp_mall's record rule);
- * - their order lines answer as Odoo does with the record rules in the database: the monolith has
- *   none on hp.mall.order.line, so any member reads and changes them by the ACL (never an
- *   AccessError); with the rule an operator adds in Odoo (`[('order_id.buyer_id', '=', user.id)]`
- *   for members, planted by the last test of each phase) they are hidden and refused like orders;
+ * - nor their order lines: the monolith has no rule on hp.mall.order.line (any member reads and
+ *   changes them by the ACL), a hole ec closes with the record rules it declares
+ *   (services/ec/odoo/record-rules.ts): a line is hidden and refused exactly as its order;
  * - a member has no access to hp.inventory, hp.ad.campaign and hp.ad.impression: every read,
  *   search, write, create, delete and business method (action_start/pause/done) is an AccessError.
  * A refusal leaves the guarded rows as they were (checked in SQL where the rows live). Then the
@@ -70,32 +69,6 @@ let stack: IsolationStack;
 
 const ORDERS_OF = 'SELECT id FROM orders WHERE buyer_id = $1 ORDER BY id';
 const LINES_OF = 'SELECT l.id, l.order_id FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.buyer_id = $1 ORDER BY l.id';
-
-/** The rules on hp.mall.order.line in the monolith's ir_rule, which Ficus reads on every path. */
-async function lineRulesInDatabase(): Promise<LineRules> {
-  const { rows } = await stack.legacy.pool.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ir_rule r JOIN ir_model m ON m.id = r.model_id WHERE m.model = 'hp.mall.order.line' AND r.active`,
-  );
-  return Number(rows[0]!.n) ? 'buyer' : 'acl';
-}
-
-/** Access decisions (rules included) are cached for 5 s (access-policy.ts ttlMs): a planted or removed rule holds after that. */
-const RULE_CACHE_MS = 6_000;
-
-/** An operator's ir.rule on hp.mall.order.line for members, added in the monolith as Odoo's UI adds it. */
-async function plantLineRule(): Promise<number> {
-  const { rows } = await stack.legacy.pool.query<{ id: number }>(
-    `INSERT INTO ir_rule (name, model_id, domain_force, active, "global", perm_read, perm_write, perm_create, perm_unlink, create_uid, write_uid, create_date, write_date)
-     SELECT 'Mall order lines: buyers see their own', m.id, '[(''order_id.buyer_id'', ''='', user.id)]', true, false, true, true, true, true, 2, 2, now() at time zone 'UTC', now() at time zone 'UTC'
-       FROM ir_model m WHERE m.model = 'hp.mall.order.line' RETURNING id`,
-  );
-  const ruleId = rows[0]!.id;
-  await stack.legacy.pool.query(
-    `INSERT INTO rule_group_rel (rule_group_id, group_id) SELECT $1, res_id FROM ir_model_data WHERE module = 'hp_account' AND name = 'group_hp_member'`,
-    [ruleId],
-  );
-  return ruleId;
-}
 
 /** Without a rule, the attacks move and delete the victim's lines: each victim keeps a few to attack. */
 async function topUpVictimLines(victim: number): Promise<void> {
@@ -154,15 +127,13 @@ describe.sequential.each(['legacy', 'service'] as const)('ec isolation with M09 
     expect(stack.phase()).toBe(phase);
   });
 
-  it("a member neither sees nor changes another member's mall orders, reaches their order lines exactly as the database's rules allow (none: the ACL), and has no access to inventories, campaigns and impressions, over any Odoo protocol and method", { timeout: 900_000 }, async () => {
+  it("a member neither sees nor changes another member's mall orders and their lines, and has no access to inventories, campaigns and impressions, over any Odoo protocol and method", { timeout: 900_000 }, async () => {
     const breaches: string[] = [];
     const seen = new Set<string>();
-    const lineRules = await lineRulesInDatabase();
-    expect(lineRules, 'the monolith has no rule on hp.mall.order.line').toBe('acl');
     await fc.assert(
       fc.asyncProperty(draws, async (d) => {
         const target = await targetOf(d);
-        const attempts = attemptsOf(d.area, target, lineRules);
+        const attempts = attemptsOf(d.area, target);
         const labels = Object.keys(attempts);
         const label = labels[d.label % labels.length]!;
         const attempt = attempts[label]!;
@@ -213,36 +184,6 @@ describe.sequential.each(['legacy', 'service'] as const)('ec isolation with M09 
     console.log(`ec isolation (phase ${phase}), REST: ${seen.size} attempts on ${new Set(Object.values(RUNNABLE_REST).map((a) => a.route)).size} routes, ${breaches.length} breaches${breaches.length ? `\n${breaches.slice(0, 30).join('\n')}` : ''}`);
     expect(breaches).toEqual([]);
     expect(seen.size).toBe(names.length);
-  });
-
-  it("with an operator's ir.rule on hp.mall.order.line, Odoo RPC hides and refuses another member's order lines", { timeout: 600_000 }, async () => {
-    const ruleId = await plantLineRule();
-    try {
-      await new Promise((resolve) => setTimeout(resolve, RULE_CACHE_MS));
-      expect(await lineRulesInDatabase()).toBe('buyer');
-      const breaches: string[] = [];
-      const labels = attemptLabels('order_lines');
-      let runs = 0;
-      for (const [index, label] of labels.entries()) {
-        for (const protocol of PROTOCOLS) {
-          const attacker = ATTACKERS[runs % ATTACKERS.length]!;
-          const victim = VICTIMS.filter((v) => v !== attacker)[runs % (VICTIMS.length - 1)]!;
-          runs += 1;
-          const target = await targetOf({ area: 'order_lines', attacker, victim, row: index + runs });
-          const attempt = lineAttempts(target, 'buyer')[label]!;
-          const before = await guardedRows(stack.rows(), 'order_lines', victim);
-          const answer = await ISOLATION_PROTOCOLS[protocol](stack.stack.gatewayUrl, stack.callers.get(attacker)!, attempt.model, attempt.method, attempt.args, attempt.kwargs ?? {});
-          const breach = breachOf(attempt, answer, before, await guardedRows(stack.rows(), 'order_lines', victim));
-          if (breach) breaches.push(`${protocol} order_lines ${label} by ${attacker} on ${victim} (row ${target.rowId}): ${breach}`);
-        }
-      }
-      console.log(`ec isolation (phase ${phase}), planted line rule: ${runs} calls, ${breaches.length} breaches${breaches.length ? `\n${breaches.slice(0, 30).join('\n')}` : ''}`);
-      expect(breaches).toEqual([]);
-      expect(runs).toBe(labels.length * PROTOCOLS.length);
-    } finally {
-      await stack.legacy.pool.query('DELETE FROM ir_rule WHERE id = $1', [ruleId]);
-      await new Promise((resolve) => setTimeout(resolve, RULE_CACHE_MS));
-    }
   });
 });
 
