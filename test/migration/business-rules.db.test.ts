@@ -66,6 +66,7 @@ describe('business rules', () => {
         'payment-marks-order-paid/source: ok', 'payment-marks-order-paid/target: ok',
         'order-points-awarded-once/source: ok', 'order-points-awarded-once/target: ok',
         'points-balance-is-sum/source: ok', 'points-balance-is-sum/target: ok',
+        'inventory-reserved-not-negative/source: ok', 'inventory-reserved-not-negative/target: ok',
       ]);
       expect(report.status).toBe('clean');
       for (const r of report.rules) expect(r.description.length).toBeGreaterThan(40); // stated in plain words

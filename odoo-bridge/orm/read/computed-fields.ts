@@ -124,8 +124,9 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
   // base res_users.py UsersView `_compute_user_group_warning` (depends_context show_user_group_warning):
   // False unless the context asks for the group-inheritance warnings, which Ficus does not compose.
+  // It reads no other table: the user's own row is the one read anyway.
   'res.users.user_group_warning': {
-    dependsOn: [], readsTables: [],
+    dependsOn: [], readsTables: ['res_users'],
     select: (_a, scope) => {
       if (scope.env.context?.show_user_group_warning) throw missingBehaviour('res.users', 'the computed field user_group_warning with show_user_group_warning');
       return sql`NULL`;

@@ -54,7 +54,7 @@ const PERSONAL_MODELS = Object.keys(PERSONAL);
 /** Engine methods that return no record data (metadata, rights, existence as Odoo answers it). */
 const NOT_RECORD_DATA = new Set(['fields_get', 'default_get', 'check_access_rights', 'check_field_access_rights', 'has_access', 'check_access', 'context_get', 'exists', 'get_available_models', 'display_name_for', 'check_object_reference', 'get_external_id', 'fetch', 'get_base_url', 'check_access_rule']);
 /** The record-data methods this test drives; a method served later must be added here or above. */
-const DRIVEN = ['read', 'web_read', 'get_metadata', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'read_progress_bar', 'name_search'] as const;
+const DRIVEN = ['read', 'web_read', 'get_metadata', 'copy_data', 'export_data', 'onchange', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'read_progress_bar', 'name_search'] as const;
 type Driven = (typeof DRIVEN)[number];
 /** Write-side methods: they answer ids/True, never rows (covered by the write rules' tests). */
 const WRITE_SIDE = new Set(['create', 'write', 'unlink', 'copy', 'name_create', 'action_archive', 'action_unarchive', 'toggle_active', 'web_save']);
@@ -189,6 +189,31 @@ async function checkCall(method: Driven, model: string, who: { role: Role; uid: 
       expect(result.ok, !result.ok ? result.error.message : '').toBe(true);
       const got = (result as { value: Array<{ id: number }> }).value.map((r) => r.id);
       expect(new Set(got)).toEqual(new Set(ids.filter((id) => existing.has(id))));
+      return;
+    }
+    case 'copy_data':
+    case 'export_data':
+    case 'onchange': {
+      // Each answers a record's values (copy_data's defaults for a copy, export_data's rows, the
+      // form's onchange on an existing record): an answer at all says the caller may read them.
+      const existing = new Set((await db.pool.query<{ id: number }>(`SELECT id FROM ${info.table} WHERE id = ANY($1::int4[])`, [ids])).rows.map((r) => r.id));
+      const targets = ids.filter((id) => existing.has(id));
+      const asked = method === 'onchange' ? targets.slice(0, 1) : targets;
+      result = await outcome(
+        method === 'copy_data' ? call(uid, model, method, [asked])
+        : method === 'export_data' ? call(uid, model, method, [asked, fields])
+        : call(uid, model, method, [asked, {}, [], spec]),
+      );
+      const visible = await allowed(model, role, uid, asked);
+      const denied = asked.filter((id) => !visible.has(id));
+      if (result.ok) {
+        expect(noRight || denied.length > 0, `${method} ${model} ${JSON.stringify(asked)} as ${role} ${uid} answered rows it may not read`).toBe(false);
+        if (method === 'copy_data') expect((result.value as unknown[]).length).toBe(asked.length);
+        if (method === 'export_data') expect((result.value as { datas: unknown[] }).datas.length).toBeGreaterThanOrEqual(asked.length);
+      } else if (noRight || denied.length) {
+        // Refused: by the rules (AccessError), or before them (export_data without the export right, an onchange Ficus cannot run: UserError).
+        expect(['odoo.exceptions.AccessError', 'odoo.exceptions.UserError']).toContain(result.error.exceptionName);
+      }
       return;
     }
     case 'web_search_read':
