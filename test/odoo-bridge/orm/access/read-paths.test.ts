@@ -46,7 +46,7 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/write/copy-records.ts': { fieldGroups: 1 },
   // The reader labels many2one values and display_name with Odoo's sudo name read (Many2one.convert_to_read);
   // an ir.model.data's display name is the name of the record it names (ir_model.py _compute_display_name;
-  // ir.model.data itself is readable by administrators only).
+  // ir.model.data itself is readable by access-rights managers only, base.group_erp_manager).
   'odoo-bridge/orm/read/read-records.ts': { displayNames: 3 },
   // `read`'s check (ACL + rules on explicit ids) vouches for what passed it, and reads them.
   'odoo-bridge/orm/methods/checked-read.ts': { vouchReadable: 2, readRecords: 1 },
