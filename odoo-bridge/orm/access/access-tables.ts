@@ -40,7 +40,8 @@ export interface AccessTables {
 }
 
 export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
-  const [access, rules, models, noOne] = await Promise.all([
+  const declared = declaredRecordRules();
+  const [access, rules, models, noOne, declaredGroups] = await Promise.all([
     // Odoo orders the group list by the jsonb names themselves (ORDER BY c.name, g.name).
     db.query<{
       model: string; group_id: number | null; perm_read: boolean; perm_write: boolean; perm_create: boolean; perm_unlink: boolean;
@@ -72,6 +73,7 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
     db.query<{ name: string; res_id: number }>(
       `SELECT name, res_id FROM ir_model_data WHERE module = 'base' AND name IN ('group_no_one', 'group_system') AND model = 'res.groups'`,
     ),
+    groupIdsOf(db, declared),
   ]);
 
   const grants = new Map<string, Map<AccessMode, ModelGrant>>();
@@ -99,7 +101,7 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
     list.push({ id: row.id, name: row.name ?? '', model: row.model, domainForce: row.domain_force, modes, groups: row.groups ?? [] });
   }
 
-  await addDeclaredRules(db, ruleMap, declaredRecordRules());
+  addDeclaredRules(ruleMap, declared, declaredGroups);
 
   return {
     grants,
@@ -110,23 +112,24 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
   };
 }
 
+/** The group ids of the declared rules' xml ids, read with the other access tables. */
+async function groupIdsOf(db: Queryable, declared: readonly DeclaredRecordRule[]): Promise<Map<string, number>> {
+  const xmlIds = [...new Set(declared.flatMap((rule) => rule.groups))];
+  if (!xmlIds.length) return new Map();
+  const { rows } = await db.query<{ xml_id: string; res_id: number }>(
+    `SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data
+      WHERE model = 'res.groups' AND (module, name) IN (SELECT split_part(x, '.', 1), split_part(x, '.', 2) FROM unnest($1::text[]) AS x)`,
+    [xmlIds],
+  );
+  return new Map(rows.map((row) => [row.xml_id, row.res_id]));
+}
+
 /**
  * The rules the code declares (declared-rules.ts), after the database's: negative ids, so they
- * never meet an `ir_rule` row's, and their groups' xml ids resolved here. A group this database
- * does not have leaves the rule without it; a group rule left with no group at all is dropped
- * rather than turned into a global one.
+ * never meet an `ir_rule` row's. A group this database does not have leaves the rule without it;
+ * a group rule left with no group at all is dropped rather than turned into a global one.
  */
-async function addDeclaredRules(db: Queryable, ruleMap: Map<string, RuleRow[]>, declared: readonly DeclaredRecordRule[]): Promise<void> {
-  if (!declared.length) return;
-  const xmlIds = [...new Set(declared.flatMap((rule) => rule.groups))];
-  const { rows } = xmlIds.length
-    ? await db.query<{ xml_id: string; res_id: number }>(
-        `SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data
-          WHERE model = 'res.groups' AND (module, name) IN (SELECT split_part(x, '.', 1), split_part(x, '.', 2) FROM unnest($1::text[]) AS x)`,
-        [xmlIds],
-      )
-    : { rows: [] };
-  const groupIds = new Map(rows.map((row) => [row.xml_id, row.res_id]));
+function addDeclaredRules(ruleMap: Map<string, RuleRow[]>, declared: readonly DeclaredRecordRule[], groupIds: ReadonlyMap<string, number>): void {
   declared.forEach((rule, index) => {
     const groups = rule.groups.map((xmlId) => groupIds.get(xmlId)).filter((id): id is number => id !== undefined).sort((a, b) => a - b);
     if (rule.groups.length && !groups.length) return;
