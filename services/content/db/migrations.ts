@@ -1,0 +1,132 @@
+import type { Migration } from '../../kit/index.ts';
+
+/**
+ * svc_content keeps the tables of M06 (hp_knowledge: content_tags, knowledge_contents,
+ * knowledge_content_tag_rel, content_purchases), M11 (hp_community: community_posts, comments)
+ * and M12 (hp_qa: qa_questions, qa_question_tag_rel, qa_answers) under their legacy names and
+ * columns, so the ORM engine serves the six models from here exactly as from Odoo and forward and
+ * reverse sync copy rows without mapping. Ids come from the tables' own sequences; at cutover the
+ * control plane moves them into a range the legacy side never uses. No foreign keys: the sync
+ * applies a batch per table (the engine checks Odoo's references itself). The addons'
+ * _sql_constraints keep Odoo's names (content_tags_name_uniq, content_purchases_content_buyer_uniq),
+ * so a violation answers as Odoo does; the relation tables keep Odoo's primary keys and indexes.
+ */
+export const CONTENT_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001_content_legacy_tables',
+    sql: `
+CREATE TABLE content_tags (
+  id serial PRIMARY KEY,
+  create_uid integer,
+  write_uid integer,
+  name character varying NOT NULL,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  CONSTRAINT content_tags_name_uniq UNIQUE (name)
+);
+CREATE TABLE knowledge_contents (
+  id serial PRIMARY KEY,
+  author_id integer,
+  currency_id integer NOT NULL,
+  purchase_count integer,
+  create_uid integer,
+  write_uid integer,
+  title character varying NOT NULL,
+  content_type character varying NOT NULL,
+  body text,
+  price numeric,
+  published boolean,
+  published_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX knowledge_contents__author_id_index ON knowledge_contents (author_id);
+CREATE INDEX knowledge_contents__published_index ON knowledge_contents (published);
+CREATE TABLE knowledge_content_tag_rel (
+  content_id integer NOT NULL,
+  tag_id integer NOT NULL,
+  PRIMARY KEY (content_id, tag_id)
+);
+CREATE INDEX knowledge_content_tag_rel_tag_id_content_id_idx ON knowledge_content_tag_rel (tag_id, content_id);
+CREATE TABLE content_purchases (
+  id serial PRIMARY KEY,
+  content_id integer NOT NULL,
+  buyer_id integer NOT NULL,
+  currency_id integer NOT NULL,
+  create_uid integer,
+  write_uid integer,
+  amount numeric,
+  purchased_at timestamp without time zone,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone,
+  CONSTRAINT content_purchases_content_buyer_uniq UNIQUE (content_id, buyer_id)
+);
+CREATE INDEX content_purchases__buyer_id_index ON content_purchases (buyer_id);
+CREATE INDEX content_purchases__content_id_index ON content_purchases (content_id);
+CREATE TABLE community_posts (
+  id serial PRIMARY KEY,
+  author_id integer NOT NULL,
+  group_id integer,
+  like_count integer,
+  create_uid integer,
+  write_uid integer,
+  title character varying NOT NULL,
+  state character varying NOT NULL,
+  body text,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX community_posts__author_id_index ON community_posts (author_id);
+CREATE INDEX community_posts__group_id_index ON community_posts (group_id);
+CREATE INDEX community_posts__state_index ON community_posts (state);
+CREATE TABLE comments (
+  id serial PRIMARY KEY,
+  post_id integer NOT NULL,
+  author_id integer,
+  parent_id integer,
+  create_uid integer,
+  write_uid integer,
+  body text,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX comments__author_id_index ON comments (author_id);
+CREATE INDEX comments__parent_id_index ON comments (parent_id);
+CREATE INDEX comments__post_id_index ON comments (post_id);
+CREATE TABLE qa_questions (
+  id serial PRIMARY KEY,
+  asker_id integer NOT NULL,
+  bounty_points integer,
+  accepted_answer_id integer,
+  create_uid integer,
+  write_uid integer,
+  title character varying NOT NULL,
+  state character varying NOT NULL,
+  body text,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX qa_questions__asker_id_index ON qa_questions (asker_id);
+CREATE INDEX qa_questions__state_index ON qa_questions (state);
+CREATE TABLE qa_question_tag_rel (
+  question_id integer NOT NULL,
+  tag_id integer NOT NULL,
+  PRIMARY KEY (question_id, tag_id)
+);
+CREATE INDEX qa_question_tag_rel_tag_id_question_id_idx ON qa_question_tag_rel (tag_id, question_id);
+CREATE TABLE qa_answers (
+  id serial PRIMARY KEY,
+  question_id integer NOT NULL,
+  answerer_id integer,
+  votes integer,
+  create_uid integer,
+  write_uid integer,
+  body text,
+  create_date timestamp without time zone,
+  write_date timestamp without time zone
+);
+CREATE INDEX qa_answers__answerer_id_index ON qa_answers (answerer_id);
+CREATE INDEX qa_answers__question_id_index ON qa_answers (question_id);
+`,
+  },
+];
