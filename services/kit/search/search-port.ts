@@ -33,13 +33,18 @@ export interface SearchViewer {
 }
 
 export interface SearchQuery {
-  /** Free text: words match by stem, the last word also as a prefix. */
+  /**
+   * Free text, never query syntax (any character is allowed and none is an operator): a document
+   * matches when it holds every word (AND), by stem, the last word also as a prefix (`diab`
+   * finds "diabetes"). A q without words matches every document the other filters let through.
+   */
   q: string;
   /** The kinds the caller may read (access rights decide them); an empty list finds nothing. */
   kinds: readonly SearchKind[];
   viewer: SearchViewer;
-  /** Documents carrying every one of these tags. */
+  /** Documents carrying every one of these tags (exact names). */
   tags?: readonly string[];
+  /** relevance (the default; ties and a q without words: most recent first) or most recently updated first. */
   sort?: 'relevance' | 'recent';
   limit: number;
   offset: number;
