@@ -14,7 +14,6 @@ import { FIRST_TEST_ORDER, financeDatabase, financeModulesOwnedBy, ledgerFacts, 
 
 const TOTAL = Number(process.env.FINANCE_EXACTLY_ONCE_EVENTS ?? 1500);
 const PER_TX = 25;
-const LIFE_MS = 5000;
 /** Orders the monolith awarded before the cut (their ledger rows copied into finance by the sync). */
 const AWARDED_BEFORE = 40;
 const logger = createLogger({ level: 'warn', format: 'json' });
@@ -22,10 +21,10 @@ const logger = createLogger({ level: 'warn', format: 'json' });
 /**
  * Issue 21, bar 3: every service_completed of a stream yields exactly one points transaction
  * (and one settlement line), while the finance process consuming it is SIGKILLed at random and
- * started again. One process at a time, killed only after LIFE_MS of consuming: a handling
- * transaction holds up to a quarter of a 500-event batch, a dozen statements per event (two
- * per-user and per-coach locks among them), which takes seconds on a loaded machine; a process
- * killed sooner would never commit one, and the stream would not move at all.
+ * started again. One process at a time, each killed once it has handled a random share of the
+ * stream (between a tenth and a fifth of it) since it became ready, at a random moment after
+ * that: a life's length follows the consumer's progress, not the clock, so a busy machine slows
+ * the stream without leaving it unkilled, and a fast one cannot drain it between two kills.
  */
 describe('finance: exactly one points transaction per completed order across SIGKILLs of the consumer', () => {
   let legacy: TestDatabase;
@@ -69,6 +68,7 @@ describe('finance: exactly one points transaction per completed order across SIG
     await tradeBus.startPublishing();
     const handled = async () => Number((await finance.service.pool.query(`SELECT count(*) AS n FROM inbox WHERE consumer_group = 'finance' AND outcome = 'handled'`)).rows[0].n);
 
+    // Each live consumer with the number of events handled when it became ready (Infinity before).
     const children = new Map<ChildProcess, number>();
     let stopping = false;
     let kills = 0;
@@ -80,7 +80,7 @@ describe('finance: exactly one points transaction per completed order across SIG
       });
       children.set(child, Number.POSITIVE_INFINITY);
       child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) children.set(child, Date.now());
+        if (chunk.toString().includes('ready')) void handled().then((n) => children.has(child) && children.set(child, n));
       });
       child.once('exit', () => {
         children.delete(child);
@@ -88,15 +88,20 @@ describe('finance: exactly one points transaction per completed order across SIG
       });
     };
     spawnConsumer();
-    // Kill only processes that have been consuming a while, so each life does some work.
+    // Kill only processes that have handled their share since they became ready, so each life does some work.
+    const shareOfLife = () => Math.ceil(TOTAL * (0.1 + Math.random() * 0.1));
     const killer = (async () => {
+      let share = shareOfLife();
       while (!stopping) {
-        await new Promise((r) => setTimeout(r, 500 + Math.random() * 2500));
-        const victims = [...children].filter(([, readyAt]) => Date.now() - readyAt >= LIFE_MS).map(([c]) => c);
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+        const done = await handled();
+        if (stopping || done >= TOTAL) continue;
+        const victims = [...children].filter(([, handledAtReady]) => done - handledAtReady >= share).map(([c]) => c);
         const victim = victims[Math.floor(Math.random() * victims.length)];
-        if (victim && !stopping && (await handled()) < TOTAL) {
+        if (victim) {
           victim.kill('SIGKILL');
           kills++;
+          share = shareOfLife();
         }
       }
     })();
