@@ -32,8 +32,8 @@ export class KnownCallLabels {
 
   /** Labels for a call that ended with `error` (undefined when it answered). */
   labelsFor(model: string, method: string, error?: unknown): { model: string; method: string } {
-    const modelExists = error === undefined || !isUnknownModel(error, model);
-    const methodExists = modelExists && (error === undefined || !isUnknownMethod(error));
+    const modelExists = error === undefined || (provesDispatch(error) && !isUnknownModel(error, model));
+    const methodExists = modelExists && (error === undefined || (!isUnknownMethod(error) && !isMissingBehaviour(error)));
     return {
       model: modelExists ? this.#learn(this.#models, this.#maxModels, model, MODEL_NAME) : this.#known(this.#models, model),
       method: methodExists ? this.#learn(this.#methods, this.#maxMethods, method, METHOD_NAME) : this.#known(this.#methods, method),
@@ -50,6 +50,25 @@ export class KnownCallLabels {
   #known(set: Set<string>, name: string): string {
     return set.has(name) ? name : OTHER_LABEL;
   }
+}
+
+/**
+ * Whether a failure says anything about the names at all. Only an Odoo error raised once the call
+ * was dispatched does: the private-method refusal comes before the model is looked up (odoo/api.py
+ * checks the name first: `made.up.N` / `_x` answer it for any N), and an error that is not Odoo's
+ * (a crash, a lost connection to a service) may come from anywhere.
+ */
+function provesDispatch(error: unknown): boolean {
+  return error instanceof OdooError && !(error.exceptionName === 'odoo.exceptions.AccessError' && /^Private methods \(such as /.test(error.message));
+}
+
+/**
+ * The refusal of a business method Ficus does not implement: for models outside the extracted
+ * sources any `action_*` / `button_*` name is taken to be one (dispatch/missing-behaviour-method.ts),
+ * so it proves no method exists.
+ */
+function isMissingBehaviour(error: unknown): boolean {
+  return error instanceof OdooError && /^Ficus cannot run the business method /.test(error.message);
 }
 
 /** The answer to a model name the database does not have: Ficus's ORM says "Object x doesn't exist", Odoo raises KeyError(model). */
