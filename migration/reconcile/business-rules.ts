@@ -1,5 +1,6 @@
 import { AI_RULES } from './ai-rules.ts';
 import { BIZ_RULES } from './biz-rules.ts';
+import { CONTENT_RULES } from './content-rules.ts';
 import { EC_RULES } from './ec-rules.ts';
 import { FINANCE_RULES, unlinkedPaymentFor } from './finance-rules.ts';
 import { OPS_RULES } from './ops-rules.ts';
@@ -210,4 +211,5 @@ export const BUSINESS_RULES: readonly BusinessRule[] = [
   ...OPS_RULES,
   ...EC_RULES,
   ...AI_RULES,
+  ...CONTENT_RULES,
 ];

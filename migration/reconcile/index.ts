@@ -12,6 +12,7 @@ export { BIZ_RULES } from './biz-rules.ts';
 export { OPS_RULES } from './ops-rules.ts';
 export { EC_RULES } from './ec-rules.ts';
 export { AI_RULES } from './ai-rules.ts';
+export { CONTENT_RULES } from './content-rules.ts';
 export type { RuleResult } from './rule-runner.ts';
 export { exitCodeOf, type ReconcileReport, type ReportSummary } from './report-model.ts';
 export { surveyModuleCopies, type CopyState, type ModuleScope, type ModuleStanding, type StandingLookup } from './module-copies.ts';
