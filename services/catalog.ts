@@ -20,7 +20,7 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, BuiltService | Planne
   user: { load: async () => (await import('./user/index.ts')).default },
   dynamic: { load: async () => (await import('./dynamic/index.ts')).default },
   trade: { load: async () => (await import('./trade/index.ts')).default },
-  content: { planned: ['M06', 'M11', 'M12'] },
+  content: { load: async () => (await import('./content/index.ts')).default },
   biz: { load: async () => (await import('./biz/index.ts')).default },
   ec: { load: async () => (await import('./ec/index.ts')).default },
   finance: { load: async () => (await import('./finance/index.ts')).default },

@@ -106,6 +106,7 @@ export const NOT_FEED_ITEMS = {
   points_awarded: 'money: points balances are private',
   gift_sent: 'money: what a member spends on gifts is private',
   product_purchased: 'money: purchases are private',
+  content_purchased: 'money: purchases are private',
   biz_activity: 'operations: the back office\'s, not the members\'',
   ad_clicked: 'operations: the back office\'s, not the members\'',
   inventory_updated: 'operations: the back office\'s, not the members\'',

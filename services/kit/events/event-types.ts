@@ -20,6 +20,10 @@ export interface EventDataMap {
   order_assigned: { orderId: Id; customerId: Id; healthWorkerId: Id; assignedVia: 'operator' | 'grab'; grabOrderId?: Id | null };
   service_completed: { orderId: Id; customerId: Id; healthWorkerId: Id; serviceId?: Id | null; amount: Money; currency: string; completedAt: Time };
   content_published: { contentId: Id; authorId: Id | null; contentType: 'course' | 'article' | 'audio' | 'video'; title: string; price: Money; currency: string; tagIds?: Id[]; publishedAt: Time };
+  content_purchased: {
+    purchaseId: Id; contentId: Id; buyerId: Id; authorId: Id | null; amount: Money; currency: string; paymentId?: Id | null;
+    method?: 'wechat' | 'alipay' | 'card' | 'points' | null; purchasedAt: Time;
+  };
   question_answered: { questionId: Id; answerId: Id; answererId: Id; askerId: Id; accepted: boolean };
   post_liked: { postId: Id; authorId: Id; likerId: Id; groupId?: Id | null; likeCount: number };
   live_started: { streamId: Id; hostId: Id; title: string; startedAt: Time };
@@ -59,7 +63,7 @@ export type EventType = keyof EventDataMap;
 
 export const EVENT_TYPES = [
   'health_action_recorded', 'goal_achieved', 'device_data_synced', 'order_created', 'order_assigned', 'service_completed',
-  'content_published', 'question_answered', 'post_liked', 'live_started', 'community_created', 'biz_activity',
+  'content_published', 'content_purchased', 'question_answered', 'post_liked', 'live_started', 'community_created', 'biz_activity',
   'product_purchased', 'ad_clicked', 'inventory_updated', 'payment_success', 'points_awarded', 'gift_sent',
   'user_registered', 'service_rated', 'live_ended', 'community_member_changed', 'health_data_accessed',
 ] as const satisfies readonly EventType[];
