@@ -49,3 +49,6 @@ export { moduleHome, type ModuleHome, type RowHome } from './db/module-home.ts';
 export { RuleRefusal, type RefusalKind } from './refusal/rule-refusal.ts';
 export { asProblems } from './refusal/as-problems.ts';
 export { asOdooErrors, odooErrorOf, readSelf, recordsMethod } from './odoo/odoo-calls.ts';
+
+// Search (issue 23): one port, PostgreSQL full-text or OpenSearch behind it.
+export * from './search/index.ts';
