@@ -129,4 +129,25 @@ CREATE INDEX qa_answers__answerer_id_index ON qa_answers (answerer_id);
 CREATE INDEX qa_answers__question_id_index ON qa_answers (question_id);
 `,
   },
+  {
+    // M11/M12 over REST: one like per member and post, one vote (+1/-1) per member and answer.
+    // Content's own tables (no legacy counterpart, never synced): Odoo's action_like and
+    // action_vote count every call, so RPC likes and votes are not in them.
+    id: '0003_community_likes_and_answer_votes',
+    sql: `
+CREATE TABLE community_post_likes (
+  post_id integer NOT NULL,
+  user_id integer NOT NULL,
+  liked_at timestamp without time zone NOT NULL,
+  PRIMARY KEY (post_id, user_id)
+);
+CREATE TABLE qa_answer_votes (
+  answer_id integer NOT NULL,
+  user_id integer NOT NULL,
+  vote smallint NOT NULL CHECK (vote IN (-1, 1)),
+  voted_at timestamp without time zone NOT NULL,
+  PRIMARY KEY (answer_id, user_id)
+);
+`,
+  },
 ];
