@@ -42,6 +42,9 @@ export { evaluatePythonExpression, UnsupportedRuleExpression, type PyObject, typ
 export { pyRepr } from './domain/python-repr.ts';
 export { pyRound2 } from './python-round.ts';
 
+// Odoo's fields.Html sanitizer (tools/mail.py html_sanitize), for a service storing HTML it receives over REST.
+export { sanitizeHtml } from './write/html/html-sanitize.ts';
+
 // Errors in Odoo's own classes, as clients see them (UserError, AccessError, …).
 export {
   OdooError,
