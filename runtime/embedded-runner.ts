@@ -27,6 +27,7 @@ import { ensureLegacyDatabase } from './legacy-database.ts';
 import { startCredentialChangeFeed } from '../odoo-bridge/auth/credential-changes.ts';
 import { listenOnGatewayProcesses } from './multi-process-gateway.ts';
 import type { RestoreProgress } from './sql-dump-restore.ts';
+import { startDistributedParts } from './distributed-parts.ts';
 
 /** Ficus's own bookkeeping (sessions, migration phases, reconciliation runs) lives here, never in the legacy database. */
 export const CONTROL_DATABASE = 'ficus_control';
@@ -90,6 +91,9 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
 
     // Phases per module: which side answers each model, shadow comparison, freezes, syncs.
     const upstream = config.legacyOdooUrl ? createUpstreamOdoo(config.legacyOdooUrl, config.upstreamTimeoutMs) : undefined;
+    // Distributed mode (FICUS_SERVICE_URLS): services listed there run apart; none listed, nothing changes.
+    const distributed = await startDistributedParts({ logger, metrics });
+    if (distributed) stack.push('remote services', async () => distributed.stop());
     const migration = await startMigrationRuntime({
       endpoints: embeddedEndpoints({ controlUrl: controlDatabaseUrl, legacyUrl: legacyDatabaseUrl, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) }),
       odooDatabaseName: config.odooDatabaseName,
@@ -99,6 +103,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       metrics,
       runSync: true,
       ...(upstream ? { upstream } : {}),
+      ...(distributed ? { remoteService: distributed.remote.odooCallsOf } : {}),
     });
     stack.push('migration runtime', () => migration.stop());
     const daily = await startDailyReconcile({ at: config.reconcileAt, legacyDatabaseUrl, controlPool, phases: migration.book, logger, metrics });
@@ -127,7 +132,8 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
 
     const signingKeys = await loadOrCreateSigningKeys(config.dataDir);
     const services = await startEmbeddedServices({
-      services: await loadBuiltServices(),
+      services: (await loadBuiltServices()).filter((s) => !distributed?.remote.names.has(s.name)),
+      ...(distributed?.transport ? { transport: distributed.transport } : {}),
       databaseUrl: (name) => cluster.url(name),
       logger,
       metrics,
@@ -151,7 +157,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
         { name: 'legacy database', check: () => checkLegacyDatabase(legacyPool) },
         { name: 'control database', check: async () => void (await controlPool.query('SELECT 1')) },
       ],
-      routers: [...odooRouters, jwksRouter(jwks), ...services.routers],
+      routers: [...odooRouters, jwksRouter(jwks), ...(distributed?.remote.routers ?? []), ...services.routers],
     });
     const server: RunningHttpServer =
       config.gatewayProcesses > 1

@@ -41,6 +41,8 @@ export interface MigrationRuntimeOptions {
   heartbeatIntervalMs?: number;
   /** Longest hold of a legacy-side read of service-owned tables for the reverse sync (ms, default 2000; 0 turns the hold off). */
   readYourWritesWaitMs?: number;
+  /** Distributed mode: the call handler of a service that runs apart (runtime/distributed-services.ts), used instead of an engine here. */
+  remoteService?: (service: string) => CallHandler | undefined;
 }
 
 export interface MigrationRuntime {
@@ -123,7 +125,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     if (!plan || !service) return undefined;
     let handler = serviceHandlers.get(plan.service);
     if (!handler) {
-      handler = createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger, callModel: serviceCallModel }).call;
+      handler = o.remoteService?.(plan.service) ?? createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger, callModel: serviceCallModel }).call;
       serviceHandlers.set(plan.service, handler);
     }
     return handler;

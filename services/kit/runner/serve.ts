@@ -15,6 +15,7 @@ import type { ServiceDefinition } from '../define-service.ts';
 import { kitMetrics } from '../observability/kit-metrics.ts';
 import { createTransport } from './create-transport.ts';
 import { startServiceRuntime } from './service-runtime.ts';
+import { internalOdooEndpoint, loadInternalCallSettings } from './internal-odoo-endpoint.ts';
 
 export interface ServedService {
   port: number;
@@ -64,6 +65,10 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
         res.json(publicJwks(signingKeys()));
       });
     }
+    // Distributed mode: the gateway's signed Odoo calls of this service's modules (runtime/remote-odoo-calls.ts).
+    const internal = loadInternalCallSettings();
+    const odooCalls = internal.secret ? internalOdooEndpoint({ service, settings: { ...internal, secret: internal.secret }, pool: runtime.database.pool, logger, metrics, ...(legacyPool ? { legacyPool } : {}) }) : undefined;
+    if (odooCalls) app.use(odooCalls);
     app.use(runtime.router);
     server = await listen(app, config.servicePort, config.serviceHost);
   } catch (error) {
