@@ -18,17 +18,30 @@ export interface RowChange {
   op: 'c' | 'u' | 'd';
   /** Commit time at the source (ms since epoch): lag is measured from here. */
   committedAtMs: number;
+  /**
+   * The row's primary key as the change carries it; for a relation table's row (no `id`, e.g. a
+   * many2many's (content_id, tag_id), handed only when the feed names it in relationTables) the
+   * only way to tell which rows it links, and `id` is 0.
+   */
+  key: Readonly<Record<string, unknown>>;
 }
 
-/** The row changes among change events (Debezium envelope, either transport): snapshot reads and rows without an integer `id` left out. */
-export function rowChangesOf(events: readonly ChangeEvent[]): RowChange[] {
+/**
+ * The row changes among change events (Debezium envelope, either transport): snapshot reads and
+ * rows without an integer `id` left out, except rows of `relationTables` (handed with id 0).
+ */
+export function rowChangesOf(events: readonly ChangeEvent[], relationTables: ReadonlySet<string> = new Set()): RowChange[] {
   const changes: RowChange[] = [];
   for (const event of events) {
     const { op, source } = event.value;
     if (op === 'r') continue;
     const id = event.key.id;
+    if (relationTables.has(source.table)) {
+      changes.push({ table: source.table, id: 0, op, committedAtMs: source.ts_ms, key: event.key });
+      continue;
+    }
     if (typeof id !== 'number' || !Number.isInteger(id)) continue;
-    changes.push({ table: source.table, id, op, committedAtMs: source.ts_ms });
+    changes.push({ table: source.table, id, op, committedAtMs: source.ts_ms, key: event.key });
   }
   return changes;
 }
@@ -42,6 +55,8 @@ export interface RowChangeFeedOptions {
   purpose: string;
   /** Unqualified table names of the monolith to watch. */
   tables: readonly string[];
+  /** Relation tables (no `id` column, e.g. many2many tables) to watch as well: their changes come with id 0 and their key. */
+  relationTables?: readonly string[];
   /** Handles one batch of row changes in source order; a failure is retried with the same batch (at least once). */
   handle(changes: readonly RowChange[]): Promise<void>;
   logger: Logger;
@@ -78,6 +93,7 @@ export class RowChangeFeed {
   readonly #o: RowChangeFeedOptions;
   readonly #source: EmbeddedSource;
   readonly #lag: Histogram<'feed'>;
+  readonly #relationTables: ReadonlySet<string>;
   #client: pg.Client | undefined;
   /** Row changes handled since start. */
   handled = 0;
@@ -85,8 +101,9 @@ export class RowChangeFeed {
   constructor(options: RowChangeFeedOptions) {
     this.#o = options;
     this.#lag = lagHistogram(options.metrics);
+    this.#relationTables = new Set(options.relationTables ?? []);
     this.#source = new EmbeddedSource({
-      sourceUrl: options.sourceUrl, purpose: options.purpose, tables: options.tables.map((t) => `public.${t}`), applier: this.asApplier(), logger: options.logger,
+      sourceUrl: options.sourceUrl, purpose: options.purpose, tables: [...options.tables, ...(options.relationTables ?? [])].map((t) => `public.${t}`), applier: this.asApplier(), logger: options.logger,
       batchSize: options.batchSize ?? 2000, maxDelayMs: options.maxDelayMs ?? 20, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
     });
   }
@@ -126,7 +143,7 @@ export class RowChangeFeed {
   }
 
   async #apply(events: readonly ChangeEvent[], checkpoint?: Checkpoint): Promise<ApplyResult> {
-    const changes = rowChangesOf(events);
+    const changes = rowChangesOf(events, this.#relationTables);
     if (changes.length) {
       await this.#o.handle(changes);
       const done = Date.now();
