@@ -20,3 +20,10 @@ export async function recordMemberVote(ledger: SqlRunner, answerId: number, user
   await ledger.raw(`UPDATE qa_answer_votes SET vote = $3, voted_at = now() at time zone 'UTC' WHERE answer_id = $1 AND user_id = $2`, [answerId, userId, vote]);
   return vote - before.vote;
 }
+
+/** The member's REST votes on `answerIds` (answers without one are absent). */
+export async function votesOfMember(ledger: SqlRunner, answerIds: readonly number[], userId: number): Promise<Map<number, number>> {
+  if (!answerIds.length) return new Map();
+  const rows = await ledger.raw<{ answer_id: number; vote: number }>('SELECT answer_id, vote FROM qa_answer_votes WHERE user_id = $1 AND answer_id = ANY($2::int4[])', [userId, [...answerIds]]);
+  return new Map(rows.map((r) => [r.answer_id, r.vote]));
+}

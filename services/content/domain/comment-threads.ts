@@ -64,6 +64,15 @@ function inCycle(byId: ReadonlyMap<number, CommentResource>, comment: CommentRes
   return false;
 }
 
+/** One comment, without its replies (the caller checked the rules first). */
+export async function readComment(run: SqlRunner, id: number): Promise<CommentResource | undefined> {
+  const [r] = await run.raw<CommentRow>('SELECT c.id, c.post_id, c.parent_id, c.author_id, c.body, c.create_date FROM comments c WHERE c.id = $1', [id]);
+  return r && {
+    id: r.id, postId: r.post_id, parentId: r.parent_id, authorId: r.author_id, body: sanitizedBody(r.body),
+    createdAt: r.create_date ? isoUtc(r.create_date) : null, replies: [],
+  };
+}
+
 /** The post a comment belongs to, or undefined when the comment does not exist. */
 export async function postOfComment(run: SqlRunner, commentId: number): Promise<number | undefined> {
   const [row] = await run.raw<{ post_id: number }>('SELECT post_id FROM comments WHERE id = $1', [commentId]);
