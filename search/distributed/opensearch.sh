@@ -37,7 +37,7 @@ HOME_HASH=$( { echo "$LAYOUT"; cat "$HERE"/java/*/pom.xml "$HERE"/modules/*/*; }
 if [ "$(id -u)" -eq 0 ]; then
   RUN_AS=${OPENSEARCH_RUN_AS:-nobody}
   CACHE_ROOT=${FICUS_CACHE:-/var/cache/ficus}
-  AS_USER=(setpriv --reuid="$RUN_AS" --regid="$(id -g "$RUN_AS")" --clear-groups --reset-env --)
+  AS_USER=(setpriv --reuid="$RUN_AS" --regid="$(id -g "$RUN_AS")" --clear-groups --)
 else
   RUN_AS=
   CACHE_ROOT=${FICUS_CACHE:-$HOME/.cache/ficus}

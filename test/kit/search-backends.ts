@@ -1,6 +1,7 @@
 import type { SearchBackend } from '../../services/kit/search/search-port.ts';
 import { PostgresSearchBackend } from '../../services/kit/search/postgres-backend.ts';
 import { emptyDatabase } from '../support/databases.ts';
+import { OPENSEARCH_UNDER_TEST } from '../support/opensearch-search-backend.ts';
 
 /**
  * Every search backend the tests can run here, each started fresh and empty: the contract,
@@ -27,4 +28,4 @@ export const postgresUnderTest: BackendUnderTest = {
   },
 };
 
-export const SEARCH_BACKENDS_UNDER_TEST: readonly BackendUnderTest[] = [postgresUnderTest];
+export const SEARCH_BACKENDS_UNDER_TEST: readonly BackendUnderTest[] = [postgresUnderTest, ...OPENSEARCH_UNDER_TEST];
