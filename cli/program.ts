@@ -8,6 +8,7 @@ import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
 import { registerToken } from './commands/token.ts';
+import { registerSearch } from './commands/search.ts';
 
 /**
  * The `ficus` command line. Each subcommand lives in its own file under cli/commands and registers
@@ -31,5 +32,6 @@ export function ficusProgram(output?: OutputConfiguration): Command {
   registerMigrate(program);
   registerOffload(program);
   registerToken(program);
+  registerSearch(program);
   return program;
 }
