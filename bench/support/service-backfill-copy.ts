@@ -21,6 +21,9 @@ export async function copyServiceBackfill(monolith: pg.Pool, targetUrl: string, 
       await target.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(rows[0]!.rows)]);
     }
     for (const table of moduleTables) {
+      // A many2many relation table (knowledge_content_tag_rel) has no id and no sequence.
+      const { rowCount } = await target.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'`, [table]);
+      if (!rowCount) continue;
       await target.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT coalesce(max(id), 0) + 1 FROM "${table}"), false)`, [table]);
     }
   } finally {

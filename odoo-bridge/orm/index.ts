@@ -19,6 +19,7 @@ export type { AccessMode, UserAccess } from './access-policy.ts';
 export { forgetRegistry, loadRegistry } from './registry/registry-cache.ts';
 export { recordRuleFilter } from './access/record-filter.ts';
 export { declareRecordRules, declaredRecordRules, type DeclaredRecordRule } from './access/declared-rules.ts';
+export { declareFieldGuards, declaredFieldGuards, type DeclaredFieldGuard } from './access/field-guards.ts';
 export { userInGroup } from './access/user-in-group.ts';
 
 // Model behaviour: Python defaults, create/write hooks, computes, constraints, business methods.

@@ -5,6 +5,7 @@ import { CONTENT_PUBLISHES, CONTENT_SUBSCRIPTIONS } from './events.ts';
 import { registerLegacyContentBehaviours } from './legacy/legacy-behaviours.ts';
 import { CONTENT_BUSINESS_METHODS, registerContentEngineBehaviours } from './odoo/behaviours.ts';
 import { CONTENT_ODOO_MODELS } from './odoo/models.ts';
+import { PAID_BODY_GUARD } from './odoo/paid-body-guard.ts';
 import { CONTENT_RECORD_RULES } from './odoo/record-rules.ts';
 import { CONTENT_ROUTES, CONTENT_SHARED_PATHS } from './routes/index.ts';
 
@@ -32,6 +33,8 @@ export default defineService<ContentDatabase>({
     legacyBehaviours: registerLegacyContentBehaviours,
     // The addons ship no record rule: members would read every purchase, draft, hidden post and closed question.
     recordRules: CONTENT_RECORD_RULES,
+    // A paid body only for its buyers, its author and staff (hp_knowledge shows it to every member).
+    fieldGuards: [PAID_BODY_GUARD],
     looseLinks: [
       {
         link: 'hp.qa.question.tag_ids',

@@ -14,7 +14,7 @@ import type { Migration } from './db/migrations.ts';
 import type { EventType } from './events/event-types.ts';
 import type { ProblemRepresentation } from './http/problem.ts';
 import type { ModuleId, OdooFace } from './odoo/odoo-face.ts';
-import { declareRecordRules } from '../../odoo-bridge/orm/index.ts';
+import { declareFieldGuards, declareRecordRules } from '../../odoo-bridge/orm/index.ts';
 import type { SagaDefinition } from './saga/saga.ts';
 import type { SagaRunner } from './saga/saga-runner.ts';
 
@@ -252,6 +252,8 @@ export function defineService<DB>(definition: ServiceDefinition<DB>): ServiceDef
     }
     // Every access decision of a process that loads this definition evaluates them.
     if (definition.odoo.recordRules?.length) declareRecordRules(definition.odoo.recordRules);
+    for (const guard of definition.odoo.fieldGuards ?? []) if (!models.has(guard.model)) fail(`field guard '${guard.name}' is on ${guard.model}, a model it does not serve`);
+    if (definition.odoo.fieldGuards?.length) declareFieldGuards(definition.odoo.fieldGuards);
   }
   return definition;
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { guardedFieldSql } from '../access/field-guards.ts';
 import type { FieldInfo, FieldType } from '../registry/types.ts';
 import type { SearchEnv, Sql } from './search-env.ts';
 
@@ -15,6 +16,11 @@ const COMPANY_DEPENDENT_CAST: Partial<Record<FieldType, string>> = {
  *   falling back to the `ir_default` of that company (or the global one).
  */
 export function fieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
+  // A per-record guard a service declares (access/field-guards.ts) hides the value from this user.
+  return guardedFieldSql(env, field, alias, storedFieldSql(env, field, alias));
+}
+
+function storedFieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
   const ref = sql.ref(`${alias}.${field.column}`);
   if (field.translate) {
     return env.lang === 'en_US' ? sql`(${ref}->>'en_US')` : sql`COALESCE(${ref}->>${env.lang}::text, ${ref}->>'en_US')`;

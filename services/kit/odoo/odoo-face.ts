@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BehaviourRegistry, DeclaredRecordRule, ModelCaller, OdooCall } from '../../../odoo-bridge/orm/index.ts';
+import type { BehaviourRegistry, DeclaredFieldGuard, DeclaredRecordRule, ModelCaller, OdooCall } from '../../../odoo-bridge/orm/index.ts';
 
 /** Legacy Odoo module M01–M20 (DESIGN §5 module registry). */
 export type ModuleId = `M${'0' | '1' | '2'}${number}`;
@@ -110,6 +110,13 @@ export interface OdooFace {
    * MIGRATION.md as deliberate differences.
    */
   recordRules?: readonly DeclaredRecordRule[];
+  /**
+   * Per-record conditions on reading one field that the monolith lacks (content: a paid body only
+   * for its buyers, its author and staff): every engine of the process answers the field empty
+   * where the condition fails, in reads, domains, orders and groupings alike
+   * (odoo-bridge/orm/access/field-guards.ts). REST routes apply the same condition themselves.
+   */
+  fieldGuards?: readonly DeclaredFieldGuard[];
 }
 
 /** A stored link that does not tie its two modules, and why. */
