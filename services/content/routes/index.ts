@@ -1,5 +1,7 @@
 import type { RouteDefinition } from '../../kit/index.ts';
 import type { ContentDatabase } from '../db/tables.ts';
+import { COMMUNITY_ROUTES } from './communities.ts';
+import { QNA_ROUTES } from './qna.ts';
 
 /**
  * The content service's REST API, in the order the OpenAPI document lists it. Each part exports
@@ -8,6 +10,8 @@ import type { ContentDatabase } from '../db/tables.ts';
  * before the `:id` ones beside them.
  */
 export const CONTENT_ROUTES: RouteDefinition<ContentDatabase>[] = [
+  ...COMMUNITY_ROUTES,
+  ...QNA_ROUTES,
 ];
 
 /** The platform design's paths outside /content/ that content answers (/contents, /communities, /qna, /search); the catalogue refuses a path claimed twice. */
