@@ -2,22 +2,22 @@ import { userError } from '../../errors.ts';
 import { ACCESS_MODELS } from '../access/access-policy.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
+import { validateAfterFlush } from './python-constraints.ts';
 import { ident, requireTable, type WriteEnv } from './write-env.ts';
 
 /**
  * What Odoo does after rows change, in the order it does it: recompute the stored computes
  * that changed (registered behaviour only — the callers refuse earlier when one is missing),
- * run the registered Python constraints, and drop cached access decisions when the change
+ * run the Python constraints that check after the flush (python-constraints.ts), and drop cached access decisions when the change
  * touched users, groups, ACLs or rules.
  */
-export async function afterChange(w: WriteEnv, model: ModelInfo, ids: number[], computes: ReadonlySet<string>, _kind: 'create' | 'write', _vals: Vals[]): Promise<void> {
+export async function afterChange(w: WriteEnv, model: ModelInfo, ids: number[], computes: ReadonlySet<string>, kind: 'create' | 'write', vals: Vals[]): Promise<void> {
   if (!ids.length) return;
   for (const field of computes) {
     const compute = w.behaviours.computeOf(model.name, field);
     if (compute) await compute(w.ctx, ids);
   }
-  const touched = new Set(_vals.flatMap((v) => Object.keys(v)));
-  for (const b of w.behaviours.of(model.name)) await b.constraints?.(w.ctx, ids, touched);
+  await validateAfterFlush(w, model, ids, kind, vals);
   if (ACCESS_MODELS.has(model.name)) w.onAccessChange?.();
 }
 

@@ -1,5 +1,6 @@
 import type { CallContext } from '../call-context.ts';
 import type { MethodSpec } from '../methods/method.ts';
+import type { ConstraintCheck } from './constraint-check.ts';
 import { mixinCompute } from './core/mixin-computes.ts';
 
 /**
@@ -42,8 +43,13 @@ export interface ModelBehaviour {
    * (write the column). Called after create, and after writes touching their dependencies.
    */
   compute?: Readonly<Record<string, (ctx: CallContext, ids: number[]) => Promise<void>>>;
-  /** Python `@api.constrains`, run after create/write on the touched records. */
-  constraints?(ctx: CallContext, ids: number[], fields: ReadonlySet<string>): void | Promise<void>;
+  /**
+   * Python `@api.constrains` methods by their method name (`_check_reserved`): the generated facts
+   * (scripts/extract-python-constraint-facts.py) say which fields trigger each, and the write
+   * engine runs them when and as Odoo does (python-constraints.ts); a triggered method without a
+   * check refuses the write.
+   */
+  checks?: Readonly<Record<string, ConstraintCheck>>;
   /**
    * Where the model's `ir.sequence.next_by_code(code)` draws from when the served database is not
    * the one holding `ir_sequence` (a service database keeps its own counter).
@@ -75,6 +81,15 @@ export class BehaviourRegistry {
       if (fn) return fn;
     }
     return mixinCompute(model, field);
+  }
+
+  /** The registered check of the constraint method `name` (the last registration that has one wins, like an override). */
+  checkOf(model: string, name: string): ConstraintCheck | undefined {
+    for (const b of [...this.of(model)].reverse()) {
+      const c = b.checks?.[name];
+      if (c) return c;
+    }
+    return undefined;
   }
 
   method(model: string, name: string): MethodSpec | undefined {

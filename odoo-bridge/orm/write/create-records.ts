@@ -11,6 +11,7 @@ import type { Vals } from './behaviour-registry.ts';
 import { afterChange, updateParentPath } from './after-change.ts';
 import { refreshStoredRelated } from './stored-related.ts';
 import { mailThreadAfterCreate } from './mail/mail-thread.ts';
+import { refuseUncheckedConstraints } from './python-constraints.ts';
 import { awaitReferencedCopies, checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
 
 /**
@@ -53,6 +54,8 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   if (needed.length) throw missingBehaviour(model.name, `create (stored computed field${needed.length > 1 ? 's' : ''} ${needed.join(', ')})`);
   const elsewhere = computesAffectedElsewhere(model.name).filter((c) => !w.behaviours.computeOf(c.model, c.field));
   if (elsewhere.length) throw missingBehaviour(model.name, `create (it changes ${elsewhere.map((c) => `${c.model}.${c.field}`).join(', ')})`);
+  // A Python constraint the new rows trigger and Ficus cannot check: refuse before inserting them.
+  refuseUncheckedConstraints(w, model, prepared);
 
   const ids: number[] = [];
   for (const vals of prepared) {

@@ -12,6 +12,7 @@ import { checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requir
 import { missingError } from '../../errors.ts';
 import { mailThreadAfterWrite, mailThreadBeforeWrite } from './mail/mail-thread.ts';
 import { checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
+import { validateBeforeFlush } from './python-constraints.ts';
 
 /**
  * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError
@@ -45,6 +46,9 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   if (affected.length) throw missingBehaviour(model.name, `write of ${[...written].join(', ')} (stored computed field${affected.length > 1 ? 's' : ''} ${affected.join(', ')} depend on it)`);
   const elsewhere = computesAffectedElsewhere(model.name).filter((c) => !w.behaviours.computeOf(c.model, c.field));
   if (elsewhere.length) throw missingBehaviour(model.name, `write (it changes ${elsewhere.map((c) => `${c.model}.${c.field}`).join(', ')})`);
+
+  // `_validate_fields(vals)` on the cache, before the flush: a constraint's ValidationError wins over a CHECK or NOT NULL.
+  await validateBeforeFlush(w, model, unique, vals);
 
   const table = ident(requireTable(model));
   const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId);

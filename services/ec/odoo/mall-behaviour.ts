@@ -176,17 +176,15 @@ export function registerMallBehaviours(behaviours: BehaviourRegistry, options: E
   });
 
   behaviours.register('hp.inventory', {
-    // hp_mall's @api.constrains('reserved', 'quantity'). Odoo's write validates the new values in
-    // the cache before it flushes, so a write answers this ValidationError and never reaches the
-    // CHECK; create inserts first, so there the CHECK's IntegrityError answers (the engine's).
-    async beforeWrite(ctx, ids, vals) {
-      if (!('reserved' in vals) && !('quantity' in vals)) return;
-      const given = (name: string) => (name in vals ? Number(vals[name] || 0) : null);
-      const { rowCount } = await ctx.db.query(
-        'SELECT 1 FROM inventories WHERE id = ANY($1::int4[]) AND COALESCE($2::float8, reserved, 0) > COALESCE($3::float8, quantity, 0)',
-        [ids, given('reserved'), given('quantity')],
-      );
-      if (rowCount) throw validationError('Reserved quantity cannot exceed the quantity on hand.');
+    // hp_mall's @api.constrains('reserved', 'quantity') on the records' own values: the engine runs it
+    // before a write is flushed (the Python message, not the CHECK) and after a create's INSERT.
+    checks: {
+      _check_reserved: {
+        reads: ['reserved', 'quantity'],
+        values(_ctx, rows) {
+          if (rows.some((r) => Number(r.reserved ?? 0) > Number(r.quantity ?? 0))) throw validationError('Reserved quantity cannot exceed the quantity on hand.');
+        },
+      },
     },
   });
   return behaviours;

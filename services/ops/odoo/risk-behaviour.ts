@@ -46,13 +46,16 @@ function rpcScanPorts(ctx: CallContext, behaviours: BehaviourRegistry, ruleModel
  */
 export function registerRiskBehaviours(behaviours: BehaviourRegistry, options: { callModel?: ModelCaller }): BehaviourRegistry {
   behaviours.register(RULE_MODEL, {
-    async constraints(ctx, ids, fields) {
-      if (!fields.has('condition')) return;
-      const { rows } = await ctx.db.query<{ id: number; code: string; condition: string | null }>('SELECT id, code, condition FROM risk_rules WHERE id = ANY($1::int4[]) ORDER BY id', [ids]);
-      for (const rule of rows) {
-        const refusal = conditionRefusal(rule.code, rule.condition);
-        if (refusal) throw odooErrorOf(refusal);
-      }
+    checks: {
+      _check_condition: {
+        async flushed(ctx, ids) {
+          const { rows } = await ctx.db.query<{ id: number; code: string; condition: string | null }>('SELECT id, code, condition FROM risk_rules WHERE id = ANY($1::int4[]) ORDER BY id', [ids]);
+          for (const rule of rows) {
+            const refusal = conditionRefusal(rule.code, rule.condition);
+            if (refusal) throw odooErrorOf(refusal);
+          }
+        },
+      },
     },
     methods: {
       action_scan: recordsMethod('HpRiskRule.action_scan', [], (ctx, model, ids) => scanRules(rpcScanPorts(ctx, behaviours, model, options.callModel), ids)),

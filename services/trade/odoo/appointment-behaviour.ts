@@ -1,5 +1,4 @@
 import { type ModelBehaviour, validationError } from '../../../odoo-bridge/orm/index.ts';
-import { build, onQueryable } from '../db/sql-runner.ts';
 
 /**
  * hp.appointment: defaults and `_check_dates`. On create the table's CHECK constraint fires
@@ -8,22 +7,14 @@ import { build, onQueryable } from '../db/sql-runner.ts';
  */
 export const appointmentBehaviour: ModelBehaviour = {
   defaults: () => ({ state: 'scheduled', online: false }),
-  // Odoo validates a write's new values before flushing them, so the Python message wins over the CHECK.
-  async beforeWrite(ctx, ids, vals) {
-    if (!('start_at' in vals) && !('end_at' in vals)) return;
-    const given = (v: unknown) => (typeof v === 'string' && v ? v : null);
-    const bad = await ctx.db.query(
-      `SELECT 1 FROM appointments WHERE id = ANY($1::int4[])
-          AND COALESCE($3::timestamp, end_at) <= COALESCE($2::timestamp, start_at) LIMIT 1`,
-      [ids, given(vals.start_at), given(vals.end_at)],
-    );
-    if (bad.rowCount) throw validationError('The appointment must end after it starts.');
-  },
-  async constraints(ctx, ids, fields) {
-    if (!fields.has('start_at') && !fields.has('end_at')) return;
-    const bad = await onQueryable(ctx.db).run(
-      build.selectFrom('appointments').select('id').where('id', 'in', ids).whereRef('end_at', '<=', 'start_at').limit(1),
-    );
-    if (bad.length) throw validationError('The appointment must end after it starts.');
+  // `_check_dates` on the records' own values: the engine runs it before a write is flushed and after a create's INSERT.
+  checks: {
+    _check_dates: {
+      reads: ['start_at', 'end_at'],
+      values(_ctx, rows) {
+        const time = (v: unknown) => (v instanceof Date ? v.getTime() : v == null ? null : new Date(String(v)).getTime());
+        if (rows.some((r) => r.start_at != null && r.end_at != null && time(r.end_at)! <= time(r.start_at)!)) throw validationError('The appointment must end after it starts.');
+      },
+    },
   },
 };

@@ -1,6 +1,7 @@
 import { BehaviourRegistry } from '../behaviour-registry.ts';
 import { registerResPartner } from './res-partner.ts';
 import { registerResUsers } from './res-users.ts';
+import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -10,5 +11,6 @@ export function coreBehaviours(): BehaviourRegistry {
   const behaviours = new BehaviourRegistry();
   registerResPartner(behaviours);
   registerResUsers(behaviours);
+  registerCoreConstraintChecks(behaviours);
   return behaviours;
 }

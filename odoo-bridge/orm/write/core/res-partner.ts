@@ -6,6 +6,7 @@ import type { ModelBehaviour } from '../behaviour-registry.ts';
 import { createRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
 import { BehaviourRegistry } from '../behaviour-registry.ts';
+import { refuseCycle } from '../constraint-cycles.ts';
 
 /**
  * res.partner's Python behaviour (odoo/addons/base/models/res_partner.py, 18.0) that plain
@@ -102,16 +103,23 @@ const resPartner: ModelBehaviour = {
     invoice_ids: async () => undefined,
     contract_ids: async () => undefined,
   },
-  async constraints(ctx, ids, fields) {
-    if (!fields.has('parent_id')) return;
-    const loop = await ctx.db.query(
-      `WITH RECURSIVE up(id, start, depth) AS (
-         SELECT parent_id, id, 1 FROM res_partner WHERE id = ANY($1::int4[]) AND parent_id IS NOT NULL
-         UNION ALL SELECT p.parent_id, up.start, up.depth + 1 FROM res_partner p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL AND up.depth < 100
-       ) SELECT 1 FROM up WHERE id = start LIMIT 1`,
-      [ids],
-    );
-    if (loop.rowCount) throw validationError('You cannot create recursive Partner hierarchies.');
+  // base's res.partner constraints (odoo/addons/base/models/res_partner.py).
+  checks: {
+    _check_parent_id: { flushed: (ctx, ids) => refuseCycle(ctx, 'res_partner', 'parent_id', ids, 'You cannot create recursive Partner hierarchies.') },
+    _check_partner_company: { flushed: checkPartnerCompany },
+    _check_barcode_unicity: {
+      async flushed(ctx, ids) {
+        // `search_count([('barcode', '=', barcode)]) > 1`, as the caller (active partners). barcode is
+        // company_dependent (jsonb by company id): each partner's value for the user's company.
+        const company = String(ctx.access.companyId ?? '');
+        const dup = await ctx.db.query(
+          `SELECT 1 FROM res_partner p WHERE p.id = ANY($1::int4[]) AND COALESCE(p.barcode->>$2, '') <> ''
+              AND (SELECT count(*) FROM res_partner o WHERE o.barcode->>$2 = p.barcode->>$2 AND o.active) > 1 LIMIT 1`,
+          [ids, company],
+        );
+        if (dup.rowCount) throw validationError('Another partner already has this barcode');
+      },
+    },
   },
   // Partner.copy_data: a truthy `default['name']` is kept, else the record's name + " (copy)".
   async copyData(ctx, id, vals, defaults) {
@@ -150,4 +158,17 @@ export function registerResPartner(behaviours: BehaviourRegistry): void {
 /** Python's `'%s' % value` of a nullable text column (None reads as False in the ORM). */
 function pythonStr(value: string | null | undefined): string {
   return value ?? 'False';
+}
+
+/**
+ * `_check_partner_company`: a company partner whose res.company exists carries that company in
+ * `company_id` (only partners with is_company and a company are looked at).
+ */
+async function checkPartnerCompany(ctx: CallContext, ids: number[]): Promise<void> {
+  const bad = await ctx.db.query(
+    `SELECT 1 FROM res_partner p JOIN res_company c ON c.partner_id = p.id
+      WHERE p.id = ANY($1::int4[]) AND p.is_company AND p.company_id IS NOT NULL AND p.company_id <> c.id LIMIT 1`,
+    [ids],
+  );
+  if (bad.rowCount) throw validationError('The company assigned to this partner does not match the company this partner represents.');
 }

@@ -158,20 +158,12 @@ const resUsers: ModelBehaviour = {
     odoobot_failed: async () => undefined,
   },
 
-  async constraints(ctx, ids, fields) {
-    if (!['company_id', 'company_ids', 'active'].some((f) => fields.has(f))) return;
-    // `_check_company`: an active user's default company is one of its allowed companies.
-    const bad = await ctx.db.query<{ company: string; user: string; allowed: string | null }>(
-      `SELECT c.name AS company, p.name AS "user",
-              (SELECT string_agg(a.name, ', ' ORDER BY a.sequence, a.name) FROM res_company_users_rel r JOIN res_company a ON a.id = r.cid WHERE r.user_id = u.id) AS allowed
-         FROM res_users u JOIN res_company c ON c.id = u.company_id JOIN res_partner p ON p.id = u.partner_id
-        WHERE u.id = ANY($1::int4[]) AND u.active
-          AND NOT EXISTS (SELECT 1 FROM res_company_users_rel r WHERE r.user_id = u.id AND r.cid = u.company_id)
-        LIMIT 1`,
-      [ids],
-    );
-    const row = bad.rows[0];
-    if (row) throw validationError(`Company ${row.company} is not in the allowed companies for user ${row.user} (${row.allowed ?? ''}).`);
+  // base's res.users constraints (odoo/addons/base/models/res_users.py).
+  checks: {
+    _check_company: { flushed: checkCompany },
+    _check_action_id: { flushed: checkActionId },
+    // Also run after UsersImplied adds the implied groups (afterCreate / afterWrite).
+    _check_one_user_type: { flushed: (ctx, ids) => checkOneUserType(ctx, ids) },
   },
 };
 
@@ -279,5 +271,43 @@ async function notifySecurityChanges(ctx: CallContext, ids: number[], vals: Vals
       emailTo: previous,
       suggestPasswordReset: false,
     });
+  }
+}
+
+/** `_check_company`: an active user's default company is one of its allowed companies. */
+async function checkCompany(ctx: CallContext, ids: number[]): Promise<void> {
+  const bad = await ctx.db.query<{ company: string; user: string; allowed: string | null }>(
+    `SELECT c.name AS company, p.name AS "user",
+            (SELECT string_agg(a.name, ', ' ORDER BY a.sequence, a.name) FROM res_company_users_rel r JOIN res_company a ON a.id = r.cid WHERE r.user_id = u.id) AS allowed
+       FROM res_users u JOIN res_company c ON c.id = u.company_id JOIN res_partner p ON p.id = u.partner_id
+      WHERE u.id = ANY($1::int4[]) AND u.active
+        AND NOT EXISTS (SELECT 1 FROM res_company_users_rel r WHERE r.user_id = u.id AND r.cid = u.company_id)
+      LIMIT 1`,
+    [ids],
+  );
+  const row = bad.rows[0];
+  if (row) throw validationError(`Company ${row.company} is not in the allowed companies for user ${row.user} (${row.allowed ?? ''}).`);
+}
+
+/**
+ * `_check_action_id`: the home action is neither the App Switcher (base.action_open_website), nor
+ * a client action with the `reload` tag, nor a window action whose context names `active_id`.
+ */
+async function checkActionId(ctx: CallContext, ids: number[]): Promise<void> {
+  const appSwitcher = await xmlidToResId(ctx.db, 'base.action_open_website');
+  const { rows } = await ctx.db.query<{ action: number; type: string | null; tag: string | null; context: string | null; name: string | null }>(
+    `SELECT u.action_id AS action, a.type, c.tag, w.context, COALESCE(c.name->>$2, c.name->>'en_US', w.name->>$2, w.name->>'en_US') AS name
+       FROM res_users u JOIN ir_actions a ON a.id = u.action_id
+       LEFT JOIN ir_act_client c ON c.id = a.id AND a.type = 'ir.actions.client'
+       LEFT JOIN ir_act_window w ON w.id = a.id AND a.type = 'ir.actions.act_window'
+      WHERE u.id = ANY($1::int4[]) ORDER BY u.id`,
+    [ids, ctx.lang],
+  );
+  if (appSwitcher != null && rows.some((r) => r.action === appSwitcher)) throw validationError('The "App Switcher" action cannot be selected as home action.');
+  for (const r of rows) {
+    if (r.type === 'ir.actions.client' && r.tag === 'reload') throw validationError(`The "${r.name ?? ''}" action cannot be selected as home action.`);
+    if (r.type === 'ir.actions.act_window' && r.context && r.context.includes('active_id')) {
+      throw validationError(`The action "${r.name ?? ''}" cannot be set as the home action because it requires a record to be selected beforehand.`);
+    }
   }
 }
