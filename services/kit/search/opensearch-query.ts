@@ -3,17 +3,16 @@ import { isStopWord } from './opensearch-index.ts';
 import { searchWords } from './search-words.ts';
 
 /**
- * A SearchQuery as an OpenSearch search body, with the PostgreSQL backend's meaning:
- * every word required in the title, tags or body by stem (cross_fields, operator and), the last
- * word as a prefix of a stem (the `*.prefix` subfields); stop words dropped, and a text of stop
- * words only finding nothing (PostgreSQL: an empty tsquery matches no document). The words are
- * searchWords', passed as plain text to match queries, so no user text is query syntax.
+ * A SearchQuery as an OpenSearch search body, with the PostgreSQL backend's meaning: every word
+ * required in the title, tags or body (any of them) by stem, the last word as the prefix of a stem
+ * (match_bool_prefix: analyzed, then a prefix query of its stem); stop words dropped, and a text of
+ * stop words only finding nothing (PostgreSQL: an empty tsquery matches no document). The words are
+ * searchWords', passed as plain text to match queries, so no user text is ever query syntax.
  * Audience, kinds and tags are filters: they decide the total and never the score.
  */
 export const MAX_RESULT_WINDOW = 10_000;
 
-const WORD_FIELDS = ['title^3', 'tags^2', 'body'];
-const PREFIX_FIELDS = ['title.prefix^3', 'tags.prefix^2', 'body.prefix'];
+const FIELDS = ['title^3', 'tags^2', 'body'];
 
 export type SearchPlan =
   | { kind: 'nothing' }
@@ -32,13 +31,12 @@ export function searchPlan(query: SearchQuery): SearchPlan {
   }
   for (const tag of query.tags ?? []) filter.push({ term: { 'tags.name': tag } });
 
-  const must: unknown[] = [];
-  if (words.length > 1) {
-    must.push({ multi_match: { query: words.slice(0, -1).join(' '), fields: WORD_FIELDS, type: 'cross_fields', operator: 'and', zero_terms_query: 'all' } });
-  }
-  if (words.length) {
-    must.push({ multi_match: { query: words.at(-1), fields: PREFIX_FIELDS, type: 'best_fields', operator: 'and', zero_terms_query: 'all' } });
-  }
+  // Each word matches in any field (PostgreSQL: one tsvector of title, tags and body).
+  const must: unknown[] = words.slice(0, -1).filter((word) => !isStopWord(word))
+    .map((word) => ({ multi_match: { query: word, fields: FIELDS, type: 'best_fields', tie_breaker: 0.3, zero_terms_query: 'all' } }));
+  // The last word as a prefix, unless a stop word (PostgreSQL drops it: no prefix is left).
+  const last = words.at(-1);
+  if (last !== undefined && !isStopWord(last)) must.push({ multi_match: { query: last, fields: FIELDS, type: 'bool_prefix', zero_terms_query: 'all' } });
 
   const order = query.sort === 'recent' ? [] : [{ _score: 'desc' }];
   const body: Record<string, unknown> = {
@@ -51,12 +49,9 @@ export function searchPlan(query: SearchQuery): SearchPlan {
       encoder: 'html',
       pre_tags: ['<mark>'],
       post_tags: ['</mark>'],
-      // Every word marked wherever it starts a stem (the prefix subfields hold them all).
-      ...(words.length ? { highlight_query: { multi_match: { query: words.join(' '), fields: ['title.prefix', 'body.prefix'] } } } : {}),
-      require_field_match: false,
       fields: {
-        'body.prefix': { type: 'unified', fragment_size: 160, number_of_fragments: 2, no_match_size: 200 },
-        'title.prefix': { type: 'unified', number_of_fragments: 0 },
+        body: { type: 'unified', fragment_size: 160, number_of_fragments: 2, no_match_size: 200 },
+        title: { type: 'unified', number_of_fragments: 0 },
       },
     },
   };
@@ -65,8 +60,8 @@ export function searchPlan(query: SearchQuery): SearchPlan {
 
 /** The fragments of one hit as the port's highlight: the body's marked fragments, else the title's, else the body's start. */
 export function pickHighlight(fields: Record<string, string[] | undefined> | undefined, escapedTitle: string): string {
-  const body = fields?.['body.prefix'] ?? [];
-  const title = fields?.['title.prefix'] ?? [];
+  const body = fields?.body ?? [];
+  const title = fields?.title ?? [];
   if (body.some((f) => f.includes('<mark>'))) return body.join(' … ');
   if (title.some((f) => f.includes('<mark>'))) return title.join(' … ');
   return body.join(' … ') || escapedTitle;
