@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { opsRoutes, type ReadinessCheck } from '../platform/ops-routes.ts';
 import { withFastLanes } from './http/fast-lane.ts';
+import { withRequestSpans } from '../platform/request-spans.ts';
 
 export interface GatewayParts {
   logger: Logger;
@@ -25,6 +26,8 @@ export function createGatewayApp({ logger, metrics, readiness, routers = [] }: G
   app.use(onError);
   // The model calls that are most of the traffic skip express's dispatch (http/fast-lane.ts).
   withFastLanes(app, routers, (error, req, res) => onError(error, req, res, () => undefined));
+  // Around the fast lanes too: every request gets its span when tracing is on.
+  withRequestSpans(app, logger);
   return app;
 }
 

@@ -16,11 +16,16 @@ const ALL_ZERO = /^0+$/;
  * header is ignored, as the spec asks, rather than rejected.
  */
 export function continueTrace(traceparent: string | undefined | null): TraceContext {
-  const match = traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null;
-  if (match && !ALL_ZERO.test(match[1]!) && !ALL_ZERO.test(match[2]!)) {
-    return { traceId: match[1]!, spanId: newSpanId(), flags: match[3]! };
-  }
+  const parent = parseTraceparent(traceparent);
+  if (parent) return { ...parent, spanId: newSpanId() };
   return { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), flags: '01' };
+}
+
+/** The caller's context from a `traceparent` header, or undefined for a missing or invalid one. */
+export function parseTraceparent(traceparent: string | undefined | null): TraceContext | undefined {
+  const match = traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null;
+  if (!match || ALL_ZERO.test(match[1]!) || ALL_ZERO.test(match[2]!)) return undefined;
+  return { traceId: match[1]!, spanId: match[2]!, flags: match[3]! };
 }
 
 /** The header to send downstream: same trace, our span as the parent. */

@@ -8,6 +8,7 @@ import { loadOrCreateSigningKeys } from './signing-keys.ts';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
+import { startTracingFromEnv, stopTracing } from '../platform/tracing.ts';
 import { listen, type RunningHttpServer } from '../platform/http-server.ts';
 import { createLoginThrottle, createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
 import { keySetSigner } from '../services/kit/auth/token-signer.ts';
@@ -54,6 +55,7 @@ export interface StartOptions {
  */
 export async function startEmbeddedFicus({ config, logger, metrics, onRestoreProgress }: StartOptions): Promise<EmbeddedFicus> {
   const stack = new ShutdownStack(logger);
+  if (await startTracingFromEnv('ficus-gateway')) stack.push('trace export', () => stopTracing());
   try {
     const cluster: EmbeddedCluster = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.postgresPort, logger });
     stack.push('embedded PostgreSQL', () => cluster.stop());

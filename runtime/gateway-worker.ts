@@ -30,6 +30,7 @@ import { embeddedEndpoints } from '../migration/control/endpoints.ts';
 import { startMigrationRuntime } from '../migration/control/migration-runtime.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createMetricsRegistry } from '../platform/metrics.ts';
+import { startTracingFromEnv, stopTracing } from '../platform/tracing.ts';
 import { clusterMetricsOfWorker } from './cluster-metrics.ts';
 import type { GatewayWorker, WorkerLink } from './gateway-worker-protocol.ts';
 import { shareLoginCooldownFromWorker } from './shared-login-cooldown.ts';
@@ -53,6 +54,7 @@ export async function startGatewayWorker(settings: FicusGatewayWorkerSettings, l
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'could not stop cleanly'));
   };
   try {
+    if (await startTracingFromEnv('ficus-gateway')) stops.push(() => stopTracing());
     const legacyPool = new pg.Pool({ connectionString: settings.legacyDatabaseUrl, max: 20, application_name: 'ficus-gateway' });
     legacyPool.on('error', (error) => logger.warn({ err: error }, 'an idle legacy database connection failed'));
     stops.push(() => legacyPool.end());

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { OdooError } from '../errors.ts';
 import type { CallHandler } from '../call.ts';
+import { openSpan, tracingEnabled, type WorkSpan } from '../../platform/tracing.ts';
+import { runInWorkContext } from '../../platform/work-context.ts';
 import { KnownCallLabels, OTHER_LABEL } from './metric-labels.ts';
 
 const TRANSPORTS = new Set(['xmlrpc', 'jsonrpc', 'json2', 'web', 'internal']);
@@ -56,13 +58,16 @@ export function createCallObserver(logger: Logger, registry: Registry): (handler
     const started = performance.now();
     let outcome = 'ok';
     let failure: unknown;
+    const span = tracingEnabled() ? openCallSpan(call, transport) : undefined;
     try {
-      return await handler(call);
+      return await (span ? runInWorkContext({ trace: span.trace, log: logger }, () => handler(call)) : handler(call));
     } catch (error) {
       failure = error;
       outcome = error instanceof OdooError ? error.exceptionName : 'internal';
       throw error;
     } finally {
+      span?.setAttributes({ 'odoo.outcome': outcome });
+      span?.end(outcome === 'ok' ? undefined : failure);
       const seconds = (performance.now() - started) / 1000;
       const { model, method } = known.labelsFor(call.model, call.method, failure);
       const { duration: timed, calls: counted } = seriesOf(transport, model, method);
@@ -77,4 +82,13 @@ export function createCallObserver(logger: Logger, registry: Registry): (handler
       }
     }
   };
+}
+
+/** A span per model call, under the request's: what was asked as attributes (bounded), never its arguments. */
+function openCallSpan(call: Parameters<CallHandler>[0], transport: string): WorkSpan {
+  return openSpan('odoo call', {
+    role: 'internal',
+    scope: 'ficus.gateway',
+    attributes: { 'odoo.transport': transport, 'odoo.model': clip(call.model), 'odoo.method': clip(call.method), 'odoo.database': clip(call.database), 'enduser.id': String(call.uid) },
+  });
 }

@@ -33,7 +33,7 @@ export type { AccessPort, AccessMode } from './access/access-port.ts';
 export { userHasGroup } from './access/groups.ts';
 export { checkRecords, rulesSql, type RulesSql } from './access/record-checks.ts';
 export { notReadyProblem } from './access/reference-copy.ts';
-export { currentTraceparent, currentWork, outgoingHeaders, type WorkContext } from './observability/work-context.ts';
+export { currentTraceparent, currentWork, outgoingHeaders, type WorkContext } from '../../platform/work-context.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
 export { assertServiceOwns, currentWriteOwners, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';

@@ -6,7 +6,7 @@ import { EVENT_TYPES } from '../../services/kit/events/event-types.ts';
 import { toCloudEvent, InvalidEventError } from '../../services/kit/events/cloudevent.ts';
 import { assertValidEvent } from '../../services/kit/events/validate-event.ts';
 import { SCHEMAS_DIR } from '../../services/kit/schema-registry.ts';
-import { continueTrace, formatTraceparent } from '../../services/kit/observability/trace-context.ts';
+import { continueTrace, formatTraceparent } from '../../platform/trace-context.ts';
 import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
 
 describe('forward-only migrations', () => {

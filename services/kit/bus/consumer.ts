@@ -7,8 +7,8 @@ import { InvalidEventError, type CloudEvent } from '../events/cloudevent.ts';
 import type { EventType } from '../events/event-types.ts';
 import { assertValidEvent } from '../events/validate-event.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
-import { continueTrace } from '../observability/trace-context.ts';
-import { runInWorkContext } from '../observability/work-context.ts';
+import { openSpan } from '../../../platform/tracing.ts';
+import { runInWorkContext } from '../../../platform/work-context.ts';
 import { backoffDelay, sleep } from '../../../platform/backoff.ts';
 import { DeliveryTally } from './consumer-tally.ts';
 import type { DeadLetterSink } from './dead-letters.ts';
@@ -137,7 +137,12 @@ export class GroupConsumer implements ConsumerSink {
         continue;
       }
       const handler = this.options.handlers.get(event.type)!;
-      const trace = continueTrace(event.traceparent);
+      // A CONSUMER span per event, child of the span that published it (its CloudEvent's traceparent).
+      const span = openSpan(`${event.type} process`, {
+        role: 'consumer', scope: `ficus.${this.group}`, parent: event.traceparent ?? null,
+        attributes: { 'messaging.operation.type': 'process', 'messaging.destination.name': event.type, 'messaging.consumer.group.name': this.group, 'messaging.message.id': event.id },
+      });
+      const { trace } = span;
       // A pino child logger (with redaction) per event costs more CPU than a typical handler's
       // SQL round trip; it is made only when the handler, or code it calls, actually logs.
       const parent = this.options.logger;
@@ -149,7 +154,13 @@ export class GroupConsumer implements ConsumerSink {
       const legacyPool = this.options.legacyPool ?? null;
       const afterCommit = (work: () => Promise<void>) => void committed.push(work);
       const database = this.options.db as Kysely<any>;
-      await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); }, legacyPool, afterCommit, cache, database }));
+      try {
+        await runInWorkContext(context, () => handler(event, { db: trx as Transaction<any>, get log() { return eventLog(); }, legacyPool, afterCommit, cache, database }));
+        span.end();
+      } catch (error) {
+        span.end(error);
+        throw error;
+      }
       tally.count(event.type, 'handled');
       tally.latency(event.type, event.time);
     }

@@ -12,8 +12,8 @@ import type { Cache } from '../cache/cache.ts';
 import type { KitTables } from '../db/kit-tables.ts';
 import type { PlatformPorts, RouteDefinition, RouteResult, ServiceDefinition } from '../define-service.ts';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
-import { continueTrace } from '../observability/trace-context.ts';
-import { runInWorkContext } from '../observability/work-context.ts';
+import { openSpan } from '../../../platform/tracing.ts';
+import { currentWork, runInWorkContext } from '../../../platform/work-context.ts';
 import type { SagaRunner } from '../saga/saga-runner.ts';
 import type { SchemaRegistry } from '../schema-registry.ts';
 import { authenticate } from './authenticate.ts';
@@ -99,7 +99,12 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
 async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorization, route: RouteDefinition<DB>, req: Request, res: Response): Promise<void> {
   const { service, metrics, schemas } = deps;
   const requestId = requestIdOf(req);
-  const trace = continueTrace(req.get('traceparent'));
+  // Under the gateway's request span when the route runs in its process, else the client's trace.
+  const span = openSpan(`${route.method} ${route.path}`, {
+    role: 'server', scope: `ficus.${service.name}`, parent: currentWork()?.trace ?? req.get('traceparent') ?? null,
+    attributes: { 'http.request.method': route.method, 'http.route': route.path },
+  });
+  const { trace } = span;
   const log = deps.logger.child({ service: service.name, requestId, traceId: trace.traceId });
   res.locals.log = log;
   res.setHeader('x-request-id', requestId);
@@ -107,6 +112,8 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
   res.once('finish', () => {
     const seconds = stopTimer();
     metrics.httpRequests.inc({ service: service.name, method: route.method, route: route.path, status: String(res.statusCode) });
+    span.setAttributes({ 'http.response.status_code': res.statusCode });
+    span.end(res.statusCode >= 500 ? new Error(`HTTP ${res.statusCode}`) : undefined);
     // One line per request (request id and trace from the child logger); never bodies, which carry personal data.
     log.info({ method: req.method, route: route.path, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 }, 'request');
   });

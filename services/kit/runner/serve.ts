@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { opsRoutes } from '../../../platform/ops-routes.ts';
 import { listen, type RunningHttpServer } from '../../../platform/http-server.ts';
+import { withRequestSpans } from '../../../platform/request-spans.ts';
+import { startTracingFromEnv, stopTracing } from '../../../platform/tracing.ts';
 import { localKeyLookup, remoteKeyLookup } from '../auth/key-sources.ts';
 import { publicJwks, type SigningKeySet } from '../auth/keys.ts';
 import { keySetSigner } from '../auth/token-signer.ts';
@@ -32,6 +34,7 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
   // The token authority holds the private keys: it verifies with them and publishes their public half.
   const lookup = keys ?? (signingKeys ? localKeyLookup(signingKeys) : config.jwksUrl ? remoteKeyLookup(config.jwksUrl) : undefined);
   if (!lookup) throw new KitConfigError('FICUS_JWKS_URL', 'set the auth service JWKS URL so bearer tokens can be verified');
+  await startTracingFromEnv(`ficus-${service.name}`);
   const transport = createTransport(config, logger, kitMetrics(metrics));
   const cache = createCache(service.name, config.redisUrl);
   // Without it the service's legacy adapters have nowhere to go: they log LegacySideEffectUnavailable.
@@ -70,6 +73,7 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
     const odooCalls = internal.secret ? internalOdooEndpoint({ service, settings: { ...internal, secret: internal.secret }, pool: runtime.database.pool, logger, metrics, ...(legacyPool ? { legacyPool } : {}) }) : undefined;
     if (odooCalls) app.use(odooCalls);
     app.use(runtime.router);
+    withRequestSpans(app, logger, `ficus.${service.name}`);
     server = await listen(app, config.servicePort, config.serviceHost);
   } catch (error) {
     await runtime.stop();
@@ -87,6 +91,7 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
       await transport.close();
       await cache.close();
       await legacyPool?.end();
+      await stopTracing();
     },
   };
 }

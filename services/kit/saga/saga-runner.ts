@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { KitMetrics } from '../observability/kit-metrics.ts';
-import { continueTrace } from '../observability/trace-context.ts';
-import { currentTraceparent, runInWorkContext } from '../observability/work-context.ts';
+import { openSpan } from '../../../platform/tracing.ts';
+import { currentTraceparent, runInWorkContext } from '../../../platform/work-context.ts';
 import { backoffDelay, sleep } from '../../../platform/backoff.ts';
 import { SagaRejected, sagaStepKey, type SagaBoundary, type SagaDefinition } from './saga.ts';
 
@@ -154,9 +154,18 @@ export class SagaRunner {
     if (!rows[0]?.ok) return undefined;
     try {
       const instance = await this.load(id);
-      const trace = continueTrace(instance.traceparent);
+      const span = openSpan(`saga ${instance.saga}`, { role: 'internal', scope: 'ficus.saga', parent: instance.traceparent, attributes: { 'ficus.saga.id': id, 'ficus.saga.step': instance.step } });
+      const { trace } = span;
       const log = this.options.logger.child({ saga: instance.saga, sagaId: id, traceId: trace.traceId });
-      return await runInWorkContext({ trace, log }, () => this.drive(instance, log));
+      try {
+        const outcome = await runInWorkContext({ trace, log }, () => this.drive(instance, log));
+        span.setAttributes({ 'ficus.saga.outcome': outcome ?? 'pending' });
+        span.end();
+        return outcome;
+      } catch (error) {
+        span.end(error);
+        throw error;
+      }
     } finally {
       await session.query('SELECT pg_advisory_unlock($1, $2)', [SAGA_LOCK_CLASS, id]);
     }

@@ -4,8 +4,8 @@ import { superuserPolicy } from '../../../odoo-bridge/orm/access-policy.ts';
 import { createCallContext } from '../../../odoo-bridge/orm/call-context.ts';
 import { loadRegistry } from '../../../odoo-bridge/orm/registry/registry-cache.ts';
 import { createLogger } from '../../../platform/logger.ts';
-import { continueTrace } from '../../../services/kit/observability/trace-context.ts';
-import { runInWorkContext } from '../../../services/kit/observability/work-context.ts';
+import { continueTrace } from '../../../platform/trace-context.ts';
+import { runInWorkContext } from '../../../platform/work-context.ts';
 import { afterCommit, inTransactionWithAfterCommit, logAfterCommitFailure } from '../../../services/trade/odoo/after-commit.ts';
 import { legacyDatabase, type TestDatabase } from '../../support/databases.ts';
 
