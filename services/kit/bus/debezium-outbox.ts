@@ -42,6 +42,19 @@ export function outboxConnectorOptions(service: string, databaseUrl: string): Po
   };
 }
 
+/**
+ * Instances of one service starting together each register the same connector: Kafka Connect
+ * answers the later PUT 409 (a rebalance in progress) or 500 ("scheduled for shutdown") while it
+ * applies the first. The config is the same, so trying again shortly is all it takes.
+ */
 export async function registerOutboxConnector(connectUrl: string, service: string, databaseUrl: string): Promise<void> {
-  await registerPostgresConnector(connectUrl, outboxConnectorOptions(service, databaseUrl));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await registerPostgresConnector(connectUrl, outboxConnectorOptions(service, databaseUrl));
+      return;
+    } catch (error) {
+      if (attempt >= 10 || !/: HTTP (409|500) /.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
 }
