@@ -23,9 +23,17 @@ import { prefixTsquery, searchWords } from './search-words.ts';
  * - Audience and tags are filtered in SQL before ranking, so the total and every page only count
  *   documents the viewer may find.
  */
+/**
+ * The service database: a pg.Pool, or for a reader that only searches (a REST route on the
+ * request's query builder) anything answering `query`; ensureIndex and replaceAll `connect`.
+ */
+export interface SearchPool {
+  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  connect(): Promise<pg.PoolClient>;
+}
+
 export interface PostgresSearchOptions {
-  /** The service database's pool. */
-  pool: pg.Pool;
+  pool: SearchPool;
   /** A text search configuration of the database (default `english`). Changing it needs a rebuild. */
   language?: string;
   /** Schema of the documents table (default ficus_search): one per deployment, or per test. */
@@ -74,7 +82,7 @@ interface Row {
 
 export class PostgresSearchBackend implements SearchBackend {
   readonly name = 'postgres' as const;
-  readonly #pool: pg.Pool;
+  readonly #pool: SearchPool;
   readonly #language: string;
   readonly #schema: string;
 
@@ -127,7 +135,7 @@ export class PostgresSearchBackend implements SearchBackend {
     )`;
   }
 
-  async #createIndexes(client: pg.PoolClient | pg.Pool, name: string): Promise<void> {
+  async #createIndexes(client: Pick<SearchPool, 'query'>, name: string): Promise<void> {
     await client.query(`CREATE INDEX IF NOT EXISTS ${name}_document ON ${this.#table(name)} USING gin (document)`);
     await client.query(`CREATE INDEX IF NOT EXISTS ${name}_tags ON ${this.#table(name)} USING gin (tags)`);
     await client.query(`CREATE INDEX IF NOT EXISTS ${name}_updated_at ON ${this.#table(name)} (updated_at DESC)`);

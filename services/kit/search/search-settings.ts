@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { PostgresSearchBackend } from './postgres-backend.ts';
+import { PostgresSearchBackend, type SearchPool } from './postgres-backend.ts';
 import type { SearchBackend } from './search-port.ts';
 
 /**
@@ -45,7 +44,7 @@ export function loadSearchSettings(env: NodeJS.ProcessEnv = process.env): Search
 
 /** What a backend may need: the service database (PostgreSQL's documents table lives there). */
 export interface SearchBackendPorts {
-  pool: pg.Pool;
+  pool: SearchPool;
 }
 
 /**
