@@ -1,7 +1,7 @@
 import { MAGIC_FIELDS, type ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import { createRecords } from './record-writes.ts';
-import { checkExist, ident, requireTable, type WriteEnv } from './write-env.ts';
+import { checkExist, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
 
 /**
  * `BaseModel.copy(default)` (18: multi-record, returns the new ids): `copy_data` keeps the
@@ -12,6 +12,9 @@ import { checkExist, ident, requireTable, type WriteEnv } from './write-env.ts';
 export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], defaults: Vals): Promise<number[]> {
   w.ctx.access.checkModel(model, 'read');
   await checkExist(w, model, ids);
+  // copy_data reads each record as the user (`record[name]` fetches under the read rules): a row
+  // the rules hide is an AccessError before anything is created, not a later create's error.
+  await checkRules(w, model, 'read', ids);
   if (ids.length) checkCopiedFieldsReadable(w, model, ids, defaults);
   const table = ident(requireTable(model));
   const result: number[] = [];
