@@ -31,7 +31,9 @@ function convert(nodes: readonly Parse5Node[]): HtmlNode[] {
     else if (node.nodeName === '#comment') out.push({ kind: 'comment', text: (node as DefaultTreeAdapterMap['commentNode']).data });
     else if ('tagName' in node) {
       const element = node as DefaultTreeAdapterMap['element'];
-      const children = convert(element.tagName === 'template' ? (element as DefaultTreeAdapterMap['template']).content.childNodes : element.childNodes);
+      // An HTML <template> keeps its children in `content`; one in foreign content (<svg><template>) is a plain element without it.
+      const content = element.tagName === 'template' ? (element as Partial<DefaultTreeAdapterMap['template']>).content : undefined;
+      const children = convert(content ? content.childNodes : element.childNodes);
       if (!element.sourceCodeLocation) out.push(...children);
       else out.push({ kind: 'element', tag: element.tagName, attrs: element.attrs.map((a) => [a.name, a.value]), children });
     }
