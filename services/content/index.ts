@@ -8,6 +8,7 @@ import { CONTENT_ODOO_MODELS } from './odoo/models.ts';
 import { PAID_BODY_GUARD } from './odoo/paid-body-guard.ts';
 import { CONTENT_RECORD_RULES } from './odoo/record-rules.ts';
 import { CONTENT_ROUTES, CONTENT_SHARED_PATHS } from './routes/index.ts';
+import { searchIndexingWork } from './domain/search-stream.ts';
 
 /**
  * Content: paid knowledge (M06 hp_knowledge: tags, contents, purchases), the health community
@@ -26,6 +27,8 @@ export default defineService<ContentDatabase>({
   sharedPaths: CONTENT_SHARED_PATHS,
   subscriptions: CONTENT_SUBSCRIPTIONS,
   migrations: CONTENT_MIGRATIONS,
+  // The search index follows every write of contents, posts, questions and mall products (SEARCH_INDEXING=on).
+  background: searchIndexingWork,
   odoo: {
     models: CONTENT_ODOO_MODELS,
     behaviours: registerContentEngineBehaviours,

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
-import { defineRoute, loadSearchSettings, problems, searchBackendFromSettings, type AccessPort, type RouteContext, type SearchBackend, type SearchHit, type SearchKind, type SearchPool, type SearchSettings } from '../../kit/index.ts';
+import { defineRoute, HttpProblem, loadSearchSettings, problems, searchBackendFromSettings, type AccessPort, type RouteContext, type SearchBackend, type SearchHit, type SearchKind, type SearchPool, type SearchSettings } from '../../kit/index.ts';
 import { communityHome, knowledgeHome, qaHome } from '../db/content-home.ts';
 import type { ContentDatabase } from '../db/tables.ts';
 import { KIND_SOURCES } from '../domain/search-documents.ts';
@@ -113,7 +113,11 @@ export const searchRoute = defineRoute<ContentDatabase, unknown, SearchQueryStri
     const staff = (await Promise.all(STAFF_GROUPS.map((group) => access.hasGroup(group)))).some(Boolean);
     const tags = ctx.query.tags?.split(',').map((t) => t.trim()).filter(Boolean) ?? [];
     const backend = await backendFor(ctx.db);
-    const results = await backend.search({ q: ctx.query.q ?? '', kinds, tags, sort: ctx.query.sort, viewer: { userId: access.uid, staff }, limit, offset });
+    const results = await backend.search({ q: ctx.query.q ?? '', kinds, tags, sort: ctx.query.sort, viewer: { userId: access.uid, staff }, limit, offset }).catch((error: unknown) => {
+      // No documents table yet: the index was never built here (not an empty answer: "not yet").
+      if ((error as { code?: string }).code === '42P01') throw new HttpProblem(503, 'Service Unavailable', 'The search index is not built yet: the content service builds it at start with SEARCH_INDEXING=on, or run `ficus search rebuild`.', { headers: { 'retry-after': '10' } });
+      throw error;
+    });
     const hits = await readableHits(ctx, access, results.hits);
     return { status: 200, body: { total: Math.max(0, results.total - (results.hits.length - hits.length)), limit, offset, hits } };
   },
