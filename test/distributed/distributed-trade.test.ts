@@ -98,6 +98,12 @@ describe.skipIf(skip)('distributed: gateway → trade ×2 + finance over HTTP an
     });
   }, 120_000);
 
+  it('a trade process refuses an Odoo call that the gateway did not sign (a client reaching it directly cannot pick its uid)', async () => {
+    const body = JSON.stringify({ call: { database: 'hp_legacy', uid: ADMIN, model: 'res.users', method: 'search_read', args: [[]], kwargs: {} } });
+    const direct = await fetch(`${stack.processes[0]!.url}/internal/odoo/call`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ficus-internal-signature': `t=${Date.now()},v1=${'0'.repeat(64)}` }, body });
+    expect(direct.status).toBe(401);
+  });
+
   it('SIGKILL of one trade instance under paced load: 0 failed idempotent calls, 0 lost writes; writes in flight at the kill counted', async () => {
     // Customers spread over members (REST tokens are cheap; four RPC logins), so the load is the gateway's and not one customer's.
     const members = [rpc('member001@hp.example'), rpc('member002@hp.example'), rpc('member003@hp.example'), rpc('member004@hp.example')];
