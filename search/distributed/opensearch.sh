@@ -123,14 +123,14 @@ jvm_options() {
 render_config() {
   mkdir -p "$STATE/config" "$STATE/logs" "$STATE/data" "$STATE/tmp"
   if [ -n "$RUN_AS" ]; then
-    # The node writes data/, logs/ and tmp/ as RUN_AS and must reach them (mkdtemp makes 0700 dirs).
-    chmod a+rx "$STATE" "$STATE/config"
-    chown -R "$RUN_AS" "$STATE/data" "$STATE/logs" "$STATE/tmp"
+    # The node writes data/, logs/, tmp/ and config/ (its opensearch.keystore, made on the first
+    # start) as RUN_AS, and must reach them (mkdtemp makes 0700 dirs).
+    chmod a+rx "$STATE"
+    chown -R "$RUN_AS" "$STATE/data" "$STATE/logs" "$STATE/tmp" "$STATE/config"
   fi
   sed -e "s#@STATE@#$STATE#g" -e "s#@HTTP_PORT@#$HTTP_PORT#g" -e "s#@TRANSPORT_PORT@#$TRANSPORT_PORT#g" \
     "$HERE/config/opensearch.yml.tmpl" > "$STATE/config/opensearch.yml"
   cp "$HERE/config/jvm.options" "$HERE/config/log4j2.properties" "$STATE/config/"
-  chmod a+r "$STATE/config"/*
   echo "$HTTP_PORT" > "$STATE/http.port"
 }
 
