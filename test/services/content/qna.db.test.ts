@@ -78,6 +78,24 @@ describe.each(['service', 'legacy'] as const)('M12 in phase %s', (phase) => {
       : []);
   });
 
+  it("answers as the real Odoo 18 did for edge arguments (asked of the oracle as admin with hp_legacy, 2026-12-07): empty and missing recordsets, duplicate ids, a list as delta", async () => {
+    const ADMIN = 2;
+    const q = await ask(asker, `k2 ${phase} edges?`);
+    const a = await answer(helper, q);
+    expect(await rpc(ADMIN, Q, 'action_close', [[]])).toBe(true);
+    expect(await rpc(ADMIN, Q, 'action_close', [[99999999]])).toBe(true);
+    expect(await rpc(ADMIN, 'hp.community.post', 'action_hide', [[]])).toBe(true);
+    expect(await rpc(ADMIN, 'hp.community.post', 'action_hide', [[99999999]])).toBe(true);
+    expect(await odooErrorOf(rpc(ADMIN, A, 'action_accept', [[a, a]]))).toEqual({ name: 'builtins.ValueError', message: `Expected singleton: hp.qa.answer(${a}, ${a})` });
+    expect(await odooErrorOf(rpc(ADMIN, A, 'action_vote', [[a], [1]]))).toEqual({
+      name: 'builtins.TypeError', message: "int() argument must be a string, a bytes-like object or a real number, not 'list'",
+    });
+    expect(await rpc(ADMIN, A, 'action_vote', [[]], { delta: 'abc' })).toBe(true);
+    // A member's write rules name fields, so Odoo's _check_access reads the records and a deleted one is a MissingError (as Odoo answers under such a rule).
+    expect((await odooErrorOf(rpc(asker, Q, 'action_close', [[99999999]]))).name).toBe('odoo.exceptions.MissingError');
+    expect(await question(q)).toEqual({ state: 'open', accepted_answer_id: null });
+  });
+
   it('action_vote: delta by position or keyword (default 1), per id occurrence, by any member who may read the answer; Python\'s int() errors change nothing', async () => {
     const q = await ask(asker, `k2 ${phase} vote?`);
     const a = await answer(helper, q);
