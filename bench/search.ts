@@ -122,7 +122,8 @@ async function benchOpenSearch(): Promise<BackendFigures & { startMs: number | n
   let pidFile: string | undefined;
   if (!url) {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'search-bench-opensearch-'));
-    const env = { ...process.env, FICUS_OPENSEARCH_STATE: stateDir };
+    // Full JIT (C2) and class verification, as a deployment runs: jvm.options trades them for start-up.
+    const env = { ...process.env, FICUS_OPENSEARCH_STATE: stateDir, OPENSEARCH_JAVA_OPTS: `${process.env.OPENSEARCH_JAVA_OPTS ?? ''} -XX:TieredStopAtLevel=4 -XX:+BytecodeVerificationRemote`.trim() };
     stop = async () => {
       await script(['stop'], env).catch(() => undefined);
       await rm(stateDir, { recursive: true, force: true });
