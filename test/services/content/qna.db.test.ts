@@ -96,6 +96,21 @@ describe.each(['service', 'legacy'] as const)('M12 in phase %s', (phase) => {
     expect(await question(q)).toEqual({ state: 'open', accepted_answer_id: null });
   });
 
+  it('one accepted answer under concurrency: of 6 simultaneous accepts of 6 different answers (3 RPC, 3 REST) exactly one succeeds, the others get the addon\'s text', async () => {
+    const title = `k2 ${phase} race?`;
+    const q = await ask(asker, title);
+    const answers = [];
+    for (const uid of members.slice(3, 9)) answers.push(await answer(uid, q));
+    const outcomes = await Promise.all(answers.map((a, i) => (i % 2
+      ? odooErrorOf(rpc(asker, A, 'action_accept', [[a]])).then((e) => e.message, () => 'accepted')
+      : sides.rest('POST', `/qna/answers/${a}/accept`, asker, undefined, idem()).then((r) => (r.status === 200 ? 'accepted' : `${r.status} ${r.body.detail}`)))));
+    expect(outcomes.filter((o) => o === 'accepted')).toHaveLength(1);
+    const refused = outcomes.filter((o) => o !== 'accepted');
+    expect(refused.every((o) => o === `Question '${title}' already has an accepted answer.` || o === `409 Question '${title}' already has an accepted answer.`)).toBe(true);
+    const winner = answers[outcomes.indexOf('accepted')]!;
+    expect(await question(q)).toEqual({ state: 'answered', accepted_answer_id: winner });
+  }, 60_000);
+
   it('action_vote: delta by position or keyword (default 1), per id occurrence, by any member who may read the answer; Python\'s int() errors change nothing', async () => {
     const q = await ask(asker, `k2 ${phase} vote?`);
     const a = await answer(helper, q);
