@@ -138,6 +138,23 @@ describe.each(['service', 'legacy'] as const)('M11 in phase %s', (phase) => {
     expect((await sides.rest('POST', '/communities/posts', author, { title: '' }, idem())).status).toBe(400);
   });
 
+  it('REST posts: an Idempotency-Key replay creates once; paging and filters; 401 without a token, 400 for a query outside the schema', async () => {
+    const headers = idem();
+    const first = await sides.rest('POST', '/communities/posts', other, { title: `k2 ${phase} once`, body: 'hello' }, headers);
+    const replay = await sides.rest('POST', '/communities/posts', other, { title: `k2 ${phase} once`, body: 'hello' }, headers);
+    expect([replay.status, replay.body]).toEqual([201, first.body]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM community_posts WHERE title = $1', [`k2 ${phase} once`])).rows[0].n).toBe(1);
+    const mine = await sides.rest('GET', `/communities/posts?author_id=${other}&q=once&limit=1`, author);
+    expect([mine.body.total, mine.body.items.map((p: any) => p.id), mine.body.limit, mine.body.offset]).toEqual([1, [first.body.id], 1, 0]);
+    const paged = await sides.rest('GET', `/communities/posts?author_id=${author}&limit=2&offset=1`, other);
+    const all = await sides.rest('GET', `/communities/posts?author_id=${author}&limit=200`, other);
+    expect(paged.body.total).toBe(all.body.total);
+    expect(paged.body.items.map((p: any) => p.id)).toEqual(all.body.items.slice(1, 3).map((p: any) => p.id));
+    expect((await sides.rest('GET', '/communities/posts', null)).status).toBe(401);
+    expect((await sides.rest('GET', '/communities/posts?limit=0', other)).status).toBe(400);
+    expect((await sides.rest('GET', '/communities/posts?state=gone', other)).status).toBe(400);
+  });
+
   it('REST comments: threaded by parent in id order, sanitised; a reply must name a comment of the same post (422); a post the caller may not read takes no comment (404)', async () => {
     const post = await newPost(author, `k2 ${phase} thread`);
     const first = await sides.rest('POST', `/communities/posts/${post}/comments`, other, { body: 'first <script>x()</script>' }, idem());
