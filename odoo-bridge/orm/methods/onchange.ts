@@ -13,8 +13,31 @@ import { nestMany2one, type FieldSpec } from './web-read.ts';
 
 type Values = Record<string, unknown>;
 
+const isReifiedGroup = (name: unknown) => typeof name === 'string' && /^(in_group_\d+|in_groups_[\d_]+|sel_groups_[\d_]+)$/.test(name);
+
+/**
+ * Python overrides of `onchange` that are `super().onchange(...)` under a condition Ficus checks.
+ * base res_users.py: `Users.onchange` only warms the cache with the user's SELF_READABLE_FIELDS
+ * (the field access rules already let users read those on themselves), and `UsersView.onchange`
+ * rewrites reified group fields (in_group_*, sel_groups_*) into groups_id: none in the spec, in
+ * the changed names or in the values, and both are plain super() calls.
+ */
+const PASS_THROUGH_OVERRIDES: Readonly<Record<string, (spec: readonly string[], changed: readonly unknown[], values: Values) => boolean>> = {
+  'res.users': (spec, changed, values) => !spec.some(isReifiedGroup) && !changed.some(isReifiedGroup) && !Object.keys(values).some(isReifiedGroup),
+};
+
 /** The log fields a new record has no value for (False in web_read). */
 const LOG_FIELDS = new Set(['create_uid', 'create_date', 'write_uid', 'write_date']);
+
+/**
+ * Computes stored computed / stored related fields on a record as the form has it (the write
+ * side's registered computes in a rolled-back sandbox: write/onchange-sandbox.ts). `id` null: a
+ * new record. Per state, the fields' raw column values.
+ */
+export interface OnchangeComputer {
+  canCompute(model: ModelInfo, field: FieldInfo): boolean;
+  compute(ctx: CallContext, model: ModelInfo, id: number | null, states: readonly Values[], fields: readonly string[]): Promise<Values[]>;
+}
 
 /**
  * `onchange(values, field_names, fields_spec)` (addons/web/models/models.py 18, the web
@@ -29,11 +52,18 @@ const LOG_FIELDS = new Set(['create_uid', 'create_date', 'write_uid', 'write_dat
  * - later calls: nothing in the spec depends (transitively, fields.py `get_depends`) on the
  *   changed fields and no `@api.onchange` watches them: `{'value': {}}`, as the snapshots do not
  *   differ; otherwise refused.
+ * - with a computer (the full engine's), stored computed and stored related fields are computed
+ *   as create/write compute them: on a new record from its values and defaults; after a change,
+ *   snapshot0 (an existing record: its stored value; a new one: computed with the changed fields
+ *   False) against the value computed from the form's values, kept when they differ.
  *
  * The model's read right applies, and the record rules on an existing record; related records
  * are read as `web_read` reads them (methods/web-read.ts).
  */
-export const ONCHANGE_METHOD: MethodSpec = {
+export const ONCHANGE_METHOD: MethodSpec = onchangeMethod();
+
+export function onchangeMethod(computer?: OnchangeComputer): MethodSpec {
+  return {
   api: 'records',
   signature: { qualname: 'Base.onchange', params: [{ name: 'values' }, { name: 'field_names' }, { name: 'fields_spec' }] },
   async run(ctx, model, a, rawIds) {
@@ -41,8 +71,11 @@ export const ONCHANGE_METHOD: MethodSpec = {
     const spec = a.fields_spec as Record<string, FieldSpec | null>;
     if (!isDict(values) || !isDict(spec) || !Array.isArray(a.field_names)) throw valueError('onchange() expects values (dict), field_names (list) and fields_spec (dict)');
     const fieldNames = (a.field_names as unknown[]).map(String);
-    // A Python override of onchange itself (res.users' reified groups, account.move…).
-    if (pythonMethodOwners(model.name, 'onchange').some((owner) => owner !== 'base')) throw missingBehaviour(model.name, 'onchange()');
+    // A Python override of onchange itself (account.move…), unless it reduces to super() here.
+    const passes = PASS_THROUGH_OVERRIDES[model.name];
+    if (pythonMethodOwners(model.name, 'onchange').some((owner) => owner !== 'base') && !passes?.(Object.keys(spec), a.field_names as unknown[], values)) {
+      throw missingBehaviour(model.name, 'onchange()');
+    }
     if (fieldNames.some((name) => !model.fields.has(name))) return {};
     for (const name of Object.keys(spec)) if (!model.fields.has(name)) throw keyError(name);
     ctx.access.checkModel(model, 'read');
@@ -61,8 +94,30 @@ export const ONCHANGE_METHOD: MethodSpec = {
       const affected = dependents(ctx, model, new Set(fieldNames));
       const shown = Object.keys(spec).filter((name) => affected.has(name) && !fieldNames.includes(name));
       const value: Values = {};
+      const computed = shown.filter((name) => name !== 'display_name');
+      if (computed.length) {
+        const blocked = computed.find((name) => !computer?.canCompute(model, model.fields.get(name)!));
+        if (blocked || hasX2manyValues(model, values)) throw refuse(`(the compute of ${blocked ?? computed[0]}, which depends on ${fieldNames.join(', ')})`);
+        const form = formValues(model, values);
+        const changedOff = { ...form, ...Object.fromEntries(fieldNames.map((n) => [n, false])) };
+        const [now = {}, before = {}]: Values[] = ids.length
+          ? [(await computer!.compute(ctx, model, ids[0]!, [form], computed))[0]!, await storedColumns(ctx, model, ids[0]!, computed)]
+          : await computer!.compute(ctx, model, null, [form, changedOff], computed);
+        const changed: Values = {};
+        for (const name of computed) {
+          const field = model.fields.get(name)!;
+          const [a, b] = [newRecordValue(model, field, columnValue(field, now[name])), newRecordValue(model, field, columnValue(field, before[name]))];
+          if (JSON.stringify(a) !== JSON.stringify(b)) changed[name] = a;
+        }
+        const rows = [changed];
+        for (const name of Object.keys(changed)) {
+          const field = model.fields.get(name)!;
+          if (field.type === 'many2one' && isDict(spec[name]) && changed[name] !== false) await nestMany2one(ctx, field, rows, spec[name] as FieldSpec);
+        }
+        Object.assign(value, changed);
+      }
       for (const name of shown) {
-        if (name !== 'display_name') throw refuse(`(the compute of ${name}, which depends on ${fieldNames.join(', ')})`);
+        if (name !== 'display_name') continue;
         const recName = baseRecName(model);
         if (!recName || !fieldNames.includes(recName.name)) throw refuse(`(the compute of ${name}, which depends on ${fieldNames.join(', ')})`);
         // snapshot0 holds the record's own value of the changed field (a new record: False), snapshot1 the form's.
@@ -80,6 +135,18 @@ export const ONCHANGE_METHOD: MethodSpec = {
     const onchangeOn = watchedAny(new Set([...given, ...Object.keys(spec)]));
     if (onchangeOn) throw refuse(`(the @api.onchange methods of ${onchangeOn})`);
     const record: Values = {};
+    // Stored computes / stored related fields the engine computes as create does (a sandbox), from the values and defaults.
+    const sandboxed = Object.keys(spec).filter((name) => {
+      const field = model.fields.get(name)!;
+      if (name === 'id' || name === 'display_name' || LOG_FIELDS.has(name) || field.inheritedVia) return false;
+      if (field.related && emptyFirstHop(model, field, values, defaults)) return false;
+      return isPythonComputed(ctx.registry, model, field) && Boolean(computer?.canCompute(model, field));
+    });
+    const computedNew: Values = {};
+    if (sandboxed.length && !hasX2manyValues(model, values)) {
+      const form = formValues(model, { ...defaults, ...values });
+      Object.assign(computedNew, (await computer!.compute(ctx, model, null, [form], sandboxed))[0]);
+    }
     for (const name of Object.keys(spec)) {
       if (name === 'id') continue;
       const field = model.fields.get(name)!;
@@ -94,6 +161,10 @@ export const ONCHANGE_METHOD: MethodSpec = {
       if (field.related && !field.inheritedVia && emptyFirstHop(model, field, values, defaults)) {
         // A related field through an empty many2one is empty on a new record.
         record[name] = newRecordValue(model, field, null);
+        continue;
+      }
+      if (name in computedNew) {
+        record[name] = newRecordValue(model, field, columnValue(field, computedNew[name]));
         continue;
       }
       if (field.inheritedVia || isPythonComputed(ctx.registry, model, field)) throw refuse(`(the compute of ${name} on a new record)`);
@@ -112,7 +183,45 @@ export const ONCHANGE_METHOD: MethodSpec = {
     }
     return { value: record };
   },
-};
+  };
+}
+
+/** The form's values as vals for the sandbox: many2one `{id, display_name}` / `[id, name]` as the id, x2many left out. */
+function formValues(model: ModelInfo, values: Values): Values {
+  const out: Values = {};
+  for (const [name, value] of Object.entries(values)) {
+    const field = model.fields.get(name);
+    if (!field || name === 'id' || field.type === 'one2many' || field.type === 'many2many') continue;
+    if (field.type === 'many2one') out[name] = isDict(value) ? (value.id ?? false) : Array.isArray(value) ? (value[0] ?? false) : value;
+    else out[name] = value;
+  }
+  return out;
+}
+
+/** Whether the form gives x2many lines (the sandbox holds only the record's own row). */
+function hasX2manyValues(model: ModelInfo, values: Values): boolean {
+  return Object.entries(values).some(([name, value]) => {
+    const type = model.fields.get(name)?.type;
+    return (type === 'one2many' || type === 'many2many') && Array.isArray(value) && value.length > 0;
+  });
+}
+
+/** An existing record's stored values of `fields` (snapshot0 of a stored compute is what is stored). */
+async function storedColumns(ctx: CallContext, model: ModelInfo, id: number, fields: readonly string[]): Promise<Values> {
+  const cols = fields.map((n) => `"${model.fields.get(n)!.column!.replace(/"/g, '""')}" AS "${n.replace(/"/g, '""')}"`);
+  const { rows } = await ctx.db.query<Values>(`SELECT ${cols.join(', ')} FROM "${model.table!.replace(/"/g, '""')}" WHERE id = $1`, [id]);
+  return rows[0] ?? {};
+}
+
+/** A column value as a form value: numeric text as a number, dates as Odoo's strings. */
+function columnValue(field: FieldInfo, raw: unknown): unknown {
+  if (raw instanceof Date) {
+    const iso = new Date(raw.getTime() - raw.getTimezoneOffset() * 60_000).toISOString();
+    return field.type === 'date' ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+  }
+  if (typeof raw === 'string' && (field.type === 'float' || field.type === 'monetary' || field.type === 'integer')) return Number(raw);
+  return raw;
+}
 
 /** The `_rec_name` field when the display name is BaseModel's compute of it, else undefined. */
 function baseRecName(model: ModelInfo): FieldInfo | undefined {

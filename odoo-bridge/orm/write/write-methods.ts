@@ -6,6 +6,8 @@ import type { CallContext } from '../call-context.ts';
 import { selfWriteValues } from './core/res-users-self-write.ts';
 import { idsOf, type MethodSpec, type MethodTable } from '../methods/method.ts';
 import { WEB_METHODS } from '../methods/web-methods.ts';
+import { onchangeMethod } from '../methods/onchange.ts';
+import { onchangeSandbox } from './onchange-sandbox.ts';
 import { displayNames } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { BehaviourRegistry, type Vals } from './behaviour-registry.ts';
@@ -37,6 +39,8 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
   const tx = <T>(ctx: CallContext, work: (w: WriteEnv) => Promise<T>) => inTransaction(ctx, (t) => work(env(t)));
 
   const methods: Record<string, MethodSpec> = {
+    // The web form's onchange with the registered stored computes (a rolled-back sandbox).
+    onchange: onchangeMethod(onchangeSandbox(behaviours)),
     create: {
       api: 'model',
       signature: { qualname: 'BaseModel.create', params: [{ name: 'vals_list' }] },
