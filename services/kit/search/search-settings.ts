@@ -60,8 +60,6 @@ export async function searchBackendFromSettings(settings: SearchSettings, ports:
 }
 
 async function loadOpenSearchFactory(): Promise<OpenSearchBackendFactory> {
-  const file = './opensearch-backend.ts';
-  const module = (await import(file)) as { createOpenSearchBackend?: OpenSearchBackendFactory };
-  if (typeof module.createOpenSearchBackend !== 'function') throw new Error('search: opensearch-backend.ts exports no createOpenSearchBackend');
-  return module.createOpenSearchBackend;
+  const { createOpenSearchBackend } = await import('./opensearch-backend.ts');
+  return createOpenSearchBackend;
 }
