@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createGatewayApp } from '../odoo-bridge/gateway.ts';
 import { startTracingFromEnv, stopTracing } from '../platform/tracing.ts';
+import { cdcMetrics } from '../cdc/apply/metrics.ts';
+import { rowChangeFeedLag } from '../services/kit/cdc/row-change-feed.ts';
 import { listen, type RunningHttpServer } from '../platform/http-server.ts';
 import { createLoginThrottle, createOdooGateway } from '../odoo-bridge/odoo-gateway.ts';
 import { keySetSigner } from '../services/kit/auth/token-signer.ts';
@@ -94,6 +96,10 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
     // Phases per module: which side answers each model, shadow comparison, freezes, syncs.
     const upstream = config.legacyOdooUrl ? createUpstreamOdoo(config.legacyOdooUrl, config.upstreamTimeoutMs) : undefined;
     // Distributed mode (FICUS_SERVICE_URLS): services listed there run apart; none listed, nothing changes.
+    // The sync and feed lag families exist from the start (empty until a module syncs), so a
+    // dashboard or alert reading them finds them rather than nothing (deploy/grafana).
+    cdcMetrics(metrics);
+    rowChangeFeedLag(metrics);
     const distributed = await startDistributedParts({ logger, metrics });
     if (distributed) stack.push('remote services', async () => distributed.stop());
     const migration = await startMigrationRuntime({
@@ -158,8 +164,9 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       readiness: [
         { name: 'legacy database', check: () => checkLegacyDatabase(legacyPool) },
         { name: 'control database', check: async () => void (await controlPool.query('SELECT 1')) },
+        ...(distributed ? [distributed.readiness] : []),
       ],
-      routers: [...odooRouters, jwksRouter(jwks), ...(distributed?.remote.routers ?? []), ...services.routers],
+      routers: [...odooRouters, jwksRouter(jwks), ...(distributed ? [...distributed.remote.routers, distributed.behaviourCalls(migration.behaviourCall, config.odooDatabaseName)] : []), ...services.routers],
     });
     const server: RunningHttpServer =
       config.gatewayProcesses > 1

@@ -28,6 +28,7 @@ import { createPostgresSessionStore } from '../odoo-bridge/sessions/postgres-ses
 import { createRedisSessionStore } from '../odoo-bridge/sessions/redis-session-store.ts';
 import { embeddedEndpoints } from '../migration/control/endpoints.ts';
 import { startMigrationRuntime } from '../migration/control/migration-runtime.ts';
+import { startDistributedParts } from './distributed-parts.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createMetricsRegistry } from '../platform/metrics.ts';
 import { startTracingFromEnv, stopTracing } from '../platform/tracing.ts';
@@ -68,6 +69,9 @@ export async function startGatewayWorker(settings: FicusGatewayWorkerSettings, l
     stops.push(() => sessions.close());
 
     const upstream = config.legacyOdooUrl ? createUpstreamOdoo(config.legacyOdooUrl, config.upstreamTimeoutMs) : undefined;
+    // Distributed mode: this process routes the Odoo calls of services running apart to them too.
+    const distributed = await startDistributedParts({ logger, metrics: own, bus: false });
+    if (distributed) stops.push(async () => distributed.stop());
     const migration = await startMigrationRuntime({
       endpoints: embeddedEndpoints({ controlUrl: settings.controlDatabaseUrl, legacyUrl: settings.legacyDatabaseUrl, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) }),
       odooDatabaseName: config.odooDatabaseName,
@@ -77,6 +81,7 @@ export async function startGatewayWorker(settings: FicusGatewayWorkerSettings, l
       metrics: own,
       runSync: false,
       ...(upstream ? { upstream } : {}),
+      ...(distributed ? { remoteService: distributed.remote.odooCallsOf } : {}),
     });
     stops.push(() => migration.stop());
 

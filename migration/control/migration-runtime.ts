@@ -48,6 +48,8 @@ export interface MigrationRuntimeOptions {
 export interface MigrationRuntime {
   router: CallRouter;
   handlerFor(database: ServedDatabase): CallHandler;
+  /** The migrated database's dispatch for a behaviour's calls (reads of the system of record), for service engines in other processes. */
+  behaviourCall: CallHandler;
   book: PhaseBook;
   supervisor: SyncSupervisor | undefined;
   readYourWrites: ReadYourWrites;
@@ -212,6 +214,10 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   return {
     router,
     handlerFor,
+    behaviourCall: (call) => {
+      if (!systemOfRecordCall) handlerFor({ name: o.odooDatabaseName, pool: o.legacyPool });
+      return systemOfRecordCall!(call);
+    },
     book,
     supervisor,
     readYourWrites,
