@@ -14,6 +14,7 @@ export type OdooExceptionName =
   | 'odoo.exceptions.RedirectWarning'
   | 'odoo.http.SessionExpiredException'
   | 'werkzeug.exceptions.NotFound'
+  | 'werkzeug.exceptions.UnprocessableEntity'
   | 'werkzeug.exceptions.ServiceUnavailable'
   | 'builtins.ValueError'
   | 'builtins.TypeError'

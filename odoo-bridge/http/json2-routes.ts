@@ -136,6 +136,12 @@ function sendError(res: Response, thrown: unknown, logger: Logger): void {
     return;
   }
   const error = asOdooError(thrown, logger);
+  // The werkzeug errors the engine raises for JSON-2 (an unknown model or method, arguments the method does not bind).
+  const werkzeug = WERKZEUG_STATUS[error.exceptionName];
+  if (werkzeug) {
+    sendError(res, new HttpProblem(werkzeug, error.exceptionName, error.message), logger);
+    return;
+  }
   if (error.exceptionName === 'werkzeug.exceptions.ServiceUnavailable') {
     // The gateway's admission queue is full (odoo-bridge/admission): a werkzeug 503, with a hint when to come back.
     sendError(res, new HttpProblem(503, error.exceptionName, error.message, { 'Retry-After': '1' }), logger);
@@ -143,6 +149,11 @@ function sendError(res: Response, thrown: unknown, logger: Logger): void {
   }
   res.status(statusFor(error)).json({ name: error.exceptionName, message: error.message, arguments: error.arguments, context: error.context, debug: '' });
 }
+
+const WERKZEUG_STATUS: Readonly<Record<string, number>> = {
+  'werkzeug.exceptions.NotFound': 404,
+  'werkzeug.exceptions.UnprocessableEntity': 422,
+};
 
 function statusFor(error: OdooError): number {
   switch (error.exceptionName) {

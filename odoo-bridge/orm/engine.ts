@@ -2,7 +2,8 @@ import { accessError, OdooError, userError } from '../errors.ts';
 import type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
 import type { AccessPolicy } from './access-policy.ts';
 import { createCallContext } from './call-context.ts';
-import { bindArguments } from './dispatch/signature.ts';
+import { bindArguments, type Signature } from './dispatch/signature.ts';
+import { pyRepr } from './domain/python-repr.ts';
 import type { MethodSpec, MethodTable } from './methods/method.ts';
 import { READ_METHODS } from './methods/index.ts';
 import { loadRegistry } from './registry/registry-cache.ts';
@@ -44,11 +45,13 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
     const { method } = request;
     if (PRIVATE_METHOD.test(method)) throw accessError(`Private methods (such as ${method}) cannot be called remotely.`);
     const registry = await loadRegistry(options.database);
+    const json2 = request.transport === 'json2';
     const model = registry.model(request.model);
-    if (!model) throw userError(`Object ${request.model} doesn't exist`);
+    // Odoo 19's JSON-2 controller answers these as werkzeug errors of its own (NotFound, UnprocessableEntity).
+    if (!model) throw json2 ? new OdooError('werkzeug.exceptions.NotFound', `the model ${pyRepr(request.model)} does not exist`) : userError(`Object ${request.model} doesn't exist`);
     const spec = Object.hasOwn(methods, method) ? methods[method] : options.resolveMethod?.(request.model, method);
     if (!spec) {
-      throw new OdooError('builtins.AttributeError', `The method '${method}' does not exist on the model '${request.model}'`);
+      throw new OdooError(json2 ? 'werkzeug.exceptions.NotFound' : 'builtins.AttributeError', `The method '${method}' does not exist on the model '${request.model}'`);
     }
     const kwargs = { ...(request.kwargs ?? {}) };
     const rawContext = kwargs.context;
@@ -60,10 +63,25 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
       ids = args[0];
       args = args.slice(1);
     }
+    if (json2) refuseUnboundJson2(spec.signature, kwargs);
     const bound = bindArguments(spec.signature, args, kwargs);
     const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext, policy, filestore });
     return spec.run(ctx, model, bound, ids);
   }
 
   return { call, registry: () => loadRegistry(options.database), methods };
+}
+
+/**
+ * JSON-2's `inspect.signature(func).bind(records, **kwargs)` (Odoo 19 web_json_2): a parameter
+ * without default that is not given, then a name the method does not take, as inspect words
+ * them, answered as UnprocessableEntity (422).
+ */
+function refuseUnboundJson2(signature: Signature, kwargs: Readonly<Record<string, unknown>>): void {
+  const params = [...signature.params, ...(signature.keywordOnly ?? [])];
+  const missing = params.find((p) => !('default' in p) && !Object.hasOwn(kwargs, p.name));
+  if (missing) throw new OdooError('werkzeug.exceptions.UnprocessableEntity', `missing a required argument: ${pyRepr(missing.name)}`);
+  if (signature.varKeywords) return;
+  const unexpected = Object.keys(kwargs).find((key) => !params.some((p) => p.name === key));
+  if (unexpected) throw new OdooError('werkzeug.exceptions.UnprocessableEntity', `got an unexpected keyword argument ${pyRepr(unexpected)}`);
 }

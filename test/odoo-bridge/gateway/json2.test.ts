@@ -46,4 +46,23 @@ describe('JSON-2 (Odoo 19 API) in front of the Odoo 18 database', () => {
     const elsewhere = await fetch(`${legacy.gateway.url}/json/2/res.partner`, { method: 'POST' });
     expect(elsewhere.status).toBe(404);
   });
+
+  it("answers an unknown model or method 404 and arguments the method does not bind 422, as Odoo 19's web_json_2 (werkzeug errors, inspect's texts)", async () => {
+    const werkzeug = (name: string, message: string, status: number) => ({ name: `werkzeug.exceptions.${name}`, message, arguments: [message, status], context: {}, debug: '' });
+    const model = await call('no.such.model/search', { domain: [] });
+    expect([model.status, await model.json()]).toEqual([404, werkzeug('NotFound', "the model 'no.such.model' does not exist", 404)]);
+    const method = await call('res.partner/no_such', {});
+    expect([method.status, await method.json()]).toEqual([404, werkzeug('NotFound', "The method 'no_such' does not exist on the model 'res.partner'", 404)]);
+    const missing = await call('res.partner/write', { ids: [3] });
+    expect([missing.status, await missing.json()]).toEqual([422, werkzeug('UnprocessableEntity', "missing a required argument: 'vals'", 422)]);
+    const unexpected = await call('res.partner/search', { domain: [], bogus: 1 });
+    expect([unexpected.status, await unexpected.json()]).toEqual([422, werkzeug('UnprocessableEntity', "got an unexpected keyword argument 'bogus'", 422)]);
+    // The same failures over JSON-RPC keep Odoo 18's own errors.
+    const rpc = await fetch(`${legacy.gateway.url}/jsonrpc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params: { service: 'object', method: 'execute_kw', args: [LEGACY_DB_NAME, 6, MEMBER_KEY, 'res.partner', 'no_such', [], {}] } }),
+    });
+    expect(((await rpc.json()) as { error: { data: { name: string } } }).error.data.name).toBe('builtins.AttributeError');
+  });
 });
