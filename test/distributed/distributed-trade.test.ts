@@ -3,6 +3,7 @@ import { jsonRpcMember } from '../../bench/drill/jsonrpc-member.ts';
 import { reconcileModules, standingFromControl, type ReconcileReport } from '../../migration/reconcile/index.ts';
 import { credentialStampOf } from '../../services/kit/auth/credential-stamp.ts';
 import { issueToken } from '../../services/kit/auth/tokens.ts';
+import { gatewayModelCaller } from '../../services/kit/runner/internal-odoo-endpoint.ts';
 import { javaMissing } from '../services/support/kafka-bus.ts';
 import { startDistributedStack, type DistributedStack } from './support/distributed-stack.ts';
 
@@ -29,7 +30,7 @@ beforeAll(async () => {
   if (skip) return;
   stack = await startDistributedStack();
   console.log(`[distributed] started: ${JSON.stringify(stack.timings)} ms`);
-}, 300_000);
+}, 600_000);
 afterAll(async () => stack?.stop(), 120_000);
 
 const bearer = async (uid: number) => `Bearer ${issueToken(stack.keys, { userId: uid, credentialStamp: await credentialStampOf(stack.trade, uid) })}`;
@@ -102,6 +103,17 @@ describe.skipIf(skip)('distributed: gateway → trade ×2 + finance over HTTP an
     const body = JSON.stringify({ call: { database: 'hp_legacy', uid: ADMIN, model: 'res.users', method: 'search_read', args: [[]], kwargs: {} } });
     const direct = await fetch(`${stack.processes[0]!.url}/internal/odoo/call`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ficus-internal-signature': `t=${Date.now()},v1=${'0'.repeat(64)}` }, body });
     expect(direct.status).toBe(401);
+  });
+
+  it("a service's behaviour reaching another module's model goes back through the gateway's dispatch, signed (FICUS_GATEWAY_URL)", async () => {
+    // As finance's hp.payment.action_succeed in a finance process marks the paid order paid: here the test signs as a service.
+    const asService = gatewayModelCaller(stack.gatewayUrl, stack.secret, 'hp_legacy');
+    const ctx = { uid: MEMBER, context: {} } as unknown as Parameters<typeof asService>[0];
+    const [{ id }] = (await stack.trade.query<{ id: number }>('SELECT id FROM service_orders WHERE customer_id = $1 ORDER BY id LIMIT 1', [MEMBER])).rows as [{ id: number }];
+    // The gateway sends hp.service.order (M04, phase service) on to a trade process: three processes, one call.
+    expect(await asService(ctx, 'hp.service.order', 'read', [[id], ['customer_id']])).toEqual([{ id, customer_id: [MEMBER, expect.any(String)] }]);
+    const forged = gatewayModelCaller(stack.gatewayUrl, 'f'.repeat(64), 'hp_legacy');
+    await expect(forged(ctx, 'hp.service.order', 'read', [[id], ['customer_id']])).rejects.toThrow(/answered 401/);
   });
 
   it('SIGKILL of one trade instance under paced load: 0 failed idempotent calls, 0 lost writes; writes in flight at the kill counted', async () => {

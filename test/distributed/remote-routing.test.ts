@@ -160,7 +160,7 @@ describe("a service process's internal endpoint, and the gateway's handler calli
     unreachable.on('error', () => undefined);
     cleanups.push(() => unreachable.end());
     const app = express();
-    app.use(internalOdooEndpoint({ service: trade, settings: { secret: SECRET, odooDatabaseName: 'hp_legacy' }, pool: unreachable, logger, metrics: new Registry() })!);
+    app.use(internalOdooEndpoint({ service: trade, settings: { secret: SECRET, odooDatabaseName: 'hp_legacy', gatewayUrl: undefined }, pool: unreachable, logger, metrics: new Registry() })!);
     const server: RunningHttpServer = await listen(app, 0, '127.0.0.1');
     cleanups.push(() => server.close(100));
     return `http://127.0.0.1:${server.port}`;

@@ -15,6 +15,7 @@ import { listen, type RunningHttpServer } from '../../../platform/http-server.ts
 import { createLogger } from '../../../platform/logger.ts';
 import { createMetricsRegistry } from '../../../platform/metrics.ts';
 import { startRemoteServices, type RemoteServices } from '../../../runtime/distributed-services.ts';
+import { signedOdooCallRouter } from '../../../services/kit/runner/internal-odoo-endpoint.ts';
 import { loadBuiltServices } from '../../../services/catalog.ts';
 import { newSigningKeySet, publicJwks, type SigningKeySet } from '../../../services/kit/auth/keys.ts';
 import { runFicus, waitForHttp, type FicusProcess } from '../../support/ficus-process.ts';
@@ -42,6 +43,8 @@ export interface DistributedStack {
   remote: RemoteServices;
   metrics: ReturnType<typeof createMetricsRegistry>;
   keys: SigningKeySet;
+  /** FICUS_INTERNAL_SECRET of this stack (a test may sign as a service does). */
+  secret: string;
   processes: ServiceProcess[];
   timings: Record<string, number>;
   stop(): Promise<void>;
@@ -114,7 +117,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
       databases: [served], handlerFor: runtime.handlerFor, router: runtime.router, sessions, maxInactivitySeconds: 3600,
       throttle: await createLoginThrottle(legacy, { logger }), logger, metrics,
     });
-    const gateway: RunningHttpServer = await listen(createGatewayApp({ logger, metrics, readiness: [], routers: [...odooRouters, ...remote.routers] }), 0, '127.0.0.1');
+    const gateway: RunningHttpServer = await listen(createGatewayApp({ logger, metrics, readiness: [], routers: [...odooRouters, ...remote.routers, signedOdooCallRouter({ secret, odooDatabaseName: 'hp_legacy', call: runtime.behaviourCall, logger })] }), 0, '127.0.0.1');
     closers.push(() => gateway.close(1000));
     mark('gateway');
 
@@ -137,7 +140,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
 
     const processes: ServiceProcess[] = [];
     const common = {
-      LEGACY_DATABASE_URL: legacyUrl, FICUS_JWKS_URL: jwksUrl, FICUS_INTERNAL_SECRET: secret,
+      LEGACY_DATABASE_URL: legacyUrl, FICUS_JWKS_URL: jwksUrl, FICUS_INTERNAL_SECRET: secret, FICUS_GATEWAY_URL: `http://127.0.0.1:${gateway.port}`,
       FICUS_BUS: 'kafka', KAFKA_BROKERS: kafka.brokers, KAFKA_CONNECT_URL: kafka.connectUrl, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     };
     for (const [name, list] of Object.entries(ports)) {
@@ -162,7 +165,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     mark('services');
     return {
       gatewayUrl: `http://127.0.0.1:${gateway.port}`, legacyUrl, legacy, trade, finance, control, controlUrl: url('control'), clusterUrl: url,
-      runtime, remote, metrics, keys, processes, timings, stop: stopAll,
+      runtime, remote, metrics, keys, secret, processes, timings, stop: stopAll,
     };
   } catch (error) {
     console.log(`[distributed] failed to start after ${JSON.stringify(timings)} ms`);
