@@ -177,6 +177,28 @@ describe('GET /search', () => {
   });
 });
 
+describe('ficus search rebuild', () => {
+  it('rebuilds the index from the tables where they live and swaps it in', async () => {
+    // A document nothing in the tables backs: gone after the rebuild.
+    await backend.upsert([{ kind: 'post', id: 99_999_999, title: 'Orphan ocelot', body: '', tags: [], audience: { everyone: true }, updatedAt: new Date().toISOString() }]);
+    const { ficusProgram } = await import('../../../cli/program.ts');
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    const stderr = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      await ficusProgram().parseAsync(['search', 'rebuild', '--service-url', stack.service.url, '--legacy-url', stack.legacy.url], { from: 'user' });
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = stderr;
+    }
+    const { rows } = await stack.service.pool.query<{ n: string }>('SELECT count(*) AS n FROM ficus_search.documents');
+    expect(written.join('')).toMatch(new RegExp(`search index rebuilt \\(postgres\\): ${rows[0]!.n} documents in `));
+    expect((await search(OPERATOR, 'q=ocelot')).body.total).toBe(0);
+  });
+});
+
 describe('audience property: random records and viewers', () => {
   it('a viewer finds exactly the records the rules let them read, never a hidden post, draft or closed question of another', async () => {
     await stack.setOwner('service');
