@@ -3,7 +3,7 @@ import { readSelf, recordsMethod } from '../../kit/index.ts';
 import { onQueryable } from '../db/sql-runner.ts';
 import { publishContents, unpublishContents, type ContentStore, type PublishFacts } from '../domain/content-publishing.ts';
 import { defaultPurchaseAmounts } from '../domain/purchase-defaults.ts';
-import { contentsOfPurchases, recountPurchases } from '../domain/purchase-count.ts';
+import { contentsOfPurchases, lockContents, recountPurchases } from '../domain/purchase-count.ts';
 import type { ContentBehaviourOptions } from './behaviour-options.ts';
 
 const CONTENT = 'hp.knowledge.content';
@@ -49,6 +49,7 @@ export function registerKnowledgeBehaviours(behaviours: BehaviourRegistry, optio
   behaviours.register(PURCHASE, {
     async beforeCreate(ctx, valsList: Vals[]) {
       const content = ctx.registry.model(CONTENT)!;
+      await lockContents(onQueryable(ctx.db), valsList.map((vals) => Number(vals.content_id)).filter((id) => id > 0));
       await defaultPurchaseAmounts(valsList, async (ids) => {
         // `Content.browse(id).price`: read as the caller, as Python's field access does.
         const rows = await readSelf<{ id: number; price: string | null }>(ctx, behaviours, content, 'knowledge_contents', ids, ['price']);
