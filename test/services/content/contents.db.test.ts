@@ -24,7 +24,7 @@ const catalogue = async (query: string, uid = member) => {
 
 beforeAll(async () => {
   sides = await startKnowledgeSides('service');
-  [member] = await plainMembers(sides.service, 1);
+  member = (await plainMembers(sides.service, 1))[0]!;
   searchDb = new Kysely<any>({ dialect: new PostgresDialect({ pool: sides.service }) });
   const backend = new PostgresSearchBackend({ pool: sides.service, language: 'english', schema: 'ficus_search' });
   await backend.ensureIndex();
