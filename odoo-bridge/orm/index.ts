@@ -58,6 +58,11 @@ export {
   valueError,
 } from '../errors.ts';
 
+// Distributed mode: a model call and its answer on the wire between the gateway and a service process
+// (odoo-bridge/routing/remote-call-codec.ts), and anything thrown made the Odoo error a client would get.
+export { decodeAnswer, decodeCall, encodeAnswer, encodeCall } from '../routing/remote-call-codec.ts';
+export { asOdooError } from '../http/odoo-json-errors.ts';
+
 // Legacy credentials, for the auth service's REST login: the same checks as Odoo RPC logins
 // (passwords and API keys against res_users / res_users_apikeys), the login cooldown they share,
 // and hashing a password the way Odoo stores it.
