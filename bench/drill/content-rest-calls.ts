@@ -49,6 +49,8 @@ export function contentRestCalls(x: ContentRestContext) {
   const restLikes = new Set<string>();
   const restVotes = new Set<string>();
   const r = x.report;
+  /** Idempotency keys are visible ASCII without spaces: the run's prefix with dashes. */
+  const key = (what: string) => `${x.prefix.trim().replace(/\s+/g, '-')}-${what}`;
 
   const postReadBack = (post: TrackedPost, uid: number, writtenAt: number, after: () => void) => {
     const { state, likes } = post;
@@ -80,7 +82,7 @@ export function contentRestCalls(x: ContentRestContext) {
       run: async () => {
         use('POST /communities/posts');
         const writtenAt = Date.now();
-        const body = await x.rest.expect<PostBody>('POST', '/communities/posts', uid, [201], { title: post.title, body: `<p>${x.prefix}rest post body ${k}</p>`, ...(groupId ? { groupId } : {}) }, `${x.prefix}post-${k}`);
+        const body = await x.rest.expect<PostBody>('POST', '/communities/posts', uid, [201], { title: post.title, body: `<p>${x.prefix}rest post body ${k}</p>`, ...(groupId ? { groupId } : {}) }, key(`post-${k}`));
         post.id = body.id;
         r.posts.push(post);
         x.busy.add(x.lock('post', post.id));
@@ -109,7 +111,7 @@ export function contentRestCalls(x: ContentRestContext) {
         use('POST /communities/posts/:id/like');
         const writtenAt = Date.now();
         try {
-          await x.rest.expect('POST', `/communities/posts/${post.id}/like`, uid, [200], {}, `${x.prefix}like-${uid}-${post.id}`);
+          await x.rest.expect('POST', `/communities/posts/${post.id}/like`, uid, [200], {}, key(`like-${uid}-${post.id}`));
         } catch (error) {
           unlock();
           throw error;
@@ -138,7 +140,7 @@ export function contentRestCalls(x: ContentRestContext) {
         const writtenAt = Date.now();
         let body: { id: number; body: string; parentId: number | null };
         try {
-          body = await x.rest.expect('POST', `/communities/posts/${post.id}/comments`, uid, [201], { body: `${x.prefix}rest comment ${k}`, ...(c.parentId ? { parentId: c.parentId } : {}) }, `${x.prefix}comment-${k}`);
+          body = await x.rest.expect('POST', `/communities/posts/${post.id}/comments`, uid, [201], { body: `${x.prefix}rest comment ${k}`, ...(c.parentId ? { parentId: c.parentId } : {}) }, key(`comment-${k}`));
         } catch (error) {
           unlock();
           throw error;
@@ -170,7 +172,7 @@ export function contentRestCalls(x: ContentRestContext) {
       run: async () => {
         use('POST /qna/questions');
         const writtenAt = Date.now();
-        const body = await x.rest.expect<QuestionBody>('POST', '/qna/questions', uid, [201], { title: q.title, body: `${x.prefix}rest question body ${k}`, tagIds: q.tagIds, bountyPoints: 5 * (k % 3) }, `${x.prefix}question-${k}`);
+        const body = await x.rest.expect<QuestionBody>('POST', '/qna/questions', uid, [201], { title: q.title, body: `${x.prefix}rest question body ${k}`, tagIds: q.tagIds, bountyPoints: 5 * (k % 3) }, key(`question-${k}`));
         q.id = body.id;
         r.questions.push(q);
         x.busy.add(x.lock('question', q.id));
@@ -201,7 +203,7 @@ export function contentRestCalls(x: ContentRestContext) {
         const writtenAt = Date.now();
         let body: AnswerBody;
         try {
-          body = await x.rest.expect<AnswerBody>('POST', `/qna/questions/${q.id}/answers`, uid, [201], { body: `${x.prefix}rest answer ${k}` }, `${x.prefix}answer-${k}`);
+          body = await x.rest.expect<AnswerBody>('POST', `/qna/questions/${q.id}/answers`, uid, [201], { body: `${x.prefix}rest answer ${k}` }, key(`answer-${k}`));
         } catch (error) {
           unlock();
           throw error;
@@ -230,7 +232,7 @@ export function contentRestCalls(x: ContentRestContext) {
         use('POST /qna/answers/:id/vote');
         const writtenAt = Date.now();
         try {
-          await x.rest.expect('POST', `/qna/answers/${a.id}/vote`, uid, [200], { vote: 1 }, `${x.prefix}vote-${uid}-${a.id}`);
+          await x.rest.expect('POST', `/qna/answers/${a.id}/vote`, uid, [200], { vote: 1 }, key(`vote-${uid}-${a.id}`));
         } catch (error) {
           unlock();
           throw error;
@@ -246,7 +248,42 @@ export function contentRestCalls(x: ContentRestContext) {
     };
   };
 
-  const writes = [postCreate, comment, like, question, answer, vote];
+  let purchaseNo = 0;
+  const purchase = (): DrillCall<ContentChannel> | undefined => {
+    if (!has('POST /contents/:id/purchase')) return undefined;
+    const k = purchaseNo++;
+    const free = r.contents.filter((c) => c.published && !x.busy.has(x.lock('content', c.id)) && x.members.some((m) => !c.buyers.includes(m)));
+    if (!free.length) return undefined;
+    const content = free[k % free.length]!;
+    const uid = x.members.filter((m) => !content.buyers.includes(m))[k % x.members.filter((m) => !content.buyers.includes(m)).length]!;
+    x.busy.add(x.lock('content', content.id));
+    const unlock = () => x.busy.delete(x.lock('content', content.id));
+    return {
+      method: 'POST /contents/:id/purchase', channel: 'rest', write: true,
+      run: async () => {
+        use('POST /contents/:id/purchase');
+        const writtenAt = Date.now();
+        let body: { purchase: { id: number; amount: string | number } };
+        try {
+          body = await x.rest.expect('POST', `/contents/${content.id}/purchase`, uid, [201], { method: 'card' }, key(`purchase-${content.id}-${uid}`));
+        } catch (error) {
+          unlock();
+          throw error;
+        }
+        r.purchases.push({ id: body.purchase.id, contentId: content.id, buyerId: uid, amountCents: Math.round(Number(body.purchase.amount) * 100), via: 'rest' });
+        content.buyers.push(uid);
+        const buyers = content.buyers.length;
+        r.countReads++;
+        x.queueReadBack('GET /contents/:id', 'rest', `hp.knowledge.content#${content.id}`, writtenAt, async () => {
+          use('GET /contents/:id');
+          const c = await x.rest.expect<{ purchaseCount: number; purchased: boolean }>('GET', `/contents/${content.id}`, uid, [200]);
+          return c.purchaseCount === buyers && c.purchased ? undefined : `content ${content.id}: purchaseCount ${c.purchaseCount} purchased ${c.purchased}, it has ${buyers} buyers`;
+        }, unlock);
+      },
+    };
+  };
+
+  const writes = [postCreate, comment, like, question, answer, vote, purchase];
   let writeNo = 0;
   const reads: { route: string; path: (k: number) => string }[] = [
     { route: 'GET /contents/courses', path: (k) => `/contents/courses?limit=10${k % 2 ? '&sort=popularity' : ''}` },

@@ -6,6 +6,7 @@ import { syncSource } from '../sync/sync-source.ts';
 import { readShadowStats, shadowTotals } from '../shadow/shadow-stats.ts';
 import { legacyBusinessMethods } from './business-methods.ts';
 import type { Gate, GateContext } from './gate.ts';
+import { linkedCopiesComplete } from './linked-copies.ts';
 
 /** The forward reader's snapshot of the module's tables is complete in the service database. */
 export const backfillComplete: Gate = {
@@ -135,9 +136,9 @@ export const businessMethodsProvided: Gate = {
 /** Which gates each step checks. */
 export const STEP_GATES = {
   backfill: [],
-  shadow: [backfillComplete, forwardLag],
-  canary: [backfillComplete, forwardLag, shadowMatchRate],
-  cutover: [backfillComplete, forwardLag, nothingParkedForward, reconcileClean, shadowMatchRate, businessMethodsProvided],
+  shadow: [backfillComplete, linkedCopiesComplete, forwardLag],
+  canary: [backfillComplete, linkedCopiesComplete, forwardLag, shadowMatchRate],
+  cutover: [backfillComplete, linkedCopiesComplete, forwardLag, nothingParkedForward, reconcileClean, shadowMatchRate, businessMethodsProvided],
   rollback: [reverseLag, nothingParkedReverse],
   retire: [reverseLag, nothingParkedReverse, reconcileClean],
 } as const satisfies Record<string, readonly Gate[]>;

@@ -8,6 +8,7 @@ import { reverseSlot } from '../module-plan.ts';
 import { AppliedPosition } from '../shadow/applied-position.ts';
 import { LegacyPositions } from '../shadow/legacy-position.ts';
 import { tablesReadBy } from './call-footprint.ts';
+import { tablesNamedByWrite } from './write-references.ts';
 
 export interface ReadYourWritesOptions {
   plans: ReadonlyMap<string, ModulePlan>;
@@ -100,12 +101,14 @@ export class ReadYourWrites {
    * and kept: the engine itself loaded it before this call could be made).
    */
   async modulesToAwait(call: Pick<OdooCall, 'model' | 'method' | 'args' | 'kwargs'>, database: ServedDatabase): Promise<string[]> {
-    if (!this.o.isReadMethod(call.method)) return [];
+    // A create or write naming a row of a moved module waits for it as a read does (write-references.ts).
+    const reading = this.o.isReadMethod(call.method);
+    if (!reading && call.method !== 'create' && call.method !== 'write') return [];
     const served = [...this.o.plans.keys()].filter((code) => this.o.phaseOf(code).phase === 'service');
     if (!served.length) return [];
     const registry = await loadRegistry(database);
     const modules = new Set<string>();
-    for (const table of tablesReadBy(registry, call)) {
+    for (const table of reading ? tablesReadBy(registry, call) : tablesNamedByWrite(registry, call)) {
       const module = this.#moduleOfTable.get(table);
       if (module && this.o.phaseOf(module).phase === 'service') modules.add(module);
     }

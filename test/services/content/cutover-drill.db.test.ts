@@ -52,6 +52,12 @@ describe('M06, M11, M12 (content) cutover drill under load', () => {
       'hp.qa.question.search_read', 'hp.qa.answer.search_read', 'hp.community.post.read_group', 'hp.qa.question.search_count', 'hp.knowledge.content.read purchase_count (read-back)',
     ]) expect(l.byMethod[method] ?? 0, method).toBeGreaterThan(0);
     for (const channel of ['xmlrpc', 'jsonrpc'] as const) expect(l.byChannel[channel], channel).toBeGreaterThan(200);
+    // REST: every route of the service the drill knows was called (writes where each module's rows live, in every phase).
+    expect(l.restRoutesUsed).toEqual([
+      'GET /contents/courses', 'GET /contents/purchases', 'GET /contents/:id', 'POST /contents/:id/purchase', 'GET /communities/posts', 'GET /communities/posts/:id',
+      'POST /communities/posts', 'POST /communities/posts/:id/comments', 'POST /communities/posts/:id/like', 'GET /qna/questions', 'GET /qna/questions/:id',
+      'POST /qna/questions', 'POST /qna/questions/:id/answers', 'POST /qna/answers/:id/vote', 'GET /search',
+    ].filter((route) => CONTENT_ROUTES.includes(route)).sort());
     // Questions made right after their tag, and posts right after their group, crossed the cut: both links were used.
     expect(l.questions.filter((q) => q.tagIds.length).length).toBeGreaterThan(10);
     expect(l.posts.filter((p) => p.groupId !== null).length).toBeGreaterThan(5);
