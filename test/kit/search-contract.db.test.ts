@@ -147,6 +147,29 @@ for (const underTest of SEARCH_BACKENDS_UNDER_TEST) {
       );
     });
 
+    it('property: a viewer finds exactly the documents of their audience, never another owner\'s', async () => {
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ kind: fc.constantFrom<SearchKind>('content', 'post', 'question'), owner: fc.option(fc.constantFrom(41, 42, 43), { nil: undefined }) }), { minLength: 1, maxLength: 12 }),
+          fc.record({ userId: fc.constantFrom(41, 42, 43, 44), staff: fc.boolean() }),
+          async (records, viewer) => {
+            round += 1;
+            const word = `audience${round}q${Date.now() % 100_000}`;
+            const documents = records.map((r, i) => doc(r.kind, 20_000 + round * 100 + i, `${word} record ${i}`, 'Body.', r.owner === undefined ? {} : { audience: { everyone: false, ownerId: r.owner } }));
+            await backend.upsert(documents);
+            await backend.refresh();
+            const results = await backend.search(query(word, { viewer, limit: 50 }));
+            const expected = documents.filter((d) => viewer.staff || d.audience.everyone || d.audience.ownerId === viewer.userId).map((d) => `${d.kind}:${d.id}`).sort();
+            expect(keys(results).sort()).toEqual(expected);
+            expect(results.total).toBe(expected.length);
+            await backend.remove(documents);
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+
     it('replaceAll swaps in exactly the documents given, searches answering throughout', async () => {
       let searching = true;
       const failures: unknown[] = [];
