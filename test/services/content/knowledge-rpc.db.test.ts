@@ -61,7 +61,7 @@ describe.each(['service', 'legacy'] as const)('M06 over RPC in phase %s', (phase
     expect((await pool.query('SELECT published, published_at IS NOT NULL AS kept FROM knowledge_contents WHERE id = $1', [draft!.id])).rows[0]).toEqual({ published: false, kept: true });
   });
 
-  it("a purchase defaults its amount to the price and its currency to the company's; purchase_count follows creates and unlinks; a second purchase answers Odoo's constraint message; members buy only for themselves", async () => {
+  it("a purchase defaults its amount to the price and its currency to the company's; purchase_count follows creates, moves and unlinks; a second purchase answers Odoo's constraint message; members buy only for themselves", async () => {
     const count = async () => (await pool.query('SELECT purchase_count, (SELECT count(*)::int FROM content_purchases WHERE content_id = $1) AS n FROM knowledge_contents WHERE id = $1', [paid.id])).rows[0];
     const start = await count();
     expect(start.purchase_count).toBe(start.n);
@@ -78,8 +78,14 @@ describe.each(['service', 'legacy'] as const)('M06 over RPC in phase %s', (phase
     // Content's rule (hp_knowledge has none): a member creates purchases for themselves only.
     const [other] = (await plainMembers(pool, 5)).filter((uid) => uid !== buyer);
     expect((await odooErrorOf(rpc(buyer, 'hp.content.purchase', 'create', [{ content_id: paid.id, buyer_id: other }]))).name).toBe('odoo.exceptions.AccessError');
+    // Moved to another content (an admin's write of content_id): both counts follow.
+    const [moved] = (await pool.query<{ id: number }>('SELECT id FROM knowledge_contents WHERE published AND id <> $1 AND NOT EXISTS (SELECT 1 FROM content_purchases WHERE content_id = knowledge_contents.id AND buyer_id = $2) ORDER BY id LIMIT 1', [paid.id, buyer])).rows;
+    const otherCount = async () => (await pool.query('SELECT purchase_count, (SELECT count(*)::int FROM content_purchases WHERE content_id = $1) AS n FROM knowledge_contents WHERE id = $1', [moved!.id])).rows[0];
+    const otherStart = await otherCount();
+    expect(await rpc(ADMIN, 'hp.content.purchase', 'write', [[id], { content_id: moved!.id }])).toBe(true);
+    expect([await count(), await otherCount()]).toEqual([{ purchase_count: start.n, n: start.n }, { purchase_count: otherStart.n + 1, n: otherStart.n + 1 }]);
     expect(await rpc(ADMIN, 'hp.content.purchase', 'unlink', [[id]])).toBe(true);
-    expect(await count()).toEqual({ purchase_count: start.n, n: start.n });
+    expect([await count(), await otherCount()]).toEqual([{ purchase_count: start.n, n: start.n }, { purchase_count: otherStart.n, n: otherStart.n }]);
   });
 
   it("a tag's name is unique with the addon's message", async () => {
