@@ -116,7 +116,10 @@ export class ServiceInstances {
     const tried = new Set<string>();
     let last: RemoteFailure | undefined;
     let outcomeUnknown = false;
-    for (let url = this.#next(tried); url; url = this.#next(tried)) {
+    // One URL may stand for many instances (a Kubernetes Service): then a second attempt goes to it again.
+    for (let attempt = 0; attempt < Math.max(2, this.#urls.length); attempt++) {
+      if (tried.size === this.#urls.length) tried.clear();
+      const url = this.#next(tried)!;
       tried.add(url);
       try {
         const response = await this.#attempt(url, request);

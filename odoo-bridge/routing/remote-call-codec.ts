@@ -6,16 +6,16 @@ import { PythonFloat, XmlRpcBinary } from '../wire/xmlrpc/values.ts';
  * The wire between the gateway and a service process answering Odoo calls of its modules
  * (distributed mode, runtime/remote-odoo-calls.ts ↔ services/kit/runner/internal-odoo-endpoint.ts).
  * Call arguments and answers hold values plain JSON loses and the protocols tell apart: a float
- * that is whole (`PythonFloat`: XML-RPC `<double>`, JSON `1.0`), bigint, NaN/±Infinity, Map,
+ * that is whole (`PythonFloat`: XML-RPC `<double>`, JSON `1.0`), bigint, NaN/±Infinity/-0, Map,
  * Date, bytes, an XML-RPC `<base64>`. Each travels as a one-key object `{"$<tag>": …}`; a plain
  * object whose only key starts with `$` is wrapped (`$o`) so it cannot pass for a tag.
  */
 export function encodeValue(value: unknown): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : { $num: String(value) };
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? value : { $num: numberText(value) };
   if (typeof value === 'bigint') return { $big: value.toString() };
   if (value === undefined) return { $undef: 1 };
-  if (value instanceof PythonFloat) return { $float: Number.isFinite(value.value) ? value.value : String(value.value) };
+  if (value instanceof PythonFloat) return { $float: Number.isFinite(value.value) && !Object.is(value.value, -0) ? value.value : numberText(value.value) };
   if (value instanceof XmlRpcBinary) return { $b64: value.base64 };
   if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
   if (value instanceof Date) return { $date: value.getTime() };
@@ -29,6 +29,8 @@ export function encodeValue(value: unknown): unknown {
   throw new TypeError(`cannot send a ${typeof value} between processes`);
 }
 
+/** NaN, ±Infinity and -0, which JSON cannot write (JSON.stringify(-0) is "0"). */
+const numberText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 const toNumber = (text: unknown): number => (text === 'NaN' ? NaN : text === 'Infinity' ? Infinity : text === '-Infinity' ? -Infinity : Number(text));
 
 export function decodeValue(value: unknown): unknown {

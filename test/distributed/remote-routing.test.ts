@@ -30,6 +30,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** An instance named `once…` resets the connection of the first request it receives, then answers. */
 type Behaviour = 'answer' | 'reset' | 'hang';
 /** A stand-in instance: counts what it received; answers 200 with its name, resets the connection after reading, or never answers. */
 async function instance(name: string, behaviour: { current: Behaviour }, ready = { current: true }) {
@@ -44,7 +45,7 @@ async function instance(name: string, behaviour: { current: Behaviour }, ready =
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() });
-      if (behaviour.current === 'reset') req.socket.destroy();
+      if (behaviour.current === 'reset' || (behaviour.current === 'answer' && received.length === 1 && name.startsWith('once'))) req.socket.destroy();
       else if (behaviour.current === 'answer') res.setHeader('content-type', 'application/json').end(JSON.stringify({ from: name }));
     });
   });
@@ -91,6 +92,15 @@ describe('ServiceInstances: round robin, and resending only what may be resent',
     expect((failure as NoInstanceAnswered).outcomeUnknown).toBe(true);
     expect(b.received.map((r) => r.body)).toEqual(['read']);
     expect(dying.received.map((r) => r.body)).toEqual(['read', 'write']);
+  });
+
+  it('one URL standing for many instances (a Kubernetes Service): a read is tried there a second time, a write is not', async () => {
+    const service = await instance('once-behind-a-service', { current: 'answer' });
+    expect(from(await pool([service.url]).send(request('read'), { idempotent: true }))).toBe('once-behind-a-service');
+    expect(service.received.map((r) => r.body)).toEqual(['read', 'read']);
+    const again = await instance('once-again', { current: 'answer' });
+    expect(((await pool([again.url]).send(request('write'), { idempotent: false }).catch((e: unknown) => e)) as NoInstanceAnswered).outcomeUnknown).toBe(true);
+    expect(again.received.map((r) => r.body)).toEqual(['write']);
   });
 
   it('an instance that does not answer within the timeout counts as dead for this call (ambiguous)', async () => {
