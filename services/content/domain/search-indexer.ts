@@ -25,8 +25,8 @@ export function recordsChanged(changes: readonly RowChange[]): { records: Record
   for (const change of changes) {
     const kind = RECORD_TABLES[change.table];
     if (kind) records.get(kind)!.add(change.id);
-    else if (change.table === 'knowledge_content_tag_rel') addKey(records.get('content')!, change.key.content_id);
-    else if (change.table === 'qa_question_tag_rel') addKey(records.get('question')!, change.key.question_id);
+    else if (change.table === 'knowledge_content_tag_rel') addKey(records.get('content')!, change.key?.content_id);
+    else if (change.table === 'qa_question_tag_rel') addKey(records.get('question')!, change.key?.question_id);
     // A deleted tag's links are deleted too (ondelete cascade in Odoo), and those changes name the records.
     else if (change.table === 'content_tags' && change.op === 'u') tags.add(change.id);
   }

@@ -23,7 +23,7 @@ export interface RowChange {
    * many2many's (content_id, tag_id), handed only when the feed names it in relationTables) the
    * only way to tell which rows it links, and `id` is 0.
    */
-  key: Readonly<Record<string, unknown>>;
+  key?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -67,7 +67,8 @@ export interface RowChangeFeedOptions {
 }
 
 const lagHistograms = new WeakMap<Registry, Histogram<'feed'>>();
-function lagHistogram(registry: Registry): Histogram<'feed'> {
+/** The feeds' lag histogram of `registry` (registered once; the runtime registers it at start so dashboards find it before any feed runs). */
+export function rowChangeFeedLag(registry: Registry): Histogram<'feed'> {
   let histogram = lagHistograms.get(registry);
   if (!histogram) {
     histogram = new Histogram({
@@ -100,7 +101,7 @@ export class RowChangeFeed {
 
   constructor(options: RowChangeFeedOptions) {
     this.#o = options;
-    this.#lag = lagHistogram(options.metrics);
+    this.#lag = rowChangeFeedLag(options.metrics);
     this.#relationTables = new Set(options.relationTables ?? []);
     this.#source = new EmbeddedSource({
       sourceUrl: options.sourceUrl, purpose: options.purpose, tables: [...options.tables, ...(options.relationTables ?? [])].map((t) => `public.${t}`), applier: this.asApplier(), logger: options.logger,
