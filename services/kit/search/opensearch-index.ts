@@ -34,7 +34,7 @@ export function isStopWord(word: string): boolean {
 export const MAX_INDEXED_BODY = 200_000;
 
 /** Under the 1 s the indexer promises from a write to its search (issue 23 bar 3). */
-export const LIVE_REFRESH_INTERVAL = '500ms';
+export const LIVE_REFRESH_INTERVAL = '200ms';
 
 export const TEXT_ANALYZER = 'ficus_text';
 
