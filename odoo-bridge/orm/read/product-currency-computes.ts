@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { formataddr, partnerEmailFormatted } from '../write/mail/mail-format.ts';
 import type { ComputedField } from './computed-field.ts';
 
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -39,8 +40,47 @@ const latestRate = (currency: unknown) =>
  * | `res.currency.date` | `rate_ids[:1].name`: the latest rate's date (res.currency.rate `_order` name desc) |
  * | `res.currency.is_current_company_currency` | the currency of env.company's root company |
  * | `res.currency.inverse_rate` / `rate_string` | `1 / rate`; '' for the root company's currency, else `'1 %s = %.6f %s' % (company currency, rate, name)` |
+ * | `product.template.barcode` | the barcode of its only active variant, else False (`_compute_template_field_from_variant_field`) |
+ * | `res.company.bounce_email` / `catchall_email` (mail) | the alias domain's `<alias>@<domain>`, '' without a domain or alias |
+ * | `res.company.bounce_formatted` / `catchall_formatted` | `formataddr((company name, that email))`, '' without a domain |
+ * | `res.company.email_formatted` | the company partner's email_formatted, else catchall_formatted, else '' |
  */
+/** mail.alias.domain `<alias>@<name>` of the company's alias domain ('' without domain or alias), and the company's name. */
+function aliasEmail(field: string, alias: 'bounce_alias' | 'catchall_alias', formatted: boolean): ComputedField {
+  return {
+    dependsOn: ['name'], readsTables: ['mail_alias_domain'],
+    select: (a) => sql`(SELECT CASE WHEN d.${sql.ref(alias)} IS NOT NULL AND d.${sql.ref(alias)} <> '' THEN d.${sql.ref(alias)} || '@' || d.name ELSE '' END
+      FROM mail_alias_domain d WHERE d.id = ${column(a, 'alias_domain_id')})`,
+    compute: (r) => {
+      const email = (r[field] as string | null | undefined) ?? '';
+      // `self.filtered('alias_domain_id')`: without a domain both stay ''.
+      if (r.alias_domain_id == null) return '';
+      return formatted ? formataddr((r.name as string | null) || 'False', email) : email;
+    },
+  };
+}
+
 export const PRODUCT_CURRENCY_COMPUTED_FIELDS: Readonly<Record<string, ComputedField>> = {
+  'product.template.barcode': {
+    dependsOn: [], readsTables: ['product_product'],
+    select: (a) => sql`(SELECT CASE WHEN count(*) = 1 THEN max(p.barcode) END FROM product_product p WHERE p.product_tmpl_id = ${column(a, 'id')} AND p.active)`,
+    compute: (r) => r.barcode || false,
+  },
+  'res.company.bounce_email': { ...aliasEmail('bounce_email', 'bounce_alias', false), dependsOn: ['name', 'alias_domain_id'] },
+  'res.company.bounce_formatted': { ...aliasEmail('bounce_formatted', 'bounce_alias', true), dependsOn: ['name', 'alias_domain_id'] },
+  'res.company.catchall_email': { ...aliasEmail('catchall_email', 'catchall_alias', false), dependsOn: ['name', 'alias_domain_id'] },
+  'res.company.catchall_formatted': { ...aliasEmail('catchall_formatted', 'catchall_alias', true), dependsOn: ['name', 'alias_domain_id'] },
+  'res.company.email_formatted': {
+    dependsOn: ['name', 'alias_domain_id'], readsTables: ['res_partner', 'mail_alias_domain'],
+    select: (a) => sql`(SELECT json_build_array(p.name, p.email, (SELECT CASE WHEN d.catchall_alias IS NOT NULL AND d.catchall_alias <> '' THEN d.catchall_alias || '@' || d.name ELSE '' END
+      FROM mail_alias_domain d WHERE d.id = ${column(a, 'alias_domain_id')})) FROM res_partner p WHERE p.id = ${column(a, 'partner_id')})`,
+    compute: (r) => {
+      const [partnerName, partnerEmail, catchall] = (r.email_formatted as [string | null, string | null, string | null] | null) ?? [null, null, null];
+      const own = partnerEmailFormatted(partnerName, partnerEmail);
+      if (own) return own;
+      return r.alias_domain_id != null ? formataddr((r.name as string | null) || 'False', catchall ?? '') : '';
+    },
+  },
   'product.template.is_product_variant': { dependsOn: [], compute: () => false },
   'product.product.is_product_variant': { dependsOn: [], compute: () => true },
   'product.template.weight_uom_name': uomNameFromParameter('weight_uom_name', 'product.weight_in_lbs', 'product_uom_lb', 'product_uom_kgm'),

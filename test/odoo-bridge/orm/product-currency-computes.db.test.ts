@@ -35,6 +35,27 @@ describe('product and currency computes', () => {
     await db.pool.query(`DELETE FROM ir_config_parameter WHERE key IN ('product.weight_in_lbs', 'product.volume_in_cubic_feet')`);
   });
 
+  it("a template's barcode is its only variant's; the company's mail addresses follow its alias domain", async () => {
+    const [single] = await read('product.template', [1], ['barcode']);
+    const variant = (await db.pool.query<{ barcode: string | null }>('SELECT barcode FROM product_product WHERE product_tmpl_id = 1 AND active')).rows;
+    expect(single).toEqual({ id: 1, barcode: variant.length === 1 ? variant[0]!.barcode || false : false });
+    const fields = ['bounce_email', 'bounce_formatted', 'catchall_email', 'catchall_formatted', 'email_formatted'];
+    expect(await read('res.company', [1], fields)).toEqual([{ id: 1, bounce_email: '', bounce_formatted: '', catchall_email: '', catchall_formatted: '', email_formatted: '' }]);
+    const domain = (await db.pool.query<{ id: number }>(
+      `INSERT INTO mail_alias_domain (name, bounce_alias, catchall_alias, default_from, sequence) VALUES ('hp.example', 'bounce', 'catchall', 'notifications', 1) RETURNING id`,
+    )).rows[0]!.id;
+    await db.pool.query('UPDATE res_company SET alias_domain_id = $1 WHERE id = 1', [domain]);
+    const name = (await db.pool.query<{ name: string }>('SELECT name FROM res_company WHERE id = 1')).rows[0]!.name;
+    const [company] = await read('res.company', [1], fields);
+    expect(company).toMatchObject({ bounce_email: 'bounce@hp.example', catchall_email: 'catchall@hp.example' });
+    // formataddr: a non-ASCII name is base64-encoded.
+    const formatted = (email: string) => (/^[\x00-\x7f]*$/.test(name) ? `"${name}" <${email}>` : `=?utf-8?b?${Buffer.from(name).toString('base64')}?= <${email}>`);
+    expect(company!.bounce_formatted).toBe(formatted('bounce@hp.example'));
+    expect(company!.catchall_formatted).toBe(formatted('catchall@hp.example'));
+    const partnerEmail = (await db.pool.query<{ email: string | null }>('SELECT p.email FROM res_partner p JOIN res_company c ON c.partner_id = p.id WHERE c.id = 1')).rows[0]!.email;
+    if (!partnerEmail) expect(company!.email_formatted).toBe(formatted('catchall@hp.example'));
+  });
+
   it("currencies: latest rate date, the company's currency, inverse rate and rate string", async () => {
     const rows = await read('res.currency', [1, 6], ['name', 'date', 'is_current_company_currency', 'inverse_rate', 'rate_string']);
     expect(rows.find((r) => r.id === 6)).toMatchObject({ name: 'CNY', is_current_company_currency: true, rate_string: '' });
