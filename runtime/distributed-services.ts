@@ -9,6 +9,8 @@ import { remoteOdooCalls } from './remote-odoo-calls.ts';
 import { remoteRestProxy } from './remote-rest-proxy.ts';
 import type { RemoteServicesConfig } from './remote-services-config.ts';
 
+const JWKS_PATH = '/.well-known/jwks.json';
+
 /** The services of FICUS_SERVICE_URLS, as the gateway reaches them. */
 export interface RemoteServices {
   /** Names of the services that run apart: the gateway neither starts nor migrates them itself. */
@@ -49,7 +51,9 @@ export function startRemoteServices(options: RemoteServicesOptions): RemoteServi
     const instances = new ServiceInstances({ service: name, urls, timeoutMs: config.timeoutMs, healthIntervalMs: config.healthIntervalMs, logger, metrics });
     pools.set(name, instances);
     calls.set(name, remoteOdooCalls({ instances, secret: config.secret, isReadMethod: options.isReadMethod }));
-    routers.push(remoteRestProxy({ instances, prefixes: new Set([name]), sharedPaths: definition.sharedPaths ?? [], logger }));
+    // The token authority running apart publishes its public keys itself (ficus serve auth): the gateway's JWKS path is its.
+    const sharedPaths = [...(definition.sharedPaths ?? []), ...(definition.sessionAuthority ? [JWKS_PATH] : [])];
+    routers.push(remoteRestProxy({ instances, prefixes: new Set([name]), sharedPaths, logger }));
   }
   for (const instances of pools.values()) instances.start();
   logger.info({ services: Object.fromEntries(config.instances) }, 'services running apart: routing to their instances');

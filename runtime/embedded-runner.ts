@@ -166,7 +166,8 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
         { name: 'control database', check: async () => void (await controlPool.query('SELECT 1')) },
         ...(distributed ? [distributed.readiness] : []),
       ],
-      routers: [...odooRouters, jwksRouter(jwks), ...(distributed ? [...distributed.remote.routers, distributed.behaviourCalls(migration.behaviourCall, config.odooDatabaseName)] : []), ...services.routers],
+      // Remote services first: a token authority running apart answers the JWKS path itself.
+      routers: [...odooRouters, ...(distributed ? [...distributed.remote.routers, distributed.behaviourCalls(migration.behaviourCall, config.odooDatabaseName)] : []), jwksRouter(jwks), ...services.routers],
     });
     const server: RunningHttpServer =
       config.gatewayProcesses > 1

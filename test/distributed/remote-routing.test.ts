@@ -13,6 +13,8 @@ import { NoInstanceAnswered, ServiceInstances } from '../../runtime/remote-insta
 import { remoteOdooCalls } from '../../runtime/remote-odoo-calls.ts';
 import { remoteRestProxy } from '../../runtime/remote-rest-proxy.ts';
 import { loadRemoteServicesConfig } from '../../runtime/remote-services-config.ts';
+import { startRemoteServices } from '../../runtime/distributed-services.ts';
+import { loadBuiltServices } from '../../services/catalog.ts';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest, verifyInternalRequest } from '../../services/kit/http/internal-signature.ts';
 import { INTERNAL_ODOO_CALL_PATH, internalOdooEndpoint } from '../../services/kit/runner/internal-odoo-endpoint.ts';
 import trade from '../../services/trade/index.ts';
@@ -242,6 +244,26 @@ describe('REST forwarded by the gateway', () => {
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('retry-after')).toBe('1');
     expect(await unavailable.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+  });
+});
+
+describe('startRemoteServices: what the gateway routes for each service listed', () => {
+  it("a remote token authority (auth) answers the gateway's JWKS path and /auth/*; an unknown service name is refused", async () => {
+    const auth = await instance('auth', { current: 'answer' });
+    const services = await loadBuiltServices();
+    const remote = startRemoteServices({ config: { instances: new Map([['auth', [auth.url]]]), secret: SECRET, timeoutMs: 2000, healthIntervalMs: 60_000 }, services, isReadMethod: () => true, logger, metrics: new Registry() });
+    cleanups.push(() => remote.stop());
+    expect(remote.odooCallsOf('auth')).toBeDefined();
+    expect(remote.odooCallsOf('trade')).toBeUndefined();
+    const app = express();
+    for (const router of remote.routers) app.use(router);
+    app.use((_req, res) => void res.status(404).end());
+    const server = await listen(app, 0, '127.0.0.1');
+    cleanups.push(() => server.close(100));
+    for (const path of ['/.well-known/jwks.json', '/auth/verify', '/users/7/permissions']) expect((await fetch(`http://127.0.0.1:${server.port}${path}`)).status, path).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${server.port}/trade/service-orders`)).status).toBe(404);
+    expect(auth.received.map((r) => r.url)).toEqual(['/.well-known/jwks.json', '/auth/verify', '/users/7/permissions']);
+    expect(() => startRemoteServices({ config: { instances: new Map([['billing', [auth.url]]]), secret: SECRET, timeoutMs: 2000, healthIntervalMs: 60_000 }, services, isReadMethod: () => true, logger, metrics: new Registry() })).toThrow(/FICUS_SERVICE_URLS.*billing is not a built service/);
   });
 });
 
