@@ -6,7 +6,7 @@ import type { ContentDatabase, ContentType } from '../db/tables.ts';
 import { listCatalogue, readContent, type ContentSort } from '../domain/content-records.ts';
 import { ContentRefused } from '../domain/content-refusal.ts';
 import { recountPurchases } from '../domain/purchase-count.ts';
-import { ALREADY_PURCHASED, PaymentFailed, purchaseContent, type LockedContent, type PurchaseMethod, type PurchaseRows } from '../domain/purchase-flow.ts';
+import { ALREADY_PURCHASED, PaymentFailed, purchaseContent, type LockedContent, type PurchaseMethod, type PurchasePayments, type PurchaseRows } from '../domain/purchase-flow.ts';
 import { listPurchases, readPurchase } from '../domain/purchase-records.ts';
 import { financeThroughGateway } from './contents-finance.ts';
 import { contentMatches } from './contents-search.ts';
@@ -154,13 +154,32 @@ export const purchaseRoute = defineRoute<ContentDatabase, { method?: PurchaseMet
     const access = ctx.access!;
     if (!ctx.platform.odoo) throw problems.unavailable('payments are not reachable from this process (no gateway beside it)');
     const method = ctx.body?.method ?? 'wechat';
-    const payments = financeThroughGateway(ctx.platform.odoo);
+    const finance = financeThroughGateway(ctx.platform.odoo);
+    // The payment made and whether it was taken back: a failure once it is captured, up to the
+    // commit of M06's home (the monolith's transaction commits inside writeInHome), refunds it.
+    let captured: { paymentId: number; amount: string } | undefined;
+    let refunded = false;
+    const payments: PurchasePayments = {
+      async pay(request) {
+        const paid = await finance.pay(request);
+        captured = { paymentId: paid.paymentId, amount: request.amount };
+        return paid;
+      },
+      async refund(payment) {
+        await finance.refund(payment);
+        refunded = true;
+      },
+    };
     try {
       const bought = await writeInHome(knowledgeHome, ctx, (rows) =>
         asProblems(purchaseContent(restPurchaseRows(rows, access), payments, restEventSink(ctx), { contentId: ctx.params.id, buyerId: access.uid, method })));
       return { status: 201, body: { purchase: bought.purchase, paymentId: bought.paymentId, method } };
     } catch (error) {
       if (error instanceof PaymentFailed) throw paymentDeclined(error.message);
+      if (captured && !refunded) {
+        await payments.refund({ ...captured, buyerId: access.uid, method }).catch((refusal: unknown) =>
+          ctx.log.error({ err: refusal, paymentId: captured!.paymentId }, 'a purchase failed after its payment and the refund failed too: refund it by hand'));
+      }
       throw error;
     }
   },

@@ -109,6 +109,26 @@ describe.each(['service', 'legacy'] as const)('POST /contents/{id}/purchase in p
     expect(failed.map((p) => p.state)).toEqual(['failed']);
   });
 
+  // The event is written to svc_content's outbox on either side; one phase shows the compensation.
+  it.runIf(phase === 'service')('a failure once the payment is captured (here: its event cannot be written) refunds the payment and leaves no purchase', async () => {
+    const buyer = buyers[2]!;
+    const before = await counts(paid.id);
+    await sides.service.query(`CREATE FUNCTION k1_refuse_purchase_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW.type = 'content_purchased' THEN RAISE EXCEPTION 'outbox unavailable'; END IF; RETURN NEW; END $$`);
+    await sides.service.query('CREATE TRIGGER k1_refuse_purchase_event BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION k1_refuse_purchase_event()');
+    try {
+      const failed = await sides.rest('POST', `/contents/${paid.id}/purchase`, buyer, { method: 'card' }, idem());
+      expect(failed.status).toBe(500);
+      expect(failed.text).not.toMatch(/outbox unavailable|SQLSTATE|trigger/);
+    } finally {
+      await sides.service.query('DROP TRIGGER k1_refuse_purchase_event ON outbox; DROP FUNCTION k1_refuse_purchase_event()');
+    }
+    expect((await pool.query('SELECT count(*)::int AS n FROM content_purchases WHERE content_id = $1 AND buyer_id = $2', [paid.id, buyer])).rows[0].n).toBe(0);
+    expect(await counts(paid.id)).toEqual(before);
+    const card = (await sides.legacy.query("SELECT state FROM payments WHERE source_model = 'hp.content.purchase' AND payer_id = $1 AND method = 'card' ORDER BY id DESC LIMIT 1", [buyer])).rows;
+    expect(card.map((p) => p.state)).toEqual(['refunded']);
+  });
+
   it('refuses what is not for sale: a draft the caller may not read is 404, a published free content 409', async () => {
     const [draft] = (await pool.query<{ id: number }>('SELECT id FROM knowledge_contents WHERE NOT COALESCE(published, false) AND author_id IS NOT NULL ORDER BY id LIMIT 1')).rows;
     expect((await sides.rest('POST', `/contents/${draft!.id}/purchase`, buyers[0]!, {}, idem())).status).toBe(404);
