@@ -105,3 +105,24 @@ describe('GET /contents/{id}', () => {
     expect((await sides.rest('GET', '/contents/99999999', member)).status).toBe(404);
   });
 });
+
+describe('before the cutover (M06 on the monolith)', () => {
+  it('reads the catalogue and a content where the rows live, with the same rules', async () => {
+    await sides.setOwner('legacy');
+    try {
+      // A change only the monolith holds shows through: REST reads M06's home.
+      const [target] = (await sides.legacy.query<{ id: number }>('SELECT id FROM knowledge_contents WHERE published AND price > 0 ORDER BY id LIMIT 1')).rows;
+      await sides.legacy.query('UPDATE knowledge_contents SET published = false WHERE id = $1', [target!.id]);
+      const expected = (await sides.legacy.query<{ id: number }>('SELECT id FROM knowledge_contents WHERE published AND price > 0 ORDER BY published_at DESC, id DESC')).rows.map((r) => r.id);
+      const listed = await catalogue('limit=100');
+      expect(listed.items.map((i) => i.id)).toEqual(expected);
+      expect(listed.items.map((i) => i.id)).not.toContain(target!.id);
+      const paid = await paidContent(sides.legacy);
+      expect((await sides.rest('GET', `/contents/${paid.id}`, paid.nonBuyerId)).body).toMatchObject({ body: null, bodyHidden: true });
+      expect((await sides.rest('GET', `/contents/${paid.id}`, paid.buyerId)).body.body).toMatch(/^<h2>/);
+      await sides.legacy.query('UPDATE knowledge_contents SET published = true WHERE id = $1', [target!.id]);
+    } finally {
+      await sides.setOwner('service');
+    }
+  });
+});
