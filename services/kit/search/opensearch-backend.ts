@@ -104,7 +104,11 @@ export class OpenSearchSearchBackend implements SearchBackend {
     // Past the index's result window OpenSearch refuses the page: the total is still answered.
     const size = Math.max(0, Math.min(plan.size, MAX_RESULT_WINDOW - plan.from));
     const from = size ? plan.from : 0;
-    const response = await this.#client.search({ index: this.#alias, from, size, body: plan.body as never });
+    const response = await this.#searchOnce(from, size, plan.body).catch(async (error: unknown) => {
+      // Its index deleted under it (a rebuild's old index, past the grace): once more, on the alias's new index.
+      if (!indexGoneUnder(error)) throw error;
+      return this.#searchOnce(from, size, plan.body);
+    });
     const result = response.body as unknown as {
       hits: { total: { value: number }; hits: { _source: Source; _score: number | null; highlight?: Record<string, string[]> }[] };
     };
@@ -149,10 +153,14 @@ export class OpenSearchSearchBackend implements SearchBackend {
           actions: [
             { add: { index: next, alias: this.#alias } },
             { remove: { index: next, alias: this.#nextAlias } },
-            ...current.map((old) => ({ remove_index: { index: old } })),
+            ...current.map((old) => ({ remove: { index: old, alias: this.#alias } })),
           ],
         } as never,
       });
+      // The old index goes a moment later: a search that resolved the alias just before the swap
+      // is still reading it (deleting it at once failed such searches with 503s).
+      await new Promise((resolve) => setTimeout(resolve, OLD_INDEX_GRACE_MS));
+      if (current.length) await this.#client.indices.delete({ index: current.join(',') }, { ignore: [404] });
       return { indexed };
     } catch (error) {
       await this.#client.indices.delete({ index: next }, { ignore: [404] }).catch(() => undefined);
@@ -168,6 +176,10 @@ export class OpenSearchSearchBackend implements SearchBackend {
 
   async close(): Promise<void> {
     if (this.#ownClient) await this.#client.close();
+  }
+
+  #searchOnce(from: number, size: number, body: Record<string, unknown>) {
+    return this.#client.search({ index: this.#alias, from, size, body: body as never });
   }
 
   async #rebuilding(): Promise<boolean> {
@@ -190,6 +202,15 @@ export class OpenSearchSearchBackend implements SearchBackend {
       .filter((outcome) => !(toNext && outcome.error!.type === 'index_not_found_exception'));
     if (failures.length) throw new OpenSearchBackendError(`${failures.length} of ${result.items.length} writes failed, first: ${failures[0]!.error!.type}: ${failures[0]!.error!.reason}`);
   }
+}
+
+/** How long a rebuild keeps the index it replaced, for searches already under way on it. */
+const OLD_INDEX_GRACE_MS = 1000;
+
+function indexGoneUnder(error: unknown): boolean {
+  const meta = (error as { meta?: { statusCode?: number; body?: { error?: { type?: string } } } }).meta;
+  const type = meta?.body?.error?.type;
+  return (meta?.statusCode === 404 && type === 'index_not_found_exception') || (meta?.statusCode === 503 && type === 'search_phase_execution_exception');
 }
 
 function documentId(kind: SearchKind, id: number): string {
