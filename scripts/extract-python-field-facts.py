@@ -91,6 +91,60 @@ def reads_records(fn):
     return False
 
 
+# Recordset methods that read the records' fields.
+READING_METHODS = {'mapped', 'filtered', 'sorted', 'read', 'grouped', 'filtered_domain'}
+
+
+def calls_super(node):
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Call)
+               and isinstance(n.func.value.func, ast.Name) and n.func.value.func.id == 'super' for n in ast.walk(node))
+
+
+def always_reads(node, class_functions, depth=0):
+    """Whether evaluating `node` reads fields of `self` whatever the values: parts that run only
+    under a condition (if/else expressions, and/or, comprehensions with a filter, lambdas) are left
+    out; `self.method()` of the same class is followed one level."""
+    if isinstance(node, (ast.IfExp, ast.BoolOp, ast.If, ast.Lambda, ast.FunctionDef)):
+        return False
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and any(g.ifs for g in node.generators):
+        return False
+    is_self = lambda n: isinstance(n, ast.Name) and n.id == 'self'
+    if isinstance(node, (ast.For, ast.comprehension)) and is_self(node.iter):
+        # Iterating reads nothing by itself: a field of the loop record (not its id) does.
+        var = node.target.id if isinstance(node.target, ast.Name) else None
+        scope = node if isinstance(node, ast.For) else None
+        if var and scope is not None and any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == var
+                                             and n.attr not in ('id', 'ids', '_name', 'env', '_origin') for n in ast.walk(scope)):
+            return True
+        return False
+    if isinstance(node, ast.Subscript) and is_self(node.value):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_self(node.func.value):
+        name = node.func.attr
+        if name in READING_METHODS:
+            return True
+        if depth == 0 and name in class_functions and name != '__x2many__' and statements_read(class_functions[name].body, class_functions, 1):
+            return True
+        return any(always_reads(arg, class_functions, depth) for arg in [*node.args, *[k.value for k in node.keywords]])
+    if isinstance(node, ast.Attribute) and is_self(node.value):
+        return node.attr not in NON_READING and not node.attr.startswith('__') and node.attr not in class_functions.get('__x2many__', ())
+    return any(always_reads(child, class_functions, depth) for child in ast.iter_child_nodes(node))
+
+
+def statements_read(body, class_functions, depth):
+    """Whether the statements that always run first (up to a super() call, an if, a return) read the records."""
+    for stmt in body:
+        if calls_super(stmt) or isinstance(stmt, (ast.If, ast.Return, ast.Raise, ast.Try, ast.With)):
+            return False
+        if always_reads(stmt, class_functions, depth):
+            return True
+    return False
+
+
+def reads_before_super(fn, class_functions):
+    return statements_read(fn.body, class_functions, 0)
+
+
 def is_ondelete(fn):
     return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr == 'ondelete'
                for d in fn.decorator_list)
@@ -216,6 +270,12 @@ def classes_of(path):
     for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
         name, inherit, fields = None, [], {}
         methods = {stmt.name for stmt in cls.body if isinstance(stmt, ast.FunctionDef)}
+        class_functions = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, ast.FunctionDef)}
+        # x2many fields read nothing of the record's row (a search on the comodel): no MissingError.
+        class_functions['__x2many__'] = {stmt.targets[0].id for stmt in cls.body
+                                         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                                         and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+                                         and stmt.value.func.attr in ('One2many', 'Many2many')}
         readers = set()
         for stmt in cls.body:
             if not isinstance(stmt, ast.FunctionDef):
@@ -224,6 +284,11 @@ def classes_of(path):
                 readers.add('write')
             if (stmt.name == 'unlink' or is_ondelete(stmt)) and reads_records(stmt):
                 readers.add('unlink')
+            # A write/unlink override that always reads the records before its super() call reads
+            # them before BaseModel's access check: a deleted id is a MissingError even for a user
+            # without the right (mail's res.users unlink, product.product unlink, res.lang write).
+            if stmt.name in ('write', 'unlink') and reads_before_super(stmt, class_functions):
+                readers.add(stmt.name + 'BeforeSuper')
         method_depends = {stmt.name: deps for stmt in cls.body if isinstance(stmt, ast.FunctionDef)
                           for deps in [depends_of_method(stmt, text, sequences)] if deps is not None}
         # Methods a depends lambda may call: their body as a list_expr tree, or None (opaque).

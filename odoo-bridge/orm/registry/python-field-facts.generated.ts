@@ -7383,12 +7383,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "account"
    ],
+   "unlinkBeforeSuper": [
+    "account"
+   ],
    "write": [
     "account"
    ]
   },
   "account.financial.year.op": {
    "write": [
+    "account"
+   ],
+   "writeBeforeSuper": [
     "account"
    ]
   },
@@ -7406,6 +7412,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "account"
    ],
+   "unlinkBeforeSuper": [
+    "account"
+   ],
    "write": [
     "account"
    ]
@@ -7414,12 +7423,19 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "account"
    ],
+   "unlinkBeforeSuper": [
+    "account"
+   ],
    "write": [
     "account"
    ]
   },
   "account.move": {
    "unlink": [
+    "account",
+    "sale"
+   ],
+   "unlinkBeforeSuper": [
     "account",
     "sale"
    ],
@@ -7442,6 +7458,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   },
   "account.payment": {
    "unlink": [
+    "account"
+   ],
+   "unlinkBeforeSuper": [
     "account"
    ],
    "write": [
@@ -7491,10 +7510,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "auth_totp.device": {
    "unlink": [
     "auth_totp_mail"
+   ],
+   "unlinkBeforeSuper": [
+    "auth_totp_mail"
    ]
   },
   "bus.presence": {
    "unlink": [
+    "bus"
+   ],
+   "unlinkBeforeSuper": [
     "bus"
    ],
    "write": [
@@ -7533,6 +7558,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   },
   "discuss.channel.rtc.session": {
    "unlink": [
+    "mail"
+   ],
+   "unlinkBeforeSuper": [
     "mail"
    ]
   },
@@ -7598,6 +7626,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "base",
     "mail"
    ],
+   "unlinkBeforeSuper": [
+    "base"
+   ],
    "write": [
     "base",
     "mail"
@@ -7614,11 +7645,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "ir.model.constraint": {
    "unlink": [
     "base"
+   ],
+   "unlinkBeforeSuper": [
+    "base"
    ]
   },
   "ir.model.fields": {
    "unlink": [
     "base",
+    "mail"
+   ],
+   "unlinkBeforeSuper": [
     "mail"
    ],
    "write": [
@@ -7627,6 +7664,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   },
   "ir.model.fields.selection": {
    "unlink": [
+    "base"
+   ],
+   "unlinkBeforeSuper": [
     "base"
    ],
    "write": [
@@ -7646,6 +7686,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "base"
    ],
    "write": [
+    "base"
+   ],
+   "writeBeforeSuper": [
     "base"
    ]
   },
@@ -7674,6 +7717,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "mail"
    ],
+   "unlinkBeforeSuper": [
+    "mail"
+   ],
    "write": [
     "mail"
    ]
@@ -7692,12 +7738,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "mail"
    ],
+   "unlinkBeforeSuper": [
+    "mail"
+   ],
    "write": [
     "mail"
    ]
   },
   "mail.canned.response": {
    "unlink": [
+    "mail"
+   ],
+   "unlinkBeforeSuper": [
     "mail"
    ],
    "write": [
@@ -7748,6 +7800,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "mail",
     "account"
    ],
+   "unlinkBeforeSuper": [
+    "mail"
+   ],
    "write": [
     "mail"
    ]
@@ -7762,6 +7817,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "account"
    ],
    "write": [
+    "account"
+   ],
+   "writeBeforeSuper": [
     "account"
    ]
   },
@@ -7812,6 +7870,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "product.document": {
    "unlink": [
     "product"
+   ],
+   "unlinkBeforeSuper": [
+    "product"
    ]
   },
   "product.pricelist": {
@@ -7821,6 +7882,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   },
   "product.product": {
    "unlink": [
+    "product"
+   ],
+   "unlinkBeforeSuper": [
     "product"
    ]
   },
@@ -7838,12 +7902,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "product"
    ],
+   "unlinkBeforeSuper": [
+    "product"
+   ],
    "write": [
     "product"
    ]
   },
   "product.template.attribute.line": {
    "unlink": [
+    "product"
+   ],
+   "unlinkBeforeSuper": [
     "product"
    ],
    "write": [
@@ -7854,6 +7924,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "product"
    ],
+   "unlinkBeforeSuper": [
+    "product"
+   ],
    "write": [
     "product"
    ]
@@ -7862,6 +7935,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "write": [
     "base",
     "web",
+    "account"
+   ],
+   "writeBeforeSuper": [
     "account"
    ]
   },
@@ -7894,6 +7970,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ],
    "write": [
     "base"
+   ],
+   "writeBeforeSuper": [
+    "base"
    ]
   },
   "res.partner": {
@@ -7906,12 +7985,18 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "account"
    ],
+   "unlinkBeforeSuper": [
+    "account"
+   ],
    "write": [
     "account"
    ]
   },
   "res.users": {
    "unlink": [
+    "mail"
+   ],
+   "unlinkBeforeSuper": [
     "mail"
    ],
    "write": [

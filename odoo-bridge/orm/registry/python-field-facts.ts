@@ -84,6 +84,14 @@ export function readsRecordsOnWrite(registry: Registry, model: string, operation
 }
 
 /**
+ * Whether an installed `write`/`unlink` override always reads the records before its `super()`
+ * call, so before BaseModel's access check (extracted as `writeBeforeSuper` / `unlinkBeforeSuper`).
+ */
+export function readsRecordsBeforeAccess(registry: Registry, model: string, operation: 'write' | 'unlink'): boolean {
+  return lineage(model).some((owner) => (PYTHON_FIELD_FACTS.readsRecords[owner]?.[`${operation}BeforeSuper`] ?? []).some((m) => registry.modules.has(m)));
+}
+
+/**
  * The field names the installed `@api.onchange` methods of `model` and its mixins watch
  * (models.py `_onchange_methods`); `*` stands for a method whose names are not literal.
  */

@@ -1,6 +1,6 @@
 import { missingError } from '../../errors.ts';
 import { constantDomainTruth } from '../access/rule-domains.ts';
-import { readsRecordsOnWrite } from '../registry/python-field-facts.ts';
+import { readsRecordsBeforeAccess, readsRecordsOnWrite } from '../registry/python-field-facts.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { isMailThread, tracksFields } from './mail/mail-thread.ts';
 import { ident, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
@@ -45,4 +45,19 @@ function readsTheRecords(w: WriteEnv, model: ModelInfo, operation: 'write' | 'un
   if (checkAccess && ruleTruth(w, model, operation) === null) return true;
   if (operation === 'write' && isMailThread(model) && tracksFields(w.ctx, model)) return true;
   return readsRecordsOnWrite(w.ctx.registry, model.name, operation);
+}
+
+/**
+ * An override that reads the records before its `super()` call (mail's res.users unlink,
+ * product.product unlink, res.lang write…) meets a deleted id before BaseModel checks the
+ * access right: MissingError first for whoever may read the model (the read's AccessError for others).
+ */
+export async function missingBeforeAccess(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', ids: readonly number[]): Promise<void> {
+  if (!ids.length || !readsRecordsBeforeAccess(w.ctx.registry, model.name, operation)) return;
+  // The override reads as the caller: without the read right that read is the AccessError.
+  w.ctx.access.checkModel(model, 'read');
+  const r = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(requireTable(model))} WHERE id = ANY($1::int4[])`, [[...ids]]);
+  const found = new Set(r.rows.map((row) => row.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(model.name, missing)}, User: ${w.ctx.uid})`);
 }

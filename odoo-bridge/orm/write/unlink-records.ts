@@ -2,7 +2,7 @@ import { missingBehaviour } from '../../errors.ts';
 import { ACCESS_MODELS } from '../access/access-policy.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { computesAffectedElsewhere } from './python-computes.ts';
-import { existingOrMissingError } from './missing-records.ts';
+import { existingOrMissingError, missingBeforeAccess } from './missing-records.ts';
 import { checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
 import { applyDeleteRules, refuseWriteToCopy } from './references/reference-guard.ts';
 
@@ -16,6 +16,7 @@ import { applyDeleteRules, refuseWriteToCopy } from './references/reference-guar
  */
 export async function unlinkRecords(w: WriteEnv, model: ModelInfo, ids: number[], options: { checkAccess?: boolean } = {}): Promise<true> {
   const checkAccess = options.checkAccess ?? true;
+  if (checkAccess) await missingBeforeAccess(w, model, 'unlink', [...new Set(ids)]);
   if (checkAccess) w.ctx.access.checkModel(model, 'unlink');
   const unique = await existingOrMissingError(w, model, 'unlink', [...new Set(ids)], checkAccess);
   if (!unique.length) return true;

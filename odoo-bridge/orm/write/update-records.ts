@@ -7,7 +7,7 @@ import type { RecordWrites } from './nested-writes.ts';
 import { computesAffectedByWrite, computesAffectedElsewhere } from './python-computes.ts';
 import { castOf, splitVals } from './vals-columns.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
-import { existingOrMissingError } from './missing-records.ts';
+import { existingOrMissingError, missingBeforeAccess } from './missing-records.ts';
 import { checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
 import { missingError } from '../../errors.ts';
 import { mailThreadAfterWrite, mailThreadBeforeWrite } from './mail/mail-thread.ts';
@@ -27,6 +27,7 @@ import { validateBeforeFlush } from './python-constraints.ts';
  */
 export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model: ModelInfo, ids: number[], vals: Vals, options: { checkAccess?: boolean } = {}): Promise<true> {
   const checkAccess = options.checkAccess ?? true;
+  if (checkAccess) await missingBeforeAccess(w, model, 'write', [...new Set(ids)]);
   if (checkAccess) w.ctx.access.checkModel(model, 'write');
   checkFieldNames(model, vals);
   const unique = await existingOrMissingError(w, model, 'write', [...new Set(ids)], checkAccess);
