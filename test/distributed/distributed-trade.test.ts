@@ -152,6 +152,9 @@ describe.skipIf(skip)('distributed: gateway → trade ×2 + finance over HTTP an
     const loadStarted = Date.now();
     for (let n = 0; Date.now() - loadStarted < 6000; n++) {
       if (!killedAt && Date.now() - loadStarted >= 2000) {
+        // A burst of non-idempotent RPC writes just before the kill, so some are inside the victim when it dies.
+        for (let burst = 0; burst < 8; burst++) inFlight.push(one('rpc-write', 100_000 + burst));
+        await new Promise((r) => setTimeout(r, 30));
         victim.process.child.kill('SIGKILL');
         killedAt = Date.now();
       }
@@ -179,6 +182,8 @@ describe.skipIf(skip)('distributed: gateway → trade ×2 + finance over HTTP an
     const writes = results.filter((r) => r.kind === 'rest-keyed-write' || r.kind === 'rpc-write');
     const lost = writes.filter((r) => r.ok && stored.get(r.note) !== 1);
     expect(lost).toEqual([]);
+    // Nothing ran twice: the gateway resent no write that may have been done.
+    expect(rows.filter((r) => r.n !== 1)).toEqual([]);
     expect(writes.filter((r) => r.kind === 'rest-keyed-write' && stored.get(r.note) !== 1)).toEqual([]);
     // Non-idempotent RPC writes that failed: only those in flight at the kill, each told its outcome is unknown (a 503), found committed or not.
     const unknown = failed.filter((r) => r.kind === 'rpc-write');
