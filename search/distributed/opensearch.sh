@@ -20,7 +20,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # 2.19.x: the newest line that runs on Java 17 (3.x needs Java 21); 2.19.6 is the newest 2.19 served.
 OPENSEARCH_VERSION=${OPENSEARCH_VERSION:-2.19.6}
-STATE=${FICUS_OPENSEARCH_STATE:-/tmp/ficus-opensearch}
+STATE=$(realpath -m "${FICUS_OPENSEARCH_STATE:-/tmp/ficus-opensearch}")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 MVN=(mvn -q -B)
 # The distribution's modules/ dir name -> the Maven artifact (group org.opensearch.plugin) it holds.
