@@ -56,8 +56,9 @@ async function run(name: string, backend: SearchBackend): Promise<BackendFigures
   console.error(`[search bench] ${name}: indexed ${indexed} in ${indexMs} ms (load ${loadBefore} -> ${load()})`);
 
   const queries = corpus.queries(QUERIES);
+  // The mean total over the first 100 queries: the same for both backends says they match alike.
   let totals = 0;
-  for (const q of queries) totals += (await backend.search(q)).total;
+  for (const q of queries.slice(0, 100)) totals += (await backend.search(q)).total;
   let i = 0;
   const loadAtStart = load();
   const figures = await measure(() => backend.search(queries[i++ % queries.length]!), { seconds: SECONDS, concurrency: CONCURRENCY, warmupSeconds: 3 });
@@ -72,7 +73,7 @@ async function run(name: string, backend: SearchBackend): Promise<BackendFigures
     queriesPerS: Math.round(figures.perSecond * 10) / 10,
     p50Ms: Math.round(figures.p50Ms * 10) / 10,
     p99Ms: Math.round(figures.p99Ms * 10) / 10,
-    meanTotal: Math.round(totals / queries.length),
+    meanTotal: Math.round(totals / 100),
     load: `${loadAtStart} -> ${loadAfter}`,
   };
 }
