@@ -2,6 +2,7 @@ import { missingBehaviour, userError, validationError } from '../../../errors.ts
 import type { CallContext } from '../../call-context.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
 import { refuseCycle } from '../constraint-cycles.ts';
+import { PRODUCT_BARCODE_CHECKS } from './product-barcodes.ts';
 import { checkOneUserType } from './res-users-groups.ts';
 
 /**
@@ -93,6 +94,7 @@ export function registerCoreConstraintChecks(behaviours: BehaviourRegistry): voi
     },
   });
 
+  for (const [model, checks] of Object.entries(PRODUCT_BARCODE_CHECKS)) behaviours.register(model, { checks });
   behaviours.register('product.template', {
     checks: {
       _check_uom: {

@@ -95,4 +95,18 @@ describe('Python constraints (one mechanism)', () => {
       message: 'This currency is set on a company and therefore cannot be deactivated.',
     });
   });
+  it("product barcodes are unique among active variants, as product's _check_barcode_uniqueness says (the oracle's text, names and order)", async () => {
+    await expect(on(bare)('product.product', 'write', [[42], { barcode: 'FICUS-DUP-1' }])).resolves.toBe(true);
+    const dup = await failure(on(bare)('product.product', 'write', [[43], { barcode: 'FICUS-DUP-1' }]));
+    expect(dup).toEqual({
+      name: 'odoo.exceptions.ValidationError',
+      message: 'Barcode(s) already assigned:\n\n- Barcode "FICUS-DUP-1" already assigned to product(s): [HP-CAR-042] Lumbar Support 护腰 and [HP-CAR-043] Compression Socks 压力袜\n\nNote: products that you don\'t have access to will not be shown above.',
+    });
+    expect((await db.pool.query('SELECT barcode FROM product_product WHERE id = 43')).rows[0].barcode).toBeNull();
+    // An archived holder does not count; a template's company change re-checks its variants.
+    await db.pool.query('UPDATE product_product SET active = false WHERE id = 42');
+    await expect(on(bare)('product.product', 'write', [[43], { barcode: 'FICUS-DUP-1' }])).resolves.toBe(true);
+    const template = (await db.pool.query<{ product_tmpl_id: number }>('SELECT product_tmpl_id FROM product_product WHERE id = 43')).rows[0]!.product_tmpl_id;
+    await expect(on(bare)('product.template', 'write', [[template], { company_id: false }])).resolves.toBe(true);
+  });
 });
