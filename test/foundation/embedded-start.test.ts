@@ -8,6 +8,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { PostgresStartError, startEmbeddedPostgres } from '../../runtime/embedded-postgres.ts';
 import { runFicus, waitForHttp } from '../support/ficus-process.ts';
 import { freePort } from '../../bench/support/free-port.ts';
+import { checkDashboard } from '../deploy/support/dashboard-check.ts';
 
 const made: string[] = [];
 async function scratchDir(): Promise<string> {
@@ -47,6 +48,10 @@ describe('ficus start (embedded)', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${env.FICUS_PORT}/metrics`)).text();
     expect(metrics).toContain('process_cpu_user_seconds_total');
     expect((await fetch(`http://127.0.0.1:${env.FICUS_PORT}/healthz`)).status).toBe(200);
+
+    // The Grafana dashboard (deploy/grafana) against a real Prometheus scraping this Ficus.
+    const dashboard = await checkDashboard(`http://127.0.0.1:${env.FICUS_PORT}`, ['REST requests per second', 'REST latency p50 / p99', 'Odoo API calls per second', 'Odoo API latency p50 / p99']);
+    expect(dashboard).toEqual({ refused: [], unknownMetrics: [], emptyTrafficPanels: [] });
 
     const stopAsked = Date.now();
     first.child.kill('SIGTERM');
