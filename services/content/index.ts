@@ -9,6 +9,8 @@ import { PAID_BODY_GUARD } from './odoo/paid-body-guard.ts';
 import { CONTENT_RECORD_RULES } from './odoo/record-rules.ts';
 import { CONTENT_ROUTES, CONTENT_SHARED_PATHS } from './routes/index.ts';
 import { searchIndexingWork } from './domain/search-stream.ts';
+import { contentPurchaseSaga } from './domain/purchase-saga.ts';
+import { contentPurchasePorts } from './routes/contents-purchase-ports.ts';
 
 /**
  * Content: paid knowledge (M06 hp_knowledge: tags, contents, purchases), the health community
@@ -27,6 +29,7 @@ export default defineService<ContentDatabase>({
   sharedPaths: CONTENT_SHARED_PATHS,
   subscriptions: CONTENT_SUBSCRIPTIONS,
   migrations: CONTENT_MIGRATIONS,
+  sagas: (owners) => [contentPurchaseSaga(contentPurchasePorts(owners))],
   // The search index follows every write of contents, posts, questions and mall products (SEARCH_INDEXING=on).
   background: searchIndexingWork,
   odoo: {

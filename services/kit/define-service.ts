@@ -200,6 +200,12 @@ export interface SagaOwners {
   pool: pg.Pool;
   /** The monolith's database, for steps whose owner is still a legacy module; null when none is configured. */
   legacyPool: pg.Pool | null;
+  /**
+   * The gateway's dispatch of model calls (PlatformPorts.odoo), for steps whose owner another
+   * service or the monolith answers over Odoo's models (content's purchase pays through finance's
+   * hp.payment); absent or null when the process has no gateway beside it.
+   */
+  odoo?: OdooCalls | null;
 }
 
 /** Typed helper so each route file infers its handler's context. */

@@ -1,6 +1,5 @@
 import { ContentRefused } from './content-refusal.ts';
-import { contentPurchasedEvent, type PurchaseResource } from './purchase-records.ts';
-import type { KnowledgeEventSink } from './content-events.ts';
+import type { PurchaseResource } from './purchase-records.ts';
 
 export const PURCHASE_METHODS = ['wechat', 'alipay', 'card', 'points'] as const;
 export type PurchaseMethod = (typeof PURCHASE_METHODS)[number];
@@ -21,15 +20,16 @@ export interface LockedContent {
 }
 
 /**
- * M06's rows for one purchase, on the module's home in the request's transaction: the content
- * locked, the caller's earlier purchase looked up, the new purchase inserted (as hp.content.purchase's
- * create makes it: amount = the price, the content's currency, purchased_at now) and purchase_count
- * recounted, and the purchase read back. `checkCreate` applies the create ACL and rules on the new row.
+ * M06's rows for one purchase, on the module's home: the content locked, the caller's earlier
+ * purchase looked up, the new purchase inserted (as hp.content.purchase's create makes it: amount
+ * = the price, the content's currency) but still pending (purchased_at empty until it is paid:
+ * a pending purchase does not open the paid body, domain/paid-body.ts), purchase_count recounted,
+ * and the purchase read back. `checkCreate` applies the create ACL and rules on the new row.
  */
 export interface PurchaseRows {
   lockContent(id: number): Promise<LockedContent | undefined>;
   purchaseOf(contentId: number, buyerId: number): Promise<number | undefined>;
-  insert(content: LockedContent, buyerId: number): Promise<number>;
+  insertPending(content: LockedContent, buyerId: number): Promise<number>;
   checkCreate(purchaseId: number): Promise<void>;
   recount(contentId: number): Promise<void>;
   read(purchaseId: number): Promise<PurchaseResource>;
@@ -46,39 +46,30 @@ export class PaymentFailed extends Error {
 /**
  * Finance, wherever M13/M14 live: `pay` makes the hp.payment of the purchase (source
  * hp.content.purchase/<id>, paid by the buyer) and settles it, or throws PaymentFailed leaving
- * nothing paid; `refund` takes back a payment `pay` made (the saga's compensation).
+ * nothing paid; `refund` takes back what `pay` did under the same key (the saga's compensation).
+ * Both are idempotent per `idempotencyKey` (the pay step's): repeated, they find what an earlier
+ * attempt did and finish it instead of doing it again.
  */
 export interface PurchasePayments {
-  pay(request: { purchaseId: number; buyerId: number; amount: string; currency: string; method: PurchaseMethod }): Promise<{ paymentId: number }>;
-  refund(payment: { paymentId: number; buyerId: number; method: PurchaseMethod; amount: string }): Promise<void>;
+  pay(request: { purchaseId: number; buyerId: number; amount: string; currency: string; method: PurchaseMethod; idempotencyKey: string }): Promise<{ paymentId: number }>;
+  refund(payment: { buyerId: number; method: PurchaseMethod; amount: string; idempotencyKey: string }): Promise<void>;
 }
 
 /**
- * Buying a content, exactly once per buyer, paid through finance: a saga of two steps across two
- * owners. 1) On M06's home, in the request's transaction: the content locked (concurrent
- * purchases of it take turns, so the second purchase of one buyer sees the first), refused when
- * it is not published, free, or already bought by the buyer (hp_knowledge's constraint text), the
- * purchase inserted and purchase_count recounted. 2) Finance pays it. A failed payment throws out
- * of the transaction, so step 1 rolls back: no purchase row, purchase_count unchanged (its
- * compensation is the rollback). Anything failing after the payment succeeded refunds it (step 2's
- * compensation) before the error goes on. content_purchased is published with the purchase.
+ * The purchase saga's first step (domain/purchase-saga.ts), on M06's home: the content locked
+ * (concurrent purchases of it take turns, so the second purchase of one buyer sees the first),
+ * refused when it does not exist, is not published, is free, or is already bought by the buyer
+ * (hp_knowledge's constraint text), then the pending purchase inserted and purchase_count
+ * recounted (a pending purchase is a purchase row: the count always equals the rows).
  */
-export async function purchaseContent(rows: PurchaseRows, payments: PurchasePayments, events: KnowledgeEventSink, request: { contentId: number; buyerId: number; method: PurchaseMethod }): Promise<{ purchase: PurchaseResource; paymentId: number }> {
+export async function recordPurchase(rows: PurchaseRows, request: { contentId: number; buyerId: number }): Promise<{ purchase: PurchaseResource; authorId: number | null }> {
   const content = await rows.lockContent(request.contentId);
   if (!content) throw new ContentRefused('invalid', `content ${request.contentId} does not exist`);
   if (!content.published) throw new ContentRefused('state', NOT_PUBLISHED);
   if (content.price === null || Number(content.price) === 0) throw new ContentRefused('state', NOTHING_TO_PAY);
   if ((await rows.purchaseOf(content.id, request.buyerId)) !== undefined) throw new ContentRefused('state', ALREADY_PURCHASED);
-  const purchaseId = await rows.insert(content, request.buyerId);
+  const purchaseId = await rows.insertPending(content, request.buyerId);
   await rows.checkCreate(purchaseId);
   await rows.recount(content.id);
-  const purchase = await rows.read(purchaseId);
-  const { paymentId } = await payments.pay({ purchaseId, buyerId: request.buyerId, amount: purchase.amount, currency: purchase.currency, method: request.method });
-  try {
-    await events.publish([contentPurchasedEvent(purchase, content.authorId, { paymentId, method: request.method })]);
-    return { purchase, paymentId };
-  } catch (error) {
-    await payments.refund({ paymentId, buyerId: request.buyerId, method: request.method, amount: purchase.amount });
-    throw error;
-  }
+  return { purchase: await rows.read(purchaseId), authorId: content.authorId };
 }

@@ -1,16 +1,17 @@
 import { sql, type Kysely } from 'kysely';
-import { defineRoute, HttpProblem, problems, type AccessPort, type RouteDefinition } from '../../kit/index.ts';
+import { defineRoute, HttpProblem, problems, type AccessPort, type RouteDefinition, type SagaRunner } from '../../kit/index.ts';
 import { knowledgeHome } from '../db/content-home.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import type { ContentDatabase, ContentType } from '../db/tables.ts';
 import { listCatalogue, readContent, type ContentSort } from '../domain/content-records.ts';
 import { ContentRefused } from '../domain/content-refusal.ts';
-import { recountPurchases } from '../domain/purchase-count.ts';
-import { ALREADY_PURCHASED, PaymentFailed, purchaseContent, type LockedContent, type PurchaseMethod, type PurchasePayments, type PurchaseRows } from '../domain/purchase-flow.ts';
+import type { PurchaseMethod } from '../domain/purchase-flow.ts';
 import { listPurchases, readPurchase } from '../domain/purchase-records.ts';
-import { financeThroughGateway } from './contents-finance.ts';
+import type { PurchaseChecks } from '../domain/purchase-rows.ts';
+import { CONTENT_PURCHASE_SAGA, PAY_STEP, RECORD_PURCHASE_STEP, type ContentPurchaseInput, type PurchasePaid, type PurchaseRecorded } from '../domain/purchase-saga.ts';
+import { requestPurchaseChecks } from './contents-purchase-ports.ts';
 import { contentMatches } from './contents-search.ts';
-import { asProblems, checkRecords, readerOfHome, restEventSink, rulesSql, writeInHome } from './rest-access.ts';
+import { asProblems, checkRecords, readerOfHome, rulesSql } from './rest-access.ts';
 
 const CONTENT_MODEL = 'hp.knowledge.content';
 const PURCHASE_MODEL = 'hp.content.purchase';
@@ -96,92 +97,107 @@ export const getContentRoute = defineRoute<ContentDatabase, unknown, unknown, Id
   },
 });
 
-/** M06's rows of one purchase on a REST request, with the ACL and record rules Odoo's create checks. */
-function restPurchaseRows(rows: Kysely<any>, access: AccessPort): PurchaseRows {
-  const run = onKysely(rows);
+const paymentDeclined = (detail: string) => new HttpProblem(402, 'Payment Required', detail, { type: 'https://ficus.dev/problems/payment-declined' });
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** How long a request waits for its purchase's saga (its payment) before answering 503 "still in progress". */
+const SAGA_WAIT_MS = Number(process.env.CONTENT_PURCHASE_WAIT_MS ?? 30_000);
+
+/** The request's access checks around the purchase, on the home the purchase is written on (Odoo's create checks). */
+function restPurchaseChecks(access: AccessPort): PurchaseChecks {
   return {
-    async lockContent(id) {
-      await checkRecords(access, rows, CONTENT_MODEL, 'knowledge_contents', 'read', [id], 'content');
-      const [row] = await run.raw<{ id: number; title: string; price: string | null; currency_id: number; published: boolean | null; author_id: number | null }>(
-        'SELECT id, title, price::text AS price, currency_id, published, author_id FROM knowledge_contents WHERE id = $1 FOR UPDATE', [id]);
-      return row ? { id: row.id, title: row.title, price: row.price, currencyId: row.currency_id, published: row.published === true, authorId: row.author_id } : undefined;
-    },
-    async purchaseOf(contentId, buyerId) {
-      const [row] = await run.raw<{ id: number }>('SELECT id FROM content_purchases WHERE content_id = $1 AND buyer_id = $2', [contentId, buyerId]);
-      return row?.id;
-    },
-    async insert(content: LockedContent, buyerId) {
-      await access.check(PURCHASE_MODEL, 'create');
-      try {
-        const [row] = await run.raw<{ id: number }>(
-          `INSERT INTO content_purchases (content_id, buyer_id, currency_id, amount, purchased_at, create_uid, write_uid, create_date, write_date)
-           VALUES ($1, $2, $3, $4::numeric, now() at time zone 'UTC', $5, $5, now() at time zone 'UTC', now() at time zone 'UTC') RETURNING id`,
-          [content.id, buyerId, content.currencyId, content.price, access.uid]);
-        return row!.id;
-      } catch (error) {
-        // An Odoo client's create of the same pair committed since the check (it takes no lock on the content first).
-        const e = error as { code?: string; constraint?: string };
-        if (e.code === '23505' && e.constraint === 'content_purchases_content_buyer_uniq') throw new ContentRefused('state', ALREADY_PURCHASED);
-        throw error;
-      }
-    },
-    checkCreate: (id) => checkRecords(access, rows, PURCHASE_MODEL, 'content_purchases', 'create', [id], 'purchase'),
-    recount: (contentId) => recountPurchases(run, [contentId]),
-    read: async (id) => (await readPurchase(run, id))!,
+    uid: access.uid,
+    contentReadable: (rows, id) => checkRecords(access, rows, CONTENT_MODEL, 'knowledge_contents', 'read', [id], 'content'),
+    mayCreate: () => access.check(PURCHASE_MODEL, 'create'),
+    createdAllowed: (rows, id) => checkRecords(access, rows, PURCHASE_MODEL, 'content_purchases', 'create', [id], 'purchase'),
   };
 }
 
-const paymentDeclined = (detail: string) => new HttpProblem(402, 'Payment Required', detail, { type: 'https://ficus.dev/problems/payment-declined' });
+interface SagaState { status: string; input: ContentPurchaseInput; outputs: Record<string, unknown>; failure: string | null; rejectedAt: string | null }
+
+async function sagaState(db: Kysely<any>, id: number): Promise<SagaState> {
+  const { rows } = await sql<SagaState>`
+    SELECT status, input, outputs, failure,
+           (SELECT step FROM saga_step_log l WHERE l.saga_id = s.id AND l.phase = 'action' AND l.outcome = 'rejected' ORDER BY l.id DESC LIMIT 1) AS "rejectedAt"
+      FROM saga_instances s WHERE id = ${id}`.execute(db);
+  return rows[0]!;
+}
+
+const ended = (status: string) => status === 'completed' || status === 'compensated';
+
+/**
+ * Drives the saga to its end here if no one else is (a duplicate request or the runner's resume
+ * may hold it: then its state is watched), for at most `SAGA_WAIT_MS`; the state at that point.
+ */
+async function awaitSaga(sagas: SagaRunner, db: Kysely<any>, id: number): Promise<SagaState> {
+  const deadline = Date.now() + SAGA_WAIT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    sagas.run(id).catch(() => undefined),
+    new Promise<void>((resolve) => void (timer = setTimeout(resolve, SAGA_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
+  let state = await sagaState(db, id);
+  while (!ended(state.status) && state.status !== 'failed' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    state = await sagaState(db, id);
+  }
+  return state;
+}
 
 /**
  * POST /contents/{id}/purchase: the caller buys the content, exactly once (a second purchase is
  * 409 with hp_knowledge's "This content was already purchased by this user."), paid through
- * finance by `method` (wechat by default; points: one point per currency unit, rounded up). The
- * purchase and the payment form a saga (domain/purchase-flow.ts): a declined payment is 402 with
- * finance's text and leaves no purchase and purchase_count as it was. Idempotency-Key required:
- * a retried purchase never pays twice. 201 with the purchase and its payment; content_purchased.
+ * finance by `method` (wechat by default; points: one point per currency unit, rounded up), by
+ * the content_purchase saga (domain/purchase-saga.ts). Its first step runs in this request's
+ * transaction (the purchase recorded as pending, purchase_count recounted, the saga's row), the
+ * payment and the confirmation after that commit; the request waits for the saga's end and
+ * answers from it: 201 with the purchase and its payment, 402 with finance's text when the
+ * payment was declined (the purchase withdrawn, purchase_count as it was), 500 when the purchase
+ * had to be undone for another reason (refunded, withdrawn), 503 when it is still running after
+ * the wait (the runner finishes it either way). Idempotency-Key required: it names the saga (per
+ * buyer), so a repeated request never pays twice and answers from the same saga, also when the
+ * first one died on the way; the same key with another content or method is 422.
  */
 export const purchaseRoute = defineRoute<ContentDatabase, { method?: PurchaseMethod }, unknown, IdParams>({
   method: 'post',
   path: '/contents/:id/purchase',
   summary: 'Buy a content once, paid through finance (wechat, alipay, card or points); 409 when already bought, 402 when the payment is declined; Idempotency-Key required',
   auth: 'bearer',
-  idempotency: 'required',
+  // The saga's key is the request's Idempotency-Key: the answer is read from the saga's end, which comes after the commit.
+  idempotency: 'never',
+  transaction: 'handler',
   params: 'rest/content/content-params.json',
   body: 'rest/content/purchase-create.json',
   responses: { 201: 'rest/content/purchase-receipt.json' },
   async handler(ctx) {
     const access = ctx.access!;
+    const { sagas } = ctx;
+    if (!sagas) throw new Error('content runs without its saga runner (ServiceDefinition.sagas)');
     if (!ctx.platform.odoo) throw problems.unavailable('payments are not reachable from this process (no gateway beside it)');
-    const method = ctx.body?.method ?? 'wechat';
-    const finance = financeThroughGateway(ctx.platform.odoo);
-    // The payment made and whether it was taken back: a failure once it is captured, up to the
-    // commit of M06's home (the monolith's transaction commits inside writeInHome), refunds it.
-    let captured: { paymentId: number; amount: string } | undefined;
-    let refunded = false;
-    const payments: PurchasePayments = {
-      async pay(request) {
-        const paid = await finance.pay(request);
-        captured = { paymentId: paid.paymentId, amount: request.amount };
-        return paid;
-      },
-      async refund(payment) {
-        await finance.refund(payment);
-        refunded = true;
-      },
-    };
-    try {
-      const bought = await writeInHome(knowledgeHome, ctx, (rows) =>
-        asProblems(purchaseContent(restPurchaseRows(rows, access), payments, restEventSink(ctx), { contentId: ctx.params.id, buyerId: access.uid, method })));
-      return { status: 201, body: { purchase: bought.purchase, paymentId: bought.paymentId, method } };
-    } catch (error) {
-      if (error instanceof PaymentFailed) throw paymentDeclined(error.message);
-      if (captured && !refunded) {
-        await payments.refund({ ...captured, buyerId: access.uid, method }).catch((refusal: unknown) =>
-          ctx.log.error({ err: refusal, paymentId: captured!.paymentId }, 'a purchase failed after its payment and the refund failed too: refund it by hand'));
-      }
-      throw error;
+    const idempotencyKey = ctx.header('idempotency-key');
+    if (!idempotencyKey) throw problems.badRequest('this endpoint requires an Idempotency-Key header');
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw problems.badRequest('Idempotency-Key must be 1–255 visible ASCII characters');
+    const input: ContentPurchaseInput = { contentId: ctx.params.id, buyerId: access.uid, method: ctx.body?.method ?? 'wechat' };
+    const started = await ctx.db.transaction().execute(async (tx) => {
+      requestPurchaseChecks.set(tx, restPurchaseChecks(access));
+      return asProblems(sagas.startInTransaction(CONTENT_PURCHASE_SAGA, `${access.uid}:${idempotencyKey}`, input, tx, { through: RECORD_PURCHASE_STEP }));
+    });
+    const state = await awaitSaga(sagas, ctx.db, started.id);
+    if (state.input.contentId !== input.contentId || state.input.method !== input.method) {
+      throw problems.unprocessable('this Idempotency-Key was already used with a different request', 'https://ficus.dev/problems/idempotency-key-reused');
     }
+    if (state.status === 'compensated' && state.rejectedAt === PAY_STEP) throw paymentDeclined(state.failure ?? 'the payment was declined');
+    if (state.status === 'compensated' || state.status === 'failed') {
+      ctx.log.error({ sagaId: started.id, failure: state.failure }, 'a content purchase was undone after its payment step');
+      throw new HttpProblem(500, 'Internal Server Error', 'the purchase could not be completed and was undone (nothing stays charged); quote the request id when reporting it');
+    }
+    if (state.status !== 'completed') {
+      throw new HttpProblem(503, 'Service Unavailable', 'the payment of this purchase is still in progress; repeat the request with the same Idempotency-Key for its outcome', { type: 'https://ficus.dev/problems/purchase-in-progress' });
+    }
+    const recorded = state.outputs[RECORD_PURCHASE_STEP] as PurchaseRecorded;
+    const { paymentId } = state.outputs[PAY_STEP] as PurchasePaid;
+    const purchase = (await readPurchase(onKysely(await readerOfHome(knowledgeHome, ctx)), recorded.purchase.id)) ?? recorded.purchase;
+    return { status: 201, body: { purchase, paymentId, method: input.method } };
   },
 });
 

@@ -67,7 +67,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const schemas = schemaRegistry();
   // The runner keeps one connection of the pool for its advisory locks (released if the process dies).
   const sagas = service.sagas
-    ? new SagaRunner({ service: service.name, db: database.db, pool: database.pool, sagas: service.sagas({ pool: database.pool, legacyPool: deps.legacyPool ?? null }), logger, metrics })
+    ? new SagaRunner({ service: service.name, db: database.db, pool: database.pool, sagas: service.sagas({ pool: database.pool, legacyPool: deps.legacyPool ?? null, odoo: deps.odoo ?? null }), logger, metrics })
     : undefined;
   const router = serviceRouter({
     service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool },
