@@ -11,6 +11,7 @@ import { addVotes, checkVotes, type AnswerVoteChecks } from '../domain/answer-vo
 import { sanitizedBody } from '../domain/html-bodies.ts';
 import { closeQuestions } from '../domain/question-actions.ts';
 import { existingTags, insertQuestion, listQuestions, readQuestion, type QuestionResource } from '../domain/question-records.ts';
+import { awaitQuestionTagCopies } from '../domain/question-tag-copies.ts';
 import { wordsOf } from '../domain/post-records.ts';
 import { asProblems, checkRecords, readerOfHome, restEventSink, rulesSql, writeInHome } from './rest-access.ts';
 
@@ -118,6 +119,7 @@ export const createQuestionRoute = defineRoute<ContentDatabase, QuestionCreate>(
     const access = ctx.access!;
     const { body } = ctx;
     await access.check(QUESTION_MODEL, 'create');
+    await awaitQuestionTagCopies(ctx, body.tagIds ?? []);
     return writeInHome(qaHome, ctx, async (rows) => {
       const run = onKysely(rows);
       const tagIds = body.tagIds ?? [];
