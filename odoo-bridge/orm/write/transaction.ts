@@ -66,6 +66,10 @@ export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext)
         await new Promise((r) => setTimeout(r, Math.random() * 1000 * 2 ** (attempt + 1)));
         continue;
       }
+      // Back to the pool before the error is worded: wording it may query the pool, and calls
+      // failing together (a burst of duplicates) would each hold a connection waiting for one.
+      client.release();
+      released = true;
       throw await writeErrorFromPg(error, ctx.registry, pool as pg.Pool, ctx.lang);
     } finally {
       if (!released) client.release();
