@@ -62,16 +62,19 @@ export class EmbeddedTransport implements BusTransport {
 
   async startConsumer({ service, pool, sink, logger }: { service: string; pool: pg.Pool; sink: ConsumerSink; logger: Logger }): Promise<RunningConsumer> {
     const stopping = new AbortController();
-    const loops: Promise<void>[] = [];
-    for (const source of this.sources.values()) {
-      const types = [...sink.types].filter((t) => source.publishes.has(t));
-      if (!types.length) continue;
-      loops.push(new CursorLoop(service, source, pool, sink, types, logger, this.metrics, stopping.signal).run());
-    }
+    const sources = [...this.sources.values()].map((source) => ({ source, types: [...sink.types].filter((t) => source.publishes.has(t)) })).filter((s) => s.types.length);
+    // Each loop holds its group's lock on a session for as long as it runs: those sessions come
+    // from a pool of their own, one per loop, so that however many sources a group reads, the
+    // service's pool keeps its connections for positions and handlers (a group reading as many
+    // sources as that pool has connections took them all and waited forever for one more).
+    const lockPool = new pg.Pool({ ...(pool.options as pg.PoolConfig), max: Math.max(1, sources.length), application_name: `ficus-bus-lock-${sink.group}`.slice(0, 63) });
+    lockPool.on('error', (error) => logger.warn({ err: error }, 'a bus lock session failed'));
+    const loops = sources.map(({ source, types }) => new CursorLoop(service, source, pool, lockPool, sink, types, logger, this.metrics, stopping.signal).run());
     return {
       async stop() {
         stopping.abort();
         await Promise.allSettled(loops);
+        await lockPool.end();
       },
     };
   }
@@ -92,6 +95,7 @@ class CursorLoop {
     private readonly service: string,
     private readonly source: Source,
     private readonly consumerPool: pg.Pool,
+    private readonly lockPool: pg.Pool,
     private readonly sink: ConsumerSink,
     private readonly types: string[],
     logger: Logger,
@@ -118,7 +122,7 @@ class CursorLoop {
    * over as soon as a crashed owner's session ends instead of at its next poll.
    */
   private async whileOwner(): Promise<void> {
-    const lockClient = await this.consumerPool.connect();
+    const lockClient = await this.lockPool.connect();
     const lockKey = `${this.sink.group}@${this.source.service}`;
     let healthy = false;
     try {
