@@ -51,7 +51,7 @@ describe('ficus start (embedded)', () => {
 
     // The Grafana dashboard (deploy/grafana) against a real Prometheus scraping this Ficus.
     const dashboard = await checkDashboard(`http://127.0.0.1:${env.FICUS_PORT}`, ['REST requests per second', 'REST latency p50 / p99', 'Odoo API calls per second', 'Odoo API latency p50 / p99']);
-    expect(dashboard).toEqual({ refused: [], unknownMetrics: [], emptyTrafficPanels: [] });
+    expect(dashboard).toEqual({ refused: [], unknownMetrics: [], emptyTrafficPanels: [], scrape: { up: 1, error: '' } });
 
     const stopAsked = Date.now();
     first.child.kill('SIGTERM');

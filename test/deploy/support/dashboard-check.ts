@@ -25,6 +25,8 @@ export interface DashboardCheck {
   unknownMetrics: string[];
   /** Panels whose queries all answered with no series although traffic was sent. */
   emptyTrafficPanels: string[];
+  /** Prometheus's view of the scrape: `up` and the last scrape error, if any. */
+  scrape: { up: number; error: string };
 }
 
 /**
@@ -40,11 +42,14 @@ export async function checkDashboard(gatewayUrl: string, trafficPanels: readonly
     const queries = await dashboardQueries();
     const unknownMetrics = [...new Set(queries.flatMap((q) => metricNamesOf(q.expr)))].filter((name) => !exported.includes(`# TYPE ${name} `));
 
-    // Two rounds of traffic a few scrapes apart, so rates have two samples to work with.
-    for (let round = 0; round < 2; round++) {
+    // Prometheus finds its static target a few seconds after it is ready (discovery runs every 5 s).
+    await until(async () => (await prometheus.query('up')).length > 0, 30_000);
+    // Traffic until the series have two samples each, so that rates have something to work with.
+    await until(async () => {
       await sendTraffic(gatewayUrl);
-      await new Promise((r) => setTimeout(r, 2500));
-    }
+      const samples = await prometheus.query('min(count_over_time(ficus_odoo_calls_total[5m])) and min(count_over_time(ficus_http_requests_total[5m]))');
+      return Number(samples[0]?.value[1] ?? 0) >= 2;
+    }, 30_000);
     const refused: string[] = [];
     const answered = new Map<string, number>();
     for (const { panel, expr } of queries) {
@@ -55,9 +60,19 @@ export async function checkDashboard(gatewayUrl: string, trafficPanels: readonly
         refused.push(String((error as Error).message));
       }
     }
-    return { refused, unknownMetrics, emptyTrafficPanels: trafficPanels.filter((panel) => !answered.get(panel)) };
+    const up = Number((await prometheus.query('up'))[0]?.value[1] ?? 0);
+    const targets = (await (await fetch(`${prometheus.url}/api/v1/targets`)).json()) as { data: { activeTargets: { lastError: string }[] } };
+    return { refused, unknownMetrics, emptyTrafficPanels: trafficPanels.filter((panel) => !answered.get(panel)), scrape: { up, error: targets.data.activeTargets[0]?.lastError ?? 'no target' } };
   } finally {
     await prometheus.stop();
+  }
+}
+
+async function until(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!(await done())) {
+    if (Date.now() - started > timeoutMs) return;
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
