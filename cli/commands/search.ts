@@ -5,7 +5,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { loadConfig } from '../../runtime/config.ts';
 import { embeddedUrl } from '../../runtime/embedded-postgres.ts';
 import { loadSearchSettings, searchBackendFromSettings } from '../../services/kit/index.ts';
-import { SearchIndexer } from '../../services/content/domain/search-indexer.ts';
+import { rebuildSearchIndex } from '../../services/search-index.ts';
 import { describeDatabases } from '../databases-used.ts';
 import { embeddedClusterForCommand } from '../embedded-cluster-for-cli.ts';
 
@@ -43,8 +43,7 @@ export function registerSearch(program: Command): void {
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
       try {
         const backend = await searchBackendFromSettings(settings, { pool });
-        const indexer = new SearchIndexer({ backend, ports: { db, pool, legacyPool }, logger: createLogger({ level: 'warn', format: 'json', destination: process.stderr }) });
-        const { indexed, ms } = await indexer.rebuild();
+        const { indexed, ms } = await rebuildSearchIndex({ backend, db, pool, legacyPool, logger: createLogger({ level: 'warn', format: 'json', destination: process.stderr }) });
         await backend.close();
         process.stdout.write(`search index rebuilt (${backend.name}): ${indexed} documents in ${(ms / 1000).toFixed(1)} s\n`);
       } finally {

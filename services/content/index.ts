@@ -49,3 +49,6 @@ export default defineService<ContentDatabase>({
     ],
   },
 });
+
+/** `ficus search rebuild` (through services/search-index.ts): the indexer this service runs, over the tables. */
+export { SearchIndexer } from './domain/search-indexer.ts';

@@ -3,7 +3,6 @@ import type { SearchBackend, SearchDocument, SearchKind, SearchQuery, SearchResu
 import { indexBody, LIVE_REFRESH_INTERVAL, MAX_INDEXED_BODY } from './opensearch-index.ts';
 import { MAX_RESULT_WINDOW, pickHighlight, searchPlan } from './opensearch-query.ts';
 import { escapeHtml } from './postgres-backend.ts';
-import type { OpenSearchBackendFactory } from './search-settings.ts';
 
 /**
  * The distributed search backend: an OpenSearch 2.19 index (search/distributed/opensearch.sh runs
@@ -231,4 +230,6 @@ function sourceOf(document: SearchDocument): Record<string, unknown> {
 }
 
 /** The factory search-settings.ts loads when SEARCH_BACKEND=opensearch. */
-export const createOpenSearchBackend: OpenSearchBackendFactory = ({ url, index }) => new OpenSearchSearchBackend({ url, index });
+export function createOpenSearchBackend({ url, index }: { url: string; index: string }): SearchBackend {
+  return new OpenSearchSearchBackend({ url, index });
+}

@@ -47,6 +47,8 @@ describe.each(['service', 'legacy'] as const)('POST /contents/{id}/purchase in p
     const before = await counts(paid.id);
     const hidden = await sides.rest('GET', `/contents/${paid.id}`, buyer!);
     expect([hidden.status, hidden.body.body, hidden.body.purchased]).toEqual([200, null, false]);
+    const keyless = await sides.rest('POST', `/contents/${paid.id}/purchase`, buyer!, { method: 'card' });
+    expect([keyless.status, keyless.body.detail]).toEqual([400, 'this endpoint requires an Idempotency-Key header']);
     const headers = idem();
     const bought = await sides.rest('POST', `/contents/${paid.id}/purchase`, buyer!, { method: 'card' }, headers);
     expect(bought.status).toBe(201);
