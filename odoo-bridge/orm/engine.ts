@@ -63,7 +63,7 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
       ids = args[0];
       args = args.slice(1);
     }
-    if (json2) refuseUnboundJson2(spec.signature, kwargs);
+    if (json2) refuseUnboundJson2(spec.signature, args.length, kwargs);
     const bound = bindArguments(spec.signature, args, kwargs);
     const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext, policy, filestore });
     return spec.run(ctx, model, bound, ids);
@@ -77,9 +77,10 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
  * without default that is not given, then a name the method does not take, as inspect words
  * them, answered as UnprocessableEntity (422).
  */
-function refuseUnboundJson2(signature: Signature, kwargs: Readonly<Record<string, unknown>>): void {
+function refuseUnboundJson2(signature: Signature, positional: number, kwargs: Readonly<Record<string, unknown>>): void {
   const params = [...signature.params, ...(signature.keywordOnly ?? [])];
-  const missing = params.find((p) => !('default' in p) && !Object.hasOwn(kwargs, p.name));
+  // A JSON-2 request names every argument; the gateway's own JSON-2 calls (the doc-bearer route) may pass some by position.
+  const missing = params.slice(Math.min(positional, signature.params.length)).find((p) => !('default' in p) && !Object.hasOwn(kwargs, p.name));
   if (missing) throw new OdooError('werkzeug.exceptions.UnprocessableEntity', `missing a required argument: ${pyRepr(missing.name)}`);
   if (signature.varKeywords) return;
   const unexpected = Object.keys(kwargs).find((key) => !params.some((p) => p.name === key));
