@@ -3,6 +3,7 @@ import type { CallHandler } from '../odoo-bridge/call.ts';
 import { decodeAnswer, encodeCall } from '../odoo-bridge/routing/remote-call-codec.ts';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from '../services/kit/http/internal-signature.ts';
 import { INTERNAL_ODOO_CALL_PATH } from '../services/kit/runner/internal-odoo-endpoint.ts';
+import { outgoingHeaders } from '../platform/work-context.ts';
 import { NoInstanceAnswered, type ServiceInstances } from './remote-instances.ts';
 
 export interface RemoteOdooCallsOptions {
@@ -29,7 +30,8 @@ export function remoteOdooCalls(options: RemoteOdooCallsOptions): CallHandler {
     let response;
     try {
       response = await instances.send(
-        { method: 'POST', path: INTERNAL_ODOO_CALL_PATH, body, headers: { 'content-type': 'application/json', [INTERNAL_SIGNATURE_HEADER]: signInternalRequest(secret, 'POST', INTERNAL_ODOO_CALL_PATH, body) } },
+        // The request's trace goes along (its span is the parent of the instance's), unsigned: it only links spans.
+        { method: 'POST', path: INTERNAL_ODOO_CALL_PATH, body, headers: { 'content-type': 'application/json', [INTERNAL_SIGNATURE_HEADER]: signInternalRequest(secret, 'POST', INTERNAL_ODOO_CALL_PATH, body), ...outgoingHeaders() } },
         { idempotent: options.isReadMethod(call.method) },
       );
     } catch (error) {

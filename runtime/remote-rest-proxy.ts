@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { currentTraceparent } from '../platform/work-context.ts';
 import { INTERNAL_SIGNATURE_HEADER } from '../services/kit/http/internal-signature.ts';
 import { NoInstanceAnswered, type RemoteRequest, type RemoteResponse, type ServiceInstances } from './remote-instances.ts';
 
@@ -91,6 +92,9 @@ function forwardedHeaders(req: Request): Record<string, string> {
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client;
   headers['x-forwarded-proto'] = req.protocol;
   if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+  // The gateway's request span (when tracing) is the parent of the instance's, not the client's span.
+  const traceparent = currentTraceparent();
+  if (traceparent) headers.traceparent = traceparent;
   return headers;
 }
 

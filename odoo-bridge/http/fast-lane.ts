@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, Request, Response, Router } from 'express';
 import { MAX_BODY_BYTES } from './raw-body.ts';
@@ -91,11 +92,12 @@ export function withFastLanes(app: Express, routers: Router[], onError: (error: 
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', fail);
     req.on('aborted', fail);
-    req.on('end', () => {
+    // Bound to this request's async context (its trace, when tracing): a stream's events run in the socket's.
+    req.on('end', AsyncResource.bind(() => {
       if (failed) return;
       req.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       lane.answer(req as Request, res as Response).catch((error: unknown) => failWith(error, req, res));
-    });
+    }));
   };
 }
 

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { assertValidEvent, currentTraceparent, toCloudEvent, type EventType, type HandlerContext, type NewEvent, type SubscriptionDefinition } from '../kit/index.ts';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { OUTBOX_INSERT, outboxRows, type EventType, type HandlerContext, type NewEvent, type SubscriptionDefinition } from '../kit/index.ts';
 import { financeHome, inFinanceHome } from './db/finance-home.ts';
 import { onKysely } from './db/sql-runner.ts';
 import type { FinanceDatabase } from './db/tables.ts';
@@ -26,12 +26,9 @@ async function currencyIdOf(run: ReturnType<typeof onKysely>, code: string): Pro
 export function handlerEventSink(tx: Kysely<any>): FinanceEventSink {
   return {
     async publish(events: NewEvent[]) {
-      for (const event of events) {
-        const cloudEvent = toCloudEvent('finance', event, currentTraceparent());
-        assertValidEvent(cloudEvent);
-        await sql`INSERT INTO outbox (id, type, aggregate_id, payload)
-          VALUES (${cloudEvent.id}, ${cloudEvent.type}, ${event.key ?? event.subject ?? cloudEvent.id}, ${JSON.stringify(cloudEvent)}::jsonb)`.execute(tx);
-      }
+      if (!events.length) return;
+      const { ids, types, keys, payloads } = outboxRows('finance', events);
+      await tx.executeQuery(CompiledQuery.raw(OUTBOX_INSERT, [ids, types, keys, payloads]));
     },
   };
 }

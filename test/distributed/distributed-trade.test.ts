@@ -89,6 +89,32 @@ describe.skipIf(skip)('distributed: gateway → trade ×2 + finance over HTTP an
     const points = await stack.legacy.query<{ delta: number }>(`SELECT delta FROM points_transactions WHERE ref_model = 'hp.service.order' AND ref_id = $1`, [order.id]);
     expect(points.rows).toHaveLength(1);
 
+    // One trace across the processes (issue 29 bar 3), as the real OpenTelemetry Collector received it:
+    // finance's CONSUMER span of this service_completed hangs under trade's PRODUCER span, which hangs
+    // (through the Odoo call) under the trade process's SERVER span of the gateway's signed call, whose
+    // parent is the gateway's span of the client's action_complete.
+    const { traceparent } = (await stack.trade.query<{ traceparent: string }>(`SELECT payload->>'traceparent' AS traceparent FROM outbox WHERE id = $1`, [completed!.id])).rows[0]!;
+    const [, traceId, producerId] = traceparent.split('-') as [string, string, string];
+    const chain = await waitFor('the trace reaches the collector', async () => {
+      const spans = (await stack.collector.spans()).filter((span) => span.traceId === traceId);
+      const byId = new Map(spans.map((span) => [span.spanId, span]));
+      const consumer = spans.find((span) => span.service === 'ficus-finance' && span.kind === 5 && span.parentSpanId === producerId);
+      const producer = byId.get(producerId);
+      if (!consumer || !producer) return undefined;
+      const path = [consumer, producer];
+      for (let span = byId.get(producer.parentSpanId); span; span = byId.get(span.parentSpanId)) path.push(span);
+      // Complete once the root arrived: the gateway's request span, which ends after its answer.
+      return path.at(-1)!.parentSpanId === '' ? path : undefined;
+    }, 20_000);
+    expect(chain.map((span) => `${span.service} ${span.kind} ${span.name}`)).toEqual([
+      'ficus-finance 5 service_completed process',
+      'ficus-trade 4 service_completed publish',
+      'ficus-trade 2 POST',
+      'ficus-gateway 1 odoo call',
+      'ficus-gateway 2 POST',
+    ]);
+    expect(chain[3]!.attributes).toMatchObject({ 'odoo.model': 'hp.service.order', 'odoo.method': 'action_complete' });
+
     // Reconciliation of the two modules: the reverse sync carried trade's writes back to the monolith.
     let report: ReconcileReport | undefined;
     await waitFor('M04/M20 reconcile clean', async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { assertValidEvent, currentTraceparent, toCloudEvent, type NewEvent } from '../../kit/index.ts';
+import { OUTBOX_INSERT, outboxRows, type NewEvent } from '../../kit/index.ts';
 import { COMPANY_CURRENCY } from '../domain/health-service.ts';
 import type { TradeEvent } from '../events.ts';
 import { afterCommit, logAfterCommitFailure } from './after-commit.ts';
@@ -13,11 +13,9 @@ import type { OrderSideEffects } from './side-effects.ts';
  * client's action_complete publishes the same service_completed a REST call does.
  */
 export async function writeOutbox(db: Queryable, events: NewEvent<TradeEvent>[]): Promise<void> {
-  for (const event of events) {
-    const cloudEvent = toCloudEvent('trade', event, currentTraceparent());
-    assertValidEvent(cloudEvent);
-    await db.query('INSERT INTO outbox (id, type, aggregate_id, payload) VALUES ($1, $2, $3, $4::jsonb)', [cloudEvent.id, cloudEvent.type, event.key ?? event.subject ?? cloudEvent.id, JSON.stringify(cloudEvent)]);
-  }
+  if (!events.length) return;
+  const { ids, types, keys, payloads } = outboxRows('trade', events);
+  await db.query(OUTBOX_INSERT, [ids, types, keys, payloads]);
 }
 
 /** Odoo datetimes ("2026-11-25 11:46:25", UTC) as RFC 3339. */

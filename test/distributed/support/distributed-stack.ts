@@ -19,6 +19,8 @@ import { signedOdooCallRouter } from '../../../services/kit/runner/internal-odoo
 import { loadBuiltServices } from '../../../services/catalog.ts';
 import { newSigningKeySet, publicJwks, type SigningKeySet } from '../../../services/kit/auth/keys.ts';
 import { runFicus, waitForHttp, type FicusProcess } from '../../support/ficus-process.ts';
+import { startCollector, type TestCollector } from '../../support/otel-collector.ts';
+import { startTracing, stopTracing } from '../../../platform/tracing.ts';
 import { startPrivateCluster } from '../../migration/control/support/private-cluster.ts';
 
 export const TRADE_MODULES = ['M04', 'M20'] as const;
@@ -46,6 +48,8 @@ export interface DistributedStack {
   /** FICUS_INTERNAL_SECRET of this stack (a test may sign as a service does). */
   secret: string;
   processes: ServiceProcess[];
+  /** The OpenTelemetry Collector every process (this one's gateway too) exports its spans to. */
+  collector: TestCollector;
   timings: Record<string, number>;
   stop(): Promise<void>;
 }
@@ -68,9 +72,13 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     for (const close of closers.reverse()) await close().catch((error: unknown) => console.error('distributed stack: stop failed', error));
   };
   try {
-    const [cluster, kafka] = await Promise.all([startPrivateCluster(), startKafkaStack() as Promise<KafkaStack>]);
+    const [cluster, kafka, collector] = await Promise.all([startPrivateCluster(), startKafkaStack() as Promise<KafkaStack>, startCollector()]);
     closers.push(() => cluster.stop());
     closers.push(() => kafka.stop());
+    closers.push(() => collector.stop());
+    // The gateway runs in this process: its spans go to the same collector as the services' (before the app is made).
+    await startTracing({ serviceName: 'ficus-gateway', tracesUrl: `${collector.endpoint}/v1/traces` });
+    closers.push(() => stopTracing());
     mark('cluster and kafka');
     const admin = cluster.cluster.url('postgres');
     for (const name of ['control', 'svc_trade', 'svc_finance']) await ensureDatabase(admin, name);
@@ -142,6 +150,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     const common = {
       LEGACY_DATABASE_URL: legacyUrl, FICUS_JWKS_URL: jwksUrl, FICUS_INTERNAL_SECRET: secret, FICUS_GATEWAY_URL: `http://127.0.0.1:${gateway.port}`,
       FICUS_BUS: 'kafka', KAFKA_BROKERS: kafka.brokers, KAFKA_CONNECT_URL: kafka.connectUrl, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
     };
     for (const [name, list] of Object.entries(ports)) {
       for (const port of list) {
@@ -165,7 +174,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     mark('services');
     return {
       gatewayUrl: `http://127.0.0.1:${gateway.port}`, legacyUrl, legacy, trade, finance, control, controlUrl: url('control'), clusterUrl: url,
-      runtime, remote, metrics, keys, secret, processes, timings, stop: stopAll,
+      runtime, remote, metrics, keys, secret, processes, collector, timings, stop: stopAll,
     };
   } catch (error) {
     console.log(`[distributed] failed to start after ${JSON.stringify(timings)} ms`);
