@@ -1,6 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, Request, Response, Router } from 'express';
+import { tracingEnabled } from '../../platform/tracing.ts';
 import { MAX_BODY_BYTES } from './raw-body.ts';
 
 /**
@@ -92,12 +93,13 @@ export function withFastLanes(app: Express, routers: Router[], onError: (error: 
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', fail);
     req.on('aborted', fail);
-    // Bound to this request's async context (its trace, when tracing): a stream's events run in the socket's.
-    req.on('end', AsyncResource.bind(() => {
+    const answer = () => {
       if (failed) return;
       req.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       lane.answer(req as Request, res as Response).catch((error: unknown) => failWith(error, req, res));
-    }));
+    };
+    // A stream's events run in the socket's async context: with tracing on, the answer is bound to the request's (its span).
+    req.on('end', tracingEnabled() ? AsyncResource.bind(answer) : answer);
   };
 }
 
