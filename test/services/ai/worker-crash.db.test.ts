@@ -116,7 +116,10 @@ for (const home of ['service', 'legacy'] as const) {
       for (let kill = 0; kill < 4; kill++) {
         const child = startChild();
         await child.ready;
-        await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(Math.random() * 700)));
+        // A random moment, or sooner once a quarter of the tasks remain: a fast machine must still
+        // leave the last worker runs to take over (a dead worker's leases), not an empty queue.
+        const killAt = Date.now() + 300 + Math.floor(Math.random() * 700);
+        while (Date.now() < killAt && (await unsettled()) > TASKS / 4) await new Promise((resolve) => setTimeout(resolve, 25));
         const { rows: [claimed] } = await queueDb.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ai_task_runs WHERE state = 'claimed'`);
         if (claimed!.n > 0) killedWithTasksRunning++;
         child.kill();
