@@ -1,6 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type pg from 'pg';
-import { defineRoute, HttpProblem, loadSearchSettings, problems, searchBackendFromSettings, type AccessPort, type RouteContext, type SearchBackend, type SearchHit, type SearchKind, type SearchPool, type SearchSettings } from '../../kit/index.ts';
+import { defineRoute, HttpProblem, loadSearchSettings, problems, searchBackendFromSettings, type AccessPort, type OdooCalls, type RouteContext, type SearchBackend, type SearchHit, type SearchKind, type SearchPool, type SearchSettings } from '../../kit/index.ts';
 import { communityHome, knowledgeHome, qaHome } from '../db/content-home.ts';
 import type { ContentDatabase } from '../db/tables.ts';
 import { KIND_SOURCES } from '../domain/search-documents.ts';
@@ -44,13 +43,13 @@ async function backendFor(db: Kysely<any>): Promise<SearchBackend> {
 }
 
 /** The kinds the caller asked for (all by default) that their access rights let them read. */
-async function readableKinds(access: AccessPort, asked: string | undefined, legacyPool: pg.Pool | null): Promise<SearchKind[]> {
+async function readableKinds(access: AccessPort, asked: string | undefined, odoo: OdooCalls | null): Promise<SearchKind[]> {
   const wanted = asked ? [...new Set(asked.split(',') as SearchKind[])] : [...SEARCH_KINDS];
   const readable: SearchKind[] = [];
   for (const kind of wanted) {
     if (kind === 'product') {
-      // Products are the monolith's (no monolith beside the service: none to find).
-      if (legacyPool && (await mayReadProducts(legacyPool, access.uid))) readable.push(kind);
+      // Products are not content's: asked through the gateway (no gateway beside the service: none to find).
+      if (odoo && (await mayReadProducts(odoo, access.uid))) readable.push(kind);
     } else if (await access.may(KIND_SOURCES[kind].model, 'read')) readable.push(kind);
   }
   // Kinds named explicitly and none of them readable: the caller may not search there at all.
@@ -75,12 +74,12 @@ async function rowsOf(ctx: Pick<RouteContext<ContentDatabase>, 'db' | 'legacyPoo
  * audience already filtered them, but it may trail a write (a post hidden a moment ago), so
  * each hit is checked again, and one that no longer passes (or no longer exists) is dropped.
  */
-async function readableHits(ctx: Pick<RouteContext<ContentDatabase>, 'db' | 'legacyPool'>, access: AccessPort, hits: readonly SearchHit[]): Promise<SearchHit[]> {
+async function readableHits(ctx: Pick<RouteContext<ContentDatabase>, 'db' | 'legacyPool' | 'platform'>, access: AccessPort, hits: readonly SearchHit[]): Promise<SearchHit[]> {
   const allowed = new Set<string>();
   for (const kind of new Set(hits.map((h) => h.kind))) {
     const ids = hits.filter((h) => h.kind === kind).map((h) => h.id);
     if (kind === 'product') {
-      for (const id of await readableProducts(ctx.legacyPool!, access.uid, ids)) allowed.add(`product:${id}`);
+      for (const id of await readableProducts(ctx.platform.odoo!, access.uid, ids)) allowed.add(`product:${id}`);
       continue;
     }
     const rows = await rowsOf(ctx, kind);
@@ -109,7 +108,7 @@ export const searchRoute = defineRoute<ContentDatabase, unknown, SearchQueryStri
   async handler(ctx) {
     const access = ctx.access!;
     const { limit, offset } = ctx.query;
-    const kinds = await readableKinds(access, ctx.query.kinds, ctx.legacyPool);
+    const kinds = await readableKinds(access, ctx.query.kinds, ctx.platform.odoo);
     const staff = (await Promise.all(STAFF_GROUPS.map((group) => access.hasGroup(group)))).some(Boolean);
     const tags = ctx.query.tags?.split(',').map((t) => t.trim()).filter(Boolean) ?? [];
     const backend = await backendFor(ctx.db);

@@ -11,7 +11,8 @@ import { SearchIndexer } from '../../../services/content/domain/search-indexer.t
 import { SearchFeeds } from '../../../services/content/domain/search-stream.ts';
 import content from '../../../services/content/index.ts';
 import { acquireOpenSearch, openSearchAvailable, releaseOpenSearch } from '../../support/opensearch.ts';
-import { startServiceRestStack, type ServiceRestStack } from '../../support/service-rest-stack.ts';
+import type { ServiceRestStack } from '../../support/service-rest-stack.ts';
+import { startServiceSides, type ServiceSides } from '../../support/service-sides.ts';
 
 /**
  * Content's search with the distributed backend (SEARCH_BACKEND=opensearch), end to end: the
@@ -24,6 +25,7 @@ const OPERATOR = 302;
 const [ALICE, BOB] = [6, 7];
 
 const available = openSearchAvailable();
+let sides: ServiceSides<ContentDatabase>;
 let stack: ServiceRestStack<ContentDatabase>;
 let backend: OpenSearchSearchBackend;
 let feeds: SearchFeeds;
@@ -54,7 +56,9 @@ describe.skipIf(!available)('content search on OpenSearch', () => {
     const url = await acquireOpenSearch();
     // What the content routes read (search-settings.ts): this file's process searches this index.
     Object.assign(process.env, { SEARCH_BACKEND: 'opensearch', OPENSEARCH_URL: url, SEARCH_INDEX: alias });
-    stack = await startServiceRestStack<ContentDatabase>({ definition: content, tables: CONTENT_TABLES, owner: 'legacy' });
+    // With the gateway's dispatch beside it: products are asked of whoever serves product.template.
+    sides = await startServiceSides<ContentDatabase>({ definition: content, tables: CONTENT_TABLES, owner: 'legacy' });
+    stack = sides.stack;
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: stack.service.pool }) });
     backend = new OpenSearchSearchBackend({ url, index: alias });
     await backend.ensureIndex();
@@ -70,7 +74,7 @@ describe.skipIf(!available)('content search on OpenSearch', () => {
   afterAll(async () => {
     await feeds?.stop();
     await feeds?.remove();
-    await stack?.stop();
+    await sides?.stop();
     if (backend) {
       // The alias's indices go with the test (a rebuild names them <alias>_<time>).
       const { Client } = await import('@opensearch-project/opensearch');

@@ -9,7 +9,8 @@ import type { ContentDatabase } from '../../../services/content/db/tables.ts';
 import { SearchIndexer } from '../../../services/content/domain/search-indexer.ts';
 import { SearchFeeds } from '../../../services/content/domain/search-stream.ts';
 import content from '../../../services/content/index.ts';
-import { startServiceRestStack, type ServiceRestStack } from '../../support/service-rest-stack.ts';
+import type { ServiceRestStack } from '../../support/service-rest-stack.ts';
+import { startServiceSides, type ServiceSides } from '../../support/service-sides.ts';
 
 /**
  * Search over content's records end to end: rows written where each module lives (the monolith,
@@ -21,6 +22,7 @@ const CONTENT_TABLES = ['content_tags', 'knowledge_contents', 'knowledge_content
 const OPERATOR = 302;
 const [ALICE, BOB, CAROL] = [6, 7, 8];
 
+let sides: ServiceSides<ContentDatabase>;
 let stack: ServiceRestStack<ContentDatabase>;
 let backend: PostgresSearchBackend;
 let indexer: SearchIndexer;
@@ -60,7 +62,9 @@ async function newContent(pool: pg.Pool, author: number, title: string, body: st
 }
 
 beforeAll(async () => {
-  stack = await startServiceRestStack<ContentDatabase>({ definition: content, tables: CONTENT_TABLES, owner: 'legacy' });
+  // With the gateway's dispatch beside it: products are asked of whoever serves product.template.
+  sides = await startServiceSides<ContentDatabase>({ definition: content, tables: CONTENT_TABLES, owner: 'legacy' });
+  stack = sides.stack;
   db = new Kysely<any>({ dialect: new PostgresDialect({ pool: stack.service.pool }) });
   backend = new PostgresSearchBackend({ pool: stack.service.pool });
   indexer = new SearchIndexer({ backend, ports: { db, pool: stack.service.pool, legacyPool: stack.legacy.pool } });
@@ -74,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await feeds?.stop();
   await feeds?.remove();
-  await stack?.stop();
+  await sides?.stop();
 });
 
 describe('the index built from the tables', () => {
@@ -166,6 +170,23 @@ describe('GET /search', () => {
     // Query syntax is just words.
     const odd = await search(BOB, `q=${encodeURIComponent("sleep & !(|) :* '\\")}`);
     expect(odd.status).toBe(200);
+  });
+
+  it('asks whoever serves product.template which products the caller may read: a record rule added to the database applies', async () => {
+    const { rows } = await stack.legacy.pool.query<{ id: number }>("UPDATE product_template SET name = jsonb_build_object('en_US', 'Quillwort Kettlebell') WHERE id = (SELECT max(id) FROM product_template WHERE sale_ok AND active) RETURNING id");
+    await waitFor('the renamed product', async () => ((await search(BOB, 'q=quillwort')).body.total === 1 ? true : undefined));
+    // A global rule as Odoo stores it (written beside the gateway, as the legacy Odoo would: seen once the engine's access cache renews).
+    const { rows: [rule] } = await stack.legacy.pool.query<{ id: number }>(
+      `INSERT INTO ir_rule (name, model_id, domain_force, active, global, perm_read, perm_write, perm_create, perm_unlink)
+       SELECT 'No product but one', id, $1, true, true, true, true, true, true FROM ir_model WHERE model = 'product.template' RETURNING id`,
+      [`[('id', '=', ${rows[0]!.id + 1})]`]);
+    try {
+      await waitFor('the rule applied', async () => ((await search(BOB, 'q=quillwort&kinds=product')).body.total === 0 ? true : undefined));
+    } finally {
+      await stack.legacy.pool.query('DELETE FROM ir_rule WHERE id = $1', [rule!.id]);
+    }
+    await waitFor('the rule gone', async () => ((await search(BOB, 'q=quillwort')).body.total === 1 ? true : undefined));
+    expect(idsOf((await search(BOB, 'q=quillwort')).body)).toEqual([`product:${rows[0]!.id}`]);
   });
 
   it('re-checks every hit against the record rules: a stale document of a hidden post is never shown', async () => {
