@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { firstKeyOf } from './checksum-queries.ts';
 import type { ReconcileReport } from './report-model.ts';
+import { inPgTransaction } from '../../platform/pg-transaction.ts';
 import { quoteIdent } from '../../platform/quote-ident.ts';
 import { chunked } from './sql.ts';
 import { introspectTable } from './table-introspection.ts';
@@ -121,22 +122,13 @@ export async function applyRepair(
 }
 
 async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<pg.QueryResult>): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inPgTransaction(pool, async (client) => {
     await client.query('SAVEPOINT replica_role');
     try {
       await client.query(`SET LOCAL session_replication_role = replica`);
     } catch {
       await client.query('ROLLBACK TO SAVEPOINT replica_role'); // not allowed for this role: keep FK checks
     }
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result.rowCount ?? 0;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    return (await work(client)).rowCount ?? 0;
+  });
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inPgTransaction } from '../../platform/pg-transaction.ts';
 import type { ReconcileReport } from './report-model.ts';
 import { isTableCondition } from './table-failure.ts';
 import type { BreachRepair, RuleSide } from './rule-model.ts';
@@ -125,21 +126,17 @@ export async function applyRuleRepairs(
   for (const step of plan.steps) {
     const pool = await (step.side === 'source' ? pools.source(step.repair.table) : pools.target(step.repair.table));
     const { text, values, lock } = statementOf(step.repair);
-    const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      // The ledger's own lock: Odoo's hp.points.transaction.create and the finance service take it, so the award chains after theirs.
-      if (lock) await client.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', lock);
-      const written = await client.query(text, values);
-      await client.query('COMMIT');
+      const written = await inPgTransaction(pool, async (client) => {
+        // The ledger's own lock: Odoo's hp.points.transaction.create and the finance service take it, so the award chains after theirs.
+        if (lock) await client.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', lock);
+        return client.query(text, values);
+      });
       results.push({ rule: step.rule, side: step.side, table: step.repair.table, written: (written.rowCount ?? 0) > 0, detail: step.detail });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       // What the data holds (a constraint, a value) is reported with the other results, never a failed run (exit 2).
       if (!isTableCondition(error)) throw error;
       results.push({ rule: step.rule, side: step.side, table: step.repair.table, written: false, detail: step.detail, failed: (error as Error).message });
-    } finally {
-      client.release();
     }
   }
   return results;

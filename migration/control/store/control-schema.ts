@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inClientTransaction } from '../../../platform/pg-transaction.ts';
 
 /**
  * Forward-only schema of the migration control plane in `ficus_control`, schema
@@ -164,15 +165,10 @@ export async function ensureControlSchema(pool: pg.Pool): Promise<void> {
     const applied = new Set(rows.map((r) => r.id));
     for (const migration of CONTROL_MIGRATIONS) {
       if (applied.has(migration.id)) continue;
-      await client.query('BEGIN');
-      try {
+      await inClientTransaction(client, async () => {
         await client.query(migration.sql);
         await client.query('INSERT INTO ficus_migration.schema_version (id) VALUES ($1)', [migration.id]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
+      });
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK]).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { inClientTransaction } from '../../../platform/pg-transaction.ts';
 
 /** A forward-only schema change. Once applied its SQL must never change: add a new one instead. */
 export interface Migration {
@@ -64,19 +65,16 @@ export async function runMigrations(pool: pg.Pool, migrations: readonly Migratio
     const applied: string[] = [];
     for (const [position, migration] of migrations.entries()) {
       if (position < rows.length) continue;
-      await client.query('BEGIN');
-      try {
+      await inClientTransaction(client, async () => {
         await client.query(migration.sql);
         await client.query('INSERT INTO ficus_migrations (position, id, checksum) VALUES ($1, $2, $3)', [
           position,
           migration.id,
           migrationChecksum(migration),
         ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new MigrationError(`migration ${migration.id} failed: ${(error as Error).message}`);
-      }
+      }).catch((error: Error) => {
+        throw new MigrationError(`migration ${migration.id} failed: ${error.message}`);
+      });
       applied.push(migration.id);
     }
     return { applied };

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inPgTransaction } from '../../../platform/pg-transaction.ts';
 import type { SearchBackend, SearchDocument, SearchKind, SearchQuery, SearchResults } from './search-port.ts';
 import { prefixTsquery, searchWords } from './search-words.ts';
 
@@ -103,9 +104,7 @@ export class PostgresSearchBackend implements SearchBackend {
   }
 
   async ensureIndex(): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inPgTransaction(this.#pool, async (client) => {
       // Two processes starting together must not both create the schema (a catalogue race).
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ficus_search:${this.#schema}`]);
       const { rows } = await client.query('SELECT 1 FROM pg_ts_config WHERE cfgname = $1', [this.#language]);
@@ -113,13 +112,7 @@ export class PostgresSearchBackend implements SearchBackend {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(this.#createTable(TABLE));
       await this.#createIndexes(client, TABLE);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   #createTable(name: string): string {
@@ -265,22 +258,14 @@ export class PostgresSearchBackend implements SearchBackend {
       await this.#createIndexes(this.#pool, NEXT);
       await this.#pool.query(`ANALYZE ${this.#table(NEXT)}`);
       // The swap: searches see the old table until this commits, then the new one, never neither.
-      const swap = await this.#pool.connect();
-      try {
-        await swap.query('BEGIN');
+      await inPgTransaction(this.#pool, async (swap) => {
         await swap.query(`LOCK TABLE ${this.#table(TABLE)} IN ACCESS EXCLUSIVE MODE`);
         await swap.query(`DROP TABLE ${this.#table(TABLE)}`);
         await swap.query(`ALTER TABLE ${this.#table(NEXT)} RENAME TO ${TABLE}`);
         for (const suffix of ['pkey', 'document', 'tags', 'updated_at']) {
           await swap.query(`ALTER INDEX ${this.#schema}.${NEXT}_${suffix} RENAME TO ${TABLE}_${suffix}`);
         }
-        await swap.query('COMMIT');
-      } catch (error) {
-        await swap.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        swap.release();
-      }
+      });
       return { indexed };
     } catch (error) {
       await this.#pool.query(`DROP TABLE IF EXISTS ${this.#table(NEXT)}`).catch(() => undefined);

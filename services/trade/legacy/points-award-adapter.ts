@@ -4,6 +4,7 @@ import { completionPoints } from '../domain/service-order-states.ts';
 import type { CompletedOrder } from '../domain/order-effects.ts';
 import { financeFor, financeOwnership, type FinanceReach } from '../saga/finance-reach.ts';
 import { appendPoints } from './points-ledger.ts';
+import { inPgTransaction } from '../../kit/index.ts';
 
 /**
  * The legacy adapter for the side effect that crosses the cut when an order completes in
@@ -45,20 +46,12 @@ function counter(metrics: Registry | undefined): Counter<'effect' | 'outcome'> |
 export function embeddedPointsAward(legacy: pg.Pool, metrics?: Registry, finance?: FinanceReach): PointsAwardAdapter {
   const count = counter(metrics);
   const awardInLegacy = async (order: CompletedOrder, delta: number): Promise<'done' | 'duplicate'> => {
-    const client = await legacy.connect();
-    try {
-      await client.query('BEGIN');
+    return inPgTransaction(legacy, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(14, $1)', [order.customerId]);
       const done = await client.query(`SELECT 1 FROM points_transactions WHERE ref_model = 'hp.service.order' AND ref_id = $1 AND reason = 'order'`, [order.id]);
       if (!done.rowCount) await appendPoints(client, [{ userId: order.customerId, delta, reason: 'order', refModel: 'hp.service.order', refId: order.id }], order.completedBy);
-      await client.query('COMMIT');
       return done.rowCount ? 'duplicate' : 'done';
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   };
   return {
     mode: 'embedded',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { odooNow } from '../../../odoo-bridge/orm/index.ts';
-import { SagaRejected } from '../../kit/index.ts';
+import { inPgTransaction, SagaRejected } from '../../kit/index.ts';
 import { nextOrderName } from '../db/order-names.ts';
 import { build, onKysely, onQueryable, queryableOf, type SqlRunner } from '../db/sql-runner.ts';
 import { COMPANY_CURRENCY, orderAmount } from '../domain/health-service.ts';
@@ -19,20 +19,7 @@ import { orderCreatedEvent, writeOutbox } from '../odoo/outbox-events.ts';
 export function tradeOrderPort(trade: pg.Pool): OrderPort {
   return {
     createIn: (tx, order, key) => createOrderOnce(onKysely(tx), queryableOf(tx), order, key),
-    async create(order, key) {
-      const client = await trade.connect();
-      try {
-        await client.query('BEGIN');
-        const created = await createOrderOnce(onQueryable(client), client, order, key);
-        await client.query('COMMIT');
-        return created;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    create: (order, key) => inPgTransaction(trade, (client) => createOrderOnce(onQueryable(client), client, order, key)),
     async cancel({ createKey }) {
       await trade.query(
         `UPDATE service_orders SET state = 'cancelled', write_date = now() at time zone 'UTC'
