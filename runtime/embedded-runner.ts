@@ -112,6 +112,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
       runSync: true,
       ...(upstream ? { upstream } : {}),
       ...(distributed ? { remoteService: distributed.remote.odooCallsOf } : {}),
+      freezeGraceMs: config.freezeGraceMs,
     });
     stack.push('migration runtime', () => migration.stop());
     const daily = await startDailyReconcile({ at: config.reconcileAt, legacyDatabaseUrl, controlPool, phases: migration.book, logger, metrics });

@@ -82,6 +82,7 @@ export async function startGatewayWorker(settings: FicusGatewayWorkerSettings, l
       runSync: false,
       ...(upstream ? { upstream } : {}),
       ...(distributed ? { remoteService: distributed.remote.odooCallsOf } : {}),
+      freezeGraceMs: config.freezeGraceMs,
     });
     stops.push(() => migration.stop());
 

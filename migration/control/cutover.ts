@@ -7,6 +7,7 @@ import { recordTransition, type GateOutcome } from './store/phase-store.ts';
 import { dropOpenSwitches, fixSwitch, openSwitch } from './store/sync-store.ts';
 import { emitDrainMarker, waitApplied } from './sync/drain.ts';
 import { splitIdSpaces } from './sync/id-split.ts';
+import { DEFAULT_FREEZE_GRACE_MS } from './freeze-gate.ts';
 import { holdServiceWrites, setWriteOwner, type HeldServiceWrites } from './service-write-gate.ts';
 
 export interface CutoverOptions {
@@ -26,6 +27,8 @@ export interface CutoverOptions {
   leaseMs?: number;
   /** How long to wait for every live gateway to acknowledge the freeze. */
   ackTimeoutMs?: number;
+  /** From the freeze, how long the service's REST writes in flight may run before they are cancelled (and run again after the step). */
+  freezeGraceMs?: number;
   drainTimeoutMs?: number;
   /** Test hook: stop (sleep) after this journal step, so a test can SIGKILL the process there. */
   stallAfter?: string;
@@ -41,7 +44,8 @@ export interface CutoverResult {
 
 /**
  * DESIGN "Cutover must lose nothing", for one module, legacy-owned → service-owned:
- * freeze (gateways hold the module's writes and acknowledge once none is in flight) → the
+ * freeze (gateways hold the module's writes and acknowledge once none is in flight: after a
+ * short grace the ones not yet committing are cancelled and held, freeze-gate.ts) → the
  * ownership switches are opened (readers pause at them) → a WAL marker is written in legacy
  * inside the freeze and becomes the forward switch point → the forward sync is drained to it →
  * id spaces are split → a marker in the service database starts reverse sync → the phase flips
@@ -113,7 +117,8 @@ async function runOwnershipChanges(list: CutoverOptions[], kind: 'cutover' | 'ro
     // (service-write-gate.ts), in module order as a REST write takes them, so that a write
     // holding one module's row never waits for ours on the next while we wait for it.
     for (const c of [...changes].sort((a, b) => a.module.localeCompare(b.module))) {
-      c.serviceWrites = await holdServiceWrites(c.o.service, c.module, c.journal.id, c.o.ackTimeoutMs ?? 2000);
+      const graceLeft = Math.max(0, frozenAt + (c.o.freezeGraceMs ?? DEFAULT_FREEZE_GRACE_MS) - Date.now());
+      c.serviceWrites = await holdServiceWrites(c.o.service, c.module, c.journal.id, c.o.ackTimeoutMs ?? 2000, graceLeft);
     }
     for (const c of changes) await c.step('writes quiesced');
 

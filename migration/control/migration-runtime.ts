@@ -6,6 +6,7 @@ import type { CallHandler, ServedDatabase } from '../../odoo-bridge/call.ts';
 import { coreBehaviours, createFullOrmEngine, forgetRegistry, type ModelCaller } from '../../odoo-bridge/orm/index.ts';
 import type { UpstreamOdoo } from '../../odoo-bridge/proxy/upstream-odoo.ts';
 import type { CallRouter } from '../../odoo-bridge/routing/call-router.ts';
+import { currentWriteAttempt } from '../../odoo-bridge/orm/write/write-attempt.ts';
 import { phaseAwareHandler, phaseAwareRouter, type PhaseDirectory } from '../../odoo-bridge/routing/phase-routing.ts';
 import { registerLegacyAddons, type LegacyAddonPorts } from '../legacy-addons/index.ts';
 import { isReadMethod } from './call-kinds.ts';
@@ -43,6 +44,8 @@ export interface MigrationRuntimeOptions {
   readYourWritesWaitMs?: number;
   /** Distributed mode: the call handler of a service that runs apart (runtime/distributed-services.ts), used instead of an engine here. */
   remoteService?: (service: string) => CallHandler | undefined;
+  /** How long a freeze waits for writes in flight before cancelling the ones not yet committing (ms; FICUS_FREEZE_GRACE_MS). */
+  freezeGraceMs?: number;
 }
 
 export interface MigrationRuntime {
@@ -70,7 +73,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
   const gatewayId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const book = new PhaseBook({ control, signal: phaseSignalFor(o.endpoints.controlUrl, o.endpoints.redisUrl), logger: o.logger, ...(o.refreshMs ? { refreshMs: o.refreshMs } : {}) });
   await book.start();
-  const freeze = new FreezeGate({ book, control, gatewayId, logger: o.logger, metrics: o.metrics });
+  const freeze = new FreezeGate({ book, control, gatewayId, logger: o.logger, metrics: o.metrics, ...(o.freezeGraceMs !== undefined ? { graceMs: o.freezeGraceMs } : {}) });
   freeze.sync(await readPhases(control));
   await heartbeatGateway(control, gatewayId);
   const plans = await modulePlans(o.legacyPool);
@@ -127,7 +130,14 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     if (!plan || !service) return undefined;
     let handler = serviceHandlers.get(plan.service);
     if (!handler) {
-      handler = o.remoteService?.(plan.service) ?? createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger, callModel: serviceCallModel }).call;
+      const remote = o.remoteService?.(plan.service);
+      // A service in another process commits where this gateway cannot stop it: a write sent there is waited for, never cancelled.
+      handler = remote
+        ? async (call) => {
+            if (!isReadMethod(call.method)) currentWriteAttempt()?.opaqueFromHere();
+            return remote(call);
+          }
+        : createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger, callModel: serviceCallModel }).call;
       serviceHandlers.set(plan.service, handler);
     }
     return handler;
@@ -169,7 +179,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     moduleOfModel: (model) => moduleByModel.get(model),
     phaseOf: (module) => book.get(module),
     isFrozen: (module) => freeze.isFrozen(module),
-    enterWrite: (module) => freeze.enterWrite(module),
+    enterWrite: (module, attempt) => freeze.enterWrite(module, attempt),
     isReadMethod,
   };
   /**

@@ -57,19 +57,42 @@ export async function recordLegacyWriteOwner(service: pg.Pool | pg.ClientBase, m
 }
 
 /**
- * Holds the module's service-side writes; resolves once the ones in flight have committed.
- * Refuses (and holds nothing) when they are still running after `timeoutMs`.
+ * Holds the module's service-side writes; resolves once the ones in flight have ended. After
+ * `graceMs` the REST writes still holding the module's row (FOR SHARE: they are what our FOR
+ * UPDATE waits for) are cancelled with pg_cancel_backend: PostgreSQL rolls a cancelled
+ * transaction back entirely, and one already committing either commits or fails as a whole, so
+ * nothing is applied twice; the service's router runs a REST write cancelled this way again
+ * (services/kit/cdc/write-owner.ts), and that run waits for the step's end like a new one.
+ * Refuses (and holds nothing) when writes are still in flight after `timeoutMs` (a database role
+ * that may not cancel them).
  */
-export async function holdServiceWrites(service: pg.Pool, module: string, cutoverId: number, timeoutMs: number): Promise<HeldServiceWrites> {
+export async function holdServiceWrites(service: pg.Pool, module: string, cutoverId: number, timeoutMs: number, graceMs = timeoutMs): Promise<HeldServiceWrites> {
   const client = await service.connect();
+  let interrupting: NodeJS.Timeout | undefined;
+  let holding = false;
   try {
     // Committed before the hold: a REST write that meets no row refuses, it does not wait for ours.
     await recordLegacyWriteOwner(client, module);
     await client.query('BEGIN');
     await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(timeoutMs))}ms`]);
-    await client.query(`SELECT owner FROM ${WRITE_OWNER_TABLE} WHERE module = $1 FOR UPDATE`, [module]);
+    const pid = (client as unknown as { processID: number }).processID;
+    const locked = client.query(`SELECT owner FROM ${WRITE_OWNER_TABLE} WHERE module = $1 FOR UPDATE`, [module]);
+    if (graceMs < timeoutMs) {
+      const interrupt = async () => {
+        if (holding) return;
+        // Recomputed inside the one statement: a pid whose transaction ended meanwhile is no longer listed.
+        await service.query(`SELECT pg_cancel_backend(b) FROM unnest(pg_blocking_pids($1::int)) AS b`, [pid]).catch(() => undefined);
+        if (!holding) interrupting = setTimeout(() => void interrupt(), 20);
+      };
+      interrupting = setTimeout(() => void interrupt(), Math.max(0, graceMs));
+    }
+    await locked;
+    holding = true;
+    clearTimeout(interrupting);
     await client.query(`SELECT set_config('lock_timeout', '0', true)`);
   } catch (error) {
+    holding = true;
+    clearTimeout(interrupting);
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();
     if ((error as { code?: string }).code === '55P03') throw new Error(`REST writes of ${module} in flight did not finish within ${timeoutMs} ms`);

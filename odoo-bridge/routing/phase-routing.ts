@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { withoutAdmissionSlot } from '../admission/call-admission.ts';
+import { currentWriteAttempt, runInWriteAttempt, WriteAttempt } from '../orm/write/write-attempt.ts';
 import type { CallHandler, OdooCall } from '../call.ts';
 import type { UpstreamOdoo } from '../proxy/upstream-odoo.ts';
 import { inCanary } from './canary.ts';
@@ -12,8 +13,13 @@ export interface PhaseDirectory {
   moduleOfModel(model: string): string | undefined;
   phaseOf(module: string): { phase: ModulePhaseName; canaryPercent: number };
   isFrozen(module: string): boolean;
-  /** Waits while the module's writes are frozen; the returned function ends the write. */
-  enterWrite(module: string): Promise<() => void>;
+  /**
+   * Waits while the module's writes are frozen; the returned function ends the write. With an
+   * attempt, the write in flight may be cancelled by a freeze (write-attempt.ts), and the wait
+   * itself ends with WriteCancelled when the attempt is cancelled meanwhile (a behaviour's write
+   * inside a write of another frozen module).
+   */
+  enterWrite(module: string, attempt?: WriteAttempt): Promise<() => void>;
   isReadMethod(method: string): boolean;
 }
 
@@ -103,13 +109,25 @@ export function phaseAwareHandler(options: PhaseRoutingOptions): CallHandler {
     // A write made by a behaviour inside a write of the same module is part of it: it is already
     // in flight, and waiting for a freeze that waits for its outer call would never end.
     const nested = !read && (outer?.has(module) ?? false);
-    // A write held by a freeze waits without its admission slot: held writes are not in flight.
-    const leave = read || nested ? undefined : directory.isFrozen(module) ? await withoutAdmissionSlot(() => directory.enterWrite(module)) : await directory.enterWrite(module);
     const answer = () => answerByPhase(options, module, call, read);
-    try {
-      return read || nested ? await answer() : await writesInProgress.run(new Set([...(outer ?? []), module]), answer);
-    } finally {
-      leave?.();
+    if (read || nested) return answer();
+    const holding = new Set([...(outer ?? []), module]);
+    // A behaviour's write of another module belongs to its caller's attempt: cancelling one cancels
+    // the whole call, which only the handler that started the attempt sends round again.
+    const inherited = currentWriteAttempt();
+    for (;;) {
+      const attempt = inherited ?? new WriteAttempt();
+      // A write held by a freeze waits without its admission slot: held writes are not in flight.
+      const leave = directory.isFrozen(module) ? await withoutAdmissionSlot(() => directory.enterWrite(module, attempt)) : await directory.enterWrite(module, attempt);
+      try {
+        return await writesInProgress.run(holding, () => (inherited ? answer() : runInWriteAttempt(attempt, answer)));
+      } catch (error) {
+        // Cancelled by a freeze before anything of it committed: rolled back. Held until the freeze
+        // lifts, then answered by the phase in force then, as if it had arrived a moment later.
+        if (inherited || attempt.state !== 'cancelled') throw error;
+      } finally {
+        leave();
+      }
     }
   };
 }

@@ -38,7 +38,7 @@ export { OUTBOX_INSERT, outboxRows } from './bus/outbox-rows.ts';
 export { inClientTransaction, inPgTransaction } from '../../platform/pg-transaction.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';
-export { assertServiceOwns, currentWriteOwners, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
+export { assertServiceOwns, cancelledByOwnershipChange, currentWriteOwners, WRITE_OWNER_TABLE, type WriteOwner } from './cdc/write-owner.ts';
 export { RowChangeFeed, rowChangesOf, type RowChange, type RowChangeFeedOptions } from './cdc/row-change-feed.ts';
 
 // The Odoo face of a service (models served, behaviours, business methods, legacy behaviours) and what hosts it.

@@ -66,5 +66,26 @@ export async function currentWriteOwners(db: Kysely<any>, modules: readonly Modu
     throw error;
   }
   await sql`SELECT set_config('lock_timeout', '0', true)`.execute(db);
+  heldTransactions.add(db);
   return new Map(owners.map((o) => [o.module, o.owner]));
+}
+
+/** Transactions that hold their modules' owner rows (FOR SHARE): the ones a cutover or rollback may cancel. */
+const heldTransactions = new WeakSet<Kysely<any>>();
+
+/**
+ * True when `error` ended a REST write transaction that held its modules' owner rows because
+ * a cutover or rollback cancelled it after its grace (migration/control/service-write-gate.ts
+ * cancels the backends its hold waits for). PostgreSQL rolled it back as a whole — a cancel
+ * landing on COMMIT either lets it commit or fails it entirely — so the service's router runs the
+ * request again, and that run waits for the step to end and reads the owner it left, like a
+ * write that arrived a moment later. Routes that gate their writes keep every effect outside
+ * their transaction for after the commit (afterCommit, the outbox), so running again is safe.
+ */
+export function cancelledByOwnershipChange(tx: Kysely<any>, error: unknown): boolean {
+  if (!heldTransactions.has(tx)) return false;
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === '57014' && typeof e.message === 'string' && e.message.includes('user request')) return true;
+  }
+  return false;
 }

@@ -14,6 +14,7 @@ import type { PlatformPorts, RouteDefinition, RouteResult, ServiceDefinition } f
 import type { KitMetrics } from '../observability/kit-metrics.ts';
 import { openSpan } from '../../../platform/tracing.ts';
 import { currentWork, runInWorkContext } from '../../../platform/work-context.ts';
+import { cancelledByOwnershipChange } from '../cdc/write-owner.ts';
 import type { SagaRunner } from '../saga/saga-runner.ts';
 import type { SchemaRegistry } from '../schema-registry.ts';
 import { authenticate } from './authenticate.ts';
@@ -96,6 +97,9 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
   return router;
 }
 
+/** A write cancelled by one ownership change after another (cutover, rollback, cutover...) is given up only after this many runs. */
+const MAX_RUNS_AFTER_CANCEL = 5;
+
 async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorization, route: RouteDefinition<DB>, req: Request, res: Response): Promise<void> {
   const { service, metrics, schemas } = deps;
   const requestId = requestIdOf(req);
@@ -141,20 +145,33 @@ async function handle<DB>(deps: ServiceRouterDeps<DB>, authorization: Authorizat
       rawBody: (req as Request & { rawBody?: Buffer }).rawBody,
     });
 
-    let result: RouteResult & { replayed?: boolean };
+    let result!: RouteResult & { replayed?: boolean };
     if (!UNSAFE.has(route.method) || route.transaction === 'handler') {
       result = await route.handler(context(deps.db));
     } else {
       // A route whose answers hold secrets (tokens) never stores them for replay.
       const key = route.idempotency === 'never' ? undefined : req.get('idempotency-key');
       if (!key && route.idempotency === 'required') throw problems.badRequest('this endpoint requires an Idempotency-Key header');
-      result = await deps.db.transaction().execute((tx) =>
-        key
-          ? withIdempotency(tx, { principal: principal ? String(principal.userId) : 'anonymous', key, method: route.method, path: req.originalUrl, body: req.body }, () =>
-              route.handler(context(tx)),
-            )
-          : route.handler(context(tx)),
-      );
+      // A write a cutover or rollback cancelled after its grace was rolled back as a whole: it
+      // runs again, waiting for the step's end like a write that arrived a moment later.
+      for (let run = 1; ; run++) {
+        let transaction: Kysely<DB & KitTables> | undefined;
+        afterCommit.length = 0;
+        try {
+          result = await deps.db.transaction().execute((tx) => {
+            transaction = tx;
+            return key
+              ? withIdempotency(tx, { principal: principal ? String(principal.userId) : 'anonymous', key, method: route.method, path: req.originalUrl, body: req.body }, () =>
+                  route.handler(context(tx)),
+                )
+              : route.handler(context(tx));
+          });
+          break;
+        } catch (error) {
+          if (run >= MAX_RUNS_AFTER_CANCEL || !transaction || !cancelledByOwnershipChange(transaction, error)) throw error;
+          log.info({ route: route.path, run }, 'write cancelled by a cutover or rollback freeze: rolled back, running it again');
+        }
+      }
     }
     for (const work of afterCommit) {
       await work().catch((error: unknown) => log.error({ err: error }, 'after-commit work failed'));
