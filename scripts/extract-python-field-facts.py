@@ -37,6 +37,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from python_record_reads import read_guards  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Environment defaults: source text of the default (normalised) -> kind Ficus evaluates at create.
@@ -280,9 +283,16 @@ def classes_of(path):
         for stmt in cls.body:
             if not isinstance(stmt, ast.FunctionDef):
                 continue
-            if stmt.name == 'write' and reads_records(stmt):
-                readers.add('write')
-            if (stmt.name == 'unlink' or is_ondelete(stmt)) and reads_records(stmt):
+            # When the override reads its records (python_record_reads.py): always, or only for
+            # vals holding one of some keys ('write?<key>'; '*' for any non-empty vals).
+            x2many_names = class_functions['__x2many__']
+            if stmt.name == 'write':
+                guards = read_guards(stmt, class_functions, x2many_names, sequences)
+                if guards == 'always':
+                    readers.add('write')
+                elif guards:
+                    readers.update(f'write?{key}' for key in guards)
+            if (stmt.name == 'unlink' or is_ondelete(stmt)) and read_guards(stmt, class_functions, x2many_names, sequences):
                 readers.add('unlink')
             # A write/unlink override that always reads the records before its super() call reads
             # them before BaseModel's access check: a deleted id is a MissingError even for a user

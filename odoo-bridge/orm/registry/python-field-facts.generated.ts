@@ -7357,7 +7357,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "account"
    ],
-   "write": [
+   "write?reconcile": [
     "account"
    ]
   },
@@ -7372,11 +7372,6 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   "account.analytic.plan": {
    "unlink": [
     "analytic"
-   ]
-  },
-  "account.bank.statement": {
-   "write": [
-    "account"
    ]
   },
   "account.bank.statement.line": {
@@ -7399,7 +7394,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "account.fiscal.position": {
-   "write": [
+   "write?zip_from": [
+    "account"
+   ],
+   "write?zip_to": [
     "account"
    ]
   },
@@ -7415,7 +7413,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlinkBeforeSuper": [
     "account"
    ],
-   "write": [
+   "write?code_prefix_end": [
+    "account"
+   ],
+   "write?code_prefix_start": [
     "account"
    ]
   },
@@ -7439,7 +7440,25 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "account",
     "sale"
    ],
-   "write": [
+   "write?*": [
+    "account"
+   ],
+   "write?date": [
+    "account"
+   ],
+   "write?journal_id": [
+    "account"
+   ],
+   "write?name": [
+    "account"
+   ],
+   "write?sequence_number": [
+    "account"
+   ],
+   "write?sequence_prefix": [
+    "account"
+   ],
+   "write?state": [
     "account"
    ]
   },
@@ -7447,7 +7466,13 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "account"
    ],
-   "write": [
+   "write?*": [
+    "account"
+   ],
+   "write?account_id": [
+    "account"
+   ],
+   "write?currency_id": [
     "account"
    ]
   },
@@ -7469,18 +7494,11 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
   },
   "account.payment.method.line": {
    "unlink": [
-    "account",
     "account_payment"
-   ],
-   "write": [
-    "account"
    ]
   },
   "account.report": {
-   "unlink": [
-    "account"
-   ],
-   "write": [
+   "write?country_id": [
     "account"
    ]
   },
@@ -7490,21 +7508,6 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ],
    "write": [
     "account"
-   ]
-  },
-  "account.report.line": {
-   "unlink": [
-    "account"
-   ]
-  },
-  "account.tax": {
-   "write": [
-    "account"
-   ]
-  },
-  "analytic.mixin": {
-   "write": [
-    "analytic"
    ]
   },
   "auth_totp.device": {
@@ -7530,13 +7533,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "sales_team",
     "sale"
-   ],
-   "write": [
-    "sales_team"
    ]
   },
   "crm.team.member": {
-   "write": [
+   "write?active": [
     "sales_team"
    ]
   },
@@ -7552,7 +7552,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "mail"
    ],
-   "write": [
+   "write?*": [
     "mail"
    ]
   },
@@ -7564,34 +7564,30 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "mail"
    ]
   },
-  "fetchmail.server": {
-   "unlink": [
-    "mail"
-   ],
-   "write": [
-    "mail"
-   ]
-  },
   "html.field.history.mixin": {
    "write": [
     "web_editor"
    ]
   },
   "iap.account": {
-   "write": [
+   "write?warning_threshold": [
     "iap"
-   ]
-  },
-  "ir.actions.todo": {
-   "write": [
-    "base"
+   ],
+   "write?warning_user_ids": [
+    "iap"
    ]
   },
   "ir.attachment": {
    "unlink": [
     "base"
    ],
-   "write": [
+   "write?datas": [
+    "base"
+   ],
+   "write?mimetype": [
+    "base"
+   ],
+   "write?raw": [
     "base"
    ]
   },
@@ -7599,15 +7595,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "base"
    ],
-   "write": [
-    "base"
-   ]
-  },
-  "ir.cron": {
-   "unlink": [
-    "base"
-   ],
-   "write": [
+   "write?key": [
     "base"
    ]
   },
@@ -7629,16 +7617,22 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlinkBeforeSuper": [
     "base"
    ],
-   "write": [
-    "base",
+   "write?is_mail_activity": [
     "mail"
-   ]
-  },
-  "ir.model.access": {
-   "unlink": [
+   ],
+   "write?is_mail_blacklist": [
+    "mail"
+   ],
+   "write?is_mail_thread": [
+    "mail"
+   ],
+   "write?model": [
     "base"
    ],
-   "write": [
+   "write?state": [
+    "base"
+   ],
+   "write?transient": [
     "base"
    ]
   },
@@ -7650,6 +7644,11 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "base"
    ]
   },
+  "ir.model.data": {
+   "unlink": [
+    "base"
+   ]
+  },
   "ir.model.fields": {
    "unlink": [
     "base",
@@ -7658,7 +7657,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlinkBeforeSuper": [
     "mail"
    ],
-   "write": [
+   "write?*": [
     "base"
    ]
   },
@@ -7682,9 +7681,6 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "ir.sequence": {
-   "unlink": [
-    "base"
-   ],
    "write": [
     "base"
    ],
@@ -7696,19 +7692,11 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "base"
    ],
-   "write": [
-    "base"
-   ]
-  },
-  "ir.ui.menu": {
-   "write": [
+   "write?number_next": [
     "base"
    ]
   },
   "ir.ui.view": {
-   "unlink": [
-    "base"
-   ],
    "write": [
     "base"
    ]
@@ -7720,16 +7708,11 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlinkBeforeSuper": [
     "mail"
    ],
-   "write": [
+   "write?user_id": [
     "mail"
    ]
   },
   "mail.alias": {
-   "write": [
-    "mail"
-   ]
-  },
-  "mail.alias.domain": {
    "write": [
     "mail"
    ]
@@ -7760,7 +7743,13 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "mail"
    ],
-   "write": [
+   "write?partner_id": [
+    "mail"
+   ],
+   "write?res_id": [
+    "mail"
+   ],
+   "write?res_model": [
     "mail"
    ]
   },
@@ -7768,29 +7757,42 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "mail"
    ],
-   "write": [
+   "write?attachment_ids": [
     "mail"
    ]
   },
   "mail.message": {
    "unlink": [
+    "account"
+   ],
+   "write?body": [
+    "account"
+   ],
+   "write?message_type": [
     "mail",
     "account"
    ],
-   "write": [
+   "write?model": [
+    "mail"
+   ],
+   "write?notification_ids": [
+    "mail"
+   ],
+   "write?res_id": [
     "mail",
+    "account"
+   ],
+   "write?res_model": [
+    "account"
+   ],
+   "write?subject": [
+    "account"
+   ],
+   "write?subtype_id": [
     "account"
    ]
   },
   "mail.render.mixin": {
-   "write": [
-    "mail"
-   ]
-  },
-  "mail.scheduled.message": {
-   "unlink": [
-    "mail"
-   ],
    "write": [
     "mail"
    ]
@@ -7801,9 +7803,6 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "account"
    ],
    "unlinkBeforeSuper": [
-    "mail"
-   ],
-   "write": [
     "mail"
    ]
   },
@@ -7823,18 +7822,13 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "account"
    ]
   },
-  "onboarding.onboarding": {
-   "write": [
-    "onboarding"
-   ]
-  },
   "onboarding.onboarding.step": {
    "write": [
     "onboarding"
    ]
   },
   "payment.method": {
-   "write": [
+   "write?active": [
     "payment"
    ]
   },
@@ -7847,7 +7841,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "payment.token": {
-   "write": [
+   "write?active": [
     "payment"
    ]
   },
@@ -7855,7 +7849,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "product"
    ],
-   "write": [
+   "write?create_variant": [
+    "product"
+   ],
+   "write?sequence": [
     "product"
    ]
   },
@@ -7863,7 +7860,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "product"
    ],
-   "write": [
+   "write?attribute_id": [
+    "product"
+   ],
+   "write?sequence": [
     "product"
    ]
   },
@@ -7875,11 +7875,6 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "product"
    ]
   },
-  "product.pricelist": {
-   "write": [
-    "product"
-   ]
-  },
   "product.product": {
    "unlink": [
     "product"
@@ -7888,13 +7883,11 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "product"
    ]
   },
-  "product.supplierinfo": {
-   "write": [
-    "product"
-   ]
-  },
   "product.template": {
-   "write": [
+   "write?active": [
+    "product"
+   ],
+   "write?attribute_line_ids": [
     "product"
    ]
   },
@@ -7927,40 +7920,44 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlinkBeforeSuper": [
     "product"
    ],
-   "write": [
+   "write?exclude_for": [
+    "product"
+   ],
+   "write?product_attribute_value_id": [
+    "product"
+   ],
+   "write?product_tmpl_id": [
     "product"
    ]
   },
   "res.company": {
    "write": [
-    "base",
-    "web",
     "account"
+   ],
+   "write?*": [
+    "base"
+   ],
+   "write?country_id": [
+    "base"
    ],
    "writeBeforeSuper": [
     "account"
    ]
   },
   "res.currency": {
-   "unlink": [
-    "base"
-   ],
-   "write": [
-    "base",
+   "write?rounding": [
     "account"
    ]
   },
-  "res.currency.rate": {
-   "write": [
-    "base"
-   ]
-  },
   "res.groups": {
-   "unlink": [
+   "write?category_id": [
     "base"
    ],
-   "write": [
+   "write?implied_ids": [
     "base",
+    "base"
+   ],
+   "write?users": [
     "base"
    ]
   },
@@ -7999,14 +7996,37 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlinkBeforeSuper": [
     "mail"
    ],
-   "write": [
+   "write?active": [
     "base",
+    "mail"
+   ],
+   "write?company_id": [
+    "base"
+   ],
+   "write?company_ids": [
+    "base"
+   ],
+   "write?email": [
+    "mail"
+   ],
+   "write?groups_id": [
     "base",
-    "base",
-    "resource",
-    "mail",
-    "mail",
+    "mail"
+   ],
+   "write?login": [
+    "mail"
+   ],
+   "write?notification_type": [
+    "mail"
+   ],
+   "write?password": [
+    "mail"
+   ],
+   "write?totp_secret": [
     "auth_totp_mail"
+   ],
+   "write?tz": [
+    "resource"
    ]
   },
   "resource.resource": {
@@ -8018,7 +8038,10 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "unlink": [
     "sale"
    ],
-   "write": [
+   "write?partner_id": [
+    "sale"
+   ],
+   "write?pricelist_id": [
     "sale"
    ]
   },
@@ -8031,7 +8054,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "snailmail.letter": {
-   "write": [
+   "write?attachment_id": [
     "snailmail"
    ]
   },
@@ -8041,20 +8064,12 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "uom.uom": {
-   "unlink": [
-    "uom"
-   ],
    "write": [
     "uom"
-   ]
-  },
-  "utm.medium": {
-   "unlink": [
-    "utm"
    ]
   },
   "utm.source.mixin": {
-   "write": [
+   "write?name": [
     "utm"
    ]
   }

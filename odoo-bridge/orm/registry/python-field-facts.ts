@@ -78,9 +78,21 @@ export function overriddenMailHooks(registry: Registry, model: string): Set<stri
 /**
  * Whether an installed `write`/`unlink` override of `model` or of a mixin it inherits reads the
  * records (mail.thread's own write is left to the tracking rule: it reads only tracked fields).
+ * Many write overrides read only for some values (`if 'rounding' in vals: for r in self: …`,
+ * `if not vals: return True` before a loop): the facts say so as `write?<key>` (`write?*`: any
+ * non-empty vals), and a write of `writtenKeys` reads when it holds one of those keys.
  */
-export function readsRecordsOnWrite(registry: Registry, model: string, operation: 'write' | 'unlink'): boolean {
-  return lineage(model).some((owner) => owner !== 'mail.thread' && (PYTHON_FIELD_FACTS.readsRecords[owner]?.[operation] ?? []).some((m) => registry.modules.has(m)));
+export function readsRecordsOnWrite(registry: Registry, model: string, operation: 'write' | 'unlink', writtenKeys: readonly string[] = []): boolean {
+  const installed = (modules: readonly string[] | undefined) => (modules ?? []).some((m) => registry.modules.has(m));
+  return lineage(model).some((owner) => {
+    if (owner === 'mail.thread') return false;
+    const facts = PYTHON_FIELD_FACTS.readsRecords[owner];
+    if (!facts) return false;
+    if (installed(facts[operation])) return true;
+    if (operation !== 'write') return false;
+    if (writtenKeys.length && installed(facts['write?*'])) return true;
+    return writtenKeys.some((key) => installed(facts[`write?${key}`]));
+  });
 }
 
 /**

@@ -17,18 +17,27 @@ import { ident, recordsetRepr, requireTable, type WriteEnv } from './write-env.t
  *   included: they stay in the answer so that the rule check refuses them all;
  * - mail.thread's `_track_prepare` (write on a model with tracked fields, unless
  *   tracking_disable / mail_notrack);
- * - a `write`, `unlink` or `@api.ondelete` override of an installed module that reads `self`
- *   (extracted from the sources: python-field-facts `readsRecords`).
+ * - the `_inherits` link, when a write holds a field of the delegated parent;
+ * - a `write`, `unlink` or `@api.ondelete` override of an installed module that reads `self`,
+ *   for writes only with the values under which it reads them (extracted from the sources:
+ *   scripts/python_record_reads.py, python-field-facts `readsRecords`).
  *
  * Returns the ids that exist (the others are a no-op), or raises MissingError naming the missing ones.
  */
-export async function existingOrMissingError(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', ids: readonly number[], checkAccess: boolean): Promise<number[]> {
+export async function existingOrMissingError(
+  w: WriteEnv,
+  model: ModelInfo,
+  operation: 'write' | 'unlink',
+  ids: readonly number[],
+  checkAccess: boolean,
+  writtenKeys: readonly string[] = [],
+): Promise<number[]> {
   if (!ids.length) return [];
   const r = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(requireTable(model))} WHERE id = ANY($1::int4[])`, [ids]);
   const found = new Set(r.rows.map((row) => row.id));
   const missing = ids.filter((id) => !found.has(id));
   if (!missing.length) return [...ids];
-  if (readsTheRecords(w, model, operation, checkAccess)) {
+  if (readsTheRecords(w, model, operation, checkAccess, writtenKeys)) {
     throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(model.name, missing)}, User: ${w.ctx.uid})`);
   }
   if (checkAccess && ruleTruth(w, model, operation) === false) return [...ids];
@@ -41,10 +50,13 @@ function ruleTruth(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink')
   return domain ? constantDomainTruth(domain) : undefined;
 }
 
-function readsTheRecords(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', checkAccess: boolean): boolean {
+function readsTheRecords(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', checkAccess: boolean, writtenKeys: readonly string[]): boolean {
   if (checkAccess && ruleTruth(w, model, operation) === null) return true;
   if (operation === 'write' && isMailThread(model) && tracksFields(w.ctx, model)) return true;
-  return readsRecordsOnWrite(w.ctx.registry, model.name, operation);
+  // `_inherits`: a parent's field is written through the records' link to their parent (models.py
+  // write: `self[parent_fname]`), which reads them.
+  if (operation === 'write' && writtenKeys.some((key) => model.fields.get(key)?.inheritedVia)) return true;
+  return readsRecordsOnWrite(w.ctx.registry, model.name, operation, writtenKeys);
 }
 
 /**
