@@ -11,6 +11,7 @@ import { NAME_SEARCH_METHODS } from './name-search.ts';
 import { READ_GROUP_METHODS } from './read-group.ts';
 import { SEARCH_METHODS } from './search-methods.ts';
 import { WEB_METHODS } from './web-methods.ts';
+import { VIEW_METHODS } from './view-methods.ts';
 
 /** Every read-side method the engine answers, by RPC name. */
 export const READ_METHODS: MethodTable = {
@@ -26,4 +27,5 @@ export const READ_METHODS: MethodTable = {
   ...XMLID_METHODS,
   ...RECORD_METADATA_METHODS,
   ...PROGRESS_BAR_METHODS,
+  ...VIEW_METHODS,
 };
