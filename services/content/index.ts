@@ -10,6 +10,7 @@ import { CONTENT_RECORD_RULES } from './odoo/record-rules.ts';
 import { CONTENT_ROUTES, CONTENT_SHARED_PATHS } from './routes/index.ts';
 import { searchIndexingWork } from './domain/search-stream.ts';
 import { contentPurchaseSaga } from './domain/purchase-saga.ts';
+import { orphanPurchaseSweep } from './domain/orphan-purchase-sweep.ts';
 import { contentPurchasePorts } from './routes/contents-purchase-ports.ts';
 
 /**
@@ -30,8 +31,13 @@ export default defineService<ContentDatabase>({
   subscriptions: CONTENT_SUBSCRIPTIONS,
   migrations: CONTENT_MIGRATIONS,
   sagas: (owners) => [contentPurchaseSaga(contentPurchasePorts(owners))],
-  // The search index follows every write of contents, posts, questions and mall products (SEARCH_INDEXING=on).
-  background: searchIndexingWork,
+  // The search index follows every write of contents, posts, questions and mall products (SEARCH_INDEXING=on);
+  // pending purchases left without their saga by a crash before M06's cutover are withdrawn after a grace.
+  background: (ports) => {
+    const sweep = orphanPurchaseSweep(ports);
+    const search = searchIndexingWork(ports);
+    return { stop: async () => void (await Promise.all([sweep.stop(), search.stop()])) };
+  },
   odoo: {
     models: CONTENT_ODOO_MODELS,
     behaviours: registerContentEngineBehaviours,

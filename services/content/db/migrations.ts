@@ -150,4 +150,41 @@ CREATE TABLE qa_answer_votes (
 );
 `,
   },
+  {
+    // Before M06's cutover a REST purchase commits on the monolith just before its saga commits on
+    // svc_content (domain/orphan-purchases.ts): the intent, committed first and taken back in the
+    // saga's own transaction, names a purchase whose saga never committed. Content's own table,
+    // never compared or synced.
+    id: '0004_content_purchase_intents',
+    sql: `
+CREATE TABLE content_purchase_intents (
+  purchase_id integer PRIMARY KEY,
+  content_id integer NOT NULL,
+  buyer_id integer NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX content_purchase_intents_created_at ON content_purchase_intents (created_at);
+`,
+  },
+  {
+    // Odoo's foreign keys from the relation tables to content_tags (many2many: ON DELETE CASCADE)
+    // for a delete no engine makes: M06's forward sync applying a tag the monolith deleted. The
+    // monolith's own cascade reaches svc_content only as M06's rows (knowledge_content_tag_rel);
+    // M12's relation rows change owner on their own and, once M12 is served, the monolith's
+    // cascade of them is a legacy write of a table with no id the command path cannot apply.
+    // The engine's own unlink already applies these rules (reference-guard.ts): deleting nothing
+    // more costs one indexed query. Not ENABLE ALWAYS: the reconcile's repairs run as a replica
+    // and copy each table's rows as the owner has them, cascades included.
+    id: '0005_tag_delete_cascades',
+    sql: `
+CREATE FUNCTION content_tag_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM qa_question_tag_rel r USING old_tags o WHERE r.tag_id = o.id;
+  DELETE FROM knowledge_content_tag_rel r USING old_tags o WHERE r.tag_id = o.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER content_tags_deleted AFTER DELETE ON content_tags REFERENCING OLD TABLE AS old_tags
+  FOR EACH STATEMENT EXECUTE FUNCTION content_tag_deleted();
+`,
+  },
 ];

@@ -29,6 +29,12 @@ export interface LockedContent {
 export interface PurchaseRows {
   lockContent(id: number): Promise<LockedContent | undefined>;
   purchaseOf(contentId: number, buyerId: number): Promise<number | undefined>;
+  /**
+   * The buyer's earlier purchase `purchaseId` withdrawn if it is a pending purchase left without
+   * its saga (domain/orphan-purchases.ts): true, and the new purchase takes its place; false when
+   * it stands (paid, in a saga, or an Odoo client's).
+   */
+  releaseOrphan(purchaseId: number): Promise<boolean>;
   insertPending(content: LockedContent, buyerId: number): Promise<number>;
   checkCreate(purchaseId: number): Promise<void>;
   recount(contentId: number): Promise<void>;
@@ -59,17 +65,20 @@ export interface PurchasePayments {
  * The purchase saga's first step (domain/purchase-saga.ts), on M06's home: the content locked
  * (concurrent purchases of it take turns, so the second purchase of one buyer sees the first),
  * refused when it does not exist, is not published, is free, or is already bought by the buyer
- * (hp_knowledge's constraint text), then the pending purchase inserted and purchase_count
+ * (hp_knowledge's constraint text; a pending purchase of the buyer left without its saga is
+ * withdrawn instead, `replacedOrphan`), then the pending purchase inserted and purchase_count
  * recounted (a pending purchase is a purchase row: the count always equals the rows).
  */
-export async function recordPurchase(rows: PurchaseRows, request: { contentId: number; buyerId: number }): Promise<{ purchase: PurchaseResource; authorId: number | null }> {
+export async function recordPurchase(rows: PurchaseRows, request: { contentId: number; buyerId: number }): Promise<{ purchase: PurchaseResource; authorId: number | null; replacedOrphan?: number }> {
   const content = await rows.lockContent(request.contentId);
   if (!content) throw new ContentRefused('invalid', `content ${request.contentId} does not exist`);
   if (!content.published) throw new ContentRefused('state', NOT_PUBLISHED);
   if (content.price === null || Number(content.price) === 0) throw new ContentRefused('state', NOTHING_TO_PAY);
-  if ((await rows.purchaseOf(content.id, request.buyerId)) !== undefined) throw new ContentRefused('state', ALREADY_PURCHASED);
+  const earlier = await rows.purchaseOf(content.id, request.buyerId);
+  const replacedOrphan = earlier !== undefined && (await rows.releaseOrphan(earlier));
+  if (earlier !== undefined && !replacedOrphan) throw new ContentRefused('state', ALREADY_PURCHASED);
   const purchaseId = await rows.insertPending(content, request.buyerId);
   await rows.checkCreate(purchaseId);
   await rows.recount(content.id);
-  return { purchase: await rows.read(purchaseId), authorId: content.authorId };
+  return { purchase: await rows.read(purchaseId), authorId: content.authorId, ...(replacedOrphan ? { replacedOrphan: earlier } : {}) };
 }

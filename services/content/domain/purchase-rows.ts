@@ -18,10 +18,14 @@ export interface PurchaseChecks {
   createdAllowed(rows: Kysely<any>, purchaseId: number): Promise<void>;
 }
 
-/** M06's purchase rows on `rows` (the module's home: svc_content or the monolith). */
-export function purchaseRowsOn(rows: Kysely<any>, checks: PurchaseChecks | undefined): PurchaseRows {
+/**
+ * M06's purchase rows on `rows` (the module's home: svc_content or the monolith); `orphans`
+ * decides whether a buyer's earlier purchase is one left without its saga (none: never).
+ */
+export function purchaseRowsOn(rows: Kysely<any>, checks: PurchaseChecks | undefined, orphans?: { release(purchaseId: number): Promise<boolean> }): PurchaseRows {
   const run = onKysely(rows);
   return {
+    releaseOrphan: async (id) => (orphans ? orphans.release(id) : false),
     async lockContent(id) {
       await checks?.contentReadable(rows, id);
       const [row] = await run.raw<{ id: number; title: string; price: string | null; currency_id: number; published: boolean | null; author_id: number | null }>(
@@ -63,11 +67,16 @@ export async function confirmPurchase(rows: Kysely<any>, purchaseId: number): Pr
 /**
  * The compensation of a recorded purchase whose payment did not happen: the row deleted (the
  * content locked first, as every writer of purchases does) and purchase_count recounted, so no
- * purchase stays and the count equals the rows. Nothing to do when it is already gone.
+ * purchase stays and the count equals the rows. Nothing to do when it is already gone. With
+ * `onlyPending` (a purchase left without its saga, domain/orphan-purchases.ts) a purchase marked
+ * paid meanwhile stays. Whether a row was deleted.
  */
-export async function withdrawPurchase(rows: Kysely<any>, purchase: { id: number; contentId: number; buyerId: number }): Promise<void> {
+export async function withdrawPurchase(rows: Kysely<any>, purchase: { id: number; contentId: number; buyerId: number }, options: { onlyPending?: boolean } = {}): Promise<boolean> {
   const run = onKysely(rows);
   await run.raw('SELECT id FROM knowledge_contents WHERE id = $1 FOR NO KEY UPDATE', [purchase.contentId]);
-  await run.raw('DELETE FROM content_purchases WHERE id = $1 AND content_id = $2 AND buyer_id = $3', [purchase.id, purchase.contentId, purchase.buyerId]);
+  const deleted = await run.raw<{ id: number }>(
+    `DELETE FROM content_purchases WHERE id = $1 AND content_id = $2 AND buyer_id = $3${options.onlyPending ? ' AND purchased_at IS NULL' : ''} RETURNING id`,
+    [purchase.id, purchase.contentId, purchase.buyerId]);
   await recountPurchases(run, [purchase.contentId]);
+  return deleted.length > 0;
 }

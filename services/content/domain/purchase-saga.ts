@@ -38,6 +38,8 @@ export interface ContentPurchaseInput {
 export interface PurchaseRecorded {
   purchase: PurchaseResource;
   authorId: number | null;
+  /** The buyer's pending purchase left without its saga that this one replaced (domain/orphan-purchases.ts). */
+  replacedOrphan?: number;
 }
 
 export interface PurchasePaid {

@@ -3,6 +3,7 @@ import { callEventSink, type SagaOwners } from '../../kit/index.ts';
 import { knowledgeHome } from '../db/content-home.ts';
 import { onKysely } from '../db/sql-runner.ts';
 import { recordPurchase, type PurchasePayments } from '../domain/purchase-flow.ts';
+import { holdPurchaseIntent, releaseOrphanPurchase } from '../domain/orphan-purchases.ts';
 import { readPurchase } from '../domain/purchase-records.ts';
 import { confirmPurchase, purchaseRowsOn, withdrawPurchase, type PurchaseChecks } from '../domain/purchase-rows.ts';
 import type { ContentPurchasePorts } from '../domain/purchase-saga.ts';
@@ -27,7 +28,7 @@ const noFinance: PurchasePayments = {
 /**
  * Where the purchase saga's steps reach their owners: M06's rows on the module's home (svc_content
  * or the monolith, decided holding M06's owner row in a transaction of svc_content, as a request
- * does), finance through the gateway's dispatch, content_purchased through svc_content's outbox.
+ * does; on the monolith with a purchase intent, domain/orphan-purchases.ts), finance through the gateway's dispatch, content_purchased through svc_content's outbox.
  */
 export function contentPurchasePorts({ pool, legacyPool, odoo }: SagaOwners): ContentPurchasePorts {
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
@@ -35,8 +36,15 @@ export function contentPurchasePorts({ pool, legacyPool, odoo }: SagaOwners): Co
     db.transaction().execute((tx) => knowledgeHome.writeIn({ db: tx, legacyPool }, (rows) => work(rows, tx)));
   return {
     payments: odoo ? financeThroughGateway(odoo) : noFinance,
-    recordInRequest: (tx, input) => knowledgeHome.writeIn({ db: tx, legacyPool }, (rows) => recordPurchase(purchaseRowsOn(rows, requestPurchaseChecks.get(tx)), input)),
-    withdraw: (purchase) => onHome((rows) => withdrawPurchase(rows, purchase)),
+    recordInRequest: (tx, input) =>
+      knowledgeHome.writeIn({ db: tx, legacyPool }, async (rows, home) => {
+        const orphans = { release: (purchaseId: number) => releaseOrphanPurchase(tx, rows, purchaseId) };
+        const made = await recordPurchase(purchaseRowsOn(rows, requestPurchaseChecks.get(tx), orphans), input);
+        // On the monolith this commits before the saga's row: an intent names the purchase until that row commits.
+        if (home === 'legacy' && legacyPool) await holdPurchaseIntent(pool, tx, { purchaseId: made.purchase.id, contentId: made.purchase.contentId, buyerId: made.purchase.buyerId });
+        return made;
+      }),
+    withdraw: async (purchase) => void (await onHome((rows) => withdrawPurchase(rows, purchase))),
     async confirm(purchase, eventOf) {
       await db.transaction().execute(async (tx) => {
         const confirmed = await knowledgeHome.writeIn({ db: tx, legacyPool }, async (rows) => {

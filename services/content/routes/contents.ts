@@ -10,6 +10,7 @@ import { listPurchases, readPurchase } from '../domain/purchase-records.ts';
 import type { PurchaseChecks } from '../domain/purchase-rows.ts';
 import { CONTENT_PURCHASE_SAGA, PAY_STEP, RECORD_PURCHASE_STEP, type ContentPurchaseInput, type PurchasePaid, type PurchaseRecorded } from '../domain/purchase-saga.ts';
 import { requestPurchaseChecks } from './contents-purchase-ports.ts';
+import { logOutcome } from '../domain/orphan-purchase-sweep.ts';
 import { contentMatches } from './contents-search.ts';
 import { asProblems, checkRecords, readerOfHome, rulesSql } from './rest-access.ts';
 
@@ -182,6 +183,8 @@ export const purchaseRoute = defineRoute<ContentDatabase, { method?: PurchaseMet
       requestPurchaseChecks.set(tx, restPurchaseChecks(access));
       return asProblems(sagas.startInTransaction(CONTENT_PURCHASE_SAGA, `${access.uid}:${idempotencyKey}`, input, tx, { through: RECORD_PURCHASE_STEP }));
     });
+    const replacedOrphan = (started.outputs[RECORD_PURCHASE_STEP] as PurchaseRecorded | undefined)?.replacedOrphan;
+    if (replacedOrphan !== undefined) logOutcome(ctx.log, 'withdrawn', { purchaseId: replacedOrphan, contentId: input.contentId, by: 'next_attempt' });
     const state = await awaitSaga(sagas, ctx.db, started.id);
     if (state.input.contentId !== input.contentId || state.input.method !== input.method) {
       throw problems.unprocessable('this Idempotency-Key was already used with a different request', 'https://ficus.dev/problems/idempotency-key-reused');
