@@ -148,4 +148,15 @@ ALTER TABLE mall_reservations ADD COLUMN pending_xid xid8;
 CREATE INDEX mall_reservations__pending_index ON mall_reservations (pending_xid) WHERE pending_xid IS NOT NULL;
 `,
   },
+  {
+    // The impression ledger's age index as BRIN (services/ec/domain/impression-key-pruning.ts):
+    // keys are appended in time order and only the pruning reads by age, so a block-range summary
+    // finds the old keys, at a fraction of the per-row cost a B-tree took on every impression
+    // (one index entry and its WAL record per key, on the path of POST /ads/impressions).
+    id: '0005_ec_impression_ledger_age_brin',
+    sql: `
+DROP INDEX ec_impression_events__recorded_at_index;
+CREATE INDEX ec_impression_events__recorded_at_brin ON ec_impression_events USING brin (recorded_at);
+`,
+  },
 ];

@@ -1,10 +1,10 @@
 import { adClickedEvent, type ClickedImpression } from './ad-events.ts';
 import type { BatchPorts, ImpressionReport } from './impression-batch-ports.ts';
-import { claimImpressionKeys } from './impression-claims.ts';
-import { impressionsOfKeys, ledgerKeyText, releaseLedgerClaims } from './impression-ledger.ts';
-import { addToSpent, existingImpressions, existingUsers, insertImpressions, markClicked, readCampaigns, repriceImpressions, withdrawImpressions, type LockedCampaign, type NewImpression } from './impression-rows.ts';
+import { claimInsertedKeys, firstOfEachKey, recordedAmong, type ShownItem } from './impression-claims.ts';
+import { impressionsOfKeys, ledgerKeyText, releaseLedgerClaims, type LedgerKey } from './impression-ledger.ts';
+import { addToSpent, addWholeSharesThatFit, drawImpressionIds, existingImpressions, existingUsers, insertImpressions, markClicked, readCampaigns, repriceImpressions, withdrawImpressions, type LockedCampaign, type NewImpression } from './impression-rows.ts';
 import { formatDecimal, parseDecimal, roundToCurrency, withScale } from './pacing-decimal.ts';
-import { admitImpressions, type PacingRefusal } from './pacing.ts';
+import { admitUnits, type PacingRefusal } from './pacing.ts';
 
 export type { BatchPorts, ImpressionReport } from './impression-batch-ports.ts';
 
@@ -12,8 +12,8 @@ export type { BatchPorts, ImpressionReport } from './impression-batch-ports.ts';
  * POST /ads/impressions's use case: a batch of impressions and clicks recorded at once, each
  * impression at most once (its client event id, per campaign), each campaign's `spent` kept equal
  * to the sum of its impressions' costs and never past its budget. One statement per step for the
- * whole batch; the campaigns' row locks are taken after the keys are claimed and the impressions
- * inserted, and held for the admission and the spent update (and until commit).
+ * whole batch; the campaigns' row locks are taken after the impressions are inserted and their
+ * keys claimed, and held for the admission and the spent update (and until commit).
  */
 
 export type ItemRefusal = PacingRefusal | 'unknown_campaign' | 'not_running' | 'unknown_user' | 'unknown_impression';
@@ -50,54 +50,117 @@ export async function recordImpressionBatch(ports: BatchPorts, items: readonly I
 }
 
 /**
- * The batch's impressions: keys claimed, then priced and inserted in one INSERT against the
- * campaigns as they are now, and only then the campaigns' row locks (held to commit), under which
- * each campaign is read again and paced: what its lock shows decides (a campaign paused or
- * re-priced meanwhile is honoured), spent moves once per campaign, and the impressions pacing
- * refused are taken back. The lock is so held for a few small statements, not for the insert.
+ * The batch's impressions: the batch's own repeats set aside, the rest priced against the
+ * campaigns as they are now and inserted in one INSERT, and only then their keys claimed in the
+ * ledger (a key an earlier batch recorded makes its impression a duplicate, withdrawn again), so
+ * that a batch waiting for a concurrent batch's claim of the same key (a replay racing its
+ * original) waits for that batch's short end only, not for its insert. Then pacing, under the
+ * campaigns' row locks (held to commit): a campaign whose whole share fits takes it in one
+ * statement; the others are read again under their lock and paced impression by impression (what
+ * the lock shows decides: a campaign paused or re-priced meanwhile is honoured), spent moves once
+ * per campaign, and the impressions pacing refused are taken back and their keys given back. The
+ * locks are so held for a few small statements, not for the insert.
  */
 async function recordImpressions(ports: BatchPorts, items: readonly ImpressionReport[], outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<void> {
-  const shown = items.map((item, index) => ({ item, index })).filter(({ item }) => item.kind === 'impression');
+  const shown: ShownItem[] = [];
+  items.forEach((item, index) => {
+    if (item.kind === 'impression') shown.push({ item, index });
+  });
   if (!shown.length) return;
-  const claims = await claimImpressionKeys(ports, shown);
-  for (const { index } of shown) if (!claims.has(index)) outcomes[index] = DUPLICATE;
-  const claimed = shown.filter(({ index }) => claims.has(index));
-  if (!claimed.length) return;
+  const { firsts, repeats } = firstOfEachKey(shown);
+  for (const index of repeats) outcomes[index] = DUPLICATE;
 
-  const current = await readCampaigns(ports.rows, [...new Set(claimed.map(({ item }) => item.campaignId))], { lock: false });
-  const users = await existingUsers(ports.rows, [...new Set(claimed.flatMap(({ item }) => (item.userId == null ? [] : [item.userId])))]);
+  const current = await readCampaigns(ports.rows, distinct(firsts.map(({ item }) => item.campaignId)), { lock: false });
+  const users = await existingUsers(ports.rows, distinct(firsts.flatMap(({ item }) => (item.userId == null ? [] : [item.userId]))));
   const prices = new CostBook();
-  const candidates: { index: number; impression: NewImpression }[] = [];
-  for (const { item, index } of claimed) {
+  const candidates: Candidate[] = [];
+  const refusedBeforeInsert: ShownItem[] = [];
+  for (const entry of firsts) {
+    const { item, index } = entry;
     const campaign = current.get(item.campaignId);
     const refusal = !campaign ? 'unknown_campaign' : campaign.state !== 'running' ? 'not_running' : item.userId != null && !users.has(item.userId) ? 'unknown_user' : null;
     if (refusal) {
       outcomes[index] = refused(refusal);
+      refusedBeforeInsert.push(entry);
       continue;
     }
-    const impression = {
-      id: claims.get(index)!, campaignId: item.campaignId, userId: item.userId ?? null, currencyId: campaign!.currencyId,
-      cost: prices.costOf(item, campaign!), clicked: item.clicked === true, shownAt: item.shownAt ?? null,
-    };
-    candidates.push({ index, impression });
+    const price = prices.costOf(item, campaign!);
+    candidates.push({
+      item, index, units: price.units,
+      impression: { id: 0, campaignId: item.campaignId, userId: item.userId ?? null, currencyId: campaign!.currencyId, cost: price.text, clicked: item.clicked === true, shownAt: item.shownAt ?? null },
+    });
   }
-  await insertImpressions(ports.rows, candidates.map((c) => c.impression), ports.uid);
+  for (const index of await recordedAmong(ports, refusedBeforeInsert)) outcomes[index] = DUPLICATE;
+  if (!candidates.length) return;
 
-  const locked = await readCampaigns(ports.rows, [...new Set(candidates.map((c) => c.impression.campaignId))], { lock: true });
+  const ids = await drawImpressionIds(ports.rows, candidates.length);
+  candidates.forEach((candidate, n) => (candidate.impression.id = ids[n]!));
+  await insertImpressions(ports.rows, candidates.map((c) => c.impression), ports.uid);
+  const won = await claimInsertedKeys(ports, candidates, ids);
+  const duplicates: number[] = [];
+  const claimed: Candidate[] = [];
+  candidates.forEach((candidate, n) => {
+    if (won[n]) claimed.push(candidate);
+    else {
+      outcomes[candidate.index] = DUPLICATE;
+      duplicates.push(candidate.impression.id);
+    }
+  });
+  await withdrawImpressions(ports.rows, duplicates);
+
+  const whole = await takeWholeShares(ports, claimed, current, outcomes, clicked);
+  const rest = claimed.filter((c) => !whole.has(c.impression.campaignId));
+  if (rest.length) await admitUnderLock(ports, rest, prices, outcomes, clicked);
+}
+
+/**
+ * The campaigns whose whole share of the batch fits take it in one statement (the common case: a
+ * campaign far from its budget admits every impression, whatever the order); their impressions
+ * are accepted. Answers those campaigns.
+ */
+async function takeWholeShares(ports: BatchPorts, claimed: readonly Candidate[], current: ReadonlyMap<number, LockedCampaign>, outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<Set<number>> {
+  const totals = new Map<number, bigint>();
+  for (const { impression, units } of claimed) totals.set(impression.campaignId, (totals.get(impression.campaignId) ?? 0n) + units);
+  const shares = [...totals].map(([campaignId, units]) => {
+    const campaign = current.get(campaignId)!;
+    return { campaignId, added: formatDecimal(units, campaign.decimalPlaces), currencyId: campaign.currencyId, bidCost: campaign.bidCost };
+  });
+  const taken = await addWholeSharesThatFit(ports.rows, shares, ports.uid);
+  for (const { index, impression } of claimed) {
+    if (!taken.has(impression.campaignId)) continue;
+    outcomes[index] = ACCEPTED;
+    if (impression.clicked) clicked.push({ impressionId: impression.id, campaignId: impression.campaignId, userId: impression.userId, cost: impression.cost, currency: current.get(impression.campaignId)!.currency });
+  }
+  return taken;
+}
+
+/**
+ * The exact admission for the campaigns whose share did not fit whole (or that changed since they
+ * were read): their rows locked and read again, each impression admitted in the batch's order
+ * while spent + cost stays within the budget, the refused ones taken back and their keys given back.
+ */
+async function admitUnderLock(ports: BatchPorts, claimed: readonly Candidate[], prices: CostBook, outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<void> {
   const withdrawn: number[] = [];
+  const locked = await readCampaigns(ports.rows, distinct(claimed.map((c) => c.impression.campaignId)), { lock: true });
+  const released: LedgerKey[] = [];
+  const withdraw = (candidate: Candidate, reason: ItemRefusal) => {
+    outcomes[candidate.index] = refused(reason);
+    withdrawn.push(candidate.impression.id);
+    released.push(candidate.item);
+  };
   const repriced: NewImpression[] = [];
-  const byCampaign = new Map<number, { index: number; impression: NewImpression }[]>();
-  for (const candidate of candidates) {
-    const { index, impression } = candidate;
+  const byCampaign = new Map<number, Candidate[]>();
+  for (const candidate of claimed) {
+    const { item, impression } = candidate;
     const campaign = locked.get(impression.campaignId);
     if (!campaign || campaign.state !== 'running') {
-      outcomes[index] = refused(!campaign ? 'unknown_campaign' : 'not_running');
-      withdrawn.push(impression.id);
+      withdraw(candidate, !campaign ? 'unknown_campaign' : 'not_running');
       continue;
     }
-    const cost = prices.costOf(items[index]!, campaign);
-    if (cost !== impression.cost || campaign.currencyId !== impression.currencyId) {
-      impression.cost = cost;
+    const price = prices.costOf(item, campaign);
+    candidate.units = price.units;
+    if (price.text !== impression.cost || campaign.currencyId !== impression.currencyId) {
+      impression.cost = price.text;
       impression.currencyId = campaign.currencyId;
       repriced.push(impression);
     }
@@ -109,45 +172,58 @@ async function recordImpressions(ports: BatchPorts, items: readonly ImpressionRe
   const additions = new Map<number, string>();
   for (const [campaignId, queue] of byCampaign) {
     const campaign = locked.get(campaignId)!;
-    const admission = admitImpressions(campaign, queue.map((q) => q.impression.cost));
-    queue.forEach(({ index, impression }, n) => {
+    const admission = admitUnits(campaign, queue.map((q) => q.units), campaign.decimalPlaces);
+    queue.forEach((candidate, n) => {
       const verdict = admission.outcomes[n]!;
       if (verdict !== true) {
-        outcomes[index] = refused(verdict);
-        withdrawn.push(impression.id);
+        withdraw(candidate, verdict);
         return;
       }
-      outcomes[index] = ACCEPTED;
+      outcomes[candidate.index] = ACCEPTED;
+      const { impression } = candidate;
       if (impression.clicked) clicked.push({ impressionId: impression.id, campaignId, userId: impression.userId, cost: impression.cost, currency: campaign.currency });
     });
-    if (parseDecimal(admission.added).units > 0n) additions.set(campaignId, admission.added);
+    if (admission.addedUnits > 0n) additions.set(campaignId, admission.added);
   }
   await addToSpent(ports.rows, additions, ports.uid);
   const gone = new Set(withdrawn);
   await repriceImpressions(ports.rows, repriced.filter((r) => !gone.has(r.id)));
   await withdrawImpressions(ports.rows, withdrawn);
-  await releaseLedgerClaims(ports.ledger, claimed.filter(({ index }) => outcomes[index]!.outcome === 'refused').map(({ index }) => claims.get(index)!));
+  await releaseLedgerClaims(ports.ledger, released);
+}
+
+/** An impression of the batch on its way in: its item, its row, and its cost in the currency's smallest unit. */
+interface Candidate extends ShownItem {
+  impression: NewImpression;
+  units: bigint;
+}
+
+const distinct = (values: readonly number[]): number[] => [...new Set(values)];
+
+/** A cost as stored (numeric text at the currency's decimal places) and as counted (integer units of those places). */
+interface Price {
+  text: string;
+  units: bigint;
 }
 
 /**
  * Impression costs: the item's own, or bid_cpm / 1000, rounded to the campaign's currency (Odoo
- * stores a Monetary so). A campaign's bid price is worked out once per batch and campaign facts.
+ * stores a Monetary so). A campaign's bid price is worked out once per batch and campaign read.
  */
 class CostBook {
-  private readonly bidPrices = new Map<string, string>();
+  private readonly bidPrices = new Map<LockedCampaign, Price>();
 
-  costOf(item: ImpressionReport, campaign: LockedCampaign): string {
+  costOf(item: ImpressionReport, campaign: LockedCampaign): Price {
     if (item.cost != null) return currencyAmount(item.cost, campaign);
-    const key = `${campaign.bidCost}|${campaign.rounding}|${campaign.decimalPlaces}`;
-    let price = this.bidPrices.get(key);
-    if (price === undefined) this.bidPrices.set(key, (price = currencyAmount(campaign.bidCost ?? '0', campaign)));
+    let price = this.bidPrices.get(campaign);
+    if (price === undefined) this.bidPrices.set(campaign, (price = currencyAmount(campaign.bidCost ?? '0', campaign)));
     return price;
   }
 }
 
-function currencyAmount(value: string, campaign: LockedCampaign): string {
+function currencyAmount(value: string, campaign: LockedCampaign): Price {
   const rounded = withScale(roundToCurrency(parseDecimal(value), parseDecimal(campaign.rounding)), campaign.decimalPlaces);
-  return formatDecimal(rounded.units, rounded.scale);
+  return { text: formatDecimal(rounded.units, rounded.scale), units: rounded.units };
 }
 
 async function recordClicks(ports: BatchPorts, items: readonly ImpressionReport[], outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<void> {

@@ -1,27 +1,53 @@
 import type { ImpressionReport, BatchPorts } from './impression-batch-ports.ts';
-import { claimLedgerKeys, ledgerKeyText, type LedgerClaim } from './impression-ledger.ts';
-import { drawImpressionIds } from './impression-rows.ts';
+import { claimLedgerKeys, impressionsOfKeys, ledgerKeyText, type LedgerClaim } from './impression-ledger.ts';
 
 /**
- * The batch's impressions whose keys are new: the first of the batch's items carrying a key
- * claims it with an ad_impressions id set aside for it; later items with the same key, and keys
- * an earlier batch recorded (or one running now records), are duplicates. Answers item index →
- * the impression id its claim holds.
+ * The ledger's side of a batch's impressions: which items carry a key the batch has not seen
+ * before, which of those the ledger takes, and which refused items replay a recorded key.
  */
-export async function claimImpressionKeys(ports: Pick<BatchPorts, 'rows' | 'ledger'>, shown: readonly { item: ImpressionReport; index: number }[]): Promise<Map<number, number>> {
-  const firstOfKey = new Map<string, number>();
-  for (const { item, index } of shown) {
-    const key = ledgerKeyText(item.campaignId, item.eventId);
-    if (!firstOfKey.has(key)) firstOfKey.set(key, index);
+
+export interface ShownItem {
+  item: ImpressionReport;
+  index: number;
+}
+
+/**
+ * The batch's own repeats: the first item carrying a key stands for it, later items with the same
+ * key are duplicates whatever happens to the first. Answers the first items, in batch order, and
+ * the indexes of the repeats.
+ */
+export function firstOfEachKey(shown: readonly ShownItem[]): { firsts: ShownItem[]; repeats: number[] } {
+  const seen = new Set<string>();
+  const firsts: ShownItem[] = [];
+  const repeats: number[] = [];
+  for (const entry of shown) {
+    const key = ledgerKeyText(entry.item.campaignId, entry.item.eventId);
+    if (seen.has(key)) repeats.push(entry.index);
+    else {
+      seen.add(key);
+      firsts.push(entry);
+    }
   }
-  const unique = shown.filter(({ item, index }) => firstOfKey.get(ledgerKeyText(item.campaignId, item.eventId)) === index);
-  const ids = await drawImpressionIds(ports.rows, unique.length);
-  const wanted: LedgerClaim[] = unique.map(({ item }, n) => ({ campaignId: item.campaignId, eventId: item.eventId, impressionId: ids[n]! }));
+  return { firsts, repeats };
+}
+
+/**
+ * Claims the keys of impressions inserted under `ids` (parallel to `entries`); answers the
+ * positions in `entries` whose claim the ledger took. The others are keys an earlier batch
+ * recorded, or one still running records (the claim waits for it and then skips the key).
+ */
+export async function claimInsertedKeys(ports: Pick<BatchPorts, 'ledger'>, entries: readonly ShownItem[], ids: readonly number[]): Promise<boolean[]> {
+  const wanted: LedgerClaim[] = entries.map(({ item }, n) => ({ campaignId: item.campaignId, eventId: item.eventId, impressionId: ids[n]! }));
   const won = await claimLedgerKeys(ports.ledger, wanted);
-  const wonIds = new Set(won.map((c) => c.impressionId));
-  const claims = new Map<number, number>();
-  unique.forEach(({ index }, n) => {
-    if (wonIds.has(ids[n]!)) claims.set(index, ids[n]!);
-  });
-  return claims;
+  return ids.map((id) => won.has(id));
+}
+
+/**
+ * Of items refused before anything was inserted, the ones whose key is recorded already: a replay
+ * of an accepted impression stays a duplicate even if its campaign stopped meanwhile.
+ */
+export async function recordedAmong(ports: Pick<BatchPorts, 'ledger'>, entries: readonly ShownItem[]): Promise<Set<number>> {
+  if (!entries.length) return new Set();
+  const recorded = await impressionsOfKeys(ports.ledger, entries.map(({ item }) => item));
+  return new Set(entries.filter(({ item }) => recorded.has(ledgerKeyText(item.campaignId, item.eventId))).map(({ index }) => index));
 }

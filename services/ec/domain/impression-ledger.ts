@@ -1,3 +1,4 @@
+import { intArray, textArray } from '../db/array-literals.ts';
 import type { SqlRunner } from '../db/sql-runner.ts';
 
 /**
@@ -19,23 +20,34 @@ export interface LedgerClaim extends LedgerKey {
   impressionId: number;
 }
 
-/** Claims the keys not recorded yet; answers the claims that are new (the others are duplicates). */
-export async function claimLedgerKeys(ledger: SqlRunner, claims: readonly LedgerClaim[]): Promise<LedgerClaim[]> {
-  if (!claims.length) return [];
-  const rows = await ledger.raw<{ campaign_id: number; event_id: string; impression_id: number }>(
-    `INSERT INTO ec_impression_events (campaign_id, event_id, impression_id)
-     SELECT c, e, i FROM unnest($1::int4[], $2::varchar[], $3::int4[]) AS t(c, e, i) ORDER BY c, e
-     ON CONFLICT DO NOTHING
-     RETURNING campaign_id, event_id, impression_id`,
-    [claims.map((c) => c.campaignId), claims.map((c) => c.eventId), claims.map((c) => c.impressionId)],
+/**
+ * Claims the keys not recorded yet; answers the impression ids of the claims that are new (the
+ * others are duplicates). One row back for the batch (the ids as one array), not one per key.
+ */
+export async function claimLedgerKeys(ledger: SqlRunner, claims: readonly LedgerClaim[]): Promise<Set<number>> {
+  if (!claims.length) return new Set();
+  const [row] = await ledger.raw<{ won: number[] | null }>(
+    `WITH claimed AS (
+       INSERT INTO ec_impression_events (campaign_id, event_id, impression_id)
+       SELECT c, e, i FROM unnest($1::int4[], $2::varchar[], $3::int4[]) AS t(c, e, i) ORDER BY c, e
+       ON CONFLICT DO NOTHING
+       RETURNING impression_id)
+     SELECT array_agg(impression_id) AS won FROM claimed`,
+    [intArray(claims.map((c) => c.campaignId)), textArray(claims.map((c) => c.eventId)), intArray(claims.map((c) => c.impressionId))],
   );
-  return rows.map((r) => ({ campaignId: r.campaign_id, eventId: r.event_id, impressionId: r.impression_id }));
+  return new Set(row?.won ?? []);
 }
 
-/** Gives back the claims of impressions that were not recorded (refused), so a later batch may record them. */
-export async function releaseLedgerClaims(ledger: SqlRunner, impressionIds: readonly number[]): Promise<void> {
-  if (!impressionIds.length) return;
-  await ledger.raw('DELETE FROM ec_impression_events WHERE impression_id = ANY($1::int4[])', [impressionIds]);
+/**
+ * Gives back the claims of impressions that were not recorded (refused), so a later batch may
+ * record them: found by their key (the primary key), never by scanning the ledger.
+ */
+export async function releaseLedgerClaims(ledger: SqlRunner, claims: readonly LedgerKey[]): Promise<void> {
+  if (!claims.length) return;
+  await ledger.raw(
+    'DELETE FROM ec_impression_events l USING unnest($1::int4[], $2::varchar[]) AS t(c, e) WHERE l.campaign_id = t.c AND l.event_id = t.e',
+    [intArray(claims.map((c) => c.campaignId)), textArray(claims.map((c) => c.eventId))],
+  );
 }
 
 /** The impressions recorded under these keys (for clicks reported later). */
@@ -44,7 +56,7 @@ export async function impressionsOfKeys(ledger: SqlRunner, keys: readonly Ledger
   const rows = await ledger.raw<{ campaign_id: number; event_id: string; impression_id: number }>(
     `SELECT l.campaign_id, l.event_id, l.impression_id FROM ec_impression_events l
        JOIN unnest($1::int4[], $2::varchar[]) AS t(c, e) ON l.campaign_id = t.c AND l.event_id = t.e`,
-    [keys.map((k) => k.campaignId), keys.map((k) => k.eventId)],
+    [intArray(keys.map((k) => k.campaignId)), textArray(keys.map((k) => k.eventId))],
   );
   return new Map(rows.map((r) => [ledgerKeyText(r.campaign_id, r.event_id), r.impression_id]));
 }

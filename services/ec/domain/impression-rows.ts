@@ -1,3 +1,4 @@
+import { boolArray, intArray, numericArray, textArray } from '../db/array-literals.ts';
 import type { SqlRunner } from '../db/sql-runner.ts';
 import type { AdCampaignState } from '../db/tables.ts';
 import type { ClickedImpression } from './ad-events.ts';
@@ -47,11 +48,15 @@ export async function readCampaigns(rows: SqlRunner, ids: readonly number[], opt
 /** Ids for new impressions from ad_impressions' own sequence, so the ledger can name them before they are inserted. */
 export async function drawImpressionIds(rows: SqlRunner, count: number): Promise<number[]> {
   if (!count) return [];
-  const drawn = await rows.raw<{ id: number }>(
-    `SELECT nextval(s.seq)::int4 AS id FROM (SELECT pg_get_serial_sequence('ad_impressions', 'id')::regclass AS seq) s, generate_series(1, $1::int4)`,
+  // One row holding the ids as an array, not a row per id. The sequence is looked up once
+  // (MATERIALIZED): inlined, pg_get_serial_sequence ran its catalog lookup for every id drawn,
+  // ~4 µs of PostgreSQL CPU per impression.
+  const [drawn] = await rows.raw<{ ids: number[] }>(
+    `WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('ad_impressions', 'id')::regclass AS seq)
+     SELECT array_agg(nextval(s.seq)::int4) AS ids FROM s, generate_series(1, $1::int4)`,
     [count],
   );
-  return drawn.map((r) => r.id);
+  return drawn!.ids;
 }
 
 /** The users among `ids` that exist (user_id is a many2one to res.users). */
@@ -80,6 +85,47 @@ export async function addToSpent(rows: SqlRunner, additions: ReadonlyMap<number,
   if (updated.length !== ids.length) throw new Error('ad campaign spent moved under its row lock: the batch is abandoned');
 }
 
+/** A campaign's share of a batch, priced against the campaign as read before its lock. */
+export interface CampaignShare {
+  campaignId: number;
+  /** The sum of the share's costs (numeric text). */
+  added: string;
+  /** What the costs were priced with: the currency and bid_cpm / 1000 (numeric text) read then. */
+  currencyId: number;
+  bidCost: string | null;
+}
+
+/**
+ * Pacing's common case in one statement: each campaign whose whole share fits (running, priced as
+ * read, spent below the budget and spent + share within it) takes it at once, as the greedy
+ * admission under the lock would admit every impression of the share in that case. The campaigns'
+ * rows are locked first, in id order (the CTE; the UPDATE only touches rows it locked), so this
+ * never deadlocks with another batch or with the locked path; the UPDATE re-checks its conditions
+ * on the row as the lock found it. Answers the campaigns that took their share; the others
+ * (near their budget, paused, re-priced, gone) stay locked for the caller's exact admission.
+ */
+export async function addWholeSharesThatFit(rows: SqlRunner, shares: readonly CampaignShare[], uid: number): Promise<Set<number>> {
+  if (!shares.length) return new Set();
+  const ordered = [...shares].sort((a, b) => a.campaignId - b.campaignId);
+  const [row] = await rows.raw<{ ids: number[] | null }>(
+    `WITH locked AS MATERIALIZED (
+       SELECT a.id FROM ad_campaigns a WHERE a.id = ANY($1::int4[]) ORDER BY a.id FOR NO KEY UPDATE OF a),
+     taken AS (
+       UPDATE ad_campaigns a SET spent = COALESCE(a.spent, 0) + d.added, write_uid = $5, write_date = (now() at time zone 'UTC')
+         FROM unnest($1::int4[], $2::numeric[], $3::int4[], $4::numeric[]) AS d(id, added, currency_id, bid_cost), locked l
+        WHERE l.id = d.id AND a.id = d.id AND a.state = 'running' AND a.currency_id = d.currency_id
+          AND (a.bid_cpm::numeric / 1000) IS NOT DISTINCT FROM d.bid_cost
+          AND COALESCE(a.spent, 0) < COALESCE(a.budget, 0) AND COALESCE(a.spent, 0) + d.added <= COALESCE(a.budget, 0)
+        RETURNING a.id)
+     SELECT array_agg(id) AS ids FROM taken`,
+    [
+      intArray(ordered.map((s) => s.campaignId)), numericArray(ordered.map((s) => s.added)), intArray(ordered.map((s) => s.currencyId)),
+      textArray(ordered.map((s) => s.bidCost)), uid,
+    ],
+  );
+  return new Set(row?.ids ?? []);
+}
+
 export interface NewImpression {
   id: number;
   campaignId: number;
@@ -100,8 +146,8 @@ export async function insertImpressions(rows: SqlRunner, impressions: readonly N
             $8, $8, (now() at time zone 'UTC'), (now() at time zone 'UTC')
        FROM unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::numeric[], $6::bool[], $7::timestamp[]) AS t(id, campaign_id, user_id, currency_id, cost, clicked, shown_at)`,
     [
-      impressions.map((i) => i.id), impressions.map((i) => i.campaignId), impressions.map((i) => i.userId), impressions.map((i) => i.currencyId),
-      impressions.map((i) => i.cost), impressions.map((i) => i.clicked), impressions.map((i) => i.shownAt), uid,
+      intArray(impressions.map((i) => i.id)), intArray(impressions.map((i) => i.campaignId)), intArray(impressions.map((i) => i.userId)), intArray(impressions.map((i) => i.currencyId)),
+      numericArray(impressions.map((i) => i.cost)), boolArray(impressions.map((i) => i.clicked)), textArray(impressions.map((i) => i.shownAt)), uid,
     ],
   );
 }
@@ -124,7 +170,7 @@ export async function markClicked(rows: SqlRunner, impressionIds: readonly numbe
 /** Takes back impressions this transaction inserted before its admission refused them. */
 export async function withdrawImpressions(rows: SqlRunner, ids: readonly number[]): Promise<void> {
   if (!ids.length) return;
-  await rows.raw('DELETE FROM ad_impressions WHERE id = ANY($1::int4[])', [[...ids]]);
+  await rows.raw('DELETE FROM ad_impressions WHERE id = ANY($1::int4[])', [intArray(ids)]);
 }
 
 /** Re-prices impressions this transaction inserted when their campaign's bid or currency changed before its lock was taken. */
@@ -132,7 +178,7 @@ export async function repriceImpressions(rows: SqlRunner, impressions: readonly 
   if (!impressions.length) return;
   await rows.raw(
     'UPDATE ad_impressions i SET cost = t.cost, currency_id = t.currency_id FROM unnest($1::int4[], $2::numeric[], $3::int4[]) AS t(id, cost, currency_id) WHERE i.id = t.id',
-    [impressions.map((i) => i.id), impressions.map((i) => i.cost), impressions.map((i) => i.currencyId)],
+    [intArray(impressions.map((i) => i.id)), numericArray(impressions.map((i) => i.cost)), intArray(impressions.map((i) => i.currencyId))],
   );
 }
 

@@ -34,21 +34,46 @@ export interface Admission {
  * would take spent past the budget is `over_budget` and the next one is tried.
  */
 export function admitImpressions(purse: CampaignPurse, costs: readonly string[]): Admission {
+  const parsed: Decimal[] = costs.map((c) => parseDecimal(c));
+  const scale = Math.max(...parsed.map((p) => p.scale), 0);
+  const admission = admitUnits(purse, parsed.map((p) => atScale(p, scale)), scale);
+  return { outcomes: admission.outcomes, added: admission.added, spentAfter: admission.spentAfter };
+}
+
+export interface UnitAdmission extends Admission {
+  /** The sum of the admitted costs as an exact integer count of the admission's smallest unit (`added` is its text). */
+  addedUnits: bigint;
+}
+
+/**
+ * The same admission on costs already counted in integer units of 10^-`costScale` (an impression
+ * path prices each campaign's costs at its currency's decimal places once, so a batch compares and
+ * adds integers: no parsing or rescaling per impression). Budget and spent are brought to a scale
+ * holding all three exactly; costs are rescaled only when the purse has more decimals than they.
+ */
+export function admitUnits(purse: CampaignPurse, costs: readonly bigint[], costScale: number): UnitAdmission {
   const budget = parseDecimal(purse.budget);
   const spent = parseDecimal(purse.spent);
-  const parsed: Decimal[] = costs.map((c) => parseDecimal(c));
-  const scale = Math.max(budget.scale, spent.scale, ...parsed.map((p) => p.scale));
+  const scale = Math.max(budget.scale, spent.scale, costScale);
+  const factor = 10n ** BigInt(scale - costScale);
   let remaining = atScale(budget, scale) - atScale(spent, scale);
   const exhausted = remaining <= 0n;
   let added = 0n;
-  const outcomes = parsed.map((cost): true | PacingRefusal => {
-    if (exhausted) return 'budget_exhausted';
-    const units = atScale(cost, scale);
+  const outcomes: (true | PacingRefusal)[] = new Array(costs.length);
+  for (let n = 0; n < costs.length; n += 1) {
+    if (exhausted) {
+      outcomes[n] = 'budget_exhausted';
+      continue;
+    }
+    const units = factor === 1n ? costs[n]! : costs[n]! * factor;
     if (units < 0n) throw new RangeError('an impression cost is never negative');
-    if (units > remaining) return 'over_budget';
+    if (units > remaining) {
+      outcomes[n] = 'over_budget';
+      continue;
+    }
     remaining -= units;
     added += units;
-    return true;
-  });
-  return { outcomes, added: formatDecimal(added, scale), spentAfter: formatDecimal(atScale(spent, scale) + added, scale) };
+    outcomes[n] = true;
+  }
+  return { outcomes, added: formatDecimal(added, scale), spentAfter: formatDecimal(atScale(spent, scale) + added, scale), addedUnits: added };
 }
