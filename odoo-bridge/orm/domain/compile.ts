@@ -229,6 +229,10 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
     if (!comodel) throw keyErrorOf(String(field.relation));
     if (operator === 'child_of' || operator === 'parent_of') {
       const ids = toIds(env, comodel, value);
+      // expression.py: a one2many to its own model is a hierarchy of the model itself with the
+      // one2many as parent field (`HIERARCHY_FUNCS(op)('id', ids, comodel, parent=left)`): the
+      // records are the descendants/ancestors, not the records holding them as lines.
+      if (field.type === 'one2many' && comodel.name === model.name) return hierarchy(env, model, alias, 'id', operator, ids, name);
       const expanded = subSearch(env, comodel, [['id', 'in', hierarchyIds(env, comodel, operator, ids, null)]]);
       return x2manyMembership(env, model, alias, field, comodel, 'in', expanded);
     }
@@ -455,11 +459,18 @@ function idsQuery(env: SearchEnv, model: ModelInfo, ids: IdSource, column: strin
   return sql`SELECT ${sql.ref(`${alias}.${column}`)} FROM ${sql.table(requireTable(model))} AS ${sql.table(alias)} WHERE ${idsIn(sql.ref(`${alias}.id`), ids)}`;
 }
 
-function parentFieldOf(model: ModelInfo, parent: string | null): FieldInfo {
+function parentFieldOf(model: ModelInfo, parent: string | null, operator: 'child_of' | 'parent_of'): FieldInfo {
   const name = parent ?? model.parentName ?? 'parent_id';
   const field = model.fields.get(name);
   if (!field) throw keyErrorOf(name);
-  if (field.relation !== model.name) throw valueError(`Invalid parent field: ${model.name}.${name}`);
+  if (field.relation !== model.name) {
+    // expression.py: child_of checks the parent field's comodel first (ValueError); parent_of
+    // does not and fails subtracting records of two models (`records[parent] - records`), a TypeError.
+    if (operator === 'parent_of') {
+      throw new OdooError('builtins.TypeError', `inconsistent models in: parent_of on ${model.name} walks ${model.name}.${name}, a field to ${field.relation ?? 'no model'}`);
+    }
+    throw valueError(`Invalid parent field: ${model.name}.${name}`);
+  }
   return field;
 }
 
@@ -468,7 +479,8 @@ function hierarchyIds(env: SearchEnv, model: ModelInfo, operator: 'child_of' | '
   const table = requireTable(model);
   const seeds = (a: string) => idsIn(sql.ref(`${a}.id`), ids);
   if (ids.kind === 'list' && !ids.ids.filter(Boolean).length) return { kind: 'list', ids: [] };
-  if (model.parentStore && parent === null) {
+  // `left_model._parent_store` decides, whatever parent field the leaf named: parent_path.
+  if (model.parentStore) {
     const a = nextAlias(env, model);
     const s = nextAlias(env, model);
     if (operator === 'child_of') {
@@ -482,7 +494,7 @@ function hierarchyIds(env: SearchEnv, model: ModelInfo, operator: 'child_of' | '
       select: () => sql`SELECT unnest(string_to_array(rtrim(${sql.ref(`${s}.parent_path`)}, '/'), '/'))::int4 FROM ${sql.table(table)} AS ${sql.table(s)} WHERE ${seeds(s)}`,
     };
   }
-  const parentField = parentFieldOf(model, parent);
+  const parentField = parentFieldOf(model, parent, operator);
   const col = parentField.column!;
   const h = `h_${++env.aliasSeq}`;
   const a = nextAlias(env, model);

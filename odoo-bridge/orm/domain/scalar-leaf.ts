@@ -98,7 +98,8 @@ export function scalarLeaf(
   }
   if (operator === '=like' || operator === '=ilike') {
     const text = isString || field.translate ? lhs : sql`${lhs}::text`;
-    const condition = sql`(${text} ${sql.raw(operator === '=like' ? 'LIKE' : 'ILIKE')} ${pyText(value)})`;
+    const pattern = isString ? columnValue(field, value) : pyText(value);
+    const condition = sql`(${text} ${sql.raw(operator === '=like' ? 'LIKE' : 'ILIKE')} ${pattern})`;
     return pyTruthy(value) ? condition : sql`(${condition} OR ${lhs} IS NULL)`;
   }
 
@@ -137,10 +138,17 @@ export function pyText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** `convert_to_column` for a comparison value: booleans stay booleans, json goes as text. */
+/** `convert_to_column` for a comparison value: booleans stay booleans, json goes as text, strings are cut to the field's size. */
 function columnValue(field: FieldInfo, value: unknown): unknown {
   if (field.type === 'boolean') return pyTruthy(value);
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  if (STRING_TYPES.has(field.type)) {
+    // _String.convert_to_cache: None for False/None, else str(value) cut to the field's size
+    // (a char(2) compared with '%D%' compares with '%D'), for every non-wildcard operator.
+    if (value === false || value === null || value === undefined) return null;
+    const text = typeof value === 'string' ? value : pyText(value);
+    return field.size ? Array.from(text).slice(0, field.size).join('') : text;
+  }
   // Python's convert_to_column(False) is None (so `< False` matches nothing), True an int 1.
   if (value === false || value === undefined) return null;
   if (value === true) return NUMERIC_TYPES.has(field.type) || field.type === 'many2one' || field.name === 'id' ? 1 : 'True';

@@ -4,7 +4,7 @@ import { NEGATIVE_OPERATORS } from '../domain/parse.ts';
 import { displayNames } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { limitOf, type MethodTable } from './method.ts';
-import { searchIds, searchSource } from './search-source.ts';
+import { modelSearchSource, searchIds } from './search-source.ts';
 
 /**
  * `name_search(name, args, operator, limit)` (models.py 18): a search of
@@ -29,7 +29,7 @@ interface NameSearchCall {
 
 async function searchPairs(call: NameSearchCall, domain: unknown[], limit: number | null): Promise<Pair[]> {
   const { ctx, model } = call;
-  const ids = await searchIds(ctx, model, searchSource(ctx, model, domain, { order: model.order, limit, offset: 0 }));
+  const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, domain, { order: model.order, limit, offset: 0 }));
   const names = await displayNames(ctx.readEnv({ sudo: true }), model, ids);
   return ids.map((id) => [id, names.get(id) ?? false]);
 }

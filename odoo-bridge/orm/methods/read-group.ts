@@ -10,6 +10,8 @@ import { checkFieldRead } from '../domain/field-read-checks.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import { bucketEnd, bucketLabel, bucketSql, checkGranularity, dateGroupingEnv, localToUtc, TIME_GRANULARITIES, type DateGroupingEnv } from './read-group-dates.ts';
 import { displayNames } from '../read/read-records.ts';
+import { vouchRuled } from '../read/read-env.ts';
+import { mailMessageSearch } from './mail-message-search.ts';
 import { convertColumn } from '../read/values.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { NUMERIC_TYPES, type FieldInfo, type ModelInfo } from '../registry/types.ts';
@@ -82,6 +84,10 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   const aggregates = new Map<string, Sql>();
   /** Aggregates Python computes as floats: any function of a float/monetary field, and avg of anything. */
   const floatAggregates = new Set<string>();
+  /** array_agg of a float/monetary field: a list of Python floats. */
+  const floatArrays = new Set<string>();
+  /** array_agg aggregates: NULL (no rows) is `[]` (`_read_group_empty_value`). */
+  const arrays = new Set<string>();
   for (const item of Array.isArray(fields) ? fields : []) {
     if (typeof item !== 'string' || item === '__count') continue;
     const m = /^(\w+)(?::(\w+)(?:\((\w+)\))?)?$/.exec(item.trim());
@@ -97,13 +103,28 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     if (!sqlFn) throw valueError(`Invalid aggregation function ${fn}`);
     readChecks.push(field);
     const col = fieldSql(env, field, alias);
-    aggregates.set(aliasName!, sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`);
+    // READ_GROUP_AGGREGATE: array_agg / recordset list the values in id order (`ARRAY_AGG(x ORDER BY id)`).
+    const aggregate =
+      sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})`
+      : sqlFn === 'ARRAY_AGG' ? sql`ARRAY_AGG(${col} ORDER BY ${sql.ref(`${alias}.id`)})`
+      : sql`${sql.raw(sqlFn)}(${col})`;
+    aggregates.set(aliasName!, aggregate);
     // A name given twice ('score:avg', 'score:max') is Odoo's dict key: the last spec wins, its type too.
-    if (!fn.startsWith('count') && (fn === 'avg' || field.type === 'float' || field.type === 'monetary')) floatAggregates.add(aliasName!);
-    else floatAggregates.delete(aliasName!);
+    const floats = fn === 'avg' || field.type === 'float' || field.type === 'monetary';
+    floatAggregates.delete(aliasName!);
+    floatArrays.delete(aliasName!);
+    arrays.delete(aliasName!);
+    if (fn === 'array_agg') arrays.add(aliasName!);
+    if (sqlFn === 'ARRAY_AGG') {
+      if (field.type === 'float' || field.type === 'monetary') floatArrays.add(aliasName!);
+    } else if (!fn.startsWith('count') && floats) floatAggregates.add(aliasName!);
   }
 
-  const where = compileWhere(env, model, domain ?? [], alias);
+  let where = compileWhere(env, model, domain ?? [], alias);
+  // `_read_group` searches through the model's `_search`: mail.message's keeps only the messages the user may see.
+  if (model.name === 'mail.message' && !ctx.access.superuser) {
+    where = (await mailMessageSearch(ctx, model, vouchRuled({ kind: 'search', alias, where, joins: [], order: [], limit: null, offset: 0 }))).where;
+  }
   for (const field of readChecks) checkFieldRead(env, model, field);
   const orderTerms: Sql[] = [];
   const extraGroup: Sql[] = [];
@@ -166,7 +187,9 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     let ranges: Record<string, unknown> | null = null;
     const aggregateValue = (name: string) => {
       const value = row[`a_${name}`];
-      return value === null || value === undefined ? false : floatAggregates.has(name) ? pythonFloat(Number(value)) : value;
+      if (value === null || value === undefined) return arrays.has(name) ? [] : false;
+      if (floatArrays.has(name) && Array.isArray(value)) return value.map((v) => (v === null ? null : pythonFloat(Number(v))));
+      return floatAggregates.has(name) ? pythonFloat(Number(value)) : value;
     };
     specs.forEach((s, i) => {
       if (aggregates.has(s.spec)) {
@@ -207,8 +230,8 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
           leaves.push([[name, 'not in', rows.map((r) => r[`g${i}`]).filter((v) => v !== null && v !== undefined)]]);
         } else leaves.push([[name, '=', raw ?? false]]);
       } else {
-        const value = convertColumn(s.field, raw);
-        group[s.spec] = s.field.type === 'boolean' ? raw === true : value;
+        // A NULL group is False whatever the type (an integer's NULL is not read as 0 here).
+        group[s.spec] = s.field.type === 'boolean' ? raw === true : empty ? false : convertColumn(s.field, raw);
         leaves.push([[name, '=', s.field.type === 'boolean' ? raw === true : raw ?? false]]);
       }
     });

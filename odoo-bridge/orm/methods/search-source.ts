@@ -6,6 +6,7 @@ import { vouchReadable, vouchRuled, type ReadableIds, type SearchRowSource } fro
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { orderToSql } from '../sql/order.ts';
+import { mailMessageSearch } from './mail-message-search.ts';
 
 /**
  * `_search(domain, offset, limit, order)` as a row source: the WHERE (domain, active leaf,
@@ -29,6 +30,21 @@ export function searchSource(
   return vouchRuled({ kind: 'search', alias, where, joins, order, limit: paging.limit, offset: paging.offset });
 }
 
+/**
+ * `search` / `_search` as the model answers it: the plain search of `searchSource`, then the
+ * model's own `_search` override where Odoo has one that filters rows (mail.message).
+ */
+export async function modelSearchSource(
+  ctx: CallContext,
+  model: ModelInfo,
+  domain: unknown,
+  paging: { order: string | null; limit: number | null; offset: number },
+  options: { activeTest?: boolean } = {},
+): Promise<SearchRowSource> {
+  const source = searchSource(ctx, model, domain, paging, options);
+  return model.name === 'mail.message' && !ctx.access.superuser ? mailMessageSearch(ctx, model, source) : source;
+}
+
 /** The ids a rule-filtered search finds, in its order: readable by the user by construction. */
 export async function searchIds(ctx: CallContext, model: ModelInfo, source: SearchRowSource): Promise<ReadableIds> {
   const { alias } = source;
@@ -40,8 +56,8 @@ export async function searchIds(ctx: CallContext, model: ModelInfo, source: Sear
 }
 
 export async function countRows(ctx: CallContext, model: ModelInfo, domain: unknown, limit: number | null): Promise<number> {
-  const source = searchSource(ctx, model, domain, { order: null, limit, offset: 0 });
-  const inner = sql`SELECT 1 FROM ${sql.table(model.table!)} AS ${sql.table(source.alias)} WHERE ${source.where}${limit ? sql` LIMIT ${limit}` : sql``}`;
+  const source = await modelSearchSource(ctx, model, domain, { order: null, limit, offset: 0 });
+  const inner = sql`SELECT 1 FROM ${sql.table(model.table!)} AS ${sql.table(source.alias)} WHERE ${source.where}${source.limit ? sql` LIMIT ${source.limit}` : sql``}`;
   const rows = await run<{ n: number }>(ctx.db, sql`SELECT count(*)::int4 AS n FROM (${inner}) AS c`);
   return rows[0]?.n ?? 0;
 }

@@ -1,5 +1,5 @@
 import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
-import { countRows, searchIds, searchSource } from './search-source.ts';
+import { countRows, modelSearchSource, searchIds } from './search-source.ts';
 import { webRead, webReadFound } from './web-read.ts';
 import { ONCHANGE_METHOD } from './onchange.ts';
 
@@ -22,7 +22,7 @@ export const WEB_METHODS: MethodTable = {
       ctx.access.checkModel(model, 'read');
       const limit = limitOf(a.limit);
       const offset = offsetOf(a.offset);
-      const ids = await searchIds(ctx, model, searchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit, offset }));
+      const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit, offset }));
       const records = await webReadFound(ctx, model, ids, a.specification);
       if (!records.length) return { length: 0, records: [] };
       const current = records.length + offset;
