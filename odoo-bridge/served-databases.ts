@@ -19,8 +19,9 @@ export class DatabaseDirectory {
     this.byName = new Map(databases.map((db) => [db.name, db]));
   }
 
+  /** In name order, as Odoo's list_dbs gives them (`-d` names sorted, or `ORDER BY datname`). */
   names(): string[] {
-    return [...this.byName.keys()];
+    return [...this.byName.keys()].sort();
   }
 
   get(name: unknown): ServedDatabaseRuntime | undefined {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { accessDenied, accessError, OdooError, sessionExpired } from '../errors.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
@@ -59,6 +59,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     for (const p of Array.isArray(path) ? path : [path]) {
       router.all(
         p,
+        ...(auth === 'user' ? [routedOnlyWithDatabase] : []),
         rawBody,
         jsonEndpoint(
           p,
@@ -68,6 +69,16 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
         ),
       );
     }
+  };
+
+  /**
+   * An auth='user' route exists only in a database's routing map: a request for which Odoo
+   * picks no database (no session on a served one, and not exactly one served: http.py
+   * `_get_session_and_dbname`) is matched against the nodb map, which holds only auth='none'
+   * routes, so it is werkzeug's 404 page (the gateway's unknown-URL answer), whatever the body.
+   */
+  const routedOnlyWithDatabase: RequestHandler = (req, res, next) => {
+    databaseOfRequest({ req, res }).then((database) => next(database ? undefined : 'route'), next);
   };
 
   /** auth='user': no valid session is Odoo's SessionExpired (code 100). */

@@ -1,4 +1,4 @@
-import { accessDenied, keyError } from '../errors.ts';
+import { accessDenied, keyError, OdooError } from '../errors.ts';
 import type { DatabaseDirectory } from '../served-databases.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -19,7 +19,12 @@ const MANAGEMENT_METHODS = new Set([
  */
 export function createDbService(databases: DatabaseDirectory) {
   return async (method: string, params: unknown[]): Promise<unknown> => {
-    if (MANAGEMENT_METHODS.has(method)) throw accessDenied();
+    if (MANAGEMENT_METHODS.has(method)) {
+      // odoo/service/db.py `dispatch` takes the master password as params[0] before checking it:
+      // no parameters at all is Python's IndexError, any password is refused.
+      if (!Array.isArray(params) || params.length === 0) throw new OdooError('builtins.IndexError', 'list index out of range');
+      throw accessDenied();
+    }
     switch (method) {
       case 'list':
         bindArguments({ qualname: 'exp_list', isFunction: true, params: [{ name: 'document', default: false }] }, params);
