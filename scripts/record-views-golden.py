@@ -48,6 +48,9 @@ CASES = [
     ('odoo_ref', ADMIN, 'account.journal', 'get_views', [LFS], {'options': {}}),
     ('odoo_ref', ADMIN, 'crm.team', 'get_views', [LFS], {'options': {}}),
     ('odoo_ref', ADMIN, 'res.currency.rate', 'get_views', [[[False, 'list']]], {'options': {}}),
+    ('odoo_ref', ADMIN, 'res.partner', 'get_views', [[[False, 'activity'], [False, 'kanban'], [False, 'pivot']]], {'options': {}}),
+    ('hp_legacy', ADMIN, 'hp.health.goal', 'get_views', [[[False, 'kanban'], [False, 'graph'], [False, 'pivot'], [False, 'activity']]], {'options': {}}),
+    ('odoo_ref', ADMIN, 'account.move', 'get_views', [[[False, 'activity'], [False, 'graph'], [False, 'pivot']]], {'options': {}}),
 ]
 
 

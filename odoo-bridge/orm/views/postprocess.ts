@@ -16,8 +16,11 @@ import { append, elementChildren, getAttr, removeAttr, setAttr, element, type Xm
  */
 
 const VIEW_MODIFIERS = new Set(['column_invisible', 'invisible', 'readonly', 'required']);
-/** ir.ui.view `type` selection: a node with one of these tags is a (sub)view. */
-const VIEW_TYPES = new Set(['list', 'form', 'graph', 'pivot', 'calendar', 'kanban', 'search', 'qweb']);
+/** ir.ui.view `type` selection (modules add theirs: mail's `activity`…): a node with one of these tags is a (sub)view. */
+function viewTypes(env: ViewEnv): ReadonlySet<string> {
+  const selection = env.ctx.registry.model('ir.ui.view')?.fields.get('type')?.selection;
+  return new Set(selection ? selection.map(([key]) => key) : ['list', 'form', 'graph', 'pivot', 'calendar', 'kanban', 'search', 'qweb']);
+}
 
 interface NodeInfo {
   viewType: string;
@@ -73,6 +76,7 @@ export async function postprocessView(
   const model = env.ctx.registry.model(modelName);
   if (!model) throw validationError(`Model not found: ${modelName}`);
   const defs = env.groups;
+  const types = viewTypes(env);
   let modelGroups = parentInfo ? parentInfo.modelGroups : defs.universe;
   const viewGroups = parentInfo ? parentInfo.viewGroups : defs.universe;
   modelGroups = modelGroups.and(await env.accessGroups(model));
@@ -82,14 +86,14 @@ export async function postprocessView(
     mobile: env.mobile,
     modelGroups,
     viewGroups,
-    editable: editableIn && editableNode(root, model),
+    editable: editableIn && editableNode(root, model, types),
     nameManager,
   };
   const stack: Array<[XmlElement, GroupSet, boolean]> = [[root, viewGroups, editableIn]];
   while (stack.length) {
     const [node, groups, editable] = stack.pop()!;
     const hadParent = node.parent !== null;
-    const info: NodeInfo = { ...rootInfo, viewGroups: groups, editable: editable && editableNode(node, model) };
+    const info: NodeInfo = { ...rootInfo, viewGroups: groups, editable: editable && editableNode(node, model, types) };
     delete info.children;
     const nodeGroups = getAttr(node, 'groups');
     if (nodeGroups) info.viewGroups = info.viewGroups.and(defs.parse(nodeGroups));
@@ -107,7 +111,7 @@ export async function postprocessView(
   return nameManager;
 }
 
-function editableNode(node: XmlElement, model: ModelInfo): boolean {
+function editableNode(node: XmlElement, model: ModelInfo, types: ReadonlySet<string>): boolean {
   switch (node.tag) {
     case 'form':
       return true;
@@ -119,7 +123,7 @@ function editableNode(node: XmlElement, model: ModelInfo): boolean {
       return !field || (!field.readonly && readonly !== '1' && readonly !== 'True');
     }
     default:
-      return !VIEW_TYPES.has(node.tag);
+      return !types.has(node.tag);
   }
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { userError } from '../../errors.ts';
+import { missingBehaviour, userError } from '../../errors.ts';
 import { fieldGroups } from '../access/field-groups.ts';
 import type { CallContext } from '../call-context.ts';
 import { describeField, descriptionEnv, type DescriptionEnv } from '../methods/field-description.ts';
@@ -151,6 +151,23 @@ export function defaultViewArch(registry: Registry, model: ModelInfo, viewType: 
     append(form, sheet);
     return form;
   }
+  if (viewType === 'pivot') return element('pivot', [['string', description]]);
+  if (viewType === 'graph') {
+    const root = element('graph', [['string', description]]);
+    append(root, element('field', [['name', recName]]));
+    return root;
+  }
+  if (viewType === 'kanban' || (viewType === 'activity' && registry.modules.has('mail'))) {
+    // kanban: <templates><t t-name="card"><field/></t></templates>; mail's activity: <div t-name="activity-box">.
+    const box = viewType === 'kanban' ? element('t', [['t-name', 'card']]) : element('div', [['t-name', 'activity-box']]);
+    append(box, element('field', [['name', recName]]));
+    const templates = element('templates');
+    append(templates, box);
+    const root = element(viewType, [['string', description]]);
+    append(root, templates);
+    return root;
+  }
+  if (viewType === 'calendar') throw missingBehaviour(model.name, 'the generated default calendar view');
   throw userError(`No default view of type '${viewType}' could be found!`);
 }
 
