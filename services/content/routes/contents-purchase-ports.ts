@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { callEventSink, type SagaOwners } from '../../kit/index.ts';
 import { knowledgeHome } from '../db/content-home.ts';
 import { onKysely } from '../db/sql-runner.ts';
@@ -32,6 +33,17 @@ const noFinance: PurchasePayments = {
  */
 export function contentPurchasePorts({ pool, legacyPool, odoo }: SagaOwners): ContentPurchasePorts {
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  // A request holding one of `pool`'s connections must never wait for another of the same pool
+  // (with every connection held by purchases queued on one content's lock, none would come): the
+  // intents commit on connections of their own, which wait on nothing.
+  let intents: pg.Pool | undefined;
+  const intentPool = () => {
+    if (!intents) {
+      intents = new pg.Pool({ ...(pool.options as pg.PoolConfig), max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
+      intents.on('error', () => undefined);
+    }
+    return intents;
+  };
   const onHome = <T>(work: (rows: Kysely<any>, tx: Kysely<any>) => Promise<T>) =>
     db.transaction().execute((tx) => knowledgeHome.writeIn({ db: tx, legacyPool }, (rows) => work(rows, tx)));
   return {
@@ -41,7 +53,7 @@ export function contentPurchasePorts({ pool, legacyPool, odoo }: SagaOwners): Co
         const orphans = { release: (purchaseId: number) => releaseOrphanPurchase(tx, rows, purchaseId) };
         const made = await recordPurchase(purchaseRowsOn(rows, requestPurchaseChecks.get(tx), orphans), input);
         // On the monolith this commits before the saga's row: an intent names the purchase until that row commits.
-        if (home === 'legacy' && legacyPool) await holdPurchaseIntent(pool, tx, { purchaseId: made.purchase.id, contentId: made.purchase.contentId, buyerId: made.purchase.buyerId });
+        if (home === 'legacy' && legacyPool) await holdPurchaseIntent(intentPool(), tx, { purchaseId: made.purchase.id, contentId: made.purchase.contentId, buyerId: made.purchase.buyerId });
         return made;
       }),
     withdraw: async (purchase) => void (await onHome((rows) => withdrawPurchase(rows, purchase))),
