@@ -187,4 +187,18 @@ CREATE TRIGGER content_tags_deleted AFTER DELETE ON content_tags REFERENCING OLD
   FOR EACH STATEMENT EXECUTE FUNCTION content_tag_deleted();
 `,
   },
+  {
+    // community_posts.group_id (ondelete='set null') for a group deleted in biz's copy: the
+    // reference reader deletes it from svc_content's copy of community_groups, which that reader
+    // creates at the first backfill (after these migrations), so domain/reference-cascades.ts
+    // attaches this function to it once it exists.
+    id: '0006_group_copy_delete_sets_null',
+    sql: `
+CREATE FUNCTION content_group_copy_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE community_posts p SET group_id = NULL FROM old_groups o WHERE p.group_id = o.id;
+  RETURN NULL;
+END $$;
+`,
+  },
 ];
