@@ -1,6 +1,7 @@
 import { defineService } from '../kit/index.ts';
 import { EC_MIGRATIONS } from './db/migrations.ts';
 import type { EcDatabase } from './db/tables.ts';
+import { impressionKeyPruning } from './domain/impression-key-pruning-work.ts';
 import { EC_PUBLISHES, EC_SUBSCRIPTIONS } from './events.ts';
 import { registerLegacyEcBehaviours } from './legacy/legacy-behaviours.ts';
 import { EC_BUSINESS_METHODS, registerEcEngineBehaviours } from './odoo/behaviours.ts';
@@ -17,7 +18,7 @@ import { EC_ROUTES, EC_SHARED_PATHS } from './routes/index.ts';
  * monolith's tables while a module is still legacy (legacy/legacy-behaviours.ts). Products
  * (product.template / product.product) stay Odoo's: ec reads them where they live. The two
  * modules change owner on their own (db/ec-home.ts); REST and events work where each module's
- * rows live.
+ * rows live. Its background work prunes the impression ledger's keys past their retention.
  */
 export default defineService<EcDatabase>({
   name: 'ec',
@@ -27,6 +28,8 @@ export default defineService<EcDatabase>({
   sharedPaths: EC_SHARED_PATHS,
   subscriptions: EC_SUBSCRIPTIONS,
   migrations: EC_MIGRATIONS,
+  // Keys of the impression ledger past their retention (EC_IMPRESSION_KEY_RETENTION_DAYS, 7).
+  background: impressionKeyPruning,
   odoo: {
     models: EC_ODOO_MODELS,
     behaviours: registerEcEngineBehaviours,
