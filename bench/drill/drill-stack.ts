@@ -5,6 +5,7 @@ import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
 import type { OdooCalls } from '../../services/kit/index.ts';
 import { listen } from '../../platform/http-server.ts';
 import { createLoginThrottle, createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
+import { startCredentialChangeFeed } from '../../odoo-bridge/auth/credential-changes.ts';
 import type { LoginThrottle } from '../../odoo-bridge/auth/login-throttle.ts';
 import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
 import { createMetricsRegistry } from '../../platform/metrics.ts';
@@ -55,6 +56,10 @@ export async function startDrillStack(o: { legacyUrl: string; controlUrl: string
   for (const p of [legacyPool, controlPool, servicePool]) p.on('error', () => undefined);
   const runtime = await startMigrationRuntime({ endpoints, odooDatabaseName: database, legacyPool, logger: o.logger, metrics, refreshMs: 1000, heartbeatIntervalMs: 500 });
   const sessions = await createPostgresSessionStore(controlPool, 3600);
+  // As `ficus start` does: accepted RPC credentials are reused until the legacy database announces a
+  // change of that user. Without it every XML-RPC and odoo-await call read its user row and checked
+  // the password again, a per-call cost the product does not have.
+  const credentials = await startCredentialChangeFeed(legacyPool, { logger: o.logger });
   // A mounted service shares the gateway's login cooldown (the legacy database's settings), as in `ficus start`.
   const logins = o.mount ? await createLoginThrottle(legacyPool, { logger: o.logger }) : undefined;
   const served = { name: database, pool: legacyPool };
@@ -65,6 +70,7 @@ export async function startDrillStack(o: { legacyUrl: string; controlUrl: string
     handlerFor: runtime.handlerFor,
     router: runtime.router,
     sessions,
+    credentialChanges: () => credentials.changes,
     maxInactivitySeconds: 3600,
     ...(logins ? { throttle: logins } : { loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 } }),
     logger: o.logger,
@@ -86,6 +92,7 @@ export async function startDrillStack(o: { legacyUrl: string; controlUrl: string
       await controller.close();
       await runtime.stop();
       await sessions.close();
+      await credentials.close();
       for (const p of [legacyPool, controlPool, servicePool]) await p.end();
     },
   };

@@ -6,6 +6,7 @@ import { settleModules } from './module-drill.ts';
 import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 import type { TradeLoadReport } from './trade-load.ts';
 import { startLoadThread } from './load-thread.ts';
+import { mainThreadCpuMs, processCpuMs } from '../support/cpu-time.ts';
 
 /** M20's grabs write M04's orders: M04 moves first and comes back last. */
 const MODULES = ['M04', 'M20'] as const;
@@ -37,6 +38,8 @@ export interface TradeDrillResult {
   pointsMissing: number[];
   pointsDoubled: number[];
   timelines: string[];
+  /** CPU ms per client call while the load ran: the main thread (gateway, syncs, steps) and the whole process (with the load's worker). */
+  cpuMsPerCall: { mainThread: number; process: number };
 }
 
 /**
@@ -86,6 +89,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   }
   const load = await startLoadThread<typeof import('./trade-load.ts'), 'startTradeLoad'>(new URL('./trade-load.ts', import.meta.url), 'startTradeLoad', { gatewayUrl: stack.gatewayUrl, restUrl: o.restUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, ratePerSecond: o.ratePerSecond, restTokens: o.restTokens, runTag: o.runTag });
   const started = Date.now();
+  const cpuAtStart = { main: mainThreadCpuMs(), process: processCpuMs(process.pid) };
   const dwell = () => new Promise((r) => setTimeout(r, o.dwellMs));
   try {
     await dwell();
@@ -112,6 +116,8 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   }
   const report = await load.stop();
   const elapsed = (Date.now() - started) / 1000;
+  const perCall = (ms: number) => Math.round((ms / Math.max(1, report.calls)) * 100) / 100;
+  const cpuMsPerCall = { mainThread: perCall(mainThreadCpuMs() - cpuAtStart.main), process: perCall(processCpuMs(process.pid) - cpuAtStart.process) };
   await stack.runtime.shadowIdle();
 
   const held = await heldWriteLatencies(c.control, report.writeLatencies);
@@ -134,6 +140,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     duplicatedOrders: report.createdOrders.length - new Set(report.createdOrders).size,
     ...points,
     timelines,
+    cpuMsPerCall,
   };
 }
 

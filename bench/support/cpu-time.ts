@@ -40,3 +40,14 @@ export function cpuProbe(parties: Record<string, () => number>, into: Record<str
     };
   };
 }
+
+/** CPU time (ms) of this process's main thread alone (its task whose id is the pid): a drill's gateway, without its load's worker thread. */
+export function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}

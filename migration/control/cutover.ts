@@ -8,7 +8,7 @@ import { dropOpenSwitches, fixSwitch, openSwitch } from './store/sync-store.ts';
 import { emitDrainMarker, waitApplied } from './sync/drain.ts';
 import { splitIdSpaces } from './sync/id-split.ts';
 import { DEFAULT_FREEZE_GRACE_MS } from './freeze-gate.ts';
-import { holdServiceWrites, setWriteOwner, type HeldServiceWrites } from './service-write-gate.ts';
+import { holdServiceWrites, prepareServiceWriteHold, setWriteOwner, type HeldServiceWrites } from './service-write-gate.ts';
 
 export interface CutoverOptions {
   plan: ModulePlan;
@@ -111,14 +111,25 @@ async function runOwnershipChanges(list: CutoverOptions[], kind: 'cutover' | 'ro
   let flipped = false;
   try {
     for (const c of changes) c.epoch = (await beginFreeze(c.o.control, c.module, c.o.leaseMs ?? 5000)).epoch;
-    for (const c of changes) await c.step('writes frozen', { epoch: c.epoch });
-    await Promise.all(changes.map((c) => waitForAcks(c.o, c.epoch!)));
-    // The service's own REST writes reach its database without a gateway: held there
-    // (service-write-gate.ts), in module order as a REST write takes them, so that a write
-    // holding one module's row never waits for ours on the next while we wait for it.
-    for (const c of [...changes].sort((a, b) => a.module.localeCompare(b.module))) {
-      const graceLeft = Math.max(0, frozenAt + (c.o.freezeGraceMs ?? DEFAULT_FREEZE_GRACE_MS) - Date.now());
-      c.serviceWrites = await holdServiceWrites(c.o.service, c.module, c.journal.id, c.o.ackTimeoutMs ?? 2000, graceLeft);
+    // The hold's connections and owner rows are made ready while the gateways quiesce (a few round trips off the freeze's path).
+    const holdsPrepared = new Map(changes.map((c) => [c.module, prepareServiceWriteHold(c.o.service, c.module)]));
+    // Its failure is met where the hold is taken; until then it must not count as unhandled.
+    for (const prepared of holdsPrepared.values()) prepared.catch(() => undefined);
+    try {
+      for (const c of changes) await c.step('writes frozen', { epoch: c.epoch });
+      await Promise.all(changes.map((c) => waitForAcks(c.o, c.epoch!)));
+      // The service's own REST writes reach its database without a gateway: held there
+      // (service-write-gate.ts), in module order as a REST write takes them, so that a write
+      // holding one module's row never waits for ours on the next while we wait for it.
+      for (const c of [...changes].sort((a, b) => a.module.localeCompare(b.module))) {
+        const graceLeft = Math.max(0, frozenAt + (c.o.freezeGraceMs ?? DEFAULT_FREEZE_GRACE_MS) - Date.now());
+        const prepared = await holdsPrepared.get(c.module)!;
+        holdsPrepared.delete(c.module);
+        c.serviceWrites = await holdServiceWrites(c.o.service, c.module, c.journal.id, c.o.ackTimeoutMs ?? 2000, graceLeft, prepared);
+      }
+    } finally {
+      // A step that failed before taking every hold gives the prepared connections back.
+      for (const left of holdsPrepared.values()) void left.then((client) => client.release(), () => undefined);
     }
     for (const c of changes) await c.step('writes quiesced');
 

@@ -57,6 +57,22 @@ export async function recordLegacyWriteOwner(service: pg.Pool | pg.ClientBase, m
 }
 
 /**
+ * The hold's connection, with the module's owner row in place (committed before the hold: a REST
+ * write that meets no row refuses, it does not wait for ours). A step prepares it while the
+ * gateways quiesce, so that taking the hold afterwards is one statement.
+ */
+export async function prepareServiceWriteHold(service: pg.Pool, module: string): Promise<pg.PoolClient> {
+  const client = await service.connect();
+  try {
+    await recordLegacyWriteOwner(client, module);
+    return client;
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+}
+
+/**
  * Holds the module's service-side writes; resolves once the ones in flight have ended. After
  * `graceMs` the REST writes still holding the module's row (FOR SHARE: they are what our FOR
  * UPDATE waits for) are cancelled with pg_cancel_backend: PostgreSQL rolls a cancelled
@@ -66,13 +82,11 @@ export async function recordLegacyWriteOwner(service: pg.Pool | pg.ClientBase, m
  * Refuses (and holds nothing) when writes are still in flight after `timeoutMs` (a database role
  * that may not cancel them).
  */
-export async function holdServiceWrites(service: pg.Pool, module: string, cutoverId: number, timeoutMs: number, graceMs = timeoutMs): Promise<HeldServiceWrites> {
-  const client = await service.connect();
+export async function holdServiceWrites(service: pg.Pool, module: string, cutoverId: number, timeoutMs: number, graceMs = timeoutMs, prepared?: pg.PoolClient): Promise<HeldServiceWrites> {
+  const client = prepared ?? (await prepareServiceWriteHold(service, module));
   let interrupting: NodeJS.Timeout | undefined;
   let holding = false;
   try {
-    // Committed before the hold: a REST write that meets no row refuses, it does not wait for ours.
-    await recordLegacyWriteOwner(client, module);
     await client.query('BEGIN');
     await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(timeoutMs))}ms`]);
     const pid = (client as unknown as { processID: number }).processID;
