@@ -148,6 +148,24 @@ def reads_before_super(fn, class_functions):
     return statements_read(fn.body, class_functions, 0)
 
 
+MAIL_CREATE_FLAGS = {'mail_create_nosubscribe', 'mail_create_nolog', 'tracking_disable'}
+
+
+def create_context_flags(fn):
+    """The mail.thread context switches set to True on the recordset a `create` override calls
+    `super(…, self.with_context(…)).create` on."""
+    flags = set()
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == 'create'
+                and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == 'super'):
+            continue
+        for arg in node.func.value.args[1:]:
+            if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == 'with_context' \
+                    and isinstance(arg.func.value, ast.Name) and arg.func.value.id == 'self':
+                flags.update(k.arg for k in arg.keywords if k.arg in MAIL_CREATE_FLAGS and isinstance(k.value, ast.Constant) and k.value.value is True)
+    return flags
+
+
 def is_ondelete(fn):
     return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr == 'ondelete'
                for d in fn.decorator_list)
@@ -299,6 +317,10 @@ def classes_of(path):
             # without the right (mail's res.users unlink, product.product unlink, res.lang write).
             if stmt.name in ('write', 'unlink') and reads_before_super(stmt, class_functions):
                 readers.add(stmt.name + 'BeforeSuper')
+            # mail.thread switches a create override passes to its super() (crm.team's
+            # `super(CrmTeam, self.with_context(mail_create_nosubscribe=True)).create(…)`).
+            if stmt.name == 'create':
+                readers.update(f'createContext:{flag}' for flag in create_context_flags(stmt))
         method_depends = {stmt.name: deps for stmt in cls.body if isinstance(stmt, ast.FunctionDef)
                           for deps in [depends_of_method(stmt, text, sequences)] if deps is not None}
         # Methods a depends lambda may call: their body as a list_expr tree, or None (opaque).
@@ -316,7 +338,7 @@ def classes_of(path):
                     inherit = str_or_list(stmt.value)
                 elif isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
                         and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == 'fields':
-                    fields[target] = field_facts(stmt.value, text, constants)
+                    fields[target] = field_facts(stmt.value, text, constants, class_functions)
                     facts = field_depends_facts(stmt.value, text, method_depends)
                     if facts:
                         depends_fields[target] = facts
@@ -386,7 +408,45 @@ def automatic_fields(cls, name, inherit, declared):
     return out
 
 
-def field_facts(call, text, constants):
+def random_default(node, class_functions):
+    """`default=lambda self: randint(a, b)` or a method that only returns `randint(a, b)` (the tag
+    colours of res.partner.category, crm.tag, utm.tag…): the bounds, else None."""
+    if isinstance(node, ast.Lambda):
+        expr = node.body
+        # `lambda self: self._default_color()`: the method's own body
+        param = node.args.args[0].arg if node.args.args else None
+        if isinstance(expr, ast.Call) and not expr.args and isinstance(expr.func, ast.Attribute) \
+                and isinstance(expr.func.value, ast.Name) and expr.func.value.id == param:
+            return random_default(ast.Name(id=expr.func.attr), class_functions)
+    elif isinstance(node, ast.Name) and isinstance(class_functions.get(node.id), ast.FunctionDef):
+        body = [b for b in class_functions[node.id].body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+        if len(body) != 1 or not isinstance(body[0], ast.Return):
+            return None
+        expr = body[0].value
+    else:
+        return None
+    if isinstance(expr, ast.Call) and (isinstance(expr.func, ast.Name) and expr.func.id == 'randint'
+                                       or isinstance(expr.func, ast.Attribute) and expr.func.attr == 'randint') and len(expr.args) == 2:
+        bounds = [const(a) for a in expr.args]
+        if all(ok and isinstance(v, int) for ok, v in bounds):
+            return [bounds[0][1], bounds[1][1]]
+    return None
+
+
+def method_env_default(node, text, class_functions):
+    """`default=_default_currency_id` whose body only returns an environment value
+    (`return self.env.company.currency_id.id`): that value's kind, as the lambda would give it."""
+    if not (isinstance(node, ast.Name) and isinstance(class_functions.get(node.id), ast.FunctionDef)):
+        return None
+    fn = class_functions[node.id]
+    body = [b for b in fn.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None or not fn.args.args:
+        return None
+    expr = source_of(body[0].value, text)
+    return ENV_DEFAULTS.get(f'lambda {fn.args.args[0].arg}: {expr}')
+
+
+def field_facts(call, text, constants, class_functions=None):
     facts = {'type': call.func.attr}
     for kw in call.keywords:
         if kw.arg == 'default':
@@ -395,8 +455,10 @@ def field_facts(call, text, constants):
                 ok, v = True, constants[kw.value.id]
             if ok and isinstance(v, (str, int, float, bool)) and v is not None:
                 facts['default'] = {'literal': v}
+            elif random_default(kw.value, class_functions or {}):
+                facts['default'] = {'random': random_default(kw.value, class_functions or {})}
             else:
-                kind = ENV_DEFAULTS.get(source_of(kw.value, text))
+                kind = ENV_DEFAULTS.get(source_of(kw.value, text)) or method_env_default(kw.value, text, class_functions or {})
                 facts['default'] = {'env': kind} if kind else {'unknown': True}
         elif kw.arg == 'tracking':
             ok, v = const(kw.value)
@@ -692,6 +754,7 @@ def main():
     inherits = {}
     mail_hooks = {}
     reads = {}
+    create_context = {}  # model -> mail.thread flag -> modules whose create override sets it
     onchange = {}  # model -> field -> modules whose classes have an @api.onchange on it
     classes = {}  # model -> its classes in load order, for fields_get `depends` (get_depends over the MRO)
     for module in order:
@@ -709,6 +772,9 @@ def main():
                     entry.update({k: v for k, v in klass.items() if v})
                     classes.setdefault(model, []).append(entry)
                     for op in sorted(readers):
+                        if op.startswith('createContext:'):
+                            create_context.setdefault(model, {}).setdefault(op.split(':', 1)[1], []).append(module)
+                            continue
                         reads.setdefault(model, {}).setdefault(op, []).append(module)
                     inherits.setdefault(model, set()).update(parents)
                     if model not in ('mail.thread', 'base'):
@@ -753,7 +819,7 @@ def main():
 
     parents = {m: sorted(p) for m, p in sorted(inherits.items()) if p}
     body = {'fields': out_fields, 'inherits': parents, 'mailThread': mail_thread, 'mailHooks': mail_hooks,
-            'readsRecords': reads, 'onchange': onchange}
+            'readsRecords': reads, 'onchange': onchange, 'createContext': create_context}
     header = (
         '// GENERATED by scripts/extract-python-field-facts.py from the Python sources of the modules installed\n'
         '// in fixtures/odoo_ref.sql.gz and fixtures/hp_legacy.sql.gz (Odoo 18 in /work/odoo-src, hp_* addons in\n'
@@ -762,7 +828,9 @@ def main():
         '// environment kind), `tracking` sequence and whether it is computed, as merged up to that module;\n'
         '// `inherits`: each model\'s `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;\n'
         '// `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;\n'
-        '// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.\n'
+        '// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records\n'
+        '// (`write?<key>`: only when the written vals hold that key; `*`: any non-empty vals).\n'
+        '// `createContext`: per model, the mail.thread switches its `create` override passes to super(), by module.\n'
         '// `onchange`: per model (its own classes, not its mixins), the fields its `@api.onchange` methods watch, by module (`*`: not literal).\n'
         '// x2many fields carry their Python `domain` (literals, `self._name` as {"$model": true}; {"unknown": source} otherwise),\n'
         '// Many2oneReference fields their `modelField`.\n'

@@ -1,6 +1,7 @@
 /** The shape of python-field-facts.generated.ts (kept apart so the data and its reader do not import each other). */
 export type EnvDefaultKind = 'company' | 'user' | 'user_partner' | 'company_currency' | 'lang' | 'today' | 'now';
-export type PythonDefault = { literal: string | number | boolean } | { env: EnvDefaultKind };
+/** `random`: `randint(low, high)` (a tag's colour), a fresh value per record. */
+export type PythonDefault = { literal: string | number | boolean } | { env: EnvDefaultKind } | { random: [number, number] };
 
 export interface FieldFactEntry {
   module: string;
@@ -21,10 +22,12 @@ export interface PythonFieldFacts {
   mailThread: string[];
   /** Per model, the mail.thread hooks its classes override, with the defining modules. */
   mailHooks: Record<string, Record<string, string[]>>;
-  /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records. */
+  /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records (`write?<key>`: only for vals holding key; `*`: any non-empty vals). */
   readsRecords: Record<string, Record<string, string[]>>;
   /** Per model (its own classes), the fields its `@api.onchange` methods watch, with the defining modules (`*`: names not literal). */
   onchange: Record<string, Record<string, string[]>>;
+  /** Per model, the mail.thread context switches (`mail_create_nosubscribe`…) its `create` override passes to `super()`, with the defining modules. */
+  createContext: Record<string, Record<string, string[]>>;
 }
 
 /**

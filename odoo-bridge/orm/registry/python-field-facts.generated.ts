@@ -5,13 +5,45 @@
 // environment kind), `tracking` sequence and whether it is computed, as merged up to that module;
 // `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;
 // `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;
-// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records.
+// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records
+// (`write?<key>`: only when the written vals hold that key; `*`: any non-empty vals).
+// `createContext`: per model, the mail.thread switches its `create` override passes to super(), by module.
 // `onchange`: per model (its own classes, not its mixins), the fields its `@api.onchange` methods watch, by module (`*`: not literal).
 // x2many fields carry their Python `domain` (literals, `self._name` as {"$model": true}; {"unknown": source} otherwise),
 // Many2oneReference fields their `modelField`.
 import type { PythonFieldFacts } from './python-field-facts-types.ts';
 
 export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
+ "createContext": {
+  "account.full.reconcile": {
+   "tracking_disable": [
+    "account"
+   ]
+  },
+  "account.journal": {
+   "mail_create_nolog": [
+    "account"
+   ]
+  },
+  "crm.team": {
+   "mail_create_nosubscribe": [
+    "sales_team"
+   ]
+  },
+  "crm.team.member": {
+   "mail_create_nosubscribe": [
+    "sales_team"
+   ]
+  },
+  "discuss.channel": {
+   "mail_create_nolog": [
+    "mail"
+   ],
+   "mail_create_nosubscribe": [
+    "mail"
+   ]
+  }
+ },
  "fields": {
   "account.account": {
    "account_type": [
@@ -218,6 +250,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "account.analytic.plan": {
+   "color": [
+    {
+     "default": {
+      "random": [
+       1,
+       11
+      ]
+     },
+     "module": "analytic"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -1559,6 +1602,19 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": ""
      },
      "module": "base"
+    }
+   ]
+  },
+  "crm.tag": {
+   "color": [
+    {
+     "default": {
+      "random": [
+       1,
+       11
+      ]
+     },
+     "module": "sales_team"
     }
    ]
   },
@@ -4215,6 +4271,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "product"
     }
+   ],
+   "color": [
+    {
+     "default": {
+      "random": [
+       1,
+       11
+      ]
+     },
+     "module": "product"
+    }
    ]
   },
   "product.category": {
@@ -4385,6 +4452,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ],
    "currency_id": [
     {
+     "default": {
+      "env": "company_currency"
+     },
      "module": "product",
      "tracking": 1
     }
@@ -4887,6 +4957,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "product.template.attribute.value": {
+   "color": [
+    {
+     "default": {
+      "random": [
+       1,
+       11
+      ]
+     },
+     "module": "product"
+    }
+   ],
    "price_extra": [
     {
      "default": {
@@ -5713,6 +5794,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "base"
     }
+   ],
+   "color": [
+    {
+     "default": {
+      "random": [
+       1,
+       11
+      ]
+     },
+     "module": "base"
+    }
    ]
   },
   "res.partner.industry": {
@@ -6092,6 +6184,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ]
   },
+  "sale.order.cancel": {
+   "author_id": [
+    {
+     "default": {
+      "env": "user_partner"
+     },
+     "module": "sale"
+    }
+   ]
+  },
   "sale.order.discount": {
    "discount_type": [
     {
@@ -6368,6 +6470,19 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": 1
+     },
+     "module": "utm"
+    }
+   ]
+  },
+  "utm.tag": {
+   "color": [
+    {
+     "default": {
+      "random": [
+       1,
+       11
+      ]
      },
      "module": "utm"
     }

@@ -103,6 +103,13 @@ export function readsRecordsBeforeAccess(registry: Registry, model: string, oper
   return lineage(model).some((owner) => (PYTHON_FIELD_FACTS.readsRecords[owner]?.[`${operation}BeforeSuper`] ?? []).some((m) => registry.modules.has(m)));
 }
 
+/** The mail.thread switches an installed `create` override of `model` sets for its `super().create` (crm.team: mail_create_nosubscribe). */
+export function createContextFlags(registry: Registry, model: string): Set<string> {
+  const out = new Set<string>();
+  for (const [flag, modules] of Object.entries(PYTHON_FIELD_FACTS.createContext[model] ?? {})) if (modules.some((m) => registry.modules.has(m))) out.add(flag);
+  return out;
+}
+
 /**
  * The field names the installed `@api.onchange` methods of `model` and its mixins watch
  * (models.py `_onchange_methods`); `*` stands for a method whose names are not literal.

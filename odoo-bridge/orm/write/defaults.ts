@@ -51,10 +51,12 @@ async function registeredAndStoredDefaults(w: WriteEnv, model: ModelInfo): Promi
 /**
  * A Python default's value in this call's environment: `self.env.company`, `self.env.user`,
  * `self.env.user.partner_id`, `self.env.company.currency_id`, `self.env.lang`,
- * `fields.Date.context_today` (the user's tz) and `fields.Datetime.now` (UTC).
+ * `fields.Date.context_today` (the user's tz) and `fields.Datetime.now` (UTC); `randint(a, b)`
+ * (tag colours) is drawn per call, as Odoo draws it per default_get.
  */
 export async function evaluateDefault(ctx: CallContext, value: PythonDefault): Promise<unknown> {
   if ('literal' in value) return value.literal;
+  if ('random' in value) return randomInteger(value.random[0], value.random[1]);
   switch (value.env) {
     case 'company':
       return ctx.access.companyId ?? undefined;
@@ -76,6 +78,11 @@ export async function evaluateDefault(ctx: CallContext, value: PythonDefault): P
     case 'now':
       return new Date().toISOString().slice(0, 19).replace('T', ' ');
   }
+}
+
+/** Python's `random.randint(low, high)`: both bounds included. */
+function randomInteger(low: number, high: number): number {
+  return low + Math.floor(Math.random() * (high - low + 1));
 }
 
 /** `fields.Date.context_today`: today's date in the context's timezone (UTC without one). */

@@ -18,7 +18,6 @@ const PLAIN_READONLY: Readonly<Record<string, readonly string[]>> = {
   'sale.order': ['state'],
   'hp.service.order': ['name'],
   'hp.mall.order': ['name'],
-  'res.currency': ['decimal_places'],
 };
 
 export interface ComputeDependencies {
@@ -65,6 +64,7 @@ const KNOWN_DEPENDS: Readonly<Record<string, Readonly<Record<string, ComputeDepe
     combination_indices: { depends: ['product_template_attribute_value_ids'] },
     can_image_variant_1024_be_zoomed: { depends: ['image_variant_1920'] },
   },
+  'res.currency': { decimal_places: { depends: ['rounding'] } },
   'res.company': {
     logo_web: { depends: ['logo', 'partner_id'] },
     uses_default_logo: { depends: ['logo', 'partner_id'] },

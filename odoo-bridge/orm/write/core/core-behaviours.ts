@@ -2,6 +2,7 @@ import { BehaviourRegistry } from '../behaviour-registry.ts';
 import { registerResPartner } from './res-partner.ts';
 import { registerResUsers } from './res-users.ts';
 import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
+import { registerResCountryAndCurrency } from './res-country-currency.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -12,5 +13,6 @@ export function coreBehaviours(): BehaviourRegistry {
   registerResPartner(behaviours);
   registerResUsers(behaviours);
   registerCoreConstraintChecks(behaviours);
+  registerResCountryAndCurrency(behaviours);
   return behaviours;
 }

@@ -1,7 +1,7 @@
 import { missingBehaviour } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import { displayNames } from '../../read/read-records.ts';
-import { overriddenMailHooks, pythonFactsOf } from '../../registry/python-field-facts.ts';
+import { createContextFlags, overriddenMailHooks, pythonFactsOf } from '../../registry/python-field-facts.ts';
 import { translated, type FieldInfo, type ModelInfo } from '../../registry/types.ts';
 import type { Vals } from '../behaviour-registry.ts';
 import { inPrecommitScope, precommitData, takePrecommitData } from '../precommit.ts';
@@ -66,9 +66,12 @@ function refuseHook(ctx: CallContext, model: ModelInfo, hook: string, what: stri
 
 export async function mailThreadAfterCreate(ctx: CallContext, model: ModelInfo, ids: number[], valsList: Vals[]): Promise<void> {
   if (!isMailThread(model) || !ids.length) return;
-  if (flag(ctx, 'tracking_disable')) return;
+  // The switches the model's own create override passes to super() (extracted: createContext).
+  const overridden = createContextFlags(ctx.registry, model.name);
+  const createFlag = (key: string) => flag(ctx, key) || overridden.has(key);
+  if (createFlag('tracking_disable')) return;
   const author = await currentAuthor(ctx);
-  if (!flag(ctx, 'mail_create_nosubscribe') && author.active && author.partnerId) {
+  if (!createFlag('mail_create_nosubscribe') && author.active && author.partnerId) {
     await insertDefaultFollowers(ctx, model.name, ids, [author.partnerId]);
   }
   for (let i = 0; i < ids.length; i++) {
@@ -76,7 +79,7 @@ export async function mailThreadAfterCreate(ctx: CallContext, model: ModelInfo, 
     for (const [key, value] of Object.entries(ctx.context)) if (key.startsWith('default_') && !(key.slice(8) in values)) values[key.slice(8)] = value;
     await autoSubscribe(ctx, model, [ids[i]!], values);
   }
-  if (!flag(ctx, 'mail_create_nolog')) {
+  if (!createFlag('mail_create_nolog')) {
     refuseHook(ctx, model, '_creation_subtype', 'the creation message');
     refuseHook(ctx, model, '_creation_message', 'the creation message');
     const docName = translated(model.description, ctx.lang) || model.name;
