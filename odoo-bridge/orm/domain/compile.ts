@@ -170,7 +170,46 @@ function viaRelatedPath(env: SearchEnv, model: ModelInfo, alias: string, field: 
   if (path.length === 1) return compileNode(env, model, alias, tree);
   const hop = model.fields.get(path[0]!);
   if (hop) checkLeafField(env, model, hop);
-  return asSudo(env, () => compileNode(env, model, alias, tree));
+  // `any` on a related field is rewritten by expression.py before `_search_related` (which refuses it).
+  if (operator === 'any' || operator === 'not any' || !relatedHopsAreSimple(env, model, path)) return asSudo(env, () => compileNode(env, model, alias, tree));
+  // fields.py `_search_related`: the related value can be null when the leaf asks for null
+  // (`= False`, `in [False]`) or negates a value (`!= v`, `not ilike v`): then each optional
+  // many2one hop also matches when it is empty (`OR hop = False`), which a dotted path does not.
+  const valueIsNull = Array.isArray(value) ? value.some((v) => v === false || v === null) : value === false || value === null;
+  const canBeNull = NEGATIVE_OPERATORS.has(operator) ? !valueIsNull : valueIsNull;
+  return asSudo(env, () => relatedHopSql(env, model, alias, path, operator, value, canBeNull));
+}
+
+/**
+ * Every hop but the last a stored many2one of its own model (no `_inherits` hop). An x2many hop
+ * keeps the dotted-path compilation, which applies the one2many's own domain (get_domain_list);
+ * its membership never adds the null case anyway.
+ */
+function relatedHopsAreSimple(env: SearchEnv, model: ModelInfo, path: readonly string[]): boolean {
+  let current: ModelInfo | undefined = model;
+  for (const name of path.slice(0, -1)) {
+    const hop: FieldInfo | undefined = current?.fields.get(name);
+    if (!hop || hop.inheritedVia || !hop.store || hop.type !== 'many2one') return false;
+    current = env.registry.model(hop.relation ?? '');
+    if (!current?.table) return false;
+  }
+  return true;
+}
+
+/** `make_domain(path, model)` of `_search_related` as SQL: each hop `in` a search (archived included) of the rest. */
+function relatedHopSql(env: SearchEnv, model: ModelInfo, alias: string, path: readonly string[], operator: string, value: unknown, canBeNull: boolean): Sql {
+  if (path.length === 1) return compileNode(env, model, alias, buildTree(env.registry, model, [[path[0]!, operator, value]]));
+  const hop = model.fields.get(path[0]!)!;
+  const comodel = env.registry.model(hop.relation!)!;
+  const ids: IdSource = {
+    kind: 'query',
+    select: (column) => {
+      const inner = nextAlias(env, comodel);
+      return sql`SELECT ${sql.ref(`${inner}.${column}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(inner)} WHERE ${relatedHopSql(env, comodel, inner, path.slice(1), operator, value, canBeNull)}`;
+    },
+  };
+  const col = fieldSql(env, hop, alias);
+  return canBeNull && !hop.required ? sql`(${idsIn(col, ids)} OR ${col} IS NULL)` : idsIn(col, ids);
 }
 
 /** The check `_field_to_sql` makes when a leaf on `field` becomes SQL: stored columns, on the `_inherits` parent for delegated fields. */
@@ -426,7 +465,9 @@ function compileDisplayNameSearch(env: SearchEnv, model: ModelInfo, alias: strin
   const domain = displayNameDomain(model, operator, value);
   if (domain === 'FALSE') return sql`FALSE`;
   const compileDomain = (d: unknown[]) => (d.length ? compileNode(env, model, alias, buildTree(env.registry, model, d.map((x) => x as never))) : sql`TRUE`);
-  if (model.name === 'res.partner' && operator.endsWith('like')) {
+  // res_partner.py PartnerCategory._search_display_name (the only override in that file, not
+  // res.partner's): like operators, negative ones too, match the tags under the matching tags.
+  if (model.name === 'res.partner.category' && operator.endsWith('like')) {
     return hierarchy(env, model, alias, 'id', 'child_of', subSearch(env, model, domain === 'TRUE' ? [] : domain), null);
   }
   const condition = domain === 'TRUE' ? sql`TRUE` : compileDomain(domain);

@@ -6,7 +6,7 @@ import { NEGATIVE_OPERATORS, type Operator } from './parse.ts';
  * `display_name` leaf stands for. The base rule is models.py `BaseModel._search_display_name`;
  * the overrides below are those of the modules installed in the served databases, each from
  * its source file. Two overrides need a search of their own and are compiled in compile.ts
- * (`res.partner`: like operators match the children of the matching partners; `res.users`:
+ * (`res.partner.category`: like operators match the children of the matching tags; `res.users`:
  * `=`/`ilike` on an existing login matches that user only).
  *
  * Context-dependent parts are not reproduced (res.country.state `country_id`, product

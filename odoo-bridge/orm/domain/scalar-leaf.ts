@@ -53,6 +53,10 @@ export function scalarLeaf(
     } else {
       params = value.filter((v) => !emptyIs(v)).map((v) => columnValue(field, v));
       checkNull = params.length < value.length;
+      // `_condition_to_sql`: '' among a string field's values (0 among a number's) also means
+      // NULL, as False does (`barcode in ['']` matches the products without a barcode).
+      if (isString) checkNull ||= value.some((v) => v === '');
+      if (isNumber) checkNull ||= value.some((v) => v === 0);
     }
     let condition: Sql;
     if (params.length) {

@@ -47,7 +47,9 @@ export function groupFullNameDomain(operator: Operator, operand: unknown): unkno
   const negative = NEGATIVE_OPERATORS.has(operator);
   const domains = values.map((group) => {
     const parts = group.split('/').filter((v) => v);
-    const groupName = (parts.pop() ?? '').trim();
+    // `values.pop()` of a value with nothing but slashes ('', '/'): Python's IndexError.
+    if (!parts.length) throw new OdooError('builtins.IndexError', 'pop from empty list');
+    const groupName = parts.pop()!.trim();
     const categoryName = parts.length ? parts.join('/').trim() : groupName;
     const groupDomain = [['name', operator, list ? [groupName] : groupName]];
     let categoryDomain: unknown[] = [['category_id', 'any', [['name', operator, list ? [categoryName] : categoryName]]]];

@@ -33,12 +33,13 @@ export const MODEL_OVERRIDES: Record<string, ModelOverride> = {
   'ir.rule': { order: 'model_id DESC,id' },
   'ir.attachment': { order: 'id desc' },
   'product.category': { recName: 'complete_name', order: 'complete_name' },
-  'product.template': { recNamesSearch: ['name', 'default_code'], order: 'is_favorite desc, name' },
-  'product.product': { recNamesSearch: ['default_code', 'name', 'barcode'], order: 'is_favorite desc, default_code, name, id' },
+  // product.template, product.product and account.account set no _rec_names_search in 18.0: their
+  // display_name search is their own _search_display_name (display-name-domains.ts) over `name`.
+  'product.template': { order: 'is_favorite desc, name' },
+  'product.product': { order: 'is_favorite desc, default_code, name, id' },
   'sale.order': { order: 'date_order desc, id desc' },
   'sale.order.line': { recNamesSearch: ['name', 'order_id.name'], order: 'order_id, sequence, id' },
   'uom.uom': { order: 'factor DESC, id' },
-  'account.account': { recNamesSearch: ['name', 'code'] },
   'account.tax': { order: 'sequence,id' },
   // hp_* addons of the legacy monolith (`_rec_name` lines of their models)
   'hp.auth.token': { recName: 'scope' },

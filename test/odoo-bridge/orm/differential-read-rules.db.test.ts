@@ -24,7 +24,13 @@ import { PROJECT_ROOT } from '../../support/ficus-process.ts';
  *   (addons/mail/models/mail_message.py), for search, search_count, search_read, name_search and read_group;
  * - child_of/parent_of (osv/expression.py): a one2many to its own model is the model's own hierarchy
  *   with that field as parent; a `_parent_store` model walks parent_path whatever field is named;
- *   parent_of through a parent field to another model is a TypeError (child_of: ValueError).
+ *   parent_of through a parent field to another model is a TypeError (child_of: ValueError);
+ * - name_search and display_name: `_rec_names_search` as the addons' sources set it (none on
+ *   product.template/product.product), res.partner.category's like operators match the children of the
+ *   matching tags (not res.partner's), res.groups `_search_full_name` of '' is IndexError;
+ * - `in` with '' (strings) or 0 (numbers) also matches NULL (`_condition_to_sql`);
+ * - a non-stored related field (fields.py `_search_related`): each optional many2one hop also
+ *   matches when empty for a null or negated leaf (mail.alias alias_domain, res.partner country_code).
  */
 interface RecordedCase {
   id: string;
