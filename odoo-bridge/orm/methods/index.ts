@@ -12,6 +12,7 @@ import { READ_GROUP_METHODS } from './read-group.ts';
 import { SEARCH_METHODS } from './search-methods.ts';
 import { WEB_METHODS } from './web-methods.ts';
 import { VIEW_METHODS } from './view-methods.ts';
+import { CLIENT_HELPER_METHODS } from './client-helper-methods.ts';
 
 /** Every read-side method the engine answers, by RPC name. */
 export const READ_METHODS: MethodTable = {
@@ -28,4 +29,5 @@ export const READ_METHODS: MethodTable = {
   ...RECORD_METADATA_METHODS,
   ...PROGRESS_BAR_METHODS,
   ...VIEW_METHODS,
+  ...CLIENT_HELPER_METHODS,
 };
