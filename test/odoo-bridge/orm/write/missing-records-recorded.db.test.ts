@@ -25,7 +25,7 @@ interface RecordedCase {
   id: string;
   title: string;
   request: { body: { params: { args: unknown[] } } };
-  response: { body: { result?: unknown; error?: { data: { name: string } } } };
+  response: { body: { result?: unknown; error?: { data: { name: string; message: string } } } };
 }
 
 /** Calls where Ficus still answers otherwise, and why (each a gap of its own, not hidden). */
@@ -40,10 +40,21 @@ const KNOWN_GAPS: Record<string, string> = {
   'hp_legacy:recorded/028': 'implied_ids written on a deleted group: a foreign-key error in Odoo',
 };
 
-const cases: RecordedCase[] = readFileSync(path.join(PROJECT_ROOT, 'fixtures/odoo-differential-write/recorded.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as RecordedCase);
+function recordedCases(file: string): RecordedCase[] {
+  return readFileSync(path.join(PROJECT_ROOT, 'fixtures/odoo-differential-write', file), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as RecordedCase);
+}
+const cases = recordedCases('recorded.jsonl');
+/**
+ * Hierarchies (recursion-calls.json → recursion-recorded.jsonl, recorded the same way): a
+ * `_parent_store` model refuses a cycle from either side — `parent_id` onto itself or a
+ * descendant, `(4, ancestor)` into the x2many of its children — with UserError "Recursion
+ * Detected." (models.py `_parent_store_update`); res.partner (no parent store) with its own
+ * `_check_parent_id` ValidationError.
+ */
+const recursionCases = recordedCases('recursion-recorded.jsonl');
 
 const databases: Record<string, TestDatabase> = {};
 const engines: Record<string, OrmEngine> = {};
@@ -58,13 +69,13 @@ afterAll(async () => {
   await Promise.all(Object.values(databases).map((db) => db.drop()));
 });
 
-async function answer(recorded: RecordedCase): Promise<{ result?: unknown; error?: string }> {
+async function answer(recorded: RecordedCase): Promise<{ result?: unknown; error?: string; message?: string }> {
   const [db, uid, , model, method, args, kwargs] = recorded.request.body.params.args as [string, number, string, string, string, unknown[], Record<string, unknown>];
   try {
     const value = await engines[db]!.call({ database: db, uid, model, method, args, kwargs: kwargs ?? {} });
     return { result: JSON.parse(stringifyPythonJson(value)) };
   } catch (error) {
-    if (error instanceof OdooError) return { error: error.exceptionName };
+    if (error instanceof OdooError) return { error: error.exceptionName, message: error.message };
     throw error;
   }
 }
@@ -86,6 +97,21 @@ describe('write/unlink of a deleted id: MissingError exactly when Odoo 18 reads 
       const same = expected.error ? got.error === expected.error.data.name : got.error === undefined && JSON.stringify(got.result) === JSON.stringify(expected.result);
       // A known gap that starts matching must leave the list (the list only shrinks).
       expect(same).toBe(!gap);
+    });
+  }
+});
+
+describe('hierarchies: a cycle is refused from either side, as Odoo 18 refuses it', () => {
+  it('has cases on both databases', () => {
+    expect(recursionCases.filter((c) => c.id.startsWith('odoo_ref:')).length).toBeGreaterThan(5);
+    expect(recursionCases.filter((c) => c.id.startsWith('hp_legacy:')).length).toBeGreaterThan(3);
+  });
+
+  for (const recorded of recursionCases) {
+    it(`${recorded.id} ${recorded.title}`, async () => {
+      const got = await answer(recorded);
+      const expected = recorded.response.body.error!;
+      expect({ error: got.error, message: got.message?.split('\n')[0] }).toEqual({ error: expected.data.name, message: expected.data.message.split('\n')[0] });
     });
   }
 });
