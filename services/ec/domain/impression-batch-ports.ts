@@ -28,4 +28,9 @@ export interface BatchPorts {
   ledger: SqlRunner;
   events: AdEventSink;
   uid: number;
+  /**
+   * `rows` and `ledger` are one transaction (svc_ec after M10's cutover): the claim, the removal
+   * of duplicates and pacing's common case then run as one statement (impression-claim-and-take.ts).
+   */
+  sameTransaction?: boolean;
 }

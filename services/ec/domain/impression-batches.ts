@@ -1,5 +1,6 @@
 import { adClickedEvent, type ClickedImpression } from './ad-events.ts';
 import type { BatchPorts, ImpressionReport } from './impression-batch-ports.ts';
+import { claimAndTakeWholeShares } from './impression-claim-and-take.ts';
 import { claimInsertedKeys, firstOfEachKey, recordedAmong, type ShownItem } from './impression-claims.ts';
 import { impressionsOfKeys, ledgerKeyText, releaseLedgerClaims, type LedgerKey } from './impression-ledger.ts';
 import { addToSpent, addWholeSharesThatFit, drawImpressionIds, existingImpressions, existingUsers, insertImpressions, markClicked, readCampaigns, repriceImpressions, withdrawImpressions, type LockedCampaign, type NewImpression } from './impression-rows.ts';
@@ -96,9 +97,38 @@ async function recordImpressions(ports: BatchPorts, items: readonly ImpressionRe
   const ids = await drawImpressionIds(ports.rows, candidates.length);
   candidates.forEach((candidate, n) => (candidate.impression.id = ids[n]!));
   await insertImpressions(ports.rows, candidates.map((c) => c.impression), ports.uid);
-  const won = await claimInsertedKeys(ports, candidates, ids);
-  const duplicates: number[] = [];
+  const { claimed, taken } = ports.sameTransaction
+    ? await claimAndTakeInOne(ports, candidates, current, outcomes)
+    : await claimThenTake(ports, candidates, current, outcomes);
+  const rest: Candidate[] = [];
+  for (const candidate of claimed) {
+    const { index, impression } = candidate;
+    if (!taken.has(impression.campaignId)) {
+      rest.push(candidate);
+      continue;
+    }
+    outcomes[index] = ACCEPTED;
+    if (impression.clicked) clicked.push({ impressionId: impression.id, campaignId: impression.campaignId, userId: impression.userId, cost: impression.cost, currency: current.get(impression.campaignId)!.currency });
+  }
+  if (rest.length) await admitUnderLock(ports, rest, prices, outcomes, clicked);
+}
+
+interface Claimed {
+  /** The candidates whose key this batch took (the others are marked duplicates, their rows gone). */
+  claimed: Candidate[];
+  /** Campaigns that took their whole share of the claimed impressions (all of them accepted). */
+  taken: Set<number>;
+}
+
+/**
+ * Keys claimed, duplicates withdrawn, then every campaign whose whole share fits takes it in one
+ * statement (the common case: a campaign far from its budget admits every impression, whatever the
+ * order). Three statements: the ledger and the rows may be two databases (before cutover).
+ */
+async function claimThenTake(ports: BatchPorts, candidates: readonly Candidate[], current: ReadonlyMap<number, LockedCampaign>, outcomes: ItemOutcome[]): Promise<Claimed> {
+  const won = await claimInsertedKeys(ports, candidates, candidates.map((c) => c.impression.id));
   const claimed: Candidate[] = [];
+  const duplicates: number[] = [];
   candidates.forEach((candidate, n) => {
     if (won[n]) claimed.push(candidate);
     else {
@@ -107,31 +137,34 @@ async function recordImpressions(ports: BatchPorts, items: readonly ImpressionRe
     }
   });
   await withdrawImpressions(ports.rows, duplicates);
-
-  const whole = await takeWholeShares(ports, claimed, current, outcomes, clicked);
-  const rest = claimed.filter((c) => !whole.has(c.impression.campaignId));
-  if (rest.length) await admitUnderLock(ports, rest, prices, outcomes, clicked);
-}
-
-/**
- * The campaigns whose whole share of the batch fits take it in one statement (the common case: a
- * campaign far from its budget admits every impression, whatever the order); their impressions
- * are accepted. Answers those campaigns.
- */
-async function takeWholeShares(ports: BatchPorts, claimed: readonly Candidate[], current: ReadonlyMap<number, LockedCampaign>, outcomes: ItemOutcome[], clicked: ClickedImpression[]): Promise<Set<number>> {
   const totals = new Map<number, bigint>();
   for (const { impression, units } of claimed) totals.set(impression.campaignId, (totals.get(impression.campaignId) ?? 0n) + units);
   const shares = [...totals].map(([campaignId, units]) => {
     const campaign = current.get(campaignId)!;
     return { campaignId, added: formatDecimal(units, campaign.decimalPlaces), currencyId: campaign.currencyId, bidCost: campaign.bidCost };
   });
-  const taken = await addWholeSharesThatFit(ports.rows, shares, ports.uid);
-  for (const { index, impression } of claimed) {
-    if (!taken.has(impression.campaignId)) continue;
-    outcomes[index] = ACCEPTED;
-    if (impression.clicked) clicked.push({ impressionId: impression.id, campaignId: impression.campaignId, userId: impression.userId, cost: impression.cost, currency: current.get(impression.campaignId)!.currency });
+  return { claimed, taken: await addWholeSharesThatFit(ports.rows, shares, ports.uid) };
+}
+
+/** The same three steps as one statement, when the ledger and the rows are one transaction (after M10's cutover). */
+async function claimAndTakeInOne(ports: BatchPorts, candidates: readonly Candidate[], current: ReadonlyMap<number, LockedCampaign>, outcomes: ItemOutcome[]): Promise<Claimed> {
+  const facts = distinct(candidates.map((c) => c.impression.campaignId)).map((campaignId) => {
+    const campaign = current.get(campaignId)!;
+    return { campaignId, currencyId: campaign.currencyId, bidCost: campaign.bidCost };
+  });
+  const { won, taken } = await claimAndTakeWholeShares(
+    ports.rows,
+    candidates.map(({ item, impression }) => ({ campaignId: item.campaignId, eventId: item.eventId, impressionId: impression.id })),
+    candidates.map((c) => c.impression.cost),
+    facts,
+    ports.uid,
+  );
+  const claimed: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (won.has(candidate.impression.id)) claimed.push(candidate);
+    else outcomes[candidate.index] = DUPLICATE;
   }
-  return taken;
+  return { claimed, taken };
 }
 
 /**

@@ -50,8 +50,11 @@ export const recordImpressionsRoute = defineRoute<EcDatabase, { items: Impressio
     const items = ctx.body.items;
     await access.check(IMPRESSION_MODEL, 'create');
     if (items.some((item) => item.kind === 'click')) await access.check(IMPRESSION_MODEL, 'write');
-    const outcome = await adsHome.writeIn(ctx, (rows) =>
-      recordImpressionBatch({ rows: onKysely(rows), ledger: onKysely(ctx.db), events: busEventSink<AdEventType>(ctx), uid: access.uid }, items.map(reportOf)),
+    const outcome = await adsHome.writeIn(ctx, (rows, home) =>
+      recordImpressionBatch(
+        { rows: onKysely(rows), ledger: onKysely(ctx.db), events: busEventSink<AdEventType>(ctx), uid: access.uid, sameTransaction: home === 'service' && rows === ctx.db },
+        items.map(reportOf),
+      ),
     );
     const rejected = outcome.outcomes.flatMap((o, index) =>
       o.outcome === 'accepted' ? [] : [{ index, eventId: items[index]!.eventId, campaignId: items[index]!.campaignId, ...o }],
