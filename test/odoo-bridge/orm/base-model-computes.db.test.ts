@@ -50,3 +50,17 @@ it('report.paperformat print page size (format size, custom size, landscape swap
     { id: 5, print_page_width: 57.0, print_page_height: 32.0 },
   ]);
 });
+
+it("mail.message: the reading user's authorship, unread notification, star and errors; a channel member's is_self", async () => {
+  const [message] = (await legacy.pool.query<{ id: number }>(`SELECT id FROM mail_message ORDER BY id LIMIT 1`)).rows;
+  const fields = ['is_current_user_or_guest_author', 'needaction', 'starred', 'has_error', 'has_sms_error'];
+  expect((await read('mail.message', [message!.id], ['is_current_user_or_guest_author']))[0]).toMatchObject({ is_current_user_or_guest_author: false });
+  await legacy.pool.query(`UPDATE mail_message SET author_id = 3 WHERE id = $1`, [message!.id]);
+  // The dump has no notification and no star (real Odoo 18 answers False for all four); admin (partner 3) is now the author.
+  expect(await read('mail.message', [message!.id], fields)).toEqual([{ id: message!.id, is_current_user_or_guest_author: true, needaction: false, starred: false, has_error: false, has_sms_error: false }]);
+  await legacy.pool.query(`INSERT INTO mail_notification (mail_message_id, res_partner_id, notification_type, notification_status, is_read) VALUES ($1, 3, 'sms', 'exception', false)`, [message!.id]);
+  await legacy.pool.query(`INSERT INTO mail_message_res_partner_starred_rel (mail_message_id, res_partner_id) VALUES ($1, 3)`, [message!.id]);
+  expect(await read('mail.message', [message!.id], fields)).toEqual([{ id: message!.id, is_current_user_or_guest_author: true, needaction: true, starred: true, has_error: true, has_sms_error: true }]);
+  const member = (await legacy.pool.query<{ id: number; partner_id: number | null }>(`SELECT id, partner_id FROM discuss_channel_member ORDER BY id LIMIT 1`)).rows[0];
+  if (member) expect((await read('discuss.channel.member', [member.id], ['is_self']))[0]!.is_self).toBe(member.partner_id === 3);
+});
