@@ -112,6 +112,8 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     // A step that fails stops the drill; what the clients saw until then tells why.
     const seen = await load.stop();
     log(`drill stopped: ${(error as Error).message}; failures ${JSON.stringify(seen.failures.slice(0, 5))}; slowest ${JSON.stringify(seen.slowest.slice(0, 8))}`);
+    // Where each freeze's time went, up to the step that failed.
+    for (const line of await journalTimelines(c.control).catch(() => [])) log(`  ${line}`);
     throw error;
   }
   const report = await load.stop();

@@ -18,6 +18,8 @@ type AttemptState = 'running' | 'committing' | 'cancelled';
 
 /** How often a cancelled attempt's running statements are interrupted again (one may start right after a cancel request landed). */
 const INTERRUPT_EVERY_MS = 25;
+/** How long a statement that was sent a cancel request waits before it is sent another. */
+const REPEAT_CANCEL_AFTER_MS = 200;
 
 /**
  * One try of a client's write call, as the freeze gate sees it: cancellable until the first of its
@@ -36,6 +38,7 @@ export class WriteAttempt {
   #state: AttemptState = 'running';
   readonly #open = new Set<pg.PoolClient>();
   #interrupting: NodeJS.Timeout | undefined;
+  readonly #interrupted = new WeakMap<pg.PoolClient, { statement: unknown; at: number }>();
   readonly #cancelled: Promise<never>;
   #reject!: (error: Error) => void;
 
@@ -110,8 +113,18 @@ export class WriteAttempt {
 
   #interrupt(): void {
     if (!this.#open.size) return;
+    // A cancel request is a connection the postmaster forks a process for: a statement that was
+    // sent one gets another only after a while (one that reached a backend still reading the
+    // statement is ignored), a statement started since gets its own at once.
     const round = () => {
-      for (const client of this.#open) cancelRunningStatement(client);
+      const now = Date.now();
+      for (const client of this.#open) {
+        const statement = (client as unknown as BackendOf)._activeQuery;
+        const last = this.#interrupted.get(client);
+        if (!statement || (last?.statement === statement && now - last.at < REPEAT_CANCEL_AFTER_MS)) continue;
+        this.#interrupted.set(client, { statement, at: now });
+        cancelRunningStatement(client);
+      }
     };
     round();
     this.#interrupting ??= setInterval(round, INTERRUPT_EVERY_MS);
