@@ -4,7 +4,8 @@
 Sends the SAME well-formed requests to a real Odoo and to Ficus, both serving fresh copies of the same
 databases (`odoo_ref` from fixtures/odoo_ref.sql.gz and `hp_legacy` from fixtures/hp_legacy.sql.gz),
 normalises the answers as the golden replayer does (test/support/golden/replay_golden.py: volatile
-paths, error texts it relaxes) and prints the differences grouped by rule (category, the generator's
+paths, error texts it relaxes; PostgreSQL errors without their `LINE n:` excerpt of the server's own
+SQL) and prints the differences grouped by rule (category, the generator's
 rule key and the first differing path).
 
 The requests are generated from what the oracle says about itself (ir.model, fields_get and a sample
@@ -97,7 +98,7 @@ def discover(oracle):
     samples = [m for m in SAMPLE_MODELS if m in models and m not in SLOW_ON_FICUS] + sorted(m for m in models if m.startswith('hp.'))[:4 if QUICK else HP_SAMPLES]
     metas = {}
     for model in samples:
-        fields = oracle.call(model, 'fields_get', attributes=['type', 'relation', 'store', 'selection', 'relation_field'])
+        fields = oracle.call(model, 'fields_get', attributes=['type', 'relation', 'store', 'selection', 'relation_field', 'size', 'related'])
         ids = oracle.call(model, 'search', [], limit=3, order='id')
         stored = [f for f, m in fields.items() if m.get('store') and m['type'] not in ('binary',)]
         rows = oracle.call(model, 'read', ids, stored) if ids else []
@@ -210,6 +211,27 @@ def gen_domain(db, metas):
                         rule = f'domain/{ftype}/{op}'
                         cases.append(kw_case(db, f'{rule}/{model}.{name}/{i}', f'{model} {name} {op} {rhs!r}', model,
                                              'search', [[[name, op, rhs]]], {'order': 'id'}))
+        # char(size): values are cut to the size before a non-wildcard comparison (_String.convert_to_cache)
+        for name, f in sorted(fields.items()):
+            if f['type'] == 'char' and f.get('size') and f.get('store'):
+                value = sample_value(rows, name) or 'ab'
+                longer = str(value) + 'ZZ'
+                for op, rhs in (('=', longer), ('!=', longer), ('in', [longer]), ('not in', [longer, False]), ('=like', '%' + str(value)[-1:] + '%'),
+                                ('=ilike', longer.lower()), ('<', longer), ('>=', longer), ('in', ['']), ('not in', [''])):
+                    cases.append(kw_case(db, f'domain/char-size/{op}/{model}.{name}/{rhs!r}', f'{model} {name} (size {f["size"]}) {op} {rhs!r}', model,
+                                         'search', [[[name, op, rhs]]], {'order': 'id'}))
+                break
+        # non-stored related fields (fields.py _search_related): null and negated leaves
+        for name, f in sorted(fields.items()):
+            if not f.get('store') and isinstance(f.get('related'), str) and '.' in f['related'] and f['type'] in ('char', 'many2one', 'selection', 'integer', 'boolean'):
+                value = sample_value(rows, name)
+                value = value[0] if isinstance(value, list) else value
+                for op, rhs in (('=', False), ('!=', False), ('!=', value), ('not in', [value]), ('in', [value, False]), ('not ilike', 'a'), ('ilike', 'a')):
+                    if op.endswith('like') and f['type'] not in ('char', 'many2one'):
+                        continue
+                    cases.append(kw_case(db, f'domain/related/{op}/{model}.{name}/{rhs!r}', f'{model} {name} (related {f["related"]}) {op} {rhs!r}', model,
+                                         'search', [[[name, op, rhs]]], {'order': 'id'}))
+                break
         # dotted paths through a many2one and an x2many
         for name, f in sorted(fields.items()):
             if f['type'] in ('many2one', 'many2many', 'one2many') and f.get('relation') in ('res.partner', 'res.users', 'res.company', 'res.country', 'product.product'):
@@ -282,7 +304,7 @@ def gen_group(db, metas):
 
 def gen_protocol(db):
     cases = []
-    def session(rule, title, path, body=None, raw=None, method='POST', ctype='application/json', login=None):
+    def session(rule, title, path, body=None, raw=None, method='POST', ctype='application/json', login=None, unordered=()):
         req = {'path': path, 'http_method': method, 'content_type': ctype}
         if body is not None:
             req['body'] = body
@@ -291,7 +313,7 @@ def gen_protocol(db):
         if login:
             req['session_login'] = login
         cases.append(Case(id=rule, rule=rule, title=title, db=db, db_state='pristine', user=ADMIN if login else None,
-                          transport='session', request=req, volatile=[]))
+                          transport='session', request=req, volatile=[], unordered=list(unordered)))
     def xml(rule, title, path, method, params):
         import xmlrpc.client
         raw = xmlrpc.client.dumps(tuple(params), method, allow_none=True)
@@ -332,13 +354,22 @@ def gen_protocol(db):
     session('protocol/http/check-access-rights', 'check_access_rights', '/web/dataset/call_kw',
             body={'jsonrpc': '2.0', 'method': 'call', 'params': {'model': 'res.partner', 'method': 'check_access_rights', 'args': ['write'], 'kwargs': {'raise_exception': False}}, 'id': 3}, login='admin')
     session('protocol/http/version-info', 'version_info', '/web/webclient/version_info', body={'jsonrpc': '2.0', 'method': 'call', 'params': {}, 'id': 1})
-    session('protocol/http/session-modules', 'session modules', '/web/session/modules', body={'jsonrpc': '2.0', 'method': 'call', 'params': {}, 'id': 1}, login='admin')
+    # registry._init_modules is a Python set: its order changes with each process's hash seed.
+    session('protocol/http/session-modules', 'session modules', '/web/session/modules', body={'jsonrpc': '2.0', 'method': 'call', 'params': {}, 'id': 1}, login='admin',
+            unordered=['/response/body/result'])
+    # No session and more than one database: Odoo matches only auth='none' routes (nodb routing map).
+    session('protocol/http/session-info-no-session', 'get_session_info without session', '/web/session/get_session_info', body={'jsonrpc': '2.0', 'method': 'call', 'params': {}, 'id': 1})
+    session('protocol/http/web-database-list', '/web/database/list', '/web/database/list', body={'jsonrpc': '2.0', 'method': 'call', 'params': {}, 'id': 1})
     session('protocol/http/json2-no-auth', 'json/2 without bearer', '/json/2/res.partner/search', body={'domain': []})
     rpc('protocol/jsonrpc/unknown-service', 'JSON-RPC unknown service', 'nothing', 'version', [])
     rpc('protocol/jsonrpc/unknown-method', 'JSON-RPC unknown common method', 'common', 'nothing', [])
     rpc('protocol/jsonrpc/login-empty', 'JSON-RPC login empty password', 'common', 'login', [db, 'admin', ''])
     rpc('protocol/jsonrpc/list-lang', 'JSON-RPC db.list_lang', 'db', 'list_lang', [])
     rpc('protocol/jsonrpc/list-countries', 'JSON-RPC db.list_countries', 'db', 'list_countries', [])
+    # Every master-password method of service/db.py: params[0] is read before the password is checked.
+    for method in ('drop', 'dump', 'rename', 'change_admin_password', 'create_database', 'duplicate_database', 'restore', 'migrate_databases'):
+        rpc(f'protocol/jsonrpc/db-{method}-no-params', f'JSON-RPC db.{method} without parameters', 'db', method, [])
+        rpc(f'protocol/jsonrpc/db-{method}-bad-password', f'JSON-RPC db.{method} wrong master password', 'db', method, ['not-the-master-password', 'x'])
     rpc('protocol/jsonrpc/about', 'JSON-RPC common.about', 'common', 'about', [])
     rpc('protocol/jsonrpc/bad-arity', 'JSON-RPC execute_kw too few args', 'object', 'execute_kw', [db, 2, 'admin'])
     rpc('protocol/jsonrpc/kwargs-unknown', 'execute_kw unexpected kwarg', 'object', 'execute_kw', [db, 2, 'admin', 'res.partner', 'search', [[]], {'bogus': 1}])
@@ -412,7 +443,15 @@ def gen_writes(db, metas):
 
 # ---------------------------------------------------------------- comparison
 
+def without_sql_excerpt(text):
+    """A PostgreSQL error's text without its `LINE n: …` excerpt, which quotes the server's own SQL."""
+    return text.split('\nLINE ')[0].rstrip('\n') if isinstance(text, str) else text
+
+
 def strip_volatile(value):
+    if isinstance(value, dict) and str(value.get('name', '')).startswith('psycopg2.'):
+        value = dict(value, message=without_sql_excerpt(value.get('message')),
+                     arguments=[without_sql_excerpt(a) for a in value.get('arguments') or []])
     if isinstance(value, dict):
         return {k: strip_volatile(v) for k, v in value.items() if k not in VOLATILE_KEYS}
     if isinstance(value, list):

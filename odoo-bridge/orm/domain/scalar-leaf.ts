@@ -156,6 +156,11 @@ function columnValue(field: FieldInfo, value: unknown): unknown {
   // Python's convert_to_column(False) is None (so `< False` matches nothing), True an int 1.
   if (value === false || value === undefined) return null;
   if (value === true) return NUMERIC_TYPES.has(field.type) || field.type === 'many2one' || field.name === 'id' ? 1 : 'True';
+  if (field.type === 'many2one' && typeof value === 'string' && !/^\s*[-+]?\d+\s*$/.test(value)) {
+    // Many2one.convert_to_column passes the value on (`value or None`): PostgreSQL refuses the
+    // text as an integer (Odoo's message also quotes its SQL line, which Ficus does not have).
+    throw new OdooError('psycopg2.errors.InvalidTextRepresentation', `invalid input syntax for type integer: "${value}"`);
+  }
   if (field.type === 'integer' || field.type === 'many2one') {
     // int(value): floats truncate, numeric strings parse, anything else is Python's ValueError.
     if (typeof value === 'number') return Math.trunc(value);

@@ -28,7 +28,8 @@ import { PROJECT_ROOT } from '../../support/ficus-process.ts';
  * - name_search and display_name: `_rec_names_search` as the addons' sources set it (none on
  *   product.template/product.product), res.partner.category's like operators match the children of the
  *   matching tags (not res.partner's), res.groups `_search_full_name` of '' is IndexError;
- * - `in` with '' (strings) or 0 (numbers) also matches NULL (`_condition_to_sql`);
+ * - `in` with '' (strings) or 0 (numbers) also matches NULL (`_condition_to_sql`); a many2one's text
+ *   value reaches PostgreSQL (InvalidTextRepresentation), an integer's goes through int() (ValueError);
  * - a non-stored related field (fields.py `_search_related`): each optional many2one hop also
  *   matches when empty for a null or negated leaf (mail.alias alias_domain, res.partner country_code).
  */
