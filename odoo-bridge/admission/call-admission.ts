@@ -71,7 +71,8 @@ export class CallAdmission {
   async run<T>(work: () => Promise<T>): Promise<T> {
     const outer = holders.getStore();
     if (outer && outer.admission === this && !outer.finished) return work();
-    await this.#acquire(false);
+    // A free slot is taken synchronously: awaiting an already settled acquisition costs a promise and a turn per call.
+    if (!this.#tryAcquire()) await this.#acquire(false);
     const holder: Holder = { admission: this, holding: true, asides: 0, reacquiring: undefined, finished: false };
     try {
       return await holders.run(holder, work);
@@ -85,11 +86,7 @@ export class CallAdmission {
 
   /** Takes a slot: at once if one is free; else in the queue (at its head for `resuming` holders, never refused). */
   #acquire(resuming: boolean): Promise<void> {
-    if (this.#running < this.limits.maxConcurrent && this.#queue.length === 0) {
-      this.#running++;
-      this.#changed();
-      return Promise.resolve();
-    }
+    if (this.#tryAcquire()) return Promise.resolve();
     if (!resuming && this.#queue.filter((w) => !w.resuming).length >= this.limits.maxQueued) {
       this.metrics?.refused(this.database);
       return Promise.reject(serverBusy(this.database, this.#queue.length));
@@ -102,6 +99,14 @@ export class CallAdmission {
       else this.#queue.push(waiter);
       this.#changed();
     });
+  }
+
+  /** Takes a free slot when one is free and nobody waits for it. */
+  #tryAcquire(): boolean {
+    if (this.#running >= this.limits.maxConcurrent || this.#queue.length > 0) return false;
+    this.#running++;
+    this.#changed();
+    return true;
   }
 
   /** A finished call's slot goes straight to the next waiter (no gap another call could jump into). */

@@ -52,6 +52,12 @@ export interface CredentialStore {
   authenticatePassword(login: string, password: string): Promise<number | null>;
   /** Whether `secret` is the password or an API key of active user `uid`. */
   checkUid(uid: number, secret: string): Promise<boolean>;
+  /**
+   * True when `checkUid(uid, secret)` accepted this secret before and nothing about the user
+   * changed since (the credential-change feed's acceptances): what `checkUid` would answer
+   * from memory, synchronously. False means only "not known": `checkUid` decides.
+   */
+  acceptedUid?(uid: number, secret: string): boolean;
   /** Owner of an API key (bearer authentication), or null. */
   findApiKeyOwner(key: string): Promise<number | null>;
 }
@@ -184,6 +190,11 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
     return false;
   }
 
+  function acceptedBefore(uid: number, secret: string): boolean {
+    if (!accepted || !Number.isSafeInteger(uid) || uid <= 0 || uid > MAX_INT4 || typeof secret !== 'string') return false;
+    return accepted.acceptedUid(`uid ${uid}`, secret) === uid;
+  }
+
   return {
     async authenticate(login, secret) {
       // PostgreSQL rejects NUL in text parameters; no login can contain one.
@@ -200,10 +211,14 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
       return (await passwordMatches(user, password, `login ${login}`)) ? user.id : null;
     },
 
+    acceptedUid(uid, secret) {
+      return acceptedBefore(uid, secret);
+    },
+
     async checkUid(uid, secret) {
       if (!Number.isSafeInteger(uid) || uid <= 0 || uid > MAX_INT4 || typeof secret !== 'string') return false;
       const scopeOfUid = `uid ${uid}`;
-      if (accepted?.acceptedUid(scopeOfUid, secret) === uid) return true;
+      if (acceptedBefore(uid, secret)) return true;
       const stamp = accepted?.stamp();
       const user = await loadUser({ id: uid });
       if (!user) return (await noSuchUser(secret, scopeOfUid)) ?? false;

@@ -87,7 +87,8 @@ export class LoginThrottle {
   /** Milliseconds until an attempt under `keys` is checked again (the longest of its keys); 0 when it may be now. */
   cooldownRemainingMs(keys: AttemptKeys): number {
     const { failuresBeforeCooldown, cooldownMs } = this.#settings;
-    if (failuresBeforeCooldown <= 0) return 0;
+    // No failure counted anywhere (the steady state): nothing can be on cooldown.
+    if (failuresBeforeCooldown <= 0 || this.#failures.size === 0) return 0;
     const now = this.#now();
     let remaining = 0;
     for (const key of mapKeys(keys)) {
@@ -149,6 +150,7 @@ export class LoginThrottle {
 
   /** Forgets the keys' failures; whether there were any. */
   #clear(keys: AttemptKeys): boolean {
+    if (this.#failures.size === 0) return false;
     let cleared = false;
     for (const key of mapKeys(keys)) cleared = this.#failures.delete(key) || cleared;
     return cleared;

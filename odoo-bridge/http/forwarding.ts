@@ -22,7 +22,9 @@ export async function forwardIfRouted(router: CallRouter, query: RouteQuery, req
  * the router named as fallback, so that Odoo's own Python answers it.
  */
 export async function answerRouted<T>(router: CallRouter, query: RouteQuery, req: Request, res: Response, local: () => Promise<T>): Promise<T | typeof ANSWERED_UPSTREAM> {
-  const decision = await router(query);
+  const routed = router(query);
+  // Most routers decide synchronously: awaiting a plain value would still cost a promise and a turn.
+  const decision = routed instanceof Promise ? await routed : routed;
   if (decision.kind === 'upstream') return forwardTo(decision.upstream, req, res);
   if (decision.kind === 'offload') return decision.answer({ req, res, local, forward: () => forwardTo(decision.upstream, req, res) });
   try {

@@ -19,15 +19,16 @@ import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
 export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: Logger): Router {
   const routes = Router();
 
-  const jsonRpc: JsonRouteHandler = async (params, { req, res }) => {
-    const { service, method, args } = bindArguments(
-      { qualname: 'RPC.jsonrpc', params: [{ name: 'service' }, { name: 'method' }, { name: 'args' }] },
-      [],
-      pickKnown(params, ['service', 'method', 'args']),
-    );
-    return answerRouted(router, routeQuery(String(service), String(method), Array.isArray(args) ? args : []), req, res, () =>
-      dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
-    );
+  // Not an async function: answerRouted's promise is the answer (one promise less per call); a binding error still rejects.
+  const jsonRpc: JsonRouteHandler = (params, { req, res }) => {
+    try {
+      const { service, method, args } = bindJsonRpcParams(params);
+      return answerRouted(router, routeQuery(String(service), String(method), Array.isArray(args) ? args : []), req, res, () =>
+        dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
   routes.all('/jsonrpc', rawBody, jsonEndpoint('/jsonrpc', jsonRpc, logger));
 
@@ -99,8 +100,19 @@ function isProtocolError(error: unknown): boolean {
   return error instanceof XmlRpcParseError || error instanceof XmlRpcMarshalError;
 }
 
-function pickKnown(params: Record<string, unknown>, names: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([key]) => names.includes(key)));
+const JSONRPC_SIGNATURE = { qualname: 'RPC.jsonrpc', params: [{ name: 'service' }, { name: 'method' }, { name: 'args' }] } as const;
+const JSONRPC_PARAMS = ['service', 'method', 'args'];
+
+/**
+ * `jsonrpc(service, method, args)` bound from `params` by keyword (members it does not name are
+ * ignored, as Odoo's dispatcher drops them). With all three present they bind as they are; a
+ * missing one gets bindArguments's TypeError.
+ */
+function bindJsonRpcParams(params: Record<string, unknown>): Record<string, unknown> {
+  if (Object.hasOwn(params, 'service') && Object.hasOwn(params, 'method') && Object.hasOwn(params, 'args')) {
+    return { service: params.service, method: params.method, args: params.args };
+  }
+  return bindArguments(JSONRPC_SIGNATURE, [], Object.fromEntries(Object.entries(params).filter(([key]) => JSONRPC_PARAMS.includes(key))));
 }
 
 export function clientAddress(req: Request): string {

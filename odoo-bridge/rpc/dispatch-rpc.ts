@@ -14,20 +14,25 @@ export type RpcDispatcher = (service: string, method: string, params: unknown[],
 export function createRpcDispatcher(databases: DatabaseDirectory, throttle: LoginThrottle): RpcDispatcher {
   const common = createCommonService(databases, throttle);
   const db = createDbService(databases);
-  return async (service, method, params, info) => {
-    switch (service) {
-      case 'common':
-        return common(method, params, info);
-      case 'db':
-        return db(method, params);
-      case 'object': {
+  return (service, method, params, info) => {
+    try {
+      if (service === 'object') {
         const credentials = readObjectCredentials(databases, params);
-        await checkObjectCredentials(credentials, throttle, info);
-        const call = { ...toOdooCall(credentials, method, params), transport: info.transport };
-        return credentials.database.call(call);
+        const checking = checkObjectCredentials(credentials, throttle, info);
+        const call = () => credentials.database.call(toOdooCall(credentials, method, params, info.transport));
+        // A secret accepted before is checked synchronously: the call starts at once.
+        return checking ? checking.then(call) : call();
       }
-      default:
-        throw keyError(service);
+      switch (service) {
+        case 'common':
+          return common(method, params, info);
+        case 'db':
+          return db(method, params);
+        default:
+          throw keyError(service);
+      }
+    } catch (error) {
+      return Promise.reject(error);
     }
   };
 }

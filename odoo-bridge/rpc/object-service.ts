@@ -1,6 +1,6 @@
 import { accessDenied, missingError, OdooError } from '../errors.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import type { OdooCall } from '../call.ts';
+import type { OdooCall, Transport } from '../call.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
 import type { RpcRequestInfo } from './common-service.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
@@ -25,40 +25,63 @@ export function readObjectCredentials(databases: DatabaseDirectory, params: unkn
  * `security.check(db, uid, password)`: before anything touches a model. A wrong secret is
  * AccessDenied (throttled per client address and uid); a uid that does not exist is the
  * MissingError Odoo raises while reading that user.
+ *
+ * Nearly every call carries a secret accepted moments ago: that case is answered synchronously
+ * (undefined), with the same cooldown check first and the same success recorded after as the
+ * throttled attempt, so the call does not go through the attempt's promises and closures.
  */
-export async function checkObjectCredentials(credentials: ObjectCredentials, throttle: LoginThrottle, info: RpcRequestInfo): Promise<void> {
+export function checkObjectCredentials(credentials: ObjectCredentials, throttle: LoginThrottle, info: RpcRequestInfo): Promise<void> | undefined {
   const { database, uid } = credentials;
   const secret = typeof credentials.password === 'string' ? credentials.password : '';
-  await throttle.attempt({ clientAddress: info.clientAddress, login: uid }, async () => {
+  const keys = { clientAddress: info.clientAddress, login: uid };
+  throttle.assertCanAttempt(keys);
+  if (database.credentials.acceptedUid?.(uid, secret)) {
+    throttle.recordSuccess(keys);
+    return undefined;
+  }
+  return throttle.attempt(keys, async () => {
     if (await database.credentials.checkUid(uid, secret)) return true;
     const { rows } = await database.pool.query('SELECT 1 FROM res_users WHERE id = $1', [uid]);
     if (rows.length === 0) {
       throw missingError(`Record does not exist or has been deleted.\n(Record: res.users(${uid},), User: ${uid})`);
     }
     throw accessDenied();
-  });
+  }).then(() => undefined);
 }
 
+const EXECUTE_KW = {
+  qualname: 'execute_kw',
+  isFunction: true,
+  params: [{ name: 'db' }, { name: 'uid' }, { name: 'obj' }, { name: 'method' }, { name: 'args' }, { name: 'kw', default: null }],
+} as const;
+const EXECUTE = { qualname: 'execute', isFunction: true, params: [{ name: 'db' }, { name: 'uid' }, { name: 'obj' }, { name: 'method' }] } as const;
+
 /** `execute_kw(db, uid, obj, method, args, kw=None)` and `execute(db, uid, obj, method, *args)`. */
-export function toOdooCall(credentials: ObjectCredentials, serviceMethod: string, params: unknown[]): OdooCall {
-  const rest = [credentials.database.name, credentials.uid, ...params.slice(3)];
+export function toOdooCall(credentials: ObjectCredentials, serviceMethod: string, params: unknown[], transport?: Transport): OdooCall {
+  const database = credentials.database.name;
+  const uid = credentials.uid;
+  const via = transport ? { transport } : {};
   if (serviceMethod === 'execute_kw') {
-    const bound = bindArguments(
-      { qualname: 'execute_kw', isFunction: true, params: [{ name: 'db' }, { name: 'uid' }, { name: 'obj' }, { name: 'method' }, { name: 'args' }, { name: 'kw', default: null }] },
-      rest,
-    );
+    // execute_kw's params are all positional: with 3 or 4 after (db, uid, password) they bind in
+    // order, as bindArguments would bind them; other counts get its TypeError texts.
+    const bound =
+      params.length === 6 || params.length === 7
+        ? { obj: params[3], method: params[4], args: params[5], kw: params.length === 7 ? params[6] : null }
+        : bindArguments(EXECUTE_KW, [database, uid, ...params.slice(3)]);
     return {
-      database: credentials.database.name,
-      uid: credentials.uid,
+      database,
+      uid,
       model: String(bound.obj),
       method: String(bound.method),
       args: Array.isArray(bound.args) ? bound.args : [bound.args],
       kwargs: isPlainObject(bound.kw) ? bound.kw : {},
+      ...via,
     };
   }
   if (serviceMethod === 'execute') {
-    const bound = bindArguments({ qualname: 'execute', isFunction: true, params: [{ name: 'db' }, { name: 'uid' }, { name: 'obj' }, { name: 'method' }] }, rest.slice(0, 4));
-    return { database: credentials.database.name, uid: credentials.uid, model: String(bound.obj), method: String(bound.method), args: rest.slice(4), kwargs: {} };
+    const rest = [database, uid, ...params.slice(3)];
+    const bound = bindArguments(EXECUTE, rest.slice(0, 4));
+    return { database, uid, model: String(bound.obj), method: String(bound.method), args: rest.slice(4), kwargs: {}, ...via };
   }
   throw new OdooError('builtins.NameError', `Method not available ${serviceMethod}`);
 }
