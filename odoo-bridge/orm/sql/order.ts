@@ -3,7 +3,7 @@ import { userError, valueError } from '../../errors.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { checkFieldRead } from '../domain/field-read-checks.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
-import { pythonFieldSql } from './python-field-sql.ts';
+import { pythonFieldJoins, pythonFieldSql } from './python-field-sql.ts';
 import { joinRelatedPath, relatedTarget } from './related-sql.ts';
 import type { ModelInfo } from '../registry/types.ts';
 
@@ -94,7 +94,10 @@ function fieldOrder(
   if (!field.column) {
     // A model's Python `_field_to_sql` may give a non-stored field SQL (account.account.code).
     const python = pythonFieldSql(env, model, name, alias);
-    if (python) return [sql`${python}${tail}`];
+    if (python) {
+      joins.push(...pythonFieldJoins(env, model, name, alias));
+      return [sql`${python}${tail}`];
+    }
     // A non-stored related field orders by its target through LEFT JOINs (`_traverse_related_sql`).
     const target = relatedTarget(env.registry, model, field);
     if (!target) return [];

@@ -39,6 +39,24 @@ export function pythonFieldSql(env: SearchEnv, model: ModelInfo, field: string, 
   return override(env, alias);
 }
 
+/**
+ * The joins Odoo's `_field_to_sql` adds to the whole query besides the field's SQL:
+ * account.account `placeholder_code` INNER JOINs `account_first_company` (the account's first
+ * company among the user's companies) on the account's alias. Through an ORDER BY on a many2one
+ * to account.account (whose `_order` is `code, placeholder_code`) that inner join drops every
+ * row whose account is empty: Odoo's `search([], order='<account many2one>')` on res.company
+ * answers no row when the company has no such account.
+ */
+export function pythonFieldJoins(env: SearchEnv, model: ModelInfo, field: string, alias: string): Sql[] {
+  if (`${model.name}.${field}` !== 'account.account.placeholder_code' || !model.fields.get('code_store')?.column) return [];
+  const first = `account_first_company_${++env.aliasSeq}`;
+  return [sql`JOIN (SELECT DISTINCT ON (rel.account_account_id) rel.account_account_id AS account_id
+                 FROM account_account_res_company_rel rel
+                WHERE rel.res_company_id IN (SELECT cid FROM res_company_users_rel WHERE user_id = ${sql.lit(env.uid ?? 0)})
+                ORDER BY rel.account_account_id, rel.res_company_id) AS ${sql.table(first)}
+             ON ${sql.ref(`${first}.account_id`)} = ${sql.ref(`${alias}.id`)}`];
+}
+
 /** Whether `model.field` has SQL through its model's Python `_field_to_sql` (sortable, groupable). */
 export function hasPythonFieldSql(model: ModelInfo, field: string): boolean {
   return !!OVERRIDES[`${model.name}.${field}`] && !!model.fields.get('code_store')?.column;

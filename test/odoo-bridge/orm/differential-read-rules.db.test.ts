@@ -30,6 +30,8 @@ import { PROJECT_ROOT } from '../../support/ficus-process.ts';
  *   matching tags (not res.partner's), res.groups `_search_full_name` of '' is IndexError;
  * - `in` with '' (strings) or 0 (numbers) also matches NULL (`_condition_to_sql`); a many2one's text
  *   value reaches PostgreSQL (InvalidTextRepresentation), an integer's goes through int() (ValueError);
+ * - account.account `_field_to_sql('placeholder_code')` INNER JOINs the account's first company: ordering
+ *   or grouping by a many2one to account.account drops the rows whose account is empty;
  * - a non-stored related field (fields.py `_search_related`): each optional many2one hop also
  *   matches when empty for a null or negated leaf (mail.alias alias_domain, res.partner country_code).
  */
