@@ -167,7 +167,7 @@ async function finalizeTracking(ctx: CallContext, model: ModelInfo): Promise<voi
   if (initial) await postTracking(ctx, model, initial);
 }
 
-/** `_track_finalize` → `_message_track`: one note per changed record, with its tracking values in tracking order. */
+/** `_track_finalize` → `_message_track`: one note per changed record, with its tracking values in `_mail_track` order. */
 async function postTracking(ctx: CallContext, model: ModelInfo, initial: Initial): Promise<void> {
   const ids = [...initial.entries()].filter(([, v]) => v).map(([id]) => id);
   if (!ids.length) return;
@@ -182,7 +182,9 @@ async function postTracking(ctx: CallContext, model: ModelInfo, initial: Initial
     for (const [name, computed] of Object.entries(COMPUTED_TRACKED[model.name] ?? {})) {
       if (name in before && !computed.depends.some((d) => written.has(d))) after[name] = before[name];
     }
-    const changed = fields.filter((f) => f.name in before && !sameValue(before[f.name], after[f.name]));
+    // mail's `_mail_track_order_fields`: (tracking sequence, name) descending, the order the
+    // mail_tracking_value rows are created in (the chatter shows them by id descending).
+    const changed = [...fields].reverse().filter((f) => f.name in before && !sameValue(before[f.name], after[f.name]));
     if (!changed.length) continue;
     refuseHook(ctx, model, '_track_subtype', 'the tracking message');
     refuseHook(ctx, model, '_mail_track', 'the tracking values');

@@ -155,11 +155,12 @@ describe('mail.thread chatter of native writes', () => {
         WHERE m.model = 'res.partner' AND m.res_id = $1 ORDER BY v.id`,
       [id],
     );
-    // Tracking order: phone (mail: tracking=2), user_id (4), name (account redefines it tracking=True: 100).
+    // Rows in mail's `_mail_track_order_fields` order, (tracking sequence, name) descending: name
+    // (account redefines it tracking=True: 100), user_id (4), phone (2) — as Odoo 18 stores them.
     expect(values).toEqual([
-      { name: 'phone', old_value_char: null, new_value_char: '+1 555', old_value_integer: null, new_value_integer: null },
-      { name: 'user_id', old_value_char: '', new_value_char: 'Mitchell Admin', old_value_integer: 0, new_value_integer: ADMIN },
       { name: 'name', old_value_char: 'Tracked', new_value_char: 'Tracked Renamed', old_value_integer: null, new_value_integer: null },
+      { name: 'user_id', old_value_char: '', new_value_char: 'Mitchell Admin', old_value_integer: 0, new_value_integer: ADMIN },
+      { name: 'phone', old_value_char: null, new_value_char: '+1 555', old_value_integer: null, new_value_integer: null },
     ]);
     // Writing the same value again tracks nothing.
     const count = async () => (await row(`SELECT count(*)::int AS n FROM mail_message WHERE model = 'res.partner' AND res_id = $1`, [id]))[0].n;
