@@ -6,6 +6,7 @@ import { GateRefusal, MigrationController, type StepOptions, type StepResult } f
 import { embeddedEndpoints } from '../../migration/control/endpoints.ts';
 import { renderOverview, renderPlan, renderStatus, renderStep } from '../../migration/control/status-text.ts';
 import { statusOverview } from '../../migration/control/status-overview.ts';
+import { deleteRulesView, renderDeleteRules } from '../../migration/control/sync/delete-rules-view.ts';
 import { describeDatabases } from '../databases-used.ts';
 import { embeddedClusterForCommand } from '../embedded-cluster-for-cli.ts';
 import { CONTROL_DATABASE } from '../../runtime/embedded-runner.ts';
@@ -38,7 +39,7 @@ const rate = (value: string) => {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
- * `ficus migrate status | plan | backfill | shadow | canary <percent> | retire <module>` and
+ * `ficus migrate status | plan | delete-rules <service> | backfill | shadow | canary <percent> | retire <module>` and
  * `ficus migrate cutover | rollback <module...>` (coupled modules change owner in one freeze). Exit codes: 0 done, 1 refused by a gate or failed, 2 bad usage.
  */
 export function registerMigrate(program: Command): void {
@@ -77,6 +78,13 @@ export function registerMigrate(program: Command): void {
       const p = await c.planReport(m);
       print(o, p, renderPlan(p));
       return 0;
+    }),
+  );
+  common(migrate.command('delete-rules').argument('<service>', 'service name (content, trade, ...)').description("the monolith's foreign keys from the service's tables across its cut, and whether its database carries them")).action((service: string, o) =>
+    runReadOnly(o, async (c) => {
+      const view = await deleteRulesView(c.legacy, (name) => c.servicePool(name), service);
+      print(o, view, renderDeleteRules(view));
+      return view.rules.some((r) => r.carried === 'no') && view.provisioned ? 1 : 0;
     }),
   );
   stepOptions(migrate.command('backfill').argument('<module>').description('copy the module into its service (snapshot + forward sync); done by the running Ficus'))

@@ -11,7 +11,6 @@ import { CONTENT_ROUTES, CONTENT_SHARED_PATHS } from './routes/index.ts';
 import { searchIndexingWork } from './domain/search-stream.ts';
 import { contentPurchaseSaga } from './domain/purchase-saga.ts';
 import { orphanPurchaseSweep } from './domain/orphan-purchase-sweep.ts';
-import { referenceCascadesWork } from './domain/reference-cascades.ts';
 import { contentPurchasePorts } from './routes/contents-purchase-ports.ts';
 
 /**
@@ -33,10 +32,10 @@ export default defineService<ContentDatabase>({
   migrations: CONTENT_MIGRATIONS,
   sagas: (owners) => [contentPurchaseSaga(contentPurchasePorts(owners))],
   // The search index follows every write of contents, posts, questions and mall products (SEARCH_INDEXING=on);
-  // pending purchases left without their saga by a crash before M06's cutover are withdrawn after a grace;
-  // a group deleted from the reference copy sets its posts' group_id null, as Odoo's foreign key does.
+  // pending purchases left without their saga by a crash before M06's cutover are withdrawn after a grace.
+  // (Odoo's foreign keys across the cut are the control plane's: migration/control/sync/delete-rule-triggers.ts.)
   background: (ports) => {
-    const works = [orphanPurchaseSweep(ports), referenceCascadesWork(ports), searchIndexingWork(ports)];
+    const works = [orphanPurchaseSweep(ports), searchIndexingWork(ports)];
     return { stop: async () => void (await Promise.all(works.map((work) => work.stop()))) };
   },
   odoo: {

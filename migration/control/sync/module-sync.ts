@@ -6,7 +6,9 @@ import { copyTableDefinitions } from '../../../cdc/apply/copy-table-definitions.
 import { EmbeddedSource } from '../../../cdc/embedded/embedded-source.ts';
 import { forwardSlot, referenceSlot, reverseSlot, type ModulePlan } from '../module-plan.ts';
 import { recordLegacyWriteOwner } from '../service-write-gate.ts';
-import { serviceReferenceTablesAt } from './reference-tables.ts';
+import { installDeleteRules, type DeleteRuleInstallation } from './delete-rule-triggers.ts';
+import { deriveDeleteRules } from './delete-rules.ts';
+import { modulePlansAt, serviceReferenceTablesAt } from './reference-tables.ts';
 import { SwitchingSink } from './switching-sink.ts';
 import { syncSource } from './sync-source.ts';
 
@@ -45,6 +47,9 @@ const qualified = (tables: readonly string[]) => tables.map((t) => `public.${t}`
  *   changed since the slot was made (a new reference, a module joining the service), the reader
  *   re-aims the publication and, its checkpoint naming other tables, takes a new snapshot of the
  *   whole list on a new slot (cdc/embedded/embedded-source.ts #prepare).
+ * Before the readers start, the monolith's ON DELETE rules from the service's tables across its cut
+ * are put in the service database as triggers (delete-rules.ts, delete-rule-triggers.ts), so a
+ * delete any reader applies ends there as the monolith's foreign keys end it.
  * Each applier tags its writes with its own replication origin, and the forward and reverse
  * readers skip ficus_* origins: nothing echoes. The reference reader applies every origin: its
  * tables are other modules', whose rows another service's reverse sync may write into the
@@ -62,6 +67,8 @@ export class ModuleSync {
    * (forgetRegistry) to see them, or their many2one values read `[id, false]` until a restart.
    */
   addedReferenceTables: readonly string[] = [];
+  /** The monolith's ON DELETE rules this start put in the service database (delete-rule-triggers.ts). */
+  deleteRules: DeleteRuleInstallation | undefined;
 
   constructor(options: ModuleSyncOptions) {
     this.#o = options;
@@ -73,6 +80,8 @@ export class ModuleSync {
     await this.#recordWriteOwner();
     const referenceTables = qualified(this.#o.referenceTables ?? (await serviceReferenceTablesAt(legacyUrl, plan.service)));
     this.addedReferenceTables = await this.#copyReferenceDefinitions(referenceTables);
+    // Before any reader applies a delete: the copies (and the service's own tables) exist now.
+    this.deleteRules = await this.#installDeleteRules(referenceTables);
     const tables = qualified(plan.tables);
     const code = plan.code.toLowerCase();
 
@@ -110,6 +119,32 @@ export class ModuleSync {
   async stop(): Promise<void> {
     await Promise.all(this.#sources.map((s) => s.stop().catch(() => undefined)));
     for (const close of this.#closers) await close().catch(() => undefined);
+  }
+
+  /**
+   * The monolith's foreign keys from the service's tables to its reference copies and to its other
+   * modules' tables, as triggers of the service database (delete-rules.ts, delete-rule-triggers.ts):
+   * made here, where the copies are created or made again, before the readers start.
+   */
+  async #installDeleteRules(referenceTables: readonly string[]): Promise<DeleteRuleInstallation> {
+    const { plan, legacyUrl, serviceUrl, logger } = this.#o;
+    const plans = await modulePlansAt(legacyUrl);
+    const source = new pg.Client({ connectionString: legacyUrl });
+    const target = new pg.Client({ connectionString: serviceUrl });
+    await source.connect();
+    await target.connect();
+    try {
+      const rules = await deriveDeleteRules(source, plans, plan.service, referenceTables);
+      const installation = await installDeleteRules(target, rules);
+      for (const { rule, why } of installation.skipped) logger.warn({ service: plan.service, constraint: rule.constraint, action: rule.action }, `delete rule not carried: ${why}`);
+      if (installation.changed || installation.dropped.length) {
+        logger.info({ service: plan.service, installed: installation.installed.length, changed: installation.changed, dropped: installation.dropped.length }, 'delete rules of the monolith put in the service database');
+      }
+      return installation;
+    } finally {
+      await source.end();
+      await target.end();
+    }
   }
 
   /** From the backfill on, the service's REST writes of the module wait for cutovers (service-write-gate.ts). */

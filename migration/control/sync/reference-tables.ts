@@ -72,11 +72,11 @@ export async function serviceReferenceTablesIn(legacy: pg.Pool, service: string)
 const plansByUrl = new Map<string, Promise<Map<string, ModulePlan>>>();
 
 /**
- * serviceReferenceTables read from the legacy database at `legacyUrl`, for a caller without a
- * pool on it (a module sync): the plans are read once per database and process, as modulePlans
- * does per pool, so a service's modules starting one after the other pay for one registry read.
+ * The module plans of the legacy database at `legacyUrl`, for a caller without a pool on it (a
+ * module sync): read once per database and process, as modulePlans does per pool, so a service's
+ * modules starting one after the other pay for one registry read.
  */
-export async function serviceReferenceTablesAt(legacyUrl: string, service: string): Promise<string[]> {
+export function modulePlansAt(legacyUrl: string): Promise<Map<string, ModulePlan>> {
   let plans = plansByUrl.get(legacyUrl);
   if (!plans) {
     plans = (async () => {
@@ -90,5 +90,10 @@ export async function serviceReferenceTablesAt(legacyUrl: string, service: strin
     plansByUrl.set(legacyUrl, plans);
     plans.catch(() => plansByUrl.delete(legacyUrl));
   }
-  return serviceReferenceTables(await plans, service);
+  return plans;
+}
+
+/** serviceReferenceTables read from the legacy database at `legacyUrl` (modulePlansAt). */
+export async function serviceReferenceTablesAt(legacyUrl: string, service: string): Promise<string[]> {
+  return serviceReferenceTables(await modulePlansAt(legacyUrl), service);
 }

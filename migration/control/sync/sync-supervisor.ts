@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ControlEndpoints } from '../endpoints.ts';
 import { provisionService, serviceCommandProcessor, type ServiceWithOdooFace } from '../../../services/kit/index.ts';
-import { modulePlan, serviceTakingOver } from '../module-plan.ts';
+import { modulePlan, modulePlans, serviceTakingOver } from '../module-plan.ts';
 import { syncRequests } from '../store/sync-store.ts';
 import { ModuleSync } from './module-sync.ts';
 
@@ -86,7 +86,9 @@ export class SyncSupervisor {
       await sync.start();
       if (sync.addedReferenceTables.length) this.o.onReferenceTablesAdded?.(plan.service, sync.addedReferenceTables);
       if (!this.#processors.has(plan.service)) {
-        const processor = serviceCommandProcessor(service, { url: serviceUrl, logger: this.o.logger });
+        // Every table of the service's modules, many2many relation tables too: a monolith's cascade reaches them as legacy writes.
+        const ownedTables = [...(await modulePlans(this.o.legacy)).values()].filter((p) => p.service === plan.service).flatMap((p) => p.tables);
+        const processor = serviceCommandProcessor(service, { url: serviceUrl, logger: this.o.logger, ownedTables });
         await processor.start();
         this.#processors.set(plan.service, processor);
       }

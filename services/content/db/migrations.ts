@@ -201,4 +201,18 @@ BEGIN
 END $$;
 `,
   },
+  {
+    // 0005's trigger and 0006's function (attached by content's background work once the
+    // reference copy existed) were two of Odoo's foreign keys written by hand. The control plane
+    // now derives every key from the monolith's catalog and installs it where the sync creates the
+    // copies, before any reader applies a delete (migration/control/sync/delete-rule-triggers.ts,
+    // content_tags → qa_question_tag_rel and knowledge_content_tag_rel, community_groups →
+    // community_posts among them). Dropping the function drops the trigger on the copy with it.
+    id: '0007_hand_written_delete_rules_dropped',
+    sql: `
+DROP TRIGGER IF EXISTS content_tags_deleted ON content_tags;
+DROP FUNCTION IF EXISTS content_tag_deleted();
+DROP FUNCTION IF EXISTS content_group_copy_deleted() CASCADE;
+`,
+  },
 ];

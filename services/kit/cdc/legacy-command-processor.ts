@@ -9,7 +9,7 @@ export interface LegacyCommandProcessorOptions {
   logger: Logger;
   /** The service's name: in refusals and connection names. */
   service: string;
-  /** The legacy tables the service owns once cut over; a command for any other table is refused. */
+  /** The legacy tables the service owns once cut over (its models' tables and their many2many relation tables); a command for any other table is refused. */
   ownedTables: readonly string[];
   pollMs?: number;
 }
@@ -102,21 +102,33 @@ export class LegacyCommandProcessor {
     }
   }
 
+  /**
+   * One command, by the key the legacy side's change carries (a model's `id`, a many2many
+   * relation row's pair of columns). A delete whose row is already gone is done, not refused: the
+   * monolith's ON DELETE cascade of a row the service database deleted first by the same rule
+   * (migration/control/sync/delete-rule-triggers.ts, in the transaction that applied the
+   * referenced row's delete) arrives here after it, and there is nothing left to do.
+   */
   async #apply(client: pg.Client, command: { table_name: string; op: string; row_after: Record<string, unknown> | null; pk: string }): Promise<string> {
     if (!this.#owned.has(command.table_name)) return `refused: not a table ${this.options.service} owns`;
-    const table = `"${command.table_name}"`;
+    const table = quoteIdent(command.table_name);
     const key = JSON.parse(command.pk) as Record<string, unknown>;
+    const keyColumns = Object.keys(key).map(quoteIdent);
+    if (!keyColumns.length) return 'refused: the change carries no key';
     if (command.op === 'd') {
-      await client.query(`DELETE FROM ${table} WHERE id = $1`, [key.id]);
-      return 'deleted';
+      // Column values arrive in the change-event encoding: jsonb_populate_record casts them to the table's types.
+      const deleted = await client.query(
+        `DELETE FROM ${table} t USING jsonb_populate_record(NULL::${table}, $1::jsonb) k WHERE ${keyColumns.map((c) => `t.${c} = k.${c}`).join(' AND ')}`,
+        [JSON.stringify(key)],
+      );
+      return deleted.rowCount ? 'deleted' : 'already deleted';
     }
-    const row = command.row_after ?? {};
-    // Column values arrive in the change-event encoding (text for timestamps/numerics): jsonb_populate_record casts them.
+    const row = { ...key, ...(command.row_after ?? {}) };
     const cols = Object.keys(row).map(quoteIdent);
     await client.query(
       `INSERT INTO ${table} (${cols.join(', ')})
        SELECT ${cols.join(', ')} FROM jsonb_populate_record(NULL::${table}, $1::jsonb)
-       ON CONFLICT (id) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+       ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
       [JSON.stringify(row)],
     );
     return 'applied';

@@ -36,8 +36,15 @@ export function provisionService(definition: ServiceWithOdooFace, serviceUrl: st
   return definition.odoo.provision ? definition.odoo.provision(serviceUrl) : provisionServiceDatabase(serviceUrl, definition.migrations);
 }
 
-/** The processor of legacy writes to the service's tables after cutover. */
-export function serviceCommandProcessor(definition: ServiceWithOdooFace, options: { url: string; logger: Logger }): CommandProcessor {
-  if (definition.odoo.commandProcessor) return definition.odoo.commandProcessor(options);
-  return new LegacyCommandProcessor({ ...options, service: definition.name, ownedTables: definition.odoo.models.map((m) => m.table) });
+/**
+ * The processor of legacy writes to the service's tables after cutover. `ownedTables`: every table
+ * of the service's modules as the legacy database has them (the control plane's module plans:
+ * models' tables and their many2many relation tables); without it, the tables of the models the
+ * face serves.
+ */
+export function serviceCommandProcessor(definition: ServiceWithOdooFace, options: { url: string; logger: Logger; ownedTables?: readonly string[] }): CommandProcessor {
+  const { ownedTables, ...common } = options;
+  if (definition.odoo.commandProcessor) return definition.odoo.commandProcessor(common);
+  const tables = new Set([...definition.odoo.models.map((m) => m.table), ...(ownedTables ?? [])]);
+  return new LegacyCommandProcessor({ ...common, service: definition.name, ownedTables: [...tables] });
 }

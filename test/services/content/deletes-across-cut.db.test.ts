@@ -4,6 +4,7 @@ import { settleModules } from '../../../bench/drill/module-drill.ts';
 import { useReplicationOrigin } from '../../../cdc/apply/replication-origin.ts';
 import type { StepOptions } from '../../../migration/control/controller.ts';
 import { reverseSlot } from '../../../migration/control/module-plan.ts';
+import { readInstalledDeleteRules } from '../../../migration/control/sync/delete-rule-triggers.ts';
 import { reconcileModules } from '../../../migration/reconcile/index.ts';
 import content from '../../../services/content/index.ts';
 import { drillLog, serviceDrillStack } from '../support/service-drill-stack.ts';
@@ -43,10 +44,12 @@ describe('deletes across the cut: a tag deleted on the monolith while M12 is ser
 
     const legacy = stack.legacyPool;
     const service = stack.servicePool;
-    // Content's background work put Odoo's rule on the reference copy the first backfill created.
-    const ruleOnCopy = async () => (await service.query(`SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('community_groups') AND tgname = 'community_groups_deleted_content'`)).rowCount;
-    for (let i = 0; i < 200 && !(await ruleOnCopy()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await ruleOnCopy()).toBe(1);
+    // The backfill put Odoo's rules on the reference copy it created and on content_tags, before its readers started (no waiting).
+    // knowledge_content_tag_rel is M06's own, like content_tags: the monolith's cascade of it moves with M06 (its forward sync, then its engine).
+    const rules = await readInstalledDeleteRules(service);
+    const ruleOf = (references: string, table: string) => rules.find((r) => r.references === references && r.table === table)?.action;
+    expect({ group: ruleOf('community_groups', 'community_posts'), tag: ruleOf('content_tags', 'qa_question_tag_rel'), content: ruleOf('content_tags', 'knowledge_content_tag_rel') })
+      .toEqual({ group: 'set null', tag: 'cascade', content: undefined });
     // A tag linked by questions (and, if any, contents); a group named by posts.
     const { rows: [tag] } = await legacy.query<{ tag_id: number }>('SELECT tag_id FROM qa_question_tag_rel GROUP BY tag_id ORDER BY count(*) DESC, tag_id LIMIT 1');
     const { rows: [group] } = await legacy.query<{ group_id: number }>('SELECT group_id FROM community_posts WHERE group_id IS NOT NULL GROUP BY group_id ORDER BY count(*) DESC, group_id LIMIT 1');
@@ -96,6 +99,12 @@ describe('deletes across the cut: a tag deleted on the monolith while M12 is ser
     expect(await postsOfGroup(service)).toEqual([]);
     const nulled = await service.query<{ id: number }>('SELECT id FROM community_posts WHERE id = ANY($1::int4[]) AND group_id IS NULL ORDER BY id', [posts]);
     expect(nulled.rows.map((r) => r.id)).toEqual(posts);
+
+    // The monolith's cascade of M12's relation rows reached content as legacy deletes (M12 is served): done, none refused.
+    const outcomes = await service.query<{ outcome: string | null; n: number }>(
+      `SELECT outcome, count(*)::int AS n FROM ficus_cdc.legacy_command WHERE table_name = 'qa_question_tag_rel' AND op = 'd' GROUP BY outcome ORDER BY outcome`);
+    expect(outcomes.rows.length).toBeGreaterThan(0);
+    for (const row of outcomes.rows) expect(['deleted', 'already deleted']).toContain(row.outcome);
 
     const rec = await reconcileModules({ sourceUrl: stack.endpoints.legacyUrl, targetUrl: stack.endpoints.serviceUrlFor('content'), modules: [...MODULES], lag: { lagWindowMs: 2000 } });
     const differences = rec.summary.missingInTarget + rec.summary.missingInSource + rec.summary.different;
