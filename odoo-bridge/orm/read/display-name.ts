@@ -26,6 +26,20 @@ const SQL_RULES: Record<string, SqlRule> = {
     const code = pythonFieldSql(env, m, 'code', a);
     return code ? sql`CASE WHEN COALESCE(${code}, '') <> '' THEN ${code} || ' ' || ${name} ELSE ${name} END` : name;
   },
+  // sale sale_order_line.py `_compute_display_name`: "<order> - <first line of the description, or
+  // the product's name> (<ref or name of the order partner's commercial partner>)"
+  // (`_additional_name_per_id` → `_get_partner_display`), Python's False printed as 'False'.
+  'sale.order.line': (env, m, a) => {
+    const template = env.registry.model('product.template');
+    const templateName = template?.fields.get('name');
+    const product = templateName
+      ? sql`(SELECT ${fieldSql(env, templateName, 'pt')} FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id WHERE pp.id = ${sql.ref(`${a}.product_id`)})`
+      : sql`NULL`;
+    const description = sql`NULLIF(split_part(${fieldSql(env, m.fields.get('name')!, a)}, E'\n', 1), '')`;
+    return sql`COALESCE((SELECT so.name FROM sale_order so WHERE so.id = ${sql.ref(`${a}.order_id`)}), 'False') || ' - ' || COALESCE(${description}, ${product}, 'False')
+      || ' (' || COALESCE((SELECT COALESCE(NULLIF(cp.ref, ''), cp.name) FROM res_partner p
+                             JOIN res_partner cp ON cp.id = p.commercial_partner_id WHERE p.id = ${sql.ref(`${a}.order_partner_id`)}), 'False') || ')'`;
+  },
   // product product_pricelist.py: "<name or 'New'> (<currency name>)".
   'product.pricelist': (env, m, a) =>
     sql`COALESCE(NULLIF(${fieldSql(env, m.fields.get('name')!, a)}, ''), 'New') || ' (' || COALESCE((SELECT c.name FROM res_currency c WHERE c.id = ${sql.ref(`${a}.currency_id`)}), 'False') || ')'`,

@@ -27,7 +27,8 @@ import { PROJECT_ROOT } from '../../support/ficus-process.ts';
  *   parent_of through a parent field to another model is a TypeError (child_of: ValueError);
  * - name_search and display_name: `_rec_names_search` as the addons' sources set it (none on
  *   product.template/product.product), res.partner.category's like operators match the children of the
- *   matching tags (not res.partner's), res.groups `_search_full_name` of '' is IndexError;
+ *   matching tags (not res.partner's), res.groups `_search_full_name` of '' is IndexError; sale.order.line's
+ *   display name is "<order> - <description's first line or product> (<commercial partner ref or name>)";
  * - `in` with '' (strings) or 0 (numbers) also matches NULL (`_condition_to_sql`); a many2one's text
  *   value reaches PostgreSQL (InvalidTextRepresentation), an integer's goes through int() (ValueError);
  * - account.account `_field_to_sql('placeholder_code')` INNER JOINs the account's first company: ordering
