@@ -60,7 +60,9 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const steps: TradeDrillResult['steps'] = [];
   // Gates are shown, not waited for; gateways under the drill's own load (a CI machine at load 10)
   // may need more than the 2 s default to acknowledge a freeze: its correctness is what counts.
-  const force = { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000 };
+  // Likewise the freeze's lease (5 s by default, the gateways' safety net for a cutover process that
+  // died): on a loaded machine the drill measures how long its freezes take, it does not abort them.
+  const force = { force: true, reason: 'drill: gates shown, not waited for', ackTimeoutMs: 30_000, leaseMs: 60_000 };
   const thresholds = { thresholds: { minShadowSamples: 1, minMatchRate: 0.99 } };
   const timed = stepTimer(steps, log);
   const both = async (name: string, order: readonly string[], work: (module: string) => Promise<StepResult>) => {
