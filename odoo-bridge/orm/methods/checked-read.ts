@@ -59,8 +59,14 @@ async function checkAttachedRecords(ctx: CallContext, ids: readonly number[]): P
   }
 }
 
-/** `read(ids, fields, load)` as the user: the one way to read records by id. */
+/**
+ * `read(ids, fields, load)` as the user: the one way to read records by id. A record that does not
+ * exist is left out because reading one of its fields raises MissingError (models.py
+ * `_read_format` clears its values then); its `id` alone reads from the recordset without a
+ * fetch, so `read(ids, ['id'])` answers every id asked, existing or not, as Odoo does.
+ */
 export async function readAsUser(ctx: CallContext, model: ModelInfo, ids: readonly number[], fields: readonly string[], load: unknown): Promise<Record<string, unknown>[]> {
   const readable = await checkReadable(ctx, model, ids);
+  if (fields.length && fields.every((name) => name === 'id')) return readable.map((id) => ({ id }));
   return readRecords(ctx.readEnv(), model, { kind: 'ids', ids: readable }, fields, ctx.readOptions(load));
 }
