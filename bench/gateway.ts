@@ -13,6 +13,10 @@
  *    and through the gateway (LEGACY_ODOO_URL); the difference is the gateway's added latency.
  *    Bar: ≤ 1 ms p50, ≤ 5 ms p99.
  *
+ * 4. Promises per call of the gateway and of the floor, in extra processes that are counted and
+ *    never timed (support/promise-count-preload.ts): unlike CPU time, the count does not move
+ *    with the machine's load, so a change of a few percent in the work around a call shows.
+ *
  * The machine is shared: variants of each part are measured in interleaved slices (see
  * support/interleaved.ts), so that load changes fall on all of them alike; the load average is
  * printed with the figures. Ratios and CPU per call are the figures that hold.
@@ -40,6 +44,7 @@ const ROUNDS = 3;
 const CPU_CONCURRENCY = 8;
 const THROUGHPUT_CONCURRENCY = 16;
 const CPU_BAR_MS = 0.7;
+const PROMISE_COUNT_CALLS = 1000;
 const PROCESSES_BAR = 1.7;
 const load = () => os.loadavg().map((l) => round(l, 2));
 const loadAtStart = load();
@@ -52,18 +57,19 @@ try {
   await ensureDatabase(bench.cluster.url('postgres'), 'bench_gateway_control');
   const controlUrl = bench.cluster.url('bench_gateway_control');
 
-  const start = async (script: string, args: string[]): Promise<{ pid: number; url: string }> => {
+  const start = async (script: string, args: string[], preload: string[] = []): Promise<{ pid: number; url: string; child: ChildProcess }> => {
     const port = Number(args.find((a) => /^\d+$/.test(a)) ?? (JSON.parse(args[0]!) as { port: number }).port);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const imports = preload.flatMap((module) => ['--import', path.join(import.meta.dirname, 'support', module)]);
+    const child = spawn(process.execPath, ['--import', 'tsx', ...imports, path.join(import.meta.dirname, 'support', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     });
-    return { pid: child.pid!, url: `http://127.0.0.1:${port}` };
+    return { pid: child.pid!, url: `http://127.0.0.1:${port}`, child };
   };
-  const gateway = async (options: Partial<GatewayBenchOptions>) =>
-    start('gateway-bench-process.ts', [JSON.stringify({ databaseUrl: ref.url, databaseName: ODOO_REF, controlUrl, port: await freePort(), ...options } satisfies GatewayBenchOptions)]);
+  const gateway = async (options: Partial<GatewayBenchOptions>, preload: string[] = []) =>
+    start('gateway-bench-process.ts', [JSON.stringify({ databaseUrl: ref.url, databaseName: ODOO_REF, controlUrl, port: await freePort(), ...options } satisfies GatewayBenchOptions)], preload);
 
   const floor = await start('floor-http-engine-process.ts', [ref.url, ODOO_REF, String(await freePort())]);
   const lean = await gateway({});
@@ -127,6 +133,29 @@ try {
   );
   const loadAtEnd = load();
 
+  // 4. Promises per call, in processes of their own (the counting hook slows whatever it is in).
+  const countedGateway = await gateway({}, ['promise-count-preload.ts']);
+  const countedFloor = await start('floor-http-engine-process.ts', [ref.url, ODOO_REF, String(await freePort())], ['promise-count-preload.ts']);
+  const promisesPerCall = async (server: { url: string; child: ChildProcess }) => {
+    const call = jsonRpcOn(server, 1);
+    const counted = () =>
+      new Promise<number>((resolve) => {
+        const read = (chunk: Buffer) => {
+          const found = /promises (\d+)/.exec(chunk.toString());
+          if (!found) return;
+          server.child.stdout!.off('data', read);
+          resolve(Number(found[1]));
+        };
+        server.child.stdout!.on('data', read);
+        server.child.kill('SIGUSR2');
+      });
+    for (let i = 0; i < 200; i++) await call();
+    await counted();
+    for (let i = 0; i < PROMISE_COUNT_CALLS; i++) await call();
+    return (await counted()) / PROMISE_COUNT_CALLS;
+  };
+  const promises = { jsonrpc: await promisesPerCall(countedGateway), floor: await promisesPerCall(countedFloor) };
+
   const ms = (n: number) => n.toFixed(3);
   const split = (f: InterleavedFigures) => `server ${ms(f.cpuMsPerCall.server ?? 0)} + PostgreSQL ${ms(f.cpuMsPerCall.postgres ?? 0)} = ${ms((f.cpuMsPerCall.server ?? 0) + (f.cpuMsPerCall.postgres ?? 0))} ms CPU/call`;
   const asFigures = (f: InterleavedFigures): Figures => ({ calls: f.calls, seconds: f.seconds, perSecond: f.perSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms });
@@ -159,6 +188,7 @@ try {
     { name: 'upstream called directly', figures: asFigures(proxied.direct!) },
     { name: 'through the gateway', figures: asFigures(proxied.proxied!), note: `adds ${ms(addedP50)} ms p50, ${ms(addedP99)} ms p99; gateway ${ms(proxied.proxied!.cpuMsPerCall.server ?? 0)} ms CPU/call` },
   ]);
+  console.log(`\n4. promises per call (${PROMISE_COUNT_CALLS} calls, one at a time, counted in processes of their own): gateway JSON-RPC ${round(promises.jsonrpc, 1)}, floor ${round(promises.floor, 1)}`);
   console.log(
     JSON.stringify({
       bench: 'gateway',
@@ -176,6 +206,8 @@ try {
       jsonrpc_cpu_bar_met: cpu.jsonrpc!.cpuMsPerCall.total <= CPU_BAR_MS,
       per_call_auth_cpu_ms_per_call: round(cpu.jsonrpcPerCallAuth!.cpuMsPerCall.total, 3),
       xmlrpc_cpu_ms_per_call: round(cpu.xmlrpc!.cpuMsPerCall.total, 3),
+      jsonrpc_promises_per_call: round(promises.jsonrpc, 1),
+      floor_promises_per_call: round(promises.floor, 1),
       floor_per_s: round(cpu.floor!.perSecond, 0),
       jsonrpc_per_s: round(cpu.jsonrpc!.perSecond, 0),
       one_process_per_s: round(processes.one!.perSecond, 0),
