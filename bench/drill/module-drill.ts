@@ -251,7 +251,13 @@ export async function settleModules(stack: DrillStack, modules: readonly string[
 
 async function waitLegacyCommandsDone(stack: DrillStack): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while ((await stack.servicePool.query<{ n: number }>('SELECT count(*)::int AS n FROM ficus_cdc.legacy_command WHERE done_at IS NULL')).rows[0]!.n > 0) {
+  // No command table yet: no forward reader has met a legacy write since the cutover, so none is pending.
+  const pending = async () =>
+    (await stack.servicePool.query<{ n: number }>(
+      `SELECT CASE WHEN to_regclass('ficus_cdc.legacy_command') IS NULL THEN 0
+              ELSE (SELECT count(*)::int FROM ficus_cdc.legacy_command WHERE done_at IS NULL) END AS n`,
+    )).rows[0]!.n;
+  while ((await pending()) > 0) {
     if (Date.now() > deadline) throw new Error('legacy commands still pending after the drill');
     await new Promise((r) => setTimeout(r, 20));
   }
