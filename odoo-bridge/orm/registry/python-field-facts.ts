@@ -48,8 +48,10 @@ export function pythonFactsOf(registry: Registry, model: ModelInfo): ModelFacts 
   for (const field of model.fields.values()) {
     const fact = factOf(registry, model.name, field.name);
     if (!fact) continue;
-    // Delegated (_inherits) fields get their defaults when the parent record is created.
-    if (fact.default && !fact.computed && !field.inheritedVia && !field.related) defaults.set(field.name, fact.default);
+    // Delegated (_inherits) fields get their defaults when the parent record is created. A computed
+    // field's default counts too: `_add_missing_default_values` puts it in the vals, and create()
+    // protects the fields given in vals from their compute (odoo/models.py), so it is what is stored.
+    if (fact.default && !field.inheritedVia && !field.related) defaults.set(field.name, fact.default);
     if (fact.tracking) tracked.push({ field, sequence: fact.tracking });
   }
   tracked.sort((a, b) => a.sequence - b.sequence || (a.field.name < b.field.name ? -1 : 1));

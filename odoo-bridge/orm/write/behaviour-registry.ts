@@ -28,6 +28,12 @@ export interface ModelBehaviour {
   beforeCreate?(ctx: CallContext, valsList: Vals[]): void | Promise<void>;
   /** After the rows exist (x2many included): side effects, extra records. */
   afterCreate?(ctx: CallContext, ids: number[], valsList: Vals[]): void | Promise<void>;
+  /**
+   * A `create()` override's code after `super().create()` returned: mail.thread (deepest in the
+   * MRO) has already logged the creation note and subscribed the creator, so what this creates
+   * (product.template's variants) comes after them, as in Odoo.
+   */
+  afterSuperCreate?(ctx: CallContext, ids: number[], valsList: Vals[]): void | Promise<void>;
   /** A `write()` override before `super().write` (may raise, may rewrite vals). */
   beforeWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
   afterWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;

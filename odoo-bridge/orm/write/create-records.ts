@@ -99,5 +99,6 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   for (const b of behaviours) await b.afterCreate?.(w.ctx, ids, prepared);
   if (checkAccess) await checkRules(w, model, 'create', ids);
   await mailThreadAfterCreate(w.ctx, model, ids, valsList);
+  for (const b of behaviours) await b.afterSuperCreate?.(w.ctx, ids, prepared);
   return ids;
 }

@@ -3,6 +3,7 @@ import { registerResPartner } from './res-partner.ts';
 import { registerResUsers } from './res-users.ts';
 import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
+import { registerProductTemplate } from './product-template.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -14,5 +15,6 @@ export function coreBehaviours(): BehaviourRegistry {
   registerResUsers(behaviours);
   registerCoreConstraintChecks(behaviours);
   registerResCountryAndCurrency(behaviours);
+  registerProductTemplate(behaviours);
   return behaviours;
 }
