@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import type { BackgroundPorts, BackgroundWork } from '../../kit/index.ts';
+import { periodicWork, type BackgroundPorts, type BackgroundWork } from '../../kit/index.ts';
 import type { ContentDatabase } from '../db/tables.ts';
 import { sweepOrphanPurchases, type OrphanOutcome } from './orphan-purchases.ts';
 
@@ -51,32 +51,18 @@ const SWEEP_LIMIT = 100;
  */
 export function orphanPurchaseSweep(ports: BackgroundPorts<ContentDatabase>, settings: OrphanSweepSettings = orphanSweepSettingsFromEnv()): BackgroundWork {
   const counter = orphanPurchaseCounter(ports.metrics ?? new Registry());
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const sweep = async () => {
-    const { settled } = await sweepOrphanPurchases({ db: ports.db, legacyPool: ports.legacyPool }, { graceMs: settings.graceMs, limit: SWEEP_LIMIT });
-    for (const { intent, outcome, home, ageSeconds } of settled) {
-      counter.inc({ outcome, by: 'sweep' });
-      logOutcome(ports.logger, outcome, { purchaseId: intent.purchaseId, contentId: intent.contentId, home, ageSeconds });
-    }
-  };
-  const tick = () => {
-    if (stopped) return;
-    running = sweep()
-      .catch((error: unknown) => ports.logger.warn({ err: error }, 'orphan purchase sweep failed; it runs again at the next interval'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, settings.everyMs);
-      });
-  };
-  timer = setTimeout(tick, Math.min(settings.everyMs, 5_000));
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+  return periodicWork({
+    everyMs: settings.everyMs,
+    logger: ports.logger,
+    what: 'orphan purchase sweep',
+    async pass() {
+      const { settled } = await sweepOrphanPurchases({ db: ports.db, legacyPool: ports.legacyPool }, { graceMs: settings.graceMs, limit: SWEEP_LIMIT });
+      for (const { intent, outcome, home, ageSeconds } of settled) {
+        counter.inc({ outcome, by: 'sweep' });
+        logOutcome(ports.logger, outcome, { purchaseId: intent.purchaseId, contentId: intent.contentId, home, ageSeconds });
+      }
     },
-  };
+  });
 }
 
 /** One line per settled intent: what happened, to which purchase, where. */

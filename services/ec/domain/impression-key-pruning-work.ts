@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import type { BackgroundPorts, BackgroundWork } from '../../kit/index.ts';
+import { periodicWork, type BackgroundPorts, type BackgroundWork } from '../../kit/index.ts';
 import type { EcDatabase } from '../db/tables.ts';
 import { pruneImpressionKeys } from './impression-key-pruning.ts';
 
@@ -59,29 +59,15 @@ export function prunedKeysCounter(metrics: Registry): Counter {
  */
 export function impressionKeyPruning(ports: BackgroundPorts<EcDatabase>, settings: KeyPruningSettings = keyPruningSettingsFromEnv()): BackgroundWork {
   const counter = prunedKeysCounter(ports.metrics ?? new Registry());
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const pass = async () => {
-    const { deleted, batches } = await pruneImpressionKeys(ports.pool, {
-      retentionMs: settings.retentionMs, batchSize: settings.batchSize, keepGoing: () => !stopped, onBatch: (n) => counter.inc(n),
-    });
-    if (deleted) ports.logger.info({ deleted, batches, retentionDays: settings.retentionMs / DAY_MS }, 'impression ledger keys past their retention pruned');
-  };
-  const tick = () => {
-    if (stopped) return;
-    running = pass()
-      .catch((error: unknown) => ports.logger.warn({ err: error }, 'impression key pruning failed; it runs again at the next interval'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, settings.everyMs);
+  return periodicWork({
+    everyMs: settings.everyMs,
+    logger: ports.logger,
+    what: 'impression key pruning',
+    async pass(stopped) {
+      const { deleted, batches } = await pruneImpressionKeys(ports.pool, {
+        retentionMs: settings.retentionMs, batchSize: settings.batchSize, keepGoing: () => !stopped(), onBatch: (n) => counter.inc(n),
       });
-  };
-  timer = setTimeout(tick, Math.min(settings.everyMs, 5_000));
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      if (deleted) ports.logger.info({ deleted, batches, retentionDays: settings.retentionMs / DAY_MS }, 'impression ledger keys past their retention pruned');
     },
-  };
+  });
 }
