@@ -4,6 +4,7 @@ import { registerResUsers } from './res-users.ts';
 import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
+import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -16,5 +17,6 @@ export function coreBehaviours(): BehaviourRegistry {
   registerCoreConstraintChecks(behaviours);
   registerResCountryAndCurrency(behaviours);
   registerProductTemplate(behaviours);
+  registerPartnerSalesperson(behaviours);
   return behaviours;
 }
