@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ComputedField } from './computed-field.ts';
+import { pyRepr } from '../domain/python-repr.ts';
 
 /**
  * Non-stored computes of base's technical models that an all-fields read asks for (odoorpc,
@@ -16,23 +17,6 @@ import type { ComputedField } from './computed-field.ts';
  * | `report.paperformat.print_page_width/height` | report_paperformat.py `_compute_print_page_size` | the format's size in mm (custom: page width/height), swapped in Landscape |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
-
-/** Python `repr()` of a str. */
-function pythonStr(value: string): string {
-  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
-}
 
 /** report_paperformat.py PAPER_SIZES: key → (width, height) in mm. */
 const PAPER_SIZES: Record<string, readonly [number, number]> = {
@@ -82,7 +66,7 @@ export const BASE_MODEL_COMPUTED_FIELDS: Record<string, ComputedField> = {
     compute: (r) => {
       if (r.ttype !== 'selection' && r.ttype !== 'reference') return false;
       const pairs = (r.selection ?? []) as Array<[string, string | null]>;
-      return `[${pairs.map(([value, name]) => `(${pythonStr(value)}, ${name === null ? 'None' : pythonStr(name)})`).join(', ')}]`;
+      return `[${pairs.map(([value, name]) => `(${pyRepr(value)}, ${name === null ? 'None' : pyRepr(name)})`).join(', ')}]`;
     },
   },
   'ir.model.fields.modules': {

@@ -5,6 +5,7 @@ import type { GroupSet } from './group-sets.ts';
 import { NameManager, type FieldUse } from './name-manager.ts';
 import type { ViewEnv } from './view-env.ts';
 import { append, elementChildren, getAttr, removeAttr, setAttr, element, type XmlElement } from './xml-tree.ts';
+import { pyRepr } from '../domain/python-repr.ts';
 
 /**
  * ir_ui_view.py `_postprocess_view`: one pass over a combined arch that records the fields each
@@ -39,22 +40,6 @@ export interface PostprocessResult {
 
 /** Groups each marked node is restricted to (Odoo's `__groups_key__` attribute, kept aside). */
 export type GroupMarks = Map<XmlElement, GroupSet>;
-
-function pythonRepr(value: string): string {
-  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
-}
 
 function namesOf(expression: string, view: ViewEnv): Set<string> {
   try {
@@ -245,7 +230,7 @@ function addMissingFields(root: XmlElement, nm: NameManager, marks: GroupMarks):
     if (!entry) nm.availableFields.set(name, (entry = { groups: [] }));
     if (groups !== false) entry.groups.push(groups);
     nm.availableNames.add(name);
-    const usedBy = uses.map(({ use: [attribute, expression], node }) => `${attribute}=${pythonRepr(expression)} (${node.tag},${getAttr(node, 'name') ?? 'None'})`).join('; ');
+    const usedBy = uses.map(({ use: [attribute, expression], node }) => `${attribute}=${pyRepr(expression)} (${node.tag},${getAttr(node, 'name') ?? 'None'})`).join('; ');
     const item = element('field', [
       ['name', name],
       [root.tag !== 'list' ? 'invisible' : 'column_invisible', 'True'],
