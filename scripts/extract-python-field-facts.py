@@ -21,7 +21,11 @@ Rules (Odoo 18 semantics):
 - A class's model is `_name`, else `_inherit` (a string, or the first of a list).
 - A field redefined by a later module (dependency order, from the manifests) keeps the earlier
   definition's attributes unless it sets them again (fields.py `_setup_attrs` merges `args`).
-- Only literal defaults (`ast.literal_eval`) and the known environment lambdas are kept; a default
+- Only literal defaults (`ast.literal_eval`), translated literals (`lambda self: _('New')`), records
+  named by xml id (`self.env.ref('product.product_category_all')`), decimal precisions
+  (`precision_get('Percentage Analytic')`), the current company's stored fields
+  (`self.env.company.snailmail_cover`), module or class constants, `str()` of a dict/list literal
+  on a Char/Text field, and the known environment lambdas are kept; a default
   computed by a method is left out (Ficus then stores what Odoo's default_get would not know).
 - A model "inherits" another through any `_inherit` of any of its classes, transitively.
 - `@api.depends` with string paths is kept as written; BaseModel's `_rec_name` lambda as
@@ -288,8 +292,32 @@ def classes_of(path):
                 constants[stmt.targets[0].id] = v
             if ok and isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
                 sequences[stmt.targets[0].id] = list(v)
+    # A field whose name is a Python keyword is added after the class statement (ir_rule.py:
+    # `global_ = fields.Boolean(…)`, `setattr(IrRule, 'global', global_)`, `__set_name__`): it is
+    # one more definition of that class, declared after the others.
+    module_fields = {stmt.targets[0].id: stmt.value for stmt in tree.body
+                     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                     and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+                     and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == 'fields'}
+    set_fields = {}
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == 'setattr' and len(call.args) == 3 \
+                and isinstance(call.args[0], ast.Name) and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str) \
+                and isinstance(call.args[2], ast.Name) and call.args[2].id in module_fields:
+            set_fields.setdefault(call.args[0].id, []).append(
+                ast.Assign(targets=[ast.Name(id=call.args[1].value)], value=module_fields[call.args[2].id]))
     for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
+        if cls.name in set_fields:
+            cls.body = cls.body + set_fields.pop(cls.name)
         name, inherit, fields = None, [], {}
+        # `default=DEFAULT_PYTHON_CODE` may name a class attribute (ir_actions.py) as well as a module constant.
+        class_constants = dict(constants)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                ok, v = const(stmt.value)
+                if ok and isinstance(v, (str, int, float, bool)):
+                    class_constants[stmt.targets[0].id] = v
         methods = {stmt.name for stmt in cls.body if isinstance(stmt, ast.FunctionDef)}
         class_functions = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, ast.FunctionDef)}
         # x2many fields read nothing of the record's row (a search on the comodel): no MissingError.
@@ -338,7 +366,7 @@ def classes_of(path):
                     inherit = str_or_list(stmt.value)
                 elif isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
                         and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == 'fields':
-                    fields[target] = field_facts(stmt.value, text, constants, class_functions)
+                    fields[target] = field_facts(stmt.value, text, class_constants, class_functions)
                     facts = field_depends_facts(stmt.value, text, method_depends)
                     if facts:
                         depends_fields[target] = facts
@@ -446,6 +474,81 @@ def method_env_default(node, text, class_functions):
     return ENV_DEFAULTS.get(f'lambda {fn.args.args[0].arg}: {expr}')
 
 
+def source_of_attr(node):
+    """`a.b.c` of a chain of names, else ''."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = source_of_attr(node.value)
+        return f'{inner}.{node.attr}' if inner else ''
+    return ''
+
+
+def translated_default(node, class_functions):
+    """`default=lambda self: _('New')` (or a method that only returns `_('…')`): the source text,
+    which Odoo translates into the environment's language at each default_get; else None."""
+    if isinstance(node, ast.Lambda):
+        expr = node.body
+    elif isinstance(node, ast.Name) and isinstance(class_functions.get(node.id), ast.FunctionDef):
+        body = [b for b in class_functions[node.id].body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+        if len(body) != 1 or not isinstance(body[0], ast.Return):
+            return None
+        expr = body[0].value
+    else:
+        return None
+    # `_('…')`, `_lt('…')`, or Odoo 18's `self.env._('…')`
+    translator = isinstance(expr, ast.Call) and (isinstance(expr.func, ast.Name) and expr.func.id in ('_', '_lt')
+                                                 or isinstance(expr.func, ast.Attribute) and expr.func.attr == '_'
+                                                 and source_of_attr(expr.func.value) in ('self.env', 's.env', 'rec.env'))
+    if translator and len(expr.args) == 1 \
+            and not expr.keywords and isinstance(expr.args[0], ast.Constant) and isinstance(expr.args[0].value, str):
+        return expr.args[0].value
+    return None
+
+
+def default_expression(node, class_functions):
+    """The expression a default gives: a lambda's body (and its parameter), or the single `return`
+    of a method of the class named by `default=` (docstrings and comments aside)."""
+    if isinstance(node, ast.Lambda) and node.args.args:
+        return node.body, node.args.args[0].arg
+    if isinstance(node, ast.Name) and isinstance(class_functions.get(node.id), ast.FunctionDef) and class_functions[node.id].args.args:
+        fn = class_functions[node.id]
+        body = [b for b in fn.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+        if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+            return body[0].value, fn.args.args[0].arg
+    return None, None
+
+
+def reference_default(node, class_functions):
+    """`self.env.ref('module.name'[, raise_if_not_found=False])[.id]` (the product category 'All', the
+    paper format…): {'xmlid', 'raiseIfMissing'}; `self.env['decimal.precision'].precision_get('Name')`:
+    {'precision'}; else None."""
+    expr, param = default_expression(node, class_functions)
+    if expr is None:
+        return None
+    # `self.env.company.snailmail_cover`: a stored field of the current company
+    if isinstance(expr, ast.Attribute) and source_of_attr(expr.value) == f'{param}.env.company' and expr.attr not in ('id', 'currency_id'):
+        return {'companyField': expr.attr}
+    if isinstance(expr, ast.Attribute) and expr.attr == 'id':
+        expr = expr.value
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and len(expr.args) == 1
+            and isinstance(expr.args[0], ast.Constant) and isinstance(expr.args[0].value, str)):
+        return None
+    owner = expr.func.value
+    if expr.func.attr == 'ref' and source_of_attr(owner) == f'{param}.env' and '.' in expr.args[0].value:
+        raise_if_missing = True
+        for kw in expr.keywords:
+            ok, v = const(kw.value)
+            if kw.arg != 'raise_if_not_found' or not ok:
+                return None
+            raise_if_missing = bool(v)
+        return {'xmlid': expr.args[0].value, 'raiseIfMissing': raise_if_missing}
+    if expr.func.attr == 'precision_get' and not expr.keywords and isinstance(owner, ast.Subscript) \
+            and source_of_attr(owner.value) == f'{param}.env' and isinstance(owner.slice, ast.Constant) and owner.slice.value == 'decimal.precision':
+        return {'precision': expr.args[0].value}
+    return None
+
+
 def field_facts(call, text, constants, class_functions=None):
     facts = {'type': call.func.attr}
     for kw in call.keywords:
@@ -455,8 +558,15 @@ def field_facts(call, text, constants, class_functions=None):
                 ok, v = True, constants[kw.value.id]
             if ok and isinstance(v, (str, int, float, bool)) and v is not None:
                 facts['default'] = {'literal': v}
+            elif ok and isinstance(v, (dict, list, tuple)) and call.func.attr in ('Char', 'Text'):
+                # _String.convert_to_cache: `str(value)` (ir.actions.act_window context `default={}` is '{}')
+                facts['default'] = {'literal': str(v)}
             elif random_default(kw.value, class_functions or {}):
                 facts['default'] = {'random': random_default(kw.value, class_functions or {})}
+            elif reference_default(kw.value, class_functions or {}):
+                facts['default'] = reference_default(kw.value, class_functions or {})
+            elif translated_default(kw.value, class_functions or {}) is not None:
+                facts['default'] = {'translated': translated_default(kw.value, class_functions or {})}
             else:
                 kind = ENV_DEFAULTS.get(source_of(kw.value, text)) or method_env_default(kw.value, text, class_functions or {})
                 facts['default'] = {'env': kind} if kind else {'unknown': True}

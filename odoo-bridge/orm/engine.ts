@@ -6,6 +6,7 @@ import { bindArguments, type Signature } from './dispatch/signature.ts';
 import { pyRepr } from './domain/python-repr.ts';
 import type { MethodSpec, MethodTable } from './methods/method.ts';
 import { READ_METHODS } from './methods/index.ts';
+import { overrideBinding } from './meta/override-api.ts';
 import { loadRegistry } from './registry/registry-cache.ts';
 import type { Registry } from './registry/types.ts';
 
@@ -58,13 +59,14 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
     delete kwargs.context;
     let args = Array.isArray(request.args) ? request.args : [];
     let ids: unknown;
-    if (spec.api === 'records') {
+    const binding = overrideBinding(spec, request.model, method, registry.modules);
+    if (binding.api === 'records') {
       if (!args.length) throw new OdooError('builtins.IndexError', 'list index out of range');
       ids = args[0];
       args = args.slice(1);
     }
-    if (json2) refuseUnboundJson2(spec.signature, args.length, kwargs);
-    const bound = bindArguments(spec.signature, args, kwargs);
+    if (json2) refuseUnboundJson2(binding.signature, args.length, kwargs);
+    const bound = bindArguments(binding.signature, args, kwargs);
     const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext, policy, filestore });
     return spec.run(ctx, model, bound, ids);
   }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { selectOverrideAccepts } from '../meta/aggregate-overrides.ts';
 import { fieldGroups, relatedTarget } from '../access/field-groups.ts';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere } from '../domain/compile.ts';
@@ -102,7 +103,7 @@ function aggregatorOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, d
 }
 
 /** A Float's digits: `(precision, scale)`, `0`, or undefined (none). */
-function digitsOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, depth = 0): [number, number] | number | undefined {
+export function digitsOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, depth = 0): [number, number] | number | undefined {
   const merged = paramsOf(env, model, field);
   let raw: unknown = merged && 'digits' in merged.params ? merged.params.digits : undefined;
   if (raw === undefined) raw = pythonDigitsOf(env.ctx.registry, model.name, field.name);
@@ -344,7 +345,7 @@ export async function describeField(env: DescriptionEnv, model: ModelInfo, field
   // `_read_group_select` can aggregate it (`_field_to_sql`); None is left out, False is described.
   const aggregator = aggregatorOf(env, model, field);
   if (aggregator === false) d.aggregator = false;
-  else if (aggregator && fieldSql.sortable) d.aggregator = aggregator;
+  else if (aggregator && (fieldSql.sortable || selectOverrideAccepts(ctx.registry, model.name, field.name, aggregator))) d.aggregator = aggregator;
   if (field.type === 'float') {
     const digits = digitsOf(env, model, field);
     if (digits !== undefined) d.digits = Array.isArray(digits) ? [...digits] : digits;

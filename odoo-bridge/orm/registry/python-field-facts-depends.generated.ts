@@ -9317,8 +9317,14 @@ export const PYTHON_DEPENDS_FACTS: PythonDependsFacts = {
      "perm_read",
      "perm_write",
      "perm_create",
-     "perm_unlink"
+     "perm_unlink",
+     "global"
     ],
+    "fields": {
+     "global": {
+      "compute": "_compute_global"
+     }
+    },
     "methods": {
      "_compute_global": [
       "groups"

@@ -1,7 +1,20 @@
 /** The shape of python-field-facts.generated.ts (kept apart so the data and its reader do not import each other). */
 export type EnvDefaultKind = 'company' | 'user' | 'user_partner' | 'company_currency' | 'lang' | 'today' | 'now';
-/** `random`: `randint(low, high)` (a tag's colour), a fresh value per record. */
-export type PythonDefault = { literal: string | number | boolean } | { env: EnvDefaultKind } | { random: [number, number] };
+/**
+ * `random`: `randint(low, high)` (a tag's colour), a fresh value per record. `translated`:
+ * `lambda self: _('New')`, the source text Odoo translates into the environment's language.
+ * `xmlid`: `self.env.ref('module.name')`, the record it names (ValueError when it is missing,
+ * unless `raise_if_not_found=False`). `precision`: `decimal.precision`'s `precision_get(name)`.
+ * `companyField`: `self.env.company.<field>`, a field of the current company.
+ */
+export type PythonDefault =
+  | { literal: string | number | boolean }
+  | { env: EnvDefaultKind }
+  | { random: [number, number] }
+  | { translated: string }
+  | { xmlid: string; raiseIfMissing: boolean }
+  | { precision: string }
+  | { companyField: string };
 
 export interface FieldFactEntry {
   module: string;

@@ -565,6 +565,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "tracking": 100
     }
    ],
+   "invoice_incoterm_id": [
+    {
+     "default": {
+      "companyField": "incoterm_id"
+     },
+     "module": "account"
+    }
+   ],
    "invoice_line_ids": [
     {
      "domain": [
@@ -1445,6 +1453,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ]
   },
+  "analytic.mixin": {
+   "analytic_precision": [
+    {
+     "default": {
+      "precision": "Percentage Analytic"
+     },
+     "module": "analytic"
+    }
+   ]
+  },
   "base.document.layout": {
    "company_id": [
     {
@@ -1691,6 +1709,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "digest.tip": {
+   "group_id": [
+    {
+     "default": {
+      "raiseIfMissing": true,
+      "xmlid": "base.group_user"
+     },
+     "module": "digest"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -2602,6 +2629,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "ir.actions.act_window": {
+   "context": [
+    {
+     "default": {
+      "literal": "{}"
+     },
+     "module": "base"
+    }
+   ],
    "limit": [
     {
      "default": {
@@ -2724,6 +2759,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "ir.actions.server": {
+   "code": [
+    {
+     "default": {
+      "literal": "# Available variables:\n#  - env: environment on which the action is triggered\n#  - model: model of the record on which the action is triggered; is a void recordset\n#  - record: record on which the action is triggered; may be void\n#  - records: recordset of all records on which the action is triggered in multi-mode; may be void\n#  - time, datetime, dateutil, timezone: useful Python libraries\n#  - float_compare: utility function to compare floats based on specific precision\n#  - b64encode, b64decode: functions to encode/decode binary data\n#  - log: log(message, level='info'): logging function to record debug information in ir.logging table\n#  - _logger: _logger.info(message): logger to emit messages in server logs\n#  - UserError: exception class for raising user-facing warning messages\n#  - Command: x2many commands namespace\n# To return an action, assign: action = {...}\n\n\n\n"
+     },
+     "module": "base"
+    }
+   ],
    "evaluation_type": [
     {
      "default": {
@@ -3545,6 +3588,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "mail.activity.plan.template": {
+   "activity_type_id": [
+    {
+     "default": {
+      "raiseIfMissing": true,
+      "xmlid": "mail.mail_activity_data_todo"
+     },
+     "module": "mail"
+    }
+   ],
    "delay_count": [
     {
      "default": {
@@ -3676,6 +3728,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": "{}"
+     },
+     "module": "mail"
+    }
+   ],
+   "alias_domain_id": [
+    {
+     "default": {
+      "companyField": "alias_domain_id"
      },
      "module": "mail"
     }
@@ -4022,13 +4082,37 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "onboarding"
     }
+   ],
+   "text_completed": [
+    {
+     "default": {
+      "translated": "Nice work! Your configuration is done."
+     },
+     "module": "onboarding"
+    }
    ]
   },
   "onboarding.onboarding.step": {
+   "button_text": [
+    {
+     "default": {
+      "translated": "Let's do it"
+     },
+     "module": "onboarding"
+    }
+   ],
    "done_icon": [
     {
      "default": {
       "literal": "fa-star"
+     },
+     "module": "onboarding"
+    }
+   ],
+   "done_text": [
+    {
+     "default": {
+      "translated": "Step Completed!"
      },
      "module": "onboarding"
     }
@@ -4095,6 +4179,22 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "payment.provider": {
+   "auth_msg": [
+    {
+     "default": {
+      "translated": "Your payment has been authorized."
+     },
+     "module": "payment"
+    }
+   ],
+   "cancel_msg": [
+    {
+     "default": {
+      "translated": "Your payment has been cancelled."
+     },
+     "module": "payment"
+    }
+   ],
    "code": [
     {
      "default": {
@@ -4107,6 +4207,22 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "env": "company"
+     },
+     "module": "payment"
+    }
+   ],
+   "done_msg": [
+    {
+     "default": {
+      "translated": "Your payment has been successfully processed."
+     },
+     "module": "payment"
+    }
+   ],
+   "pending_msg": [
+    {
+     "default": {
+      "translated": "Your payment has been successfully processed but is waiting for approval."
      },
      "module": "payment"
     }
@@ -4785,6 +4901,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "product"
     }
    ],
+   "categ_id": [
+    {
+     "default": {
+      "raiseIfMissing": true,
+      "xmlid": "product.product_category_all"
+     },
+     "module": "product"
+    }
+   ],
    "expense_policy": [
     {
      "computed": true,
@@ -4915,6 +5040,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": "consu"
+     },
+     "module": "product"
+    }
+   ],
+   "uom_id": [
+    {
+     "default": {
+      "raiseIfMissing": true,
+      "xmlid": "uom.product_uom_unit"
      },
      "module": "product"
     }
@@ -5203,6 +5337,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "base"
     }
    ],
+   "paperformat_id": [
+    {
+     "default": {
+      "raiseIfMissing": false,
+      "xmlid": "base.paperformat_euro"
+     },
+     "module": "base"
+    }
+   ],
    "portal_confirmation_sign": [
     {
      "default": {
@@ -5301,6 +5444,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": "b2c"
      },
      "module": "auth_signup"
+    }
+   ],
+   "chart_template": [
+    {
+     "default": {
+      "companyField": "chart_template"
+     },
+     "module": "account"
     }
    ],
    "company_id": [
@@ -5417,6 +5568,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "res.currency.rate": {
+   "company_id": [
+    {
+     "default": {
+      "companyField": "root_id"
+     },
+     "module": "base"
+    }
+   ],
    "name": [
     {
      "default": {
@@ -5640,6 +5799,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "sale"
     }
    ],
+   "show_credit_limit": [
+    {
+     "computed": true,
+     "default": {
+      "companyField": "account_use_credit_limit"
+     },
+     "module": "account"
+    }
+   ],
    "supplier_rank": [
     {
      "default": {
@@ -5840,6 +6008,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "env": "company"
+     },
+     "module": "base"
+    }
+   ],
+   "company_ids": [
+    {
+     "default": {
+      "companyField": "ids"
      },
      "module": "base"
     }
@@ -6045,6 +6221,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "resource"
     }
+   ],
+   "resource_calendar_id": [
+    {
+     "computed": true,
+     "default": {
+      "companyField": "resource_calendar_id"
+     },
+     "module": "resource"
+    }
    ]
   },
   "resource.resource": {
@@ -6052,6 +6237,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": true
+     },
+     "module": "resource"
+    }
+   ],
+   "calendar_id": [
+    {
+     "default": {
+      "companyField": "resource_calendar_id"
      },
      "module": "resource"
     }
@@ -6145,6 +6338,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "sale",
      "tracking": 100
+    }
+   ],
+   "name": [
+    {
+     "default": {
+      "translated": "New"
+     },
+     "module": "sale"
     }
    ],
    "partner_id": [
@@ -6346,10 +6547,34 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "snailmail.letter": {
+   "color": [
+    {
+     "default": {
+      "companyField": "snailmail_color"
+     },
+     "module": "snailmail"
+    }
+   ],
    "company_id": [
     {
      "default": {
       "env": "company"
+     },
+     "module": "snailmail"
+    }
+   ],
+   "cover": [
+    {
+     "default": {
+      "companyField": "snailmail_cover"
+     },
+     "module": "snailmail"
+    }
+   ],
+   "duplex": [
+    {
+     "default": {
+      "companyField": "snailmail_duplex"
      },
      "module": "snailmail"
     }
@@ -6363,7 +6588,26 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ]
   },
+  "snailmail.letter.format.error": {
+   "snailmail_cover": [
+    {
+     "default": {
+      "companyField": "snailmail_cover"
+     },
+     "module": "snailmail"
+    }
+   ]
+  },
   "spreadsheet.dashboard": {
+   "group_ids": [
+    {
+     "default": {
+      "raiseIfMissing": true,
+      "xmlid": "base.group_user"
+     },
+     "module": "spreadsheet_dashboard"
+    }
+   ],
    "is_published": [
     {
      "default": {

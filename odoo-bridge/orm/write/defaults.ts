@@ -1,3 +1,4 @@
+import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { pythonFactsOf, type PythonDefault } from '../registry/python-field-facts.ts';
 import type { ModelInfo } from '../registry/types.ts';
@@ -57,6 +58,16 @@ async function registeredAndStoredDefaults(w: WriteEnv, model: ModelInfo): Promi
 export async function evaluateDefault(ctx: CallContext, value: PythonDefault): Promise<unknown> {
   if ('literal' in value) return value.literal;
   if ('random' in value) return randomInteger(value.random[0], value.random[1]);
+  // `_('New')`: the source text is the en_US one; other languages' code translations (the modules'
+  // i18n/*.po) are not loaded by Ficus, so the default is left out rather than answered untranslated.
+  if ('translated' in value) return ctx.lang === 'en_US' ? value.translated : undefined;
+  if ('xmlid' in value) return recordOfXmlid(ctx, value.xmlid, value.raiseIfMissing);
+  if ('companyField' in value) return companyFieldValue(ctx, value.companyField);
+  if ('precision' in value) {
+    // decimal_precision.py `precision_get`: the digits of the precision of that name, else 2.
+    const r = await ctx.db.query<{ digits: number }>(`SELECT digits FROM decimal_precision WHERE name = $1`, [value.precision]);
+    return r.rows[0]?.digits ?? 2;
+  }
   switch (value.env) {
     case 'company':
       return ctx.access.companyId ?? undefined;
@@ -78,6 +89,37 @@ export async function evaluateDefault(ctx: CallContext, value: PythonDefault): P
     case 'now':
       return new Date().toISOString().slice(0, 19).replace('T', ' ');
   }
+}
+
+/**
+ * `self.env.ref(xmlid)`: the record's id when ir.model.data names an existing record; else
+ * False with `raise_if_not_found=False`, or api.py's ValueError.
+ */
+async function recordOfXmlid(ctx: CallContext, xmlid: string, raiseIfMissing: boolean): Promise<number | false> {
+  const dot = xmlid.indexOf('.');
+  const r = await ctx.db.query<{ model: string; res_id: number }>(`SELECT model, res_id FROM ir_model_data WHERE module = $1 AND name = $2`, [xmlid.slice(0, dot), xmlid.slice(dot + 1)]);
+  const row = r.rows[0];
+  if (!row) {
+    if (raiseIfMissing) throw valueError(`External ID not found in the system: ${xmlid}`);
+    return false;
+  }
+  // The table is the registry's name for the model (an identifier, not caller input), quoted as one.
+  const table = ctx.registry.model(row.model)?.table;
+  if (table && (await ctx.db.query(`SELECT 1 FROM "${table.replaceAll('"', '""')}" WHERE id = $1`, [row.res_id])).rowCount) return row.res_id;
+  if (raiseIfMissing) throw valueError(`No record found for unique ID ${xmlid}. It may have been deleted.`);
+  return false;
+}
+
+/**
+ * `self.env.company.<field>` for a stored column of res.company (a many2one as its id, NULL as
+ * False); a field without a column is computed by code the engine does not run: no value.
+ */
+async function companyFieldValue(ctx: CallContext, name: string): Promise<unknown> {
+  const field = ctx.registry.model('res.company')?.fields.get(name);
+  if (!field?.column || ctx.access.companyId == null) return undefined;
+  const r = await ctx.db.query<{ value: unknown }>(`SELECT "${field.column.replaceAll('"', '""')}" AS value FROM res_company WHERE id = $1`, [ctx.access.companyId]);
+  const value = r.rows[0]?.value;
+  return value === null || value === undefined ? false : value;
 }
 
 /** Python's `random.randint(low, high)`: both bounds included. */
