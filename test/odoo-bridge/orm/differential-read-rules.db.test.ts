@@ -1,12 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
-import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
-import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
-import { OdooError } from '../../../odoo-bridge/errors.ts';
-import { legacyDatabase, odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
-import { PROJECT_ROOT } from '../../support/ficus-process.ts';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, recordedEngines, engineAnswer, recordedCall, type RecordedCase } from './support/recorded-calls.ts';
 
 /**
  * Read-side rules of issue 17 checked against answers recorded from a real Odoo 18
@@ -36,40 +29,14 @@ import { PROJECT_ROOT } from '../../support/ficus-process.ts';
  * - a non-stored related field (fields.py `_search_related`): each optional many2one hop also
  *   matches when empty for a null or negated leaf (mail.alias alias_domain, res.partner country_code).
  */
-interface RecordedCase {
-  id: string;
-  title: string;
-  request: { body: { params: { args: unknown[] } } };
-  response: { body: { result?: unknown; error?: { data: { name: string } } } };
-}
+const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/read-rules.jsonl');
 
-const cases: RecordedCase[] = readFileSync(path.join(PROJECT_ROOT, 'fixtures/odoo-differential/read-rules.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as RecordedCase);
-
-const databases: Record<string, TestDatabase> = {};
-const engines: Record<string, OrmEngine> = {};
-
-beforeAll(async () => {
-  databases.odoo_ref = await odooRefDatabase();
-  databases.hp_legacy = await legacyDatabase();
-  engines.odoo_ref = createFullOrmEngine({ database: { name: 'odoo_ref', pool: databases.odoo_ref.pool }, filestore: testFilestores().odooRef });
-  engines.hp_legacy = createFullOrmEngine({ database: { name: 'hp_legacy', pool: databases.hp_legacy.pool }, filestore: testFilestores().legacy });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((db) => db.drop()));
-});
+const { engines, databases } = recordedEngines();
 
 async function answer(recorded: RecordedCase): Promise<{ result?: unknown; error?: string }> {
-  const [db, uid, , model, method, args, kwargs] = recorded.request.body.params.args as [string, number, string, string, string, unknown[], Record<string, unknown>];
-  try {
-    const value = await engines[db]!.call({ database: db, uid, model, method, args, kwargs: kwargs ?? {} });
-    return { result: JSON.parse(stringifyPythonJson(value)) };
-  } catch (error) {
-    if (error instanceof OdooError) return { error: error.exceptionName };
-    throw error;
-  }
+  const call = recordedCall(recorded);
+  const { result, error } = await engineAnswer(engines[call.database]!, call);
+  return error === undefined ? { result } : { error };
 }
 
 describe('read-side rules recorded from a real Odoo 18', () => {

@@ -1,12 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
-import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
-import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
-import { OdooError } from '../../../odoo-bridge/errors.ts';
-import { legacyDatabase, odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
-import { PROJECT_ROOT } from '../../support/ficus-process.ts';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, recordedEngines, engineAnswer, recordedCall, type RecordedCase } from './support/recorded-calls.ts';
 
 /**
  * Answers recorded from a real Odoo 18 by the differential script for the rules it found Ficus
@@ -21,13 +14,6 @@ import { PROJECT_ROOT } from '../../support/ficus-process.ts';
  * non-stored related fields ordered and grouped through joins, and fields_get's
  * sortable/groupable/searchable on every field of several models of both databases.
  */
-interface RecordedCase {
-  id: string;
-  title: string;
-  request: { body: { params: { args: unknown[] } } };
-  response: { body: { result?: unknown; error?: { data: { name: string } } } };
-}
-
 /** Field attributes Odoo derives from Python Ficus does not model yet (fields_get cases compare the rest). */
 const KNOWN_GAPS: Record<string, string> = {
   // mail_activity_mixin `_read_group_groupby` reaches res.users through its mixin MRO, which the
@@ -38,33 +24,14 @@ const KNOWN_GAPS: Record<string, string> = {
   'payment_date/sortable@account.move.line': "account.move.line payment_date's _field_to_sql",
 };
 
-const cases: RecordedCase[] = readFileSync(path.join(PROJECT_ROOT, 'fixtures/odoo-differential/recorded.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as RecordedCase);
+const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/recorded.jsonl');
 
-const databases: Record<string, TestDatabase> = {};
-const engines: Record<string, OrmEngine> = {};
-
-beforeAll(async () => {
-  databases.odoo_ref = await odooRefDatabase();
-  databases.hp_legacy = await legacyDatabase();
-  engines.odoo_ref = createFullOrmEngine({ database: { name: 'odoo_ref', pool: databases.odoo_ref.pool }, filestore: testFilestores().odooRef });
-  engines.hp_legacy = createFullOrmEngine({ database: { name: 'hp_legacy', pool: databases.hp_legacy.pool }, filestore: testFilestores().legacy });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((db) => db.drop()));
-});
+const { engines, databases } = recordedEngines();
 
 async function answer(recorded: RecordedCase): Promise<unknown> {
-  const [db, uid, , model, method, args, kwargs] = recorded.request.body.params.args as [string, number, string, string, string, unknown[], Record<string, unknown>];
-  try {
-    const value = await engines[db]!.call({ database: db, uid, model, method, args, kwargs: kwargs ?? {} });
-    return { result: JSON.parse(stringifyPythonJson(value)) };
-  } catch (error) {
-    if (error instanceof OdooError) return { error: error.exceptionName };
-    throw error;
-  }
+  const call = recordedCall(recorded);
+  const { result, error } = await engineAnswer(engines[call.database]!, call);
+  return error === undefined ? { result } : { error };
 }
 
 /**

@@ -1,12 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
-import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
-import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
-import { OdooError } from '../../../odoo-bridge/errors.ts';
-import { legacyDatabase, odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
-import { PROJECT_ROOT } from '../../support/ficus-process.ts';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, recordedEngines, engineAnswer } from './support/recorded-calls.ts';
 
 /**
  * get_views / get_view answered by the engine against what a real Odoo 18 answered on the same
@@ -30,32 +23,13 @@ interface Recorded {
   error?: string;
 }
 
-const cases: Recorded[] = readFileSync(path.join(PROJECT_ROOT, 'fixtures/odoo-differential/get-views.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as Recorded);
+const cases: Recorded[] = jsonLines<Recorded>('fixtures/odoo-differential/get-views.jsonl');
 
-const databases: Record<string, TestDatabase> = {};
-const engines: Record<string, OrmEngine> = {};
-
-beforeAll(async () => {
-  databases.odoo_ref = await odooRefDatabase();
-  databases.hp_legacy = await legacyDatabase();
-  engines.odoo_ref = createFullOrmEngine({ database: { name: 'odoo_ref', pool: databases.odoo_ref.pool }, filestore: testFilestores().odooRef });
-  engines.hp_legacy = createFullOrmEngine({ database: { name: 'hp_legacy', pool: databases.hp_legacy.pool }, filestore: testFilestores().legacy });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((db) => db.drop()));
-});
+const { engines, databases } = recordedEngines();
 
 async function answer(recorded: Recorded): Promise<{ result?: unknown; error?: string }> {
-  try {
-    const value = await engines[recorded.db]!.call({ database: recorded.db, uid: recorded.uid, model: recorded.model, method: recorded.method, args: recorded.args, kwargs: recorded.kwargs });
-    return { result: JSON.parse(stringifyPythonJson(value)) };
-  } catch (error) {
-    if (error instanceof OdooError) return { error: error.exceptionName };
-    throw error;
-  }
+  const { result, error } = await engineAnswer(engines[recorded.db]!, { database: recorded.db, uid: recorded.uid, model: recorded.model, method: recorded.method, args: recorded.args, kwargs: recorded.kwargs });
+  return error === undefined ? { result } : { error };
 }
 
 /** get_view's `models` lists come from Python sets (no order): compared as sets. */

@@ -1,12 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrmEngine } from '../../../../odoo-bridge/orm/engine.ts';
-import { createFullOrmEngine } from '../../../../odoo-bridge/orm/write/full-engine.ts';
-import { stringifyPythonJson } from '../../../../odoo-bridge/wire/json/python-json.ts';
-import { OdooError } from '../../../../odoo-bridge/errors.ts';
-import { legacyDatabase, odooRefDatabase, testFilestores, type TestDatabase } from '../../../support/databases.ts';
-import { PROJECT_ROOT } from '../../../support/ficus-process.ts';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, recordedEngines, engineAnswer, recordedCall, type RecordedCase, type EngineAnswer } from '../support/recorded-calls.ts';
 
 /**
  * `write`/`unlink` of a deleted id, as a real Odoo 18 answered (fixtures/odoo-differential-write:
@@ -21,13 +14,6 @@ import { PROJECT_ROOT } from '../../../support/ficus-process.ts';
  * an `@api.model` helper reads nothing of `self` (res.currency's `_toggle_group_multi_currency`),
  * and an `_inherits` model reads its parent link when a parent's field is written (ir.cron `name`).
  */
-interface RecordedCase {
-  id: string;
-  title: string;
-  request: { body: { params: { args: unknown[] } } };
-  response: { body: { result?: unknown; error?: { data: { name: string; message: string } } } };
-}
-
 /** Calls where Ficus still answers otherwise, and why (each a gap of its own, not hidden). */
 const KNOWN_GAPS: Record<string, string> = {
   // account.move.write returns True for empty vals before super(): mail.thread's tracking never reads.
@@ -40,12 +26,7 @@ const KNOWN_GAPS: Record<string, string> = {
   'hp_legacy:recorded/028': 'implied_ids written on a deleted group: a foreign-key error in Odoo',
 };
 
-function recordedCases(file: string): RecordedCase[] {
-  return readFileSync(path.join(PROJECT_ROOT, 'fixtures/odoo-differential-write', file), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as RecordedCase);
-}
+const recordedCases = (file: string) => jsonLines<RecordedCase>(`fixtures/odoo-differential-write/${file}`);
 const cases = recordedCases('recorded.jsonl');
 /**
  * Hierarchies (recursion-calls.json → recursion-recorded.jsonl, recorded the same way): a
@@ -56,28 +37,11 @@ const cases = recordedCases('recorded.jsonl');
  */
 const recursionCases = recordedCases('recursion-recorded.jsonl');
 
-const databases: Record<string, TestDatabase> = {};
-const engines: Record<string, OrmEngine> = {};
+const { engines, databases } = recordedEngines();
 
-beforeAll(async () => {
-  databases.odoo_ref = await odooRefDatabase();
-  databases.hp_legacy = await legacyDatabase();
-  engines.odoo_ref = createFullOrmEngine({ database: { name: 'odoo_ref', pool: databases.odoo_ref.pool }, filestore: testFilestores().odooRef });
-  engines.hp_legacy = createFullOrmEngine({ database: { name: 'hp_legacy', pool: databases.hp_legacy.pool }, filestore: testFilestores().legacy });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((db) => db.drop()));
-});
-
-async function answer(recorded: RecordedCase): Promise<{ result?: unknown; error?: string; message?: string }> {
-  const [db, uid, , model, method, args, kwargs] = recorded.request.body.params.args as [string, number, string, string, string, unknown[], Record<string, unknown>];
-  try {
-    const value = await engines[db]!.call({ database: db, uid, model, method, args, kwargs: kwargs ?? {} });
-    return { result: JSON.parse(stringifyPythonJson(value)) };
-  } catch (error) {
-    if (error instanceof OdooError) return { error: error.exceptionName, message: error.message };
-    throw error;
-  }
+async function answer(recorded: RecordedCase): Promise<EngineAnswer> {
+  const call = recordedCall(recorded);
+  return engineAnswer(engines[call.database]!, call);
 }
 
 describe('write/unlink of a deleted id: MissingError exactly when Odoo 18 reads the records', () => {

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrmEngine } from '../../../../odoo-bridge/orm/engine.ts';
-import { createFullOrmEngine } from '../../../../odoo-bridge/orm/write/full-engine.ts';
-import { legacyDatabase, odooRefDatabase, testFilestores, type TestDatabase } from '../../../support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { recordedEngines } from '../support/recorded-calls.ts';
 
 /**
  * The order of a tracking note's `mail_tracking_value` rows: mail's `_mail_track_order_fields`
@@ -15,18 +13,7 @@ const RECORDED: Array<{ db: 'odoo_ref' | 'hp_legacy'; id: number; vals: Record<s
   { db: 'hp_legacy', id: 3, vals: { phone: '555', name: 'Renamed P', email: 'a@b.c' }, fields: ['phone', 'name', 'email'] },
 ];
 
-const databases: Record<string, TestDatabase> = {};
-const engines: Record<string, OrmEngine> = {};
-
-beforeAll(async () => {
-  databases.odoo_ref = await odooRefDatabase();
-  databases.hp_legacy = await legacyDatabase();
-  engines.odoo_ref = createFullOrmEngine({ database: { name: 'odoo_ref', pool: databases.odoo_ref.pool }, filestore: testFilestores().odooRef });
-  engines.hp_legacy = createFullOrmEngine({ database: { name: 'hp_legacy', pool: databases.hp_legacy.pool }, filestore: testFilestores().legacy });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((db) => db.drop()));
-});
+const { engines, databases } = recordedEngines();
 
 describe('tracking values are stored in the order Odoo 18 creates them', () => {
   for (const { db, id, vals, fields } of RECORDED) {
