@@ -174,7 +174,7 @@ describe('GET /search', () => {
 
   it('asks whoever serves product.template which products the caller may read: a record rule added to the database applies', async () => {
     const { rows } = await stack.legacy.pool.query<{ id: number }>("UPDATE product_template SET name = jsonb_build_object('en_US', 'Quillwort Kettlebell') WHERE id = (SELECT max(id) FROM product_template WHERE sale_ok AND active) RETURNING id");
-    await waitFor('the renamed product', async () => ((await search(BOB, 'q=quillwort')).body.total === 1 ? true : undefined));
+    await waitFor('the renamed product', async () => ((await search(BOB, 'q=quillwort&kinds=product')).body.total === 1 ? true : undefined));
     // A global rule as Odoo stores it (written beside the gateway, as the legacy Odoo would: seen once the engine's access cache renews).
     const { rows: [rule] } = await stack.legacy.pool.query<{ id: number }>(
       `INSERT INTO ir_rule (name, model_id, domain_force, active, global, perm_read, perm_write, perm_create, perm_unlink)
@@ -185,8 +185,8 @@ describe('GET /search', () => {
     } finally {
       await stack.legacy.pool.query('DELETE FROM ir_rule WHERE id = $1', [rule!.id]);
     }
-    await waitFor('the rule gone', async () => ((await search(BOB, 'q=quillwort')).body.total === 1 ? true : undefined));
-    expect(idsOf((await search(BOB, 'q=quillwort')).body)).toEqual([`product:${rows[0]!.id}`]);
+    await waitFor('the rule gone', async () => ((await search(BOB, 'q=quillwort&kinds=product')).body.total === 1 ? true : undefined));
+    expect(idsOf((await search(BOB, 'q=quillwort&kinds=product')).body)).toEqual([`product:${rows[0]!.id}`]);
   });
 
   it('re-checks every hit against the record rules: a stale document of a hidden post is never shown', async () => {
