@@ -18,8 +18,8 @@ import {
 import { ATTACHMENT_MODEL, attachmentAccessSql, withAttachmentFieldDefault } from './attachment-access.ts';
 import { displayNameDomain } from './display-name-domains.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
-import { domainSearchMethodOf, searchMethodOf } from './search-methods.ts';
-import { pythonFieldSql } from '../sql/python-field-sql.ts';
+import { domainSearchMethodOf, searchMethodOf, type SearchTools } from './search-methods.ts';
+import { pythonFieldJoins, pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
 
 /**
@@ -77,6 +77,10 @@ export function subSearch(env: SearchEnv, model: ModelInfo, domain: unknown, opt
 }
 
 export function requireTable(model: ModelInfo): string {
+  // account_code_mapping.py: no rows (`_table_query = '0'`); its `_search` answers only
+  // `[('account_id', 'in', ids), …]` (reading the one2many) and raises NotImplementedError for
+  // any other domain, which is every domain a client's search reaches it with.
+  if (model.name === 'account.code.mapping') throw new OdooError('builtins.NotImplementedError', '', { arguments: [] });
   if (!model.table) throw new OdooError('odoo.exceptions.UserError', `Model ${model.name} has no table to search.`);
   return model.table;
 }
@@ -131,7 +135,7 @@ function unstoredLeaf(env: SearchEnv, model: ModelInfo, alias: string, field: Fi
   const viaSql = pythonFieldSearch(env, model, alias, field, operator, value);
   if (viaSql) return viaSql;
   const method = searchMethodOf(env.registry, field);
-  if (method) return method(env, model, alias, operator, value, sudoSearch);
+  if (method) return method(env, model, alias, operator, value, sudoSearch, searchTools(env, model, alias));
   const rewrite = domainSearchMethodOf(model, field);
   if (rewrite) return compileNode(env, model, alias, buildTree(env.registry, model, rewrite(operator, value) as never[]));
   // The field has a Python `search=` method (addons' sources) Ficus does not have: matching every
@@ -152,9 +156,26 @@ function unstoredLeaf(env: SearchEnv, model: ModelInfo, alias: string, field: Fi
 function pythonFieldSearch(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, operator: Operator, value: unknown): Sql | undefined {
   const expression = pythonFieldSql(env, model, field.name, alias);
   if (!expression) return undefined;
-  if (field.name === 'placeholder_code' && operator !== '=like') throw new OdooError('builtins.NotImplementedError', '');
+  if (field.name === 'placeholder_code') {
+    if (operator !== '=like') throw new OdooError('builtins.NotImplementedError', '', { arguments: [] });
+    // `_search_placeholder_code` is `[('id', 'in', Query)]` of its own query on account_account,
+    // which `_field_to_sql` INNER JOINs to the account's first company among the user's: an
+    // account in none of them is never found, whatever its code.
+    const inner = nextAlias(env, model);
+    const joins = pythonFieldJoins(env, model, field.name, inner);
+    const matches = scalarLeaf(env, field, pythonFieldSql(env, model, field.name, inner)!, operator, value, [field.name, operator, value]);
+    return sql`(${sql.ref(`${alias}.id`)} IN (SELECT ${sql.ref(`${inner}.id`)} FROM ${sql.table(requireTable(model))} AS ${sql.table(inner)} ${sql.join(joins, sql` `)} WHERE ${matches}))`;
+  }
   if (field.name === 'internal_group' && !['=', '!=', 'in', 'not in'].includes(operator)) throw new OdooError('odoo.exceptions.UserError', 'Operation not supported');
   return scalarLeaf(env, field, expression, operator, value, [field.name, operator, value]);
+}
+
+function searchTools(env: SearchEnv, model: ModelInfo, alias: string): SearchTools {
+  return {
+    userSearch: (e, m, domain, column) => subSearch(e, m, domain).select(column),
+    leaf: (name, operator, value) => compileNode(env, model, alias, buildTree(env.registry, model, [[name, operator, value]] as never[])),
+    idQuery: (value) => (isIdQuery(value) ? value.select : undefined),
+  };
 }
 
 function sudoSearch(env: SearchEnv, model: ModelInfo, domain: unknown[], column: string): Sql {
@@ -228,6 +249,17 @@ function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: strin
   if (field.inheritedVia) return onParent(env, model, alias, field, (p, pa) => compileAny(env, p, pa, name, operator, sub));
   if (!field.store) {
     if (field.related) return viaRelatedPath(env, model, alias, field, operator, sub);
+    if (field.type === 'many2one' && field.relation && searchMethodOf(env.registry, field)) {
+      // expression.py: a many2one `any` is `(field, 'in', comodel._search(sub))` (as the user)
+      // and `not any` `| (field, 'not in', …) (field, '=', False)`, before the non-stored
+      // field's search method sees them. (The domain-rewriting methods take the subdomain
+      // itself, which gives the same rows: `activity_ids any [user_id any sub]`.)
+      const comodel = env.registry.model(field.relation);
+      if (!comodel) throw keyErrorOf(field.relation);
+      const ids = subSearch(env, comodel, sub);
+      if (operator === 'any') return unstoredLeaf(env, model, alias, field, 'in', ids);
+      return sql`(${unstoredLeaf(env, model, alias, field, 'not in', ids)} OR ${unstoredLeaf(env, model, alias, field, '=', false)})`;
+    }
     return unstoredLeaf(env, model, alias, field, operator, sub);
   }
   const comodel = env.registry.model(field.relation ?? '');
@@ -349,6 +381,8 @@ const NEGATION_POSITIVE: Record<string, string> = { '!=': '=', 'not like': 'like
 function x2manyMembership(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, comodel: ModelInfo, op: 'in' | 'not in', ids: IdSource): Sql {
   const id = sql.ref(`${alias}.id`);
   if (field.type === 'one2many') {
+    const computed = ids.kind === 'list' ? computedInverseIds(comodel, field, ids.ids) : undefined;
+    if (computed) return idsIn(id, { kind: 'list', ids: computed }, op === 'not in');
     const inverse = inverseColumn(comodel, field);
     checkFieldRead(env, comodel, comodel.fields.get(field.relationField!)!);
     if (ids.kind === 'list' && !ids.ids.length) return op === 'in' ? sql`FALSE` : sql`TRUE`;
@@ -417,9 +451,29 @@ function x2manyWithLinesInDomain(env: SearchEnv, alias: string, field: FieldInfo
   return negative ? sql`(${id} IN (${lines.select(inverse)}))` : sql`(${id} NOT IN (${lines.select(inverse)}))`;
 }
 
+/**
+ * Inverse many2ones that are not stored but computed from the line's own id, so that Ficus can
+ * follow expression.py's branch for them (`ids1 = comodel.browse(ids2).mapped(inverse)`, no
+ * query): account_code_mapping.py `_compute_account_id` (`id // COMPANY_OFFSET`, 10000).
+ */
+const INVERSES_FROM_ID: Record<string, (id: number) => number> = {
+  'account.code.mapping.account_id': (id) => Math.floor(id / 10000),
+};
+
+/** `mapped(inverse)` of the given lines when the inverse is one of INVERSES_FROM_ID (falsy ids left out). */
+function computedInverseIds(comodel: ModelInfo, field: FieldInfo, ids: readonly number[]): number[] | undefined {
+  const inverse = comodel.fields.get(field.relationField ?? '');
+  const compute = inverse && !inverse.column ? INVERSES_FROM_ID[`${comodel.name}.${inverse.name}`] : undefined;
+  if (!compute) return undefined;
+  return [...new Set(ids.map(compute))].filter((id) => id > 0);
+}
+
 function inverseColumn(comodel: ModelInfo, field: FieldInfo): string {
   const inverse = comodel.fields.get(field.relationField ?? '');
   if (!inverse?.column) {
+    // expression.py then searches the lines (`comodel.search([(inverse, '!=', False)])`): a
+    // model whose `_search` refuses that domain raises first (requireTable).
+    requireTable(comodel);
     throw new OdooError('odoo.exceptions.UserError', `Ficus cannot search ${field.model}.${field.name}: its inverse field is not stored.`);
   }
   return inverse.column;
@@ -517,11 +571,14 @@ function parentFieldOf(model: ModelInfo, parent: string | null, operator: 'child
 
 /** child_of / parent_of expansion of `ids` on `model`, as an id source (sudo, archived included). */
 function hierarchyIds(env: SearchEnv, model: ModelInfo, operator: 'child_of' | 'parent_of', ids: IdSource, parent: string | null): IdSource {
-  const table = requireTable(model);
   const seeds = (a: string) => idsIn(sql.ref(`${a}.id`), ids);
   if (ids.kind === 'list' && !ids.ids.filter(Boolean).length) return { kind: 'list', ids: [] };
   // `left_model._parent_store` decides, whatever parent field the leaf named: parent_path.
   if (model.parentStore) {
+    const table = requireTable(model);
+    // expression.py reads `rec.parent_path` of every seed: a seed that does not exist is Odoo's
+    // MissingError, which the caller checks before running the statement (domain/hierarchy-seeds.ts).
+    if (ids.kind === 'list') env.hierarchySeeds?.push({ model, ids: ids.ids.filter(Boolean) });
     const a = nextAlias(env, model);
     const s = nextAlias(env, model);
     if (operator === 'child_of') {
@@ -535,15 +592,29 @@ function hierarchyIds(env: SearchEnv, model: ModelInfo, operator: 'child_of' | '
       select: () => sql`SELECT unnest(string_to_array(rtrim(${sql.ref(`${s}.parent_path`)}, '/'), '/'))::int4 FROM ${sql.table(table)} AS ${sql.table(s)} WHERE ${seeds(s)}`,
     };
   }
+  // expression.py looks the parent field up before any search of the model (KeyError first).
   const parentField = parentFieldOf(model, parent, operator);
-  const col = parentField.column!;
+  const table = requireTable(model);
   const h = `h_${++env.aliasSeq}`;
   const a = nextAlias(env, model);
+  const seedSql = ids.kind === 'list' ? sql`SELECT unnest(${ids.ids.filter(Boolean)}::int4[])` : ids.select('id');
+  if (parentField.type === 'one2many') {
+    // A one2many to the model itself as parent field (`child_ids child_of x`): child_of searches
+    // `[(child_ids, 'in', records)]`, the records holding them as lines (up the inverse), and
+    // parent_of reads `records.child_ids` (down): the inverse many2one walked the other way.
+    const inverse = model.fields.get(parentField.relationField ?? '')?.column;
+    if (!inverse) throw keyErrorOf(parentField.relationField ?? parentField.name);
+    const step =
+      operator === 'child_of'
+        ? sql`SELECT ${sql.ref(`${a}.${inverse}`)} FROM ${sql.table(table)} AS ${sql.table(a)} JOIN ${sql.table(h)} ON ${sql.ref(`${a}.id`)} = ${sql.ref(`${h}.id`)} WHERE ${sql.ref(`${a}.${inverse}`)} IS NOT NULL`
+        : sql`SELECT ${sql.ref(`${a}.id`)} FROM ${sql.table(table)} AS ${sql.table(a)} JOIN ${sql.table(h)} ON ${sql.ref(`${a}.${inverse}`)} = ${sql.ref(`${h}.id`)}`;
+    return { kind: 'query', select: () => sql`WITH RECURSIVE ${sql.table(h)}(id) AS (${seedSql} UNION ${step}) SELECT id FROM ${sql.table(h)}` };
+  }
+  const col = parentField.column!;
   const step =
     operator === 'child_of'
       ? sql`SELECT ${sql.ref(`${a}.id`)} FROM ${sql.table(table)} AS ${sql.table(a)} JOIN ${sql.table(h)} ON ${sql.ref(`${a}.${col}`)} = ${sql.ref(`${h}.id`)}`
       : sql`SELECT ${sql.ref(`${a}.${col}`)} FROM ${sql.table(table)} AS ${sql.table(a)} JOIN ${sql.table(h)} ON ${sql.ref(`${a}.id`)} = ${sql.ref(`${h}.id`)} WHERE ${sql.ref(`${a}.${col}`)} IS NOT NULL`;
-  const seedSql = ids.kind === 'list' ? sql`SELECT unnest(${ids.ids.filter(Boolean)}::int4[])` : ids.select('id');
   return {
     kind: 'query',
     select: () => sql`WITH RECURSIVE ${sql.table(h)}(id) AS (${seedSql} UNION ${step}) SELECT id FROM ${sql.table(h)}`,

@@ -39,8 +39,18 @@ export interface SearchEnv {
   sudoDepth?: number;
   /** The call's context, for computes that depend on it (`@api.depends_context`). */
   readonly context?: Readonly<Record<string, unknown>>;
+  /**
+   * The ids child_of / parent_of read `parent_path` of (a `_parent_store` model): collected while
+   * compiling, checked to exist before the statement runs (domain/hierarchy-seeds.ts).
+   */
+  hierarchySeeds?: HierarchySeed[];
   /** Alias counter, per compiled statement. */
   aliasSeq: number;
+}
+
+export interface HierarchySeed {
+  readonly model: ModelInfo;
+  readonly ids: readonly number[];
 }
 
 export interface SearchViewer {
@@ -68,6 +78,7 @@ export function newSearchEnv(
     ...(options.viewer ? { viewer: options.viewer } : {}),
     ...(options.checkFieldRead ? { checkFieldRead: options.checkFieldRead } : {}),
     ...(options.context ? { context: options.context } : {}),
+    hierarchySeeds: [],
     aliasSeq: 0,
   };
 }

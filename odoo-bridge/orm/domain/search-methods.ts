@@ -13,7 +13,17 @@ export type SudoSearch = (env: SearchEnv, model: ModelInfo, domain: unknown[], c
  * field is left to compile.ts (dropped from a user's domain as Odoo does for fields without
  * one, and failing closed inside a record rule).
  */
-type SearchMethod = (env: SearchEnv, model: ModelInfo, alias: string, operator: Operator, value: unknown, search: SudoSearch) => Sql;
+type SearchMethod = (env: SearchEnv, model: ModelInfo, alias: string, operator: Operator, value: unknown, search: SudoSearch, tools: SearchTools) => Sql;
+
+/** What a search method needs from the compiler besides sudo searches. */
+export interface SearchTools {
+  /** `comodel._search(domain)` as the user (rules, active test), selecting `column`. */
+  userSearch: SudoSearch;
+  /** One leaf `[field, operator, value]` of `model` compiled under `alias`. */
+  leaf: (field: string, operator: Operator, value: unknown) => Sql;
+  /** An id set the compiler built (`('field', 'in', Query)` of Odoo), else undefined. */
+  idQuery: (value: unknown) => ((column: string) => Sql) | undefined;
+}
 
 /**
  * mail.thread `_search_message_partner_ids`: followers of the record, searched on
@@ -111,6 +121,43 @@ const hasMessage: SearchMethod = (_env, model, alias, operator, value) => {
   return sql`(${sql.ref(`${alias}.id`)} ${positive ? sql`IN` : sql`NOT IN`} (${posted}))`;
 };
 
+/**
+ * account mail_message.py `_search_audit_log_related_record_id` (the account_audit_log_*_id
+ * many2ones of mail.message): `[('model', '=', <comodel>)]` and, for a string with `=`, `like`,
+ * `ilike` or their negations, `res_id in <comodel>._search([('display_name', op, value)])` (as
+ * the user); for `=`, `in`, `!=`, `not in` otherwise `res_id <op> value`, which is how a dotted
+ * path or `any` reaches it (expression.py: a many2one `any` is `in <comodel>._search(sub)`, a
+ * `not any` `not in … or = False`); any other operator is UserError.
+ */
+function auditLogRecord(comodelName: string): SearchMethod {
+  return (env, _model, alias, operator, value, _search, tools) => {
+    const ofModel = tools.leaf('model', '=', comodelName);
+    let records: Sql;
+    if (['=', 'like', 'ilike', '!=', 'not ilike', 'not like'].includes(operator) && typeof value === 'string') {
+      const comodel = env.registry.model(comodelName);
+      if (!comodel) throw new OdooError('builtins.KeyError', comodelName);
+      records = sql`(${sql.ref(`${alias}.res_id`)} IN (${tools.userSearch(env, comodel, [['display_name', operator, value]], 'id')}))`;
+    } else if (['=', 'in', '!=', 'not in'].includes(operator)) {
+      const query = tools.idQuery(value);
+      const negative = operator === '!=' || operator === 'not in';
+      records = query
+        ? sql`(${sql.ref(`${alias}.res_id`)} ${negative ? sql`NOT IN` : sql`IN`} (${query('id')}))`
+        : tools.leaf('res_id', operator, value);
+    } else {
+      throw new OdooError('odoo.exceptions.UserError', 'Operation not supported');
+    }
+    return sql`(${ofModel} AND ${records})`;
+  };
+}
+
+const AUDIT_LOG_FIELDS: Record<string, string> = {
+  account_audit_log_move_id: 'account.move',
+  account_audit_log_partner_id: 'res.partner',
+  account_audit_log_account_id: 'account.account',
+  account_audit_log_tax_id: 'account.tax',
+  account_audit_log_company_id: 'res.company',
+};
+
 const pyTruthyValue = (v: unknown) => !(v === false || v === null || v === undefined || v === 0 || v === '' || (Array.isArray(v) && !v.length));
 
 export function searchMethodOf(registry: Registry, field: FieldInfo): SearchMethod | undefined {
@@ -120,6 +167,8 @@ export function searchMethodOf(registry: Registry, field: FieldInfo): SearchMeth
   if (field.name === 'activity_state' && field.type === 'selection' && registry.model('mail.activity')?.table) return activityState;
   if (field.name === 'message_partner_ids' && field.relation === 'res.partner' && registry.model('mail.followers')?.table) return messagePartnerIds;
   if (field.model === 'res.groups' && field.name === 'full_name') return groupFullName;
+  const audited = field.model === 'mail.message' ? AUDIT_LOG_FIELDS[field.name] : undefined;
+  if (audited && field.relation === audited && registry.modules.has('account')) return auditLogRecord(audited);
   if (field.model === 'discuss.channel' && field.name === 'is_member' && registry.model('discuss.channel.member')?.table) return channelIsMember;
   return undefined;
 }

@@ -4,6 +4,7 @@ import { pythonFieldSql, pythonGroupbySql } from '../sql/python-field-sql.ts';
 import { joinRelatedPath, relatedTarget } from '../sql/related-sql.ts';
 import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
+import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { checkFieldRead } from '../domain/field-read-checks.ts';
@@ -121,6 +122,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   }
 
   let where = compileWhere(env, model, domain ?? [], alias);
+  await assertHierarchySeedsExist(ctx.db, env);
   // `_read_group` searches through the model's `_search`: mail.message's keeps only the messages the user may see.
   if (model.name === 'mail.message' && !ctx.access.superuser) {
     where = (await mailMessageSearch(ctx, model, vouchRuled({ kind: 'search', alias, where, joins: [], order: [], limit: null, offset: 0 }))).where;

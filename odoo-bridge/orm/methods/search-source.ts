@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
-import { nextAlias, type Sql } from '../domain/search-env.ts';
+import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
+import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import { vouchReadable, vouchRuled, type ReadableIds, type SearchRowSource } from '../read/read-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
@@ -20,6 +21,16 @@ export function searchSource(
   paging: { order: string | null; limit: number | null; offset: number },
   options: { activeTest?: boolean } = {},
 ): SearchRowSource {
+  return compiledSearch(ctx, model, domain, paging, options).source;
+}
+
+function compiledSearch(
+  ctx: CallContext,
+  model: ModelInfo,
+  domain: unknown,
+  paging: { order: string | null; limit: number | null; offset: number },
+  options: { activeTest?: boolean },
+): { source: SearchRowSource; env: SearchEnv } {
   requireTable(model);
   const env = ctx.searchEnv(options);
   const alias = nextAlias(env, model);
@@ -27,7 +38,7 @@ export function searchSource(
   const joins: Sql[] = [];
   const order = paging.order ? orderToSql(env, model, alias, paging.order, joins) : [];
   // `ctx.searchEnv` puts the user's read rules into `where` (compileWhere): the reader may trust it.
-  return vouchRuled({ kind: 'search', alias, where, joins, order, limit: paging.limit, offset: paging.offset });
+  return { source: vouchRuled({ kind: 'search', alias, where, joins, order, limit: paging.limit, offset: paging.offset }), env };
 }
 
 /**
@@ -41,7 +52,8 @@ export async function modelSearchSource(
   paging: { order: string | null; limit: number | null; offset: number },
   options: { activeTest?: boolean } = {},
 ): Promise<SearchRowSource> {
-  const source = searchSource(ctx, model, domain, paging, options);
+  const { source, env } = compiledSearch(ctx, model, domain, paging, options);
+  await assertHierarchySeedsExist(ctx.db, env);
   return model.name === 'mail.message' && !ctx.access.superuser ? mailMessageSearch(ctx, model, source) : source;
 }
 

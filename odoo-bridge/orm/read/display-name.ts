@@ -40,6 +40,17 @@ const SQL_RULES: Record<string, SqlRule> = {
       || ' (' || COALESCE((SELECT COALESCE(NULLIF(cp.ref, ''), cp.name) FROM res_partner p
                              JOIN res_partner cp ON cp.id = p.commercial_partner_id WHERE p.id = ${sql.ref(`${a}.order_partner_id`)}), 'False') || ')'`;
   },
+  // account_move.py `_get_move_display_name(show_ref=True)`: "Draft <type> " while draft, the
+  // name unless empty or '/', then " (<ref shortened to 50>)" (textwrap.shorten: whitespace
+  // collapsed, cut after the last whole word that leaves room for " [...]").
+  'account.move': (_env, _m, a) => {
+    const draft = sql`CASE WHEN ${sql.ref(`${a}.state`)} = 'draft' THEN ${moveDraftLabel(sql.ref(`${a}.move_type`))} || ' ' ELSE '' END`;
+    const name = sql`CASE WHEN COALESCE(${sql.ref(`${a}.name`)}, '/') <> '/' THEN ${sql.ref(`${a}.name`)} ELSE '' END`;
+    const ref = sql`btrim(regexp_replace(${sql.ref(`${a}.ref`)}, '\\s+', ' ', 'g'))`;
+    const shortRef = sql`CASE WHEN length(${ref}) <= 50 THEN ${ref}
+      ELSE COALESCE(substring(left(${ref}, 45) from '^(.*) ') || ' [...]', '[...]') END`;
+    return sql`${draft} || ${name} || CASE WHEN COALESCE(${sql.ref(`${a}.ref`)}, '') <> '' THEN ' (' || ${shortRef} || ')' ELSE '' END`;
+  },
   // product product_pricelist.py: "<name or 'New'> (<currency name>)".
   'product.pricelist': (env, m, a) =>
     sql`COALESCE(NULLIF(${fieldSql(env, m.fields.get('name')!, a)}, ''), 'New') || ' (' || COALESCE((SELECT c.name FROM res_currency c WHERE c.id = ${sql.ref(`${a}.currency_id`)}), 'False') || ')'`,
@@ -104,6 +115,21 @@ function deviceName(a: string): Sql {
   return sql`${capitalized('platform')} || ' ' || ${capitalized('browser')}`;
 }
 
+const MOVE_DRAFT_LABELS: Record<string, string> = {
+  out_invoice: 'Draft Invoice',
+  out_refund: 'Draft Credit Note',
+  in_invoice: 'Draft Bill',
+  in_refund: 'Draft Vendor Credit Note',
+  out_receipt: 'Draft Sales Receipt',
+  in_receipt: 'Draft Purchase Receipt',
+  entry: 'Draft Entry',
+};
+
+function moveDraftLabel(moveType: Sql): Sql {
+  const cases = Object.entries(MOVE_DRAFT_LABELS).map(([type, label]) => sql`WHEN ${sql.lit(type)} THEN ${sql.lit(label)}`);
+  return sql`(CASE ${moveType} ${sql.join(cases, sql` `)} END)`;
+}
+
 function defaultCode(code: Sql, name: Sql): Sql {
   return sql`CASE WHEN COALESCE(${code}, '') <> '' THEN '[' || ${code} || '] ' || ${name} ELSE ${name} END`;
 }
@@ -122,6 +148,7 @@ function defaultCode(code: Sql, name: Sql): Sql {
  * | res.country.state      | `name (country code)`                                            |
  * | res.groups             | `category / name`                                                |
  * | account.account        | `code name` (the root company's code)                            |
+ * | account.move           | `Draft <type> name (ref)` (the draft label only while draft)     |
  * | res.bank               | `name - bic`                                                     |
  * | account.incoterms      | `[code] name`                                                    |
  * | account.analytic.account | `[code] name - commercial partner`                             |

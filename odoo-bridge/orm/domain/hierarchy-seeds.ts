@@ -1,0 +1,22 @@
+import { sql } from 'kysely';
+import { missingError } from '../../errors.ts';
+import { run, type Queryable } from '../sql/execute.ts';
+import type { SearchEnv } from './search-env.ts';
+
+/**
+ * child_of / parent_of on a `_parent_store` model read `rec.parent_path` of each given id
+ * (odoo/osv/expression.py `child_of_domain`, `parent_of_domain`, as sudo): an id without a row is
+ * fields.py's MissingError for the first such record, naming it and `env.uid`. The compiler
+ * cannot await, so it collects those ids in `env.hierarchySeeds`; this runs before the statement.
+ */
+export async function assertHierarchySeedsExist(db: Queryable, env: SearchEnv): Promise<void> {
+  for (const { model, ids } of env.hierarchySeeds ?? []) {
+    if (!ids.length || !model.table) continue;
+    const rows = await run<{ id: number }>(db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...ids]}::int4[])`);
+    const found = new Set(rows.map((r) => r.id));
+    const missing = ids.find((id) => !found.has(id));
+    if (missing !== undefined) {
+      throw missingError(`Record does not exist or has been deleted.\n(Record: ${model.name}(${missing},), User: ${env.uid ?? 1})`);
+    }
+  }
+}
