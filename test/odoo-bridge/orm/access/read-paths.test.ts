@@ -61,8 +61,11 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/methods/name-search.ts': { sudoReadEnv: 1, displayNames: 1 },
   // onchange checks the spec's field groups on the record it reads (the rest goes through readAsUser/web_read).
   'odoo-bridge/orm/methods/onchange.ts': { fieldGroups: 1 },
-  // read_group labels many2one groups with `value.sudo().display_name` (models.py _read_group_format_result).
-  'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1, fieldGroups: 1 },
+  // read_group labels many2one groups with `value.sudo().display_name` (models.py _read_group_format_result);
+  // its WHERE is compiled with the user's search env (rules included) before mail.message's filter narrows it.
+  'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1, fieldGroups: 1, vouchRuled: 1 },
+  // mail.message `_search`: a ruled search source only narrowed (ANDed with the messages the user may see).
+  'odoo-bridge/orm/methods/mail-message-search.ts': { vouchRuled: 2 },
   // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
   'odoo-bridge/orm/write/mail/mail-thread.ts': { sudoReadEnv: 2, displayNames: 2, fieldGroups: 1 },
   // name_create answers the display name of the record the caller just created.
