@@ -2,11 +2,11 @@ import { accessError, OdooError, userError } from '../errors.ts';
 import type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
 import type { AccessPolicy } from './access-policy.ts';
 import { createCallContext } from './call-context.ts';
-import { bindArguments, type Signature } from './dispatch/signature.ts';
+import type { Signature } from './dispatch/signature.ts';
 import { pyRepr } from './domain/python-repr.ts';
 import type { MethodSpec, MethodTable } from './methods/method.ts';
 import { READ_METHODS } from './methods/index.ts';
-import { overrideBinding } from './meta/override-api.ts';
+import { bindOverride, overrideBinding } from './meta/override-api.ts';
 import { loadRegistry } from './registry/registry-cache.ts';
 import type { Registry } from './registry/types.ts';
 
@@ -66,7 +66,7 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
       args = args.slice(1);
     }
     if (json2) refuseUnboundJson2(binding.signature, args.length, kwargs);
-    const bound = bindArguments(binding.signature, args, kwargs);
+    const bound = bindOverride(binding, args, kwargs);
     const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext, policy, filestore });
     return spec.run(ctx, model, bound, ids);
   }

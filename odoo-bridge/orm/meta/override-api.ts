@@ -1,19 +1,28 @@
 import { pythonMethod } from '../dispatch/python-methods.ts';
-import type { Signature } from '../dispatch/signature.ts';
+import { bindArguments, type Bound, type Signature } from '../dispatch/signature.ts';
 import type { MethodSpec } from '../methods/method.ts';
 
 /**
- * odoo/api.py `call_kw` reads `_api` from the method the model's class resolves to, not from
- * BaseModel's: an override written without `@api.model` (product.template, account.move.line,
- * account.bank.statement.line, res.partner.bank, resource.calendar.leaves `default_get`;
- * account.move(.line) `check_field_access_rights`) is a records method, so `args[0]` is taken as
- * the ids and the rest is bound to the override (a client's `default_get([fields])` is then
- * Python's TypeError "ProductTemplate.default_get() missing 1 required positional argument").
- * The engine answers the method natively with BaseModel's behaviour once bound: the overrides
- * above ignore the records they get.
+ * odoo/api.py `call_kw` calls the method the model's class resolves to, not BaseModel's: its
+ * `_api` and its parameters are the ones a call is bound to. An override written without
+ * `@api.model` (product.template, account.move.line, account.bank.statement.line,
+ * res.partner.bank, resource.calendar.leaves `default_get`; account.move(.line)
+ * `check_field_access_rights`) is a records method, so `args[0]` is taken as the ids (a client's
+ * `default_get([fields])` is then "ProductTemplate.default_get() missing 1 required positional
+ * argument"); an override names its parameters its own way (res.partner
+ * `default_get(default_fields)`, crm.team `write(values)`: a keyword argument under BaseModel's
+ * name is an unexpected keyword) and Python's TypeError texts name its class (`UsersView.onchange()`).
+ * The engine then answers the native method with what was bound, by position. An override taking
+ * `*args`/`**kwargs` passes them on to BaseModel's method, whose binding stays.
  */
-export function overrideBinding(spec: MethodSpec, model: string, method: string, installed: ReadonlySet<string>): Binding {
-  if (spec.api !== 'model') return spec;
+export interface OverrideBinding {
+  readonly api: 'model' | 'records';
+  readonly signature: Signature;
+  /** The native spec's parameter names, by position, when the override names them otherwise. */
+  readonly rename?: readonly string[];
+}
+
+export function overrideBinding(spec: MethodSpec, model: string, method: string, installed: ReadonlySet<string>): OverrideBinding {
   const key = `${model}\u0000${method}`;
   let found = cache.get(spec)?.get(key);
   if (!found) {
@@ -24,15 +33,31 @@ export function overrideBinding(spec: MethodSpec, model: string, method: string,
   return found.module && installed.has(found.module) ? found.binding : spec;
 }
 
-type Binding = { readonly api: 'model' | 'records'; readonly signature: Signature };
-/** Per native spec (the engine's tables outlive calls), per model and method: resolved once, calls are hot. */
-const cache = new WeakMap<MethodSpec, Map<string, { binding: Binding; module?: string }>>();
+/** `bindArguments` with the override's signature, the values then named as the native spec names them. */
+export function bindOverride(binding: OverrideBinding, args: readonly unknown[], kwargs: Record<string, unknown>): Bound {
+  const bound = bindArguments(binding.signature, args, kwargs);
+  if (!binding.rename) return bound;
+  const renamed: Bound = {};
+  binding.signature.params.forEach((p, i) => {
+    if (p.name in bound) renamed[binding.rename![i]!] = bound[p.name];
+  });
+  return renamed;
+}
 
-function resolve(spec: MethodSpec, model: string, method: string): { binding: Binding; module?: string } {
+/** Per native spec (the engine's tables outlive calls), per model and method: resolved once, calls are hot. */
+const cache = new WeakMap<MethodSpec, Map<string, { binding: OverrideBinding; module?: string }>>();
+
+function resolve(spec: MethodSpec, model: string, method: string): { binding: OverrideBinding; module?: string } {
   const python = pythonMethod(model, method);
-  if (python?.api !== 'records' || python.definedOn === 'base') return { binding: spec };
-  // Bound by the override's parameter names; the native spec reads the same names (checked above by position).
-  const sameNames = python.signature.params.every((p, i) => spec.signature.params[i]?.name === p.name);
-  const signature = sameNames ? python.signature : { ...spec.signature, qualname: python.signature.qualname };
-  return { binding: { api: 'records', signature }, module: python.doc.introduced.module };
+  if (!python || python.definedOn === 'base') return { binding: spec };
+  const own = python.signature;
+  if (own.varArgs || own.varKeywords || own.keywordOnly?.length || spec.signature.varArgs || spec.signature.varKeywords || spec.signature.keywordOnly?.length) {
+    return python.api === spec.api ? { binding: spec } : { binding: { api: python.api, signature: spec.signature }, module: python.doc.introduced.module };
+  }
+  const native = spec.signature.params.map((p) => p.name);
+  const sameNames = own.params.length === native.length && own.params.every((p, i) => p.name === native[i]);
+  if (!sameNames && own.params.length !== native.length) {
+    return python.api === spec.api ? { binding: spec } : { binding: { api: python.api, signature: { ...spec.signature, qualname: own.qualname } }, module: python.doc.introduced.module };
+  }
+  return { binding: { api: python.api, signature: own, ...(sameNames ? {} : { rename: native }) }, module: python.doc.introduced.module };
 }

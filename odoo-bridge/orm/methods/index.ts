@@ -13,6 +13,8 @@ import { SEARCH_METHODS } from './search-methods.ts';
 import { WEB_METHODS } from './web-methods.ts';
 import { VIEW_METHODS } from './view-methods.ts';
 import { CLIENT_HELPER_METHODS } from './client-helper-methods.ts';
+import { FIELD_TRANSLATION_METHODS } from './field-translations.ts';
+import { SEARCH_PANEL_METHODS } from './search-panel.ts';
 
 /** Every read-side method the engine answers, by RPC name. */
 export const READ_METHODS: MethodTable = {
@@ -30,4 +32,6 @@ export const READ_METHODS: MethodTable = {
   ...PROGRESS_BAR_METHODS,
   ...VIEW_METHODS,
   ...CLIENT_HELPER_METHODS,
+  ...FIELD_TRANSLATION_METHODS,
+  ...SEARCH_PANEL_METHODS,
 };
