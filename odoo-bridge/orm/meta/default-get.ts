@@ -1,6 +1,6 @@
 import type { CallContext } from '../call-context.ts';
 import type { ModelInfo } from '../registry/types.ts';
-import { computedFieldDefault, pythonFactsOf } from '../registry/python-field-facts.ts';
+import { computedFieldDefault, declaredRelatedDefault, pythonFactsOf } from '../registry/python-field-facts.ts';
 import { evaluateDefault } from '../write/defaults.ts';
 import { isReifiedGroupName, readWithReifiedGroups } from '../methods/user-reified-groups.ts';
 import { defaultGroupIds, groupsFromCommands } from '../write/core/res-users-groups.ts';
@@ -11,19 +11,19 @@ import { DEFAULT_GET_OVERRIDES } from './default-get-overrides.ts';
 /**
  * `default_get(fields_list)`, per field (models.py): after `context.default_<field>` (baseDefaultGet:
  * the call's context keys, plus those a model's override adds), else the `ir_default` value of a
- * field that is not company-dependent, else the Python default of the field as the installed
+ * field that is not company-dependent (modelIrDefaults), else the Python default of the field as the installed
  * modules define it (literal, translated, an xml id, a decimal precision, or one that only needs
  * the environment: company, user, currency, lang, today/now; extracted from the sources,
  * registry/python-field-facts.ts), else a company-dependent field's `ir_default`, else nothing
  * (the field is left out, as Odoo does for fields without default, and for defaults computed by
  * code Ficus does not run).
  */
-async function defaultOf(ctx: CallContext, model: ModelInfo, name: string): Promise<{ found: boolean; value?: unknown; origin?: DefaultOrigin }> {
-  const company = ctx.access.companyId;
-  const stored = ctx.registry.defaults.get(`${model.name}.${name}@${company}`) ?? ctx.registry.defaults.get(`${model.name}.${name}`);
+async function defaultOf(ctx: CallContext, model: ModelInfo, name: string, irDefaults: ReadonlyMap<string, unknown>): Promise<{ found: boolean; value?: unknown; origin?: DefaultOrigin }> {
+  const stored = irDefaults.get(name);
   const field = model.fields.get(name);
   if (stored !== undefined && !field?.companyDependent) return { found: true, value: stored, origin: 'data' };
-  const python = pythonFactsOf(ctx.registry, model).defaults.get(name) ?? (field ? computedFieldDefault(ctx.registry, model, field) : undefined);
+  const python = pythonFactsOf(ctx.registry, model).defaults.get(name)
+    ?? (field ? computedFieldDefault(ctx.registry, model, field) ?? declaredRelatedDefault(ctx.registry, model, field) : undefined);
   if (python) {
     const value = await evaluateDefault(ctx, python);
     if (value !== undefined) return { found: true, value };
@@ -72,6 +72,7 @@ async function baseDefaultGet(ctx: CallContext, model: ModelInfo, names: readonl
   }
   const result: Record<string, unknown> = {};
   const fromData = new Set<string>();
+  let irDefaults: ReadonlyMap<string, unknown> | undefined;
   const parents = new Map<string, string[]>();
   for (const name of names) {
     // A context default is taken before the field is looked up: Odoo answers it even for a name the model lacks.
@@ -82,10 +83,11 @@ async function baseDefaultGet(ctx: CallContext, model: ModelInfo, names: readonl
     }
     const field = model.fields.get(name);
     if (!field) continue;
-    const d = await defaultOf(ctx, model, name);
-    if (d.found) result[name] = d.value;
-    if (d.origin === 'data') fromData.add(name);
-    else if (field.inheritedVia) {
+    const d = await defaultOf(ctx, model, name, (irDefaults ??= await modelIrDefaults(ctx, model)));
+    if (d.found) {
+      result[name] = d.value;
+      if (d.origin === 'data') fromData.add(name);
+    } else if (field.inheritedVia) {
       const parent = model.fields.get(field.inheritedVia)?.relation;
       if (parent) (parents.get(parent) ?? parents.set(parent, []).get(parent)!).push(name);
     }
@@ -104,6 +106,23 @@ async function baseDefaultGet(ctx: CallContext, model: ModelInfo, names: readonl
     if (parentModel) Object.assign(result, await defaultGet(ctx, parentModel, fields, extraContext));
   }
   return result;
+}
+
+/**
+ * ir_default.py `_get_model_defaults(model)`: the rows of the user's or of no user, of the
+ * user's company or of none, without condition, the most specific first (user, then company,
+ * then the oldest row), read when asked: a default a user sets is answered at once.
+ */
+async function modelIrDefaults(ctx: CallContext, model: ModelInfo): Promise<ReadonlyMap<string, unknown>> {
+  const rows = await ctx.db.query<{ name: string; json_value: string }>(
+    `SELECT f.name, d.json_value FROM ir_default d JOIN ir_model_fields f ON d.field_id = f.id
+      WHERE f.model = $1 AND (d.user_id IS NULL OR d.user_id = $2) AND (d.company_id IS NULL OR d.company_id = $3) AND d.condition IS NULL
+      ORDER BY d.user_id, d.company_id, d.id`,
+    [model.name, ctx.uid, ctx.access.companyId ?? null],
+  );
+  const defaults = new Map<string, unknown>();
+  for (const row of rows.rows) if (!defaults.has(row.name)) defaults.set(row.name, JSON.parse(row.json_value));
+  return defaults;
 }
 
 /** Group ids in res.groups' `_order` (name, in the call's language). */

@@ -70,6 +70,17 @@ export function computedFieldDefault(registry: Registry, model: ModelInfo, field
   return fact?.computed ? fact.default : undefined;
 }
 
+/**
+ * The `default=` a model's own classes give a related or `_inherits` field they declare
+ * (mail_mail.py `message_type = fields.Selection(related='mail_message_id.message_type',
+ * inherited=True, default='email_outgoing')`): `default_get` answers it (models.py: `if
+ * field.default`), create does not copy it from here.
+ */
+export function declaredRelatedDefault(registry: Registry, model: ModelInfo, field: FieldInfo): PythonDefault | undefined {
+  if (!field.inheritedVia && !field.related) return undefined;
+  return factOf(registry, model.name, field.name)?.default;
+}
+
 /** The installed mail.thread hooks (`_creation_subtype`, `_track_subtype`…) that `model`'s own Python overrides. */
 export function overriddenMailHooks(registry: Registry, model: string): Set<string> {
   const out = new Set<string>();

@@ -122,3 +122,23 @@ describe('meta and web-client method answers recorded from a real Odoo 18', () =
     });
   }
 });
+
+describe('ir.default rows as ir_default.py _get_model_defaults picks them', () => {
+  it("the user's row over the company's over the global one, a condition never, read at each call", async () => {
+    const pool = databases.odoo_ref!.pool;
+    const field = (await pool.query<{ id: number }>(`SELECT id FROM ir_model_fields WHERE model = 'res.partner' AND name = 'comment'`)).rows[0]!.id;
+    const ask = async (uid: number) => ((await engines.odoo_ref!.call({ database: 'odoo_ref', uid, model: 'res.partner', method: 'default_get', args: [['comment']], kwargs: {} })) as Record<string, unknown>).comment;
+    const before = await ask(2);
+    await pool.query(`INSERT INTO ir_default (field_id, user_id, company_id, condition, json_value) VALUES ($1, NULL, NULL, NULL, '"global"'), ($1, NULL, 1, NULL, '"company"'), ($1, 2, NULL, 'x=1', '"conditional"')`, [field]);
+    try {
+      expect(await ask(2)).toBe('company');
+      await pool.query(`INSERT INTO ir_default (field_id, user_id, company_id, condition, json_value) VALUES ($1, 2, NULL, NULL, '"admin''s"')`, [field]);
+      expect(await ask(2)).toBe("admin's");
+      const other = (await pool.query<{ id: number }>(`SELECT id FROM res_users WHERE id NOT IN (1, 2) AND active ORDER BY id LIMIT 1`)).rows[0]!.id;
+      expect(await ask(other)).toBe('company');
+    } finally {
+      await pool.query(`DELETE FROM ir_default WHERE field_id = $1`, [field]);
+    }
+    expect(await ask(2)).toBe(before);
+  });
+});
