@@ -5,11 +5,9 @@ import { createLogger } from '../../../platform/logger.ts';
 import content from '../../../services/content/index.ts';
 import { orphanPurchaseSweep, orphanSweepSettingsFromEnv } from '../../../services/content/domain/orphan-purchase-sweep.ts';
 import { sweepOrphanPurchases } from '../../../services/content/domain/orphan-purchases.ts';
-import { CONTENT_PURCHASE_SAGA, RECORD_PURCHASE_STEP, type ContentPurchaseInput } from '../../../services/content/domain/purchase-saga.ts';
-import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
-import { SagaRunner } from '../../../services/kit/index.ts';
-import type { SagaBoundary } from '../../../services/kit/saga/saga.ts';
+import { CONTENT_PURCHASE_SAGA, RECORD_PURCHASE_STEP } from '../../../services/content/domain/purchase-saga.ts';
 import { paidContent, plainMembers, startKnowledgeSides, type KnowledgeSides } from './knowledge-sides.ts';
+import { purchaseRunners, ProcessDied } from './purchase-runners.ts';
 
 /**
  * Before M06's cutover a REST purchase commits on the monolith just before its saga's row commits
@@ -24,31 +22,8 @@ let sides: KnowledgeSides;
 let db: Kysely<any>;
 let paid: Awaited<ReturnType<typeof paidContent>>;
 let buyers: number[];
-const runners: SagaRunner[] = [];
 let key = 0;
-
-class ProcessDied extends Error {}
-
-function runner(dieAt?: { step: string; at: SagaBoundary }): SagaRunner {
-  const owners = {
-    pool: sides.service, legacyPool: sides.legacy,
-    odoo: (call: { uid: number; model: string; method: string; args: unknown[]; kwargs?: Record<string, unknown> }) =>
-      sides.dispatch({ database: 'hp_legacy', uid: call.uid, model: call.model, method: call.method, args: call.args, kwargs: call.kwargs ?? {} }),
-  };
-  const made = new SagaRunner({
-    service: 'content', db, pool: sides.service, sagas: content.sagas!(owners), logger: createLogger({ level: 'silent', format: 'json' }), metrics: kitMetrics(new Registry()),
-    maxActionAttempts: 2,
-    onBoundary: (point) => {
-      if (dieAt && point.step === dieAt.step && point.at === dieAt.at) throw new ProcessDied(`died ${point.at} ${point.step}`);
-    },
-  });
-  runners.push(made);
-  return made;
-}
-
-/** What the REST request does before its commit: record_purchase with the saga's row, in one transaction of svc_content. */
-const recordAsRequest = (by: SagaRunner, sagaKey: string, input: ContentPurchaseInput) =>
-  db.transaction().execute((tx) => by.startInTransaction(CONTENT_PURCHASE_SAGA, sagaKey, input, tx, { through: RECORD_PURCHASE_STEP }));
+const { runner, recordAsRequest, stopAll } = purchaseRunners(() => ({ sides, db }));
 
 /** The process dies between the monolith's commit and the saga's: the request's transaction of svc_content never commits. */
 async function crashBetweenCommits(buyer: number): Promise<void> {
@@ -75,7 +50,7 @@ beforeAll(async () => {
   buyers = (await plainMembers(sides.legacy, 80, 10)).filter((uid) => !already.has(uid) && uid !== paid.authorId).slice(0, 6);
 }, 240_000);
 afterAll(async () => {
-  for (const r of runners) await r.stop();
+  await stopAll();
   await sides?.stop();
 });
 

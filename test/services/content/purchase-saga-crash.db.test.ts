@@ -1,14 +1,11 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../platform/logger.ts';
 import content from '../../../services/content/index.ts';
-import { CONTENT_PURCHASE_SAGA, RECORD_PURCHASE_STEP, type ContentPurchaseInput } from '../../../services/content/domain/purchase-saga.ts';
+import { CONTENT_PURCHASE_SAGA, RECORD_PURCHASE_STEP } from '../../../services/content/domain/purchase-saga.ts';
 import { paymentReferenceOf } from '../../../services/content/routes/contents-finance.ts';
-import { kitMetrics } from '../../../services/kit/observability/kit-metrics.ts';
 import { SagaRunner, sagaStepKey, type SagaOutcome } from '../../../services/kit/index.ts';
-import type { SagaBoundary } from '../../../services/kit/saga/saga.ts';
 import { paidContent, plainMembers, startKnowledgeSides, type KnowledgeSides } from './knowledge-sides.ts';
+import { purchaseRunners, ProcessDied } from './purchase-runners.ts';
 
 /**
  * The content_purchase saga survives its process dying at any point: a runner that "dies" at a
@@ -22,30 +19,7 @@ let sides: KnowledgeSides;
 let db: Kysely<any>;
 let paid: Awaited<ReturnType<typeof paidContent>>;
 let buyers: number[];
-const runners: SagaRunner[] = [];
-
-class ProcessDied extends Error {}
-
-function runner(dieAt?: { step: string; at: SagaBoundary }): SagaRunner {
-  const owners = {
-    pool: sides.service, legacyPool: sides.legacy,
-    odoo: (call: { uid: number; model: string; method: string; args: unknown[]; kwargs?: Record<string, unknown> }) =>
-      sides.dispatch({ database: 'hp_legacy', uid: call.uid, model: call.model, method: call.method, args: call.args, kwargs: call.kwargs ?? {} }),
-  };
-  const made = new SagaRunner({
-    service: 'content', db, pool: sides.service, sagas: content.sagas!(owners), logger: createLogger({ level: 'silent', format: 'json' }), metrics: kitMetrics(new Registry()),
-    maxActionAttempts: 2,
-    onBoundary: (point) => {
-      if (dieAt && point.step === dieAt.step && point.at === dieAt.at) throw new ProcessDied(`died ${point.at} ${point.step}`);
-    },
-  });
-  runners.push(made);
-  return made;
-}
-
-/** What the REST request does before its commit (the access checks aside): record_purchase with the saga's row, committed. */
-const recordAsRequest = (by: SagaRunner, key: string, input: ContentPurchaseInput) =>
-  db.transaction().execute((tx) => by.startInTransaction(CONTENT_PURCHASE_SAGA, key, input, tx, { through: RECORD_PURCHASE_STEP }));
+const { runner, recordAsRequest, stopAll } = purchaseRunners(() => ({ sides, db }));
 
 /** Runs the saga on a runner that dies at its boundary: the run must end by that death. */
 async function dies(by: SagaRunner, id: number): Promise<void> {
@@ -79,7 +53,7 @@ beforeAll(async () => {
   buyers = (await plainMembers(sides.service, 80)).filter((uid) => !already.has(uid) && uid !== paid.authorId).slice(0, 4);
 }, 240_000);
 afterAll(async () => {
-  for (const r of runners) await r.stop();
+  await stopAll();
   await sides?.stop();
 });
 
