@@ -1,7 +1,9 @@
 import { keyError, missingBehaviour, userError } from '../../errors.ts';
 import { combineDomains } from '../access/rule-domains.ts';
 import type { CallContext } from '../call-context.ts';
-import type { ModelInfo } from '../registry/types.ts';
+import { sql } from 'kysely';
+import { translated, type ModelInfo, type Translations } from '../registry/types.ts';
+import { run } from '../sql/execute.ts';
 import type { Bound } from '../dispatch/signature.ts';
 import type { MethodSpec, MethodTable } from './method.ts';
 import { META_METHODS } from './meta-methods.ts';
@@ -17,7 +19,8 @@ import { SEARCH_METHODS } from './search-methods.ts';
  * image's `<field>_count` or `search_count` (many2many), selection labels `fields_get`'s.
  * Overrides of the helpers in installed modules (account's `_search_panel_domain_image` on
  * account.account and account.move.line, base_import_module's `search_panel_select_range` on
- * ir.module.module) are refused clearly.
+ * ir.module.module) are refused clearly. Labels are en_US (`Not Set`, the limit message): the
+ * served databases have no other active language.
  */
 
 type Values = Record<string, unknown>;
@@ -106,6 +109,17 @@ async function comodelRecords(ctx: CallContext, comodel: ModelInfo, domain: unkn
   const rows = (await call(SEARCH_METHODS.search_read, ctx, comodel, {
     domain, fields: [plainName ? 'name' : 'display_name', ...extra], limit: truthy(limit) ? limit : null,
   })) as Values[];
+  // A many2one read along to such a model is named in the same context (its display_name, sudo, is the plain name).
+  for (const name of extra) {
+    const target = comodel.fields.get(name);
+    const targetModel = target?.type === 'many2one' && target.relation && HIERARCHICAL_NAMING.has(target.relation) ? ctx.registry.model(target.relation) : undefined;
+    if (!targetModel?.table) continue;
+    const ids = [...new Set(rows.map((row) => row[name]).filter(Array.isArray).map((pair) => (pair as unknown[])[0] as number))];
+    if (!ids.length) continue;
+    const names = await run<{ id: number; name: unknown }>(ctx.db, sql`SELECT id, name FROM ${sql.table(targetModel.table)} WHERE id = ANY(${ids}::int4[])`);
+    const byId = new Map(names.map((r) => [r.id, typeof r.name === 'object' && r.name ? translated(r.name as Translations, ctx.lang) : r.name]));
+    for (const row of rows) if (Array.isArray(row[name])) row[name] = [(row[name] as unknown[])[0], byId.get((row[name] as number[])[0]!) ?? (row[name] as unknown[])[1]];
+  }
   return rows.map((row) => (plainName ? { ...row, display_name: row.name } : row));
 }
 
@@ -217,8 +231,7 @@ export const SEARCH_PANEL_METHODS: MethodTable = {
         return { values: await selectionRange(ctx, model, field.name, { ...kw, model_domain: modelDomain, extra_domain: extraDomain }) };
       }
       const comodel = ctx.registry.model(field.relation!)!;
-      const groupBy = typeof kw.group_by === 'string' && kw.group_by ? kw.group_by : null;
-      if (groupBy) throw missingBehaviour(model.name, 'search_panel_select_multi_range() with group_by');
+      const groupBy = truthy(kw.group_by) ? await groupOf(ctx, comodel, kw.group_by) : null;
       let comodelDomain = domainOf(kw.comodel_domain);
       const counters = truthy(kw.enable_counters);
       const expand = truthy(kw.expand);
@@ -228,13 +241,18 @@ export const SEARCH_PANEL_METHODS: MethodTable = {
           const image = await domainImage(ctx, model, field.name, modelDomain, false, limit);
           comodelDomain = and(comodelDomain, [['id', 'in', [...image.keys()]]]);
         }
-        const records = await comodelRecords(ctx, comodel, comodelDomain, [], limit);
+        const records = await comodelRecords(ctx, comodel, comodelDomain, groupBy ? [groupBy.name] : [], limit);
         if (truthy(limit) && records.length === limit) return { error_msg: TOO_MANY };
+        const groupDomains = kw.group_domain && typeof kw.group_domain === 'object' && !Array.isArray(kw.group_domain) ? (kw.group_domain as Record<string, unknown>) : null;
         const values: Values[] = [];
         for (const record of records) {
           const entry: Values = { id: record.id, display_name: record.display_name };
+          const group = groupBy?.idName(record[groupBy.name]);
+          if (group) Object.assign(entry, { group_id: group[0], group_name: group[1] });
           if (counters) {
-            const domain = and(and(modelDomain, [[field.name, 'in', record.id]]), extraDomain);
+            // `group_domain.get(json.dumps(group_id), [])`: one domain per activated group, keyed by the group's JSON.
+            const local = group && groupDomains ? and(extraDomain, domainOf(groupDomains[JSON.stringify(group[0])])) : extraDomain;
+            const domain = and(and(modelDomain, [[field.name, 'in', record.id]]), local);
             entry.__count = await call(SEARCH_METHODS.search_count, ctx, model, { domain });
           }
           values.push(entry);
@@ -244,20 +262,22 @@ export const SEARCH_PANEL_METHODS: MethodTable = {
       const image = counters || !expand
         ? await fieldImage(ctx, model, field.name, {
           ...kw, model_domain: modelDomain, extra_domain: and(extraDomain, domainOf(kw.group_domain)), only_counters: expand,
-          set_limit: truthy(limit) && !(expand || comodelDomain.length),
+          set_limit: truthy(limit) && !(expand || groupBy || comodelDomain.length),
         })
         : new Map();
-      if (!(expand || comodelDomain.length)) {
+      if (!(expand || groupBy || comodelDomain.length)) {
         const values = [...image.values()];
         if (truthy(limit) && values.length === limit) return { error_msg: TOO_MANY };
         return { values };
       }
       if (!expand) comodelDomain = and(comodelDomain, [['id', 'in', [...image.keys()]]]);
-      const records = await comodelRecords(ctx, comodel, comodelDomain, [], limit);
+      const records = await comodelRecords(ctx, comodel, comodelDomain, groupBy ? [groupBy.name] : [], limit);
       if (truthy(limit) && records.length === limit) return { error_msg: TOO_MANY };
       return {
         values: records.map((record) => {
           const entry: Values = { id: record.id, display_name: record.display_name };
+          const group = groupBy?.idName(record[groupBy.name]);
+          if (group) Object.assign(entry, { group_id: group[0], group_name: group[1] });
           if (counters) entry.__count = image.get(record.id)?.__count ?? 0;
           return entry;
         }),
@@ -265,6 +285,23 @@ export const SEARCH_PANEL_METHODS: MethodTable = {
     },
   },
 };
+
+/**
+ * select_multi_range's `group_by`: a field of the comodel read with the values, and how a value
+ * of it names its group (many2one: the pair, selection: the label, others: the value itself;
+ * empty: `(False, 'Not Set')`).
+ */
+async function groupOf(ctx: CallContext, comodel: ModelInfo, name: unknown): Promise<{ name: string; idName: (value: unknown) => [unknown, unknown] }> {
+  const field = fieldOf(comodel, name);
+  const notSet: [unknown, unknown] = [false, 'Not Set'];
+  if (field.type === 'many2one') return { name: field.name, idName: (v) => (Array.isArray(v) && v.length ? [v[0], v[1]] : notSet) };
+  if (field.type === 'selection') {
+    const labels = new Map<unknown, unknown>(await selectionLabels(ctx, comodel, field.name));
+    // `group_by_selection[value]`: a stored value the selection lacks is a KeyError in Python.
+    return { name: field.name, idName: (v) => (v === false || v === null || v === undefined ? notSet : labels.has(v) ? [v, labels.get(v)] : (() => { throw keyError(String(v)); })()) };
+  }
+  return { name: field.name, idName: (v) => (truthy(v) ? [v, v] : notSet) };
+}
 
 /** `_search_panel_global_counters`: each value's count plus its descendants' local counts. */
 function globalCounters(range: Map<unknown, Values>, parentName: string): void {
