@@ -1,5 +1,5 @@
 import { keyError, missingBehaviour, valueError } from '../../errors.ts';
-import { pythonFloat } from '../../wire/xmlrpc/values.ts';
+import { PythonFloat, pythonFloat } from '../../wire/xmlrpc/values.ts';
 import type { CallContext } from '../call-context.ts';
 import { pythonMethodOwners } from '../dispatch/python-methods.ts';
 import { usesBaseDisplayName } from '../read/display-name.ts';
@@ -266,7 +266,8 @@ function newRecordValue(model: ModelInfo, field: FieldInfo, value: unknown): unk
       return empty ? 0 : value;
     case 'float':
     case 'monetary':
-      return pythonFloat(empty ? 0 : Number(value));
+      // default_get already answers a float field's default as a Python float.
+      return pythonFloat(empty ? 0 : value instanceof PythonFloat ? value.value : Number(value));
     case 'boolean':
       return !empty && Boolean(value);
     case 'many2one':
@@ -277,7 +278,8 @@ function newRecordValue(model: ModelInfo, field: FieldInfo, value: unknown): unk
       throw valueError(`Wrong value for ${model.name}.${field.name}: ${JSON.stringify(value)}`);
     case 'one2many':
     case 'many2many':
-      if (empty || (Array.isArray(value) && !value.length)) return [];
+      // default_get's write format of no records: [(6, 0, [])] (or a clear).
+      if (empty || (Array.isArray(value) && value.every((c) => Array.isArray(c) && (c[0] === 5 || (c[0] === 6 && Array.isArray(c[2]) && !c[2].length))))) return [];
       throw missingBehaviour(model.name, `onchange() (x2many commands for ${field.name} on a new record)`);
     case 'properties':
     case 'properties_definition':
