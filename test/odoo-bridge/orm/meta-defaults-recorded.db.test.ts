@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrmEngine } from '../../../odoo-bridge/orm/engine.ts';
-import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
+import { describe, expect, it } from 'vitest';
 import { stringifyPythonJson } from '../../../odoo-bridge/wire/json/python-json.ts';
 import { OdooError } from '../../../odoo-bridge/errors.ts';
-import { legacyDatabase, odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
 import { PROJECT_ROOT } from '../../support/ficus-process.ts';
+import { recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
 
 /**
  * Meta and web-client method answers recorded from a real Odoo 18 (fixtures/odoo-differential/,
@@ -28,13 +26,6 @@ import { PROJECT_ROOT } from '../../support/ficus-process.ts';
  *   override (its parameter names and class in Python's TypeError texts).
  * Errors compare by class and message.
  */
-interface RecordedCase {
-  id: string;
-  title: string;
-  request: { body: { params: { args: unknown[] } } };
-  response: { body: { result?: unknown; error?: { data: { name: string; message: string } } } };
-}
-
 /**
  * Messages Ficus words otherwise, for a reason outside these methods: a parent_of through
  * res.users' parent_id (a field to res.partner) is Python's TypeError subtracting two recordsets,
@@ -75,23 +66,13 @@ const cases = ['meta-defaults', 'web-methods'].flatMap((file) =>
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => {
+      // Not jsonLines: the recording's floats are kept apart from its integers.
       const recorded = parseKeepingFloats(line) as RecordedCase;
       return { ...recorded, id: `${file}:${recorded.id}` };
     }),
 );
 
-const databases: Record<string, TestDatabase> = {};
-const engines: Record<string, OrmEngine> = {};
-
-beforeAll(async () => {
-  databases.odoo_ref = await odooRefDatabase();
-  databases.hp_legacy = await legacyDatabase();
-  engines.odoo_ref = createFullOrmEngine({ database: { name: 'odoo_ref', pool: databases.odoo_ref.pool }, filestore: testFilestores().odooRef });
-  engines.hp_legacy = createFullOrmEngine({ database: { name: 'hp_legacy', pool: databases.hp_legacy.pool }, filestore: testFilestores().legacy });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((db) => db.drop()));
-});
+const { engines, databases } = recordedEngines();
 
 async function answer(recorded: RecordedCase): Promise<{ result?: unknown; error?: string; message?: string }> {
   const [db, uid, , model, method, args, kwargs] = recorded.request.body.params.args as [string, number, string, string, string, unknown[], Record<string, unknown>];
