@@ -26,19 +26,14 @@ export function readObjectCredentials(databases: DatabaseDirectory, params: unkn
  * AccessDenied (throttled per client address and uid); a uid that does not exist is the
  * MissingError Odoo raises while reading that user.
  *
- * Nearly every call carries a secret accepted moments ago: that case is answered synchronously
- * (undefined), with the same cooldown check first and the same success recorded after as the
- * throttled attempt, so the call does not go through the attempt's promises and closures.
+ * Every call goes through the throttled attempt, accepted secrets too: a synchronous answer
+ * cleared the client's failures before other gateway processes' failures had reached this one,
+ * so a shared cooldown was lifted by the right password (gateway-processes test).
  */
-export function checkObjectCredentials(credentials: ObjectCredentials, throttle: LoginThrottle, info: RpcRequestInfo): Promise<void> | undefined {
+export function checkObjectCredentials(credentials: ObjectCredentials, throttle: LoginThrottle, info: RpcRequestInfo): Promise<void> {
   const { database, uid } = credentials;
   const secret = typeof credentials.password === 'string' ? credentials.password : '';
   const keys = { clientAddress: info.clientAddress, login: uid };
-  throttle.assertCanAttempt(keys);
-  if (database.credentials.acceptedUid?.(uid, secret)) {
-    throttle.recordSuccess(keys);
-    return undefined;
-  }
   return throttle.attempt(keys, async () => {
     if (await database.credentials.checkUid(uid, secret)) return true;
     const { rows } = await database.pool.query('SELECT 1 FROM res_users WHERE id = $1', [uid]);
