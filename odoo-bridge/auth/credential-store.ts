@@ -52,12 +52,6 @@ export interface CredentialStore {
   authenticatePassword(login: string, password: string): Promise<number | null>;
   /** Whether `secret` is the password or an API key of active user `uid`. */
   checkUid(uid: number, secret: string): Promise<boolean>;
-  /**
-   * True when `checkUid(uid, secret)` accepted this secret before and nothing about the user
-   * changed since (the credential-change feed's acceptances): what `checkUid` would answer
-   * from memory, synchronously. False means only "not known": `checkUid` decides.
-   */
-  acceptedUid?(uid: number, secret: string): boolean;
   /** Owner of an API key (bearer authentication), or null. */
   findApiKeyOwner(key: string): Promise<number | null>;
 }
@@ -209,10 +203,6 @@ export function createCredentialStore(source: AuthDatabaseSource, options: Crede
       const user = await loadUser({ login });
       if (!user) return noSuchUser(password, `login ${login}`);
       return (await passwordMatches(user, password, `login ${login}`)) ? user.id : null;
-    },
-
-    acceptedUid(uid, secret) {
-      return acceptedBefore(uid, secret);
     },
 
     async checkUid(uid, secret) {

@@ -144,10 +144,14 @@ const bodyHidden: Expectation = {
   },
 };
 
-/** export_data (the attackers hold the export right, see the property test): lines without the hidden values. */
-const exportHides = (values: (t: Target) => readonly string[]): Expectation => ({
+/**
+ * export_data (the attackers hold the export right, see the property test): the hidden field's
+ * column (at `column` of the exported fields) holds none of the hidden values. Only that column:
+ * a body repeats its title in its heading, and the title is no secret.
+ */
+const exportHides = (column: number, values: (t: Target) => readonly string[]): Expectation => ({
   shows: (result, t) => {
-    const datas = ((result as { datas?: unknown[][] } | null)?.datas ?? []).flat().map(String);
+    const datas = ((result as { datas?: unknown[][] } | null)?.datas ?? []).map((line) => String(line[column] ?? ''));
     const leaked = values(t).filter((v) => v && datas.some((d) => d.includes(v)));
     return leaked.length ? `exported ${leaked.join(', ')}` : undefined;
   },
@@ -252,7 +256,7 @@ export function attemptsOf(area: Area, t: Target): Record<string, Attempt> {
         web_search_read: call(m, 'web_search_read', [row], bodyHidden, { specification: { body: {} } }),
         search_body_words: call(m, 'search_count', [[...row, ['body', 'ilike', t.bodyWords ?? '']]], showsNone),
         search_body_set: call(m, 'search', [[...row, ['body', '!=', false]]], showsNone),
-        export_data: call(m, 'export_data', [[t.rowId], ['title', 'body']], exportHides((x) => [x.bodyWords ?? ''])),
+        export_data: call(m, 'export_data', [[t.rowId], ['title', 'body']], exportHides(1, (x) => [x.bodyWords ?? ''])),
       };
     }
   }
