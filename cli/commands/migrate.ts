@@ -11,7 +11,7 @@ import { describeDatabases } from '../databases-used.ts';
 import { embeddedClusterForCommand } from '../embedded-cluster-for-cli.ts';
 import { CONTROL_DATABASE } from '../../runtime/embedded-runner.ts';
 
-interface MigrateCliOptions {
+export interface MigrateCliOptions {
   controlUrl?: string;
   legacyUrl?: string;
   serviceUrl?: string[];
@@ -123,7 +123,7 @@ export function registerMigrate(program: Command): void {
   );
 }
 
-function stepOptionsOf(o: MigrateCliOptions): StepOptions {
+export function stepOptionsOf(o: MigrateCliOptions): StepOptions {
   const thresholds = {
     ...(o.maxLagBytes !== undefined ? { maxLagBytes: o.maxLagBytes } : {}),
     ...(o.minMatchRate !== undefined ? { minMatchRate: o.minMatchRate } : {}),
@@ -135,6 +135,8 @@ function stepOptionsOf(o: MigrateCliOptions): StepOptions {
     ...(o.reason ? { reason: o.reason } : {}),
     thresholds,
     ...(o.stallAfter ? { stallAfter: o.stallAfter } : {}),
+    // The gateways read the same setting: the REST writes' hold keeps their grace.
+    freezeGraceMs: loadConfig().freezeGraceMs,
   };
 }
 

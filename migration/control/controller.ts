@@ -38,6 +38,12 @@ export interface StepOptions {
    * the CPU, gives the freeze longer instead of aborting it.
    */
   leaseMs?: number;
+  /**
+   * How long the freeze lets writes in flight finish before cancelling the ones not yet committing
+   * (FICUS_FREEZE_GRACE_MS, default 250 ms): the service's own REST writes are held with the same
+   * grace as the gateways give the RPC writes.
+   */
+  freezeGraceMs?: number;
 }
 
 export interface StepResult {
@@ -346,6 +352,7 @@ export class MigrationController {
           ...(options.stallAfter ? { stallAfter: options.stallAfter } : {}),
           ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
           ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+          ...(options.freezeGraceMs !== undefined ? { freezeGraceMs: options.freezeGraceMs } : {}),
         }
       : undefined;
     return { plan, current, to, canaryPercent, ownershipChange, resetShadow, record, cutoverOptions, result: { ...base, ok: true } };
