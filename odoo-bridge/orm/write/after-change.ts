@@ -13,9 +13,11 @@ import { ident, requireTable, type WriteEnv } from './write-env.ts';
  */
 export async function afterChange(w: WriteEnv, model: ModelInfo, ids: number[], computes: ReadonlySet<string>, kind: 'create' | 'write', vals: Vals[]): Promise<void> {
   if (!ids.length) return;
+  // create: vals[i] belongs to ids[i]; write: the one vals applies to every record.
+  const protect = new Map(ids.map((id, i) => [id, new Set(Object.keys((kind === 'create' ? vals[i] : vals[0]) ?? {}))]));
   for (const field of computes) {
     const compute = w.behaviours.computeOf(model.name, field);
-    if (compute) await compute(w.ctx, ids);
+    if (compute) await compute(w.ctx, ids, protect);
   }
   await validateAfterFlush(w, model, ids, kind, vals);
   if (ACCESS_MODELS.has(model.name)) w.onAccessChange?.();

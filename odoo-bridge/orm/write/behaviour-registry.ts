@@ -13,6 +13,16 @@ import { mixinCompute } from './core/mixin-computes.ts';
 export type Vals = Record<string, unknown>;
 
 /**
+ * Fields given a value by the create/write that triggered a recompute, per record: Odoo keeps
+ * such a value (models.py `env.protecting(fields, records)` in create and write) and recomputes
+ * only what depends on it, for those records and the others (a child's commercial partner).
+ */
+export type ProtectedFields = ReadonlyMap<number, ReadonlySet<string>>;
+
+/** A stored compute: writes the field's column for these ids, leaving protected values as written. */
+export type RecomputeFn = (ctx: CallContext, ids: number[], protect?: ProtectedFields) => Promise<void>;
+
+/**
  * `self.env[model].browse(ids).method(*args)` from inside a behaviour: another model's public
  * method, as the calling user with the call's context, answered by whatever answers that model
  * for clients (during a migration: the phase-aware dispatch, so a model whose module moved to a
@@ -39,6 +49,8 @@ export interface ModelBehaviour {
   afterWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
   /** `@api.ondelete` checks and `unlink()` overrides before the rows go. */
   beforeUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
+  /** An `unlink()` override's code after `super().unlink()`: the rows are gone (e.g. recompute what the deleted lines summed into). */
+  afterUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
   /**
    * A `copy_data` override after `super().copy_data(default)`, per record (e.g. the " (copy)"
    * name suffix): `vals` is what the record copies, `defaults` the caller's `default`.
@@ -48,7 +60,7 @@ export interface ModelBehaviour {
    * Stored computed fields this behaviour recomputes: field name → recompute for these ids
    * (write the column). Called after create, and after writes touching their dependencies.
    */
-  compute?: Readonly<Record<string, (ctx: CallContext, ids: number[]) => Promise<void>>>;
+  compute?: Readonly<Record<string, RecomputeFn>>;
   /**
    * Python `@api.constrains` methods by their method name (`_check_reserved`): the generated facts
    * (scripts/extract-python-constraint-facts.py) say which fields trigger each, and the write
@@ -81,7 +93,7 @@ export class BehaviourRegistry {
   }
 
   /** The registered recompute of `field`, else the one of the mixin that adds such a field (core/mixin-computes.ts). */
-  computeOf(model: string, field: string): ((ctx: CallContext, ids: number[]) => Promise<void>) | undefined {
+  computeOf(model: string, field: string): RecomputeFn | undefined {
     for (const b of this.of(model)) {
       const fn = b.compute?.[field];
       if (fn) return fn;

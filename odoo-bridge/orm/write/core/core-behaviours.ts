@@ -5,6 +5,12 @@ import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
 import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
+import { registerPartnerFieldsSync } from './res-partner-fields-sync.ts';
+import { registerIrConfigParameter } from './ir-config-parameter.ts';
+import { registerSale } from '../sale/sale-behaviours.ts';
+import { registerOndeleteGuards } from './ondelete-guards.ts';
+import { registerUom } from './uom.ts';
+import { registerCurrencyAccounting } from './res-currency-accounting.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -18,5 +24,11 @@ export function coreBehaviours(): BehaviourRegistry {
   registerResCountryAndCurrency(behaviours);
   registerProductTemplate(behaviours);
   registerPartnerSalesperson(behaviours);
+  registerPartnerFieldsSync(behaviours);
+  registerIrConfigParameter(behaviours);
+  registerOndeleteGuards(behaviours);
+  registerUom(behaviours);
+  registerCurrencyAccounting(behaviours);
+  registerSale(behaviours);
   return behaviours;
 }

@@ -2,7 +2,7 @@ import { validationError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import { translated } from '../../registry/types.ts';
 import type { MethodSpec } from '../../methods/method.ts';
-import type { ModelBehaviour } from '../behaviour-registry.ts';
+import type { ModelBehaviour, ProtectedFields } from '../behaviour-registry.ts';
 import { createRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
 import { BehaviourRegistry } from '../behaviour-registry.ts';
@@ -15,7 +15,7 @@ import { refuseCycle } from '../constraint-cycles.ts';
  * "Name <email>" parsing. email_normalized and phone_sanitized are their mixins' computes
  * (mixin-computes.ts); literal defaults come from the sources (registry/python-field-facts.ts).
  */
-async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void> {
+async function recomputePartners(ctx: CallContext, ids: number[], protect?: ProtectedFields): Promise<void> {
   // Commercial partner and complete name cascade to children: recompute the whole subtrees, parents first.
   const tree = await ctx.db.query<{ id: number }>(
     `WITH RECURSIVE t(id, depth) AS (
@@ -26,20 +26,24 @@ async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void>
   );
   const typeLabels = new Map((ctx.registry.model('res.partner')?.fields.get('type')?.selection ?? []).map(([value, label]) => [value, translated(label, 'en_US')]));
   for (const { id } of tree.rows) {
+    // A value the write gave this record itself stays (env.protecting); its dependants follow it.
+    const kept = protect?.get(id) ?? new Set<string>();
     // _compute_commercial_partner, then _compute_commercial_company_name (`p.is_company and p.name or partner.company_name`).
     await ctx.db.query(
       `UPDATE res_partner p SET
-         commercial_partner_id = CASE WHEN p.is_company OR p.parent_id IS NULL THEN p.id
+         commercial_partner_id = CASE WHEN $2 THEN p.commercial_partner_id WHEN p.is_company OR p.parent_id IS NULL THEN p.id
                                       ELSE COALESCE((SELECT q.commercial_partner_id FROM res_partner q WHERE q.id = p.parent_id), p.parent_id) END,
-         partner_share = NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND NOT COALESCE(u.share, false))
+         partner_share = CASE WHEN $3 THEN p.partner_share ELSE NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND NOT COALESCE(u.share, false)) END
        WHERE p.id = $1`,
-      [id],
+      [id, kept.has('commercial_partner_id'), kept.has('partner_share')],
     );
-    await ctx.db.query(
-      `UPDATE res_partner p SET commercial_company_name = CASE WHEN c.is_company AND COALESCE(c.name, '') <> '' THEN c.name ELSE NULLIF(p.company_name, '') END
-         FROM res_partner c WHERE c.id = p.commercial_partner_id AND p.id = $1`,
-      [id],
-    );
+    if (!kept.has('commercial_company_name')) {
+      await ctx.db.query(
+        `UPDATE res_partner p SET commercial_company_name = CASE WHEN c.is_company AND COALESCE(c.name, '') <> '' THEN c.name ELSE NULLIF(p.company_name, '') END
+           FROM res_partner c WHERE c.id = p.commercial_partner_id AND p.id = $1`,
+        [id],
+      );
+    }
     const row = (
       await ctx.db.query<{ name: string | null; company_name: string | null; parent_id: number | null; type: string | null; is_company: boolean | null; ccn: string | null; parent_name: string | null }>(
         `SELECT p.name, p.company_name, p.parent_id, p.type, p.is_company, p.commercial_company_name AS ccn, q.name AS parent_name
@@ -47,7 +51,7 @@ async function recomputePartners(ctx: CallContext, ids: number[]): Promise<void>
         [id],
       )
     ).rows[0]!;
-    await ctx.db.query(`UPDATE res_partner SET complete_name = $2 WHERE id = $1`, [id, completeName(row, typeLabels) || null]);
+    if (!kept.has('complete_name')) await ctx.db.query(`UPDATE res_partner SET complete_name = $2 WHERE id = $1`, [id, completeName(row, typeLabels) || null]);
   }
 }
 
