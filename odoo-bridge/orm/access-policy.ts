@@ -24,6 +24,11 @@ export interface UserAccess {
   readonly superuser: boolean;
   /** `env.is_system()`: superuser or member of base.group_system. */
   readonly isSystem: boolean;
+  /**
+   * res.company ids known to exist without asking: the user's own companies, read together
+   * with their res_company rows when the policy loaded the user (so as fresh as the rules).
+   */
+  readonly existingCompanyIds?: readonly number[];
   /** Model ACL (`ir_model_access`): throw Odoo's AccessError when `mode` is not granted. */
   checkModel(model: ModelInfo, mode: AccessMode): void;
   /** Same question, as a boolean (`has_access`, `check_access_rights(raise_exception=False)`). */

@@ -47,6 +47,7 @@ export async function createCallContext(options: {
   const access = await options.policy.forUser(options.uid, context);
   const fieldAccess = await fieldAccessFor(options.db, options.registry, access, lang);
   const activeTest = context.active_test !== false;
+  const existingCompanyIds = access.existingCompanyIds?.length ? new Set(access.existingCompanyIds) : undefined;
   const viewer = { uid: options.uid, isSystem: access.isSystem, canRead: (model: ModelInfo) => access.hasModel(model, 'read') };
   const ctx: CallContext = {
     registry: options.registry,
@@ -66,6 +67,7 @@ export async function createCallContext(options: {
         companyId: access.companyId,
         uid: options.uid,
         context,
+        existingCompanyIds,
         ...(o.sudo ? {} : { ruleDomain: (model: ModelInfo) => access.ruleDomain(model, 'read') }),
         ...(o.sudo || access.superuser ? {} : { viewer, checkFieldRead: (model: ModelInfo, field: FieldInfo) => fieldAccess.check(model, 'read', [field.name]) }),
       });

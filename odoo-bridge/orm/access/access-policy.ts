@@ -22,6 +22,8 @@ export interface FicusUserAccess extends UserAccess {
   readonly user: UserFacts | null;
   /** env.companies ids (allowed_company_ids, or all the user's companies). */
   readonly companyIds: readonly number[];
+  /** Every group's id by xml id, from the access tables this access was built from (access-tables.ts). */
+  readonly groupIds: ReadonlyMap<string, number>;
 }
 
 export interface AccessPolicyOptions {
@@ -148,7 +150,10 @@ function userAccess(o: {
     companyIds: o.companyIds,
     superuser,
     isSystem: superuser || (access.groupSystem !== null && user.groupIds.has(access.groupSystem)),
+    // user-facts.ts reads them joined to res_company.
+    existingCompanyIds: user.companyIds,
     user,
+    groupIds: access.groupIds,
     hasModel,
     checkModel(model, mode) {
       if (!hasModel(model, mode)) {

@@ -11,10 +11,13 @@ import type { SearchEnv } from './search-env.ts';
  */
 export async function assertHierarchySeedsExist(db: Queryable, env: SearchEnv): Promise<void> {
   for (const { model, ids } of env.hierarchySeeds ?? []) {
-    if (!ids.length || !model.table) continue;
-    const rows = await run<{ id: number }>(db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...ids]}::int4[])`);
+    const known = model.name === 'res.company' ? env.existingCompanyIds : undefined;
+    // Known rows are found rows: leaving them out cannot change which id is the first missing.
+    const asked = known ? ids.filter((id) => !known.has(id)) : ids;
+    if (!asked.length || !model.table) continue;
+    const rows = await run<{ id: number }>(db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...asked]}::int4[])`);
     const found = new Set(rows.map((r) => r.id));
-    const missing = ids.find((id) => !found.has(id));
+    const missing = ids.find((id) => !found.has(id) && !known?.has(id));
     if (missing !== undefined) {
       throw missingError(`Record does not exist or has been deleted.\n(Record: ${model.name}(${missing},), User: ${env.uid ?? 1})`);
     }

@@ -44,6 +44,11 @@ export interface SearchEnv {
    * compiling, checked to exist before the statement runs (domain/hierarchy-seeds.ts).
    */
   hierarchySeeds?: HierarchySeed[];
+  /**
+   * res.company ids known to exist (the user's companies, UserAccess.existingCompanyIds): a seed
+   * among them needs no query. Record rules' `parent_of company_ids` seeds are all of this kind.
+   */
+  readonly existingCompanyIds?: ReadonlySet<number>;
   /** Alias counter, per compiled statement. */
   aliasSeq: number;
 }
@@ -65,7 +70,7 @@ export function newSearchEnv(
   registry: Registry,
   options: {
     lang?: string; activeTest?: boolean; companyId?: number | null; uid?: number; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer;
-    checkFieldRead?: SearchEnv['checkFieldRead']; context?: SearchEnv['context'];
+    checkFieldRead?: SearchEnv['checkFieldRead']; context?: SearchEnv['context']; existingCompanyIds?: SearchEnv['existingCompanyIds'];
   } = {},
 ): SearchEnv {
   return {
@@ -78,6 +83,7 @@ export function newSearchEnv(
     ...(options.viewer ? { viewer: options.viewer } : {}),
     ...(options.checkFieldRead ? { checkFieldRead: options.checkFieldRead } : {}),
     ...(options.context ? { context: options.context } : {}),
+    ...(options.existingCompanyIds ? { existingCompanyIds: options.existingCompanyIds } : {}),
     hierarchySeeds: [],
     aliasSeq: 0,
   };

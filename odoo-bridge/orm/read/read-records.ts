@@ -12,7 +12,7 @@ import { orderToSql } from '../sql/order.ts';
 import { readAttachments } from './binary.ts';
 import { computedField } from './computed-fields.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
-import { displayNamesFromSql } from './display-name.ts';
+import { displayNameSql, displayNamesFromSql } from './display-name.ts';
 import type { ReadEnv, ReadOptions, RowSource, SearchRowSource } from './read-env.ts';
 import { convertColumn } from './values.ts';
 
@@ -157,6 +157,20 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       addColumn(hop.column ? hop : model.fields.get('id')!);
     }
   }
+  // Many2one display names in the same statement as the rows (one round trip instead of one
+  // more per comodel): the comodel's name expression as a scalar sub-select on the key.
+  const joinedNames = new Map<string, string>();
+  if (options.load === '_classic_read') {
+    for (const field of fields) {
+      if (!field.column || field.type !== 'many2one') continue;
+      // Short names: PostgreSQL cuts identifiers at 63 bytes, which could make two of them one.
+      const column = `${JOINED_NAME_PREFIX}${joinedNames.size + 1}`;
+      const name = joinedDisplayName(env, field, columns.get(field.name)!, column);
+      if (!name) continue;
+      columns.set(column, name);
+      joinedNames.set(field.name, column);
+    }
+  }
   const select = [sql`${sql.ref(`${alias}.id`)} AS id`, ...[...columns].map(([name, expr]) => sql`${expr} AS ${sql.ref(name)}`)];
   let rows: Row[];
   /** Explicit ids in the caller's order, duplicates kept (Odoo answers one dict per id given). */
@@ -184,7 +198,10 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
   for (const field of fields) {
     const name = field.name;
     if (field.column) {
-      if (field.type === 'many2one') {
+      const joinedName = joinedNames.get(name);
+      if (joinedName) {
+        rows.forEach((r, i) => (results[i]![name] = r[name] === null || r[name] === undefined ? false : [r[name], nameText(r[joinedName])]));
+      } else if (field.type === 'many2one') {
         setAll(name, await many2oneValues(env, field, rows.map((r) => r[name] as number | null), ids, options), false);
       } else {
         rows.forEach((r, i) => (results[i]![name] = convertColumn(field, r[name])));
@@ -278,6 +295,27 @@ async function externalIdNames(env: ReadEnv, ids: readonly number[]): Promise<Ma
 function nameText(value: unknown): string | false {
   if (value === null || value === undefined || value === false || value === '') return false;
   return String(value);
+}
+
+/**
+ * Column (and sub-select alias) of a many2one's joined display name: a space occurs in no field
+ * name and no other alias of the statement (those are `<table>_<n>`).
+ */
+const JOINED_NAME_PREFIX = 'm2o name ';
+
+/**
+ * The display name of the record a many2one points at, as a sub-select of the reading statement,
+ * when the comodel's name is one SQL expression (display-name.ts `displayNameSql`; others are
+ * read by `displayNames` after the rows). It is the same expression `displayNamesFromSql` runs
+ * in a statement of its own, so the answer is the same: a superuser read (no rules), a key
+ * without a row named False.
+ */
+function joinedDisplayName(env: ReadEnv, field: FieldInfo, key: Sql, coAlias: string): Sql | null {
+  const comodel = env.search.registry.model(field.relation ?? '');
+  if (!comodel?.table || comodel.name === 'ir.model.data') return null;
+  const name = displayNameSql(env.search, comodel, coAlias);
+  if (!name) return null;
+  return sql`(SELECT ${name} FROM ${sql.table(comodel.table)} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.id`)} = ${key})`;
 }
 
 async function many2oneValues(env: ReadEnv, field: FieldInfo, fks: Array<number | null>, ids: number[], options: ReadOptions): Promise<Map<number, unknown>> {

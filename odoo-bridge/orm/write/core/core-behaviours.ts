@@ -5,9 +5,6 @@ import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
 import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
-import { registerPartnerFieldsSync } from './res-partner-fields-sync.ts';
-import { registerIrConfigParameter } from './ir-config-parameter.ts';
-import { registerSale } from '../sale/sale-behaviours.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
 import { registerUom } from './uom.ts';
 import { registerCurrencyAccounting } from './res-currency-accounting.ts';
@@ -24,11 +21,8 @@ export function coreBehaviours(): BehaviourRegistry {
   registerResCountryAndCurrency(behaviours);
   registerProductTemplate(behaviours);
   registerPartnerSalesperson(behaviours);
-  registerPartnerFieldsSync(behaviours);
-  registerIrConfigParameter(behaviours);
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
   registerCurrencyAccounting(behaviours);
-  registerSale(behaviours);
   return behaviours;
 }
