@@ -545,7 +545,7 @@ def main():
     ap.add_argument('--show', type=int, default=3, help='examples printed per group')
     ap.add_argument('--json')
     ap.add_argument('--record')
-    ap.add_argument('--calls', help='JSON list of {db, title, model, method, args, kwargs}: only these, as cases of rule recorded/<n>')
+    ap.add_argument('--calls', help='JSON list of {db, title, model, method, args, kwargs[, user {login, password, uid}]}: only these, as cases of rule recorded/<n>')
     ap.add_argument('--quick', action='store_true', help='sampled models only for fields_get, one value per operator, four groupbys, four hp models')
     ap.add_argument('--progress', help='append each outcome to this JSON-lines file as it comes (a run can be cut short)')
     ap.add_argument('--compare', nargs=2, metavar=('BEFORE', 'AFTER'),
@@ -592,7 +592,7 @@ def main():
         with open(args.calls) as f:
             calls = json.load(f)
         for db in dbs:
-            run([kw_case(db, f'recorded/{i:03d}', c['title'], c['model'], c['method'], c.get('args', []), c.get('kwargs', {}))
+            run([kw_case(db, f'recorded/{i:03d}', c['title'], c['model'], c['method'], c.get('args', []), c.get('kwargs', {}), c.get('user', ADMIN))
                  for i, c in enumerate(calls) if c.get('db', 'odoo_ref') == db], db)
         dbs = []
     for db in dbs:

@@ -17,7 +17,8 @@ import { convertColumn } from '../read/values.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { NUMERIC_TYPES, type FieldInfo, type ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
-import { orderToSql, parseOrder } from '../sql/order.ts';
+import { orderToSql, parseOrder, type OrderTerm } from '../sql/order.ts';
+import { pythonRepr } from '../../wire/xmlrpc/python-repr.ts';
 import { limitOf, offsetOf, type MethodTable } from './method.ts';
 
 /**
@@ -132,7 +133,8 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   const extraGroup: Sql[] = [];
   const orderSpec = typeof paging.orderby === 'string' && paging.orderby.trim() ? paging.orderby : specs.map((s) => s.spec).join(',');
   if (orderSpec) {
-    for (const term of parseOrder(orderSpec)) {
+    const orderParts = orderSpec.split(',').map((part) => part.trim());
+    for (const [i, term] of parseOrder(orderSpec).entries()) {
       const dir = sql.raw(term.direction ? ` ${term.direction}` : '');
       const spec = specs.find((s) => s.spec === term.field || s.field.name === term.field);
       if (term.field === '__count') orderTerms.push(sql`COUNT(*)${dir}`);
@@ -148,6 +150,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
         extraGroup.push(...orderToSql(env, model, alias, spec.field.name, scratch, false, new Set(), false));
         env.aliasSeq = aliasSeq;
       } else if (spec) orderTerms.push(sql`${spec.expr}${dir}`);
+      else orderTerms.push(sql`${orderAggregate(env, model, alias, term, orderParts[i]!)}${dir}`);
     }
   }
 
@@ -306,3 +309,18 @@ export const READ_GROUP_METHODS: MethodTable = {
     },
   },
 };
+
+/**
+ * An order term that is neither a groupby nor a requested aggregate (`_read_group_orderby` →
+ * `_read_group_select`, odoo/models.py 18.0): `field:func` orders by that aggregate; anything
+ * else is refused naming the term.
+ */
+function orderAggregate(env: SearchEnv, model: ModelInfo, alias: string, term: OrderTerm, part: string): Sql {
+  const refused = () => valueError(`Order term ${pythonRepr(part)} is not a valid aggregate nor valid groupby`);
+  const field = model.fields.get(term.field);
+  const sqlFn = term.func ? AGGREGATES[term.func] : undefined;
+  if (!field || !sqlFn || term.property || !field.column || sqlFn === 'ARRAY_AGG') throw refused();
+  checkFieldRead(env, model, field);
+  const col = fieldSql(env, field, alias);
+  return sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`;
+}

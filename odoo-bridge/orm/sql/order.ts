@@ -5,7 +5,8 @@ import { checkFieldRead } from '../domain/field-read-checks.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import { pythonFieldJoins, pythonFieldSql } from './python-field-sql.ts';
 import { joinRelatedPath, relatedTarget } from './related-sql.ts';
-import type { ModelInfo } from '../registry/types.ts';
+import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
 
 /** Odoo's `regex_order` (models.py), one comma-separated term at a time. */
 const TERM = /^\s*(?<field>[a-z0-9_]+|"[a-z0-9_]+")(?:\.(?<property>[a-z0-9_]+))?(?::(?<func>[a-z_]+))?(?:\s+(?<direction>desc|asc))?(?:\s+(?<nulls>nulls first|nulls last))?\s*$/i;
@@ -44,7 +45,7 @@ export function parseOrder(spec: string): OrderTerm[] {
  * `_order_to_sql`: ORDER BY terms for `spec` on `model` under `alias`. Many2one terms order by
  * the comodel's own `_order` through a LEFT JOIN (pushed onto `joins`), reversed for DESC;
  * booleans order as `COALESCE(col, FALSE)`; translated fields by the context language;
- * non-stored fields are skipped (Odoo only logs a warning).
+ * a non-stored field is a ValueError unless it is related (joined) or has Python SQL.
  */
 export function orderToSql(
   env: SearchEnv,
@@ -65,7 +66,7 @@ export function orderToSql(
       direction = direction === 'DESC' ? 'ASC' : 'DESC';
       if (nulls) nulls = nulls === 'NULLS FIRST' ? 'NULLS LAST' : 'NULLS FIRST';
     }
-    terms.push(...fieldOrder(env, model, alias, term.field, direction, nulls, joins, seen, withDirection));
+    terms.push(...fieldOrder(env, model, alias, term.field, term.property, direction, nulls, joins, seen, withDirection));
   }
   return terms;
 }
@@ -75,6 +76,8 @@ function fieldOrder(
   model: ModelInfo,
   alias: string,
   name: string,
+  /** `field.property` of the term: a many2one's `.id` (its raw value) or a properties field's key. */
+  property: string | null,
   direction: OrderTerm['direction'],
   nulls: OrderTerm['nulls'],
   joins: Sql[],
@@ -89,7 +92,15 @@ function fieldOrder(
     const parent = env.registry.model(fk.relation!)!;
     const parentAlias = nextAlias(env, parent);
     joins.push(sql`LEFT JOIN ${sql.table(parent.table!)} AS ${sql.table(parentAlias)} ON ${sql.ref(`${alias}.${fk.column}`)} = ${sql.ref(`${parentAlias}.id`)}`);
-    return fieldOrder(env, parent, parentAlias, name, direction, nulls, joins, seen, withDirection);
+    return fieldOrder(env, parent, parentAlias, name, property, direction, nulls, joins, seen, withDirection);
+  }
+  if (property !== null && field.column) {
+    // `_field_to_sql(alias, 'f.p')`: a properties field orders by the key's value, a many2one's
+    // `.id` by its raw value; any other path is an invalid field.
+    checkFieldRead(env, model, field);
+    if (field.type === 'properties') return [sql`${fieldSql(env, field, alias)} -> ${sql.lit(property)}${tail}`];
+    if (field.type === 'many2one' && property === 'id') return [sql`${fieldSql(env, field, alias)}${tail}`];
+    throw valueError(`Invalid field '${name}.${property}' on model '${model.name}'`);
   }
   if (!field.column) {
     // A model's Python `_field_to_sql` may give a non-stored field SQL (account.account.code).
@@ -100,9 +111,13 @@ function fieldOrder(
     }
     // A non-stored related field orders by its target through LEFT JOINs (`_traverse_related_sql`).
     const target = relatedTarget(env.registry, model, field);
-    if (!target) return [];
+    if (!target) {
+      // Odoo 18's `_field_to_sql` refuses what it cannot turn into SQL (older versions only warned).
+      if (field.store) return [];
+      throw valueError(notSqlMessage(env, model, field));
+    }
     const targetAlias = joinRelatedPath(env, target, alias, joins);
-    return fieldOrder(env, target.model, targetAlias, target.field.name, direction, nulls, joins, seen, withDirection);
+    return fieldOrder(env, target.model, targetAlias, target.field.name, null, direction, nulls, joins, seen, withDirection);
   }
   if (field.type === 'many2one') {
     const key = `${model.name}.${name}`;
@@ -132,4 +147,20 @@ function fieldOrder(
   let expr = fieldSql(env, field, alias);
   if (field.type === 'boolean') expr = sql`COALESCE(${expr}, FALSE)`;
   return [sql`${expr}${tail}`];
+}
+
+/**
+ * `_field_to_sql`'s refusal (odoo/models.py 18.0): a related field whose path leaves many2ones
+ * names the hop; any other non-stored field "is not stored".
+ */
+function notSqlMessage(env: SearchEnv, model: ModelInfo, field: FieldInfo): string {
+  if (field.related && COMPUTED_AS_RELATED[`${model.name}.${field.name}`] !== field.related) {
+    let current: ModelInfo | undefined = model;
+    for (const hop of field.related.split('.').slice(0, -1)) {
+      const hopField = current?.fields.get(hop);
+      if (!hopField || hopField.type !== 'many2one') return `Cannot convert ${model.name}.${field.name} (related=${field.related}) to SQL because ${hop} is not a Many2one`;
+      current = env.registry.model(hopField.relation ?? '');
+    }
+  }
+  return `Cannot convert ${model.name}.${field.name} to SQL because it is not stored`;
 }

@@ -5,6 +5,7 @@ import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
 import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
+import { registerIrConfigParameter } from './ir-config-parameter.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
 import { registerUom } from './uom.ts';
 import { registerCurrencyAccounting } from './res-currency-accounting.ts';
@@ -21,6 +22,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerResCountryAndCurrency(behaviours);
   registerProductTemplate(behaviours);
   registerPartnerSalesperson(behaviours);
+  registerIrConfigParameter(behaviours);
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
   registerCurrencyAccounting(behaviours);

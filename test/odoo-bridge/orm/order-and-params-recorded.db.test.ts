@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { jsonLines, recordedEngines, engineAnswer, recordedCall, type RecordedCase } from './support/recorded-calls.ts';
+
+/**
+ * Rules checked against answers recorded from a real Odoo 18
+ * (fixtures/odoo-differential/order-params-calls.json → order-params.jsonl, recorded with
+ *   scripts/differential-odoo.py --calls fixtures/odoo-differential/order-params-calls.json \
+ *     --record fixtures/odoo-differential/order-params.jsonl
+ * against a stock Odoo 18 serving fresh restores of odoo_ref and hp_legacy, /tmp/oracle/README.md):
+ * - an ORDER BY on a field `_field_to_sql` cannot turn into SQL (non-stored, not related, no Python
+ *   SQL) is a ValueError "Cannot convert <model>.<field> to SQL because it is not stored"; a dotted
+ *   term is a many2one's `.id` (its raw value) or a properties key, anything else "Invalid field";
+ * - read_group's `orderby` terms that are neither a groupby nor an aggregate asked for: `field:func`
+ *   orders by that aggregate, anything else is "Order term '<term>' is not a valid aggregate nor
+ *   valid groupby" (models.py `_read_group_orderby`);
+ * - ir.config_parameter `get_param`/`set_param` (base/models/ir_config_parameter.py): the model's
+ *   read right first (a member's AccessError), the value without record rules, an empty value as
+ *   the default, set_param's write/unlink/create answering the previous value.
+ * The calls run in order on one copy of each database: set_param's changes are read back after.
+ */
+const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/order-params.jsonl');
+
+const { engines } = recordedEngines();
+
+describe('order terms, read_group orderby and ir.config_parameter recorded from a real Odoo 18', () => {
+  it('holds refusals and results of both databases', () => {
+    expect(cases.filter((c) => c.response.body.error).length).toBeGreaterThan(10);
+    expect(cases.filter((c) => !c.response.body.error).length).toBeGreaterThan(20);
+    expect(cases.filter((c) => c.id.startsWith('hp_legacy:')).length).toBeGreaterThan(4);
+  });
+
+  for (const recorded of cases) {
+    it(`${recorded.id} ${recorded.title}`, async () => {
+      const call = recordedCall(recorded);
+      const got = await engineAnswer(engines[call.database]!, call);
+      const expected = recorded.response.body;
+      if (expected.error) {
+        expect({ error: got.error, message: got.message?.split('\n')[0] }).toEqual({ error: expected.error.data.name, message: expected.error.data.message.split('\n')[0] });
+        return;
+      }
+      expect(got.error, got.message).toBeUndefined();
+      expect(got.result).toEqual(expected.result);
+    });
+  }
+});
