@@ -33,6 +33,12 @@ export interface AccessTables {
   rules: Map<string, RuleRow[]>;
   /** `ir_model.name` per model, for the messages' "'Contact' (res.partner)". */
   modelNames: Map<string, Translations>;
+  /**
+   * Every group's xml id (`module.name` in ir_model_data) and its id: `has_group` answers from it
+   * (user-in-group.ts) instead of looking the xml id up on each call, which on a service
+   * database's copy of ir_model_data (no index but its key) was a scan of the table per check.
+   */
+  groupIds: ReadonlyMap<string, number>;
   /** Group ids of a few xml ids the messages depend on. */
   groupNoOne: number | null;
   /** `base.group_system` (Settings): `env.is_system()`, which ir.attachment's access check asks. */
@@ -41,7 +47,7 @@ export interface AccessTables {
 
 export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
   const declared = declaredRecordRules();
-  const [access, rules, models, noOne, declaredGroups] = await Promise.all([
+  const [access, rules, models, groupIds] = await Promise.all([
     // Odoo orders the group list by the jsonb names themselves (ORDER BY c.name, g.name).
     db.query<{
       model: string; group_id: number | null; perm_read: boolean; perm_write: boolean; perm_create: boolean; perm_unlink: boolean;
@@ -70,10 +76,7 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
         ORDER BY r.id`,
     ),
     db.query<{ model: string; name: unknown }>(`SELECT model, to_jsonb(name) AS name FROM ir_model`),
-    db.query<{ name: string; res_id: number }>(
-      `SELECT name, res_id FROM ir_model_data WHERE module = 'base' AND name IN ('group_no_one', 'group_system') AND model = 'res.groups'`,
-    ),
-    groupIdsOf(db, declared),
+    groupIdsByXmlId(db),
   ]);
 
   const grants = new Map<string, Map<AccessMode, ModelGrant>>();
@@ -101,25 +104,26 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
     list.push({ id: row.id, name: row.name ?? '', model: row.model, domainForce: row.domain_force, modes, groups: row.groups ?? [] });
   }
 
-  addDeclaredRules(ruleMap, declared, declaredGroups);
+  addDeclaredRules(ruleMap, declared, groupIds);
 
   return {
     grants,
     rules: ruleMap,
     modelNames: new Map(models.rows.map((r) => [r.model, asTranslations(r.name) ?? {}])),
-    groupNoOne: noOne.rows.find((r) => r.name === 'group_no_one')?.res_id ?? null,
-    groupSystem: noOne.rows.find((r) => r.name === 'group_system')?.res_id ?? null,
+    groupIds,
+    groupNoOne: groupIds.get('base.group_no_one') ?? null,
+    groupSystem: groupIds.get('base.group_system') ?? null,
   };
 }
 
-/** The group ids of the declared rules' xml ids, read with the other access tables. */
-async function groupIdsOf(db: Queryable, declared: readonly DeclaredRecordRule[]): Promise<Map<string, number>> {
-  const xmlIds = [...new Set(declared.flatMap((rule) => rule.groups))];
-  if (!xmlIds.length) return new Map();
+/**
+ * The xml id of every group, read with the other access tables in one pass over ir_model_data
+ * (a few hundred rows of its thousands): the declared rules' groups, the messages' and
+ * `is_system`'s, and every `has_group` of a call come from it.
+ */
+async function groupIdsByXmlId(db: Queryable): Promise<Map<string, number>> {
   const { rows } = await db.query<{ xml_id: string; res_id: number }>(
-    `SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data
-      WHERE model = 'res.groups' AND (module, name) IN (SELECT split_part(x, '.', 1), split_part(x, '.', 2) FROM unnest($1::text[]) AS x)`,
-    [xmlIds],
+    `SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data WHERE model = 'res.groups'`,
   );
   return new Map(rows.map((row) => [row.xml_id, row.res_id]));
 }
