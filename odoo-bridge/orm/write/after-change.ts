@@ -13,8 +13,10 @@ import { ident, requireTable, type WriteEnv } from './write-env.ts';
  */
 export async function afterChange(w: WriteEnv, model: ModelInfo, ids: number[], computes: ReadonlySet<string>, kind: 'create' | 'write', vals: Vals[]): Promise<void> {
   if (!ids.length) return;
-  // create: vals[i] belongs to ids[i]; write: the one vals applies to every record.
-  const protect = new Map(ids.map((id, i) => [id, new Set(Object.keys((kind === 'create' ? vals[i] : vals[0]) ?? {}))]));
+  // write protects every written field on the records (models.py write: `env.protecting(...)`);
+  // create only the computed fields given with an inverse, which no recompute here has: a
+  // computed value given to create is recomputed (res.partner commercial_partner_id).
+  const protect = new Map(ids.map((id) => [id, new Set(kind === 'write' ? Object.keys(vals[0] ?? {}) : [])]));
   for (const field of computes) {
     const compute = w.behaviours.computeOf(model.name, field);
     if (compute) await compute(w.ctx, ids, protect);

@@ -1,5 +1,5 @@
 import { OdooError, userError, validationError } from '../../../errors.ts';
-import { pythonStr } from '../../../wire/xmlrpc/python-repr.ts';
+import { pythonRepr, pythonStr } from '../../../wire/xmlrpc/python-repr.ts';
 import type { CallContext } from '../../call-context.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
 import { moduleInstalled, xmlidToResId } from './xmlid.ts';
@@ -18,8 +18,21 @@ function nameIn(column: string, lang: string): string {
 }
 
 /** An Odoo exception whose arguments are several values: `exception_to_unicode` prints one per line. */
-function withArguments(name: 'odoo.exceptions.RedirectWarning', args: unknown[]): OdooError {
-  return new OdooError(name, args.map(pythonStr).join('\n'), { arguments: args });
+function withArguments(name: 'odoo.exceptions.RedirectWarning', args: unknown[], printed: string[]): OdooError {
+  return new OdooError(name, printed.join('\n'), { arguments: args });
+}
+
+/**
+ * `str()` of `users._action_show()` as Python prints it: the domain's leaf is a tuple and the
+ * list view's id None (the wire carries them as a list and null).
+ */
+function actionStr(action: Record<string, unknown>): string {
+  const leafStr = (leaf: unknown[]) => `(${leaf.map(pythonRepr).join(', ')})`;
+  const entries = Object.entries(action).map(([key, value]) => {
+    if (key === 'domain' && Array.isArray(value)) return `${pythonRepr(key)}: [${value.map((leaf) => leafStr(leaf as unknown[])).join(', ')}]`;
+    return `${pythonRepr(key)}: ${pythonRepr(value)}`;
+  });
+  return `{${entries.join(', ')}}`;
 }
 
 /**
@@ -47,13 +60,13 @@ async function unlinkExceptUser(ctx: CallContext, ids: number[]): Promise<void> 
       Object.assign(action, {
         name: 'Users',
         view_mode: 'list,form',
-        views: [[false, 'list'], [viewId ?? false, 'form']],
+        views: [[null, 'list'], [viewId ?? false, 'form']],
         domain: [['id', 'in', users.rows.map((u) => u.id)]],
       });
     } else {
       Object.assign(action, { view_mode: 'form', views: [[viewId ?? false, 'form']], res_id: users.rows[0]!.id });
     }
-    throw withArguments('odoo.exceptions.RedirectWarning', [message, action, 'Go to users', null]);
+    throw withArguments('odoo.exceptions.RedirectWarning', [message, action, 'Go to users', null], [message, actionStr(action), 'Go to users', 'None']);
   }
   throw validationError(
     'You cannot delete contacts linked to an active user.\nAsk an administrator to archive their associated user first.\n\n' + `Linked active users :\n${names}`,
@@ -114,7 +127,7 @@ async function unlinkExceptUtmMedium(ctx: CallContext, ids: number[]): Promise<v
   for (const xmlid of ['email', 'direct', 'website', 'twitter', 'facebook', 'linkedin'].map((n) => `utm.utm_medium_${n}`)) {
     const id = await xmlidToResId(ctx.db, xmlid, 'utm.medium');
     if (id == null || !ids.includes(id)) continue;
-    const r = await ctx.db.query<{ name: string | null }>(`SELECT ${nameIn('name', ctx.lang)} AS name FROM utm_medium WHERE id = $1`, [id]);
+    const r = await ctx.db.query<{ name: string | null }>(`SELECT name FROM utm_medium WHERE id = $1`, [id]);
     throw userError(
       `Oops, you can't delete the Medium '${pythonStr(r.rows[0]?.name ?? false)}'.\nDoing so would be like tearing down a load-bearing wall \u2014 not the best idea.`,
     );
