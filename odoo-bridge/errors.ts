@@ -30,6 +30,7 @@ export type OdooExceptionName =
   | 'json.decoder.JSONDecodeError'
   | 'psycopg2.errors.InvalidDatetimeFormat'
   | 'psycopg2.errors.InvalidTextRepresentation'
+  | 'psycopg2.errors.UndefinedFunction'
   | 'psycopg2.OperationalError';
 
 export class OdooError extends Error {

@@ -72,7 +72,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     const python = field.column ? undefined : pythonGroupbySql(env, model, name, alias, ctx.context.tz as string | undefined) ?? pythonFieldSql(env, model, name, alias);
     // A non-stored related field groups by its target through LEFT JOINs (`_traverse_related_sql`).
     const related = field.column || python ? undefined : relatedTarget(env.registry, model, field);
-    if (!field.column && !python && !related?.field.column) throw valueError(`Field ${model.name}.${name} is not stored and cannot be grouped on`);
+    if (!field.column && !python && !related?.field.column) throw valueError(`Cannot convert ${model.name}.${name} to SQL because it is not stored`);
     if (field.column) readChecks.push(field);
     let expr = python ?? (related ? fieldSql(env, related.field, joinRelatedPath(env, related, alias, joins)) : fieldSql(env, field, alias));
     const gran = field.type === 'date' || field.type === 'datetime' ? granularity ?? 'month' : null;
