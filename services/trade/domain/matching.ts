@@ -73,15 +73,22 @@ export function ruleFor(rules: readonly MatchingRule[], category: string, level:
     .sort((a, b) => b.priority - a.priority || a.id - b.id)[0];
 }
 
-export function scoreOrder(order: OpenOrder, rule: MatchingRule, coach: Coach): RankedOrder {
+/** The three weighted terms of an order's score for a coach under `rule`, rounded as shown. */
+function scoreTerms(order: OpenOrder, rule: MatchingRule, coach: Coach): ScoreTerm[] {
   const rating = Math.min(Math.max(coach.rating ?? 0, 0), 5) / 5;
   const distance = order.distanceKm === null || rule.maxDistanceKm <= 0 ? 0 : Math.max(0, 1 - order.distanceKm / rule.maxDistanceKm);
-  const terms: ScoreTerm[] = [
+  return [
     { factor: 'category', weight: CATEGORY_WEIGHT, value: coach.categories.has(order.category) ? 1 : 0 },
     { factor: 'rating', weight: rule.weightRating, value: rating },
     { factor: 'distance', weight: rule.weightDistance, value: distance },
   ].map((t) => ({ ...t, value: round(t.value), points: round(t.weight * t.value) }));
-  const score = round(terms.reduce((sum, t) => sum + t.points, 0));
+}
+
+const totalOf = (terms: readonly ScoreTerm[]) => round(terms.reduce((sum, t) => sum + t.points, 0));
+
+export function scoreOrder(order: OpenOrder, rule: MatchingRule, coach: Coach): RankedOrder {
+  const terms = scoreTerms(order, rule, coach);
+  const score = totalOf(terms);
   const explanation =
     `rule "${rule.name}" (min level ${rule.minLevel}, coach ${coach.level}): ` +
     terms.map((t) => `${t.factor} ${t.weight} × ${t.value} = ${t.points}`).join(' + ') +
@@ -90,11 +97,22 @@ export function scoreOrder(order: OpenOrder, rule: MatchingRule, coach: Coach): 
   return { orderId: order.id, name: order.name, category: order.category, score, rule: { id: rule.id, name: rule.name, minLevel: rule.minLevel }, terms, explanation };
 }
 
-export function rankOrders(orders: readonly OpenOrder[], rules: readonly MatchingRule[], coach: Coach): RankedOrder[] {
-  const ranked: RankedOrder[] = [];
+/**
+ * The orders ranked for the coach, the best `limit` of them (all by default). Every order is
+ * scored, but only those returned are explained: open orders pile up while coaches are slow to
+ * grab them, and wording every one of them (and picking its rule again for each) was most of
+ * the work of a request that shows ten.
+ */
+export function rankOrders(orders: readonly OpenOrder[], rules: readonly MatchingRule[], coach: Coach, limit = Infinity): RankedOrder[] {
+  const ruleByCategory = new Map<string, MatchingRule | undefined>();
+  const scored: { order: OpenOrder; rule: MatchingRule; score: number }[] = [];
   for (const order of orders) {
-    const rule = ruleFor(rules, order.category, coach.level);
-    if (rule) ranked.push(scoreOrder(order, rule, coach));
+    if (!ruleByCategory.has(order.category)) ruleByCategory.set(order.category, ruleFor(rules, order.category, coach.level));
+    const rule = ruleByCategory.get(order.category);
+    if (rule) scored.push({ order, rule, score: totalOf(scoreTerms(order, rule, coach)) });
   }
-  return ranked.sort((a, b) => b.score - a.score || a.orderId - b.orderId);
+  return scored
+    .sort((a, b) => b.score - a.score || a.order.id - b.order.id)
+    .slice(0, limit)
+    .map(({ order, rule }) => scoreOrder(order, rule, coach));
 }

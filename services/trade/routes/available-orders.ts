@@ -45,7 +45,7 @@ export const availableOrders = defineRoute<TradeDatabase, unknown, { distance?: 
       id: r.id, name: r.name, category: r.category, minLevel: r.min_level as MatchingRule['minLevel'], maxDistanceKm: r.max_distance_km ?? 10,
       priority: r.priority ?? 10, weightRating: r.weight_rating ?? 0.5, weightDistance: r.weight_distance ?? 0.5,
     }));
-    const ranked = rankOrders(orders.map((o) => ({ id: o.id, name: o.name, category: o.category, distanceKm: known.get(o.id) ?? null })), matchingRules, coach);
-    return { status: 200, body: { coach: { id: coachId, level: coach.level, rating: coach.rating, categories: [...coach.categories].sort() }, items: ranked.slice(0, query.limit) } };
+    const ranked = rankOrders(orders.map((o) => ({ id: o.id, name: o.name, category: o.category, distanceKm: known.get(o.id) ?? null })), matchingRules, coach, query.limit);
+    return { status: 200, body: { coach: { id: coachId, level: coach.level, rating: coach.rating, categories: [...coach.categories].sort() }, items: ranked } };
   },
 });
