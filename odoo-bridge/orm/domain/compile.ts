@@ -21,6 +21,7 @@ import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
 import { domainSearchMethodOf, searchMethodOf, type SearchTools } from './search-methods.ts';
 import { pythonFieldJoins, pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
+import { compiledRuleSql } from './compiled-rules.ts';
 
 /**
  * Odoo 18 domain → parameterised SQL condition (kysely `sql` fragments; values are always
@@ -54,7 +55,7 @@ export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, 
   const rules = options.sudo || !env.ruleDomain ? null : env.ruleDomain(model);
   if (rules && rules.length) {
     const ruleEnv: SearchEnv = { ...env, ruleDomain: undefined, insideRule: true };
-    const ruleSql = compileWhere(ruleEnv, model, rules, alias, { activeTest: false, sudo: true });
+    const ruleSql = compiledRuleSql(ruleEnv, model.name, rules, alias, () => compileWhere(ruleEnv, model, rules, alias, { activeTest: false, sudo: true }));
     env.aliasSeq = ruleEnv.aliasSeq; // the rule's aliases are taken: later ones must not reuse them
     condition = sql`(${condition} AND ${ruleSql})`;
   }
