@@ -49,6 +49,8 @@ export interface ModelBehaviour {
   afterWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
   /** `@api.ondelete` checks and `unlink()` overrides before the rows go. */
   beforeUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
+  /** An `unlink()` override's code after `super().unlink()`: the rows are gone (e.g. recompute what the deleted lines summed into). */
+  afterUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
   /**
    * A `copy_data` override after `super().copy_data(default)`, per record (e.g. the " (copy)"
    * name suffix): `vals` is what the record copies, `defaults` the caller's `default`.

@@ -15,7 +15,8 @@ import { MAGIC_FIELDS, type ModelInfo } from '../registry/types.ts';
  * the model may affect it ('*').
  */
 const PLAIN_READONLY: Readonly<Record<string, readonly string[]>> = {
-  'sale.order': ['state'],
+  // sale_async_emails' pending_email_template_id and payment's transaction_ids are plain readonly fields.
+  'sale.order': ['state', 'pending_email_template_id', 'transaction_ids'],
   'hp.service.order': ['name'],
   'hp.mall.order': ['name'],
 };
@@ -45,8 +46,20 @@ const KNOWN_DEPENDS: Readonly<Record<string, Readonly<Record<string, ComputeDepe
     currency_id: { depends: ['pricelist_id', 'company_id'] },
     currency_rate: { depends: ['currency_id', 'date_order', 'company_id'] },
     invoice_status: { depends: ['state', 'order_line'], reverse: ['sale.order.line'] },
-    transaction_ids: { depends: [] },
-    pending_email_template_id: { depends: [] },
+  },
+  // addons/sale/models/sale_order_line.py 18 @api.depends
+  'sale.order.line': {
+    price_subtotal: { depends: ['product_uom_qty', 'discount', 'price_unit', 'tax_id'] },
+    price_tax: { depends: ['product_uom_qty', 'discount', 'price_unit', 'tax_id'] },
+    price_total: { depends: ['product_uom_qty', 'discount', 'price_unit', 'tax_id'] },
+    price_reduce_taxexcl: { depends: ['price_subtotal', 'product_uom_qty'] },
+    price_reduce_taxinc: { depends: ['price_total', 'product_uom_qty'] },
+    qty_delivered_method: { depends: ['is_expense'] },
+    qty_invoiced: { depends: ['invoice_lines'] },
+    qty_to_invoice: { depends: ['qty_invoiced', 'qty_delivered', 'product_uom_qty', 'state'] },
+    invoice_status: { depends: ['state', 'product_uom_qty', 'qty_delivered', 'qty_to_invoice', 'qty_invoiced'] },
+    untaxed_amount_invoiced: { depends: ['invoice_lines'] },
+    untaxed_amount_to_invoice: { depends: ['state', 'product_id', 'untaxed_amount_invoiced', 'qty_delivered', 'product_uom_qty', 'price_unit'] },
   },
   'res.users': {
     share: { depends: ['groups_id'] },

@@ -35,6 +35,7 @@ export async function unlinkRecords(w: WriteEnv, model: ModelInfo, ids: number[]
   // A service database serving its models holds no attachments table of its own.
   const attachments = await w.ctx.db.query<{ present: boolean }>(`SELECT to_regclass('ir_attachment') IS NOT NULL AS present`);
   if (attachments.rows[0]?.present) await w.ctx.db.query(`DELETE FROM ir_attachment WHERE res_model = $1 AND res_id = ANY($2::int4[])`, [model.name, unique]);
+  for (const b of w.behaviours.of(model.name)) await b.afterUnlink?.(w.ctx, unique);
   if (ACCESS_MODELS.has(model.name)) w.onAccessChange?.();
   return true;
 }

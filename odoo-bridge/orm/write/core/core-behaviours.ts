@@ -5,6 +5,7 @@ import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
 import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
+import { registerSale } from '../sale/sale-behaviours.ts';
 import { registerIrConfigParameter } from './ir-config-parameter.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
 import { registerUom } from './uom.ts';
@@ -26,5 +27,6 @@ export function coreBehaviours(): BehaviourRegistry {
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
   registerCurrencyAccounting(behaviours);
+  registerSale(behaviours);
   return behaviours;
 }

@@ -9,6 +9,8 @@ import { ident } from '../write-env.ts';
 import { contactAddressInline } from './partner-address.ts';
 import { currentAuthor, insertDefaultFollowers, messageLogBatch, type TrackingValueRow } from './mail-message-log.ts';
 import { htmlBodyOf } from './mail-format.ts';
+import { trackSubtypeRule } from './track-subtypes.ts';
+import { messagePostTracking } from './tracking-post.ts';
 
 /**
  * The chatter side effects of native creates and writes on models inheriting mail.thread
@@ -186,12 +188,15 @@ async function postTracking(ctx: CallContext, model: ModelInfo, initial: Initial
     // mail_tracking_value rows are created in (the chatter shows them by id descending).
     const changed = [...fields].reverse().filter((f) => f.name in before && !sameValue(before[f.name], after[f.name]));
     if (!changed.length) continue;
-    refuseHook(ctx, model, '_track_subtype', 'the tracking message');
+    const subtypeRule = trackSubtypeRule(model.name);
+    if (!subtypeRule) refuseHook(ctx, model, '_track_subtype', 'the tracking message');
     refuseHook(ctx, model, '_mail_track', 'the tracking values');
     refuseHook(ctx, model, '_track_get_default_log_message', 'the tracking message');
     const rows: TrackingValueRow[] = [];
     for (const field of changed) rows.push(await trackingValue(ctx, model, field, before[field.name], after[field.name], id));
-    await messageLogBatch(ctx, model.name, new Map([[id, '']]), rows);
+    const subtype = subtypeRule ? await subtypeRule(ctx, id, new Set(changed.map((f) => f.name))) : null;
+    if (subtype) await messagePostTracking(ctx, model, id, subtype, rows);
+    else await messageLogBatch(ctx, model.name, new Map([[id, '']]), rows);
   }
 }
 
