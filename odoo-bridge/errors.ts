@@ -29,6 +29,7 @@ export type OdooExceptionName =
   | 'builtins.RecursionError'
   | 'json.decoder.JSONDecodeError'
   | 'psycopg2.errors.InvalidDatetimeFormat'
+  | 'psycopg2.errors.DatetimeFieldOverflow'
   | 'psycopg2.errors.InvalidTextRepresentation'
   | 'psycopg2.errors.UndefinedFunction'
   | 'psycopg2.OperationalError';

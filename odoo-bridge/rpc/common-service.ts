@@ -51,6 +51,8 @@ export function createCommonService(databases: DatabaseDirectory, throttle: Logi
   return async (method: string, params: unknown[], info: RpcRequestInfo): Promise<unknown> => {
     switch (method) {
       case 'version':
+        // common.py exp_version() takes no argument: an extra one is Python's TypeError.
+        bindArguments({ qualname: 'exp_version', isFunction: true, params: [] }, params);
         return VERSION_INFO;
       case 'about': {
         const { extended } = bindArguments({ qualname: 'exp_about', isFunction: true, params: [{ name: 'extended', default: false }] }, params);

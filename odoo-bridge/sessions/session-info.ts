@@ -208,8 +208,10 @@ async function loadAllowedCompanies(pool: pg.Pool, uid: number) {
 
 async function loadUserSettings(pool: pg.Pool, uid: number): Promise<Record<string, unknown> | undefined> {
   if (!(await tableExists(pool, 'res_users_settings'))) return undefined;
+  const withMail = await columnExists(pool, 'res_users_settings', 'is_discuss_sidebar_category_channel_open');
+  await createUserSettingsIfMissing(pool, uid, withMail);
   // Without mail the model has base's fields only: `_res_users_settings_format` gives id and user_id.
-  if (!(await columnExists(pool, 'res_users_settings', 'is_discuss_sidebar_category_channel_open'))) {
+  if (!withMail) {
     const { rows } = await pool.query<{ id: number }>('SELECT id FROM res_users_settings WHERE user_id = $1', [uid]);
     return rows[0] ? { id: rows[0].id, user_id: { id: uid } } : undefined;
   }
@@ -234,6 +236,26 @@ async function loadUserSettings(pool: pg.Pool, uid: number): Promise<Record<stri
     mute_until_dt: row.mute_until_dt ?? false,
     volumes: [['ADD', []]],
   };
+}
+
+/**
+ * web's session_info calls `res.users.settings._find_or_create_for_user(user)`
+ * (base/models/res_users_settings.py): a user without a settings row (a portal user's first
+ * session) gets one, created sudo (create_uid is still the user) with the fields' defaults — mail's
+ * res_users_settings.py: both sidebar categories open, no push-to-talk, 200 ms of voice activity.
+ * UNIQUE(user_id) makes a concurrent first session find the other's row.
+ */
+async function createUserSettingsIfMissing(pool: pg.Pool, uid: number, withMail: boolean): Promise<void> {
+  const mailColumns = withMail
+    ? { names: ', is_discuss_sidebar_category_channel_open, is_discuss_sidebar_category_chat_open, use_push_to_talk, voice_active_duration', values: ', true, true, false, 200' }
+    : { names: '', values: '' };
+  await pool.query(
+    `INSERT INTO res_users_settings (user_id, create_uid, write_uid, create_date, write_date${mailColumns.names})
+     SELECT u.id, u.id, u.id, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'${mailColumns.values}
+       FROM res_users u WHERE u.id = $1 AND NOT EXISTS (SELECT 1 FROM res_users_settings WHERE user_id = $1)
+     ON CONFLICT (user_id) DO NOTHING`,
+    [uid],
+  );
 }
 
 function viewInfo(modules: Set<string>): Record<string, unknown> {

@@ -18,6 +18,8 @@ import {
 import { ATTACHMENT_MODEL, attachmentAccessSql, withAttachmentFieldDefault } from './attachment-access.ts';
 import { displayNameDomain } from './display-name-domains.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
+import { pyRepr, pyTuple } from './python-repr.ts';
+import { noteTemporalLiteral } from './temporal-literals.ts';
 import { domainSearchMethodOf, searchMethodOf, type SearchTools } from './search-methods.ts';
 import { pythonFieldJoins, pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
@@ -108,6 +110,32 @@ function compileNode(env: SearchEnv, model: ModelInfo, alias: string, node: Doma
       return compileAny(env, model, alias, node.field, node.operator, node.sub);
     case 'leaf':
       return compileLeaf(env, model, alias, node.field, node.operator, node.value);
+  }
+}
+
+/** READ_GROUP_NUMBER_GRANULARITY's keys (odoo/models.py), in Odoo's order for its message. */
+const NUMBER_GRANULARITY_NAMES = ['year_number', 'quarter_number', 'month_number', 'iso_week_number', 'day_of_year', 'day_of_month', 'day_of_week', 'hour_number', 'minute_number', 'second_number'];
+
+/**
+ * A dotted path whose first field is not relational (_anyfy_leaves leaves it as it is) reaches
+ * expression.py's parse with `path = left.split('.', 1)`: on a date/datetime field the rest is a
+ * number granularity (anything else is ValueError); on another stored field the leaf falls through
+ * to `_condition_to_sql`, whose sanity assert names the whole path (AssertionError).
+ */
+function dottedScalarPath(model: ModelInfo, name: string, operator: Operator, value: unknown): void {
+  const [head, rest] = [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
+  const field = model.fields.get(head);
+  if (!field) return;
+  if (field.type === 'date' || field.type === 'datetime') {
+    if (!NUMBER_GRANULARITY_NAMES.includes(rest)) {
+      throw valueError(
+        `Error when processing the field '${model.name}.${head}', the granularity ${rest} is not supported. Only ${NUMBER_GRANULARITY_NAMES.join(', ')} are supported`,
+      );
+    }
+    return;
+  }
+  if (field.store && field.type !== 'properties' && field.type !== 'many2one' && field.type !== 'one2many' && field.type !== 'many2many') {
+    throw new OdooError('builtins.AssertionError', `Invalid field ${pyRepr(name)} in domain term ${pyTuple([name, operator, value])}`);
   }
 }
 
@@ -278,6 +306,7 @@ function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: strin
 }
 
 function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: string, operator: Operator, value: unknown): Sql {
+  if (name.includes('.') && !model.fields.has(name)) dottedScalarPath(model, name, operator, value);
   const field = fieldOf(model, name);
   const leaf = [name, operator, value] as const;
   if (field.inheritedVia) return onParent(env, model, alias, field, (p, pa) => compileLeaf(env, p, pa, name, operator, value));
@@ -373,6 +402,7 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
   if (field.type === 'datetime' && typeof value === 'string' && value.length === 10) {
     value = value + (operator === '>' || operator === '<=' ? ' 23:59:59' : ' 00:00:00');
   }
+  noteTemporalLiteral(env, model, field, operator, value);
   return scalarLeaf(env, field, fieldSql(env, field, alias), operator, value, leaf);
 }
 

@@ -91,7 +91,11 @@ export function isPlainlyFalse(items: RawItem[]): boolean {
     else if (token === '!') stack.push(-stack.pop()!);
     else if (typeof token !== 'string' && isConstLeaf(token, TRUE_LEAF)) stack.push(1);
     else if (typeof token !== 'string' && isConstLeaf(token, FALSE_LEAF)) stack.push(-1);
-    else if (typeof token !== 'string' && token[1] === 'in' && !pyTruthy(token[2])) stack.push(-1);
+    else if (typeof token !== 'string' && (token.length < 2 || ((token[1] === 'in' || token[1] === 'not in') && token.length < 3))) {
+      // is_false reads token[1], then token[2] of an 'in'/'not in' leaf, before any arity check:
+      // a shorter leaf is Python's IndexError on the leaf tuple.
+      throw new OdooError('builtins.IndexError', 'tuple index out of range');
+    } else if (typeof token !== 'string' && token[1] === 'in' && !pyTruthy(token[2])) stack.push(-1);
     else if (typeof token !== 'string' && token[1] === 'not in' && !pyTruthy(token[2])) stack.push(1);
     else stack.push(0);
   }

@@ -44,6 +44,8 @@ export interface SearchEnv {
    * compiling, checked to exist before the statement runs (domain/hierarchy-seeds.ts).
    */
   hierarchySeeds?: HierarchySeed[];
+  /** Date/datetime strings of the domain's leaves: cast before the statement runs (domain/temporal-literals.ts). */
+  temporalLiterals?: import('./temporal-literals.ts').TemporalLiteral[];
   /**
    * res.company ids known to exist (the user's companies, UserAccess.existingCompanyIds): a seed
    * among them needs no query. Record rules' `parent_of company_ids` seeds are all of this kind.

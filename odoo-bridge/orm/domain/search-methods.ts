@@ -196,5 +196,9 @@ export function domainSearchMethodOf(model: ModelInfo, field: FieldInfo): Domain
   if (field.name === 'message_needaction' && model.fields.get('message_ids')?.relation === 'mail.message') {
     return (operator, value) => [['message_ids.needaction', operator, value]];
   }
+  // product/models/product_template.py _search_standard_price: the cost is the variants' (company dependent).
+  if (model.name === 'product.template' && field.name === 'standard_price' && model.fields.get('product_variant_ids')?.relation === 'product.product') {
+    return (operator, value) => [['product_variant_ids.standard_price', operator, value]];
+  }
   return undefined;
 }

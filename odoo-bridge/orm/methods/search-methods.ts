@@ -16,7 +16,7 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.search', params: [{ name: 'domain' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }] },
     async run(ctx, model, a) {
       ctx.access.checkModel(model, 'read');
-      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
+      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) }, { searchFetch: true });
       return searchIds(ctx, model, source);
     },
   },
@@ -33,7 +33,7 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.search_fetch', params: [{ name: 'domain' }, { name: 'field_names' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }] },
     async run(ctx, model, a) {
       ctx.access.checkModel(model, 'read');
-      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
+      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) }, { searchFetch: true });
       // `_determine_fields_to_fetch` after `_search` (field groups, then unknown names).
       if (Array.isArray(a.field_names)) {
         ctx.fieldAccess.check(model, 'read', a.field_names);
@@ -58,7 +58,7 @@ export const SEARCH_METHODS: MethodTable = {
       checkFieldGroups(ctx, model, a.fields);
       ctx.access.checkModel(model, 'read');
       const fields = fieldList(ctx, model, a.fields);
-      const source = await modelSearchSource(ctx, model, a.domain ?? [], { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) });
+      const source = await modelSearchSource(ctx, model, a.domain ?? [], { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) }, { searchFetch: true });
       return readRecords(ctx.readEnv(), model, source, fields, ctx.readOptions('load' in extra ? extra.load : '_classic_read'));
     },
   },

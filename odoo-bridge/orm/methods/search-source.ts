@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
 import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
+import { assertTemporalLiteralsValid } from '../domain/temporal-literals.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import { vouchReadable, vouchRuled, type ReadableIds, type SearchRowSource } from '../read/read-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { orderToSql } from '../sql/order.ts';
 import { mailMessageSearch } from './mail-message-search.ts';
+import { visibleMenusOnly } from './visible-menus.ts';
 
 /**
  * `_search(domain, offset, limit, order)` as a row source: the WHERE (domain, active leaf,
@@ -50,10 +52,13 @@ export async function modelSearchSource(
   model: ModelInfo,
   domain: unknown,
   paging: { order: string | null; limit: number | null; offset: number },
-  options: { activeTest?: boolean } = {},
+  options: { activeTest?: boolean; searchFetch?: boolean } = {},
 ): Promise<SearchRowSource> {
   const { source, env } = compiledSearch(ctx, model, domain, paging, options);
   await assertHierarchySeedsExist(ctx.db, env);
+  await assertTemporalLiteralsValid(ctx.db, env, model, domain);
+  // ir.ui.menu overrides search_fetch and search_count (not _search): only those callers ask.
+  if (model.name === 'ir.ui.menu' && options.searchFetch) return visibleMenusOnly(ctx, source);
   return model.name === 'mail.message' && !ctx.access.superuser ? mailMessageSearch(ctx, model, source) : source;
 }
 
@@ -68,7 +73,7 @@ export async function searchIds(ctx: CallContext, model: ModelInfo, source: Sear
 }
 
 export async function countRows(ctx: CallContext, model: ModelInfo, domain: unknown, limit: number | null): Promise<number> {
-  const source = await modelSearchSource(ctx, model, domain, { order: null, limit, offset: 0 });
+  const source = await modelSearchSource(ctx, model, domain, { order: null, limit, offset: 0 }, { searchFetch: true });
   const inner = sql`SELECT 1 FROM ${sql.table(model.table!)} AS ${sql.table(source.alias)} WHERE ${source.where}${source.limit ? sql` LIMIT ${source.limit}` : sql``}`;
   const rows = await run<{ n: number }>(ctx.db, sql`SELECT count(*)::int4 AS n FROM (${inner}) AS c`);
   return rows[0]?.n ?? 0;

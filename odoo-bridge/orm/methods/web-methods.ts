@@ -22,7 +22,7 @@ export const WEB_METHODS: MethodTable = {
       ctx.access.checkModel(model, 'read');
       const limit = limitOf(a.limit);
       const offset = offsetOf(a.offset);
-      const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit, offset }));
+      const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit, offset }, { searchFetch: true }));
       const records = await webReadFound(ctx, model, ids, a.specification);
       if (!records.length) return { length: 0, records: [] };
       const current = records.length + offset;

@@ -1,3 +1,5 @@
+import { variantImages, variantImageSize } from './variant-image.ts';
+import { visibleMenuIds } from '../methods/visible-menus.ts';
 import { AVATAR_FACTS_COLUMN as AVATAR_FACTS, avatarFactsSql, avatarImageField, avatarValue, type AvatarFacts } from './avatar.ts';
 import { sql } from 'kysely';
 import { missingBehaviour, OdooError, valueError } from '../../errors.ts';
@@ -59,7 +61,7 @@ function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
  * compute, display names, attachments, x2manys with a stored inverse or a relation table.
  */
 export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelInfo, field: FieldInfo, depth = 0): OdooError | null {
-  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment || avatarImageField(model, field.name)) return null;
+  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment || avatarImageField(model, field.name) || variantImageSize(model, field.name)) return null;
   if (depth > 8) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
   if (field.inheritedVia) {
     const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
@@ -107,7 +109,8 @@ export function readableFields(model: ModelInfo): string[] {
       (field.related && !field.store) ||
       name === 'display_name' ||
       computedField(model, name) ||
-      avatarImageField(model, name)
+      avatarImageField(model, name) ||
+      variantImageSize(model, name)
     );
   });
 }
@@ -141,8 +144,16 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
   const alias = source.kind === 'search' ? source.alias : nextAlias(env.search, model);
   const addColumn = (field: FieldInfo) => {
     if (columns.has(field.name)) return;
-    // A Json field as text: its floats must stay floats (json-column.ts).
-    columns.set(field.name, field.type === 'json' ? sql`(${fieldSql(env.search, field, alias)})::text` : fieldSql(env.search, field, alias));
+    // A Json field as text: its floats must stay floats (json-column.ts). A binary column read with
+    // `bin_size` (or `bin_size_<field>`) in the context is its size (models.py _fetch_query:
+    // pg_size_pretty(length(column)::bigint), "11 kB").
+    const binSized = field.type === 'binary' && (options.binSize || Boolean(env.search.context?.[`bin_size_${field.name}`]));
+    columns.set(
+      field.name,
+      field.type === 'json' ? sql`(${fieldSql(env.search, field, alias)})::text`
+        : binSized ? sql`pg_size_pretty(length(${fieldSql(env.search, field, alias)})::bigint)`
+        : fieldSql(env.search, field, alias),
+    );
   };
   for (const field of fields) {
     const computed = field.column ? undefined : computedField(model, field.name);
@@ -151,6 +162,7 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
       if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1, env: env.search }));
     } else if (avatarImageField(model, field.name)) columns.set(AVATAR_FACTS, avatarFactsSql(env.search.registry, model, alias));
+    else if (variantImageSize(model, field.name)) addColumn(model.fields.get('product_tmpl_id')!);
     else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
     else if (field.related && !field.store) {
       const hop = model.fields.get(field.related.split('.')[0]!)!;
@@ -226,6 +238,8 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
         const facts = (typeof r[AVATAR_FACTS] === 'string' ? JSON.parse(r[AVATAR_FACTS] as string) : r[AVATAR_FACTS]) as AvatarFacts;
         results[i]![name] = avatarValue(model, r.id, facts, images.get(r.id), options.binSize);
       });
+    } else if (variantImageSize(model, name)) {
+      setAll(name, await variantImages(env, model, variantImageSize(model, name)!, rows as { id: number; product_tmpl_id?: unknown }[], options), false);
     } else if (field.inheritedVia || (field.related && !field.store)) {
       setAll(name, await relatedValues(env, model, field, rows, options), false);
     } else if (name === 'display_name') {
@@ -417,6 +431,12 @@ async function x2manyValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, id
            JOIN ${sql.table(comodel.table)} AS ${sql.table(coAlias)} ON ${sql.ref(`${coAlias}.id`)} = rel.${sql.ref(rel.column2)} ${sql.join(joins, sql` `)}
            WHERE rel.${sql.ref(rel.column1)} = ANY(${ids}::int4[]) AND ${where}${order.length ? sql` ORDER BY ${sql.join(order)}` : sql``}`,
     );
+  }
+  // One2many.read is `comodel.search(domain)`: ir.ui.menu's search_fetch keeps the visible menus.
+  if (field.type === 'one2many' && comodel.name === 'ir.ui.menu' && !env.search.context?.['ir.ui.menu.full_list']) {
+    const viewer = env.search.viewer;
+    const visible = new Set(await visibleMenuIds({ db: env.db, uid: env.search.uid ?? 1, registry: env.search.registry, canRead: (m) => (viewer ? viewer.canRead(m) : true) }));
+    rows = rows.filter((row) => visible.has(row.id));
   }
   for (const row of rows) {
     let list = result.get(row.owner);

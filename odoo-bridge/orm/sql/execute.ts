@@ -94,9 +94,9 @@ function asOdooError(error: unknown): Error {
   if (error instanceof OdooError) return error;
   const pgError = error as { code?: string; message?: string };
   const firstLine = String(pgError.message ?? '').split('\n')[0] ?? '';
-  if (pgError.code === '22007' || pgError.code === '22008') {
-    return new OdooError('psycopg2.errors.InvalidDatetimeFormat', firstLine);
-  }
+  // psycopg2.errors names PostgreSQL's SQLSTATE: 22007 invalid_datetime_format, 22008 datetime_field_overflow.
+  if (pgError.code === '22007') return new OdooError('psycopg2.errors.InvalidDatetimeFormat', firstLine);
+  if (pgError.code === '22008') return new OdooError('psycopg2.errors.DatetimeFieldOverflow', firstLine);
   if (pgError.code?.startsWith('22')) return valueError(firstLine);
   if (pgError.code === '42883' || pgError.code === '42804') {
     return valueError('Invalid value type in domain');

@@ -131,7 +131,11 @@ export function tokenizeXml(source: string, handlers: XmlHandlers): void {
     const lt = text.indexOf('<', position);
     const textEnd = lt === -1 ? text.length : lt;
     if (textEnd > position) characterData(text.slice(position, textEnd), position);
-    if (lt === -1) break;
+    if (lt === -1) {
+      // Expat reports an unfinished document at the end of the data it was given, after the text.
+      position = text.length;
+      break;
+    }
     position = lt;
 
     const next = text.charCodeAt(position + 1);
