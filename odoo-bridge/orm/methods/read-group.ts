@@ -97,7 +97,8 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     const [, aliasName, func, source] = m;
     const fname = source ?? aliasName!;
     const field = model.fields.get(fname);
-    if (!field) throw valueError(`Invalid field '${fname}' on model '${model.name}'`);
+    // With a function the spec reaches `_read_group_select`, whose message names the aggregate.
+    if (!field) throw valueError(`Invalid field '${fname}' on model '${model.name}'${func ? ` for ${pythonRepr(`${fname}:${func}`)}.` : ''}`);
     if (groupby.some((g) => g.split(':')[0] === fname) && !func) continue;
     const fn = func ?? (NUMERIC_TYPES.has(field.type) && fname !== 'id' ? 'sum' : null);
     if (!fn || !field.column) continue;
