@@ -43,7 +43,7 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
     onchange: onchangeMethod(onchangeSandbox(behaviours)),
     create: {
       api: 'model',
-      signature: { qualname: 'BaseModel.create', params: [{ name: 'vals_list' }] },
+      signature: { qualname: 'create', params: [{ name: 'vals_list' }] }, // @api.model_create_multi: named bare in TypeErrors
       async run(ctx, model, a) {
         const single = isVals(a.vals_list);
         const list = single ? [a.vals_list as Vals] : a.vals_list;

@@ -91,7 +91,9 @@ def signature_of(class_name, func):
                 param['defaultUnknown'] = True
         keyword_only.append(param)
     sig = {
-        'qualname': f'{class_name}.{func.name}',
+        # @api.model_create_multi wraps the method in a function the `decorator` package compiles
+        # afresh: Python's TypeError texts then name it bare ("create() takes 2 positional ...").
+        'qualname': func.name if 'model_create_multi' in decorators else f'{class_name}.{func.name}',
         'api': 'model' if MODEL_DECORATORS & set(decorators) else 'records',
         'params': params,
     }

@@ -10,6 +10,7 @@ import { registerIrConfigParameter } from './ir-config-parameter.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
 import { registerUom } from './uom.ts';
 import { registerCurrencyAccounting } from './res-currency-accounting.ts';
+import { registerLangAndPricelistChecks } from './res-lang-pricelist.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -27,6 +28,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
   registerCurrencyAccounting(behaviours);
+  registerLangAndPricelistChecks(behaviours);
   registerSale(behaviours);
   return behaviours;
 }
