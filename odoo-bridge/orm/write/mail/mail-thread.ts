@@ -175,7 +175,10 @@ async function postTracking(ctx: CallContext, model: ModelInfo, initial: Initial
   if (!ids.length) return;
   const fields = trackedFields(ctx, model);
   const existing = await ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(model.table!)} WHERE id = ANY($1::int4[])`, [ids]);
-  const alive = existing.rows.map((r) => r.id).sort((a, b) => a - b);
+  // `_track_finalize` walks the prepared records in the order they were prepared (the write's ids,
+  // then records whose tracked computes were recomputed), not by id.
+  const present = new Set(existing.rows.map((r) => r.id));
+  const alive = ids.filter((id) => present.has(id));
   const current = await trackedValues(ctx, model, fields, alive);
   for (const id of alive) {
     const { values: before, written } = initial.get(id)!;

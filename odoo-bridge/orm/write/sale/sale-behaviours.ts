@@ -3,6 +3,7 @@ import type { CallContext } from '../../call-context.ts';
 import type { BehaviourRegistry, Vals } from '../behaviour-registry.ts';
 import { ident } from '../write-env.ts';
 import { insertDefaultFollowers } from '../mail/mail-message-log.ts';
+import { mailThreadBeforeWrite } from '../mail/mail-thread.ts';
 import { recomputeLineAmounts, recomputeOrderAmounts, recomputePriceReduce } from './sale-amounts.ts';
 import { recomputeLineInvoicing, recomputeOrderInvoiceStatus } from './sale-line-invoicing.ts';
 import { orderFacts, precomputeLine, roundLineFloats } from './sale-line-precompute.ts';
@@ -132,6 +133,7 @@ export function registerSale(behaviours: BehaviourRegistry): void {
     },
     afterUnlink: async (ctx) => {
       const orders = takeRemembered(ctx);
+      await prepareOrderTracking(ctx, orders);
       await recomputeOrderAmounts(ctx, orders);
       await recomputeOrderInvoiceStatus(ctx, orders);
     },
@@ -152,9 +154,20 @@ export function registerSale(behaviours: BehaviourRegistry): void {
   });
 }
 
+/**
+ * mail.thread's `_compute_field_value` override: recomputing an order's tracked amounts first
+ * takes their current values for tracking (`_track_prepare`), so a line change that moves an
+ * order's total logs the change on the order, as a write of the order would.
+ */
+async function prepareOrderTracking(ctx: CallContext, orderIds: number[]): Promise<void> {
+  const model = ctx.registry.model('sale.order');
+  if (model && orderIds.length) await mailThreadBeforeWrite(ctx, model, orderIds, {});
+}
+
 async function recomputeOrdersOfLines(ctx: CallContext, lineIds: number[], extraOrders: number[]): Promise<void> {
   const r = await ctx.db.query<{ order_id: number }>(`SELECT DISTINCT order_id FROM sale_order_line WHERE id = ANY($1::int4[])`, [lineIds]);
   const orders = [...new Set([...extraOrders, ...r.rows.map((x) => x.order_id)])];
+  await prepareOrderTracking(ctx, orders);
   await recomputeOrderAmounts(ctx, orders);
   await recomputeOrderInvoiceStatus(ctx, orders);
 }
