@@ -27,11 +27,40 @@ export async function readAttachments(env: ReadEnv, model: ModelInfo, field: Fie
       result.set(row.res_id, row.db_datas.toString('base64'));
     } else if (row.store_fname) {
       if (!options.filestore) throw missingBehaviour(model.name, `reading ${field.name} (attachment content in the filestore)`);
-      const file = path.join(options.filestore, path.normalize(row.store_fname).replace(/^(\.\.[/\\])+/, ''));
-      result.set(row.res_id, await readStoredFile(file));
+      result.set(row.res_id, await readStoredFile(filestorePath(options.filestore, row.store_fname)));
     }
   }
   return result;
+}
+
+/** ir.attachment's `datas`: computed from the attachment's own row (readAttachmentDatas). */
+export function isAttachmentDatas(model: ModelInfo, name: string): boolean {
+  return model.name === 'ir.attachment' && name === 'datas';
+}
+
+/**
+ * ir.attachment's own content, `datas` (base/models/ir_attachment.py `_compute_datas` over
+ * `_compute_raw`): base64 of the filestore file or of `db_datas`, '' when there is none (a URL
+ * attachment, a lost file); with `bin_size` the human size of `file_size`.
+ */
+export async function readAttachmentDatas(env: ReadEnv, ids: number[], options: ReadOptions): Promise<Map<number, unknown>> {
+  const rows = await run<{ id: number; store_fname: string | null; db_datas: Buffer | null; file_size: number | null }>(
+    env.db,
+    sql`SELECT id, store_fname, ${options.binSize ? sql`NULL::bytea` : sql`db_datas`} AS db_datas, file_size FROM ir_attachment WHERE id = ANY(${ids}::int4[])`,
+  );
+  const result = new Map<number, unknown>();
+  for (const row of rows) {
+    if (options.binSize) result.set(row.id, humanSize(row.file_size ?? 0));
+    else if (row.store_fname) {
+      if (!options.filestore) throw missingBehaviour('ir.attachment', 'reading datas (attachment content in the filestore)');
+      result.set(row.id, (await readStoredFile(filestorePath(options.filestore, row.store_fname))) || '');
+    } else result.set(row.id, row.db_datas?.toString('base64') ?? '');
+  }
+  return result;
+}
+
+function filestorePath(filestore: string, storeFname: string): string {
+  return path.join(filestore, path.normalize(storeFname).replace(/^(\.\.[/\\])+/, ''));
 }
 
 /**

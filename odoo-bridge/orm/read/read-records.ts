@@ -11,7 +11,7 @@ import { nextAlias, type Sql } from '../domain/search-env.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { orderToSql } from '../sql/order.ts';
-import { readAttachments } from './binary.ts';
+import { isAttachmentDatas, readAttachmentDatas, readAttachments } from './binary.ts';
 import { computedField } from './computed-fields.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { displayNameSql, displayNamesFromSql } from './display-name.ts';
@@ -61,7 +61,7 @@ function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
  * compute, display names, attachments, x2manys with a stored inverse or a relation table.
  */
 export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelInfo, field: FieldInfo, depth = 0): OdooError | null {
-  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment || avatarImageField(model, field.name) || variantImageSize(model, field.name)) return null;
+  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment || avatarImageField(model, field.name) || variantImageSize(model, field.name) || isAttachmentDatas(model, field.name)) return null;
   if (depth > 8) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
   if (field.inheritedVia) {
     const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
@@ -110,7 +110,8 @@ export function readableFields(model: ModelInfo): string[] {
       name === 'display_name' ||
       computedField(model, name) ||
       avatarImageField(model, name) ||
-      variantImageSize(model, name)
+      variantImageSize(model, name) ||
+      isAttachmentDatas(model, name)
     );
   });
 }
@@ -246,6 +247,9 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       setAll(name, await displayNames(env, model, ids), false);
     } else if (field.type === 'one2many' || field.type === 'many2many') {
       setAll(name, await x2manyValues(env, model, field, ids), []);
+    } else if (isAttachmentDatas(model, name)) {
+      // Computed from the attachment's own row, not kept in another attachment as a stored binary is.
+      setAll(name, await readAttachmentDatas(env, ids, options), false);
     } else if (field.attachment) {
       setAll(name, await readAttachments(env, model, field, ids, options), false);
     }

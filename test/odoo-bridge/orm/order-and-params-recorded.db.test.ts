@@ -15,14 +15,16 @@ import { jsonLines, recordedEngines, engineAnswer, recordedCall, type RecordedCa
  *   valid groupby" (models.py `_read_group_orderby`);
  * - ir.config_parameter `get_param`/`set_param` (base/models/ir_config_parameter.py): the model's
  *   read right first (a member's AccessError), the value without record rules, an empty value as
- *   the default, set_param's write/unlink/create answering the previous value.
+ *   the default, set_param's write/unlink/create answering the previous value;
+ * - ir.attachment `datas` (`_compute_datas`): base64 of the filestore file or db_datas, '' for a URL
+ *   attachment, the human size with `bin_size` (it was left out of every answer).
  * The calls run in order on one copy of each database: set_param's changes are read back after.
  */
 const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/order-params.jsonl');
 
 const { engines } = recordedEngines();
 
-describe('order terms, read_group orderby and ir.config_parameter recorded from a real Odoo 18', () => {
+describe('order terms, read_group orderby, ir.config_parameter and attachment content recorded from a real Odoo 18', () => {
   it('holds refusals and results of both databases', () => {
     expect(cases.filter((c) => c.response.body.error).length).toBeGreaterThan(10);
     expect(cases.filter((c) => !c.response.body.error).length).toBeGreaterThan(20);

@@ -36,8 +36,8 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/domain/field-read-checks.ts': { fieldGroups: 2 },
   // Stored-column leaves (scalar, many2one, many2one `any`, a related path's first hop, one2many inverses).
   'odoo-bridge/orm/domain/compile.ts': { fieldGroups: 6 },
-  // Order terms: scalar and many2one.
-  'odoo-bridge/orm/sql/order.ts': { fieldGroups: 2 },
+  // Order terms: scalar, many2one, and a many2one's `.id` or a properties key.
+  'odoo-bridge/orm/sql/order.ts': { fieldGroups: 3 },
   // read/search_read/search_fetch name fields; fields_get and all-fields reads leave them out.
   'odoo-bridge/orm/methods/search-methods.ts': { readRecords: 1, fieldGroups: 3 },
   'odoo-bridge/orm/methods/meta-methods.ts': { fieldGroups: 1 },
@@ -62,8 +62,9 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // onchange checks the spec's field groups on the record it reads (the rest goes through readAsUser/web_read).
   'odoo-bridge/orm/methods/onchange.ts': { fieldGroups: 1 },
   // read_group labels many2one groups with `value.sudo().display_name` (models.py _read_group_format_result);
-  // its WHERE is compiled with the user's search env (rules included) before mail.message's filter narrows it.
-  'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1, fieldGroups: 1, vouchRuled: 1 },
+  // its WHERE is compiled with the user's search env (rules included) before mail.message's filter narrows it;
+  // groupby fields and an orderby term's aggregate (`field:func`) check the field's groups.
+  'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1, fieldGroups: 2, vouchRuled: 1 },
   // mail.message `_search`: a ruled search source only narrowed (ANDed with the messages the user may see).
   'odoo-bridge/orm/methods/mail-message-search.ts': { vouchRuled: 2 },
   // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
