@@ -29,7 +29,8 @@ interface NameSearchCall {
 
 async function searchPairs(call: NameSearchCall, domain: unknown[], limit: number | null): Promise<Pair[]> {
   const { ctx, model } = call;
-  const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, domain, { order: model.order, limit, offset: 0 }));
+  // models.py name_search is `search_fetch(domain, ['display_name'], limit=limit)` (ir.ui.menu filters there).
+  const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, domain, { order: model.order, limit, offset: 0 }, { searchFetch: true }));
   const names = await displayNames(ctx.readEnv({ sudo: true }), model, ids);
   return ids.map((id) => [id, names.get(id) ?? false]);
 }

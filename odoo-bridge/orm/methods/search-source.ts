@@ -57,7 +57,8 @@ export async function modelSearchSource(
   const { source, env } = compiledSearch(ctx, model, domain, paging, options);
   await assertHierarchySeedsExist(ctx.db, env);
   await assertTemporalLiteralsValid(ctx.db, env, model, domain);
-  // ir.ui.menu overrides search_fetch and search_count (not _search): only those callers ask.
+  // ir.ui.menu overrides search_fetch and search_count (not _search): only their callers ask
+  // (search, search_read, search_fetch, search_count, web_search_read, name_search).
   if (model.name === 'ir.ui.menu' && options.searchFetch) return visibleMenusOnly(ctx, source);
   return model.name === 'mail.message' && !ctx.access.superuser ? mailMessageSearch(ctx, model, source) : source;
 }

@@ -16,8 +16,8 @@ const MODEL_BY_TYPE: Readonly<Record<string, string>> = {
  * `ir.ui.menu.search_fetch` (odoo/addons/base/models/ir_ui_menu.py, Odoo 18) keeps, of the menus
  * its plain search found, only those `_filter_visible_menus` lets through — unless the context
  * holds `ir.ui.menu.full_list` — and applies offset and limit after that filter; `search_count`
- * is `len(search(domain))`, so it counts the visible ones too. `_search` itself is not
- * overridden (name_search and read_group see every menu).
+ * is `len(search(domain))`, so it counts the visible ones too; name_search is search_fetch in
+ * Odoo 18 (models.py). `_search` itself is not overridden: read_group sees every menu.
  *
  * `_visible_menu_ids` (debug off over RPC: `request.session.debug` is empty), from every active
  * menu in `_order`: a menu with groups none of which the user has (base.group_no_one left out of

@@ -57,6 +57,11 @@ export const ACCOUNT_COMPUTED_FIELDS: Record<string, ComputedField> = {
   'res.partner.fiscal_country_codes': fiscalCountryCodes(true),
   'product.template.fiscal_country_codes': fiscalCountryCodes(true),
   'account.payment.term.fiscal_country_codes': fiscalCountryCodes(true),
+  // res_currency.py: a non-stored field whose default `_get_fiscal_country_codes` is what a read answers.
+  'res.currency.fiscal_country_codes': fiscalCountryCodes(false),
+  // res_currency.py `_compute_display_rounding_warning`: `_origin.rounding != rounding` is never
+  // true for a record read back from the database.
+  'res.currency.display_rounding_warning': { dependsOn: [], compute: () => false },
   // account_tax.py `_compute_price_include`: the tax's override, else its company's default.
   'account.tax.price_include': {
     dependsOn: ['price_include_override'], readsTables: ['res_company'],

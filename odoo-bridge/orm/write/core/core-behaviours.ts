@@ -5,6 +5,7 @@ import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
 import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
+import { registerPartnerFieldsSync } from './res-partner-fields-sync.ts';
 import { registerSale } from '../sale/sale-behaviours.ts';
 import { registerIrConfigParameter } from './ir-config-parameter.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
@@ -24,6 +25,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerResCountryAndCurrency(behaviours);
   registerProductTemplate(behaviours);
   registerPartnerSalesperson(behaviours);
+  registerPartnerFieldsSync(behaviours);
   registerIrConfigParameter(behaviours);
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
