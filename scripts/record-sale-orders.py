@@ -116,6 +116,22 @@ SCENARIOS = [
     ('tax totals of several orders', [
         (A, 'sale.order', 'read', [[21, 22, 24, 25, 26], ['tax_totals', 'amount_untaxed', 'amount_tax', 'amount_total']], {}),
     ]),
+    ('state buttons: cancel, back to draft, sent, confirmed, locked', [
+        (A, 'sale.order', 'create', [{'partner_id': 15, 'order_line': [[0, 0, {'product_id': 5, 'product_uom_qty': 2}]]}], {}),
+        (A, 'sale.order', 'action_cancel', [['$order']], {}),
+        (A, 'sale.order', 'read', [['$order'], ['state', 'type_name', 'invoice_status']], {}),
+        (A, 'sale.order', 'action_draft', [['$order']], {}),
+        (A, 'sale.order', 'action_quotation_sent', [['$order']], {}),
+        (A, 'sale.order', 'action_quotation_sent', [['$order']], {}),
+        (A, 'sale.order', 'read', [['$order'], ['state', 'type_name']], {}),
+        (A, 'sale.order', 'action_confirm', [['$order']], {}),
+        (A, 'sale.order', 'action_lock', [['$order']], {}),
+        (A, 'sale.order.line', 'write', [['$line0'], {'price_unit': 1.0}], {}),
+        (A, 'sale.order', 'action_cancel', [['$order']], {}),
+        (A, 'sale.order', 'action_unlock', [['$order']], {}),
+        (A, 'sale.order', 'read', [['$order'], ['state', 'locked', 'type_name', 'invoice_status']], {}),
+        (A, 'sale.order', 'unlink', [['$order']], {}),
+    ]),
     ('company rounding globally', [
         ('SQL', "UPDATE res_company SET tax_calculation_rounding_method = 'round_globally' WHERE id = 1"),
         (A, 'sale.order', 'create', [{'partner_id': 10, 'order_line': [[0, 0, {'product_id': 20, 'product_uom_qty': 3, 'price_unit': 21.53, 'tax_id': [[6, 0, [102]]]}],
@@ -150,7 +166,7 @@ def rpc(url, login_info, model, method, args, kwargs):
     if 'error' in answer:
         data = answer['error'].get('data', {})
         return {'error': data.get('name'), 'message': data.get('message')}
-    return {'result': answer['result']}
+    return {'result': answer.get('result')}
 
 
 def substitute(value, names):

@@ -7,7 +7,7 @@ import { lineTaxDetails, roundLinesTaxDetails, taxTotalsSummary, type BaseLine, 
 type Sql = RawBuilder<unknown>;
 
 /**
- * sale.order `tax_totals` (addons/sale/models/sale_order.py 18 `_compute_tax_totals`): the
+ * sale.order `type_name`, and `tax_totals` (addons/sale/models/sale_order.py 18 `_compute_tax_totals`): the
  * order's priced lines through the taxes computation (write/sale/tax-totals.ts), summarised by
  * `_get_tax_totals_summary`. The SQL gathers the order's currency and rate, its company's
  * rounding settings and each line with its taxes (a group's children included) as JSON; the
@@ -92,6 +92,11 @@ function asPythonFloats(value: unknown, key = ''): unknown {
 }
 
 export const SALE_COMPUTED_FIELDS: Readonly<Record<string, ComputedField>> = {
+  // `_compute_type_name`: how the order is named in its state (Ficus carries no translations).
+  'sale.order.type_name': {
+    dependsOn: ['state'],
+    compute: (r) => (['draft', 'sent', 'cancel'].includes(String(r.state)) ? 'Quotation' : 'Sales Order'),
+  },
   'sale.order.tax_totals': {
     dependsOn: [],
     readsTables: ['sale_order', 'sale_order_line', 'res_company', 'res_currency', 'account_tax', 'account_tax_group', 'account_tax_repartition_line', 'account_tax_filiation_rel', 'account_tax_sale_order_line_rel'],

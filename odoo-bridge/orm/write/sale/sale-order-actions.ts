@@ -15,6 +15,7 @@ import { userHasGroup } from './partner-lookups.ts';
  * - `action_confirm`: every order in draft or sent and without product-less lines, the customer
  *   follows it, state 'sale' and date_order now (tracked: "Sales Order Confirmed"), locked when
  *   the creator has "Lock Confirmed Sales"; `send_email` in the context is refused (mail sending).
+ * - `action_quotation_sent`: draft orders marked sent (the customer follows; tracked "Quotation sent").
  * - `action_draft`: cancelled or sent orders back to draft (signature cleared).
  * - `action_cancel`: the cancel wizard's action when an order is not a draft, else state 'cancel'
  *   (orders with draft invoices refused).
@@ -32,7 +33,18 @@ export function saleOrderMethods(behaviours: BehaviourRegistry): Record<string, 
     action_draft: records('SaleOrder.action_draft', (ctx, model, ids) =>
       inTransaction(ctx, async (tx) => {
         const r = await tx.db.query<{ id: number }>(`SELECT id FROM sale_order WHERE id = ANY($1::int4[]) AND state IN ('cancel', 'sent') ORDER BY id`, [ids]);
-        return write(tx, model, r.rows.map((x) => x.id), { state: 'draft', signature: false, signed_by: false, signed_on: false });
+        const ids2 = r.rows.map((x) => x.id);
+        // `signature` is an attachment-stored image: clearing one that is not there changes nothing.
+        const signed = await tx.db.query(`SELECT 1 FROM ir_attachment WHERE res_model = 'sale.order' AND res_field = 'signature' AND res_id = ANY($1::int4[]) LIMIT 1`, [ids2]);
+        return write(tx, model, ids2, { state: 'draft', ...(signed.rowCount ? { signature: false } : {}), signed_by: false, signed_on: false });
+      })),
+    action_quotation_sent: records('SaleOrder.action_quotation_sent', (ctx, model, ids) =>
+      inTransaction(ctx, async (tx) => {
+        const orders = (await tx.db.query<{ id: number; state: string; partner_id: number }>(`SELECT id, state, partner_id FROM sale_order WHERE id = ANY($1::int4[])`, [ids])).rows;
+        if (orders.some((o) => o.state !== 'draft')) throw userError('Only draft orders can be marked as sent directly.');
+        for (const order of orders) await subscribeCustomer(tx, order.id, order.partner_id);
+        await write(tx, model, ids.filter((id) => orders.some((o) => o.id === id)), { state: 'sent' });
+        return null;
       })),
     action_cancel: records('SaleOrder.action_cancel', (ctx, model, ids) => actionCancel(ctx, model, ids, write)),
     action_lock: records('SaleOrder.action_lock', (ctx, model, ids) => inTransaction(ctx, async (tx) => { await write(tx, model, ids, { locked: true }); return null; })),
@@ -63,10 +75,7 @@ async function actionConfirm(ctx: CallContext, model: ModelInfo, ids: number[], 
     const mandatory = await tx.db.query(`SELECT 1 FROM account_analytic_applicability WHERE applicability = 'mandatory' AND business_domain = 'sale_order' LIMIT 1`).catch(() => ({ rowCount: 0 }));
     if (mandatory.rowCount) throw missingBehaviour('sale.order', 'the mandatory analytic distribution check of action_confirm');
     if (tx.context.send_email) throw missingBehaviour('sale.order', 'the confirmation email of action_confirm (send_email)');
-    for (const order of orders) {
-      const share = await tx.db.query<{ share: boolean | null }>(`SELECT partner_share AS share FROM res_partner WHERE id = $1`, [order.partner_id]);
-      await insertDefaultFollowers(tx, 'sale.order', [order.id], [order.partner_id], share.rows[0]?.share ? [order.partner_id] : []);
-    }
+    for (const order of orders) await subscribeCustomer(tx, order.id, order.partner_id);
     const now = await tx.db.query<{ now: string }>(`SELECT to_char(date_trunc('second', now() at time zone 'UTC'), 'YYYY-MM-DD HH24:MI:SS') AS now`);
     await write(tx, model, orders.map((o) => o.id), { state: 'sale', date_order: now.rows[0]!.now });
     const creator = orders[0]?.create_uid;
@@ -111,6 +120,12 @@ async function actionCancel(ctx: CallContext, model: ModelInfo, ids: number[], w
     if (invoiced.rowCount) throw missingBehaviour('sale.order', 'the cancellation of orders with invoices');
     return write(tx, model, orders.map((o) => o.id), { state: 'cancel' });
   });
+}
+
+/** `message_subscribe([partner])`: the customer follows with the default subtypes (the external ones for a customer). */
+async function subscribeCustomer(ctx: CallContext, orderId: number, partnerId: number): Promise<void> {
+  const share = await ctx.db.query<{ share: boolean | null }>(`SELECT partner_share AS share FROM res_partner WHERE id = $1`, [partnerId]);
+  await insertDefaultFollowers(ctx, 'sale.order', [orderId], [partnerId], share.rows[0]?.share ? [partnerId] : []);
 }
 
 async function xmlidRecord(ctx: CallContext, module: string, name: string): Promise<number | null> {
