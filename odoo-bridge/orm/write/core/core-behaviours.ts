@@ -12,6 +12,7 @@ import { registerOndeleteGuards } from './ondelete-guards.ts';
 import { registerUom } from './uom.ts';
 import { registerCurrencyAccounting } from './res-currency-accounting.ts';
 import { registerLangAndPricelistChecks } from './res-lang-pricelist.ts';
+import { registerProductCategory } from './product-category.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -31,6 +32,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerUom(behaviours);
   registerCurrencyAccounting(behaviours);
   registerLangAndPricelistChecks(behaviours);
+  registerProductCategory(behaviours);
   registerSale(behaviours);
   return behaviours;
 }

@@ -15,21 +15,25 @@ import { refuseCycle } from '../constraint-cycles.ts';
  * "Name <email>" parsing. email_normalized and phone_sanitized are their mixins' computes
  * (mixin-computes.ts); literal defaults come from the sources (registry/python-field-facts.ts).
  */
-async function recomputePartners(ctx: CallContext, ids: number[], protect?: ProtectedFields): Promise<void> {
-  // Commercial partner and complete name cascade to children: recompute the whole subtrees, parents first.
+async function recomputePartners(ctx: CallContext, ids: number[], protect?: ProtectedFields, what: 'all' | 'names' = 'all'): Promise<void> {
+  // A commercial partner written directly moves the children's too (parent_id.commercial_partner_id).
+  const scope = what === 'names' && ids.some((id) => protect?.get(id)?.has('commercial_partner_id')) ? 'all' : what;
+  // Commercial partner and complete name cascade to children: recompute the whole subtrees, parents
+  // first. The names also follow the commercial partner's name (commercial_partner_id.name), so a
+  // rename reaches the partners whose commercial partner it is, wherever they are.
   const tree = await ctx.db.query<{ id: number }>(
     `WITH RECURSIVE t(id, depth) AS (
-       SELECT id, 0 FROM res_partner WHERE id = ANY($1::int4[])
+       SELECT id, 0 FROM res_partner WHERE id = ANY($1::int4[]) OR ($2 AND commercial_partner_id = ANY($1::int4[]))
        UNION SELECT c.id, t.depth + 1 FROM res_partner c JOIN t ON c.parent_id = t.id WHERE t.depth < 50
      ) SELECT id FROM t GROUP BY id ORDER BY max(depth), id`,
-    [ids],
+    [ids, scope === 'names'],
   );
   const typeLabels = new Map((ctx.registry.model('res.partner')?.fields.get('type')?.selection ?? []).map(([value, label]) => [value, translated(label, 'en_US')]));
   for (const { id } of tree.rows) {
     // A value the write gave this record itself stays (env.protecting); its dependants follow it.
     const kept = protect?.get(id) ?? new Set<string>();
     // _compute_commercial_partner, then _compute_commercial_company_name (`p.is_company and p.name or partner.company_name`).
-    await ctx.db.query(
+    if (scope === 'all') await ctx.db.query(
       `UPDATE res_partner p SET
          commercial_partner_id = CASE WHEN $2 THEN p.commercial_partner_id WHEN p.is_company OR p.parent_id IS NULL THEN p.id
                                       ELSE COALESCE((SELECT q.commercial_partner_id FROM res_partner q WHERE q.id = p.parent_id), p.parent_id) END,
@@ -100,9 +104,11 @@ const resPartner: ModelBehaviour = {
     return partner ? { lang: ctx.lang } : {};
   },
   compute: {
-    complete_name: recomputePartners,
+    // What a name, type or company name changes: the names only; the commercial partner (and
+    // partner_share) only follow is_company, parent_id and users (KNOWN_DEPENDS, python-computes.ts).
+    complete_name: (ctx, ids, protect) => recomputePartners(ctx, ids, protect, 'names'),
     commercial_partner_id: recomputePartners,
-    commercial_company_name: recomputePartners,
+    commercial_company_name: (ctx, ids, protect) => recomputePartners(ctx, ids, protect, 'names'),
     partner_share: recomputePartners,
     invoice_ids: async () => undefined,
     contract_ids: async () => undefined,

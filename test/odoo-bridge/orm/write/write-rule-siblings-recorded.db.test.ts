@@ -8,7 +8,8 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  * write-rule-siblings-calls.json): the `@api.ondelete` guards of res.partner (active users, as
  * one form or a list; journal entries), uom.uom, product.category, mail.activity.type,
  * utm.medium, crm.team and res.lang; res.lang's create/write overrides and constraints; the pricelist
- * rule on itself; `create()` named bare in TypeErrors (@api.model_create_multi); uom's factor_inv and one-reference rule; account's
+ * rule on itself; `create()` named bare in TypeErrors (@api.model_create_multi); product.category complete_name
+ * over its subtree and partner names following a rename without moving commercial partners; uom's factor_inv and one-reference rule; account's
  * currency rounding guard; a value written to a stored compute kept while its dependants
  * follow, and a computed value given to create recomputed. The calls run in the recorded order
  * on one fresh copy, as they were recorded (later calls read what earlier ones wrote).
