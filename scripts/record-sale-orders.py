@@ -132,6 +132,13 @@ SCENARIOS = [
         (A, 'sale.order', 'read', [['$order'], ['state', 'locked', 'type_name', 'invoice_status']], {}),
         (A, 'sale.order', 'unlink', [['$order']], {}),
     ]),
+    ('lines added to a confirmed order', [
+        (A, 'sale.order', 'create', [{'partner_id': 26, 'order_line': [[0, 0, {'product_id': 5}]]}], {}),
+        (A, 'sale.order', 'action_confirm', [['$order']], {}),
+        (A, 'sale.order', 'write', [['$order'], {'order_line': [[0, 0, {'product_id': 6, 'product_uom_qty': 2}], [0, 0, {'display_type': 'line_note', 'name': 'Late addition'}]]}], {}),
+        (A, 'sale.order.line', 'create', [{'order_id': '$order', 'product_id': 7}], {}),
+        (A, 'sale.order', 'read', [['$order'], ['invoice_status', 'amount_total']], {}),
+    ]),
     ('company rounding globally', [
         ('SQL', "UPDATE res_company SET tax_calculation_rounding_method = 'round_globally' WHERE id = 1"),
         (A, 'sale.order', 'create', [{'partner_id': 10, 'order_line': [[0, 0, {'product_id': 20, 'product_uom_qty': 3, 'price_unit': 21.53, 'tax_id': [[6, 0, [102]]]}],

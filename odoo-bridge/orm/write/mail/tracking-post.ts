@@ -9,12 +9,13 @@ import { currentAuthor, replyTo, type TrackingValueRow } from './mail-message-lo
 /**
  * A tracking message posted with a subtype (addons/mail/models/mail_thread.py 18 `_message_track`
  * → `message_post(subtype_id=…, tracking_value_ids=…)`) rather than logged as a note: an empty
- * notification body under the thread's first message (`_mail_flat_thread`), with the record's
+ * notification body (or the given one: `message_post(body=…)` of a business method, mail.mt_note)
+ * under the thread's first message (`_mail_flat_thread`), with the record's
  * name and company, the signature flag, a Message-Id naming the record, and its tracking values.
  * Followers subscribed to that subtype would be notified (inbox or mail): Ficus sends no
  * notifications, so such a post is refused clearly.
  */
-export async function messagePostTracking(ctx: CallContext, model: ModelInfo, id: number, subtypeXmlid: string, tracking: readonly TrackingValueRow[]): Promise<void> {
+export async function messagePostTracking(ctx: CallContext, model: ModelInfo, id: number, subtypeXmlid: string, tracking: readonly TrackingValueRow[], body = ''): Promise<void> {
   const [module, name] = subtypeXmlid.split('.');
   const subtype = (await ctx.db.query<{ res_id: number }>(`SELECT res_id FROM ir_model_data WHERE module = $1 AND name = $2 AND model = 'mail.message.subtype'`, [module, name])).rows[0]?.res_id;
   if (!subtype) throw missingBehaviour(model.name, `the tracking message (subtype ${subtypeXmlid} is missing)`);
@@ -37,11 +38,11 @@ export async function messagePostTracking(ctx: CallContext, model: ModelInfo, id
   const inserted = await ctx.db.query<{ id: number }>(
     `INSERT INTO mail_message (model, res_id, parent_id, record_name, record_company_id, author_id, email_from, message_type, subtype_id,
                                email_add_signature, message_id, reply_to, body, date, create_uid, write_uid, create_date, write_date)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'notification', $8, true, $9, $10, '', date_trunc('second', now() at time zone 'UTC'), $11, $11,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'notification', $8, true, $9, $10, $12, date_trunc('second', now() at time zone 'UTC'), $11, $11,
              now() at time zone 'UTC', now() at time zone 'UTC')
      RETURNING id`,
     [model.name, id, parent.rows[0]?.id ?? null, recordName, company, author.partnerId, author.emailFrom || null, subtype,
-      generateTrackingMessageId(`${id}-${model.name}`), reply || null, ctx.uid],
+      generateTrackingMessageId(`${id}-${model.name}`), reply || null, ctx.uid, body],
   );
   const messageId = inserted.rows[0]!.id;
   for (const values of tracking) {

@@ -4,9 +4,12 @@ import type { BehaviourRegistry, Vals } from '../behaviour-registry.ts';
 import { ident } from '../write-env.ts';
 import { insertDefaultFollowers } from '../mail/mail-message-log.ts';
 import { mailThreadBeforeWrite } from '../mail/mail-thread.ts';
+import { messagePostTracking } from '../mail/tracking-post.ts';
+import { htmlBodyOf } from '../mail/mail-format.ts';
+import { displayNames } from '../../read/read-records.ts';
 import { recomputeLineAmounts, recomputeOrderAmounts, recomputePriceReduce } from './sale-amounts.ts';
 import { recomputeLineInvoicing, recomputeOrderInvoiceStatus } from './sale-line-invoicing.ts';
-import { orderFacts, precomputeLine, roundLineFloats } from './sale-line-precompute.ts';
+import { precomputeLine, roundLineFloats } from './sale-line-precompute.ts';
 import { precomputeOrder, refuseConfirmedPricelist } from './sale-order-precompute.ts';
 import { saleOrderMethods } from './sale-order-actions.ts';
 import { SALE_ORDER_CHECKS, SALE_ORDER_LINE_CHECKS } from './sale-constraints.ts';
@@ -83,15 +86,12 @@ export function registerSale(behaviours: BehaviourRegistry): void {
         if (typeof vals.order_id !== 'number' || !vals.order_id) throw valueError('Expected singleton: sale.order()');
         if (vals.display_type) vals.product_uom_qty = 0;
         await roundLineFloats(ctx, vals);
-        const order = await orderFacts(ctx, vals.order_id);
-        if (order?.state === 'sale' && vals.product_id && !ctx.context.sale_no_log_for_new_lines) {
-          throw missingBehaviour('sale.order.line', 'a new line on a confirmed order (its "Extra line" message)');
-        }
         Object.assign(vals, await precomputeLine(ctx, vals, new Set(Object.keys(vals)), 'create'));
       }
     },
     afterCreate: async (ctx, ids) => {
       await recomputeOrdersOfLines(ctx, ids, []);
+      await postExtraLines(ctx, ids);
     },
     beforeWrite: async (ctx, ids, vals) => {
       await refuseLineWrite(ctx, ids, vals);
@@ -162,6 +162,21 @@ export function registerSale(behaviours: BehaviourRegistry): void {
 async function prepareOrderTracking(ctx: CallContext, orderIds: number[]): Promise<void> {
   const model = ctx.registry.model('sale.order');
   if (model && orderIds.length) await mailThreadBeforeWrite(ctx, model, orderIds, {});
+}
+
+/** `create()` override: a product line added to a confirmed order is announced on the order ("Extra line with …"). */
+async function postExtraLines(ctx: CallContext, lineIds: number[]): Promise<void> {
+  if (ctx.context.sale_no_log_for_new_lines) return;
+  const r = await ctx.db.query<{ order_id: number; product_id: number }>(
+    `SELECT order_id, product_id FROM sale_order_line WHERE id = ANY($1::int4[]) AND product_id IS NOT NULL AND state = 'sale' ORDER BY id`,
+    [lineIds],
+  );
+  if (!r.rows.length) return;
+  const orderModel = ctx.registry.model('sale.order')!;
+  const names = await displayNames(ctx.readEnv({ sudo: true }), ctx.registry.model('product.product')!, r.rows.map((x) => x.product_id));
+  for (const row of r.rows) {
+    await messagePostTracking(ctx, orderModel, row.order_id, 'mail.mt_note', [], htmlBodyOf(`Extra line with ${names.get(row.product_id) || ''}`));
+  }
 }
 
 async function recomputeOrdersOfLines(ctx: CallContext, lineIds: number[], extraOrders: number[]): Promise<void> {
