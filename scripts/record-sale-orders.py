@@ -139,6 +139,13 @@ SCENARIOS = [
         (A, 'sale.order.line', 'create', [{'order_id': '$order', 'product_id': 7}], {}),
         (A, 'sale.order', 'read', [['$order'], ['invoice_status', 'amount_total']], {}),
     ]),
+    ('quantities changed on a confirmed order', [
+        (A, 'sale.order', 'create', [{'partner_id': 14, 'order_line': [[0, 0, {'product_id': 5, 'product_uom_qty': 2}], [0, 0, {'product_id': 38, 'product_uom_qty': 1}]]}], {}),
+        (A, 'sale.order', 'action_confirm', [['$order']], {}),
+        (A, 'sale.order.line', 'write', [['$line0', '$line1'], {'product_uom_qty': 4}], {}),
+        (A, 'sale.order', 'write', [['$order'], {'order_line': [[1, '$line0', {'product_uom_qty': 6.5}]]}], {}),
+        (A, 'sale.order.line', 'search_read', [[['order_id', '=', '$order']], ['qty_to_invoice', 'invoice_status', 'price_subtotal']], {}),
+    ]),
     ('company rounding globally', [
         ('SQL', "UPDATE res_company SET tax_calculation_rounding_method = 'round_globally' WHERE id = 1"),
         (A, 'sale.order', 'create', [{'partner_id': 10, 'order_line': [[0, 0, {'product_id': 20, 'product_uom_qty': 3, 'price_unit': 21.53, 'tax_id': [[6, 0, [102]]]}],

@@ -6,11 +6,11 @@ import { engineAnswer, recordedEngines } from './support/recorded-calls.ts';
 
 /**
  * Sales orders as a real Odoo 18 wrote them (scripts/record-sale-orders.py --record, x s1 pair):
- * 18 scenarios over fresh odoo_ref — creates with order_line commands, writes with commands 0-6,
+ * 19 scenarios over fresh odoo_ref — creates with order_line commands, writes with commands 0-6,
  * a line moved between orders, direct line creates/writes/unlinks, customer and product
  * changes, a hand-set price kept on a quantity change, sections and notes, price-included,
  * fixed, division and excluded taxes, a variant's extra price, a demo salesman's quotation,
- * confirmation and lines added after it, the state buttons (cancel, draft, sent, lock), tax totals, a company rounding globally — replayed through the full engine
+ * confirmation and lines added or quantities changed after it, the state buttons (cancel, draft, sent, lock), tax totals, a company rounding globally — replayed through the full engine
  * after the same setup SQL (extra taxes, tax assignments, addresses, a salesperson). Every
  * answer equals Odoo's, and so does every row the run stored: orders, lines, tax links,
  * chatter messages, tracking values and followers (creation and write dates, order dates and

@@ -251,9 +251,46 @@ async function subscribeConfirmedCustomer(ctx: CallContext, ids: number[], partn
   await insertDefaultFollowers(ctx, 'sale.order', r.rows.map((x) => x.id), [partnerId]);
 }
 
+/** Python's `str()` of a float read from the database, and of the number the client sent (an int stays an int). */
+const pyFloatStr = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * `_update_line_quantity`, before the write: per order, the confirmed lines whose ordered
+ * quantity changes (not those whose product changes too) are listed in one message on the order
+ * — "The ordered quantity has been updated." with each product's old -> new quantity, its
+ * delivered quantity (goods) and invoiced quantity — as the sanitizer stores it.
+ */
+async function postQuantityUpdates(ctx: CallContext, ids: number[], vals: Vals): Promise<void> {
+  const digits = (await ctx.db.query<{ digits: number }>(`SELECT digits FROM decimal_precision WHERE name = 'Product Unit of Measure'`)).rows[0]?.digits ?? 2;
+  const wanted = Number(vals.product_uom_qty ?? 0);
+  const r = await ctx.db.query<{ id: number; order_id: number; product_id: number | null; qty: number; delivered: number; invoiced: number; type: string | null }>(
+    `SELECT l.id, l.order_id, l.product_id, l.product_uom_qty::float8 AS qty, COALESCE(l.qty_delivered, 0)::float8 AS delivered, COALESCE(l.qty_invoiced, 0)::float8 AS invoiced, t.type
+       FROM sale_order_line l LEFT JOIN product_product p ON p.id = l.product_id LEFT JOIN product_template t ON t.id = p.product_tmpl_id
+      WHERE l.id = ANY($1::int4[]) AND l.state = 'sale' AND round(l.product_uom_qty::numeric, $3) <> round($2::numeric, $3) ORDER BY l.order_id, l.id`,
+    [ids, wanted, digits],
+  );
+  if (!r.rows.length) return;
+  const orderModel = ctx.registry.model('sale.order')!;
+  const names = await displayNames(ctx.readEnv({ sudo: true }), ctx.registry.model('product.product')!, r.rows.map((x) => x.product_id).filter((p): p is number => !!p));
+  const newQty = String(wanted);
+  for (const orderId of [...new Set(r.rows.map((x) => x.order_id))]) {
+    let body = '<b>The ordered quantity has been updated.</b><ul>';
+    for (const line of r.rows.filter((x) => x.order_id === orderId)) {
+      if ('product_id' in vals && vals.product_id !== line.product_id) continue;
+      body += `<li> ${escapeHtml(String((line.product_id && names.get(line.product_id)) || ''))}: <br>`;
+      body += `Ordered Quantity: ${pyFloatStr(line.qty)} -&gt; ${newQty}<br>`;
+      if (line.type === 'consu') body += `Delivered Quantity: ${pyFloatStr(line.delivered)}<br>`;
+      body += `Invoiced Quantity: ${pyFloatStr(line.invoiced)}<br></li>`;
+    }
+    body += '</ul>';
+    await messagePostTracking(ctx, orderModel, orderId, 'mail.mt_note', [], body);
+  }
+}
+
 /**
  * sale.order.line `write()` override's checks: a line's type never changes; a confirmed line's
- * quantity change posts its update message (not ported: refused); a locked order's protected
+ * quantity change posts its update message first; a locked order's protected
  * fields cannot be written.
  */
 async function refuseLineWrite(ctx: CallContext, ids: number[], vals: Vals): Promise<void> {
@@ -261,13 +298,7 @@ async function refuseLineWrite(ctx: CallContext, ids: number[], vals: Vals): Pro
     const differing = await ctx.db.query(`SELECT 1 FROM sale_order_line WHERE id = ANY($1::int4[]) AND display_type IS DISTINCT FROM $2 LIMIT 1`, [ids, vals.display_type || null]);
     if (differing.rowCount) throw userError('You cannot change the type of a sale order line. Instead you should delete the current line and create a new line of the proper type.');
   }
-  if ('product_uom_qty' in vals) {
-    const confirmed = await ctx.db.query(
-      `SELECT 1 FROM sale_order_line WHERE id = ANY($1::int4[]) AND state = 'sale' AND round(product_uom_qty::numeric, 2) <> round($2::numeric, 2) LIMIT 1`,
-      [ids, Number(vals.product_uom_qty ?? 0)],
-    );
-    if (confirmed.rowCount) throw missingBehaviour('sale.order.line', 'a quantity change on a confirmed order (its "The ordered quantity has been updated." message)');
-  }
+  if ('product_uom_qty' in vals) await postQuantityUpdates(ctx, ids, vals);
   const protectedFields = ['product_id', 'name', 'price_unit', 'product_uom', 'product_uom_qty', 'tax_id', 'analytic_distribution'].filter((f) => f in vals);
   if (!protectedFields.length) return;
   const locked = await ctx.db.query(`SELECT 1 FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id WHERE l.id = ANY($1::int4[]) AND o.locked LIMIT 1`, [ids]);

@@ -63,7 +63,8 @@ export interface EngineAnswer {
 export async function engineAnswer(engine: OrmEngine, call: { database: string; uid: number; model: string; method: string; args: unknown[]; kwargs?: Record<string, unknown> }): Promise<EngineAnswer> {
   try {
     const value = await engine.call({ ...call, kwargs: call.kwargs ?? {} });
-    return { result: JSON.parse(stringifyPythonJson(value)) };
+    // A method returning None (check_access) answers null on the wire.
+    return { result: value === undefined ? null : JSON.parse(stringifyPythonJson(value)) };
   } catch (error) {
     if (error instanceof OdooError) return { error: error.exceptionName, message: error.message };
     throw error;

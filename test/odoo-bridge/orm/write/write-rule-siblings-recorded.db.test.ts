@@ -11,7 +11,8 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  * rule on itself; `create()` named bare in TypeErrors (@api.model_create_multi); product.category complete_name
  * over its subtree and partner names following a rename without moving commercial partners; uom's factor_inv and one-reference rule; account's
  * currency rounding guard; a value written to a stored compute kept while its dependants
- * follow, and a computed value given to create recomputed. The calls run in the recorded order
+ * follow, and a computed value given to create recomputed; ACLs and record rules of the demo
+ * (internal) and portal users over create/write/unlink/read/has_access. The calls run in the recorded order
  * on one fresh copy, as they were recorded (later calls read what earlier ones wrote).
  */
 const cases = jsonLines<RecordedCase>('fixtures/odoo-differential-write/write-rule-siblings-recorded.jsonl');
