@@ -16,6 +16,19 @@ import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
  * with integer fault codes, and the legacy `/xmlrpc/<service>` with string fault codes.
  * All three reduce a request to `dispatch_rpc(service, method, params)`.
  */
+/**
+ * common and db call `fn(*params)` (odoo/service/common.py, db.py `dispatch`): a JSON object's
+ * keys, a string's characters are the positional arguments, as Python iterates them. Anything else
+ * stays one argument (Python's TypeError for a non-iterable is not reproduced). The object
+ * service indexes `params` itself (model.py), so it keeps the value as it came.
+ */
+function starArgs(args: unknown): unknown[] {
+  if (Array.isArray(args)) return args;
+  if (typeof args === 'string') return [...args];
+  if (args !== null && typeof args === 'object') return Object.keys(args);
+  return [args];
+}
+
 export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: Logger): Router {
   const routes = Router();
 
@@ -24,7 +37,7 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
     try {
       const { service, method, args } = bindJsonRpcParams(params);
       return answerRouted(router, routeQuery(String(service), String(method), Array.isArray(args) ? args : []), req, res, () =>
-        dispatch(String(service), String(method), Array.isArray(args) ? args : [args], { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
+        dispatch(String(service), String(method), String(service) === 'object' ? (Array.isArray(args) ? args : [args]) : starArgs(args), { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
       );
     } catch (error) {
       return Promise.reject(error);

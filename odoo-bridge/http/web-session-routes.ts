@@ -4,6 +4,7 @@ import { accessDenied, accessError, OdooError, sessionExpired } from '../errors.
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { VERSION_INFO } from '../rpc/version.ts';
+import { LANGUAGES } from '../rpc/db-service.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
 import { currentCredentialStamp } from '../../platform/credential-stamp.ts';
 import { setSessionCookie, sessionIdOf } from '../sessions/session-cookie.ts';
@@ -96,6 +97,8 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
 
   json('/web/webclient/version_info', async () => VERSION_INFO);
   json('/web/database/list', async () => databases.names());
+  // web's session.py get_lang_list: `dispatch_rpc('db', 'list_lang', [])`, auth='none'.
+  json('/web/session/get_lang_list', async () => LANGUAGES.map(([code, name]) => [code, name]));
 
   json('/web/session/authenticate', async (params, { req, res }) => {
     const { db, login, password } = bindArguments(
@@ -173,7 +176,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
       throw error;
     });
     try {
-      return await database.call({
+      const result = await database.call({
         database: database.name,
         uid: session.uid,
         model: String(model),
@@ -182,6 +185,10 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
         kwargs: isObject(kwargs) ? kwargs : {},
         transport: 'web',
       });
+      // web's dataset.py call_button answers an action (a dict whose type is not '') and False for
+      // anything else the method returned.
+      if (context.req.path.startsWith('/web/dataset/call_button') && !(isObject(result) && (result as Record<string, unknown>).type !== '')) return false;
+      return result;
     } catch (error) {
       // The web route looks the model up while choosing its cursor: an unknown model is a 404 there.
       if (error instanceof OdooError && isUnknownModel(error)) throw notFoundError();

@@ -5,7 +5,7 @@ import { SERVER_VERSION } from './version.ts';
 import { readFileSync } from 'node:fs';
 
 /** `scan_languages()`: Odoo's whole language list (data/languages.json, see data/extract_languages.py). */
-const LANGUAGES = JSON.parse(readFileSync(new URL('./data/languages.json', import.meta.url), 'utf8')) as [string, string][];
+export const LANGUAGES = JSON.parse(readFileSync(new URL('./data/languages.json', import.meta.url), 'utf8')) as [string, string][];
 
 /** Database management changes servers, not data: Ficus never does it on a client's word. */
 const MANAGEMENT_METHODS = new Set([
