@@ -14,7 +14,7 @@ import { categoryOf, replayGolden, type ReplayReport } from '../../support/golde
 const FLOORS: Record<string, number> = {
   seq_bank: 11, // res.partner.bank create: stored computes sanitized_acc_number, has_iban_warning… refused
   seq_mail: 3, // message_post / message_subscribe / message_unsubscribe refused
-  seq_product: 15, // product.product lst_price inverse, product.template archive of variants, copy refused
+  seq_product: 16, // product.template _check_uom on create (its later steps follow), copy refused (_check_sale_product_company)
   seq_settings: 8, // ir.default.set refused
   seq_uom: 15,
   seq_users: 1, // res.users create with an email (auth_signup invitation) refused

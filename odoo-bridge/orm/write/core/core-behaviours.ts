@@ -6,6 +6,7 @@ import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
 import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
 import { registerPartnerFieldsSync } from './res-partner-fields-sync.ts';
+import { registerProductVariantPrice } from './product-variant-price.ts';
 import { registerSale } from '../sale/sale-behaviours.ts';
 import { registerIrConfigParameter } from './ir-config-parameter.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
@@ -27,6 +28,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerProductTemplate(behaviours);
   registerPartnerSalesperson(behaviours);
   registerPartnerFieldsSync(behaviours);
+  registerProductVariantPrice(behaviours);
   registerIrConfigParameter(behaviours);
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
