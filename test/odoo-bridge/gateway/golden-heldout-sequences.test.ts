@@ -12,7 +12,7 @@ import { categoryOf, replayGolden, type ReplayReport } from '../../support/golde
  * as behaviour lands). Sequences not listed here must pass every step.
  */
 const FLOORS: Record<string, number> = {
-  seq_bank: 11, // res.partner.bank create: stored computes sanitized_acc_number, has_iban_warning… refused
+  seq_bank: 17, // res.partner.bank display_name (number - bank name) and acc_type not computed on read
   seq_mail: 3, // message_post / message_subscribe / message_unsubscribe refused
   seq_product: 16, // product.template _check_uom on create (its later steps follow), copy refused (_check_sale_product_company)
   seq_settings: 8, // ir.default.set refused

@@ -7,6 +7,7 @@ import { registerProductTemplate } from './product-template.ts';
 import { registerPartnerSalesperson } from './res-partner-salesperson.ts';
 import { registerPartnerFieldsSync } from './res-partner-fields-sync.ts';
 import { registerProductVariantPrice } from './product-variant-price.ts';
+import { registerResPartnerBank } from './res-partner-bank.ts';
 import { registerSale } from '../sale/sale-behaviours.ts';
 import { registerIrConfigParameter } from './ir-config-parameter.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
@@ -29,6 +30,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerPartnerSalesperson(behaviours);
   registerPartnerFieldsSync(behaviours);
   registerProductVariantPrice(behaviours);
+  registerResPartnerBank(behaviours);
   registerIrConfigParameter(behaviours);
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
