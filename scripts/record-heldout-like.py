@@ -223,6 +223,7 @@ def read_cases():
     add(sr('read.041', 'product.product display_name only', 'product.product', [['product_tmpl_id', 'in', [5, 9, 11]]], ['display_name']))
     add(sr('read.041', 'product.category display_name only', 'product.category', [], ['display_name']))
     add(sr('read.041', 'account.journal display_name only', 'account.journal', [], ['display_name']))
+    add(m('read.041', 'mail.activity read display_name (summary, else its type)', 'mail.activity', 'read', [[1, 2, 3, 7]], {'fields': ['display_name', 'summary']}))
     add(m('read.042', 'res.country search over call_kw', 'res.country', 'search', [[['code', 'in', ['BE', 'FR', 'DE']]]], {'order': 'code'}, transport='call_kw'))
     add(m('read.042', 'product.template search_read over bare call_kw', 'product.template', 'search_read', [[['type', '=', 'service']]], {'fields': ['name'], 'order': 'id'}, transport='call_kw_bare'))
     add(sr('read.043', 'res.partner.category over XML-RPC', 'res.partner.category', [], ['name', 'parent_id', 'child_ids'], transport='xmlrpc'))

@@ -51,6 +51,11 @@ const SQL_RULES: Record<string, SqlRule> = {
       ELSE COALESCE(substring(left(${ref}, 45) from '^(.*) ') || ' [...]', '[...]') END`;
     return sql`${draft} || ${name} || CASE WHEN COALESCE(${sql.ref(`${a}.ref`)}, '') <> '' THEN ' (' || ${shortRef} || ')' ELSE '' END`;
   },
+  // mail mail_activity.py `_compute_display_name`: the summary, else the activity type's name.
+  'mail.activity': (env, _m, a) => {
+    const typeName = env.lang === 'en_US' ? sql`t.name->>'en_US'` : sql`COALESCE(t.name->>${env.lang}::text, t.name->>'en_US')`;
+    return sql`COALESCE(NULLIF(${sql.ref(`${a}.summary`)}, ''), (SELECT ${typeName} FROM mail_activity_type t WHERE t.id = ${sql.ref(`${a}.activity_type_id`)}))`;
+  },
   // product product_pricelist.py: "<name or 'New'> (<currency name>)".
   'product.pricelist': (env, m, a) =>
     sql`COALESCE(NULLIF(${fieldSql(env, m.fields.get('name')!, a)}, ''), 'New') || ' (' || COALESCE((SELECT c.name FROM res_currency c WHERE c.id = ${sql.ref(`${a}.currency_id`)}), 'False') || ')'`,

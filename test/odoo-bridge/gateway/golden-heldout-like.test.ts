@@ -14,9 +14,9 @@ const EVERY_CASE = ['common', 'object', 'transport', 'domain'];
 
 /**
  * How many cases of each other category give Odoo's answer at least (measured, raise as
- * behaviour lands; fixtures/odoo-golden-heldout-like/cases.jsonl holds read 147, meta 90, acl 30).
+ * behaviour lands; fixtures/odoo-golden-heldout-like/cases.jsonl holds read 148, meta 90, acl 30).
  */
-const FLOORS: Record<string, number> = { read: 147, meta: 90, acl: 30 };
+const FLOORS: Record<string, number> = { read: 148, meta: 90, acl: 30 };
 
 /**
  * Siblings of the public golden cases (other models, fields, operators, values, users and
