@@ -32,6 +32,7 @@ import argparse
 import collections
 import http.cookiejar
 import json
+import os
 import random
 import subprocess
 import sys
@@ -39,6 +40,10 @@ import time
 import urllib.error
 import urllib.request
 import xmlrpc.client
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'support', 'golden'))
+from golden_recorder import differing_paths, escape  # noqa: E402  (the recorder of golden.jsonl's sequences, beside this script)
+from replay_golden import parse_json, to_json  # noqa: E402
 
 DB = 'odoo_ref'
 SEED = 17
@@ -771,25 +776,6 @@ class Client:
             raise RuntimeError(f'cannot open a session for {login}: {raw[:300]!r}')
 
 
-def to_json(v):
-    if isinstance(v, xmlrpc.client.Binary):
-        return {'__base64__': v.data.decode('latin1')}
-    if isinstance(v, xmlrpc.client.DateTime):
-        return {'__datetime__': v.value}
-    if isinstance(v, dict):
-        return {k: to_json(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [to_json(x) for x in v]
-    return v
-
-
-def parse_json(raw):
-    try:
-        return json.loads(raw)
-    except Exception:
-        return None
-
-
 def xmlrpc_exchange(client, path, method, params):
     raw_xml = xmlrpc.client.dumps(tuple(params), method)
     status, _, raw = client.send(path, raw_xml.encode(), 'text/xml')
@@ -900,25 +886,6 @@ def wait_ready(base):
         if time.time() > deadline:
             raise RuntimeError('the server did not answer after the reset')
         time.sleep(0.5)
-
-
-def escape(part):
-    return str(part).replace('~', '~0').replace('/', '~1')
-
-
-def differing_paths(a, b, prefix):
-    """JSON pointers under which run A and run B differ (a whole subtree when shapes differ)."""
-    if type(a) is not type(b):
-        return [prefix]
-    if isinstance(a, dict):
-        if set(a) != set(b):
-            return [prefix]
-        return [p for k in a for p in differing_paths(a[k], b[k], f'{prefix}/{escape(k)}')]
-    if isinstance(a, list):
-        if len(a) != len(b):
-            return [prefix]
-        return [p for i, (x, y) in enumerate(zip(a, b)) for p in differing_paths(x, y, f'{prefix}/{i}')]
-    return [] if a == b else [prefix]
 
 
 def permuted_lists(a, b, prefix):

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
-import { odooRefDatabase, testFilestores, type TestDatabase } from '../../support/databases.ts';
-import { PROJECT_ROOT } from '../../support/ficus-process.ts';
-import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
-import { categoryOf, replayGolden, type ReplayReport } from '../../support/golden/replay.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { categoryOf, type ReplayReport } from '../../support/golden/replay.ts';
+import { replayOnOdooRef } from '../../support/golden/odoo-ref-replay.ts';
 
 /**
  * Cases that must all give the recorded answer: the golden README's hidden set is judged on
@@ -24,28 +20,12 @@ const FLOORS: Record<string, number> = { read: 148, meta: 90, acl: 30 };
  * by the replayer that judges the hidden set, against a gateway serving a copy of odoo_ref.
  */
 describe('held-out-like golden cases over HTTP', () => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
   let report: ReplayReport;
 
   beforeAll(async () => {
-    database = await odooRefDatabase();
-    gateway = await startTestGateway({
-      serve: [{ name: 'odoo_ref', database }],
-      handlerFor: (served) => createFullOrmEngine({ database: served, filestore: testFilestores().odooRef }).call,
-      loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 },
-    });
-    report = await replayGolden(gateway.url, {
-      db: 'odoo_ref',
-      file: path.join(PROJECT_ROOT, 'fixtures/odoo-golden-heldout-like/cases.jsonl'),
-      show: 40,
-    });
+    report = await replayOnOdooRef({ fixture: 'fixtures/odoo-golden-heldout-like/cases.jsonl', show: 40 });
     console.log(report.printed);
   }, 900_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await database?.drop();
-  });
 
   it('replays every recorded case', () => {
     expect(report.outcomes.length).toBeGreaterThanOrEqual(300);

@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import path from 'node:path';
-import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
-import { odooRefDatabase, testClusterUrl, testFilestores, type TestDatabase } from '../../support/databases.ts';
-import { PROJECT_ROOT } from '../../support/ficus-process.ts';
-import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
-import { categoryOf, replayGolden, type ReplayReport } from '../../support/golden/replay.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { categoryOf, type ReplayReport } from '../../support/golden/replay.ts';
+import { replayOnOdooRef } from '../../support/golden/odoo-ref-replay.ts';
 
 /**
  * Steps of each sequence that give Odoo's answer at least (measured with the oracle pair; raise
@@ -28,31 +23,12 @@ const FLOORS: Record<string, number> = {
  * hidden set: each sequence from a fresh copy of odoo_ref, later steps reading what earlier ones wrote.
  */
 describe('held-out-like write sequences over HTTP', () => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
   let report: ReplayReport;
 
   beforeAll(async () => {
-    database = await odooRefDatabase();
-    gateway = await startTestGateway({
-      serve: [{ name: 'odoo_ref', database }],
-      handlerFor: (served) => createFullOrmEngine({ database: served, filestore: testFilestores().odooRef }).call,
-      loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 },
-    });
-    const template = inject('testCluster').templates.odooRef;
-    const resetCmd = `cd '${PROJECT_ROOT}' && node --import tsx test/support/golden/reset-database.ts '${testClusterUrl('postgres')}' '${database.name}' '${template}'`;
-    report = await replayGolden(gateway.url, {
-      db: 'odoo_ref',
-      file: path.join(PROJECT_ROOT, 'fixtures/odoo-golden-heldout-like/sequences.jsonl'),
-      resetCmd,
-      show: 60,
-    });
+    report = await replayOnOdooRef({ fixture: 'fixtures/odoo-golden-heldout-like/sequences.jsonl', show: 60 });
     console.log(report.printed);
   }, 1_800_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await database?.drop();
-  });
 
   it('replays every recorded step (none skipped: each sequence got its reset)', () => {
     expect(report.outcomes.length).toBeGreaterThanOrEqual(200);

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createFullOrmEngine } from '../../../odoo-bridge/orm/write/full-engine.ts';
-import { odooRefDatabase, testClusterUrl, testFilestores, type TestDatabase } from '../../support/databases.ts';
-import { PROJECT_ROOT } from '../../support/ficus-process.ts';
-import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
-import { categoryOf, replayGolden, type ReplayReport } from '../../support/golden/replay.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { categoryOf, type ReplayReport } from '../../support/golden/replay.ts';
+import { replayOnOdooRef } from '../../support/golden/odoo-ref-replay.ts';
 
 /** Protocol categories: every one of these cases must give the recorded answer. */
 const PROTOCOL_CATEGORIES = ['common', 'object', 'transport'];
@@ -14,26 +10,12 @@ const PROTOCOL_CATEGORIES = ['common', 'object', 'transport'];
  * gateway serving a copy of the recorded database; sequences get a fresh copy each.
  */
 describe('golden cases over HTTP', () => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
   let report: ReplayReport;
 
   beforeAll(async () => {
-    database = await odooRefDatabase();
-    gateway = await startTestGateway({
-      serve: [{ name: 'odoo_ref', database }],
-      handlerFor: (served) => createFullOrmEngine({ database: served, filestore: testFilestores().odooRef }).call,
-      loginCooldown: { failuresBeforeCooldown: 0, cooldownMs: 0 },
-    });
-    const template = inject('testCluster').templates.odooRef;
-    const resetCmd = `cd '${PROJECT_ROOT}' && node --import tsx test/support/golden/reset-database.ts '${testClusterUrl('postgres')}' '${database.name}' '${template}'`;
-    report = await replayGolden(gateway.url, { db: 'odoo_ref', resetCmd });
+    report = await replayOnOdooRef();
     console.log(report.printed);
   }, 900_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await database?.drop();
-  });
 
   it('answers every protocol case (versions, logins, sessions, call_kw paths, errors, malformed bodies) as recorded', () => {
     const failing = report.outcomes.filter((o) => PROTOCOL_CATEGORIES.includes(categoryOf(o.id)) && o.outcome !== 'pass');
