@@ -38,6 +38,7 @@ export function noteTemporalLiteral(env: SearchEnv, model: ModelInfo, field: Fie
  */
 export async function assertTemporalLiteralsValid(db: Queryable, env: SearchEnv, model: ModelInfo, domain: unknown): Promise<void> {
   for (const literal of env.temporalLiterals ?? []) {
+    if (plainlyValid(literal.value)) continue;
     const cast = literal.field.type === 'date' ? sql`${literal.value}::date` : sql`${literal.value}::timestamp`;
     try {
       await run(db, sql`SELECT ${cast} AS checked`);
@@ -45,6 +46,21 @@ export async function assertTemporalLiteralsValid(db: Queryable, env: SearchEnv,
       throw psycopgError(error, literal, model, domain, env);
     }
   }
+}
+
+/**
+ * An ISO date or date-time every PostgreSQL accepts (`YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]`, a real
+ * day, year 1-9999): the common case needs no round trip to be checked. Anything else is cast.
+ */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?$/;
+export function plainlyValid(value: string): boolean {
+  const m = ISO.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  if (day > new Date(Date.UTC(2000, month, 0)).getUTCDate()) return false; // 29 in February: checked below
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  return m[4] === undefined || (Number(m[4]) < 24 && Number(m[5]) < 60 && (m[6] === undefined || Number(m[6]) < 60));
 }
 
 function psycopgError(error: unknown, literal: TemporalLiteral, model: ModelInfo, domain: unknown, env: SearchEnv): Error {
