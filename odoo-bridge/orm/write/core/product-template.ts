@@ -44,6 +44,12 @@ export function registerProductTemplate(behaviours: BehaviourRegistry): void {
       return precompute(ctx, valsList);
     },
     beforeWrite: (_ctx, _ids, vals) => refuseAttributeLines(vals),
+    // product_template.py `copy_data`: without a name in `default`, the copy is "<name> (copy)" (in the caller's language).
+    async copyData(ctx, id, vals, defaults) {
+      if ('name' in defaults) return;
+      const row = await ctx.db.query<{ name: string | null }>(`SELECT COALESCE(name->>$2, name->>'en_US') AS name FROM product_template WHERE id = $1`, [id, ctx.lang]);
+      vals.name = `${row.rows[0]?.name ?? 'False'} (copy)`;
+    },
     compute: {
       has_configurable_attributes: computeHasConfigurableAttributes,
       can_image_1024_be_zoomed: (ctx, ids) => imageZoomable(ctx, 'product.template', 'product_template', 'image_1920', 'can_image_1024_be_zoomed', ids),
@@ -148,7 +154,8 @@ async function companiesTaxes(ctx: CallContext, companies: number[], column: 'ac
 async function precompute(ctx: CallContext, valsList: Vals[]): Promise<void> {
   const model = ctx.registry.model('product.template')!;
   for (const vals of valsList) {
-    if (model.fields.has('uom_po_id')) vals.uom_po_id = await purchaseUom(ctx, vals.uom_po_id, vals.uom_id);
+    // A precompute fills only what create was not given: a purchase UoM given stays, and meets `_check_uom`.
+    if (model.fields.has('uom_po_id') && !('uom_po_id' in vals)) vals.uom_po_id = await purchaseUom(ctx, undefined, vals.uom_id);
     const type = vals.type ?? 'consu';
     if (model.fields.has('service_type') && !('service_type' in vals)) vals.service_type = 'manual';
     if (model.fields.has('invoice_policy') && !('invoice_policy' in vals)) vals.invoice_policy = 'order';

@@ -12,7 +12,7 @@ import { recomputeLineInvoicing, recomputeOrderInvoiceStatus } from './sale-line
 import { precomputeLine, roundLineFloats } from './sale-line-precompute.ts';
 import { precomputeOrder, refuseConfirmedPricelist } from './sale-order-precompute.ts';
 import { saleOrderMethods } from './sale-order-actions.ts';
-import { SALE_ORDER_CHECKS, SALE_ORDER_LINE_CHECKS } from './sale-constraints.ts';
+import { SALE_ORDER_CHECKS, SALE_ORDER_LINE_CHECKS, SALE_PRODUCT_TEMPLATE_CHECKS } from './sale-constraints.ts';
 
 /**
  * sale.order and sale.order.line written natively (addons/sale/models/sale_order.py,
@@ -152,6 +152,7 @@ export function registerSale(behaviours: BehaviourRegistry): void {
     },
     checks: SALE_ORDER_LINE_CHECKS,
   });
+  behaviours.register('product.template', { checks: SALE_PRODUCT_TEMPLATE_CHECKS });
 }
 
 /**

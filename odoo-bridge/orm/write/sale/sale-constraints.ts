@@ -30,6 +30,42 @@ export const SALE_ORDER_LINE_CHECKS: Readonly<Record<string, ConstraintCheck>> =
   },
 };
 
+/**
+ * sale's product.template `_check_sale_product_company` (addons/sale/models/product_template.py):
+ * a template with variants cannot be restricted to a company while a sales order line of another
+ * company (not a branch of it) sells one of its variants, archived ones included.
+ */
+export const SALE_PRODUCT_TEMPLATE_CHECKS: Readonly<Record<string, ConstraintCheck>> = {
+  _check_sale_product_company: {
+    async flushed(ctx, ids) {
+      const targets = await ctx.db.query<{ company_id: number; templates: number[] }>(
+        `SELECT t.company_id, array_agg(t.id ORDER BY t.id) AS templates FROM product_template t
+          WHERE t.id = ANY($1::int4[]) AND t.company_id IS NOT NULL
+            AND EXISTS (SELECT 1 FROM product_product v WHERE v.product_tmpl_id = t.id AND v.active)
+          GROUP BY t.company_id ORDER BY min(t.id)`,
+        [ids],
+      );
+      for (const target of targets.rows) {
+        const lines = await ctx.db.query<{ product_id: number }>(
+          `SELECT l.product_id FROM sale_order_line l JOIN product_product v ON v.id = l.product_id
+             JOIN sale_order o ON o.id = l.order_id LEFT JOIN res_company lc ON lc.id = l.company_id
+            WHERE v.product_tmpl_id = ANY($1::int4[])
+              AND NOT COALESCE(('/' || lc.parent_path) LIKE '%/' || $2::int || '/%', false)
+            ORDER BY o.date_order DESC, o.id DESC, l.sequence, l.id`, // sale.order.line _order: order_id, sequence, id
+          [target.templates, target.company_id],
+        );
+        if (!lines.rows.length) continue;
+        const env = ctx.readEnv({ sudo: true });
+        const company = (await displayNames(env, ctx.registry.model('res.company')!, [target.company_id])).get(target.company_id);
+        const products = await displayNames(env, ctx.registry.model('product.product')!, [...new Set(lines.rows.map((l) => l.product_id))]);
+        throw validationError(
+          `The following products cannot be restricted to the company ${company} because they have already been used in quotations or sales orders in another company:\n${lines.rows.map((l) => products.get(l.product_id)).join(', ')}\nYou can archive these products and recreate them with your company restriction instead, or leave them as shared product.`,
+        );
+      }
+    },
+  },
+};
+
 async function checkLineCompanies(ctx: CallContext, ids: number[]): Promise<void> {
   for (const id of ids) {
     const r = await ctx.db.query<{ order_company: number; product_company: number; product_id: number }>(
