@@ -45,7 +45,7 @@ export interface SearchEnv {
    */
   hierarchySeeds?: HierarchySeed[];
   /** Date/datetime strings of the domain's leaves: cast before the statement runs (domain/temporal-literals.ts). */
-  temporalLiterals?: import('./temporal-literals.ts').TemporalLiteral[];
+  temporalLiterals?: TemporalLiteral[];
   /**
    * res.company ids known to exist (the user's companies, UserAccess.existingCompanyIds): a seed
    * among them needs no query. Record rules' `parent_of company_ids` seeds are all of this kind.
@@ -95,4 +95,13 @@ export function nextAlias(env: SearchEnv, model: ModelInfo): string {
   env.aliasSeq += 1;
   // Short, unique, never user-controlled: safe to inline as an identifier.
   return `${(model.table ?? 't').slice(0, 40)}_${env.aliasSeq}`;
+}
+
+/** A string compared with a date/datetime column in a domain leaf, as Odoo sends it to PostgreSQL. */
+export interface TemporalLiteral {
+  readonly model: ModelInfo;
+  readonly field: FieldInfo;
+  readonly operator: string;
+  /** After expression.py's ' 00:00:00' / ' 23:59:59' completion of a datetime's date. */
+  readonly value: string;
 }

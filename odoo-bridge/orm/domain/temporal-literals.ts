@@ -2,16 +2,8 @@ import { sql } from 'kysely';
 import { OdooError } from '../../errors.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { run, type Queryable } from '../sql/execute.ts';
-import type { SearchEnv } from './search-env.ts';
+import type { SearchEnv, TemporalLiteral } from './search-env.ts';
 
-/** A string compared with a date/datetime column in a domain leaf, as Odoo sends it to PostgreSQL. */
-export interface TemporalLiteral {
-  readonly model: ModelInfo;
-  readonly field: FieldInfo;
-  readonly operator: string;
-  /** After expression.py's ' 00:00:00' / ' 23:59:59' completion of a datetime's date. */
-  readonly value: string;
-}
 
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
