@@ -67,6 +67,19 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/methods/read-group.ts': { sudoReadEnv: 1, displayNames: 1, fieldGroups: 2, vouchRuled: 1 },
   // mail.message `_search`: a ruled search source only narrowed (ANDed with the messages the user may see).
   'odoo-bridge/orm/methods/mail-message-search.ts': { vouchRuled: 2 },
+  // ir.ui.menu's search keeps the menus the user may see: a ruled search source only narrowed (ANDed with a fixed id set).
+  'odoo-bridge/orm/methods/visible-menus.ts': { vouchRuled: 1 },
+  // res.partner's fields sync compares what it writes onto the children with their current values (fields.py
+  // Field.write stores only what differs); the values read are never answered, only compared.
+  'odoo-bridge/orm/write/core/res-partner-fields-sync.ts': { readRecords: 1, sudoReadEnv: 1, vouchReadable: 1 },
+  // A tracking message's record_name: the written record's display name, as message_post stores it.
+  'odoo-bridge/orm/write/mail/tracking-post.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // sale's chatter texts name the product of a line the user is writing ("Extra line with …", quantity updates).
+  'odoo-bridge/orm/write/sale/sale-behaviours.ts': { sudoReadEnv: 2, displayNames: 2 },
+  // sale's ValidationError texts name the companies and products at fault, as its constraints word them.
+  'odoo-bridge/orm/write/sale/sale-constraints.ts': { sudoReadEnv: 2, displayNames: 4 },
+  // A line's stored name from its product's display name: a stored compute, computed as superuser (compute_sudo).
+  'odoo-bridge/orm/write/sale/sale-line-precompute.ts': { sudoReadEnv: 1, displayNames: 1 },
   // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
   'odoo-bridge/orm/write/mail/mail-thread.ts': { sudoReadEnv: 2, displayNames: 2, fieldGroups: 1 },
   // name_create answers the display name of the record the caller just created.
