@@ -105,8 +105,9 @@ async function fieldsValues(ctx: CallContext, model: ModelInfo, id: number, requ
  * so a NULL column read as 0.0 stays NULL when 0.0 is synced onto it.
  */
 async function writeChanged(ctx: CallContext, behaviours: BehaviourRegistry, model: ModelInfo, ids: number[], vals: Vals, extra?: (vals: Vals) => void): Promise<void> {
+  const currentById = await readValuesOf(ctx, model, ids, Object.keys(vals));
   for (const id of ids) {
-    const current = await readValues(ctx, model, id, Object.keys(vals));
+    const current = currentById.get(id) ?? {};
     const changed: Vals = {};
     for (const [name, value] of Object.entries(vals)) if (!sameValue(current[name], value)) changed[name] = value;
     if (!Object.keys(changed).length) continue;
@@ -121,17 +122,26 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 async function readValues(ctx: CallContext, model: ModelInfo, id: number, names: readonly string[]): Promise<Vals> {
-  if (!names.length) return {};
-  const [record] = await readRecords(ctx.readEnv({ sudo: true }), model, { kind: 'ids', ids: vouchReadable([id]) }, names, ctx.readOptions(null));
-  const values: Vals = {};
-  for (const name of names) {
-    if (!record || !(name in record)) continue;
-    // A float field reads as the wire's PythonFloat marker; write() takes the number.
-    const read = record[name];
-    const value = read instanceof PythonFloat ? read.value : read;
-    values[name] = model.fields.get(name)!.type === 'many2many' ? [[6, 0, Array.isArray(value) ? value : []]] : value;
+  return (await readValuesOf(ctx, model, [id], names)).get(id) ?? {};
+}
+
+/** The records' current values of `names` in write() format, by id, in one read. */
+async function readValuesOf(ctx: CallContext, model: ModelInfo, ids: readonly number[], names: readonly string[]): Promise<Map<number, Vals>> {
+  const byId = new Map<number, Vals>();
+  if (!names.length || !ids.length) return byId;
+  const records = await readRecords(ctx.readEnv({ sudo: true }), model, { kind: 'ids', ids: vouchReadable([...ids]) }, names, ctx.readOptions(null));
+  for (const record of records) {
+    const values: Vals = {};
+    for (const name of names) {
+      if (!(name in record)) continue;
+      // A float field reads as the wire's PythonFloat marker; write() takes the number.
+      const read = record[name];
+      const value = read instanceof PythonFloat ? read.value : read;
+      values[name] = model.fields.get(name)!.type === 'many2many' ? [[6, 0, Array.isArray(value) ? value : []]] : value;
+    }
+    byId.set(record.id as number, values);
   }
-  return values;
+  return byId;
 }
 
 export function registerPartnerFieldsSync(behaviours: BehaviourRegistry): void {
