@@ -232,7 +232,7 @@ export async function startAiLoad(o: AiLoadOptions) {
     return perform((rest && load.restWrites() ? rest.write() : undefined) ?? anyWrite(i));
   };
 
-  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, restUsed, callNumber });
+  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, ready, restUsed, callNumber });
   return {
     ...load,
     /** The loop's stop, then every task queued over REST followed to done or failed (the worker's promise). */

@@ -532,6 +532,6 @@ export async function startContentLoad(o: ContentLoadOptions) {
     return perform((rest && load.restWrites() ? rest.write() : undefined) ?? anyWrite());
   };
 
-  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, restUsed, callNumber });
+  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, ready, restUsed, callNumber });
   return load;
 }

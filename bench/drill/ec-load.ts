@@ -361,6 +361,6 @@ export async function startEcLoad(o: EcLoadOptions) {
     return perform((rest && load.restWrites() ? rest.write() : undefined) ?? anyWrite(i));
   };
 
-  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, restUsed, callNumber });
+  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, ready, restUsed, callNumber });
   return load;
 }

@@ -329,17 +329,22 @@ export async function startOpsLoad(o: OpsLoadOptions) {
 
   const anyWrite = (i: number): DrillCall<OpsChannel> => ready.shift() ?? (i % 3 === 0 ? notificationLifecycle() : ratingCall() ?? operationLifecycle());
   let n = 0;
+  let lifecycleSlots = 0;
   // Four writes in ten, each read back once by its client: the read-backs take four read slots.
   const callNumber = (i: number, perform: Perform<OpsChannel>): Promise<void> => {
     const slot = i % 10;
     if (slot < 2) return perform(readCall(n++));
     if (slot < 6) return perform(readBacks.shift() ?? readCall(n++));
     if (slot === 6) return perform(ratingCall() ?? anyWrite(i));
-    if (slot === 7) return perform(ready.shift() ?? (i % 20 < 10 ? notificationLifecycle() : operationLifecycle()));
+    if (slot === 7) {
+      // Every other one begins a lifecycle, notifications and operations in turn, however many steps wait in `ready`.
+      const c = lifecycleSlots++;
+      return perform((c % 2 ? ready.shift() : undefined) ?? (c % 4 < 2 ? notificationLifecycle() : operationLifecycle()));
+    }
     if (slot === 8) return perform(riskCall() ?? anyWrite(i));
     return perform((rest && load.restWrites() ? rest.write() : undefined) ?? anyWrite(i));
   };
 
-  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, restUsed, callNumber });
+  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, ready, restUsed, callNumber });
   return load;
 }

@@ -29,14 +29,17 @@ export type Perform<Channel extends string> = (call: DrillCall<Channel>) => Prom
  * A drill load's open loop (open-loop.ts) and the controls a drill runner holds it by: call
  * number `i` is `callNumber(i, perform)`, each call recorded (call-recorder.ts); REST writes are
  * off until `setRestWrites(true)` (off resolves once none is in flight, so a rollback starts with
- * none pending); `stop` waits for the calls in flight, then asks every read-back still queued
- * (each write is read back once) and lists the REST routes called.
+ * none pending); `stop` waits for the calls in flight, then runs every read-back still queued
+ * (each write is read back once) and every lifecycle step they release (`ready`), so each
+ * lifecycle begun ends whatever the machine's speed, and lists the REST routes called.
  */
 export function pacedLoad<Channel extends string, Report extends CallFigures<Channel> & RestRoutesUsed>(o: {
   report: Report;
   ratePerSecond: number;
   /** Read-backs still queued when the loop stops (read-backs.ts). */
   readBacks: DrillCall<Channel>[];
+  /** Lifecycles' next steps, released by their read-backs (a lifecycle goes on once its write is read back). */
+  ready?: DrillCall<Channel>[];
   /** The REST routes the load's calls used (`METHOD /path`). */
   restUsed: ReadonlySet<string>;
   callNumber(i: number, perform: Perform<Channel>): Promise<void>;
@@ -62,7 +65,7 @@ export function pacedLoad<Channel extends string, Report extends CallFigures<Cha
     },
     async stop() {
       await loop.stop();
-      while (o.readBacks.length) await perform(o.readBacks.shift()!);
+      for (let next = o.readBacks.shift() ?? o.ready?.shift(); next; next = o.readBacks.shift() ?? o.ready?.shift()) await perform(next);
       o.report.restRoutesUsed = [...o.restUsed].sort();
       return o.report;
     },

@@ -325,6 +325,6 @@ export async function startUserLoad(o: UserLoadOptions) {
     return perform(restCall() ?? (counters.other++ % 2 === 0 ? healthRecord(counters.record++) : ready.shift() ?? goalLifecycle()));
   };
 
-  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, restUsed, callNumber });
+  const load = pacedLoad({ report, ratePerSecond: o.ratePerSecond, readBacks, ready, restUsed, callNumber });
   return load;
 }
