@@ -25,7 +25,7 @@ await stack.controller.backfill('M04', { waitMs: 120_000 });
 const rest = await serveForTest(trade, drill.serviceUrl);
 const uids = [...Array.from({ length: MEMBERS }, (_, i) => 6 + i), ...Array.from({ length: COACHES }, (_, i) => 246 + i)];
 const restTokens = Object.fromEntries(uids.map((uid) => [String(uid), issueToken(rest.keys.current, { userId: uid }, 3600)]));
-const result = await runTradeCutoverDrill(stack, { restUrl: rest.baseUrl, restTokens, members: MEMBERS, coaches: COACHES, ratePerSecond: RATE, dwellMs: DWELL_MS, runTag: String(Date.now()), log: (l) => process.stderr.write(`${l}\n`) });
+const result = await runTradeCutoverDrill(stack, { restUrl: rest.baseUrl, restTokens, members: MEMBERS, coaches: COACHES, ratePerSecond: RATE, dwellMs: DWELL_MS, runTag: String(Date.now()), log: (l) => process.stderr.write(`${l}\n`), postgres: { dataDir: bench.dataDir, adminUrl: bench.cluster.url('postgres') } });
 await rest.stop();
 await stack.stop();
 await drill.clean();
@@ -45,6 +45,7 @@ for (const b of result.rules.breaches) console.log(`    breach: ${b}`);
 console.log(`  orders lost ${result.lostOrders.length}, duplicated ${result.duplicatedOrders}; points awards missing ${result.pointsMissing.length}, doubled ${result.pointsDoubled.length}`);
 for (const w of l.slowest.slice(0, 8)) console.log(`  slow: ${w.method} ${w.ms} ms at +${w.at - (l.slowest.length ? Math.min(...l.slowest.map((x) => x.at)) : 0)}`);
 for (const f of l.failures.slice(0, 5)) console.log(`  failure: ${f.method}: ${f.message}`);
+for (const t of result.topStatements ?? []) console.log(`  statement ${String(t.calls).padStart(7)} × ${String(t.meanMs).padStart(7)} ms  ${t.database}: ${t.query}`);
 const freezes = result.steps.filter((s) => s.freezeMs !== undefined).map((s) => s.freezeMs!);
 // Issue 18 bar 2: held writes p99 and every freeze within a second, nothing failed or lost, reconcile clean.
 const ok = l.failures.length === 0 && result.reconcileClean && !result.lostOrders.length && !result.duplicatedOrders && !result.pointsMissing.length && !result.pointsDoubled.length && result.freezeHoldP99Ms <= 1000 && freezes.every((f) => f <= 1000);
@@ -70,6 +71,7 @@ console.log(JSON.stringify({
   pointsMissing: result.pointsMissing.length,
   pointsDoubled: result.pointsDoubled.length,
   cpuMsPerCall: result.cpuMsPerCall,
+  statementsPerCall: result.statementsPerCall,
   loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   ok,
   failures: l.failures.slice(0, 5),

@@ -7,6 +7,7 @@ import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type Drill
 import type { TradeLoadReport } from './trade-load.ts';
 import { startLoadThread } from './load-thread.ts';
 import { mainThreadCpuMs, processCpuMs } from '../support/cpu-time.ts';
+import { openPostgresWindow, type PostgresWindow } from '../support/pg-statements.ts';
 
 /** M20's grabs write M04's orders: M04 moves first and comes back last. */
 const MODULES = ['M04', 'M20'] as const;
@@ -20,6 +21,8 @@ export interface TradeDrillOptions {
   dwellMs: number;
   runTag: string;
   log?: (line: string) => void;
+  /** The bench cluster, to measure what its PostgreSQL spent while the load ran. */
+  postgres?: { dataDir: string; adminUrl: string };
 }
 
 export interface TradeDrillResult {
@@ -39,7 +42,11 @@ export interface TradeDrillResult {
   pointsDoubled: number[];
   timelines: string[];
   /** CPU ms per client call while the load ran: the main thread (gateway, syncs, steps) and the whole process (with the load's worker). */
-  cpuMsPerCall: { mainThread: number; process: number };
+  cpuMsPerCall: { mainThread: number; process: number; postgres?: number };
+  /** Statements PostgreSQL ran per client call while the load ran (pg_stat_statements), by database. */
+  statementsPerCall?: { all: number; byDatabase: Record<string, number> };
+  /** The load window's most frequent statements, when counted. */
+  topStatements?: PostgresWindow['top'];
 }
 
 /**
@@ -92,6 +99,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const load = await startLoadThread<typeof import('./trade-load.ts'), 'startTradeLoad'>(new URL('./trade-load.ts', import.meta.url), 'startTradeLoad', { gatewayUrl: stack.gatewayUrl, restUrl: o.restUrl, database: 'hp_legacy', members: o.members, coaches: o.coaches, ratePerSecond: o.ratePerSecond, restTokens: o.restTokens, runTag: o.runTag });
   const started = Date.now();
   const cpuAtStart = { main: mainThreadCpuMs(), process: processCpuMs(process.pid) };
+  const postgresWindow = o.postgres ? await openPostgresWindow(o.postgres.dataDir, o.postgres.adminUrl) : undefined;
   const dwell = () => new Promise((r) => setTimeout(r, o.dwellMs));
   try {
     await dwell();
@@ -121,7 +129,12 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const report = await load.stop();
   const elapsed = (Date.now() - started) / 1000;
   const perCall = (ms: number) => Math.round((ms / Math.max(1, report.calls)) * 100) / 100;
-  const cpuMsPerCall = { mainThread: perCall(mainThreadCpuMs() - cpuAtStart.main), process: perCall(processCpuMs(process.pid) - cpuAtStart.process) };
+  const cpuMsPerCall: TradeDrillResult['cpuMsPerCall'] = { mainThread: perCall(mainThreadCpuMs() - cpuAtStart.main), process: perCall(processCpuMs(process.pid) - cpuAtStart.process) };
+  const pgSpent = await postgresWindow?.();
+  if (pgSpent) cpuMsPerCall.postgres = perCall(pgSpent.cpuMs);
+  const statementsPerCall = pgSpent?.statements != null
+    ? { all: perCall(pgSpent.statements), byDatabase: Object.fromEntries(Object.entries(pgSpent.byDatabase).map(([db, n]) => [db, perCall(n)])) }
+    : undefined;
   await stack.runtime.shadowIdle();
 
   const held = await heldWriteLatencies(c.control, report.writeLatencies);
@@ -145,6 +158,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     ...points,
     timelines,
     cpuMsPerCall,
+    ...(statementsPerCall ? { statementsPerCall, topStatements: pgSpent!.top } : {}),
   };
 }
 

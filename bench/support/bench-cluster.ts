@@ -4,6 +4,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../runtime/embedded-postgres.ts';
 import { ensureLegacyDatabase } from '../../runtime/legacy-database.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { statementSettings } from './pg-statements.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 const BENCH_DIR = process.env.FICUS_BENCH_DIR ?? '/tmp/ficus-bench';
@@ -11,6 +12,8 @@ const BENCH_DIR = process.env.FICUS_BENCH_DIR ?? '/tmp/ficus-bench';
 export interface BenchCluster {
   cluster: EmbeddedCluster;
   legacyPool: pg.Pool;
+  /** The folder the cluster lives under (`<dataDir>/pg`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -21,7 +24,7 @@ export interface BenchCluster {
 export async function startBenchCluster(port = Number(process.env.FICUS_BENCH_PG_PORT ?? 54398)): Promise<BenchCluster> {
   const logger = createLogger({ level: 'warn', format: 'json' });
   await mkdir(BENCH_DIR, { recursive: true });
-  const cluster = await startEmbeddedPostgres({ dataDir: BENCH_DIR, port, logger });
+  const cluster = await startEmbeddedPostgres({ dataDir: BENCH_DIR, port, logger, extraSettings: statementSettings() });
   await ensureLegacyDatabase({
     adminUrl: cluster.url('postgres'),
     databaseName: 'legacy',
@@ -33,6 +36,7 @@ export async function startBenchCluster(port = Number(process.env.FICUS_BENCH_PG
   return {
     cluster,
     legacyPool,
+    dataDir: BENCH_DIR,
     async stop() {
       await legacyPool.end();
       await cluster.stop();
