@@ -2,14 +2,13 @@ import type pg from 'pg';
 import { createCallContext, type CallContext } from '../call-context.ts';
 import { beginPrecommit, runPrecommit } from './precommit.ts';
 import { openCopyWait, ReferenceNotCopiedYet } from './references/reference-guard.ts';
+import { CONFLICT_RETRY, conflictRetryDelayMs } from './conflict-retry.ts';
 import { isRetryable, writeErrorFromPg } from './sql-errors.ts';
 import { currentWriteAttempt, WriteCancelled } from './write-attempt.ts';
 
 /** Contexts already running inside a write transaction (hooks calling back into the engine). */
 const inTx = new WeakSet<CallContext>();
 
-/** `MAX_TRIES_ON_CONCURRENCY_FAILURE` (odoo/service/model.py): a call is tried five times in all. */
-const MAX_TRIES = 5;
 /**
  * How long a write referencing a row its database only copies waits for the reference sync to
  * copy it (references/reference-guard.ts): longer than the sync's lag under load, short enough
@@ -19,10 +18,12 @@ const COPY_LAG_PATIENCE_MS = 3_000;
 
 /**
  * One transaction per call, as Odoo's RPC layer does: REPEATABLE READ, commit on success,
- * rollback on any error, and up to five tries of the whole call on serialization failures
- * and deadlocks, each after a random wait of up to 2^n seconds (odoo/service/model.py
- * `retrying`): writes that clash on one row (members joining one group, whose member count
- * each recomputes) spread out and pass, where short fixed waits kept clashing until they gave up. The work gets a CallContext whose `db` —
+ * rollback on any error, and the whole call tried again on serialization failures and deadlocks
+ * after a random, growing wait with Odoo's patience (conflict-retry.ts: full jitter from 64 ms
+ * where Odoo waits up to 2^n seconds): writes that clash on one row (members joining one group,
+ * whose member count each recomputes) spread out and pass, where short fixed waits kept clashing
+ * until they gave up, and the loser of a two-party race comes back in milliseconds rather than
+ * seconds. The work gets a CallContext whose `db` —
  * and every search/read it compiles — is the transaction's connection. The precommit queue
  * (precommit.ts: mail tracking) runs after the work, before COMMIT, as Odoo's `cr.precommit`.
  *
@@ -79,10 +80,10 @@ export async function inTransaction<T>(ctx: CallContext, work: (tx: CallContext)
         attempt -= 1;
         continue;
       }
-      if (isRetryable(error) && attempt + 1 < MAX_TRIES) {
+      if (isRetryable(error) && attempt + 1 < CONFLICT_RETRY.maxTries) {
         client.release();
         released = true;
-        await pause(Math.random() * 1000 * 2 ** (attempt + 1));
+        await pause(conflictRetryDelayMs(attempt));
         continue;
       }
       // Back to the pool before the error is worded: wording it may query the pool, and calls
