@@ -8,7 +8,7 @@ const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
  * gateway has checked them against the user's companies), else the user's companies in
  * res.company's `_order` (sequence, name), with each one's position.
  */
-function envCompanies(scope: ComputeScope) {
+export function envCompanies(scope: ComputeScope) {
   const allowed = scope.env.context?.allowed_company_ids;
   if (Array.isArray(allowed) && allowed.length && allowed.every((id) => Number.isInteger(id))) {
     return sql`SELECT a.id, a.pos FROM unnest(${allowed as number[]}::int4[]) WITH ORDINALITY AS a(id, pos)`;

@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import type { SearchEnv } from '../domain/search-env.ts';
+import type { ModelInfo } from '../registry/types.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -9,6 +10,11 @@ export interface ComputeScope {
   readonly uid: number;
   /** The reading call's search environment (env.company for company-dependent values, the language). */
   readonly env: SearchEnv;
+  /**
+   * The reading user's read right on a model a compute searches as the user (ir.model.access):
+   * Odoo's `search_count` / `_read_group` there raises AccessError without it. Absent for sudo reads.
+   */
+  readonly checkRead?: (model: ModelInfo) => void;
 }
 
 export interface ComputedField {

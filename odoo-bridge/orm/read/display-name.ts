@@ -62,6 +62,15 @@ const SQL_RULES: Record<string, SqlRule> = {
   // base res_bank.py: "<name> - <bic>".
   'res.bank': (_env, _m, a) =>
     sql`COALESCE(${sql.ref(`${a}.name`)}, '') || CASE WHEN COALESCE(${sql.ref(`${a}.bic`)}, '') <> '' THEN ' - ' || ${sql.ref(`${a}.bic`)} ELSE '' END`,
+  // base res_bank.py ResPartnerBank: "<acc_number> - <bank name>", the number alone without a bank;
+  // account's override (res_partner_bank.py, account adds journal_id) appends " (trusted)" or
+  // " (untrusted)" (allow_out_payment) under context display_account_trust.
+  'res.partner.bank': (env, m, a) => {
+    const bankName = sql`(SELECT COALESCE(b.name, 'False') FROM res_bank b WHERE b.id = ${sql.ref(`${a}.bank_id`)})`;
+    const base = sql`COALESCE(${sql.ref(`${a}.acc_number`)}, 'False') || COALESCE(' - ' || ${bankName}, '')`;
+    if (!env.context?.display_account_trust || !m.fields.has('journal_id')) return base;
+    return sql`${base} || CASE WHEN ${sql.ref(`${a}.allow_out_payment`)} THEN ' (trusted)' ELSE ' (untrusted)' END`;
+  },
   // account_incoterms.py: "[<code>] <name>".
   'account.incoterms': (env, m, a) => {
     const name = fieldSql(env, m.fields.get('name')!, a);

@@ -38,6 +38,18 @@ function followableHop(hop: FieldInfo): boolean {
   return (hop.type === 'many2one' && !!hop.column) || ((hop.type === 'one2many' || hop.type === 'many2many') && !hop.related && (hop.type === 'many2many' ? !!hop.relationTable : !!hop.relationField));
 }
 
+/**
+ * A related path whose first hop is itself a non-stored related many2one (res.company's country_id,
+ * `_compute_address` read as `partner_id.country_id`) followed through that hop's own path: Odoo
+ * reads the hop's value whatever computes it, so `country_id.code` is `partner_id.country_id.code`.
+ */
+export function expandRelated(model: ModelInfo, related: string): string {
+  const [first, ...rest] = related.split('.');
+  const hop = model.fields.get(first!);
+  if (!rest.length || !hop || hop.type !== 'many2one' || hop.column || !hop.related || hop.related.split('.').length < 2) return related;
+  return expandRelated(model, [hop.related, ...rest].join('.'));
+}
+
 function relatedIsReadable(registry: ReadEnv['search']['registry'], model: ModelInfo, related: string): boolean {
   const path = related.split('.');
   const hop = model.fields.get(path[0]!);
@@ -69,9 +81,10 @@ export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelI
     return parent && target ? refusalOf(registry, parent, target, depth + 1) : missingBehaviour(model.name, `the inherited field ${field.name}`);
   }
   if (field.related && !field.store) {
-    if (!relatedIsReadable(registry, model, field.related)) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
+    const related = expandRelated(model, field.related);
+    if (!relatedIsReadable(registry, model, related)) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
     let target: ModelInfo = model;
-    const path = field.related.split('.');
+    const path = related.split('.');
     for (const hop of path.slice(0, -1)) target = registry.model(target.fields.get(hop)!.relation!)!;
     const last = target.fields.get(path.at(-1)!)!;
     return last === field ? null : refusalOf(registry, target, last, depth + 1);
@@ -98,7 +111,7 @@ export function readableFields(model: ModelInfo): string[] {
   return model.fieldOrder.filter((name) => {
     const field = model.fields.get(name)!;
     if (computedField(model, name)) return true;
-    if (field.related && !field.store && !field.inheritedVia && !firstHopIsFollowable(model, field.related)) return false;
+    if (field.related && !field.store && !field.inheritedVia && !firstHopIsFollowable(model, expandRelated(model, field.related))) return false;
     return (
       field.column ||
       field.type === 'one2many' ||
@@ -161,12 +174,12 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     if (field.column) addColumn(field);
     else if (computed) {
       for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
-      if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1, env: env.search }));
+      if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1, env: env.search, ...(env.checkRead ? { checkRead: env.checkRead } : {}) }));
     } else if (avatarImageField(model, field.name)) columns.set(AVATAR_FACTS, avatarFactsSql(env.search.registry, model, alias));
     else if (variantImageSize(model, field.name)) addColumn(model.fields.get('product_tmpl_id')!);
     else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
     else if (field.related && !field.store) {
-      const hop = model.fields.get(field.related.split('.')[0]!)!;
+      const hop = model.fields.get(expandRelated(model, field.related).split('.')[0]!)!;
       addColumn(hop.column ? hop : model.fields.get('id')!);
     }
   }
@@ -350,7 +363,7 @@ async function many2oneValues(env: ReadEnv, field: FieldInfo, fks: Array<number 
 
 /** Related (and `_inherits`) fields: follow the many2one path, then read the target field there. */
 async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, rows: Row[], options: ReadOptions): Promise<Map<number, unknown>> {
-  const path = field.inheritedVia ? [field.inheritedVia, field.name] : field.related!.split('.');
+  const path = field.inheritedVia ? [field.inheritedVia, field.name] : expandRelated(model, field.related!).split('.');
   const hop = model.fields.get(path[0]!);
   if (!hop || path.length === 1 || !followableHop(hop)) {
     if (hop && path.length === 1) {
