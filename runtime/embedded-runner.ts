@@ -75,7 +75,10 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
     const filestore = config.legacyDatabaseUrl
       ? (config.filestoreDir ?? null)
       : await ensureFilestore(config.legacyFilestoreArchive, path.join(config.dataDir, 'filestore', config.odooDatabaseName));
-    const legacyPool = new pg.Pool({ connectionString: legacyDatabaseUrl, max: 20, application_name: 'ficus-gateway' });
+    // The engine's own pools reach a local cluster through its Unix socket (less CPU per call than
+    // TCP loopback); the TCP URLs stay for what hands them on (CDC connectors, services, reports).
+    const legacyPoolUrl = config.legacyDatabaseUrl ?? cluster.socketUrl(config.legacyDatabaseName);
+    const legacyPool = new pg.Pool({ connectionString: legacyPoolUrl, max: 20, application_name: 'ficus-gateway' });
     legacyPool.on('error', (error) => logger.warn({ err: error }, 'an idle legacy database connection failed'));
     stack.push('legacy connection pool', () => legacyPool.end());
     // Accepted RPC credentials are reused until the legacy database announces a change of that user.
@@ -84,7 +87,8 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
 
     await ensureDatabase(cluster.url('postgres'), CONTROL_DATABASE);
     const controlDatabaseUrl = cluster.url(CONTROL_DATABASE);
-    const controlPool = new pg.Pool({ connectionString: controlDatabaseUrl, max: 10, application_name: 'ficus-control' });
+    const controlPoolUrl = cluster.socketUrl(CONTROL_DATABASE);
+    const controlPool = new pg.Pool({ connectionString: controlPoolUrl, max: 10, application_name: 'ficus-control' });
     controlPool.on('error', (error) => logger.warn({ err: error }, 'an idle control database connection failed'));
     stack.push('control connection pool', () => controlPool.end());
 
@@ -172,7 +176,7 @@ export async function startEmbeddedFicus({ config, logger, metrics, onRestorePro
     });
     const server: RunningHttpServer =
       config.gatewayProcesses > 1
-        ? await listenOnGatewayProcesses({ app, config, logins, metrics, logger, legacyDatabaseUrl, controlDatabaseUrl, filestore })
+        ? await listenOnGatewayProcesses({ app, config, logins, metrics, logger, legacyDatabaseUrl: legacyPoolUrl, controlDatabaseUrl: controlPoolUrl, filestore })
         : await listen(app, config.gatewayPort, config.gatewayHost, 'FICUS_PORT');
     stack.push('gateway', () => server.close(config.shutdownTimeoutMs));
     logger.info({ port: server.port, host: config.gatewayHost }, 'Ficus gateway listening');

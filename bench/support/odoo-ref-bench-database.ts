@@ -9,8 +9,10 @@ import { PROJECT_ROOT, type BenchCluster } from './bench-cluster.ts';
 export const ODOO_REF = 'odoo_ref';
 
 export interface OdooRefBenchDatabase {
-  /** URL of `odoo_ref` in the bench cluster. */
+  /** URL of `odoo_ref` in the bench cluster, through its Unix socket (how `ficus start` connects its engine). */
   url: string;
+  /** The same database over TCP loopback, to measure what the socket saves. */
+  tcpUrl: string;
   /** The cluster's postmaster: its process tree is this benchmark's PostgreSQL (backends included). */
   postmasterPid: number;
 }
@@ -32,7 +34,7 @@ export async function ensureOdooRefBenchDatabase(bench: BenchCluster): Promise<O
   try {
     const { rows } = await admin.query<{ data_directory: string }>('SHOW data_directory');
     const postmasterPid = Number((await readFile(path.join(rows[0]!.data_directory, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    return { url: bench.cluster.url(ODOO_REF), postmasterPid };
+    return { url: bench.cluster.socketUrl(ODOO_REF), tcpUrl: bench.cluster.url(ODOO_REF), postmasterPid };
   } finally {
     await admin.end();
   }

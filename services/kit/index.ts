@@ -36,6 +36,7 @@ export { notReadyProblem } from './access/reference-copy.ts';
 export { currentTraceparent, currentWork, outgoingHeaders, type WorkContext } from '../../platform/work-context.ts';
 export { OUTBOX_INSERT, outboxRows } from './bus/outbox-rows.ts';
 export { inClientTransaction, inPgTransaction } from '../../platform/pg-transaction.ts';
+export { poolConnectionFacts, poolUrl, postgresUrl, urlOfDatabase, type PostgresConnectionFacts } from '../../platform/postgres-url.ts';
 export { periodicWork, type PeriodicWorkOptions } from './runner/periodic-work.ts';
 
 export { LegacyCommandProcessor, type LegacyCommandProcessorOptions } from './cdc/legacy-command-processor.ts';

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { quoteIdent } from '../../platform/quote-ident.ts';
-import { clusterUrl } from './test-cluster.ts';
+import { clusterSocketUrl, clusterUrl } from './test-cluster.ts';
 
 export interface TestDatabase {
   name: string;
+  /** TCP URL, for what a test hands on (other processes, CDC connectors, tools). */
   url: string;
+  /** Connects through the cluster's Unix socket, as the engine's pools under `ficus start` do. */
   pool: pg.Pool;
   /** Closes the pool and drops the database. */
   drop(): Promise<void>;
@@ -41,7 +43,7 @@ async function copyOfTemplate(template: string, prefix: string): Promise<TestDat
   const name = `t_${prefix}_${randomBytes(5).toString('hex')}`;
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)} STRATEGY FILE_COPY`));
   const url = testClusterUrl(name);
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: clusterSocketUrl(inject('testCluster'), name), max: 10 });
   // Tests reset databases under their pools (DROP … WITH (FORCE)); an idle client losing its
   // connection then is expected, and the pool replaces it on the next query.
   pool.on('error', () => {});

@@ -46,7 +46,7 @@ export async function setup(project: TestProject): Promise<void> {
   // named per module and live per cluster); each copies one stopped cluster kept at this path,
   // which the first of them builds (private-cluster-seed.ts): a run that starts none pays nothing.
   const privateClusterSeed = path.join(runDir, 'ficus-private-seed');
-  const info: TestClusterInfo = { port, user: cluster.user, password: cluster.password, templates: TEMPLATES, filestores, privateClusterSeed };
+  const info: TestClusterInfo = { port, socketDirectory: cluster.socketDirectory, user: cluster.user, password: cluster.password, templates: TEMPLATES, filestores, privateClusterSeed };
   const adminUrl = clusterUrl(info, 'postgres');
   await Promise.all([
     ensureFilestore(path.join(FIXTURES, 'hp_legacy_filestore.tar.gz'), filestores.legacy),

@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { loadSearchSettings, RowChangeFeed, searchBackendFromSettings, type BackgroundPorts, type BackgroundWork, type SearchBackend } from '../../kit/index.ts';
+import { loadSearchSettings, poolUrl, RowChangeFeed, searchBackendFromSettings, type BackgroundPorts, type BackgroundWork, type SearchBackend } from '../../kit/index.ts';
 import type { ContentDatabase } from '../db/tables.ts';
 import { SEARCH_PRODUCT_TABLE, SEARCH_RELATION_TABLES, SEARCH_WATCHED_TABLES, SearchIndexer } from './search-indexer.ts';
 
@@ -66,13 +65,6 @@ export class SearchFeeds {
  */
 export function searchIndexingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.SEARCH_INDEXING === 'on';
-}
-
-export function poolUrl(pool: pg.Pool): string {
-  const options = pool.options as pg.PoolConfig & { connectionString?: string };
-  if (options.connectionString) return options.connectionString;
-  const auth = options.user ? `${encodeURIComponent(options.user)}${options.password ? `:${encodeURIComponent(String(options.password))}` : ''}@` : '';
-  return `postgres://${auth}${options.host ?? '127.0.0.1'}:${options.port ?? 5432}/${encodeURIComponent(options.database ?? '')}`;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
-import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { RowChangeFeed, type BackgroundPorts, type BackgroundWork } from '../../kit/index.ts';
+import { poolUrl, RowChangeFeed, type BackgroundPorts, type BackgroundWork } from '../../kit/index.ts';
 import type { OpsDatabase } from '../db/tables.ts';
 import { RiskStreamHost } from './risk-stream-host.ts';
 
@@ -16,13 +15,6 @@ export const RISK_FEED_PURPOSE = 'ops_risk';
  */
 export function riskStreamEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.OPS_RISK_STREAM === 'on';
-}
-
-function urlOf(pool: pg.Pool): string {
-  const options = pool.options as pg.PoolConfig & { connectionString?: string };
-  if (options.connectionString) return options.connectionString;
-  const auth = options.user ? `${encodeURIComponent(options.user)}${options.password ? `:${encodeURIComponent(String(options.password))}` : ''}@` : '';
-  return `postgres://${auth}${options.host ?? '127.0.0.1'}:${options.port ?? 5432}/${encodeURIComponent(options.database ?? '')}`;
 }
 
 /**
@@ -42,7 +34,7 @@ export function riskStreamWork(ports: BackgroundPorts<OpsDatabase>): BackgroundW
     const tables = await host.watchedTables();
     if (stopped) return;
     feed = new RowChangeFeed({
-      sourceUrl: urlOf(legacyPool), consumerUrl: urlOf(ports.pool), purpose: RISK_FEED_PURPOSE, tables, logger: ports.logger, metrics: ports.metrics ?? new Registry(),
+      sourceUrl: poolUrl(legacyPool), consumerUrl: poolUrl(ports.pool), purpose: RISK_FEED_PURPOSE, tables, logger: ports.logger, metrics: ports.metrics ?? new Registry(),
       handle: async (changes) => {
         const outcome = await host.evaluate(changes);
         if (outcome.skippedRules.length) ports.logger.warn({ rules: outcome.skippedRules }, 'risk rules whose condition is no domain were skipped on the stream');

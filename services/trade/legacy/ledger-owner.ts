@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Queryable } from '../../../odoo-bridge/orm/index.ts';
+import { poolConnectionFacts, postgresUrl, type PostgresConnectionFacts } from '../../kit/index.ts';
 import { FINANCE_DATABASE, financeAt, financeOwnership, rememberFinanceReach, type FinanceOwnership, type FinanceReach } from '../saga/finance-reach.ts';
 
 /**
@@ -20,32 +21,17 @@ type DatabaseKey = string;
 
 const remembered = new Map<DatabaseKey, FinanceReach>();
 
-interface ConnectionFacts {
-  host?: string;
-  port?: number | string;
-  database?: string;
-  user?: string;
-  password?: unknown;
-}
-
-function keyOf(facts: ConnectionFacts): DatabaseKey | null {
+function keyOf(facts: PostgresConnectionFacts): DatabaseKey | null {
   if (!facts.database) return null;
   return `${facts.host ?? 'localhost'}:${facts.port ?? 5432}/${facts.database}`;
 }
 
-function poolFacts(pool: pg.Pool): ConnectionFacts {
-  const { connectionString, host, port, database, user, password } = pool.options;
-  if (!connectionString) return { host: host ?? undefined, port: port ?? undefined, database: database ?? undefined, user: user ?? undefined, password };
-  const url = new URL(connectionString);
-  return { host: url.hostname, port: url.port || 5432, database: decodeURIComponent(url.pathname.slice(1)), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-}
-
 /** What a pg client connected with (pg.Client's connectionParameters); empty for anything else. */
-function connectionFacts(db: Queryable): ConnectionFacts {
-  const parameters = (db as { connectionParameters?: ConnectionFacts }).connectionParameters;
+function connectionFacts(db: Queryable): PostgresConnectionFacts {
+  const parameters = (db as { connectionParameters?: PostgresConnectionFacts }).connectionParameters;
   if (parameters) return parameters;
   const options = (db as Partial<pg.Pool>).options;
-  return options ? poolFacts(db as pg.Pool) : {};
+  return options ? poolConnectionFacts(db as pg.Pool) : {};
 }
 
 /**
@@ -54,13 +40,13 @@ function connectionFacts(db: Queryable): ConnectionFacts {
  */
 export function rememberFinanceForLegacy(legacy: pg.Pool, reach: FinanceReach): void {
   rememberFinanceReach(legacy, reach);
-  const key = keyOf(poolFacts(legacy));
+  const key = keyOf(poolConnectionFacts(legacy));
   if (key) remembered.set(key, reach);
 }
 
 /** Forgets it again (a test's stack stopping). */
 export function forgetFinanceForLegacy(legacy: pg.Pool): void {
-  const key = keyOf(poolFacts(legacy));
+  const key = keyOf(poolConnectionFacts(legacy));
   if (key) remembered.delete(key);
 }
 
@@ -73,13 +59,10 @@ export function financeForConnection(db: Queryable): FinanceReach | null {
   const configured = process.env.FICUS_FINANCE_DATABASE_URL;
   if (configured) return financeAt(configured);
   if (!facts.database) return null;
-  const url = new URL('postgres://localhost');
-  url.hostname = String(facts.host ?? 'localhost');
-  if (facts.port) url.port = String(facts.port);
-  if (facts.user) url.username = encodeURIComponent(facts.user);
-  if (typeof facts.password === 'string' && facts.password) url.password = encodeURIComponent(facts.password);
-  url.pathname = `/${FINANCE_DATABASE}`;
-  return financeAt(url.toString());
+  // Same server, reached the same way: a socket directory as host stays one (postgresUrl's ?host=).
+  // Named one by one: a pg client's password is not enumerable, so a spread would drop it.
+  const { host, port, user, password } = facts;
+  return financeAt(postgresUrl({ host, port, user, password, database: FINANCE_DATABASE }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { currentWriteOwners, type ModuleId } from '../../kit/index.ts';
+import { currentWriteOwners, poolUrl, urlOfDatabase, type ModuleId } from '../../kit/index.ts';
 
 /**
  * Where trade reaches finance's database (svc_finance) for the two things that cross from trade
@@ -83,19 +83,8 @@ export function financeFor(legacy: pg.Pool): FinanceReach {
 export function financeBeside(neighbour: pg.Pool): FinanceReach {
   const configured = process.env.FICUS_FINANCE_DATABASE_URL;
   if (configured) return financeAt(configured);
-  const { connectionString, host, port, user, password } = neighbour.options;
-  if (connectionString) {
-    const url = new URL(connectionString);
-    url.pathname = `/${FINANCE_DATABASE}`;
-    return financeAt(url.toString());
-  }
-  const url = new URL('postgres://localhost');
-  url.hostname = String(host ?? 'localhost');
-  if (port) url.port = String(port);
-  if (user) url.username = encodeURIComponent(String(user));
-  if (typeof password === 'string') url.password = encodeURIComponent(password);
-  url.pathname = `/${FINANCE_DATABASE}`;
-  return financeAt(url.toString());
+  // The neighbour's URL with only the database changed: a socket host (?host=/tmp) stays one.
+  return financeAt(urlOfDatabase(poolUrl(neighbour), FINANCE_DATABASE));
 }
 
 export type FinanceOwnership = 'finance' | 'legacy';
