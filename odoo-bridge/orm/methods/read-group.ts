@@ -13,6 +13,7 @@ import { bucketEnd, bucketLabel, bucketSql, checkGranularity, dateGroupingEnv, l
 import { displayNames } from '../read/read-records.ts';
 import { vouchRuled } from '../read/read-env.ts';
 import { mailMessageSearch } from './mail-message-search.ts';
+import { mailActivitySearch } from './mail-activity-search.ts';
 import { convertColumn } from '../read/values.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { NUMERIC_TYPES, type FieldInfo, type ModelInfo } from '../registry/types.ts';
@@ -126,8 +127,10 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
   let where = compileWhere(env, model, domain ?? [], alias);
   await assertHierarchySeedsExist(ctx.db, env);
   // `_read_group` searches through the model's `_search`: mail.message's keeps only the messages the user may see.
-  if (model.name === 'mail.message' && !ctx.access.superuser) {
-    where = (await mailMessageSearch(ctx, model, vouchRuled({ kind: 'search', alias, where, joins: [], order: [], limit: null, offset: 0 }))).where;
+  // mail.activity's keeps the activities assigned to the user or on documents the user may access.
+  if ((model.name === 'mail.message' || model.name === 'mail.activity') && !ctx.access.superuser) {
+    const narrow = model.name === 'mail.message' ? mailMessageSearch : mailActivitySearch;
+    where = (await narrow(ctx, model, vouchRuled({ kind: 'search', alias, where, joins: [], order: [], limit: null, offset: 0 }))).where;
   }
   for (const field of readChecks) checkFieldRead(env, model, field);
   const orderTerms: Sql[] = [];

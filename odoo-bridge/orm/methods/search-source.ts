@@ -9,6 +9,7 @@ import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { orderToSql } from '../sql/order.ts';
 import { mailMessageSearch } from './mail-message-search.ts';
+import { mailActivitySearch } from './mail-activity-search.ts';
 import { visibleMenusOnly } from './visible-menus.ts';
 
 /**
@@ -45,7 +46,7 @@ function compiledSearch(
 
 /**
  * `search` / `_search` as the model answers it: the plain search of `searchSource`, then the
- * model's own `_search` override where Odoo has one that filters rows (mail.message).
+ * model's own `_search` override where Odoo has one that filters rows (mail.message, mail.activity).
  */
 export async function modelSearchSource(
   ctx: CallContext,
@@ -60,7 +61,8 @@ export async function modelSearchSource(
   // ir.ui.menu overrides search_fetch and search_count (not _search): only their callers ask
   // (search, search_read, search_fetch, search_count, web_search_read, name_search).
   if (model.name === 'ir.ui.menu' && options.searchFetch) return visibleMenusOnly(ctx, source);
-  return model.name === 'mail.message' && !ctx.access.superuser ? mailMessageSearch(ctx, model, source) : source;
+  if (model.name === 'mail.message' && !ctx.access.superuser) return mailMessageSearch(ctx, model, source);
+  return model.name === 'mail.activity' && !ctx.access.superuser ? mailActivitySearch(ctx, model, source) : source;
 }
 
 /** The ids a rule-filtered search finds, in its order: readable by the user by construction. */

@@ -1,5 +1,6 @@
 import { missingBehaviour, OdooError, userError, valueError } from '../../errors.ts';
 import { missingBehaviourMethod } from '../dispatch/missing-behaviour-method.ts';
+import { mailThreadMethod } from './mail/mail-thread-methods.ts';
 import { pythonMethod } from '../dispatch/python-methods.ts';
 import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { CallContext } from '../call-context.ts';
@@ -217,7 +218,7 @@ function typeName(v: unknown): string {
  * missing-behaviour error (orm/dispatch/missing-behaviour-method.ts), never a made-up TypeError.
  */
 export function businessMethodResolver(behaviours: BehaviourRegistry): (model: string, method: string) => MethodSpec | undefined {
-  return (model, method) => behaviours.method(model, method) ?? missingBehaviourMethod(model, method);
+  return (model, method) => behaviours.method(model, method) ?? mailThreadMethod(model, method, behaviours) ?? missingBehaviourMethod(model, method);
 }
 
 /** Default table for tests and the embedded runner: no registered behaviour. */
