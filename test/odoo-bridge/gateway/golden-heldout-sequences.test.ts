@@ -8,7 +8,6 @@ import { replayOnOdooRef } from '../../support/golden/odoo-ref-replay.ts';
  */
 const FLOORS: Record<string, number> = {
   seq_bank: 17, // res.partner.bank display_name (number - bank name) and acc_type not computed on read
-  seq_mail: 3, // message_post / message_subscribe / message_unsubscribe refused
   seq_settings: 8, // ir.default.set refused
   seq_uom: 15,
   seq_users: 1, // res.users create with an email (auth_signup invitation) refused

@@ -72,6 +72,12 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // res.partner's fields sync compares what it writes onto the children with their current values (fields.py
   // Field.write stores only what differs); the values read are never answered, only compared.
   'odoo-bridge/orm/write/core/res-partner-fields-sync.ts': { readRecords: 1, sudoReadEnv: 1, vouchReadable: 1 },
+  // message_post's record_name: the document's display name read as sudo (`self.sudo().display_name`); the post
+  // itself is then checked as mail.message's create access (document write/`_mail_post_access`, parent, follower).
+  'odoo-bridge/orm/write/mail/message-post.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // mail.activity `_search`: a ruled search source only narrowed (ANDed with the activities assigned to the user
+  // or on documents the user may read/write by the document's ACL and rules).
+  'odoo-bridge/orm/methods/mail-activity-search.ts': { vouchRuled: 2 },
   // A tracking message's record_name: the written record's display name, as message_post stores it.
   'odoo-bridge/orm/write/mail/tracking-post.ts': { sudoReadEnv: 1, displayNames: 1 },
   // sale's chatter texts name the product of a line the user is writing ("Extra line with …", quantity updates).
