@@ -119,6 +119,10 @@ export class ChangeApplier {
     const ownOrigin = events.length - wanted.length;
     for (const event of wanted) await this.#table(client, event);
     const { changes, superseded } = foldBatch(wanted, (e) => this.#tables.get(qualifiedTable(e.value)) ?? null);
+    // Nothing to write (a heartbeat, a drain marker, or only this pair's own loops, as every batch
+    // of a reverse reader whose changes are the forward applier's): the checkpoint alone, one
+    // statement, atomic by itself, instead of BEGIN, upsert, COMMIT for each such batch.
+    if (!changes.length) return this.#checkpointOnly(client, checkpoint, superseded, ownOrigin);
     let held: KeyedChange[] = [];
     try {
       await client.query('BEGIN');
@@ -147,6 +151,21 @@ export class ChangeApplier {
       await this.#discardConnection(client);
       throw withoutRowValues(error);
     }
+  }
+
+  async #checkpointOnly(client: pg.Client, checkpoint: Checkpoint | undefined, stale: number, ownOrigin: number): Promise<ApplyResult> {
+    try {
+      if (checkpoint) await writeCheckpoint(client, checkpoint.source, checkpoint.position);
+    } catch (error) {
+      this.#metrics.errors.inc({ stage: 'apply' });
+      await this.#discardConnection(client);
+      throw withoutRowValues(error);
+    }
+    const committedAt = Date.now();
+    this.#observe([], committedAt);
+    if (stale) this.#metrics.eventsSkipped.inc({ reason: 'stale' }, stale);
+    if (ownOrigin) this.#metrics.eventsSkipped.inc({ reason: 'own_origin' }, ownOrigin);
+    return { applied: 0, stale, ownOrigin, committedAt, missingRows: 0, parked: 0 };
   }
 
   /**

@@ -58,6 +58,11 @@ export class SwitchingSink {
   }
 
   async apply(events: readonly ChangeEvent[], checkpoint?: Checkpoint): Promise<ApplyResult> {
+    // A batch with no change (a heartbeat's or a drain marker's commit: most batches of a reader
+    // whose tables are quiet) has no mode to decide, so it neither reads the switches nor waits
+    // for an open one: its checkpoint cannot pass a switch still to be fixed, whose position is
+    // taken later from the source's current WAL, beyond anything a reader has received.
+    if (!events.length) return this.#o.applier.apply([], checkpoint);
     const switches = await this.#switches();
     const segments: { mode: SyncMode; events: ChangeEvent[] }[] = [];
     for (const event of events) {

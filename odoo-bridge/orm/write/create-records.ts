@@ -85,10 +85,10 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     const text = names.length
       ? `INSERT INTO ${ident(table)} (${names.map(ident).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id`
       : `INSERT INTO ${ident(table)} DEFAULT VALUES RETURNING id`;
-    await awaitReferencedCopies(w, table, columns);
+    const referenced = await awaitReferencedCopies(w, table, columns);
     const inserted = await w.ctx.db.query<{ id: number }>(text, params);
     const id = inserted.rows[0]!.id;
-    await checkReferencedRows(w, table, columns);
+    if (referenced !== 'all found') await checkReferencedRows(w, table, columns);
     ids.push(id);
     if (model.parentStore) await updateParentPath(w, model, [id]);
     for (const [name, commands] of x2many) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, [id], commands, 'create');

@@ -37,10 +37,16 @@ export async function checkReferencedRows(w: WriteEnv, table: string, values: Re
  * Before a create's INSERT: a reference to a row the copy lacks (yet) retries the call on a fresh
  * snapshot while the wait is open (no id is spent on an attempt that is tried again); once it is
  * closed the INSERT goes ahead and checkReferencedRows gives Odoo's error, one id spent as in Odoo.
+ *
+ * Answers whether every referenced row was found. The wait is only open inside the engine's
+ * REPEATABLE READ call transaction (transaction.ts), whose snapshot is fixed: the same query right
+ * after the INSERT would find the same rows (an INSERT removes none), so the caller may skip
+ * checkReferencedRows for this row: one query per create instead of two on a service copy.
  */
-export async function awaitReferencedCopies(w: WriteEnv, table: string, values: ReadonlyMap<string, unknown>): Promise<void> {
-  if (!mayWaitForCopies(w.ctx)) return;
+export async function awaitReferencedCopies(w: WriteEnv, table: string, values: ReadonlyMap<string, unknown>): Promise<'all found' | 'not checked'> {
+  if (!mayWaitForCopies(w.ctx)) return 'not checked';
   if (await danglingReferences(w, table, values)) throw new ReferenceNotCopiedYet();
+  return 'all found';
 }
 
 /**
