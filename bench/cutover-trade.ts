@@ -37,7 +37,7 @@ const l = result.load;
 console.log('\ncutover drill (M04 + M20 → trade, embedded)');
 console.log(`  load: ${l.calls} calls (${l.reads} reads, ${l.writes} writes; XML-RPC ${l.byChannel.xmlrpc}, odoo-await ${l.byChannel.odooAwait}, REST ${l.byChannel.rest}) at ${result.achievedRate.toFixed(0)}/s (offered ${RATE}/s, ${l.late} started late), ${l.failures.length} failed`);
 console.log(`  lifecycles: ${l.lifecycles.started} started (${l.lifecycles.rest} REST), ${l.lifecycles.completed} finished; grabs decided ${l.grabs.won} won, ${l.grabs.lost} lost; ${l.createdOrders.length} orders created`);
-console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms`);
+console.log(`  write latency all run: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; writes held by a freeze: p99 ${result.freezeHoldP99Ms} ms, max ${result.freezeHoldMaxMs} ms, p99 after the flip ${result.heldAfterFlipP99Ms} ms`);
 for (const s of result.steps) console.log(`  ${s.step.padEnd(18)} ${String(s.ms).padStart(6)} ms${s.freezeMs !== undefined ? `  freeze ${s.freezeMs} ms` : ''}  ${s.message}`);
 for (const t of result.timelines) console.log(`  ${t}`);
 console.log(`  reconcile M04 M20: ${result.reconcileClean ? 'clean' : 'DIFFERENCES'} (${result.reconcileDetail})`);
@@ -62,6 +62,7 @@ console.log(JSON.stringify({
   freezeMs: freezes,
   heldWriteP99Ms: result.freezeHoldP99Ms,
   heldWriteMaxMs: result.freezeHoldMaxMs,
+  heldWriteAfterFlipP99Ms: result.heldAfterFlipP99Ms,
   writeP50Ms: p(0.5),
   writeP99Ms: p(0.99),
   reconcileClean: result.reconcileClean,
@@ -72,6 +73,7 @@ console.log(JSON.stringify({
   pointsDoubled: result.pointsDoubled.length,
   cpuMsPerCall: result.cpuMsPerCall,
   statementsPerCall: result.statementsPerCall,
+  rollbacksPerCall: result.rollbacksPerCall,
   loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   ok,
   failures: l.failures.slice(0, 5),

@@ -29,6 +29,24 @@ export async function heldWriteLatencies(control: pg.Pool, writes: readonly { at
   return writes.filter((w) => windows.some((win) => win.start && win.end && w.at <= win.end.getTime() && w.at + w.ms >= win.start.getTime())).map((w) => w.ms);
 }
 
+/**
+ * Of the writes that overlapped a freeze window, how long each took after the window closed
+ * (its answer minus the phase flip; 0 for one answered before): whether a held write's time
+ * went to the freeze itself or to waiting behind other calls once it lifted.
+ */
+export async function heldWritesAfterFlip(control: pg.Pool, writes: readonly { at: number; ms: number }[]): Promise<number[]> {
+  const { rows: windows } = await control.query<{ start: Date; end: Date }>(
+    `SELECT min(s.at) FILTER (WHERE s.step = 'writes frozen') AS start, max(s.at) FILTER (WHERE s.step = 'phase flipped') AS end
+       FROM ficus_migration.cutover_step s GROUP BY s.cutover_id`,
+  );
+  const after: number[] = [];
+  for (const w of writes) {
+    const win = windows.find((v) => v.start && v.end && w.at <= v.end.getTime() && w.at + w.ms >= v.start.getTime());
+    if (win) after.push(Math.max(0, w.at + w.ms - win.end.getTime()));
+  }
+  return after;
+}
+
 /** Per cutover/rollback: each journal step and the ms since the previous one. */
 export async function journalTimelines(control: pg.Pool): Promise<string[]> {
   const { rows } = await control.query<{ cutover_id: string; module: string; kind: string; step: string; at: Date }>(

@@ -3,7 +3,7 @@ import { reconcileModules } from '../../migration/reconcile/index.ts';
 import type { StepResult } from '../../migration/control/controller.ts';
 import type { DrillStack } from './drill-stack.ts';
 import { settleModules } from './module-drill.ts';
-import { heldWriteLatencies, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
+import { heldWriteLatencies, heldWritesAfterFlip, journalTimelines, percentile, stepTimer, type DrillStep } from './drill-figures.ts';
 import type { TradeLoadReport } from './trade-load.ts';
 import { startLoadThread } from './load-thread.ts';
 import { mainThreadCpuMs, processCpuMs } from '../support/cpu-time.ts';
@@ -31,6 +31,8 @@ export interface TradeDrillResult {
   achievedRate: number;
   freezeHoldP99Ms: number;
   freezeHoldMaxMs: number;
+  /** Of the held writes, p99 of the time each still took after its freeze lifted (the drain of the backlog). */
+  heldAfterFlipP99Ms: number;
   reconcileClean: boolean;
   reconcileDetail: string;
   /** Business rules that ran (not skipped), and their breaches. */
@@ -45,6 +47,8 @@ export interface TradeDrillResult {
   cpuMsPerCall: { mainThread: number; process: number; postgres?: number };
   /** Statements PostgreSQL ran per client call while the load ran (pg_stat_statements), by database. */
   statementsPerCall?: { all: number; byDatabase: Record<string, number> };
+  /** Transactions rolled back per client call while the load ran (retried conflicts among them). */
+  rollbacksPerCall?: number;
   /** The load window's most frequent statements, when counted. */
   topStatements?: PostgresWindow['top'];
 }
@@ -132,12 +136,14 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
   const cpuMsPerCall: TradeDrillResult['cpuMsPerCall'] = { mainThread: perCall(mainThreadCpuMs() - cpuAtStart.main), process: perCall(processCpuMs(process.pid) - cpuAtStart.process) };
   const pgSpent = await postgresWindow?.();
   if (pgSpent) cpuMsPerCall.postgres = perCall(pgSpent.cpuMs);
+  const rollbacksPerCall = pgSpent ? Math.round((pgSpent.rollbacks / Math.max(1, report.calls)) * 1000) / 1000 : undefined;
   const statementsPerCall = pgSpent?.statements != null
     ? { all: perCall(pgSpent.statements), byDatabase: Object.fromEntries(Object.entries(pgSpent.byDatabase).map(([db, n]) => [db, perCall(n)])) }
     : undefined;
   await stack.runtime.shadowIdle();
 
   const held = await heldWriteLatencies(c.control, report.writeLatencies);
+  const heldAfterFlip = await heldWritesAfterFlip(c.control, report.writeLatencies);
   const timelines = await journalTimelines(c.control);
   await settleModules(stack, MODULES);
   const lost = [...new Set([...(await missingOrders(stack.legacyPool, report.createdOrders)), ...(await missingOrders(stack.servicePool, report.createdOrders))])];
@@ -150,6 +156,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     achievedRate: report.calls / elapsed,
     freezeHoldP99Ms: percentile(held, 99),
     freezeHoldMaxMs: held.length ? Math.max(...held) : 0,
+    heldAfterFlipP99Ms: percentile(heldAfterFlip, 99),
     reconcileClean: rec.summary.tablesWithDifferences === 0 && rec.summary.ruleBreaches === 0,
     reconcileDetail: `${rec.summary.tables} tables, ${rec.summary.rowsSource} legacy rows, ${rec.summary.rowsTarget} service rows, ${rec.summary.missingInTarget + rec.summary.missingInSource + rec.summary.different} differences; rules ${rec.summary.rulesChecked} checked, ${rec.summary.rulesSkipped} skipped, ${rec.summary.ruleBreaches} breaches`,
     rules: { checked: rec.summary.rulesChecked, skipped: rec.summary.rulesSkipped, breaches: ruleBreaches.slice(0, 10) },
@@ -159,6 +166,7 @@ export async function runTradeCutoverDrill(stack: DrillStack, o: TradeDrillOptio
     timelines,
     cpuMsPerCall,
     ...(statementsPerCall ? { statementsPerCall, topStatements: pgSpent!.top } : {}),
+    ...(rollbacksPerCall !== undefined ? { rollbacksPerCall } : {}),
   };
 }
 

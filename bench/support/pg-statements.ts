@@ -14,6 +14,8 @@ export interface PostgresWindow {
   /** Statements executed in the window (BEGIN/COMMIT included), or null without pg_stat_statements. */
   statements: number | null;
   byDatabase: Record<string, number>;
+  /** Transactions rolled back in the window (pg_stat_database): conflict retries, refusals, cancelled writes. */
+  rollbacks: number;
   /** The most frequent statements of the window: calls, mean ms, database, text (cut short). */
   top: { calls: number; meanMs: number; database: string; query: string }[];
 }
@@ -35,14 +37,19 @@ export async function openPostgresWindow(dataDir: string, adminUrl: string): Pro
     );
     return new Map(rows.map((r) => [r.key, r]));
   };
+  const rolledBack = async () => Number((await admin.query<{ n: string }>(`SELECT coalesce(sum(xact_rollback), 0)::text AS n FROM pg_stat_database WHERE datname <> 'postgres'`)).rows[0]!.n);
   if (loaded) await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  const rollbacksBefore = await rolledBack();
   const before = await snapshot();
   const cpuBefore = cpuMsOfProcessTree(postmasterPid);
   return async () => {
     const cpuMs = cpuMsOfProcessTree(postmasterPid) - cpuBefore;
     const after = await snapshot();
+    // pg_stat_database is sampled per transaction by each backend and flushed within a second.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const rollbacks = (await rolledBack()) - rollbacksBefore;
     await admin.end();
-    if (!loaded) return { cpuMs, statements: null, byDatabase: {}, top: [] };
+    if (!loaded) return { cpuMs, statements: null, byDatabase: {}, rollbacks, top: [] };
     const deltas = [...after.values()].map((row) => {
       const was = before.get(row.key);
       return { ...row, calls: row.calls - (was?.calls ?? 0), total_ms: row.total_ms - (was?.total_ms ?? 0) };
@@ -53,6 +60,7 @@ export async function openPostgresWindow(dataDir: string, adminUrl: string): Pro
       cpuMs,
       statements: deltas.reduce((sum, row) => sum + row.calls, 0),
       byDatabase,
+      rollbacks,
       top: deltas.sort((a, b) => b.calls - a.calls).slice(0, 25).map((row) => ({ calls: row.calls, meanMs: Math.round((row.total_ms / row.calls) * 100) / 100, database: row.database, query: row.query })),
     };
   };
