@@ -7,6 +7,7 @@ import { defaultGroupIds, groupsFromCommands } from '../write/core/res-users-gro
 import { descriptionEnv, digitsOf, type DescriptionEnv } from '../methods/field-description.ts';
 import { defaultInWriteFormat, type DefaultOrigin } from './default-value-format.ts';
 import { DEFAULT_GET_OVERRIDES } from './default-get-overrides.ts';
+import { modelIrDefaults } from '../write/ir-default-values.ts';
 
 /**
  * `default_get(fields_list)`, per field (models.py): after `context.default_<field>` (baseDefaultGet:
@@ -106,23 +107,6 @@ async function baseDefaultGet(ctx: CallContext, model: ModelInfo, names: readonl
     if (parentModel) Object.assign(result, await defaultGet(ctx, parentModel, fields, extraContext));
   }
   return result;
-}
-
-/**
- * ir_default.py `_get_model_defaults(model)`: the rows of the user's or of no user, of the
- * user's company or of none, without condition, the most specific first (user, then company,
- * then the oldest row), read when asked: a default a user sets is answered at once.
- */
-async function modelIrDefaults(ctx: CallContext, model: ModelInfo): Promise<ReadonlyMap<string, unknown>> {
-  const rows = await ctx.db.query<{ name: string; json_value: string }>(
-    `SELECT f.name, d.json_value FROM ir_default d JOIN ir_model_fields f ON d.field_id = f.id
-      WHERE f.model = $1 AND (d.user_id IS NULL OR d.user_id = $2) AND (d.company_id IS NULL OR d.company_id = $3) AND d.condition IS NULL
-      ORDER BY d.user_id, d.company_id, d.id`,
-    [model.name, ctx.uid, ctx.access.companyId ?? null],
-  );
-  const defaults = new Map<string, unknown>();
-  for (const row of rows.rows) if (!defaults.has(row.name)) defaults.set(row.name, JSON.parse(row.json_value));
-  return defaults;
 }
 
 /** Group ids in res.groups' `_order` (name, in the call's language). */

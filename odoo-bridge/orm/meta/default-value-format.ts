@@ -24,7 +24,7 @@ const MAXINT = 2 ** 31 - 1;
  * - float/monetary: `float(value or 0.0)` rounded to the field's digits (a Python float: `1.0`,
  *   `<double>`); monetary's currency is empty on the model, so it is not rounded;
  * - boolean: `bool(value)`;
- * - char/text/html: `str(value)` cut to `size`, False/None stay False;
+ * - char/text/html: `str(value)` cut to `size`, False/None are None (null);
  * - selection and the other scalars: `value or None` read back as False;
  * - many2one: the id (a pair or a list of ids gives its first), falsy values False;
  * - one2many/many2many: the commands or ids applied to an empty set, written as
@@ -51,7 +51,8 @@ export function defaultInWriteFormat(field: FieldInfo, value: unknown, digits: F
     case 'char':
     case 'text':
     case 'html': {
-      if (value === null || value === undefined || value === false) return false;
+      // _String.convert_to_cache makes False/None None, and its convert_to_write keeps it: null.
+      if (value === null || value === undefined || value === false) return null;
       const text = typeof value === 'string' ? value : pythonStr(value);
       return field.size ? [...text].slice(0, field.size).join('') : text;
     }

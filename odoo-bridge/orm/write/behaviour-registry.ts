@@ -56,6 +56,8 @@ export interface ModelBehaviour {
    * name suffix): `vals` is what the record copies, `defaults` the caller's `default`.
    */
   copyData?(ctx: CallContext, id: number, vals: Vals, defaults: Vals): void | Promise<void>;
+  /** Context keys a `copy` override adds before its `super().copy(default)` (auth_signup's `no_reset_password`). */
+  copyContext?(defaults: Vals): Readonly<Record<string, unknown>>;
   /**
    * Stored computed fields this behaviour recomputes: field name → recompute for these ids
    * (write the column). Called after create, and after writes touching their dependencies.

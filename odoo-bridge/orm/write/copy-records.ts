@@ -18,31 +18,42 @@ export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], 
   if (ids.length) checkCopiedFieldsReadable(w, model, ids, defaults);
   const table = ident(requireTable(model));
   const result: number[] = [];
+  const links = new Set(model.inherits.values());
   for (const id of ids) {
     const row = (await w.ctx.db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0]!;
+    const parentRows = new Map<string, { model: ModelInfo; row: Record<string, unknown> }>();
     const vals: Vals = {};
     const lines: Array<[string, number[]]> = [];
-    for (const field of model.fields.values()) {
-      if (!field.copied || MAGIC_FIELDS.has(field.name) || field.name in defaults || field.inheritedVia || field.related) continue;
+    for (const own of model.fields.values()) {
+      // models.py copy_data: an `_inherits` link is never copied (create makes a new parent from the
+      // inherited fields' values), and a link given by `default` gives all its parent's fields.
+      if (!own.copied || MAGIC_FIELDS.has(own.name) || own.name in defaults || links.has(own.name)) continue;
+      if (own.inheritedVia ? own.inheritedVia in defaults : own.related) continue;
+      const source = own.inheritedVia ? await parentRow(w, model, own.inheritedVia, row, parentRows) : { model, row };
+      const field = source?.model.fields.get(own.name);
+      if (!source || !field || field.inheritedVia || (own.inheritedVia && field.related)) continue;
+      const sourceId = source.row.id as number;
       if (field.type === 'many2many' && field.store && field.relationTable && field.column1 && field.column2) {
         const rel = await w.ctx.db.query<{ t: number }>(
           `SELECT ${ident(field.column2)} AS t FROM ${ident(field.relationTable)} WHERE ${ident(field.column1)} = $1`,
-          [id],
+          [sourceId],
         );
         vals[field.name] = [[6, 0, rel.rows.map((r) => r.t)]];
       } else if (field.type === 'one2many' && field.relationField) {
+        // An inherited one2many's lines point at the parent, which the copy does not have yet.
+        if (own.inheritedVia) continue;
         const comodel = w.ctx.registry.model(field.relation ?? '');
         if (!comodel?.table) continue;
-        const l = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(comodel.table)} WHERE ${ident(field.relationField)} = $1 ORDER BY id`, [id]);
+        const l = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(comodel.table)} WHERE ${ident(field.relationField)} = $1 ORDER BY id`, [sourceId]);
         lines.push([field.name, l.rows.map((r) => r.id)]);
       } else if (field.column && field.name !== 'parent_path') {
-        vals[field.name] = rpcValue(row[field.name], field.translate, w.ctx.lang);
+        vals[field.name] = rpcValue(source.row[field.name], field.translate, w.ctx.lang);
       }
     }
     // copy_data overrides see only copied values; `default` wins over what they set (res.partner's " (copy)").
     for (const b of w.behaviours.of(model.name)) await b.copyData?.(w.ctx, id, vals, defaults);
     Object.assign(vals, defaults);
-    const [newId] = await createRecords(w, model, [vals]);
+    const [newId] = await createRecords(withCopyContext(w, model, defaults), model, [vals]);
     for (const [name, lineIds] of lines) {
       const field = model.fields.get(name)!;
       const comodel = w.ctx.registry.model(field.relation!)!;
@@ -51,6 +62,31 @@ export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], 
     result.push(newId!);
   }
   return result;
+}
+
+/** The `_inherits` parent's row of `row` through `link`, read once per copied record. */
+async function parentRow(
+  w: WriteEnv,
+  model: ModelInfo,
+  link: string,
+  row: Record<string, unknown>,
+  cache: Map<string, { model: ModelInfo; row: Record<string, unknown> }>,
+): Promise<{ model: ModelInfo; row: Record<string, unknown> } | undefined> {
+  const known = cache.get(link);
+  if (known) return known;
+  const parent = w.ctx.registry.model(model.fields.get(link)?.relation ?? '');
+  if (!parent?.table || typeof row[link] !== 'number') return undefined;
+  const found = (await w.ctx.db.query<Record<string, unknown>>(`SELECT * FROM ${ident(parent.table)} WHERE id = $1`, [row[link]])).rows[0];
+  if (!found) return undefined;
+  cache.set(link, { model: parent, row: found });
+  return cache.get(link);
+}
+
+/** The write env with the context a model's `copy` override puts around its `super().copy()`. */
+function withCopyContext(w: WriteEnv, model: ModelInfo, defaults: Vals): WriteEnv {
+  const extra = Object.assign({}, ...w.behaviours.of(model.name).map((b) => b.copyContext?.(defaults) ?? {})) as Record<string, unknown>;
+  if (!Object.keys(extra).length) return w;
+  return { ...w, ctx: { ...w.ctx, context: { ...w.ctx.context, ...extra } } };
 }
 
 /**

@@ -4,6 +4,7 @@ import { pythonFactsOf, type PythonDefault } from '../registry/python-field-fact
 import type { ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import type { WriteEnv } from './write-env.ts';
+import { modelIrDefaults } from './ir-default-values.ts';
 
 /**
  * `default_get` for create, in Odoo's precedence (lowest first): the Python field defaults of
@@ -32,13 +33,12 @@ export async function pythonDefaults(ctx: CallContext, model: ModelInfo, only?: 
 async function registeredAndStoredDefaults(w: WriteEnv, model: ModelInfo): Promise<Vals> {
   const defaults: Vals = {};
   for (const b of w.behaviours.of(model.name)) if (b.defaults) Object.assign(defaults, await b.defaults(w.ctx));
-  const company = w.ctx.access.companyId;
-  for (const [name, field] of model.fields) {
+  // ir.default rows of this user/company scope, read now (ir.default.set answers the next create).
+  for (const [name, value] of await modelIrDefaults(w.ctx, model)) {
+    const field = model.fields.get(name);
     // Company-dependent defaults stay in ir_default: Odoo reads them as the fallback, it never copies them onto rows.
-    if (field.companyDependent && field.columnType === 'jsonb') continue;
-    const scoped = company != null ? w.ctx.registry.defaults.get(`${model.name}.${name}@${company}`) : undefined;
-    const value = scoped !== undefined ? scoped : w.ctx.registry.defaults.get(`${model.name}.${name}`);
-    if (value !== undefined) defaults[name] = value;
+    if (!field || (field.companyDependent && field.columnType === 'jsonb')) continue;
+    defaults[name] = value;
   }
   for (const [key, value] of Object.entries(w.ctx.context)) {
     if (!key.startsWith('default_')) continue;

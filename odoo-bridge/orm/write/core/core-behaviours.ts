@@ -10,6 +10,7 @@ import { registerProductVariantPrice } from './product-variant-price.ts';
 import { registerResPartnerBank } from './res-partner-bank.ts';
 import { registerSale } from '../sale/sale-behaviours.ts';
 import { registerIrConfigParameter } from './ir-config-parameter.ts';
+import { registerIrDefault } from './ir-default.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
 import { registerUom } from './uom.ts';
 import { registerCurrencyAccounting } from './res-currency-accounting.ts';
@@ -32,6 +33,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerProductVariantPrice(behaviours);
   registerResPartnerBank(behaviours);
   registerIrConfigParameter(behaviours);
+  registerIrDefault(behaviours);
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
   registerCurrencyAccounting(behaviours);

@@ -1,4 +1,4 @@
-import { missingBehaviour, userError, validationError } from '../../../errors.ts';
+import { userError, validationError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import type { BehaviourRegistry, ModelBehaviour, Vals } from '../behaviour-registry.ts';
 import { computeNotificationType, computeSaleTeam, computeShare, computeSignature, computeTourEnabled } from './res-users-computes.ts';
@@ -7,6 +7,7 @@ import { setPassword, takePassword, type PasswordChange } from './res-users-pass
 import { giveGeneratedAvatar } from './partner-avatar.ts';
 import { configParameter, moduleInstalled, xmlidToResId } from './xmlid.ts';
 import { subscribeUsersToGroupChannels } from './discuss-auto-subscribe.ts';
+import { registerResUsersSignup } from './res-users-signup.ts';
 import { pythonDefaults } from '../defaults.ts';
 import { notifySecuritySettingUpdate } from '../mail/security-update-mail.ts';
 import { emailNormalize } from '../mail/email-address.ts';
@@ -14,8 +15,8 @@ import { emailNormalize } from '../mail/email-address.ts';
 /**
  * res.users' Python behaviour in a stock Odoo 18 (base res_users.py with UsersImplied, base_setup,
  * mail, web_tour, sales_team, digest, auth_signup). The `_inherits` partner is created by the
- * engine from the inherited vals (name, email…). Not reproduced, refused instead: auth_signup's
- * invitation email for new users with an email, and creating/changing groups from a user's vals.
+ * engine from the inherited vals (name, email…). auth_signup's invitation is res-users-signup.ts.
+ * Not reproduced, refused instead: creating/changing groups from a user's vals.
  */
 
 /** Per-call state between a before- and an after-hook, keyed by the vals object both receive. */
@@ -75,7 +76,6 @@ const resUsers: ModelBehaviour = {
     const internal = [...(await internalUsers(ctx, ids))];
     await createUserSettings(ctx, internal);
     await subscribeToDigest(ctx, ids);
-    await refuseSignupInvitation(ctx, ids);
     if (internal.length && hasField(ctx, 'image_1920')) {
       // Internal users without an image get an initials SVG avatar.
       const bare = await ctx.db.query<{ partner_id: number }>(
@@ -213,16 +213,6 @@ async function subscribeToDigest(ctx: CallContext, userIds: number[]): Promise<v
   if (added.rowCount) await ctx.db.query(`UPDATE digest_digest SET write_uid = $2, write_date = (now() at time zone 'UTC') WHERE id = $1`, [digestId, ctx.uid]);
 }
 
-/** auth_signup `create` mails a signup invitation to new users that have an email, unless `no_reset_password`. */
-async function refuseSignupInvitation(ctx: CallContext, userIds: number[]): Promise<void> {
-  if (ctx.context.no_reset_password || !(await moduleInstalled(ctx.db, 'auth_signup'))) return;
-  const withEmail = await ctx.db.query(
-    `SELECT 1 FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ANY($1::int4[]) AND COALESCE(p.email, '') <> '' LIMIT 1`,
-    [userIds],
-  );
-  if (withEmail.rowCount) throw missingBehaviour('res.users', "create of a user with an email (auth_signup's invitation email; pass no_reset_password in the context to skip it)");
-}
-
 /** base_setup's `_apply_groups_to_existing_employees`: only when new users take the template's rights. */
 async function appliesGroupsToEmployees(ctx: CallContext): Promise<boolean> {
   if (!(await moduleInstalled(ctx.db, 'base_setup'))) return true;
@@ -246,6 +236,8 @@ async function applyNewDefaultGroups(ctx: CallContext, written: number[], oldDef
 export function registerResUsers(behaviours: BehaviourRegistry): void {
   behaviours.register('res.users', resUsers);
   behaviours.register('res.users', { afterCreate: (ctx, ids) => subscribeUsersToGroupChannels(ctx, behaviours, ids) });
+  // auth_signup's create wraps base's and mail's: the invitation comes after their work.
+  registerResUsersSignup(behaviours);
 }
 
 /** The users whose normalized email differs from the one written, with their current address. */
