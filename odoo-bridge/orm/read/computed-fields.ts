@@ -16,6 +16,8 @@ import { SALE_COMPUTED_FIELDS } from './sale-tax-totals.ts';
 import { ACCOUNT_COMPUTED_FIELDS } from './account-computes.ts';
 import { PARTNER_ACCOUNT_COMPUTED_FIELDS } from './partner-account-computes.ts';
 import { COMPANY_USER_BANK_COMPUTED_FIELDS } from './company-user-bank-computes.ts';
+import { PRODUCT_COMPUTED_FIELDS } from './product-computes.ts';
+import { SALE_ORDER_COMPUTED_FIELDS } from './sale-order-computes.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -56,6 +58,8 @@ type Sql = RawBuilder<unknown>;
  * | sale.order `tax_totals` | see sale-tax-totals.ts |
  * | account fiscal_country_codes, account.tax price_include, res.country is_stripe_supported_country | see account-computes.ts |
  * | res.partner's account / sale / payment / e-invoicing computes, res.partner.bank acc_type | see partner-account-computes.ts |
+ * | product tooltips, expense policy visibility, pricelist item and document counts, valid attribute lines, variant code / partner_ref / all tags / zoomable image | see product-computes.ts |
+ * | sale.order access url/warning, expiry, tax country, active pricelist, archived products, invoices, authorized transactions | see sale-order-computes.ts |
  * | res.users crm_team_ids, res.company VAT placeholder / hard lock date / foreign VAT countries, res.partner.bank trust and transfer-service fields, mail.alias.domain default_from_email | see company-user-bank-computes.ts |
  *
  * A field that is none of these is left out of a read that names other fields too (read-records.ts
@@ -402,7 +406,7 @@ export function inlineAddress(address: string): string {
  */
 export function computedField(model: ModelInfo, field: string): ComputedField | undefined {
   const key = `${model.name}.${field}`;
-  const known = COMPUTED_FIELDS[key] ?? USER_COMPUTED_FIELDS[key] ?? PRODUCT_CURRENCY_COMPUTED_FIELDS[key] ?? BASE_MODEL_COMPUTED_FIELDS[key] ?? MAIL_MESSAGE_COMPUTED_FIELDS[key] ?? SALE_COMPUTED_FIELDS[key] ?? ACCOUNT_COMPUTED_FIELDS[key] ?? PARTNER_ACCOUNT_COMPUTED_FIELDS[key] ?? COMPANY_USER_BANK_COMPUTED_FIELDS[key] ?? mailMixinComputedField(model, field);
+  const known = COMPUTED_FIELDS[key] ?? USER_COMPUTED_FIELDS[key] ?? PRODUCT_CURRENCY_COMPUTED_FIELDS[key] ?? BASE_MODEL_COMPUTED_FIELDS[key] ?? MAIL_MESSAGE_COMPUTED_FIELDS[key] ?? SALE_COMPUTED_FIELDS[key] ?? ACCOUNT_COMPUTED_FIELDS[key] ?? PARTNER_ACCOUNT_COMPUTED_FIELDS[key] ?? COMPANY_USER_BANK_COMPUTED_FIELDS[key] ?? PRODUCT_COMPUTED_FIELDS[key] ?? SALE_ORDER_COMPUTED_FIELDS[key] ?? mailMixinComputedField(model, field);
   if (known) return known;
   // A non-stored field nothing computes (a search-only field) reads as its empty value.
   const info = model.fields.get(field);

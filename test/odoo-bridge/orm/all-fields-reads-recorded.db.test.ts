@@ -14,6 +14,14 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  * outstanding, journal item / bank / token / sale order counts), res.users' sales teams,
  * res.company's user lock dates, VAT placeholder and tax countries, res.partner.bank's type,
  * display name and trust fields, and the hp_legacy addons' models.
+ * Beside them, named reads of the product computes (fixtures/odoo-differential/product-computes*,
+ * recorded the same way): tooltips by type and invoicing policy, pricelist item and document
+ * counts, valid attribute lines, vendor codes under context partner_id, the catalog flag under
+ * context order_id, all tags, the zoomable image (product.template / product.product all-fields
+ * reads still differ by sales_count, tax_string, packaging and document lists), and of sale.order's
+ * (fixtures/odoo-differential/sale-order-computes*: portal url and warning, expiry, tax country,
+ * active pricelist, archived products, invoices, authorized transactions, as admin and demo;
+ * its all-fields read still differs by the amounts, expected_date, duplicates and credit warning).
  * Creation and write dates are left out: they are the clock's, not a rule's.
  */
 const VOLATILE = new Set(['create_date', 'write_date', '__last_update', 'login_date']);
@@ -25,6 +33,8 @@ function withoutVolatile(value: unknown): unknown {
 }
 
 const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/all-fields-reads.jsonl');
+const productCases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/product-computes.jsonl');
+const saleOrderCases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/sale-order-computes.jsonl');
 const { engines } = recordedEngines();
 
 describe('all-fields reads recorded from a real Odoo 18', () => {
@@ -37,7 +47,12 @@ describe('all-fields reads recorded from a real Odoo 18', () => {
     expect(new Set(calls.map((c) => c.model)).size).toBeGreaterThanOrEqual(15);
   });
 
-  for (const recorded of cases) {
+  it('holds named reads of the product computes on both databases', () => {
+    expect(productCases.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(productCases.map((c) => recordedCall(c).database))).toEqual(new Set(['odoo_ref', 'hp_legacy']));
+  });
+
+  for (const recorded of [...cases, ...productCases.map((c) => ({ ...c, id: `products ${c.id}` })), ...saleOrderCases.map((c) => ({ ...c, id: `sale orders ${c.id}` }))]) {
     it(`${recorded.id} ${recorded.title}`, async () => {
       const call = recordedCall(recorded);
       const got = await engineAnswer(engines[call.database]!, call);

@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import type { Sql } from '../domain/search-env.ts';
+import { orderToSql } from '../sql/order.ts';
+import type { ComputedField, ComputeScope } from './computed-field.ts';
+import { searchAsReader } from './partner-account-computes.ts';
+
+/**
+ * Non-stored computes of sale.order that an all-fields read answers (Odoo 18 sale, portal, payment):
+ *
+ * | field | source | reads as |
+ * |---|---|---|
+ * | access_url | sale_order.py `_compute_access_url` | `/my/orders/<id>` |
+ * | access_warning | portal portal_mixin.py | '' |
+ * | is_expired | sale_order.py | draft or sent with a validity date before today (UTC) |
+ * | tax_country_id | sale_order.py | the fiscal position's country when it has a foreign VAT, else the company's fiscal country |
+ * | has_active_pricelist | sale_order.py | an active pricelist of the order's company or none, searched as the reader |
+ * | has_archived_products | sale_order.py | a line (as the reader) sells an archived variant |
+ * | invoice_ids / invoice_count | sale_order.py `_get_invoiced` | the customer invoices and refunds of the lines' invoice lines (lines and invoice lines read as the reader, each in its `_order`), each once in that order |
+ * | authorized_transaction_ids | sale_order.py (compute_sudo) | the order's transactions in state authorized, payment.transaction's `_order` (id desc) |
+ */
+const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+function orderBy(scope: ComputeScope, model: string, alias: string, joins: Sql[]): Sql {
+  const info = scope.env.registry.model(model)!;
+  return sql.join(orderToSql(scope.env, info, alias, info.order, joins));
+}
+
+/** `order.order_line.invoice_lines.move_id` filtered to customer invoices and refunds, as ids in first-seen order. */
+function invoicesSql(a: string, scope: ComputeScope): Sql {
+  const lines = searchAsReader(scope, 'sale.order.line', []);
+  const items = searchAsReader(scope, 'account.move.line', []);
+  const lineJoins: Sql[] = [];
+  const itemJoins: Sql[] = [];
+  const lineOrder = orderBy(scope, 'sale.order.line', lines.alias, lineJoins);
+  const itemOrder = orderBy(scope, 'account.move.line', items.alias, itemJoins);
+  return sql`(SELECT COALESCE(json_agg(x.move ORDER BY x.pos), '[]') FROM (
+      SELECT y.move, min(y.pos) AS pos FROM (
+        SELECT m.id AS move, row_number() OVER (ORDER BY l.pos, ${itemOrder}) AS pos
+          FROM (SELECT ${sql.ref(`${lines.alias}.id`)} AS id, row_number() OVER (ORDER BY ${lineOrder}) AS pos
+                  FROM ${sql.table(lines.table)} AS ${sql.table(lines.alias)} ${sql.join(lineJoins, sql` `)}
+                 WHERE ${sql.ref(`${lines.alias}.order_id`)} = ${column(a, 'id')} AND ${lines.where}) l
+          JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = l.id
+          JOIN ${sql.table(items.table)} AS ${sql.table(items.alias)} ON ${sql.ref(`${items.alias}.id`)} = rel.invoice_line_id ${sql.join(itemJoins, sql` `)}
+          JOIN account_move m ON m.id = ${sql.ref(`${items.alias}.move_id`)}
+         WHERE ${items.where} AND m.move_type IN ('out_invoice', 'out_refund')) y
+      GROUP BY y.move) x)`;
+}
+
+export const SALE_ORDER_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'sale.order.access_url': { dependsOn: [], compute: (r) => `/my/orders/${r.id}` },
+  'sale.order.access_warning': { dependsOn: [], compute: () => '' },
+  'sale.order.is_expired': {
+    dependsOn: ['state', 'validity_date'],
+    select: () => sql`(now() AT TIME ZONE 'UTC')::date::text`,
+    compute: (r) => (r.state === 'draft' || r.state === 'sent') && typeof r.validity_date === 'string' && r.validity_date < String(r.is_expired),
+  },
+  'sale.order.tax_country_id': {
+    dependsOn: [], readsTables: ['account_fiscal_position', 'res_company'], many2one: 'res.country',
+    select: (a) => sql`COALESCE((SELECT f.country_id FROM account_fiscal_position f WHERE f.id = ${column(a, 'fiscal_position_id')} AND COALESCE(f.foreign_vat, '') <> ''),
+      (SELECT c.account_fiscal_country_id FROM res_company c WHERE c.id = ${column(a, 'company_id')}))`,
+    compute: (r) => r.tax_country_id ?? false,
+  },
+  'sale.order.has_active_pricelist': {
+    dependsOn: [], readsTables: ['product_pricelist'],
+    select: (a, scope) => {
+      const lists = searchAsReader(scope, 'product.pricelist', [['active', '=', true]]);
+      const p = (name: string) => sql.ref(`${lists.alias}.${name}`);
+      return sql`EXISTS (SELECT 1 FROM ${sql.table(lists.table)} AS ${sql.table(lists.alias)}
+        WHERE (${p('company_id')} IS NULL OR ${p('company_id')} = ${column(a, 'company_id')}) AND ${lists.where})`;
+    },
+    compute: (r) => r.has_active_pricelist === true,
+  },
+  'sale.order.has_archived_products': {
+    dependsOn: [], readsTables: ['sale_order_line', 'product_product'],
+    select: (a, scope) => {
+      const lines = searchAsReader(scope, 'sale.order.line', []);
+      const l = (name: string) => sql.ref(`${lines.alias}.${name}`);
+      return sql`EXISTS (SELECT 1 FROM ${sql.table(lines.table)} AS ${sql.table(lines.alias)} JOIN product_product pp ON pp.id = ${l('product_id')}
+        WHERE ${l('order_id')} = ${column(a, 'id')} AND NOT pp.active AND ${lines.where})`;
+    },
+    compute: (r) => r.has_archived_products === true,
+  },
+  'sale.order.invoice_ids': {
+    dependsOn: [], readsTables: ['sale_order_line', 'sale_order_line_invoice_rel', 'account_move_line', 'account_move'],
+    select: (a, scope) => invoicesSql(a, scope),
+    compute: (r) => json<number[] | null>(r.invoice_ids) ?? [],
+  },
+  'sale.order.invoice_count': {
+    dependsOn: [], readsTables: ['sale_order_line', 'sale_order_line_invoice_rel', 'account_move_line', 'account_move'],
+    select: (a, scope) => invoicesSql(a, scope),
+    compute: (r) => (json<number[] | null>(r.invoice_count) ?? []).length,
+  },
+  'sale.order.authorized_transaction_ids': {
+    dependsOn: [], readsTables: ['sale_order_transaction_rel', 'payment_transaction'],
+    select: (a) => sql`(SELECT COALESCE(json_agg(t.id ORDER BY t.id DESC), '[]') FROM sale_order_transaction_rel rel
+        JOIN payment_transaction t ON t.id = rel.transaction_id WHERE rel.sale_order_id = ${column(a, 'id')} AND t.state = 'authorized')`,
+    compute: (r) => json<number[] | null>(r.authorized_transaction_ids) ?? [],
+  },
+};
