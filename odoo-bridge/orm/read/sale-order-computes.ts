@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { missingBehaviour } from '../../errors.ts';
 import type { Sql } from '../domain/search-env.ts';
 import { orderToSql } from '../sql/order.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
@@ -17,6 +18,11 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | has_archived_products | sale_order.py | a line (as the reader) sells an archived variant |
  * | invoice_ids / invoice_count | sale_order.py `_get_invoiced` | the customer invoices and refunds of the lines' invoice lines (lines and invoice lines read as the reader, each in its `_order`), each once in that order |
  * | authorized_transaction_ids | sale_order.py (compute_sudo) | the order's transactions in state authorized, payment.transaction's `_order` (id desc) |
+ * | amount_paid | sale_order.py | the amounts of the order's authorized or done transactions (read as the reader) |
+ * | amount_undiscounted | sale_order.py | over the lines (as the reader): subtotal * 100 / (100 - discount), or price * quantity for a 100% discount, in Python's float order |
+ * | duplicated_order_ids | sale_order.py `_fetch_duplicate_orders` (raw SQL) | other uncancelled orders of the company, partner, order date, customer reference and origin (orders with a customer reference only) |
+ * | expected_date | sale_order.py / sale_order_line.py `_expected_date` | none for a cancelled order; else the earliest of its product lines' (as the reader) order date (a confirmed line; else now) plus customer lead days |
+ * | partner_credit_warning | sale_order.py | '' unless a quotation of a company with credit limits (then refused: account.move `_build_credit_warning_message`) |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -48,6 +54,67 @@ function invoicesSql(a: string, scope: ComputeScope): Sql {
 }
 
 export const SALE_ORDER_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'sale.order.amount_paid': {
+    dependsOn: [], readsTables: ['sale_order_transaction_rel', 'payment_transaction'],
+    select: (a, scope) => {
+      const txs = searchAsReader(scope, 'payment.transaction', []);
+      const t = (name: string) => sql.ref(`${txs.alias}.${name}`);
+      return sql`(SELECT COALESCE(json_agg(${t('amount')} ORDER BY ${t('id')} DESC), '[]') FROM ${sql.table(txs.table)} AS ${sql.table(txs.alias)}
+          JOIN sale_order_transaction_rel rel ON rel.transaction_id = ${t('id')}
+         WHERE rel.sale_order_id = ${column(a, 'id')} AND ${t('state')} IN ('authorized', 'done') AND ${txs.where})`;
+    },
+    compute: (r) => (json<Array<number | string> | null>(r.amount_paid) ?? []).reduce<number>((sum, amount) => sum + Number(amount), 0),
+  },
+  'sale.order.amount_undiscounted': {
+    dependsOn: [], readsTables: ['sale_order_line'],
+    select: (a, scope) => {
+      const lines = searchAsReader(scope, 'sale.order.line', []);
+      const l = (name: string) => sql.ref(`${lines.alias}.${name}`);
+      const joins: Sql[] = [];
+      const order = orderBy(scope, 'sale.order.line', lines.alias, joins);
+      return sql`(SELECT COALESCE(json_agg(json_build_array(${l('price_subtotal')}, ${l('discount')}, ${l('price_unit')}, ${l('product_uom_qty')}) ORDER BY ${order}), '[]')
+          FROM ${sql.table(lines.table)} AS ${sql.table(lines.alias)} ${sql.join(joins, sql` `)} WHERE ${l('order_id')} = ${column(a, 'id')} AND ${lines.where})`;
+    },
+    compute: (r) => {
+      let total = 0;
+      for (const [subtotal, discount, price, quantity] of json<Array<[unknown, unknown, unknown, unknown]> | null>(r.amount_undiscounted) ?? []) {
+        const d = Number(discount ?? 0);
+        total += d !== 100 ? (Number(subtotal ?? 0) * 100) / (100 - d) : Number(price ?? 0) * Number(quantity ?? 0);
+      }
+      return total;
+    },
+  },
+  'sale.order.duplicated_order_ids': {
+    dependsOn: [], readsTables: ['sale_order'],
+    select: (a) => sql`(SELECT COALESCE(json_agg(d.id ORDER BY d.id), '[]') FROM sale_order d
+        WHERE ${column(a, 'client_order_ref')} IS NOT NULL AND ${column(a, 'client_order_ref')} <> ''
+          AND d.company_id = ${column(a, 'company_id')} AND d.id <> ${column(a, 'id')} AND d.state <> 'cancel'
+          AND d.partner_id = ${column(a, 'partner_id')} AND d.date_order = ${column(a, 'date_order')}
+          AND d.client_order_ref = ${column(a, 'client_order_ref')}
+          AND (d.origin = ${column(a, 'origin')} OR (d.origin IS NULL AND ${column(a, 'origin')} IS NULL)))`,
+    compute: (r) => json<number[] | null>(r.duplicated_order_ids) ?? [],
+  },
+  'sale.order.expected_date': {
+    dependsOn: [], readsTables: ['sale_order_line'],
+    select: (a, scope) => {
+      const lines = searchAsReader(scope, 'sale.order.line', []);
+      const l = (name: string) => sql.ref(`${lines.alias}.${name}`);
+      const start = sql`CASE WHEN ${l('state')} = 'sale' AND ${column(a, 'date_order')} IS NOT NULL THEN ${column(a, 'date_order')} ELSE (now() AT TIME ZONE 'UTC') END`;
+      return sql`CASE WHEN ${column(a, 'state')} = 'cancel' THEN NULL ELSE (SELECT to_char(date_trunc('second', min(${start} + COALESCE(${l('customer_lead')}, 0) * interval '1 day')), 'YYYY-MM-DD HH24:MI:SS')
+          FROM ${sql.table(lines.table)} AS ${sql.table(lines.alias)} WHERE ${l('order_id')} = ${column(a, 'id')} AND ${l('display_type')} IS NULL AND ${lines.where}) END`;
+    },
+    compute: (r) => r.expected_date ?? false,
+  },
+  'sale.order.partner_credit_warning': {
+    dependsOn: ['state'], readsTables: ['res_company'],
+    select: (a) => sql`(SELECT COALESCE(c.account_use_credit_limit, false) FROM res_company c WHERE c.id = ${column(a, 'company_id')})`,
+    compute: (r) => {
+      if ((r.state === 'draft' || r.state === 'sent') && r.partner_credit_warning === true) {
+        throw missingBehaviour('sale.order', 'partner_credit_warning with credit limits on (the credit warning message)');
+      }
+      return '';
+    },
+  },
   'sale.order.access_url': { dependsOn: [], compute: (r) => `/my/orders/${r.id}` },
   'sale.order.access_warning': { dependsOn: [], compute: () => '' },
   'sale.order.is_expired': {

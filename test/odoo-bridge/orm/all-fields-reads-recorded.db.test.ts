@@ -20,8 +20,9 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  * context order_id, all tags, the zoomable image (product.template / product.product all-fields
  * reads still differ by sales_count, tax_string, packaging and document lists), and of sale.order's
  * (fixtures/odoo-differential/sale-order-computes*: portal url and warning, expiry, tax country,
- * active pricelist, archived products, invoices, authorized transactions, as admin and demo;
- * its all-fields read still differs by the amounts, expected_date, duplicates and credit warning).
+ * active pricelist, archived products, invoices, transactions, paid and undiscounted amounts,
+ * duplicates, credit warning, a confirmed order's expected date, as admin and demo; its all-fields
+ * read still differs by amount_invoiced and amount_to_invoice, and a quotation's expected date is the clock's).
  * Creation and write dates are left out: they are the clock's, not a rule's.
  */
 const VOLATILE = new Set(['create_date', 'write_date', '__last_update', 'login_date']);
