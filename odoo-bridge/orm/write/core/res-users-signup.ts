@@ -4,7 +4,7 @@ import { idsOf, type MethodSpec } from '../../methods/method.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
 import { updateRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
-import { checkExist, type WriteEnv } from '../write-env.ts';
+import { checkExist, checkRules, type WriteEnv } from '../write-env.ts';
 import { moduleInstalled, xmlidToResId } from './xmlid.ts';
 
 /**
@@ -41,7 +41,12 @@ async function actionResetPassword(w: WriteEnv, userIds: number[], signupType: '
     [userIds],
   );
   const model = ctx.registry.model('res.users');
-  if (model) await checkExist(w, model, userIds);
+  if (model) {
+    // `self.filtered(lambda user: not user.active)` reads the users as the caller: missing ones, the ACL and the rules first.
+    ctx.access.checkModel(model, 'read');
+    await checkExist(w, model, userIds);
+    await checkRules(w, model, 'read', userIds);
+  }
   const byId = new Map(users.map((u) => [u.id, u]));
   const ordered = userIds.map((id) => byId.get(id)).filter((u): u is NonNullable<typeof u> => u !== undefined);
   if (ordered.some((u) => !u.active)) throw userError('You cannot perform this action on an archived user.');

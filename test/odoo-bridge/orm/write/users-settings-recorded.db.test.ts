@@ -16,7 +16,7 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  *   mail server: its ids spent, no mail queued, signup_type cancelled), an archived user with an
  *   email, a language that is not active, no_reset_password, copy with an email;
  *   action_reset_password as a reset, as a signup (create_user 1), on archived, missing and
- *   email-less users, in install_mode.
+ *   email-less users, in install_mode; the read and field rights (portal, demo) it meets first.
  * The calls run in the recorded order on one fresh copy (later calls read what earlier ones wrote).
  */
 const cases = jsonLines<RecordedCase>('fixtures/odoo-users-settings/siblings-recorded.jsonl');
