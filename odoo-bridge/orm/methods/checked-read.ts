@@ -6,26 +6,46 @@ import { vouchReadable, type ReadableIds } from '../read/read-env.ts';
 import { readRecords } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
+import { mailActivitySearch } from './mail-activity-search.ts';
+import { checkMessagesReadable } from './mail-message-access.ts';
 import { searchIds, searchSource } from './search-source.ts';
 
 /**
  * `check_access('read')` on explicit ids (models.py `fetch` → `_check_access`): the model's
  * read right, then the user's read rules. Ids the rules exclude make the whole call fail with
  * Odoo's AccessError ("Uh-oh! …"), not vanish; ids that do not exist are dropped, as `read`
- * skips missing records. What passes is what the record reader accepts.
+ * skips missing records. What passes is what the record reader accepts. mail.message and
+ * mail.activity add their own `_check_access` conditions (mail-message-access.ts, mail-activity-search.ts).
  */
 export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<ReadableIds> {
   const wanted = ids.filter((id) => Number.isInteger(id));
   // ir.attachment's `read` runs its own `check('read')` first: the attached records decide.
   if (model.name === ATTACHMENT_MODEL && !ctx.access.superuser) await checkAttachedRecords(ctx, wanted);
   ctx.access.checkModel(model, 'read');
-  if (!wanted.length || !model.table || !ctx.access.ruleDomain(model, 'read')) return vouchReadable(wanted);
-  const visible = new Set(await searchIds(ctx, model, searchSource(ctx, model, [['id', 'in', wanted]], { order: null, limit: null, offset: 0 }, { activeTest: false })));
+  // mail.message's `_check_access('read')`: after its rules (whose refusal wins), its own conditions.
+  const messages = async () => {
+    if (model.name === 'mail.message') await checkMessagesReadable(ctx, model, await existingIds(ctx, model, wanted));
+  };
+  // mail.activity's `_check_access('read')`: its rules, and assigned to the user or on a document the user may access.
+  const activity = model.name === 'mail.activity' && !ctx.access.superuser;
+  if (!wanted.length || !model.table || (!ctx.access.ruleDomain(model, 'read') && !activity)) {
+    await messages();
+    return vouchReadable(wanted);
+  }
+  let source = searchSource(ctx, model, [['id', 'in', wanted]], { order: null, limit: null, offset: 0 }, { activeTest: false });
+  if (activity) source = await mailActivitySearch(ctx, model, source);
+  const visible = new Set(await searchIds(ctx, model, source));
   const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${wanted}::int4[])`);
   const denied = existing.map((r) => r.id).filter((id) => !visible.has(id));
   if (denied.length) throw await ctx.access.ruleError(model, 'read', denied);
+  await messages();
   // The rules passed for every existing id: the list keeps the caller's order and duplicates.
   return vouchReadable(wanted);
+}
+
+async function existingIds(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<number[]> {
+  if (!ids.length || !model.table) return [];
+  return (await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...ids]}::int4[])`)).map((r) => r.id);
 }
 
 /**

@@ -14,7 +14,8 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  * create access check that uses up the message's id); message_subscribe/unsubscribe by the same
  * users (oneself needs read, others write; subtypes replaced; archived partners dropped;
  * followers created in Python's set order) and the follower fields read back; mail.message and
- * mail.activity searches by users who are not admin (filtered by the documents' access).
+ * mail.activity searches, read_group and reads by id by users who are not admin (their own
+ * `_search`/`_check_access`: the documents' access, authorship, notifications, internal notes).
  */
 const cases = jsonLines<RecordedCase>('fixtures/odoo-mail-thread/recorded.jsonl');
 const { engines } = recordedEngines();
