@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { guardedFieldSql } from '../access/field-guards.ts';
 import type { FieldInfo, FieldType } from '../registry/types.ts';
+import { columnRef } from '../sql/identifiers.ts';
 import type { SearchEnv, Sql } from './search-env.ts';
 
 /** PostgreSQL type a company-dependent value is cast to when read out of its jsonb column. */
@@ -21,7 +22,7 @@ export function fieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
 }
 
 function storedFieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
-  const ref = sql.ref(`${alias}.${field.column}`);
+  const ref = columnRef(`${alias}.${field.column}`);
   if (field.translate) {
     return env.lang === 'en_US' ? sql`(${ref}->>'en_US')` : sql`COALESCE(${ref}->>${env.lang}::text, ${ref}->>'en_US')`;
   }
