@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { createJSONRPCErrorResponse, createJSONRPCSuccessResponse, type JSONRPCID, type JSONRPCResponse } from 'json-rpc-2.0';
 import type { Logger } from 'pino';
 import { OdooError } from '../errors.ts';
+import { pythonDict } from '../wire/python-values.ts';
 import { asOdooError, odooJsonError } from './odoo-json-errors.ts';
 import { decodeJsonBodyText } from './raw-body.ts';
 import { parsePythonJson, PythonJsonDecodeError, type PythonJsonResult } from '../wire/json/python-json-parse.ts';
@@ -96,8 +97,10 @@ export function jsonRouteAnswerer(
 
   return async (rawBody, context) => {
     const { req, res } = context;
+    // Odoo infers a request's type from its mimetype alone (JsonRPCDispatcher.is_compatible_with):
+    // a JSON route declares no methods, so a PUT or GET carrying a JSON body is dispatched too.
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (req.method !== 'POST' || !JSON_CONTENT_TYPES.has(contentType)) return wrongType;
+    if (!JSON_CONTENT_TYPES.has(contentType)) return wrongType;
     const parsed = parseJsonBody(rawBody);
     if (options.readBeforeDispatch) {
       const raised = await options.readBeforeDispatch(parsed, context);
@@ -120,9 +123,17 @@ export function jsonRouteAnswerer(
       return { status: 400, contentType: HTML_ANSWER_TYPE, text: unreadable };
     }
     const request = body as Record<string, unknown>;
-    const params = request.params;
-    const id = isJsonRpcId(request.id) ? request.id : null;
-    const { response, plain } = await respond(isObject(params) ? params : {}, id, context);
+    // The dispatcher keeps `jsonrequest.get('id')` whatever its JSON type and echoes it.
+    const id = (Object.hasOwn(request, 'id') ? request.id : null) as JSONRPCID;
+    let params: Record<string, unknown>;
+    try {
+      // `dict(jsonrequest.get('params', {}), **args)` (odoo/http.py JsonRPCDispatcher.dispatch).
+      params = pythonDict(Object.hasOwn(request, 'params') ? request.params : {});
+    } catch (thrown) {
+      const { code, message, data } = odooJsonError(asOdooError(thrown, logger));
+      return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(createJSONRPCErrorResponse(id, code, message, data), id, logger) };
+    }
+    const { response, plain } = await respond(params, id, context);
     if (res.headersSent) return undefined;
     const plainId = typeof id !== 'number' || Number.isFinite(id);
     return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(response, id, logger, plain && plainId) };
@@ -160,11 +171,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isJsonRpcId(value: unknown): value is JSONRPCID {
-  return typeof value === 'string' || typeof value === 'number' || value === null;
-}
-
 function badRequestPage(routePath: string): string {
-  const escaped = `Request inferred type is compatible with [&#39;http&#39;] but &#39;${routePath}&#39; is type=&#39;json&#39;.`;
+  // Odoo names the route's first URL (`routing['routes'][0]`): the bare one, before `/<path:path>`.
+  const firstRoute = routePath.replace(/\/\*path$/, '');
+  const escaped = `Request inferred type is compatible with [&#39;http&#39;] but &#39;${firstRoute}&#39; is type=&#39;json&#39;.`;
   return `<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>${escaped}</p>\n`;
 }

@@ -1,6 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
+import { OdooError } from '../errors.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
+import { pythonStr } from '../wire/python-values.ts';
 import type { RpcDispatcher } from '../rpc/dispatch-rpc.ts';
 import { parseMethodCall, serializeFaultFor, serializeResponse, XmlRpcMarshalError, XmlRpcParseError, type FaultDialect } from '../wire/xmlrpc/index.ts';
 import { checkResponseSize } from '../wire/response-budget.ts';
@@ -36,6 +38,8 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
   const jsonRpc: JsonRouteHandler = (params, { req, res }) => {
     try {
       const { service, method, args } = bindJsonRpcParams(params);
+      // dispatch_rpc looks the service up in a dict: a name that is not a string is KeyError(name).
+      if (typeof service !== 'string') throw new OdooError('builtins.KeyError', pythonStr(service), { arguments: [service] });
       return answerRouted(router, routeQuery(String(service), String(method), Array.isArray(args) ? args : []), req, res, () =>
         dispatch(String(service), String(method), String(service) === 'object' ? (Array.isArray(args) ? args : [args]) : starArgs(args), { clientAddress: clientAddress(req), transport: 'jsonrpc' }),
       );
@@ -48,8 +52,12 @@ export function rpcRoutes(dispatch: RpcDispatcher, router: CallRouter, logger: L
   // `@route("/xmlrpc/2/<service>", methods=["POST"])`: any service name reaches dispatch_rpc,
   // which answers an unknown one with KeyError, a fault like any other; other HTTP methods are
   // werkzeug's 405 before any handler runs.
-  routes.post('/xmlrpc/2/:service', rawBody, (req, res) => answerXmlRpc(String(req.params.service), 'int', req, res));
-  routes.post('/xmlrpc/:service', rawBody, (req, res) => answerXmlRpc(String(req.params.service), 'legacy', req, res));
+  // werkzeug adds OPTIONS to a rule that lists its methods (provide_automatic_options) and Odoo
+  // dispatches the match like a POST: an OPTIONS request is a call with its (usually empty) body.
+  for (const method of ['post', 'options'] as const) {
+    routes[method]('/xmlrpc/2/:service', rawBody, (req, res) => answerXmlRpc(String(req.params.service), 'int', req, res));
+    routes[method]('/xmlrpc/:service', rawBody, (req, res) => answerXmlRpc(String(req.params.service), 'legacy', req, res));
+  }
   routes.all(['/xmlrpc/2/:service', '/xmlrpc/:service'], methodNotAllowed(['POST']));
 
   async function answerXmlRpc(service: string, dialect: FaultDialect, req: Request, res: Response): Promise<void> {

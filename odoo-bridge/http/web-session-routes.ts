@@ -15,6 +15,7 @@ import { jsonEndpoint, type JsonCallContext, type JsonEndpointOptions } from './
 import { callKwPreRead } from './call-kw-pre-read.ts';
 import { answerRouted, forwardIfRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
+import { pythonDict, pythonStarArgs } from '../wire/python-values.ts';
 import { notFoundError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
 
@@ -95,6 +96,19 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     return { sessionId, session, database };
   }
 
+  // web's home.py health (type='http', auth='none', any method): {"status": "pass"}; with a truthy
+  // db_server_status it also opens a connection to the database server (500 and "fail" when it cannot).
+  router.all('/web/health', (req, res) => {
+    // json.dumps of {'status': …[, 'db_server_status': …]}, written as Python spaces it.
+    const answer = (status: number, text: string) => res.status(status).set('Cache-Control', 'no-store').type('application/json').send(text);
+    if (!req.query.db_server_status) return answer(200, '{"status": "pass"}');
+    const first = databases.get(databases.names()[0]);
+    (first ? first.pool.query('SELECT 1') : Promise.reject(new Error('no database served'))).then(
+      () => answer(200, '{"status": "pass", "db_server_status": true}'),
+      () => answer(500, '{"status": "fail", "db_server_status": false}'),
+    );
+  });
+
   json('/web/webclient/version_info', async () => VERSION_INFO);
   json('/web/database/list', async () => databases.names());
   // web's session.py get_lang_list: `dispatch_rpc('db', 'list_lang', [])`, auth='none'.
@@ -140,6 +154,19 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     return rows.map((r) => r.name);
   }, undefined, 'user');
 
+  // web's session.py account (auth='user'): the odoo.com OAuth URL for this database, from the
+  // sudo'ed config parameters database.uuid and web.base.url, werkzeug-url_encoded.
+  json('/web/session/account', async (_params, context) => {
+    const { session, database } = await requireSession(context);
+    const param = async (key: string): Promise<string | false> => {
+      const { rows } = await database.pool.query<{ value: string | null }>('SELECT value FROM ir_config_parameter WHERE key = $1', [key]);
+      return rows[0]?.value ?? false;
+    };
+    const state = pythonJsonDumps([['d', session.db], ['u', await param('web.base.url')]]);
+    const query: [string, string][] = [['response_type', 'token'], ['client_id', (await param('database.uuid')) || ''], ['state', state], ['scope', 'userinfo']];
+    return `https://accounts.odoo.com/oauth2/auth?${query.map(([key, value]) => `${werkzeugQuotePlus(key)}=${werkzeugQuotePlus(value)}`).join('&')}`;
+  }, undefined, 'user');
+
   json('/web/session/destroy', async (_params, context) => {
     const { sessionId } = await requireSession(context);
     await sessions.destroy(sessionId);
@@ -181,8 +208,10 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
         uid: session.uid,
         model: String(model),
         method: String(method),
-        args: Array.isArray(args) ? args : [],
-        kwargs: isObject(kwargs) ? kwargs : {},
+        // api.call_kw unpacks them as Python does: `*args` (a string is its characters, None
+        // TypeError), `dict(kwargs)` (None is TypeError).
+        args: pythonStarArgs(args),
+        kwargs: pythonDict(kwargs),
         transport: 'web',
       });
       // web's dataset.py call_button answers an action (a dict whose type is not '') and False for
@@ -225,4 +254,24 @@ function isWellFormedCall(body: { ok: boolean; value?: unknown }): boolean {
 
 function isUnknownModel(error: OdooError): boolean {
   return error.exceptionName === 'odoo.exceptions.UserError' && /^Object .* doesn't exist$/.test(error.message);
+}
+
+/** werkzeug 2.2 `url_quote_plus(value)` as `url_encode` applies it: UTF-8, spaces as `+`, only its always-safe bytes kept. */
+function werkzeugQuotePlus(value: string): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    if (char === ' ') out += '+';
+    // `_always_safe`: unreserved characters and RFC 3986 sub-delims; `+` is quoted (the plus's unsafe).
+    else if (/[A-Za-z0-9\-._~$!'()*,;]/.test(char)) out += char;
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Python's `json.dumps` of a flat dict (default separators `, ` and `: `, ensure_ascii). */
+function pythonJsonDumps(entries: [string, string | false][]): string {
+  const dump = (value: string | false) =>
+    value === false ? 'false' : JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `{${entries.map(([key, value]) => `${dump(key)}: ${dump(value)}`).join(', ')}}`;
 }

@@ -8,6 +8,7 @@ import type { MethodSpec, MethodTable } from './methods/method.ts';
 import { READ_METHODS } from './methods/index.ts';
 import { bindOverride, overrideBinding } from './meta/override-api.ts';
 import { loadRegistry } from './registry/registry-cache.ts';
+import { indexOutOfRange, pythonDict, pythonTruthy } from '../wire/python-values.ts';
 import type { Registry } from './registry/types.ts';
 
 export interface OrmEngineOptions {
@@ -54,14 +55,18 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
     if (!spec) {
       throw new OdooError(json2 ? 'werkzeug.exceptions.NotFound' : 'builtins.AttributeError', `The method '${method}' does not exist on the model '${request.model}'`);
     }
-    const kwargs = { ...(request.kwargs ?? {}) };
-    const rawContext = kwargs.context;
+    // api.call_kw: `kwargs = dict(kwargs)`; `context = kwargs.pop('context', None) or {}` then
+    // `with_context(context)`, itself a `dict(context)` (a string there is Python's ValueError).
+    const kwargs = { ...pythonDict(request.kwargs ?? {}) };
+    const givenContext = kwargs.context;
+    const rawContext = pythonTruthy(givenContext) && !isMapping(givenContext) ? pythonDict(givenContext) : givenContext;
     delete kwargs.context;
     let args = Array.isArray(request.args) ? request.args : [];
     let ids: unknown;
     const binding = overrideBinding(spec, request.model, method, registry.modules);
     if (binding.api === 'records') {
-      if (!args.length) throw new OdooError('builtins.IndexError', 'list index out of range');
+      // `ids, args = args[0], args[1:]`: execute() hands call_kw a tuple, the web route its JSON list.
+      if (!args.length) throw indexOutOfRange(request.transport === 'web' || request.transport === 'json2' ? 'list' : 'tuple');
       ids = args[0];
       args = args.slice(1);
     }
@@ -87,4 +92,8 @@ function refuseUnboundJson2(signature: Signature, positional: number, kwargs: Re
   if (signature.varKeywords) return;
   const unexpected = Object.keys(kwargs).find((key) => !params.some((p) => p.name === key));
   if (unexpected) throw new OdooError('werkzeug.exceptions.UnprocessableEntity', `got an unexpected keyword argument ${pyRepr(unexpected)}`);
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

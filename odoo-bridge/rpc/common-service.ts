@@ -5,6 +5,7 @@ import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { ABOUT_TEXT, SERVER_VERSION, VERSION_INFO } from './version.ts';
 import { unknownDatabase } from './unknown-database.ts';
+import { pythonStarStarMapping, pythonTruthy } from '../wire/python-values.ts';
 
 export interface RpcRequestInfo {
   clientAddress: string;
@@ -17,9 +18,12 @@ export interface RpcRequestInfo {
  */
 export function createCommonService(databases: DatabaseDirectory, throttle: LoginThrottle) {
   /** Odoo swallows every AccessDenied here, the cooldown's included: the answer is `false`. */
-  async function authenticate(db: unknown, login: unknown, password: unknown, info: RpcRequestInfo): Promise<number | false> {
+  async function authenticate(db: unknown, login: unknown, password: unknown, info: RpcRequestInfo, userAgentEnv: unknown = null): Promise<number | false> {
     const served = databases.get(db);
     if (!served) throw unknownDatabase(db);
+    // `{**user_agent_env, 'interactive': False}` after `if not user_agent_env: user_agent_env = {}`:
+    // a truthy value that is not a mapping is Python's TypeError, before any credential is read.
+    if (pythonTruthy(userAgentEnv)) pythonStarStarMapping(userAgentEnv);
     const loginText = typeof login === 'string' ? login : String(login);
     const secret = typeof password === 'string' ? password : '';
     try {
@@ -64,7 +68,7 @@ export function createCommonService(databases: DatabaseDirectory, throttle: Logi
       }
       case 'authenticate': {
         const a = bindArguments({ qualname: 'exp_authenticate', isFunction: true, params: [{ name: 'db' }, { name: 'login' }, { name: 'password' }, { name: 'user_agent_env' }] }, params);
-        return authenticate(a.db, a.login, a.password, info);
+        return authenticate(a.db, a.login, a.password, info, a.user_agent_env);
       }
       case 'set_loglevel':
         bindArguments({ qualname: 'exp_set_loglevel', isFunction: true, params: [{ name: 'loglevel' }, { name: 'logger', default: null }] }, params);

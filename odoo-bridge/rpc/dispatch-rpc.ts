@@ -17,7 +17,7 @@ export function createRpcDispatcher(databases: DatabaseDirectory, throttle: Logi
   return (service, method, params, info) => {
     try {
       if (service === 'object') {
-        const credentials = readObjectCredentials(databases, params);
+        const credentials = readObjectCredentials(databases, params, info.transport);
         const checking = checkObjectCredentials(credentials, throttle, info);
         const call = () => credentials.database.call(toOdooCall(credentials, method, params, info.transport));
         // A secret accepted before is checked synchronously: the call starts at once.

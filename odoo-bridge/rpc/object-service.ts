@@ -5,6 +5,7 @@ import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databas
 import type { RpcRequestInfo } from './common-service.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { unknownDatabase } from './unknown-database.ts';
+import { indexOutOfRange, pythonStarArgs, pythonStarStarKwargs, pythonStr, pythonTruthy, pythonTypeName } from '../wire/python-values.ts';
 
 /** `db, uid, passwd = params[0], int(params[1]), params[2]` of odoo/service/model.py `dispatch`. */
 export interface ObjectCredentials {
@@ -13,8 +14,9 @@ export interface ObjectCredentials {
   password: unknown;
 }
 
-export function readObjectCredentials(databases: DatabaseDirectory, params: unknown[]): ObjectCredentials {
-  if (params.length < 3) throw new OdooError('builtins.IndexError', 'list index out of range');
+export function readObjectCredentials(databases: DatabaseDirectory, params: unknown[], transport?: Transport): ObjectCredentials {
+  // XML-RPC's decoder hands dispatch a tuple of params, JSON-RPC a list.
+  if (params.length < 3) throw indexOutOfRange(transport === 'xmlrpc' || transport === 'xmlrpc-legacy' ? 'tuple' : 'list');
   const uid = pythonInt(params[1]);
   const database = databases.get(params[0]);
   if (!database) throw unknownDatabase(params[0]);
@@ -36,6 +38,9 @@ export function checkObjectCredentials(credentials: ObjectCredentials, throttle:
   const keys = { clientAddress: info.clientAddress, login: uid };
   return throttle.attempt(keys, async () => {
     if (await database.credentials.checkUid(uid, secret)) return true;
+    // res_users.check: `if not passwd: raise AccessDenied()` first; then `env.user.active` of
+    // uid 0 (False) is an empty recordset's False (AccessDenied), of a missing uid a MissingError.
+    if (!pythonTruthy(credentials.password) || uid === 0) throw accessDenied();
     const { rows } = await database.pool.query('SELECT 1 FROM res_users WHERE id = $1', [uid]);
     if (rows.length === 0) {
       throw missingError(`Record does not exist or has been deleted.\n(Record: res.users(${uid},), User: ${uid})`);
@@ -66,29 +71,30 @@ export function toOdooCall(credentials: ObjectCredentials, serviceMethod: string
     return {
       database,
       uid,
-      model: String(bound.obj),
-      method: String(bound.method),
-      args: Array.isArray(bound.args) ? bound.args : [bound.args],
-      kwargs: isPlainObject(bound.kw) ? bound.kw : {},
+      model: pythonStr(bound.obj),
+      method: pythonStr(bound.method),
+      // `execute(db, uid, obj, method, *args, **kw or {})` (odoo/service/model.py execute_kw).
+      args: pythonStarArgs(bound.args),
+      kwargs: pythonTruthy(bound.kw) ? pythonStarStarKwargs(bound.kw, 'odoo.service.model.execute()') : {},
       ...via,
     };
   }
   if (serviceMethod === 'execute') {
     const rest = [database, uid, ...params.slice(3)];
     const bound = bindArguments(EXECUTE, rest.slice(0, 4));
-    return { database, uid, model: String(bound.obj), method: String(bound.method), args: rest.slice(4), kwargs: {}, ...via };
+    return { database, uid, model: pythonStr(bound.obj), method: pythonStr(bound.method), args: rest.slice(4), kwargs: {}, ...via };
   }
   throw new OdooError('builtins.NameError', `Method not available ${serviceMethod}`);
 }
 
-/** Python's `int(uid)`: accepts "2" and 2.0; anything else is Python's ValueError. */
+/** Python's `int(uid)`: accepts "2" and 2.0; another string is ValueError, a value of another type TypeError. */
 function pythonInt(value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
   if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value !== 'string') {
+    throw new OdooError('builtins.TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${pythonTypeName(value)}'`);
+  }
   throw new OdooError('builtins.ValueError', `invalid literal for int() with base 10: '${String(value)}'`);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

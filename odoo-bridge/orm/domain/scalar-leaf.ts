@@ -5,6 +5,7 @@ import { arrayCast } from './field-sql.ts';
 import { pyTruthy, type Operator } from './parse.ts';
 import { pyRepr, pyTuple } from './python-repr.ts';
 import type { SearchEnv, Sql } from './search-env.ts';
+import { XmlRpcBinary } from '../../wire/xmlrpc/values.ts';
 
 /**
  * A condition on one column (or column expression) with Odoo 18's NULL semantics
@@ -145,6 +146,8 @@ export function pyText(value: unknown): string {
 /** `convert_to_column` for a comparison value: booleans stay booleans, json goes as text, strings are cut to the field's size. */
 function columnValue(field: FieldInfo, value: unknown): unknown {
   if (field.type === 'boolean') return pyTruthy(value);
+  // An XML-RPC <base64> value is Python bytes: _String.convert_to_cache makes it text (to_text).
+  if (value instanceof XmlRpcBinary && STRING_TYPES.has(field.type)) value = value.toBuffer().toString('utf8');
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   if (STRING_TYPES.has(field.type)) {
     // _String.convert_to_cache: None for False/None, else str(value) cut to the field's size

@@ -1,7 +1,7 @@
 import { missingBehaviour, valueError } from '../../errors.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import type { FieldInfo } from '../registry/types.ts';
-import { PythonFloat, pythonFloat } from '../../wire/xmlrpc/values.ts';
+import { PythonFloat, pythonFloat, XmlRpcBinary } from '../../wire/xmlrpc/values.ts';
 
 /**
  * Where a default comes from: `data` is JSON as a client or ir.default gives it (a list is not a
@@ -20,7 +20,7 @@ const MAXINT = 2 ** 31 - 1;
  * validate=False), self)` for every value it found (context key, ir.default, Python default), so
  * what a client gets is the field type's write format, whatever the default was written as
  * (fields.py, Odoo 18):
- * - integer: `int(value or 0)` (a `default=False` is 0), above 2^31-1 a float;
+ * - integer: `int(value or 0)` (a `default=False` is 0), above 2^31-1 a float, below -2^31 a Python int (bigint);
  * - float/monetary: `float(value or 0.0)` rounded to the field's digits (a Python float: `1.0`,
  *   `<double>`); monetary's currency is empty on the model, so it is not rounded;
  * - boolean: `bool(value)`;
@@ -37,7 +37,10 @@ export function defaultInWriteFormat(field: FieldInfo, value: unknown, digits: F
     case 'many2one_reference': {
       if (isRecordDict(value)) return typeof value.id === 'number' ? value.id : false;
       const n = truthy(value) ? Math.trunc(numberOf(value)) : 0;
-      return n > MAXINT ? pythonFloat(n) : n;
+      // Integer.convert_to_read sends a value above 2^31-1 as a float; one below -2^31 stays a
+      // Python int, which XML-RPC's marshaller refuses (OverflowError) and JSON writes as it is.
+      if (n > MAXINT) return pythonFloat(n);
+      return n < -MAXINT - 1 ? BigInt(n) : n;
     }
     case 'float': {
       const n = truthy(value) ? numberOf(value) : 0;
@@ -53,6 +56,12 @@ export function defaultInWriteFormat(field: FieldInfo, value: unknown, digits: F
     case 'html': {
       // _String.convert_to_cache makes False/None None, and its convert_to_write keeps it: null.
       if (value === null || value === undefined || value === false) return null;
+      // XML-RPC <base64> is Python bytes: Html's convert_to_cache(validate=False) keeps it as it
+      // is (sent back as <base64>), Char and Text decode it (`value.decode()`).
+      if (value instanceof XmlRpcBinary) {
+        if (field.type === 'html') return value;
+        value = value.toBuffer().toString('utf8');
+      }
       const text = typeof value === 'string' ? value : pythonStr(value);
       return field.size ? [...text].slice(0, field.size).join('') : text;
     }

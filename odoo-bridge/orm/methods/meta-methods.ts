@@ -3,14 +3,19 @@ import { describeField, descriptionEnv } from './field-description.ts';
 import { pythonFieldOrder } from '../registry/python-field-order.ts';
 import { reifiedGroupFields } from './user-reified-groups.ts';
 import { defaultGet } from '../meta/default-get.ts';
+import { pythonContainer } from './python-membership.ts';
+import { pythonTruthy } from '../../wire/python-values.ts';
 
 export const META_METHODS: MethodTable = {
   fields_get: {
     api: 'model',
     signature: { qualname: 'BaseModel.fields_get', params: [{ name: 'allfields', default: null }, { name: 'attributes', default: null }] },
     async run(ctx, model, a) {
-      const wanted = Array.isArray(a.allfields) && a.allfields.length ? new Set(a.allfields.map(String)) : null;
-      const attributes = Array.isArray(a.attributes) ? new Set(a.attributes.map(String)) : null;
+      // `if allfields and fname not in allfields` / `if attributes is not None and attr not in
+      // attributes` (models.py fields_get, fields.py get_description): Python's `in`, so a string
+      // given for either is searched for substrings (allfields='name' keeps `name` alone).
+      const wanted = pythonTruthy(a.allfields) ? pythonContainer(a.allfields) : null;
+      const attributes = a.attributes === null || a.attributes === undefined ? null : pythonContainer(a.attributes);
       const result: Record<string, unknown> = {};
       const env = await descriptionEnv(ctx);
       for (const name of pythonFieldOrder(ctx.registry, model)) {

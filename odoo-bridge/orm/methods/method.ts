@@ -1,3 +1,4 @@
+import { OdooError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import type { Bound, Signature } from '../dispatch/signature.ts';
 import type { ModelInfo } from '../registry/types.ts';
@@ -22,12 +23,24 @@ export function idsOf(value: unknown): number[] {
   return [];
 }
 
-/** Odoo's falsy checks for paging arguments: `limit` 0/False/None/'' = no limit, `offset` falsy = 0. */
+/**
+ * Odoo's falsy checks for paging arguments: `limit` 0/False/None/'' = no limit, `offset` falsy = 0.
+ * A truthy string goes to PostgreSQL as the `LIMIT %s`/`OFFSET %s` parameter, which reads it as a
+ * bigint: digits are that number, anything else is PostgreSQL's invalid-input error.
+ */
 export function limitOf(value: unknown): number | null {
-  return typeof value === 'number' && value > 0 ? Math.floor(value) : null;
+  const given = pagingNumber(value);
+  return given !== undefined && given > 0 ? Math.floor(given) : null;
 }
 export function offsetOf(value: unknown): number {
-  return typeof value === 'number' && value > 0 ? Math.floor(value) : 0;
+  const given = pagingNumber(value);
+  return given !== undefined && given > 0 ? Math.floor(given) : 0;
+}
+function pagingNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (/^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
+  throw new OdooError('psycopg2.errors.InvalidTextRepresentation', `invalid input syntax for type bigint: "${value}"`);
 }
 export function orderOf(value: unknown, model: ModelInfo): string {
   return typeof value === 'string' && value.trim() ? value : model.order;

@@ -93,7 +93,9 @@ export const SEARCH_METHODS: MethodTable = {
 
 /** The names a `fields` argument gives, or null for None/False/[] (every field). */
 function namedFields(fields: unknown): unknown[] | null {
-  if (typeof fields === 'string') return [fields];
+  // check_field_access_rights and fetch iterate what they are given: a string is its characters
+  // (`fields='code'` is `Invalid field 'c'`), an empty one is falsy (every field).
+  if (typeof fields === 'string') return fields ? [...fields] : null;
   return Array.isArray(fields) && fields.length ? fields : null;
 }
 
