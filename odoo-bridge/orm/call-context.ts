@@ -69,7 +69,9 @@ export async function createCallContext(options: {
         context,
         existingCompanyIds,
         ...(o.sudo ? {} : { ruleDomain: (model: ModelInfo) => access.ruleDomain(model, 'read') }),
-        ...(o.sudo || access.superuser ? {} : { viewer, checkFieldRead: (model: ModelInfo, field: FieldInfo) => fieldAccess.check(model, 'read', [field.name]) }),
+        ...(o.sudo || access.superuser
+          ? {}
+          : { viewer, checkFieldRead: (model: ModelInfo, field: FieldInfo) => fieldAccess.check(model, 'read', [field.name]), checkModelRead: (model: ModelInfo) => access.checkModel(model, 'read') }),
       });
     },
     readEnv(o = {}) {

@@ -5,6 +5,7 @@ import { pythonSearchFields } from '../registry/python-model-facts.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { fieldSql } from './field-sql.ts';
 import { asSudo, checkFieldRead } from './field-read-checks.ts';
+import { isAutoJoin } from './auto-join.ts';
 import {
   buildTree,
   checkDomainShape,
@@ -40,6 +41,8 @@ export interface WhereOptions {
   activeTest?: boolean;
   /** Sudo searches (child_of expansion, rule domains) skip record rules. */
   sudo?: boolean;
+  /** An `auto_join` field's sub-search (auto-join.ts): no read right checked, no record rules, field checks kept. */
+  bypassAccess?: boolean;
 }
 
 /**
@@ -54,22 +57,23 @@ export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, 
   const withActive = withActiveLeaf(model, items, options.activeTest ?? env.activeTest);
   const tree = buildTree(env.registry, model, withActive);
   let condition = compileNode(env, model, alias, tree);
-  const rules = options.sudo || !env.ruleDomain ? null : env.ruleDomain(model);
+  const rules = options.sudo || options.bypassAccess || !env.ruleDomain ? null : env.ruleDomain(model);
   if (rules && rules.length) {
     const ruleEnv: SearchEnv = { ...env, ruleDomain: undefined, insideRule: true };
     const ruleSql = compiledRuleSql(ruleEnv, model.name, rules, alias, () => compileWhere(ruleEnv, model, rules, alias, { activeTest: false, sudo: true }));
     env.aliasSeq = ruleEnv.aliasSeq; // the rule's aliases are taken: later ones must not reuse them
     condition = sql`(${condition} AND ${ruleSql})`;
   }
-  if (attachment && env.viewer && !options.sudo) {
+  if (attachment && env.viewer && !options.sudo && !options.bypassAccess) {
     const linked = attachmentAccessSql(env, alias, (target, targetAlias) => compileWhere(env, target, [], targetAlias, { activeTest: false }));
     condition = sql`(${condition} AND ${linked})`;
   }
   return condition;
 }
 
-/** `comodel._search(domain)` as a subquery source. */
+/** `comodel._search(domain)` as a subquery source: the model's read right first, as `_search` checks it. */
 export function subSearch(env: SearchEnv, model: ModelInfo, domain: unknown, options: WhereOptions = {}): Extract<IdSource, { kind: 'query' }> {
+  if (!options.sudo && !options.bypassAccess && !env.sudoDepth && !env.insideRule) env.checkModelRead?.(model);
   const table = requireTable(model);
   const alias = nextAlias(env, model);
   const where = compileWhere(env, model, domain, alias, options);
@@ -295,13 +299,13 @@ function compileAny(env: SearchEnv, model: ModelInfo, alias: string, name: strin
   if (!comodel) throw keyErrorOf(String(field.relation));
   if (field.type === 'many2one') {
     checkFieldRead(env, model, field);
-    const ids = subSearch(env, comodel, sub, { activeTest: false });
+    const ids = subSearch(env, comodel, sub, { activeTest: false, bypassAccess: isAutoJoin(model, field) });
     const col = fieldSql(env, field, alias); // a company-dependent many2one is its jsonb value for env.company
     return operator === 'any' ? idsIn(col, ids) : sql`(${idsIn(col, ids, true)} OR ${col} IS NULL)`;
   }
   // expression.py: `domain = AND([field.get_domain_list(model), right])` before the comodel search.
   const fieldDomain = x2manyFieldDomain(env, model, field);
-  const ids = subSearch(env, comodel, fieldDomain.length ? andDomains(fieldDomain, checkDomainShape(sub)) : sub);
+  const ids = subSearch(env, comodel, fieldDomain.length ? andDomains(fieldDomain, checkDomainShape(sub)) : sub, { bypassAccess: isAutoJoin(model, field) });
   return x2manyMembership(env, model, alias, field, comodel, operator === 'any' ? 'in' : 'not in', ids);
 }
 

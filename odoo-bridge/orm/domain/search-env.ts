@@ -35,6 +35,12 @@ export interface SearchEnv {
    * and the superuser; not applied inside rule domains or sudo sub-searches (domain/field-read-checks.ts).
    */
   readonly checkFieldRead?: (model: ModelInfo, field: FieldInfo) => void;
+  /**
+   * `check_access('read')` that every `comodel._search` of expression.py starts with: a domain
+   * path through a model the user may not read is Odoo's AccessError, not an empty match.
+   * Absent for sudo searches and the superuser (domain/compile.ts `subSearch`).
+   */
+  readonly checkModelRead?: (model: ModelInfo) => void;
   /** How many sudo sub-searches are being compiled right now (no field checks inside them). */
   sudoDepth?: number;
   /** The call's context, for computes that depend on it (`@api.depends_context`). */
@@ -72,7 +78,7 @@ export function newSearchEnv(
   registry: Registry,
   options: {
     lang?: string; activeTest?: boolean; companyId?: number | null; uid?: number; ruleDomain?: SearchEnv['ruleDomain']; viewer?: SearchViewer;
-    checkFieldRead?: SearchEnv['checkFieldRead']; context?: SearchEnv['context']; existingCompanyIds?: SearchEnv['existingCompanyIds'];
+    checkFieldRead?: SearchEnv['checkFieldRead']; checkModelRead?: SearchEnv['checkModelRead']; context?: SearchEnv['context']; existingCompanyIds?: SearchEnv['existingCompanyIds'];
   } = {},
 ): SearchEnv {
   return {
@@ -84,6 +90,7 @@ export function newSearchEnv(
     ...(options.ruleDomain ? { ruleDomain: options.ruleDomain } : {}),
     ...(options.viewer ? { viewer: options.viewer } : {}),
     ...(options.checkFieldRead ? { checkFieldRead: options.checkFieldRead } : {}),
+    ...(options.checkModelRead ? { checkModelRead: options.checkModelRead } : {}),
     ...(options.context ? { context: options.context } : {}),
     ...(options.existingCompanyIds ? { existingCompanyIds: options.existingCompanyIds } : {}),
     hierarchySeeds: [],

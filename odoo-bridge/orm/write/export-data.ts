@@ -130,6 +130,8 @@ class Exporter {
 
   private async read(model: ModelInfo, ids: readonly number[], names: string[]): Promise<Map<number, Record<string, unknown>>> {
     if (!names.length) return new Map();
+    // Field.__get__ → `_fetch_field` checks the user may read each field, on every level exported.
+    if (ids.length) this.ctx.fieldAccess.check(model, 'read', names);
     const unique = [...new Set(ids)];
     const rows = await readAsUser(this.ctx, model, unique, names, null);
     const byId = new Map(rows.map((r) => [r.id as number, r]));

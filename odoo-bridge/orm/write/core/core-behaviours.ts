@@ -1,6 +1,7 @@
 import { BehaviourRegistry } from '../behaviour-registry.ts';
 import { registerResPartner } from './res-partner.ts';
 import { registerResUsers } from './res-users.ts';
+import { registerResUsersHasGroup } from './res-users-has-group.ts';
 import { registerCoreConstraintChecks } from './core-constraint-checks.ts';
 import { registerResCountryAndCurrency } from './res-country-currency.ts';
 import { registerProductTemplate } from './product-template.ts';
@@ -25,6 +26,7 @@ export function coreBehaviours(): BehaviourRegistry {
   const behaviours = new BehaviourRegistry();
   registerResPartner(behaviours);
   registerResUsers(behaviours);
+  registerResUsersHasGroup(behaviours);
   registerCoreConstraintChecks(behaviours);
   registerResCountryAndCurrency(behaviours);
   registerProductTemplate(behaviours);

@@ -196,8 +196,10 @@ describe.each(SCENARIOS.map((s) => [s.title, s] as const))('%s', (_title, s) => 
       fc.asyncProperty(fc.constantFrom(...s.readable.filter((n) => n !== 'display_name'), ...s.restricted), fc.constantFrom('!=', '='), async (name, operator) => {
         const actual = await outcome(s, 'search_count', [[[name, operator, false]]], {});
         if (s.restrictedColumns.includes(name)) expect(actual).toEqual(denied(s, [name], 'read'));
-        // Anything else is answered, or refused only because its search method lives in Odoo's Python (never a made-up match).
-        else if (!actual.ok) expect(actual.message, JSON.stringify(actual)).toMatch(/^Ficus cannot run a search on the computed field \S+ \(its search method is in Python\)/);
+        // Anything else is answered, or refused only because its search method lives in Odoo's Python (never a
+        // made-up match), or because it searches a model the user may not read, as Odoo's `comodel._search` does
+        // (`activity_ids = False` as portal: access-paths-recorded.db.test.ts holds such answers recorded from Odoo).
+        else if (!actual.ok) expect(actual.message, JSON.stringify(actual)).toMatch(/^Ficus cannot run a search on the computed field \S+ \(its search method is in Python\)|^You are not allowed to access '[^']+' \([a-z_.]+\) records\./);
       }),
       { numRuns: RUNS },
     );
