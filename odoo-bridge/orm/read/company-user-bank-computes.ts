@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { compileWhere } from '../domain/compile.ts';
 import { nextAlias } from '../domain/search-env.ts';
-import { OdooError } from '../../errors.ts';
+import { missingBehaviour, OdooError, userError } from '../../errors.ts';
+import { fieldSql } from '../domain/field-sql.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 import { VAT_PLACEHOLDER_EXAMPLES } from './partner-edi-facts.ts';
@@ -22,6 +23,7 @@ import { VAT_PLACEHOLDER_EXAMPLES } from './partner-edi-facts.ts';
  * | res.company user_fiscalyear/tax/sale/purchase_lock_date | account company.py `_get_user_lock_date` | over the company and its parents (sudo) with that lock date: the reader's earliest-locking active exception (account.lock_exception searched as the reader; AccessError without the right, as Odoo only when a lock date is set), else the date; the latest of them, else "1-01-01"; exceptions ignored under context ignore_exceptions |
  * | res.company account_enabled_tax_country_ids | account company.py | none for a company not among the reader's; else the countries of the fiscal positions (searched as the reader, its company or a parent's or none) with a foreign VAT, then the fiscal country, each once |
  * | res.company uninstalled_l10n_module_ids | base res_company.py | auto-install modules of the company's country not installed (nor to install/upgrade) whose auto-install dependencies all are, by id (raw SQL in Odoo: no access checks) |
+ * | crm.team dashboard_graph_data | sales_team crm_team.py `_graph_get_model` / `_graph_y_query` | without a module that names the graph's model (crm, or sale under context in_sales_app: not computed here, refused), Odoo's UserError "Undefined graph model for Sales Team: <name>": an all-fields read of a team fails |
  * | mail.alias.domain default_from_email | mail mail_alias_domain.py | default_from when it holds an '@', else default_from@name; '' without one |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -163,6 +165,16 @@ export const COMPANY_USER_BANK_COMPUTED_FIELDS: Record<string, ComputedField> = 
     compute: (r) => r.user_has_group_validate_bank_account === true,
   },
   'res.partner.bank.lock_trust_fields': { dependsOn: ['allow_out_payment'], compute: (r) => r.allow_out_payment === true },
+  'crm.team.dashboard_graph_data': {
+    dependsOn: [],
+    select: (a, scope) => {
+      if (scope.env.registry.modules.has('crm') || scope.env.context?.in_sales_app) throw missingBehaviour('crm.team', 'dashboard_graph_data (the dashboard graph query)');
+      return fieldSql(scope.env, scope.env.registry.model('crm.team')!.fields.get('name')!, a);
+    },
+    compute: (r) => {
+      throw userError(`Undefined graph model for Sales Team: ${r.dashboard_graph_data ?? 'False'}`);
+    },
+  },
   'mail.alias.domain.default_from_email': {
     dependsOn: ['default_from', 'name'],
     compute: (r) => {

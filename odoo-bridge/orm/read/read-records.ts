@@ -207,6 +207,10 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     // Each record is computed once however often its id repeats: a million copies of one id
     // cost a million references in the answer, not a million reads.
     rows = await run<Row>(env.db, sql`SELECT ${sql.join(select)} FROM ${sql.table(table)} AS ${sql.table(alias)} WHERE ${sql.ref(`${alias}.id`)} = ANY(${[...new Set(wanted)]}::int4[])`);
+    // In the caller's order: Odoo computes over the records as given, so a compute that raises names the first of them.
+    const position = new Map<number, number>();
+    wanted.forEach((id, i) => position.has(id) || position.set(id, i));
+    rows.sort((x, y) => position.get(x.id)! - position.get(y.id)!);
     requested = wanted;
   } else {
     rows = await run<Row>(
