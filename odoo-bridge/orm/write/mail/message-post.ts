@@ -65,7 +65,7 @@ const PLAIN_MESSAGE_COLUMNS = new Set(['date', 'email_add_signature', 'email_lay
 const NOTIFY_PARAMETERS = new Set(['force_email_company', 'force_email_lang', 'force_send', 'mail_auto_delete', 'model_description', 'notify_author',
   'resend_existing', 'scheduled_date', 'send_after_commit', 'skip_existing', 'subtitles', 'put_in_queue', 'sms_numbers', 'sms_pid_to_number', 'sms_content']);
 /** message_post's own keyword parameters (taken out of `**kwargs` by Python's binding). */
-const POST_PARAMETERS = new Set(['subject', 'email_from', 'author_id', 'parent_id', 'subtype_xmlid', 'subtype_id', 'partner_ids', 'attachments', 'attachment_ids', 'body_is_html']);
+const POST_PARAMETERS = new Set(['body', 'message_type', 'subject', 'email_from', 'author_id', 'parent_id', 'subtype_xmlid', 'subtype_id', 'partner_ids', 'attachments', 'attachment_ids', 'body_is_html']);
 
 const isIntList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x));
 const truthy = (v: unknown) => !(v === null || v === undefined || v === false || v === 0 || v === '' || (Array.isArray(v) && !v.length) || (typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.keys(v).length));
@@ -86,6 +86,9 @@ export async function messagePost(ctx: CallContext, behaviours: BehaviourRegistr
     throw typeError(`MailThread.message_post() takes 1 positional argument but ${1 + bound.__args__.length} positional arguments (and ${keywordOnly} keyword-only arguments) were given`);
   }
   const param = (name: string) => (Object.hasOwn(extra, name) ? extra[name] : undefined);
+  // sale.order's `message_post(self, **kwargs)` leaves body and message_type among the keywords.
+  const body = Object.hasOwn(extra, 'body') ? extra.body : bound.body === undefined ? '' : bound.body;
+  const messageType = (Object.hasOwn(extra, 'message_type') ? extra.message_type : bound.message_type) ?? 'notification';
   const kwargs = Object.fromEntries(Object.entries(extra).filter(([k]) => !POST_PARAMETERS.has(k)));
   const forbidden = Object.keys(kwargs).filter((k) => ['model', 'res_id', 'subtype'].includes(k));
   if (forbidden.length) throw valueError(`Those values are not supported when posting or notifying: ${forbidden.join(', ')}`);
@@ -93,7 +96,6 @@ export async function messagePost(ctx: CallContext, behaviours: BehaviourRegistr
   const hookModule = AFTER_HOOK_OVERRIDES[model.name];
   if (hookModule && ctx.registry.modules.has(hookModule)) throw missingBehaviour(model.name, `message_post (the ${hookModule} module's _message_post_after_hook)`);
   if (ctx.registry.modules.has('rating')) throw missingBehaviour(model.name, "message_post (the rating module's _message_post_after_hook)");
-  const messageType = bound.message_type ?? 'notification';
   if (messageType === 'user_notification') throw valueError('Use message_notify to send a notification to an user.');
   if (messageType === 'sms') throw missingBehaviour(model.name, 'message_post of an SMS (message_type sms)');
   if (truthy(param('attachments'))) throw missingBehaviour(model.name, 'message_post with attachment contents (attachments)');
@@ -142,10 +144,9 @@ export async function messagePost(ctx: CallContext, behaviours: BehaviourRegistr
   const recordName = truthy(messageKwargs.record_name) ? messageKwargs.record_name : (await displayNames(ctx.readEnv({ sudo: true }), model, [resId])).get(resId) ?? false;
   const internalUser = !(await userPartner(ctx)).share;
   const markup = !!param('body_is_html') && internalUser;
-  const rawBody = bound.body ?? '';
-  const escaped = markup && typeof rawBody === 'string' ? rawBody : escapeBody(rawBody);
+  const escaped = markup && typeof body === 'string' ? body : escapeBody(body);
   const bodyField = mailMessageModel(ctx).fields.get('body');
-  const body = bodyField?.htmlSanitize ? sanitizeHtml(escaped, bodyField.htmlSanitize) : escaped;
+  const storedBody = bodyField?.htmlSanitize ? sanitizeHtml(escaped, bodyField.htmlSanitize) : escaped;
   const parentId = await parentOf(ctx, model, resId, param('parent_id'));
 
   const company = await documentCompany(ctx, model, resId);
@@ -165,7 +166,7 @@ export async function messagePost(ctx: CallContext, behaviours: BehaviourRegistr
     email_from: emailFrom || null,
     model: model.name,
     res_id: resId,
-    body,
+    body: storedBody,
     message_type: messageType,
     parent_id: parentId || null,
     subject: truthy(param('subject')) ? param('subject') : null,
