@@ -20,6 +20,7 @@ export type OdooExceptionName =
   | 'builtins.TypeError'
   | 'builtins.KeyError'
   | 'builtins.AttributeError'
+  | 'odoo.addons.auth_signup.models.res_partner.SignupError'
   | 'builtins.NameError'
   | 'builtins.IndexError'
   | 'builtins.Exception'

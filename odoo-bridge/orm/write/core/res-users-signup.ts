@@ -1,11 +1,13 @@
-import { userError } from '../../../errors.ts';
+import { missingBehaviour, OdooError, userError, valueError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import { idsOf, type MethodSpec } from '../../methods/method.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
 import { updateRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
 import { checkExist, checkRules, type WriteEnv } from '../write-env.ts';
-import { moduleInstalled, xmlidToResId } from './xmlid.ts';
+import { configParameter, moduleInstalled, xmlidToResId } from './xmlid.ts';
+import { copyRecords } from '../copy-records.ts';
+import type { Vals } from '../behaviour-registry.ts';
 
 /**
  * auth_signup's invitation and password-reset mails (addons/auth_signup/models/res_users.py,
@@ -126,9 +128,59 @@ function actionResetPasswordMethod(behaviours: BehaviourRegistry): MethodSpec {
   };
 }
 
+const signupError = (message: string) => new OdooError('odoo.addons.auth_signup.models.res_partner.SignupError', message);
+
+/**
+ * `signup(values, token=None)` (@api.model, public): without a token, an uninvited signup: the
+ * email is the login when none is given, and only `auth_signup.invitation_scope` b2c lets it
+ * through (else SignupError); `_create_user_from_template` then copies the portal template user
+ * (`base.template_portal_user_id`, literal_eval'd) with the values and `active` True, without
+ * invitation, as the caller; the copy's failure is a SignupError of its text (psycopg2's own for
+ * a duplicate login: the savepoint sees the IntegrityError before Odoo's translation). Answers
+ * `(login, password)`. A token is decoded as `verify_hash_signed` does (a wrong version byte:
+ * ValueError); checking its HMAC signature is not done by Ficus: refused.
+ */
+function signupMethod(behaviours: BehaviourRegistry): MethodSpec {
+  return {
+    api: 'model',
+    signature: { qualname: 'ResUsers.signup', params: [{ name: 'values' }, { name: 'token', default: null }] },
+    run: (ctx, users, a) =>
+      inTransaction(ctx, async (tx) => {
+        if (!a.values || typeof a.values !== 'object' || Array.isArray(a.values)) {
+          throw new OdooError('builtins.AttributeError', `'${Array.isArray(a.values) ? 'list' : a.values === null ? 'NoneType' : typeof a.values === 'string' ? 'str' : typeof a.values === 'number' ? 'int' : 'bool'}' object has no attribute 'get'`);
+        }
+        const values: Vals = { ...(a.values as Vals) };
+        if (a.token) {
+          const token = Buffer.from(String(a.token).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+          if (token[0] !== 0x01) throw valueError('Unknown token version');
+          throw missingBehaviour('res.users', 'signup with a token (its hash_sign signature check)');
+        }
+        values.email = values.email || values.login;
+        if (!('partner_id' in values) && ((await configParameter(tx.db, 'auth_signup.invitation_scope')) ?? 'b2b') !== 'b2c') {
+          throw signupError('Signup is not allowed for uninvited users');
+        }
+        const templateId = Number.parseInt((await configParameter(tx.db, 'base.template_portal_user_id')) ?? '', 10);
+        const template = Number.isInteger(templateId) ? await tx.db.query('SELECT 1 FROM res_users WHERE id = $1', [templateId]) : { rowCount: 0 };
+        if (!template.rowCount) throw valueError('Signup: invalid template user');
+        if (!values.login) throw valueError('Signup: no login given for new user');
+        if (!values.partner_id && !values.name) throw valueError('Signup: no name or partner given for new user');
+        values.active = true;
+        const quiet: WriteEnv = { ctx: { ...tx, context: { ...tx.context, no_reset_password: true } }, behaviours };
+        try {
+          await copyRecords(quiet, users, [templateId], values);
+        } catch (error) {
+          const pg = error as { code?: unknown; message?: string; detail?: string };
+          if (typeof pg.code === 'string') throw signupError(`${pg.message ?? ''}\n${pg.detail ? `DETAIL:  ${pg.detail}\n` : ''}`);
+          throw signupError(error instanceof Error ? error.message : String(error));
+        }
+        return [values.login ?? null, values.password ?? null];
+      }),
+  };
+}
+
 export function registerResUsersSignup(behaviours: BehaviourRegistry): void {
   behaviours.register('res.users', {
-    methods: { action_reset_password: actionResetPasswordMethod(behaviours) },
+    methods: { action_reset_password: actionResetPasswordMethod(behaviours), signup: signupMethod(behaviours) },
     afterCreate: (ctx, ids) => inviteNewUsers({ ctx, behaviours }, ids),
     // auth_signup's `copy`: no invitation unless `default` gives an email.
     copyContext: (defaults) => (defaults.email ? {} : { no_reset_password: true }),

@@ -8,6 +8,7 @@ import { giveGeneratedAvatar } from './partner-avatar.ts';
 import { configParameter, moduleInstalled, xmlidToResId } from './xmlid.ts';
 import { subscribeUsersToGroupChannels } from './discuss-auto-subscribe.ts';
 import { registerResUsersSignup } from './res-users-signup.ts';
+import { registerPortalAccessLog } from './res-users-portal-log.ts';
 import { pythonDefaults } from '../defaults.ts';
 import { notifySecuritySettingUpdate } from '../mail/security-update-mail.ts';
 import { emailNormalize } from '../mail/email-address.ts';
@@ -236,6 +237,7 @@ async function applyNewDefaultGroups(ctx: CallContext, written: number[], oldDef
 export function registerResUsers(behaviours: BehaviourRegistry): void {
   behaviours.register('res.users', resUsers);
   behaviours.register('res.users', { afterCreate: (ctx, ids) => subscribeUsersToGroupChannels(ctx, behaviours, ids) });
+  registerPortalAccessLog(behaviours);
   // auth_signup's create wraps base's and mail's: the invitation comes after their work.
   registerResUsersSignup(behaviours);
 }

@@ -16,7 +16,10 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  *   mail server: its ids spent, no mail queued, signup_type cancelled), an archived user with an
  *   email, a language that is not active, no_reset_password, copy with an email;
  *   action_reset_password as a reset, as a signup (create_user 1), on archived, missing and
- *   email-less users, in install_mode; the read and field rights (portal, demo) it meets first.
+ *   email-less users, in install_mode; the read and field rights (portal, demo) it meets first;
+ * - signup without a token (b2c: a portal user copied from the template, no login, no name, a
+ *   duplicate login as psycopg2 words it, a malformed token, values not a dict) and mail's portal
+ *   access notes on create and on a groups write entering or leaving the portal group.
  * The calls run in the recorded order on one fresh copy (later calls read what earlier ones wrote).
  */
 const cases = jsonLines<RecordedCase>('fixtures/odoo-users-settings/siblings-recorded.jsonl');
@@ -27,7 +30,7 @@ describe('res.users invitations and ir.default: Ficus answers as Odoo 18 did', (
     expect(cases.length).toBeGreaterThanOrEqual(50);
     expect(cases.filter((c) => c.response.body.error).length).toBeGreaterThanOrEqual(15);
     expect(cases.filter((c) => !c.response.body.error).length).toBeGreaterThanOrEqual(30);
-    expect(new Set(cases.map((c) => recordedCall(c).model))).toEqual(new Set(['ir.default', 'res.partner', 'res.users', 'mail.mail']));
+    expect(new Set(cases.map((c) => recordedCall(c).model))).toEqual(new Set(['ir.default', 'res.partner', 'res.users', 'mail.mail', 'mail.message']));
   });
 
   for (const recorded of cases) {
