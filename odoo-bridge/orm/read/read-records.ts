@@ -40,18 +40,22 @@ function followableHop(hop: FieldInfo): boolean {
 
 /**
  * A related path whose first hop is itself a non-stored related many2one (res.company's country_id,
- * `_compute_address` read as `partner_id.country_id`) followed through that hop's own path: Odoo
- * reads the hop's value whatever computes it, so `country_id.code` is `partner_id.country_id.code`.
+ * `_compute_address` read as `partner_id.country_id`) followed through that hop's own path, or an
+ * `_inherits` many2one followed through its delegation: Odoo reads the hop's value whatever computes
+ * it, so `country_id.code` is `partner_id.country_id.code`. Each later hop is expanded on its own model.
  */
 export function expandRelated(model: ModelInfo, related: string): string {
   const [first, ...rest] = related.split('.');
   const hop = model.fields.get(first!);
-  if (!rest.length || !hop || hop.type !== 'many2one' || hop.column || !hop.related || hop.related.split('.').length < 2) return related;
+  if (!rest.length || !hop || hop.type !== 'many2one' || hop.column) return related;
+  // An `_inherits` field (product.product's uom_id) is its parent's: `product_tmpl_id.uom_id`.
+  if (hop.inheritedVia) return [hop.inheritedVia, first!, ...rest].join('.');
+  if (!hop.related || hop.related.split('.').length < 2) return related;
   return expandRelated(model, [hop.related, ...rest].join('.'));
 }
 
 function relatedIsReadable(registry: ReadEnv['search']['registry'], model: ModelInfo, related: string): boolean {
-  const path = related.split('.');
+  const path = expandRelated(model, related).split('.');
   const hop = model.fields.get(path[0]!);
   if (!hop) return false;
   if (path.length === 1) return true;
@@ -394,7 +398,7 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
     // A longer path is a related field on the comodel in all but name: resolve it recursively.
     const synthetic: FieldInfo = { ...field, related: rest, inheritedVia: null, model: comodel.name };
     const coRows = targetIds.map((id) => ({ id }) as Row);
-    const firstHop = comodel.fields.get(path[1]!);
+    const firstHop = comodel.fields.get(expandRelated(comodel, rest).split('.')[0]!);
     if (firstHop?.column) {
       const fetched = await run<Row>(env.db, sql`SELECT id, ${sql.ref(firstHop.column)} FROM ${sql.table(requireTable(comodel))} WHERE id = ANY(${targetIds}::int4[])`);
       const byId = new Map(fetched.map((r) => [r.id, r]));

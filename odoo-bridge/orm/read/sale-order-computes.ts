@@ -22,6 +22,10 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | amount_undiscounted | sale_order.py | over the lines (as the reader): subtotal * 100 / (100 - discount), or price * quantity for a 100% discount, in Python's float order |
  * | duplicated_order_ids | sale_order.py `_fetch_duplicate_orders` (raw SQL) | other uncancelled orders of the company, partner, order date, customer reference and origin (orders with a customer reference only) |
  * | expected_date | sale_order.py / sale_order_line.py `_expected_date` | none for a cancelled order; else the earliest of its product lines' (as the reader) order date (a confirmed line; else now) plus customer lead days |
+ * | sale.order.line product_template_id | sale_order_line.py | the variant's template |
+ * | sale.order.line is_product_archived | sale_order_line.py | a variant that is archived |
+ * | sale.order.line product_uom_readonly | sale_order_line.py | a saved line of a confirmed or cancelled order |
+ * | sale.order.line product_updatable | sale_order_line.py | not a down payment, not cancelled, and when confirmed neither locked nor invoiced nor delivered |
  * | partner_credit_warning | sale_order.py | '' unless a quotation of a company with credit limits (then refused: account.move `_build_credit_warning_message`) |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -54,6 +58,23 @@ function invoicesSql(a: string, scope: ComputeScope): Sql {
 }
 
 export const SALE_ORDER_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'sale.order.line.product_template_id': {
+    dependsOn: [], readsTables: ['product_product'], many2one: 'product.template',
+    select: (a) => sql`(SELECT pp.product_tmpl_id FROM product_product pp WHERE pp.id = ${column(a, 'product_id')})`,
+    compute: (r) => r.product_template_id ?? false,
+  },
+  'sale.order.line.is_product_archived': {
+    dependsOn: [], readsTables: ['product_product'],
+    select: (a) => sql`COALESCE((SELECT NOT pp.active FROM product_product pp WHERE pp.id = ${column(a, 'product_id')}), false)`,
+    compute: (r) => r.is_product_archived === true,
+  },
+  'sale.order.line.product_uom_readonly': { dependsOn: ['state'], compute: (r) => r.state === 'sale' || r.state === 'cancel' },
+  'sale.order.line.product_updatable': {
+    dependsOn: ['state', 'is_downpayment', 'qty_invoiced', 'qty_delivered'], readsTables: ['sale_order'],
+    select: (a) => sql`COALESCE((SELECT o.locked FROM sale_order o WHERE o.id = ${column(a, 'order_id')}), false)`,
+    compute: (r) => !(r.is_downpayment === true || r.state === 'cancel'
+      || (r.state === 'sale' && (r.product_updatable === true || Number(r.qty_invoiced ?? 0) > 0 || Number(r.qty_delivered ?? 0) > 0))),
+  },
   'sale.order.amount_paid': {
     dependsOn: [], readsTables: ['sale_order_transaction_rel', 'payment_transaction'],
     select: (a, scope) => {

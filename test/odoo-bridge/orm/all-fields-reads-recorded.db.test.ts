@@ -21,7 +21,9 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  * reads still differ by sales_count, tax_string, packaging and document lists), and of sale.order's
  * (fixtures/odoo-differential/sale-order-computes*: portal url and warning, expiry, tax country,
  * active pricelist, archived products, invoices, transactions, paid and undiscounted amounts,
- * duplicates, credit warning, a confirmed order's expected date, as admin and demo; its all-fields
+ * duplicates, credit warning, a confirmed order's expected date, sale.order.line's template, archived
+ * product, readonly unit, updatable product, and related fields through an inherited unit, as admin
+ * and demo; sale.order's all-fields
  * read still differs by amount_invoiced and amount_to_invoice, and a quotation's expected date is the clock's).
  * Creation and write dates are left out: they are the clock's, not a rule's.
  */
