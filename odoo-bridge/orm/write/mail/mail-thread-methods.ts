@@ -4,13 +4,14 @@ import { idsOf, type MethodSpec } from '../../methods/method.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
 import { inTransaction } from '../transaction.ts';
 import { isMailThread } from './mail-thread.ts';
+import { messageGetFollowers } from './message-get-followers.ts';
 import { messagePost } from './message-post.ts';
 import { messageSubscribe, messageUnsubscribe } from './followers.ts';
 
 /**
  * mail.thread's public chatter methods, for every model whose Python class inherits mail.thread
  * (bound with the signature extracted from the sources, so a wrong call gets Python's TypeError):
- * message_post, message_subscribe, message_unsubscribe. A model overriding one of them in a way
+ * message_post, message_subscribe, message_unsubscribe, message_get_followers. A model overriding one of them in a way
  * Ficus does not reproduce (discuss.channel's message_post) keeps the clear refusal.
  */
 const OVERRIDES_RUN: Readonly<Record<string, readonly string[]>> = {
@@ -18,6 +19,7 @@ const OVERRIDES_RUN: Readonly<Record<string, readonly string[]>> = {
   message_post: ['mail.thread', 'sale.order'],
   message_subscribe: ['mail.thread'],
   message_unsubscribe: ['mail.thread'],
+  message_get_followers: ['mail.thread'],
 };
 
 const intList = (value: unknown): number[] => (Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number' && Number.isInteger(v)) : typeof value === 'number' ? [value] : []);
@@ -32,6 +34,7 @@ export function mailThreadMethod(modelName: string, method: string, behaviours: 
     async run(ctx, model, a, rawIds) {
       if (!isMailThread(model)) throw missingBehaviour(model.name, `the business method ${method}()`);
       const ids = idsOf(rawIds);
+      if (method === 'message_get_followers') return messageGetFollowers(ctx, model, ids, a);
       return inTransaction(ctx, async (t) => {
         if (method === 'message_post') return messagePost(t, behaviours, model, ids, a);
         if (method === 'message_subscribe') return messageSubscribe(t, behaviours, model, ids, a.partner_ids ? intList(a.partner_ids) : [], a.subtype_ids ? intList(a.subtype_ids) : []);
