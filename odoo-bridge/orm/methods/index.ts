@@ -15,6 +15,7 @@ import { VIEW_METHODS } from './view-methods.ts';
 import { CLIENT_HELPER_METHODS } from './client-helper-methods.ts';
 import { FIELD_TRANSLATION_METHODS } from './field-translations.ts';
 import { SEARCH_PANEL_METHODS } from './search-panel.ts';
+import { LANG_METHODS } from './lang-methods.ts';
 
 /** Every read-side method the engine answers, by RPC name. */
 export const READ_METHODS: MethodTable = {
@@ -34,4 +35,5 @@ export const READ_METHODS: MethodTable = {
   ...CLIENT_HELPER_METHODS,
   ...FIELD_TRANSLATION_METHODS,
   ...SEARCH_PANEL_METHODS,
+  ...LANG_METHODS,
 };
