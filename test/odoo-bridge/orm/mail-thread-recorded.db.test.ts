@@ -13,7 +13,7 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  * notification, attachments of the document, mail_post_autofollow, the argument errors and the
  * create access check that uses up the message's id); message_subscribe/unsubscribe by the same
  * users (oneself needs read, others write; subtypes replaced; archived partners dropped;
- * followers created in Python's set order) and the follower fields read back; mail.message and
+ * followers created in Python's set order), the follower fields and message_get_followers' store read back; mail.message and
  * mail.activity searches, read_group and reads by id by users who are not admin (their own
  * `_search`/`_check_access`: the documents' access, authorship, notifications, internal notes).
  */
