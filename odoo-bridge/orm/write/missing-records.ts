@@ -1,5 +1,6 @@
 import { missingError } from '../../errors.ts';
 import { constantDomainTruth } from '../access/rule-domains.ts';
+import { checkReadable } from '../methods/checked-read.ts';
 import { readsRecordsBeforeAccess, readsRecordsOnWrite } from '../registry/python-field-facts.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { isMailThread, tracksFields } from './mail/mail-thread.ts';
@@ -60,16 +61,20 @@ function readsTheRecords(w: WriteEnv, model: ModelInfo, operation: 'write' | 'un
 }
 
 /**
- * An override that reads the records before its `super()` call (mail's res.users unlink,
- * product.product unlink, res.lang write…) meets a deleted id before BaseModel checks the
- * access right: MissingError first for whoever may read the model (the read's AccessError for others).
+ * An override that reads the records before its `super()` call (mail.thread's `_track_prepare`
+ * on a model with tracked fields, mail's res.users unlink, product.product unlink, res.lang
+ * write…) reads them as the caller before BaseModel checks the write right: the read right's
+ * AccessError, then MissingError for a deleted id, then the read rules' AccessError for a record
+ * they hide — so a portal user writing someone else's contact is told it cannot read it.
  */
 export async function missingBeforeAccess(w: WriteEnv, model: ModelInfo, operation: 'write' | 'unlink', ids: readonly number[]): Promise<void> {
-  if (!ids.length || !readsRecordsBeforeAccess(w.ctx.registry, model.name, operation)) return;
-  // The override reads as the caller: without the read right that read is the AccessError.
+  if (!ids.length) return;
+  const tracking = operation === 'write' && isMailThread(model) && tracksFields(w.ctx, model);
+  if (!tracking && !readsRecordsBeforeAccess(w.ctx.registry, model.name, operation)) return;
   w.ctx.access.checkModel(model, 'read');
   const r = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(requireTable(model))} WHERE id = ANY($1::int4[])`, [[...ids]]);
   const found = new Set(r.rows.map((row) => row.id));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(model.name, missing)}, User: ${w.ctx.uid})`);
+  await checkReadable(w.ctx, model, ids);
 }

@@ -35,13 +35,30 @@ function actionStr(action: Record<string, unknown>): string {
   return `{${entries.join(', ')}}`;
 }
 
+/** What refusing a contact of an active user says: to who may write res.users, and to anyone else. */
+interface ActiveUserContactTexts {
+  forUserManagers: string;
+  forOthers: string;
+}
+
+const CANNOT_DELETE: ActiveUserContactTexts = {
+  forUserManagers: 'You cannot delete contacts linked to an active user.\nYou should rather archive them after archiving their associated user.\n\nLinked active users : ',
+  forOthers: 'You cannot delete contacts linked to an active user.\nAsk an administrator to archive their associated user first.\n\nLinked active users :\n',
+};
+
+export const CANNOT_ARCHIVE: ActiveUserContactTexts = {
+  forUserManagers: 'You cannot archive contacts linked to an active user.\nYou first need to archive their associated user.\n\nLinked active users : ',
+  forOthers: 'You cannot archive contacts linked to an active user.\nAsk an administrator to archive their associated user first.\n\nLinked active users :\n',
+};
+
 /**
- * res.partner `_unlink_except_user` (odoo/addons/base/models/res_partner.py): a contact of an
- * active user (sudo search, so active users only, in res.users' order) cannot go. A caller who
- * may write res.users gets a RedirectWarning with `users._action_show()` (the form of the one
- * user, or a list of several) and "Go to users"; anyone else a ValidationError.
+ * A contact of an active user (sudo search, so active users only, in res.users' order) can be
+ * neither deleted (res.partner `_unlink_except_user`) nor archived (Partner.write with
+ * `active` False), odoo/addons/base/models/res_partner.py. A caller who may write res.users
+ * gets a RedirectWarning with `users._action_show()` (the form of the one user, or a list of
+ * several) and "Go to users"; anyone else a ValidationError.
  */
-async function unlinkExceptUser(ctx: CallContext, ids: number[]): Promise<void> {
+export async function refuseContactsOfActiveUsers(ctx: CallContext, ids: number[], texts: ActiveUserContactTexts): Promise<void> {
   const users = await ctx.db.query<{ id: number; name: string | null }>(
     `SELECT u.id, p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id
       WHERE u.partner_id = ANY($1::int4[]) AND u.active ORDER BY p.name, u.login`,
@@ -51,9 +68,7 @@ async function unlinkExceptUser(ctx: CallContext, ids: number[]): Promise<void> 
   const names = users.rows.map((u) => pythonStr(u.name ?? false)).join(', ');
   const usersModel = ctx.registry.model('res.users');
   if (usersModel && ctx.access.hasModel(usersModel, 'write')) {
-    const message =
-      'You cannot delete contacts linked to an active user.\nYou should rather archive them after archiving their associated user.\n\n' +
-      `Linked active users : ${names}`;
+    const message = texts.forUserManagers + names;
     const viewId = await xmlidToResId(ctx.db, 'base.view_users_form', 'ir.ui.view');
     const action: Record<string, unknown> = { type: 'ir.actions.act_window', res_model: 'res.users', context: { create: false } };
     if (users.rows.length > 1) {
@@ -68,10 +83,10 @@ async function unlinkExceptUser(ctx: CallContext, ids: number[]): Promise<void> 
     }
     throw withArguments('odoo.exceptions.RedirectWarning', [message, action, 'Go to users', null], [message, actionStr(action), 'Go to users', 'None']);
   }
-  throw validationError(
-    'You cannot delete contacts linked to an active user.\nAsk an administrator to archive their associated user first.\n\n' + `Linked active users :\n${names}`,
-  );
+  throw validationError(texts.forOthers + names);
 }
+
+const unlinkExceptUser = (ctx: CallContext, ids: number[]) => refuseContactsOfActiveUsers(ctx, ids, CANNOT_DELETE);
 
 /** account's res.partner `_unlink_if_partner_in_account_move` (addons/account/models/partner.py): draft or posted moves keep their partner. */
 async function unlinkIfPartnerInAccountMove(ctx: CallContext, ids: number[]): Promise<void> {

@@ -7,6 +7,7 @@ import { createRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
 import { BehaviourRegistry } from '../behaviour-registry.ts';
 import { refuseCycle } from '../constraint-cycles.ts';
+import { CANNOT_ARCHIVE, refuseContactsOfActiveUsers } from './ondelete-guards.ts';
 
 /**
  * res.partner's Python behaviour (odoo/addons/base/models/res_partner.py, 18.0) that plain
@@ -91,13 +92,35 @@ function cleanWebsiteIn(vals: Record<string, unknown>): void {
   if (typeof vals.website === 'string' && vals.website) vals.website = cleanWebsite(vals.website);
 }
 
+/**
+ * Partner.write, after `super().write`: a partner of another active internal user may be written
+ * only by who may write users (`self.env['res.users'].check_access('write')`), so that no one
+ * renames an administrator's contact or redirects its email without the users' write right.
+ * The superuser (`sudo()` writes, a user's own self-writable fields) is not checked.
+ */
+async function refuseWritingOtherInternalUsersPartners(ctx: CallContext, ids: number[]): Promise<void> {
+  const users = ctx.registry.model('res.users');
+  if (!users || !ids.length || ctx.access.superuser || ctx.access.hasModel(users, 'write')) return;
+  const { rowCount } = await ctx.db.query(
+    `SELECT 1 FROM res_users u
+       JOIN res_groups_users_rel r ON r.uid = u.id
+       JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = r.gid AND d.module = 'base' AND d.name = 'group_user'
+      WHERE u.partner_id = ANY($1::int4[]) AND u.active AND u.id <> $2
+      LIMIT 1`,
+    [ids, ctx.uid],
+  );
+  if (rowCount) ctx.access.checkModel(users, 'write');
+}
+
 const resPartner: ModelBehaviour = {
   beforeCreate(_ctx, valsList) {
     valsList.forEach(cleanWebsiteIn);
   },
-  beforeWrite(_ctx, _ids, vals) {
+  async beforeWrite(ctx, ids, vals) {
+    if (vals.active === false) await refuseContactsOfActiveUsers(ctx, ids, CANNOT_ARCHIVE);
     cleanWebsiteIn(vals);
   },
+  afterWrite: refuseWritingOtherInternalUsersPartners,
   defaults(ctx) {
     const partner = ctx.registry.model('res.partner');
     // `lang = fields.Selection(_lang_get, default=lambda self: self.env.lang)`; the literal defaults come from the sources.

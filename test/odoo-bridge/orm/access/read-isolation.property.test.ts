@@ -54,7 +54,9 @@ const PERSONAL_MODELS = Object.keys(PERSONAL);
 /** Engine methods that return no record data (metadata, rights, existence as Odoo answers it). */
 const NOT_RECORD_DATA = new Set(['fields_get', 'default_get', 'check_access_rights', 'check_field_access_rights', 'has_access', 'check_access', 'context_get', 'exists', 'get_available_models', 'display_name_for', 'check_object_reference', 'get_external_id', 'fetch', 'get_base_url', 'check_access_rule',
   // Views and the web client's helpers: archs, field descriptions, an action naming the given id, static help.
-  'get_views', 'get_view', 'view_header_get', 'get_import_templates', 'get_formview_id', 'get_formview_action', 'get_empty_list_help']);
+  'get_views', 'get_view', 'view_header_get', 'get_import_templates', 'get_formview_id', 'get_formview_action', 'get_empty_list_help',
+  // res.lang's installed languages (code and name), the same for every user: Odoo reads them with sudo.
+  'get_installed']);
 /** The record-data methods this test drives; a method served later must be added here or above. */
 const DRIVEN = ['read', 'web_read', 'get_metadata', 'copy_data', 'export_data', 'onchange', 'get_field_translations', 'web_search_read', 'search_read', 'search', 'search_fetch', 'search_count', 'read_group', 'web_read_group', 'read_progress_bar', 'name_search'] as const;
 type Driven = (typeof DRIVEN)[number];
