@@ -24,6 +24,9 @@ const WATCHED: Record<string, RegExp> = {
   brandCast: /as (ReadableIds|SearchRowSource)\b/g,
   // Field-level access rights (groups= on fields, access/field-groups.ts): where they are enforced.
   fieldGroups: /\bfieldAccess\.(check|accessibleOnly|accessible)\(|\bcheckFieldRead\(/g,
+  // Non-stored computes that search another model as the reader (`search_count` / `_read_group` in Odoo):
+  // the model's read right checked (AccessError) and its record rules compiled into the compute's SQL.
+  computeAsUser: /\bsearchAsReader\(|\bscope\.checkRead\?\.\(/g,
 };
 
 /** file → watched name → count, with the reason it is right. */
@@ -90,6 +93,21 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/write/sale/sale-line-precompute.ts': { sudoReadEnv: 1, displayNames: 1 },
   // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
   'odoo-bridge/orm/write/mail/mail-thread.ts': { sudoReadEnv: 2, displayNames: 2, fieldGroups: 1 },
+  // res.partner's account/sale/payment computes (partner.py, sale and payment res_partner.py) search journal items,
+  // moves, the invoice report, bank accounts, tokens, orders, invoice reports and descendants as the reader
+  // (searchAsReader: ACL + rules, as their `search_count`/`_read_group`); credit/debit read `_where_calc` rows
+  // without rules as Odoo's raw SQL does (the definition counts once).
+  'odoo-bridge/orm/read/partner-account-computes.ts': { computeAsUser: 10 },
+  // res.users crm_team_ids (memberships read as the reader), res.company's tax countries and foreign-VAT countries
+  // (fiscal positions as the reader) and lock dates (lock exceptions as the reader; AccessError only when a lock date is set).
+  'odoo-bridge/orm/read/company-user-bank-computes.ts': { computeAsUser: 4 },
+  // product's counts (pricelist items, documents), attribute lines and values, tags, vendor lines and sale's order
+  // lines searched as the reader, as their search_count/_read_group/x2many reads; the vendor-code read right is
+  // checked without raising (`ir.model.access.check(..., False)`).
+  'odoo-bridge/orm/read/product-computes.ts': { computeAsUser: 8 },
+  // sale.order's invoices (its lines and their invoice lines as the reader), active pricelists, archived products,
+  // paid amount (transactions), undiscounted amount and expected date (lines), as their compute reads them.
+  'odoo-bridge/orm/read/sale-order-computes.ts': { computeAsUser: 7 },
   // name_create answers the display name of the record the caller just created.
   'odoo-bridge/orm/write/write-methods.ts': { displayNames: 1 },
 };
