@@ -29,9 +29,15 @@ function storedFieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
   if (field.companyDependent && field.columnType === 'jsonb') {
     const cast = sql.raw(COMPANY_DEPENDENT_CAST[field.type] ?? 'text');
     const company = String(env.companyId ?? 0);
-    const fallback = env.registry.defaults.get(`${field.model}.${field.name}@${company}`) ?? env.registry.defaults.get(`${field.model}.${field.name}`);
-    // A literal, not a parameter: the same expression in SELECT and GROUP BY must be the same text.
-    const fallbackSql = fallback === undefined || fallback === null ? sql`NULL` : sql.lit(String(fallback));
+    // ir_default.py `_get_field_column_fallbacks`: the superuser's `_get_model_defaults` in that
+    // company (its own or no user, the company's or no company, no condition; the most specific,
+    // then the oldest), read by the statement itself so an `ir.default.set` counts at once, as
+    // Odoo's cache clearing makes it. Literals, not parameters: the same expression in SELECT and
+    // GROUP BY must be the same text.
+    const fallbackSql = sql`(SELECT d.json_value::jsonb #>> '{}' FROM ir_default d JOIN ir_model_fields f ON f.id = d.field_id
+      WHERE f.model = ${sql.lit(field.model)} AND f.name = ${sql.lit(field.name)} AND (d.user_id IS NULL OR d.user_id = 1)
+        AND (d.company_id IS NULL OR d.company_id = ${sql.lit(Number(company))}) AND d.condition IS NULL
+      ORDER BY d.user_id, d.company_id, d.id LIMIT 1)`;
     return sql`COALESCE((${ref}->>${sql.lit(company)})::${cast}, ${fallbackSql}::${cast})`;
   }
   return ref;

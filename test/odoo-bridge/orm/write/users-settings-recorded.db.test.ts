@@ -19,7 +19,9 @@ import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCa
  *   email-less users, in install_mode; the read and field rights (portal, demo) it meets first;
  * - signup without a token (b2c: a portal user copied from the template, no login, no name, a
  *   duplicate login as psycopg2 words it, a malformed token, values not a dict) and mail's portal
- *   access notes on create and on a groups write entering or leaving the portal group.
+ *   access notes on create and on a groups write entering or leaving the portal group;
+ * - company-dependent fields falling back to the ir.default of the company, or the global one, at
+ *   once after set (read, search, read_group), and no more after set None or discard_values.
  * The calls run in the recorded order on one fresh copy (later calls read what earlier ones wrote).
  */
 const cases = jsonLines<RecordedCase>('fixtures/odoo-users-settings/siblings-recorded.jsonl');
