@@ -44,6 +44,11 @@ export interface ModelBehaviour {
    * (product.template's variants) comes after them, as in Odoo.
    */
   afterSuperCreate?(ctx: CallContext, ids: number[], valsList: Vals[]): void | Promise<void>;
+  /**
+   * The checks a `write()` override makes on its arguments alone, first thing: they come before
+   * `BaseModel.write` checks the write right, so whoever lacks it still gets the override's error.
+   */
+  refuseWrite?(ctx: CallContext, ids: number[], vals: Vals): void;
   /** A `write()` override before `super().write` (may raise, may rewrite vals). */
   beforeWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
   afterWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;

@@ -89,9 +89,13 @@ const resUsers: ModelBehaviour = {
     }
   },
 
-  async beforeWrite(ctx, ids, vals) {
+  // Users.write's first lines (base/models/res_users.py), before any access check.
+  refuseWrite(ctx, ids, vals) {
     if (vals.active && ids.includes(SUPERUSER_ID)) throw userError('You cannot activate the superuser.');
-    if (vals.active === false && ids.includes(ctx.uid)) throw userError("You cannot deactivate the user you're currently logged in as.");
+    if ((vals.active === false || vals.active === 0) && ids.includes(ctx.uid)) throw userError("You cannot deactivate the user you're currently logged in as.");
+  },
+
+  async beforeWrite(ctx, ids, vals) {
     if (vals.active) {
       await ctx.db.query(
         `UPDATE res_partner p SET active = true FROM res_users u WHERE u.partner_id = p.id AND u.id = ANY($1::int4[]) AND NOT u.active AND NOT p.active`,
