@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLines, recordedEngines, engineAnswer, recordedCall, type RecordedCase } from './support/recorded-calls.ts';
+import { answerBesideRecorded, jsonLines, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
 
 /**
  * Access rules of searches and exports recorded from a real Odoo 18
@@ -30,15 +30,8 @@ describe('access checks of domain paths, exports and has_group recorded from a r
 
   for (const recorded of cases) {
     it(`${recorded.id} ${recorded.title}`, async () => {
-      const call = recordedCall(recorded);
-      const got = await engineAnswer(engines[call.database]!, call);
-      const expected = recorded.response.body;
-      if (expected.error) {
-        expect({ error: got.error, message: got.message?.split('\n')[0] }).toEqual({ error: expected.error.data.name, message: expected.error.data.message.split('\n')[0] });
-        return;
-      }
-      expect(got.error, got.message).toBeUndefined();
-      expect(got.result).toEqual(expected.result);
+      const { actual, expected } = await answerBesideRecorded(engines, recorded, { firstLine: true });
+      expect(actual).toEqual(expected);
     });
   }
 });

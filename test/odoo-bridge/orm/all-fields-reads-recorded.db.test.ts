@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
 
 /**
  * All-fields reads (`read` / `search_read` without `fields`, what odoorpc does when it browses a
@@ -57,15 +57,8 @@ describe('all-fields reads recorded from a real Odoo 18', () => {
 
   for (const recorded of [...cases, ...productCases.map((c) => ({ ...c, id: `products ${c.id}` })), ...saleOrderCases.map((c) => ({ ...c, id: `sale orders ${c.id}` }))]) {
     it(`${recorded.id} ${recorded.title}`, async () => {
-      const call = recordedCall(recorded);
-      const got = await engineAnswer(engines[call.database]!, call);
-      const expected = recorded.response.body;
-      if (expected.error) {
-        expect({ error: got.error, message: got.message }).toEqual({ error: expected.error.data.name, message: expected.error.data.message });
-        return;
-      }
-      expect(got.error, got.message).toBeUndefined();
-      expect(withoutVolatile(got.result)).toEqual(withoutVolatile(expected.result));
+      const { actual, expected } = await answerBesideRecorded(engines, recorded, { normalize: withoutVolatile });
+      expect(actual).toEqual(expected);
     });
   }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
 
 /**
  * mail.thread's chatter methods over RPC as a real Odoo 18 answered them, in order, each call
@@ -30,15 +30,8 @@ describe('mail.thread chatter methods recorded from Odoo 18', () => {
   // The calls build on each other: vitest runs them in file order.
   for (const recorded of cases) {
     it(`${recorded.id} ${recorded.title}`, async () => {
-      const call = recordedCall(recorded);
-      const got = await engineAnswer(engines[call.database]!, call);
-      const expected = recorded.response.body;
-      if (expected.error) {
-        expect({ error: got.error, message: got.message }).toEqual({ error: expected.error.data.name, message: expected.error.data.message });
-        return;
-      }
-      // A method returning None: JSON-RPC leaves `result` out.
-      expect(got).toEqual({ result: expected.result ?? null });
+      const { actual, expected } = await answerBesideRecorded(engines, recorded);
+      expect(actual).toEqual(expected);
     });
   }
 });

@@ -76,3 +76,24 @@ export function recordedCall(recorded: RecordedCase): { database: string; uid: n
   const [database, uid, , model, method, args, kwargs] = recorded.request.body.params.args as [string, number, string, string, string, unknown[], Record<string, unknown> | undefined];
   return { database, uid, model, method, args, kwargs: kwargs ?? {} };
 }
+
+/**
+ * The engine's answer to a recorded call beside the recorded one, in the same shape: the
+ * exception's name and message (its first line with `firstLine`, where the rest names ids or
+ * groups that differ by design), or the result (a method returning None answers null; Odoo's
+ * JSON-RPC leaves `result` out). `normalize` drops volatile values from both results.
+ */
+export async function answerBesideRecorded(
+  engines: Record<string, OrmEngine>,
+  recorded: RecordedCase,
+  o: { firstLine?: boolean; normalize?: (result: unknown) => unknown } = {},
+): Promise<{ actual: unknown; expected: unknown }> {
+  const call = recordedCall(recorded);
+  const got = await engineAnswer(engines[call.database]!, call);
+  const body = recorded.response.body;
+  const text = (message: string | undefined) => (o.firstLine ? message?.split('\n')[0] : message);
+  const normalize = o.normalize ?? ((result: unknown) => result);
+  if (body.error) return { actual: { error: got.error, message: text(got.message) }, expected: { error: body.error.data.name, message: text(body.error.data.message) } };
+  if (got.error) return { actual: { error: got.error, message: got.message }, expected: { result: 'result' in body ? normalize(body.result) : null } };
+  return { actual: { result: normalize(got.result) }, expected: { result: 'result' in body ? normalize(body.result) : null } };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCase } from '../support/recorded-calls.ts';
+import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from '../support/recorded-calls.ts';
 
 /**
  * Siblings of golden seq_users and seq_settings as a real Odoo 18 answered them
@@ -37,12 +37,8 @@ describe('res.users invitations and ir.default: Ficus answers as Odoo 18 did', (
 
   for (const recorded of cases) {
     it(`${recorded.id} ${recorded.title}`, async () => {
-      const call = recordedCall(recorded);
-      const got = await engineAnswer(engines[call.database]!, call);
-      const expected = recorded.response.body;
-      if (expected.error) expect({ error: got.error, message: got.message }).toEqual({ error: expected.error.data.name, message: expected.error.data.message });
-      // Odoo's JSON-RPC answer leaves `result` out when the method returned None.
-      else expect(got).toEqual({ result: 'result' in expected ? expected.result : null });
+      const { actual, expected } = await answerBesideRecorded(engines, recorded);
+      expect(actual).toEqual(expected);
     });
   }
 });

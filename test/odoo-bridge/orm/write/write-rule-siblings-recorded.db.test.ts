@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineAnswer, jsonLines, recordedCall, recordedEngines, type RecordedCase } from '../support/recorded-calls.ts';
+import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from '../support/recorded-calls.ts';
 
 /**
  * Siblings of the write rules behind golden seq_partner#37/#64 and seq_constraints#10/#18, as a
@@ -28,11 +28,8 @@ describe('write-rule siblings: Ficus answers as Odoo 18 did', () => {
 
   for (const recorded of cases) {
     it(`${recorded.id} ${recorded.title}`, async () => {
-      const call = recordedCall(recorded);
-      const got = await engineAnswer(engines[call.database]!, call);
-      const expected = recorded.response.body;
-      if (expected.error) expect({ error: got.error, message: got.message }).toEqual({ error: expected.error.data.name, message: expected.error.data.message });
-      else expect(got).toEqual({ result: expected.result });
+      const { actual, expected } = await answerBesideRecorded(engines, recorded);
+      expect(actual).toEqual(expected);
     });
   }
 });
