@@ -16,7 +16,7 @@ export interface PostgresWindow {
   byDatabase: Record<string, number>;
   /** Transactions rolled back in the window (pg_stat_database): conflict retries, refusals, cancelled writes. */
   rollbacks: number;
-  /** The most frequent statements of the window: calls, mean ms, database, text (cut short). */
+  /** The most frequent statements of the window (25, or FICUS_BENCH_PG_TOP): calls, mean ms, database, text (cut short). */
   top: { calls: number; meanMs: number; database: string; query: string }[];
 }
 
@@ -61,7 +61,7 @@ export async function openPostgresWindow(dataDir: string, adminUrl: string): Pro
       statements: deltas.reduce((sum, row) => sum + row.calls, 0),
       byDatabase,
       rollbacks,
-      top: deltas.sort((a, b) => b.calls - a.calls).slice(0, 25).map((row) => ({ calls: row.calls, meanMs: Math.round((row.total_ms / row.calls) * 100) / 100, database: row.database, query: row.query })),
+      top: deltas.sort((a, b) => b.calls - a.calls).slice(0, Number(process.env.FICUS_BENCH_PG_TOP ?? 25)).map((row) => ({ calls: row.calls, meanMs: Math.round((row.total_ms / row.calls) * 100) / 100, database: row.database, query: row.query })),
     };
   };
 }

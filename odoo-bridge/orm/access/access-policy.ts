@@ -30,8 +30,10 @@ export interface AccessPolicyOptions {
   /**
    * How long access tables and user facts are reused. Short, because Odoo's own caches are
    * invalidated on every write to them and other processes (the legacy Odoo) may write them.
+   * A function is asked on every lookup: a caller told of every change (a LISTEN on the tables'
+   * triggers) answers Infinity while it is told, and a short TTL when it may miss one.
    */
-  ttlMs?: number;
+  ttlMs?: number | (() => number);
   now?: () => number;
 }
 
@@ -48,12 +50,13 @@ export const ACCESS_MODELS: ReadonlySet<string> = new Set([
  */
 export function createAccessPolicy(database: ServedDatabase, options: AccessPolicyOptions = {}): DatabaseAccessPolicy {
   const ttl = options.ttlMs ?? 5_000;
+  const ttlNow = typeof ttl === 'function' ? ttl : () => ttl;
   const now = options.now ?? Date.now;
   let tables: { at: number; value: Promise<AccessTables> } | null = null;
   const users = new Map<number, { at: number; value: Promise<UserFacts | null> }>();
 
   function fresh(at: number): boolean {
-    return now() - at < ttl;
+    return now() - at < ttlNow();
   }
 
   function accessTables(): Promise<AccessTables> {
@@ -80,7 +83,9 @@ export function createAccessPolicy(database: ServedDatabase, options: AccessPoli
    * Evaluated rule domains, kept as long as the registry, access tables and user facts they
    * were computed from (the WeakMaps let them go together): evaluating every rule's Python
    * expression again on each call was a visible share of a small search. A rule reading `time`
-   * sees the time of its first evaluation, at most `ttlMs` ago.
+   * sees the time of its first evaluation, at most `ttlMs` ago, or (unbounded TTL, a caller told
+   * of every change) since the last change of the tables: as in Odoo, whose ormcache on
+   * ir.rule._compute_domain is cleared only by writes to rules and groups.
    */
   const ruleDomainCache = new WeakMap<Registry, WeakMap<AccessTables, WeakMap<UserFacts, Map<string, unknown[] | null>>>>();
   function ruleDomainsOf(registry: Registry, access: AccessTables, user: UserFacts): Map<string, unknown[] | null> {

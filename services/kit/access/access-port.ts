@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { createAccessPolicy, loadRegistry, OdooError, recordRuleFilter, type AccessMode, type FicusUserAccess, type ModelInfo, type Registry } from '../../../odoo-bridge/orm/index.ts';
 import { problems } from '../http/problem.ts';
+import type { AccessChangeFeed } from './access-change-feed.ts';
 import { userHasGroup } from './groups.ts';
 
 export type { AccessMode };
@@ -49,12 +50,18 @@ export interface AccessPorts {
 }
 
 /**
- * `ttlMs` bounds how long a change of groups, ACLs or rules in the copy takes to be seen (the
- * engine's policy caches access tables and user facts that long); whether the user may act at
- * all (exists, active, same credentials) is checked on every request (auth/subject-check.ts).
+ * With `changes` live, the access tables and user facts are reloaded when the copy announces a
+ * change (access-change-triggers.ts), not on a timer: reloading them every second was ~15 ms of
+ * tables plus one query per user per second on a busy service. Otherwise (no feed, or its
+ * connection lost) `ttlMs` bounds how long a change of groups, ACLs or rules in the copy takes to
+ * be seen. Whether the user may act at all (exists, active, same credentials) is checked on every
+ * request either way (auth/subject-check.ts).
  */
-export function accessPorts(database: { name: string; pool: pg.Pool }, options: { ttlMs?: number } = {}): AccessPorts {
-  const policy = createAccessPolicy(database, { ttlMs: options.ttlMs ?? 1_000 });
+export function accessPorts(database: { name: string; pool: pg.Pool }, options: { ttlMs?: number; changes?: AccessChangeFeed } = {}): AccessPorts {
+  const fallbackTtl = options.ttlMs ?? 1_000;
+  const { changes } = options;
+  const policy = createAccessPolicy(database, { ttlMs: changes ? () => (changes.live ? Infinity : fallbackTtl) : fallbackTtl });
+  changes?.onChange(() => policy.invalidate());
   return {
     invalidate: () => policy.invalidate(),
     async prepare(uid) {

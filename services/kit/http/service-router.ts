@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { AccessChangeFeed } from '../access/access-change-feed.ts';
 import { accessPorts, type AccessPorts } from '../access/access-port.ts';
 import { copyReadiness, notReadyProblem, type CopyReadiness } from '../access/reference-copy.ts';
 import type { SessionCheck } from '../auth/session-check.ts';
@@ -39,6 +40,8 @@ export interface ServiceRouterDeps<DB> {
    * modules) bearer routes check only the token.
    */
   database?: { name: string; pool: pg.Pool };
+  /** Announces changes of that database's access tables (the runtime owns and closes it); without it they are reloaded every second. */
+  accessChanges?: AccessChangeFeed;
   /** The monolith's database, for the service's legacy adapters (RouteContext.legacyPool). */
   legacyPool?: pg.Pool;
   /** The service's saga runner (RouteContext.sagas). */
@@ -79,7 +82,7 @@ export function serviceRouter<DB>(deps: ServiceRouterDeps<DB>): Router {
   const authorization: Authorization = deps.database && service.modules.length && service.restAuthorization !== 'self'
     ? {
         subject: databaseSubjectCheck(deps.database.pool),
-        access: accessPorts(deps.database),
+        access: accessPorts(deps.database, deps.accessChanges ? { changes: deps.accessChanges } : {}),
         readiness: copyReadiness(deps.db, service.name, (service.odoo?.models ?? []).map((m) => m.table)),
       }
     : {};

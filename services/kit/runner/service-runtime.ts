@@ -11,6 +11,7 @@ import { ServiceBus } from '../bus/service-bus.ts';
 import type { BusTransport } from '../bus/types.ts';
 import type { Cache } from '../cache/cache.ts';
 import { openServiceDatabase, serviceDatabaseName, type ServiceDatabase } from '../db/database.ts';
+import { startAccessChangeFeed, type AccessChangeFeed } from '../access/access-change-feed.ts';
 import type { OdooCalls, ServiceDefinition } from '../define-service.ts';
 import { purgeExpiredIdempotencyKeys } from '../http/idempotency.ts';
 import { buildOpenApi } from '../http/openapi.ts';
@@ -44,6 +45,8 @@ export interface ServiceRuntime<DB = unknown> {
   readonly database: ServiceDatabase<DB>;
   readonly bus: ServiceBus<DB>;
   readonly router: Router;
+  /** Announces changes of the database's access tables to the router's access checks; none for a service with no legacy modules. */
+  readonly accessChanges?: AccessChangeFeed;
   readonly openapi: Record<string, unknown>;
   /** Set for the token authority: whether a token's login session is alive (uncached). */
   readonly sessionAuthority?: (principal: Principal) => Promise<SessionState>;
@@ -69,8 +72,12 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
   const sagas = service.sagas
     ? new SagaRunner({ service: service.name, db: database.db, pool: database.pool, sagas: service.sagas({ pool: database.pool, legacyPool: deps.legacyPool ?? null, odoo: deps.odoo ?? null }), logger, metrics })
     : undefined;
+  // The REST access checks' tables are reloaded on change, not every second (access/access-change-feed.ts).
+  const accessChanges = service.modules.length && service.restAuthorization !== 'self'
+    ? await startAccessChangeFeed(database.pool, { logger })
+    : undefined;
   const router = serviceRouter({
-    service, db: database.db, bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool },
+    service, db: database.db, ...(accessChanges ? { accessChanges } : {}), bus, cache: deps.cache, logger, metrics, keys: deps.keys, schemas, database: { name: serviceDatabaseName(service.name), pool: database.pool },
     ...(deps.legacyPool ? { legacyPool: deps.legacyPool } : {}), ...(sagas ? { sagas } : {}),
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
     platform: { signer: deps.signer ?? null, logins: deps.logins ?? new LoginThrottle({ logger }), odoo: deps.odoo ?? null },
@@ -90,6 +97,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
     database,
     bus,
     router,
+    ...(accessChanges ? { accessChanges } : {}),
     openapi: buildOpenApi(service, schemas),
     ...(service.sessionAuthority ? { sessionAuthority: service.sessionAuthority({ pool: database.pool, legacyPool: deps.legacyPool ?? null }) } : {}),
     startPublishing: () => bus.startPublishing(),
@@ -100,6 +108,7 @@ export async function startServiceRuntime<DB>(service: ServiceDefinition<DB>, de
       await sagas?.stop();
       await resuming;
       await bus.stop();
+      await accessChanges?.close();
       await database.close();
     },
   };
