@@ -33,8 +33,16 @@ export interface DeclaredFieldGuard {
 const declared = new Map<string, DeclaredFieldGuard>();
 
 /** Adds guards for every engine of this process; declaring one for the same field again replaces it. */
+let version = 0;
+
 export function declareFieldGuards(guards: readonly DeclaredFieldGuard[]): void {
   for (const guard of guards) declared.set(`${guard.model}\0${guard.field}`, guard);
+  version += 1;
+}
+
+/** Changes whenever guards are declared: SQL compiled before then (domain/compiled-searches.ts) lacks them. */
+export function fieldGuardsVersion(): number {
+  return version;
 }
 
 /** The declared guards, in declaration order. */

@@ -25,6 +25,7 @@ import { domainSearchMethodOf, searchMethodOf, type SearchTools } from './search
 import { pythonFieldJoins, pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
 import { compiledRuleSql } from './compiled-rules.ts';
+import { cachedWhere } from './compiled-searches.ts';
 
 /**
  * Odoo 18 domain → parameterised SQL condition (kysely `sql` fragments; values are always
@@ -50,6 +51,11 @@ export interface WhereOptions {
  * active leaf, the domain itself, and the user's record rules.
  */
 export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, alias: string, options: WhereOptions = {}): Sql {
+  return cachedWhere(env, model, domain, alias, options, freshWhere);
+}
+
+/** compileWhere without the compiled-search cache (domain/compiled-searches.ts): what a replay must equal. */
+export function freshWhere(env: SearchEnv, model: ModelInfo, domain: unknown, alias: string, options: WhereOptions = {}): Sql {
   if (options.sudo && env.checkFieldRead && !env.sudoDepth) return asSudo(env, () => compileWhere(env, model, domain, alias, options));
   const attachment = model.name === ATTACHMENT_MODEL && !env.insideRule;
   const items = attachment ? withAttachmentFieldDefault(checkDomainShape(domain)) : checkDomainShape(domain);

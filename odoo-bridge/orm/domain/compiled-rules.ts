@@ -25,20 +25,20 @@ interface CompiledRule {
  * the fields (the alias counter, hierarchySeeds, anything the compiler notes later): values it
  * set, and items it appended to arrays (arrays it created count as appended to an empty one).
  */
-interface EnvEffects {
+export interface EnvEffects {
   readonly set: ReadonlyArray<readonly [string, unknown]>;
   readonly appended: ReadonlyArray<readonly [string, readonly unknown[]]>;
 }
 
 type EnvRecord = Record<string, unknown>;
 
-function snapshot(env: SearchEnv): Map<string, { value: unknown; length: number }> {
+export function snapshot(env: SearchEnv): Map<string, { value: unknown; length: number }> {
   const state = new Map<string, { value: unknown; length: number }>();
   for (const [key, value] of Object.entries(env as unknown as EnvRecord)) state.set(key, { value, length: Array.isArray(value) ? value.length : 0 });
   return state;
 }
 
-function effectsSince(env: SearchEnv, before: Map<string, { value: unknown; length: number }>): EnvEffects {
+export function effectsSince(env: SearchEnv, before: Map<string, { value: unknown; length: number }>): EnvEffects {
   const set: Array<[string, unknown]> = [];
   const appended: Array<[string, unknown[]]> = [];
   for (const [key, value] of Object.entries(env as unknown as EnvRecord)) {
@@ -51,7 +51,7 @@ function effectsSince(env: SearchEnv, before: Map<string, { value: unknown; leng
   return { set, appended };
 }
 
-function replay(env: SearchEnv, effects: EnvEffects): void {
+export function replay(env: SearchEnv, effects: EnvEffects): void {
   const record = env as unknown as EnvRecord;
   for (const [key, value] of effects.set) record[key] = value;
   for (const [key, items] of effects.appended) {
