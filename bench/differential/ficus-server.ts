@@ -7,11 +7,18 @@
  *          odoo_ref=DATABASE[:FILESTORE] hp_legacy=DATABASE[:FILESTORE] ...
  *   POSTGRES_URL_PREFIX ends where the database name goes, e.g. postgres://odoo:odoo@127.0.0.1:55497/
  *   A database `<first>_control` holds the web sessions (created if missing).
+ *   FICUS_LEGACY_ADDONS=1: `hp_legacy` is answered with the legacy addons' Python and every built
+ *   service's legacy behaviours (hp business methods, append-only ledger...), as the migration
+ *   runtime's legacy engine in phase `legacy` (migration/control/migration-runtime.ts); without it,
+ *   the bare engine refuses what lives in the addons' Python ("Ficus cannot run ...").
  */
 import pg from 'pg';
 import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
 import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
+import type { CallHandler } from '../../odoo-bridge/call.ts';
+import type { ModelCaller } from '../../odoo-bridge/orm/index.ts';
 import { createFullOrmEngine } from '../../odoo-bridge/orm/write/full-engine.ts';
+import { builtServices, legacyPhaseBehaviours } from '../../migration/legacy-addons/legacy-phase-behaviours.ts';
 import { createPostgresSessionStore } from '../../odoo-bridge/sessions/postgres-session-store.ts';
 import { listen } from '../../platform/http-server.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -48,9 +55,19 @@ const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', format: 'j
 const metrics = createMetricsRegistry();
 const sessions = await createPostgresSessionStore(controlPool, 3600);
 const filestores = new Map(specs.map((spec) => [spec.name, spec.filestore]));
+const legacyAddons = process.env.FICUS_LEGACY_ADDONS === '1';
+const services = legacyAddons ? await builtServices() : [];
 const routers = await createOdooGateway({
   databases: specs.map((spec, i) => ({ name: spec.name, pool: pools[i]! })),
-  handlerFor: (database) => createFullOrmEngine({ database, filestore: filestores.get(database.name) ?? null }).call,
+  handlerFor: (database) => {
+    const filestore = filestores.get(database.name) ?? null;
+    if (!legacyAddons || database.name !== 'hp_legacy') return createFullOrmEngine({ database, filestore }).call;
+    let handler: CallHandler | undefined;
+    const callModel: ModelCaller = (ctx, model, method, args, kwargs = {}) =>
+      handler!({ database: database.name, uid: ctx.uid, model, method, args, kwargs: { ...kwargs, context: ctx.context } });
+    handler = createFullOrmEngine({ database, behaviours: legacyPhaseBehaviours(services, callModel), filestore }).call;
+    return handler;
+  },
   sessions,
   maxInactivitySeconds: 3600,
   logger,

@@ -44,7 +44,9 @@ export function pointsTransactionBehaviour(options: { events: EventsOfCall }): M
       const entries: LedgerRow[] = rows.map((r) => ({ id: r.id, userId: r.user_id, delta: r.delta, balanceAfter: r.balance_after ?? 0, reason: r.reason, refModel: r.ref_model, refId: r.ref_id }));
       await sink.publish(entries.map(pointsAwardedEvent));
     },
-    beforeWrite(_ctx, _ids, vals) {
+    // The addon's write override refuses these fields before super().write checks the write right,
+    // so a member without that right still gets the UserError, not an AccessError.
+    refuseWrite(_ctx, _ids, vals) {
       const refusal = appendOnlyRefusal(Object.keys(vals));
       if (refusal) throw odooErrorOf(refusal);
     },
