@@ -16,6 +16,11 @@ import { engineAnswer, jsonLines, recordedCall, type RecordedCase } from './supp
  * - reads of another user's row (read, read_group grouped by the owner field, web_read with nested
  *   specifications into res.users/res.partner, export_data of owner/partner paths, search_count
  *   through owner paths): the record rules, the ACLs and the comodel read checks of paths;
+ * - rule-protected rows reached from models the user may read: hp.rating/hp.appointment/hp.grab.order
+ *   → hp.service.order, hp.mall.order.line → hp.mall.order, hp.health.record → hp.device.binding,
+ *   hp.user.feed → hp.activity, res.users.hp_rating_ids → orders (search_read, nested web_read and
+ *   web_search_read, export paths, search_count through the owner's login, read_group and order by
+ *   the link), res.users' points_balance/coach_rating_avg of others, aggregates of amounts and deltas;
  * - create for someone else, write and unlink of others' rows (member002, coach001, merchant001),
  *   and every state-machine method (`action_*`) on others' rows and in wrong states by each
  *   non-operator role: Odoo's AccessError/UserError/MissingError in the order the addons raise them.
@@ -24,9 +29,10 @@ import { engineAnswer, jsonLines, recordedCall, type RecordedCase } from './supp
  * business methods come from the services' legacy behaviours, as the product serves them.
  * Left out on purpose: the business methods whose Odoo answer Ficus changes by design
  * (action_close/action_accept on another's question, action_hide of another's post, action_ban
- * by a non-manager, action_unpublish by a non-author: the holes content and biz close, MIGRATION.md),
+ * by a non-manager, action_unpublish by a non-author, members' and coaches' reads of hp.mall.order.line:
+ * the holes content, biz and ec close, MIGRATION.md),
  * and get_metadata/copy_data (write_date/write_uid of rows the probes wrote). No answer here was
- * seen to depend on what an Odoo worker had cached from earlier calls (the 741 calls were equal
+ * seen to depend on what an Odoo worker had cached from earlier calls (the 1148 calls were equal
  * on Ficus in the recording run and in the differential probes before it, over JSON-RPC and XML-RPC).
  */
 const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/hp-security.jsonl');
