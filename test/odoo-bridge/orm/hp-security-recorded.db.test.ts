@@ -21,6 +21,9 @@ import { engineAnswer, jsonLines, recordedCall, type RecordedCase } from './supp
  *   hp.user.feed → hp.activity, res.users.hp_rating_ids → orders (search_read, nested web_read and
  *   web_search_read, export paths, search_count through the owner's login, read_group and order by
  *   the link), res.users' points_balance/coach_rating_avg of others, aggregates of amounts and deltas;
+ * - onchange with nested specifications into others' orders, web_read_group/read_group (lazy or not)
+ *   of amounts by owner, name_create, default_get, order by the owner's login, context keys that
+ *   must change nothing (uid, su), domains mixing one's own rows with another's;
  * - create for someone else, write and unlink of others' rows (member002, coach001, merchant001),
  *   and every state-machine method (`action_*`) on others' rows and in wrong states by each
  *   non-operator role: Odoo's AccessError/UserError/MissingError in the order the addons raise them.
@@ -32,7 +35,7 @@ import { engineAnswer, jsonLines, recordedCall, type RecordedCase } from './supp
  * by a non-manager, action_unpublish by a non-author, members' and coaches' reads of hp.mall.order.line:
  * the holes content, biz and ec close, MIGRATION.md),
  * and get_metadata/copy_data (write_date/write_uid of rows the probes wrote). No answer here was
- * seen to depend on what an Odoo worker had cached from earlier calls (the 1148 calls were equal
+ * seen to depend on what an Odoo worker had cached from earlier calls (the 1236 calls were equal
  * on Ficus in the recording run and in the differential probes before it, over JSON-RPC and XML-RPC).
  */
 const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/hp-security.jsonl');
