@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { accessError } from '../../errors.ts';
+import { accessError, missingError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { ATTACHMENT_MODEL } from '../domain/attachment-access.ts';
 import { vouchReadable, type ReadableIds } from '../read/read-env.ts';
@@ -46,6 +46,24 @@ export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: rea
 async function existingIds(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<number[]> {
   if (!ids.length || !model.table) return [];
   return (await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...ids]}::int4[])`)).map((r) => r.id);
+}
+
+/**
+ * What a method's first read of `self` meets (fields.py `__get__` → `fetch`), before it checks or
+ * writes anything else: the model's read right, MissingError for an id without a row, then the read
+ * rules' AccessError for a record they hide. Business methods reading their records first
+ * (`self.filtered(...)`, `self.mapped('state')`) and overrides reading before `super().write` (mail's
+ * tracking) fail this way, not with the write right's error.
+ */
+export async function readFirstAsCaller(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<void> {
+  if (!ids.length) return;
+  ctx.access.checkModel(model, 'read');
+  if (!model.table) return;
+  const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...ids]}::int4[])`);
+  const found = new Set(existing.map((r) => r.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) throw missingError(`Record does not exist or has been deleted.\n(Record: ${model.name}(${missing.join(', ')}${missing.length === 1 ? ',' : ''}), User: ${ctx.uid})`);
+  await checkReadable(ctx, model, ids);
 }
 
 /**

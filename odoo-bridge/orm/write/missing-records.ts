@@ -1,6 +1,6 @@
 import { missingError } from '../../errors.ts';
 import { constantDomainTruth } from '../access/rule-domains.ts';
-import { checkReadable } from '../methods/checked-read.ts';
+import { readFirstAsCaller } from '../methods/checked-read.ts';
 import { readsRecordsBeforeAccess, readsRecordsOnWrite } from '../registry/python-field-facts.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { isMailThread, tracksFields } from './mail/mail-thread.ts';
@@ -71,10 +71,5 @@ export async function missingBeforeAccess(w: WriteEnv, model: ModelInfo, operati
   if (!ids.length) return;
   const tracking = operation === 'write' && isMailThread(model) && tracksFields(w.ctx, model);
   if (!tracking && !readsRecordsBeforeAccess(w.ctx.registry, model.name, operation)) return;
-  w.ctx.access.checkModel(model, 'read');
-  const r = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(requireTable(model))} WHERE id = ANY($1::int4[])`, [[...ids]]);
-  const found = new Set(r.rows.map((row) => row.id));
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length) throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(model.name, missing)}, User: ${w.ctx.uid})`);
-  await checkReadable(w.ctx, model, ids);
+  await readFirstAsCaller(w.ctx, model, ids);
 }

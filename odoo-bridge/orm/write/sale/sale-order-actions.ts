@@ -1,5 +1,6 @@
 import { missingBehaviour, userError, valueError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
+import { readFirstAsCaller } from '../../methods/checked-read.ts';
 import { idsOf, type MethodSpec } from '../../methods/method.ts';
 import type { ModelInfo } from '../../registry/types.ts';
 import { insertDefaultFollowers } from '../mail/mail-message-log.ts';
@@ -23,10 +24,14 @@ import { userHasGroup } from './partner-lookups.ts';
  */
 export function saleOrderMethods(behaviours: BehaviourRegistry): Record<string, MethodSpec> {
   const write: Write = async (ctx, model, ids, vals) => (ids.length ? updateRecords({ ctx, behaviours }, model, ids, vals) : true as const);
-  const records = (qualname: string, run: (ctx: CallContext, model: ModelInfo, ids: number[]) => Promise<unknown>): MethodSpec => ({
+  // Each button but lock/unlock (which only assign) reads its orders first, as the caller (`self.filtered`, `self.mapped('state')`).
+  const records = (qualname: string, run: (ctx: CallContext, model: ModelInfo, ids: number[]) => Promise<unknown>, readsFirst = true): MethodSpec => ({
     api: 'records',
     signature: { qualname, params: [] },
-    run: (ctx, model, _args, ids) => run(ctx, model, idsOf(ids)),
+    async run(ctx, model, _args, ids) {
+      if (readsFirst) await readFirstAsCaller(ctx, model, idsOf(ids));
+      return run(ctx, model, idsOf(ids));
+    },
   });
   return {
     action_confirm: records('SaleOrder.action_confirm', (ctx, model, ids) => actionConfirm(ctx, model, ids, write)),
@@ -47,8 +52,8 @@ export function saleOrderMethods(behaviours: BehaviourRegistry): Record<string, 
         return null;
       })),
     action_cancel: records('SaleOrder.action_cancel', (ctx, model, ids) => actionCancel(ctx, model, ids, write)),
-    action_lock: records('SaleOrder.action_lock', (ctx, model, ids) => inTransaction(ctx, async (tx) => { await write(tx, model, ids, { locked: true }); return null; })),
-    action_unlock: records('SaleOrder.action_unlock', (ctx, model, ids) => inTransaction(ctx, async (tx) => { await write(tx, model, ids, { locked: false }); return null; })),
+    action_lock: records('SaleOrder.action_lock', (ctx, model, ids) => inTransaction(ctx, async (tx) => { await write(tx, model, ids, { locked: true }); return null; }), false),
+    action_unlock: records('SaleOrder.action_unlock', (ctx, model, ids) => inTransaction(ctx, async (tx) => { await write(tx, model, ids, { locked: false }); return null; }), false),
   };
 }
 
