@@ -1,5 +1,6 @@
 import type { OdooCall } from '../../../odoo-bridge/call.ts';
-import { COMPUTED_AS_RELATED, computedField } from '../../../odoo-bridge/orm/read/computed-fields.ts';
+import { COMPUTED_AS_RELATED } from '../../../odoo-bridge/orm/read/computed-as-related.ts';
+import { computedField } from '../../../odoo-bridge/orm/read/computed-fields.ts';
 import type { FieldInfo, ModelInfo, Registry } from '../../../odoo-bridge/orm/registry/types.ts';
 
 /**

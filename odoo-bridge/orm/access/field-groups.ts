@@ -1,7 +1,7 @@
 import { OdooError, accessError, valueError } from '../../errors.ts';
 import type { UserAccess } from '../access-policy.ts';
 import { pyRepr } from '../domain/python-repr.ts';
-import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
+import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 import { PYTHON_FIELD_FACTS } from '../registry/python-field-facts.generated.ts';
 import { PYTHON_FIELD_GROUPS } from '../registry/python-field-groups.generated.ts';
 import { translated, type FieldInfo, type ModelInfo, type Registry, type Translations } from '../registry/types.ts';

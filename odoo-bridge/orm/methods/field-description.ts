@@ -5,7 +5,7 @@ import type { CallContext } from '../call-context.ts';
 import { compileWhere } from '../domain/compile.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
-import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
+import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 import { PYTHON_FIELD_DESCRIPTIONS } from '../registry/python-field-description.generated.ts';
 import { checkCompanyDomainKind, pythonDescriptionOf, type DescriptionParams, type MergedDefinition } from '../registry/python-field-description.ts';
 import { fieldDepends } from '../registry/python-field-facts-depends.ts';

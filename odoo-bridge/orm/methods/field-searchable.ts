@@ -1,4 +1,4 @@
-import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
+import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 import { pythonSearchFields } from '../registry/python-model-facts.ts';
 import type { FieldInfo, ModelInfo, Registry } from '../registry/types.ts';
 

@@ -339,14 +339,6 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
 };
 
-/**
- * Non-stored computed fields whose compute is a plain copy through a many2one: read exactly
- * like related fields (`res.company._compute_address` copies its partner's address).
- */
-export const COMPUTED_AS_RELATED: Record<string, string> = Object.fromEntries(
-  ['street', 'street2', 'zip', 'city', 'state_id', 'country_id'].map((f) => [`res.company.${f}`, `partner_id.${f}`]),
-);
-
 /** The partner and its descendants through parent_id (`child_of`; res.partner keeps no parent_path). */
 function descendants(alias: string): Sql {
   return sql`WITH RECURSIVE tree(id) AS (SELECT ${column(alias, 'id')} UNION SELECT c.id FROM res_partner c JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree`;

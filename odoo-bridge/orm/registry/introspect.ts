@@ -1,6 +1,6 @@
 import { pythonTable } from './python-model-facts.ts';
 import type pg from 'pg';
-import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
+import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 import { KNOWN_INHERITS, MODEL_OVERRIDES } from './model-overrides.ts';
 import { pythonNameFacts } from './python-model-facts.ts';
 import {

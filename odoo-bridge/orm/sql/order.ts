@@ -6,7 +6,7 @@ import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import { pythonFieldJoins, pythonFieldSql } from './python-field-sql.ts';
 import { joinRelatedPath, relatedTarget } from './related-sql.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
-import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
+import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 
 /** Odoo's `regex_order` (models.py), one comma-separated term at a time. */
 const TERM = /^\s*(?<field>[a-z0-9_]+|"[a-z0-9_]+")(?:\.(?<property>[a-z0-9_]+))?(?::(?<func>[a-z_]+))?(?:\s+(?<direction>desc|asc))?(?:\s+(?<nulls>nulls first|nulls last))?\s*$/i;

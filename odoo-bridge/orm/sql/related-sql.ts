@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { fieldSql } from '../domain/field-sql.ts';
-import { COMPUTED_AS_RELATED } from '../read/computed-fields.ts';
+import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 import { hasPythonFieldSql, hasPythonGroupby } from './python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import type { FieldInfo, ModelInfo, Registry } from '../registry/types.ts';
