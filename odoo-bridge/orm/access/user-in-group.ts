@@ -24,3 +24,15 @@ async function groupIdOf(db: Queryable, xmlid: string): Promise<number | undefin
   const { rows } = await db.query<{ res_id: number }>(`SELECT res_id FROM ir_model_data WHERE model = 'res.groups' AND module = $1 AND name = $2`, [module, name]);
   return rows[0]?.res_id;
 }
+
+/**
+ * `user._has_group(xmlid)` for any user id: that user's groups (user-facts.ts) against the group
+ * the xml id names; null when no such user exists.
+ */
+export async function anyUserInGroup(db: Queryable, access: UserAccess, uid: number, xmlid: string): Promise<boolean | null> {
+  const facts = await loadUserFacts(db, uid);
+  if (!facts) return null;
+  const ficus = access as Partial<FicusUserAccess>;
+  const groupId = ficus.groupIds ? ficus.groupIds.get(xmlid) : await groupIdOf(db, xmlid);
+  return groupId !== undefined && facts.groupIds.has(groupId);
+}

@@ -59,8 +59,7 @@ export async function readFirstAsCaller(ctx: CallContext, model: ModelInfo, ids:
   if (!ids.length) return;
   ctx.access.checkModel(model, 'read');
   if (!model.table) return;
-  const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...ids]}::int4[])`);
-  const found = new Set(existing.map((r) => r.id));
+  const found = new Set(await existingIds(ctx, model, ids));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw missingError(`Record does not exist or has been deleted.\n(Record: ${model.name}(${missing.join(', ')}${missing.length === 1 ? ',' : ''}), User: ${ctx.uid})`);
   await checkReadable(ctx, model, ids);

@@ -1,5 +1,5 @@
 import { accessError, missingError, valueError } from '../../../errors.ts';
-import { userInGroup } from '../../access/user-in-group.ts';
+import { anyUserInGroup, userInGroup } from '../../access/user-in-group.ts';
 import type { CallContext } from '../../call-context.ts';
 import { idsOf, type MethodSpec } from '../../methods/method.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
@@ -10,7 +10,7 @@ import type { BehaviourRegistry } from '../behaviour-registry.ts';
  * - one record (`ensure_one`);
  * - only an internal user (`base.group_user`) may ask about another user: anyone else gets
  *   "You can ony call user.has_group() with your current user." (Odoo's typo kept);
- * - the answer is whether the user's stored groups (Odoo 18 stores the implied ones too) hold
+ * - the answer is whether the user's groups (Odoo 18 stores the implied ones too) hold
  *   the group the xml id names; an unknown xml id is False, a user id that does not exist is
  *   the MissingError of reading its groups;
  * - `base.group_no_one` counts only in a debug session, which an RPC call never is;
@@ -24,14 +24,9 @@ async function userHasGroup(ctx: CallContext, ids: unknown, xmlid: unknown): Pro
   if (user !== ctx.uid && !(await userInGroup(ctx.db, ctx.access, 'base.group_user'))) {
     throw accessError('You can ony call user.has_group() with your current user.');
   }
-  const { rows } = await ctx.db.query<{ exists: boolean; held: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM res_users WHERE id = $1) AS exists,
-            EXISTS (SELECT 1 FROM res_groups_users_rel r JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = r.gid
-                     WHERE r.uid = $1 AND d.module || '.' || d.name = $2) AS held`,
-    [user, String(xmlid)],
-  );
-  if (!rows[0]!.exists) throw missingError(`Record does not exist or has been deleted.\n(Record: res.users(${user},), User: ${ctx.uid})`);
-  return rows[0]!.held && xmlid !== 'base.group_no_one';
+  const held = await anyUserInGroup(ctx.db, ctx.access, user, String(xmlid));
+  if (held === null) throw missingError(`Record does not exist or has been deleted.\n(Record: res.users(${user},), User: ${ctx.uid})`);
+  return held && xmlid !== 'base.group_no_one';
 }
 
 const hasGroup: MethodSpec = {
