@@ -21,6 +21,12 @@ export interface OdooCall {
   kwargs: Record<string, unknown>;
   /** Unset for calls made inside Ficus (shadow reads, syncs). */
   transport?: Transport;
+  /**
+   * A web route's own work on `model` instead of a method a client names: `resequence` is
+   * `/web/dataset/resequence` (its arguments in `kwargs`), whose writes share one transaction as
+   * the route's do in Odoo. A handler without it refuses with the missing-behaviour error.
+   */
+  webRoute?: 'resequence';
 }
 
 /** Answers a call with the value Odoo would return, or throws an `OdooError` (odoo-bridge/errors.ts). */

@@ -31,8 +31,13 @@ export function createGatewayApp({ logger, metrics, readiness, routers = [] }: G
   return app;
 }
 
-/** Werkzeug's page, as Odoo answers a URL it has no route for. */
+/**
+ * A URL nothing answers: the Odoo web pages' 404 when their router saw the request (it knows
+ * which database the request is for: http/pages/web-pages.ts), else werkzeug's page.
+ */
 const notFound: RequestHandler = (_req, res) => {
+  const odooNotFound: unknown = res.locals.odooNotFound;
+  if (typeof odooNotFound === 'function') return void (odooNotFound as () => void)();
   res.status(404).type('text/html; charset=utf-8').send(werkzeugPage(404, 'Not Found', NOT_FOUND_TEXT));
 };
 

@@ -8,6 +8,8 @@ import { decodeJsonBodyText } from './raw-body.ts';
 import { parsePythonJson, PythonJsonDecodeError, type PythonJsonResult } from '../wire/json/python-json-parse.ts';
 import { ANSWERED_UPSTREAM } from './forwarding.ts';
 import { stringifyPythonJson } from '../wire/json/python-json.ts';
+import { exactRequestId } from '../wire/json/exact-request-id.ts';
+import { PythonFloat } from '../wire/xmlrpc/values.ts';
 import { checkResponseSize } from '../wire/response-budget.ts';
 
 export interface JsonCallContext {
@@ -101,7 +103,8 @@ export function jsonRouteAnswerer(
     // a JSON route declares no methods, so a PUT or GET carrying a JSON body is dispatched too.
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!JSON_CONTENT_TYPES.has(contentType)) return wrongType;
-    const parsed = parseJsonBody(rawBody);
+    const text = decodeJsonBodyText(rawBody);
+    const parsed = parseJsonBody(text);
     if (options.readBeforeDispatch) {
       const raised = await options.readBeforeDispatch(parsed, context);
       if (raised) {
@@ -124,7 +127,8 @@ export function jsonRouteAnswerer(
     }
     const request = body as Record<string, unknown>;
     // The dispatcher keeps `jsonrequest.get('id')` whatever its JSON type and echoes it.
-    const id = (Object.hasOwn(request, 'id') ? request.id : null) as JSONRPCID;
+    // Exactly as Python read it: an integer beyond 2^53 or a float written `20.0` (exact-request-id.ts).
+    const id = (Object.hasOwn(request, 'id') ? exactRequestId(text ?? '', request.id) : null) as JSONRPCID;
     let params: Record<string, unknown>;
     try {
       // `dict(jsonrequest.get('params', {}), **args)` (odoo/http.py JsonRPCDispatcher.dispatch).
@@ -135,7 +139,7 @@ export function jsonRouteAnswerer(
     }
     const { response, plain } = await respond(params, id, context);
     if (res.headersSent) return undefined;
-    const plainId = typeof id !== 'number' || Number.isFinite(id);
+    const plainId = typeof id === 'number' ? Number.isFinite(id) : typeof id !== 'bigint' && !((id as unknown) instanceof PythonFloat);
     return { status: 200, contentType: JSON_ANSWER_TYPE, text: writeResponse(response, id, logger, plain && plainId) };
   };
 }
@@ -161,8 +165,7 @@ function answersBeforeDispatch(error: OdooError): boolean {
 const INVALID_JSON = Symbol('invalid JSON');
 
 /** The body as Python's json.loads reads it; a body whose encoding could not be undone reads as bytes no JSON value starts with. */
-function parseJsonBody(raw: unknown): PythonJsonResult {
-  const text = decodeJsonBodyText(raw);
+function parseJsonBody(text: string | undefined): PythonJsonResult {
   if (text === undefined) return { ok: false, error: new PythonJsonDecodeError('Expecting value', 0, 1, 1) };
   return parsePythonJson(text);
 }

@@ -1,23 +1,25 @@
 import { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { accessDenied, accessError, OdooError, sessionExpired } from '../errors.ts';
+import { accessError, keyError, OdooError, sessionExpired } from '../errors.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { VERSION_INFO } from '../rpc/version.ts';
 import { LANGUAGES } from '../rpc/db-service.ts';
 import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
 import { currentCredentialStamp } from '../../platform/credential-stamp.ts';
-import { setSessionCookie, sessionIdOf } from '../sessions/session-cookie.ts';
-import { newSessionId } from '../sessions/session-id.ts';
+import { sessionIdOf } from '../sessions/session-cookie.ts';
 import { buildSessionInfo } from '../sessions/session-info.ts';
 import type { SessionStore, WebSession } from '../sessions/session-store.ts';
 import { jsonEndpoint, type JsonCallContext, type JsonEndpointOptions } from './json-endpoint.ts';
 import { callKwPreRead } from './call-kw-pre-read.ts';
 import { answerRouted, forwardIfRouted } from './forwarding.ts';
 import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
-import { pythonDict, pythonStarArgs } from '../wire/python-values.ts';
+import { pythonDict, pythonStarArgs, pythonTruthy } from '../wire/python-values.ts';
 import { notFoundError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
+import { cleanButtonAction } from './clean-action.ts';
+import { openWebSession } from './open-web-session.ts';
+import { werkzeugQuotePlus } from '../wire/werkzeug-url.ts';
 
 export interface WebRoutesDeps {
   databases: DatabaseDirectory;
@@ -122,19 +124,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     );
     const database = databases.get(db);
     if (!database) throw accessError('Database not found.');
-    const loginText = String(login);
-    // Interactive login: the password only, never an API key (Odoo's `interactive: True`).
-    const uid = await throttle.attempt({ clientAddress: req.ip ?? '', login: loginText }, async () => {
-      const found = await database.credentials.authenticatePassword(loginText, typeof password === 'string' ? password : '');
-      if (found === null) throw accessDenied();
-      return found;
-    });
-    const credentialStamp = await currentCredentialStamp(database.pool, uid);
-    if (!credentialStamp) throw accessDenied();
-    const info = await buildSessionInfo(database.pool, database.name, uid);
-    const sessionId = newSessionId();
-    await sessions.save(sessionId, { db: database.name, uid, login: loginText, context: info.user_context as Record<string, unknown>, credentialStamp });
-    setSessionCookie(res, sessionId, deps.maxInactivitySeconds);
+    const { info } = await openWebSession(deps, res, { database, login: String(login), password, clientAddress: req.ip ?? '' });
     return info;
   });
 
@@ -190,6 +180,28 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     return (rowCount ?? 0) > 0;
   }
 
+  // web's dataset.py resequence (auth='user'): `request.env[model]` is a KeyError for a model the
+  // registry lacks; the engine checks the field and writes every record in one transaction.
+  json('/web/dataset/resequence', async (params, context) => {
+    const { session, database } = await requireSession(context);
+    const { model, ids, field, offset, context: callContext } = bindArguments(
+      { qualname: 'DataSet.resequence', params: [{ name: 'model' }, { name: 'ids' }, { name: 'field', default: 'sequence' }, { name: 'offset', default: 0 }, { name: 'context', default: null }] },
+      [],
+      pick(params, ['model', 'ids', 'field', 'offset', 'context']),
+    );
+    if (typeof model !== 'string' || !(await modelInstalled(database, model))) throw keyError(typeof model === 'string' ? model : String(model));
+    return database.call({
+      database: database.name,
+      uid: session.uid,
+      model,
+      method: 'resequence',
+      webRoute: 'resequence',
+      args: [],
+      kwargs: { ids, field, offset, ...(pythonTruthy(callContext) ? { context: callContext } : {}) },
+      transport: 'web',
+    });
+  }, (params) => ({ model: typeof params.model === 'string' ? params.model : undefined, method: 'write' }), 'user');
+
   json(['/web/dataset/call_kw', '/web/dataset/call_kw/*path', '/web/dataset/call_button', '/web/dataset/call_button/*path'], async (params, context) => {
     const { session, database } = await requireSession(context).catch(async (error: unknown) => {
       // Odoo looks the model up before it authenticates: an unknown one is a 404 even without a session.
@@ -216,7 +228,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
       });
       // web's dataset.py call_button answers an action (a dict whose type is not '') and False for
       // anything else the method returned.
-      if (context.req.path.startsWith('/web/dataset/call_button') && !(isObject(result) && (result as Record<string, unknown>).type !== '')) return false;
+      if (context.req.path.startsWith('/web/dataset/call_button')) return isObject(result) && result.type !== '' ? cleanButtonAction(result) : false;
       return result;
     } catch (error) {
       // The web route looks the model up while choosing its cursor: an unknown model is a 404 there.
@@ -254,19 +266,6 @@ function isWellFormedCall(body: { ok: boolean; value?: unknown }): boolean {
 
 function isUnknownModel(error: OdooError): boolean {
   return error.exceptionName === 'odoo.exceptions.UserError' && /^Object .* doesn't exist$/.test(error.message);
-}
-
-/** werkzeug 2.2 `url_quote_plus(value)` as `url_encode` applies it: UTF-8, spaces as `+`, only its always-safe bytes kept. */
-function werkzeugQuotePlus(value: string): string {
-  let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    if (char === ' ') out += '+';
-    // `_always_safe`: unreserved characters and RFC 3986 sub-delims; `+` is quoted (the plus's unsafe).
-    else if (/[A-Za-z0-9\-._~$!'()*,;]/.test(char)) out += char;
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
 }
 
 /** Python's `json.dumps` of a flat dict (default separators `, ` and `: `, ensure_ascii). */

@@ -1,4 +1,4 @@
-import { accessError, OdooError, userError } from '../errors.ts';
+import { accessError, missingBehaviour, OdooError, userError } from '../errors.ts';
 import type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
 import type { AccessPolicy } from './access-policy.ts';
 import { createCallContext } from './call-context.ts';
@@ -9,7 +9,8 @@ import { READ_METHODS } from './methods/index.ts';
 import { bindOverride, overrideBinding } from './meta/override-api.ts';
 import { loadRegistry } from './registry/registry-cache.ts';
 import { indexOutOfRange, pythonDict, pythonTruthy } from '../wire/python-values.ts';
-import type { Registry } from './registry/types.ts';
+import type { ModelInfo, Registry } from './registry/types.ts';
+import type { CallContext } from './call-context.ts';
 
 export interface OrmEngineOptions {
   database: ServedDatabase;
@@ -21,7 +22,12 @@ export interface OrmEngineOptions {
   filestore?: string | null;
   /** Methods not in the table (business methods registered by services, or a clear missing-behaviour error). */
   resolveMethod?: (model: string, method: string) => MethodSpec | undefined;
+  /** The web routes' own work (OdooCall `webRoute`), given the engine's whole method table. */
+  webRoutes?: Partial<Record<NonNullable<OdooCall['webRoute']>, (methods: MethodTable) => WebRouteWork>>;
 }
+
+/** A web route's work on one model: its arguments as the route bound them. */
+export type WebRouteWork = (ctx: CallContext, model: ModelInfo, args: Record<string, unknown>) => Promise<unknown>;
 
 export interface OrmEngine {
   call: CallHandler;
@@ -42,6 +48,7 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
   const methods: MethodTable = { ...READ_METHODS, ...options.methods };
   const policy = options.access;
   const filestore = options.filestore ?? null;
+  const webRoutes = new Map(Object.entries(options.webRoutes ?? {}).map(([name, make]) => [name, make(methods)]));
 
   async function call(request: OdooCall): Promise<unknown> {
     const { method } = request;
@@ -51,6 +58,13 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
     const model = registry.model(request.model);
     // Odoo 19's JSON-2 controller answers these as werkzeug errors of its own (NotFound, UnprocessableEntity).
     if (!model) throw json2 ? new OdooError('werkzeug.exceptions.NotFound', `the model ${pyRepr(request.model)} does not exist`) : userError(`Object ${request.model} doesn't exist`);
+    if (request.webRoute) {
+      const work = webRoutes.get(request.webRoute);
+      if (!work) throw missingBehaviour(request.model, `the web route of ${request.webRoute}`);
+      const { context, ...args } = pythonDict(request.kwargs ?? {});
+      const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext: isMapping(context) ? context : undefined, policy, filestore });
+      return work(ctx, model, args);
+    }
     const spec = Object.hasOwn(methods, method) ? methods[method] : options.resolveMethod?.(request.model, method);
     if (!spec) {
       throw new OdooError(json2 ? 'werkzeug.exceptions.NotFound' : 'builtins.AttributeError', `The method '${method}' does not exist on the model '${request.model}'`);

@@ -4,6 +4,7 @@ import { createOrmEngine, type OrmEngine } from '../engine.ts';
 import type { BehaviourRegistry } from './behaviour-registry.ts';
 import { coreBehaviours } from './core/core-behaviours.ts';
 import { businessMethodResolver, writeMethods } from './write-methods.ts';
+import { resequenceWork } from './resequence.ts';
 
 /**
  * The ORM engine with everything plugged in: the real access policy (ACLs + record rules),
@@ -23,6 +24,7 @@ export function createFullOrmEngine(options: {
     access,
     methods: writeMethods({ behaviours, onAccessChange: () => access.invalidate() }),
     resolveMethod: businessMethodResolver(behaviours),
+    webRoutes: { resequence: (methods) => (ctx, model, args) => resequenceWork(methods)(ctx, model, { ids: args.ids, field: args.field, offset: args.offset }) },
     filestore: options.filestore ?? null,
   });
 }

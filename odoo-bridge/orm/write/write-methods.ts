@@ -7,6 +7,7 @@ import type { CallContext } from '../call-context.ts';
 import { selfWriteValues } from './core/res-users-self-write.ts';
 import { idsOf, type MethodSpec, type MethodTable } from '../methods/method.ts';
 import { WEB_METHODS } from '../methods/web-methods.ts';
+import { recordActionMethod } from '../methods/record-actions.ts';
 import { onchangeMethod } from '../methods/onchange.ts';
 import { onchangeSandbox } from './onchange-sandbox.ts';
 import { displayNames } from '../read/read-records.ts';
@@ -218,7 +219,8 @@ function typeName(v: unknown): string {
  * missing-behaviour error (orm/dispatch/missing-behaviour-method.ts), never a made-up TypeError.
  */
 export function businessMethodResolver(behaviours: BehaviourRegistry): (model: string, method: string) => MethodSpec | undefined {
-  return (model, method) => behaviours.method(model, method) ?? mailThreadMethod(model, method, behaviours) ?? missingBehaviourMethod(model, method);
+  return (model, method) =>
+    behaviours.method(model, method) ?? recordActionMethod(model, method) ?? mailThreadMethod(model, method, behaviours) ?? missingBehaviourMethod(model, method);
 }
 
 /** Default table for tests and the embedded runner: no registered behaviour. */

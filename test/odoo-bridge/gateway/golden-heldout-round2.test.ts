@@ -9,7 +9,6 @@ import { replayOnHpLegacy } from '../../support/golden/hp-legacy-replay.ts';
  */
 const SQL_EXCERPT = "Odoo's psycopg2 error text quotes the SQL it ran (`LINE 1: ...`); Ficus sends the exception and its first line, never SQL";
 const INT4_OVERFLOW = `${SQL_EXCERPT}; the class is ValueError in Ficus, psycopg2.errors.NumericValueOutOfRange in Odoo`;
-const NO_WEB_PAGES = 'Odoo renders a QWeb page of its web client or of http_routing (frontend assets, csrf token, session info); Ficus serves no HTML pages';
 const KNOWN_DIFFERENCES: Record<string, string> = {
   'transport.r001': INT4_OVERFLOW,
   'transport.r002': INT4_OVERFLOW,
@@ -18,15 +17,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'transport.r182': SQL_EXCERPT,
   'transport.r188': SQL_EXCERPT,
   'transport.r194': SQL_EXCERPT,
-  'transport.r086': 'an id beyond 2^53 (12345678901234567890): JSON numbers are doubles in JavaScript, Python keeps the exact int',
-  'transport.r117': 'ids sent as JSON floats (20.0) come back as Python floats in the id key; JavaScript reads 20.0 as 20',
-  'transport.r136': "res.partner.open_commercial_entity is a business method no service runs yet: Ficus's clear refusal",
-  'transport.r138': '/web/dataset/resequence writes each record in one transaction; the engine runs one call per transaction, so the route is not served',
-  'transport.r150': NO_WEB_PAGES,
-  'transport.r153': NO_WEB_PAGES,
-  'transport.r161': NO_WEB_PAGES,
-  'transport.r163': NO_WEB_PAGES,
-  'transport.r164': NO_WEB_PAGES,
+  'transport.r117': "record ids sent as JSON floats (read([20.0])): Python's browse keeps the float and read's `id` key echoes 20.0; the engine takes ids as integers (XML-RPC doubles alike), only the JSON-RPC envelope's id keeps its exact form",
 };
 
 /**
