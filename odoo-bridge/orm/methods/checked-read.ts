@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { accessError, missingError } from '../../errors.ts';
+import { missingError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { ATTACHMENT_MODEL } from '../domain/attachment-access.ts';
 import { vouchReadable, type ReadableIds } from '../read/read-env.ts';
@@ -8,6 +8,7 @@ import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { mailActivitySearch } from './mail-activity-search.ts';
 import { checkMessagesReadable } from './mail-message-access.ts';
+import { checkAttachmentAccess } from '../write/core/ir-attachment-check.ts';
 import { searchIds, searchSource } from './search-source.ts';
 
 /**
@@ -20,7 +21,7 @@ import { searchIds, searchSource } from './search-source.ts';
 export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<ReadableIds> {
   const wanted = ids.filter((id) => Number.isInteger(id));
   // ir.attachment's `read` runs its own `check('read')` first: the attached records decide.
-  if (model.name === ATTACHMENT_MODEL && !ctx.access.superuser) await checkAttachedRecords(ctx, wanted);
+  if (model.name === ATTACHMENT_MODEL && !ctx.access.superuser) await checkAttachmentAccess(ctx, 'read', wanted, undefined, (target, ids) => checkReadable(ctx, target, ids).then(() => undefined));
   ctx.access.checkModel(model, 'read');
   // mail.message's `_check_access('read')`: after its rules (whose refusal wins), its own conditions.
   const messages = async () => {
@@ -28,7 +29,9 @@ export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: rea
   };
   // mail.activity's `_check_access('read')`: its rules, and assigned to the user or on a document the user may access.
   const activity = model.name === 'mail.activity' && !ctx.access.superuser;
-  if (!wanted.length || !model.table || (!ctx.access.ruleDomain(model, 'read') && !activity)) {
+  // ir.attachment's fetch searches the ids through its `_search`, which keeps only the attachments of records the user may read.
+  const attachment = model.name === ATTACHMENT_MODEL && !ctx.access.superuser;
+  if (!wanted.length || !model.table || (!ctx.access.ruleDomain(model, 'read') && !activity && !attachment)) {
     await messages();
     return vouchReadable(wanted);
   }
@@ -63,37 +66,6 @@ export async function readFirstAsCaller(ctx: CallContext, model: ModelInfo, ids:
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw missingError(`Record does not exist or has been deleted.\n(Record: ${model.name}(${missing.join(', ')}${missing.length === 1 ? ',' : ''}), User: ${ctx.uid})`);
   await checkReadable(ctx, model, ids);
-}
-
-/**
- * ir.attachment `check('read')` (base/models/ir_attachment.py, 18): a public attachment is
- * readable; one attached to no record only by its creator or a system user; one attached to a
- * record only if that record passes the user's read check (its model's right and rules, with
- * that model's own error). Attachments of deleted records or unknown models are not held back.
- */
-async function checkAttachedRecords(ctx: CallContext, ids: readonly number[]): Promise<void> {
-  if (!ids.length) return;
-  const rows = await run<{ res_model: string | null; res_id: number | null; create_uid: number | null; public: boolean | null }>(
-    ctx.db,
-    sql`SELECT res_model, res_id, create_uid, public FROM ir_attachment WHERE id = ANY(${[...ids]}::int4[])`,
-  );
-  const targets = new Map<string, Set<number>>();
-  for (const row of rows) {
-    if (row.public) continue;
-    if (!ctx.access.isSystem && !row.res_id && row.create_uid !== ctx.uid) throw accessError('Sorry, you are not allowed to access this document.');
-    if (!row.res_model || !row.res_id) continue;
-    let set = targets.get(row.res_model);
-    if (!set) targets.set(row.res_model, (set = new Set()));
-    set.add(row.res_id);
-  }
-  for (const [name, resIds] of targets) {
-    const target = ctx.registry.model(name);
-    if (!target?.table) continue;
-    // A user may read the attachments of their own res.users record (signature images…).
-    if (name === 'res.users' && resIds.size === 1 && resIds.has(ctx.uid)) continue;
-    const existing = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(target.table)} WHERE id = ANY(${[...resIds]}::int4[])`);
-    if (existing.length) await checkReadable(ctx, target, existing.map((r) => r.id));
-  }
 }
 
 /**

@@ -34,6 +34,12 @@ export type ModelCaller = (ctx: CallContext, model: string, method: string, args
 export interface ModelBehaviour {
   /** Python field defaults (`default=` / `default=lambda …`), applied before `ir_default` and context defaults. */
   defaults?(ctx: CallContext): Vals | Promise<Vals>;
+  /**
+   * A `create()` override's own checks and rewrites before `BaseModel.create` checks the create
+   * right (ir.attachment's content facts and `check('create')`): whoever lacks the right still gets
+   * the override's error. May rewrite each vals in place.
+   */
+  refuseCreate?(ctx: CallContext, valsList: Vals[]): void | Promise<void>;
   /** A `create()` override before `super().create` (may rewrite each vals, e.g. take a sequence number). */
   beforeCreate?(ctx: CallContext, valsList: Vals[]): void | Promise<void>;
   /** After the rows exist (x2many included): side effects, extra records. */
@@ -48,10 +54,12 @@ export interface ModelBehaviour {
    * The checks a `write()` override makes on its arguments alone, first thing: they come before
    * `BaseModel.write` checks the write right, so whoever lacks it still gets the override's error.
    */
-  refuseWrite?(ctx: CallContext, ids: number[], vals: Vals): void;
+  refuseWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
   /** A `write()` override before `super().write` (may raise, may rewrite vals). */
   beforeWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
   afterWrite?(ctx: CallContext, ids: number[], vals: Vals): void | Promise<void>;
+  /** An `unlink()` override's checks before `BaseModel.unlink` checks the unlink right (ir.attachment's `check('unlink')`). */
+  refuseUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
   /** `@api.ondelete` checks and `unlink()` overrides before the rows go. */
   beforeUnlink?(ctx: CallContext, ids: number[]): void | Promise<void>;
   /** An `unlink()` override's code after `super().unlink()`: the rows are gone (e.g. recompute what the deleted lines summed into). */

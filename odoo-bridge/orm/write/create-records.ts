@@ -24,6 +24,7 @@ import { awaitReferencedCopies, checkReferencedRows, refuseWriteToCopy } from '.
  */
 export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model: ModelInfo, valsList: Vals[], options: { checkAccess?: boolean } = {}): Promise<number[]> {
   const checkAccess = options.checkAccess ?? true;
+  for (const b of w.behaviours.of(model.name)) await b.refuseCreate?.(w.ctx, valsList);
   if (checkAccess) w.ctx.access.checkModel(model, 'create');
   const table = requireTable(model);
   await refuseWriteToCopy(w, model, 'create');

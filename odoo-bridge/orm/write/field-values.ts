@@ -55,7 +55,8 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
     case 'properties_definition':
       return empty ? null : JSON.stringify(value);
     case 'binary':
-      return empty ? null : String(value);
+      // Bytes (ir.attachment's db_datas) are stored as they are; a str as its text (Odoo keeps base64 as given).
+      return empty ? null : Buffer.isBuffer(value) ? value : String(value);
     default:
       throw valueError(`Ficus cannot write fields of type ${field.type} (${model.name}.${field.name})`);
   }

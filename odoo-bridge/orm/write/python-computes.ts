@@ -19,6 +19,8 @@ const PLAIN_READONLY: Readonly<Record<string, readonly string[]>> = {
   'sale.order': ['state', 'pending_email_template_id', 'transaction_ids'],
   'hp.service.order': ['name'],
   'hp.mall.order': ['name'],
+  // ir.attachment's content facts: plain readonly fields its create/write set from datas/raw (core/ir-attachment.ts).
+  'ir.attachment': ['file_size', 'checksum', 'mimetype', 'index_content'],
 };
 
 export interface ComputeDependencies {

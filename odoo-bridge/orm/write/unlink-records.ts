@@ -17,6 +17,7 @@ import { deleteNamingOdooKey } from './references/key-violation-order.ts';
  */
 export async function unlinkRecords(w: WriteEnv, model: ModelInfo, ids: number[], options: { checkAccess?: boolean } = {}): Promise<true> {
   const checkAccess = options.checkAccess ?? true;
+  if (ids.length) for (const b of w.behaviours.of(model.name)) await b.refuseUnlink?.(w.ctx, [...new Set(ids)]);
   if (checkAccess) await missingBeforeAccess(w, model, 'unlink', [...new Set(ids)]);
   if (checkAccess) w.ctx.access.checkModel(model, 'unlink');
   const unique = await existingOrMissingError(w, model, 'unlink', [...new Set(ids)], checkAccess);

@@ -27,7 +27,7 @@ import { validateBeforeFlush } from './python-constraints.ts';
  */
 export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model: ModelInfo, ids: number[], vals: Vals, options: { checkAccess?: boolean } = {}): Promise<true> {
   const checkAccess = options.checkAccess ?? true;
-  for (const b of w.behaviours.of(model.name)) b.refuseWrite?.(w.ctx, ids, vals);
+  for (const b of w.behaviours.of(model.name)) await b.refuseWrite?.(w.ctx, ids, vals);
   if (checkAccess) await missingBeforeAccess(w, model, 'write', [...new Set(ids)]);
   if (checkAccess) w.ctx.access.checkModel(model, 'write');
   checkFieldNames(model, vals);

@@ -17,6 +17,7 @@ import { registerUom } from './uom.ts';
 import { registerCurrencyAccounting } from './res-currency-accounting.ts';
 import { registerLangAndPricelistChecks } from './res-lang-pricelist.ts';
 import { registerProductCategory } from './product-category.ts';
+import { registerIrAttachment } from './ir-attachment.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -41,6 +42,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerCurrencyAccounting(behaviours);
   registerLangAndPricelistChecks(behaviours);
   registerProductCategory(behaviours);
+  registerIrAttachment(behaviours);
   registerSale(behaviours);
   return behaviours;
 }
