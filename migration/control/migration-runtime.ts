@@ -12,7 +12,7 @@ import { registerLegacyAddons, type LegacyAddonPorts } from '../legacy-addons/in
 import { isReadMethod } from './call-kinds.ts';
 import type { ControlEndpoints } from './endpoints.ts';
 import { FreezeGate } from './freeze-gate.ts';
-import { createServiceEngine, type ServiceWithOdooFace } from '../../services/kit/index.ts';
+import { createServiceEngine, openAccessChangeFeed, type AccessChangeFeed, type ServiceWithOdooFace } from '../../services/kit/index.ts';
 import { forwardSlot, modulePlans, movableService } from './module-plan.ts';
 import { PhaseBook } from './phase-book.ts';
 import { phaseSignalFor } from './phase-signal.ts';
@@ -104,6 +104,20 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
     }
     return pool;
   };
+  /**
+   * Per service database, its access-change announcements (the triggers the service's own REST
+   * checks listen to): the engine's access policy and group catalog over it are kept until a
+   * change is announced, and read again every few seconds only while this LISTEN is not live.
+   */
+  const accessFeeds = new Map<string, AccessChangeFeed>();
+  const accessFeed = (service: string): AccessChangeFeed => {
+    let feed = accessFeeds.get(service);
+    if (!feed) {
+      feed = openAccessChangeFeed(servicePool(service), { logger: o.logger.child({ service }) });
+      accessFeeds.set(service, feed);
+    }
+    return feed;
+  };
   /** A step that died between its flip and the service's owner row left REST writes refused: put them right. */
   const alignWriteOwners = async () => {
     for (const plan of plans.values()) {
@@ -137,7 +151,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
             if (!isReadMethod(call.method)) currentWriteAttempt()?.opaqueFromHere();
             return remote(call);
           }
-        : createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger, callModel: serviceCallModel }).call;
+        : createServiceEngine(service, { name: o.odooDatabaseName, pool: servicePool(plan.service), legacyPool: o.legacyPool, metrics: o.metrics, logger: o.logger, callModel: serviceCallModel, accessChanges: accessFeed(plan.service) }).call;
       serviceHandlers.set(plan.service, handler);
     }
     return handler;
@@ -243,6 +257,7 @@ export async function startMigrationRuntime(o: MigrationRuntimeOptions): Promise
       await stats.close();
       await book.close();
       await forgetGateway(control, gatewayId).catch(() => undefined);
+      for (const feed of accessFeeds.values()) await feed.close();
       for (const pool of [...servicePools.values(), ...positionPools.values()]) await pool.end();
       await control.end();
     },

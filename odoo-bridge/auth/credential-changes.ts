@@ -1,7 +1,7 @@
-import pg from 'pg';
-import type { Logger } from 'pino';
-import { backoffDelay, sleep } from '../../platform/backoff.ts';
-import { CREDENTIALS_CHANNEL, ensureCredentialTriggers, triggersInPlace } from './credential-triggers.ts';
+import type pg from 'pg';
+import { listenResiliently, type ChangeFeedOptions } from '../../platform/listen-subscription.ts';
+import { ensureNotifyTriggers } from '../../platform/notify-triggers.ts';
+import { CREDENTIAL_TRIGGERS } from './credential-triggers.ts';
 
 /** When a lookup started, in the change feed's terms; see CredentialChanges.isCurrent. */
 export interface ChangeStamp {
@@ -79,123 +79,35 @@ export interface CredentialChangeFeed {
   close(): Promise<void>;
 }
 
-export interface CredentialChangeFeedOptions {
-  logger: Pick<Logger, 'warn' | 'info'>;
-  /** Reconnection delays after the listening connection is lost. */
-  backoff?: { baseMs: number; maxMs: number };
-  /** How often the triggers are checked to still be there (someone may restore or drop them). */
-  verifyEveryMs?: number;
-}
+/** `verifyEveryMs` (10 s here): how often the triggers are checked to still be there (someone may restore or drop them). */
+export type CredentialChangeFeedOptions = ChangeFeedOptions;
 
 /**
  * Listens for credential changes of the database behind `pool` on a connection of its own, and
- * keeps listening. The feed is live (remembered acceptances usable) only while both hold: the
- * connection LISTENs, and the triggers that announce changes (credential-triggers.ts) are in
- * place, checked on every (re)connection and every `verifyEveryMs`, since the database may have
- * been replaced meanwhile (`ficus db reset` restores a copy without them; they are put back).
- * Otherwise it is deaf: every remembered acceptance is void, and credential checks read the
- * database on every call, as they did before this feed existed. A database where the triggers
- * cannot be installed at all (Ficus is not the tables' owner) leaves the feed deaf for good,
- * with one warning.
+ * keeps listening (platform/listen-subscription.ts). The feed is live (remembered acceptances
+ * usable) only while both hold: the connection LISTENs, and the triggers that announce changes
+ * (credential-triggers.ts) are in place, checked on every (re)connection and every
+ * `verifyEveryMs`, since the database may have been replaced meanwhile (`ficus db reset` restores
+ * a copy without them; they are put back). Otherwise it is deaf: every remembered acceptance is
+ * void, and credential checks read the database on every call, as they did before this feed
+ * existed. A database where the triggers cannot be installed at all (Ficus is not the tables'
+ * owner) leaves the feed deaf for good, with one warning.
  */
 export async function startCredentialChangeFeed(pool: pg.Pool, options: CredentialChangeFeedOptions): Promise<CredentialChangeFeed> {
   const changes = new CredentialChanges();
-  const backoff = options.backoff ?? { baseMs: 100, maxMs: 5000 };
-  const stopping = new AbortController();
-  let client: pg.Client | undefined;
-  let reconnecting = false;
-
-  if (!(await ensureCredentialTriggers(pool))) {
+  if (!(await ensureNotifyTriggers(pool, CREDENTIAL_TRIGGERS))) {
     options.logger.warn('cannot install the credential-change triggers on the legacy database (not its owner, or it was busy): credentials are read on every call');
     return { changes, close: async () => undefined };
   }
-
-  /** Connects, LISTENs, makes sure the triggers are there, and only then goes live. */
-  const connect = async (): Promise<void> => {
-    // pg.Pool keeps an explicitly given password out of its enumerable options.
-    const next = new pg.Client({ ...pool.options, password: pool.options.password, application_name: 'ficus_credentials_listen' } as pg.ClientConfig);
-    let armed = false;
-    let lost = false;
-    const onLost = () => {
-      if (!armed || lost) return;
-      lost = true;
-      changes.deaf();
-      if (stopping.signal.aborted) return;
-      options.logger.warn('lost the credential-change connection to the legacy database: credentials are read on every call until it is back');
-      void reconnect();
-    };
-    next.on('notification', (message) => {
-      if (message.channel === CREDENTIALS_CHANNEL) changes.announce(message.payload ?? '*');
-    });
-    next.on('error', onLost);
-    next.on('end', onLost);
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${CREDENTIALS_CHANNEL}`);
-      if (!(await ensureCredentialTriggers(pool))) throw new Error('the credential-change triggers cannot be installed');
-    } catch (error) {
-      await next.end().catch(() => undefined);
-      throw error;
-    }
-    if (stopping.signal.aborted) {
-      await next.end().catch(() => undefined);
-      return;
-    }
-    client = next;
-    armed = true;
-    changes.listening();
-  };
-
-  const reconnect = async (): Promise<void> => {
-    if (reconnecting) return;
-    reconnecting = true;
-    try {
-      for (let attempt = 0; !stopping.signal.aborted; attempt++) {
-        await sleep(backoffDelay(attempt, backoff), stopping.signal);
-        if (stopping.signal.aborted || pool.ending) return;
-        try {
-          await connect();
-          options.logger.info('listening for credential changes again');
-          return;
-        } catch {
-          // still unreachable, or the triggers cannot be put back yet: try again later
-        }
-      }
-    } finally {
-      reconnecting = false;
-    }
-  };
-
-  /** The triggers may vanish under a live connection (a restore, a DROP): then go deaf and put them back. */
-  const verify = setInterval(() => {
-    const listening = client;
-    if (!changes.live || !listening) return;
-    // Asked on the listening connection itself: no pool connection is taken from the calls.
-    triggersInPlace(listening).then(
-      (inPlace) => {
-        if (inPlace || !changes.live) return;
-        changes.deaf();
-        options.logger.warn('the credential-change triggers are gone from the legacy database: credentials are read on every call until they are back');
-        client = undefined;
-        void listening.end().catch(() => undefined); // its 'end' starts the reconnection, which reinstalls them
-      },
-      () => undefined, // the database is unreachable: the connection's own error says so
-    );
-  }, options.verifyEveryMs ?? 10_000);
-  verify.unref();
-
-  try {
-    await connect();
-  } catch {
-    void reconnect();
-  }
-  return {
-    changes,
-    async close() {
-      stopping.abort();
-      clearInterval(verify);
-      changes.deaf();
-      await client?.end().catch(() => undefined);
-    },
-  };
+  const subscription = await listenResiliently({
+    ...options,
+    pool,
+    triggers: CREDENTIAL_TRIGGERS,
+    applicationName: 'ficus_credentials_listen',
+    topic: { changes: 'credential changes', database: 'the legacy database', fallback: 'credentials are read on every call' },
+    onNotification: (payload) => changes.announce(payload || '*'),
+    onListening: () => changes.listening(),
+    onDeaf: () => changes.deaf(),
+  });
+  return { changes, close: () => subscription.close() };
 }

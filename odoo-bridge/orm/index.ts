@@ -14,7 +14,7 @@ export type { CallHandler, OdooCall, ServedDatabase } from '../call.ts';
 // Access rights and record rules, for a caller that checks access outside a model call (REST
 // authorization in services/kit/access): the engine's own policy, the user's groups, and record
 // rules compiled to SQL over a model's table.
-export { createAccessPolicy, type AccessPolicyOptions, type DatabaseAccessPolicy, type FicusUserAccess } from './access/access-policy.ts';
+export { createAccessPolicy, type AccessChangeSignal, type AccessPolicyOptions, type DatabaseAccessPolicy, type FicusUserAccess } from './access/access-policy.ts';
 export type { AccessMode, UserAccess } from './access-policy.ts';
 export { forgetRegistry, loadRegistry } from './registry/registry-cache.ts';
 export { recordRuleFilter } from './access/record-filter.ts';

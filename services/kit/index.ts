@@ -29,6 +29,7 @@ export type { SessionState } from './auth/session-check.ts';
 export type { TokenSigner } from './auth/token-signer.ts';
 export { issueToken } from './auth/tokens.ts';
 export { credentialStampOf } from './auth/credential-stamp.ts';
+export { openAccessChangeFeed, startAccessChangeFeed, type AccessChangeFeed } from './access/access-change-feed.ts';
 export type { AccessPort, AccessMode } from './access/access-port.ts';
 export { userHasGroup } from './access/groups.ts';
 export { checkRecords, rulesSql, type RulesSql } from './access/record-checks.ts';

@@ -24,16 +24,27 @@ export interface FicusUserAccess extends UserAccess {
   readonly companyIds: readonly number[];
   /** Every group's id by xml id, from the access tables this access was built from (access-tables.ts). */
   readonly groupIds: ReadonlyMap<string, number>;
+  /** Every group's name and category, from the same tables (field-groups.ts' messages). */
+  readonly groupLabels: AccessTables['groupLabels'];
+}
+
+/** Tells a policy when the tables it reads changed (services/kit/access/access-change-feed.ts, a LISTEN on the tables' triggers). */
+export interface AccessChangeSignal {
+  /** Every change is announced now: what is cached stays good until the next announcement. */
+  readonly live: boolean;
+  /** Runs `listener` on every announcement and whenever the signal goes live (again); returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
 }
 
 export interface AccessPolicyOptions {
   /**
-   * How long access tables and user facts are reused. Short, because Odoo's own caches are
-   * invalidated on every write to them and other processes (the legacy Odoo) may write them.
-   * A function is asked on every lookup: a caller told of every change (a LISTEN on the tables'
-   * triggers) answers Infinity while it is told, and a short TTL when it may miss one.
+   * How long access tables and user facts are reused when no `changes` say when they changed, or
+   * while `changes` is not live. Short, because Odoo's own caches are invalidated on every write
+   * to them and other processes (the legacy Odoo, the sync) may write them.
    */
-  ttlMs?: number | (() => number);
+  ttlMs?: number;
+  /** While live, cached tables and users are kept until it announces a change, not for `ttlMs`. */
+  changes?: AccessChangeSignal;
   now?: () => number;
 }
 
@@ -46,11 +57,13 @@ export const ACCESS_MODELS: ReadonlySet<string> = new Set([
  * The real AccessPolicy: `ir_model_access` grants per group (NULL group = everyone, union of
  * grants), groups closed over implied groups, record rules from `ir_rule` evaluated for the
  * user (global rules ANDed, group rules ORed, per mode, `_inherits` parents' rules included),
- * superuser bypass, and Odoo's exact error texts. Cached per (database, uid, companies) for `ttlMs`.
+ * superuser bypass, and Odoo's exact error texts. Cached per (database, uid, companies) for `ttlMs`,
+ * or while `changes` is live until it announces a change.
  */
 export function createAccessPolicy(database: ServedDatabase, options: AccessPolicyOptions = {}): DatabaseAccessPolicy {
-  const ttl = options.ttlMs ?? 5_000;
-  const ttlNow = typeof ttl === 'function' ? ttl : () => ttl;
+  const fallbackTtl = options.ttlMs ?? 5_000;
+  const { changes } = options;
+  const ttlNow = changes ? () => (changes.live ? Infinity : fallbackTtl) : () => fallbackTtl;
   const now = options.now ?? Date.now;
   let tables: { at: number; value: Promise<AccessTables> } | null = null;
   const users = new Map<number, { at: number; value: Promise<UserFacts | null> }>();
@@ -83,8 +96,8 @@ export function createAccessPolicy(database: ServedDatabase, options: AccessPoli
    * Evaluated rule domains, kept as long as the registry, access tables and user facts they
    * were computed from (the WeakMaps let them go together): evaluating every rule's Python
    * expression again on each call was a visible share of a small search. A rule reading `time`
-   * sees the time of its first evaluation, at most `ttlMs` ago, or (unbounded TTL, a caller told
-   * of every change) since the last change of the tables: as in Odoo, whose ormcache on
+   * sees the time of its first evaluation, at most `ttlMs` ago, or (`changes` live) since the
+   * last change of the tables: as in Odoo, whose ormcache on
    * ir.rule._compute_domain is cleared only by writes to rules and groups.
    */
   const ruleDomainCache = new WeakMap<Registry, WeakMap<AccessTables, WeakMap<UserFacts, Map<string, unknown[] | null>>>>();
@@ -98,11 +111,14 @@ export function createAccessPolicy(database: ServedDatabase, options: AccessPoli
     return domains;
   }
 
+  const invalidate = () => {
+    tables = null;
+    users.clear();
+  };
+  changes?.onChange(invalidate);
+
   return {
-    invalidate() {
-      tables = null;
-      users.clear();
-    },
+    invalidate,
     async forUser(uid, context) {
       const [registry, access, user] = await Promise.all([loadRegistry(database), accessTables(), userFacts(uid)]);
       if (!user) throw accessDenied();
@@ -159,6 +175,7 @@ function userAccess(o: {
     existingCompanyIds: user.companyIds,
     user,
     groupIds: access.groupIds,
+    groupLabels: access.groupLabels,
     hasModel,
     checkModel(model, mode) {
       if (!hasModel(model, mode)) {

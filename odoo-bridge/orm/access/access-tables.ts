@@ -14,6 +14,12 @@ export interface ModelGrant {
   groupLabels: Array<{ category: Translations | null; group: Translations }>;
 }
 
+/** A group's `display_name` parts: category and name. */
+export interface GroupLabel {
+  readonly category: Translations | null;
+  readonly name: Translations;
+}
+
 export interface RuleRow {
   readonly id: number;
   readonly name: string;
@@ -39,6 +45,8 @@ export interface AccessTables {
    * database's copy of ir_model_data (no index but its key) was a scan of the table per check.
    */
   groupIds: ReadonlyMap<string, number>;
+  /** Every group's `display_name` parts by id, for field-groups.ts' AccessError (its debug part). */
+  groupLabels: ReadonlyMap<number, GroupLabel>;
   /** Group ids of a few xml ids the messages depend on. */
   groupNoOne: number | null;
   /** `base.group_system` (Settings): `env.is_system()`, which ir.attachment's access check asks. */
@@ -47,7 +55,7 @@ export interface AccessTables {
 
 export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
   const declared = declaredRecordRules();
-  const [access, rules, models, groupIds] = await Promise.all([
+  const [access, rules, models, groups] = await Promise.all([
     // Odoo orders the group list by the jsonb names themselves (ORDER BY c.name, g.name).
     db.query<{
       model: string; group_id: number | null; perm_read: boolean; perm_write: boolean; perm_create: boolean; perm_unlink: boolean;
@@ -76,8 +84,9 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
         ORDER BY r.id`,
     ),
     db.query<{ model: string; name: unknown }>(`SELECT model, to_jsonb(name) AS name FROM ir_model`),
-    groupIdsByXmlId(db),
+    groupsOf(db),
   ]);
+  const groupIds = groups.ids;
 
   const grants = new Map<string, Map<AccessMode, ModelGrant>>();
   for (const row of access.rows) {
@@ -111,21 +120,33 @@ export async function loadAccessTables(db: Queryable): Promise<AccessTables> {
     rules: ruleMap,
     modelNames: new Map(models.rows.map((r) => [r.model, asTranslations(r.name) ?? {}])),
     groupIds,
+    groupLabels: groups.labels,
     groupNoOne: groupIds.get('base.group_no_one') ?? null,
     groupSystem: groupIds.get('base.group_system') ?? null,
   };
 }
 
 /**
- * The xml id of every group, read with the other access tables in one pass over ir_model_data
- * (a few hundred rows of its thousands): the declared rules' groups, the messages' and
- * `is_system`'s, and every `has_group` of a call come from it.
+ * Every group: its xml id (`module.name` in ir_model_data, a few hundred rows of its thousands)
+ * and its name and category. One statement read with the other access tables: the declared
+ * rules' groups, the messages', `is_system`'s and every `has_group` of a call come from the ids,
+ * field-groups.ts' AccessError from the labels; both as fresh as the rest of the tables. An xml id
+ * naming no existing group still counts (as ir_model_data says), as a group with no xml id does.
  */
-async function groupIdsByXmlId(db: Queryable): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ xml_id: string; res_id: number }>(
-    `SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data WHERE model = 'res.groups'`,
+async function groupsOf(db: Queryable): Promise<{ ids: Map<string, number>; labels: Map<number, GroupLabel> }> {
+  const { rows } = await db.query<{ xml_id: string | null; res_id: number | null; id: number | null; name: unknown; category: unknown }>(
+    `SELECT d.xml_id, d.res_id, g.id, to_jsonb(g.name) AS name, to_jsonb(c.name) AS category
+       FROM (SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data WHERE model = 'res.groups') d
+  FULL JOIN res_groups g ON g.id = d.res_id
+  LEFT JOIN ir_module_category c ON c.id = g.category_id`,
   );
-  return new Map(rows.map((row) => [row.xml_id, row.res_id]));
+  const ids = new Map<string, number>();
+  const labels = new Map<number, GroupLabel>();
+  for (const row of rows) {
+    if (row.xml_id !== null && row.res_id !== null) ids.set(row.xml_id, row.res_id);
+    if (row.id !== null) labels.set(row.id, { category: asTranslations(row.category), name: asTranslations(row.name) ?? {} });
+  }
+  return { ids, labels };
 }
 
 /**

@@ -7,6 +7,7 @@ import { PYTHON_FIELD_GROUPS } from '../registry/python-field-groups.generated.t
 import { translated, type FieldInfo, type ModelInfo, type Registry, type Translations } from '../registry/types.ts';
 import type { Queryable } from '../sql/execute.ts';
 import type { FicusUserAccess } from './access-policy.ts';
+import type { GroupLabel } from './access-tables.ts';
 import { loadUserFacts } from './user-facts.ts';
 
 /**
@@ -124,34 +125,31 @@ interface GroupCatalog {
   /** `module.name` → res.groups id. */
   readonly ids: ReadonlyMap<string, number>;
   /** id → `display_name` parts (category, name), for the debug part of the message. */
-  readonly labels: ReadonlyMap<number, { category: Translations | null; name: Translations }>;
+  readonly labels: ReadonlyMap<number, GroupLabel>;
 }
 
-/** Group xml ids and names change with modules and the rare rename: read again after a few seconds. */
-const CATALOG_TTL_MS = 5_000;
-const catalogs = new WeakMap<Registry, { at: number; value: Promise<GroupCatalog> }>();
-
-function groupCatalog(db: Queryable, registry: Registry): Promise<GroupCatalog> {
-  const cached = catalogs.get(registry);
-  if (cached && Date.now() - cached.at < CATALOG_TTL_MS) return cached.value;
-  const value = (async (): Promise<GroupCatalog> => {
-    const r = await db.query<{ id: number; xmlid: string | null; name: unknown; category: unknown }>(
-      `SELECT g.id, d.module || '.' || d.name AS xmlid, to_jsonb(g.name) AS name, to_jsonb(c.name) AS category
-         FROM res_groups g
-    LEFT JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = g.id
-    LEFT JOIN ir_module_category c ON c.id = g.category_id`,
-    );
-    const ids = new Map<string, number>();
-    const labels = new Map<number, { category: Translations | null; name: Translations }>();
-    for (const row of r.rows) {
-      if (row.xmlid) ids.set(row.xmlid, row.id);
-      labels.set(row.id, { category: asTranslations(row.category), name: asTranslations(row.name) ?? {} });
-    }
-    return { ids, labels };
-  })();
-  catalogs.set(registry, { at: Date.now(), value });
-  value.catch(() => catalogs.delete(registry));
-  return value;
+/**
+ * The groups' xml ids and names: those of the access tables the policy loaded for this call
+ * (access-tables.ts), as fresh as its rules and the user's groups, reloaded with them when the
+ * database announces a change (or after the policy's short TTL while it cannot); read here only
+ * for an access that carries none (not the database policy's), every time.
+ */
+async function groupCatalog(db: Queryable, access: UserAccess): Promise<GroupCatalog> {
+  const ficus = access as Partial<FicusUserAccess>;
+  if (ficus.groupIds && ficus.groupLabels) return { ids: ficus.groupIds, labels: ficus.groupLabels };
+  const r = await db.query<{ id: number; xmlid: string | null; name: unknown; category: unknown }>(
+    `SELECT g.id, d.module || '.' || d.name AS xmlid, to_jsonb(g.name) AS name, to_jsonb(c.name) AS category
+       FROM res_groups g
+  LEFT JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = g.id
+  LEFT JOIN ir_module_category c ON c.id = g.category_id`,
+  );
+  const ids = new Map<string, number>();
+  const labels = new Map<number, GroupLabel>();
+  for (const row of r.rows) {
+    if (row.xmlid) ids.set(row.xmlid, row.id);
+    labels.set(row.id, { category: asTranslations(row.category), name: asTranslations(row.name) ?? {} });
+  }
+  return { ids, labels };
 }
 
 function asTranslations(value: unknown): Translations | null {
@@ -209,7 +207,7 @@ export async function fieldAccessFor(db: Queryable, registry: Registry, access: 
   if (access.superuser) return SUDO_FIELD_ACCESS;
   const user = (access as Partial<FicusUserAccess>).user ?? (await loadUserFacts(db, access.uid));
   const groupIds = user?.groupIds ?? new Set<number>();
-  const catalog = await groupCatalog(db, registry);
+  const catalog = await groupCatalog(db, access);
   const memberOf = (xmlid: string) => {
     const id = catalog.ids.get(xmlid);
     return id !== undefined && groupIds.has(id);
@@ -255,10 +253,12 @@ function fieldAccessError(
     const describeGroups = (name: string) => {
       const groups = fieldGroups(debug.registry, model, model.fields.get(name)!)!;
       if (groups === '.') return 'always forbidden';
-      // `self.env.ref(g)` on each comma-separated part as written: a `!group` or an unknown xml id is a ValueError.
+      // `self.env.ref(g)` on each comma-separated part as written: a `!group`, an unknown xml id or
+      // one whose group was deleted (ir_model_data still names it) is a ValueError.
       const ids = [...new Set(groups.split(',').map((xmlid) => {
         const id = debug.catalog.ids.get(xmlid);
         if (id === undefined) throw valueError(`External ID not found in the system: ${xmlid}`);
+        if (!debug.catalog.labels.has(id)) throw valueError(`No record found for unique ID ${xmlid}. It may have been deleted.`);
         return id;
       }))].sort((a, b) => a - b);
       const names = ids.map((id) => {

@@ -58,10 +58,7 @@ export interface AccessPorts {
  * request either way (auth/subject-check.ts).
  */
 export function accessPorts(database: { name: string; pool: pg.Pool }, options: { ttlMs?: number; changes?: AccessChangeFeed } = {}): AccessPorts {
-  const fallbackTtl = options.ttlMs ?? 1_000;
-  const { changes } = options;
-  const policy = createAccessPolicy(database, { ttlMs: changes ? () => (changes.live ? Infinity : fallbackTtl) : fallbackTtl });
-  changes?.onChange(() => policy.invalidate());
+  const policy = createAccessPolicy(database, { ttlMs: options.ttlMs ?? 1_000, ...(options.changes ? { changes: options.changes } : {}) });
   return {
     invalidate: () => policy.invalidate(),
     async prepare(uid) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BehaviourRegistry, DeclaredFieldGuard, DeclaredRecordRule, ModelCaller, OdooCall } from '../../../odoo-bridge/orm/index.ts';
+import type { AccessChangeSignal, BehaviourRegistry, DeclaredFieldGuard, DeclaredRecordRule, ModelCaller, OdooCall } from '../../../odoo-bridge/orm/index.ts';
 
 /** Legacy Odoo module M01–M20 (DESIGN §5 module registry). */
 export type ModuleId = `M${'0' | '1' | '2'}${number}`;
@@ -31,6 +31,12 @@ export interface ServiceEngineOptions {
    * where no gateway hosts the engine.
    */
   callModel?: ModelCaller;
+  /**
+   * The service database's access-change announcements (access/access-change-feed.ts): while
+   * live, the engine's access tables, user facts and group catalog are kept until a change is
+   * announced instead of being read again every few seconds.
+   */
+  accessChanges?: AccessChangeSignal;
 }
 
 /** What the legacy side's engine gives a service's legacy behaviours: other models' methods through the dispatch clients' calls take. */

@@ -17,6 +17,7 @@ export function createServiceEngine(definition: ServiceWithOdooFace, options: Se
   const engine = createFullOrmEngine({
     database: { name: options.name, pool: options.pool },
     behaviours: definition.odoo.behaviours(coreBehaviours(), options),
+    ...(options.accessChanges ? { access: { changes: options.accessChanges } } : {}),
   });
   const observe = definition.odoo.callObserver?.(options);
   if (!observe) return engine;

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { asOdooError, decodeAnswer, decodeCall, encodeAnswer, encodeCall, OdooError, type CallHandler, type ModelCaller } from '../../../odoo-bridge/orm/index.ts';
 import { INTERNAL_SIGNATURE_HEADER, MIN_INTERNAL_SECRET_LENGTH, signInternalRequest, verifyInternalRequest } from '../http/internal-signature.ts';
 import { KitConfigError } from '../config.ts';
+import type { AccessChangeFeed } from '../access/access-change-feed.ts';
 import { createServiceEngine, hasOdooFace } from '../odoo/service-face.ts';
 import type { ServiceDefinition } from '../define-service.ts';
 
@@ -89,6 +90,8 @@ export interface InternalOdooEndpointOptions {
   settings: InternalCallSettings & { secret: string };
   pool: pg.Pool;
   legacyPool?: pg.Pool;
+  /** The service database's access-change feed (the runtime's): the engine's access caches follow it as the gateway's do. */
+  accessChanges?: AccessChangeFeed;
   logger: Logger;
   metrics: Registry;
 }
@@ -107,6 +110,7 @@ export function internalOdooEndpoint(options: InternalOdooEndpointOptions): Rout
   const engine = createServiceEngine(service, {
     name: settings.odooDatabaseName, pool: options.pool, logger, metrics: options.metrics,
     ...(options.legacyPool ? { legacyPool: options.legacyPool } : {}), ...(callModel ? { callModel } : {}),
+    ...(options.accessChanges ? { accessChanges: options.accessChanges } : {}),
   });
   return signedOdooCallRouter({ secret: settings.secret, odooDatabaseName: settings.odooDatabaseName, call: engine.call, logger });
 }

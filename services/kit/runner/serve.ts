@@ -70,7 +70,7 @@ export async function serveService(service: ServiceDefinition<any>, config: KitC
     }
     // Distributed mode: the gateway's signed Odoo calls of this service's modules (runtime/remote-odoo-calls.ts).
     const internal = loadInternalCallSettings();
-    const odooCalls = internal.secret ? internalOdooEndpoint({ service, settings: { ...internal, secret: internal.secret }, pool: runtime.database.pool, logger, metrics, ...(legacyPool ? { legacyPool } : {}) }) : undefined;
+    const odooCalls = internal.secret ? internalOdooEndpoint({ service, settings: { ...internal, secret: internal.secret }, pool: runtime.database.pool, logger, metrics, ...(legacyPool ? { legacyPool } : {}), ...(runtime.accessChanges ? { accessChanges: runtime.accessChanges } : {}) }) : undefined;
     if (odooCalls) app.use(odooCalls);
     app.use(runtime.router);
     withRequestSpans(app, logger, `ficus.${service.name}`);

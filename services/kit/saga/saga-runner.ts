@@ -45,6 +45,8 @@ interface Instance {
 export class SagaRunner {
   private readonly sagas: Map<string, SagaDefinition<any>>;
   private lockClient: Promise<pg.PoolClient> | undefined;
+  /** The lock session's last query, settled or not (see lockQuery). */
+  private lockQueue: Promise<unknown> = Promise.resolve();
   private readonly stopping = new AbortController();
   private readonly active = new Set<Promise<unknown>>();
 
@@ -148,9 +150,19 @@ export class SagaRunner {
     return this.lockClient;
   }
 
+  /**
+   * A query on the lock session, after the ones already asked: concurrent runs share that one
+   * client, and a client runs one query at a time (pg 8 queued a second one itself, with a
+   * DeprecationWarning; pg 9 refuses it). Lock and unlock statements are short: the wait is too.
+   */
+  private lockQuery<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    const result = this.lockQueue.then(async () => (await this.session()).query<Row>(text, values));
+    this.lockQueue = result.catch(() => undefined);
+    return result;
+  }
+
   private async runLocked(id: number): Promise<SagaOutcome | undefined> {
-    const session = await this.session();
-    const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [SAGA_LOCK_CLASS, id]);
+    const { rows } = await this.lockQuery<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [SAGA_LOCK_CLASS, id]);
     if (!rows[0]?.ok) return undefined;
     try {
       const instance = await this.load(id);
@@ -167,7 +179,7 @@ export class SagaRunner {
         throw error;
       }
     } finally {
-      await session.query('SELECT pg_advisory_unlock($1, $2)', [SAGA_LOCK_CLASS, id]);
+      await this.lockQuery('SELECT pg_advisory_unlock($1, $2)', [SAGA_LOCK_CLASS, id]);
     }
   }
 

@@ -4,6 +4,7 @@ import { issueToken } from '../../../services/kit/auth/tokens.ts';
 import type { AccessChangeFeed } from '../../../services/kit/access/access-change-feed.ts';
 import trade from '../../../services/trade/index.ts';
 import { serveForTest, type ServiceUnderTest } from '../../../bench/support/service-app.ts';
+import { changedAndAnnounced as announced } from './support/changed-and-announced.ts';
 import { tradeServiceCopy, type TradeServiceCopy } from './support/trade-service-copy.ts';
 
 // Users of the legacy database (README): member 6, coach 246 (coach implies member).
@@ -40,17 +41,7 @@ const call = async (uid: number, method: string, path: string, body?: unknown) =
  * access checks subscribed to the feed before this, so by then their caches are void. No sleep:
  * with the old 1 s TTL the call right after would still have seen the cached answer.
  */
-async function changedAndAnnounced<Row extends object = object>(change: string, params: unknown[] = []): Promise<Row[]> {
-  let unsubscribe = () => {};
-  const announced = new Promise<void>((resolve) => (unsubscribe = feed.onChange(() => resolve())));
-  try {
-    const { rows } = await copy.service.pool.query<Row>(change, params);
-    await announced;
-    return rows;
-  } finally {
-    unsubscribe();
-  }
-}
+const changedAndAnnounced = <Row extends object = object>(change: string, params: unknown[] = []) => announced<Row>(copy.service.pool, feed, change, params);
 
 const offer = (uid: number) => call(uid, 'POST', '/trade/health-services', { name: 'Yoga', category: 'fitness', price: '1' });
 
