@@ -11,6 +11,7 @@ import { currentAuthor, insertDefaultFollowers, messageLogBatch, type TrackingVa
 import { htmlBodyOf } from './mail-format.ts';
 import { trackSubtypeRule } from './track-subtypes.ts';
 import { messagePostTracking } from './tracking-post.ts';
+import { notifyAssignment } from './assignment-notify.ts';
 
 /**
  * The chatter side effects of native creates and writes on models inheriting mail.thread
@@ -97,8 +98,8 @@ export async function mailThreadAfterCreate(ctx: CallContext, model: ModelInfo, 
 }
 
 /**
- * `_message_auto_subscribe`: the new responsible (`user_id`, tracked, to res.users) follows and,
- * when it is someone else, is notified by mail (not run by Ficus: refused); parent-record
+ * `_message_auto_subscribe`: the new responsible (`user_id`, tracked, to an active res.users)
+ * follows and, when it is someone else, is notified (assignment-notify.ts); parent-record
  * subtypes (`mail.message.subtype.relation_field`) propagate followers (refused likewise).
  */
 async function autoSubscribe(ctx: CallContext, model: ModelInfo, ids: number[], values: Vals): Promise<void> {
@@ -106,9 +107,12 @@ async function autoSubscribe(ctx: CallContext, model: ModelInfo, ids: number[], 
   const userId = values.user_id;
   if (userField?.relation === 'res.users' && typeof userId === 'number' && userId && trackedFields(ctx, model).some((f) => f.name === 'user_id')) {
     refuseHook(ctx, model, '_message_auto_subscribe_followers', 'the auto-subscription');
-    if (userId !== ctx.uid) throw missingBehaviour(model.name, 'the assignment notification of user_id (mail.message_user_assigned)');
-    const r = await ctx.db.query<{ partner_id: number }>(`SELECT partner_id FROM res_users WHERE id = $1`, [userId]);
-    if (r.rows[0]) await insertDefaultFollowers(ctx, model.name, ids, [r.rows[0].partner_id]);
+    // Only an active user follows; someone other than the writer is told (mail.message_user_assigned).
+    const r = await ctx.db.query<{ partner_id: number }>(`SELECT partner_id FROM res_users WHERE id = $1 AND active`, [userId]);
+    if (r.rows[0]) {
+      await insertDefaultFollowers(ctx, model.name, ids, [r.rows[0].partner_id]);
+      if (userId !== ctx.uid) for (const id of ids) await notifyAssignment(ctx, model, id, userId);
+    }
   }
   const relations = await ctx.db.query<{ relation_field: string }>(
     `SELECT DISTINCT relation_field FROM mail_message_subtype WHERE res_model = $1 AND relation_field IS NOT NULL AND parent_id IS NOT NULL`,

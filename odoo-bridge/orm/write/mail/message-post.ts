@@ -6,10 +6,11 @@ import { displayNames } from '../../read/read-records.ts';
 import { translated, type ModelInfo } from '../../registry/types.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
 import { sanitizeHtml } from '../html/html-sanitize.ts';
-import { checkExist, ident, recordsetRepr } from '../write-env.ts';
+import { checkExist, ident } from '../write-env.ts';
 import { xmlidToResId } from '../core/xmlid.ts';
 import { hasDocumentAccess, insertFollowers, messageSubscribe, userPartner } from './followers.ts';
 import { generateTrackingMessageId, partnerEmailFormatted } from './mail-format.ts';
+import { notifyThread } from './notify-thread.ts';
 
 /**
  * `mail.thread.message_post` over RPC (addons/mail/models/mail_thread.py 18, with sms's and
@@ -28,8 +29,8 @@ import { generateTrackingMessageId, partnerEmailFormatted } from './mail-format.
  *   user follows the document; a refusal names the new message's id, whose number is then used up;
  * - a manual post (`message_type` other than notification) subscribes its author;
  * - followers of the subtype (internal subtypes: employees only) and `partner_ids`, less the
- *   author, are notified: an inbox user gets a `mail.notification`; someone notified by email or
- *   SMS would get a rendered mail Ficus does not write, so such a post is refused clearly.
+ *   author, are notified (notify-thread.ts): inbox users by a `mail.notification`, the others by
+ *   a queued `mail.mail` in Odoo's notification layout.
  */
 
 /** `_mail_post_access` of the models whose Python class sets it (mail.thread: 'write'). */
@@ -222,7 +223,21 @@ export async function messagePost(ctx: CallContext, behaviours: BehaviourRegistr
   if (['sms_numbers', 'sms_pid_to_number', 'sms_content'].some((k) => truthy(notifyKwargs[k]))) throw missingBehaviour(model.name, 'SMS notifications');
   const notifyAuthor = truthy(notifyKwargs.notify_author) || truthy(ctx.context.mail_notify_author);
   const author = notifyAuthor ? null : me.active ? me.partnerId : authorId || null;
-  await notifyRecipients(ctx, model, resId, messageId, subtypeId || null, partnerIds, author, authorId || null);
+  await notifyThread(ctx, model, resId, {
+    id: messageId,
+    authorId: authorId || null,
+    messageType: String(messageType),
+    subtypeId: subtypeId || null,
+    partnerIds,
+    body: storedBody,
+    subject: typeof values.subject === 'string' && values.subject ? values.subject : false,
+    recordName: typeof values.record_name === 'string' && values.record_name ? values.record_name : false,
+    messageIdHeader: String(values.message_id),
+    parentId,
+    emailAddSignature: !!values.email_add_signature,
+    emailLayoutXmlid: typeof values.email_layout_xmlid === 'string' && values.email_layout_xmlid ? values.email_layout_xmlid : false,
+    recordAliasDomainId: typeof values.record_alias_domain_id === 'number' ? values.record_alias_domain_id : null,
+  }, { skipAuthor: author });
   return messageId;
 }
 
@@ -329,38 +344,4 @@ async function checkMessageCreate(ctx: CallContext, behaviours: BehaviourRegistr
   throw accessError(
     `The requested operation cannot be completed due to security restrictions. Please contact your system administrator.\n\n(Document type: ${description}, Operation: create)\n\nRecords: [${messageId}], User: ${ctx.uid}`,
   );
-}
-
-/**
- * `_notify_get_recipients` (mail_followers.py `_get_recipient_data`): followers of the subtype
- * (an internal subtype reaches no `partner_share` partner) and the given partners, active ones,
- * less the author; each by the notification type of its first active user (employees first),
- * email for partners without one. Inbox ones get their `mail.notification`.
- */
-async function notifyRecipients(ctx: CallContext, model: ModelInfo, resId: number, messageId: number, subtypeId: number | null, partnerIds: number[], author: number | null, authorPartner: number | null): Promise<void> {
-  const r = await ctx.db.query<{ pid: number; active: boolean | null; notif: string }>(
-    `WITH recipients AS (
-       SELECT f.partner_id AS pid, COALESCE(s.internal, false) AS internal
-         FROM mail_followers f
-         JOIN mail_followers_mail_message_subtype_rel fs ON fs.mail_followers_id = f.id AND fs.mail_message_subtype_id = $3
-         LEFT JOIN mail_message_subtype s ON s.id = fs.mail_message_subtype_id
-        WHERE f.res_model = $1 AND f.res_id = $2
-       UNION ALL
-       SELECT p.id, false FROM res_partner p WHERE p.id = ANY($4::int4[]))
-     SELECT DISTINCT p.id AS pid, p.active,
-            COALESCE((SELECT u.notification_type FROM res_users u WHERE u.partner_id = p.id AND u.active ORDER BY u.share ASC NULLS FIRST, u.id LIMIT 1), 'email') AS notif
-       FROM res_partner p JOIN recipients x ON x.pid = p.id AND (NOT x.internal OR p.partner_share IS NOT TRUE)
-      ORDER BY p.id`,
-    [model.name, resId, subtypeId, partnerIds],
-  );
-  const recipients = r.rows.filter((x) => x.pid !== author && x.active !== false);
-  const byMail = recipients.filter((x) => x.notif !== 'inbox');
-  if (byMail.length) throw missingBehaviour(model.name, `the ${[...new Set(byMail.map((x) => x.notif))].join('/')} notification of a posted message (to ${recordsetRepr('res.partner', byMail.map((x) => x.pid))})`);
-  for (const { pid } of recipients) {
-    await ctx.db.query(
-      `INSERT INTO mail_notification (author_id, mail_message_id, notification_status, notification_type, res_partner_id, is_read)
-       VALUES ($1, $2, 'sent', 'inbox', $3, false)`,
-      [authorPartner, messageId, pid],
-    );
-  }
 }
