@@ -13,7 +13,8 @@ import { engineAnswer, jsonLines, recordedEngines } from './support/recorded-cal
  * and explained in the script). Covered: message_post to employees, customers and portal users
  * (one mail per recipients group, the "View Contact" button for employees, the internal-note
  * banner), to followers by subtype, notify_author, authors with and without user or signature,
- * markup and long bodies, two-line subjects, replies, inbox users; the assignment notification
+ * markup and long bodies, two-line subjects, replies, inbox users, the mail_notification_light
+ * layout (with and without the document link, '/' in names); the assignment notification
  * of user_id on create, write, several records, oneself, an archived user, an inbox user,
  * mail_auto_subscribe_no_notify, and the held-out seq_users copy of a user.
  */
@@ -30,7 +31,6 @@ interface RecordedStep {
 
 /** What Ficus refuses clearly where Odoo notifies, with why (its rows are then not compared). */
 const RESIDUALS: Readonly<Record<string, string>> = {
-  'mail-notify.odoo_ref.30': 'the mail.mail_notification_light layout is not rendered (only mail.mail_notification_layout is)',
   'mail-notify.odoo_ref.31': "sale.order: portal.mixin's customer group (access token, signup link) and sale's own rendering context",
 };
 

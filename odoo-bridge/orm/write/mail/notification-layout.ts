@@ -7,7 +7,7 @@
  * mails a real Odoo 18 stored, fixtures/odoo-mail-notify): static text kept as written; an element
  * with `t-if` that does not render drops the indentation before it with it; `t-out` escapes as
  * markupsafe does, and prints nothing for False/None; the `o_signature` `<t>` keeps its text.
- * Other layouts (mail_notification_light…) are not rendered here: their callers refuse them.
+ * `mail.mail_notification_light` too (renderLightLayout); other layouts are refused by the callers.
  */
 
 export interface CompanyFacts {
@@ -64,12 +64,7 @@ export function renderNotificationLayout(v: LayoutValues): string {
 </head>
 <body style="font-family:Verdana, Arial,sans-serif; color: #454748;">
 
-<div style="display: none; max-height: 0px; overflow: hidden; color:#fff; font-size:0px; line-height:0px">`);
-  if (v.subtypeInternal) out.push('\n    Internal communication: ');
-  out.push(`${esc(v.preview)}
-    
-    ${PREVIEW_PADDING}
-</div>
+${previewBlock(v.preview, v.subtypeInternal)}
 <div style="max-width: 900px; width: 100%;">`);
   if (button) {
     out.push(`
@@ -135,14 +130,7 @@ export function renderNotificationLayout(v: LayoutValues): string {
 <div style="margin-top:16px;">
     <hr width="100%" style="background-color:rgb(204,204,204);border:medium none;clear:both;display:block;font-size:0px;min-height:1px;line-height:0; margin: 16px 0px 4px 0px;"/>
     <b style="font-size:11px;">${esc(v.company.name)}</b><br/>
-    <p style="color: #999999; margin-top:2px; font-size:11px;">
-        ${esc(v.company.phone)}`);
-  const { email, phone, website } = v.company;
-  if (email && phone) out.push('\n         |');
-  if (email) out.push(`\n        <a style="text-decoration:none; color: #999999;" href="${esc(`mailto:${email}`)}">${esc(email)}</a>`);
-  if (website && (phone || email)) out.push('\n         |');
-  if (website) out.push(`\n        <a style="text-decoration:none; color: #999999;" href="${esc(website)}">${esc(website)}</a>`);
-  out.push(`
+    <p style="color: #999999; margin-top:2px; font-size:11px;">${companyContacts(v.company, '        ')}
     </p>
 </div>
 <div style="color: #555555; font-size:11px;">
@@ -154,6 +142,111 @@ export function renderNotificationLayout(v: LayoutValues): string {
 </div>
 </body></html>`);
   return out.join('');
+}
+
+/** The footer's "phone | email | website" lines, each `t-if` taking its indentation along. */
+function companyContacts(company: CompanyFacts, indent: string): string {
+  const esc = (x: string | false | null) => (x ? escapeMarkup(x) : '');
+  const { email, phone, website } = company;
+  let out = `\n${indent}${esc(phone)}`;
+  if (email && phone) out += `\n${indent} |`;
+  if (email) out += `\n${indent}<a style="text-decoration:none; color: #999999;" href="${esc(`mailto:${email}`)}">${esc(email)}</a>`;
+  if (website && (phone || email)) out += `\n${indent} |`;
+  if (website) out += `\n${indent}<a style="text-decoration:none; color: #999999;" href="${esc(website)}">${esc(website)}</a>`;
+  return out;
+}
+
+/** The hidden preview block of `mail.notification_preview` (no tracking values: their messages are not rendered here). */
+function previewBlock(preview: string, internal: boolean): string {
+  return `<div style="display: none; max-height: 0px; overflow: hidden; color:#fff; font-size:0px; line-height:0px">${internal ? '\n    Internal communication: ' : ''}${escapeMarkup(preview)}
+    
+    ${PREVIEW_PADDING}
+</div>`;
+}
+
+export interface LightLayoutValues {
+  lang: string;
+  body: string;
+  preview: string;
+  /** `model_description or 'document'`. */
+  modelDescription: string | false;
+  recordName: string | false;
+  buttonAccess: { url: string; title: string } | null;
+  company: CompanyFacts;
+}
+
+/**
+ * `mail.mail_notification_light`: the compact layout (no signature, never the internal banner:
+ * it sets subtype_internal False), the record name linked to the document for groups with access.
+ * The company logo cell (a company not on the default logo) is not rendered: callers refuse it.
+ */
+export function renderLightLayout(v: LightLayoutValues): string {
+  const esc = (x: string | false | null) => (x ? escapeMarkup(x) : '');
+  const color = v.company.secondaryColor || '#875A7B';
+  const name = esc(v.recordName ? v.recordName.replace(/\//g, '-') : '');
+  const title = v.buttonAccess
+    ? `
+                        <a href="${esc(v.buttonAccess.url)}">
+                            <span style="font-size: 20px; font-weight: bold;">
+                                ${name}
+                            </span>
+                        </a>`
+    : `
+                        <span style="font-size: 20px; font-weight: bold;">
+                            ${name}
+                        </span>`;
+  return `
+<html lang="${esc(v.lang)}">
+<head>
+    <meta http-equiv="Content-Type" content="text/html charset=UTF-8"/>
+</head>
+<body>
+${previewBlock(v.preview, false)}
+<table role="presentation" border="0" cellpadding="0" cellspacing="0" style="padding-top: 16px; background-color: #F1F1F1; font-family:Verdana, Arial,sans-serif; color: #454748; width: 100%; border-collapse:separate;"><tr><td align="center">
+<table role="presentation" border="0" cellpadding="0" cellspacing="0" width="590" style="padding: 24px; background-color: white; color: #454748; border-collapse:separate;">
+<tbody>
+    
+    <tr>
+        <td align="center" style="min-width: 590px;">
+            <table role="presentation" border="0" cellpadding="0" cellspacing="0" width="100%" style="background-color: white; padding: 0; border-collapse:separate;">
+                <tr><td valign="middle">
+                    <span style="font-size: 10px;">Your ${esc(v.modelDescription || 'document')}</span>
+                    <br/>${title}
+                </td></tr>
+                <tr><td colspan="2" style="text-align:center;">
+                  <hr width="100%" style="background-color:rgb(204,204,204);border:medium none;clear:both;display:block;font-size:0px;min-height:1px;line-height:0; margin:4px 0px 32px 0px;"/>
+                </td></tr>
+            </table>
+        </td>
+    </tr>
+    
+    <tr>
+        <td style="min-width: 590px;">
+            ${v.body}
+        </td>
+    </tr>
+    
+    <tr>
+        <td align="center" style="min-width: 590px; padding: 0 8px 0 8px; font-size:11px;">
+            <hr width="100%" style="background-color:rgb(204,204,204);border:medium none;clear:both;display:block;font-size:0px;min-height:1px;line-height:0; margin: 16px 0px 4px 0px;"/>
+            <b>${esc(v.company.name)}</b><br/>
+            <div style="color: #999999;">${companyContacts(v.company, '                ')}
+            </div>
+        </td>
+    </tr>
+</tbody>
+</table>
+</td></tr>
+
+<tr><td align="center" style="min-width: 590px;">
+        Powered by <a target="_blank" href="https://www.odoo.com?utm_source=db&amp;utm_medium=email" style="${esc(`color: ${color};`)}">Odoo</a>
+    <span id="mail_unfollow">
+        | <a href="/mail/unfollow" style="text-decoration:none; color:#555555;">Unfollow</a>
+    </span>
+</td></tr>
+</table>
+</body>
+</html>`;
 }
 
 /** mail.message `preview`: `textwrap.shorten(html_to_inner_content(body), 190)`. */

@@ -4,7 +4,7 @@ import { translated, type ModelInfo } from '../../registry/types.ts';
 import { displayNames } from '../../read/read-records.ts';
 import { configParameter } from '../core/xmlid.ts';
 import { ident, recordsetRepr } from '../write-env.ts';
-import { escapeMarkup, messagePreview, renderNotificationLayout, type CompanyFacts } from './notification-layout.ts';
+import { escapeMarkup, messagePreview, renderLightLayout, renderNotificationLayout, type CompanyFacts } from './notification-layout.ts';
 
 /**
  * `mail.thread._notify_thread` for a message on one document (addons/mail/models/mail_thread.py 18:
@@ -22,7 +22,8 @@ import { escapeMarkup, messagePreview, renderNotificationLayout, type CompanyFac
  *   button; 'customer': everyone else — 'portal' and 'follower' stay inactive on models that are
  *   not portal.mixin), one `mail.mail` per group holding the rendered layout, queued (outgoing,
  *   auto-deleted once sent) for the mail cron, and one `mail.notification` (email, ready, read)
- *   per recipient, created once every group has its mail;
+ *   per recipient, created once every group has its mail; the layout is the message's
+ *   `email_layout_xmlid` (mail_notification_layout or mail_notification_light);
  * - a mail subject other than the message's (none given: the record's name) is written on the
  *   message, as mail.mail's `_inherits` does.
  * Ficus sends nothing: Odoo tries to send right after the commit (force_send), which on a server
@@ -152,7 +153,7 @@ async function notifyByEmail(ctx: CallContext, model: ModelInfo, resId: number, 
   if (hookModule && ctx.registry.modules.has(hookModule)) throw missingBehaviour(model.name, `${what}: its ${hookModule} notification overrides`);
   if (isPortalMixin(model)) throw missingBehaviour(model.name, `${what}: portal access links with tokens (portal.mixin)`);
   const layout = message.emailLayoutXmlid || 'mail.mail_notification_layout';
-  if (layout !== 'mail.mail_notification_layout') throw missingBehaviour(model.name, `${what} in the layout ${layout}`);
+  if (layout !== 'mail.mail_notification_layout' && layout !== 'mail.mail_notification_light') throw missingBehaviour(model.name, `${what} in the layout ${layout}`);
   // Ficus carries no translation catalogue: the layout's words are rendered in English only.
   const foreign = recipients.filter((r) => (r.lang || ctx.lang || 'en_US') !== 'en_US');
   if (foreign.length) throw missingBehaviour(model.name, `${what} in ${[...new Set(foreign.map((r) => r.lang))].join('/')} (no translations)`);
@@ -161,6 +162,7 @@ async function notifyByEmail(ctx: CallContext, model: ModelInfo, resId: number, 
 
   const modelDescription = options.modelDescription ?? (translated(model.description, 'en_US') || model.name);
   const company = await renderingCompany(ctx, model, resId);
+  if (layout === 'mail.mail_notification_light' && !company.usesDefaultLogo) throw missingBehaviour(model.name, `${what} in the layout ${layout} with the company's own logo`);
   const subtype = message.subtypeId
     ? (await ctx.db.query<{ internal: boolean | null }>(`SELECT internal FROM mail_message_subtype WHERE id = $1`, [message.subtypeId])).rows[0]
     : undefined;
@@ -191,7 +193,11 @@ async function notifyByEmail(ctx: CallContext, model: ModelInfo, resId: number, 
   const batchSize = Number((await configParameter(ctx.db, 'mail.batch_size')) ?? '') || 50;
   const notifications: Array<{ mailId: number; partnerId: number }> = [];
   for (const group of groups) {
-    const body = renderNotificationLayout({ ...common, buttonAccess: group.button ? { url: viewUrl, title: `View ${modelDescription}` } : null });
+    const buttonAccess = group.button ? { url: viewUrl, title: `View ${modelDescription}` } : null;
+    const body =
+      layout === 'mail.mail_notification_light'
+        ? renderLightLayout({ lang: common.lang, body: common.body, preview: common.preview, modelDescription, recordName: message.recordName, buttonAccess, company: common.company })
+        : renderNotificationLayout({ ...common, buttonAccess });
     for (let i = 0; i < group.recipients.length; i += batchSize) {
       const chunk = group.recipients.slice(i, i + batchSize);
       const mail = await ctx.db.query<{ id: number }>(
@@ -216,19 +222,20 @@ async function notifyByEmail(ctx: CallContext, model: ModelInfo, resId: number, 
 }
 
 /** The company the layout shows: the record's own (`company_id` set), else the user's current one. */
-async function renderingCompany(ctx: CallContext, model: ModelInfo, resId: number): Promise<{ id: number | null; facts: CompanyFacts }> {
+async function renderingCompany(ctx: CallContext, model: ModelInfo, resId: number): Promise<{ id: number | null; facts: CompanyFacts; usesDefaultLogo: boolean }> {
   let companyId: number | null = null;
   const field = model.fields.get('company_id');
   if (field?.column && !field.inheritedVia) {
     companyId = (await ctx.db.query<{ c: number | null }>(`SELECT ${ident(field.column)} AS c FROM ${ident(model.table!)} WHERE id = $1`, [resId])).rows[0]?.c ?? null;
   }
   companyId ??= ctx.access.companyId;
-  const r = await ctx.db.query<{ name: string | null; phone: string | null; email: string | null; website: string | null; color: string | null }>(
-    `SELECT c.name, p.phone, p.email, p.website, c.email_secondary_color AS color FROM res_company c JOIN res_partner p ON p.id = c.partner_id WHERE c.id = $1`,
+  const r = await ctx.db.query<{ name: string | null; phone: string | null; email: string | null; website: string | null; color: string | null; default_logo: boolean | null }>(
+    `SELECT c.name, p.phone, p.email, p.website, c.email_secondary_color AS color, c.uses_default_logo AS default_logo
+       FROM res_company c JOIN res_partner p ON p.id = c.partner_id WHERE c.id = $1`,
     [companyId],
   );
   const row = r.rows[0];
-  return { id: companyId, facts: { name: row?.name ?? null, phone: row?.phone ?? null, email: row?.email ?? null, website: row?.website ?? null, secondaryColor: row?.color ?? null } };
+  return { id: companyId, usesDefaultLogo: !!row?.default_logo, facts: { name: row?.name ?? null, phone: row?.phone ?? null, email: row?.email ?? null, website: row?.website ?? null, secondaryColor: row?.color ?? null } };
 }
 
 /**
