@@ -1,8 +1,8 @@
 import { OdooError, accessError, valueError } from '../../errors.ts';
 import type { UserAccess } from '../access-policy.ts';
 import { pyRepr } from '../domain/python-repr.ts';
-import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 import { PYTHON_FIELD_FACTS } from '../registry/python-field-facts.generated.ts';
+import { relatedTarget } from '../registry/related-field-target.ts';
 import { PYTHON_FIELD_GROUPS } from '../registry/python-field-groups.generated.ts';
 import { translated, type FieldInfo, type ModelInfo, type Registry, type Translations } from '../registry/types.ts';
 import type { Queryable } from '../sql/execute.ts';
@@ -87,21 +87,8 @@ function declaredGroups(registry: Registry, model: string, field: string): strin
   return undefined;
 }
 
-/** The field a related / `_inherits` field reads, or null for other fields. */
-export function relatedTarget(registry: Registry, model: ModelInfo, field: FieldInfo): { model: ModelInfo; field: FieldInfo } | null {
-  if (field.inheritedVia) {
-    const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
-    const target = parent?.fields.get(field.name);
-    return parent && target ? { model: parent, field: target } : null;
-  }
-  // Computes Ficus reads like a related field (read/computed-fields.ts) are not related in Odoo.
-  if (!field.related || COMPUTED_AS_RELATED[`${model.name}.${field.name}`] === field.related) return null;
-  let current: ModelInfo | undefined = model;
-  const path = field.related.split('.');
-  for (const hop of path.slice(0, -1)) current = registry.model(current?.fields.get(hop)?.relation ?? '');
-  const target = current?.fields.get(path[path.length - 1]!);
-  return current && target ? { model: current, field: target } : null;
-}
+/** The field a related / `_inherits` field reads (registry/related-field-target.ts). */
+export { relatedTarget };
 
 /** The effective `groups` of `field` (comma-separated xml ids, `'.'` for nobody), or null when everyone may access it. */
 export function fieldGroups(registry: Registry, model: ModelInfo, field: FieldInfo, depth = 0): string | null {

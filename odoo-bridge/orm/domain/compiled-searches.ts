@@ -207,10 +207,11 @@ function probeValue(kind: ValueKind, real: unknown, leaf: number): unknown {
       return avoid(900_000_001 + 7 * leaf);
     case 'int-':
       return avoid(-900_000_001 - 7 * leaf);
+    // Ten decimals: a Float rounded to its digits (scalar-leaf.ts floatToDigits) gives another parameter.
     case 'num+':
-      return avoid(12_345.625 + leaf);
+      return avoid(12_345.6251234567 + leaf);
     case 'num-':
-      return avoid(-12_345.625 - leaf);
+      return avoid(-12_345.6251234567 - leaf);
     case 'str':
       return text(0);
     case 'ints':

@@ -6,6 +6,9 @@ import { pyTruthy, type Operator } from './parse.ts';
 import { pyRepr, pyTuple } from './python-repr.ts';
 import type { SearchEnv, Sql } from './search-env.ts';
 import { XmlRpcBinary } from '../../wire/xmlrpc/values.ts';
+import { sanitizeHtml } from '../write/html/html-sanitize.ts';
+import { roundDigits } from '../write/sale/float-round.ts';
+import { floatDigitsOf, type FloatDigits } from '../registry/float-digits.ts';
 
 /**
  * A condition on one column (or column expression) with Odoo 18's NULL semantics
@@ -48,11 +51,15 @@ export function scalarLeaf(
     if (!Array.isArray(value)) throw valueError(`Invalid domain term ${pyTuple(leaf)}`);
     let params: unknown[];
     let checkNull: boolean;
+    let digits: FloatDigits = null;
     if (isBool) {
       params = [true, false].filter((b) => value.some((v) => v === b || v === (b ? 1 : 0)));
       checkNull = value.some((v) => v === false || v === 0);
     } else {
       params = value.filter((v) => !emptyIs(v)).map((v) => columnValue(field, v));
+      digits = field.type === 'float' ? floatDigitsOfField(env, field) : null;
+      const scale = digits && 'scale' in digits ? digits.scale : undefined;
+      if (scale !== undefined) params = params.map((p) => (typeof p === 'number' ? roundDigits(p, scale) : p));
       checkNull = params.length < value.length;
       // `_condition_to_sql`: '' among a string field's values (0 among a number's) also means
       // NULL, as False does (`barcode in ['']` matches the products without a barcode).
@@ -61,7 +68,11 @@ export function scalarLeaf(
     }
     let condition: Sql;
     if (params.length) {
-      const list = sql`${lhs} ${sql.raw(operator === 'in' ? '= ANY' : '!= ALL')}(${params}::${arrayCast(env, field)})`;
+      // Float.convert_to_column rounds each value to the field's digits; a named precision is read by the statement.
+      const values = digits && 'precision' in digits
+        ? sql`ARRAY(SELECT round(x, COALESCE((SELECT digits FROM decimal_precision WHERE name = ${digits.precision}), 2)) FROM unnest(${params}::numeric[]) AS x)`
+        : sql`${params}::${arrayCast(env, field)}`;
+      const list = sql`${lhs} ${sql.raw(operator === 'in' ? '= ANY' : '!= ALL')}(${values})`;
       condition = sql`(${list})`;
     } else {
       condition = operator === 'in' ? sql`FALSE` : sql`TRUE`;
@@ -94,6 +105,8 @@ export function scalarLeaf(
   if (operator === '!=' && emptyIs(value)) return sql`${lhs} IS NOT NULL`;
 
   if (operator === 'like' || operator === 'ilike' || operator === 'not like' || operator === 'not ilike') {
+    // `if need_wildcard and not value`: False, '', 0 or [] match everything, or nothing when negated.
+    if (!pyTruthy(value)) return operator.startsWith('not') ? sql`FALSE` : sql`TRUE`;
     const pattern = `%${pyText(value)}%`;
     const text = isString || field.translate ? lhs : sql`${lhs}::text`;
     const op = sql.raw(operator.toUpperCase());
@@ -115,11 +128,14 @@ export function scalarLeaf(
 
   const v = columnValue(field, value);
   const op = sql.raw(operator);
-  let condition = sql`(${lhs} ${op} ${v})`;
+  let condition = sql`(${lhs} ${op} ${typeof v === 'number' ? floatToDigits(env, field, v) : v})`;
   const truthy = pyTruthy(value);
   let addNull = operator === '!=' && truthy;
-  if (isNumber && typeof value === 'number') {
-    if ((operator === '>=' && value <= 0) || (operator === '<=' && value >= 0) || (operator === '<' && value > 0) || (operator === '>' && value < 0)) {
+  if (isNumber) {
+    // convert_to_record(convert_to_cache(value)): a falsy value is 0 for every number type (a
+    // monetary's `>= False` compares with NULL, yet still matches the NULL rows).
+    const cmp = !truthy ? 0 : typeof v === 'number' ? v : Number(value);
+    if ((operator === '>=' && cmp <= 0) || (operator === '<=' && cmp >= 0) || (operator === '<' && cmp > 0) || (operator === '>' && cmp < 0)) {
       addNull = true;
     }
   }
@@ -154,10 +170,15 @@ function columnValue(field: FieldInfo, value: unknown): unknown {
     // (a char(2) compared with '%D%' compares with '%D'), for every non-wildcard operator.
     if (value === false || value === null || value === undefined) return null;
     const text = typeof value === 'string' ? value : pyText(value);
+    // Html.convert_to_column sanitizes whatever it is given, a comparison value too: `=like '<s%'`
+    // compares with html_sanitize('<s%') = '<s></s>' (fields.Html._convert, validate forced).
+    if (field.type === 'html' && field.htmlSanitize) return sanitizeHtml(text, field.htmlSanitize);
     return field.size ? Array.from(text).slice(0, field.size).join('') : text;
   }
-  // Python's convert_to_column(False) is None (so `< False` matches nothing), True an int 1.
-  if (value === false || value === undefined) return null;
+  // Integer.convert_to_column is `int(value or 0)`, Float's `float(value or 0.0)`: False compares as 0.
+  if ((field.type === 'integer' || field.type === 'float') && field.name !== 'id' && !pyTruthy(value)) return 0;
+  // Field.convert_to_column(False) is None elsewhere (so a date's `< False` matches nothing), True an int 1.
+  if (value === false || value === null || value === undefined) return null;
   if (value === true) return NUMERIC_TYPES.has(field.type) || field.type === 'many2one' || field.name === 'id' ? 1 : 'True';
   if (field.type === 'many2one' && typeof value === 'string' && !/^\s*[-+]?\d+\s*$/.test(value)) {
     // Many2one.convert_to_column passes the value on (`value or None`): PostgreSQL refuses the
@@ -176,4 +197,20 @@ function columnValue(field: FieldInfo, value: unknown): unknown {
     throw valueError(`could not convert string to float: ${pyRepr(value)}`);
   }
   return value;
+}
+
+function floatDigitsOfField(env: SearchEnv, field: FieldInfo): FloatDigits {
+  const model = env.registry.model(field.model);
+  return model ? floatDigitsOf(env.registry, model, field) : null;
+}
+
+/**
+ * Float.convert_to_column of a comparison value: rounded to the field's digits (`price > 12.344`
+ * compares with 12.34 under 'Product Price'); a named precision is read by the statement itself.
+ */
+function floatToDigits(env: SearchEnv, field: FieldInfo, value: number): number | Sql {
+  const digits = field.type === 'float' ? floatDigitsOfField(env, field) : null;
+  if (!digits) return value;
+  if ('scale' in digits) return roundDigits(value, digits.scale);
+  return sql`round(${value}::numeric, COALESCE((SELECT digits FROM decimal_precision WHERE name = ${digits.precision}), 2))`;
 }

@@ -5,6 +5,7 @@ import { computesAffectedElsewhere, storedComputedFields } from './python-comput
 import { MODEL_SEQUENCES, nextByCode } from './sequences.ts';
 import type { RecordWrites } from './nested-writes.ts';
 import { castOf, splitVals } from './vals-columns.ts';
+import { floatScales } from './float-scales.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
 import type { Vals } from './behaviour-registry.ts';
@@ -60,7 +61,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
 
   const ids: number[] = [];
   for (const vals of prepared) {
-    const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId);
+    const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, undefined, await floatScales(w.ctx, model, vals));
     for (const [parentModel, fk] of model.inherits) {
       const parentVals = parents.get(parentModel) ?? {};
       if (columns.has(fk) && columns.get(fk) != null) {

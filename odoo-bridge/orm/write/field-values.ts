@@ -2,13 +2,14 @@ import { OdooError, valueError } from '../../errors.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { sanitizeHtml } from './html/html-sanitize.ts';
+import { roundDigits } from './sale/float-round.ts';
 
 /**
  * RPC value → column value, as Odoo's `convert_to_column` does per field type, with Odoo's
  * error texts for bad input (golden seq_partner#40/#41, seq_constraints#12).
  * Returns a value for a pg parameter (jsonb values are JSON text).
  */
-export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, lang: string, existingJson?: unknown): unknown {
+export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, lang: string, existingJson?: unknown, floatScale?: number): unknown {
   const empty = value === false || value === null || value === undefined;
   switch (field.type) {
     case 'char':
@@ -25,8 +26,12 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
     case 'integer':
       return empty ? (field.companyDependent ? null : 0) : pyInt(value);
     case 'float':
-    case 'monetary':
-      return empty ? (field.companyDependent ? null : 0) : pyFloat(value);
+    case 'monetary': {
+      if (empty && field.companyDependent) return null;
+      const number = empty ? 0 : pyFloat(value);
+      // Float.convert_to_column: float_round(value, precision_digits=scale) for a field with digits (float-scales.ts).
+      return floatScale === undefined ? number : roundDigits(number, floatScale);
+    }
     case 'boolean':
       return pyTruthy(value);
     case 'date':

@@ -6,6 +6,7 @@ import type { Vals } from './behaviour-registry.ts';
 import type { RecordWrites } from './nested-writes.ts';
 import { computesAffectedByWrite, computesAffectedElsewhere } from './python-computes.ts';
 import { castOf, splitVals } from './vals-columns.ts';
+import { floatScales } from './float-scales.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
 import { existingOrMissingError, missingBeforeAccess } from './missing-records.ts';
 import { checkFieldNames, checkRules, ident, isEmptyValue, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
@@ -53,7 +54,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   await validateBeforeFlush(w, model, unique, vals);
 
   const table = ident(requireTable(model));
-  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId);
+  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, undefined, await floatScales(w.ctx, model, vals));
   const sets: string[] = [];
   const params: unknown[] = [unique];
   for (const [name, value] of columns) {

@@ -12,9 +12,9 @@ export function castOf(field: FieldInfo | undefined): string {
 /**
  * vals → SQL columns of this table, x2many commands, and values of `_inherits` parents.
  * Non-stored computed fields without a column (display_name…) are ignored, as Odoo does when
- * they have no inverse.
+ * they have no inverse. `floatScales` (float-scales.ts): the scale each Float field with digits rounds to.
  */
-export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId: number | null, existingJson?: Map<string, unknown>): {
+export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId: number | null, existingJson?: Map<string, unknown>, floatScales?: ReadonlyMap<string, number>): {
   columns: Map<string, unknown>;
   x2many: Map<string, unknown>;
   parents: Map<string, Vals>;
@@ -40,7 +40,7 @@ export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId:
     }
     if (field.attachment) throw missingBehaviour(model.name, `writing the attachment-stored binary field ${name}`);
     if (!field.column) continue;
-    const converted = columnValue(model, field, value, lang, existingJson?.get(name));
+    const converted = columnValue(model, field, value, lang, existingJson?.get(name), floatScales?.get(name));
     // 18 company-dependent columns are jsonb keyed by company id; the write merges this company's value in.
     columns.set(name, field.companyDependent && field.columnType === 'jsonb' ? JSON.stringify({ [String(companyId ?? 0)]: converted }) : converted);
   }

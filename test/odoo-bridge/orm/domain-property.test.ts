@@ -26,6 +26,8 @@ interface FieldSpec {
   pool: unknown[];
   /** Integer columns: Odoo converts the value with int() (2.5 → 2) before comparing. */
   integer?: boolean;
+  /** Monetary columns: a falsy comparison value is NULL (Field.convert_to_column), not 0 as for Integer and Float. */
+  monetary?: boolean;
 }
 
 let db: TestDatabase;
@@ -45,7 +47,7 @@ beforeAll(async () => {
       if (!field.column || field.translate || field.companyDependent || field.columnType === 'jsonb') continue;
       const kind = ({ char: 'string', text: 'string', html: 'string', integer: 'number', float: 'number', monetary: 'number', boolean: 'boolean', selection: 'selection', datetime: 'datetime', date: 'date', many2one: 'many2one' } as const)[field.type as 'char'];
       if (!kind || field.name === 'id') continue;
-      fields.push({ name: field.name, kind, pool: [], integer: field.type === 'integer' });
+      fields.push({ name: field.name, kind, pool: [], integer: field.type === 'integer', monetary: field.type === 'monetary' });
     }
     const chosen = fields.slice(0, 14);
     const cols = ['id', ...chosen.map((f) => f.name), ...(model.activeField && !chosen.some((f) => f.name === model.activeField) ? [model.activeField] : [])];
@@ -104,7 +106,12 @@ function evalLeaf(f: FieldSpec, row: Row, op: string, value: unknown): boolean {
       }
       return v === null || v !== value;
     case '<': case '>': case '<=': case '>=': {
-      if (isEmpty(value)) return false;
+      if (isEmpty(value)) {
+        if (!num) return false;
+        // `int(value or 0)` / `float(value or 0.0)`; a Monetary compares with NULL, yet `>=`/`<=` add the NULL rows.
+        if (f.monetary) return v === null && (op === '>=' || op === '<=');
+        value = 0;
+      }
       if (v === null) {
         if (!num) return false;
         v = 0;
@@ -114,6 +121,8 @@ function evalLeaf(f: FieldSpec, row: Row, op: string, value: unknown): boolean {
       return op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b;
     }
     case 'like': case 'ilike': case 'not like': case 'not ilike': {
+      // `if need_wildcard and not value`: everything, or nothing when negated.
+      if (!truthy(value)) return !op.startsWith('not');
       const text = typeof value === 'string' ? value : value === false ? 'False' : String(value);
       if (v === null) return op.startsWith('not') ? truthy(value) : !truthy(value);
       const hit = likeToRegex(`%${text}%`, op.includes('ilike')).test(String(v));
