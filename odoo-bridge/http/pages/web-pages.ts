@@ -74,11 +74,11 @@ export function webPagesRoutes(deps: WebPagesDeps): Router {
     },
   ];
 
-  /** A non-safe method must carry the form's token; a frontend route answers the refusal with its own page. */
+  /** A non-safe method must carry the form's token; a frontend route (website=True, when http_routing is installed) answers the refusal with its own page. */
   async function refusedCsrf(req: Request, res: Response, context: PageRequest, params: Record<string, string>, frontend: boolean): Promise<boolean> {
     if (SAFE_METHODS.has(req.method)) return false;
     if (context.database && (await isValidCsrfToken(context.database.pool, context.sessionId, params.csrf_token))) return false;
-    if (frontend && context.database) sendFrontendError(res, 400);
+    if (frontend && context.database && (await moduleInstalled(context.database, 'http_routing'))) sendFrontendError(res, 400);
     else sendHtml(res, 400, HTML, werkzeugPage(400, 'Bad Request', 'Session expired (invalid CSRF token)'));
     return true;
   }
@@ -163,19 +163,21 @@ export function webPagesRoutes(deps: WebPagesDeps): Router {
   }));
 
   /**
-   * A URL no route answers: with a database picked, http_routing serves its 404 page to this
-   * frontend request; without one (several served, no session), werkzeug's page. Left to the
+   * A URL no route answers: with a database picked where http_routing is installed (portal and
+   * website bring it), http_routing serves its 404 page to this frontend request; without one
+   * (several served, no session) or without the module, werkzeug's page. Left to the
    * gateway's last handler (res.locals.odooNotFound), as REST routers may still answer the URL.
    */
   router.use((req, res, next) => {
     res.locals.odooNotFound = () => {
-      pageRequest(req).then(
-        (context) => (context.database ? sendFrontendError(res, 404) : sendWerkzeugNotFound(res)),
-        (error: unknown) => {
-          deps.logger.warn({ err: error, path: req.path }, 'could not tell the database of an unknown URL');
-          sendWerkzeugNotFound(res);
-        },
-      );
+      (async () => {
+        const { database } = await pageRequest(req);
+        if (database && (await moduleInstalled(database, 'http_routing'))) sendFrontendError(res, 404);
+        else sendWerkzeugNotFound(res);
+      })().catch((error: unknown) => {
+        deps.logger.warn({ err: error, path: req.path }, 'could not tell the database of an unknown URL');
+        sendWerkzeugNotFound(res);
+      });
     };
     next();
   });
