@@ -16,7 +16,7 @@ export interface UserFacts {
   readonly partnerId: number | null;
   readonly commercialPartnerId: number | null;
   readonly companyId: number | null;
-  /** `user.company_ids`, in res.company order (sequence, name). */
+  /** `user.company_ids`, in res.company order (sequence, name): active companies only (the many2many reads with active_test). */
   readonly companyIds: readonly number[];
   /** Effective groups (implied groups included). */
   readonly groupIds: ReadonlySet<number>;
@@ -35,7 +35,7 @@ export async function loadUserFacts(db: Queryable, uid: number): Promise<UserFac
   }>(
     `SELECT u.id, p.name, u.active, u.share, u.partner_id, p.commercial_partner_id, u.company_id,
             ARRAY(SELECT r.cid FROM res_company_users_rel r JOIN res_company c ON c.id = r.cid
-                   WHERE r.user_id = u.id ORDER BY c.sequence NULLS LAST, c.name, c.id) AS company_ids,
+                   WHERE r.user_id = u.id AND c.active ORDER BY c.sequence NULLS LAST, c.name, c.id) AS company_ids,
             ARRAY(WITH RECURSIVE closure(gid) AS (
                     SELECT gid FROM res_groups_users_rel WHERE uid = u.id
                     UNION

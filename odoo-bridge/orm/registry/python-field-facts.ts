@@ -54,6 +54,15 @@ export function pythonFactsOf(registry: Registry, model: ModelInfo): ModelFacts 
     if (fact.default && !field.inheritedVia && !field.related) defaults.set(field.name, fact.default);
     if (fact.tracking) tracked.push({ field, sequence: fact.tracking });
   }
+  // A related field without a `tracking=` of its own takes its target's (fields.py
+  // `_setup_related_full` copies the target's unknown attributes; ir_model_fields shows
+  // res.company's email/phone/vat with res.partner's sequences).
+  for (const field of model.fields.values()) {
+    if (!field.related || tracked.some((t) => t.field === field)) continue;
+    if (factOf(registry, model.name, field.name)?.tracking) continue;
+    const sequence = relatedTargetTracking(registry, model, field.related);
+    if (sequence) tracked.push({ field, sequence });
+  }
   tracked.sort((a, b) => a.sequence - b.sequence || (a.field.name < b.field.name ? -1 : 1));
   facts = { defaults, tracked: tracked.map((t) => t.field) };
   byModel.set(model.name, facts);
@@ -180,4 +189,22 @@ function substituteModel(value: unknown, model: string): unknown {
 /** A Float field's Python `digits=` as the installed modules leave it (fields_get's `digits`). */
 export function pythonDigitsOf(registry: Registry, model: string, field: string): FieldFactEntry['digits'] {
   return factOf(registry, model, field)?.digits;
+}
+
+/** The `tracking` of the field a related path ends on (itself related: followed on), if any. */
+function relatedTargetTracking(registry: Registry, model: ModelInfo, related: string, depth = 0): number | undefined {
+  if (depth > 8) return undefined;
+  const names = related.split('.');
+  let current: ModelInfo | undefined = model;
+  for (const name of names.slice(0, -1)) {
+    const hop: FieldInfo | undefined = current?.fields.get(name);
+    current = hop?.relation ? registry.model(hop.relation) : undefined;
+    if (!current) return undefined;
+  }
+  const last = names[names.length - 1]!;
+  const target = current!.fields.get(last);
+  if (!target) return undefined;
+  const own = factOf(registry, current!.name, last)?.tracking;
+  if (own) return own;
+  return target.related ? relatedTargetTracking(registry, current!, target.related, depth + 1) : undefined;
 }

@@ -96,8 +96,20 @@ async function fill(w: WriteEnv, model: ModelInfo, ids: readonly number[], paths
   for (const p of paths) {
     if (!p.hops.every((h) => there.has(h.table))) continue;
     const joins = p.hops.slice(1).map((h, i) => `JOIN ${ident(h.table)} h${i + 1} ON h${i + 1}.id = h${i}.${ident(p.hops[i]!.next!)}`).join(' ');
-    sets.push(`${ident(p.field.column!)} = (SELECT h${p.hops.length - 1}.${ident(p.target)} FROM ${ident(p.hops[0]!.table)} h0 ${joins} WHERE h0.id = r.${ident(p.firstHop)})`);
+    const read = `(SELECT h${p.hops.length - 1}.${ident(p.target)} FROM ${ident(p.hops[0]!.table)} h0 ${joins} WHERE h0.id = r.${ident(p.firstHop)})`;
+    sets.push(`${ident(p.field.column!)} = ${nullAsOdooStores(p.field, read)}`);
   }
   if (!sets.length) return;
   await w.ctx.db.query(`UPDATE ${ident(model.table!)} r SET ${sets.join(', ')} WHERE r.id = ANY($1::int4[])`, [[...ids]]);
+}
+
+/**
+ * What Odoo stores when the path reads nothing (an empty hop or a NULL target): the field's value
+ * of False converted to the cache, so numbers store 0 and booleans false (fields.py
+ * Integer/Float/Monetary/Boolean `convert_to_cache(None)`); other kinds store NULL.
+ */
+function nullAsOdooStores(field: FieldInfo, read: string): string {
+  if (field.type === 'integer' || field.type === 'float' || field.type === 'monetary') return `coalesce(${read}, 0)`;
+  if (field.type === 'boolean') return `coalesce(${read}, false)`;
+  return read;
 }

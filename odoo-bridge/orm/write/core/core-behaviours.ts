@@ -17,6 +17,7 @@ import { registerUom } from './uom.ts';
 import { registerCurrencyAccounting } from './res-currency-accounting.ts';
 import { registerLangAndPricelistChecks } from './res-lang-pricelist.ts';
 import { registerProductCategory } from './product-category.ts';
+import { registerResCompany } from '../company/res-company.ts';
 import { registerIrAttachment } from './ir-attachment.ts';
 
 /**
@@ -42,6 +43,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerCurrencyAccounting(behaviours);
   registerLangAndPricelistChecks(behaviours);
   registerProductCategory(behaviours);
+  registerResCompany(behaviours);
   registerIrAttachment(behaviours);
   registerSale(behaviours);
   return behaviours;

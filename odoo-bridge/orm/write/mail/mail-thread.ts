@@ -11,6 +11,7 @@ import { currentAuthor, insertDefaultFollowers, messageLogBatch, type TrackingVa
 import { htmlBodyOf } from './mail-format.ts';
 import { trackSubtypeRule } from './track-subtypes.ts';
 import { messagePostTracking } from './tracking-post.ts';
+import { relatedFieldValues } from './related-tracked.ts';
 import { notifyAssignment } from './assignment-notify.ts';
 
 /**
@@ -234,6 +235,11 @@ async function trackedValues(ctx: CallContext, model: ModelInfo, fields: readonl
         [ids],
       );
       for (const id of ids) out.get(id)![field.name] = r.rows.find((x) => x.id === id)?.ids ?? [];
+      continue;
+    }
+    const related = await relatedFieldValues(ctx, model, field, ids);
+    if (related) {
+      for (const id of ids) out.get(id)![field.name] = related.get(id) ?? false;
       continue;
     }
     const computed = COMPUTED_TRACKED[model.name]?.[field.name];
