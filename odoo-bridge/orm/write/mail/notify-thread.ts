@@ -123,7 +123,8 @@ async function recipientData(ctx: CallContext, model: ModelInfo, resId: number, 
          FROM res_partner p
          JOIN candidates c ON c.pid = p.id AND (c.internal IS NOT TRUE OR p.partner_share IS NOT TRUE)
          ${userFacts}
-        WHERE c.subtype_follower OR p.id = ANY($4::int4[])`,
+        WHERE c.subtype_follower OR p.id = ANY($4::int4[])
+        ORDER BY p.ctid`,
       [message.subtypeId, model.name, resId, pids],
     );
     rows = r.rows.map(({ is_follower, ...rest }) => ({ ...rest, isFollower: is_follower }));
@@ -131,14 +132,18 @@ async function recipientData(ctx: CallContext, model: ModelInfo, resId: number, 
     const r = await ctx.db.query<Omit<RecipientData, 'isFollower'> & { is_follower: boolean }>(
       `SELECT ${columns}, EXISTS (SELECT 1 FROM mail_followers f WHERE f.partner_id = p.id AND f.res_model = $1 AND f.res_id = $2) AS is_follower
          FROM res_partner p ${userFacts}
-        WHERE p.id = ANY($3::int4[])`,
+        WHERE p.id = ANY($3::int4[])
+        ORDER BY p.ctid`,
       [model.name, resId, pids],
     );
     rows = r.rows.map(({ is_follower, ...rest }) => ({ ...rest, isFollower: is_follower }));
   } else {
     rows = [];
   }
-  // A dict by partner: a follower's row wins over the same partner listed in partner_ids.
+  // Odoo's query has no ORDER BY: on these tables its plan scans res_partner and hash-joins the
+  // candidates, so the partners come in heap order (a contact written since moves to the end),
+  // which orders the notifications and the mails' recipients it stores; ORDER BY ctid says so.
+  // A dict by partner: a follower's row wins over the same partner in partner_ids.
   const byPartner = new Map<number, RecipientData>();
   for (const row of rows) {
     const seen = byPartner.get(row.id);
