@@ -424,14 +424,12 @@ function x2manyMembership(env: SearchEnv, model: ModelInfo, alias: string, field
   if (field.type === 'one2many') {
     const computed = ids.kind === 'list' ? computedInverseIds(comodel, field, ids.ids) : undefined;
     if (computed) return idsIn(id, { kind: 'list', ids: computed }, op === 'not in');
-    const inverse = inverseColumn(comodel, field);
     checkFieldRead(env, comodel, comodel.fields.get(field.relationField!)!);
-    if (ids.kind === 'list' && !ids.ids.length) return op === 'in' ? sql`FALSE` : sql`TRUE`;
-    const coAlias = nextAlias(env, comodel);
-    const sub =
-      ids.kind === 'list'
-        ? sql`SELECT ${sql.ref(`${coAlias}.${inverse}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.id`)} = ANY(${ids.ids}::int4[]) AND ${sql.ref(`${coAlias}.${inverse}`)} IS NOT NULL`
-        : sql`SELECT ${sql.ref(`${coAlias}.${inverse}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.id`)} IN (${ids.select('id')}) AND ${sql.ref(`${coAlias}.${inverse}`)} IS NOT NULL`;
+    if (ids.kind === 'list' && !ids.ids.length) {
+      inverseValues(env, comodel, field); // refuses an inverse Ficus cannot read, as before any list
+      return op === 'in' ? sql`FALSE` : sql`TRUE`;
+    }
+    const sub = inverseValues(env, comodel, field, (line) => (ids.kind === 'list' ? sql`${line} = ANY(${ids.ids}::int4[])` : sql`${line} IN (${ids.select('id')})`));
     return op === 'in' ? sql`(${id} IN (${sub}))` : sql`(${id} NOT IN (${sub}))`;
   }
   const rel = relationOf(field);
@@ -448,10 +446,12 @@ function x2manyMembership(env: SearchEnv, model: ModelInfo, alias: string, field
 function x2manyEmpty(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, comodel: ModelInfo, negative: boolean): Sql {
   const id = sql.ref(`${alias}.id`);
   if (field.type === 'one2many') {
-    const inverse = inverseColumn(comodel, field);
     checkFieldRead(env, comodel, comodel.fields.get(field.relationField!)!);
-    const coAlias = nextAlias(env, comodel);
-    const sub = sql`SELECT ${sql.ref(`${coAlias}.${inverse}`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${sql.ref(`${coAlias}.${inverse}`)} IS NOT NULL`;
+    const stored = comodel.fields.get(field.relationField ?? '')?.column;
+    // A stored inverse is read from all lines (`_where_calc`); an `_inherits` one from the lines the
+    // user finds (`comodel.search([(inverse, '!=', False)])`, then `mapped`).
+    const lines = stored ? undefined : subSearch(env, comodel, [[field.relationField!, '!=', false]]);
+    const sub = inverseValues(env, comodel, field, lines && ((line) => sql`${line} IN (${lines.select('id')})`));
     return negative ? sql`(${id} IN (${sub}))` : sql`(${id} NOT IN (${sub}))`;
   }
   const rel = relationOf(field);
@@ -486,10 +486,10 @@ function andDomains(a: unknown[], b: unknown[]): unknown[] {
  * active records, record rules) and keeps the records without / with such lines.
  */
 function x2manyWithLinesInDomain(env: SearchEnv, alias: string, field: FieldInfo, comodel: ModelInfo, fieldDomain: unknown[], negative: boolean): Sql {
-  const inverse = inverseColumn(comodel, field);
   const lines = subSearch(env, comodel, andDomains([[field.relationField!, '!=', false]], fieldDomain));
+  const values = inverseValues(env, comodel, field, (line) => sql`${line} IN (${lines.select('id')})`);
   const id = sql.ref(`${alias}.id`);
-  return negative ? sql`(${id} IN (${lines.select(inverse)}))` : sql`(${id} NOT IN (${lines.select(inverse)}))`;
+  return negative ? sql`(${id} IN (${values}))` : sql`(${id} NOT IN (${values}))`;
 }
 
 /**
@@ -509,15 +509,32 @@ function computedInverseIds(comodel: ModelInfo, field: FieldInfo, ids: readonly 
   return [...new Set(ids.map(compute))].filter((id) => id > 0);
 }
 
-function inverseColumn(comodel: ModelInfo, field: FieldInfo): string {
+/**
+ * `SELECT <inverse>` of the one2many's lines (those `onLine` keeps, else all), non-null: a stored
+ * inverse from its column; an `_inherits` one (product.document's res_id is its ir.attachment's)
+ * through the parent row, as expression.py's `comodel.browse(ids2).mapped(inverse)` reads it.
+ */
+function inverseValues(env: SearchEnv, comodel: ModelInfo, field: FieldInfo, onLine?: (lineId: Sql) => Sql): Sql {
   const inverse = comodel.fields.get(field.relationField ?? '');
-  if (!inverse?.column) {
-    // expression.py then searches the lines (`comodel.search([(inverse, '!=', False)])`): a
-    // model whose `_search` refuses that domain raises first (requireTable).
-    requireTable(comodel);
-    throw new OdooError('odoo.exceptions.UserError', `Ficus cannot search ${field.model}.${field.name}: its inverse field is not stored.`);
+  const table = requireTable(comodel);
+  const coAlias = nextAlias(env, comodel);
+  let from = sql`${sql.table(table)} AS ${sql.table(coAlias)}`;
+  let value: Sql;
+  if (inverse?.column) {
+    value = sql.ref(`${coAlias}.${inverse.column}`);
+  } else {
+    const link = inverse?.inheritedVia ? comodel.fields.get(inverse.inheritedVia) : undefined;
+    const parent = link?.relation ? env.registry.model(link.relation) : undefined;
+    const column = parent?.fields.get(inverse!.name)?.column;
+    if (!link?.column || !parent?.table || !column) {
+      throw new OdooError('odoo.exceptions.UserError', `Ficus cannot search ${field.model}.${field.name}: its inverse field is not stored.`);
+    }
+    const parentAlias = nextAlias(env, parent);
+    from = sql`${from} JOIN ${sql.table(parent.table)} AS ${sql.table(parentAlias)} ON ${sql.ref(`${parentAlias}.id`)} = ${sql.ref(`${coAlias}.${link.column}`)}`;
+    value = sql.ref(`${parentAlias}.${column}`);
   }
-  return inverse.column;
+  const kept = onLine ? sql`${onLine(sql.ref(`${coAlias}.id`))} AND ${value} IS NOT NULL` : sql`${value} IS NOT NULL`;
+  return sql`SELECT ${value} FROM ${from} WHERE ${kept}`;
 }
 
 export function relationOf(field: FieldInfo): { table: string; column1: string; column2: string } {
