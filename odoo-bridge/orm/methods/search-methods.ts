@@ -112,5 +112,5 @@ export function checkFieldGroups(ctx: CallContext, model: ModelInfo, fields: unk
 export function fieldList(ctx: CallContext, model: ModelInfo, fields: unknown): string[] {
   // res.users fetches and formats no reified group field (user-reified-groups.ts): they drop out.
   const names = model.name === 'res.users' ? namedFields(fields)?.filter((name) => !(typeof name === 'string' && isReifiedGroupName(name))) ?? null : namedFields(fields);
-  return names ? checkFieldNames(model, names) : ctx.fieldAccess.accessibleOnly(model, readableFields(model));
+  return names ? checkFieldNames(model, names) : ctx.fieldAccess.accessibleOnly(model, readableFields(ctx.registry, model));
 }

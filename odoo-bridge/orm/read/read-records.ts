@@ -15,6 +15,7 @@ import { isAttachmentDatas, readAttachmentDatas, readAttachments } from './binar
 import { computedField } from './computed-fields.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { displayNameSql, displayNamesFromSql } from './display-name.ts';
+import { isPartnerRef, refusePartnerRefContext } from './product-partner-ref.ts';
 import type { ReadEnv, ReadOptions, RowSource, SearchRowSource } from './read-env.ts';
 import { convertColumn } from './values.ts';
 
@@ -77,7 +78,7 @@ function firstHopIsFollowable(model: ModelInfo, related: string): boolean {
  * compute, display names, attachments, x2manys with a stored inverse or a relation table.
  */
 export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelInfo, field: FieldInfo, depth = 0): OdooError | null {
-  if (field.column || computedField(model, field.name) || field.name === 'display_name' || field.attachment || avatarImageField(model, field.name) || variantImageSize(model, field.name) || isAttachmentDatas(model, field.name)) return null;
+  if (field.column || computedField(model, field.name) || field.name === 'display_name' || isPartnerRef(model, field.name) || field.attachment || avatarImageField(model, field.name) || variantImageSize(model, field.name) || isAttachmentDatas(model, field.name)) return null;
   if (depth > 8) return missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
   if (field.inheritedVia) {
     const parent = registry.model(model.fields.get(field.inheritedVia)?.relation ?? '');
@@ -110,10 +111,14 @@ export function refusalOf(registry: ReadEnv['search']['registry'], model: ModelI
   return missingBehaviour(model.name, `the computed field ${field.name}`);
 }
 
-/** Fields Ficus can return for `fields=[]` / `fields=None` (Odoo: every field the user may read). */
-export function readableFields(model: ModelInfo): string[] {
+/**
+ * Fields Ficus can return for `fields=[]` / `fields=None` (Odoo: every field the user may read):
+ * an all-fields read names only these, so no field Ficus cannot compute (refusalOf) refuses it.
+ */
+export function readableFields(registry: ReadEnv['search']['registry'], model: ModelInfo): string[] {
   return model.fieldOrder.filter((name) => {
     const field = model.fields.get(name)!;
+    if (refusalOf(registry, model, field)) return false;
     if (computedField(model, name)) return true;
     if (field.related && !field.store && !field.inheritedVia && !firstHopIsFollowable(model, expandRelated(model, field.related))) return false;
     return (
@@ -125,6 +130,7 @@ export function readableFields(model: ModelInfo): string[] {
       field.inheritedVia ||
       (field.related && !field.store) ||
       name === 'display_name' ||
+      isPartnerRef(model, name) ||
       computedField(model, name) ||
       avatarImageField(model, name) ||
       variantImageSize(model, name) ||
@@ -152,12 +158,13 @@ export function readRecords(env: ReadEnv, model: ModelInfo, source: RowSource, f
 async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource, fieldNames: readonly string[], options: ReadOptions): Promise<Record<string, unknown>[]> {
   const table = requireTable(model);
   const named = fieldNames.filter((n) => n !== 'id').map((n) => model.fields.get(n)!);
-  // A field Ficus cannot compute is left out of the answer, not allowed to fail the whole read
-  // (odoorpc and the web client read every field they know of); a read that names only such
-  // fields is refused with the first one's reason, before any query runs.
-  const refusals = named.map((field) => refusalOf(env.search.registry, model, field));
-  const fields = named.filter((_, i) => !refusals[i]);
-  if (named.length && !fields.length) throw refusals[0]!;
+  // Odoo answers every field a read names: one Ficus cannot compute refuses the read with its
+  // reason, before any query runs, rather than answer without it (a client would take the missing
+  // key for a bug of its own, or write back what it never saw). An all-fields read (`fields=[]`)
+  // names only what readableFields can answer.
+  const refusal = named.map((field) => refusalOf(env.search.registry, model, field)).find((r) => r !== null);
+  if (refusal) throw refusal;
+  const fields = named;
   const columns = new Map<string, Sql>();
   const alias = source.kind === 'search' ? source.alias : nextAlias(env.search, model);
   const addColumn = (field: FieldInfo) => {
@@ -265,6 +272,9 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     } else if (field.inheritedVia || (field.related && !field.store)) {
       setAll(name, await relatedValues(env, model, field, rows, options), false);
     } else if (name === 'display_name') {
+      setAll(name, await displayNames(env, model, ids), false);
+    } else if (isPartnerRef(model, name)) {
+      refusePartnerRefContext(env.search.context);
       setAll(name, await displayNames(env, model, ids), false);
     } else if (field.type === 'one2many' || field.type === 'many2many') {
       setAll(name, await x2manyValues(env, model, field, ids), []);

@@ -61,16 +61,23 @@ describe('computed fields read like Odoo', () => {
 });
 
 describe('a field Ficus cannot compute', () => {
-  // product.product's partner_ref: the variant's display name with the partner's code, which Odoo builds outside SQL.
-  it('is left out of a read that names other fields, as odoorpc reads every field', async () => {
-    const [row] = await read('product.product', [44], ['name', 'partner_ref']);
-    expect(row).toEqual({ id: 44, name: 'Customizable Desk' });
+  // product.product's tax_string (account): the price with and without taxes as the product's taxes compute it in Python.
+  it('refuses a read that names it beside other fields: Odoo answers every named field, so leaving it out would be wrong', async () => {
+    const error = await read('product.product', [44], ['name', 'tax_string']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OdooError);
+    expect((error as OdooError).message).toMatch(/^Ficus cannot run the computed field tax_string of product.product/);
   });
 
   it('is refused clearly when it is all the read asks for', async () => {
-    const error = await read('product.product', [44], ['partner_ref']).catch((e: unknown) => e);
+    const error = await read('product.product', [44], ['tax_string']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OdooError);
-    expect((error as OdooError).message).toMatch(/^Ficus cannot run the computed field partner_ref of product.product/);
+    expect((error as OdooError).message).toMatch(/^Ficus cannot run the computed field tax_string of product.product/);
+  });
+
+  it('is left out of an all-fields read, which names only what Ficus can answer', async () => {
+    const [row] = (await engine.call({ database: 'odoo_ref', uid: 2, model: 'product.product', method: 'read', args: [[44]], kwargs: {} })) as Record<string, unknown>[];
+    expect(row).toMatchObject({ id: 44, partner_ref: '[DESK0005] Customizable Desk (Custom, White)' });
+    expect(row).not.toHaveProperty('tax_string');
   });
 
   it('never fails an all-fields read, even through _inherits (res.users → res.partner avatars)', async () => {
