@@ -238,9 +238,10 @@ async function parentChainNames(env: ReadEnv, model: ModelInfo, ids: number[]): 
           UNION ALL
           SELECT chain.start, c.id, ${sql.ref(`c.${parent}`)}, chain.depth + 1, ${nameExpr}
             FROM ${sql.table(model.table!)} c JOIN chain ON c.id = chain.parent WHERE chain.depth < 50)
-        SELECT start AS id, string_agg(label, ' / ' ORDER BY depth DESC) AS dn FROM chain GROUP BY start`,
+        SELECT start AS id, string_agg(COALESCE(label, ''), ' / ' ORDER BY depth DESC) AS dn FROM chain GROUP BY start`,
   );
-  return new Map(rows.map((r) => [r.id, displayText(r.dn)]));
+  // ' / '.join(names) of `current.name or ""`: always a string, '' for a root named '' (not False).
+  return new Map(rows.map((r) => [r.id, r.dn ?? '']));
 }
 
 /** product.product: `[code] template name (multi-value variant attribute values, in ptav order)`. */

@@ -59,7 +59,11 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   // A Python constraint the new rows trigger and Ficus cannot check: refuse before inserting them.
   refuseUncheckedConstraints(w, model, prepared);
 
+  // Odoo's _create inserts every row of the batch first, then fills parent_path, then runs the
+  // x2many commands field by field (in the fields' definition order) over all the new records:
+  // children created inline get ids after the whole batch, not after their own parent.
   const ids: number[] = [];
+  const x2manyOf: Array<Map<string, unknown>> = [];
   for (const vals of prepared) {
     const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, undefined, await floatScales(w.ctx, model, vals));
     for (const [parentModel, fk] of model.inherits) {
@@ -92,8 +96,15 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     const id = inserted.rows[0]!.id;
     if (referenced !== 'all found') await checkReferencedRows(w, table, columns);
     ids.push(id);
-    if (model.parentStore) await updateParentPath(w, model, [id]);
-    for (const [name, commands] of x2many) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, [id], commands, 'create');
+    x2manyOf.push(x2many);
+  }
+  if (model.parentStore) await updateParentPath(w, model, ids);
+  const fieldOrder = [...model.fields.keys()];
+  const x2manyFields = [...new Set(x2manyOf.flatMap((x2many) => [...x2many.keys()]))].sort((a, b) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b));
+  for (const name of x2manyFields) {
+    for (const [i, id] of ids.entries()) {
+      if (x2manyOf[i]!.has(name)) await applyX2manyCommands(writes, w, model, model.fields.get(name)!, [id], x2manyOf[i]!.get(name), 'create');
+    }
   }
 
   await refreshStoredRelated(w, model, ids, { create: prepared });

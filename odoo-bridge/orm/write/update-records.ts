@@ -14,6 +14,7 @@ import { missingError } from '../../errors.ts';
 import { mailThreadAfterWrite, mailThreadBeforeWrite } from './mail/mail-thread.ts';
 import { checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
 import { validateBeforeFlush } from './python-constraints.ts';
+import { readsTargetBeforeFlush } from './many2one-target-reads.ts';
 
 /**
  * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError
@@ -94,16 +95,16 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
 }
 
 /**
- * Writing a many2one to a record that does not exist: Odoo's write reads the target while
- * flushing (MissingError naming the comodel record, golden seq_partner#42), where create
- * only meets the foreign key (ValidationError, seq_constraints#13).
+ * Writing a many2one to a record that does not exist: when a stored compute reads the target
+ * before the flush (many2one-target-reads.ts), a MissingError naming the comodel record (golden
+ * seq_partner#42); otherwise the foreign key, as create meets it (ValidationError, seq_constraints#13).
  */
 async function checkManyToOneTargets(w: WriteEnv, model: ModelInfo, vals: Vals): Promise<void> {
   for (const [name, value] of Object.entries(vals)) {
     const field = model.fields.get(name);
     if (field?.type !== 'many2one' || isEmptyValue(value) || typeof value !== 'number') continue;
     const comodel = w.ctx.registry.model(field.relation ?? '');
-    if (!comodel?.table) continue;
+    if (!comodel?.table || !readsTargetBeforeFlush(w.ctx.registry, model, name)) continue;
     const r = await w.ctx.db.query(`SELECT 1 FROM ${ident(comodel.table)} WHERE id = $1`, [value]);
     if (!r.rowCount) throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(comodel.name, [value])}, User: ${w.ctx.uid})`);
   }

@@ -70,7 +70,8 @@ async function one2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, com
       return;
     }
     default:
-      throw valueError(`Invalid x2many command ${code}`);
+      // An unknown command code is skipped, as _RelationalMulti.write_real's if/elif chain does (seq_wcat#29).
+      return;
   }
 }
 
@@ -138,6 +139,7 @@ async function many2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, co
       return;
     }
     default:
-      throw valueError(`Invalid x2many command ${code}`);
+      // An unknown command code is skipped, as _RelationalMulti.write_real's if/elif chain does (seq_wcat#29).
+      return;
   }
 }

@@ -1,5 +1,9 @@
 import type { CallContext } from '../../call-context.ts';
+import { displayNames } from '../../read/read-records.ts';
+import type { MethodSpec } from '../../methods/method.ts';
 import type { BehaviourRegistry, ProtectedFields } from '../behaviour-registry.ts';
+import { createRecords } from '../record-writes.ts';
+import { inTransaction } from '../transaction.ts';
 
 /**
  * product.category `_compute_complete_name` (addons/product/models/product_category.py; stored,
@@ -28,8 +32,26 @@ async function recomputeCompleteNames(ctx: CallContext, ids: number[], protect?:
   }
 }
 
+/**
+ * product.category `name_create` (addons/product/models/product_category.py): the model's
+ * `_rec_name` is the computed `complete_name`, so the override creates `{'name': name}` and
+ * answers (id, display_name) — BaseModel's would set complete_name and leave name empty.
+ */
+function categoryNameCreate(behaviours: BehaviourRegistry): MethodSpec {
+  return {
+    api: 'model',
+    signature: { qualname: 'ProductCategory.name_create', params: [{ name: 'name' }] },
+    run: (ctx, model, a) =>
+      inTransaction(ctx, async (tx) => {
+        const [id] = await createRecords({ ctx: tx, behaviours }, model, [{ name: a.name }]);
+        return [id, (await displayNames(tx.readEnv(), model, [id!])).get(id!) ?? false];
+      }),
+  };
+}
+
 export function registerProductCategory(behaviours: BehaviourRegistry): void {
   behaviours.register('product.category', {
+    methods: { name_create: categoryNameCreate(behaviours) },
     compute: { complete_name: recomputeCompleteNames },
     // complete_name written directly: the records keep it, their children (parent_id.complete_name) follow.
     async afterWrite(ctx, ids, vals) {

@@ -1,4 +1,4 @@
-import { missingBehaviour, userError } from '../../../errors.ts';
+import { missingBehaviour, missingError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import { displayNames } from '../../read/read-records.ts';
 import type { Vals } from '../behaviour-registry.ts';
@@ -53,7 +53,7 @@ async function productFacts(ctx: CallContext, productId: number, lang: string): 
     [productId],
   );
   const row = r.rows[0];
-  if (!row) throw userError(`Record does not exist or has been deleted.\n(Record: product.product(${productId},), User: ${ctx.uid})`);
+  if (!row) throw missingError(`Record does not exist or has been deleted.\n(Record: product.product(${productId},), User: ${ctx.uid})`);
   const model = ctx.registry.model('product.product')!;
   const names = await displayNames(ctx.readEnv({ sudo: true }), model, [productId]);
   return {
