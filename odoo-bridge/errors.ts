@@ -33,6 +33,8 @@ export type OdooExceptionName =
   | 'psycopg2.errors.DatetimeFieldOverflow'
   | 'psycopg2.errors.InvalidTextRepresentation'
   | 'psycopg2.errors.UndefinedFunction'
+  // Any other psycopg2.errors class of a SQLSTATE (sql-text/client-literals.ts).
+  | `psycopg2.errors.${string}`
   | 'psycopg2.OperationalError';
 
 export class OdooError extends Error {

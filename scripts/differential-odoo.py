@@ -451,8 +451,12 @@ def without_sql_excerpt(text):
     return text.split('\nLINE ')[0].rstrip('\n') if isinstance(text, str) else text
 
 
+# --exact-sql-errors: compare psycopg2 texts with their excerpt (Ficus rebuilds Odoo's statement text, odoo-bridge/orm/sql-text/).
+EXACT_SQL_ERRORS = False
+
+
 def strip_volatile(value):
-    if isinstance(value, dict) and str(value.get('name', '')).startswith('psycopg2.'):
+    if isinstance(value, dict) and str(value.get('name', '')).startswith('psycopg2.') and not EXACT_SQL_ERRORS:
         value = dict(value, message=without_sql_excerpt(value.get('message')),
                      arguments=[without_sql_excerpt(a) for a in value.get('arguments') or []])
     if isinstance(value, dict):
@@ -545,6 +549,7 @@ def main():
     ap.add_argument('--show', type=int, default=3, help='examples printed per group')
     ap.add_argument('--json')
     ap.add_argument('--record')
+    ap.add_argument('--exact-sql-errors', action='store_true', help="compare psycopg2 errors' `LINE n:` excerpts too (by default they are cut off)")
     ap.add_argument('--calls', help='JSON list of {db, title, model, method, args, kwargs[, user {login, password, uid}]}: only these, as cases of rule recorded/<n>')
     ap.add_argument('--quick', action='store_true', help='sampled models only for fields_get, one value per operator, four groupbys, four hp models')
     ap.add_argument('--progress', help='append each outcome to this JSON-lines file as it comes (a run can be cut short)')
@@ -552,6 +557,8 @@ def main():
                     help='two --progress files: differences per category and per rule group, on the cases both hold')
     ap.add_argument('--recheck', help="a --json output of an earlier run: only its cases that were not the same, again")
     args = ap.parse_args()
+    global EXACT_SQL_ERRORS
+    EXACT_SQL_ERRORS = args.exact_sql_errors
     if args.compare:
         return compare_runs(*args.compare)
     global QUICK

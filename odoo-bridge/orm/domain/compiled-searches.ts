@@ -187,6 +187,8 @@ function valueKind(field: FieldInfo, value: unknown): ValueKind | 'as is' | null
   const numeric = field.name === 'id' || field.type === 'many2one' || NUMERIC_TYPES.has(field.type);
   if (typeof value === 'number') {
     if (!numeric || !Number.isFinite(value)) return null;
+    // Beyond int4 an integer is written `::int8` (scalar-leaf.ts) or refused on an id: not a parameter of a shape.
+    if (Number.isInteger(value) && (value > 2147483647 || value < -2147483648)) return null;
     if (Number.isInteger(value)) return value > 0 ? 'int+' : 'int-';
     return value > 0 ? 'num+' : 'num-';
   }

@@ -45,7 +45,8 @@ function storedFieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
 
 /** The array type for `= ANY($1::type[])`, so a list is one parameter whatever its length. */
 export function arrayCast(env: SearchEnv, field: FieldInfo): Sql {
-  if (field.name === 'id' || field.type === 'many2one') return sql.raw('int4[]');
+  // Odoo's `IN (…)` takes the numbers as they are: one beyond int4 is compared as bigint (and matches nothing).
+  if (field.name === 'id' || field.type === 'many2one' || field.columnType === 'integer') return sql.raw('int8[]');
   if (field.translate || field.companyDependent) return sql.raw(field.companyDependent ? `${COMPANY_DEPENDENT_CAST[field.type] ?? 'text'}[]` : 'text[]');
   const type = field.columnType ?? 'text';
   // format_type gives e.g. "character varying" / "numeric" / "timestamp without time zone".

@@ -6,6 +6,7 @@ import { pyTruthy, type Operator } from './parse.ts';
 import { pyRepr, pyTuple } from './python-repr.ts';
 import type { SearchEnv, Sql } from './search-env.ts';
 import { XmlRpcBinary } from '../../wire/xmlrpc/values.ts';
+import { integerRefusal, psycopgErrorAt } from '../sql-text/client-literals.ts';
 import { sanitizeHtml } from '../write/html/html-sanitize.ts';
 import { roundDigits } from '../write/sale/float-round.ts';
 import { floatDigitsOf, type FloatDigits } from '../registry/float-digits.ts';
@@ -126,9 +127,11 @@ export function scalarLeaf(
     throw keyErrorOf(operator);
   }
 
-  const v = columnValue(field, value);
+  const v = isId ? idComparisonValue(value) : columnValue(field, value);
   const op = sql.raw(operator);
-  let condition = sql`(${lhs} ${op} ${typeof v === 'number' ? floatToDigits(env, field, v) : v})`;
+  // Odoo interpolates an integer or many2one value as a number: beyond int4, PostgreSQL compares as bigint.
+  const beyondInt4 = typeof v === 'number' && Number.isInteger(v) && (v > INT4_MAX || v < INT4_MIN) && (field.type === 'integer' || field.type === 'many2one');
+  let condition = beyondInt4 ? sql`(${lhs} ${op} ${v}::int8)` : sql`(${lhs} ${op} ${typeof v === 'number' ? floatToDigits(env, field, v) : v})`;
   const truthy = pyTruthy(value);
   let addNull = operator === '!=' && truthy;
   if (isNumber) {
@@ -197,6 +200,24 @@ function columnValue(field: FieldInfo, value: unknown): unknown {
     throw valueError(`could not convert string to float: ${pyRepr(value)}`);
   }
   return value;
+}
+
+const INT4_MIN = -2147483648;
+const INT4_MAX = 2147483647;
+
+/**
+ * An id compared with a value: Field.convert_to_column makes it a str, which PostgreSQL reads as
+ * an integer — digits are that number, anything else its refusal (sql-text/search-values.ts
+ * gives the searches Odoo's excerpt). In `in` lists Odoo keeps the values as they are.
+ */
+function idComparisonValue(value: unknown): unknown {
+  if (typeof value === 'number' || typeof value === 'string' || value === true) {
+    const text = pyText(value);
+    const refusal = integerRefusal({ value: text, pgType: 'integer' });
+    if (refusal) throw psycopgErrorAt(refusal, null, null) ?? valueError(refusal.message ?? '');
+    return Number(text.trim());
+  }
+  return columnValue({ name: 'id', type: 'integer' } as FieldInfo, value);
 }
 
 function floatDigitsOfField(env: SearchEnv, field: FieldInfo): FloatDigits {

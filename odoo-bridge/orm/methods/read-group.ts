@@ -21,6 +21,8 @@ import { run } from '../sql/execute.ts';
 import { orderToSql, parseOrder, type OrderTerm } from '../sql/order.ts';
 import { pythonRepr } from '../../wire/xmlrpc/python-repr.ts';
 import { limitOf, offsetOf, type MethodTable } from './method.ts';
+import { OdooError } from '../../errors.ts';
+import { assertOdooSearchValues } from '../sql-text/search-values.ts';
 
 /**
  * `read_group` / `web_read_group` with Odoo 18 semantics: lazy grouping (first groupby only,
@@ -124,7 +126,13 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     } else if (!fn.startsWith('count') && floats) floatAggregates.add(aliasName!);
   }
 
-  let where = compileWhere(env, model, domain ?? [], alias);
+  let where: Sql;
+  try {
+    where = compileWhere(env, model, domain ?? [], alias);
+  } catch (error) {
+    reportWithOdooExcerpt(error, env, model, domain ?? [], groupby, paging.orderby, aggregates.size === 0);
+    throw error;
+  }
   await assertHierarchySeedsExist(ctx.db, env);
   // `_read_group` searches through the model's `_search`: mail.message's keeps only the messages the user may see.
   // mail.activity's keeps the activities assigned to the user or on documents the user may access.
@@ -327,4 +335,27 @@ function orderAggregate(env: SearchEnv, model: ModelInfo, alias: string, term: O
   checkFieldRead(env, model, field);
   const col = fieldSql(env, field, alias);
   return sqlFn === 'COUNT_DISTINCT' ? sql`COUNT(DISTINCT ${col})` : sql`${sql.raw(sqlFn)}(${col})`;
+}
+
+/**
+ * A domain value PostgreSQL refuses in `_read_group`'s statement (an id that is no integer):
+ * the same psycopg2 error with Odoo's excerpt (sql-text/search-values.ts). Its FROM may hold the
+ * LEFT JOINs of a many2one or dotted grouping, or of an explicit order: their text is opaque.
+ */
+function reportWithOdooExcerpt(
+  error: unknown,
+  env: SearchEnv,
+  model: ModelInfo,
+  domain: unknown,
+  groupby: readonly string[],
+  orderby: unknown,
+  /** No aggregate but read_group's `__count`: the column list ends with `COUNT(*)`. */
+  countLast: boolean,
+): void {
+  if (!(error instanceof OdooError) || !error.exceptionName.startsWith('psycopg2.errors.')) return;
+  const joins = (typeof orderby === 'string' && orderby.trim() !== '') || groupby.some((spec) => {
+    const name = spec.split(':')[0]!;
+    return name.includes('.') || model.fields.get(name)?.type === 'many2one';
+  });
+  assertOdooSearchValues(env, model, domain, 'group', null, {}, { joins, countLast });
 }

@@ -5,7 +5,8 @@ import { readAsUser } from './checked-read.ts';
 import { run } from '../sql/execute.ts';
 import type { CallContext } from '../call-context.ts';
 import type { ModelInfo } from '../registry/types.ts';
-import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
+import { idsOf, orderOf, type MethodTable } from './method.ts';
+import { pagingOf } from '../sql-text/search-values.ts';
 import { countRows, modelSearchSource, searchIds } from './search-source.ts';
 import { isReifiedGroupName, readWithReifiedGroups } from './user-reified-groups.ts';
 
@@ -16,7 +17,7 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.search', params: [{ name: 'domain' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }] },
     async run(ctx, model, a) {
       ctx.access.checkModel(model, 'read');
-      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) }, { searchFetch: true });
+      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), ...pagingOf({ limit: a.limit, offset: a.offset }) }, { searchFetch: true, clientValues: { select: 'search', paging: { limit: a.limit, offset: a.offset } } });
       return searchIds(ctx, model, source);
     },
   },
@@ -25,7 +26,7 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.search_count', params: [{ name: 'domain' }, { name: 'limit', default: null }] },
     async run(ctx, model, a) {
       ctx.access.checkModel(model, 'read');
-      return countRows(ctx, model, a.domain, limitOf(a.limit));
+      return countRows(ctx, model, a.domain, pagingOf({ limit: a.limit, offset: null }).limit, a.limit);
     },
   },
   search_fetch: {
@@ -33,7 +34,7 @@ export const SEARCH_METHODS: MethodTable = {
     signature: { qualname: 'BaseModel.search_fetch', params: [{ name: 'domain' }, { name: 'field_names' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'order', default: null }] },
     async run(ctx, model, a) {
       ctx.access.checkModel(model, 'read');
-      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) }, { searchFetch: true });
+      const source = await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), ...pagingOf({ limit: a.limit, offset: a.offset }) }, { searchFetch: true, clientValues: { select: Array.isArray(a.field_names) && a.field_names.length ? 'fetch' : 'search', paging: { limit: a.limit, offset: a.offset } } });
       // `_determine_fields_to_fetch` after `_search` (field groups, then unknown names).
       if (Array.isArray(a.field_names)) {
         ctx.fieldAccess.check(model, 'read', a.field_names);
@@ -58,7 +59,7 @@ export const SEARCH_METHODS: MethodTable = {
       checkFieldGroups(ctx, model, a.fields);
       ctx.access.checkModel(model, 'read');
       const fields = fieldList(ctx, model, a.fields);
-      const source = await modelSearchSource(ctx, model, a.domain ?? [], { order: orderOf(a.order, model), limit: limitOf(a.limit), offset: offsetOf(a.offset) }, { searchFetch: true });
+      const source = await modelSearchSource(ctx, model, a.domain ?? [], { order: orderOf(a.order, model), ...pagingOf({ limit: a.limit, offset: a.offset }) }, { searchFetch: true, clientValues: { select: 'fetch', paging: { limit: a.limit, offset: a.offset } } });
       return readRecords(ctx.readEnv(), model, source, fields, ctx.readOptions('load' in extra ? extra.load : '_classic_read'));
     },
   },
@@ -66,7 +67,7 @@ export const SEARCH_METHODS: MethodTable = {
     api: 'records',
     signature: { qualname: 'BaseModel.read', params: [{ name: 'fields', default: null }, { name: 'load', default: '_classic_read' }] },
     async run(ctx, model, a, rawIds) {
-      const ids = idsOf(rawIds);
+      const ids = storableIds(idsOf(rawIds));
       const readFields = (names: unknown) => {
         // read checks the fields' groups first, then fetch the names, then the model's ACL and rules.
         checkFieldGroups(ctx, model, names, ids);
@@ -82,7 +83,7 @@ export const SEARCH_METHODS: MethodTable = {
     api: 'records',
     signature: { qualname: 'BaseModel.exists', params: [] },
     async run(ctx, model, _a, rawIds) {
-      const ids = idsOf(rawIds);
+      const ids = storableIds(idsOf(rawIds));
       if (!ids.length || !model.table) return [];
       const rows = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${ids}::int4[])`);
       const found = new Set(rows.map((r) => r.id));
@@ -90,6 +91,14 @@ export const SEARCH_METHODS: MethodTable = {
     },
   },
 };
+
+/**
+ * Ids an int4 `id` column can hold: Odoo's `id IN (…)` compares a larger one as bigint and finds
+ * no row, so read and exists leave it out as any missing id.
+ */
+function storableIds(ids: number[]): number[] {
+  return ids.filter((id) => id >= -2147483648 && id <= 2147483647);
+}
 
 /** The names a `fields` argument gives, or null for None/False/[] (every field). */
 function namedFields(fields: unknown): unknown[] | null {

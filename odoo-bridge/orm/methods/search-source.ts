@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
+import { OdooError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
 import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
 import { assertTemporalLiteralsValid } from '../domain/temporal-literals.ts';
+import { assertOdooSearchValues, type ClientPaging } from '../sql-text/search-values.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import { vouchReadable, vouchRuled, type ReadableIds, type SearchRowSource } from '../read/read-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
@@ -53,11 +55,27 @@ export async function modelSearchSource(
   model: ModelInfo,
   domain: unknown,
   paging: { order: string | null; limit: number | null; offset: number },
-  options: { activeTest?: boolean; searchFetch?: boolean } = {},
+  options: {
+    activeTest?: boolean;
+    searchFetch?: boolean;
+    /** The client's values as Odoo would interpolate them: what PostgreSQL refuses there is Odoo's psycopg2 error (sql-text/search-values.ts). */
+    clientValues?: { select: 'search' | 'fetch' | 'count'; paging: ClientPaging };
+  } = {},
 ): Promise<SearchRowSource> {
-  const { source, env } = compiledSearch(ctx, model, domain, paging, options);
+  let compiled: ReturnType<typeof compiledSearch>;
+  try {
+    compiled = compiledSearch(ctx, model, domain, paging, options);
+  } catch (error) {
+    // A value PostgreSQL refuses in Odoo's statement: the same error, with Odoo's excerpt.
+    if (options.clientValues && error instanceof OdooError && error.exceptionName.startsWith('psycopg2.errors.')) {
+      assertOdooSearchValues(ctx.searchEnv(options), model, domain, options.clientValues.select, paging.order, options.clientValues.paging);
+    }
+    throw error;
+  }
+  const { source, env } = compiled;
   await assertHierarchySeedsExist(ctx.db, env);
   await assertTemporalLiteralsValid(ctx.db, env, model, domain);
+  if (options.clientValues) assertOdooSearchValues(env, model, domain, options.clientValues.select, paging.order, options.clientValues.paging);
   // ir.ui.menu overrides search_fetch and search_count (not _search): only their callers ask
   // (search, search_read, search_fetch, search_count, web_search_read, name_search).
   if (model.name === 'ir.ui.menu' && options.searchFetch) return visibleMenusOnly(ctx, source);
@@ -75,8 +93,9 @@ export async function searchIds(ctx: CallContext, model: ModelInfo, source: Sear
   return vouchReadable(rows.map((r) => r.id));
 }
 
-export async function countRows(ctx: CallContext, model: ModelInfo, domain: unknown, limit: number | null): Promise<number> {
-  const source = await modelSearchSource(ctx, model, domain, { order: null, limit, offset: 0 }, { searchFetch: true });
+export async function countRows(ctx: CallContext, model: ModelInfo, domain: unknown, limit: number | null, clientLimit?: unknown): Promise<number> {
+  const clientValues = clientLimit === undefined ? undefined : { select: 'count' as const, paging: { limit: clientLimit, offset: null } };
+  const source = await modelSearchSource(ctx, model, domain, { order: null, limit, offset: 0 }, { searchFetch: true, clientValues });
   const inner = sql`SELECT 1 FROM ${sql.table(model.table!)} AS ${sql.table(source.alias)} WHERE ${source.where}${source.limit ? sql` LIMIT ${source.limit}` : sql``}`;
   const rows = await run<{ n: number }>(ctx.db, sql`SELECT count(*)::int4 AS n FROM (${inner}) AS c`);
   return rows[0]?.n ?? 0;

@@ -1,4 +1,5 @@
-import { idsOf, limitOf, offsetOf, orderOf, type MethodTable } from './method.ts';
+import { idsOf, limitOf, orderOf, type MethodTable } from './method.ts';
+import { pagingOf } from '../sql-text/search-values.ts';
 import { countRows, modelSearchSource, searchIds } from './search-source.ts';
 import { webRead, webReadFound } from './web-read.ts';
 import { ONCHANGE_METHOD } from './onchange.ts';
@@ -20,9 +21,11 @@ export const WEB_METHODS: MethodTable = {
     },
     async run(ctx, model, a) {
       ctx.access.checkModel(model, 'read');
-      const limit = limitOf(a.limit);
-      const offset = offsetOf(a.offset);
-      const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit, offset }, { searchFetch: true }));
+      const { limit, offset } = pagingOf({ limit: a.limit, offset: a.offset });
+      // search_fetch(domain, specification.keys(), …): Odoo's statement reads the specified columns.
+      const select = a.specification && typeof a.specification === 'object' && Object.keys(a.specification).length ? 'fetch' : 'search';
+      const clientValues = { select, paging: { limit: a.limit, offset: a.offset } } as const;
+      const ids = await searchIds(ctx, model, await modelSearchSource(ctx, model, a.domain, { order: orderOf(a.order, model), limit, offset }, { searchFetch: true, clientValues }));
       const records = await webReadFound(ctx, model, ids, a.specification);
       if (!records.length) return { length: 0, records: [] };
       const current = records.length + offset;

@@ -82,6 +82,8 @@ function exceptionToUnicode(exception: PythonException): string {
  */
 function exceptionLine(exception: PythonException): string {
   const className = exception.name.startsWith('builtins.') ? exception.name.slice('builtins.'.length) : exception.name;
-  const text = exceptionStr(exception);
+  // A psycopg2 error's text ends with its own newline (after libpq's caret line): the traceback's
+  // last lines end there, and so does the line Ficus gives.
+  const text = exceptionStr(exception).replace(/\n+$/, '');
   return text === '' ? className : `${className}: ${text}`;
 }

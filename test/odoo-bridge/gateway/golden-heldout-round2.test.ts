@@ -7,16 +7,7 @@ import { replayOnHpLegacy } from '../../support/golden/hp-legacy-replay.ts';
  * Cases whose recorded answer Ficus deliberately does not give, each with why. Every other case
  * of fixtures/odoo-golden-heldout-like/round2*.jsonl must give Odoo 18's answer.
  */
-const SQL_EXCERPT = "Odoo's psycopg2 error text quotes the SQL it ran (`LINE 1: ...`); Ficus sends the exception and its first line, never SQL";
-const INT4_OVERFLOW = `${SQL_EXCERPT}; the class is ValueError in Ficus, psycopg2.errors.NumericValueOutOfRange in Odoo`;
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  'transport.r001': INT4_OVERFLOW,
-  'transport.r002': INT4_OVERFLOW,
-  'transport.r116': INT4_OVERFLOW,
-  'transport.r170': SQL_EXCERPT,
-  'transport.r182': SQL_EXCERPT,
-  'transport.r188': SQL_EXCERPT,
-  'transport.r194': SQL_EXCERPT,
   'transport.r117': "record ids sent as JSON floats (read([20.0])): Python's browse keeps the float and read's `id` key echoes 20.0; the engine takes ids as integers (XML-RPC doubles alike), only the JSON-RPC envelope's id keeps its exact form",
 };
 
