@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Extract the images Odoo 18 derives from its default company logo with PIL.
+"""Extract the images Odoo 18 derives from its default company logo with PIL, and iap's list of
+mail providers (partner_autocomplete does not enrich a company from such an email domain).
 
 res.company's `logo` defaults to base/static/img/res_company_logo.png and is related to the
 company partner's `image_1920` (image.mixin: image_1920 plus image_1024/512/256/128 resized by
@@ -39,3 +40,15 @@ with open(target, 'w') as f:
     json.dump(out, f, indent=1)
     f.write('\n')
 print(target, {k: len(base64.b64decode(v)) for k, v in out.items() if k != 'source'})
+
+# addons/iap/tools/iap_tools.py `_MAIL_PROVIDERS`, read as data (ast), not imported.
+import ast  # noqa: E402
+with open(os.path.join(odoo_src, 'addons/iap/tools/iap_tools.py')) as f:
+    tree = ast.parse(f.read())
+providers = next(ast.literal_eval(node.value) for node in tree.body
+                 if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == '_MAIL_PROVIDERS' for t in node.targets))
+providers_target = os.path.join(os.path.dirname(target), 'iap-mail-providers.generated.json')
+with open(providers_target, 'w') as f:
+    json.dump({'source': 'addons/iap/tools/iap_tools.py _MAIL_PROVIDERS', 'providers': sorted(providers)}, f, indent=0)
+    f.write('\n')
+print(providers_target, len(providers))

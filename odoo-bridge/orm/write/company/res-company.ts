@@ -7,6 +7,7 @@ import { moduleInstalled } from '../core/xmlid.ts';
 import { collectDefaults } from '../defaults.ts';
 import { attachDefaultLogo, logoKind, recomputeLogoFields } from './company-logo.ts';
 import { createCompanyCalendars } from './company-calendar.ts';
+import { enrichCompaniesOffline, IAP_ACCOUNT_READONLY_FIELDS } from './company-enrich.ts';
 import { activateOrCreatePricelists } from './default-pricelists.ts';
 import { registerCurrencyGroups } from './currency-groups.ts';
 import { registerUsersMultiCompanyGroup } from './multi-company-group.ts';
@@ -26,8 +27,8 @@ import { registerUsersMultiCompanyGroup } from './multi-company-group.ts';
  * - resource: a "Standard 40 hours/week" calendar per company without one (company-calendar.ts).
  * - product: the company's default pricelist (default-pricelists.ts).
  * - partner_autocomplete: `iap_enrich_auto` asks IAP to enrich the company when the caller is a
- *   system user; Ficus makes no IAP call, which is what Odoo does when the service is unreachable
- *   (`_enrich` logs and gives up), and the company is marked `iap_enrich_auto_done` either way.
+ *   system user; Ficus makes no IAP call and leaves what Odoo leaves when the service is
+ *   unreachable (company-enrich.ts): the service's iap.account, `iap_enrich_auto_done`.
  * - a `country_id` makes base install the country's localisation modules (and account load its
  *   chart of accounts): refused, module installation is not something Ficus runs.
  */
@@ -336,11 +337,10 @@ export function registerResCompany(behaviours: BehaviourRegistry): void {
       if (currency && currencies.rows.length) await updateRecords(w(ctx), currency, currencies.rows.map((r) => r.id), { active: true }, { checkAccess: false });
       await createCompanyCalendars(ctx, ids);
       await activateOrCreatePricelists(w(ctx), ids);
-      if (ctx.registry.model('res.company')?.fields.has('iap_enrich_auto_done')) {
-        await ctx.db.query(`UPDATE res_company SET iap_enrich_auto_done = true WHERE id = ANY($1::int4[])`, [ids]);
-      }
+      await enrichCompaniesOffline(w(ctx), ids);
     },
   });
+  behaviours.register('iap.account', { compute: IAP_ACCOUNT_READONLY_FIELDS });
   registerCurrencyGroups(behaviours);
   registerUsersMultiCompanyGroup(behaviours);
 }
