@@ -79,7 +79,7 @@ CASES = [
     dict(label='coach on the admin partner', db='hp_legacy', user='coach001', vals=dict(name='c.txt', datas=TEXT, res_model='res.partner', res_id=3)),
 ]
 
-READ_FIELDS = ['name', 'datas', 'mimetype', 'file_size', 'checksum', 'index_content', 'store_fname', 'type', 'public', 'res_model', 'res_id']
+READ_FIELDS = ['name', 'datas', 'mimetype', 'file_size', 'checksum', 'index_content', 'store_fname', 'type', 'public', 'res_model', 'res_id', 'local_url', 'image_src']
 
 
 class Side:
@@ -126,7 +126,8 @@ class Side:
             if isinstance(out[key], list):
                 for record in out[key]:
                     record.pop('id', None)
-        return out
+        # The URLs name the new attachment's id, which differs between databases: kept as ID.
+        return json.loads(json.dumps(out).replace(f'/web/image/{created}', '/web/image/ID'))
 
 
 def main():

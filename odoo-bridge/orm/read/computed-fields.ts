@@ -20,6 +20,7 @@ import { PRODUCT_COMPUTED_FIELDS } from './product-computes.ts';
 import { SALE_ORDER_COMPUTED_FIELDS } from './sale-order-computes.ts';
 import { SALES_COUNT_COMPUTED_FIELDS } from './sales-count-computes.ts';
 import { SALE_INVOICING_COMPUTED_FIELDS } from './sale-invoicing-computes.ts';
+import { ATTACHMENT_URL_COMPUTED_FIELDS } from './attachment-url-computes.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -400,7 +401,7 @@ export function inlineAddress(address: string): string {
  */
 export function computedField(model: ModelInfo, field: string): ComputedField | undefined {
   const key = `${model.name}.${field}`;
-  const known = COMPUTED_FIELDS[key] ?? USER_COMPUTED_FIELDS[key] ?? PRODUCT_CURRENCY_COMPUTED_FIELDS[key] ?? BASE_MODEL_COMPUTED_FIELDS[key] ?? MAIL_MESSAGE_COMPUTED_FIELDS[key] ?? SALE_COMPUTED_FIELDS[key] ?? ACCOUNT_COMPUTED_FIELDS[key] ?? PARTNER_ACCOUNT_COMPUTED_FIELDS[key] ?? COMPANY_USER_BANK_COMPUTED_FIELDS[key] ?? PRODUCT_COMPUTED_FIELDS[key] ?? SALE_ORDER_COMPUTED_FIELDS[key] ?? SALES_COUNT_COMPUTED_FIELDS[key] ?? SALE_INVOICING_COMPUTED_FIELDS[key] ?? mailMixinComputedField(model, field);
+  const known = COMPUTED_FIELDS[key] ?? USER_COMPUTED_FIELDS[key] ?? PRODUCT_CURRENCY_COMPUTED_FIELDS[key] ?? BASE_MODEL_COMPUTED_FIELDS[key] ?? MAIL_MESSAGE_COMPUTED_FIELDS[key] ?? SALE_COMPUTED_FIELDS[key] ?? ACCOUNT_COMPUTED_FIELDS[key] ?? PARTNER_ACCOUNT_COMPUTED_FIELDS[key] ?? COMPANY_USER_BANK_COMPUTED_FIELDS[key] ?? PRODUCT_COMPUTED_FIELDS[key] ?? SALE_ORDER_COMPUTED_FIELDS[key] ?? SALES_COUNT_COMPUTED_FIELDS[key] ?? SALE_INVOICING_COMPUTED_FIELDS[key] ?? ATTACHMENT_URL_COMPUTED_FIELDS[key] ?? mailMixinComputedField(model, field);
   if (known) return known;
   // A non-stored field nothing computes (a search-only field) reads as its empty value.
   const info = model.fields.get(field);
