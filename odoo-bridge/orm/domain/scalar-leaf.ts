@@ -64,6 +64,10 @@ export function scalarLeaf(
       checkNull = params.length < value.length;
       // `_condition_to_sql`: '' among a string field's values (0 among a number's) also means
       // NULL, as False does (`barcode in ['']` matches the products without a barcode).
+      // And the other way round: False among them adds '' (0) to the values, so `not in ['x', False]`
+      // leaves out the empty strings too, not only NULL.
+      if (isString && checkNull && !params.includes('')) params.push('');
+      if (isNumber && checkNull && !params.includes(0)) params.push(0);
       if (isString) checkNull ||= value.some((v) => v === '');
       if (isNumber) checkNull ||= value.some((v) => v === 0);
     }

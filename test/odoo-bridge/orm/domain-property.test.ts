@@ -139,7 +139,8 @@ function evalLeaf(f: FieldSpec, row: Row, op: string, value: unknown): boolean {
       const hasFalse = params.length < list.length || (str && list.includes('')) || (num && list.includes(0));
       const member = v !== null && params.some((p) => p === v);
       if (op === 'in') return member || (hasFalse && (v === null || (str && v === '') || (num && v === 0)));
-      return hasFalse ? v !== null && !member : v === null || !member;
+      // False (or '' / 0) among the values adds '' / 0 to them: `not in ['x', False]` leaves out '' too.
+      return hasFalse ? v !== null && !member && !(str && v === '') && !(num && v === 0) : v === null || !member;
     }
   }
   throw new Error(`operator ${op}`);
