@@ -51,7 +51,7 @@ def page(title, path, method='GET', body=None, raw_body=None, content_type=None,
             'content_type': content_type if (body is None or content_type) else 'application/json', 'session_login': login}
 
 
-def web_pages(admin):
+def web_pages(admin, other):
     """Pages without a session follow Odoo's redirects to the login form (urllib follows them)."""
     return [
         page('GET / (303 /odoo, 303 /web/login, the form)', '/'),
@@ -83,6 +83,12 @@ def web_pages(admin):
         page('GET /web/login with a session and a redirect', '/web/login?redirect=/robots.txt', login=admin),
         page('GET /web/login with a session', '/web/login', login=admin),
         page('GET /odoo?redirect= with a session', '/odoo?redirect=/robots.txt', login=admin),
+        page('GET /my without a session (portal home, auth=user)', '/my'),
+        page('POST /my/home form without a session', '/my/home', 'POST', raw_body='a=1', content_type=FORM),
+        page('GET /my with a session of a user who is not an employee', '/my', login=other),
+        page('GET /odoo with a session of a user who is not an employee', '/odoo', login=other),
+        page('GET / with a session of a user who is not an employee', '/', login=other),
+        page('POST /my form with a session, no token', '/my', 'POST', raw_body='a=1', content_type=FORM, login=other),
     ]
 
 
@@ -188,7 +194,7 @@ def html_volatile(response):
 def build(db):
     admin = 'admin'
     other, other_partner = ('portal', 8) if db == 'odoo_ref' else ('member001@hp.example', 7)
-    pristine = web_pages(admin) + exact_ids() + resequence(db, admin, other) + call_button(db, admin, other, other_partner)
+    pristine = web_pages(admin, other) + exact_ids() + resequence(db, admin, other) + call_button(db, admin, other, other_partner)
     prefix = 'transport' if db == 'odoo_ref' else 'transport'
     tag = 'w' if db == 'odoo_ref' else 'h'
     cases = [(f'{prefix}.{tag}{n:03d}', 'pristine', c) for n, c in enumerate(pristine, start=1)]

@@ -60,19 +60,18 @@ export function webPagesRoutes(deps: WebPagesDeps): Router {
   }
 
   /**
-   * A page route: forwarded when the call router sends session routes upstream; otherwise the
-   * request's database and session are looked up, and a form's fields read, before `handle`.
+   * A page route: forwarded as it came when the call router sends session routes upstream;
+   * otherwise a form's fields are read, and the request's database and session looked up, before
+   * `handle`.
    */
-  const page = (handle: (req: Request, res: Response, context: PageRequest, params: Record<string, string>) => Promise<void>): RequestHandler[] => [
-    (req, res, next) => (SAFE_METHODS.has(req.method) ? next() : readForm(req, res, next)),
-    (req, res, next) => {
-      (async () => {
-        if ((await forwardIfRouted(deps.router, {}, req, res)) !== undefined) return;
-        const context = await pageRequest(req);
-        await handle(req, res, context, requestParams(req));
-      })().catch(next);
-    },
-  ];
+  const page = (handle: (req: Request, res: Response, context: PageRequest, params: Record<string, string>) => Promise<void>): RequestHandler => (req, res, next) => {
+    (async () => {
+      if ((await forwardIfRouted(deps.router, {}, req, res)) !== undefined) return;
+      if (!SAFE_METHODS.has(req.method)) await new Promise<void>((resolve, reject) => readForm(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+      const context = await pageRequest(req);
+      await handle(req, res, context, requestParams(req));
+    })().catch(next);
+  };
 
   /** A non-safe method must carry the form's token; a frontend route (website=True, when http_routing is installed) answers the refusal with its own page. */
   async function refusedCsrf(req: Request, res: Response, context: PageRequest, params: Record<string, string>, frontend: boolean): Promise<boolean> {
@@ -83,15 +82,35 @@ export function webPagesRoutes(deps: WebPagesDeps): Router {
     return true;
   }
 
+  /**
+   * A URL no route answers: with a database picked where http_routing is installed (portal and
+   * website bring it), http_routing serves its 404 page to this frontend request; without one
+   * (several served, no session) or without the module, werkzeug's page. Left to the
+   * gateway's last handler (res.locals.odooNotFound), as REST routers may still answer the URL.
+   */
+  router.use((req, res, next) => {
+    res.locals.odooNotFound = () => {
+      (async () => {
+        const { database } = await pageRequest(req);
+        if (database && (await moduleInstalled(database, 'http_routing'))) sendFrontendError(res, 404);
+        else sendWerkzeugNotFound(res);
+      })().catch((error: unknown) => {
+        deps.logger.warn({ err: error, path: req.path }, 'could not tell the database of an unknown URL');
+        sendWerkzeugNotFound(res);
+      });
+    };
+    next();
+  });
+
   // home.py index (auth='none'): a signed-in user who is not internal lands on /web/login_successful, anyone else on /odoo, with the query kept.
-  router.all('/', ...page(async (req, res, context, params) => {
+  router.all('/', page(async (req, res, context, params) => {
     if (await refusedCsrf(req, res, context, params, false)) return;
     const external = context.database && context.session && !(await isInternalUser(context.database, context.session.uid));
     redirect(res, withQuery(external ? '/web/login_successful' : '/odoo', params));
   }));
 
   // home.py web_client: the web client needs a database and a signed-in internal user.
-  router.all(['/web', '/odoo', '/odoo/*subpath', '/scoped_app/*subpath'], ...page(async (req, res, context, params) => {
+  router.all(['/web', '/odoo', '/odoo/*subpath', '/scoped_app/*subpath'], page(async (req, res, context, params) => {
     // ensure_db: no database to pick (several served, no session) goes to the database selector, which the gateway does not serve.
     if (!context.database) return void sendWerkzeugNotFound(res);
     if (await refusedCsrf(req, res, context, params, false)) return;
@@ -106,7 +125,7 @@ export function webPagesRoutes(deps: WebPagesDeps): Router {
   }));
 
   // home.py web_login: the form (GET) and the interactive login (POST).
-  router.all('/web/login', ...page(async (req, res, context, params) => {
+  router.all('/web/login', page(async (req, res, context, params) => {
     const database = context.database;
     if (!database) return void sendWerkzeugNotFound(res);
     if (req.method === 'GET' && params.redirect && context.session) return redirect(res, localUrl(params.redirect));
@@ -143,44 +162,32 @@ export function webPagesRoutes(deps: WebPagesDeps): Router {
   }));
 
   // session.py logout, website=True through http_routing: the session ends (the database is kept) and the browser goes to `redirect`.
-  router.all('/web/session/logout', ...page(async (req, res, context, params) => {
+  router.all('/web/session/logout', page(async (req, res, context, params) => {
     if (await refusedCsrf(req, res, context, params, true)) return;
     if (context.sessionId) await sessions.destroy(context.sessionId);
     redirect(res, localUrl(params.redirect || '/odoo'));
   }));
 
-  // home.py login_successful (auth='user', website=True): the landing page of users who are not employees.
-  router.all('/web/login_successful', ...page(async (req, res, context, params) => {
-    if (!context.database) return void sendWerkzeugNotFound(res);
+  /**
+   * An `auth='user'` page (website=True): without a session, whatever the method, the login form
+   * with the URL to come back to (ir.http `_authenticate` runs before the CSRF check); with one,
+   * the CSRF check, then the page. `module`: the route exists only where that module is installed.
+   */
+  const userPage = (module?: string) => page(async (req, res, context, params) => {
+    if (!context.database || (module && !(await moduleInstalled(context.database, module)))) return void res.locals.odooNotFound?.();
     if (!context.session) return redirect(res, withQuery('/web/login', { redirect: fullPath(req) }));
     if (await refusedCsrf(req, res, context, params, true)) return;
     sendHtml(res, 200, HTML, signedInPage(await userFacts(context.database, context.session)));
-  }));
+  });
+  // home.py login_successful: the landing page of users who are not employees (without portal).
+  router.all('/web/login_successful', userPage());
+  // portal's home (`/my`): where portal users land after login.
+  router.all(['/my', '/my/home'], userPage('portal'));
 
-  router.all('/robots.txt', ...page(async (req, res, context, params) => {
+  router.all('/robots.txt', page(async (req, res, context, params) => {
     if (await refusedCsrf(req, res, context, params, false)) return;
     sendHtml(res, 200, HTML, 'User-agent: *\nDisallow: /\n');
   }));
-
-  /**
-   * A URL no route answers: with a database picked where http_routing is installed (portal and
-   * website bring it), http_routing serves its 404 page to this frontend request; without one
-   * (several served, no session) or without the module, werkzeug's page. Left to the
-   * gateway's last handler (res.locals.odooNotFound), as REST routers may still answer the URL.
-   */
-  router.use((req, res, next) => {
-    res.locals.odooNotFound = () => {
-      (async () => {
-        const { database } = await pageRequest(req);
-        if (database && (await moduleInstalled(database, 'http_routing'))) sendFrontendError(res, 404);
-        else sendWerkzeugNotFound(res);
-      })().catch((error: unknown) => {
-        deps.logger.warn({ err: error, path: req.path }, 'could not tell the database of an unknown URL');
-        sendWerkzeugNotFound(res);
-      });
-    };
-    next();
-  });
 
   return router;
 }

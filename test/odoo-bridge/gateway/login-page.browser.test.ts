@@ -69,6 +69,19 @@ describe('the login page in Chromium', () => {
     expect(await sessionUid(page)).toEqual({ code: 100 });
   }, 120_000);
 
+  it('lands a portal user on /my, the portal home, with the session opened', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/web/login`);
+    await page.fill('input[name=login]', 'portal');
+    await page.fill('input[name=password]', 'portal');
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => url.pathname === '/my');
+    await expect(page.locator('main').innerText()).resolves.toContain('Joel Willis');
+    expect(await sessionUid(page)).toBe(7);
+    await page.goto(`${gateway.url}/web/session/logout`);
+    expect(await sessionUid(page)).toEqual({ code: 100 });
+  }, 120_000);
+
   it('refuses a form posted without the page\'s CSRF token', async () => {
     const page = await browser.newPage();
     await page.goto(`${gateway.url}/web/login`);
