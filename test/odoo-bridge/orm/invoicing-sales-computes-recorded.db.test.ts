@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
 
 /**
@@ -13,7 +13,14 @@ import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type Re
  * and portal, and hp_legacy's admin and a member.
  */
 const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/invoicing-sales-computes.jsonl');
-const { engines } = recordedEngines();
+const { engines, databases } = recordedEngines();
+
+// sales_count counts the orders of the last 365 days by the clock: the orders keep the age they had
+// when Odoo answered (recorded 2026-12-07 13:40 UTC), so the recording stays the answer later on.
+const RECORDED_AT = '2026-12-07 13:40:00';
+beforeAll(async () => {
+  await databases.odoo_ref!.pool.query(`UPDATE sale_order SET date_order = date_order + ((now() AT TIME ZONE 'UTC') - $1::timestamp) WHERE (now() AT TIME ZONE 'UTC') > $1::timestamp`, [RECORDED_AT]);
+});
 
 describe('sales counts, partner references and invoicing amounts recorded from Odoo 18', () => {
   it('holds the computes as several users on both databases, some of them non-zero', () => {

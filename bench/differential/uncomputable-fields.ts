@@ -3,11 +3,11 @@
  * named in a read, search_read or web_read is refused with its reason. One line per field:
  * `model field type store reason`; the count last.
  *
- *   node --import tsx scripts/uncomputable-fields.ts postgres://odoo:odoo@127.0.0.1:55496/m6_ficus_odoo_ref [odoo_ref]
+ *   node --import tsx bench/differential/uncomputable-fields.ts postgres://odoo:odoo@127.0.0.1:55496/m6_ficus_odoo_ref [odoo_ref]
  */
 import pg from 'pg';
-import { introspectRegistry } from '../odoo-bridge/orm/registry/introspect.ts';
-import { refusalOf } from '../odoo-bridge/orm/read/read-records.ts';
+import { introspectRegistry } from '../../odoo-bridge/orm/registry/introspect.ts';
+import { refusalOf } from '../../odoo-bridge/orm/read/read-records.ts';
 
 const [url, name = 'odoo_ref'] = process.argv.slice(2);
 if (!url) throw new Error('usage: uncomputable-fields.ts <postgres url> [database name]');
