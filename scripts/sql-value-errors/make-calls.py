@@ -81,6 +81,17 @@ call('odoo_ref', 'res.partner', 'search_count', [[]], {'limit': 'x'})
 call('odoo_ref', 'res.country', 'search_count', [[]], {'limit': 'x'})
 call('odoo_ref', 'res.country', 'search_count', [[]], {'limit': -3})
 call('odoo_ref', 'res.country', 'search_fetch', [[], ['name']], {'limit': 'x'})
+# read_group / web_read_group paging: ORDER BY its groupby (a many2one through its comodel's order).
+call('odoo_ref', 'res.partner', 'read_group', [[], ['name'], ['country_id']], {'limit': 'x'})
+call('odoo_ref', 'res.partner', 'read_group', [[], ['color'], ['color']], {'offset': 'y'})
+call('odoo_ref', 'res.partner', 'read_group', [[], ['name'], ['country_id']], {'limit': -1})
+call('odoo_ref', 'res.partner', 'read_group', [[], ['name'], ['country_id']], {'limit': 'x', 'orderby': 'country_id desc'})
+call('odoo_ref', 'res.partner', 'read_group', [[], ['name'], ['country_id', 'is_company']], {'limit': 'x', 'lazy': False})
+call('odoo_ref', 'res.partner', 'read_group', [[['is_company', '=', True]], ['name'], ['is_company']], {'limit': 'x'})
+call('odoo_ref', 'res.partner', 'web_read_group', [[], ['name'], ['country_id']], {'limit': 'x'})
+call('odoo_ref', 'res.country', 'read_group', [[], ['code'], ['code']], {'limit': 'x'})
+call('odoo_ref', 'sale.order', 'read_group', [[], ['amount_total'], ['partner_id']], {'limit': '2', 'offset': 'z'})
+call('odoo_ref', 'sale.order', 'read_group', [[], ['amount_total'], ['state']], {'limit': 'x'}, user=DEMO)
 # hp_legacy: its own models, a member under record rules.
 for model in ['hp.service.order', 'hp.health.record', 'hp.points.transaction']:
     call('hp_legacy', model, 'search', [[['id', '=', 5000000000]]])
@@ -88,6 +99,7 @@ for model in ['hp.service.order', 'hp.health.record', 'hp.points.transaction']:
 call('hp_legacy', 'hp.service.order', 'search', [[['id', '>=', 'abc']]], user=MEMBER)
 call('hp_legacy', 'res.partner', 'search_read', [[['id', '=', 5000000000]]], {'fields': ['name']}, user=MEMBER)
 call('hp_legacy', 'res.partner', 'search', [[]], {'offset': 'y'}, user=MEMBER)
+call('hp_legacy', 'hp.service.order', 'read_group', [[], ['state'], ['state']], {'limit': 'x'})
 
 out = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'odoo-differential', 'sql-value-errors-calls.json')
 with open(out, 'w') as f:

@@ -20,9 +20,9 @@ import { NUMERIC_TYPES, type FieldInfo, type ModelInfo } from '../registry/types
 import { run } from '../sql/execute.ts';
 import { orderToSql, parseOrder, type OrderTerm } from '../sql/order.ts';
 import { pythonRepr } from '../../wire/xmlrpc/python-repr.ts';
-import { limitOf, offsetOf, type MethodTable } from './method.ts';
+import type { MethodTable } from './method.ts';
 import { OdooError } from '../../errors.ts';
-import { assertOdooSearchValues } from '../sql-text/search-values.ts';
+import { assertOdooSearchValues, pagingOf, type ClientPaging } from '../sql-text/search-values.ts';
 
 /**
  * `read_group` / `web_read_group` with Odoo 18 semantics: lazy grouping (first groupby only,
@@ -49,7 +49,15 @@ interface GroupSpec {
   expr: Sql;
 }
 
-async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fields: unknown, groupbyArg: unknown, paging: { offset: number; limit: number | null; orderby: unknown; lazy: boolean }) {
+async function readGroup(
+  ctx: CallContext,
+  model: ModelInfo,
+  domain: unknown,
+  fields: unknown,
+  groupbyArg: unknown,
+  /** `client`: limit/offset as sent, which PostgreSQL reads in Odoo's statement (sql-text/search-values.ts). */
+  paging: { offset: number; limit: number | null; orderby: unknown; lazy: boolean; client?: ClientPaging },
+) {
   ctx.access.checkModel(model, 'read');
   const table = requireTable(model);
   const groupbyAll = (typeof groupbyArg === 'string' ? [groupbyArg] : Array.isArray(groupbyArg) ? groupbyArg : []).map(String);
@@ -68,7 +76,13 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     if (!field) throw valueError(`Invalid field '${name}' on model '${model.name}'`);
     checkGranularity(spec, field, granularity);
     if (field.type === 'many2many') {
-      specs.push({ spec, field, granularity: null, expr: many2manyGroupJoin(env, model, alias, field, joins) });
+      // A non-stored related or `_inherits` many2many (res.users' category_id is its partner's) groups
+      // by its target's relation, joined through the path (`_traverse_related_sql`).
+      const related = field.store ? undefined : relatedTarget(env.registry, model, field);
+      const expr = related?.field.store
+        ? many2manyGroupJoin(env, related.model, joinRelatedPath(env, related, alias, joins), related.field, joins)
+        : many2manyGroupJoin(env, model, alias, field, joins);
+      specs.push({ spec, field, granularity: null, expr });
       continue;
     }
     // A model's Python `_field_to_sql` makes a non-stored field groupable (account.account.code).
@@ -133,6 +147,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
     reportWithOdooExcerpt(error, env, model, domain ?? [], groupby, paging.orderby, aggregates.size === 0);
     throw error;
   }
+  if (paging.client) assertOdooSearchValues(env, model, domain ?? [], 'group', null, paging.client, groupStatementShape(model, groupby, paging.orderby, aggregates.size === 0));
   await assertHierarchySeedsExist(ctx.db, env);
   // `_read_group` searches through the model's `_search`: mail.message's keeps only the messages the user may see.
   // mail.activity's keeps the activities assigned to the user or on documents the user may access.
@@ -180,8 +195,8 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
 
   const names = new Map<number, Map<number, string | false>>();
   for (const [i, s] of specs.entries()) {
-    if (s.field.type !== 'many2one' && s.field.type !== 'many2many') continue;
-    const comodel = ctx.registry.model(s.field.relation!)!;
+    if (!groupsAsRecords(s.field)) continue;
+    const comodel = s.field.name === 'id' ? model : ctx.registry.model(s.field.relation!)!;
     names.set(i, await displayNames(ctx.readEnv({ sudo: true }), comodel, rows.map((r) => r[`g${i}`] as number).filter(Boolean)));
   }
   // Datetime buckets in a tz: their bounds go back to UTC for `__range` and `__domain`.
@@ -221,6 +236,12 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
       const raw = row[`g${i}`];
       const name = s.field.name;
       const empty = raw === null || raw === undefined;
+      if (specs.findIndex((other) => other.spec === s.spec) < i && !(empty && s.field.type === 'many2many')) {
+        // The same groupby twice: `_read_group_format_result` formats the row's value in place, so its
+        // second pass filters on the formatted value (`create_uid = [2, 'Administrator']`, a date's label).
+        leaves.push([[name, '=', group[s.spec]]]);
+        return;
+      }
       if (s.granularity && !TIME_GRANULARITIES.has(s.granularity)) {
         // Number granularities: the number itself, filtered as `field.granularity = n`.
         group[s.spec] = empty ? false : Number(raw);
@@ -240,7 +261,7 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
           leaves.push(['&', [name, '>=', from], [name, '<', to]]);
           ranges[s.spec] = { from, to };
         }
-      } else if (s.field.type === 'many2one' || s.field.type === 'many2many') {
+      } else if (groupsAsRecords(s.field)) {
         group[s.spec] = empty ? false : [raw, names.get(i)?.get(raw as number) ?? false];
         if (empty && s.field.type === 'many2many') {
           // The records without any related record: not in any of the other groups' values.
@@ -267,17 +288,33 @@ async function readGroup(ctx: CallContext, model: ModelInfo, domain: unknown, fi
  * restricted to the comodel records the user's rules let them see (archived ones included), so a
  * record counts once per related record and once under False when it has none.
  */
+/** The relation aliases already joined into a statement's joins. */
+const m2mJoinsOf = new WeakMap<Sql[], Set<string>>();
+
 function many2manyGroupJoin(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, joins: Sql[]): Sql {
   if (!field.store) throw valueError(`Group by non-stored many2many field: '${field.name}'`);
   const rel = relationOf(field);
   const comodel = env.registry.model(field.relation ?? '');
   if (!comodel) throw valueError(`Invalid field '${field.name}' on model '${model.name}'`);
   const relAlias = `${alias}__${field.name}`.slice(0, 60);
+  // The same many2many grouped twice is one join (Query.add_join of an alias it already has).
+  const joined = m2mJoinsOf.get(joins) ?? new Set<string>();
+  m2mJoinsOf.set(joins, joined);
+  if (joined.has(relAlias)) return sql.ref(`${relAlias}.${rel.column2}`);
+  joined.add(relAlias);
   const coAlias = nextAlias(env, comodel);
   const visible = compileWhere(env, comodel, [], coAlias, { activeTest: false });
   joins.push(sql`LEFT JOIN ${sql.table(rel.table)} AS ${sql.table(relAlias)} ON ${sql.ref(`${alias}.id`)} = ${sql.ref(`${relAlias}.${rel.column1}`)}
     AND ${sql.ref(`${relAlias}.${rel.column2}`)} IN (SELECT ${sql.ref(`${coAlias}.id`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${visible})`);
   return sql.ref(`${relAlias}.${rel.column2}`);
+}
+
+/**
+ * Groups whose value is a record, `(id, display_name)` in read_group's answer: relational fields and
+ * `id` itself (models.py `_read_group_postprocess_groupby`: `field.relational or fname == 'id'`).
+ */
+function groupsAsRecords(field: FieldInfo): boolean {
+  return field.type === 'many2one' || field.type === 'many2many' || field.name === 'id';
 }
 
 /** Odoo's `expression.AND`: skip empty domains, prefix `&` for each extra domain. */
@@ -295,8 +332,10 @@ export const READ_GROUP_METHODS: MethodTable = {
       qualname: 'BaseModel.read_group',
       params: [{ name: 'domain' }, { name: 'fields' }, { name: 'groupby' }, { name: 'offset', default: 0 }, { name: 'limit', default: null }, { name: 'orderby', default: false }, { name: 'lazy', default: true }],
     },
-    run: (ctx, model, a) =>
-      readGroup(ctx, model, a.domain, a.fields, a.groupby, { offset: offsetOf(a.offset), limit: limitOf(a.limit), orderby: a.orderby, lazy: a.lazy !== false && a.lazy !== 0 }),
+    run: (ctx, model, a) => {
+      const client = { limit: a.limit, offset: a.offset };
+      return readGroup(ctx, model, a.domain, a.fields, a.groupby, { ...pagingOf(client), orderby: a.orderby, lazy: a.lazy !== false && a.lazy !== 0, client });
+    },
   },
   web_read_group: {
     api: 'model',
@@ -310,9 +349,9 @@ export const READ_GROUP_METHODS: MethodTable = {
     },
     async run(ctx, model, a) {
       const lazy = a.lazy !== false && a.lazy !== 0;
-      const limit = limitOf(a.limit);
-      const offset = offsetOf(a.offset);
-      const groups = await readGroup(ctx, model, a.domain, a.fields, a.groupby, { offset, limit, orderby: a.orderby, lazy });
+      const client = { limit: a.limit, offset: a.offset };
+      const { limit, offset } = pagingOf(client);
+      const groups = await readGroup(ctx, model, a.domain, a.fields, a.groupby, { offset, limit, orderby: a.orderby, lazy, client });
       let length = groups.length + offset;
       if (limit && groups.length === limit) {
         length = (await readGroup(ctx, model, a.domain, [], a.groupby, { offset: 0, limit: null, orderby: false, lazy })).length;
@@ -353,9 +392,15 @@ function reportWithOdooExcerpt(
   countLast: boolean,
 ): void {
   if (!(error instanceof OdooError) || !error.exceptionName.startsWith('psycopg2.errors.')) return;
-  const joins = (typeof orderby === 'string' && orderby.trim() !== '') || groupby.some((spec) => {
+  assertOdooSearchValues(env, model, domain, 'group', null, {}, groupStatementShape(model, groupby, orderby, countLast));
+}
+
+/** What of `_read_group`'s statement is known: joins possible before the WHERE, `COUNT(*)` last, its groupby and orderby. */
+function groupStatementShape(model: ModelInfo, groupby: readonly string[], orderby: unknown, countLast: boolean): { joins: boolean; countLast: boolean; groupby: readonly string[]; orderby?: string } {
+  const ordered = typeof orderby === 'string' && orderby.trim() !== '';
+  const joins = ordered || groupby.some((spec) => {
     const name = spec.split(':')[0]!;
     return name.includes('.') || model.fields.get(name)?.type === 'many2one';
   });
-  assertOdooSearchValues(env, model, domain, 'group', null, {}, { joins, countLast });
+  return { joins, countLast, groupby, ...(ordered ? { orderby: orderby as string } : {}) };
 }

@@ -14,7 +14,8 @@ import { pyNumberLiteral, StatementText } from './statement-text.ts';
  *   `SELECT COUNT(*) FROM (SELECT  FROM "t" WHERE … LIMIT …) t` (Query.__len__);
  * - `group` (`_read_group`): its column list (ending with `COUNT(*)` when no other aggregate
  *   follows read_group's `__count`), then `FROM "t"`, the LEFT JOINs its order may add
- *   (opaque, `groupJoins`), the WHERE; what follows (GROUP BY, ORDER BY, paging) opaque.
+ *   (opaque, `groupJoins`), the WHERE, ` GROUP BY ` (opaque), read_group's ORDER BY when it
+ *   orders by its groupby, LIMIT/OFFSET.
  *
  * Null when the WHERE cannot be written (odoo-where-text.ts).
  */
@@ -26,6 +27,10 @@ export interface OdooSearchCall {
   readonly groupJoins?: boolean;
   /** `group`: whether `COUNT(*)` (read_group's `__count`, first aggregate) ends the column list. */
   readonly countLast?: boolean;
+  /** `group`: read_group's groupby specs (its order when no `orderby` is given). */
+  readonly groupOrder?: readonly string[];
+  /** `group`: the `orderby` given, if any. */
+  readonly groupOrderBy?: string;
   readonly domain: unknown;
   readonly activeTest: boolean;
   readonly lang: string;
@@ -50,24 +55,90 @@ export function odooSearchText(call: OdooSearchCall): StatementText | null {
   else out.opaque().append(` FROM ${table}`);
   if (call.select === 'group') {
     if (call.groupJoins) out.opaque();
-    return appendOdooWhere(out, model, call.domain, call.activeTest, call.ruleDomain) ? out.opaque() : null;
+    if (!appendOdooWhere(out, model, call.domain, call.activeTest, call.ruleDomain)) return null;
+    // read_group orders by its groupby; GROUP BY holds the groupby terms, and the expressions of a
+    // many2one's comodel order when it is ordered through it (then opaque here).
+    const groupOrder = call.groupOrder ? groupOrderOf(call, model.table, call.groupOrder) : undefined;
+    out.append(' GROUP BY ');
+    if (groupOrder?.groupBy) out.append(groupOrder.groupBy);
+    else out.opaque();
+    if (groupOrder === undefined) return pyTruthyPaging(call.limit) || pyTruthyPaging(call.offset) ? null : out;
+    out.append(` ORDER BY ${groupOrder.terms.join(', ')}`);
+    return appendPaging(out, call) ? out : null;
   }
   const order = call.select === 'count' ? null : orderText(call, model.table);
   if (order === undefined) return null;
   if (order?.joins) out.opaque();
   if (!appendOdooWhere(out, model, call.domain, call.activeTest, call.ruleDomain)) return null;
   if (order?.text) out.append(` ORDER BY ${order.text}`);
+  if (!appendPaging(out, call)) return null;
+  if (call.select === 'count' && paged) out.append(') t');
+  return out;
+}
+
+/** ` LIMIT …`/` OFFSET …` when truthy, as psycopg2 interpolates them; false for a value it would not write plainly. */
+function appendPaging(out: StatementText, call: OdooSearchCall): boolean {
   for (const [keyword, value] of [['LIMIT', call.limit], ['OFFSET', call.offset]] as const) {
     if (!pyTruthyPaging(value)) continue;
     out.append(` ${keyword} `);
     if (typeof value === 'string') out.literal(value, 'bigint');
     else if (typeof value === 'number') out.append(pyNumberLiteral(value, !Number.isInteger(value)));
     else if (value === true) out.append('true');
-    else return null;
+    else return false;
   }
-  if (call.select === 'count' && paged) out.append(') t');
   offsetBeforeLimit(out);
-  return out;
+  return true;
+}
+
+/**
+ * read_group's ORDER BY for its groupby specs (`_read_group_orderby` with read_group's order,
+ * the groupby specs joined, `ASC` by default): a many2one whose comodel has an order is ordered
+ * by it (`_order_to_sql`, joined under `<table>__<field>`, its expressions added to GROUP BY),
+ * any other field by its groupby term (a boolean's `COALESCE(…, FALSE)`). `groupBy`: the GROUP BY
+ * text when no comodel order added to it. Undefined for dates (read_group gives them a
+ * granularity), related paths, translated or company-dependent fields.
+ */
+function groupOrderOf(call: OdooSearchCall, table: string, groupby: readonly string[]): { terms: string[]; groupBy: string | null } | undefined {
+  const terms: string[] = [];
+  const groupTerms: string[] = [];
+  let traversed = false;
+  // An explicit orderby whose terms are all groupby fields: `<field> [asc|desc] [nulls …]`, ASC by default.
+  const ordered = call.groupOrderBy ? parseGroupOrder(call.groupOrderBy, groupby) : groupby.map((field) => ({ field, direction: 'ASC', nulls: '' }));
+  if (!ordered) return undefined;
+  for (const spec of groupby) {
+    const field = call.model.fields.get(spec);
+    if (!field || !field.store || !field.column || field.translate || field.companyDependent) return undefined;
+    if (field.type === 'date' || field.type === 'datetime') return undefined;
+    const column = `"${table}"."${field.column}"`;
+    groupTerms.push(field.type === 'boolean' ? `COALESCE(${column}, FALSE)` : column);
+  }
+  for (const { field: spec, direction, nulls } of ordered) {
+    const field = call.model.fields.get(spec);
+    if (!field || !field.store || !field.column || field.translate || field.companyDependent) return undefined;
+    if (field.type === 'date' || field.type === 'datetime') return undefined;
+    const column = `"${table}"."${field.column}"`;
+    const term = field.type === 'boolean' ? `COALESCE(${column}, FALSE)` : column;
+    const comodel = field.type === 'many2one' && field.relation ? call.registry.models.get(field.relation) : undefined;
+    if (field.type === 'many2one' && !comodel) return undefined;
+    if (comodel && comodel.order !== 'id') {
+      const sub = orderTerms(call, call.model, table, `${spec} ${direction} ${nulls}`, false, { joins: false }, new Set());
+      if (sub === undefined) return undefined;
+      terms.push(...sub);
+      traversed = true;
+    } else terms.push(`${term} ${direction} ${nulls}`);
+  }
+  return { terms, groupBy: traversed ? null : groupTerms.join(', ') };
+}
+
+/** read_group's `orderby` when each term names one of its groupby fields (else undefined: an aggregate's text is not written here). */
+function parseGroupOrder(orderby: string, groupby: readonly string[]): Array<{ field: string; direction: string; nulls: string }> | undefined {
+  const terms = [];
+  for (const part of orderby.split(',')) {
+    const match = /^\s*([a-z0-9_]+)(?:\s+(asc|desc))?(?:\s+(nulls first|nulls last))?\s*$/i.exec(part);
+    if (!match || !groupby.includes(match[1]!)) return undefined;
+    terms.push({ field: match[1]!, direction: (match[2] ?? 'ASC').toUpperCase(), nulls: (match[3] ?? '').toUpperCase().replace(/\s+/, ' ') });
+  }
+  return terms;
 }
 
 /** LIMIT's and OFFSET's literals come last in the text, but parse analysis reads OFFSET first (transformLimitClause). */

@@ -26,7 +26,7 @@ export function assertOdooSearchValues(
   select: OdooSearchCall['select'],
   order: string | null,
   paging: ClientPaging,
-  group: { joins: boolean; countLast: boolean } = { joins: false, countLast: false },
+  group: { joins: boolean; countLast: boolean; groupby?: readonly string[]; orderby?: string } = { joins: false, countLast: false },
 ): void {
   const suspectPaging = [paging.limit, paging.offset].some((v) => typeof v === 'string' || (typeof v === 'number' && v < 0));
   if (!suspectPaging && !hasSuspectIdLiteral(domain)) return;
@@ -45,6 +45,8 @@ export function assertOdooSearchValues(
     offset: paging.offset,
     groupJoins: group.joins,
     countLast: group.countLast,
+    groupOrder: group.groupby,
+    ...(group.orderby ? { groupOrderBy: group.orderby } : {}),
   });
   if (statement) assertClientLiteralsValid(statement);
   else assertClientLiteralsValid(new StatementText(), fallbackLiterals(domain, paging));
