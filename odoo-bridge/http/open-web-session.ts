@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { accessDenied } from '../errors.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ServedDatabaseRuntime } from '../served-databases.ts';
@@ -7,12 +7,15 @@ import { setSessionCookie } from '../sessions/session-cookie.ts';
 import { newSessionId } from '../sessions/session-id.ts';
 import { buildSessionInfo } from '../sessions/session-info.ts';
 import type { SessionStore } from '../sessions/session-store.ts';
+import type { Logger } from 'pino';
 
 export interface WebLogin {
   database: ServedDatabaseRuntime;
   login: string;
   password: unknown;
   clientAddress: string;
+  /** The request's URL root (`http://host:port`), Odoo's `base_location` of a web login. */
+  baseLocation: string;
 }
 
 /**
@@ -24,13 +27,15 @@ export interface WebLogin {
 export async function openWebSession(
   deps: { sessions: SessionStore; throttle: LoginThrottle; maxInactivitySeconds: number },
   res: Response,
-  { database, login, password, clientAddress }: WebLogin,
+  { database, login, password, clientAddress, baseLocation }: WebLogin,
+  logger?: Logger,
 ): Promise<{ uid: number; sessionId: string; info: Record<string, unknown> }> {
   const uid = await deps.throttle.attempt({ clientAddress, login }, async () => {
     const found = await database.credentials.authenticatePassword(login, typeof password === 'string' ? password : '');
     if (found === null) throw accessDenied();
     return found;
   });
+  await guessWebBaseUrl(database, uid, baseLocation).catch((error: unknown) => logger?.warn({ err: error }, 'could not update web.base.url after a web login'));
   const credentialStamp = await currentCredentialStamp(database.pool, uid);
   if (!credentialStamp) throw accessDenied();
   const info = await buildSessionInfo(database.pool, database.name, uid);
@@ -38,4 +43,27 @@ export async function openWebSession(
   await deps.sessions.save(sessionId, { db: database.name, uid, login, context: info.user_context as Record<string, unknown>, credentialStamp });
   setSessionCookie(res, sessionId, deps.maxInactivitySeconds);
   return { uid, sessionId, info };
+}
+
+/**
+ * res.users `authenticate` with a `base_location` (every web login passes the request's URL root):
+ * a user of Settings (base.group_system) who logs in sets `web.base.url` to it, through
+ * `set_param` as that user, unless `web.base.url.freeze` is set. A failure is only logged, as
+ * Odoo logs it and lets the login through.
+ */
+async function guessWebBaseUrl(database: ServedDatabaseRuntime, uid: number, baseLocation: string): Promise<void> {
+  const { rowCount } = await database.pool.query(
+    `SELECT 1 FROM res_groups_users_rel r JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = r.gid
+      WHERE r.uid = $1 AND d.module = 'base' AND d.name = 'group_system'`,
+    [uid],
+  );
+  if (!rowCount) return;
+  const call = (method: string, args: unknown[]) => database.call({ database: database.name, uid, model: 'ir.config_parameter', method, args, kwargs: {} });
+  if (await call('get_param', ['web.base.url.freeze'])) return;
+  await call('set_param', ['web.base.url', baseLocation]);
+}
+
+/** werkzeug's `url_root` without its last slash: the scheme and the Host header the client used. */
+export function urlRoot(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? ''}`;
 }

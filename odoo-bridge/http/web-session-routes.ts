@@ -18,7 +18,7 @@ import { pythonDict, pythonStarArgs, pythonTruthy } from '../wire/python-values.
 import { notFoundError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
 import { cleanButtonAction } from './clean-action.ts';
-import { openWebSession } from './open-web-session.ts';
+import { openWebSession, urlRoot } from './open-web-session.ts';
 import { werkzeugQuotePlus } from '../wire/werkzeug-url.ts';
 
 export interface WebRoutesDeps {
@@ -124,7 +124,7 @@ export function webSessionRoutes(deps: WebRoutesDeps): Router {
     );
     const database = databases.get(db);
     if (!database) throw accessError('Database not found.');
-    const { info } = await openWebSession(deps, res, { database, login: String(login), password, clientAddress: req.ip ?? '' });
+    const { info } = await openWebSession(deps, res, { database, login: String(login), password, clientAddress: req.ip ?? '', baseLocation: urlRoot(req) }, logger);
     return info;
   });
 

@@ -10,7 +10,7 @@ import { newSessionId } from '../../sessions/session-id.ts';
 import type { SessionStore, WebSession } from '../../sessions/session-store.ts';
 import { werkzeugUrlEncode } from '../../wire/werkzeug-url.ts';
 import { forwardIfRouted } from '../forwarding.ts';
-import { openWebSession } from '../open-web-session.ts';
+import { openWebSession, urlRoot } from '../open-web-session.ts';
 import { csrfToken, isValidCsrfToken } from './csrf-token.ts';
 import { frontendErrorPage, loginPage, signedInPage, werkzeugPage } from './page-html.ts';
 
@@ -134,7 +134,7 @@ export function webPagesRoutes(deps: WebPagesDeps): Router {
     if (!SAFE_METHODS.has(req.method)) {
       try {
         // Odoo keeps only the credential fields that are set: an empty password is no password.
-        const { uid } = await openWebSession(deps, res, { database, login: params.login ?? '', password: params.password || undefined, clientAddress: req.ip ?? '' });
+        const { uid } = await openWebSession(deps, res, { database, login: params.login ?? '', password: params.password || undefined, clientAddress: req.ip ?? '', baseLocation: urlRoot(req) }, deps.logger);
         return redirect(res, localUrl(params.redirect || (await landingPage(database, uid))));
       } catch (thrown) {
         if (!(thrown instanceof OdooError) || thrown.exceptionName !== 'odoo.exceptions.AccessDenied') throw thrown;
