@@ -35,6 +35,7 @@ FIXTURES = os.path.join(HERE, '..', 'fixtures', 'odoo-golden-heldout-like')
 P_CATEGORY = 8
 PRODUCT_CATEGORY = 12
 ORDER = 21
+USER = 8
 LINE = 45
 PARTNER = 42
 
@@ -317,6 +318,44 @@ def acl_demo_sequence():
     ]
 
 
+# Users the seq_wusers block creates (first res.users id of a fresh odoo_ref is 8).
+PLAIN, SALESMAN, PORTAL2 = 'acl.plain', 'acl.sales', 'acl.portal'
+
+
+def new_users_sequence():
+    """Writes by users the sequence creates (seq_acl_b's shapes): an internal user without sales
+    rights, a salesman (own documents), a portal user; an archived user; a password change."""
+    return [
+        rpc('create an internal user without sales rights', A, 'res.users', 'create',
+            [{'name': 'Acl Plain', 'login': PLAIN, 'password': PLAIN, 'groups_id': [(6, 0, [1])]}]),
+        rpc('create a salesman (own documents only)', A, 'res.users', 'create',
+            [{'name': 'Acl Sales', 'login': SALESMAN, 'password': SALESMAN, 'groups_id': [(6, 0, [1, 21])]}]),
+        rpc('create a portal user for partner Deco Addict contact', A, 'res.users', 'create',
+            [{'name': 'Acl Portal', 'login': PORTAL2, 'password': PORTAL2, 'groups_id': [(6, 0, [10])]}]),
+        rpc('the plain user writes an order', PLAIN, 'sale.order', 'write', [[1], {'client_order_ref': 'PLAIN'}]),
+        rpc('the plain user creates a partner', PLAIN, 'res.partner', 'create', [{'name': 'Made By Plain'}], transport='xmlrpc'),
+        rpc('the plain user writes a partner tag', PLAIN, 'res.partner.category', 'write', [[2], {'name': 'Prospects!'}]),
+        rpc('the plain user writes its own signature', PLAIN, 'res.users', 'write', [[USER], {'signature': '<p>plain</p>'}], transport='call_kw'),
+        rpc('the plain user writes its own groups', PLAIN, 'res.users', 'write', [[USER], {'groups_id': [(4, 21)]}]),
+        rpc('the salesman creates an order for itself', SALESMAN, 'sale.order', 'create',
+            [{'partner_id': 10, 'order_line': [(0, 0, {'product_id': 5, 'product_uom_qty': 1})]}], save='sales_so'),
+        rpc('the salesman writes its order', SALESMAN, 'sale.order', 'write', [[saved('sales_so')], {'client_order_ref': 'MINE'}]),
+        rpc('the salesman writes a demo order', SALESMAN, 'sale.order', 'write', [[1], {'client_order_ref': 'NOT MINE'}], transport='xmlrpc'),
+        rpc('the salesman confirms its order', SALESMAN, 'sale.order', 'action_confirm', [[saved('sales_so')]]),
+        rpc('the salesman unlinks its confirmed order', SALESMAN, 'sale.order', 'unlink', [[saved('sales_so')]]),
+        rpc('the salesman counts the orders it sees', SALESMAN, 'sale.order', 'search_count', [[]]),
+        rpc('admin reads the portal user partner', A, 'res.users', 'read', [[USER + 2]], {'fields': ['partner_id', 'share', 'groups_id']}, save='pu'),
+        rpc('the portal user writes its own partner', PORTAL2, 'res.partner', 'write', [[lambda s: s['pu'][0]['partner_id'][0]], {'city': 'x'}]),
+        rpc('the portal user creates an order', PORTAL2, 'sale.order', 'create', [{'partner_id': 10}], transport='call_kw'),
+        rpc('admin archives the salesman', A, 'res.users', 'write', [[USER + 1], {'active': False}]),
+        rpc('the archived salesman writes its order', SALESMAN, 'sale.order', 'write', [[saved('sales_so')], {'client_order_ref': 'GONE'}]),
+        rpc('the plain user changes its password', PLAIN, 'res.users', 'change_password', [PLAIN, 'acl.plain.new']),
+        rpc('the plain user writes with the old password', PLAIN, 'res.partner', 'write', [[PARTNER], {'city': 'Old'}]),
+        rpc('the plain user writes with the new password', PLAIN, 'res.partner', 'write', [[PARTNER], {'city': 'New'}], password='acl.plain.new'),
+        rpc('what the users left', A, 'res.partner', 'read', [[PARTNER]], {'fields': ['name', 'city', 'create_uid', 'write_uid']}),
+    ]
+
+
 # hp_legacy: first ids a fresh copy hands out.
 HP_TAG = 16
 HP_COMMENT = 901
@@ -377,6 +416,7 @@ ODOO_REF_BLOCKS = [
     ('seq_wpcat', product_category_sequence),
     ('seq_wsale', sale_sequence),
     ('seq_wacl', acl_demo_sequence),
+    ('seq_wusers', new_users_sequence),
 ]
 HP_LEGACY_BLOCKS = [
     ('seq_whp', hp_sequence),
@@ -393,5 +433,5 @@ if __name__ == '__main__':
     if database == 'hp_legacy':
         blocks, uids, out = HP_LEGACY_BLOCKS, HP_UIDS, 'write-sequences-hp-legacy.jsonl'
     else:
-        blocks, uids, out = ODOO_REF_BLOCKS, {'admin': 2, 'demo': 6, 'portal': 7}, 'write-sequences.jsonl'
+        blocks, uids, out = ODOO_REF_BLOCKS, {'admin': 2, 'demo': 6, 'portal': 7, PLAIN: USER, SALESMAN: USER + 1, PORTAL2: USER + 2}, 'write-sequences.jsonl'
     g.main(__doc__, [(name, None, build()) for name, build in blocks], uids, os.path.join(FIXTURES, out))
