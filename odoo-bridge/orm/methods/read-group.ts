@@ -76,7 +76,13 @@ async function readGroup(
     if (!field) throw valueError(`Invalid field '${name}' on model '${model.name}'`);
     checkGranularity(spec, field, granularity);
     if (field.type === 'many2many') {
-      specs.push({ spec, field, granularity: null, expr: many2manyGroupJoin(env, model, alias, field, joins) });
+      // A non-stored related or `_inherits` many2many (res.users' category_id is its partner's) groups
+      // by its target's relation, joined through the path (`_traverse_related_sql`).
+      const related = field.store ? undefined : relatedTarget(env.registry, model, field);
+      const expr = related?.field.store
+        ? many2manyGroupJoin(env, related.model, joinRelatedPath(env, related, alias, joins), related.field, joins)
+        : many2manyGroupJoin(env, model, alias, field, joins);
+      specs.push({ spec, field, granularity: null, expr });
       continue;
     }
     // A model's Python `_field_to_sql` makes a non-stored field groupable (account.account.code).
@@ -189,8 +195,8 @@ async function readGroup(
 
   const names = new Map<number, Map<number, string | false>>();
   for (const [i, s] of specs.entries()) {
-    if (s.field.type !== 'many2one' && s.field.type !== 'many2many') continue;
-    const comodel = ctx.registry.model(s.field.relation!)!;
+    if (!groupsAsRecords(s.field)) continue;
+    const comodel = s.field.name === 'id' ? model : ctx.registry.model(s.field.relation!)!;
     names.set(i, await displayNames(ctx.readEnv({ sudo: true }), comodel, rows.map((r) => r[`g${i}`] as number).filter(Boolean)));
   }
   // Datetime buckets in a tz: their bounds go back to UTC for `__range` and `__domain`.
@@ -230,6 +236,12 @@ async function readGroup(
       const raw = row[`g${i}`];
       const name = s.field.name;
       const empty = raw === null || raw === undefined;
+      if (specs.findIndex((other) => other.spec === s.spec) < i && !(empty && s.field.type === 'many2many')) {
+        // The same groupby twice: `_read_group_format_result` formats the row's value in place, so its
+        // second pass filters on the formatted value (`create_uid = [2, 'Administrator']`, a date's label).
+        leaves.push([[name, '=', group[s.spec]]]);
+        return;
+      }
       if (s.granularity && !TIME_GRANULARITIES.has(s.granularity)) {
         // Number granularities: the number itself, filtered as `field.granularity = n`.
         group[s.spec] = empty ? false : Number(raw);
@@ -249,7 +261,7 @@ async function readGroup(
           leaves.push(['&', [name, '>=', from], [name, '<', to]]);
           ranges[s.spec] = { from, to };
         }
-      } else if (s.field.type === 'many2one' || s.field.type === 'many2many') {
+      } else if (groupsAsRecords(s.field)) {
         group[s.spec] = empty ? false : [raw, names.get(i)?.get(raw as number) ?? false];
         if (empty && s.field.type === 'many2many') {
           // The records without any related record: not in any of the other groups' values.
@@ -258,7 +270,8 @@ async function readGroup(
       } else {
         // A NULL group is False whatever the type (an integer's NULL is not read as 0 here).
         group[s.spec] = s.field.type === 'boolean' ? raw === true : empty ? false : convertColumn(s.field, raw);
-        leaves.push([[name, '=', s.field.type === 'boolean' ? raw === true : raw ?? false]]);
+        // The leaf holds the value as Python has it (a monetary's 405.0 is a float there too).
+        leaves.push([[name, '=', group[s.spec]]]);
       }
     });
     if (paging.lazy && groupby.length) group[`${specs[0]!.field.name}_count`] = row.__count;
@@ -276,17 +289,33 @@ async function readGroup(
  * restricted to the comodel records the user's rules let them see (archived ones included), so a
  * record counts once per related record and once under False when it has none.
  */
+/** The relation aliases already joined into a statement's joins. */
+const m2mJoinsOf = new WeakMap<Sql[], Set<string>>();
+
 function many2manyGroupJoin(env: SearchEnv, model: ModelInfo, alias: string, field: FieldInfo, joins: Sql[]): Sql {
   if (!field.store) throw valueError(`Group by non-stored many2many field: '${field.name}'`);
   const rel = relationOf(field);
   const comodel = env.registry.model(field.relation ?? '');
   if (!comodel) throw valueError(`Invalid field '${field.name}' on model '${model.name}'`);
   const relAlias = `${alias}__${field.name}`.slice(0, 60);
+  // The same many2many grouped twice is one join (Query.add_join of an alias it already has).
+  const joined = m2mJoinsOf.get(joins) ?? new Set<string>();
+  m2mJoinsOf.set(joins, joined);
+  if (joined.has(relAlias)) return sql.ref(`${relAlias}.${rel.column2}`);
+  joined.add(relAlias);
   const coAlias = nextAlias(env, comodel);
   const visible = compileWhere(env, comodel, [], coAlias, { activeTest: false });
   joins.push(sql`LEFT JOIN ${sql.table(rel.table)} AS ${sql.table(relAlias)} ON ${sql.ref(`${alias}.id`)} = ${sql.ref(`${relAlias}.${rel.column1}`)}
     AND ${sql.ref(`${relAlias}.${rel.column2}`)} IN (SELECT ${sql.ref(`${coAlias}.id`)} FROM ${sql.table(requireTable(comodel))} AS ${sql.table(coAlias)} WHERE ${visible})`);
   return sql.ref(`${relAlias}.${rel.column2}`);
+}
+
+/**
+ * Groups whose value is a record, `(id, display_name)` in read_group's answer: relational fields and
+ * `id` itself (models.py `_read_group_postprocess_groupby`: `field.relational or fname == 'id'`).
+ */
+function groupsAsRecords(field: FieldInfo): boolean {
+  return field.type === 'many2one' || field.type === 'many2many' || field.name === 'id';
 }
 
 /** Odoo's `expression.AND`: skip empty domains, prefix `&` for each extra domain. */
