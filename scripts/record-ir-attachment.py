@@ -74,6 +74,11 @@ CASES = [
     dict(label='data: url', db='odoo_ref', user='admin', vals=dict(name='x', type='url', url='data:image/gif;base64,R0lG')),
     dict(label='text index of non-ascii bytes', db='odoo_ref', user='admin', vals=dict(name='n.txt', datas=b64('café au lait déjà vu ok\x00\x01abcd'.encode()))),
     dict(label='text content named .jpg (PIL cannot open it)', db='hp_legacy', user='admin', vals=dict(name='m.jpg', datas=TEXT, res_model='res.partner', res_id=3)),
+    dict(label='demo reads the admin\'s attachment of no record (the _search filter: Uh-oh)', db='odoo_ref', user='admin', vals=dict(name='priv.txt', datas=b64(b'private words')), read_user='demo'),
+    dict(label='demo reads a public attachment of the admin', db='odoo_ref', user='admin', vals=dict(name='pub.txt', datas=b64(b'public words'), public=True), read_user='demo'),
+    dict(label='portal reads a public attachment (no read right)', db='odoo_ref', user='admin', vals=dict(name='pub.txt', datas=b64(b'public words'), public=True), read_user='portal'),
+    dict(label='demo reads an attachment of the admin user', db='odoo_ref', user='admin', vals=dict(name='u.txt', datas=b64(b'user words'), res_model='res.users', res_id=2), read_user='demo'),
+    dict(label='member reads the admin\'s attachment of a partner', db='hp_legacy', user='admin', vals=dict(name='p.txt', datas=TEXT, res_model='res.partner', res_id=3), read_user='member001'),
     dict(label='member without record', db='hp_legacy', user='member001', vals=dict(name='m.txt', datas=TEXT)),
     dict(label='member on its own partner', db='hp_legacy', user='member001', vals=dict(name='m.txt', datas=TEXT, res_model='res.partner', res_id=7)),
     dict(label='coach on the admin partner', db='hp_legacy', user='coach001', vals=dict(name='c.txt', datas=TEXT, res_model='res.partner', res_id=3)),
@@ -112,8 +117,9 @@ class Side:
             return {'create': created}
         if 'write' in case:
             out['write'] = self.rpc(db, case.get('write_user', user), 'write', [[created], case['write']])
-        out['read'] = self.rpc(db, user, 'read', [[created], READ_FIELDS])
-        out['read_bin_size'] = self.rpc(db, user, 'read', [[created], ['datas', 'file_size']], {'context': {'bin_size': True}})
+        reader = case.get('read_user', user)
+        out['read'] = self.rpc(db, reader, 'read', [[created], READ_FIELDS])
+        out['read_bin_size'] = self.rpc(db, reader, 'read', [[created], ['datas', 'file_size']], {'context': {'bin_size': True}})
         out['row'] = self.stored(db, created)
         if out['row'] and out['row']['store_fname']:
             out.update(self.file_facts(db, out['row']['store_fname']))
@@ -148,6 +154,7 @@ def main():
         recorded.append({**case, 'uid': USERS[case['db']][case['user']][0],
                          **({'write_uid': USERS[case['db']][case['write_user']][0]} if 'write_user' in case else {}),
                          **({'unlink_uid': USERS[case['db']][case['unlink_user']][0]} if 'unlink_user' in case else {}),
+                         **({'read_uid': USERS[case['db']][case['read_user']][0]} if 'read_user' in case else {}),
                          'odoo': answer})
         if ficus:
             other = ficus.run(case)

@@ -8,7 +8,6 @@ import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { mailActivitySearch } from './mail-activity-search.ts';
 import { checkMessagesReadable } from './mail-message-access.ts';
-import { checkAttachmentAccess } from '../write/core/ir-attachment-check.ts';
 import { searchIds, searchSource } from './search-source.ts';
 
 /**
@@ -20,8 +19,6 @@ import { searchIds, searchSource } from './search-source.ts';
  */
 export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<ReadableIds> {
   const wanted = ids.filter((id) => Number.isInteger(id));
-  // ir.attachment's `read` runs its own `check('read')` first: the attached records decide.
-  if (model.name === ATTACHMENT_MODEL && !ctx.access.superuser) await checkAttachmentAccess(ctx, 'read', wanted, undefined, (target, ids) => checkReadable(ctx, target, ids).then(() => undefined));
   ctx.access.checkModel(model, 'read');
   // mail.message's `_check_access('read')`: after its rules (whose refusal wins), its own conditions.
   const messages = async () => {
@@ -29,7 +26,9 @@ export async function checkReadable(ctx: CallContext, model: ModelInfo, ids: rea
   };
   // mail.activity's `_check_access('read')`: its rules, and assigned to the user or on a document the user may access.
   const activity = model.name === 'mail.activity' && !ctx.access.superuser;
-  // ir.attachment's fetch searches the ids through its `_search`, which keeps only the attachments of records the user may read.
+  // ir.attachment (Odoo 18 has no `read` override, no `check('read')` there): its fetch searches the
+  // ids through its `_search`, which keeps only the attachments of records the user may read; the
+  // others are the rules' "Uh-oh" AccessError.
   const attachment = model.name === ATTACHMENT_MODEL && !ctx.access.superuser;
   if (!wanted.length || !model.table || (!ctx.access.ruleDomain(model, 'read') && !activity && !attachment)) {
     await messages();

@@ -24,6 +24,7 @@ interface RecordedAttachmentCase {
   uid: number;
   write_uid?: number;
   unlink_uid?: number;
+  read_uid?: number;
   ctx?: Record<string, unknown>;
   vals: Record<string, unknown>;
   write?: Record<string, unknown>;
@@ -83,8 +84,8 @@ describe('ir.attachment as Odoo 18 stores it (recorded)', () => {
     if (typeof created !== 'number') return { create: created };
     const out: Record<string, unknown> = {};
     if (c.write) out.write = await answer(c.db, c.write_uid ?? c.uid, 'write', [[created], c.write]);
-    out.read = await answer(c.db, c.uid, 'read', [[created], READ_FIELDS]);
-    out.read_bin_size = await answer(c.db, c.uid, 'read', [[created], ['datas', 'file_size']], { context: { bin_size: true } });
+    out.read = await answer(c.db, c.read_uid ?? c.uid, 'read', [[created], READ_FIELDS]);
+    out.read_bin_size = await answer(c.db, c.read_uid ?? c.uid, 'read', [[created], ['datas', 'file_size']], { context: { bin_size: true } });
     const row = await stored(c.db, created);
     out.row = row;
     if (row?.store_fname) Object.assign(out, fileFacts(c.db, String(row.store_fname)));

@@ -2,26 +2,22 @@ import { accessError } from '../../../errors.ts';
 import type { AccessMode } from '../../access-policy.ts';
 import { userInGroup } from '../../access/user-in-group.ts';
 import type { CallContext } from '../../call-context.ts';
-import type { ModelInfo } from '../../registry/types.ts';
 import { BehaviourRegistry, type Vals } from '../behaviour-registry.ts';
 import { checkRules, ident } from '../write-env.ts';
 
 const DENIED = 'Sorry, you are not allowed to access this document.';
 
-/** The read check of the attached records (checked-read.ts's `check_access('read')`), given by the reader. */
-export type AttachedRecordsRead = (target: ModelInfo, ids: number[]) => Promise<void>;
-
 /**
- * ir.attachment `check(mode, values)` (base/models/ir_attachment.py, 18): only the superuser skips
- * it; a user neither admin (Access Rights) nor internal is refused outright; a public attachment is
- * readable; one of no record only by its creator or a system user; one of a binary field only if
- * the user may access that field; then the records the attachments — and `values`' res_model/res_id —
- * belong to must pass the user's check on their model: `read` to read, `write` to create, write or
- * unlink (attaching or removing a file updates the record) — the model's right even when none of
- * the records is left, then its rules. Unknown models and the user's own res.users record are not
- * held against it.
+ * ir.attachment `check(mode, values)` (base/models/ir_attachment.py, 18) as create, write and
+ * unlink call it (reads do not: they meet ACL and `_search`, checked-read.ts): only the superuser
+ * skips it; a user neither admin (Access Rights) nor internal is refused outright; an attachment of
+ * no record only by its creator or a system user; one of a binary field only if the user may
+ * access that field; then the records the attachments — and `values`' res_model/res_id — belong to
+ * must pass the user's `write` check on their model (attaching or removing a file updates the
+ * record): the model's right even when none of the records is left, then its write rules. Unknown
+ * models and the user's own res.users record are not held against it.
  */
-export async function checkAttachmentAccess(ctx: CallContext, mode: AccessMode, ids: readonly number[], values?: Vals, readRecords?: AttachedRecordsRead): Promise<void> {
+export async function checkAttachmentAccess(ctx: CallContext, mode: Exclude<AccessMode, 'read'>, ids: readonly number[], values?: Vals): Promise<void> {
   if (ctx.access.superuser) return;
   const admin = await userInGroup(ctx.db, ctx.access, 'base.group_erp_manager');
   if (!admin && !(await userInGroup(ctx.db, ctx.access, 'base.group_user'))) throw accessError(DENIED);
@@ -37,7 +33,6 @@ export async function checkAttachmentAccess(ctx: CallContext, mode: AccessMode, 
       [[...ids]],
     );
     for (const row of rows.rows) {
-      if (row.public && mode === 'read') continue;
       if (!ctx.access.isSystem) {
         if (!row.res_id && row.create_uid !== ctx.uid) throw accessError(DENIED);
         if (row.res_field) {
@@ -54,16 +49,11 @@ export async function checkAttachmentAccess(ctx: CallContext, mode: AccessMode, 
     const target = ctx.registry.model(name);
     if (!target) continue;
     if (name === 'res.users' && resIds.size === 1 && resIds.has(ctx.uid)) continue;
-    // `browse(ids).exists().check_access(mode)`: the model's right even when no record is left, then its rules.
-    const recordMode = mode === 'read' ? 'read' : 'write';
-    ctx.access.checkModel(target, recordMode);
+    // `browse(ids).exists().check_access('write')`: the model's right even when no record is left, then its rules.
+    ctx.access.checkModel(target, 'write');
     if (!target.table) continue;
     const existing = await ctx.db.query<{ id: number }>(`SELECT id FROM ${ident(target.table)} WHERE id = ANY($1::int4[]) ORDER BY id`, [[...resIds]]);
     if (!existing.rowCount) continue;
-    if (recordMode === 'read') {
-      if (readRecords) await readRecords(target, existing.rows.map((r) => r.id));
-      continue;
-    }
     await checkRules({ ctx, behaviours: NO_BEHAVIOUR }, target, 'write', existing.rows.map((r) => r.id));
   }
 }
