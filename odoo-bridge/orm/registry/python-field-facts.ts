@@ -191,9 +191,8 @@ export function pythonDigitsOf(registry: Registry, model: string, field: string)
   return factOf(registry, model, field)?.digits;
 }
 
-/** The `tracking` of the field a related path ends on (itself related: followed on), if any. */
-function relatedTargetTracking(registry: Registry, model: ModelInfo, related: string, depth = 0): number | undefined {
-  if (depth > 8) return undefined;
+/** The `tracking` the field a related path ends on declares, if any. */
+function relatedTargetTracking(registry: Registry, model: ModelInfo, related: string): number | undefined {
   const names = related.split('.');
   let current: ModelInfo | undefined = model;
   for (const name of names.slice(0, -1)) {
@@ -204,7 +203,8 @@ function relatedTargetTracking(registry: Registry, model: ModelInfo, related: st
   const last = names[names.length - 1]!;
   const target = current!.fields.get(last);
   if (!target) return undefined;
-  const own = factOf(registry, current!.name, last)?.tracking;
-  if (own) return own;
-  return target.related ? relatedTargetTracking(registry, current!, target.related, depth + 1) : undefined;
+  // Only the target's own `tracking=` (its `_extra_keys`, the parameters its definition declares): an
+  // inherited or related target got its tracking copied, not declared (crm.team.member's email,
+  // related to res.users' inherited email, is not tracked).
+  return factOf(registry, current!.name, last)?.tracking;
 }
