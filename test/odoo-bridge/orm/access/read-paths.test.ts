@@ -53,10 +53,13 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/write/copy-records.ts': { fieldGroups: 1 },
   // export_data reads each exported field as `_fetch_field` does: the user may read it, on every level.
   'odoo-bridge/orm/write/export-data.ts': { fieldGroups: 1 },
+  // ir.attachment's check(mode): an attachment of a binary field follows that field's groups (ir_attachment.py check).
+  'odoo-bridge/orm/write/core/ir-attachment-check.ts': { fieldGroups: 1 },
   // The reader labels many2one values and display_name with Odoo's sudo name read (Many2one.convert_to_read);
   // an ir.model.data's display name is the name of the record it names (ir_model.py _compute_display_name;
   // ir.model.data itself is readable by access-rights managers only, base.group_erp_manager).
-  'odoo-bridge/orm/read/read-records.ts': { displayNames: 3 },
+  // product.product's partner_ref is the display name of the same vouched records (product.py _compute_partner_ref).
+  'odoo-bridge/orm/read/read-records.ts': { displayNames: 4 },
   // `read`'s check (ACL + rules on explicit ids) vouches for what passed it, and reads them.
   'odoo-bridge/orm/methods/checked-read.ts': { vouchReadable: 2, readRecords: 1 },
   // A search's WHERE always carries the user's rules (compileWhere with ctx.searchEnv), so its ids are readable.
@@ -82,6 +85,10 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // message_post's record_name: the document's display name read as sudo (`self.sudo().display_name`); the post
   // itself is then checked as mail.message's create access (document write/`_mail_post_access`, parent, follower).
   'odoo-bridge/orm/write/mail/message-post.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // Email notifications: the document's name in the queued mail's subject and the assignment notification
+  // (rendered by Odoo as the sending environment, stored in mail.mail / mail.message, never answered to the caller).
+  'odoo-bridge/orm/write/mail/notify-thread.ts': { sudoReadEnv: 1, displayNames: 1 },
+  'odoo-bridge/orm/write/mail/assignment-notify.ts': { sudoReadEnv: 1, displayNames: 1 },
   // mail.activity `_search`: a ruled search source only narrowed (ANDed with the activities assigned to the user
   // or on documents the user may read/write by the document's ACL and rules).
   'odoo-bridge/orm/methods/mail-activity-search.ts': { vouchRuled: 2 },
@@ -110,8 +117,14 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // sale.order's invoices (its lines and their invoice lines as the reader), active pricelists, archived products,
   // paid amount (transactions), undiscounted amount and expected date (lines), as their compute reads them.
   'odoo-bridge/orm/read/sale-order-computes.ts': { computeAsUser: 7 },
+  // sale's amount_invoiced/amount_to_invoice (invoice lines as the reader) and product's sales_count (sale.report
+  // rows as the reader, its _read_group), as their computes search them.
+  'odoo-bridge/orm/read/sale-invoicing-computes.ts': { computeAsUser: 1 },
+  'odoo-bridge/orm/read/sales-count-computes.ts': { computeAsUser: 1 },
   // name_create answers the display name of the record the caller just created.
   'odoo-bridge/orm/write/write-methods.ts': { displayNames: 1 },
+  // product.category's own name_create answers the display name of the category the caller just created.
+  'odoo-bridge/orm/write/core/product-category.ts': { displayNames: 1 },
 };
 
 async function productionFiles(dir = ROOT, rel = ''): Promise<string[]> {
