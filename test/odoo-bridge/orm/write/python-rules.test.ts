@@ -180,11 +180,20 @@ describe('mail.thread chatter of native writes', () => {
     expect(await row(`SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id = $1`, [quiet])).toEqual([]);
   });
 
-  it('a responsible other than the writer would be notified by mail: refused, nothing written', async () => {
+  it('a responsible other than the writer is told of the assignment (mail.message_user_assigned), the writer is not', async () => {
     const id = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Assigned' }])) as number;
-    const error = await errorOf(call(ADMIN, 'res.partner', 'write', [[id], { user_id: DEMO }]));
-    expect(error.message).toMatch(/^Ficus cannot run the assignment notification/);
-    expect((await row(`SELECT user_id FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ user_id: null });
+    await call(ADMIN, 'res.partner', 'write', [[id], { user_id: DEMO }]);
+    expect((await row(`SELECT user_id FROM res_partner WHERE id = $1`, [id]))[0]).toEqual({ user_id: DEMO });
+    const told = await row(
+      `SELECT m.message_type, r.res_partner_id = u.partner_id AS to_assignee, m.body LIKE '%You have been assigned to%' AS says_assigned
+         FROM mail_message m JOIN mail_message_res_partner_rel r ON r.mail_message_id = m.id JOIN res_users u ON u.id = $2
+        WHERE m.model = 'res.partner' AND m.res_id = $1 AND m.message_type = 'user_notification'`,
+      [id, DEMO],
+    );
+    expect(told).toEqual([{ message_type: 'user_notification', to_assignee: true, says_assigned: true }]);
+    const self = (await call(ADMIN, 'res.partner', 'create', [{ name: 'Mine' }])) as number;
+    await call(ADMIN, 'res.partner', 'write', [[self], { user_id: ADMIN }]);
+    expect(await row(`SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id = $1 AND message_type = 'user_notification'`, [self])).toEqual([]);
   });
 });
 
