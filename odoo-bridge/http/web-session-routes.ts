@@ -1,34 +1,26 @@
 import { Router, type RequestHandler } from 'express';
-import type { Logger } from 'pino';
 import { accessError, keyError, OdooError, sessionExpired } from '../errors.ts';
-import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { bindArguments } from '../orm/dispatch/signature.ts';
 import { VERSION_INFO } from '../rpc/version.ts';
 import { LANGUAGES } from '../rpc/db-service.ts';
-import type { DatabaseDirectory, ServedDatabaseRuntime } from '../served-databases.ts';
+import type { ServedDatabaseRuntime } from '../served-databases.ts';
 import { currentCredentialStamp } from '../../platform/credential-stamp.ts';
 import { sessionIdOf } from '../sessions/session-cookie.ts';
 import { buildSessionInfo } from '../sessions/session-info.ts';
-import type { SessionStore, WebSession } from '../sessions/session-store.ts';
+import type { WebSession } from '../sessions/session-store.ts';
 import { jsonEndpoint, type JsonCallContext, type JsonEndpointOptions } from './json-endpoint.ts';
 import { callKwPreRead } from './call-kw-pre-read.ts';
 import { answerRouted, forwardIfRouted } from './forwarding.ts';
-import type { CallRouter, RouteQuery } from '../routing/call-router.ts';
+import type { RouteQuery } from '../routing/call-router.ts';
 import { pythonDict, pythonStarArgs, pythonTruthy } from '../wire/python-values.ts';
 import { notFoundError } from './odoo-json-errors.ts';
 import { rawBody } from './raw-body.ts';
 import { cleanButtonAction } from './clean-action.ts';
 import { openWebSession, urlRoot } from './open-web-session.ts';
 import { werkzeugQuotePlus } from '../wire/werkzeug-url.ts';
+import type { WebDeps } from './web-deps.ts';
 
-export interface WebRoutesDeps {
-  databases: DatabaseDirectory;
-  router: CallRouter;
-  sessions: SessionStore;
-  throttle: LoginThrottle;
-  logger: Logger;
-  maxInactivitySeconds: number;
-}
+export type WebRoutesDeps = WebDeps;
 
 /** A request's logged-in session, checked against the user's current credentials. */
 export interface AuthenticatedSession {

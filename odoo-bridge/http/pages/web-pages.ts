@@ -1,27 +1,18 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Logger } from 'pino';
 import { OdooError } from '../../errors.ts';
-import type { LoginThrottle } from '../../auth/login-throttle.ts';
-import type { CallRouter } from '../../routing/call-router.ts';
-import type { DatabaseDirectory, ServedDatabaseRuntime } from '../../served-databases.ts';
+import type { WebDeps } from '../web-deps.ts';
+import type { ServedDatabaseRuntime } from '../../served-databases.ts';
 import { currentCredentialStamp } from '../../../platform/credential-stamp.ts';
 import { sessionIdOf, setSessionCookie } from '../../sessions/session-cookie.ts';
 import { newSessionId } from '../../sessions/session-id.ts';
-import type { SessionStore, WebSession } from '../../sessions/session-store.ts';
+import type { WebSession } from '../../sessions/session-store.ts';
 import { werkzeugUrlEncode } from '../../wire/werkzeug-url.ts';
 import { forwardIfRouted } from '../forwarding.ts';
 import { openWebSession, urlRoot } from '../open-web-session.ts';
 import { csrfToken, isValidCsrfToken } from './csrf-token.ts';
 import { frontendErrorPage, loginPage, signedInPage, werkzeugPage } from './page-html.ts';
 
-export interface WebPagesDeps {
-  databases: DatabaseDirectory;
-  router: CallRouter;
-  sessions: SessionStore;
-  throttle: LoginThrottle;
-  logger: Logger;
-  maxInactivitySeconds: number;
-}
+export type WebPagesDeps = WebDeps;
 
 /** What a page request knows before its route runs: the database Odoo would pick and the signed-in session, if any. */
 interface PageRequest {
