@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CallContext } from '../../call-context.ts';
 import { createRecords } from '../record-writes.ts';
 import type { WriteEnv } from '../write-env.ts';
 import { userHasGroupNow } from './group-implication.ts';
+import mailProviders from './iap-mail-providers.generated.json' with { type: 'json' };
 
 /**
  * partner_autocomplete's `res.company.iap_enrich_auto` after create (partner_autocomplete/models/
@@ -18,9 +16,8 @@ import { userHasGroupNow } from './group-implication.ts';
  * Odoo creates the account in a cursor of its own (kept if the create later fails); here it is
  * part of the call's transaction.
  */
-const MAIL_PROVIDERS: ReadonlySet<string> = new Set(
-  (JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'iap-mail-providers.generated.json'), 'utf8')) as { providers: string[] }).providers,
-);
+// Imported, not read beside the file: a bundled child process (test/services/support/bundle.ts) has no file there.
+const MAIL_PROVIDERS: ReadonlySet<string> = new Set((mailProviders as { providers: string[] }).providers);
 
 /** tools.mail `email_domain_extract` / `url_domain_extract` as `_get_company_domain` combines them. */
 export function companyDomain(email: string | null, website: string | null): string | false {
