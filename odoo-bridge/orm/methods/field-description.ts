@@ -9,7 +9,7 @@ import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
 import { PYTHON_FIELD_DESCRIPTIONS } from '../registry/python-field-description.generated.ts';
 import { checkCompanyDomainKind, pythonDescriptionOf, type DescriptionParams, type MergedDefinition } from '../registry/python-field-description.ts';
 import { fieldDepends } from '../registry/python-field-facts-depends.ts';
-import { pythonDigitsOf } from '../registry/python-field-facts.ts';
+import { declaredDigits } from '../registry/float-digits.ts';
 import { NUMERIC_TYPES, translated, type FieldInfo, type ModelInfo } from '../registry/types.ts';
 import { hasFieldSql } from '../sql/related-sql.ts';
 import { run } from '../sql/execute.ts';
@@ -103,14 +103,8 @@ function aggregatorOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, d
 }
 
 /** A Float's digits: `(precision, scale)`, `0`, or undefined (none). */
-export function digitsOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo, depth = 0): [number, number] | number | undefined {
-  const merged = paramsOf(env, model, field);
-  let raw: unknown = merged && 'digits' in merged.params ? merged.params.digits : undefined;
-  if (raw === undefined) raw = pythonDigitsOf(env.ctx.registry, model.name, field.name);
-  if (raw === undefined || raw === null) {
-    const target = depth < 16 ? targetOf(env, model, field) : null;
-    return target ? digitsOf(env, target.model, target.field, depth + 1) : undefined;
-  }
+export function digitsOf(env: DescriptionEnv, model: ModelInfo, field: FieldInfo): [number, number] | number | undefined {
+  const raw = declaredDigits(env.ctx.registry, model, field);
   if (Array.isArray(raw)) return [raw[0] as number, raw[1] as number];
   if (typeof raw === 'number') return raw;
   if (raw && typeof raw === 'object' && 'precision' in raw) return [16, env.precisions.get((raw as { precision: string }).precision) ?? 2];

@@ -8,7 +8,7 @@ import type { Vals } from './behaviour-registry.ts';
  * `Float.convert_to_column`: `float_round(float(value or 0.0), precision_digits=scale)`, and
  * `convert_to_cache` the same): list_price 12.3456 is stored as 12.35 under 'Product Price'.
  * Named precisions are read from `decimal_precision` (`precision_get`, 2 when the row is gone),
- * in one statement, and only when `vals` holds such a field.
+ * once per call, and only when `vals` holds such a field.
  */
 export async function floatScales(ctx: CallContext, model: ModelInfo, vals: Vals): Promise<ReadonlyMap<string, number> | undefined> {
   let scales: Map<string, number> | undefined;
@@ -22,9 +22,20 @@ export async function floatScales(ctx: CallContext, model: ModelInfo, vals: Vals
     else named.set(name, digits.precision);
   }
   if (named.size) {
-    const { rows } = await ctx.db.query<{ name: string; digits: number }>('SELECT name, digits FROM decimal_precision WHERE name = ANY($1::text[])', [[...new Set(named.values())]]);
-    const digitsByName = new Map(rows.map((r) => [r.name, r.digits]));
+    const digitsByName = await precisionsOf(ctx);
     for (const [field, precision] of named) (scales ??= new Map()).set(field, digitsByName.get(precision) ?? 2);
   }
   return scales;
+}
+
+/** decimal.precision's digits by name, read once per call (a batch create and its constraint check share them). */
+const precisionsByCall = new WeakMap<CallContext, Promise<ReadonlyMap<string, number>>>();
+
+function precisionsOf(ctx: CallContext): Promise<ReadonlyMap<string, number>> {
+  let precisions = precisionsByCall.get(ctx);
+  if (!precisions) {
+    precisions = ctx.db.query<{ name: string; digits: number }>('SELECT name, digits FROM decimal_precision').then(({ rows }) => new Map(rows.map((r) => [r.name, r.digits])));
+    precisionsByCall.set(ctx, precisions);
+  }
+  return precisions;
 }
