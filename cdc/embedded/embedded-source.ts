@@ -30,6 +30,12 @@ export interface EmbeddedSourceOptions {
   /** Longest a change waits in a batch. Default 20 ms. */
   maxDelayMs?: number;
   snapshotBatchRows?: number;
+  /**
+   * Debezium's snapshot.mode: `initial` (default) reads every table's rows at the slot's
+   * consistent point before streaming; `no_data` only creates the slot and streams from there,
+   * for consumers of changes that drop snapshot reads anyway (a first start then costs nothing).
+   */
+  snapshotMode?: 'initial' | 'no_data';
   heartbeatIntervalMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -186,7 +192,7 @@ export class EmbeddedSource {
       await applier.resetTables(tables, { source: this.slotName, position: base });
       const startedAt = Date.now();
       let rows = 0;
-      for await (const { events } of readSnapshot({
+      if (this.#o.snapshotMode !== 'no_data') for await (const { events } of readSnapshot({
         url: sourceUrl,
         snapshotName: created.snapshotName,
         consistentPoint: created.consistentPoint,

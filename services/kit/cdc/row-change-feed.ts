@@ -86,8 +86,8 @@ export function rowChangeFeedLag(registry: Registry): Histogram<'feed'> {
  * module), on the same change stream as the sync: the embedded logical-replication reader on its
  * own slot. What the reader takes for an applier is this feed's sink: each batch is handed to
  * `handle`, then the reader's position is stored in the consumer's database, so a feed killed
- * in between hands the batch again (handlers are idempotent). Snapshot reads are dropped: rows
- * that existed before the feed started are not changes. In distributed mode the Kafka source
+ * in between hands the batch again (handlers are idempotent). No snapshot is read (rows that
+ * existed before the feed started are not changes), so a first start is a slot creation. In distributed mode the Kafka source
  * (cdc/distributed/kafka-source.ts) takes the same sink (`asApplier()`).
  */
 export class RowChangeFeed {
@@ -105,11 +105,11 @@ export class RowChangeFeed {
     this.#relationTables = new Set(options.relationTables ?? []);
     this.#source = new EmbeddedSource({
       sourceUrl: options.sourceUrl, purpose: options.purpose, tables: [...options.tables, ...(options.relationTables ?? [])].map((t) => `public.${t}`), applier: this.asApplier(), logger: options.logger,
-      batchSize: options.batchSize ?? 2000, maxDelayMs: options.maxDelayMs ?? 20, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
+      snapshotMode: 'no_data', batchSize: options.batchSize ?? 2000, maxDelayMs: options.maxDelayMs ?? 20, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
     });
   }
 
-  /** Resolves once the feed streams (its first start reads the tables' snapshot to find the slot's starting point). */
+  /** Resolves once the feed streams (its first start only creates the slot: rows that existed before are not changes). */
   get ready(): Promise<void> {
     return this.#source.ready;
   }
