@@ -21,6 +21,9 @@ import { SALE_ORDER_COMPUTED_FIELDS } from './sale-order-computes.ts';
 import { SALES_COUNT_COMPUTED_FIELDS } from './sales-count-computes.ts';
 import { SALE_INVOICING_COMPUTED_FIELDS } from './sale-invoicing-computes.ts';
 import { ATTACHMENT_URL_COMPUTED_FIELDS } from './attachment-url-computes.ts';
+import { PRODUCT_SALE_LINE_COMPUTED_FIELDS } from './product-sale-line-computes.ts';
+import { MAIL_IR_COMPUTED_FIELDS } from './mail-ir-computes.ts';
+import { ACCOUNT_RECORD_COMPUTED_FIELDS } from './account-record-computes.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -395,13 +398,21 @@ export function inlineAddress(address: string): string {
   return address.replace(/\n(\s|\n)*/g, ', ').replace(/^\s+|\s+$/g, '').replace(/^,+|,+$/g, '');
 }
 
+/** Every table of computes by `model.field`, the first naming a field wins. */
+const COMPUTED_FIELD_TABLES: readonly Readonly<Record<string, ComputedField>>[] = [
+  COMPUTED_FIELDS, USER_COMPUTED_FIELDS, PRODUCT_CURRENCY_COMPUTED_FIELDS, BASE_MODEL_COMPUTED_FIELDS, MAIL_MESSAGE_COMPUTED_FIELDS,
+  SALE_COMPUTED_FIELDS, ACCOUNT_COMPUTED_FIELDS, PARTNER_ACCOUNT_COMPUTED_FIELDS, COMPANY_USER_BANK_COMPUTED_FIELDS, PRODUCT_COMPUTED_FIELDS,
+  SALE_ORDER_COMPUTED_FIELDS, SALES_COUNT_COMPUTED_FIELDS, SALE_INVOICING_COMPUTED_FIELDS, ATTACHMENT_URL_COMPUTED_FIELDS,
+  PRODUCT_SALE_LINE_COMPUTED_FIELDS, MAIL_IR_COMPUTED_FIELDS, ACCOUNT_RECORD_COMPUTED_FIELDS,
+];
+
 /**
  * The compute Ficus runs for `model.field`: one of the table above, or a mail.thread /
  * mail.activity.mixin compute of a model inheriting the mixin (mail-mixin-computes.ts).
  */
 export function computedField(model: ModelInfo, field: string): ComputedField | undefined {
   const key = `${model.name}.${field}`;
-  const known = COMPUTED_FIELDS[key] ?? USER_COMPUTED_FIELDS[key] ?? PRODUCT_CURRENCY_COMPUTED_FIELDS[key] ?? BASE_MODEL_COMPUTED_FIELDS[key] ?? MAIL_MESSAGE_COMPUTED_FIELDS[key] ?? SALE_COMPUTED_FIELDS[key] ?? ACCOUNT_COMPUTED_FIELDS[key] ?? PARTNER_ACCOUNT_COMPUTED_FIELDS[key] ?? COMPANY_USER_BANK_COMPUTED_FIELDS[key] ?? PRODUCT_COMPUTED_FIELDS[key] ?? SALE_ORDER_COMPUTED_FIELDS[key] ?? SALES_COUNT_COMPUTED_FIELDS[key] ?? SALE_INVOICING_COMPUTED_FIELDS[key] ?? ATTACHMENT_URL_COMPUTED_FIELDS[key] ?? mailMixinComputedField(model, field);
+  const known = COMPUTED_FIELD_TABLES.map((table) => table[key]).find(Boolean) ?? mailMixinComputedField(model, field);
   if (known) return known;
   // A non-stored field nothing computes (a search-only field) reads as its empty value.
   const info = model.fields.get(field);
