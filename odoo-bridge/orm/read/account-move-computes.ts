@@ -1,0 +1,165 @@
+import { sql } from 'kysely';
+import type { ComputedField, ComputeScope } from './computed-field.ts';
+import type { Sql } from '../domain/search-env.ts';
+
+/**
+ * Non-stored computes of account.move (and so of account.bank.statement.line, which inherits it
+ * through `_inherits`) that are the record's own data and arithmetic, from account/models/account_move.py
+ * (Odoo 18) unless said otherwise:
+ *
+ * | field | value |
+ * |---|---|
+ * | needed_terms_dirty | True (`_compute_needed_terms` sets it first) |
+ * | type_name | move_type's label, "Invoice" / "Credit Note" for customer ones |
+ * | direction_sign | 1 for entries and outbound types (in_invoice, out_refund, in_receipt), else -1 |
+ * | invoice_filter_type_domain | 'sale' / 'purchase' by move type (receipts included), else False |
+ * | tax_country_id / tax_country_code | the fiscal position's country when it has a foreign VAT, else the company's fiscal country |
+ * | move_sent_values | 'sent' / 'not_sent' from is_move_sent |
+ * | hide_post_button | not draft, or auto-posted later than today (context_today) |
+ * | show_reset_to_draft_button | not hashed, not restricted (posted in a hash-restricted journal), and cancelled or posted (need_cancel_request is False in stock account) |
+ * | need_cancel_request | False (`_need_cancel_request` of stock account; l10n EDI modules override it) |
+ * | secured / is_being_sent | bool(inalterable_hash) / bool(sending_data) |
+ * | quick_edit_mode | the company's quick_edit_mode covers the journal's type |
+ * | show_delivery_date | a delivery date on a sale document |
+ * | display_qr_code | customer/vendor invoice or receipt and the company's qr_code |
+ * | status_in_payment | the state when draft or cancel, else payment_state |
+ * | payment_count | matched payments (`matched_payment_ids`) |
+ * | bank_partner_id | the company's partner on inbound moves, else the commercial partner |
+ * | display_inactive_currency_warning | draft with an archived currency |
+ * | show_payment_term_details / show_discount_details | open invoices/receipts: more than one payment term line or an early discount / the early discount |
+ * | invoice_pdf_report_id | the ir.attachment of invoice_pdf_report_file (searched as the reader) |
+ * | access_url | portal.mixin: '#', '/my/invoices/<id>' for invoices |
+ */
+const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
+const OUTBOUND = ['in_invoice', 'out_refund', 'in_receipt'];
+const SALE = ['out_invoice', 'out_refund', 'out_receipt'];
+const PURCHASE = ['in_invoice', 'in_refund', 'in_receipt'];
+const INVOICES = ['out_invoice', 'out_refund', 'in_invoice', 'in_refund'];
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  entry: 'Journal Entry', out_invoice: 'Invoice', out_refund: 'Credit Note', in_invoice: 'Vendor Bill',
+  in_refund: 'Vendor Credit Note', out_receipt: 'Sales Receipt', in_receipt: 'Purchase Receipt',
+};
+
+/** `fields.Date.context_today`: today in the context's timezone, else the reader's, else UTC. */
+function contextToday(scope: ComputeScope): Sql {
+  const tz = typeof scope.env.context?.tz === 'string' && scope.env.context.tz ? scope.env.context.tz : null;
+  const userTz = sql`(SELECT p.tz FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ${sql.lit(scope.uid)})`;
+  return sql`(now() AT TIME ZONE COALESCE(${tz}::text, ${userTz}, 'UTC'))::date`;
+}
+
+const fiscalPositionForeign = (a: string) => sql`(SELECT fp.country_id FROM account_fiscal_position fp WHERE fp.id = ${column(a, 'fiscal_position_id')} AND COALESCE(fp.foreign_vat, '') <> '')`;
+const taxCountry = (a: string) => sql`CASE WHEN EXISTS (SELECT 1 FROM account_fiscal_position fp WHERE fp.id = ${column(a, 'fiscal_position_id')} AND COALESCE(fp.foreign_vat, '') <> '')
+  THEN ${fiscalPositionForeign(a)} ELSE (SELECT c.account_fiscal_country_id FROM res_company c WHERE c.id = ${column(a, 'company_id')}) END`;
+
+export const ACCOUNT_MOVE_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'account.move.needed_terms_dirty': { dependsOn: [], compute: () => true },
+  // `_compute_type_name` (labels in English: the served databases' language).
+  'account.move.type_name': { dependsOn: ['move_type'], compute: (r) => TYPE_NAMES[String(r.move_type)] ?? false },
+  // `_compute_direction_sign` (`is_outbound()`).
+  'account.move.direction_sign': { dependsOn: ['move_type'], compute: (r) => (r.move_type === 'entry' || OUTBOUND.includes(String(r.move_type)) ? 1 : -1) },
+  // `_compute_invoice_filter_type_domain`.
+  'account.move.invoice_filter_type_domain': {
+    dependsOn: ['move_type'],
+    compute: (r) => (SALE.includes(String(r.move_type)) ? 'sale' : PURCHASE.includes(String(r.move_type)) ? 'purchase' : false),
+  },
+  // `_compute_tax_country_id` / `_compute_tax_country_code`.
+  'account.move.tax_country_id': {
+    dependsOn: [], readsTables: ['account_fiscal_position', 'res_company'], many2one: 'res.country',
+    select: (a) => taxCountry(a),
+    compute: (r) => r.tax_country_id ?? false,
+  },
+  'account.move.tax_country_code': {
+    dependsOn: [], readsTables: ['account_fiscal_position', 'res_company', 'res_country'],
+    select: (a) => sql`(SELECT co.code FROM res_country co WHERE co.id = ${taxCountry(a)})`,
+    compute: (r) => r.tax_country_code ?? false,
+  },
+  // `compute_move_sent_values`.
+  'account.move.move_sent_values': { dependsOn: ['is_move_sent'], compute: (r) => (r.is_move_sent ? 'sent' : 'not_sent') },
+  // `_compute_hide_post_button`.
+  'account.move.hide_post_button': {
+    dependsOn: ['state'], readsTables: [],
+    select: (a, scope) => sql`(COALESCE(${column(a, 'auto_post')}, 'no') <> 'no' AND ${column(a, 'date')} > ${contextToday(scope)})`,
+    compute: (r) => r.state !== 'draft' || r.hide_post_button === true,
+  },
+  // `_compute_show_reset_to_draft_button` (`_is_move_restricted`: posted in a journal restricting by hash).
+  'account.move.show_reset_to_draft_button': {
+    dependsOn: ['state', 'inalterable_hash'], readsTables: ['account_journal'],
+    select: (a) => sql`COALESCE((SELECT j.restrict_mode_hash_table FROM account_journal j WHERE j.id = ${column(a, 'journal_id')}), false)`,
+    compute: (r) => !(r.show_reset_to_draft_button === true && r.state === 'posted') && !r.inalterable_hash && (r.state === 'cancel' || r.state === 'posted'),
+  },
+  'account.move.need_cancel_request': { dependsOn: [], compute: () => false },
+  'account.move.secured': { dependsOn: ['inalterable_hash'], compute: (r) => Boolean(r.inalterable_hash) },
+  'account.move.is_being_sent': {
+    dependsOn: [], readsTables: [],
+    select: (a) => sql`(${column(a, 'sending_data')} IS NOT NULL AND ${column(a, 'sending_data')}::jsonb NOT IN ('null'::jsonb, '{}'::jsonb, '[]'::jsonb, 'false'::jsonb, '""'::jsonb, '0'::jsonb))`,
+    compute: (r) => r.is_being_sent === true,
+  },
+  // `_compute_quick_edit_mode`.
+  'account.move.quick_edit_mode': {
+    dependsOn: [], readsTables: ['account_journal', 'res_company'],
+    select: (a) => sql`(SELECT CASE j.type WHEN 'sale' THEN c.quick_edit_mode IN ('out_invoices', 'out_and_in_invoices')
+        WHEN 'purchase' THEN c.quick_edit_mode IN ('in_invoices', 'out_and_in_invoices') ELSE false END
+      FROM res_company c LEFT JOIN account_journal j ON j.id = ${column(a, 'journal_id')} WHERE c.id = ${column(a, 'company_id')})`,
+    compute: (r) => r.quick_edit_mode === true,
+  },
+  // `_compute_show_delivery_date`: `delivery_date and is_sale_document()`.
+  'account.move.show_delivery_date': {
+    dependsOn: ['delivery_date', 'move_type'],
+    compute: (r) => (r.delivery_date ? SALE.slice(0, 2).includes(String(r.move_type)) : false),
+  },
+  // `_compute_display_qr_code`.
+  'account.move.display_qr_code': {
+    dependsOn: ['move_type'], readsTables: ['res_company'],
+    select: (a) => sql`COALESCE((SELECT c.qr_code FROM res_company c WHERE c.id = ${column(a, 'company_id')}), false)`,
+    compute: (r) => ['out_invoice', 'out_receipt', 'in_invoice', 'in_receipt'].includes(String(r.move_type)) && r.display_qr_code === true,
+  },
+  // `_compute_status_in_payment`.
+  'account.move.status_in_payment': {
+    dependsOn: ['state', 'payment_state'],
+    compute: (r) => (r.state === 'draft' || r.state === 'cancel' ? r.state : r.payment_state ?? false),
+  },
+  // `_compute_payment_count`: len(matched_payment_ids).
+  'account.move.payment_count': {
+    dependsOn: [], readsTables: ['account_move__account_payment'],
+    select: (a) => sql`(SELECT count(*)::int FROM account_move__account_payment r WHERE r.invoice_id = ${column(a, 'id')})`,
+    compute: (r) => Number(r.payment_count ?? 0),
+  },
+  // `_compute_bank_partner_id` (`is_inbound()`: out_invoice, in_refund, out_receipt).
+  'account.move.bank_partner_id': {
+    dependsOn: [], readsTables: ['res_company'], many2one: 'res.partner',
+    select: (a) => sql`CASE WHEN ${column(a, 'move_type')} IN ('out_invoice', 'in_refund', 'out_receipt')
+      THEN (SELECT c.partner_id FROM res_company c WHERE c.id = ${column(a, 'company_id')}) ELSE ${column(a, 'commercial_partner_id')} END`,
+    compute: (r) => r.bank_partner_id ?? false,
+  },
+  // `_compute_display_inactive_currency_warning`.
+  'account.move.display_inactive_currency_warning': {
+    dependsOn: ['state'], readsTables: ['res_currency'],
+    select: (a) => sql`COALESCE((SELECT NOT cur.active FROM res_currency cur WHERE cur.id = ${column(a, 'currency_id')}), false)`,
+    compute: (r) => r.state === 'draft' && r.display_inactive_currency_warning === true,
+  },
+  'account.move.show_payment_term_details': paymentTermDetails('show_payment_term_details'),
+  'account.move.show_discount_details': paymentTermDetails('show_discount_details'),
+  // `_compute_linked_attachment_id('invoice_pdf_report_id', 'invoice_pdf_report_file')`: ir.attachment searched as the
+  // reader; the attachments of a move are readable with the move, which the reader is reading.
+  'account.move.invoice_pdf_report_id': {
+    dependsOn: [], readsTables: ['ir_attachment'], many2one: 'ir.attachment',
+    select: (a) => sql`(SELECT min(i.id) FROM ir_attachment i WHERE i.res_model = 'account.move' AND i.res_id = ${column(a, 'id')} AND i.res_field = 'invoice_pdf_report_file')`,
+    compute: (r) => r.invoice_pdf_report_id ?? false,
+  },
+  // portal.mixin `_compute_access_url` ('#') and account_move.py's override for invoices.
+  'account.move.access_url': { dependsOn: ['move_type'], compute: (r) => (INVOICES.includes(String(r.move_type)) ? `/my/invoices/${r.id}` : '#') },
+};
+
+/** `_compute_show_payment_term_details`: open customer/vendor invoices and receipts only. */
+function paymentTermDetails(which: 'show_payment_term_details' | 'show_discount_details'): ComputedField {
+  return {
+    dependsOn: ['move_type', 'payment_state'], readsTables: ['account_payment_term', 'account_move_line'],
+    select: (a) => sql`json_build_array(COALESCE((SELECT t.early_discount FROM account_payment_term t WHERE t.id = ${column(a, 'invoice_payment_term_id')}), false),
+      (SELECT count(*) FROM account_move_line l WHERE l.move_id = ${column(a, 'id')} AND l.display_type = 'payment_term'))`,
+    compute: (r) => {
+      if (!['out_invoice', 'out_receipt', 'in_invoice', 'in_receipt'].includes(String(r.move_type)) || !['not_paid', 'partial'].includes(String(r.payment_state))) return false;
+      const [discount, terms] = (typeof r[which] === 'string' ? JSON.parse(r[which] as string) : r[which]) as [boolean, number];
+      return which === 'show_discount_details' ? discount : Number(terms) > 1 || discount;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+
+/**
+ * Non-stored computes of account.* records that all-fields reads used to leave out (issue 17),
+ * recorded from a real Odoo 18 (fixtures/odoo-differential/account-record-computes-calls.json →
+ * account-record-computes.jsonl, scripts/differential-odoo.py --calls … --record … against the n5
+ * pair, fresh odoo_ref, 2026-12-07): account.account (root, group, used, balances, opening sums,
+ * related taxes, code mappings), account.move.line (is_refund, currency_rate, payment_date,
+ * analytic precision and accounts, account_root_id through root_id), account.move and the
+ * statement lines inheriting it, taxes and repartition lines, payment terms, reconcile models,
+ * statements; as admin and demo (odoo-bridge/orm/read/account-record-computes.ts).
+ */
+const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/account-record-computes.jsonl');
+const { engines } = recordedEngines();
+
+describe('account record computes recorded from Odoo 18', () => {
+  it('holds every model as admin and demo, with used taxes, refunds and balances among the answers', () => {
+    const calls = cases.map(recordedCall);
+    expect(cases.length).toBe(22);
+    expect(new Set(calls.map((c) => c.uid)).size).toBe(2);
+    const text = JSON.stringify(cases.map((c) => c.response.body));
+    expect(text).toMatch(/"is_used": ?true/);
+    expect(text).toMatch(/"repartition_lines_str": ?"\{\('invoice', 1\)/);
+    expect(text).toMatch(/"is_refund": ?true/);
+    expect(text).toMatch(/"current_balance": ?-?[1-9]/);
+    expect(text).toMatch(/"related_taxes_amount": ?[1-9]/);
+    expect(text).toMatch(/"root_id": ?\["\d+", ?"\d+"\]/);
+    expect(text).toMatch(/"account_root_id": ?\["\d+", ?"\d+"\]/);
+  });
+
+  for (const recorded of cases) {
+    it(`${recorded.id} ${recorded.title}`, async () => {
+      const { actual, expected } = await answerBesideRecorded(engines, recorded);
+      expect(actual).toEqual(expected);
+    });
+  }
+});
