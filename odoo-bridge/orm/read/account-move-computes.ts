@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
-import type { Sql } from '../domain/search-env.ts';
+import { nextAlias, type Sql } from '../domain/search-env.ts';
+import { compileWhere } from '../domain/compile.ts';
+import { missingBehaviour } from '../../errors.ts';
+import { searchAsReader } from './partner-account-computes.ts';
 
 /**
  * Non-stored computes of account.move (and so of account.bank.statement.line, which inherits it
@@ -28,7 +31,15 @@ import type { Sql } from '../domain/search-env.ts';
  * | display_inactive_currency_warning | draft with an archived currency |
  * | show_payment_term_details / show_discount_details | open invoices/receipts: more than one payment term line or an early discount / the early discount |
  * | invoice_pdf_report_id | the ir.attachment of invoice_pdf_report_file (searched as the reader) |
- * | access_url | portal.mixin: '#', '/my/invoices/<id>' for invoices |
+ * | access_url / access_warning | portal.mixin: '#', '/my/invoices/<id>' for invoices / '' |
+ * | next_payment_date | the earliest payment_date of its unreconciled lines |
+ * | suitable_journal_ids | journals (searched as the reader) of the move's company or none, of the type its invoice_filter_type_domain names, else general |
+ * | has_reconciled_entries | `_reconciled_lines()` counts more than one: each reconciled line and the lines its partials match on its side |
+ * | taxes_legal_notes | the non-empty invoice_legal_notes of its lines' taxes, each tax once in line order |
+ * | duplicated_ref_ids | `_fetch_duplicate_reference`: same company, type and commercial partner (or none, the other draft), draft or posted; customer ones same total and invoice date, vendor ones (with a ref) same ref and invoice date (or this one draft) |
+ * | transaction_count / amount_paid / authorized_transaction_ids | account_payment: its transactions as the reader's rules let it see them / the authorized and done ones' amounts / the authorized ones (sudo) |
+ * | sale_order_count | sale: the orders of its lines' sale lines |
+ * | ubl_cii_xml_id | account_edi_ubl_cii: the ir.attachment of ubl_cii_xml_file |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const OUTBOUND = ['in_invoice', 'out_refund', 'in_receipt'];
@@ -147,6 +158,84 @@ export const ACCOUNT_MOVE_COMPUTED_FIELDS: Record<string, ComputedField> = {
     compute: (r) => r.invoice_pdf_report_id ?? false,
   },
   // portal.mixin `_compute_access_url` ('#') and account_move.py's override for invoices.
+  'account.move.access_warning': { dependsOn: [], compute: () => '' },
+  // `_compute_next_payment_date` (line payment_date: the discount date while today <= it, else the due date).
+  'account.move.next_payment_date': {
+    dependsOn: [], readsTables: ['account_move_line'],
+    select: (a) => sql`(SELECT to_char(min(CASE WHEN l.discount_date IS NOT NULL AND (now() AT TIME ZONE 'UTC')::date <= l.discount_date THEN l.discount_date ELSE l.date_maturity END), 'YYYY-MM-DD')
+      FROM account_move_line l WHERE l.move_id = ${column(a, 'id')} AND NOT COALESCE(l.reconciled, false))`,
+    compute: (r) => r.next_payment_date ?? false,
+  },
+  // `_compute_suitable_journal_ids`: account.journal.search(_check_company_domain(company) + type), as the reader.
+  'account.move.suitable_journal_ids': {
+    dependsOn: [], readsTables: ['account_journal'],
+    select: (a, scope) => {
+      const journals = searchAsReader(scope, 'account.journal', []);
+      const j = (name: string) => sql.ref(`${journals.alias}.${name}`);
+      const type = sql`CASE WHEN ${column(a, 'move_type')} = ANY(${sql.val(SALE)}::text[]) THEN 'sale' WHEN ${column(a, 'move_type')} = ANY(${sql.val(PURCHASE)}::text[]) THEN 'purchase' ELSE 'general' END`;
+      return sql`(SELECT COALESCE(json_agg(${j('id')} ORDER BY ${j('sequence')}, ${j('type')}, ${j('code')}, ${j('id')}), '[]') FROM ${sql.table(journals.table)} AS ${sql.table(journals.alias)}
+        WHERE (${j('company_id')} IS NULL OR ${j('company_id')} = COALESCE(${column(a, 'company_id')}, ${scope.env.companyId ?? null}::int4)) AND ${j('type')} = ${type} AND ${journals.where})`;
+    },
+    compute: (r) => json(r.suitable_journal_ids),
+  },
+  // `_compute_has_reconciled_entries` / account_move_line.py `_reconciled_lines`.
+  'account.move.has_reconciled_entries': {
+    dependsOn: [], readsTables: ['account_move_line', 'account_partial_reconcile'],
+    select: (a) => sql`((SELECT COALESCE(sum(1 + CASE WHEN l.credit > 0 THEN (SELECT count(*) FROM account_partial_reconcile p WHERE p.credit_move_id = l.id)
+                                   ELSE (SELECT count(*) FROM account_partial_reconcile p WHERE p.debit_move_id = l.id) END), 0)
+        FROM account_move_line l WHERE l.move_id = ${column(a, 'id')} AND l.reconciled) > 1)`,
+    compute: (r) => r.has_reconciled_entries === true,
+  },
+  // `_compute_taxes_legal_notes`: OrderedSet(line_ids.tax_ids): a move's lines share date and name, so
+  // account.move.line `_order` is their id; each line's taxes in account.tax `_order` (sequence, id).
+  'account.move.taxes_legal_notes': {
+    dependsOn: [], readsTables: ['account_move_line', 'account_move_line_account_tax_rel', 'account_tax'],
+    select: (a) => sql`(SELECT COALESCE(json_agg(x.notes ORDER BY x.pos), '[]') FROM (
+        SELECT t.invoice_legal_notes AS notes, min(ARRAY[l.id, COALESCE(t.sequence, 0), t.id]) AS pos
+          FROM account_move_line l JOIN account_move_line_account_tax_rel rel ON rel.account_move_line_id = l.id JOIN account_tax t ON t.id = rel.account_tax_id
+         WHERE l.move_id = ${column(a, 'id')} GROUP BY t.id, t.invoice_legal_notes) x)`,
+    compute: (r) => json<(string | null)[]>(r.taxes_legal_notes).filter((note) => note && !isHtmlEmpty(note)).join(''),
+  },
+  // `_compute_duplicated_ref_ids` / `_fetch_duplicate_reference` (raw SQL).
+  'account.move.duplicated_ref_ids': {
+    dependsOn: [], readsTables: ['account_move'],
+    select: (a) => sql`(SELECT COALESCE(json_agg(d.id ORDER BY d.id), '[]') FROM account_move d
+      WHERE (${column(a, 'move_type')} IN ('out_invoice', 'out_refund') OR (${column(a, 'move_type')} IN ('in_invoice', 'in_refund') AND COALESCE(${column(a, 'ref')}, '') <> ''))
+        AND d.company_id = ${column(a, 'company_id')} AND d.id <> ${column(a, 'id')} AND d.state IN ('draft', 'posted') AND d.move_type = ${column(a, 'move_type')}
+        AND (d.commercial_partner_id = ${column(a, 'commercial_partner_id')} OR (${column(a, 'commercial_partner_id')} IS NULL AND d.state = 'draft'))
+        AND CASE WHEN ${column(a, 'move_type')} IN ('out_invoice', 'out_refund') THEN ${column(a, 'amount_total')} = d.amount_total AND ${column(a, 'invoice_date')} = d.invoice_date
+                 ELSE ${column(a, 'ref')} = d.ref AND (${column(a, 'invoice_date')} = d.invoice_date OR ${column(a, 'state')} = 'draft') END)`,
+    compute: (r) => json(r.duplicated_ref_ids),
+  },
+  'account.move.transaction_count': {
+    dependsOn: [], readsTables: ['account_invoice_transaction_rel', 'payment_transaction'],
+    select: (a, scope) => transactions(scope, a, sql`count(*)::int`, null),
+    compute: (r) => Number(r.transaction_count ?? 0),
+  },
+  'account.move.amount_paid': {
+    dependsOn: [], readsTables: ['account_invoice_transaction_rel', 'payment_transaction'],
+    select: (a, scope) => transactions(scope, a, sql`COALESCE(sum(tx.amount), 0)::float8`, ['authorized', 'done']),
+    compute: (r) => Number(r.amount_paid ?? 0),
+  },
+  // compute_sudo: every authorized transaction of the invoice.
+  'account.move.authorized_transaction_ids': {
+    dependsOn: [], readsTables: ['account_invoice_transaction_rel', 'payment_transaction'],
+    select: (a) => sql`(SELECT COALESCE(json_agg(tx.id ORDER BY tx.id DESC), '[]') FROM account_invoice_transaction_rel rel JOIN payment_transaction tx ON tx.id = rel.transaction_id
+      WHERE rel.invoice_id = ${column(a, 'id')} AND tx.state = 'authorized')`,
+    compute: (r) => json(r.authorized_transaction_ids),
+  },
+  // sale account_move.py `_compute_origin_so_count`: len(line_ids.sale_line_ids.order_id).
+  'account.move.sale_order_count': {
+    dependsOn: [], readsTables: ['account_move_line', 'sale_order_line_invoice_rel', 'sale_order_line'],
+    select: (a) => sql`(SELECT count(DISTINCT sol.order_id)::int FROM account_move_line l JOIN sale_order_line_invoice_rel r ON r.invoice_line_id = l.id
+      JOIN sale_order_line sol ON sol.id = r.order_line_id WHERE l.move_id = ${column(a, 'id')})`,
+    compute: (r) => Number(r.sale_order_count ?? 0),
+  },
+  'account.move.ubl_cii_xml_id': {
+    dependsOn: [], readsTables: ['ir_attachment'], many2one: 'ir.attachment',
+    select: (a) => sql`(SELECT min(i.id) FROM ir_attachment i WHERE i.res_model = 'account.move' AND i.res_id = ${column(a, 'id')} AND i.res_field = 'ubl_cii_xml_file')`,
+    compute: (r) => r.ubl_cii_xml_id ?? false,
+  },
   'account.move.access_url': { dependsOn: ['move_type'], compute: (r) => (INVOICES.includes(String(r.move_type)) ? `/my/invoices/${r.id}` : '#') },
 };
 
@@ -162,4 +251,28 @@ function paymentTermDetails(which: 'show_payment_term_details' | 'show_discount_
       return which === 'show_discount_details' ? discount : Number(terms) > 1 || discount;
     },
   };
+}
+
+const json = <T = unknown>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value ?? []) as T;
+
+/** tools/mail.py `is_html_empty`: nothing left once p/div/section/span/br/b/i/font tags are removed, and no icon. */
+const HTML_FORMAT_TAG = /<\s*\/?(?:p|div|section|span|br|b|i|font)\b(?:(\s+[A-Za-z_-][A-Za-z0-9-_]*(\s*=\s*['"][^"']*['"]))*)(?:\s*>|\s*\/\s*>)/g;
+const HTML_ICON = /<\s*(i|span)\b(\s+[A-Za-z_-][A-Za-z0-9-_]*(\s*=\s*['"][^"']*['"])?)*\s*\bclass\s*=\s*["'][^"']*\b(fa|fab|fad|far|oi)\b/;
+function isHtmlEmpty(html: string): boolean {
+  return !html.replace(HTML_FORMAT_TAG, '').trim() && !HTML_ICON.test(html);
+}
+
+/**
+ * `invoice.transaction_ids` in a non-sudo compute: the many2many read through the reader's
+ * record rules on payment.transaction (no ACL check: a field read, not a search).
+ */
+function transactions(scope: ComputeScope, a: string, aggregate: Sql, states: readonly string[] | null): Sql {
+  const model = scope.env.registry.model('payment.transaction');
+  if (!model?.table) throw missingBehaviour('account.move', 'the transactions of an invoice (payment not installed)');
+  const alias = nextAlias(scope.env, model);
+  const where = compileWhere(scope.env, model, [], alias);
+  const tx = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql`(SELECT ${aggregate} FROM account_invoice_transaction_rel rel JOIN payment_transaction ${sql.table(alias)} ON ${tx('id')} = rel.transaction_id
+    JOIN LATERAL (SELECT ${tx('amount')} AS amount) tx ON true
+    WHERE rel.invoice_id = ${column(a, 'id')}${states ? sql` AND ${tx('state')} = ANY(${sql.val(states)}::text[])` : sql``} AND ${where})`;
 }

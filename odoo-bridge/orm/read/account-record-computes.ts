@@ -7,6 +7,8 @@ import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { COMPUTED_FIELDS } from './computed-fields.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 import { ACCOUNT_MOVE_COMPUTED_FIELDS } from './account-move-computes.ts';
+import { ACCOUNT_JOURNAL_COMPUTED_FIELDS } from './account-journal-computes.ts';
+import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-computes.ts';
 
 /**
  * Non-stored computes of account.* records that an all-fields read (odoorpc, the web client)
@@ -19,7 +21,7 @@ import { ACCOUNT_MOVE_COMPUTED_FIELDS } from './account-move-computes.ts';
  * | account.account group_id | the account.group of env.company's root with the longest prefix range holding the code (then lowest id) |
  * | account.account used | a journal item uses the account (raw SQL in Odoo: every company, no rules) |
  * | account.account current_balance | balance of env.company's posted items on it, `_read_group` as the reader |
- * | account.account related_taxes_amount | taxes of env.company (or its parents, or none) with a repartition line on it, `search_count` as the reader |
+ * | account.account related_taxes_amount | taxes of env.company or none (`_check_company_domain`) with a repartition line on it, `search_count` as the reader |
  * | account.account opening_debit/credit/balance | sums of its lines in env.company's opening move (raw SQL) |
  * | account.account display_mapping_tab | the reader has more than one company (a plain non-stored field's default) |
  * | account.account code_mapping_ids | `account * 10000 + company` for each of the reader's companies (sequence, name) |
@@ -39,6 +41,8 @@ import { ACCOUNT_MOVE_COMPUTED_FIELDS } from './account-move-computes.ts';
  * | account.reconcile.model.line show_force_tax_included | exactly one tax |
  * | account.bank.statement currency_id | the journal's currency, else the company's |
  * | account.move, account.bank.statement.line (through `_inherits`) | see account-move-computes.ts |
+ * | account.journal | see account-journal-computes.ts |
+ * | account.analytic.account, account.bank.statement validity | see analytic-statement-computes.ts |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const envCompany = (scope: ComputeScope) => sql`${scope.env.companyId ?? null}::int4`;
@@ -102,11 +106,11 @@ const ACCOUNT_FIELDS: Record<string, ComputedField> = {
     compute: (r) => Number(r.current_balance ?? 0),
   },
   // `_compute_related_taxes_amount`: search_count of taxes (active ones) of env.company's
-  // `_check_company_domain` (none, or the company or a parent) with a repartition line on the account.
+  // `_check_company_domain` (company_id in [env.company, False]) with a repartition line on the account.
   'account.account.related_taxes_amount': {
     dependsOn: [], readsTables: ['account_tax', 'account_tax_repartition_line', 'res_company'],
     select: (a, scope) => {
-      const taxes = searchAsReader(scope, 'account.tax', ['|', ['company_id', '=', false], ['company_id', 'parent_of', [scope.env.companyId ?? 0]]]);
+      const taxes = searchAsReader(scope, 'account.tax', [['company_id', 'in', [scope.env.companyId ?? false, false]]]);
       const t = (name: string) => column(taxes.alias, name);
       return sql`(SELECT count(*)::int FROM ${sql.table(taxes.table)} AS ${sql.table(taxes.alias)} WHERE ${taxes.where}
         AND EXISTS (SELECT 1 FROM account_tax_repartition_line rl WHERE rl.tax_id = ${t('id')} AND rl.account_id = ${column(a, 'id')}))`;
@@ -369,5 +373,5 @@ const OTHER_FIELDS: Record<string, ComputedField> = {
 };
 
 export const ACCOUNT_RECORD_COMPUTED_FIELDS: Record<string, ComputedField> = {
-  ...ACCOUNT_FIELDS, ...MOVE_LINE_FIELDS, ...TAX_FIELDS, ...OTHER_FIELDS, ...ACCOUNT_MOVE_COMPUTED_FIELDS,
+  ...ACCOUNT_FIELDS, ...MOVE_LINE_FIELDS, ...TAX_FIELDS, ...OTHER_FIELDS, ...ACCOUNT_MOVE_COMPUTED_FIELDS, ...ACCOUNT_JOURNAL_COMPUTED_FIELDS, ...ANALYTIC_STATEMENT_COMPUTED_FIELDS,
 };

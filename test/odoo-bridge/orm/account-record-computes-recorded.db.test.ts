@@ -9,15 +9,17 @@ import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type Re
  * related taxes, code mappings), account.move.line (is_refund, currency_rate, payment_date,
  * analytic precision and accounts, account_root_id through root_id), account.move and the
  * statement lines inheriting it, taxes and repartition lines, payment terms, reconcile models,
- * statements; as admin and demo (odoo-bridge/orm/read/account-record-computes.ts).
+ * statements and their validity, journals (entries, payment method codes, alias), analytic
+ * accounts (lines, balance, invoice counts); as admin and demo (odoo-bridge/orm/read/account-record-computes.ts
+ * and the files it gathers).
  */
 const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/account-record-computes.jsonl');
 const { engines } = recordedEngines();
 
 describe('account record computes recorded from Odoo 18', () => {
-  it('holds every model as admin and demo, with used taxes, refunds and balances among the answers', () => {
+  it('holds every model as admin and demo, with used taxes, refunds, balances and journals among the answers', () => {
     const calls = cases.map(recordedCall);
-    expect(cases.length).toBe(22);
+    expect(cases.length).toBe(26);
     expect(new Set(calls.map((c) => c.uid)).size).toBe(2);
     const text = JSON.stringify(cases.map((c) => c.response.body));
     expect(text).toMatch(/"is_used": ?true/);
@@ -27,6 +29,10 @@ describe('account record computes recorded from Odoo 18', () => {
     expect(text).toMatch(/"related_taxes_amount": ?[1-9]/);
     expect(text).toMatch(/"root_id": ?\["\d+", ?"\d+"\]/);
     expect(text).toMatch(/"account_root_id": ?\["\d+", ?"\d+"\]/);
+    expect(text).toMatch(/"suitable_journal_ids": ?\[\d/);
+    expect(text).toMatch(/"entries_count": ?[1-9]/);
+    expect(text).toMatch(/"selected_payment_method_codes": ?",[a-z]/);
+    expect(text).toMatch(/"next_payment_date": ?"\d{4}-/);
   });
 
   for (const recorded of cases) {
