@@ -62,3 +62,13 @@ export function vouchRuled(parts: Omit<SearchRowSource, typeof ruled>): SearchRo
 
 /** Which rows to read: checked ids (result in that order, missing ids skipped) or a rule-filtered search. */
 export type RowSource = { kind: 'ids'; ids: ReadableIds } | SearchRowSource;
+
+/**
+ * The same read as Odoo's `sudo()`: no access rights, record rules or field groups, the user kept
+ * as `env.uid` (computes that depend on who reads still see them). Related fields are read so
+ * (fields.py: `compute_sudo` defaults to True for related fields), display names too.
+ */
+export function sudoReadEnv(env: ReadEnv): ReadEnv {
+  const { ruleDomain: _rules, viewer: _viewer, checkFieldRead: _fieldGroups, checkModelRead: _modelRights, ...search } = env.search;
+  return { db: env.db, search };
+}

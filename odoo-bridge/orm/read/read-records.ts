@@ -16,7 +16,7 @@ import { computedField } from './computed-fields.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { displayNameSql, displayNamesFromSql } from './display-name.ts';
 import { isPartnerRef, refusePartnerRefContext } from './product-partner-ref.ts';
-import type { ReadEnv, ReadOptions, RowSource, SearchRowSource } from './read-env.ts';
+import { sudoReadEnv, type ReadEnv, type ReadOptions, type RowSource, type SearchRowSource } from './read-env.ts';
 import { convertColumn } from './values.ts';
 
 export type { ReadEnv, ReadOptions, RowSource } from './read-env.ts';
@@ -292,7 +292,7 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
 
 /** Values of one field for `ids` read as superuser (related targets, display names), in read format. */
 async function sudoFieldValues(env: ReadEnv, model: ModelInfo, ids: readonly number[], name: string, options?: Partial<ReadOptions>): Promise<Map<number, unknown>> {
-  const records = await fetchRecords(env, model, { kind: 'sudo-ids', ids }, [name], { load: '_classic_read', binSize: false, filestore: null, ...options });
+  const records = await fetchRecords(sudoReadEnv(env), model, { kind: 'sudo-ids', ids }, [name], { load: '_classic_read', binSize: false, filestore: null, ...options });
   return new Map(records.map((r) => [r.id as number, r[name]]));
 }
 
@@ -395,8 +395,8 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
   let targets: Array<number | null>;
   if (hop.type === 'many2one') targets = rows.map((r) => r[hop.name] as number | null);
   else {
-    // fields.py `_compute_related`: `first(record[name])` — the x2many's first record in its read order.
-    const lists = await x2manyValues(env, model, hop, rows.map((r) => r.id));
+    // fields.py `_compute_related`: `first(record[name])` — the x2many's first record in its read order, as superuser.
+    const lists = await x2manyValues(sudoReadEnv(env), model, hop, rows.map((r) => r.id));
     targets = rows.map((r) => lists.get(r.id)?.[0] ?? null);
   }
   const rest = path.slice(1).join('.');
@@ -438,13 +438,15 @@ function x2manyReadDomain(env: ReadEnv, model: ModelInfo, field: FieldInfo): unk
 /**
  * x2many ids of each record, in the comodel's `_order`, archived comodel records hidden
  * (context.active_test) and the user's record rules on the comodel applied, as Odoo's
- * one2many/many2many reads search the comodel.
+ * one2many/many2many reads search the comodel. Only a one2many needs the read right on the
+ * comodel: fields.py One2many.read goes through `search_fetch`, Many2many.read builds its query
+ * with `_where_calc` and `_apply_ir_rules` alone (a portal user reads an order line's `tax_id`).
  */
 async function x2manyValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, ids: number[]): Promise<Map<number, number[]>> {
   const comodel = env.search.registry.model(field.relation ?? '');
   const result = new Map<number, number[]>();
   if (!comodel?.table) return result;
-  env.checkRead?.(comodel);
+  if (field.type === 'one2many') env.checkRead?.(comodel);
   const coAlias = nextAlias(env.search, comodel);
   const joins: Sql[] = [];
   const order = orderToSql(env.search, comodel, coAlias, comodel.order, joins);

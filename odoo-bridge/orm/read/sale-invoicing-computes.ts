@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import { accessError, missingBehaviour, OdooError } from '../../errors.ts';
+import { accessError, missingBehaviour } from '../../errors.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
+import { readDenial } from './reader-denial.ts';
 
 /**
  * What is invoiced and left to invoice on sale orders (sale/models/sale_order_line.py and
@@ -33,14 +34,8 @@ interface LineFacts {
  * Odoo's fetch raises that model's AccessError, noting the field it went through.
  */
 function productDenied(scope: ComputeScope): string | null {
-  const product = scope.env.registry.model('product.product');
-  try {
-    if (product) scope.checkRead?.(product);
-    return null;
-  } catch (error) {
-    if (error instanceof OdooError && error.exceptionName === 'odoo.exceptions.AccessError') return `${error.message}\n\nImplicitly accessed through 'Product Variant' (product.product).`;
-    throw error;
-  }
+  const denial = readDenial(scope, 'product.product');
+  return denial && `${denial}\n\nImplicitly accessed through 'Product Variant' (product.product).`;
 }
 
 const LINE_FACTS = (line: string, scope: ComputeScope) => sql`json_build_object('productDenied', ${productDenied(scope)}::text,

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { missingBehaviour } from '../../errors.ts';
+import { accessError, missingBehaviour } from '../../errors.ts';
 import type { Sql } from '../domain/search-env.ts';
 import { orderToSql } from '../sql/order.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { searchAsReader } from './partner-account-computes.ts';
+import { readDenial } from './reader-denial.ts';
 
 /**
  * Non-stored computes of sale.order that an all-fields read answers (Odoo 18 sale, portal, payment):
@@ -15,7 +16,7 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | is_expired | sale_order.py | draft or sent with a validity date before today (UTC) |
  * | tax_country_id | sale_order.py | the fiscal position's country when it has a foreign VAT, else the company's fiscal country |
  * | has_active_pricelist | sale_order.py | an active pricelist of the order's company or none, searched as the reader |
- * | has_archived_products | sale_order.py | a line (as the reader) sells an archived variant |
+ * | has_archived_products | sale_order.py | a line (as the reader) sells an archived variant; the reader's AccessError on product.product when a line has a product |
  * | invoice_ids / invoice_count | sale_order.py `_get_invoiced` | the customer invoices and refunds of the lines' invoice lines (lines and invoice lines read as the reader, each in its `_order`), each once in that order |
  * | authorized_transaction_ids | sale_order.py (compute_sudo) | the order's transactions in state authorized, payment.transaction's `_order` (id desc) |
  * | amount_paid | sale_order.py | the amounts of the order's authorized or done transactions (read as the reader) |
@@ -164,10 +165,16 @@ export const SALE_ORDER_COMPUTED_FIELDS: Record<string, ComputedField> = {
     select: (a, scope) => {
       const lines = searchAsReader(scope, 'sale.order.line', []);
       const l = (name: string) => sql.ref(`${lines.alias}.${name}`);
-      return sql`EXISTS (SELECT 1 FROM ${sql.table(lines.table)} AS ${sql.table(lines.alias)} JOIN product_product pp ON pp.id = ${l('product_id')}
-        WHERE ${l('order_id')} = ${column(a, 'id')} AND NOT pp.active AND ${lines.where})`;
+      // `product.active` is fetched as the reader, so a line with a product needs product.product's read right.
+      return sql`(SELECT json_build_object('denied', CASE WHEN count(pp.id) > 0 THEN ${readDenial(scope, 'product.product')}::text END, 'archived', bool_or(NOT pp.active))
+        FROM ${sql.table(lines.table)} AS ${sql.table(lines.alias)} JOIN product_product pp ON pp.id = ${l('product_id')}
+        WHERE ${l('order_id')} = ${column(a, 'id')} AND ${lines.where})`;
     },
-    compute: (r) => r.has_archived_products === true,
+    compute: (r) => {
+      const facts = json<{ denied: string | null; archived: boolean | null }>(r.has_archived_products);
+      if (facts.denied) throw accessError(facts.denied);
+      return facts.archived === true;
+    },
   },
   'sale.order.invoice_ids': {
     dependsOn: [], readsTables: ['sale_order_line', 'sale_order_line_invoice_rel', 'account_move_line', 'account_move'],
