@@ -90,6 +90,26 @@ const SQL_RULES: Record<string, SqlRule> = {
     if (!attribute?.fields.get('name')) return name;
     return sql`(SELECT ${fieldSql(env, attribute.fields.get('name')!, 'pa')} FROM product_attribute pa WHERE pa.id = ${sql.ref(`${a}.attribute_id`)}) || ': ' || ${name}`;
   },
+  // product_template_attribute_value.py `_compute_display_name`: "<attribute>: <value>" (no context switch, unlike product.attribute.value).
+  'product.template.attribute.value': (env, _m, a) => {
+    const attribute = env.registry.model('product.attribute')?.fields.get('name');
+    const value = env.registry.model('product.attribute.value')?.fields.get('name');
+    const attributeName = attribute ? sql`(SELECT ${fieldSql(env, attribute, 'pa')} FROM product_attribute pa WHERE pa.id = ${sql.ref(`${a}.attribute_id`)})` : sql`NULL`;
+    const valueName = value ? sql`(SELECT ${fieldSql(env, value, 'pav')} FROM product_attribute_value pav WHERE pav.id = ${sql.ref(`${a}.product_attribute_value_id`)})` : sql`NULL`;
+    return sql`COALESCE(${attributeName}, 'False') || ': ' || COALESCE(${valueName}, 'False')`;
+  },
+  // account_move_line.py `_compute_display_name`: the move's name, "(<ref>)", and the label or else
+  // the product's display name, the empty ones left out, joined with spaces.
+  'account.move.line': (env, m, a) => {
+    const label = fieldSql(env, m.fields.get('name')!, a);
+    const product = productDisplaySql(env, sql.ref(`${a}.product_id`));
+    const parts = [
+      sql`NULLIF((SELECT mv.name FROM account_move mv WHERE mv.id = ${sql.ref(`${a}.move_id`)}), '')`,
+      sql`'(' || NULLIF(${sql.ref(`${a}.ref`)}, '') || ')'`,
+      sql`COALESCE(NULLIF(${label}, ''), NULLIF(${product}, ''))`,
+    ];
+    return sql`NULLIF(concat_ws(' ', ${sql.join(parts)}), '')`;
+  },
   // account_payment_method.py (unless context hide_payment_journal_id): "<name> (<journal>)".
   'account.payment.method.line': (env, m, a) => {
     const journal = env.registry.model('account.journal');
@@ -120,6 +140,30 @@ const SQL_RULES: Record<string, SqlRule> = {
   // base ir_ui_menu.py `_get_full_name(level=6)`: the parents' names joined with "/", "..." past six levels.
   'ir.ui.menu': (env, m, a) => menuFullName(env, m, a),
 };
+
+/**
+ * product.product's display name as one SQL expression (productNames below, for a record
+ * named from another model's rule): `[code] template name (multi-value variant attribute values)`.
+ */
+export function productDisplaySql(env: SearchEnv, productId: Sql): Sql {
+  const template = env.registry.model('product.template');
+  const ptav = env.registry.model('product.template.attribute.value');
+  const valueModel = env.registry.model('product.attribute.value');
+  if (!template || !ptav?.table || !valueModel) return sql`NULL`;
+  const joins: Sql[] = [];
+  const order = orderToSql(env, ptav, 'dv', ptav.order, joins);
+  const variants = sql`(SELECT string_agg(${fieldSql(env, valueModel.fields.get('name')!, 'dpav')}, ', ' ORDER BY ${sql.join(order)})
+      FROM product_variant_combination drel
+      JOIN product_template_attribute_value dv ON dv.id = drel.product_template_attribute_value_id
+      JOIN product_attribute_value dpav ON dpav.id = dv.product_attribute_value_id
+      JOIN product_attribute dpa ON dpa.id = dv.attribute_id
+      ${sql.join(joins, sql` `)}
+     WHERE drel.product_product_id = dp.id AND dpa.create_variant <> 'no_variant'
+       AND (SELECT count(*) FROM product_attribute_value_product_template_attribute_line_rel dr
+             WHERE dr.product_template_attribute_line_id = dv.attribute_line_id) > 1)`;
+  const name = sql`COALESCE(${fieldSql(env, template.fields.get('name')!, 'dt')}, '') || COALESCE(' (' || ${variants} || ')', '')`;
+  return sql`(SELECT ${defaultCode(sql.ref('dp.default_code'), name)} FROM product_product dp JOIN product_template dt ON dt.id = dp.product_tmpl_id WHERE dp.id = ${productId})`;
+}
 
 function deviceName(a: string): Sql {
   const capitalized = (column: string) => {
@@ -167,6 +211,8 @@ function defaultCode(code: Sql, name: Sql): Sql {
  * | account.incoterms      | `[code] name`                                                    |
  * | account.analytic.account | `[code] name - commercial partner`                             |
  * | product.attribute.value | `attribute: value`                                              |
+ * | product.template.attribute.value | `attribute: value`                                     |
+ * | account.move.line      | `move name (ref) label-or-product`                               |
  * | account.payment.method.line | `name (journal)`                                            |
  * | ir.model.fields        | `field_description (model name)`                                 |
  * | res.device(.log)       | `Platform Browser` (capitalized, "Unknown" when empty)           |

@@ -15,7 +15,7 @@ type Sql = RawBuilder<unknown>;
  */
 
 /** One account.tax (alias `t`) as JSON, without children. */
-const taxJson = (lang: string) => sql`json_build_object(
+export const taxJson = (lang: string) => sql`json_build_object(
   'id', t.id, 'sequence', t.sequence, 'amount_type', t.amount_type, 'amount', t.amount,
   'price_include', (t.price_include_override = 'tax_included' OR (tc.account_price_include = 'tax_included' AND t.price_include_override IS NULL)),
   'include_base_amount', COALESCE(t.include_base_amount, false), 'is_base_affected', COALESCE(t.is_base_affected, false),
@@ -23,7 +23,7 @@ const taxJson = (lang: string) => sql`json_build_object(
   'group', CASE WHEN g.id IS NULL THEN NULL ELSE json_build_object('id', g.id, 'name', COALESCE(g.name->>${lang}, g.name->>'en_US'), 'sequence', g.sequence,
     'preceding_subtotal', COALESCE(g.preceding_subtotal->>${lang}, g.preceding_subtotal->>'en_US'), 'pos_receipt_label', g.pos_receipt_label) END)`;
 
-const taxFrom = sql`account_tax t LEFT JOIN res_company tc ON tc.id = t.company_id LEFT JOIN account_tax_group g ON g.id = t.tax_group_id`;
+export const taxFrom = sql`account_tax t LEFT JOIN res_company tc ON tc.id = t.company_id LEFT JOIN account_tax_group g ON g.id = t.tax_group_id`;
 
 function documentJson(alias: string, lang: string): Sql {
   const order = sql.ref(`${alias}.id`);
@@ -42,7 +42,7 @@ function documentJson(alias: string, lang: string): Sql {
     FROM sale_order o JOIN res_company c ON c.id = o.company_id WHERE o.id = ${order})`;
 }
 
-interface TaxJson {
+export interface TaxJson {
   id: number; sequence: number | null; amount_type: string; amount: number | string; price_include: boolean; include_base_amount: boolean;
   is_base_affected: boolean; negative: boolean; children?: TaxJson[];
   group: { id: number; name: string | null; sequence: number | null; preceding_subtotal: string | null; pos_receipt_label: string | null } | null;
@@ -55,7 +55,7 @@ interface DocumentJson {
   lines: Array<{ price_unit: number | string | null; quantity: number | string | null; discount: number | string | null; taxes: TaxJson[] }>;
 }
 
-function taxOf(j: TaxJson): TaxInfo {
+export function taxOf(j: TaxJson): TaxInfo {
   return {
     id: j.id, sequence: j.sequence ?? 1, amountType: j.amount_type, amount: Number(j.amount), priceInclude: !!j.price_include,
     includeBaseAmount: j.include_base_amount, isBaseAffected: j.is_base_affected, hasNegativeFactor: j.negative,
