@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { missingBehaviour } from '../../errors.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { envCompanies } from './account-computes.ts';
 import { searchAsReader } from './partner-account-computes.ts';
@@ -17,6 +18,9 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | display_alias_fields | a mail.alias.domain exists (search_count as the reader) |
  * | alias_email | mail.alias.mixin.optional: alias_name@alias domain when both |
  * | access_url / access_warning | portal.mixin: '#' / '' |
+ * | has_statement_lines / current_statement_balance | `_get_journal_dashboard_bank_running_balance`: the latest statement (date, id) of env.companies, plus its lines without a statement (not cancelled) from the statement's first line index on: one of them exists / its ending balance + their amounts |
+ * | has_sequence_holes | a move of env.companies in the journal with made_sequence_gap (refused while a company of env.companies or a parent has a lock date) |
+ * | has_unhashed_entries | False for a journal not restricted by hash (refused for a restricted one) |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const DEFAULT_ACCOUNT_TYPES: Readonly<Record<string, string>> = { bank: 'asset_cash', cash: 'asset_cash', sale: 'income%', purchase: 'expense%', credit: 'liability_credit_card' };
@@ -45,7 +49,55 @@ function entriesCount(scope: ComputeScope, a: string) {
     AND (${m('company_id')} IS NULL OR ${m('company_id')} IN (SELECT e.id FROM (${envCompanies(scope)}) e)) AND ${moves.where})`;
 }
 
+function runningBalance(scope: ComputeScope, a: string) {
+  const companies = sql`(SELECT e.id FROM (${envCompanies(scope)}) e)`;
+  return sql`(SELECT json_build_array(st.id IS NOT NULL OR unlinked.count > 0, COALESCE(st.balance_end_real, 0)::float8, unlinked.amount::float8)
+      FROM (SELECT 1) one
+      LEFT JOIN LATERAL (SELECT s.id, s.first_line_index, s.balance_end_real FROM account_bank_statement s
+                          WHERE s.journal_id = ${column(a, 'id')} AND s.company_id IN ${companies} ORDER BY s.date DESC, s.id DESC LIMIT 1) st ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(sum(stl.amount), 0.0) AS amount, count(*) AS count FROM account_bank_statement_line stl JOIN account_move mv ON mv.id = stl.move_id
+                          WHERE stl.statement_id IS NULL AND mv.state <> 'cancel' AND stl.journal_id = ${column(a, 'id')} AND stl.company_id IN ${companies}
+                            AND stl.internal_index >= COALESCE(st.first_line_index, '')) unlinked ON true)`;
+}
+
+/** A lock date on one of env.companies or their parents: the user lock dates `_query_has_sequence_holes` compares with. */
+function anyLockDate(scope: ComputeScope) {
+  return sql`EXISTS (SELECT 1 FROM res_company c JOIN res_company e ON e.id IN (SELECT x.id FROM (${envCompanies(scope)}) x)
+      AND (e.parent_path LIKE c.parent_path || '%')
+     WHERE COALESCE(c.fiscalyear_lock_date, c.tax_lock_date, c.sale_lock_date, c.purchase_lock_date, c.hard_lock_date) IS NOT NULL)`;
+}
+
 export const ACCOUNT_JOURNAL_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'account.journal.has_statement_lines': {
+    dependsOn: [], readsTables: ['account_bank_statement', 'account_bank_statement_line', 'account_move', 'res_company', 'res_company_users_rel'],
+    select: (a, scope) => runningBalance(scope, a),
+    compute: (r) => json<[boolean, number, number]>(r.has_statement_lines)[0],
+  },
+  'account.journal.current_statement_balance': {
+    dependsOn: [], readsTables: ['account_bank_statement', 'account_bank_statement_line', 'account_move', 'res_company', 'res_company_users_rel'],
+    select: (a, scope) => runningBalance(scope, a),
+    compute: (r) => {
+      // Python adds the two floats psycopg2 hands it, not their exact numeric sum.
+      const [, balanceEndReal, unlinkedAmount] = json<[boolean, number, number]>(r.current_statement_balance);
+      return balanceEndReal + unlinkedAmount;
+    },
+  },
+  'account.journal.has_sequence_holes': {
+    dependsOn: [], readsTables: ['account_move', 'res_company', 'res_company_users_rel'],
+    select: (a, scope) => sql`CASE WHEN ${anyLockDate(scope)} THEN NULL ELSE EXISTS (SELECT 1 FROM account_move m WHERE m.journal_id = ${column(a, 'id')}
+        AND m.company_id IN (SELECT e.id FROM (${envCompanies(scope)}) e) AND m.made_sequence_gap) END`,
+    compute: (r) => {
+      if (r.has_sequence_holes === null || r.has_sequence_holes === undefined) throw missingBehaviour('account.journal', 'the computed field has_sequence_holes under a lock date');
+      return r.has_sequence_holes === true;
+    },
+  },
+  'account.journal.has_unhashed_entries': {
+    dependsOn: ['restrict_mode_hash_table'],
+    compute: (r) => {
+      if (r.restrict_mode_hash_table) throw missingBehaviour('account.journal', 'the computed field has_unhashed_entries of a journal restricted by hash');
+      return false;
+    },
+  },
   'account.journal.default_account_type': { dependsOn: ['type'], compute: (r) => DEFAULT_ACCOUNT_TYPES[String(r.type)] ?? '%' },
   'account.journal.has_entries': hasMove(false),
   'account.journal.has_posted_entries': hasMove(true),

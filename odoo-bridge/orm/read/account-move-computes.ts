@@ -2,8 +2,11 @@ import { sql } from 'kysely';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { nextAlias, type Sql } from '../domain/search-env.ts';
 import { compileWhere } from '../domain/compile.ts';
+import { fieldSql } from '../domain/field-sql.ts';
 import { missingBehaviour } from '../../errors.ts';
 import { searchAsReader } from './partner-account-computes.ts';
+import { englishCardinal, pythonTitle } from './number-words.ts';
+import { isZero } from '../write/sale/float-round.ts';
 
 /**
  * Non-stored computes of account.move (and so of account.bank.statement.line, which inherits it
@@ -40,6 +43,10 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | transaction_count / amount_paid / authorized_transaction_ids | account_payment: its transactions as the reader's rules let it see them / the authorized and done ones' amounts / the authorized ones (sudo) |
  * | sale_order_count | sale: the orders of its lines' sale lines |
  * | ubl_cii_xml_id | account_edi_ubl_cii: the ir.attachment of ubl_cii_xml_file |
+ * | abnormal_amount_warning / abnormal_date_warning | False outside draft vendor bills/refunds with an amount (context disable_abnormal_invoice_detection: always), and while fewer than 10 earlier posted invoices of the partner, type, company and currency back the statistics (the warning texts past that are refused) |
+ * | tax_lock_date_message | False while neither the move's company nor a parent has a lock date (`_get_violated_lock_dates` finds none; refused otherwise) |
+ * | partner_credit_warning | '' unless a draft customer invoice of a company using credit limits (refused then: it needs tax_totals) |
+ * | amount_total_words | res.currency `amount_to_text(amount_total)` without commas: "<integral> <unit>[ and <fraction> <subunit>]" in num2words English, title-cased (other languages refused) |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const OUTBOUND = ['in_invoice', 'out_refund', 'in_receipt'];
@@ -236,6 +243,39 @@ export const ACCOUNT_MOVE_COMPUTED_FIELDS: Record<string, ComputedField> = {
     select: (a) => sql`(SELECT min(i.id) FROM ir_attachment i WHERE i.res_model = 'account.move' AND i.res_id = ${column(a, 'id')} AND i.res_field = 'ubl_cii_xml_file')`,
     compute: (r) => r.ubl_cii_xml_id ?? false,
   },
+  'account.move.abnormal_amount_warning': abnormalWarning('abnormal_amount_warning'),
+  'account.move.abnormal_date_warning': abnormalWarning('abnormal_date_warning'),
+  'account.move.tax_lock_date_message': {
+    dependsOn: [], readsTables: ['res_company'],
+    select: (a) => sql`EXISTS (SELECT 1 FROM res_company c JOIN res_company e ON e.id = ${column(a, 'company_id')} AND e.parent_path LIKE c.parent_path || '%'
+      WHERE COALESCE(c.fiscalyear_lock_date, c.tax_lock_date, c.sale_lock_date, c.purchase_lock_date, c.hard_lock_date) IS NOT NULL)`,
+    compute: (r) => {
+      if (r.tax_lock_date_message === true) throw missingBehaviour('account.move', 'the computed field tax_lock_date_message under a lock date');
+      return false;
+    },
+  },
+  'account.move.partner_credit_warning': {
+    dependsOn: ['state', 'move_type'], readsTables: ['res_company'],
+    select: (a) => sql`COALESCE((SELECT c.account_use_credit_limit FROM res_company c WHERE c.id = ${column(a, 'company_id')}), false)`,
+    compute: (r) => {
+      if (r.state === 'draft' && r.move_type === 'out_invoice' && r.partner_credit_warning === true) {
+        throw missingBehaviour('account.move', 'the computed field partner_credit_warning of a draft invoice under credit limits');
+      }
+      return '';
+    },
+  },
+  'account.move.amount_total_words': {
+    dependsOn: ['amount_total'], readsTables: ['res_currency'],
+    select: (a, scope) => {
+      if (!scope.env.lang.startsWith('en')) throw missingBehaviour('account.move', `the computed field amount_total_words in ${scope.env.lang} (num2words is reproduced in English only)`);
+      const label = (name: string) => sql`COALESCE(cur.${sql.raw(name)}->>${scope.env.lang}::text, cur.${sql.raw(name)}->>'en_US')`;
+      return sql`(SELECT json_build_array(cur.rounding::float8, ${label('currency_unit_label')}, ${label('currency_subunit_label')}) FROM res_currency cur WHERE cur.id = ${column(a, 'currency_id')})`;
+    },
+    compute: (r) => {
+      const [rounding, unit, subunit] = json<[number, string | null, string | null] | null>(r.amount_total_words) ?? [0.01, null, null];
+      return amountToText(Number(r.amount_total ?? 0), rounding, unit, subunit).replace(/,/g, '');
+    },
+  },
   'account.move.access_url': { dependsOn: ['move_type'], compute: (r) => (INVOICES.includes(String(r.move_type)) ? `/my/invoices/${r.id}` : '#') },
 };
 
@@ -275,4 +315,47 @@ function transactions(scope: ComputeScope, a: string, aggregate: Sql, states: re
   return sql`(SELECT ${aggregate} FROM account_invoice_transaction_rel rel JOIN payment_transaction ${sql.table(alias)} ON ${tx('id')} = rel.transaction_id
     JOIN LATERAL (SELECT ${tx('amount')} AS amount) tx ON true
     WHERE rel.invoice_id = ${column(a, 'id')}${states ? sql` AND ${tx('state')} = ANY(${sql.val(states)}::text[])` : sql``} AND ${where})`;
+}
+
+/** res.currency `amount_to_text`: the amount at the currency's decimals, its integral part in words, then the fraction's unless it rounds to 0. */
+function amountToText(amount: number, rounding: number, unit: string | null, subunit: string | null): string {
+  const decimals = 0 < rounding && rounding < 1 ? Math.ceil(Math.log10(1 / rounding)) : 0;
+  const [integral, fractional] = amount.toFixed(decimals).split('.') as [string, string | undefined];
+  const integer = BigInt(integral);
+  const words = (n: bigint) => pythonTitle(englishCardinal(n));
+  // Python formats None as 'None' in the %-template.
+  if (isZero(amount - Number(integer), rounding)) return `${words(integer)} ${unit ?? 'False'}`;
+  return `${words(integer)} ${unit ?? 'False'} and ${words(BigInt(fractional || '0'))} ${subunit ?? 'False'}`;
+}
+
+/**
+ * `_compute_abnormal_warnings`: only draft vendor bills and refunds with an amount whose partner
+ * does not ignore both warnings are looked at; their statistics come from the 10th to 30th
+ * earlier posted invoice of the same partner, type, company and currency, without which both
+ * warnings are False. With them the warning texts (dates and amounts formatted in the reader's
+ * language) are not reproduced: the read is refused rather than answered False.
+ */
+/** A company-dependent boolean of the partner aliased `p`, for env.company (fieldSql reads the jsonb). */
+function partnerFlag(scope: ComputeScope, name: string): Sql {
+  const field = scope.env.registry.model('res.partner')?.fields.get(name);
+  return field ? sql`COALESCE((${fieldSql(scope.env, field, 'p')})::boolean, false)` : sql`false`;
+}
+
+function abnormalWarning(field: 'abnormal_amount_warning' | 'abnormal_date_warning'): ComputedField {
+  return {
+    dependsOn: [], readsTables: ['account_move', 'res_partner'],
+    select: (a, scope) => {
+      if (scope.env.context?.disable_abnormal_invoice_detection) return sql`false`;
+      const today = contextToday(scope);
+      return sql`(${column(a, 'move_type')} IN ('in_invoice', 'in_refund') AND ${column(a, 'state')} = 'draft' AND COALESCE(${column(a, 'amount_total')}, 0) <> 0
+        AND NOT COALESCE((SELECT ${partnerFlag(scope, 'ignore_abnormal_invoice_date')} AND ${partnerFlag(scope, 'ignore_abnormal_invoice_amount')} FROM res_partner p WHERE p.id = ${column(a, 'partner_id')}), false)
+        AND (SELECT count(*) FROM account_move o WHERE o.partner_id = ${column(a, 'partner_id')} AND o.move_type = ${column(a, 'move_type')}
+              AND o.company_id = ${column(a, 'company_id')} AND o.currency_id = ${column(a, 'currency_id')} AND o.state = 'posted' AND o.id <> ${column(a, 'id')}
+              AND o.invoice_date <= COALESCE(${column(a, 'invoice_date')}, ${column(a, 'date')}, ${today})) >= 10)`;
+    },
+    compute: (r) => {
+      if (r[field] === true) throw missingBehaviour('account.move', `the computed field ${field} of a draft bill with a history of 10 invoices or more`);
+      return false;
+    },
+  };
 }

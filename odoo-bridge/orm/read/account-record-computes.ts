@@ -6,6 +6,7 @@ import { pyRepr } from '../domain/python-repr.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { COMPUTED_FIELDS } from './computed-fields.ts';
 import { searchAsReader } from './partner-account-computes.ts';
+import { productDisplaySql } from './display-name.ts';
 import { ACCOUNT_MOVE_COMPUTED_FIELDS } from './account-move-computes.ts';
 import { ACCOUNT_JOURNAL_COMPUTED_FIELDS } from './account-journal-computes.ts';
 import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-computes.ts';
@@ -26,6 +27,7 @@ import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-compute
  * | account.account display_mapping_tab | the reader has more than one company (a plain non-stored field's default) |
  * | account.account code_mapping_ids | `account * 10000 + company` for each of the reader's companies (sequence, name) |
  * | account.account include_initial_balance | internal group not income/expense |
+ * | account.move.line display_name | its move's name, "(ref)" when set, then its label or else its product's display name, the set ones joined by ' ' (read here; other display-name paths still take `_rec_name`) |
  * | account.move.line epd_dirty / discount_allocation_dirty | True (set first by the computes) |
  * | account.move.line is_refund | refund move types; on entries the tax line's document type, else the first tax's use against the side, flipped on a reversal |
  * | account.move.line currency_rate | invoices: the move's invoice_currency_rate; else company→line currency rate at the invoice date / date (root company's rates first), 1 without currency |
@@ -37,6 +39,7 @@ import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-compute
  * | account.tax.repartition.line factor / tag_ids_domain | factor_percent / 100 / the tax-tag domain of the company's countries |
  * | account.payment.term.line display_days_next_month | delay_type is days_end_of_month_on_the |
  * | account.payment.term currency_id | the company's currency, else env.company's |
+ * | account.payment.term example_amount / example_date / example_invalid | plain non-stored fields' defaults: 1000 / the context's example_date, else today (server date, UTC) / no line |
  * | account.reconcile.model number_entries / show_decimal_separator | items it reconciled (`_read_group` as the reader) / a regex line |
  * | account.reconcile.model.line show_force_tax_included | exactly one tax |
  * | account.bank.statement currency_id | the journal's currency, else the company's |
@@ -190,6 +193,14 @@ function contextToday(scope: ComputeScope): Sql {
 }
 
 const MOVE_LINE_FIELDS: Record<string, ComputedField> = {
+  // account_move_line.py `_compute_display_name`.
+  'account.move.line.display_name': {
+    dependsOn: [], readsTables: ['account_move', 'product_product', 'product_template', 'product_variant_combination', 'product_template_attribute_value', 'product_attribute_value', 'product_attribute'],
+    select: (a, scope) => sql`concat_ws(' ', NULLIF((SELECT m.name FROM account_move m WHERE m.id = ${column(a, 'move_id')}), ''),
+        '(' || NULLIF(${column(a, 'ref')}, '') || ')',
+        COALESCE(NULLIF(${column(a, 'name')}, ''), NULLIF(${productDisplaySql(scope.env, column(a, 'product_id'))}, '')))`,
+    compute: (r) => r.display_name ?? '',
+  },
   // account_move_line.py `_compute_epd_needed` / `_compute_discount_allocation_needed` set the flag first.
   'account.move.line.epd_dirty': { dependsOn: [], compute: () => true },
   'account.move.line.discount_allocation_dirty': { dependsOn: [], compute: () => true },
@@ -338,6 +349,22 @@ const OTHER_FIELDS: Record<string, ComputedField> = {
     select: (a, scope) => sql`COALESCE((SELECT c.currency_id FROM res_company c WHERE c.id = ${column(a, 'company_id')}),
       (SELECT c.currency_id FROM res_company c WHERE c.id = ${envCompany(scope)}))`,
     compute: (r) => r.currency_id ?? false,
+  },
+  // account_payment_term.py: `example_amount = fields.Monetary(default=1000, store=False)`,
+  // `example_date` (default `_default_example_date`), `_compute_example_invalid`.
+  'account.payment.term.example_amount': { dependsOn: [], compute: () => 1000 },
+  'account.payment.term.example_date': {
+    dependsOn: [], readsTables: [],
+    select: (_a, scope) => {
+      const given = scope.env.context?.example_date;
+      return given ? sql`${String(given)}::text` : sql`to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`;
+    },
+    compute: (r) => r.example_date ?? false,
+  },
+  'account.payment.term.example_invalid': {
+    dependsOn: [], readsTables: ['account_payment_term_line'],
+    select: (a) => sql`NOT EXISTS (SELECT 1 FROM account_payment_term_line l WHERE l.payment_id = ${column(a, 'id')})`,
+    compute: (r) => r.example_invalid === true,
   },
   // account_reconcile_model.py `_compute_number_entries`: `_read_group` of items as the reader.
   'account.reconcile.model.number_entries': {

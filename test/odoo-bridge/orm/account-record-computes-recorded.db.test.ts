@@ -33,6 +33,9 @@ describe('account record computes recorded from Odoo 18', () => {
     expect(text).toMatch(/"entries_count": ?[1-9]/);
     expect(text).toMatch(/"selected_payment_method_codes": ?",[a-z]/);
     expect(text).toMatch(/"next_payment_date": ?"\d{4}-/);
+    expect(text).toMatch(/"amount_total_words": ?"[A-Z][a-z]+-[A-Z][a-z]+ Thousand [^",]+ Dollars"/);
+    expect(text).toMatch(/"current_statement_balance": ?[1-9]/);
+    expect(text).toMatch(/"display_name": ?"[A-Z]+\/\d{4}\//);
   });
 
   for (const recorded of cases) {
