@@ -21,6 +21,7 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | has_statement_lines / current_statement_balance | `_get_journal_dashboard_bank_running_balance`: the latest statement (date, id) of env.companies, plus its lines without a statement (not cancelled) from the statement's first line index on: one of them exists / its ending balance + their amounts |
  * | has_sequence_holes | a move of env.companies in the journal with made_sequence_gap (refused while a company of env.companies or a parent has a lock date) |
  * | has_unhashed_entries | False for a journal not restricted by hash (refused for a restricted one) |
+ * | available_payment_method_ids | `_compute_available_payment_method_ids` for bank and cash journals (others: none): the payment methods (by id) whose code account ('manual', multi) or account_payment (each payment.provider code but none/custom, electronic, bank journals only) describes, a multi one always, an electronic one once per provider of that code of the journal's company that no other journal of the company uses it with and this journal's own electronic lines do not name; the payment.method.line field is related to it. A method of another code (a module Ficus does not know the information of) refuses the read |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const DEFAULT_ACCOUNT_TYPES: Readonly<Record<string, string>> = { bank: 'asset_cash', cash: 'asset_cash', sale: 'income%', purchase: 'expense%', credit: 'liability_credit_card' };
@@ -67,7 +68,42 @@ function anyLockDate(scope: ComputeScope) {
      WHERE COALESCE(c.fiscalyear_lock_date, c.tax_lock_date, c.sale_lock_date, c.purchase_lock_date, c.hard_lock_date) IS NOT NULL)`;
 }
 
+/** account_payment's electronic codes: payment.provider's code selection but none and custom (empty without account_payment). */
+function electronicCodes(scope: ComputeScope): string[] {
+  const line = scope.env.registry.model('account.payment.method.line');
+  const provider = scope.env.registry.model('payment.provider');
+  if (!line?.fields.get('payment_provider_id')?.column || !provider) return [];
+  return (provider.fields.get('code')?.selection ?? []).map(([code]) => code).filter((code) => code !== 'none' && code !== 'custom');
+}
+
+function availablePaymentMethods(scope: ComputeScope, a: string) {
+  const electronic = electronicCodes(scope);
+  const electronicOnes = electronic.length
+    ? sql`SELECT pm.id, pm.id AS sort FROM account_payment_method pm JOIN payment_provider pv ON pv.code = pm.code AND pv.company_id = ${column(a, 'company_id')}
+          WHERE pm.code = ANY(${sql.val(electronic)}::text[]) AND ${column(a, 'type')} = 'bank'
+            AND NOT EXISTS (SELECT 1 FROM account_payment_method_line ol JOIN account_journal oj ON oj.id = ol.journal_id
+                             WHERE ol.payment_method_id = pm.id AND oj.company_id = ${column(a, 'company_id')} AND ol.payment_provider_id = pv.id AND oj.id <> ${column(a, 'id')})
+            AND pv.id NOT IN (SELECT COALESCE(own.payment_provider_id, 0) FROM account_payment_method_line own JOIN account_payment_method opm ON opm.id = own.payment_method_id
+                               WHERE own.journal_id = ${column(a, 'id')} AND opm.code = ANY(${sql.val(electronic)}::text[]))`
+    : sql`SELECT NULL::int AS id, NULL::int AS sort WHERE false`;
+  return sql`CASE WHEN ${column(a, 'type')} NOT IN ('bank', 'cash') THEN '[]'::json
+    WHEN EXISTS (SELECT 1 FROM account_payment_method pm WHERE pm.code <> 'manual' AND NOT pm.code = ANY(${sql.val(electronic)}::text[])) THEN NULL
+    ELSE (SELECT COALESCE(json_agg(DISTINCT x.id), '[]') FROM (
+      SELECT pm.id, pm.id AS sort FROM account_payment_method pm WHERE pm.code = 'manual'
+      UNION ALL ${electronicOnes}) x) END`;
+}
+
 export const ACCOUNT_JOURNAL_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'account.journal.available_payment_method_ids': {
+    dependsOn: [], readsTables: ['account_payment_method', 'account_payment_method_line', 'payment_provider', 'account_journal'],
+    select: (a, scope) => availablePaymentMethods(scope, a),
+    compute: (r) => {
+      if (r.available_payment_method_ids === null || r.available_payment_method_ids === undefined) {
+        throw missingBehaviour('account.journal', 'the computed field available_payment_method_ids with payment methods of modules Ficus does not describe');
+      }
+      return json<number[]>(r.available_payment_method_ids);
+    },
+  },
   'account.journal.has_statement_lines': {
     dependsOn: [], readsTables: ['account_bank_statement', 'account_bank_statement_line', 'account_move', 'res_company', 'res_company_users_rel'],
     select: (a, scope) => runningBalance(scope, a),

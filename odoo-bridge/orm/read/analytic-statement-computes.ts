@@ -15,6 +15,7 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | account.analytic.account invoice_count / vendor_bill_count | account/models/account_analytic_account.py: distinct moves with a posted customer / vendor (receipts too) journal item whose distribution names the account, as the reader |
  * | account.bank.statement is_valid | account_bank_statement.py: the previous statement of the journal (by first_line_index) ends, rounded to the currency, where this one starts (none: valid) |
  * | account.bank.statement problem_description | the invalid-statement text, else the running-balance text when not complete, else False |
+ * | account.bank.statement.line running_balance | account_bank_statement_line.py `_compute_running_balance`: from the latest statement whose first line (of this journal and the journal company's branches) is at or before the line, its balance_start, plus the posted lines' amounts from there up to this line in internal_index order (0 and every earlier line without one), added as Python floats |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -121,7 +122,28 @@ function formatMoney(amount: number, currency: { symbol: string; position: strin
   return currency.position === 'after' ? `${grouped}\u00a0${currency.symbol}` : `${currency.symbol}\u00a0${grouped}`;
 }
 
+function runningBalance(a: string): Sql {
+  const branches = sql`(SELECT b.id FROM res_company b JOIN res_company jc ON jc.id = (SELECT j.company_id FROM account_journal j WHERE j.id = ${column(a, 'journal_id')})
+      WHERE b.parent_path LIKE jc.parent_path || '%')`;
+  const anchor = sql`(SELECT json_build_array(st.first_line_index, COALESCE(st.balance_start, 0.0)::float8) FROM account_bank_statement st
+      JOIN account_bank_statement_line fl ON fl.statement_id = st.id AND fl.internal_index = st.first_line_index
+     WHERE fl.journal_id = ${column(a, 'journal_id')} AND fl.company_id IN ${branches} AND st.first_line_index <= ${column(a, 'internal_index')}
+     ORDER BY st.first_line_index DESC LIMIT 1)`;
+  return sql`(SELECT json_build_array(anchor.value->1, (SELECT COALESCE(json_agg(l.amount::float8 ORDER BY l.internal_index), '[]') FROM account_bank_statement_line l JOIN account_move m ON m.id = l.move_id
+        WHERE l.journal_id = ${column(a, 'journal_id')} AND l.company_id IN ${branches} AND m.state = 'posted'
+          AND l.internal_index <= ${column(a, 'internal_index')} AND (anchor.value IS NULL OR l.internal_index >= anchor.value->>0)))
+      FROM (SELECT ${anchor} AS value) anchor)`;
+}
+
 export const ANALYTIC_STATEMENT_COMPUTED_FIELDS: Record<string, ComputedField> = {
+  'account.bank.statement.line.running_balance': {
+    dependsOn: [], readsTables: ['account_bank_statement', 'account_bank_statement_line', 'account_move', 'account_journal', 'res_company'],
+    select: (a) => runningBalance(a),
+    compute: (r) => {
+      const [start, amounts] = json<[number | null, number[]]>(r.running_balance);
+      return amounts.reduce((balance, amount) => balance + amount, start ?? 0);
+    },
+  },
   'account.analytic.account.line_ids': lineIds(),
   'account.analytic.account.balance': analyticBalance(),
   'account.analytic.account.invoice_count': moveCount(['out_invoice', 'out_refund', 'out_receipt']),

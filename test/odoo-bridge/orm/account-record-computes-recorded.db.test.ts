@@ -19,7 +19,7 @@ const { engines } = recordedEngines();
 describe('account record computes recorded from Odoo 18', () => {
   it('holds every model as admin and demo, with used taxes, refunds, balances and journals among the answers', () => {
     const calls = cases.map(recordedCall);
-    expect(cases.length).toBe(26);
+    expect(cases.length).toBe(29);
     expect(new Set(calls.map((c) => c.uid)).size).toBe(2);
     const text = JSON.stringify(cases.map((c) => c.response.body));
     expect(text).toMatch(/"is_used": ?true/);
@@ -35,6 +35,8 @@ describe('account record computes recorded from Odoo 18', () => {
     expect(text).toMatch(/"next_payment_date": ?"\d{4}-/);
     expect(text).toMatch(/"amount_total_words": ?"[A-Z][a-z]+-[A-Z][a-z]+ Thousand [^",]+ Dollars"/);
     expect(text).toMatch(/"current_statement_balance": ?[1-9]/);
+    expect(text).toMatch(/"running_balance": ?[1-9]/);
+    expect(text).toMatch(/"available_payment_method_ids": ?\[1, ?2\]/);
     expect(text).toMatch(/"display_name": ?"[A-Z]+\/\d{4}\//);
   });
 
