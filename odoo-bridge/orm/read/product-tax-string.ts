@@ -23,6 +23,9 @@ export interface TaxStringFacts {
   lang: { grouping: string | null; thousands_sep: string | null; decimal_point: string | null } | null;
   /** The context names an installed language other than en_US, in which `_()` would translate the labels. */
   translated: boolean;
+  /** compute_all's context: `force_price_include` (its special mode) and `round_base` (default True). */
+  force_price_include?: boolean | null;
+  round_base?: boolean;
 }
 
 /** The template's currency (`_compute_currency_id`): its company's, else the main company's. */
@@ -46,6 +49,15 @@ function formatLang(scope: ComputeScope): Sql {
        'en_US'))`;
 }
 
+/** `'force_price_include' in context`: null without the key, else its truth (Python's). */
+function forcePriceInclude(scope: ComputeScope): boolean | null {
+  const context = scope.env.context ?? {};
+  if (!Object.prototype.hasOwnProperty.call(context, 'force_price_include')) return null;
+  const value = context.force_price_include;
+  return !(value === false || value === null || value === 0 || value === '' || (Array.isArray(value) && !value.length)
+    || (typeof value === 'object' && value !== null && !Array.isArray(value) && !Object.keys(value).length));
+}
+
 /** The facts of `_construct_tax_string(price)` for the template `template`, its taxes searched as the reader. */
 export function taxStringFacts(scope: ComputeScope, template: Sql, price: Sql): Sql {
   const taxes = searchAsReader(scope, 'account.tax', []);
@@ -66,7 +78,9 @@ export function taxStringFacts(scope: ComputeScope, template: Sql, price: Sql): 
           FROM account_tax pt JOIN LATERAL (SELECT ${taxJson(lang)} AS j FROM ${taxFrom} WHERE t.id = pt.id) own_tax ON true
          WHERE ${own}) x),
     'lang', ${formatLang(scope)},
-    'translated', EXISTS (SELECT 1 FROM res_lang tl WHERE tl.active AND tl.code <> 'en_US' AND tl.code = ${lang}::text))`;
+    'translated', EXISTS (SELECT 1 FROM res_lang tl WHERE tl.active AND tl.code <> 'en_US' AND tl.code = ${lang}::text),
+    'force_price_include', ${forcePriceInclude(scope)}::boolean,
+    'round_base', ${scope.env.context?.round_base === undefined ? true : Boolean(scope.env.context.round_base)}::boolean)`;
 }
 
 /** res_lang.py `split`: the digits (reversed) cut by the language's grouping counts. */
@@ -121,12 +135,15 @@ export function taxString(facts: TaxStringFacts): string {
   const currency = facts.currency;
   const companyCurrency = facts.company_currency;
   if (!currency || !companyCurrency || !facts.lang) throw missingBehaviour('product.template', 'the computed field tax_string without a currency or language');
+  const force = facts.force_price_include;
   const computed = taxDetails(facts.taxes.map(taxOf), price, 1, {
     rounding: Number(companyCurrency.rounding),
     roundingMethod: facts.rounding_method === 'round_globally' ? 'round_globally' : 'round_per_line',
+    specialMode: force === null || force === undefined ? false : force ? 'total_included' : 'total_excluded',
   });
-  const included = roundTo(computed.totalIncluded, Number(companyCurrency.rounding));
-  const excluded = roundTo(computed.totalExcluded, Number(companyCurrency.rounding));
+  const round = (value: number) => (facts.round_base === false ? value : roundTo(value, Number(companyCurrency.rounding)));
+  const included = round(computed.totalIncluded);
+  const excluded = round(computed.totalExcluded);
   const joined: string[] = [];
   if (facts.translated && compareRounded(included, price, Number(currency.rounding)) + compareRounded(excluded, price, Number(currency.rounding)) !== 0) {
     throw missingBehaviour('product.template', 'the computed field tax_string in a language other than en_US');
