@@ -35,7 +35,8 @@ export type OdooExceptionName =
   | 'psycopg2.errors.UndefinedFunction'
   // Any other psycopg2.errors class of a SQLSTATE (sql-text/client-literals.ts).
   | `psycopg2.errors.${string}`
-  | 'psycopg2.OperationalError';
+  | 'psycopg2.OperationalError'
+  | 'psycopg2.ProgrammingError';
 
 export class OdooError extends Error {
   /** Python `exc.args`; Odoo exceptions carry the message as the first argument. */

@@ -34,11 +34,14 @@ function storedFieldSql(env: SearchEnv, field: FieldInfo, alias: string): Sql {
     // then the oldest), read by the statement itself so an `ir.default.set` counts at once, as
     // Odoo's cache clearing makes it. Literals, not parameters: the same expression in SELECT and
     // GROUP BY must be the same text.
-    const fallbackSql = sql`(SELECT d.json_value::jsonb #>> '{}' FROM ir_default d JOIN ir_model_fields f ON f.id = d.field_id
+    // A fallback of 0, False or None is not applied (models.py `_field_to_sql`).
+    const fallbackSql = sql`(SELECT NULLIF(NULLIF(NULLIF(d.json_value::jsonb, 'null'::jsonb), 'false'::jsonb), '0'::jsonb) FROM ir_default d JOIN ir_model_fields f ON f.id = d.field_id
       WHERE f.model = ${sql.lit(field.model)} AND f.name = ${sql.lit(field.name)} AND (d.user_id IS NULL OR d.user_id = 1)
         AND (d.company_id IS NULL OR d.company_id = ${sql.lit(Number(company))}) AND d.condition IS NULL
       ORDER BY d.user_id, d.company_id, d.id LIMIT 1)`;
-    return sql`COALESCE((${ref}->>${sql.lit(company)})::${cast}, ${fallbackSql}::${cast})`;
+    // The company's key holding JSON null (a value written False) is a value, not an absence: the
+    // fallback only fills a missing key; `->> 0` then turns a JSON null into SQL NULL.
+    return sql`((COALESCE(${ref}->${sql.lit(company)}, ${fallbackSql}))->>0)::${cast}`;
   }
   return ref;
 }

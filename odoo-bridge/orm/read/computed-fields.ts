@@ -38,7 +38,7 @@ type Sql = RawBuilder<unknown>;
  * |--------------------------|--------------------------------------------------------|
  * | `<any>.display_name`     | see display-name.ts                                    |
  * | `res.partner.company_type` | `'company'` if `is_company` else `'person'`          |
- * | `res.country.image_url`  | `/base/static/img/country_flags/<code>.png`            |
+ * | `res.country.image_url`  | `/base/static/img/country_flags/<code>.png` (a territory's state's flag; none for AQ, SJ) |
  * | `res.users.password`     | `''` (Odoo never reads passwords back)                 |
  * | `res.users.new_password` | `''`                                                   |
  * | `ir.model.data.complete_name` / `reference` | `module.name` (empty parts left out) / `model,res_id` |
@@ -74,6 +74,8 @@ type Sql = RawBuilder<unknown>;
  * | `_inherits` fields       | read on the parent record (read-records.ts)            |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
+const COUNTRIES_WITHOUT_FLAG = new Set(['AQ', 'SJ']);
+const FLAG_OF_TERRITORY: Readonly<Record<string, string>> = { GF: 'fr', BV: 'no', BQ: 'nl', GP: 'fr', HM: 'au', YT: 'fr', RE: 'fr', MF: 'fr', UM: 'us' };
 const PRICE_EXTRA_TABLES = ['product_variant_combination', 'product_template_attribute_value'];
 const CONTACT_ADDRESS_TABLES = ['res_country', 'res_country_state'];
 const activeLanguages = sql`(SELECT count(*)::int FROM res_lang WHERE active)`;
@@ -198,9 +200,14 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
     compute: (r) => (r.account_type ? String(r.account_type).split('_')[0] : false),
   },
   'res.partner.company_type': { dependsOn: ['is_company'], compute: (r) => (r.is_company ? 'company' : 'person') },
+  // base res_country.py `_compute_image_url`: no flag for Antarctica and Svalbard; territories show their state's.
   'res.country.image_url': {
     dependsOn: ['code'],
-    compute: (r) => (r.code ? `/base/static/img/country_flags/${String(r.code).toLowerCase()}.png` : false),
+    compute: (r) => {
+      const code = typeof r.code === 'string' ? r.code : '';
+      if (!code || COUNTRIES_WITHOUT_FLAG.has(code)) return false;
+      return `/base/static/img/country_flags/${FLAG_OF_TERRITORY[code] ?? code.toLowerCase()}.png`;
+    },
   },
   'res.users.password': { dependsOn: [], compute: () => '' },
   // base ir_model.py IrModelData: `_compute_complete_name` joins the non-empty module and name with

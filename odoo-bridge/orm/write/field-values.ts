@@ -2,14 +2,16 @@ import { OdooError, valueError } from '../../errors.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { sanitizeHtml } from './html/html-sanitize.ts';
+import { many2oneColumnValue, type WriteMode } from './many2one-column-value.ts';
 import { roundDigits } from './sale/float-round.ts';
 
 /**
  * RPC value → column value, as Odoo's `convert_to_column` does per field type, with Odoo's
  * error texts for bad input (golden seq_partner#40/#41, seq_constraints#12).
- * Returns a value for a pg parameter (jsonb values are JSON text).
+ * Returns a value for a pg parameter (jsonb values are JSON text). `mode`: a create's values go to
+ * the INSERT as they came, a write's through the cache format first (many2one-column-value.ts).
  */
-export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, lang: string, existingJson?: unknown, floatScale?: number): unknown {
+export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, lang: string, mode: WriteMode, existingJson?: unknown, floatScale?: number): unknown {
   const empty = value === false || value === null || value === undefined;
   switch (field.type) {
     case 'char':
@@ -46,6 +48,7 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
       return String(value);
     }
     case 'many2one':
+      return many2oneColumnValue(field, value, mode);
     case 'many2one_reference':
       if (empty) return null;
       if (typeof value === 'number' && Number.isInteger(value)) return value;

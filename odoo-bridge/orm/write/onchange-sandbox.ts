@@ -68,7 +68,7 @@ async function computeOnce(tx: CallContext, behaviours: BehaviourRegistry, model
   await tx.db.query(`DELETE FROM ${table}`);
   if (id != null) await tx.db.query(`INSERT INTO ${table} SELECT * FROM ${shadowSource.get(tx)!} WHERE id = $1`, [id]);
   else await tx.db.query(`INSERT INTO ${table} (id) VALUES ($1)`, [rowId]);
-  const { columns } = splitVals(model, state, tx.lang, tx.access.companyId, undefined, await floatScales(tx, model, state));
+  const { columns } = splitVals(model, state, tx.lang, tx.access.companyId, 'write', undefined, await floatScales(tx, model, state));
   const names = [...columns.keys()].filter((n) => model.fields.get(n)?.column);
   if (names.length) {
     const sets = names.map((n, i) => `${ident(model.fields.get(n)!.column!)} = $${i + 2}${model.fields.get(n)!.columnType === 'jsonb' ? '::jsonb' : ''}`);

@@ -57,7 +57,7 @@ export async function validateAfterFlush(w: WriteEnv, model: ModelInfo, ids: num
 
 /** The records' stored `reads`, with the written values (as their columns will hold them) in place of the current ones; by id. */
 async function rowsAsWritten(w: WriteEnv, model: ModelInfo, ids: number[], reads: readonly string[], vals: Vals): Promise<ConstraintRow[]> {
-  const { columns } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, undefined, await floatScales(w.ctx, model, vals));
+  const { columns } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write', undefined, await floatScales(w.ctx, model, vals));
   const params: unknown[] = [ids];
   const selects = reads.map((name) => {
     const field = model.fields.get(name);

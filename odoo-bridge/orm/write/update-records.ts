@@ -15,6 +15,7 @@ import { mailThreadAfterWrite, mailThreadBeforeWrite } from './mail/mail-thread.
 import { checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
 import { validateBeforeFlush } from './python-constraints.ts';
 import { readsTargetBeforeFlush } from './many2one-target-reads.ts';
+import { many2onesAsCached } from './many2one-column-value.ts';
 
 /**
  * `BaseModel.write(vals)` (odoo/models.py 18): ACL, unknown fields, deleted ids (MissingError
@@ -41,6 +42,8 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   await refuseWriteToCopy(w, model, 'write');
 
   for (const b of w.behaviours.of(model.name)) await b.beforeWrite?.(w.ctx, unique, vals);
+  // Field.write puts each value in the cache format first: what follows sees a many2one as Odoo's cache holds it.
+  vals = many2onesAsCached(model, vals);
   await checkManyToOneTargets(w, model, vals);
   await mailThreadBeforeWrite(w.ctx, model, unique, vals);
 
@@ -55,7 +58,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   await validateBeforeFlush(w, model, unique, vals);
 
   const table = ident(requireTable(model));
-  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, undefined, await floatScales(w.ctx, model, vals));
+  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write', undefined, await floatScales(w.ctx, model, vals));
   const sets: string[] = [];
   const params: unknown[] = [unique];
   for (const [name, value] of columns) {

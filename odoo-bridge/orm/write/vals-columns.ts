@@ -2,6 +2,7 @@ import { missingBehaviour } from '../../errors.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import { columnValue } from './field-values.ts';
+import type { WriteMode } from './many2one-column-value.ts';
 
 /** jsonb and array parameters need an explicit cast in a parameterised INSERT/UPDATE. */
 export function castOf(field: FieldInfo | undefined): string {
@@ -14,7 +15,7 @@ export function castOf(field: FieldInfo | undefined): string {
  * Non-stored computed fields without a column (display_name…) are ignored, as Odoo does when
  * they have no inverse. `floatScales` (float-scales.ts): the scale each Float field with digits rounds to.
  */
-export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId: number | null, existingJson?: Map<string, unknown>, floatScales?: ReadonlyMap<string, number>): {
+export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId: number | null, mode: WriteMode, existingJson?: Map<string, unknown>, floatScales?: ReadonlyMap<string, number>): {
   columns: Map<string, unknown>;
   x2many: Map<string, unknown>;
   parents: Map<string, Vals>;
@@ -40,7 +41,7 @@ export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId:
     }
     if (field.attachment) throw missingBehaviour(model.name, `writing the attachment-stored binary field ${name}`);
     if (!field.column) continue;
-    const converted = columnValue(model, field, value, lang, existingJson?.get(name), floatScales?.get(name));
+    const converted = columnValue(model, field, value, lang, mode, existingJson?.get(name), floatScales?.get(name));
     // 18 company-dependent columns are jsonb keyed by company id; the write merges this company's value in.
     columns.set(name, field.companyDependent && field.columnType === 'jsonb' ? JSON.stringify({ [String(companyId ?? 0)]: converted }) : converted);
   }

@@ -33,13 +33,13 @@ function cacheValueOk(model: ModelInfo, field: FieldInfo, value: unknown, lang: 
   try {
     switch (field.type) {
       case 'integer':
-        return { ok: true, integer: columnValue(model, field, UNSET(value) ? 0 : value, lang) as number };
+        return { ok: true, integer: columnValue(model, field, UNSET(value) ? 0 : value, lang, 'write') as number };
       case 'float':
       case 'monetary':
       case 'date':
       case 'datetime':
       case 'selection':
-        columnValue(model, field, value, lang);
+        columnValue(model, field, value, lang, 'write');
         return { ok: true };
       case 'one2many':
       case 'many2many':

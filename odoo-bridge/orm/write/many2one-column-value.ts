@@ -1,0 +1,75 @@
+import { OdooError } from '../../errors.ts';
+import type { FieldInfo, ModelInfo } from '../registry/types.ts';
+import type { Vals } from './behaviour-registry.ts';
+
+/** Whether a value is how the RPC writes a create or a write (Odoo converts them differently). */
+export type WriteMode = 'create' | 'write';
+
+const INT4_MIN = -(2 ** 31);
+const INT4_MAX = 2 ** 31 - 1;
+
+/**
+ * A many2one's column value, as Odoo 18 stores it (fields.py Many2one):
+ *
+ * - write: `convert_to_cache` keeps an `int` (not a bool) and turns anything else — a string, a
+ *   float, True, an `[id, name]` list from the wire — into None; `convert_to_column` then stores
+ *   `value or None`, so 0 is NULL too (a company-dependent column keeps the 0 in its JSON).
+ * - create: `convert_to_column_insert` hands `value or None` to psycopg2 as it came: falsy
+ *   (0, '', [], False) is NULL, and PostgreSQL assigns the rest to the integer column — a
+ *   numeric string is parsed, a float rounded, and True, a list or a non-numeric string fail
+ *   with PostgreSQL's error.
+ */
+export function many2oneColumnValue(field: FieldInfo, value: unknown, mode: WriteMode): number | null {
+  if (typeof value === 'number' && Number.isInteger(value)) return value === 0 && !(mode === 'write' && field.companyDependent) ? null : value;
+  if (mode === 'write' || !truthy(value)) return null;
+  if (typeof value === 'number') return inInt4(roundHalfAwayFromZero(value), String(value));
+  if (typeof value === 'string') {
+    if (!/^\s*[+-]?\d+\s*$/.test(value)) throw invalidInteger(value);
+    return inInt4(Number.parseInt(value, 10), value.trim());
+  }
+  if (value === true) {
+    throw new OdooError('psycopg2.errors.DatatypeMismatch', `column "${field.name}" is of type integer but expression is of type boolean\nHINT:  You will need to rewrite or cast the expression.`);
+  }
+  if (Array.isArray(value)) {
+    // psycopg2 sends a list as ARRAY[...]: an element that is not an integer fails first, else the array type does.
+    const bad = value.find((item) => typeof item === 'string' && !/^\s*[+-]?\d+\s*$/.test(item));
+    if (typeof bad === 'string') throw invalidInteger(bad);
+    const type = value.every((item) => typeof item === 'number' && Number.isInteger(item)) ? 'integer[]' : value.every((item) => typeof item === 'number') ? 'numeric[]' : 'text[]';
+    throw new OdooError('psycopg2.errors.DatatypeMismatch', `column "${field.name}" is of type integer but expression is of type ${type}\nHINT:  You will need to rewrite or cast the expression.`);
+  }
+  throw new OdooError('psycopg2.ProgrammingError', `can't adapt type '${value && typeof value === 'object' ? 'dict' : typeof value}'`);
+}
+
+function truthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value && typeof value === 'object') return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+/** PostgreSQL's numeric → integer assignment rounds half away from zero. */
+function roundHalfAwayFromZero(value: number): number {
+  return Math.sign(value) * Math.round(Math.abs(value));
+}
+
+function inInt4(value: number, text: string): number {
+  if (value < INT4_MIN || value > INT4_MAX) {
+    throw new OdooError('psycopg2.errors.NumericValueOutOfRange', /^\s*[+-]?\d+\s*$/.test(text) ? `value "${text}" is out of range for type integer` : 'integer out of range');
+  }
+  return value;
+}
+
+function invalidInteger(text: string): OdooError {
+  return new OdooError('psycopg2.errors.InvalidTextRepresentation', `invalid input syntax for type integer: "${text}"`);
+}
+
+/** A write's vals with each many2one value in Odoo's cache format: an int kept, anything else False. */
+export function many2onesAsCached(model: ModelInfo, vals: Vals): Vals {
+  let result = vals;
+  for (const [name, value] of Object.entries(vals)) {
+    const field = model.fields.get(name);
+    if (field?.type !== 'many2one' || (typeof value === 'number' && Number.isInteger(value)) || value === false) continue;
+    if (result === vals) result = { ...vals };
+    result[name] = false;
+  }
+  return result;
+}
