@@ -13,6 +13,7 @@ import { run } from '../sql/execute.ts';
 import { orderToSql } from '../sql/order.ts';
 import { isAttachmentDatas, readAttachmentDatas, readAttachments } from './binary.ts';
 import { computedField } from './computed-fields.ts';
+import { checkComputeDependencyAccess } from './compute-read-access.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { displayNameSql, displayNamesFromSql } from './display-name.ts';
 import { isPartnerRef, refusePartnerRefContext } from './product-partner-ref.ts';
@@ -159,12 +160,14 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
   const table = requireTable(model);
   const named = fieldNames.filter((n) => n !== 'id').map((n) => model.fields.get(n)!);
   // Odoo answers every field a read names: one Ficus cannot compute refuses the read with its
-  // reason, before any query runs, rather than answer without it (a client would take the missing
-  // key for a bug of its own, or write back what it never saw). An all-fields read (`fields=[]`)
-  // names only what readableFields can answer.
-  const refusal = named.map((field) => refusalOf(env.search.registry, model, field)).find((r) => r !== null);
-  if (refusal) throw refusal;
-  const fields = named;
+  // reason rather than answer without it (a client would take the missing key for a bug of its
+  // own, or write back what it never saw). An all-fields read (`fields=[]`) names only what
+  // readableFields can answer. Odoo computes in `_read_format`, after the access checks and the
+  // fetch: with no record to compute there is nothing to refuse (an empty web_search_read answers
+  // `{'length': 0, 'records': []}`), so a refused read fetches the ids only, then refuses.
+  const refused = named.find((field) => refusalOf(env.search.registry, model, field) !== null);
+  const refusal = refused ? refusalOf(env.search.registry, model, refused) : null;
+  const fields = refusal ? [] : named;
   const columns = new Map<string, Sql>();
   const alias = source.kind === 'search' ? source.alias : nextAlias(env.search, model);
   const addColumn = (field: FieldInfo) => {
@@ -230,6 +233,11 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     );
   }
   if (!rows.length) return [];
+  if (refusal) {
+    // What the compute would have read as the reader fails first (compute-read-access.ts).
+    checkComputeDependencyAccess(env.search.registry, model, refused!, env.checkRead);
+    throw refusal;
+  }
   const ids = rows.map((r) => r.id);
   const results = rows.map((r) => ({ id: r.id }) as Record<string, unknown>);
   const setAll = (name: string, values: Map<number, unknown>, empty: unknown) => {
