@@ -22,6 +22,7 @@ export type OdooExceptionName =
   | 'builtins.AttributeError'
   | 'odoo.addons.auth_signup.models.res_partner.SignupError'
   | 'builtins.NameError'
+  | 'builtins.UnboundLocalError'
   | 'builtins.IndexError'
   | 'builtins.Exception'
   | 'builtins.AssertionError'

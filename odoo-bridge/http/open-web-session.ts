@@ -8,6 +8,7 @@ import { newSessionId } from '../sessions/session-id.ts';
 import { buildSessionInfo } from '../sessions/session-info.ts';
 import type { SessionStore } from '../sessions/session-store.ts';
 import type { Logger } from 'pino';
+import { recordSuccessfulLogin, timezoneCookie } from '../auth/login-log.ts';
 
 export interface WebLogin {
   database: ServedDatabaseRuntime;
@@ -35,6 +36,10 @@ export async function openWebSession(
     if (found === null) throw accessDenied();
     return found;
   });
+  // res.users `_login` after the credential check: the browser's tz cookie, then the res.users.log row.
+  const writeUserTimezone = (userId: number, tz: string) =>
+    database.call({ database: database.name, uid: userId, model: 'res.users', method: 'write', args: [[userId], { tz }], kwargs: {} });
+  await recordSuccessfulLogin({ pool: database.pool, writeUserTimezone }, uid, timezoneCookie(res.req?.headers.cookie));
   await guessWebBaseUrl(database, uid, baseLocation).catch((error: unknown) => logger?.warn({ err: error }, 'could not update web.base.url after a web login'));
   const credentialStamp = await currentCredentialStamp(database.pool, uid);
   if (!credentialStamp) throw accessDenied();

@@ -70,3 +70,4 @@ export { createCredentialStore, type CredentialStore } from '../auth/credential-
 export { LoginThrottle } from '../auth/login-throttle.ts';
 export { readLoginCooldownSettings } from '../auth/login-cooldown-settings.ts';
 export { hashOdooPassword } from '../auth/odoo-password.ts';
+export { recordSuccessfulLogin } from '../auth/login-log.ts';

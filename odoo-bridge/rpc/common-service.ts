@@ -6,6 +6,7 @@ import { bindArguments } from '../orm/dispatch/signature.ts';
 import { ABOUT_TEXT, SERVER_VERSION, VERSION_INFO } from './version.ts';
 import { unknownDatabase } from './unknown-database.ts';
 import { pythonStarStarMapping, pythonTruthy } from '../wire/python-values.ts';
+import { recordSuccessfulLogin } from '../auth/login-log.ts';
 
 export interface RpcRequestInfo {
   clientAddress: string;
@@ -31,7 +32,10 @@ export function createCommonService(databases: DatabaseDirectory, throttle: Logi
         if (isPythonFalsy(password)) return emptyPasswordLogin(served.pool, loginText);
         return served.credentials.authenticate(loginText, secret);
       });
-      return uid ?? false;
+      if (uid === null) return false;
+      // res.users `_login` after the credential check: the res.users.log row of this login.
+      await recordSuccessfulLogin(served, uid);
+      return uid;
     } catch (error) {
       if (error instanceof OdooError && error.exceptionName === 'odoo.exceptions.AccessDenied') return false;
       throw error;

@@ -196,9 +196,38 @@ export function domainSearchMethodOf(model: ModelInfo, field: FieldInfo): Domain
   if (field.name === 'message_needaction' && model.fields.get('message_ids')?.relation === 'mail.message') {
     return (operator, value) => [['message_ids.needaction', operator, value]];
   }
+  if (model.name === 'res.users' && field.name === 'state' && model.fields.get('log_ids')?.relation === 'res.users.log') return userStateSearch;
   // product/models/product_template.py _search_standard_price: the cost is the variants' (company dependent).
   if (model.name === 'product.template' && field.name === 'standard_price' && model.fields.get('product_variant_ids')?.relation === 'product.product') {
     return (operator, value) => [['product_variant_ids.standard_price', operator, value]];
   }
   return undefined;
 }
+
+/** expression.py TRUE_DOMAIN / FALSE_DOMAIN as leaves the compiler reads: every record, none. */
+const EVERY_RECORD = [['id', '!=', false]];
+const NO_RECORD = [['id', '=', false]];
+
+/**
+ * auth_signup res_users.py `_search_state`: 'new' is a user without res.users.log row (`log_ids
+ * = False`), 'active' one with; no value is every record for a negative operator, none otherwise;
+ * `in`/`not in` of two values or more is every record (none when negative); another operator
+ * than =, !=, in, not in is every record. A single other value than 'new'/'active' in a list is
+ * Python's UnboundLocalError on `comp`.
+ */
+const userStateSearch: DomainSearchMethod = (operator, value) => {
+  const negative = NEGATIVE_OPERATORS.has(operator);
+  if (!pyTruthyValue(value)) return negative ? EVERY_RECORD : NO_RECORD;
+  if (operator === 'in' || operator === 'not in') {
+    const values = Array.isArray(value) ? value : [...String(value)];
+    if (values.length > 1) return negative ? NO_RECORD : EVERY_RECORD;
+    if (values[0] === 'new') return [['log_ids', negative ? '!=' : '=', false]];
+    if (values[0] === 'active') return [['log_ids', negative ? '=' : '!=', false]];
+    throw new OdooError('builtins.UnboundLocalError', "cannot access local variable 'comp' where it is not associated with a value");
+  }
+  if (operator === '=' || operator === '!=') {
+    const positive = value === 'new' ? operator : operator === '=' ? '!=' : '=';
+    return [['log_ids', positive, false]];
+  }
+  return EVERY_RECORD;
+};

@@ -5,6 +5,7 @@ import { tokenResponse } from '../domain/access-tokens.ts';
 import { checkLogin, LoginRefused, type LoginCredentials } from '../domain/login.ts';
 import { endFamily, familyOf, rotateSession, startSession } from '../domain/sessions.ts';
 import { legacyCredentials, monolith } from './monolith.ts';
+import { recordSuccessfulLogin } from '../../../odoo-bridge/orm/index.ts';
 import { committedRefusal } from './problem-result.ts';
 import { spendAuthBudget } from './rate-limits.ts';
 
@@ -38,6 +39,9 @@ export const login = defineRoute<AuthDatabase, LoginCredentials>({
       }
       throw error;
     }
+    // A login and password is Odoo's res.users `_login` (common.authenticate): it leaves the
+    // res.users.log row Odoo writes; an API key alone is JSON-2's bearer check, which leaves none.
+    if ('login' in body) await recordSuccessfulLogin({ pool: users }, userId);
     const session = await ctx.db.transaction().execute(async (transaction) => {
       const tx = transaction as unknown as typeof ctx.db;
       const home = await tokenHome(tx, ctx.legacyPool, { hold: true });
