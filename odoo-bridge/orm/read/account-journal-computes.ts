@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { missingBehaviour } from '../../errors.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
+import type { Sql } from '../domain/search-env.ts';
 import { envCompanies } from './account-computes.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 
@@ -19,7 +20,7 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | alias_email | mail.alias.mixin.optional: alias_name@alias domain when both |
  * | access_url / access_warning | portal.mixin: '#' / '' |
  * | has_statement_lines / current_statement_balance | `_get_journal_dashboard_bank_running_balance`: the latest statement (date, id) of env.companies, plus its lines without a statement (not cancelled) from the statement's first line index on: one of them exists / its ending balance + their amounts |
- * | has_sequence_holes | a move of env.companies in the journal with made_sequence_gap (refused while a company of env.companies or a parent has a lock date) |
+ * | has_sequence_holes | a move of one of env.companies in the journal with made_sequence_gap dated after that company's fiscal-year / hard lock date (and sale / purchase one for such journals), each the latest over the company and its parents, exceptions ignored |
  * | has_unhashed_entries | False for a journal not restricted by hash (refused for a restricted one) |
  * | available_payment_method_ids | `_compute_available_payment_method_ids` for bank and cash journals (others: none): the payment methods (by id) whose code account ('manual', multi) or account_payment (each payment.provider code but none/custom, electronic, bank journals only) describes, a multi one always, an electronic one once per provider of that code of the journal's company that no other journal of the company uses it with and this journal's own electronic lines do not name; the payment.method.line field is related to it. A method of another code (a module Ficus does not know the information of) refuses the read |
  */
@@ -61,11 +62,12 @@ function runningBalance(scope: ComputeScope, a: string) {
                             AND stl.internal_index >= COALESCE(st.first_line_index, '')) unlinked ON true)`;
 }
 
-/** A lock date on one of env.companies or their parents: the user lock dates `_query_has_sequence_holes` compares with. */
-function anyLockDate(scope: ComputeScope) {
-  return sql`EXISTS (SELECT 1 FROM res_company c JOIN res_company e ON e.id IN (SELECT x.id FROM (${envCompanies(scope)}) x)
-      AND (e.parent_path LIKE c.parent_path || '%')
-     WHERE COALESCE(c.fiscalyear_lock_date, c.tax_lock_date, c.sale_lock_date, c.purchase_lock_date, c.hard_lock_date) IS NOT NULL)`;
+/**
+ * `_get_user_lock_date(field, ignore_exceptions=True)` / `user_hard_lock_date` of company `company`:
+ * the latest of that lock date over the company and its parents (sudo), else date.min.
+ */
+function chainLockDate(company: Sql, field: string) {
+  return sql`COALESCE((SELECT max(c.${sql.raw(field)}) FROM res_company c JOIN res_company e ON e.id = ${company} AND e.parent_path LIKE c.parent_path || '%'), '0001-01-01'::date)`;
 }
 
 /** account_payment's electronic codes: payment.provider's code selection but none and custom (empty without account_payment). */
@@ -118,14 +120,16 @@ export const ACCOUNT_JOURNAL_COMPUTED_FIELDS: Record<string, ComputedField> = {
       return balanceEndReal + unlinkedAmount;
     },
   },
+  // `_compute_has_sequence_holes` / `_query_has_sequence_holes`: per company of env.companies, a move
+  // of it in the journal with made_sequence_gap after its lock dates (exceptions ignored).
   'account.journal.has_sequence_holes': {
     dependsOn: [], readsTables: ['account_move', 'res_company', 'res_company_users_rel'],
-    select: (a, scope) => sql`CASE WHEN ${anyLockDate(scope)} THEN NULL ELSE EXISTS (SELECT 1 FROM account_move m WHERE m.journal_id = ${column(a, 'id')}
-        AND m.company_id IN (SELECT e.id FROM (${envCompanies(scope)}) e) AND m.made_sequence_gap) END`,
-    compute: (r) => {
-      if (r.has_sequence_holes === null || r.has_sequence_holes === undefined) throw missingBehaviour('account.journal', 'the computed field has_sequence_holes under a lock date');
-      return r.has_sequence_holes === true;
-    },
+    select: (a, scope) => sql`EXISTS (SELECT 1 FROM account_move m WHERE m.journal_id = ${column(a, 'id')}
+        AND m.company_id IN (SELECT e.id FROM (${envCompanies(scope)}) e) AND m.made_sequence_gap
+        AND m.date > GREATEST(${chainLockDate(sql`m.company_id`, 'fiscalyear_lock_date')}, ${chainLockDate(sql`m.company_id`, 'hard_lock_date')})
+        AND (${column(a, 'type')} <> 'sale' OR m.date > ${chainLockDate(sql`m.company_id`, 'sale_lock_date')})
+        AND (${column(a, 'type')} <> 'purchase' OR m.date > ${chainLockDate(sql`m.company_id`, 'purchase_lock_date')}))`,
+    compute: (r) => r.has_sequence_holes === true,
   },
   'account.journal.has_unhashed_entries': {
     dependsOn: ['restrict_mode_hash_table'],

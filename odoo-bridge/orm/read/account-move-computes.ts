@@ -44,7 +44,7 @@ import { isZero } from '../write/sale/float-round.ts';
  * | sale_order_count | sale: the orders of its lines' sale lines |
  * | ubl_cii_xml_id | account_edi_ubl_cii: the ir.attachment of ubl_cii_xml_file |
  * | abnormal_amount_warning / abnormal_date_warning | False outside draft vendor bills/refunds with an amount (context disable_abnormal_invoice_detection: always), and while fewer than 10 earlier posted invoices of the partner, type, company and currency back the statistics (the warning texts past that are refused) |
- * | tax_lock_date_message | False while neither the move's company nor a parent has a lock date (`_get_violated_lock_dates` finds none; refused otherwise) |
+ * | tax_lock_date_message | False when no lock date of the company or a parent that can apply reaches the move's date (`_get_violated_lock_dates` finds none); the message for a move within a lock date is refused |
  * | partner_credit_warning | '' unless a draft customer invoice of a company using credit limits (refused then: it needs tax_totals) |
  * | amount_total_words | res.currency `amount_to_text(amount_total)` without commas: "<integral> <unit>[ and <fraction> <subunit>]" in num2words English, title-cased (other languages refused) |
  */
@@ -245,12 +245,19 @@ export const ACCOUNT_MOVE_COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
   'account.move.abnormal_amount_warning': abnormalWarning('abnormal_amount_warning'),
   'account.move.abnormal_date_warning': abnormalWarning('abnormal_date_warning'),
+  // `_compute_tax_lock_date_message` / `_get_lock_date_message`: False when no lock date of the company
+  // or a parent that can apply (fiscal year, hard, tax, and the sale / purchase one of such journals)
+  // reaches the move's date (user exceptions only lower them); the message past that needs the
+  // accounting date of the next open period and is refused.
   'account.move.tax_lock_date_message': {
-    dependsOn: [], readsTables: ['res_company'],
-    select: (a) => sql`EXISTS (SELECT 1 FROM res_company c JOIN res_company e ON e.id = ${column(a, 'company_id')} AND e.parent_path LIKE c.parent_path || '%'
-      WHERE COALESCE(c.fiscalyear_lock_date, c.tax_lock_date, c.sale_lock_date, c.purchase_lock_date, c.hard_lock_date) IS NOT NULL)`,
+    dependsOn: [], readsTables: ['res_company', 'account_journal'],
+    select: (a, scope) => sql`EXISTS (SELECT 1 FROM res_company c JOIN res_company e ON e.id = ${column(a, 'company_id')} AND e.parent_path LIKE c.parent_path || '%'
+      LEFT JOIN account_journal j ON j.id = ${column(a, 'journal_id')}
+      WHERE GREATEST(c.fiscalyear_lock_date, c.hard_lock_date, c.tax_lock_date,
+                     CASE WHEN j.type = 'sale' THEN c.sale_lock_date END, CASE WHEN j.type = 'purchase' THEN c.purchase_lock_date END)
+            >= COALESCE(${column(a, 'date')}, ${contextToday(scope)}))`,
     compute: (r) => {
-      if (r.tax_lock_date_message === true) throw missingBehaviour('account.move', 'the computed field tax_lock_date_message under a lock date');
+      if (r.tax_lock_date_message === true) throw missingBehaviour('account.move', 'the computed field tax_lock_date_message of a move dated within a lock date');
       return false;
     },
   },
