@@ -59,10 +59,19 @@ ENV_DEFAULTS = {
     'lambda self: self.env.company.currency_id': 'company_currency',
     'lambda self: self.env.company.currency_id.id': 'company_currency',
     'lambda self: self.env.lang': 'lang',
+    'lambda self: self.env.user.tz': 'user_tz',
+    'lambda self: self.env.company.root_id': 'company_root',
+    "lambda self: self.env['res.lang']._get_data(code=self.env.user.lang).decimal_point": 'user_lang_decimal_point',
+    'lambda self: self.env.user.company_id.currency_id': 'user_company_currency',
+    'lambda self: self.env.user.company_id.currency_id.id': 'user_company_currency',
+    'lambda self: [(6, 0, [self.env.uid])]': 'user_ids',
+    'lambda self: [(6, 0, self.env.user.ids)]': 'user_ids',
+    # `context_today` is today in the context's tz, else the user's; `Date.today` the server's (UTC) date.
     'fields.Date.context_today': 'today',
-    'fields.Date.today': 'today',
-    'lambda self: fields.Date.today()': 'today',
+    'fields.Date.today': 'today_utc',
+    'lambda self: fields.Date.today()': 'today_utc',
     'lambda self: fields.Date.context_today(self)': 'today',
+    'lambda self: fields.Date.context_today(self).replace(month=1, day=1)': 'today_year_start',
     'fields.Datetime.now': 'now',
     'lambda self: fields.Datetime.now()': 'now',
 }
@@ -464,6 +473,10 @@ def random_default(node, class_functions):
 def method_env_default(node, text, class_functions):
     """`default=_default_currency_id` whose body only returns an environment value
     (`return self.env.company.currency_id.id`): that value's kind, as the lambda would give it."""
+    if isinstance(node, ast.Lambda):
+        # `lambda self: self._default_x()`: the method's body, as default_expression reads it
+        expr, param = default_expression(node, class_functions)
+        return ENV_DEFAULTS.get(f'lambda {param}: {source_of(expr, text)}') if expr is not node.body else None
     if not (isinstance(node, ast.Name) and isinstance(class_functions.get(node.id), ast.FunctionDef)):
         return None
     fn = class_functions[node.id]
@@ -472,6 +485,130 @@ def method_env_default(node, text, class_functions):
         return None
     expr = source_of(body[0].value, text)
     return ENV_DEFAULTS.get(f'lambda {fn.args.args[0].arg}: {expr}')
+
+
+def is_uuid4_call(node):
+    """`uuid4()` or `uuid.uuid4()`."""
+    return isinstance(node, ast.Call) and not node.args and (
+        isinstance(node.func, ast.Name) and node.func.id == 'uuid4'
+        or isinstance(node.func, ast.Attribute) and node.func.attr == 'uuid4' and isinstance(node.func.value, ast.Name) and node.func.value.id == 'uuid')
+
+
+def uuid_default(node, class_functions):
+    """A random uuid4 default: `str(uuid4())` (optionally cut, `str(uuid4())[:10]`) as
+    {'uuid': 'str'[, 'length']}, `uuid4().hex` as {'uuid': 'hex'}; else None. Drawn per call."""
+    expr, _param = default_expression(node, class_functions)
+    if expr is None:
+        return None
+    length = None
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice) and expr.slice.lower is None and expr.slice.step is None:
+        ok, v = const(expr.slice.upper) if expr.slice.upper is not None else (False, None)
+        if not (ok and isinstance(v, int) and v > 0):
+            return None
+        length, expr = v, expr.value
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == 'str' and len(expr.args) == 1 and is_uuid4_call(expr.args[0]):
+        return {'uuid': 'str', **({'length': length} if length else {})}
+    if isinstance(expr, ast.Attribute) and expr.attr == 'hex' and is_uuid4_call(expr.value):
+        return {'uuid': 'hex', **({'length': length} if length else {})}
+    # ''.join(choice('abc…') for _i in range(n)): n characters drawn from the alphabet (discuss.channel's uuid)
+    if length is None and isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == 'join' \
+            and isinstance(expr.func.value, ast.Constant) and expr.func.value.value == '' and len(expr.args) == 1 \
+            and isinstance(expr.args[0], ast.GeneratorExp) and len(expr.args[0].generators) == 1:
+        gen, loop = expr.args[0], expr.args[0].generators[0]
+        drawn = gen.elt
+        if isinstance(drawn, ast.Call) and isinstance(drawn.func, ast.Name) and drawn.func.id == 'choice' and len(drawn.args) == 1 \
+                and isinstance(drawn.args[0], ast.Constant) and isinstance(drawn.args[0].value, str) and not loop.ifs \
+                and isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == 'range' \
+                and len(loop.iter.args) == 1 and isinstance(loop.iter.args[0], ast.Constant) and isinstance(loop.iter.args[0].value, int):
+            return {'randomText': drawn.args[0].value, 'length': loop.iter.args[0].value}
+    return None
+
+
+def commands_default(node, class_functions):
+    """`[Command.create({...}), …]` or `[(0, 0, {...}), …]` of literal values (account.payment.term's
+    line): {'commands': [[0, 0, values]]}, a float value as {'float': v} (Python keeps 100.0 a float
+    on the wire, JSON would not); else None."""
+    expr, _param = default_expression(node, class_functions)
+    if not isinstance(expr, ast.List) or not expr.elts:
+        return None
+
+    def value_of(v):
+        ok, c = const(v)
+        if not ok or isinstance(c, (dict, list, tuple)):
+            return None
+        return {'float': c} if isinstance(c, float) else (c if c is not None else False)
+
+    commands = []
+    for elt in expr.elts:
+        if isinstance(elt, ast.Call) and isinstance(elt.func, ast.Attribute) and elt.func.attr == 'create' \
+                and isinstance(elt.func.value, ast.Name) and elt.func.value.id == 'Command' and len(elt.args) == 1 and not elt.keywords:
+            values = elt.args[0]
+        elif isinstance(elt, ast.Tuple) and len(elt.elts) == 3 and all(const(e) == (True, 0) for e in elt.elts[:2]):
+            values = elt.elts[2]
+        else:
+            return None
+        if not isinstance(values, ast.Dict) or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in values.keys):
+            return None
+        payload = {}
+        for k, v in zip(values.keys, values.values):
+            converted = value_of(v)
+            if converted is None:
+                return None
+            payload[k.value] = converted
+        commands.append([0, 0, payload])
+    return {'commands': commands}
+
+
+def context_default(node, text, class_functions, constants):
+    """A default made of the call's context and the environment: `self.env.context.get('key'[,
+    fallback])` as {'context': key[, 'orElse': fallback]} (also under `self.env[model].browse(...)`,
+    the records of those ids), `self.env.companies.<field>` as {'companiesField'} (`ofRoots` for
+    `companies.root_id.sudo().<field>`), and `a or b or …` of such parts, literals and environment
+    defaults as {'firstOf': [parts]} (Python's `or`: the first truthy one, else the last). None when
+    a part is anything else (plain environment defaults and literals are the other rules')."""
+    expr, param = default_expression(node, class_functions)
+    if expr is None:
+        return None
+
+    def part(sub):
+        ok, v = const(sub)
+        if not ok and isinstance(sub, ast.Name) and sub.id in constants:
+            ok, v = True, constants[sub.id]
+        if ok and (v is None or isinstance(v, (str, int, float, bool))):
+            return {'literal': False if v is None else v}
+        if isinstance(sub, ast.BoolOp) and isinstance(sub.op, ast.Or):
+            parts = [part(v) for v in sub.values]
+            return {'firstOf': parts} if all(parts) else None
+        # self.env['product.template'].browse(self.env.context.get('product_template_id'))
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == 'browse' and len(sub.args) == 1 \
+                and not sub.keywords and isinstance(sub.func.value, ast.Subscript) and source_of_attr(sub.func.value.value) == f'{param}.env':
+            inner = part(sub.args[0])
+            return inner if inner and 'context' in inner else None
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == 'get' \
+                and source_of_attr(sub.func.value) in (f'{param}.env.context', f'{param}._context') \
+                and 1 <= len(sub.args) <= 2 and not sub.keywords and isinstance(sub.args[0], ast.Constant) and isinstance(sub.args[0].value, str):
+            out = {'context': sub.args[0].value}
+            if len(sub.args) == 2:
+                fallback = part(sub.args[1])
+                if fallback is None:
+                    return None
+                out['orElse'] = fallback
+            return out
+        # `self.env.companies.<field>` / `self.env.companies.root_id.sudo().<field>`: that field of the
+        # call's companies (of their roots), mapped (account's default product taxes)
+        chain = source_of_attr(sub.value) if isinstance(sub, ast.Attribute) else ''
+        if chain == f'{param}.env.companies':
+            return {'companiesField': sub.attr}
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Call) and not sub.value.args \
+                and isinstance(sub.value.func, ast.Attribute) and sub.value.func.attr == 'sudo' \
+                and source_of_attr(sub.value.func.value) == f'{param}.env.companies.root_id':
+            return {'companiesField': sub.attr, 'ofRoots': True}
+        kind = ENV_DEFAULTS.get(f'lambda {param}: {source_of(sub, text)}')
+        return {'env': kind} if kind else None
+
+    found = part(expr)
+    # plain literals and environment defaults are left to the other rules (ENV_DEFAULTS, literals)
+    return found if found and ('firstOf' in found or 'context' in found or 'companiesField' in found) else None
 
 
 def source_of_attr(node):
@@ -510,7 +647,14 @@ def default_expression(node, class_functions):
     """The expression a default gives: a lambda's body (and its parameter), or the single `return`
     of a method of the class named by `default=` (docstrings and comments aside)."""
     if isinstance(node, ast.Lambda) and node.args.args:
-        return node.body, node.args.args[0].arg
+        body, param = node.body, node.args.args[0].arg
+        # `lambda self: self._default_x()`: the method's own single `return` (res.company's currency)
+        if isinstance(body, ast.Call) and not body.args and not body.keywords and isinstance(body.func, ast.Attribute) \
+                and isinstance(body.func.value, ast.Name) and body.func.value.id == param and body.func.attr in class_functions:
+            inner, inner_param = default_expression(ast.Name(id=body.func.attr), class_functions)
+            if inner is not None:
+                return inner, inner_param
+        return body, param
     if isinstance(node, ast.Name) and isinstance(class_functions.get(node.id), ast.FunctionDef) and class_functions[node.id].args.args:
         fn = class_functions[node.id]
         body = [b for b in fn.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
@@ -527,7 +671,7 @@ def reference_default(node, class_functions):
     if expr is None:
         return None
     # `self.env.company.snailmail_cover`: a stored field of the current company
-    if isinstance(expr, ast.Attribute) and source_of_attr(expr.value) == f'{param}.env.company' and expr.attr not in ('id', 'currency_id'):
+    if isinstance(expr, ast.Attribute) and source_of_attr(expr.value) == f'{param}.env.company' and expr.attr not in ('id', 'currency_id', 'root_id'):
         return {'companyField': expr.attr}
     if isinstance(expr, ast.Attribute) and expr.attr == 'id':
         expr = expr.value
@@ -565,6 +709,12 @@ def field_facts(call, text, constants, class_functions=None):
                 facts['default'] = {'random': random_default(kw.value, class_functions or {})}
             elif reference_default(kw.value, class_functions or {}):
                 facts['default'] = reference_default(kw.value, class_functions or {})
+            elif uuid_default(kw.value, class_functions or {}):
+                facts['default'] = uuid_default(kw.value, class_functions or {})  # uuid4s and random tokens
+            elif commands_default(kw.value, class_functions or {}):
+                facts['default'] = commands_default(kw.value, class_functions or {})
+            elif context_default(kw.value, text, class_functions or {}, constants):
+                facts['default'] = context_default(kw.value, text, class_functions or {}, constants)
             elif translated_default(kw.value, class_functions or {}) is not None:
                 facts['default'] = {'translated': translated_default(kw.value, class_functions or {})}
             else:

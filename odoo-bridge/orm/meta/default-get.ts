@@ -3,7 +3,8 @@ import type { ModelInfo } from '../registry/types.ts';
 import { computedFieldDefault, declaredRelatedDefault, pythonFactsOf } from '../registry/python-field-facts.ts';
 import { evaluateDefault } from '../write/defaults.ts';
 import { isReifiedGroupName, readWithReifiedGroups } from '../methods/user-reified-groups.ts';
-import { defaultGroupIds, groupsFromCommands } from '../write/core/res-users-groups.ts';
+import { groupsFromCommands } from '../write/core/res-users-groups.ts';
+import { defaultUserGroupsInOdooOrder } from './default-user-groups.ts';
 import { descriptionEnv, digitsOf, type DescriptionEnv } from '../methods/field-description.ts';
 import { defaultInWriteFormat, type DefaultOrigin } from './default-value-format.ts';
 import { DEFAULT_GET_OVERRIDES } from './default-get-overrides.ts';
@@ -30,20 +31,12 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string, irDef
     if (value !== undefined) return { found: true, value };
   }
   if (stored !== undefined) return { found: true, value: stored, origin: 'data' };
-  // res.partner `category_id = fields.Many2many(default=_default_category)`: `browse(context.get('category_id'))`,
-  // in write form (default_get's convert_to_cache + convert_to_write).
-  if (model.name === 'res.partner' && name === 'category_id') {
-    const given = ctx.context.category_id;
-    return { found: true, value: [[6, 0, typeof given === 'number' && given ? [given] : []]] };
-  }
   if (model.name === 'res.users') {
     // base res_users.py: `company_ids` default `self.env.company.ids`; `groups_id` default
-    // `_default_groups()` (base_setup's: the template user's groups, read in res.groups' _order).
+    // `_default_groups()` in the order of the recordset it returns (default-user-groups.ts).
     if (name === 'company_ids') return { found: true, value: [[6, 0, ctx.access.companyId != null ? [ctx.access.companyId] : []]] };
-    if (name === 'groups_id') return { found: true, value: [[6, 0, await groupsByName(ctx, await defaultGroupIds(ctx))]] };
+    if (name === 'groups_id') return { found: true, value: [[6, 0, await defaultUserGroupsInOdooOrder(ctx)]] };
   }
-  // res.partner `tz = fields.Selection(_tzs, default=lambda self: self._context.get('tz'))`.
-  if (model.name === 'res.partner' && name === 'tz') return { found: true, value: ctx.tz ?? false };
   return { found: false };
 }
 
@@ -108,11 +101,3 @@ async function baseDefaultGet(ctx: CallContext, model: ModelInfo, names: readonl
   }
   return result;
 }
-
-/** Group ids in res.groups' `_order` (name, in the call's language). */
-async function groupsByName(ctx: CallContext, ids: readonly number[]): Promise<number[]> {
-  if (!ids.length) return [];
-  const rows = await ctx.db.query<{ id: number }>(`SELECT id FROM res_groups WHERE id = ANY($1::int4[]) ORDER BY COALESCE(name->>$2, name->>'en_US'), id`, [[...ids], ctx.lang]);
-  return rows.rows.map((r) => r.id);
-}
-

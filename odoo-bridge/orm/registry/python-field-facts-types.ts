@@ -1,11 +1,22 @@
 /** The shape of python-field-facts.generated.ts (kept apart so the data and its reader do not import each other). */
-export type EnvDefaultKind = 'company' | 'user' | 'user_partner' | 'company_currency' | 'lang' | 'today' | 'now';
+/**
+ * `today` is `fields.Date.context_today` (the context's tz, else the user's), `today_utc`
+ * `fields.Date.today` (the server's date: Odoo runs in UTC); `user_ids` is `[(6, 0, [self.env.uid])]`;
+ * `user_company_currency` the currency of the user's main company (`self.env.user.company_id`),
+ * `user_tz` the user's tz, `company_root` `self.env.company.root_id`, `user_lang_decimal_point` the
+ * decimal point of the user's language (`res.lang._get_data(code=env.user.lang)`: active ones only),
+ * `today_year_start` `context_today(self).replace(month=1, day=1)`.
+ */
+export type EnvDefaultKind =
+  | 'company' | 'company_root' | 'user' | 'user_ids' | 'user_partner' | 'company_currency' | 'user_company_currency'
+  | 'lang' | 'user_tz' | 'user_lang_decimal_point' | 'today' | 'today_year_start' | 'today_utc' | 'now';
 /**
  * `random`: `randint(low, high)` (a tag's colour), a fresh value per record. `translated`:
  * `lambda self: _('New')`, the source text Odoo translates into the environment's language.
  * `xmlid`: `self.env.ref('module.name')`, the record it names (ValueError when it is missing,
  * unless `raise_if_not_found=False`). `precision`: `decimal.precision`'s `precision_get(name)`.
  * `companyField`: `self.env.company.<field>`, a field of the current company.
+ * `uuid`, `context`, `firstOf`: see each member.
  */
 export type PythonDefault =
   | { literal: string | number | boolean }
@@ -14,7 +25,19 @@ export type PythonDefault =
   | { translated: string }
   | { xmlid: string; raiseIfMissing: boolean }
   | { precision: string }
-  | { companyField: string };
+  | { companyField: string }
+  /** `str(uuid4())[:length]` or `uuid4().hex`: drawn per call, like `random`. */
+  | { uuid: 'str' | 'hex'; length?: number }
+  /** `''.join(choice(alphabet) for _i in range(length))`: drawn per call. */
+  | { randomText: string; length: number }
+  /** `self.env.context.get(key[, orElse])` (or `browse()` of it): the context's value, else `orElse`, else None. */
+  | { context: string; orElse?: PythonDefault }
+  /** `self.env.companies.<field>` (`ofRoots`: `self.env.companies.root_id.sudo().<field>`): the field's values, mapped. */
+  | { companiesField: string; ofRoots?: boolean }
+  /** `[Command.create({...}), …]` of literals: `[0, 0, values]` commands, a float value as `{ float }`. */
+  | { commands: Array<[0, 0, Record<string, string | number | boolean | { float: number }>]> }
+  /** `a or b or …`: the first truthy part's value, else the last part's. */
+  | { firstOf: PythonDefault[] };
 
 export interface FieldFactEntry {
   module: string;

@@ -247,6 +247,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "analytic"
     }
+   ],
+   "user_id": [
+    {
+     "default": {
+      "context": "user_id",
+      "orElse": {
+       "env": "user"
+      }
+     },
+     "module": "analytic"
+    }
    ]
   },
   "account.analytic.plan": {
@@ -920,6 +931,41 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "account"
     }
    ],
+   "example_date": [
+    {
+     "default": {
+      "firstOf": [
+       {
+        "context": "example_date"
+       },
+       {
+        "env": "today_utc"
+       }
+      ]
+     },
+     "module": "account"
+    }
+   ],
+   "line_ids": [
+    {
+     "default": {
+      "commands": [
+       [
+        0,
+        0,
+        {
+         "nb_days": 0,
+         "value": "percent",
+         "value_amount": {
+          "float": 100.0
+         }
+        }
+       ]
+      ]
+     },
+     "module": "account"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -1006,6 +1052,9 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ],
    "decimal_separator": [
     {
+     "default": {
+      "env": "user_lang_decimal_point"
+     },
      "module": "account",
      "tracking": 100
     }
@@ -1645,6 +1694,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "sales_team"
     }
    ],
+   "favorite_user_ids": [
+    {
+     "default": {
+      "env": "user_ids"
+     },
+     "module": "sales_team"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -1766,6 +1823,15 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
        false
       ]
      ],
+     "module": "mail"
+    }
+   ],
+   "uuid": [
+    {
+     "default": {
+      "length": 10,
+      "randomText": "abcdefghijkmnopqrstuvwxyzABCDEFGHIJKLMNPQRSTUVWXYZ23456789"
+     },
      "module": "mail"
     }
    ]
@@ -2574,6 +2640,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "iap.account": {
+   "account_token": [
+    {
+     "default": {
+      "uuid": "hex"
+     },
+     "module": "iap"
+    }
+   ],
    "company_ids": [
     {
      "module": "iap"
@@ -3834,6 +3908,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ]
   },
+  "mail.guest": {
+   "access_token": [
+    {
+     "default": {
+      "uuid": "str"
+     },
+     "module": "mail"
+    }
+   ]
+  },
   "mail.ice.server": {
    "server_type": [
     {
@@ -4152,6 +4236,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     }
    ]
   },
+  "payment.capture.wizard": {
+   "transaction_ids": [
+    {
+     "default": {
+      "context": "active_ids"
+     },
+     "module": "payment"
+    }
+   ]
+  },
   "payment.method": {
    "active": [
     {
@@ -4241,6 +4335,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": "disabled"
      },
      "module": "payment"
+    }
+   ]
+  },
+  "payment.refund.wizard": {
+   "payment_id": [
+    {
+     "default": {
+      "context": "active_id"
+     },
+     "module": "account_payment"
     }
    ]
   },
@@ -4883,6 +4987,22 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "product"
     }
    ],
+   "product_product_ids": [
+    {
+     "default": {
+      "context": "product_variant_id"
+     },
+     "module": "product"
+    }
+   ],
+   "product_template_ids": [
+    {
+     "default": {
+      "context": "product_template_id"
+     },
+     "module": "product"
+    }
+   ],
    "sequence": [
     {
      "default": {
@@ -5014,6 +5134,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ],
    "supplier_taxes_id": [
     {
+     "default": {
+      "firstOf": [
+       {
+        "companiesField": "account_purchase_tax_id"
+       },
+       {
+        "companiesField": "account_purchase_tax_id",
+        "ofRoots": true
+       }
+      ]
+     },
      "domain": [
       [
        "type_tax_use",
@@ -5026,6 +5157,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ],
    "taxes_id": [
     {
+     "default": {
+      "firstOf": [
+       {
+        "companiesField": "account_sale_tax_id"
+       },
+       {
+        "companiesField": "account_sale_tax_id",
+        "ofRoots": true
+       }
+      ]
+     },
      "domain": [
       [
        "type_tax_use",
@@ -5241,6 +5383,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "res.company": {
+   "account_opening_date": [
+    {
+     "default": {
+      "env": "today_year_start"
+     },
+     "module": "account"
+    }
+   ],
    "account_price_include": [
     {
      "default": {
@@ -5275,6 +5425,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       ]
      ],
      "module": "account"
+    }
+   ],
+   "currency_id": [
+    {
+     "default": {
+      "env": "user_company_currency"
+     },
+     "module": "base"
     }
    ],
    "display_invoice_tax_company_currency": [
@@ -5571,7 +5729,7 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "company_id": [
     {
      "default": {
-      "companyField": "root_id"
+      "env": "company_root"
      },
      "module": "base"
     }
@@ -5666,6 +5824,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": "ask"
      },
      "module": "account"
+    }
+   ],
+   "category_id": [
+    {
+     "default": {
+      "context": "category_id"
+     },
+     "module": "base"
     }
    ],
    "child_ids": [
@@ -5820,6 +5986,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": "contact"
+     },
+     "module": "base"
+    }
+   ],
+   "tz": [
+    {
+     "default": {
+      "context": "tz"
      },
      "module": "base"
     }
@@ -6272,6 +6446,24 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "resource"
     }
+   ],
+   "tz": [
+    {
+     "default": {
+      "firstOf": [
+       {
+        "context": "tz"
+       },
+       {
+        "env": "user_tz"
+       },
+       {
+        "literal": "UTC"
+       }
+      ]
+     },
+     "module": "resource"
+    }
    ]
   },
   "sale.advance.payment.inv": {
@@ -6295,6 +6487,24 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": true
+     },
+     "module": "sale"
+    }
+   ],
+   "sale_order_ids": [
+    {
+     "default": {
+      "context": "active_ids"
+     },
+     "module": "sale"
+    }
+   ]
+  },
+  "sale.mass.cancel.orders": {
+   "sale_order_ids": [
+    {
+     "default": {
+      "context": "active_ids"
      },
      "module": "sale"
     }
@@ -6400,6 +6610,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": "sol_discount"
+     },
+     "module": "sale"
+    }
+   ],
+   "sale_order_id": [
+    {
+     "default": {
+      "context": "active_id"
      },
      "module": "sale"
     }
@@ -6544,6 +6762,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "sms"
     }
+   ],
+   "uuid": [
+    {
+     "default": {
+      "uuid": "hex"
+     },
+     "module": "sms"
+    }
    ]
   },
   "snailmail.letter": {
@@ -6589,6 +6815,17 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    ]
   },
   "snailmail.letter.format.error": {
+   "message_id": [
+    {
+     "default": {
+      "context": "message_id",
+      "orElse": {
+       "literal": false
+      }
+     },
+     "module": "snailmail"
+    }
+   ],
    "snailmail_cover": [
     {
      "default": {
@@ -6627,6 +6864,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
        true
       ]
      ],
+     "module": "spreadsheet_dashboard"
+    }
+   ]
+  },
+  "spreadsheet.dashboard.share": {
+   "access_token": [
+    {
+     "default": {
+      "uuid": "str"
+     },
      "module": "spreadsheet_dashboard"
     }
    ]

@@ -5,6 +5,9 @@ import type { ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import type { WriteEnv } from './write-env.ts';
 import { modelIrDefaults } from './ir-default-values.ts';
+import {
+  commandsDefault, companiesFieldDefault, companyRoot, contextYearStart, contextDefault, contextToday, firstOfDefault, userCompanyCurrency, randomTextDefault, userLangDecimalPoint, userTimezone, utcToday, uuidDefault,
+} from './context-env-defaults.ts';
 
 /**
  * `default_get` for create, in Odoo's precedence (lowest first): the Python field defaults of
@@ -52,12 +55,19 @@ async function registeredAndStoredDefaults(w: WriteEnv, model: ModelInfo): Promi
 /**
  * A Python default's value in this call's environment: `self.env.company`, `self.env.user`,
  * `self.env.user.partner_id`, `self.env.company.currency_id`, `self.env.lang`,
- * `fields.Date.context_today` (the user's tz) and `fields.Datetime.now` (UTC); `randint(a, b)`
- * (tag colours) is drawn per call, as Odoo draws it per default_get.
+ * `fields.Date.context_today` (the context's tz, else the user's), `fields.Date.today` and
+ * `fields.Datetime.now` (UTC); the context, user and random ones in context-env-defaults.ts.
+ * `randint(a, b)` (tag colours) and uuid4s are drawn per call, as Odoo draws them per default_get.
  */
 export async function evaluateDefault(ctx: CallContext, value: PythonDefault): Promise<unknown> {
   if ('literal' in value) return value.literal;
   if ('random' in value) return randomInteger(value.random[0], value.random[1]);
+  if ('uuid' in value) return uuidDefault(value);
+  if ('randomText' in value) return randomTextDefault(value);
+  if ('context' in value) return contextDefault(ctx, value, evaluateDefault);
+  if ('firstOf' in value) return firstOfDefault(ctx, value, evaluateDefault);
+  if ('companiesField' in value) return companiesFieldDefault(ctx, value);
+  if ('commands' in value) return commandsDefault(value);
   // `_('New')`: the source text is the en_US one; other languages' code translations (the modules'
   // i18n/*.po) are not loaded by Ficus, so the default is left out rather than answered untranslated.
   if ('translated' in value) return ctx.lang === 'en_US' ? value.translated : undefined;
@@ -73,6 +83,16 @@ export async function evaluateDefault(ctx: CallContext, value: PythonDefault): P
       return ctx.access.companyId ?? undefined;
     case 'user':
       return ctx.uid;
+    case 'user_ids':
+      return [[6, 0, [ctx.uid]]];
+    case 'user_tz':
+      return userTimezone(ctx);
+    case 'company_root':
+      return companyRoot(ctx);
+    case 'user_lang_decimal_point':
+      return userLangDecimalPoint(ctx);
+    case 'user_company_currency':
+      return userCompanyCurrency(ctx);
     case 'lang':
       return ctx.lang;
     case 'user_partner': {
@@ -85,7 +105,11 @@ export async function evaluateDefault(ctx: CallContext, value: PythonDefault): P
       return r.rows[0]?.currency_id ?? undefined;
     }
     case 'today':
-      return todayIn(ctx.tz);
+      return contextToday(ctx);
+    case 'today_year_start':
+      return contextYearStart(ctx);
+    case 'today_utc':
+      return utcToday();
     case 'now':
       return new Date().toISOString().slice(0, 19).replace('T', ' ');
   }
@@ -125,13 +149,4 @@ async function companyFieldValue(ctx: CallContext, name: string): Promise<unknow
 /** Python's `random.randint(low, high)`: both bounds included. */
 function randomInteger(low: number, high: number): number {
   return low + Math.floor(Math.random() * (high - low + 1));
-}
-
-/** `fields.Date.context_today`: today's date in the context's timezone (UTC without one). */
-function todayIn(tz: string | null): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: tz ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  } catch {
-    return new Date().toISOString().slice(0, 10);
-  }
 }

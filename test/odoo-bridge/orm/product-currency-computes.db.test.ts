@@ -48,8 +48,8 @@ describe('product and currency computes', () => {
     const name = (await db.pool.query<{ name: string }>('SELECT name FROM res_company WHERE id = 1')).rows[0]!.name;
     const [company] = await read('res.company', [1], fields);
     expect(company).toMatchObject({ bounce_email: 'bounce@hp.example', catchall_email: 'catchall@hp.example' });
-    // formataddr: a non-ASCII name is base64-encoded.
-    const formatted = (email: string) => (/^[\x00-\x7f]*$/.test(name) ? `"${name}" <${email}>` : `=?utf-8?b?${Buffer.from(name).toString('base64')}?= <${email}>`);
+    // formataddr with its default utf-8 charset: the name quoted as it is, non-ASCII too ("HealthPlus Platform 健康家").
+    const formatted = (email: string) => `"${name}" <${email}>`;
     expect(company!.bounce_formatted).toBe(formatted('bounce@hp.example'));
     expect(company!.catchall_formatted).toBe(formatted('catchall@hp.example'));
     const partnerEmail = (await db.pool.query<{ email: string | null }>('SELECT p.email FROM res_partner p JOIN res_company c ON c.partner_id = p.id WHERE c.id = 1')).rows[0]!.email;

@@ -8,16 +8,21 @@ import { emailSplit, emailNormalize } from './email-address.ts';
  * `email_formatted` (odoo/addons/base/models/res_partner.py `_compute_email_formatted`).
  */
 
-/** `tools.formataddr((name, address))`: `"Name" <local@domain>`, base64 for non-ASCII names, the bare address without a name. */
-export function formataddr(name: string | false | null, address: string): string {
+/**
+ * `tools.formataddr((name, address), charset='utf-8')`: `"Name" <local@domain>`, the bare address
+ * without a name. Only a name or domain the charset cannot encode is rewritten (base64 name,
+ * IDNA domain): with the default utf-8, which every caller in mail/base uses, a non-ASCII name
+ * stays as it is (`"周俊杰" <merchant001@hp.example>`); 'ascii' is ir.mail_server's, for sending.
+ */
+export function formataddr(name: string | false | null, address: string, charset: 'utf-8' | 'ascii' = 'utf-8'): string {
   const at = address.lastIndexOf('@');
   const local = at >= 0 ? address.slice(0, at) : '';
   let domain = at >= 0 ? address.slice(at + 1) : address;
   // eslint-disable-next-line no-control-regex
-  if (!/^[\x00-\x7f]*$/.test(domain)) domain = domainToASCII(domain) || domain;
+  const encodable = (text: string) => charset === 'utf-8' || /^[\x00-\x7f]*$/.test(text);
+  if (!encodable(domain)) domain = domainToASCII(domain) || domain;
   if (name) {
-    // eslint-disable-next-line no-control-regex
-    if (!/^[\x00-\x7f]*$/.test(name)) return `=?utf-8?b?${Buffer.from(name, 'utf8').toString('base64')}?= <${local}@${domain}>`;
+    if (!encodable(name)) return `=?utf-8?b?${Buffer.from(name, 'utf8').toString('base64')}?= <${local}@${domain}>`;
     return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}" <${local}@${domain}>`;
   }
   return `${local}@${domain}`;

@@ -89,7 +89,10 @@ describe('stored computes of mixins', () => {
   it('formataddr and email_formatted quote and escape as odoo/tools/mail.py', () => {
     expect(formataddr('Mitchell Admin', 'admin@yourcompany.example.com')).toBe('"Mitchell Admin" <admin@yourcompany.example.com>');
     expect(formataddr('A "quoted" \\ name', 'a@b.c')).toBe('"A \\"quoted\\" \\\\ name" <a@b.c>');
-    expect(formataddr('Zoë', 'z@b.c')).toBe(`=?utf-8?b?${Buffer.from('Zoë').toString('base64')}?= <z@b.c>`);
+    // charset='utf-8' (every mail/base caller): a non-ASCII name and domain stay; 'ascii' (sending) encodes them.
+    expect(formataddr('Zoë', 'z@b.c')).toBe('"Zoë" <z@b.c>');
+    expect(formataddr('周俊杰', 'merchant001@hp.example')).toBe('"周俊杰" <merchant001@hp.example>');
+    expect(formataddr('Zoë', 'z@bü.c', 'ascii')).toBe(`=?utf-8?b?${Buffer.from('Zoë').toString('base64')}?= <z@xn--b-eha.c>`);
     expect(partnerEmailFormatted(null, 'X@Y.com')).toBe('"False" <x@y.com>');
     expect(partnerEmailFormatted('N', null)).toBe(false);
   });
