@@ -6,7 +6,8 @@ import { fieldSql } from '../domain/field-sql.ts';
 import { missingBehaviour } from '../../errors.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 import { englishCardinal, pythonTitle } from './number-words.ts';
-import { isZero } from '../write/sale/float-round.ts';
+import { isZero, roundTo } from '../write/sale/float-round.ts';
+import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 
 /**
  * Non-stored computes of account.move (and so of account.bank.statement.line, which inherits it
@@ -46,6 +47,7 @@ import { isZero } from '../write/sale/float-round.ts';
  * | abnormal_amount_warning / abnormal_date_warning | False outside draft vendor bills/refunds with an amount (context disable_abnormal_invoice_detection: always), and while fewer than 10 earlier posted invoices of the partner, type, company and currency back the statistics (the warning texts past that are refused) |
  * | tax_lock_date_message | False when no lock date of the company or a parent that can apply reaches the move's date (`_get_violated_lock_dates` finds none); the message for a move within a lock date is refused |
  * | partner_credit_warning | '' unless a draft customer invoice of a company using credit limits (refused then: it needs tax_totals) |
+ * | invoice_outstanding_credits_debits_widget / invoice_has_outstanding | posted unpaid or partly paid invoices and receipts: the reader's unreconciled posted items (search as the reader, in the item `_order`) of the commercial partner on the accounts of its receivable/payable lines, on the other side (credits for inbound moves, debits otherwise), with a residual; each one's residual in the move currency (its own when the same, else the company amount converted at the item date, rounded), zero ones dropped; no item: False / False |
  * | amount_total_words | res.currency `amount_to_text(amount_total)` without commas: "<integral> <unit>[ and <fraction> <subunit>]" in num2words English, title-cased (other languages refused) |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -271,6 +273,8 @@ export const ACCOUNT_MOVE_COMPUTED_FIELDS: Record<string, ComputedField> = {
       return '';
     },
   },
+  'account.move.invoice_outstanding_credits_debits_widget': outstandingWidget('invoice_outstanding_credits_debits_widget'),
+  'account.move.invoice_has_outstanding': outstandingWidget('invoice_has_outstanding'),
   'account.move.amount_total_words': {
     dependsOn: ['amount_total'], readsTables: ['res_currency'],
     select: (a, scope) => {
@@ -363,6 +367,53 @@ function abnormalWarning(field: 'abnormal_amount_warning' | 'abnormal_date_warni
     compute: (r) => {
       if (r[field] === true) throw missingBehaviour('account.move', `the computed field ${field} of a draft bill with a history of 10 invoices or more`);
       return false;
+    },
+  };
+}
+
+interface OutstandingItem { id: number; move_id: number; journal_name: string | null; date: string; same_currency: boolean; residual: number; residual_currency: number; from_rate: number; to_rate: number; payment_id: number | null }
+
+/** `_compute_payments_widget_to_reconcile_info` (account_move.py). */
+function outstandingWidget(field: 'invoice_outstanding_credits_debits_widget' | 'invoice_has_outstanding'): ComputedField {
+  return {
+    dependsOn: ['state', 'payment_state', 'move_type', 'currency_id'], readsTables: ['account_move_line', 'account_account', 'account_move', 'res_currency', 'res_currency_rate', 'res_company'],
+    select: (a, scope) => {
+      const items = searchAsReader(scope, 'account.move.line', []);
+      const i = (name: string) => sql.ref(`${items.alias}.${name}`);
+      const root = sql`(SELECT split_part(c.parent_path, '/', 1)::int FROM res_company c WHERE c.id = ${column(a, 'company_id')})`;
+      const rate = (currency: Sql) => sql`COALESCE((SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = ${currency} AND r.name <= ${i('date')}
+          AND (r.company_id IS NULL OR r.company_id = ${root}) ORDER BY r.company_id, r.name DESC LIMIT 1), 1.0)::float8`;
+      const inbound = sql`${column(a, 'move_type')} IN ('out_invoice', 'in_refund', 'out_receipt')`;
+      return sql`CASE WHEN ${column(a, 'state')} = 'posted' AND ${column(a, 'payment_state')} IN ('not_paid', 'partial') AND ${column(a, 'move_type')} = ANY(${sql.val([...SALE, ...PURCHASE])}::text[]) THEN json_build_array(
+        (SELECT cur.rounding::float8 FROM res_currency cur WHERE cur.id = ${column(a, 'currency_id')}),
+        (SELECT COALESCE(json_agg(json_build_object('id', ${i('id')}, 'move_id', ${i('move_id')},
+            'journal_name', COALESCE(NULLIF(${i('ref')}, ''), (SELECT mv.name FROM account_move mv WHERE mv.id = ${i('move_id')})),
+            'date', to_char(${i('date')}, 'YYYY-MM-DD'), 'same_currency', ${i('currency_id')} IS NOT DISTINCT FROM ${column(a, 'currency_id')},
+            'residual', ${i('amount_residual')}::float8, 'residual_currency', ${i('amount_residual_currency')}::float8,
+            'from_rate', ${rate(i('company_currency_id'))}, 'to_rate', ${rate(column(a, 'currency_id'))}, 'payment_id', ${i('payment_id')})
+            ORDER BY ${i('date')} DESC, ${i('move_name')} DESC, ${i('id')}), '[]')
+          FROM ${sql.table(items.table)} AS ${sql.table(items.alias)}
+         WHERE ${i('account_id')} IN (SELECT pl.account_id FROM account_move_line pl JOIN account_account acc ON acc.id = pl.account_id
+                                       WHERE pl.move_id = ${column(a, 'id')} AND acc.account_type IN ('asset_receivable', 'liability_payable'))
+           AND ${i('parent_state')} = 'posted' AND ${i('partner_id')} = ${column(a, 'commercial_partner_id')} AND NOT COALESCE(${i('reconciled')}, false)
+           AND (${i('amount_residual')} <> 0 OR ${i('amount_residual_currency')} <> 0)
+           AND CASE WHEN ${inbound} THEN ${i('balance')} < 0 ELSE ${i('balance')} > 0 END AND ${items.where})) END`;
+    },
+    compute: (r) => {
+      if (r[field] === null || r[field] === undefined) return false;
+      const facts = json<[number, OutstandingItem[]]>(r[field]);
+      const [rounding, lines] = facts;
+      const content = lines.flatMap((line) => {
+        // `_convert`: amount * inverse rate (1 / (from rate / to rate)), rounded to the move currency.
+        const amount = line.same_currency ? Math.abs(line.residual_currency) : roundTo(Math.abs(line.residual) * (1 / (line.from_rate / line.to_rate)), rounding);
+        if (isZero(amount, rounding)) return [];
+        // A Python float (20000.0, not 20000) inside the widget's dict too.
+        return [{ journal_name: line.journal_name ?? false, amount: pythonFloat(amount), currency_id: Number(r.currency_id), id: line.id, move_id: line.move_id, date: line.date, account_payment_id: line.payment_id ?? false }];
+      });
+      if (field === 'invoice_has_outstanding') return content.length > 0;
+      if (!content.length) return false;
+      const inbound = ['out_invoice', 'in_refund', 'out_receipt'].includes(String(r.move_type));
+      return { outstanding: true, content, move_id: r.id, title: inbound ? 'Outstanding credits' : 'Outstanding debits' };
     },
   };
 }

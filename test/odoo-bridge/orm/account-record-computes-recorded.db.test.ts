@@ -36,6 +36,7 @@ describe('account record computes recorded from Odoo 18', () => {
     expect(text).toMatch(/"amount_total_words": ?"[A-Z][a-z]+-[A-Z][a-z]+ Thousand [^",]+ Dollars"/);
     expect(text).toMatch(/"current_statement_balance": ?[1-9]/);
     expect(text).toMatch(/"running_balance": ?[1-9]/);
+    expect(text).toMatch(/"invoice_outstanding_credits_debits_widget": ?\{"outstanding": ?true, ?"content": ?\[\{"journal_name": ?"R?INV\//);
     expect(text).toMatch(/"available_payment_method_ids": ?\[1, ?2\]/);
     expect(text).toMatch(/"display_name": ?"[A-Z]+\/\d{4}\//);
   });
