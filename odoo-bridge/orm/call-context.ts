@@ -75,7 +75,7 @@ export async function createCallContext(options: {
       });
     },
     readEnv(o = {}) {
-      return { db: options.db, search: ctx.searchEnv(o), ...(o.sudo ? {} : { checkRead: (model: ModelInfo) => access.checkModel(model, 'read') }) };
+      return { db: options.db, search: ctx.searchEnv(o), ...(o.sudo ? {} : { checkRead: (model: ModelInfo) => access.checkModel(model, 'read'), rightOf: (model: ModelInfo, mode: 'write' | 'create' | 'unlink') => ({ granted: access.hasModel(model, mode), ruleDomain: access.ruleDomain(model, mode) }) }) };
     },
     readOptions(load = '_classic_read') {
       return {

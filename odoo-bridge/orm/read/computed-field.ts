@@ -1,6 +1,7 @@
 import type { RawBuilder } from 'kysely';
 import type { SearchEnv } from '../domain/search-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
+import type { OperationRight } from './read-env.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -15,6 +16,8 @@ export interface ComputeScope {
    * Odoo's `search_count` / `_read_group` there raises AccessError without it. Absent for sudo reads.
    */
   readonly checkRead?: (model: ModelInfo) => void;
+  /** The reader's write/create/unlink right on a model (`_filtered_access`); absent for sudo reads (everything granted). */
+  readonly rightOf?: OperationRight;
 }
 
 export interface ComputedField {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Sql } from '../domain/search-env.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { searchAsReader } from './partner-account-computes.ts';
+import { writableByReader } from './reader-rights.ts';
 
 /**
  * discuss.channel and discuss.channel.member computes an all-fields read answers (mail's
@@ -12,6 +13,7 @@ import { searchAsReader } from './partner-account-computes.ts';
  * | channel invitation_url | `/chat/<id>/<uuid>` |
  * | channel member_count | members of the channel the reader's member search finds (`_read_group` as the user) |
  * | channel channel_partner_ids | the partners of the channel's members as the reader reads them (member order, each once) |
+ * | channel is_editable | `has_access('write')`: the write ACL, then the write rules over the channel |
  * | channel is_member | a member the reader can search is the reader's own (`is_self`: the user's partner, not for the public user) |
  * | member message_unread_counter | (sudo, SQL) the channel's messages other than notifications from the member's new-message separator on |
  * | member is_pinned | never unpinned, or the member's or the channel's last interest since the unpin |
@@ -50,6 +52,12 @@ export const DISCUSS_COMPUTED_FIELDS: Record<string, ComputedField> = {
     dependsOn: [], readsTables: ['discuss_channel_member', 'res_users', 'res_groups_users_rel', 'ir_model_data'],
     select: (a, scope) => sql`COALESCE(${membersAsReader(scope, column(a, 'id'), () => sql`count(*) > 0`, (m) => sql`${m('partner_id')} = ${readerPartner(scope)}`)}, false)`,
     compute: (r) => r.is_member === true,
+  },
+  // `has_access('write')` (discuss.channel has no `_check_access` of its own).
+  'discuss.channel.is_editable': {
+    dependsOn: [], readsTables: [],
+    select: (a, scope) => sql`COALESCE(${writableByReader(scope, 'discuss.channel', a)}, false)`,
+    compute: (r) => r.is_editable === true,
   },
   'discuss.channel.member.message_unread_counter': {
     dependsOn: [], readsTables: ['mail_message'],

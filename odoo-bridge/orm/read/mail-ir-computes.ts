@@ -9,6 +9,7 @@ import { DISCUSS_COMPUTED_FIELDS } from './discuss-computes.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 import { pythonLiteralValue } from './python-literal.ts';
 import { tzOffset } from './tz-offset.ts';
+import { writableByReader } from './reader-rights.ts';
 
 /**
  * Non-stored computes of mail.* and ir.* models (and resource's calendars) that an all-fields read
@@ -32,6 +33,7 @@ import { tzOffset } from './tz-offset.ts';
  * | mail.template / sms.template render_model | mail, sms | the template's model |
  * | mail.template template_category | mail | hidden when archived; base with an xml id and a description; hidden with an xml id only; else custom |
  * | mail.template is_template_editor | mail | the reader is in mail.group_mail_template_editor |
+ * | mail.template can_write, mail.canned.response is_editable | mail | `_filtered_access('write')`: the write ACL, then the write rules (sudo, archived included) |
  * | ir.actions.act_window views | base `_compute_views` | the view lines (as the reader, sequence order), then the missing modes, view_id's first |
  * | ir.actions.act_window embedded_action_ids | base | none without `active_id` in the context (`is_visible` is False), refused with one |
  * | ir.actions.client params | base | `safe_eval(params_store)` of a literal, False without one |
@@ -120,6 +122,14 @@ function auditField(model: string): ComputedField {
 function auditActivated(scope: ComputeScope, a: string): Sql {
   const any = Object.keys(AUDITED).map((model) => sql`(${auditedRecord(scope, a, model)}) IS NOT NULL`);
   return sql`(${column(a, 'message_type')} = 'notification' AND (${sql.join(any, sql` OR `)}))`;
+}
+
+function canWrite(modelName: string, name: string): ComputedField {
+  return {
+    dependsOn: [], readsTables: [],
+    select: (a, scope) => sql`COALESCE(${writableByReader(scope, modelName, a)}, false)`,
+    compute: (r) => r[name] === true,
+  };
 }
 
 const AUDIT_TABLES = ['account_move', 'account_account', 'account_tax', 'res_partner', 'res_company', 'account_account_res_company_rel'];
@@ -250,6 +260,8 @@ export const MAIL_IR_COMPUTED_FIELDS: Record<string, ComputedField> = {
       return external && described ? 'base_template' : external ? 'hidden_template' : 'custom_template';
     },
   },
+  'mail.template.can_write': canWrite('mail.template', 'can_write'),
+  'mail.canned.response.is_editable': canWrite('mail.canned.response', 'is_editable'),
   'mail.template.is_template_editor': {
     dependsOn: [], readsTables: ['res_groups_users_rel', 'ir_model_data'],
     select: (_a, scope) => groupMember(scope, 'mail', 'group_mail_template_editor'),

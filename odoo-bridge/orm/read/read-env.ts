@@ -12,7 +12,12 @@ export interface ReadEnv {
    * right. Absent for sudo reads.
    */
   readonly checkRead?: (model: ModelInfo) => void;
+  /** The reader's right of another operation on a model (its ACL, then its rules), for computes such as `can_write`. Absent for sudo reads. */
+  readonly rightOf?: OperationRight;
 }
+
+/** `mode` on `model` for the reader: whether the ACL grants it, and the rules' domain the records must match (null: none). */
+export type OperationRight = (model: ModelInfo, mode: 'write' | 'create' | 'unlink') => { granted: boolean; ruleDomain: readonly unknown[] | null };
 
 export interface ReadOptions {
   /** `'_classic_read'`: many2one as `[id, name]`; anything else: the bare id. */

@@ -188,7 +188,7 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     if (field.column) addColumn(field);
     else if (computed) {
       for (const dep of computed.dependsOn) addColumn(model.fields.get(dep)!);
-      if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1, env: env.search, ...(env.checkRead ? { checkRead: env.checkRead } : {}) }));
+      if (computed.select) columns.set(field.name, computed.select(alias, { model: model.name, uid: env.search.uid ?? 1, env: env.search, ...(env.checkRead ? { checkRead: env.checkRead } : {}), ...(env.rightOf ? { rightOf: env.rightOf } : {}) }));
     } else if (avatarImageField(model, field.name)) columns.set(AVATAR_FACTS, avatarFactsSql(env.search.registry, model, alias));
     else if (variantImageSize(model, field.name)) addColumn(model.fields.get('product_tmpl_id')!);
     else if (field.inheritedVia) addColumn(model.fields.get(field.inheritedVia)!);
