@@ -48,6 +48,8 @@ import { pythonFloat } from '../../wire/xmlrpc/values.ts';
  * | tax_lock_date_message | False when no lock date of the company or a parent that can apply reaches the move's date (`_get_violated_lock_dates` finds none); the message for a move within a lock date is refused |
  * | partner_credit_warning | '' unless a draft customer invoice of a company using credit limits (refused then: it needs tax_totals) |
  * | invoice_outstanding_credits_debits_widget / invoice_has_outstanding | posted unpaid or partly paid invoices and receipts: the reader's unreconciled posted items (search as the reader, in the item `_order`) of the commercial partner on the accounts of its receivable/payable lines, on the other side (credits for inbound moves, debits otherwise), with a residual; each one's residual in the move currency (its own when the same, else the company amount converted at the item date, rounded), zero ones dropped; no item: False / False |
+ * | payment_term_details | when show_payment_term_details: its payment term lines by due date, each {date: the due date in the reader's language date format (%d, %m, %Y, %y and separators; other directives refused), amount: amount_currency signed +1 inbound / -1 otherwise}; else False |
+ * | quick_encoding_vals | False without quick edit mode or a quick-edit total (the suggestions past that refused) |
  * | amount_total_words | res.currency `amount_to_text(amount_total)` without commas: "<integral> <unit>[ and <fraction> <subunit>]" in num2words English, title-cased (other languages refused) |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -275,6 +277,29 @@ export const ACCOUNT_MOVE_COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
   'account.move.invoice_outstanding_credits_debits_widget': outstandingWidget('invoice_outstanding_credits_debits_widget'),
   'account.move.invoice_has_outstanding': outstandingWidget('invoice_has_outstanding'),
+  'account.move.payment_term_details': {
+    dependsOn: ['move_type', 'payment_state'], readsTables: ['account_move_line', 'account_payment_term', 'res_lang'],
+    select: (a, scope) => sql`json_build_array(
+      COALESCE((SELECT t.early_discount FROM account_payment_term t WHERE t.id = ${column(a, 'invoice_payment_term_id')}), false),
+      (SELECT COALESCE(json_agg(json_build_array(to_char(l.date_maturity, 'YYYY-MM-DD'), l.amount_currency::float8) ORDER BY l.date_maturity NULLS FIRST, l.date DESC, l.move_name DESC, l.id), '[]')
+         FROM account_move_line l WHERE l.move_id = ${column(a, 'id')} AND l.display_type = 'payment_term'),
+      (SELECT lg.date_format FROM res_lang lg WHERE lg.code = ${scope.env.lang}))`,
+    compute: (r) => {
+      if (!['out_invoice', 'out_receipt', 'in_invoice', 'in_receipt'].includes(String(r.move_type)) || !['not_paid', 'partial'].includes(String(r.payment_state))) return false;
+      const [discount, terms, dateFormat] = json<[boolean, [string | null, number][], string | null]>(r.payment_term_details);
+      if (!(terms.length > 1 || discount)) return false;
+      const sign = ['out_invoice', 'in_refund', 'out_receipt'].includes(String(r.move_type)) ? 1 : -1;
+      return terms.map(([due, amount]) => ({ date: due ? formatDate(due, dateFormat ?? '%m/%d/%Y') : false, amount: pythonFloat(sign * amount) }));
+    },
+  },
+  'account.move.quick_encoding_vals': {
+    dependsOn: ['quick_edit_total_amount'], readsTables: ['account_journal', 'res_company'],
+    select: (a) => ACCOUNT_MOVE_QUICK_EDIT(a),
+    compute: (r) => {
+      if (r.quick_encoding_vals === true && Number(r.quick_edit_total_amount ?? 0)) throw missingBehaviour('account.move', 'the computed field quick_encoding_vals of a quick-edit total (the suggested line)');
+      return false;
+    },
+  },
   'account.move.amount_total_words': {
     dependsOn: ['amount_total'], readsTables: ['res_currency'],
     select: (a, scope) => {
@@ -416,4 +441,30 @@ function outstandingWidget(field: 'invoice_outstanding_credits_debits_widget' | 
       return { outstanding: true, content, move_id: r.id, title: inbound ? 'Outstanding credits' : 'Outstanding debits' };
     },
   };
+}
+
+/** The move's quick_edit_mode (`_compute_quick_edit_mode`), for quick_encoding_vals. */
+function ACCOUNT_MOVE_QUICK_EDIT(a: string): Sql {
+  return sql`(SELECT CASE j.type WHEN 'sale' THEN c.quick_edit_mode IN ('out_invoices', 'out_and_in_invoices')
+      WHEN 'purchase' THEN c.quick_edit_mode IN ('in_invoices', 'out_and_in_invoices') ELSE false END
+    FROM res_company c LEFT JOIN account_journal j ON j.id = ${column(a, 'journal_id')} WHERE c.id = ${column(a, 'company_id')})`;
+}
+
+/**
+ * tools/misc.py `format_date` with the language's date_format (posix_to_ldml, then babel): the
+ * numeric directives %d, %m, %Y and %y and literal separators; a format with other directives
+ * (month names, weekdays) is refused rather than guessed.
+ */
+function formatDate(isoDate: string, dateFormat: string): string {
+  const [year, month, day] = isoDate.split('-') as [string, string, string];
+  return dateFormat.replace(/%(.)/g, (_m, directive: string) => {
+    switch (directive) {
+      case 'd': return day;
+      case 'm': return month;
+      case 'Y': return year;
+      case 'y': return year.slice(-2);
+      case '%': return '%';
+      default: throw missingBehaviour('res.lang', `dates in the format ${dateFormat}`);
+    }
+  });
 }
