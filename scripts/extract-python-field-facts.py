@@ -524,6 +524,19 @@ def uuid_default(node, class_functions):
     return None
 
 
+def selection_count_default(node, class_functions):
+    """`len(self._fields['name'].selection)` (account's display_invoice_edi_format): the number of
+    values the model's field offers, as the registry holds them: {'selectionCount': name}; else None."""
+    expr, param = default_expression(node, class_functions)
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == 'len' and len(expr.args) == 1):
+        return None
+    arg = expr.args[0]
+    if isinstance(arg, ast.Attribute) and arg.attr == 'selection' and isinstance(arg.value, ast.Subscript) \
+            and source_of_attr(arg.value.value) == f'{param}._fields' and isinstance(arg.value.slice, ast.Constant) and isinstance(arg.value.slice.value, str):
+        return {'selectionCount': arg.value.slice.value}
+    return None
+
+
 def commands_default(node, class_functions):
     """`[Command.create({...}), …]` or `[(0, 0, {...}), …]` of literal values (account.payment.term's
     line): {'commands': [[0, 0, values]]}, a float value as {'float': v} (Python keeps 100.0 a float
@@ -711,6 +724,8 @@ def field_facts(call, text, constants, class_functions=None):
                 facts['default'] = reference_default(kw.value, class_functions or {})
             elif uuid_default(kw.value, class_functions or {}):
                 facts['default'] = uuid_default(kw.value, class_functions or {})  # uuid4s and random tokens
+            elif selection_count_default(kw.value, class_functions or {}):
+                facts['default'] = selection_count_default(kw.value, class_functions or {})
             elif commands_default(kw.value, class_functions or {}):
                 facts['default'] = commands_default(kw.value, class_functions or {})
             elif context_default(kw.value, text, class_functions or {}, constants):

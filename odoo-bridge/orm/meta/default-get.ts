@@ -27,7 +27,7 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string, irDef
   const python = pythonFactsOf(ctx.registry, model).defaults.get(name)
     ?? (field ? computedFieldDefault(ctx.registry, model, field) ?? declaredRelatedDefault(ctx.registry, model, field) : undefined);
   if (python) {
-    const value = await evaluateDefault(ctx, python);
+    const value = await evaluateDefault(ctx, python, model);
     if (value !== undefined) return { found: true, value };
   }
   if (stored !== undefined) return { found: true, value: stored, origin: 'data' };

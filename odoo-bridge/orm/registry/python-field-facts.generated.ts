@@ -5869,6 +5869,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "account"
     }
    ],
+   "display_invoice_edi_format": [
+    {
+     "default": {
+      "selectionCount": "invoice_edi_format"
+     },
+     "module": "account"
+    }
+   ],
    "email": [
     {
      "module": "base"

@@ -27,7 +27,7 @@ export async function pythonDefaults(ctx: CallContext, model: ModelInfo, only?: 
   for (const [name, value] of pythonFactsOf(ctx.registry, model).defaults) {
     const field = model.fields.get(name);
     if (!field?.column || (only && !only.has(name))) continue;
-    const evaluated = await evaluateDefault(ctx, value);
+    const evaluated = await evaluateDefault(ctx, value, model);
     if (evaluated !== undefined) defaults[name] = evaluated;
   }
   return defaults;
@@ -59,7 +59,7 @@ async function registeredAndStoredDefaults(w: WriteEnv, model: ModelInfo): Promi
  * `fields.Datetime.now` (UTC); the context, user and random ones in context-env-defaults.ts.
  * `randint(a, b)` (tag colours) and uuid4s are drawn per call, as Odoo draws them per default_get.
  */
-export async function evaluateDefault(ctx: CallContext, value: PythonDefault): Promise<unknown> {
+export async function evaluateDefault(ctx: CallContext, value: PythonDefault, model?: ModelInfo): Promise<unknown> {
   if ('literal' in value) return value.literal;
   if ('random' in value) return randomInteger(value.random[0], value.random[1]);
   if ('uuid' in value) return uuidDefault(value);
@@ -68,6 +68,8 @@ export async function evaluateDefault(ctx: CallContext, value: PythonDefault): P
   if ('firstOf' in value) return firstOfDefault(ctx, value, evaluateDefault);
   if ('companiesField' in value) return companiesFieldDefault(ctx, value);
   if ('commands' in value) return commandsDefault(value);
+  // The registry's selection of the model's field (module-extended selections included).
+  if ('selectionCount' in value) return model?.fields.get(value.selectionCount)?.selection?.length;
   // `_('New')`: the source text is the en_US one; other languages' code translations (the modules'
   // i18n/*.po) are not loaded by Ficus, so the default is left out rather than answered untranslated.
   if ('translated' in value) return ctx.lang === 'en_US' ? value.translated : undefined;
