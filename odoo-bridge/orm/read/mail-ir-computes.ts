@@ -6,6 +6,8 @@ import { orderToSql } from '../sql/order.ts';
 import { messagePreview } from '../write/mail/notification-layout.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { DISCUSS_COMPUTED_FIELDS } from './discuss-computes.ts';
+import { PAYMENT_PROVIDER_COMPUTED_FIELDS } from './payment-provider-computes.ts';
+import { ONBOARDING_COMPUTED_FIELDS } from './onboarding-computes.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 import { pythonLiteralValue } from './python-literal.ts';
 import { tzOffset } from './tz-offset.ts';
@@ -44,6 +46,8 @@ import { writableByReader } from './reader-rights.ts';
  * | resource.calendar two_weeks_explanation | resource | today's (UTC) week, Monday to Sunday, and its parity (`get_week_type`: days since 0001-01-01 in weeks, mod 2) in words; en_US only |
  * | resource.calendar.attendance duration_hours | resource | hour_to - hour_from, 0 for a lunch period |
  * | discuss.channel / discuss.channel.member | mail | see discuss-computes.ts |
+ * | payment.provider support_* / journal_id | payment, account_payment | see payment-provider-computes.ts |
+ * | onboarding.onboarding(.step) progress computes | onboarding | see onboarding-computes.ts |
  * | web_tour.tour sharing_url | web_tour | `<web.base.url>/odoo?tour=<name>` |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -161,6 +165,8 @@ function activityState(a: string): Sql {
 
 export const MAIL_IR_COMPUTED_FIELDS: Record<string, ComputedField> = {
   ...DISCUSS_COMPUTED_FIELDS,
+  ...PAYMENT_PROVIDER_COMPUTED_FIELDS,
+  ...ONBOARDING_COMPUTED_FIELDS,
   'ir.model.count': {
     dependsOn: [], readsTables: ['ir_model', 'pg_class'],
     select: (a, scope) => {
