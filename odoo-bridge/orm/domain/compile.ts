@@ -19,6 +19,9 @@ import {
 import { ATTACHMENT_MODEL, attachmentAccessSql, withAttachmentFieldDefault } from './attachment-access.ts';
 import { displayNameDomain } from './display-name-domains.ts';
 import { keyErrorOf, scalarLeaf } from './scalar-leaf.ts';
+import { conditionOverride } from './condition-overrides.ts';
+import { analyticDistributionCondition } from './analytic-distribution-condition.ts';
+import { searchDomainOverride } from './search-overrides.ts';
 import { pyRepr, pyTuple } from './python-repr.ts';
 import { noteTemporalLiteral } from './temporal-literals.ts';
 import { domainSearchMethodOf, searchMethodOf, type SearchTools } from './search-methods.ts';
@@ -58,7 +61,9 @@ export function compileWhere(env: SearchEnv, model: ModelInfo, domain: unknown, 
 export function freshWhere(env: SearchEnv, model: ModelInfo, domain: unknown, alias: string, options: WhereOptions = {}): Sql {
   if (options.sudo && env.checkFieldRead && !env.sudoDepth) return asSudo(env, () => compileWhere(env, model, domain, alias, options));
   const attachment = model.name === ATTACHMENT_MODEL && !env.insideRule;
-  const items = attachment ? withAttachmentFieldDefault(checkDomainShape(domain)) : checkDomainShape(domain);
+  const shaped = attachment ? withAttachmentFieldDefault(checkDomainShape(domain)) : checkDomainShape(domain);
+  // The model's own `_search` rewrites the domain it is given, not its rules (search-overrides.ts).
+  const items = env.insideRule ? shaped : searchDomainOverride(env, model, shaped);
   if (isPlainlyFalse(items)) return sql`FALSE`;
   const withActive = withActiveLeaf(model, items, options.activeTest ?? env.activeTest);
   const tree = buildTree(env.registry, model, withActive);
@@ -408,6 +413,14 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
     throw new OdooError('odoo.exceptions.UserError', `Ficus cannot search properties field ${model.name}.${name} yet.`);
   }
 
+  const override = conditionOverride(model, name, value);
+  if (override) return compileLeaf(env, model, alias, override.name, operator, override.value);
+  const analytic = analyticDistributionCondition(env, model, alias, name, operator, value, (domain) => {
+    const accounts = env.registry.model('account.analytic.account');
+    if (!accounts) throw keyErrorOf('account.analytic.account');
+    return subSearch(env, accounts, domain).select('id');
+  });
+  if (analytic) return analytic;
   checkFieldRead(env, model, field);
   if (field.type === 'datetime' && typeof value === 'string' && value.length === 10) {
     value = value + (operator === '>' || operator === '<=' ? ' 23:59:59' : ' 00:00:00');

@@ -3,6 +3,7 @@ import { missingError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { ATTACHMENT_MODEL } from '../domain/attachment-access.ts';
 import { vouchReadable, type ReadableIds } from '../read/read-env.ts';
+import { missingRecordOutcome, withMissingRecords } from '../read/kept-missing-records.ts';
 import { readRecords } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
@@ -76,5 +77,20 @@ export async function readFirstAsCaller(ctx: CallContext, model: ModelInfo, ids:
 export async function readAsUser(ctx: CallContext, model: ModelInfo, ids: readonly number[], fields: readonly string[], load: unknown): Promise<Record<string, unknown>[]> {
   const readable = await checkReadable(ctx, model, ids);
   if (fields.length && fields.every((name) => name === 'id')) return readable.map((id) => ({ id }));
-  return readRecords(ctx.readEnv(), model, { kind: 'ids', ids: readable }, fields, ctx.readOptions(load));
+  // Ids without row: kept when no named field reads their row (x2many, attachments…), or the
+  // rule's AccessError `fetch`'s check_access raises before reading anything (kept-missing-records.ts).
+  const outcome = missingRecordOutcome(ctx.registry, model, fields, ctx.access.ruleDomain(model, 'read'));
+  if (outcome === 'access-error') {
+    const missing = await missingIds(ctx, model, readable);
+    if (missing.length) throw await ctx.access.ruleError(model, 'read', missing);
+  }
+  const rows = await readRecords(ctx.readEnv(), model, { kind: 'ids', ids: readable }, fields, ctx.readOptions(load));
+  if (outcome === 'keep' && rows.length < readable.length) return withMissingRecords(model, readable, fields, rows);
+  return rows;
 }
+
+async function missingIds(ctx: CallContext, model: ModelInfo, ids: readonly number[]): Promise<number[]> {
+  const found = new Set(await existingIds(ctx, model, ids));
+  return [...new Set(ids.filter((id) => !found.has(id)))];
+}
+

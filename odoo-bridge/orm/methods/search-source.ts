@@ -13,6 +13,7 @@ import { orderToSql } from '../sql/order.ts';
 import { mailMessageSearch } from './mail-message-search.ts';
 import { mailActivitySearch } from './mail-activity-search.ts';
 import { visibleMenusOnly } from './visible-menus.ts';
+import { groupsByFullName, ordersByFullName } from './groups-full-name-order.ts';
 
 /**
  * `_search(domain, offset, limit, order)` as a row source: the WHERE (domain, active leaf,
@@ -62,6 +63,9 @@ export async function modelSearchSource(
     clientValues?: { select: 'search' | 'fetch' | 'count'; paging: ClientPaging };
   } = {},
 ): Promise<SearchRowSource> {
+  if (ordersByFullName(model, paging.order)) {
+    return groupsByFullName(ctx, model, paging, (all) => modelSearchSource(ctx, model, domain, all, options));
+  }
   let compiled: ReturnType<typeof compiledSearch>;
   try {
     compiled = compiledSearch(ctx, model, domain, paging, options);

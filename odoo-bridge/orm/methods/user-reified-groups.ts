@@ -34,7 +34,7 @@ type CategoryRow = {
 export const isReifiedGroupName = (name: string): boolean => name.startsWith('in_group_') || name.startsWith('sel_groups_');
 
 /** Python's `int(text)` for the digits of a reified name; anything else is its ValueError. */
-function pythonInt(text: string): number {
+export function pythonInt(text: string): number {
   if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(text)) throw valueError(`invalid literal for int() with base 10: '${text}'`);
   return Number(text.replace(/_/g, ''));
 }
@@ -124,7 +124,7 @@ function booleanField(group: GroupRow): ReifiedGroupField {
 }
 
 /** `trans_implied_ids` of every group: the closure of `implied_ids`. */
-async function transitivelyImplied(ctx: CallContext): Promise<Map<number, Set<number>>> {
+export async function transitivelyImplied(ctx: CallContext): Promise<Map<number, Set<number>>> {
   const rows = await run<{ gid: number; hid: number }>(
     ctx.db,
     sql`WITH RECURSIVE closure(gid, hid) AS (

@@ -6,6 +6,8 @@ import { checkFieldNames, displayNames, readRecords } from '../read/read-records
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { readAsUser } from './checked-read.ts';
+import { readWithReifiedGroups } from './user-reified-groups.ts';
+import { readsWholeRecordset, refuseMissingRecords } from './web-read-missing.ts';
 import { searchIds, searchSource } from './search-source.ts';
 
 export type Specification = Record<string, FieldSpec | null>;
@@ -34,7 +36,7 @@ const MODEL_FIELDS: Readonly<Record<string, string>> = {
  * nothing (Odoo builds `{id}` dicts without a query).
  */
 export function webRead(ctx: CallContext, model: ModelInfo, ids: readonly number[], spec: unknown): Promise<Values[]> {
-  return webReadWith(ctx, model, ids, spec, (names) => readAsUser(ctx, model, ids, names, null));
+  return webReadWith(ctx, model, ids, spec, (names) => readAsUser(ctx, model, ids, names, null), ids);
 }
 
 /** `web_read` of the ids a rule-filtered search just found (web_search_read): no second rule check. */
@@ -42,7 +44,8 @@ export function webReadFound(ctx: CallContext, model: ModelInfo, ids: ReadableId
   return webReadWith(ctx, model, ids, spec, (names) => readRecords(ctx.readEnv(), model, { kind: 'ids', ids }, names, ctx.readOptions(null)));
 }
 
-async function webReadWith(ctx: CallContext, model: ModelInfo, ids: readonly number[], spec: unknown, read: (names: string[]) => Promise<Values[]>): Promise<Values[]> {
+/** `selfIds`: the recordset `web_read` was called on, when it may hold ids without a row (web-read-missing.ts). */
+async function webReadWith(ctx: CallContext, model: ModelInfo, ids: readonly number[], spec: unknown, read: (names: string[]) => Promise<Values[]>, selfIds?: readonly number[]): Promise<Values[]> {
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw valueError('specification must be a dict');
   const specification = spec as Specification;
   const names = Object.keys(specification);
@@ -52,13 +55,16 @@ async function webReadWith(ctx: CallContext, model: ModelInfo, ids: readonly num
   if (!idsOnly) ctx.fieldAccess.check(model, 'read', names, ids);
   const records: Values[] = idsOnly
     ? ids.map((id) => shared.get(id) ?? shared.set(id, { id }).get(id)!)
-    : await read(checkFieldNames(model, names));
+    : model.name === 'res.users'
+      ? await readWithReifiedGroups(ctx, names, (fields) => read(checkFieldNames(model, fields ?? [])))
+      : await read(checkFieldNames(model, names));
   if (!records.length) return records;
   // A repeated id answers the same dict again (read shares them): nest each record once.
   const distinct = idsOnly ? records : [...new Set(records)];
   for (const [name, fieldSpec] of Object.entries(specification)) {
     const field = model.fields.get(name);
     if (!field || !fieldSpec || typeof fieldSpec !== 'object') continue;
+    if (selfIds && readsWholeRecordset(model, field, fieldSpec)) await refuseMissingRecords(ctx, model, field, selfIds);
     if (field.type === 'many2one') await nestMany2one(ctx, field, distinct, fieldSpec);
     else if (field.type === 'one2many' || field.type === 'many2many') await nestX2many(ctx, field, distinct, fieldSpec);
     else if (field.type === 'reference' || field.type === 'many2one_reference') await nestReference(ctx, model, field, distinct, fieldSpec);

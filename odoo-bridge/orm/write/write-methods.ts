@@ -5,6 +5,7 @@ import { pythonMethod } from '../dispatch/python-methods.ts';
 import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { CallContext } from '../call-context.ts';
 import { selfWriteValues } from './core/res-users-self-write.ts';
+import { withoutReifiedGroups } from './core/res-users-reified-vals.ts';
 import { idsOf, type MethodSpec, type MethodTable } from '../methods/method.ts';
 import { WEB_METHODS } from '../methods/web-methods.ts';
 import { recordActionMethod } from '../methods/record-actions.ts';
@@ -50,7 +51,8 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
         const single = isVals(a.vals_list);
         const list = single ? [a.vals_list as Vals] : a.vals_list;
         if (!Array.isArray(list) || !list.every(isVals)) throw valueError('create() expects a dict or a list of dicts');
-        const ids = await tx(ctx, (w) => createRecords(w, model, list));
+        const valsList = model.name === 'res.users' ? await Promise.all(list.map((vals) => withoutReifiedGroups(ctx, vals))) : list;
+        const ids = await tx(ctx, (w) => createRecords(w, model, valsList));
         return single ? ids[0] : ids;
       },
     },
@@ -60,8 +62,9 @@ export function writeMethods(options: WriteMethodsOptions = {}): MethodTable {
       async run(ctx, model, a, ids) {
         if (!isVals(a.vals)) throw new OdooError('builtins.AttributeError', `'${typeName(a.vals)}' object has no attribute 'items'`);
         const records = idsOf(ids);
-        const own = selfWriteValues(ctx, model, records, a.vals, (ctx.access as Partial<FicusUserAccess>).user?.companyIds ?? []);
-        return tx(ctx, (w) => (own ? updateRecords(w, model, records, own, { checkAccess: false }) : updateRecords(w, model, records, a.vals as Vals)));
+        const vals = model.name === 'res.users' ? await withoutReifiedGroups(ctx, a.vals) : a.vals;
+        const own = selfWriteValues(ctx, model, records, vals, (ctx.access as Partial<FicusUserAccess>).user?.companyIds ?? []);
+        return tx(ctx, (w) => (own ? updateRecords(w, model, records, own, { checkAccess: false }) : updateRecords(w, model, records, vals)));
       },
     },
     unlink: {

@@ -1,0 +1,138 @@
+import { pythonFloat } from '../../wire/xmlrpc/values.ts';
+import { pythonDescriptionOf } from '../registry/python-field-description.ts';
+import { fieldDepends } from '../registry/python-field-facts-depends.ts';
+import type { FieldInfo, ModelInfo, Registry } from '../registry/types.ts';
+
+/** What a read does with an id without row (see missingRecordOutcome). */
+export type MissingRecordOutcome = 'keep' | 'drop' | 'access-error';
+
+/**
+ * What Odoo 18's `read` does with the ids that have no row (issue 17). `read` → `fetch` →
+ * `_read_format` (odoo/models.py) reads each named field of each record in the order named, and
+ * a missing record is dropped when one of those reads raises MissingError:
+ * - a column field (stored scalar, many2one, `_inherits` parent field), named or read by its
+ *   compute: `fetch` searches the ids, the row-less record is not fetched, `__get__` raises;
+ * - a stored field without column (x2many, attachment binary): `fetch` runs `check_access('read')`
+ *   on the records first; without read rule it caches the value of an empty record (`[]`, False)
+ *   and the record stays. With one, `filtered_domain` evaluates the rule on the missing record (as
+ *   superuser): a leaf reading one of its columns raises MissingError (dropped); when no leaf does
+ *   (`parent_of` searches, x2many leaves), the record simply fails the rule and the whole read is
+ *   the rule's AccessError ("Uh-oh!…");
+ * - a related field computes as superuser: kept unless its first hop is a column;
+ * - a compute without dependency reads no row (counts searched by ids): kept with its empty value.
+ */
+export function missingRecordOutcome(registry: Registry, model: ModelInfo, names: readonly string[], readRule: readonly unknown[] | null): MissingRecordOutcome {
+  const named = names.filter((name) => name !== 'id');
+  if (!named.length) return 'drop';
+  for (const name of named) {
+    const field = model.fields.get(name);
+    if (!field) return 'drop';
+    const outcome = missingFieldOutcome(registry, model, field, readRule);
+    if (outcome !== 'keep') return outcome;
+  }
+  return 'keep';
+}
+
+/** What reading `field` of a missing record does: 'keep' (a value), 'drop' (MissingError) or 'access-error'. */
+export function missingFieldOutcome(registry: Registry, model: ModelInfo, field: FieldInfo, readRule: readonly unknown[] | null): MissingRecordOutcome {
+  const read = fieldRead(registry, model, field, new Set());
+  if (read === 'row') return 'drop';
+  return read === 'fetch' ? fetchOutcome(registry, model, readRule) : 'keep';
+}
+
+/** A stored field without column fetched on a missing record as a reader with read rule `readRule`. */
+export function fetchOutcome(registry: Registry, model: ModelInfo, readRule: readonly unknown[] | null): MissingRecordOutcome {
+  if (!readRule?.length) return 'keep';
+  // A rule of constant leaves only (an operators' `[(1, '=', 1)]`) lets every record through.
+  const leaves = readRule.filter((leaf) => Array.isArray(leaf));
+  if (leaves.length && leaves.every((leaf) => JSON.stringify(leaf) === '[1,"=",1]')) return 'keep';
+  return ruleReadsRow(registry, model, readRule) ? 'drop' : 'access-error';
+}
+
+/**
+ * Computes whose `@api.depends` name a relation they never read on the record: mail.thread's
+ * `_compute_message_is_follower` depends on message_follower_ids but searches mail.followers by
+ * `self.ids` as superuser.
+ */
+const READS_NO_RECORD = new Set(['message_is_follower']);
+
+/** 'row': reads a column of the record; 'fetch': fetches a stored field without column as the reader; 'free': neither. */
+type FieldRead = 'row' | 'fetch' | 'free';
+
+function fieldRead(registry: Registry, model: ModelInfo, field: FieldInfo, seen: Set<string>): FieldRead {
+  if (seen.has(field.name) || field.name === 'id') return 'free';
+  seen.add(field.name);
+  if (field.column || field.inheritedVia) return 'row';
+  if (field.store) return isStoredX2many(field) || (field.type === 'binary' && field.attachment) ? 'fetch' : 'row';
+  if (field.related) {
+    const first = model.fields.get(field.related.split('.')[0]!);
+    return first && !first.column && !first.inheritedVia && isStoredX2many(first) ? 'free' : 'row';
+  }
+  // Non-stored, not related: computed (or a plain default); the compute reads what it depends on
+  // (its `@api.depends`; when Ficus cannot tell them, assume it reads the record).
+  if (READS_NO_RECORD.has(field.name)) return 'free';
+  const depends = fieldDepends(registry, model, field);
+  // A display name without dependency is `<model>,<id>`: not reproduced for a missing id, left out.
+  if (!depends || (field.name === 'display_name' && !depends.length)) return 'row';
+  // A compute run as superuser (`compute_sudo=True`) fetches its relations without rule.
+  const sudo = pythonDescriptionOf(registry, model.name, field.name)?.params?.compute_sudo === true;
+  let read: FieldRead = 'free';
+  for (const dotted of depends) {
+    const dep = model.fields.get(dotted.split('.')[0]!);
+    const depRead = dep ? fieldRead(registry, model, dep, seen) : 'row';
+    if (depRead === 'row') return 'row';
+    if (depRead === 'fetch' && !sudo) read = 'fetch';
+  }
+  return read;
+}
+
+/** Whether `filtered_domain(rule)` reads a column of the record (models.py: every leaf is evaluated). */
+function ruleReadsRow(registry: Registry, model: ModelInfo, domain: readonly unknown[]): boolean {
+  return domain.some((leaf) => {
+    if (!Array.isArray(leaf) || leaf.length !== 3 || typeof leaf[0] !== 'string') return false;
+    const [key, operator] = leaf as [string, unknown];
+    const name = key.split('.')[0]!;
+    if (name === 'id') return false;
+    // child_of/parent_of search the ids, except on the company fields, which are read.
+    if ((operator === 'child_of' || operator === 'parent_of') && name !== 'company_id' && name !== 'company_ids') return false;
+    const field = model.fields.get(name);
+    return !field || fieldRead(registry, model, field, new Set()) === 'row';
+  });
+}
+
+function isStoredX2many(field: FieldInfo): boolean {
+  return (field.type === 'one2many' && !!field.relationField) || (field.type === 'many2many' && !!field.relationTable);
+}
+
+/** The value a field reads for a record without row: what its compute or fetch leaves on an empty record. */
+export function emptyRecordValue(field: FieldInfo): unknown {
+  switch (field.type) {
+    case 'one2many':
+    case 'many2many':
+      return [];
+    case 'integer':
+      return 0;
+    case 'float':
+    case 'monetary':
+      return pythonFloat(0);
+    default:
+      return false;
+  }
+}
+
+/**
+ * `rows` (the read of the existing ids, in `ids` order) with a record for each missing id, in the
+ * caller's order: `ids` may repeat an id, and the reader answers each occurrence.
+ */
+export function withMissingRecords(model: ModelInfo, ids: readonly number[], names: readonly string[], rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  const byId = new Map<number, Record<string, unknown>>();
+  for (const row of rows) if (!byId.has(row.id as number)) byId.set(row.id as number, row);
+  const named = names.filter((name) => name !== 'id');
+  return ids.map((id) => {
+    const existing = byId.get(id);
+    if (existing) return existing;
+    const values: Record<string, unknown> = { id };
+    for (const name of named) values[name] = emptyRecordValue(model.fields.get(name)!);
+    return values;
+  });
+}
