@@ -524,6 +524,50 @@ def uuid_default(node, class_functions):
     return None
 
 
+def search_default(node, text, class_functions):
+    """`self.env['model'].search(domain, limit=n[, order=…])[.id]` whose domain holds literals and
+    environment values (`self.env.company.id`…): {'search': model, 'domain': [...], 'limit', 'order'},
+    an environment value as {'env': kind}; run as the user (access rights, record rules); else None."""
+    expr, param = default_expression(node, class_functions)
+    if isinstance(expr, ast.Attribute) and expr.attr == 'id':
+        expr = expr.value
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == 'search' and len(expr.args) == 1
+            and isinstance(expr.func.value, ast.Subscript) and source_of_attr(expr.func.value.value) == f'{param}.env'
+            and isinstance(expr.func.value.slice, ast.Constant) and isinstance(expr.func.value.slice.value, str)):
+        return None
+    out = {'search': expr.func.value.slice.value}
+    for kw in expr.keywords:
+        ok, v = const(kw.value)
+        if kw.arg == 'limit' and ok and isinstance(v, int):
+            out['limit'] = v
+        elif kw.arg == 'order' and ok and isinstance(v, str):
+            out['order'] = v
+        else:
+            return None
+    if not isinstance(expr.args[0], ast.List):
+        return None
+    domain = []
+    for item in expr.args[0].elts:
+        ok, v = const(item)
+        if ok and v in ('|', '&', '!'):
+            domain.append(v)
+            continue
+        if not (isinstance(item, (ast.Tuple, ast.List)) and len(item.elts) == 3):
+            return None
+        (ok_f, field), (ok_o, op) = const(item.elts[0]), const(item.elts[1])
+        if not (ok_f and ok_o and isinstance(field, str) and isinstance(op, str)):
+            return None
+        ok_v, value = const(item.elts[2])
+        if not ok_v or isinstance(value, dict):
+            kind = ENV_DEFAULTS.get(f'lambda {param}: {source_of(item.elts[2], text)}')
+            if not kind:
+                return None
+            value = {'env': kind}
+        domain.append([field, op, list(value) if isinstance(value, tuple) else value])
+    out['domain'] = domain
+    return out
+
+
 def selection_count_default(node, class_functions):
     """`len(self._fields['name'].selection)` (account's display_invoice_edi_format): the number of
     values the model's field offers, as the registry holds them: {'selectionCount': name}; else None."""
@@ -724,6 +768,8 @@ def field_facts(call, text, constants, class_functions=None):
                 facts['default'] = reference_default(kw.value, class_functions or {})
             elif uuid_default(kw.value, class_functions or {}):
                 facts['default'] = uuid_default(kw.value, class_functions or {})  # uuid4s and random tokens
+            elif search_default(kw.value, text, class_functions or {}):
+                facts['default'] = search_default(kw.value, text, class_functions or {})
             elif selection_count_default(kw.value, class_functions or {}):
                 facts['default'] = selection_count_default(kw.value, class_functions or {})
             elif commands_default(kw.value, class_functions or {}):

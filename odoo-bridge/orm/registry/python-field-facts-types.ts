@@ -36,6 +36,8 @@ export type PythonDefault =
   | { companiesField: string; ofRoots?: boolean }
   /** `[Command.create({...}), …]` of literals: `[0, 0, values]` commands, a float value as `{ float }`. */
   | { commands: Array<[0, 0, Record<string, string | number | boolean | { float: number }>]> }
+  /** `self.env[search].search(domain, limit=…, order=…)`: run as the user; a domain value `{ env }` is that environment value. */
+  | { search: string; domain: unknown[]; limit?: number; order?: string }
   /** `len(self._fields[name].selection)`: how many values the model's field offers. */
   | { selectionCount: string }
   /** `a or b or …`: the first truthy part's value, else the last part's. */

@@ -4825,6 +4825,30 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      },
      "module": "product"
     }
+   ],
+   "pricelist_id": [
+    {
+     "default": {
+      "domain": [
+       "|",
+       [
+        "company_id",
+        "=",
+        false
+       ],
+       [
+        "company_id",
+        "=",
+        {
+         "env": "company"
+        }
+       ]
+      ],
+      "limit": 1,
+      "search": "product.pricelist"
+     },
+     "module": "product"
+    }
    ]
   },
   "product.product": {
@@ -5405,6 +5429,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
       "literal": true
      },
      "module": "base"
+    }
+   ],
+   "alias_domain_id": [
+    {
+     "default": {
+      "domain": [],
+      "limit": 1,
+      "search": "mail.alias.domain"
+     },
+     "module": "mail"
     }
    ],
    "autopost_bills": [
@@ -6941,6 +6975,16 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     {
      "default": {
       "literal": false
+     },
+     "module": "utm"
+    }
+   ],
+   "stage_id": [
+    {
+     "default": {
+      "domain": [],
+      "limit": 1,
+      "search": "utm.stage"
      },
      "module": "utm"
     }

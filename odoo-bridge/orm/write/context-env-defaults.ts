@@ -4,6 +4,7 @@ import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import type { CallContext } from '../call-context.ts';
 import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { PythonDefault } from '../registry/python-field-facts.ts';
+import { modelSearchSource, searchIds } from '../methods/search-source.ts';
 
 /**
  * The Python defaults made of the call's context, the user and random draws (the extractor's
@@ -138,4 +139,28 @@ export function commandsDefault(value: { commands: Array<[0, 0, Record<string, s
 /** `fields.Date.context_today(self).replace(month=1, day=1)`: January 1st of today's year in the user's tz. */
 export async function contextYearStart(ctx: CallContext): Promise<string> {
   return `${(await contextToday(ctx)).slice(0, 4)}-01-01`;
+}
+
+/**
+ * `self.env[model].search(domain, limit=n)` as the user: the model's read right first (Odoo's
+ * AccessError: portal's default_get of utm.campaign names utm.stage), then record rules, the
+ * given order or the model's; `{ env }` values of the domain evaluated. The records' ids (a
+ * many2one default takes the first, none is False). Only default_get runs it: create evaluates
+ * defaults for fields it is given too (write/defaults.ts), where Odoo runs none of them.
+ */
+export async function searchDefault(ctx: CallContext, value: { search: string; domain: unknown[]; limit?: number; order?: string }, evaluate: DefaultEvaluator): Promise<number[] | undefined> {
+  const model = ctx.registry.model(value.search);
+  if (!model?.table) return undefined;
+  ctx.access.checkModel(model, 'read');
+  const domain: unknown[] = [];
+  for (const item of value.domain) {
+    if (!Array.isArray(item)) domain.push(item);
+    else {
+      const operand = item[2] && typeof item[2] === 'object' && !Array.isArray(item[2]) && 'env' in item[2] ? await evaluate(ctx, item[2] as PythonDefault) : item[2];
+      if (operand === undefined) return undefined;
+      domain.push([item[0], item[1], operand]);
+    }
+  }
+  const source = await modelSearchSource(ctx, model, domain, { order: value.order ?? model.order, limit: value.limit ?? null, offset: 0 });
+  return [...(await searchIds(ctx, model, source))];
 }
