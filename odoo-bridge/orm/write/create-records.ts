@@ -5,6 +5,8 @@ import { computesAffectedElsewhere, storedComputedFields } from './python-comput
 import { MODEL_SEQUENCES, nextByCode } from './sequences.ts';
 import type { RecordWrites } from './nested-writes.ts';
 import { castOf, splitVals } from './vals-columns.ts';
+import { checkCreatedTemporalValues } from './temporal-values.ts';
+import { checkPropertiesContainers } from './properties-containers.ts';
 import { floatScales } from './float-scales.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
@@ -34,6 +36,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
 
   const prepared: Vals[] = [];
   for (const vals of valsList) prepared.push({ ...(await collectDefaults(w, model)), ...vals });
+  for (const vals of prepared) await checkPropertiesContainers(w, model, vals);
 
   const sequence = MODEL_SEQUENCES[model.name];
   const drawFromOwnSource = behaviours.find((b) => b.nextByCode)?.nextByCode;
@@ -50,6 +53,9 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     }
   }
   for (const b of behaviours) await b.beforeCreate?.(w.ctx, prepared);
+  // `_create` converts every value for the INSERT before anything Ficus would refuse runs: a wrong
+  // value is Odoo's error, not a refusal.
+  for (const vals of prepared) splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create');
 
   // Stored computes the rows need and no registered behaviour provides: refuse rather than store a wrong value.
   const needed = storedComputedFields(model).filter((f) => prepared.some((v) => !(f in v)) && !w.behaviours.computeOf(model.name, f));
@@ -94,6 +100,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     const referenced = await awaitReferencedCopies(w, table, columns);
     const inserted = await w.ctx.db.query<{ id: number }>(text, params);
     const id = inserted.rows[0]!.id;
+    checkCreatedTemporalValues(model, vals);
     if (referenced !== 'all found') await checkReferencedRows(w, table, columns);
     ids.push(id);
     x2manyOf.push(x2many);

@@ -3,6 +3,7 @@ import { pyRepr } from '../domain/python-repr.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { sanitizeHtml } from './html/html-sanitize.ts';
 import { many2oneColumnValue, type WriteMode } from './many2one-column-value.ts';
+import { temporalColumnValue } from './temporal-values.ts';
 import { roundDigits } from './sale/float-round.ts';
 
 /**
@@ -37,9 +38,8 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
     case 'boolean':
       return pyTruthy(value);
     case 'date':
-      return empty ? null : dateValue(value, 10);
     case 'datetime':
-      return empty ? null : dateValue(value, 19);
+      return temporalColumnValue(field, value, mode);
     case 'selection': {
       if (empty) return null;
       const keys = (field.selection ?? []).map(([k]) => k);
@@ -113,15 +113,3 @@ function pyType(value: unknown): string {
   return typeof value === 'object' ? 'dict' : typeof value;
 }
 
-/** fields.Date / fields.Datetime `to_date`/`to_datetime`: strict formats sliced to the input length. */
-function dateValue(value: unknown, width: 10 | 19): string {
-  if (typeof value !== 'string') throw valueError(`${pyRepr(value)} is not a valid date`);
-  if (width === 10) {
-    const head = value.slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(head)) throw valueError(`time data ${pyRepr(head)} does not match format '%Y-%m-%d'`);
-    return head;
-  }
-  const fmt = '%Y-%m-%d %H:%M:%S'.slice(0, value.length <= 10 ? 8 : value.length <= 16 ? 14 : 17);
-  if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(value)) throw valueError(`time data ${pyRepr(value)} does not match format '${fmt}'`);
-  return value.length === 10 ? `${value} 00:00:00` : value;
-}

@@ -1,3 +1,4 @@
+import { psycopgClassOf } from '../sql-text/client-literals.ts';
 import { OdooError, validationError } from '../../errors.ts';
 import { translated, type ModelInfo, type Registry } from '../registry/types.ts';
 import type { Queryable } from '../sql/execute.ts';
@@ -50,8 +51,9 @@ export async function writeErrorFromPg(error: unknown, registry: Registry, db: Q
     const detail = pg.detail ? `\nDETAIL:  ${pg.detail}\n` : '\n';
     return validationError(`The operation cannot be completed: ${pg.message ?? ''}${detail}`);
   }
-  if (pg.code === '22P02') return new OdooError('psycopg2.errors.InvalidTextRepresentation', firstLine(pg.message));
-  if (pg.code === '22007' || pg.code === '22008') return new OdooError('psycopg2.errors.InvalidDatetimeFormat', firstLine(pg.message));
+  // A value PostgreSQL refuses is psycopg2's exception of its SQLSTATE (22008 is DatetimeFieldOverflow, not 22007's class).
+  const psycopgClass = psycopgClassOf(pg.code);
+  if (psycopgClass) return new OdooError(psycopgClass, firstLine(pg.message));
   if (pg.code.startsWith('22')) return new OdooError('builtins.ValueError', firstLine(pg.message));
   return new OdooError('builtins.Exception', 'Ficus could not run this write on the database.');
 }

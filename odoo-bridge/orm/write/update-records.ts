@@ -44,6 +44,8 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   for (const b of w.behaviours.of(model.name)) await b.beforeWrite?.(w.ctx, unique, vals);
   // Field.write puts each value in the cache format first: what follows sees a many2one as Odoo's cache holds it.
   vals = many2onesAsCached(model, vals);
+  // Field.write converts each value (in the vals' order) before anything Ficus would refuse runs.
+  splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write');
   await checkManyToOneTargets(w, model, vals);
   await mailThreadBeforeWrite(w.ctx, model, unique, vals);
 

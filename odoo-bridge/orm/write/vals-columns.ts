@@ -23,7 +23,10 @@ export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId:
   const columns = new Map<string, unknown>();
   const x2many = new Map<string, unknown>();
   const parents = new Map<string, Vals>();
-  for (const [name, value] of Object.entries(vals)) {
+  // `_create` builds the INSERT from `sorted(stored.items())`: a create's conversion errors come by field name.
+  const entries = Object.entries(vals);
+  if (mode === 'create') entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, value] of entries) {
     const field = model.fields.get(name)!;
     if (name === 'id' || (model.logAccess && ['create_uid', 'create_date', 'write_uid', 'write_date'].includes(name))) continue;
     if (field.inheritedVia) {

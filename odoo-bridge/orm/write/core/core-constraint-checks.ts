@@ -179,6 +179,22 @@ export function registerAddonConstraintChecks(behaviours: BehaviourRegistry): vo
     },
   });
 
+  behaviours.register('res.partner.bank', {
+    checks: {
+      // l10n_us res_partner_bank.py: `re.match(r'^\d{1,9}$', aba_routing)` (Unicode digits; `$` also before a final newline).
+      _check_aba_routing: {
+        reads: ['aba_routing'],
+        values(_ctx, rows) {
+          for (const r of rows) {
+            if (typeof r.aba_routing === 'string' && r.aba_routing && !/^\p{Nd}{1,9}\n?$/u.test(r.aba_routing)) {
+              throw validationError('ABA/Routing should only contains numbers (maximum 9 digits).');
+            }
+          }
+        },
+      },
+    },
+  });
+
   behaviours.register('discuss.channel.member', {
     checks: {
       // `any(user._is_public() for user in member.partner_id.user_ids)`: a user in base.group_public.
