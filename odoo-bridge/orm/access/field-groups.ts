@@ -8,6 +8,7 @@ import { translated, type FieldInfo, type ModelInfo, type Registry, type Transla
 import type { Queryable } from '../sql/execute.ts';
 import type { FicusUserAccess } from './access-policy.ts';
 import type { GroupLabel } from './access-tables.ts';
+import { withoutAllFieldsExclusions } from './all-fields-exclusions.ts';
 import { loadUserFacts } from './user-facts.ts';
 
 /**
@@ -49,7 +50,7 @@ export interface FieldAccess {
    * ("they will not be read and nothing will be written to them").
    */
   check(model: ModelInfo, operation: FieldOperation, names: Iterable<unknown>, ids?: readonly number[]): void;
-  /** `check_field_access_rights` with no names: the fields of `names` the user may read, in order. */
+  /** `check_field_access_rights` with no names: the fields of `names` the user may read, in order, without those the model's override leaves out (all-fields-exclusions.ts). */
   accessibleOnly(model: ModelInfo, names: readonly string[]): string[];
 }
 
@@ -57,7 +58,7 @@ export interface FieldAccess {
 export const SUDO_FIELD_ACCESS: FieldAccess = {
   accessible: () => true,
   check() {},
-  accessibleOnly: (_model, names) => [...names],
+  accessibleOnly: (model, names) => withoutAllFieldsExclusions(model, names),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ export async function fieldAccessFor(db: Queryable, registry: Registry, access: 
   };
   return {
     accessible,
-    accessibleOnly: (model, names) => names.filter((name) => {
+    accessibleOnly: (model, names) => withoutAllFieldsExclusions(model, names).filter((name) => {
       const field = model.fields.get(name);
       return !field || accessible(model, field);
     }),

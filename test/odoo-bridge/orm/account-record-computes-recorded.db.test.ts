@@ -13,13 +13,22 @@ import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type Re
  * accounts (lines, balance, invoice counts); as admin and demo (odoo-bridge/orm/read/account-record-computes.ts
  * and the files it gathers).
  */
-const cases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/account-record-computes.jsonl');
+const recordedCases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-differential/account-record-computes.jsonl');
+// All-fields reads hold fields Ficus does not compute yet (tax_totals…): of those, only which of the
+// fields account.move / account.move.line's check_field_access_rights leaves out is compared.
+const KEY_LISTING = '(which form-only fields it lists)';
+const cases = recordedCases.filter((c) => !c.title.includes(KEY_LISTING));
+const keyListings = recordedCases.filter((c) => c.title.includes(KEY_LISTING));
+// needed_terms is left out: Ficus does not compute it, so statement lines (which list it) lack it.
+const FORM_ONLY = ['quick_encoding_vals', 'payment_term_details', 'term_key', 'epd_key', 'epd_needed', 'discount_allocation_key', 'discount_allocation_needed', 'payment_state', 'balance'];
+const listedFormOnly = (result: unknown) => (result as Record<string, unknown>[]).map((record) => FORM_ONLY.filter((name) => name in record));
 const { engines } = recordedEngines();
 
 describe('account record computes recorded from Odoo 18', () => {
   it('holds every model as admin and demo, with used taxes, refunds, balances and journals among the answers', () => {
     const calls = cases.map(recordedCall);
     expect(cases.length).toBe(29);
+    expect(keyListings.length).toBe(3);
     expect(new Set(calls.map((c) => c.uid)).size).toBe(2);
     const text = JSON.stringify(cases.map((c) => c.response.body));
     expect(text).toMatch(/"is_used": ?true/);
@@ -40,6 +49,14 @@ describe('account record computes recorded from Odoo 18', () => {
     expect(text).toMatch(/"available_payment_method_ids": ?\[1, ?2\]/);
     expect(text).toMatch(/"display_name": ?"[A-Z]+\/\d{4}\//);
   });
+
+  for (const recorded of keyListings) {
+    it(`${recorded.id} ${recorded.title}`, async () => {
+      const { actual, expected } = await answerBesideRecorded(engines, recorded, { normalize: listedFormOnly });
+      expect(JSON.stringify(expected)).toMatch(/payment_state|balance/);
+      expect(actual).toEqual(expected);
+    });
+  }
 
   for (const recorded of cases) {
     it(`${recorded.id} ${recorded.title}`, async () => {
