@@ -50,6 +50,7 @@ import { pythonFloat } from '../../wire/xmlrpc/values.ts';
  * | invoice_outstanding_credits_debits_widget / invoice_has_outstanding | posted unpaid or partly paid invoices and receipts: the reader's unreconciled posted items (search as the reader, in the item `_order`) of the commercial partner on the accounts of its receivable/payable lines, on the other side (credits for inbound moves, debits otherwise), with a residual; each one's residual in the move currency (its own when the same, else the company amount converted at the item date, rounded), zero ones dropped; no item: False / False |
  * | payment_term_details | when show_payment_term_details: its payment term lines by due date, each {date: the due date in the reader's language date format (%d, %m, %Y, %y and separators; other directives refused), amount: amount_currency signed +1 inbound / -1 otherwise}; else False |
  * | quick_encoding_vals | False without quick edit mode or a quick-edit total (the suggestions past that refused) |
+ * | needed_terms | {} for a move that is no invoice or receipt, or has no invoice line (statement lines' moves); an invoice's terms (keyed by frozendicts, which no RPC protocol can carry) are refused |
  * | amount_total_words | res.currency `amount_to_text(amount_total)` without commas: "<integral> <unit>[ and <fraction> <subunit>]" in num2words English, title-cased (other languages refused) |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -298,6 +299,15 @@ export const ACCOUNT_MOVE_COMPUTED_FIELDS: Record<string, ComputedField> = {
     compute: (r) => {
       if (r.quick_encoding_vals === true && Number(r.quick_edit_total_amount ?? 0)) throw missingBehaviour('account.move', 'the computed field quick_encoding_vals of a quick-edit total (the suggested line)');
       return false;
+    },
+  },
+  // `_compute_needed_terms`: {} unless `is_invoice(True) and invoice_line_ids` (product, section and note lines).
+  'account.move.needed_terms': {
+    dependsOn: ['move_type'], readsTables: ['account_move_line'],
+    select: (a) => sql`EXISTS (SELECT 1 FROM account_move_line l WHERE l.move_id = ${column(a, 'id')} AND l.display_type IN ('product', 'line_section', 'line_note'))`,
+    compute: (r) => {
+      if ([...SALE, ...PURCHASE].includes(String(r.move_type)) && r.needed_terms === true) throw missingBehaviour('account.move', 'the computed field needed_terms of an invoice (its keys are frozendicts)');
+      return {};
     },
   },
   'account.move.amount_total_words': {

@@ -19,8 +19,7 @@ const recordedCases: RecordedCase[] = jsonLines<RecordedCase>('fixtures/odoo-dif
 const KEY_LISTING = '(which form-only fields it lists)';
 const cases = recordedCases.filter((c) => !c.title.includes(KEY_LISTING));
 const keyListings = recordedCases.filter((c) => c.title.includes(KEY_LISTING));
-// needed_terms is left out: Ficus does not compute it, so statement lines (which list it) lack it.
-const FORM_ONLY = ['quick_encoding_vals', 'payment_term_details', 'term_key', 'epd_key', 'epd_needed', 'discount_allocation_key', 'discount_allocation_needed', 'payment_state', 'balance'];
+const FORM_ONLY = ['needed_terms', 'quick_encoding_vals', 'payment_term_details', 'term_key', 'epd_key', 'epd_needed', 'discount_allocation_key', 'discount_allocation_needed', 'payment_state', 'balance'];
 const listedFormOnly = (result: unknown) => (result as Record<string, unknown>[]).map((record) => FORM_ONLY.filter((name) => name in record));
 const { engines } = recordedEngines();
 
