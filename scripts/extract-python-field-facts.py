@@ -568,6 +568,42 @@ def search_default(node, text, class_functions):
     return out
 
 
+def search_count_default(node, text, class_functions):
+    """A method `n = self.env[model].search_count(domain[, limit=k]); return n > m` (or the comparison
+    returned at once), domain as search_default reads it (account's display_invoice_template_pdf_report_id):
+    {'searchCount': model, 'domain', 'limit', 'greaterThan': m}; else None."""
+    if not (isinstance(node, ast.Name) and isinstance(class_functions.get(node.id), ast.FunctionDef)):
+        return None
+    fn = class_functions[node.id]
+    body = [b for b in fn.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+    if not fn.args.args or not body or not isinstance(body[-1], ast.Return) or not isinstance(body[-1].value, ast.Compare):
+        return None
+    param = fn.args.args[0].arg
+    compare = body[-1].value
+    if len(compare.ops) != 1 or not isinstance(compare.ops[0], ast.Gt):
+        return None
+    ok, bound = const(compare.comparators[0])
+    if not (ok and isinstance(bound, int)):
+        return None
+    counted = compare.left
+    if isinstance(counted, ast.Name):
+        if len(body) != 2 or not (isinstance(body[0], ast.Assign) and len(body[0].targets) == 1
+                                  and isinstance(body[0].targets[0], ast.Name) and body[0].targets[0].id == counted.id):
+            return None
+        counted = body[0].value
+    elif len(body) != 1:
+        return None
+    if not (isinstance(counted, ast.Call) and isinstance(counted.func, ast.Attribute) and counted.func.attr == 'search_count'):
+        return None
+    # the same reading as a search default: rename the call and reuse search_default on a lambda of it
+    as_search = ast.Call(func=ast.Attribute(value=counted.func.value, attr='search', ctx=ast.Load()), args=counted.args, keywords=counted.keywords)
+    lam = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[ast.arg(arg=param)], kwonlyargs=[], kw_defaults=[], defaults=[]), body=as_search)
+    found = search_default(lam, text, {})
+    if not found:
+        return None
+    return {'searchCount': found['search'], 'domain': found['domain'], **({'limit': found['limit']} if 'limit' in found else {}), 'greaterThan': bound}
+
+
 def selection_count_default(node, class_functions):
     """`len(self._fields['name'].selection)` (account's display_invoice_edi_format): the number of
     values the model's field offers, as the registry holds them: {'selectionCount': name}; else None."""
@@ -770,6 +806,8 @@ def field_facts(call, text, constants, class_functions=None):
                 facts['default'] = uuid_default(kw.value, class_functions or {})  # uuid4s and random tokens
             elif search_default(kw.value, text, class_functions or {}):
                 facts['default'] = search_default(kw.value, text, class_functions or {})
+            elif search_count_default(kw.value, text, class_functions or {}):
+                facts['default'] = search_count_default(kw.value, text, class_functions or {})
             elif selection_count_default(kw.value, class_functions or {}):
                 facts['default'] = selection_count_default(kw.value, class_functions or {})
             elif commands_default(kw.value, class_functions or {}):

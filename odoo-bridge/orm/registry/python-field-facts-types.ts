@@ -38,6 +38,8 @@ export type PythonDefault =
   | { commands: Array<[0, 0, Record<string, string | number | boolean | { float: number }>]> }
   /** `self.env[search].search(domain, limit=…, order=…)`: run as the user; a domain value `{ env }` is that environment value. */
   | { search: string; domain: unknown[]; limit?: number; order?: string }
+  /** `self.env[searchCount].search_count(domain, limit=…) > greaterThan`, run as the user. */
+  | { searchCount: string; domain: unknown[]; limit?: number; greaterThan: number }
   /** `len(self._fields[name].selection)`: how many values the model's field offers. */
   | { selectionCount: string }
   /** `a or b or …`: the first truthy part's value, else the last part's. */

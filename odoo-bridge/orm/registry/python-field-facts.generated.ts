@@ -5911,6 +5911,23 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
      "module": "account"
     }
    ],
+   "display_invoice_template_pdf_report_id": [
+    {
+     "default": {
+      "domain": [
+       [
+        "is_invoice_report",
+        "=",
+        true
+       ]
+      ],
+      "greaterThan": 1,
+      "limit": 2,
+      "searchCount": "ir.actions.report"
+     },
+     "module": "account"
+    }
+   ],
    "email": [
     {
      "module": "base"

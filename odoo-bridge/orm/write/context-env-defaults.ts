@@ -4,7 +4,7 @@ import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import type { CallContext } from '../call-context.ts';
 import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { PythonDefault } from '../registry/python-field-facts.ts';
-import { modelSearchSource, searchIds } from '../methods/search-source.ts';
+import { countRows, modelSearchSource, searchIds } from '../methods/search-source.ts';
 
 /**
  * The Python defaults made of the call's context, the user and random draws (the extractor's
@@ -152,8 +152,26 @@ export async function searchDefault(ctx: CallContext, value: { search: string; d
   const model = ctx.registry.model(value.search);
   if (!model?.table) return undefined;
   ctx.access.checkModel(model, 'read');
+  const domain = await domainWithEnvironment(ctx, value.domain, evaluate);
+  if (!domain) return undefined;
+  const source = await modelSearchSource(ctx, model, domain, { order: value.order ?? model.order, limit: value.limit ?? null, offset: 0 });
+  return [...(await searchIds(ctx, model, source))];
+}
+
+/** `self.env[model].search_count(domain, limit=k) > m` as the user (the read right first, then record rules). */
+export async function searchCountDefault(ctx: CallContext, value: { searchCount: string; domain: unknown[]; limit?: number; greaterThan: number }, evaluate: DefaultEvaluator): Promise<boolean | undefined> {
+  const model = ctx.registry.model(value.searchCount);
+  if (!model?.table) return undefined;
+  ctx.access.checkModel(model, 'read');
+  const domain = await domainWithEnvironment(ctx, value.domain, evaluate);
+  if (!domain) return undefined;
+  return (await countRows(ctx, model, domain, value.limit ?? null)) > value.greaterThan;
+}
+
+/** The extracted domain with its `{ env }` values evaluated; undefined when one cannot be. */
+async function domainWithEnvironment(ctx: CallContext, extracted: readonly unknown[], evaluate: DefaultEvaluator): Promise<unknown[] | undefined> {
   const domain: unknown[] = [];
-  for (const item of value.domain) {
+  for (const item of extracted) {
     if (!Array.isArray(item)) domain.push(item);
     else {
       const operand = item[2] && typeof item[2] === 'object' && !Array.isArray(item[2]) && 'env' in item[2] ? await evaluate(ctx, item[2] as PythonDefault) : item[2];
@@ -161,6 +179,5 @@ export async function searchDefault(ctx: CallContext, value: { search: string; d
       domain.push([item[0], item[1], operand]);
     }
   }
-  const source = await modelSearchSource(ctx, model, domain, { order: value.order ?? model.order, limit: value.limit ?? null, offset: 0 });
-  return [...(await searchIds(ctx, model, source))];
+  return domain;
 }

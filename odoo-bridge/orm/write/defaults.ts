@@ -6,7 +6,7 @@ import type { Vals } from './behaviour-registry.ts';
 import type { WriteEnv } from './write-env.ts';
 import { modelIrDefaults } from './ir-default-values.ts';
 import {
-  commandsDefault, companiesFieldDefault, searchDefault, companyRoot, contextYearStart, contextDefault, contextToday, firstOfDefault, userCompanyCurrency, randomTextDefault, userLangDecimalPoint, userTimezone, utcToday, uuidDefault,
+  commandsDefault, companiesFieldDefault, searchCountDefault, searchDefault, companyRoot, contextYearStart, contextDefault, contextToday, firstOfDefault, userCompanyCurrency, randomTextDefault, userLangDecimalPoint, userTimezone, utcToday, uuidDefault,
 } from './context-env-defaults.ts';
 
 /**
@@ -28,7 +28,7 @@ export async function pythonDefaults(ctx: CallContext, model: ModelInfo, only?: 
     const field = model.fields.get(name);
     // A search default runs as the user and may be refused: create evaluates every default, given
     // fields too, so it is left to default_get (Odoo's create only computes the missing ones).
-    if (!field?.column || (only && !only.has(name)) || 'search' in value) continue;
+    if (!field?.column || (only && !only.has(name)) || 'search' in value || 'searchCount' in value) continue;
     const evaluated = await evaluateDefault(ctx, value, model);
     if (evaluated !== undefined) defaults[name] = evaluated;
   }
@@ -71,6 +71,7 @@ export async function evaluateDefault(ctx: CallContext, value: PythonDefault, mo
   if ('companiesField' in value) return companiesFieldDefault(ctx, value);
   if ('commands' in value) return commandsDefault(value);
   if ('search' in value) return searchDefault(ctx, value, evaluateDefault);
+  if ('searchCount' in value) return searchCountDefault(ctx, value, evaluateDefault);
   // The registry's selection of the model's field (module-extended selections included).
   if ('selectionCount' in value) return model?.fields.get(value.selectionCount)?.selection?.length;
   // `_('New')`: the source text is the en_US one; other languages' code translations (the modules'
