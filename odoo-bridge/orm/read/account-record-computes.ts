@@ -6,7 +6,6 @@ import { pyRepr } from '../domain/python-repr.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { COMPUTED_FIELDS } from './computed-fields.ts';
 import { searchAsReader } from './partner-account-computes.ts';
-import { productDisplaySql } from './display-name.ts';
 import { ACCOUNT_MOVE_COMPUTED_FIELDS } from './account-move-computes.ts';
 import { ACCOUNT_JOURNAL_COMPUTED_FIELDS } from './account-journal-computes.ts';
 import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-computes.ts';
@@ -27,7 +26,6 @@ import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-compute
  * | account.account display_mapping_tab | the reader has more than one company (a plain non-stored field's default) |
  * | account.account code_mapping_ids | `account * 10000 + company` for each of the reader's companies (sequence, name) |
  * | account.account include_initial_balance | internal group not income/expense |
- * | account.move.line display_name | its move's name, "(ref)" when set, then its label or else its product's display name, the set ones joined by ' ' (read here; other display-name paths still take `_rec_name`) |
  * | account.move.line epd_dirty / discount_allocation_dirty | True (set first by the computes) |
  * | account.move.line is_refund | refund move types; on entries the tax line's document type, else the first tax's use against the side, flipped on a reversal |
  * | account.move.line currency_rate | invoices: the move's invoice_currency_rate; else company→line currency rate at the invoice date / date (root company's rates first), 1 without currency |
@@ -193,14 +191,6 @@ function contextToday(scope: ComputeScope): Sql {
 }
 
 const MOVE_LINE_FIELDS: Record<string, ComputedField> = {
-  // account_move_line.py `_compute_display_name`.
-  'account.move.line.display_name': {
-    dependsOn: [], readsTables: ['account_move', 'product_product', 'product_template', 'product_variant_combination', 'product_template_attribute_value', 'product_attribute_value', 'product_attribute'],
-    select: (a, scope) => sql`concat_ws(' ', NULLIF((SELECT m.name FROM account_move m WHERE m.id = ${column(a, 'move_id')}), ''),
-        '(' || NULLIF(${column(a, 'ref')}, '') || ')',
-        COALESCE(NULLIF(${column(a, 'name')}, ''), NULLIF(${productDisplaySql(scope.env, column(a, 'product_id'))}, '')))`,
-    compute: (r) => r.display_name ?? '',
-  },
   // account_move_line.py `_compute_epd_needed` / `_compute_discount_allocation_needed` set the flag first.
   'account.move.line.epd_dirty': { dependsOn: [], compute: () => true },
   'account.move.line.discount_allocation_dirty': { dependsOn: [], compute: () => true },
