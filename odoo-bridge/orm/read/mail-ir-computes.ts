@@ -5,6 +5,7 @@ import type { Sql } from '../domain/search-env.ts';
 import { orderToSql } from '../sql/order.ts';
 import { messagePreview } from '../write/mail/notification-layout.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
+import { ACTIVITY_WRITE_RIGHT } from './activity-write-right.ts';
 import { DISCUSS_COMPUTED_FIELDS } from './discuss-computes.ts';
 import { PAYMENT_PROVIDER_COMPUTED_FIELDS } from './payment-provider-computes.ts';
 import { ONBOARDING_COMPUTED_FIELDS } from './onboarding-computes.ts';
@@ -32,6 +33,7 @@ import { writableByReader } from './reader-rights.ts';
  * | mail.activity.type delay_label | mail | `'<delay_count> <delay_unit label>'`, the label in the reader's language |
  * | mail.activity state | mail | done when archived, else overdue/today/planned against today in the assignee's timezone |
  * | mail.activity has_recommended_activities | mail | the previous activity type suggests next types |
+ * | mail.activity can_write | mail | see activity-write-right.ts |
  * | mail.template / sms.template render_model | mail, sms | the template's model |
  * | mail.template template_category | mail | hidden when archived; base with an xml id and a description; hidden with an xml id only; else custom |
  * | mail.template is_template_editor | mail | the reader is in mail.group_mail_template_editor |
@@ -246,6 +248,7 @@ export const MAIL_IR_COMPUTED_FIELDS: Record<string, ComputedField> = {
     select: (a) => activityState(a),
     compute: (r) => r.state ?? false,
   },
+  'mail.activity.can_write': ACTIVITY_WRITE_RIGHT,
   'mail.activity.has_recommended_activities': {
     dependsOn: [], readsTables: ['mail_activity_rel'],
     select: (a) => sql`EXISTS (SELECT 1 FROM mail_activity_rel rel WHERE rel.activity_id = ${column(a, 'previous_activity_type_id')})`,

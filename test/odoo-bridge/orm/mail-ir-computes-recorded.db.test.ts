@@ -9,7 +9,7 @@ import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type Re
  * scripts/differential-odoo.py --calls … --record … against the n2 pair, fresh databases,
  * 2026-12-07): all-fields reads and named computes as admin, demo and portal on odoo_ref and as admin
  * and member001 on hp_legacy (odoo-bridge/orm/read/mail-ir-computes.ts, discuss-computes.ts, payment-provider-computes.ts,
- * onboarding-computes.ts; write rights
+ * onboarding-computes.ts, activity-write-right.ts; write rights
  * through reader-rights.ts), and the
  * two rules of a compute Ficus refuses: over no record there is nothing to refuse, and the read right
  * of what the compute reads comes first (read-records.ts, compute-read-access.ts).
@@ -20,7 +20,7 @@ const { engines } = recordedEngines();
 describe('mail and ir computes recorded from Odoo 18', () => {
   it('holds the computes with values, for every user, the ordering cases among them', () => {
     const calls = cases.map(recordedCall);
-    expect(cases.length).toBe(124);
+    expect(cases.length).toBe(128);
     expect(new Set(calls.map((c) => `${c.database}:${c.uid}`)).size).toBe(5);
     const text = JSON.stringify(cases.map((c) => c.response.body));
     expect(text).toMatch(/"count": ?[1-9]\d*/);
