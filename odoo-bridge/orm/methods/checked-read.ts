@@ -3,7 +3,7 @@ import { missingError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { ATTACHMENT_MODEL } from '../domain/attachment-access.ts';
 import { vouchReadable, type ReadableIds } from '../read/read-env.ts';
-import { missingRecordOutcome, withMissingRecords } from '../read/kept-missing-records.ts';
+import { fetchSelectsColumns, missingRecordOutcome, withMissingRecords } from '../read/kept-missing-records.ts';
 import { readRecords } from '../read/read-records.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
@@ -78,13 +78,17 @@ export async function readAsUser(ctx: CallContext, model: ModelInfo, ids: readon
   const readable = await checkReadable(ctx, model, ids);
   if (fields.length && fields.every((name) => name === 'id')) return readable.map((id) => ({ id }));
   // Ids without row: kept when no named field reads their row (x2many, attachments…), or the
-  // rule's AccessError `fetch`'s check_access raises before reading anything (kept-missing-records.ts).
-  const outcome = missingRecordOutcome(ctx.registry, model, fields, ctx.access.ruleDomain(model, 'read'));
-  if (outcome === 'access-error') {
+  // rule's AccessError (kept-missing-records.ts): raised by `fetch`'s check_access before anything is
+  // read when it selects no column, else by `_read_format` once the existing rows are read.
+  const outcome = missingRecordOutcome(ctx.registry, model, fields, { rule: ctx.access.ruleDomain(model, 'read'), superuser: ctx.access.superuser });
+  const refuseMissing = async () => {
     const missing = await missingIds(ctx, model, readable);
     if (missing.length) throw await ctx.access.ruleError(model, 'read', missing);
-  }
+  };
+  const checkFirst = !fetchSelectsColumns(ctx.registry, model, fields.filter((name) => name !== 'id'));
+  if (outcome === 'access-error' && checkFirst) await refuseMissing();
   const rows = await readRecords(ctx.readEnv(), model, { kind: 'ids', ids: readable }, fields, ctx.readOptions(load));
+  if (outcome === 'access-error' && !checkFirst) await refuseMissing();
   if (outcome === 'keep' && rows.length < readable.length) return withMissingRecords(model, readable, fields, rows);
   return rows;
 }

@@ -31,7 +31,7 @@ export function readsWholeRecordset(model: ModelInfo, field: FieldInfo, fieldSpe
  */
 export async function refuseMissingRecords(ctx: CallContext, model: ModelInfo, field: FieldInfo, ids: readonly number[]): Promise<void> {
   if (!model.table || !ids.length) return;
-  const outcome = missingFieldOutcome(ctx.registry, model, field, ctx.access.ruleDomain(model, 'read'));
+  const outcome = missingFieldOutcome(ctx.registry, model, field, { rule: ctx.access.ruleDomain(model, 'read'), superuser: ctx.access.superuser });
   if (outcome === 'keep') return;
   const rows = await run<{ id: number }>(ctx.db, sql`SELECT id FROM ${sql.table(model.table)} WHERE id = ANY(${[...ids]}::int4[])`);
   const found = new Set(rows.map((r) => r.id));

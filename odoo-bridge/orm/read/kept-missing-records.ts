@@ -21,27 +21,77 @@ export type MissingRecordOutcome = 'keep' | 'drop' | 'access-error';
  * - a related field computes as superuser: kept unless its first hop is a column;
  * - a compute without dependency reads no row (counts searched by ids): kept with its empty value.
  */
-export function missingRecordOutcome(registry: Registry, model: ModelInfo, names: readonly string[], readRule: readonly unknown[] | null): MissingRecordOutcome {
+export function missingRecordOutcome(registry: Registry, model: ModelInfo, names: readonly string[], reader: Reader): MissingRecordOutcome {
   const named = names.filter((name) => name !== 'id');
   if (!named.length) return 'drop';
+  // `fetch` without a column to select checks the read access of every record first: a rule the
+  // missing record fails is the read's AccessError, whatever is read (a MissingError there is caught).
+  if (!fetchSelectsColumns(registry, model, named) && fetchOutcome(registry, model, reader) === 'access-error') return 'access-error';
   for (const name of named) {
     const field = model.fields.get(name);
     if (!field) return 'drop';
-    const outcome = missingFieldOutcome(registry, model, field, readRule);
+    const outcome = missingFieldOutcome(registry, model, field, reader);
     if (outcome !== 'keep') return outcome;
   }
   return 'keep';
 }
 
 /** What reading `field` of a missing record does: 'keep' (a value), 'drop' (MissingError) or 'access-error'. */
-export function missingFieldOutcome(registry: Registry, model: ModelInfo, field: FieldInfo, readRule: readonly unknown[] | null): MissingRecordOutcome {
+export function missingFieldOutcome(registry: Registry, model: ModelInfo, field: FieldInfo, reader: Reader): MissingRecordOutcome {
   const read = fieldRead(registry, model, field, new Set());
   if (read === 'row') return 'drop';
-  return read === 'fetch' ? fetchOutcome(registry, model, readRule) : 'keep';
+  return read === 'fetch' ? fetchOutcome(registry, model, reader) : 'keep';
 }
 
-/** A stored field without column fetched on a missing record as a reader with read rule `readRule`. */
-export function fetchOutcome(registry: Registry, model: ModelInfo, readRule: readonly unknown[] | null): MissingRecordOutcome {
+/**
+ * Whether `_determine_fields_to_fetch(names)` holds a column field, so that `fetch` selects rows
+ * (`_search` on the ids) instead of checking access on the records: a stored column named, or one a
+ * non-stored field depends on (followed through non-stored fields; a stored one only when it is
+ * prefetched: a column, not binary, not company-dependent, not manual). Unknown dependencies count
+ * as a column.
+ */
+export function fetchSelectsColumns(registry: Registry, model: ModelInfo, names: readonly string[]): boolean {
+  const seen = new Set<string>(['id']);
+  const todo = [...names];
+  while (todo.length) {
+    const name = todo.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const field = model.fields.get(name);
+    if (!field) return true;
+    if (field.store) {
+      if (field.column && names.includes(name)) return true;
+      continue;
+    }
+    const depends = field.related ? [field.related] : fieldDepends(registry, model, field);
+    if (!depends) return true;
+    for (const dotted of depends) {
+      const dep = model.fields.get(dotted.split('.')[0]!);
+      if (!dep) continue;
+      if (!dep.store) todo.push(dep.name);
+      else if (dep.column && dep.type !== 'binary' && !dep.companyDependent && !dep.manual) return true;
+    }
+  }
+  return false;
+}
+
+/** Who reads: their read rule on the model (null: none) and whether they are the superuser (no check at all). */
+export interface Reader {
+  rule: readonly unknown[] | null;
+  superuser: boolean;
+}
+
+/**
+ * Models whose own `_check_access('read')` reads fields of the records: mail.activity filters
+ * `[('user_id', '=', uid)]` on them (mail_activity.py), a MissingError for a missing one.
+ */
+const CHECK_READS_RECORDS = new Set(['mail.activity']);
+
+/** A stored field without column fetched on a missing record: `fetch`'s `check_access('read')` first. */
+function fetchOutcome(registry: Registry, model: ModelInfo, reader: Reader): MissingRecordOutcome {
+  if (reader.superuser) return 'keep';
+  if (CHECK_READS_RECORDS.has(model.name)) return 'drop';
+  const readRule = reader.rule;
   if (!readRule?.length) return 'keep';
   // A rule of constant leaves only (an operators' `[(1, '=', 1)]`) lets every record through.
   const leaves = readRule.filter((leaf) => Array.isArray(leaf));
