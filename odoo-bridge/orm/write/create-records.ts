@@ -71,7 +71,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   const ids: number[] = [];
   const x2manyOf: Array<Map<string, unknown>> = [];
   for (const vals of prepared) {
-    const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create', undefined, await floatScales(w.ctx, model, vals));
+    const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create', undefined, await floatScales(w.ctx, model, vals, 'create'));
     for (const [parentModel, fk] of model.inherits) {
       const parentVals = parents.get(parentModel) ?? {};
       if (columns.has(fk) && columns.get(fk) != null) {

@@ -4,7 +4,7 @@ import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { sanitizeHtml } from './html/html-sanitize.ts';
 import { many2oneColumnValue, type WriteMode } from './many2one-column-value.ts';
 import { temporalColumnValue } from './temporal-values.ts';
-import { roundDigits } from './sale/float-round.ts';
+import { roundTo } from './sale/float-round.ts';
 
 /**
  * RPC value → column value, as Odoo's `convert_to_column` does per field type, with Odoo's
@@ -12,7 +12,7 @@ import { roundDigits } from './sale/float-round.ts';
  * Returns a value for a pg parameter (jsonb values are JSON text). `mode`: a create's values go to
  * the INSERT as they came, a write's through the cache format first (many2one-column-value.ts).
  */
-export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, lang: string, mode: WriteMode, existingJson?: unknown, floatScale?: number): unknown {
+export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, lang: string, mode: WriteMode, existingJson?: unknown, rounding?: number): unknown {
   const empty = value === false || value === null || value === undefined;
   switch (field.type) {
     case 'char':
@@ -32,8 +32,8 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
     case 'monetary': {
       if (empty && field.companyDependent) return null;
       const number = empty ? 0 : pyFloat(value);
-      // Float.convert_to_column: float_round(value, precision_digits=scale) for a field with digits (float-scales.ts).
-      return floatScale === undefined ? number : roundDigits(number, floatScale);
+      // Float.convert_to_column: float_round with the field's digits; Monetary's: currency.round (float-scales.ts).
+      return rounding === undefined ? number : roundTo(number, rounding);
     }
     case 'boolean':
       return pyTruthy(value);

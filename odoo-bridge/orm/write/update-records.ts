@@ -60,7 +60,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   await validateBeforeFlush(w, model, unique, vals);
 
   const table = ident(requireTable(model));
-  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write', undefined, await floatScales(w.ctx, model, vals));
+  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write', undefined, await floatScales(w.ctx, model, vals, 'write', unique));
   const sets: string[] = [];
   const params: unknown[] = [unique];
   for (const [name, value] of columns) {

@@ -1,4 +1,4 @@
-import { missingBehaviour } from '../../errors.ts';
+import { missingBehaviour, OdooError } from '../../errors.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import { columnValue } from './field-values.ts';
@@ -13,7 +13,7 @@ export function castOf(field: FieldInfo | undefined): string {
 /**
  * vals → SQL columns of this table, x2many commands, and values of `_inherits` parents.
  * Non-stored computed fields without a column (display_name…) are ignored, as Odoo does when
- * they have no inverse. `floatScales` (float-scales.ts): the scale each Float field with digits rounds to.
+ * they have no inverse. `floatScales` (float-scales.ts): the rounding each Float with digits and Monetary value is stored with.
  */
 export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId: number | null, mode: WriteMode, existingJson?: Map<string, unknown>, floatScales?: ReadonlyMap<string, number>): {
   columns: Map<string, unknown>;
@@ -25,6 +25,7 @@ export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId:
   const parents = new Map<string, Vals>();
   // `_create` builds the INSERT from `sorted(stored.items())`: a create's conversion errors come by field name.
   const entries = Object.entries(vals);
+  let refusedByDatabase: OdooError | undefined;
   if (mode === 'create') entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, value] of entries) {
     const field = model.fields.get(name)!;
@@ -44,9 +45,18 @@ export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId:
     }
     if (field.attachment) throw missingBehaviour(model.name, `writing the attachment-stored binary field ${name}`);
     if (!field.column) continue;
-    const converted = columnValue(model, field, value, lang, mode, existingJson?.get(name), floatScales?.get(name));
+    let converted: unknown;
+    try {
+      converted = columnValue(model, field, value, lang, mode, existingJson?.get(name), floatScales?.get(name));
+    } catch (error) {
+      // PostgreSQL refuses a value when the INSERT runs, after Python has converted every column.
+      if (mode !== 'create' || !(error instanceof OdooError) || !error.exceptionName.startsWith('psycopg2.')) throw error;
+      refusedByDatabase ??= error;
+      continue;
+    }
     // 18 company-dependent columns are jsonb keyed by company id; the write merges this company's value in.
     columns.set(name, field.companyDependent && field.columnType === 'jsonb' ? JSON.stringify({ [String(companyId ?? 0)]: converted }) : converted);
   }
+  if (refusedByDatabase) throw refusedByDatabase;
   return { columns, x2many, parents };
 }
