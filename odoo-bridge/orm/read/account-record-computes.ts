@@ -4,7 +4,7 @@ import type { Sql } from '../domain/search-env.ts';
 import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
-import { COMPUTED_FIELDS } from './computed-fields.ts';
+import { placeholderCodeSql } from './account-placeholder-code.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 import { ACCOUNT_MOVE_COMPUTED_FIELDS } from './account-move-computes.ts';
 import { ACCOUNT_JOURNAL_COMPUTED_FIELDS } from './account-journal-computes.ts';
@@ -74,7 +74,7 @@ const ACCOUNT_FIELDS: Record<string, ComputedField> = {
   // account.root's id is that string and its display name its name, the id again.
   'account.account.root_id': {
     dependsOn: [], readsTables: ['account_account', 'res_company', 'account_account_res_company_rel', 'res_company_users_rel'],
-    select: (a, scope) => sql`left(${COMPUTED_FIELDS['account.account.placeholder_code']!.select!(a, scope)}, 2)`,
+    select: (a, scope) => sql`left(${placeholderCodeSql(a, scope)}, 2)`,
     compute: (r) => (typeof r.root_id === 'string' && r.root_id ? [r.root_id, r.root_id] : false),
   },
   // `_compute_account_group`: DISTINCT ON the code, the group of env.company's root whose prefix

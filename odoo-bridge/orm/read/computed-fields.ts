@@ -24,6 +24,7 @@ import { ATTACHMENT_URL_COMPUTED_FIELDS } from './attachment-url-computes.ts';
 import { PRODUCT_SALE_LINE_COMPUTED_FIELDS } from './product-sale-line-computes.ts';
 import { MAIL_IR_COMPUTED_FIELDS } from './mail-ir-computes.ts';
 import { ACCOUNT_RECORD_COMPUTED_FIELDS } from './account-record-computes.ts';
+import { placeholderCodeSql } from './account-placeholder-code.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -187,12 +188,7 @@ export const COMPUTED_FIELDS: Record<string, ComputedField> = {
   },
   'account.account.placeholder_code': {
     dependsOn: [], readsTables: ['account_account', 'res_company', 'account_account_res_company_rel', 'res_company_users_rel'],
-    select: (a, scope) => sql`COALESCE(${pythonFieldSql(scope.env, scope.env.registry.model('account.account')!, 'code', a) ?? sql`NULL`}, (
-      SELECT ${sql.ref(`${a}.code_store`)} ->> split_part(c.parent_path, '/', 1) || ' (' || c.name || ')'
-        FROM account_account_res_company_rel rel JOIN res_company c ON c.id = rel.res_company_id
-       WHERE rel.account_account_id = ${sql.ref(`${a}.id`)}
-         AND rel.res_company_id IN (SELECT cid FROM res_company_users_rel WHERE user_id = ${sql.lit(scope.uid)})
-       ORDER BY rel.res_company_id LIMIT 1))`,
+    select: (a, scope) => placeholderCodeSql(a, scope),
     compute: (r) => r.placeholder_code ?? false,
   },
   'account.account.internal_group': {
