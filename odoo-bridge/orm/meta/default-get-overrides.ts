@@ -22,6 +22,15 @@ export const DEFAULT_GET_OVERRIDES: Readonly<Record<string, DefaultGetOverride>>
     module: 'base',
     run: (_ctx, context, _names, base) => base(context.default_state ? {} : { default_state: 'code' }),
   },
+  // base ir_sequence.py IrSequenceDateRange.default_get: `number_next_actual` (computed, no default) is 1 when asked.
+  'ir.sequence.date_range': {
+    module: 'base',
+    async run(_ctx, _context, names, base) {
+      const res = await base({});
+      if (names.includes('number_next_actual')) res.number_next_actual = 1;
+      return res;
+    },
+  },
   // mail mail_message.py: an author and an email_from asked for and not given by the defaults
   // come from mail.thread `_message_compute_author(author_id, email_from, raise_on_email=False)`.
   'mail.message': {
