@@ -9,6 +9,7 @@ import { ACTIVITY_WRITE_RIGHT } from './activity-write-right.ts';
 import { DISCUSS_COMPUTED_FIELDS } from './discuss-computes.ts';
 import { PAYMENT_PROVIDER_COMPUTED_FIELDS } from './payment-provider-computes.ts';
 import { ONBOARDING_COMPUTED_FIELDS } from './onboarding-computes.ts';
+import { DIGEST_COMPUTED_FIELDS } from './digest-computes.ts';
 import { searchAsReader } from './partner-account-computes.ts';
 import { pythonLiteralValue } from './python-literal.ts';
 import { tzOffset } from './tz-offset.ts';
@@ -50,6 +51,7 @@ import { writableByReader } from './reader-rights.ts';
  * | discuss.channel / discuss.channel.member | mail | see discuss-computes.ts |
  * | payment.provider support_* / journal_id | payment, account_payment | see payment-provider-computes.ts |
  * | onboarding.onboarding(.step) progress computes | onboarding | see onboarding-computes.ts |
+ * | digest.digest is_subscribed / available_fields / KPI values | digest | see digest-computes.ts |
  * | web_tour.tour sharing_url | web_tour | `<web.base.url>/odoo?tour=<name>` |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -169,6 +171,7 @@ export const MAIL_IR_COMPUTED_FIELDS: Record<string, ComputedField> = {
   ...DISCUSS_COMPUTED_FIELDS,
   ...PAYMENT_PROVIDER_COMPUTED_FIELDS,
   ...ONBOARDING_COMPUTED_FIELDS,
+  ...DIGEST_COMPUTED_FIELDS,
   'ir.model.count': {
     dependsOn: [], readsTables: ['ir_model', 'pg_class'],
     select: (a, scope) => {

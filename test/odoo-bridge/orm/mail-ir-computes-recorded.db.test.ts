@@ -9,7 +9,7 @@ import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type Re
  * scripts/differential-odoo.py --calls … --record … against the n2 pair, fresh databases,
  * 2026-12-07): all-fields reads and named computes as admin, demo and portal on odoo_ref and as admin
  * and member001 on hp_legacy (odoo-bridge/orm/read/mail-ir-computes.ts, discuss-computes.ts, payment-provider-computes.ts,
- * onboarding-computes.ts, activity-write-right.ts; write rights
+ * onboarding-computes.ts, activity-write-right.ts, digest-computes.ts; write rights
  * through reader-rights.ts), and the
  * two rules of a compute Ficus refuses: over no record there is nothing to refuse, and the read right
  * of what the compute reads comes first (read-records.ts, compute-read-access.ts).
@@ -20,7 +20,7 @@ const { engines } = recordedEngines();
 describe('mail and ir computes recorded from Odoo 18', () => {
   it('holds the computes with values, for every user, the ordering cases among them', () => {
     const calls = cases.map(recordedCall);
-    expect(cases.length).toBe(128);
+    expect(cases.length).toBe(130);
     expect(new Set(calls.map((c) => `${c.database}:${c.uid}`)).size).toBe(5);
     const text = JSON.stringify(cases.map((c) => c.response.body));
     expect(text).toMatch(/"count": ?[1-9]\d*/);
@@ -43,6 +43,7 @@ describe('mail and ir computes recorded from Odoo 18', () => {
     expect(text).toMatch(/"current_onboarding_state": ?"not_done"/);
     expect(text).toMatch(/"current_step_state": ?"not_done"/);
     expect(text).toMatch(/"support_refund": ?"none"/);
+    expect(text).toMatch(/"available_fields": ?"kpi_res_users_connected_value, /);
     const ordering = cases.filter((c) => c.title.startsWith('payment term example_preview'));
     expect(ordering.filter((c) => c.title.endsWith('as portal') && c.response.body.error?.data.message.includes('Payment Terms Line'))).toHaveLength(4);
     expect(ordering.filter((c) => c.title.includes('no record') && JSON.stringify(c.response.body.result).match(/^(\[\]|\{"length":0,"records":\[\]\})$/))).toHaveLength(6);
