@@ -136,6 +136,8 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // (account.payment.method.line searched as the reader, as `_compute_journal_id`).
   'odoo-bridge/orm/read/onboarding-computes.ts': { computeAsUser: 3 },
   'odoo-bridge/orm/read/payment-provider-computes.ts': { computeAsUser: 1 },
+  // digest's KPI values check the read right of the model each KPI reads as the reader (its _read_group/search_count).
+  'odoo-bridge/orm/read/digest-computes.ts': { computeAsUser: 1 },
   // account.* computes that Odoo runs as the reader: account.account current_balance / related_taxes_amount, the
   // repartition line's foreign-VAT positions, reconcile model number_entries (journal items, taxes, fiscal positions);
   // account.move suitable_journal_ids and the outstanding widget's items; journal entries_count and alias domains;
