@@ -11,7 +11,8 @@ import { orderToSql } from '../sql/order.ts';
 type SqlRule = (env: SearchEnv, model: ModelInfo, alias: string) => Sql;
 
 const SQL_RULES: Record<string, SqlRule> = {
-  'res.partner': (env, m, a) => sql`COALESCE(NULLIF(${sql.ref(`${a}.complete_name`)}, ''), ${fieldSql(env, m.fields.get('name')!, a)})`,
+  // _get_complete_name: '' for a partner with no name, never False.
+  'res.partner': (env, m, a) => sql`COALESCE(NULLIF(${sql.ref(`${a}.complete_name`)}, ''), ${fieldSql(env, m.fields.get('name')!, a)}, '')`,
   'product.template': (env, m, a) => defaultCode(sql.ref(`${a}.default_code`), fieldSql(env, m.fields.get('name')!, a)),
   'res.country.state': (env, m, a) =>
     sql`${fieldSql(env, m.fields.get('name')!, a)} || ' (' || (SELECT c.code FROM res_country c WHERE c.id = ${sql.ref(`${a}.country_id`)}) || ')'`,
@@ -236,7 +237,7 @@ export async function displayNamesFromSql(env: ReadEnv, model: ModelInfo, ids: r
       env.db,
       sql`SELECT ${sql.ref(`${alias}.id`)} AS id, ${expr} AS dn FROM ${sql.table(model.table)} AS ${sql.table(alias)} WHERE ${sql.ref(`${alias}.id`)} = ANY(${unique}::int4[])`,
     );
-    for (const row of rows) result.set(row.id, displayText(row.dn));
+    for (const row of rows) result.set(row.id, row.dn === '' ? emptyDisplayName(model) : displayText(row.dn));
     return result;
   }
   if (model.name === 'res.partner.category' || (model.parentName && model.name.endsWith('.category') && !model.fields.get('complete_name')?.column)) {
@@ -267,6 +268,15 @@ export function displayNameSql(env: SearchEnv, model: ModelInfo, alias: string):
     return field.type === 'char' || field.type === 'text' || field.type === 'selection' || field.translate ? expr : sql`${expr}::text`;
   }
   return null;
+}
+
+/**
+ * The display name of a record whose name is empty: False through BaseModel's compute
+ * (`convert_to_display_name`: `str(value) if value else False`), '' for res.partner, whose
+ * `_get_complete_name` returns a string.
+ */
+export function emptyDisplayName(model: ModelInfo): '' | false {
+  return model.name === 'res.partner' ? '' : false;
 }
 
 function displayText(value: unknown): string | false {

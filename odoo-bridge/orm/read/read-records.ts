@@ -15,7 +15,7 @@ import { isAttachmentDatas, readAttachmentDatas, readAttachments } from './binar
 import { computedField } from './computed-fields.ts';
 import { checkComputeDependencyAccess } from './compute-read-access.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
-import { displayNameSql, displayNamesFromSql } from './display-name.ts';
+import { displayNameSql, displayNamesFromSql, emptyDisplayName } from './display-name.ts';
 import { isPartnerRef, refusePartnerRefContext } from './product-partner-ref.ts';
 import { sudoReadEnv, type ReadEnv, type ReadOptions, type RowSource, type SearchRowSource } from './read-env.ts';
 import { convertColumn } from './values.ts';
@@ -203,6 +203,13 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
   if (options.load === '_classic_read') {
     for (const field of fields) {
       if (!field.column || field.type !== 'many2one') continue;
+      const comodel = env.search.registry.model(field.relation ?? '');
+      if (field.companyDependent && comodel?.table) {
+        // No foreign key holds a company-dependent many2one: one naming a deleted record reads
+        // False (Many2one.convert_to_read catches the MissingError of its display name).
+        const target = nextAlias(env.search, comodel);
+        columns.set(field.name, sql`(SELECT ${sql.ref(`${target}.id`)} FROM ${sql.table(comodel.table)} AS ${sql.table(target)} WHERE ${sql.ref(`${target}.id`)} = ${columns.get(field.name)!})`);
+      }
       // Short names: PostgreSQL cuts identifiers at 63 bytes, which could make two of them one.
       const column = `${JOINED_NAME_PREFIX}${joinedNames.size + 1}`;
       const name = joinedDisplayName(env, field, columns.get(field.name)!, column);
@@ -249,7 +256,8 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
     if (field.column) {
       const joinedName = joinedNames.get(name);
       if (joinedName) {
-        rows.forEach((r, i) => (results[i]![name] = r[name] === null || r[name] === undefined ? false : [r[name], nameText(r[joinedName])]));
+        const comodel = env.search.registry.model(field.relation ?? '')!;
+        rows.forEach((r, i) => (results[i]![name] = r[name] === null || r[name] === undefined ? false : [r[name], r[joinedName] === '' ? emptyDisplayName(comodel) : nameText(r[joinedName])]));
       } else if (field.type === 'many2one') {
         setAll(name, await many2oneValues(env, field, rows.map((r) => r[name] as number | null), ids, options), false);
       } else {

@@ -22,6 +22,8 @@ const INT4_MAX = 2 ** 31 - 1;
 export function many2oneColumnValue(field: FieldInfo, value: unknown, mode: WriteMode): number | null {
   if (typeof value === 'number' && Number.isInteger(value)) return value === 0 && !(mode === 'write' && field.companyDependent) ? null : value;
   if (mode === 'write' || !truthy(value)) return null;
+  // A company-dependent value goes into the jsonb column as it came (PsycopgJson), where no type is checked.
+  if (field.companyDependent) return value as number;
   if (typeof value === 'number') return inInt4(roundHalfAwayFromZero(value), String(value));
   if (typeof value === 'string') {
     if (!/^\s*[+-]?\d+\s*$/.test(value)) throw invalidInteger(value);
