@@ -11,10 +11,9 @@ import type { FieldSpec } from './web-read.ts';
  * or keeps them: kept-missing-records.ts), web_read (addons/web/models/models.py) reads some fields
  * on the whole recordset: `self[field_name]` for a many2one whose specification has `fields`, for an
  * x2many with a non-empty specification, and `record[field_name]` of each record for a non-empty
- * reference/many2one_reference specification. On a missing record that read raises MissingError,
- * naming the first missing record (fields.py `mapped` stops at the first cache miss): a column always
- * (many2one, references), an x2many only when the reader's `check_access('read')` evaluates a rule
- * on the records (without one its fetch caches `[]` for the missing id).
+ * reference/many2one_reference specification. On a missing record that read does what `read`'s
+ * would (refuseMissingRecords below), MissingError naming the first missing record (fields.py
+ * `mapped` stops at the first cache miss).
  */
 export function readsWholeRecordset(model: ModelInfo, field: FieldInfo, fieldSpec: FieldSpec): boolean {
   if (field.type === 'many2one') return 'fields' in fieldSpec;

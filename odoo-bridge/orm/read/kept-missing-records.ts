@@ -19,7 +19,8 @@ export type MissingRecordOutcome = 'keep' | 'drop' | 'access-error';
  *   (`parent_of` searches, x2many leaves), the record simply fails the rule and the whole read is
  *   the rule's AccessError ("Uh-oh!…");
  * - a related field computes as superuser: kept unless its first hop is a column;
- * - a compute without dependency reads no row (counts searched by ids): kept with its empty value.
+ * - a compute reads its `@api.depends` (READS_NO_RECORD lists those known to read nothing of the
+ *   record: kept with their empty value, `0`, False).
  */
 export function missingRecordOutcome(registry: Registry, model: ModelInfo, names: readonly string[], reader: Reader): MissingRecordOutcome {
   const named = names.filter((name) => name !== 'id');
@@ -100,11 +101,32 @@ function fetchOutcome(registry: Registry, model: ModelInfo, reader: Reader): Mis
 }
 
 /**
- * Computes whose `@api.depends` name a relation they never read on the record: mail.thread's
- * `_compute_message_is_follower` depends on message_follower_ids but searches mail.followers by
- * `self.ids` as superuser.
+ * Computes known to read nothing of the record: mail.thread's, which search mail.followers,
+ * mail.message, mail.notification or ir.attachment by `self.ids` (message_is_follower even though
+ * it depends on message_follower_ids), and res.partner's sale_order_count (a `child_of` search on the
+ * ids, then 0 for the partners without orders), account.journal's last_statement_id (SQL on the ids).
+ * Any other compute without dependency is taken to read the record (product.product's `code` reads
+ * its sellers and default_code).
  */
-const READS_NO_RECORD = new Set(['message_is_follower']);
+const READS_NO_RECORD = new Set([
+  'message_is_follower',
+  'has_message',
+  'message_needaction',
+  'message_needaction_counter',
+  'message_has_error',
+  'message_has_error_counter',
+  'message_attachment_count',
+  'message_has_sms_error',
+]);
+const READS_NO_RECORD_OF: Readonly<Record<string, readonly string[]>> = {
+  'res.partner': ['sale_order_count'],
+  // account_journal_dashboard.py `_compute_last_bank_statement`: one SQL query on `self.ids`.
+  'account.journal': ['last_statement_id'],
+};
+
+function readsNoRecord(model: ModelInfo, field: FieldInfo): boolean {
+  return READS_NO_RECORD.has(field.name) || (READS_NO_RECORD_OF[model.name]?.includes(field.name) ?? false);
+}
 
 /** 'row': reads a column of the record; 'fetch': fetches a stored field without column as the reader; 'free': neither. */
 type FieldRead = 'row' | 'fetch' | 'free';
@@ -120,10 +142,10 @@ function fieldRead(registry: Registry, model: ModelInfo, field: FieldInfo, seen:
   }
   // Non-stored, not related: computed (or a plain default); the compute reads what it depends on
   // (its `@api.depends`; when Ficus cannot tell them, assume it reads the record).
-  if (READS_NO_RECORD.has(field.name)) return 'free';
+  if (readsNoRecord(model, field)) return 'free';
   const depends = fieldDepends(registry, model, field);
-  // A display name without dependency is `<model>,<id>`: not reproduced for a missing id, left out.
-  if (!depends || (field.name === 'display_name' && !depends.length)) return 'row';
+  // No dependency declared: it reads what it wants, the record's row as far as Ficus can tell.
+  if (!depends || !depends.length) return 'row';
   // A compute run as superuser (`compute_sudo=True`) fetches its relations without rule.
   const sudo = pythonDescriptionOf(registry, model.name, field.name)?.params?.compute_sudo === true;
   let read: FieldRead = 'free';
