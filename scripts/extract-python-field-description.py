@@ -44,7 +44,7 @@ facts = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(facts)
 
 BOOL_KEYS = {'change_default', 'attachment', 'trim', 'check_company', 'store', 'default_export_compatible',
-             'exportable', 'company_dependent', 'related_sudo', 'compute_sudo'}
+             'exportable', 'company_dependent', 'related_sudo', 'compute_sudo', 'precompute'}
 STR_KEYS = {'model_field', 'definition', 'related', 'aggregator', 'group_operator'}
 
 

@@ -28,6 +28,8 @@ export interface DescriptionParams {
   /** A related field's `related_sudo=` / `compute_sudo=` (fields.py: a related field computes as superuser unless told not to). */
   related_sudo?: boolean | { unknown: string };
   compute_sudo?: boolean | { unknown: string };
+  /** `precompute=True`: computed in `create` before the INSERT, on a new record built from the vals. */
+  precompute?: boolean | { unknown: string };
   translate?: boolean;
   compute?: boolean;
   /** The definition sets `default=` (its value is python-field-facts' business). */

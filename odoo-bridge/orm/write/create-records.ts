@@ -7,6 +7,7 @@ import type { RecordWrites } from './nested-writes.ts';
 import { castOf, splitVals } from './vals-columns.ts';
 import { checkCreatedTemporalValues } from './temporal-values.ts';
 import { checkPropertiesContainers } from './properties-containers.ts';
+import { precomputedFields } from './precomputed-fields.ts';
 import { floatScales } from './float-scales.ts';
 import { applyX2manyCommands } from './x2many-commands.ts';
 import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from './write-env.ts';
@@ -53,6 +54,10 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     }
   }
   for (const b of behaviours) await b.beforeCreate?.(w.ctx, prepared);
+  // `_add_precomputed_values`: a model with a precompute field the vals lack builds a new record
+  // from them first, so their dates meet Python's checks before the INSERT (else after it).
+  const precomputed = precomputedFields(w.ctx.registry, model);
+  for (const vals of prepared) if (precomputed.some((name) => !(name in vals))) checkCreatedTemporalValues(model, vals);
   // `_create` converts every value for the INSERT before anything Ficus would refuse runs: a wrong
   // value is Odoo's error, not a refusal.
   for (const vals of prepared) splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create');
