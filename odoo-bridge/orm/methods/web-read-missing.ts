@@ -4,7 +4,7 @@ import type { CallContext } from '../call-context.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import { run } from '../sql/execute.ts';
 import { missingFieldOutcome } from '../read/kept-missing-records.ts';
-import type { FieldSpec } from './web-read.ts';
+import type { FieldSpec } from './web-read-spec.ts';
 
 /**
  * `web_read` on ids some of which have no row (issue 17). After its `read` (which leaves them out,

@@ -9,14 +9,9 @@ import { readAsUser } from './checked-read.ts';
 import { readWithReifiedGroups } from './user-reified-groups.ts';
 import { readsWholeRecordset, refuseMissingRecords } from './web-read-missing.ts';
 import { searchIds, searchSource } from './search-source.ts';
+import type { FieldSpec, Specification } from './web-read-spec.ts';
 
-export type Specification = Record<string, FieldSpec | null>;
-export interface FieldSpec {
-  fields?: Specification;
-  limit?: number;
-  order?: string;
-  context?: unknown;
-}
+export type { FieldSpec, Specification } from './web-read-spec.ts';
 
 type Values = Record<string, unknown>;
 

@@ -123,6 +123,13 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // The reader's AccessError text on a model a compute goes through (sale's amount_to_invoice and has_archived_products).
   'odoo-bridge/orm/read/reader-denial.ts': { computeAsUser: 1 },
   'odoo-bridge/orm/read/sales-count-computes.ts': { computeAsUser: 1 },
+  // sale.order.line / product / currency-rate / team-member computes that search as the reader (pricelist rules,
+  // documents, packagings, memberships, combos), and the tax string's taxes read as the reader.
+  'odoo-bridge/orm/read/product-sale-line-computes.ts': { computeAsUser: 10 },
+  'odoo-bridge/orm/read/product-tax-string.ts': { computeAsUser: 1 },
+  // res.groups ordered by full_name: the rule-filtered search's own rows, their full_name read as superuser
+  // (`self.sudo()` in res_users.py `_search`), narrowed to the page by id: still the same rule-filtered source.
+  'odoo-bridge/orm/methods/groups-full-name-order.ts': { readRecords: 1, sudoReadEnv: 1, vouchRuled: 1 },
   // name_create answers the display name of the record the caller just created.
   'odoo-bridge/orm/write/write-methods.ts': { displayNames: 1 },
   // product.category's own name_create answers the display name of the category the caller just created.
