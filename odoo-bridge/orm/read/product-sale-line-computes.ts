@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import { accessError, missingBehaviour, OdooError } from '../../errors.ts';
+import { accessError, missingBehaviour } from '../../errors.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import type { Sql } from '../domain/search-env.ts';
 import { orderToSql } from '../sql/order.ts';
 import { roundDigits, roundTo } from '../write/sale/float-round.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { searchAsReader } from './partner-account-computes.ts';
+import { readDenial } from './reader-denial.ts';
 import { taxString, taxStringFacts, type TaxStringFacts } from './product-tax-string.ts';
 import { displayNameSql, productDisplaySql } from './display-name.ts';
 
@@ -31,22 +32,6 @@ import { displayNameSql, productDisplaySql } from './display-name.ts';
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-
-/**
- * The AccessError text the reader gets searching `modelName` (ir.model.access), null when allowed or
- * under sudo. Odoo raises it while computing the field, in the read's field order, so the compute
- * carries it into its row and raises it from `compute`, not while the query is built.
- */
-function readDenial(scope: ComputeScope, modelName: string): string | null {
-  const model = scope.env.registry.model(modelName);
-  try {
-    if (model) scope.checkRead?.(model);
-    return null;
-  } catch (error) {
-    if (error instanceof OdooError && error.exceptionName === 'odoo.exceptions.AccessError') return error.message;
-    throw error;
-  }
-}
 
 /**
  * A compute that searches `models` as the reader: its SQL (`build`, only built when every search is
