@@ -80,10 +80,21 @@ function asId(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
 }
 
-async function currencyRounding(ctx: CallContext, currency: number): Promise<number | null> {
-  const { rows } = await ctx.db.query<{ rounding: number | string | null }>('SELECT rounding FROM res_currency WHERE id = $1', [currency]);
-  const rounding = Number(rows[0]?.rounding ?? 0);
-  return rounding > 0 ? rounding : null;
+/** Currencies' roundings read in this call (a batch create rounds every row with the same few). */
+const roundingsByCall = new WeakMap<CallContext, Map<number, Promise<number | null>>>();
+
+function currencyRounding(ctx: CallContext, currency: number): Promise<number | null> {
+  let roundings = roundingsByCall.get(ctx);
+  if (!roundings) roundingsByCall.set(ctx, (roundings = new Map()));
+  let rounding = roundings.get(currency);
+  if (!rounding) {
+    rounding = ctx.db.query<{ rounding: number | string | null }>('SELECT rounding FROM res_currency WHERE id = $1', [currency]).then(({ rows }) => {
+      const value = Number(rows[0]?.rounding ?? 0);
+      return value > 0 ? value : null;
+    });
+    roundings.set(currency, rounding);
+  }
+  return rounding;
 }
 
 /** decimal.precision's digits by name, read once per call (a batch create and its constraint check share them). */
