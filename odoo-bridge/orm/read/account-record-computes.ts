@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import { missingBehaviour } from '../../errors.ts';
+import { accessError, missingBehaviour } from '../../errors.ts';
 import type { Sql } from '../domain/search-env.ts';
 import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import { pyRepr } from '../domain/python-repr.ts';
 import type { ComputedField, ComputeScope } from './computed-field.ts';
 import { placeholderCodeSql } from './account-placeholder-code.ts';
 import { searchAsReader } from './partner-account-computes.ts';
+import { readDenial } from './reader-denial.ts';
 import { ACCOUNT_MOVE_COMPUTED_FIELDS } from './account-move-computes.ts';
 import { ACCOUNT_JOURNAL_COMPUTED_FIELDS } from './account-journal-computes.ts';
 import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-computes.ts';
@@ -37,7 +38,7 @@ import { ANALYTIC_STATEMENT_COMPUTED_FIELDS } from './analytic-statement-compute
  * | account.tax.repartition.line factor / tag_ids_domain | factor_percent / 100 / the tax-tag domain of the company's countries |
  * | account.payment.term.line display_days_next_month | delay_type is days_end_of_month_on_the |
  * | account.payment.term currency_id | the company's currency, else env.company's |
- * | account.payment.term example_amount / example_date / example_invalid | plain non-stored fields' defaults: 1000 / the context's example_date, else today (server date, UTC) / no line |
+ * | account.payment.term example_amount / example_date / example_invalid | plain non-stored fields' defaults: 1000 / the context's example_date, else today (server date, UTC) / no line (read as the reader: its AccessError) |
  * | account.reconcile.model number_entries / show_decimal_separator | items it reconciled (`_read_group` as the reader) / a regex line |
  * | account.reconcile.model.line show_force_tax_included | exactly one tax |
  * | account.bank.statement currency_id | the journal's currency, else the company's |
@@ -351,10 +352,21 @@ const OTHER_FIELDS: Record<string, ComputedField> = {
     },
     compute: (r) => r.example_date ?? false,
   },
+  // `not payment_term.line_ids`: the lines read as the reader (their read right, raised per record; their rules).
   'account.payment.term.example_invalid': {
     dependsOn: [], readsTables: ['account_payment_term_line'],
-    select: (a) => sql`NOT EXISTS (SELECT 1 FROM account_payment_term_line l WHERE l.payment_id = ${column(a, 'id')})`,
-    compute: (r) => r.example_invalid === true,
+    select: (a, scope) => {
+      const denied = readDenial(scope, 'account.payment.term.line');
+      if (denied) return sql`json_build_object('denied', ${denied}::text)`;
+      const lines = searchAsReader(scope, 'account.payment.term.line', []);
+      return sql`json_build_object('invalid', NOT EXISTS (SELECT 1 FROM ${sql.table(lines.table)} AS ${sql.table(lines.alias)}
+        WHERE ${sql.ref(`${lines.alias}.payment_id`)} = ${column(a, 'id')} AND ${lines.where}))`;
+    },
+    compute: (r) => {
+      const facts = json<{ denied?: string; invalid?: boolean }>(r.example_invalid);
+      if (facts.denied) throw accessError(facts.denied);
+      return facts.invalid === true;
+    },
   },
   // account_reconcile_model.py `_compute_number_entries`: `_read_group` of items as the reader.
   'account.reconcile.model.number_entries': {

@@ -149,7 +149,7 @@ const EXPECTED: Record<string, Record<string, number>> = {
   // repartition line's foreign-VAT positions, reconcile model number_entries (journal items, taxes, fiscal positions);
   // account.move suitable_journal_ids and the outstanding widget's items; journal entries_count and alias domains;
   // analytic lines, balance and invoice counts (analytic lines, journal items).
-  'odoo-bridge/orm/read/account-record-computes.ts': { computeAsUser: 3 },
+  'odoo-bridge/orm/read/account-record-computes.ts': { computeAsUser: 4 },
   'odoo-bridge/orm/read/account-move-computes.ts': { computeAsUser: 2 },
   'odoo-bridge/orm/read/account-journal-computes.ts': { computeAsUser: 2 },
   'odoo-bridge/orm/read/analytic-statement-computes.ts': { computeAsUser: 3 },
