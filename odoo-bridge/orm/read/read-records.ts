@@ -454,9 +454,10 @@ function x2manyReadDomain(env: ReadEnv, model: ModelInfo, field: FieldInfo): unk
 /**
  * x2many ids of each record, in the comodel's `_order`, archived comodel records hidden
  * (context.active_test) and the user's record rules on the comodel applied, as Odoo's
- * one2many/many2many reads search the comodel. Only a one2many needs the read right on the
- * comodel: fields.py One2many.read goes through `search_fetch`, Many2many.read builds its query
- * with `_where_calc` and `_apply_ir_rules` alone (a portal user reads an order line's `tax_id`).
+ * one2many/many2many reads search the comodel. A one2many needs the read right on the comodel
+ * (fields.py One2many.read goes through `search_fetch`); Many2many.read builds its query with
+ * `_where_calc` and `_apply_ir_rules` alone (a portal user reads an order line's empty `tax_id`),
+ * and needs the right only to filter a non-empty value on `active`.
  */
 async function x2manyValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, ids: number[]): Promise<Map<number, number[]>> {
   const comodel = env.search.registry.model(field.relation ?? '');
@@ -484,6 +485,9 @@ async function x2manyValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, id
            JOIN ${sql.table(comodel.table)} AS ${sql.table(coAlias)} ON ${sql.ref(`${coAlias}.id`)} = rel.${sql.ref(rel.column2)} ${sql.join(joins, sql` `)}
            WHERE rel.${sql.ref(rel.column1)} = ANY(${ids}::int4[]) AND ${where}${order.length ? sql` ORDER BY ${sql.join(order)}` : sql``}`,
     );
+    // _RelationalMulti.convert_to_record filters an archivable comodel's records on `active`, read
+    // as the user: a non-empty value needs the comodel's read right (group.view_access for demo).
+    if (rows.length && env.search.activeTest && (comodel.fields.has('active') || comodel.fields.has('x_active'))) env.checkRead?.(comodel);
   }
   // One2many.read is `comodel.search(domain)`: ir.ui.menu's search_fetch keeps the visible menus.
   if (field.type === 'one2many' && comodel.name === 'ir.ui.menu' && !env.search.context?.['ir.ui.menu.full_list']) {
