@@ -305,15 +305,15 @@ describe('read offload in front of an upstream Odoo, verified per class of call'
 
   it('leaves to Odoo what the engine cannot compute, and callers Ficus does not accept', async () => {
     // A non-stored compute whose Python Ficus does not re-implement: the class is refused at its first sight, never compared.
-    // (res.currency.rate.company_rate: the rate against the company's currency, computed in Python)
-    const uncomputable: Read = { name: 'uncomputable field', model: 'res.currency.rate', method: 'read', args: () => [[1], ['name', 'company_rate']] };
+    // (ir.ui.view.warning_info: the view's validation warnings, computed in Python by Odoo's view checks)
+    const uncomputable: Read = { name: 'uncomputable field', model: 'ir.ui.view', method: 'read', args: () => [[1], ['name', 'warning_info']] };
     const admin = admins[0]!;
     for (let i = 0; i < 5; i++) await admin.exec(uncomputable.model, uncomputable.method, uncomputable.args()).catch(() => undefined);
     await offload.settled();
     const refused = (await statusById()).get(classOf(uncomputable).id)!;
     expect(refused).toMatchObject({ state: 'refused', answeredByFicus: 0, matches: 0, differences: 0 });
     expect(refused.answeredByOdoo).toBe(5);
-    expect(JSON.stringify(refused.lastDifference)).toContain('company_rate');
+    expect(JSON.stringify(refused.lastDifference)).toContain('warning_info');
 
     // A promoted class asked with a password Ficus does not accept goes to Odoo, which decides (here: AccessDenied).
     const partners = READS.find((r) => r.name === 'partners read')!;
