@@ -383,6 +383,30 @@ export const PRODUCT_SALE_LINE_COMPUTED_FIELDS: Record<string, ComputedField> = 
     select: () => MEMBERSHIP_MULTI,
     compute: (r) => Boolean(r.is_membership_multi),
   },
+  // sales_team crm_team.py `_compute_is_membership_multi`: the same parameter, as a Boolean.
+  'crm.team.is_membership_multi': {
+    dependsOn: [], readsTables: ['ir_config_parameter'],
+    select: () => MEMBERSHIP_MULTI,
+    compute: (r) => Boolean(r.is_membership_multi),
+  },
+  // crm_team.py `_compute_member_ids`: `crm_team_member_ids.user_id`, the active memberships read as
+  // the reader in their `_order` (create_date, id), each user once; archived users left out as
+  // x2many values are (active_test).
+  'crm.team.member_ids': {
+    dependsOn: [], readsTables: ['crm_team_member', 'res_users'],
+    select: (a, scope) => {
+      const members = searchAsReader(scope, 'crm.team.member', []);
+      const m = (name: string) => sql.ref(`${members.alias}.${name}`);
+      const activeUsers = scope.env.activeTest ? sql`AND EXISTS (SELECT 1 FROM res_users u WHERE u.id = ${m('user_id')} AND u.active)` : sql``;
+      return sql`(SELECT COALESCE(json_agg(x.member ORDER BY x.pos), '[]') FROM (
+          SELECT ${m('user_id')} AS member, min(row_number) AS pos FROM (
+            SELECT ${m('user_id')}, row_number() OVER (ORDER BY ${m('create_date')} ASC, ${m('id')}) AS row_number
+              FROM ${sql.table(members.table)} AS ${sql.table(members.alias)}
+             WHERE ${m('crm_team_id')} = ${sql.ref(`${a}.id`)} AND ${m('user_id')} IS NOT NULL ${activeUsers} AND ${members.where}) AS ${sql.table(members.alias)}
+          GROUP BY ${m('user_id')}) x)`;
+    },
+    compute: (r) => (typeof r.member_ids === 'string' ? JSON.parse(r.member_ids) : (r.member_ids ?? [])) as number[],
+  },
   'crm.team.member.user_company_ids': asReader('user_company_ids', ['res.company'], ['crm_team', 'res_company'],
     (a, scope) => {
       const companies = searchAsReader(scope, 'res.company', []);

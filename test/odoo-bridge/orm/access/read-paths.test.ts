@@ -125,7 +125,7 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/read/sales-count-computes.ts': { computeAsUser: 1 },
   // sale.order.line / product / currency-rate / team-member computes that search as the reader (pricelist rules,
   // documents, packagings, memberships, combos), and the tax string's taxes read as the reader.
-  'odoo-bridge/orm/read/product-sale-line-computes.ts': { computeAsUser: 9 },
+  'odoo-bridge/orm/read/product-sale-line-computes.ts': { computeAsUser: 10 },
   'odoo-bridge/orm/read/product-tax-string.ts': { computeAsUser: 1 },
   // res.groups ordered by full_name: the rule-filtered search's own rows, their full_name read as superuser
   // (`self.sudo()` in res_users.py `_search`), narrowed to the page by id: still the same rule-filtered source.
