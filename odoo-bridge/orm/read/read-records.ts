@@ -206,9 +206,11 @@ async function fetchRecords(env: ReadEnv, model: ModelInfo, source: AnyRowSource
       const comodel = env.search.registry.model(field.relation ?? '');
       if (field.companyDependent && comodel?.table) {
         // No foreign key holds a company-dependent many2one: one naming a deleted record reads
-        // False (Many2one.convert_to_read catches the MissingError of its display name).
+        // False (Many2one.convert_to_read catches the MissingError of its display name); a 0
+        // written there stays [0, False].
         const target = nextAlias(env.search, comodel);
-        columns.set(field.name, sql`(SELECT ${sql.ref(`${target}.id`)} FROM ${sql.table(comodel.table)} AS ${sql.table(target)} WHERE ${sql.ref(`${target}.id`)} = ${columns.get(field.name)!})`);
+        const value = columns.get(field.name)!;
+        columns.set(field.name, sql`(CASE WHEN ${value} = 0 THEN 0 ELSE (SELECT ${sql.ref(`${target}.id`)} FROM ${sql.table(comodel.table)} AS ${sql.table(target)} WHERE ${sql.ref(`${target}.id`)} = ${value}) END)`);
       }
       // Short names: PostgreSQL cuts identifiers at 63 bytes, which could make two of them one.
       const column = `${JOINED_NAME_PREFIX}${joinedNames.size + 1}`;

@@ -30,14 +30,14 @@ export function many2oneColumnValue(field: FieldInfo, value: unknown, mode: Writ
     return inInt4(Number.parseInt(value, 10), value.trim());
   }
   if (value === true) {
-    throw new OdooError('psycopg2.errors.DatatypeMismatch', `column "${field.name}" is of type integer but expression is of type boolean\nHINT:  You will need to rewrite or cast the expression.`);
+    throw new OdooError('psycopg2.errors.DatatypeMismatch', `column "${field.name}" is of type integer but expression is of type boolean`);
   }
   if (Array.isArray(value)) {
     // psycopg2 sends a list as ARRAY[...]: an element that is not an integer fails first, else the array type does.
     const bad = value.find((item) => typeof item === 'string' && !/^\s*[+-]?\d+\s*$/.test(item));
     if (typeof bad === 'string') throw invalidInteger(bad);
     const type = value.every((item) => typeof item === 'number' && Number.isInteger(item)) ? 'integer[]' : value.every((item) => typeof item === 'number') ? 'numeric[]' : 'text[]';
-    throw new OdooError('psycopg2.errors.DatatypeMismatch', `column "${field.name}" is of type integer but expression is of type ${type}\nHINT:  You will need to rewrite or cast the expression.`);
+    throw new OdooError('psycopg2.errors.DatatypeMismatch', `column "${field.name}" is of type integer but expression is of type ${type}`);
   }
   throw new OdooError('psycopg2.ProgrammingError', `can't adapt type '${value && typeof value === 'object' ? 'dict' : typeof value}'`);
 }
