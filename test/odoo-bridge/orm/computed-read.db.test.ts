@@ -61,23 +61,23 @@ describe('computed fields read like Odoo', () => {
 });
 
 describe('a field Ficus cannot compute', () => {
-  // product.product's tax_string (account): the price with and without taxes as the product's taxes compute it in Python.
+  // account.journal's kanban_dashboard (account): the journal dashboard's JSON, built by Python over moves and statements.
   it('refuses a read that names it beside other fields: Odoo answers every named field, so leaving it out would be wrong', async () => {
-    const error = await read('product.product', [44], ['name', 'tax_string']).catch((e: unknown) => e);
+    const error = await read('account.journal', [1], ['name', 'kanban_dashboard']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OdooError);
-    expect((error as OdooError).message).toMatch(/^Ficus cannot run the computed field tax_string of product.product/);
+    expect((error as OdooError).message).toMatch(/^Ficus cannot run the computed field kanban_dashboard of account.journal/);
   });
 
   it('is refused clearly when it is all the read asks for', async () => {
-    const error = await read('product.product', [44], ['tax_string']).catch((e: unknown) => e);
+    const error = await read('account.journal', [1], ['kanban_dashboard']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OdooError);
-    expect((error as OdooError).message).toMatch(/^Ficus cannot run the computed field tax_string of product.product/);
+    expect((error as OdooError).message).toMatch(/^Ficus cannot run the computed field kanban_dashboard of account.journal/);
   });
 
   it('is left out of an all-fields read, which names only what Ficus can answer', async () => {
-    const [row] = (await engine.call({ database: 'odoo_ref', uid: 2, model: 'product.product', method: 'read', args: [[44]], kwargs: {} })) as Record<string, unknown>[];
-    expect(row).toMatchObject({ id: 44, partner_ref: '[DESK0005] Customizable Desk (Custom, White)' });
-    expect(row).not.toHaveProperty('tax_string');
+    const [row] = (await engine.call({ database: 'odoo_ref', uid: 2, model: 'account.journal', method: 'read', args: [[1]], kwargs: {} })) as Record<string, unknown>[];
+    expect(row).toMatchObject({ id: 1, name: 'Customer Invoices', code: 'INV' });
+    expect(row).not.toHaveProperty('kanban_dashboard');
   });
 
   it('never fails an all-fields read, even through _inherits (res.users → res.partner avatars)', async () => {
