@@ -60,7 +60,8 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   for (const vals of prepared) if (precomputed.some((name) => !(name in vals))) checkCreatedTemporalValues(model, vals);
   // `_create` converts every value for the INSERT before anything Ficus would refuse runs: a wrong
   // value is Odoo's error, not a refusal.
-  for (const vals of prepared) splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create');
+  const converted: Array<ReturnType<typeof splitVals>> = [];
+  for (const vals of prepared) converted.push(splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create', undefined, await floatScales(w.ctx, model, vals, 'create')));
 
   // Stored computes the rows need and no registered behaviour provides: refuse rather than store a wrong value.
   const needed = storedComputedFields(model).filter((f) => prepared.some((v) => !(f in v)) && !w.behaviours.computeOf(model.name, f));
@@ -75,8 +76,8 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   // children created inline get ids after the whole batch, not after their own parent.
   const ids: number[] = [];
   const x2manyOf: Array<Map<string, unknown>> = [];
-  for (const vals of prepared) {
-    const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create', undefined, await floatScales(w.ctx, model, vals, 'create'));
+  for (const [row, vals] of prepared.entries()) {
+    const { columns, x2many, parents } = converted[row]!;
     for (const [parentModel, fk] of model.inherits) {
       const parentVals = parents.get(parentModel) ?? {};
       if (columns.has(fk) && columns.get(fk) != null) {

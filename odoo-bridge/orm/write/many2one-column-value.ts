@@ -1,6 +1,7 @@
 import { OdooError } from '../../errors.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
+import { pythonTruthy, pythonTypeName } from '../../wire/python-values.ts';
 
 /** Whether a value is how the RPC writes a create or a write (Odoo converts them differently). */
 export type WriteMode = 'create' | 'write';
@@ -21,7 +22,7 @@ const INT4_MAX = 2 ** 31 - 1;
  */
 export function many2oneColumnValue(field: FieldInfo, value: unknown, mode: WriteMode): number | null {
   if (typeof value === 'number' && Number.isInteger(value)) return value === 0 && !(mode === 'write' && field.companyDependent) ? null : value;
-  if (mode === 'write' || !truthy(value)) return null;
+  if (mode === 'write' || !pythonTruthy(value)) return null;
   // A company-dependent value goes into the jsonb column as it came (PsycopgJson), where no type is checked.
   if (field.companyDependent) return value as number;
   if (typeof value === 'number') return inInt4(roundHalfAwayFromZero(value), String(value));
@@ -39,13 +40,7 @@ export function many2oneColumnValue(field: FieldInfo, value: unknown, mode: Writ
     const type = value.every((item) => typeof item === 'number' && Number.isInteger(item)) ? 'integer[]' : value.every((item) => typeof item === 'number') ? 'numeric[]' : 'text[]';
     throw new OdooError('psycopg2.errors.DatatypeMismatch', `column "${field.name}" is of type integer but expression is of type ${type}`);
   }
-  throw new OdooError('psycopg2.ProgrammingError', `can't adapt type '${value && typeof value === 'object' ? 'dict' : typeof value}'`);
-}
-
-function truthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value && typeof value === 'object') return Object.keys(value).length > 0;
-  return Boolean(value);
+  throw new OdooError('psycopg2.ProgrammingError', `can't adapt type '${pythonTypeName(value)}'`);
 }
 
 /** PostgreSQL's numeric → integer assignment rounds half away from zero. */

@@ -4,6 +4,7 @@ import { pythonDescriptionOf } from '../registry/python-field-description.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import { ident, recordsetRepr, requireTable, type WriteEnv } from './write-env.ts';
+import { pythonTruthy } from '../../wire/python-values.ts';
 
 /**
  * `_add_missing_default_values` ends with each properties field's `_add_default_values`
@@ -19,7 +20,7 @@ export async function checkPropertiesContainers(w: WriteEnv, model: ModelInfo, v
     if (typeof definition !== 'string' || !definition.includes('.')) continue;
     const containerField = model.fields.get(definition.split('.')[0]!);
     const container = containerField ? vals[containerField.name] : undefined;
-    if (!containerField?.relation || !truthy(container)) continue;
+    if (!containerField?.relation || !pythonTruthy(container)) continue;
     if (typeof container !== 'number' && typeof container !== 'boolean') throw valueError(`Wrong container value ${pyRepr(container)}`);
     if (!Number.isInteger(Number(container))) throw valueError(`Wrong container value ${pyRepr(container)}`);
     const comodel = w.ctx.registry.model(containerField.relation);
@@ -28,10 +29,4 @@ export async function checkPropertiesContainers(w: WriteEnv, model: ModelInfo, v
     const found = await w.ctx.db.query(`SELECT 1 FROM ${ident(requireTable(comodel))} WHERE id = $1`, [id]);
     if (!found.rows.length) throw missingError(`Record does not exist or has been deleted.\n(Record: ${recordsetRepr(comodel.name, [id])}, User: ${w.ctx.uid})`);
   }
-}
-
-function truthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value && typeof value === 'object') return Object.keys(value).length > 0;
-  return Boolean(value);
 }

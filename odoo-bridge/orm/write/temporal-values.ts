@@ -3,6 +3,7 @@ import { pyRepr } from '../domain/python-repr.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import type { Vals } from './behaviour-registry.ts';
 import type { WriteMode } from './many2one-column-value.ts';
+import { pythonTruthy, pythonTypeName } from '../../wire/python-values.ts';
 
 /**
  * Date and Datetime values as Odoo 18 takes them (fields.py). Neither type overrides
@@ -44,24 +45,18 @@ function strptime(text: string, format: string): number[] {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-function pythonFalsy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length === 0;
-  if (value && typeof value === 'object') return Object.keys(value).length === 0;
-  return !value;
-}
-
 /** `Date.to_date(value)` as a 'YYYY-MM-DD' string, null for a falsy value. */
 export function pythonDate(value: unknown): string | null {
-  if (pythonFalsy(value)) return null;
-  if (typeof value !== 'string') throw new OdooError('builtins.TypeError', `'${pyTypeName(value)}' object is not subscriptable`);
+  if (!pythonTruthy(value)) return null;
+  if (typeof value !== 'string') throw new OdooError('builtins.TypeError', `'${pythonTypeName(value)}' object is not subscriptable`);
   const [year, month, day] = strptime(value.slice(0, 10), '%Y-%m-%d');
   return `${pad(year!, 4)}-${pad(month!)}-${pad(day!)}`;
 }
 
 /** `Datetime.to_datetime(value)` as a 'YYYY-MM-DD HH:MM:SS' string, null for a falsy value. */
 export function pythonDatetime(value: unknown): string | null {
-  if (pythonFalsy(value)) return null;
-  if (typeof value !== 'string') throw new OdooError('builtins.TypeError', `object of type '${pyTypeName(value)}' has no len()`);
+  if (!pythonTruthy(value)) return null;
+  if (typeof value !== 'string') throw new OdooError('builtins.TypeError', `object of type '${pythonTypeName(value)}' has no len()`);
   const [year, month, day, hour, minute, second] = strptime(value, DATETIME_FORMAT.slice(0, Math.max(0, value.length - 2)));
   return `${pad(year!, 4)}-${pad(month!)}-${pad(day!)} ${pad(hour!)}:${pad(minute!)}:${pad(second!)}`;
 }
@@ -88,11 +83,4 @@ export function checkCreatedTemporalValues(model: ModelInfo, vals: Vals): void {
     if (field?.type === 'date') pythonDate(value);
     else if (field?.type === 'datetime') pythonDatetime(value);
   }
-}
-
-function pyTypeName(value: unknown): string {
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (Array.isArray(value)) return 'list';
-  return value && typeof value === 'object' ? 'dict' : 'NoneType';
 }

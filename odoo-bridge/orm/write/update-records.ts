@@ -45,7 +45,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   // Field.write puts each value in the cache format first: what follows sees a many2one as Odoo's cache holds it.
   vals = many2onesAsCached(model, vals);
   // Field.write converts each value (in the vals' order) before anything Ficus would refuse runs.
-  splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write');
+  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write', undefined, await floatScales(w.ctx, model, vals, 'write', unique));
   await checkManyToOneTargets(w, model, vals);
   await mailThreadBeforeWrite(w.ctx, model, unique, vals);
 
@@ -60,7 +60,6 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   await validateBeforeFlush(w, model, unique, vals);
 
   const table = ident(requireTable(model));
-  const { columns, x2many, parents } = splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'write', undefined, await floatScales(w.ctx, model, vals, 'write', unique));
   const sets: string[] = [];
   const params: unknown[] = [unique];
   for (const [name, value] of columns) {
