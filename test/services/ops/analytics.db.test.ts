@@ -58,7 +58,7 @@ describe('analytics: event counts and POST /analytics/reports', () => {
   });
 
   it('counts each event once in its type\'s UTC hour (and without OPS_RISK_STREAM=on the runtime holds no replication slot)', async () => {
-    expect((await stack.legacy.pool.query("SELECT slot_name FROM pg_replication_slots WHERE slot_name = 'ficus_ops_risk'")).rows).toEqual([]);
+    expect((await stack.legacy.pool.query("SELECT slot_name FROM pg_replication_slots WHERE slot_name = 'ficus_ops_risk' AND database = current_database()")).rows).toEqual([]);
     const { rows } = await stack.service.pool.query("SELECT event_type, to_char(hour AT TIME ZONE 'UTC', 'HH24') AS h, events::int FROM analytics_event_hours ORDER BY 1, 2");
     expect(rows).toEqual([
       { event_type: 'biz_activity', h: '10', events: 1 }, { event_type: 'biz_activity', h: '11', events: 1 },

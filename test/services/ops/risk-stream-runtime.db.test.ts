@@ -23,11 +23,13 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs 
 describe('ops runtime: risk rules on the change stream (OPS_RISK_STREAM=on)', () => {
   let stack: ServiceRestStack<OpsDatabase>;
   const slot = `ficus_${RISK_FEED_PURPOSE}`;
+  let legacyDatabase = '';
 
   beforeAll(async () => {
     process.env.OPS_RISK_STREAM = 'on';
     try {
       stack = await startServiceRestStack<OpsDatabase>({ definition: ops, tables: OPS_TABLES, owner: 'service' });
+      legacyDatabase = (await stack.legacy.pool.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
     } finally {
       delete process.env.OPS_RISK_STREAM;
     }
@@ -35,12 +37,17 @@ describe('ops runtime: risk rules on the change stream (OPS_RISK_STREAM=on)', ()
   afterAll(async () => {
     // The runtime stops its feed; the slot stays (as in production) until dropped here.
     await stack?.stop();
-    await withAdmin((admin) => admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [slot]));
+    await withAdmin((admin) => admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND database = $2 AND NOT active', [slot, legacyDatabase]));
   });
 
-  // The feed reads no snapshot (snapshot.mode no_data): once its slot is active it streams.
-  it('a payment written to the monolith is alerted by an active rule of svc_ops', { timeout: 150_000 }, async () => {
-    await waitUntil('the feed streaming', async () => (await stack.legacy.pool.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active', [slot])).rows.length > 0);
+  // The feed reads no snapshot (snapshot.mode no_data): it streams from the slot's consistent
+  // point. A slot being created is already listed as active, but a commit before that point is
+  // never decoded, and creation waits for every transaction running in the cluster (other test
+  // files' included), so the write waits until the slot has its confirmed position.
+  it('a payment written to the monolith is alerted by an active rule of svc_ops', { timeout: 240_000 }, async () => {
+    await waitUntil('the feed streaming', async () => (await stack.legacy.pool.query(
+      'SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database() AND active AND confirmed_flush_lsn IS NOT NULL', [slot],
+    )).rows.length > 0, 120_000);
     const { rows: [rule] } = await stack.service.pool.query<{ id: number }>(
       `INSERT INTO risk_rules (name, code, model_name, severity, condition, active, create_uid, write_uid, create_date, write_date)
        VALUES ('Runtime', 'RUNTIME', 'hp.payment', 'high', '[(''amount'', ''>'', 77777)]', true, 2, 2, now(), now()) RETURNING id`,
