@@ -26,6 +26,7 @@ import { pyRepr, pyTuple } from './python-repr.ts';
 import { noteTemporalLiteral } from './temporal-literals.ts';
 import { domainSearchMethodOf, searchMethodOf, type SearchTools } from './search-methods.ts';
 import { pythonFieldJoins, pythonFieldSql } from '../sql/python-field-sql.ts';
+import { noteBooleanIds } from './x2many-boolean-ids.ts';
 import { nextAlias, type SearchEnv, type Sql } from './search-env.ts';
 import { compiledRuleSql } from './compiled-rules.ts';
 import { cachedWhere } from './compiled-searches.ts';
@@ -362,6 +363,7 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
       if (intInverse && fieldDomain.length) return x2manyWithLinesInDomain(env, alias, field, comodel, fieldDomain, negative);
       return x2manyEmpty(env, model, alias, field, comodel, negative);
     }
+    noteBooleanIds(env, model, field, comodel, operator, value);
     let ids: IdSource;
     const op = negative ? 'not in' : 'in';
     if (typeof value === 'string') {
@@ -394,9 +396,13 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
     if (isNames) {
       let op: string = ['<', '>', '<=', '>='].includes(operator) ? 'in' : operator;
       if (!Array.isArray(value) && (op === 'in' || op === 'not in')) op = op === 'in' ? '=' : '!=';
-      const ids = nameSearchIds(env, comodel, value, op as Operator, [], false);
-      if (NEGATIVE_OPERATORS.has(op)) return sql`(${idsIn(col, ids)} OR ${col} IS NULL)`;
-      return idsIn(col, ids);
+      // expression.py: a negative operator searches the comodel with the positive one and keeps
+      // what it did not find (`not in` the ids, or empty); the search is the user's (rules apply).
+      if (NEGATIVE_OPERATORS.has(op)) {
+        const found = nameSearchIds(env, comodel, value, (NEGATION_POSITIVE[op] ?? op) as Operator, [], false);
+        return sql`(${idsIn(col, found, true)} OR ${col} IS NULL)`;
+      }
+      return idsIn(col, nameSearchIds(env, comodel, value, op as Operator, [], false));
     }
     return scalarLeaf(env, field, col, operator, value, leaf);
   }

@@ -50,6 +50,8 @@ export interface SearchEnv {
    * compiling, checked to exist before the statement runs (domain/hierarchy-seeds.ts).
    */
   hierarchySeeds?: HierarchySeed[];
+  /** A boolean among an x2many leaf's ids, refused as Odoo's statement is (domain/x2many-boolean-ids.ts). */
+  refusedIds?: Error;
   /** Date/datetime strings of the domain's leaves: cast before the statement runs (domain/temporal-literals.ts). */
   temporalLiterals?: TemporalLiteral[];
   /**

@@ -5,6 +5,7 @@ import { joinRelatedPath, relatedTarget } from '../sql/related-sql.ts';
 import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
+import { assertNoRefusedIds } from '../domain/x2many-boolean-ids.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
 import { fieldSql } from '../domain/field-sql.ts';
 import { checkFieldRead } from '../domain/field-read-checks.ts';
@@ -149,6 +150,7 @@ async function readGroup(
   }
   if (paging.client) assertOdooSearchValues(env, model, domain ?? [], 'group', null, paging.client, groupStatementShape(model, groupby, paging.orderby, aggregates.size === 0));
   await assertHierarchySeedsExist(ctx.db, env);
+  assertNoRefusedIds(env);
   // `_read_group` searches through the model's `_search`: mail.message's keeps only the messages the user may see.
   // mail.activity's keeps the activities assigned to the user or on documents the user may access.
   if ((model.name === 'mail.message' || model.name === 'mail.activity') && !ctx.access.superuser) {

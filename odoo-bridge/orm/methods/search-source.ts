@@ -3,6 +3,7 @@ import { OdooError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
 import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
+import { assertNoRefusedIds } from '../domain/x2many-boolean-ids.ts';
 import { assertTemporalLiteralsValid } from '../domain/temporal-literals.ts';
 import { assertOdooSearchValues, type ClientPaging } from '../sql-text/search-values.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
@@ -79,6 +80,7 @@ export async function modelSearchSource(
   const { source, env } = compiled;
   await assertHierarchySeedsExist(ctx.db, env);
   await assertTemporalLiteralsValid(ctx.db, env, model, domain);
+  assertNoRefusedIds(env);
   if (options.clientValues) assertOdooSearchValues(env, model, domain, options.clientValues.select, paging.order, options.clientValues.paging);
   // ir.ui.menu overrides search_fetch and search_count (not _search): only their callers ask
   // (search, search_read, search_fetch, search_count, web_search_read, name_search).

@@ -1,5 +1,6 @@
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import { pythonDescriptionOf } from '../registry/python-field-description.ts';
+import { usesBaseDisplayName } from './display-name.ts';
 import { fieldDepends } from '../registry/python-field-facts-depends.ts';
 import type { FieldInfo, ModelInfo, Registry } from '../registry/types.ts';
 
@@ -122,6 +123,8 @@ const READS_NO_RECORD_OF: Readonly<Record<string, readonly string[]>> = {
   'res.partner': ['sale_order_count'],
   // account_journal_dashboard.py `_compute_last_bank_statement`: one SQL query on `self.ids`.
   'account.journal': ['last_statement_id'],
+  // discuss_channel_member.py `_compute_message_unread`: one SQL count on `self.ids` (None, then 0, for the others).
+  'discuss.channel.member': ['message_unread_counter'],
 };
 
 function readsNoRecord(model: ModelInfo, field: FieldInfo): boolean {
@@ -140,6 +143,8 @@ function fieldRead(registry: Registry, model: ModelInfo, field: FieldInfo, seen:
     const first = model.fields.get(field.related.split('.')[0]!);
     return first && !first.column && !first.inheritedVia && isStoredX2many(first) ? 'free' : 'row';
   }
+  // BaseModel's display name of a model without `_rec_name` is `model,id` (depends on nothing).
+  if (isIdDisplayName(model, field)) return 'free';
   // Non-stored, not related: computed (or a plain default); the compute reads what it depends on
   // (its `@api.depends`; when Ficus cannot tell them, assume it reads the record).
   if (readsNoRecord(model, field)) return 'free';
@@ -176,8 +181,13 @@ function isStoredX2many(field: FieldInfo): boolean {
   return (field.type === 'one2many' && !!field.relationField) || (field.type === 'many2many' && !!field.relationTable);
 }
 
+function isIdDisplayName(model: ModelInfo, field: FieldInfo): boolean {
+  return field.name === 'display_name' && !model.recName && usesBaseDisplayName(model);
+}
+
 /** The value a field reads for a record without row: what its compute or fetch leaves on an empty record. */
-export function emptyRecordValue(field: FieldInfo): unknown {
+export function emptyRecordValue(model: ModelInfo, field: FieldInfo, id: number): unknown {
+  if (isIdDisplayName(model, field)) return `${model.name},${id}`;
   switch (field.type) {
     case 'one2many':
     case 'many2many':
@@ -204,7 +214,7 @@ export function withMissingRecords(model: ModelInfo, ids: readonly number[], nam
     const existing = byId.get(id);
     if (existing) return existing;
     const values: Record<string, unknown> = { id };
-    for (const name of named) values[name] = emptyRecordValue(model.fields.get(name)!);
+    for (const name of named) values[name] = emptyRecordValue(model, model.fields.get(name)!, id);
     return values;
   });
 }

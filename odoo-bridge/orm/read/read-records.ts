@@ -410,6 +410,7 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
     throw missingBehaviour(model.name, `the related field ${field.name} (${field.related})`);
   }
   const comodel = env.search.registry.model(hop.relation!)!;
+  if (field.inheritedVia) checkInheritedRead(env, comodel, path[1]!);
   let targets: Array<number | null>;
   if (hop.type === 'many2one') targets = rows.map((r) => r[hop.name] as number | null);
   else {
@@ -443,6 +444,20 @@ async function relatedValues(env: ReadEnv, model: ModelInfo, field: FieldInfo, r
     for (const [id, value] of result) if (Array.isArray(value)) result.set(id, value[0]);
   }
   return result;
+}
+
+/**
+ * `_inherits` fields are related fields with `related_sudo=False` (models.py
+ * `_add_inherited_fields`): the parent's field is read as the reader, so the parent model's read
+ * right applies, and a one2many of the parent searches its comodel as the reader (an AccessError
+ * for product.document's voice_ids, ir.attachment's, read by a salesman).
+ */
+function checkInheritedRead(env: ReadEnv, parent: ModelInfo, name: string): void {
+  if (!env.checkRead) return;
+  env.checkRead(parent);
+  const target = parent.fields.get(name);
+  const comodel = target?.type === 'one2many' && !target.related && !target.inheritedVia ? env.search.registry.model(target.relation ?? '') : undefined;
+  if (comodel?.table) env.checkRead(comodel);
 }
 
 /** The field's `get_domain_list` as one domain (the comodel search of Odoo's x2many read). */
