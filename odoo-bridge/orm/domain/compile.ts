@@ -118,8 +118,13 @@ function compileNode(env: SearchEnv, model: ModelInfo, alias: string, node: Doma
     case 'const':
       return node.value ? sql`TRUE` : sql`FALSE`;
     case 'and':
-    case 'or':
-      return sql`(${sql.join(node.children.map((c) => compileNode(env, model, alias, c)), sql.raw(node.kind === 'and' ? ' AND ' : ' OR '))})`;
+    case 'or': {
+      // expression.py's parse pops its leaves from the end of the domain: when two leaves would
+      // each raise (a KeyError and a ValueError, a MissingError of a child_of seed), the last one
+      // is Odoo's error. The SQL keeps the domain's order.
+      const compiled = [...node.children].reverse().map((c) => compileNode(env, model, alias, c)).reverse();
+      return sql`(${sql.join(compiled, sql.raw(node.kind === 'and' ? ' AND ' : ' OR '))})`;
+    }
     case 'not':
       return sql`(NOT ${compileNode(env, model, alias, node.child)})`;
     case 'any':
@@ -363,7 +368,7 @@ function compileLeaf(env: SearchEnv, model: ModelInfo, alias: string, name: stri
       if (intInverse && fieldDomain.length) return x2manyWithLinesInDomain(env, alias, field, comodel, fieldDomain, negative);
       return x2manyEmpty(env, model, alias, field, comodel, negative);
     }
-    noteBooleanIds(env, model, field, comodel, operator, value);
+    if (!(intInverse && fieldDomain.length)) noteBooleanIds(env, model, field, comodel, operator, value);
     let ids: IdSource;
     const op = negative ? 'not in' : 'in';
     if (typeof value === 'string') {

@@ -23,3 +23,22 @@ export async function assertHierarchySeedsExist(db: Queryable, env: SearchEnv): 
     }
   }
 }
+
+const compiledBefore = new WeakMap<object, SearchEnv>();
+
+/**
+ * A domain's compile threw (a KeyError, a ValueError of another leaf): Odoo parses the leaves
+ * last first and reads the parent_path of a child_of seed as it meets it, so the seeds noted
+ * before the throw were read before that error: a missing one is Odoo's MissingError instead.
+ * The compiler's caller hands the error here with its env, then awaits `assertSeedsBeforeError`.
+ */
+export function noteCompileError(error: unknown, env: SearchEnv): unknown {
+  if (error && typeof error === 'object' && env.hierarchySeeds?.length) compiledBefore.set(error, env);
+  return error;
+}
+
+/** The MissingError of a seed noted before `error` was thrown, if one is missing; else nothing. */
+export async function assertSeedsBeforeError(db: Queryable, error: unknown): Promise<void> {
+  const env = error && typeof error === 'object' ? compiledBefore.get(error) : undefined;
+  if (env) await assertHierarchySeedsExist(db, env);
+}

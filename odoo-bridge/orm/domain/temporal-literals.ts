@@ -29,7 +29,9 @@ export function noteTemporalLiteral(env: SearchEnv, model: ModelInfo, field: Fie
  * first line, as before.
  */
 export async function assertTemporalLiteralsValid(db: Queryable, env: SearchEnv, model: ModelInfo, domain: unknown): Promise<void> {
-  for (const literal of env.temporalLiterals ?? []) {
+  // Noted as the compiler met them (the domain's last leaf first, as expression.py parses); PostgreSQL
+  // casts them in the statement's order, so the first one it refuses is the last one noted.
+  for (const literal of [...(env.temporalLiterals ?? [])].reverse()) {
     if (plainlyValid(literal.value)) continue;
     const cast = literal.field.type === 'date' ? sql`${literal.value}::date` : sql`${literal.value}::timestamp`;
     try {

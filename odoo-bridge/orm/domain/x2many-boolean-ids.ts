@@ -16,10 +16,13 @@ const HINT = 'HINT:  No operator matches the given name and argument types. You 
  * - a many2many drops the falsy ones (`tuple(it for it in ids2 if it)`), so only a True is refused,
  *   in `"<rel alias>"."<column2>" IN (true)` of its EXISTS.
  * Odoo's error comes when the statement runs, after every leaf parsed: the compiler notes it here
- * and the search raises it before Ficus's statement runs (assertNoRefusedIds).
+ * and the search raises it before Ficus's statement runs (assertNoRefusedIds). The compiler meets
+ * the domain's leaves last first (compile.ts), so the one kept is the last noted: the statement's first.
+ * A one2many whose inverse is an integer (a Many2oneReference: message_ids, activity_ids) with a
+ * domain searches `[('id', 'in', ids)] + domain` first, which drops the booleans: no error.
  */
 export function noteBooleanIds(env: SearchEnv, model: ModelInfo, field: FieldInfo, comodel: ModelInfo, operator: string, value: unknown): void {
-  if (env.refusedIds || typeof value === 'string' || value === false || value === null || value === undefined) return;
+  if (typeof value === 'string' || value === false || value === null || value === undefined) return;
   const given = Array.isArray(value) ? value : [value];
   if (!given.every((v) => v === null || typeof v === 'boolean' || typeof v === 'number')) return;
   const q = (name: string) => `"${name}"`;

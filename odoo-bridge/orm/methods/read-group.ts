@@ -4,7 +4,7 @@ import { pythonFieldSql, pythonGroupbySql } from '../sql/python-field-sql.ts';
 import { joinRelatedPath, relatedTarget } from '../sql/related-sql.ts';
 import { valueError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
-import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
+import { assertHierarchySeedsExist, assertSeedsBeforeError, noteCompileError } from '../domain/hierarchy-seeds.ts';
 import { assertNoRefusedIds } from '../domain/x2many-boolean-ids.ts';
 import { compileWhere, relationOf, requireTable } from '../domain/compile.ts';
 import { fieldSql } from '../domain/field-sql.ts';
@@ -145,6 +145,7 @@ async function readGroup(
   try {
     where = compileWhere(env, model, domain ?? [], alias);
   } catch (error) {
+    await assertSeedsBeforeError(ctx.db, noteCompileError(error, env));
     reportWithOdooExcerpt(error, env, model, domain ?? [], groupby, paging.orderby, aggregates.size === 0);
     throw error;
   }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { OdooError } from '../../errors.ts';
 import type { CallContext } from '../call-context.ts';
 import { compileWhere, requireTable } from '../domain/compile.ts';
-import { assertHierarchySeedsExist } from '../domain/hierarchy-seeds.ts';
+import { assertHierarchySeedsExist, assertSeedsBeforeError, noteCompileError } from '../domain/hierarchy-seeds.ts';
 import { assertNoRefusedIds } from '../domain/x2many-boolean-ids.ts';
 import { assertTemporalLiteralsValid } from '../domain/temporal-literals.ts';
 import { assertOdooSearchValues, type ClientPaging } from '../sql-text/search-values.ts';
@@ -41,7 +41,12 @@ function compiledSearch(
   requireTable(model);
   const env = ctx.searchEnv(options);
   const alias = nextAlias(env, model);
-  const where = compileWhere(env, model, domain, alias);
+  let where: Sql;
+  try {
+    where = compileWhere(env, model, domain, alias);
+  } catch (error) {
+    throw noteCompileError(error, env);
+  }
   const joins: Sql[] = [];
   const order = paging.order ? orderToSql(env, model, alias, paging.order, joins) : [];
   // `ctx.searchEnv` puts the user's read rules into `where` (compileWhere): the reader may trust it.
@@ -71,6 +76,7 @@ export async function modelSearchSource(
   try {
     compiled = compiledSearch(ctx, model, domain, paging, options);
   } catch (error) {
+    await assertSeedsBeforeError(ctx.db, error);
     // A value PostgreSQL refuses in Odoo's statement: the same error, with Odoo's excerpt.
     if (options.clientValues && error instanceof OdooError && error.exceptionName.startsWith('psycopg2.errors.')) {
       assertOdooSearchValues(ctx.searchEnv(options), model, domain, options.clientValues.select, paging.order, options.clientValues.paging);

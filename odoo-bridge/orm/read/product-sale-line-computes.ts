@@ -28,6 +28,7 @@ import { displayNameSql, productDisplaySql } from './display-name.ts';
  * | product.supplierinfo price_discounted | product `_compute_price_discounted` | price * (1 - discount / 100) |
  * | product.combo currency_id / combo_item_count / base_price | product | the company's currency else the main company's; items counted as the reader; the least item `lst_price` (Product Price digits) rounded to the currency, refused across currencies |
  * | utm.campaign quotation_count / invoiced_amount | sale (compute_sudo) | every sale.order of the campaign; -sum(balance) of product lines of posted invoices/receipts of the campaign, truncated to an integer |
+ * | crm.team dashboard_button_name | sales_team, crm, sale, sale_crm | 'Sales Analysis' in the Sales app (context in_sales_app), else 'Pipeline' for teams with opportunities when crm is installed, else 'Big Pretty Button :)'; refused outside en_US |
  * | crm.team.member is_membership_multi / user_company_ids / member_warning | sales_team | config `sales_team.membership_multi` set; the team's company else every company the reader may read; the warning naming the reader-visible other active teams of the user (mono-membership), refused outside en_US |
  */
 const column = (alias: string, name: string) => sql.ref(`${alias}.${name}`);
@@ -382,6 +383,23 @@ export const PRODUCT_SALE_LINE_COMPUTED_FIELDS: Record<string, ComputedField> = 
     dependsOn: [], readsTables: ['ir_config_parameter'],
     select: () => MEMBERSHIP_MULTI,
     compute: (r) => Boolean(r.is_membership_multi),
+  },
+  // The dashboard button's label: sales_team's placeholder, crm's "Pipeline" for teams with
+  // opportunities, sale's "Sales Analysis" for every team in the Sales app (context in_sales_app;
+  // sale_crm says the same for the teams with opportunities). `_()` texts: refused in another language.
+  'crm.team.dashboard_button_name': {
+    dependsOn: [], readsTables: ['res_lang'],
+    select: (a, scope) => {
+      const crm = scope.env.registry.model('crm.team')?.fields.has('use_opportunities') ?? false;
+      const salesApp = !!scope.env.registry.model('sale.order') && !!scope.env.context?.in_sales_app;
+      const label = salesApp ? sql`'Sales Analysis'` : crm ? sql`CASE WHEN ${column(a, 'use_opportunities')} THEN 'Pipeline' ELSE 'Big Pretty Button :)' END` : sql`'Big Pretty Button :)'`;
+      return sql`json_build_object('label', ${label}, 'translated', ${translatedLang(scope)})`;
+    },
+    compute: (r) => {
+      const facts = json<{ label: string; translated: boolean }>(r.dashboard_button_name);
+      if (facts.translated) throw missingBehaviour('crm.team', 'the computed field dashboard_button_name in a language other than en_US');
+      return facts.label;
+    },
   },
   // sales_team crm_team.py `_compute_is_membership_multi`: the same parameter, as a Boolean.
   'crm.team.is_membership_multi': {
