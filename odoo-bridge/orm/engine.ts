@@ -8,6 +8,8 @@ import type { MethodSpec, MethodTable } from './methods/method.ts';
 import { READ_METHODS } from './methods/index.ts';
 import { bindOverride, overrideBinding } from './meta/override-api.ts';
 import { loadRegistry } from './registry/registry-cache.ts';
+import { inTableQueryScope } from './table-query/table-query-scope.ts';
+import { tableQueryScopeOf } from './table-query/table-query-call.ts';
 import { indexOutOfRange, pythonDict, pythonTruthy } from '../wire/python-values.ts';
 import type { ModelInfo, Registry } from './registry/types.ts';
 import type { CallContext } from './call-context.ts';
@@ -63,7 +65,7 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
       if (!work) throw missingBehaviour(request.model, `the web route of ${request.webRoute}`);
       const { context, ...args } = pythonDict(request.kwargs ?? {});
       const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext: isMapping(context) ? context : undefined, policy, filestore });
-      return work(ctx, model, args);
+      return inTableQueryScope(tableQueryScopeOf(ctx), () => work(ctx, model, args));
     }
     const spec = Object.hasOwn(methods, method) ? methods[method] : options.resolveMethod?.(request.model, method);
     if (!spec) {
@@ -87,7 +89,7 @@ export function createOrmEngine(options: OrmEngineOptions): OrmEngine {
     if (json2) refuseUnboundJson2(binding.signature, args.length, kwargs);
     const bound = bindOverride(binding, args, kwargs);
     const ctx = await createCallContext({ registry, db: options.database.pool, uid: request.uid, rawContext, policy, filestore });
-    return spec.run(ctx, model, bound, ids);
+    return inTableQueryScope(tableQueryScopeOf(ctx), async () => spec.run(ctx, model, bound, ids));
   }
 
   return { call, registry: () => loadRegistry(options.database), methods };

@@ -131,7 +131,9 @@ async function readGroup(
       : sql`${sql.raw(sqlFn)}(${col})`;
     aggregates.set(aliasName!, aggregate);
     // A name given twice ('score:avg', 'score:max') is Odoo's dict key: the last spec wins, its type too.
-    const floats = fn === 'avg' || field.type === 'float' || field.type === 'monetary';
+    // Odoo reads every PostgreSQL numeric as a float (sql_db.py `undecimalize`): the sum of a bigint
+    // column (sale.report's COUNT(*) `nbr`) is numeric, so a float.
+    const floats = fn === 'avg' || field.type === 'float' || field.type === 'monetary' || (fn === 'sum' && field.columnType === 'bigint');
     floatAggregates.delete(aliasName!);
     floatArrays.delete(aliasName!);
     arrays.delete(aliasName!);

@@ -25,6 +25,7 @@ import { PRODUCT_SALE_LINE_COMPUTED_FIELDS } from './product-sale-line-computes.
 import { MAIL_IR_COMPUTED_FIELDS } from './mail-ir-computes.ts';
 import { ACCOUNT_RECORD_COMPUTED_FIELDS } from './account-record-computes.ts';
 import { placeholderCodeSql } from './account-placeholder-code.ts';
+import { REPORT_COMPUTED_FIELDS } from './report-computes.ts';
 import { isPlainNonStored } from '../registry/python-field-description.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -63,6 +64,7 @@ type Sql = RawBuilder<unknown>;
  * | ir.ui.view arch, ir.model inherited models and views, ir.model.fields selection and modules, paper sizes | see base-model-computes.ts |
  * | mail.message author/needaction/starred/errors for the reading user, discuss.channel.member is_self | see mail-message-computes.ts |
  * | sale.order `tax_totals` | see sale-tax-totals.ts |
+ * | sale.report currency_id (env.company's currency) | see report-computes.ts |
  * | account fiscal_country_codes, account.tax price_include, res.country is_stripe_supported_country | see account-computes.ts |
  * | res.partner's account / sale / payment / e-invoicing computes, res.partner.bank acc_type | see partner-account-computes.ts |
  * | product tooltips, expense policy visibility, pricelist item and document counts, valid attribute lines, variant code / partner_ref / all tags / zoomable image | see product-computes.ts |
@@ -406,7 +408,7 @@ const COMPUTED_FIELD_TABLES: readonly Readonly<Record<string, ComputedField>>[] 
   COMPUTED_FIELDS, USER_COMPUTED_FIELDS, PRODUCT_CURRENCY_COMPUTED_FIELDS, BASE_MODEL_COMPUTED_FIELDS, MAIL_MESSAGE_COMPUTED_FIELDS,
   SALE_COMPUTED_FIELDS, ACCOUNT_COMPUTED_FIELDS, PARTNER_ACCOUNT_COMPUTED_FIELDS, COMPANY_USER_BANK_COMPUTED_FIELDS, PRODUCT_COMPUTED_FIELDS,
   SALE_ORDER_COMPUTED_FIELDS, SALES_COUNT_COMPUTED_FIELDS, SALE_INVOICING_COMPUTED_FIELDS, ATTACHMENT_URL_COMPUTED_FIELDS,
-  PRODUCT_SALE_LINE_COMPUTED_FIELDS, MAIL_IR_COMPUTED_FIELDS, ACCOUNT_RECORD_COMPUTED_FIELDS,
+  PRODUCT_SALE_LINE_COMPUTED_FIELDS, MAIL_IR_COMPUTED_FIELDS, ACCOUNT_RECORD_COMPUTED_FIELDS, REPORT_COMPUTED_FIELDS,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { fieldSql } from '../domain/field-sql.ts';
 import { menuFullName } from './menu-full-name.ts';
+import { datetimeDisplaySql } from './datetime-display-name.ts';
 import { pythonFieldSql } from '../sql/python-field-sql.ts';
 import { nextAlias, type SearchEnv, type Sql } from '../domain/search-env.ts';
 import type { ModelInfo } from '../registry/types.ts';
@@ -265,6 +266,7 @@ export function displayNameSql(env: SearchEnv, model: ModelInfo, alias: string):
   const field = model.fields.get(model.recName);
   if (field?.column && field.type !== 'many2one') {
     const expr = fieldSql(env, field, alias);
+    if (field.type === 'datetime') return datetimeDisplaySql(env, expr);
     return field.type === 'char' || field.type === 'text' || field.type === 'selection' || field.translate ? expr : sql`${expr}::text`;
   }
   return null;

@@ -1,6 +1,7 @@
 import { pythonTable } from './python-model-facts.ts';
 import type pg from 'pg';
 import { COMPUTED_AS_RELATED } from '../read/computed-as-related.ts';
+import { tableQueryColumns } from '../table-query/table-query-columns.ts';
 import { KNOWN_INHERITS, MODEL_OVERRIDES } from './model-overrides.ts';
 import { pythonNameFacts } from './python-model-facts.ts';
 import {
@@ -87,6 +88,8 @@ export async function introspectRegistry(database: string, pool: pg.Pool): Promi
   const fkTables = tablesFromForeignKeys(fkNames.rows, rawByModel, tables);
   const built = new Map<string, ModelInfo>();
   const installed = new Set(modules.rows.map((r) => r.name));
+  // `_table_query` models (sale.report…): their query's columns stand for the table they lack.
+  for (const [table, columns] of await tableQueryColumns(pool, installed)) tables.set(table, columns);
   for (const m of models.rows) {
     const raw = rawByModel.get(m.model) ?? [];
     const table = resolveTable(m.model, raw, tables, fkTables);

@@ -9,6 +9,7 @@ import {
 import pg from 'pg';
 import { OdooError, valueError } from '../../errors.ts';
 import { StatementNames } from './statement-names.ts';
+import { withTableQueries } from '../table-query/table-query-scope.ts';
 
 /**
  * kysely is used as a compiler only (sql`` fragments → text + parameters); statements run on
@@ -54,10 +55,15 @@ const LOST_PREPARED_STATEMENT = new Set(['26000', '0A000']);
 
 export async function run<R extends Record<string, unknown>>(db: Queryable, statement: RawBuilder<unknown>): Promise<R[]> {
   const compiled = statement.compile(compiler);
-  const text = compiled.sql;
   const values = compiled.parameters as unknown[];
-  const name = statementNames.nameFor(text);
+  // A statement naming a `_table_query` model's table is given its query (table-query-scope.ts);
+  // that text depends on the call's companies: it is not kept as a prepared statement.
+  let text = compiled.sql;
+  let name: string | undefined;
   try {
+    const rewritten = withTableQueries(db, compiled.sql);
+    text = typeof rewritten === 'string' ? rewritten : await rewritten;
+    name = text === compiled.sql ? statementNames.nameFor(text) : undefined;
     return (await db.query<R>({ name, text, values, types: TYPES })).rows;
   } catch (error) {
     if (name && LOST_PREPARED_STATEMENT.has((error as { code?: string }).code ?? '')) {
