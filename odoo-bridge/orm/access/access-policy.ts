@@ -126,7 +126,8 @@ export function createAccessPolicy(database: ServedDatabase, options: AccessPoli
       const superuser = uid === SUPERUSER_ID;
       const companyIds = envCompanies(user, context.allowed_company_ids, superuser);
       const companyId = Array.isArray(context.allowed_company_ids) && context.allowed_company_ids.length ? companyIds[0]! : user.companyId;
-      return userAccess({ registry, access, user, superuser, companyIds, companyId, lang, database, ruleDomains: ruleDomainsOf(registry, access, user) });
+      const activeTest = context.active_test !== false;
+      return userAccess({ registry, access, user, superuser, companyIds, companyId, lang, activeTest, database, ruleDomains: ruleDomainsOf(registry, access, user) });
     },
   };
 }
@@ -147,6 +148,8 @@ function userAccess(o: {
   companyIds: number[];
   companyId: number | null;
   lang: string;
+  /** The call's active_test: `_get_failing` counts the records with it (archived ones fail every rule). */
+  activeTest: boolean;
   database: ServedDatabase;
   /** Shared by every call of this user with the same tables (see ruleDomainsOf). */
   ruleDomains: Map<string, unknown[] | null>;
@@ -190,7 +193,7 @@ function userAccess(o: {
       return domains.get(key)!;
     },
     async ruleError(model, mode, ids) {
-      const hint = await companyHintForFailure(o.database.pool, o.registry, access.rules, model, mode, ids, user, names);
+      const hint = await companyHintForFailure(o.database.pool, o.registry, access.rules, model, mode, ids, user, names, o.activeTest);
       return recordRuleError(user.name, user.uid, model.name, access.modelNames.get(model.name), mode, hint, o.lang);
     },
   };

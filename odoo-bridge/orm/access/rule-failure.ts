@@ -24,15 +24,16 @@ export async function companyHintForFailure(
   ids: readonly number[],
   user: UserFacts,
   names: Record<string, PyValue>,
+  activeTest = true,
 ): Promise<CompanyHint> {
   if (!model.table || !ids.length) return { kind: 'none' };
   const { global, group } = applicableRules(rules.get(model.name), mode, user.groupIds);
   const failing: RuleRow[] = [];
-  if (group.length && (await countMatching(db, registry, model, combineDomains('|', group.map((r) => evaluateRule(r, names))), ids)) < ids.length) {
+  if (group.length && (await countMatching(db, registry, model, combineDomains('|', group.map((r) => evaluateRule(r, names))), ids, activeTest)) < ids.length) {
     failing.push(...group);
   }
   for (const rule of global) {
-    if ((await countMatching(db, registry, model, evaluateRule(rule, names), ids)) < ids.length) failing.push(rule);
+    if ((await countMatching(db, registry, model, evaluateRule(rule, names), ids, activeTest)) < ids.length) failing.push(rule);
   }
   if (!failing.some((r) => (r.domainForce ?? '').includes('company_id'))) return { kind: 'none' };
 
@@ -60,9 +61,14 @@ export async function companyHintForFailure(
   return { kind: 'switch', companyId, companyName: name[0]?.name ?? '' };
 }
 
-async function countMatching(db: Queryable, registry: Registry, model: ModelInfo, domain: unknown[], ids: readonly number[]): Promise<number> {
-  const env = newSearchEnv(registry, { activeTest: false });
-  const where = compileWhere(env, model, [['id', 'in', [...ids]], ...normalizeForAnd(domain)], 't', { sudo: true, activeTest: false });
+/**
+ * `Model.sudo().search_count([('id', 'in', ids)] + rule)`: without rules but with the call's
+ * active_test, so an archived record fails every rule (a portal user reading archived users gets
+ * the multi-company hint of res.users' company rule).
+ */
+async function countMatching(db: Queryable, registry: Registry, model: ModelInfo, domain: unknown[], ids: readonly number[], activeTest: boolean): Promise<number> {
+  const env = newSearchEnv(registry, { activeTest });
+  const where = compileWhere(env, model, [['id', 'in', [...ids]], ...normalizeForAnd(domain)], 't', { sudo: true, activeTest });
   const rows = await run<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM ${sql.table(model.table!)} AS t WHERE ${where}`);
   return rows[0]?.n ?? 0;
 }

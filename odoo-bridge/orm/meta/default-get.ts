@@ -9,6 +9,7 @@ import { descriptionEnv, digitsOf, type DescriptionEnv } from '../methods/field-
 import { defaultInWriteFormat, type DefaultOrigin } from './default-value-format.ts';
 import { DEFAULT_GET_OVERRIDES } from './default-get-overrides.ts';
 import { modelIrDefaults } from '../write/ir-default-values.ts';
+import { methodDefault } from './method-defaults.ts';
 
 /**
  * `default_get(fields_list)`, per field (models.py): after `context.default_<field>` (baseDefaultGet:
@@ -31,6 +32,8 @@ async function defaultOf(ctx: CallContext, model: ModelInfo, name: string, irDef
     if (value !== undefined) return { found: true, value };
   }
   if (stored !== undefined) return { found: true, value: stored, origin: 'data' };
+  const method = methodDefault(model, name);
+  if (method) return { found: true, value: await method(ctx, model) };
   if (model.name === 'res.users') {
     // base res_users.py: `company_ids` default `self.env.company.ids`; `groups_id` default
     // `_default_groups()` in the order of the recordset it returns (default-user-groups.ts).
