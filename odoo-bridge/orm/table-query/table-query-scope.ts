@@ -33,8 +33,13 @@ export function inTableQueryScope<T>(scope: TableQueryScope, work: () => Promise
   return storage.run({ ...scope }, work);
 }
 
-/** A table name as a statement names it (kysely quotes identifiers; bare names too), not an alias `sale_report_1` nor a column `x.sale_report`. */
-const tableNamePattern = (table: string) => new RegExp(`(?<![\\w.])"?${table}"?(?!\\w)`);
+/**
+ * A table name as a statement names it (kysely quotes identifiers; bare names too), not an alias
+ * `sale_report_1`, a column `x.sale_report` nor a string literal `'sale_report'`.
+ */
+const tableNamePattern = (table: string) => new RegExp(`(?<![\\w.'])"?${table}"?(?![\\w'])`);
+/** Statements a leading WITH can start: queries and data changes (never DDL, SET, LOCK…). */
+const WITH_ABLE = /^\s*(SELECT|WITH|INSERT|UPDATE|DELETE|VALUES|\()/i;
 const TABLE_PATTERNS = new Map(TABLE_QUERY_MODELS.map((report) => [report.table, tableNamePattern(report.table)]));
 
 /** The served table-query models a statement names as a table. */
@@ -59,7 +64,7 @@ async function envCompanies(db: Queryable, state: ScopeState): Promise<{ ids: nu
  */
 export function withTableQueries(db: Queryable, text: string): string | Promise<string> {
   const state = storage.getStore();
-  if (!state) return text;
+  if (!state || !WITH_ABLE.test(text)) return text;
   const reports = namedIn(text, state.registry);
   if (!reports.length) return text;
   return prefixed(db, state, reports, text);

@@ -54,9 +54,13 @@ describe('table-query scope', () => {
     expect(text.endsWith('), t(n) AS (SELECT 1) SELECT * FROM account_invoice_report, t')).toBe(true);
   });
 
-  it('does not take an alias or a column for the table', async () => {
+  it('does not take an alias, a column or a string for the table, nor prefix a statement WITH cannot start', async () => {
     const db = fakeDb(1);
-    for (const statement of ['SELECT 1 FROM x AS "sale_report_2"', 'SELECT l.sale_report FROM l', 'SELECT 1 FROM account_invoice_report_line']) {
+    const statements = [
+      'SELECT 1 FROM x AS "sale_report_2"', 'SELECT l.sale_report FROM l', 'SELECT 1 FROM account_invoice_report_line',
+      "SELECT 1 FROM ir_model WHERE name = 'sale_report'", 'LOCK TABLE sale_report', 'DROP VIEW IF EXISTS "sale_report"',
+    ];
+    for (const statement of statements) {
       expect(await inTableQueryScope(scope, async () => withTableQueries(db, statement))).toBe(statement);
     }
     expect(db.asked).toEqual([]);
