@@ -12,6 +12,7 @@ import { recomputeLineInvoicing, recomputeOrderInvoiceStatus } from './sale-line
 import { precomputeLine, roundLineFloats } from './sale-line-precompute.ts';
 import { precomputeOrder, refuseConfirmedPricelist } from './sale-order-precompute.ts';
 import { saleOrderMethods } from './sale-order-actions.ts';
+import { registerPricelistItemBehaviours } from './pricelist-item-behaviours.ts';
 import { SALE_ORDER_CHECKS, SALE_ORDER_LINE_CHECKS, SALE_PRODUCT_TEMPLATE_CHECKS } from './sale-constraints.ts';
 
 /**
@@ -23,6 +24,8 @@ import { SALE_ORDER_CHECKS, SALE_ORDER_LINE_CHECKS, SALE_PRODUCT_TEMPLATE_CHECKS
  * overrides' checks, and the order's business methods (sale-order-actions.ts).
  */
 export function registerSale(behaviours: BehaviourRegistry): void {
+  // The order lines' prices come from pricelist rules: the rules of every kind can be made here.
+  registerPricelistItemBehaviours(behaviours);
   behaviours.register('sale.order', {
     beforeCreate: async (ctx, valsList) => {
       for (const vals of valsList) Object.assign(vals, await precomputeOrder(ctx, vals, new Set(Object.keys(vals)), null));

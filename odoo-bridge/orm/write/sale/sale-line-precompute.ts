@@ -3,6 +3,7 @@ import type { CallContext } from '../../call-context.ts';
 import { displayNames } from '../../read/read-records.ts';
 import type { Vals } from '../behaviour-registry.ts';
 import { roundDigits } from './float-round.ts';
+import { linePricing, pricedProduct, uomOf, type LinePricing } from './pricelist-price.ts';
 import { lineUnitPrice, mapTaxes, productTaxes, type ProductFacts } from './sale-pricing.ts';
 
 /**
@@ -13,8 +14,8 @@ import { lineUnitPrice, mapTaxes, productTaxes, type ProductFacts } from './sale
  * | name | the product's display name, then its sales description on a new line (order customer's language) | product_id |
  * | product_uom | the product's unit when unset or of another product | product_id |
  * | tax_id | the product's taxes for the line's company, mapped by the order's fiscal position | product_id, company_id |
- * | price_unit / technical_price_unit | the pricelist price (sale-pricing.ts), unless the price was set by hand (technical ≠ price) | product_id, product_uom, product_uom_qty |
- * | discount | 0 for sections, notes and lines without product (pricelist discounts: with pricelist rules, refused) | product_id, product_uom, product_uom_qty |
+ * | price_unit / technical_price_unit | the pricelist's display price (pricelist-price.ts) through the fiscal position (sale-pricing.ts), unless the price was set by hand (technical ≠ price), something was invoiced or it is a re-invoiced expense | product_id, product_uom, product_uom_qty |
+ * | discount | 0 for sections, notes and lines without product; with an order pricelist and "Discount on lines" on, the discount its percentage rule shows (else 0); otherwise left as it is | product_id, product_uom, product_uom_qty |
  * | product_uom_qty | 0 for sections and notes (create override) | display_type |
  * | customer_lead | 0 (sale without sale_stock) | — |
  * | product_packaging_id / _qty | none / 0: packagings are refused | product_id, product_uom_qty |
@@ -27,6 +28,8 @@ interface OrderFacts {
   id: number;
   company_id: number;
   currency_id: number | null;
+  company_currency_id: number;
+  date_order: string;
   pricelist_id: number | null;
   fiscal_position_id: number | null;
   partner_id: number | null;
@@ -37,8 +40,10 @@ interface OrderFacts {
 
 export async function orderFacts(ctx: CallContext, orderId: number): Promise<OrderFacts | undefined> {
   const r = await ctx.db.query<OrderFacts>(
-    `SELECT o.id, o.company_id, o.currency_id, o.pricelist_id, o.fiscal_position_id, o.partner_id, o.state, o.locked, p.lang
-       FROM sale_order o LEFT JOIN res_partner p ON p.id = o.partner_id WHERE o.id = $1`,
+    `SELECT o.id, o.company_id, o.currency_id, c.currency_id AS company_currency_id,
+            to_char(COALESCE(o.date_order, now() AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS') AS date_order,
+            o.pricelist_id, o.fiscal_position_id, o.partner_id, o.state, o.locked, p.lang
+       FROM sale_order o LEFT JOIN res_partner p ON p.id = o.partner_id JOIN res_company c ON c.id = o.company_id WHERE o.id = $1`,
     [orderId],
   );
   return r.rows[0];
@@ -135,6 +140,19 @@ export async function precomputeLine(ctx: CallContext, values: Vals, given: Read
     const taxes = product ? await productTaxes(ctx, product.id, companyId) : [];
     out.tax_id = [[6, 0, taxes.length ? await mapTaxes(ctx, order.fiscal_position_id, taxes) : []]];
   }
+  // `_get_display_price` / `_compute_discount` as the line's company prices it (`with_company(line.company_id)`).
+  let pricing: LinePricing | undefined;
+  const pricingOf = async (): Promise<LinePricing> => {
+    pricing ??= await linePricing(ctx, order.pricelist_id, {
+      product: await pricedProduct(ctx, product!.id, companyId),
+      quantity: Number(values.product_uom_qty ?? 0) || 1,
+      uom: await uomOf(ctx, uomId || null),
+      date: order.date_order,
+      currencyId: order.currency_id ?? order.company_currency_id,
+      companyId,
+    });
+    return pricing;
+  };
   if (triggered('price_unit', ['product_id', 'product_uom', 'product_uom_qty'])) {
     const price = Number(values.price_unit ?? 0);
     const technical = Number(values.technical_price_unit ?? 0);
@@ -146,7 +164,7 @@ export async function precomputeLine(ctx: CallContext, values: Vals, given: Read
         out.technical_price_unit = 0;
       } else {
         const computed = roundDigits(
-          await lineUnitPrice(ctx, { product, uomId, pricelistId: order.pricelist_id, currencyId: order.currency_id, companyId, fiscalPositionId: order.fiscal_position_id }),
+          await lineUnitPrice(ctx, { product, displayPrice: (await pricingOf()).displayPrice, companyId, fiscalPositionId: order.fiscal_position_id }),
           await digitsOf(ctx, 'Product Price'),
         );
         out.price_unit = computed;
@@ -157,11 +175,12 @@ export async function precomputeLine(ctx: CallContext, values: Vals, given: Read
     out.technical_price_unit = values.price_unit;
   }
   if (triggered('discount', ['product_id', 'product_uom', 'product_uom_qty'])) {
-    if (!product || displayLine) out.discount = 0;
-    else if (order.pricelist_id) {
-      const items = await ctx.db.query(`SELECT 1 FROM product_pricelist_item WHERE pricelist_id = $1 LIMIT 1`, [order.pricelist_id]);
-      if (items.rowCount) throw missingBehaviour('sale.order.line', 'the discount from pricelist rules');
-    } else if (creating) out.discount = 0;
+    if (!product || displayLine || !uomId) out.discount = 0;
+    else {
+      const discount = (await pricingOf()).discount;
+      if (discount !== null) out.discount = roundDigits(discount, await digitsOf(ctx, 'Discount'));
+      else if (creating) out.discount = 0;
+    }
   }
   if (creating) {
     if (!given.has('customer_lead')) out.customer_lead = 0;

@@ -8,6 +8,7 @@ import { updateRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
 import { userHasGroup } from './partner-lookups.ts';
+import { actionUpdatePrices } from './sale-update-prices.ts';
 
 /**
  * The sales order's state buttons as addons/sale/models/sale_order.py 18 runs them when only
@@ -21,6 +22,7 @@ import { userHasGroup } from './partner-lookups.ts';
  * - `action_cancel`: the cancel wizard's action when an order is not a draft, else state 'cancel'
  *   (orders with draft invoices refused).
  * - `action_lock` / `action_unlock`.
+ * - `action_update_prices`: sale-update-prices.ts.
  */
 export function saleOrderMethods(behaviours: BehaviourRegistry): Record<string, MethodSpec> {
   const write: Write = async (ctx, model, ids, vals) => (ids.length ? updateRecords({ ctx, behaviours }, model, ids, vals) : true as const);
@@ -53,6 +55,7 @@ export function saleOrderMethods(behaviours: BehaviourRegistry): Record<string, 
       })),
     action_cancel: records('SaleOrder.action_cancel', (ctx, model, ids) => actionCancel(ctx, model, ids, write)),
     action_lock: records('SaleOrder.action_lock', (ctx, model, ids) => inTransaction(ctx, async (tx) => { await write(tx, model, ids, { locked: true }); return null; }), false),
+    action_update_prices: records('SaleOrder.action_update_prices', (ctx, model, ids) => actionUpdatePrices(ctx, behaviours, model, ids, write), false),
     action_unlock: records('SaleOrder.action_unlock', (ctx, model, ids) => inTransaction(ctx, async (tx) => { await write(tx, model, ids, { locked: false }); return null; }), false),
   };
 }

@@ -1,4 +1,3 @@
-import { missingBehaviour } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
 import { companyDependentValue } from './partner-lookups.ts';
 import { taxesById } from './sale-tax-data.ts';
@@ -7,9 +6,8 @@ import { taxDetails, type TaxInfo } from './tax-details.ts';
 /**
  * Prices and taxes of a sales order line (addons/sale/models/sale_order_line.py 18
  * `_compute_price_unit`, `_compute_tax_id`; product/models/product_pricelist.py
- * `_get_partner_pricelist_multi`, product_pricelist_item.py `_compute_price` without a rule,
- * product_product.py `_price_compute`, account/models/partner.py `map_tax`,
- * account_tax.py `_adapt_price_unit_to_another_taxes`, uom.py `_compute_price`).
+ * `_get_partner_pricelist_multi` (the pricelist's price itself: pricelist-price.ts),
+ * account/models/partner.py `map_tax`, account_tax.py `_adapt_price_unit_to_another_taxes`).
  */
 
 /**
@@ -107,32 +105,16 @@ function adaptPriceToTaxes(price: number, original: TaxInfo[], mapped: TaxInfo[]
   return excluded + added.taxes.filter((t) => t.tax.priceInclude).reduce((s, t) => s + t.taxAmount, 0);
 }
 
-/** `uom._compute_price(price, to_unit)`: a price per product unit expressed per `to` unit (same category only). */
-async function priceInUom(ctx: CallContext, price: number, from: number | null, to: number | null): Promise<number> {
-  if (!price || !from || !to || from === to) return price;
-  const r = await ctx.db.query<{ id: number; factor: string; category_id: number }>(`SELECT id, factor, category_id FROM uom_uom WHERE id = ANY($1::int4[])`, [[from, to]]);
-  const a = r.rows.find((u) => u.id === from);
-  const b = r.rows.find((u) => u.id === to);
-  if (!a || !b || a.category_id !== b.category_id) return price;
-  return (price * Number(a.factor)) / Number(b.factor);
-}
-
 /**
- * The unit price a new or re-priced line takes: the pricelist's price without a rule, i.e. the
- * product's sales price plus its attribute extras, in the line's unit of measure, then carried
- * over the fiscal position's tax mapping. A pricelist with rules is refused (its rules are not
- * ported); another currency than the company's likewise.
+ * The unit price a new or re-priced line takes (`_compute_price_unit`): the display price its
+ * order's pricelist gives (pricelist-price.ts: the rule's price, or the sales price without a
+ * rule, in the line's unit and the order's currency), carried over the fiscal position's tax
+ * mapping of the product's taxes.
  */
 export async function lineUnitPrice(ctx: CallContext, p: {
-  product: ProductFacts; uomId: number | null; pricelistId: number | null; currencyId: number | null; companyId: number; fiscalPositionId: number | null;
+  product: ProductFacts; displayPrice: number; companyId: number; fiscalPositionId: number | null;
 }): Promise<number> {
-  if (p.pricelistId) {
-    const items = await ctx.db.query(`SELECT 1 FROM product_pricelist_item WHERE pricelist_id = $1 LIMIT 1`, [p.pricelistId]);
-    if (items.rowCount) throw missingBehaviour('sale.order.line', 'the unit price from pricelist rules (product.pricelist.item._compute_price)');
-  }
-  const companyCurrency = (await ctx.db.query<{ currency_id: number }>(`SELECT currency_id FROM res_company WHERE id = $1`, [p.companyId])).rows[0]?.currency_id;
-  if (p.currencyId && companyCurrency && p.currencyId !== companyCurrency) throw missingBehaviour('sale.order.line', 'the unit price in another currency than the company\'s');
-  let price = await priceInUom(ctx, p.product.listPrice + p.product.priceExtra, p.product.uomId, p.uomId);
+  let price = p.displayPrice;
   const own = await productTaxes(ctx, p.product.id, p.companyId);
   if (own.length && p.fiscalPositionId) {
     const mapped = await mapTaxes(ctx, p.fiscalPositionId, own);
