@@ -1,3 +1,4 @@
+import { precomputedFields } from './precomputed-fields.ts';
 import { userError } from '../../errors.ts';
 import { ACCESS_MODELS } from '../access/access-policy.ts';
 import type { ModelInfo } from '../registry/types.ts';
@@ -14,9 +15,12 @@ import { ident, requireTable, type WriteEnv } from './write-env.ts';
 export async function afterChange(w: WriteEnv, model: ModelInfo, ids: number[], computes: ReadonlySet<string>, kind: 'create' | 'write', vals: Vals[]): Promise<void> {
   if (!ids.length) return;
   // write protects every written field on the records (models.py write: `env.protecting(...)`);
-  // create only the computed fields given with an inverse, which no recompute here has: a
-  // computed value given to create is recomputed (res.partner commercial_partner_id).
-  const protect = new Map(ids.map((id) => [id, new Set(kind === 'write' ? Object.keys(vals[0] ?? {}) : [])]));
+  // create the computed fields given that are editable or precomputed (`field.compute and (not
+  // field.readonly or field.precompute)`: utm.campaign's name): a readonly computed value given
+  // to create is recomputed (res.partner commercial_partner_id).
+  const precomputed = kind === 'create' ? new Set(precomputedFields(w.ctx.registry, model)) : new Set<string>();
+  const givenToCreate = (given: Vals | undefined) => Object.keys(given ?? {}).filter((name) => computes.has(name) && (!model.fields.get(name)?.readonly || precomputed.has(name)));
+  const protect = new Map(ids.map((id, i) => [id, new Set(kind === 'write' ? Object.keys(vals[0] ?? {}) : givenToCreate(vals[i]))]));
   for (const field of computes) {
     const compute = w.behaviours.computeOf(model.name, field);
     if (compute) await compute(w.ctx, ids, protect);

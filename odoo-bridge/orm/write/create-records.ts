@@ -1,10 +1,11 @@
-import { missingBehaviour } from '../../errors.ts';
+import { missingBehaviour, type OdooError } from '../../errors.ts';
 import type { ModelInfo } from '../registry/types.ts';
 import { collectDefaults } from './defaults.ts';
 import { computesAffectedElsewhere, storedComputedFields } from './python-computes.ts';
 import { MODEL_SEQUENCES, nextByCode } from './sequences.ts';
 import type { RecordWrites } from './nested-writes.ts';
-import { castOf, splitVals } from './vals-columns.ts';
+import { castOf, fieldRefusedByDatabase, splitVals } from './vals-columns.ts';
+import { insertErrorWithExcerpt, insertRefusalWithExcerpt, type InsertBatch, type RefusedInsertValue } from './insert-refusals.ts';
 import { checkCreatedTemporalValues } from './temporal-values.ts';
 import { checkPropertiesContainers } from './properties-containers.ts';
 import { precomputedFields } from './precomputed-fields.ts';
@@ -14,6 +15,7 @@ import { checkFieldNames, checkRules, ident, requireTable, type WriteEnv } from 
 import type { Vals } from './behaviour-registry.ts';
 import { afterChange, updateParentPath } from './after-change.ts';
 import { refreshStoredRelated } from './stored-related.ts';
+import { withUncachedMany2onesHidden } from './uncached-many2ones.ts';
 import { mailThreadAfterCreate } from './mail/mail-thread.ts';
 import { refuseUncheckedConstraints } from './python-constraints.ts';
 import { awaitReferencedCopies, checkReferencedRows, refuseWriteToCopy } from './references/reference-guard.ts';
@@ -36,7 +38,7 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   const behaviours = w.behaviours.of(model.name);
 
   const prepared: Vals[] = [];
-  for (const vals of valsList) prepared.push({ ...(await collectDefaults(w, model)), ...vals });
+  for (const vals of valsList) prepared.push({ ...(await collectDefaults(w, model, vals)), ...vals });
   for (const vals of prepared) await checkPropertiesContainers(w, model, vals);
 
   const sequence = MODEL_SEQUENCES[model.name];
@@ -59,9 +61,26 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
   const precomputed = precomputedFields(w.ctx.registry, model);
   for (const vals of prepared) if (precomputed.some((name) => !(name in vals))) checkCreatedTemporalValues(model, vals);
   // `_create` converts every value for the INSERT before anything Ficus would refuse runs: a wrong
-  // value is Odoo's error, not a refusal.
+  // value is Odoo's error, not a refusal. A value PostgreSQL would refuse is its error once every
+  // record is converted (Python's errors come first), with the excerpt of Odoo's INSERT of the
+  // batch (insert-refusals.ts).
   const converted: Array<ReturnType<typeof splitVals>> = [];
-  for (const vals of prepared) converted.push(splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create', undefined, await floatScales(w.ctx, model, vals, 'create')));
+  const roundings: Array<ReadonlyMap<string, number> | undefined> = [];
+  let refused: RefusedInsertValue | undefined;
+  for (const [row, vals] of prepared.entries()) {
+    const scales = await floatScales(w.ctx, model, vals, 'create');
+    roundings.push(scales);
+    try {
+      converted.push(splitVals(model, vals, w.ctx.lang, w.ctx.access.companyId, 'create', undefined, scales));
+    } catch (error) {
+      const field = fieldRefusedByDatabase(error);
+      if (!field) throw error;
+      refused ??= { row, field, error: error as OdooError };
+      converted.push({ columns: new Map(), x2many: new Map(), parents: new Map() });
+    }
+  }
+  const batch: InsertBatch = { prepared, converted: converted.map((c) => c.columns), roundings };
+  if (refused) throw insertRefusalWithExcerpt(w, model, batch, refused, new Date());
 
   // Stored computes the rows need and no registered behaviour provides: refuse rather than store a wrong value.
   const needed = storedComputedFields(model).filter((f) => prepared.some((v) => !(f in v)) && !w.behaviours.computeOf(model.name, f));
@@ -104,7 +123,9 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
       ? `INSERT INTO ${ident(table)} (${names.map(ident).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id`
       : `INSERT INTO ${ident(table)} DEFAULT VALUES RETURNING id`;
     const referenced = await awaitReferencedCopies(w, table, columns);
-    const inserted = await w.ctx.db.query<{ id: number }>(text, params);
+    const inserted = await w.ctx.db.query<{ id: number }>(text, params).catch((error: unknown) => {
+      throw insertErrorWithExcerpt(w, model, batch, row, error, new Date()) ?? error;
+    });
     const id = inserted.rows[0]!.id;
     checkCreatedTemporalValues(model, vals);
     if (referenced !== 'all found') await checkReferencedRows(w, table, columns);
@@ -120,9 +141,13 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     }
   }
 
-  await refreshStoredRelated(w, model, ids, { create: prepared });
-  await afterChange(w, model, ids, new Set(storedComputedFields(model)), 'create', prepared);
-  for (const b of behaviours) await b.afterCreate?.(w.ctx, ids, prepared);
+  // The new records' computes and the create overrides read many2ones from the cache: one given
+  // as no int is empty there (uncached-many2ones.ts); record rules read the rows.
+  await withUncachedMany2onesHidden(w, model, ids, prepared, async () => {
+    await refreshStoredRelated(w, model, ids, { create: prepared });
+    await afterChange(w, model, ids, new Set(storedComputedFields(model)), 'create', prepared);
+    for (const b of behaviours) await b.afterCreate?.(w.ctx, ids, prepared);
+  });
   if (checkAccess) await checkRules(w, model, 'create', ids);
   await mailThreadAfterCreate(w.ctx, model, ids, valsList);
   for (const b of behaviours) await b.afterSuperCreate?.(w.ctx, ids, prepared);

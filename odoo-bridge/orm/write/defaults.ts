@@ -16,8 +16,25 @@ import {
  * (the ones that run code), then `ir_default` (company value over the global one), then
  * `default_<field>` keys of the context. Log columns are not defaults: the INSERT sets them.
  */
-export async function collectDefaults(w: WriteEnv, model: ModelInfo): Promise<Vals> {
-  return { ...(await pythonDefaults(w.ctx, model)), ...(await registeredAndStoredDefaults(w, model)) };
+export async function collectDefaults(w: WriteEnv, model: ModelInfo, given?: Vals): Promise<Vals> {
+  const overriding = await registeredAndStoredDefaults(w, model);
+  const searched = given ? await missingSearchDefaults(w.ctx, model, (name) => name in given || name in overriding) : {};
+  return { ...(await pythonDefaults(w.ctx, model)), ...searched, ...overriding };
+}
+
+/**
+ * The Python defaults that search (`self.env['utm.stage'].search([], limit=1)`), for a create: only
+ * the fields its values lack and no other default gives, as `_add_missing_default_values` asks
+ * `default_get` for the missing fields alone — the search runs as the user and may be refused.
+ */
+async function missingSearchDefaults(ctx: CallContext, model: ModelInfo, provided: (name: string) => boolean): Promise<Vals> {
+  const defaults: Vals = {};
+  for (const [name, value] of pythonFactsOf(ctx.registry, model).defaults) {
+    if (!('search' in value) || provided(name) || !model.fields.get(name)?.column) continue;
+    const evaluated = await evaluateDefault(ctx, value, model);
+    if (evaluated !== undefined) defaults[name] = Array.isArray(evaluated) ? (evaluated[0] ?? false) : evaluated;
+  }
+  return defaults;
 }
 
 /** The Python defaults of `model`'s stored fields (or of `only` of them), evaluated for this call. */

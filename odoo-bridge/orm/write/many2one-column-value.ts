@@ -21,11 +21,16 @@ const INT4_MAX = 2 ** 31 - 1;
  *   with PostgreSQL's error.
  */
 export function many2oneColumnValue(field: FieldInfo, value: unknown, mode: WriteMode): number | null {
-  if (typeof value === 'number' && Number.isInteger(value)) return value === 0 && !(mode === 'write' && field.companyDependent) ? null : value;
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    // A Python int beyond int4 goes as an int8 literal, cast to the column: "integer out of range", no value named.
+    if (!field.companyDependent && (value < INT4_MIN || value > INT4_MAX)) throw new OdooError('psycopg2.errors.NumericValueOutOfRange', 'integer out of range\n');
+    return value === 0 && !(mode === 'write' && field.companyDependent) ? null : value;
+  }
   if (mode === 'write' || !pythonTruthy(value)) return null;
   // A company-dependent value goes into the jsonb column as it came (PsycopgJson), where no type is checked.
   if (field.companyDependent) return value as number;
-  if (typeof value === 'number') return inInt4(roundHalfAwayFromZero(value), String(value));
+  // A Python int or float goes as a number (int8 or numeric), cast to the column without naming the value.
+  if (typeof value === 'number') return inInt4(roundHalfAwayFromZero(value), null);
   if (typeof value === 'string') {
     if (!/^\s*[+-]?\d+\s*$/.test(value)) throw invalidInteger(value);
     return inInt4(Number.parseInt(value, 10), value.trim());
@@ -48,9 +53,10 @@ function roundHalfAwayFromZero(value: number): number {
   return Math.sign(value) * Math.round(Math.abs(value));
 }
 
-function inInt4(value: number, text: string): number {
+/** `text`: the quoted literal PostgreSQL read (its input function names it), null for a number (a cast does not). */
+function inInt4(value: number, text: string | null): number {
   if (value < INT4_MIN || value > INT4_MAX) {
-    throw new OdooError('psycopg2.errors.NumericValueOutOfRange', /^\s*[+-]?\d+\s*$/.test(text) ? `value "${text}" is out of range for type integer` : 'integer out of range');
+    throw new OdooError('psycopg2.errors.NumericValueOutOfRange', text !== null ? `value "${text}" is out of range for type integer` : 'integer out of range');
   }
   return value;
 }

@@ -80,6 +80,8 @@ const KNOWN_DEPENDS: Readonly<Record<string, Readonly<Record<string, ComputeDepe
     can_image_variant_1024_be_zoomed: { depends: ['image_variant_1920'] },
   },
   'res.currency': { decimal_places: { depends: ['rounding'] } },
+  // addons/utm/models/utm_campaign.py: `name` is computed from the title, editable (readonly=False).
+  'utm.campaign': { name: { depends: ['title'] } },
   'res.company': {
     logo_web: { depends: ['logo', 'partner_id'] },
     uses_default_logo: { depends: ['logo', 'partner_id'] },

@@ -25,7 +25,7 @@ export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId:
   const parents = new Map<string, Vals>();
   // `_create` builds the INSERT from `sorted(stored.items())`: a create's conversion errors come by field name.
   const entries = Object.entries(vals);
-  let refusedByDatabase: OdooError | undefined;
+  let refusedByDatabase: { field: string; error: OdooError } | undefined;
   if (mode === 'create') entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, value] of entries) {
     const field = model.fields.get(name)!;
@@ -51,12 +51,22 @@ export function splitVals(model: ModelInfo, vals: Vals, lang: string, companyId:
     } catch (error) {
       // PostgreSQL refuses a value when the INSERT runs, after Python has converted every column.
       if (mode !== 'create' || !(error instanceof OdooError) || !error.exceptionName.startsWith('psycopg2.')) throw error;
-      refusedByDatabase ??= error;
+      refusedByDatabase ??= { field: name, error };
       continue;
     }
     // 18 company-dependent columns are jsonb keyed by company id; the write merges this company's value in.
     columns.set(name, field.companyDependent && field.columnType === 'jsonb' ? JSON.stringify({ [String(companyId ?? 0)]: converted }) : converted);
   }
-  if (refusedByDatabase) throw refusedByDatabase;
+  if (refusedByDatabase) {
+    refusedFields.set(refusedByDatabase.error, refusedByDatabase.field);
+    throw refusedByDatabase.error;
+  }
   return { columns, x2many, parents };
+}
+
+const refusedFields = new WeakMap<OdooError, string>();
+
+/** The field whose create value `splitVals` found PostgreSQL would refuse, when `error` is that refusal. */
+export function fieldRefusedByDatabase(error: unknown): string | undefined {
+  return error instanceof OdooError ? refusedFields.get(error) : undefined;
 }

@@ -9,7 +9,8 @@ import { listedButPassing } from '../../support/golden/known-differences.ts';
  * of fixtures/odoo-golden-heldout-like/round2*.jsonl must give Odoo 18's answer.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  'transport.r117': "record ids sent as JSON floats (read([20.0])): Python's browse keeps the float and read's `id` key echoes 20.0; the engine takes ids as integers (XML-RPC doubles alike), only the JSON-RPC envelope's id keeps its exact form",
+  'transport.r117':
+    "record ids sent as JSON floats (read([20.0])): Python's browse keeps the float and read/web_read echo `id: 20.0`, but each method then does its own thing with it (measured on Odoo 18: read([20.0, 20]) gives two records, read([20.5]) gives [], unlink([20.5]) a MissingError naming res.partner(20.5,), write([20.0], …) a TypeError \"'float' object is not iterable\", search and copy answer int ids). The wire's JSON.parse makes 20.0 an int before the engine (XML-RPC doubles alike), so an exact answer needs ids that keep their Python type through every method: echoing 20.0 in read alone would be a special case, not the rule",
 };
 
 /**

@@ -19,6 +19,7 @@ import { registerLangAndPricelistChecks } from './res-lang-pricelist.ts';
 import { registerProductCategory } from './product-category.ts';
 import { registerResCompany } from '../company/res-company.ts';
 import { registerIrAttachment } from './ir-attachment.ts';
+import { registerUtm } from '../utm/utm-behaviours.ts';
 
 /**
  * Python behaviour of Odoo's own models that Ficus re-implements (base addon). Services add
@@ -40,6 +41,7 @@ export function coreBehaviours(): BehaviourRegistry {
   registerIrDefault(behaviours);
   registerOndeleteGuards(behaviours);
   registerUom(behaviours);
+  registerUtm(behaviours);
   registerCurrencyAccounting(behaviours);
   registerLangAndPricelistChecks(behaviours);
   registerProductCategory(behaviours);
