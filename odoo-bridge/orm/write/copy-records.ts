@@ -55,6 +55,8 @@ export async function copyRecords(w: WriteEnv, model: ModelInfo, ids: number[], 
     Object.assign(vals, defaults);
     const [newId] = await createRecords(withCopyContext(w, model, defaults), model, [vals]);
     for (const [name, lineIds] of lines) {
+      // A copy_data override that gave the lines itself (account.tax's repartition lines) created them with the record.
+      if (name in vals) continue;
       const field = model.fields.get(name)!;
       const comodel = w.ctx.registry.model(field.relation!)!;
       if (lineIds.length) await copyRecords(w, comodel, lineIds, { [field.relationField!]: newId });

@@ -21,6 +21,8 @@ const PLAIN_READONLY: Readonly<Record<string, readonly string[]>> = {
   'hp.mall.order': ['name'],
   // ir.attachment's content facts: plain readonly fields its create/write set from datas/raw (core/ir-attachment.ts).
   'ir.attachment': ['file_size', 'checksum', 'mimetype', 'index_content'],
+  // account.tax's company_id is `readonly=True` with a default (account_tax.py), not computed.
+  'account.tax': ['company_id'],
 };
 
 export interface ComputeDependencies {

@@ -29,7 +29,8 @@ export async function applyX2manyCommands(writes: RecordWrites, w: WriteEnv, mod
 export function normalizeCommands(value: unknown): Command[] {
   if (value === false || value === null || value === undefined) return [[5, 0, 0]];
   if (!Array.isArray(value)) throw valueError(`Wrong value for x2many field: ${JSON.stringify(value)}`);
-  if (value.every((v) => typeof v === 'number')) return [[6, 0, value]];
+  // fields.py write_batch: a non-empty list of ids is a SET; an empty list holds no command.
+  if (value.length && value.every((v) => typeof v === 'number')) return [[6, 0, value]];
   return value.map((c) => {
     if (!Array.isArray(c) || typeof c[0] !== 'number') throw valueError(`Invalid x2many command: ${JSON.stringify(c)}`);
     return [c[0], typeof c[1] === 'number' ? c[1] : 0, c[2]] as Command;

@@ -10,6 +10,7 @@ import { registerPartnerFieldsSync } from './res-partner-fields-sync.ts';
 import { registerProductVariantPrice } from './product-variant-price.ts';
 import { registerResPartnerBank } from './res-partner-bank.ts';
 import { registerSale } from '../sale/sale-behaviours.ts';
+import { registerAccountTax } from '../account/account-tax.ts';
 import { registerIrConfigParameter } from './ir-config-parameter.ts';
 import { registerIrDefault } from './ir-default.ts';
 import { registerOndeleteGuards } from './ondelete-guards.ts';
@@ -48,5 +49,6 @@ export function coreBehaviours(): BehaviourRegistry {
   registerResCompany(behaviours);
   registerIrAttachment(behaviours);
   registerSale(behaviours);
+  registerAccountTax(behaviours);
   return behaviours;
 }

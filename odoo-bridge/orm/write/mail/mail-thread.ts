@@ -13,6 +13,7 @@ import { trackSubtypeRule } from './track-subtypes.ts';
 import { messagePostTracking } from './tracking-post.ts';
 import { relatedFieldValues } from './related-tracked.ts';
 import { notifyAssignment } from './assignment-notify.ts';
+import { accountTaxLogsTracking, repartitionLinesStr } from './account-tax-log.ts';
 
 /**
  * The chatter side effects of native creates and writes on models inheriting mail.thread
@@ -52,6 +53,12 @@ interface ComputedTracked {
 const COMPUTED_TRACKED: Readonly<Record<string, Readonly<Record<string, ComputedTracked>>>> = {
   // contact_address_inline ← contact_address ← _display_address_depends(): address fields, country_id, company_name, state_id.
   'res.partner': { contact_address_inline: { depends: ['street', 'street2', 'zip', 'city', 'state_id', 'country_id', 'company_name'], compute: contactAddressInline } },
+  'account.tax': { repartition_lines_str: { depends: ['repartition_line_ids', 'invoice_repartition_line_ids', 'refund_repartition_line_ids'], compute: repartitionLinesStr } },
+};
+
+/** `_message_log` overrides: whether the tracking note of record `id` is logged at all (account.tax: only for a used tax). */
+const MESSAGE_LOG_OVERRIDES: Readonly<Record<string, (ctx: CallContext, id: number, changed: ReadonlySet<string>) => Promise<boolean>>> = {
+  'account.tax': accountTaxLogsTracking,
 };
 
 function trackedFields(ctx: CallContext, model: ModelInfo): readonly FieldInfo[] {
@@ -68,10 +75,20 @@ function refuseHook(ctx: CallContext, model: ModelInfo, hook: string, what: stri
   if (overriddenMailHooks(ctx.registry, model.name).has(hook)) throw missingBehaviour(model.name, `${what} (its ${hook} override)`);
 }
 
+/**
+ * `create` overrides that hand the switches to super() through a context variable they fill
+ * (`context = clean_context(…); context.update({...}); super(…, self.with_context(context))`),
+ * which scripts/extract-python-field-facts.py reads only as `with_context` keywords.
+ */
+const CREATE_CONTEXT_FROM_VARIABLE: Readonly<Record<string, readonly string[]>> = {
+  // addons/account/models/account_tax.py create (mail_auto_subscribe_no_notify too: no assignment here to notify).
+  'account.tax': ['mail_create_nosubscribe', 'mail_create_nolog'],
+};
+
 export async function mailThreadAfterCreate(ctx: CallContext, model: ModelInfo, ids: number[], valsList: Vals[]): Promise<void> {
   if (!isMailThread(model) || !ids.length) return;
   // The switches the model's own create override passes to super() (extracted: createContext).
-  const overridden = createContextFlags(ctx.registry, model.name);
+  const overridden = new Set([...createContextFlags(ctx.registry, model.name), ...(CREATE_CONTEXT_FROM_VARIABLE[model.name] ?? [])]);
   const createFlag = (key: string) => flag(ctx, key) || overridden.has(key);
   if (createFlag('tracking_disable')) return;
   const author = await currentAuthor(ctx);
@@ -204,7 +221,7 @@ async function postTracking(ctx: CallContext, model: ModelInfo, initial: Initial
     for (const field of changed) rows.push(await trackingValue(ctx, model, field, before[field.name], after[field.name], id));
     const subtype = subtypeRule ? await subtypeRule(ctx, id, new Set(changed.map((f) => f.name))) : null;
     if (subtype) await messagePostTracking(ctx, model, id, subtype, rows);
-    else await messageLogBatch(ctx, model.name, new Map([[id, '']]), rows);
+    else if (await (MESSAGE_LOG_OVERRIDES[model.name]?.(ctx, id, new Set(changed.map((f) => f.name))) ?? true)) await messageLogBatch(ctx, model.name, new Map([[id, '']]), rows);
   }
 }
 

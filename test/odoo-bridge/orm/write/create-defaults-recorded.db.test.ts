@@ -48,8 +48,6 @@ const KNOWN_GAPS: Record<string, string> = {
   'odoo_ref:account.payment.method.line': `${SILENT_COMPUTE} (name)`,
   'odoo_ref:account.payment.term': `${SILENT_COMPUTE} (early_pay_discount_computation)`,
   'odoo_ref:account.report': `${SILENT_COMPUTE} (availability_condition, filter_*)`,
-  'odoo_ref:account.tax.group': `${SILENT_COMPUTE} (country_id)`,
-  'odoo_ref:account.tax.repartition.line': `${SILENT_COMPUTE} (use_in_tax_closing)`,
   'odoo_ref:resource.calendar.attendance': `${SILENT_COMPUTE} (duration_days)`,
   // privacy.log create anonymises the name and email (privacy_log.py _anonymize_*): not ported.
   'odoo_ref:privacy.log': 'its create override anonymises name and email',
