@@ -42,7 +42,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from python_record_reads import read_guards  # noqa: E402
+from python_record_reads import collect_list_methods, read_guards  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -835,6 +835,10 @@ def field_facts(call, text, constants, class_functions=None):
                 facts['digits'] = {'precision': v}
         elif kw.arg in ('compute', 'related'):
             facts['computed'] = True
+        elif kw.arg == 'inverse':
+            # models.py write: a written field with an inverse runs it on the records (determine_inverse), reading them.
+            ok, v = const(kw.value)
+            facts['inverse'] = not ok or bool(v)
         elif kw.arg == 'store':
             ok, v = const(kw.value)
             if ok:
@@ -1113,37 +1117,48 @@ def main():
     inherits = {}
     mail_hooks = {}
     reads = {}
+    inverses = {}  # model -> field -> modules whose definition of it names an `inverse=` method
     create_context = {}  # model -> mail.thread flag -> modules whose create override sets it
     onchange = {}  # model -> field -> modules whose classes have an @api.onchange on it
     classes = {}  # model -> its classes in load order, for fields_get `depends` (get_depends over the MRO)
-    for module in order:
-        base = dirs[module]
+    def module_files(module):
         for sub in ('models', 'wizard', 'wizards', 'report'):
-            folder = os.path.join(base, sub)
-            if not os.path.isdir(folder):
-                continue
-            files = sorted(os.path.join(d, f) for d, _dirs, fs in os.walk(folder) for f in fs if f.endswith('.py'))
-            for fname in files:
-                for model, parents, facts, hooks, readers, klass, onchanges in classes_of(fname):
-                    for field_name in sorted(onchanges):
-                        onchange.setdefault(model, {}).setdefault(field_name, []).append(module)
-                    entry = {'module': module}
-                    entry.update({k: v for k, v in klass.items() if v})
-                    classes.setdefault(model, []).append(entry)
-                    for op in sorted(readers):
-                        if op.startswith('createContext:'):
-                            create_context.setdefault(model, {}).setdefault(op.split(':', 1)[1], []).append(module)
-                            continue
-                        reads.setdefault(model, {}).setdefault(op, []).append(module)
-                    inherits.setdefault(model, set()).update(parents)
-                    if model not in ('mail.thread', 'base'):
-                        for hook in sorted(hooks):
-                            mail_hooks.setdefault(model, {}).setdefault(hook, []).append(module)
-                    for fname_, f in facts.items():
-                        history = fields.setdefault(model, {}).setdefault(fname_, [])
-                        merged = dict(history[-1][1]) if history else {}
-                        merged.update(f)
-                        history.append([module, merged])
+            folder = os.path.join(dirs[module], sub)
+            if os.path.isdir(folder):
+                yield from sorted(os.path.join(d, f) for d, _dirs, fs in os.walk(folder) for f in fs if f.endswith('.py'))
+
+    # The field-name lists methods return, over every installed module (python_record_reads.LIST_METHODS).
+    for module in order:
+        for fname in module_files(module):
+            with open(fname, encoding='utf-8') as fh:
+                try:
+                    collect_list_methods(parse_module(fh.read()))
+                except SyntaxError:
+                    pass
+    for module in order:
+        for fname in module_files(module):
+            for model, parents, facts, hooks, readers, klass, onchanges in classes_of(fname):
+                for field_name in sorted(onchanges):
+                    onchange.setdefault(model, {}).setdefault(field_name, []).append(module)
+                entry = {'module': module}
+                entry.update({k: v for k, v in klass.items() if v})
+                classes.setdefault(model, []).append(entry)
+                for op in sorted(readers):
+                    if op.startswith('createContext:'):
+                        create_context.setdefault(model, {}).setdefault(op.split(':', 1)[1], []).append(module)
+                        continue
+                    reads.setdefault(model, {}).setdefault(op, []).append(module)
+                inherits.setdefault(model, set()).update(parents)
+                if model not in ('mail.thread', 'base'):
+                    for hook in sorted(hooks):
+                        mail_hooks.setdefault(model, {}).setdefault(hook, []).append(module)
+                for fname_, f in facts.items():
+                    if f.get('inverse'):
+                        inverses.setdefault(model, {}).setdefault(fname_, []).append(module)
+                    history = fields.setdefault(model, {}).setdefault(fname_, [])
+                    merged = dict(history[-1][1]) if history else {}
+                    merged.update(f)
+                    history.append([module, merged])
 
     def ancestors(model, seen=None):
         seen = seen if seen is not None else set()
@@ -1178,7 +1193,7 @@ def main():
 
     parents = {m: sorted(p) for m, p in sorted(inherits.items()) if p}
     body = {'fields': out_fields, 'inherits': parents, 'mailThread': mail_thread, 'mailHooks': mail_hooks,
-            'readsRecords': reads, 'onchange': onchange, 'createContext': create_context}
+            'readsRecords': reads, 'inverses': inverses, 'onchange': onchange, 'createContext': create_context}
     header = (
         '// GENERATED by scripts/extract-python-field-facts.py from the Python sources of the modules installed\n'
         '// in fixtures/odoo_ref.sql.gz and fixtures/hp_legacy.sql.gz (Odoo 18 in /work/odoo-src, hp_* addons in\n'
@@ -1187,6 +1202,7 @@ def main():
         '// environment kind), `tracking` sequence and whether it is computed, as merged up to that module;\n'
         '// `inherits`: each model\'s `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;\n'
         '// `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;\n'
+        '// `inverses`: per model, the fields a module defines with an `inverse=` method (models.py write runs it on the records)\n'
         '// `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records\n'
         '// (`write?<key>`: only when the written vals hold that key; `*`: any non-empty vals).\n'
         '// `createContext`: per model, the mail.thread switches its `create` override passes to super(), by module.\n'

@@ -28,6 +28,44 @@ NON_READING = {'env', 'ids', '_ids', '_name', '_context', '_cr', '_uid', 'pool',
 READING_METHODS = {'mapped', 'filtered', 'sorted', 'read', 'grouped', 'filtered_domain'}
 ANY = '*'
 
+# Methods that only list field names (`def _get_company_root_delegated_field_names(self): return
+# ['currency_id']`, extended by `return super()._get_company_root_delegated_field_names() + [...]`
+# in account and l10n_sa_edi): method name -> the names every installed definition lists. A write
+# override testing `set(vals) & set(self._get_company_root_delegated_field_names())` reads its
+# records only for those keys. Filled by collect_list_methods over all installed modules before the
+# overrides are analysed; a key a later module adds is a field of that module, so it can only be
+# written where that module is installed.
+LIST_METHODS = {}
+
+
+def _literal_names(node):
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return {e.value for e in node.elts}
+    return None
+
+
+def _is_super_call_of(node, name):
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
+            and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == 'super')
+
+
+def collect_list_methods(tree):
+    """Record the methods of `tree` whose body is `return [<names>]` or `return super().<same>() + [<names>]`."""
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+        if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+            continue
+        value = body[0].value
+        names = _literal_names(value)
+        if names is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            for sup, lit in ((value.left, value.right), (value.right, value.left)):
+                if _is_super_call_of(sup, fn.name) and _literal_names(lit) is not None:
+                    names = _literal_names(lit)
+        if names is not None:
+            LIST_METHODS.setdefault(fn.name, set()).update(names)
+
 
 def is_api_model(fn):
     return any(isinstance(d, ast.Attribute) and d.attr in ('model', 'model_create_multi') and isinstance(d.value, ast.Name) and d.value.id == 'api'
@@ -68,6 +106,13 @@ class Reads:
             return {e.value for e in node.elts}
         if isinstance(node, ast.Name) and node.id in self.sequences:
             return set(self.sequences[node.id])
+        # set(<names>), list(<names>)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ('set', 'list', 'tuple', 'frozenset') and len(node.args) == 1:
+            return self._constants(node.args[0], loop_consts)
+        # self._get_company_root_delegated_field_names(): the names its installed definitions list
+        if isinstance(node, ast.Call) and not node.args and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == 'self' and node.func.attr in LIST_METHODS:
+            return set(LIST_METHODS[node.func.attr])
         return None
 
     def keys_of(self, test, loop_consts=None):

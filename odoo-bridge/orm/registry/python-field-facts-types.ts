@@ -66,6 +66,8 @@ export interface PythonFieldFacts {
   mailHooks: Record<string, Record<string, string[]>>;
   /** Per model, the modules whose `write` / `unlink` (or `@api.ondelete`) override reads the records (`write?<key>`: only for vals holding key; `*`: any non-empty vals). */
   readsRecords: Record<string, Record<string, string[]>>;
+  /** Per model and field, the modules whose definition of the field names an `inverse=` method. */
+  inverses: Record<string, Record<string, string[]>>;
   /** Per model (its own classes), the fields its `@api.onchange` methods watch, with the defining modules (`*`: names not literal). */
   onchange: Record<string, Record<string, string[]>>;
   /** Per model, the mail.thread context switches (`mail_create_nosubscribe`…) its `create` override passes to `super()`, with the defining modules. */

@@ -5,6 +5,7 @@
 // environment kind), `tracking` sequence and whether it is computed, as merged up to that module;
 // `inherits`: each model's `_inherit` parents (mixins included); `mailThread`: models inheriting mail.thread;
 // `mailHooks`: per model, the mail.thread hooks (_creation_subtype, _track_subtype…) its classes override, by module;
+// `inverses`: per model, the fields a module defines with an `inverse=` method (models.py write runs it on the records)
 // `readsRecords`: per model, the modules whose `write` / `unlink` (or @api.ondelete) override reads the records
 // (`write?<key>`: only when the written vals hold that key; `*`: any non-empty vals).
 // `createContext`: per model, the mail.thread switches its `create` override passes to super(), by module.
@@ -7395,6 +7396,352 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "spreadsheet.mixin"
   ]
  },
+ "inverses": {
+  "account.account": {
+   "code": [
+    "account"
+   ],
+   "opening_balance": [
+    "account"
+   ],
+   "opening_credit": [
+    "account"
+   ],
+   "opening_debit": [
+    "account"
+   ]
+  },
+  "account.analytic.plan": {
+   "name": [
+    "analytic"
+   ],
+   "parent_id": [
+    "analytic"
+   ]
+  },
+  "account.automatic.entry.wizard": {
+   "expense_accrual_account": [
+    "account"
+   ],
+   "journal_id": [
+    "account"
+   ],
+   "revenue_accrual_account": [
+    "account"
+   ]
+  },
+  "account.code.mapping": {
+   "code": [
+    "account"
+   ]
+  },
+  "account.fiscal.position": {
+   "foreign_vat": [
+    "account"
+   ]
+  },
+  "account.move": {
+   "amount_total": [
+    "account"
+   ],
+   "company_id": [
+    "account"
+   ],
+   "currency_id": [
+    "account"
+   ],
+   "invoice_payment_term_id": [
+    "account"
+   ],
+   "journal_id": [
+    "account"
+   ],
+   "name": [
+    "account"
+   ],
+   "partner_id": [
+    "account"
+   ],
+   "payment_reference": [
+    "account"
+   ],
+   "tax_totals": [
+    "account"
+   ]
+  },
+  "account.move.line": {
+   "account_id": [
+    "account"
+   ],
+   "amount_currency": [
+    "account"
+   ],
+   "analytic_distribution": [
+    "account"
+   ],
+   "credit": [
+    "account"
+   ],
+   "debit": [
+    "account"
+   ],
+   "partner_id": [
+    "account"
+   ],
+   "product_id": [
+    "account"
+   ]
+  },
+  "account.move.send.wizard": {
+   "extra_edis": [
+    "account"
+   ],
+   "sending_methods": [
+    "account"
+   ]
+  },
+  "account.payment": {
+   "partner_id": [
+    "account"
+   ]
+  },
+  "account.report.line": {
+   "account_codes_formula": [
+    "account"
+   ],
+   "aggregation_formula": [
+    "account"
+   ],
+   "domain_formula": [
+    "account"
+   ],
+   "external_formula": [
+    "account"
+   ],
+   "tax_tags_formula": [
+    "account"
+   ]
+  },
+  "account.setup.bank.manual.config": {
+   "linked_journal_id": [
+    "account"
+   ],
+   "new_journal_name": [
+    "account"
+   ]
+  },
+  "analytic.plan.fields.mixin": {
+   "auto_account_id": [
+    "analytic"
+   ]
+  },
+  "base.document.layout": {
+   "account_number": [
+    "account"
+   ]
+  },
+  "crm.team": {
+   "is_favorite": [
+    "sales_team"
+   ],
+   "member_ids": [
+    "sales_team"
+   ]
+  },
+  "discuss.channel": {
+   "channel_partner_ids": [
+    "mail"
+   ]
+  },
+  "ir.actions.client": {
+   "params": [
+    "base"
+   ]
+  },
+  "ir.actions.server": {
+   "resource_ref": [
+    "base"
+   ],
+   "selection_value": [
+    "base"
+   ]
+  },
+  "ir.attachment": {
+   "datas": [
+    "base"
+   ],
+   "raw": [
+    "base"
+   ]
+  },
+  "ir.model.fields": {
+   "selection": [
+    "base"
+   ]
+  },
+  "ir.sequence": {
+   "number_next_actual": [
+    "base"
+   ]
+  },
+  "ir.sequence.date_range": {
+   "number_next_actual": [
+    "base"
+   ]
+  },
+  "ir.ui.view": {
+   "arch": [
+    "base"
+   ],
+   "arch_base": [
+    "base"
+   ],
+   "model_id": [
+    "base"
+   ]
+  },
+  "mail.activity.type": {
+   "suggested_next_type_ids": [
+    "mail"
+   ],
+   "triggered_next_type_id": [
+    "mail"
+   ]
+  },
+  "mail.compose.message": {
+   "reply_to_mode": [
+    "mail"
+   ]
+  },
+  "mail.mail": {
+   "unrestricted_attachment_ids": [
+    "mail"
+   ]
+  },
+  "mail.thread": {
+   "message_partner_ids": [
+    "mail"
+   ]
+  },
+  "payment.provider": {
+   "journal_id": [
+    "account_payment"
+   ]
+  },
+  "privacy.lookup.wizard.line": {
+   "resource_ref": [
+    "privacy_lookup"
+   ]
+  },
+  "product.product": {
+   "image_1920": [
+    "product"
+   ],
+   "lst_price": [
+    "product"
+   ]
+  },
+  "product.template": {
+   "barcode": [
+    "product"
+   ],
+   "default_code": [
+    "product"
+   ],
+   "packaging_ids": [
+    "product"
+   ],
+   "standard_price": [
+    "product"
+   ],
+   "volume": [
+    "product"
+   ],
+   "weight": [
+    "product"
+   ]
+  },
+  "res.company": {
+   "city": [
+    "base"
+   ],
+   "color": [
+    "base"
+   ],
+   "country_id": [
+    "base"
+   ],
+   "partner_gid": [
+    "partner_autocomplete"
+   ],
+   "state_id": [
+    "base"
+   ],
+   "street": [
+    "base"
+   ],
+   "street2": [
+    "base"
+   ],
+   "zip": [
+    "base"
+   ]
+  },
+  "res.config.settings": {
+   "account_default_credit_limit": [
+    "account"
+   ],
+   "portal_allow_api_keys": [
+    "portal"
+   ]
+  },
+  "res.currency.rate": {
+   "company_rate": [
+    "base"
+   ],
+   "inverse_company_rate": [
+    "base"
+   ]
+  },
+  "res.partner": {
+   "company_type": [
+    "base"
+   ],
+   "invoice_edi_format": [
+    "account"
+   ],
+   "property_product_pricelist": [
+    "product"
+   ],
+   "use_partner_credit_limit": [
+    "account"
+   ]
+  },
+  "res.users": {
+   "new_password": [
+    "base"
+   ],
+   "notification_type": [
+    "mail"
+   ],
+   "password": [
+    "base"
+   ],
+   "totp_secret": [
+    "auth_totp"
+   ]
+  },
+  "spreadsheet.mixin": {
+   "spreadsheet_data": [
+    "spreadsheet"
+   ]
+  },
+  "uom.uom": {
+   "ratio": [
+    "uom"
+   ]
+  }
+ },
  "mailHooks": {
   "account.move": {
    "_creation_message": [
@@ -8609,10 +8956,22 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
    "write": [
     "account"
    ],
-   "write?*": [
+   "write?account_storno": [
     "base"
    ],
    "write?country_id": [
+    "base"
+   ],
+   "write?currency_id": [
+    "base"
+   ],
+   "write?fiscalyear_last_day": [
+    "base"
+   ],
+   "write?fiscalyear_last_month": [
+    "base"
+   ],
+   "write?tax_exigibility": [
     "base"
    ],
    "writeBeforeSuper": [

@@ -117,6 +117,11 @@ export function readsRecordsOnWrite(registry: Registry, model: string, operation
   });
 }
 
+/** Whether an installed module defines `model`'s `field` (or a mixin's) with an `inverse=` method. */
+export function hasPythonInverse(registry: Registry, model: string, field: string): boolean {
+  return lineage(model).some((owner) => (PYTHON_FIELD_FACTS.inverses[owner]?.[field] ?? []).some((m) => registry.modules.has(m)));
+}
+
 /**
  * Whether an installed `write`/`unlink` override always reads the records before its `super()`
  * call, so before BaseModel's access check (extracted as `writeBeforeSuper` / `unlinkBeforeSuper`).

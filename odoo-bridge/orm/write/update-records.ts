@@ -34,7 +34,7 @@ export async function updateRecordsWith(writes: RecordWrites, w: WriteEnv, model
   if (checkAccess) await missingBeforeAccess(w, model, 'write', [...new Set(ids)]);
   if (checkAccess) w.ctx.access.checkModel(model, 'write');
   checkFieldNames(model, vals);
-  const unique = await existingOrMissingError(w, model, 'write', [...new Set(ids)], checkAccess, Object.keys(vals));
+  const unique = await existingOrMissingError(w, model, 'write', [...new Set(ids)], checkAccess, Object.keys(vals), vals);
   if (checkAccess) await checkRules(w, model, 'write', unique);
   // `check_field_access_rights('write', vals)` after the write access check: fields with groups (access/field-groups.ts).
   if (checkAccess && ids.length) w.ctx.fieldAccess.check(model, 'write', Object.keys(vals), ids);

@@ -13,15 +13,8 @@ import { itAnswersAsOdooButListed } from '../../support/golden/known-differences
  * call leaves the earlier writes undone) and /web/dataset/call_button returning an action dict.
  * Replayed over HTTP by the replayer that judges the hidden set, on fresh copies.
  */
-/** Recorded answers Ficus deliberately does not give, each with why. */
-const COMPANY_WRITE_OF_MISSING_ID =
-  "res.company.write({'sequence': n}) on an id that does not exist: Odoo 18 answers True (its write override reads nothing of the record for that key and the UPDATE touches no row), so resequence goes on and writes the ids before it; Ficus's missing-records facts (orm/write/missing-records.ts) count res.company's write as reading its records and answer MissingError. product.template's write reads first in both (transport.w050, seq_resequence_w)";
 /** Recorded answers Ficus does not give yet, each with why. */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  'transport.h050': COMPANY_WRITE_OF_MISSING_ID,
-  'seq_resequence_h#3': COMPANY_WRITE_OF_MISSING_ID,
-  'seq_resequence_h#4': `${COMPANY_WRITE_OF_MISSING_ID} (the sequence Odoo wrote before the missing id)`,
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 describe('held-out-like transport cases, round 3 (pages, ids, resequence, call_button) over HTTP', () => {
   let outcomes: ReplayOutcome[];

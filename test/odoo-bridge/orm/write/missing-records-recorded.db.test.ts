@@ -21,9 +21,6 @@ const KNOWN_GAPS: Record<string, string> = {
   // ir.model.fields.write reads only when a non-translated field is written (`translate_only`).
   'odoo_ref:recorded/012': 'a read guarded by the written fields being translated',
   'hp_legacy:recorded/034': 'a read guarded by the written fields being translated',
-  // Odoo inserts the implied groups' rows for the deleted id and fails on the foreign key.
-  'odoo_ref:recorded/006': 'implied_ids written on a deleted group: a foreign-key error in Odoo',
-  'hp_legacy:recorded/028': 'implied_ids written on a deleted group: a foreign-key error in Odoo',
 };
 
 const recordedCases = (file: string) => jsonLines<RecordedCase>(`fixtures/odoo-differential-write/${file}`);
