@@ -13,7 +13,7 @@ import { taxFrom, taxJson, taxOf, type TaxJson } from './sale-tax-totals.ts';
  * env.company), its totals rounded to that company's currency; each total the template's currency
  * tells apart from the price is written with `format_amount` ("(= $ 16.50 Incl. Taxes, …)"), else " ".
  */
-interface CurrencyFacts { rounding: number; decimal_places: number | null; symbol: string | null; position: string | null }
+export interface CurrencyFacts { rounding: number; decimal_places: number | null; symbol: string | null; position: string | null }
 export interface TaxStringFacts {
   price: number | string | null;
   currency: CurrencyFacts | null;
@@ -35,11 +35,11 @@ function templateCurrency(template: Sql): Sql {
     (SELECT c.currency_id FROM res_company c ORDER BY c.id LIMIT 1))`;
 }
 
-const currencyJson = (id: Sql) => sql`(SELECT json_build_object('rounding', cur.rounding, 'decimal_places', cur.decimal_places, 'symbol', cur.symbol, 'position', cur.position)
+export const currencyJson = (id: Sql) => sql`(SELECT json_build_object('rounding', cur.rounding, 'decimal_places', cur.decimal_places, 'symbol', cur.symbol, 'position', cur.position)
   FROM res_currency cur WHERE cur.id = ${id})`;
 
 /** `get_lang(env)`: the context's language when installed, else the user's company partner's, else en_US. */
-function formatLang(scope: ComputeScope): Sql {
+export function formatLang(scope: ComputeScope): Sql {
   const contextLang = typeof scope.env.context?.lang === 'string' ? scope.env.context.lang : null;
   return sql`(SELECT json_build_object('grouping', l.grouping, 'thousands_sep', l.thousands_sep, 'decimal_point', l.decimal_point) FROM res_lang l
      WHERE l.active AND l.code = COALESCE(
@@ -106,7 +106,7 @@ function splitByCounts(text: string, counts: number[]): string[] {
 }
 
 /** res_lang.py `intersperse` on the integer part: its leading non-digits kept, the digits grouped from the right. */
-function intersperse(text: string, counts: number[], separator: string): string {
+export function intersperse(text: string, counts: number[], separator: string): string {
   const match = /^([^0-9]*)([^ ]*)(.*)$/s.exec(text)!;
   const [, left, digits, right] = match as unknown as [string, string, string, string];
   const reversed = [...digits].reverse().join('');
@@ -115,7 +115,7 @@ function intersperse(text: string, counts: number[], separator: string): string 
 }
 
 /** tools/misc.py `format_amount`: the rounded amount in the language's format, the symbol beside it with a no-break space. */
-function formatAmount(amount: number, currency: CurrencyFacts, lang: NonNullable<TaxStringFacts['lang']>): string {
+export function formatAmount(amount: number, currency: CurrencyFacts, lang: NonNullable<TaxStringFacts['lang']>): string {
   const digits = currency.decimal_places ?? 2;
   const rounded = roundTo(amount, Number(currency.rounding));
   let counts: number[];
