@@ -11,9 +11,6 @@ import { itAnswersAsOdooButListed } from '../../support/golden/known-differences
 const LEGACY_BUSINESS_METHOD =
   "hp.community.post.action_hide is the legacy addon's Python, which the content service answers in the legacy phase (FICUS_LEGACY_ADDONS); the plain engine replayed here refuses it clearly";
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  'seq_wusers#20': "res.users.change_password over RPC (old password check, then the sudo'd password write) is a business method Ficus refuses clearly",
-  'seq_wusers#21': 'follows seq_wusers#20: the password did not change, so the old one still works (AccessError of the write, not AccessDenied)',
-  'seq_wusers#22': 'follows seq_wusers#20: the new password was never set (AccessDenied)',
   'seq_whp#29': LEGACY_BUSINESS_METHOD,
   'seq_whp#31': `${LEGACY_BUSINESS_METHOD} (the post read back is still published)`,
 };
