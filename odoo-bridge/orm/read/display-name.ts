@@ -141,6 +141,21 @@ const SQL_RULES: Record<string, SqlRule> = {
   },
   // base ir_ui_menu.py `_get_full_name(level=6)`: the parents' names joined with "/", "..." past six levels.
   'ir.ui.menu': (env, m, a) => menuFullName(env, m, a),
+  // account account_tax.py `_compute_display_name`: the name, then " (<country code>)" when the
+  // tax's country is not the fiscal country of the first of its company's branches the env's
+  // companies hold (`_accessible_branches()[:1]`: the company itself, else its nearest branches in
+  // the company order). The `append_type_to_tax_name` and product-form variants are not reproduced.
+  'account.tax': (env, m, a) => {
+    const allowed = env.context?.allowed_company_ids;
+    const companies = Array.isArray(allowed) && allowed.every((id) => Number.isInteger(id)) ? (allowed as number[]) : env.companyId ? [env.companyId] : null;
+    const company = sql.ref(`${a}.company_id`);
+    const accessible = companies ? sql`AND b.id = ANY(${companies}::int4[])` : sql`AND b.id = ${company}`;
+    const fiscalCountry = sql`(SELECT b.account_fiscal_country_id FROM res_company b JOIN res_company t ON t.id = ${company}
+        WHERE (b.id = t.id OR b.parent_path LIKE t.parent_path || '%') ${accessible}
+        ORDER BY length(b.parent_path) - length(replace(b.parent_path, '/', '')), b.sequence, b.name LIMIT 1)`;
+    return sql`${fieldSql(env, m.fields.get('name')!, a)} || CASE WHEN ${sql.ref(`${a}.country_id`)} IS DISTINCT FROM ${fiscalCountry}
+      THEN ' (' || COALESCE((SELECT c.code FROM res_country c WHERE c.id = ${sql.ref(`${a}.country_id`)}), 'False') || ')' ELSE '' END`;
+  },
 };
 
 /**
