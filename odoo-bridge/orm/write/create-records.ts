@@ -141,15 +141,18 @@ export async function createRecordsWith(writes: RecordWrites, w: WriteEnv, model
     }
   }
 
-  // The new records' computes and the create overrides read many2ones from the cache: one given
-  // as no int is empty there (uncached-many2ones.ts); record rules read the rows.
+  // The new records' computes and the create overrides (before and after mail.thread's) read
+  // many2ones from the cache: one given as no int is empty there (uncached-many2ones.ts); record
+  // rules read the rows.
   await withUncachedMany2onesHidden(w, model, ids, prepared, async () => {
     await refreshStoredRelated(w, model, ids, { create: prepared });
     await afterChange(w, model, ids, new Set(storedComputedFields(model)), 'create', prepared);
     for (const b of behaviours) await b.afterCreate?.(w.ctx, ids, prepared);
   });
   if (checkAccess) await checkRules(w, model, 'create', ids);
-  await mailThreadAfterCreate(w.ctx, model, ids, valsList);
-  for (const b of behaviours) await b.afterSuperCreate?.(w.ctx, ids, prepared);
+  await withUncachedMany2onesHidden(w, model, ids, prepared, async () => {
+    await mailThreadAfterCreate(w.ctx, model, ids, valsList);
+    for (const b of behaviours) await b.afterSuperCreate?.(w.ctx, ids, prepared);
+  });
   return ids;
 }
