@@ -176,7 +176,29 @@ def create_context_flags(fn):
             if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == 'with_context' \
                     and isinstance(arg.func.value, ast.Name) and arg.func.value.id == 'self':
                 flags.update(k.arg for k in arg.keywords if k.arg in MAIL_CREATE_FLAGS and isinstance(k.value, ast.Constant) and k.value.value is True)
+                # `self.with_context(context)` where the override filled `context` with literal dicts
+                # (account.tax: `context = clean_context(…); context.update({...})`).
+                for given in arg.args:
+                    if isinstance(given, ast.Name):
+                        flags.update(flag for flag, value in dict_literals_assigned(fn, given.id).items() if flag in MAIL_CREATE_FLAGS and value is True)
     return flags
+
+
+def dict_literals_assigned(fn, name):
+    """Constant items of the dict literals a function puts into the variable `name` (`name = {...}`, `name.update({...})`)."""
+    items = {}
+    for node in ast.walk(fn):
+        literal = None
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            literal = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == 'update' \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name and node.args:
+            literal = node.args[0]
+        if isinstance(literal, ast.Dict):
+            for key, value in zip(literal.keys, literal.values):
+                if isinstance(key, ast.Constant) and isinstance(value, ast.Constant):
+                    items[key.value] = value.value
+    return items
 
 
 def is_ondelete(fn):

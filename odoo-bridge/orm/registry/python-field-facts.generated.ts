@@ -26,6 +26,14 @@ export const PYTHON_FIELD_FACTS: PythonFieldFacts = {
     "account"
    ]
   },
+  "account.tax": {
+   "mail_create_nolog": [
+    "account"
+   ],
+   "mail_create_nosubscribe": [
+    "account"
+   ]
+  },
   "crm.team": {
    "mail_create_nosubscribe": [
     "sales_team"

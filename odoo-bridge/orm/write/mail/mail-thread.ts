@@ -75,20 +75,10 @@ function refuseHook(ctx: CallContext, model: ModelInfo, hook: string, what: stri
   if (overriddenMailHooks(ctx.registry, model.name).has(hook)) throw missingBehaviour(model.name, `${what} (its ${hook} override)`);
 }
 
-/**
- * `create` overrides that hand the switches to super() through a context variable they fill
- * (`context = clean_context(…); context.update({...}); super(…, self.with_context(context))`),
- * which scripts/extract-python-field-facts.py reads only as `with_context` keywords.
- */
-const CREATE_CONTEXT_FROM_VARIABLE: Readonly<Record<string, readonly string[]>> = {
-  // addons/account/models/account_tax.py create (mail_auto_subscribe_no_notify too: no assignment here to notify).
-  'account.tax': ['mail_create_nosubscribe', 'mail_create_nolog'],
-};
-
 export async function mailThreadAfterCreate(ctx: CallContext, model: ModelInfo, ids: number[], valsList: Vals[]): Promise<void> {
   if (!isMailThread(model) || !ids.length) return;
   // The switches the model's own create override passes to super() (extracted: createContext).
-  const overridden = new Set([...createContextFlags(ctx.registry, model.name), ...(CREATE_CONTEXT_FROM_VARIABLE[model.name] ?? [])]);
+  const overridden = createContextFlags(ctx.registry, model.name);
   const createFlag = (key: string) => flag(ctx, key) || overridden.has(key);
   if (createFlag('tracking_disable')) return;
   const author = await currentAuthor(ctx);
