@@ -11,14 +11,19 @@ the change expired, and the change back.
     /usr/bin/python3 scripts/record-password-changes.py --database hp_legacy http://127.0.0.1:18321 \\
         --reset-cmd '/tmp/oracle/reset.sh p2 odoo'
 
-Each block runs from a fresh copy and is recorded twice (golden_recorder.main).
+    /usr/bin/python3 scripts/record-password-changes.py --wizard http://127.0.0.1:18321 \\
+        --reset-cmd '/tmp/oracle/reset.sh p2 odoo'
+
+(--wizard: the users list's Change Password wizard on odoo_ref, change.password.wizard and its
+change.password.user lines, into password-wizard.jsonl.) Each block runs from a fresh copy and is
+recorded twice (golden_recorder.main).
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import golden_recorder as g  # noqa: E402
-from golden_recorder import kw, rpc, xml  # noqa: E402
+from golden_recorder import kw, rpc, saved, xml  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, '..', 'fixtures', 'odoo-golden-heldout-like')
@@ -52,10 +57,44 @@ def password_change_sequence(login, uid):
     ]
 
 
+def wizard_sequence():
+    """Admin changes other users' passwords and its own through the wizard; blank and several wizards refused; demo may not."""
+    def line(uid, login, password):
+        return (0, 0, {'user_id': uid, 'user_login': login, 'new_passwd': password})
+
+    def own(title, login, uid, password):
+        return rpc(title, login, 'res.users', 'read', [[uid]], {'fields': ['login']}, password=password)
+
+    return [
+        rpc('a wizard for demo (new password) and portal (none)', 'admin', 'change.password.wizard', 'create',
+            [{'user_ids': [line(6, 'demo', ' demo.w '), line(7, 'portal', '')]}], save='w1'),
+        rpc('its lines', 'admin', 'change.password.user', 'search_read', [[('wizard_id', '=', saved('w1'))]], {'fields': ['user_id', 'user_login', 'new_passwd']}),
+        rpc('the button', 'admin', 'change.password.wizard', 'change_password_button', [[saved('w1')]]),
+        rpc('the lines forget the passwords', 'admin', 'change.password.user', 'search_read', [[('wizard_id', '=', saved('w1'))]], {'fields': ['user_id', 'new_passwd']}),
+        own('demo with the new password', 'demo', 6, 'demo.w'),
+        own('demo with the old password', 'demo', 6, 'demo'),
+        own('portal unchanged', 'portal', 7, 'portal'),
+        rpc('a wizard with a blank password', 'admin', 'change.password.wizard', 'create', [{'user_ids': [line(7, 'portal', '   ')]}], save='w2'),
+        rpc('its button: blank refused', 'admin', 'change.password.wizard', 'change_password_button', [[saved('w2')]]),
+        rpc('the button of two wizards', 'admin', 'change.password.wizard', 'change_password_button', [lambda s: [s['w1'], s['w2']]]),
+        rpc('a line button alone', 'admin', 'change.password.user', 'change_password_button', [lambda s: [s['w2']]]),
+        rpc('demo may not open the wizard', 'demo', 'change.password.wizard', 'create', [{'user_ids': []}], password='demo.w'),
+        rpc('admin changes its own password through the wizard', 'admin', 'change.password.wizard', 'create', [{'user_ids': [line(2, 'admin', 'admin.w')]}], save='w3'),
+        rpc('the button: reload', 'admin', 'change.password.wizard', 'change_password_button', [[saved('w3')]]),
+        own('admin with the new password', 'admin', 2, 'admin.w'),
+        own('admin with the old password', 'admin', 2, 'admin'),
+    ]
+
+
 ODOO_REF = {'admin': 2, 'demo': 6, 'portal': 7}
 HP_LEGACY = {'admin': 2, 'member001@hp.example': 6}
 
 if __name__ == '__main__':
+    if '--wizard' in sys.argv:
+        sys.argv.remove('--wizard')
+        g.DB = 'odoo_ref'
+        g.main(__doc__, [('seq_pwwiz', None, wizard_sequence())], ODOO_REF, os.path.join(FIXTURES, 'password-wizard.jsonl'))
+        sys.exit(0)
     database = 'odoo_ref'
     if '--database' in sys.argv:
         at = sys.argv.index('--database')

@@ -23,6 +23,8 @@ const PLAIN_READONLY: Readonly<Record<string, readonly string[]>> = {
   'ir.attachment': ['file_size', 'checksum', 'mimetype', 'index_content'],
   // account.tax's company_id is `readonly=True` with a default (account_tax.py), not computed.
   'account.tax': ['company_id'],
+  // The change password wizard's line: the login shown beside the new password (res_users.py `readonly=True`).
+  'change.password.user': ['user_login'],
 };
 
 export interface ComputeDependencies {

@@ -3,7 +3,9 @@ import { accessDenied, OdooError, typeError, userError } from '../../../errors.t
 import { pythonTruthy, pythonTypeName } from '../../../wire/python-values.ts';
 import type { CallContext } from '../../call-context.ts';
 import type { MethodSpec } from '../../methods/method.ts';
+import type { ModelInfo } from '../../registry/types.ts';
 import type { BehaviourRegistry } from '../behaviour-registry.ts';
+import type { WriteEnv } from '../write-env.ts';
 import { updateRecords } from '../record-writes.ts';
 import { inTransaction } from '../transaction.ts';
 
@@ -31,15 +33,24 @@ function changePassword(behaviours: BehaviourRegistry): MethodSpec {
     async run(ctx, model, a) {
       if (!pythonTruthy(a.old_passwd)) throw accessDenied();
       await checkOwnPassword(ctx, a.old_passwd);
-      const fresh = pythonStrip(a.new_passwd);
-      if (!fresh) throw userError('Setting empty passwords is not allowed for security reasons!');
-      // The password write runs res.users' write behaviours (the inverse's hash, mail's security mail).
+      // `self.env.user` is the caller as superuser.
       return inTransaction(ctx, async (tx) => {
-        await updateRecords({ ctx: tx, behaviours }, model, [tx.uid], { password: fresh }, { checkAccess: false });
+        await changeUserPassword({ ctx: tx, behaviours }, model, tx.uid, a.new_passwd, { checkAccess: false });
         return true;
       });
     },
   };
+}
+
+/**
+ * `user._change_password(new_passwd)`: the stripped password (UserError when blank) written on
+ * the user through res.users' write behaviours (the inverse's hash, mail's security mail), with
+ * the caller's rights unless `checkAccess` is false (a superuser environment).
+ */
+export async function changeUserPassword(w: WriteEnv, users: ModelInfo, userId: number, newPassword: unknown, options: { checkAccess: boolean }): Promise<void> {
+  const fresh = pythonStrip(newPassword);
+  if (!fresh) throw userError('Setting empty passwords is not allowed for security reasons!');
+  await updateRecords(w, users, [userId], { password: fresh }, options);
 }
 
 /** `_check_credentials` for a password given interactively: the caller's own stored hash. */

@@ -10,6 +10,7 @@ import { subscribeUsersToGroupChannels } from './discuss-auto-subscribe.ts';
 import { registerResUsersSignup } from './res-users-signup.ts';
 import { registerPortalAccessLog } from './res-users-portal-log.ts';
 import { registerResUsersChangePassword } from './res-users-change-password.ts';
+import { registerChangePasswordWizard } from './change-password-wizard.ts';
 import { pythonDefaults } from '../defaults.ts';
 import { notifySecuritySettingUpdate } from '../mail/security-update-mail.ts';
 import { emailNormalize } from '../mail/email-address.ts';
@@ -246,6 +247,7 @@ export function registerResUsers(behaviours: BehaviourRegistry): void {
   // auth_signup's create wraps base's and mail's: the invitation comes after their work.
   registerResUsersSignup(behaviours);
   registerResUsersChangePassword(behaviours);
+  registerChangePasswordWizard(behaviours);
 }
 
 /** The users whose normalized email differs from the one written, with their current address. */
