@@ -5,8 +5,10 @@
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { PortInUseError } from '../platform/http-server.ts';
+import { usePostgresSessionDefaults } from '../platform/postgres-session-defaults.ts';
 import { isGatewayMessage, type GatewayMessage, type GatewayWorker, type GatewayWorkerSpec, type WorkerLink } from './gateway-worker-protocol.ts';
 
+usePostgresSessionDefaults();
 const spec = JSON.parse(process.env.FICUS_GATEWAY_WORKER ?? 'null') as GatewayWorkerSpec | null;
 if (!spec || !process.send) throw new Error('gateway-worker-entry.ts runs as a gateway worker only (see gateway-processes.ts)');
 const send = (message: GatewayMessage) => {

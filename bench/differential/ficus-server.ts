@@ -13,6 +13,7 @@
  *   the bare engine refuses what lives in the addons' Python ("Ficus cannot run ...").
  */
 import pg from 'pg';
+import { usePostgresSessionDefaults } from '../../platform/postgres-session-defaults.ts';
 import { createGatewayApp } from '../../odoo-bridge/gateway.ts';
 import { createOdooGateway } from '../../odoo-bridge/odoo-gateway.ts';
 import type { CallHandler } from '../../odoo-bridge/call.ts';
@@ -24,6 +25,8 @@ import { listen } from '../../platform/http-server.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { quoteIdent } from '../../platform/quote-ident.ts';
+
+usePostgresSessionDefaults();
 
 const [portText, urlPrefix, ...served] = process.argv.slice(2);
 if (!portText || !urlPrefix || served.length === 0) {
