@@ -50,7 +50,8 @@ export function columnValue(model: ModelInfo, field: FieldInfo, value: unknown, 
     case 'many2one':
       return many2oneColumnValue(field, value, mode);
     case 'many2one_reference':
-      if (empty) return null;
+      // An Integer underneath (fields.py Many2oneReference): `int(value or 0)`, so False is 0, not NULL.
+      if (empty) return 0;
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       // Odoo hands anything else to PostgreSQL, which refuses it (golden seq_constraints#14).
       throw new OdooError('psycopg2.errors.InvalidTextRepresentation', `invalid input syntax for type integer: "${pyStr(value)}"`);

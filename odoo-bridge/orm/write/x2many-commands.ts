@@ -4,6 +4,9 @@ import type { Vals } from './behaviour-registry.ts';
 import type { RecordWrites } from './nested-writes.ts';
 import { ident, requireTable, type WriteEnv } from './write-env.ts';
 import { checkReferencedRows, onDeleteOf, refuseWriteToCopy } from './references/reference-guard.ts';
+import { x2manyDomains } from '../registry/python-field-facts.ts';
+import { modelSearchSource, searchIds } from '../methods/search-source.ts';
+import { andDomains } from '../domain/display-name-domains.ts';
 
 type Command = [number, number, unknown];
 
@@ -58,15 +61,14 @@ async function one2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, com
       await writes.update(w, comodel, [id], { [inverse]: recordId });
       return;
     case 5: {
-      const lines = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${ident(inverse)} = $1`, [recordId]);
-      await detachLines(writes, w, comodel, inverse, lines.rows.map((r) => r.id));
+      await detachLines(writes, w, comodel, inverse, await linesOf(w, field, comodel, recordId, table));
       return;
     }
     case 6: {
       const keep = Array.isArray(arg) ? arg.filter((v): v is number => typeof v === 'number') : [];
-      const lines = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${ident(inverse)} = $1`, [recordId]);
-      await detachLines(writes, w, comodel, inverse, lines.rows.map((r) => r.id).filter((l) => !keep.includes(l)));
-      const toLink = keep.filter((l) => !lines.rows.some((r) => r.id === l));
+      const lines = await linesOf(w, field, comodel, recordId, table);
+      await detachLines(writes, w, comodel, inverse, lines.filter((l) => !keep.includes(l)));
+      const toLink = keep.filter((l) => !lines.includes(l));
       if (toLink.length) await writes.update(w, comodel, toLink, { [inverse]: recordId });
       return;
     }
@@ -74,6 +76,24 @@ async function one2many(writes: RecordWrites, w: WriteEnv, field: FieldInfo, com
       // An unknown command code is skipped, as _RelationalMulti.write_real's if/elif chain does (seq_wcat#29).
       return;
   }
+}
+
+/**
+ * The record's current lines, which CLEAR and SET detach: `comodel.search(get_domain_list +
+ * [(inverse, 'in', ids)])` in One2many.write_real. An inverse of the comodel's own table is one
+ * query; an `_inherits` inverse (product.document's res_id, ir.attachment's) or a Many2oneReference
+ * with its model condition goes through the comodel's search.
+ */
+async function linesOf(w: WriteEnv, field: FieldInfo, comodel: ModelInfo, recordId: number, table: string): Promise<number[]> {
+  const inverse = comodel.fields.get(field.relationField ?? '');
+  const domains = x2manyDomains(w.ctx.registry, w.ctx.registry.model(field.model)!, field) ?? [];
+  if (inverse?.column && !domains.some((d) => d.length)) {
+    const lines = await w.ctx.db.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${ident(inverse.column)} = $1`, [recordId]);
+    return lines.rows.map((r) => r.id);
+  }
+  const domain = andDomains([[field.relationField!, '=', recordId]], ...domains);
+  const source = await modelSearchSource(w.ctx, comodel, domain, { order: null, limit: null, offset: 0 });
+  return [...(await searchIds(w.ctx, comodel, source))];
 }
 
 /**

@@ -159,8 +159,9 @@ async function precompute(ctx: CallContext, valsList: Vals[]): Promise<void> {
     const type = vals.type ?? 'consu';
     if (model.fields.has('service_type') && !('service_type' in vals)) vals.service_type = 'manual';
     if (model.fields.has('invoice_policy') && !('invoice_policy' in vals)) vals.invoice_policy = 'order';
-    if (model.fields.has('expense_policy') && vals.sale_ok === false) vals.expense_policy = 'no';
-    if (model.fields.has('service_tracking') && (type !== 'service' || (model.fields.has('service_type') && vals.sale_ok === false))) vals.service_tracking = 'no';
+    // A computed field given to create is protected from its compute (models.py create: env.protecting): kept as given.
+    if (model.fields.has('expense_policy') && !('expense_policy' in vals) && vals.sale_ok === false) vals.expense_policy = 'no';
+    if (model.fields.has('service_tracking') && !('service_tracking' in vals) && (type !== 'service' || (model.fields.has('service_type') && vals.sale_ok === false))) vals.service_tracking = 'no';
   }
 }
 
