@@ -1,3 +1,4 @@
+import type { Queryable } from '../sql/execute.ts';
 import { sql } from 'kysely';
 import { explicitAnd } from '../domain/parse.ts';
 import { pythonFieldSql, pythonGroupbySql } from '../sql/python-field-sql.ts';
@@ -148,10 +149,10 @@ async function readGroup(
     where = compileWhere(env, model, domain ?? [], alias);
   } catch (error) {
     await assertSeedsBeforeError(ctx.db, noteCompileError(error, env));
-    reportWithOdooExcerpt(error, env, model, domain ?? [], groupby, paging.orderby, aggregates.size === 0);
+    await reportWithOdooExcerpt(ctx.db, error, env, model, domain ?? [], groupby, paging.orderby, aggregates.size === 0);
     throw error;
   }
-  if (paging.client) assertOdooSearchValues(env, model, domain ?? [], 'group', null, paging.client, groupStatementShape(model, groupby, paging.orderby, aggregates.size === 0));
+  if (paging.client) await assertOdooSearchValues(ctx.db, env, model, domain ?? [], 'group', null, paging.client, groupStatementShape(model, groupby, paging.orderby, aggregates.size === 0));
   await assertHierarchySeedsExist(ctx.db, env);
   assertNoRefusedIds(env);
   // `_read_group` searches through the model's `_search`: mail.message's keeps only the messages the user may see.
@@ -387,7 +388,8 @@ function orderAggregate(env: SearchEnv, model: ModelInfo, alias: string, term: O
  * the same psycopg2 error with Odoo's excerpt (sql-text/search-values.ts). Its FROM may hold the
  * LEFT JOINs of a many2one or dotted grouping, or of an explicit order: their text is opaque.
  */
-function reportWithOdooExcerpt(
+async function reportWithOdooExcerpt(
+  db: Queryable,
   error: unknown,
   env: SearchEnv,
   model: ModelInfo,
@@ -396,9 +398,9 @@ function reportWithOdooExcerpt(
   orderby: unknown,
   /** No aggregate but read_group's `__count`: the column list ends with `COUNT(*)`. */
   countLast: boolean,
-): void {
+): Promise<void> {
   if (!(error instanceof OdooError) || !error.exceptionName.startsWith('psycopg2.errors.')) return;
-  assertOdooSearchValues(env, model, domain, 'group', null, {}, groupStatementShape(model, groupby, orderby, countLast));
+  await assertOdooSearchValues(db, env, model, domain, 'group', null, {}, groupStatementShape(model, groupby, orderby, countLast));
 }
 
 /** What of `_read_group`'s statement is known: joins possible before the WHERE, `COUNT(*)` last, its groupby and orderby. */

@@ -79,7 +79,7 @@ export async function modelSearchSource(
     await assertSeedsBeforeError(ctx.db, error);
     // A value PostgreSQL refuses in Odoo's statement: the same error, with Odoo's excerpt.
     if (options.clientValues && error instanceof OdooError && error.exceptionName.startsWith('psycopg2.errors.')) {
-      assertOdooSearchValues(ctx.searchEnv(options), model, domain, options.clientValues.select, paging.order, options.clientValues.paging);
+      await assertOdooSearchValues(ctx.db, ctx.searchEnv(options), model, domain, options.clientValues.select, paging.order, options.clientValues.paging);
     }
     throw error;
   }
@@ -87,7 +87,7 @@ export async function modelSearchSource(
   await assertHierarchySeedsExist(ctx.db, env);
   await assertTemporalLiteralsValid(ctx.db, env, model, domain);
   assertNoRefusedIds(env);
-  if (options.clientValues) assertOdooSearchValues(env, model, domain, options.clientValues.select, paging.order, options.clientValues.paging);
+  if (options.clientValues) await assertOdooSearchValues(ctx.db, env, model, domain, options.clientValues.select, paging.order, options.clientValues.paging);
   // ir.ui.menu overrides search_fetch and search_count (not _search): only their callers ask
   // (search, search_read, search_fetch, search_count, web_search_read, name_search).
   if (model.name === 'ir.ui.menu' && options.searchFetch) return visibleMenusOnly(ctx, source);

@@ -1,6 +1,6 @@
 import type { ModelInfo, Registry } from '../registry/types.ts';
 import { parseOrder } from '../sql/order.ts';
-import { appendOdooWhere } from './odoo-where-text.ts';
+import { appendOdooWhere, type ParentOfIds } from './odoo-where-text.ts';
 import { pyNumberLiteral, StatementText } from './statement-text.ts';
 
 /**
@@ -36,6 +36,8 @@ export interface OdooSearchCall {
   readonly lang: string;
   /** The user's record rules on the model (access engine), or null when none apply. */
   readonly ruleDomain: readonly unknown[] | null;
+  /** The parent ids a rule's `parent_of` leaf expands to (odoo-where-text.ts `ParentOfIds`). */
+  readonly parentOf?: ParentOfIds;
   /** The `order` spec (the model's `_order` when none given); ignored for `count`. */
   readonly order: string | null;
   /** `limit` and `offset` as the client gave them. */
@@ -55,7 +57,7 @@ export function odooSearchText(call: OdooSearchCall): StatementText | null {
   else out.opaque().append(` FROM ${table}`);
   if (call.select === 'group') {
     if (call.groupJoins) out.opaque();
-    if (!appendOdooWhere(out, model, call.domain, call.activeTest, call.ruleDomain)) return null;
+    if (!appendOdooWhere(out, model, call.domain, call.activeTest, call.ruleDomain, call.parentOf)) return null;
     // read_group orders by its groupby; GROUP BY holds the groupby terms, and the expressions of a
     // many2one's comodel order when it is ordered through it (then opaque here).
     const groupOrder = call.groupOrder ? groupOrderOf(call, model.table, call.groupOrder) : undefined;
@@ -69,7 +71,7 @@ export function odooSearchText(call: OdooSearchCall): StatementText | null {
   const order = call.select === 'count' ? null : orderText(call, model.table);
   if (order === undefined) return null;
   if (order?.joins) out.opaque();
-  if (!appendOdooWhere(out, model, call.domain, call.activeTest, call.ruleDomain)) return null;
+  if (!appendOdooWhere(out, model, call.domain, call.activeTest, call.ruleDomain, call.parentOf)) return null;
   if (order?.text) out.append(` ORDER BY ${order.text}`);
   if (!appendPaging(out, call)) return null;
   if (call.select === 'count' && paged) out.append(') t');

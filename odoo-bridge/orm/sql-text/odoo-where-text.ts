@@ -42,7 +42,15 @@ class Unsupported extends Error {}
  * Appends ` WHERE …` (or nothing for an empty domain without active leaf nor rules) to `out`;
  * false when the text cannot be known. `ruleDomain`: the user's rules on the model, or null.
  */
-export function appendOdooWhere(out: StatementText, model: ModelInfo, domain: unknown, activeTest: boolean, ruleDomain: readonly unknown[] | null): boolean {
+/**
+ * A `parent_of` leaf on a many2one whose comodel keeps `_parent_store`: expression.py
+ * `parent_of_domain` reads each id's parent_path (as superuser) and searches the comodel with
+ * `('id', 'in', <every label, in order>)`, which the leaf compares with as a subquery. The
+ * lookup answers the comodel's table and those ids for a leaf's field and value, or undefined.
+ */
+export type ParentOfIds = (field: string, value: unknown) => { table: string; ids: readonly number[] } | undefined;
+
+export function appendOdooWhere(out: StatementText, model: ModelInfo, domain: unknown, activeTest: boolean, ruleDomain: readonly unknown[] | null, parentOf?: ParentOfIds): boolean {
   if (!Array.isArray(domain) || !model.table) return false;
   let items: unknown[] = domain;
   if (model.activeField && activeTest && !items.some((item) => firstOf(item) === model.activeField)) {
@@ -52,7 +60,7 @@ export function appendOdooWhere(out: StatementText, model: ModelInfo, domain: un
   try {
     if (items.length) {
       const tree = treeFromDomain(items);
-      conditions.push((o) => writeTree(o, model, tree));
+      conditions.push((o) => writeTree(o, model, tree, parentOf));
     }
   } catch (error) {
     if (error instanceof Unsupported) return false;
@@ -65,7 +73,7 @@ export function appendOdooWhere(out: StatementText, model: ModelInfo, domain: un
     } catch (error) {
       if (!(error instanceof Unsupported)) throw error;
     }
-    conditions.push((o) => (rules ? writeTree(o, model, rules) : o.opaque()));
+    conditions.push((o) => (rules ? writeTree(o, model, rules, parentOf) : o.opaque()));
   }
   if (!conditions.length) return true;
   out.append(' WHERE ');
@@ -137,14 +145,14 @@ function treeJoin(kind: 'and' | 'or', trees: Tree[]): Tree {
   return children.length === 1 ? children[0]! : { kind, children };
 }
 
-function writeTree(out: StatementText, model: ModelInfo, tree: Tree): void {
+function writeTree(out: StatementText, model: ModelInfo, tree: Tree, parentOf?: ParentOfIds): void {
   switch (tree.kind) {
     case 'bool':
       out.append(tree.value ? 'TRUE' : 'FALSE');
       return;
     case 'not':
       out.append('(NOT (');
-      writeTree(out, model, tree.child);
+      writeTree(out, model, tree.child, parentOf);
       out.append('))');
       return;
     case 'and':
@@ -153,7 +161,7 @@ function writeTree(out: StatementText, model: ModelInfo, tree: Tree): void {
       out.append('('.repeat(tree.children.length - 1));
       tree.children.forEach((child, index) => {
         if (index) out.append(tree.kind === 'and' ? ' AND ' : ' OR ');
-        writeTree(out, model, child);
+        writeTree(out, model, child, parentOf);
         if (index) out.append(')');
       });
       return;
@@ -162,7 +170,7 @@ function writeTree(out: StatementText, model: ModelInfo, tree: Tree): void {
       // Written on the side: a leaf Odoo writes with more than its values is one opaque term.
       const term = new StatementText();
       try {
-        writeLeaf(term, model, tree.field, tree.operator, tree.value);
+        writeLeaf(term, model, tree.field, tree.operator, tree.value, parentOf);
         out.appendFrom(term);
       } catch (error) {
         if (!(error instanceof Unsupported)) throw error;
@@ -173,8 +181,14 @@ function writeTree(out: StatementText, model: ModelInfo, tree: Tree): void {
 }
 
 /** `_condition_to_sql` for a plain stored column of the model. */
-function writeLeaf(out: StatementText, model: ModelInfo, name: string, operator: string, value: unknown): void {
+function writeLeaf(out: StatementText, model: ModelInfo, name: string, operator: string, value: unknown, parentOf?: ParentOfIds): void {
   const field = model.fields.get(name);
+  if (operator === 'parent_of' && field?.type === 'many2one' && field.column && field.store) {
+    const parents = parentOf?.(name, value);
+    if (!parents?.ids.length) throw new Unsupported();
+    const comodel = `"${parents.table}"`;
+    return void out.append(`("${model.table}"."${field.column}" IN (SELECT ${comodel}."id" FROM ${comodel} WHERE (${comodel}."id" IN (${parents.ids.join(', ')}))))`);
+  }
   if (!field || !(operator in SQL_OPERATOR) && operator !== '=?') throw new Unsupported();
   const isId = name === 'id';
   if (!isId && (!field.column || !field.store || field.translate || field.companyDependent || !PLAIN_TYPES.has(field.type))) throw new Unsupported();

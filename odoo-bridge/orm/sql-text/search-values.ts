@@ -1,7 +1,9 @@
 import type { SearchEnv } from '../domain/search-env.ts';
-import type { ModelInfo } from '../registry/types.ts';
+import type { ModelInfo, Registry } from '../registry/types.ts';
+import type { Queryable } from '../sql/execute.ts';
 import { assertClientLiteralsValid, assertPagingNotNegative } from './client-literals.ts';
 import { odooSearchText, type OdooSearchCall } from './odoo-search-text.ts';
+import type { ParentOfIds } from './odoo-where-text.ts';
 import { StatementText } from './statement-text.ts';
 
 /** `limit`/`offset` as the client sent them, and the numbers PostgreSQL would read from them. */
@@ -19,7 +21,8 @@ export interface ClientPaging {
  * Odoo's statement when the text around the value is known, else the message alone. Checked
  * after the domain compiled (Odoo's Python errors come first) and before Ficus's statement runs.
  */
-export function assertOdooSearchValues(
+export async function assertOdooSearchValues(
+  db: Queryable,
   env: SearchEnv,
   model: ModelInfo,
   domain: unknown,
@@ -27,9 +30,10 @@ export function assertOdooSearchValues(
   order: string | null,
   paging: ClientPaging,
   group: { joins: boolean; countLast: boolean; groupby?: readonly string[]; orderby?: string } = { joins: false, countLast: false },
-): void {
+): Promise<void> {
   const suspectPaging = [paging.limit, paging.offset].some((v) => typeof v === 'string' || (typeof v === 'number' && v < 0));
   if (!suspectPaging && !hasSuspectIdLiteral(domain)) return;
+  const ruleDomain = env.ruleDomain?.(model) ?? null;
   // mail.message's and mail.activity's `_search` overrides run other statements for a non-superuser.
   const overridden = OVERRIDDEN_SEARCH.has(model.name) && !!env.ruleDomain?.(model);
   const statement = overridden ? null : odooSearchText({
@@ -39,7 +43,8 @@ export function assertOdooSearchValues(
     domain,
     activeTest: env.activeTest,
     lang: env.lang,
-    ruleDomain: env.ruleDomain?.(model) ?? null,
+    ruleDomain,
+    parentOf: await parentOfIds(db, env.registry, model, ruleDomain),
     order: select === 'count' ? null : order,
     limit: paging.limit,
     offset: paging.offset,
@@ -97,4 +102,31 @@ export function pagingOf(paging: ClientPaging): { limit: number | null; offset: 
   const limit = pagingNumber(paging.limit);
   const offset = pagingNumber(paging.offset);
   return { limit: limit !== null && limit > 0 ? Math.floor(limit) : null, offset: offset !== null && offset > 0 ? Math.floor(offset) : 0 };
+}
+
+/**
+ * The ids each `parent_of` leaf of the record rules expands to (expression.py `parent_of_domain`:
+ * every label of each id's parent_path, in order, read as superuser), for many2ones whose comodel
+ * keeps `_parent_store`; a leaf with an id gone is left unknown (its text opaque).
+ */
+async function parentOfIds(db: Queryable, registry: Registry, model: ModelInfo, ruleDomain: readonly unknown[] | null): Promise<ParentOfIds | undefined> {
+  const resolved = new Map<string, { table: string; ids: readonly number[] }>();
+  for (const item of ruleDomain ?? []) {
+    if (!Array.isArray(item) || item[1] !== 'parent_of' || typeof item[0] !== 'string') continue;
+    const field = model.fields.get(item[0]);
+    const comodel = field?.type === 'many2one' && field.relation ? registry.model(field.relation) : undefined;
+    if (!comodel?.parentStore || !comodel.table) continue;
+    const given = (Array.isArray(item[2]) ? item[2] : [item[2]]).filter((id) => id !== false && id !== null);
+    if (!given.every((id): id is number => typeof id === 'number' && Number.isInteger(id))) continue;
+    const rows = await db.query<{ id: number; parent_path: string | null }>(`SELECT id, parent_path FROM "${comodel.table}" WHERE id = ANY($1::int4[])`, [given]);
+    const paths = new Map(rows.rows.map((row) => [row.id, row.parent_path]));
+    if (given.some((id) => !paths.get(id))) continue;
+    const ids = given.flatMap((id) => paths.get(id)!.split('/').slice(0, -1).map(Number));
+    resolved.set(parentOfKey(item[0], item[2]), { table: comodel.table, ids });
+  }
+  return resolved.size ? (field, value) => resolved.get(parentOfKey(field, value)) : undefined;
+}
+
+function parentOfKey(field: string, value: unknown): string {
+  return `${field}\u0000${JSON.stringify(value)}`;
 }
