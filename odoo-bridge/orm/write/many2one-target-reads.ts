@@ -11,6 +11,9 @@ import type { ModelInfo, Registry } from '../registry/types.ts';
  * `_parent_store_update` after it). Dependencies Ficus cannot evaluate count as a read.
  */
 export function readsTargetBeforeFlush(registry: Registry, model: ModelInfo, name: string): boolean {
+  // A `_parent_store` model's write flushes its parent column before anything is recomputed
+  // (`self.flush_model([self._parent_name])`): the foreign key speaks first (product.category).
+  if (model.parentStore && name === (model.parentName ?? 'parent_id')) return false;
   for (const field of model.fields.values()) {
     if (field.name === name || !field.store || !field.column || !isPythonComputed(registry, model, field)) continue;
     const depends = fieldDepends(registry, model, field);
