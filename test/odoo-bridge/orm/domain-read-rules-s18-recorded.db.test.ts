@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { type RecordedCase, itAnswersEachCaseAsRecorded, jsonLines, recordedCall, recordedEngines } from './support/recorded-calls.ts';
 
 /**
  * Domain and read rules found by random differentials against a real Odoo 18, as it answered
@@ -27,10 +27,5 @@ describe('domain and read rules of the random differentials: Ficus answers as Od
     expect(cases.filter((c) => String(c.response.body.error?.data.message ?? '').includes('\nLINE 1: ')).length).toBeGreaterThanOrEqual(10);
   });
 
-  for (const recorded of cases) {
-    it(`${recorded.id} ${recorded.title}`, async () => {
-      const { actual, expected } = await answerBesideRecorded(engines, recorded);
-      expect(actual).toEqual(expected);
-    });
-  }
+  itAnswersEachCaseAsRecorded(engines, cases);
 });

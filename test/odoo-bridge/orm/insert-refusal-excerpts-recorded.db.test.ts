@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { type RecordedCase, itAnswersEachCaseAsRecorded, jsonLines, recordedCall, recordedEngines, withTimestampsMasked } from './support/recorded-calls.ts';
 
 /**
  * A create value PostgreSQL refuses, answered with libpq's `LINE 1:` excerpt of the INSERT Odoo 18
@@ -24,20 +24,5 @@ describe("values PostgreSQL refuses in Odoo's INSERT: the excerpt of Odoo's stat
     expect(messages).toContain('integer out of range\n');
   });
 
-  for (const recorded of cases) {
-    it(`${recorded.id} ${recorded.title}`, async () => {
-      const { actual, expected } = await answerBesideRecorded(engines, recorded);
-      expect(withTimestampsMasked(actual)).toEqual(withTimestampsMasked(expected));
-    });
-  }
+  itAnswersEachCaseAsRecorded(engines, cases, { mask: withTimestampsMasked });
 });
-
-/**
- * An answer with each timestamp its message shows (the log columns' `cr.now()`, whole or cut by
- * the excerpt) replaced by as many `#`: the length stays, so the excerpt's cut is compared too.
- */
-function withTimestampsMasked(answer: unknown): unknown {
-  if (!answer || typeof answer !== 'object' || typeof (answer as { message?: unknown }).message !== 'string') return answer;
-  const message = (answer as { message: string }).message.replace(/\d[\d\-: .]*:[\d\-: .]*\d/g, (stamp) => '#'.repeat(stamp.length));
-  return { ...answer, message };
-}

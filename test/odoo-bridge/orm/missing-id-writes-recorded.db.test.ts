@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerBesideRecorded, jsonLines, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { type RecordedCase, itAnswersEachCaseAsRecorded, jsonLines, recordedEngines } from './support/recorded-calls.ts';
 
 /**
  * `write({key: value})` on an id that does not exist, one key at a time over every field of
@@ -30,12 +30,5 @@ describe('writes of a deleted id, key by key: Ficus answers as Odoo 18 did', () 
     expect(cases.filter((c) => 'result' in c.response.body).length).toBe(95);
   });
 
-  for (const recorded of cases) {
-    const known = KNOWN_DIFFERENCES[recorded.id];
-    it(`${recorded.id} ${recorded.title}${known ? ' (known difference)' : ''}`, async () => {
-      const { actual, expected } = await answerBesideRecorded(engines, recorded);
-      if (known) expect(actual).not.toEqual(expected);
-      else expect(actual).toEqual(expected);
-    });
-  }
+  itAnswersEachCaseAsRecorded(engines, cases, { known: KNOWN_DIFFERENCES });
 });

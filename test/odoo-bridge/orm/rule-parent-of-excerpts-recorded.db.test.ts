@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { type RecordedCase, itAnswersEachCaseAsRecorded, jsonLines, recordedCall, recordedEngines } from './support/recorded-calls.ts';
 
 /**
  * A `limit` PostgreSQL refuses after the multi-company record rules: the excerpt shows the rule's
@@ -27,12 +27,5 @@ describe("the record rules' parent_of subquery in Odoo's statement text", () => 
     expect(cases.filter((c) => String(c.response.body.error?.data.message ?? '').includes(' OR "res_partner"."company_id" IS NULL) LIMIT')).length).toBeGreaterThanOrEqual(7);
   });
 
-  for (const recorded of cases) {
-    const known = KNOWN_DIFFERENCES[recorded.id];
-    it(`${recorded.id} ${recorded.title}${known ? ' (known difference)' : ''}`, async () => {
-      const { actual, expected } = await answerBesideRecorded(engines, recorded);
-      if (known) expect(actual).not.toEqual(expected);
-      else expect(actual).toEqual(expected);
-    });
-  }
+  itAnswersEachCaseAsRecorded(engines, cases, { known: KNOWN_DIFFERENCES });
 });

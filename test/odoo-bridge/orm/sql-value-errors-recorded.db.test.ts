@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerBesideRecorded, jsonLines, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { type RecordedCase, itAnswersEachCaseAsRecorded, jsonLines, recordedEngines } from './support/recorded-calls.ts';
 
 /**
  * Values PostgreSQL refuses in the statement Odoo 18 sends, answered as Odoo's psycopg2 error:
@@ -37,12 +37,5 @@ describe("values PostgreSQL refuses in Odoo's statement, recorded from a real Od
     expect(cases.filter((c) => c.id.startsWith('hp_legacy:')).length).toBeGreaterThanOrEqual(8);
   });
 
-  for (const recorded of cases) {
-    const known = KNOWN_DIFFERENCES[recorded.id];
-    it(`${recorded.id} ${recorded.title}${known ? ' (known difference)' : ''}`, async () => {
-      const { actual, expected } = await answerBesideRecorded(engines, recorded);
-      if (known) expect(actual).not.toEqual(expected);
-      else expect(actual).toEqual(expected);
-    });
-  }
+  itAnswersEachCaseAsRecorded(engines, cases, { known: KNOWN_DIFFERENCES });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { type RecordedCase, itAnswersEachCaseAsRecorded, jsonLines, recordedCall, recordedEngines } from './support/recorded-calls.ts';
 
 /**
  * Write and default rules found by the random create/write differential against a real Odoo 18, as
@@ -26,10 +26,5 @@ describe('write and default rules of the random differentials: Ficus answers as 
     expect(new Set(cases.map((c) => recordedCall(c).method))).toEqual(new Set(['create', 'write', 'read', 'search_read', 'default_get']));
   });
 
-  for (const recorded of cases) {
-    it(`${recorded.id} ${recorded.title}`, async () => {
-      const { actual, expected } = await answerBesideRecorded(engines, recorded);
-      expect(actual).toEqual(expected);
-    });
-  }
+  itAnswersEachCaseAsRecorded(engines, cases);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerBesideRecorded, jsonLines, recordedCall, recordedEngines, type RecordedCase } from './support/recorded-calls.ts';
+import { type RecordedCase, itAnswersEachCaseAsRecorded, jsonLines, recordedCall, recordedEngines, withTimestampsMasked } from './support/recorded-calls.ts';
 
 /**
  * How create and write take their values, and the read rules found beside them, as a real Odoo 18
@@ -28,23 +28,7 @@ describe('write values and the reads beside them: Ficus answers as Odoo 18 did',
     expect(new Set(cases.map((c) => recordedCall(c).uid))).toEqual(new Set([2, 6, 7]));
   });
 
-  for (const recorded of cases) {
-    it(`${recorded.id} ${recorded.title}`, async () => {
-      // PostgreSQL's refusal of an INSERT value comes with the `LINE 1:` excerpt of Odoo's INSERT
-      // (insert-refusals.ts), which may show the create_date/write_date of the call: compared
-      // with those timestamps masked (same length, so the excerpt's cut is compared too).
-      const { actual, expected } = await answerBesideRecorded(engines, recorded);
-      expect(withTimestampsMasked(actual)).toEqual(withTimestampsMasked(expected));
-    });
-  }
+  // PostgreSQL's refusal of an INSERT value comes with the `LINE 1:` excerpt of Odoo's INSERT
+  // (insert-refusals.ts), which may show the create_date/write_date of the call: masked.
+  itAnswersEachCaseAsRecorded(engines, cases, { mask: withTimestampsMasked });
 });
-
-/**
- * An answer with each timestamp of its message (`YYYY-MM-DD HH:MM:SS.ffffff`, or the part of one
- * the excerpt shows) replaced by as many `#`.
- */
-function withTimestampsMasked(answer: unknown): unknown {
-  if (!answer || typeof answer !== 'object' || typeof (answer as { message?: unknown }).message !== 'string') return answer;
-  const message = (answer as { message: string }).message.replace(/\d[\d\-: .]*:[\d\-: .]*\d/g, (stamp) => '#'.repeat(stamp.length));
-  return { ...answer, message };
-}

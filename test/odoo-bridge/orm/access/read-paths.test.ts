@@ -101,6 +101,10 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'odoo-bridge/orm/write/sale/sale-constraints.ts': { sudoReadEnv: 2, displayNames: 4 },
   // A line's stored name from its product's display name: a stored compute, computed as superuser (compute_sudo).
   'odoo-bridge/orm/write/sale/sale-line-precompute.ts': { sudoReadEnv: 1, displayNames: 1 },
+  // action_update_prices posts its note with the order's pricelist as `_get_html_link()`, whose
+  // display_name Odoo reads as the user; whoever may write the order may read its company's
+  // pricelists (product.pricelist rules are company rules), so the superuser read gives the same name.
+  'odoo-bridge/orm/write/sale/sale-update-prices.ts': { sudoReadEnv: 1, displayNames: 1 },
   // mail.thread tracking labels many2one/x2many values under sudo, as `_track_finalize` (records.sudo()) does.
   'odoo-bridge/orm/write/mail/mail-thread.ts': { sudoReadEnv: 2, displayNames: 2, fieldGroups: 1 },
   // res.partner's account/sale/payment computes (partner.py, sale and payment res_partner.py) search journal items,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OrmEngine } from '../../../../odoo-bridge/orm/engine.ts';
 import { createFullOrmEngine } from '../../../../odoo-bridge/orm/write/full-engine.ts';
 import { OdooError } from '../../../../odoo-bridge/errors.ts';
@@ -96,4 +96,34 @@ export async function answerBesideRecorded(
   if (body.error) return { actual: { error: got.error, message: text(got.message) }, expected: { error: body.error.data.name, message: text(body.error.data.message) } };
   if (got.error) return { actual: { error: got.error, message: got.message }, expected: { result: 'result' in body ? normalize(body.result) : null } };
   return { actual: { result: normalize(got.result) }, expected: { result: 'result' in body ? normalize(body.result) : null } };
+}
+
+/**
+ * One test per recorded case: Ficus's answer equals Odoo's, and a case listed in `known` (its id →
+ * why) must differ from it, so a fixed one is noticed. `mask` hides what differs by nature on both sides.
+ */
+export function itAnswersEachCaseAsRecorded(
+  engines: Record<string, OrmEngine>,
+  cases: readonly RecordedCase[],
+  o: { known?: Readonly<Record<string, string>>; mask?: (answer: unknown) => unknown } = {},
+): void {
+  const mask = o.mask ?? ((answer: unknown) => answer);
+  for (const recorded of cases) {
+    const known = o.known?.[recorded.id];
+    it(`${recorded.id} ${recorded.title}${known ? ' (known difference)' : ''}`, async () => {
+      const { actual, expected } = await answerBesideRecorded(engines, recorded);
+      if (known) expect(mask(actual)).not.toEqual(mask(expected));
+      else expect(mask(actual)).toEqual(mask(expected));
+    });
+  }
+}
+
+/**
+ * An answer with each timestamp its message shows (the log columns' `cr.now()`, whole or cut by
+ * libpq's excerpt) replaced by as many `#`: the length stays, so the excerpt's cut is compared too.
+ */
+export function withTimestampsMasked(answer: unknown): unknown {
+  if (!answer || typeof answer !== 'object' || typeof (answer as { message?: unknown }).message !== 'string') return answer;
+  const message = (answer as { message: string }).message.replace(/\d[\d\-: .]*:[\d\-: .]*\d/g, (stamp) => '#'.repeat(stamp.length));
+  return { ...answer, message };
 }
