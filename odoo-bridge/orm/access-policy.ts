@@ -29,6 +29,8 @@ export interface UserAccess {
    * with their res_company rows when the policy loaded the user (so as fresh as the rules).
    */
   readonly existingCompanyIds?: readonly number[];
+  /** `env.companies` (allowed_company_ids, else the user's companies), when the policy resolved them. */
+  readonly companyIds?: readonly number[];
   /** Model ACL (`ir_model_access`): throw Odoo's AccessError when `mode` is not granted. */
   checkModel(model: ModelInfo, mode: AccessMode): void;
   /** Same question, as a boolean (`has_access`, `check_access_rights(raise_exception=False)`). */

@@ -1,5 +1,6 @@
 import { OdooError } from '../../errors.ts';
 import { errorPositionExcerpt } from '../sql-text/libpq-error-position.ts';
+import { psycopgValue } from '../sql-text/statement-text.ts';
 import type { FieldInfo, ModelInfo } from '../registry/types.ts';
 import type { SearchEnv } from './search-env.ts';
 
@@ -32,14 +33,14 @@ export function noteBooleanIds(env: SearchEnv, model: ModelInfo, field: FieldInf
     const table = q(comodel.table);
     const before = `(${q(model.table ?? '')}.${q('id')} ${NEGATIVE.has(operator) ? 'NOT IN' : 'IN'} (SELECT ${table}.${q(inverse.column)} FROM ${table} WHERE ${table}.${q('id')} `;
     const notNull = inverse.required ? '' : ` AND ${table}.${q(inverse.column)} IS NOT NULL`;
-    env.refusedIds = refusal(before, `IN (${given.map(literal).join(', ')})${notNull}))`);
+    env.refusedIds = refusal(before, `IN (${given.map((v) => psycopgValue(v) ?? String(v)).join(', ')})${notNull}))`);
   } else if (field.type === 'many2many') {
     const kept = given.filter((v) => v !== null && v !== false && v !== 0);
     if (!kept.includes(true) || !field.relationTable || !field.column1 || !field.column2) return;
     const alias = model.table ?? '';
     const rel = q(`${alias}__${field.name}`);
     const before = `${NEGATIVE.has(operator) ? 'NOT EXISTS' : 'EXISTS'} (SELECT 1 FROM ${q(field.relationTable)} AS ${rel} WHERE ${rel}.${q(field.column1)} = ${q(alias)}.${q('id')} AND ${rel}.${q(field.column2)} `;
-    env.refusedIds = refusal(before, `IN (${kept.map(literal).join(', ')}))`);
+    env.refusedIds = refusal(before, `IN (${kept.map((v) => psycopgValue(v) ?? String(v)).join(', ')}))`);
   }
 }
 
@@ -52,17 +53,4 @@ function refusal(before: string, rest: string): OdooError {
   // The rest of Odoo's statement follows the leaf (ORDER BY, LIMIT...): libpq cuts the line there.
   const text = `${before}${rest} ORDER BY "id"`;
   return new OdooError('psycopg2.errors.UndefinedFunction', `operator does not exist: integer = boolean\n${errorPositionExcerpt(text, before.length + 1)}${HINT}`);
-}
-
-/** psycopg2's rendering of a value in a tuple. */
-function literal(value: unknown): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const n = value as number;
-  return Number.isInteger(n) && !Object.is(n, -0) ? String(n) : pythonFloatRepr(n);
-}
-
-function pythonFloatRepr(n: number): string {
-  const text = String(n);
-  return /[.eE]|Infinity|NaN/.test(text) ? text : `${text}.0`;
 }

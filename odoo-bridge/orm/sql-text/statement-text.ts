@@ -74,3 +74,25 @@ export function pyNumberLiteral(value: number, asFloat: boolean): string {
   else text = String(value).replace(/e([+-])(\d)$/, 'e$10$2');
   return value < 0 || Object.is(value, -0) ? ` ${text}` : text;
 }
+
+/** `repr(float)` as psycopg2 writes it, or null where Python's repr and JavaScript's differ in form (exponents). */
+export function psycopgFloat(value: number): string | null {
+  if (!Number.isFinite(value)) return null;
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e16)) return null;
+  return pyNumberLiteral(value, true);
+}
+
+/** psycopg2's adaptation of a JSON value from the wire (int, float, str, bool, None, list), or null. */
+export function psycopgValue(value: unknown): string | null {
+  if (value === null || value === undefined) return 'NULL';
+  if (value === true) return 'true';
+  if (value === false) return 'false';
+  if (typeof value === 'string') return quoted(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? pyNumberLiteral(value, false) : psycopgFloat(value);
+  if (Array.isArray(value)) {
+    const items = value.map(psycopgValue);
+    return items.every((item) => item !== null) ? `ARRAY[${items.join(',')}]` : null;
+  }
+  return null;
+}

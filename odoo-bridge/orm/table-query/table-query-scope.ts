@@ -42,10 +42,21 @@ const tableNamePattern = (table: string) => new RegExp(`(?<![\\w.'])"?${table}"?
 const WITH_ABLE = /^\s*(SELECT|WITH|INSERT|UPDATE|DELETE|VALUES|\()/i;
 const TABLE_PATTERNS = new Map(TABLE_QUERY_MODELS.map((report) => [report.table, tableNamePattern(report.table)]));
 
-/** The served table-query models a statement names as a table. */
+const servedByRegistry = new WeakMap<Registry, readonly TableQueryModel[]>();
+
+/** The table-query models a registry serves with their table (worked out once per registry: every statement asks). */
+function servedIn(registry: Registry): readonly TableQueryModel[] {
+  let served = servedByRegistry.get(registry);
+  if (!served) {
+    served = servedTableQueryModels(registry.modules).filter((report) => registry.model(report.model)?.table === report.table);
+    servedByRegistry.set(registry, served);
+  }
+  return served;
+}
+
+/** The served table-query models a statement names as a table (a substring test first: most statements name none). */
 function namedIn(text: string, registry: Registry): TableQueryModel[] {
-  return servedTableQueryModels(registry.modules).filter((report) => registry.model(report.model)?.table === report.table
-    && TABLE_PATTERNS.get(report.table)!.test(text));
+  return servedIn(registry).filter((report) => text.includes(report.table) && TABLE_PATTERNS.get(report.table)!.test(text));
 }
 
 async function envCompanies(db: Queryable, state: ScopeState): Promise<{ ids: number[]; main: number; oneCurrency: boolean }> {
@@ -64,7 +75,7 @@ async function envCompanies(db: Queryable, state: ScopeState): Promise<{ ids: nu
  */
 export function withTableQueries(db: Queryable, text: string): string | Promise<string> {
   const state = storage.getStore();
-  if (!state || !WITH_ABLE.test(text)) return text;
+  if (!state || !servedIn(state.registry).length || !WITH_ABLE.test(text)) return text;
   const reports = namedIn(text, state.registry);
   if (!reports.length) return text;
   return prefixed(db, state, reports, text);

@@ -2,7 +2,6 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { pythonTruthy } from '../../wire/python-values.ts';
 import { pythonFloat } from '../../wire/xmlrpc/values.ts';
 import type { CallContext } from '../call-context.ts';
-import type { FicusUserAccess } from '../access/access-policy.ts';
 import type { PythonDefault } from '../registry/python-field-facts.ts';
 import { countRows, modelSearchSource, searchIds } from '../methods/search-source.ts';
 
@@ -112,7 +111,7 @@ export async function userLangDecimalPoint(ctx: CallContext): Promise<string | f
 export async function companiesFieldDefault(ctx: CallContext, value: { companiesField: string; ofRoots?: boolean }): Promise<number[] | undefined> {
   const field = ctx.registry.model('res.company')?.fields.get(value.companiesField);
   if (!field?.column || field.type !== 'many2one') return undefined;
-  const allowed = (ctx.access as Partial<FicusUserAccess>).companyIds;
+  const allowed = ctx.access.companyIds;
   const companies = allowed?.length ? [...allowed] : ctx.access.companyId != null ? [ctx.access.companyId] : [];
   const company = value.ofRoots ? `COALESCE(NULLIF(split_part(c.parent_path, '/', 1), '')::int4, c.id)` : 'c.id';
   // The column is the registry's name for a res.company field (not caller input), quoted as an identifier.

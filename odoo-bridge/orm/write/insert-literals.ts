@@ -1,5 +1,6 @@
 import type { FieldInfo } from '../registry/types.ts';
-import { pyNumberLiteral, quoted } from '../sql-text/statement-text.ts';
+import { psycopgFloat, psycopgValue, pyNumberLiteral, quoted } from '../sql-text/statement-text.ts';
+import { pythonJsonDumps } from './export-data.ts';
 import type { InsertCell } from '../sql-text/insert-text.ts';
 import { pythonStr, pythonTruthy } from '../../wire/python-values.ts';
 
@@ -40,7 +41,7 @@ export function insertLiteral(field: FieldInfo, value: unknown, facts: LiteralFa
       const number = empty ? 0 : typeof facts.converted === 'number' ? facts.converted : typeof value === 'number' ? value : null;
       if (number === null) return null;
       if (facts.rounding !== undefined) return quoted(number.toFixed(decimalPlaces(facts.rounding)));
-      return pythonFloatRepr(number);
+      return psycopgFloat(number);
     }
     case 'char':
     case 'text':
@@ -51,7 +52,7 @@ export function insertLiteral(field: FieldInfo, value: unknown, facts: LiteralFa
       if (text === null) return null;
       if (!field.translate) return quoted(text);
       const translations: Record<string, string> = { en_US: text, [facts.lang || 'en_US']: text };
-      return quoted(asciiJsonDumps(translations));
+      return quoted(pythonJsonDumps(translations));
     }
     case 'date':
     case 'datetime':
@@ -69,20 +70,6 @@ export function insertLiteral(field: FieldInfo, value: unknown, facts: LiteralFa
   }
 }
 
-/** psycopg2's adaptation of a JSON value from the wire (int, float, str, bool, None, list), or null. */
-export function psycopgValue(value: unknown): string | null {
-  if (value === null || value === undefined) return 'NULL';
-  if (value === true) return 'true';
-  if (value === false) return 'false';
-  if (typeof value === 'string') return quoted(value);
-  if (typeof value === 'number') return Number.isInteger(value) ? pyNumberLiteral(value, false) : pythonFloatRepr(value);
-  if (Array.isArray(value)) {
-    const items = value.map(psycopgValue);
-    return items.every((item) => item !== null) ? `ARRAY[${items.join(',')}]` : null;
-  }
-  return null;
-}
-
 /** Where each element of a list's `ARRAY[…]` starts, counted in characters from the `A`. */
 export function arrayElementOffsets(value: readonly unknown[]): number[] {
   const offsets: number[] = [];
@@ -94,21 +81,7 @@ export function arrayElementOffsets(value: readonly unknown[]): number[] {
   return offsets;
 }
 
-/** `repr(float)` as psycopg2 writes it, or null where Python's repr and JavaScript's differ in form (exponents). */
-function pythonFloatRepr(value: number): string | null {
-  if (!Number.isFinite(value)) return null;
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e16)) return null;
-  return pyNumberLiteral(value, true);
-}
-
 /** `currency.decimal_places` / float_repr's digits for a rounding (0.01 → 2). */
 function decimalPlaces(rounding: number): number {
   return rounding > 0 && rounding < 1 ? Math.ceil(Math.log10(1 / rounding) - 1e-9) : 0;
-}
-
-/** `json.dumps(value)` with Python's defaults: `", "`/`": "` separators, non-ASCII as \uXXXX (UTF-16 units). */
-function asciiJsonDumps(value: Record<string, string>): string {
-  const ascii = (text: string) => JSON.stringify(text).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `{${Object.entries(value).map(([k, v]) => `${ascii(k)}: ${ascii(v)}`).join(', ')}}`;
 }

@@ -15,13 +15,14 @@ import { ident, requireTable, type WriteEnv } from './write-env.ts';
  */
 export async function withUncachedMany2onesHidden(w: WriteEnv, model: ModelInfo, ids: readonly number[], valsList: readonly Vals[], run: () => Promise<void>): Promise<void> {
   const hidden: Array<{ id: number; column: string }> = [];
+  const parentLinks = new Set(model.inherits.values());
   for (const [row, vals] of valsList.entries()) {
     const id = ids[row];
     if (id === undefined) continue;
     for (const [name, value] of Object.entries(vals)) {
       const field = model.fields.get(name);
       if (field?.type !== 'many2one' || !field.column || field.companyDependent || field.required || field.inheritedVia) continue;
-      if ([...model.inherits.values()].includes(name)) continue;
+      if (parentLinks.has(name)) continue;
       if (!value || (typeof value === 'number' && Number.isInteger(value))) continue;
       hidden.push({ id, column: field.column });
     }

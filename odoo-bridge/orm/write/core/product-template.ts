@@ -1,6 +1,5 @@
 import { missingBehaviour, validationError } from '../../../errors.ts';
 import type { CallContext } from '../../call-context.ts';
-import type { FicusUserAccess } from '../../access/access-policy.ts';
 import type { BehaviourRegistry, Vals } from '../behaviour-registry.ts';
 import { createRecords, updateRecords } from '../record-writes.ts';
 import { xmlidToResId } from './xmlid.ts';
@@ -116,7 +115,7 @@ function refuseAttributeLines(vals: Vals): void {
 
 /** `env.companies`: allowed_company_ids, else every company of the user. */
 function envCompanies(ctx: CallContext): number[] {
-  const ids = (ctx.access as Partial<FicusUserAccess>).companyIds;
+  const ids = ctx.access.companyIds;
   if (ids?.length) return [...ids];
   return ctx.access.companyId != null ? [ctx.access.companyId] : [];
 }

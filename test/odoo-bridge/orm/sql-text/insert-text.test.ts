@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { odooInsertText } from '../../../../odoo-bridge/orm/sql-text/insert-text.ts';
-import { arrayElementOffsets, insertLiteral, psycopgValue } from '../../../../odoo-bridge/orm/write/insert-literals.ts';
+import { psycopgValue } from '../../../../odoo-bridge/orm/sql-text/statement-text.ts';
+import { arrayElementOffsets, insertLiteral } from '../../../../odoo-bridge/orm/write/insert-literals.ts';
 import type { FieldInfo } from '../../../../odoo-bridge/orm/registry/types.ts';
 
 function field(type: FieldInfo['type'], extra: Partial<FieldInfo> = {}): FieldInfo {
